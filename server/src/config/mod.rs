@@ -1,0 +1,394 @@
+//! Hall configuration: a TOML file validated into a [`Hall`]. Any mistake stops the server
+//! with the file, line and problem.
+
+mod raw;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveTime;
+use toml::Spanned;
+
+use crate::domain::MaterialKind;
+use crate::hall::{Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef};
+use raw::*;
+
+/// The sample town hall shipped with the server; the default configuration.
+pub const SAMPLE_HALL: &str = include_str!("../../../halls/sample-town.toml");
+pub const SAMPLE_HALL_NAME: &str = "<bundled sample hall: halls/sample-town.toml>";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads and validates a hall file.
+pub fn load(path: &Path) -> Result<Hall, ConfigError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: file.clone(),
+        line: 0,
+        column: 0,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse(&text, &file)
+}
+
+/// The bundled sample hall.
+pub fn sample() -> Hall {
+    parse(SAMPLE_HALL, SAMPLE_HALL_NAME).expect("the bundled sample hall is valid")
+}
+
+/// Validates hall configuration text; `file` only names it in errors.
+pub fn parse(text: &str, file: &str) -> Result<Hall, ConfigError> {
+    let checker = Checker { text, file };
+    let raw: RawHall = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        checker.error(&span, e.message().trim().to_string())
+    })?;
+    checker.build(raw)
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+type Res<T> = Result<T, ConfigError>;
+
+impl Checker<'_> {
+    fn error(&self, span: &Range<usize>, message: String) -> ConfigError {
+        let (line, column) = if span.start == 0 && span.end == 0 {
+            (0, 0)
+        } else {
+            let before = &self.text[..span.start.min(self.text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            (line, column)
+        };
+        ConfigError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn fail<T>(&self, span: &Range<usize>, message: impl Into<String>) -> Res<T> {
+        Err(self.error(span, message.into()))
+    }
+
+    fn id(&self, what: &str, id: &Spanned<String>, seen: &mut HashSet<String>) -> Res<String> {
+        let v = id.get_ref();
+        let ok = !v.is_empty()
+            && v.len() <= 40
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return self.fail(
+                &id.span(),
+                format!("{what} id `{v}` must be 1-40 ASCII letters, digits, '-' or '_'"),
+            );
+        }
+        if !seen.insert(v.clone()) {
+            return self.fail(&id.span(), format!("duplicate {what} id `{v}`"));
+        }
+        Ok(v.clone())
+    }
+
+    fn text_field(&self, what: &str, v: &Spanned<String>) -> Res<String> {
+        let s = v.get_ref().trim();
+        if s.is_empty() {
+            return self.fail(&v.span(), format!("{what} must not be empty"));
+        }
+        Ok(s.to_string())
+    }
+
+    fn time(&self, what: &str, v: &Spanned<String>) -> Res<NaiveTime> {
+        NaiveTime::parse_from_str(v.get_ref(), "%H:%M")
+            .or_else(|_| self.fail(&v.span(), format!("{what} must be a time like 08:30")))
+    }
+
+    fn build(&self, raw: RawHall) -> Res<Hall> {
+        let timezone = raw.hall.timezone.get_ref().parse().or_else(|_| {
+            self.fail(
+                &raw.hall.timezone.span(),
+                format!("unknown time zone `{}` (e.g. Asia/Shanghai)", raw.hall.timezone.get_ref()),
+            )
+        })?;
+        let session_hours = match &raw.policy.session_hours {
+            Some(h) if !(1..=72).contains(h.get_ref()) => {
+                return self.fail(&h.span(), "session_hours must be between 1 and 72");
+            }
+            Some(h) => *h.get_ref(),
+            None => Policy::default().session_hours,
+        };
+        let policy = Policy {
+            priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
+            no_show_requeue_limit: raw
+                .policy
+                .no_show_requeue_limit
+                .unwrap_or(Policy::default().no_show_requeue_limit),
+            session_hours,
+        };
+        let departments = self.departments(&raw.departments)?;
+        let queues = self.queues(&raw.queues)?;
+        let windows = self.windows(&raw.windows, &departments)?;
+        let matters = self.matters(&raw.matters, &departments, &queues, &windows)?;
+        let mut hall = Hall {
+            name: self.text_field("hall name", &raw.hall.name)?,
+            timezone,
+            address: raw.hall.address,
+            phone: raw.hall.phone,
+            work_start: self.time("work_start", &raw.hall.work_start)?,
+            work_end: self.time("work_end", &raw.hall.work_end)?,
+            notice: raw.hall.notice,
+            policy,
+            departments,
+            queues,
+            windows,
+            matters,
+            staff: Vec::new(),
+            kiosks: Vec::new(),
+        };
+        // Windows: every window handles something, and weights name queues it calls from.
+        for (rw, w) in raw.windows.iter().zip(&hall.windows) {
+            let queues = hall.window_queues(&w.id);
+            if queues.is_empty() {
+                return self.fail(
+                    &rw.id.span(),
+                    format!("window `{}` handles no matter: list it in some matter's windows", w.id),
+                );
+            }
+            for (q, _) in &w.weights {
+                if !queues.iter().any(|(qd, _)| qd.id == *q) {
+                    return self.fail(
+                        &rw.weights.as_ref().map(|m| m.span()).unwrap_or(0..0),
+                        format!("window `{}` has a weight for queue `{q}`, which none of its matters uses", w.id),
+                    );
+                }
+            }
+        }
+        hall.staff = self.staff(&raw.staff, &hall)?;
+        hall.kiosks = self.kiosks(&raw.kiosks)?;
+        Ok(hall)
+    }
+
+    fn departments(&self, raw: &[RawDepartment]) -> Res<Vec<Department>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|d| {
+                Ok(Department {
+                    id: self.id("department", &d.id, &mut seen)?,
+                    name: self.text_field("department name", &d.name)?,
+                })
+            })
+            .collect()
+    }
+
+    fn queues(&self, raw: &[RawQueue]) -> Res<Vec<QueueDef>> {
+        let mut seen = HashSet::new();
+        let mut prefixes = HashSet::new();
+        raw.iter()
+            .map(|q| {
+                let id = self.id("queue", &q.id, &mut seen)?;
+                let p = q.prefix.get_ref();
+                let mut chars = p.chars();
+                let prefix = match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.is_ascii_uppercase() => c,
+                    _ => return self.fail(&q.prefix.span(), format!("queue prefix `{p}` must be one letter A-Z")),
+                };
+                if !prefixes.insert(prefix) {
+                    return self.fail(&q.prefix.span(), format!("queue prefix `{p}` is used twice"));
+                }
+                if !(1..=240).contains(q.service_minutes.get_ref()) {
+                    return self.fail(&q.service_minutes.span(), "service_minutes must be between 1 and 240");
+                }
+                Ok(QueueDef {
+                    id,
+                    prefix,
+                    name: self.text_field("queue name", &q.name)?,
+                    service_minutes: *q.service_minutes.get_ref(),
+                })
+            })
+            .collect()
+    }
+
+    fn windows(&self, raw: &[RawWindow], departments: &[Department]) -> Res<Vec<WindowDef>> {
+        let mut seen = HashSet::new();
+        let mut numbers = HashSet::new();
+        raw.iter()
+            .map(|w| {
+                let id = self.id("window", &w.id, &mut seen)?;
+                let number = *w.number.get_ref();
+                if number == 0 || number > 999 {
+                    return self.fail(&w.number.span(), "window number must be between 1 and 999");
+                }
+                if !numbers.insert(number) {
+                    return self.fail(&w.number.span(), format!("window number {number} is used twice"));
+                }
+                self.known("department", &w.department, departments.iter().map(|d| &d.id))?;
+                let plan = match &w.plan {
+                    Some(p) => {
+                        let RawPlan { x, y } = *p.get_ref();
+                        if !(0.0..=100.0).contains(&x) || !(0.0..=100.0).contains(&y) {
+                            return self.fail(&p.span(), "plan x and y are percentages from 0 to 100");
+                        }
+                        Some((x, y))
+                    }
+                    None => None,
+                };
+                let mut weights = Vec::new();
+                for (q, wt) in w.weights.iter().flat_map(|m| m.get_ref()) {
+                    if !(1..=10).contains(wt) {
+                        return self.fail(&w.weights.as_ref().map(|m| m.span()).unwrap_or(0..0), format!("weight of queue `{q}` must be 1 to 10"));
+                    }
+                    weights.push((q.clone(), *wt));
+                }
+                Ok(WindowDef {
+                    id,
+                    number,
+                    name: self.text_field("window name", &w.name)?,
+                    department: w.department.get_ref().clone(),
+                    location: w.location.clone(),
+                    plan,
+                    weights,
+                })
+            })
+            .collect()
+    }
+
+    fn known<'x>(&self, what: &str, v: &Spanned<String>, mut ids: impl Iterator<Item = &'x String>) -> Res<()> {
+        if ids.any(|id| id == v.get_ref()) {
+            Ok(())
+        } else {
+            self.fail(&v.span(), format!("unknown {what} `{}`", v.get_ref()))
+        }
+    }
+
+    fn matters(
+        &self,
+        raw: &[RawMatter],
+        departments: &[Department],
+        queues: &[QueueDef],
+        windows: &[WindowDef],
+    ) -> Res<Vec<Matter>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|m| {
+                let id = self.id("matter", &m.id, &mut seen)?;
+                self.known("department", &m.department, departments.iter().map(|d| &d.id))?;
+                self.known("queue", &m.queue, queues.iter().map(|q| &q.id))?;
+                if m.windows.get_ref().is_empty() {
+                    return self.fail(&m.windows.span(), format!("matter `{id}` must name at least one window"));
+                }
+                for w in m.windows.get_ref() {
+                    self.known("window", w, windows.iter().map(|w| &w.id))?;
+                }
+                if !m.materials.get_ref().iter().any(|x| x.kind == RawMaterialKind::Main) {
+                    return self.fail(
+                        &m.materials.span(),
+                        format!("matter `{id}` must list at least one main material (主件)"),
+                    );
+                }
+                let materials = m
+                    .materials
+                    .get_ref()
+                    .iter()
+                    .map(|x| {
+                        Ok(Material {
+                            name: self.text_field("material name", &x.name)?,
+                            kind: match x.kind {
+                                RawMaterialKind::Main => MaterialKind::Main,
+                                RawMaterialKind::Aux => MaterialKind::Aux,
+                            },
+                        })
+                    })
+                    .collect::<Res<Vec<_>>>()?;
+                Ok(Matter {
+                    id,
+                    name: self.text_field("matter name", &m.name)?,
+                    department: m.department.get_ref().clone(),
+                    queue: m.queue.get_ref().clone(),
+                    windows: m.windows.get_ref().iter().map(|w| w.get_ref().clone()).collect(),
+                    materials,
+                    procedure: m.procedure.clone(),
+                    time_limit_days: m.time_limit_days,
+                    fee: m.fee.clone(),
+                    basis: m.basis.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn staff(&self, raw: &[RawStaff], hall: &Hall) -> Res<Vec<Staff>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|s| {
+                let username = self.id("staff username", &s.username, &mut seen)?;
+                let role = StaffRole::parse(s.role.get_ref()).ok_or_else(|| {
+                    self.error(&s.role.span(), format!("role `{}` must be clerk, director or admin", s.role.get_ref()))
+                })?;
+                for w in &s.windows {
+                    self.known("window", w, hall.windows.iter().map(|w| &w.id))?;
+                }
+                if argon2::PasswordHash::new(s.password_hash.get_ref()).is_err() {
+                    return self.fail(
+                        &s.password_hash.span(),
+                        "password_hash is not a PHC hash string; make one with `hall-server hash-password`",
+                    );
+                }
+                Ok(Staff {
+                    username,
+                    name: self.text_field("staff name", &s.name)?,
+                    staff_no: s.staff_no.clone(),
+                    role,
+                    windows: s.windows.iter().map(|w| w.get_ref().clone()).collect(),
+                    password_hash: s.password_hash.get_ref().clone(),
+                    demo: s.demo,
+                })
+            })
+            .collect()
+    }
+
+    fn kiosks(&self, raw: &[RawKiosk]) -> Res<Vec<Kiosk>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|k| {
+                let id = self.id("kiosk", &k.id, &mut seen)?;
+                let h = k.token_sha256.get_ref();
+                if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return self.fail(
+                        &k.token_sha256.span(),
+                        "token_sha256 must be 64 hex digits; make one with `hall-server hash-token`",
+                    );
+                }
+                Ok(Kiosk {
+                    id,
+                    name: k.name.clone(),
+                    token_sha256: h.to_ascii_lowercase(),
+                    demo: k.demo,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

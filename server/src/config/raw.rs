@@ -1,0 +1,161 @@
+//! The TOML file as written; every field a mistake can hide in keeps its span so that
+//! errors name the line.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHall {
+    pub hall: RawHallInfo,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    pub departments: Vec<RawDepartment>,
+    pub queues: Vec<RawQueue>,
+    pub windows: Vec<RawWindow>,
+    pub matters: Vec<RawMatter>,
+    #[serde(default)]
+    pub staff: Vec<RawStaff>,
+    #[serde(default)]
+    pub kiosks: Vec<RawKiosk>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHallInfo {
+    pub name: Spanned<String>,
+    #[serde(default = "default_tz")]
+    pub timezone: Spanned<String>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default = "default_start")]
+    pub work_start: Spanned<String>,
+    #[serde(default = "default_end")]
+    pub work_end: Spanned<String>,
+    #[serde(default)]
+    pub notice: String,
+}
+
+fn default_tz() -> Spanned<String> {
+    Spanned::new(0..0, "Asia/Shanghai".into())
+}
+fn default_start() -> Spanned<String> {
+    Spanned::new(0..0, "08:30".into())
+}
+fn default_end() -> Spanned<String> {
+    Spanned::new(0..0, "17:30".into())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub priority_cap: Option<u32>,
+    pub no_show_requeue_limit: Option<u32>,
+    pub session_hours: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDepartment {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    pub id: Spanned<String>,
+    pub prefix: Spanned<String>,
+    pub name: Spanned<String>,
+    #[serde(default = "default_minutes")]
+    pub service_minutes: Spanned<u32>,
+}
+
+fn default_minutes() -> Spanned<u32> {
+    Spanned::new(0..0, 10)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    pub x: f32,
+    pub y: f32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    pub id: Spanned<String>,
+    pub number: Spanned<u32>,
+    pub name: Spanned<String>,
+    pub department: Spanned<String>,
+    #[serde(default)]
+    pub location: String,
+    pub plan: Option<Spanned<RawPlan>>,
+    pub weights: Option<Spanned<BTreeMap<String, u32>>>,
+}
+
+#[derive(Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawMaterialKind {
+    Main,
+    Aux,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaterial {
+    pub name: Spanned<String>,
+    pub kind: RawMaterialKind,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatter {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub department: Spanned<String>,
+    pub queue: Spanned<String>,
+    pub windows: Spanned<Vec<Spanned<String>>>,
+    pub materials: Spanned<Vec<RawMaterial>>,
+    #[serde(default)]
+    pub procedure: Vec<String>,
+    pub time_limit_days: u32,
+    #[serde(default = "default_fee")]
+    pub fee: String,
+    #[serde(default)]
+    pub basis: String,
+}
+
+fn default_fee() -> String {
+    "不收费".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaff {
+    pub username: Spanned<String>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub staff_no: String,
+    pub role: Spanned<String>,
+    #[serde(default)]
+    pub windows: Vec<Spanned<String>>,
+    pub password_hash: Spanned<String>,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKiosk {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub name: String,
+    pub token_sha256: Spanned<String>,
+    #[serde(default)]
+    pub demo: bool,
+}

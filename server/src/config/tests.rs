@@ -1,0 +1,115 @@
+use super::*;
+
+const SMALL: &str = r#"[hall]
+name = "测试镇便民服务中心"
+
+[[departments]]
+id = "minzheng"
+name = "民政"
+
+[[queues]]
+id = "mz"
+prefix = "B"
+name = "民政"
+
+[[windows]]
+id = "w01"
+number = 1
+name = "民政窗口"
+department = "minzheng"
+
+[[matters]]
+id = "mz-dibao"
+name = "最低生活保障申请"
+department = "minzheng"
+queue = "mz"
+windows = ["w01"]
+time_limit_days = 20
+materials = [{ name = "身份证", kind = "main" }]
+"#;
+
+/// Replaces `from` by `to` in the small hall and expects an error at `line` mentioning `needle`.
+fn check(from: &str, to: &str, line: usize, needle: &str) {
+    assert!(SMALL.contains(from), "{from} not in the small hall");
+    let text = SMALL.replacen(from, to, 1);
+    let err = parse(&text, "hall.toml").expect_err("should be refused");
+    assert_eq!(err.file, "hall.toml");
+    assert_eq!(err.line, line, "{err}");
+    assert!(err.message.contains(needle), "{err} should mention {needle}");
+}
+
+#[test]
+fn the_small_hall_is_valid() {
+    let hall = parse(SMALL, "hall.toml").unwrap();
+    assert_eq!(hall.windows[0].number, 1);
+    assert_eq!(hall.policy, Policy::default());
+    assert_eq!(hall.timezone, chrono_tz::Asia::Shanghai);
+    assert_eq!(hall.window_queues("w01")[0].0.id, "mz");
+}
+
+#[test]
+fn mistakes_name_their_line() {
+    check(r#"department = "minzheng"
+queue"#, r#"department = "minzhen"
+queue"#, 22, "unknown department `minzhen`");
+    check(r#"windows = ["w01"]"#, r#"windows = ["w09"]"#, 24, "unknown window `w09`");
+    check(r#"queue = "mz""#, r#"queue = "zz""#, 23, "unknown queue");
+    check(r#"prefix = "B""#, r#"prefix = "BB""#, 10, "one letter");
+    check("number = 1", "number = 0", 15, "between 1 and 999");
+    check("number = 1", r#"number = "one""#, 15, "invalid type");
+    check(r#"kind = "main""#, r#"kind = "aux""#, 26, "main material");
+    check("time_limit_days = 20", "time_limit_dayz = 20", 25, "unknown field");
+    check(r#"name = "测试镇便民服务中心""#, "name = \"测试\"\ntimezone = \"Mars/Base\"", 3, "unknown time zone");
+    check(r#"id = "w01""#, r#"id = "w 01""#, 14, "ASCII");
+}
+
+#[test]
+fn duplicates_are_refused() {
+    let text = SMALL.replace(
+        "[[matters]]",
+        "[[windows]]\nid = \"w01\"\nnumber = 2\nname = \"x\"\ndepartment = \"minzheng\"\n\n[[matters]]",
+    );
+    let err = parse(&text, "h.toml").unwrap_err();
+    assert!(err.message.contains("duplicate window id `w01`"), "{err}");
+}
+
+#[test]
+fn a_window_with_no_matter_is_refused() {
+    let text = SMALL.replace(
+        "[[matters]]",
+        "[[windows]]\nid = \"w02\"\nnumber = 2\nname = \"空窗口\"\ndepartment = \"minzheng\"\n\n[[matters]]",
+    );
+    let err = parse(&text, "h.toml").unwrap_err();
+    assert!(err.message.contains("handles no matter"), "{err}");
+    assert_eq!(err.line, 20);
+}
+
+#[test]
+fn bad_password_hash_is_refused() {
+    let text = format!(
+        "{SMALL}\n[[staff]]\nusername = \"a\"\nname = \"甲\"\nrole = \"clerk\"\npassword_hash = \"plain\"\n"
+    );
+    let err = parse(&text, "h.toml").unwrap_err();
+    assert!(err.message.contains("hash-password"), "{err}");
+}
+
+#[test]
+fn errors_display_file_line_and_column() {
+    let err = parse("[hall\n", "x.toml").unwrap_err();
+    assert!(err.to_string().starts_with("x.toml:1:"), "{err}");
+}
+
+#[test]
+fn the_sample_hall_is_valid_and_complete() {
+    let hall = sample();
+    assert!(hall.windows.len() >= 8);
+    assert!(hall.matters.len() >= 20);
+    assert!(hall.matters.iter().any(|m| m.windows.len() >= 2));
+    for dept in ["民政", "残联", "住建", "卫健", "林业", "人社", "综合受理"] {
+        assert!(hall.departments.iter().any(|d| d.name.contains(dept)), "{dept}");
+    }
+    for w in &hall.windows {
+        let clerk = format!("clerk{}", w.number);
+        assert!(hall.staff(&clerk).is_some_and(|s| s.demo), "{clerk}");
+    }
+}

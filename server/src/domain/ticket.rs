@@ -1,0 +1,139 @@
+//! The ticket's life: which action is allowed in which status, and what a finish must say.
+
+use super::{Outcome, TicketStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Call,
+    Recall,
+    Start,
+    NoShow,
+    Transfer,
+    Finish,
+    /// A no-show citizen came back.
+    Requeue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The action does not fit the ticket's status (HTTP 409).
+    WrongStatus { action: Action, status: TicketStatus },
+    /// The requeue allowance is used up (HTTP 409).
+    RequeueLimit { limit: u32 },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::WrongStatus { action, status } => {
+                write!(f, "cannot {action:?} a ticket that is {}", status.as_str())
+            }
+            Refusal::RequeueLimit { limit } => {
+                write!(f, "this ticket was already put back in the queue {limit} time(s), the most allowed")
+            }
+        }
+    }
+}
+
+/// The status after `action`, or why not. `requeues` is how often the ticket was requeued.
+pub fn apply(status: TicketStatus, action: Action, requeues: u32, requeue_limit: u32) -> Result<TicketStatus, Refusal> {
+    use Action as A;
+    use TicketStatus as S;
+    let next = match (status, action) {
+        (S::Waiting | S::Transferred, A::Call) => S::Called,
+        (S::Called, A::Recall) => S::Called,
+        (S::Called, A::Start) => S::Serving,
+        (S::Called, A::NoShow) => S::NoShow,
+        (S::Called | S::Serving, A::Transfer) => S::Transferred,
+        (S::Called | S::Serving, A::Finish) => S::Done,
+        (S::NoShow, A::Requeue) if requeues < requeue_limit => S::Waiting,
+        (S::NoShow, A::Requeue) => return Err(Refusal::RequeueLimit { limit: requeue_limit }),
+        (status, action) => return Err(Refusal::WrongStatus { action, status }),
+    };
+    Ok(next)
+}
+
+/// A finish that breaks the hall's rules, with the message for the clerk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishProblem(pub &'static str, pub &'static str);
+
+/// R1/R10: a returned case states its reason; R11: a supplement case lists every missing
+/// material at once.
+pub fn check_finish(outcome: Outcome, reason: Option<&str>, missing: &[String]) -> Result<(), FinishProblem> {
+    let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+    match outcome {
+        Outcome::Returned if !has_reason => Err(FinishProblem(
+            "reason_required",
+            "a returned case (退回件) must state the reason told to the citizen (R1, R10)",
+        )),
+        Outcome::Supplement if missing.iter().all(|m| m.trim().is_empty()) => Err(FinishProblem(
+            "missing_materials_required",
+            "a supplement case (补办件) must list every missing material at once (R11)",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action as A;
+    use TicketStatus as S;
+
+    #[test]
+    fn every_transition() {
+        let check = |from, action, expected: Option<S>| {
+            assert_eq!(apply(from, action, 0, 1).ok(), expected, "{from:?} {action:?}");
+        };
+        let table = [
+            (S::Waiting, A::Call, Some(S::Called)),
+            (S::Transferred, A::Call, Some(S::Called)),
+            (S::Called, A::Call, None),
+            (S::Done, A::Call, None),
+            (S::Called, A::Recall, Some(S::Called)),
+            (S::Serving, A::Recall, None),
+            (S::Waiting, A::Recall, None),
+            (S::Called, A::Start, Some(S::Serving)),
+            (S::Serving, A::Start, None),
+            (S::Called, A::NoShow, Some(S::NoShow)),
+            (S::Serving, A::NoShow, None),
+            (S::Called, A::Transfer, Some(S::Transferred)),
+            (S::Serving, A::Transfer, Some(S::Transferred)),
+            (S::Waiting, A::Transfer, None),
+            (S::Called, A::Finish, Some(S::Done)),
+            (S::Serving, A::Finish, Some(S::Done)),
+            (S::Waiting, A::Finish, None),
+            (S::Done, A::Finish, None),
+            (S::NoShow, A::Finish, None),
+            (S::NoShow, A::Requeue, Some(S::Waiting)),
+            (S::Waiting, A::Requeue, None),
+            (S::Done, A::Requeue, None),
+        ];
+        for (from, action, expected) in table {
+            check(from, action, expected);
+        }
+    }
+
+    #[test]
+    fn requeue_is_limited() {
+        assert_eq!(apply(S::NoShow, A::Requeue, 0, 1), Ok(S::Waiting));
+        assert_eq!(apply(S::NoShow, A::Requeue, 1, 1), Err(Refusal::RequeueLimit { limit: 1 }));
+        assert_eq!(apply(S::NoShow, A::Requeue, 0, 0), Err(Refusal::RequeueLimit { limit: 0 }));
+    }
+
+    #[test]
+    fn finishes_follow_the_hall_rules() {
+        let check = |outcome, reason: Option<&str>, missing: &[&str], expected: Option<&str>| {
+            let missing: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
+            assert_eq!(check_finish(outcome, reason, &missing).err().map(|p| p.0), expected);
+        };
+        check(Outcome::Immediate, None, &[], None);
+        check(Outcome::Returned, None, &[], Some("reason_required"));
+        check(Outcome::Returned, Some("  "), &[], Some("reason_required"));
+        check(Outcome::Returned, Some("不符合申请条件"), &[], None);
+        check(Outcome::Supplement, None, &[], Some("missing_materials_required"));
+        check(Outcome::Supplement, None, &[" "], Some("missing_materials_required"));
+        check(Outcome::Supplement, None, &["户口簿复印件"], None);
+        check(Outcome::Promised, None, &[], None);
+    }
+}

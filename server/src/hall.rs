@@ -1,0 +1,222 @@
+//! The hall as configured: departments, queues, windows, matters, staff and kiosks.
+//!
+//! Built only by `config::load`/`config::parse`, which validate every reference, so the
+//! lookups here may assume a consistent hall.
+
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+
+use crate::domain::MaterialKind;
+
+#[derive(Debug, Clone)]
+pub struct Hall {
+    pub name: String,
+    pub timezone: Tz,
+    pub address: String,
+    pub phone: String,
+    /// Staff must sign in before this local time (R15).
+    pub work_start: NaiveTime,
+    pub work_end: NaiveTime,
+    pub notice: String,
+    pub policy: Policy,
+    pub departments: Vec<Department>,
+    pub queues: Vec<QueueDef>,
+    pub windows: Vec<WindowDef>,
+    pub matters: Vec<Matter>,
+    pub staff: Vec<Staff>,
+    pub kiosks: Vec<Kiosk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Consecutive priority calls a queue may make while ordinary tickets wait.
+    pub priority_cap: u32,
+    /// How often a no-show ticket may be put back in the queue.
+    pub no_show_requeue_limit: u32,
+    pub session_hours: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            priority_cap: 3,
+            no_show_requeue_limit: 1,
+            session_hours: 12,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueDef {
+    pub id: String,
+    pub prefix: char,
+    pub name: String,
+    /// Typical minutes per citizen, used for estimates before the day has history.
+    pub service_minutes: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowDef {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub department: String,
+    pub location: String,
+    /// Position on the hall plan, in percent of its width and height.
+    pub plan: Option<(f32, f32)>,
+    /// Queue id -> weight; queues not listed weigh 1.
+    pub weights: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Material {
+    pub name: String,
+    pub kind: MaterialKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Matter {
+    pub id: String,
+    pub name: String,
+    pub department: String,
+    pub queue: String,
+    pub windows: Vec<String>,
+    pub materials: Vec<Material>,
+    pub procedure: Vec<String>,
+    pub time_limit_days: u32,
+    pub fee: String,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    Clerk,
+    Director,
+    Admin,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Clerk => "clerk",
+            StaffRole::Director => "director",
+            StaffRole::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StaffRole> {
+        match s {
+            "clerk" => Some(StaffRole::Clerk),
+            "director" => Some(StaffRole::Director),
+            "admin" => Some(StaffRole::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub username: String,
+    pub name: String,
+    pub staff_no: String,
+    pub role: StaffRole,
+    /// Windows this person may sign in at; empty means any.
+    pub windows: Vec<String>,
+    pub password_hash: String,
+    /// Demo accounts work only when the server runs with `--demo`.
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    pub id: String,
+    pub name: String,
+    /// SHA-256 of the device token, lowercase hex. Tokens are long random secrets, so a
+    /// fast hash is enough and keeps every ticket request cheap.
+    pub token_sha256: String,
+    pub demo: bool,
+}
+
+impl Hall {
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
+    }
+
+    pub fn department_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.department(id).map(|d| d.name.as_str()).unwrap_or(id)
+    }
+
+    pub fn queue(&self, id: &str) -> Option<&QueueDef> {
+        self.queues.iter().find(|q| q.id == id)
+    }
+
+    pub fn window(&self, id: &str) -> Option<&WindowDef> {
+        self.windows.iter().find(|w| w.id == id)
+    }
+
+    pub fn matter(&self, id: &str) -> Option<&Matter> {
+        self.matters.iter().find(|m| m.id == id)
+    }
+
+    pub fn staff(&self, username: &str) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.username == username)
+    }
+
+    pub fn kiosk_by_token_hash(&self, hash: &str) -> Option<&Kiosk> {
+        self.kiosks.iter().find(|k| k.token_sha256 == hash)
+    }
+
+    /// The matters a window handles.
+    pub fn window_matters(&self, window_id: &str) -> Vec<&Matter> {
+        self.matters
+            .iter()
+            .filter(|m| m.windows.iter().any(|w| w == window_id))
+            .collect()
+    }
+
+    /// The queues a window calls from, each with its weight, in configuration order.
+    pub fn window_queues(&self, window_id: &str) -> Vec<(&QueueDef, u32)> {
+        let matters = self.window_matters(window_id);
+        let weights = self.window(window_id).map(|w| w.weights.as_slice()).unwrap_or(&[]);
+        self.queues
+            .iter()
+            .filter(|q| matters.iter().any(|m| m.queue == q.id))
+            .map(|q| {
+                let weight = weights
+                    .iter()
+                    .find(|(id, _)| *id == q.id)
+                    .map(|(_, w)| *w)
+                    .unwrap_or(1);
+                (q, weight)
+            })
+            .collect()
+    }
+
+    /// The windows that call from a queue.
+    pub fn queue_windows(&self, queue_id: &str) -> Vec<&WindowDef> {
+        self.windows
+            .iter()
+            .filter(|w| self.window_queues(&w.id).iter().any(|(q, _)| q.id == queue_id))
+            .collect()
+    }
+}
+
+/// The hall in force; swapped whole when an administrator changes it.
+#[derive(Clone)]
+pub struct SharedHall(std::sync::Arc<std::sync::RwLock<std::sync::Arc<Hall>>>);
+
+impl SharedHall {
+    pub fn new(hall: Hall) -> Self {
+        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(hall))))
+    }
+
+    pub fn get(&self) -> std::sync::Arc<Hall> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}

@@ -1,0 +1,159 @@
+//! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
+
+mod events;
+pub mod extract;
+mod metrics;
+mod openapi;
+mod public;
+mod writes;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{KioskLimiter, LoginThrottle};
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::hall::{Hall, SharedHall};
+use crate::hub::Hub;
+use crate::store::{self, ReadPool};
+use crate::writer::Writer;
+
+pub use metrics::Metrics;
+
+/// Largest request body accepted (bytes).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// What the server needs to start.
+pub struct Settings {
+    pub db: PathBuf,
+    pub hall: Hall,
+    pub demo: bool,
+    /// Tickets per minute per kiosk device; 0 = no cap.
+    pub kiosk_rate_limit: u32,
+    pub clock: Arc<dyn Clock>,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    hall: SharedHall,
+    writer: Writer,
+    reads: Arc<ReadPool>,
+    hub: Hub,
+    clock: Arc<dyn Clock>,
+    demo: bool,
+    throttle: LoginThrottle,
+    kiosks: KioskLimiter,
+    metrics: Metrics,
+    shutdown: CancellationToken,
+}
+
+impl AppState {
+    /// Opens (creating or migrating) the database and starts the writer thread. The thread
+    /// ends once every clone of the state is dropped; join the handle to flush it.
+    pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
+        let conn = store::open_writer(&settings.db)?;
+        let hall = SharedHall::new(settings.hall);
+        let hub = Hub::new(8192);
+        let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
+        let state = AppState(Arc::new(Inner {
+            hall,
+            writer,
+            reads: Arc::new(ReadPool::new(&settings.db)),
+            hub,
+            clock: settings.clock,
+            demo: settings.demo,
+            throttle: LoginThrottle::default(),
+            kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
+            metrics: Metrics::new(),
+            shutdown: CancellationToken::new(),
+        }));
+        Ok((state, handle))
+    }
+
+    pub fn hall(&self) -> Arc<Hall> {
+        self.0.hall.get()
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.0.clock.now()
+    }
+    pub fn reads(&self) -> &Arc<ReadPool> {
+        &self.0.reads
+    }
+    pub fn writer(&self) -> &Writer {
+        &self.0.writer
+    }
+    pub fn hub(&self) -> &Hub {
+        &self.0.hub
+    }
+    /// Whether demo accounts and devices are enabled (`--demo`).
+    pub fn demo(&self) -> bool {
+        self.0.demo
+    }
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+    /// Ends live streams so that a graceful shutdown can finish.
+    pub fn shutdown(&self) {
+        self.0.shutdown.cancel();
+    }
+    fn shutdown_token(&self) -> CancellationToken {
+        self.0.shutdown.clone()
+    }
+    /// The hall's local date today, `YYYY-MM-DD`.
+    pub fn today(&self) -> String {
+        crate::domain::numbering::local_day(self.now(), self.hall().timezone).to_string()
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/api/health", get(public::health))
+        .route("/api/services", get(public::services))
+        .route("/api/windows", get(public::windows))
+        .route("/api/queues", get(public::queues))
+        .route("/api/calls/recent", get(public::recent_calls))
+        .route("/api/tickets", post(writes::issue_ticket))
+        .route("/api/tickets/{id}", get(public::ticket))
+        .route("/api/tickets/{id}/requeue", post(writes::requeue))
+        .route("/api/auth/login", post(writes::login))
+        .route("/api/auth/logout", post(writes::logout))
+        .route("/api/windows/{id}/call-next", post(writes::call_next))
+        .route("/api/windows/{id}/recall", post(writes::recall))
+        .route("/api/windows/{id}/start", post(writes::start))
+        .route("/api/windows/{id}/no-show", post(writes::no_show))
+        .route("/api/windows/{id}/transfer", post(writes::transfer))
+        .route("/api/windows/{id}/finish", post(writes::finish))
+        .route("/api/windows/{id}/pause", post(writes::pause))
+        .route("/api/windows/{id}/resume", post(writes::resume))
+        .route("/api/events", get(events::events))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/metrics", get(metrics::metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "no such endpoint; see /api/openapi.json")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::Client(crate::error::ClientError {
+        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: "this endpoint does not take that method".into(),
+        retry_after: None,
+    })
+}

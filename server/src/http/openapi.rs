@@ -1,0 +1,43 @@
+//! `GET /api/openapi.json`, generated from the handlers and the wire types.
+
+use axum::Json;
+use hall_wire as wire;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{events, public, writes};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Bianmin Hall server", description = "Queues, tickets, windows and live events of a government service hall."),
+    paths(
+        public::health, public::services, public::windows, public::queues, public::ticket, public::recent_calls,
+        writes::issue_ticket, writes::login, writes::logout, writes::requeue, writes::call_next, writes::recall,
+        writes::start, writes::no_show, writes::transfer, writes::finish, writes::pause, writes::resume,
+        events::events,
+    ),
+    components(schemas(
+        wire::ErrorBody, wire::Health, wire::Service, wire::Material, wire::MaterialKind, wire::Window, wire::WindowStatus,
+        wire::StaffOnDuty, wire::Queue, wire::Ticket, wire::TicketStatus, wire::Priority, wire::Outcome, wire::IssueTicket,
+        wire::Login, wire::Session, wire::Role, wire::Transfer, wire::Finish, wire::Call, wire::TicketIssued,
+        wire::TicketFinished, wire::TicketNoShow, wire::TicketTransferred, wire::TicketRequeued, wire::WindowStatusChanged,
+    )),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,70 @@
+//! Reads anyone may make: the hall's matters, windows, queues, a ticket, recent calls.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use hall_wire as wire;
+
+use super::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, reads};
+
+#[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
+pub async fn health() -> Json<wire::Health> {
+    Json(wire::Health { status: "ok".into() })
+}
+
+#[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
+pub async fn services(State(s): State<AppState>) -> Json<Vec<wire::Service>> {
+    Json(reads::services(&s.hall()))
+}
+
+#[utoipa::path(get, path = "/api/windows", responses((status = 200, body = Vec<wire::Window>)))]
+pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Window>>> {
+    let (hall, now_ms) = (s.hall(), store::ms(s.now()));
+    let w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
+    Ok(Json(w))
+}
+
+#[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
+pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue>>> {
+    let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
+    let q = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    Ok(Json(q))
+}
+
+#[utoipa::path(
+    get, path = "/api/tickets/{id}",
+    params(("id" = i64, Path, description = "ticket id")),
+    responses((status = 200, body = wire::Ticket), (status = 404, body = wire::ErrorBody))
+)]
+pub async fn ticket(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<wire::Ticket>> {
+    let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
+    let n: i64 = id.parse().map_err(|_| unknown())?;
+    let (hall, now_ms) = (s.hall(), store::ms(s.now()));
+    let t = s.reads().run(move |c| reads::ticket_by_id(c, &hall, n, now_ms)).await.map_err(ApiError::Internal)?;
+    t.map(Json).ok_or_else(unknown)
+}
+
+#[utoipa::path(
+    get, path = "/api/calls/recent",
+    params(("limit" = Option<u32>, Query, description = "how many, 1-100, default 10")),
+    responses((status = 200, body = Vec<wire::Call>), (status = 400, body = wire::ErrorBody))
+)]
+pub async fn recent_calls(
+    State(s): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Vec<wire::Call>>> {
+    let limit = match q.get("limit") {
+        None => 10,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| ApiError::bad_request("invalid_limit", "limit must be a whole number from 1 to 100"))?,
+    };
+    let (hall, day) = (s.hall(), s.today());
+    let calls = s.reads().run(move |c| reads::recent_calls(c, &hall, &day, limit)).await.map_err(ApiError::Internal)?;
+    Ok(Json(calls))
+}

@@ -1,0 +1,197 @@
+//! `hall-server`: runs the hall server, or checks a configuration, or verifies the audit trail.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use hall_server::{app, clock::SystemClock, config, shutdown_signal, store, AppState, Settings};
+
+/// Bianmin Hall server: queues, tickets, windows and live events of a service hall.
+///
+/// Without a subcommand it serves the HTTP API (see /api/openapi.json) on --listen.
+#[derive(Parser)]
+#[command(name = "hall-server", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: Serve,
+}
+
+#[derive(Args)]
+struct Serve {
+    /// Hall configuration (TOML). Default: the bundled sample town hall.
+    #[arg(long, value_name = "FILE", env = "HALL_CONFIG")]
+    config: Option<PathBuf>,
+    /// SQLite database file; created and migrated on start.
+    #[arg(long, value_name = "FILE", default_value = "hall.db", env = "HALL_DB")]
+    db: PathBuf,
+    /// Address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", env = "HALL_LISTEN")]
+    listen: SocketAddr,
+    /// Enable the configuration's demo accounts (demo = true); without it they are refused.
+    #[arg(long)]
+    demo: bool,
+    /// Tickets per minute per kiosk device; 0 = no cap (load tests).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    kiosk_rate_limit: u32,
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long)]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a hall configuration without starting; errors name file, line and problem.
+    CheckConfig {
+        /// The TOML file to check.
+        file: PathBuf,
+    },
+    /// Walk the audit trail's hash chain and report the first broken row, if any.
+    VerifyAudit {
+        /// The database to verify.
+        #[arg(long, value_name = "FILE", default_value = "hall.db")]
+        db: PathBuf,
+    },
+    /// Read a password from standard input and print its argon2 hash for `password_hash`.
+    HashPassword,
+    /// Make a new kiosk device token and print it with the `token_sha256` for the configuration.
+    NewKioskToken,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::CheckConfig { file }) => match config::load(&file) {
+            Ok(hall) => {
+                println!(
+                    "{}: ok — {} departments, {} queues, {} windows, {} matters, {} staff, {} kiosks",
+                    file.display(),
+                    hall.departments.len(),
+                    hall.queues.len(),
+                    hall.windows.len(),
+                    hall.matters.len(),
+                    hall.staff.len(),
+                    hall.kiosks.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(Command::VerifyAudit { db }) => verify_audit(&db),
+        Some(Command::HashPassword) => {
+            let mut line = String::new();
+            if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim_end_matches(['\r', '\n']).is_empty() {
+                eprintln!("error: give the password on standard input");
+                return ExitCode::from(2);
+            }
+            match hall_server::auth::hash_password(line.trim_end_matches(['\r', '\n'])) {
+                Ok(h) => {
+                    println!("{h}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some(Command::NewKioskToken) => {
+            let token = hall_server::auth::new_token();
+            println!("token (give it to the kiosk):  {token}");
+            println!("token_sha256 (for the config): {}", hall_server::auth::token_hash(&token));
+            ExitCode::SUCCESS
+        }
+        None => serve(cli.serve),
+    }
+}
+
+fn verify_audit(db: &std::path::Path) -> ExitCode {
+    if !db.exists() {
+        eprintln!("error: no database at {}", db.display());
+        return ExitCode::from(2);
+    }
+    let result = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(anyhow::Error::from)
+        .and_then(|c| store::audit::verify(&c));
+    match result {
+        Ok(Ok(v)) => {
+            println!("audit trail intact: {} rows; head hash {}", v.rows, v.head);
+            println!("(record the head hash elsewhere to detect a truncated tail later)");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(b)) => {
+            println!("AUDIT TRAIL BROKEN at row {}: {}", b.id, b.problem);
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(args: Serve) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    if args.log_json {
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let hall = match &args.config {
+        Some(path) => match config::load(path) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("error: invalid hall configuration: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => config::sample(),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let settings = Settings {
+        db: args.db.clone(),
+        hall,
+        demo: args.demo,
+        kiosk_rate_limit: args.kiosk_rate_limit,
+        clock: Arc::new(SystemClock),
+    };
+    let result = runtime.block_on(async move {
+        let (state, writer) = AppState::start(settings)?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, db = %args.db.display(), demo = args.demo, hall = %state.hall().name, "hall server started");
+        println!("hall-server listening on http://{addr}");
+        axum::serve(listener, app(state.clone()))
+            .with_graceful_shutdown(shutdown_signal(state.clone()))
+            .await?;
+        drop(state);
+        Ok::<_, anyhow::Error>(writer)
+    });
+    match result {
+        Ok(writer) => {
+            let _ = writer.join();
+            tracing::info!("stopped cleanly");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Write operations: each turns one request into changes inside the writer's transaction,
+//! appending its audit rows and events there too. They run only on the writer thread.
+
+mod auth;
+mod tickets;
+mod windows;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+use serde::Serialize;
+
+use crate::domain::{numbering, Outcome, Priority};
+use crate::error::{ApiError, ApiResult};
+use crate::hall::{Hall, StaffRole};
+use crate::store::{self, audit, events::LiveEvent};
+
+/// Who asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Kiosk { id: String },
+    Staff { username: String, role: StaffRole, session_id: i64, window_id: Option<String> },
+}
+
+impl Actor {
+    pub fn name(&self) -> &str {
+        match self {
+            Actor::Kiosk { id } => id,
+            Actor::Staff { username, .. } => username,
+        }
+    }
+
+    pub fn role(&self) -> &'static str {
+        match self {
+            Actor::Kiosk { .. } => "kiosk",
+            Actor::Staff { role, .. } => role.as_str(),
+        }
+    }
+
+    /// Whose stored answers an `Idempotency-Key` refers to.
+    pub fn idempotency_caller(&self) -> String {
+        format!("{}:{}", self.role(), self.name())
+    }
+}
+
+/// What a write asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    IssueTicket { service_id: String, priority: Option<Priority> },
+    Login { username: String, role: StaffRole, window_id: Option<String>, token: String },
+    Logout,
+    CallNext { window: String },
+    Recall { window: String },
+    Start { window: String },
+    NoShow { window: String },
+    Transfer { window: String, service_id: Option<String>, to_window: Option<String> },
+    Finish { window: String, outcome: Outcome, note: Option<String>, reason: Option<String>, missing: Vec<String> },
+    Pause { window: String },
+    Resume { window: String },
+    Requeue { ticket_id: i64 },
+}
+
+/// An HTTP answer as the writer gives it (and as an idempotent retry gets it again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Option<serde_json::Value>,
+}
+
+impl Answer {
+    pub fn json(status: StatusCode, value: &impl Serialize) -> ApiResult<Answer> {
+        Ok(Answer { status, body: Some(serde_json::to_value(value)?) })
+    }
+
+    pub fn no_content() -> ApiResult<Answer> {
+        Ok(Answer { status: StatusCode::NO_CONTENT, body: None })
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self.body {
+            Some(b) => (self.status, Json(b)).into_response(),
+            None => self.status.into_response(),
+        }
+    }
+}
+
+/// One operation's view of the open transaction.
+pub struct Ctx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub hall: &'a Hall,
+    pub actor: &'a Actor,
+    pub now: DateTime<Utc>,
+    pub now_ms: i64,
+    /// The hall's local date, `YYYY-MM-DD`.
+    pub day: String,
+    pub session_hours: u32,
+    pub events: Vec<LiveEvent>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(tx: &'a Transaction<'a>, hall: &'a Hall, actor: &'a Actor, now: DateTime<Utc>) -> Self {
+        Ctx {
+            tx,
+            hall,
+            actor,
+            now,
+            now_ms: store::ms(now),
+            day: numbering::local_day(now, hall.timezone).to_string(),
+            session_hours: hall.policy.session_hours,
+            events: Vec::new(),
+        }
+    }
+
+    pub fn emit(&mut self, kind: &str, data: &impl Serialize) -> ApiResult<()> {
+        let text = serde_json::to_string(data)?;
+        self.events.push(store::events::append(self.tx, self.now_ms, kind, &text)?);
+        Ok(())
+    }
+
+    pub fn audit(&mut self, action: &str, window: Option<&str>, subject: Option<String>, detail: serde_json::Value) -> ApiResult<()> {
+        let device = match self.actor {
+            Actor::Kiosk { id } => Some(id.clone()),
+            Actor::Staff { .. } => None,
+        };
+        let entry = audit::Entry {
+            at_ms: self.now_ms,
+            actor: self.actor.name().to_string(),
+            role: self.actor.role().to_string(),
+            device,
+            window_id: window.map(str::to_string),
+            action: action.to_string(),
+            subject,
+            detail: detail.to_string(),
+        };
+        audit::append(self.tx, &entry)?;
+        Ok(())
+    }
+
+    pub fn fmt(&self, ms: i64) -> String {
+        store::reads::fmt_time(self.hall, ms)
+    }
+
+    pub fn internal(e: anyhow::Error) -> ApiError {
+        ApiError::Internal(e)
+    }
+}
+
+/// Runs one operation.
+pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
+    match op {
+        Op::IssueTicket { service_id, priority } => tickets::issue(ctx, service_id, *priority),
+        Op::Login { username, role, window_id, token } => auth::login(ctx, username, *role, window_id.as_deref(), token),
+        Op::Logout => auth::logout(ctx),
+        Op::CallNext { window } => windows::call_next(ctx, window),
+        Op::Recall { window } => windows::recall(ctx, window),
+        Op::Start { window } => windows::start(ctx, window),
+        Op::NoShow { window } => windows::no_show(ctx, window),
+        Op::Transfer { window, service_id, to_window } => windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref()),
+        Op::Finish { window, outcome, note, reason, missing } => {
+            windows::finish(ctx, window, *outcome, note.as_deref(), reason.as_deref(), missing)
+        }
+        Op::Pause { window } => windows::set_paused(ctx, window, true),
+        Op::Resume { window } => windows::set_paused(ctx, window, false),
+        Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
+    }
+}

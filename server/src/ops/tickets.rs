@@ -1,0 +1,98 @@
+//! Issuing tickets and putting a returning no-show back in the queue.
+
+use axum::http::StatusCode;
+use hall_wire as wire;
+use serde_json::json;
+
+use super::{Actor, Answer, Ctx};
+use crate::domain::{numbering, ticket, Priority, TicketStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{reads, tickets};
+
+pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
+    let q = reads::queue(ctx.tx, ctx.hall, queue, &ctx.day, ctx.now_ms).map_err(ApiError::Internal)?;
+    if let Some(q) = q {
+        ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
+    }
+    Ok(())
+}
+
+pub(super) fn view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket> {
+    reads::ticket(ctx.tx, ctx.hall, t, ctx.now_ms).map_err(ApiError::Internal)
+}
+
+pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
+    tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket {id}")))
+}
+
+pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>) -> ApiResult<Answer> {
+    let Actor::Kiosk { id: device } = ctx.actor else {
+        return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
+    };
+    let device = device.clone();
+    let matter = ctx
+        .hall
+        .matter(service_id)
+        .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{service_id}` in this hall")))?;
+    let queue = ctx.hall.queue(&matter.queue).expect("validated hall");
+    let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
+    let day = ctx.day.clone();
+    let seq = tickets::take_seq(ctx.tx, &day, &queue_id)?;
+    let number = numbering::ticket_number(prefix, seq);
+    let id = tickets::insert(
+        ctx.tx,
+        &tickets::NewTicket {
+            day: &day,
+            queue: &queue_id,
+            seq,
+            number: &number,
+            service_id,
+            priority,
+            at_ms: ctx.now_ms,
+            device: &device,
+        },
+    )?;
+    ctx.audit(
+        "ticket.issue",
+        None,
+        Some(format!("ticket:{id}")),
+        json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()) }),
+    )?;
+    let row = load(ctx, id)?;
+    let t = view(ctx, &row)?;
+    ctx.emit(
+        wire::event_kind::TICKET_ISSUED,
+        &wire::TicketIssued {
+            ticket_id: id,
+            number: number.clone(),
+            queue: queue_id.clone(),
+            service_id: service_id.to_string(),
+            priority: t.priority,
+            at: t.issued_at.clone(),
+        },
+    )?;
+    queue_changed(ctx, &queue_id)?;
+    Answer::json(StatusCode::CREATED, &t)
+}
+
+pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
+    if !matches!(ctx.actor, Actor::Staff { .. }) {
+        return Err(ApiError::forbidden("staff_only", "only hall staff can put a ticket back in the queue"));
+    }
+    let t = load(ctx, ticket_id)?;
+    if t.day != ctx.day {
+        return Err(ApiError::conflict("ticket_expired", format!("ticket {} was issued on {}, not today", t.number, t.day)));
+    }
+    ticket::apply(t.status, ticket::Action::Requeue, t.requeues, ctx.hall.policy.no_show_requeue_limit)
+        .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))?;
+    tickets::mark_requeued(ctx.tx, t.id)?;
+    ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
+    ctx.emit(
+        wire::event_kind::TICKET_REQUEUED,
+        &wire::TicketRequeued { ticket_id: t.id, number: t.number.clone(), queue: t.queue.clone(), at: ctx.fmt(ctx.now_ms) },
+    )?;
+    queue_changed(ctx, &t.queue)?;
+    let row = load(ctx, t.id)?;
+    debug_assert_eq!(row.status, TicketStatus::Waiting);
+    Answer::json(StatusCode::OK, &view(ctx, &row)?)
+}

@@ -1,0 +1,38 @@
+//! Events are rows: appended in the same transaction as the change, the row id is the SSE
+//! `id:`, and a client resuming with `Last-Event-ID` is served from here.
+
+use std::sync::Arc;
+
+use rusqlite::{params, Connection, Transaction};
+
+/// An event as stored and as sent: serialised once, shared by every subscriber.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveEvent {
+    pub id: i64,
+    pub kind: String,
+    pub data: Arc<str>,
+}
+
+pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite::Result<LiveEvent> {
+    tx.execute("INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
+    Ok(LiveEvent { id: tx.last_insert_rowid(), kind: kind.to_string(), data: Arc::from(data) })
+}
+
+/// Events after `id`, oldest first, at most `limit`.
+pub fn after(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<LiveEvent>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+    let rows = stmt.query_map(params![id, limit as i64], |r| {
+        Ok(LiveEvent { id: r.get(0)?, kind: r.get(1)?, data: Arc::from(r.get::<_, String>(2)?) })
+    })?;
+    rows.collect()
+}
+
+/// The newest event id, 0 when none.
+pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
+}
+
+/// Drops events older than `before_ms` (resume is promised for at least 24 hours).
+pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
+    tx.execute("DELETE FROM events WHERE at < ?1", [before_ms])
+}

@@ -1,0 +1,230 @@
+//! Read models: database rows and the hall configuration turned into the contract's types.
+
+use chrono::SecondsFormat;
+use hall_wire as wire;
+use rusqlite::{params, Connection};
+
+use crate::domain::{estimate, MaterialKind, Outcome, Priority, TicketStatus};
+use crate::hall::Hall;
+use crate::store::{from_ms, tickets, windows};
+
+/// RFC 3339 with the hall's offset.
+pub fn fmt_time(hall: &Hall, ms: i64) -> String {
+    from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+pub fn priority(p: Priority) -> wire::Priority {
+    match p {
+        Priority::Elderly => wire::Priority::Elderly,
+        Priority::Disabled => wire::Priority::Disabled,
+        Priority::Military => wire::Priority::Military,
+        Priority::Pregnant => wire::Priority::Pregnant,
+    }
+}
+
+pub fn outcome(o: Outcome) -> wire::Outcome {
+    match o {
+        Outcome::Immediate => wire::Outcome::Immediate,
+        Outcome::Promised => wire::Outcome::Promised,
+        Outcome::Supplement => wire::Outcome::Supplement,
+        Outcome::Returned => wire::Outcome::Returned,
+        Outcome::Joint => wire::Outcome::Joint,
+        Outcome::Reported => wire::Outcome::Reported,
+    }
+}
+
+fn status(s: TicketStatus) -> wire::TicketStatus {
+    match s {
+        TicketStatus::Waiting => wire::TicketStatus::Waiting,
+        TicketStatus::Called => wire::TicketStatus::Called,
+        TicketStatus::Serving => wire::TicketStatus::Serving,
+        TicketStatus::Done => wire::TicketStatus::Done,
+        TicketStatus::NoShow => wire::TicketStatus::NoShow,
+        TicketStatus::Transferred => wire::TicketStatus::Transferred,
+    }
+}
+
+pub fn services(hall: &Hall) -> Vec<wire::Service> {
+    hall.matters
+        .iter()
+        .map(|m| wire::Service {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            department: hall.department_name(&m.department).to_string(),
+            department_id: m.department.clone(),
+            queue: m.queue.clone(),
+            windows: m.windows.clone(),
+            materials: m
+                .materials
+                .iter()
+                .map(|x| wire::Material {
+                    name: x.name.clone(),
+                    kind: match x.kind {
+                        MaterialKind::Main => wire::MaterialKind::Main,
+                        MaterialKind::Aux => wire::MaterialKind::Aux,
+                    },
+                })
+                .collect(),
+            procedure: m.procedure.clone(),
+            time_limit_days: m.time_limit_days,
+            fee: m.fee.clone(),
+            basis: m.basis.clone(),
+        })
+        .collect()
+}
+
+/// Open windows calling from a queue (staffed, not paused).
+fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<u32> {
+    let mut n = 0;
+    for w in hall.queue_windows(queue) {
+        if let Some(row) = windows::get(conn, &w.id, now_ms)? {
+            if row.staffed && !row.paused {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Minutes until `ahead` citizens of `queue` are served.
+pub fn estimate_minutes(conn: &Connection, hall: &Hall, queue: &str, ahead: u32, now_ms: i64) -> anyhow::Result<u32> {
+    if ahead == 0 {
+        return Ok(0);
+    }
+    let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
+    let recent = tickets::recent_service_seconds(conn, queue, 20)?;
+    let per = estimate::service_minutes(&recent, typical);
+    Ok(estimate::wait_minutes(ahead, per, open_windows(conn, hall, queue, now_ms)?))
+}
+
+pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i64) -> anyhow::Result<wire::Ticket> {
+    let ahead = tickets::waiting_ahead(conn, t)?;
+    let estimated = if t.status.is_waiting() { estimate_minutes(conn, hall, &t.queue, ahead, now_ms)? } else { 0 };
+    let windows = match &t.target_window {
+        Some(w) => vec![w.clone()],
+        None => hall.matter(&t.service_id).map(|m| m.windows.clone()).unwrap_or_default(),
+    };
+    Ok(wire::Ticket {
+        id: t.id,
+        number: t.number.clone(),
+        service_id: t.service_id.clone(),
+        queue: t.queue.clone(),
+        status: status(t.status),
+        priority: t.priority.map(priority),
+        waiting_ahead: ahead,
+        estimated_wait_minutes: estimated,
+        windows,
+        issued_at: fmt_time(hall, t.issued_at),
+        called_at: t.called_at.map(|ms| fmt_time(hall, ms)),
+        window_id: t.window_id.clone(),
+        first_window_id: t.first_window_id.clone(),
+        outcome: t.outcome.map(outcome),
+    })
+}
+
+pub fn ticket_by_id(conn: &Connection, hall: &Hall, id: i64, now_ms: i64) -> anyhow::Result<Option<wire::Ticket>> {
+    match tickets::get(conn, id)? {
+        Some(t) => Ok(Some(ticket(conn, hall, &t, now_ms)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
+    hall.queues
+        .iter()
+        .map(|q| {
+            let waiting = tickets::waiting_count(conn, day, &q.id)?;
+            Ok(wire::Queue {
+                queue: q.id.clone(),
+                prefix: q.prefix.to_string(),
+                name: q.name.clone(),
+                waiting,
+                estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
+            })
+        })
+        .collect()
+}
+
+pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now_ms: i64) -> anyhow::Result<Option<wire::Queue>> {
+    Ok(queues(conn, hall, day, now_ms)?.into_iter().find(|q| q.queue == queue))
+}
+
+pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::StaffOnDuty> {
+    if !row.staffed {
+        return None;
+    }
+    let s = hall.staff(row.username.as_deref()?)?;
+    Some(wire::StaffOnDuty {
+        name: s.name.clone(),
+        staff_no: s.staff_no.clone(),
+        signed_in_at: fmt_time(hall, row.signed_in_at.unwrap_or_default()),
+    })
+}
+
+pub fn window_status(row: &windows::WindowRow) -> wire::WindowStatus {
+    match (row.staffed, row.paused) {
+        (false, _) => wire::WindowStatus::Closed,
+        (true, true) => wire::WindowStatus::Paused,
+        (true, false) => wire::WindowStatus::Open,
+    }
+}
+
+pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::Result<Option<wire::Window>> {
+    let (Some(def), Some(row)) = (hall.window(id), windows::get(conn, id, now_ms)?) else {
+        return Ok(None);
+    };
+    let serving = match row.current_ticket {
+        Some(t) => ticket_by_id(conn, hall, t, now_ms)?,
+        None => None,
+    };
+    Ok(Some(wire::Window {
+        id: def.id.clone(),
+        number: def.number,
+        name: def.name.clone(),
+        department: hall.department_name(&def.department).to_string(),
+        department_id: def.department.clone(),
+        location: def.location.clone(),
+        status: window_status(&row),
+        serving,
+        staff: staff_on_duty(hall, &row),
+        queues: hall.window_queues(id).iter().map(|(q, _)| q.id.clone()).collect(),
+        services: hall.window_matters(id).iter().map(|m| m.id.clone()).collect(),
+    }))
+}
+
+pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Vec<wire::Window>> {
+    let mut out = Vec::new();
+    for w in &hall.windows {
+        out.extend(window(conn, hall, &w.id, now_ms)?);
+    }
+    Ok(out)
+}
+
+pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall FROM calls c JOIN tickets t ON t.id = c.ticket_id
+         WHERE c.day = ?1 ORDER BY c.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![day, limit], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (ticket_id, number, window_id, at, recall) = row?;
+        out.push(call(hall, ticket_id, &number, &window_id, at, recall));
+    }
+    Ok(out)
+}
+
+pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i64, recall: bool) -> wire::Call {
+    let w = hall.window(window_id);
+    wire::Call {
+        ticket_id,
+        number: number.to_string(),
+        window_id: window_id.to_string(),
+        window_number: w.map(|w| w.number).unwrap_or(0),
+        window_name: w.map(|w| w.name.clone()).unwrap_or_default(),
+        at: fmt_time(hall, at_ms),
+        recall,
+    }
+}

@@ -1,0 +1,245 @@
+//! The tickets table: numbering, the waiting heads a window chooses from, and updates.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::domain::order::Head;
+use crate::domain::{Outcome, Priority, TicketStatus};
+use crate::store::from_ms;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRow {
+    pub id: i64,
+    pub day: String,
+    pub queue: String,
+    pub seq: u32,
+    pub number: String,
+    pub service_id: String,
+    pub priority: Option<Priority>,
+    pub status: TicketStatus,
+    pub issued_at: i64,
+    pub queued_at: i64,
+    pub called_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub window_id: Option<String>,
+    pub target_window: Option<String>,
+    pub first_window_id: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub device: String,
+    pub requeues: u32,
+    pub transfers: u32,
+}
+
+const COLUMNS: &str = "id, day, queue, seq, number, service_id, priority, status, issued_at, queued_at, \
+    called_at, started_at, finished_at, window_id, target_window, first_window_id, outcome, device, requeues, transfers";
+
+fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
+    let bad = |i: usize, s: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into());
+    let status: String = r.get(7)?;
+    let priority: Option<String> = r.get(6)?;
+    let outcome: Option<String> = r.get(16)?;
+    Ok(TicketRow {
+        id: r.get(0)?,
+        day: r.get(1)?,
+        queue: r.get(2)?,
+        seq: r.get(3)?,
+        number: r.get(4)?,
+        service_id: r.get(5)?,
+        priority: match priority {
+            Some(p) => Some(Priority::parse(&p).ok_or_else(|| bad(6, p))?),
+            None => None,
+        },
+        status: TicketStatus::parse(&status).ok_or_else(|| bad(7, status))?,
+        issued_at: r.get(8)?,
+        queued_at: r.get(9)?,
+        called_at: r.get(10)?,
+        started_at: r.get(11)?,
+        finished_at: r.get(12)?,
+        window_id: r.get(13)?,
+        target_window: r.get(14)?,
+        first_window_id: r.get(15)?,
+        outcome: match outcome {
+            Some(o) => Some(Outcome::parse(&o).ok_or_else(|| bad(16, o))?),
+            None => None,
+        },
+        device: r.get(17)?,
+        requeues: r.get(18)?,
+        transfers: r.get(19)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()
+}
+
+/// Takes the next sequence number of a queue for a day.
+pub fn take_seq(tx: &Transaction, day: &str, queue: &str) -> rusqlite::Result<u32> {
+    tx.prepare_cached(
+        "INSERT INTO day_counters (day, queue, last_seq) VALUES (?1, ?2, 1)
+         ON CONFLICT (day, queue) DO UPDATE SET last_seq = last_seq + 1
+         RETURNING last_seq",
+    )?
+    .query_row(params![day, queue], |r| r.get(0))
+}
+
+pub struct NewTicket<'a> {
+    pub day: &'a str,
+    pub queue: &'a str,
+    pub seq: u32,
+    pub number: &'a str,
+    pub service_id: &'a str,
+    pub priority: Option<Priority>,
+    pub at_ms: i64,
+    pub device: &'a str,
+}
+
+pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at, device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'waiting', ?8, ?8, ?9)",
+    )?
+    .execute(params![
+        t.day,
+        t.queue,
+        t.seq,
+        t.number,
+        t.service_id,
+        t.priority.map(|p| p.as_str()),
+        if t.priority.is_some() { 0 } else { 1 },
+        t.at_ms,
+        t.device,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The oldest waiting ticket of a queue that a window may call, of one class
+/// (priority or ordinary). Eligible: transferred to this window, or not transferred to a
+/// window and of a matter the window handles.
+pub fn head(
+    conn: &Connection,
+    day: &str,
+    queue: &str,
+    priority: bool,
+    window_id: &str,
+    services: &str,
+) -> rusqlite::Result<Option<Head>> {
+    conn.prepare_cached(
+        "SELECT id, queued_at FROM tickets
+         WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred') AND prio_rank = ?3
+           AND (target_window = ?4
+                OR (target_window IS NULL AND service_id IN (SELECT value FROM json_each(?5))))
+         ORDER BY queued_at, id LIMIT 1",
+    )?
+    .query_row(params![day, queue, if priority { 0 } else { 1 }, window_id, services], |r| {
+        Ok(Head { ticket_id: r.get(0)?, queued_at: from_ms(r.get(1)?) })
+    })
+    .optional()
+}
+
+pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
+        .optional()
+        .map(|s| s.unwrap_or(0))
+}
+
+pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO queue_streaks (day, queue, streak) VALUES (?1, ?2, ?3)
+         ON CONFLICT (day, queue) DO UPDATE SET streak = excluded.streak",
+        params![day, queue, streak],
+    )?;
+    Ok(())
+}
+
+pub fn mark_called(tx: &Transaction, id: i64, window_id: &str, at_ms: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = 'called', called_at = ?2, started_at = NULL, window_id = ?3,
+                first_window_id = COALESCE(first_window_id, ?3)
+         WHERE id = ?1",
+        params![id, at_ms, window_id],
+    )?;
+    Ok(())
+}
+
+pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
+    tx.execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+    Ok(())
+}
+
+pub fn mark_started(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+    tx.execute("UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", params![id, at_ms])?;
+    Ok(())
+}
+
+pub fn mark_finished(tx: &Transaction, id: i64, outcome: Outcome, detail: &str, at_ms: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = 'done', outcome = ?2, outcome_detail = ?3, finished_at = ?4,
+                started_at = COALESCE(started_at, called_at)
+         WHERE id = ?1",
+        params![id, outcome.as_str(), detail, at_ms],
+    )?;
+    Ok(())
+}
+
+/// Sends a ticket to another matter (and queue) or window; its place by issue time is kept.
+pub fn mark_transferred(
+    tx: &Transaction,
+    id: i64,
+    service_id: &str,
+    queue: &str,
+    target_window: Option<&str>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = 'transferred', service_id = ?2, queue = ?3, target_window = ?4,
+                transfers = transfers + 1, called_at = NULL, started_at = NULL
+         WHERE id = ?1",
+        params![id, service_id, queue, target_window],
+    )?;
+    Ok(())
+}
+
+pub fn mark_requeued(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+pub fn record_call(tx: &Transaction, day: &str, ticket_id: i64, window_id: &str, at_ms: i64, recall: bool) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO calls (day, ticket_id, window_id, at, recall) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![day, ticket_id, window_id, at_ms, recall])?;
+    Ok(())
+}
+
+/// People ahead of a waiting ticket in its queue (priority class first, then place).
+pub fn waiting_ahead(conn: &Connection, t: &TicketRow) -> rusqlite::Result<u32> {
+    if !t.status.is_waiting() {
+        return Ok(0);
+    }
+    let rank = if t.priority.is_some() { 0 } else { 1 };
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM tickets
+         WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')
+           AND (prio_rank < ?3 OR (prio_rank = ?3 AND (queued_at < ?4 OR (queued_at = ?4 AND id < ?5))))",
+    )?
+    .query_row(params![t.day, t.queue, rank, t.queued_at, t.id], |r| r.get(0))
+}
+
+pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached("SELECT COUNT(*) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')")?
+        .query_row(params![day, queue], |r| r.get(0))
+}
+
+/// Durations in seconds of the queue's most recent finished services, newest first.
+pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT (finished_at - started_at) / 1000 FROM tickets
+         WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL
+         ORDER BY finished_at DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![queue, limit], |r| r.get(0))?;
+    rows.collect()
+}

@@ -1,0 +1,128 @@
+//! Window state (clerk signed in, paused, ticket at the window), sessions and attendance.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowRow {
+    pub id: String,
+    pub paused: bool,
+    pub session_id: Option<i64>,
+    pub username: Option<String>,
+    pub signed_in_at: Option<i64>,
+    pub current_ticket: Option<i64>,
+    /// The signed-in session is still valid (not ended, not expired) at the time asked.
+    pub staffed: bool,
+}
+
+/// Makes sure every configured window has a row.
+pub fn ensure(tx: &Transaction, ids: &[String]) -> rusqlite::Result<()> {
+    for id in ids {
+        tx.execute("INSERT OR IGNORE INTO windows (id) VALUES (?1)", [id])?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<WindowRow>> {
+    conn.prepare_cached(
+        "SELECT w.id, w.paused, w.session_id, w.username, w.signed_in_at, w.current_ticket,
+                s.id IS NOT NULL AND s.ended_at IS NULL AND s.expires_at > ?2
+         FROM windows w LEFT JOIN sessions s ON s.id = w.session_id WHERE w.id = ?1",
+    )?
+    .query_row(params![id, now_ms], |r| {
+        Ok(WindowRow {
+            id: r.get(0)?,
+            paused: r.get(1)?,
+            session_id: r.get(2)?,
+            username: r.get(3)?,
+            signed_in_at: r.get(4)?,
+            current_ticket: r.get(5)?,
+            staffed: r.get(6)?,
+        })
+    })
+    .optional()
+}
+
+pub fn set_current(tx: &Transaction, id: &str, ticket: Option<i64>) -> rusqlite::Result<()> {
+    tx.execute("UPDATE windows SET current_ticket = ?2 WHERE id = ?1", params![id, ticket])?;
+    Ok(())
+}
+
+pub fn set_paused(tx: &Transaction, id: &str, paused: bool) -> rusqlite::Result<()> {
+    tx.execute("UPDATE windows SET paused = ?2 WHERE id = ?1", params![id, paused])?;
+    Ok(())
+}
+
+/// A clerk takes the window: the previous clerk's session loses it.
+pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_ms: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0 WHERE id = ?1",
+        params![id, session_id, username, at_ms],
+    )?;
+    Ok(())
+}
+
+pub fn sign_out(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: i64,
+    pub username: String,
+    pub role: String,
+    pub window_id: Option<String>,
+    pub expires_at: i64,
+}
+
+pub fn create_session(
+    tx: &Transaction,
+    token_hash: &str,
+    username: &str,
+    role: &str,
+    window_id: Option<&str>,
+    now_ms: i64,
+    expires_ms: i64,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![token_hash, username, role, window_id, now_ms, expires_ms],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// A live session by token hash.
+pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Result<Option<SessionRow>> {
+    conn.prepare_cached(
+        "SELECT id, username, role, window_id, expires_at FROM sessions
+         WHERE token_hash = ?1 AND ended_at IS NULL AND expires_at > ?2",
+    )?
+    .query_row(params![token_hash, now_ms], |r| {
+        Ok(SessionRow { id: r.get(0)?, username: r.get(1)?, role: r.get(2)?, window_id: r.get(3)?, expires_at: r.get(4)? })
+    })
+    .optional()
+}
+
+pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<()> {
+    tx.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
+    Ok(())
+}
+
+/// Records the day's first sign-in (R15); later sign-ins keep the first time.
+pub fn record_attendance(tx: &Transaction, day: &str, username: &str, window_id: Option<&str>, at_ms: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO attendance (day, username, window_id, signed_in_at) VALUES (?1, ?2, ?3, ?4)",
+        params![day, username, window_id, at_ms],
+    )?;
+    Ok(())
+}
+
+pub fn attendance(conn: &Connection, day: &str) -> rusqlite::Result<Vec<(String, Option<String>, i64)>> {
+    let mut stmt = conn.prepare("SELECT username, window_id, signed_in_at FROM attendance WHERE day = ?1 ORDER BY signed_in_at")?;
+    let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}

@@ -1,0 +1,1 @@
+//! Integration tests of the hall server (one binary, modules per area).

@@ -1,0 +1,373 @@
+//! The JSON types of the hall server's HTTP contract (`shared/api-contract.md`).
+//!
+//! These are the only types that derive `Serialize`/`Deserialize`: the server, the kiosk
+//! and the display convert to and from their own domain types at the boundary.
+//! Times are RFC 3339 strings carrying the hall's offset (`+08:00`).
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Every 4xx/5xx answer: `{"error": "<snake_case_code>", "message": "<human text>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    /// 主件: without it the matter cannot be accepted.
+    Main,
+    /// 附件: auxiliary material.
+    Aux,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Material {
+    pub name: String,
+    pub kind: MaterialKind,
+}
+
+/// A matter (办事事项) with everything R3/R19 require to be told at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// The department's name.
+    pub department: String,
+    pub department_id: String,
+    /// The queue id whose numbers this matter's tickets take.
+    pub queue: String,
+    pub windows: Vec<String>,
+    pub materials: Vec<Material>,
+    pub procedure: Vec<String>,
+    /// Promised time limit in statutory working days; 0 = done on the spot (即办).
+    pub time_limit_days: u32,
+    pub fee: String,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WindowStatus {
+    Open,
+    Paused,
+    Closed,
+}
+
+/// The staff member on duty at a window (public: the hall publishes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffOnDuty {
+    pub name: String,
+    pub staff_no: String,
+    pub signed_in_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Window {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub department: String,
+    pub department_id: String,
+    pub location: String,
+    pub status: WindowStatus,
+    pub serving: Option<Ticket>,
+    pub staff: Option<StaffOnDuty>,
+    /// Queue ids this window calls from.
+    pub queues: Vec<String>,
+    /// Matter ids this window handles.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Queue {
+    pub queue: String,
+    pub prefix: String,
+    pub name: String,
+    pub waiting: u32,
+    pub estimated_wait_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Elderly,
+    Disabled,
+    Military,
+    Pregnant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    /// Waiting again at another matter or window after a transfer.
+    Transferred,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 即办件 (R9)
+    Immediate,
+    /// 承诺件 (R12)
+    Promised,
+    /// 补办件 (R11)
+    Supplement,
+    /// 退回件 (R10)
+    Returned,
+    /// 联办件 (R13)
+    Joint,
+    /// 上报件 (R14)
+    Reported,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Ticket {
+    pub id: i64,
+    pub number: String,
+    pub service_id: String,
+    pub queue: String,
+    pub status: TicketStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    pub waiting_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub windows: Vec<String>,
+    pub issued_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    /// The window that first handled this ticket; it stays responsible after a transfer (R2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_window_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct IssueTicket {
+    pub service_id: String,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub window_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Kiosk,
+    Clerk,
+    Director,
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Session {
+    pub token: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    pub username: String,
+    pub name: String,
+    pub expires_at: String,
+}
+
+/// `{service_id}` or `{window_id}` (or both: that matter, at that window).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Transfer {
+    #[serde(default)]
+    pub service_id: Option<String>,
+    #[serde(default)]
+    pub window_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Finish {
+    pub outcome: Outcome,
+    /// Free note of the clerk.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Required for `returned` (R1, R10): the reason told to the citizen.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Required for `supplement` (R11): every missing material, listed at once.
+    #[serde(default)]
+    pub missing_materials: Option<Vec<String>>,
+}
+
+/// One call of a ticket to a window; also the `ticket_called` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Call {
+    pub ticket_id: i64,
+    pub number: String,
+    pub window_id: String,
+    pub window_number: u32,
+    pub window_name: String,
+    pub at: String,
+    pub recall: bool,
+}
+
+/// `ticket_issued` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketIssued {
+    pub ticket_id: i64,
+    pub number: String,
+    pub queue: String,
+    pub service_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    pub at: String,
+}
+
+/// `ticket_finished` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketFinished {
+    pub ticket_id: i64,
+    pub number: String,
+    pub window_id: String,
+    pub outcome: Outcome,
+    pub at: String,
+}
+
+/// `ticket_no_show` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketNoShow {
+    pub ticket_id: i64,
+    pub number: String,
+    pub window_id: String,
+    pub at: String,
+}
+
+/// `ticket_transferred` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketTransferred {
+    pub ticket_id: i64,
+    pub number: String,
+    pub from_window_id: String,
+    pub service_id: String,
+    pub queue: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    pub at: String,
+}
+
+/// `ticket_requeued` event: a no-show citizen came back and waits again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketRequeued {
+    pub ticket_id: i64,
+    pub number: String,
+    pub queue: String,
+    pub at: String,
+}
+
+/// `window_status` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WindowStatusChanged {
+    pub window_id: String,
+    pub window_number: u32,
+    pub status: WindowStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffOnDuty>,
+    /// Number of the ticket being called or served there, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<String>,
+    pub at: String,
+}
+
+/// The kinds of `GET /api/events`; clients ignore kinds they do not know.
+pub mod event_kind {
+    pub const TICKET_ISSUED: &str = "ticket_issued";
+    pub const TICKET_CALLED: &str = "ticket_called";
+    pub const TICKET_FINISHED: &str = "ticket_finished";
+    pub const TICKET_NO_SHOW: &str = "ticket_no_show";
+    pub const TICKET_TRANSFERRED: &str = "ticket_transferred";
+    pub const TICKET_REQUEUED: &str = "ticket_requeued";
+    pub const WINDOW_STATUS: &str = "window_status";
+    pub const QUEUE_CHANGED: &str = "queue_changed";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_use_the_contract_spelling() {
+        let check = |v: serde_json::Value, expected: &str| assert_eq!(v, serde_json::json!(expected));
+        check(serde_json::to_value(TicketStatus::NoShow).unwrap(), "no_show");
+        check(serde_json::to_value(Outcome::Immediate).unwrap(), "immediate");
+        check(serde_json::to_value(Priority::Pregnant).unwrap(), "pregnant");
+        check(serde_json::to_value(WindowStatus::Paused).unwrap(), "paused");
+        check(serde_json::to_value(MaterialKind::Aux).unwrap(), "aux");
+    }
+
+    #[test]
+    fn optional_ticket_fields_are_omitted_when_absent() {
+        let t = Ticket {
+            id: 1,
+            number: "A001".into(),
+            service_id: "s".into(),
+            queue: "q".into(),
+            status: TicketStatus::Waiting,
+            priority: None,
+            waiting_ahead: 0,
+            estimated_wait_minutes: 0,
+            windows: vec!["w01".into()],
+            issued_at: "2026-11-25T09:00:00+08:00".into(),
+            called_at: None,
+            window_id: None,
+            first_window_id: None,
+            outcome: None,
+        };
+        let v = serde_json::to_value(&t).unwrap();
+        assert!(v.get("called_at").is_none());
+        assert_eq!(v["number"], "A001");
+    }
+}
