@@ -1,1 +1,10 @@
-//! Integration tests of the hall server (one binary, modules per area).
+//! Integration tests of the hall server against real servers on 127.0.0.1:0 (one binary,
+//! modules per area).
+
+mod cli;
+mod concurrency;
+mod contract;
+mod durability;
+mod errors;
+mod events;
+mod support;

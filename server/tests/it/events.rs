@@ -1,0 +1,68 @@
+//! Live events over SSE, and resume with Last-Event-ID from the table.
+
+use serde_json::json;
+
+use crate::support::{Sse, TestServer};
+
+#[tokio::test]
+async fn a_display_receives_calls_and_recalls() {
+    let s = TestServer::start().await;
+    let mut display = Sse::connect(&s.base, None).await;
+    s.issue("mz-dibao").await;
+    let c = s.clerk("clerk3", "w03").await;
+    s.act(&c, "w03", "call-next").await;
+    let (called, seen) = display.until("ticket_called").await;
+    assert_eq!(seen[0].kind, "ticket_issued");
+    assert_eq!(
+        called.data,
+        json!({"ticket_id": 1, "number": "B001", "window_id": "w03", "window_number": 3,
+               "window_name": "民政窗口（二）", "at": "2026-11-25T09:00:00+08:00", "recall": false})
+    );
+    s.act(&c, "w03", "recall").await;
+    let (recall, _) = display.until("ticket_called").await;
+    assert_eq!(recall.data["recall"], true);
+    assert!(recall.id > called.id);
+    s.post("/api/windows/w03/finish", &c, json!({"outcome": "promised"})).await;
+    let (finished, _) = display.until("ticket_finished").await;
+    assert_eq!(finished.data["outcome"], "promised");
+}
+
+#[tokio::test]
+async fn a_display_that_was_away_misses_nothing_and_sees_nothing_twice() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let mut display = Sse::connect(&s.base, None).await;
+    s.issue("mz-dibao").await;
+    let (first, _) = display.until("queue_changed").await;
+    drop(display); // the display goes offline
+
+    for _ in 0..5 {
+        s.issue("mz-linshi").await;
+    }
+    for _ in 0..3 {
+        s.act(&c, "w02", "call-next").await;
+        s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
+    }
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let expected: Vec<(i64, String)> = db
+        .prepare("SELECT id, kind FROM events WHERE id > ?1 ORDER BY id")
+        .unwrap()
+        .query_map([first.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(expected.len() > 20);
+
+    let mut back = Sse::connect(&s.base, Some(first.id)).await;
+    let mut got = vec![];
+    for _ in 0..expected.len() {
+        let e = back.next().await;
+        got.push((e.id, e.kind));
+    }
+    assert_eq!(got, expected);
+    // Then live ones, continuing without a repeat.
+    s.issue("mz-dibao").await;
+    let live = back.next().await;
+    assert_eq!(live.kind, "ticket_issued");
+    assert_eq!(live.id, expected.last().unwrap().0 + 1);
+}

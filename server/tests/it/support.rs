@@ -1,0 +1,212 @@
+//! A real server on 127.0.0.1:0 with a temporary database and a hand-set clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use chrono::{DateTime, TimeZone, Utc};
+use hall_server::clock::ManualClock;
+use hall_server::{app, config, AppState, Settings};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+/// 2026-11-25 09:00 in Shanghai.
+pub fn morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub db: PathBuf,
+    pub http: Client,
+    stop: Option<oneshot::Sender<()>>,
+    serve: Option<tokio::task::JoinHandle<()>>,
+    writer: Option<JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hall.db");
+        let mut s = Self::start_on(&db, Arc::new(ManualClock::new(morning())), 0).await;
+        s._dir = Some(dir);
+        s
+    }
+
+    pub async fn start_on(db: &Path, clock: Arc<ManualClock>, kiosk_rate_limit: u32) -> TestServer {
+        let settings = Settings {
+            db: db.to_path_buf(),
+            hall: config::sample(),
+            demo: true,
+            kiosk_rate_limit,
+            clock: clock.clone(),
+        };
+        let (state, writer) = AppState::start(settings).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let serve = tokio::spawn(async move {
+            let st = state.clone();
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                    st.shutdown();
+                })
+                .await
+                .unwrap();
+        });
+        TestServer {
+            base,
+            clock,
+            db: db.to_path_buf(),
+            http: Client::new(),
+            stop: Some(stop),
+            serve: Some(serve),
+            writer: Some(writer),
+            _dir: None,
+        }
+    }
+
+    /// Stops gracefully and waits for the writer to finish; the database stays.
+    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.serve.take().unwrap().await.unwrap();
+        let w = self.writer.take().unwrap();
+        tokio::task::spawn_blocking(move || w.join().unwrap()).await.unwrap();
+        self._dir.take()
+    }
+
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, key: Option<&str>) -> Reply {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None, None, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(token), Some(body), None).await
+    }
+
+    /// Issues a ticket from the demo kiosk and returns it.
+    pub async fn issue(&self, service: &str) -> Value {
+        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    pub async fn issue_priority(&self, service: &str, priority: &str) -> Value {
+        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service, "priority": priority })).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    /// Signs in `clerkN` at `window` and returns the token.
+    pub async fn clerk(&self, user: &str, window: &str) -> String {
+        let r = self
+            .send(Method::POST, "/api/auth/login", None, Some(json!({"username": user, "password": "demo", "window_id": window})), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn act(&self, token: &str, window: &str, action: &str) -> Reply {
+        self.post(&format!("/api/windows/{window}/{action}"), token, json!({})).await
+    }
+}
+
+/// Asserts a contract error: status and `{"error": code, "message": ...}`.
+pub fn assert_error(r: &Reply, status: u16, code: &str) {
+    assert_eq!(r.status.as_u16(), status, "{}", r.body);
+    assert_eq!(r.body["error"], code, "{}", r.body);
+    assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.body);
+}
+
+/// A minimal Server-Sent Events reader.
+pub struct Sse {
+    res: reqwest::Response,
+    buf: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: i64,
+    pub kind: String,
+    pub data: Value,
+}
+
+impl Sse {
+    pub async fn connect(base: &str, last_event_id: Option<i64>) -> Sse {
+        let mut req = Client::new().get(format!("{base}/api/events"));
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        Sse { res, buf: String::new() }
+    }
+
+    /// The next event (keep-alive comments skipped), waiting at most 10 s.
+    pub async fn next(&mut self) -> SseEvent {
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.next_inner()).await.expect("no event within 10 s")
+    }
+
+    async fn next_inner(&mut self) -> SseEvent {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut id, mut kind, mut data) = (None, None, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().parse().unwrap());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        kind = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if let (Some(id), Some(kind)) = (id, kind) {
+                    return SseEvent { id, kind, data: serde_json::from_str(&data).unwrap() };
+                }
+                continue;
+            }
+            let chunk = self.res.chunk().await.unwrap().expect("stream ended");
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Reads until an event of `kind`, returning it and everything read.
+    pub async fn until(&mut self, kind: &str) -> (SseEvent, Vec<SseEvent>) {
+        let mut seen = Vec::new();
+        loop {
+            let e = self.next().await;
+            seen.push(e.clone());
+            if e.kind == kind {
+                return (e, seen);
+            }
+        }
+    }
+}
