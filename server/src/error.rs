@@ -25,7 +25,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError { status, code, message: message.into(), retry_after: None })
+        ApiError::Client(ClientError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        })
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, message)
@@ -72,7 +77,10 @@ impl From<serde_json::Error> for ApiError {
 
 impl ClientError {
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: self.code.to_string(), message: self.message.clone() }
+        ErrorBody {
+            error: self.code.to_string(),
+            message: self.message.clone(),
+        }
     }
 }
 
@@ -80,7 +88,8 @@ impl IntoResponse for ClientError {
     fn into_response(self) -> Response {
         let mut res = (self.status, Json(self.body())).into_response();
         if let Some(s) = self.retry_after {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }

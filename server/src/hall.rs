@@ -183,7 +183,10 @@ impl Hall {
     /// The queues a window calls from, each with its weight, in configuration order.
     pub fn window_queues(&self, window_id: &str) -> Vec<(&QueueDef, u32)> {
         let matters = self.window_matters(window_id);
-        let weights = self.window(window_id).map(|w| w.weights.as_slice()).unwrap_or(&[]);
+        let weights = self
+            .window(window_id)
+            .map(|w| w.weights.as_slice())
+            .unwrap_or(&[]);
         self.queues
             .iter()
             .filter(|q| matters.iter().any(|m| m.queue == q.id))
@@ -202,7 +205,11 @@ impl Hall {
     pub fn queue_windows(&self, queue_id: &str) -> Vec<&WindowDef> {
         self.windows
             .iter()
-            .filter(|w| self.window_queues(&w.id).iter().any(|(q, _)| q.id == queue_id))
+            .filter(|w| {
+                self.window_queues(&w.id)
+                    .iter()
+                    .any(|(q, _)| q.id == queue_id)
+            })
             .collect()
     }
 }
@@ -213,7 +220,9 @@ pub struct SharedHall(std::sync::Arc<std::sync::RwLock<std::sync::Arc<Hall>>>);
 
 impl SharedHall {
     pub fn new(hall: Hall) -> Self {
-        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(hall))))
+        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(
+            std::sync::Arc::new(hall),
+        )))
     }
 
     pub fn get(&self) -> std::sync::Arc<Hall> {

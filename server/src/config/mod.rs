@@ -12,7 +12,9 @@ use chrono::NaiveTime;
 use toml::Spanned;
 
 use crate::domain::MaterialKind;
-use crate::hall::{Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef};
+use crate::hall::{
+    Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef,
+};
 use raw::*;
 
 /// The sample town hall shipped with the server; the default configuration.
@@ -32,7 +34,11 @@ impl fmt::Display for ConfigError {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
         }
     }
 }
@@ -80,7 +86,12 @@ impl Checker<'_> {
         } else {
             let before = &self.text[..span.start.min(self.text.len())];
             let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
             (line, column)
         };
         ConfigError {
@@ -99,7 +110,8 @@ impl Checker<'_> {
         let v = id.get_ref();
         let ok = !v.is_empty()
             && v.len() <= 40
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return self.fail(
                 &id.span(),
@@ -129,7 +141,10 @@ impl Checker<'_> {
         let timezone = raw.hall.timezone.get_ref().parse().or_else(|_| {
             self.fail(
                 &raw.hall.timezone.span(),
-                format!("unknown time zone `{}` (e.g. Asia/Shanghai)", raw.hall.timezone.get_ref()),
+                format!(
+                    "unknown time zone `{}` (e.g. Asia/Shanghai)",
+                    raw.hall.timezone.get_ref()
+                ),
             )
         })?;
         let session_hours = match &raw.policy.session_hours {
@@ -140,7 +155,10 @@ impl Checker<'_> {
             None => Policy::default().session_hours,
         };
         let policy = Policy {
-            priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
+            priority_cap: raw
+                .policy
+                .priority_cap
+                .unwrap_or(Policy::default().priority_cap),
             no_show_requeue_limit: raw
                 .policy
                 .no_show_requeue_limit
@@ -173,7 +191,10 @@ impl Checker<'_> {
             if queues.is_empty() {
                 return self.fail(
                     &rw.id.span(),
-                    format!("window `{}` handles no matter: list it in some matter's windows", w.id),
+                    format!(
+                        "window `{}` handles no matter: list it in some matter's windows",
+                        w.id
+                    ),
                 );
             }
             for (q, _) in &w.weights {
@@ -212,13 +233,24 @@ impl Checker<'_> {
                 let mut chars = p.chars();
                 let prefix = match (chars.next(), chars.next()) {
                     (Some(c), None) if c.is_ascii_uppercase() => c,
-                    _ => return self.fail(&q.prefix.span(), format!("queue prefix `{p}` must be one letter A-Z")),
+                    _ => {
+                        return self.fail(
+                            &q.prefix.span(),
+                            format!("queue prefix `{p}` must be one letter A-Z"),
+                        )
+                    }
                 };
                 if !prefixes.insert(prefix) {
-                    return self.fail(&q.prefix.span(), format!("queue prefix `{p}` is used twice"));
+                    return self.fail(
+                        &q.prefix.span(),
+                        format!("queue prefix `{p}` is used twice"),
+                    );
                 }
                 if !(1..=240).contains(q.service_minutes.get_ref()) {
-                    return self.fail(&q.service_minutes.span(), "service_minutes must be between 1 and 240");
+                    return self.fail(
+                        &q.service_minutes.span(),
+                        "service_minutes must be between 1 and 240",
+                    );
                 }
                 Ok(QueueDef {
                     id,
@@ -241,14 +273,22 @@ impl Checker<'_> {
                     return self.fail(&w.number.span(), "window number must be between 1 and 999");
                 }
                 if !numbers.insert(number) {
-                    return self.fail(&w.number.span(), format!("window number {number} is used twice"));
+                    return self.fail(
+                        &w.number.span(),
+                        format!("window number {number} is used twice"),
+                    );
                 }
-                self.known("department", &w.department, departments.iter().map(|d| &d.id))?;
+                self.known(
+                    "department",
+                    &w.department,
+                    departments.iter().map(|d| &d.id),
+                )?;
                 let plan = match &w.plan {
                     Some(p) => {
                         let RawPlan { x, y } = *p.get_ref();
                         if !(0.0..=100.0).contains(&x) || !(0.0..=100.0).contains(&y) {
-                            return self.fail(&p.span(), "plan x and y are percentages from 0 to 100");
+                            return self
+                                .fail(&p.span(), "plan x and y are percentages from 0 to 100");
                         }
                         Some((x, y))
                     }
@@ -257,7 +297,10 @@ impl Checker<'_> {
                 let mut weights = Vec::new();
                 for (q, wt) in w.weights.iter().flat_map(|m| m.get_ref()) {
                     if !(1..=10).contains(wt) {
-                        return self.fail(&w.weights.as_ref().map(|m| m.span()).unwrap_or(0..0), format!("weight of queue `{q}` must be 1 to 10"));
+                        return self.fail(
+                            &w.weights.as_ref().map(|m| m.span()).unwrap_or(0..0),
+                            format!("weight of queue `{q}` must be 1 to 10"),
+                        );
                     }
                     weights.push((q.clone(), *wt));
                 }
@@ -274,7 +317,12 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn known<'x>(&self, what: &str, v: &Spanned<String>, mut ids: impl Iterator<Item = &'x String>) -> Res<()> {
+    fn known<'x>(
+        &self,
+        what: &str,
+        v: &Spanned<String>,
+        mut ids: impl Iterator<Item = &'x String>,
+    ) -> Res<()> {
         if ids.any(|id| id == v.get_ref()) {
             Ok(())
         } else {
@@ -293,15 +341,27 @@ impl Checker<'_> {
         raw.iter()
             .map(|m| {
                 let id = self.id("matter", &m.id, &mut seen)?;
-                self.known("department", &m.department, departments.iter().map(|d| &d.id))?;
+                self.known(
+                    "department",
+                    &m.department,
+                    departments.iter().map(|d| &d.id),
+                )?;
                 self.known("queue", &m.queue, queues.iter().map(|q| &q.id))?;
                 if m.windows.get_ref().is_empty() {
-                    return self.fail(&m.windows.span(), format!("matter `{id}` must name at least one window"));
+                    return self.fail(
+                        &m.windows.span(),
+                        format!("matter `{id}` must name at least one window"),
+                    );
                 }
                 for w in m.windows.get_ref() {
                     self.known("window", w, windows.iter().map(|w| &w.id))?;
                 }
-                if !m.materials.get_ref().iter().any(|x| x.kind == RawMaterialKind::Main) {
+                if !m
+                    .materials
+                    .get_ref()
+                    .iter()
+                    .any(|x| x.kind == RawMaterialKind::Main)
+                {
                     return self.fail(
                         &m.materials.span(),
                         format!("matter `{id}` must list at least one main material (主件)"),
@@ -326,7 +386,12 @@ impl Checker<'_> {
                     name: self.text_field("matter name", &m.name)?,
                     department: m.department.get_ref().clone(),
                     queue: m.queue.get_ref().clone(),
-                    windows: m.windows.get_ref().iter().map(|w| w.get_ref().clone()).collect(),
+                    windows: m
+                        .windows
+                        .get_ref()
+                        .iter()
+                        .map(|w| w.get_ref().clone())
+                        .collect(),
                     materials,
                     procedure: m.procedure.clone(),
                     time_limit_days: m.time_limit_days,

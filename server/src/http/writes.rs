@@ -16,7 +16,14 @@ use crate::hall::StaffRole;
 use crate::ops::{Actor, Answer, Op};
 use crate::writer::Idempotency;
 
-async fn submit(s: &AppState, actor: Actor, op: Op, key: RetryKey, path: &str, body: &[u8]) -> ApiResult<Answer> {
+async fn submit(
+    s: &AppState,
+    actor: Actor,
+    op: Op,
+    key: RetryKey,
+    path: &str,
+    body: &[u8],
+) -> ApiResult<Answer> {
     let idem = key.0.map(|k| Idempotency::new(k, "POST", path, body));
     s.writer().submit(actor, op, idem).await
 }
@@ -50,15 +57,30 @@ fn outcome(o: wire::Outcome) -> Outcome {
         (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)
     )
 )]
-pub async fn issue_ticket(State(s): State<AppState>, Caller(actor): Caller, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn issue_ticket(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let Actor::Kiosk { id } = &actor else {
-        return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
+        return Err(ApiError::forbidden(
+            "kiosk_only",
+            "tickets are issued by kiosk devices",
+        ));
     };
     let req: wire::IssueTicket = json(&body)?;
     if let Err(wait) = s.0.kiosks.check(id) {
-        return Err(ApiError::too_many("rate_limited", "this kiosk is issuing tickets too fast; wait a moment", wait));
+        return Err(ApiError::too_many(
+            "rate_limited",
+            "this kiosk is issuing tickets too fast; wait a moment",
+            wait,
+        ));
     }
-    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority) };
+    let op = Op::IssueTicket {
+        service_id: req.service_id,
+        priority: req.priority.map(priority),
+    };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
     if answer.status == StatusCode::CREATED {
         if let Some(q) = answer.body.as_ref().and_then(|b| b["queue"].as_str()) {
@@ -76,18 +98,32 @@ pub async fn issue_ticket(State(s): State<AppState>, Caller(actor): Caller, key:
         (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)
     )
 )]
-pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn login(
+    State(s): State<AppState>,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let req: wire::Login = json(&body)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
-        return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
+        return Err(ApiError::unauthorized(
+            "bad_credentials",
+            "wrong username or password",
+        ));
     }
     if let Some(wait) = s.0.throttle.wait(&req.username, Instant::now()) {
-        return Err(ApiError::too_many("too_many_attempts", "too many failed sign-ins; wait before trying again", wait));
+        return Err(ApiError::too_many(
+            "too_many_attempts",
+            "too many failed sign-ins; wait before trying again",
+            wait,
+        ));
     }
     let hall = s.hall();
     let staff = hall.staff(&req.username).cloned();
     // Unknown users cost the same time as known ones.
-    let hash = staff.as_ref().map(|st| st.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
+    let hash = staff
+        .as_ref()
+        .map(|st| st.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = req.password.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -96,26 +132,51 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
         Some(st) if ok => st,
         _ => {
             s.0.throttle.failed(&req.username, Instant::now());
-            return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
+            return Err(ApiError::unauthorized(
+                "bad_credentials",
+                "wrong username or password",
+            ));
         }
     };
     if staff.demo && !s.0.demo {
-        return Err(ApiError::unauthorized("demo_disabled", "demo accounts work only when the server runs with --demo"));
+        return Err(ApiError::unauthorized(
+            "demo_disabled",
+            "demo accounts work only when the server runs with --demo",
+        ));
     }
     s.0.throttle.succeeded(&req.username);
     if staff.role == StaffRole::Clerk {
         let Some(w) = req.window_id.as_deref() else {
-            return Err(ApiError::unprocessable("window_required", "a clerk signs in at one window: give window_id"));
+            return Err(ApiError::unprocessable(
+                "window_required",
+                "a clerk signs in at one window: give window_id",
+            ));
         };
         if hall.window(w).is_none() {
-            return Err(ApiError::unprocessable("unknown_window", format!("no window `{w}` in this hall")));
+            return Err(ApiError::unprocessable(
+                "unknown_window",
+                format!("no window `{w}` in this hall"),
+            ));
         }
         if !staff.windows.is_empty() && !staff.windows.iter().any(|x| x == w) {
-            return Err(ApiError::forbidden("window_not_allowed", format!("{} may not sign in at window `{w}`", staff.name)));
+            return Err(ApiError::forbidden(
+                "window_not_allowed",
+                format!("{} may not sign in at window `{w}`", staff.name),
+            ));
         }
     }
-    let actor = Actor::Staff { username: staff.username.clone(), role: staff.role, session_id: 0, window_id: req.window_id.clone() };
-    let op = Op::Login { username: staff.username, role: staff.role, window_id: req.window_id, token: auth::new_token() };
+    let actor = Actor::Staff {
+        username: staff.username.clone(),
+        role: staff.role,
+        session_id: 0,
+        window_id: req.window_id.clone(),
+    };
+    let op = Op::Login {
+        username: staff.username,
+        role: staff.role,
+        window_id: req.window_id,
+        token: auth::new_token(),
+    };
     submit(&s, actor, op, key, "/api/auth/login", &body).await
 }
 
@@ -126,7 +187,12 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$
     post, path = "/api/auth/logout", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = wire::ErrorBody))
 )]
-pub async fn logout(State(s): State<AppState>, Caller(actor): Caller, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn logout(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     submit(&s, actor, Op::Logout, key, "/api/auth/logout", &body).await
 }
 
@@ -136,9 +202,25 @@ pub async fn logout(State(s): State<AppState>, Caller(actor): Caller, key: Retry
     responses((status = 200, body = wire::Ticket), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
 )]
-pub async fn requeue(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
-    let ticket_id: i64 = id.parse().map_err(|_| ApiError::not_found("unknown_ticket", format!("no ticket `{id}`")))?;
-    submit(&s, actor, Op::Requeue { ticket_id }, key, &format!("/api/tickets/{id}/requeue"), &body).await
+pub async fn requeue(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let ticket_id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found("unknown_ticket", format!("no ticket `{id}`")))?;
+    submit(
+        &s,
+        actor,
+        Op::Requeue { ticket_id },
+        key,
+        &format!("/api/tickets/{id}/requeue"),
+        &body,
+    )
+    .await
 }
 
 /// The actions without a body.
@@ -171,11 +253,41 @@ macro_rules! window_endpoint {
     };
 }
 
-window_endpoint!(recall, "recall", Recall, wire::Ticket, "Re-announce the ticket at the window.");
-window_endpoint!(start, "start", Start, wire::Ticket, "The called citizen arrived: service begins.");
-window_endpoint!(no_show, "no-show", NoShow, wire::Ticket, "The called citizen did not come.");
-window_endpoint!(pause, "pause", Pause, wire::Window, "Pause the window (also the director, for any window).");
-window_endpoint!(resume, "resume", Resume, wire::Window, "Resume the window (also the director, for any window).");
+window_endpoint!(
+    recall,
+    "recall",
+    Recall,
+    wire::Ticket,
+    "Re-announce the ticket at the window."
+);
+window_endpoint!(
+    start,
+    "start",
+    Start,
+    wire::Ticket,
+    "The called citizen arrived: service begins."
+);
+window_endpoint!(
+    no_show,
+    "no-show",
+    NoShow,
+    wire::Ticket,
+    "The called citizen did not come."
+);
+window_endpoint!(
+    pause,
+    "pause",
+    Pause,
+    wire::Window,
+    "Pause the window (also the director, for any window)."
+);
+window_endpoint!(
+    resume,
+    "resume",
+    Resume,
+    wire::Window,
+    "Resume the window (also the director, for any window)."
+);
 
 #[utoipa::path(
     post, path = "/api/windows/{id}/call-next", security(("bearer" = [])),
@@ -185,9 +297,18 @@ window_endpoint!(resume, "resume", Resume, wire::Window, "Resume the window (als
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
 )]
-pub async fn call_next(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn call_next(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let started = Instant::now();
-    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| Op::CallNext { window }).await;
+    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| {
+        Op::CallNext { window }
+    })
+    .await;
     if answer.as_ref().is_ok_and(|a| a.status.is_success()) {
         s.metrics().call_latency(started.elapsed());
     }
@@ -202,12 +323,20 @@ pub async fn call_next(State(s): State<AppState>, Caller(actor): Caller, Path(id
         (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody))
 )]
-pub async fn transfer(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn transfer(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let req: wire::Transfer = json(&body)?;
-    window_action(&s, actor, id, "transfer", key, &body, |window| Op::Transfer {
-        window,
-        service_id: req.service_id,
-        to_window: req.window_id,
+    window_action(&s, actor, id, "transfer", key, &body, |window| {
+        Op::Transfer {
+            window,
+            service_id: req.service_id,
+            to_window: req.window_id,
+        }
     })
     .await
 }
@@ -220,7 +349,13 @@ pub async fn transfer(State(s): State<AppState>, Caller(actor): Caller, Path(id)
         (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody))
 )]
-pub async fn finish(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn finish(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let req: wire::Finish = json(&body)?;
     window_action(&s, actor, id, "finish", key, &body, |window| Op::Finish {
         window,

@@ -10,7 +10,9 @@ use crate::store::{from_ms, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
-    from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
+    from_ms(ms)
+        .with_timezone(&hall.timezone)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 pub fn priority(p: Priority) -> wire::Priority {
@@ -87,22 +89,44 @@ fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> any
 }
 
 /// Minutes until `ahead` citizens of `queue` are served.
-pub fn estimate_minutes(conn: &Connection, hall: &Hall, queue: &str, ahead: u32, now_ms: i64) -> anyhow::Result<u32> {
+pub fn estimate_minutes(
+    conn: &Connection,
+    hall: &Hall,
+    queue: &str,
+    ahead: u32,
+    now_ms: i64,
+) -> anyhow::Result<u32> {
     if ahead == 0 {
         return Ok(0);
     }
     let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
     let recent = tickets::recent_service_seconds(conn, queue, 20)?;
     let per = estimate::service_minutes(&recent, typical);
-    Ok(estimate::wait_minutes(ahead, per, open_windows(conn, hall, queue, now_ms)?))
+    Ok(estimate::wait_minutes(
+        ahead,
+        per,
+        open_windows(conn, hall, queue, now_ms)?,
+    ))
 }
 
-pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i64) -> anyhow::Result<wire::Ticket> {
+pub fn ticket(
+    conn: &Connection,
+    hall: &Hall,
+    t: &tickets::TicketRow,
+    now_ms: i64,
+) -> anyhow::Result<wire::Ticket> {
     let ahead = tickets::waiting_ahead(conn, t)?;
-    let estimated = if t.status.is_waiting() { estimate_minutes(conn, hall, &t.queue, ahead, now_ms)? } else { 0 };
+    let estimated = if t.status.is_waiting() {
+        estimate_minutes(conn, hall, &t.queue, ahead, now_ms)?
+    } else {
+        0
+    };
     let windows = match &t.target_window {
         Some(w) => vec![w.clone()],
-        None => hall.matter(&t.service_id).map(|m| m.windows.clone()).unwrap_or_default(),
+        None => hall
+            .matter(&t.service_id)
+            .map(|m| m.windows.clone())
+            .unwrap_or_default(),
     };
     Ok(wire::Ticket {
         id: t.id,
@@ -122,14 +146,24 @@ pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i6
     })
 }
 
-pub fn ticket_by_id(conn: &Connection, hall: &Hall, id: i64, now_ms: i64) -> anyhow::Result<Option<wire::Ticket>> {
+pub fn ticket_by_id(
+    conn: &Connection,
+    hall: &Hall,
+    id: i64,
+    now_ms: i64,
+) -> anyhow::Result<Option<wire::Ticket>> {
     match tickets::get(conn, id)? {
         Some(t) => Ok(Some(ticket(conn, hall, &t, now_ms)?)),
         None => Ok(None),
     }
 }
 
-pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
+pub fn queues(
+    conn: &Connection,
+    hall: &Hall,
+    day: &str,
+    now_ms: i64,
+) -> anyhow::Result<Vec<wire::Queue>> {
     hall.queues
         .iter()
         .map(|q| {
@@ -145,8 +179,16 @@ pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow:
         .collect()
 }
 
-pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now_ms: i64) -> anyhow::Result<Option<wire::Queue>> {
-    Ok(queues(conn, hall, day, now_ms)?.into_iter().find(|q| q.queue == queue))
+pub fn queue(
+    conn: &Connection,
+    hall: &Hall,
+    queue: &str,
+    day: &str,
+    now_ms: i64,
+) -> anyhow::Result<Option<wire::Queue>> {
+    Ok(queues(conn, hall, day, now_ms)?
+        .into_iter()
+        .find(|q| q.queue == queue))
 }
 
 pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::StaffOnDuty> {
@@ -169,7 +211,12 @@ pub fn window_status(row: &windows::WindowRow) -> wire::WindowStatus {
     }
 }
 
-pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::Result<Option<wire::Window>> {
+pub fn window(
+    conn: &Connection,
+    hall: &Hall,
+    id: &str,
+    now_ms: i64,
+) -> anyhow::Result<Option<wire::Window>> {
     let (Some(def), Some(row)) = (hall.window(id), windows::get(conn, id, now_ms)?) else {
         return Ok(None);
     };
@@ -187,8 +234,16 @@ pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::
         status: window_status(&row),
         serving,
         staff: staff_on_duty(hall, &row),
-        queues: hall.window_queues(id).iter().map(|(q, _)| q.id.clone()).collect(),
-        services: hall.window_matters(id).iter().map(|m| m.id.clone()).collect(),
+        queues: hall
+            .window_queues(id)
+            .iter()
+            .map(|(q, _)| q.id.clone())
+            .collect(),
+        services: hall
+            .window_matters(id)
+            .iter()
+            .map(|m| m.id.clone())
+            .collect(),
     }))
 }
 
@@ -200,13 +255,24 @@ pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Ve
     Ok(out)
 }
 
-pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
+pub fn recent_calls(
+    conn: &Connection,
+    hall: &Hall,
+    day: &str,
+    limit: u32,
+) -> anyhow::Result<Vec<wire::Call>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall FROM calls c JOIN tickets t ON t.id = c.ticket_id
          WHERE c.day = ?1 ORDER BY c.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![day, limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, bool>(4)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -216,7 +282,14 @@ pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> an
     Ok(out)
 }
 
-pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i64, recall: bool) -> wire::Call {
+pub fn call(
+    hall: &Hall,
+    ticket_id: i64,
+    number: &str,
+    window_id: &str,
+    at_ms: i64,
+    recall: bool,
+) -> wire::Call {
     let w = hall.window(window_id);
     wire::Call {
         ticket_id,

@@ -34,7 +34,9 @@ const COLUMNS: &str = "id, day, queue, seq, number, service_id, priority, status
     called_at, started_at, finished_at, window_id, target_window, first_window_id, outcome, device, requeues, transfers";
 
 fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
-    let bad = |i: usize, s: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into());
+    let bad = |i: usize, s: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into())
+    };
     let status: String = r.get(7)?;
     let priority: Option<String> = r.get(6)?;
     let outcome: Option<String> = r.get(16)?;
@@ -132,16 +134,32 @@ pub fn head(
                 OR (target_window IS NULL AND service_id IN (SELECT value FROM json_each(?5))))
          ORDER BY queued_at, id LIMIT 1",
     )?
-    .query_row(params![day, queue, if priority { 0 } else { 1 }, window_id, services], |r| {
-        Ok(Head { ticket_id: r.get(0)?, queued_at: from_ms(r.get(1)?) })
-    })
+    .query_row(
+        params![
+            day,
+            queue,
+            if priority { 0 } else { 1 },
+            window_id,
+            services
+        ],
+        |r| {
+            Ok(Head {
+                ticket_id: r.get(0)?,
+                queued_at: from_ms(r.get(1)?),
+            })
+        },
+    )
     .optional()
 }
 
 pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.query_row("SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
-        .optional()
-        .map(|s| s.unwrap_or(0))
+    conn.query_row(
+        "SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2",
+        params![day, queue],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|s| s.unwrap_or(0))
 }
 
 pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
@@ -164,16 +182,28 @@ pub fn mark_called(tx: &Transaction, id: i64, window_id: &str, at_ms: i64) -> ru
 }
 
 pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
-    tx.execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+    tx.execute(
+        "UPDATE tickets SET status = ?2 WHERE id = ?1",
+        params![id, status.as_str()],
+    )?;
     Ok(())
 }
 
 pub fn mark_started(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", params![id, at_ms])?;
+    tx.execute(
+        "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1",
+        params![id, at_ms],
+    )?;
     Ok(())
 }
 
-pub fn mark_finished(tx: &Transaction, id: i64, outcome: Outcome, detail: &str, at_ms: i64) -> rusqlite::Result<()> {
+pub fn mark_finished(
+    tx: &Transaction,
+    id: i64,
+    outcome: Outcome,
+    detail: &str,
+    at_ms: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET status = 'done', outcome = ?2, outcome_detail = ?3, finished_at = ?4,
                 started_at = COALESCE(started_at, called_at)
@@ -208,9 +238,18 @@ pub fn mark_requeued(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn record_call(tx: &Transaction, day: &str, ticket_id: i64, window_id: &str, at_ms: i64, recall: bool) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT INTO calls (day, ticket_id, window_id, at, recall) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![day, ticket_id, window_id, at_ms, recall])?;
+pub fn record_call(
+    tx: &Transaction,
+    day: &str,
+    ticket_id: i64,
+    window_id: &str,
+    at_ms: i64,
+    recall: bool,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO calls (day, ticket_id, window_id, at, recall) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![day, ticket_id, window_id, at_ms, recall])?;
     Ok(())
 }
 
@@ -234,7 +273,11 @@ pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Res
 }
 
 /// Durations in seconds of the queue's most recent finished services, newest first.
-pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
+pub fn recent_service_seconds(
+    conn: &Connection,
+    queue: &str,
+    limit: u32,
+) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_at - started_at) / 1000 FROM tickets
          WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL

@@ -43,17 +43,29 @@ pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<
 }
 
 pub fn set_current(tx: &Transaction, id: &str, ticket: Option<i64>) -> rusqlite::Result<()> {
-    tx.execute("UPDATE windows SET current_ticket = ?2 WHERE id = ?1", params![id, ticket])?;
+    tx.execute(
+        "UPDATE windows SET current_ticket = ?2 WHERE id = ?1",
+        params![id, ticket],
+    )?;
     Ok(())
 }
 
 pub fn set_paused(tx: &Transaction, id: &str, paused: bool) -> rusqlite::Result<()> {
-    tx.execute("UPDATE windows SET paused = ?2 WHERE id = ?1", params![id, paused])?;
+    tx.execute(
+        "UPDATE windows SET paused = ?2 WHERE id = ?1",
+        params![id, paused],
+    )?;
     Ok(())
 }
 
 /// A clerk takes the window: the previous clerk's session loses it.
-pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_ms: i64) -> rusqlite::Result<()> {
+pub fn sign_in(
+    tx: &Transaction,
+    id: &str,
+    session_id: i64,
+    username: &str,
+    at_ms: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0 WHERE id = ?1",
         params![id, session_id, username, at_ms],
@@ -96,24 +108,43 @@ pub fn create_session(
 }
 
 /// A live session by token hash.
-pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Result<Option<SessionRow>> {
+pub fn session(
+    conn: &Connection,
+    token_hash: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<SessionRow>> {
     conn.prepare_cached(
         "SELECT id, username, role, window_id, expires_at FROM sessions
          WHERE token_hash = ?1 AND ended_at IS NULL AND expires_at > ?2",
     )?
     .query_row(params![token_hash, now_ms], |r| {
-        Ok(SessionRow { id: r.get(0)?, username: r.get(1)?, role: r.get(2)?, window_id: r.get(3)?, expires_at: r.get(4)? })
+        Ok(SessionRow {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            role: r.get(2)?,
+            window_id: r.get(3)?,
+            expires_at: r.get(4)?,
+        })
     })
     .optional()
 }
 
 pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
+    tx.execute(
+        "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
+        params![id, now_ms],
+    )?;
     Ok(())
 }
 
 /// Records the day's first sign-in (R15); later sign-ins keep the first time.
-pub fn record_attendance(tx: &Transaction, day: &str, username: &str, window_id: Option<&str>, at_ms: i64) -> rusqlite::Result<()> {
+pub fn record_attendance(
+    tx: &Transaction,
+    day: &str,
+    username: &str,
+    window_id: Option<&str>,
+    at_ms: i64,
+) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT OR IGNORE INTO attendance (day, username, window_id, signed_in_at) VALUES (?1, ?2, ?3, ?4)",
         params![day, username, window_id, at_ms],
@@ -121,7 +152,10 @@ pub fn record_attendance(tx: &Transaction, day: &str, username: &str, window_id:
     Ok(())
 }
 
-pub fn attendance(conn: &Connection, day: &str) -> rusqlite::Result<Vec<(String, Option<String>, i64)>> {
+pub fn attendance(
+    conn: &Connection,
+    day: &str,
+) -> rusqlite::Result<Vec<(String, Option<String>, i64)>> {
     let mut stmt = conn.prepare("SELECT username, window_id, signed_in_at FROM attendance WHERE day = ?1 ORDER BY signed_in_at")?;
     let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()

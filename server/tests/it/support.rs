@@ -80,11 +80,20 @@ impl TestServer {
         self.stop.take().unwrap().send(()).unwrap();
         self.serve.take().unwrap().await.unwrap();
         let w = self.writer.take().unwrap();
-        tokio::task::spawn_blocking(move || w.join().unwrap()).await.unwrap();
+        tokio::task::spawn_blocking(move || w.join().unwrap())
+            .await
+            .unwrap();
         self._dir.take()
     }
 
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, key: Option<&str>) -> Reply {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Reply {
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -98,7 +107,11 @@ impl TestServer {
         let res = req.send().await.unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         Reply { status, body }
     }
 
@@ -107,18 +120,31 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(token), Some(body), None).await
+        self.send(Method::POST, path, Some(token), Some(body), None)
+            .await
     }
 
     /// Issues a ticket from the demo kiosk and returns it.
     pub async fn issue(&self, service: &str) -> Value {
-        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service })).await;
+        let r = self
+            .post(
+                "/api/tickets",
+                "demo-kiosk",
+                json!({ "service_id": service }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
 
     pub async fn issue_priority(&self, service: &str, priority: &str) -> Value {
-        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service, "priority": priority })).await;
+        let r = self
+            .post(
+                "/api/tickets",
+                "demo-kiosk",
+                json!({ "service_id": service, "priority": priority }),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
@@ -126,14 +152,21 @@ impl TestServer {
     /// Signs in `clerkN` at `window` and returns the token.
     pub async fn clerk(&self, user: &str, window: &str) -> String {
         let r = self
-            .send(Method::POST, "/api/auth/login", None, Some(json!({"username": user, "password": "demo", "window_id": window})), None)
+            .send(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"username": user, "password": "demo", "window_id": window})),
+                None,
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         r.body["token"].as_str().unwrap().to_string()
     }
 
     pub async fn act(&self, token: &str, window: &str, action: &str) -> Reply {
-        self.post(&format!("/api/windows/{window}/{action}"), token, json!({})).await
+        self.post(&format!("/api/windows/{window}/{action}"), token, json!({}))
+            .await
     }
 }
 
@@ -141,7 +174,11 @@ impl TestServer {
 pub fn assert_error(r: &Reply, status: u16, code: &str) {
     assert_eq!(r.status.as_u16(), status, "{}", r.body);
     assert_eq!(r.body["error"], code, "{}", r.body);
-    assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.body);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        r.body
+    );
 }
 
 /// A minimal Server-Sent Events reader.
@@ -165,13 +202,21 @@ impl Sse {
         }
         let res = req.send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        Sse { res, buf: String::new() }
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        Sse {
+            res,
+            buf: String::new(),
+        }
     }
 
     /// The next event (keep-alive comments skipped), waiting at most 10 s.
     pub async fn next(&mut self) -> SseEvent {
-        tokio::time::timeout(std::time::Duration::from_secs(10), self.next_inner()).await.expect("no event within 10 s")
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.next_inner())
+            .await
+            .expect("no event within 10 s")
     }
 
     async fn next_inner(&mut self) -> SseEvent {
@@ -189,7 +234,11 @@ impl Sse {
                     }
                 }
                 if let (Some(id), Some(kind)) = (id, kind) {
-                    return SseEvent { id, kind, data: serde_json::from_str(&data).unwrap() };
+                    return SseEvent {
+                        id,
+                        kind,
+                        data: serde_json::from_str(&data).unwrap(),
+                    };
                 }
                 continue;
             }
