@@ -253,3 +253,49 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
         assert_eq!(next["number"], format!("{prefix}{:03}", numbers.len() + 1));
     }
 }
+
+#[tokio::test]
+async fn sigterm_stops_gracefully_even_with_live_streams_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let (mut child, base) = spawn_server(&db).await;
+    let mut stream = reqwest::get(format!("{base}/api/events")).await.unwrap();
+    let http = reqwest::Client::new();
+    let t: Value = http
+        .post(format!("{base}/api/tickets"))
+        .bearer_auth("demo-kiosk")
+        .json(&json!({"service_id": "wj-shengyu"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
+        .await
+        .expect("server did not stop on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    // The live stream was ended, not left hanging.
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok());
+    let (_child, base) = spawn_server(&db).await;
+    let again: Value = http
+        .get(format!("{base}/api/tickets/{}", t["id"]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["number"], "E001");
+}
