@@ -118,22 +118,48 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
             ));
         }
     }
-    let services = serde_json::to_string(
-        &ctx.hall
-            .window_matters(window)
-            .iter()
-            .map(|m| &m.id)
-            .collect::<Vec<_>>(),
-    )?;
+    let matters = ctx.hall.window_matters(window);
     let mut heads = Vec::new();
     for (q, weight) in ctx.hall.window_queues(window) {
+        let services: Vec<&str> = matters
+            .iter()
+            .filter(|m| m.queue == q.id)
+            .map(|m| m.id.as_str())
+            .collect();
         heads.push(QueueHeads {
             queue: q.id.clone(),
             weight,
-            priority: tickets::head(ctx.tx, &ctx.day, &q.id, true, window, &services)?,
-            ordinary: tickets::head(ctx.tx, &ctx.day, &q.id, false, window, &services)?,
+            priority: tickets::head(ctx.tx, &ctx.day, true, &services)?,
+            ordinary: tickets::head(ctx.tx, &ctx.day, false, &services)?,
             priority_streak: tickets::streak(ctx.tx, &ctx.day, &q.id)?,
         });
+    }
+    // Tickets transferred to this window, whatever their queue.
+    for priority in [true, false] {
+        for (queue, head) in tickets::heads_sent_to(ctx.tx, &ctx.day, window, priority)? {
+            let pos = match heads.iter().position(|h| h.queue == queue) {
+                Some(p) => p,
+                None => {
+                    let streak = tickets::streak(ctx.tx, &ctx.day, &queue)?;
+                    heads.push(QueueHeads {
+                        queue,
+                        weight: 1,
+                        priority: None,
+                        ordinary: None,
+                        priority_streak: streak,
+                    });
+                    heads.len() - 1
+                }
+            };
+            let slot = if priority {
+                &mut heads[pos].priority
+            } else {
+                &mut heads[pos].ordinary
+            };
+            if slot.is_none_or(|h| (head.queued_at, head.ticket_id) < (h.queued_at, h.ticket_id)) {
+                *slot = Some(head);
+            }
+        }
     }
     let Some(choice) = order::choose_next(&heads, ctx.hall.policy.priority_cap, ctx.now) else {
         return Answer::no_content();

@@ -26,7 +26,13 @@ CREATE TABLE tickets (
     transfers       INTEGER NOT NULL DEFAULT 0,
     UNIQUE (day, number)
 );
-CREATE INDEX tickets_waiting ON tickets (day, queue, prio_rank, queued_at, id)
+-- Call-next stays flat however many tickets wait: one index lookup per (matter, class) of the
+-- window, instead of scanning a shared queue past tickets of matters the window doesn't handle.
+CREATE INDEX tickets_waiting_by_matter ON tickets (day, service_id, prio_rank, queued_at, id)
+    WHERE status IN ('waiting', 'transferred') AND target_window IS NULL;
+CREATE INDEX tickets_waiting_for_window ON tickets (day, target_window, queue, prio_rank, queued_at, id)
+    WHERE status IN ('waiting', 'transferred') AND target_window IS NOT NULL;
+CREATE INDEX tickets_waiting_in_queue ON tickets (day, queue, prio_rank, queued_at, id)
     WHERE status IN ('waiting', 'transferred');
 CREATE INDEX tickets_done ON tickets (queue, finished_at) WHERE status = 'done';
 
@@ -88,6 +94,8 @@ CREATE TABLE events (
     kind TEXT    NOT NULL,
     data TEXT    NOT NULL
 );
+-- Pruning old events at start-up must not scan a year of them.
+CREATE INDEX events_at ON events (at);
 
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -116,40 +116,61 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-/// The oldest waiting ticket of a queue that a window may call, of one class
-/// (priority or ordinary). Eligible: transferred to this window, or not transferred to a
-/// window and of a matter the window handles.
+/// The oldest waiting ticket of one class (priority or ordinary) among `services` (matters of
+/// one queue that a window handles), not sent to a particular window. One index lookup per
+/// matter, so the cost does not grow with the number of waiting tickets.
 pub fn head(
     conn: &Connection,
     day: &str,
-    queue: &str,
     priority: bool,
-    window_id: &str,
-    services: &str,
+    services: &[&str],
 ) -> rusqlite::Result<Option<Head>> {
-    conn.prepare_cached(
-        "SELECT id, queued_at FROM tickets
-         WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred') AND prio_rank = ?3
-           AND (target_window = ?4
-                OR (target_window IS NULL AND service_id IN (SELECT value FROM json_each(?5))))
+    let rank = if priority { 0 } else { 1 };
+    let mut by_matter = conn.prepare_cached(
+        "SELECT queued_at, id FROM tickets
+         WHERE day = ?1 AND service_id = ?2 AND prio_rank = ?3 AND target_window IS NULL
+           AND status IN ('waiting', 'transferred')
          ORDER BY queued_at, id LIMIT 1",
-    )?
-    .query_row(
-        params![
-            day,
-            queue,
-            if priority { 0 } else { 1 },
-            window_id,
-            services
-        ],
-        |r| {
-            Ok(Head {
-                ticket_id: r.get(0)?,
+    )?;
+    let mut best: Option<(i64, i64)> = None;
+    for service in services {
+        let found = by_matter
+            .query_row(params![day, service, rank], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some(found) = found {
+            if best.is_none_or(|b| found < b) {
+                best = Some(found);
+            }
+        }
+    }
+    Ok(best.map(|(queued_at, id)| Head {
+        ticket_id: id,
+        queued_at: from_ms(queued_at),
+    }))
+}
+
+/// The oldest ticket of one class transferred to this window, per queue.
+pub fn heads_sent_to(
+    conn: &Connection,
+    day: &str,
+    window_id: &str,
+    priority: bool,
+) -> rusqlite::Result<Vec<(String, Head)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT queue, MIN(queued_at), id FROM tickets
+         WHERE day = ?1 AND target_window = ?2 AND prio_rank = ?3 AND status IN ('waiting', 'transferred')
+         GROUP BY queue",
+    )?;
+    let rows = stmt.query_map(params![day, window_id, if priority { 0 } else { 1 }], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Head {
+                ticket_id: r.get(2)?,
                 queued_at: from_ms(r.get(1)?),
-            })
-        },
-    )
-    .optional()
+            },
+        ))
+    })?;
+    rows.collect()
 }
 
 pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {

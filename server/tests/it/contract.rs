@@ -310,3 +310,28 @@ async fn a_clerk_acts_only_at_their_window_and_sessions_expire() {
     );
     assert_eq!(s.get("/api/windows").await.body[1]["status"], "closed");
 }
+
+#[tokio::test]
+async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
+    let s = TestServer::start().await;
+    s.issue("mz-dibao").await;
+    let mz = s.clerk("clerk2", "w02").await;
+    s.act(&mz, "w02", "call-next").await;
+    // 宅基地 questions came up: the clerk sends the citizen to the 自然资源 window as is.
+    let sent = s
+        .post(
+            "/api/windows/w02/transfer",
+            &mz,
+            json!({"window_id": "w09"}),
+        )
+        .await;
+    assert_eq!(sent.body["windows"], json!(["w09"]));
+    assert_eq!(
+        s.act(&mz, "w02", "call-next").await.status,
+        StatusCode::NO_CONTENT
+    );
+    let zr = s.clerk("clerk9", "w09").await;
+    let called = s.act(&zr, "w09", "call-next").await.body;
+    assert_eq!(called["number"], "B001");
+    assert_eq!(called["first_window_id"], "w02");
+}
