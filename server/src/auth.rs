@@ -5,9 +5,7 @@ use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -35,13 +33,7 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// Slows down guessing: after `FREE_TRIES` failures for a username, each further try must
@@ -55,9 +47,7 @@ const MAX_WAIT: Duration = Duration::from_secs(300);
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle {
-            failures: Mutex::new(HashMap::new()),
-        }
+        LoginThrottle { failures: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -108,9 +98,7 @@ impl KioskLimiter {
             return Ok(());
         };
         limiter.check_key(&device.to_string()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
             wait.as_secs_f64().ceil().max(1.0) as u64
         })
     }
@@ -132,16 +120,12 @@ mod tests {
     fn tokens_are_random_and_hashed() {
         let (a, b) = (new_token(), new_token());
         assert_ne!(a, b);
-        assert_eq!(
-            token_hash("demo-kiosk"),
-            "49d6cc27f1e3b72fb829ac8ec864fc2045e8684b5bfb2b46b0a922330c84d6ea"
-        );
+        assert_eq!(token_hash("demo-kiosk"), "49d6cc27f1e3b72fb829ac8ec864fc2045e8684b5bfb2b46b0a922330c84d6ea");
     }
 
     #[test]
     fn backoff_doubles_after_free_tries() {
-        let check =
-            |failures, secs| assert_eq!(backoff(failures), Duration::from_secs(secs), "{failures}");
+        let check = |failures, secs| assert_eq!(backoff(failures), Duration::from_secs(secs), "{failures}");
         check(0, 0);
         check(2, 0);
         check(3, 1);

@@ -25,12 +25,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        })
+        ApiError::Client(ClientError { status, code, message: message.into(), retry_after: None })
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, message)
@@ -77,10 +72,7 @@ impl From<serde_json::Error> for ApiError {
 
 impl ClientError {
     pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            error: self.code.to_string(),
-            message: self.message.clone(),
-        }
+        ErrorBody { error: self.code.to_string(), message: self.message.clone() }
     }
 }
 
@@ -88,8 +80,7 @@ impl IntoResponse for ClientError {
     fn into_response(self) -> Response {
         let mut res = (self.status, Json(self.body())).into_response();
         if let Some(s) = self.retry_after {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         res
     }
@@ -101,10 +92,8 @@ impl IntoResponse for ApiError {
             ApiError::Client(c) => c.into_response(),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                let body = ErrorBody {
-                    error: "internal".into(),
-                    message: "internal server error; it has been logged".into(),
-                };
+                let body =
+                    ErrorBody { error: "internal".into(), message: "internal server error; it has been logged".into() };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
         }

@@ -38,11 +38,7 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy {
-            priority_cap: 3,
-            no_show_requeue_limit: 1,
-            session_hours: 12,
-        }
+        Policy { priority_cap: 3, no_show_requeue_limit: 1, session_hours: 12 }
     }
 }
 
@@ -174,28 +170,18 @@ impl Hall {
 
     /// The matters a window handles.
     pub fn window_matters(&self, window_id: &str) -> Vec<&Matter> {
-        self.matters
-            .iter()
-            .filter(|m| m.windows.iter().any(|w| w == window_id))
-            .collect()
+        self.matters.iter().filter(|m| m.windows.iter().any(|w| w == window_id)).collect()
     }
 
     /// The queues a window calls from, each with its weight, in configuration order.
     pub fn window_queues(&self, window_id: &str) -> Vec<(&QueueDef, u32)> {
         let matters = self.window_matters(window_id);
-        let weights = self
-            .window(window_id)
-            .map(|w| w.weights.as_slice())
-            .unwrap_or(&[]);
+        let weights = self.window(window_id).map(|w| w.weights.as_slice()).unwrap_or(&[]);
         self.queues
             .iter()
             .filter(|q| matters.iter().any(|m| m.queue == q.id))
             .map(|q| {
-                let weight = weights
-                    .iter()
-                    .find(|(id, _)| *id == q.id)
-                    .map(|(_, w)| *w)
-                    .unwrap_or(1);
+                let weight = weights.iter().find(|(id, _)| *id == q.id).map(|(_, w)| *w).unwrap_or(1);
                 (q, weight)
             })
             .collect()
@@ -203,14 +189,7 @@ impl Hall {
 
     /// The windows that call from a queue.
     pub fn queue_windows(&self, queue_id: &str) -> Vec<&WindowDef> {
-        self.windows
-            .iter()
-            .filter(|w| {
-                self.window_queues(&w.id)
-                    .iter()
-                    .any(|(q, _)| q.id == queue_id)
-            })
-            .collect()
+        self.windows.iter().filter(|w| self.window_queues(&w.id).iter().any(|(q, _)| q.id == queue_id)).collect()
     }
 }
 
@@ -220,9 +199,7 @@ pub struct SharedHall(std::sync::Arc<std::sync::RwLock<std::sync::Arc<Hall>>>);
 
 impl SharedHall {
     pub fn new(hall: Hall) -> Self {
-        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(
-            std::sync::Arc::new(hall),
-        )))
+        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(hall))))
     }
 
     pub fn get(&self) -> std::sync::Arc<Hall> {

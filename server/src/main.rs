@@ -30,12 +30,7 @@ struct Serve {
     #[arg(long, value_name = "FILE", default_value = "hall.db", env = "HALL_DB")]
     db: PathBuf,
     /// Address and port to listen on.
-    #[arg(
-        long,
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8080",
-        env = "HALL_LISTEN"
-    )]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", env = "HALL_LISTEN")]
     listen: SocketAddr,
     /// Enable the configuration's demo accounts (demo = true); without it they are refused.
     #[arg(long)]
@@ -92,9 +87,7 @@ fn main() -> ExitCode {
         Some(Command::VerifyAudit { db }) => verify_audit(&db),
         Some(Command::HashPassword) => {
             let mut line = String::new();
-            if std::io::stdin().lock().read_line(&mut line).is_err()
-                || line.trim_end_matches(['\r', '\n']).is_empty()
-            {
+            if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim_end_matches(['\r', '\n']).is_empty() {
                 eprintln!("error: give the password on standard input");
                 return ExitCode::from(2);
             }
@@ -112,10 +105,7 @@ fn main() -> ExitCode {
         Some(Command::NewKioskToken) => {
             let token = hall_server::auth::new_token();
             println!("token (give it to the kiosk):  {token}");
-            println!(
-                "token_sha256 (for the config): {}",
-                hall_server::auth::token_hash(&token)
-            );
+            println!("token_sha256 (for the config): {}", hall_server::auth::token_hash(&token));
             ExitCode::SUCCESS
         }
         None => serve(cli.serve),
@@ -127,10 +117,9 @@ fn verify_audit(db: &std::path::Path) -> ExitCode {
         eprintln!("error: no database at {}", db.display());
         return ExitCode::from(2);
     }
-    let result =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(anyhow::Error::from)
-            .and_then(|c| store::audit::verify(&c));
+    let result = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(anyhow::Error::from)
+        .and_then(|c| store::audit::verify(&c));
     match result {
         Ok(Ok(v)) => {
             println!("audit trail intact: {} rows; head hash {}", v.rows, v.head);
@@ -152,10 +141,7 @@ fn serve(args: Serve) -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
     if args.log_json {
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .json()
-            .init();
+        tracing_subscriber::fmt().with_env_filter(filter).json().init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }

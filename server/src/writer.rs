@@ -38,10 +38,7 @@ impl Idempotency {
             h.update((part.len() as u64).to_le_bytes());
             h.update(part);
         }
-        Idempotency {
-            key,
-            fingerprint: hex::encode(h.finalize()),
-        }
+        Idempotency { key, fingerprint: hex::encode(h.finalize()) }
     }
 }
 
@@ -74,34 +71,18 @@ impl Writer {
         Ok((Writer { jobs }, handle))
     }
 
-    pub async fn submit(
-        &self,
-        actor: Actor,
-        op: Op,
-        idempotency: Option<Idempotency>,
-    ) -> ApiResult<Answer> {
+    pub async fn submit(&self, actor: Actor, op: Op, idempotency: Option<Idempotency>) -> ApiResult<Answer> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job {
-                actor,
-                op,
-                idempotency,
-                reply,
-            })
+            .send(Job { actor, op, idempotency, reply })
             .await
             .map_err(|_| ApiError::internal(anyhow::anyhow!("the writer has stopped")))?;
-        answer
-            .await
-            .map_err(|_| ApiError::internal(anyhow::anyhow!("the writer dropped a command")))?
+        answer.await.map_err(|_| ApiError::internal(anyhow::anyhow!("the writer dropped a command")))?
     }
 }
 
 /// Start-up housekeeping: a row per configured window, old retry keys and events dropped.
-fn prepare(
-    conn: &mut Connection,
-    hall: &crate::hall::Hall,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
+fn prepare(conn: &mut Connection, hall: &crate::hall::Hall, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     let tx = conn.transaction()?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(&tx, &ids)?;
@@ -116,13 +97,7 @@ fn prune(tx: &Transaction, now_ms: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn run(
-    mut conn: Connection,
-    mut rx: mpsc::Receiver<Job>,
-    hall: SharedHall,
-    clock: Arc<dyn Clock>,
-    hub: Hub,
-) {
+fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, hall: SharedHall, clock: Arc<dyn Clock>, hub: Hub) {
     let mut last_prune = store::ms(clock.now());
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
@@ -139,9 +114,7 @@ fn run(
             Err(e) => {
                 tracing::error!(error = ?e, jobs = batch.len(), "commit failed; the whole batch is refused");
                 for job in batch {
-                    let _ = job
-                        .reply
-                        .send(Err(ApiError::internal(anyhow::anyhow!("commit failed"))));
+                    let _ = job.reply.send(Err(ApiError::internal(anyhow::anyhow!("commit failed"))));
                 }
                 continue;
             }
@@ -153,10 +126,7 @@ fn run(
         let now_ms = store::ms(now);
         if now_ms - last_prune > 3600 * 1000 {
             last_prune = now_ms;
-            if let Err(e) = conn
-                .transaction()
-                .and_then(|tx| prune(&tx, now_ms).and_then(|_| tx.commit()))
-            {
+            if let Err(e) = conn.transaction().and_then(|tx| prune(&tx, now_ms).and_then(|_| tx.commit())) {
                 tracing::warn!(error = ?e, "pruning old events and retry keys failed");
             }
         }
@@ -200,11 +170,7 @@ fn apply_job(
                 return Ok((Err(e), vec![]));
             }
             let status = axum::http::StatusCode::from_u16(stored.status)?;
-            let body = stored
-                .body
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()?;
+            let body = stored.body.as_deref().map(serde_json::from_str).transpose()?;
             return Ok((Ok(Answer { status, body }), vec![]));
         }
     }
@@ -225,17 +191,11 @@ fn apply_job(
     if let Some(idem) = &job.idempotency {
         let stored = match &result {
             Ok(a) => Some((a.status.as_u16(), a.body.as_ref().map(|b| b.to_string()))),
-            Err(ApiError::Client(c)) => {
-                Some((c.status.as_u16(), Some(serde_json::to_string(&c.body())?)))
-            }
+            Err(ApiError::Client(c)) => Some((c.status.as_u16(), Some(serde_json::to_string(&c.body())?))),
             Err(ApiError::Internal(_)) => None,
         };
         if let Some((status, body)) = stored {
-            let s = idempotency::Stored {
-                fingerprint: idem.fingerprint.clone(),
-                status,
-                body,
-            };
+            let s = idempotency::Stored { fingerprint: idem.fingerprint.clone(), status, body };
             idempotency::save(tx, &caller, &idem.key, &s, now_ms)?;
         }
     }

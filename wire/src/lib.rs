@@ -340,24 +340,11 @@ mod tests {
 
     #[test]
     fn enums_use_the_contract_spelling() {
-        let check =
-            |v: serde_json::Value, expected: &str| assert_eq!(v, serde_json::json!(expected));
-        check(
-            serde_json::to_value(TicketStatus::NoShow).unwrap(),
-            "no_show",
-        );
-        check(
-            serde_json::to_value(Outcome::Immediate).unwrap(),
-            "immediate",
-        );
-        check(
-            serde_json::to_value(Priority::Pregnant).unwrap(),
-            "pregnant",
-        );
-        check(
-            serde_json::to_value(WindowStatus::Paused).unwrap(),
-            "paused",
-        );
+        let check = |v: serde_json::Value, expected: &str| assert_eq!(v, serde_json::json!(expected));
+        check(serde_json::to_value(TicketStatus::NoShow).unwrap(), "no_show");
+        check(serde_json::to_value(Outcome::Immediate).unwrap(), "immediate");
+        check(serde_json::to_value(Priority::Pregnant).unwrap(), "pregnant");
+        check(serde_json::to_value(WindowStatus::Paused).unwrap(), "paused");
         check(serde_json::to_value(MaterialKind::Aux).unwrap(), "aux");
     }
 

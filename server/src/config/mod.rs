@@ -12,9 +12,7 @@ use chrono::NaiveTime;
 use toml::Spanned;
 
 use crate::domain::MaterialKind;
-use crate::hall::{
-    Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef,
-};
+use crate::hall::{Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef};
 use raw::*;
 
 /// The sample town hall shipped with the server; the default configuration.
@@ -34,11 +32,7 @@ impl fmt::Display for ConfigError {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
-            )
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
         }
     }
 }
@@ -86,20 +80,10 @@ impl Checker<'_> {
         } else {
             let before = &self.text[..span.start.min(self.text.len())];
             let line = before.matches('\n').count() + 1;
-            let column = before
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
+            let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
             (line, column)
         };
-        ConfigError {
-            file: self.file.to_string(),
-            line,
-            column,
-            message,
-        }
+        ConfigError { file: self.file.to_string(), line, column, message }
     }
 
     fn fail<T>(&self, span: &Range<usize>, message: impl Into<String>) -> Res<T> {
@@ -108,15 +92,9 @@ impl Checker<'_> {
 
     fn id(&self, what: &str, id: &Spanned<String>, seen: &mut HashSet<String>) -> Res<String> {
         let v = id.get_ref();
-        let ok = !v.is_empty()
-            && v.len() <= 40
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ok = !v.is_empty() && v.len() <= 40 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
-            return self.fail(
-                &id.span(),
-                format!("{what} id `{v}` must be 1-40 ASCII letters, digits, '-' or '_'"),
-            );
+            return self.fail(&id.span(), format!("{what} id `{v}` must be 1-40 ASCII letters, digits, '-' or '_'"));
         }
         if !seen.insert(v.clone()) {
             return self.fail(&id.span(), format!("duplicate {what} id `{v}`"));
@@ -141,10 +119,7 @@ impl Checker<'_> {
         let timezone = raw.hall.timezone.get_ref().parse().or_else(|_| {
             self.fail(
                 &raw.hall.timezone.span(),
-                format!(
-                    "unknown time zone `{}` (e.g. Asia/Shanghai)",
-                    raw.hall.timezone.get_ref()
-                ),
+                format!("unknown time zone `{}` (e.g. Asia/Shanghai)", raw.hall.timezone.get_ref()),
             )
         })?;
         let session_hours = match &raw.policy.session_hours {
@@ -155,14 +130,8 @@ impl Checker<'_> {
             None => Policy::default().session_hours,
         };
         let policy = Policy {
-            priority_cap: raw
-                .policy
-                .priority_cap
-                .unwrap_or(Policy::default().priority_cap),
-            no_show_requeue_limit: raw
-                .policy
-                .no_show_requeue_limit
-                .unwrap_or(Policy::default().no_show_requeue_limit),
+            priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
+            no_show_requeue_limit: raw.policy.no_show_requeue_limit.unwrap_or(Policy::default().no_show_requeue_limit),
             session_hours,
         };
         let departments = self.departments(&raw.departments)?;
@@ -191,10 +160,7 @@ impl Checker<'_> {
             if queues.is_empty() {
                 return self.fail(
                     &rw.id.span(),
-                    format!(
-                        "window `{}` handles no matter: list it in some matter's windows",
-                        w.id
-                    ),
+                    format!("window `{}` handles no matter: list it in some matter's windows", w.id),
                 );
             }
             for (q, _) in &w.weights {
@@ -233,24 +199,13 @@ impl Checker<'_> {
                 let mut chars = p.chars();
                 let prefix = match (chars.next(), chars.next()) {
                     (Some(c), None) if c.is_ascii_uppercase() => c,
-                    _ => {
-                        return self.fail(
-                            &q.prefix.span(),
-                            format!("queue prefix `{p}` must be one letter A-Z"),
-                        )
-                    }
+                    _ => return self.fail(&q.prefix.span(), format!("queue prefix `{p}` must be one letter A-Z")),
                 };
                 if !prefixes.insert(prefix) {
-                    return self.fail(
-                        &q.prefix.span(),
-                        format!("queue prefix `{p}` is used twice"),
-                    );
+                    return self.fail(&q.prefix.span(), format!("queue prefix `{p}` is used twice"));
                 }
                 if !(1..=240).contains(q.service_minutes.get_ref()) {
-                    return self.fail(
-                        &q.service_minutes.span(),
-                        "service_minutes must be between 1 and 240",
-                    );
+                    return self.fail(&q.service_minutes.span(), "service_minutes must be between 1 and 240");
                 }
                 Ok(QueueDef {
                     id,
@@ -273,22 +228,14 @@ impl Checker<'_> {
                     return self.fail(&w.number.span(), "window number must be between 1 and 999");
                 }
                 if !numbers.insert(number) {
-                    return self.fail(
-                        &w.number.span(),
-                        format!("window number {number} is used twice"),
-                    );
+                    return self.fail(&w.number.span(), format!("window number {number} is used twice"));
                 }
-                self.known(
-                    "department",
-                    &w.department,
-                    departments.iter().map(|d| &d.id),
-                )?;
+                self.known("department", &w.department, departments.iter().map(|d| &d.id))?;
                 let plan = match &w.plan {
                     Some(p) => {
                         let RawPlan { x, y } = *p.get_ref();
                         if !(0.0..=100.0).contains(&x) || !(0.0..=100.0).contains(&y) {
-                            return self
-                                .fail(&p.span(), "plan x and y are percentages from 0 to 100");
+                            return self.fail(&p.span(), "plan x and y are percentages from 0 to 100");
                         }
                         Some((x, y))
                     }
@@ -317,12 +264,7 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn known<'x>(
-        &self,
-        what: &str,
-        v: &Spanned<String>,
-        mut ids: impl Iterator<Item = &'x String>,
-    ) -> Res<()> {
+    fn known<'x>(&self, what: &str, v: &Spanned<String>, mut ids: impl Iterator<Item = &'x String>) -> Res<()> {
         if ids.any(|id| id == v.get_ref()) {
             Ok(())
         } else {
@@ -341,27 +283,15 @@ impl Checker<'_> {
         raw.iter()
             .map(|m| {
                 let id = self.id("matter", &m.id, &mut seen)?;
-                self.known(
-                    "department",
-                    &m.department,
-                    departments.iter().map(|d| &d.id),
-                )?;
+                self.known("department", &m.department, departments.iter().map(|d| &d.id))?;
                 self.known("queue", &m.queue, queues.iter().map(|q| &q.id))?;
                 if m.windows.get_ref().is_empty() {
-                    return self.fail(
-                        &m.windows.span(),
-                        format!("matter `{id}` must name at least one window"),
-                    );
+                    return self.fail(&m.windows.span(), format!("matter `{id}` must name at least one window"));
                 }
                 for w in m.windows.get_ref() {
                     self.known("window", w, windows.iter().map(|w| &w.id))?;
                 }
-                if !m
-                    .materials
-                    .get_ref()
-                    .iter()
-                    .any(|x| x.kind == RawMaterialKind::Main)
-                {
+                if !m.materials.get_ref().iter().any(|x| x.kind == RawMaterialKind::Main) {
                     return self.fail(
                         &m.materials.span(),
                         format!("matter `{id}` must list at least one main material (主件)"),
@@ -386,12 +316,7 @@ impl Checker<'_> {
                     name: self.text_field("matter name", &m.name)?,
                     department: m.department.get_ref().clone(),
                     queue: m.queue.get_ref().clone(),
-                    windows: m
-                        .windows
-                        .get_ref()
-                        .iter()
-                        .map(|w| w.get_ref().clone())
-                        .collect(),
+                    windows: m.windows.get_ref().iter().map(|w| w.get_ref().clone()).collect(),
                     materials,
                     procedure: m.procedure.clone(),
                     time_limit_days: m.time_limit_days,
@@ -444,12 +369,7 @@ impl Checker<'_> {
                         "token_sha256 must be 64 hex digits; make one with `hall-server hash-token`",
                     );
                 }
-                Ok(Kiosk {
-                    id,
-                    name: k.name.clone(),
-                    token_sha256: h.to_ascii_lowercase(),
-                    demo: k.demo,
-                })
+                Ok(Kiosk { id, name: k.name.clone(), token_sha256: h.to_ascii_lowercase(), demo: k.demo })
             })
             .collect()
     }

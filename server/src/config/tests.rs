@@ -35,10 +35,7 @@ fn check(from: &str, to: &str, line: usize, needle: &str) {
     let err = parse(&text, "hall.toml").expect_err("should be refused");
     assert_eq!(err.file, "hall.toml");
     assert_eq!(err.line, line, "{err}");
-    assert!(
-        err.message.contains(needle),
-        "{err} should mention {needle}"
-    );
+    assert!(err.message.contains(needle), "{err} should mention {needle}");
 }
 
 #[test]
@@ -60,29 +57,14 @@ queue"#,
         22,
         "unknown department `minzhen`",
     );
-    check(
-        r#"windows = ["w01"]"#,
-        r#"windows = ["w09"]"#,
-        24,
-        "unknown window `w09`",
-    );
+    check(r#"windows = ["w01"]"#, r#"windows = ["w09"]"#, 24, "unknown window `w09`");
     check(r#"queue = "mz""#, r#"queue = "zz""#, 23, "unknown queue");
     check(r#"prefix = "B""#, r#"prefix = "BB""#, 10, "one letter");
     check("number = 1", "number = 0", 15, "between 1 and 999");
     check("number = 1", r#"number = "one""#, 15, "invalid type");
     check(r#"kind = "main""#, r#"kind = "aux""#, 26, "main material");
-    check(
-        "time_limit_days = 20",
-        "time_limit_dayz = 20",
-        25,
-        "unknown field",
-    );
-    check(
-        r#"name = "测试镇便民服务中心""#,
-        "name = \"测试\"\ntimezone = \"Mars/Base\"",
-        3,
-        "unknown time zone",
-    );
+    check("time_limit_days = 20", "time_limit_dayz = 20", 25, "unknown field");
+    check(r#"name = "测试镇便民服务中心""#, "name = \"测试\"\ntimezone = \"Mars/Base\"", 3, "unknown time zone");
     check(r#"id = "w01""#, r#"id = "w 01""#, 14, "ASCII");
 }
 
@@ -109,9 +91,8 @@ fn a_window_with_no_matter_is_refused() {
 
 #[test]
 fn bad_password_hash_is_refused() {
-    let text = format!(
-        "{SMALL}\n[[staff]]\nusername = \"a\"\nname = \"甲\"\nrole = \"clerk\"\npassword_hash = \"plain\"\n"
-    );
+    let text =
+        format!("{SMALL}\n[[staff]]\nusername = \"a\"\nname = \"甲\"\nrole = \"clerk\"\npassword_hash = \"plain\"\n");
     let err = parse(&text, "h.toml").unwrap_err();
     assert!(err.message.contains("hash-password"), "{err}");
 }
@@ -129,10 +110,7 @@ fn the_sample_hall_is_valid_and_complete() {
     assert!(hall.matters.len() >= 20);
     assert!(hall.matters.iter().any(|m| m.windows.len() >= 2));
     for dept in ["民政", "残联", "住建", "卫健", "林业", "人社", "综合受理"] {
-        assert!(
-            hall.departments.iter().any(|d| d.name.contains(dept)),
-            "{dept}"
-        );
+        assert!(hall.departments.iter().any(|d| d.name.contains(dept)), "{dept}");
     }
     for w in &hall.windows {
         let clerk = format!("clerk{}", w.number);

@@ -24,9 +24,7 @@ mod tests {
 
     #[test]
     fn service_minutes_from_history_or_typical() {
-        let check = |recent: &[i64], typical, expected: f64| {
-            assert_eq!(service_minutes(recent, typical), expected)
-        };
+        let check = |recent: &[i64], typical, expected: f64| assert_eq!(service_minutes(recent, typical), expected);
         check(&[], 8, 8.0);
         check(&[600, 300], 8, 7.5);
         check(&[0, -5], 6, 6.0);
@@ -35,8 +33,7 @@ mod tests {
 
     #[test]
     fn waits_split_across_open_windows() {
-        let check =
-            |ahead, per, windows, expected| assert_eq!(wait_minutes(ahead, per, windows), expected);
+        let check = |ahead, per, windows, expected| assert_eq!(wait_minutes(ahead, per, windows), expected);
         check(0, 10.0, 1, 0);
         check(3, 10.0, 1, 30);
         check(3, 10.0, 2, 15);

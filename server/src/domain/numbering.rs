@@ -32,22 +32,10 @@ mod tests {
         let tz = chrono_tz::Asia::Shanghai;
         let check = |utc: DateTime<Utc>, expected: (i32, u32, u32)| {
             let d = local_day(utc, tz);
-            assert_eq!(
-                d,
-                NaiveDate::from_ymd_opt(expected.0, expected.1, expected.2).unwrap()
-            );
+            assert_eq!(d, NaiveDate::from_ymd_opt(expected.0, expected.1, expected.2).unwrap());
         };
-        check(
-            Utc.with_ymd_and_hms(2026, 11, 25, 15, 59, 59).unwrap(),
-            (2026, 11, 25),
-        );
-        check(
-            Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap(),
-            (2026, 11, 26),
-        );
-        check(
-            Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap(),
-            (2027, 1, 1),
-        );
+        check(Utc.with_ymd_and_hms(2026, 11, 25, 15, 59, 59).unwrap(), (2026, 11, 25));
+        check(Utc.with_ymd_and_hms(2026, 11, 25, 16, 0, 0).unwrap(), (2026, 11, 26));
+        check(Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).unwrap(), (2027, 1, 1));
     }
 }

@@ -88,26 +88,11 @@ mod tests {
     }
 
     fn head(id: i64, min: i64) -> Option<Head> {
-        Some(Head {
-            ticket_id: id,
-            queued_at: at(min),
-        })
+        Some(Head { ticket_id: id, queued_at: at(min) })
     }
 
-    fn q(
-        name: &str,
-        weight: u32,
-        priority: Option<Head>,
-        ordinary: Option<Head>,
-        streak: u32,
-    ) -> QueueHeads {
-        QueueHeads {
-            queue: name.into(),
-            weight,
-            priority,
-            ordinary,
-            priority_streak: streak,
-        }
+    fn q(name: &str, weight: u32, priority: Option<Head>, ordinary: Option<Head>, streak: u32) -> QueueHeads {
+        QueueHeads { queue: name.into(), weight, priority, ordinary, priority_streak: streak }
     }
 
     /// `expected`: the ticket id chosen, or None.
@@ -124,52 +109,20 @@ mod tests {
 
     #[test]
     fn oldest_first_across_queues_with_equal_weights() {
-        check(
-            &[
-                q("A", 1, None, head(1, 5), 0),
-                q("B", 1, None, head(2, 3), 0),
-            ],
-            3,
-            10,
-            Some(2),
-        );
-        check(
-            &[
-                q("A", 1, None, head(1, 2), 0),
-                q("B", 1, None, head(2, 3), 0),
-            ],
-            3,
-            10,
-            Some(1),
-        );
+        check(&[q("A", 1, None, head(1, 5), 0), q("B", 1, None, head(2, 3), 0)], 3, 10, Some(2));
+        check(&[q("A", 1, None, head(1, 2), 0), q("B", 1, None, head(2, 3), 0)], 3, 10, Some(1));
     }
 
     #[test]
     fn same_issue_time_breaks_ties_by_id() {
-        check(
-            &[
-                q("A", 1, None, head(7, 2), 0),
-                q("B", 1, None, head(4, 2), 0),
-            ],
-            3,
-            10,
-            Some(4),
-        );
+        check(&[q("A", 1, None, head(7, 2), 0), q("B", 1, None, head(4, 2), 0)], 3, 10, Some(4));
     }
 
     #[test]
     fn priority_goes_before_older_ordinary() {
         check(&[q("A", 1, head(9, 8), head(1, 0), 0)], 3, 10, Some(9));
         // ...also across queues.
-        check(
-            &[
-                q("A", 1, None, head(1, 0), 0),
-                q("B", 1, head(9, 8), None, 0),
-            ],
-            3,
-            10,
-            Some(9),
-        );
+        check(&[q("A", 1, None, head(1, 0), 0), q("B", 1, head(9, 8), None, 0)], 3, 10, Some(9));
     }
 
     #[test]
@@ -184,32 +137,14 @@ mod tests {
     #[test]
     fn weights_scale_the_wait() {
         // A waited 4 min with weight 3 (12) beats B waited 10 min with weight 1 (10).
-        check(
-            &[
-                q("A", 3, None, head(1, 6), 0),
-                q("B", 1, None, head(2, 0), 0),
-            ],
-            3,
-            10,
-            Some(1),
-        );
+        check(&[q("A", 3, None, head(1, 6), 0), q("B", 1, None, head(2, 0), 0)], 3, 10, Some(1));
         // With weight 2 (8), B's 10 wins.
-        check(
-            &[
-                q("A", 2, None, head(1, 6), 0),
-                q("B", 1, None, head(2, 0), 0),
-            ],
-            3,
-            10,
-            Some(2),
-        );
+        check(&[q("A", 2, None, head(1, 6), 0), q("B", 1, None, head(2, 0), 0)], 3, 10, Some(2));
     }
 
     #[test]
     fn streak_counts_only_priority_calls_that_jumped_ordinary_ones() {
-        let check = |streak, prio, ordinary, expected| {
-            assert_eq!(next_streak(streak, prio, ordinary), expected)
-        };
+        let check = |streak, prio, ordinary, expected| assert_eq!(next_streak(streak, prio, ordinary), expected);
         check(0, true, true, 1);
         check(2, true, true, 3);
         check(2, true, false, 0);

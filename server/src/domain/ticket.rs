@@ -17,10 +17,7 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The action does not fit the ticket's status (HTTP 409).
-    WrongStatus {
-        action: Action,
-        status: TicketStatus,
-    },
+    WrongStatus { action: Action, status: TicketStatus },
     /// The requeue allowance is used up (HTTP 409).
     RequeueLimit { limit: u32 },
 }
@@ -39,12 +36,7 @@ impl std::fmt::Display for Refusal {
 }
 
 /// The status after `action`, or why not. `requeues` is how often the ticket was requeued.
-pub fn apply(
-    status: TicketStatus,
-    action: Action,
-    requeues: u32,
-    requeue_limit: u32,
-) -> Result<TicketStatus, Refusal> {
+pub fn apply(status: TicketStatus, action: Action, requeues: u32, requeue_limit: u32) -> Result<TicketStatus, Refusal> {
     use Action as A;
     use TicketStatus as S;
     let next = match (status, action) {
@@ -55,11 +47,7 @@ pub fn apply(
         (S::Called | S::Serving, A::Transfer) => S::Transferred,
         (S::Called | S::Serving, A::Finish) => S::Done,
         (S::NoShow, A::Requeue) if requeues < requeue_limit => S::Waiting,
-        (S::NoShow, A::Requeue) => {
-            return Err(Refusal::RequeueLimit {
-                limit: requeue_limit,
-            })
-        }
+        (S::NoShow, A::Requeue) => return Err(Refusal::RequeueLimit { limit: requeue_limit }),
         (status, action) => return Err(Refusal::WrongStatus { action, status }),
     };
     Ok(next)
@@ -71,11 +59,7 @@ pub struct FinishProblem(pub &'static str, pub &'static str);
 
 /// R1/R10: a returned case states its reason; R11: a supplement case lists every missing
 /// material at once.
-pub fn check_finish(
-    outcome: Outcome,
-    reason: Option<&str>,
-    missing: &[String],
-) -> Result<(), FinishProblem> {
+pub fn check_finish(outcome: Outcome, reason: Option<&str>, missing: &[String]) -> Result<(), FinishProblem> {
     let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
     match outcome {
         Outcome::Returned if !has_reason => Err(FinishProblem(
@@ -99,11 +83,7 @@ mod tests {
     #[test]
     fn every_transition() {
         let check = |from, action, expected: Option<S>| {
-            assert_eq!(
-                apply(from, action, 0, 1).ok(),
-                expected,
-                "{from:?} {action:?}"
-            );
+            assert_eq!(apply(from, action, 0, 1).ok(), expected, "{from:?} {action:?}");
         };
         let table = [
             (S::Waiting, A::Call, Some(S::Called)),
@@ -137,41 +117,22 @@ mod tests {
     #[test]
     fn requeue_is_limited() {
         assert_eq!(apply(S::NoShow, A::Requeue, 0, 1), Ok(S::Waiting));
-        assert_eq!(
-            apply(S::NoShow, A::Requeue, 1, 1),
-            Err(Refusal::RequeueLimit { limit: 1 })
-        );
-        assert_eq!(
-            apply(S::NoShow, A::Requeue, 0, 0),
-            Err(Refusal::RequeueLimit { limit: 0 })
-        );
+        assert_eq!(apply(S::NoShow, A::Requeue, 1, 1), Err(Refusal::RequeueLimit { limit: 1 }));
+        assert_eq!(apply(S::NoShow, A::Requeue, 0, 0), Err(Refusal::RequeueLimit { limit: 0 }));
     }
 
     #[test]
     fn finishes_follow_the_hall_rules() {
         let check = |outcome, reason: Option<&str>, missing: &[&str], expected: Option<&str>| {
             let missing: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
-            assert_eq!(
-                check_finish(outcome, reason, &missing).err().map(|p| p.0),
-                expected
-            );
+            assert_eq!(check_finish(outcome, reason, &missing).err().map(|p| p.0), expected);
         };
         check(Outcome::Immediate, None, &[], None);
         check(Outcome::Returned, None, &[], Some("reason_required"));
         check(Outcome::Returned, Some("  "), &[], Some("reason_required"));
         check(Outcome::Returned, Some("不符合申请条件"), &[], None);
-        check(
-            Outcome::Supplement,
-            None,
-            &[],
-            Some("missing_materials_required"),
-        );
-        check(
-            Outcome::Supplement,
-            None,
-            &[" "],
-            Some("missing_materials_required"),
-        );
+        check(Outcome::Supplement, None, &[], Some("missing_materials_required"));
+        check(Outcome::Supplement, None, &[" "], Some("missing_materials_required"));
         check(Outcome::Supplement, None, &["户口簿复印件"], None);
         check(Outcome::Promised, None, &[], None);
     }

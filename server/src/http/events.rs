@@ -30,30 +30,20 @@ pub async fn events(
     State(s): State<AppState>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let resume = match headers.get("last-event-id") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .ok()
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_last_event_id",
-                        "Last-Event-ID must be an event id",
-                    )
-                })?,
-        ),
-    };
+    let resume =
+        match headers.get("last-event-id") {
+            None => None,
+            Some(v) => {
+                Some(v.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).filter(|n| *n >= 0).ok_or_else(
+                    || ApiError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id"),
+                )?)
+            }
+        };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
     let start = match resume {
         Some(n) => n,
-        None => s
-            .reads()
-            .run(|c| Ok(events::last_id(c)?))
-            .await
-            .map_err(ApiError::Internal)?,
+        None => s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?,
     };
     let (tx, rx) = mpsc::channel(64);
     s.metrics().sse_connected();
@@ -62,24 +52,13 @@ pub async fn events(
 }
 
 fn sse(e: &LiveEvent) -> Result<Event, Infallible> {
-    Ok(Event::default()
-        .id(e.id.to_string())
-        .event(&e.kind)
-        .data(&*e.data))
+    Ok(Event::default().id(e.id.to_string()).event(&e.kind).data(&*e.data))
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
-async fn catch_up(
-    s: &AppState,
-    mut last: i64,
-    tx: &mpsc::Sender<Result<Event, Infallible>>,
-) -> Option<i64> {
+async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Result<Event, Infallible>>) -> Option<i64> {
     loop {
-        let page = match s
-            .reads()
-            .run(move |c| Ok(events::after(c, last, PAGE)?))
-            .await
-        {
+        let page = match s.reads().run(move |c| Ok(events::after(c, last, PAGE)?)).await {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = ?e, "reading stored events failed; closing the stream");

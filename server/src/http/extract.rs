@@ -15,15 +15,9 @@ use crate::ops::Actor;
 use crate::store;
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let v = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 /// The authenticated caller: a kiosk device or a staff session.
@@ -33,9 +27,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let token = bearer(&parts.headers).ok_or_else(|| {
-            ApiError::unauthorized("unauthorized", "send `Authorization: Bearer <token>`")
-        })?;
+        let token = bearer(&parts.headers)
+            .ok_or_else(|| ApiError::unauthorized("unauthorized", "send `Authorization: Bearer <token>`"))?;
         let hash = token_hash(token);
         let hall = state.hall();
         if let Some(k) = hall.kiosk_by_token_hash(&hash) {
@@ -53,19 +46,12 @@ impl FromRequestParts<AppState> for Caller {
             .run(move |c| Ok(store::windows::session(c, &hash, now_ms)?))
             .await
             .map_err(ApiError::Internal)?
-            .ok_or_else(|| {
-                ApiError::unauthorized("session_expired", "unknown or expired token; sign in again")
-            })?;
+            .ok_or_else(|| ApiError::unauthorized("session_expired", "unknown or expired token; sign in again"))?;
         let role = StaffRole::parse(&session.role)
             .ok_or_else(|| ApiError::unauthorized("session_expired", "sign in again"))?;
         match hall.staff(&session.username) {
             Some(s) if !s.demo || state.demo() => {}
-            _ => {
-                return Err(ApiError::unauthorized(
-                    "session_expired",
-                    "this account no longer exists; sign in again",
-                ))
-            }
+            _ => return Err(ApiError::unauthorized("session_expired", "this account no longer exists; sign in again")),
         }
         Ok(Caller(Actor::Staff {
             username: session.username,
@@ -86,17 +72,11 @@ impl<S: Send + Sync> FromRequestParts<S> for RetryKey {
         let Some(v) = parts.headers.get("idempotency-key") else {
             return Ok(RetryKey(None));
         };
-        let key = v.to_str().map_err(|_| {
-            ApiError::bad_request(
-                "invalid_idempotency_key",
-                "Idempotency-Key must be visible ASCII",
-            )
-        })?;
+        let key = v
+            .to_str()
+            .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be visible ASCII"))?;
         if key.is_empty() || key.chars().count() > 64 {
-            return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
-                "Idempotency-Key must be 1 to 64 characters",
-            ));
+            return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1 to 64 characters"));
         }
         Ok(RetryKey(Some(key.to_string())))
     }
@@ -109,32 +89,25 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
-        Bytes::from_request(req, state)
-            .await
-            .map(Body)
-            .map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::Client(ClientError {
-                        status: StatusCode::PAYLOAD_TOO_LARGE,
-                        code: "body_too_large",
-                        message: format!("the body is larger than {} bytes", super::MAX_BODY),
-                        retry_after: None,
-                    })
-                } else {
-                    ApiError::bad_request("invalid_body", "the body could not be read")
-                }
-            })
+        Bytes::from_request(req, state).await.map(Body).map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::Client(ClientError {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: "body_too_large",
+                    message: format!("the body is larger than {} bytes", super::MAX_BODY),
+                    retry_after: None,
+                })
+            } else {
+                ApiError::bad_request("invalid_body", "the body could not be read")
+            }
+        })
     }
 }
 
 /// Parses a JSON body; malformed JSON and wrong types are both 400.
 pub fn json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "expected a JSON object body",
-        ));
+        return Err(ApiError::bad_request("invalid_body", "expected a JSON object body"));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request("invalid_body", format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_body", format!("invalid JSON body: {e}")))
 }

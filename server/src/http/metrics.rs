@@ -37,37 +37,15 @@ impl Metrics {
         let call_latency = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
         let sse_clients = Gauge::default();
         let mut r = Registry::with_prefix("hall");
-        r.register(
-            "tickets_issued",
-            "Tickets issued since the server started",
-            issued.clone(),
-        );
+        r.register("tickets_issued", "Tickets issued since the server started", issued.clone());
         r.register("waiting", "Tickets waiting now, per queue", waiting.clone());
-        r.register(
-            "call_next_latency_seconds",
-            "Time to answer a call-next (commit included)",
-            call_latency.clone(),
-        );
-        r.register(
-            "sse_clients",
-            "Connected live event streams",
-            sse_clients.clone(),
-        );
-        Metrics {
-            registry: Mutex::new(r),
-            issued,
-            waiting,
-            call_latency,
-            sse_clients,
-        }
+        r.register("call_next_latency_seconds", "Time to answer a call-next (commit included)", call_latency.clone());
+        r.register("sse_clients", "Connected live event streams", sse_clients.clone());
+        Metrics { registry: Mutex::new(r), issued, waiting, call_latency, sse_clients }
     }
 
     pub fn ticket_issued(&self, queue: &str) {
-        self.issued
-            .get_or_create(&QueueLabel {
-                queue: queue.to_string(),
-            })
-            .inc();
+        self.issued.get_or_create(&QueueLabel { queue: queue.to_string() }).inc();
     }
 
     pub fn call_latency(&self, d: Duration) {
@@ -91,24 +69,12 @@ impl Default for Metrics {
 
 pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
     let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
-    let queues = s
-        .reads()
-        .run(move |c| reads::queues(c, &hall, &day, now_ms))
-        .await
-        .map_err(ApiError::Internal)?;
+    let queues = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
     let m = s.metrics();
     for q in queues {
-        m.waiting
-            .get_or_create(&QueueLabel { queue: q.queue })
-            .set(q.waiting as i64);
+        m.waiting.get_or_create(&QueueLabel { queue: q.queue }).set(q.waiting as i64);
     }
     let mut text = String::new();
     encode(&mut text, &m.registry.lock().unwrap()).map_err(ApiError::internal)?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    ))
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))
 }

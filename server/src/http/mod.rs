@@ -64,8 +64,7 @@ impl AppState {
         let conn = store::open_writer(&settings.db)?;
         let hall = SharedHall::new(settings.hall);
         let hub = Hub::new(8192);
-        let (writer, handle) =
-            Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
+        let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
         let state = AppState(Arc::new(Inner {
             hall,
             writer,

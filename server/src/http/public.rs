@@ -12,9 +12,7 @@ use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
 pub async fn health() -> Json<wire::Health> {
-    Json(wire::Health {
-        status: "ok".into(),
-    })
+    Json(wire::Health { status: "ok".into() })
 }
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
@@ -25,22 +23,14 @@ pub async fn services(State(s): State<AppState>) -> Json<Vec<wire::Service>> {
 #[utoipa::path(get, path = "/api/windows", responses((status = 200, body = Vec<wire::Window>)))]
 pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Window>>> {
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
-    let w = s
-        .reads()
-        .run(move |c| reads::windows(c, &hall, now_ms))
-        .await
-        .map_err(ApiError::Internal)?;
+    let w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
     Ok(Json(w))
 }
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
 pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue>>> {
     let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
-    let q = s
-        .reads()
-        .run(move |c| reads::queues(c, &hall, &day, now_ms))
-        .await
-        .map_err(ApiError::Internal)?;
+    let q = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
     Ok(Json(q))
 }
 
@@ -49,18 +39,11 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = wire::Ticket), (status = 404, body = wire::ErrorBody))
 )]
-pub async fn ticket(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<wire::Ticket>> {
+pub async fn ticket(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<wire::Ticket>> {
     let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
-    let t = s
-        .reads()
-        .run(move |c| reads::ticket_by_id(c, &hall, n, now_ms))
-        .await
-        .map_err(ApiError::Internal)?;
+    let t = s.reads().run(move |c| reads::ticket_by_id(c, &hall, n, now_ms)).await.map_err(ApiError::Internal)?;
     t.map(Json).ok_or_else(unknown)
 }
 
@@ -79,18 +62,9 @@ pub async fn recent_calls(
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_limit",
-                    "limit must be a whole number from 1 to 100",
-                )
-            })?,
+            .ok_or_else(|| ApiError::bad_request("invalid_limit", "limit must be a whole number from 1 to 100"))?,
     };
     let (hall, day) = (s.hall(), s.today());
-    let calls = s
-        .reads()
-        .run(move |c| reads::recent_calls(c, &hall, &day, limit))
-        .await
-        .map_err(ApiError::Internal)?;
+    let calls = s.reads().run(move |c| reads::recent_calls(c, &hall, &day, limit)).await.map_err(ApiError::Internal)?;
     Ok(Json(calls))
 }

@@ -16,14 +16,7 @@ use crate::hall::StaffRole;
 use crate::ops::{Actor, Answer, Op};
 use crate::writer::Idempotency;
 
-async fn submit(
-    s: &AppState,
-    actor: Actor,
-    op: Op,
-    key: RetryKey,
-    path: &str,
-    body: &[u8],
-) -> ApiResult<Answer> {
+async fn submit(s: &AppState, actor: Actor, op: Op, key: RetryKey, path: &str, body: &[u8]) -> ApiResult<Answer> {
     let idem = key.0.map(|k| Idempotency::new(k, "POST", path, body));
     s.writer().submit(actor, op, idem).await
 }
@@ -64,23 +57,13 @@ pub async fn issue_ticket(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let Actor::Kiosk { id } = &actor else {
-        return Err(ApiError::forbidden(
-            "kiosk_only",
-            "tickets are issued by kiosk devices",
-        ));
+        return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
     };
     let req: wire::IssueTicket = json(&body)?;
     if let Err(wait) = s.0.kiosks.check(id) {
-        return Err(ApiError::too_many(
-            "rate_limited",
-            "this kiosk is issuing tickets too fast; wait a moment",
-            wait,
-        ));
+        return Err(ApiError::too_many("rate_limited", "this kiosk is issuing tickets too fast; wait a moment", wait));
     }
-    let op = Op::IssueTicket {
-        service_id: req.service_id,
-        priority: req.priority.map(priority),
-    };
+    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority) };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
     if answer.status == StatusCode::CREATED {
         if let Some(q) = answer.body.as_ref().and_then(|b| b["queue"].as_str()) {
@@ -98,17 +81,10 @@ pub async fn issue_ticket(
         (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)
     )
 )]
-pub async fn login(
-    State(s): State<AppState>,
-    key: RetryKey,
-    Body(body): Body,
-) -> ApiResult<Answer> {
+pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
     let req: wire::Login = json(&body)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
-        return Err(ApiError::unauthorized(
-            "bad_credentials",
-            "wrong username or password",
-        ));
+        return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
     }
     if let Some(wait) = s.0.throttle.wait(&req.username, Instant::now()) {
         return Err(ApiError::too_many(
@@ -120,10 +96,7 @@ pub async fn login(
     let hall = s.hall();
     let staff = hall.staff(&req.username).cloned();
     // Unknown users cost the same time as known ones.
-    let hash = staff
-        .as_ref()
-        .map(|st| st.password_hash.clone())
-        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    let hash = staff.as_ref().map(|st| st.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = req.password.clone();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
@@ -132,10 +105,7 @@ pub async fn login(
         Some(st) if ok => st,
         _ => {
             s.0.throttle.failed(&req.username, Instant::now());
-            return Err(ApiError::unauthorized(
-                "bad_credentials",
-                "wrong username or password",
-            ));
+            return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
         }
     };
     if staff.demo && !s.0.demo {
@@ -147,16 +117,10 @@ pub async fn login(
     s.0.throttle.succeeded(&req.username);
     if staff.role == StaffRole::Clerk {
         let Some(w) = req.window_id.as_deref() else {
-            return Err(ApiError::unprocessable(
-                "window_required",
-                "a clerk signs in at one window: give window_id",
-            ));
+            return Err(ApiError::unprocessable("window_required", "a clerk signs in at one window: give window_id"));
         };
         if hall.window(w).is_none() {
-            return Err(ApiError::unprocessable(
-                "unknown_window",
-                format!("no window `{w}` in this hall"),
-            ));
+            return Err(ApiError::unprocessable("unknown_window", format!("no window `{w}` in this hall")));
         }
         if !staff.windows.is_empty() && !staff.windows.iter().any(|x| x == w) {
             return Err(ApiError::forbidden(
@@ -171,17 +135,14 @@ pub async fn login(
         session_id: 0,
         window_id: req.window_id.clone(),
     };
-    let op = Op::Login {
-        username: staff.username,
-        role: staff.role,
-        window_id: req.window_id,
-        token: auth::new_token(),
-    };
+    let op =
+        Op::Login { username: staff.username, role: staff.role, window_id: req.window_id, token: auth::new_token() };
     submit(&s, actor, op, key, "/api/auth/login", &body).await
 }
 
 /// Argon2 hash of a random unknown password, verified for unknown usernames.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGB";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGB";
 
 #[utoipa::path(
     post, path = "/api/auth/logout", security(("bearer" = [])),
@@ -209,18 +170,8 @@ pub async fn requeue(
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    let ticket_id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found("unknown_ticket", format!("no ticket `{id}`")))?;
-    submit(
-        &s,
-        actor,
-        Op::Requeue { ticket_id },
-        key,
-        &format!("/api/tickets/{id}/requeue"),
-        &body,
-    )
-    .await
+    let ticket_id: i64 = id.parse().map_err(|_| ApiError::not_found("unknown_ticket", format!("no ticket `{id}`")))?;
+    submit(&s, actor, Op::Requeue { ticket_id }, key, &format!("/api/tickets/{id}/requeue"), &body).await
 }
 
 /// The actions without a body.
@@ -253,41 +204,11 @@ macro_rules! window_endpoint {
     };
 }
 
-window_endpoint!(
-    recall,
-    "recall",
-    Recall,
-    wire::Ticket,
-    "Re-announce the ticket at the window."
-);
-window_endpoint!(
-    start,
-    "start",
-    Start,
-    wire::Ticket,
-    "The called citizen arrived: service begins."
-);
-window_endpoint!(
-    no_show,
-    "no-show",
-    NoShow,
-    wire::Ticket,
-    "The called citizen did not come."
-);
-window_endpoint!(
-    pause,
-    "pause",
-    Pause,
-    wire::Window,
-    "Pause the window (also the director, for any window)."
-);
-window_endpoint!(
-    resume,
-    "resume",
-    Resume,
-    wire::Window,
-    "Resume the window (also the director, for any window)."
-);
+window_endpoint!(recall, "recall", Recall, wire::Ticket, "Re-announce the ticket at the window.");
+window_endpoint!(start, "start", Start, wire::Ticket, "The called citizen arrived: service begins.");
+window_endpoint!(no_show, "no-show", NoShow, wire::Ticket, "The called citizen did not come.");
+window_endpoint!(pause, "pause", Pause, wire::Window, "Pause the window (also the director, for any window).");
+window_endpoint!(resume, "resume", Resume, wire::Window, "Resume the window (also the director, for any window).");
 
 #[utoipa::path(
     post, path = "/api/windows/{id}/call-next", security(("bearer" = [])),
@@ -305,10 +226,7 @@ pub async fn call_next(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let started = Instant::now();
-    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| {
-        Op::CallNext { window }
-    })
-    .await;
+    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| Op::CallNext { window }).await;
     if answer.as_ref().is_ok_and(|a| a.status.is_success()) {
         s.metrics().call_latency(started.elapsed());
     }
@@ -331,12 +249,10 @@ pub async fn transfer(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Transfer = json(&body)?;
-    window_action(&s, actor, id, "transfer", key, &body, |window| {
-        Op::Transfer {
-            window,
-            service_id: req.service_id,
-            to_window: req.window_id,
-        }
+    window_action(&s, actor, id, "transfer", key, &body, |window| Op::Transfer {
+        window,
+        service_id: req.service_id,
+        to_window: req.window_id,
     })
     .await
 }

@@ -36,44 +36,20 @@ pub(super) fn login(
         .staff(username)
         .ok_or_else(|| ApiError::unauthorized("bad_credentials", "wrong username or password"))?;
     let name = staff.name.clone();
-    let window = if role == StaffRole::Clerk {
-        window
-    } else {
-        None
-    };
+    let window = if role == StaffRole::Clerk { window } else { None };
     let expires = ctx.now + Duration::hours(ctx.session_hours as i64);
     let expires_ms = crate::store::ms(expires);
-    let session_id = windows::create_session(
-        ctx.tx,
-        token_hash,
-        username,
-        role.as_str(),
-        window,
-        ctx.now_ms,
-        expires_ms,
-    )?;
+    let session_id =
+        windows::create_session(ctx.tx, token_hash, username, role.as_str(), window, ctx.now_ms, expires_ms)?;
     let day = ctx.day.clone();
     windows::record_attendance(ctx.tx, &day, username, window, ctx.now_ms)?;
-    ctx.audit(
-        "auth.login",
-        window,
-        Some(format!("session:{session_id}")),
-        json!({ "role": role.as_str() }),
-    )?;
+    ctx.audit("auth.login", window, Some(format!("session:{session_id}")), json!({ "role": role.as_str() }))?;
     if let Some(w) = window {
         // Leave any other window this clerk was still signed in at.
-        let others: Vec<String> = ctx
-            .hall
-            .windows
-            .iter()
-            .map(|w| w.id.clone())
-            .filter(|id| id != w)
-            .collect();
+        let others: Vec<String> = ctx.hall.windows.iter().map(|w| w.id.clone()).filter(|id| id != w).collect();
         for other in others {
             let row = windows::get(ctx.tx, &other, ctx.now_ms)?;
-            if row
-                .is_some_and(|r| r.username.as_deref() == Some(username) && r.session_id.is_some())
-            {
+            if row.is_some_and(|r| r.username.as_deref() == Some(username) && r.session_id.is_some()) {
                 windows::sign_out(ctx.tx, &other)?;
                 window_status(ctx, &other)?;
             }
@@ -95,25 +71,12 @@ pub(super) fn login(
 }
 
 pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {
-    let Actor::Staff {
-        session_id,
-        window_id,
-        ..
-    } = ctx.actor
-    else {
-        return Err(ApiError::forbidden(
-            "staff_only",
-            "only staff sessions sign out",
-        ));
+    let Actor::Staff { session_id, window_id, .. } = ctx.actor else {
+        return Err(ApiError::forbidden("staff_only", "only staff sessions sign out"));
     };
     let (session_id, window_id) = (*session_id, window_id.clone());
     windows::end_session(ctx.tx, session_id, ctx.now_ms)?;
-    ctx.audit(
-        "auth.logout",
-        window_id.as_deref(),
-        Some(format!("session:{session_id}")),
-        json!({}),
-    )?;
+    ctx.audit("auth.logout", window_id.as_deref(), Some(format!("session:{session_id}")), json!({}))?;
     if let Some(w) = window_id {
         if windows::get(ctx.tx, &w, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(session_id)) {
             windows::sign_out(ctx.tx, &w)?;

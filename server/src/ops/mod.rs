@@ -20,15 +20,8 @@ use crate::store::{self, audit, events::LiveEvent};
 /// Who asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    Kiosk {
-        id: String,
-    },
-    Staff {
-        username: String,
-        role: StaffRole,
-        session_id: i64,
-        window_id: Option<String>,
-    },
+    Kiosk { id: String },
+    Staff { username: String, role: StaffRole, session_id: i64, window_id: Option<String> },
 }
 
 impl Actor {
@@ -55,50 +48,18 @@ impl Actor {
 /// What a write asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    IssueTicket {
-        service_id: String,
-        priority: Option<Priority>,
-    },
-    Login {
-        username: String,
-        role: StaffRole,
-        window_id: Option<String>,
-        token: String,
-    },
+    IssueTicket { service_id: String, priority: Option<Priority> },
+    Login { username: String, role: StaffRole, window_id: Option<String>, token: String },
     Logout,
-    CallNext {
-        window: String,
-    },
-    Recall {
-        window: String,
-    },
-    Start {
-        window: String,
-    },
-    NoShow {
-        window: String,
-    },
-    Transfer {
-        window: String,
-        service_id: Option<String>,
-        to_window: Option<String>,
-    },
-    Finish {
-        window: String,
-        outcome: Outcome,
-        note: Option<String>,
-        reason: Option<String>,
-        missing: Vec<String>,
-    },
-    Pause {
-        window: String,
-    },
-    Resume {
-        window: String,
-    },
-    Requeue {
-        ticket_id: i64,
-    },
+    CallNext { window: String },
+    Recall { window: String },
+    Start { window: String },
+    NoShow { window: String },
+    Transfer { window: String, service_id: Option<String>, to_window: Option<String> },
+    Finish { window: String, outcome: Outcome, note: Option<String>, reason: Option<String>, missing: Vec<String> },
+    Pause { window: String },
+    Resume { window: String },
+    Requeue { ticket_id: i64 },
 }
 
 /// An HTTP answer as the writer gives it (and as an idempotent retry gets it again).
@@ -110,17 +71,11 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(status: StatusCode, value: &impl Serialize) -> ApiResult<Answer> {
-        Ok(Answer {
-            status,
-            body: Some(serde_json::to_value(value)?),
-        })
+        Ok(Answer { status, body: Some(serde_json::to_value(value)?) })
     }
 
     pub fn no_content() -> ApiResult<Answer> {
-        Ok(Answer {
-            status: StatusCode::NO_CONTENT,
-            body: None,
-        })
+        Ok(Answer { status: StatusCode::NO_CONTENT, body: None })
     }
 }
 
@@ -147,12 +102,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(
-        tx: &'a Transaction<'a>,
-        hall: &'a Hall,
-        actor: &'a Actor,
-        now: DateTime<Utc>,
-    ) -> Self {
+    pub fn new(tx: &'a Transaction<'a>, hall: &'a Hall, actor: &'a Actor, now: DateTime<Utc>) -> Self {
         Ctx {
             tx,
             hall,
@@ -167,8 +117,7 @@ impl<'a> Ctx<'a> {
 
     pub fn emit(&mut self, kind: &str, data: &impl Serialize) -> ApiResult<()> {
         let text = serde_json::to_string(data)?;
-        self.events
-            .push(store::events::append(self.tx, self.now_ms, kind, &text)?);
+        self.events.push(store::events::append(self.tx, self.now_ms, kind, &text)?);
         Ok(())
     }
 
@@ -209,40 +158,21 @@ impl<'a> Ctx<'a> {
 /// Runs one operation.
 pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
     match op {
-        Op::IssueTicket {
-            service_id,
-            priority,
-        } => tickets::issue(ctx, service_id, *priority),
-        Op::Login {
-            username,
-            role,
-            window_id,
-            token,
-        } => auth::login(ctx, username, *role, window_id.as_deref(), token),
+        Op::IssueTicket { service_id, priority } => tickets::issue(ctx, service_id, *priority),
+        Op::Login { username, role, window_id, token } => {
+            auth::login(ctx, username, *role, window_id.as_deref(), token)
+        }
         Op::Logout => auth::logout(ctx),
         Op::CallNext { window } => windows::call_next(ctx, window),
         Op::Recall { window } => windows::recall(ctx, window),
         Op::Start { window } => windows::start(ctx, window),
         Op::NoShow { window } => windows::no_show(ctx, window),
-        Op::Transfer {
-            window,
-            service_id,
-            to_window,
-        } => windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref()),
-        Op::Finish {
-            window,
-            outcome,
-            note,
-            reason,
-            missing,
-        } => windows::finish(
-            ctx,
-            window,
-            *outcome,
-            note.as_deref(),
-            reason.as_deref(),
-            missing,
-        ),
+        Op::Transfer { window, service_id, to_window } => {
+            windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref())
+        }
+        Op::Finish { window, outcome, note, reason, missing } => {
+            windows::finish(ctx, window, *outcome, note.as_deref(), reason.as_deref(), missing)
+        }
         Op::Pause { window } => windows::set_paused(ctx, window, true),
         Op::Resume { window } => windows::set_paused(ctx, window, false),
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),

@@ -10,8 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::{reads, tickets};
 
 pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
-    let q =
-        reads::queue(ctx.tx, ctx.hall, queue, &ctx.day, ctx.now_ms).map_err(ApiError::Internal)?;
+    let q = reads::queue(ctx.tx, ctx.hall, queue, &ctx.day, ctx.now_ms).map_err(ApiError::Internal)?;
     if let Some(q) = q {
         ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
     }
@@ -23,28 +22,18 @@ pub(super) fn view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket>
 }
 
 pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
-    tickets::get(ctx.tx, id)?
-        .ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket {id}")))
+    tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket {id}")))
 }
 
-pub(super) fn issue(
-    ctx: &mut Ctx,
-    service_id: &str,
-    priority: Option<Priority>,
-) -> ApiResult<Answer> {
+pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>) -> ApiResult<Answer> {
     let Actor::Kiosk { id: device } = ctx.actor else {
-        return Err(ApiError::forbidden(
-            "kiosk_only",
-            "tickets are issued by kiosk devices",
-        ));
+        return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
     };
     let device = device.clone();
-    let matter = ctx.hall.matter(service_id).ok_or_else(|| {
-        ApiError::unprocessable(
-            "unknown_service",
-            format!("no matter `{service_id}` in this hall"),
-        )
-    })?;
+    let matter = ctx
+        .hall
+        .matter(service_id)
+        .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{service_id}` in this hall")))?;
     let queue = ctx.hall.queue(&matter.queue).expect("validated hall");
     let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
     let day = ctx.day.clone();
@@ -88,10 +77,7 @@ pub(super) fn issue(
 
 pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
     if !matches!(ctx.actor, Actor::Staff { .. }) {
-        return Err(ApiError::forbidden(
-            "staff_only",
-            "only hall staff can put a ticket back in the queue",
-        ));
+        return Err(ApiError::forbidden("staff_only", "only hall staff can put a ticket back in the queue"));
     }
     let t = load(ctx, ticket_id)?;
     if t.day != ctx.day {
@@ -100,20 +86,10 @@ pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
             format!("ticket {} was issued on {}, not today", t.number, t.day),
         ));
     }
-    ticket::apply(
-        t.status,
-        ticket::Action::Requeue,
-        t.requeues,
-        ctx.hall.policy.no_show_requeue_limit,
-    )
-    .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))?;
+    ticket::apply(t.status, ticket::Action::Requeue, t.requeues, ctx.hall.policy.no_show_requeue_limit)
+        .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))?;
     tickets::mark_requeued(ctx.tx, t.id)?;
-    ctx.audit(
-        "ticket.requeue",
-        None,
-        Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number }),
-    )?;
+    ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     ctx.emit(
         wire::event_kind::TICKET_REQUEUED,
         &wire::TicketRequeued {

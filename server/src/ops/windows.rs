@@ -17,50 +17,29 @@ use crate::store::{reads, tickets, windows, windows::WindowRow};
 fn clerk_window(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
     let row = window_row(ctx, window)?;
     match ctx.actor {
-        Actor::Staff {
-            role: StaffRole::Clerk,
-            session_id,
-            window_id,
-            ..
-        } if window_id.as_deref() == Some(window)
-            && row.session_id == Some(*session_id)
-            && row.staffed =>
+        Actor::Staff { role: StaffRole::Clerk, session_id, window_id, .. }
+            if window_id.as_deref() == Some(window) && row.session_id == Some(*session_id) && row.staffed =>
         {
             Ok(row)
         }
-        Actor::Staff {
-            role: StaffRole::Clerk,
-            ..
-        } => Err(ApiError::forbidden(
+        Actor::Staff { role: StaffRole::Clerk, .. } => Err(ApiError::forbidden(
             "not_your_window",
             format!("you are not signed in at window `{window}`; sign in there first"),
         )),
-        _ => Err(ApiError::forbidden(
-            "clerk_only",
-            "only the clerk signed in at this window can do this",
-        )),
+        _ => Err(ApiError::forbidden("clerk_only", "only the clerk signed in at this window can do this")),
     }
 }
 
 fn window_row(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
     if ctx.hall.window(window).is_none() {
-        return Err(ApiError::not_found(
-            "unknown_window",
-            format!("no window `{window}` in this hall"),
-        ));
+        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
     }
-    windows::get(ctx.tx, window, ctx.now_ms)?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("window row missing")))
+    windows::get(ctx.tx, window, ctx.now_ms)?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("window row missing")))
 }
 
 /// The ticket at the window (called or being served), or 409.
 fn current(ctx: &Ctx, row: &WindowRow) -> ApiResult<tickets::TicketRow> {
-    let none = || {
-        ApiError::conflict(
-            "no_current_ticket",
-            "no ticket is being called or served at this window",
-        )
-    };
+    let none = || ApiError::conflict("no_current_ticket", "no ticket is being called or served at this window");
     let t = load(ctx, row.current_ticket.ok_or_else(none)?)?;
     if matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
         Ok(t)
@@ -102,30 +81,20 @@ fn called(ctx: &mut Ctx, t: &tickets::TicketRow, window: &str, recall: bool) -> 
 pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
     if row.paused {
-        return Err(ApiError::conflict(
-            "window_paused",
-            "this window is paused; resume it before calling",
-        ));
+        return Err(ApiError::conflict("window_paused", "this window is paused; resume it before calling"));
     }
     if let Some(t) = row.current_ticket.map(|id| load(ctx, id)).transpose()? {
         if matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
             return Err(ApiError::conflict(
                 "window_busy",
-                format!(
-                    "ticket {} is still at this window: finish, transfer or mark it no-show first",
-                    t.number
-                ),
+                format!("ticket {} is still at this window: finish, transfer or mark it no-show first", t.number),
             ));
         }
     }
     let matters = ctx.hall.window_matters(window);
     let mut heads = Vec::new();
     for (q, weight) in ctx.hall.window_queues(window) {
-        let services: Vec<&str> = matters
-            .iter()
-            .filter(|m| m.queue == q.id)
-            .map(|m| m.id.as_str())
-            .collect();
+        let services: Vec<&str> = matters.iter().filter(|m| m.queue == q.id).map(|m| m.id.as_str()).collect();
         heads.push(QueueHeads {
             queue: q.id.clone(),
             weight,
@@ -151,11 +120,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
                     heads.len() - 1
                 }
             };
-            let slot = if priority {
-                &mut heads[pos].priority
-            } else {
-                &mut heads[pos].ordinary
-            };
+            let slot = if priority { &mut heads[pos].priority } else { &mut heads[pos].ordinary };
             if slot.is_none_or(|h| (head.queued_at, head.ticket_id) < (h.queued_at, h.ticket_id)) {
                 *slot = Some(head);
             }
@@ -164,11 +129,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let Some(choice) = order::choose_next(&heads, ctx.hall.policy.priority_cap, ctx.now) else {
         return Answer::no_content();
     };
-    let streak = heads
-        .iter()
-        .find(|h| h.queue == choice.queue)
-        .map(|h| h.priority_streak)
-        .unwrap_or(0);
+    let streak = heads.iter().find(|h| h.queue == choice.queue).map(|h| h.priority_streak).unwrap_or(0);
     let day = ctx.day.clone();
     tickets::set_streak(
         ctx.tx,
@@ -180,12 +141,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     step(&t, Action::Call)?;
     tickets::mark_called(ctx.tx, t.id, window, ctx.now_ms)?;
     windows::set_current(ctx.tx, window, Some(t.id))?;
-    ctx.audit(
-        "window.call",
-        Some(window),
-        Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number }),
-    )?;
+    ctx.audit("window.call", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     called(ctx, &t, window, false)?;
     window_status(ctx, window)?;
     queue_changed(ctx, &t.queue)?;
@@ -196,12 +152,7 @@ pub(super) fn recall(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
     let t = current(ctx, &row)?;
     step(&t, Action::Recall)?;
-    ctx.audit(
-        "window.recall",
-        Some(window),
-        Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number }),
-    )?;
+    ctx.audit("window.recall", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     called(ctx, &t, window, true)?;
     Answer::json(StatusCode::OK, &view(ctx, &t)?)
 }
@@ -211,12 +162,7 @@ pub(super) fn start(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let t = current(ctx, &row)?;
     step(&t, Action::Start)?;
     tickets::mark_started(ctx.tx, t.id, ctx.now_ms)?;
-    ctx.audit(
-        "window.start",
-        Some(window),
-        Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number }),
-    )?;
+    ctx.audit("window.start", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     window_status(ctx, window)?;
     Answer::json(StatusCode::OK, &view(ctx, &load(ctx, t.id)?)?)
 }
@@ -227,21 +173,11 @@ pub(super) fn no_show(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let next = step(&t, Action::NoShow)?;
     tickets::set_status(ctx.tx, t.id, next)?;
     windows::set_current(ctx.tx, window, None)?;
-    ctx.audit(
-        "window.no_show",
-        Some(window),
-        Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number }),
-    )?;
+    ctx.audit("window.no_show", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     let at = ctx.fmt(ctx.now_ms);
     ctx.emit(
         wire::event_kind::TICKET_NO_SHOW,
-        &wire::TicketNoShow {
-            ticket_id: t.id,
-            number: t.number.clone(),
-            window_id: window.to_string(),
-            at,
-        },
+        &wire::TicketNoShow { ticket_id: t.id, number: t.number.clone(), window_id: window.to_string(), at },
     )?;
     window_status(ctx, window)?;
     Answer::json(StatusCode::OK, &view(ctx, &load(ctx, t.id)?)?)
@@ -255,35 +191,24 @@ pub(super) fn transfer(
 ) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
     if service_id.is_none() && to_window.is_none() {
-        return Err(ApiError::unprocessable(
-            "transfer_target_required",
-            "give service_id or window_id to transfer to",
-        ));
+        return Err(ApiError::unprocessable("transfer_target_required", "give service_id or window_id to transfer to"));
     }
     if let Some(w) = to_window {
         if ctx.hall.window(w).is_none() {
-            return Err(ApiError::unprocessable(
-                "unknown_window",
-                format!("no window `{w}` to transfer to"),
-            ));
+            return Err(ApiError::unprocessable("unknown_window", format!("no window `{w}` to transfer to")));
         }
         if w == window && service_id.is_none() {
-            return Err(ApiError::unprocessable(
-                "same_window",
-                "the ticket is already at this window",
-            ));
+            return Err(ApiError::unprocessable("same_window", "the ticket is already at this window"));
         }
     }
     let t = current(ctx, &row)?;
     let new_service = match service_id {
-        Some(s) => ctx.hall.matter(s).ok_or_else(|| {
-            ApiError::unprocessable("unknown_service", format!("no matter `{s}` to transfer to"))
-        })?,
+        Some(s) => ctx
+            .hall
+            .matter(s)
+            .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{s}` to transfer to")))?,
         None => ctx.hall.matter(&t.service_id).ok_or_else(|| {
-            ApiError::unprocessable(
-                "unknown_service",
-                "the ticket's matter is no longer configured; give service_id",
-            )
+            ApiError::unprocessable("unknown_service", "the ticket's matter is no longer configured; give service_id")
         })?,
     };
     let (new_service_id, new_queue) = (new_service.id.clone(), new_service.queue.clone());
@@ -329,15 +254,10 @@ pub(super) fn finish(
     missing: &[String],
 ) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
-    ticket::check_finish(outcome, reason, missing)
-        .map_err(|p| ApiError::unprocessable(p.0, p.1))?;
+    ticket::check_finish(outcome, reason, missing).map_err(|p| ApiError::unprocessable(p.0, p.1))?;
     let t = current(ctx, &row)?;
     step(&t, Action::Finish)?;
-    let missing: Vec<&str> = missing
-        .iter()
-        .map(|m| m.trim())
-        .filter(|m| !m.is_empty())
-        .collect();
+    let missing: Vec<&str> = missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
     let detail = json!({ "note": note, "reason": reason, "missing_materials": missing });
     tickets::mark_finished(ctx.tx, t.id, outcome, &detail.to_string(), ctx.now_ms)?;
     windows::set_current(ctx.tx, window, None)?;
@@ -363,25 +283,15 @@ pub(super) fn finish(
 /// Pause or resume: by the window's clerk, or by the director/admin for any window.
 pub(super) fn set_paused(ctx: &mut Ctx, window: &str, paused: bool) -> ApiResult<Answer> {
     let row = match ctx.actor {
-        Actor::Staff {
-            role: StaffRole::Director | StaffRole::Admin,
-            ..
-        } => window_row(ctx, window)?,
+        Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => window_row(ctx, window)?,
         _ => clerk_window(ctx, window)?,
     };
     if !row.staffed {
-        return Err(ApiError::conflict(
-            "window_closed",
-            "no clerk is signed in at this window",
-        ));
+        return Err(ApiError::conflict("window_closed", "no clerk is signed in at this window"));
     }
     if row.paused != paused {
         windows::set_paused(ctx.tx, window, paused)?;
-        let action = if paused {
-            "window.pause"
-        } else {
-            "window.resume"
-        };
+        let action = if paused { "window.pause" } else { "window.resume" };
         ctx.audit(action, Some(window), None, json!({}))?;
         window_status(ctx, window)?;
         for (q, _) in ctx.hall.window_queues(window) {

@@ -33,10 +33,7 @@ fn row_hash(prev: &str, id: i64, e: &Entry) -> String {
         e.window_id.as_deref().unwrap_or("\u{0}"),
         &e.action,
     ];
-    for f in fields
-        .iter()
-        .chain([&e.subject.as_deref().unwrap_or("\u{0}"), &e.detail.as_str()])
-    {
+    for f in fields.iter().chain([&e.subject.as_deref().unwrap_or("\u{0}"), &e.detail.as_str()]) {
         h.update((f.len() as u64).to_le_bytes());
         h.update(f.as_bytes());
     }
@@ -45,11 +42,7 @@ fn row_hash(prev: &str, id: i64, e: &Entry) -> String {
 
 pub fn append(tx: &Transaction, e: &Entry) -> rusqlite::Result<i64> {
     let (last_id, prev): (i64, String) = tx
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let id = last_id + 1;
@@ -98,12 +91,7 @@ pub fn verify(conn: &Connection) -> anyhow::Result<Result<Verified, Broken>> {
         };
         let prev_hash: String = r.get(9)?;
         let hash: String = r.get(10)?;
-        let fail = |problem: &str| {
-            Ok(Err(Broken {
-                id,
-                problem: problem.to_string(),
-            }))
-        };
+        let fail = |problem: &str| Ok(Err(Broken { id, problem: problem.to_string() }));
         if id != expected_id {
             return fail(&format!("row {expected_id} is missing"));
         }
@@ -117,10 +105,7 @@ pub fn verify(conn: &Connection) -> anyhow::Result<Result<Verified, Broken>> {
         expected_id += 1;
         count += 1;
     }
-    Ok(Ok(Verified {
-        rows: count,
-        head: prev,
-    }))
+    Ok(Ok(Verified { rows: count, head: prev }))
 }
 
 #[cfg(test)]
@@ -161,9 +146,7 @@ mod tests {
     #[test]
     fn updates_and_deletes_are_refused() {
         let (_d, conn) = three_rows();
-        assert!(conn
-            .execute("UPDATE audit SET actor = 'x' WHERE id = 2", [])
-            .is_err());
+        assert!(conn.execute("UPDATE audit SET actor = 'x' WHERE id = 2", []).is_err());
         assert!(conn.execute("DELETE FROM audit WHERE id = 2", []).is_err());
     }
 
@@ -172,23 +155,14 @@ mod tests {
     fn tampering_is_detected() {
         let check = |sql: &str, bad_id: i64, needle: &str| {
             let (_d, conn) = three_rows();
-            conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
-                .unwrap();
+            conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;").unwrap();
             conn.execute_batch(sql).unwrap();
             let broken = verify(&conn).unwrap().unwrap_err();
             assert_eq!(broken.id, bad_id, "{sql}");
             assert!(broken.problem.contains(needle), "{broken:?}");
         };
-        check(
-            "UPDATE audit SET actor = 'someone' WHERE id = 2",
-            2,
-            "edited",
-        );
+        check("UPDATE audit SET actor = 'someone' WHERE id = 2", 2, "edited");
         check("DELETE FROM audit WHERE id = 2", 3, "missing");
-        check(
-            "UPDATE audit SET prev_hash = hash WHERE id = 3",
-            3,
-            "previous-hash",
-        );
+        check("UPDATE audit SET prev_hash = hash WHERE id = 3", 3, "previous-hash");
     }
 }

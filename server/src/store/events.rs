@@ -14,27 +14,15 @@ pub struct LiveEvent {
 }
 
 pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite::Result<LiveEvent> {
-    tx.execute(
-        "INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)",
-        params![at_ms, kind, data],
-    )?;
-    Ok(LiveEvent {
-        id: tx.last_insert_rowid(),
-        kind: kind.to_string(),
-        data: Arc::from(data),
-    })
+    tx.execute("INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
+    Ok(LiveEvent { id: tx.last_insert_rowid(), kind: kind.to_string(), data: Arc::from(data) })
 }
 
 /// Events after `id`, oldest first, at most `limit`.
 pub fn after(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<LiveEvent>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+    let mut stmt = conn.prepare_cached("SELECT id, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
     let rows = stmt.query_map(params![id, limit as i64], |r| {
-        Ok(LiveEvent {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            data: Arc::from(r.get::<_, String>(2)?),
-        })
+        Ok(LiveEvent { id: r.get(0)?, kind: r.get(1)?, data: Arc::from(r.get::<_, String>(2)?) })
     })?;
     rows.collect()
 }

@@ -9,12 +9,7 @@ pub struct Stored {
     pub body: Option<String>,
 }
 
-pub fn find(
-    tx: &Transaction,
-    caller: &str,
-    key: &str,
-    since_ms: i64,
-) -> rusqlite::Result<Option<Stored>> {
+pub fn find(tx: &Transaction, caller: &str, key: &str, since_ms: i64) -> rusqlite::Result<Option<Stored>> {
     tx.query_row(
         "SELECT fingerprint, status, body FROM idempotency WHERE caller = ?1 AND key = ?2 AND created_at >= ?3",
         params![caller, key, since_ms],
@@ -23,13 +18,7 @@ pub fn find(
     .optional()
 }
 
-pub fn save(
-    tx: &Transaction,
-    caller: &str,
-    key: &str,
-    s: &Stored,
-    at_ms: i64,
-) -> rusqlite::Result<()> {
+pub fn save(tx: &Transaction, caller: &str, key: &str, s: &Stored, at_ms: i64) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT OR REPLACE INTO idempotency (caller, key, fingerprint, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

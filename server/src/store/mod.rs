@@ -23,24 +23,19 @@ fn migrations() -> Migrations<'static> {
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we
 /// answer), migrations applied.
 pub fn open_writer(path: &Path) -> anyhow::Result<Connection> {
-    let mut conn = Connection::open(path)
-        .with_context(|| format!("cannot open database {}", path.display()))?;
+    let mut conn = Connection::open(path).with_context(|| format!("cannot open database {}", path.display()))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    migrations()
-        .to_latest(&mut conn)
-        .with_context(|| format!("cannot migrate database {}", path.display()))?;
+    migrations().to_latest(&mut conn).with_context(|| format!("cannot migrate database {}", path.display()))?;
     Ok(conn)
 }
 
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
@@ -54,10 +49,7 @@ pub struct ReadPool {
 
 impl ReadPool {
     pub fn new(path: &Path) -> Self {
-        ReadPool {
-            path: path.to_path_buf(),
-            idle: Mutex::new(Vec::new()),
-        }
+        ReadPool { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) }
     }
 
     /// Runs `f` on a read connection in a blocking task.

@@ -10,9 +10,7 @@ use crate::store::{from_ms, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
-    from_ms(ms)
-        .with_timezone(&hall.timezone)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+    from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 pub fn priority(p: Priority) -> wire::Priority {
@@ -89,44 +87,22 @@ fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> any
 }
 
 /// Minutes until `ahead` citizens of `queue` are served.
-pub fn estimate_minutes(
-    conn: &Connection,
-    hall: &Hall,
-    queue: &str,
-    ahead: u32,
-    now_ms: i64,
-) -> anyhow::Result<u32> {
+pub fn estimate_minutes(conn: &Connection, hall: &Hall, queue: &str, ahead: u32, now_ms: i64) -> anyhow::Result<u32> {
     if ahead == 0 {
         return Ok(0);
     }
     let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
     let recent = tickets::recent_service_seconds(conn, queue, 20)?;
     let per = estimate::service_minutes(&recent, typical);
-    Ok(estimate::wait_minutes(
-        ahead,
-        per,
-        open_windows(conn, hall, queue, now_ms)?,
-    ))
+    Ok(estimate::wait_minutes(ahead, per, open_windows(conn, hall, queue, now_ms)?))
 }
 
-pub fn ticket(
-    conn: &Connection,
-    hall: &Hall,
-    t: &tickets::TicketRow,
-    now_ms: i64,
-) -> anyhow::Result<wire::Ticket> {
+pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i64) -> anyhow::Result<wire::Ticket> {
     let ahead = tickets::waiting_ahead(conn, t)?;
-    let estimated = if t.status.is_waiting() {
-        estimate_minutes(conn, hall, &t.queue, ahead, now_ms)?
-    } else {
-        0
-    };
+    let estimated = if t.status.is_waiting() { estimate_minutes(conn, hall, &t.queue, ahead, now_ms)? } else { 0 };
     let windows = match &t.target_window {
         Some(w) => vec![w.clone()],
-        None => hall
-            .matter(&t.service_id)
-            .map(|m| m.windows.clone())
-            .unwrap_or_default(),
+        None => hall.matter(&t.service_id).map(|m| m.windows.clone()).unwrap_or_default(),
     };
     Ok(wire::Ticket {
         id: t.id,
@@ -146,37 +122,32 @@ pub fn ticket(
     })
 }
 
-pub fn ticket_by_id(
-    conn: &Connection,
-    hall: &Hall,
-    id: i64,
-    now_ms: i64,
-) -> anyhow::Result<Option<wire::Ticket>> {
+pub fn ticket_by_id(conn: &Connection, hall: &Hall, id: i64, now_ms: i64) -> anyhow::Result<Option<wire::Ticket>> {
     match tickets::get(conn, id)? {
         Some(t) => Ok(Some(ticket(conn, hall, &t, now_ms)?)),
         None => Ok(None),
     }
 }
 
-pub fn queues(
+fn queue_view(
     conn: &Connection,
     hall: &Hall,
+    q: &crate::hall::QueueDef,
     day: &str,
     now_ms: i64,
-) -> anyhow::Result<Vec<wire::Queue>> {
-    hall.queues
-        .iter()
-        .map(|q| {
-            let waiting = tickets::waiting_count(conn, day, &q.id)?;
-            Ok(wire::Queue {
-                queue: q.id.clone(),
-                prefix: q.prefix.to_string(),
-                name: q.name.clone(),
-                waiting,
-                estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
-            })
-        })
-        .collect()
+) -> anyhow::Result<wire::Queue> {
+    let waiting = tickets::waiting_count(conn, day, &q.id)?;
+    Ok(wire::Queue {
+        queue: q.id.clone(),
+        prefix: q.prefix.to_string(),
+        name: q.name.clone(),
+        waiting,
+        estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
+    })
+}
+
+pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
+    hall.queues.iter().map(|q| queue_view(conn, hall, q, day, now_ms)).collect()
 }
 
 pub fn queue(
@@ -186,9 +157,7 @@ pub fn queue(
     day: &str,
     now_ms: i64,
 ) -> anyhow::Result<Option<wire::Queue>> {
-    Ok(queues(conn, hall, day, now_ms)?
-        .into_iter()
-        .find(|q| q.queue == queue))
+    hall.queue(queue).map(|q| queue_view(conn, hall, q, day, now_ms)).transpose()
 }
 
 pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::StaffOnDuty> {
@@ -211,12 +180,7 @@ pub fn window_status(row: &windows::WindowRow) -> wire::WindowStatus {
     }
 }
 
-pub fn window(
-    conn: &Connection,
-    hall: &Hall,
-    id: &str,
-    now_ms: i64,
-) -> anyhow::Result<Option<wire::Window>> {
+pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::Result<Option<wire::Window>> {
     let (Some(def), Some(row)) = (hall.window(id), windows::get(conn, id, now_ms)?) else {
         return Ok(None);
     };
@@ -234,16 +198,8 @@ pub fn window(
         status: window_status(&row),
         serving,
         staff: staff_on_duty(hall, &row),
-        queues: hall
-            .window_queues(id)
-            .iter()
-            .map(|(q, _)| q.id.clone())
-            .collect(),
-        services: hall
-            .window_matters(id)
-            .iter()
-            .map(|m| m.id.clone())
-            .collect(),
+        queues: hall.window_queues(id).iter().map(|(q, _)| q.id.clone()).collect(),
+        services: hall.window_matters(id).iter().map(|m| m.id.clone()).collect(),
     }))
 }
 
@@ -255,12 +211,7 @@ pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Ve
     Ok(out)
 }
 
-pub fn recent_calls(
-    conn: &Connection,
-    hall: &Hall,
-    day: &str,
-    limit: u32,
-) -> anyhow::Result<Vec<wire::Call>> {
+pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall FROM calls c JOIN tickets t ON t.id = c.ticket_id
          WHERE c.day = ?1 ORDER BY c.id DESC LIMIT ?2",
@@ -282,14 +233,7 @@ pub fn recent_calls(
     Ok(out)
 }
 
-pub fn call(
-    hall: &Hall,
-    ticket_id: i64,
-    number: &str,
-    window_id: &str,
-    at_ms: i64,
-    recall: bool,
-) -> wire::Call {
+pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i64, recall: bool) -> wire::Call {
     let w = hall.window(window_id);
     wire::Call {
         ticket_id,

@@ -34,9 +34,7 @@ const COLUMNS: &str = "id, day, queue, seq, number, service_id, priority, status
     called_at, started_at, finished_at, window_id, target_window, first_window_id, outcome, device, requeues, transfers";
 
 fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
-    let bad = |i: usize, s: String| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into())
-    };
+    let bad = |i: usize, s: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into());
     let status: String = r.get(7)?;
     let priority: Option<String> = r.get(6)?;
     let outcome: Option<String> = r.get(16)?;
@@ -71,9 +69,7 @@ fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketRow>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?.query_row([id], from_row).optional()
 }
 
 /// Takes the next sequence number of a queue for a day.
@@ -119,12 +115,7 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
 /// The oldest waiting ticket of one class (priority or ordinary) among `services` (matters of
 /// one queue that a window handles), not sent to a particular window. One index lookup per
 /// matter, so the cost does not grow with the number of waiting tickets.
-pub fn head(
-    conn: &Connection,
-    day: &str,
-    priority: bool,
-    services: &[&str],
-) -> rusqlite::Result<Option<Head>> {
+pub fn head(conn: &Connection, day: &str, priority: bool, services: &[&str]) -> rusqlite::Result<Option<Head>> {
     let rank = if priority { 0 } else { 1 };
     let mut by_matter = conn.prepare_cached(
         "SELECT queued_at, id FROM tickets
@@ -134,19 +125,14 @@ pub fn head(
     )?;
     let mut best: Option<(i64, i64)> = None;
     for service in services {
-        let found = by_matter
-            .query_row(params![day, service, rank], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let found = by_matter.query_row(params![day, service, rank], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         if let Some(found) = found {
             if best.is_none_or(|b| found < b) {
                 best = Some(found);
             }
         }
     }
-    Ok(best.map(|(queued_at, id)| Head {
-        ticket_id: id,
-        queued_at: from_ms(queued_at),
-    }))
+    Ok(best.map(|(queued_at, id)| Head { ticket_id: id, queued_at: from_ms(queued_at) }))
 }
 
 /// The oldest ticket of one class transferred to this window, per queue.
@@ -162,25 +148,15 @@ pub fn heads_sent_to(
          GROUP BY queue",
     )?;
     let rows = stmt.query_map(params![day, window_id, if priority { 0 } else { 1 }], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            Head {
-                ticket_id: r.get(2)?,
-                queued_at: from_ms(r.get(1)?),
-            },
-        ))
+        Ok((r.get::<_, String>(0)?, Head { ticket_id: r.get(2)?, queued_at: from_ms(r.get(1)?) }))
     })?;
     rows.collect()
 }
 
 pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.query_row(
-        "SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2",
-        params![day, queue],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(|s| s.unwrap_or(0))
+    conn.query_row("SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
+        .optional()
+        .map(|s| s.unwrap_or(0))
 }
 
 pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
@@ -203,28 +179,16 @@ pub fn mark_called(tx: &Transaction, id: i64, window_id: &str, at_ms: i64) -> ru
 }
 
 pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE tickets SET status = ?2 WHERE id = ?1",
-        params![id, status.as_str()],
-    )?;
+    tx.execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
     Ok(())
 }
 
 pub fn mark_started(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1",
-        params![id, at_ms],
-    )?;
+    tx.execute("UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", params![id, at_ms])?;
     Ok(())
 }
 
-pub fn mark_finished(
-    tx: &Transaction,
-    id: i64,
-    outcome: Outcome,
-    detail: &str,
-    at_ms: i64,
-) -> rusqlite::Result<()> {
+pub fn mark_finished(tx: &Transaction, id: i64, outcome: Outcome, detail: &str, at_ms: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET status = 'done', outcome = ?2, outcome_detail = ?3, finished_at = ?4,
                 started_at = COALESCE(started_at, called_at)
@@ -252,10 +216,7 @@ pub fn mark_transferred(
 }
 
 pub fn mark_requeued(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1",
-        [id],
-    )?;
+    tx.execute("UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [id])?;
     Ok(())
 }
 
@@ -267,10 +228,8 @@ pub fn record_call(
     at_ms: i64,
     recall: bool,
 ) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO calls (day, ticket_id, window_id, at, recall) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![day, ticket_id, window_id, at_ms, recall])?;
+    tx.prepare_cached("INSERT INTO calls (day, ticket_id, window_id, at, recall) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![day, ticket_id, window_id, at_ms, recall])?;
     Ok(())
 }
 
@@ -289,16 +248,14 @@ pub fn waiting_ahead(conn: &Connection, t: &TicketRow) -> rusqlite::Result<u32> 
 }
 
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached("SELECT COUNT(*) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')")?
-        .query_row(params![day, queue], |r| r.get(0))
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')",
+    )?
+    .query_row(params![day, queue], |r| r.get(0))
 }
 
 /// Durations in seconds of the queue's most recent finished services, newest first.
-pub fn recent_service_seconds(
-    conn: &Connection,
-    queue: &str,
-    limit: u32,
-) -> rusqlite::Result<Vec<i64>> {
+pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_at - started_at) / 1000 FROM tickets
          WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL

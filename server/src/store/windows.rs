@@ -43,29 +43,17 @@ pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<
 }
 
 pub fn set_current(tx: &Transaction, id: &str, ticket: Option<i64>) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE windows SET current_ticket = ?2 WHERE id = ?1",
-        params![id, ticket],
-    )?;
+    tx.execute("UPDATE windows SET current_ticket = ?2 WHERE id = ?1", params![id, ticket])?;
     Ok(())
 }
 
 pub fn set_paused(tx: &Transaction, id: &str, paused: bool) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE windows SET paused = ?2 WHERE id = ?1",
-        params![id, paused],
-    )?;
+    tx.execute("UPDATE windows SET paused = ?2 WHERE id = ?1", params![id, paused])?;
     Ok(())
 }
 
 /// A clerk takes the window: the previous clerk's session loses it.
-pub fn sign_in(
-    tx: &Transaction,
-    id: &str,
-    session_id: i64,
-    username: &str,
-    at_ms: i64,
-) -> rusqlite::Result<()> {
+pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_ms: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0 WHERE id = ?1",
         params![id, session_id, username, at_ms],
@@ -74,10 +62,7 @@ pub fn sign_in(
 }
 
 pub fn sign_out(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1",
-        [id],
-    )?;
+    tx.execute("UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1", [id])?;
     Ok(())
 }
 
@@ -108,11 +93,7 @@ pub fn create_session(
 }
 
 /// A live session by token hash.
-pub fn session(
-    conn: &Connection,
-    token_hash: &str,
-    now_ms: i64,
-) -> rusqlite::Result<Option<SessionRow>> {
+pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Result<Option<SessionRow>> {
     conn.prepare_cached(
         "SELECT id, username, role, window_id, expires_at FROM sessions
          WHERE token_hash = ?1 AND ended_at IS NULL AND expires_at > ?2",
@@ -130,10 +111,7 @@ pub fn session(
 }
 
 pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL",
-        params![id, now_ms],
-    )?;
+    tx.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
     Ok(())
 }
 
@@ -152,11 +130,9 @@ pub fn record_attendance(
     Ok(())
 }
 
-pub fn attendance(
-    conn: &Connection,
-    day: &str,
-) -> rusqlite::Result<Vec<(String, Option<String>, i64)>> {
-    let mut stmt = conn.prepare("SELECT username, window_id, signed_in_at FROM attendance WHERE day = ?1 ORDER BY signed_in_at")?;
+pub fn attendance(conn: &Connection, day: &str) -> rusqlite::Result<Vec<(String, Option<String>, i64)>> {
+    let mut stmt =
+        conn.prepare("SELECT username, window_id, signed_in_at FROM attendance WHERE day = ?1 ORDER BY signed_in_at")?;
     let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
 }

@@ -3,15 +3,8 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hall-server"))
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(env!("CARGO_BIN_EXE_hall-server")).args(args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -54,12 +47,7 @@ fn check_config_accepts_the_sample_and_names_file_and_line_of_a_mistake() {
     assert!(out.contains(&format!("bad.toml:{line}:")), "{out}");
     assert!(out.contains("unknown window `w99`"), "{out}");
     // The server refuses to start on it, with the same message.
-    let (code, out) = run(&[
-        "--config",
-        bad.to_str().unwrap(),
-        "--db",
-        dir.path().join("x.db").to_str().unwrap(),
-    ]);
+    let (code, out) = run(&["--config", bad.to_str().unwrap(), "--db", dir.path().join("x.db").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(out.contains("unknown window `w99`"), "{out}");
 }
@@ -87,10 +75,7 @@ fn verify_audit_reports_an_edited_row() {
     let (code, out) = run(&["verify-audit", "--db", db.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("intact: 2 rows"), "{out}");
-    conn.execute_batch(
-        "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE id = 1;",
-    )
-    .unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE id = 1;").unwrap();
     let (code, out) = run(&["verify-audit", "--db", db.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("BROKEN at row 1"), "{out}");

@@ -18,22 +18,14 @@ async fn public_reads_describe_the_hall() {
     let dibao = services.iter().find(|m| m["id"] == "mz-dibao").unwrap();
     assert_eq!(dibao["department"], "民政");
     assert_eq!(dibao["windows"], json!(["w02", "w03"]));
-    assert!(dibao["materials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|m| m["kind"] == "main"));
+    assert!(dibao["materials"].as_array().unwrap().iter().any(|m| m["kind"] == "main"));
     for key in ["procedure", "time_limit_days", "fee", "basis", "queue"] {
         assert!(!dibao[key].is_null(), "{key}");
     }
 
     let windows = s.get("/api/windows").await.body;
     assert_eq!(windows.as_array().unwrap().len(), 11);
-    assert!(windows
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|w| w["status"] == "closed" && w["serving"].is_null()));
+    assert!(windows.as_array().unwrap().iter().all(|w| w["status"] == "closed" && w["serving"].is_null()));
 
     let queues = s.get("/api/queues").await.body;
     assert_eq!(
@@ -66,10 +58,7 @@ async fn a_ticket_from_kiosk_to_finish() {
     let clerk = s.clerk("clerk2", "w02").await;
     let w = s.get("/api/windows").await.body[1].clone();
     assert_eq!(w["status"], "open");
-    assert_eq!(
-        w["staff"]["staff_no"].as_str().map(|n| !n.is_empty()),
-        Some(true)
-    );
+    assert_eq!(w["staff"]["staff_no"].as_str().map(|n| !n.is_empty()), Some(true));
 
     s.clock.advance(Duration::minutes(3));
     let called = s.act(&clerk, "w02", "call-next").await;
@@ -79,10 +68,7 @@ async fn a_ticket_from_kiosk_to_finish() {
     assert_eq!(called.body["window_id"], "w02");
     assert_eq!(called.body["first_window_id"], "w02");
     assert_eq!(called.body["called_at"], "2026-11-25T09:03:00+08:00");
-    assert_eq!(
-        s.get("/api/windows").await.body[1]["serving"]["number"],
-        "B001"
-    );
+    assert_eq!(s.get("/api/windows").await.body[1]["serving"]["number"], "B001");
 
     let recall = s.act(&clerk, "w02", "recall").await;
     assert_eq!(recall.body["number"], "B001");
@@ -92,57 +78,24 @@ async fn a_ticket_from_kiosk_to_finish() {
     assert_eq!(calls[0]["window_number"], 2);
     assert_eq!(calls[0]["window_name"], "民政窗口（一）");
 
-    assert_eq!(
-        s.act(&clerk, "w02", "start").await.body["status"],
-        "serving"
-    );
+    assert_eq!(s.act(&clerk, "w02", "start").await.body["status"], "serving");
     s.clock.advance(Duration::minutes(10));
-    let done = s
-        .post(
-            "/api/windows/w02/finish",
-            &clerk,
-            json!({"outcome": "immediate"}),
-        )
-        .await;
+    let done = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await;
     assert_eq!(done.body["status"], "done");
     assert_eq!(done.body["outcome"], "immediate");
 
     // No-show, then the citizen comes back once.
-    assert_eq!(
-        s.act(&clerk, "w02", "call-next").await.body["number"],
-        "B002"
-    );
-    assert_eq!(
-        s.act(&clerk, "w02", "no-show").await.body["status"],
-        "no_show"
-    );
-    let back = s
-        .post(
-            &format!("/api/tickets/{}/requeue", t2["id"]),
-            &clerk,
-            json!({}),
-        )
-        .await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], "B002");
+    assert_eq!(s.act(&clerk, "w02", "no-show").await.body["status"], "no_show");
+    let back = s.post(&format!("/api/tickets/{}/requeue", t2["id"]), &clerk, json!({})).await;
     assert_eq!(back.body["status"], "waiting");
-    assert_eq!(
-        s.act(&clerk, "w02", "call-next").await.body["number"],
-        "B002"
-    );
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], "B002");
     assert_eq!(s.act(&clerk, "w02", "no-show").await.status, StatusCode::OK);
-    let again = s
-        .post(
-            &format!("/api/tickets/{}/requeue", t2["id"]),
-            &clerk,
-            json!({}),
-        )
-        .await;
+    let again = s.post(&format!("/api/tickets/{}/requeue", t2["id"]), &clerk, json!({})).await;
     assert_error(&again, 409, "invalid_transition");
 
     // Nobody left.
-    assert_eq!(
-        s.act(&clerk, "w02", "call-next").await.status,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, StatusCode::NO_CONTENT);
 }
 
 #[tokio::test]
@@ -153,21 +106,12 @@ async fn transfer_keeps_number_place_and_first_window() {
     let later = s.issue("rs-jmyibao").await; // issued after t, same target queue
     let mz = s.clerk("clerk2", "w02").await;
     assert_eq!(s.act(&mz, "w02", "call-next").await.body["number"], "B001");
-    let moved = s
-        .post(
-            "/api/windows/w02/transfer",
-            &mz,
-            json!({"service_id": "rs-jmyibao"}),
-        )
-        .await;
+    let moved = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.body["status"], "transferred");
     assert_eq!(moved.body["queue"], "renshe");
     assert_eq!(moved.body["number"], "B001");
-    assert_eq!(
-        moved.body["waiting_ahead"], 0,
-        "keeps its place by issue time"
-    );
+    assert_eq!(moved.body["waiting_ahead"], 0, "keeps its place by issue time");
 
     let rs = s.clerk("clerk5", "w05").await;
     let called = s.act(&rs, "w05", "call-next").await.body;
@@ -176,27 +120,13 @@ async fn transfer_keeps_number_place_and_first_window() {
     assert_eq!(called["window_id"], "w05");
 
     // Transfer to one window: only that window can call it.
-    let to_w06 = s
-        .post(
-            "/api/windows/w05/transfer",
-            &rs,
-            json!({"window_id": "w06"}),
-        )
-        .await;
+    let to_w06 = s.post("/api/windows/w05/transfer", &rs, json!({"window_id": "w06"})).await;
     assert_eq!(to_w06.body["windows"], json!(["w06"]));
-    assert_eq!(
-        s.act(&rs, "w05", "call-next").await.body["number"],
-        later["number"]
-    );
+    assert_eq!(s.act(&rs, "w05", "call-next").await.body["number"], later["number"]);
     let w06 = s.clerk("clerk6", "w06").await;
     assert_eq!(s.act(&w06, "w06", "call-next").await.body["number"], "B001");
-    let returned = s
-        .post(
-            "/api/windows/w06/finish",
-            &w06,
-            json!({"outcome": "returned", "reason": "不符合参保条件"}),
-        )
-        .await;
+    let returned =
+        s.post("/api/windows/w06/finish", &w06, json!({"outcome": "returned", "reason": "不符合参保条件"})).await;
     assert_eq!(returned.body["outcome"], "returned");
 }
 
@@ -212,12 +142,7 @@ async fn priority_goes_first_but_never_starves_ordinary_tickets() {
     for _ in 0..5 {
         let t = s.act(&c, "w02", "call-next").await.body;
         order.push(t["number"].as_str().unwrap().to_string());
-        s.post(
-            "/api/windows/w02/finish",
-            &c,
-            json!({"outcome": "immediate"}),
-        )
-        .await;
+        s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
     }
     // Cap 3 in the sample hall: three priority calls, then the waiting ordinary citizen.
     assert_eq!(order, ["B002", "B003", "B004", "B001", "B005"]);
@@ -238,8 +163,7 @@ async fn window_weights_favour_a_queue() {
 #[tokio::test]
 async fn numbering_restarts_at_local_midnight() {
     let s = TestServer::start().await;
-    s.clock
-        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 15, 59, 0).unwrap()); // 23:59 local
+    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 15, 59, 0).unwrap()); // 23:59 local
     assert_eq!(s.issue("mz-dibao").await["number"], "B001");
     assert_eq!(s.issue("mz-dibao").await["number"], "B002");
     s.clock.advance(Duration::minutes(2)); // 00:01 the next day
@@ -285,29 +209,14 @@ async fn a_clerk_acts_only_at_their_window_and_sessions_expire() {
     s.issue("mz-dibao").await;
     let first = s.clerk("clerk2", "w02").await;
     let other = s.clerk("clerk3", "w03").await;
-    assert_error(
-        &s.act(&other, "w02", "call-next").await,
-        403,
-        "not_your_window",
-    );
+    assert_error(&s.act(&other, "w02", "call-next").await, 403, "not_your_window");
     // Signing in again (another browser) takes the window over from the first session.
     let second = s.clerk("clerk2", "w02").await;
-    assert_error(
-        &s.act(&first, "w02", "call-next").await,
-        403,
-        "not_your_window",
-    );
-    assert_eq!(
-        s.act(&second, "w02", "call-next").await.status,
-        StatusCode::OK
-    );
+    assert_error(&s.act(&first, "w02", "call-next").await, 403, "not_your_window");
+    assert_eq!(s.act(&second, "w02", "call-next").await.status, StatusCode::OK);
     // Sessions expire.
     s.clock.advance(Duration::hours(13));
-    assert_error(
-        &s.act(&second, "w02", "recall").await,
-        401,
-        "session_expired",
-    );
+    assert_error(&s.act(&second, "w02", "recall").await, 401, "session_expired");
     assert_eq!(s.get("/api/windows").await.body[1]["status"], "closed");
 }
 
@@ -318,18 +227,9 @@ async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
     let mz = s.clerk("clerk2", "w02").await;
     s.act(&mz, "w02", "call-next").await;
     // 宅基地 questions came up: the clerk sends the citizen to the 自然资源 window as is.
-    let sent = s
-        .post(
-            "/api/windows/w02/transfer",
-            &mz,
-            json!({"window_id": "w09"}),
-        )
-        .await;
+    let sent = s.post("/api/windows/w02/transfer", &mz, json!({"window_id": "w09"})).await;
     assert_eq!(sent.body["windows"], json!(["w09"]));
-    assert_eq!(
-        s.act(&mz, "w02", "call-next").await.status,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(s.act(&mz, "w02", "call-next").await.status, StatusCode::NO_CONTENT);
     let zr = s.clerk("clerk9", "w09").await;
     let called = s.act(&zr, "w09", "call-next").await.body;
     assert_eq!(called["number"], "B001");

@@ -14,24 +14,10 @@ use crate::support::{assert_error, TestServer};
 async fn a_retried_request_gets_the_first_answer_and_changes_nothing() {
     let s = TestServer::start().await;
     let body = json!({"service_id": "mz-dibao"});
-    let first = s
-        .send(
-            Method::POST,
-            "/api/tickets",
-            Some("demo-kiosk"),
-            Some(body.clone()),
-            Some("kiosk-retry-1"),
-        )
-        .await;
-    let again = s
-        .send(
-            Method::POST,
-            "/api/tickets",
-            Some("demo-kiosk"),
-            Some(body.clone()),
-            Some("kiosk-retry-1"),
-        )
-        .await;
+    let first =
+        s.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body.clone()), Some("kiosk-retry-1")).await;
+    let again =
+        s.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body.clone()), Some("kiosk-retry-1")).await;
     assert_eq!(first.status, 201);
     assert_eq!(again.status, 201);
     assert_eq!(first.body, again.body);
@@ -50,49 +36,17 @@ async fn a_retried_request_gets_the_first_answer_and_changes_nothing() {
     // A clerk whose call-next answer was lost does not skip the citizen.
     s.issue("mz-dibao").await;
     let c = s.clerk("clerk2", "w02").await;
-    let call = s
-        .send(
-            Method::POST,
-            "/api/windows/w02/call-next",
-            Some(&c),
-            None,
-            Some("call-7"),
-        )
-        .await;
-    let retry = s
-        .send(
-            Method::POST,
-            "/api/windows/w02/call-next",
-            Some(&c),
-            None,
-            Some("call-7"),
-        )
-        .await;
+    let call = s.send(Method::POST, "/api/windows/w02/call-next", Some(&c), None, Some("call-7")).await;
+    let retry = s.send(Method::POST, "/api/windows/w02/call-next", Some(&c), None, Some("call-7")).await;
     assert_eq!(call.body["number"], "B001");
     assert_eq!(retry.body, call.body);
-    assert_eq!(
-        s.get("/api/queues").await.body[1]["waiting"],
-        1,
-        "B002 still waits"
-    );
+    assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 1, "B002 still waits");
     // A retried error is the same error.
     let f1 = s
-        .send(
-            Method::POST,
-            "/api/windows/w02/finish",
-            Some(&c),
-            Some(json!({"outcome": "returned"})),
-            Some("f"),
-        )
+        .send(Method::POST, "/api/windows/w02/finish", Some(&c), Some(json!({"outcome": "returned"})), Some("f"))
         .await;
     let f2 = s
-        .send(
-            Method::POST,
-            "/api/windows/w02/finish",
-            Some(&c),
-            Some(json!({"outcome": "returned"})),
-            Some("f"),
-        )
+        .send(Method::POST, "/api/windows/w02/finish", Some(&c), Some(json!({"outcome": "returned"})), Some("f"))
         .await;
     assert_error(&f1, 422, "reason_required");
     assert_eq!(f1.body, f2.body);
@@ -111,27 +65,16 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 
     let s = TestServer::start_on(&db, clock, 0).await;
     assert_eq!(s.get("/api/windows").await.body, windows_before);
-    assert_eq!(
-        s.get(&format!("/api/tickets/{}", called["id"])).await.body["status"],
-        "called"
-    );
+    assert_eq!(s.get(&format!("/api/tickets/{}", called["id"])).await.body["status"], "called");
     assert_eq!(s.issue("mz-dibao").await["number"], "B003");
     // The session survived too.
-    let done = s
-        .post(
-            "/api/windows/w02/finish",
-            &c,
-            json!({"outcome": "immediate"}),
-        )
-        .await;
+    let done = s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
     assert_eq!(done.status, 200, "{}", done.body);
     let calls = s.get("/api/calls/recent").await.body;
     assert_eq!(calls[0]["number"], "B001");
     s.stop().await;
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let v = hall_server::store::audit::verify(&conn)
-        .unwrap()
-        .expect("audit chain intact");
+    let v = hall_server::store::audit::verify(&conn).unwrap().expect("audit chain intact");
     assert!(v.rows >= 5);
     drop(dir);
 }
@@ -139,15 +82,7 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 /// Starts the real binary and returns it with its base URL.
 async fn spawn_server(db: &std::path::Path) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hall-server"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--demo",
-            "--kiosk-rate-limit",
-            "0",
-            "--listen",
-            "127.0.0.1:0",
-        ])
+        .args(["--db", db.to_str().unwrap(), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -171,10 +106,7 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
     let db = dir.path().join("hall.db");
     let (mut child, base) = spawn_server(&db).await;
     let acked = Arc::new(std::sync::Mutex::new(BTreeMap::<i64, String>::new()));
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
     let mut issuers = vec![];
     for k in 0..6 {
         let (acked, http, base) = (acked.clone(), http.clone(), base.clone());
@@ -191,10 +123,7 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
                 let Ok(t) = res.json::<Value>().await else {
                     return;
                 };
-                acked.lock().unwrap().insert(
-                    t["id"].as_i64().unwrap(),
-                    t["number"].as_str().unwrap().to_string(),
-                );
+                acked.lock().unwrap().insert(t["id"].as_i64().unwrap(), t["number"].as_str().unwrap().to_string());
             }
         }));
     }
@@ -211,19 +140,8 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
 
     let (_child, base) = spawn_server(&db).await;
     for (id, number) in &acked {
-        let t: Value = http
-            .get(format!("{base}/api/tickets/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            t["number"].as_str(),
-            Some(number.as_str()),
-            "ticket {id} lost"
-        );
+        let t: Value = http.get(format!("{base}/api/tickets/{id}")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(t["number"].as_str(), Some(number.as_str()), "ticket {id} lost");
     }
     // Numbering continues without gaps or repeats: every number of each queue up to the
     // last one stored exists exactly once, and the next one follows it.
@@ -236,9 +154,7 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let expected: Vec<String> = (1..=numbers.len())
-            .map(|n| format!("{prefix}{n:03}"))
-            .collect();
+        let expected: Vec<String> = (1..=numbers.len()).map(|n| format!("{prefix}{n:03}")).collect();
         assert_eq!(numbers, expected);
         let next: Value = http
             .post(format!("{base}/api/tickets"))
@@ -272,11 +188,7 @@ async fn sigterm_stops_gracefully_even_with_live_streams_open() {
         .await
         .unwrap();
     let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
         .await
         .expect("server did not stop on SIGTERM")
@@ -289,13 +201,6 @@ async fn sigterm_stops_gracefully_even_with_live_streams_open() {
     .await;
     assert!(ended.is_ok());
     let (_child, base) = spawn_server(&db).await;
-    let again: Value = http
-        .get(format!("{base}/api/tickets/{}", t["id"]))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again: Value = http.get(format!("{base}/api/tickets/{}", t["id"])).send().await.unwrap().json().await.unwrap();
     assert_eq!(again["number"], "E001");
 }

@@ -19,30 +19,12 @@ struct Case {
     code: &'static str,
 }
 
-fn case(
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-    status: u16,
-    code: &'static str,
-) -> Case {
-    Case {
-        method,
-        path: path.into(),
-        token: token.map(Into::into),
-        body,
-        raw: None,
-        key: None,
-        status,
-        code,
-    }
+fn case(method: Method, path: &str, token: Option<&str>, body: Option<Value>, status: u16, code: &'static str) -> Case {
+    Case { method, path: path.into(), token: token.map(Into::into), body, raw: None, key: None, status, code }
 }
 
 async fn check(s: &TestServer, c: Case) {
-    let mut req = s
-        .http
-        .request(c.method.clone(), format!("{}{}", s.base, c.path));
+    let mut req = s.http.request(c.method.clone(), format!("{}{}", s.base, c.path));
     if let Some(t) = &c.token {
         req = req.bearer_auth(t);
     }
@@ -64,8 +46,7 @@ async fn check(s: &TestServer, c: Case) {
 
 async fn last_event_id(s: &TestServer) -> i64 {
     let db = rusqlite::Connection::open(&s.db).unwrap();
-    db.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
-        .unwrap()
+    db.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0)).unwrap()
 }
 
 #[tokio::test]
@@ -81,14 +62,7 @@ async fn every_client_error_is_json_and_changes_nothing() {
     let k = Some("demo-kiosk");
     let c = Some(clerk.as_str());
     let cases = vec![
-        case(
-            p.clone(),
-            "/api/tickets",
-            None,
-            Some(json!({"service_id": "mz-dibao"})),
-            401,
-            "unauthorized",
-        ),
+        case(p.clone(), "/api/tickets", None, Some(json!({"service_id": "mz-dibao"})), 401, "unauthorized"),
         case(
             p.clone(),
             "/api/tickets",
@@ -97,30 +71,10 @@ async fn every_client_error_is_json_and_changes_nothing() {
             401,
             "session_expired",
         ),
-        Case {
-            raw: Some("{\"service_id\": "),
-            ..case(p.clone(), "/api/tickets", k, None, 400, "invalid_body")
-        },
-        Case {
-            raw: Some(""),
-            ..case(p.clone(), "/api/tickets", k, None, 400, "invalid_body")
-        },
-        case(
-            p.clone(),
-            "/api/tickets",
-            k,
-            Some(json!({"service_id": 5})),
-            400,
-            "invalid_body",
-        ),
-        case(
-            p.clone(),
-            "/api/tickets",
-            k,
-            Some(json!([1, 2])),
-            400,
-            "invalid_body",
-        ),
+        Case { raw: Some("{\"service_id\": "), ..case(p.clone(), "/api/tickets", k, None, 400, "invalid_body") },
+        Case { raw: Some(""), ..case(p.clone(), "/api/tickets", k, None, 400, "invalid_body") },
+        case(p.clone(), "/api/tickets", k, Some(json!({"service_id": 5})), 400, "invalid_body"),
+        case(p.clone(), "/api/tickets", k, Some(json!([1, 2])), 400, "invalid_body"),
         case(
             p.clone(),
             "/api/tickets",
@@ -129,102 +83,18 @@ async fn every_client_error_is_json_and_changes_nothing() {
             400,
             "invalid_body",
         ),
-        case(
-            p.clone(),
-            "/api/tickets",
-            k,
-            Some(json!({"service_id": "no-such"})),
-            422,
-            "unknown_service",
-        ),
-        case(
-            p.clone(),
-            "/api/tickets",
-            k,
-            Some(json!({"service_id": huge})),
-            413,
-            "body_too_large",
-        ),
-        case(
-            p.clone(),
-            "/api/tickets",
-            c,
-            Some(json!({"service_id": "mz-dibao"})),
-            403,
-            "kiosk_only",
-        ),
-        case(
-            g.clone(),
-            "/api/tickets/999999",
-            None,
-            None,
-            404,
-            "unknown_ticket",
-        ),
-        case(
-            g.clone(),
-            "/api/tickets/abc",
-            None,
-            None,
-            404,
-            "unknown_ticket",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/call-next",
-            k,
-            Some(json!({})),
-            403,
-            "clerk_only",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w03/call-next",
-            c,
-            Some(json!({})),
-            403,
-            "not_your_window",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w99/call-next",
-            c,
-            Some(json!({})),
-            404,
-            "unknown_window",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/recall",
-            c,
-            Some(json!({})),
-            409,
-            "no_current_ticket",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/no-show",
-            c,
-            Some(json!({})),
-            409,
-            "no_current_ticket",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/finish",
-            c,
-            Some(json!({"outcome": "immediate"})),
-            409,
-            "no_current_ticket",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/finish",
-            c,
-            Some(json!({"outcome": "returned"})),
-            422,
-            "reason_required",
-        ),
+        case(p.clone(), "/api/tickets", k, Some(json!({"service_id": "no-such"})), 422, "unknown_service"),
+        case(p.clone(), "/api/tickets", k, Some(json!({"service_id": huge})), 413, "body_too_large"),
+        case(p.clone(), "/api/tickets", c, Some(json!({"service_id": "mz-dibao"})), 403, "kiosk_only"),
+        case(g.clone(), "/api/tickets/999999", None, None, 404, "unknown_ticket"),
+        case(g.clone(), "/api/tickets/abc", None, None, 404, "unknown_ticket"),
+        case(p.clone(), "/api/windows/w02/call-next", k, Some(json!({})), 403, "clerk_only"),
+        case(p.clone(), "/api/windows/w03/call-next", c, Some(json!({})), 403, "not_your_window"),
+        case(p.clone(), "/api/windows/w99/call-next", c, Some(json!({})), 404, "unknown_window"),
+        case(p.clone(), "/api/windows/w02/recall", c, Some(json!({})), 409, "no_current_ticket"),
+        case(p.clone(), "/api/windows/w02/no-show", c, Some(json!({})), 409, "no_current_ticket"),
+        case(p.clone(), "/api/windows/w02/finish", c, Some(json!({"outcome": "immediate"})), 409, "no_current_ticket"),
+        case(p.clone(), "/api/windows/w02/finish", c, Some(json!({"outcome": "returned"})), 422, "reason_required"),
         case(
             p.clone(),
             "/api/windows/w02/finish",
@@ -233,46 +103,11 @@ async fn every_client_error_is_json_and_changes_nothing() {
             422,
             "missing_materials_required",
         ),
-        case(
-            p.clone(),
-            "/api/windows/w02/finish",
-            c,
-            Some(json!({"outcome": "done"})),
-            400,
-            "invalid_body",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/transfer",
-            c,
-            Some(json!({})),
-            422,
-            "transfer_target_required",
-        ),
-        case(
-            p.clone(),
-            "/api/windows/w02/transfer",
-            c,
-            Some(json!({"window_id": "w77"})),
-            422,
-            "unknown_window",
-        ),
-        case(
-            p.clone(),
-            "/api/tickets/1/requeue",
-            c,
-            Some(json!({})),
-            409,
-            "invalid_transition",
-        ),
-        case(
-            p.clone(),
-            "/api/tickets/1/requeue",
-            k,
-            Some(json!({})),
-            403,
-            "staff_only",
-        ),
+        case(p.clone(), "/api/windows/w02/finish", c, Some(json!({"outcome": "done"})), 400, "invalid_body"),
+        case(p.clone(), "/api/windows/w02/transfer", c, Some(json!({})), 422, "transfer_target_required"),
+        case(p.clone(), "/api/windows/w02/transfer", c, Some(json!({"window_id": "w77"})), 422, "unknown_window"),
+        case(p.clone(), "/api/tickets/1/requeue", c, Some(json!({})), 409, "invalid_transition"),
+        case(p.clone(), "/api/tickets/1/requeue", k, Some(json!({})), 403, "staff_only"),
         case(
             p.clone(),
             "/api/auth/login",
@@ -313,31 +148,10 @@ async fn every_client_error_is_json_and_changes_nothing() {
             422,
             "unknown_window",
         ),
-        case(
-            g.clone(),
-            "/api/calls/recent?limit=0",
-            None,
-            None,
-            400,
-            "invalid_limit",
-        ),
-        case(
-            g.clone(),
-            "/api/calls/recent?limit=x",
-            None,
-            None,
-            400,
-            "invalid_limit",
-        ),
+        case(g.clone(), "/api/calls/recent?limit=0", None, None, 400, "invalid_limit"),
+        case(g.clone(), "/api/calls/recent?limit=x", None, None, 400, "invalid_limit"),
         case(g.clone(), "/api/nowhere", None, None, 404, "not_found"),
-        case(
-            Method::DELETE,
-            "/api/tickets/1",
-            None,
-            None,
-            405,
-            "method_not_allowed",
-        ),
+        case(Method::DELETE, "/api/tickets/1", None, None, 405, "method_not_allowed"),
         Case {
             key: Some("k".repeat(65)),
             ..case(
@@ -356,19 +170,9 @@ async fn every_client_error_is_json_and_changes_nothing() {
             .await
             .unwrap_or_else(|_| panic!("{label} hung"));
     }
-    let res = s
-        .http
-        .get(format!("{}/api/events", s.base))
-        .header("Last-Event-ID", "abc")
-        .send()
-        .await
-        .unwrap();
+    let res = s.http.get(format!("{}/api/events", s.base)).header("Last-Event-ID", "abc").send().await.unwrap();
     assert_eq!(res.status(), 400);
-    assert_eq!(
-        last_event_id(&s).await,
-        before_events,
-        "bad requests appended events"
-    );
+    assert_eq!(last_event_id(&s).await, before_events, "bad requests appended events");
     assert_eq!(s.get("/api/queues").await.body, before_queues);
 }
 
@@ -378,55 +182,26 @@ async fn repeated_failed_logins_are_slowed_down() {
     let bad = json!({"username": "clerk4", "password": "guess", "window_id": "w04"});
     for _ in 0..3 {
         assert_error(
-            &s.send(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(bad.clone()),
-                None,
-            )
-            .await,
+            &s.send(Method::POST, "/api/auth/login", None, Some(bad.clone()), None).await,
             401,
             "bad_credentials",
         );
     }
-    let res = s
-        .http
-        .post(format!("{}/api/auth/login", s.base))
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
+    let res = s.http.post(format!("{}/api/auth/login", s.base)).json(&bad).send().await.unwrap();
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
     // Even the right password waits until the pause is over.
     let good = json!({"username": "clerk4", "password": "demo", "window_id": "w04"});
-    assert_error(
-        &s.send(Method::POST, "/api/auth/login", None, Some(good), None)
-            .await,
-        429,
-        "too_many_attempts",
-    );
+    assert_error(&s.send(Method::POST, "/api/auth/login", None, Some(good), None).await, 429, "too_many_attempts");
 }
 
 #[tokio::test]
 async fn kiosks_are_rate_limited_per_device() {
     let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start_on(
-        &dir.path().join("h.db"),
-        Arc::new(ManualClock::new(morning())),
-        2,
-    )
-    .await;
+    let s = TestServer::start_on(&dir.path().join("h.db"), Arc::new(ManualClock::new(morning())), 2).await;
     s.issue("mz-dibao").await;
     s.issue("mz-dibao").await;
-    let r = s
-        .post(
-            "/api/tickets",
-            "demo-kiosk",
-            json!({"service_id": "mz-dibao"}),
-        )
-        .await;
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
     assert_error(&r, 429, "rate_limited");
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 2);
 }
@@ -446,17 +221,12 @@ async fn demo_accounts_need_demo_mode() {
     let app = hall_server::app(state);
     let login = axum::http::Request::post("/api/auth/login")
         .header("content-type", "application/json")
-        .body(axum::body::Body::from(
-            r#"{"username":"admin","password":"demo"}"#,
-        ))
+        .body(axum::body::Body::from(r#"{"username":"admin","password":"demo"}"#))
         .unwrap();
     let res = app.clone().oneshot(login).await.unwrap();
     assert_eq!(res.status(), 401);
     let body = axum::body::to_bytes(res.into_body(), 10_000).await.unwrap();
-    assert_eq!(
-        serde_json::from_slice::<Value>(&body).unwrap()["error"],
-        "demo_disabled"
-    );
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["error"], "demo_disabled");
     let issue = axum::http::Request::post("/api/tickets")
         .header("authorization", "Bearer demo-kiosk")
         .body(axum::body::Body::from(r#"{"service_id":"mz-dibao"}"#))

@@ -22,12 +22,7 @@ async fn a_display_receives_calls_and_recalls() {
     let (recall, _) = display.until("ticket_called").await;
     assert_eq!(recall.data["recall"], true);
     assert!(recall.id > called.id);
-    s.post(
-        "/api/windows/w03/finish",
-        &c,
-        json!({"outcome": "promised"}),
-    )
-    .await;
+    s.post("/api/windows/w03/finish", &c, json!({"outcome": "promised"})).await;
     let (finished, _) = display.until("ticket_finished").await;
     assert_eq!(finished.data["outcome"], "promised");
 }
@@ -46,12 +41,7 @@ async fn a_display_that_was_away_misses_nothing_and_sees_nothing_twice() {
     }
     for _ in 0..3 {
         s.act(&c, "w02", "call-next").await;
-        s.post(
-            "/api/windows/w02/finish",
-            &c,
-            json!({"outcome": "immediate"}),
-        )
-        .await;
+        s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
     }
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let expected: Vec<(i64, String)> = db

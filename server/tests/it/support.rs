@@ -80,9 +80,7 @@ impl TestServer {
         self.stop.take().unwrap().send(()).unwrap();
         self.serve.take().unwrap().await.unwrap();
         let w = self.writer.take().unwrap();
-        tokio::task::spawn_blocking(move || w.join().unwrap())
-            .await
-            .unwrap();
+        tokio::task::spawn_blocking(move || w.join().unwrap()).await.unwrap();
         self._dir.take()
     }
 
@@ -107,11 +105,8 @@ impl TestServer {
         let res = req.send().await.unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Reply { status, body }
     }
 
@@ -120,31 +115,18 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.send(Method::POST, path, Some(token), Some(body), None)
-            .await
+        self.send(Method::POST, path, Some(token), Some(body), None).await
     }
 
     /// Issues a ticket from the demo kiosk and returns it.
     pub async fn issue(&self, service: &str) -> Value {
-        let r = self
-            .post(
-                "/api/tickets",
-                "demo-kiosk",
-                json!({ "service_id": service }),
-            )
-            .await;
+        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service })).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
 
     pub async fn issue_priority(&self, service: &str, priority: &str) -> Value {
-        let r = self
-            .post(
-                "/api/tickets",
-                "demo-kiosk",
-                json!({ "service_id": service, "priority": priority }),
-            )
-            .await;
+        let r = self.post("/api/tickets", "demo-kiosk", json!({ "service_id": service, "priority": priority })).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
@@ -165,8 +147,7 @@ impl TestServer {
     }
 
     pub async fn act(&self, token: &str, window: &str, action: &str) -> Reply {
-        self.post(&format!("/api/windows/{window}/{action}"), token, json!({}))
-            .await
+        self.post(&format!("/api/windows/{window}/{action}"), token, json!({})).await
     }
 }
 
@@ -174,11 +155,7 @@ impl TestServer {
 pub fn assert_error(r: &Reply, status: u16, code: &str) {
     assert_eq!(r.status.as_u16(), status, "{}", r.body);
     assert_eq!(r.body["error"], code, "{}", r.body);
-    assert!(
-        r.body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{}",
-        r.body
-    );
+    assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.body);
 }
 
 /// A minimal Server-Sent Events reader.
@@ -202,21 +179,13 @@ impl Sse {
         }
         let res = req.send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        assert!(res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        Sse {
-            res,
-            buf: String::new(),
-        }
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        Sse { res, buf: String::new() }
     }
 
     /// The next event (keep-alive comments skipped), waiting at most 10 s.
     pub async fn next(&mut self) -> SseEvent {
-        tokio::time::timeout(std::time::Duration::from_secs(10), self.next_inner())
-            .await
-            .expect("no event within 10 s")
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.next_inner()).await.expect("no event within 10 s")
     }
 
     async fn next_inner(&mut self) -> SseEvent {
@@ -234,11 +203,7 @@ impl Sse {
                     }
                 }
                 if let (Some(id), Some(kind)) = (id, kind) {
-                    return SseEvent {
-                        id,
-                        kind,
-                        data: serde_json::from_str(&data).unwrap(),
-                    };
+                    return SseEvent { id, kind, data: serde_json::from_str(&data).unwrap() };
                 }
                 continue;
             }
