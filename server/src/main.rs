@@ -163,11 +163,9 @@ fn serve(args: Serve) -> ExitCode {
         }
     };
     let settings = Settings {
-        db: args.db.clone(),
-        hall,
         demo: args.demo,
         kiosk_rate_limit: args.kiosk_rate_limit,
-        clock: Arc::new(SystemClock),
+        ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {
         let (state, writer) = AppState::start(settings)?;

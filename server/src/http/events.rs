@@ -1,21 +1,24 @@
 //! `GET /api/events`: Server-Sent Events. A client resuming with `Last-Event-ID` first gets
-//! every stored event after it, then the live ones, without gap or repeat. A subscriber that
-//! falls behind the live buffer is caught up from the table, never cut off.
+//! every stored event after it, then the live ones, without gap or repeat. Each event's frame
+//! is serialised once for all subscribers. A subscriber that falls behind the live buffer is
+//! caught up from the table, never cut off.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::Stream;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::store::events::{self, LiveEvent};
 
+/// A comment line at least this often keeps proxies and clients from timing out.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 const PAGE: usize = 500;
 
@@ -26,10 +29,7 @@ const PAGE: usize = 500;
         ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed"),
         (status = 400, body = hall_wire::ErrorBody))
 )]
-pub async fn events(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     let resume =
         match headers.get("last-event-id") {
             None => None,
@@ -45,18 +45,20 @@ pub async fn events(
         Some(n) => n,
         None => s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?,
     };
-    let (tx, rx) = mpsc::channel(64);
+    let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().sse_connected();
     tokio::spawn(follow(s, live, start, tx));
-    Ok(Sse::new(ReceiverStream::new(rx)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
-}
-
-fn sse(e: &LiveEvent) -> Result<Event, Infallible> {
-    Ok(Event::default().id(e.id.to_string()).event(&e.kind).data(&*e.data))
+    let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(res)
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
-async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Result<Event, Infallible>>) -> Option<i64> {
+async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>) -> Option<i64> {
     loop {
         let page = match s.reads().run(move |c| Ok(events::after(c, last, PAGE)?)).await {
             Ok(p) => p,
@@ -66,9 +68,9 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Result<Event, I
             }
         };
         let done = page.len() < PAGE;
-        for e in &page {
-            tx.send(sse(e)).await.ok()?;
+        for e in page {
             last = e.id;
+            tx.send(e.frame).await.ok()?;
         }
         if done {
             return Some(last);
@@ -76,15 +78,16 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Result<Event, I
     }
 }
 
-async fn follow(
-    s: AppState,
-    mut live: broadcast::Receiver<LiveEvent>,
-    start: i64,
-    tx: mpsc::Sender<Result<Event, Infallible>>,
-) {
+async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i64, tx: mpsc::Sender<Bytes>) {
     let stop = s.shutdown_token();
     let mut last = start;
+    let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
+    keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     'stream: {
+        // A comment first, so that the client sees the stream open at once.
+        if tx.send(Bytes::from_static(b": connected\n\n")).await.is_err() {
+            break 'stream;
+        }
         match catch_up(&s, last, &tx).await {
             Some(l) => last = l,
             None => break 'stream,
@@ -93,18 +96,25 @@ async fn follow(
             let received = tokio::select! {
                 _ = stop.cancelled() => break 'stream,
                 _ = tx.closed() => break 'stream,
+                _ = keep_alive.tick() => {
+                    if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
+                        break 'stream;
+                    }
+                    continue;
+                }
                 r = live.recv() => r,
             };
             match received {
                 Ok(e) if e.id <= last => {}
                 Ok(e) => {
-                    if tx.send(sse(&e)).await.is_err() {
+                    last = e.id;
+                    if tx.send(e.frame).await.is_err() {
                         break 'stream;
                     }
-                    last = e.id;
                 }
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "slow event subscriber caught up from the table");
+                    s.metrics().sse_caught_up();
                     match catch_up(&s, last, &tx).await {
                         Some(l) => last = l,
                         None => break 'stream,

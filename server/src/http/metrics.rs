@@ -28,6 +28,7 @@ pub struct Metrics {
     waiting: Family<QueueLabel, Gauge>,
     call_latency: Histogram,
     sse_clients: Gauge,
+    sse_catch_ups: Counter,
 }
 
 impl Metrics {
@@ -36,12 +37,18 @@ impl Metrics {
         let waiting = Family::<QueueLabel, Gauge>::default();
         let call_latency = Histogram::new(exponential_buckets(0.0005, 2.0, 14));
         let sse_clients = Gauge::default();
+        let sse_catch_ups = Counter::default();
         let mut r = Registry::with_prefix("hall");
         r.register("tickets_issued", "Tickets issued since the server started", issued.clone());
         r.register("waiting", "Tickets waiting now, per queue", waiting.clone());
         r.register("call_next_latency_seconds", "Time to answer a call-next (commit included)", call_latency.clone());
         r.register("sse_clients", "Connected live event streams", sse_clients.clone());
-        Metrics { registry: Mutex::new(r), issued, waiting, call_latency, sse_clients }
+        r.register(
+            "sse_catch_ups",
+            "Times a slow event stream fell behind the live buffer and was caught up from the table",
+            sse_catch_ups.clone(),
+        );
+        Metrics { registry: Mutex::new(r), issued, waiting, call_latency, sse_clients, sse_catch_ups }
     }
 
     pub fn ticket_issued(&self, queue: &str) {
@@ -54,6 +61,10 @@ impl Metrics {
 
     pub fn sse_connected(&self) {
         self.sse_clients.inc();
+    }
+
+    pub fn sse_caught_up(&self) {
+        self.sse_catch_ups.inc();
     }
 
     pub fn sse_disconnected(&self) {

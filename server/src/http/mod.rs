@@ -39,6 +39,15 @@ pub struct Settings {
     /// Tickets per minute per kiosk device; 0 = no cap.
     pub kiosk_rate_limit: u32,
     pub clock: Arc<dyn Clock>,
+    /// Live events buffered per subscriber before it is caught up from the table instead.
+    pub event_buffer: usize,
+}
+
+impl Settings {
+    /// Defaults of the command line: no demo accounts, 30 tickets per minute per kiosk.
+    pub fn new(db: impl Into<PathBuf>, hall: Hall, clock: Arc<dyn Clock>) -> Self {
+        Settings { db: db.into(), hall, demo: false, kiosk_rate_limit: 30, clock, event_buffer: 8192 }
+    }
 }
 
 #[derive(Clone)]
@@ -63,7 +72,7 @@ impl AppState {
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let conn = store::open_writer(&settings.db)?;
         let hall = SharedHall::new(settings.hall);
-        let hub = Hub::new(8192);
+        let hub = Hub::new(settings.event_buffer.max(1));
         let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
         let state = AppState(Arc::new(Inner {
             hall,

@@ -210,11 +210,12 @@ async fn kiosks_are_rate_limited_per_device() {
 async fn demo_accounts_need_demo_mode() {
     let dir = tempfile::tempdir().unwrap();
     let settings = hall_server::Settings {
-        db: dir.path().join("h.db"),
-        hall: hall_server::config::sample(),
-        demo: false,
         kiosk_rate_limit: 0,
-        clock: Arc::new(ManualClock::new(morning())),
+        ..hall_server::Settings::new(
+            dir.path().join("h.db"),
+            hall_server::config::sample(),
+            Arc::new(ManualClock::new(morning())),
+        )
     };
     let (state, _writer) = hall_server::AppState::start(settings).unwrap();
     use tower::ServiceExt;

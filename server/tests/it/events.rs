@@ -66,3 +66,47 @@ async fn a_display_that_was_away_misses_nothing_and_sees_nothing_twice() {
     assert_eq!(live.kind, "ticket_issued");
     assert_eq!(live.id, expected.last().unwrap().0 + 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_display_falls_behind_the_buffer_and_still_gets_every_event() {
+    use hall_server::{clock::ManualClock, config, Settings};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(crate::support::morning()));
+    let settings = Settings {
+        demo: true,
+        kiosk_rate_limit: 0,
+        event_buffer: 4,
+        ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
+    };
+    let s = Arc::new(TestServer::start_with(settings, clock).await);
+    let mut slow = Sse::connect(&s.base, None).await;
+    // Eight kiosks at once: batches of commits publish bursts far larger than the buffer.
+    let kiosks: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                for _ in 0..75 {
+                    s.issue("mz-dibao").await; // two events each
+                }
+            })
+        })
+        .collect();
+    for k in kiosks {
+        k.await.unwrap();
+    }
+    let mut ids = vec![];
+    for _ in 0..1200 {
+        ids.push(slow.next().await.id);
+    }
+    let expected: Vec<i64> = (1..=1200).collect();
+    assert_eq!(ids, expected);
+    let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
+    let catch_ups: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("hall_sse_catch_ups_total "))
+        .expect("catch-up metric")
+        .parse()
+        .unwrap();
+    assert!(catch_ups > 0.0, "the buffer never overflowed; the test proves nothing:\n{metrics}");
+}

@@ -42,13 +42,15 @@ impl TestServer {
     }
 
     pub async fn start_on(db: &Path, clock: Arc<ManualClock>, kiosk_rate_limit: u32) -> TestServer {
-        let settings = Settings {
-            db: db.to_path_buf(),
-            hall: config::sample(),
-            demo: true,
-            kiosk_rate_limit,
-            clock: clock.clone(),
-        };
+        Self::start_with(
+            Settings { demo: true, kiosk_rate_limit, ..Settings::new(db, config::sample(), clock.clone()) },
+            clock,
+        )
+        .await
+    }
+
+    pub async fn start_with(settings: Settings, clock: Arc<ManualClock>) -> TestServer {
+        let db = settings.db.clone();
         let (state, writer) = AppState::start(settings).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -66,7 +68,7 @@ impl TestServer {
         TestServer {
             base,
             clock,
-            db: db.to_path_buf(),
+            db,
             http: Client::new(),
             stop: Some(stop),
             serve: Some(serve),
