@@ -2,14 +2,27 @@
 # Starts the whole hall demo on a fresh Debian 12 machine with Rust: the server on the bundled
 # sample town hall (青石镇便民服务中心) with its demo accounts, on the embedded SQLite default.
 # Ctrl-C stops it. HALL_LISTEN (default 127.0.0.1:8080) and HALL_DB (default demo/hall.db) may be set.
+#   ./scripts/demo.sh --sim    also runs a simulated hall day (hall-sim) at 60x, so that tickets are
+#                              issued, called and finished while you watch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v cc >/dev/null 2>&1; then
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q build-essential pkg-config
+need=()
+command -v cc >/dev/null 2>&1 || need+=(build-essential)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if ((${#need[@]})); then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-cargo build --locked -p hall-server
+sim=0
+for arg in "$@"; do
+  case "$arg" in
+    --sim) sim=1 ;;
+    *) echo "unknown option $arg (only --sim)" >&2; exit 2 ;;
+  esac
+done
+
+cargo build --locked -p hall-server -p hall-sim
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 listen="${HALL_LISTEN:-127.0.0.1:8080}"
 db="${HALL_DB:-demo/hall.db}"
@@ -32,4 +45,18 @@ cat <<BANNER
   (The kiosk, lobby display and clerk pages join this demo as they land.)
 
 BANNER
-exec "$target/debug/hall-server" --demo --db "$db" --listen "$listen"
+if [ "$sim" = 1 ]; then
+  "$target/debug/hall-server" --demo --kiosk-rate-limit 0 --db "$db" --listen "$listen" &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+  for _ in $(seq 1 100); do
+    curl -fs "http://$listen/api/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "== simulating a hall day at 60x (an hour a minute); the summary follows when it ends"
+  "$target/debug/hall-sim" --server "http://$listen" --speed 60 --tickets 600 || true
+  echo "== the simulated day is over; the server keeps running (Ctrl-C stops it)"
+  wait $server
+else
+  exec "$target/debug/hall-server" --demo --db "$db" --listen "$listen"
+fi

@@ -15,6 +15,34 @@ pub mod writer;
 
 pub use http::{app, AppState, Settings};
 
+/// Serves the hall on `listener` until SIGTERM or Ctrl-C, then finishes requests in flight
+/// and waits for the writer to flush. Prints `hall-server listening on http://ADDR` on stdout
+/// once ready (scripts and tests read it).
+pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    raise_open_files_limit();
+    let db = settings.db.clone();
+    let demo = settings.demo;
+    let (state, writer) = AppState::start(settings)?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
+    println!("hall-server listening on http://{addr}");
+    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown_signal(state.clone())).await?;
+    drop(state);
+    tokio::task::spawn_blocking(move || writer.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Every display, clerk page and kiosk holds a connection: allow as many as the system lets us.
+fn raise_open_files_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::debug!(limit = n, "open files limit"),
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open files limit"),
+    }
+}
+
 /// Resolves when SIGTERM or Ctrl-C arrives; then live streams are ended so the server can
 /// finish the requests in flight and stop.
 pub async fn shutdown_signal(state: AppState) {

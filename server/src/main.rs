@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use hall_server::{app, clock::SystemClock, config, shutdown_signal, store, AppState, Settings};
+use hall_server::{clock::SystemClock, config, store, Settings};
 
 /// Bianmin Hall server: queues, tickets, windows and live events of a service hall.
 ///
@@ -168,25 +168,13 @@ fn serve(args: Serve) -> ExitCode {
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {
-        let (state, writer) = AppState::start(settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
-        let addr = listener.local_addr()?;
-        tracing::info!(%addr, db = %args.db.display(), demo = args.demo, hall = %state.hall().name, "hall server started");
-        println!("hall-server listening on http://{addr}");
-        axum::serve(listener, app(state.clone()))
-            .with_graceful_shutdown(shutdown_signal(state.clone()))
-            .await?;
-        drop(state);
-        Ok::<_, anyhow::Error>(writer)
+        hall_server::serve(settings, listener).await
     });
     match result {
-        Ok(writer) => {
-            let _ = writer.join();
-            tracing::info!("stopped cleanly");
-            ExitCode::SUCCESS
-        }
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -1,0 +1,396 @@
+//! A hall day simulated against a real server, only through the public HTTP contract.
+//!
+//! A discrete-event simulation: citizens arrive along the day's curve and take tickets at the
+//! kiosk; a clerk at every window calls the next ticket, serves it for a realistic time, and
+//! finishes it, marks it no-show or transfers it. The server decides who is called. Events are
+//! processed in simulated-time order; `speed` maps simulated to real time (0 = as fast as
+//! possible), so the same run is a lively demo at 60× or a load test at full speed.
+
+pub mod plan;
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use hall_wire as wire;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use plan::Fate;
+
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    pub server: String,
+    pub kiosk_token: String,
+    /// Clerks sign in as `clerkN` at window number N with this password (the demo accounts).
+    pub clerk_password: String,
+    pub tickets: usize,
+    /// Simulated minutes per real minute; 0 = as fast as possible.
+    pub speed: f64,
+    pub seed: u64,
+    /// Print each step.
+    pub verbose: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct QueueStats {
+    pub issued: usize,
+    /// Minutes from issue to first call.
+    pub waits: Vec<f64>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub issued: usize,
+    pub finished: usize,
+    pub no_shows: usize,
+    pub transfers: usize,
+    pub outcomes: BTreeMap<String, usize>,
+    pub queues: BTreeMap<String, QueueStats>,
+    pub real_seconds: f64,
+    pub requests: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "hall day: {} tickets issued, {} finished, {} no-show, {} transferred; {} requests in {:.1} s",
+            self.issued, self.finished, self.no_shows, self.transfers, self.requests, self.real_seconds
+        )?;
+        writeln!(
+            f,
+            "{:<12} {:>7} {:>7} {:>10} {:>10} {:>10}",
+            "queue", "issued", "called", "mean wait", "p90 wait", "max wait"
+        )?;
+        for (q, s) in &self.queues {
+            let mean = if s.waits.is_empty() { 0.0 } else { s.waits.iter().sum::<f64>() / s.waits.len() as f64 };
+            let max = s.waits.iter().copied().fold(0.0, f64::max);
+            writeln!(
+                f,
+                "{:<12} {:>7} {:>7} {:>8.1} m {:>8.1} m {:>8.1} m",
+                q,
+                s.issued,
+                s.waits.len(),
+                mean,
+                plan::percentile(&s.waits, 90.0),
+                max
+            )?;
+        }
+        let outcomes: Vec<String> = self.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        write!(f, "outcomes: {}", outcomes.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Arrive {
+        service: usize,
+    },
+    /// The clerk at this window is free and calls the next ticket.
+    Call {
+        window: usize,
+    },
+    Finish {
+        window: usize,
+        outcome: &'static str,
+        service: String,
+    },
+    NoShow {
+        window: usize,
+    },
+    Transfer {
+        window: usize,
+        to_service: String,
+    },
+}
+
+#[derive(Debug)]
+struct Due {
+    at: f64,
+    seq: u64,
+    step: Step,
+}
+
+impl PartialEq for Due {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Due {}
+impl PartialOrd for Due {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Due {
+    /// Earliest first in a max-heap.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.at.total_cmp(&self.at).then(o.seq.cmp(&self.seq))
+    }
+}
+
+struct Clerk {
+    window: wire::Window,
+    token: String,
+    idle: bool,
+}
+
+struct Sim {
+    cfg: SimConfig,
+    http: Client,
+    rng: StdRng,
+    services: Vec<wire::Service>,
+    clerks: Vec<Clerk>,
+    queue: BinaryHeap<Due>,
+    seq: u64,
+    /// ticket id -> (issued at sim minute, queue, called yet)
+    tickets: HashMap<i64, (f64, String, bool)>,
+    summary: Summary,
+    typical: HashMap<String, f64>,
+}
+
+pub async fn run(cfg: SimConfig) -> anyhow::Result<Summary> {
+    let http = Client::builder().timeout(Duration::from_secs(30)).build()?;
+    let base = cfg.server.trim_end_matches('/').to_string();
+    let services: Vec<wire::Service> = get(&http, &format!("{base}/api/services")).await?;
+    let windows: Vec<wire::Window> = get(&http, &format!("{base}/api/windows")).await?;
+    let queues: Vec<wire::Queue> = get(&http, &format!("{base}/api/queues")).await?;
+    if services.is_empty() || windows.is_empty() {
+        bail!("the hall at {base} has no matters or no windows");
+    }
+    let mut clerks = Vec::new();
+    for w in windows {
+        let body = json!({"username": format!("clerk{}", w.number), "password": cfg.clerk_password, "window_id": w.id});
+        let res = http.post(format!("{base}/api/auth/login")).json(&body).send().await?;
+        if !res.status().is_success() {
+            bail!(
+                "clerk{} cannot sign in at window {} ({}): the simulator uses the demo accounts; start the server with --demo",
+                w.number,
+                w.id,
+                res.text().await.unwrap_or_default()
+            );
+        }
+        let session: wire::Session = res.json().await?;
+        clerks.push(Clerk { window: w, token: session.token, idle: true });
+    }
+    // Typical minutes per queue: the server's estimate for one citizen, else 8.
+    let typical = queues.iter().map(|q| (q.queue.clone(), 8.0)).collect();
+    let mut sim = Sim {
+        rng: StdRng::seed_from_u64(cfg.seed),
+        cfg: SimConfig { server: base, ..cfg },
+        http,
+        services,
+        clerks,
+        queue: BinaryHeap::new(),
+        seq: 0,
+        tickets: HashMap::new(),
+        summary: Summary::default(),
+        typical,
+    };
+    sim.day().await?;
+    Ok(sim.summary)
+}
+
+async fn get<T: serde::de::DeserializeOwned>(http: &Client, url: &str) -> anyhow::Result<T> {
+    let res = http.get(url).send().await.with_context(|| format!("cannot reach {url}"))?;
+    if !res.status().is_success() {
+        bail!("{url}: {}", res.status());
+    }
+    Ok(res.json().await?)
+}
+
+impl Sim {
+    fn schedule(&mut self, at: f64, step: Step) {
+        self.seq += 1;
+        self.queue.push(Due { at, seq: self.seq, step });
+    }
+
+    async fn post(&mut self, path: &str, token: &str, body: Value) -> anyhow::Result<(StatusCode, Value)> {
+        self.summary.requests += 1;
+        let key = format!("sim-{}-{}", self.cfg.seed, self.summary.requests);
+        let res = self
+            .http
+            .post(format!("{}{path}", self.cfg.server))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .with_context(|| format!("POST {path}"))?;
+        let status = res.status();
+        let text = res.text().await?;
+        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? };
+        if status.is_server_error() {
+            bail!("POST {path}: {status} {text}");
+        }
+        Ok((status, value))
+    }
+
+    async fn day(&mut self) -> anyhow::Result<()> {
+        let started = Instant::now();
+        for t in plan::arrivals(self.cfg.tickets, &mut self.rng) {
+            let service = self.pick_service();
+            self.schedule(t, Step::Arrive { service });
+        }
+        while let Some(due) = self.queue.pop() {
+            if self.cfg.speed > 0.0 {
+                let real = Duration::from_secs_f64(due.at * 60.0 / self.cfg.speed);
+                if let Some(wait) = real.checked_sub(started.elapsed()) {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            self.step(due.at, due.step).await?;
+        }
+        self.summary.real_seconds = started.elapsed().as_secs_f64();
+        Ok(())
+    }
+
+    fn wake_idle_clerks(&mut self, now: f64) {
+        for i in 0..self.clerks.len() {
+            if self.clerks[i].idle {
+                self.clerks[i].idle = false;
+                self.schedule(now, Step::Call { window: i });
+            }
+        }
+    }
+
+    async fn step(&mut self, now: f64, step: Step) -> anyhow::Result<()> {
+        match step {
+            Step::Arrive { service } => {
+                let s = self.services[service].clone();
+                let mut body = json!({"service_id": s.id});
+                if let Some(p) = plan::priority(&mut self.rng) {
+                    body["priority"] = json!(p);
+                }
+                let token = self.cfg.kiosk_token.clone();
+                let (status, t) = self.post("/api/tickets", &token, body).await?;
+                if status != StatusCode::CREATED {
+                    bail!("issuing a ticket failed: {status} {t}");
+                }
+                self.summary.issued += 1;
+                self.summary.queues.entry(s.queue.clone()).or_default().issued += 1;
+                self.tickets.insert(t["id"].as_i64().unwrap_or_default(), (now, s.queue.clone(), false));
+                if self.cfg.verbose {
+                    println!("{:>6.1} min  {} takes {} for {}", now, "citizen", t["number"], s.name);
+                }
+                self.wake_idle_clerks(now);
+            }
+            Step::Call { window } => {
+                let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+                let (status, t) = self.post(&format!("/api/windows/{w}/call-next"), &token, json!({})).await?;
+                if status == StatusCode::NO_CONTENT {
+                    self.clerks[window].idle = true;
+                    return Ok(());
+                }
+                if status != StatusCode::OK {
+                    bail!("call-next at {w}: {status} {t}");
+                }
+                let id = t["id"].as_i64().unwrap_or_default();
+                if let Some((issued, queue, called)) = self.tickets.get_mut(&id) {
+                    if !*called {
+                        *called = true;
+                        let wait = now - *issued;
+                        let queue = queue.clone();
+                        self.summary.queues.entry(queue).or_default().waits.push(wait);
+                    }
+                }
+                if self.cfg.verbose {
+                    println!("{:>6.1} min  window {} calls {}", now, self.clerks[window].window.number, t["number"]);
+                }
+                let service = t["service_id"].as_str().unwrap_or_default().to_string();
+                match plan::fate(&mut self.rng) {
+                    Fate::NoShow => self.schedule(now + 1.0, Step::NoShow { window }),
+                    Fate::Transfer => match self.elsewhere(&w, &service) {
+                        Some(to) => self.schedule(now + 3.0, Step::Transfer { window, to_service: to }),
+                        None => self.serve(now, window, &t, service, "immediate").await?,
+                    },
+                    Fate::Finish(outcome) => self.serve(now, window, &t, service, outcome).await?,
+                }
+            }
+            Step::Finish { window, outcome, service } => {
+                let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+                let mut body = json!({"outcome": outcome});
+                match outcome {
+                    "returned" => body["reason"] = json!("主件材料不符合办理条件，已书面告知退回理由"),
+                    "supplement" => {
+                        let missing = self
+                            .services
+                            .iter()
+                            .find(|s| s.id == service)
+                            .and_then(|s| s.materials.last())
+                            .map(|m| m.name.clone())
+                            .unwrap_or_else(|| "补充材料".into());
+                        body["missing_materials"] = json!([missing]);
+                    }
+                    _ => {}
+                }
+                let (status, t) = self.post(&format!("/api/windows/{w}/finish"), &token, body).await?;
+                if status != StatusCode::OK {
+                    bail!("finish at {w}: {status} {t}");
+                }
+                self.summary.finished += 1;
+                *self.summary.outcomes.entry(outcome.to_string()).or_default() += 1;
+                self.schedule(now, Step::Call { window });
+            }
+            Step::NoShow { window } => {
+                let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+                self.post(&format!("/api/windows/{w}/no-show"), &token, json!({})).await?;
+                self.summary.no_shows += 1;
+                self.schedule(now, Step::Call { window });
+            }
+            Step::Transfer { window, to_service } => {
+                let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+                self.post(&format!("/api/windows/{w}/transfer"), &token, json!({"service_id": to_service})).await?;
+                self.summary.transfers += 1;
+                self.schedule(now, Step::Call { window });
+                self.wake_idle_clerks(now);
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts serving and schedules the finish.
+    async fn serve(
+        &mut self,
+        now: f64,
+        window: usize,
+        t: &Value,
+        service: String,
+        outcome: &'static str,
+    ) -> anyhow::Result<()> {
+        let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+        self.post(&format!("/api/windows/{w}/start"), &token, json!({})).await?;
+        let typical = self.typical.get(t["queue"].as_str().unwrap_or_default()).copied().unwrap_or(8.0);
+        let minutes = plan::service_minutes(typical, &mut self.rng);
+        self.schedule(now + minutes, Step::Finish { window, outcome, service });
+        Ok(())
+    }
+
+    /// A matter for an arriving citizen: a window at random, then one of its matters, so that
+    /// every window gets a fair share of the day (as the hall's staffing intends).
+    fn pick_service(&mut self) -> usize {
+        let w = self.rng.random_range(0..self.clerks.len());
+        let id = self.clerks[w].window.id.clone();
+        let options: Vec<usize> =
+            (0..self.services.len()).filter(|&i| self.services[i].windows.contains(&id)).collect();
+        if options.is_empty() {
+            self.rng.random_range(0..self.services.len())
+        } else {
+            options[self.rng.random_range(0..options.len())]
+        }
+    }
+
+    /// A matter not handled at this window, to send a citizen to.
+    fn elsewhere(&mut self, window: &str, service: &str) -> Option<String> {
+        let options: Vec<&wire::Service> =
+            self.services.iter().filter(|s| s.id != service && !s.windows.iter().any(|w| w == window)).collect();
+        if options.is_empty() {
+            return None;
+        }
+        Some(options[self.rng.random_range(0..options.len())].id.clone())
+    }
+}

@@ -1,0 +1,53 @@
+//! A simulated hall day against a real server: every ticket ends somewhere, the server's own
+//! records agree with the simulator, and the audit trail is intact.
+
+use std::sync::Arc;
+
+use hall_server::clock::ManualClock;
+use hall_server::{config, Settings};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulated_day_runs_through_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let settings = Settings {
+        demo: true,
+        kiosk_rate_limit: 0,
+        ..Settings::new(
+            db.clone(),
+            config::sample(),
+            Arc::new(ManualClock::new(
+                chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 1, 0, 0).unwrap(),
+            )),
+        )
+    };
+    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
+
+    let summary = hall_sim::run(hall_sim::SimConfig {
+        server: base,
+        kiosk_token: "demo-kiosk".into(),
+        clerk_password: "demo".into(),
+        tickets: 150,
+        speed: 0.0,
+        seed: 11,
+        verbose: false,
+    })
+    .await
+    .unwrap();
+    assert_eq!(summary.issued, 150);
+    assert_eq!(summary.finished + summary.no_shows, 150, "{summary}");
+    assert!(summary.transfers > 0 && summary.no_shows > 0, "{summary}");
+    assert_eq!(summary.queues.values().map(|q| q.waits.len()).sum::<usize>(), 150);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let open: i64 = conn
+        .query_row("SELECT COUNT(*) FROM tickets WHERE status NOT IN ('done', 'no_show')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(open, 0);
+    let done: i64 = conn.query_row("SELECT COUNT(*) FROM tickets WHERE status = 'done'", [], |r| r.get(0)).unwrap();
+    assert_eq!(done as usize, summary.finished);
+    assert!(hall_server::store::audit::verify(&conn).unwrap().is_ok());
+}

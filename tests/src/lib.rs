@@ -1,0 +1,1 @@
+//! End-to-end tests live in `it/`; this crate has no library code of its own.
