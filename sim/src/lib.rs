@@ -275,7 +275,7 @@ impl Sim {
                 self.summary.queues.entry(s.queue.clone()).or_default().issued += 1;
                 self.tickets.insert(t["id"].as_i64().unwrap_or_default(), (now, s.queue.clone(), false));
                 if self.cfg.verbose {
-                    println!("{:>6.1} min  {} takes {} for {}", now, "citizen", t["number"], s.name);
+                    println!("{:>6.1} min  citizen takes {} for {}", now, t["number"], s.name);
                 }
                 self.wake_idle_clerks(now);
             }
