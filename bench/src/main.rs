@@ -1,0 +1,273 @@
+//! `hall-bench`: the hall server measured against the disk's own limit, in one run.
+//!
+//! Every figure is printed beside the physical limit measured in the same run (SQLite's
+//! durable single-row commit on the same disk), because the disks here are noisy and ratios
+//! are what count. `--quick` runs the same steps at small sizes in a few seconds (CI keeps it
+//! working); the full run is for people: `cargo run --release -p hall-bench`.
+
+mod child;
+mod load;
+mod raw;
+mod sse;
+mod startup;
+mod stats;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "hall-bench", about = "Benchmarks of the hall server against the disk's durable-commit limit")]
+struct Cli {
+    /// Small sizes, a few seconds: checks that the benchmark works, not the goals.
+    #[arg(long)]
+    quick: bool,
+    /// Folder for the databases (on the disk to measure). Default: a temporary folder.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// (internal) the server under test, in a child process
+    #[command(hide = true)]
+    Serve {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+struct Sizes {
+    raw_commits: usize,
+    issue_secs: f64,
+    windows: usize,
+    waiting: usize,
+    calls: usize,
+    subscribers: Vec<usize>,
+    fanout_calls: usize,
+    day_tickets: usize,
+    day_subscribers: usize,
+    year_tickets: usize,
+}
+
+impl Sizes {
+    fn new(quick: bool) -> Sizes {
+        if quick {
+            Sizes {
+                raw_commits: 100,
+                issue_secs: 0.5,
+                windows: 40,
+                waiting: 400,
+                calls: 30,
+                subscribers: vec![50],
+                fanout_calls: 3,
+                day_tickets: 150,
+                day_subscribers: 20,
+                year_tickets: 20_000,
+            }
+        } else {
+            Sizes {
+                raw_commits: 2_000,
+                issue_secs: 5.0,
+                windows: 200,
+                waiting: 10_000,
+                calls: 400,
+                subscribers: vec![500, 2_000, 5_000],
+                fanout_calls: 20,
+                day_tickets: 20_000,
+                day_subscribers: 500,
+                year_tickets: 3_000_000,
+            }
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Runtime::new()?;
+    if let Some(Command::Serve { db, config }) = cli.command {
+        let hall = match config {
+            Some(c) => hall_server::config::load(&c).map_err(|e| anyhow::anyhow!("{e}"))?,
+            None => hall_server::config::sample(),
+        };
+        let settings = hall_server::Settings {
+            demo: true,
+            kiosk_rate_limit: 0,
+            ..hall_server::Settings::new(db, hall, std::sync::Arc::new(hall_server::clock::SystemClock))
+        };
+        return rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            hall_server::serve(settings, listener).await
+        });
+    }
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let tmp;
+    let dir = match cli.dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)?;
+            d
+        }
+        None => {
+            tmp = tempfile::tempdir()?;
+            tmp.path().to_path_buf()
+        }
+    };
+    rt.block_on(run(cli.quick, dir))
+}
+
+fn line(figure: &str, value: String, limit: String, ratio: Option<f64>, goal: &str, ok: Option<bool>) {
+    let ratio = ratio.map(|r| format!("{r:.2}")).unwrap_or_default();
+    let verdict = match ok {
+        Some(true) => "met",
+        Some(false) => "MISSED",
+        None => "",
+    };
+    println!("{figure:<46} {value:>18} {limit:>16} {ratio:>7}  {goal:<9} {verdict}");
+}
+
+async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
+    let s = Sizes::new(quick);
+    let started = Instant::now();
+    println!(
+        "hall-bench {} — {} build, {} cores, databases in {}",
+        if quick { "quick mode (small sizes: checks the benchmark works, not the goals)" } else { "full run" },
+        if cfg!(debug_assertions) { "debug" } else { "release" },
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        dir.display()
+    );
+
+    let limit = raw::durable_commits(&dir, s.raw_commits)?;
+    let (lp50, lp99) = (limit.latency.pct_ms(50.0), limit.latency.pct_ms(99.0));
+    println!(
+        "limit: SQLite durable single-row commit (WAL, synchronous=FULL): {:.0}/s, p50 {lp50:.2} ms, p99 {lp99:.2} ms\n",
+        limit.per_second
+    );
+    println!("{:<46} {:>18} {:>16} {:>7}  {:<9}", "figure", "value", "limit", "ratio", "goal");
+
+    // Durable issuance.
+    let server = child::start(&dir.join("issue.db"), None).await?;
+    for kiosks in [8, 32] {
+        let r = load::issuance(&server.base, kiosks, s.issue_secs, &["mz-dibao", "rs-jmyibao", "wj-shengyu"]).await?;
+        let ratio = r.per_second / limit.per_second;
+        let (goal, ok) = if kiosks == 8 { ("≥ 2.0", Some(ratio >= 2.0)) } else { ("", None) };
+        line(
+            &format!("durable issuance, {kiosks} kiosks (tickets/s)"),
+            format!("{:.0}/s", r.per_second),
+            format!("{:.0}/s", limit.per_second),
+            Some(ratio),
+            goal,
+            ok,
+        );
+        line(
+            "  latency p50 / p99",
+            format!("{:.1} / {:.1} ms", r.latency.pct_ms(50.0), r.latency.pct_ms(99.0)),
+            String::new(),
+            None,
+            "",
+            None,
+        );
+    }
+    server.stop().await;
+
+    // Call-next in a big hall, full and nearly empty.
+    let hall = load::big_hall(&dir, s.windows)?;
+    let http = load::client();
+    let mut p99 = Vec::new();
+    for (waiting, name) in [(s.waiting, "full"), (10, "quiet")] {
+        let server = child::start(&dir.join(format!("call-{name}.db")), Some(&hall)).await?;
+        load::fill(&http, &server.base, waiting, s.windows.div_ceil(10)).await?;
+        let tokens = load::sign_in_all(&http, &server.base, s.windows, "bench").await?;
+        let lat = load::call_next_latency(&http, &server.base, &tokens, s.calls, waiting <= 10).await?;
+        p99.push((waiting, lat.pct_ms(50.0), lat.pct_ms(99.0)));
+        server.stop().await;
+    }
+    let (full, quiet) = (p99[0], p99[1]);
+    line(
+        &format!("call-next p99, {} windows, {} waiting", s.windows, full.0),
+        format!("{:.2} ms", full.2),
+        format!("{lp99:.2} ms"),
+        Some(full.2 / lp99),
+        "≤ 2.0",
+        Some(full.2 / lp99 <= 2.0),
+    );
+    line(
+        &format!("call-next p99, {} waiting vs 10 waiting", full.0),
+        format!("{:.2} / {:.2} ms", full.2, quiet.2),
+        String::new(),
+        Some(full.2 / quiet.2),
+        "≤ 1.5",
+        Some(full.2 / quiet.2 <= 1.5),
+    );
+    line("  call-next p50 (full / quiet)", format!("{:.2} / {:.2} ms", full.1, quiet.1), String::new(), None, "", None);
+
+    // Call → event across many subscribers.
+    for &n in &s.subscribers {
+        let server = child::start(&dir.join(format!("fanout-{n}.db")), None).await?;
+        let f = sse::fanout(&http, &server.base, n, s.fanout_calls).await?;
+        let p = f.latency.pct_ms(99.0);
+        let goal = if n == 500 || quick { "≤ 25 ms" } else { "" };
+        let ok = (n == 500 || quick).then_some(p <= 25.0 && f.missed == 0);
+        line(
+            &format!("call → event p99, {} subscribers", f.subscribers),
+            format!("{p:.1} ms"),
+            String::new(),
+            None,
+            goal,
+            ok,
+        );
+        line("  subscribers that missed an event", f.missed.to_string(), String::new(), None, "0", Some(f.missed == 0));
+        server.stop().await;
+    }
+
+    // Memory after a simulated day with subscribers connected.
+    let server = child::start(&dir.join("day.db"), None).await?;
+    let held = sse::hold(&server.base, s.day_subscribers).await?;
+    let day = hall_sim::run(hall_sim::SimConfig {
+        server: server.base.clone(),
+        kiosk_token: "demo-kiosk".into(),
+        clerk_password: "demo".into(),
+        tickets: s.day_tickets,
+        speed: 0.0,
+        seed: 2026,
+        verbose: false,
+    })
+    .await?;
+    let (rss, peak) = server.memory_mb();
+    line(
+        &format!("memory after a {}-ticket day, {} subscribers", day.issued, s.day_subscribers),
+        format!("{rss:.1} MB"),
+        format!("peak {peak:.1} MB"),
+        None,
+        "≤ 60 MB",
+        Some(rss <= 60.0),
+    );
+    for h in held {
+        h.abort();
+    }
+    server.stop().await;
+
+    // Start-up on a year of history.
+    let year = dir.join("year.db");
+    let t = Instant::now();
+    startup::year_db(&year, s.year_tickets)?;
+    let built = t.elapsed();
+    let server = child::start(&year, None).await?;
+    let up = server.started_in;
+    let answer = http.get(format!("{}/api/queues", server.base)).send().await?.status();
+    server.stop().await;
+    line(
+        &format!("start-up on a year ({} tickets)", s.year_tickets),
+        format!("{:.2} s", up.as_secs_f64()),
+        format!("(db built {:.0} s)", built.as_secs_f64()),
+        None,
+        "≤ 2 s",
+        Some(up.as_secs_f64() <= 2.0 && answer.is_success()),
+    );
+    println!("\nbench finished in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
