@@ -25,6 +25,8 @@ pub struct Hall {
     pub matters: Vec<Matter>,
     pub staff: Vec<Staff>,
     pub kiosks: Vec<Kiosk>,
+    /// Queue id -> ids of the windows calling from it; filled by [`Hall::index`].
+    pub queue_window_ids: std::collections::HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,9 +189,20 @@ impl Hall {
             .collect()
     }
 
-    /// The windows that call from a queue.
-    pub fn queue_windows(&self, queue_id: &str) -> Vec<&WindowDef> {
-        self.windows.iter().filter(|w| self.window_queues(&w.id).iter().any(|(q, _)| q.id == queue_id)).collect()
+    /// Ids of the windows that call from a queue (precomputed: asked on every estimate).
+    pub fn queue_windows(&self, queue_id: &str) -> &[String] {
+        self.queue_window_ids.get(queue_id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Computes the lookups kept beside the configuration; call after any change to it.
+    pub fn index(&mut self) {
+        let mut map: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for w in &self.windows {
+            for (q, _) in self.window_queues(&w.id) {
+                map.entry(q.id.clone()).or_default().push(w.id.clone());
+            }
+        }
+        self.queue_window_ids = map;
     }
 }
 

@@ -50,4 +50,5 @@ async fn a_simulated_day_runs_through_the_contract() {
     let done: i64 = conn.query_row("SELECT COUNT(*) FROM tickets WHERE status = 'done'", [], |r| r.get(0)).unwrap();
     assert_eq!(done as usize, summary.finished);
     assert!(hall_server::store::audit::verify(&conn).unwrap().is_ok());
+    assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
 }

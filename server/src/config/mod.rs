@@ -153,7 +153,9 @@ impl Checker<'_> {
             matters,
             staff: Vec::new(),
             kiosks: Vec::new(),
+            queue_window_ids: Default::default(),
         };
+        hall.index();
         // Windows: every window handles something, and weights name queues it calls from.
         for (rw, w) in raw.windows.iter().zip(&hall.windows) {
             let queues = hall.window_queues(&w.id);

@@ -88,7 +88,7 @@ pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
     }
     ticket::apply(t.status, ticket::Action::Requeue, t.requeues, ctx.hall.policy.no_show_requeue_limit)
         .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))?;
-    tickets::mark_requeued(ctx.tx, t.id)?;
+    tickets::mark_requeued(ctx.tx, &t)?;
     ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     ctx.emit(
         wire::event_kind::TICKET_REQUEUED,

@@ -139,7 +139,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     )?;
     let t = load(ctx, choice.ticket_id)?;
     step(&t, Action::Call)?;
-    tickets::mark_called(ctx.tx, t.id, window, ctx.now_ms)?;
+    tickets::mark_called(ctx.tx, &t, window, ctx.now_ms)?;
     windows::set_current(ctx.tx, window, Some(t.id))?;
     ctx.audit("window.call", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     called(ctx, &t, window, false)?;
@@ -213,7 +213,7 @@ pub(super) fn transfer(
     };
     let (new_service_id, new_queue) = (new_service.id.clone(), new_service.queue.clone());
     step(&t, Action::Transfer)?;
-    tickets::mark_transferred(ctx.tx, t.id, &new_service_id, &new_queue, to_window)?;
+    tickets::mark_transferred(ctx.tx, &t, &new_service_id, &new_queue, to_window)?;
     windows::set_current(ctx.tx, window, None)?;
     ctx.audit(
         "window.transfer",

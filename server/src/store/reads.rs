@@ -75,15 +75,13 @@ pub fn services(hall: &Hall) -> Vec<wire::Service> {
 
 /// Open windows calling from a queue (staffed, not paused).
 fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<u32> {
-    let mut n = 0;
-    for w in hall.queue_windows(queue) {
-        if let Some(row) = windows::get(conn, &w.id, now_ms)? {
-            if row.staffed && !row.paused {
-                n += 1;
-            }
-        }
-    }
-    Ok(n)
+    let ids = serde_json::to_string(hall.queue_windows(queue))?;
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM windows w JOIN sessions s ON s.id = w.session_id
+         WHERE w.id IN (SELECT value FROM json_each(?1)) AND w.paused = 0 AND s.ended_at IS NULL AND s.expires_at > ?2",
+        )?
+        .query_row(params![ids, now_ms], |r| r.get(0))?)
 }
 
 /// Minutes until `ahead` citizens of `queue` are served.

@@ -36,6 +36,16 @@ CREATE INDEX tickets_waiting_in_queue ON tickets (day, queue, prio_rank, queued_
     WHERE status IN ('waiting', 'transferred');
 CREATE INDEX tickets_done ON tickets (queue, finished_at) WHERE status = 'done';
 
+-- Tickets waiting per queue and class, kept by the same transactions that change tickets, so
+-- that "how many wait" and "how many are ahead of a new ticket" cost one lookup, not a count.
+CREATE TABLE waiting_counts (
+    day       TEXT    NOT NULL,
+    queue     TEXT    NOT NULL,
+    prio_rank INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (day, queue, prio_rank)
+) WITHOUT ROWID;
+
 CREATE TABLE day_counters (
     day      TEXT    NOT NULL,
     queue    TEXT    NOT NULL,

@@ -105,11 +105,31 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
         t.number,
         t.service_id,
         t.priority.map(|p| p.as_str()),
-        if t.priority.is_some() { 0 } else { 1 },
+        rank(t.priority),
         t.at_ms,
         t.device,
     ])?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    adjust_waiting(tx, t.day, t.queue, rank(t.priority), 1)?;
+    Ok(id)
+}
+
+fn rank(priority: Option<Priority>) -> i64 {
+    if priority.is_some() {
+        0
+    } else {
+        1
+    }
+}
+
+/// Keeps `waiting_counts` in step with a ticket entering (+1) or leaving (-1) the waiting set.
+fn adjust_waiting(tx: &Transaction, day: &str, queue: &str, rank: i64, delta: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO waiting_counts (day, queue, prio_rank, n) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (day, queue, prio_rank) DO UPDATE SET n = n + excluded.n",
+    )?
+    .execute(params![day, queue, rank, delta])?;
+    Ok(())
 }
 
 /// The oldest waiting ticket of one class (priority or ordinary) among `services` (matters of
@@ -168,14 +188,15 @@ pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusq
     Ok(())
 }
 
-pub fn mark_called(tx: &Transaction, id: i64, window_id: &str, at_ms: i64) -> rusqlite::Result<()> {
+/// A waiting ticket is called to a window.
+pub fn mark_called(tx: &Transaction, t: &TicketRow, window_id: &str, at_ms: i64) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE tickets SET status = 'called', called_at = ?2, started_at = NULL, window_id = ?3,
                 first_window_id = COALESCE(first_window_id, ?3)
          WHERE id = ?1",
-        params![id, at_ms, window_id],
+        params![t.id, at_ms, window_id],
     )?;
-    Ok(())
+    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), -1)
 }
 
 pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
@@ -198,10 +219,11 @@ pub fn mark_finished(tx: &Transaction, id: i64, outcome: Outcome, detail: &str, 
     Ok(())
 }
 
-/// Sends a ticket to another matter (and queue) or window; its place by issue time is kept.
+/// Sends a ticket at a window to another matter (and queue) or window; it waits again, its
+/// place by issue time kept.
 pub fn mark_transferred(
     tx: &Transaction,
-    id: i64,
+    t: &TicketRow,
     service_id: &str,
     queue: &str,
     target_window: Option<&str>,
@@ -210,14 +232,18 @@ pub fn mark_transferred(
         "UPDATE tickets SET status = 'transferred', service_id = ?2, queue = ?3, target_window = ?4,
                 transfers = transfers + 1, called_at = NULL, started_at = NULL
          WHERE id = ?1",
-        params![id, service_id, queue, target_window],
+        params![t.id, service_id, queue, target_window],
     )?;
-    Ok(())
+    adjust_waiting(tx, &t.day, queue, rank(t.priority), 1)
 }
 
-pub fn mark_requeued(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [id])?;
-    Ok(())
+/// A no-show citizen came back: the ticket waits again at its old place.
+pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1",
+        [t.id],
+    )?;
+    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), 1)
 }
 
 pub fn record_call(
@@ -233,25 +259,36 @@ pub fn record_call(
     Ok(())
 }
 
-/// People ahead of a waiting ticket in its queue (priority class first, then place).
+fn class_count(conn: &Connection, day: &str, queue: &str, rank: i64) -> rusqlite::Result<u32> {
+    conn.prepare_cached("SELECT n FROM waiting_counts WHERE day = ?1 AND queue = ?2 AND prio_rank = ?3")?
+        .query_row(params![day, queue, rank], |r| r.get(0))
+        .optional()
+        .map(|n| n.unwrap_or(0))
+}
+
+/// People ahead of a waiting ticket in its queue: every priority ticket if it is ordinary,
+/// plus those of its class placed before it. Counted from behind (the whole class minus those
+/// after it), which is quick for the new tickets this is mostly asked about.
 pub fn waiting_ahead(conn: &Connection, t: &TicketRow) -> rusqlite::Result<u32> {
     if !t.status.is_waiting() {
         return Ok(0);
     }
-    let rank = if t.priority.is_some() { 0 } else { 1 };
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM tickets
-         WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')
-           AND (prio_rank < ?3 OR (prio_rank = ?3 AND (queued_at < ?4 OR (queued_at = ?4 AND id < ?5))))",
-    )?
-    .query_row(params![t.day, t.queue, rank, t.queued_at, t.id], |r| r.get(0))
+    let rank = rank(t.priority);
+    let behind: u32 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM tickets
+             WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred') AND prio_rank = ?3
+               AND (queued_at > ?4 OR (queued_at = ?4 AND id > ?5))",
+        )?
+        .query_row(params![t.day, t.queue, rank, t.queued_at, t.id], |r| r.get(0))?;
+    let class = class_count(conn, &t.day, &t.queue, rank)?;
+    let higher = if rank == 1 { class_count(conn, &t.day, &t.queue, 0)? } else { 0 };
+    Ok(higher + class.saturating_sub(behind + 1))
 }
 
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')",
-    )?
-    .query_row(params![day, queue], |r| r.get(0))
+    conn.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day = ?1 AND queue = ?2")?
+        .query_row(params![day, queue], |r| r.get(0))
 }
 
 /// Durations in seconds of the queue's most recent finished services, newest first.
@@ -262,5 +299,23 @@ pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rus
          ORDER BY finished_at DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![queue, limit], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Rows of `waiting_counts` that disagree with the tickets themselves (none, unless a bug):
+/// `(day, queue, prio_rank, kept, actual)`.
+pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "WITH actual AS (
+             SELECT day, queue, prio_rank, COUNT(*) AS n FROM tickets
+             WHERE status IN ('waiting', 'transferred') GROUP BY day, queue, prio_rank)
+         SELECT k.day, k.queue, k.prio_rank, k.n, COALESCE(a.n, 0) FROM waiting_counts k
+         LEFT JOIN actual a USING (day, queue, prio_rank) WHERE k.n != COALESCE(a.n, 0)
+         UNION ALL
+         SELECT a.day, a.queue, a.prio_rank, 0, a.n FROM actual a
+         WHERE NOT EXISTS (SELECT 1 FROM waiting_counts k
+                           WHERE k.day = a.day AND k.queue = a.queue AND k.prio_rank = a.prio_rank)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     rows.collect()
 }

@@ -128,24 +128,30 @@ async fn transfer_keeps_number_place_and_first_window() {
     let returned =
         s.post("/api/windows/w06/finish", &w06, json!({"outcome": "returned", "reason": "不符合参保条件"})).await;
     assert_eq!(returned.body["outcome"], "returned");
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
 }
 
 #[tokio::test]
 async fn priority_goes_first_but_never_starves_ordinary_tickets() {
     let s = TestServer::start().await;
-    s.issue("mz-dibao").await; // B001 ordinary
-    for p in ["elderly", "disabled", "military", "pregnant"] {
-        s.issue_priority("mz-dibao", p).await; // B002..B005
+    let ordinary = s.issue("mz-dibao").await; // B001 ordinary
+    for (i, p) in ["elderly", "disabled", "military", "pregnant"].iter().enumerate() {
+        let t = s.issue_priority("mz-dibao", p).await; // B002..B005
+        assert_eq!(t["waiting_ahead"], i, "priority tickets line up among themselves");
     }
+    let b001 = s.get(&format!("/api/tickets/{}", ordinary["id"])).await.body;
+    assert_eq!(b001["waiting_ahead"], 4, "four priority tickets went ahead");
+    assert_eq!(s.issue("mz-dibao").await["waiting_ahead"], 5);
     let c = s.clerk("clerk2", "w02").await;
     let mut order = vec![];
-    for _ in 0..5 {
+    for _ in 0..6 {
         let t = s.act(&c, "w02", "call-next").await.body;
         order.push(t["number"].as_str().unwrap().to_string());
         s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
     }
     // Cap 3 in the sample hall: three priority calls, then the waiting ordinary citizen.
-    assert_eq!(order, ["B002", "B003", "B004", "B001", "B005"]);
+    assert_eq!(order, ["B002", "B003", "B004", "B001", "B005", "B006"]);
 }
 
 #[tokio::test]

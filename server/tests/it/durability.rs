@@ -156,6 +156,7 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
             .unwrap();
         let expected: Vec<String> = (1..=numbers.len()).map(|n| format!("{prefix}{n:03}")).collect();
         assert_eq!(numbers, expected);
+        assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
         let next: Value = http
             .post(format!("{base}/api/tickets"))
             .bearer_auth("demo-kiosk")
