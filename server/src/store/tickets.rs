@@ -302,9 +302,11 @@ pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rus
     rows.collect()
 }
 
-/// Rows of `waiting_counts` that disagree with the tickets themselves (none, unless a bug):
-/// `(day, queue, prio_rank, kept, actual)`.
-pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64, i64, i64)>> {
+/// A `waiting_counts` row that disagrees with the tickets: `(day, queue, prio_rank, kept, actual)`.
+pub type CountMismatch = (String, String, i64, i64, i64);
+
+/// Rows of `waiting_counts` that disagree with the tickets themselves (none, unless a bug).
+pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<CountMismatch>> {
     let mut stmt = conn.prepare(
         "WITH actual AS (
              SELECT day, queue, prio_rank, COUNT(*) AS n FROM tickets
