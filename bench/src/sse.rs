@@ -43,13 +43,14 @@ async fn subscribe(
             let _ = ready.send(()).await;
         }
         let needle = b"event: ticket_called\n";
-        while let Some(pos) = pending.windows(needle.len()).position(|w| w == needle) {
+        let mut from = 0;
+        while let Some(pos) = pending[from..].windows(needle.len()).position(|w| w == needle) {
             let _ = arrivals.send((id, now));
-            pending.drain(..pos + needle.len());
+            from += pos + needle.len();
         }
-        if pending.len() > 64 * 1024 {
-            pending.drain(..pending.len() - 64);
-        }
+        // Keep only what could be the start of a needle split across reads.
+        let keep = pending.len().saturating_sub(needle.len()).max(from);
+        pending.drain(..keep);
     }
 }
 

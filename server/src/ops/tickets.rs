@@ -59,7 +59,9 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()) }),
     )?;
     let row = load(ctx, id)?;
-    let t = view(ctx, &row)?;
+    // One look at the queue's pace serves the answer and the queue event.
+    let pace = reads::pace(ctx.tx, ctx.hall, &queue_id, ctx.now_ms).map_err(ApiError::Internal)?;
+    let t = reads::ticket_paced(ctx.tx, ctx.hall, &row, ctx.now_ms, Some(&pace)).map_err(ApiError::Internal)?;
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,
         &wire::TicketIssued {
@@ -71,7 +73,10 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
             at: t.issued_at.clone(),
         },
     )?;
-    queue_changed(ctx, &queue_id)?;
+    let q = reads::queue_paced(ctx.tx, ctx.hall, &queue_id, &day, &pace).map_err(ApiError::Internal)?;
+    if let Some(q) = q {
+        ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
+    }
     Answer::json(StatusCode::CREATED, &t)
 }
 

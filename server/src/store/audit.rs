@@ -1,6 +1,7 @@
 //! The audit trail (R5): append-only rows chained by SHA-256, so that any edit, insertion or
 //! deletion inside the chain is detected by [`verify`]. Triggers refuse UPDATE and DELETE.
 
+use crate::store::{exec, query_one};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
@@ -41,13 +42,14 @@ fn row_hash(prev: &str, id: i64, e: &Entry) -> String {
 }
 
 pub fn append(tx: &Transaction, e: &Entry) -> rusqlite::Result<i64> {
-    let (last_id, prev): (i64, String) = tx
-        .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+    let (last_id, prev): (i64, String) =
+        query_one(tx, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, GENESIS.to_string()));
     let id = last_id + 1;
     let hash = row_hash(&prev, id, e);
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO audit (id, at, actor, role, device, window_id, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![id, e.at_ms, e.actor, e.role, e.device, e.window_id, e.action, e.subject, e.detail, prev, hash],

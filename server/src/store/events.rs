@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 
+use crate::store::{exec, query_one};
 use rusqlite::{params, Connection, Transaction};
 
 /// An event as stored and as sent: its SSE frame is built once and shared (reference-counted)
@@ -26,7 +27,7 @@ impl LiveEvent {
 }
 
 pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite::Result<LiveEvent> {
-    tx.execute("INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
+    exec(tx, "INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
     Ok(LiveEvent::new(tx.last_insert_rowid(), kind.to_string(), Arc::from(data)))
 }
 
@@ -41,10 +42,10 @@ pub fn after(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<L
 
 /// The newest event id, 0 when none.
 pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
+    query_one(conn, "SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
 }
 
 /// Drops events older than `before_ms` (resume is promised for at least 24 hours).
 pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
-    tx.execute("DELETE FROM events WHERE at < ?1", [before_ms])
+    exec(tx, "DELETE FROM events WHERE at < ?1", [before_ms])
 }

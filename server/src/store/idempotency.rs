@@ -1,5 +1,6 @@
 //! Stored answers to POSTs that carried an `Idempotency-Key`, kept 24 hours.
 
+use crate::store::{exec, query_one};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +11,8 @@ pub struct Stored {
 }
 
 pub fn find(tx: &Transaction, caller: &str, key: &str, since_ms: i64) -> rusqlite::Result<Option<Stored>> {
-    tx.query_row(
+    query_one(
+        tx,
         "SELECT fingerprint, status, body FROM idempotency WHERE caller = ?1 AND key = ?2 AND created_at >= ?3",
         params![caller, key, since_ms],
         |r| Ok(Stored { fingerprint: r.get(0)?, status: r.get(1)?, body: r.get(2)? }),
@@ -19,7 +21,8 @@ pub fn find(tx: &Transaction, caller: &str, key: &str, since_ms: i64) -> rusqlit
 }
 
 pub fn save(tx: &Transaction, caller: &str, key: &str, s: &Stored, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT OR REPLACE INTO idempotency (caller, key, fingerprint, status, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![caller, key, s.fingerprint, s.status, s.body, at_ms],
@@ -28,5 +31,5 @@ pub fn save(tx: &Transaction, caller: &str, key: &str, s: &Stored, at_ms: i64) -
 }
 
 pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
-    tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [before_ms])
+    exec(tx, "DELETE FROM idempotency WHERE created_at < ?1", [before_ms])
 }

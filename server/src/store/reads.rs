@@ -84,20 +84,54 @@ fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> any
         .query_row(params![ids, now_ms], |r| r.get(0))?)
 }
 
+/// How fast a queue moves now: minutes per citizen from recent services, and open windows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pace {
+    pub per_citizen: f64,
+    pub open_windows: u32,
+}
+
+impl Pace {
+    pub fn minutes(&self, ahead: u32) -> u32 {
+        estimate::wait_minutes(ahead, self.per_citizen, self.open_windows)
+    }
+}
+
+pub fn pace(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<Pace> {
+    let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
+    let recent = tickets::recent_service_seconds(conn, queue, 20)?;
+    Ok(Pace {
+        per_citizen: estimate::service_minutes(&recent, typical),
+        open_windows: open_windows(conn, hall, queue, now_ms)?,
+    })
+}
+
 /// Minutes until `ahead` citizens of `queue` are served.
 pub fn estimate_minutes(conn: &Connection, hall: &Hall, queue: &str, ahead: u32, now_ms: i64) -> anyhow::Result<u32> {
     if ahead == 0 {
         return Ok(0);
     }
-    let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
-    let recent = tickets::recent_service_seconds(conn, queue, 20)?;
-    let per = estimate::service_minutes(&recent, typical);
-    Ok(estimate::wait_minutes(ahead, per, open_windows(conn, hall, queue, now_ms)?))
+    Ok(pace(conn, hall, queue, now_ms)?.minutes(ahead))
 }
 
 pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i64) -> anyhow::Result<wire::Ticket> {
+    ticket_paced(conn, hall, t, now_ms, None)
+}
+
+/// A ticket, with the queue's pace when the caller already has it.
+pub fn ticket_paced(
+    conn: &Connection,
+    hall: &Hall,
+    t: &tickets::TicketRow,
+    now_ms: i64,
+    pace: Option<&Pace>,
+) -> anyhow::Result<wire::Ticket> {
     let ahead = tickets::waiting_ahead(conn, t)?;
-    let estimated = if t.status.is_waiting() { estimate_minutes(conn, hall, &t.queue, ahead, now_ms)? } else { 0 };
+    let estimated = match (t.status.is_waiting(), pace) {
+        (false, _) => 0,
+        (true, Some(p)) => p.minutes(ahead),
+        (true, None) => estimate_minutes(conn, hall, &t.queue, ahead, now_ms)?,
+    };
     let windows = match &t.target_window {
         Some(w) => vec![w.clone()],
         None => hall.matter(&t.service_id).map(|m| m.windows.clone()).unwrap_or_default(),
@@ -146,6 +180,25 @@ fn queue_view(
 
 pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
     hall.queues.iter().map(|q| queue_view(conn, hall, q, day, now_ms)).collect()
+}
+
+/// A queue's view with a pace the caller already has.
+pub fn queue_paced(
+    conn: &Connection,
+    hall: &Hall,
+    queue: &str,
+    day: &str,
+    pace: &Pace,
+) -> anyhow::Result<Option<wire::Queue>> {
+    let Some(q) = hall.queue(queue) else { return Ok(None) };
+    let waiting = tickets::waiting_count(conn, day, &q.id)?;
+    Ok(Some(wire::Queue {
+        queue: q.id.clone(),
+        prefix: q.prefix.to_string(),
+        name: q.name.clone(),
+        waiting,
+        estimated_wait_minutes: pace.minutes(waiting),
+    }))
 }
 
 pub fn queue(

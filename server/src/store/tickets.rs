@@ -1,5 +1,6 @@
 //! The tickets table: numbering, the waiting heads a window chooses from, and updates.
 
+use crate::store::{exec, query_one};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::domain::order::Head;
@@ -174,13 +175,14 @@ pub fn heads_sent_to(
 }
 
 pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.query_row("SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
+    query_one(conn, "SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
         .optional()
         .map(|s| s.unwrap_or(0))
 }
 
 pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO queue_streaks (day, queue, streak) VALUES (?1, ?2, ?3)
          ON CONFLICT (day, queue) DO UPDATE SET streak = excluded.streak",
         params![day, queue, streak],
@@ -190,7 +192,8 @@ pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusq
 
 /// A waiting ticket is called to a window.
 pub fn mark_called(tx: &Transaction, t: &TicketRow, window_id: &str, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "UPDATE tickets SET status = 'called', called_at = ?2, started_at = NULL, window_id = ?3,
                 first_window_id = COALESCE(first_window_id, ?3)
          WHERE id = ?1",
@@ -200,17 +203,18 @@ pub fn mark_called(tx: &Transaction, t: &TicketRow, window_id: &str, at_ms: i64)
 }
 
 pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
-    tx.execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+    exec(tx, "UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
     Ok(())
 }
 
 pub fn mark_started(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", params![id, at_ms])?;
+    exec(tx, "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", params![id, at_ms])?;
     Ok(())
 }
 
 pub fn mark_finished(tx: &Transaction, id: i64, outcome: Outcome, detail: &str, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "UPDATE tickets SET status = 'done', outcome = ?2, outcome_detail = ?3, finished_at = ?4,
                 started_at = COALESCE(started_at, called_at)
          WHERE id = ?1",
@@ -228,7 +232,8 @@ pub fn mark_transferred(
     queue: &str,
     target_window: Option<&str>,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "UPDATE tickets SET status = 'transferred', service_id = ?2, queue = ?3, target_window = ?4,
                 transfers = transfers + 1, called_at = NULL, started_at = NULL
          WHERE id = ?1",
@@ -239,10 +244,7 @@ pub fn mark_transferred(
 
 /// A no-show citizen came back: the ticket waits again at its old place.
 pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1",
-        [t.id],
-    )?;
+    exec(tx, "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [t.id])?;
     adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), 1)
 }
 

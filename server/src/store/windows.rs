@@ -1,5 +1,6 @@
 //! Window state (clerk signed in, paused, ticket at the window), sessions and attendance.
 
+use crate::store::exec;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct WindowRow {
 /// Makes sure every configured window has a row.
 pub fn ensure(tx: &Transaction, ids: &[String]) -> rusqlite::Result<()> {
     for id in ids {
-        tx.execute("INSERT OR IGNORE INTO windows (id) VALUES (?1)", [id])?;
+        exec(tx, "INSERT OR IGNORE INTO windows (id) VALUES (?1)", [id])?;
     }
     Ok(())
 }
@@ -43,18 +44,19 @@ pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<
 }
 
 pub fn set_current(tx: &Transaction, id: &str, ticket: Option<i64>) -> rusqlite::Result<()> {
-    tx.execute("UPDATE windows SET current_ticket = ?2 WHERE id = ?1", params![id, ticket])?;
+    exec(tx, "UPDATE windows SET current_ticket = ?2 WHERE id = ?1", params![id, ticket])?;
     Ok(())
 }
 
 pub fn set_paused(tx: &Transaction, id: &str, paused: bool) -> rusqlite::Result<()> {
-    tx.execute("UPDATE windows SET paused = ?2 WHERE id = ?1", params![id, paused])?;
+    exec(tx, "UPDATE windows SET paused = ?2 WHERE id = ?1", params![id, paused])?;
     Ok(())
 }
 
 /// A clerk takes the window: the previous clerk's session loses it.
 pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_ms: i64) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0 WHERE id = ?1",
         params![id, session_id, username, at_ms],
     )?;
@@ -62,7 +64,7 @@ pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_m
 }
 
 pub fn sign_out(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
-    tx.execute("UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1", [id])?;
+    exec(tx, "UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1", [id])?;
     Ok(())
 }
 
@@ -84,7 +86,8 @@ pub fn create_session(
     now_ms: i64,
     expires_ms: i64,
 ) -> rusqlite::Result<i64> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token_hash, username, role, window_id, now_ms, expires_ms],
@@ -111,7 +114,7 @@ pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Re
 }
 
 pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
+    exec(tx, "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
     Ok(())
 }
 
@@ -123,7 +126,8 @@ pub fn record_attendance(
     window_id: Option<&str>,
     at_ms: i64,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT OR IGNORE INTO attendance (day, username, window_id, signed_in_at) VALUES (?1, ?2, ?3, ?4)",
         params![day, username, window_id, at_ms],
     )?;
