@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh Debian 12 machine with Rust; installs what it needs.
-#   formatting check, unit + integration tests of every crate, and the OpenAPI-driven fuzz run
-#   (schemathesis) against the real server binary.
+#   formatting and lint checks, unit + integration tests of every crate, the benchmark in quick
+#   mode, and the OpenAPI-driven fuzz run (schemathesis) against the real server binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,10 @@ fi
 
 echo "== cargo test (workspace)"
 cargo test --workspace --locked
+
+echo "== benchmark, quick mode (checks it works; the full run: cargo run --release -p hall-bench)"
+cargo build --workspace --locked
+"$target/debug/hall-bench" --quick
 
 echo "== API fuzzing from the server's own OpenAPI document"
 bash tests/api-fuzz/run.sh "$target/debug/hall-server"

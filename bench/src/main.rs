@@ -220,6 +220,14 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
             goal,
             ok,
         );
+        line(
+            "  p99 from the call-next request (commit included)",
+            format!("{:.1} ms", f.from_request.pct_ms(99.0)),
+            String::new(),
+            None,
+            "",
+            None,
+        );
         line("  subscribers that missed an event", f.missed.to_string(), String::new(), None, "0", Some(f.missed == 0));
         server.stop().await;
     }

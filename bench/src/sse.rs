@@ -13,7 +13,10 @@ use crate::stats::Samples;
 
 pub struct Fanout {
     pub subscribers: usize,
+    /// From the call-next answer arriving (0 when the event came first).
     pub latency: Samples,
+    /// From the call-next request being sent: an upper bound that includes the commit.
+    pub from_request: Samples,
     /// Subscribers that did not receive every call.
     pub missed: usize,
 }
@@ -81,8 +84,10 @@ pub async fn fanout(http: &Client, base: &str, subscribers: usize, calls: usize)
         .await?;
     let token = login["token"].as_str().context("clerk login")?.to_string();
     let mut latency = Samples::default();
+    let mut from_request = Samples::default();
     let mut received = vec![0usize; subscribers];
     for _ in 0..calls {
+        let sent = Instant::now();
         let res = http.post(format!("{base}/api/windows/w02/call-next")).bearer_auth(&token).send().await?;
         let t0 = Instant::now();
         if res.status() != 200 {
@@ -95,6 +100,7 @@ pub async fn fanout(http: &Client, base: &str, subscribers: usize, calls: usize)
                 Ok(Some((id, at))) => {
                     received[id] += 1;
                     latency.push(at.saturating_duration_since(t0));
+                    from_request.push(at.saturating_duration_since(sent));
                     got += 1;
                 }
                 _ => break,
@@ -110,7 +116,7 @@ pub async fn fanout(http: &Client, base: &str, subscribers: usize, calls: usize)
         t.abort();
     }
     let missed = received.iter().filter(|&&n| n < calls).count();
-    Ok(Fanout { subscribers, latency, missed })
+    Ok(Fanout { subscribers, latency, from_request, missed })
 }
 
 /// Keeps `n` idle subscribers connected until the returned handles are dropped/aborted.

@@ -170,8 +170,7 @@ fn apply_job(
                 return Ok((Err(e), vec![]));
             }
             let status = axum::http::StatusCode::from_u16(stored.status)?;
-            let body = stored.body.as_deref().map(serde_json::from_str).transpose()?;
-            return Ok((Ok(Answer { status, body }), vec![]));
+            return Ok((Ok(Answer { status, body: stored.body }), vec![]));
         }
     }
     tx.execute_batch("SAVEPOINT op")?;
@@ -190,7 +189,7 @@ fn apply_job(
     };
     if let Some(idem) = &job.idempotency {
         let stored = match &result {
-            Ok(a) => Some((a.status.as_u16(), a.body.as_ref().map(|b| b.to_string()))),
+            Ok(a) => Some((a.status.as_u16(), a.body.clone())),
             Err(ApiError::Client(c)) => Some((c.status.as_u16(), Some(serde_json::to_string(&c.body())?))),
             Err(ApiError::Internal(_)) => None,
         };

@@ -63,12 +63,11 @@ pub async fn issue_ticket(
     if let Err(wait) = s.0.kiosks.check(id) {
         return Err(ApiError::too_many("rate_limited", "this kiosk is issuing tickets too fast; wait a moment", wait));
     }
+    let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
     let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority) };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
-    if answer.status == StatusCode::CREATED {
-        if let Some(q) = answer.body.as_ref().and_then(|b| b["queue"].as_str()) {
-            s.metrics().ticket_issued(q);
-        }
+    if let (StatusCode::CREATED, Some(q)) = (answer.status, queue) {
+        s.metrics().ticket_issued(&q);
     }
     Ok(answer)
 }

@@ -5,9 +5,8 @@ mod auth;
 mod tickets;
 mod windows;
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
@@ -62,16 +61,17 @@ pub enum Op {
     Requeue { ticket_id: i64 },
 }
 
-/// An HTTP answer as the writer gives it (and as an idempotent retry gets it again).
+/// An HTTP answer as the writer gives it (and as an idempotent retry gets it again): the
+/// status and the JSON body, serialised once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub status: StatusCode,
-    pub body: Option<serde_json::Value>,
+    pub body: Option<String>,
 }
 
 impl Answer {
     pub fn json(status: StatusCode, value: &impl Serialize) -> ApiResult<Answer> {
-        Ok(Answer { status, body: Some(serde_json::to_value(value)?) })
+        Ok(Answer { status, body: Some(serde_json::to_string(value)?) })
     }
 
     pub fn no_content() -> ApiResult<Answer> {
@@ -82,7 +82,7 @@ impl Answer {
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
         match self.body {
-            Some(b) => (self.status, Json(b)).into_response(),
+            Some(b) => (self.status, [(header::CONTENT_TYPE, "application/json")], b).into_response(),
             None => self.status.into_response(),
         }
     }

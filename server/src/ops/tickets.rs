@@ -30,11 +30,11 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
     };
     let device = device.clone();
-    let matter = ctx
-        .hall
+    let hall = ctx.hall;
+    let matter = hall
         .matter(service_id)
         .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{service_id}` in this hall")))?;
-    let queue = ctx.hall.queue(&matter.queue).expect("validated hall");
+    let queue = hall.queue(&matter.queue).expect("validated hall");
     let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
     let day = ctx.day.clone();
     let seq = tickets::take_seq(ctx.tx, &day, &queue_id)?;
@@ -58,25 +58,51 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         Some(format!("ticket:{id}")),
         json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()) }),
     )?;
-    let row = load(ctx, id)?;
-    // One look at the queue's pace serves the answer and the queue event.
+    // The new ticket is the last of its class: who is ahead and how many wait come from the
+    // kept counts, and one look at the queue's pace serves the answer and the queue event.
+    let (priority_waiting, ordinary_waiting) = tickets::class_counts(ctx.tx, &day, &queue_id)?;
+    let ahead = match priority {
+        Some(_) => priority_waiting.saturating_sub(1),
+        None => priority_waiting + ordinary_waiting.saturating_sub(1),
+    };
     let pace = reads::pace(ctx.tx, ctx.hall, &queue_id, ctx.now_ms).map_err(ApiError::Internal)?;
-    let t = reads::ticket_paced(ctx.tx, ctx.hall, &row, ctx.now_ms, Some(&pace)).map_err(ApiError::Internal)?;
+    let issued_at = ctx.fmt(ctx.now_ms);
+    let t = wire::Ticket {
+        id,
+        number: number.clone(),
+        service_id: service_id.to_string(),
+        queue: queue_id.clone(),
+        status: wire::TicketStatus::Waiting,
+        priority: priority.map(reads::priority),
+        waiting_ahead: ahead,
+        estimated_wait_minutes: pace.minutes(ahead),
+        windows: matter.windows.clone(),
+        issued_at: issued_at.clone(),
+        called_at: None,
+        window_id: None,
+        first_window_id: None,
+        outcome: None,
+    };
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,
         &wire::TicketIssued {
             ticket_id: id,
-            number: number.clone(),
+            number,
             queue: queue_id.clone(),
             service_id: service_id.to_string(),
             priority: t.priority,
-            at: t.issued_at.clone(),
+            at: issued_at,
         },
     )?;
-    let q = reads::queue_paced(ctx.tx, ctx.hall, &queue_id, &day, &pace).map_err(ApiError::Internal)?;
-    if let Some(q) = q {
-        ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
-    }
+    let waiting = priority_waiting + ordinary_waiting;
+    let q = wire::Queue {
+        queue: queue_id,
+        prefix: prefix.to_string(),
+        name: queue.name.clone(),
+        waiting,
+        estimated_wait_minutes: pace.minutes(waiting),
+    };
+    ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
     Answer::json(StatusCode::CREATED, &t)
 }
 

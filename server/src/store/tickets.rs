@@ -288,6 +288,11 @@ pub fn waiting_ahead(conn: &Connection, t: &TicketRow) -> rusqlite::Result<u32> 
     Ok(higher + class.saturating_sub(behind + 1))
 }
 
+/// Tickets waiting in a queue today: (priority, ordinary).
+pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<(u32, u32)> {
+    Ok((class_count(conn, day, queue, 0)?, class_count(conn, day, queue, 1)?))
+}
+
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
     conn.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day = ?1 AND queue = ?2")?
         .query_row(params![day, queue], |r| r.get(0))
