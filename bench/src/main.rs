@@ -6,6 +6,7 @@
 //! working); the full run is for people: `cargo run --release -p hall-bench`.
 
 mod child;
+mod day;
 mod load;
 mod raw;
 mod sse;
@@ -235,19 +236,13 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
     // Memory after a simulated day with subscribers connected.
     let server = child::start(&dir.join("day.db"), None).await?;
     let held = sse::hold(&server.base, s.day_subscribers).await?;
-    let day = hall_sim::run(hall_sim::SimConfig {
-        server: server.base.clone(),
-        kiosk_token: "demo-kiosk".into(),
-        clerk_password: "demo".into(),
-        tickets: s.day_tickets,
-        speed: 0.0,
-        seed: 2026,
-        verbose: false,
-    })
-    .await?;
+    let day = day::busy_day(&http, &server.base, s.day_tickets).await?;
     let (rss, peak) = server.memory_mb();
     line(
-        &format!("memory after a {}-ticket day, {} subscribers", day.issued, s.day_subscribers),
+        &format!(
+            "memory after a {}-ticket day ({} served), {} subscribers",
+            day.issued, day.finished, s.day_subscribers
+        ),
         format!("{rss:.1} MB"),
         format!("peak {peak:.1} MB"),
         None,

@@ -105,11 +105,38 @@ async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i6
                 r = live.recv() => r,
             };
             match received {
-                Ok(e) if e.id <= last => {}
                 Ok(e) => {
-                    last = e.id;
-                    if tx.send(e.frame).await.is_err() {
-                        break 'stream;
+                    // The events of one commit arrive together: send them as one write.
+                    let mut frames = Vec::new();
+                    let mut lagged = false;
+                    let mut next = Some(e);
+                    while let Some(e) = next.take() {
+                        if e.id > last {
+                            last = e.id;
+                            frames.push(e.frame);
+                        }
+                        match live.try_recv() {
+                            Ok(more) => next = Some(more),
+                            Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
+                            Err(_) => {}
+                        }
+                    }
+                    let chunk = match frames.len() {
+                        0 => None,
+                        1 => frames.pop(),
+                        _ => Some(Bytes::from(frames.concat())),
+                    };
+                    if let Some(chunk) = chunk {
+                        if tx.send(chunk).await.is_err() {
+                            break 'stream;
+                        }
+                    }
+                    if lagged {
+                        s.metrics().sse_caught_up();
+                        match catch_up(&s, last, &tx).await {
+                            Some(l) => last = l,
+                            None => break 'stream,
+                        }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
