@@ -82,7 +82,7 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
                     1 => ("transfer", json!({"service_id": all[k % all.len()]})),
                     2 => ("finish", json!({"outcome": "returned", "reason": "主件不全"})),
                     3 => ("finish", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]})),
-                    4 | 5 | 6 => ("finish", json!({"outcome": "promised"})),
+                    4..=6 => ("finish", json!({"outcome": "promised"})),
                     _ => ("finish", json!({"outcome": "immediate"})),
                 };
                 if action.0 == "finish" {
