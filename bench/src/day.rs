@@ -68,7 +68,11 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
                 let res = post(format!("{base}/api/windows/{id}/call-next"), json!({})).await?;
                 if res.status() == 204 {
                     if done.load(Ordering::Relaxed) {
-                        return Ok::<_, anyhow::Error>(());
+                        // Tickets transferred elsewhere may still wait for another window.
+                        let queues: Vec<Value> = http.get(format!("{base}/api/queues")).send().await?.json().await?;
+                        if queues.iter().all(|q| q["waiting"] == 0) {
+                            return Ok::<_, anyhow::Error>(());
+                        }
                     }
                     tokio::time::sleep(Duration::from_millis(5)).await;
                     continue;
