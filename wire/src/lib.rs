@@ -23,6 +23,21 @@ pub struct Health {
     pub status: String,
 }
 
+/// The hall itself: what a display or kiosk shows in its title and notice line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HallInfo {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// The scrolling notice line of the lobby display.
+    pub notice: String,
+    /// Staff sign in before this local time (HH:MM).
+    pub work_start: String,
+    pub work_end: String,
+    pub timezone: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -128,6 +128,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/health", get(public::health))
+        .route("/api/hall", get(public::hall))
         .route("/api/services", get(public::services))
         .route("/api/windows", get(public::windows))
         .route("/api/queues", get(public::queues))

@@ -15,6 +15,20 @@ pub async fn health() -> Json<wire::Health> {
     Json(wire::Health { status: "ok".into() })
 }
 
+#[utoipa::path(get, path = "/api/hall", responses((status = 200, body = wire::HallInfo)))]
+pub async fn hall(State(s): State<AppState>) -> Json<wire::HallInfo> {
+    let h = s.hall();
+    Json(wire::HallInfo {
+        name: h.name.clone(),
+        address: h.address.clone(),
+        phone: h.phone.clone(),
+        notice: h.notice.clone(),
+        work_start: h.work_start.format("%H:%M").to_string(),
+        work_end: h.work_end.format("%H:%M").to_string(),
+        timezone: h.timezone.name().to_string(),
+    })
+}
+
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
 pub async fn services(State(s): State<AppState>) -> Json<Vec<wire::Service>> {
     Json(reads::services(&s.hall()))

@@ -12,6 +12,11 @@ async fn public_reads_describe_the_hall() {
     let r = s.get("/api/health").await;
     assert_eq!(r.body, json!({"status": "ok"}));
 
+    let hall = s.get("/api/hall").await.body;
+    assert_eq!(hall["name"], "青石镇便民服务中心");
+    assert_eq!(hall["timezone"], "Asia/Shanghai");
+    assert!(!hall["notice"].as_str().unwrap().is_empty());
+
     let services = s.get("/api/services").await.body;
     let services = services.as_array().unwrap();
     assert!(services.len() >= 20);

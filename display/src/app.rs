@@ -1,0 +1,92 @@
+//! Runs the display: the client and the controller on a tokio runtime of their own thread,
+//! the UI on the main thread, talking only through `upgrade_in_event_loop`.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use tokio::sync::mpsc;
+
+use crate::client::{Client, Feed};
+use crate::model::{Effect, Model, Settings};
+use crate::view::View;
+use crate::voice::Announcer;
+use crate::MainWindow;
+
+pub struct Options {
+    pub server: String,
+    pub settings: Settings,
+    pub voice: bool,
+    pub template: String,
+    pub repeat: u32,
+    /// Announcements waiting longer than this are skipped aloud.
+    pub voice_max_age: Duration,
+    pub english: bool,
+    pub fullscreen: bool,
+}
+
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let ui = MainWindow::new()?;
+    if opts.fullscreen {
+        ui.window().set_fullscreen(true);
+    }
+    let first = View::of(&Model::new(opts.settings.clone()), Utc::now(), chrono_tz::Asia::Shanghai, opts.english);
+    first.show(&ui, None);
+    let weak = ui.as_weak();
+    let controller = std::thread::Builder::new().name("display-controller".into()).spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the runtime");
+                return;
+            }
+        };
+        rt.block_on(control(opts, weak));
+    })?;
+    ui.run()?;
+    drop(controller); // the controller thread ends with the process
+    Ok(())
+}
+
+/// Applies the feed to the model, speaks what must be spoken, and refreshes the screen on
+/// every change and every second (the clock).
+async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    tokio::spawn(Client::new(&opts.server, opts.settings.recent).follow(tx));
+    let announcer = opts.voice.then(|| Announcer::start(opts.template.clone(), opts.repeat, opts.voice_max_age));
+    let mut model = Model::new(opts.settings.clone());
+    let mut offset = chrono::Duration::zero();
+    let mut tz: Tz = chrono_tz::Asia::Shanghai;
+    let mut shown: Option<View> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            feed = rx.recv() => {
+                let Some(feed) = feed else { return };
+                match feed {
+                    Feed::ClockOffset(o) => offset = o,
+                    Feed::Input(input) => {
+                        if let crate::model::Input::Snapshot(s) = &input {
+                            tz = s.hall.timezone.parse().unwrap_or(tz);
+                        }
+                        for effect in model.apply(input, Utc::now() + offset) {
+                            let Effect::Announce(call) = effect;
+                            if let Some(a) = &announcer {
+                                a.announce(&call.number, call.window_number);
+                            }
+                        }
+                    }
+                }
+            }
+            _ = tick.tick() => {}
+        }
+        let view = View::of(&model, Utc::now() + offset, tz, opts.english);
+        if shown.as_ref() != Some(&view) {
+            let before = shown.replace(view.clone());
+            let sent = ui.upgrade_in_event_loop(move |ui| view.show(&ui, before.as_ref()));
+            if sent.is_err() {
+                return; // the window is gone
+            }
+        }
+    }
+}

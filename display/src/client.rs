@@ -1,0 +1,182 @@
+//! The display's link to the server: the snapshot (`GET` of the hall, recent calls, queues,
+//! windows) and the live stream, resumed with `Last-Event-ID` after any break, with back-off.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use hall_wire as wire;
+use tokio::sync::mpsc;
+
+use crate::model::{Input, Snapshot};
+
+/// What the client tells the controller: model inputs, plus the server's clock offset.
+#[derive(Debug)]
+pub enum Feed {
+    Input(Input),
+    /// Server time minus local time, from the snapshot's `Date` header.
+    ClockOffset(chrono::Duration),
+}
+
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    recent: usize,
+}
+
+impl Client {
+    pub fn new(base: &str, recent: usize) -> Client {
+        let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build().expect("http client");
+        Client { base: base.trim_end_matches('/').to_string(), http, recent }
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<(T, Option<DateTime<Utc>>)> {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .with_context(|| format!("GET {path}"))?;
+        if !res.status().is_success() {
+            bail!("GET {path}: {}", res.status());
+        }
+        let date = res
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.with_timezone(&Utc));
+        Ok((res.json().await?, date))
+    }
+
+    pub async fn snapshot(&self) -> anyhow::Result<(Snapshot, Option<chrono::Duration>)> {
+        let asked = Utc::now();
+        let (hall, date): (wire::HallInfo, _) = self.get("/api/hall").await?;
+        let (calls, _) = self.get(&format!("/api/calls/recent?limit={}", self.recent.clamp(1, 100))).await?;
+        let (queues, _) = self.get("/api/queues").await?;
+        let (windows, _) = self.get("/api/windows").await?;
+        let (services, _) = self.get("/api/services").await?;
+        let offset = date.map(|d| d - asked);
+        Ok((Snapshot { hall, calls, queues, windows, services }, offset))
+    }
+
+    /// Follows the server forever: connect, take the snapshot, stream events; on any break,
+    /// report it, wait (0.5 s doubling to 10 s) and resume after the last event seen.
+    pub async fn follow(self, feed: mpsc::UnboundedSender<Feed>) {
+        let mut last_id: Option<i64> = None;
+        let mut backoff = Duration::from_millis(500);
+        loop {
+            let mut connected = false;
+            match self.stream_once(&feed, &mut last_id, &mut connected).await {
+                Ok(()) => tracing::info!("event stream ended; reconnecting"),
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "server unreachable; retrying"),
+            }
+            if feed.send(Feed::Input(Input::Disconnected)).is_err() {
+                return; // the display is closing
+            }
+            if connected {
+                backoff = Duration::from_millis(500);
+            }
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(10));
+        }
+    }
+
+    async fn stream_once(
+        &self,
+        feed: &mpsc::UnboundedSender<Feed>,
+        last_id: &mut Option<i64>,
+        connected: &mut bool,
+    ) -> anyhow::Result<()> {
+        let mut req = self.http.get(format!("{}/api/events", self.base)).header("Accept", "text/event-stream");
+        if let Some(id) = last_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let res = req.send().await.context("GET /api/events")?;
+        if !res.status().is_success() {
+            bail!("GET /api/events: {}", res.status());
+        }
+        // Subscribed: now the snapshot, so that nothing falls between the two.
+        let (snapshot, offset) = self.snapshot().await?;
+        if let Some(o) = offset {
+            let _ = feed.send(Feed::ClockOffset(o));
+        }
+        let _ = feed.send(Feed::Input(Input::Snapshot(Box::new(snapshot))));
+        let _ = feed.send(Feed::Input(Input::Connected));
+        *connected = true;
+        let mut parser = SseParser::default();
+        let mut body = res.bytes_stream();
+        loop {
+            // Keep-alives arrive every 10 s; silence for 30 s means the link is dead.
+            let chunk = match tokio::time::timeout(Duration::from_secs(30), body.next()).await {
+                Err(_) => bail!("no data from the server for 30 s"),
+                Ok(None) => return Ok(()),
+                Ok(Some(chunk)) => chunk.context("reading the event stream")?,
+            };
+            for e in parser.push(&chunk) {
+                *last_id = Some(e.id);
+                if feed.send(Feed::Input(Input::Event { id: e.id, kind: e.kind, data: e.data })).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEvent {
+    pub id: i64,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// Splits a text/event-stream into events (comments and incomplete frames wait).
+#[derive(Default)]
+pub struct SseParser {
+    buf: String,
+}
+
+impl SseParser {
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<RawEvent> {
+        self.buf.push_str(&String::from_utf8_lossy(bytes));
+        let mut out = Vec::new();
+        while let Some(end) = self.buf.find("\n\n") {
+            let frame: String = self.buf.drain(..end + 2).collect();
+            let (mut id, mut kind, mut data) = (None, None, String::new());
+            for line in frame.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().ok();
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    kind = Some(v.trim().to_string());
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                }
+            }
+            if let (Some(id), Some(kind)) = (id, kind) {
+                if let Ok(data) = serde_json::from_str(&data) {
+                    out.push(RawEvent { id, kind, data });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_split_across_chunks_and_comments_are_skipped() {
+        let mut p = SseParser::default();
+        assert!(p.push(b": connected\n\nid: 5\nevent: ticket_called\nda").is_empty());
+        let got = p.push(b"ta: {\"number\":\"A001\"}\n\nid: 6\nevent: queue_changed\ndata: {}\n\n: keep-alive\n\n");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].id, 5);
+        assert_eq!(got[0].kind, "ticket_called");
+        assert_eq!(got[0].data["number"], "A001");
+        assert_eq!(got[1].kind, "queue_changed");
+    }
+}

@@ -1,0 +1,119 @@
+//! `hall-display`: the lobby display (or a window's display) of the hall.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use hall_display::{app, model, screenshots, voice};
+
+/// Lobby display of the hall: the newest call very large, the recent calls, the queues, the
+/// time and a scrolling notice, live from the server's event stream; each call is announced
+/// aloud in Mandarin. With --window N it is the small display above window N.
+#[derive(Parser)]
+#[command(name = "hall-display", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Base URL of the hall server.
+    #[arg(long, default_value = "http://127.0.0.1:8080", env = "HALL_SERVER")]
+    server: String,
+    /// Show the display of window number N instead of the lobby.
+    #[arg(long, value_name = "N")]
+    window: Option<u32>,
+    /// Full screen (for the lobby TV).
+    #[arg(long)]
+    fullscreen: bool,
+    /// Speak the calls.
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    voice: OnOff,
+    /// Language of the screen: zh (Simplified Chinese) or en.
+    #[arg(long, default_value = "zh")]
+    lang: String,
+    /// How many recent calls to list.
+    #[arg(long, default_value_t = 6)]
+    recent: usize,
+    /// What is said for a call; {number} and {window} are filled in.
+    #[arg(long, default_value = voice::DEFAULT_TEMPLATE)]
+    template: String,
+    /// How many times each call is said.
+    #[arg(long, default_value_t = 2)]
+    repeat: u32,
+    /// Calls older than this many seconds (after an outage) are shown but not announced.
+    #[arg(long, default_value_t = 60)]
+    stale_after: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render an announcement to a WAV file: hall-display say A012 3 [B005 7 ...] --out call.wav
+    Say {
+        /// Ticket number and window number, repeated for several calls.
+        #[arg(required = true, num_args = 2..)]
+        calls: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Render every screen to PNG files (no display needed).
+    Screenshots {
+        #[arg(long, default_value = "docs/screenshots")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let result = match cli.command {
+        Some(Command::Say { calls, out }) => say(&cli.template, cli.repeat, &calls, &out),
+        Some(Command::Screenshots { out }) => screenshots::all(&out),
+        None => hall_display::select_language(&cli.lang).and_then(|_| {
+            app::run(app::Options {
+                server: cli.server,
+                settings: model::Settings {
+                    recent: cli.recent.max(1),
+                    stale_after: chrono::Duration::seconds(cli.stale_after as i64),
+                    window: cli.window,
+                    ..model::Settings::default()
+                },
+                voice: cli.voice == OnOff::On,
+                template: cli.template,
+                repeat: cli.repeat,
+                voice_max_age: Duration::from_secs(cli.stale_after),
+                english: cli.lang == "en",
+                fullscreen: cli.fullscreen,
+            })
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn say(template: &str, repeat: u32, args: &[String], out: &std::path::Path) -> anyhow::Result<()> {
+    if args.len() % 2 != 0 {
+        anyhow::bail!("give a ticket number and a window number for each call");
+    }
+    let calls = args
+        .chunks(2)
+        .map(|p| Ok((p[0].clone(), p[1].parse::<u32>().map_err(|_| anyhow::anyhow!("`{}` is not a window number", p[1]))?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let samples = voice::announcement(template, &calls, repeat)?;
+    voice::write_wav(out, &samples)?;
+    println!("{} ({:.1} s)", out.display(), samples.len() as f32 / voice::RATE as f32);
+    Ok(())
+}

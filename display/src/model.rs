@@ -1,0 +1,253 @@
+//! What the display shows, and which calls it announces: a pure state machine fed with the
+//! server's snapshot and live events. No I/O, no clock reads (`now` is an argument, already in
+//! the server's time), no UI types.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use hall_wire as wire;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallView {
+    pub ticket_id: i64,
+    pub number: String,
+    pub window_id: String,
+    pub window_number: u32,
+    pub window_name: String,
+    pub at: DateTime<FixedOffset>,
+    pub recall: bool,
+}
+
+impl CallView {
+    pub fn from_wire(c: &wire::Call) -> Option<CallView> {
+        Some(CallView {
+            ticket_id: c.ticket_id,
+            number: c.number.clone(),
+            window_id: c.window_id.clone(),
+            window_number: c.window_number,
+            window_name: c.window_name.clone(),
+            at: DateTime::parse_from_rfc3339(&c.at).ok()?,
+            recall: c.recall,
+        })
+    }
+
+    fn same_call(&self, o: &CallView) -> bool {
+        self.ticket_id == o.ticket_id && self.at == o.at && self.recall == o.recall && self.window_id == o.window_id
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowView {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub status: wire::WindowStatus,
+    /// Number of the ticket called or served there.
+    pub serving: Option<String>,
+    pub staff: Option<wire::StaffOnDuty>,
+    /// Names of the matters handled there.
+    pub matters: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Live,
+    Lost { since: DateTime<Utc> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// How many recent calls the list keeps.
+    pub recent: usize,
+    /// Calls older than this are shown but not announced (a display back from an outage).
+    pub stale_after: Duration,
+    /// How long the newest call flashes.
+    pub flash_for: Duration,
+    /// Window mode: only this window's calls are announced.
+    pub window: Option<u32>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { recent: 8, stale_after: Duration::seconds(60), flash_for: Duration::seconds(6), window: None }
+    }
+}
+
+/// The state the server gives at start-up or after a reconnection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub hall: wire::HallInfo,
+    /// Newest first, as `GET /api/calls/recent` gives them.
+    pub calls: Vec<wire::Call>,
+    pub queues: Vec<wire::Queue>,
+    pub windows: Vec<wire::Window>,
+    pub services: Vec<wire::Service>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Snapshot(Box<Snapshot>),
+    Event { id: i64, kind: String, data: Value },
+    Connected,
+    Disconnected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Announce(CallView),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub settings: Settings,
+    pub hall_name: String,
+    pub notice: String,
+    pub latest: Option<CallView>,
+    /// Newest first; each ticket once, with its latest call.
+    pub recent: VecDeque<CallView>,
+    pub queues: Vec<wire::Queue>,
+    pub windows: Vec<WindowView>,
+    pub link: Link,
+    /// The newest event applied; a resumed stream continues after it.
+    pub last_event_id: Option<i64>,
+    pub flash_until: Option<DateTime<Utc>>,
+}
+
+impl Model {
+    pub fn new(settings: Settings) -> Model {
+        Model {
+            settings,
+            hall_name: String::new(),
+            notice: String::new(),
+            latest: None,
+            recent: VecDeque::new(),
+            queues: Vec::new(),
+            windows: Vec::new(),
+            link: Link::Connecting,
+            last_event_id: None,
+            flash_until: None,
+        }
+    }
+
+    pub fn flashing(&self, now: DateTime<Utc>) -> bool {
+        self.flash_until.is_some_and(|t| now < t)
+    }
+
+    /// The window shown in window mode.
+    pub fn my_window(&self) -> Option<&WindowView> {
+        let n = self.settings.window?;
+        self.windows.iter().find(|w| w.number == n)
+    }
+
+    pub fn apply(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Effect> {
+        match input {
+            Input::Connected => {
+                self.link = Link::Live;
+                vec![]
+            }
+            Input::Disconnected => {
+                if !matches!(self.link, Link::Lost { .. }) {
+                    self.link = Link::Lost { since: now };
+                }
+                vec![]
+            }
+            Input::Snapshot(s) => {
+                self.snapshot(*s);
+                vec![]
+            }
+            Input::Event { id, kind, data } => {
+                if self.last_event_id.is_some_and(|last| id <= last) {
+                    return vec![]; // seen already
+                }
+                self.last_event_id = Some(id);
+                self.event(&kind, data, now)
+            }
+        }
+    }
+
+    fn snapshot(&mut self, s: Snapshot) {
+        self.hall_name = s.hall.name;
+        self.notice = s.hall.notice;
+        self.recent.clear();
+        for c in s.calls.iter().filter_map(CallView::from_wire) {
+            if !self.recent.iter().any(|r| r.ticket_id == c.ticket_id) && self.recent.len() < self.settings.recent {
+                self.recent.push_back(c);
+            }
+        }
+        self.latest = self.recent.front().cloned();
+        self.queues = s.queues;
+        self.windows = s
+            .windows
+            .into_iter()
+            .map(|w| WindowView {
+                matters: w
+                    .services
+                    .iter()
+                    .filter_map(|id| s.services.iter().find(|m| &m.id == id).map(|m| m.name.clone()))
+                    .collect(),
+                id: w.id,
+                number: w.number,
+                name: w.name,
+                status: w.status,
+                serving: w.serving.map(|t| t.number),
+                staff: w.staff,
+            })
+            .collect();
+    }
+
+    fn event(&mut self, kind: &str, data: Value, now: DateTime<Utc>) -> Vec<Effect> {
+        match kind {
+            wire::event_kind::TICKET_CALLED => {
+                let Some(call) = serde_json::from_value::<wire::Call>(data).ok().and_then(|c| CallView::from_wire(&c))
+                else {
+                    return vec![];
+                };
+                self.called(call, now)
+            }
+            wire::event_kind::QUEUE_CHANGED => {
+                if let Ok(q) = serde_json::from_value::<wire::Queue>(data) {
+                    match self.queues.iter_mut().find(|x| x.queue == q.queue) {
+                        Some(x) => *x = q,
+                        None => self.queues.push(q),
+                    }
+                }
+                vec![]
+            }
+            wire::event_kind::WINDOW_STATUS => {
+                if let Ok(w) = serde_json::from_value::<wire::WindowStatusChanged>(data) {
+                    if let Some(x) = self.windows.iter_mut().find(|x| x.id == w.window_id) {
+                        x.status = w.status;
+                        x.staff = w.staff;
+                        x.serving = w.serving;
+                    }
+                }
+                vec![]
+            }
+            _ => vec![], // other kinds do not change the display
+        }
+    }
+
+    fn called(&mut self, call: CallView, now: DateTime<Utc>) -> Vec<Effect> {
+        // The snapshot may already hold a call that the stream then repeats.
+        if self.recent.iter().any(|r| r.same_call(&call)) {
+            return vec![];
+        }
+        self.recent.retain(|r| r.ticket_id != call.ticket_id);
+        self.recent.push_front(call.clone());
+        self.recent.truncate(self.settings.recent);
+        self.latest = Some(call.clone());
+        self.flash_until = Some(now + self.settings.flash_for);
+        let fresh = now.signed_duration_since(call.at) <= self.settings.stale_after;
+        let mine = self.settings.window.is_none_or(|n| n == call.window_number);
+        if fresh && mine {
+            vec![Effect::Announce(call)]
+        } else {
+            vec![]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

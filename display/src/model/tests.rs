@@ -1,0 +1,180 @@
+use super::*;
+use chrono::TimeZone;
+use serde_json::json;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap() // 09:00 in the hall
+}
+
+fn at(secs: i64) -> String {
+    (now() + Duration::seconds(secs)).with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()).to_rfc3339()
+}
+
+fn called(id: i64, ticket: i64, number: &str, window: u32, secs: i64, recall: bool) -> Input {
+    Input::Event {
+        id,
+        kind: "ticket_called".into(),
+        data: json!({"ticket_id": ticket, "number": number, "window_id": format!("w{window:02}"),
+                     "window_number": window, "window_name": format!("{window}号窗口"), "at": at(secs), "recall": recall}),
+    }
+}
+
+fn announced(effects: &[Effect]) -> Vec<String> {
+    effects.iter().map(|Effect::Announce(c)| format!("{}@{}", c.number, c.window_number)).collect()
+}
+
+fn snapshot(calls: Vec<wire::Call>) -> Input {
+    Input::Snapshot(Box::new(Snapshot {
+        hall: wire::HallInfo {
+            name: "青石镇便民服务中心".into(),
+            address: String::new(),
+            phone: String::new(),
+            notice: "请提前准备好身份证".into(),
+            work_start: "08:30".into(),
+            work_end: "17:30".into(),
+            timezone: "Asia/Shanghai".into(),
+        },
+        calls,
+        queues: vec![wire::Queue { queue: "mz".into(), prefix: "B".into(), name: "民政".into(), waiting: 3, estimated_wait_minutes: 20 }],
+        windows: vec![wire::Window {
+            id: "w03".into(),
+            number: 3,
+            name: "民政窗口".into(),
+            department: "民政".into(),
+            department_id: "minzheng".into(),
+            location: String::new(),
+            status: wire::WindowStatus::Open,
+            serving: None,
+            staff: None,
+            queues: vec!["mz".into()],
+            services: vec!["mz-dibao".into()],
+        }],
+        services: vec![],
+    }))
+}
+
+fn wire_call(ticket: i64, number: &str, secs: i64) -> wire::Call {
+    wire::Call {
+        ticket_id: ticket,
+        number: number.into(),
+        window_id: "w03".into(),
+        window_number: 3,
+        window_name: "民政窗口".into(),
+        at: at(secs),
+        recall: false,
+    }
+}
+
+#[test]
+fn a_call_is_shown_flashing_and_announced() {
+    let mut m = Model::new(Settings::default());
+    let fx = m.apply(called(1, 7, "A012", 3, 0, false), now());
+    assert_eq!(announced(&fx), ["A012@3"]);
+    assert_eq!(m.latest.as_ref().unwrap().number, "A012");
+    assert!(m.flashing(now() + Duration::seconds(5)));
+    assert!(!m.flashing(now() + Duration::seconds(7)));
+}
+
+#[test]
+fn calls_are_listed_newest_first_each_ticket_once() {
+    let mut m = Model::new(Settings { recent: 3, ..Settings::default() });
+    for (i, n) in ["A001", "A002", "A003", "A004"].iter().enumerate() {
+        m.apply(called(i as i64 + 1, i as i64 + 1, n, 1, i as i64, false), now());
+    }
+    let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(list, ["A004", "A003", "A002"]);
+    // A recall moves the ticket to the top again and is announced again.
+    let fx = m.apply(called(5, 2, "A002", 1, 10, true), now() + Duration::seconds(10));
+    assert_eq!(announced(&fx), ["A002@1"]);
+    let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(list, ["A002", "A004", "A003"]);
+    assert!(m.latest.as_ref().unwrap().recall);
+}
+
+#[test]
+fn a_replayed_event_is_ignored() {
+    let mut m = Model::new(Settings::default());
+    assert_eq!(m.apply(called(4, 1, "B001", 2, 0, false), now()).len(), 1);
+    assert_eq!(m.apply(called(4, 1, "B001", 2, 0, false), now()).len(), 0);
+    assert_eq!(m.apply(called(3, 9, "B009", 2, 0, false), now()).len(), 0, "older than the last event");
+    assert_eq!(m.last_event_id, Some(4));
+}
+
+#[test]
+fn stale_calls_after_an_outage_are_shown_but_not_announced() {
+    let mut m = Model::new(Settings::default());
+    m.apply(Input::Disconnected, now());
+    m.apply(Input::Disconnected, now() + Duration::seconds(30));
+    assert_eq!(m.link, Link::Lost { since: now() });
+    // Back after ten minutes: the stream replays what was missed.
+    let later = now() + Duration::minutes(10);
+    m.apply(Input::Connected, later);
+    let old = m.apply(called(1, 1, "C001", 5, 60, false), later);
+    let fresh = m.apply(called(2, 2, "C002", 5, 595, false), later);
+    assert!(old.is_empty());
+    assert_eq!(announced(&fresh), ["C002@5"]);
+    assert_eq!(m.recent.len(), 2);
+    assert_eq!(m.link, Link::Live);
+}
+
+#[test]
+fn a_burst_of_fifty_calls_is_all_announced_in_order() {
+    let mut m = Model::new(Settings::default());
+    let mut all = vec![];
+    for i in 0..50 {
+        all.extend(announced(&m.apply(called(i + 1, i + 1, &format!("A{:03}", i + 1), 1 + (i as u32 % 9), 0, false), now())));
+    }
+    assert_eq!(all.len(), 50);
+    assert_eq!(all[0], "A001@1");
+    assert_eq!(all[49], "A050@5");
+    assert_eq!(m.latest.as_ref().unwrap().number, "A050");
+}
+
+#[test]
+fn the_snapshot_sets_the_state_and_the_stream_does_not_repeat_it() {
+    let mut m = Model::new(Settings::default());
+    let fx = m.apply(snapshot(vec![wire_call(2, "B002", -30), wire_call(1, "B001", -60)]), now());
+    assert!(fx.is_empty(), "the snapshot is shown, never announced");
+    assert_eq!(m.hall_name, "青石镇便民服务中心");
+    assert_eq!(m.latest.as_ref().unwrap().number, "B002");
+    assert_eq!(m.queues[0].waiting, 3);
+    // The same call arriving again on the stream is not announced twice.
+    let again = Input::Event {
+        id: 10,
+        kind: "ticket_called".into(),
+        data: serde_json::to_value(wire_call(2, "B002", -30)).unwrap(),
+    };
+    assert!(m.apply(again, now()).is_empty());
+}
+
+#[test]
+fn window_mode_announces_only_its_window_and_follows_its_status() {
+    let mut m = Model::new(Settings { window: Some(3), ..Settings::default() });
+    m.apply(snapshot(vec![]), now());
+    assert!(m.apply(called(1, 1, "A001", 1, 0, false), now()).is_empty());
+    assert_eq!(announced(&m.apply(called(2, 2, "B001", 3, 0, false), now())), ["B001@3"]);
+    let status = Input::Event {
+        id: 3,
+        kind: "window_status".into(),
+        data: json!({"window_id": "w03", "window_number": 3, "status": "paused", "serving": "B001",
+                     "staff": {"name": "陈建国", "staff_no": "QS-008", "signed_in_at": at(0)}, "at": at(1)}),
+    };
+    m.apply(status, now());
+    let w = m.my_window().unwrap();
+    assert_eq!(w.status, wire::WindowStatus::Paused);
+    assert_eq!(w.serving.as_deref(), Some("B001"));
+    assert_eq!(w.staff.as_ref().unwrap().name, "陈建国");
+}
+
+#[test]
+fn queue_counts_follow_the_stream_and_unknown_kinds_are_ignored() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    let q = json!({"queue": "mz", "prefix": "B", "name": "民政", "waiting": 9, "estimated_wait_minutes": 40});
+    m.apply(Input::Event { id: 1, kind: "queue_changed".into(), data: q }, now());
+    assert_eq!(m.queues[0].waiting, 9);
+    let before = m.clone();
+    m.apply(Input::Event { id: 2, kind: "something_new".into(), data: json!({}) }, now());
+    m.apply(Input::Event { id: 3, kind: "ticket_called".into(), data: json!({"broken": true}) }, now());
+    assert_eq!(m.recent, before.recent);
+}

@@ -1,0 +1,95 @@
+//! Renders every screen to PNG without a display (slint's testing backend and software
+//! renderer), in Chinese and English: for the README and for anyone checking a layout.
+
+use std::path::Path;
+
+use anyhow::Context;
+use slint::ComponentHandle;
+
+use crate::view::View;
+use crate::MainWindow;
+
+/// A busy moment in the sample hall.
+pub fn sample(english: bool, window_mode: bool) -> View {
+    let recent = [("B012", 3, "民政窗口（二）"), ("C031", 5, "社保窗口（一）"), ("A007", 1, "综合受理窗口"), ("D004", 9, "自然资源窗口"), ("C030", 6, "社保窗口（二）"), ("E002", 8, "卫健计生窗口")];
+    View {
+        hall_name: "青石镇便民服务中心".into(),
+        notice: "办事请携带本人有效身份证件；一次性告知所需材料，详见自助取号机或各窗口公示。监督电话：0571-6688 1234".into(),
+        date: if english { "2026-11-25 Wed".into() } else { "2026年11月25日 星期三".into() },
+        clock: "09:42:17".into(),
+        live: true,
+        link_text: String::new(),
+        has_call: true,
+        number: "B012".into(),
+        window_number: 3,
+        window_name: "民政窗口（二）".into(),
+        recall: false,
+        flashing: false,
+        recent: recent.iter().map(|(n, w, name)| (n.to_string(), *w, name.to_string(), false)).collect(),
+        queues: vec![
+            ("A".into(), "综合咨询".into(), 2, 8),
+            ("B".into(), "民政残联".into(), 11, 35),
+            ("C".into(), "社保就业".into(), 17, 25),
+            ("D".into(), "国土住建林业".into(), 6, 30),
+            ("E".into(), "卫健计生".into(), 4, 20),
+        ],
+        window_mode,
+        my_window_number: 3,
+        my_window_name: "民政窗口（二）".into(),
+        my_window_open: true,
+        my_window_state: String::new(),
+        my_serving: "B012".into(),
+        staff_name: "陈建国".into(),
+        staff_no: "QS-2016-008".into(),
+        matters: vec![
+            "最低生活保障申请".into(),
+            "特困人员救助供养申请".into(),
+            "临时救助申请".into(),
+            "高龄津贴申领".into(),
+            "事实无人抚养儿童认定申请".into(),
+            "惠民殡葬基本服务费用减免申请".into(),
+        ],
+    }
+}
+
+fn render(ui: &MainWindow, view: &View, width: u32, height: u32, path: &Path) -> anyhow::Result<()> {
+    ui.window().set_size(slint::PhysicalSize::new(width, height));
+    view.show(ui, None);
+    let shot = ui.window().take_snapshot().map_err(|e| anyhow::anyhow!("cannot render: {e}"))?;
+    let img = image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
+        .context("the snapshot has an unexpected size")?;
+    img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// Writes lobby (landscape, portrait, recall, connection lost) and window-display screens.
+pub fn all(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    i_slint_backend_testing::init_no_event_loop();
+    let ui = MainWindow::new()?;
+    for (lang, english) in [("zh", false), ("en", true)] {
+        crate::select_language(lang)?;
+        let lobby = sample(english, false);
+        render(&ui, &lobby, 1920, 1080, &dir.join(format!("display-lobby-{lang}.png")))?;
+        render(&ui, &lobby, 1080, 1920, &dir.join(format!("display-lobby-portrait-{lang}.png")))?;
+        let window = sample(english, true);
+        render(&ui, &window, 1280, 720, &dir.join(format!("display-window-{lang}.png")))?;
+        let paused = View {
+            my_window_open: false,
+            my_serving: String::new(),
+            my_window_state: if english { "Paused: please wait or ask at the information desk".into() } else { "窗口暂停，请稍候或咨询综合窗口".into() },
+            ..window
+        };
+        render(&ui, &paused, 1280, 720, &dir.join(format!("display-window-paused-{lang}.png")))?;
+    }
+    crate::select_language("zh")?;
+    let lost = View {
+        live: false,
+        link_text: "连接中断 12 秒，正在重连…".into(),
+        recall: true,
+        ..sample(false, false)
+    };
+    render(&ui, &lost, 1920, 1080, &dir.join("display-lobby-reconnecting-zh.png"))?;
+    Ok(())
+}
