@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use chrono_tz::Tz;
+use slint::ComponentHandle;
 use tokio::sync::mpsc;
 
 use crate::client::{Client, Feed};

@@ -71,7 +71,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
     let result = match cli.command {
@@ -110,7 +111,9 @@ fn say(template: &str, repeat: u32, args: &[String], out: &std::path::Path) -> a
     }
     let calls = args
         .chunks(2)
-        .map(|p| Ok((p[0].clone(), p[1].parse::<u32>().map_err(|_| anyhow::anyhow!("`{}` is not a window number", p[1]))?)))
+        .map(|p| {
+            Ok((p[0].clone(), p[1].parse::<u32>().map_err(|_| anyhow::anyhow!("`{}` is not a window number", p[1]))?))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let samples = voice::announcement(template, &calls, repeat)?;
     voice::write_wav(out, &samples)?;

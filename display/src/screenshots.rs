@@ -11,10 +11,18 @@ use crate::MainWindow;
 
 /// A busy moment in the sample hall.
 pub fn sample(english: bool, window_mode: bool) -> View {
-    let recent = [("B012", 3, "民政窗口（二）"), ("C031", 5, "社保窗口（一）"), ("A007", 1, "综合受理窗口"), ("D004", 9, "自然资源窗口"), ("C030", 6, "社保窗口（二）"), ("E002", 8, "卫健计生窗口")];
+    let recent = [
+        ("B012", 3, "民政窗口（二）"),
+        ("C031", 5, "社保窗口（一）"),
+        ("A007", 1, "综合受理窗口"),
+        ("D004", 9, "自然资源窗口"),
+        ("C030", 6, "社保窗口（二）"),
+        ("E002", 8, "卫健计生窗口"),
+    ];
     View {
         hall_name: "青石镇便民服务中心".into(),
-        notice: "办事请携带本人有效身份证件；一次性告知所需材料，详见自助取号机或各窗口公示。监督电话：0571-6688 1234".into(),
+        notice: "办事请携带本人有效身份证件；一次性告知所需材料，详见自助取号机或各窗口公示。监督电话：0571-6688 1234"
+            .into(),
         date: if english { "2026-11-25 Wed".into() } else { "2026年11月25日 星期三".into() },
         clock: "09:42:17".into(),
         live: true,
@@ -63,10 +71,21 @@ fn render(ui: &MainWindow, view: &View, width: u32, height: u32, path: &Path) ->
     Ok(())
 }
 
+/// Slint's testing backend with the software rasteriser: windows render without a screen.
+pub fn headless() -> anyhow::Result<()> {
+    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
+    slint::platform::set_platform(Box::new(backend))
+        .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))
+}
+
 /// Writes lobby (landscape, portrait, recall, connection lost) and window-display screens.
 pub fn all(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    i_slint_backend_testing::init_no_event_loop();
+    headless()?;
     let ui = MainWindow::new()?;
     for (lang, english) in [("zh", false), ("en", true)] {
         crate::select_language(lang)?;
@@ -78,18 +97,20 @@ pub fn all(dir: &Path) -> anyhow::Result<()> {
         let paused = View {
             my_window_open: false,
             my_serving: String::new(),
-            my_window_state: if english { "Paused: please wait or ask at the information desk".into() } else { "窗口暂停，请稍候或咨询综合窗口".into() },
+            my_window_state: if english {
+                "Paused: please wait or ask at the information desk".into()
+            } else {
+                "窗口暂停，请稍候或咨询综合窗口".into()
+            },
             ..window
         };
         render(&ui, &paused, 1280, 720, &dir.join(format!("display-window-paused-{lang}.png")))?;
     }
     crate::select_language("zh")?;
-    let lost = View {
-        live: false,
-        link_text: "连接中断 12 秒，正在重连…".into(),
-        recall: true,
-        ..sample(false, false)
-    };
+    let lost =
+        View {
+            live: false, link_text: "连接中断 12 秒，正在重连…".into(), recall: true, ..sample(false, false)
+        };
     render(&ui, &lost, 1920, 1080, &dir.join("display-lobby-reconnecting-zh.png"))?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use hall_wire as wire;
-use slint::{ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::model::{Link, Model};
 use crate::{MainWindow, QueueLine, RecentCall};
@@ -43,15 +43,22 @@ pub fn link_text(link: Link, now: DateTime<Utc>, english: bool) -> String {
         (Link::Connecting, false) => "正在连接服务器…".into(),
         (Link::Connecting, true) => "Connecting to the server…".into(),
         (Link::Lost { since }, false) => format!("连接中断 {} 秒，正在重连…", (now - since).num_seconds().max(0)),
-        (Link::Lost { since }, true) => format!("Connection lost {} s ago, reconnecting…", (now - since).num_seconds().max(0)),
+        (Link::Lost { since }, true) => {
+            format!("Connection lost {} s ago, reconnecting…", (now - since).num_seconds().max(0))
+        }
     }
 }
 
 impl View {
     pub fn of(m: &Model, now: DateTime<Utc>, tz: Tz, english: bool) -> View {
         let local = now.with_timezone(&tz);
-        let weekday = ["一", "二", "三", "四", "五", "六", "日"][chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
-        let date = if english { local.format("%Y-%m-%d %a").to_string() } else { format!("{} 星期{weekday}", local.format("%Y年%m月%d日")) };
+        let weekday = ["一", "二", "三", "四", "五", "六", "日"]
+            [chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
+        let date = if english {
+            local.format("%Y-%m-%d %a").to_string()
+        } else {
+            format!("{} 星期{weekday}", local.format("%Y年%m月%d日"))
+        };
         let mut v = View {
             hall_name: m.hall_name.clone(),
             notice: m.notice.clone(),
@@ -60,8 +67,16 @@ impl View {
             live: m.link == Link::Live,
             link_text: link_text(m.link, now, english),
             flashing: m.flashing(now),
-            recent: m.recent.iter().map(|c| (c.number.clone(), c.window_number, c.window_name.clone(), c.recall)).collect(),
-            queues: m.queues.iter().map(|q| (q.prefix.clone(), q.name.clone(), q.waiting, q.estimated_wait_minutes)).collect(),
+            recent: m
+                .recent
+                .iter()
+                .map(|c| (c.number.clone(), c.window_number, c.window_name.clone(), c.recall))
+                .collect(),
+            queues: m
+                .queues
+                .iter()
+                .map(|q| (q.prefix.clone(), q.name.clone(), q.waiting, q.estimated_wait_minutes))
+                .collect(),
             window_mode: m.settings.window.is_some(),
             ..View::default()
         };
@@ -80,7 +95,9 @@ impl View {
                     v.my_window_open = w.status == wire::WindowStatus::Open;
                     v.my_window_state = match (w.status, english) {
                         (wire::WindowStatus::Paused, false) => "窗口暂停，请稍候或咨询综合窗口".into(),
-                        (wire::WindowStatus::Paused, true) => "Paused: please wait or ask at the information desk".into(),
+                        (wire::WindowStatus::Paused, true) => {
+                            "Paused: please wait or ask at the information desk".into()
+                        }
                         (_, false) => "本窗口暂无工作人员".into(),
                         (_, true) => "No staff at this window now".into(),
                     };
@@ -140,7 +157,12 @@ impl View {
         let recent: Vec<RecentCall> = self
             .recent
             .iter()
-            .map(|(n, w, name, recall)| RecentCall { number: s(n), window_number: *w as i32, window_name: s(name), recall: *recall })
+            .map(|(n, w, name, recall)| RecentCall {
+                number: s(n),
+                window_number: *w as i32,
+                window_name: s(name),
+                recall: *recall,
+            })
             .collect();
         ui.global::<crate::Display>().set_recent(ModelRc::new(VecModel::from(recent)));
     }

@@ -114,7 +114,8 @@ pub fn announcement(template: &str, calls: &[(String, u32)], repeat: u32) -> any
 }
 
 pub fn write_wav(path: &Path, samples: &[i16]) -> anyhow::Result<()> {
-    let spec = hound::WavSpec { channels: 1, sample_rate: RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec =
+        hound::WavSpec { channels: 1, sample_rate: RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     let mut w = hound::WavWriter::create(path, spec).with_context(|| format!("cannot write {}", path.display()))?;
     for s in samples {
         w.write_sample(*s)?;

@@ -35,7 +35,13 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             timezone: "Asia/Shanghai".into(),
         },
         calls,
-        queues: vec![wire::Queue { queue: "mz".into(), prefix: "B".into(), name: "民政".into(), waiting: 3, estimated_wait_minutes: 20 }],
+        queues: vec![wire::Queue {
+            queue: "mz".into(),
+            prefix: "B".into(),
+            name: "民政".into(),
+            waiting: 3,
+            estimated_wait_minutes: 20,
+        }],
         windows: vec![wire::Window {
             id: "w03".into(),
             number: 3,
@@ -122,7 +128,9 @@ fn a_burst_of_fifty_calls_is_all_announced_in_order() {
     let mut m = Model::new(Settings::default());
     let mut all = vec![];
     for i in 0..50 {
-        all.extend(announced(&m.apply(called(i + 1, i + 1, &format!("A{:03}", i + 1), 1 + (i as u32 % 9), 0, false), now())));
+        all.extend(announced(
+            &m.apply(called(i + 1, i + 1, &format!("A{:03}", i + 1), 1 + (i as u32 % 9), 0, false), now()),
+        ));
     }
     assert_eq!(all.len(), 50);
     assert_eq!(all[0], "A001@1");
