@@ -34,10 +34,10 @@ struct Cli {
     #[arg(long, default_value_t = 6)]
     recent: usize,
     /// What is said for a call; {number} and {window} are filled in.
-    #[arg(long, default_value = voice::DEFAULT_TEMPLATE)]
+    #[arg(long, global = true, default_value = voice::DEFAULT_TEMPLATE)]
     template: String,
     /// How many times each call is said.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, global = true, default_value_t = 2)]
     repeat: u32,
     /// Calls older than this many seconds (after an outage) are shown but not announced.
     #[arg(long, default_value_t = 60)]
@@ -106,7 +106,7 @@ fn main() -> ExitCode {
 }
 
 fn say(template: &str, repeat: u32, args: &[String], out: &std::path::Path) -> anyhow::Result<()> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         anyhow::bail!("give a ticket number and a window number for each call");
     }
     let calls = args

@@ -113,6 +113,8 @@ pub struct Model {
     /// The newest event applied; a resumed stream continues after it.
     pub last_event_id: Option<i64>,
     pub flash_until: Option<DateTime<Utc>>,
+    /// Whether a snapshot was applied before (the first one is history: never announced).
+    pub started: bool,
 }
 
 impl Model {
@@ -128,6 +130,7 @@ impl Model {
             link: Link::Connecting,
             last_event_id: None,
             flash_until: None,
+            started: false,
         }
     }
 
@@ -153,10 +156,7 @@ impl Model {
                 }
                 vec![]
             }
-            Input::Snapshot(s) => {
-                self.snapshot(*s);
-                vec![]
-            }
+            Input::Snapshot(s) => self.snapshot(*s, now),
             Input::Event { id, kind, data } => {
                 if self.last_event_id.is_some_and(|last| id <= last) {
                     return vec![]; // seen already
@@ -167,7 +167,22 @@ impl Model {
         }
     }
 
-    fn snapshot(&mut self, s: Snapshot) {
+    /// Replaces the state with the server's. After a reconnection, fresh calls made while the
+    /// display was away are announced (oldest first); stale ones and the first start's history
+    /// are only shown.
+    fn snapshot(&mut self, s: Snapshot, now: DateTime<Utc>) -> Vec<Effect> {
+        let missed: Vec<CallView> = if self.started {
+            s.calls
+                .iter()
+                .rev()
+                .filter_map(CallView::from_wire)
+                .filter(|c| !self.recent.iter().any(|r| r.same_call(c)))
+                .filter(|c| self.fresh_and_mine(c, now))
+                .collect()
+        } else {
+            vec![]
+        };
+        self.started = true;
         self.hall_name = s.hall.name;
         self.notice = s.hall.notice;
         self.recent.clear();
@@ -195,6 +210,15 @@ impl Model {
                 staff: w.staff,
             })
             .collect();
+        if !missed.is_empty() {
+            self.flash_until = Some(now + self.settings.flash_for);
+        }
+        missed.into_iter().map(Effect::Announce).collect()
+    }
+
+    fn fresh_and_mine(&self, call: &CallView, now: DateTime<Utc>) -> bool {
+        let fresh = now.signed_duration_since(call.at) <= self.settings.stale_after;
+        fresh && self.settings.window.is_none_or(|n| n == call.window_number)
     }
 
     fn event(&mut self, kind: &str, data: Value, now: DateTime<Utc>) -> Vec<Effect> {
@@ -239,9 +263,7 @@ impl Model {
         self.recent.truncate(self.settings.recent);
         self.latest = Some(call.clone());
         self.flash_until = Some(now + self.settings.flash_for);
-        let fresh = now.signed_duration_since(call.at) <= self.settings.stale_after;
-        let mine = self.settings.window.is_none_or(|n| n == call.window_number);
-        if fresh && mine {
+        if self.fresh_and_mine(&call, now) {
             vec![Effect::Announce(call)]
         } else {
             vec![]

@@ -7,7 +7,6 @@
 //! plain `cmn` voice reads the characters' pinyin with English rules, so we never use it. Digits
 //! are written as characters one by one (A零一二) so that 012 is not read as a number.
 
-use std::io::Cursor;
 use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
@@ -32,16 +31,20 @@ pub fn spoken_number(number: &str) -> String {
         .collect()
 }
 
+/// A digit after a tens word: nothing for 0 (二十, not 二十零).
+fn unit_digit(n: u32) -> String {
+    match n % 10 {
+        0 => String::new(),
+        d => DIGITS[d as usize].to_string(),
+    }
+}
+
 /// A window number read as a cardinal, the way 12号窗口 is said: 十二.
 pub fn cardinal(n: u32) -> String {
     match n {
         0..=9 => DIGITS[n as usize].to_string(),
-        10..=19 => format!("十{}", if n % 10 == 0 { String::new() } else { DIGITS[(n % 10) as usize].to_string() }),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            if n % 10 == 0 { String::new() } else { DIGITS[(n % 10) as usize].to_string() }
-        ),
+        10..=19 => format!("十{}", unit_digit(n)),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], unit_digit(n)),
         100..=999 => {
             let rest = n % 100;
             let tail = match rest {
@@ -63,20 +66,29 @@ pub fn sentence(template: &str, number: &str, window: u32) -> String {
 
 /// Speech samples (mono, 16-bit, [`RATE`] Hz) from espeak-ng.
 pub fn speak(text: &str) -> anyhow::Result<Vec<i16>> {
+    // espeak-ng's WAV on stdout has no sizes in its header (it streams), so use a file.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("hall-display-{}-{n}.wav", std::process::id()));
     let out = Command::new("espeak-ng")
-        .args(["-v", VOICE, "-s", "150", "--stdout", text])
+        .args(["-v", VOICE, "-s", "150", "-w"])
+        .arg(&path)
+        .arg(text)
         .output()
         .context("cannot run espeak-ng (install the espeak-ng package)")?;
-    if !out.status.success() {
-        bail!("espeak-ng failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    let mut reader = hound::WavReader::new(Cursor::new(out.stdout)).context("espeak-ng gave no WAV")?;
-    let spec = reader.spec();
-    let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
-    if spec.sample_rate != RATE || spec.channels != 1 {
-        bail!("unexpected espeak-ng output: {} Hz, {} channels", spec.sample_rate, spec.channels);
-    }
-    Ok(samples)
+    let result = (|| {
+        if !out.status.success() {
+            bail!("espeak-ng failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let mut reader = hound::WavReader::open(&path).context("espeak-ng gave no WAV")?;
+        let spec = reader.spec();
+        if spec.sample_rate != RATE || spec.channels != 1 || spec.bits_per_sample != 16 {
+            bail!("unexpected espeak-ng output: {} Hz, {} channels", spec.sample_rate, spec.channels);
+        }
+        Ok(reader.samples::<i16>().collect::<Result<Vec<_>, _>>()?)
+    })();
+    let _ = std::fs::remove_file(&path);
+    result
 }
 
 /// A two-note chime (high, then low), each note fading out.

@@ -186,3 +186,25 @@ fn queue_counts_follow_the_stream_and_unknown_kinds_are_ignored() {
     m.apply(Input::Event { id: 3, kind: "ticket_called".into(), data: json!({"broken": true}) }, now());
     assert_eq!(m.recent, before.recent);
 }
+
+#[test]
+fn calls_made_while_away_are_announced_once_when_back() {
+    let mut m = Model::new(Settings::default());
+    assert!(m.apply(snapshot(vec![wire_call(1, "B001", -30)]), now()).is_empty(), "start-up shows history only");
+    // Away; meanwhile B002 (fresh) and nothing else. Back: the snapshot has it.
+    let later = now() + Duration::seconds(20);
+    let fx = m.apply(snapshot(vec![wire_call(2, "B002", 15), wire_call(1, "B001", -30)]), later);
+    assert_eq!(announced(&fx), ["B002@3"]);
+    // The stream then replays it: not announced twice.
+    let replay = Input::Event {
+        id: 9,
+        kind: "ticket_called".into(),
+        data: serde_json::to_value(wire_call(2, "B002", 15)).unwrap(),
+    };
+    assert!(m.apply(replay, later).is_empty());
+    // After a long outage, old calls are shown, not announced.
+    let much_later = now() + Duration::minutes(30);
+    let fx = m.apply(snapshot(vec![wire_call(3, "B003", 60), wire_call(2, "B002", 15)]), much_later);
+    assert!(fx.is_empty());
+    assert_eq!(m.latest.as_ref().unwrap().number, "B003");
+}

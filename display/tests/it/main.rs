@@ -1,0 +1,6 @@
+//! Integration tests of the display: with a real server, the UI in slint's testing backend,
+//! and the voice measured with sox.
+
+mod live;
+mod screen;
+mod voice;
