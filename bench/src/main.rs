@@ -7,6 +7,7 @@
 
 mod child;
 mod day;
+mod display;
 mod load;
 mod raw;
 mod sse;
@@ -52,6 +53,8 @@ struct Sizes {
     subscribers: Vec<usize>,
     fanout_calls: usize,
     day_tickets: usize,
+    display_calls: usize,
+    display_idle_secs: u64,
     day_subscribers: usize,
     year_tickets: usize,
 }
@@ -68,6 +71,8 @@ impl Sizes {
                 subscribers: vec![50],
                 fanout_calls: 3,
                 day_tickets: 150,
+                display_calls: 5,
+                display_idle_secs: 2,
                 day_subscribers: 20,
                 year_tickets: 20_000,
             }
@@ -81,6 +86,8 @@ impl Sizes {
                 subscribers: vec![500, 2_000, 5_000],
                 fanout_calls: 20,
                 day_tickets: 20_000,
+                display_calls: 100,
+                display_idle_secs: 20,
                 day_subscribers: 500,
                 year_tickets: 3_000_000,
             }
@@ -232,6 +239,27 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
         line("  subscribers that missed an event", f.missed.to_string(), String::new(), None, "0", Some(f.missed == 0));
         server.stop().await;
     }
+
+    // The lobby display.
+    let server = child::start(&dir.join("display.db"), None).await?;
+    let lat = display::call_to_model(&http, &server.base, s.display_calls).await?;
+    let p = lat.pct_ms(99.0);
+    line("call → display model p99 (display's own client)", format!("{p:.1} ms"), String::new(), None, "≤ 50 ms", Some(p <= 50.0));
+    match display::footprint(&server.base, std::time::Duration::from_secs(s.display_idle_secs)).await? {
+        Some(f) => {
+            line("display memory at 1920×1080 (Xvfb)", format!("{:.1} MB", f.rss_mb), String::new(), None, "≤ 100 MB", Some(f.rss_mb <= 100.0));
+            line(
+                "display idle CPU (share of one core)",
+                format!("{:.1} %", f.idle_cpu * 100.0),
+                String::new(),
+                None,
+                "≤ 2 %",
+                Some(f.idle_cpu <= 0.02),
+            );
+        }
+        None => println!("(display memory and idle CPU skipped: needs Xvfb and hall-display built beside hall-bench)"),
+    }
+    server.stop().await;
 
     // Memory after a simulated day with subscribers connected.
     let server = child::start(&dir.join("day.db"), None).await?;

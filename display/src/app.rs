@@ -16,6 +16,8 @@ use crate::MainWindow;
 
 pub struct Options {
     pub server: String,
+    /// zh or en.
+    pub lang: String,
     pub settings: Settings,
     pub voice: bool,
     pub template: String,
@@ -28,6 +30,7 @@ pub struct Options {
 
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let ui = MainWindow::new()?;
+    crate::select_language(&opts.lang)?; // after the first component exists
     if opts.fullscreen {
         ui.window().set_fullscreen(true);
     }

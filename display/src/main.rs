@@ -78,8 +78,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Say { calls, out }) => say(&cli.template, cli.repeat, &calls, &out),
         Some(Command::Screenshots { out }) => screenshots::all(&out),
-        None => hall_display::select_language(&cli.lang).and_then(|_| {
+        None => {
             app::run(app::Options {
+                lang: cli.lang.clone(),
                 server: cli.server,
                 settings: model::Settings {
                     recent: cli.recent.max(1),
@@ -94,7 +95,7 @@ fn main() -> ExitCode {
                 english: cli.lang == "en",
                 fullscreen: cli.fullscreen,
             })
-        }),
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
