@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# Starts the whole hall demo on a fresh Debian 12 machine with Rust: the server on the bundled
-# sample town hall (青石镇便民服务中心) with its demo accounts, on the embedded SQLite default.
-# Ctrl-C stops it. HALL_LISTEN (default 127.0.0.1:8080) and HALL_DB (default demo/hall.db) may be set.
-#   ./scripts/demo.sh --sim    also runs a simulated hall day (hall-sim) at 60x, so that tickets are
-#                              issued, called and finished while you watch.
+# The whole hall demo on a fresh Debian 12 machine with Rust: the server on the bundled sample
+# town hall (青石镇便民服务中心) with its demo accounts, on the embedded SQLite default, and the
+# lobby display (with Mandarin voice where there is a sound card). Ctrl-C stops everything.
+#
+#   ./scripts/demo.sh          server + lobby display
+#   ./scripts/demo.sh --sim    also plays a simulated hall day at 60x (an hour a minute), so that
+#                              tickets are issued, called and finished while you watch
+#
+# HALL_LISTEN (default 127.0.0.1:8080) and HALL_DB (default demo/hall.db) may be set.
+# Without a screen ($DISPLAY unset) the display runs on a virtual screen (Xvfb) and the script
+# says where to look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-need=()
-command -v cc >/dev/null 2>&1 || need+=(build-essential)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-if ((${#need[@]})); then
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
-fi
 
 sim=0
 for arg in "$@"; do
@@ -22,16 +21,54 @@ for arg in "$@"; do
   esac
 done
 
-cargo build --locked -p hall-server -p hall-sim
+need=()
+for pkg in build-essential pkg-config curl libfontconfig1-dev libasound2-dev fonts-wqy-microhei espeak-ng \
+           xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  echo "== installing ${need[*]}"
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+cargo build --locked -p hall-server -p hall-sim -p hall-display
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 listen="${HALL_LISTEN:-127.0.0.1:8080}"
 db="${HALL_DB:-demo/hall.db}"
 mkdir -p "$(dirname "$db")"
 
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+"$target/debug/hall-server" --demo --kiosk-rate-limit 0 --db "$db" --listen "$listen" &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fs "http://$listen/api/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+screen_note="the lobby display is open on your screen"
+if [ -z "${DISPLAY:-}" ]; then
+  export DISPLAY=:97
+  Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 1
+  screen_note="no screen here: the lobby display runs on a virtual screen (Xvfb $DISPLAY).
+                  See it live:  DISPLAY=$DISPLAY import -window root lobby.png
+                  All its screens, rendered: docs/screenshots/display-*.png"
+fi
+"$target/debug/hall-display" --server "http://$listen" &
+pids+=($!)
+
 cat <<BANNER
 
-  青石镇便民服务中心 — hall server demo
-  ------------------------------------
+  青石镇便民服务中心 — hall demo
+  ------------------------------
+  Lobby display:  $screen_note
   API:            http://$listen/api/services   (all of it: http://$listen/api/openapi.json)
   Live events:    curl -N http://$listen/api/events
   Metrics:        http://$listen/metrics
@@ -42,21 +79,13 @@ cat <<BANNER
          -H 'Content-Type: application/json' -d '{"service_id":"mz-dibao"}'
     T=\$(curl -s -X POST http://$listen/api/auth/login -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
     curl -s -X POST http://$listen/api/windows/w02/call-next -H "Authorization: Bearer \$T"
-  (The kiosk, lobby display and clerk pages join this demo as they land.)
+  (The kiosk and the clerk/director pages join this demo as they land.)
 
 BANNER
+
 if [ "$sim" = 1 ]; then
-  "$target/debug/hall-server" --demo --kiosk-rate-limit 0 --db "$db" --listen "$listen" &
-  server=$!
-  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
-  for _ in $(seq 1 100); do
-    curl -fs "http://$listen/api/health" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
   echo "== simulating a hall day at 60x (an hour a minute); the summary follows when it ends"
   "$target/debug/hall-sim" --server "http://$listen" --speed 60 --tickets 600 || true
-  echo "== the simulated day is over; the server keeps running (Ctrl-C stops it)"
-  wait $server
-else
-  exec "$target/debug/hall-server" --demo --db "$db" --listen "$listen"
+  echo "== the simulated day is over; the server and display keep running (Ctrl-C stops them)"
 fi
+wait "${pids[0]}"

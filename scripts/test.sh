@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh Debian 12 machine with Rust; installs what it needs.
-#   formatting and lint checks, unit + integration tests of every crate, the benchmark in quick
-#   mode, and the OpenAPI-driven fuzz run (schemathesis) against the real server binary.
+#   formatting and lint checks, unit + integration tests of every crate (server, simulator,
+#   display with its UI and voice tests), the benchmark in quick mode, the display's screens
+#   rendered to PNG, and the OpenAPI-driven fuzz run (schemathesis) against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Build: pkg-config, fontconfig and ALSA headers (slint, rodio). Tests: CJK fonts for the
+# rendered screens, espeak-ng for the voice, sox to measure it, python3-venv for schemathesis,
+# Xvfb and the X client libraries for the display's memory/CPU figures.
 need=()
-for pkg in python3-venv python3-pip pkg-config; do
+for pkg in python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
+           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then
@@ -33,6 +38,11 @@ cargo test --workspace --locked
 echo "== benchmark, quick mode (checks it works; the full run: cargo run --release -p hall-bench)"
 cargo build --workspace --locked
 "$target/debug/hall-bench" --quick
+
+echo "== screens rendered headless (docs/screenshots/ is refreshed by: hall-display screenshots)"
+shots="$(mktemp -d)"
+"$target/debug/hall-display" screenshots --out "$shots"
+rm -rf "$shots"
 
 echo "== API fuzzing from the server's own OpenAPI document"
 bash tests/api-fuzz/run.sh "$target/debug/hall-server"
