@@ -30,7 +30,8 @@ pub async fn call_to_model(http: &Http, base: &str, calls: usize) -> anyhow::Res
         apply(&mut model, feed);
     }
     let login = json!({"username": "clerk3", "password": "demo", "window_id": "w03"});
-    let session: serde_json::Value = http.post(format!("{base}/api/auth/login")).json(&login).send().await?.json().await?;
+    let session: serde_json::Value =
+        http.post(format!("{base}/api/auth/login")).json(&login).send().await?.json().await?;
     let token = session["token"].as_str().context("clerk login")?.to_string();
     let mut lat = Samples::default();
     for _ in 0..calls {
@@ -47,7 +48,11 @@ pub async fn call_to_model(http: &Http, base: &str, calls: usize) -> anyhow::Res
             apply(&mut model, feed);
         }
         lat.push(t0.elapsed());
-        http.post(format!("{base}/api/windows/w03/finish")).bearer_auth(&token).json(&json!({"outcome": "immediate"})).send().await?;
+        http.post(format!("{base}/api/windows/w03/finish"))
+            .bearer_auth(&token)
+            .json(&json!({"outcome": "immediate"}))
+            .send()
+            .await?;
     }
     follower.abort();
     Ok(lat)
@@ -69,7 +74,9 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
 fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:")).map(|v| v.trim().trim_end_matches("kB").trim().to_string()))
+        .and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix("VmRSS:")).map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+        })
         .and_then(|v| v.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)

@@ -244,10 +244,24 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
     let server = child::start(&dir.join("display.db"), None).await?;
     let lat = display::call_to_model(&http, &server.base, s.display_calls).await?;
     let p = lat.pct_ms(99.0);
-    line("call → display model p99 (display's own client)", format!("{p:.1} ms"), String::new(), None, "≤ 50 ms", Some(p <= 50.0));
+    line(
+        "call → display model p99 (display's own client)",
+        format!("{p:.1} ms"),
+        String::new(),
+        None,
+        "≤ 50 ms",
+        Some(p <= 50.0),
+    );
     match display::footprint(&server.base, std::time::Duration::from_secs(s.display_idle_secs)).await? {
         Some(f) => {
-            line("display memory at 1920×1080 (Xvfb)", format!("{:.1} MB", f.rss_mb), String::new(), None, "≤ 100 MB", Some(f.rss_mb <= 100.0));
+            line(
+                "display memory at 1920×1080 (Xvfb)",
+                format!("{:.1} MB", f.rss_mb),
+                String::new(),
+                None,
+                "≤ 100 MB",
+                Some(f.rss_mb <= 100.0),
+            );
             line(
                 "display idle CPU (share of one core)",
                 format!("{:.1} %", f.idle_cpu * 100.0),

@@ -62,6 +62,8 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let mut offset = chrono::Duration::zero();
     let mut tz: Tz = chrono_tz::Asia::Shanghai;
     let mut shown: Option<View> = None;
+    let http = reqwest::Client::new();
+    let mut photo_url = String::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
@@ -85,6 +87,11 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             _ = tick.tick() => {}
         }
         let view = View::of(&model, Utc::now() + offset, tz, opts.english);
+        if view.staff_photo_url != photo_url {
+            photo_url = view.staff_photo_url.clone();
+            let photo = if photo_url.is_empty() { None } else { fetch_photo(&http, &opts.server, &photo_url).await };
+            let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
+        }
         if shown.as_ref() != Some(&view) {
             let before = shown.replace(view.clone());
             let sent = ui.upgrade_in_event_loop(move |ui| view.show(&ui, before.as_ref()));
@@ -93,4 +100,28 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             }
         }
     }
+}
+
+/// Downloads and decodes a staff photo; a missing or broken photo just shows none.
+async fn fetch_photo(
+    http: &reqwest::Client,
+    server: &str,
+    path: &str,
+) -> Option<slint::SharedPixelBuffer<slint::Rgba8Pixel>> {
+    let url = format!("{}{path}", server.trim_end_matches('/'));
+    let bytes = match http.get(&url).timeout(Duration::from_secs(10)).send().await.and_then(|r| r.error_for_status()) {
+        Ok(r) => r.bytes().await.ok()?,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot load the staff photo");
+            return None;
+        }
+    };
+    let img = match image::load_from_memory(&bytes) {
+        Ok(i) => i.into_rgba8(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the staff photo is not a readable image");
+            return None;
+        }
+    };
+    Some(slint::SharedPixelBuffer::clone_from_slice(img.as_raw(), img.width(), img.height()))
 }

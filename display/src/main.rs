@@ -78,24 +78,22 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Say { calls, out }) => say(&cli.template, cli.repeat, &calls, &out),
         Some(Command::Screenshots { out }) => screenshots::all(&out),
-        None => {
-            app::run(app::Options {
-                lang: cli.lang.clone(),
-                server: cli.server,
-                settings: model::Settings {
-                    recent: cli.recent.max(1),
-                    stale_after: chrono::Duration::seconds(cli.stale_after as i64),
-                    window: cli.window,
-                    ..model::Settings::default()
-                },
-                voice: cli.voice == OnOff::On,
-                template: cli.template,
-                repeat: cli.repeat,
-                voice_max_age: Duration::from_secs(cli.stale_after),
-                english: cli.lang == "en",
-                fullscreen: cli.fullscreen,
-            })
-        }
+        None => app::run(app::Options {
+            lang: cli.lang.clone(),
+            server: cli.server,
+            settings: model::Settings {
+                recent: cli.recent.max(1),
+                stale_after: chrono::Duration::seconds(cli.stale_after as i64),
+                window: cli.window,
+                ..model::Settings::default()
+            },
+            voice: cli.voice == OnOff::On,
+            template: cli.template,
+            repeat: cli.repeat,
+            voice_max_age: Duration::from_secs(cli.stale_after),
+            english: cli.lang == "en",
+            fullscreen: cli.fullscreen,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -249,6 +249,12 @@ impl Model {
                 }
                 vec![]
             }
+            wire::event_kind::NOTICE_CHANGED => {
+                if let Ok(n) = serde_json::from_value::<wire::Notice>(data) {
+                    self.notice = n.notice;
+                }
+                vec![]
+            }
             _ => vec![], // other kinds do not change the display
         }
     }

@@ -49,6 +49,7 @@ pub fn sample(english: bool, window_mode: bool) -> View {
         my_serving: "B012".into(),
         staff_name: "陈建国".into(),
         staff_no: "QS-2016-008".into(),
+        staff_photo_url: "/api/staff/clerk3/photo".into(),
         matters: vec![
             "最低生活保障申请".into(),
             "特困人员救助供养申请".into(),
@@ -60,9 +61,27 @@ pub fn sample(english: bool, window_mode: bool) -> View {
     }
 }
 
+/// A neutral portrait placeholder (no real person), standing in for a configured staff photo.
+pub fn placeholder_photo() -> slint::SharedPixelBuffer<slint::Rgba8Pixel> {
+    let (w, h) = (180u32, 220u32);
+    let mut buf = slint::SharedPixelBuffer::<slint::Rgba8Pixel>::new(w, h);
+    let px = buf.make_mut_slice();
+    for y in 0..h {
+        for x in 0..w {
+            let (fx, fy) = (x as f32, y as f32);
+            let head = ((fx - 90.0).powi(2) + (fy - 85.0).powi(2)).sqrt() < 42.0;
+            let body = ((fx - 90.0) / 78.0).powi(2) + ((fy - 225.0) / 95.0).powi(2) < 1.0;
+            let c = if head || body { (0x5b, 0x6f, 0x86) } else { (0xd9, 0xe4, 0xef) };
+            px[(y * w + x) as usize] = slint::Rgba8Pixel { r: c.0, g: c.1, b: c.2, a: 255 };
+        }
+    }
+    buf
+}
+
 fn render(ui: &MainWindow, view: &View, width: u32, height: u32, path: &Path) -> anyhow::Result<()> {
     ui.window().set_size(slint::PhysicalSize::new(width, height));
     view.show(ui, None);
+    View::show_photo(ui, (!view.staff_photo_url.is_empty()).then(placeholder_photo).as_ref());
     let shot = ui.window().take_snapshot().map_err(|e| anyhow::anyhow!("cannot render: {e}"))?;
     let img = image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
         .context("the snapshot has an unexpected size")?;

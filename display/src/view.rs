@@ -33,6 +33,8 @@ pub struct View {
     pub my_serving: String,
     pub staff_name: String,
     pub staff_no: String,
+    /// Server path of the staff member's photo, empty when none.
+    pub staff_photo_url: String,
     pub matters: Vec<String>,
 }
 
@@ -105,6 +107,7 @@ impl View {
                     if let Some(s) = &w.staff {
                         v.staff_name = s.name.clone();
                         v.staff_no = s.staff_no.clone();
+                        v.staff_photo_url = s.photo_url.clone().unwrap_or_default();
                     }
                     v.matters = w.matters.clone();
                     // A window display flashes for its own calls only.
@@ -150,6 +153,21 @@ impl View {
         d.set_my_serving(s(&self.my_serving));
         d.set_staff_name(s(&self.staff_name));
         d.set_staff_no(s(&self.staff_no));
+        if self.staff_photo_url.is_empty() {
+            d.set_has_photo(false);
+        }
+    }
+
+    /// Shows a decoded staff photo (decoded off the UI thread; the image is made here).
+    pub fn show_photo(ui: &MainWindow, photo: Option<&slint::SharedPixelBuffer<slint::Rgba8Pixel>>) {
+        let d = ui.global::<crate::Display>();
+        match photo {
+            Some(p) => {
+                d.set_staff_photo(slint::Image::from_rgba8(p.clone()));
+                d.set_has_photo(true);
+            }
+            None => d.set_has_photo(false),
+        }
     }
 
     fn show_recent(&self, ui: &MainWindow) {

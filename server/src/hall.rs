@@ -129,6 +129,8 @@ pub struct Staff {
     pub password_hash: String,
     /// Demo accounts work only when the server runs with `--demo`.
     pub demo: bool,
+    /// JPEG or PNG shown on the window display while this person is on duty.
+    pub photo: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone)]

@@ -91,6 +91,9 @@ pub struct StaffOnDuty {
     pub name: String,
     pub staff_no: String,
     pub signed_in_at: String,
+    /// Path of the photo on this server (`/api/staff/{username}/photo`), when one is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -337,6 +340,16 @@ pub struct WindowStatusChanged {
     pub at: String,
 }
 
+/// `POST /api/notice` body, and the `notice_changed` event (with `at`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Notice {
+    /// The scrolling line of the lobby displays; empty hides it.
+    pub notice: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
 /// The kinds of `GET /api/events`; clients ignore kinds they do not know.
 pub mod event_kind {
     pub const TICKET_ISSUED: &str = "ticket_issued";
@@ -347,6 +360,7 @@ pub mod event_kind {
     pub const TICKET_REQUEUED: &str = "ticket_requeued";
     pub const WINDOW_STATUS: &str = "window_status";
     pub const QUEUE_CHANGED: &str = "queue_changed";
+    pub const NOTICE_CHANGED: &str = "notice_changed";
 }
 
 #[cfg(test)]

@@ -181,9 +181,12 @@ fn queue_counts_follow_the_stream_and_unknown_kinds_are_ignored() {
     let q = json!({"queue": "mz", "prefix": "B", "name": "民政", "waiting": 9, "estimated_wait_minutes": 40});
     m.apply(Input::Event { id: 1, kind: "queue_changed".into(), data: q }, now());
     assert_eq!(m.queues[0].waiting, 9);
+    let notice = json!({"notice": "今日下午窗口正常办公", "at": at(0)});
+    m.apply(Input::Event { id: 4, kind: "notice_changed".into(), data: notice }, now());
+    assert_eq!(m.notice, "今日下午窗口正常办公");
     let before = m.clone();
-    m.apply(Input::Event { id: 2, kind: "something_new".into(), data: json!({}) }, now());
-    m.apply(Input::Event { id: 3, kind: "ticket_called".into(), data: json!({"broken": true}) }, now());
+    m.apply(Input::Event { id: 5, kind: "something_new".into(), data: json!({}) }, now());
+    m.apply(Input::Event { id: 6, kind: "ticket_called".into(), data: json!({"broken": true}) }, now());
     assert_eq!(m.recent, before.recent);
 }
 

@@ -48,7 +48,7 @@ pub fn load(path: &Path) -> Result<Hall, ConfigError> {
         column: 0,
         message: format!("cannot read the file: {e}"),
     })?;
-    parse(&text, &file)
+    parse_in(&text, &file, path.parent())
 }
 
 /// The bundled sample hall.
@@ -58,7 +58,12 @@ pub fn sample() -> Hall {
 
 /// Validates hall configuration text; `file` only names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Hall, ConfigError> {
-    let checker = Checker { text, file };
+    parse_in(text, file, None)
+}
+
+/// Like [`parse`]; relative file names in it (staff photos) are taken from `dir`.
+pub fn parse_in(text: &str, file: &str, dir: Option<&Path>) -> Result<Hall, ConfigError> {
+    let checker = Checker { text, file, dir };
     let raw: RawHall = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         checker.error(&span, e.message().trim().to_string())
@@ -69,6 +74,7 @@ pub fn parse(text: &str, file: &str) -> Result<Hall, ConfigError> {
 struct Checker<'a> {
     text: &'a str,
     file: &'a str,
+    dir: Option<&'a Path>,
 }
 
 type Res<T> = Result<T, ConfigError>;
@@ -346,7 +352,12 @@ impl Checker<'_> {
                         "password_hash is not a PHC hash string; make one with `hall-server hash-password`",
                     );
                 }
+                let photo = match &s.photo {
+                    None => None,
+                    Some(p) => Some(self.photo(p)?),
+                };
                 Ok(Staff {
+                    photo,
                     username,
                     name: self.text_field("staff name", &s.name)?,
                     staff_no: s.staff_no.clone(),
@@ -357,6 +368,23 @@ impl Checker<'_> {
                 })
             })
             .collect()
+    }
+
+    /// A staff photo: a JPEG or PNG file that exists, relative to the configuration's folder.
+    fn photo(&self, p: &Spanned<String>) -> Res<std::path::PathBuf> {
+        let path = std::path::Path::new(p.get_ref());
+        let path = match self.dir {
+            Some(d) if path.is_relative() => d.join(path),
+            _ => path.to_path_buf(),
+        };
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if !matches!(ext.as_deref(), Some("jpg" | "jpeg" | "png")) {
+            return self.fail(&p.span(), "a staff photo must be a .jpg or .png file");
+        }
+        if !path.is_file() {
+            return self.fail(&p.span(), format!("no photo file at {}", path.display()));
+        }
+        Ok(path)
     }
 
     fn kiosks(&self, raw: &[RawKiosk]) -> Res<Vec<Kiosk>> {

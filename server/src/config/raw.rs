@@ -145,6 +145,8 @@ pub struct RawStaff {
     #[serde(default)]
     pub windows: Vec<Spanned<String>>,
     pub password_hash: Spanned<String>,
+    /// Photo for the window display (staff publicity), relative to the configuration file.
+    pub photo: Option<Spanned<String>>,
     #[serde(default)]
     pub demo: bool,
 }

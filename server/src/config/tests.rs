@@ -117,3 +117,22 @@ fn the_sample_hall_is_valid_and_complete() {
         assert!(hall.staff(&clerk).is_some_and(|s| s.demo), "{clerk}");
     }
 }
+
+#[test]
+fn staff_photos_must_exist_beside_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("zhang.png"), b"png").unwrap();
+    let staff = |photo: &str| {
+        format!(
+            "{SMALL}\n[[staff]]\nusername = \"a\"\nname = \"甲\"\nrole = \"clerk\"\nphoto = \"{photo}\"\n\
+             password_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\n"
+        )
+    };
+    let hall = parse_in(&staff("zhang.png"), "h.toml", Some(dir.path())).unwrap();
+    assert_eq!(hall.staff[0].photo.as_deref(), Some(dir.path().join("zhang.png").as_path()));
+    let err = parse_in(&staff("li.png"), "h.toml", Some(dir.path())).unwrap_err();
+    assert!(err.message.contains("no photo file"), "{err}");
+    assert_eq!(err.line, 32);
+    let err = parse_in(&staff("zhang.gif"), "h.toml", Some(dir.path())).unwrap_err();
+    assert!(err.message.contains(".jpg or .png"), "{err}");
+}

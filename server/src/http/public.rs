@@ -16,17 +16,19 @@ pub async fn health() -> Json<wire::Health> {
 }
 
 #[utoipa::path(get, path = "/api/hall", responses((status = 200, body = wire::HallInfo)))]
-pub async fn hall(State(s): State<AppState>) -> Json<wire::HallInfo> {
+pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> {
     let h = s.hall();
-    Json(wire::HallInfo {
+    let set =
+        s.reads().run(|c| Ok(store::settings::get(c, store::settings::NOTICE)?)).await.map_err(ApiError::Internal)?;
+    Ok(Json(wire::HallInfo {
         name: h.name.clone(),
         address: h.address.clone(),
         phone: h.phone.clone(),
-        notice: h.notice.clone(),
+        notice: set.unwrap_or_else(|| h.notice.clone()),
         work_start: h.work_start.format("%H:%M").to_string(),
         work_end: h.work_end.format("%H:%M").to_string(),
         timezone: h.timezone.name().to_string(),
-    })
+    }))
 }
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
@@ -81,4 +83,26 @@ pub async fn recent_calls(
     let (hall, day) = (s.hall(), s.today());
     let calls = s.reads().run(move |c| reads::recent_calls(c, &hall, &day, limit)).await.map_err(ApiError::Internal)?;
     Ok(Json(calls))
+}
+
+#[utoipa::path(
+    get, path = "/api/staff/{username}/photo",
+    params(("username" = String, Path, description = "staff username")),
+    responses((status = 200, description = "image/jpeg or image/png"), (status = 404, body = wire::ErrorBody))
+)]
+pub async fn staff_photo(
+    State(s): State<AppState>,
+    Path(username): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let none = || ApiError::not_found("no_photo", format!("no photo for `{username}`"));
+    let path = s.hall().staff(&username).and_then(|st| st.photo.clone()).ok_or_else(none)?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| {
+        tracing::warn!(error = %e, path = %path.display(), "staff photo unreadable");
+        none()
+    })?;
+    let png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let kind = if png { "image/png" } else { "image/jpeg" };
+    Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CACHE_CONTROL, "max-age=300")], bytes)
+        .into_response())
 }

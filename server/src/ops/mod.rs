@@ -59,6 +59,7 @@ pub enum Op {
     Pause { window: String },
     Resume { window: String },
     Requeue { ticket_id: i64 },
+    SetNotice { notice: String },
 }
 
 /// An HTTP answer as the writer gives it (and as an idempotent retry gets it again): the
@@ -176,5 +177,25 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Pause { window } => windows::set_paused(ctx, window, true),
         Op::Resume { window } => windows::set_paused(ctx, window, false),
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
+        Op::SetNotice { notice } => set_notice(ctx, notice),
     }
+}
+
+/// The director (or admin) sets the lobby displays' notice line.
+fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
+    if !matches!(ctx.actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. }) {
+        return Err(ApiError::forbidden(
+            "director_only",
+            "only the hall's director or an administrator sets the notice",
+        ));
+    }
+    let notice = notice.trim();
+    if notice.chars().count() > 500 {
+        return Err(ApiError::unprocessable("notice_too_long", "the notice is limited to 500 characters"));
+    }
+    store::settings::set(ctx.tx, store::settings::NOTICE, notice)?;
+    ctx.audit("hall.notice", None, None, serde_json::json!({ "notice": notice }))?;
+    let body = hall_wire::Notice { notice: notice.to_string(), at: Some(ctx.fmt(ctx.now_ms)) };
+    ctx.emit(hall_wire::event_kind::NOTICE_CHANGED, &body)?;
+    Answer::json(StatusCode::OK, &body)
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod events;
 pub mod idempotency;
 pub mod reads;
+pub mod settings;
 pub mod tickets;
 pub mod windows;
 
@@ -17,7 +18,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema_v1.sql"))])
+    Migrations::new(vec![M::up(include_str!("schema_v1.sql")), M::up(include_str!("schema_v2.sql"))])
 }
 
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we

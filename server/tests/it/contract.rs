@@ -206,6 +206,12 @@ async fn pause_resume_and_sign_out() {
     let dt = d.body["token"].as_str().unwrap().to_string();
     assert_eq!(d.body["role"], "director");
     assert_eq!(s.act(&dt, "w08", "pause").await.body["status"], "paused");
+    // ...and sets the displays' notice line; a clerk may not.
+    let notice = s.post("/api/notice", &dt, json!({"notice": "今天下午三点起暂停办理不动产登记"})).await;
+    assert_eq!(notice.body["notice"], "今天下午三点起暂停办理不动产登记");
+    assert_eq!(s.get("/api/hall").await.body["notice"], "今天下午三点起暂停办理不动产登记");
+    assert_error(&s.post("/api/notice", &c, json!({"notice": "x"})).await, 403, "director_only");
+    assert_error(&s.post("/api/notice", &dt, json!({"notice": "长".repeat(501)})).await, 422, "notice_too_long");
     assert_error(&s.act(&dt, "w08", "call-next").await, 403, "clerk_only");
 
     let out = s.post("/api/auth/logout", &c, json!({})).await;
@@ -245,4 +251,31 @@ async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
     let called = s.act(&zr, "w09", "call-next").await.body;
     assert_eq!(called["number"], "B001");
     assert_eq!(called["first_window_id"], "w02");
+}
+
+#[tokio::test]
+async fn a_configured_staff_photo_is_published_with_the_window() {
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("clerk2.png"), b"\x89PNG fake").unwrap();
+    let text = hall_server::config::SAMPLE_HALL.replacen(
+        "username = \"clerk2\"",
+        "username = \"clerk2\"\nphoto = \"clerk2.png\"",
+        1,
+    );
+    let hall = hall_server::config::parse_in(&text, "hall.toml", Some(dir.path())).unwrap();
+    let clock = Arc::new(hall_server::clock::ManualClock::new(crate::support::morning()));
+    let settings = hall_server::Settings {
+        demo: true,
+        ..hall_server::Settings::new(dir.path().join("h.db"), hall, clock.clone())
+    };
+    let s = TestServer::start_with(settings, clock).await;
+    s.clerk("clerk2", "w02").await;
+    let w = s.get("/api/windows").await.body[1].clone();
+    assert_eq!(w["staff"]["photo_url"], "/api/staff/clerk2/photo");
+    let res = s.http.get(format!("{}/api/staff/clerk2/photo", s.base)).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(&res.bytes().await.unwrap()[..4], b"\x89PNG");
+    assert_error(&s.get("/api/staff/clerk3/photo").await, 404, "no_photo");
+    assert!(s.get("/api/windows").await.body[2]["staff"].is_null());
 }

@@ -1,0 +1,20 @@
+//! Settings changed at run time, e.g. the lobby display's notice line.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::store::{exec, query_one};
+
+pub const NOTICE: &str = "notice";
+
+pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    query_one(conn, "SELECT value FROM hall_settings WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+pub fn set(tx: &Transaction, key: &str, value: &str) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "INSERT INTO hall_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
