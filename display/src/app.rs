@@ -88,9 +88,13 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
         }
         let view = View::of(&model, Utc::now() + offset, tz, opts.english);
         if view.staff_photo_url != photo_url {
+            // Fetched aside, so that a slow photo never delays a call.
             photo_url = view.staff_photo_url.clone();
-            let photo = if photo_url.is_empty() { None } else { fetch_photo(&http, &opts.server, &photo_url).await };
-            let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
+            let (http, server, url, ui) = (http.clone(), opts.server.clone(), photo_url.clone(), ui.clone());
+            tokio::spawn(async move {
+                let photo = if url.is_empty() { None } else { fetch_photo(&http, &server, &url).await };
+                let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
+            });
         }
         if shown.as_ref() != Some(&view) {
             let before = shown.replace(view.clone());

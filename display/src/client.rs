@@ -132,18 +132,20 @@ pub struct RawEvent {
     pub data: serde_json::Value,
 }
 
-/// Splits a text/event-stream into events (comments and incomplete frames wait).
+/// Splits a text/event-stream into events (comments and incomplete frames wait). Bytes are
+/// kept until a frame is complete, so a character split across reads stays whole.
 #[derive(Default)]
 pub struct SseParser {
-    buf: String,
+    buf: Vec<u8>,
 }
 
 impl SseParser {
     pub fn push(&mut self, bytes: &[u8]) -> Vec<RawEvent> {
-        self.buf.push_str(&String::from_utf8_lossy(bytes));
+        self.buf.extend_from_slice(bytes);
         let mut out = Vec::new();
-        while let Some(end) = self.buf.find("\n\n") {
-            let frame: String = self.buf.drain(..end + 2).collect();
+        while let Some(end) = self.buf.windows(2).position(|w| w == b"\n\n") {
+            let raw: Vec<u8> = self.buf.drain(..end + 2).collect();
+            let frame = String::from_utf8_lossy(&raw);
             let (mut id, mut kind, mut data) = (None, None, String::new());
             for line in frame.lines() {
                 if let Some(v) = line.strip_prefix("id:") {
@@ -167,6 +169,16 @@ impl SseParser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_split_across_reads_stays_whole() {
+        let frame = "id: 1\nevent: notice_changed\ndata: {\"notice\":\"民政窗口\"}\n\n".as_bytes();
+        let cut = frame.iter().position(|&b| b >= 0x80).unwrap() + 1; // inside 民
+        let mut p = SseParser::default();
+        assert!(p.push(&frame[..cut]).is_empty());
+        let got = p.push(&frame[cut..]);
+        assert_eq!(got[0].data["notice"], "民政窗口");
+    }
 
     #[test]
     fn frames_split_across_chunks_and_comments_are_skipped() {

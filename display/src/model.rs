@@ -2,7 +2,7 @@
 //! server's snapshot and live events. No I/O, no clock reads (`now` is an argument, already in
 //! the server's time), no UI types.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use hall_wire as wire;
@@ -32,8 +32,36 @@ impl CallView {
         })
     }
 
-    fn same_call(&self, o: &CallView) -> bool {
-        self.ticket_id == o.ticket_id && self.at == o.at && self.recall == o.recall && self.window_id == o.window_id
+    /// What identifies one call (a recall is another call).
+    fn key(&self) -> CallKey {
+        (self.ticket_id, self.window_id.clone(), self.at.timestamp_millis(), self.recall)
+    }
+}
+
+type CallKey = (i64, String, i64, bool);
+
+/// Calls already handled, so that a snapshot and a replayed stream never announce one twice.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeenCalls {
+    order: VecDeque<CallKey>,
+    set: HashSet<CallKey>,
+}
+
+impl SeenCalls {
+    const KEEP: usize = 512;
+
+    /// Records the call; false when it was seen before.
+    fn insert(&mut self, key: CallKey) -> bool {
+        if !self.set.insert(key.clone()) {
+            return false;
+        }
+        self.order.push_back(key);
+        if self.order.len() > Self::KEEP {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
     }
 }
 
@@ -115,6 +143,7 @@ pub struct Model {
     pub flash_until: Option<DateTime<Utc>>,
     /// Whether a snapshot was applied before (the first one is history: never announced).
     pub started: bool,
+    seen: SeenCalls,
 }
 
 impl Model {
@@ -131,6 +160,7 @@ impl Model {
             last_event_id: None,
             flash_until: None,
             started: false,
+            seen: SeenCalls::default(),
         }
     }
 
@@ -171,18 +201,17 @@ impl Model {
     /// display was away are announced (oldest first); stale ones and the first start's history
     /// are only shown.
     fn snapshot(&mut self, s: Snapshot, now: DateTime<Utc>) -> Vec<Effect> {
-        let missed: Vec<CallView> = if self.started {
-            s.calls
-                .iter()
-                .rev()
-                .filter_map(CallView::from_wire)
-                .filter(|c| !self.recent.iter().any(|r| r.same_call(c)))
-                .filter(|c| self.fresh_and_mine(c, now))
-                .collect()
-        } else {
-            vec![]
-        };
+        let mut missed = Vec::new();
+        for c in s.calls.iter().rev().filter_map(CallView::from_wire) {
+            let new = self.seen.insert(c.key());
+            if new && self.started && self.fresh_and_mine(&c, now) {
+                missed.push(c);
+            }
+        }
         self.started = true;
+        // After a reconnection the server may have been restored or replaced: take the
+        // stream's ids afresh (the seen calls keep announcements single).
+        self.last_event_id = None;
         self.hall_name = s.hall.name;
         self.notice = s.hall.notice;
         self.recent.clear();
@@ -261,7 +290,7 @@ impl Model {
 
     fn called(&mut self, call: CallView, now: DateTime<Utc>) -> Vec<Effect> {
         // The snapshot may already hold a call that the stream then repeats.
-        if self.recent.iter().any(|r| r.same_call(&call)) {
+        if !self.seen.insert(call.key()) {
             return vec![];
         }
         self.recent.retain(|r| r.ticket_id != call.ticket_id);

@@ -60,10 +60,29 @@ impl LoginThrottle {
         (until > now).then(|| (until - now).as_secs_f64().ceil() as u64)
     }
 
-    pub fn failed(&self, username: &str, now: Instant) {
+    /// Starts a try: refused (seconds to wait) while the back-off runs; otherwise counted as a
+    /// failure at once, in the same lock, so that many guesses sent together are all counted.
+    /// A right password then clears it with [`LoginThrottle::succeeded`].
+    pub fn attempt(&self, username: &str, now: Instant) -> Option<u64> {
         let mut map = self.failures.lock().unwrap();
+        if let Some(&(count, last)) = map.get(username) {
+            let until = last + backoff(count);
+            if until > now {
+                return Some((until - now).as_secs_f64().ceil() as u64);
+            }
+        }
+        Self::record(&mut map, username, now);
+        None
+    }
+
+    pub fn failed(&self, username: &str, now: Instant) {
+        Self::record(&mut self.failures.lock().unwrap(), username, now);
+    }
+
+    fn record(map: &mut HashMap<String, (u32, Instant)>, username: &str, now: Instant) {
         if map.len() > 100_000 {
-            map.clear(); // a flood of made-up names must not eat memory
+            // A flood of made-up names must not eat memory: forget the quiet ones only.
+            map.retain(|_, (_, last)| now.duration_since(*last) < MAX_WAIT);
         }
         let e = map.entry(username.to_string()).or_insert((0, now));
         e.0 += 1;
@@ -147,6 +166,16 @@ mod tests {
         assert_eq!(t.wait("clerk2", now), None);
         t.succeeded("clerk1");
         assert_eq!(t.wait("clerk1", now), None);
+    }
+
+    #[test]
+    fn guesses_sent_together_are_all_counted() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        let refused = (0..10).filter(|_| t.attempt("director", now).is_some()).count();
+        assert_eq!(refused, 7, "three tries, then the back-off");
+        t.succeeded("director");
+        assert_eq!(t.attempt("director", now), None);
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn apply_job(
                 return Ok((Err(e), vec![]));
             }
             let status = axum::http::StatusCode::from_u16(stored.status)?;
-            return Ok((Ok(Answer { status, body: stored.body }), vec![]));
+            return Ok((Ok(Answer { status, body: stored.body, replayed: true }), vec![]));
         }
     }
     tx.execute_batch("SAVEPOINT op")?;

@@ -211,3 +211,25 @@ fn calls_made_while_away_are_announced_once_when_back() {
     assert!(fx.is_empty());
     assert_eq!(m.latest.as_ref().unwrap().number, "B003");
 }
+
+#[test]
+fn a_call_and_its_recall_missed_while_away_are_each_announced_once() {
+    let mut m = Model::new(Settings { recent: 3, ..Settings::default() });
+    m.apply(snapshot(vec![]), now());
+    let later = now() + Duration::seconds(30);
+    let first = wire_call(5, "A005", 10);
+    let recall = wire::Call { recall: true, at: at(20), ..first.clone() };
+    // Eight calls missed: more than the recent list holds.
+    let mut calls: Vec<wire::Call> = (1..=8).map(|i| wire_call(100 + i, &format!("C{i:03}"), i)).collect();
+    calls.push(first.clone());
+    calls.push(recall.clone());
+    calls.reverse(); // newest first, as the server gives them
+    let fx = m.apply(snapshot(calls.clone()), later);
+    assert_eq!(fx.len(), 10);
+    // The stream replays all of them: nothing is said again.
+    for (i, c) in calls.iter().rev().enumerate() {
+        let replay =
+            Input::Event { id: 50 + i as i64, kind: "ticket_called".into(), data: serde_json::to_value(c).unwrap() };
+        assert!(m.apply(replay, later).is_empty(), "{} again", c.number);
+    }
+}

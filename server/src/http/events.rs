@@ -41,10 +41,10 @@ pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<
         };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
-    let start = match resume {
-        Some(n) => n,
-        None => s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?,
-    };
+    let newest = s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?;
+    // An id beyond the newest (a database restored from a backup) resumes from now: skipping
+    // every event up to it would leave the client silently deaf.
+    let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().sse_connected();
     tokio::spawn(follow(s, live, start, tx));

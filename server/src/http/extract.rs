@@ -72,9 +72,8 @@ impl<S: Send + Sync> FromRequestParts<S> for RetryKey {
         let Some(v) = parts.headers.get("idempotency-key") else {
             return Ok(RetryKey(None));
         };
-        let key = v
-            .to_str()
-            .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be visible ASCII"))?;
+        let key = std::str::from_utf8(v.as_bytes())
+            .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be UTF-8 text"))?;
         if key.is_empty() || key.chars().count() > 64 {
             return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1 to 64 characters"));
         }
@@ -110,4 +109,18 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
         return Err(ApiError::bad_request("invalid_body", "expected a JSON object body"));
     }
     serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_body", format!("invalid JSON body: {e}")))
+}
+
+/// A single path parameter, with a JSON 400 when it is not valid text.
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParam(p.0))
+            .map_err(|_| ApiError::bad_request("invalid_path", "the path has a part that is not valid text"))
+    }
 }

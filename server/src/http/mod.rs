@@ -65,6 +65,8 @@ struct Inner {
     kiosks: KioskLimiter,
     metrics: Metrics,
     shutdown: CancellationToken,
+    /// Concurrent argon2 checks (each takes 19 MiB and a core).
+    password_checks: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
+            password_checks: tokio::sync::Semaphore::new(2),
         }));
         Ok((state, handle))
     }

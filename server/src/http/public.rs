@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::extract::PathParam;
 use axum::Json;
 use hall_wire as wire;
 
@@ -55,7 +57,7 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = wire::Ticket), (status = 404, body = wire::ErrorBody))
 )]
-pub async fn ticket(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<wire::Ticket>> {
+pub async fn ticket(State(s): State<AppState>, PathParam(id): PathParam) -> ApiResult<Json<wire::Ticket>> {
     let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
@@ -92,7 +94,7 @@ pub async fn recent_calls(
 )]
 pub async fn staff_photo(
     State(s): State<AppState>,
-    Path(username): Path<String>,
+    PathParam(username): PathParam,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let none = || ApiError::not_found("no_photo", format!("no photo for `{username}`"));

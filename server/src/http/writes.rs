@@ -3,11 +3,11 @@
 
 use std::time::Instant;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use hall_wire as wire;
 
-use super::extract::{json, Body, Caller, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::AppState;
 use crate::auth;
 use crate::domain::{Outcome, Priority};
@@ -60,13 +60,31 @@ pub async fn issue_ticket(
         return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
     };
     let req: wire::IssueTicket = json(&body)?;
-    if let Err(wait) = s.0.kiosks.check(id) {
-        return Err(ApiError::too_many("rate_limited", "this kiosk is issuing tickets too fast; wait a moment", wait));
+    // A retry of a ticket already issued gets its first answer, whatever the rate.
+    let retry = match &key.0 {
+        Some(k) => {
+            let (caller, k, since) =
+                (actor.idempotency_caller(), k.clone(), crate::store::ms(s.now()) - 24 * 3600 * 1000);
+            s.reads()
+                .run(move |c| Ok(crate::store::idempotency::exists(c, &caller, &k, since)?))
+                .await
+                .map_err(ApiError::Internal)?
+        }
+        None => false,
+    };
+    if !retry {
+        if let Err(wait) = s.0.kiosks.check(id) {
+            return Err(ApiError::too_many(
+                "rate_limited",
+                "this kiosk is issuing tickets too fast; wait a moment",
+                wait,
+            ));
+        }
     }
     let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
     let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority) };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
-    if let (StatusCode::CREATED, Some(q)) = (answer.status, queue) {
+    if let (StatusCode::CREATED, Some(q), false) = (answer.status, queue, answer.replayed) {
         s.metrics().ticket_issued(&q);
     }
     Ok(answer)
@@ -85,7 +103,8 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
     if req.username.len() > 64 || req.password.len() > 1024 {
         return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
     }
-    if let Some(wait) = s.0.throttle.wait(&req.username, Instant::now()) {
+    // Counted as failed until proven right, so that guesses sent at once are slowed too.
+    if let Some(wait) = s.0.throttle.attempt(&req.username, Instant::now()) {
         return Err(ApiError::too_many(
             "too_many_attempts",
             "too many failed sign-ins; wait before trying again",
@@ -97,15 +116,16 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
     // Unknown users cost the same time as known ones.
     let hash = staff.as_ref().map(|st| st.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
     let password = req.password.clone();
+    // At most two argon2 checks at a time (19 MiB each): a flood of sign-ins waits here
+    // instead of taking the blocking threads that every read uses.
+    let permit = s.0.password_checks.acquire().await.map_err(ApiError::internal)?;
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
+    drop(permit);
     let staff = match staff {
         Some(st) if ok => st,
-        _ => {
-            s.0.throttle.failed(&req.username, Instant::now());
-            return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
-        }
+        _ => return Err(ApiError::unauthorized("bad_credentials", "wrong username or password")),
     };
     if staff.demo && !s.0.demo {
         return Err(ApiError::unauthorized(
@@ -165,7 +185,7 @@ pub async fn logout(
 pub async fn requeue(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
@@ -213,7 +233,7 @@ macro_rules! window_endpoint {
             responses((status = 200, body = $answer), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
                 (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
         )]
-        pub async fn $name(State(s): State<AppState>, Caller(actor): Caller, Path(id): Path<String>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+        pub async fn $name(State(s): State<AppState>, Caller(actor): Caller, PathParam(id): PathParam, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
             window_action(&s, actor, id, $action, key, &body, |window| Op::$variant { window }).await
         }
     };
@@ -236,13 +256,13 @@ window_endpoint!(resume, "resume", Resume, wire::Window, "Resume the window (als
 pub async fn call_next(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let started = Instant::now();
     let answer = window_action(&s, actor, id, "call-next", key, &body, |window| Op::CallNext { window }).await;
-    if answer.as_ref().is_ok_and(|a| a.status.is_success()) {
+    if answer.as_ref().is_ok_and(|a| a.status.is_success() && !a.replayed) {
         s.metrics().call_latency(started.elapsed());
     }
     answer
@@ -259,7 +279,7 @@ pub async fn call_next(
 pub async fn transfer(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
@@ -283,7 +303,7 @@ pub async fn transfer(
 pub async fn finish(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {

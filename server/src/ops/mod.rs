@@ -68,15 +68,17 @@ pub enum Op {
 pub struct Answer {
     pub status: StatusCode,
     pub body: Option<String>,
+    /// The stored first answer to a retried request: nothing was done this time.
+    pub replayed: bool,
 }
 
 impl Answer {
     pub fn json(status: StatusCode, value: &impl Serialize) -> ApiResult<Answer> {
-        Ok(Answer { status, body: Some(serde_json::to_string(value)?) })
+        Ok(Answer { status, body: Some(serde_json::to_string(value)?), replayed: false })
     }
 
     pub fn no_content() -> ApiResult<Answer> {
-        Ok(Answer { status: StatusCode::NO_CONTENT, body: None })
+        Ok(Answer { status: StatusCode::NO_CONTENT, body: None, replayed: false })
     }
 }
 

@@ -84,7 +84,8 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
         return Err(ApiError::conflict("window_paused", "this window is paused; resume it before calling"));
     }
     if let Some(t) = row.current_ticket.map(|id| load(ctx, id)).transpose()? {
-        if matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
+        // A ticket left open from an earlier day does not block today's calls.
+        if t.day == ctx.day && matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
             return Err(ApiError::conflict(
                 "window_busy",
                 format!("ticket {} is still at this window: finish, transfer or mark it no-show first", t.number),
@@ -202,6 +203,15 @@ pub(super) fn transfer(
         }
     }
     let t = current(ctx, &row)?;
+    if t.day != ctx.day {
+        return Err(ApiError::conflict(
+            "ticket_expired",
+            format!(
+                "ticket {} is from {}; it cannot wait in today's queues: finish it or issue a new one",
+                t.number, t.day
+            ),
+        ));
+    }
     let new_service = match service_id {
         Some(s) => ctx
             .hall

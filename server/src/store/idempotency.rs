@@ -20,6 +20,16 @@ pub fn find(tx: &Transaction, caller: &str, key: &str, since_ms: i64) -> rusqlit
     .optional()
 }
 
+/// Whether an answer is stored for this key (read side: lets a retry skip rate limits).
+pub fn exists(conn: &rusqlite::Connection, caller: &str, key: &str, since_ms: i64) -> rusqlite::Result<bool> {
+    query_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM idempotency WHERE caller = ?1 AND key = ?2 AND created_at >= ?3)",
+        params![caller, key, since_ms],
+        |r| r.get(0),
+    )
+}
+
 pub fn save(tx: &Transaction, caller: &str, key: &str, s: &Stored, at_ms: i64) -> rusqlite::Result<()> {
     exec(
         tx,

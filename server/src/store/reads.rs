@@ -99,7 +99,8 @@ impl Pace {
 
 pub fn pace(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<Pace> {
     let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
-    let recent = tickets::recent_service_seconds(conn, queue, 20)?;
+    let day = crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone).to_string();
+    let recent = tickets::recent_service_seconds(conn, &day, queue, 20)?;
     Ok(Pace {
         per_citizen: estimate::service_minutes(&recent, typical),
         open_windows: open_windows(conn, hall, queue, now_ms)?,

@@ -298,14 +298,15 @@ pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Res
         .query_row(params![day, queue], |r| r.get(0))
 }
 
-/// Durations in seconds of the queue's most recent finished services, newest first.
-pub fn recent_service_seconds(conn: &Connection, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
+/// Durations in seconds of the queue's most recent finished services of the day, newest first
+/// (a ticket left open overnight is not a service time).
+pub fn recent_service_seconds(conn: &Connection, day: &str, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_at - started_at) / 1000 FROM tickets
-         WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL
+         WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL AND day = ?3
          ORDER BY finished_at DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![queue, limit], |r| r.get(0))?;
+    let rows = stmt.query_map(params![queue, limit, day], |r| r.get(0))?;
     rows.collect()
 }
 

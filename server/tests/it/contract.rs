@@ -182,6 +182,21 @@ async fn numbering_restarts_at_local_midnight() {
     assert_eq!(t["number"], "B001");
     assert_eq!(t["waiting_ahead"], 0, "yesterday's tickets are not ahead");
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 1);
+    // A ticket left open at the window overnight does not block today's first call.
+    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 9, 0, 0).unwrap()); // 17:00 local
+    s.issue("mz-tekun").await;
+    let c = s.clerk("clerk2", "w02").await;
+    let late = s.act(&c, "w02", "call-next").await.body;
+    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 26, 1, 0, 0).unwrap()); // next morning
+    let c = s.clerk("clerk2", "w02").await;
+    assert_error(
+        &s.post("/api/windows/w02/transfer", &c, json!({"service_id": "rs-jmyibao"})).await,
+        409,
+        "ticket_expired",
+    );
+    let first = s.act(&c, "w02", "call-next").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_ne!(first.body["id"], late["id"]);
 }
 
 #[tokio::test]

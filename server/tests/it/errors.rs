@@ -170,6 +170,9 @@ async fn every_client_error_is_json_and_changes_nothing() {
             .await
             .unwrap_or_else(|_| panic!("{label} hung"));
     }
+    let res = s.http.get(format!("{}/api/tickets/%FF%FE", s.base)).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_path");
     let res = s.http.get(format!("{}/api/events", s.base)).header("Last-Event-ID", "abc").send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(last_event_id(&s).await, before_events, "bad requests appended events");
@@ -204,6 +207,14 @@ async fn kiosks_are_rate_limited_per_device() {
     let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
     assert_error(&r, 429, "rate_limited");
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 2);
+    // A retry of an issued ticket still gets its first answer, rate or not.
+    let dir2 = tempfile::tempdir().unwrap();
+    let s2 = TestServer::start_on(&dir2.path().join("h.db"), Arc::new(ManualClock::new(morning())), 1).await;
+    let body = json!({"service_id": "mz-dibao"});
+    let first = s2.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body.clone()), Some("k-1")).await;
+    let again = s2.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body), Some("k-1")).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(again.body, first.body);
 }
 
 #[tokio::test]

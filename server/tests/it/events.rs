@@ -110,3 +110,14 @@ async fn a_slow_display_falls_behind_the_buffer_and_still_gets_every_event() {
         .unwrap();
     assert!(catch_ups > 0.0, "the buffer never overflowed; the test proves nothing:\n{metrics}");
 }
+
+#[tokio::test]
+async fn resuming_past_the_newest_event_follows_from_now() {
+    let s = TestServer::start().await;
+    s.issue("mz-dibao").await; // events 1 and 2
+                               // A display that knew a newer database (restored from a backup) is not left deaf.
+    let mut display = Sse::connect(&s.base, Some(50_000)).await;
+    s.issue("mz-dibao").await;
+    let e = display.next().await;
+    assert_eq!((e.id, e.kind.as_str()), (3, "ticket_issued"));
+}
