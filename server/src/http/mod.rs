@@ -42,12 +42,22 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// Live events buffered per subscriber before it is caught up from the table instead.
     pub event_buffer: usize,
+    /// How often windows whose clerk's session expired are closed (and displays told).
+    pub sweep_every: std::time::Duration,
 }
 
 impl Settings {
     /// Defaults of the command line: no demo accounts, 30 tickets per minute per kiosk.
     pub fn new(db: impl Into<PathBuf>, hall: Hall, clock: Arc<dyn Clock>) -> Self {
-        Settings { db: db.into(), hall, demo: false, kiosk_rate_limit: 30, clock, event_buffer: 8192 }
+        Settings {
+            db: db.into(),
+            hall,
+            demo: false,
+            kiosk_rate_limit: 30,
+            clock,
+            event_buffer: 8192,
+            sweep_every: std::time::Duration::from_secs(30),
+        }
     }
 }
 
@@ -74,6 +84,7 @@ impl AppState {
     /// ends once every clone of the state is dropped; join the handle to flush it.
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let conn = store::open_writer(&settings.db)?;
+        let settings_sweep = settings.sweep_every;
         let hall = SharedHall::new(settings.hall);
         let hub = Hub::new(settings.event_buffer.max(1));
         let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
@@ -90,7 +101,32 @@ impl AppState {
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
         }));
+        state.start_sweeper(settings_sweep);
         Ok((state, handle))
+    }
+
+    /// Every `every`, closes windows whose clerk's session expired. Runs while a tokio
+    /// runtime is there and until shutdown; holds only a weak reference to the state.
+    fn start_sweeper(&self, every: std::time::Duration) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+        let weak = Arc::downgrade(&self.0);
+        let stop = self.0.shutdown.clone();
+        rt.spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                let Some(inner) = weak.upgrade() else { return };
+                let writer = inner.writer.clone();
+                drop(inner);
+                if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::ExpireSessions, None).await {
+                    tracing::warn!(error = ?e, "closing windows of expired sessions failed");
+                }
+            }
+        });
     }
 
     pub fn hall(&self) -> Arc<Hall> {

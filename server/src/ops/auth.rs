@@ -85,3 +85,26 @@ pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {
     }
     Answer::no_content()
 }
+
+/// Windows still held by a session that expired: signed out, announced, audited.
+pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
+    if ctx.actor != &Actor::System {
+        return Err(ApiError::forbidden("system_only", "only the server expires sessions"));
+    }
+    let ids: Vec<String> = ctx.hall.windows.iter().map(|w| w.id.clone()).collect();
+    for id in ids {
+        let Some(row) = windows::get(ctx.tx, &id, ctx.now_ms)? else { continue };
+        if row.session_id.is_some() && !row.staffed {
+            windows::sign_out(ctx.tx, &id)?;
+            let who = row.username.clone().unwrap_or_default();
+            ctx.audit(
+                "auth.expired",
+                Some(&id),
+                row.session_id.map(|s| format!("session:{s}")),
+                json!({ "username": who }),
+            )?;
+            window_status(ctx, &id)?;
+        }
+    }
+    Answer::no_content()
+}

@@ -19,13 +19,23 @@ use crate::store::{self, audit, events::LiveEvent};
 /// Who asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    Kiosk { id: String },
-    Staff { username: String, role: StaffRole, session_id: i64, window_id: Option<String> },
+    /// The server's own housekeeping (e.g. closing windows whose clerk's session expired).
+    System,
+    Kiosk {
+        id: String,
+    },
+    Staff {
+        username: String,
+        role: StaffRole,
+        session_id: i64,
+        window_id: Option<String>,
+    },
 }
 
 impl Actor {
     pub fn name(&self) -> &str {
         match self {
+            Actor::System => "system",
             Actor::Kiosk { id } => id,
             Actor::Staff { username, .. } => username,
         }
@@ -33,6 +43,7 @@ impl Actor {
 
     pub fn role(&self) -> &'static str {
         match self {
+            Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
             Actor::Staff { role, .. } => role.as_str(),
         }
@@ -47,19 +58,55 @@ impl Actor {
 /// What a write asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    IssueTicket { service_id: String, priority: Option<Priority> },
-    Login { username: String, role: StaffRole, window_id: Option<String>, token: String },
+    IssueTicket {
+        service_id: String,
+        priority: Option<Priority>,
+    },
+    Login {
+        username: String,
+        role: StaffRole,
+        window_id: Option<String>,
+        token: String,
+    },
     Logout,
-    CallNext { window: String },
-    Recall { window: String },
-    Start { window: String },
-    NoShow { window: String },
-    Transfer { window: String, service_id: Option<String>, to_window: Option<String> },
-    Finish { window: String, outcome: Outcome, note: Option<String>, reason: Option<String>, missing: Vec<String> },
-    Pause { window: String },
-    Resume { window: String },
-    Requeue { ticket_id: i64 },
-    SetNotice { notice: String },
+    CallNext {
+        window: String,
+    },
+    Recall {
+        window: String,
+    },
+    Start {
+        window: String,
+    },
+    NoShow {
+        window: String,
+    },
+    Transfer {
+        window: String,
+        service_id: Option<String>,
+        to_window: Option<String>,
+    },
+    Finish {
+        window: String,
+        outcome: Outcome,
+        note: Option<String>,
+        reason: Option<String>,
+        missing: Vec<String>,
+    },
+    Pause {
+        window: String,
+    },
+    Resume {
+        window: String,
+    },
+    Requeue {
+        ticket_id: i64,
+    },
+    SetNotice {
+        notice: String,
+    },
+    /// Closes windows whose clerk's session expired, so that displays stop showing them.
+    ExpireSessions,
 }
 
 /// An HTTP answer as the writer gives it (and as an idempotent retry gets it again): the
@@ -133,7 +180,7 @@ impl<'a> Ctx<'a> {
     ) -> ApiResult<()> {
         let device = match self.actor {
             Actor::Kiosk { id } => Some(id.clone()),
-            Actor::Staff { .. } => None,
+            Actor::Staff { .. } | Actor::System => None,
         };
         let entry = audit::Entry {
             at_ms: self.now_ms,
@@ -180,6 +227,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Resume { window } => windows::set_paused(ctx, window, false),
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
         Op::SetNotice { notice } => set_notice(ctx, notice),
+        Op::ExpireSessions => auth::expire_sessions(ctx),
     }
 }
 

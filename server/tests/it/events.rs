@@ -121,3 +121,24 @@ async fn resuming_past_the_newest_event_follows_from_now() {
     let e = display.next().await;
     assert_eq!((e.id, e.kind.as_str()), (3, "ticket_issued"));
 }
+
+#[tokio::test]
+async fn a_window_whose_clerk_session_expired_is_announced_closed() {
+    use hall_server::{clock::ManualClock, config, Settings};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(crate::support::morning()));
+    let settings = Settings {
+        demo: true,
+        sweep_every: std::time::Duration::from_millis(50),
+        ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
+    };
+    let s = TestServer::start_with(settings, clock).await;
+    s.clerk("clerk4", "w04").await;
+    let mut display = Sse::connect(&s.base, None).await;
+    s.clock.advance(chrono::Duration::hours(13));
+    let (e, _) = display.until("window_status").await;
+    assert_eq!(e.data["window_id"], "w04");
+    assert_eq!(e.data["status"], "closed");
+    assert!(e.data["staff"].is_null(), "the clerk who left is no longer shown");
+}
