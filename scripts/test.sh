@@ -8,12 +8,15 @@ cd "$(dirname "$0")/.."
 
 # Build: pkg-config, fontconfig and ALSA headers (slint, rodio). Tests: CJK fonts for the
 # rendered screens, espeak-ng for the voice, sox to measure it, python3-venv for schemathesis,
-# Xvfb and the X client libraries for the display's memory/CPU figures.
+# Xvfb and the X client libraries for the display's memory/CPU figures, Chromium + Node.js for
+# the browser tests of the pages the server serves.
 need=()
 for pkg in python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
-           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick; do
+           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# Node.js may come from elsewhere with npm inside: only ask Debian for it when it is missing.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if ((${#need[@]})); then
   echo "== installing ${need[*]}"
   apt-get update -q
@@ -43,6 +46,9 @@ echo "== screens rendered headless (docs/screenshots/ is refreshed by: hall-disp
 shots="$(mktemp -d)"
 "$target/debug/hall-display" screenshots --out "$shots"
 rm -rf "$shots"
+
+echo "== browser tests of the clerk workstation (playwright-core + Debian's chromium)"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && HALL_SERVER_BIN="$target/debug/hall-server" npm test)
 
 echo "== API fuzzing from the server's own OpenAPI document"
 bash tests/api-fuzz/run.sh "$target/debug/hall-server"

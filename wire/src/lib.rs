@@ -340,6 +340,14 @@ pub struct WindowStatusChanged {
     pub at: String,
 }
 
+/// `GET /api/windows/{id}/stats`: today's work at a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WindowStats {
+    pub finished_today: u32,
+    pub no_show_today: u32,
+}
+
 /// `POST /api/notice` body, and the `notice_changed` event (with `at`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -4,6 +4,7 @@ mod events;
 pub mod extract;
 mod metrics;
 mod openapi;
+mod pages;
 mod public;
 mod writes;
 
@@ -179,6 +180,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/tickets/{id}/requeue", post(writes::requeue))
         .route("/api/auth/login", post(writes::login))
         .route("/api/auth/logout", post(writes::logout))
+        .route("/api/windows/{id}/stats", get(public::window_stats))
         .route("/api/windows/{id}/call-next", post(writes::call_next))
         .route("/api/windows/{id}/recall", post(writes::recall))
         .route("/api/windows/{id}/start", post(writes::start))
@@ -190,6 +192,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/events", get(events::events))
         .route("/api/openapi.json", get(openapi::document))
         .route("/metrics", get(metrics::metrics))
+        .route("/", get(pages::index))
+        .route("/clerk", get(pages::clerk))
+        .route("/clerk/{file}", get(pages::clerk_asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -108,3 +108,21 @@ pub async fn staff_photo(
     Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CACHE_CONTROL, "max-age=300")], bytes)
         .into_response())
 }
+
+#[utoipa::path(
+    get, path = "/api/windows/{id}/stats",
+    params(("id" = String, Path, description = "window id")),
+    responses((status = 200, body = wire::WindowStats), (status = 404, body = wire::ErrorBody))
+)]
+pub async fn window_stats(State(s): State<AppState>, PathParam(id): PathParam) -> ApiResult<Json<wire::WindowStats>> {
+    if s.hall().window(&id).is_none() {
+        return Err(ApiError::not_found("unknown_window", format!("no window `{id}` in this hall")));
+    }
+    let day = s.today();
+    let (finished_today, no_show_today) = s
+        .reads()
+        .run(move |c| Ok(store::tickets::window_day_counts(c, &day, &id)?))
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(wire::WindowStats { finished_today, no_show_today }))
+}

@@ -310,6 +310,17 @@ pub fn recent_service_seconds(conn: &Connection, day: &str, queue: &str, limit: 
     rows.collect()
 }
 
+/// Tickets finished and marked no-show at a window on a day.
+pub fn window_day_counts(conn: &Connection, day: &str, window: &str) -> rusqlite::Result<(u32, u32)> {
+    query_one(
+        conn,
+        "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'no_show'), 0) FROM tickets
+         WHERE day = ?1 AND window_id = ?2",
+        params![day, window],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
 /// A `waiting_counts` row that disagrees with the tickets: `(day, queue, prio_rank, kept, actual)`.
 pub type CountMismatch = (String, String, i64, i64, i64);
 

@@ -1,0 +1,158 @@
+// The clerk workstation in a real (headless) Chromium against a real server on 127.0.0.1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const serverBin = process.env.HALL_SERVER_BIN;
+const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
+let server, base, browser;
+
+before(async () => {
+  assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
+  const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
+  server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  base = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+async function issue(service, n = 1) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${base}/api/tickets`, {
+      method: "POST", headers: { Authorization: "Bearer demo-kiosk", "Content-Type": "application/json" },
+      body: JSON.stringify({ service_id: service }),
+    });
+    assert.equal(r.status, 201);
+    out.push(await r.json());
+  }
+  return out;
+}
+
+async function signIn(user, window, lang = "zh") {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const bytes = { total: 0 };
+  page.on("response", async (r) => { try { bytes.total += (await r.body()).length; } catch { /* streams */ } });
+  const t0 = Date.now();
+  await page.goto(`${base}/clerk`);
+  await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+  if (lang !== "zh") await page.reload();
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", window);
+  const loadMs = Date.now() - t0;
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#desk:not([hidden])");
+  return { ctx, page, bytes, loadMs };
+}
+
+test("a clerk signs in, calls, recalls, transfers and finishes", async () => {
+  await issue("mz-dibao", 2);
+  const { ctx, page, bytes, loadMs } = await signIn("clerk2", "w02");
+  assert.match(await page.textContent("#who"), /签到 \d\d:\d\d/);
+  const t0 = Date.now();
+  await page.click("#callNext");
+  await page.waitForFunction(() => document.querySelector("#number").textContent === "B001");
+  const clickToTicket = Date.now() - t0;
+  assert.match(await page.textContent("#sheet"), /最低生活保障申请/);
+  assert.match(await page.textContent("#sheet"), /主件/);
+  await page.keyboard.press("F2"); // recall
+  await page.waitForFunction(() => document.querySelector("#deskError").textContent === "");
+  // Finish as a returned case: the reason is required (R10).
+  await page.click("#finish");
+  await page.selectOption("#finishDialog select[name=outcome]", "returned");
+  await page.click("#finishOk");
+  await page.waitForFunction(() => document.querySelector("#finishError").textContent.includes("退回"));
+  await page.fill("#finishDialog textarea[name=reason]", "户口簿与身份证信息不一致");
+  await page.click("#finishOk");
+  await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+  await page.waitForFunction(() => document.querySelector("#served").textContent === "1");
+  // Next citizen, sent on to the 社保 window.
+  await page.keyboard.press("F1");
+  await page.waitForFunction(() => document.querySelector("#number").textContent === "B002");
+  await page.click("#transfer");
+  await page.selectOption("#transferDialog select[name=service]", "rs-jmyibao");
+  await page.click("#transferOk");
+  await page.waitForFunction(() => !document.querySelector("#transferDialog").open);
+  const t = await (await fetch(`${base}/api/tickets/2`)).json();
+  assert.equal(t.status, "transferred");
+  assert.equal(t.queue, "renshe");
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    await issue("mz-tekun");
+    await page.keyboard.press("F1");
+    await page.waitForFunction(() => document.querySelector("#number").textContent !== "B002");
+    await page.screenshot({ path: join(shots, "clerk-zh.png") });
+    await page.click("#finish");
+    await page.click("#finishOk");
+    await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+  }
+  console.log(`clerk page: first load ${bytes.total} bytes, form ready in ${loadMs} ms; 叫号 → ticket shown in ${clickToTicket} ms`);
+  await ctx.close();
+});
+
+test("two clerks calling at once never get the same ticket, and neither acts on the other's window", async () => {
+  await issue("mz-linshi", 6);
+  const a = await signIn("clerk2", "w02");
+  const b = await signIn("clerk3", "w03", "en");
+  const numbers = [];
+  for (let i = 0; i < 3; i++) {
+    await Promise.all([a.page.click("#callNext"), b.page.click("#callNext")]);
+    for (const p of [a.page, b.page]) {
+      // Called: the finish button comes alive with the new ticket.
+      await p.waitForFunction(() => !document.querySelector("#finish").disabled);
+      numbers.push(await p.textContent("#number"));
+      await p.click("#finish");
+      await p.click("#finishOk");
+      await p.waitForFunction(() => !document.querySelector("#finishDialog").open);
+    }
+  }
+  assert.equal(new Set(numbers).size, numbers.length, `a ticket was called twice: ${numbers}`);
+  // clerk3's token cannot act on window w02.
+  const status = await b.page.evaluate(async () => {
+    const r = await fetch("/api/windows/w02/call-next", { method: "POST", headers: { Authorization: `Bearer ${sessionStorage.getItem("token")}` } });
+    return r.status;
+  });
+  assert.equal(status, 403);
+  assert.equal(await b.page.textContent("#callNext span"), "Call next");
+  if (shots) await b.page.screenshot({ path: join(shots, "clerk-en.png") });
+  await a.ctx.close();
+  await b.ctx.close();
+});
+
+test("a bad password is refused plainly on the page", async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${base}/clerk`);
+  await page.fill("input[name=username]", "clerk5");
+  await page.fill("input[name=password]", "wrong");
+  await page.selectOption("select[name=window]", "w05");
+  await page.click("#login button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
+  assert.match(await page.textContent("#loginError"), /wrong username or password/);
+  await ctx.close();
+});
