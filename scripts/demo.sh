@@ -69,7 +69,8 @@ cat <<BANNER
   青石镇便民服务中心 — hall demo
   ------------------------------
   Lobby display:  $screen_note
-  Clerk desk:     http://$listen/clerk   (sign in as clerk2 / demo at window 2, press F1 to call)
+  Clerk desk:     http://$listen/clerk      (sign in as clerk2 / demo at window 2, press F1 to call)
+  Director:       http://$listen/director   (director / demo)
   API:            http://$listen/api/services   (all of it: http://$listen/api/openapi.json)
   Live events:    curl -N http://$listen/api/events
   Metrics:        http://$listen/metrics
@@ -80,7 +81,7 @@ cat <<BANNER
          -H 'Content-Type: application/json' -d '{"service_id":"mz-dibao"}'
     T=\$(curl -s -X POST http://$listen/api/auth/login -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
     curl -s -X POST http://$listen/api/windows/w02/call-next -H "Authorization: Bearer \$T"
-  (The kiosk and the director/admin pages join this demo as they land.)
+  (The kiosk and the admin page join this demo as they land.)
 
 BANNER
 

@@ -171,3 +171,36 @@ test("a bad password is refused plainly on the page", async () => {
   assert.match(await page.textContent("#loginError"), /wrong username or password/);
   await ctx.close();
 });
+
+test("the director console follows the hall live, publishes the notice and pauses a window", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/director`);
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#console:not([hidden])");
+  // A clerk calls at window 8: the console shows it without a reload.
+  const login = await (await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "clerk8", password: "demo", window_id: "w08" }),
+  })).json();
+  const [t] = await issue("wj-shengyu");
+  await fetch(`${base}/api/windows/w08/call-next`, { method: "POST", headers: { Authorization: `Bearer ${login.token}` } });
+  await page.waitForFunction((n) => document.querySelector("#windows").textContent.includes(n), t.number);
+  assert.match(await page.textContent("#staff"), /clerk8|w08/);
+  // The notice line.
+  await page.fill("#noticeForm input[name=notice]", "今日下午四点后暂停受理不动产登记");
+  await page.click("#noticeForm button");
+  await page.waitForFunction(async () => (await (await fetch("/api/hall")).json()).notice.startsWith("今日下午四点"));
+  // Pause window 8 from the console.
+  await page.click('button[data-window="w08"]');
+  await page.waitForFunction(() => document.querySelector('button[data-window="w08"]')?.dataset.do === "resume");
+  const w = (await (await fetch(`${base}/api/windows`)).json()).find((x) => x.id === "w08");
+  assert.equal(w.status, "paused");
+  if (shots) {
+    await page.screenshot({ path: join(shots, "director-zh.png"), fullPage: true });
+    await page.click("#lang");
+    await page.screenshot({ path: join(shots, "director-en.png"), fullPage: true });
+  }
+  await ctx.close();
+});

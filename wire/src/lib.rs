@@ -348,6 +348,70 @@ pub struct WindowStats {
     pub no_show_today: u32,
 }
 
+/// `GET /api/director/today`: the hall at a glance for the director.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DirectorToday {
+    pub day: String,
+    pub now: String,
+    pub work_start: String,
+    /// Waits longer than this are shown in the warning colour.
+    pub wait_warning_minutes: u32,
+    pub queues: Vec<QueueToday>,
+    pub windows: Vec<WindowToday>,
+    pub staff: Vec<StaffToday>,
+    pub notice: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueueToday {
+    pub queue: String,
+    pub prefix: String,
+    pub name: String,
+    pub waiting: u32,
+    /// How long the longest-waiting citizen has waited, in minutes.
+    pub longest_wait_minutes: u32,
+    pub issued: u32,
+    pub finished: u32,
+    pub no_show: u32,
+    pub avg_wait_minutes: f64,
+    pub p90_wait_minutes: f64,
+    pub avg_service_minutes: f64,
+    pub p90_service_minutes: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WindowToday {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub status: WindowStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<StaffOnDuty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving: Option<String>,
+    /// Minutes the current ticket has been at the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving_minutes: Option<u32>,
+    pub finished: u32,
+    pub no_show: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StaffToday {
+    pub username: String,
+    pub name: String,
+    pub staff_no: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    pub signed_in_at: String,
+    /// Signed in after the hall's work start (R15).
+    pub late: bool,
+}
+
 /// `POST /api/notice` body, and the `notice_changed` event (with `at`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -4,6 +4,7 @@ pub mod estimate;
 pub mod numbering;
 pub mod order;
 pub mod ticket;
+pub mod today;
 
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {

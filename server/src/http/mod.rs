@@ -1,5 +1,6 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
+mod director;
 mod events;
 pub mod extract;
 mod metrics;
@@ -190,10 +191,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/windows/{id}/pause", post(writes::pause))
         .route("/api/windows/{id}/resume", post(writes::resume))
         .route("/api/events", get(events::events))
+        .route("/api/director/today", get(director::today))
         .route("/api/openapi.json", get(openapi::document))
         .route("/metrics", get(metrics::metrics))
         .route("/", get(pages::index))
         .route("/clerk", get(pages::clerk))
+        .route("/director", get(pages::director))
+        .route("/director/{file}", get(pages::director_asset))
         .route("/clerk/{file}", get(pages::clerk_asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -340,3 +340,23 @@ pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<Count
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     rows.collect()
 }
+
+/// Every ticket of a day, for the director's figures.
+pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::domain::today::DayTicket>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at FROM tickets WHERE day = ?1",
+    )?;
+    let rows = stmt.query_map([day], |r| {
+        let status: String = r.get(1)?;
+        Ok(crate::domain::today::DayTicket {
+            queue: r.get(0)?,
+            status: TicketStatus::parse(&status).unwrap_or(TicketStatus::Done),
+            issued_at: r.get(2)?,
+            queued_at: r.get(3)?,
+            called_at: r.get(4)?,
+            started_at: r.get(5)?,
+            finished_at: r.get(6)?,
+        })
+    })?;
+    rows.collect()
+}

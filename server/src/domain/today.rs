@@ -1,0 +1,114 @@
+//! Today's figures for the director: waits and service times per queue, pure.
+
+/// One ticket of the day, times in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTicket {
+    pub queue: String,
+    pub status: super::TicketStatus,
+    pub issued_at: i64,
+    pub queued_at: i64,
+    pub called_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueFigures {
+    pub waiting: u32,
+    pub longest_wait_minutes: u32,
+    pub issued: u32,
+    pub finished: u32,
+    pub no_show: u32,
+    pub avg_wait_minutes: f64,
+    pub p90_wait_minutes: f64,
+    pub avg_service_minutes: f64,
+    pub p90_service_minutes: f64,
+}
+
+/// Nearest-rank percentile (0–100); 0 when there is nothing.
+pub fn percentile(values: &[f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1]
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+pub fn queue_figures(tickets: &[&DayTicket], now_ms: i64) -> QueueFigures {
+    let min = |ms: i64| ms as f64 / 60_000.0;
+    let waits: Vec<f64> = tickets.iter().filter_map(|t| t.called_at.map(|c| min(c - t.issued_at).max(0.0))).collect();
+    let services: Vec<f64> = tickets
+        .iter()
+        .filter(|t| t.status == super::TicketStatus::Done)
+        .filter_map(|t| Some(min(t.finished_at? - t.started_at.or(t.called_at)?).max(0.0)))
+        .collect();
+    let waiting: Vec<&&DayTicket> = tickets.iter().filter(|t| t.status.is_waiting()).collect();
+    QueueFigures {
+        waiting: waiting.len() as u32,
+        longest_wait_minutes: waiting.iter().map(|t| min(now_ms - t.queued_at).max(0.0) as u32).max().unwrap_or(0),
+        issued: tickets.len() as u32,
+        finished: tickets.iter().filter(|t| t.status == super::TicketStatus::Done).count() as u32,
+        no_show: tickets.iter().filter(|t| t.status == super::TicketStatus::NoShow).count() as u32,
+        avg_wait_minutes: round1(mean(&waits)),
+        p90_wait_minutes: round1(percentile(&waits, 90.0)),
+        avg_service_minutes: round1(mean(&services)),
+        p90_service_minutes: round1(percentile(&services, 90.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TicketStatus as S;
+
+    fn t(status: S, issued: i64, called: Option<i64>, started: Option<i64>, finished: Option<i64>) -> DayTicket {
+        let m = |x: i64| x * 60_000;
+        DayTicket {
+            queue: "A".into(),
+            status,
+            issued_at: m(issued),
+            queued_at: m(issued),
+            called_at: called.map(m),
+            started_at: started.map(m),
+            finished_at: finished.map(m),
+        }
+    }
+
+    #[test]
+    fn figures_of_a_small_morning() {
+        let day = [
+            t(S::Done, 0, Some(10), Some(11), Some(21)),
+            t(S::Done, 5, Some(25), None, Some(31)),
+            t(S::NoShow, 6, Some(40), None, None),
+            t(S::Waiting, 30, None, None, None),
+            t(S::Waiting, 50, None, None, None),
+        ];
+        let refs: Vec<&DayTicket> = day.iter().collect();
+        let f = queue_figures(&refs, 60 * 60_000);
+        assert_eq!((f.issued, f.finished, f.no_show, f.waiting), (5, 2, 1, 2));
+        assert_eq!(f.longest_wait_minutes, 30);
+        assert_eq!(f.avg_wait_minutes, 16.3); // (10 + 20 + 34) / 3
+        assert_eq!(f.p90_wait_minutes, 34.0);
+        assert_eq!(f.avg_service_minutes, 8.0); // 10 and 6 (from the call when never started)
+    }
+
+    #[test]
+    fn an_empty_queue_has_zero_figures() {
+        assert_eq!(queue_figures(&[], 0), QueueFigures::default());
+        assert_eq!(percentile(&[], 90.0), 0.0);
+    }
+}
