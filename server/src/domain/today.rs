@@ -101,7 +101,7 @@ mod tests {
         let f = queue_figures(&refs, 60 * 60_000);
         assert_eq!((f.issued, f.finished, f.no_show, f.waiting), (5, 2, 1, 2));
         assert_eq!(f.longest_wait_minutes, 30);
-        assert_eq!(f.avg_wait_minutes, 16.3); // (10 + 20 + 34) / 3
+        assert_eq!(f.avg_wait_minutes, 21.3); // (10 + 20 + 34) / 3
         assert_eq!(f.p90_wait_minutes, 34.0);
         assert_eq!(f.avg_service_minutes, 8.0); // 10 and 6 (from the call when never started)
     }
