@@ -133,9 +133,21 @@ function follow() {
   es.addEventListener("ticket_finished", (e) => {
     if (JSON.parse(e.data).window_id === state.window) $("served").textContent = Number($("served").textContent) + 1;
   });
-  es.addEventListener("window_status", (e) => {
+  es.addEventListener("window_status", async (e) => {
     const w = JSON.parse(e.data);
-    if (w.window_id === state.window) { state.paused = w.status === "paused"; render(); }
+    if (w.window_id !== state.window) return;
+    state.paused = w.status === "paused";
+    render();
+    if (w.status === "closed") {
+      // Sent to another window by the director (stand-in)? The session says where we are now.
+      try {
+        const me = (await api("GET", "/api/auth/me")).data;
+        if (me.window_id && me.window_id !== state.window) {
+          state.window = me.window_id; sessionStorage.setItem("window", me.window_id);
+          state.ticket = null; await openDesk();
+        }
+      } catch { /* signed out: handled by api() */ }
+    }
   });
 }
 

@@ -4,7 +4,7 @@
 const EN = {
   title: "Director console", logout: "Sign out", signIn: "Director sign-in", username: "Username", password: "Password",
   enter: "Enter", windows: "Windows", queues: "Queues and today's figures", staff: "Signed in today",
-  notice: "Notice line of the displays", publish: "Publish",
+  notice: "Notice line of the displays", publish: "Publish", standIn: "Move a clerk (stand-in)", move: "Move to that window",
   hWindow: "Window", hStatus: "Status", hClerk: "On duty", hTicket: "Ticket", hMinutes: "Minutes", hDone: "Finished",
   hNoShow: "No-show", hAction: "", hQueue: "Queue", hWaiting: "Waiting", hLongest: "Longest wait", hIssued: "Issued",
   hWait: "Wait avg / p90", hService: "Service avg / p90", hName: "Name", hAt: "Signed in", open: "open", paused: "paused",
@@ -68,6 +68,13 @@ function render() {
     `${s.signed_in_at.slice(11, 16)} ${s.late ? `<span class="late">${t("late")}</span>` : ""}`,
   ])).join("");
   if (document.activeElement !== $("noticeForm").notice) $("noticeForm").notice.value = data.notice;
+  const f = $("standInForm");
+  if (!f.contains(document.activeElement)) {
+    f.username.innerHTML = data.staff.filter((s) => s.window_id)
+      .map((s) => `<option value="${esc(s.username)}">${esc(s.name)}（${esc(s.window_id)}）</option>`).join("");
+    f.window.innerHTML = data.windows.filter((w) => w.status === "closed")
+      .map((w) => `<option value="${esc(w.id)}">${w.number} ${esc(w.name)}</option>`).join("");
+  }
 }
 
 async function refresh() {
@@ -120,6 +127,13 @@ $("noticeForm").addEventListener("submit", async (e) => {
   $("noticeError").textContent = "";
   try { await api("POST", "/api/notice", { notice: e.target.notice.value }); e.target.notice.blur(); await refresh(); }
   catch (err) { $("noticeError").textContent = err.message; }
+});
+$("standInForm").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  $("standInError").textContent = "";
+  const f = e.target;
+  try { await api("POST", `/api/windows/${f.window.value}/stand-in`, { username: f.username.value }); await refresh(); }
+  catch (err) { $("standInError").textContent = err.message; }
 });
 $("lang").addEventListener("click", () => { lang = lang === "en" ? "zh" : "en"; localStorage.setItem("lang", lang); translate(); });
 $("logout").addEventListener("click", async () => { try { await api("POST", "/api/auth/logout", {}); } catch { /* gone */ } signOut(); });

@@ -204,3 +204,23 @@ test("the director console follows the hall live, publishes the notice and pause
   }
   await ctx.close();
 });
+
+test("the director sends a clerk to stand in at another window, and the clerk's desk follows", async () => {
+  const clerk = await signIn("clerk10", "w10");
+  const d = await (await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "director", password: "demo" }),
+  })).json();
+  const r = await fetch(`${base}/api/windows/w11/stand-in`, {
+    method: "POST", headers: { Authorization: `Bearer ${d.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "clerk10" }),
+  });
+  assert.equal(r.status, 200);
+  await clerk.page.waitForFunction(() => document.querySelector("#who").textContent.startsWith("11号"));
+  const [t] = await issue("ly-caifa");
+  await clerk.page.click("#callNext");
+  await clerk.page.waitForFunction((n) => document.querySelector("#number").textContent === n, t.number);
+  const windows = await (await fetch(`${base}/api/windows`)).json();
+  assert.equal(windows.find((w) => w.id === "w10").status, "closed");
+  assert.equal(windows.find((w) => w.id === "w11").staff.staff_no.length > 0, true);
+  await clerk.ctx.close();
+});

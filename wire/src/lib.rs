@@ -348,6 +348,23 @@ pub struct WindowStats {
     pub no_show_today: u32,
 }
 
+/// `POST /api/windows/{id}/stand-in` body: the clerk the director sends there (R16).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StandIn {
+    pub username: String,
+}
+
+/// `GET /api/auth/me`: who the token belongs to and where they are signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub username: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+}
+
 /// `GET /api/director/today`: the hall at a glance for the director.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

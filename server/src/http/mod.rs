@@ -183,6 +183,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/auth/logout", post(writes::logout))
         .route("/api/windows/{id}/stats", get(public::window_stats))
         .route("/api/windows/{id}/call-next", post(writes::call_next))
+        .route("/api/windows/{id}/stand-in", post(writes::stand_in))
+        .route("/api/auth/me", get(writes::me))
         .route("/api/windows/{id}/recall", post(writes::recall))
         .route("/api/windows/{id}/start", post(writes::start))
         .route("/api/windows/{id}/no-show", post(writes::no_show))

@@ -209,6 +209,44 @@ pub async fn set_notice(
     submit(&s, actor, Op::SetNotice { notice: req.notice }, key, "/api/notice", &body).await
 }
 
+#[utoipa::path(
+    post, path = "/api/windows/{id}/stand-in", request_body = wire::StandIn, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Window), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+pub async fn stand_in(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::StandIn = json(&body)?;
+    window_action(&s, actor, id, "stand-in", key, &body, |window| Op::StandIn { window, username: req.username }).await
+}
+
+#[utoipa::path(
+    get, path = "/api/auth/me", security(("bearer" = [])),
+    responses((status = 200, body = wire::Me), (status = 401, body = wire::ErrorBody))
+)]
+pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
+    match actor {
+        Actor::Staff { username, role, window_id, .. } => {
+            let role = match role {
+                StaffRole::Clerk => wire::Role::Clerk,
+                StaffRole::Director => wire::Role::Director,
+                StaffRole::Admin => wire::Role::Admin,
+            };
+            Ok(axum::Json(wire::Me { username, role, window_id }))
+        }
+        Actor::Kiosk { id } => Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None })),
+        Actor::System => Err(ApiError::forbidden("staff_only", "not a person")),
+    }
+}
+
 /// The actions without a body.
 async fn window_action(
     s: &AppState,

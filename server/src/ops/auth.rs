@@ -108,3 +108,43 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
     }
     Answer::no_content()
 }
+
+/// R16: the director moves a signed-in clerk to another window; the clerk's session follows,
+/// the old window closes, the new one opens with that clerk on duty.
+pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str) -> ApiResult<Answer> {
+    if !matches!(ctx.actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. }) {
+        return Err(ApiError::forbidden(
+            "director_only",
+            "only the hall's director or an administrator assigns stand-ins",
+        ));
+    }
+    if ctx.hall.window(window).is_none() {
+        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
+    }
+    let Some((session, from)) = windows::live_clerk_session(ctx.tx, username, ctx.now_ms)? else {
+        return Err(ApiError::conflict("clerk_not_signed_in", format!("`{username}` is not signed in at any window")));
+    };
+    if from == window {
+        return Err(ApiError::unprocessable("same_window", "the clerk is already at that window"));
+    }
+    let target = windows::get(ctx.tx, window, ctx.now_ms)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("window row missing")))?;
+    if target.staffed {
+        return Err(ApiError::conflict("window_staffed", "another clerk is signed in at that window"));
+    }
+    windows::move_session(ctx.tx, session, window)?;
+    if windows::get(ctx.tx, &from, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(session)) {
+        windows::sign_out(ctx.tx, &from)?;
+        window_status(ctx, &from)?;
+    }
+    windows::sign_in(ctx.tx, window, session, username, ctx.now_ms)?;
+    ctx.audit(
+        "window.stand_in",
+        Some(window),
+        Some(format!("session:{session}")),
+        json!({ "username": username, "from": from }),
+    )?;
+    window_status(ctx, window)?;
+    let w = crate::store::reads::window(ctx.tx, ctx.hall, window, ctx.now_ms).map_err(ApiError::Internal)?;
+    Answer::json(StatusCode::OK, &w)
+}

@@ -107,6 +107,11 @@ pub enum Op {
     },
     /// Closes windows whose clerk's session expired, so that displays stop showing them.
     ExpireSessions,
+    /// The director sends a signed-in clerk to another window (stand-in, R16).
+    StandIn {
+        window: String,
+        username: String,
+    },
 }
 
 /// An HTTP answer as the writer gives it (and as an idempotent retry gets it again): the
@@ -228,6 +233,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
         Op::SetNotice { notice } => set_notice(ctx, notice),
         Op::ExpireSessions => auth::expire_sessions(ctx),
+        Op::StandIn { window, username } => auth::stand_in(ctx, window, username),
     }
 }
 

@@ -140,3 +140,19 @@ pub fn attendance(conn: &Connection, day: &str) -> rusqlite::Result<Vec<(String,
     let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
 }
+
+/// The clerk's newest live session bound to a window, if any: `(session id, window id)`.
+pub fn live_clerk_session(conn: &Connection, username: &str, now_ms: i64) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached(
+        "SELECT id, window_id FROM sessions
+         WHERE username = ?1 AND role = 'clerk' AND window_id IS NOT NULL AND ended_at IS NULL AND expires_at > ?2
+         ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(params![username, now_ms], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
+pub fn move_session(tx: &Transaction, session_id: i64, window_id: &str) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE sessions SET window_id = ?2 WHERE id = ?1", params![session_id, window_id])?;
+    Ok(())
+}

@@ -294,3 +294,40 @@ async fn a_configured_staff_photo_is_published_with_the_window() {
     assert_error(&s.get("/api/staff/clerk3/photo").await, 404, "no_photo");
     assert!(s.get("/api/windows").await.body[2]["staff"].is_null());
 }
+
+#[tokio::test]
+async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk5", "w05").await;
+    let other = s.clerk("clerk6", "w06").await;
+    let d = s
+        .send(
+            reqwest::Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "director", "password": "demo"})),
+            None,
+        )
+        .await;
+    let dt = d.body["token"].as_str().unwrap().to_string();
+    assert_error(
+        &s.post("/api/windows/w07/stand-in", &other, json!({"username": "clerk5"})).await,
+        403,
+        "director_only",
+    );
+    assert_error(
+        &s.post("/api/windows/w07/stand-in", &dt, json!({"username": "clerk9"})).await,
+        409,
+        "clerk_not_signed_in",
+    );
+    assert_error(&s.post("/api/windows/w06/stand-in", &dt, json!({"username": "clerk5"})).await, 409, "window_staffed");
+    let moved = s.post("/api/windows/w07/stand-in", &dt, json!({"username": "clerk5"})).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["status"], "open");
+    let me = s.send(reqwest::Method::GET, "/api/auth/me", Some(&clerk), None, None).await;
+    assert_eq!(me.body["window_id"], "w07");
+    assert_eq!(s.get("/api/windows").await.body[4]["status"], "closed");
+    s.issue("rs-shiye").await;
+    assert_eq!(s.act(&clerk, "w07", "call-next").await.status, StatusCode::OK);
+    assert_error(&s.act(&clerk, "w05", "call-next").await, 403, "not_your_window");
+}
