@@ -71,6 +71,7 @@ cat <<BANNER
   Lobby display:  $screen_note
   Clerk desk:     http://$listen/clerk      (sign in as clerk2 / demo at window 2, press F1 to call)
   Director:       http://$listen/director   (director / demo)
+  Admin:          http://$listen/admin      (admin / demo)
   API:            http://$listen/api/services   (all of it: http://$listen/api/openapi.json)
   Live events:    curl -N http://$listen/api/events
   Metrics:        http://$listen/metrics
@@ -81,7 +82,7 @@ cat <<BANNER
          -H 'Content-Type: application/json' -d '{"service_id":"mz-dibao"}'
     T=\$(curl -s -X POST http://$listen/api/auth/login -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
     curl -s -X POST http://$listen/api/windows/w02/call-next -H "Authorization: Bearer \$T"
-  (The kiosk and the admin page join this demo as they land.)
+  (The kiosk joins this demo when it lands.)
 
 BANNER
 

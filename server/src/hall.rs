@@ -25,6 +25,8 @@ pub struct Hall {
     pub matters: Vec<Matter>,
     pub staff: Vec<Staff>,
     pub kiosks: Vec<Kiosk>,
+    /// The TOML text this hall was read from: what the admin page shows, edits and exports.
+    pub source: String,
     /// Queue id -> ids of the windows calling from it; filled by [`Hall::index`].
     pub queue_window_ids: std::collections::HashMap<String, Vec<String>>,
 }
@@ -219,5 +221,10 @@ impl SharedHall {
 
     pub fn get(&self) -> std::sync::Arc<Hall> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts a new, validated hall in force for every request from now on.
+    pub fn replace(&self, hall: Hall) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = std::sync::Arc::new(hall);
     }
 }

@@ -165,6 +165,7 @@ fn serve(args: Serve) -> ExitCode {
     let settings = Settings {
         demo: args.demo,
         kiosk_rate_limit: args.kiosk_rate_limit,
+        hall_from_file: args.config.is_some(),
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {

@@ -15,7 +15,7 @@ const T = {
     missingLegend: "Missing materials (list all at once)", reason: "Reason for return (told in writing)",
     note: "Note", cancel: "Cancel", confirm: "Confirm", transferTitle: "Transfer to", toMatter: "Matter",
     toWindow: "Window", live: "● live", lost: "Connection lost — reconnecting…", signedIn: "signed in",
-    waiting: "waiting", issued: "issued", waited: "waited", minutes: "min", priority: "priority",
+    waiting: "waiting", oldest: "longest wait", issued: "issued", waited: "waited", minutes: "min", priority: "priority",
     firstWindow: "first inquiry at window", nobody: "Nobody is waiting.", expired: "Your session expired: please sign in again.",
     offline: "The server did not answer; nothing was lost — press the button again to retry.",
     materials: "Materials", procedure: "Procedure", limit: "Time limit", days: "working days", onTheSpot: "on the spot",
@@ -23,7 +23,7 @@ const T = {
   },
 };
 const ZH = {
-  pause: "暂停", resume: "恢复", live: "● 实时", lost: "连接中断，正在重连…", signedIn: "签到", waiting: "等候",
+  pause: "暂停", resume: "恢复", live: "● 实时", lost: "连接中断，正在重连…", signedIn: "签到", waiting: "等候", oldest: "最长已等",
   issued: "取号", waited: "已等", minutes: "分钟", priority: "优先", firstWindow: "首问窗口", nobody: "当前无人等候。",
   expired: "登录已过期，请重新签到。", offline: "服务器没有响应，操作未丢失——请再按一次重试。", materials: "所需材料",
   procedure: "办理程序", limit: "承诺时限", days: "个工作日", onTheSpot: "即办", fee: "收费标准", basis: "办事依据",
@@ -111,11 +111,14 @@ function sheet(m) {
     `<p>${t("limit")}：${limit} · ${t("fee")}：${esc(m.fee)}</p><p>${t("basis")}：${esc(m.basis)}</p>`;
 }
 
+const queueLine = (q) => `<b>${esc(q.prefix)}</b> ${esc(q.name)} · ${t("waiting")} <b>${q.waiting}</b>` +
+  (q.waiting ? ` · ${t("oldest")} <b>${q.oldest_wait_minutes}</b> ${t("minutes")}` : "");
+
 async function refreshQueues() {
   const [queues, stats] = await Promise.all([api("GET", "/api/queues"), api("GET", `/api/windows/${state.window}/stats`)]);
   const mine = win(state.window)?.queues ?? [];
   $("queues").innerHTML = queues.data.filter((q) => mine.includes(q.queue))
-    .map((q) => `<li data-queue="${esc(q.queue)}"><b>${esc(q.prefix)}</b> ${esc(q.name)} · ${t("waiting")} <b>${q.waiting}</b></li>`).join("");
+    .map((q) => `<li data-queue="${esc(q.queue)}">${queueLine(q)}</li>`).join("");
   $("served").textContent = stats.data.finished_today;
 }
 
@@ -128,7 +131,7 @@ function follow() {
   es.addEventListener("queue_changed", (e) => {
     const q = JSON.parse(e.data);
     const li = document.querySelector(`#queues li[data-queue="${CSS.escape(q.queue)}"]`);
-    if (li) li.innerHTML = `<b>${esc(q.prefix)}</b> ${esc(q.name)} · ${t("waiting")} <b>${q.waiting}</b>`;
+    if (li) li.innerHTML = queueLine(q);
   });
   es.addEventListener("ticket_finished", (e) => {
     if (JSON.parse(e.data).window_id === state.window) $("served").textContent = Number($("served").textContent) + 1;

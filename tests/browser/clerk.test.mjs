@@ -224,3 +224,23 @@ test("the director sends a clerk to stand in at another window, and the clerk's 
   assert.equal(windows.find((w) => w.id === "w11").staff.staff_no.length > 0, true);
   await clerk.ctx.close();
 });
+
+test("an administrator edits the hall on the admin page: a mistake is shown, a fix applies at once", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/admin`);
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#toml").value.includes("[[matters]]"));
+  const toml = await page.inputValue("#toml");
+  await page.fill("#toml", toml.replace('prefix = "A"', 'prefix = "AA"'));
+  await page.click("#save");
+  await page.waitForFunction(() => document.querySelector("#saveError").textContent.includes("one letter"));
+  await page.fill("#toml", toml.replace('id = "zh-zixun"\nname = "综合咨询"', 'id = "zh-zixun"\nname = "综合咨询服务"'));
+  await page.click("#save");
+  await page.waitForFunction(() => document.querySelector("#status").textContent.includes("saved"));
+  const services = await (await fetch(`${base}/api/services`)).json();
+  assert.ok(services.some((s) => s.name === "综合咨询服务"), "the edit is in force");
+  if (shots) await page.screenshot({ path: join(shots, "admin.png") });
+  await ctx.close();
+});

@@ -122,6 +122,9 @@ pub struct Queue {
     pub name: String,
     pub waiting: u32,
     pub estimated_wait_minutes: u32,
+    /// Minutes the longest-waiting citizen of the queue has waited (0 when nobody waits).
+    #[serde(default)]
+    pub oldest_wait_minutes: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

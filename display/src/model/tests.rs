@@ -41,6 +41,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             name: "民政".into(),
             waiting: 3,
             estimated_wait_minutes: 20,
+            oldest_wait_minutes: 12,
         }],
         windows: vec![wire::Window {
             id: "w03".into(),

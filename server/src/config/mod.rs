@@ -159,6 +159,7 @@ impl Checker<'_> {
             matters,
             staff: Vec::new(),
             kiosks: Vec::new(),
+            source: self.text.to_string(),
             queue_window_ids: Default::default(),
         };
         hall.index();

@@ -1,5 +1,6 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
+mod admin;
 mod director;
 mod events;
 pub mod extract;
@@ -46,6 +47,8 @@ pub struct Settings {
     pub event_buffer: usize,
     /// How often windows whose clerk's session expired are closed (and displays told).
     pub sweep_every: std::time::Duration,
+    /// The hall came from a `--config` file: that file wins over a hall saved on the admin page.
+    pub hall_from_file: bool,
 }
 
 impl Settings {
@@ -59,6 +62,7 @@ impl Settings {
             clock,
             event_buffer: 8192,
             sweep_every: std::time::Duration::from_secs(30),
+            hall_from_file: false,
         }
     }
 }
@@ -87,7 +91,26 @@ impl AppState {
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let conn = store::open_writer(&settings.db)?;
         let settings_sweep = settings.sweep_every;
-        let hall = SharedHall::new(settings.hall);
+        let saved = store::settings::get(&conn, store::settings::HALL_TOML)?;
+        let hall = match saved {
+            Some(text) if !settings.hall_from_file => match crate::config::parse(&text, "hall saved on the admin page")
+            {
+                Ok(h) => {
+                    tracing::info!("using the hall saved on the admin page");
+                    h
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one");
+                    settings.hall
+                }
+            },
+            Some(_) => {
+                tracing::warn!("a hall saved on the admin page exists, but --config was given: the file is used");
+                settings.hall
+            }
+            None => settings.hall,
+        };
+        let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
         let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
         let state = AppState(Arc::new(Inner {
@@ -129,6 +152,11 @@ impl AppState {
                 }
             }
         });
+    }
+
+    /// Puts a hall saved on the admin page in force.
+    pub fn replace_hall(&self, hall: Hall) {
+        self.0.hall.replace(hall);
     }
 
     pub fn hall(&self) -> Arc<Hall> {
@@ -194,11 +222,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/windows/{id}/resume", post(writes::resume))
         .route("/api/events", get(events::events))
         .route("/api/director/today", get(director::today))
+        .route("/api/admin/hall", get(admin::get).post(admin::save))
         .route("/api/openapi.json", get(openapi::document))
         .route("/metrics", get(metrics::metrics))
         .route("/", get(pages::index))
         .route("/clerk", get(pages::clerk))
         .route("/director", get(pages::director))
+        .route("/admin", get(pages::admin))
         .route("/director/{file}", get(pages::director_asset))
         .route("/clerk/{file}", get(pages::clerk_asset))
         .fallback(not_found)

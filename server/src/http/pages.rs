@@ -36,3 +36,7 @@ pub async fn director_asset(PathParam(file): PathParam) -> Result<Response, ApiE
     };
     Ok(([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())
 }
+
+pub async fn admin() -> Html<&'static str> {
+    Html(include_str!("../../web/admin.html"))
+}

@@ -15,6 +15,7 @@ use crate::domain::{numbering, Outcome, Priority};
 use crate::error::{ApiError, ApiResult};
 use crate::hall::{Hall, StaffRole};
 use crate::store::{self, audit, events::LiveEvent};
+use sha2::Digest;
 
 /// Who asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl Actor {
 }
 
 /// What a write asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Op {
     IssueTicket {
         service_id: String,
@@ -111,6 +112,10 @@ pub enum Op {
     StandIn {
         window: String,
         username: String,
+    },
+    /// An administrator saves a new hall configuration (already validated).
+    ReplaceHall {
+        hall: Box<Hall>,
     },
 }
 
@@ -234,6 +239,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::SetNotice { notice } => set_notice(ctx, notice),
         Op::ExpireSessions => auth::expire_sessions(ctx),
         Op::StandIn { window, username } => auth::stand_in(ctx, window, username),
+        Op::ReplaceHall { hall } => replace_hall(ctx, hall),
     }
 }
 
@@ -254,4 +260,27 @@ fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
     let body = hall_wire::Notice { notice: notice.to_string(), at: Some(ctx.fmt(ctx.now_ms)) };
     ctx.emit(hall_wire::event_kind::NOTICE_CHANGED, &body)?;
     Answer::json(StatusCode::OK, &body)
+}
+
+/// Saves an administrator's hall (validated by the caller): a row per window, the text kept for
+/// restarts, an audit row, and `hall_changed` for displays and kiosks to reload.
+fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
+    if !matches!(ctx.actor, Actor::Staff { role: StaffRole::Admin, .. }) {
+        return Err(ApiError::forbidden("admin_only", "only an administrator changes the hall"));
+    }
+    let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
+    store::windows::ensure(ctx.tx, &ids)?;
+    store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;
+    let digest = hex::encode(sha2::Sha256::digest(hall.source.as_bytes()));
+    let summary = serde_json::json!({
+        "sha256": digest,
+        "departments": hall.departments.len(),
+        "queues": hall.queues.len(),
+        "windows": hall.windows.len(),
+        "matters": hall.matters.len(),
+        "staff": hall.staff.len(),
+    });
+    ctx.audit("hall.replace", None, None, summary.clone())?;
+    ctx.emit("hall_changed", &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;
+    Answer::json(StatusCode::OK, &summary)
 }

@@ -95,12 +95,14 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         },
     )?;
     let waiting = priority_waiting + ordinary_waiting;
+    let oldest_wait_minutes = tickets::oldest_wait_minutes(ctx.tx, &day, &queue_id, ctx.now_ms)?;
     let q = wire::Queue {
         queue: queue_id,
         prefix: prefix.to_string(),
         name: queue.name.clone(),
         waiting,
         estimated_wait_minutes: pace.minutes(waiting),
+        oldest_wait_minutes,
     };
     ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
     Answer::json(StatusCode::CREATED, &t)

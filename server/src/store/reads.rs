@@ -176,30 +176,12 @@ fn queue_view(
         name: q.name.clone(),
         waiting,
         estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
+        oldest_wait_minutes: tickets::oldest_wait_minutes(conn, day, &q.id, now_ms)?,
     })
 }
 
 pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
     hall.queues.iter().map(|q| queue_view(conn, hall, q, day, now_ms)).collect()
-}
-
-/// A queue's view with a pace the caller already has.
-pub fn queue_paced(
-    conn: &Connection,
-    hall: &Hall,
-    queue: &str,
-    day: &str,
-    pace: &Pace,
-) -> anyhow::Result<Option<wire::Queue>> {
-    let Some(q) = hall.queue(queue) else { return Ok(None) };
-    let waiting = tickets::waiting_count(conn, day, &q.id)?;
-    Ok(Some(wire::Queue {
-        queue: q.id.clone(),
-        prefix: q.prefix.to_string(),
-        name: q.name.clone(),
-        waiting,
-        estimated_wait_minutes: pace.minutes(waiting),
-    }))
 }
 
 pub fn queue(

@@ -5,6 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::store::{exec, query_one};
 
 pub const NOTICE: &str = "notice";
+/// The hall as last saved on the admin page (TOML).
+pub const HALL_TOML: &str = "hall_toml";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     query_one(conn, "SELECT value FROM hall_settings WHERE key = ?1", [key], |r| r.get(0)).optional()

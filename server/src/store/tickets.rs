@@ -293,6 +293,17 @@ pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Resu
     Ok((class_count(conn, day, queue, 0)?, class_count(conn, day, queue, 1)?))
 }
 
+/// Minutes the longest-waiting ticket of a queue has waited (by its place, the issue time).
+pub fn oldest_wait_minutes(conn: &Connection, day: &str, queue: &str, now_ms: i64) -> rusqlite::Result<u32> {
+    let oldest: Option<i64> = query_one(
+        conn,
+        "SELECT MIN(queued_at) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')",
+        params![day, queue],
+        |r| r.get(0),
+    )?;
+    Ok(oldest.map(|t| ((now_ms - t).max(0) / 60_000) as u32).unwrap_or(0))
+}
+
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
     conn.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day = ?1 AND queue = ?2")?
         .query_row(params![day, queue], |r| r.get(0))

@@ -35,7 +35,7 @@ async fn public_reads_describe_the_hall() {
     let queues = s.get("/api/queues").await.body;
     assert_eq!(
         queues[0],
-        json!({"queue": "zonghe", "prefix": "A", "name": "综合咨询", "waiting": 0, "estimated_wait_minutes": 0})
+        json!({"queue": "zonghe", "prefix": "A", "name": "综合咨询", "waiting": 0, "estimated_wait_minutes": 0, "oldest_wait_minutes": 0})
     );
 
     let doc = s.get("/api/openapi.json").await.body;
@@ -330,4 +330,50 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
     s.issue("rs-shiye").await;
     assert_eq!(s.act(&clerk, "w07", "call-next").await.status, StatusCode::OK);
     assert_error(&s.act(&clerk, "w05", "call-next").await, 403, "not_your_window");
+}
+
+#[tokio::test]
+async fn an_administrator_changes_the_hall_without_a_restart() {
+    let s = TestServer::start().await;
+    let admin = s
+        .send(
+            reqwest::Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": "admin", "password": "demo"})),
+            None,
+        )
+        .await
+        .body["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let clerk = s.clerk("clerk1", "w01").await;
+    let toml = s.send(reqwest::Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(toml.contains("林业窗口"));
+    assert_error(&s.send(reqwest::Method::GET, "/api/admin/hall", Some(&clerk), None, None).await, 403, "admin_only");
+    // A mistake is refused with its line, and nothing changes.
+    let broken = toml.replacen("windows = [\"w11\"]", "windows = [\"w99\"]", 1);
+    let r = s.post("/api/admin/hall", &admin, json!({"toml": broken})).await;
+    assert_error(&r, 422, "invalid_config");
+    assert!(r.body["message"].as_str().unwrap().contains("unknown window `w99`"), "{}", r.body);
+    assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业窗口");
+    // A good change is in force at once, and audited.
+    let edited = toml.replacen("林业窗口", "林业工作站窗口", 1);
+    let r = s.post("/api/admin/hall", &admin, json!({"toml": edited})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
+    // ...and kept across a restart (the server was started on the bundled hall, not a file).
+    let (clock, db) = (s.clock.clone(), s.db.clone());
+    let dir = s.stop().await;
+    let s = TestServer::start_on(&db, clock, 0).await;
+    assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let audited: i64 =
+        conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'hall.replace'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audited, 1);
+    drop(dir);
 }

@@ -1,0 +1,59 @@
+//! The administrator's hall editor: the configuration as TOML, validated and saved without a
+//! restart (`GET`/`POST /api/admin/hall`).
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::extract::{json, Body, Caller, RetryKey};
+use super::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::hall::StaffRole;
+use crate::ops::{Actor, Answer, Op};
+use crate::writer::Idempotency;
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HallToml {
+    /// The whole hall configuration, in the format of `halls/sample-town.toml`.
+    pub toml: String,
+}
+
+fn admin_only(actor: &Actor) -> ApiResult<()> {
+    match actor {
+        Actor::Staff { role: StaffRole::Admin, .. } => Ok(()),
+        _ => Err(ApiError::forbidden("admin_only", "only an administrator sees and changes the hall")),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/admin/hall", security(("bearer" = [])),
+    responses((status = 200, body = HallToml), (status = 401, body = hall_wire::ErrorBody), (status = 403, body = hall_wire::ErrorBody))
+)]
+pub async fn get(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<HallToml>> {
+    admin_only(&actor)?;
+    Ok(Json(HallToml { toml: s.hall().source.clone() }))
+}
+
+#[utoipa::path(
+    post, path = "/api/admin/hall", request_body = HallToml, security(("bearer" = [])),
+    responses((status = 200, description = "saved and in force"), (status = 400, body = hall_wire::ErrorBody),
+        (status = 401, body = hall_wire::ErrorBody), (status = 403, body = hall_wire::ErrorBody), (status = 422, body = hall_wire::ErrorBody))
+)]
+pub async fn save(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    admin_only(&actor)?;
+    let req: HallToml = json(&body)?;
+    let hall = crate::config::parse(&req.toml, "hall")
+        .map_err(|e| ApiError::unprocessable("invalid_config", e.to_string()))?;
+    let idem = key.0.map(|k| Idempotency::new(k, "POST", "/api/admin/hall", &body));
+    let answer = s.writer().submit(actor, Op::ReplaceHall { hall: Box::new(hall.clone()) }, idem).await?;
+    if answer.status.is_success() && !answer.replayed {
+        s.replace_hall(hall);
+        tracing::info!("hall configuration changed on the admin page");
+    }
+    Ok(answer)
+}
