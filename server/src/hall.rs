@@ -38,11 +38,13 @@ pub struct Policy {
     /// How often a no-show ticket may be put back in the queue.
     pub no_show_requeue_limit: u32,
     pub session_hours: u32,
+    /// Waits longer than this are shown in the warning colour on the director's console.
+    pub wait_warning_minutes: u32,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { priority_cap: 3, no_show_requeue_limit: 1, session_hours: 12 }
+        Policy { priority_cap: 3, no_show_requeue_limit: 1, session_hours: 12, wait_warning_minutes: 30 }
     }
 }
 

@@ -139,6 +139,7 @@ impl Checker<'_> {
             priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
             no_show_requeue_limit: raw.policy.no_show_requeue_limit.unwrap_or(Policy::default().no_show_requeue_limit),
             session_hours,
+            wait_warning_minutes: raw.policy.wait_warning_minutes.unwrap_or(Policy::default().wait_warning_minutes),
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;

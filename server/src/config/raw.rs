@@ -55,6 +55,8 @@ pub struct RawPolicy {
     pub priority_cap: Option<u32>,
     pub no_show_requeue_limit: Option<u32>,
     pub session_hours: Option<Spanned<u32>>,
+    /// The director's console colours waits longer than this many minutes.
+    pub wait_warning_minutes: Option<u32>,
 }
 
 #[derive(Deserialize)]

@@ -13,9 +13,6 @@ use crate::hall::StaffRole;
 use crate::ops::Actor;
 use crate::store::{self, reads, tickets, windows};
 
-/// Waits past this many minutes are shown in the warning colour.
-const WAIT_WARNING_MINUTES: u32 = 30;
-
 #[utoipa::path(
     get, path = "/api/director/today", security(("bearer" = [])),
     responses((status = 200, body = wire::DirectorToday), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
@@ -94,7 +91,7 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
                 day,
                 now: reads::fmt_time(&hall, now_ms),
                 work_start: hall.work_start.format("%H:%M").to_string(),
-                wait_warning_minutes: WAIT_WARNING_MINUTES,
+                wait_warning_minutes: hall.policy.wait_warning_minutes,
                 queues,
                 windows: wins,
                 staff,
