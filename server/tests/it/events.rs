@@ -76,7 +76,7 @@ async fn a_slow_display_falls_behind_the_buffer_and_still_gets_every_event() {
     let settings = Settings {
         demo: true,
         kiosk_rate_limit: 0,
-        event_buffer: 4,
+        event_buffer: 1,
         ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
     };
     let s = Arc::new(TestServer::start_with(settings, clock).await);
