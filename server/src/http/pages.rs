@@ -15,23 +15,17 @@ pub async fn clerk() -> Html<&'static str> {
     Html(include_str!("../../web/clerk.html"))
 }
 
-pub async fn clerk_asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
-    let (body, kind) = match file.as_str() {
-        "clerk.js" => (include_str!("../../web/clerk.js"), "text/javascript; charset=utf-8"),
-        "clerk.css" => (include_str!("../../web/clerk.css"), "text/css; charset=utf-8"),
-        _ => return Err(ApiError::not_found("not_found", "no such page asset")),
-    };
-    Ok(([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())
-}
-
 pub async fn director() -> Html<&'static str> {
     Html(include_str!("../../web/director.html"))
 }
 
-pub async fn director_asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
+/// The pages' scripts and style sheet, one table for all of them.
+pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
+    const JS: &str = "text/javascript; charset=utf-8";
     let (body, kind) = match file.as_str() {
-        "director.js" => (include_str!("../../web/director.js"), "text/javascript; charset=utf-8"),
-        "clerk.css" => (include_str!("../../web/clerk.css"), "text/css; charset=utf-8"),
+        "clerk.js" => (include_str!("../../web/clerk.js"), JS),
+        "director.js" => (include_str!("../../web/director.js"), JS),
+        "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
         _ => return Err(ApiError::not_found("not_found", "no such page asset")),
     };
     Ok(([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())

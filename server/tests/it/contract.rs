@@ -209,17 +209,7 @@ async fn pause_resume_and_sign_out() {
     assert_error(&s.act(&c, "w08", "call-next").await, 409, "window_paused");
     assert_eq!(s.act(&c, "w08", "resume").await.body["status"], "open");
     // The director may pause any window.
-    let d = s
-        .send(
-            reqwest::Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"username": "director", "password": "demo"})),
-            None,
-        )
-        .await;
-    let dt = d.body["token"].as_str().unwrap().to_string();
-    assert_eq!(d.body["role"], "director");
+    let dt = s.staff("director").await;
     assert_eq!(s.act(&dt, "w08", "pause").await.body["status"], "paused");
     // ...and sets the displays' notice line; a clerk may not.
     let notice = s.post("/api/notice", &dt, json!({"notice": "今天下午三点起暂停办理不动产登记"})).await;
@@ -300,16 +290,7 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
     let s = TestServer::start().await;
     let clerk = s.clerk("clerk5", "w05").await;
     let other = s.clerk("clerk6", "w06").await;
-    let d = s
-        .send(
-            reqwest::Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"username": "director", "password": "demo"})),
-            None,
-        )
-        .await;
-    let dt = d.body["token"].as_str().unwrap().to_string();
+    let dt = s.staff("director").await;
     assert_error(
         &s.post("/api/windows/w07/stand-in", &other, json!({"username": "clerk5"})).await,
         403,
@@ -335,19 +316,7 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
 #[tokio::test]
 async fn an_administrator_changes_the_hall_without_a_restart() {
     let s = TestServer::start().await;
-    let admin = s
-        .send(
-            reqwest::Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"username": "admin", "password": "demo"})),
-            None,
-        )
-        .await
-        .body["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = s.staff("admin").await;
     let clerk = s.clerk("clerk1", "w01").await;
     let toml = s.send(reqwest::Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
         .as_str()

@@ -133,6 +133,16 @@ impl TestServer {
         r.body
     }
 
+    /// Signs in a director or admin demo account and returns the token.
+    pub async fn staff(&self, user: &str) -> String {
+        let r = self
+            .send(Method::POST, "/api/auth/login", None, Some(json!({"username": user, "password": "demo"})), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["role"], user, "the demo director and admin accounts carry their role's name");
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
     /// Signs in `clerkN` at `window` and returns the token.
     pub async fn clerk(&self, user: &str, window: &str) -> String {
         let r = self
