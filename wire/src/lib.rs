@@ -36,6 +36,9 @@ pub struct HallInfo {
     pub work_start: String,
     pub work_end: String,
     pub timezone: String,
+    /// The matter a citizen who does not know what to ask for gets a ticket for (「综合咨询」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_inquiry: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +115,17 @@ pub struct Window {
     pub queues: Vec<String>,
     /// Matter ids this window handles.
     pub services: Vec<String>,
+    /// Where the window is on the hall plan, in percent (x west→east, y north→south).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanPoint>,
+}
+
+/// A place on the hall plan, in percent of its width (`x`) and depth (`y`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PlanPoint {
+    pub x: u8,
+    pub y: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +205,10 @@ pub struct Ticket {
     pub first_window_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The ticket's mobile status page (`/t/<unguessable token>`); only in the answer to the
+    /// kiosk that issued it (absolute when the server has a public URL, else a path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -442,6 +460,73 @@ pub struct Notice {
     pub at: Option<String>,
 }
 
+/// What a kiosk reports about its printer (`POST /api/kiosk/faults`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum KioskFaultKind {
+    /// The printer does not answer (network down, switched off, unplugged).
+    PrinterUnreachable,
+    /// The printer answers but says it is offline.
+    PrinterOffline,
+    CoverOpen,
+    PaperOut,
+    /// Sending the ticket failed part-way.
+    PrintFailed,
+    /// The printer works again: the fault is cleared.
+    Recovered,
+}
+
+/// `POST /api/kiosk/faults` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KioskFaultReport {
+    pub kind: KioskFaultKind,
+    /// Plain words for staff (≤ 500 characters).
+    #[serde(default)]
+    pub message: String,
+    /// The ticket that could not be printed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+}
+
+/// A kiosk and its current fault; also the `kiosk_fault` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct KioskState {
+    pub kiosk_id: String,
+    pub name: String,
+    /// The open fault; `None` when the kiosk's printer works (or never reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<KioskFaultKind>,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+    /// When the last report came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// `GET /api/t/{token}`: what the citizen's phone shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketView {
+    pub hall_name: String,
+    pub number: String,
+    pub matter: String,
+    pub status: TicketStatus,
+    pub waiting_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub issued_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_location: Option<String>,
+}
+
 /// The kinds of `GET /api/events`; clients ignore kinds they do not know.
 pub mod event_kind {
     pub const TICKET_ISSUED: &str = "ticket_issued";
@@ -453,6 +538,7 @@ pub mod event_kind {
     pub const WINDOW_STATUS: &str = "window_status";
     pub const QUEUE_CHANGED: &str = "queue_changed";
     pub const NOTICE_CHANGED: &str = "notice_changed";
+    pub const KIOSK_FAULT: &str = "kiosk_fault";
 }
 
 #[cfg(test)]
@@ -486,6 +572,7 @@ mod tests {
             window_id: None,
             first_window_id: None,
             outcome: None,
+            status_url: None,
         };
         let v = serde_json::to_value(&t).unwrap();
         assert!(v.get("called_at").is_none());

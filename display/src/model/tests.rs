@@ -33,6 +33,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             work_start: "08:30".into(),
             work_end: "17:30".into(),
             timezone: "Asia/Shanghai".into(),
+            general_inquiry: None,
         },
         calls,
         queues: vec![wire::Queue {
@@ -55,6 +56,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             staff: None,
             queues: vec!["mz".into()],
             services: vec!["mz-dibao".into()],
+            plan: None,
         }],
         services: vec![],
     }))

@@ -82,6 +82,7 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         window_id: None,
         first_window_id: None,
         outcome: None,
+        status_url: None,
     };
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,

@@ -152,6 +152,7 @@ pub fn ticket_paced(
         window_id: t.window_id.clone(),
         first_window_id: t.first_window_id.clone(),
         outcome: t.outcome.map(outcome),
+        status_url: None,
     })
 }
 
@@ -235,6 +236,7 @@ pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::
         staff: staff_on_duty(hall, &row),
         queues: hall.window_queues(id).iter().map(|(q, _)| q.id.clone()).collect(),
         services: hall.window_matters(id).iter().map(|m| m.id.clone()).collect(),
+        plan: def.plan.map(|(x, y)| wire::PlanPoint { x: x.round() as u8, y: y.round() as u8 }),
     }))
 }
 
