@@ -18,6 +18,8 @@ pub struct Hall {
     pub work_start: NaiveTime,
     pub work_end: NaiveTime,
     pub notice: String,
+    /// The matter id of general inquiries (综合咨询): the kiosk's "I don't know what I need".
+    pub general_inquiry: Option<String>,
     pub policy: Policy,
     pub departments: Vec<Department>,
     pub queues: Vec<QueueDef>,

@@ -145,6 +145,13 @@ impl Checker<'_> {
         let queues = self.queues(&raw.queues)?;
         let windows = self.windows(&raw.windows, &departments)?;
         let matters = self.matters(&raw.matters, &departments, &queues, &windows)?;
+        let general_inquiry = match &raw.hall.general_inquiry {
+            Some(g) => {
+                self.known("general_inquiry matter", g, matters.iter().map(|m| &m.id))?;
+                Some(g.get_ref().clone())
+            }
+            None => None,
+        };
         let mut hall = Hall {
             name: self.text_field("hall name", &raw.hall.name)?,
             timezone,
@@ -153,6 +160,7 @@ impl Checker<'_> {
             work_start: self.time("work_start", &raw.hall.work_start)?,
             work_end: self.time("work_end", &raw.hall.work_end)?,
             notice: raw.hall.notice,
+            general_inquiry,
             policy,
             departments,
             queues,

@@ -37,6 +37,8 @@ pub struct RawHallInfo {
     pub work_end: Spanned<String>,
     #[serde(default)]
     pub notice: String,
+    /// The matter a citizen who does not know what to ask for gets a ticket for (综合咨询).
+    pub general_inquiry: Option<Spanned<String>>,
 }
 
 fn default_tz() -> Spanned<String> {

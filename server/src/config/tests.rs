@@ -136,3 +136,24 @@ fn staff_photos_must_exist_beside_the_config() {
     let err = parse_in(&staff("zhang.gif"), "h.toml", Some(dir.path())).unwrap_err();
     assert!(err.message.contains(".jpg or .png"), "{err}");
 }
+
+#[test]
+fn general_inquiry_names_a_known_matter() {
+    assert_eq!(parse(SMALL, "hall.toml").unwrap().general_inquiry, None);
+    let ok = SMALL.replacen(
+        "name = \"测试镇便民服务中心\"",
+        "name = \"测试镇便民服务中心\"\ngeneral_inquiry = \"mz-dibao\"",
+        1,
+    );
+    assert_eq!(parse(&ok, "hall.toml").unwrap().general_inquiry.as_deref(), Some("mz-dibao"));
+    let bad = SMALL.replacen(
+        "name = \"测试镇便民服务中心\"",
+        "name = \"测试镇便民服务中心\"\ngeneral_inquiry = \"zixun\"",
+        1,
+    );
+    let err = parse(&bad, "hall.toml").unwrap_err();
+    assert_eq!((err.line, err.column), (3, 19), "{err}");
+    assert!(err.message.contains("unknown general_inquiry matter `zixun`"), "{err}");
+    assert!(err.to_string().starts_with("hall.toml:3:19: "), "{err}");
+    assert_eq!(sample().general_inquiry.as_deref(), Some("zh-zixun"));
+}

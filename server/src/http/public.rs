@@ -30,7 +30,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
         work_start: h.work_start.format("%H:%M").to_string(),
         work_end: h.work_end.format("%H:%M").to_string(),
         timezone: h.timezone.name().to_string(),
-        general_inquiry: None,
+        general_inquiry: h.general_inquiry.clone(),
     }))
 }
 
