@@ -38,6 +38,10 @@ struct Serve {
     /// Tickets per minute per kiosk device; 0 = no cap (load tests).
     #[arg(long, value_name = "N", default_value_t = 30)]
     kiosk_rate_limit: u32,
+    /// Where citizens' phones reach this server, e.g. https://hall.example.cn: the ticket's
+    /// status_url (the printed QR code) is absolute under it; without it, a path (/t/<token>).
+    #[arg(long, value_name = "URL", env = "HALL_PUBLIC_URL", value_parser = public_url)]
+    public_url: Option<String>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long)]
     log_json: bool,
@@ -112,6 +116,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--public-url`: an http(s) URL without query or fragment; a trailing `/` is dropped.
+fn public_url(s: &str) -> Result<String, String> {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r)
+            if !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#']) && !r.contains(char::is_whitespace) =>
+        {
+            Ok(s.trim_end_matches('/').to_string())
+        }
+        _ => Err("give an http:// or https:// URL without query or fragment, e.g. https://hall.example.cn".into()),
+    }
+}
+
 fn verify_audit(db: &std::path::Path) -> ExitCode {
     if !db.exists() {
         eprintln!("error: no database at {}", db.display());
@@ -166,6 +183,7 @@ fn serve(args: Serve) -> ExitCode {
         demo: args.demo,
         kiosk_rate_limit: args.kiosk_rate_limit,
         hall_from_file: args.config.is_some(),
+        public_url: args.public_url.clone(),
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {

@@ -57,6 +57,18 @@ str_enum!(
 
 str_enum!(MaterialKind { Main = "main", Aux = "aux" });
 
+str_enum!(
+    /// What a kiosk reports about its ticket printer; `Recovered` clears the open fault.
+    KioskFaultKind {
+        PrinterUnreachable = "printer_unreachable",
+        PrinterOffline = "printer_offline",
+        CoverOpen = "cover_open",
+        PaperOut = "paper_out",
+        PrintFailed = "print_failed",
+        Recovered = "recovered",
+    }
+);
+
 impl TicketStatus {
     /// Statuses of a ticket that a window may call.
     pub fn is_waiting(self) -> bool {

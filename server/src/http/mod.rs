@@ -4,6 +4,7 @@ mod admin;
 mod director;
 mod events;
 pub mod extract;
+mod kiosks;
 mod metrics;
 mod openapi;
 mod pages;
@@ -49,6 +50,9 @@ pub struct Settings {
     pub sweep_every: std::time::Duration,
     /// The hall came from a `--config` file: that file wins over a hall saved on the admin page.
     pub hall_from_file: bool,
+    /// Where citizens' phones reach this server (`--public-url`, e.g. `https://hall.example.cn`):
+    /// a ticket's `status_url` is absolute under it; without it the URL is a path (`/t/<token>`).
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -63,6 +67,7 @@ impl Settings {
             event_buffer: 8192,
             sweep_every: std::time::Duration::from_secs(30),
             hall_from_file: false,
+            public_url: None,
         }
     }
 }
@@ -83,6 +88,8 @@ struct Inner {
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
     password_checks: tokio::sync::Semaphore,
+    /// `--public-url` without a trailing `/`; empty when not given.
+    public_url: String,
 }
 
 impl AppState {
@@ -125,6 +132,7 @@ impl AppState {
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
+            public_url: settings.public_url.unwrap_or_default().trim_end_matches('/').to_string(),
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -181,6 +189,10 @@ impl AppState {
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
     }
+    /// The address of a ticket's status page: under `--public-url` when given, else a path.
+    pub fn status_url(&self, token: &str) -> String {
+        format!("{}/t/{token}", self.0.public_url)
+    }
     /// Ends live streams so that a graceful shutdown can finish.
     pub fn shutdown(&self) {
         self.0.shutdown.cancel();
@@ -207,6 +219,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/tickets", post(writes::issue_ticket))
         .route("/api/tickets/{id}", get(public::ticket))
         .route("/api/tickets/{id}/requeue", post(writes::requeue))
+        .route("/api/t/{token}", get(public::ticket_view))
+        .route("/api/kiosk/faults", post(kiosks::report_fault))
+        .route("/api/kiosks", get(kiosks::list))
         .route("/api/auth/login", post(writes::login))
         .route("/api/auth/logout", post(writes::logout))
         .route("/api/windows/{id}/stats", get(public::window_stats))
@@ -229,6 +244,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk", get(pages::clerk))
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
+        .route("/t/{token}", get(pages::ticket))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

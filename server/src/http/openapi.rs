@@ -5,22 +5,23 @@ use hall_wire as wire;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, director, events, public, writes};
+use super::{admin, director, events, kiosks, public, writes};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Bianmin Hall server", description = "Queues, tickets, windows and live events of a government service hall."),
     paths(
-        public::health, public::hall, public::services, public::windows, public::queues, public::ticket, public::recent_calls, public::staff_photo, public::window_stats,
+        public::health, public::hall, public::services, public::windows, public::queues, public::ticket, public::recent_calls, public::staff_photo, public::window_stats, public::ticket_view,
         writes::issue_ticket, writes::set_notice, writes::stand_in, writes::me, writes::login, writes::logout, writes::requeue, writes::call_next, writes::recall,
         writes::start, writes::no_show, writes::transfer, writes::finish, writes::pause, writes::resume,
-        events::events, director::today, admin::get, admin::save,
+        events::events, director::today, admin::get, admin::save, kiosks::report_fault, kiosks::list,
     ),
     components(schemas(
         admin::HallToml, wire::ErrorBody, wire::Health, wire::HallInfo, wire::Notice, wire::WindowStats, wire::StandIn, wire::Me, wire::DirectorToday, wire::QueueToday, wire::WindowToday, wire::StaffToday, wire::Service, wire::Material, wire::MaterialKind, wire::Window, wire::WindowStatus,
         wire::StaffOnDuty, wire::Queue, wire::Ticket, wire::TicketStatus, wire::Priority, wire::Outcome, wire::IssueTicket,
         wire::Login, wire::Session, wire::Role, wire::Transfer, wire::Finish, wire::Call, wire::TicketIssued,
         wire::TicketFinished, wire::TicketNoShow, wire::TicketTransferred, wire::TicketRequeued, wire::WindowStatusChanged,
+        wire::PlanPoint, wire::TicketView, wire::KioskFaultKind, wire::KioskFaultReport, wire::KioskState,
     )),
     modifiers(&BearerAuth)
 )]

@@ -25,6 +25,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     let (body, kind) = match file.as_str() {
         "clerk.js" => (include_str!("../../web/clerk.js"), JS),
         "director.js" => (include_str!("../../web/director.js"), JS),
+        "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
         _ => return Err(ApiError::not_found("not_found", "no such page asset")),
     };
@@ -33,4 +34,11 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
 
 pub async fn admin() -> Html<&'static str> {
     Html(include_str!("../../web/admin.html"))
+}
+
+/// A ticket's mobile status page; its script reads the token from the address and asks
+/// `/api/t/{token}`, so an unknown token is told there.
+pub async fn ticket() -> Response {
+    // The address holds the secret: never send it on as a referrer.
+    ([(header::REFERRER_POLICY, "no-referrer")], Html(include_str!("../../web/ticket.html"))).into_response()
 }

@@ -67,6 +67,27 @@ pub async fn ticket(State(s): State<AppState>, PathParam(id): PathParam) -> ApiR
 }
 
 #[utoipa::path(
+    get, path = "/api/t/{token}",
+    params(("token" = String, Path, description = "the ticket's status-page token (from its status_url)")),
+    responses((status = 200, body = wire::TicketView), (status = 400, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+)]
+pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Json<wire::TicketView>> {
+    if !crate::auth::is_status_token(&token) {
+        return Err(ApiError::bad_request("invalid_token", "a ticket's token is 32 hexadecimal digits"));
+    }
+    let (hall, now_ms) = (s.hall(), store::ms(s.now()));
+    let view = s
+        .reads()
+        .run(move |c| match store::tickets::by_status_token(c, &token)? {
+            Some(t) => Ok(Some(reads::ticket_view(c, &hall, &t, now_ms)?)),
+            None => Ok(None),
+        })
+        .await
+        .map_err(ApiError::Internal)?;
+    view.map(Json).ok_or_else(|| ApiError::not_found("unknown_ticket", "no ticket has this token"))
+}
+
+#[utoipa::path(
     get, path = "/api/calls/recent",
     params(("limit" = Option<u32>, Query, description = "how many, 1-100, default 10")),
     responses((status = 200, body = Vec<wire::Call>), (status = 400, body = wire::ErrorBody))

@@ -13,7 +13,7 @@ use crate::auth;
 use crate::domain::{Outcome, Priority};
 use crate::error::{ApiError, ApiResult};
 use crate::hall::StaffRole;
-use crate::ops::{Actor, Answer, Op};
+use crate::ops::{Actor, Answer, Op, StatusLink};
 use crate::writer::Idempotency;
 
 async fn submit(s: &AppState, actor: Actor, op: Op, key: RetryKey, path: &str, body: &[u8]) -> ApiResult<Answer> {
@@ -82,7 +82,9 @@ pub async fn issue_ticket(
         }
     }
     let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
-    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority) };
+    let token = auth::new_status_token();
+    let status = StatusLink { url: s.status_url(&token), token };
+    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority), status };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
     if let (StatusCode::CREATED, Some(q), false) = (answer.status, queue, answer.replayed) {
         s.metrics().ticket_issued(&q);

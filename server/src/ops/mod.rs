@@ -2,6 +2,7 @@
 //! appending its audit rows and events there too. They run only on the writer thread.
 
 mod auth;
+pub mod kiosks;
 mod tickets;
 mod windows;
 
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
 
-use crate::domain::{numbering, Outcome, Priority};
+use crate::domain::{numbering, KioskFaultKind, Outcome, Priority};
 use crate::error::{ApiError, ApiResult};
 use crate::hall::{Hall, StaffRole};
 use crate::store::{self, audit, events::LiveEvent};
@@ -62,6 +63,8 @@ pub enum Op {
     IssueTicket {
         service_id: String,
         priority: Option<Priority>,
+        /// The ticket's status-page secret and that page's address, made at the HTTP boundary.
+        status: StatusLink,
     },
     Login {
         username: String,
@@ -113,10 +116,23 @@ pub enum Op {
         window: String,
         username: String,
     },
+    /// A kiosk reports its printer's state (`Recovered` clears the fault).
+    KioskFault {
+        kind: KioskFaultKind,
+        message: String,
+        ticket_number: Option<String>,
+    },
     /// An administrator saves a new hall configuration (already validated).
     ReplaceHall {
         hall: Box<Hall>,
     },
+}
+
+/// A new ticket's status page: the random token kept with the ticket and the URL given back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLink {
+    pub token: String,
+    pub url: String,
 }
 
 /// An HTTP answer as the writer gives it (and as an idempotent retry gets it again): the
@@ -218,7 +234,7 @@ impl<'a> Ctx<'a> {
 /// Runs one operation.
 pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
     match op {
-        Op::IssueTicket { service_id, priority } => tickets::issue(ctx, service_id, *priority),
+        Op::IssueTicket { service_id, priority, status } => tickets::issue(ctx, service_id, *priority, status),
         Op::Login { username, role, window_id, token } => {
             auth::login(ctx, username, *role, window_id.as_deref(), token)
         }
@@ -240,6 +256,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ExpireSessions => auth::expire_sessions(ctx),
         Op::StandIn { window, username } => auth::stand_in(ctx, window, username),
         Op::ReplaceHall { hall } => replace_hall(ctx, hall),
+        Op::KioskFault { kind, message, ticket_number } => {
+            kiosks::report_fault(ctx, *kind, message, ticket_number.as_deref())
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use hall_wire as wire;
 use serde_json::json;
 
-use super::{Actor, Answer, Ctx};
+use super::{Actor, Answer, Ctx, StatusLink};
 use crate::domain::{numbering, ticket, Priority, TicketStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{reads, tickets};
@@ -25,7 +25,12 @@ pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
     tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket {id}")))
 }
 
-pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>) -> ApiResult<Answer> {
+pub(super) fn issue(
+    ctx: &mut Ctx,
+    service_id: &str,
+    priority: Option<Priority>,
+    status: &StatusLink,
+) -> ApiResult<Answer> {
     let Actor::Kiosk { id: device } = ctx.actor else {
         return Err(ApiError::forbidden("kiosk_only", "tickets are issued by kiosk devices"));
     };
@@ -50,6 +55,7 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
             priority,
             at_ms: ctx.now_ms,
             device: &device,
+            status_token: &status.token,
         },
     )?;
     ctx.audit(
@@ -82,7 +88,7 @@ pub(super) fn issue(ctx: &mut Ctx, service_id: &str, priority: Option<Priority>)
         window_id: None,
         first_window_id: None,
         outcome: None,
-        status_url: None,
+        status_url: Some(status.url.clone()),
     };
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,

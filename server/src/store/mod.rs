@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod events;
 pub mod idempotency;
+pub mod kiosks;
 pub mod reads;
 pub mod settings;
 pub mod tickets;
@@ -18,7 +19,11 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("schema_v1.sql")), M::up(include_str!("schema_v2.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("schema_v1.sql")),
+        M::up(include_str!("schema_v2.sql")),
+        M::up(include_str!("schema_v3.sql")),
+    ])
 }
 
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we

@@ -4,9 +4,9 @@ use chrono::SecondsFormat;
 use hall_wire as wire;
 use rusqlite::{params, Connection};
 
-use crate::domain::{estimate, MaterialKind, Outcome, Priority, TicketStatus};
+use crate::domain::{estimate, KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::Hall;
-use crate::store::{from_ms, tickets, windows};
+use crate::store::{from_ms, kiosks, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
@@ -281,4 +281,65 @@ pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i
         at: fmt_time(hall, at_ms),
         recall,
     }
+}
+
+/// What the citizen's phone shows for a ticket (`GET /api/t/{token}`): where it stands in the
+/// queue and, once called, the window to go to.
+pub fn ticket_view(
+    conn: &Connection,
+    hall: &Hall,
+    t: &tickets::TicketRow,
+    now_ms: i64,
+) -> anyhow::Result<wire::TicketView> {
+    let full = ticket(conn, hall, t, now_ms)?;
+    // The window only while it means something to the citizen: not after a transfer, when the
+    // ticket waits again somewhere else.
+    let window = match t.status {
+        TicketStatus::Called | TicketStatus::Serving | TicketStatus::Done | TicketStatus::NoShow => {
+            t.window_id.as_deref().and_then(|w| hall.window(w))
+        }
+        TicketStatus::Waiting | TicketStatus::Transferred => None,
+    };
+    Ok(wire::TicketView {
+        hall_name: hall.name.clone(),
+        number: full.number,
+        matter: hall.matter(&t.service_id).map(|m| m.name.clone()).unwrap_or_else(|| t.service_id.clone()),
+        status: full.status,
+        waiting_ahead: full.waiting_ahead,
+        estimated_wait_minutes: full.estimated_wait_minutes,
+        issued_at: full.issued_at,
+        window_number: window.map(|w| w.number),
+        window_name: window.map(|w| w.name.clone()),
+        window_location: window.map(|w| w.location.clone()).filter(|l| !l.is_empty()),
+    })
+}
+
+pub fn kiosk_fault(f: KioskFaultKind) -> wire::KioskFaultKind {
+    match f {
+        KioskFaultKind::PrinterUnreachable => wire::KioskFaultKind::PrinterUnreachable,
+        KioskFaultKind::PrinterOffline => wire::KioskFaultKind::PrinterOffline,
+        KioskFaultKind::CoverOpen => wire::KioskFaultKind::CoverOpen,
+        KioskFaultKind::PaperOut => wire::KioskFaultKind::PaperOut,
+        KioskFaultKind::PrintFailed => wire::KioskFaultKind::PrintFailed,
+        KioskFaultKind::Recovered => wire::KioskFaultKind::Recovered,
+    }
+}
+
+/// A configured kiosk with its last report (none yet: no fault, empty message).
+pub fn kiosk_state(hall: &Hall, kiosk_id: &str, row: Option<&kiosks::KioskRow>) -> wire::KioskState {
+    let name = hall.kiosks.iter().find(|k| k.id == kiosk_id).map(|k| k.name.as_str()).unwrap_or("");
+    wire::KioskState {
+        kiosk_id: kiosk_id.to_string(),
+        name: if name.is_empty() { kiosk_id.to_string() } else { name.to_string() },
+        fault: row.and_then(|r| r.fault).filter(|f| *f != KioskFaultKind::Recovered).map(kiosk_fault),
+        message: row.map(|r| r.message.clone()).unwrap_or_default(),
+        ticket_number: row.and_then(|r| r.ticket_number.clone()),
+        at: row.map(|r| fmt_time(hall, r.at_ms)),
+    }
+}
+
+/// Every configured kiosk, in configuration order, with its last report.
+pub fn kiosks(conn: &Connection, hall: &Hall) -> anyhow::Result<Vec<wire::KioskState>> {
+    let rows = kiosks::all(conn)?;
+    Ok(hall.kiosks.iter().map(|k| kiosk_state(hall, &k.id, rows.iter().find(|r| r.kiosk_id == k.id))).collect())
 }

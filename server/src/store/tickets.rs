@@ -73,6 +73,13 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketRow>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?1"))?.query_row([id], from_row).optional()
 }
 
+/// The ticket whose status page `token` opens.
+pub fn by_status_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<TicketRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE status_token = ?1"))?
+        .query_row([token], from_row)
+        .optional()
+}
+
 /// Takes the next sequence number of a queue for a day.
 pub fn take_seq(tx: &Transaction, day: &str, queue: &str) -> rusqlite::Result<u32> {
     tx.prepare_cached(
@@ -92,12 +99,15 @@ pub struct NewTicket<'a> {
     pub priority: Option<Priority>,
     pub at_ms: i64,
     pub device: &'a str,
+    /// The secret of the ticket's status page.
+    pub status_token: &'a str,
 }
 
 pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at, device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'waiting', ?8, ?8, ?9)",
+        "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at, device,
+                              status_token)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'waiting', ?8, ?8, ?9, ?10)",
     )?
     .execute(params![
         t.day,
@@ -109,6 +119,7 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
         rank(t.priority),
         t.at_ms,
         t.device,
+        t.status_token,
     ])?;
     let id = tx.last_insert_rowid();
     adjust_waiting(tx, t.day, t.queue, rank(t.priority), 1)?;

@@ -7,4 +7,6 @@ mod contract;
 mod durability;
 mod errors;
 mod events;
+mod kiosks;
+mod mobile;
 mod support;

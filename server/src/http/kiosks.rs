@@ -1,0 +1,60 @@
+//! Kiosks' printer faults: `POST /api/kiosk/faults` (the kiosk) and `GET /api/kiosks` (staff).
+
+use axum::extract::State;
+use axum::Json;
+use hall_wire as wire;
+
+use super::extract::{json, Body, Caller, RetryKey};
+use super::AppState;
+use crate::domain::KioskFaultKind;
+use crate::error::{ApiError, ApiResult};
+use crate::ops::{Actor, Answer, Op};
+use crate::store::reads;
+use crate::writer::Idempotency;
+
+fn kind(k: wire::KioskFaultKind) -> KioskFaultKind {
+    match k {
+        wire::KioskFaultKind::PrinterUnreachable => KioskFaultKind::PrinterUnreachable,
+        wire::KioskFaultKind::PrinterOffline => KioskFaultKind::PrinterOffline,
+        wire::KioskFaultKind::CoverOpen => KioskFaultKind::CoverOpen,
+        wire::KioskFaultKind::PaperOut => KioskFaultKind::PaperOut,
+        wire::KioskFaultKind::PrintFailed => KioskFaultKind::PrintFailed,
+        wire::KioskFaultKind::Recovered => KioskFaultKind::Recovered,
+    }
+}
+
+#[utoipa::path(
+    post, path = "/api/kiosk/faults", request_body = wire::KioskFaultReport, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses(
+        (status = 200, body = wire::KioskState), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)
+    )
+)]
+pub async fn report_fault(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    if !matches!(actor, Actor::Kiosk { .. }) {
+        return Err(ApiError::forbidden("kiosk_only", "printer faults are reported by kiosk devices"));
+    }
+    let req: wire::KioskFaultReport = json(&body)?;
+    let op = Op::KioskFault { kind: kind(req.kind), message: req.message, ticket_number: req.ticket_number };
+    let idem = key.0.map(|k| Idempotency::new(k, "POST", "/api/kiosk/faults", &body));
+    s.writer().submit(actor, op, idem).await
+}
+
+#[utoipa::path(
+    get, path = "/api/kiosks", security(("bearer" = [])),
+    responses((status = 200, body = Vec<wire::KioskState>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
+)]
+pub async fn list(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::KioskState>>> {
+    if !matches!(actor, Actor::Staff { .. }) {
+        return Err(ApiError::forbidden("staff_only", "only hall staff see the kiosks"));
+    }
+    let hall = s.hall();
+    let states = s.reads().run(move |c| reads::kiosks(c, &hall)).await.map_err(ApiError::Internal)?;
+    Ok(Json(states))
+}

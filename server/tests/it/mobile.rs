@@ -1,0 +1,102 @@
+//! A ticket's status page for the citizen's phone: the unguessable status_url given at issue,
+//! `GET /api/t/{token}` and the page `/t/{token}`; and the hall's general-inquiry matter.
+
+use std::sync::Arc;
+
+use hall_server::clock::ManualClock;
+use hall_server::{config, Settings};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{assert_error, morning, TestServer};
+
+fn token_of(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+#[tokio::test]
+async fn an_issued_ticket_carries_its_status_page_and_the_page_follows_it() {
+    let s = TestServer::start().await;
+    assert_eq!(s.get("/api/hall").await.body["general_inquiry"], "zh-zixun");
+
+    let first = s.issue("mz-dibao").await;
+    let url = first["status_url"].as_str().unwrap().to_string();
+    let token = token_of(&url).to_string();
+    assert_eq!(url, format!("/t/{token}"), "a path when the server has no public URL");
+    assert_eq!(token.len(), 32);
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+
+    // The same request again with its retry key: the same ticket, the same URL.
+    let body = json!({ "service_id": "mz-tekun" });
+    let a = s.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body.clone()), Some("k-1")).await;
+    let b = s.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body), Some("k-1")).await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(a.body, b.body);
+    let second_url = a.body["status_url"].as_str().unwrap().to_string();
+    assert_ne!(token_of(&second_url), token, "every ticket has its own token");
+
+    // The id is public and sequential: the ticket read by id never shows the token.
+    let by_id = s.get(&format!("/api/tickets/{}", a.body["id"])).await;
+    assert_eq!(by_id.status, StatusCode::OK);
+    assert!(by_id.body.get("status_url").is_none(), "{}", by_id.body);
+    assert!(!by_id.body.to_string().contains(token_of(&second_url)));
+
+    let view = s.get(&format!("/api/t/{}", token_of(&second_url))).await;
+    assert_eq!(view.status, StatusCode::OK, "{}", view.body);
+    assert_eq!(view.body["hall_name"], "青石镇便民服务中心");
+    assert_eq!(view.body["number"], "B002");
+    assert_eq!(view.body["matter"], "特困人员救助供养申请");
+    assert_eq!(view.body["status"], "waiting");
+    assert_eq!(view.body["waiting_ahead"], 1);
+    assert!(view.body["estimated_wait_minutes"].as_u64().unwrap() > 0);
+    assert_eq!(view.body["issued_at"], "2026-11-25T09:00:00+08:00");
+    assert!(view.body.get("window_number").is_none());
+
+    // Called: the page names the window, its name and where it is.
+    let clerk = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.act(&clerk, "w03", "call-next").await.body["number"], "B001");
+    let mine = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!(mine["status"], "called");
+    assert_eq!(mine["waiting_ahead"], 0);
+    assert_eq!(mine["window_number"], 3);
+    assert_eq!(mine["window_name"], "民政窗口（二）");
+    assert!(!mine["window_location"].as_str().unwrap().is_empty());
+    assert_eq!(s.get(&format!("/api/t/{}", token_of(&second_url))).await.body["waiting_ahead"], 0);
+
+    // Unknown and malformed tokens.
+    assert_error(&s.get(&format!("/api/t/{}", "0".repeat(32))).await, 404, "unknown_ticket");
+    assert_error(&s.get("/api/t/not-a-token").await, 400, "invalid_token");
+    assert_error(&s.get(&format!("/api/t/{}", token.to_uppercase())).await, 400, "invalid_token");
+
+    // The page itself: a small mobile HTML page with its script.
+    let page = s.http.get(format!("{}{url}", s.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("name=\"viewport\""));
+    assert!(html.contains("/assets/ticket.js"));
+    let js = s.http.get(format!("{}/assets/ticket.js", s.base)).send().await.unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    assert!(js.text().await.unwrap().contains("/api/events"));
+}
+
+#[tokio::test]
+async fn with_a_public_url_the_status_url_is_absolute() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(morning()));
+    let settings = Settings {
+        demo: true,
+        kiosk_rate_limit: 0,
+        public_url: Some("https://hall.example.cn/".into()),
+        ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
+    };
+    let s = TestServer::start_with(settings, clock).await;
+    let t = s.issue("zh-zixun").await;
+    let url = t["status_url"].as_str().unwrap();
+    assert!(url.starts_with("https://hall.example.cn/t/"), "{url}");
+    assert_eq!(url.len(), "https://hall.example.cn/t/".len() + 32);
+    let view = s.get(&format!("/api/t/{}", token_of(url))).await;
+    assert_eq!(view.body["matter"], "综合咨询");
+    s.stop().await;
+}
