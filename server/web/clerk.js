@@ -20,6 +20,8 @@ const T = {
     offline: "The server did not answer; nothing was lost — press the button again to retry.",
     materials: "Materials", procedure: "Procedure", limit: "Time limit", days: "working days", onTheSpot: "on the spot",
     fee: "Fee", basis: "Legal basis", main: "main", aux: "aux", paused: "paused", open: "open",
+    printer_unreachable: "printer unreachable", printer_offline: "printer offline", cover_open: "printer cover open",
+    paper_out: "out of paper", print_failed: "printing failed", notPrinted: "not printed", goSee: "please go and help",
   },
 };
 const ZH = {
@@ -28,6 +30,8 @@ const ZH = {
   expired: "登录已过期，请重新签到。", offline: "服务器没有响应，操作未丢失——请再按一次重试。", materials: "所需材料",
   procedure: "办理程序", limit: "承诺时限", days: "个工作日", onTheSpot: "即办", fee: "收费标准", basis: "办事依据",
   main: "主件", aux: "附件", paused: "暂停中", open: "服务中", noTicket: "尚未叫号",
+  printer_unreachable: "打印机无法连接", printer_offline: "打印机离线", cover_open: "打印机盖未合上", paper_out: "打印纸用完",
+  print_failed: "打印失败", notPrinted: "未打出", goSee: "请前往处理",
 };
 let lang = localStorage.getItem("lang") || "zh";
 const t = (k) => (lang === "en" ? T.en[k] : ZH[k]) ?? k;
@@ -35,7 +39,7 @@ const $ = (id) => document.getElementById(id);
 
 const state = {
   token: sessionStorage.getItem("token"), window: sessionStorage.getItem("window"), name: sessionStorage.getItem("name"),
-  services: [], windows: [], ticket: null, paused: false, pending: {}, events: null,
+  services: [], windows: [], ticket: null, paused: false, pending: {}, events: null, kiosks: [],
 };
 
 function translate() {
@@ -101,6 +105,20 @@ function render() {
   $("start").disabled = !tk || tk.status !== "called";
   for (const id of ["transfer", "finish"]) $(id).disabled = !busy;
   $("pauseText").textContent = state.paused ? t("resume") : t("pause");
+  renderKioskAlarm();
+}
+
+// One red line while any kiosk's printer has an open fault, so that someone walks over.
+function renderKioskAlarm() {
+  const open = state.kiosks.filter((k) => k.fault);
+  $("kioskAlarm").hidden = open.length === 0;
+  $("kioskAlarm").textContent = open.length === 0 ? "" : "⚠ " + open.map((k) =>
+    `${k.name}：${t(k.fault)}${k.ticket_number ? `（${k.ticket_number} ${t("notPrinted")}）` : ""}`).join("；") + ` — ${t("goSee")}`;
+}
+
+async function refreshKiosks() {
+  state.kiosks = (await api("GET", "/api/kiosks")).data;
+  renderKioskAlarm();
 }
 
 function sheet(m) {
@@ -126,7 +144,16 @@ function follow() {
   state.events?.close();
   const es = new EventSource("/api/events");
   state.events = es;
-  es.onopen = () => { $("link").textContent = t("live"); $("link").className = "ok"; refreshQueues().catch(() => {}); };
+  es.onopen = () => {
+    $("link").textContent = t("live"); $("link").className = "ok";
+    refreshQueues().catch(() => {}); refreshKiosks().catch(() => {});
+  };
+  es.addEventListener("kiosk_fault", (e) => {
+    const k = JSON.parse(e.data);
+    const i = state.kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+    if (i >= 0) state.kiosks[i] = k; else state.kiosks.push(k);
+    renderKioskAlarm();
+  });
   es.onerror = () => { $("link").textContent = t("lost"); $("link").className = "bad"; };
   es.addEventListener("queue_changed", (e) => {
     const q = JSON.parse(e.data);

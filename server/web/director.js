@@ -9,19 +9,25 @@ const EN = {
   hNoShow: "No-show", hAction: "", hQueue: "Queue", hWaiting: "Waiting", hLongest: "Longest wait", hIssued: "Issued",
   hWait: "Wait avg / p90", hService: "Service avg / p90", hName: "Name", hAt: "Signed in", open: "open", paused: "paused",
   closed: "closed", pause: "Pause", resume: "Resume", late: "late", live: "● live", lost: "Connection lost — reconnecting…", min: "min",
+  kiosks: "Ticket kiosks", hKiosk: "Kiosk", hFault: "Printer", hMessage: "Message", hFailed: "Ticket not printed", hSince: "Reported",
+  kioskOk: "working", printer_unreachable: "Printer unreachable", printer_offline: "Printer offline", cover_open: "Printer cover open",
+  paper_out: "Out of paper", print_failed: "Printing failed",
 };
 const ZH = {
   hWindow: "窗口", hStatus: "状态", hClerk: "在岗人员", hTicket: "当前号", hMinutes: "已办理(分)", hDone: "办结", hNoShow: "未到",
   hAction: "", hQueue: "队列", hWaiting: "等候", hLongest: "最长等候", hIssued: "取号", hWait: "等候 平均/90%", hService: "办理 平均/90%",
   hName: "姓名", hAt: "签到时间", open: "服务中", paused: "暂停", closed: "未开放", pause: "暂停", resume: "恢复", late: "迟到",
   live: "● 实时", lost: "连接中断，正在重连…", min: "分",
+  hKiosk: "取号机", hFault: "打印机", hMessage: "说明", hFailed: "未打出的号", hSince: "报告时间", kioskOk: "正常",
+  printer_unreachable: "打印机无法连接", printer_offline: "打印机离线", cover_open: "打印机盖未合上", paper_out: "打印纸用完",
+  print_failed: "打印失败",
 };
 let lang = localStorage.getItem("lang") || "zh";
 const t = (k) => (lang === "en" ? EN : ZH)[k] ?? k;
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 let token = sessionStorage.getItem("dtoken");
-let data = null, events = null, timer = null;
+let data = null, kiosks = [], events = null, timer = null;
 
 async function api(method, path, body) {
   const res = await fetch(path, {
@@ -47,7 +53,16 @@ function translate() {
 const row = (cells, cls = "") => `<tr class="${cls}">${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
 const head = (keys) => `<tr>${keys.map((k) => `<th>${t(k)}</th>`).join("")}</tr>`;
 
+function renderKiosks() {
+  $("kioskCard").classList.toggle("alarm-card", kiosks.some((k) => k.fault));
+  $("kiosks").innerHTML = head(["hKiosk", "hFault", "hMessage", "hFailed", "hSince"]) + kiosks.map((k) => row([
+    esc(k.name), k.fault ? `⚠ ${t(k.fault)}` : t("kioskOk"), esc(k.fault ? k.message : ""),
+    esc(k.fault ? k.ticket_number ?? "—" : ""), k.at ? k.at.slice(11, 16) : "—",
+  ], k.fault ? "fault" : "")).join("");
+}
+
 function render() {
+  renderKiosks();
   if (!data) return;
   $("now").textContent = data.now.slice(11, 16);
   $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hAction"]) +
@@ -78,7 +93,7 @@ function render() {
 }
 
 async function refresh() {
-  data = await api("GET", "/api/director/today");
+  [data, kiosks] = await Promise.all([api("GET", "/api/director/today"), api("GET", "/api/kiosks")]);
   render();
 }
 
@@ -91,6 +106,13 @@ function follow() {
   const soon = () => { clearTimeout(timer); timer = setTimeout(() => refresh().catch(() => {}), 150); };
   for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
     "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) events.addEventListener(kind, soon);
+  // A kiosk's printer: the event is the kiosk's whole state, shown at once.
+  events.addEventListener("kiosk_fault", (e) => {
+    const k = JSON.parse(e.data);
+    const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+    if (i >= 0) kiosks[i] = k; else kiosks.push(k);
+    renderKiosks();
+  });
 }
 
 async function open() {

@@ -197,11 +197,56 @@ test("the director console follows the hall live, publishes the notice and pause
   await page.waitForFunction(() => document.querySelector('button[data-window="w08"]')?.dataset.do === "resume");
   const w = (await (await fetch(`${base}/api/windows`)).json()).find((x) => x.id === "w08");
   assert.equal(w.status, "paused");
+  // A kiosk runs out of paper: the kiosk panel shows it in red at once; recovered clears it.
+  const fault = (body) => fetch(`${base}/api/kiosk/faults`, {
+    method: "POST", headers: { Authorization: "Bearer demo-kiosk", "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  assert.equal((await fault({ kind: "paper_out", message: "请更换纸卷", ticket_number: "B042" })).status, 200);
+  await page.waitForSelector("#kiosks tr.fault");
+  const kioskText = await page.textContent("#kiosks");
+  for (const part of ["大厅1号自助取号机", "打印纸用完", "请更换纸卷", "B042"]) assert.ok(kioskText.includes(part), kioskText);
   if (shots) {
     await page.screenshot({ path: join(shots, "director-zh.png"), fullPage: true });
     await page.click("#lang");
     await page.screenshot({ path: join(shots, "director-en.png"), fullPage: true });
   }
+  assert.equal((await fault({ kind: "recovered" })).status, 200);
+  await page.waitForFunction(() => !document.querySelector("#kiosks tr.fault"));
+  await ctx.close();
+});
+
+test("a citizen's phone shows the ticket's place and, once called, the window", async () => {
+  // An elderly citizen's ticket: called before the ordinary ones earlier tests left waiting.
+  const tk = await (await fetch(`${base}/api/tickets`, {
+    method: "POST", headers: { Authorization: "Bearer demo-kiosk", "Content-Type": "application/json" },
+    body: JSON.stringify({ service_id: "mz-linshi", priority: "elderly" }),
+  })).json();
+  assert.match(tk.status_url, /^\/t\/[0-9a-f]{32}$/);
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  await page.goto(`${base}${tk.status_url}`);
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, tk.number);
+  assert.ok((await page.textContent("#figures")).includes("前面还有"));
+  const login = await (await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "clerk3", password: "demo", window_id: "w03" }),
+  })).json();
+  const finish = () => fetch(`${base}/api/windows/w03/finish`, {
+    method: "POST", headers: { Authorization: `Bearer ${login.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ outcome: "immediate" }),
+  });
+  await fetch(`${base}/api/windows/w03/resume`, { method: "POST", headers: { Authorization: `Bearer ${login.token}` } });
+  await finish(); // whatever an earlier test left at the window
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(`${base}/api/windows/w03/call-next`, { method: "POST", headers: { Authorization: `Bearer ${login.token}` } });
+    if (r.status !== 200) break;
+    const called = await r.json();
+    if (called.id === tk.id) break;
+    await finish();
+  }
+  await page.waitForSelector("#go:not([hidden])");
+  assert.ok((await page.textContent("#go")).includes("请到 3 号窗口（民政窗口（二））办理"));
+  if (shots) await page.screenshot({ path: join(shots, "ticket-called-zh.png"), fullPage: true });
   await ctx.close();
 });
 
