@@ -18,11 +18,21 @@ fn help_explains_every_flag() {
         "--listen",
         "--demo",
         "--kiosk-rate-limit",
+        "--public-url",
         "check-config",
         "verify-audit",
         "hash-password",
     ] {
         assert!(text.contains(flag), "{flag} missing from help:\n{text}");
+    }
+}
+
+#[test]
+fn a_public_url_must_be_http_or_https() {
+    for bad in ["hall.example.cn", "ftp://hall.example.cn", "https://", "https://hall.example.cn/?x=1"] {
+        let (code, text) = run(&["--public-url", bad, "--db", "/nonexistent/never-opened.db"]);
+        assert_eq!(code, 2, "{bad}: {text}");
+        assert!(text.contains("--public-url"), "{text}");
     }
 }
 
