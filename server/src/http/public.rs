@@ -68,7 +68,7 @@ pub async fn ticket(State(s): State<AppState>, PathParam(id): PathParam) -> ApiR
 
 #[utoipa::path(
     get, path = "/api/t/{token}",
-    params(("token" = String, Path, description = "the ticket's status-page token (from its status_url)")),
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token (from its status_url)")),
     responses((status = 200, body = wire::TicketView), (status = 400, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
 )]
 pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Json<wire::TicketView>> {

@@ -78,4 +78,10 @@ async fn only_kiosks_report_and_only_staff_read() {
     assert_error(&s.post("/api/kiosk/faults", "demo-kiosk", number).await, 422, "ticket_number_too_long");
     let bad = s.post("/api/kiosk/faults", "demo-kiosk", json!({ "kind": "on_fire" })).await;
     assert_error(&bad, 400, "invalid_body");
+
+    let doc = s.get("/api/openapi.json").await.body;
+    for (path, method) in [("/api/kiosk/faults", "post"), ("/api/kiosks", "get"), ("/api/t/{token}", "get")] {
+        assert!(doc["paths"][path][method].is_object(), "{path} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["schemas"]["KioskState"].is_object());
 }
