@@ -201,8 +201,11 @@ test("the director console follows the hall live, publishes the notice and pause
   const fault = (body) => fetch(`${base}/api/kiosk/faults`, {
     method: "POST", headers: { Authorization: "Bearer demo-kiosk", "Content-Type": "application/json" }, body: JSON.stringify(body),
   });
+  const clerk = await signIn("clerk9", "w09"); // a clerk's desk shows a one-line alarm
   assert.equal((await fault({ kind: "paper_out", message: "请更换纸卷", ticket_number: "B042" })).status, 200);
   await page.waitForSelector("#kiosks tr.fault");
+  await clerk.page.waitForSelector("#kioskAlarm:not([hidden])");
+  assert.match(await clerk.page.textContent("#kioskAlarm"), /大厅1号自助取号机：打印纸用完（B042/);
   const kioskText = await page.textContent("#kiosks");
   for (const part of ["大厅1号自助取号机", "打印纸用完", "请更换纸卷", "B042"]) assert.ok(kioskText.includes(part), kioskText);
   if (shots) {
@@ -212,6 +215,8 @@ test("the director console follows the hall live, publishes the notice and pause
   }
   assert.equal((await fault({ kind: "recovered" })).status, 200);
   await page.waitForFunction(() => !document.querySelector("#kiosks tr.fault"));
+  await clerk.page.waitForSelector("#kioskAlarm", { state: "hidden" });
+  await clerk.ctx.close();
   await ctx.close();
 });
 
