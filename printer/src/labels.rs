@@ -1,0 +1,81 @@
+//! The fixed words printed on the ticket, in Chinese or English. Names (hall, matter, windows, materials)
+//! are printed as the caller gives them.
+
+/// Language of the labels on the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+pub struct Labels {
+    pub your_number: &'static str,
+    pub matter: &'static str,
+    pub go_to: &'static str,
+    pub location: &'static str,
+    pub issued: &'static str,
+    pub bring: &'static str,
+    pub main: &'static str,
+    pub attachment: &'static str,
+    pub scan: &'static str,
+    pub footer: &'static str,
+}
+
+const ZH: Labels = Labels {
+    your_number: "您的号码",
+    matter: "办理事项：",
+    go_to: "请到以下窗口办理：",
+    location: "位置：",
+    issued: "取号时间：",
+    bring: "请携带以下材料（一次性告知）：",
+    main: "【主件】",
+    attachment: "【附件】",
+    scan: "扫码查看叫号进度",
+    footer: "请留意叫号屏及语音提示，过号请重新取号",
+};
+
+const EN: Labels = Labels {
+    your_number: "Your number",
+    matter: "Service: ",
+    go_to: "Please go to:",
+    location: "Location: ",
+    issued: "Issued: ",
+    bring: "Please bring (complete list):",
+    main: "[Main] ",
+    attachment: "[Copy] ",
+    scan: "Scan to follow the queue",
+    footer: "Watch the screen and listen for your number. If missed, take a new ticket.",
+};
+
+impl Lang {
+    pub fn labels(self) -> &'static Labels {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// 「前面还有 N 人 · 预计等候 N 分钟」
+    pub fn waiting(self, ahead: u32, minutes: u32) -> String {
+        match self {
+            Lang::Zh => format!("前面还有 {ahead} 人 · 预计等候 {minutes} 分钟"),
+            Lang::En => {
+                let people = if ahead == 1 { "person" } else { "people" };
+                format!("{ahead} {people} ahead · about {minutes} min wait")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_line_in_both_languages() {
+        assert_eq!(Lang::Zh.waiting(3, 12), "前面还有 3 人 · 预计等候 12 分钟");
+        assert_eq!(Lang::En.waiting(1, 5), "1 person ahead · about 5 min wait");
+        assert_eq!(Lang::En.waiting(0, 0), "0 people ahead · about 0 min wait");
+    }
+}
