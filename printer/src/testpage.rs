@@ -15,7 +15,7 @@ pub fn test_page_bytes(paper: PaperWidth) -> Vec<u8> {
     doc.para("打印测试", n.center().bold().size(2, 2));
     doc.rule();
     doc.para(TEST_SENTENCE, n);
-    doc.para(&format!("纸宽 {paper} · {} 点 · 每行 {} 列", paper.dots(), paper.columns()), n);
+    doc.para(&format!("纸宽{paper} {}点 每行{}列", paper.dots(), paper.columns()), n);
     let ruler: String = (1..=paper.columns()).map(|i| char::from(b'0' + (i % 10) as u8)).collect();
     doc.para(&ruler, n);
     doc.para("粗体 Bold 1234567890", n.bold());
