@@ -19,6 +19,8 @@ pub(crate) trait Link {
     fn can_answer(&self) -> bool {
         true
     }
+    /// Throws away bytes already received (late answers), so the next answer belongs to the next question.
+    fn drain(&mut self) {}
 }
 
 pub(crate) struct TcpLink {
@@ -64,6 +66,14 @@ impl Link for TcpLink {
 
     fn flush(&mut self) -> Result<(), Fault> {
         self.stream.flush().map_err(|e| Fault::Failed(format!("{}: {e}", self.peer)))
+    }
+
+    fn drain(&mut self) {
+        if self.stream.set_nonblocking(true).is_ok() {
+            let mut buf = [0u8; 64];
+            while matches!(self.stream.read(&mut buf), Ok(n) if n > 0) {}
+            let _ = self.stream.set_nonblocking(false);
+        }
     }
 }
 

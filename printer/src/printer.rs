@@ -54,11 +54,11 @@ impl Printer {
     }
 
     /// Real-time status where the printer answers it: Ok for a ready printer, one that does not answer status
-    /// queries, a file that can be opened, and a preview.
+    /// queries, a file that can be opened, and a preview when a CJK font is installed.
     pub fn status(&self) -> Result<(), Fault> {
         match self.open()? {
             Some(mut link) => status::check(link.as_mut(), self.status_wait()).map(|_| ()),
-            None => Ok(()),
+            None => crate::preview::check_font().map_err(|e| Fault::Failed(format!("{e:#}"))),
         }
     }
 

@@ -64,6 +64,7 @@ pub(crate) fn check(link: &mut dyn Link, wait: Duration) -> Result<bool, Fault> 
 /// After a job: asks DLE EOT 1 again and waits up to `timeout`. The answer comes only once the printer has
 /// read everything before it, so silence means the job did not get through.
 pub(crate) fn confirm(link: &mut dyn Link, wait: Duration, timeout: Duration) -> Result<(), Fault> {
+    link.drain();
     link.send(&query(1))?;
     let Some(printer) = link.answer(timeout) else {
         return Err(Fault::Failed(format!("the printer did not confirm the job within {timeout:?}")));

@@ -68,11 +68,14 @@ pub fn render(paper: &Paper, width: PaperWidth) -> RgbImage {
     img
 }
 
-/// Decodes `bytes`, renders them and writes a PNG to `path`.
+/// Ok when a CJK font for the preview is installed, else an error saying how to install one.
+pub fn check_font() -> anyhow::Result<()> {
+    font::font().map(|_| ()).ok_or_else(|| anyhow!(font::missing_font_message()))
+}
+
+/// Decodes `bytes`, renders them and writes a PNG to `path`. Fails when no CJK font is installed.
 pub fn save_png(bytes: &[u8], width: PaperWidth, path: &Path) -> anyhow::Result<()> {
-    if font::font().is_none() {
-        return Err(anyhow!(font::missing_font_message()));
-    }
+    check_font()?;
     let img = render(&decode(bytes), width);
     img.save_with_format(path, image::ImageFormat::Png).with_context(|| format!("writing {}", path.display()))
 }
