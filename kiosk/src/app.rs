@@ -1,0 +1,123 @@
+//! The window: the UI on the main thread, the runtime on a thread of its own; they talk only
+//! through the input channel and `upgrade_in_event_loop`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hall_wire::Priority;
+use slint::ComponentHandle;
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::controller::{Input, Settings};
+use crate::runtime::{drive, Parts};
+use crate::view::View;
+use crate::{new_key, Kiosk, MainWindow};
+
+/// Connects every touch of the UI to an input of the controller.
+pub fn wire_callbacks(ui: &MainWindow, tx: &mpsc::UnboundedSender<Input>) {
+    let g = ui.global::<Kiosk>();
+    let send = |tx: &mpsc::UnboundedSender<Input>| {
+        let tx = tx.clone();
+        move |i: Input| {
+            let _ = tx.send(i);
+        }
+    };
+    let s = send(tx);
+    g.on_department(move |id| s(Input::Department(id.to_string())));
+    let s = send(tx);
+    g.on_matter(move |id| s(Input::Matter(id.to_string())));
+    let s = send(tx);
+    g.on_back(move || s(Input::Back));
+    let s = send(tx);
+    g.on_home(move || s(Input::Home));
+    let s = send(tx);
+    g.on_inquiry(move || s(Input::Inquiry { key: new_key() }));
+    let s = send(tx);
+    g.on_search(move || s(Input::Search));
+    let s = send(tx);
+    g.on_key(move |k| k.chars().for_each(|c| s(Input::Key(c))));
+    let s = send(tx);
+    g.on_backspace(move || s(Input::Backspace));
+    let s = send(tx);
+    g.on_take(move || s(Input::Take { key: new_key(), priority: None }));
+    let s = send(tx);
+    g.on_ask_priority(move || s(Input::AskPriority));
+    let s = send(tx);
+    g.on_priority(move |n| {
+        let p = [Priority::Elderly, Priority::Disabled, Priority::Military, Priority::Pregnant];
+        if let Some(p) = p.get(n as usize) {
+            s(Input::Take { key: new_key(), priority: Some(*p) })
+        }
+    });
+    let s = send(tx);
+    g.on_cancel_priority(move || s(Input::CancelPriority));
+    let s = send(tx);
+    g.on_reprint(move || s(Input::Reprint));
+    let s = send(tx);
+    g.on_toggle_language(move || s(Input::ToggleLanguage));
+    let s = send(tx);
+    g.on_touched(move || s(Input::Touch));
+}
+
+pub fn run(config: Config) -> anyhow::Result<()> {
+    if config.token.is_empty() {
+        anyhow::bail!("the kiosk's device token is missing (--token, HALL_KIOSK_TOKEN or `token` in the file)");
+    }
+    let ui = MainWindow::new()?;
+    crate::select_language(config.english)?; // after the first component exists
+    if config.fullscreen {
+        ui.window().set_fullscreen(true);
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    wire_callbacks(&ui, &tx);
+    let parts = Parts {
+        client: crate::client::Client::new(&config.server, &config.token),
+        printer: Arc::new(hall_printer::Printer::new(config.printer.clone(), config.paper)),
+        paper: config.paper,
+        settings: Settings {
+            idle: Duration::from_secs(config.idle_seconds),
+            server_url: config.server.clone(),
+            english: config.english,
+            ..Settings::default()
+        },
+        refresh: Duration::from_secs(3),
+    };
+    let weak = ui.as_weak();
+    std::thread::Builder::new().name("kiosk-runtime".into()).spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return tracing::error!(error = %e, "cannot start the runtime"),
+        };
+        let mut last_qr = String::new();
+        let mut english = None;
+        let show = move |v: &View| {
+            let v = v.clone();
+            let qr = (v.status_url != last_qr).then(|| v.status_url.clone());
+            if let Some(url) = &qr {
+                last_qr = url.clone();
+            }
+            let lang = (english != Some(v.english)).then_some(v.english);
+            english = Some(v.english);
+            let _ = weak.upgrade_in_event_loop(move |ui| {
+                if let Some(e) = lang {
+                    if let Err(err) = crate::select_language(e) {
+                        tracing::warn!(error = %err, "cannot switch the language");
+                    }
+                }
+                if let Some(url) = qr {
+                    View::show_qr(&ui, &url);
+                }
+                v.show(&ui);
+            });
+        };
+        rt.block_on(drive(parts, tx, rx, show, clock));
+    })?;
+    ui.run()?;
+    Ok(())
+}
+
+/// The time on the top bar, in the hall's zone.
+pub fn clock() -> String {
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%H:%M").to_string()
+}

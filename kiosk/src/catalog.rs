@@ -1,0 +1,141 @@
+//! The hall as the kiosk knows it (matters, windows, queues from the server) and the
+//! questions the screens ask of it: which departments, which matters, which windows where.
+
+use hall_printer::{Lang, TicketLine, TicketPrint, WindowLine};
+use hall_wire::{self as wire, MaterialKind, Priority};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub hall: wire::HallInfo,
+    pub services: Vec<wire::Service>,
+    pub windows: Vec<wire::Window>,
+    pub queues: Vec<wire::Queue>,
+}
+
+/// A department as a home-screen button: how many wait in its queues, the longest estimate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentLine {
+    pub id: String,
+    pub name: String,
+    pub matters: usize,
+    pub waiting: u32,
+    pub minutes: u32,
+}
+
+impl Catalog {
+    pub fn service(&self, id: &str) -> Option<&wire::Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn window(&self, id: &str) -> Option<&wire::Window> {
+        self.windows.iter().find(|w| w.id == id)
+    }
+
+    pub fn queue(&self, id: &str) -> Option<&wire::Queue> {
+        self.queues.iter().find(|q| q.queue == id)
+    }
+
+    /// The matter of 「综合咨询」, when the hall names one.
+    pub fn general_inquiry(&self) -> Option<&wire::Service> {
+        self.hall.general_inquiry.as_deref().and_then(|id| self.service(id))
+    }
+
+    /// Departments in the order the hall lists its matters.
+    pub fn departments(&self) -> Vec<DepartmentLine> {
+        let mut out: Vec<(DepartmentLine, Vec<&str>)> = Vec::new();
+        for s in &self.services {
+            let i = match out.iter().position(|(d, _)| d.id == s.department_id) {
+                Some(i) => i,
+                None => {
+                    let line = DepartmentLine {
+                        id: s.department_id.clone(),
+                        name: s.department.clone(),
+                        matters: 0,
+                        waiting: 0,
+                        minutes: 0,
+                    };
+                    out.push((line, Vec::new()));
+                    out.len() - 1
+                }
+            };
+            let (line, queues) = &mut out[i];
+            line.matters += 1;
+            if !queues.contains(&s.queue.as_str()) {
+                queues.push(&s.queue);
+                if let Some(q) = self.queue(&s.queue) {
+                    line.waiting += q.waiting;
+                    line.minutes = line.minutes.max(q.estimated_wait_minutes);
+                }
+            }
+        }
+        out.into_iter().map(|(d, _)| d).collect()
+    }
+
+    pub fn matters_of(&self, department_id: &str) -> Vec<&wire::Service> {
+        self.services.iter().filter(|s| s.department_id == department_id).collect()
+    }
+
+    /// The windows that handle a matter, by window number.
+    pub fn windows_of(&self, service: &wire::Service) -> Vec<&wire::Window> {
+        let mut ws: Vec<&wire::Window> = service.windows.iter().filter_map(|id| self.window(id)).collect();
+        ws.sort_by_key(|w| w.number);
+        ws
+    }
+}
+
+/// "3号窗口 民政窗口（二）" / "Window 3 民政窗口（二）".
+pub fn window_label(w: &wire::Window, english: bool) -> String {
+    if english {
+        format!("Window {} {}", w.number, w.name)
+    } else {
+        format!("{}号窗口 {}", w.number, w.name)
+    }
+}
+
+pub fn priority_words(p: Priority, english: bool) -> &'static str {
+    match (p, english) {
+        (Priority::Elderly, false) => "优先（老年人）",
+        (Priority::Disabled, false) => "优先（残疾人）",
+        (Priority::Military, false) => "优先（军人）",
+        (Priority::Pregnant, false) => "优先（孕妇）",
+        (Priority::Elderly, true) => "Priority (elderly)",
+        (Priority::Disabled, true) => "Priority (disabled)",
+        (Priority::Military, true) => "Priority (military)",
+        (Priority::Pregnant, true) => "Priority (pregnant)",
+    }
+}
+
+/// "2026-11-25 09:42" from the server's RFC 3339 time (kept as is if unreadable).
+pub fn local_minutes(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// The paper ticket: the one-time notification of the matter's materials goes with it.
+pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bool) -> TicketPrint {
+    let service = c.service(&t.service_id);
+    let windows = t
+        .windows
+        .iter()
+        .filter_map(|id| c.window(id))
+        .map(|w| WindowLine { label: window_label(w, english), location: w.location.clone() })
+        .collect();
+    TicketPrint {
+        hall_name: c.hall.name.clone(),
+        number: t.number.clone(),
+        matter: service.map(|s| s.name.clone()).unwrap_or_else(|| t.service_id.clone()),
+        priority: t.priority.map(|p| priority_words(p, english).to_string()),
+        windows,
+        waiting_ahead: t.waiting_ahead,
+        estimated_wait_minutes: t.estimated_wait_minutes,
+        issued_at: local_minutes(&t.issued_at),
+        materials: service
+            .map(|s| {
+                s.materials.iter().map(|m| TicketLine { name: m.name.clone(), main: m.kind == MaterialKind::Main }).collect()
+            })
+            .unwrap_or_default(),
+        status_url: status_url.to_string(),
+        lang: if english { Lang::En } else { Lang::Zh },
+    }
+}

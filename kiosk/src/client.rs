@@ -1,0 +1,112 @@
+//! The kiosk's side of the server's HTTP contract.
+
+use std::time::Duration;
+
+use hall_wire as wire;
+use serde::de::DeserializeOwned;
+
+use crate::catalog::Catalog;
+
+/// What became of one ticket request.
+#[derive(Debug)]
+pub enum IssueAnswer {
+    Issued(wire::Ticket),
+    /// The server said no: nothing was issued.
+    Refused { code: String, message: String },
+    /// No answer (network, timeout, 5xx): the same key may be sent again safely.
+    Unreachable(String),
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Client {
+    pub fn new(server: &str, token: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("a plain HTTP client builds");
+        Client { http, base: server.trim_end_matches('/').to_string(), token: token.to_string() }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await?.error_for_status()?;
+        Ok(r.json().await?)
+    }
+
+    /// The hall, its matters, windows and queues.
+    pub async fn catalog(&self) -> anyhow::Result<Catalog> {
+        let (hall, services, windows, queues) = tokio::try_join!(
+            self.get("/api/hall"),
+            self.get("/api/services"),
+            self.get("/api/windows"),
+            self.get("/api/queues"),
+        )?;
+        Ok(Catalog { hall, services, windows, queues })
+    }
+
+    pub async fn queues(&self) -> anyhow::Result<Vec<wire::Queue>> {
+        self.get("/api/queues").await
+    }
+
+    pub async fn issue(&self, key: &str, service_id: &str, priority: Option<wire::Priority>) -> IssueAnswer {
+        let body = wire::IssueTicket { service_id: service_id.to_string(), priority };
+        let sent = self
+            .http
+            .post(format!("{}/api/tickets", self.base))
+            .bearer_auth(&self.token)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await;
+        let r = match sent {
+            Ok(r) => r,
+            Err(e) => return IssueAnswer::Unreachable(e.to_string()),
+        };
+        let status = r.status();
+        if status.is_server_error() {
+            return IssueAnswer::Unreachable(format!("server answered {status}"));
+        }
+        if status.is_success() {
+            return match r.json::<wire::Ticket>().await {
+                Ok(t) => IssueAnswer::Issued(t),
+                Err(e) => IssueAnswer::Unreachable(e.to_string()),
+            };
+        }
+        match r.json::<wire::ErrorBody>().await {
+            Ok(e) => IssueAnswer::Refused { code: e.error, message: e.message },
+            Err(_) => IssueAnswer::Refused { code: status.as_u16().to_string(), message: status.to_string() },
+        }
+    }
+
+    /// Tells staff about the printer; retried with the same key until the server has it.
+    pub async fn report(&self, report: wire::KioskFaultReport) {
+        let key = crate::new_key();
+        for attempt in 0u32.. {
+            let sent = self
+                .http
+                .post(format!("{}/api/kiosk/faults", self.base))
+                .bearer_auth(&self.token)
+                .header("Idempotency-Key", &key)
+                .json(&report)
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status().is_success() || r.status().is_client_error() => {
+                    if !r.status().is_success() {
+                        tracing::warn!(status = %r.status(), "the server refused the printer report");
+                    }
+                    return;
+                }
+                Ok(r) => tracing::warn!(status = %r.status(), "printer report not taken, retrying"),
+                Err(e) => tracing::warn!(error = %e, "printer report not sent, retrying"),
+            }
+            tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt.min(10) + 1))).await;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+use std::time::{Duration, Instant};
+
+use hall_wire::{KioskFaultKind, Priority};
+
+use super::*;
+use crate::screenshots::{sample_catalog, sample_ticket};
+
+struct Run {
+    k: Kiosk,
+    now: Instant,
+}
+
+impl Run {
+    fn new() -> Run {
+        let now = Instant::now();
+        let mut k = Kiosk::new(Settings::default(), now);
+        k.apply(Input::Catalog(sample_catalog()), now);
+        Run { k, now }
+    }
+    fn at(&mut self, after: Duration, input: Input) -> Vec<Effect> {
+        self.now += after;
+        self.k.apply(input, self.now)
+    }
+    fn go(&mut self, input: Input) -> Vec<Effect> {
+        self.at(Duration::from_millis(200), input)
+    }
+    fn wait(&mut self, d: Duration) -> Vec<Effect> {
+        self.at(d, Input::Tick)
+    }
+    fn take(&mut self, key: &str) -> Vec<Effect> {
+        self.go(Input::Take { key: key.into(), priority: None })
+    }
+    fn issued(&mut self, key: &str, number: &str) -> Vec<Effect> {
+        let t = sample_ticket(number, "mz-dibao", None, &["w02", "w03"]);
+        self.go(Input::Issued { key: key.into(), ticket: Box::new(t) })
+    }
+}
+
+fn issues(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Issue { key, .. } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn prints(fx: &[Effect]) -> usize {
+    fx.iter().filter(|e| matches!(e, Effect::Print(_))).count()
+}
+
+#[test]
+fn home_department_matter_ticket_and_back_home() {
+    let mut r = Run::new();
+    r.go(Input::Department("minzheng".into()));
+    assert_eq!(r.k.screen(), &Screen::Department("minzheng".into()));
+    r.go(Input::Matter("mz-dibao".into()));
+    let fx = r.take("k1");
+    assert_eq!(fx, vec![Effect::Issue { key: "k1".into(), service_id: "mz-dibao".into(), priority: None }]);
+    assert_eq!(r.k.screen(), &Screen::Issuing);
+    let fx = r.issued("k1", "B012");
+    assert_eq!(r.k.screen(), &Screen::Ticket);
+    let Some(Effect::Print(spec)) = fx.first() else { panic!("prints: {fx:?}") };
+    assert_eq!(spec.number, "B012");
+    assert_eq!(spec.matter, "最低生活保障申请");
+    assert_eq!(spec.materials.len(), 5, "the one-time notification goes on paper");
+    assert_eq!(spec.status_url, "http://127.0.0.1:8080/t/6f1c0e9a4b7d2e8f3a5c1b9d0e7f2a4c");
+    assert!(spec.windows[0].label.contains("2号窗口"), "{:?}", spec.windows);
+    r.go(Input::Printed { number: "B012".into() });
+    r.wait(Duration::from_secs(14));
+    assert_eq!(r.k.screen(), &Screen::Ticket, "time to read it");
+    r.wait(Duration::from_secs(2));
+    assert_eq!(r.k.screen(), &Screen::Home, "then home by itself");
+}
+
+#[test]
+fn back_goes_up_one_level() {
+    let check = |inputs: Vec<Input>, expected: Screen| {
+        let mut r = Run::new();
+        for i in inputs {
+            r.go(i);
+        }
+        r.go(Input::Back);
+        assert_eq!(r.k.screen(), &expected);
+    };
+    check(vec![Input::Department("minzheng".into())], Screen::Home);
+    check(vec![Input::Department("minzheng".into()), Input::Matter("mz-dibao".into())], Screen::Department("minzheng".into()));
+    check(vec![Input::Search, Input::Key('y'), Input::Matter("rs-jmyanglao-canbao".into())], Screen::Search);
+}
+
+#[test]
+fn any_screen_goes_home_after_a_minute_without_a_touch() {
+    let mut r = Run::new();
+    r.go(Input::Department("minzheng".into()));
+    r.wait(Duration::from_secs(50));
+    r.go(Input::Touch);
+    r.wait(Duration::from_secs(50));
+    assert_eq!(r.k.screen(), &Screen::Department("minzheng".into()), "a touch (scrolling) restarts the minute");
+    r.wait(Duration::from_secs(11));
+    assert_eq!(r.k.screen(), &Screen::Home);
+}
+
+#[test]
+fn a_double_tap_never_makes_two_tickets() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    assert_eq!(issues(&r.take("k1")), vec!["k1"]);
+    assert!(issues(&r.take("k2")).is_empty(), "second tap while the first is out");
+    assert_eq!(prints(&r.issued("k1", "B012")), 1);
+    assert!(issues(&r.take("k3")).is_empty(), "a tap on the ticket screen");
+    assert_eq!(prints(&r.issued("k1", "B012")), 0, "a replayed answer prints nothing more");
+}
+
+#[test]
+fn an_unreachable_server_is_retried_with_the_same_key_then_given_up_without_a_ticket() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    assert!(!r.k.server_online());
+    assert_eq!(r.k.retries(), 1);
+    let mut sent = Vec::new();
+    for _ in 0..200 {
+        let fx = r.wait(Duration::from_millis(100));
+        if let [k] = issues(&fx)[..] {
+            sent.push(k.to_string());
+            r.go(Input::IssueUnreachable { key: "k1".into() });
+        }
+    }
+    assert!(sent.len() >= 5, "retried in the background: {sent:?}");
+    assert!(sent.iter().all(|k| k == "k1"), "always the same Idempotency-Key");
+    assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()), "given up after 30 s");
+    assert_eq!(r.k.refusal(), Some(&Refusal::Unreachable));
+    // An answer that was only late is still honoured while the citizen is there.
+    let fx = r.issued("k1", "B013");
+    assert_eq!(prints(&fx), 1);
+    assert_eq!(r.k.screen(), &Screen::Ticket);
+}
+
+#[test]
+fn a_late_answer_after_the_citizen_left_is_reported_not_printed() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    r.wait(Duration::from_secs(61));
+    assert_eq!(r.k.screen(), &Screen::Home);
+    let fx = r.issued("k1", "B014");
+    assert_eq!(prints(&fx), 0);
+    assert!(
+        matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::PrintFailed, ticket_number: Some(n), .. }] if n == "B014"),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_refusal_is_shown_on_the_matter_screen() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), message: "请稍后再试".into() });
+    assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
+    assert!(matches!(r.k.refusal(), Some(Refusal::Refused { code, .. }) if code == "rate_limited"));
+}
+
+#[test]
+fn priority_needs_a_confirmation() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.go(Input::AskPriority);
+    assert!(r.k.confirming_priority());
+    r.go(Input::CancelPriority);
+    assert!(!r.k.confirming_priority());
+    r.go(Input::AskPriority);
+    let fx = r.go(Input::Take { key: "k1".into(), priority: Some(Priority::Military) });
+    assert_eq!(fx, vec![Effect::Issue { key: "k1".into(), service_id: "mz-dibao".into(), priority: Some(Priority::Military) }]);
+    assert!(!r.k.confirming_priority());
+}
+
+#[test]
+fn general_inquiry_takes_a_ticket_from_home() {
+    let mut r = Run::new();
+    let fx = r.go(Input::Inquiry { key: "k1".into() });
+    assert_eq!(fx, vec![Effect::Issue { key: "k1".into(), service_id: "zh-zixun".into(), priority: None }]);
+}
+
+#[test]
+fn a_printer_fault_keeps_the_number_on_screen_reports_it_and_reprints_once_back() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B012");
+    let fx = r.go(Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: "缺纸".into() });
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::PaperOut, ticket_number: Some(n), .. }] if n == "B012"));
+    assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PaperOut));
+    r.wait(Duration::from_secs(20));
+    assert_eq!(r.k.screen(), &Screen::Ticket, "the number stays up (not the short timeout)");
+    let fx = r.wait(Duration::from_secs(5));
+    assert!(fx.contains(&Effect::CheckPrinter), "the printer is asked again: {fx:?}");
+    assert_eq!(prints(&r.go(Input::Reprint)), 1);
+    let fx = r.go(Input::Printed { number: "B012".into() });
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::Recovered, .. }]), "{fx:?}");
+    assert_eq!(r.k.printer_fault(), None);
+    assert_eq!(prints(&r.go(Input::Reprint)), 0, "printed tickets are not printed twice");
+}
+
+#[test]
+fn the_printer_coming_back_by_itself_clears_the_fault() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B012");
+    r.go(Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::CoverOpen, message: String::new() });
+    let fx = r.go(Input::PrinterOk);
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::Recovered, .. }]));
+    assert!(r.go(Input::PrinterOk).is_empty(), "reported once");
+}
+
+#[test]
+fn search_finds_by_initials_and_the_language_switches() {
+    let mut r = Run::new();
+    r.go(Input::Search);
+    for c in "ylbx".chars() {
+        r.go(Input::Key(c));
+    }
+    let found = r.k.search_results();
+    assert!(found.contains(&"rs-jmyanglao-canbao".to_string()), "{found:?}");
+    r.go(Input::Backspace);
+    assert_eq!(r.k.typed(), "ylb");
+    assert_eq!(r.go(Input::ToggleLanguage), vec![Effect::Language { english: true }]);
+    assert!(r.k.english());
+}
+
+#[test]
+fn departments_count_who_waits_in_their_queues() {
+    let c = sample_catalog();
+    let deps = c.departments();
+    let mz = deps.iter().find(|d| d.id == "minzheng").unwrap();
+    assert_eq!((mz.matters, mz.waiting, mz.minutes), (6, 11, 35));
+    assert_eq!(deps.first().map(|d| d.id.as_str()), Some("zonghe"));
+}

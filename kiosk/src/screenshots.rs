@@ -1,0 +1,144 @@
+//! Renders every screen to PNG without a display (slint's testing backend and software
+//! renderer), in Chinese and English, portrait and landscape, plus the printed ticket drawn
+//! from the bytes the printer would get. The screens come from the real controller walked
+//! through a visit with the sample hall.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use hall_wire::{self as wire, KioskFaultKind, Priority};
+use slint::ComponentHandle;
+
+use crate::catalog::Catalog;
+use crate::controller::{Input, Kiosk, Settings};
+use crate::view::View;
+use crate::MainWindow;
+
+/// The sample hall (青石镇) as its server serves it, at a busy moment.
+pub fn sample_catalog() -> Catalog {
+    #[derive(serde::Deserialize)]
+    struct Sample {
+        hall: wire::HallInfo,
+        services: Vec<wire::Service>,
+        windows: Vec<wire::Window>,
+        queues: Vec<wire::Queue>,
+    }
+    let s: Sample = serde_json::from_str(include_str!("sample-hall.json")).expect("the bundled sample hall reads");
+    Catalog { hall: s.hall, services: s.services, windows: s.windows, queues: s.queues }
+}
+
+/// A ticket as the server answers it.
+pub fn sample_ticket(number: &str, service_id: &str, priority: Option<Priority>, windows: &[&str]) -> wire::Ticket {
+    wire::Ticket {
+        id: 42,
+        number: number.into(),
+        service_id: service_id.into(),
+        queue: "minzheng".into(),
+        status: wire::TicketStatus::Waiting,
+        priority,
+        waiting_ahead: 11,
+        estimated_wait_minutes: 35,
+        windows: windows.iter().map(|w| w.to_string()).collect(),
+        issued_at: "2026-11-25T09:42:17+08:00".into(),
+        called_at: None,
+        window_id: None,
+        first_window_id: None,
+        outcome: None,
+        status_url: Some("/t/6f1c0e9a4b7d2e8f3a5c1b9d0e7f2a4c".into()),
+    }
+}
+
+/// A kiosk with the sample hall loaded.
+pub fn sample_kiosk(english: bool) -> (Kiosk, Instant) {
+    let now = Instant::now();
+    let settings = Settings { english, server_url: "http://192.168.10.2:8080".into(), ..Settings::default() };
+    let mut k = Kiosk::new(settings, now);
+    k.apply(Input::Catalog(sample_catalog()), now);
+    (k, now)
+}
+
+/// Each screen of a visit: (file name part, the kiosk at that moment).
+fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
+    let step = |inputs: Vec<Input>| {
+        let (mut k, mut now) = sample_kiosk(english);
+        for i in inputs {
+            now += Duration::from_millis(100);
+            k.apply(i, now);
+        }
+        k
+    };
+    let take = || Input::Take { key: "k1".into(), priority: None };
+    let issued = |priority| Input::Issued {
+        key: "k1".into(),
+        ticket: Box::new(sample_ticket("B012", "mz-dibao", priority, &["w02", "w03"])),
+    };
+    let dibao = || Input::Matter("mz-dibao".into());
+    vec![
+        ("home", step(vec![])),
+        ("department", step(vec![Input::Department("minzheng".into())])),
+        ("matter", step(vec![Input::Department("minzheng".into()), dibao()])),
+        ("priority", step(vec![dibao(), Input::AskPriority])),
+        ("search", step(vec![Input::Search, Input::Key('y'), Input::Key('l'), Input::Key('b'), Input::Key('x')])),
+        ("issuing", step(vec![dibao(), take(), Input::IssueUnreachable { key: "k1".into() }])),
+        ("ticket", step(vec![dibao(), take(), issued(None), Input::Printed { number: "B012".into() }])),
+        (
+            "ticket-print-failed",
+            step(vec![
+                dibao(),
+                Input::Take { key: "k1".into(), priority: Some(Priority::Elderly) },
+                issued(Some(Priority::Elderly)),
+                Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() },
+            ]),
+        ),
+    ]
+}
+
+fn render(ui: &MainWindow, kiosk: &Kiosk, width: u32, height: u32, path: &Path) -> anyhow::Result<()> {
+    ui.window().set_size(slint::PhysicalSize::new(width, height));
+    let view = View::of(kiosk, "09:42");
+    View::show_qr(ui, &view.status_url);
+    view.show(ui);
+    let shot = ui.window().take_snapshot().map_err(|e| anyhow::anyhow!("cannot render: {e}"))?;
+    let img = image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
+        .context("the snapshot has an unexpected size")?;
+    img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// Slint's testing backend with the software rasteriser: windows render without a screen.
+pub fn headless() -> anyhow::Result<()> {
+    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
+    slint::platform::set_platform(Box::new(backend))
+        .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))
+}
+
+/// Every screen, zh and en, portrait (1080×1920) and landscape (1920×1080), and the paper.
+pub fn all(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    headless()?;
+    let ui = MainWindow::new()?;
+    for (lang, english) in [("zh", false), ("en", true)] {
+        crate::select_language(english)?;
+        for (name, kiosk) in visit(english) {
+            render(&ui, &kiosk, 1080, 1920, &dir.join(format!("kiosk-{name}-portrait-{lang}.png")))?;
+            render(&ui, &kiosk, 1920, 1080, &dir.join(format!("kiosk-{name}-landscape-{lang}.png")))?;
+        }
+    }
+    crate::select_language(false)?;
+    let (k, _) = sample_kiosk(false);
+    let ticket = sample_ticket("B012", "mz-dibao", None, &["w02", "w03"]);
+    let spec = k.print_spec(&ticket).context("the sample hall is loaded")?;
+    for paper in [hall_printer::PaperWidth::Mm80, hall_printer::PaperWidth::Mm58] {
+        let mm = if paper == hall_printer::PaperWidth::Mm80 { 80 } else { 58 };
+        let path = dir.join(format!("kiosk-printed-ticket-{mm}mm.png"));
+        hall_printer::preview::save_png(&hall_printer::ticket_bytes(&spec, paper), paper, &path)?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}

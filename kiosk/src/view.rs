@@ -1,0 +1,255 @@
+//! The controller's state turned into what the screen shows (plain data that crosses threads),
+//! and that data put into the `Kiosk` global of the UI.
+
+use hall_wire::KioskFaultKind;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use crate::catalog::{priority_words, Catalog};
+use crate::controller::{Kiosk, PrintState, Refusal, Screen};
+use crate::search::Initials;
+use crate::{DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, WindowPlace};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct View {
+    pub page: PageKind,
+    pub hall_name: String,
+    pub clock: String,
+    pub english: bool,
+    pub online: bool,
+    pub loaded: bool,
+    pub printer_fault: i32,
+    pub has_inquiry: bool,
+    pub departments: Vec<DepartmentItem>,
+    pub department_name: String,
+    pub matters: Vec<MatterItem>,
+    pub matter_name: String,
+    pub matter_department: String,
+    pub matter_windows: Vec<WindowPlace>,
+    pub plan: Vec<PlanSpot>,
+    pub materials: Vec<MaterialItem>,
+    pub procedure: Vec<String>,
+    pub time_limit_days: i32,
+    pub fee: String,
+    pub basis: String,
+    pub queue_waiting: i32,
+    pub queue_minutes: i32,
+    pub confirming_priority: bool,
+    pub refusal: i32,
+    pub refusal_message: String,
+    pub typed: String,
+    pub results: Vec<MatterItem>,
+    pub retries: i32,
+    pub number: String,
+    pub ticket_matter: String,
+    pub priority_words: String,
+    pub ticket_windows: Vec<WindowPlace>,
+    pub ahead: i32,
+    pub wait_minutes: i32,
+    pub issued_at: String,
+    pub print_state: i32,
+    /// The status page's address, shown as a QR code.
+    pub status_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageKind {
+    #[default]
+    Home,
+    Department,
+    Matter,
+    Search,
+    Issuing,
+    Ticket,
+}
+
+pub fn fault_code(f: KioskFaultKind) -> i32 {
+    match f {
+        KioskFaultKind::PrinterUnreachable => 1,
+        KioskFaultKind::PrinterOffline => 2,
+        KioskFaultKind::CoverOpen => 3,
+        KioskFaultKind::PaperOut => 4,
+        KioskFaultKind::PrintFailed => 5,
+        KioskFaultKind::Recovered => 0,
+    }
+}
+
+fn matter_item(c: &Catalog, s: &hall_wire::Service) -> MatterItem {
+    let numbers: Vec<String> = c.windows_of(s).iter().map(|w| w.number.to_string()).collect();
+    MatterItem {
+        id: s.id.as_str().into(),
+        name: s.name.as_str().into(),
+        windows: numbers.join("、").into(),
+        days: s.time_limit_days as i32,
+        initials: Initials::of(&s.name).plain().into(),
+    }
+}
+
+fn place(w: &hall_wire::Window) -> WindowPlace {
+    WindowPlace { number: w.number as i32, name: w.name.as_str().into(), location: w.location.as_str().into() }
+}
+
+impl View {
+    pub fn of(k: &Kiosk, clock: &str) -> View {
+        let mut v = View {
+            clock: clock.to_string(),
+            english: k.english(),
+            online: k.server_online(),
+            printer_fault: k.printer_fault().map_or(0, fault_code),
+            confirming_priority: k.confirming_priority(),
+            typed: k.typed().to_uppercase(),
+            retries: k.retries() as i32,
+            ..View::default()
+        };
+        match k.refusal() {
+            Some(Refusal::Unreachable) => v.refusal = 1,
+            Some(Refusal::Refused { message, .. }) => (v.refusal, v.refusal_message) = (2, message.clone()),
+            None => {}
+        }
+        v.page = match k.screen() {
+            Screen::Home => PageKind::Home,
+            Screen::Department(_) => PageKind::Department,
+            Screen::Matter(_) => PageKind::Matter,
+            Screen::Search => PageKind::Search,
+            Screen::Issuing => PageKind::Issuing,
+            Screen::Ticket => PageKind::Ticket,
+        };
+        let Some(c) = k.catalog() else { return v };
+        v.loaded = true;
+        v.hall_name = c.hall.name.clone();
+        v.has_inquiry = c.general_inquiry().is_some();
+        v.departments = c
+            .departments()
+            .into_iter()
+            .map(|d| DepartmentItem {
+                id: d.id.into(),
+                name: d.name.into(),
+                matters: d.matters as i32,
+                waiting: d.waiting as i32,
+                minutes: d.minutes as i32,
+            })
+            .collect();
+        match k.screen() {
+            Screen::Department(id) => {
+                let matters = c.matters_of(id);
+                v.department_name = matters.first().map(|s| s.department.clone()).unwrap_or_default();
+                v.matters = matters.into_iter().map(|s| matter_item(c, s)).collect();
+            }
+            Screen::Matter(id) => v.fill_matter(c, id),
+            Screen::Search => {
+                v.results = k.search_results().iter().filter_map(|id| c.service(id)).map(|s| matter_item(c, s)).collect()
+            }
+            _ => {}
+        }
+        if let (Screen::Ticket, Some(t)) = (k.screen(), k.issued()) {
+            v.number = t.ticket.number.clone();
+            v.ticket_matter = c.service(&t.ticket.service_id).map(|s| s.name.clone()).unwrap_or_default();
+            v.priority_words = t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
+            v.ticket_windows = t.ticket.windows.iter().filter_map(|id| c.window(id)).map(place).collect();
+            v.ahead = t.ticket.waiting_ahead as i32;
+            v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
+            v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
+            v.status_url = t.status_url.clone();
+            v.print_state = match t.print {
+                PrintState::Printing => 0,
+                PrintState::Printed => 1,
+                PrintState::Failed(f) => {
+                    v.printer_fault = fault_code(f);
+                    2
+                }
+            };
+        }
+        v
+    }
+
+    fn fill_matter(&mut self, c: &Catalog, id: &str) {
+        let Some(s) = c.service(id) else { return };
+        let windows = c.windows_of(s);
+        self.matter_name = s.name.clone();
+        self.matter_department = s.department.clone();
+        self.matter_windows = windows.iter().map(|w| place(w)).collect();
+        self.plan = c
+            .windows
+            .iter()
+            .filter_map(|w| {
+                let p = w.plan?;
+                Some(PlanSpot {
+                    x: p.x as f32,
+                    y: p.y as f32,
+                    number: w.number as i32,
+                    lit: s.windows.contains(&w.id),
+                })
+            })
+            .collect();
+        self.materials = s
+            .materials
+            .iter()
+            .map(|m| MaterialItem { name: m.name.as_str().into(), main: m.kind == hall_wire::MaterialKind::Main })
+            .collect();
+        self.procedure = s.procedure.clone();
+        self.time_limit_days = s.time_limit_days as i32;
+        self.fee = s.fee.clone();
+        self.basis = s.basis.clone();
+        if let Some(q) = c.queue(&s.queue) {
+            self.queue_waiting = q.waiting as i32;
+            self.queue_minutes = q.estimated_wait_minutes as i32;
+        }
+    }
+
+    /// Puts the view into the UI (on the UI thread).
+    pub fn show(&self, ui: &MainWindow) {
+        let g = ui.global::<crate::Kiosk>();
+        g.set_page(match self.page {
+            PageKind::Home => Page::Home,
+            PageKind::Department => Page::Department,
+            PageKind::Matter => Page::Matter,
+            PageKind::Search => Page::Search,
+            PageKind::Issuing => Page::Issuing,
+            PageKind::Ticket => Page::Ticket,
+        });
+        g.set_hall_name(self.hall_name.as_str().into());
+        g.set_clock(self.clock.as_str().into());
+        g.set_english(self.english);
+        g.set_online(self.online);
+        g.set_loaded(self.loaded);
+        g.set_printer_fault(self.printer_fault);
+        g.set_has_inquiry(self.has_inquiry);
+        g.set_departments(model(&self.departments));
+        g.set_department_name(self.department_name.as_str().into());
+        g.set_matters(model(&self.matters));
+        g.set_matter_name(self.matter_name.as_str().into());
+        g.set_matter_department(self.matter_department.as_str().into());
+        g.set_matter_windows(model(&self.matter_windows));
+        g.set_plan(model(&self.plan));
+        g.set_materials(model(&self.materials));
+        g.set_procedure(model(&self.procedure.iter().map(SharedString::from).collect::<Vec<_>>()));
+        g.set_time_limit_days(self.time_limit_days);
+        g.set_fee(self.fee.as_str().into());
+        g.set_basis(self.basis.as_str().into());
+        g.set_queue_waiting(self.queue_waiting);
+        g.set_queue_minutes(self.queue_minutes);
+        g.set_confirming_priority(self.confirming_priority);
+        g.set_refusal(self.refusal);
+        g.set_refusal_message(self.refusal_message.as_str().into());
+        g.set_typed(self.typed.as_str().into());
+        g.set_results(model(&self.results));
+        g.set_retries(self.retries);
+        g.set_number(self.number.as_str().into());
+        g.set_ticket_matter(self.ticket_matter.as_str().into());
+        g.set_priority_words(self.priority_words.as_str().into());
+        g.set_ticket_windows(model(&self.ticket_windows));
+        g.set_ahead(self.ahead);
+        g.set_wait_minutes(self.wait_minutes);
+        g.set_issued_at(self.issued_at.as_str().into());
+        g.set_print_state(self.print_state);
+    }
+
+    /// The QR code changes only with the ticket, so it is drawn only then.
+    pub fn show_qr(ui: &MainWindow, url: &str) {
+        let image = if url.is_empty() { slint::Image::default() } else { crate::qr::image(url) };
+        ui.global::<crate::Kiosk>().set_qr(image);
+    }
+}
+
+fn model<T: Clone + 'static>(items: &[T]) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items.to_vec()))
+}

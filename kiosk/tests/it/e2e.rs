@@ -1,0 +1,197 @@
+//! The whole kiosk without a screen: a real server, the kiosk's runtime (controller, client,
+//! printer), and a fake network printer on 127.0.0.1 whose received bytes are decoded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hall_kiosk::client::Client;
+use hall_kiosk::controller::{Input, Settings};
+use hall_kiosk::runtime::{drive, Parts};
+use hall_kiosk::view::{PageKind, View};
+use hall_printer::fake::{FakePrinter, State};
+use hall_printer::{PaperWidth, Printer};
+use hall_server::{clock::SystemClock, config, Settings as ServerSettings};
+use tokio::sync::mpsc;
+
+/// A server on a free port; dropped with the test's runtime.
+async fn server(db: &std::path::Path) -> String {
+    let settings = ServerSettings {
+        demo: true,
+        kiosk_rate_limit: 0,
+        ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
+    };
+    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
+    url
+}
+
+/// Reads the server's event stream until an event of `kind` arrives (at most 10 s).
+async fn until_event(events: &mut reqwest::Response, kind: &str) {
+    let mut seen = String::new();
+    let wanted = format!("event: {kind}");
+    while !seen.contains(&wanted) {
+        match tokio::time::timeout(Duration::from_secs(10), events.chunk()).await {
+            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            other => panic!("no `{kind}` event: {other:?}"),
+        }
+    }
+}
+
+struct Kiosk {
+    tx: mpsc::UnboundedSender<Input>,
+    views: mpsc::UnboundedReceiver<View>,
+    last: View,
+}
+
+impl Kiosk {
+    fn start(server: &str, printer: &FakePrinter) -> Kiosk {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (vtx, views) = mpsc::unbounded_channel();
+        let parts = Parts {
+            client: Client::new(server, "demo-kiosk"),
+            printer: Arc::new(Printer::new(printer.target(), PaperWidth::Mm80).with_timeout(Duration::from_millis(800))),
+            paper: PaperWidth::Mm80,
+            settings: Settings {
+                server_url: server.to_string(),
+                printer_check: Duration::from_millis(200),
+                ..Settings::default()
+            },
+            refresh: Duration::from_millis(300),
+        };
+        let t = tx.clone();
+        tokio::spawn(drive(parts, t, rx, move |v| drop(vtx.send(v.clone())), || "09:00".into()));
+        Kiosk { tx, views, last: View::default() }
+    }
+
+    /// Views as they come, until one satisfies `done` (at most 10 s).
+    async fn until(&mut self, what: &str, done: impl Fn(&View) -> bool) -> View {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.last) {
+            match tokio::time::timeout_at(deadline, self.views.recv()).await {
+                Ok(Some(v)) => self.last = v,
+                _ => panic!("timed out waiting for: {what}; last view {:?}", self.last.page),
+            }
+        }
+        self.last.clone()
+    }
+
+    fn send(&self, i: Input) {
+        self.tx.send(i).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = server(&dir.path().join("hall.db")).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    k.send(Input::Matter("mz-dibao".into()));
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None }); // a double tap
+    let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == 1).await;
+    assert_eq!(v.number, "B001");
+    assert!(v.status_url.starts_with(&format!("{url}/t/")), "{}", v.status_url);
+    let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
+    let paper = hall_printer::decode::decode(&jobs[0]);
+    let text = paper.text();
+    assert!(text.contains("青石镇便民服务中心"), "{text}");
+    assert!(text.contains("最低生活保障申请书（申请人签字）"), "the materials on paper: {text}");
+    assert_eq!(paper.largest_text().0.trim(), "B001");
+    assert_eq!(paper.qr_payloads(), vec![v.status_url.clone()]);
+    assert!(paper.cut());
+    // The double tap made one ticket: the status page says nobody is ahead of B001 and the
+    // queue holds exactly one.
+    let queues: Vec<hall_wire::Queue> = reqwest::get(format!("{url}/api/queues")).await.unwrap().json().await.unwrap();
+    assert_eq!(queues.iter().find(|q| q.queue == "minzheng").unwrap().waiting, 1);
+    let page: hall_wire::TicketView = reqwest::get(v.status_url.replace("/t/", "/api/t/")).await.unwrap().json().await.unwrap();
+    assert_eq!(page.number, "B001");
+    assert_eq!(printer.wait_for_jobs(1, Duration::from_millis(300)).len(), 1, "printed once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = server(&dir.path().join("hall.db")).await;
+    let printer = FakePrinter::start();
+    printer.set_state(State::PaperOut);
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded).await;
+    let mut events = reqwest::get(format!("{url}/api/events")).await.unwrap();
+    k.send(Input::Matter("rs-jmyibao".into()));
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == 2).await;
+    assert_eq!(v.printer_fault, 4, "out of paper");
+    assert_eq!(v.number, "C001", "the number is still shown");
+    // Staff see it.
+    let login: hall_wire::Session = reqwest::Client::new()
+        .post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({"username": "director", "password": "demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    until_event(&mut events, "kiosk_fault").await;
+    let kiosks: Vec<hall_wire::KioskState> = reqwest::Client::new()
+        .get(format!("{url}/api/kiosks"))
+        .bearer_auth(&login.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seen = kiosks.into_iter().find(|s| s.fault.is_some());
+    let seen = seen.expect("the fault reached the server");
+    assert_eq!(seen.fault, Some(hall_wire::KioskFaultKind::PaperOut));
+    assert_eq!(seen.ticket_number.as_deref(), Some("C001"));
+    // Paper in: the kiosk notices by itself, and a reprint prints.
+    printer.set_state(State::Online);
+    k.until("the printer back", |v| v.printer_fault == 0 || v.print_state != 2).await;
+    k.send(Input::Reprint);
+    k.until("reprinted", |v| v.print_state == 1).await;
+    let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
+    assert_eq!(hall_printer::decode::decode(&jobs[0]).largest_text().0.trim(), "C001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printer_that_stops_mid_ticket_is_a_fault_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = server(&dir.path().join("hall.db")).await;
+    let printer = FakePrinter::start();
+    printer.set_state(State::StallAfter(40));
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded).await;
+    k.send(Input::Inquiry { key: hall_kiosk::new_key() });
+    let v = k.until("print failed", |v| v.print_state == 2).await;
+    assert_eq!(v.number, "A001");
+    assert_eq!(v.printer_fault, 5, "print failed part-way");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_server_no_ticket_and_the_kiosk_recovers_by_itself() {
+    // A port with nobody listening.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = free.local_addr().unwrap();
+    drop(free);
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&format!("http://{addr}"), &printer);
+    k.until("says the server is down", |v| !v.online && !v.loaded).await;
+    // The server comes up on that port.
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ServerSettings {
+        demo: true,
+        kiosk_rate_limit: 0,
+        ..ServerSettings::new(&dir.path().join("hall.db"), config::sample(), Arc::new(SystemClock))
+    };
+    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
+    k.until("recovered", |v| v.online && v.loaded).await;
+    assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
+}

@@ -1,0 +1,5 @@
+//! The kiosk's integration tests: the UI in slint's testing backend, and the whole kiosk
+//! (controller, client, printer) against a real server and a fake network printer.
+
+mod e2e;
+mod screen;
