@@ -132,7 +132,10 @@ pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bo
         issued_at: local_minutes(&t.issued_at),
         materials: service
             .map(|s| {
-                s.materials.iter().map(|m| TicketLine { name: m.name.clone(), main: m.kind == MaterialKind::Main }).collect()
+                s.materials
+                    .iter()
+                    .map(|m| TicketLine { name: m.name.clone(), main: m.kind == MaterialKind::Main })
+                    .collect()
             })
             .unwrap_or_default(),
         status_url: status_url.to_string(),

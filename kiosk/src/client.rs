@@ -12,7 +12,10 @@ use crate::catalog::Catalog;
 pub enum IssueAnswer {
     Issued(wire::Ticket),
     /// The server said no: nothing was issued.
-    Refused { code: String, message: String },
+    Refused {
+        code: String,
+        message: String,
+    },
     /// No answer (network, timeout, 5xx): the same key may be sent again safely.
     Unreachable(String),
 }

@@ -96,9 +96,10 @@ mod tests {
 
     #[test]
     fn the_command_line_wins_over_the_file() {
-        let file: FileConfig =
-            toml::from_str("server = \"http://hall:8080\"\ntoken = \"t1\"\nprinter = \"tcp://10.0.0.9\"\nlang = \"en\"")
-                .unwrap();
+        let file: FileConfig = toml::from_str(
+            "server = \"http://hall:8080\"\ntoken = \"t1\"\nprinter = \"tcp://10.0.0.9\"\nlang = \"en\"",
+        )
+        .unwrap();
         let c = resolve(file, Overrides { token: Some("t2".into()), ..none() }).unwrap();
         assert_eq!(c.server, "http://hall:8080");
         assert_eq!(c.token, "t2");
@@ -109,7 +110,8 @@ mod tests {
 
     #[test]
     fn mistakes_are_named() {
-        let err = |file: &str, cli: Overrides| format!("{:#}", resolve(toml::from_str(file).unwrap(), cli).unwrap_err());
+        let err =
+            |file: &str, cli: Overrides| format!("{:#}", resolve(toml::from_str(file).unwrap(), cli).unwrap_err());
         assert!(err("token = \"t\"\nlang = \"fr\"", none()).contains("fr"));
         assert!(err("token = \"t\"\nprinter = \"lpt1\"", none()).contains("lpt1"));
         assert!(toml::from_str::<FileConfig>("colour = 1").is_err(), "unknown keys are refused");

@@ -77,21 +77,41 @@ pub enum Input {
     Back,
     Home,
     /// 「不知道办什么? 综合咨询」: a ticket for the general-inquiry matter.
-    Inquiry { key: String },
+    Inquiry {
+        key: String,
+    },
     Search,
     Key(char),
     Backspace,
     AskPriority,
     CancelPriority,
     /// 「取号」 (priority `None`) or a confirmed 「优先取号」.
-    Take { key: String, priority: Option<Priority> },
+    Take {
+        key: String,
+        priority: Option<Priority>,
+    },
     ToggleLanguage,
-    Issued { key: String, ticket: Box<wire::Ticket> },
+    Issued {
+        key: String,
+        ticket: Box<wire::Ticket>,
+    },
     /// The request could not be delivered or its answer was lost: retry with the same key.
-    IssueUnreachable { key: String },
-    IssueRefused { key: String, code: String, message: String },
-    Printed { number: String },
-    PrintFailed { number: String, fault: KioskFaultKind, message: String },
+    IssueUnreachable {
+        key: String,
+    },
+    IssueRefused {
+        key: String,
+        code: String,
+        message: String,
+    },
+    Printed {
+        number: String,
+    },
+    PrintFailed {
+        number: String,
+        fault: KioskFaultKind,
+        message: String,
+    },
     Reprint,
     /// The printer's status is good again.
     PrinterOk,
@@ -124,6 +144,7 @@ pub struct IssuedTicket {
     pub print: PrintState,
     pub status_url: String,
     shown_at: Instant,
+    auto_reprinted: bool,
 }
 
 pub struct Kiosk {
@@ -278,7 +299,11 @@ impl Kiosk {
                     t.shown_at = now;
                 }
                 if self.printer_fault.take().is_some() {
-                    fx.push(Effect::Report { kind: KioskFaultKind::Recovered, message: String::new(), ticket_number: None });
+                    fx.push(Effect::Report {
+                        kind: KioskFaultKind::Recovered,
+                        message: String::new(),
+                        ticket_number: None,
+                    });
                 }
                 self.next_printer_check = None;
             }
@@ -290,24 +315,42 @@ impl Kiosk {
                 self.next_printer_check = Some(now + self.settings.printer_check);
                 fx.push(Effect::Report { kind: fault, message, ticket_number: Some(number) });
             }
-            Input::Reprint => {
-                let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)));
-                if let Some(spec) = failed.and_then(|t| self.print_spec(&t.ticket)) {
-                    if let Some(t) = self.issued.as_mut() {
-                        t.print = PrintState::Printing;
-                    }
-                    fx.push(Effect::Print(Box::new(spec)));
-                }
-            }
+            Input::Reprint => fx.extend(self.reprint()),
             Input::PrinterOk => {
                 if self.printer_fault.take().is_some() {
                     self.next_printer_check = None;
-                    fx.push(Effect::Report { kind: KioskFaultKind::Recovered, message: String::new(), ticket_number: None });
+                    fx.push(Effect::Report {
+                        kind: KioskFaultKind::Recovered,
+                        message: String::new(),
+                        ticket_number: None,
+                    });
+                    // The citizen still waiting at the screen gets the ticket without asking, once.
+                    let waiting = self.screen == Screen::Ticket
+                        && self
+                            .issued
+                            .as_ref()
+                            .is_some_and(|t| matches!(t.print, PrintState::Failed(_)) && !t.auto_reprinted);
+                    if waiting {
+                        fx.extend(self.reprint());
+                        if let Some(t) = self.issued.as_mut() {
+                            t.auto_reprinted = true;
+                        }
+                    }
                 }
             }
         }
         self.tick(now, &mut fx);
         fx
+    }
+
+    /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
+    fn reprint(&mut self) -> Option<Effect> {
+        let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
+        let spec = self.print_spec(&failed.ticket)?;
+        if let Some(t) = self.issued.as_mut() {
+            t.print = PrintState::Printing;
+        }
+        Some(Effect::Print(Box::new(spec)))
     }
 
     fn go(&mut self, screen: Screen) {
@@ -338,7 +381,14 @@ impl Kiosk {
         }
     }
 
-    fn take(&mut self, key: String, service_id: String, priority: Option<Priority>, now: Instant, fx: &mut Vec<Effect>) {
+    fn take(
+        &mut self,
+        key: String,
+        service_id: String,
+        priority: Option<Priority>,
+        now: Instant,
+        fx: &mut Vec<Effect>,
+    ) {
         if self.pending.is_some() || self.screen == Screen::Ticket {
             return; // a double tap never makes two tickets
         }
@@ -371,7 +421,13 @@ impl Kiosk {
         self.abandoned = None;
         let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
         let spec = self.print_spec(&ticket);
-        self.issued = Some(IssuedTicket { ticket, print: PrintState::Printing, status_url, shown_at: now });
+        self.issued = Some(IssuedTicket {
+            ticket,
+            print: PrintState::Printing,
+            status_url,
+            shown_at: now,
+            auto_reprinted: false,
+        });
         self.screen = Screen::Ticket;
         self.confirming_priority = false;
         fx.extend(spec.map(|s| Effect::Print(Box::new(s))));
@@ -399,7 +455,8 @@ impl Kiosk {
         }
         let printed_and_read = self.screen == Screen::Ticket
             && self.issued.as_ref().is_some_and(|t| {
-                t.print == PrintState::Printed && now.duration_since(t.shown_at.max(self.last_touch)) >= self.settings.ticket_home
+                t.print == PrintState::Printed
+                    && now.duration_since(t.shown_at.max(self.last_touch)) >= self.settings.ticket_home
             });
         if printed_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
             self.go(Screen::Home);

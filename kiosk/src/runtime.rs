@@ -87,7 +87,11 @@ fn carry_out(effect: Effect, parts: &Parts, tx: &UnboundedSender<Input>) {
                     Ok(()) => Input::Printed { number: spec.number.clone() },
                     Err(f) => {
                         tracing::error!(fault = %f, number = %spec.number, "the ticket did not print");
-                        Input::PrintFailed { number: spec.number.clone(), fault: fault_kind(&f), message: f.to_string() }
+                        Input::PrintFailed {
+                            number: spec.number.clone(),
+                            fault: fault_kind(&f),
+                            message: f.to_string(),
+                        }
                     }
                 };
                 let _ = tx.send(input);

@@ -98,11 +98,8 @@ mod tests {
 
     #[test]
     fn results_rank_start_matches_first() {
-        let idx = SearchIndex::new([
-            ("a", "城乡居民养老保险参保登记"),
-            ("b", "养老保险关系转移"),
-            ("c", "最低生活保障申请"),
-        ]);
+        let idx =
+            SearchIndex::new([("a", "城乡居民养老保险参保登记"), ("b", "养老保险关系转移"), ("c", "最低生活保障申请")]);
         assert_eq!(idx.find("ylbx", 10), vec!["b".to_string(), "a".to_string()]);
         assert_eq!(idx.find("ylbx", 1), vec!["b".to_string()]);
         assert!(idx.find("qqqq", 10).is_empty());

@@ -136,14 +136,16 @@ impl View {
             }
             Screen::Matter(id) => v.fill_matter(c, id),
             Screen::Search => {
-                v.results = k.search_results().iter().filter_map(|id| c.service(id)).map(|s| matter_item(c, s)).collect()
+                v.results =
+                    k.search_results().iter().filter_map(|id| c.service(id)).map(|s| matter_item(c, s)).collect()
             }
             _ => {}
         }
         if let (Screen::Ticket, Some(t)) = (k.screen(), k.issued()) {
             v.number = t.ticket.number.clone();
             v.ticket_matter = c.service(&t.ticket.service_id).map(|s| s.name.clone()).unwrap_or_default();
-            v.priority_words = t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
+            v.priority_words =
+                t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
             v.ticket_windows = t.ticket.windows.iter().filter_map(|id| c.window(id)).map(place).collect();
             v.ahead = t.ticket.waiting_ahead as i32;
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
@@ -172,12 +174,7 @@ impl View {
             .iter()
             .filter_map(|w| {
                 let p = w.plan?;
-                Some(PlanSpot {
-                    x: p.x as f32,
-                    y: p.y as f32,
-                    number: w.number as i32,
-                    lit: s.windows.contains(&w.id),
-                })
+                Some(PlanSpot { x: p.x as f32, y: p.y as f32, number: w.number as i32, lit: s.windows.contains(&w.id) })
             })
             .collect();
         self.materials = s
