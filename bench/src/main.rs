@@ -8,6 +8,7 @@
 mod child;
 mod day;
 mod display;
+mod kiosk;
 mod load;
 mod raw;
 mod sse;
@@ -55,6 +56,7 @@ struct Sizes {
     day_tickets: usize,
     display_calls: usize,
     display_idle_secs: u64,
+    kiosk_tickets: usize,
     day_subscribers: usize,
     year_tickets: usize,
 }
@@ -73,6 +75,7 @@ impl Sizes {
                 day_tickets: 150,
                 display_calls: 5,
                 display_idle_secs: 2,
+                kiosk_tickets: 10,
                 day_subscribers: 20,
                 year_tickets: 20_000,
             }
@@ -88,6 +91,7 @@ impl Sizes {
                 day_tickets: 20_000,
                 display_calls: 100,
                 display_idle_secs: 20,
+                kiosk_tickets: 200,
                 day_subscribers: 500,
                 year_tickets: 3_000_000,
             }
@@ -282,6 +286,49 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
             );
         }
         None => println!("(display memory and idle CPU skipped: needs Xvfb and hall-display built beside hall-bench)"),
+    }
+    server.stop().await;
+
+    // The kiosk.
+    let server = child::start(&dir.join("kiosk.db"), None).await?;
+    let mut issue_only = stats::Samples::default();
+    for _ in 0..s.kiosk_tickets {
+        let t = Instant::now();
+        load::issue(&http, &server.base, "demo-kiosk", "mz-tekun").await?;
+        issue_only.push(t.elapsed());
+    }
+    let lat = kiosk::tap_to_paper(&server.base, s.kiosk_tickets).await?;
+    let (p95, limit95) = (lat.pct_ms(95.0), issue_only.pct_ms(95.0));
+    line(
+        &format!("kiosk 取号 → last byte at the printer p95 ({})", lat.len()),
+        format!("{p95:.1} ms"),
+        format!("issue {limit95:.1} ms"),
+        Some(p95 / limit95),
+        "≤ 300 ms",
+        Some(p95 <= 300.0),
+    );
+    match kiosk::footprint(&server.base).await {
+        Ok(Some(f)) => {
+            let secs = f.cold_start.as_secs_f64();
+            line(
+                "kiosk cold start to the home screen (Xvfb)",
+                format!("{secs:.2} s"),
+                String::new(),
+                None,
+                "≤ 1.5 s",
+                Some(secs <= 1.5),
+            );
+            line(
+                "kiosk memory at 1080×1920 (Xvfb)",
+                format!("{:.1} MB", f.rss_mb),
+                String::new(),
+                None,
+                "≤ 80 MB",
+                Some(f.rss_mb <= 80.0),
+            );
+        }
+        Ok(None) => println!("(kiosk start-up and memory skipped: needs Xvfb and hall-kiosk built beside hall-bench)"),
+        Err(e) => println!("(kiosk start-up and memory not measured: {e:#})"),
     }
     server.stop().await;
 

@@ -60,6 +60,9 @@ pub fn wire_callbacks(ui: &MainWindow, tx: &mpsc::UnboundedSender<Input>) {
     g.on_touched(move || s(Input::Touch));
 }
 
+/// Logged once the home screen shows the hall (the benchmark's cold-start mark).
+pub const READY: &str = "home screen ready";
+
 pub fn run(config: Config) -> anyhow::Result<()> {
     if config.token.is_empty() {
         anyhow::bail!("the kiosk's device token is missing (--token, HALL_KIOSK_TOKEN or `token` in the file)");
@@ -83,6 +86,19 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         },
         refresh: Duration::from_secs(3),
     };
+    // The cold-start mark is logged after the first frame that shows the loaded hall.
+    let loaded_shown = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let marked = std::sync::atomic::AtomicBool::new(false);
+    let flag = loaded_shown.clone();
+    let notifier = ui.window().set_rendering_notifier(move |state, _| {
+        if matches!(state, slint::RenderingState::AfterRendering)
+            && flag.load(std::sync::atomic::Ordering::Relaxed)
+            && !marked.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            tracing::info!("{READY}: the hall is loaded and drawn");
+        }
+    });
+    let log_on_set = notifier.is_err();
     let weak = ui.as_weak();
     std::thread::Builder::new().name("kiosk-runtime".into()).spawn(move || {
         let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -91,13 +107,17 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         };
         let mut last_qr = String::new();
         let mut english = None;
+        let mut ready = false;
         let show = move |v: &View| {
+            let first_loaded = v.loaded && !ready;
+            ready |= v.loaded;
             let v = v.clone();
             let qr = (v.status_url != last_qr).then(|| v.status_url.clone());
             if let Some(url) = &qr {
                 last_qr = url.clone();
             }
             let lang = (english != Some(v.english)).then_some(v.english);
+            let loaded_shown = loaded_shown.clone();
             english = Some(v.english);
             let _ = weak.upgrade_in_event_loop(move |ui| {
                 if let Some(e) = lang {
@@ -109,6 +129,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                     View::show_qr(&ui, &url);
                 }
                 v.show(&ui);
+                if first_loaded {
+                    loaded_shown.store(true, std::sync::atomic::Ordering::Relaxed);
+                    if log_on_set {
+                        tracing::info!("{READY}: the hall is loaded and shown");
+                    }
+                }
             });
         };
         rt.block_on(drive(parts, tx, rx, show, clock));

@@ -59,6 +59,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
         Some(Command::Screenshots { ref out }) => screenshots::all(out),
