@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The whole hall demo on a fresh Debian 12 machine with Rust: the server on the bundled sample
 # town hall (青石镇便民服务中心) with its demo accounts, on the embedded SQLite default, and the
-# lobby display (with Mandarin voice where there is a sound card). Ctrl-C stops everything.
+# lobby display (with Mandarin voice where there is a sound card) and the touch kiosk, whose
+# tickets are drawn to demo/ticket.png (HALL_PRINTER=tcp://HOST:9100 prints on a real printer).
+# Ctrl-C stops everything.
 #
 #   ./scripts/demo.sh          server + lobby display
 #   ./scripts/demo.sh --sim    also plays a simulated hall day at 60x (an hour a minute), so that
 #                              tickets are issued, called and finished while you watch
 #
 # HALL_LISTEN (default 127.0.0.1:8080) and HALL_DB (default demo/hall.db) may be set.
-# Without a screen ($DISPLAY unset) the display runs on a virtual screen (Xvfb) and the script
-# says where to look.
+# Without a screen ($DISPLAY unset) the display and the kiosk run on virtual screens (Xvfb) and
+# the script says where to look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +33,7 @@ if ((${#need[@]})); then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
-cargo build --locked -p hall-server -p hall-sim -p hall-display
+cargo build --locked -p hall-server -p hall-sim -p hall-display -p hall-kiosk
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 listen="${HALL_LISTEN:-127.0.0.1:8080}"
 db="${HALL_DB:-demo/hall.db}"
@@ -52,16 +54,27 @@ for _ in $(seq 1 100); do
 done
 
 screen_note="the lobby display is open on your screen"
+kiosk_note="the kiosk window is open on your screen (touch or click)"
+kiosk_display="${DISPLAY:-}"
 if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:97
+  kiosk_display=:98
   Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+  pids+=($!)
+  Xvfb "$kiosk_display" -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
   pids+=($!)
   sleep 1
   screen_note="no screen here: the lobby display runs on a virtual screen (Xvfb $DISPLAY).
                   See it live:  DISPLAY=$DISPLAY import -window root lobby.png
                   All its screens, rendered: docs/screenshots/display-*.png"
+  kiosk_note="runs on a virtual portrait screen (Xvfb $kiosk_display).
+                  See it live:  DISPLAY=$kiosk_display import -window root kiosk.png
+                  All its screens, rendered: docs/screenshots/kiosk-*.png"
 fi
 "$target/debug/hall-display" --server "http://$listen" &
+pids+=($!)
+printer="${HALL_PRINTER:-preview:$(dirname "$db")/ticket.png}"
+DISPLAY="$kiosk_display" "$target/debug/hall-kiosk" --server "http://$listen" --token demo-kiosk --printer "$printer" &
 pids+=($!)
 
 cat <<BANNER
@@ -69,6 +82,9 @@ cat <<BANNER
   青石镇便民服务中心 — hall demo
   ------------------------------
   Lobby display:  $screen_note
+  Kiosk:          $kiosk_note
+                  printed tickets: $printer
+  Ticket on a phone: the QR code on the ticket opens http://$listen/t/<token>
   Clerk desk:     http://$listen/clerk      (sign in as clerk2 / demo at window 2, press F1 to call)
   Director:       http://$listen/director   (director / demo)
   Admin:          http://$listen/admin      (admin / demo)
@@ -82,7 +98,6 @@ cat <<BANNER
          -H 'Content-Type: application/json' -d '{"service_id":"mz-dibao"}'
     T=\$(curl -s -X POST http://$listen/api/auth/login -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
     curl -s -X POST http://$listen/api/windows/w02/call-next -H "Authorization: Bearer \$T"
-  (The kiosk joins this demo when it lands.)
 
 BANNER
 

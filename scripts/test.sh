@@ -42,9 +42,12 @@ echo "== benchmark, quick mode (checks it works; the full run: cargo run --relea
 cargo build --workspace --locked
 "$target/debug/hall-bench" --quick
 
-echo "== screens rendered headless (docs/screenshots/ is refreshed by: hall-display screenshots)"
+echo "== screens rendered headless (docs/screenshots/ is refreshed by: hall-display screenshots, hall-kiosk screenshots)"
 shots="$(mktemp -d)"
 "$target/debug/hall-display" screenshots --out "$shots"
+"$target/debug/hall-kiosk" screenshots --out "$shots"
+echo "== the installer's printer check, to a preview file"
+"$target/debug/hall-kiosk" printer-test --printer "preview:$shots/printer-test.png"
 rm -rf "$shots"
 
 echo "== browser tests of the clerk workstation (playwright-core + Debian's chromium)"
