@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use slint::ComponentHandle;
 
 use crate::view::View;
@@ -82,24 +81,10 @@ fn render(ui: &MainWindow, view: &View, width: u32, height: u32, path: &Path) ->
     ui.window().set_size(slint::PhysicalSize::new(width, height));
     view.show(ui, None);
     View::show_photo(ui, (!view.staff_photo_url.is_empty()).then(placeholder_photo).as_ref());
-    let shot = ui.window().take_snapshot().map_err(|e| anyhow::anyhow!("cannot render: {e}"))?;
-    let img = image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
-        .context("the snapshot has an unexpected size")?;
-    img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("{}", path.display());
-    Ok(())
+    hall_snapshot::save_png(ui.window(), path)
 }
 
-/// Slint's testing backend with the software rasteriser: windows render without a screen.
-pub fn headless() -> anyhow::Result<()> {
-    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    });
-    slint::platform::set_platform(Box::new(backend))
-        .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))
-}
+pub use hall_snapshot::headless;
 
 /// Writes lobby (landscape, portrait, recall, connection lost) and window-display screens.
 pub fn all(dir: &Path) -> anyhow::Result<()> {

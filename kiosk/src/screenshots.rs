@@ -99,24 +99,10 @@ fn render(ui: &MainWindow, kiosk: &Kiosk, width: u32, height: u32, path: &Path) 
     let view = View::of(kiosk, "09:42");
     View::show_qr(ui, &view.status_url);
     view.show(ui);
-    let shot = ui.window().take_snapshot().map_err(|e| anyhow::anyhow!("cannot render: {e}"))?;
-    let img = image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
-        .context("the snapshot has an unexpected size")?;
-    img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("{}", path.display());
-    Ok(())
+    hall_snapshot::save_png(ui.window(), path)
 }
 
-/// Slint's testing backend with the software rasteriser: windows render without a screen.
-pub fn headless() -> anyhow::Result<()> {
-    let backend = i_slint_backend_testing::TestingBackend::new(i_slint_backend_testing::TestingBackendOptions {
-        mock_time: true,
-        threading: false,
-        renderer_name: Some("software".into()),
-    });
-    slint::platform::set_platform(Box::new(backend))
-        .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))
-}
+pub use hall_snapshot::headless;
 
 /// Every screen, zh and en, portrait (1080×1920) and landscape (1920×1080), and the paper.
 pub fn all(dir: &Path) -> anyhow::Result<()> {

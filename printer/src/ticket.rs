@@ -35,6 +35,34 @@ pub struct TicketPrint {
     pub lang: Lang,
 }
 
+impl TicketPrint {
+    /// A ticket of the kind the kiosk prints, for tests, the example and previews.
+    pub fn sample(lang: Lang) -> TicketPrint {
+        TicketPrint {
+            hall_name: "青石镇便民服务中心".into(),
+            number: "A023".into(),
+            matter: "婚姻登记（结婚）".into(),
+            priority: Some("优先（老年人）".into()),
+            windows: vec![
+                WindowLine { label: "3号窗口 民政窗口（二）".into(), location: "一楼大厅北侧".into() },
+                WindowLine {
+                    label: "5号窗口 综合受理".into(), location: "一楼大厅南侧靠近自助服务区".into()
+                },
+            ],
+            waiting_ahead: 4,
+            estimated_wait_minutes: 18,
+            issued_at: "2026-11-25 09:42".into(),
+            materials: vec![
+                TicketLine { name: "居民身份证原件".into(), main: true },
+                TicketLine { name: "居民户口簿原件（本人及配偶双方均需携带）".into(), main: true },
+                TicketLine { name: "近期二寸半身免冠合影照片 3 张".into(), main: false },
+            ],
+            status_url: "https://hall.example.cn/t/3f9a2c71-ticket-A023".into(),
+            lang,
+        }
+    }
+}
+
 /// GS ! multiplier of the ticket number: as large as the paper allows (6 on 58 mm, 8 on 80 mm) while the
 /// number still fits on one line.
 pub fn number_size(number: &str, paper: PaperWidth) -> u8 {
@@ -116,29 +144,8 @@ pub fn ticket_bytes(t: &TicketPrint, paper: PaperWidth) -> Vec<u8> {
 pub(crate) mod tests {
     use super::*;
 
-    pub fn sample(lang: Lang) -> TicketPrint {
-        TicketPrint {
-            hall_name: "青石镇便民服务中心".into(),
-            number: "A023".into(),
-            matter: "婚姻登记（结婚）".into(),
-            priority: Some("优先（老年人）".into()),
-            windows: vec![
-                WindowLine { label: "3号窗口 民政窗口（二）".into(), location: "一楼大厅北侧".into() },
-                WindowLine {
-                    label: "5号窗口 综合受理".into(), location: "一楼大厅南侧靠近自助服务区".into()
-                },
-            ],
-            waiting_ahead: 4,
-            estimated_wait_minutes: 18,
-            issued_at: "2026-11-25 09:42".into(),
-            materials: vec![
-                TicketLine { name: "居民身份证原件".into(), main: true },
-                TicketLine { name: "居民户口簿原件（本人及配偶双方均需携带）".into(), main: true },
-                TicketLine { name: "近期二寸半身免冠合影照片 3 张".into(), main: false },
-            ],
-            status_url: "https://hall.example.cn/t/3f9a2c71-ticket-A023".into(),
-            lang,
-        }
+    fn sample(lang: Lang) -> TicketPrint {
+        TicketPrint::sample(lang)
     }
 
     fn check_size(number: &str, paper: PaperWidth, expected: u8) {

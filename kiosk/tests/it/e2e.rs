@@ -15,13 +15,18 @@ use tokio::sync::mpsc;
 
 /// A server on a free port; dropped with the test's runtime.
 async fn server(db: &std::path::Path) -> String {
+    serve_at(db, "127.0.0.1:0".parse().unwrap()).await
+}
+
+/// The sample hall with its demo accounts, served at `addr`; answers its base URL.
+async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
     let settings = ServerSettings {
         demo: true,
         kiosk_rate_limit: 0,
         ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
     };
     let (state, _writer) = hall_server::AppState::start(settings).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
     url
@@ -185,14 +190,7 @@ async fn no_server_no_ticket_and_the_kiosk_recovers_by_itself() {
     k.until("says the server is down", |v| !v.online && !v.loaded).await;
     // The server comes up on that port.
     let dir = tempfile::tempdir().unwrap();
-    let settings = ServerSettings {
-        demo: true,
-        kiosk_rate_limit: 0,
-        ..ServerSettings::new(dir.path().join("hall.db"), config::sample(), Arc::new(SystemClock))
-    };
-    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
+    serve_at(&dir.path().join("hall.db"), addr).await;
     k.until("recovered", |v| v.online && v.loaded).await;
     assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
 }
