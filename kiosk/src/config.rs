@@ -116,4 +116,12 @@ mod tests {
         assert!(err("token = \"t\"\nprinter = \"lpt1\"", none()).contains("lpt1"));
         assert!(toml::from_str::<FileConfig>("colour = 1").is_err(), "unknown keys are refused");
     }
+
+    #[test]
+    fn the_example_file_reads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("hall-kiosk.example.toml");
+        let c = resolve(read_file(&path).unwrap(), none()).unwrap();
+        assert_eq!(c.printer.to_string(), "tcp://192.168.1.50:9100");
+        assert!(c.fullscreen && !c.english);
+    }
 }

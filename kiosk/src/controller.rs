@@ -20,6 +20,9 @@ pub struct Settings {
     pub give_up: Duration,
     /// How often the printer is asked whether it works again while it has a fault.
     pub printer_check: Duration,
+    /// How often a working printer is asked for its status (paper, cover) between tickets, so
+    /// that staff hear of a fault before a citizen meets it.
+    pub printer_watch: Duration,
     /// Base URL of the server, for a relative status URL.
     pub server_url: String,
     pub english: bool,
@@ -32,6 +35,7 @@ impl Default for Settings {
             ticket_home: Duration::from_secs(15),
             give_up: Duration::from_secs(30),
             printer_check: Duration::from_secs(5),
+            printer_watch: Duration::from_secs(30),
             server_url: "http://127.0.0.1:8080".into(),
             english: false,
         }
@@ -113,8 +117,13 @@ pub enum Input {
         message: String,
     },
     Reprint,
-    /// The printer's status is good again.
+    /// The printer's status is good (again).
     PrinterOk,
+    /// The printer's status, asked between tickets, shows a fault.
+    PrinterFault {
+        fault: KioskFaultKind,
+        message: String,
+    },
     Tick,
 }
 
@@ -163,7 +172,9 @@ pub struct Kiosk {
     refusal: Option<Refusal>,
     server_online: bool,
     printer_fault: Option<KioskFaultKind>,
-    next_printer_check: Option<Instant>,
+    /// When to ask the printer for its status next (at start, then every `printer_watch`, or
+    /// every `printer_check` while it has a fault).
+    next_printer_check: Instant,
 }
 
 impl Kiosk {
@@ -183,7 +194,7 @@ impl Kiosk {
             refusal: None,
             server_online: false,
             printer_fault: None,
-            next_printer_check: None,
+            next_printer_check: now,
         }
     }
 
@@ -305,20 +316,27 @@ impl Kiosk {
                         ticket_number: None,
                     });
                 }
-                self.next_printer_check = None;
+                self.next_printer_check = now + self.settings.printer_watch;
             }
             Input::PrintFailed { number, fault, message } => {
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Failed(fault);
                 }
                 self.printer_fault = Some(fault);
-                self.next_printer_check = Some(now + self.settings.printer_check);
+                self.next_printer_check = now + self.settings.printer_check;
                 fx.push(Effect::Report { kind: fault, message, ticket_number: Some(number) });
+            }
+            Input::PrinterFault { fault, message } => {
+                if self.printer_fault != Some(fault) {
+                    self.printer_fault = Some(fault);
+                    fx.push(Effect::Report { kind: fault, message, ticket_number: None });
+                }
+                self.next_printer_check = now + self.settings.printer_check;
             }
             Input::Reprint => fx.extend(self.reprint()),
             Input::PrinterOk => {
+                self.next_printer_check = now + self.settings.printer_watch;
                 if self.printer_fault.take().is_some() {
-                    self.next_printer_check = None;
                     fx.push(Effect::Report {
                         kind: KioskFaultKind::Recovered,
                         message: String::new(),
@@ -446,8 +464,12 @@ impl Kiosk {
                 fx.push(Effect::Issue { key: p.key.clone(), service_id: p.service_id.clone(), priority: p.priority });
             }
         }
-        if self.next_printer_check.is_some_and(|at| now >= at) {
-            self.next_printer_check = Some(now + self.settings.printer_check);
+        // Never while a ticket is printing: many printers take one connection at a time.
+        let printing = self.issued.as_ref().is_some_and(|t| t.print == PrintState::Printing);
+        if now >= self.next_printer_check && !printing {
+            let every =
+                if self.printer_fault.is_some() { self.settings.printer_check } else { self.settings.printer_watch };
+            self.next_printer_check = now + every;
             fx.push(Effect::CheckPrinter);
         }
         if self.pending.is_some() || self.screen == Screen::Home {
@@ -483,6 +505,7 @@ fn is_touch(input: &Input) -> bool {
             | Input::Printed { .. }
             | Input::PrintFailed { .. }
             | Input::PrinterOk
+            | Input::PrinterFault { .. }
             | Input::Tick
     )
 }

@@ -100,9 +100,14 @@ fn carry_out(effect: Effect, parts: &Parts, tx: &UnboundedSender<Input>) {
         Effect::CheckPrinter => {
             let printer = parts.printer.clone();
             tokio::task::spawn_blocking(move || {
-                if printer.status().is_ok() {
-                    let _ = tx.send(Input::PrinterOk);
-                }
+                let input = match printer.status() {
+                    Ok(()) => Input::PrinterOk,
+                    Err(f) => {
+                        tracing::warn!(fault = %f, "the printer reports a fault");
+                        Input::PrinterFault { fault: fault_kind(&f), message: f.to_string() }
+                    }
+                };
+                let _ = tx.send(input);
             });
         }
         Effect::Report { kind, message, ticket_number } => {

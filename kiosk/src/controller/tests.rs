@@ -253,3 +253,30 @@ fn departments_count_who_waits_in_their_queues() {
     assert_eq!((mz.matters, mz.waiting, mz.minutes), (6, 11, 35));
     assert_eq!(deps.first().map(|d| d.id.as_str()), Some("zonghe"));
 }
+
+#[test]
+fn the_printer_is_watched_between_tickets_and_a_fault_is_reported_before_anyone_meets_it() {
+    let now = Instant::now();
+    let mut k = Kiosk::new(Settings::default(), now);
+    assert!(k.apply(Input::Tick, now).contains(&Effect::CheckPrinter), "asked at start");
+    assert!(!k.apply(Input::Tick, now + Duration::from_secs(29)).contains(&Effect::CheckPrinter));
+    assert!(k.apply(Input::Tick, now + Duration::from_secs(31)).contains(&Effect::CheckPrinter), "every 30 s");
+    let fx = k.apply(Input::PrinterFault { fault: KioskFaultKind::CoverOpen, message: "盖未合上".into() }, now);
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::CoverOpen, ticket_number: None, .. }]), "{fx:?}");
+    assert_eq!(k.printer_fault(), Some(KioskFaultKind::CoverOpen), "the home screen warns");
+    let later = now + Duration::from_secs(6);
+    let fx = k.apply(Input::PrinterFault { fault: KioskFaultKind::CoverOpen, message: String::new() }, later);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Report { .. })), "the same fault is reported once");
+    let fx = k.apply(Input::PrinterOk, later);
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::Recovered, .. }]), "{fx:?}");
+}
+
+#[test]
+fn the_printer_is_not_asked_while_it_prints() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B012");
+    let fx = r.wait(Duration::from_secs(40));
+    assert!(!fx.contains(&Effect::CheckPrinter), "one connection at a time");
+}

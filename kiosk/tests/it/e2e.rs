@@ -32,11 +32,12 @@ async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
     url
 }
 
-/// Reads the server's event stream until an event of `kind` arrives (at most 10 s).
-async fn until_event(events: &mut reqwest::Response, kind: &str) {
+/// Reads the server's event stream until an event of `kind` mentioning `about` arrives
+/// (at most 10 s).
+async fn until_event(events: &mut reqwest::Response, kind: &str, about: &str) {
     let mut seen = String::new();
     let wanted = format!("event: {kind}");
-    while !seen.contains(&wanted) {
+    while !seen.split("\n\n").any(|e| e.contains(&wanted) && e.contains(about)) {
         match tokio::time::timeout(Duration::from_secs(10), events.chunk()).await {
             Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
             other => panic!("no `{kind}` event: {other:?}"),
@@ -128,6 +129,7 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     printer.set_state(State::PaperOut);
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
+    k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == 4).await;
     let mut events = reqwest::get(format!("{url}/api/events")).await.unwrap();
     k.send(Input::Matter("rs-jmyibao".into()));
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
@@ -144,7 +146,7 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
         .json()
         .await
         .unwrap();
-    until_event(&mut events, "kiosk_fault").await;
+    until_event(&mut events, "kiosk_fault", "C001").await;
     let kiosks: Vec<hall_wire::KioskState> = reqwest::Client::new()
         .get(format!("{url}/api/kiosks"))
         .bearer_auth(&login.token)
