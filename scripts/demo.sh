@@ -56,9 +56,11 @@ done
 screen_note="the lobby display is open on your screen"
 kiosk_note="the kiosk window is open on your screen (touch or click)"
 kiosk_display="${DISPLAY:-}"
+kiosk_flags=()
 if [ -z "${DISPLAY:-}" ]; then
   export DISPLAY=:97
   kiosk_display=:98
+  kiosk_flags=(--fullscreen)
   Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
   pids+=($!)
   Xvfb "$kiosk_display" -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 &
@@ -74,7 +76,7 @@ fi
 "$target/debug/hall-display" --server "http://$listen" &
 pids+=($!)
 printer="${HALL_PRINTER:-preview:$(dirname "$db")/ticket.png}"
-DISPLAY="$kiosk_display" "$target/debug/hall-kiosk" --server "http://$listen" --token demo-kiosk --printer "$printer" &
+DISPLAY="$kiosk_display" "$target/debug/hall-kiosk" --server "http://$listen" --token demo-kiosk --printer "$printer" "${kiosk_flags[@]}" &
 pids+=($!)
 
 cat <<BANNER

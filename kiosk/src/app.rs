@@ -69,9 +69,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     }
     let ui = MainWindow::new()?;
     crate::select_language(config.english)?; // after the first component exists
-    if config.fullscreen {
-        ui.window().set_fullscreen(true);
-    }
+    let _sizer = config.fullscreen.then(|| fill_the_screen(&ui));
     let (tx, rx) = mpsc::unbounded_channel();
     wire_callbacks(&ui, &tx);
     let parts = Parts {
@@ -141,6 +139,38 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     })?;
     ui.run()?;
     Ok(())
+}
+
+/// Full screen; on a bare X server (no window manager, as kiosks often run) that request does
+/// nothing, so the window is also sized to its monitor as soon as it exists. Keep the timer.
+fn fill_the_screen(ui: &MainWindow) -> std::rc::Rc<slint::Timer> {
+    ui.window().set_fullscreen(true);
+    let weak = ui.as_weak();
+    let timer = std::rc::Rc::new(slint::Timer::default());
+    let this = std::rc::Rc::downgrade(&timer);
+    timer.start(slint::TimerMode::Repeated, std::time::Duration::from_millis(20), move || {
+        use slint::winit_030::WinitWindowAccessor;
+        let Some(ui) = weak.upgrade() else { return };
+        if !ui.window().has_winit_window() {
+            return; // not created yet
+        }
+        let size = ui
+            .window()
+            .with_winit_window(|w| {
+                let monitor =
+                    w.current_monitor().or_else(|| w.primary_monitor()).or_else(|| w.available_monitors().next());
+                monitor.map(|m| m.size())
+            })
+            .flatten();
+        match size {
+            Some(s) => ui.window().set_size(slint::PhysicalSize::new(s.width, s.height)),
+            None => tracing::warn!("cannot tell the screen's size; the window manager decides"),
+        }
+        if let Some(t) = this.upgrade() {
+            t.stop();
+        }
+    });
+    timer
 }
 
 /// The time on the top bar, in the hall's zone.
