@@ -53,8 +53,9 @@ impl Client {
         Ok(Catalog { hall, services, windows, queues })
     }
 
-    pub async fn queues(&self) -> anyhow::Result<Vec<wire::Queue>> {
-        self.get("/api/queues").await
+    /// Waiting counts and window states, which change all day.
+    pub async fn live(&self) -> anyhow::Result<(Vec<wire::Queue>, Vec<wire::Window>)> {
+        Ok(tokio::try_join!(self.get("/api/queues"), self.get("/api/windows"))?)
     }
 
     pub async fn issue(&self, key: &str, service_id: &str, priority: Option<wire::Priority>) -> IssueAnswer {

@@ -72,7 +72,11 @@ pub enum Refusal {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     Catalog(Catalog),
-    Queues(Vec<wire::Queue>),
+    /// Fresh waiting counts and window states.
+    Live {
+        queues: Vec<wire::Queue>,
+        windows: Vec<wire::Window>,
+    },
     /// The server cannot be reached (start-up load or the health check failed).
     ServerDown,
     Touch,
@@ -249,9 +253,10 @@ impl Kiosk {
                 self.catalog = Some(c);
                 self.server_online = true;
             }
-            Input::Queues(q) => {
+            Input::Live { queues, windows } => {
                 if let Some(c) = &mut self.catalog {
-                    c.queues = q;
+                    c.queues = queues;
+                    c.windows = windows;
                 }
                 self.server_online = true;
             }
@@ -497,7 +502,7 @@ fn is_touch(input: &Input) -> bool {
     !matches!(
         input,
         Input::Catalog(_)
-            | Input::Queues(_)
+            | Input::Live { .. }
             | Input::ServerDown
             | Input::Issued { .. }
             | Input::IssueUnreachable { .. }

@@ -137,8 +137,8 @@ async fn follow_server(client: Client, tx: UnboundedSender<Input>, refresh: Dura
                 }
             }
         } else {
-            match client.queues().await {
-                Ok(q) => Input::Queues(q),
+            match client.live().await {
+                Ok((queues, windows)) => Input::Live { queues, windows },
                 Err(e) => {
                     tracing::warn!(error = %e, "the server does not answer");
                     Input::ServerDown

@@ -28,6 +28,7 @@ pub struct View {
     pub plan: Vec<PlanSpot>,
     pub materials: Vec<MaterialItem>,
     pub procedure: Vec<String>,
+    pub windows_not_open: bool,
     pub time_limit_days: i32,
     pub fee: String,
     pub basis: String,
@@ -85,7 +86,12 @@ fn matter_item(c: &Catalog, s: &hall_wire::Service) -> MatterItem {
 }
 
 fn place(w: &hall_wire::Window) -> WindowPlace {
-    WindowPlace { number: w.number as i32, name: w.name.as_str().into(), location: w.location.as_str().into() }
+    let state = match w.status {
+        hall_wire::WindowStatus::Open => 0,
+        hall_wire::WindowStatus::Paused => 1,
+        hall_wire::WindowStatus::Closed => 2,
+    };
+    WindowPlace { number: w.number as i32, name: w.name.as_str().into(), location: w.location.as_str().into(), state }
 }
 
 impl View {
@@ -169,6 +175,7 @@ impl View {
         self.matter_name = s.name.clone();
         self.matter_department = s.department.clone();
         self.matter_windows = windows.iter().map(|w| place(w)).collect();
+        self.windows_not_open = !windows.iter().any(|w| w.status == hall_wire::WindowStatus::Open);
         self.plan = c
             .windows
             .iter()
@@ -219,6 +226,7 @@ impl View {
         g.set_plan(model(&self.plan));
         g.set_materials(model(&self.materials));
         g.set_procedure(model(&self.procedure.iter().map(SharedString::from).collect::<Vec<_>>()));
+        g.set_windows_not_open(self.windows_not_open);
         g.set_time_limit_days(self.time_limit_days);
         g.set_fee(self.fee.as_str().into());
         g.set_basis(self.basis.as_str().into());

@@ -98,6 +98,10 @@ async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded && v.online).await;
     k.send(Input::Matter("mz-dibao".into()));
+    k.until("no clerk is signed in yet: said on the matter screen", |v| {
+        v.page == PageKind::Matter && v.windows_not_open && v.matter_windows.iter().all(|w| w.state == 2)
+    })
+    .await;
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None }); // a double tap
     let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == 1).await;

@@ -77,6 +77,7 @@ fn home_to_department_to_matter_to_ticket() {
     assert_eq!(s.count("主件"), 3);
     assert_eq!(s.count("附件"), 2);
     assert_eq!(s.count("2 号窗口  民政窗口（一）"), 1, "where to go");
+    assert_eq!(s.count("一楼大厅东侧  ·  服务中"), 2, "and whether it serves now");
     let fx = s.press("取号");
     let key = match &fx[..] {
         [hall_kiosk::controller::Effect::Issue { key, service_id, .. }] if service_id == "mz-dibao" => key.clone(),
