@@ -45,6 +45,16 @@ async fn until_event(events: &mut reqwest::Response, kind: &str, about: &str) {
     }
 }
 
+/// `GET /api/kiosks` as the director sees it.
+async fn kiosks_as_director(url: &str) -> Vec<hall_wire::KioskState> {
+    let http = reqwest::Client::new();
+    let login = serde_json::json!({"username": "director", "password": "demo"});
+    let session: hall_wire::Session =
+        http.post(format!("{url}/api/auth/login")).json(&login).send().await.unwrap().json().await.unwrap();
+    let answer = http.get(format!("{url}/api/kiosks")).bearer_auth(&session.token).send().await.unwrap();
+    answer.json().await.unwrap()
+}
+
 struct Kiosk {
     tx: mpsc::UnboundedSender<Input>,
     views: mpsc::UnboundedReceiver<View>,
@@ -141,25 +151,8 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     assert_eq!(v.printer_fault, 4, "out of paper");
     assert_eq!(v.number, "C001", "the number is still shown");
     // Staff see it.
-    let login: hall_wire::Session = reqwest::Client::new()
-        .post(format!("{url}/api/auth/login"))
-        .json(&serde_json::json!({"username": "director", "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     until_event(&mut events, "kiosk_fault", "C001").await;
-    let kiosks: Vec<hall_wire::KioskState> = reqwest::Client::new()
-        .get(format!("{url}/api/kiosks"))
-        .bearer_auth(&login.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let kiosks = kiosks_as_director(&url).await;
     let seen = kiosks.into_iter().find(|s| s.fault.is_some());
     let seen = seen.expect("the fault reached the server");
     assert_eq!(seen.fault, Some(hall_wire::KioskFaultKind::PaperOut));
