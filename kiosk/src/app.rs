@@ -67,6 +67,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     if config.token.is_empty() {
         anyhow::bail!("the kiosk's device token is missing (--token, HALL_KIOSK_TOKEN or `token` in the file)");
     }
+    if ["//127.", "//localhost", "//[::1]"].iter().any(|h| config.server.contains(h)) {
+        tracing::warn!(
+            server = %config.server,
+            "the server is on this machine's loopback: unless the server has --public-url, the QR codes \
+             point here and phones cannot open them"
+        );
+    }
     let ui = MainWindow::new()?;
     crate::select_language(config.english)?; // after the first component exists
     let _sizer = config.fullscreen.then(|| fill_the_screen(&ui));
@@ -104,7 +111,6 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             Err(e) => return tracing::error!(error = %e, "cannot start the runtime"),
         };
         let mut last_qr = String::new();
-        let mut english = None;
         let mut ready = false;
         let show = move |v: &View| {
             let first_loaded = v.loaded && !ready;
@@ -114,15 +120,8 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             if let Some(url) = &qr {
                 last_qr = url.clone();
             }
-            let lang = (english != Some(v.english)).then_some(v.english);
             let loaded_shown = loaded_shown.clone();
-            english = Some(v.english);
             let _ = weak.upgrade_in_event_loop(move |ui| {
-                if let Some(e) = lang {
-                    if let Err(err) = crate::select_language(e) {
-                        tracing::warn!(error = %err, "cannot switch the language");
-                    }
-                }
                 if let Some(url) = qr {
                     View::show_qr(&ui, &url);
                 }

@@ -59,7 +59,11 @@ pub struct Overrides {
 }
 
 pub fn resolve(file: FileConfig, cli: Overrides) -> anyhow::Result<Config> {
-    let printer = cli.printer.or(file.printer).unwrap_or_else(|| "preview:ticket.png".into());
+    // No default: a kiosk that silently drew its tickets to a file would hand out nothing.
+    let printer = cli.printer.or(file.printer).context(
+        "which printer? --printer tcp://HOST:9100, usb://VID:PID, file:/dev/usb/lp0 or preview:ticket.png \
+         (or `printer` in the settings file)",
+    )?;
     let paper = cli.paper.or(file.paper).unwrap_or_else(|| "80".into());
     let lang = cli.lang.or(file.lang).unwrap_or_else(|| "zh".into());
     let english = match lang.as_str() {
@@ -112,7 +116,8 @@ mod tests {
     fn mistakes_are_named() {
         let err =
             |file: &str, cli: Overrides| format!("{:#}", resolve(toml::from_str(file).unwrap(), cli).unwrap_err());
-        assert!(err("token = \"t\"\nlang = \"fr\"", none()).contains("fr"));
+        assert!(err("token = \"t\"\nprinter = \"tcp://p\"\nlang = \"fr\"", none()).contains("fr"));
+        assert!(err("token = \"t\"", none()).contains("which printer"));
         assert!(err("token = \"t\"\nprinter = \"lpt1\"", none()).contains("lpt1"));
         assert!(toml::from_str::<FileConfig>("colour = 1").is_err(), "unknown keys are refused");
     }

@@ -23,6 +23,10 @@ pub struct Settings {
     /// How often a working printer is asked for its status (paper, cover) between tickets, so
     /// that staff hear of a fault before a citizen meets it.
     pub printer_watch: Duration,
+    /// A print with no outcome after this long is a fault (a device file that blocks forever).
+    pub print_timeout: Duration,
+    /// A request given up on keeps being sent (same key) this often until the server answers.
+    pub resolve_every: Duration,
     /// Base URL of the server, for a relative status URL.
     pub server_url: String,
     pub english: bool,
@@ -36,6 +40,8 @@ impl Default for Settings {
             give_up: Duration::from_secs(30),
             printer_check: Duration::from_secs(5),
             printer_watch: Duration::from_secs(30),
+            print_timeout: Duration::from_secs(20),
+            resolve_every: Duration::from_secs(5),
             server_url: "http://127.0.0.1:8080".into(),
             english: false,
         }
@@ -133,11 +139,26 @@ pub enum Input {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Issue { key: String, service_id: String, priority: Option<Priority> },
+    Issue {
+        key: String,
+        service_id: String,
+        priority: Option<Priority>,
+    },
     Print(Box<TicketPrint>),
-    Report { kind: KioskFaultKind, message: String, ticket_number: Option<String> },
+    Report {
+        kind: KioskFaultKind,
+        message: String,
+        ticket_number: Option<String>,
+    },
     CheckPrinter,
-    Language { english: bool },
+    Language {
+        english: bool,
+    },
+    /// A ticket the server made for a request given up on, answered after the citizen left: it
+    /// is not printed (nobody would take it); the runtime logs it.
+    Unclaimed {
+        number: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +178,8 @@ pub struct IssuedTicket {
     pub print: PrintState,
     pub status_url: String,
     shown_at: Instant,
+    /// When the current print began (for the watchdog).
+    print_started: Instant,
     auto_reprinted: bool,
 }
 
@@ -170,8 +193,10 @@ pub struct Kiosk {
     confirming_priority: bool,
     typed: String,
     pending: Option<Pending>,
-    /// The key given up on: a late answer to it is still shown, never silently dropped.
-    abandoned: Option<String>,
+    /// The request given up on: still sent in the background with its key until the server
+    /// answers, so a ticket made but not answered is found (and reused by the next 取号 of the
+    /// same matter), never doubled.
+    abandoned: Option<Pending>,
     issued: Option<IssuedTicket>,
     refusal: Option<Refusal>,
     server_online: bool,
@@ -179,6 +204,8 @@ pub struct Kiosk {
     /// When to ask the printer for its status next (at start, then every `printer_watch`, or
     /// every `printer_check` while it has a fault).
     next_printer_check: Instant,
+    /// Whether the printer's state has been told to the server since start.
+    printer_told: bool,
 }
 
 impl Kiosk {
@@ -199,6 +226,7 @@ impl Kiosk {
             server_online: false,
             printer_fault: None,
             next_printer_check: now,
+            printer_told: false,
         }
     }
 
@@ -301,12 +329,16 @@ impl Kiosk {
                     p.attempts += 1;
                     p.retry_at = Some(now + backoff(p.attempts));
                     self.server_online = false;
+                } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
+                    a.retry_at = Some(now + self.settings.resolve_every);
                 }
             }
             Input::IssueRefused { key, code, message } => {
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
                     self.refusal = Some(Refusal::Refused { code, message });
                     self.screen = Screen::Matter(p.service_id);
+                } else if self.abandoned.as_ref().is_some_and(|a| a.key == key) {
+                    self.abandoned = None; // no ticket was made
                 }
             }
             Input::Printed { number } => {
@@ -314,13 +346,14 @@ impl Kiosk {
                     t.print = PrintState::Printed;
                     t.shown_at = now;
                 }
-                if self.printer_fault.take().is_some() {
+                if self.printer_fault.take().is_some() || !self.printer_told {
                     fx.push(Effect::Report {
                         kind: KioskFaultKind::Recovered,
                         message: String::new(),
                         ticket_number: None,
                     });
                 }
+                self.printer_told = true;
                 self.next_printer_check = now + self.settings.printer_watch;
             }
             Input::PrintFailed { number, fault, message } => {
@@ -328,20 +361,32 @@ impl Kiosk {
                     t.print = PrintState::Failed(fault);
                 }
                 self.printer_fault = Some(fault);
+                self.printer_told = true;
                 self.next_printer_check = now + self.settings.printer_check;
                 fx.push(Effect::Report { kind: fault, message, ticket_number: Some(number) });
             }
             Input::PrinterFault { fault, message } => {
-                if self.printer_fault != Some(fault) {
+                if self.printer_fault != Some(fault) || !self.printer_told {
                     self.printer_fault = Some(fault);
                     fx.push(Effect::Report { kind: fault, message, ticket_number: None });
                 }
+                self.printer_told = true;
                 self.next_printer_check = now + self.settings.printer_check;
             }
-            Input::Reprint => fx.extend(self.reprint()),
+            Input::Reprint => fx.extend(self.reprint(now)),
             Input::PrinterOk => {
                 self.next_printer_check = now + self.settings.printer_watch;
-                if self.printer_fault.take().is_some() {
+                let was_fault = self.printer_fault.take().is_some();
+                if !was_fault && !self.printer_told {
+                    // The first word since start: clears a fault the server kept from before.
+                    fx.push(Effect::Report {
+                        kind: KioskFaultKind::Recovered,
+                        message: String::new(),
+                        ticket_number: None,
+                    });
+                }
+                self.printer_told = true;
+                if was_fault {
                     fx.push(Effect::Report {
                         kind: KioskFaultKind::Recovered,
                         message: String::new(),
@@ -354,7 +399,7 @@ impl Kiosk {
                             .as_ref()
                             .is_some_and(|t| matches!(t.print, PrintState::Failed(_)) && !t.auto_reprinted);
                     if waiting {
-                        fx.extend(self.reprint());
+                        fx.extend(self.reprint(now));
                         if let Some(t) = self.issued.as_mut() {
                             t.auto_reprinted = true;
                         }
@@ -367,11 +412,12 @@ impl Kiosk {
     }
 
     /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
-    fn reprint(&mut self) -> Option<Effect> {
+    fn reprint(&mut self, now: Instant) -> Option<Effect> {
         let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
         let spec = self.print_spec(&failed.ticket)?;
         if let Some(t) = self.issued.as_mut() {
             t.print = PrintState::Printing;
+            t.print_started = now;
         }
         Some(Effect::Print(Box::new(spec)))
     }
@@ -417,7 +463,15 @@ impl Kiosk {
         }
         self.confirming_priority = false;
         self.refusal = None;
-        self.abandoned = None;
+        // The same request given up on before goes again with its own key: if the server made
+        // that ticket, its answer is this ticket; otherwise the server makes it now.
+        let key = match self.abandoned.take() {
+            Some(a) if a.service_id == service_id && a.priority == priority => a.key,
+            other => {
+                self.abandoned = other; // another matter's: still resolved in the background
+                key
+            }
+        };
         fx.push(Effect::Issue { key: key.clone(), service_id: service_id.clone(), priority });
         self.pending = Some(Pending { key, service_id, priority, started: now, attempts: 0, retry_at: None });
         self.screen = Screen::Issuing;
@@ -425,23 +479,22 @@ impl Kiosk {
 
     fn on_issued(&mut self, key: String, ticket: wire::Ticket, now: Instant, fx: &mut Vec<Effect>) {
         let ours = self.pending.as_ref().is_some_and(|p| p.key == key);
-        let late = self.abandoned.as_ref().is_some_and(|k| *k == key);
-        if !ours && !late {
+        let late = self.abandoned.take_if(|a| a.key == key);
+        if !ours && late.is_none() {
             return; // an answer already handled (a replay)
         }
         self.server_online = true;
-        self.pending = None;
-        if late && self.screen == Screen::Home {
-            // The citizen has gone: tell staff rather than print a ticket nobody takes.
-            self.abandoned = None;
-            fx.push(Effect::Report {
-                kind: KioskFaultKind::PrintFailed,
-                message: format!("{} 在网络恢复后才出号，取号人已离开，未打印", ticket.number),
-                ticket_number: Some(ticket.number.clone()),
-            });
-            return;
+        if let Some(a) = late {
+            // Still on that matter's screen after being told it failed: the citizen is there.
+            let there = self.pending.is_none()
+                && self.screen == Screen::Matter(a.service_id)
+                && self.refusal == Some(Refusal::Unreachable);
+            if !there {
+                fx.push(Effect::Unclaimed { number: ticket.number });
+                return;
+            }
         }
-        self.abandoned = None;
+        self.pending = None;
         let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
         let spec = self.print_spec(&ticket);
         self.issued = Some(IssuedTicket {
@@ -449,6 +502,7 @@ impl Kiosk {
             print: PrintState::Printing,
             status_url,
             shown_at: now,
+            print_started: now,
             auto_reprinted: false,
         });
         self.screen = Screen::Ticket;
@@ -459,16 +513,22 @@ impl Kiosk {
     fn tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
         if let Some(p) = &mut self.pending {
             if now.duration_since(p.started) >= self.settings.give_up && p.retry_at.is_some() {
-                let p = self.pending.take().expect("checked");
-                self.abandoned = Some(p.key);
+                let mut p = self.pending.take().expect("checked");
                 self.refusal = Some(Refusal::Unreachable);
-                self.screen = Screen::Matter(p.service_id);
+                self.screen = Screen::Matter(p.service_id.clone());
                 self.last_touch = now;
+                p.retry_at = Some(now + self.settings.resolve_every);
+                self.abandoned = Some(p);
             } else if p.retry_at.is_some_and(|at| now >= at) {
                 p.retry_at = None;
                 fx.push(Effect::Issue { key: p.key.clone(), service_id: p.service_id.clone(), priority: p.priority });
             }
         }
+        if let Some(a) = self.abandoned.as_mut().filter(|a| a.retry_at.is_some_and(|at| now >= at)) {
+            a.retry_at = None;
+            fx.push(Effect::Issue { key: a.key.clone(), service_id: a.service_id.clone(), priority: a.priority });
+        }
+        self.watch_the_print(now, fx);
         // Never while a ticket is printing: many printers take one connection at a time.
         let printing = self.issued.as_ref().is_some_and(|t| t.print == PrintState::Printing);
         if now >= self.next_printer_check && !printing {
@@ -487,7 +547,30 @@ impl Kiosk {
             });
         if printed_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
             self.go(Screen::Home);
+            // The next citizen starts in the hall's language.
+            if self.english != self.settings.english {
+                self.english = self.settings.english;
+                fx.push(Effect::Language { english: self.english });
+            }
         }
+    }
+
+    /// A print that neither finished nor failed in time is a fault (staff told, reprint offered).
+    fn watch_the_print(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        let Some(t) = self.issued.as_mut() else { return };
+        if t.print != PrintState::Printing || now.duration_since(t.print_started) < self.settings.print_timeout {
+            return;
+        }
+        t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
+        let number = t.ticket.number.clone();
+        self.printer_fault = Some(KioskFaultKind::PrintFailed);
+        self.printer_told = true;
+        self.next_printer_check = now + self.settings.printer_check;
+        fx.push(Effect::Report {
+            kind: KioskFaultKind::PrintFailed,
+            message: "打印机长时间无响应（the printer did not finish the ticket）".into(),
+            ticket_number: Some(number),
+        });
     }
 
     /// What goes on paper for a ticket, from the ticket and the hall's catalog.

@@ -24,7 +24,7 @@ struct Cli {
     #[arg(long, env = "HALL_KIOSK_TOKEN")]
     token: Option<String>,
     /// tcp://HOST[:PORT] (network printer, port 9100), usb://VID:PID, file:PATH (e.g.
-    /// /dev/usb/lp0) or preview:PATH.png (draws the paper) [default: preview:ticket.png].
+    /// /dev/usb/lp0) or preview:PATH.png (draws the paper instead of printing).
     #[arg(long, global = true)]
     printer: Option<String>,
     /// Paper width: 58 or 80 (mm) [default: 80].

@@ -1,5 +1,5 @@
 //! The controller at work: inputs from the screen and from background tasks go in, effects
-//! are carried out (server requests, printing on a blocking thread, fault reports), and
+//! are carried out (server requests, the printer's own thread, fault reports in order), and
 //! every change of what the screen should show is handed to `show`. No UI needed, so the
 //! tests and the benchmark drive a real kiosk against a real server and printer.
 
@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hall_printer::{PaperWidth, Printer};
-use hall_wire::{KioskFaultKind, KioskFaultReport};
+use hall_wire::KioskFaultReport;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::client::{Client, IssueAnswer};
 use crate::controller::{Effect, Input, Kiosk, Settings};
+use crate::printing::PrinterDesk;
 use crate::view::View;
 
 pub struct Parts {
@@ -21,17 +22,6 @@ pub struct Parts {
     pub settings: Settings,
     /// How often the waiting counts are refreshed (also the server health check).
     pub refresh: Duration,
-}
-
-/// What the printer's fault means to staff.
-pub fn fault_kind(f: &hall_printer::Fault) -> KioskFaultKind {
-    match f.code() {
-        "printer_unreachable" => KioskFaultKind::PrinterUnreachable,
-        "printer_offline" => KioskFaultKind::PrinterOffline,
-        "cover_open" => KioskFaultKind::CoverOpen,
-        "paper_out" => KioskFaultKind::PaperOut,
-        _ => KioskFaultKind::PrintFailed,
-    }
 }
 
 /// Runs until the input channel closes. `show` gets each new view; `clock` formats the time.
@@ -44,6 +34,9 @@ pub async fn drive(
 ) {
     let mut kiosk = Kiosk::new(parts.settings.clone(), Instant::now());
     tokio::spawn(follow_server(parts.client.clone(), tx.clone(), parts.refresh));
+    let desk = PrinterDesk::start(parts.printer.clone(), parts.paper, tx.clone());
+    let (reports, queue) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(report_in_order(parts.client.clone(), queue));
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut shown: Option<View> = None;
     loop {
@@ -52,7 +45,7 @@ pub async fn drive(
             _ = tick.tick() => Input::Tick,
         };
         for effect in kiosk.apply(input, Instant::now()) {
-            carry_out(effect, &parts, &tx);
+            carry_out(effect, &parts.client, &desk, &reports, &tx);
         }
         let view = View::of(&kiosk, &clock());
         if shown.as_ref() != Some(&view) {
@@ -62,11 +55,16 @@ pub async fn drive(
     }
 }
 
-fn carry_out(effect: Effect, parts: &Parts, tx: &UnboundedSender<Input>) {
-    let tx = tx.clone();
+fn carry_out(
+    effect: Effect,
+    client: &Client,
+    desk: &PrinterDesk,
+    reports: &UnboundedSender<KioskFaultReport>,
+    tx: &UnboundedSender<Input>,
+) {
     match effect {
         Effect::Issue { key, service_id, priority } => {
-            let client = parts.client.clone();
+            let (client, tx) = (client.clone(), tx.clone());
             tokio::spawn(async move {
                 let input = match client.issue(&key, &service_id, priority).await {
                     IssueAnswer::Issued(ticket) => Input::Issued { key, ticket: Box::new(ticket) },
@@ -79,42 +77,24 @@ fn carry_out(effect: Effect, parts: &Parts, tx: &UnboundedSender<Input>) {
                 let _ = tx.send(input);
             });
         }
-        Effect::Print(spec) => {
-            let (printer, paper) = (parts.printer.clone(), parts.paper);
-            tokio::task::spawn_blocking(move || {
-                let bytes = hall_printer::ticket_bytes(&spec, paper);
-                let input = match printer.print(&bytes) {
-                    Ok(()) => Input::Printed { number: spec.number.clone() },
-                    Err(f) => {
-                        tracing::error!(fault = %f, number = %spec.number, "the ticket did not print");
-                        Input::PrintFailed {
-                            number: spec.number.clone(),
-                            fault: fault_kind(&f),
-                            message: f.to_string(),
-                        }
-                    }
-                };
-                let _ = tx.send(input);
-            });
-        }
-        Effect::CheckPrinter => {
-            let printer = parts.printer.clone();
-            tokio::task::spawn_blocking(move || {
-                let input = match printer.status() {
-                    Ok(()) => Input::PrinterOk,
-                    Err(f) => {
-                        tracing::warn!(fault = %f, "the printer reports a fault");
-                        Input::PrinterFault { fault: fault_kind(&f), message: f.to_string() }
-                    }
-                };
-                let _ = tx.send(input);
-            });
-        }
+        Effect::Print(spec) => desk.print(spec),
+        Effect::CheckPrinter => desk.check(),
         Effect::Report { kind, message, ticket_number } => {
-            let client = parts.client.clone();
-            tokio::spawn(async move { client.report(KioskFaultReport { kind, message, ticket_number }).await });
+            let _ = reports.send(KioskFaultReport { kind, message, ticket_number });
         }
+        Effect::Unclaimed { number } => tracing::warn!(
+            %number,
+            "the server made this ticket for a request given up on; the citizen had left, so it was not printed"
+        ),
         Effect::Language { .. } => {} // the window applies it
+    }
+}
+
+/// Printer reports reach the server one after the other, each retried until taken, so staff
+/// never see an older state after a newer one.
+async fn report_in_order(client: Client, mut queue: UnboundedReceiver<KioskFaultReport>) {
+    while let Some(report) = queue.recv().await {
+        client.report(report).await;
     }
 }
 

@@ -201,6 +201,11 @@ impl View {
 
     /// Puts the view into the UI (on the UI thread).
     pub fn show(&self, ui: &MainWindow) {
+        if crate::language_differs(self.english) {
+            if let Err(e) = crate::select_language(self.english) {
+                tracing::warn!(error = %e, "cannot switch the language");
+            }
+        }
         let g = ui.global::<crate::Kiosk>();
         g.set_page(match self.page {
             PageKind::Home => Page::Home,

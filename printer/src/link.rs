@@ -86,9 +86,11 @@ pub(crate) struct FileLink {
 impl FileLink {
     pub fn open(path: &Path) -> Result<FileLink, Fault> {
         let shown = path.display().to_string();
+        // A device node is never created: an unplugged printer must be a fault, not a new
+        // regular file under /dev that swallows every ticket.
         let file = OpenOptions::new()
             .append(true)
-            .create(true)
+            .create(!path.starts_with("/dev"))
             .open(path)
             .map_err(|e| Fault::Unreachable(format!("{shown}: {e}")))?;
         Ok(FileLink { file, path: shown })

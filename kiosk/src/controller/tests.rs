@@ -141,7 +141,7 @@ fn an_unreachable_server_is_retried_with_the_same_key_then_given_up_without_a_ti
 }
 
 #[test]
-fn a_late_answer_after_the_citizen_left_is_reported_not_printed() {
+fn a_late_answer_after_the_citizen_left_is_logged_not_printed() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
     r.take("k1");
@@ -151,10 +151,67 @@ fn a_late_answer_after_the_citizen_left_is_reported_not_printed() {
     assert_eq!(r.k.screen(), &Screen::Home);
     let fx = r.issued("k1", "B014");
     assert_eq!(prints(&fx), 0);
+    assert_eq!(fx, vec![Effect::Unclaimed { number: "B014".into() }], "logged, not printed, no printer fault");
+}
+
+#[test]
+fn a_request_given_up_on_is_resolved_in_the_background_and_reused_by_the_next_tap() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    assert_eq!(r.k.refusal(), Some(&Refusal::Unreachable), "told: not confirmed");
+    let fx = r.wait(Duration::from_secs(5));
+    assert_eq!(issues(&fx), vec!["k1"], "still asked in the background, same key");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    // The citizen taps again: the same key goes, so a ticket the server made is the answer.
+    assert_eq!(issues(&r.take("k2")), vec!["k1"]);
+    assert_eq!(prints(&r.issued("k1", "B015")), 1);
+    // Another matter after a give-up gets its own key; the old one is still resolved.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    r.go(Input::Matter("mz-tekun".into()));
+    assert_eq!(issues(&r.take("k3")), vec!["k3"]);
+    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), message: String::new() });
+    assert!(issues(&r.wait(Duration::from_secs(10))).is_empty(), "a refused old request is dropped");
+}
+
+#[test]
+fn a_print_without_an_outcome_becomes_a_fault() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B012");
+    let fx = r.wait(Duration::from_secs(21));
     assert!(
-        matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::PrintFailed, ticket_number: Some(n), .. }] if n == "B014"),
+        fx.iter().any(|e| matches!(e, Effect::Report { kind: KioskFaultKind::PrintFailed, ticket_number: Some(n), .. } if n == "B012")),
         "{fx:?}"
     );
+    assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PrintFailed));
+    assert_eq!(prints(&r.go(Input::Reprint)), 1, "the reprint button works");
+}
+
+#[test]
+fn the_first_good_status_clears_a_fault_the_server_kept_from_before_a_restart() {
+    let r = &mut Run::new();
+    let fx = r.go(Input::PrinterOk);
+    assert!(matches!(&fx[..], [Effect::Report { kind: KioskFaultKind::Recovered, .. }]), "{fx:?}");
+    assert!(r.go(Input::PrinterOk).is_empty(), "once");
+}
+
+#[test]
+fn the_next_citizen_starts_in_chinese() {
+    let mut r = Run::new();
+    r.go(Input::ToggleLanguage);
+    r.go(Input::Department("minzheng".into()));
+    let fx = r.wait(Duration::from_secs(61));
+    assert_eq!(r.k.screen(), &Screen::Home);
+    assert!(fx.contains(&Effect::Language { english: false }), "{fx:?}");
+    assert!(!r.k.english());
 }
 
 #[test]
