@@ -323,103 +323,17 @@ impl Kiosk {
                 self.english = !self.english;
                 fx.push(Effect::Language { english: self.english });
             }
-            Input::Issued { key, ticket } => self.on_issued(key, *ticket, now, &mut fx),
-            Input::IssueUnreachable { key } => {
-                if let Some(p) = self.pending.as_mut().filter(|p| p.key == key) {
-                    p.attempts += 1;
-                    p.retry_at = Some(now + backoff(p.attempts));
-                    self.server_online = false;
-                } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
-                    a.retry_at = Some(now + self.settings.resolve_every);
-                }
+            Input::Issued { .. } | Input::IssueUnreachable { .. } | Input::IssueRefused { .. } => {
+                self.on_answer(input, now, &mut fx)
             }
-            Input::IssueRefused { key, code, message } => {
-                if let Some(p) = self.pending.take_if(|p| p.key == key) {
-                    self.refusal = Some(Refusal::Refused { code, message });
-                    self.screen = Screen::Matter(p.service_id);
-                } else if self.abandoned.as_ref().is_some_and(|a| a.key == key) {
-                    self.abandoned = None; // no ticket was made
-                }
-            }
-            Input::Printed { number } => {
-                if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
-                    t.print = PrintState::Printed;
-                    t.shown_at = now;
-                }
-                if self.printer_fault.take().is_some() || !self.printer_told {
-                    fx.push(Effect::Report {
-                        kind: KioskFaultKind::Recovered,
-                        message: String::new(),
-                        ticket_number: None,
-                    });
-                }
-                self.printer_told = true;
-                self.next_printer_check = now + self.settings.printer_watch;
-            }
-            Input::PrintFailed { number, fault, message } => {
-                if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
-                    t.print = PrintState::Failed(fault);
-                }
-                self.printer_fault = Some(fault);
-                self.printer_told = true;
-                self.next_printer_check = now + self.settings.printer_check;
-                fx.push(Effect::Report { kind: fault, message, ticket_number: Some(number) });
-            }
-            Input::PrinterFault { fault, message } => {
-                if self.printer_fault != Some(fault) || !self.printer_told {
-                    self.printer_fault = Some(fault);
-                    fx.push(Effect::Report { kind: fault, message, ticket_number: None });
-                }
-                self.printer_told = true;
-                self.next_printer_check = now + self.settings.printer_check;
-            }
-            Input::Reprint => fx.extend(self.reprint(now)),
-            Input::PrinterOk => {
-                self.next_printer_check = now + self.settings.printer_watch;
-                let was_fault = self.printer_fault.take().is_some();
-                if !was_fault && !self.printer_told {
-                    // The first word since start: clears a fault the server kept from before.
-                    fx.push(Effect::Report {
-                        kind: KioskFaultKind::Recovered,
-                        message: String::new(),
-                        ticket_number: None,
-                    });
-                }
-                self.printer_told = true;
-                if was_fault {
-                    fx.push(Effect::Report {
-                        kind: KioskFaultKind::Recovered,
-                        message: String::new(),
-                        ticket_number: None,
-                    });
-                    // The citizen still waiting at the screen gets the ticket without asking, once.
-                    let waiting = self.screen == Screen::Ticket
-                        && self
-                            .issued
-                            .as_ref()
-                            .is_some_and(|t| matches!(t.print, PrintState::Failed(_)) && !t.auto_reprinted);
-                    if waiting {
-                        fx.extend(self.reprint(now));
-                        if let Some(t) = self.issued.as_mut() {
-                            t.auto_reprinted = true;
-                        }
-                    }
-                }
-            }
+            Input::Printed { .. }
+            | Input::PrintFailed { .. }
+            | Input::PrinterFault { .. }
+            | Input::Reprint
+            | Input::PrinterOk => self.on_printer(input, now, &mut fx),
         }
         self.tick(now, &mut fx);
         fx
-    }
-
-    /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
-    fn reprint(&mut self, now: Instant) -> Option<Effect> {
-        let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
-        let spec = self.print_spec(&failed.ticket)?;
-        if let Some(t) = self.issued.as_mut() {
-            t.print = PrintState::Printing;
-            t.print_started = now;
-        }
-        Some(Effect::Print(Box::new(spec)))
     }
 
     fn go(&mut self, screen: Screen) {
@@ -450,93 +364,9 @@ impl Kiosk {
         }
     }
 
-    fn take(
-        &mut self,
-        key: String,
-        service_id: String,
-        priority: Option<Priority>,
-        now: Instant,
-        fx: &mut Vec<Effect>,
-    ) {
-        if self.pending.is_some() || self.screen == Screen::Ticket {
-            return; // a double tap never makes two tickets
-        }
-        self.confirming_priority = false;
-        self.refusal = None;
-        // The same request given up on before goes again with its own key: if the server made
-        // that ticket, its answer is this ticket; otherwise the server makes it now.
-        let key = match self.abandoned.take() {
-            Some(a) if a.service_id == service_id && a.priority == priority => a.key,
-            other => {
-                self.abandoned = other; // another matter's: still resolved in the background
-                key
-            }
-        };
-        fx.push(Effect::Issue { key: key.clone(), service_id: service_id.clone(), priority });
-        self.pending = Some(Pending { key, service_id, priority, started: now, attempts: 0, retry_at: None });
-        self.screen = Screen::Issuing;
-    }
-
-    fn on_issued(&mut self, key: String, ticket: wire::Ticket, now: Instant, fx: &mut Vec<Effect>) {
-        let ours = self.pending.as_ref().is_some_and(|p| p.key == key);
-        let late = self.abandoned.take_if(|a| a.key == key);
-        if !ours && late.is_none() {
-            return; // an answer already handled (a replay)
-        }
-        self.server_online = true;
-        if let Some(a) = late {
-            // Still on that matter's screen after being told it failed: the citizen is there.
-            let there = self.pending.is_none()
-                && self.screen == Screen::Matter(a.service_id)
-                && self.refusal == Some(Refusal::Unreachable);
-            if !there {
-                fx.push(Effect::Unclaimed { number: ticket.number });
-                return;
-            }
-        }
-        self.pending = None;
-        let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
-        let spec = self.print_spec(&ticket);
-        self.issued = Some(IssuedTicket {
-            ticket,
-            print: PrintState::Printing,
-            status_url,
-            shown_at: now,
-            print_started: now,
-            auto_reprinted: false,
-        });
-        self.screen = Screen::Ticket;
-        self.confirming_priority = false;
-        fx.extend(spec.map(|s| Effect::Print(Box::new(s))));
-    }
-
     fn tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
-        if let Some(p) = &mut self.pending {
-            if now.duration_since(p.started) >= self.settings.give_up && p.retry_at.is_some() {
-                let mut p = self.pending.take().expect("checked");
-                self.refusal = Some(Refusal::Unreachable);
-                self.screen = Screen::Matter(p.service_id.clone());
-                self.last_touch = now;
-                p.retry_at = Some(now + self.settings.resolve_every);
-                self.abandoned = Some(p);
-            } else if p.retry_at.is_some_and(|at| now >= at) {
-                p.retry_at = None;
-                fx.push(Effect::Issue { key: p.key.clone(), service_id: p.service_id.clone(), priority: p.priority });
-            }
-        }
-        if let Some(a) = self.abandoned.as_mut().filter(|a| a.retry_at.is_some_and(|at| now >= at)) {
-            a.retry_at = None;
-            fx.push(Effect::Issue { key: a.key.clone(), service_id: a.service_id.clone(), priority: a.priority });
-        }
-        self.watch_the_print(now, fx);
-        // Never while a ticket is printing: many printers take one connection at a time.
-        let printing = self.issued.as_ref().is_some_and(|t| t.print == PrintState::Printing);
-        if now >= self.next_printer_check && !printing {
-            let every =
-                if self.printer_fault.is_some() { self.settings.printer_check } else { self.settings.printer_watch };
-            self.next_printer_check = now + every;
-            fx.push(Effect::CheckPrinter);
-        }
+        self.tick_requests(now, fx);
+        self.tick_printer(now, fx);
         if self.pending.is_some() || self.screen == Screen::Home {
             return;
         }
@@ -553,24 +383,6 @@ impl Kiosk {
                 fx.push(Effect::Language { english: self.english });
             }
         }
-    }
-
-    /// A print that neither finished nor failed in time is a fault (staff told, reprint offered).
-    fn watch_the_print(&mut self, now: Instant, fx: &mut Vec<Effect>) {
-        let Some(t) = self.issued.as_mut() else { return };
-        if t.print != PrintState::Printing || now.duration_since(t.print_started) < self.settings.print_timeout {
-            return;
-        }
-        t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
-        let number = t.ticket.number.clone();
-        self.printer_fault = Some(KioskFaultKind::PrintFailed);
-        self.printer_told = true;
-        self.next_printer_check = now + self.settings.printer_check;
-        fx.push(Effect::Report {
-            kind: KioskFaultKind::PrintFailed,
-            message: "打印机长时间无响应（the printer did not finish the ticket）".into(),
-            ticket_number: Some(number),
-        });
     }
 
     /// What goes on paper for a ticket, from the ticket and the hall's catalog.
@@ -611,6 +423,9 @@ pub fn absolute(server: &str, url: &str) -> String {
         format!("{}/{}", server.trim_end_matches('/'), url.trim_start_matches('/'))
     }
 }
+
+mod issuing;
+mod printer;
 
 #[cfg(test)]
 mod tests;

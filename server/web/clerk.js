@@ -116,8 +116,14 @@ function renderKioskAlarm() {
     `${k.name}：${t(k.fault)}${k.ticket_number ? `（${k.ticket_number} ${t("notPrinted")}）` : ""}`).join("；") + ` — ${t("goSee")}`;
 }
 
+// A list read from the server may be older than a kiosk_fault event applied meanwhile: per
+// kiosk, the newer report wins.
 async function refreshKiosks() {
-  state.kiosks = (await api("GET", "/api/kiosks")).data;
+  for (const k of (await api("GET", "/api/kiosks")).data) {
+    const i = state.kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+    if (i < 0) state.kiosks.push(k);
+    else if ((k.at ?? "") >= (state.kiosks[i].at ?? "")) state.kiosks[i] = k;
+  }
   renderKioskAlarm();
 }
 

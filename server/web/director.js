@@ -93,7 +93,14 @@ function render() {
 }
 
 async function refresh() {
-  [data, kiosks] = await Promise.all([api("GET", "/api/director/today"), api("GET", "/api/kiosks")]);
+  let fresh;
+  [data, fresh] = await Promise.all([api("GET", "/api/director/today"), api("GET", "/api/kiosks")]);
+  // A kiosk_fault event applied while the list was on its way is newer than the list.
+  for (const k of fresh) {
+    const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+    if (i < 0) kiosks.push(k);
+    else if ((k.at ?? "") >= (kiosks[i].at ?? "")) kiosks[i] = k;
+  }
   render();
 }
 

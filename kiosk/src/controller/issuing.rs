@@ -1,0 +1,115 @@
+//! The ticket request: sent, retried with one key, given up on (then resolved in the
+//! background), answered.
+
+use std::time::Instant;
+
+use hall_wire::{self as wire, Priority};
+
+use super::{absolute, backoff, Effect, Input, IssuedTicket, Kiosk, Pending, PrintState, Refusal, Screen};
+
+impl Kiosk {
+    pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
+        match input {
+            Input::Issued { key, ticket } => self.on_issued(key, *ticket, now, fx),
+            Input::IssueUnreachable { key } => {
+                if let Some(p) = self.pending.as_mut().filter(|p| p.key == key) {
+                    p.attempts += 1;
+                    p.retry_at = Some(now + backoff(p.attempts));
+                    self.server_online = false;
+                } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
+                    a.retry_at = Some(now + self.settings.resolve_every);
+                }
+            }
+            Input::IssueRefused { key, code, message } => {
+                if let Some(p) = self.pending.take_if(|p| p.key == key) {
+                    self.refusal = Some(Refusal::Refused { code, message });
+                    self.screen = Screen::Matter(p.service_id);
+                } else if self.abandoned.as_ref().is_some_and(|a| a.key == key) {
+                    self.abandoned = None; // no ticket was made
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn take(
+        &mut self,
+        key: String,
+        service_id: String,
+        priority: Option<Priority>,
+        now: Instant,
+        fx: &mut Vec<Effect>,
+    ) {
+        if self.pending.is_some() || self.screen == Screen::Ticket {
+            return; // a double tap never makes two tickets
+        }
+        self.confirming_priority = false;
+        self.refusal = None;
+        // The same request given up on before goes again with its own key: if the server made
+        // that ticket, its answer is this ticket; otherwise the server makes it now.
+        let key = match self.abandoned.take() {
+            Some(a) if a.service_id == service_id && a.priority == priority => a.key,
+            other => {
+                self.abandoned = other; // another matter's: still resolved in the background
+                key
+            }
+        };
+        fx.push(Effect::Issue { key: key.clone(), service_id: service_id.clone(), priority });
+        self.pending = Some(Pending { key, service_id, priority, started: now, attempts: 0, retry_at: None });
+        self.screen = Screen::Issuing;
+    }
+
+    fn on_issued(&mut self, key: String, ticket: wire::Ticket, now: Instant, fx: &mut Vec<Effect>) {
+        let ours = self.pending.as_ref().is_some_and(|p| p.key == key);
+        let late = self.abandoned.take_if(|a| a.key == key);
+        if !ours && late.is_none() {
+            return; // an answer already handled (a replay)
+        }
+        self.server_online = true;
+        if let Some(a) = late {
+            // Still on that matter's screen after being told it failed: the citizen is there.
+            let there = self.pending.is_none()
+                && self.screen == Screen::Matter(a.service_id)
+                && self.refusal == Some(Refusal::Unreachable);
+            if !there {
+                fx.push(Effect::Unclaimed { number: ticket.number });
+                return;
+            }
+        }
+        self.pending = None;
+        let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
+        let spec = self.print_spec(&ticket);
+        self.issued = Some(IssuedTicket {
+            ticket,
+            print: PrintState::Printing,
+            status_url,
+            shown_at: now,
+            print_started: now,
+            auto_reprinted: false,
+        });
+        self.screen = Screen::Ticket;
+        self.confirming_priority = false;
+        fx.extend(spec.map(|s| Effect::Print(Box::new(s))));
+    }
+
+    /// Retries due, the give-up, and the background resolution of a request given up on.
+    pub(super) fn tick_requests(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        if let Some(p) = &mut self.pending {
+            if now.duration_since(p.started) >= self.settings.give_up && p.retry_at.is_some() {
+                let mut p = self.pending.take().expect("checked");
+                self.refusal = Some(Refusal::Unreachable);
+                self.screen = Screen::Matter(p.service_id.clone());
+                self.last_touch = now;
+                p.retry_at = Some(now + self.settings.resolve_every);
+                self.abandoned = Some(p);
+            } else if p.retry_at.is_some_and(|at| now >= at) {
+                p.retry_at = None;
+                fx.push(Effect::Issue { key: p.key.clone(), service_id: p.service_id.clone(), priority: p.priority });
+            }
+        }
+        if let Some(a) = self.abandoned.as_mut().filter(|a| a.retry_at.is_some_and(|at| now >= at)) {
+            a.retry_at = None;
+            fx.push(Effect::Issue { key: a.key.clone(), service_id: a.service_id.clone(), priority: a.priority });
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The printer as the controller sees it: prints and their outcomes, faults told to staff,
+//! status asked between tickets, reprints.
+
+use std::time::Instant;
+
+use hall_wire::KioskFaultKind;
+
+use super::{Effect, Input, Kiosk, PrintState, Screen};
+
+impl Kiosk {
+    pub(super) fn on_printer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
+        match input {
+            Input::Printed { number } => {
+                if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
+                    t.print = PrintState::Printed;
+                    t.shown_at = now;
+                }
+                if self.printer_fault.take().is_some() || !self.printer_told {
+                    fx.push(recovered());
+                }
+                self.printer_told = true;
+                self.next_printer_check = now + self.settings.printer_watch;
+            }
+            Input::PrintFailed { number, fault, message } => {
+                if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
+                    t.print = PrintState::Failed(fault);
+                }
+                self.printer_fault = Some(fault);
+                self.printer_told = true;
+                self.next_printer_check = now + self.settings.printer_check;
+                fx.push(Effect::Report { kind: fault, message, ticket_number: Some(number) });
+            }
+            Input::PrinterFault { fault, message } => {
+                if self.printer_fault != Some(fault) || !self.printer_told {
+                    self.printer_fault = Some(fault);
+                    fx.push(Effect::Report { kind: fault, message, ticket_number: None });
+                }
+                self.printer_told = true;
+                self.next_printer_check = now + self.settings.printer_check;
+            }
+            Input::Reprint => fx.extend(self.reprint(now)),
+            Input::PrinterOk => {
+                self.next_printer_check = now + self.settings.printer_watch;
+                let was_fault = self.printer_fault.take().is_some();
+                // Also the first word since start: it clears a fault the server kept from before.
+                if was_fault || !self.printer_told {
+                    fx.push(recovered());
+                }
+                self.printer_told = true;
+                // The citizen still waiting at the screen gets the ticket without asking, once.
+                let waiting = was_fault
+                    && self.screen == Screen::Ticket
+                    && self
+                        .issued
+                        .as_ref()
+                        .is_some_and(|t| matches!(t.print, PrintState::Failed(_)) && !t.auto_reprinted);
+                if waiting {
+                    fx.extend(self.reprint(now));
+                    if let Some(t) = self.issued.as_mut() {
+                        t.auto_reprinted = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
+    pub(super) fn reprint(&mut self, now: Instant) -> Option<Effect> {
+        let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
+        let spec = self.print_spec(&failed.ticket)?;
+        if let Some(t) = self.issued.as_mut() {
+            t.print = PrintState::Printing;
+            t.print_started = now;
+        }
+        Some(Effect::Print(Box::new(spec)))
+    }
+
+    /// A print that neither finished nor failed in time is a fault (staff told, reprint offered).
+    fn watch_the_print(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        let Some(t) = self.issued.as_mut() else { return };
+        if t.print != PrintState::Printing || now.duration_since(t.print_started) < self.settings.print_timeout {
+            return;
+        }
+        t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
+        let number = t.ticket.number.clone();
+        self.printer_fault = Some(KioskFaultKind::PrintFailed);
+        self.printer_told = true;
+        self.next_printer_check = now + self.settings.printer_check;
+        fx.push(Effect::Report {
+            kind: KioskFaultKind::PrintFailed,
+            message: "打印机长时间无响应（the printer did not finish the ticket）".into(),
+            ticket_number: Some(number),
+        });
+    }
+
+    /// The watchdog of the print in progress, and the status question when it is due.
+    pub(super) fn tick_printer(&mut self, now: Instant, fx: &mut Vec<Effect>) {
+        self.watch_the_print(now, fx);
+        // Never while a ticket is printing: many printers take one connection at a time.
+        let printing = self.issued.as_ref().is_some_and(|t| t.print == PrintState::Printing);
+        if now >= self.next_printer_check && !printing {
+            let every =
+                if self.printer_fault.is_some() { self.settings.printer_check } else { self.settings.printer_watch };
+            self.next_printer_check = now + every;
+            fx.push(Effect::CheckPrinter);
+        }
+    }
+}
+
+fn recovered() -> Effect {
+    Effect::Report { kind: KioskFaultKind::Recovered, message: String::new(), ticket_number: None }
+}
