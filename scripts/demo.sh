@@ -46,7 +46,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$target/debug/hall-server" --demo --kiosk-rate-limit 0 --db "$db" --listen "$listen" &
+# --issue-any-time: the demo issues tickets whenever it is run (a real hall keeps its [hours];
+# HALL_HOURS=1 runs the demo by the sample hall's opening hours, cut-off and quotas).
+any_time=(--issue-any-time)
+[[ "${HALL_HOURS:-}" == 1 ]] && any_time=()
+"$target/debug/hall-server" --demo "${any_time[@]}" --kiosk-rate-limit 0 --db "$db" --listen "$listen" &
 pids+=($!)
 for _ in $(seq 1 100); do
   curl -fs "http://$listen/api/health" >/dev/null 2>&1 && break

@@ -44,6 +44,17 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
+/// The hash an unknown username is checked against, so that it costs a full argon2 check like
+/// a known one (a hash that does not parse would be refused at once, telling names apart).
+/// Made once, with the same parameters as `hash-password`, of a password nobody knows.
+pub fn unknown_user_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let secret: [u8; 24] = rand::random();
+        hash_password(&hex::encode(secret)).expect("argon2 with default parameters works")
+    })
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
@@ -145,6 +156,9 @@ mod tests {
         assert!(verify_password("s3cret", &h));
         assert!(!verify_password("secret", &h));
         assert!(!verify_password("s3cret", "not a hash"));
+        // The unknown user's hash is a real one: checking it costs what a known user's does.
+        assert!(PasswordHash::new(unknown_user_hash()).is_ok());
+        assert!(!verify_password("demo", unknown_user_hash()));
     }
 
     #[test]

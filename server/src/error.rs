@@ -19,13 +19,15 @@ pub struct ClientError {
     pub message: String,
     /// Seconds, for 429.
     pub retry_after: Option<u64>,
+    /// For `409 hall_closed` / `quota_reached`: when tickets are next available.
+    pub next_open: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError { status, code, message: message.into(), retry_after: None })
+        ApiError::Client(ClientError { status, code, message: message.into(), retry_after: None, next_open: None })
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::client(StatusCode::BAD_REQUEST, code, message)
@@ -51,6 +53,17 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: Some(retry_after.max(1)),
+            next_open: None,
+        })
+    }
+    /// `409`: tickets are not issued now; `next_open` says when they are again.
+    pub fn not_issuing(code: &'static str, message: impl Into<String>, next_open: Option<String>) -> Self {
+        ApiError::Client(ClientError {
+            status: StatusCode::CONFLICT,
+            code,
+            message: message.into(),
+            retry_after: None,
+            next_open,
         })
     }
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
@@ -72,7 +85,7 @@ impl From<serde_json::Error> for ApiError {
 
 impl ClientError {
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: self.code.to_string(), message: self.message.clone() }
+        ErrorBody { error: self.code.to_string(), message: self.message.clone(), next_open: self.next_open.clone() }
     }
 }
 
@@ -92,8 +105,11 @@ impl IntoResponse for ApiError {
             ApiError::Client(c) => c.into_response(),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                let body =
-                    ErrorBody { error: "internal".into(), message: "internal server error; it has been logged".into() };
+                let body = ErrorBody {
+                    error: "internal".into(),
+                    message: "internal server error; it has been logged".into(),
+                    next_open: None,
+                };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
         }

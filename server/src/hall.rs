@@ -6,6 +6,7 @@
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 
+use crate::domain::hours::{Hours, MatterRules};
 use crate::domain::MaterialKind;
 
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct Hall {
     pub work_start: NaiveTime,
     pub work_end: NaiveTime,
     pub notice: String,
+    /// When tickets are issued (opening hours, lunch break, cut-off).
+    pub hours: Hours,
     /// The matter id of general inquiries (综合咨询): the kiosk's "I don't know what I need".
     pub general_inquiry: Option<String>,
     pub policy: Policy,
@@ -96,6 +99,8 @@ pub struct Matter {
     pub time_limit_days: u32,
     pub fee: String,
     pub basis: String,
+    /// Its own hours and daily quota.
+    pub rules: MatterRules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,8 +232,9 @@ impl SharedHall {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Puts a new, validated hall in force for every request from now on.
-    pub fn replace(&self, hall: Hall) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = std::sync::Arc::new(hall);
+    /// Puts a new, validated hall in force for every request from now on. Only the writer
+    /// calls this, after the commit that saved the hall.
+    pub(crate) fn replace(&self, hall: std::sync::Arc<Hall>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = hall;
     }
 }

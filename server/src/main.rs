@@ -42,6 +42,11 @@ struct Serve {
     /// status_url (the printed QR code) is absolute under it; without it, a path (/t/<token>).
     #[arg(long, value_name = "URL", env = "HALL_PUBLIC_URL", value_parser = public_url)]
     public_url: Option<String>,
+    /// Issue tickets at any hour, any day and beyond the matters' daily quotas, as if the
+    /// director reopened issuing every day: for demonstrations, training and tests. The hall's
+    /// hours are still shown.
+    #[arg(long)]
+    issue_any_time: bool,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long)]
     log_json: bool,
@@ -184,6 +189,7 @@ fn serve(args: Serve) -> ExitCode {
         kiosk_rate_limit: args.kiosk_rate_limit,
         hall_from_file: args.config.is_some(),
         public_url: args.public_url.clone(),
+        issue_any_time: args.issue_any_time,
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
-use crate::hall::SharedHall;
+use crate::hall::{Hall, SharedHall};
 use crate::hub::Hub;
 use crate::ops::{self, Actor, Answer, Ctx, Op};
 use crate::store::{self, events::LiveEvent, idempotency};
@@ -49,9 +49,18 @@ struct Job {
     reply: oneshot::Sender<ApiResult<Answer>>,
 }
 
+/// Whether the writer can commit: what `/api/health` reports. The writer sets it after every
+/// batch; a stopped writer thread is seen from the closed channel.
+#[derive(Default)]
+struct Health {
+    /// Why the last batch could not be committed; `None` after a good commit.
+    failing: std::sync::Mutex<Option<String>>,
+}
+
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    health: Arc<Health>,
 }
 
 impl Writer {
@@ -62,13 +71,16 @@ impl Writer {
         clock: Arc<dyn Clock>,
         hub: Hub,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
+        store::ensure_durable(&conn)?;
         prepare(&mut conn, &hall.get(), clock.now())?;
         let (jobs, rx) = mpsc::channel(16 * 1024);
+        let health = Arc::new(Health::default());
+        let thread_health = health.clone();
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
-            .spawn(move || run(conn, rx, hall, clock, hub))
+            .spawn(move || run(conn, rx, hall, clock, hub, thread_health))
             .context("cannot start the writer thread")?;
-        Ok((Writer { jobs }, handle))
+        Ok((Writer { jobs, health }, handle))
     }
 
     pub async fn submit(&self, actor: Actor, op: Op, idempotency: Option<Idempotency>) -> ApiResult<Answer> {
@@ -79,10 +91,22 @@ impl Writer {
             .map_err(|_| ApiError::internal(anyhow::anyhow!("the writer has stopped")))?;
         answer.await.map_err(|_| ApiError::internal(anyhow::anyhow!("the writer dropped a command")))?
     }
+
+    /// `Err(reason)` when writes cannot be committed now: the thread has stopped, or the last
+    /// batch failed to commit (a full disk, a read-only file, a broken database).
+    pub fn health(&self) -> Result<(), String> {
+        if self.jobs.is_closed() {
+            return Err("the writer thread has stopped".into());
+        }
+        match &*self.health.failing.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(reason) => Err(format!("the last commit failed: {reason}")),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Start-up housekeeping: a row per configured window, old retry keys and events dropped.
-fn prepare(conn: &mut Connection, hall: &crate::hall::Hall, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+fn prepare(conn: &mut Connection, hall: &Hall, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     let tx = conn.transaction()?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(&tx, &ids)?;
@@ -97,7 +121,23 @@ fn prune(tx: &Transaction, now_ms: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, hall: SharedHall, clock: Arc<dyn Clock>, hub: Hub) {
+/// What the panic said, for the log.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+}
+
+fn run(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    shared: SharedHall,
+    clock: Arc<dyn Clock>,
+    hub: Hub,
+    health: Arc<Health>,
+) {
     let mut last_prune = store::ms(clock.now());
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
@@ -107,19 +147,30 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, hall: SharedHall, cloc
                 Err(_) => break,
             }
         }
-        let hall = hall.get();
         let now = clock.now();
-        let results = match apply_batch(&mut conn, &hall, now, &batch) {
-            Ok(results) => results,
+        // A panic outside an op (in the writer's own code) loses the batch, never the writer.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            apply_batch(&mut conn, shared.get(), now, &batch)
+        }))
+        .unwrap_or_else(|panic| Err(anyhow::anyhow!("the writer panicked: {}", panic_text(&*panic))));
+        let applied = match outcome {
+            Ok(applied) => applied,
             Err(e) => {
                 tracing::error!(error = ?e, jobs = batch.len(), "commit failed; the whole batch is refused");
+                *health.failing.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{e:#}"));
                 for job in batch {
                     let _ = job.reply.send(Err(ApiError::internal(anyhow::anyhow!("commit failed"))));
                 }
                 continue;
             }
         };
-        for (job, (answer, events)) in batch.into_iter().zip(results) {
+        *health.failing.lock().unwrap_or_else(|e| e.into_inner()) = database_refusing(&applied.results);
+        // Committed: now, in commit order, every effect of the batch.
+        if let Some(hall) = applied.hall {
+            shared.replace(hall);
+            tracing::info!("a new hall configuration is in force");
+        }
+        for (job, (answer, events)) in batch.into_iter().zip(applied.results) {
             hub.publish(events);
             let _ = job.reply.send(answer);
         }
@@ -136,25 +187,55 @@ fn run(mut conn: Connection, mut rx: mpsc::Receiver<Job>, hall: SharedHall, cloc
 
 type JobResult = (ApiResult<Answer>, Vec<LiveEvent>);
 
+/// The database refuses writes when every command of a committed batch failed on a database
+/// error (another process holding the lock, a full disk): that is a writer that cannot commit.
+fn database_refusing(results: &[JobResult]) -> Option<String> {
+    let mut reason = None;
+    for (result, _) in results {
+        match result {
+            Err(ApiError::Internal(e)) if e.downcast_ref::<rusqlite::Error>().is_some() => {
+                reason.get_or_insert_with(|| format!("{e:#}"));
+            }
+            _ => return None,
+        }
+    }
+    reason
+}
+
+/// A committed batch: each command's answer and events, and the hall it put in force (if any).
+struct Applied {
+    results: Vec<JobResult>,
+    hall: Option<Arc<Hall>>,
+}
+
 fn apply_batch(
     conn: &mut Connection,
-    hall: &crate::hall::Hall,
+    mut hall: Arc<Hall>,
     now: chrono::DateTime<chrono::Utc>,
     batch: &[Job],
-) -> anyhow::Result<Vec<JobResult>> {
+) -> anyhow::Result<Applied> {
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(batch.len());
+    let mut new_hall = None;
     for job in batch {
-        results.push(apply_job(&tx, hall, now, job)?);
+        let result = apply_job(&tx, &hall, now, job)?;
+        // A hall saved in this batch is the hall of the commands after it.
+        if let (Op::ReplaceHall { hall: saved }, (Ok(answer), _)) = (&job.op, &result) {
+            if !answer.replayed {
+                hall = Arc::new((**saved).clone());
+                new_hall = Some(hall.clone());
+            }
+        }
+        results.push(result);
     }
     tx.commit()?;
-    Ok(results)
+    Ok(Applied { results, hall: new_hall })
 }
 
 /// One command in its savepoint. The outer error is for failures that must abort the batch.
 fn apply_job(
     tx: &Transaction,
-    hall: &crate::hall::Hall,
+    hall: &Hall,
     now: chrono::DateTime<chrono::Utc>,
     job: &Job,
 ) -> anyhow::Result<JobResult> {
@@ -175,7 +256,11 @@ fn apply_job(
     }
     tx.execute_batch("SAVEPOINT op")?;
     let mut ctx = Ctx::new(tx, hall, &job.actor, now);
-    let result = ops::apply(&mut ctx, &job.op);
+    // A panicking command is a bug in that command: it is rolled back alone and answered 500.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ops::apply(&mut ctx, &job.op)))
+        .unwrap_or_else(|panic| {
+            Err(ApiError::internal(anyhow::anyhow!("the command panicked: {}", panic_text(&*panic))))
+        });
     let events = std::mem::take(&mut ctx.events);
     let (result, events) = match result {
         Ok(answer) => {
@@ -199,4 +284,78 @@ fn apply_job(
         }
     }
     Ok((result, events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::hall::StaffRole;
+    use chrono::TimeZone;
+
+    fn admin() -> Actor {
+        Actor::Staff { username: "admin".into(), role: StaffRole::Admin, session_id: 1, window_id: None }
+    }
+    fn kiosk() -> Actor {
+        Actor::Kiosk { id: "k1".into() }
+    }
+    fn issue(service: &str) -> Op {
+        let status = ops::StatusLink { token: format!("{service:0>32}"), url: String::new() };
+        Op::IssueTicket { service_id: service.into(), priority: None, status }
+    }
+
+    /// A writer on a fresh database, at 09:00 on a Wednesday in the sample hall.
+    fn start() -> (tempfile::TempDir, Writer, SharedHall, tokio::runtime::Runtime) {
+        let (dir, conn) = store::test_db();
+        let hall = SharedHall::new(crate::config::sample());
+        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
+        let (writer, _thread) = Writer::start(conn, hall.clone(), clock, Hub::new(16)).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        (dir, writer, hall, rt)
+    }
+
+    /// The sample hall with one more matter, `new-matter`, in the first queue.
+    fn hall_with_new_matter() -> Hall {
+        let text = crate::config::SAMPLE_HALL.to_string()
+            + "\n[[matters]]\nid = \"new-matter\"\nname = \"新事项\"\ndepartment = \"zonghe\"\nqueue = \"zonghe\"\nwindows = [\"w01\"]\ntime_limit_days = 0\nmaterials = [{ name = \"身份证\", kind = \"main\" }]\n";
+        crate::config::parse(&text, "test").unwrap()
+    }
+
+    #[test]
+    fn a_saved_hall_is_put_in_force_by_the_writer_itself() {
+        let (_dir, writer, shared, rt) = start();
+        let op = Op::ReplaceHall { hall: Box::new(hall_with_new_matter()) };
+        let answer = rt.block_on(writer.submit(admin(), op, None)).unwrap();
+        assert_eq!(answer.status, axum::http::StatusCode::OK);
+        // No handler swapped anything: the writer did, once committed.
+        assert!(shared.get().matter("new-matter").is_some());
+        let issued = rt.block_on(writer.submit(kiosk(), issue("new-matter"), None)).unwrap();
+        assert_eq!(issued.status, axum::http::StatusCode::CREATED);
+    }
+
+    #[test]
+    fn commands_after_a_saved_hall_in_the_same_batch_use_it() {
+        let (_dir, mut conn) = store::test_db();
+        let jobs: Vec<Job> =
+            [(admin(), Op::ReplaceHall { hall: Box::new(hall_with_new_matter()) }), (kiosk(), issue("new-matter"))]
+                .into_iter()
+                .map(|(actor, op)| Job { actor, op, idempotency: None, reply: oneshot::channel().0 })
+                .collect();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let applied = apply_batch(&mut conn, Arc::new(crate::config::sample()), now, &jobs).unwrap();
+        let statuses: Vec<u16> =
+            applied.results.iter().map(|(r, _)| r.as_ref().map(|a| a.status.as_u16()).unwrap_or(0)).collect();
+        assert_eq!(statuses, vec![200, 201]);
+        assert!(applied.hall.unwrap().matter("new-matter").is_some());
+    }
+
+    #[test]
+    fn a_panicking_command_is_answered_500_alone_and_the_writer_goes_on() {
+        let (_dir, writer, _hall, rt) = start();
+        let e = rt.block_on(writer.submit(kiosk(), Op::Panic, None)).unwrap_err();
+        assert!(matches!(e, ApiError::Internal(_)), "{e:?}");
+        let issued = rt.block_on(writer.submit(kiosk(), issue("mz-dibao"), None)).unwrap();
+        assert_eq!(issued.status, axum::http::StatusCode::CREATED);
+        assert_eq!(writer.health(), Ok(()));
+    }
 }

@@ -93,7 +93,7 @@ fi
 
 # --- the server ------------------------------------------------------------------------------
 tmp="$(mktemp -d -t hall-fuzz.XXXXXX)"
-"$server" --db "$tmp/fuzz.db" --demo --kiosk-rate-limit 0 --listen 127.0.0.1:0 \
+"$server" --db "$tmp/fuzz.db" --demo --issue-any-time --kiosk-rate-limit 0 --listen 127.0.0.1:0 \
   >"$tmp/server.out" 2>"$tmp/server.log" &
 server_pid=$!
 

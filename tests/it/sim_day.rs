@@ -13,6 +13,7 @@ async fn a_simulated_day_runs_through_the_contract() {
     let settings = Settings {
         demo: true,
         kiosk_rate_limit: 0,
+        issue_any_time: true,
         ..Settings::new(
             db.clone(),
             config::sample(),

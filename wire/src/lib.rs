@@ -15,12 +15,78 @@ use utoipa::ToSchema;
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
+    /// With `409 hall_closed` / `409 quota_reached`: when tickets are next available (local
+    /// RFC 3339), when that is within a week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_open: Option<String>,
+}
+
+/// Why tickets are not issued now (opening hours, cut-off and daily quotas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IssuingStop {
+    /// Before today's opening (or before the matter's own hours).
+    NotOpenYet,
+    /// The hall's lunch break.
+    LunchBreak,
+    /// Past the cut-off before closing (or past the matter's own hours): 今日已停止取号.
+    CutOff,
+    /// Not a day the hall (or the matter) is open.
+    ClosedToday,
+    /// The matter's daily quota is used up.
+    QuotaReached,
+}
+
+/// Whether tickets are issued now, and until or from when. Of the hall (`GET /api/hall`), of a
+/// matter (`GET /api/services`: hours, its own hours and its daily quota) or of a queue
+/// (`GET /api/queues`: open when any of its matters is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Issuing {
+    pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<IssuingStop>,
+    /// While open: when issuing stops next (local RFC 3339); absent when open all day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// While stopped: when tickets are next available (local RFC 3339), if within a week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_open: Option<String>,
+    /// A matter's daily quota (tickets a day), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_quota: Option<u32>,
+    /// Of a matter with a quota: tickets still available today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_today: Option<u32>,
+    /// The director reopened issuing for today: hours and quotas do not apply until midnight.
+    #[serde(default)]
+    pub reopened: bool,
+}
+
+impl Default for Issuing {
+    /// Open, with nothing known about hours: what an older server's answer means.
+    fn default() -> Self {
+        Issuing {
+            open: true,
+            reason: None,
+            until: None,
+            next_open: None,
+            daily_quota: None,
+            left_today: None,
+            reopened: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Health {
+    /// `ok`, or `failing` (answered with 503) when the server cannot commit writes.
     pub status: String,
+    /// Why it is failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The hall itself: what a display or kiosk shows in its title and notice line.
@@ -39,6 +105,9 @@ pub struct HallInfo {
     /// The matter a citizen who does not know what to ask for gets a ticket for (「综合咨询」).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub general_inquiry: Option<String>,
+    /// Whether the hall issues tickets now (its opening hours, lunch break and cut-off).
+    #[serde(default)]
+    pub issuing: Issuing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +145,9 @@ pub struct Service {
     pub time_limit_days: u32,
     pub fee: String,
     pub basis: String,
+    /// Whether this matter's tickets are issued now (hall hours, own hours, daily quota).
+    #[serde(default)]
+    pub issuing: Issuing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +211,10 @@ pub struct Queue {
     /// Minutes the longest-waiting citizen of the queue has waited (0 when nobody waits).
     #[serde(default)]
     pub oldest_wait_minutes: u32,
+    /// Whether tickets of this queue are issued now (open when any of its matters is); a
+    /// display shows 今日已停止取号 when the reason is the cut-off or the day is over.
+    #[serde(default)]
+    pub issuing: Issuing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -508,6 +584,14 @@ pub struct KioskState {
     pub at: Option<String>,
 }
 
+/// `POST /api/director/issuing`: reopen issuing for the rest of today (hours and quotas set
+/// aside), or end that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReopenIssuing {
+    pub reopen: bool,
+}
+
 /// `GET /api/t/{token}`: what the citizen's phone shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -539,6 +623,9 @@ pub mod event_kind {
     pub const QUEUE_CHANGED: &str = "queue_changed";
     pub const NOTICE_CHANGED: &str = "notice_changed";
     pub const KIOSK_FAULT: &str = "kiosk_fault";
+    /// The hall's issuing state changed (hours, cut-off, a quota, the director reopening):
+    /// data is the hall's `Issuing`; the queues concerned also get `queue_changed`.
+    pub const ISSUING_CHANGED: &str = "issuing_changed";
 }
 
 #[cfg(test)]

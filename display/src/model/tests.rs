@@ -34,6 +34,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             work_end: "17:30".into(),
             timezone: "Asia/Shanghai".into(),
             general_inquiry: None,
+            issuing: Default::default(),
         },
         calls,
         queues: vec![wire::Queue {
@@ -43,6 +44,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             waiting: 3,
             estimated_wait_minutes: 20,
             oldest_wait_minutes: 12,
+            issuing: Default::default(),
         }],
         windows: vec![wire::Window {
             id: "w03".into(),

@@ -21,6 +21,7 @@ async fn start(db: &Path, port: u16) -> (Server, u16) {
     let settings = ServerSettings {
         demo: true,
         kiosk_rate_limit: 0,
+        issue_any_time: true,
         ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
     };
     let (state, writer) = hall_server::AppState::start(settings).unwrap();

@@ -23,6 +23,7 @@ async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
     let settings = ServerSettings {
         demo: true,
         kiosk_rate_limit: 0,
+        issue_any_time: true,
         ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
     };
     let (state, _writer) = hall_server::AppState::start(settings).unwrap();

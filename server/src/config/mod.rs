@@ -11,6 +11,7 @@ use std::path::Path;
 use chrono::NaiveTime;
 use toml::Spanned;
 
+use crate::domain::hours::{Hours, MatterRules, Period};
 use crate::domain::MaterialKind;
 use crate::hall::{Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef};
 use raw::*;
@@ -152,14 +153,21 @@ impl Checker<'_> {
             }
             None => None,
         };
+        let work_start = self.time("work_start", &raw.hall.work_start)?;
+        let work_end = self.time("work_end", &raw.hall.work_end)?;
+        let hours = match &raw.hours {
+            Some(h) => self.hours(h)?,
+            None => Hours::weekdays(work_start, work_end),
+        };
         let mut hall = Hall {
             name: self.text_field("hall name", &raw.hall.name)?,
             timezone,
             address: raw.hall.address,
             phone: raw.hall.phone,
-            work_start: self.time("work_start", &raw.hall.work_start)?,
-            work_end: self.time("work_end", &raw.hall.work_end)?,
+            work_start,
+            work_end,
             notice: raw.hall.notice,
+            hours,
             general_inquiry,
             policy,
             departments,
@@ -340,9 +348,60 @@ impl Checker<'_> {
                     time_limit_days: m.time_limit_days,
                     fee: m.fee.clone(),
                     basis: m.basis.clone(),
+                    rules: self.matter_rules(m)?,
                 })
             })
             .collect()
+    }
+
+    fn period(&self, what: &str, v: &Spanned<String>) -> Res<Period> {
+        Period::parse(v.get_ref()).ok_or_else(|| {
+            self.error(&v.span(), format!("{what} `{}` must be like 08:30-12:00 (start before end)", v.get_ref()))
+        })
+    }
+
+    /// `[hours]`: every period well formed, a day's periods in order and apart.
+    fn hours(&self, raw: &RawHours) -> Res<Hours> {
+        let named = [
+            ("mon", &raw.mon),
+            ("tue", &raw.tue),
+            ("wed", &raw.wed),
+            ("thu", &raw.thu),
+            ("fri", &raw.fri),
+            ("sat", &raw.sat),
+            ("sun", &raw.sun),
+        ];
+        let mut days: [Vec<Period>; 7] = Default::default();
+        for (day, (name, periods)) in days.iter_mut().zip(named) {
+            for v in periods.iter() {
+                let p = self.period(&format!("hours.{name} period"), v)?;
+                if day.last().is_some_and(|last: &Period| last.end > p.start) {
+                    return self.fail(&v.span(), format!("hours.{name}: periods must be in order and not overlap"));
+                }
+                day.push(p);
+            }
+        }
+        let cut_off_minutes = match &raw.cut_off_minutes {
+            Some(c) if *c.get_ref() > 240 => return self.fail(&c.span(), "cut_off_minutes must be at most 240"),
+            Some(c) => *c.get_ref(),
+            None => 0,
+        };
+        Ok(Hours { days, cut_off_minutes, priority_exempt: raw.priority_exempt, any_time: false })
+    }
+
+    fn matter_rules(&self, m: &RawMatter) -> Res<MatterRules> {
+        let daily_quota = match &m.daily_quota {
+            Some(q) if !(1..=100_000).contains(q.get_ref()) => {
+                return self.fail(&q.span(), "daily_quota must be between 1 and 100000");
+            }
+            Some(q) => Some(*q.get_ref()),
+            None => None,
+        };
+        let own = match &m.hours {
+            Some(h) => Some(self.period("matter hours", h)?),
+            None => None,
+        };
+        Ok(MatterRules { own, daily_quota })
     }
 
     fn staff(&self, raw: &[RawStaff], hall: &Hall) -> Res<Vec<Staff>> {

@@ -11,6 +11,8 @@ pub struct RawHall {
     pub hall: RawHallInfo,
     #[serde(default)]
     pub policy: RawPolicy,
+    /// Opening hours; without them the hall issues Monday to Friday from work_start to work_end.
+    pub hours: Option<RawHours>,
     pub departments: Vec<RawDepartment>,
     pub queues: Vec<RawQueue>,
     pub windows: Vec<RawWindow>,
@@ -59,6 +61,32 @@ pub struct RawPolicy {
     pub session_hours: Option<Spanned<u32>>,
     /// The director's console colours waits longer than this many minutes.
     pub wait_warning_minutes: Option<u32>,
+}
+
+/// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is
+/// closed; the gap between two periods is the lunch break), the cut-off before closing, and
+/// whether priority tickets are exempt.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHours {
+    #[serde(default)]
+    pub mon: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tue: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub wed: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub thu: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub fri: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub sat: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub sun: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub cut_off_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub priority_exempt: bool,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +160,10 @@ pub struct RawMatter {
     pub fee: String,
     #[serde(default)]
     pub basis: String,
+    /// Tickets a day for this matter (e.g. 不动产登记 80).
+    pub daily_quota: Option<Spanned<u32>>,
+    /// The part of each day this matter's tickets are issued in, `HH:MM-HH:MM`.
+    pub hours: Option<Spanned<String>>,
 }
 
 fn default_fee() -> String {

@@ -1,6 +1,7 @@
 //! The hall's rules as pure functions: no I/O, no clock reads (`now` is always an argument).
 
 pub mod estimate;
+pub mod hours;
 pub mod numbering;
 pub mod order;
 pub mod ticket;

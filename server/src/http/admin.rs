@@ -50,10 +50,6 @@ pub async fn save(
     let hall = crate::config::parse(&req.toml, "hall")
         .map_err(|e| ApiError::unprocessable("invalid_config", e.to_string()))?;
     let idem = key.0.map(|k| Idempotency::new(k, "POST", "/api/admin/hall", &body));
-    let answer = s.writer().submit(actor, Op::ReplaceHall { hall: Box::new(hall.clone()) }, idem).await?;
-    if answer.status.is_success() && !answer.replayed {
-        s.replace_hall(hall);
-        tracing::info!("hall configuration changed on the admin page");
-    }
-    Ok(answer)
+    // The writer puts the hall in force itself, right after its commit.
+    s.writer().submit(actor, Op::ReplaceHall { hall: Box::new(s.adapt_hall(hall)) }, idem).await
 }

@@ -102,3 +102,20 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
         .map_err(ApiError::Internal)?;
     Ok(Json(view))
 }
+
+#[utoipa::path(
+    post, path = "/api/director/issuing", request_body = wire::ReopenIssuing, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Issuing), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody))
+)]
+pub async fn reopen_issuing(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: super::extract::RetryKey,
+    super::extract::Body(body): super::extract::Body,
+) -> ApiResult<crate::ops::Answer> {
+    let req: wire::ReopenIssuing = super::extract::json(&body)?;
+    let op = crate::ops::Op::ReopenIssuing { reopen: req.reopen };
+    super::writes::submit(&s, actor, op, key, "/api/director/issuing", &body).await
+}

@@ -88,19 +88,44 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
-        Bytes::from_request(req, state).await.map(Body).map_err(|e| {
+        let declared_json =
+            req.headers().get(axum::http::header::CONTENT_TYPE).map(|v| v.to_str().map(is_json).unwrap_or(false));
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::Client(ClientError {
                     status: StatusCode::PAYLOAD_TOO_LARGE,
                     code: "body_too_large",
                     message: format!("the body is larger than {} bytes", super::MAX_BODY),
                     retry_after: None,
+                    next_open: None,
                 })
             } else {
                 ApiError::bad_request("invalid_body", "the body could not be read")
             }
-        })
+        })?;
+        // A body must say it is JSON (a form posted from another site cannot pass as one); a
+        // request without a body (e.g. call-next) needs no type.
+        match declared_json {
+            Some(true) => {}
+            None if body.is_empty() => {}
+            _ => {
+                return Err(ApiError::Client(ClientError {
+                    status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    code: "unsupported_media_type",
+                    message: "send the body as JSON with Content-Type: application/json".into(),
+                    retry_after: None,
+                    next_open: None,
+                }))
+            }
+        }
+        Ok(Body(body))
     }
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`).
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
 }
 
 /// Parses a JSON body; malformed JSON and wrong types are both 400.

@@ -53,6 +53,9 @@ pub struct Settings {
     /// Where citizens' phones reach this server (`--public-url`, e.g. `https://hall.example.cn`):
     /// a ticket's `status_url` is absolute under it; without it the URL is a path (`/t/<token>`).
     pub public_url: Option<String>,
+    /// Issue tickets at any hour and beyond daily quotas (`--issue-any-time`: demonstrations,
+    /// training, tests), as if the director reopened issuing every day.
+    pub issue_any_time: bool,
 }
 
 impl Settings {
@@ -68,6 +71,7 @@ impl Settings {
             sweep_every: std::time::Duration::from_secs(30),
             hall_from_file: false,
             public_url: None,
+            issue_any_time: false,
         }
     }
 }
@@ -90,6 +94,7 @@ struct Inner {
     password_checks: tokio::sync::Semaphore,
     /// `--public-url` without a trailing `/`; empty when not given.
     public_url: String,
+    issue_any_time: bool,
 }
 
 impl AppState {
@@ -117,6 +122,8 @@ impl AppState {
             }
             None => settings.hall,
         };
+        let mut hall = hall;
+        hall.hours.any_time = settings.issue_any_time;
         let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
         let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
@@ -133,6 +140,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
             public_url: settings.public_url.unwrap_or_default().trim_end_matches('/').to_string(),
+            issue_any_time: settings.issue_any_time,
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -158,13 +166,17 @@ impl AppState {
                 if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::ExpireSessions, None).await {
                     tracing::warn!(error = ?e, "closing windows of expired sessions failed");
                 }
+                if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::CheckIssuing, None).await {
+                    tracing::warn!(error = ?e, "publishing the issuing state failed");
+                }
             }
         });
     }
 
-    /// Puts a hall saved on the admin page in force.
-    pub fn replace_hall(&self, hall: Hall) {
-        self.0.hall.replace(hall);
+    /// A hall as this server runs it: `--issue-any-time` applied.
+    pub fn adapt_hall(&self, mut hall: Hall) -> Hall {
+        hall.hours.any_time = self.0.issue_any_time;
+        hall
     }
 
     pub fn hall(&self) -> Arc<Hall> {
@@ -237,6 +249,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/windows/{id}/resume", post(writes::resume))
         .route("/api/events", get(events::events))
         .route("/api/director/today", get(director::today))
+        .route("/api/director/issuing", post(director::reopen_issuing))
         .route("/api/admin/hall", get(admin::get).post(admin::save))
         .route("/api/openapi.json", get(openapi::document))
         .route("/metrics", get(metrics::metrics))
@@ -274,5 +287,6 @@ async fn method_not_allowed() -> ApiError {
         code: "method_not_allowed",
         message: "this endpoint does not take that method".into(),
         retry_after: None,
+        next_open: None,
     })
 }

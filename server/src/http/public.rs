@@ -13,15 +13,29 @@ use crate::error::{ApiError, ApiResult};
 use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
-pub async fn health() -> Json<wire::Health> {
-    Json(wire::Health { status: "ok".into() })
+pub async fn health(State(s): State<AppState>) -> (axum::http::StatusCode, Json<wire::Health>) {
+    match s.writer().health() {
+        Ok(()) => (axum::http::StatusCode::OK, Json(wire::Health { status: "ok".into(), reason: None })),
+        Err(reason) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(wire::Health { status: "failing".into(), reason: Some(reason) }),
+        ),
+    }
 }
 
 #[utoipa::path(get, path = "/api/hall", responses((status = 200, body = wire::HallInfo)))]
 pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> {
-    let h = s.hall();
-    let set =
-        s.reads().run(|c| Ok(store::settings::get(c, store::settings::NOTICE)?)).await.map_err(ApiError::Internal)?;
+    let (h, now, day) = (s.hall(), s.now(), s.today());
+    let hall = h.clone();
+    let (set, issuing) = s
+        .reads()
+        .run(move |c| {
+            let notice = store::settings::get(c, store::settings::NOTICE)?;
+            let state = store::issuing::hall(c, &hall, &day, now)?;
+            Ok((notice, store::issuing::to_wire(&hall, state, None)))
+        })
+        .await
+        .map_err(ApiError::Internal)?;
     Ok(Json(wire::HallInfo {
         name: h.name.clone(),
         address: h.address.clone(),
@@ -31,12 +45,15 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
         work_end: h.work_end.format("%H:%M").to_string(),
         timezone: h.timezone.name().to_string(),
         general_inquiry: h.general_inquiry.clone(),
+        issuing,
     }))
 }
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
-pub async fn services(State(s): State<AppState>) -> Json<Vec<wire::Service>> {
-    Json(reads::services(&s.hall()))
+pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Service>>> {
+    let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
+    let list = s.reads().run(move |c| reads::services(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    Ok(Json(list))
 }
 
 #[utoipa::path(get, path = "/api/windows", responses((status = 200, body = Vec<wire::Window>)))]

@@ -16,7 +16,14 @@ use crate::hall::StaffRole;
 use crate::ops::{Actor, Answer, Op, StatusLink};
 use crate::writer::Idempotency;
 
-async fn submit(s: &AppState, actor: Actor, op: Op, key: RetryKey, path: &str, body: &[u8]) -> ApiResult<Answer> {
+pub(super) async fn submit(
+    s: &AppState,
+    actor: Actor,
+    op: Op,
+    key: RetryKey,
+    path: &str,
+    body: &[u8],
+) -> ApiResult<Answer> {
     let idem = key.0.map(|k| Idempotency::new(k, "POST", path, body));
     s.writer().submit(actor, op, idem).await
 }
@@ -116,7 +123,8 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
     let hall = s.hall();
     let staff = hall.staff(&req.username).cloned();
     // Unknown users cost the same time as known ones.
-    let hash = staff.as_ref().map(|st| st.password_hash.clone()).unwrap_or_else(|| DUMMY_HASH.to_string());
+    let hash =
+        staff.as_ref().map(|st| st.password_hash.clone()).unwrap_or_else(|| auth::unknown_user_hash().to_string());
     let password = req.password.clone();
     // At most two argon2 checks at a time (19 MiB each): a flood of sign-ins waits here
     // instead of taking the blocking threads that every read uses.
@@ -162,9 +170,6 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
 }
 
 /// Argon2 hash of a random unknown password, verified for unknown usernames.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGB";
-
 #[utoipa::path(
     post, path = "/api/auth/logout", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = wire::ErrorBody))

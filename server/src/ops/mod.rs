@@ -2,6 +2,7 @@
 //! appending its audit rows and events there too. They run only on the writer thread.
 
 mod auth;
+mod issuing;
 pub mod kiosks;
 mod tickets;
 mod windows;
@@ -122,6 +123,15 @@ pub enum Op {
         message: String,
         ticket_number: Option<String>,
     },
+    /// The director reopens issuing for the rest of today (`true`) or ends that (`false`).
+    ReopenIssuing {
+        reopen: bool,
+    },
+    /// The sweeper's look at the clock: tells displays and kiosks when issuing opened or stopped.
+    CheckIssuing,
+    /// A command with a bug: it panics (tests of the writer).
+    #[cfg(test)]
+    Panic,
     /// An administrator saves a new hall configuration (already validated).
     ReplaceHall {
         hall: Box<Hall>,
@@ -256,6 +266,10 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ExpireSessions => auth::expire_sessions(ctx),
         Op::StandIn { window, username } => auth::stand_in(ctx, window, username),
         Op::ReplaceHall { hall } => replace_hall(ctx, hall),
+        Op::ReopenIssuing { reopen } => issuing::reopen(ctx, *reopen),
+        Op::CheckIssuing => issuing::check(ctx),
+        #[cfg(test)]
+        Op::Panic => panic!("a bug in a command"),
         Op::KioskFault { kind, message, ticket_number } => {
             kiosks::report_fault(ctx, *kind, message, ticket_number.as_deref())
         }

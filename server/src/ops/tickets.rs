@@ -5,9 +5,10 @@ use hall_wire as wire;
 use serde_json::json;
 
 use super::{Actor, Answer, Ctx, StatusLink};
+use crate::domain::hours::{Issuing, Stop};
 use crate::domain::{numbering, ticket, Priority, TicketStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::store::{reads, tickets};
+use crate::store::{issuing, reads, tickets};
 
 pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
     let q = reads::queue(ctx.tx, ctx.hall, queue, &ctx.day, ctx.now_ms).map_err(ApiError::Internal)?;
@@ -42,6 +43,21 @@ pub(super) fn issue(
     let queue = hall.queue(&matter.queue).expect("validated hall");
     let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
     let day = ctx.day.clone();
+    let state = issuing::matter(ctx.tx, hall, matter, &day, ctx.now)?;
+    let exempt = priority.is_some() && hall.hours.priority_exempt;
+    if let (Issuing::Stopped { reason, next_open }, false) = (state, exempt) {
+        let next = next_open.and_then(|t| issuing::fmt_local(hall, t));
+        let when = next.as_deref().map(|t| format!("; tickets are available again from {t}")).unwrap_or_default();
+        return Err(match reason {
+            Stop::QuotaReached => ApiError::not_issuing(
+                "quota_reached",
+                format!("today's tickets for `{}` are all taken{when}", matter.id),
+                next,
+            ),
+            _ => ApiError::not_issuing("hall_closed", format!("tickets are not issued now{when}"), next),
+        });
+    }
+    tickets::count_issued(ctx.tx, &day, service_id)?;
     let seq = tickets::take_seq(ctx.tx, &day, &queue_id)?;
     let number = numbering::ticket_number(prefix, seq);
     let id = tickets::insert(
@@ -103,6 +119,7 @@ pub(super) fn issue(
     )?;
     let waiting = priority_waiting + ordinary_waiting;
     let oldest_wait_minutes = tickets::oldest_wait_minutes(ctx.tx, &day, &queue_id, ctx.now_ms)?;
+    let queue_issuing = issuing::to_wire(hall, issuing::queue(ctx.tx, hall, &queue_id, &day, ctx.now)?, None);
     let q = wire::Queue {
         queue: queue_id,
         prefix: prefix.to_string(),
@@ -110,6 +127,7 @@ pub(super) fn issue(
         waiting,
         estimated_wait_minutes: pace.minutes(waiting),
         oldest_wait_minutes,
+        issuing: queue_issuing,
     };
     ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
     Answer::json(StatusCode::CREATED, &t)

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod events;
 pub mod idempotency;
+pub mod issuing;
 pub mod kiosks;
 pub mod reads;
 pub mod settings;
@@ -23,6 +24,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v1.sql")),
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
+        M::up(include_str!("schema_v4.sql")),
     ])
 }
 
@@ -37,6 +39,24 @@ pub fn open_writer(path: &Path) -> anyhow::Result<Connection> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     migrations().to_latest(&mut conn).with_context(|| format!("cannot migrate database {}", path.display()))?;
     Ok(conn)
+}
+
+/// The connection's journal mode and `synchronous` level (2 = FULL).
+pub fn durability(conn: &Connection) -> rusqlite::Result<(String, i64)> {
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+    Ok((mode.to_ascii_lowercase(), sync))
+}
+
+/// Refuses a connection that could acknowledge a write before it is on disk: the writer must
+/// run in WAL mode with `synchronous=FULL` (every commit fsynced before it is answered).
+pub fn ensure_durable(conn: &Connection) -> anyhow::Result<()> {
+    let (mode, sync) = durability(conn)?;
+    anyhow::ensure!(
+        mode == "wal" && sync == 2,
+        "the database connection is not durable (journal_mode={mode}, synchronous={sync}; WAL and FULL=2 are required)"
+    );
+    Ok(())
 }
 
 fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
@@ -123,5 +143,15 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn the_writer_connection_is_durable_and_a_weaker_one_is_refused() {
+        let (_dir, conn) = super::test_db();
+        assert_eq!(super::durability(&conn).unwrap(), ("wal".to_string(), 2));
+        super::ensure_durable(&conn).unwrap();
+        conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+        let e = super::ensure_durable(&conn).unwrap_err().to_string();
+        assert!(e.contains("synchronous=1"), "{e}");
     }
 }

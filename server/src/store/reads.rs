@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::{estimate, KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::Hall;
-use crate::store::{from_ms, kiosks, tickets, windows};
+use crate::store::{from_ms, issuing, kiosks, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
@@ -44,31 +44,34 @@ fn status(s: TicketStatus) -> wire::TicketStatus {
     }
 }
 
-pub fn services(hall: &Hall) -> Vec<wire::Service> {
+pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Service>> {
     hall.matters
         .iter()
-        .map(|m| wire::Service {
-            id: m.id.clone(),
-            name: m.name.clone(),
-            department: hall.department_name(&m.department).to_string(),
-            department_id: m.department.clone(),
-            queue: m.queue.clone(),
-            windows: m.windows.clone(),
-            materials: m
-                .materials
-                .iter()
-                .map(|x| wire::Material {
-                    name: x.name.clone(),
-                    kind: match x.kind {
-                        MaterialKind::Main => wire::MaterialKind::Main,
-                        MaterialKind::Aux => wire::MaterialKind::Aux,
-                    },
-                })
-                .collect(),
-            procedure: m.procedure.clone(),
-            time_limit_days: m.time_limit_days,
-            fee: m.fee.clone(),
-            basis: m.basis.clone(),
+        .map(|m| {
+            Ok(wire::Service {
+                issuing: issuing::matter_wire(conn, hall, m, day, from_ms(now_ms))?,
+                id: m.id.clone(),
+                name: m.name.clone(),
+                department: hall.department_name(&m.department).to_string(),
+                department_id: m.department.clone(),
+                queue: m.queue.clone(),
+                windows: m.windows.clone(),
+                materials: m
+                    .materials
+                    .iter()
+                    .map(|x| wire::Material {
+                        name: x.name.clone(),
+                        kind: match x.kind {
+                            MaterialKind::Main => wire::MaterialKind::Main,
+                            MaterialKind::Aux => wire::MaterialKind::Aux,
+                        },
+                    })
+                    .collect(),
+                procedure: m.procedure.clone(),
+                time_limit_days: m.time_limit_days,
+                fee: m.fee.clone(),
+                basis: m.basis.clone(),
+            })
         })
         .collect()
 }
@@ -178,6 +181,7 @@ fn queue_view(
         waiting,
         estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
         oldest_wait_minutes: tickets::oldest_wait_minutes(conn, day, &q.id, now_ms)?,
+        issuing: issuing::to_wire(hall, issuing::queue(conn, hall, &q.id, day, from_ms(now_ms))?, None),
     })
 }
 

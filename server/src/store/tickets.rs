@@ -305,14 +305,44 @@ pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Resu
 }
 
 /// Minutes the longest-waiting ticket of a queue has waited (by its place, the issue time).
+/// One `LIMIT 1` lookup of `tickets_waiting_in_queue` per class, so the cost does not grow
+/// with the queue (a `MIN` over both classes could not use the index and scanned the queue).
 pub fn oldest_wait_minutes(conn: &Connection, day: &str, queue: &str, now_ms: i64) -> rusqlite::Result<u32> {
-    let oldest: Option<i64> = query_one(
-        conn,
-        "SELECT MIN(queued_at) FROM tickets WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred')",
-        params![day, queue],
-        |r| r.get(0),
-    )?;
+    let mut oldest: Option<i64> = None;
+    for rank in [0, 1] {
+        let head: Option<i64> = query_one(
+            conn,
+            "SELECT queued_at FROM tickets
+             WHERE day = ?1 AND queue = ?2 AND prio_rank = ?3 AND status IN ('waiting', 'transferred')
+             ORDER BY queued_at, id LIMIT 1",
+            params![day, queue, rank],
+            |r| r.get(0),
+        )
+        .optional()?;
+        oldest = match (oldest, head) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
     Ok(oldest.map(|t| ((now_ms - t).max(0) / 60_000) as u32).unwrap_or(0))
+}
+
+/// Tickets of a matter issued today (kept by [`count_issued`]): what its daily quota is held to.
+pub fn issued_today(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
+    query_one(conn, "SELECT n FROM issued_counts WHERE day = ?1 AND matter = ?2", params![day, matter], |r| r.get(0))
+        .optional()
+        .map(|n| n.unwrap_or(0))
+}
+
+/// Counts a ticket issued for a matter today.
+pub fn count_issued(tx: &Connection, day: &str, matter: &str) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "INSERT INTO issued_counts (day, matter, n) VALUES (?1, ?2, 1)
+         ON CONFLICT (day, matter) DO UPDATE SET n = n + 1",
+        params![day, matter],
+    )?;
+    Ok(())
 }
 
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {

@@ -82,7 +82,16 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 /// Starts the real binary and returns it with its base URL.
 async fn spawn_server(db: &std::path::Path) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hall-server"))
-        .args(["--db", db.to_str().unwrap(), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"])
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--demo",
+            "--issue-any-time",
+            "--kiosk-rate-limit",
+            "0",
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -7,6 +7,7 @@ mod contract;
 mod durability;
 mod errors;
 mod events;
+mod hours;
 mod kiosks;
 mod mobile;
 mod support;

@@ -41,6 +41,23 @@ impl TestServer {
         s
     }
 
+    /// Like `start`, issuing at any hour (`--issue-any-time`): for tests about something else
+    /// that need tickets at night.
+    pub async fn start_any_time() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hall.db");
+        let clock = Arc::new(ManualClock::new(morning()));
+        let settings = Settings {
+            demo: true,
+            kiosk_rate_limit: 0,
+            issue_any_time: true,
+            ..Settings::new(&db, config::sample(), clock.clone())
+        };
+        let mut s = Self::start_with(settings, clock).await;
+        s._dir = Some(dir);
+        s
+    }
+
     pub async fn start_on(db: &Path, clock: Arc<ManualClock>, kiosk_rate_limit: u32) -> TestServer {
         Self::start_with(
             Settings { demo: true, kiosk_rate_limit, ..Settings::new(db, config::sample(), clock.clone()) },

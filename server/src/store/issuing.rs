@@ -1,0 +1,108 @@
+//! Whether tickets are issued now, as the kiosks, displays and the issuing op see it: the pure
+//! rules of `domain::hours` fed with today's counts and the director's reopening.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use hall_wire as wire;
+use rusqlite::{Connection, Transaction};
+
+use crate::domain::hours::{self, Issuing, MatterRules, Stop};
+use crate::hall::{Hall, Matter};
+use crate::store::{settings, tickets};
+
+/// The settings key holding the local day the director reopened issuing for.
+const REOPENED_DAY: &str = "issuing_reopened_day";
+
+/// The hall's local time now, as the hours are written.
+pub fn local(hall: &Hall, now: DateTime<Utc>) -> NaiveDateTime {
+    now.with_timezone(&hall.timezone).naive_local()
+}
+
+pub fn reopened_today(conn: &Connection, day: &str) -> rusqlite::Result<bool> {
+    Ok(settings::get(conn, REOPENED_DAY)?.as_deref() == Some(day))
+}
+
+/// The director reopens (or stops reopening) issuing for the rest of `day`.
+pub fn set_reopened(tx: &Transaction, day: &str, reopened: bool) -> rusqlite::Result<()> {
+    settings::set(tx, REOPENED_DAY, if reopened { day } else { "" })
+}
+
+pub fn hall(conn: &Connection, hall: &Hall, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
+    Ok(hours::for_hall(&hall.hours, reopened_today(conn, day)?, local(hall, now)))
+}
+
+pub fn matter(conn: &Connection, hall: &Hall, m: &Matter, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
+    let issued = match m.rules.daily_quota {
+        Some(_) => tickets::issued_today(conn, day, &m.id)?,
+        None => 0,
+    };
+    Ok(hours::for_matter(&hall.hours, m.rules, issued, reopened_today(conn, day)?, local(hall, now)))
+}
+
+pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
+    let states = hall
+        .matters
+        .iter()
+        .filter(|m| m.queue == queue)
+        .map(|m| matter(conn, hall, m, day, now))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(hours::for_queue(&states))
+}
+
+pub fn stop(s: Stop) -> wire::IssuingStop {
+    match s {
+        Stop::NotOpenYet => wire::IssuingStop::NotOpenYet,
+        Stop::LunchBreak => wire::IssuingStop::LunchBreak,
+        Stop::CutOff => wire::IssuingStop::CutOff,
+        Stop::ClosedToday => wire::IssuingStop::ClosedToday,
+        Stop::QuotaReached => wire::IssuingStop::QuotaReached,
+    }
+}
+
+/// A local time of the hall as the wire writes times (RFC 3339 with the hall's offset).
+pub fn fmt_local(hall: &Hall, t: NaiveDateTime) -> Option<String> {
+    use chrono::TimeZone;
+    let at = hall.timezone.from_local_datetime(&t).earliest()?;
+    Some(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+}
+
+/// The wire form; `rules`/`issued` add a matter's quota and what is left of it.
+pub fn to_wire(hall: &Hall, i: Issuing, rules: Option<(MatterRules, u32)>) -> wire::Issuing {
+    let (daily_quota, left_today) = match rules {
+        Some((MatterRules { daily_quota: Some(q), .. }, issued)) => (Some(q), Some(q.saturating_sub(issued))),
+        _ => (None, None),
+    };
+    match i {
+        Issuing::Open { until, reopened } => wire::Issuing {
+            open: true,
+            until: until.and_then(|t| fmt_local(hall, t)),
+            daily_quota,
+            left_today,
+            reopened,
+            ..Default::default()
+        },
+        Issuing::Stopped { reason, next_open } => wire::Issuing {
+            open: false,
+            reason: Some(stop(reason)),
+            next_open: next_open.and_then(|t| fmt_local(hall, t)),
+            daily_quota,
+            left_today,
+            ..Default::default()
+        },
+    }
+}
+
+/// A matter's state in wire form, with its quota.
+pub fn matter_wire(
+    conn: &Connection,
+    hall: &Hall,
+    m: &Matter,
+    day: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<wire::Issuing> {
+    let state = matter(conn, hall, m, day, now)?;
+    let issued = match m.rules.daily_quota {
+        Some(_) => tickets::issued_today(conn, day, &m.id)?,
+        None => 0,
+    };
+    Ok(to_wire(hall, state, Some((m.rules, issued))))
+}

@@ -1,0 +1,140 @@
+//! Opening hours, the cut-off before closing, a matter's own hours and daily quota, and the
+//! director reopening issuing for the day; a writer that cannot commit is reported by health.
+
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+
+use crate::support::{assert_error, TestServer};
+
+/// A local time (UTC+8) on Wednesday 25 November 2026.
+fn wednesday(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 25, h, m, 0).unwrap().with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn tickets_follow_the_halls_hours_lunch_and_cut_off() {
+    let s = TestServer::start().await;
+    // (local time, issuing open?, the error, next available)
+    let check = |h: u32, m: u32, open: bool, code: &'static str, next: &'static str| (h, m, open, code, next);
+    for (h, m, open, code, next) in [
+        check(8, 29, false, "hall_closed", "2026-11-25T08:30:00+08:00"),
+        check(8, 30, true, "", ""),
+        check(12, 5, false, "hall_closed", "2026-11-25T14:00:00+08:00"),
+        check(16, 59, true, "", ""),
+        // 17:30 closing with a 30-minute cut-off: 今日已停止取号 from 17:00.
+        check(17, 0, false, "hall_closed", "2026-11-26T08:30:00+08:00"),
+    ] {
+        s.clock.set(wednesday(h, m));
+        let hall = s.get("/api/hall").await.body;
+        assert_eq!(hall["issuing"]["open"], open, "{h}:{m} {hall}");
+        let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
+        if open {
+            assert_eq!(r.status, 201, "{h}:{m} {}", r.body);
+            continue;
+        }
+        assert_error(&r, 409, code);
+        assert_eq!(r.body["next_open"], next, "{h}:{m}");
+        assert_eq!(hall["issuing"]["next_open"], next);
+        let queues = s.get("/api/queues").await.body;
+        let minzheng = queues.as_array().unwrap().iter().find(|q| q["queue"] == "minzheng").unwrap();
+        assert_eq!(minzheng["issuing"]["open"], false, "{h}:{m}");
+    }
+    let q = s.get("/api/queues").await.body;
+    assert_eq!(q[0]["issuing"]["reason"], "cut_off", "{q}");
+    // Sunday: the sample hall is closed; Monday morning is next.
+    s.clock.set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap().with_timezone(&Utc));
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
+    assert_error(&r, 409, "hall_closed");
+    assert_eq!(r.body["next_open"], "2026-11-30T08:30:00+08:00");
+}
+
+#[tokio::test]
+async fn a_matter_keeps_its_own_hours_and_daily_quota() {
+    let s = TestServer::start().await;
+    s.clock.set(wednesday(9, 0));
+    let services = s.get("/api/services").await.body;
+    let bdc = services.as_array().unwrap().iter().find(|m| m["id"] == "zr-budongchan").unwrap().clone();
+    assert_eq!(
+        bdc["issuing"],
+        json!({"open": true, "until": "2026-11-25T12:00:00+08:00", "daily_quota": 40, "left_today": 40, "reopened": false})
+    );
+    for _ in 0..40 {
+        s.issue("zr-budongchan").await;
+    }
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-budongchan"})).await;
+    assert_error(&r, 409, "quota_reached");
+    assert_eq!(r.body["next_open"], "2026-11-26T08:30:00+08:00");
+    // Priority tickets follow the same rule in the sample hall.
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-budongchan", "priority": "elderly"})).await;
+    assert_error(&r, 409, "quota_reached");
+    let services = s.get("/api/services").await.body;
+    let bdc = services.as_array().unwrap().iter().find(|m| m["id"] == "zr-budongchan").unwrap().clone();
+    assert_eq!(bdc["issuing"]["left_today"], 0);
+    assert_eq!(bdc["issuing"]["reason"], "quota_reached");
+    // Other matters of the hall go on.
+    s.issue("mz-dibao").await;
+    // Its own hours end at 16:00, before the hall's cut-off.
+    s.clock.set(wednesday(16, 10));
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-budongchan"})).await;
+    assert_error(&r, 409, "hall_closed");
+    s.issue("mz-dibao").await;
+    // A new day, a new quota.
+    s.clock.set(wednesday(9, 0) + chrono::Duration::days(1));
+    s.issue("zr-budongchan").await;
+}
+
+#[tokio::test]
+async fn the_director_reopens_issuing_for_the_day_audited() {
+    let s = TestServer::start().await;
+    s.clock.set(wednesday(17, 40));
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_error(&s.post("/api/director/issuing", &clerk, json!({"reopen": true})).await, 403, "director_only");
+    let director = s.staff("director").await;
+    let mut events = crate::support::Sse::connect(&s.base, None).await;
+    let r = s.post("/api/director/issuing", &director, json!({"reopen": true})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["open"], true);
+    assert_eq!(r.body["reopened"], true);
+    let (changed, _) = events.until("issuing_changed").await;
+    assert_eq!(changed.data["reopened"], true);
+    assert_eq!(s.issue("mz-dibao").await["number"], "B001");
+    // Stopping the reopening restores the hours at once.
+    let r = s.post("/api/director/issuing", &director, json!({"reopen": false})).await;
+    assert_eq!(r.body["open"], false, "{}", r.body);
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
+    // Reopened for that day only.
+    s.post("/api/director/issuing", &director, json!({"reopen": true})).await;
+    s.clock.set(wednesday(17, 40) + chrono::Duration::days(1));
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
+    let db = s.db.clone();
+    let _dir = s.stop().await;
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let audited: Vec<String> = conn
+        .prepare("SELECT detail FROM audit WHERE action = 'issuing.reopen' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(audited.len(), 3, "{audited:?}");
+    assert!(audited[0].contains("\"reopened\":true") && audited[0].contains("2026-11-25"), "{audited:?}");
+}
+
+#[tokio::test]
+async fn health_reports_a_writer_that_cannot_commit_and_recovers() {
+    let s = TestServer::start().await;
+    assert_eq!(s.get("/api/health").await.body["status"], "ok");
+    // Another process takes the database's write lock and keeps it.
+    let lock = rusqlite::Connection::open(&s.db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE; INSERT INTO hall_settings (key, value) VALUES ('x', 'y');").unwrap();
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
+    assert_eq!(r.status, 500, "{}", r.body);
+    let h = s.get("/api/health").await;
+    assert_eq!(h.status, 503);
+    assert_eq!(h.body["status"], "failing");
+    assert!(h.body["reason"].as_str().unwrap().contains("locked"), "{}", h.body);
+    lock.execute_batch("ROLLBACK").unwrap();
+    s.issue("mz-dibao").await;
+    assert_eq!(s.get("/api/health").await.status, 200);
+}
