@@ -164,7 +164,11 @@ fn run(
                 continue;
             }
         };
-        *health.failing.lock().unwrap_or_else(|e| e.into_inner()) = database_refusing(&applied.results);
+        // A batch that wrote proves the database takes writes; one that only read proves nothing.
+        let refusing = database_refusing(&applied.results);
+        if refusing.is_some() || applied.wrote {
+            *health.failing.lock().unwrap_or_else(|e| e.into_inner()) = refusing;
+        }
         // Committed: now, in commit order, every effect of the batch.
         if let Some(hall) = applied.hall {
             shared.replace(hall);
@@ -206,6 +210,8 @@ fn database_refusing(results: &[JobResult]) -> Option<String> {
 struct Applied {
     results: Vec<JobResult>,
     hall: Option<Arc<Hall>>,
+    /// Rows were written and committed.
+    wrote: bool,
 }
 
 fn apply_batch(
@@ -214,6 +220,7 @@ fn apply_batch(
     now: chrono::DateTime<chrono::Utc>,
     batch: &[Job],
 ) -> anyhow::Result<Applied> {
+    let changes_before = conn.total_changes();
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(batch.len());
     let mut new_hall = None;
@@ -229,7 +236,8 @@ fn apply_batch(
         results.push(result);
     }
     tx.commit()?;
-    Ok(Applied { results, hall: new_hall })
+    let wrote = conn.total_changes() > changes_before;
+    Ok(Applied { results, hall: new_hall, wrote })
 }
 
 /// One command in its savepoint. The outer error is for failures that must abort the batch.

@@ -450,6 +450,10 @@ pub struct WindowStats {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct StandIn {
     pub username: String,
+    /// The director sends the clerk to a window outside the account's allowed windows, knowingly
+    /// (audited); without it that is refused (`403 window_not_allowed`).
+    #[serde(default)]
+    pub override_allowed: bool,
 }
 
 /// `GET /api/auth/me`: who the token belongs to and where they are signed in.

@@ -232,7 +232,12 @@ pub async fn stand_in(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::StandIn = json(&body)?;
-    window_action(&s, actor, id, "stand-in", key, &body, |window| Op::StandIn { window, username: req.username }).await
+    window_action(&s, actor, id, "stand-in", key, &body, |window| Op::StandIn {
+        window,
+        username: req.username,
+        override_allowed: req.override_allowed,
+    })
+    .await
 }
 
 #[utoipa::path(

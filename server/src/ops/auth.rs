@@ -77,13 +77,55 @@ pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {
     let (session_id, window_id) = (*session_id, window_id.clone());
     windows::end_session(ctx.tx, session_id, ctx.now_ms)?;
     ctx.audit("auth.logout", window_id.as_deref(), Some(format!("session:{session_id}")), json!({}))?;
-    if let Some(w) = window_id {
+    // A window removed from the hall since the sign-in has nothing left to close.
+    if let Some(w) = window_id.filter(|w| ctx.hall.window(w).is_some()) {
         if windows::get(ctx.tx, &w, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(session_id)) {
             windows::sign_out(ctx.tx, &w)?;
             window_status(ctx, &w)?;
         }
     }
     Answer::no_content()
+}
+
+/// Why a session cannot outlive a new hall: the account's rights changed or its window went.
+fn revoked_by(old: &crate::hall::Hall, new: &crate::hall::Hall, s: &windows::SessionRow) -> Option<&'static str> {
+    let Some(now) = new.staff(&s.username) else { return Some("account removed") };
+    let before = old.staff(&s.username);
+    if now.role.as_str() != s.role || before.is_some_and(|b| b.role != now.role) {
+        return Some("role changed");
+    }
+    if before.is_some_and(|b| b.password_hash != now.password_hash) {
+        return Some("password changed");
+    }
+    if before.is_some_and(|b| b.windows != now.windows) {
+        return Some("allowed windows changed");
+    }
+    if s.window_id.as_deref().is_some_and(|w| new.window(w).is_none()) {
+        return Some("window removed");
+    }
+    None
+}
+
+/// A new hall ends at once every session whose rights it changed (audited); their windows are
+/// signed out so that the displays stop showing the clerk.
+pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) -> ApiResult<()> {
+    for s in windows::live_sessions(ctx.tx, ctx.now_ms)? {
+        let Some(reason) = revoked_by(ctx.hall, new, &s) else { continue };
+        windows::end_session(ctx.tx, s.id, ctx.now_ms)?;
+        ctx.audit(
+            "auth.revoked",
+            s.window_id.as_deref(),
+            Some(format!("session:{}", s.id)),
+            json!({ "username": s.username, "reason": reason }),
+        )?;
+        if let Some(w) = s.window_id.filter(|w| ctx.hall.window(w).is_some()) {
+            if windows::get(ctx.tx, &w, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(s.id)) {
+                windows::sign_out(ctx.tx, &w)?;
+                window_status(ctx, &w)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Windows still held by a session that expired: signed out, announced, audited.
@@ -111,7 +153,7 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
 
 /// R16: the director moves a signed-in clerk to another window; the clerk's session follows,
 /// the old window closes, the new one opens with that clerk on duty.
-pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str) -> ApiResult<Answer> {
+pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_allowed: bool) -> ApiResult<Answer> {
     if !matches!(ctx.actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. }) {
         return Err(ApiError::forbidden(
             "director_only",
@@ -132,8 +174,22 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str) -> ApiResult
     if target.staffed {
         return Err(ApiError::conflict("window_staffed", "another clerk is signed in at that window"));
     }
+    let allowed = ctx.hall.staff(username).map(|s| s.windows.clone()).unwrap_or_default();
+    let outside = !allowed.is_empty() && !allowed.iter().any(|w| w == window);
+    if outside && !override_allowed {
+        return Err(ApiError::forbidden(
+            "window_not_allowed",
+            format!("`{username}` may work only at {}; confirm to send them there anyway", allowed.join(", ")),
+        ));
+    }
     windows::move_session(ctx.tx, session, window)?;
-    if windows::get(ctx.tx, &from, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(session)) {
+    // A citizen called to the old window is not left waiting there for nobody: the ticket
+    // goes back to its place in the queue.
+    let old = windows::get(ctx.tx, &from, ctx.now_ms)?;
+    if let Some(ticket) = old.as_ref().and_then(|r| r.current_ticket) {
+        return_ticket(ctx, &from, ticket)?;
+    }
+    if old.is_some_and(|r| r.session_id == Some(session)) {
         windows::sign_out(ctx.tx, &from)?;
         window_status(ctx, &from)?;
     }
@@ -142,9 +198,30 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str) -> ApiResult
         "window.stand_in",
         Some(window),
         Some(format!("session:{session}")),
-        json!({ "username": username, "from": from }),
+        json!({ "username": username, "from": from, "outside_allowed_windows": outside }),
     )?;
     window_status(ctx, window)?;
     let w = crate::store::reads::window(ctx.tx, ctx.hall, window, ctx.now_ms).map_err(ApiError::Internal)?;
     Answer::json(StatusCode::OK, &w)
+}
+
+/// Puts the ticket called at a window that loses its clerk back in the queue (audited).
+fn return_ticket(ctx: &mut Ctx, window: &str, ticket: i64) -> ApiResult<()> {
+    let Some(t) = crate::store::tickets::get(ctx.tx, ticket)? else { return Ok(()) };
+    windows::set_current(ctx.tx, window, None)?;
+    if !matches!(t.status, crate::domain::TicketStatus::Called | crate::domain::TicketStatus::Serving) {
+        return Ok(());
+    }
+    crate::store::tickets::return_to_queue(ctx.tx, &t)?;
+    ctx.audit("ticket.returned", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
+    ctx.emit(
+        wire::event_kind::TICKET_REQUEUED,
+        &wire::TicketRequeued {
+            ticket_id: t.id,
+            number: t.number.clone(),
+            queue: t.queue.clone(),
+            at: ctx.fmt(ctx.now_ms),
+        },
+    )?;
+    super::tickets::queue_changed(ctx, &t.queue)
 }

@@ -116,6 +116,8 @@ pub enum Op {
     StandIn {
         window: String,
         username: String,
+        /// Outside the account's allowed windows, knowingly (audited).
+        override_allowed: bool,
     },
     /// A kiosk reports its printer's state (`Recovered` clears the fault).
     KioskFault {
@@ -264,7 +266,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
         Op::SetNotice { notice } => set_notice(ctx, notice),
         Op::ExpireSessions => auth::expire_sessions(ctx),
-        Op::StandIn { window, username } => auth::stand_in(ctx, window, username),
+        Op::StandIn { window, username, override_allowed } => auth::stand_in(ctx, window, username, *override_allowed),
         Op::ReplaceHall { hall } => replace_hall(ctx, hall),
         Op::ReopenIssuing { reopen } => issuing::reopen(ctx, *reopen),
         Op::CheckIssuing => issuing::check(ctx),
@@ -301,6 +303,7 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     if !matches!(ctx.actor, Actor::Staff { role: StaffRole::Admin, .. }) {
         return Err(ApiError::forbidden("admin_only", "only an administrator changes the hall"));
     }
+    auth::end_sessions_revoked_by(ctx, hall)?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;

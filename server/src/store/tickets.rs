@@ -253,6 +253,19 @@ pub fn mark_transferred(
     adjust_waiting(tx, &t.day, queue, rank(t.priority), 1)
 }
 
+/// A called ticket whose window lost its clerk waits again at its old place (as it waited:
+/// for its matter, or for the window it was transferred to).
+pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE tickets SET status = CASE WHEN transfers > 0 THEN 'transferred' ELSE 'waiting' END,
+                called_at = NULL, started_at = NULL
+         WHERE id = ?1",
+        [t.id],
+    )?;
+    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), 1)
+}
+
 /// A no-show citizen came back: the ticket waits again at its old place.
 pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
     exec(tx, "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [t.id])?;

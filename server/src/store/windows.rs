@@ -113,6 +113,23 @@ pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Re
     .optional()
 }
 
+/// Every live session (not ended, not expired).
+pub fn live_sessions(conn: &Connection, now_ms: i64) -> rusqlite::Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, username, role, window_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > ?1",
+    )?;
+    let rows = stmt.query_map([now_ms], |r| {
+        Ok(SessionRow {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            role: r.get(2)?,
+            window_id: r.get(3)?,
+            expires_at: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
 pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<()> {
     exec(tx, "UPDATE sessions SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL", params![id, now_ms])?;
     Ok(())

@@ -306,7 +306,13 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
         "clerk_not_signed_in",
     );
     assert_error(&s.post("/api/windows/w06/stand-in", &dt, json!({"username": "clerk5"})).await, 409, "window_staffed");
-    let moved = s.post("/api/windows/w07/stand-in", &dt, json!({"username": "clerk5"})).await;
+    // clerk5 may work only at w05: the director must say so knowingly (audited).
+    assert_error(
+        &s.post("/api/windows/w07/stand-in", &dt, json!({"username": "clerk5"})).await,
+        403,
+        "window_not_allowed",
+    );
+    let moved = s.post("/api/windows/w07/stand-in", &dt, json!({"username": "clerk5", "override_allowed": true})).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.body["status"], "open");
     let me = s.send(reqwest::Method::GET, "/api/auth/me", Some(&clerk), None, None).await;

@@ -10,4 +10,5 @@ mod events;
 mod hours;
 mod kiosks;
 mod mobile;
+mod security;
 mod support;

@@ -1,0 +1,113 @@
+//! Findings of the security review: sessions end with the account's rights, a stand-in keeps to
+//! the allowed windows and returns a called ticket, bodies must be JSON.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::{assert_error, TestServer};
+
+/// The sample hall's text with `old` replaced by `new` (exactly once).
+fn edited(hall: &str, old: &str, new: &str) -> String {
+    assert_eq!(hall.matches(old).count(), 1, "{old}");
+    hall.replacen(old, new, 1)
+}
+
+#[tokio::test]
+async fn a_new_hall_ends_the_sessions_whose_rights_it_changed() {
+    let s = TestServer::start().await;
+    let (c1, c2, c3, c5) = (
+        s.clerk("clerk1", "w01").await,
+        s.clerk("clerk2", "w02").await,
+        s.clerk("clerk3", "w03").await,
+        s.clerk("clerk5", "w05").await,
+    );
+    let director = s.staff("director").await;
+    let admin = s.staff("admin").await;
+    let hall = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new_hash = hall_server::auth::hash_password("a-new-password").unwrap();
+    let mut text =
+        edited(&hall, "role = \"clerk\"\nwindows = [\"w01\"]", "role = \"clerk\"\nwindows = [\"w01\", \"w11\"]");
+    let clerk2 = "username = \"clerk2\"\nname = \"陈建国\"\nstaff_no = \"QS-2016-008\"\nrole = \"clerk\"\nwindows = [\"w02\"]\npassword_hash = \"";
+    let at = text.find(clerk2).unwrap() + clerk2.len();
+    let end = at + text[at..].find('"').unwrap();
+    text.replace_range(at..end, &new_hash);
+    text = edited(&text, "username = \"clerk3\"", "username = \"clerk3-new\"");
+    text = edited(&text, "role = \"director\"", "role = \"clerk\"");
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": text })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // (token, still valid?)
+    for (who, token, valid) in [
+        ("clerk1", &c1, false),
+        ("clerk2", &c2, false),
+        ("clerk3", &c3, false),
+        ("director", &director, false),
+        ("clerk5", &c5, true),
+    ] {
+        let me = s.send(Method::GET, "/api/auth/me", Some(token), None, None).await;
+        assert_eq!(me.status == 200, valid, "{who}: {}", me.body);
+    }
+    assert_error(&s.post("/api/notice", &director, json!({"notice": "x"})).await, 401, "session_expired");
+    let windows = s.get("/api/windows").await.body;
+    let status = |id: &str| windows.as_array().unwrap().iter().find(|w| w["id"] == id).unwrap()["status"].clone();
+    assert_eq!(
+        (status("w01"), status("w02"), status("w03"), status("w05")),
+        (json!("closed"), json!("closed"), json!("closed"), json!("open"))
+    );
+    let db = s.db.clone();
+    let _dir = s.stop().await;
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let reasons: Vec<String> = conn
+        .prepare("SELECT json_extract(detail, '$.reason') FROM audit WHERE action = 'auth.revoked' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut reasons = reasons;
+    reasons.sort();
+    assert_eq!(reasons, ["account removed", "allowed windows changed", "password changed", "role changed"]);
+}
+
+#[tokio::test]
+async fn a_stand_in_keeps_to_the_allowed_windows_and_returns_a_called_ticket() {
+    let s = TestServer::start().await;
+    let clerk4 = s.clerk("clerk4", "w04").await;
+    let t = s.issue("cl-canjizheng").await;
+    let called = s.act(&clerk4, "w04", "call-next").await;
+    assert_eq!(called.body["id"], t["id"]);
+    let director = s.staff("director").await;
+    let r = s.post("/api/windows/w07/stand-in", &director, json!({"username": "clerk4"})).await;
+    assert_error(&r, 403, "window_not_allowed");
+    let r =
+        s.post("/api/windows/w07/stand-in", &director, json!({"username": "clerk4", "override_allowed": true})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The citizen called to w04 waits again at their place, for whoever staffs it next.
+    let ticket = s.send(Method::GET, &format!("/api/tickets/{}", t["id"]), Some(&director), None, None).await.body;
+    assert_eq!(ticket["status"], "waiting", "{ticket}");
+    let me = s.send(Method::GET, "/api/auth/me", Some(&clerk4), None, None).await.body;
+    assert_eq!(me["window_id"], "w07");
+}
+
+#[tokio::test]
+async fn bodies_must_be_sent_as_json() {
+    let s = TestServer::start().await;
+    let res = s
+        .http
+        .post(format!("{}/api/auth/login", s.base))
+        .header("Content-Type", "text/plain")
+        .body(r#"{"username": "director", "password": "demo"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "unsupported_media_type");
+    // With the right type it works, and a bodiless action needs none.
+    s.staff("director").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let r = s.send(Method::POST, "/api/windows/w02/pause", Some(&clerk), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
