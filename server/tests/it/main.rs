@@ -9,4 +9,5 @@ mod errors;
 mod events;
 mod kiosks;
 mod mobile;
+mod pages;
 mod support;
