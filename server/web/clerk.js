@@ -89,7 +89,7 @@ async function refreshQueues() {
   $("served").textContent = stats.data.finished_today;
 }
 
-const live = liveStream({
+const live = liveStream("/api/events", {
   onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },

@@ -278,13 +278,13 @@ export async function guarded(id, fn) {
 // The live event stream
 
 /**
- * Follows `/api/events`: `handlers` maps an event kind to a function of its parsed data.
+ * Follows the event stream at `url` (the hall's is `/api/events`): `handlers` maps an event kind to a function of its parsed data.
  * `onOpen` runs on every (re)connection — the place to read the current state again, since
  * events may have been missed meanwhile. The browser retries a broken stream by itself; a stream
  * it gave up on (closed) is opened again here, waiting 1 s doubling to 30 s. The element `#link`,
  * if any, says whether the page is live.
  */
-export function liveStream({ handlers = {}, onOpen = () => {} } = {}) {
+export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
   let es = null, timer = null, delay = 1000, state = "";
   const link = () => {
     const el = $("link");
@@ -294,7 +294,7 @@ export function liveStream({ handlers = {}, onOpen = () => {} } = {}) {
   };
   onLanguage(link);
   const connect = () => {
-    es = new EventSource("/api/events");
+    es = new EventSource(url);
     es.onopen = () => { delay = 1000; state = "live"; link(); onOpen(); };
     es.onerror = () => {
       state = "lost"; link();

@@ -73,7 +73,7 @@ const handlers = {
 };
 for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
-const live = liveStream({ handlers, onOpen: () => refresh().catch(() => {}) });
+const live = liveStream("/api/events", { handlers, onOpen: () => refresh().catch(() => {}) });
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;

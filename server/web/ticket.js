@@ -72,7 +72,7 @@ const handlers = {
 };
 for (const kind of ["ticket_issued", "ticket_finished", "ticket_no_show", "ticket_transferred", "ticket_requeued",
   "queue_changed", "window_status", "hall_changed"]) handlers[kind] = () => soon();
-const live = liveStream({ handlers, onOpen: () => { offline = false; soon(0); } });
+const live = liveStream("/api/events", { handlers, onOpen: () => { offline = false; soon(0); } });
 
 function stop() {
   live.stop(); clearTimeout(timer);
