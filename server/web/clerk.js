@@ -2,88 +2,23 @@
 // pause/resume, with the matter's one-time-notification sheet beside the ticket. Live queue
 // counts come from the server's event stream. No framework, nothing from the internet.
 
-const T = {
-  zh: {},
-  en: {
-    title: "Clerk workstation", logout: "Sign out", signIn: "Sign in (attendance)", username: "Username",
-    password: "Password", window: "Window", signInButton: "Sign in and open the desk", current: "Current ticket",
-    call: "Call next", recall: "Recall", start: "Start", noShow: "No-show", transfer: "Transfer", finish: "Finish",
-    pause: "Pause", resume: "Resume", sheet: "One-time notification", noTicket: "No ticket called yet",
-    queues: "Queues of this window", served: "finished today", finishTitle: "Finish: kind of case",
-    immediate: "Immediate (即办件)", promised: "Promised (承诺件)", supplement: "Supplement (补办件)",
-    returned: "Returned (退回件)", joint: "Joint (联办件)", reported: "Reported (上报件)",
-    missingLegend: "Missing materials (list all at once)", reason: "Reason for return (told in writing)",
-    note: "Note", cancel: "Cancel", confirm: "Confirm", transferTitle: "Transfer to", toMatter: "Matter",
-    toWindow: "Window", live: "● live", lost: "Connection lost — reconnecting…", signedIn: "signed in",
-    waiting: "waiting", oldest: "longest wait", issued: "issued", waited: "waited", minutes: "min", priority: "priority",
-    firstWindow: "first inquiry at window", nobody: "Nobody is waiting.", expired: "Your session expired: please sign in again.",
-    offline: "The server did not answer; nothing was lost — press the button again to retry.",
-    materials: "Materials", procedure: "Procedure", limit: "Time limit", days: "working days", onTheSpot: "on the spot",
-    fee: "Fee", basis: "Legal basis", main: "main", aux: "aux", paused: "paused", open: "open",
-    printer_unreachable: "printer unreachable", printer_offline: "printer offline", cover_open: "printer cover open",
-    paper_out: "out of paper", print_failed: "printing failed", notPrinted: "not printed", goSee: "please go and help",
-  },
-};
-const ZH = {
-  pause: "暂停", resume: "恢复", live: "● 实时", lost: "连接中断，正在重连…", signedIn: "签到", waiting: "等候", oldest: "最长已等",
-  issued: "取号", waited: "已等", minutes: "分钟", priority: "优先", firstWindow: "首问窗口", nobody: "当前无人等候。",
-  expired: "登录已过期，请重新签到。", offline: "服务器没有响应，操作未丢失——请再按一次重试。", materials: "所需材料",
-  procedure: "办理程序", limit: "承诺时限", days: "个工作日", onTheSpot: "即办", fee: "收费标准", basis: "办事依据",
-  main: "主件", aux: "附件", paused: "暂停中", open: "服务中", noTicket: "尚未叫号",
-  printer_unreachable: "打印机无法连接", printer_offline: "打印机离线", cover_open: "打印机盖未合上", paper_out: "打印纸用完",
-  print_failed: "打印失败", notPrinted: "未打出", goSee: "请前往处理",
-};
-let lang = localStorage.getItem("lang") || "zh";
-const t = (k) => (lang === "en" ? T.en[k] : ZH[k]) ?? k;
-const $ = (id) => document.getElementById(id);
+import {
+  $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
+  guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError,
+} from "./common.js";
+import strings from "./clerk.i18n.js";
+
+useStrings(strings);
 
 const state = {
   token: sessionStorage.getItem("token"), window: sessionStorage.getItem("window"), name: sessionStorage.getItem("name"),
-  services: [], windows: [], ticket: null, paused: false, pending: {}, events: null, kiosks: [],
+  services: [], windows: [], ticket: null, paused: false, kiosks: [], signedInAt: null,
 };
-
-function translate() {
-  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-  for (const el of document.querySelectorAll("[data-t]")) {
-    if (!el.dataset.zh) el.dataset.zh = el.textContent;
-    el.textContent = lang === "en" ? T.en[el.dataset.t] ?? el.dataset.zh : el.dataset.zh;
-  }
-  $("lang").textContent = lang === "en" ? "中文" : "English";
-  render();
-}
-
-async function api(method, path, body, key) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.token) headers.Authorization = `Bearer ${state.token}`;
-  if (key) headers["Idempotency-Key"] = key;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (res.status === 401 && state.token) { signOut(t("expired")); throw new Error(t("expired")); }
-  if (!res.ok) throw new Error(data?.message || res.statusText);
-  return { status: res.status, data };
-}
-
-// An action keeps its retry key until it succeeds or is refused, so that pressing the button
-// again after a lost answer never does it twice.
-async function act(name, path, body, errorBox = "deskError") {
-  $(errorBox).textContent = "";
-  const key = state.pending[name] ||= `${name}-${crypto.randomUUID()}`;
-  try {
-    const r = await api("POST", path, body ?? {}, key);
-    delete state.pending[name];
-    return r;
-  } catch (e) {
-    if (e instanceof TypeError) { $(errorBox).textContent = t("offline"); throw e; }
-    delete state.pending[name];
-    $(errorBox).textContent = e.message;
-    throw e;
-  }
-}
+useSession({ token: () => state.token, expired: () => signOut(t("err.session_expired")) });
 
 const matter = (id) => state.services.find((s) => s.id === id);
 const win = (id) => state.windows.find((w) => w.id === id);
-const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const windowLabel = (w) => t("windowLabel", w.number, w.name);
 
 function render() {
   const tk = state.ticket;
@@ -92,8 +27,9 @@ function render() {
     const m = matter(tk.service_id);
     const waited = Math.max(0, Math.round((Date.now() - Date.parse(tk.issued_at)) / 60000));
     const first = tk.first_window_id && tk.first_window_id !== state.window ? ` · ${t("firstWindow")} ${win(tk.first_window_id)?.number ?? tk.first_window_id}` : "";
-    const prio = tk.priority ? ` · <b>${t("priority")}</b>` : "";
-    $("ticketInfo").innerHTML = `${esc(m?.name ?? tk.service_id)} · ${t("issued")} ${tk.issued_at.slice(11, 16)} · ${t("waited")} ${waited} ${t("minutes")}${prio}${esc(first)}`;
+    const prio = tk.priority ? ` · <b>${esc(t("priority"))}</b>` : "";
+    $("ticketInfo").innerHTML = `${esc(m?.name ?? tk.service_id)} · ${esc(t("issued"))} ${esc(tk.issued_at.slice(11, 16))} · ` +
+      `${esc(t("waited"))} ${waited} ${esc(t("minutes"))}${prio}${esc(first)}`;
     $("sheet").innerHTML = m ? sheet(m) : "";
   } else {
     $("ticketInfo").textContent = "";
@@ -101,80 +37,75 @@ function render() {
   }
   const busy = tk && (tk.status === "called" || tk.status === "serving");
   $("callNext").disabled = busy || state.paused;
-  for (const id of ["recall", "noShow"]) $(id).disabled = !tk || tk.status !== "called";
-  $("start").disabled = !tk || tk.status !== "called";
+  for (const id of ["recall", "noShow", "start"]) $(id).disabled = !tk || tk.status !== "called";
   for (const id of ["transfer", "finish"]) $(id).disabled = !busy;
   $("pauseText").textContent = state.paused ? t("resume") : t("pause");
+  renderWho();
   renderKioskAlarm();
+}
+
+function renderWho() {
+  if (!state.token || $("desk").hidden) { $("who").textContent = ""; return; }
+  const w = win(state.window);
+  $("who").textContent = t("who", w ? windowLabel(w) : state.window, state.name ?? "", state.signedInAt?.slice(11, 16));
 }
 
 // One red line while any kiosk's printer has an open fault, so that someone walks over.
 function renderKioskAlarm() {
   const open = state.kiosks.filter((k) => k.fault);
   $("kioskAlarm").hidden = open.length === 0;
-  $("kioskAlarm").textContent = open.length === 0 ? "" : "⚠ " + open.map((k) =>
-    `${k.name}：${t(k.fault)}${k.ticket_number ? `（${k.ticket_number} ${t("notPrinted")}）` : ""}`).join("；") + ` — ${t("goSee")}`;
+  $("kioskAlarm").textContent = open.length === 0 ? "" : "⚠ " +
+    open.map((k) => t("kioskLine", k.name, faultText(k.fault), k.ticket_number)).join(t("kioskJoin")) + ` — ${t("goSee")}`;
 }
 
-// A list read from the server may be older than a kiosk_fault event applied meanwhile: per
-// kiosk, the newer report wins.
 async function refreshKiosks() {
-  for (const k of (await api("GET", "/api/kiosks")).data) {
-    const i = state.kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
-    if (i < 0) state.kiosks.push(k);
-    else if ((k.at ?? "") >= (state.kiosks[i].at ?? "")) state.kiosks[i] = k;
-  }
+  mergeKiosks(state.kiosks, (await api("GET", "/api/kiosks")).data);
   renderKioskAlarm();
 }
 
 function sheet(m) {
-  const mats = m.materials.map((x) => `<li><span class="tag ${x.kind}">${t(x.kind)}</span>${esc(x.name)}</li>`).join("");
+  const tag = (kind) => (has(kind) ? t(kind) : kind);
+  const mats = m.materials.map((x) => `<li><span class="tag ${esc(x.kind)}">${esc(tag(x.kind))}</span>${esc(x.name)}</li>`).join("");
   const steps = m.procedure.map((p) => `<li>${esc(p)}</li>`).join("");
-  const limit = m.time_limit_days === 0 ? t("onTheSpot") : `${m.time_limit_days} ${t("days")}`;
-  return `<b>${esc(m.name)}</b> · ${esc(m.department)}<h3>${t("materials")}</h3><ul>${mats}</ul><h3>${t("procedure")}</h3><ol>${steps}</ol>` +
-    `<p>${t("limit")}：${limit} · ${t("fee")}：${esc(m.fee)}</p><p>${t("basis")}：${esc(m.basis)}</p>`;
+  const limit = m.time_limit_days === 0 ? t("onTheSpot") : t("days", m.time_limit_days);
+  return `<b>${esc(m.name)}</b> · ${esc(m.department)}<h3>${esc(t("materials"))}</h3><ul>${mats}</ul>` +
+    `<h3>${esc(t("procedure"))}</h3><ol>${steps}</ol><p>${esc(t("limitFee", limit, m.fee))}</p><p>${esc(t("basis", m.basis))}</p>`;
 }
 
-const queueLine = (q) => `<b>${esc(q.prefix)}</b> ${esc(q.name)} · ${t("waiting")} <b>${q.waiting}</b>` +
-  (q.waiting ? ` · ${t("oldest")} <b>${q.oldest_wait_minutes}</b> ${t("minutes")}` : "");
+const queueLine = (q) => `<b>${esc(q.prefix)}</b> ${esc(q.name)} · ${esc(t("waiting"))} <b>${q.waiting}</b>` +
+  (q.waiting ? ` · ${esc(t("oldest"))} <b>${q.oldest_wait_minutes}</b> ${esc(t("minutes"))}` : "");
+
+let queues = [];
+function renderQueues() {
+  const mine = win(state.window)?.queues ?? [];
+  $("queues").innerHTML = queues.filter((q) => mine.includes(q.queue))
+    .map((q) => `<li data-queue="${esc(q.queue)}">${queueLine(q)}</li>`).join("");
+}
 
 async function refreshQueues() {
-  const [queues, stats] = await Promise.all([api("GET", "/api/queues"), api("GET", `/api/windows/${state.window}/stats`)]);
-  const mine = win(state.window)?.queues ?? [];
-  $("queues").innerHTML = queues.data.filter((q) => mine.includes(q.queue))
-    .map((q) => `<li data-queue="${esc(q.queue)}">${queueLine(q)}</li>`).join("");
+  const [qs, stats] = await Promise.all([api("GET", "/api/queues"), api("GET", `/api/windows/${state.window}/stats`)]);
+  queues = qs.data;
+  renderQueues();
   $("served").textContent = stats.data.finished_today;
 }
 
-function follow() {
-  state.events?.close();
-  const es = new EventSource("/api/events");
-  state.events = es;
-  es.onopen = () => {
-    $("link").textContent = t("live"); $("link").className = "ok";
-    refreshQueues().catch(() => {}); refreshKiosks().catch(() => {});
-  };
-  es.addEventListener("kiosk_fault", (e) => {
-    const k = JSON.parse(e.data);
-    const i = state.kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
-    if (i >= 0) state.kiosks[i] = k; else state.kiosks.push(k);
-    renderKioskAlarm();
-  });
-  es.onerror = () => { $("link").textContent = t("lost"); $("link").className = "bad"; };
-  es.addEventListener("queue_changed", (e) => {
-    const q = JSON.parse(e.data);
-    const li = document.querySelector(`#queues li[data-queue="${CSS.escape(q.queue)}"]`);
-    if (li) li.innerHTML = queueLine(q);
-  });
-  es.addEventListener("ticket_finished", (e) => {
-    if (JSON.parse(e.data).window_id === state.window) $("served").textContent = Number($("served").textContent) + 1;
-  });
-  es.addEventListener("window_status", async (e) => {
-    const w = JSON.parse(e.data);
-    if (w.window_id !== state.window) return;
-    state.paused = w.status === "paused";
-    render();
-    if (w.status === "closed") {
+const live = liveStream("/api/events", {
+  onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); },
+  handlers: {
+    kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
+    queue_changed: (q) => {
+      const i = queues.findIndex((x) => x.queue === q.queue);
+      if (i >= 0) queues[i] = q; else queues.push(q);
+      renderQueues();
+    },
+    ticket_finished: (f) => {
+      if (f.window_id === state.window) $("served").textContent = Number($("served").textContent) + 1;
+    },
+    window_status: async (w) => {
+      if (w.window_id !== state.window) return;
+      state.paused = w.status === "paused";
+      render();
+      if (w.status !== "closed") return;
       // Sent to another window by the director (stand-in)? The session says where we are now.
       try {
         const me = (await api("GET", "/api/auth/me")).data;
@@ -183,90 +114,119 @@ function follow() {
           state.ticket = null; await openDesk();
         }
       } catch { /* signed out: handled by api() */ }
-    }
-  });
-}
+    },
+  },
+});
 
 async function openDesk() {
   $("login").hidden = true; $("desk").hidden = false; $("logout").hidden = false;
   state.windows = (await api("GET", "/api/windows")).data;
-  const w = win(state.window);
-  const me = w;
+  const me = win(state.window);
   state.paused = me?.status === "paused";
   state.ticket = me?.serving ?? null;
-  const since = me?.staff?.signed_in_at ? ` · ${t("signedIn")} ${me.staff.signed_in_at.slice(11, 16)}` : "";
-  $("who").textContent = `${w?.number ?? ""}号 ${w?.name ?? state.window} · ${state.name ?? ""}${since}`;
+  state.signedInAt = me?.staff?.signed_in_at ?? null;
   render();
-  follow();
+  live.start();
   await refreshQueues();
 }
 
 function signOut(message) {
-  sessionStorage.clear();
+  sessionStorage.removeItem("token"); sessionStorage.removeItem("window"); sessionStorage.removeItem("name");
   state.token = null; state.ticket = null;
-  state.events?.close();
-  $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true; $("who").textContent = "";
+  live.stop();
+  $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
+  renderWho();
   $("loginError").textContent = message ?? "";
 }
 
+// The window and matter lists, in the page's language (kept selections survive a switch).
+function fillSelects() {
+  const fill = (sel, items, label, blank) => {
+    const keep = sel.value;
+    sel.replaceChildren(...(blank ? [new Option("", "")] : []), ...items.map((x) => new Option(label(x), x.id)));
+    if (keep) sel.value = keep;
+  };
+  fill(document.querySelector("#login select[name=window]"), state.windows, windowLabel, false);
+  fill(document.querySelector("#transferDialog select[name=window]"), state.windows, windowLabel, true);
+  fill(document.querySelector("#transferDialog select[name=service]"), state.services, (s) => t("matterLabel", s.name, s.department), true);
+}
+
 async function start() {
-  state.services = (await api("GET", "/api/services")).data;
-  state.windows = (await api("GET", "/api/windows")).data;
-  const sel = document.querySelector("#login select[name=window]");
-  const tw = document.querySelector("#transferDialog select[name=window]");
-  const ts = document.querySelector("#transferDialog select[name=service]");
-  for (const w of state.windows) {
-    sel.add(new Option(`${w.number}号 ${w.name}`, w.id));
-    tw.add(new Option(`${w.number}号 ${w.name}`, w.id));
+  onLanguage(() => { fillSelects(); render(); });
+  languageSwitch();
+  try {
+    state.services = (await api("GET", "/api/services")).data;
+    state.windows = (await api("GET", "/api/windows")).data;
+  } catch (e) {
+    showError("loginError", e);
+    return;
   }
-  for (const s of state.services) ts.add(new Option(`${s.name}（${s.department}）`, s.id));
-  translate();
+  fillSelects();
+  render();
   if (state.token) openDesk().catch(() => signOut());
 }
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
-  $("loginError").textContent = "";
-  try {
-    const r = await api("POST", "/api/auth/login", { username: f.get("username"), password: f.get("password"), window_id: f.get("window") });
+  await guarded("loginError", async () => {
+    const r = await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password"), window_id: f.get("window") });
     Object.assign(state, { token: r.data.token, window: r.data.window_id, name: r.data.name });
     sessionStorage.setItem("token", state.token); sessionStorage.setItem("window", state.window); sessionStorage.setItem("name", state.name);
     await openDesk();
-  } catch (err) { $("loginError").textContent = err.message; }
+  });
 });
 
 const w = () => `/api/windows/${state.window}`;
+
+// A desk action: its error (in the page's language) goes to the box under the buttons, or the
+// dialog's own; the action keeps its retry key until the server has answered it.
+async function desk(name, path, body, box = "deskError") {
+  showError(box, null);
+  try {
+    return await act(`${name}:${state.window}`, path, body);
+  } catch (e) {
+    showError(box, e);
+    throw e;
+  }
+}
+
 async function callNext() {
-  const r = await act("call", `${w()}/call-next`);
+  const r = await desk("call", `${w()}/call-next`);
   if (r.status === 204) { $("deskError").textContent = t("nobody"); return; }
   state.ticket = r.data; render();
 }
-async function simple(name, path) { const r = await act(name, path); state.ticket = r.data; render(); }
+async function simple(name, path) { const r = await desk(name, path); state.ticket = r.data; render(); }
 async function pause() {
-  const r = await act("pause", `${w()}/${state.paused ? "resume" : "pause"}`);
+  const r = await desk("pause", `${w()}/${state.paused ? "resume" : "pause"}`);
   state.paused = r.data.status === "paused"; render();
 }
 
+function syncFinish() {
+  const o = $("finishDialog").querySelector("select").value;
+  $("missing").hidden = o !== "supplement"; $("reasonLabel").hidden = o !== "returned";
+}
+$("finishDialog").querySelector("select").addEventListener("change", syncFinish);
+
 function openFinish() {
-  const d = $("finishDialog");
-  const m = matter(state.ticket?.service_id);
   const box = $("missing");
   box.querySelectorAll("label").forEach((l) => l.remove());
-  for (const x of m?.materials ?? []) {
+  for (const x of matter(state.ticket?.service_id)?.materials ?? []) {
     const l = document.createElement("label");
-    l.innerHTML = `<input type="checkbox" value="${esc(x.name)}"> ${esc(x.name)}`;
+    const input = document.createElement("input");
+    input.type = "checkbox"; input.value = x.name;
+    l.append(input, ` ${x.name}`);
     box.append(l);
   }
-  const sync = () => {
-    const o = d.querySelector("select").value;
-    box.hidden = o !== "supplement"; $("reasonLabel").hidden = o !== "returned";
-  };
-  d.querySelector("select").onchange = sync;
-  sync();
-  $("finishError").textContent = "";
-  d.showModal();
+  syncFinish();
+  showError("finishError", null);
+  $("finishDialog").showModal();
 }
+function openTransfer() {
+  showError("transferError", null);
+  $("transferDialog").showModal();
+}
+
 $("finishOk").addEventListener("click", async (e) => {
   e.preventDefault();
   const f = $("finishDialog").querySelector("form");
@@ -275,7 +235,7 @@ $("finishOk").addEventListener("click", async (e) => {
   if (outcome === "returned") body.reason = f.reason.value;
   if (outcome === "supplement") body.missing_materials = [...$("missing").querySelectorAll("input:checked")].map((i) => i.value);
   try {
-    const r = await act("finish", `${w()}/finish`, body, "finishError");
+    const r = await desk("finish", `${w()}/finish`, body, "finishError");
     state.ticket = r.data; render(); $("finishDialog").close(); f.reset();
   } catch { /* shown in the dialog */ }
 });
@@ -284,17 +244,22 @@ $("transferOk").addEventListener("click", async (e) => {
   const f = $("transferDialog").querySelector("form");
   const body = { service_id: f.service.value || undefined, window_id: f.window.value || undefined };
   try {
-    const r = await act("transfer", `${w()}/transfer`, body, "transferError");
+    const r = await desk("transfer", `${w()}/transfer`, body, "transferError");
     state.ticket = r.data; render(); $("transferDialog").close(); f.reset();
   } catch { /* shown in the dialog */ }
 });
 
 const actions = {
   callNext, recall: () => simple("recall", `${w()}/recall`), start: () => simple("start", `${w()}/start`),
-  noShow: () => simple("noShow", `${w()}/no-show`), transfer: () => { $("transferError").textContent = ""; $("transferDialog").showModal(); },
-  finish: openFinish, pause,
+  noShow: () => simple("noShow", `${w()}/no-show`), transfer: openTransfer, finish: openFinish, pause,
 };
-for (const [id, fn] of Object.entries(actions)) $(id).addEventListener("click", () => fn().catch(() => {}));
+// Some actions only open a dialog (no promise): run every one as async, so that an error is
+// always a rejected promise (an API error is already shown; anything else is a bug, logged).
+for (const [id, fn] of Object.entries(actions)) {
+  $(id).addEventListener("click", async () => {
+    try { await fn(); } catch (e) { if (!(e instanceof ApiError)) errorText(e); }
+  });
+}
 const keys = { F1: "callNext", F2: "recall", F3: "start", F4: "noShow", F5: "transfer", F6: "finish", F7: "pause" };
 document.addEventListener("keydown", (e) => {
   const id = keys[e.key];
@@ -303,7 +268,9 @@ document.addEventListener("keydown", (e) => {
     if (!$(id).disabled) $(id).click();
   }
 });
-$("lang").addEventListener("click", () => { lang = lang === "en" ? "zh" : "en"; localStorage.setItem("lang", lang); translate(); });
-$("logout").addEventListener("click", async () => { try { await api("POST", "/api/auth/logout", {}); } catch { /* gone anyway */ } signOut(); });
+$("logout").addEventListener("click", async () => {
+  try { await act("logout", "/api/auth/logout", {}); } catch { /* gone anyway */ }
+  signOut();
+});
 setInterval(render, 30000); // waited minutes
 start();

@@ -1,43 +1,36 @@
-// The clerk workstation in a real (headless) Chromium against a real server on 127.0.0.1.
+// The clerk workstation, the director console, the citizen's phone page and the admin page in a
+// real (headless) Chromium against a real server on 127.0.0.1. Every page fails its test on a
+// page error, a console error or a CSP violation (harness.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { startHall, guard, httpStatusLine } from "./harness.mjs";
 
-const serverBin = process.env.HALL_SERVER_BIN;
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-let server, base, browser;
+let hall, base, browser;
 
 before(async () => {
-  assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
-  const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
-  server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, RUST_LOG: "warn" },
-  });
-  base = await new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  hall = await startHall();
+  ({ base, browser } = hall);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
+  await hall?.close();
 });
+
+/** A new browser context and page, watched by the guard; `close()` checks and closes. */
+async function open(path, { viewport = { width: 1366, height: 860 }, lang = "zh", allow = [], ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "zh-CN", ...options });
+  const page = await ctx.newPage();
+  const g = guard(page, { allow });
+  await page.goto(`${base}${path}`);
+  if (lang !== "zh") {
+    await page.evaluate((l) => localStorage.setItem("lang", l), lang);
+    await page.reload();
+  }
+  return { ctx, page, guard: g, close: async () => { g.check(); await ctx.close(); } };
+}
 
 async function issue(service, n = 1) {
   const out = [];
@@ -53,26 +46,23 @@ async function issue(service, n = 1) {
 }
 
 async function signIn(user, window, lang = "zh") {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  const bytes = { total: 0 };
-  page.on("response", async (r) => { try { bytes.total += (await r.body()).length; } catch { /* streams */ } });
   const t0 = Date.now();
-  await page.goto(`${base}/clerk`);
-  await page.evaluate((l) => localStorage.setItem("lang", l), lang);
-  if (lang !== "zh") await page.reload();
-  await page.fill("input[name=username]", user);
-  await page.fill("input[name=password]", "demo");
-  await page.selectOption("select[name=window]", window);
+  const o = await open("/clerk", { lang });
+  const bytes = { total: 0 };
+  o.page.on("response", async (r) => { try { bytes.total += (await r.body()).length; } catch { /* streams */ } });
+  await o.page.fill("input[name=username]", user);
+  await o.page.fill("input[name=password]", "demo");
+  await o.page.selectOption("select[name=window]", window);
   const loadMs = Date.now() - t0;
-  await page.click("#login button[type=submit]");
-  await page.waitForSelector("#desk:not([hidden])");
-  return { ctx, page, bytes, loadMs };
+  await o.page.click("#login button[type=submit]");
+  await o.page.waitForSelector("#desk:not([hidden])");
+  return { ...o, bytes, loadMs };
 }
 
 test("a clerk signs in, calls, recalls, transfers and finishes", async () => {
   await issue("mz-dibao", 2);
-  const { ctx, page, bytes, loadMs } = await signIn("clerk2", "w02");
+  const clerk = await signIn("clerk2", "w02");
+  const { page, bytes, loadMs } = clerk;
   assert.match(await page.textContent("#who"), /签到 \d\d:\d\d/);
   const t0 = Date.now();
   await page.click("#callNext");
@@ -82,11 +72,13 @@ test("a clerk signs in, calls, recalls, transfers and finishes", async () => {
   assert.match(await page.textContent("#sheet"), /主件/);
   await page.keyboard.press("F2"); // recall
   await page.waitForFunction(() => document.querySelector("#deskError").textContent === "");
-  // Finish as a returned case: the reason is required (R10).
+  // Finish as a returned case: the reason is required (R10); told in the page's language.
+  clerk.guard.allow(httpStatusLine(422));
   await page.click("#finish");
   await page.selectOption("#finishDialog select[name=outcome]", "returned");
   await page.click("#finishOk");
-  await page.waitForFunction(() => document.querySelector("#finishError").textContent.includes("退回"));
+  await page.waitForFunction(() => document.querySelector("#finishError").textContent !== "");
+  assert.equal(await page.textContent("#finishError"), "退回件必须填写告知群众的退回理由。");
   await page.fill("#finishDialog textarea[name=reason]", "户口簿与身份证信息不一致");
   await page.click("#finishOk");
   await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
@@ -127,7 +119,7 @@ test("a clerk signs in, calls, recalls, transfers and finishes", async () => {
   times.sort((x, y) => x - y);
   const p95 = times[Math.ceil(0.95 * times.length) - 1];
   console.log(`clerk page: first load ${bytes.total} bytes, form ready in ${loadMs} ms; 叫号 → ticket shown p50 ${times[Math.floor(times.length / 2)]} ms, p95 ${p95} ms over ${times.length} calls`);
-  await ctx.close();
+  await clerk.close();
 });
 
 test("two clerks calling at once never get the same ticket, and neither acts on the other's window", async () => {
@@ -148,6 +140,7 @@ test("two clerks calling at once never get the same ticket, and neither acts on 
   }
   assert.equal(new Set(numbers).size, numbers.length, `a ticket was called twice: ${numbers}`);
   // clerk3's token cannot act on window w02.
+  b.guard.allow(httpStatusLine(403));
   const status = await b.page.evaluate(async () => {
     const r = await fetch("/api/windows/w02/call-next", { method: "POST", headers: { Authorization: `Bearer ${sessionStorage.getItem("token")}` } });
     return r.status;
@@ -155,27 +148,28 @@ test("two clerks calling at once never get the same ticket, and neither acts on 
   assert.equal(status, 403);
   assert.equal(await b.page.textContent("#callNext span"), "Call next");
   if (shots) await b.page.screenshot({ path: join(shots, "clerk-en.png") });
-  await a.ctx.close();
-  await b.ctx.close();
+  await a.close();
+  await b.close();
 });
 
-test("a bad password is refused plainly on the page", async () => {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(`${base}/clerk`);
+test("a bad password is refused plainly on the page, in the page's language", async () => {
+  const { page, close } = await open("/clerk", { allow: [httpStatusLine(401)] });
   await page.fill("input[name=username]", "clerk5");
   await page.fill("input[name=password]", "wrong");
   await page.selectOption("select[name=window]", "w05");
   await page.click("#login button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
-  assert.match(await page.textContent("#loginError"), /wrong username or password/);
-  await ctx.close();
+  assert.equal(await page.textContent("#loginError"), "用户名或密码错误。");
+  await page.click("#lang");
+  await page.click("#login button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#loginError").textContent.startsWith("Wrong"));
+  assert.equal(await page.textContent("#loginError"), "Wrong username or password.");
+  await close();
 });
 
 test("the director console follows the hall live, publishes the notice and pauses a window", async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto(`${base}/director`);
+  const director = await open("/director", { viewport: { width: 1366, height: 900 } });
+  const { page } = director;
   await page.fill("input[name=password]", "demo");
   await page.click("#login button[type=submit]");
   await page.waitForSelector("#console:not([hidden])");
@@ -216,8 +210,8 @@ test("the director console follows the hall live, publishes the notice and pause
   assert.equal((await fault({ kind: "recovered" })).status, 200);
   await page.waitForFunction(() => !document.querySelector("#kiosks tr.fault"));
   await clerk.page.waitForSelector("#kioskAlarm", { state: "hidden" });
-  await clerk.ctx.close();
-  await ctx.close();
+  await clerk.close();
+  await director.close();
 });
 
 test("a citizen's phone shows the ticket's place and, once called, the window", async () => {
@@ -227,9 +221,8 @@ test("a citizen's phone shows the ticket's place and, once called, the window", 
     body: JSON.stringify({ service_id: "mz-linshi", priority: "elderly" }),
   })).json();
   assert.match(tk.status_url, /^\/t\/[0-9a-f]{32}$/);
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, locale: "zh-CN" });
-  const page = await ctx.newPage();
-  await page.goto(`${base}${tk.status_url}`);
+  const phone = await open(tk.status_url, { viewport: { width: 390, height: 780 }, isMobile: true });
+  const { page } = phone;
   await page.waitForFunction((n) => document.querySelector("#number").textContent === n, tk.number);
   assert.ok((await page.textContent("#figures")).includes("前面还有"));
   const login = await (await fetch(`${base}/api/auth/login`, {
@@ -252,7 +245,7 @@ test("a citizen's phone shows the ticket's place and, once called, the window", 
   await page.waitForSelector("#go:not([hidden])");
   assert.ok((await page.textContent("#go")).includes("请到 3 号窗口（民政窗口（二））办理"));
   if (shots) await page.screenshot({ path: join(shots, "ticket-called-zh.png"), fullPage: true });
-  await ctx.close();
+  await phone.close();
 });
 
 test("the director sends a clerk to stand in at another window, and the clerk's desk follows", async () => {
@@ -272,25 +265,48 @@ test("the director sends a clerk to stand in at another window, and the clerk's 
   const windows = await (await fetch(`${base}/api/windows`)).json();
   assert.equal(windows.find((w) => w.id === "w10").status, "closed");
   assert.equal(windows.find((w) => w.id === "w11").staff.staff_no.length > 0, true);
-  await clerk.ctx.close();
+  await clerk.close();
 });
 
 test("an administrator edits the hall on the admin page: a mistake is shown, a fix applies at once", async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto(`${base}/admin`);
+  const admin = await open("/admin", { viewport: { width: 1366, height: 900 }, allow: [httpStatusLine(422)] });
+  const { page } = admin;
   await page.fill("input[name=password]", "demo");
   await page.click("#login button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#toml").value.includes("[[matters]]"));
   const toml = await page.inputValue("#toml");
   await page.fill("#toml", toml.replace('prefix = "A"', 'prefix = "AA"'));
   await page.click("#save");
-  await page.waitForFunction(() => document.querySelector("#saveError").textContent.includes("one letter"));
+  // The translated heading, and the checker's finding with its place in the text.
+  await page.waitForFunction(() => document.querySelector("#saveDetail").textContent.includes("one letter"));
+  assert.equal(await page.textContent("#saveError"), "配置有误，未保存：");
   await page.fill("#toml", toml.replace('id = "zh-zixun"\nname = "综合咨询"', 'id = "zh-zixun"\nname = "综合咨询服务"'));
   await page.click("#save");
-  await page.waitForFunction(() => document.querySelector("#status").textContent.includes("saved"));
+  await page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("已保存并生效"));
+  assert.ok(await page.isHidden("#saveDetail"));
   const services = await (await fetch(`${base}/api/services`)).json();
   assert.ok(services.some((s) => s.name === "综合咨询服务"), "the edit is in force");
   if (shots) await page.screenshot({ path: join(shots, "admin.png") });
-  await ctx.close();
+  await admin.close();
+});
+
+test("opening the finish and transfer dialogs throws nothing (the clerk page once threw reading 'catch')", async () => {
+  const [tk] = await issue("cl-canjizheng");
+  const clerk = await signIn("clerk4", "w04");
+  const { page } = clerk;
+  await page.click("#callNext");
+  await page.waitForFunction(() => !document.querySelector("#finish").disabled);
+  await page.click("#finish");
+  await page.waitForFunction(() => document.querySelector("#finishDialog").open);
+  await page.click("#finishDialog button[value=cancel]");
+  await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+  await page.keyboard.press("F5");
+  await page.waitForFunction(() => document.querySelector("#transferDialog").open);
+  await page.click("#transferDialog button[value=cancel]");
+  await page.keyboard.press("F6");
+  await page.waitForFunction(() => document.querySelector("#finishDialog").open);
+  await page.click("#finishOk");
+  await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+  assert.equal((await (await fetch(`${base}/api/tickets/${tk.id}`)).json()).status, "done");
+  await clerk.close();
 });

@@ -1,44 +1,71 @@
 //! The web pages the server itself serves (no internet, no separate web server): every asset
-//! is compiled into the binary.
+//! is compiled into the binary. Every page and asset carries a strict Content-Security-Policy
+//! (the pages have no inline script, style or event handler: everything is an asset from
+//! here) and is never framed or sniffed; no referrer leaves a page (a ticket's address holds
+//! its secret).
 
-use axum::http::header;
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::extract::PathParam;
 use crate::error::ApiError;
 
-pub async fn index() -> Redirect {
-    Redirect::to("/clerk")
+/// Only this server's own scripts, styles and connections; images may also be `data:` (the
+/// pages' empty favicon). No framing, no `<base>`, forms only back to this server.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// The headers every page and asset response carries.
+pub fn security_headers() -> [(HeaderName, HeaderValue); 4] {
+    [
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+    ]
 }
 
-pub async fn clerk() -> Html<&'static str> {
-    Html(include_str!("../../web/clerk.html"))
+fn page(html: &'static str) -> Response {
+    (security_headers(), [(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
 }
 
-pub async fn director() -> Html<&'static str> {
-    Html(include_str!("../../web/director.html"))
+pub async fn index() -> Response {
+    (security_headers(), Redirect::to("/clerk")).into_response()
+}
+
+pub async fn clerk() -> Response {
+    page(include_str!("../../web/clerk.html"))
+}
+
+pub async fn director() -> Response {
+    page(include_str!("../../web/director.html"))
+}
+
+pub async fn admin() -> Response {
+    page(include_str!("../../web/admin.html"))
+}
+
+/// A ticket's mobile status page; its script reads the token from the address and asks
+/// `/api/t/{token}`, so an unknown token is told there.
+pub async fn ticket() -> Response {
+    page(include_str!("../../web/ticket.html"))
 }
 
 /// The pages' scripts and style sheet, one table for all of them.
 pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
     let (body, kind) = match file.as_str() {
+        "common.js" => (include_str!("../../web/common.js"), JS),
         "clerk.js" => (include_str!("../../web/clerk.js"), JS),
+        "clerk.i18n.js" => (include_str!("../../web/clerk.i18n.js"), JS),
         "director.js" => (include_str!("../../web/director.js"), JS),
+        "director.i18n.js" => (include_str!("../../web/director.i18n.js"), JS),
+        "admin.js" => (include_str!("../../web/admin.js"), JS),
+        "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
+        "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
         "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
         _ => return Err(ApiError::not_found("not_found", "no such page asset")),
     };
-    Ok(([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())
-}
-
-pub async fn admin() -> Html<&'static str> {
-    Html(include_str!("../../web/admin.html"))
-}
-
-/// A ticket's mobile status page; its script reads the token from the address and asks
-/// `/api/t/{token}`, so an unknown token is told there.
-pub async fn ticket() -> Response {
-    // The address holds the secret: never send it on as a referrer.
-    ([(header::REFERRER_POLICY, "no-referrer")], Html(include_str!("../../web/ticket.html"))).into_response()
+    Ok((security_headers(), [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())
 }

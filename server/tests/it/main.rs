@@ -10,5 +10,6 @@ mod events;
 mod hours;
 mod kiosks;
 mod mobile;
+mod pages;
 mod security;
 mod support;

@@ -1,0 +1,346 @@
+// What every page the server serves shares: element helpers, HTML escaping, translation
+// (Simplified Chinese first, English complete), API calls with a bearer token and one
+// Idempotency-Key per action, errors shown by their code in the page's language, the live event
+// stream with reconnection, and the kiosk list. Importing this module touches no page (the
+// browser tests' dictionary check imports it in node).
+
+export const $ = (id) => document.getElementById(id);
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** Text made safe to put inside HTML (element content or a quoted attribute). */
+export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+// ---------------------------------------------------------------------------------------------
+// Translation
+
+/** Strings every page uses; a page's own dictionary is laid over these. */
+export const STRINGS = {
+  zh: {
+    otherLanguage: "English",
+    live: "● 实时", lost: "连接中断，正在重连…",
+    "kiosk.printer_unreachable": "打印机无法连接", "kiosk.printer_offline": "打印机离线",
+    "kiosk.cover_open": "打印机盖未合上", "kiosk.paper_out": "打印纸用完", "kiosk.print_failed": "打印失败",
+    "kiosk.unknown": "打印机故障",
+    // Errors by the server's `error` code; an unknown code gets the generic one.
+    "err.unknown": (code) => `操作未能完成（错误代码：${code}），请重试或联系管理员。`,
+    "err.offline": "服务器没有响应，请检查网络后重试。",
+    "err.server": "服务器内部错误，请稍后重试；问题持续请联系管理员。",
+    "err.bad_credentials": "用户名或密码错误。",
+    "err.too_many_attempts": "登录尝试次数过多，请稍后再试。",
+    "err.rate_limited": "请求过于频繁，请稍后再试。",
+    "err.demo_disabled": "演示账号未启用。",
+    "err.session_expired": "登录已过期，请重新登录。",
+    "err.unauthorized": "请先登录。",
+    "err.invalid_token": "登录凭证无效，请重新登录。",
+    "err.staff_only": "只有大厅工作人员可以操作。",
+    "err.clerk_only": "只有在本窗口签到的工作人员可以操作。",
+    "err.not_your_window": "您没有在这个窗口签到，请先在该窗口签到。",
+    "err.director_only": "只有大厅主任可以操作。",
+    "err.admin_only": "只有管理员可以操作。",
+    "err.kiosk_only": "只有自助取号机可以操作。",
+    "err.system_only": "只有系统可以执行此操作。",
+    "err.window_required": "请选择窗口。",
+    "err.window_not_allowed": "该账号不能在这个窗口签到。",
+    "err.window_staffed": "该窗口已有工作人员签到。",
+    "err.window_closed": "该窗口没有工作人员签到。",
+    "err.window_paused": "本窗口已暂停，请先恢复再叫号。",
+    "err.window_busy": "当前号码尚未处理完：请先办结、转办或标记未到。",
+    "err.clerk_not_signed_in": "该工作人员没有在任何窗口签到。",
+    "err.same_window": "号码已经在这个窗口。",
+    "err.unknown_window": "没有这个窗口。",
+    "err.unknown_service": "没有这个事项。",
+    "err.unknown_ticket": "没有这张号票。",
+    "err.no_current_ticket": "本窗口当前没有正在叫号或办理的号码。",
+    "err.invalid_transition": "号码当前的状态不允许这个操作。",
+    "err.ticket_expired": "这是往日的号码，不能进入今天的队列：请办结或重新取号。",
+    "err.transfer_target_required": "请选择要转去的事项或窗口。",
+    "err.reason_required": "退回件必须填写告知群众的退回理由。",
+    "err.missing_materials_required": "补办件必须一次性列出全部缺少的材料。",
+    "err.notice_too_long": "通知最多500个字。",
+    "err.message_too_long": "说明最多500个字。",
+    "err.ticket_number_too_long": "号码最多16个字符。",
+    "err.invalid_config": "配置有误，未保存：",
+    "err.invalid_body": "提交的内容格式不对。",
+    "err.body_too_large": "提交的内容太大。",
+    "err.idempotency_key_reused": "重复提交的内容不一致，请重新操作。",
+    "err.invalid_idempotency_key": "提交标识无效，请重新操作。",
+    "err.not_found": "找不到请求的内容。",
+  },
+  en: {
+    otherLanguage: "中文",
+    live: "● live", lost: "Connection lost — reconnecting…",
+    "kiosk.printer_unreachable": "Printer unreachable", "kiosk.printer_offline": "Printer offline",
+    "kiosk.cover_open": "Printer cover open", "kiosk.paper_out": "Out of paper", "kiosk.print_failed": "Printing failed",
+    "kiosk.unknown": "Printer fault",
+    "err.unknown": (code) => `That did not work (error code: ${code}). Please retry or call the administrator.`,
+    "err.offline": "The server did not answer. Please check the network and retry.",
+    "err.server": "The server had an internal error. Please retry later; if it goes on, call the administrator.",
+    "err.bad_credentials": "Wrong username or password.",
+    "err.too_many_attempts": "Too many sign-in attempts. Please wait a little and retry.",
+    "err.rate_limited": "Too many requests. Please wait a little and retry.",
+    "err.demo_disabled": "The demo accounts are not enabled.",
+    "err.session_expired": "Your session expired: please sign in again.",
+    "err.unauthorized": "Please sign in first.",
+    "err.invalid_token": "The sign-in token is not valid: please sign in again.",
+    "err.staff_only": "Only hall staff can do this.",
+    "err.clerk_only": "Only the clerk signed in at this window can do this.",
+    "err.not_your_window": "You are not signed in at this window: sign in there first.",
+    "err.director_only": "Only the hall director can do this.",
+    "err.admin_only": "Only an administrator can do this.",
+    "err.kiosk_only": "Only a ticket kiosk can do this.",
+    "err.system_only": "Only the system can do this.",
+    "err.window_required": "Please choose a window.",
+    "err.window_not_allowed": "This account may not sign in at that window.",
+    "err.window_staffed": "Another clerk is signed in at that window.",
+    "err.window_closed": "No clerk is signed in at that window.",
+    "err.window_paused": "This window is paused: resume it before calling.",
+    "err.window_busy": "The current ticket is still open: finish, transfer or mark it no-show first.",
+    "err.clerk_not_signed_in": "That clerk is not signed in at any window.",
+    "err.same_window": "The ticket is already at that window.",
+    "err.unknown_window": "No such window.",
+    "err.unknown_service": "No such matter.",
+    "err.unknown_ticket": "No such ticket.",
+    "err.no_current_ticket": "No ticket is being called or served at this window.",
+    "err.invalid_transition": "The ticket's state does not allow this.",
+    "err.ticket_expired": "This ticket is from an earlier day and cannot wait in today's queues: finish it or issue a new one.",
+    "err.transfer_target_required": "Choose a matter or a window to transfer to.",
+    "err.reason_required": "A returned case (退回件) must state the reason told to the citizen.",
+    "err.missing_materials_required": "A supplement case (补办件) must list every missing material at once.",
+    "err.notice_too_long": "The notice is limited to 500 characters.",
+    "err.message_too_long": "The message is limited to 500 characters.",
+    "err.ticket_number_too_long": "A ticket number has at most 16 characters.",
+    "err.invalid_config": "The configuration has a mistake and was not saved:",
+    "err.invalid_body": "The request was not in the expected form.",
+    "err.body_too_large": "The request is too large.",
+    "err.idempotency_key_reused": "A repeated request differed from the first one; please do it again.",
+    "err.invalid_idempotency_key": "The request's retry key was not valid; please do it again.",
+    "err.not_found": "Not found.",
+  },
+};
+
+let dict = STRINGS;
+let lang = "zh";
+const languageListeners = [];
+
+/** The page's language: "zh" (the default) or "en". */
+export const language = () => lang;
+
+/** Lays a page's dictionary over the shared one and takes the language kept in this browser. */
+export function useStrings(page) {
+  dict = { zh: { ...STRINGS.zh, ...page.zh }, en: { ...STRINGS.en, ...page.en } };
+  try { lang = localStorage.getItem("lang") === "en" ? "en" : "zh"; } catch { lang = "zh"; }
+}
+
+export const has = (key) => dict.zh[key] !== undefined;
+
+/** A string in the page's language; a function entry is called with the arguments. */
+export function t(key, ...args) {
+  const v = dict[lang][key] ?? dict.zh[key];
+  if (v === undefined) {
+    console.error(`missing translation: ${key}`);
+    return key;
+  }
+  return typeof v === "function" ? v(...args) : v;
+}
+
+/** A kiosk printer fault kind, translated (a kind this page does not know yet stays readable). */
+export const faultText = (kind) => t(has(`kiosk.${kind}`) ? `kiosk.${kind}` : "kiosk.unknown");
+
+/** Every `data-t` element (title included) in the page's language, and the switch's label. */
+export function translatePage() {
+  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  const button = $("lang");
+  if (button) button.textContent = t("otherLanguage");
+  for (const fn of languageListeners) fn();
+}
+
+/** Runs `fn` after every change of language (after the static strings are translated). */
+export const onLanguage = (fn) => languageListeners.push(fn);
+
+/** The 中文/English button (`#lang`): switches, remembers the choice, translates. */
+export function languageSwitch() {
+  $("lang").addEventListener("click", () => {
+    lang = lang === "en" ? "zh" : "en";
+    try { localStorage.setItem("lang", lang); } catch { /* private mode: this page only */ }
+    translatePage();
+  });
+  translatePage();
+}
+
+// ---------------------------------------------------------------------------------------------
+// API calls
+
+/** A failed API call: `code` is the server's `error` code ("offline" when nothing answered). */
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(`${status} ${code}`);
+    this.status = status;
+    this.code = code;
+    this.detail = detail; // the server's own text: never shown as such, except where a page says
+  }
+}
+
+let tokenOf = () => null;
+let onExpired = () => {};
+
+/** Where the bearer token comes from, and what to do when the server says it is no longer good. */
+export function useSession({ token, expired }) {
+  tokenOf = token;
+  onExpired = expired ?? (() => {});
+}
+
+/** One call: resolves to `{ status, data }` on 2xx, throws an ApiError otherwise. */
+export async function api(method, path, body, { key } = {}) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const token = tokenOf();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (key) headers["Idempotency-Key"] = key;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, "offline", String(e));
+  }
+  const text = await res.text().catch(() => "");
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!res.ok) {
+    const code = typeof data?.error === "string" ? data.error : res.status >= 500 ? "server" : `http_${res.status}`;
+    const err = new ApiError(res.status, code, typeof data?.message === "string" ? data.message : res.statusText);
+    if (res.status === 401 && token) onExpired(err);
+    throw err;
+  }
+  return { status: res.status, data };
+}
+
+// Works outside a secure context too (a hall's pages are often plain http on the LAN, where
+// crypto.randomUUID does not exist).
+function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const pending = new Map();
+
+/**
+ * A write as one logical action: the same action with the same body keeps its Idempotency-Key
+ * until the server has answered it (2xx or 4xx), so pressing again after a lost answer (or a
+ * 500, which the server does not keep) never does it twice. `name` tells actions apart
+ * (e.g. "pause:w08").
+ */
+export async function act(name, path, body = {}) {
+  const sent = JSON.stringify(body);
+  let p = pending.get(name);
+  if (!p || p.sent !== sent) {
+    p = { key: `${name.slice(0, 30)}-${randomKey()}`, sent };
+    pending.set(name, p);
+  }
+  try {
+    const r = await api("POST", path, body, { key: p.key });
+    pending.delete(name);
+    return r;
+  } catch (e) {
+    if (e.code !== "offline" && !(e.status >= 500)) pending.delete(name);
+    throw e;
+  }
+}
+
+/** What to tell the user about an error, in the page's language (never the server's English). */
+export function errorText(err) {
+  if (!(err instanceof ApiError)) {
+    console.error(err); // a bug in the page: the tests fail on it
+    return t("err.unknown", "page");
+  }
+  if (err.code === "offline") return t("err.offline");
+  if (err.code === "server") return t("err.server");
+  return has(`err.${err.code}`) ? t(`err.${err.code}`) : t("err.unknown", err.code);
+}
+
+/** Shows an error in an element (by id); `null` clears it. */
+export function showError(id, err) {
+  $(id).textContent = err == null ? "" : errorText(err);
+}
+
+/** Calls `fn` and shows its error, if any, in the element `id`; resolves to the result or undefined. */
+export async function guarded(id, fn) {
+  showError(id, null);
+  try {
+    return await fn();
+  } catch (e) {
+    showError(id, e);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live event stream
+
+/**
+ * Follows the event stream at `url` (the hall's is `/api/events`): `handlers` maps an event kind to a function of its parsed data.
+ * `onOpen` runs on every (re)connection — the place to read the current state again, since
+ * events may have been missed meanwhile. The browser retries a broken stream by itself; a stream
+ * it gave up on (closed) is opened again here, waiting 1 s doubling to 30 s. The element `#link`,
+ * if any, says whether the page is live.
+ */
+export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
+  let es = null, timer = null, delay = 1000, state = "";
+  const link = () => {
+    const el = $("link");
+    if (!el) return;
+    el.textContent = state ? t(state) : "";
+    el.className = state === "live" ? "ok" : state === "lost" ? "bad" : "";
+  };
+  onLanguage(link);
+  const connect = () => {
+    es = new EventSource(url);
+    es.onopen = () => { delay = 1000; state = "live"; link(); onOpen(); };
+    es.onerror = () => {
+      state = "lost"; link();
+      if (es.readyState === EventSource.CLOSED) {
+        es.close();
+        clearTimeout(timer);
+        timer = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      }
+    };
+    for (const [kind, fn] of Object.entries(handlers)) {
+      es.addEventListener(kind, (e) => {
+        let data;
+        try { data = JSON.parse(e.data); } catch { return; }
+        fn(data, e);
+      });
+    }
+  };
+  const stop = () => { clearTimeout(timer); es?.close(); es = null; state = ""; link(); };
+  return {
+    start() { stop(); delay = 1000; connect(); },
+    stop,
+    get running() { return es !== null; },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kiosks
+
+/**
+ * Merges a kiosk list read from the server into `kiosks` (changed in place). The list may be
+ * older than a kiosk_fault event applied while it was on its way: per kiosk, the newer report
+ * wins.
+ */
+export function mergeKiosks(kiosks, fresh) {
+  for (const k of fresh) {
+    const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+    if (i < 0) kiosks.push(k);
+    else if ((k.at ?? "") >= (kiosks[i].at ?? "")) kiosks[i] = k;
+  }
+  return kiosks;
+}
+
+/** A kiosk_fault event: the kiosk's whole state, newer than anything held. */
+export function applyKioskEvent(kiosks, k) {
+  const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
+  if (i >= 0) kiosks[i] = k; else kiosks.push(k);
+  return kiosks;
+}

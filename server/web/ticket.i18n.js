@@ -1,0 +1,24 @@
+// The citizen's ticket page's strings: Simplified Chinese first, English complete (checked by
+// tests/browser/i18n.test.mjs). Keys used in ticket.html as data-t have the page's text as zh.
+export default {
+  zh: {
+    pageTitle: "我的排号", otherLanguage: "EN", hall: "便民服务中心", yourNumber: "您的号码", ahead: "前面还有", people: "人",
+    wait: "预计等候", minutes: "分钟", issued: "取号时间",
+    hint: "本页自动更新，叫到您的号时会提示，请留意大厅叫号屏和语音。",
+    waiting: "等候中", transferred: "已转办，正在等候", serving: "正在办理", done: "已办结，感谢您的耐心等候",
+    no_show: "叫号时您未到窗口，请与工作人员联系", called: "请到窗口办理",
+    go: (n, name) => `请到 ${n} 号窗口（${name}）办理`, at: (n, name) => `正在 ${n} 号窗口（${name}）办理`,
+    place: (where) => `位置：${where}`, live: "● 实时更新", unknown: "未找到这张号票，请核对取号凭条上的二维码。",
+    malformed: "链接不完整，请重新扫描取号凭条上的二维码。", offline: "暂时无法连接服务器，稍后自动重试。",
+  },
+  en: {
+    pageTitle: "My ticket", otherLanguage: "中文", hall: "Service hall", yourNumber: "Your number", ahead: "Ahead of you",
+    people: "people", wait: "Estimated wait", minutes: "minutes", issued: "Issued at",
+    hint: "This page updates by itself and tells you when your number is called; also watch the hall's screens.",
+    waiting: "Waiting", transferred: "Transferred, waiting again", serving: "Being served", done: "Finished — thank you for waiting",
+    no_show: "You were called but did not come; please speak to the staff", called: "Please go to the window",
+    go: (n, name) => `Please go to window ${n} (${name})`, at: (n, name) => `Being served at window ${n} (${name})`,
+    place: (where) => `Where: ${where}`, live: "● live", unknown: "No such ticket. Please check the QR code on your ticket.",
+    malformed: "This link is incomplete. Please scan the QR code on your ticket again.", offline: "Cannot reach the server; retrying.",
+  },
+};

@@ -1,0 +1,69 @@
+// A real hall server on 127.0.0.1 and a headless Chromium, shared by the browser tests; every
+// page opened through `newPage` fails its test on a page error, a console error or a
+// Content-Security-Policy violation.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export async function startHall() {
+  const serverBin = process.env.HALL_SERVER_BIN;
+  assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
+  const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
+  const server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, RUST_LOG: "warn" },
+  });
+  const base = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  const close = async () => {
+    await browser.close();
+    server.kill("SIGTERM");
+  };
+  return { base, browser, server, close };
+}
+
+/**
+ * Watches a page for anything that would be a bug a user never sees: uncaught exceptions,
+ * console errors, CSP violations. `allow` lists console messages a test expects (e.g. the
+ * browser's own line about a 401 it provoked). Call `check()` at the end of the test (and
+ * `newPage` contexts call it on close).
+ */
+export function guard(page, { allow = [] } = {}) {
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.stack || e.message}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const text = m.text();
+    if (allow.some((re) => re.test(text))) return;
+    problems.push(`console error: ${text} (${m.location()?.url ?? ""})`);
+  });
+  // A violation is also a console error in Chromium; this names the directive plainly.
+  page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  return {
+    problems,
+    allow(re) { allow.push(re); },
+    check() { assert.deepEqual(problems, [], `the page reported problems:\n${problems.join("\n")}`); },
+  };
+}
+
+/** The browser's console line for a failed request the test provoked on purpose. */
+export const httpStatusLine = (status) => new RegExp(`Failed to load resource: the server responded with a status of ${status}`);

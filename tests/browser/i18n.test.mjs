@@ -1,0 +1,81 @@
+// Every visible string of every page has its English: each page's dictionary (over the shared
+// one in common.js) has an en entry for every zh key, every data-t key of the HTML exists (and
+// its zh text is the HTML's own), every t("…") key in the scripts exists, and no text of the HTML
+// escapes translation. Runs in node alone (no server, no browser).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const web = new URL("../../server/web/", import.meta.url);
+const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
+const { STRINGS } = await import(new URL("common.js", web));
+const PAGES = ["clerk", "director", "admin", "ticket"];
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
+const norm = (s) => s.replace(/\s+/g, " ").trim();
+
+async function dictionary(page) {
+  const own = (await import(new URL(`${page}.i18n.js`, web))).default;
+  return { own, zh: { ...STRINGS.zh, ...own.zh }, en: { ...STRINGS.en, ...own.en } };
+}
+
+/** Keys a script asks for with a literal: t("key", …), has("key") aside. */
+const scriptKeys = (src) => [...src.matchAll(/\bt\(\s*"([^"]+)"/g)].map((m) => m[1]);
+
+test("the shared strings: every zh key has its English, and the other way round", () => {
+  assert.deepEqual(Object.keys(STRINGS.en).sort(), Object.keys(STRINGS.zh).sort());
+});
+
+for (const page of PAGES) {
+  test(`${page}: every string has its English`, async () => {
+    const { own, zh, en } = await dictionary(page);
+    const missing = Object.keys(own.zh).filter((k) => !(k in own.en));
+    assert.deepEqual(missing, [], `${page}.i18n.js: zh keys without en`);
+    const extra = Object.keys(own.en).filter((k) => !(k in own.zh));
+    assert.deepEqual(extra, [], `${page}.i18n.js: en keys without zh (Chinese comes first)`);
+    for (const k of Object.keys(zh)) {
+      assert.equal(typeof en[k], typeof zh[k], `${page}: ${k} is a ${typeof zh[k]} in zh`);
+      if (typeof zh[k] === "function") assert.equal(en[k].length, zh[k].length, `${page}: ${k} takes as many values in en`);
+      const e = sample(en[k]);
+      assert.equal(typeof e, "string", `${page}: ${k}`);
+      if (sample(zh[k]) !== "") assert.notEqual(e.trim(), "", `${page}: ${k} is empty in en`);
+      // English may name a Chinese term in brackets (退回件), and the switch names 中文.
+      if (k !== "otherLanguage") assert.ok(!CJK.test(e.replace(/\([^)]*\)/g, "")), `${page}: ${k} is not English: ${e}`);
+    }
+  });
+
+  test(`${page}: the HTML's data-t keys exist and its text is the Chinese entry`, async () => {
+    const { zh, en } = await dictionary(page);
+    const html = read(`${page}.html`);
+    const used = [...html.matchAll(/<(\w+)[^>]*\sdata-t="([^"]+)"[^>]*>([^<]*)<\/\1>/g)];
+    assert.ok(used.length > 0, `${page}.html has no data-t element`);
+    assert.equal(used.length, [...html.matchAll(/data-t=/g)].length, `${page}.html: a data-t element holds more than text`);
+    for (const [, , key, text] of used) {
+      assert.ok(key in zh && key in en, `${page}.html uses data-t="${key}", missing from the dictionary`);
+      assert.equal(norm(text), norm(sample(zh[key])), `${page}.html: the text of data-t="${key}" differs from its zh entry`);
+    }
+  });
+
+  test(`${page}: no text of the HTML escapes translation`, () => {
+    let html = read(`${page}.html`)
+      .replace(/<(\w+)([^>]*\sdata-t="[^"]+"[^>]*)>[^<]*<\/\1>/g, "<$1$2></$1>") // translated
+      .replace(/<button id="lang"[^>]*>[^<]*<\/button>/, "") // names the other language
+      .replace(/<kbd>[^<]*<\/kbd>/g, ""); // key names (F1 …)
+    const attrs = [...html.matchAll(/\s(placeholder|title|aria-label|alt|label)="([^"]*)"/g)].filter((m) => /\p{L}/u.test(m[2]));
+    assert.deepEqual(attrs.map((m) => m[0]), [], `${page}.html: attributes with visible text need translating`);
+    const text = html.replace(/<!--[\s\S]*?-->/g, "").replace(/<(script|style)[\s\S]*?<\/\1>/g, "").replace(/<[^>]*>/g, " ");
+    const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+    assert.deepEqual(words, [], `${page}.html: text outside data-t elements`);
+  });
+
+  test(`${page}: every key the scripts ask for exists in both languages`, async () => {
+    const { zh, en } = await dictionary(page);
+    const src = read(`${page}.js`);
+    assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
+    assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
+    const keys = [...scriptKeys(src), ...scriptKeys(read("common.js"))];
+    const missing = [...new Set(keys)].filter((k) => !(k in zh && k in en));
+    assert.deepEqual(missing, [], `${page}: t() keys missing from the dictionary`);
+  });
+}
