@@ -65,6 +65,9 @@ export const STRINGS = {
     "err.idempotency_key_reused": "重复提交的内容不一致，请重新操作。",
     "err.invalid_idempotency_key": "提交标识无效，请重新操作。",
     "err.not_found": "找不到请求的内容。",
+    "err.hall_closed": "现在不在取号时间。",
+    "err.quota_reached": "本事项今日号源已取完。",
+    "err.unsupported_media_type": "提交的内容类型不对，请刷新页面后重试。",
   },
   en: {
     otherLanguage: "中文",
@@ -115,6 +118,9 @@ export const STRINGS = {
     "err.idempotency_key_reused": "A repeated request differed from the first one; please do it again.",
     "err.invalid_idempotency_key": "The request's retry key was not valid; please do it again.",
     "err.not_found": "Not found.",
+    "err.hall_closed": "Tickets are not issued at this time.",
+    "err.quota_reached": "Today's tickets for this matter are all taken.",
+    "err.unsupported_media_type": "The request had the wrong content type; reload the page and retry.",
   },
 };
 

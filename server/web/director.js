@@ -10,7 +10,7 @@ import strings from "./director.i18n.js";
 useStrings(strings);
 
 let token = sessionStorage.getItem("dtoken");
-let data = null, timer = null;
+let data = null, timer = null, issuing = null;
 const kiosks = [];
 useSession({ token: () => token, expired: () => signOut() });
 
@@ -25,8 +25,20 @@ function renderKiosks() {
   ], k.fault ? "fault" : "")).join("");
 }
 
+// "2026-11-26T08:30:00+08:00" -> "11-26 08:30" (today's times: "08:30").
+const when = (at) => (at && data && at.slice(0, 10) === data.now.slice(0, 10) ? at.slice(11, 16) : at ? `${at.slice(5, 10)} ${at.slice(11, 16)}` : "");
+
+function renderIssuing() {
+  if (!issuing) return;
+  $("issuingState").textContent = issuing.reopened ? t("issuingReopened")
+    : issuing.open ? t("issuingOpen", when(issuing.until))
+      : t("issuingStopped", t(`stop.${issuing.reason}`), when(issuing.next_open));
+  $("issuingToggle").textContent = t(issuing.reopened ? "endReopen" : "reopen");
+}
+
 function render() {
   renderKiosks();
+  renderIssuing();
   if (!data) return;
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
@@ -60,8 +72,12 @@ function render() {
 
 async function refresh() {
   let fresh;
-  [{ data }, { data: fresh }] = await Promise.all([api("GET", "/api/director/today"), api("GET", "/api/kiosks")]);
+  let hall;
+  [{ data }, { data: fresh }, { data: hall }] = await Promise.all([
+    api("GET", "/api/director/today"), api("GET", "/api/kiosks"), api("GET", "/api/hall"),
+  ]);
   mergeKiosks(kiosks, fresh);
+  issuing = hall.issuing;
   render();
 }
 
@@ -70,6 +86,7 @@ const soon = () => { clearTimeout(timer); timer = setTimeout(() => refresh().cat
 const handlers = {
   // A kiosk's printer: the event is the kiosk's whole state, shown at once.
   kiosk_fault: (k) => { applyKioskEvent(kiosks, k); renderKiosks(); },
+  issuing_changed: (state) => { issuing = state; renderIssuing(); },
 };
 for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
@@ -122,8 +139,21 @@ $("standInForm").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = e.target;
   await guarded("standInError", async () => {
-    await act("standIn", `/api/windows/${f.window.value}/stand-in`, { username: f.username.value });
+    const path = `/api/windows/${f.window.value}/stand-in`;
+    try {
+      await act("standIn", path, { username: f.username.value });
+    } catch (err) {
+      // Outside the account's allowed windows: only when the director says so knowingly.
+      if (err.code !== "window_not_allowed" || !window.confirm(t("standInOutside"))) throw err;
+      await act("standIn", path, { username: f.username.value, override_allowed: true });
+    }
     await refresh();
+  });
+});
+$("issuingToggle").addEventListener("click", async () => {
+  await guarded("issuingError", async () => {
+    issuing = (await act("issuing", "/api/director/issuing", { reopen: !issuing?.reopened })).data;
+    renderIssuing();
   });
 });
 $("logout").addEventListener("click", async () => {

@@ -253,11 +253,13 @@ test("the director sends a clerk to stand in at another window, and the clerk's 
   const d = await (await fetch(`${base}/api/auth/login`, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "director", password: "demo" }),
   })).json();
-  const r = await fetch(`${base}/api/windows/w11/stand-in`, {
+  const standIn = (body) => fetch(`${base}/api/windows/w11/stand-in`, {
     method: "POST", headers: { Authorization: `Bearer ${d.token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ username: "clerk10" }),
+    body: JSON.stringify(body),
   });
-  assert.equal(r.status, 200);
+  // clerk10 may work only at w10: the director must confirm sending them elsewhere.
+  assert.equal((await standIn({ username: "clerk10" })).status, 403);
+  assert.equal((await standIn({ username: "clerk10", override_allowed: true })).status, 200);
   await clerk.page.waitForFunction(() => document.querySelector("#who").textContent.startsWith("11号"));
   const [t] = await issue("ly-caifa");
   await clerk.page.click("#callNext");

@@ -12,7 +12,7 @@ export async function startHall() {
   const serverBin = process.env.HALL_SERVER_BIN;
   assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
   const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
-  const server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
+  const server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--issue-any-time", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: "warn" },
   });
