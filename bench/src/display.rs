@@ -64,7 +64,8 @@ pub struct Footprint {
     pub idle_cpu: f64,
 }
 
-fn cpu_ticks(pid: u32) -> Option<u64> {
+/// User + system CPU time of a process, in clock ticks (1/100 s on Linux).
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after = stat.rsplit_once(") ")?.1;
     let f: Vec<&str> = after.split_whitespace().collect();

@@ -59,6 +59,27 @@ pub async fn issuance(base: &str, kiosks: usize, secs: f64, services: &[&str]) -
     Ok(Issuance { per_second: latency.len() as f64 / start.elapsed().as_secs_f64(), latency })
 }
 
+/// Puts `n` tickets in the queues of `services` (8 issuers at once), none called.
+pub async fn prefill(base: &str, n: usize, services: &[&str]) -> anyhow::Result<()> {
+    let http = client();
+    let mut tasks = Vec::new();
+    for k in 0..8 {
+        let (http, base) = (http.clone(), base.to_string());
+        let service = services[k % services.len()].to_string();
+        let count = n / 8 + usize::from(k < n % 8);
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..count {
+                issue(&http, &base, "demo-kiosk", &service).await?;
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}
+
 /// A hall of `windows` windows (10 per matter, 20 matters in 10 queues), one clerk per window
 /// with the password `bench`, and the kiosk token `demo-kiosk`.
 pub fn big_hall(dir: &Path, windows: usize) -> anyhow::Result<std::path::PathBuf> {

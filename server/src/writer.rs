@@ -191,19 +191,27 @@ fn run(
 
 type JobResult = (ApiResult<Answer>, Vec<LiveEvent>);
 
-/// The database refuses writes when every command of a committed batch failed on a database
-/// error (another process holding the lock, a full disk): that is a writer that cannot commit.
+/// The database refuses writes when a command of the batch failed because of the database
+/// itself (another process holding the lock, a full disk, an I/O error, a read-only or broken
+/// file), not because of the command: that is a writer that cannot commit.
 fn database_refusing(results: &[JobResult]) -> Option<String> {
-    let mut reason = None;
-    for (result, _) in results {
-        match result {
-            Err(ApiError::Internal(e)) if e.downcast_ref::<rusqlite::Error>().is_some() => {
-                reason.get_or_insert_with(|| format!("{e:#}"));
-            }
-            _ => return None,
-        }
-    }
-    reason
+    use rusqlite::ErrorCode::*;
+    results.iter().find_map(|(result, _)| {
+        let Err(ApiError::Internal(e)) = result else { return None };
+        let rusqlite::Error::SqliteFailure(f, _) = e.downcast_ref::<rusqlite::Error>()? else { return None };
+        matches!(
+            f.code,
+            DatabaseBusy
+                | DatabaseLocked
+                | DiskFull
+                | SystemIoFailure
+                | ReadOnly
+                | DatabaseCorrupt
+                | CannotOpen
+                | NotADatabase
+        )
+        .then(|| format!("{e:#}"))
+    })
 }
 
 /// A committed batch: each command's answer and events, and the hall it put in force (if any).

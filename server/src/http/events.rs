@@ -30,6 +30,20 @@ const PAGE: usize = 500;
         (status = 400, body = hall_wire::ErrorBody))
 )]
 pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    // Staff (a bearer token of a live session) get every field; anyone else the public part.
+    let staff = match super::extract::bearer(&headers) {
+        Some(token) => {
+            let (hash, now_ms) = (crate::auth::token_hash(token), crate::store::ms(s.now()));
+            let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
+            match session.map_err(ApiError::Internal)? {
+                Some(_) => true,
+                None => {
+                    return Err(ApiError::unauthorized("session_expired", "unknown or expired token; sign in again"))
+                }
+            }
+        }
+        None => false,
+    };
     let resume =
         match headers.get("last-event-id") {
             None => None,
@@ -47,7 +61,7 @@ pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().sse_connected();
-    tokio::spawn(follow(s, live, start, tx));
+    tokio::spawn(follow(s, live, start, tx, staff));
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
     let mut res = body.into_response();
     let h = res.headers_mut();
@@ -58,7 +72,7 @@ pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
-async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>) -> Option<i64> {
+async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, staff: bool) -> Option<i64> {
     loop {
         let page = match s.reads().run(move |c| Ok(events::after(c, last, PAGE)?)).await {
             Ok(p) => p,
@@ -70,7 +84,7 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>) -> Opti
         let done = page.len() < PAGE;
         for e in page {
             last = e.id;
-            tx.send(e.frame).await.ok()?;
+            tx.send(e.frame_for(staff)).await.ok()?;
         }
         if done {
             return Some(last);
@@ -78,7 +92,13 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>) -> Opti
     }
 }
 
-async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i64, tx: mpsc::Sender<Bytes>) {
+async fn follow(
+    s: AppState,
+    mut live: broadcast::Receiver<LiveEvent>,
+    start: i64,
+    tx: mpsc::Sender<Bytes>,
+    staff: bool,
+) {
     let stop = s.shutdown_token();
     let mut last = start;
     let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
@@ -88,7 +108,7 @@ async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i6
         if tx.send(Bytes::from_static(b": connected\n\n")).await.is_err() {
             break 'stream;
         }
-        match catch_up(&s, last, &tx).await {
+        match catch_up(&s, last, &tx, staff).await {
             Some(l) => last = l,
             None => break 'stream,
         }
@@ -113,7 +133,7 @@ async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i6
                     while let Some(e) = next.take() {
                         if e.id > last {
                             last = e.id;
-                            frames.push(e.frame);
+                            frames.push(e.frame_for(staff));
                         }
                         match live.try_recv() {
                             Ok(more) => next = Some(more),
@@ -133,7 +153,7 @@ async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i6
                     }
                     if lagged {
                         s.metrics().sse_caught_up();
-                        match catch_up(&s, last, &tx).await {
+                        match catch_up(&s, last, &tx, staff).await {
                             Some(l) => last = l,
                             None => break 'stream,
                         }
@@ -142,7 +162,7 @@ async fn follow(s: AppState, mut live: broadcast::Receiver<LiveEvent>, start: i6
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "slow event subscriber caught up from the table");
                     s.metrics().sse_caught_up();
-                    match catch_up(&s, last, &tx).await {
+                    match catch_up(&s, last, &tx, staff).await {
                         Some(l) => last = l,
                         None => break 'stream,
                     }

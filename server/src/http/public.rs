@@ -73,9 +73,23 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
 #[utoipa::path(
     get, path = "/api/tickets/{id}",
     params(("id" = i64, Path, description = "ticket id")),
-    responses((status = 200, body = wire::Ticket), (status = 404, body = wire::ErrorBody))
+    security(("bearer" = [])),
+    responses((status = 200, body = wire::Ticket), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody))
 )]
-pub async fn ticket(State(s): State<AppState>, PathParam(id): PathParam) -> ApiResult<Json<wire::Ticket>> {
+/// Staff only (contract v1.1): ids are sequential, and a ticket carries its priority class and
+/// matter. Citizens follow their ticket on its token page.
+pub async fn ticket(
+    State(s): State<AppState>,
+    super::extract::Caller(actor): super::extract::Caller,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<wire::Ticket>> {
+    if !matches!(actor, crate::ops::Actor::Staff { .. }) {
+        return Err(ApiError::forbidden(
+            "staff_only",
+            "only hall staff read tickets by id; citizens use the ticket's page",
+        ));
+    }
     let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));

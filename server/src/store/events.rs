@@ -15,16 +15,60 @@ pub struct LiveEvent {
     pub id: i64,
     pub kind: String,
     pub data: Arc<str>,
-    /// `id: …\nevent: …\ndata: …\n\n` (compact JSON has no raw newline, so one data line).
+    /// `id: …\nevent: …\ndata: …\n\n` (compact JSON has no raw newline, so one data line):
+    /// what a staff stream gets.
     pub frame: Bytes,
+    /// The same without personal information (a ticket's priority class and matter): what an
+    /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove.
+    pub public: Bytes,
+}
+
+/// Fields of an event that only staff may see.
+const PRIVATE_FIELDS: [&str; 2] = ["priority", "service_id"];
+
+fn scrub(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for f in PRIVATE_FIELDS {
+                map.remove(f);
+            }
+            map.values_mut().for_each(scrub);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+/// The event's data without its private fields, or `None` when it has none.
+fn public_data(data: &str) -> Option<String> {
+    if !PRIVATE_FIELDS.iter().any(|f| data.contains(&format!("\"{f}\""))) {
+        return None;
+    }
+    let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
+    scrub(&mut v);
+    Some(v.to_string())
 }
 
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
         let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
-        LiveEvent { id, kind, data, frame }
+        let public = match public_data(&data) {
+            Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
+            None => frame.clone(),
+        };
+        LiveEvent { id, kind, data, frame, public }
+    }
+
+    /// The frame for a stream: staff see everything, anyone else the public part.
+    pub fn frame_for(&self, staff: bool) -> Bytes {
+        if staff {
+            self.frame.clone()
+        } else {
+            self.public.clone()
+        }
     }
 }
+
 
 pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite::Result<LiveEvent> {
     exec(tx, "INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
@@ -48,4 +92,25 @@ pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
 /// Drops events older than `before_ms` (resume is promised for at least 24 hours).
 pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
     exec(tx, "DELETE FROM events WHERE at < ?1", [before_ms])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn anonymous_frames_carry_no_priority_or_matter() {
+        let e = super::LiveEvent::new(
+            7,
+            "ticket_issued".into(),
+            r#"{"ticket_id":3,"number":"B003","queue":"minzheng","service_id":"mz-dibao","priority":"pregnant"}"#
+                .into(),
+        );
+        let public = String::from_utf8(e.public.to_vec()).unwrap();
+        assert_eq!(
+            public,
+            "id: 7\nevent: ticket_issued\ndata: {\"ticket_id\":3,\"number\":\"B003\",\"queue\":\"minzheng\"}\n\n"
+        );
+        assert!(String::from_utf8(e.frame.to_vec()).unwrap().contains("pregnant"));
+        let plain = super::LiveEvent::new(8, "window_status".into(), r#"{"window_id":"w01"}"#.into());
+        assert_eq!(plain.public, plain.frame);
+    }
 }

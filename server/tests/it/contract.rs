@@ -61,7 +61,7 @@ async fn a_ticket_from_kiosk_to_finish() {
     // Read by id it is the same ticket, without the status page's secret (only the kiosk gets it).
     let mut t2_public = t2.clone();
     assert!(t2_public.as_object_mut().unwrap().remove("status_url").is_some());
-    assert_eq!(s.get(&format!("/api/tickets/{}", t2["id"])).await.body, t2_public);
+    assert_eq!(s.ticket(&t2["id"]).await, t2_public);
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 2);
 
     let clerk = s.clerk("clerk2", "w02").await;
@@ -149,7 +149,7 @@ async fn priority_goes_first_but_never_starves_ordinary_tickets() {
         let t = s.issue_priority("mz-dibao", p).await; // B002..B005
         assert_eq!(t["waiting_ahead"], i, "priority tickets line up among themselves");
     }
-    let b001 = s.get(&format!("/api/tickets/{}", ordinary["id"])).await.body;
+    let b001 = s.ticket(&ordinary["id"]).await;
     assert_eq!(b001["waiting_ahead"], 4, "four priority tickets went ahead");
     assert_eq!(s.issue("mz-dibao").await["waiting_ahead"], 5);
     let c = s.clerk("clerk2", "w02").await;

@@ -1,5 +1,6 @@
 //! Retries, restarts and SIGKILL: an acknowledged write is never lost or doubled.
 
+use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -65,7 +66,7 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 
     let s = TestServer::start_on(&db, clock, 0).await;
     assert_eq!(s.get("/api/windows").await.body, windows_before);
-    assert_eq!(s.get(&format!("/api/tickets/{}", called["id"])).await.body["status"], "called");
+    assert_eq!(s.ticket(&called["id"]).await["status"], "called");
     assert_eq!(s.issue("mz-dibao").await["number"], "B003");
     // The session survived too.
     let done = s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await;
@@ -147,11 +148,17 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
     }
     let acked = acked.lock().unwrap().clone();
 
-    let (_child, base) = spawn_server(&db).await;
-    for (id, number) in &acked {
-        let t: Value = http.get(format!("{base}/api/tickets/{id}")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(t["number"].as_str(), Some(number.as_str()), "ticket {id} lost");
+    // Every acknowledged ticket is in the file as the killed server left it, read by a fresh
+    // read-only connection before anything restarts (no recovery by a new writer in between).
+    {
+        let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        for (id, number) in &acked {
+            let stored: Option<String> =
+                conn.query_row("SELECT number FROM tickets WHERE id = ?1", [id], |r| r.get(0)).optional().unwrap();
+            assert_eq!(stored.as_deref(), Some(number.as_str()), "acknowledged ticket {id} lost");
+        }
     }
+    let (_child, base) = spawn_server(&db).await;
     // Numbering continues without gaps or repeats: every number of each queue up to the
     // last one stored exists exactly once, and the next one follows it.
     for (prefix, service) in [('B', "mz-dibao"), ('C', "rs-jmyibao")] {
@@ -210,7 +217,9 @@ async fn sigterm_stops_gracefully_even_with_live_streams_open() {
     })
     .await;
     assert!(ended.is_ok());
-    let (_child, base) = spawn_server(&db).await;
-    let again: Value = http.get(format!("{base}/api/tickets/{}", t["id"])).send().await.unwrap().json().await.unwrap();
-    assert_eq!(again["number"], "E001");
+    let (_child, _base) = spawn_server(&db).await;
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let number: String =
+        conn.query_row("SELECT number FROM tickets WHERE id = ?1", [t["id"].as_i64().unwrap()], |r| r.get(0)).unwrap();
+    assert_eq!(number, "E001");
 }

@@ -86,8 +86,10 @@ async fn every_client_error_is_json_and_changes_nothing() {
         case(p.clone(), "/api/tickets", k, Some(json!({"service_id": "no-such"})), 422, "unknown_service"),
         case(p.clone(), "/api/tickets", k, Some(json!({"service_id": huge})), 413, "body_too_large"),
         case(p.clone(), "/api/tickets", c, Some(json!({"service_id": "mz-dibao"})), 403, "kiosk_only"),
-        case(g.clone(), "/api/tickets/999999", None, None, 404, "unknown_ticket"),
-        case(g.clone(), "/api/tickets/abc", None, None, 404, "unknown_ticket"),
+        case(g.clone(), "/api/tickets/1", None, None, 401, "unauthorized"),
+        case(g.clone(), "/api/tickets/1", k, None, 403, "staff_only"),
+        case(g.clone(), "/api/tickets/999999", c, None, 404, "unknown_ticket"),
+        case(g.clone(), "/api/tickets/abc", c, None, 404, "unknown_ticket"),
         case(p.clone(), "/api/windows/w02/call-next", k, Some(json!({})), 403, "clerk_only"),
         case(p.clone(), "/api/windows/w03/call-next", c, Some(json!({})), 403, "not_your_window"),
         case(p.clone(), "/api/windows/w99/call-next", c, Some(json!({})), 404, "unknown_window"),
@@ -170,7 +172,7 @@ async fn every_client_error_is_json_and_changes_nothing() {
             .await
             .unwrap_or_else(|_| panic!("{label} hung"));
     }
-    let res = s.http.get(format!("{}/api/tickets/%FF%FE", s.base)).send().await.unwrap();
+    let res = s.http.get(format!("{}/api/tickets/%FF%FE", s.base)).bearer_auth(&clerk).send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_path");
     let res = s.http.get(format!("{}/api/events", s.base)).header("Last-Event-ID", "abc").send().await.unwrap();

@@ -131,7 +131,7 @@ async fn health_reports_a_writer_that_cannot_commit_and_recovers() {
     let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
     assert_eq!(r.status, 500, "{}", r.body);
     let h = s.get("/api/health").await;
-    assert_eq!(h.status, 503);
+    assert_eq!(h.status, 503, "{}", h.body);
     assert_eq!(h.body["status"], "failing");
     assert!(h.body["reason"].as_str().unwrap().contains("locked"), "{}", h.body);
     lock.execute_batch("ROLLBACK").unwrap();

@@ -111,3 +111,45 @@ async fn bodies_must_be_sent_as_json() {
     let r = s.send(Method::POST, "/api/windows/w02/pause", Some(&clerk), None, None).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// Reads a stream's bytes until `needle` appears (or 5 s pass).
+async fn read_until(mut res: reqwest::Response, needle: &str) -> String {
+    let mut text = String::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(chunk)) = res.chunk().await {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains(needle) {
+                break;
+            }
+        }
+    })
+    .await;
+    text
+}
+
+#[tokio::test]
+async fn anonymous_views_carry_no_priority_class_or_matter() {
+    let s = TestServer::start().await;
+    let t = s.issue_priority("mz-dibao", "pregnant").await;
+    let director = s.staff("director").await;
+    let anonymous = s.http.get(format!("{}/api/events", s.base)).header("Last-Event-ID", "0").send().await.unwrap();
+    let staff = s
+        .http
+        .get(format!("{}/api/events", s.base))
+        .header("Last-Event-ID", "0")
+        .bearer_auth(&director)
+        .send()
+        .await
+        .unwrap();
+    let (anonymous, staff) =
+        (read_until(anonymous, "event: queue_changed").await, read_until(staff, "event: queue_changed").await);
+    assert!(
+        anonymous.contains("event: ticket_issued") && anonymous.contains(t["number"].as_str().unwrap()),
+        "{anonymous}"
+    );
+    assert!(!anonymous.contains("pregnant") && !anonymous.contains("mz-dibao"), "{anonymous}");
+    assert!(staff.contains("pregnant") && staff.contains("mz-dibao"), "{staff}");
+    // By id: staff only.
+    assert_error(&s.get(&format!("/api/tickets/{}", t["id"])).await, 401, "unauthorized");
+    assert_eq!(s.ticket(&t["id"]).await["priority"], "pregnant");
+}

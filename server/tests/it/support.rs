@@ -150,6 +150,14 @@ impl TestServer {
         r.body
     }
 
+    /// A ticket read by id as staff (the director): anonymous reads are refused (contract v1.1).
+    pub async fn ticket(&self, id: &Value) -> Value {
+        let director = self.staff("director").await;
+        let r = self.send(Method::GET, &format!("/api/tickets/{id}"), Some(&director), None, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body
+    }
+
     /// Signs in a director or admin demo account and returns the token.
     pub async fn staff(&self, user: &str) -> String {
         let r = self
