@@ -1,6 +1,7 @@
 // A citizen's ticket on their phone: the number, how many are ahead, the estimated wait, and
-// once called the window to go to. Follows the hall's event stream and asks the server again
-// when tickets or queues move (debounced), with a slow poll in case the stream is blocked.
+// once called the window to go to. Follows its own ticket's stream (/api/t/{token}/events: the
+// server sends the ticket's view whenever it changed, never the rest of the hall), with a slow
+// poll in case the stream is blocked.
 
 import { $, t, useStrings, languageSwitch, onLanguage, api, liveStream } from "./common.js";
 import strings from "./ticket.i18n.js";
@@ -10,7 +11,7 @@ useStrings(strings);
 const token = decodeURIComponent(location.pathname.split("/").pop() || "");
 const STATUSES = ["waiting", "transferred", "serving", "done", "no_show", "called"];
 
-let view = null, timer = null, lastStatus = null, missing = null, offline = false;
+let view = null, lastStatus = null, missing = null, offline = false;
 
 function render() {
   if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
@@ -45,14 +46,18 @@ function render() {
   document.title = s === "called" && win ? `${view.number} → ${view.window_number}` : `${view.number} · ${t("pageTitle")}`;
 }
 
+/** Shows a fresh view of the ticket (from the stream or a poll). */
+function show(fresh) {
+  view = fresh; missing = null; offline = false;
+  if (view.status === "called" && lastStatus !== null && lastStatus !== "called") navigator.vibrate?.([400, 200, 400]);
+  lastStatus = view.status;
+  render();
+  if (view.status === "done") stop(); // nothing more will happen to this ticket
+}
+
 async function load() {
   try {
-    view = (await api("GET", `/api/t/${encodeURIComponent(token)}`)).data;
-    missing = null; offline = false;
-    if (view.status === "called" && lastStatus !== null && lastStatus !== "called") navigator.vibrate?.([400, 200, 400]);
-    lastStatus = view.status;
-    render();
-    if (view.status === "done") stop(); // nothing more will happen to this ticket
+    show((await api("GET", `/api/t/${encodeURIComponent(token)}`)).data);
   } catch (e) {
     if (e.status === 404 || e.status === 400) {
       missing = e.status === 404 ? "unknown" : "malformed"; view = null; stop(); render();
@@ -63,26 +68,20 @@ async function load() {
   }
 }
 
-// Many phones follow one hall: spread their requests a little after a burst of events.
-const soon = (delay = 600 + Math.random() * 900) => { clearTimeout(timer); timer = setTimeout(load, delay); };
-
-const handlers = {
-  // Our own number called: at once; anything else that moves queues: after the burst.
-  ticket_called: (c) => soon(view && c.number === view.number ? 0 : undefined),
-};
-for (const kind of ["ticket_issued", "ticket_finished", "ticket_no_show", "ticket_transferred", "ticket_requeued",
-  "queue_changed", "window_status", "hall_changed"]) handlers[kind] = () => soon();
-const live = liveStream("/api/events", { handlers, onOpen: () => { offline = false; soon(0); } });
+const live = liveStream(`/api/t/${encodeURIComponent(token)}/events`, {
+  handlers: { ticket: show },
+  onOpen: () => { offline = false; render(); },
+});
 
 function stop() {
-  live.stop(); clearTimeout(timer);
+  live.stop();
 }
 
 const finished = () => missing || view?.status === "done";
 document.addEventListener("visibilitychange", () => {
   // A phone in a pocket holds no connection; coming back, the page catches up at once.
   if (document.hidden) live.stop();
-  else if (!finished()) { live.start(); soon(0); }
+  else if (!finished()) live.start(); // its first event is the ticket as it is now
 });
 setInterval(() => { if (!document.hidden && !finished()) load(); }, 60000);
 onLanguage(render);

@@ -9,6 +9,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod public;
+mod ticket_stream;
 mod writes;
 
 use std::path::PathBuf;
@@ -232,6 +233,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/tickets/{id}", get(public::ticket))
         .route("/api/tickets/{id}/requeue", post(writes::requeue))
         .route("/api/t/{token}", get(public::ticket_view))
+        .route("/api/t/{token}/events", get(ticket_stream::ticket_events))
         .route("/api/kiosk/faults", post(kiosks::report_fault))
         .route("/api/kiosks", get(kiosks::list))
         .route("/api/auth/login", post(writes::login))

@@ -5,7 +5,7 @@ use hall_wire as wire;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, director, events, kiosks, public, writes};
+use super::{admin, director, events, kiosks, public, ticket_stream, writes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,7 +14,7 @@ use super::{admin, director, events, kiosks, public, writes};
         public::health, public::hall, public::services, public::windows, public::queues, public::ticket, public::recent_calls, public::staff_photo, public::window_stats, public::ticket_view,
         writes::issue_ticket, writes::set_notice, writes::stand_in, writes::me, writes::login, writes::logout, writes::requeue, writes::call_next, writes::recall,
         writes::start, writes::no_show, writes::transfer, writes::finish, writes::pause, writes::resume,
-        events::events, director::today, director::reopen_issuing, admin::get, admin::save, kiosks::report_fault, kiosks::list,
+        events::events, ticket_stream::ticket_events, director::today, director::reopen_issuing, admin::get, admin::save, kiosks::report_fault, kiosks::list,
     ),
     components(schemas(
         admin::HallToml, wire::ErrorBody, wire::Health, wire::Issuing, wire::IssuingStop, wire::ReopenIssuing, wire::HallInfo, wire::Notice, wire::WindowStats, wire::StandIn, wire::Me, wire::DirectorToday, wire::QueueToday, wire::WindowToday, wire::StaffToday, wire::Service, wire::Material, wire::MaterialKind, wire::Window, wire::WindowStatus,

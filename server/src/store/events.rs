@@ -69,7 +69,6 @@ impl LiveEvent {
     }
 }
 
-
 pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite::Result<LiveEvent> {
     exec(tx, "INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)", params![at_ms, kind, data])?;
     Ok(LiveEvent::new(tx.last_insert_rowid(), kind.to_string(), Arc::from(data)))

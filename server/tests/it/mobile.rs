@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hall_server::clock::ManualClock;
 use hall_server::{config, Settings};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::support::{assert_error, morning, TestServer};
 
@@ -79,7 +79,51 @@ async fn an_issued_ticket_carries_its_status_page_and_the_page_follows_it() {
     assert!(html.contains("/assets/ticket.js"));
     let js = s.http.get(format!("{}/assets/ticket.js", s.base)).send().await.unwrap();
     assert_eq!(js.status(), StatusCode::OK);
-    assert!(js.text().await.unwrap().contains("/api/events"));
+    let js = js.text().await.unwrap();
+    assert!(
+        js.contains("/events`") && !js.contains("\"/api/events\""),
+        "the page follows its own ticket, not the hall"
+    );
+}
+
+/// Reads a stream's events of one kind until `n` arrived (or 5 s pass).
+async fn ticket_events(res: &mut reqwest::Response, n: usize) -> Vec<Value> {
+    let mut text = String::new();
+    let mut views = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while views.len() < n {
+            let Ok(Some(chunk)) = res.chunk().await else { return };
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = text.find("\n\n") {
+                let frame: String = text.drain(..end + 2).collect();
+                if let Some(data) = frame.strip_prefix("event: ticket\ndata: ") {
+                    views.push(serde_json::from_str(data.trim()).unwrap());
+                }
+            }
+        }
+    })
+    .await;
+    views
+}
+
+#[tokio::test]
+async fn a_phone_follows_only_its_own_ticket() {
+    let s = TestServer::start().await;
+    let mine = s.issue("mz-dibao").await;
+    let token = token_of(mine["status_url"].as_str().unwrap()).to_string();
+    let mut res = s.http.get(format!("{}/api/t/{token}/events", s.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = ticket_events(&mut res, 1).await;
+    assert_eq!(first[0]["status"], "waiting", "{first:?}");
+    // Another queue moving is not this phone's business: nothing is sent for it.
+    s.issue("zh-zixun").await;
+    let c = s.clerk("clerk2", "w02").await;
+    s.act(&c, "w02", "call-next").await;
+    let next = ticket_events(&mut res, 1).await;
+    assert_eq!(next.len(), 1, "{next:?}");
+    assert_eq!(next[0]["status"], "called");
+    assert_eq!(next[0]["window_number"], 2);
+    assert_error(&s.get(&format!("/api/t/{}/events", "0".repeat(32))).await, 404, "unknown_ticket");
 }
 
 #[tokio::test]

@@ -1,0 +1,140 @@
+//! `GET /api/t/{token}/events`: the citizen's phone follows its own ticket, not the whole hall.
+//! The server watches the hall's events for those that concern the ticket (its own events, its
+//! queue moving, its window) and sends the ticket's view (`event: ticket`) when it changed.
+//! A busy morning has hundreds of phones: each gets a handful of small events, never the hall.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use hall_wire as wire;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt;
+
+use super::extract::PathParam;
+use super::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, events::LiveEvent, reads};
+
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What of the ticket decides whether an event concerns it.
+#[derive(Clone, PartialEq)]
+struct Watch {
+    id: i64,
+    queue: String,
+    window: Option<String>,
+}
+
+impl Watch {
+    fn concerns(&self, e: &LiveEvent) -> bool {
+        let data = &*e.data;
+        data.contains(&format!("\"ticket_id\":{},", self.id))
+            || data.contains(&format!("\"ticket_id\":{}}}", self.id))
+            || (e.kind == wire::event_kind::QUEUE_CHANGED && data.contains(&format!("\"queue\":\"{}\"", self.queue)))
+            || self.window.as_ref().is_some_and(|w| data.contains(&format!("\"window_id\":\"{w}\"")))
+            || e.kind == "hall_changed"
+    }
+}
+
+/// The ticket's view now, and what to watch for it.
+async fn look(s: &AppState, token: &str) -> ApiResult<Option<(wire::TicketView, Watch)>> {
+    let (hall, now_ms, token) = (s.hall(), store::ms(s.now()), token.to_string());
+    s.reads()
+        .run(move |c| match store::tickets::by_status_token(c, &token)? {
+            Some(t) => {
+                let view = reads::ticket_view(c, &hall, &t, now_ms)?;
+                Ok(Some((view, Watch { id: t.id, queue: t.queue.clone(), window: t.window_id.clone() })))
+            }
+            None => Ok(None),
+        })
+        .await
+        .map_err(ApiError::Internal)
+}
+
+fn frame(view: &wire::TicketView) -> Bytes {
+    let data = serde_json::to_string(view).unwrap_or_default();
+    Bytes::from(format!("event: ticket\ndata: {data}\n\n"))
+}
+
+#[utoipa::path(
+    get, path = "/api/t/{token}/events",
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token")),
+    responses((status = 200, description = "text/event-stream of `ticket` events, each the ticket's view (as GET /api/t/{token}) \
+        when it changed; the first at once"),
+        (status = 400, body = hall_wire::ErrorBody), (status = 404, body = hall_wire::ErrorBody))
+)]
+pub async fn ticket_events(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Response> {
+    if !crate::auth::is_status_token(&token) {
+        return Err(ApiError::bad_request("invalid_token", "a ticket's token is 32 hexadecimal digits"));
+    }
+    // Subscribe first, so that nothing between the first look and the stream is missed.
+    let live = s.hub().subscribe();
+    let (view, watch) =
+        look(&s, &token).await?.ok_or_else(|| ApiError::not_found("unknown_ticket", "no ticket has this token"))?;
+    let (tx, rx) = mpsc::channel::<Bytes>(8);
+    s.metrics().sse_connected();
+    tokio::spawn(follow(s, token, live, view, watch, tx));
+    let mut res = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>)).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(res)
+}
+
+async fn follow(
+    s: AppState,
+    token: String,
+    mut live: broadcast::Receiver<LiveEvent>,
+    mut view: wire::TicketView,
+    mut watch: Watch,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let stop = s.shutdown_token();
+    let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
+    keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    'stream: {
+        if tx.send(frame(&view)).await.is_err() {
+            break 'stream;
+        }
+        loop {
+            let changed = tokio::select! {
+                _ = stop.cancelled() => break 'stream,
+                _ = tx.closed() => break 'stream,
+                _ = keep_alive.tick() => {
+                    if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
+                        break 'stream;
+                    }
+                    continue;
+                }
+                r = live.recv() => match r {
+                    Ok(e) => watch.concerns(&e),
+                    // Fell behind: whatever happened, look again.
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => break 'stream,
+                },
+            };
+            if !changed {
+                continue;
+            }
+            match look(&s, &token).await {
+                Ok(Some((now, w))) => {
+                    watch = w;
+                    if now != view {
+                        view = now;
+                        if tx.send(frame(&view)).await.is_err() {
+                            break 'stream;
+                        }
+                    }
+                }
+                Ok(None) | Err(_) => break 'stream,
+            }
+        }
+    }
+    s.metrics().sse_disconnected();
+}
