@@ -10,6 +10,7 @@ pub mod hall;
 pub mod http;
 pub mod hub;
 pub mod ops;
+pub mod secret;
 pub mod store;
 pub mod writer;
 

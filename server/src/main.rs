@@ -47,6 +47,11 @@ struct Serve {
     /// hours are still shown.
     #[arg(long)]
     issue_any_time: bool,
+    /// The server's key (made on first start, readable by the server only): keys the retry
+    /// table and signs the audit trail's daily anchors. Back it up with the database, apart.
+    /// Default: the database's path with `.key` added.
+    #[arg(long, value_name = "FILE", env = "HALL_KEY")]
+    key: Option<PathBuf>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long)]
     log_json: bool,
@@ -190,6 +195,7 @@ fn serve(args: Serve) -> ExitCode {
         hall_from_file: args.config.is_some(),
         public_url: args.public_url.clone(),
         issue_any_time: args.issue_any_time,
+        key_file: args.key.clone(),
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {

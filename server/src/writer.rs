@@ -8,7 +8,6 @@ use std::thread::JoinHandle;
 
 use anyhow::Context;
 use rusqlite::{Connection, Transaction};
-use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
@@ -31,14 +30,11 @@ pub struct Idempotency {
 }
 
 impl Idempotency {
-    /// The request's fingerprint: a retry must repeat the same request.
-    pub fn new(key: String, method: &str, path: &str, body: &[u8]) -> Self {
-        let mut h = Sha256::new();
-        for part in [method.as_bytes(), path.as_bytes(), body] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part);
-        }
-        Idempotency { key, fingerprint: hex::encode(h.finalize()) }
+    /// The request's fingerprint: a retry must repeat the same request. Keyed with the
+    /// server's key, so that the retry table holds nothing a body could be guessed from.
+    pub fn new(server_key: &crate::secret::ServerKey, key: String, method: &str, path: &str, body: &[u8]) -> Self {
+        let fingerprint = server_key.mac(&[method.as_bytes(), path.as_bytes(), body]);
+        Idempotency { key, fingerprint }
     }
 }
 

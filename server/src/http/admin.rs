@@ -49,7 +49,7 @@ pub async fn save(
     let req: HallToml = json(&body)?;
     let hall = crate::config::parse(&req.toml, "hall")
         .map_err(|e| ApiError::unprocessable("invalid_config", e.to_string()))?;
-    let idem = key.0.map(|k| Idempotency::new(k, "POST", "/api/admin/hall", &body));
+    let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/admin/hall", &body));
     // The writer puts the hall in force itself, right after its commit.
     s.writer().submit(actor, Op::ReplaceHall { hall: Box::new(s.adapt_hall(hall)) }, idem).await
 }

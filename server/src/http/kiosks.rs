@@ -42,7 +42,7 @@ pub async fn report_fault(
     }
     let req: wire::KioskFaultReport = json(&body)?;
     let op = Op::KioskFault { kind: kind(req.kind), message: req.message, ticket_number: req.ticket_number };
-    let idem = key.0.map(|k| Idempotency::new(k, "POST", "/api/kiosk/faults", &body));
+    let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/kiosk/faults", &body));
     s.writer().submit(actor, op, idem).await
 }
 

@@ -57,6 +57,8 @@ pub struct Settings {
     /// Issue tickets at any hour and beyond daily quotas (`--issue-any-time`: demonstrations,
     /// training, tests), as if the director reopened issuing every day.
     pub issue_any_time: bool,
+    /// The server's key file (`--key`); default `<database>.key`.
+    pub key_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -73,6 +75,7 @@ impl Settings {
             hall_from_file: false,
             public_url: None,
             issue_any_time: false,
+            key_file: None,
         }
     }
 }
@@ -96,12 +99,15 @@ struct Inner {
     /// `--public-url` without a trailing `/`; empty when not given.
     public_url: String,
     issue_any_time: bool,
+    server_key: crate::secret::ServerKey,
 }
 
 impl AppState {
     /// Opens (creating or migrating) the database and starts the writer thread. The thread
     /// ends once every clone of the state is dropped; join the handle to flush it.
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
+        let key_file = settings.key_file.clone().unwrap_or_else(|| crate::secret::ServerKey::path_for(&settings.db));
+        let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
         let conn = store::open_writer(&settings.db)?;
         let settings_sweep = settings.sweep_every;
         let saved = store::settings::get(&conn, store::settings::HALL_TOML)?;
@@ -142,6 +148,7 @@ impl AppState {
             password_checks: tokio::sync::Semaphore::new(2),
             public_url: settings.public_url.unwrap_or_default().trim_end_matches('/').to_string(),
             issue_any_time: settings.issue_any_time,
+            server_key,
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -172,6 +179,11 @@ impl AppState {
                 }
             }
         });
+    }
+
+    /// The key kept beside the database (retry fingerprints, audit anchors).
+    pub fn server_key(&self) -> &crate::secret::ServerKey {
+        &self.0.server_key
     }
 
     /// A hall as this server runs it: `--issue-any-time` applied.

@@ -24,7 +24,7 @@ pub(super) async fn submit(
     path: &str,
     body: &[u8],
 ) -> ApiResult<Answer> {
-    let idem = key.0.map(|k| Idempotency::new(k, "POST", path, body));
+    let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", path, body));
     s.writer().submit(actor, op, idem).await
 }
 
@@ -166,10 +166,13 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
     };
     let op =
         Op::Login { username: staff.username, role: staff.role, window_id: req.window_id, token: auth::new_token() };
-    submit(&s, actor, op, key, "/api/auth/login", &body).await
+    // A login is never answered from the retry table: its answer is a secret (the session
+    // token), and a replay could hand out a token already signed out. A retried login signs in
+    // again; the unused session expires.
+    let _ = key;
+    submit(&s, actor, op, RetryKey(None), "/api/auth/login", &body).await
 }
 
-/// Argon2 hash of a random unknown password, verified for unknown usernames.
 #[utoipa::path(
     post, path = "/api/auth/logout", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = wire::ErrorBody))

@@ -153,3 +153,43 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
     assert_error(&s.get(&format!("/api/tickets/{}", t["id"])).await, 401, "unauthorized");
     assert_eq!(s.ticket(&t["id"]).await["priority"], "pregnant");
 }
+
+#[tokio::test]
+async fn the_retry_table_keeps_no_secret() {
+    let s = TestServer::start().await;
+    let login = json!({"username": "director", "password": "demo"});
+    let a = s.send(Method::POST, "/api/auth/login", None, Some(login.clone()), Some("login-1")).await;
+    let b = s.send(Method::POST, "/api/auth/login", None, Some(login.clone()), Some("login-1")).await;
+    assert_eq!((a.status.as_u16(), b.status.as_u16()), (200, 200));
+    // Never replayed: a retried login signs in anew, and a signed-out token is never handed out.
+    assert_ne!(a.body["token"], b.body["token"]);
+    let token = a.body["token"].as_str().unwrap().to_string();
+    s.send(Method::POST, "/api/auth/logout", Some(&token), None, None).await;
+    let c = s.send(Method::POST, "/api/auth/login", None, Some(login.clone()), Some("login-1")).await;
+    assert_ne!(c.body["token"].as_str(), Some(token.as_str()));
+    // A write's fingerprint is keyed: not the plain SHA-256 of what was sent.
+    s.send(Method::POST, "/api/notice", Some(&token_of(&c)), Some(json!({"notice": "午间照常"})), Some("n-1")).await;
+    let db = s.db.clone();
+    let _dir = s.stop().await;
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let rows: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT fingerprint, body FROM idempotency")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 1, "only the notice is kept: {rows:?}");
+    assert!(rows.iter().all(|(_, body)| !body.as_deref().unwrap_or("").contains("token")), "{rows:?}");
+    use sha2::Digest;
+    let mut plain = sha2::Sha256::new();
+    for part in ["POST".as_bytes(), b"/api/notice", json!({"notice": "午间照常"}).to_string().as_bytes()] {
+        plain.update((part.len() as u64).to_le_bytes());
+        plain.update(part);
+    }
+    assert_ne!(rows[0].0, hex::encode(plain.finalize()));
+}
+
+fn token_of(r: &crate::support::Reply) -> String {
+    r.body["token"].as_str().unwrap().to_string()
+}
