@@ -66,6 +66,16 @@ impl ApiError {
             next_open,
         })
     }
+    /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Client(ClientError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code,
+            message: message.into(),
+            retry_after: Some(5),
+            next_open: None,
+        })
+    }
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(e.into())
     }

@@ -28,7 +28,7 @@ pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> any
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
     println!("hall-server listening on http://{addr}");
-    axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown_signal(state.clone())).await?;
+    http::conn::serve(listener, app(state.clone()), shutdown_signal(state.clone())).await?;
     drop(state);
     tokio::task::spawn_blocking(move || writer.join())
         .await?

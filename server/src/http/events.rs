@@ -27,9 +27,15 @@ const PAGE: usize = 500;
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event id")),
     responses((status = 200, description = "text/event-stream of ticket_issued, ticket_called, ticket_finished, \
         ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed"),
-        (status = 400, body = hall_wire::ErrorBody))
+        (status = 400, body = hall_wire::ErrorBody), (status = 401, body = hall_wire::ErrorBody),
+        (status = 503, description = "too many live streams (in total or from this address)", body = hall_wire::ErrorBody))
 )]
-pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn events(
+    State(s): State<AppState>,
+    super::conn::PeerAddr(peer): super::conn::PeerAddr,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let pass = s.streams().enter(peer)?;
     // Staff (a bearer token of a live session) get every field; anyone else the public part.
     let staff = match super::extract::bearer(&headers) {
         Some(token) => {
@@ -61,7 +67,10 @@ pub async fn events(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().sse_connected();
-    tokio::spawn(follow(s, live, start, tx, staff));
+    tokio::spawn(async move {
+        follow(s, live, start, tx, staff).await;
+        drop(pass);
+    });
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
     let mut res = body.into_response();
     let h = res.headers_mut();

@@ -1,6 +1,7 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
 mod admin;
+pub mod conn;
 mod director;
 mod events;
 pub mod extract;
@@ -9,6 +10,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod public;
+pub mod streams;
 mod ticket_stream;
 mod writes;
 
@@ -59,6 +61,9 @@ pub struct Settings {
     pub issue_any_time: bool,
     /// The server's key file (`--key`); default `<database>.key`.
     pub key_file: Option<PathBuf>,
+    /// Live streams (SSE) open at once, in total and from one address.
+    pub max_streams: usize,
+    pub max_streams_per_address: usize,
 }
 
 impl Settings {
@@ -76,6 +81,8 @@ impl Settings {
             public_url: None,
             issue_any_time: false,
             key_file: None,
+            max_streams: 3000,
+            max_streams_per_address: 300,
         }
     }
 }
@@ -100,6 +107,7 @@ struct Inner {
     public_url: String,
     issue_any_time: bool,
     server_key: crate::secret::ServerKey,
+    streams: std::sync::Arc<streams::StreamGate>,
 }
 
 impl AppState {
@@ -149,6 +157,7 @@ impl AppState {
             public_url: settings.public_url.unwrap_or_default().trim_end_matches('/').to_string(),
             issue_any_time: settings.issue_any_time,
             server_key,
+            streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -177,8 +186,18 @@ impl AppState {
                 if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::CheckIssuing, None).await {
                     tracing::warn!(error = ?e, "publishing the issuing state failed");
                 }
+                if let Some(inner) = weak.upgrade() {
+                    if inner.streams.take_closed() > 0 {
+                        give_freed_memory_back();
+                    }
+                }
             }
         });
+    }
+
+    /// The caps on live streams.
+    pub fn streams(&self) -> &std::sync::Arc<streams::StreamGate> {
+        &self.0.streams
     }
 
     /// The key kept beside the database (retry fingerprints, audit anchors).
@@ -276,9 +295,21 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(conn::BODY_TIMEOUT))
+        .layer(axum::middleware::from_fn(conn::refuse_oversized))
         .layer(CatchPanicLayer::custom(panic_answer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Closed live streams leave their buffers in the allocator's free lists; ask glibc to return
+/// what it can to the system, so that memory comes back after a crowd of phones leaves.
+fn give_freed_memory_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory at the allocator's own discretion.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// A bug must not drop the connection: log it and answer the contract's 500.

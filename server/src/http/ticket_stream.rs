@@ -66,19 +66,28 @@ fn frame(view: &wire::TicketView) -> Bytes {
     params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token")),
     responses((status = 200, description = "text/event-stream of `ticket` events, each the ticket's view (as GET /api/t/{token}) \
         when it changed; the first at once"),
-        (status = 400, body = hall_wire::ErrorBody), (status = 404, body = hall_wire::ErrorBody))
+        (status = 400, body = hall_wire::ErrorBody), (status = 404, body = hall_wire::ErrorBody),
+        (status = 503, description = "too many live streams", body = hall_wire::ErrorBody))
 )]
-pub async fn ticket_events(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Response> {
+pub async fn ticket_events(
+    State(s): State<AppState>,
+    super::conn::PeerAddr(peer): super::conn::PeerAddr,
+    PathParam(token): PathParam,
+) -> ApiResult<Response> {
     if !crate::auth::is_status_token(&token) {
         return Err(ApiError::bad_request("invalid_token", "a ticket's token is 32 hexadecimal digits"));
     }
+    let pass = s.streams().enter(peer)?;
     // Subscribe first, so that nothing between the first look and the stream is missed.
     let live = s.hub().subscribe();
     let (view, watch) =
         look(&s, &token).await?.ok_or_else(|| ApiError::not_found("unknown_ticket", "no ticket has this token"))?;
     let (tx, rx) = mpsc::channel::<Bytes>(8);
     s.metrics().sse_connected();
-    tokio::spawn(follow(s, token, live, view, watch, tx));
+    tokio::spawn(async move {
+        follow(s, token, live, view, watch, tx).await;
+        drop(pass);
+    });
     let mut res = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>)).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));

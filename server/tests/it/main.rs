@@ -3,6 +3,7 @@
 
 mod cli;
 mod concurrency;
+mod connections;
 mod contract;
 mod durability;
 mod errors;

@@ -74,13 +74,11 @@ impl TestServer {
         let (stop, stopped) = oneshot::channel::<()>();
         let serve = tokio::spawn(async move {
             let st = state.clone();
-            axum::serve(listener, app(state))
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                    st.shutdown();
-                })
-                .await
-                .unwrap();
+            let stopped = async move {
+                let _ = stopped.await;
+                st.shutdown();
+            };
+            hall_server::http::conn::serve(listener, app(state), stopped).await.unwrap();
         });
         TestServer {
             base,

@@ -1,0 +1,114 @@
+//! Connections: the accept loop with the time-outs a server on a hall's LAN needs (a client
+//! that sends its headers a byte a second, or goes quiet with a connection open, is cut off; a
+//! body that does not arrive is answered 408), and each request tagged with its peer address
+//! (for the live-stream caps per address).
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tower::ServiceExt;
+
+/// A request's whole header must arrive within this; an idle keep-alive connection is closed
+/// after it too.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+/// A request's body must arrive within this (answered 408 otherwise).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
+/// Requests in flight get this long to finish at shutdown.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// The address a request came from (absent in tests that call the router directly).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub IpAddr);
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    serve_with(listener, app, shutdown, HEADER_TIMEOUT).await
+}
+
+/// [`serve`] with another header time-out (tests).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+    header_timeout: Duration,
+) -> anyhow::Result<()> {
+    let graceful = GracefulShutdown::new();
+    // HTTP/1.1 only (what every client of a hall speaks); its header time-out also runs while a
+    // new or kept-alive connection has sent nothing yet.
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer): (tokio::net::TcpStream, SocketAddr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(Peer(peer.ip()));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let conn = builder.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still in flight after {DRAIN:?}; stopping anyway");
+    }
+    Ok(())
+}
+
+/// The peer address as an extractor (`None` when the request did not come through [`serve`]).
+pub struct PeerAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(PeerAddr(parts.extensions.get::<Peer>().map(|p| p.0)))
+    }
+}
+
+/// A body announced larger than the limit is refused at once (413), not read until it fails.
+pub async fn refuse_oversized(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > super::MAX_BODY as u64) {
+        return axum::response::IntoResponse::into_response(crate::error::ApiError::Client(
+            crate::error::ClientError {
+                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                code: "body_too_large",
+                message: format!("the body is larger than {} bytes", super::MAX_BODY),
+                retry_after: None,
+                next_open: None,
+            },
+        ));
+    }
+    next.run(req).await
+}
