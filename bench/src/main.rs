@@ -111,6 +111,11 @@ fn main() -> anyhow::Result<()> {
             demo: true,
             kiosk_rate_limit: 0,
             issue_any_time: true,
+            // Thousands of subscribers from this one address, and a quick sweep (which gives
+            // closed streams' memory back) for the memory figures.
+            max_streams: 100_000,
+            max_streams_per_address: 100_000,
+            sweep_every: std::time::Duration::from_secs(1),
             ..hall_server::Settings::new(db, hall, std::sync::Arc::new(hall_server::clock::SystemClock))
         };
         return rt.block_on(async {
@@ -288,6 +293,35 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
             None,
         );
         line("  subscribers that missed an event", f.missed.to_string(), String::new(), None, "0", Some(f.missed == 0));
+        server.stop().await;
+    }
+
+    // Live streams give their memory back when they close.
+    {
+        let n = *s.subscribers.iter().max().unwrap_or(&50);
+        let n = n.min(2_000);
+        let server = child::start(&dir.join("streams.db"), None).await?;
+        let base_mb = server.memory_mb().0;
+        let held = sse::hold(&server.base, n).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let with_mb = server.memory_mb().0;
+        for h in held {
+            h.abort();
+        }
+        // The server sees the streams gone at once and its sweep (every second here) returns
+        // the freed memory.
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let after_mb = server.memory_mb().0;
+        let taken = (with_mb - base_mb).max(0.001);
+        let kept = (after_mb - base_mb).max(0.0);
+        line(
+            &format!("memory kept after {n} streams closed"),
+            format!("{kept:.1} MB"),
+            format!("took {taken:.1} MB"),
+            Some(kept / taken),
+            "≤ 0.5",
+            Some(kept / taken <= 0.5),
+        );
         server.stop().await;
     }
 

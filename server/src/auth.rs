@@ -19,11 +19,14 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// A ticket's status-page secret: 128 random bits as 32 lowercase hex digits.
-pub fn new_status_token() -> String {
-    let mut bytes = [0u8; 16];
+/// A ticket's status-page secret, 32 lowercase hex digits: the issue time in milliseconds (12
+/// digits) then 80 random bits. The time first keeps the token index growing at its right
+/// edge, so that issuing does not write a random page of an ever larger index (its cost grew
+/// with the number of tickets); the 80 random bits keep it unguessable.
+pub fn new_status_token(now_ms: i64) -> String {
+    let mut bytes = [0u8; 10];
     rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    format!("{:012x}{}", now_ms.clamp(0, 0xffff_ffff_ffff), hex::encode(bytes))
 }
 
 /// Whether `s` has the form of a status-page token (what [`new_status_token`] makes).

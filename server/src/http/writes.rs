@@ -89,7 +89,7 @@ pub async fn issue_ticket(
         }
     }
     let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
-    let token = auth::new_status_token();
+    let token = auth::new_status_token(crate::store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
     let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority), status };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
