@@ -10,7 +10,11 @@ use hall_kiosk::runtime::{drive, Parts};
 use hall_kiosk::view::{PageKind, View};
 use hall_printer::fake::{FakePrinter, State};
 use hall_printer::{PaperWidth, Printer};
-use hall_server::{clock::SystemClock, config, Settings as ServerSettings};
+use hall_kiosk::StopReason;
+use hall_server::{
+    clock::{ManualClock, SystemClock},
+    config, Settings as ServerSettings,
+};
 use tokio::sync::mpsc;
 
 /// A server on a free port; dropped with the test's runtime.
@@ -20,11 +24,21 @@ async fn server(db: &std::path::Path) -> String {
 
 /// The sample hall with its demo accounts, served at `addr`; answers its base URL.
 async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
+    serve_with(db, addr, Arc::new(SystemClock), true).await
+}
+
+/// The same with a clock of the test's and the hall's own hours in force (`any_time` false).
+async fn serve_with(
+    db: &std::path::Path,
+    addr: std::net::SocketAddr,
+    clock: Arc<dyn hall_server::clock::Clock>,
+    any_time: bool,
+) -> String {
     let settings = ServerSettings {
         demo: true,
         kiosk_rate_limit: 0,
-        issue_any_time: true,
-        ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
+        issue_any_time: any_time,
+        ..ServerSettings::new(db, config::sample(), clock)
     };
     let (state, _writer) = hall_server::AppState::start(settings).unwrap();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -210,4 +224,74 @@ async fn the_bundled_sample_is_what_the_sample_server_serves() {
             .collect::<Vec<_>>()
     };
     assert_eq!(places(&live), places(&bundled));
+}
+
+/// A local time (UTC+8) on Wednesday 25 November 2026, a working day of the sample hall.
+fn wednesday(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 25, h, m, 0).unwrap().with_timezone(&chrono::Utc)
+}
+
+async fn waiting(url: &str) -> u32 {
+    let queues: Vec<hall_wire::Queue> = reqwest::get(format!("{url}/api/queues")).await.unwrap().json().await.unwrap();
+    queues.iter().map(|q| q.waiting).sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock.clone(), false).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    k.send(Input::Matter("mz-dibao".into()));
+    k.until("issuing at 09:00", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
+    // 17:05: the hall stopped issuing at 17:00 (17:30 closing, 30 minutes' cut-off). 取号 at
+    // once: refused by the kiosk if the refresh saw it first, else by the server's 409.
+    clock.set(wednesday(17, 5));
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    let v = k
+        .until("今日已停止取号 on the matter screen", |v| v.page == PageKind::Matter && v.stop == StopReason::CutOff)
+        .await;
+    assert!(v.stop_until.contains("08:30"), "tomorrow's opening: {}", v.stop_until);
+    assert_eq!(v.hall_stop, StopReason::CutOff, "the home banner says it too");
+    assert!(!v.materials.is_empty(), "the one-time notification stays on screen");
+    // Another try is answered by the kiosk itself.
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(waiting(&url).await, 0, "no ticket was made");
+    assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
+    // The next morning the kiosk issues again by itself.
+    clock.set(wednesday(9, 0) + chrono::Duration::days(1));
+    k.until("issuing again", |v| v.stop == StopReason::Open && v.hall_stop == StopReason::Open).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    // Another kiosk takes the day's 40 tickets of 不动产登记 while this one shows the matter.
+    k.send(Input::Matter("zr-budongchan".into()));
+    k.until("issuing", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
+    let other = Client::new(&url, "demo-kiosk");
+    for _ in 0..40 {
+        let made = other.issue(&hall_kiosk::new_key(), "zr-budongchan", None).await;
+        assert!(matches!(made, hall_kiosk::client::IssueAnswer::Issued(_)), "{made:?}");
+    }
+    // The queue stays open (its other matters go on), so the kiosk asks and gets the 409.
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    let v = k.until("本事项今日号源已取完", |v| v.page == PageKind::Matter && v.stop == StopReason::QuotaReached).await;
+    assert!(v.stop_until.contains("08:30"), "{}", v.stop_until);
+    assert_eq!(v.hall_stop, StopReason::Open, "the hall still issues");
+    assert_eq!(waiting(&url).await, 40, "no 41st ticket");
+    assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
+    // Other matters of the hall go on.
+    k.send(Input::Home);
+    k.send(Input::Matter("mz-dibao".into()));
+    k.until("another matter issues", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
 }
