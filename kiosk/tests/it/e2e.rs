@@ -8,9 +8,9 @@ use hall_kiosk::client::Client;
 use hall_kiosk::controller::{Input, Settings};
 use hall_kiosk::runtime::{drive, Parts};
 use hall_kiosk::view::{PageKind, View};
+use hall_kiosk::StopReason;
 use hall_printer::fake::{FakePrinter, State};
 use hall_printer::{PaperWidth, Printer};
-use hall_kiosk::StopReason;
 use hall_server::{
     clock::{ManualClock, SystemClock},
     config, Settings as ServerSettings,
@@ -209,21 +209,45 @@ async fn no_server_no_ticket_and_the_kiosk_recovers_by_itself() {
     assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
 }
 
+/// kiosk/src/sample-hall.json (the screenshots' and the controller tests' hall) is generated:
+/// the sample hall as its server serves it on a Wednesday at 09:42, at a busy moment (every
+/// window open, the waiting counts below). A stale file is rewritten and the test fails: commit
+/// the new file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bundled_sample_is_what_the_sample_server_serves() {
+    // (queue, waiting, estimated minutes, oldest wait in minutes)
+    const BUSY: [(&str, u32, u32, u32); 5] = [
+        ("zonghe", 2, 8, 8),
+        ("minzheng", 11, 35, 35),
+        ("renshe", 17, 25, 25),
+        ("guotu", 6, 30, 30),
+        ("weijian", 4, 20, 20),
+    ];
     let dir = tempfile::tempdir().unwrap();
-    let url = server(&dir.path().join("hall.db")).await;
-    let live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
-    let bundled = hall_kiosk::screenshots::sample_catalog();
-    assert_eq!(live.hall, bundled.hall, "regenerate kiosk/src/sample-hall.json from the sample hall");
-    assert_eq!(live.services, bundled.services);
-    let places = |c: &hall_kiosk::catalog::Catalog| {
-        c.windows
-            .iter()
-            .map(|w| (w.id.clone(), w.number, w.name.clone(), w.location.clone(), w.plan))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(places(&live), places(&bundled));
+    let clock = Arc::new(ManualClock::new(wednesday(9, 42)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let mut live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
+    for w in &mut live.windows {
+        w.status = hall_wire::WindowStatus::Open;
+    }
+    for q in &mut live.queues {
+        let (_, waiting, minutes, oldest) =
+            BUSY.iter().find(|b| b.0 == q.queue).expect("a busy figure for every queue");
+        (q.waiting, q.estimated_wait_minutes, q.oldest_wait_minutes) = (*waiting, *minutes, *oldest);
+    }
+    let json = serde_json::json!({
+        "hall": live.hall,
+        "services": live.services,
+        "windows": live.windows,
+        "queues": live.queues,
+    });
+    let text = serde_json::to_string_pretty(&json).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sample-hall.json");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, &text).unwrap();
+        panic!("{} was stale and has been rewritten from the sample hall: rebuild and commit it", path.display());
+    }
+    assert_eq!(hall_kiosk::screenshots::sample_catalog(), live, "the bundled sample reads back as served");
 }
 
 /// A local time (UTC+8) on Wednesday 25 November 2026, a working day of the sample hall.
@@ -252,7 +276,9 @@ async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
     clock.set(wednesday(17, 5));
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
     let v = k
-        .until("今日已停止取号 on the matter screen", |v| v.page == PageKind::Matter && v.stop == StopReason::CutOff)
+        .until("今日已停止取号 on the matter screen", |v| {
+            v.page == PageKind::Matter && v.stop == StopReason::CutOff
+        })
         .await;
     assert!(v.stop_until.contains("08:30"), "tomorrow's opening: {}", v.stop_until);
     assert_eq!(v.hall_stop, StopReason::CutOff, "the home banner says it too");
