@@ -7,7 +7,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use crate::catalog::{priority_words, Catalog};
 use crate::controller::{Kiosk, PrintState, Refusal, Screen, Stop};
 use crate::search::Initials;
-use crate::{DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, StopReason, WindowPlace};
+use crate::{
+    DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind,
+    StopReason, WindowPlace, WindowState,
+};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct View {
@@ -17,7 +20,7 @@ pub struct View {
     pub english: bool,
     pub online: bool,
     pub loaded: bool,
-    pub printer_fault: i32,
+    pub printer_fault: PrinterFault,
     pub has_inquiry: bool,
     pub departments: Vec<DepartmentItem>,
     pub department_name: String,
@@ -35,7 +38,7 @@ pub struct View {
     pub queue_waiting: i32,
     pub queue_minutes: i32,
     pub confirming_priority: bool,
-    pub refusal: i32,
+    pub refusal: RefusalKind,
     pub refusal_message: String,
     /// Why the matter on screen gives no tickets now (`Open` when it does).
     pub stop: StopReason,
@@ -54,7 +57,7 @@ pub struct View {
     pub ahead: i32,
     pub wait_minutes: i32,
     pub issued_at: String,
-    pub print_state: i32,
+    pub print_state: PrintProgress,
     /// The status page's address, shown as a QR code.
     pub status_url: String,
 }
@@ -70,14 +73,14 @@ pub enum PageKind {
     Ticket,
 }
 
-pub fn fault_code(f: KioskFaultKind) -> i32 {
+pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
     match f {
-        KioskFaultKind::PrinterUnreachable => 1,
-        KioskFaultKind::PrinterOffline => 2,
-        KioskFaultKind::CoverOpen => 3,
-        KioskFaultKind::PaperOut => 4,
-        KioskFaultKind::PrintFailed => 5,
-        KioskFaultKind::Recovered => 0,
+        KioskFaultKind::PrinterUnreachable => PrinterFault::Unreachable,
+        KioskFaultKind::PrinterOffline => PrinterFault::Offline,
+        KioskFaultKind::CoverOpen => PrinterFault::CoverOpen,
+        KioskFaultKind::PaperOut => PrinterFault::PaperOut,
+        KioskFaultKind::PrintFailed => PrinterFault::PrintFailed,
+        KioskFaultKind::Recovered => PrinterFault::None,
     }
 }
 
@@ -94,9 +97,9 @@ fn matter_item(c: &Catalog, s: &hall_wire::Service) -> MatterItem {
 
 fn place(w: &hall_wire::Window) -> WindowPlace {
     let state = match w.status {
-        hall_wire::WindowStatus::Open => 0,
-        hall_wire::WindowStatus::Paused => 1,
-        hall_wire::WindowStatus::Closed => 2,
+        hall_wire::WindowStatus::Open => WindowState::Open,
+        hall_wire::WindowStatus::Paused => WindowState::Paused,
+        hall_wire::WindowStatus::Closed => WindowState::Closed,
     };
     WindowPlace { number: w.number as i32, name: w.name.as_str().into(), location: w.location.as_str().into(), state }
 }
@@ -128,15 +131,17 @@ impl View {
             clock: clock.to_string(),
             english: k.english(),
             online: k.server_online(),
-            printer_fault: k.printer_fault().map_or(0, fault_code),
+            printer_fault: k.printer_fault().map_or(PrinterFault::None, fault_code),
             confirming_priority: k.confirming_priority(),
             typed: k.typed().to_uppercase(),
             retries: k.retries() as i32,
             ..View::default()
         };
         match k.refusal() {
-            Some(Refusal::Unreachable) => v.refusal = 1,
-            Some(Refusal::Refused { message, .. }) => (v.refusal, v.refusal_message) = (2, message.clone()),
+            Some(Refusal::Unreachable) => v.refusal = RefusalKind::Unreachable,
+            Some(Refusal::Refused { message, .. }) => {
+                (v.refusal, v.refusal_message) = (RefusalKind::Refused, message.clone())
+            }
             // Said by `stop` below, from the matter's issuing.
             Some(Refusal::Stopped(_)) | None => {}
         }
@@ -195,11 +200,11 @@ impl View {
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
             v.status_url = t.status_url.clone();
             v.print_state = match t.print {
-                PrintState::Printing => 0,
-                PrintState::Printed => 1,
+                PrintState::Printing => PrintProgress::Printing,
+                PrintState::Printed => PrintProgress::Printed,
                 PrintState::Failed(f) => {
                     v.printer_fault = fault_code(f);
-                    2
+                    PrintProgress::Failed
                 }
             };
         }

@@ -8,7 +8,7 @@ use hall_kiosk::client::Client;
 use hall_kiosk::controller::{Input, Settings};
 use hall_kiosk::runtime::{drive, Parts};
 use hall_kiosk::view::{PageKind, View};
-use hall_kiosk::StopReason;
+use hall_kiosk::{PrintProgress, PrinterFault, StopReason, WindowState};
 use hall_printer::fake::{FakePrinter, State};
 use hall_printer::{PaperWidth, Printer};
 use hall_server::{
@@ -124,12 +124,14 @@ async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
     k.until("the hall loaded", |v| v.loaded && v.online).await;
     k.send(Input::Matter("mz-dibao".into()));
     k.until("no clerk is signed in yet: said on the matter screen", |v| {
-        v.page == PageKind::Matter && v.windows_not_open && v.matter_windows.iter().all(|w| w.state == 2)
+        v.page == PageKind::Matter
+            && v.windows_not_open
+            && v.matter_windows.iter().all(|w| w.state == WindowState::Closed)
     })
     .await;
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None }); // a double tap
-    let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == 1).await;
+    let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == PrintProgress::Printed).await;
     assert_eq!(v.number, "B001");
     assert!(v.status_url.starts_with(&format!("{url}/t/")), "{}", v.status_url);
     let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
@@ -158,12 +160,12 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     printer.set_state(State::PaperOut);
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
-    k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == 4).await;
+    k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == PrinterFault::PaperOut).await;
     let mut events = reqwest::get(format!("{url}/api/events")).await.unwrap();
     k.send(Input::Matter("rs-jmyibao".into()));
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
-    let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == 2).await;
-    assert_eq!(v.printer_fault, 4, "out of paper");
+    let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == PrintProgress::Failed).await;
+    assert_eq!(v.printer_fault, PrinterFault::PaperOut, "out of paper");
     assert_eq!(v.number, "C001", "the number is still shown");
     // Staff see it.
     until_event(&mut events, "kiosk_fault", "C001").await;
@@ -174,7 +176,7 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     assert_eq!(seen.ticket_number.as_deref(), Some("C001"));
     // Paper in: the kiosk notices by itself, and a reprint prints.
     printer.set_state(State::Online);
-    k.until("reprinted by itself once the printer is back", |v| v.print_state == 1).await;
+    k.until("reprinted by itself once the printer is back", |v| v.print_state == PrintProgress::Printed).await;
     let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
     assert_eq!(hall_printer::decode::decode(&jobs[0]).largest_text().0.trim(), "C001");
 }
@@ -188,9 +190,9 @@ async fn a_printer_that_stops_mid_ticket_is_a_fault_not_a_hang() {
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
     k.send(Input::Inquiry { key: hall_kiosk::new_key() });
-    let v = k.until("print failed", |v| v.print_state == 2).await;
+    let v = k.until("print failed", |v| v.print_state == PrintProgress::Failed).await;
     assert_eq!(v.number, "A001");
-    assert_eq!(v.printer_fault, 5, "print failed part-way");
+    assert_eq!(v.printer_fault, PrinterFault::PrintFailed, "print failed part-way");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
