@@ -41,7 +41,7 @@ pub async fn tap_to_paper(base: &str, n: usize) -> anyhow::Result<Samples> {
         let jobs = tokio::task::block_in_place(|| printer.wait_for_jobs(i + 1, Duration::from_secs(10)));
         lat.push(t0.elapsed());
         anyhow::ensure!(jobs.len() == i + 1, "ticket {} did not print", i + 1);
-        until(&mut views, |v| v.print_state == 1).await.context("printed")?;
+        until(&mut views, |v| v.print_state == hall_kiosk::PrintProgress::Printed).await.context("printed")?;
         tx.send(Input::Home)?;
     }
     Ok(lat)

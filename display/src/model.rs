@@ -136,6 +136,8 @@ pub struct Model {
     /// Newest first; each ticket once, with its latest call.
     pub recent: VecDeque<CallView>,
     pub queues: Vec<wire::Queue>,
+    /// Whether the hall issues tickets now (snapshot, then `issuing_changed`).
+    pub hall_issuing: wire::Issuing,
     pub windows: Vec<WindowView>,
     pub link: Link,
     /// The newest event applied; a resumed stream continues after it.
@@ -155,6 +157,7 @@ impl Model {
             latest: None,
             recent: VecDeque::new(),
             queues: Vec::new(),
+            hall_issuing: wire::Issuing::default(),
             windows: Vec::new(),
             link: Link::Connecting,
             last_event_id: None,
@@ -162,6 +165,15 @@ impl Model {
             started: false,
             seen: SeenCalls::default(),
         }
+    }
+
+    /// 「今日已停止取号」 for this queue: its issuing stopped for the rest of the day (cut-off,
+    /// a closed day, or the quota of every matter used up), or stopped without a reason while
+    /// the hall's is stopped for the day.
+    pub fn no_more_today(&self, q: &wire::Queue) -> bool {
+        use wire::IssuingStop::{ClosedToday, CutOff, QuotaReached};
+        let for_the_day = |i: &wire::Issuing| !i.open && matches!(i.reason, Some(CutOff | ClosedToday | QuotaReached));
+        for_the_day(&q.issuing) || (!q.issuing.open && q.issuing.reason.is_none() && for_the_day(&self.hall_issuing))
     }
 
     pub fn flashing(&self, now: DateTime<Utc>) -> bool {
@@ -214,6 +226,7 @@ impl Model {
         self.last_event_id = None;
         self.hall_name = s.hall.name;
         self.notice = s.hall.notice;
+        self.hall_issuing = s.hall.issuing;
         self.recent.clear();
         for c in s.calls.iter().filter_map(CallView::from_wire) {
             if !self.recent.iter().any(|r| r.ticket_id == c.ticket_id) && self.recent.len() < self.settings.recent {
@@ -275,6 +288,12 @@ impl Model {
                         x.staff = w.staff;
                         x.serving = w.serving;
                     }
+                }
+                vec![]
+            }
+            wire::event_kind::ISSUING_CHANGED => {
+                if let Ok(i) = serde_json::from_value::<wire::Issuing>(data) {
+                    self.hall_issuing = i;
                 }
                 vec![]
             }

@@ -34,11 +34,11 @@ pub fn sample(english: bool, window_mode: bool) -> View {
         flashing: false,
         recent: recent.iter().map(|(n, w, name)| (n.to_string(), *w, name.to_string(), false)).collect(),
         queues: vec![
-            ("A".into(), "综合咨询".into(), 2, 8),
-            ("B".into(), "民政残联".into(), 11, 35),
-            ("C".into(), "社保就业".into(), 17, 25),
-            ("D".into(), "国土住建林业".into(), 6, 30),
-            ("E".into(), "卫健计生".into(), 4, 20),
+            ("A".into(), "综合咨询".into(), 2, 8, false),
+            ("B".into(), "民政残联".into(), 11, 35, false),
+            ("C".into(), "社保就业".into(), 17, 25, false),
+            ("D".into(), "国土住建林业".into(), 6, 30, false),
+            ("E".into(), "卫健计生".into(), 4, 20, false),
         ],
         window_mode,
         my_window_number: 3,
@@ -109,6 +109,13 @@ pub fn all(dir: &Path) -> anyhow::Result<()> {
             ..window
         };
         render(&ui, &paused, 1280, 720, &dir.join(format!("display-window-paused-{lang}.png")))?;
+        // 17:05, past the cut-off: the queues still waiting are served, no more tickets today.
+        let mut closed = View { clock: "17:05:12".into(), ..sample(english, false) };
+        for q in &mut closed.queues {
+            q.4 = true;
+        }
+        render(&ui, &closed, 1920, 1080, &dir.join(format!("display-lobby-closed-{lang}.png")))?;
+        render(&ui, &closed, 1080, 1920, &dir.join(format!("display-lobby-closed-portrait-{lang}.png")))?;
     }
     crate::select_language("zh")?;
     let lost =

@@ -24,7 +24,8 @@ pub struct View {
     pub recall: bool,
     pub flashing: bool,
     pub recent: Vec<(String, u32, String, bool)>,
-    pub queues: Vec<(String, String, u32, u32)>,
+    /// (prefix, name, waiting, minutes, 今日已停止取号).
+    pub queues: Vec<(String, String, u32, u32, bool)>,
     pub window_mode: bool,
     pub my_window_number: u32,
     pub my_window_name: String,
@@ -77,7 +78,7 @@ impl View {
             queues: m
                 .queues
                 .iter()
-                .map(|q| (q.prefix.clone(), q.name.clone(), q.waiting, q.estimated_wait_minutes))
+                .map(|q| (q.prefix.clone(), q.name.clone(), q.waiting, q.estimated_wait_minutes, m.no_more_today(q)))
                 .collect(),
             window_mode: m.settings.window.is_some(),
             ..View::default()
@@ -190,8 +191,16 @@ impl View {
         let queues: Vec<QueueLine> = self
             .queues
             .iter()
-            .map(|(p, n, w, m)| QueueLine { prefix: s(p), name: s(n), waiting: *w as i32, minutes: *m as i32 })
+            .map(|(p, n, w, m, stopped)| QueueLine {
+                prefix: s(p),
+                name: s(n),
+                waiting: *w as i32,
+                minutes: *m as i32,
+                stopped: *stopped,
+            })
             .collect();
-        ui.global::<crate::Display>().set_queues(ModelRc::new(VecModel::from(queues)));
+        let d = ui.global::<crate::Display>();
+        d.set_queues_stopped(queues.iter().any(|q| q.stopped));
+        d.set_queues(ModelRc::new(VecModel::from(queues)));
     }
 }

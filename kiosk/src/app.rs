@@ -44,11 +44,14 @@ pub fn wire_callbacks(ui: &MainWindow, tx: &mpsc::UnboundedSender<Input>) {
     let s = send(tx);
     g.on_ask_priority(move || s(Input::AskPriority));
     let s = send(tx);
-    g.on_priority(move |n| {
-        let p = [Priority::Elderly, Priority::Disabled, Priority::Military, Priority::Pregnant];
-        if let Some(p) = p.get(n as usize) {
-            s(Input::Take { key: new_key(), priority: Some(*p) })
-        }
+    g.on_priority(move |kind| {
+        let p = match kind {
+            crate::PriorityKind::Elderly => Priority::Elderly,
+            crate::PriorityKind::Disabled => Priority::Disabled,
+            crate::PriorityKind::Military => Priority::Military,
+            crate::PriorityKind::Pregnant => Priority::Pregnant,
+        };
+        s(Input::Take { key: new_key(), priority: Some(p) })
     });
     let s = send(tx);
     g.on_cancel_priority(move || s(Input::CancelPriority));

@@ -142,3 +142,41 @@ pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bo
         lang: if english { Lang::En } else { Lang::Zh },
     }
 }
+
+/// When tickets are next available, in words for the kiosk's screen: 「14:00」 today,
+/// 「明天 08:30」, 「11月30日 08:30」 later ("14:00 today", "tomorrow 08:30", "30 Nov 08:30").
+/// `now` decides what today is, in the offset the server wrote the time in.
+pub fn next_open_words(rfc3339: &str, now: chrono::DateTime<chrono::Utc>, english: bool) -> String {
+    use chrono::Datelike;
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(rfc3339) else { return rfc3339.to_string() };
+    let today = now.with_timezone(at.offset()).date_naive();
+    let day = at.date_naive();
+    let time = at.format("%H:%M");
+    match (day.signed_duration_since(today).num_days(), english) {
+        (0, false) => format!("今天 {time}"),
+        (0, true) => format!("{time} today"),
+        (1, false) => format!("明天 {time}"),
+        (1, true) => format!("tomorrow {time}"),
+        (_, false) => format!("{}月{}日 {time}", day.month(), day.day()),
+        (_, true) => format!("{} {time}", day.format("%a %-d %b")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_open_words;
+
+    #[test]
+    fn next_open_in_words_today_tomorrow_or_the_date() {
+        // 2026-11-25 17:05 in the hall (UTC+8).
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T17:05:00+08:00").unwrap().to_utc();
+        let words = |t: &str, en| next_open_words(t, now, en);
+        assert_eq!(words("2026-11-25T14:00:00+08:00", false), "今天 14:00");
+        assert_eq!(words("2026-11-25T14:00:00+08:00", true), "14:00 today");
+        assert_eq!(words("2026-11-26T08:30:00+08:00", false), "明天 08:30");
+        assert_eq!(words("2026-11-26T08:30:00+08:00", true), "tomorrow 08:30");
+        assert_eq!(words("2026-11-30T08:30:00+08:00", false), "11月30日 08:30");
+        assert_eq!(words("2026-11-30T08:30:00+08:00", true), "Mon 30 Nov 08:30");
+        assert_eq!(words("soon", false), "soon");
+    }
+}

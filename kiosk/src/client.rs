@@ -15,6 +15,8 @@ pub enum IssueAnswer {
     Refused {
         code: String,
         message: String,
+        /// With `409 hall_closed` / `quota_reached`: when tickets are next available.
+        next_open: Option<String>,
     },
     /// No answer (network, timeout, 5xx): the same key may be sent again safely.
     Unreachable(String),
@@ -83,8 +85,10 @@ impl Client {
             };
         }
         match r.json::<wire::ErrorBody>().await {
-            Ok(e) => IssueAnswer::Refused { code: e.error, message: e.message },
-            Err(_) => IssueAnswer::Refused { code: status.as_u16().to_string(), message: status.to_string() },
+            Ok(e) => IssueAnswer::Refused { code: e.error, message: e.message, next_open: e.next_open },
+            Err(_) => {
+                IssueAnswer::Refused { code: status.as_u16().to_string(), message: status.to_string(), next_open: None }
+            }
         }
     }
 

@@ -73,11 +73,38 @@ pub enum Refusal {
     Unreachable,
     /// The server said no (e.g. over the kiosk's rate): its message.
     Refused { code: String, message: String },
+    /// No tickets now for this matter: outside the hall's hours or past its daily quota.
+    Stopped(Stop),
+}
+
+/// Why and until when a matter gives no tickets (from the server's `Issuing` or its 409).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    /// `None` when the server said only `hall_closed` and nothing more is known.
+    pub reason: Option<wire::IssuingStop>,
+    /// When tickets are next available (local RFC 3339), when the server knows.
+    pub next_open: Option<String>,
+}
+
+impl Stop {
+    /// The stop an `Issuing` describes; `None` while it is open.
+    pub fn of(issuing: &wire::Issuing) -> Option<Stop> {
+        (!issuing.open).then(|| Stop { reason: issuing.reason, next_open: issuing.next_open.clone() })
+    }
+
+    /// No more tickets before tomorrow at the earliest (cut-off, closed day, quota used up).
+    pub fn for_the_day(&self) -> bool {
+        matches!(
+            self.reason,
+            Some(wire::IssuingStop::CutOff | wire::IssuingStop::ClosedToday | wire::IssuingStop::QuotaReached)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    Catalog(Catalog),
+    /// The whole hall (boxed: it is large and rare beside the other inputs).
+    Catalog(Box<Catalog>),
     /// Fresh waiting counts and window states.
     Live {
         queues: Vec<wire::Queue>,
@@ -117,6 +144,8 @@ pub enum Input {
         key: String,
         code: String,
         message: String,
+        /// With `409 hall_closed` / `quota_reached`: when tickets are next available.
+        next_open: Option<String>,
     },
     Printed {
         number: String,
@@ -159,6 +188,8 @@ pub enum Effect {
     Unclaimed {
         number: String,
     },
+    /// The hall's hours or quotas changed under us (a 409): load the catalog again now.
+    Reload,
 }
 
 #[derive(Debug, Clone)]
@@ -278,7 +309,7 @@ impl Kiosk {
         match input {
             Input::Catalog(c) => {
                 self.index = Some(SearchIndex::new(c.services.iter().map(|s| (s.id.as_str(), s.name.as_str()))));
-                self.catalog = Some(c);
+                self.catalog = Some(*c);
                 self.server_online = true;
             }
             Input::Live { queues, windows } => {
@@ -332,8 +363,32 @@ impl Kiosk {
             | Input::Reprint
             | Input::PrinterOk => self.on_printer(input, now, &mut fx),
         }
+        self.forget_stale_stop();
         self.tick(now, &mut fx);
         fx
+    }
+
+    /// Why the matter gives no tickets now, if it does not: its queue stopped (fresh from the
+    /// 3-second refresh) or the matter itself (its own hours or quota, from the catalog).
+    pub fn stop_of(&self, service_id: &str) -> Option<Stop> {
+        let c = self.catalog.as_ref()?;
+        let s = c.service(service_id)?;
+        c.queue(&s.queue).and_then(|q| Stop::of(&q.issuing)).or_else(|| Stop::of(&s.issuing))
+    }
+
+    /// Whether the whole hall gives no tickets now (its hours), for the home screen.
+    pub fn hall_stop(&self) -> Option<Stop> {
+        let c = self.catalog.as_ref()?;
+        Stop::of(&c.hall.issuing)
+    }
+
+    /// A refusal for hours or quota goes once the matter gives tickets again (e.g. reopened).
+    fn forget_stale_stop(&mut self) {
+        if let (Some(Refusal::Stopped(_)), Screen::Matter(id)) = (&self.refusal, &self.screen) {
+            if self.stop_of(id).is_none() {
+                self.refusal = None;
+            }
+        }
     }
 
     fn go(&mut self, screen: Screen) {

@@ -33,7 +33,8 @@ pub async fn drive(
     clock: impl Fn() -> String,
 ) {
     let mut kiosk = Kiosk::new(parts.settings.clone(), Instant::now());
-    tokio::spawn(follow_server(parts.client.clone(), tx.clone(), parts.refresh));
+    let reload = Arc::new(tokio::sync::Notify::new());
+    tokio::spawn(follow_server(parts.client.clone(), tx.clone(), parts.refresh, reload.clone()));
     let desk = PrinterDesk::start(parts.printer.clone(), parts.paper, tx.clone());
     let (reports, queue) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(report_in_order(parts.client.clone(), queue));
@@ -45,6 +46,10 @@ pub async fn drive(
             _ = tick.tick() => Input::Tick,
         };
         for effect in kiosk.apply(input, Instant::now()) {
+            if effect == Effect::Reload {
+                reload.notify_one();
+                continue;
+            }
             carry_out(effect, &parts.client, &desk, &reports, &tx);
         }
         let view = View::of(&kiosk, &clock());
@@ -68,7 +73,9 @@ fn carry_out(
             tokio::spawn(async move {
                 let input = match client.issue(&key, &service_id, priority).await {
                     IssueAnswer::Issued(ticket) => Input::Issued { key, ticket: Box::new(ticket) },
-                    IssueAnswer::Refused { code, message } => Input::IssueRefused { key, code, message },
+                    IssueAnswer::Refused { code, message, next_open } => {
+                        Input::IssueRefused { key, code, message, next_open }
+                    }
                     IssueAnswer::Unreachable(why) => {
                         tracing::warn!(%why, "ticket request unanswered; retrying with the same key");
                         Input::IssueUnreachable { key }
@@ -87,6 +94,7 @@ fn carry_out(
             "the server made this ticket for a request given up on; the citizen had left, so it was not printed"
         ),
         Effect::Language { .. } => {} // the window applies it
+        Effect::Reload => {}          // handled by `drive`
     }
 }
 
@@ -99,17 +107,26 @@ async fn report_in_order(client: Client, mut queue: UnboundedReceiver<KioskFault
 }
 
 /// Loads the hall until it answers, then keeps the waiting counts fresh; a failure marks the
-/// server down (the screen says so) and the next success brings it back by itself.
-async fn follow_server(client: Client, tx: UnboundedSender<Input>, refresh: Duration) {
+/// server down (the screen says so) and the next success brings it back by itself. The whole
+/// catalog (the hall's and each matter's issuing) is loaded again every 5 minutes, when a
+/// queue opens or stops issuing, and when the controller asks (`reload`: a 409).
+async fn follow_server(
+    client: Client,
+    tx: UnboundedSender<Input>,
+    refresh: Duration,
+    reload: Arc<tokio::sync::Notify>,
+) {
     let mut loaded = false;
     let mut since_catalog = Instant::now();
+    let mut opened: Vec<(String, bool)> = Vec::new();
     loop {
         let input = if !loaded || since_catalog.elapsed() > Duration::from_secs(300) {
             match client.catalog().await {
                 Ok(c) => {
                     loaded = true;
                     since_catalog = Instant::now();
-                    Input::Catalog(c)
+                    opened = issuing_of(&c.queues);
+                    Input::Catalog(Box::new(c))
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot load the hall from the server");
@@ -118,7 +135,14 @@ async fn follow_server(client: Client, tx: UnboundedSender<Input>, refresh: Dura
             }
         } else {
             match client.live().await {
-                Ok((queues, windows)) => Input::Live { queues, windows },
+                Ok((queues, windows)) => {
+                    let now_open = issuing_of(&queues);
+                    if now_open != opened {
+                        opened = now_open;
+                        loaded = false; // the matters' issuing changed too: catalog next
+                    }
+                    Input::Live { queues, windows }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "the server does not answer");
                     Input::ServerDown
@@ -128,6 +152,16 @@ async fn follow_server(client: Client, tx: UnboundedSender<Input>, refresh: Dura
         if tx.send(input).is_err() {
             return;
         }
-        tokio::time::sleep(refresh).await;
+        if !loaded {
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(refresh) => {}
+            _ = reload.notified() => loaded = false,
+        }
     }
+}
+
+fn issuing_of(queues: &[hall_wire::Queue]) -> Vec<(String, bool)> {
+    queues.iter().map(|q| (q.queue.clone(), q.issuing.open)).collect()
 }

@@ -49,12 +49,37 @@ pub fn sample_ticket(number: &str, service_id: &str, priority: Option<Priority>,
     }
 }
 
+/// The sample hall past the cut-off (17:05 on Wednesday 25 November 2026): no more tickets
+/// today, the next from tomorrow 08:30.
+pub fn closed_catalog() -> Catalog {
+    let mut c = sample_catalog();
+    let stop = wire::Issuing {
+        open: false,
+        reason: Some(wire::IssuingStop::CutOff),
+        next_open: Some("2026-11-26T08:30:00+08:00".into()),
+        ..wire::Issuing::default()
+    };
+    c.hall.issuing = stop.clone();
+    for q in &mut c.queues {
+        q.issuing = stop.clone();
+    }
+    for s in &mut c.services {
+        s.issuing = stop.clone();
+    }
+    c
+}
+
+/// The moment the screenshots are taken (「明天」 in the words of a stop is the 26th).
+pub fn screenshot_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-25T17:05:00+08:00").expect("a valid time").to_utc()
+}
+
 /// A kiosk with the sample hall loaded.
 pub fn sample_kiosk(english: bool) -> (Kiosk, Instant) {
     let now = Instant::now();
     let settings = Settings { english, server_url: "http://192.168.10.2:8080".into(), ..Settings::default() };
     let mut k = Kiosk::new(settings, now);
-    k.apply(Input::Catalog(sample_catalog()), now);
+    k.apply(Input::Catalog(Box::new(sample_catalog())), now);
     (k, now)
 }
 
@@ -76,6 +101,8 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
     let dibao = || Input::Matter("mz-dibao".into());
     vec![
         ("home", step(vec![])),
+        ("home-closed", step(vec![Input::Catalog(Box::new(closed_catalog()))])),
+        ("matter-closed", step(vec![Input::Catalog(Box::new(closed_catalog())), dibao(), take()])),
         ("department", step(vec![Input::Department("minzheng".into())])),
         ("matter", step(vec![Input::Department("minzheng".into()), dibao()])),
         ("priority", step(vec![dibao(), Input::AskPriority])),
@@ -96,7 +123,9 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
 
 fn render(ui: &MainWindow, kiosk: &Kiosk, width: u32, height: u32, path: &Path) -> anyhow::Result<()> {
     ui.window().set_size(slint::PhysicalSize::new(width, height));
-    let view = View::of(kiosk, "09:42");
+    // Busy at 09:42; the closed hall's scenes are past the 17:00 cut-off.
+    let clock = if kiosk.hall_stop().is_some() { "17:05" } else { "09:42" };
+    let view = View::at(kiosk, clock, screenshot_time());
     View::show_qr(ui, &view.status_url);
     view.show(ui);
     hall_snapshot::save_png(ui.window(), path)

@@ -5,9 +5,12 @@ use hall_wire::KioskFaultKind;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::catalog::{priority_words, Catalog};
-use crate::controller::{Kiosk, PrintState, Refusal, Screen};
+use crate::controller::{Kiosk, PrintState, Refusal, Screen, Stop};
 use crate::search::Initials;
-use crate::{DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, WindowPlace};
+use crate::{
+    DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind,
+    StopReason, WindowPlace, WindowState,
+};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct View {
@@ -17,7 +20,7 @@ pub struct View {
     pub english: bool,
     pub online: bool,
     pub loaded: bool,
-    pub printer_fault: i32,
+    pub printer_fault: PrinterFault,
     pub has_inquiry: bool,
     pub departments: Vec<DepartmentItem>,
     pub department_name: String,
@@ -35,8 +38,15 @@ pub struct View {
     pub queue_waiting: i32,
     pub queue_minutes: i32,
     pub confirming_priority: bool,
-    pub refusal: i32,
+    pub refusal: RefusalKind,
     pub refusal_message: String,
+    /// Why the matter on screen gives no tickets now (`Open` when it does).
+    pub stop: StopReason,
+    /// When it gives tickets again, in words (「明天 08:30」); empty when unknown.
+    pub stop_until: String,
+    /// The same for the whole hall (home screen banner).
+    pub hall_stop: StopReason,
+    pub hall_stop_until: String,
     pub typed: String,
     pub results: Vec<MatterItem>,
     pub retries: i32,
@@ -47,7 +57,7 @@ pub struct View {
     pub ahead: i32,
     pub wait_minutes: i32,
     pub issued_at: String,
-    pub print_state: i32,
+    pub print_state: PrintProgress,
     /// The status page's address, shown as a QR code.
     pub status_url: String,
 }
@@ -63,14 +73,14 @@ pub enum PageKind {
     Ticket,
 }
 
-pub fn fault_code(f: KioskFaultKind) -> i32 {
+pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
     match f {
-        KioskFaultKind::PrinterUnreachable => 1,
-        KioskFaultKind::PrinterOffline => 2,
-        KioskFaultKind::CoverOpen => 3,
-        KioskFaultKind::PaperOut => 4,
-        KioskFaultKind::PrintFailed => 5,
-        KioskFaultKind::Recovered => 0,
+        KioskFaultKind::PrinterUnreachable => PrinterFault::Unreachable,
+        KioskFaultKind::PrinterOffline => PrinterFault::Offline,
+        KioskFaultKind::CoverOpen => PrinterFault::CoverOpen,
+        KioskFaultKind::PaperOut => PrinterFault::PaperOut,
+        KioskFaultKind::PrintFailed => PrinterFault::PrintFailed,
+        KioskFaultKind::Recovered => PrinterFault::None,
     }
 }
 
@@ -87,29 +97,53 @@ fn matter_item(c: &Catalog, s: &hall_wire::Service) -> MatterItem {
 
 fn place(w: &hall_wire::Window) -> WindowPlace {
     let state = match w.status {
-        hall_wire::WindowStatus::Open => 0,
-        hall_wire::WindowStatus::Paused => 1,
-        hall_wire::WindowStatus::Closed => 2,
+        hall_wire::WindowStatus::Open => WindowState::Open,
+        hall_wire::WindowStatus::Paused => WindowState::Paused,
+        hall_wire::WindowStatus::Closed => WindowState::Closed,
     };
     WindowPlace { number: w.number as i32, name: w.name.as_str().into(), location: w.location.as_str().into(), state }
 }
 
+/// A stop as the UI names it, and when it ends in words.
+fn stop_words(stop: Option<Stop>, now: chrono::DateTime<chrono::Utc>, english: bool) -> (StopReason, String) {
+    use hall_wire::IssuingStop as S;
+    let Some(stop) = stop else { return (StopReason::Open, String::new()) };
+    let reason = match stop.reason {
+        Some(S::NotOpenYet) => StopReason::NotOpenYet,
+        Some(S::LunchBreak) => StopReason::LunchBreak,
+        Some(S::CutOff) => StopReason::CutOff,
+        Some(S::ClosedToday) => StopReason::ClosedToday,
+        Some(S::QuotaReached) => StopReason::QuotaReached,
+        None => StopReason::Stopped,
+    };
+    let until = stop.next_open.map(|t| crate::catalog::next_open_words(&t, now, english)).unwrap_or_default();
+    (reason, until)
+}
+
 impl View {
+    /// The view now (the clock decides 「今天」/「明天」 in the words of a stop).
     pub fn of(k: &Kiosk, clock: &str) -> View {
+        View::at(k, clock, chrono::Utc::now())
+    }
+
+    pub fn at(k: &Kiosk, clock: &str, now: chrono::DateTime<chrono::Utc>) -> View {
         let mut v = View {
             clock: clock.to_string(),
             english: k.english(),
             online: k.server_online(),
-            printer_fault: k.printer_fault().map_or(0, fault_code),
+            printer_fault: k.printer_fault().map_or(PrinterFault::None, fault_code),
             confirming_priority: k.confirming_priority(),
             typed: k.typed().to_uppercase(),
             retries: k.retries() as i32,
             ..View::default()
         };
         match k.refusal() {
-            Some(Refusal::Unreachable) => v.refusal = 1,
-            Some(Refusal::Refused { message, .. }) => (v.refusal, v.refusal_message) = (2, message.clone()),
-            None => {}
+            Some(Refusal::Unreachable) => v.refusal = RefusalKind::Unreachable,
+            Some(Refusal::Refused { message, .. }) => {
+                (v.refusal, v.refusal_message) = (RefusalKind::Refused, message.clone())
+            }
+            // Said by `stop` below, from the matter's issuing.
+            Some(Refusal::Stopped(_)) | None => {}
         }
         v.page = match k.screen() {
             Screen::Home => PageKind::Home,
@@ -121,6 +155,14 @@ impl View {
         };
         let Some(c) = k.catalog() else { return v };
         v.loaded = true;
+        (v.hall_stop, v.hall_stop_until) = stop_words(k.hall_stop(), now, k.english());
+        if let Screen::Matter(id) = k.screen() {
+            let stop = k.stop_of(id).or_else(|| match k.refusal() {
+                Some(Refusal::Stopped(s)) => Some(s.clone()),
+                _ => None,
+            });
+            (v.stop, v.stop_until) = stop_words(stop, now, k.english());
+        }
         v.hall_name = c.hall.name.clone();
         v.has_inquiry = c.general_inquiry().is_some();
         v.departments = c
@@ -158,11 +200,11 @@ impl View {
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
             v.status_url = t.status_url.clone();
             v.print_state = match t.print {
-                PrintState::Printing => 0,
-                PrintState::Printed => 1,
+                PrintState::Printing => PrintProgress::Printing,
+                PrintState::Printed => PrintProgress::Printed,
                 PrintState::Failed(f) => {
                     v.printer_fault = fault_code(f);
-                    2
+                    PrintProgress::Failed
                 }
             };
         }
@@ -240,6 +282,10 @@ impl View {
         g.set_confirming_priority(self.confirming_priority);
         g.set_refusal(self.refusal);
         g.set_refusal_message(self.refusal_message.as_str().into());
+        g.set_stop(self.stop);
+        g.set_stop_until(self.stop_until.as_str().into());
+        g.set_hall_stop(self.hall_stop);
+        g.set_hall_stop_until(self.hall_stop_until.as_str().into());
         g.set_typed(self.typed.as_str().into());
         g.set_results(model(&self.results));
         g.set_retries(self.retries);

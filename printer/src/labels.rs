@@ -72,6 +72,35 @@ impl Lang {
 mod tests {
     use super::*;
 
+    /// Every label with its name; destructured, so a new label cannot be left out here.
+    fn all(l: &Labels) -> [(&'static str, &'static str); 10] {
+        let Labels { your_number, matter, go_to, location, issued, bring, main, attachment, scan, footer } = *l;
+        [
+            ("your_number", your_number),
+            ("matter", matter),
+            ("go_to", go_to),
+            ("location", location),
+            ("issued", issued),
+            ("bring", bring),
+            ("main", main),
+            ("attachment", attachment),
+            ("scan", scan),
+            ("footer", footer),
+        ]
+    }
+
+    #[test]
+    fn every_label_is_in_chinese_and_in_english() {
+        let cjk = |s: &str| {
+            s.chars().any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+        };
+        for ((name, zh), (_, en)) in all(Lang::Zh.labels()).into_iter().zip(all(Lang::En.labels())) {
+            assert!(!zh.trim().is_empty() && cjk(zh), "{name}: the Chinese label is missing: {zh:?}");
+            assert!(!en.trim().is_empty(), "{name}: no English");
+            assert!(!cjk(en), "{name}: the English label has Chinese in it: {en:?}");
+        }
+    }
+
     #[test]
     fn waiting_line_in_both_languages() {
         assert_eq!(Lang::Zh.waiting(3, 12), "前面还有 3 人 · 预计等候 12 分钟");

@@ -3,11 +3,12 @@
 //! - [`ticket_bytes`] / [`test_page_bytes`] build a whole print job (Chinese mode, GB18030 text, QR code, cut).
 //! - [`Target`] says where it goes (`tcp://`, `usb://`, `file:`, `preview:`), [`Printer`] sends it after a
 //!   real-time status check and reports a [`Fault`] the kiosk can show.
-//! - [`decode`] reads ESC/POS back into blocks, [`preview`] draws them as a PNG, [`fake`] is a network
-//!   printer for tests.
+//! - [`decode`] reads ESC/POS back into blocks, [`preview`] draws them as a PNG; `fake` (cargo feature
+//!   `fake`) is a network printer for tests and the benchmark.
 
 pub mod decode;
 mod doc;
+#[cfg(feature = "fake")]
 pub mod fake;
 mod fault;
 mod labels;

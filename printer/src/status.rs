@@ -13,6 +13,8 @@ pub fn query(n: u8) -> [u8; 3] {
 }
 
 /// True when `query` is a status request these bytes start with, with its length (3, or 4 for n = 7, 8, 18).
+/// The fake printer's side of the exchange.
+#[cfg(any(feature = "fake", test))]
 pub fn status_request_len(bytes: &[u8]) -> Option<usize> {
     match bytes {
         [DLE, EOT, 1..=5, ..] => Some(3),

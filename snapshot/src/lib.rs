@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+pub mod translations;
+
 use anyhow::Context;
 
 /// Makes every window of this process render headless; call once, before the first window.

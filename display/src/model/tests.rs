@@ -238,3 +238,70 @@ fn a_call_and_its_recall_missed_while_away_are_each_announced_once() {
         assert!(m.apply(replay, later).is_empty(), "{} again", c.number);
     }
 }
+
+fn queue_event(id: i64, open: bool, reason: Option<&str>) -> Input {
+    let mut issuing = json!({"open": open});
+    if let Some(r) = reason {
+        issuing["reason"] = json!(r);
+        issuing["next_open"] = json!("2026-11-26T08:30:00+08:00");
+    }
+    Input::Event {
+        id,
+        kind: "queue_changed".into(),
+        data: json!({"queue": "mz", "prefix": "B", "name": "民政", "waiting": 3, "estimated_wait_minutes": 20,
+                     "oldest_wait_minutes": 12, "issuing": issuing}),
+    }
+}
+
+fn stopped_today(m: &Model) -> bool {
+    m.no_more_today(&m.queues[0])
+}
+
+#[test]
+fn no_more_tickets_today_follows_the_queues_issuing_live() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    assert!(!stopped_today(&m), "open in the snapshot");
+    // The lunch break is not the end of the day.
+    m.apply(queue_event(1, false, Some("lunch_break")), now());
+    assert!(!stopped_today(&m));
+    m.apply(queue_event(2, false, Some("not_open_yet")), now());
+    assert!(!stopped_today(&m));
+    for (id, reason) in [(3, "cut_off"), (5, "closed_today"), (7, "quota_reached")] {
+        m.apply(queue_event(id, false, Some(reason)), now());
+        assert!(stopped_today(&m), "{reason}");
+        // The director reopens issuing for the day.
+        m.apply(queue_event(id + 1, true, None), now());
+        assert!(!stopped_today(&m), "reopened after {reason}");
+    }
+    // The view carries it to the screen.
+    m.apply(queue_event(9, false, Some("cut_off")), now());
+    let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
+    assert!(v.queues[0].4);
+}
+
+#[test]
+fn the_halls_issuing_comes_with_the_snapshot_and_issuing_changed() {
+    let mut m = Model::new(Settings::default());
+    let mut s = snapshot(vec![]);
+    if let Input::Snapshot(snap) = &mut s {
+        let closed =
+            wire::Issuing { open: false, reason: Some(wire::IssuingStop::ClosedToday), ..wire::Issuing::default() };
+        snap.hall.issuing = closed.clone();
+        snap.queues[0].issuing = closed;
+    }
+    m.apply(s, now());
+    assert!(!m.hall_issuing.open);
+    assert!(stopped_today(&m), "a closed day, from the snapshot");
+    // A queue stopped without a reason of its own follows the hall's.
+    m.apply(queue_event(1, false, None), now());
+    assert!(stopped_today(&m));
+    m.apply(
+        Input::Event { id: 2, kind: "issuing_changed".into(), data: json!({"open": true, "reopened": true}) },
+        now(),
+    );
+    assert!(m.hall_issuing.open && m.hall_issuing.reopened);
+    assert!(!stopped_today(&m), "the hall reopened");
+    m.apply(queue_event(3, true, None), now());
+    assert!(!stopped_today(&m));
+}

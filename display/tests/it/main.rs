@@ -3,4 +3,5 @@
 
 mod live;
 mod screen;
+mod translations;
 mod voice;

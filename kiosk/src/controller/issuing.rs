@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use hall_wire::{self as wire, Priority};
 
-use super::{absolute, backoff, Effect, Input, IssuedTicket, Kiosk, Pending, PrintState, Refusal, Screen};
+use super::{absolute, backoff, Effect, Input, IssuedTicket, Kiosk, Pending, PrintState, Refusal, Screen, Stop};
 
 impl Kiosk {
     pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
@@ -20,12 +20,18 @@ impl Kiosk {
                     a.retry_at = Some(now + self.settings.resolve_every);
                 }
             }
-            Input::IssueRefused { key, code, message } => {
+            Input::IssueRefused { key, code, message, next_open } => {
+                // A refusal is final: nothing was made, and the same request would be refused
+                // again, so it is never retried.
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
-                    self.refusal = Some(Refusal::Refused { code, message });
+                    self.refusal = Some(match self.stopped_by(&p.service_id, &code, next_open, fx) {
+                        Some(stop) => Refusal::Stopped(stop),
+                        None => Refusal::Refused { code, message },
+                    });
                     self.screen = Screen::Matter(p.service_id);
-                } else if self.abandoned.as_ref().is_some_and(|a| a.key == key) {
-                    self.abandoned = None; // no ticket was made
+                } else if let Some(a) = self.abandoned.take_if(|a| a.key == key) {
+                    // No ticket was made; a closed hall still shows on the matter's screen.
+                    self.stopped_by(&a.service_id, &code, next_open, fx);
                 }
             }
             _ => {}
@@ -45,6 +51,13 @@ impl Kiosk {
         }
         self.confirming_priority = false;
         self.refusal = None;
+        if let Some(stop) = self.stop_of(&service_id) {
+            // Known closed (hours, quota): said at once, nothing sent. The matter's screen
+            // keeps its one-time notification.
+            self.screen = Screen::Matter(service_id);
+            self.refusal = Some(Refusal::Stopped(stop));
+            return;
+        }
         // The same request given up on before goes again with its own key: if the server made
         // that ticket, its answer is this ticket; otherwise the server makes it now.
         let key = match self.abandoned.take() {
@@ -57,6 +70,37 @@ impl Kiosk {
         fx.push(Effect::Issue { key: key.clone(), service_id: service_id.clone(), priority });
         self.pending = Some(Pending { key, service_id, priority, started: now, attempts: 0, retry_at: None });
         self.screen = Screen::Issuing;
+    }
+
+    /// A `409 hall_closed` / `quota_reached`: the matter is marked closed until the catalog is
+    /// loaded again (asked for now), so 取号 is disabled with the reason.
+    fn stopped_by(
+        &mut self,
+        service_id: &str,
+        code: &str,
+        next_open: Option<String>,
+        fx: &mut Vec<Effect>,
+    ) -> Option<Stop> {
+        let reason = match code {
+            "quota_reached" => Some(wire::IssuingStop::QuotaReached),
+            // Which of the hours stopped it is what the queue or the hall says, when they know.
+            "hall_closed" => self.stop_of(service_id).and_then(|s| s.reason).or_else(|| {
+                self.catalog.as_ref().and_then(|c| c.hall.issuing.reason).filter(|_| self.hall_stop().is_some())
+            }),
+            _ => return None,
+        };
+        let stop = Stop { reason, next_open };
+        if let Some(s) = self.catalog.as_mut().and_then(|c| c.services.iter_mut().find(|s| s.id == service_id)) {
+            s.issuing.open = false;
+            s.issuing.reason = stop.reason;
+            s.issuing.next_open = stop.next_open.clone();
+            s.issuing.until = None;
+            if stop.reason == Some(wire::IssuingStop::QuotaReached) {
+                s.issuing.left_today = Some(0);
+            }
+        }
+        fx.push(Effect::Reload);
+        Some(stop)
     }
 
     fn on_issued(&mut self, key: String, ticket: wire::Ticket, now: Instant, fx: &mut Vec<Effect>) {

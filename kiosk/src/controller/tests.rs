@@ -14,7 +14,7 @@ impl Run {
     fn new() -> Run {
         let now = Instant::now();
         let mut k = Kiosk::new(Settings::default(), now);
-        k.apply(Input::Catalog(sample_catalog()), now);
+        k.apply(Input::Catalog(Box::new(sample_catalog())), now);
         Run { k, now }
     }
     fn at(&mut self, after: Duration, input: Input) -> Vec<Effect> {
@@ -176,7 +176,12 @@ fn a_request_given_up_on_is_resolved_in_the_background_and_reused_by_the_next_ta
     r.wait(Duration::from_secs(31));
     r.go(Input::Matter("mz-tekun".into()));
     assert_eq!(issues(&r.take("k3")), vec!["k3"]);
-    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), message: String::new() });
+    r.go(Input::IssueRefused {
+        key: "k1".into(),
+        code: "rate_limited".into(),
+        message: String::new(),
+        next_open: None,
+    });
     assert!(issues(&r.wait(Duration::from_secs(10))).is_empty(), "a refused old request is dropped");
 }
 
@@ -219,7 +224,12 @@ fn a_refusal_is_shown_on_the_matter_screen() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
     r.take("k1");
-    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), message: "请稍后再试".into() });
+    r.go(Input::IssueRefused {
+        key: "k1".into(),
+        code: "rate_limited".into(),
+        message: "请稍后再试".into(),
+        next_open: None,
+    });
     assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
     assert!(matches!(r.k.refusal(), Some(Refusal::Refused { code, .. }) if code == "rate_limited"));
 }
@@ -336,4 +346,112 @@ fn the_printer_is_not_asked_while_it_prints() {
     r.issued("k1", "B012");
     let fx = r.wait(Duration::from_secs(40));
     assert!(!fx.contains(&Effect::CheckPrinter), "one connection at a time");
+}
+
+fn stopped(reason: wire::IssuingStop, next_open: &str) -> wire::Issuing {
+    wire::Issuing { open: false, reason: Some(reason), next_open: Some(next_open.into()), ..wire::Issuing::default() }
+}
+
+/// The 3-second refresh with every queue stopped for `reason`.
+fn queues_stopped(r: &Run, reason: wire::IssuingStop) -> Input {
+    let c = r.k.catalog().unwrap();
+    let queues = c
+        .queues
+        .iter()
+        .map(|q| wire::Queue { issuing: stopped(reason, "2026-11-26T08:30:00+08:00"), ..q.clone() })
+        .collect();
+    Input::Live { queues, windows: c.windows.clone() }
+}
+
+#[test]
+fn past_the_cut_off_take_is_answered_at_once_and_nothing_is_sent() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.go(queues_stopped(&r, wire::IssuingStop::CutOff));
+    let stop = r.k.stop_of("mz-dibao").expect("stopped");
+    assert_eq!(stop.reason, Some(wire::IssuingStop::CutOff));
+    assert!(stop.for_the_day());
+    let fx = r.take("k1");
+    assert!(issues(&fx).is_empty(), "{fx:?}");
+    assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()), "the notification stays on screen");
+    assert!(
+        matches!(r.k.refusal(), Some(Refusal::Stopped(s)) if s.next_open.as_deref() == Some("2026-11-26T08:30:00+08:00"))
+    );
+    // 综合咨询 from home: the matter's screen says why, nothing is sent.
+    r.go(Input::Home);
+    let fx = r.go(Input::Inquiry { key: "k2".into() });
+    assert!(issues(&fx).is_empty(), "{fx:?}");
+    assert!(matches!(r.k.screen(), Screen::Matter(_)));
+    assert!(matches!(r.k.refusal(), Some(Refusal::Stopped(_))));
+}
+
+#[test]
+fn issuing_again_clears_the_stop() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    let open = r.k.catalog().unwrap().clone();
+    r.go(queues_stopped(&r, wire::IssuingStop::LunchBreak));
+    r.take("k1");
+    assert!(r.k.refusal().is_some());
+    r.go(Input::Live { queues: open.queues, windows: open.windows });
+    assert_eq!(r.k.stop_of("mz-dibao"), None);
+    assert_eq!(r.k.refusal(), None, "the director reopened or the break ended");
+    assert_eq!(issues(&r.take("k2")), vec!["k2"]);
+}
+
+#[test]
+fn a_matter_past_its_quota_is_stopped_alone() {
+    let mut r = Run::new();
+    let mut c = sample_catalog();
+    let s = c.services.iter_mut().find(|s| s.id == "mz-dibao").unwrap();
+    s.issuing = wire::Issuing {
+        left_today: Some(0),
+        daily_quota: Some(40),
+        ..stopped(wire::IssuingStop::QuotaReached, "2026-11-26T08:30:00+08:00")
+    };
+    r.go(Input::Catalog(Box::new(c)));
+    assert_eq!(r.k.stop_of("mz-dibao").unwrap().reason, Some(wire::IssuingStop::QuotaReached));
+    assert_eq!(r.k.stop_of("mz-tekun"), None, "another matter of the same queue goes on");
+    r.go(Input::Matter("mz-dibao".into()));
+    assert!(issues(&r.take("k1")).is_empty());
+}
+
+#[test]
+fn a_409_is_final_marks_the_matter_and_asks_for_the_catalog() {
+    for (code, reason) in [("quota_reached", Some(wire::IssuingStop::QuotaReached)), ("hall_closed", None)] {
+        let mut r = Run::new();
+        r.go(Input::Matter("mz-dibao".into()));
+        r.take("k1");
+        let fx = r.go(Input::IssueRefused {
+            key: "k1".into(),
+            code: code.into(),
+            message: "…".into(),
+            next_open: Some("2026-11-26T08:30:00+08:00".into()),
+        });
+        assert_eq!(fx, vec![Effect::Reload], "{code}: not retried, the catalog is loaded again");
+        assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
+        let stop = Stop { reason, next_open: Some("2026-11-26T08:30:00+08:00".into()) };
+        assert_eq!(r.k.refusal(), Some(&Refusal::Stopped(stop.clone())), "{code}");
+        assert_eq!(r.k.stop_of("mz-dibao"), Some(stop), "{code}: 取号 stays disabled");
+        assert!(issues(&r.wait(Duration::from_secs(60))).is_empty(), "{code}: never retried");
+        assert!(issues(&r.take("k2")).is_empty(), "{code}");
+    }
+}
+
+#[test]
+fn a_409_for_a_request_given_up_on_ends_it() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    let fx = r.go(Input::IssueRefused {
+        key: "k1".into(),
+        code: "hall_closed".into(),
+        message: "…".into(),
+        next_open: None,
+    });
+    assert_eq!(fx, vec![Effect::Reload]);
+    assert!(issues(&r.wait(Duration::from_secs(30))).is_empty(), "no more background resends");
+    assert!(r.k.stop_of("mz-dibao").is_some());
 }

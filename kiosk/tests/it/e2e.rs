@@ -8,9 +8,13 @@ use hall_kiosk::client::Client;
 use hall_kiosk::controller::{Input, Settings};
 use hall_kiosk::runtime::{drive, Parts};
 use hall_kiosk::view::{PageKind, View};
+use hall_kiosk::{PrintProgress, PrinterFault, StopReason, WindowState};
 use hall_printer::fake::{FakePrinter, State};
 use hall_printer::{PaperWidth, Printer};
-use hall_server::{clock::SystemClock, config, Settings as ServerSettings};
+use hall_server::{
+    clock::{ManualClock, SystemClock},
+    config, Settings as ServerSettings,
+};
 use tokio::sync::mpsc;
 
 /// A server on a free port; dropped with the test's runtime.
@@ -20,11 +24,21 @@ async fn server(db: &std::path::Path) -> String {
 
 /// The sample hall with its demo accounts, served at `addr`; answers its base URL.
 async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
+    serve_with(db, addr, Arc::new(SystemClock), true).await
+}
+
+/// The same with a clock of the test's and the hall's own hours in force (`any_time` false).
+async fn serve_with(
+    db: &std::path::Path,
+    addr: std::net::SocketAddr,
+    clock: Arc<dyn hall_server::clock::Clock>,
+    any_time: bool,
+) -> String {
     let settings = ServerSettings {
         demo: true,
         kiosk_rate_limit: 0,
-        issue_any_time: true,
-        ..ServerSettings::new(db, config::sample(), Arc::new(SystemClock))
+        issue_any_time: any_time,
+        ..ServerSettings::new(db, config::sample(), clock)
     };
     let (state, _writer) = hall_server::AppState::start(settings).unwrap();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -110,12 +124,14 @@ async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
     k.until("the hall loaded", |v| v.loaded && v.online).await;
     k.send(Input::Matter("mz-dibao".into()));
     k.until("no clerk is signed in yet: said on the matter screen", |v| {
-        v.page == PageKind::Matter && v.windows_not_open && v.matter_windows.iter().all(|w| w.state == 2)
+        v.page == PageKind::Matter
+            && v.windows_not_open
+            && v.matter_windows.iter().all(|w| w.state == WindowState::Closed)
     })
     .await;
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None }); // a double tap
-    let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == 1).await;
+    let v = k.until("printed", |v| v.page == PageKind::Ticket && v.print_state == PrintProgress::Printed).await;
     assert_eq!(v.number, "B001");
     assert!(v.status_url.starts_with(&format!("{url}/t/")), "{}", v.status_url);
     let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
@@ -144,12 +160,12 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     printer.set_state(State::PaperOut);
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
-    k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == 4).await;
+    k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == PrinterFault::PaperOut).await;
     let mut events = reqwest::get(format!("{url}/api/events")).await.unwrap();
     k.send(Input::Matter("rs-jmyibao".into()));
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
-    let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == 2).await;
-    assert_eq!(v.printer_fault, 4, "out of paper");
+    let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == PrintProgress::Failed).await;
+    assert_eq!(v.printer_fault, PrinterFault::PaperOut, "out of paper");
     assert_eq!(v.number, "C001", "the number is still shown");
     // Staff see it.
     until_event(&mut events, "kiosk_fault", "C001").await;
@@ -160,7 +176,7 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     assert_eq!(seen.ticket_number.as_deref(), Some("C001"));
     // Paper in: the kiosk notices by itself, and a reprint prints.
     printer.set_state(State::Online);
-    k.until("reprinted by itself once the printer is back", |v| v.print_state == 1).await;
+    k.until("reprinted by itself once the printer is back", |v| v.print_state == PrintProgress::Printed).await;
     let jobs = printer.wait_for_jobs(1, Duration::from_secs(5));
     assert_eq!(hall_printer::decode::decode(&jobs[0]).largest_text().0.trim(), "C001");
 }
@@ -174,9 +190,9 @@ async fn a_printer_that_stops_mid_ticket_is_a_fault_not_a_hang() {
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
     k.send(Input::Inquiry { key: hall_kiosk::new_key() });
-    let v = k.until("print failed", |v| v.print_state == 2).await;
+    let v = k.until("print failed", |v| v.print_state == PrintProgress::Failed).await;
     assert_eq!(v.number, "A001");
-    assert_eq!(v.printer_fault, 5, "print failed part-way");
+    assert_eq!(v.printer_fault, PrinterFault::PrintFailed, "print failed part-way");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,19 +211,115 @@ async fn no_server_no_ticket_and_the_kiosk_recovers_by_itself() {
     assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
 }
 
+/// kiosk/src/sample-hall.json (the screenshots' and the controller tests' hall) is generated:
+/// the sample hall as its server serves it on a Wednesday at 09:42, at a busy moment (every
+/// window open, the waiting counts below). A stale file is rewritten and the test fails: commit
+/// the new file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bundled_sample_is_what_the_sample_server_serves() {
+    // (queue, waiting, estimated minutes, oldest wait in minutes)
+    const BUSY: [(&str, u32, u32, u32); 5] = [
+        ("zonghe", 2, 8, 8),
+        ("minzheng", 11, 35, 35),
+        ("renshe", 17, 25, 25),
+        ("guotu", 6, 30, 30),
+        ("weijian", 4, 20, 20),
+    ];
     let dir = tempfile::tempdir().unwrap();
-    let url = server(&dir.path().join("hall.db")).await;
-    let live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
-    let bundled = hall_kiosk::screenshots::sample_catalog();
-    assert_eq!(live.hall, bundled.hall, "regenerate kiosk/src/sample-hall.json from the sample hall");
-    assert_eq!(live.services, bundled.services);
-    let places = |c: &hall_kiosk::catalog::Catalog| {
-        c.windows
-            .iter()
-            .map(|w| (w.id.clone(), w.number, w.name.clone(), w.location.clone(), w.plan))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(places(&live), places(&bundled));
+    let clock = Arc::new(ManualClock::new(wednesday(9, 42)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let mut live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
+    for w in &mut live.windows {
+        w.status = hall_wire::WindowStatus::Open;
+    }
+    for q in &mut live.queues {
+        let (_, waiting, minutes, oldest) =
+            BUSY.iter().find(|b| b.0 == q.queue).expect("a busy figure for every queue");
+        (q.waiting, q.estimated_wait_minutes, q.oldest_wait_minutes) = (*waiting, *minutes, *oldest);
+    }
+    let json = serde_json::json!({
+        "hall": live.hall,
+        "services": live.services,
+        "windows": live.windows,
+        "queues": live.queues,
+    });
+    let text = serde_json::to_string_pretty(&json).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sample-hall.json");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, &text).unwrap();
+        panic!("{} was stale and has been rewritten from the sample hall: rebuild and commit it", path.display());
+    }
+    assert_eq!(hall_kiosk::screenshots::sample_catalog(), live, "the bundled sample reads back as served");
+}
+
+/// A local time (UTC+8) on Wednesday 25 November 2026, a working day of the sample hall.
+fn wednesday(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 25, h, m, 0).unwrap().with_timezone(&chrono::Utc)
+}
+
+async fn waiting(url: &str) -> u32 {
+    let queues: Vec<hall_wire::Queue> = reqwest::get(format!("{url}/api/queues")).await.unwrap().json().await.unwrap();
+    queues.iter().map(|q| q.waiting).sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock.clone(), false).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    k.send(Input::Matter("mz-dibao".into()));
+    k.until("issuing at 09:00", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
+    // 17:05: the hall stopped issuing at 17:00 (17:30 closing, 30 minutes' cut-off). 取号 at
+    // once: refused by the kiosk if the refresh saw it first, else by the server's 409.
+    clock.set(wednesday(17, 5));
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    let v = k
+        .until("今日已停止取号 on the matter screen", |v| {
+            v.page == PageKind::Matter && v.stop == StopReason::CutOff
+        })
+        .await;
+    assert!(v.stop_until.contains("08:30"), "tomorrow's opening: {}", v.stop_until);
+    assert_eq!(v.hall_stop, StopReason::CutOff, "the home banner says it too");
+    assert!(!v.materials.is_empty(), "the one-time notification stays on screen");
+    // Another try is answered by the kiosk itself.
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(waiting(&url).await, 0, "no ticket was made");
+    assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
+    // The next morning the kiosk issues again by itself.
+    clock.set(wednesday(9, 0) + chrono::Duration::days(1));
+    k.until("issuing again", |v| v.stop == StopReason::Open && v.hall_stop == StopReason::Open).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
+    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    // Another kiosk takes the day's 40 tickets of 不动产登记 while this one shows the matter.
+    k.send(Input::Matter("zr-budongchan".into()));
+    k.until("issuing", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
+    let other = Client::new(&url, "demo-kiosk");
+    for _ in 0..40 {
+        let made = other.issue(&hall_kiosk::new_key(), "zr-budongchan", None).await;
+        assert!(matches!(made, hall_kiosk::client::IssueAnswer::Issued(_)), "{made:?}");
+    }
+    // The queue stays open (its other matters go on), so the kiosk asks and gets the 409.
+    k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
+    let v = k.until("本事项今日号源已取完", |v| v.page == PageKind::Matter && v.stop == StopReason::QuotaReached).await;
+    assert!(v.stop_until.contains("08:30"), "{}", v.stop_until);
+    assert_eq!(v.hall_stop, StopReason::Open, "the hall still issues");
+    assert_eq!(waiting(&url).await, 40, "no 41st ticket");
+    assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
+    // Other matters of the hall go on.
+    k.send(Input::Home);
+    k.send(Input::Matter("mz-dibao".into()));
+    k.until("another matter issues", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
 }
