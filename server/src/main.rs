@@ -69,6 +69,13 @@ enum Command {
         /// The database to verify.
         #[arg(long, value_name = "FILE", default_value = "hall.db")]
         db: PathBuf,
+        /// Anchors of the trail kept outside the database (lines `audit-anchor …`, as the
+        /// server appends them to `<database>.anchors` and its log). Default: that file, if any.
+        #[arg(long, value_name = "FILE")]
+        anchors: Option<PathBuf>,
+        /// The server's key, to check the anchors' signatures. Default: `<database>.key`, if any.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
     },
     /// Read a password from standard input and print its argon2 hash for `password_hash`.
     HashPassword,
@@ -98,7 +105,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some(Command::VerifyAudit { db }) => verify_audit(&db),
+        Some(Command::VerifyAudit { db, anchors, key }) => verify_audit(&db, anchors, key),
         Some(Command::HashPassword) => {
             let mut line = String::new();
             if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim_end_matches(['\r', '\n']).is_empty() {
@@ -139,23 +146,48 @@ fn public_url(s: &str) -> Result<String, String> {
     }
 }
 
-fn verify_audit(db: &std::path::Path) -> ExitCode {
+fn verify_audit(db: &std::path::Path, anchors: Option<PathBuf>, key: Option<PathBuf>) -> ExitCode {
     if !db.exists() {
         eprintln!("error: no database at {}", db.display());
         return ExitCode::from(2);
     }
-    let result = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(anyhow::Error::from)
-        .and_then(|c| store::audit::verify(&c));
+    let anchors = anchors.or_else(|| Some(store::anchors::path_for(db)).filter(|p| p.exists()));
+    let key = key.or_else(|| Some(hall_server::secret::ServerKey::path_for(db)).filter(|p| p.exists()));
+    let result = (|| -> anyhow::Result<_> {
+        let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let chain = store::audit::verify(&conn)?;
+        let anchored = match &anchors {
+            Some(path) => {
+                let list = store::anchors::read(path)?;
+                let key = match &key {
+                    Some(k) => Some(hall_server::secret::ServerKey::load_existing(k)?),
+                    None => None,
+                };
+                Some((list.len(), store::anchors::check(&conn, &list, key.as_ref())?))
+            }
+            None => None,
+        };
+        Ok((chain, anchored))
+    })();
     match result {
-        Ok(Ok(v)) => {
-            println!("audit trail intact: {} rows; head hash {}", v.rows, v.head);
-            println!("(record the head hash elsewhere to detect a truncated tail later)");
-            ExitCode::SUCCESS
-        }
-        Ok(Err(b)) => {
+        Ok((Err(b), _)) => {
             println!("AUDIT TRAIL BROKEN at row {}: {}", b.id, b.problem);
             ExitCode::FAILURE
+        }
+        Ok((Ok(_), Some((n, problems)))) if !problems.is_empty() => {
+            println!("AUDIT TRAIL DOES NOT MATCH ITS ANCHORS ({n} anchors checked):");
+            for p in problems {
+                println!("  {p}");
+            }
+            ExitCode::FAILURE
+        }
+        Ok((Ok(v), anchored)) => {
+            println!("audit trail intact: {} rows; head hash {}", v.rows, v.head);
+            match anchored {
+                Some((n, _)) => println!("it agrees with all {n} anchors"),
+                None => println!("(no anchors given: a truncated tail cannot be told; give --anchors)"),
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -53,6 +53,12 @@ impl ServerKey {
         }
     }
 
+    /// Reads an existing key (never makes one: for checking).
+    pub fn load_existing(path: &Path) -> anyhow::Result<ServerKey> {
+        anyhow::ensure!(path.exists(), "no key at {}", path.display());
+        Self::load_or_create(path)
+    }
+
     /// A key for tests.
     pub fn from_bytes(key: [u8; 32]) -> ServerKey {
         ServerKey(key)

@@ -60,6 +60,8 @@ function render() {
     `${esc(s.name)} <small>${esc(s.staff_no)}</small>`, esc(s.window_id ?? "—"),
     `${esc(s.signed_in_at.slice(11, 16))} ${s.late ? `<span class="late">${esc(t("late"))}</span>` : ""}`,
   ])).join("");
+  const a = data.audit_anchor;
+  $("auditAnchor").textContent = a ? t("auditAnchor", a.row, a.head.slice(0, 12), when(a.at)) : "";
   if (document.activeElement !== $("noticeForm").notice) $("noticeForm").notice.value = data.notice;
   const f = $("standInForm");
   if (!f.contains(document.activeElement)) {

@@ -479,6 +479,20 @@ pub struct DirectorToday {
     pub windows: Vec<WindowToday>,
     pub staff: Vec<StaffToday>,
     pub notice: String,
+    /// The audit trail's latest anchor (R5): its head signed with the server's key and kept
+    /// outside the database; write it down to check the trail later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
+}
+
+/// The audit trail's head as anchored: row, hash, when, and the server's signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuditAnchor {
+    pub at: String,
+    pub row: i64,
+    pub head: String,
+    pub mac: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

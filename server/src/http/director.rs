@@ -23,6 +23,7 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
     }
     let (hall, now, day) = (s.hall(), s.now(), s.today());
     let now_ms = store::ms(now);
+    let audit_anchor = s.last_anchor().map(|a| wire::AuditAnchor { at: a.at, row: a.id, head: a.hash, mac: a.mac });
     let view = s
         .reads()
         .run(move |c| {
@@ -96,6 +97,7 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
                 windows: wins,
                 staff,
                 notice,
+                audit_anchor,
             })
         })
         .await

@@ -108,6 +108,9 @@ struct Inner {
     issue_any_time: bool,
     server_key: crate::secret::ServerKey,
     streams: std::sync::Arc<streams::StreamGate>,
+    /// Where the audit trail's anchors are appended, and the latest one.
+    anchors_file: PathBuf,
+    last_anchor: std::sync::Mutex<Option<store::anchors::Anchor>>,
 }
 
 impl AppState {
@@ -158,6 +161,8 @@ impl AppState {
             issue_any_time: settings.issue_any_time,
             server_key,
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
+            anchors_file: store::anchors::path_for(&settings.db),
+            last_anchor: std::sync::Mutex::new(None),
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -190,9 +195,33 @@ impl AppState {
                     if inner.streams.take_closed() > 0 {
                         give_freed_memory_back();
                     }
+                    if let Err(e) = AppState(inner).anchor_audit().await {
+                        tracing::error!(error = ?e, "anchoring the audit trail failed");
+                    }
                 }
             }
         });
+    }
+
+    /// Signs the audit trail's head with the server's key and appends it to the anchors file
+    /// and the log, when it moved since the last anchor. The sweeper calls this.
+    pub async fn anchor_audit(&self) -> anyhow::Result<Option<store::anchors::Anchor>> {
+        let head = self.reads().run(|c| Ok(store::anchors::head(c)?)).await?;
+        let Some((id, hash)) = head else { return Ok(None) };
+        if self.last_anchor().is_some_and(|a| a.id == id && a.hash == hash) {
+            return Ok(None);
+        }
+        let at = store::reads::fmt_time(&self.hall(), store::ms(self.now()));
+        let anchor = store::anchors::Anchor::sign(self.server_key(), at, id, hash);
+        let (path, line) = (self.0.anchors_file.clone(), anchor.clone());
+        tokio::task::spawn_blocking(move || store::anchors::record(&path, &line)).await??;
+        *self.0.last_anchor.lock().unwrap_or_else(|e| e.into_inner()) = Some(anchor.clone());
+        Ok(Some(anchor))
+    }
+
+    /// The latest anchor of the audit trail this server made.
+    pub fn last_anchor(&self) -> Option<store::anchors::Anchor> {
+        self.0.last_anchor.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The caps on live streams.

@@ -1,6 +1,7 @@
 //! SQLite storage: opening and migrating the database, the read-only connection pool, and
 //! the tables' own small modules. Write functions take a `&Transaction` of the writer.
 
+pub mod anchors;
 pub mod audit;
 pub mod events;
 pub mod idempotency;

@@ -193,3 +193,37 @@ async fn the_retry_table_keeps_no_secret() {
 fn token_of(r: &crate::support::Reply) -> String {
     r.body["token"].as_str().unwrap().to_string()
 }
+
+#[tokio::test]
+async fn verify_audit_tells_a_cut_short_chain_by_its_anchors() {
+    let s = TestServer::start().await;
+    s.issue("mz-dibao").await;
+    s.issue("mz-dibao").await;
+    let anchor = s.state().anchor_audit().await.unwrap().expect("a first anchor");
+    assert!(s.state().anchor_audit().await.unwrap().is_none(), "nothing new to anchor");
+    let director = s.staff("director").await;
+    let today = s.send(Method::GET, "/api/director/today", Some(&director), None, None).await.body;
+    assert_eq!(today["audit_anchor"]["row"], anchor.id, "{today}");
+    let db = s.db.clone();
+    let dir = s.stop().await;
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hall-server"))
+            .args(["verify-audit", "--db", db.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let good = verify();
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stdout));
+    let out = String::from_utf8_lossy(&good.stdout).to_string();
+    assert!(out.contains("agrees with all") && out.contains("anchors"), "{out}");
+    // Someone with the file deletes the newest rows: the chain itself still verifies.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_delete;").unwrap();
+    conn.execute("DELETE FROM audit WHERE id >= ?1", [anchor.id]).unwrap();
+    drop(conn);
+    let cut = verify();
+    let out = String::from_utf8_lossy(&cut.stdout).to_string();
+    assert!(!cut.status.success(), "{out}");
+    assert!(out.contains("cut short"), "{out}");
+    drop(dir);
+}

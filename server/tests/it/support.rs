@@ -18,6 +18,9 @@ pub fn morning() -> DateTime<Utc> {
 
 pub struct TestServer {
     pub base: String,
+    /// The server's state, for what no endpoint does (e.g. anchoring the audit trail now);
+    /// dropped by `stop` so that the writer can finish.
+    state: Option<AppState>,
     pub clock: Arc<ManualClock>,
     pub db: PathBuf,
     pub http: Client,
@@ -69,6 +72,7 @@ impl TestServer {
     pub async fn start_with(settings: Settings, clock: Arc<ManualClock>) -> TestServer {
         let db = settings.db.clone();
         let (state, writer) = AppState::start(settings).unwrap();
+        let kept = state.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -82,6 +86,7 @@ impl TestServer {
         });
         TestServer {
             base,
+            state: Some(kept),
             clock,
             db,
             http: Client::new(),
@@ -94,6 +99,7 @@ impl TestServer {
 
     /// Stops gracefully and waits for the writer to finish; the database stays.
     pub async fn stop(mut self) -> Option<tempfile::TempDir> {
+        self.state = None;
         self.stop.take().unwrap().send(()).unwrap();
         self.serve.take().unwrap().await.unwrap();
         let w = self.writer.take().unwrap();
@@ -133,6 +139,10 @@ impl TestServer {
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
         self.send(Method::POST, path, Some(token), Some(body), None).await
+    }
+
+    pub fn state(&self) -> &AppState {
+        self.state.as_ref().expect("running")
     }
 
     /// Issues a ticket from the demo kiosk and returns it.
