@@ -1,6 +1,7 @@
 //! Credentials: session tokens, password hashes, and the brakes on guessing and flooding.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -62,61 +63,96 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
-/// Slows down guessing: after `FREE_TRIES` failures for a username, each further try must
-/// wait twice as long as the last (1 s, 2 s, 4 s … up to 5 minutes). A success clears it.
+/// Slows down guessing, per username *and* source address: after `FREE_TRIES` failures for a
+/// username from one address, each further try from there must wait twice as long as the last
+/// (1 s, 2 s, 4 s … up to 5 minutes); a success clears it. Keyed by address too, so that a
+/// guesser elsewhere on the LAN cannot lock the clerk out of their own desk. Besides, one
+/// address may fail at most `ADDRESS_FAILURES` sign-ins a minute, whatever the usernames (a
+/// flood of made-up names is refused).
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+    by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
 
 const FREE_TRIES: u32 = 3;
 const MAX_WAIT: Duration = Duration::from_secs(300);
+/// Failed sign-ins one address may make in a minute.
+pub const ADDRESS_FAILURES: u32 = 30;
+const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle { failures: Mutex::new(HashMap::new()) }
+        LoginThrottle { failures: Mutex::new(HashMap::new()), by_address: Mutex::new(HashMap::new()) }
+    }
+}
+
+/// Why a sign-in is refused before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// This username from this address must wait (seconds).
+    Username(u64),
+    /// This address failed too often this minute (seconds until the minute is over).
+    Address(u64),
+}
+
+fn key(username: &str, address: Option<IpAddr>) -> String {
+    match address {
+        Some(a) => format!("{username}\u{0}{a}"),
+        None => username.to_string(),
     }
 }
 
 impl LoginThrottle {
-    /// Seconds to wait before another try is accepted, if any.
-    pub fn wait(&self, username: &str, now: Instant) -> Option<u64> {
-        let map = self.failures.lock().unwrap();
-        let (count, last) = *map.get(username)?;
-        let until = last + backoff(count);
-        (until > now).then(|| (until - now).as_secs_f64().ceil() as u64)
-    }
-
-    /// Starts a try: refused (seconds to wait) while the back-off runs; otherwise counted as a
-    /// failure at once, in the same lock, so that many guesses sent together are all counted.
-    /// A right password then clears it with [`LoginThrottle::succeeded`].
-    pub fn attempt(&self, username: &str, now: Instant) -> Option<u64> {
+    /// Starts a try: refused while a back-off runs; otherwise counted as a failure at once, in
+    /// the same lock, so that many guesses sent together are all counted. A right password then
+    /// clears it with [`LoginThrottle::succeeded`].
+    pub fn attempt(&self, username: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Refused> {
+        if let Some(a) = address {
+            let mut by = self.by_address.lock().unwrap();
+            if by.len() > 100_000 {
+                by.retain(|_, (_, start)| now.duration_since(*start) < ADDRESS_WINDOW);
+            }
+            let e = by.entry(a).or_insert((0, now));
+            if now.duration_since(e.1) >= ADDRESS_WINDOW {
+                *e = (0, now);
+            }
+            if e.0 >= ADDRESS_FAILURES {
+                let left = ADDRESS_WINDOW.saturating_sub(now.duration_since(e.1));
+                return Err(Refused::Address(left.as_secs_f64().ceil().max(1.0) as u64));
+            }
+            e.0 += 1;
+        }
+        let k = key(username, address);
         let mut map = self.failures.lock().unwrap();
-        if let Some(&(count, last)) = map.get(username) {
+        if let Some(&(count, last)) = map.get(&k) {
             let until = last + backoff(count);
             if until > now {
-                return Some((until - now).as_secs_f64().ceil() as u64);
+                return Err(Refused::Username((until - now).as_secs_f64().ceil() as u64));
             }
         }
-        Self::record(&mut map, username, now);
-        None
+        Self::record(&mut map, k, now);
+        Ok(())
     }
 
-    pub fn failed(&self, username: &str, now: Instant) {
-        Self::record(&mut self.failures.lock().unwrap(), username, now);
-    }
-
-    fn record(map: &mut HashMap<String, (u32, Instant)>, username: &str, now: Instant) {
+    fn record(map: &mut HashMap<String, (u32, Instant)>, key: String, now: Instant) {
         if map.len() > 100_000 {
             // A flood of made-up names must not eat memory: forget the quiet ones only.
             map.retain(|_, (_, last)| now.duration_since(*last) < MAX_WAIT);
         }
-        let e = map.entry(username.to_string()).or_insert((0, now));
+        let e = map.entry(key).or_insert((0, now));
         e.0 += 1;
         e.1 = now;
     }
 
-    pub fn succeeded(&self, username: &str) {
-        self.failures.lock().unwrap().remove(username);
+    /// The right password: this username's back-off from this address is cleared, and the try
+    /// does not count against the address.
+    pub fn succeeded(&self, username: &str, address: Option<IpAddr>) {
+        self.failures.lock().unwrap().remove(&key(username, address));
+        if let Some(a) = address {
+            if let Some(e) = self.by_address.lock().unwrap().get_mut(&a) {
+                e.0 = e.0.saturating_sub(1);
+            }
+        }
     }
 }
 
@@ -183,28 +219,33 @@ mod tests {
     }
 
     #[test]
-    fn throttle_makes_a_guesser_wait_and_a_success_clears_it() {
+    fn a_guesser_waits_but_the_clerk_elsewhere_gets_in() {
         let t = LoginThrottle::default();
         let now = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(t.wait("clerk1", now), None);
-            t.failed("clerk1", now);
-        }
-        assert_eq!(t.wait("clerk1", now), Some(1));
-        assert_eq!(t.wait("clerk1", now + Duration::from_secs(2)), None);
-        assert_eq!(t.wait("clerk2", now), None);
-        t.succeeded("clerk1");
-        assert_eq!(t.wait("clerk1", now), None);
+        let (guesser, desk): (IpAddr, IpAddr) = ("10.0.0.66".parse().unwrap(), "10.0.0.21".parse().unwrap());
+        // Guesses sent together are all counted: three free tries, then the back-off.
+        let refused = (0..10).filter(|_| t.attempt("clerk1", Some(guesser), now).is_err()).count();
+        assert_eq!(refused, 7);
+        assert_eq!(t.attempt("clerk1", Some(guesser), now), Err(Refused::Username(16)));
+        // The clerk at their own desk is not locked out by someone else's guesses.
+        assert_eq!(t.attempt("clerk1", Some(desk), now), Ok(()));
+        t.succeeded("clerk1", Some(desk));
+        // A right password clears that address's back-off.
+        t.succeeded("clerk1", Some(guesser));
+        assert_eq!(t.attempt("clerk1", Some(guesser), now), Ok(()));
     }
 
     #[test]
-    fn guesses_sent_together_are_all_counted() {
+    fn an_address_failing_with_many_names_is_refused() {
         let t = LoginThrottle::default();
         let now = Instant::now();
-        let refused = (0..10).filter(|_| t.attempt("director", now).is_some()).count();
-        assert_eq!(refused, 7, "three tries, then the back-off");
-        t.succeeded("director");
-        assert_eq!(t.attempt("director", now), None);
+        let flood: IpAddr = "10.0.0.99".parse().unwrap();
+        for n in 0..ADDRESS_FAILURES {
+            assert_eq!(t.attempt(&format!("nobody{n}"), Some(flood), now), Ok(()));
+        }
+        assert!(matches!(t.attempt("nobody-else", Some(flood), now), Err(Refused::Address(60))));
+        assert_eq!(t.attempt("nobody-else", Some(flood), now + Duration::from_secs(61)), Ok(()));
+        assert_eq!(t.attempt("clerk1", Some("10.0.0.21".parse().unwrap()), now), Ok(()), "other addresses go on");
     }
 
     #[test]

@@ -107,18 +107,33 @@ pub async fn issue_ticket(
         (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)
     )
 )]
-pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+pub async fn login(
+    State(s): State<AppState>,
+    super::conn::PeerAddr(peer): super::conn::PeerAddr,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     let req: wire::Login = json(&body)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
         return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
     }
     // Counted as failed until proven right, so that guesses sent at once are slowed too.
-    if let Some(wait) = s.0.throttle.attempt(&req.username, Instant::now()) {
-        return Err(ApiError::too_many(
-            "too_many_attempts",
-            "too many failed sign-ins; wait before trying again",
-            wait,
-        ));
+    match s.0.throttle.attempt(&req.username, peer, Instant::now()) {
+        Ok(()) => {}
+        Err(auth::Refused::Username(wait)) => {
+            return Err(ApiError::too_many(
+                "too_many_attempts",
+                "too many failed sign-ins; wait before trying again",
+                wait,
+            ))
+        }
+        Err(auth::Refused::Address(wait)) => {
+            return Err(ApiError::too_many(
+                "too_many_attempts",
+                "too many failed sign-ins from this address; wait before trying again",
+                wait,
+            ))
+        }
     }
     let hall = s.hall();
     let staff = hall.staff(&req.username).cloned();
@@ -143,7 +158,7 @@ pub async fn login(State(s): State<AppState>, key: RetryKey, Body(body): Body) -
             "demo accounts work only when the server runs with --demo",
         ));
     }
-    s.0.throttle.succeeded(&req.username);
+    s.0.throttle.succeeded(&req.username, peer);
     if staff.role == StaffRole::Clerk {
         let Some(w) = req.window_id.as_deref() else {
             return Err(ApiError::unprocessable("window_required", "a clerk signs in at one window: give window_id"));
