@@ -226,7 +226,7 @@ mod tests {
         // Guesses sent together are all counted: three free tries, then the back-off.
         let refused = (0..10).filter(|_| t.attempt("clerk1", Some(guesser), now).is_err()).count();
         assert_eq!(refused, 7);
-        assert_eq!(t.attempt("clerk1", Some(guesser), now), Err(Refused::Username(16)));
+        assert_eq!(t.attempt("clerk1", Some(guesser), now), Err(Refused::Username(1)));
         // The clerk at their own desk is not locked out by someone else's guesses.
         assert_eq!(t.attempt("clerk1", Some(desk), now), Ok(()));
         t.succeeded("clerk1", Some(desk));

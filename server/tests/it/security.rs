@@ -235,7 +235,9 @@ async fn unknown_and_known_usernames_take_as_long_to_refuse() {
         let s = &s;
         async move {
             let t = std::time::Instant::now();
-            let r = s.send(Method::POST, "/api/auth/login", None, Some(json!({"username": user, "password": "wrong"})), None).await;
+            let r = s
+                .send(Method::POST, "/api/auth/login", None, Some(json!({"username": user, "password": "wrong"})), None)
+                .await;
             assert_eq!(r.status, 401, "{}", r.body);
             t.elapsed().as_secs_f64()
         }
