@@ -56,6 +56,8 @@ async function signIn(user, window, lang = "zh") {
   const loadMs = Date.now() - t0;
   await o.page.click("#login button[type=submit]");
   await o.page.waitForSelector("#desk:not([hidden])");
+  // The session line is filled in just after the desk shows.
+  await o.page.waitForFunction(() => document.querySelector("#who").textContent.length > 0);
   return { ...o, bytes, loadMs };
 }
 

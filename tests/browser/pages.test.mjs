@@ -96,6 +96,8 @@ test("in English, no page shows Chinese of its own (only the hall's data), and t
   await clerk.page.selectOption("select[name=window]", "w09");
   await clerk.page.click("#login button[type=submit]");
   await clerk.page.waitForSelector("#desk:not([hidden])");
+  // The desk shows before the session line is filled in: wait for it, do not race it.
+  await clerk.page.waitForFunction(() => document.querySelector("#who").textContent.startsWith("Window 9"));
   assert.match(await clerk.page.textContent("#who"), /^Window 9 .* · signed in \d\d:\d\d$/);
   await clerk.page.click("#callNext");
   await clerk.page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
