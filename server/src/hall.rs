@@ -32,6 +32,9 @@ pub struct Hall {
     pub kiosks: Vec<Kiosk>,
     /// The TOML text this hall was read from: what the admin page shows, edits and exports.
     pub source: String,
+    /// The folder of the configuration file (staff photos are looked up there); a hall saved on
+    /// the admin page keeps the folder of the hall it replaced.
+    pub folder: Option<std::path::PathBuf>,
     /// Queue id -> ids of the windows calling from it; filled by [`Hall::index`].
     pub queue_window_ids: std::collections::HashMap<String, Vec<String>>,
 }

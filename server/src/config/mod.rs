@@ -177,6 +177,7 @@ impl Checker<'_> {
             staff: Vec::new(),
             kiosks: Vec::new(),
             source: self.text.to_string(),
+            folder: self.dir.map(Path::to_path_buf),
             queue_window_ids: Default::default(),
         };
         hall.index();
@@ -439,19 +440,29 @@ impl Checker<'_> {
             .collect()
     }
 
-    /// A staff photo: a JPEG or PNG file that exists, relative to the configuration's folder.
+    /// A staff photo: the name of a JPEG or PNG file in the hall's one photo folder (the
+    /// configuration's folder) — a plain file name, never a path, so that a configuration
+    /// cannot point the server at any other file.
     fn photo(&self, p: &Spanned<String>) -> Res<std::path::PathBuf> {
-        let path = std::path::Path::new(p.get_ref());
-        let path = match self.dir {
-            Some(d) if path.is_relative() => d.join(path),
-            _ => path.to_path_buf(),
-        };
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let name = p.get_ref();
+        let plain = !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !name.starts_with('.');
+        if !plain {
+            return self
+                .fail(&p.span(), "a staff photo is a file name in the configuration's folder (no path), e.g. liu.jpg");
+        }
+        let ext = std::path::Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         if !matches!(ext.as_deref(), Some("jpg" | "jpeg" | "png")) {
             return self.fail(&p.span(), "a staff photo must be a .jpg or .png file");
         }
+        let Some(dir) = self.dir else {
+            return self
+                .fail(&p.span(), "staff photos need the hall's configuration folder (start the server with --config)");
+        };
+        let path = dir.join(name);
         if !path.is_file() {
-            return self.fail(&p.span(), format!("no photo file at {}", path.display()));
+            return self.fail(&p.span(), format!("no photo `{name}` in the configuration's folder"));
         }
         Ok(path)
     }

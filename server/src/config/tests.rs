@@ -131,10 +131,18 @@ fn staff_photos_must_exist_beside_the_config() {
     let hall = parse_in(&staff("zhang.png"), "h.toml", Some(dir.path())).unwrap();
     assert_eq!(hall.staff[0].photo.as_deref(), Some(dir.path().join("zhang.png").as_path()));
     let err = parse_in(&staff("li.png"), "h.toml", Some(dir.path())).unwrap_err();
-    assert!(err.message.contains("no photo file"), "{err}");
+    assert!(err.message.contains("no photo `li.png`"), "{err}");
+    assert!(!err.message.contains(&dir.path().display().to_string()), "no path in the message: {err}");
     assert_eq!(err.line, 32);
     let err = parse_in(&staff("zhang.gif"), "h.toml", Some(dir.path())).unwrap_err();
     assert!(err.message.contains(".jpg or .png"), "{err}");
+    // One folder only: no path anywhere else.
+    for outside in ["/tmp/hall-photo-outside.png", "../zhang.png", "sub/zhang.png"] {
+        let err = parse_in(&staff(outside), "h.toml", Some(dir.path())).unwrap_err();
+        assert!(err.message.contains("no path"), "{outside}: {err}");
+    }
+    let err = parse_in(&staff("zhang.png"), "h.toml", None).unwrap_err();
+    assert!(err.message.contains("configuration folder"), "{err}");
 }
 
 #[test]

@@ -47,7 +47,8 @@ pub async fn save(
 ) -> ApiResult<Answer> {
     admin_only(&actor)?;
     let req: HallToml = json(&body)?;
-    let hall = crate::config::parse(&req.toml, "hall")
+    let folder = s.hall().folder.clone();
+    let hall = crate::config::parse_in(&req.toml, "hall", folder.as_deref())
         .map_err(|e| ApiError::unprocessable("invalid_config", e.to_string()))?;
     let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/admin/hall", &body));
     // The writer puts the hall in force itself, right after its commit.

@@ -123,17 +123,18 @@ impl AppState {
         let settings_sweep = settings.sweep_every;
         let saved = store::settings::get(&conn, store::settings::HALL_TOML)?;
         let hall = match saved {
-            Some(text) if !settings.hall_from_file => match crate::config::parse(&text, "hall saved on the admin page")
-            {
-                Ok(h) => {
-                    tracing::info!("using the hall saved on the admin page");
-                    h
+            Some(text) if !settings.hall_from_file => {
+                match crate::config::parse_in(&text, "hall saved on the admin page", settings.hall.folder.as_deref()) {
+                    Ok(h) => {
+                        tracing::info!("using the hall saved on the admin page");
+                        h
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one");
+                        settings.hall
+                    }
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one");
-                    settings.hall
-                }
-            },
+            }
             Some(_) => {
                 tracing::warn!("a hall saved on the admin page exists, but --config was given: the file is used");
                 settings.hall

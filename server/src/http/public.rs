@@ -156,9 +156,23 @@ pub async fn staff_photo(
         tracing::warn!(error = %e, path = %path.display(), "staff photo unreadable");
         none()
     })?;
-    let png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    let kind = if png { "image/png" } else { "image/jpeg" };
-    Ok(([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CACHE_CONTROL, "max-age=300")], bytes)
+    // Served only when the file really is a PNG or JPEG (by its first bytes, not its name).
+    let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image/jpeg"
+    } else {
+        tracing::warn!(path = %path.display(), "staff photo is not a PNG or JPEG image; not served");
+        return Err(none());
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind),
+            (axum::http::header::CACHE_CONTROL, "max-age=300"),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
         .into_response())
 }
 

@@ -266,12 +266,11 @@ async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
 async fn a_configured_staff_photo_is_published_with_the_window() {
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("clerk2.png"), b"\x89PNG fake").unwrap();
-    let text = hall_server::config::SAMPLE_HALL.replacen(
-        "username = \"clerk2\"",
-        "username = \"clerk2\"\nphoto = \"clerk2.png\"",
-        1,
-    );
+    std::fs::write(dir.path().join("clerk2.png"), b"\x89PNG\r\n\x1a\n fake").unwrap();
+    std::fs::write(dir.path().join("clerk3.png"), b"not an image at all").unwrap();
+    let text = hall_server::config::SAMPLE_HALL
+        .replacen("username = \"clerk2\"", "username = \"clerk2\"\nphoto = \"clerk2.png\"", 1)
+        .replacen("username = \"clerk3\"", "username = \"clerk3\"\nphoto = \"clerk3.png\"", 1);
     let hall = hall_server::config::parse_in(&text, "hall.toml", Some(dir.path())).unwrap();
     let clock = Arc::new(hall_server::clock::ManualClock::new(crate::support::morning()));
     let settings = hall_server::Settings {
@@ -285,7 +284,11 @@ async fn a_configured_staff_photo_is_published_with_the_window() {
     let res = s.http.get(format!("{}/api/staff/clerk2/photo", s.base)).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(&res.bytes().await.unwrap()[..4], b"\x89PNG");
-    assert_error(&s.get("/api/staff/clerk3/photo").await, 404, "no_photo");
+    // A file that is not an image is not served as one, and the answer names no path.
+    let r = s.get("/api/staff/clerk3/photo").await;
+    assert_error(&r, 404, "no_photo");
+    assert!(!r.body.to_string().contains('/'), "{}", r.body);
+    assert_error(&s.get("/api/staff/clerk4/photo").await, 404, "no_photo");
     assert!(s.get("/api/windows").await.body[2]["staff"].is_null());
 }
 
