@@ -215,3 +215,18 @@ test("the admin page: English throughout, the checker's finding under a translat
   assert.equal(await p.page.textContent("#saveError"), "");
   await p.close();
 });
+
+test("signing out of the admin page ends the session on the server, not only in the page", async () => {
+  const p = await open("/admin");
+  await p.page.fill("input[name=password]", "demo");
+  await p.page.click("#login button[type=submit]");
+  await p.page.waitForFunction(() => document.querySelector("#toml").value.includes("[[matters]]"));
+  const token = await p.page.evaluate(() => sessionStorage.getItem("atoken"));
+  const me = () => fetch(`${base}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal((await me()).status, 200);
+  await p.page.click("#logout");
+  await p.page.waitForSelector("#login:not([hidden])");
+  await p.page.waitForFunction(() => sessionStorage.getItem("atoken") === null);
+  assert.equal((await me()).status, 401);
+  await p.close();
+});
