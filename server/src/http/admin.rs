@@ -9,6 +9,7 @@ use super::extract::{json, Body, Caller, RetryKey};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::hall::StaffRole;
+use crate::ops::access::{self, Need};
 use crate::ops::{Actor, Answer, Op};
 use crate::writer::Idempotency;
 
@@ -18,19 +19,13 @@ pub struct HallToml {
     pub toml: String,
 }
 
-fn admin_only(actor: &Actor) -> ApiResult<()> {
-    match actor {
-        Actor::Staff { role: StaffRole::Admin, .. } => Ok(()),
-        _ => Err(ApiError::forbidden("admin_only", "only an administrator sees and changes the hall")),
-    }
-}
 
 #[utoipa::path(
     get, path = "/api/admin/hall", security(("bearer" = [])),
     responses((status = 200, body = HallToml), (status = 401, body = hall_wire::ErrorBody), (status = 403, body = hall_wire::ErrorBody))
 )]
 pub async fn get(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<HallToml>> {
-    admin_only(&actor)?;
+    access::allow(&actor, Need::Admin)?;
     Ok(Json(HallToml { toml: s.hall().source.clone() }))
 }
 
@@ -45,7 +40,8 @@ pub async fn save(
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    admin_only(&actor)?;
+    // Checked before the (costly) validation; the writer checks the op again.
+    access::allow(&actor, Need::Admin)?;
     let req: HallToml = json(&body)?;
     let folder = s.hall().folder.clone();
     let hall = crate::config::parse_in(&req.toml, "hall", folder.as_deref())

@@ -10,6 +10,7 @@ use super::AppState;
 use crate::domain::today;
 use crate::error::{ApiError, ApiResult};
 use crate::hall::StaffRole;
+use crate::ops::access::{self, Need};
 use crate::ops::Actor;
 use crate::store::{self, reads, tickets, windows};
 
@@ -18,9 +19,7 @@ use crate::store::{self, reads, tickets, windows};
     responses((status = 200, body = wire::DirectorToday), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
 )]
 pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<wire::DirectorToday>> {
-    if !matches!(actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. }) {
-        return Err(ApiError::forbidden("director_only", "only the hall's director or an administrator sees this"));
-    }
+    access::allow(&actor, Need::Director)?;
     let (hall, now, day) = (s.hall(), s.now(), s.today());
     let now_ms = store::ms(now);
     let audit_anchor = s.last_anchor().map(|a| wire::AuditAnchor { at: a.at, row: a.id, head: a.hash, mac: a.mac });

@@ -8,6 +8,7 @@ use super::extract::{json, Body, Caller, RetryKey};
 use super::AppState;
 use crate::domain::KioskFaultKind;
 use crate::error::{ApiError, ApiResult};
+use crate::ops::access::{self, Need};
 use crate::ops::{Actor, Answer, Op};
 use crate::store::reads;
 use crate::writer::Idempotency;
@@ -37,9 +38,6 @@ pub async fn report_fault(
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    if !matches!(actor, Actor::Kiosk { .. }) {
-        return Err(ApiError::forbidden("kiosk_only", "printer faults are reported by kiosk devices"));
-    }
     let req: wire::KioskFaultReport = json(&body)?;
     let op = Op::KioskFault { kind: kind(req.kind), message: req.message, ticket_number: req.ticket_number };
     let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/kiosk/faults", &body));
@@ -51,9 +49,7 @@ pub async fn report_fault(
     responses((status = 200, body = Vec<wire::KioskState>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
 )]
 pub async fn list(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::KioskState>>> {
-    if !matches!(actor, Actor::Staff { .. }) {
-        return Err(ApiError::forbidden("staff_only", "only hall staff see the kiosks"));
-    }
+    access::allow(&actor, Need::Staff)?;
     let hall = s.hall();
     let states = s.reads().run(move |c| reads::kiosks(c, &hall)).await.map_err(ApiError::Internal)?;
     Ok(Json(states))

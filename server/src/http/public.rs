@@ -84,12 +84,7 @@ pub async fn ticket(
     super::extract::Caller(actor): super::extract::Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<wire::Ticket>> {
-    if !matches!(actor, crate::ops::Actor::Staff { .. }) {
-        return Err(ApiError::forbidden(
-            "staff_only",
-            "only hall staff read tickets by id; citizens use the ticket's page",
-        ));
-    }
+    crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
     let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));

@@ -20,9 +20,8 @@ pub(super) fn report_fault(
     message: &str,
     ticket_number: Option<&str>,
 ) -> ApiResult<Answer> {
-    let Actor::Kiosk { id } = ctx.actor else {
-        return Err(ApiError::forbidden("kiosk_only", "printer faults are reported by kiosk devices"));
-    };
+    // A kiosk (checked by `access`).
+    let id = ctx.actor.name();
     let message = message.trim();
     if message.chars().count() > MESSAGE_MAX {
         return Err(ApiError::unprocessable("message_too_long", "the message is limited to 500 characters"));

@@ -101,16 +101,13 @@ pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Re
         "SELECT id, username, role, window_id, expires_at FROM sessions
          WHERE token_hash = ?1 AND ended_at IS NULL AND expires_at > ?2",
     )?
-    .query_row(params![token_hash, now_ms], |r| {
-        Ok(SessionRow {
-            id: r.get(0)?,
-            username: r.get(1)?,
-            role: r.get(2)?,
-            window_id: r.get(3)?,
-            expires_at: r.get(4)?,
-        })
-    })
+    .query_row(params![token_hash, now_ms], session_row)
     .optional()
+}
+
+/// A row of `SELECT id, username, role, window_id, expires_at FROM sessions`.
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow { id: r.get(0)?, username: r.get(1)?, role: r.get(2)?, window_id: r.get(3)?, expires_at: r.get(4)? })
 }
 
 /// Every live session (not ended, not expired).
@@ -118,15 +115,7 @@ pub fn live_sessions(conn: &Connection, now_ms: i64) -> rusqlite::Result<Vec<Ses
     let mut stmt = conn.prepare_cached(
         "SELECT id, username, role, window_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > ?1",
     )?;
-    let rows = stmt.query_map([now_ms], |r| {
-        Ok(SessionRow {
-            id: r.get(0)?,
-            username: r.get(1)?,
-            role: r.get(2)?,
-            window_id: r.get(3)?,
-            expires_at: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([now_ms], session_row)?;
     rows.collect()
 }
 

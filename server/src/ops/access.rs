@@ -1,0 +1,116 @@
+//! Who may do what, in one place. Every operation states what it needs ([`Op::need`]); the
+//! writer checks it once, before the operation runs ([`check`]), and the operations themselves
+//! no longer look at the caller's role. Reads use [`allow`] with the same vocabulary.
+
+use super::{Actor, Ctx, Op};
+use crate::error::{ApiError, ApiResult};
+use crate::hall::StaffRole;
+use crate::store::windows;
+
+/// What an operation (or a read) needs of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need<'a> {
+    /// Anyone (a sign-in: the password is checked before the writer).
+    Anyone,
+    /// A kiosk device.
+    Kiosk,
+    /// Any staff session (clerk, director, admin).
+    Staff,
+    /// The clerk signed in at this window, with the session that holds it.
+    ClerkAt(&'a str),
+    /// That clerk, or the director or an administrator (for any window).
+    ClerkAtOrDirector(&'a str),
+    /// The hall's director or an administrator.
+    Director,
+    /// An administrator.
+    Admin,
+    /// The server's own housekeeping.
+    System,
+}
+
+impl Op {
+    /// What this operation needs of its caller.
+    pub fn need(&self) -> Need<'_> {
+        match self {
+            Op::IssueTicket { .. } | Op::KioskFault { .. } => Need::Kiosk,
+            Op::Login { .. } => Need::Anyone,
+            Op::Logout | Op::Requeue { .. } => Need::Staff,
+            Op::CallNext { window }
+            | Op::Recall { window }
+            | Op::Start { window }
+            | Op::NoShow { window }
+            | Op::Transfer { window, .. }
+            | Op::Finish { window, .. } => Need::ClerkAt(window),
+            Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
+            Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
+            Op::ReplaceHall { .. } => Need::Admin,
+            Op::ExpireSessions | Op::CheckIssuing => Need::System,
+            #[cfg(test)]
+            Op::Panic => Need::Anyone,
+        }
+    }
+}
+
+fn director(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. })
+}
+
+/// The check that needs nothing but the caller (reads, and the first step of [`check`]).
+pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
+    let ok = match need {
+        Need::Anyone => true,
+        Need::Kiosk => matches!(actor, Actor::Kiosk { .. }),
+        Need::Staff => matches!(actor, Actor::Staff { .. }),
+        Need::Director => director(actor),
+        Need::Admin => matches!(actor, Actor::Staff { role: StaffRole::Admin, .. }),
+        Need::System => actor == &Actor::System,
+        // The window's own check needs the database: see `check`.
+        Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match need {
+        Need::Kiosk => ApiError::forbidden("kiosk_only", "only kiosk devices do this"),
+        Need::Staff => ApiError::forbidden("staff_only", "only hall staff do this"),
+        Need::Director => ApiError::forbidden("director_only", "only the hall's director or an administrator does this"),
+        Need::Admin => ApiError::forbidden("admin_only", "only an administrator does this"),
+        _ => ApiError::forbidden("system_only", "only the server does this"),
+    })
+}
+
+/// Checks an operation's need inside the writer's transaction (a window's clerk must hold the
+/// window with this very session). An unknown window is `404 unknown_window` first.
+pub fn check(ctx: &Ctx, need: Need) -> ApiResult<()> {
+    let window = match need {
+        Need::ClerkAt(w) => w,
+        Need::ClerkAtOrDirector(w) if director(ctx.actor) => {
+            known_window(ctx, w)?;
+            return Ok(());
+        }
+        Need::ClerkAtOrDirector(w) => w,
+        other => return allow(ctx.actor, other),
+    };
+    known_window(ctx, window)?;
+    let row = windows::get(ctx.tx, window, ctx.now_ms)?;
+    match ctx.actor {
+        Actor::Staff { role: StaffRole::Clerk, session_id, window_id, .. }
+            if window_id.as_deref() == Some(window)
+                && row.as_ref().is_some_and(|r| r.session_id == Some(*session_id) && r.staffed) =>
+        {
+            Ok(())
+        }
+        Actor::Staff { role: StaffRole::Clerk, .. } => Err(ApiError::forbidden(
+            "not_your_window",
+            format!("you are not signed in at window `{window}`; sign in there first"),
+        )),
+        _ => Err(ApiError::forbidden("clerk_only", "only the clerk signed in at this window can do this")),
+    }
+}
+
+fn known_window(ctx: &Ctx, window: &str) -> ApiResult<()> {
+    if ctx.hall.window(window).is_none() {
+        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
+    }
+    Ok(())
+}
