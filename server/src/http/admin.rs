@@ -8,9 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::extract::{json, Body, Caller, RetryKey};
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
-use crate::ops::{Actor, Answer, Op};
+use crate::ops::{Answer, Op};
 use crate::writer::Idempotency;
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -18,7 +17,6 @@ pub struct HallToml {
     /// The whole hall configuration, in the format of `halls/sample-town.toml`.
     pub toml: String,
 }
-
 
 #[utoipa::path(
     get, path = "/api/admin/hall", security(("bearer" = [])),

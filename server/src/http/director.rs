@@ -9,9 +9,7 @@ use super::extract::Caller;
 use super::AppState;
 use crate::domain::today;
 use crate::error::{ApiError, ApiResult};
-use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
-use crate::ops::Actor;
 use crate::store::{self, reads, tickets, windows};
 
 #[utoipa::path(

@@ -9,7 +9,7 @@ use super::AppState;
 use crate::domain::KioskFaultKind;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::access::{self, Need};
-use crate::ops::{Actor, Answer, Op};
+use crate::ops::{Answer, Op};
 use crate::store::reads;
 use crate::writer::Idempotency;
 

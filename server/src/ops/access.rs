@@ -73,7 +73,9 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     Err(match need {
         Need::Kiosk => ApiError::forbidden("kiosk_only", "only kiosk devices do this"),
         Need::Staff => ApiError::forbidden("staff_only", "only hall staff do this"),
-        Need::Director => ApiError::forbidden("director_only", "only the hall's director or an administrator does this"),
+        Need::Director => {
+            ApiError::forbidden("director_only", "only the hall's director or an administrator does this")
+        }
         Need::Admin => ApiError::forbidden("admin_only", "only an administrator does this"),
         _ => ApiError::forbidden("system_only", "only the server does this"),
     })
@@ -113,4 +115,51 @@ fn known_window(ctx: &Ctx, window: &str) -> ApiResult<()> {
         return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: StaffRole) -> Actor {
+        Actor::Staff { username: "u".into(), role, session_id: 1, window_id: None }
+    }
+
+    #[test]
+    fn every_need_admits_exactly_its_callers() {
+        let kiosk = Actor::Kiosk { id: "k1".into() };
+        let (clerk, director, admin) = (staff(StaffRole::Clerk), staff(StaffRole::Director), staff(StaffRole::Admin));
+        // (caller, need, the refusal's code or "" when allowed)
+        let check = |actor: &Actor, need: Need, code: &str| {
+            let got = match allow(actor, need) {
+                Ok(()) => String::new(),
+                Err(ApiError::Client(c)) => c.code.to_string(),
+                Err(e) => panic!("{e:?}"),
+            };
+            assert_eq!(got, code, "{actor:?} {need:?}");
+        };
+        check(&kiosk, Need::Kiosk, "");
+        check(&clerk, Need::Kiosk, "kiosk_only");
+        check(&kiosk, Need::Staff, "staff_only");
+        check(&clerk, Need::Staff, "");
+        check(&clerk, Need::Director, "director_only");
+        check(&director, Need::Director, "");
+        check(&admin, Need::Director, "");
+        check(&director, Need::Admin, "admin_only");
+        check(&admin, Need::Admin, "");
+        check(&admin, Need::System, "system_only");
+        check(&Actor::System, Need::System, "");
+        check(&kiosk, Need::Anyone, "");
+    }
+
+    #[test]
+    fn each_op_states_its_need() {
+        let w = || "w01".to_string();
+        assert_eq!(Op::CallNext { window: w() }.need(), Need::ClerkAt("w01"));
+        assert_eq!(Op::Pause { window: w() }.need(), Need::ClerkAtOrDirector("w01"));
+        assert_eq!(Op::SetNotice { notice: String::new() }.need(), Need::Director);
+        assert_eq!(Op::ReopenIssuing { reopen: true }.need(), Need::Director);
+        assert_eq!(Op::ExpireSessions.need(), Need::System);
+        assert_eq!(Op::Logout.need(), Need::Staff);
+    }
 }

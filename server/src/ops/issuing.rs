@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use hall_wire as wire;
 use serde_json::json;
 
-use super::{tickets::queue_changed, Actor, Answer, Ctx};
-use crate::error::{ApiError, ApiResult};
-use crate::hall::StaffRole;
+use super::{tickets::queue_changed, Answer, Ctx};
+use crate::error::ApiResult;
 use crate::store::{issuing, settings};
 
 /// The last published issuing state: `hall=1;A=1;B=0`, compared to tell what changed.

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use hall_wire as wire;
 use serde_json::json;
 
-use super::{Actor, Answer, Ctx};
+use super::{Answer, Ctx};
 use crate::domain::KioskFaultKind;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{kiosks, reads};
@@ -32,7 +32,7 @@ pub(super) fn report_fault(
     }
     let recovered = kind == KioskFaultKind::Recovered;
     let row = kiosks::KioskRow {
-        kiosk_id: id.clone(),
+        kiosk_id: id.to_string(),
         fault: (!recovered).then_some(kind),
         message: message.to_string(),
         ticket_number: if recovered { None } else { ticket_number.map(str::to_string) },

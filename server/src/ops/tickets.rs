@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use hall_wire as wire;
 use serde_json::json;
 
-use super::{Actor, Answer, Ctx, StatusLink};
+use super::{Answer, Ctx, StatusLink};
 use crate::domain::hours::{Issuing, Stop};
 use crate::domain::{numbering, ticket, Priority, TicketStatus};
 use crate::error::{ApiError, ApiResult};
@@ -133,8 +133,12 @@ pub(super) fn issue(
 
 /// A ticket waits again: `ticket_requeued`, and its queue's new figures.
 pub(super) fn announce_requeued(ctx: &mut Ctx, t: &tickets::TicketRow) -> ApiResult<()> {
-    let event =
-        wire::TicketRequeued { ticket_id: t.id, number: t.number.clone(), queue: t.queue.clone(), at: ctx.fmt(ctx.now_ms) };
+    let event = wire::TicketRequeued {
+        ticket_id: t.id,
+        number: t.number.clone(),
+        queue: t.queue.clone(),
+        at: ctx.fmt(ctx.now_ms),
+    };
     ctx.emit(wire::event_kind::TICKET_REQUEUED, &event)?;
     queue_changed(ctx, &t.queue)
 }

@@ -5,12 +5,11 @@ use hall_wire as wire;
 use serde_json::json;
 
 use super::tickets::{load, queue_changed, view};
-use super::{Actor, Answer, Ctx};
+use super::{Answer, Ctx};
 use crate::domain::order::{self, QueueHeads};
 use crate::domain::ticket::{self, Action};
 use crate::domain::{Outcome, TicketStatus};
 use crate::error::{ApiError, ApiResult};
-use crate::hall::StaffRole;
 use crate::store::{reads, tickets, windows, windows::WindowRow};
 
 /// The window of a clerk's action (`access` checked that the clerk holds it).
