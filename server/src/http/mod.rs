@@ -7,12 +7,15 @@ mod events;
 pub mod extract;
 mod kiosks;
 mod metrics;
+mod notice;
 mod openapi;
 mod pages;
 mod public;
+mod sessions;
 pub mod streams;
 mod ticket_stream;
-mod writes;
+mod tickets;
+mod windows;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -284,32 +287,32 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/health", get(public::health))
         .route("/api/hall", get(public::hall))
-        .route("/api/notice", post(writes::set_notice))
+        .route("/api/notice", post(notice::set_notice))
         .route("/api/services", get(public::services))
         .route("/api/windows", get(public::windows))
         .route("/api/queues", get(public::queues))
         .route("/api/calls/recent", get(public::recent_calls))
         .route("/api/staff/{username}/photo", get(public::staff_photo))
-        .route("/api/tickets", post(writes::issue_ticket))
+        .route("/api/tickets", post(tickets::issue_ticket))
         .route("/api/tickets/{id}", get(public::ticket))
-        .route("/api/tickets/{id}/requeue", post(writes::requeue))
+        .route("/api/tickets/{id}/requeue", post(tickets::requeue))
         .route("/api/t/{token}", get(public::ticket_view))
         .route("/api/t/{token}/events", get(ticket_stream::ticket_events))
         .route("/api/kiosk/faults", post(kiosks::report_fault))
         .route("/api/kiosks", get(kiosks::list))
-        .route("/api/auth/login", post(writes::login))
-        .route("/api/auth/logout", post(writes::logout))
+        .route("/api/auth/login", post(sessions::login))
+        .route("/api/auth/logout", post(sessions::logout))
         .route("/api/windows/{id}/stats", get(public::window_stats))
-        .route("/api/windows/{id}/call-next", post(writes::call_next))
-        .route("/api/windows/{id}/stand-in", post(writes::stand_in))
-        .route("/api/auth/me", get(writes::me))
-        .route("/api/windows/{id}/recall", post(writes::recall))
-        .route("/api/windows/{id}/start", post(writes::start))
-        .route("/api/windows/{id}/no-show", post(writes::no_show))
-        .route("/api/windows/{id}/transfer", post(writes::transfer))
-        .route("/api/windows/{id}/finish", post(writes::finish))
-        .route("/api/windows/{id}/pause", post(writes::pause))
-        .route("/api/windows/{id}/resume", post(writes::resume))
+        .route("/api/windows/{id}/call-next", post(windows::call_next))
+        .route("/api/windows/{id}/stand-in", post(windows::stand_in))
+        .route("/api/auth/me", get(sessions::me))
+        .route("/api/windows/{id}/recall", post(windows::recall))
+        .route("/api/windows/{id}/start", post(windows::start))
+        .route("/api/windows/{id}/no-show", post(windows::no_show))
+        .route("/api/windows/{id}/transfer", post(windows::transfer))
+        .route("/api/windows/{id}/finish", post(windows::finish))
+        .route("/api/windows/{id}/pause", post(windows::pause))
+        .route("/api/windows/{id}/resume", post(windows::resume))
         .route("/api/events", get(events::events))
         .route("/api/director/today", get(director::today))
         .route("/api/director/issuing", post(director::reopen_issuing))
@@ -364,4 +367,18 @@ async fn method_not_allowed() -> ApiError {
         retry_after: None,
         next_open: None,
     })
+}
+
+/// Hands an op to the writer with its retry key (fingerprinted with the server's key) and waits
+/// for the committed answer.
+pub(super) async fn submit(
+    s: &AppState,
+    actor: crate::ops::Actor,
+    op: crate::ops::Op,
+    key: extract::RetryKey,
+    path: &str,
+    body: &[u8],
+) -> crate::error::ApiResult<crate::ops::Answer> {
+    let idem = key.0.map(|k| crate::writer::Idempotency::new(s.server_key(), k, "POST", path, body));
+    s.writer().submit(actor, op, idem).await
 }

@@ -5,15 +5,15 @@ use hall_wire as wire;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, director, events, kiosks, public, ticket_stream, writes};
+use super::{admin, director, events, kiosks, notice, public, sessions, ticket_stream, tickets, windows};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Bianmin Hall server", description = "Queues, tickets, windows and live events of a government service hall."),
     paths(
         public::health, public::hall, public::services, public::windows, public::queues, public::ticket, public::recent_calls, public::staff_photo, public::window_stats, public::ticket_view,
-        writes::issue_ticket, writes::set_notice, writes::stand_in, writes::me, writes::login, writes::logout, writes::requeue, writes::call_next, writes::recall,
-        writes::start, writes::no_show, writes::transfer, writes::finish, writes::pause, writes::resume,
+        tickets::issue_ticket, notice::set_notice, windows::stand_in, sessions::me, sessions::login, sessions::logout, tickets::requeue, windows::call_next, windows::recall,
+        windows::start, windows::no_show, windows::transfer, windows::finish, windows::pause, windows::resume,
         events::events, ticket_stream::ticket_events, director::today, director::reopen_issuing, admin::get, admin::save, kiosks::report_fault, kiosks::list,
     ),
     components(schemas(

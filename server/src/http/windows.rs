@@ -1,0 +1,157 @@
+//! A window's actions: the clerk's (call, recall, start, no-show, transfer, finish, pause) and
+//! the director's stand-in.
+
+use std::time::Instant;
+
+use axum::extract::State;
+use hall_wire as wire;
+
+use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::{submit, AppState};
+use crate::domain::Outcome;
+use crate::error::ApiResult;
+use crate::ops::{Actor, Answer, Op};
+
+fn outcome(o: wire::Outcome) -> Outcome {
+    match o {
+        wire::Outcome::Immediate => Outcome::Immediate,
+        wire::Outcome::Promised => Outcome::Promised,
+        wire::Outcome::Supplement => Outcome::Supplement,
+        wire::Outcome::Returned => Outcome::Returned,
+        wire::Outcome::Joint => Outcome::Joint,
+        wire::Outcome::Reported => Outcome::Reported,
+    }
+}
+
+/// The actions without a body.
+async fn window_action(
+    s: &AppState,
+    actor: Actor,
+    window: String,
+    action: &str,
+    key: RetryKey,
+    body: &[u8],
+    op: impl FnOnce(String) -> Op,
+) -> ApiResult<Answer> {
+    let path = format!("/api/windows/{window}/{action}");
+    submit(s, actor, op(window), key, &path, body).await
+}
+
+macro_rules! window_endpoint {
+    ($name:ident, $action:literal, $variant:ident, $answer:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            post, path = concat!("/api/windows/{id}/", $action), security(("bearer" = [])),
+            params(("id" = String, Path, description = "window id"),
+                   ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+            responses((status = 200, body = $answer), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+                (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
+        )]
+        pub async fn $name(State(s): State<AppState>, Caller(actor): Caller, PathParam(id): PathParam, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
+            window_action(&s, actor, id, $action, key, &body, |window| Op::$variant { window }).await
+        }
+    };
+}
+
+window_endpoint!(recall, "recall", Recall, wire::Ticket, "Re-announce the ticket at the window.");
+window_endpoint!(start, "start", Start, wire::Ticket, "The called citizen arrived: service begins.");
+window_endpoint!(no_show, "no-show", NoShow, wire::Ticket, "The called citizen did not come.");
+window_endpoint!(pause, "pause", Pause, wire::Window, "Pause the window (also the director, for any window).");
+window_endpoint!(resume, "resume", Resume, wire::Window, "Resume the window (also the director, for any window).");
+
+#[utoipa::path(
+    post, path = "/api/windows/{id}/call-next", security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Ticket), (status = 204, description = "nobody waits"),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
+)]
+pub async fn call_next(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let started = Instant::now();
+    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| Op::CallNext { window }).await;
+    if answer.as_ref().is_ok_and(|a| a.status.is_success() && !a.replayed) {
+        s.metrics().call_latency(started.elapsed());
+    }
+    answer
+}
+
+#[utoipa::path(
+    post, path = "/api/windows/{id}/transfer", request_body = wire::Transfer, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+pub async fn transfer(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::Transfer = json(&body)?;
+    window_action(&s, actor, id, "transfer", key, &body, |window| Op::Transfer {
+        window,
+        service_id: req.service_id,
+        to_window: req.window_id,
+    })
+    .await
+}
+
+#[utoipa::path(
+    post, path = "/api/windows/{id}/finish", request_body = wire::Finish, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+pub async fn finish(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::Finish = json(&body)?;
+    window_action(&s, actor, id, "finish", key, &body, |window| Op::Finish {
+        window,
+        outcome: outcome(req.outcome),
+        note: req.note,
+        reason: req.reason,
+        missing: req.missing_materials.unwrap_or_default(),
+    })
+    .await
+}
+
+#[utoipa::path(
+    post, path = "/api/windows/{id}/stand-in", request_body = wire::StandIn, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Window), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+pub async fn stand_in(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::StandIn = json(&body)?;
+    window_action(&s, actor, id, "stand-in", key, &body, |window| Op::StandIn {
+        window,
+        username: req.username,
+        override_allowed: req.override_allowed,
+    })
+    .await
+}
