@@ -113,7 +113,8 @@ struct Inner {
     streams: std::sync::Arc<streams::StreamGate>,
     /// Where the audit trail's anchors are appended, and the latest one.
     anchors_file: PathBuf,
-    last_anchor: std::sync::Mutex<Option<store::anchors::Anchor>>,
+    /// Held across an anchoring, so that two never interleave (the sweeper and a caller).
+    last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
 }
 
 impl AppState {
@@ -166,7 +167,7 @@ impl AppState {
             server_key,
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
             anchors_file: store::anchors::path_for(&settings.db),
-            last_anchor: std::sync::Mutex::new(None),
+            last_anchor: tokio::sync::Mutex::new(None),
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -210,22 +211,23 @@ impl AppState {
     /// Signs the audit trail's head with the server's key and appends it to the anchors file
     /// and the log, when it moved since the last anchor. The sweeper calls this.
     pub async fn anchor_audit(&self) -> anyhow::Result<Option<store::anchors::Anchor>> {
+        let mut last = self.0.last_anchor.lock().await;
         let head = self.reads().run(|c| Ok(store::anchors::head(c)?)).await?;
         let Some((id, hash)) = head else { return Ok(None) };
-        if self.last_anchor().is_some_and(|a| a.id == id && a.hash == hash) {
+        if last.as_ref().is_some_and(|a| a.id == id && a.hash == hash) {
             return Ok(None);
         }
         let at = store::reads::fmt_time(&self.hall(), store::ms(self.now()));
         let anchor = store::anchors::Anchor::sign(self.server_key(), at, id, hash);
         let (path, line) = (self.0.anchors_file.clone(), anchor.clone());
         tokio::task::spawn_blocking(move || store::anchors::record(&path, &line)).await??;
-        *self.0.last_anchor.lock().unwrap_or_else(|e| e.into_inner()) = Some(anchor.clone());
+        *last = Some(anchor.clone());
         Ok(Some(anchor))
     }
 
     /// The latest anchor of the audit trail this server made.
-    pub fn last_anchor(&self) -> Option<store::anchors::Anchor> {
-        self.0.last_anchor.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    pub async fn last_anchor(&self) -> Option<store::anchors::Anchor> {
+        self.0.last_anchor.lock().await.clone()
     }
 
     /// The caps on live streams.

@@ -10,6 +10,7 @@ pub mod kiosks;
 pub mod reads;
 pub mod settings;
 pub mod tickets;
+pub mod today;
 pub mod windows;
 
 use std::path::{Path, PathBuf};

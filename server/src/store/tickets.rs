@@ -425,3 +425,37 @@ pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::
     })?;
     rows.collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The statements on the issue, call and director paths are index lookups: their plans name
+    /// the index and never scan the table (a cost that grows with the data is a bug).
+    #[test]
+    fn hot_statements_use_their_indexes() {
+        let (_dir, conn) = crate::store::test_db();
+        let check = |sql: &str, index: &str| {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let plan = plan.join(" | ");
+            assert!(plan.contains(index), "{sql}: {plan}");
+            assert!(!plan.contains("SCAN tickets"), "{sql}: {plan}");
+        };
+        check(
+            "SELECT queued_at FROM tickets WHERE day = '2026-12-03' AND queue = 'q' AND prio_rank = 1
+             AND status IN ('waiting', 'transferred') ORDER BY queued_at, id LIMIT 1",
+            "tickets_waiting_in_queue",
+        );
+        check(
+            "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'no_show'), 0) FROM tickets
+             WHERE day = '2026-12-03' AND window_id = 'w01'",
+            "tickets_by_window",
+        );
+        check("SELECT n FROM issued_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
+        check("SELECT id FROM tickets WHERE status_token = 'x'", "tickets_status_token");
+    }
+}

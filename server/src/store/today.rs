@@ -1,0 +1,93 @@
+//! The director's view of the hall today (`GET /api/director/today`): a read model built from
+//! the day's tickets, the windows, the sign-ins and the notice.
+
+use chrono::NaiveTime;
+use hall_wire as wire;
+use rusqlite::Connection;
+
+use crate::domain::today;
+use crate::hall::Hall;
+use crate::store::{self, reads, tickets, windows};
+
+pub fn director_today(
+    c: &Connection,
+    hall: &Hall,
+    day: &str,
+    now_ms: i64,
+    audit_anchor: Option<wire::AuditAnchor>,
+) -> anyhow::Result<wire::DirectorToday> {
+    let day = day.to_string();
+
+    let day_tickets = tickets::day_tickets(c, &day)?;
+    let queues = hall
+        .queues
+        .iter()
+        .map(|q| {
+            let mine: Vec<&today::DayTicket> = day_tickets.iter().filter(|t| t.queue == q.id).collect();
+            let f = today::queue_figures(&mine, now_ms);
+            wire::QueueToday {
+                queue: q.id.clone(),
+                prefix: q.prefix.to_string(),
+                name: q.name.clone(),
+                waiting: f.waiting,
+                longest_wait_minutes: f.longest_wait_minutes,
+                issued: f.issued,
+                finished: f.finished,
+                no_show: f.no_show,
+                avg_wait_minutes: f.avg_wait_minutes,
+                p90_wait_minutes: f.p90_wait_minutes,
+                avg_service_minutes: f.avg_service_minutes,
+                p90_service_minutes: f.p90_service_minutes,
+            }
+        })
+        .collect();
+    let mut wins = Vec::new();
+    for w in reads::windows(c, hall, now_ms)? {
+        let (finished, no_show) = tickets::window_day_counts(c, &day, &w.id)?;
+        let serving_minutes = match &w.serving {
+            Some(t) => tickets::get(c, t.id)?
+                .and_then(|row| row.started_at.or(row.called_at))
+                .map(|since| ((now_ms - since).max(0) / 60_000) as u32),
+            None => None,
+        };
+        wins.push(wire::WindowToday {
+            id: w.id,
+            number: w.number,
+            name: w.name,
+            status: w.status,
+            staff: w.staff,
+            serving: w.serving.map(|t| t.number),
+            serving_minutes,
+            finished,
+            no_show,
+        });
+    }
+    let start: NaiveTime = hall.work_start;
+    let staff = windows::attendance(c, &day)?
+        .into_iter()
+        .map(|(username, window_id, at)| {
+            let person = hall.staff(&username);
+            let local = store::from_ms(at).with_timezone(&hall.timezone).time();
+            wire::StaffToday {
+                name: person.map(|p| p.name.clone()).unwrap_or_else(|| username.clone()),
+                staff_no: person.map(|p| p.staff_no.clone()).unwrap_or_default(),
+                username,
+                window_id,
+                signed_in_at: reads::fmt_time(hall, at),
+                late: local > start,
+            }
+        })
+        .collect();
+    let notice = store::settings::get(c, store::settings::NOTICE)?.unwrap_or_else(|| hall.notice.clone());
+    Ok(wire::DirectorToday {
+        day,
+        now: reads::fmt_time(hall, now_ms),
+        work_start: hall.work_start.format("%H:%M").to_string(),
+        wait_warning_minutes: hall.policy.wait_warning_minutes,
+        queues,
+        windows: wins,
+        staff,
+        notice,
+        audit_anchor,
+    })
+}
