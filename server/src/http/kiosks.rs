@@ -6,23 +6,11 @@ use hall_wire as wire;
 
 use super::extract::{json, Body, Caller, RetryKey};
 use super::AppState;
-use crate::domain::KioskFaultKind;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::access::{self, Need};
 use crate::ops::{Answer, Op};
 use crate::store::reads;
 use crate::writer::Idempotency;
-
-fn kind(k: wire::KioskFaultKind) -> KioskFaultKind {
-    match k {
-        wire::KioskFaultKind::PrinterUnreachable => KioskFaultKind::PrinterUnreachable,
-        wire::KioskFaultKind::PrinterOffline => KioskFaultKind::PrinterOffline,
-        wire::KioskFaultKind::CoverOpen => KioskFaultKind::CoverOpen,
-        wire::KioskFaultKind::PaperOut => KioskFaultKind::PaperOut,
-        wire::KioskFaultKind::PrintFailed => KioskFaultKind::PrintFailed,
-        wire::KioskFaultKind::Recovered => KioskFaultKind::Recovered,
-    }
-}
 
 #[utoipa::path(
     post, path = "/api/kiosk/faults", request_body = wire::KioskFaultReport, security(("bearer" = [])),
@@ -39,7 +27,7 @@ pub async fn report_fault(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::KioskFaultReport = json(&body)?;
-    let op = Op::KioskFault { kind: kind(req.kind), message: req.message, ticket_number: req.ticket_number };
+    let op = Op::KioskFault { kind: req.kind.into(), message: req.message, ticket_number: req.ticket_number };
     let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/kiosk/faults", &body));
     s.writer().submit(actor, op, idem).await
 }

@@ -121,12 +121,7 @@ pub async fn logout(
 pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
     match actor {
         Actor::Staff { username, role, window_id, .. } => {
-            let role = match role {
-                StaffRole::Clerk => wire::Role::Clerk,
-                StaffRole::Director => wire::Role::Director,
-                StaffRole::Admin => wire::Role::Admin,
-            };
-            Ok(axum::Json(wire::Me { username, role, window_id }))
+            Ok(axum::Json(wire::Me { username, role: role.into(), window_id }))
         }
         Actor::Kiosk { id } => Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None })),
         Actor::System => Err(ApiError::forbidden("staff_only", "not a person")),

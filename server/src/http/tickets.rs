@@ -7,18 +7,8 @@ use hall_wire as wire;
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
 use crate::auth;
-use crate::domain::Priority;
 use crate::error::{ApiError, ApiResult};
 use crate::ops::{Actor, Answer, Op, StatusLink};
-
-fn priority(p: wire::Priority) -> Priority {
-    match p {
-        wire::Priority::Elderly => Priority::Elderly,
-        wire::Priority::Disabled => Priority::Disabled,
-        wire::Priority::Military => Priority::Military,
-        wire::Priority::Pregnant => Priority::Pregnant,
-    }
-}
 
 #[utoipa::path(
     post, path = "/api/tickets", request_body = wire::IssueTicket,
@@ -61,7 +51,7 @@ pub async fn issue_ticket(
     let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
     let token = auth::new_status_token(crate::store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
-    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(priority), status };
+    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(Into::into), status };
     let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
     if let (StatusCode::CREATED, Some(q), false) = (answer.status, queue, answer.replayed) {
         s.metrics().ticket_issued(&q);

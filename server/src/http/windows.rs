@@ -8,20 +8,8 @@ use hall_wire as wire;
 
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
-use crate::domain::Outcome;
 use crate::error::ApiResult;
 use crate::ops::{Actor, Answer, Op};
-
-fn outcome(o: wire::Outcome) -> Outcome {
-    match o {
-        wire::Outcome::Immediate => Outcome::Immediate,
-        wire::Outcome::Promised => Outcome::Promised,
-        wire::Outcome::Supplement => Outcome::Supplement,
-        wire::Outcome::Returned => Outcome::Returned,
-        wire::Outcome::Joint => Outcome::Joint,
-        wire::Outcome::Reported => Outcome::Reported,
-    }
-}
 
 /// The actions without a body.
 async fn window_action(
@@ -124,7 +112,7 @@ pub async fn finish(
     let req: wire::Finish = json(&body)?;
     window_action(&s, actor, id, "finish", key, &body, |window| Op::Finish {
         window,
-        outcome: outcome(req.outcome),
+        outcome: req.outcome.into(),
         note: req.note,
         reason: req.reason,
         missing: req.missing_materials.unwrap_or_default(),

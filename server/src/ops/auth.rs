@@ -11,14 +11,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::hall::StaffRole;
 use crate::store::windows;
 
-fn wire_role(r: StaffRole) -> wire::Role {
-    match r {
-        StaffRole::Clerk => wire::Role::Clerk,
-        StaffRole::Director => wire::Role::Director,
-        StaffRole::Admin => wire::Role::Admin,
-    }
-}
-
 /// The session table keeps only the token's hash. (An idempotent retry must get the same
 /// answer, so a login sent with an `Idempotency-Key` keeps its answer, token included, for
 /// the 24 hours the key lives.)
@@ -61,7 +53,7 @@ pub(super) fn login(
         StatusCode::OK,
         &wire::Session {
             token: token.to_string(),
-            role: wire_role(role),
+            role: role.into(),
             window_id: window.map(str::to_string),
             username: username.to_string(),
             name,

@@ -93,7 +93,7 @@ pub(super) fn issue(
         service_id: service_id.to_string(),
         queue: queue_id.clone(),
         status: wire::TicketStatus::Waiting,
-        priority: priority.map(reads::priority),
+        priority: priority.map(Into::into),
         waiting_ahead: ahead,
         estimated_wait_minutes: pace.minutes(ahead),
         windows: matter.windows.clone(),

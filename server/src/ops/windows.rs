@@ -268,7 +268,7 @@ pub(super) fn finish(
         ticket_id: t.id,
         number: t.number.clone(),
         window_id: window.to_string(),
-        outcome: reads::outcome(outcome),
+        outcome: outcome.into(),
         at: ctx.fmt(ctx.now_ms),
     };
     ctx.emit(wire::event_kind::TICKET_FINISHED, &event)?;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hall_wire as wire;
 use rusqlite::{Connection, Transaction};
 
-use crate::domain::hours::{self, Issuing, MatterRules, Stop};
+use crate::domain::hours::{self, Issuing, MatterRules};
 use crate::hall::{Hall, Matter};
 use crate::store::{settings, tickets};
 
@@ -48,16 +48,6 @@ pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now: DateTi
     Ok(hours::for_queue(&states))
 }
 
-pub fn stop(s: Stop) -> wire::IssuingStop {
-    match s {
-        Stop::NotOpenYet => wire::IssuingStop::NotOpenYet,
-        Stop::LunchBreak => wire::IssuingStop::LunchBreak,
-        Stop::CutOff => wire::IssuingStop::CutOff,
-        Stop::ClosedToday => wire::IssuingStop::ClosedToday,
-        Stop::QuotaReached => wire::IssuingStop::QuotaReached,
-    }
-}
-
 /// A local time of the hall as the wire writes times (RFC 3339 with the hall's offset).
 pub fn fmt_local(hall: &Hall, t: NaiveDateTime) -> Option<String> {
     use chrono::TimeZone;
@@ -82,7 +72,7 @@ pub fn to_wire(hall: &Hall, i: Issuing, rules: Option<(MatterRules, u32)>) -> wi
         },
         Issuing::Stopped { reason, next_open } => wire::Issuing {
             open: false,
-            reason: Some(stop(reason)),
+            reason: Some(reason.into()),
             next_open: next_open.and_then(|t| fmt_local(hall, t)),
             daily_quota,
             left_today,

@@ -4,44 +4,13 @@ use chrono::SecondsFormat;
 use hall_wire as wire;
 use rusqlite::{params, Connection};
 
-use crate::domain::{estimate, KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
+use crate::domain::{estimate, KioskFaultKind, TicketStatus};
 use crate::hall::Hall;
 use crate::store::{from_ms, issuing, kiosks, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
     from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
-}
-
-pub fn priority(p: Priority) -> wire::Priority {
-    match p {
-        Priority::Elderly => wire::Priority::Elderly,
-        Priority::Disabled => wire::Priority::Disabled,
-        Priority::Military => wire::Priority::Military,
-        Priority::Pregnant => wire::Priority::Pregnant,
-    }
-}
-
-pub fn outcome(o: Outcome) -> wire::Outcome {
-    match o {
-        Outcome::Immediate => wire::Outcome::Immediate,
-        Outcome::Promised => wire::Outcome::Promised,
-        Outcome::Supplement => wire::Outcome::Supplement,
-        Outcome::Returned => wire::Outcome::Returned,
-        Outcome::Joint => wire::Outcome::Joint,
-        Outcome::Reported => wire::Outcome::Reported,
-    }
-}
-
-fn status(s: TicketStatus) -> wire::TicketStatus {
-    match s {
-        TicketStatus::Waiting => wire::TicketStatus::Waiting,
-        TicketStatus::Called => wire::TicketStatus::Called,
-        TicketStatus::Serving => wire::TicketStatus::Serving,
-        TicketStatus::Done => wire::TicketStatus::Done,
-        TicketStatus::NoShow => wire::TicketStatus::NoShow,
-        TicketStatus::Transferred => wire::TicketStatus::Transferred,
-    }
 }
 
 pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Service>> {
@@ -59,13 +28,7 @@ pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyho
                 materials: m
                     .materials
                     .iter()
-                    .map(|x| wire::Material {
-                        name: x.name.clone(),
-                        kind: match x.kind {
-                            MaterialKind::Main => wire::MaterialKind::Main,
-                            MaterialKind::Aux => wire::MaterialKind::Aux,
-                        },
-                    })
+                    .map(|x| wire::Material { name: x.name.clone(), kind: x.kind.into() })
                     .collect(),
                 procedure: m.procedure.clone(),
                 time_limit_days: m.time_limit_days,
@@ -145,8 +108,8 @@ pub fn ticket_paced(
         number: t.number.clone(),
         service_id: t.service_id.clone(),
         queue: t.queue.clone(),
-        status: status(t.status),
-        priority: t.priority.map(priority),
+        status: t.status.into(),
+        priority: t.priority.map(Into::into),
         waiting_ahead: ahead,
         estimated_wait_minutes: estimated,
         windows,
@@ -154,7 +117,7 @@ pub fn ticket_paced(
         called_at: t.called_at.map(|ms| fmt_time(hall, ms)),
         window_id: t.window_id.clone(),
         first_window_id: t.first_window_id.clone(),
-        outcome: t.outcome.map(outcome),
+        outcome: t.outcome.map(Into::into),
         status_url: None,
     })
 }
@@ -318,24 +281,13 @@ pub fn ticket_view(
     })
 }
 
-pub fn kiosk_fault(f: KioskFaultKind) -> wire::KioskFaultKind {
-    match f {
-        KioskFaultKind::PrinterUnreachable => wire::KioskFaultKind::PrinterUnreachable,
-        KioskFaultKind::PrinterOffline => wire::KioskFaultKind::PrinterOffline,
-        KioskFaultKind::CoverOpen => wire::KioskFaultKind::CoverOpen,
-        KioskFaultKind::PaperOut => wire::KioskFaultKind::PaperOut,
-        KioskFaultKind::PrintFailed => wire::KioskFaultKind::PrintFailed,
-        KioskFaultKind::Recovered => wire::KioskFaultKind::Recovered,
-    }
-}
-
 /// A configured kiosk with its last report (none yet: no fault, empty message).
 pub fn kiosk_state(hall: &Hall, kiosk_id: &str, row: Option<&kiosks::KioskRow>) -> wire::KioskState {
     let name = hall.kiosks.iter().find(|k| k.id == kiosk_id).map(|k| k.name.as_str()).unwrap_or("");
     wire::KioskState {
         kiosk_id: kiosk_id.to_string(),
         name: if name.is_empty() { kiosk_id.to_string() } else { name.to_string() },
-        fault: row.and_then(|r| r.fault).filter(|f| *f != KioskFaultKind::Recovered).map(kiosk_fault),
+        fault: row.and_then(|r| r.fault).filter(|f| *f != KioskFaultKind::Recovered).map(Into::into),
         message: row.map(|r| r.message.clone()).unwrap_or_default(),
         ticket_number: row.and_then(|r| r.ticket_number.clone()),
         at: row.map(|r| fmt_time(hall, r.at_ms)),

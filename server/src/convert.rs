@@ -1,0 +1,56 @@
+//! Wire ↔ domain conversions, all of them here, as `From` impls: the domain's enums and the
+//! contract's have the same variants, and the compiler checks every arm.
+
+use hall_wire as wire;
+
+use crate::domain::hours::Stop;
+use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
+use crate::hall::StaffRole;
+
+/// `From<domain> for wire` (and, with `both`, back) for enums with the same variants.
+macro_rules! same_variants {
+    ($domain:ident => $wire:ident { $($v:ident),+ $(,)? }) => {
+        impl From<$domain> for wire::$wire {
+            fn from(x: $domain) -> Self {
+                match x { $($domain::$v => wire::$wire::$v),+ }
+            }
+        }
+    };
+    (both $domain:ident <=> $wire:ident { $($v:ident),+ $(,)? }) => {
+        same_variants!($domain => $wire { $($v),+ });
+        impl From<wire::$wire> for $domain {
+            fn from(x: wire::$wire) -> Self {
+                match x { $(wire::$wire::$v => $domain::$v),+ }
+            }
+        }
+    };
+}
+
+same_variants!(both Priority <=> Priority { Elderly, Disabled, Military, Pregnant });
+same_variants!(both Outcome <=> Outcome { Immediate, Promised, Supplement, Returned, Joint, Reported });
+same_variants!(both KioskFaultKind <=> KioskFaultKind {
+    PrinterUnreachable, PrinterOffline, CoverOpen, PaperOut, PrintFailed, Recovered
+});
+same_variants!(TicketStatus => TicketStatus { Waiting, Called, Serving, Done, NoShow, Transferred });
+same_variants!(MaterialKind => MaterialKind { Main, Aux });
+same_variants!(StaffRole => Role { Clerk, Director, Admin });
+same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_keep_the_contract_spelling() {
+        for p in Priority::ALL {
+            let w = wire::Priority::from(*p);
+            assert_eq!(serde_json::to_value(w).unwrap(), p.as_str());
+            assert_eq!(Priority::from(w), *p);
+        }
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::from(wire::Outcome::from(*o)), *o);
+        }
+        assert_eq!(serde_json::to_value(wire::Role::from(StaffRole::Director)).unwrap(), "director");
+        assert_eq!(serde_json::to_value(wire::IssuingStop::from(Stop::CutOff)).unwrap(), "cut_off");
+    }
+}
