@@ -6,6 +6,7 @@ pub mod numbering;
 pub mod order;
 pub mod ticket;
 pub mod today;
+pub mod transfer;
 
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {

@@ -8,6 +8,7 @@ use super::tickets::{load, queue_changed, view};
 use super::{Answer, Ctx};
 use crate::domain::order::{self, QueueHeads};
 use crate::domain::ticket::{self, Action};
+use crate::domain::transfer;
 use crate::domain::{Outcome, TicketStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{reads, tickets, windows, windows::WindowRow};
@@ -171,6 +172,26 @@ pub(super) fn no_show(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     Answer::json(StatusCode::OK, &view(ctx, &load(ctx, t.id)?)?)
 }
 
+/// A refused transfer as the contract's error.
+fn refused(r: transfer::Refusal) -> ApiError {
+    use transfer::Refusal::*;
+    match r {
+        TargetRequired => {
+            ApiError::unprocessable("transfer_target_required", "give service_id or window_id to transfer to")
+        }
+        UnknownWindow(w) => ApiError::unprocessable("unknown_window", format!("no window `{w}` to transfer to")),
+        SameWindow => ApiError::unprocessable("same_window", "the ticket is already at this window"),
+        Expired { number, day } => ApiError::conflict(
+            "ticket_expired",
+            format!("ticket {number} is from {day}; it cannot wait in today's queues: finish it or issue a new one"),
+        ),
+        UnknownService(s) => ApiError::unprocessable("unknown_service", format!("no matter `{s}` to transfer to")),
+        MatterGone => {
+            ApiError::unprocessable("unknown_service", "the ticket's matter is no longer configured; give service_id")
+        }
+    }
+}
+
 pub(super) fn transfer(
     ctx: &mut Ctx,
     window: &str,
@@ -178,36 +199,10 @@ pub(super) fn transfer(
     to_window: Option<&str>,
 ) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
-    if service_id.is_none() && to_window.is_none() {
-        return Err(ApiError::unprocessable("transfer_target_required", "give service_id or window_id to transfer to"));
-    }
-    if let Some(w) = to_window {
-        if ctx.hall.window(w).is_none() {
-            return Err(ApiError::unprocessable("unknown_window", format!("no window `{w}` to transfer to")));
-        }
-        if w == window && service_id.is_none() {
-            return Err(ApiError::unprocessable("same_window", "the ticket is already at this window"));
-        }
-    }
+    transfer::check_request(ctx.hall, window, service_id, to_window).map_err(refused)?;
     let t = current(ctx, &row)?;
-    if t.day != ctx.day {
-        return Err(ApiError::conflict(
-            "ticket_expired",
-            format!(
-                "ticket {} is from {}; it cannot wait in today's queues: finish it or issue a new one",
-                t.number, t.day
-            ),
-        ));
-    }
-    let new_service = match service_id {
-        Some(s) => ctx
-            .hall
-            .matter(s)
-            .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{s}` to transfer to")))?,
-        None => ctx.hall.matter(&t.service_id).ok_or_else(|| {
-            ApiError::unprocessable("unknown_service", "the ticket's matter is no longer configured; give service_id")
-        })?,
-    };
+    let at = transfer::AtWindow { number: &t.number, day: &t.day, service_id: &t.service_id };
+    let new_service = transfer::destination(ctx.hall, &at, &ctx.day, service_id).map_err(refused)?;
     let (new_service_id, new_queue) = (new_service.id.clone(), new_service.queue.clone());
     step(&t, Action::Transfer)?;
     tickets::mark_transferred(ctx.tx, &t, &new_service_id, &new_queue, to_window)?;
