@@ -6,6 +6,85 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hall_wire::ErrorBody;
 
+/// Every client error of the API: its HTTP status, its `error` code (the contract's spelling)
+/// and what it means. The OpenAPI document lists them; nothing else makes a code.
+macro_rules! codes {
+    ($($variant:ident = $status:ident, $code:literal, $meaning:literal;)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code { $(#[doc = $meaning] $variant),+ }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            pub fn status(self) -> StatusCode {
+                match self { $(Code::$variant => StatusCode::$status),+ }
+            }
+
+            /// The `error` field of the body.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code),+ }
+            }
+
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$variant => $meaning),+ }
+            }
+        }
+    };
+}
+
+codes! {
+    InvalidBody = BAD_REQUEST, "invalid_body", "the body is not the JSON this endpoint takes";
+    InvalidPath = BAD_REQUEST, "invalid_path", "a path parameter is not valid text";
+    InvalidIdempotencyKey = BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key is not 1 to 64 characters of UTF-8";
+    InvalidLimit = BAD_REQUEST, "invalid_limit", "a limit out of its range";
+    InvalidLastEventId = BAD_REQUEST, "invalid_last_event_id", "Last-Event-ID is not an event id";
+    InvalidToken = BAD_REQUEST, "invalid_token", "a ticket's token is not 32 hex digits";
+    Unauthorized = UNAUTHORIZED, "unauthorized", "no bearer token";
+    SessionExpired = UNAUTHORIZED, "session_expired", "unknown, expired or ended session";
+    BadCredentials = UNAUTHORIZED, "bad_credentials", "wrong username or password";
+    DemoDisabled = UNAUTHORIZED, "demo_disabled", "a demo account or device without --demo";
+    KioskOnly = FORBIDDEN, "kiosk_only", "only kiosk devices";
+    ClerkOnly = FORBIDDEN, "clerk_only", "only the clerk of that window";
+    StaffOnly = FORBIDDEN, "staff_only", "only hall staff";
+    DirectorOnly = FORBIDDEN, "director_only", "only the director or an administrator";
+    AdminOnly = FORBIDDEN, "admin_only", "only an administrator";
+    SystemOnly = FORBIDDEN, "system_only", "only the server itself";
+    NotYourWindow = FORBIDDEN, "not_your_window", "a clerk acting at a window they do not hold";
+    WindowNotAllowed = FORBIDDEN, "window_not_allowed", "a window outside the account's allowed windows";
+    NotFound = NOT_FOUND, "not_found", "no such endpoint or asset";
+    UnknownTicket = NOT_FOUND, "unknown_ticket", "no such ticket";
+    UnknownWindow = NOT_FOUND, "unknown_window", "no such window";
+    NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
+    MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
+    ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
+    WindowStaffed = CONFLICT, "window_staffed", "another clerk holds that window";
+    WindowBusy = CONFLICT, "window_busy", "a ticket is still called or served there";
+    WindowPaused = CONFLICT, "window_paused", "the window is paused";
+    WindowClosed = CONFLICT, "window_closed", "nobody is signed in at the window";
+    NoCurrentTicket = CONFLICT, "no_current_ticket", "no ticket is called or served at the window";
+    InvalidTransition = CONFLICT, "invalid_transition", "the ticket's state does not allow that";
+    TicketExpired = CONFLICT, "ticket_expired", "a ticket of an earlier day";
+    HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
+    QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
+    BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
+    UnsupportedMediaType = UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "a body not sent as application/json";
+    InvalidConfig = UNPROCESSABLE_ENTITY, "invalid_config", "the hall's TOML has a mistake (file:line:column)";
+    UnknownService = UNPROCESSABLE_ENTITY, "unknown_service", "no such matter";
+    UnknownTargetWindow = UNPROCESSABLE_ENTITY, "unknown_window", "a window named in the body does not exist";
+    WindowRequired = UNPROCESSABLE_ENTITY, "window_required", "a clerk signs in at one window";
+    TransferTargetRequired = UNPROCESSABLE_ENTITY, "transfer_target_required", "a transfer names a matter or a window";
+    SameWindow = UNPROCESSABLE_ENTITY, "same_window", "already at that window";
+    NoticeTooLong = UNPROCESSABLE_ENTITY, "notice_too_long", "the notice is over 500 characters";
+    MessageTooLong = UNPROCESSABLE_ENTITY, "message_too_long", "the message is over 500 characters";
+    TicketNumberTooLong = UNPROCESSABLE_ENTITY, "ticket_number_too_long", "a ticket number is over 16 characters";
+    ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10)";
+    MissingMaterialsRequired = UNPROCESSABLE_ENTITY, "missing_materials_required", "a supplement case lists every missing material (R11)";
+    IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
+    RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
+    TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins";
+    TooManyStreams = SERVICE_UNAVAILABLE, "too_many_streams", "too many live streams, in total or from this address";
+}
+
 #[derive(Debug)]
 pub enum ApiError {
     Client(ClientError),
@@ -15,7 +94,7 @@ pub enum ApiError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// Seconds, for 429.
     pub retry_after: Option<u64>,
@@ -26,40 +105,27 @@ pub struct ClientError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    fn client(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError { status, code, message: message.into(), retry_after: None, next_open: None })
-    }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::BAD_REQUEST, code, message)
-    }
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::UNAUTHORIZED, code, message)
-    }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::FORBIDDEN, code, message)
-    }
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::NOT_FOUND, code, message)
-    }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::CONFLICT, code, message)
-    }
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
-        Self::client(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-    pub fn too_many(code: &'static str, message: impl Into<String>, retry_after: u64) -> Self {
+    /// A client error: status and code from the `Code`, with a message for people.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         ApiError::Client(ClientError {
-            status: StatusCode::TOO_MANY_REQUESTS,
+            status: code.status(),
             code,
             message: message.into(),
-            retry_after: Some(retry_after.max(1)),
+            retry_after: None,
             next_open: None,
         })
     }
+    /// `429` with `Retry-After`.
+    pub fn too_many(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
+        let mut e =
+            ClientError { status: code.status(), code, message: message.into(), retry_after: None, next_open: None };
+        e.retry_after = Some(retry_after.max(1));
+        ApiError::Client(e)
+    }
     /// `409`: tickets are not issued now; `next_open` says when they are again.
-    pub fn not_issuing(code: &'static str, message: impl Into<String>, next_open: Option<String>) -> Self {
+    pub fn not_issuing(code: Code, message: impl Into<String>, next_open: Option<String>) -> Self {
         ApiError::Client(ClientError {
-            status: StatusCode::CONFLICT,
+            status: code.status(),
             code,
             message: message.into(),
             retry_after: None,
@@ -67,14 +133,8 @@ impl ApiError {
         })
     }
     /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
-    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code,
-            message: message.into(),
-            retry_after: Some(5),
-            next_open: None,
-        })
+    pub fn unavailable(code: Code, message: impl Into<String>) -> Self {
+        ApiError::too_many(code, message, 5)
     }
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         ApiError::Internal(e.into())
@@ -95,7 +155,11 @@ impl From<serde_json::Error> for ApiError {
 
 impl ClientError {
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: self.code.to_string(), message: self.message.clone(), next_open: self.next_open.clone() }
+        ErrorBody {
+            error: self.code.as_str().to_string(),
+            message: self.message.clone(),
+            next_open: self.next_open.clone(),
+        }
     }
 }
 
@@ -122,6 +186,21 @@ impl IntoResponse for ApiError {
                 };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_spelled_once_per_status_and_is_a_client_error() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(c.status().is_client_error() || c.status() == StatusCode::SERVICE_UNAVAILABLE, "{c:?}");
+            assert!(seen.insert((c.as_str(), c.status())), "{c:?} twice");
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{c:?}");
         }
     }
 }

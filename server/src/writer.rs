@@ -11,7 +11,7 @@ use rusqlite::{Connection, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, SharedHall};
 use crate::hub::Hub;
 use crate::ops::{self, Actor, Answer, Ctx, Op};
@@ -256,8 +256,8 @@ fn apply_job(
     if let Some(idem) = &job.idempotency {
         if let Some(stored) = idempotency::find(tx, &caller, &idem.key, now_ms - DAY_MS)? {
             if stored.fingerprint != idem.fingerprint {
-                let e = ApiError::unprocessable(
-                    "idempotency_key_reused",
+                let e = ApiError::new(
+                    Code::IdempotencyKeyReused,
                     "this Idempotency-Key was used for a different request; use a new key",
                 );
                 return Ok((Err(e), vec![]));

@@ -100,14 +100,9 @@ pub async fn refuse_oversized(req: Request, next: axum::middleware::Next) -> axu
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > super::MAX_BODY as u64) {
-        return axum::response::IntoResponse::into_response(crate::error::ApiError::Client(
-            crate::error::ClientError {
-                status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                code: "body_too_large",
-                message: format!("the body is larger than {} bytes", super::MAX_BODY),
-                retry_after: None,
-                next_open: None,
-            },
+        return axum::response::IntoResponse::into_response(crate::error::ApiError::new(
+            crate::error::Code::BodyTooLarge,
+            format!("the body is larger than {} bytes", super::MAX_BODY),
         ));
     }
     next.run(req).await

@@ -15,7 +15,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt;
 
 use super::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::events::{self, LiveEvent};
 
 /// A comment line at least this often keeps proxies and clients from timing out.
@@ -43,22 +43,21 @@ pub async fn events(
             let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
             match session.map_err(ApiError::Internal)? {
                 Some(_) => true,
-                None => {
-                    return Err(ApiError::unauthorized("session_expired", "unknown or expired token; sign in again"))
-                }
+                None => return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again")),
             }
         }
         None => false,
     };
-    let resume =
-        match headers.get("last-event-id") {
-            None => None,
-            Some(v) => {
-                Some(v.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).filter(|n| *n >= 0).ok_or_else(
-                    || ApiError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id"),
-                )?)
-            }
-        };
+    let resume = match headers.get("last-event-id") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| ApiError::new(Code::InvalidLastEventId, "Last-Event-ID must be an event id"))?,
+        ),
+    };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
     let newest = s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?;

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::AppState;
 use crate::auth::token_hash;
-use crate::error::{ApiError, ApiResult, ClientError};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::ops::Actor;
 use crate::store;
@@ -28,13 +28,13 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token = bearer(&parts.headers)
-            .ok_or_else(|| ApiError::unauthorized("unauthorized", "send `Authorization: Bearer <token>`"))?;
+            .ok_or_else(|| ApiError::new(Code::Unauthorized, "send `Authorization: Bearer <token>`"))?;
         let hash = token_hash(token);
         let hall = state.hall();
         if let Some(k) = hall.kiosk_by_token_hash(&hash) {
             if k.demo && !state.demo() {
-                return Err(ApiError::unauthorized(
-                    "demo_disabled",
+                return Err(ApiError::new(
+                    Code::DemoDisabled,
                     "demo devices work only when the server runs with --demo",
                 ));
             }
@@ -46,12 +46,12 @@ impl FromRequestParts<AppState> for Caller {
             .run(move |c| Ok(store::windows::session(c, &hash, now_ms)?))
             .await
             .map_err(ApiError::Internal)?
-            .ok_or_else(|| ApiError::unauthorized("session_expired", "unknown or expired token; sign in again"))?;
-        let role = StaffRole::parse(&session.role)
-            .ok_or_else(|| ApiError::unauthorized("session_expired", "sign in again"))?;
+            .ok_or_else(|| ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))?;
+        let role =
+            StaffRole::parse(&session.role).ok_or_else(|| ApiError::new(Code::SessionExpired, "sign in again"))?;
         match hall.staff(&session.username) {
             Some(s) if !s.demo || state.demo() => {}
-            _ => return Err(ApiError::unauthorized("session_expired", "this account no longer exists; sign in again")),
+            _ => return Err(ApiError::new(Code::SessionExpired, "this account no longer exists; sign in again")),
         }
         Ok(Caller(Actor::Staff {
             username: session.username,
@@ -73,9 +73,9 @@ impl<S: Send + Sync> FromRequestParts<S> for RetryKey {
             return Ok(RetryKey(None));
         };
         let key = std::str::from_utf8(v.as_bytes())
-            .map_err(|_| ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be UTF-8 text"))?;
+            .map_err(|_| ApiError::new(Code::InvalidIdempotencyKey, "Idempotency-Key must be UTF-8 text"))?;
         if key.is_empty() || key.chars().count() > 64 {
-            return Err(ApiError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1 to 64 characters"));
+            return Err(ApiError::new(Code::InvalidIdempotencyKey, "Idempotency-Key must be 1 to 64 characters"));
         }
         Ok(RetryKey(Some(key.to_string())))
     }
@@ -92,15 +92,9 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             req.headers().get(axum::http::header::CONTENT_TYPE).map(|v| v.to_str().map(is_json).unwrap_or(false));
         let body = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::Client(ClientError {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: "body_too_large",
-                    message: format!("the body is larger than {} bytes", super::MAX_BODY),
-                    retry_after: None,
-                    next_open: None,
-                })
+                ApiError::new(Code::BodyTooLarge, format!("the body is larger than {} bytes", super::MAX_BODY))
             } else {
-                ApiError::bad_request("invalid_body", "the body could not be read")
+                ApiError::new(Code::InvalidBody, "the body could not be read")
             }
         })?;
         // A body must say it is JSON (a form posted from another site cannot pass as one); a
@@ -109,13 +103,10 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             Some(true) => {}
             None if body.is_empty() => {}
             _ => {
-                return Err(ApiError::Client(ClientError {
-                    status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    code: "unsupported_media_type",
-                    message: "send the body as JSON with Content-Type: application/json".into(),
-                    retry_after: None,
-                    next_open: None,
-                }))
+                return Err(ApiError::new(
+                    Code::UnsupportedMediaType,
+                    "send the body as JSON with Content-Type: application/json",
+                ))
             }
         }
         Ok(Body(body))
@@ -131,9 +122,9 @@ fn is_json(content_type: &str) -> bool {
 /// Parses a JSON body; malformed JSON and wrong types are both 400.
 pub fn json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("invalid_body", "expected a JSON object body"));
+        return Err(ApiError::new(Code::InvalidBody, "expected a JSON object body"));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_body", format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| ApiError::new(Code::InvalidBody, format!("invalid JSON body: {e}")))
 }
 
 /// A single path parameter, with a JSON 400 when it is not valid text.
@@ -146,6 +137,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
         axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
             .map(|p| PathParam(p.0))
-            .map_err(|_| ApiError::bad_request("invalid_path", "the path has a part that is not valid text"))
+            .map_err(|_| ApiError::new(Code::InvalidPath, "the path has a part that is not valid text"))
     }
 }

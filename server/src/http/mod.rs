@@ -31,7 +31,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::{KioskLimiter, LoginThrottle};
 use crate::clock::Clock;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::hall::{Hall, SharedHall};
 use crate::hub::Hub;
 use crate::store::{self, ReadPool};
@@ -358,17 +358,11 @@ fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respons
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found("not_found", "no such endpoint; see /api/openapi.json")
+    ApiError::new(Code::NotFound, "no such endpoint; see /api/openapi.json")
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::Client(crate::error::ClientError {
-        status: axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        code: "method_not_allowed",
-        message: "this endpoint does not take that method".into(),
-        retry_after: None,
-        next_open: None,
-    })
+    ApiError::new(Code::MethodNotAllowed, "this endpoint does not take that method")
 }
 
 /// Hands an op to the writer with its retry key (fingerprinted with the server's key) and waits

@@ -23,7 +23,7 @@ use super::{admin, director, events, kiosks, notice, public, sessions, ticket_st
         wire::TicketFinished, wire::TicketNoShow, wire::TicketTransferred, wire::TicketRequeued, wire::WindowStatusChanged,
         wire::PlanPoint, wire::TicketView, wire::KioskFaultKind, wire::KioskFaultReport, wire::KioskState,
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorCodes)
 )]
 pub struct ApiDoc;
 
@@ -39,6 +39,36 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every error code (`crate::error::Code`), with its status and meaning, in the document's
+/// description: a client can tell each `error` it may meet.
+struct ErrorCodes;
+
+impl Modify for ErrorCodes {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let mut text = api.info.description.clone().unwrap_or_default();
+        text.push_str(
+            "\n\nError codes (`error` in every 4xx/5xx body):\n\n| status | error | meaning |\n|---|---|---|\n",
+        );
+        for c in crate::error::Code::ALL {
+            text.push_str(&format!("| {} | `{}` | {} |\n", c.status().as_u16(), c.as_str(), c.meaning()));
+        }
+        text.push_str("| 500 | `internal` | a bug, logged; nothing is leaked |\n");
+        api.info.description = Some(text);
+    }
+}
+
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_lists_every_error_code() {
+        let doc = <super::ApiDoc as utoipa::OpenApi>::openapi();
+        let text = doc.info.description.unwrap_or_default();
+        for c in crate::error::Code::ALL {
+            assert!(text.contains(&format!("| {} | `{}` |", c.status().as_u16(), c.as_str())), "{c:?}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::extract::PathParam;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// Only this server's own scripts, styles and connections; images may also be `data:` (the
 /// pages' empty favicon). No framing, no `<base>`, forms only back to this server.
@@ -65,7 +65,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
         "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
-        _ => return Err(ApiError::not_found("not_found", "no such page asset")),
+        _ => return Err(ApiError::new(Code::NotFound, "no such page asset")),
     };
     Ok((security_headers(), [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response())
 }

@@ -9,7 +9,7 @@ use axum::Json;
 use hall_wire as wire;
 
 use super::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
@@ -85,7 +85,7 @@ pub async fn ticket(
     PathParam(id): PathParam,
 ) -> ApiResult<Json<wire::Ticket>> {
     crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
-    let unknown = || ApiError::not_found("unknown_ticket", format!("no ticket `{id}`"));
+    let unknown = || ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
     let t = s.reads().run(move |c| reads::ticket_by_id(c, &hall, n, now_ms)).await.map_err(ApiError::Internal)?;
@@ -99,7 +99,7 @@ pub async fn ticket(
 )]
 pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Json<wire::TicketView>> {
     if !crate::auth::is_status_token(&token) {
-        return Err(ApiError::bad_request("invalid_token", "a ticket's token is 32 hexadecimal digits"));
+        return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
     let view = s
@@ -110,7 +110,7 @@ pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam)
         })
         .await
         .map_err(ApiError::Internal)?;
-    view.map(Json).ok_or_else(|| ApiError::not_found("unknown_ticket", "no ticket has this token"))
+    view.map(Json).ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))
 }
 
 #[utoipa::path(
@@ -128,7 +128,7 @@ pub async fn recent_calls(
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| ApiError::bad_request("invalid_limit", "limit must be a whole number from 1 to 100"))?,
+            .ok_or_else(|| ApiError::new(Code::InvalidLimit, "limit must be a whole number from 1 to 100"))?,
     };
     let (hall, day) = (s.hall(), s.today());
     let calls = s.reads().run(move |c| reads::recent_calls(c, &hall, &day, limit)).await.map_err(ApiError::Internal)?;
@@ -145,7 +145,7 @@ pub async fn staff_photo(
     PathParam(username): PathParam,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let none = || ApiError::not_found("no_photo", format!("no photo for `{username}`"));
+    let none = || ApiError::new(Code::NoPhoto, format!("no photo for `{username}`"));
     let path = s.hall().staff(&username).and_then(|st| st.photo.clone()).ok_or_else(none)?;
     let bytes = tokio::fs::read(&path).await.map_err(|e| {
         tracing::warn!(error = %e, path = %path.display(), "staff photo unreadable");
@@ -178,7 +178,7 @@ pub async fn staff_photo(
 )]
 pub async fn window_stats(State(s): State<AppState>, PathParam(id): PathParam) -> ApiResult<Json<wire::WindowStats>> {
     if s.hall().window(&id).is_none() {
-        return Err(ApiError::not_found("unknown_window", format!("no window `{id}` in this hall")));
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
     }
     let day = s.today();
     let (finished_today, no_show_today) = s

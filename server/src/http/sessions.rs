@@ -8,7 +8,7 @@ use hall_wire as wire;
 use super::extract::{json, Body, Caller, RetryKey};
 use super::{submit, AppState};
 use crate::auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::ops::{Actor, Answer, Op};
 
@@ -28,21 +28,21 @@ pub async fn login(
 ) -> ApiResult<Answer> {
     let req: wire::Login = json(&body)?;
     if req.username.len() > 64 || req.password.len() > 1024 {
-        return Err(ApiError::unauthorized("bad_credentials", "wrong username or password"));
+        return Err(ApiError::new(Code::BadCredentials, "wrong username or password"));
     }
     // Counted as failed until proven right, so that guesses sent at once are slowed too.
     match s.0.throttle.attempt(&req.username, peer, Instant::now()) {
         Ok(()) => {}
         Err(auth::Refused::Username(wait)) => {
             return Err(ApiError::too_many(
-                "too_many_attempts",
+                Code::TooManyAttempts,
                 "too many failed sign-ins; wait before trying again",
                 wait,
             ))
         }
         Err(auth::Refused::Address(wait)) => {
             return Err(ApiError::too_many(
-                "too_many_attempts",
+                Code::TooManyAttempts,
                 "too many failed sign-ins from this address; wait before trying again",
                 wait,
             ))
@@ -63,25 +63,22 @@ pub async fn login(
     drop(permit);
     let staff = match staff {
         Some(st) if ok => st,
-        _ => return Err(ApiError::unauthorized("bad_credentials", "wrong username or password")),
+        _ => return Err(ApiError::new(Code::BadCredentials, "wrong username or password")),
     };
     if staff.demo && !s.0.demo {
-        return Err(ApiError::unauthorized(
-            "demo_disabled",
-            "demo accounts work only when the server runs with --demo",
-        ));
+        return Err(ApiError::new(Code::DemoDisabled, "demo accounts work only when the server runs with --demo"));
     }
     s.0.throttle.succeeded(&req.username, peer);
     if staff.role == StaffRole::Clerk {
         let Some(w) = req.window_id.as_deref() else {
-            return Err(ApiError::unprocessable("window_required", "a clerk signs in at one window: give window_id"));
+            return Err(ApiError::new(Code::WindowRequired, "a clerk signs in at one window: give window_id"));
         };
         if hall.window(w).is_none() {
-            return Err(ApiError::unprocessable("unknown_window", format!("no window `{w}` in this hall")));
+            return Err(ApiError::new(Code::UnknownTargetWindow, format!("no window `{w}` in this hall")));
         }
         if !staff.windows.is_empty() && !staff.windows.iter().any(|x| x == w) {
-            return Err(ApiError::forbidden(
-                "window_not_allowed",
+            return Err(ApiError::new(
+                Code::WindowNotAllowed,
                 format!("{} may not sign in at window `{w}`", staff.name),
             ));
         }
@@ -124,6 +121,6 @@ pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
             Ok(axum::Json(wire::Me { username, role: role.into(), window_id }))
         }
         Actor::Kiosk { id } => Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None })),
-        Actor::System => Err(ApiError::forbidden("staff_only", "not a person")),
+        Actor::System => Err(ApiError::new(Code::StaffOnly, "not a person")),
     }
 }

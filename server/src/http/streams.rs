@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 pub struct StreamGate {
     total_max: usize,
@@ -38,7 +38,7 @@ impl StreamGate {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if open.total >= self.total_max {
             return Err(ApiError::unavailable(
-                "too_many_streams",
+                Code::TooManyStreams,
                 format!("the server already serves {} live streams; retry later", self.total_max),
             ));
         }
@@ -46,7 +46,7 @@ impl StreamGate {
             let n = open.by_address.entry(a).or_default();
             if *n >= self.per_address_max {
                 return Err(ApiError::unavailable(
-                    "too_many_streams",
+                    Code::TooManyStreams,
                     format!("this address already has {} live streams open; close some first", self.per_address_max),
                 ));
             }

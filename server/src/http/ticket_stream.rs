@@ -17,7 +17,7 @@ use tokio_stream::StreamExt;
 
 use super::extract::PathParam;
 use super::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{self, events::LiveEvent, reads};
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -75,13 +75,13 @@ pub async fn ticket_events(
     PathParam(token): PathParam,
 ) -> ApiResult<Response> {
     if !crate::auth::is_status_token(&token) {
-        return Err(ApiError::bad_request("invalid_token", "a ticket's token is 32 hexadecimal digits"));
+        return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
     let pass = s.streams().enter(peer)?;
     // Subscribe first, so that nothing between the first look and the stream is missed.
     let live = s.hub().subscribe();
     let (view, watch) =
-        look(&s, &token).await?.ok_or_else(|| ApiError::not_found("unknown_ticket", "no ticket has this token"))?;
+        look(&s, &token).await?.ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
     let (tx, rx) = mpsc::channel::<Bytes>(8);
     s.metrics().sse_connected();
     tokio::spawn(async move {

@@ -7,7 +7,7 @@ use hall_wire as wire;
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
 use crate::auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::{Actor, Answer, Op, StatusLink};
 
 #[utoipa::path(
@@ -42,7 +42,7 @@ pub async fn issue_ticket(
     if let (false, Actor::Kiosk { id }) = (retry, &actor) {
         if let Err(wait) = s.0.kiosks.check(id) {
             return Err(ApiError::too_many(
-                "rate_limited",
+                Code::RateLimited,
                 "this kiosk is issuing tickets too fast; wait a moment",
                 wait,
             ));
@@ -72,6 +72,6 @@ pub async fn requeue(
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    let ticket_id: i64 = id.parse().map_err(|_| ApiError::not_found("unknown_ticket", format!("no ticket `{id}`")))?;
+    let ticket_id: i64 = id.parse().map_err(|_| ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`")))?;
     submit(&s, actor, Op::Requeue { ticket_id }, key, &format!("/api/tickets/{id}/requeue"), &body).await
 }

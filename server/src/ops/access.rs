@@ -3,7 +3,7 @@
 //! no longer look at the caller's role. Reads use [`allow`] with the same vocabulary.
 
 use super::{Actor, Ctx, Op};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::store::windows;
 
@@ -71,13 +71,11 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         return Ok(());
     }
     Err(match need {
-        Need::Kiosk => ApiError::forbidden("kiosk_only", "only kiosk devices do this"),
-        Need::Staff => ApiError::forbidden("staff_only", "only hall staff do this"),
-        Need::Director => {
-            ApiError::forbidden("director_only", "only the hall's director or an administrator does this")
-        }
-        Need::Admin => ApiError::forbidden("admin_only", "only an administrator does this"),
-        _ => ApiError::forbidden("system_only", "only the server does this"),
+        Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
+        Need::Staff => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
+        Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
+        _ => ApiError::new(Code::SystemOnly, "only the server does this"),
     })
 }
 
@@ -102,17 +100,17 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<()> {
         {
             Ok(())
         }
-        Actor::Staff { role: StaffRole::Clerk, .. } => Err(ApiError::forbidden(
-            "not_your_window",
+        Actor::Staff { role: StaffRole::Clerk, .. } => Err(ApiError::new(
+            Code::NotYourWindow,
             format!("you are not signed in at window `{window}`; sign in there first"),
         )),
-        _ => Err(ApiError::forbidden("clerk_only", "only the clerk signed in at this window can do this")),
+        _ => Err(ApiError::new(Code::ClerkOnly, "only the clerk signed in at this window can do this")),
     }
 }
 
 fn known_window(ctx: &Ctx, window: &str) -> ApiResult<()> {
     if ctx.hall.window(window).is_none() {
-        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{window}` in this hall")));
     }
     Ok(())
 }
@@ -133,7 +131,7 @@ mod tests {
         let check = |actor: &Actor, need: Need, code: &str| {
             let got = match allow(actor, need) {
                 Ok(()) => String::new(),
-                Err(ApiError::Client(c)) => c.code.to_string(),
+                Err(ApiError::Client(c)) => c.code.as_str().to_string(),
                 Err(e) => panic!("{e:?}"),
             };
             assert_eq!(got, code, "{actor:?} {need:?}");

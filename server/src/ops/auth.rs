@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::windows::window_status;
 use super::{Actor, Answer, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::store::windows;
 
@@ -23,10 +23,8 @@ pub(super) fn login(
 ) -> ApiResult<Answer> {
     let token_hash = crate::auth::token_hash(token);
     let token_hash = token_hash.as_str();
-    let staff = ctx
-        .hall
-        .staff(username)
-        .ok_or_else(|| ApiError::unauthorized("bad_credentials", "wrong username or password"))?;
+    let staff =
+        ctx.hall.staff(username).ok_or_else(|| ApiError::new(Code::BadCredentials, "wrong username or password"))?;
     let name = staff.name.clone();
     let window = if role == StaffRole::Clerk { window } else { None };
     let expires = ctx.now + Duration::hours(ctx.session_hours as i64);
@@ -143,24 +141,24 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
 /// the old window closes, the new one opens with that clerk on duty.
 pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_allowed: bool) -> ApiResult<Answer> {
     if ctx.hall.window(window).is_none() {
-        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{window}` in this hall")));
     }
     let Some((session, from)) = windows::live_clerk_session(ctx.tx, username, ctx.now_ms)? else {
-        return Err(ApiError::conflict("clerk_not_signed_in", format!("`{username}` is not signed in at any window")));
+        return Err(ApiError::new(Code::ClerkNotSignedIn, format!("`{username}` is not signed in at any window")));
     };
     if from == window {
-        return Err(ApiError::unprocessable("same_window", "the clerk is already at that window"));
+        return Err(ApiError::new(Code::SameWindow, "the clerk is already at that window"));
     }
     let target = windows::get(ctx.tx, window, ctx.now_ms)?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("window row missing")))?;
     if target.staffed {
-        return Err(ApiError::conflict("window_staffed", "another clerk is signed in at that window"));
+        return Err(ApiError::new(Code::WindowStaffed, "another clerk is signed in at that window"));
     }
     let allowed = ctx.hall.staff(username).map(|s| s.windows.clone()).unwrap_or_default();
     let outside = !allowed.is_empty() && !allowed.iter().any(|w| w == window);
     if outside && !override_allowed {
-        return Err(ApiError::forbidden(
-            "window_not_allowed",
+        return Err(ApiError::new(
+            Code::WindowNotAllowed,
             format!("`{username}` may work only at {}; confirm to send them there anyway", allowed.join(", ")),
         ));
     }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{Answer, Ctx};
 use crate::domain::KioskFaultKind;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{kiosks, reads};
 
 /// Longest message kept with a report, in characters.
@@ -24,11 +24,11 @@ pub(super) fn report_fault(
     let id = ctx.actor.name();
     let message = message.trim();
     if message.chars().count() > MESSAGE_MAX {
-        return Err(ApiError::unprocessable("message_too_long", "the message is limited to 500 characters"));
+        return Err(ApiError::new(Code::MessageTooLong, "the message is limited to 500 characters"));
     }
     let ticket_number = ticket_number.map(str::trim).filter(|n| !n.is_empty());
     if ticket_number.is_some_and(|n| n.chars().count() > TICKET_NUMBER_MAX) {
-        return Err(ApiError::unprocessable("ticket_number_too_long", "a ticket number has at most 16 characters"));
+        return Err(ApiError::new(Code::TicketNumberTooLong, "a ticket number has at most 16 characters"));
     }
     let recovered = kind == KioskFaultKind::Recovered;
     let row = kiosks::KioskRow {

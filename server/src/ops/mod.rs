@@ -15,7 +15,7 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::domain::{numbering, KioskFaultKind, Outcome, Priority};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, StaffRole};
 use crate::store::{self, audit, events::LiveEvent};
 use sha2::Digest;
@@ -284,7 +284,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
 fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
     let notice = notice.trim();
     if notice.chars().count() > 500 {
-        return Err(ApiError::unprocessable("notice_too_long", "the notice is limited to 500 characters"));
+        return Err(ApiError::new(Code::NoticeTooLong, "the notice is limited to 500 characters"));
     }
     store::settings::set(ctx.tx, store::settings::NOTICE, notice)?;
     ctx.audit("hall.notice", None, None, serde_json::json!({ "notice": notice }))?;

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{Answer, Ctx, StatusLink};
 use crate::domain::hours::{Issuing, Stop};
 use crate::domain::{numbering, ticket, Priority, TicketStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{issuing, reads, tickets};
 
 pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
@@ -23,7 +23,7 @@ pub(super) fn view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket>
 }
 
 pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
-    tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::not_found("unknown_ticket", format!("no ticket {id}")))
+    tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::new(Code::UnknownTicket, format!("no ticket {id}")))
 }
 
 pub(super) fn issue(
@@ -37,7 +37,7 @@ pub(super) fn issue(
     let hall = ctx.hall;
     let matter = hall
         .matter(service_id)
-        .ok_or_else(|| ApiError::unprocessable("unknown_service", format!("no matter `{service_id}` in this hall")))?;
+        .ok_or_else(|| ApiError::new(Code::UnknownService, format!("no matter `{service_id}` in this hall")))?;
     let queue = hall.queue(&matter.queue).expect("validated hall");
     let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
     let day = ctx.day.clone();
@@ -48,11 +48,11 @@ pub(super) fn issue(
         let when = next.as_deref().map(|t| format!("; tickets are available again from {t}")).unwrap_or_default();
         return Err(match reason {
             Stop::QuotaReached => ApiError::not_issuing(
-                "quota_reached",
+                Code::QuotaReached,
                 format!("today's tickets for `{}` are all taken{when}", matter.id),
                 next,
             ),
-            _ => ApiError::not_issuing("hall_closed", format!("tickets are not issued now{when}"), next),
+            _ => ApiError::not_issuing(Code::HallClosed, format!("tickets are not issued now{when}"), next),
         });
     }
     tickets::count_issued(ctx.tx, &day, service_id)?;
@@ -146,13 +146,13 @@ pub(super) fn announce_requeued(ctx: &mut Ctx, t: &tickets::TicketRow) -> ApiRes
 pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
     let t = load(ctx, ticket_id)?;
     if t.day != ctx.day {
-        return Err(ApiError::conflict(
-            "ticket_expired",
+        return Err(ApiError::new(
+            Code::TicketExpired,
             format!("ticket {} was issued on {}, not today", t.number, t.day),
         ));
     }
     ticket::apply(t.status, ticket::Action::Requeue, t.requeues, ctx.hall.policy.no_show_requeue_limit)
-        .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))?;
+        .map_err(|r| ApiError::new(Code::InvalidTransition, r.to_string()))?;
     tickets::mark_requeued(ctx.tx, &t)?;
     ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     announce_requeued(ctx, &t)?;

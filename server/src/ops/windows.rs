@@ -10,7 +10,7 @@ use crate::domain::order::{self, QueueHeads};
 use crate::domain::ticket::{self, Action};
 use crate::domain::transfer;
 use crate::domain::{Outcome, TicketStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{reads, tickets, windows, windows::WindowRow};
 
 /// The window of a clerk's action (`access` checked that the clerk holds it).
@@ -20,14 +20,14 @@ fn clerk_window(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
 
 fn window_row(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
     if ctx.hall.window(window).is_none() {
-        return Err(ApiError::not_found("unknown_window", format!("no window `{window}` in this hall")));
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{window}` in this hall")));
     }
     windows::get(ctx.tx, window, ctx.now_ms)?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("window row missing")))
 }
 
 /// The ticket at the window (called or being served), or 409.
 fn current(ctx: &Ctx, row: &WindowRow) -> ApiResult<tickets::TicketRow> {
-    let none = || ApiError::conflict("no_current_ticket", "no ticket is being called or served at this window");
+    let none = || ApiError::new(Code::NoCurrentTicket, "no ticket is being called or served at this window");
     let t = load(ctx, row.current_ticket.ok_or_else(none)?)?;
     if matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
         Ok(t)
@@ -38,7 +38,7 @@ fn current(ctx: &Ctx, row: &WindowRow) -> ApiResult<tickets::TicketRow> {
 
 fn step(t: &tickets::TicketRow, action: Action) -> ApiResult<TicketStatus> {
     ticket::apply(t.status, action, t.requeues, u32::MAX)
-        .map_err(|r| ApiError::conflict("invalid_transition", r.to_string()))
+        .map_err(|r| ApiError::new(Code::InvalidTransition, r.to_string()))
 }
 
 pub(super) fn window_status(ctx: &mut Ctx, window: &str) -> ApiResult<()> {
@@ -69,13 +69,13 @@ fn called(ctx: &mut Ctx, t: &tickets::TicketRow, window: &str, recall: bool) -> 
 pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
     if row.paused {
-        return Err(ApiError::conflict("window_paused", "this window is paused; resume it before calling"));
+        return Err(ApiError::new(Code::WindowPaused, "this window is paused; resume it before calling"));
     }
     if let Some(t) = row.current_ticket.map(|id| load(ctx, id)).transpose()? {
         // A ticket left open from an earlier day does not block today's calls.
         if t.day == ctx.day && matches!(t.status, TicketStatus::Called | TicketStatus::Serving) {
-            return Err(ApiError::conflict(
-                "window_busy",
+            return Err(ApiError::new(
+                Code::WindowBusy,
                 format!("ticket {} is still at this window: finish, transfer or mark it no-show first", t.number),
             ));
         }
@@ -176,18 +176,16 @@ pub(super) fn no_show(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
 fn refused(r: transfer::Refusal) -> ApiError {
     use transfer::Refusal::*;
     match r {
-        TargetRequired => {
-            ApiError::unprocessable("transfer_target_required", "give service_id or window_id to transfer to")
-        }
-        UnknownWindow(w) => ApiError::unprocessable("unknown_window", format!("no window `{w}` to transfer to")),
-        SameWindow => ApiError::unprocessable("same_window", "the ticket is already at this window"),
-        Expired { number, day } => ApiError::conflict(
-            "ticket_expired",
+        TargetRequired => ApiError::new(Code::TransferTargetRequired, "give service_id or window_id to transfer to"),
+        UnknownWindow(w) => ApiError::new(Code::UnknownTargetWindow, format!("no window `{w}` to transfer to")),
+        SameWindow => ApiError::new(Code::SameWindow, "the ticket is already at this window"),
+        Expired { number, day } => ApiError::new(
+            Code::TicketExpired,
             format!("ticket {number} is from {day}; it cannot wait in today's queues: finish it or issue a new one"),
         ),
-        UnknownService(s) => ApiError::unprocessable("unknown_service", format!("no matter `{s}` to transfer to")),
+        UnknownService(s) => ApiError::new(Code::UnknownService, format!("no matter `{s}` to transfer to")),
         MatterGone => {
-            ApiError::unprocessable("unknown_service", "the ticket's matter is no longer configured; give service_id")
+            ApiError::new(Code::UnknownService, "the ticket's matter is no longer configured; give service_id")
         }
     }
 }
@@ -246,7 +244,10 @@ pub(super) fn finish(
     missing: &[String],
 ) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
-    ticket::check_finish(outcome, reason, missing).map_err(|p| ApiError::unprocessable(p.0, p.1))?;
+    ticket::check_finish(outcome, reason, missing).map_err(|p| {
+        let code = if p.0 == "reason_required" { Code::ReasonRequired } else { Code::MissingMaterialsRequired };
+        ApiError::new(code, p.1)
+    })?;
     let t = current(ctx, &row)?;
     step(&t, Action::Finish)?;
     let missing: Vec<&str> = missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
@@ -277,7 +278,7 @@ pub(super) fn set_paused(ctx: &mut Ctx, window: &str, paused: bool) -> ApiResult
     // The window's clerk, or the director or an administrator for any window (`access`).
     let row = window_row(ctx, window)?;
     if !row.staffed {
-        return Err(ApiError::conflict("window_closed", "no clerk is signed in at this window"));
+        return Err(ApiError::new(Code::WindowClosed, "no clerk is signed in at this window"));
     }
     if row.paused != paused {
         windows::set_paused(ctx.tx, window, paused)?;
