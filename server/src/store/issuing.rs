@@ -31,19 +31,32 @@ pub fn hall(conn: &Connection, hall: &Hall, day: &str, now: DateTime<Utc>) -> ru
 }
 
 pub fn matter(conn: &Connection, hall: &Hall, m: &Matter, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
+    matter_when(conn, hall, m, day, now, reopened_today(conn, day)?)
+}
+
+/// [`matter`] with the day's reopening already read (a queue asks for each of its matters).
+fn matter_when(
+    conn: &Connection,
+    hall: &Hall,
+    m: &Matter,
+    day: &str,
+    now: DateTime<Utc>,
+    reopened: bool,
+) -> rusqlite::Result<Issuing> {
     let issued = match m.rules.daily_quota {
-        Some(_) => tickets::issued_today(conn, day, &m.id)?,
-        None => 0,
+        Some(_) if !reopened && !hall.hours.any_time => tickets::issued_today(conn, day, &m.id)?,
+        _ => 0,
     };
-    Ok(hours::for_matter(&hall.hours, m.rules, issued, reopened_today(conn, day)?, local(hall, now)))
+    Ok(hours::for_matter(&hall.hours, m.rules, issued, reopened, local(hall, now)))
 }
 
 pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
+    let reopened = reopened_today(conn, day)?;
     let states = hall
         .matters
         .iter()
         .filter(|m| m.queue == queue)
-        .map(|m| matter(conn, hall, m, day, now))
+        .map(|m| matter_when(conn, hall, m, day, now, reopened))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(hours::for_queue(&states))
 }
