@@ -221,18 +221,8 @@ async fn kiosks_are_rate_limited_per_device() {
 
 #[tokio::test]
 async fn demo_accounts_need_demo_mode() {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = hall_server::Settings {
-        kiosk_rate_limit: 0,
-        ..hall_server::Settings::new(
-            dir.path().join("h.db"),
-            hall_server::config::sample(),
-            Arc::new(ManualClock::new(morning())),
-        )
-    };
-    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
     use tower::ServiceExt;
-    let app = hall_server::app(state);
+    let (_dir, app) = crate::support::router(false);
     let login = axum::http::Request::post("/api/auth/login")
         .header("content-type", "application/json")
         .body(axum::body::Body::from(r#"{"username":"admin","password":"demo"}"#))

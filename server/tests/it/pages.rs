@@ -1,31 +1,16 @@
 //! The served pages and their assets: every one carries a strict Content-Security-Policy and
 //! is never framed, sniffed or sent on as a referrer.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use hall_server::clock::ManualClock;
 use tower::ServiceExt;
-
-use crate::support::morning;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 #[tokio::test]
 async fn pages_and_assets_carry_the_security_headers() {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = hall_server::Settings {
-        demo: true,
-        ..hall_server::Settings::new(
-            dir.path().join("h.db"),
-            hall_server::config::sample(),
-            Arc::new(ManualClock::new(morning())),
-        )
-    };
-    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
-    let app = hall_server::app(state);
+    let (_dir, app) = crate::support::router(true);
     let pages = [
         ("/clerk", "text/html"),
         ("/director", "text/html"),

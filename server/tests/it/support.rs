@@ -16,6 +16,19 @@ pub fn morning() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()
 }
 
+/// The router on a fresh database at the morning clock, for `oneshot` tests; `demo` enables the
+/// demo accounts. Keep the folder while the router is used.
+pub fn router(demo: bool) -> (tempfile::TempDir, axum::Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        demo,
+        kiosk_rate_limit: 0,
+        ..Settings::new(dir.path().join("h.db"), config::sample(), Arc::new(ManualClock::new(morning())))
+    };
+    let (state, _writer) = AppState::start(settings).unwrap();
+    (dir, app(state))
+}
+
 pub struct TestServer {
     pub base: String,
     /// The server's state, for what no endpoint does (e.g. anchoring the audit trail now);
