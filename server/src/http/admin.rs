@@ -10,7 +10,6 @@ use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::access::{self, Need};
 use crate::ops::{Answer, Op};
-use crate::writer::Idempotency;
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HallToml {
@@ -44,7 +43,6 @@ pub async fn save(
     let folder = s.hall().folder.clone();
     let hall = crate::config::parse_in(&req.toml, "hall", folder.as_deref())
         .map_err(|e| ApiError::new(Code::InvalidConfig, e.to_string()))?;
-    let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/admin/hall", &body));
     // The writer puts the hall in force itself, right after its commit.
-    s.writer().submit(actor, Op::ReplaceHall { hall: Box::new(s.adapt_hall(hall)) }, idem).await
+    super::submit(&s, actor, Op::ReplaceHall { hall: Box::new(s.adapt_hall(hall)) }, key, &body).await
 }

@@ -42,5 +42,5 @@ pub async fn reopen_issuing(
 ) -> ApiResult<crate::ops::Answer> {
     let req: wire::ReopenIssuing = super::extract::json(&body)?;
     let op = crate::ops::Op::ReopenIssuing { reopen: req.reopen };
-    super::submit(&s, actor, op, key, "/api/director/issuing", &body).await
+    super::submit(&s, actor, op, key, &body).await
 }

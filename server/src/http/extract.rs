@@ -62,22 +62,42 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The optional `Idempotency-Key` header.
-pub struct RetryKey(pub Option<String>);
+/// The optional `Idempotency-Key` header, with the request's own method and path: a retry's
+/// fingerprint is taken from what was asked, never from a path string written in a handler.
+pub struct RetryKey {
+    pub key: Option<String>,
+    method: axum::http::Method,
+    path: String,
+}
+
+impl RetryKey {
+    /// The same request, never answered from the retry table (e.g. a login, whose answer is a
+    /// secret).
+    pub fn forget(self) -> RetryKey {
+        RetryKey { key: None, ..self }
+    }
+
+    /// What the writer keeps to answer a retry: the key and the request's fingerprint.
+    pub fn idempotency(self, server_key: &crate::secret::ServerKey, body: &[u8]) -> Option<crate::writer::Idempotency> {
+        let (method, path) = (self.method, self.path);
+        self.key.map(|k| crate::writer::Idempotency::new(server_key, k, method.as_str(), &path, body))
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for RetryKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        let (method, path) = (parts.method.clone(), parts.uri.path().to_string());
         let Some(v) = parts.headers.get("idempotency-key") else {
-            return Ok(RetryKey(None));
+            return Ok(RetryKey { key: None, method, path });
         };
         let key = std::str::from_utf8(v.as_bytes())
             .map_err(|_| ApiError::new(Code::InvalidIdempotencyKey, "Idempotency-Key must be UTF-8 text"))?;
         if key.is_empty() || key.chars().count() > 64 {
             return Err(ApiError::new(Code::InvalidIdempotencyKey, "Idempotency-Key must be 1 to 64 characters"));
         }
-        Ok(RetryKey(Some(key.to_string())))
+        Ok(RetryKey { key: Some(key.to_string()), method, path })
     }
 }
 

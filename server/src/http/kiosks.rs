@@ -10,7 +10,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ops::access::{self, Need};
 use crate::ops::{Answer, Op};
 use crate::store::reads;
-use crate::writer::Idempotency;
 
 #[utoipa::path(
     post, path = "/api/kiosk/faults", request_body = wire::KioskFaultReport, security(("bearer" = [])),
@@ -28,8 +27,7 @@ pub async fn report_fault(
 ) -> ApiResult<Answer> {
     let req: wire::KioskFaultReport = json(&body)?;
     let op = Op::KioskFault { kind: req.kind.into(), message: req.message, ticket_number: req.ticket_number };
-    let idem = key.0.map(|k| Idempotency::new(s.server_key(), k, "POST", "/api/kiosk/faults", &body));
-    s.writer().submit(actor, op, idem).await
+    super::submit(&s, actor, op, key, &body).await
 }
 
 #[utoipa::path(

@@ -22,12 +22,14 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{KioskLimiter, LoginThrottle};
 use crate::clock::Clock;
@@ -286,40 +288,8 @@ impl AppState {
 }
 
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/api/health", get(public::health))
-        .route("/api/hall", get(public::hall))
-        .route("/api/notice", post(notice::set_notice))
-        .route("/api/services", get(public::services))
-        .route("/api/windows", get(public::windows))
-        .route("/api/queues", get(public::queues))
-        .route("/api/calls/recent", get(public::recent_calls))
-        .route("/api/staff/{username}/photo", get(public::staff_photo))
-        .route("/api/tickets", post(tickets::issue_ticket))
-        .route("/api/tickets/{id}", get(public::ticket))
-        .route("/api/tickets/{id}/requeue", post(tickets::requeue))
-        .route("/api/t/{token}", get(public::ticket_view))
-        .route("/api/t/{token}/events", get(ticket_stream::ticket_events))
-        .route("/api/kiosk/faults", post(kiosks::report_fault))
-        .route("/api/kiosks", get(kiosks::list))
-        .route("/api/auth/login", post(sessions::login))
-        .route("/api/auth/logout", post(sessions::logout))
-        .route("/api/windows/{id}/stats", get(public::window_stats))
-        .route("/api/windows/{id}/call-next", post(windows::call_next))
-        .route("/api/windows/{id}/stand-in", post(windows::stand_in))
-        .route("/api/auth/me", get(sessions::me))
-        .route("/api/windows/{id}/recall", post(windows::recall))
-        .route("/api/windows/{id}/start", post(windows::start))
-        .route("/api/windows/{id}/no-show", post(windows::no_show))
-        .route("/api/windows/{id}/transfer", post(windows::transfer))
-        .route("/api/windows/{id}/finish", post(windows::finish))
-        .route("/api/windows/{id}/pause", post(windows::pause))
-        .route("/api/windows/{id}/resume", post(windows::resume))
-        .route("/api/events", get(events::events))
-        .route("/api/director/today", get(director::today))
-        .route("/api/director/issuing", post(director::reopen_issuing))
-        .route("/api/admin/hall", get(admin::get).post(admin::save))
-        .route("/api/openapi.json", get(openapi::document))
+    let (api, doc) = api().split_for_parts();
+    api.route("/api/openapi.json", get(openapi::serve(doc)))
         .route("/metrics", get(metrics::metrics))
         .route("/", get(pages::index))
         .route("/clerk", get(pages::clerk))
@@ -335,6 +305,49 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_answer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The API: each endpoint declared once, by its handler's `#[utoipa::path]`, which gives both
+/// the route and its entry in the OpenAPI document.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
+        .routes(routes!(public::health))
+        .routes(routes!(public::hall))
+        .routes(routes!(notice::set_notice))
+        .routes(routes!(public::services))
+        .routes(routes!(public::windows))
+        .routes(routes!(public::queues))
+        .routes(routes!(public::recent_calls))
+        .routes(routes!(public::staff_photo))
+        .routes(routes!(tickets::issue_ticket))
+        .routes(routes!(public::ticket))
+        .routes(routes!(tickets::requeue))
+        .routes(routes!(public::ticket_view))
+        .routes(routes!(ticket_stream::ticket_events))
+        .routes(routes!(kiosks::report_fault))
+        .routes(routes!(kiosks::list))
+        .routes(routes!(sessions::login))
+        .routes(routes!(sessions::logout))
+        .routes(routes!(sessions::me))
+        .routes(routes!(public::window_stats))
+        .routes(routes!(windows::call_next))
+        .routes(routes!(windows::stand_in))
+        .routes(routes!(windows::recall))
+        .routes(routes!(windows::start))
+        .routes(routes!(windows::no_show))
+        .routes(routes!(windows::transfer))
+        .routes(routes!(windows::finish))
+        .routes(routes!(windows::pause))
+        .routes(routes!(windows::resume))
+        .routes(routes!(events::events))
+        .routes(routes!(director::today))
+        .routes(routes!(director::reopen_issuing))
+        .routes(routes!(admin::get, admin::save))
+}
+
+/// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
 }
 
 /// Closed live streams leave their buffers in the allocator's free lists; ask glibc to return
@@ -365,16 +378,14 @@ async fn method_not_allowed() -> ApiError {
     ApiError::new(Code::MethodNotAllowed, "this endpoint does not take that method")
 }
 
-/// Hands an op to the writer with its retry key (fingerprinted with the server's key) and waits
+/// Hands an op to the writer with its retry key (the request fingerprinted with the server's key) and waits
 /// for the committed answer.
 pub(super) async fn submit(
     s: &AppState,
     actor: crate::ops::Actor,
     op: crate::ops::Op,
     key: extract::RetryKey,
-    path: &str,
     body: &[u8],
 ) -> crate::error::ApiResult<crate::ops::Answer> {
-    let idem = key.0.map(|k| crate::writer::Idempotency::new(s.server_key(), k, "POST", path, body));
-    s.writer().submit(actor, op, idem).await
+    s.writer().submit(actor, op, key.idempotency(s.server_key(), body)).await
 }

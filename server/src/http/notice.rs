@@ -21,5 +21,5 @@ pub async fn set_notice(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Notice = json(&body)?;
-    submit(&s, actor, Op::SetNotice { notice: req.notice }, key, "/api/notice", &body).await
+    submit(&s, actor, Op::SetNotice { notice: req.notice }, key, &body).await
 }

@@ -94,8 +94,7 @@ pub async fn login(
     // A login is never answered from the retry table: its answer is a secret (the session
     // token), and a replay could hand out a token already signed out. A retried login signs in
     // again; the unused session expires.
-    let _ = key;
-    submit(&s, actor, op, RetryKey(None), "/api/auth/login", &body).await
+    submit(&s, actor, op, key.forget(), &body).await
 }
 
 #[utoipa::path(
@@ -108,7 +107,7 @@ pub async fn logout(
     key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    submit(&s, actor, Op::Logout, key, "/api/auth/logout", &body).await
+    submit(&s, actor, Op::Logout, key, &body).await
 }
 
 #[utoipa::path(

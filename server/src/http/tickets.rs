@@ -28,7 +28,7 @@ pub async fn issue_ticket(
     // Who may issue is the op's to say (kiosks only); the rate is kept per kiosk here.
     let req: wire::IssueTicket = json(&body)?;
     // A retry of a ticket already issued gets its first answer, whatever the rate.
-    let retry = match &key.0 {
+    let retry = match &key.key {
         Some(k) => {
             let (caller, k, since) =
                 (actor.idempotency_caller(), k.clone(), crate::store::ms(s.now()) - 24 * 3600 * 1000);
@@ -52,7 +52,7 @@ pub async fn issue_ticket(
     let token = auth::new_status_token(crate::store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
     let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(Into::into), status };
-    let answer = submit(&s, actor, op, key, "/api/tickets", &body).await?;
+    let answer = submit(&s, actor, op, key, &body).await?;
     if let (StatusCode::CREATED, Some(q), false) = (answer.status, queue, answer.replayed) {
         s.metrics().ticket_issued(&q);
     }
@@ -73,5 +73,5 @@ pub async fn requeue(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let ticket_id: i64 = id.parse().map_err(|_| ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`")))?;
-    submit(&s, actor, Op::Requeue { ticket_id }, key, &format!("/api/tickets/{id}/requeue"), &body).await
+    submit(&s, actor, Op::Requeue { ticket_id }, key, &body).await
 }

@@ -9,21 +9,7 @@ use hall_wire as wire;
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
 use crate::error::ApiResult;
-use crate::ops::{Actor, Answer, Op};
-
-/// The actions without a body.
-async fn window_action(
-    s: &AppState,
-    actor: Actor,
-    window: String,
-    action: &str,
-    key: RetryKey,
-    body: &[u8],
-    op: impl FnOnce(String) -> Op,
-) -> ApiResult<Answer> {
-    let path = format!("/api/windows/{window}/{action}");
-    submit(s, actor, op(window), key, &path, body).await
-}
+use crate::ops::{Answer, Op};
 
 macro_rules! window_endpoint {
     ($name:ident, $action:literal, $variant:ident, $answer:ty, $doc:literal) => {
@@ -36,7 +22,7 @@ macro_rules! window_endpoint {
                 (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
         )]
         pub async fn $name(State(s): State<AppState>, Caller(actor): Caller, PathParam(id): PathParam, key: RetryKey, Body(body): Body) -> ApiResult<Answer> {
-            window_action(&s, actor, id, $action, key, &body, |window| Op::$variant { window }).await
+            submit(&s, actor, Op::$variant { window: id }, key, &body).await
         }
     };
 }
@@ -63,7 +49,7 @@ pub async fn call_next(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let started = Instant::now();
-    let answer = window_action(&s, actor, id, "call-next", key, &body, |window| Op::CallNext { window }).await;
+    let answer = submit(&s, actor, Op::CallNext { window: id }, key, &body).await;
     if answer.as_ref().is_ok_and(|a| a.status.is_success() && !a.replayed) {
         s.metrics().call_latency(started.elapsed());
     }
@@ -86,12 +72,8 @@ pub async fn transfer(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Transfer = json(&body)?;
-    window_action(&s, actor, id, "transfer", key, &body, |window| Op::Transfer {
-        window,
-        service_id: req.service_id,
-        to_window: req.window_id,
-    })
-    .await
+    submit(&s, actor, Op::Transfer { window: id, service_id: req.service_id, to_window: req.window_id }, key, &body)
+        .await
 }
 
 #[utoipa::path(
@@ -110,13 +92,19 @@ pub async fn finish(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Finish = json(&body)?;
-    window_action(&s, actor, id, "finish", key, &body, |window| Op::Finish {
-        window,
-        outcome: req.outcome.into(),
-        note: req.note,
-        reason: req.reason,
-        missing: req.missing_materials.unwrap_or_default(),
-    })
+    submit(
+        &s,
+        actor,
+        Op::Finish {
+            window: id,
+            outcome: req.outcome.into(),
+            note: req.note,
+            reason: req.reason,
+            missing: req.missing_materials.unwrap_or_default(),
+        },
+        key,
+        &body,
+    )
     .await
 }
 
@@ -136,10 +124,12 @@ pub async fn stand_in(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::StandIn = json(&body)?;
-    window_action(&s, actor, id, "stand-in", key, &body, |window| Op::StandIn {
-        window,
-        username: req.username,
-        override_allowed: req.override_allowed,
-    })
+    submit(
+        &s,
+        actor,
+        Op::StandIn { window: id, username: req.username, override_allowed: req.override_allowed },
+        key,
+        &body,
+    )
     .await
 }

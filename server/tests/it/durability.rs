@@ -42,6 +42,9 @@ async fn a_retried_request_gets_the_first_answer_and_changes_nothing() {
     assert_eq!(call.body["number"], "B001");
     assert_eq!(retry.body, call.body);
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 1, "B002 still waits");
+    // The fingerprint is the request as sent: the same key on another endpoint is another request.
+    let elsewhere = s.send(Method::POST, "/api/windows/w02/recall", Some(&c), None, Some("call-7")).await;
+    assert_error(&elsewhere, 422, "idempotency_key_reused");
     // A retried error is the same error.
     let f1 = s
         .send(Method::POST, "/api/windows/w02/finish", Some(&c), Some(json!({"outcome": "returned"})), Some("f"))
