@@ -54,3 +54,14 @@ mod tests {
         assert_eq!(serde_json::to_value(wire::IssuingStop::from(Stop::CutOff)).unwrap(), "cut_off");
     }
 }
+
+impl From<crate::domain::ticket::FinishProblem> for crate::error::ApiError {
+    fn from(p: crate::domain::ticket::FinishProblem) -> Self {
+        use crate::domain::ticket::FinishProblem as P;
+        let code = match p {
+            P::ReasonRequired => crate::error::Code::ReasonRequired,
+            P::MissingMaterialsRequired => crate::error::Code::MissingMaterialsRequired,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}

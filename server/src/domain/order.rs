@@ -9,6 +9,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::hall::Hall;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
     pub ticket_id: i64,
@@ -69,6 +71,63 @@ pub fn choose_next(queues: &[QueueHeads], cap: u32, now: DateTime<Utc>) -> Optio
         })
 }
 
+/// What a window may call from one queue: the queue, the window's weight for it, and the
+/// matters of that queue the window handles (a ticket of another matter of the same queue is
+/// not for this window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope<'h> {
+    pub queue: &'h str,
+    pub weight: u32,
+    pub matters: Vec<&'h str>,
+}
+
+/// The queues a window calls from, in the configuration's order, each with its matters.
+pub fn window_scope<'h>(hall: &'h Hall, window: &str) -> Vec<Scope<'h>> {
+    let matters = hall.window_matters(window);
+    hall.window_queues(window)
+        .into_iter()
+        .map(|(q, weight)| Scope {
+            queue: q.id.as_str(),
+            weight,
+            matters: matters.iter().filter(|m| m.queue == q.id).map(|m| m.id.as_str()).collect(),
+        })
+        .collect()
+}
+
+/// The oldest ticket of one class sent to the window by a transfer, with its queue's streak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentHead {
+    pub queue: String,
+    pub priority: bool,
+    pub head: Head,
+    pub queue_streak: u32,
+}
+
+/// Adds the tickets transferred to this window: each competes in its own queue's place (older
+/// than that queue's head of its class, it takes the place), and a queue the window does not
+/// serve joins with weight 1.
+pub fn add_sent(heads: &mut Vec<QueueHeads>, sent: Vec<SentHead>) {
+    for s in sent {
+        let pos = match heads.iter().position(|h| h.queue == s.queue) {
+            Some(p) => p,
+            None => {
+                heads.push(QueueHeads {
+                    queue: s.queue,
+                    weight: 1,
+                    priority: None,
+                    ordinary: None,
+                    priority_streak: s.queue_streak,
+                });
+                heads.len() - 1
+            }
+        };
+        let slot = if s.priority { &mut heads[pos].priority } else { &mut heads[pos].ordinary };
+        if slot.is_none_or(|h| (s.head.queued_at, s.head.ticket_id) < (h.queued_at, h.ticket_id)) {
+            *slot = Some(s.head);
+        }
+    }
+}
+
 /// The queue's priority streak after a call.
 pub fn next_streak(streak: u32, called_priority: bool, ordinary_waiting: bool) -> u32 {
     if called_priority && ordinary_waiting {
@@ -93,6 +152,40 @@ mod tests {
 
     fn q(name: &str, weight: u32, priority: Option<Head>, ordinary: Option<Head>, streak: u32) -> QueueHeads {
         QueueHeads { queue: name.into(), weight, priority, ordinary, priority_streak: streak }
+    }
+
+    fn sent(queue: &str, priority: bool, id: i64, min: i64, streak: u32) -> SentHead {
+        SentHead { queue: queue.into(), priority, head: head(id, min).unwrap(), queue_streak: streak }
+    }
+
+    #[test]
+    fn a_transferred_ticket_takes_its_queues_place_only_when_older() {
+        let mut heads = vec![q("a", 3, None, head(1, 5), 2)];
+        add_sent(&mut heads, vec![sent("a", false, 9, 7, 0), sent("a", true, 8, 9, 0), sent("b", false, 7, 1, 4)]);
+        assert_eq!(
+            heads,
+            vec![q("a", 3, head(8, 9), head(1, 5), 2), q("b", 1, None, head(7, 1), 4)],
+            "younger ordinary ignored, priority fills the empty slot, an unserved queue joins at weight 1"
+        );
+        add_sent(&mut heads, vec![sent("a", false, 6, 2, 0)]);
+        assert_eq!(heads[0].ordinary, head(6, 2), "an older transferred ticket goes first");
+    }
+
+    #[test]
+    fn a_window_calls_only_the_matters_it_handles() {
+        let hall = crate::config::sample();
+        let scope = window_scope(&hall, "w02");
+        assert!(!scope.is_empty());
+        for s in &scope {
+            for m in &s.matters {
+                let matter = hall.matter(m).unwrap();
+                assert_eq!(matter.queue, s.queue);
+                assert!(matter.windows.iter().any(|w| w == "w02"), "{m} is not handled at w02");
+            }
+        }
+        let handled: usize = scope.iter().map(|s| s.matters.len()).sum();
+        assert_eq!(handled, hall.window_matters("w02").len(), "every matter of the window is in one queue's scope");
+        assert!(window_scope(&hall, "no-such-window").is_empty());
     }
 
     /// `expected`: the ticket id chosen, or None.

@@ -5,7 +5,7 @@
 use super::{Actor, Ctx, Op};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
-use crate::store::windows;
+use crate::store::windows::{self, WindowRow};
 
 /// What an operation (or a read) needs of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,15 +81,15 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
 
 /// Checks an operation's need inside the writer's transaction (a window's clerk must hold the
 /// window with this very session). An unknown window is `404 unknown_window` first.
-pub fn check(ctx: &Ctx, need: Need) -> ApiResult<()> {
+pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
     let window = match need {
         Need::ClerkAt(w) => w,
         Need::ClerkAtOrDirector(w) if director(ctx.actor) => {
             known_window(ctx, w)?;
-            return Ok(());
+            return Ok(None);
         }
         Need::ClerkAtOrDirector(w) => w,
-        other => return allow(ctx.actor, other),
+        other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
     let row = windows::get(ctx.tx, window, ctx.now_ms)?;
@@ -98,7 +98,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<()> {
             if window_id.as_deref() == Some(window)
                 && row.as_ref().is_some_and(|r| r.session_id == Some(*session_id) && r.staffed) =>
         {
-            Ok(())
+            Ok(row)
         }
         Actor::Staff { role: StaffRole::Clerk, .. } => Err(ApiError::new(
             Code::NotYourWindow,

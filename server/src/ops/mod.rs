@@ -188,6 +188,8 @@ pub struct Ctx<'a> {
     pub day: String,
     pub session_hours: u32,
     pub events: Vec<LiveEvent>,
+    /// The window row the access check read for a clerk holding it (read once per command).
+    pub held: Option<crate::store::windows::WindowRow>,
 }
 
 impl<'a> Ctx<'a> {
@@ -201,6 +203,7 @@ impl<'a> Ctx<'a> {
             day: numbering::local_day(now, hall.timezone).to_string(),
             session_hours: hall.policy.session_hours,
             events: Vec::new(),
+            held: None,
         }
     }
 
@@ -246,7 +249,7 @@ impl<'a> Ctx<'a> {
 
 /// Runs one operation.
 pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
-    access::check(ctx, op.need())?;
+    ctx.held = access::check(ctx, op.need())?;
     match op {
         Op::IssueTicket { service_id, priority, status } => tickets::issue(ctx, service_id, *priority, status),
         Op::Login { username, role, window_id, token } => {

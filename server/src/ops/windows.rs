@@ -13,9 +13,13 @@ use crate::domain::{Outcome, TicketStatus};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{reads, tickets, windows, windows::WindowRow};
 
-/// The window of a clerk's action (`access` checked that the clerk holds it).
+/// The window of a clerk's action: `access` checked that the clerk holds it and kept the row it
+/// read (a director acting on the window has it read here).
 fn clerk_window(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
-    window_row(ctx, window)
+    match &ctx.held {
+        Some(row) if row.id == window => Ok(row.clone()),
+        _ => window_row(ctx, window),
+    }
 }
 
 fn window_row(ctx: &Ctx, window: &str) -> ApiResult<WindowRow> {
@@ -80,41 +84,24 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
             ));
         }
     }
-    let matters = ctx.hall.window_matters(window);
     let mut heads = Vec::new();
-    for (q, weight) in ctx.hall.window_queues(window) {
-        let services: Vec<&str> = matters.iter().filter(|m| m.queue == q.id).map(|m| m.id.as_str()).collect();
+    for scope in order::window_scope(ctx.hall, window) {
         heads.push(QueueHeads {
-            queue: q.id.clone(),
-            weight,
-            priority: tickets::head(ctx.tx, &ctx.day, true, &services)?,
-            ordinary: tickets::head(ctx.tx, &ctx.day, false, &services)?,
-            priority_streak: tickets::streak(ctx.tx, &ctx.day, &q.id)?,
+            queue: scope.queue.to_string(),
+            weight: scope.weight,
+            priority: tickets::head(ctx.tx, &ctx.day, true, &scope.matters)?,
+            ordinary: tickets::head(ctx.tx, &ctx.day, false, &scope.matters)?,
+            priority_streak: tickets::streak(ctx.tx, &ctx.day, scope.queue)?,
         });
     }
-    // Tickets transferred to this window, whatever their queue.
+    let mut sent = Vec::new();
     for priority in [true, false] {
         for (queue, head) in tickets::heads_sent_to(ctx.tx, &ctx.day, window, priority)? {
-            let pos = match heads.iter().position(|h| h.queue == queue) {
-                Some(p) => p,
-                None => {
-                    let streak = tickets::streak(ctx.tx, &ctx.day, &queue)?;
-                    heads.push(QueueHeads {
-                        queue,
-                        weight: 1,
-                        priority: None,
-                        ordinary: None,
-                        priority_streak: streak,
-                    });
-                    heads.len() - 1
-                }
-            };
-            let slot = if priority { &mut heads[pos].priority } else { &mut heads[pos].ordinary };
-            if slot.is_none_or(|h| (head.queued_at, head.ticket_id) < (h.queued_at, h.ticket_id)) {
-                *slot = Some(head);
-            }
+            let queue_streak = tickets::streak(ctx.tx, &ctx.day, &queue)?;
+            sent.push(order::SentHead { queue, priority, head, queue_streak });
         }
     }
+    order::add_sent(&mut heads, sent);
     let Some(choice) = order::choose_next(&heads, ctx.hall.policy.priority_cap, ctx.now) else {
         return Answer::no_content();
     };
@@ -244,10 +231,7 @@ pub(super) fn finish(
     missing: &[String],
 ) -> ApiResult<Answer> {
     let row = clerk_window(ctx, window)?;
-    ticket::check_finish(outcome, reason, missing).map_err(|p| {
-        let code = if p.0 == "reason_required" { Code::ReasonRequired } else { Code::MissingMaterialsRequired };
-        ApiError::new(code, p.1)
-    })?;
+    ticket::check_finish(outcome, reason, missing).map_err(ApiError::from)?;
     let t = current(ctx, &row)?;
     step(&t, Action::Finish)?;
     let missing: Vec<&str> = missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
