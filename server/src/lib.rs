@@ -2,6 +2,7 @@
 //! hall (便民服务大厅), durable on SQLite. See `ARCHITECTURE.md` for the map.
 
 pub mod auth;
+pub mod calendar_data;
 pub mod clock;
 pub mod config;
 pub mod convert;

@@ -1,5 +1,6 @@
 //! The hall's rules as pure functions: no I/O, no clock reads (`now` is always an argument).
 
+pub mod calendar;
 pub mod estimate;
 pub mod hours;
 pub mod numbering;
