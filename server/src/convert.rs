@@ -36,6 +36,17 @@ same_variants!(MaterialKind => MaterialKind { Main, Aux });
 same_variants!(StaffRole => Role { Clerk, Director, Admin });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
 
+impl From<crate::domain::ticket::FinishProblem> for crate::error::ApiError {
+    fn from(p: crate::domain::ticket::FinishProblem) -> Self {
+        use crate::domain::ticket::FinishProblem as P;
+        let code = match p {
+            P::ReasonRequired => crate::error::Code::ReasonRequired,
+            P::MissingMaterialsRequired => crate::error::Code::MissingMaterialsRequired,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,16 +63,5 @@ mod tests {
         }
         assert_eq!(serde_json::to_value(wire::Role::from(StaffRole::Director)).unwrap(), "director");
         assert_eq!(serde_json::to_value(wire::IssuingStop::from(Stop::CutOff)).unwrap(), "cut_off");
-    }
-}
-
-impl From<crate::domain::ticket::FinishProblem> for crate::error::ApiError {
-    fn from(p: crate::domain::ticket::FinishProblem) -> Self {
-        use crate::domain::ticket::FinishProblem as P;
-        let code = match p {
-            P::ReasonRequired => crate::error::Code::ReasonRequired,
-            P::MissingMaterialsRequired => crate::error::Code::MissingMaterialsRequired,
-        };
-        crate::error::ApiError::new(code, p.to_string())
     }
 }
