@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod cases;
+pub use cases::*;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -285,6 +288,9 @@ pub struct Ticket {
     /// kiosk that issued it (absolute when the server has a public URL, else a path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_url: Option<String>,
+    /// The case the finish registered (in the finish answer and staff reads of the ticket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseBrief>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,6 +355,20 @@ pub struct Finish {
     /// Required for `supplement` (R11): every missing material, listed at once.
     #[serde(default)]
     pub missing_materials: Option<Vec<String>>,
+    /// The applicant, for the case and its notices (optional: a consultation may leave them out).
+    #[serde(default)]
+    pub applicant_name: Option<String>,
+    #[serde(default)]
+    pub applicant_phone: Option<String>,
+    /// Required for `returned` (R10): which of the three grounds.
+    #[serde(default)]
+    pub return_ground: Option<ReturnGround>,
+    /// Required for `joint` (R13): the other departments involved.
+    #[serde(default)]
+    pub departments: Option<Vec<String>>,
+    /// Required for `reported` (R14): the upper-level authority that decides.
+    #[serde(default)]
+    pub authority: Option<String>,
 }
 
 /// One call of a ticket to a window; also the `ticket_called` event.
@@ -644,6 +664,8 @@ pub mod event_kind {
     /// The hall's issuing state changed (hours, cut-off, a quota, the director reopening):
     /// data is the hall's `Issuing`; the queues concerned also get `queue_changed`.
     pub const ISSUING_CHANGED: &str = "issuing_changed";
+    /// A case was registered or moved (`CaseChanged`); staff streams only.
+    pub const CASE_CHANGED: &str = "case_changed";
 }
 
 #[cfg(test)]
@@ -678,6 +700,7 @@ mod tests {
             first_window_id: None,
             outcome: None,
             status_url: None,
+            case: None,
         };
         let v = serde_json::to_value(&t).unwrap();
         assert!(v.get("called_at").is_none());

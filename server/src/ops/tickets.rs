@@ -103,6 +103,7 @@ pub(super) fn issue(
         first_window_id: None,
         outcome: None,
         status_url: Some(status.url.clone()),
+        case: None,
     };
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,

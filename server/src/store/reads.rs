@@ -119,6 +119,7 @@ pub fn ticket_paced(
         first_window_id: t.first_window_id.clone(),
         outcome: t.outcome.map(Into::into),
         status_url: None,
+        case: None,
     })
 }
 

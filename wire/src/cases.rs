@@ -1,0 +1,317 @@
+//! Cases (办件, R1–R14) and the working-day calendar (R6): what a finished ticket becomes.
+//! Dates are `YYYY-MM-DD` in the hall's time zone; times are RFC 3339 with the hall's offset.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::Outcome;
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    /// Accepted, the clock runs (承诺件, 联办件, 上报件, or a 补办件 whose materials are complete).
+    Open,
+    /// A 补办件 waiting for the missing materials: the clock does not run (R11).
+    AwaitingMaterials,
+    Closed,
+}
+
+/// How a closed case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseResult {
+    /// 即办件 done on the spot, or a case finished with its matter done.
+    Done,
+    Approved,
+    /// With the reason told to the applicant.
+    NotApproved,
+    /// 退回件 (R10).
+    Returned,
+    /// A 补办件 whose materials never came within the hall's limit.
+    Expired,
+}
+
+/// R10's three grounds for returning an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnGround {
+    /// 主件缺失: a main material is missing.
+    MainMaterialMissing,
+    /// 明显不符合政策规定: clearly against the rules.
+    AgainstPolicy,
+    /// 实地核查不具备条件: an inspection found the conditions unmet.
+    ConditionsUnmet,
+}
+
+/// How close a case is to its deadline (R7, R8): amber is `soon`, red is `overdue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Due {
+    /// No running deadline (closed, or the clock is stopped).
+    None,
+    OnTime,
+    /// Due within one working day.
+    Soon,
+    Overdue,
+}
+
+/// The case a finish registered: in the finish answer (`Ticket.case`), for the clerk to hand over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseBrief {
+    /// `YYYYMMDD-NNNN`, unique in the hall.
+    pub number: String,
+    /// Six characters the applicant gets on paper, to query the case's progress.
+    pub check_code: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+}
+
+/// One department's part of a 联办件 (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CasePart {
+    pub department: String,
+    pub done: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The director's joint review meeting of a 联办件 (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JointMeeting {
+    pub date: String,
+    pub attendees: Vec<String>,
+    pub conclusion: String,
+}
+
+/// The single extension of a deadline (director only, R12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Extension {
+    pub days: u32,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A step of a case's history, for staff (who, when, what).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseStep {
+    pub at: String,
+    /// The staff account, or `system`.
+    pub by: String,
+    /// `registered`, `materials_complete`, `extended`, `part_recorded`, `meeting_recorded`,
+    /// `progress_noted`, `reply_received`, `closed`, `expired`.
+    pub action: String,
+    /// The step in plain Chinese, as the applicant reads it.
+    pub text: String,
+}
+
+/// A case as staff see it (`GET /api/cases/{number}` with a staff token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Case {
+    pub number: String,
+    pub check_code: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CaseResult>,
+    pub ticket_id: i64,
+    pub ticket_number: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub window_id: String,
+    pub clerk: String,
+    /// The window first asked, responsible until the case ends (R2).
+    pub first_window_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_phone: Option<String>,
+    /// The day of acceptance.
+    pub accepted_on: String,
+    /// The day the clock started (for a 补办件, the day the materials were complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// Working days from today to the deadline (0 on the day itself, negative when overdue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days_left: Option<i64>,
+    pub due: Due,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Extension>,
+    /// A 补办件's missing materials, all listed at once (R3, R11).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_materials: Vec<String>,
+    /// A 补办件 not completed by this day expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_ground: Option<ReturnGround>,
+    /// The reason told to the applicant (returned, not approved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<CasePart>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<JointMeeting>,
+    /// A 上报件's upper-level authority (R14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// The case's phone page (`/c/<token>`), the QR code on every notice.
+    pub status_url: String,
+    pub history: Vec<CaseStep>,
+}
+
+/// A line of the case lists (clerk's and director's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseLine {
+    pub number: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    pub service_name: String,
+    pub window_id: String,
+    pub first_window_id: String,
+    pub accepted_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days_left: Option<i64>,
+    pub due: Due,
+}
+
+/// The citizen's progress query (R4): `GET /api/cases/{number}?code=…` and the phone page.
+/// No staff names, no personal information.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseProgress {
+    pub number: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CaseResult>,
+    /// Where the case stands, in words (Chinese).
+    pub status_text: String,
+    pub service_name: String,
+    pub accepted_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days_left: Option<i64>,
+    /// The window to ask (the first-inquiry window, R2).
+    pub window_number: u32,
+    pub window_name: String,
+    /// The missing materials of a 补办件 waiting for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_materials: Vec<String>,
+    pub history: Vec<ProgressStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ProgressStep {
+    pub at: String,
+    pub text: String,
+}
+
+/// `case_changed` (staff streams only): a case was registered or moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseChanged {
+    pub number: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    pub window_id: String,
+    pub first_window_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    pub action: String,
+    pub at: String,
+}
+
+/// `POST /api/cases/{number}/extend` (director): once, by at most the hall's cap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExtendCase {
+    pub days: u32,
+    pub reason: String,
+}
+
+/// `POST /api/cases/{number}/close`: the result of a 承诺件, 联办件 or 上报件.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CloseCase {
+    /// `done`, `approved` or `not_approved` (with a reason).
+    pub result: CaseResult,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/cases/{number}/parts`: a department records its part of a 联办件.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecordPart {
+    pub department: String,
+    pub done: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/cases/{number}/progress`: a 上报件's progress note, or the reply received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReportProgress {
+    pub note: String,
+    /// The upper level's reply came (its content is `note`).
+    #[serde(default)]
+    pub reply: bool,
+}
+
+/// `GET /api/calendar/working-days?from=&add=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WorkingDay {
+    pub date: String,
+}
+
+/// `GET /api/calendar/day/{date}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarDay {
+    pub working: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A loaded year of the calendar (`GET /api/calendar/years`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarYear {
+    pub year: i32,
+    pub source: String,
+    pub working_days: u32,
+}
+
+/// `POST /api/admin/calendar`: a year's schedule in the shipped files' TOML format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AddCalendarYear {
+    pub toml: String,
+}
