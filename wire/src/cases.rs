@@ -315,3 +315,27 @@ pub struct CalendarYear {
 pub struct AddCalendarYear {
     pub toml: String,
 }
+
+/// Open cases of one kind and state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseCount {
+    pub kind: Outcome,
+    pub state: CaseState,
+    pub count: u32,
+}
+
+/// The director's case panel (in `DirectorToday`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CasesOverview {
+    /// Cases not closed, by kind and state.
+    pub counts: Vec<CaseCount>,
+    pub open: u32,
+    pub due_soon: u32,
+    pub overdue: u32,
+    /// Every overdue case, most overdue first (`working_days_left` is minus the days over).
+    pub overdue_list: Vec<CaseLine>,
+    /// Cases registered today.
+    pub registered_today: u32,
+}

@@ -503,6 +503,12 @@ pub struct DirectorToday {
     /// outside the database; write it down to check the trail later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_anchor: Option<AuditAnchor>,
+    /// The hall's cases: counts by kind and state, and the overdue list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<CasesOverview>,
+    /// From 1 December: next year's working-day calendar is not loaded yet (the admin adds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_missing_year: Option<i32>,
 }
 
 /// The audit trail's head as anchored: row, hash, when, and the server's signature.

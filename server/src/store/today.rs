@@ -89,5 +89,7 @@ pub fn director_today(
         staff,
         notice,
         audit_anchor,
+        cases: None,
+        calendar_missing_year: None,
     })
 }
