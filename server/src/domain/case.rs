@@ -107,6 +107,17 @@ pub struct Registered {
     pub deadline: Option<NaiveDate>,
     /// A 补办件 not complete by this day expires.
     pub supplement_until: Option<NaiveDate>,
+    /// The deadline (or a supplement's limit) falls in a year whose calendar is not loaded: it
+    /// is left open, never guessed, and set when the administrator adds that year.
+    pub pending_year: Option<i32>,
+}
+
+/// `n` working days after `from`, or the year whose calendar is missing.
+fn count(calendar: &Calendar, from: NaiveDate, n: u32) -> (Option<NaiveDate>, Option<i32>) {
+    match calendar.add_working_days(from, n) {
+        Ok(d) => (Some(d), None),
+        Err(MissingYear(y)) => (None, Some(y)),
+    }
 }
 
 fn has_text(s: Option<&str>) -> bool {
@@ -133,44 +144,47 @@ pub fn register(
         clock_from: None,
         deadline: None,
         supplement_until: None,
+        pending_year: None,
     };
     let running = || -> Result<Registered, CaseProblem> {
+        let (deadline, pending_year) = count(calendar, accepted_on, promised_days);
         Ok(Registered {
             state: CaseState::Open,
             result: None,
             clock_from: Some(accepted_on),
-            deadline: Some(calendar.add_working_days(accepted_on, promised_days)?),
+            deadline,
             supplement_until: None,
+            pending_year,
         })
     };
+    check(kind, p)?;
     match kind {
         Outcome::Immediate => Ok(closed(CaseResult::Done)),
-        Outcome::Returned => {
-            if p.return_ground.is_none() {
-                return Err(CaseProblem::ReturnGroundRequired);
-            }
-            if !has_text(p.reason) {
-                return Err(CaseProblem::ReasonRequired);
-            }
-            Ok(closed(CaseResult::Returned))
-        }
+        Outcome::Returned => Ok(closed(CaseResult::Returned)),
         Outcome::Supplement => {
-            if !any_text(p.missing) {
-                return Err(CaseProblem::MissingMaterialsRequired);
-            }
+            let (supplement_until, pending_year) = count(calendar, accepted_on, limits.supplement_days);
             Ok(Registered {
                 state: CaseState::AwaitingMaterials,
                 result: None,
                 clock_from: None,
                 deadline: None,
-                supplement_until: Some(calendar.add_working_days(accepted_on, limits.supplement_days)?),
+                supplement_until,
+                pending_year,
             })
         }
-        Outcome::Promised => running(),
+        Outcome::Promised | Outcome::Joint | Outcome::Reported => running(),
+    }
+}
+
+/// What each kind must state (R1, R10, R11, R13, R14), checked before anything is done.
+pub fn check(kind: Outcome, p: &Particulars) -> Result<(), CaseProblem> {
+    match kind {
+        Outcome::Returned if !has_text(p.reason) => Err(CaseProblem::ReasonRequired),
+        Outcome::Returned if p.return_ground.is_none() => Err(CaseProblem::ReturnGroundRequired),
+        Outcome::Supplement if !any_text(p.missing) => Err(CaseProblem::MissingMaterialsRequired),
         Outcome::Joint if !any_text(p.departments) => Err(CaseProblem::DepartmentsRequired),
-        Outcome::Joint => running(),
         Outcome::Reported if !has_text(p.authority) => Err(CaseProblem::AuthorityRequired),
-        Outcome::Reported => running(),
+        _ => Ok(()),
     }
 }
 
@@ -238,11 +252,12 @@ pub fn apply(
             if facts.state != CaseState::AwaitingMaterials {
                 return Err(Not("only a supplement case waiting for materials can be completed"));
             }
+            // A deadline in a year not loaded yet stays open until that year is added.
             Ok(Moved {
                 state: CaseState::Open,
                 result: None,
                 clock_from: Some(today),
-                deadline: Some(calendar.add_working_days(today, facts.promised_days)?),
+                deadline: calendar.add_working_days(today, facts.promised_days).ok(),
             })
         }
         Action::Extend { days } => {
@@ -294,6 +309,12 @@ pub fn apply(
             _ => Err(Not("only a supplement case past its waiting limit expires")),
         },
     }
+}
+
+/// A running case whose deadline waited for a year of the calendar: its deadline now, counted
+/// from the day its clock started. `None` while that year is still missing.
+pub fn settle_deadline(clock_from: NaiveDate, promised_days: u32, calendar: &Calendar) -> Option<NaiveDate> {
+    calendar.add_working_days(clock_from, promised_days).ok()
 }
 
 /// How close a running deadline is: amber within one working day, red past it.

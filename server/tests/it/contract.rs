@@ -134,8 +134,13 @@ async fn transfer_keeps_number_place_and_first_window() {
     assert_eq!(s.act(&rs, "w05", "call-next").await.body["number"], later["number"]);
     let w06 = s.clerk("clerk6", "w06").await;
     assert_eq!(s.act(&w06, "w06", "call-next").await.body["number"], "B001");
-    let returned =
-        s.post("/api/windows/w06/finish", &w06, json!({"outcome": "returned", "reason": "不符合参保条件"})).await;
+    let returned = s
+        .post(
+            "/api/windows/w06/finish",
+            &w06,
+            json!({"outcome": "returned", "return_ground": "against_policy", "reason": "不符合参保条件"}),
+        )
+        .await;
     assert_eq!(returned.body["outcome"], "returned");
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);

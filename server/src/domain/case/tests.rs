@@ -36,7 +36,12 @@ fn registration_of_each_kind() {
     check(Outcome::Promised, 10, Ok((CaseState::Open, None, Some("2026-10-14"))));
     check(Outcome::Joint, 0, Ok((CaseState::Open, None, Some("2026-09-23"))));
     check(Outcome::Reported, 20, Ok((CaseState::Open, None, Some("2026-10-28"))));
-    check(Outcome::Promised, 80, Err(CaseProblem::CalendarYearMissing(2027)));
+    // Into 2027, whose calendar is not loaded: no deadline is guessed; it waits for that year.
+    check(Outcome::Promised, 80, Ok((CaseState::Open, None, None)));
+    let r = register(Outcome::Promised, d("2026-09-23"), 80, &full, &cal, Limits::default()).unwrap();
+    assert_eq!(r.pending_year, Some(2027));
+    assert_eq!(settle_deadline(d("2026-09-23"), 80, &cal), None);
+    assert_eq!(settle_deadline(d("2026-09-23"), 20, &cal), Some(d("2026-10-28")));
 }
 
 #[test]
@@ -53,6 +58,7 @@ fn registration_needs_each_kinds_particulars() {
         CaseProblem::ReturnGroundRequired,
     );
     check(Outcome::Returned, Particulars { return_ground: ground, ..Default::default() }, CaseProblem::ReasonRequired);
+    check(Outcome::Returned, Particulars::default(), CaseProblem::ReasonRequired);
     check(
         Outcome::Returned,
         Particulars { return_ground: ground, reason: Some("  "), ..Default::default() },
