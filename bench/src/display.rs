@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use hall_display::client::{Client, Feed};
-use hall_display::model::{Effect, Link, Model, Settings};
+use hall_display::controller::{Effect, Link, Model, Settings};
 use reqwest::Client as Http;
 use serde_json::json;
 use tokio::sync::mpsc;

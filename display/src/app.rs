@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 use tokio::sync::mpsc;
 
 use crate::client::{Client, Feed};
-use crate::model::{Effect, Model, Settings};
+use crate::controller::{Effect, Model, Settings};
 use crate::view::View;
 use crate::voice::Announcer;
 use crate::MainWindow;
@@ -72,7 +72,7 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
                 match feed {
                     Feed::ClockOffset(o) => offset = o,
                     Feed::Input(input) => {
-                        if let crate::model::Input::Snapshot(s) = &input {
+                        if let crate::controller::Input::Snapshot(s) = &input {
                             tz = s.hall.timezone.parse().unwrap_or(tz);
                         }
                         for effect in model.apply(input, Utc::now() + offset) {

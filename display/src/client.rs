@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use hall_wire as wire;
 use tokio::sync::mpsc;
 
-use crate::model::{Input, Snapshot};
+use crate::controller::{Input, Snapshot};
 
 /// What the client tells the controller: model inputs, plus the server's clock offset.
 #[derive(Debug)]

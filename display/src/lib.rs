@@ -1,12 +1,12 @@
 //! The hall's lobby display and window displays: live over the server's event stream, with
-//! calls spoken aloud in Mandarin. `model` decides, `client` listens, `view` shows, `voice`
+//! calls spoken aloud in Mandarin. `controller` (the pure state machine, as in the kiosk) decides, `client` listens, `view` shows, `voice`
 //! speaks; `app` wires them together off the UI thread.
 
 slint::include_modules!();
 
 pub mod app;
 pub mod client;
-pub mod model;
+pub mod controller;
 pub mod screenshots;
 pub mod view;
 pub mod voice;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hall_display::{app, model, screenshots, voice};
+use hall_display::{app, controller, screenshots, voice};
 
 /// Lobby display of the hall: the newest call very large, the recent calls, the queues, the
 /// time and a scrolling notice, live from the server's event stream; each call is announced
@@ -81,11 +81,11 @@ fn main() -> ExitCode {
         None => app::run(app::Options {
             lang: cli.lang.clone(),
             server: cli.server,
-            settings: model::Settings {
+            settings: controller::Settings {
                 recent: cli.recent.max(1),
                 stale_after: chrono::Duration::seconds(cli.stale_after as i64),
                 window: cli.window,
-                ..model::Settings::default()
+                ..controller::Settings::default()
             },
             voice: cli.voice == OnOff::On,
             template: cli.template,

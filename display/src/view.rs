@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use hall_wire as wire;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::model::{Link, Model};
+use crate::controller::{Link, Model};
 use crate::{MainWindow, QueueLine, RecentCall};
 
 #[derive(Debug, Clone, PartialEq, Default)]

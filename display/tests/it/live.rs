@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hall_display::client::{Client, Feed};
-use hall_display::model::{Effect, Link, Model, Settings};
+use hall_display::controller::{Effect, Link, Model, Settings};
 use hall_testkit::TestServer;
 use serde_json::json;
 use tokio::sync::mpsc;
