@@ -296,6 +296,8 @@ pub fn app(state: AppState) -> Router {
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
         .route("/t/{token}", get(pages::ticket))
+        .route("/c/{token}", get(pages::case))
+        .route("/cases/{number}/notice/{kind}", get(pages::notice))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
