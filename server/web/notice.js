@@ -54,9 +54,10 @@ function body(c, matter) {
   const deadline = chineseDate(c.deadline);
   const out = [];
   if (kind === "acceptance") {
-    if (c.kind === "promised" || (c.kind !== "immediate" && c.kind !== "reported" && deadline)) out.push(para(doc("text.promised", c.service_name, deadline)));
+    if (c.kind === "immediate") out.push(para(doc("text.immediate", c.service_name)));
     else if (c.kind === "reported") out.push(para(doc("text.reported", c.service_name, c.authority ?? "")));
-    else out.push(para(doc("text.immediate", c.service_name)));
+    else if (deadline) out.push(para(doc("text.promised", c.service_name, deadline)));
+    else out.push(para(doc("text.accepted", c.service_name)));
     if (matter?.materials?.length) {
       const missing = new Set(c.missing_materials ?? []);
       out.push(`<h3>${esc(doc("materialsReceived"))}</h3>`, list(matter.materials.map((m) => m.name).filter((n) => !missing.has(n))));
@@ -92,7 +93,7 @@ function sheet(c, hall, win, matter) {
   ];
   if (kind === "supplement") {
     rows.push(rowOf(field(doc("supplementUntil"), esc(chineseDate(c.supplement_until) || doc("none"))),
-      field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("none")))));
+      field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("clockOnComplete")))));
   } else if (kind !== "return") {
     const deadline = chineseDate(c.deadline) + (c.extension ? `（${doc("extended", c.extension.days, c.extension.reason)}）` : "");
     rows.push(rowOf(field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("none"))), field(doc("deadline"), esc(deadline || doc("none")))));
