@@ -2,11 +2,9 @@
 //! same binary with the hidden `serve` subcommand.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use anyhow::Context;
 use tokio::process::{Child, Command};
 
 pub struct Server {
@@ -25,16 +23,10 @@ pub async fn start(db: &Path, config: Option<&Path>) -> anyhow::Result<Server> {
         cmd.arg("--config").arg(c);
     }
     let t0 = Instant::now();
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true).spawn()?;
-    let pid = child.id().context("no pid")?;
-    let mut lines = BufReader::new(child.stdout.take().context("no stdout")?).lines();
-    let line = tokio::time::timeout(Duration::from_secs(120), lines.next_line())
-        .await
-        .context("the server did not start within 120 s")??
-        .context("the server exited before listening")?;
+    let (child, base) = hall_testkit::child::spawn(cmd, Duration::from_secs(120)).await?;
     let started_in = t0.elapsed();
-    let Some(base) = line.strip_prefix("hall-server listening on ") else { bail!("unexpected first line: {line}") };
-    Ok(Server { child, base: base.to_string(), pid, started_in })
+    let pid = child.id().context("no pid")?;
+    Ok(Server { child, base, pid, started_in })
 }
 
 impl Server {

@@ -84,7 +84,10 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
                 let action = match k % 25 {
                     0 => ("no-show", json!({})),
                     1 => ("transfer", json!({"service_id": all[k % all.len()]})),
-                    2 => ("finish", json!({"outcome": "returned", "reason": "主件不全"})),
+                    2 => (
+                        "finish",
+                        json!({"outcome": "returned", "return_ground": "main_material_missing", "reason": "主件不全"}),
+                    ),
                     3 => ("finish", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]})),
                     4..=6 => ("finish", json!({"outcome": "promised"})),
                     _ => ("finish", json!({"outcome": "immediate"})),

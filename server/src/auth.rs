@@ -10,7 +10,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use base64::Engine;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use rand::RngCore;
+use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
 /// A new random session token (256 bits).
@@ -28,6 +28,14 @@ pub fn new_status_token(now_ms: i64) -> String {
     let mut bytes = [0u8; 10];
     rand::rng().fill_bytes(&mut bytes);
     format!("{:012x}{}", now_ms.clamp(0, 0xffff_ffff_ffff), hex::encode(bytes))
+}
+
+/// A case's check code: six characters the applicant gets on paper, from an alphabet without
+/// look-alikes (no 0/O, 1/I), easy to read out and to type at the kiosk.
+pub fn new_check_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..6).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Whether `s` has the form of a status-page token (what [`new_status_token`] makes).
@@ -179,6 +187,27 @@ impl KioskLimiter {
             return Ok(());
         };
         limiter.check_key(&device.to_string()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+            wait.as_secs_f64().ceil().max(1.0) as u64
+        })
+    }
+}
+
+/// Case progress queries per minute from one address: a check code cannot be guessed.
+pub struct QueryLimiter(DefaultKeyedRateLimiter<std::net::IpAddr>);
+
+impl Default for QueryLimiter {
+    fn default() -> Self {
+        QueryLimiter(RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(30).expect("30 > 0"))))
+    }
+}
+
+impl QueryLimiter {
+    /// `Err(seconds)` when the address must wait. Without an address (in-process tests) the
+    /// unspecified address is the key.
+    pub fn check(&self, peer: Option<std::net::IpAddr>) -> Result<(), u64> {
+        let key = peer.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        self.0.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
             wait.as_secs_f64().ceil().max(1.0) as u64
         })

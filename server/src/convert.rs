@@ -3,6 +3,7 @@
 
 use hall_wire as wire;
 
+use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
 use crate::domain::hours::Stop;
 use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::StaffRole;
@@ -34,14 +35,27 @@ same_variants!(both KioskFaultKind <=> KioskFaultKind {
 same_variants!(TicketStatus => TicketStatus { Waiting, Called, Serving, Done, NoShow, Transferred });
 same_variants!(MaterialKind => MaterialKind { Main, Aux });
 same_variants!(StaffRole => Role { Clerk, Director, Admin });
+same_variants!(CaseState => CaseState { Open, AwaitingMaterials, Closed });
+same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Returned, Expired });
+same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });
+same_variants!(Due => Due { None, OnTime, Soon, Overdue });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
 
-impl From<crate::domain::ticket::FinishProblem> for crate::error::ApiError {
-    fn from(p: crate::domain::ticket::FinishProblem) -> Self {
-        use crate::domain::ticket::FinishProblem as P;
-        let code = match p {
-            P::ReasonRequired => crate::error::Code::ReasonRequired,
-            P::MissingMaterialsRequired => crate::error::Code::MissingMaterialsRequired,
+impl From<CaseProblem> for crate::error::ApiError {
+    fn from(p: CaseProblem) -> Self {
+        use crate::error::Code;
+        let code = match &p {
+            CaseProblem::ReasonRequired => Code::ReasonRequired,
+            CaseProblem::ReturnGroundRequired => Code::ReturnGroundRequired,
+            CaseProblem::MissingMaterialsRequired => Code::MissingMaterialsRequired,
+            CaseProblem::DepartmentsRequired => Code::DepartmentsRequired,
+            CaseProblem::AuthorityRequired => Code::AuthorityRequired,
+            CaseProblem::CalendarYearMissing(_) => Code::CalendarYearMissing,
+            CaseProblem::Closed => Code::CaseClosed,
+            CaseProblem::NotForThisCase(_) => Code::InvalidCaseAction,
+            CaseProblem::ExtensionUsed => Code::ExtensionUsed,
+            CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
+            CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

@@ -55,6 +55,8 @@ codes! {
     UnknownTicket = NOT_FOUND, "unknown_ticket", "no such ticket";
     UnknownWindow = NOT_FOUND, "unknown_window", "no such window";
     NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
+    UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
+    NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
     WindowStaffed = CONFLICT, "window_staffed", "another clerk holds that window";
@@ -64,6 +66,10 @@ codes! {
     NoCurrentTicket = CONFLICT, "no_current_ticket", "no ticket is called or served at the window";
     InvalidTransition = CONFLICT, "invalid_transition", "the ticket's state does not allow that";
     TicketExpired = CONFLICT, "ticket_expired", "a ticket of an earlier day";
+    CaseClosed = CONFLICT, "case_closed", "the case is closed";
+    InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
+    ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
+    CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
@@ -79,9 +85,19 @@ codes! {
     TicketNumberTooLong = UNPROCESSABLE_ENTITY, "ticket_number_too_long", "a ticket number is over 16 characters";
     ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10)";
     MissingMaterialsRequired = UNPROCESSABLE_ENTITY, "missing_materials_required", "a supplement case lists every missing material (R11)";
+    ReturnGroundRequired = UNPROCESSABLE_ENTITY, "return_ground_required", "a returned case names one of R10's three grounds";
+    DepartmentsRequired = UNPROCESSABLE_ENTITY, "departments_required", "a joint case names the other departments (R13)";
+    AuthorityRequired = UNPROCESSABLE_ENTITY, "authority_required", "a reported case names the upper-level authority (R14)";
+    PartsNotDone = UNPROCESSABLE_ENTITY, "parts_not_done", "a joint case closes when every department's part is done";
+    ExtensionTooLong = UNPROCESSABLE_ENTITY, "extension_too_long", "an extension is 1 working day up to the hall's cap";
+    CalendarYearMissing = UNPROCESSABLE_ENTITY, "calendar_year_missing", "a date in a year whose working-day calendar is not loaded";
+    InvalidCalendar = UNPROCESSABLE_ENTITY, "invalid_calendar", "a year's calendar with a mistake (named in the message)";
+    InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";
+    InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
+    TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
-    TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins";
+    TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";
     TooManyStreams = SERVICE_UNAVAILABLE, "too_many_streams", "too many live streams, in total or from this address";
 }
 

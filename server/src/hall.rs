@@ -48,11 +48,19 @@ pub struct Policy {
     pub session_hours: u32,
     /// Waits longer than this are shown in the warning colour on the director's console.
     pub wait_warning_minutes: u32,
+    /// The cases' limits: a supplement's waiting days, the extension's cap.
+    pub cases: crate::domain::case::Limits,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { priority_cap: 3, no_show_requeue_limit: 1, session_hours: 12, wait_warning_minutes: 30 }
+        Policy {
+            priority_cap: 3,
+            no_show_requeue_limit: 1,
+            session_hours: 12,
+            wait_warning_minutes: 30,
+            cases: crate::domain::case::Limits::default(),
+        }
     }
 }
 
@@ -222,22 +230,33 @@ impl Hall {
     }
 }
 
-/// The hall in force; swapped whole when an administrator changes it.
-#[derive(Clone)]
-pub struct SharedHall(std::sync::Arc<std::sync::RwLock<std::sync::Arc<Hall>>>);
+/// What is in force for every request (the hall, the working-day calendar); swapped whole when
+/// an administrator changes it.
+pub struct InForce<T>(std::sync::Arc<std::sync::RwLock<std::sync::Arc<T>>>);
 
-impl SharedHall {
-    pub fn new(hall: Hall) -> Self {
-        SharedHall(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(hall))))
+impl<T> Clone for InForce<T> {
+    fn clone(&self) -> Self {
+        InForce(self.0.clone())
+    }
+}
+
+impl<T> InForce<T> {
+    pub fn new(value: T) -> Self {
+        InForce(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(value))))
     }
 
-    pub fn get(&self) -> std::sync::Arc<Hall> {
+    pub fn get(&self) -> std::sync::Arc<T> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Puts a new, validated hall in force for every request from now on. Only the writer
-    /// calls this, after the commit that saved the hall.
-    pub(crate) fn replace(&self, hall: std::sync::Arc<Hall>) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = hall;
+    /// Puts a new, validated value in force for every request from now on. Only the writer
+    /// calls this, after the commit that saved it.
+    pub(crate) fn replace(&self, value: std::sync::Arc<T>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = value;
     }
 }
+
+/// The hall in force.
+pub type SharedHall = InForce<Hall>;
+/// The working-day calendar in force (R6).
+pub type SharedCalendar = InForce<crate::domain::calendar::Calendar>;

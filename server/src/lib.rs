@@ -18,6 +18,9 @@ pub mod writer;
 
 pub use http::{app, AppState, Settings};
 
+/// The start of the line [`serve`] prints once ready, before the base URL.
+pub const LISTENING_ON: &str = "hall-server listening on ";
+
 /// Serves the hall on `listener` until SIGTERM or Ctrl-C, then finishes requests in flight
 /// and waits for the writer to flush. Prints `hall-server listening on http://ADDR` on stdout
 /// once ready (scripts and tests read it).
@@ -29,7 +32,7 @@ pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> any
     let (state, writer) = AppState::start(settings)?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
-    println!("hall-server listening on http://{addr}");
+    println!("{LISTENING_ON}http://{addr}");
     http::conn::serve(listener, app(state.clone()), shutdown_signal(state.clone())).await?;
     drop(state);
     tokio::task::spawn_blocking(move || writer.join())

@@ -11,10 +11,11 @@ use rusqlite::{Connection, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
+use crate::domain::calendar::Calendar;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::hall::{Hall, SharedHall};
+use crate::hall::{Hall, SharedCalendar, SharedHall};
 use crate::hub::Hub;
-use crate::ops::{self, Actor, Answer, Ctx, Op};
+use crate::ops::{self, Actor, Answer, Ctx, Op, World};
 use crate::store::{self, events::LiveEvent, idempotency};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -59,22 +60,46 @@ pub struct Writer {
     health: Arc<Health>,
 }
 
+/// What the writer keeps in force and swaps after its commits: the hall, the working-day
+/// calendar, and the public address links are made under.
+#[derive(Clone)]
+pub struct InForceAll {
+    pub hall: SharedHall,
+    pub calendar: SharedCalendar,
+    pub public_url: Arc<str>,
+}
+
+impl InForceAll {
+    /// A hall on the shipped calendar, links as paths (tests).
+    pub fn with_hall(hall: SharedHall) -> Self {
+        InForceAll {
+            hall,
+            calendar: SharedCalendar::new(crate::calendar_data::shipped_calendar()),
+            public_url: Arc::from(""),
+        }
+    }
+
+    fn world(&self) -> World {
+        World { hall: self.hall.get(), calendar: self.calendar.get(), public_url: self.public_url.clone() }
+    }
+}
+
 impl Writer {
     /// Starts the writer thread; it ends when every `Writer` handle is dropped.
     pub fn start(
         mut conn: Connection,
-        hall: SharedHall,
+        in_force: InForceAll,
         clock: Arc<dyn Clock>,
         hub: Hub,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         store::ensure_durable(&conn)?;
-        prepare(&mut conn, &hall.get(), clock.now())?;
+        prepare(&mut conn, &in_force.hall.get(), clock.now())?;
         let (jobs, rx) = mpsc::channel(16 * 1024);
         let health = Arc::new(Health::default());
         let thread_health = health.clone();
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
-            .spawn(move || run(conn, rx, hall, clock, hub, thread_health))
+            .spawn(move || run(conn, rx, in_force, clock, hub, thread_health))
             .context("cannot start the writer thread")?;
         Ok((Writer { jobs, health }, handle))
     }
@@ -129,7 +154,7 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
 fn run(
     mut conn: Connection,
     mut rx: mpsc::Receiver<Job>,
-    shared: SharedHall,
+    shared: InForceAll,
     clock: Arc<dyn Clock>,
     hub: Hub,
     health: Arc<Health>,
@@ -146,7 +171,7 @@ fn run(
         let now = clock.now();
         // A panic outside an op (in the writer's own code) loses the batch, never the writer.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            apply_batch(&mut conn, shared.get(), now, &batch)
+            apply_batch(&mut conn, shared.world(), now, &batch)
         }))
         .unwrap_or_else(|panic| Err(anyhow::anyhow!("the writer panicked: {}", panic_text(&*panic))));
         let applied = match outcome {
@@ -167,8 +192,12 @@ fn run(
         }
         // Committed: now, in commit order, every effect of the batch.
         if let Some(hall) = applied.hall {
-            shared.replace(hall);
+            shared.hall.replace(hall);
             tracing::info!("a new hall configuration is in force");
+        }
+        if let Some(calendar) = applied.calendar {
+            shared.calendar.replace(calendar);
+            tracing::info!("a new year of the working-day calendar is in force");
         }
         for (job, (answer, events)) in batch.into_iter().zip(applied.results) {
             hub.publish(events);
@@ -214,40 +243,48 @@ fn database_refusing(results: &[JobResult]) -> Option<String> {
 struct Applied {
     results: Vec<JobResult>,
     hall: Option<Arc<Hall>>,
+    calendar: Option<Arc<Calendar>>,
     /// Rows were written and committed.
     wrote: bool,
 }
 
 fn apply_batch(
     conn: &mut Connection,
-    mut hall: Arc<Hall>,
+    mut world: World,
     now: chrono::DateTime<chrono::Utc>,
     batch: &[Job],
 ) -> anyhow::Result<Applied> {
     let changes_before = conn.total_changes();
     let tx = conn.transaction()?;
     let mut results = Vec::with_capacity(batch.len());
-    let mut new_hall = None;
+    let (mut new_hall, mut new_calendar) = (None, None);
     for job in batch {
-        let result = apply_job(&tx, &hall, now, job)?;
-        // A hall saved in this batch is the hall of the commands after it.
-        if let (Op::ReplaceHall { hall: saved }, (Ok(answer), _)) = (&job.op, &result) {
-            if !answer.replayed {
-                hall = Arc::new((**saved).clone());
-                new_hall = Some(hall.clone());
+        let result = apply_job(&tx, &world, now, job)?;
+        // A hall or calendar saved in this batch is the one of the commands after it.
+        match (&job.op, &result) {
+            (Op::ReplaceHall { hall: saved }, (Ok(answer), _)) if !answer.replayed => {
+                world.hall = Arc::new((**saved).clone());
+                new_hall = Some(world.hall.clone());
             }
+            (Op::AddCalendarYear { schedule, .. }, (Ok(answer), _)) if !answer.replayed => {
+                let mut calendar = (*world.calendar).clone();
+                calendar.add_year((**schedule).clone())?;
+                world.calendar = Arc::new(calendar);
+                new_calendar = Some(world.calendar.clone());
+            }
+            _ => {}
         }
         results.push(result);
     }
     tx.commit()?;
     let wrote = conn.total_changes() > changes_before;
-    Ok(Applied { results, hall: new_hall, wrote })
+    Ok(Applied { results, hall: new_hall, calendar: new_calendar, wrote })
 }
 
 /// One command in its savepoint. The outer error is for failures that must abort the batch.
 fn apply_job(
     tx: &Transaction,
-    hall: &Hall,
+    world: &World,
     now: chrono::DateTime<chrono::Utc>,
     job: &Job,
 ) -> anyhow::Result<JobResult> {
@@ -267,7 +304,7 @@ fn apply_job(
         }
     }
     tx.execute_batch("SAVEPOINT op")?;
-    let mut ctx = Ctx::new(tx, hall, &job.actor, now);
+    let mut ctx = Ctx::new(tx, world, &job.actor, now);
     // A panicking command is a bug in that command: it is rolled back alone and answered 500.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ops::apply(&mut ctx, &job.op)))
         .unwrap_or_else(|panic| {
@@ -321,7 +358,7 @@ mod tests {
         let (dir, conn) = store::test_db();
         let hall = SharedHall::new(crate::config::sample());
         let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
-        let (writer, _thread) = Writer::start(conn, hall.clone(), clock, Hub::new(16)).unwrap();
+        let (writer, _thread) = Writer::start(conn, InForceAll::with_hall(hall.clone()), clock, Hub::new(16)).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         (dir, writer, hall, rt)
     }
@@ -354,7 +391,8 @@ mod tests {
                 .map(|(actor, op)| Job { actor, op, idempotency: None, reply: oneshot::channel().0 })
                 .collect();
         let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
-        let applied = apply_batch(&mut conn, Arc::new(crate::config::sample()), now, &jobs).unwrap();
+        let world = InForceAll::with_hall(SharedHall::new(crate::config::sample())).world();
+        let applied = apply_batch(&mut conn, world, now, &jobs).unwrap();
         let statuses: Vec<u16> =
             applied.results.iter().map(|(r, _)| r.as_ref().map(|a| a.status.as_u16()).unwrap_or(0)).collect();
         assert_eq!(statuses, vec![200, 201]);

@@ -315,7 +315,12 @@ impl Sim {
                 let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
                 let mut body = json!({"outcome": outcome});
                 match outcome {
-                    "returned" => body["reason"] = json!("主件材料不符合办理条件，已书面告知退回理由"),
+                    "returned" => {
+                        body["reason"] = json!("主件材料不符合办理条件，已书面告知退回理由");
+                        body["return_ground"] = json!("main_material_missing");
+                    }
+                    "joint" => body["departments"] = json!(["残联"]),
+                    "reported" => body["authority"] = json!("县行政审批局"),
                     "supplement" => {
                         let missing = self
                             .services

@@ -1,34 +1,14 @@
 //! A simulated hall day against a real server: every ticket ends somewhere, the server's own
 //! records agree with the simulator, and the audit trail is intact.
 
-use std::sync::Arc;
-
-use hall_server::clock::ManualClock;
-use hall_server::{config, Settings};
+use hall_testkit::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_simulated_day_runs_through_the_contract() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hall.db");
-    let settings = Settings {
-        demo: true,
-        kiosk_rate_limit: 0,
-        issue_any_time: true,
-        ..Settings::new(
-            db.clone(),
-            config::sample(),
-            Arc::new(ManualClock::new(
-                chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 1, 0, 0).unwrap(),
-            )),
-        )
-    };
-    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
+    let server = TestServer::options().issue_any_time(true).start().await;
 
     let summary = hall_sim::run(hall_sim::SimConfig {
-        server: base,
+        server: server.base.clone(),
         kiosk_token: "demo-kiosk".into(),
         clerk_password: "demo".into(),
         tickets: 150,
@@ -43,7 +23,7 @@ async fn a_simulated_day_runs_through_the_contract() {
     assert!(summary.transfers > 0 && summary.no_shows > 0, "{summary}");
     assert_eq!(summary.queues.values().map(|q| q.waits.len()).sum::<usize>(), 150);
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = rusqlite::Connection::open(&server.db).unwrap();
     let open: i64 = conn
         .query_row("SELECT COUNT(*) FROM tickets WHERE status NOT IN ('done', 'no_show')", [], |r| r.get(0))
         .unwrap();

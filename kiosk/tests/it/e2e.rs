@@ -11,63 +11,24 @@ use hall_kiosk::view::{PageKind, View};
 use hall_kiosk::{PrintProgress, PrinterFault, StopReason, WindowState};
 use hall_printer::fake::{FakePrinter, State};
 use hall_printer::{PaperWidth, Printer};
-use hall_server::{
-    clock::{ManualClock, SystemClock},
-    config, Settings as ServerSettings,
-};
+use hall_testkit::{ManualClock, Sse, TestServer};
 use tokio::sync::mpsc;
 
-/// A server on a free port; dropped with the test's runtime.
-async fn server(db: &std::path::Path) -> String {
-    serve_at(db, "127.0.0.1:0".parse().unwrap()).await
+/// The sample hall with its demo accounts, issuing at any hour, on a free port.
+async fn server() -> TestServer {
+    TestServer::options().issue_any_time(true).start().await
 }
 
-/// The sample hall with its demo accounts, served at `addr`; answers its base URL.
-async fn serve_at(db: &std::path::Path, addr: std::net::SocketAddr) -> String {
-    serve_with(db, addr, Arc::new(SystemClock), true).await
-}
-
-/// The same with a clock of the test's and the hall's own hours in force (`any_time` false).
-async fn serve_with(
-    db: &std::path::Path,
-    addr: std::net::SocketAddr,
-    clock: Arc<dyn hall_server::clock::Clock>,
-    any_time: bool,
-) -> String {
-    let settings = ServerSettings {
-        demo: true,
-        kiosk_rate_limit: 0,
-        issue_any_time: any_time,
-        ..ServerSettings::new(db, config::sample(), clock)
-    };
-    let (state, _writer) = hall_server::AppState::start(settings).unwrap();
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hall_server::app(state)).await.unwrap() });
-    url
-}
-
-/// Reads the server's event stream until an event of `kind` mentioning `about` arrives
-/// (at most 10 s).
-async fn until_event(events: &mut reqwest::Response, kind: &str, about: &str) {
-    let mut seen = String::new();
-    let wanted = format!("event: {kind}");
-    while !seen.split("\n\n").any(|e| e.contains(&wanted) && e.contains(about)) {
-        match tokio::time::timeout(Duration::from_secs(10), events.chunk()).await {
-            Ok(Ok(Some(bytes))) => seen.push_str(&String::from_utf8_lossy(&bytes)),
-            other => panic!("no `{kind}` event: {other:?}"),
-        }
-    }
+/// Reads the server's event stream until an event of `kind` mentioning `about` arrives.
+async fn until_event(events: &mut Sse, kind: &str, about: &str) {
+    while !events.until(kind).await.0.data.to_string().contains(about) {}
 }
 
 /// `GET /api/kiosks` as the director sees it.
-async fn kiosks_as_director(url: &str) -> Vec<hall_wire::KioskState> {
-    let http = reqwest::Client::new();
-    let login = serde_json::json!({"username": "director", "password": "demo"});
-    let session: hall_wire::Session =
-        http.post(format!("{url}/api/auth/login")).json(&login).send().await.unwrap().json().await.unwrap();
-    let answer = http.get(format!("{url}/api/kiosks")).bearer_auth(&session.token).send().await.unwrap();
-    answer.json().await.unwrap()
+async fn kiosks_as_director(s: &TestServer) -> Vec<hall_wire::KioskState> {
+    let director = s.staff("director").await;
+    let answer = s.send(reqwest::Method::GET, "/api/kiosks", Some(&director), None, None).await;
+    serde_json::from_value(answer.body).unwrap()
 }
 
 struct Kiosk {
@@ -117,8 +78,8 @@ impl Kiosk {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = server(&dir.path().join("hall.db")).await;
+    let s = server().await;
+    let url = s.base.clone();
     let printer = FakePrinter::start();
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded && v.online).await;
@@ -154,14 +115,14 @@ async fn a_ticket_taken_at_the_kiosk_prints_on_the_network_printer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = server(&dir.path().join("hall.db")).await;
+    let s = server().await;
+    let url = s.base.clone();
     let printer = FakePrinter::start();
     printer.set_state(State::PaperOut);
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded).await;
     k.until("the home screen warns before anyone takes a ticket", |v| v.printer_fault == PrinterFault::PaperOut).await;
-    let mut events = reqwest::get(format!("{url}/api/events")).await.unwrap();
+    let mut events = Sse::connect(&url, None).await;
     k.send(Input::Matter("rs-jmyibao".into()));
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
     let v = k.until("print failed", |v| v.page == PageKind::Ticket && v.print_state == PrintProgress::Failed).await;
@@ -169,7 +130,7 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
     assert_eq!(v.number, "C001", "the number is still shown");
     // Staff see it.
     until_event(&mut events, "kiosk_fault", "C001").await;
-    let kiosks = kiosks_as_director(&url).await;
+    let kiosks = kiosks_as_director(&s).await;
     let seen = kiosks.into_iter().find(|s| s.fault.is_some());
     let seen = seen.expect("the fault reached the server");
     assert_eq!(seen.fault, Some(hall_wire::KioskFaultKind::PaperOut));
@@ -183,8 +144,8 @@ async fn out_of_paper_is_shown_reported_to_staff_and_reprinted_when_fixed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_printer_that_stops_mid_ticket_is_a_fault_not_a_hang() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = server(&dir.path().join("hall.db")).await;
+    let s = server().await;
+    let url = s.base.clone();
     let printer = FakePrinter::start();
     printer.set_state(State::StallAfter(40));
     let mut k = Kiosk::start(&url, &printer);
@@ -205,8 +166,7 @@ async fn no_server_no_ticket_and_the_kiosk_recovers_by_itself() {
     let mut k = Kiosk::start(&format!("http://{addr}"), &printer);
     k.until("says the server is down", |v| !v.online && !v.loaded).await;
     // The server comes up on that port.
-    let dir = tempfile::tempdir().unwrap();
-    serve_at(&dir.path().join("hall.db"), addr).await;
+    let _server = TestServer::options().issue_any_time(true).addr(addr).start().await;
     k.until("recovered", |v| v.online && v.loaded).await;
     assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
 }
@@ -225,9 +185,8 @@ async fn the_bundled_sample_is_what_the_sample_server_serves() {
         ("guotu", 6, 30, 30),
         ("weijian", 4, 20, 20),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(wednesday(9, 42)));
-    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let s = TestServer::options().clock(Arc::new(ManualClock::new(wednesday(9, 42)))).start().await;
+    let url = s.base.clone();
     let mut live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
     for w in &mut live.windows {
         w.status = hall_wire::WindowStatus::Open;
@@ -265,9 +224,8 @@ async fn waiting(url: &str) -> u32 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
-    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock.clone(), false).await;
+    let s = TestServer::start().await; // Wednesday 09:00, the hall's own hours
+    let (url, clock) = (s.base.clone(), s.clock().clone());
     let printer = FakePrinter::start();
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded && v.online).await;
@@ -297,9 +255,8 @@ async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(wednesday(9, 0)));
-    let url = serve_with(&dir.path().join("hall.db"), "127.0.0.1:0".parse().unwrap(), clock, false).await;
+    let s = TestServer::start().await; // Wednesday 09:00, the hall's own hours
+    let url = s.base.clone();
     let printer = FakePrinter::start();
     let mut k = Kiosk::start(&url, &printer);
     k.until("the hall loaded", |v| v.loaded && v.online).await;

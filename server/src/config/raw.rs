@@ -61,6 +61,10 @@ pub struct RawPolicy {
     pub session_hours: Option<Spanned<u32>>,
     /// The director's console colours waits longer than this many minutes.
     pub wait_warning_minutes: Option<u32>,
+    /// Working days a 补办件 waits for its materials before it expires.
+    pub supplement_days: Option<u32>,
+    /// The most working days the director's single extension may add.
+    pub extension_cap: Option<u32>,
 }
 
 /// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is

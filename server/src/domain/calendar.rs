@@ -288,5 +288,13 @@ impl Calendar {
     }
 }
 
+/// From 1 December, next year when its calendar is not loaded yet: the State Council publishes
+/// it in the winter and the administrator must add it before deadlines run into it.
+pub fn next_year_missing(calendar: &Calendar, today: NaiveDate) -> Option<i32> {
+    use chrono::Datelike;
+    let next = today.year() + 1;
+    (today.month() == 12 && calendar.working_days_in(next).is_err()).then_some(next)
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,14 +1,5 @@
 //! The hall's rules as pure functions: no I/O, no clock reads (`now` is always an argument).
 
-pub mod calendar;
-pub mod estimate;
-pub mod hours;
-pub mod numbering;
-pub mod order;
-pub mod ticket;
-pub mod today;
-pub mod transfer;
-
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -28,6 +19,16 @@ macro_rules! str_enum {
         }
     };
 }
+
+pub mod calendar;
+pub mod case;
+pub mod estimate;
+pub mod hours;
+pub mod numbering;
+pub mod order;
+pub mod ticket;
+pub mod today;
+pub mod transfer;
 
 str_enum!(
     /// Why a citizen may be called before ordinary tickets of the same queue.

@@ -1,6 +1,6 @@
 //! The ticket's life: which action is allowed in which status, and what a finish must say.
 
-use super::{Outcome, TicketStatus};
+use super::TicketStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -53,28 +53,6 @@ pub fn apply(status: TicketStatus, action: Action, requeues: u32, requeue_limit:
     Ok(next)
 }
 
-/// A finish that breaks the hall's rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum FinishProblem {
-    #[error("a returned case (退回件) must state the reason told to the citizen (R1, R10)")]
-    ReasonRequired,
-    #[error("a supplement case (补办件) must list every missing material at once (R11)")]
-    MissingMaterialsRequired,
-}
-
-/// R1/R10: a returned case states its reason; R11: a supplement case lists every missing
-/// material at once.
-pub fn check_finish(outcome: Outcome, reason: Option<&str>, missing: &[String]) -> Result<(), FinishProblem> {
-    let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
-    match outcome {
-        Outcome::Returned if !has_reason => Err(FinishProblem::ReasonRequired),
-        Outcome::Supplement if missing.iter().all(|m| m.trim().is_empty()) => {
-            Err(FinishProblem::MissingMaterialsRequired)
-        }
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,21 +98,5 @@ mod tests {
         assert_eq!(apply(S::NoShow, A::Requeue, 0, 1), Ok(S::Waiting));
         assert_eq!(apply(S::NoShow, A::Requeue, 1, 1), Err(Refusal::RequeueLimit { limit: 1 }));
         assert_eq!(apply(S::NoShow, A::Requeue, 0, 0), Err(Refusal::RequeueLimit { limit: 0 }));
-    }
-
-    #[test]
-    fn finishes_follow_the_hall_rules() {
-        let check = |outcome, reason: Option<&str>, missing: &[&str], expected: Option<FinishProblem>| {
-            let missing: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
-            assert_eq!(check_finish(outcome, reason, &missing).err(), expected);
-        };
-        check(Outcome::Immediate, None, &[], None);
-        check(Outcome::Returned, None, &[], Some(FinishProblem::ReasonRequired));
-        check(Outcome::Returned, Some("  "), &[], Some(FinishProblem::ReasonRequired));
-        check(Outcome::Returned, Some("不符合申请条件"), &[], None);
-        check(Outcome::Supplement, None, &[], Some(FinishProblem::MissingMaterialsRequired));
-        check(Outcome::Supplement, None, &[" "], Some(FinishProblem::MissingMaterialsRequired));
-        check(Outcome::Supplement, None, &["户口簿复印件"], None);
-        check(Outcome::Promised, None, &[], None);
     }
 }

@@ -20,11 +20,14 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
     let now_ms = store::ms(now);
     let audit_anchor =
         s.last_anchor().await.map(|a| wire::AuditAnchor { at: a.at, row: a.id, head: a.hash, mac: a.mac });
-    let view = s
+    let mut view = s
         .reads()
         .run(move |c| store::today::director_today(c, &hall, &day, now_ms, audit_anchor))
         .await
         .map_err(ApiError::Internal)?;
+    view.cases = Some(super::cases::overview(&s).await?);
+    let local = crate::domain::numbering::local_day(now, s.hall().timezone);
+    view.calendar_missing_year = crate::domain::calendar::next_year_missing(&s.calendar(), local);
     Ok(Json(view))
 }
 

@@ -92,7 +92,10 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, staff: 
         let done = page.len() < PAGE;
         for e in page {
             last = e.id;
-            tx.send(e.frame_for(staff)).await.ok()?;
+            let frame = e.frame_for(staff);
+            if !frame.is_empty() {
+                tx.send(frame).await.ok()?;
+            }
         }
         if done {
             return Some(last);
@@ -141,7 +144,10 @@ async fn follow(
                     while let Some(e) = next.take() {
                         if e.id > last {
                             last = e.id;
-                            frames.push(e.frame_for(staff));
+                            let frame = e.frame_for(staff);
+                            if !frame.is_empty() {
+                                frames.push(frame);
+                            }
                         }
                         match live.try_recv() {
                             Ok(more) => next = Some(more),

@@ -27,8 +27,15 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let token = bearer(&parts.headers)
-            .ok_or_else(|| ApiError::new(Code::Unauthorized, "send `Authorization: Bearer <token>`"))?;
+        Caller::from_headers(state, &parts.headers).await.map(Caller)
+    }
+}
+
+impl Caller {
+    /// The caller of a request's headers (for an endpoint where a token is optional).
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> ApiResult<Actor> {
+        let token =
+            bearer(headers).ok_or_else(|| ApiError::new(Code::Unauthorized, "send `Authorization: Bearer <token>`"))?;
         let hash = token_hash(token);
         let hall = state.hall();
         if let Some(k) = hall.kiosk_by_token_hash(&hash) {
@@ -38,7 +45,7 @@ impl FromRequestParts<AppState> for Caller {
                     "demo devices work only when the server runs with --demo",
                 ));
             }
-            return Ok(Caller(Actor::Kiosk { id: k.id.clone() }));
+            return Ok(Actor::Kiosk { id: k.id.clone() });
         }
         let now_ms = store::ms(state.now());
         let session = state
@@ -53,12 +60,7 @@ impl FromRequestParts<AppState> for Caller {
             Some(s) if !s.demo || state.demo() => {}
             _ => return Err(ApiError::new(Code::SessionExpired, "this account no longer exists; sign in again")),
         }
-        Ok(Caller(Actor::Staff {
-            username: session.username,
-            role,
-            session_id: session.id,
-            window_id: session.window_id,
-        }))
+        Ok(Actor::Staff { username: session.username, role, session_id: session.id, window_id: session.window_id })
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Metrics {
     call_latency: Histogram,
     sse_clients: Gauge,
     sse_catch_ups: Counter,
+    cases_open: Gauge,
+    cases_overdue: Gauge,
 }
 
 impl Metrics {
@@ -48,7 +50,19 @@ impl Metrics {
             "Times a slow event stream fell behind the live buffer and was caught up from the table",
             sse_catch_ups.clone(),
         );
-        Metrics { registry: Mutex::new(r), issued, waiting, call_latency, sse_clients, sse_catch_ups }
+        let (cases_open, cases_overdue) = (Gauge::default(), Gauge::default());
+        r.register("cases_open", "Cases not closed (running or waiting for materials)", cases_open.clone());
+        r.register("cases_overdue", "Running cases past their deadline", cases_overdue.clone());
+        Metrics {
+            registry: Mutex::new(r),
+            issued,
+            waiting,
+            call_latency,
+            sse_clients,
+            sse_catch_ups,
+            cases_open,
+            cases_overdue,
+        }
     }
 
     pub fn ticket_issued(&self, queue: &str) {
@@ -85,6 +99,9 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     for q in queues {
         m.waiting.get_or_create(&QueueLabel { queue: q.queue }).set(q.waiting as i64);
     }
+    let cases = super::cases::overview(&s).await?;
+    m.cases_open.set(cases.open as i64);
+    m.cases_overdue.set(cases.overdue as i64);
     let mut text = String::new();
     encode(&mut text, &m.registry.lock().unwrap()).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))

@@ -1,6 +1,8 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
 mod admin;
+mod calendar;
+mod cases;
 pub mod conn;
 mod director;
 mod events;
@@ -97,6 +99,7 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     hall: SharedHall,
+    calendar: crate::hall::SharedCalendar,
     writer: Writer,
     reads: Arc<ReadPool>,
     hub: Hub,
@@ -104,6 +107,7 @@ struct Inner {
     demo: bool,
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
+    case_queries: crate::auth::QueryLimiter,
     metrics: Metrics,
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
@@ -126,6 +130,8 @@ impl AppState {
         let key_file = settings.key_file.clone().unwrap_or_else(|| crate::secret::ServerKey::path_for(&settings.db));
         let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
         let conn = store::open_writer(&settings.db)?;
+        store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
+        let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
         let settings_sweep = settings.sweep_every;
         let saved = store::settings::get(&conn, store::settings::HALL_TOML)?;
         let hall = match saved {
@@ -151,7 +157,13 @@ impl AppState {
         hall.hours.any_time = settings.issue_any_time;
         let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
-        let (writer, handle) = Writer::start(conn, hall.clone(), settings.clock.clone(), hub.clone())?;
+        let public_url = settings.public_url.unwrap_or_default().trim_end_matches('/').to_string();
+        let in_force = crate::writer::InForceAll {
+            hall: hall.clone(),
+            calendar: calendar.clone(),
+            public_url: Arc::from(public_url.as_str()),
+        };
+        let (writer, handle) = Writer::start(conn, in_force, settings.clock.clone(), hub.clone())?;
         let state = AppState(Arc::new(Inner {
             hall,
             writer,
@@ -161,10 +173,12 @@ impl AppState {
             demo: settings.demo,
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
+            case_queries: Default::default(),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
-            public_url: settings.public_url.unwrap_or_default().trim_end_matches('/').to_string(),
+            public_url,
+            calendar,
             issue_any_time: settings.issue_any_time,
             server_key,
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
@@ -197,6 +211,9 @@ impl AppState {
                 }
                 if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::CheckIssuing, None).await {
                     tracing::warn!(error = ?e, "publishing the issuing state failed");
+                }
+                if let Err(e) = writer.submit(crate::ops::Actor::System, crate::ops::Op::CloseDays, None).await {
+                    tracing::error!(error = ?e, "the day-close step failed");
                 }
                 if let Some(inner) = weak.upgrade() {
                     if inner.streams.take_closed() > 0 {
@@ -251,6 +268,18 @@ impl AppState {
     pub fn hall(&self) -> Arc<Hall> {
         self.0.hall.get()
     }
+    /// The applicant's case queries, per address.
+    pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
+        &self.0.case_queries
+    }
+    /// The working-day calendar in force.
+    pub fn calendar(&self) -> Arc<crate::domain::calendar::Calendar> {
+        self.0.calendar.get()
+    }
+    /// `--public-url` without its trailing `/` (empty: links are paths).
+    pub fn public_url(&self) -> &str {
+        &self.0.public_url
+    }
     pub fn now(&self) -> DateTime<Utc> {
         self.0.clock.now()
     }
@@ -297,6 +326,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin", get(pages::admin))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
+        .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
@@ -345,6 +375,20 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(director::today))
         .routes(routes!(director::reopen_issuing))
         .routes(routes!(admin::get, admin::save))
+        .routes(routes!(cases::list))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::materials_complete))
+        .routes(routes!(cases::extend))
+        .routes(routes!(cases::close))
+        .routes(routes!(cases::record_part))
+        .routes(routes!(cases::record_meeting))
+        .routes(routes!(cases::progress))
+        .routes(routes!(cases::by_token))
+        .routes(routes!(ticket_stream::case_events))
+        .routes(routes!(calendar::working_days))
+        .routes(routes!(calendar::day))
+        .routes(routes!(calendar::years))
+        .routes(routes!(calendar::add_year))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

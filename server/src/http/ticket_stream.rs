@@ -1,7 +1,7 @@
-//! `GET /api/t/{token}/events`: the citizen's phone follows its own ticket, not the whole hall.
-//! The server watches the hall's events for those that concern the ticket (its own events, its
-//! queue moving, its window) and sends the ticket's view (`event: ticket`) when it changed.
-//! A busy morning has hundreds of phones: each gets a handful of small events, never the hall.
+//! A citizen's phone follows its own ticket (`GET /api/t/{token}/events`) or case
+//! (`GET /api/c/{token}/events`), not the whole hall. The server watches the hall's events for
+//! those that concern it and sends its view when it changed. A busy morning has hundreds of
+//! phones: each gets a handful of small events, never the hall.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -22,6 +22,19 @@ use crate::store::{self, events::LiveEvent, reads};
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// What a phone follows: how to look at it, and which events may change it.
+trait Followed: Sized + Send + 'static {
+    type View: PartialEq + serde::Serialize + Send + 'static;
+    /// The SSE event name of each view.
+    const EVENT: &'static str;
+    /// The view now, and what to watch for it; `None` when the token opens nothing.
+    fn look(
+        s: &AppState,
+        token: String,
+    ) -> impl std::future::Future<Output = ApiResult<Option<(Self::View, Self)>>> + Send;
+    fn concerns(&self, e: &LiveEvent) -> bool;
+}
+
 /// What of the ticket decides whether an event concerns it.
 #[derive(Clone, PartialEq)]
 struct Watch {
@@ -30,7 +43,14 @@ struct Watch {
     window: Option<String>,
 }
 
-impl Watch {
+impl Followed for Watch {
+    type View = wire::TicketView;
+    const EVENT: &'static str = "ticket";
+
+    async fn look(s: &AppState, token: String) -> ApiResult<Option<(wire::TicketView, Watch)>> {
+        look(s, &token).await
+    }
+
     fn concerns(&self, e: &LiveEvent) -> bool {
         let data = &*e.data;
         data.contains(&format!("\"ticket_id\":{},", self.id))
@@ -56,9 +76,32 @@ async fn look(s: &AppState, token: &str) -> ApiResult<Option<(wire::TicketView, 
         .map_err(ApiError::Internal)
 }
 
-fn frame(view: &wire::TicketView) -> Bytes {
+/// A case: its own `case_changed` events (and a new day, for the working days left).
+struct CaseWatch {
+    number: String,
+}
+
+impl Followed for CaseWatch {
+    type View = wire::CaseProgress;
+    const EVENT: &'static str = "case";
+
+    async fn look(s: &AppState, token: String) -> ApiResult<Option<(wire::CaseProgress, CaseWatch)>> {
+        let view = super::cases::progress_by_token(s, token).await?;
+        Ok(view.map(|v| {
+            let number = v.number.clone();
+            (v, CaseWatch { number })
+        }))
+    }
+
+    fn concerns(&self, e: &LiveEvent) -> bool {
+        (e.kind == wire::event_kind::CASE_CHANGED && e.data.contains(&format!("\"number\":\"{}\"", self.number)))
+            || e.kind == "hall_changed"
+    }
+}
+
+fn frame<F: Followed>(view: &F::View) -> Bytes {
     let data = serde_json::to_string(view).unwrap_or_default();
-    Bytes::from(format!("event: ticket\ndata: {data}\n\n"))
+    Bytes::from(format!("event: {}\ndata: {data}\n\n", F::EVENT))
 }
 
 #[utoipa::path(
@@ -77,15 +120,42 @@ pub async fn ticket_events(
     if !crate::auth::is_status_token(&token) {
         return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
+    open::<Watch>(s, peer, token, || ApiError::new(Code::UnknownTicket, "no ticket has this token")).await
+}
+
+#[utoipa::path(
+    get, path = "/api/c/{token}/events",
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the case's phone-page token")),
+    responses((status = 200, description = "text/event-stream of `case` events, each the case's progress (as GET /api/c/{token}) \
+        when it changed; the first at once"),
+        (status = 400, body = hall_wire::ErrorBody), (status = 404, body = hall_wire::ErrorBody),
+        (status = 503, description = "too many live streams", body = hall_wire::ErrorBody))
+)]
+pub async fn case_events(
+    State(s): State<AppState>,
+    super::conn::PeerAddr(peer): super::conn::PeerAddr,
+    PathParam(token): PathParam,
+) -> ApiResult<Response> {
+    if !crate::auth::is_status_token(&token) {
+        return Err(ApiError::new(Code::InvalidToken, "a case's token is 32 hexadecimal digits"));
+    }
+    open::<CaseWatch>(s, peer, token, || ApiError::new(Code::UnknownCase, "no case has this token")).await
+}
+
+async fn open<F: Followed>(
+    s: AppState,
+    peer: Option<std::net::IpAddr>,
+    token: String,
+    unknown: impl FnOnce() -> ApiError,
+) -> ApiResult<Response> {
     let pass = s.streams().enter(peer)?;
     // Subscribe first, so that nothing between the first look and the stream is missed.
     let live = s.hub().subscribe();
-    let (view, watch) =
-        look(&s, &token).await?.ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
+    let (view, watch) = F::look(&s, token.clone()).await?.ok_or_else(unknown)?;
     let (tx, rx) = mpsc::channel::<Bytes>(8);
     s.metrics().sse_connected();
     tokio::spawn(async move {
-        follow(s, token, live, view, watch, tx).await;
+        follow::<F>(s, token, live, view, watch, tx).await;
         drop(pass);
     });
     let mut res = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>)).into_response();
@@ -96,19 +166,19 @@ pub async fn ticket_events(
     Ok(res)
 }
 
-async fn follow(
+async fn follow<F: Followed>(
     s: AppState,
     token: String,
     mut live: broadcast::Receiver<LiveEvent>,
-    mut view: wire::TicketView,
-    mut watch: Watch,
+    mut view: F::View,
+    mut watch: F,
     tx: mpsc::Sender<Bytes>,
 ) {
     let stop = s.shutdown_token();
     let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
     keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     'stream: {
-        if tx.send(frame(&view)).await.is_err() {
+        if tx.send(frame::<F>(&view)).await.is_err() {
             break 'stream;
         }
         loop {
@@ -131,12 +201,12 @@ async fn follow(
             if !changed {
                 continue;
             }
-            match look(&s, &token).await {
+            match F::look(&s, token.clone()).await {
                 Ok(Some((now, w))) => {
                     watch = w;
                     if now != view {
                         view = now;
-                        if tx.send(frame(&view)).await.is_err() {
+                        if tx.send(frame::<F>(&view)).await.is_err() {
                             break 'stream;
                         }
                     }

@@ -9,6 +9,7 @@ use hall_wire as wire;
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
 use crate::error::ApiResult;
+use crate::ops::cases::CaseInput;
 use crate::ops::{Answer, Op};
 
 macro_rules! window_endpoint {
@@ -101,6 +102,15 @@ pub async fn finish(
             note: req.note,
             reason: req.reason,
             missing: req.missing_materials.unwrap_or_default(),
+            case: CaseInput {
+                applicant_name: req.applicant_name,
+                applicant_phone: req.applicant_phone,
+                return_ground: req.return_ground.map(Into::into),
+                departments: req.departments.unwrap_or_default(),
+                authority: req.authority,
+                check_code: crate::auth::new_check_code(),
+                token: crate::auth::new_status_token(crate::store::ms(s.now())),
+            },
         },
         key,
         &body,

@@ -2,6 +2,7 @@
 //! writer checks it once, before the operation runs ([`check`]), and the operations themselves
 //! no longer look at the caller's role. Reads use [`allow`] with the same vocabulary.
 
+use super::cases::CaseOp;
 use super::{Actor, Ctx, Op};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
@@ -20,6 +21,9 @@ pub enum Need<'a> {
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
     ClerkAtOrDirector(&'a str),
+    /// The director, or a clerk at the case's window, its first-inquiry window, or a window of
+    /// one of its departments (a joint case's parts).
+    CaseHandler(&'a str),
     /// The hall's director or an administrator.
     Director,
     /// An administrator.
@@ -43,8 +47,11 @@ impl Op {
             | Op::Finish { window, .. } => Need::ClerkAt(window),
             Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
             Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
-            Op::ReplaceHall { .. } => Need::Admin,
-            Op::ExpireSessions | Op::CheckIssuing => Need::System,
+            Op::ReadCase { number } => Need::CaseHandler(number),
+            Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
+            Op::Case { number, .. } => Need::CaseHandler(number),
+            Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
+            Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
             Op::Panic => Need::Anyone,
         }
@@ -66,13 +73,14 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
+        Need::CaseHandler(_) => matches!(actor, Actor::Staff { .. }),
     };
     if ok {
         return Ok(());
     }
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
-        Need::Staff => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
         _ => ApiError::new(Code::SystemOnly, "only the server does this"),
@@ -89,6 +97,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
             return Ok(None);
         }
         Need::ClerkAtOrDirector(w) => w,
+        Need::CaseHandler(number) => return case_handler(ctx, number).map(|()| None),
         other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
@@ -105,6 +114,31 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
             format!("you are not signed in at window `{window}`; sign in there first"),
         )),
         _ => Err(ApiError::new(Code::ClerkOnly, "only the clerk signed in at this window can do this")),
+    }
+}
+
+/// A case is the director's, and its windows' clerks': where it was accepted, the first-inquiry
+/// window (R2), and the windows of a joint case's departments (R13).
+fn case_handler(ctx: &Ctx, number: &str) -> ApiResult<()> {
+    allow(ctx.actor, Need::Staff)?;
+    if director(ctx.actor) {
+        return Ok(());
+    }
+    let Actor::Staff { window_id: Some(window), .. } = ctx.actor else {
+        return Err(ApiError::new(Code::NotYourCase, "sign in at a window to act on its cases"));
+    };
+    let case = crate::store::cases::by_number(ctx.tx, number)?
+        .ok_or_else(|| ApiError::new(Code::UnknownCase, format!("no case `{number}`")))?;
+    let department = ctx.hall.window(window).map(|w| w.department.as_str());
+    let department_name =
+        department.and_then(|d| ctx.hall.departments.iter().find(|x| x.id == d)).map(|d| d.name.as_str());
+    let in_parts = crate::store::case_views::parts(&case.detail)
+        .iter()
+        .any(|(d, _, _)| Some(d.as_str()) == department || Some(d.as_str()) == department_name);
+    if *window == case.window_id || *window == case.first_window_id || in_parts {
+        Ok(())
+    } else {
+        Err(ApiError::new(Code::NotYourCase, format!("case {number} is handled at another window")))
     }
 }
 

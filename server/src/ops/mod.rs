@@ -3,6 +3,8 @@
 
 pub mod access;
 mod auth;
+pub mod cases;
+mod day_close;
 mod issuing;
 pub mod kiosks;
 mod tickets;
@@ -14,6 +16,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 use serde::Serialize;
 
+use crate::domain::calendar::Calendar;
 use crate::domain::{numbering, KioskFaultKind, Outcome, Priority};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, StaffRole};
@@ -98,7 +101,26 @@ pub enum Op {
         note: Option<String>,
         reason: Option<String>,
         missing: Vec<String>,
+        /// The case the finish registers.
+        case: cases::CaseInput,
     },
+    /// A staff read of a case (audited: it holds personal information).
+    ReadCase {
+        number: String,
+    },
+    /// A staff action on a case.
+    Case {
+        number: String,
+        action: cases::CaseOp,
+    },
+    /// An administrator adds a year of the working-day calendar (already validated).
+    AddCalendarYear {
+        schedule: Box<crate::domain::calendar::YearSchedule>,
+        toml: String,
+    },
+    /// The clock's sweep of days and cases: tickets left at windows on an earlier day are
+    /// closed (day-close), supplements past their limit expire.
+    CloseDays,
     Pause {
         window: String,
     },
@@ -177,10 +199,22 @@ impl IntoResponse for Answer {
     }
 }
 
+/// What is in force for the commands of a batch: the hall, the calendar, the public address.
+#[derive(Clone)]
+pub struct World {
+    pub hall: std::sync::Arc<Hall>,
+    pub calendar: std::sync::Arc<Calendar>,
+    pub public_url: std::sync::Arc<str>,
+}
+
 /// One operation's view of the open transaction.
 pub struct Ctx<'a> {
     pub tx: &'a Transaction<'a>,
     pub hall: &'a Hall,
+    /// The working-day calendar in force (R6).
+    pub calendar: &'a Calendar,
+    /// `--public-url` without its trailing `/` (empty: links are paths).
+    pub public_url: &'a str,
     pub actor: &'a Actor,
     pub now: DateTime<Utc>,
     pub now_ms: i64,
@@ -193,10 +227,13 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(tx: &'a Transaction<'a>, hall: &'a Hall, actor: &'a Actor, now: DateTime<Utc>) -> Self {
+    pub fn new(tx: &'a Transaction<'a>, world: &'a World, actor: &'a Actor, now: DateTime<Utc>) -> Self {
+        let hall = &*world.hall;
         Ctx {
             tx,
             hall,
+            calendar: &world.calendar,
+            public_url: &world.public_url,
             actor,
             now,
             now_ms: store::ms(now),
@@ -263,9 +300,15 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Transfer { window, service_id, to_window } => {
             windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref())
         }
-        Op::Finish { window, outcome, note, reason, missing } => {
-            windows::finish(ctx, window, *outcome, note.as_deref(), reason.as_deref(), missing)
+        Op::Finish { window, outcome, note, reason, missing, case } => {
+            let f =
+                cases::Finishing { outcome: *outcome, note: note.as_deref(), reason: reason.as_deref(), missing, case };
+            windows::finish(ctx, window, &f)
         }
+        Op::ReadCase { number } => cases::read(ctx, number),
+        Op::Case { number, action } => cases::act(ctx, number, action),
+        Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
+        Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
         Op::Resume { window } => windows::set_paused(ctx, window, false),
         Op::Requeue { ticket_id } => tickets::requeue(ctx, *ticket_id),
@@ -315,4 +358,40 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     ctx.audit("hall.replace", None, None, summary.clone())?;
     ctx.emit("hall_changed", &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;
     Answer::json(StatusCode::OK, &summary)
+}
+
+/// Adds a year of the working-day calendar (validated by the caller, checked again against the
+/// years loaded); the writer puts the new calendar in force after the commit.
+fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSchedule, toml: &str) -> ApiResult<Answer> {
+    if store::calendar::exists(ctx.tx, schedule.year)? {
+        return Err(ApiError::new(
+            Code::CalendarYearExists,
+            format!("the calendar of {} is already loaded", schedule.year),
+        ));
+    }
+    let mut calendar = ctx.calendar.clone();
+    calendar.add_year(schedule.clone()).map_err(|e| ApiError::new(Code::InvalidCalendar, e.to_string()))?;
+    store::calendar::add(ctx.tx, schedule.year, toml, ctx.now_ms, ctx.actor.name())?;
+    // The deadlines that waited for this year are counted on the new calendar.
+    let settled = {
+        let mut with_year = Ctx {
+            calendar: &calendar,
+            events: std::mem::take(&mut ctx.events),
+            held: None,
+            day: ctx.day.clone(),
+            ..*ctx
+        };
+        let n = cases::settle_pending(&mut with_year)?;
+        ctx.events = with_year.events;
+        n
+    };
+    let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
+    ctx.audit(
+        "calendar.add_year",
+        None,
+        Some(format!("calendar:{}", schedule.year)),
+        serde_json::json!({ "source": schedule.source, "working_days": working_days, "deadlines_set": settled }),
+    )?;
+    let year = hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days };
+    Answer::json(StatusCode::CREATED, &year)
 }

@@ -9,7 +9,7 @@ use super::{Answer, Ctx};
 use crate::domain::order::{self, QueueHeads};
 use crate::domain::ticket::{self, Action};
 use crate::domain::transfer;
-use crate::domain::{Outcome, TicketStatus};
+use crate::domain::TicketStatus;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{reads, tickets, windows, windows::WindowRow};
 
@@ -222,20 +222,14 @@ pub(super) fn transfer(
     Answer::json(StatusCode::OK, &view(ctx, &load(ctx, t.id)?)?)
 }
 
-pub(super) fn finish(
-    ctx: &mut Ctx,
-    window: &str,
-    outcome: Outcome,
-    note: Option<&str>,
-    reason: Option<&str>,
-    missing: &[String],
-) -> ApiResult<Answer> {
+pub(super) fn finish(ctx: &mut Ctx, window: &str, f: &super::cases::Finishing) -> ApiResult<Answer> {
+    let super::cases::Finishing { outcome, note, reason, missing, .. } = *f;
     let row = clerk_window(ctx, window)?;
-    ticket::check_finish(outcome, reason, missing).map_err(ApiError::from)?;
+    super::cases::check_particulars(f)?;
     let t = current(ctx, &row)?;
     step(&t, Action::Finish)?;
-    let missing: Vec<&str> = missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
-    let detail = json!({ "note": note, "reason": reason, "missing_materials": missing });
+    let listed: Vec<&str> = missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
+    let detail = json!({ "note": note, "reason": reason, "missing_materials": listed });
     tickets::mark_finished(ctx.tx, t.id, outcome, &detail.to_string(), ctx.now_ms)?;
     windows::set_current(ctx.tx, window, None)?;
     ctx.audit(
@@ -252,9 +246,12 @@ pub(super) fn finish(
         at: ctx.fmt(ctx.now_ms),
     };
     ctx.emit(wire::event_kind::TICKET_FINISHED, &event)?;
+    let case = super::cases::register(ctx, &t, window, f)?;
     window_status(ctx, window)?;
     queue_changed(ctx, &t.queue)?;
-    Answer::json(StatusCode::OK, &view(ctx, &load(ctx, t.id)?)?)
+    let mut answer = view(ctx, &load(ctx, t.id)?)?;
+    answer.case = Some(case);
+    Answer::json(StatusCode::OK, &answer)
 }
 
 /// Pause or resume: by the window's clerk, or by the director/admin for any window.

@@ -19,9 +19,13 @@ pub struct LiveEvent {
     /// what a staff stream gets.
     pub frame: Bytes,
     /// The same without personal information (a ticket's priority class and matter): what an
-    /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove.
+    /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
+    /// empty for an event only staff get (nothing is sent).
     pub public: Bytes,
 }
+
+/// Events only staff streams get: a case carries personal information and the hall's work.
+const STAFF_ONLY: [&str; 1] = [hall_wire::event_kind::CASE_CHANGED];
 
 /// Fields of an event that only staff may see.
 const PRIVATE_FIELDS: [&str; 2] = ["priority", "service_id"];
@@ -52,9 +56,13 @@ fn public_data(data: &str) -> Option<String> {
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
         let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
-        let public = match public_data(&data) {
-            Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
-            None => frame.clone(),
+        let public = if STAFF_ONLY.contains(&kind.as_str()) {
+            Bytes::new()
+        } else {
+            match public_data(&data) {
+                Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
+                None => frame.clone(),
+            }
         };
         LiveEvent { id, kind, data, frame, public }
     }

@@ -3,6 +3,9 @@
 
 pub mod anchors;
 pub mod audit;
+pub mod calendar;
+pub mod case_views;
+pub mod cases;
 pub mod events;
 pub mod idempotency;
 pub mod issuing;
@@ -27,6 +30,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v2.sql")),
         M::up(include_str!("schema_v3.sql")),
         M::up(include_str!("schema_v4.sql")),
+        M::up(include_str!("schema_v5.sql")),
     ])
 }
 

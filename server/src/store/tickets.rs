@@ -426,6 +426,42 @@ pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::
     rows.collect()
 }
 
+/// Tickets still called or served at a window on a day after `after` (exclusive) and before
+/// `before`: left open when that day ended. Reads the days' index range only.
+pub fn left_open(conn: &Connection, after: &str, before: &str) -> rusqlite::Result<Vec<TicketRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tickets WHERE day > ?1 AND day < ?2 AND status IN ('called', 'serving') ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([after, before], from_row)?;
+    rows.collect()
+}
+
+/// The last day the day-close step went over ("" when it never ran).
+pub fn last_closed_day(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT COALESCE(MAX(day), '') FROM days_closed", [], |r| r.get(0))
+}
+
+pub fn record_day_closed(tx: &Transaction, day: &str, at_ms: i64, tickets: u32) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "INSERT INTO days_closed (day, closed_at, tickets) VALUES (?1, ?2, ?3)
+         ON CONFLICT (day) DO UPDATE SET closed_at = excluded.closed_at, tickets = tickets + excluded.tickets",
+        params![day, at_ms, tickets],
+    )?;
+    Ok(())
+}
+
+/// The day-close step ends a ticket left at a window: done, with no case (nobody finished it).
+pub fn close_left_open(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE tickets SET status = 'done', finished_at = ?2, outcome_detail = '{\"closed_by\":\"day_close\"}'
+         WHERE id = ?1",
+        params![id, at_ms],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     /// The statements on the issue, call and director paths are index lookups: their plans name

@@ -1,30 +1,11 @@
 //! Connections that would hold the server: slow or idle clients are cut off, a body announced
 //! too large is refused at once, and live streams are capped per address and in total.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hall_server::clock::ManualClock;
-use hall_server::{app, config, AppState, Settings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{morning, TestServer};
-
-/// A server whose header time-out is one second.
-async fn impatient() -> (String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::new(dir.path().join("h.db"), config::sample(), Arc::new(ManualClock::new(morning())));
-    let (state, _writer) = AppState::start(settings).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    tokio::spawn(hall_server::http::conn::serve_with(
-        listener,
-        app(state),
-        std::future::pending(),
-        Duration::from_secs(1),
-    ));
-    (addr, dir)
-}
+use crate::support::TestServer;
 
 /// Seconds until the server closes the connection (reads until EOF), at most 10.
 async fn closed_after(stream: &mut tokio::net::TcpStream, trickle: bool) -> f64 {
@@ -49,7 +30,9 @@ async fn closed_after(stream: &mut tokio::net::TcpStream, trickle: bool) -> f64 
 
 #[tokio::test]
 async fn idle_and_trickling_clients_are_cut_off() {
-    let (addr, _dir) = impatient().await;
+    // A server whose header time-out is one second.
+    let s = TestServer::options().header_timeout(Duration::from_secs(1)).start().await;
+    let addr = s.addr;
     let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let (idle, slow) = tokio::join!(closed_after(&mut idle, false), closed_after(&mut slow, true));
@@ -72,14 +55,7 @@ async fn a_body_announced_too_large_is_refused_at_once() {
 
 #[tokio::test]
 async fn live_streams_are_capped_per_address_and_give_their_place_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(morning()));
-    let settings = Settings {
-        demo: true,
-        max_streams_per_address: 2,
-        ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
-    };
-    let s = TestServer::start_with(settings, clock).await;
+    let s = TestServer::options().max_streams_per_address(2).start().await;
     let open = || s.http.get(format!("{}/api/events", s.base)).send();
     let (a, b) = (open().await.unwrap(), open().await.unwrap());
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));

@@ -69,7 +69,7 @@ async fn a_ticket_from_kiosk_to_finish() {
     assert_eq!(w["status"], "open");
     assert_eq!(w["staff"]["staff_no"].as_str().map(|n| !n.is_empty()), Some(true));
 
-    s.clock.advance(Duration::minutes(3));
+    s.clock().advance(Duration::minutes(3));
     let called = s.act(&clerk, "w02", "call-next").await;
     assert_eq!(called.status, StatusCode::OK);
     assert_eq!(called.body["number"], "B001");
@@ -88,7 +88,7 @@ async fn a_ticket_from_kiosk_to_finish() {
     assert_eq!(calls[0]["window_name"], "民政窗口（一）");
 
     assert_eq!(s.act(&clerk, "w02", "start").await.body["status"], "serving");
-    s.clock.advance(Duration::minutes(10));
+    s.clock().advance(Duration::minutes(10));
     let done = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await;
     assert_eq!(done.body["status"], "done");
     assert_eq!(done.body["outcome"], "immediate");
@@ -111,7 +111,7 @@ async fn a_ticket_from_kiosk_to_finish() {
 async fn transfer_keeps_number_place_and_first_window() {
     let s = TestServer::start().await;
     let t = s.issue("mz-dibao").await;
-    s.clock.advance(Duration::minutes(1));
+    s.clock().advance(Duration::minutes(1));
     let later = s.issue("rs-jmyibao").await; // issued after t, same target queue
     let mz = s.clerk("clerk2", "w02").await;
     assert_eq!(s.act(&mz, "w02", "call-next").await.body["number"], "B001");
@@ -134,8 +134,13 @@ async fn transfer_keeps_number_place_and_first_window() {
     assert_eq!(s.act(&rs, "w05", "call-next").await.body["number"], later["number"]);
     let w06 = s.clerk("clerk6", "w06").await;
     assert_eq!(s.act(&w06, "w06", "call-next").await.body["number"], "B001");
-    let returned =
-        s.post("/api/windows/w06/finish", &w06, json!({"outcome": "returned", "reason": "不符合参保条件"})).await;
+    let returned = s
+        .post(
+            "/api/windows/w06/finish",
+            &w06,
+            json!({"outcome": "returned", "return_ground": "against_policy", "reason": "不符合参保条件"}),
+        )
+        .await;
     assert_eq!(returned.body["outcome"], "returned");
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
@@ -167,9 +172,9 @@ async fn priority_goes_first_but_never_starves_ordinary_tickets() {
 async fn window_weights_favour_a_queue() {
     let s = TestServer::start().await;
     s.issue("rs-jmyibao").await; // C001, queue renshe (weight 1 at w01)
-    s.clock.advance(Duration::minutes(6));
+    s.clock().advance(Duration::minutes(6));
     s.issue("zh-zixun").await; // A001, queue zonghe (weight 3 at w01)
-    s.clock.advance(Duration::minutes(4));
+    s.clock().advance(Duration::minutes(4));
     let c = s.clerk("clerk1", "w01").await;
     // C001 waited 10 min × 1 = 10; A001 waited 4 min × 3 = 12.
     assert_eq!(s.act(&c, "w01", "call-next").await.body["number"], "A001");
@@ -177,21 +182,21 @@ async fn window_weights_favour_a_queue() {
 
 #[tokio::test]
 async fn numbering_restarts_at_local_midnight() {
-    let s = TestServer::start_any_time().await;
-    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 15, 59, 0).unwrap()); // 23:59 local
+    let s = TestServer::options().issue_any_time(true).start().await;
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 15, 59, 0).unwrap()); // 23:59 local
     assert_eq!(s.issue("mz-dibao").await["number"], "B001");
     assert_eq!(s.issue("mz-dibao").await["number"], "B002");
-    s.clock.advance(Duration::minutes(2)); // 00:01 the next day
+    s.clock().advance(Duration::minutes(2)); // 00:01 the next day
     let t = s.issue("mz-dibao").await;
     assert_eq!(t["number"], "B001");
     assert_eq!(t["waiting_ahead"], 0, "yesterday's tickets are not ahead");
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 1);
     // A ticket left open at the window overnight does not block today's first call.
-    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 9, 0, 0).unwrap()); // 17:00 local
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 25, 9, 0, 0).unwrap()); // 17:00 local
     s.issue("mz-tekun").await;
     let c = s.clerk("clerk2", "w02").await;
     let late = s.act(&c, "w02", "call-next").await.body;
-    s.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 26, 1, 0, 0).unwrap()); // next morning
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 26, 1, 0, 0).unwrap()); // next morning
     let c = s.clerk("clerk2", "w02").await;
     assert_error(
         &s.post("/api/windows/w02/transfer", &c, json!({"service_id": "rs-jmyibao"})).await,
@@ -241,7 +246,7 @@ async fn a_clerk_acts_only_at_their_window_and_sessions_expire() {
     assert_error(&s.act(&first, "w02", "call-next").await, 403, "not_your_window");
     assert_eq!(s.act(&second, "w02", "call-next").await.status, StatusCode::OK);
     // Sessions expire.
-    s.clock.advance(Duration::hours(13));
+    s.clock().advance(Duration::hours(13));
     assert_error(&s.act(&second, "w02", "recall").await, 401, "session_expired");
     assert_eq!(s.get("/api/windows").await.body[1]["status"], "closed");
 }
@@ -264,7 +269,6 @@ async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
 
 #[tokio::test]
 async fn a_configured_staff_photo_is_published_with_the_window() {
-    use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("clerk2.png"), b"\x89PNG\r\n\x1a\n fake").unwrap();
     std::fs::write(dir.path().join("clerk3.png"), b"not an image at all").unwrap();
@@ -272,12 +276,7 @@ async fn a_configured_staff_photo_is_published_with_the_window() {
         .replacen("username = \"clerk2\"", "username = \"clerk2\"\nphoto = \"clerk2.png\"", 1)
         .replacen("username = \"clerk3\"", "username = \"clerk3\"\nphoto = \"clerk3.png\"", 1);
     let hall = hall_server::config::parse_in(&text, "hall.toml", Some(dir.path())).unwrap();
-    let clock = Arc::new(hall_server::clock::ManualClock::new(crate::support::morning()));
-    let settings = hall_server::Settings {
-        demo: true,
-        ..hall_server::Settings::new(dir.path().join("h.db"), hall, clock.clone())
-    };
-    let s = TestServer::start_with(settings, clock).await;
+    let s = TestServer::options().db(dir.path().join("h.db")).hall(hall).start().await;
     s.clerk("clerk2", "w02").await;
     let w = s.get("/api/windows").await.body[1].clone();
     assert_eq!(w["staff"]["photo_url"], "/api/staff/clerk2/photo");
@@ -349,13 +348,10 @@ async fn an_administrator_changes_the_hall_without_a_restart() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
     // ...and kept across a restart (the server was started on the bundled hall, not a file).
-    let (clock, db) = (s.clock.clone(), s.db.clone());
-    let dir = s.stop().await;
-    let s = TestServer::start_on(&db, clock, 0).await;
+    let s = s.restart().await;
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     let audited: i64 =
         conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'hall.replace'", [], |r| r.get(0)).unwrap();
     assert_eq!(audited, 1);
-    drop(dir);
 }

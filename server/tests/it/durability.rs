@@ -2,12 +2,10 @@
 
 use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::sync::Arc;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::support::{assert_error, TestServer};
 
@@ -59,15 +57,13 @@ async fn a_retried_request_gets_the_first_answer_and_changes_nothing() {
 #[tokio::test]
 async fn a_restart_on_the_same_file_keeps_everything() {
     let s = TestServer::start().await;
-    let (clock, db) = (s.clock.clone(), s.db.clone());
     s.issue("mz-dibao").await;
     s.issue("mz-dibao").await;
     let c = s.clerk("clerk2", "w02").await;
     let called = s.act(&c, "w02", "call-next").await.body;
     let windows_before = s.get("/api/windows").await.body;
-    let dir = s.stop().await;
 
-    let s = TestServer::start_on(&db, clock, 0).await;
+    let s = s.restart().await;
     assert_eq!(s.get("/api/windows").await.body, windows_before);
     assert_eq!(s.ticket(&called["id"]).await["status"], "called");
     assert_eq!(s.issue("mz-dibao").await["number"], "B003");
@@ -76,7 +72,8 @@ async fn a_restart_on_the_same_file_keeps_everything() {
     assert_eq!(done.status, 200, "{}", done.body);
     let calls = s.get("/api/calls/recent").await.body;
     assert_eq!(calls[0]["number"], "B001");
-    s.stop().await;
+    let db = s.db.clone();
+    let dir = s.stop().await;
     let conn = rusqlite::Connection::open(&db).unwrap();
     let v = hall_server::store::audit::verify(&conn).unwrap().expect("audit chain intact");
     assert!(v.rows >= 5);
@@ -85,7 +82,8 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 
 /// Starts the real binary and returns it with its base URL.
 async fn spawn_server(db: &std::path::Path) -> (tokio::process::Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hall-server"))
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_hall-server"));
+    server
         .args([
             "--db",
             db.to_str().unwrap(),
@@ -96,20 +94,9 @@ async fn spawn_server(db: &std::path::Path) -> (tokio::process::Child, String) {
             "--listen",
             "127.0.0.1:0",
         ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("server did not start")
-        .unwrap()
-        .unwrap();
-    let base = line.rsplit(' ').next().unwrap().to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+        .env("RUST_LOG", "warn");
+    let (child, base) = hall_testkit::child::spawn(server, std::time::Duration::from_secs(30)).await.unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     (child, base)
 }
 

@@ -1,12 +1,9 @@
 //! Every error code with its JSON body, and bad input changes nothing.
 
-use std::sync::Arc;
-
-use hall_server::clock::ManualClock;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, morning, TestServer};
+use crate::support::{assert_error, TestServer};
 
 struct Case {
     method: Method,
@@ -202,16 +199,14 @@ async fn repeated_failed_logins_are_slowed_down() {
 
 #[tokio::test]
 async fn kiosks_are_rate_limited_per_device() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = TestServer::start_on(&dir.path().join("h.db"), Arc::new(ManualClock::new(morning())), 2).await;
+    let s = TestServer::options().kiosk_rate_limit(2).start().await;
     s.issue("mz-dibao").await;
     s.issue("mz-dibao").await;
     let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
     assert_error(&r, 429, "rate_limited");
     assert_eq!(s.get("/api/queues").await.body[1]["waiting"], 2);
     // A retry of an issued ticket still gets its first answer, rate or not.
-    let dir2 = tempfile::tempdir().unwrap();
-    let s2 = TestServer::start_on(&dir2.path().join("h.db"), Arc::new(ManualClock::new(morning())), 1).await;
+    let s2 = TestServer::options().kiosk_rate_limit(1).start().await;
     let body = json!({"service_id": "mz-dibao"});
     let first = s2.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body.clone()), Some("k-1")).await;
     let again = s2.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(body), Some("k-1")).await;

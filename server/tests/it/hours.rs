@@ -24,7 +24,7 @@ async fn tickets_follow_the_halls_hours_lunch_and_cut_off() {
         // 17:30 closing with a 30-minute cut-off: 今日已停止取号 from 17:00.
         check(17, 0, false, "hall_closed", "2026-11-26T08:30:00+08:00"),
     ] {
-        s.clock.set(wednesday(h, m));
+        s.clock().set(wednesday(h, m));
         let hall = s.get("/api/hall").await.body;
         assert_eq!(hall["issuing"]["open"], open, "{h}:{m} {hall}");
         let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
@@ -42,7 +42,7 @@ async fn tickets_follow_the_halls_hours_lunch_and_cut_off() {
     let q = s.get("/api/queues").await.body;
     assert_eq!(q[0]["issuing"]["reason"], "cut_off", "{q}");
     // Sunday: the sample hall is closed; Monday morning is next.
-    s.clock.set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap().with_timezone(&Utc));
+    s.clock().set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap().with_timezone(&Utc));
     let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
     assert_error(&r, 409, "hall_closed");
     assert_eq!(r.body["next_open"], "2026-11-30T08:30:00+08:00");
@@ -51,7 +51,7 @@ async fn tickets_follow_the_halls_hours_lunch_and_cut_off() {
 #[tokio::test]
 async fn a_matter_keeps_its_own_hours_and_daily_quota() {
     let s = TestServer::start().await;
-    s.clock.set(wednesday(9, 0));
+    s.clock().set(wednesday(9, 0));
     let services = s.get("/api/services").await.body;
     let bdc = services.as_array().unwrap().iter().find(|m| m["id"] == "zr-budongchan").unwrap().clone();
     assert_eq!(
@@ -74,19 +74,19 @@ async fn a_matter_keeps_its_own_hours_and_daily_quota() {
     // Other matters of the hall go on.
     s.issue("mz-dibao").await;
     // Its own hours end at 16:00, before the hall's cut-off.
-    s.clock.set(wednesday(16, 10));
+    s.clock().set(wednesday(16, 10));
     let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-budongchan"})).await;
     assert_error(&r, 409, "hall_closed");
     s.issue("mz-dibao").await;
     // A new day, a new quota.
-    s.clock.set(wednesday(9, 0) + chrono::Duration::days(1));
+    s.clock().set(wednesday(9, 0) + chrono::Duration::days(1));
     s.issue("zr-budongchan").await;
 }
 
 #[tokio::test]
 async fn the_director_reopens_issuing_for_the_day_audited() {
     let s = TestServer::start().await;
-    s.clock.set(wednesday(17, 40));
+    s.clock().set(wednesday(17, 40));
     assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
     let clerk = s.clerk("clerk2", "w02").await;
     assert_error(&s.post("/api/director/issuing", &clerk, json!({"reopen": true})).await, 403, "director_only");
@@ -105,7 +105,7 @@ async fn the_director_reopens_issuing_for_the_day_audited() {
     assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
     // Reopened for that day only.
     s.post("/api/director/issuing", &director, json!({"reopen": true})).await;
-    s.clock.set(wednesday(17, 40) + chrono::Duration::days(1));
+    s.clock().set(wednesday(17, 40) + chrono::Duration::days(1));
     assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
     let db = s.db.clone();
     let _dir = s.stop().await;

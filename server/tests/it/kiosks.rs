@@ -34,7 +34,7 @@ async fn a_paper_out_is_seen_by_staff_live_and_cleared_by_recovered() {
         assert_eq!(seen.body, json!([expected.clone()]));
     }
 
-    s.clock.advance(chrono::Duration::minutes(4));
+    s.clock().advance(chrono::Duration::minutes(4));
     let ok = s.post("/api/kiosk/faults", "demo-kiosk", json!({ "kind": "recovered" })).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert!(ok.body.get("fault").is_none(), "{}", ok.body);

@@ -1,14 +1,10 @@
 //! A ticket's status page for the citizen's phone: the unguessable status_url given at issue,
 //! `GET /api/t/{token}` and the page `/t/{token}`; and the hall's general-inquiry matter.
 
-use std::sync::Arc;
-
-use hall_server::clock::ManualClock;
-use hall_server::{config, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, morning, TestServer};
+use crate::support::{assert_error, TestServer};
 
 fn token_of(url: &str) -> &str {
     url.rsplit('/').next().unwrap()
@@ -128,15 +124,7 @@ async fn a_phone_follows_only_its_own_ticket() {
 
 #[tokio::test]
 async fn with_a_public_url_the_status_url_is_absolute() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(morning()));
-    let settings = Settings {
-        demo: true,
-        kiosk_rate_limit: 0,
-        public_url: Some("https://hall.example.cn/".into()),
-        ..Settings::new(dir.path().join("h.db"), config::sample(), clock.clone())
-    };
-    let s = TestServer::start_with(settings, clock).await;
+    let s = TestServer::options().public_url("https://hall.example.cn/").start().await;
     let t = s.issue("zh-zixun").await;
     let url = t["status_url"].as_str().unwrap();
     assert!(url.starts_with("https://hall.example.cn/t/"), "{url}");

@@ -1,0 +1,193 @@
+use super::*;
+use crate::calendar_data::shipped_calendar;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn registration_of_each_kind() {
+    let cal = shipped_calendar();
+    let missing = strings(&["户口簿复印件"]);
+    let departments = strings(&["民政局"]);
+    let full = Particulars {
+        reason: Some("主件缺失"),
+        return_ground: Some(ReturnGround::MainMaterialMissing),
+        missing: &missing,
+        departments: &departments,
+        authority: Some("县民政局"),
+    };
+    // Wednesday 2026-09-23, 5 promised working days: 24, (25–27 中秋 off), 28, 29, 30, (1–7
+    // October 国庆 off), 8 October; 10 days: 9, 10 (a make-up Saturday), 12, 13, 14 October.
+    let check = |kind, promised, expected: Result<(CaseState, Option<CaseResult>, Option<&str>), CaseProblem>| {
+        let got = register(kind, d("2026-09-23"), promised, &full, &cal, Limits::default())
+            .map(|r| (r.state, r.result, r.deadline.map(|d| d.to_string())));
+        let expected = expected.map(|(s, r, dl)| (s, r, dl.map(str::to_string)));
+        assert_eq!(got, expected, "{kind:?} {promised}");
+    };
+    check(Outcome::Immediate, 5, Ok((CaseState::Closed, Some(CaseResult::Done), None)));
+    check(Outcome::Returned, 5, Ok((CaseState::Closed, Some(CaseResult::Returned), None)));
+    check(Outcome::Supplement, 5, Ok((CaseState::AwaitingMaterials, None, None)));
+    check(Outcome::Promised, 5, Ok((CaseState::Open, None, Some("2026-10-08"))));
+    check(Outcome::Promised, 10, Ok((CaseState::Open, None, Some("2026-10-14"))));
+    check(Outcome::Joint, 0, Ok((CaseState::Open, None, Some("2026-09-23"))));
+    check(Outcome::Reported, 20, Ok((CaseState::Open, None, Some("2026-10-28"))));
+    // Into 2027, whose calendar is not loaded: no deadline is guessed; it waits for that year.
+    check(Outcome::Promised, 80, Ok((CaseState::Open, None, None)));
+    let r = register(Outcome::Promised, d("2026-09-23"), 80, &full, &cal, Limits::default()).unwrap();
+    assert_eq!(r.pending_year, Some(2027));
+    assert_eq!(settle_deadline(d("2026-09-23"), 80, &cal), None);
+    assert_eq!(settle_deadline(d("2026-09-23"), 20, &cal), Some(d("2026-10-28")));
+}
+
+#[test]
+fn registration_needs_each_kinds_particulars() {
+    let cal = shipped_calendar();
+    let blank = strings(&[" "]);
+    let check = |kind, p: Particulars, expected: CaseProblem| {
+        assert_eq!(register(kind, d("2026-11-25"), 5, &p, &cal, Limits::default()), Err(expected), "{kind:?}");
+    };
+    let ground = Some(ReturnGround::AgainstPolicy);
+    check(
+        Outcome::Returned,
+        Particulars { reason: Some("x"), ..Default::default() },
+        CaseProblem::ReturnGroundRequired,
+    );
+    check(Outcome::Returned, Particulars { return_ground: ground, ..Default::default() }, CaseProblem::ReasonRequired);
+    check(Outcome::Returned, Particulars::default(), CaseProblem::ReasonRequired);
+    check(
+        Outcome::Returned,
+        Particulars { return_ground: ground, reason: Some("  "), ..Default::default() },
+        CaseProblem::ReasonRequired,
+    );
+    check(
+        Outcome::Supplement,
+        Particulars { missing: &blank, ..Default::default() },
+        CaseProblem::MissingMaterialsRequired,
+    );
+    check(Outcome::Joint, Particulars { departments: &blank, ..Default::default() }, CaseProblem::DepartmentsRequired);
+    check(Outcome::Reported, Particulars { authority: Some(""), ..Default::default() }, CaseProblem::AuthorityRequired);
+}
+
+fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'static> {
+    Facts {
+        kind,
+        state,
+        deadline: deadline.map(d),
+        extended: false,
+        promised_days: 5,
+        supplement_until: None,
+        parts: &[],
+    }
+}
+
+#[test]
+fn the_supplement_clock_starts_when_the_materials_are_complete() {
+    let cal = shipped_calendar();
+    let missing = strings(&["身份证复印件"]);
+    let p = Particulars { missing: &missing, ..Default::default() };
+    // Accepted Friday 2026-09-18: the 30-working-day wait (20 September a make-up Sunday, 中秋 and
+    // 国庆 off) ends on 5 November.
+    let r = register(Outcome::Supplement, d("2026-09-18"), 5, &p, &cal, Limits::default()).unwrap();
+    assert_eq!((r.clock_from, r.deadline), (None, None), "no clock while materials are missing");
+    assert_eq!(r.supplement_until, Some(d("2026-11-05")));
+    let waiting = Facts { supplement_until: r.supplement_until, ..facts(Outcome::Supplement, r.state, None) };
+    // Complete on Friday 2026-10-09: five working days from then, 10 October is a make-up Saturday.
+    let m = apply(&waiting, &Action::MaterialsComplete, d("2026-10-09"), &cal, Limits::default()).unwrap();
+    assert_eq!((m.state, m.clock_from, m.deadline), (CaseState::Open, Some(d("2026-10-09")), Some(d("2026-10-15"))));
+    // Not completed: it expires the day after its limit, not before.
+    let expire = |today| apply(&waiting, &Action::Expire, d(today), &cal, Limits::default()).map(|m| m.result);
+    assert!(expire("2026-11-05").is_err());
+    assert_eq!(expire("2026-11-06"), Ok(Some(CaseResult::Expired)));
+    assert!(apply(
+        &facts(Outcome::Promised, CaseState::Open, Some("2026-10-15")),
+        &Action::Expire,
+        d("2027-01-01"),
+        &cal,
+        Limits::default()
+    )
+    .is_err());
+}
+
+#[test]
+fn a_deadline_is_extended_once_by_the_director_within_the_cap() {
+    let cal = shipped_calendar();
+    let open = facts(Outcome::Promised, CaseState::Open, Some("2026-09-30"));
+    let limits = Limits { extension_cap: 10, supplement_days: 30 };
+    let check = |f: &Facts, days, expected: Result<&str, CaseProblem>| {
+        let got =
+            apply(f, &Action::Extend { days }, d("2026-09-25"), &cal, limits).map(|m| m.deadline.unwrap().to_string());
+        assert_eq!(got, expected.map(str::to_string), "{days}");
+    };
+    check(&open, 1, Ok("2026-10-08"));
+    check(&open, 10, Ok("2026-10-20"));
+    check(&open, 0, Err(CaseProblem::ExtensionTooLong { cap: 10 }));
+    check(&open, 11, Err(CaseProblem::ExtensionTooLong { cap: 10 }));
+    check(&Facts { extended: true, ..open.clone() }, 1, Err(CaseProblem::ExtensionUsed));
+    let waiting = facts(Outcome::Supplement, CaseState::AwaitingMaterials, None);
+    assert!(matches!(
+        apply(&waiting, &Action::Extend { days: 1 }, d("2026-09-25"), &cal, limits),
+        Err(CaseProblem::NotForThisCase(_))
+    ));
+}
+
+#[test]
+fn closing_and_the_kinds_own_steps() {
+    let cal = shipped_calendar();
+    let today = d("2026-11-25");
+    let parts = [("民政局".to_string(), true), ("残联".to_string(), false)];
+    let joint = Facts { parts: &parts, ..facts(Outcome::Joint, CaseState::Open, Some("2026-12-01")) };
+    let promised = facts(Outcome::Promised, CaseState::Open, Some("2026-12-01"));
+    let reported = facts(Outcome::Reported, CaseState::Open, Some("2026-12-01"));
+    let closed = facts(Outcome::Promised, CaseState::Closed, None);
+    let done = |f: &Facts, a: Action| apply(f, &a, today, &cal, Limits::default()).map(|m| (m.state, m.result));
+    let close = |result, reason| Action::Close { result, reason };
+    assert_eq!(done(&promised, close(CaseResult::Approved, None)), Ok((CaseState::Closed, Some(CaseResult::Approved))));
+    assert_eq!(done(&promised, close(CaseResult::NotApproved, None)), Err(CaseProblem::ReasonRequired));
+    assert_eq!(
+        done(&promised, close(CaseResult::NotApproved, Some("不符合条件"))),
+        Ok((CaseState::Closed, Some(CaseResult::NotApproved)))
+    );
+    assert!(done(&promised, close(CaseResult::Expired, None)).is_err());
+    assert_eq!(done(&joint, close(CaseResult::Done, None)), Err(CaseProblem::PartsNotDone("残联".into())));
+    assert_eq!(done(&joint, Action::RecordPart { department: "残联" }), Ok((CaseState::Open, None)));
+    assert!(done(&joint, Action::RecordPart { department: "税务局" }).is_err());
+    assert!(done(&promised, Action::RecordPart { department: "民政局" }).is_err());
+    assert!(done(&joint, Action::RecordMeeting).is_ok());
+    assert!(done(&promised, Action::RecordMeeting).is_err());
+    assert!(done(&reported, Action::Progress).is_ok());
+    assert!(done(&joint, Action::Progress).is_err());
+    assert_eq!(done(&closed, close(CaseResult::Done, None)), Err(CaseProblem::Closed));
+    assert_eq!(done(&closed, Action::MaterialsComplete), Err(CaseProblem::Closed));
+}
+
+#[test]
+fn due_is_amber_within_one_working_day_and_red_past_it() {
+    let cal = shipped_calendar();
+    // Deadline Friday 2026-11-27; the following Monday is the 30th.
+    let check = |today: &str, state, expected: (Due, Option<i64>)| {
+        assert_eq!(due(state, Some(d("2026-11-27")), d(today), &cal), expected, "{today}");
+    };
+    check("2026-11-24", CaseState::Open, (Due::OnTime, Some(3)));
+    check("2026-11-26", CaseState::Open, (Due::Soon, Some(1)));
+    check("2026-11-27", CaseState::Open, (Due::Soon, Some(0)));
+    check("2026-11-28", CaseState::Open, (Due::Overdue, Some(0)));
+    check("2026-11-30", CaseState::Open, (Due::Overdue, Some(-1)));
+    check("2026-11-24", CaseState::Closed, (Due::None, None));
+    check("2026-11-24", CaseState::AwaitingMaterials, (Due::None, None));
+    assert_eq!(soon_until(d("2026-11-27"), &cal), Ok(d("2026-11-30")));
+}
+
+#[test]
+fn numbers_and_words() {
+    assert_eq!(number(d("2026-11-28"), 7), "20261128-0007");
+    assert_eq!(number(d("2026-11-28"), 12345), "20261128-12345");
+    for kind in Outcome::ALL {
+        assert!(!kind_words(*kind).is_empty());
+    }
+    assert_eq!(status_words(CaseState::Closed, Some(CaseResult::Returned), Outcome::Returned), "已退回");
+}

@@ -1,0 +1,364 @@
+//! Cases (办件): registered by a finish, moved by staff, swept by the clock. Every step is
+//! audited (R5), written to the case's history in words the applicant reads, and raised as
+//! `case_changed` (staff streams only: a case carries personal information).
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde_json::{json, Value};
+
+use super::{Answer, Ctx};
+use crate::domain::case::{self, Action, CaseResult, Facts, Particulars, ReturnGround};
+use crate::domain::Outcome;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::store::case_views;
+use crate::store::cases::{self, CaseRow, NewCase, StepRow};
+use crate::store::tickets::TicketRow;
+
+/// What the clerk gave at the finish for the case, and its secrets made at the boundary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseInput {
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub return_ground: Option<ReturnGround>,
+    pub departments: Vec<String>,
+    pub authority: Option<String>,
+    /// Six characters for the applicant's paper (the progress query).
+    pub check_code: String,
+    /// The case's phone page secret.
+    pub token: String,
+}
+
+/// A staff action on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseOp {
+    MaterialsComplete,
+    Extend { days: u32, reason: String },
+    Close { result: CaseResult, reason: Option<String> },
+    RecordPart { department: String, done: bool, note: Option<String> },
+    Meeting { date: NaiveDate, attendees: Vec<String>, conclusion: String },
+    Progress { note: String, reply: bool },
+}
+
+const MAX_TEXT: usize = 500;
+
+fn trimmed(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn check_text<'a>(items: impl IntoIterator<Item = &'a str>) -> ApiResult<()> {
+    if items.into_iter().any(|s| s.chars().count() > MAX_TEXT) {
+        return Err(ApiError::new(
+            Code::TextTooLong,
+            format!("a reason, note or item is limited to {MAX_TEXT} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A phone as people write it: digits with `+`, `-` or spaces, 5 to 20 digits.
+fn valid_phone(p: &str) -> bool {
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    p.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ')) && (5..=20).contains(&digits)
+}
+
+fn check_applicant(input: &CaseInput) -> ApiResult<()> {
+    if input.applicant_name.as_deref().is_some_and(|n| n.trim().chars().count() > 50) {
+        return Err(ApiError::new(Code::InvalidApplicant, "the applicant's name is limited to 50 characters"));
+    }
+    if input.applicant_phone.as_deref().map(str::trim).is_some_and(|p| !p.is_empty() && !valid_phone(p)) {
+        return Err(ApiError::new(Code::InvalidApplicant, "the applicant's phone is not a phone number"));
+    }
+    Ok(())
+}
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
+}
+
+fn window_words(ctx: &Ctx, window: &str) -> String {
+    ctx.hall.window(window).map(|w| format!("{}号窗口", w.number)).unwrap_or_else(|| window.to_string())
+}
+
+fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> ApiResult<()> {
+    let by = ctx.actor.name().to_string();
+    cases::add_step(ctx.tx, c.id, &StepRow { at: ctx.now_ms, by, action: action.into(), text })?;
+    let changed = wire::CaseChanged {
+        number: c.number.clone(),
+        kind: c.kind.into(),
+        state: c.state.into(),
+        window_id: c.window_id.clone(),
+        first_window_id: c.first_window_id.clone(),
+        deadline: c.deadline.map(|d| d.to_string()),
+        action: action.into(),
+        at: ctx.fmt(ctx.now_ms),
+    };
+    ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
+    let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
+    ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)
+}
+
+/// A finish at a window, as the clerk gave it.
+#[derive(Clone, Copy)]
+pub struct Finishing<'a> {
+    pub outcome: Outcome,
+    pub note: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub missing: &'a [String],
+    pub case: &'a CaseInput,
+}
+
+/// What the finish must state for its kind, checked before the ticket moves.
+pub(super) fn check_particulars(f: &Finishing) -> ApiResult<()> {
+    let p = Particulars {
+        reason: f.reason,
+        return_ground: f.case.return_ground,
+        missing: f.missing,
+        departments: &f.case.departments,
+        authority: f.case.authority.as_deref(),
+    };
+    case::check(f.outcome, &p)?;
+    check_applicant(f.case)
+}
+
+/// Registration (收件登记, R1) at a finish: the case of the ticket just finished.
+pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing) -> ApiResult<wire::CaseBrief> {
+    let Finishing { outcome: kind, note, reason, missing, case: input } = *f;
+    check_applicant(input)?;
+    check_text(missing.iter().chain(&input.departments).map(String::as_str).chain(note).chain(reason))?;
+    let missing: Vec<String> = missing.iter().filter_map(|m| trimmed(Some(m))).collect();
+    let departments: Vec<String> = input.departments.iter().filter_map(|d| trimmed(Some(d))).collect();
+    let authority = trimmed(input.authority.as_deref());
+    let promised_days = ctx.hall.matter(&t.service_id).map(|m| m.time_limit_days).unwrap_or(0);
+    let accepted_on = today(ctx);
+    let particulars = Particulars {
+        reason,
+        return_ground: input.return_ground,
+        missing: &missing,
+        departments: &departments,
+        authority: authority.as_deref(),
+    };
+    let plan = case::register(kind, accepted_on, promised_days, &particulars, ctx.calendar, ctx.hall.policy.cases)?;
+    let parts: Vec<Value> = departments.iter().map(|d| json!({ "department": d, "done": false })).collect();
+    let detail = json!({
+        "missing": missing,
+        "return_ground": input.return_ground.map(ReturnGround::as_str),
+        "reason": trimmed(reason),
+        "note": trimmed(note),
+        "parts": parts,
+        "authority": authority,
+    });
+    let clerk = ctx.actor.name().to_string();
+    let first_window = t.first_window_id.clone().unwrap_or_else(|| window.to_string());
+    let (name, phone) = (trimmed(input.applicant_name.as_deref()), trimmed(input.applicant_phone.as_deref()));
+    let new = NewCase {
+        day: accepted_on,
+        ticket_id: t.id,
+        service_id: &t.service_id,
+        window_id: window,
+        clerk: &clerk,
+        first_window_id: &first_window,
+        kind,
+        state: plan.state,
+        result: plan.result,
+        check_code: &input.check_code,
+        token: &input.token,
+        applicant_name: name.as_deref(),
+        applicant_phone: phone.as_deref(),
+        clock_from: plan.clock_from,
+        deadline: plan.deadline,
+        promised_days,
+        supplement_until: plan.supplement_until,
+        detail: &detail,
+        at_ms: ctx.now_ms,
+    };
+    let (_, number) = cases::insert(ctx.tx, &new)?;
+    let c = load(ctx, &number)?;
+    let at = window_words(ctx, window);
+    let words = case::kind_words(kind);
+    let pending = plan.pending_year.map(|y| format!("，办理时限待{y}年节假日安排公布后确定")).unwrap_or_default();
+    let text = match (kind, plan.deadline, input.return_ground) {
+        (Outcome::Immediate, _, _) => format!("{at}受理，当场办结（{words}）"),
+        (Outcome::Returned, _, Some(g)) => {
+            format!("{at}退回申请：{}。{}", g.words(), trimmed(reason).unwrap_or_default())
+        }
+        (Outcome::Supplement, _, _) => {
+            format!("{at}受理（{words}），请补齐材料：{}。材料齐全之日起计算办理时限{pending}", missing.join("、"))
+        }
+        (_, Some(d), _) => format!("{at}受理（{words}），承诺办结日期 {d}"),
+        _ => format!("{at}受理（{words}）{pending}"),
+    };
+    step(ctx, &c, "registered", text)?;
+    Ok(case_views::brief(&c))
+}
+
+fn load(ctx: &Ctx, number: &str) -> ApiResult<CaseRow> {
+    cases::by_number(ctx.tx, number)?.ok_or_else(|| ApiError::new(Code::UnknownCase, format!("no case `{number}`")))
+}
+
+fn staff_view(ctx: &Ctx, number: &str) -> ApiResult<Answer> {
+    let c = load(ctx, number)?;
+    let view = case_views::staff(ctx.tx, ctx.hall, ctx.calendar, &c, today(ctx), ctx.public_url)?;
+    Answer::json(StatusCode::OK, &view)
+}
+
+/// A staff read of a case: it holds the applicant's personal information, so the read is
+/// audited (个人信息保护法).
+pub(super) fn read(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
+    let c = load(ctx, number)?;
+    ctx.audit("case.read", None, Some(format!("case:{}", c.number)), json!({}))?;
+    staff_view(ctx, number)
+}
+
+/// A staff action on a case (`access` checked that the caller may act on it).
+pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer> {
+    let mut c = load(ctx, number)?;
+    let today = today(ctx);
+    let parts = case_views::parts(&c.detail);
+    let done: Vec<(String, bool)> = parts.iter().map(|(d, done, _)| (d.clone(), *done)).collect();
+    let facts = Facts {
+        kind: c.kind,
+        state: c.state,
+        deadline: c.deadline,
+        extended: c.extended,
+        promised_days: c.promised_days,
+        supplement_until: c.supplement_until,
+        parts: &done,
+    };
+    let action = match op {
+        CaseOp::MaterialsComplete => Action::MaterialsComplete,
+        CaseOp::Extend { days, .. } => Action::Extend { days: *days },
+        // Recording the last part done is what lets the case close; the part is checked, not
+        // its being done.
+        CaseOp::Close { result, reason } => Action::Close { result: *result, reason: reason.as_deref() },
+        CaseOp::RecordPart { department, .. } => Action::RecordPart { department },
+        CaseOp::Meeting { .. } => Action::RecordMeeting,
+        CaseOp::Progress { .. } => Action::Progress,
+    };
+    let moved = case::apply(&facts, &action, today, ctx.calendar, ctx.hall.policy.cases)?;
+    c.state = moved.state;
+    c.result = moved.result.or(c.result);
+    c.clock_from = moved.clock_from.or(c.clock_from);
+    c.deadline = moved.deadline;
+    let by = ctx.actor.name().to_string();
+    let at = ctx.fmt(ctx.now_ms);
+    let (name, text) = match op {
+        CaseOp::MaterialsComplete => (
+            "materials_complete",
+            format!(
+                "材料已补齐，开始计算办理时限，承诺办结日期 {}",
+                c.deadline.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
+        CaseOp::Extend { days, reason } => {
+            check_text([reason.as_str()])?;
+            let reason = trimmed(Some(reason))
+                .ok_or_else(|| ApiError::new(Code::ReasonRequired, "an extension states its reason (R12)"))?;
+            c.extended = true;
+            c.detail["extension"] = json!({ "days": days, "reason": reason, "by": by, "at": at });
+            let text = format!(
+                "经中心主任批准延期 {days} 个工作日，办结日期改为 {}：{reason}",
+                c.deadline.map(|d| d.to_string()).unwrap_or_default()
+            );
+            ("extended", text)
+        }
+        CaseOp::Close { result, reason } => {
+            check_text(reason.as_deref())?;
+            c.detail["result_reason"] = json!(trimmed(reason.as_deref()));
+            let text = match result {
+                CaseResult::NotApproved => {
+                    format!("已办结：不予许可。理由：{}", trimmed(reason.as_deref()).unwrap_or_default())
+                }
+                _ => case::status_words(c.state, c.result, c.kind).to_string(),
+            };
+            ("closed", text)
+        }
+        CaseOp::RecordPart { department, done, note } => {
+            check_text(note.as_deref())?;
+            if let Some(parts) = c.detail.get_mut("parts").and_then(Value::as_array_mut) {
+                for p in parts.iter_mut().filter(|p| p.get("department").and_then(Value::as_str) == Some(department)) {
+                    p["done"] = json!(done);
+                    p["note"] = json!(trimmed(note.as_deref()));
+                }
+            }
+            let text = if *done {
+                format!("{department}已完成其办理环节")
+            } else {
+                format!("{department}正在办理其环节")
+            };
+            ("part_recorded", text)
+        }
+        CaseOp::Meeting { date, attendees, conclusion } => {
+            check_text(attendees.iter().map(String::as_str).chain([conclusion.as_str()]))?;
+            c.detail["meeting"] =
+                json!({ "date": date.to_string(), "attendees": attendees, "conclusion": conclusion.trim() });
+            ("meeting_recorded", format!("{date} 召开联合审查会议"))
+        }
+        CaseOp::Progress { note, reply } => {
+            check_text([note.as_str()])?;
+            let note =
+                trimmed(Some(note)).ok_or_else(|| ApiError::new(Code::InvalidBody, "a progress note has some text"))?;
+            if *reply {
+                c.detail["reply"] = json!(note);
+                ("reply_received", format!("已收到上级机关批复：{note}"))
+            } else {
+                ("progress_noted", format!("上报进展：{note}"))
+            }
+        }
+    };
+    cases::update(ctx.tx, &c, ctx.now_ms)?;
+    step(ctx, &c, name, text)?;
+    staff_view(ctx, number)
+}
+
+/// The clock's sweep: supplements past their waiting limit expire (closed as such, R11).
+pub(super) fn expire_supplements(ctx: &mut Ctx) -> ApiResult<u32> {
+    let today = today(ctx);
+    let mut expired = 0;
+    for mut c in cases::supplements_past(ctx.tx, today)? {
+        let facts = Facts {
+            kind: c.kind,
+            state: c.state,
+            deadline: c.deadline,
+            extended: c.extended,
+            promised_days: c.promised_days,
+            supplement_until: c.supplement_until,
+            parts: &[],
+        };
+        let moved = case::apply(&facts, &Action::Expire, today, ctx.calendar, ctx.hall.policy.cases)?;
+        (c.state, c.result) = (moved.state, moved.result);
+        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        let until = c.supplement_until.map(|d| d.to_string()).unwrap_or_default();
+        step(ctx, &c, "expired", format!("未在 {until} 前补齐材料，本件已终止"))?;
+        expired += 1;
+    }
+    Ok(expired)
+}
+
+/// A year of the calendar was added: the deadlines that waited for it are set now, each noted in
+/// its case's history.
+pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
+    let mut settled = 0;
+    for mut c in cases::pending_dates(ctx.tx)? {
+        let text = match (c.state, c.clock_from) {
+            (case::CaseState::Open, Some(from)) => match case::settle_deadline(from, c.promised_days, ctx.calendar) {
+                Some(d) => {
+                    c.deadline = Some(d);
+                    format!("节假日安排已公布，承诺办结日期 {d}")
+                }
+                None => continue,
+            },
+            _ => match case::settle_deadline(c.accepted_on, ctx.hall.policy.cases.supplement_days, ctx.calendar) {
+                Some(d) => {
+                    c.supplement_until = Some(d);
+                    format!("节假日安排已公布，请于 {d} 前补齐材料")
+                }
+                None => continue,
+            },
+        };
+        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        step(ctx, &c, "deadline_set", text)?;
+        settled += 1;
+    }
+    Ok(settled)
+}

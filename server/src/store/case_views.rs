@@ -1,0 +1,182 @@
+//! A case as each reader sees it: staff (everything, with the history's staff names), a list
+//! line (no personal information), and the applicant's progress (no staff names, no personal
+//! information).
+
+use chrono::NaiveDate;
+use hall_wire as wire;
+use rusqlite::Connection;
+use serde_json::Value;
+
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{self, CaseState};
+use crate::hall::Hall;
+use crate::store::cases::{self, CaseRow};
+use crate::store::reads::fmt_time;
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// A 联办件's parts as stored: (department, done, note).
+pub fn parts(detail: &Value) -> Vec<(String, bool, Option<String>)> {
+    detail
+        .get("parts")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| Some((text(p, "department")?, p.get("done")?.as_bool()?, text(p, "note"))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn missing(detail: &Value) -> Vec<String> {
+    strings(detail, "missing")
+}
+
+fn service_name(hall: &Hall, c: &CaseRow) -> String {
+    hall.matter(&c.service_id).map(|m| m.name.clone()).unwrap_or_else(|| c.service_id.clone())
+}
+
+fn due(c: &CaseRow, today: NaiveDate, calendar: &Calendar) -> (wire::Due, Option<i64>) {
+    let (due, left) = case::due(c.state, c.deadline, today, calendar);
+    (due.into(), left)
+}
+
+fn date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+pub fn brief(c: &CaseRow) -> wire::CaseBrief {
+    wire::CaseBrief {
+        number: c.number.clone(),
+        check_code: c.check_code.clone(),
+        kind: c.kind.into(),
+        state: c.state.into(),
+        deadline: date(c.deadline),
+    }
+}
+
+pub fn line(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> wire::CaseLine {
+    let (due, left) = due(c, today, calendar);
+    wire::CaseLine {
+        number: c.number.clone(),
+        kind: c.kind.into(),
+        state: c.state.into(),
+        service_name: service_name(hall, c),
+        window_id: c.window_id.clone(),
+        first_window_id: c.first_window_id.clone(),
+        accepted_on: c.accepted_on.to_string(),
+        deadline: date(c.deadline),
+        working_days_left: left,
+        due,
+    }
+}
+
+/// The case's phone page, under `--public-url` when given.
+pub fn status_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/c/{token}")
+}
+
+pub fn staff(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    c: &CaseRow,
+    today: NaiveDate,
+    public_url: &str,
+) -> rusqlite::Result<wire::Case> {
+    let (due, left) = due(c, today, calendar);
+    let d = &c.detail;
+    let ticket_number = crate::store::tickets::get(conn, c.ticket_id)?.map(|t| t.number).unwrap_or_default();
+    let history = cases::steps(conn, c.id)?
+        .into_iter()
+        .map(|s| wire::CaseStep { at: fmt_time(hall, s.at), by: s.by, action: s.action, text: s.text })
+        .collect();
+    let extension = d.get("extension").and_then(|e| {
+        Some(wire::Extension {
+            days: e.get("days")?.as_u64()? as u32,
+            reason: text(e, "reason")?,
+            by: text(e, "by")?,
+            at: text(e, "at")?,
+        })
+    });
+    let meeting = d.get("meeting").and_then(|m| {
+        Some(wire::JointMeeting {
+            date: text(m, "date")?,
+            attendees: strings(m, "attendees"),
+            conclusion: text(m, "conclusion")?,
+        })
+    });
+    Ok(wire::Case {
+        number: c.number.clone(),
+        check_code: c.check_code.clone(),
+        kind: c.kind.into(),
+        state: c.state.into(),
+        result: c.result.map(Into::into),
+        ticket_id: c.ticket_id,
+        ticket_number,
+        service_id: c.service_id.clone(),
+        service_name: service_name(hall, c),
+        window_id: c.window_id.clone(),
+        clerk: c.clerk.clone(),
+        first_window_id: c.first_window_id.clone(),
+        applicant_name: c.applicant_name.clone(),
+        applicant_phone: c.applicant_phone.clone(),
+        accepted_on: c.accepted_on.to_string(),
+        clock_from: date(c.clock_from),
+        deadline: date(c.deadline),
+        working_days_left: left,
+        due,
+        extension,
+        missing_materials: missing(d),
+        supplement_until: date(c.supplement_until).filter(|_| c.state == CaseState::AwaitingMaterials),
+        return_ground: text(d, "return_ground").and_then(|g| case::ReturnGround::parse(&g)).map(Into::into),
+        reason: text(d, "reason"),
+        parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
+        meeting,
+        authority: text(d, "authority"),
+        reply: text(d, "reply"),
+        status_url: status_url(public_url, &c.token),
+        history,
+    })
+}
+
+/// What the applicant reads (R4): the status in words, the window to ask, the history without
+/// staff names.
+pub fn progress(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    c: &CaseRow,
+    today: NaiveDate,
+) -> rusqlite::Result<wire::CaseProgress> {
+    let (_, left) = due(c, today, calendar);
+    let window = hall.window(&c.first_window_id).or_else(|| hall.window(&c.window_id));
+    let history = cases::steps(conn, c.id)?
+        .into_iter()
+        .map(|s| wire::ProgressStep { at: fmt_time(hall, s.at), text: s.text })
+        .collect();
+    Ok(wire::CaseProgress {
+        number: c.number.clone(),
+        kind: c.kind.into(),
+        state: c.state.into(),
+        result: c.result.map(Into::into),
+        status_text: case::status_words(c.state, c.result, c.kind).to_string(),
+        service_name: service_name(hall, c),
+        accepted_on: c.accepted_on.to_string(),
+        deadline: date(c.deadline),
+        working_days_left: left,
+        window_number: window.map(|w| w.number).unwrap_or(0),
+        window_name: window.map(|w| w.name.clone()).unwrap_or_default(),
+        missing_materials: if c.state == CaseState::AwaitingMaterials { missing(&c.detail) } else { Vec::new() },
+        history,
+    })
+}

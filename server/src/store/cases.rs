@@ -1,0 +1,310 @@
+//! Cases and their history. The lists of running cases read the partial indexes of cases not
+//! closed, so their cost follows the open cases, not every case ever registered.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::domain::case::{CaseResult, CaseState};
+use crate::domain::Outcome;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: String,
+    pub day: String,
+    pub ticket_id: i64,
+    pub service_id: String,
+    pub window_id: String,
+    pub clerk: String,
+    pub first_window_id: String,
+    pub kind: Outcome,
+    pub state: CaseState,
+    pub result: Option<CaseResult>,
+    pub check_code: String,
+    pub token: String,
+    pub applicant_name: Option<String>,
+    pub applicant_phone: Option<String>,
+    pub accepted_on: NaiveDate,
+    pub clock_from: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub promised_days: u32,
+    pub extended: bool,
+    pub supplement_until: Option<NaiveDate>,
+    /// The kind's particulars (JSON object): `missing`, `return_ground`, `reason`, `note`,
+    /// `parts` [{department, done, note}], `meeting`, `authority`, `reply`, `extension`.
+    pub detail: serde_json::Value,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, number, day, ticket_id, service_id, window_id, clerk, first_window_id, kind, state, result,
+    check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline, promised_days, extended,
+    supplement_until, detail, created_at";
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn bad(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.to_string().into())
+}
+
+fn row(r: &Row) -> rusqlite::Result<CaseRow> {
+    let kind: String = r.get(8)?;
+    let state: String = r.get(9)?;
+    let result: Option<String> = r.get(10)?;
+    let detail: String = r.get(21)?;
+    Ok(CaseRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        day: r.get(2)?,
+        ticket_id: r.get(3)?,
+        service_id: r.get(4)?,
+        window_id: r.get(5)?,
+        clerk: r.get(6)?,
+        first_window_id: r.get(7)?,
+        kind: Outcome::parse(&kind).ok_or_else(|| bad(8, "unknown case kind"))?,
+        state: CaseState::parse(&state).ok_or_else(|| bad(9, "unknown case state"))?,
+        result: match result {
+            Some(r) => Some(CaseResult::parse(&r).ok_or_else(|| bad(10, "unknown case result"))?),
+            None => None,
+        },
+        check_code: r.get(11)?,
+        token: r.get(12)?,
+        applicant_name: r.get(13)?,
+        applicant_phone: r.get(14)?,
+        accepted_on: date(r.get(15)?).ok_or_else(|| bad(15, "accepted_on is not a date"))?,
+        clock_from: date(r.get(16)?),
+        deadline: date(r.get(17)?),
+        promised_days: r.get(18)?,
+        extended: r.get(19)?,
+        supplement_until: date(r.get(20)?),
+        detail: serde_json::from_str(&detail).map_err(|_| bad(21, "detail is not JSON"))?,
+        created_at: r.get(22)?,
+    })
+}
+
+/// A case to register (the number's sequence is taken by [`insert`]).
+pub struct NewCase<'a> {
+    pub day: NaiveDate,
+    pub ticket_id: i64,
+    pub service_id: &'a str,
+    pub window_id: &'a str,
+    pub clerk: &'a str,
+    pub first_window_id: &'a str,
+    pub kind: Outcome,
+    pub state: CaseState,
+    pub result: Option<CaseResult>,
+    pub check_code: &'a str,
+    pub token: &'a str,
+    pub applicant_name: Option<&'a str>,
+    pub applicant_phone: Option<&'a str>,
+    pub clock_from: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+    pub promised_days: u32,
+    pub supplement_until: Option<NaiveDate>,
+    pub detail: &'a serde_json::Value,
+    pub at_ms: i64,
+}
+
+fn text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// Registers a case under the day's next number (the writer is the only writer: no two
+/// windows can take the same sequence). Returns the row id and the number.
+pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> {
+    let day = c.day.to_string();
+    let seq: u32 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE day = ?1", [&day], |r| r.get(0))?;
+    let number = crate::domain::case::number(c.day, seq);
+    let closed_at = (c.state == CaseState::Closed).then_some(c.at_ms);
+    tx.prepare_cached(
+        "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
+             result, check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline,
+             promised_days, supplement_until, detail, created_at, closed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    )?
+    .execute(params![
+        number,
+        day,
+        seq,
+        c.ticket_id,
+        c.service_id,
+        c.window_id,
+        c.clerk,
+        c.first_window_id,
+        c.kind.as_str(),
+        c.state.as_str(),
+        c.result.map(CaseResult::as_str),
+        c.check_code,
+        c.token,
+        c.applicant_name,
+        c.applicant_phone,
+        text(c.clock_from),
+        text(c.deadline),
+        c.promised_days,
+        text(c.supplement_until),
+        c.detail.to_string(),
+        c.at_ms,
+        closed_at,
+    ])?;
+    Ok((tx.last_insert_rowid(), number))
+}
+
+fn one(conn: &Connection, filter: &str, value: &dyn rusqlite::ToSql) -> rusqlite::Result<Option<CaseRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM cases WHERE {filter}"))?.query_row([value], row).optional()
+}
+
+pub fn by_number(conn: &Connection, number: &str) -> rusqlite::Result<Option<CaseRow>> {
+    one(conn, "number = ?1", &number)
+}
+
+pub fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<CaseRow>> {
+    one(conn, "token = ?1", &token)
+}
+
+pub fn by_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Option<CaseRow>> {
+    one(conn, "ticket_id = ?1", &ticket_id)
+}
+
+/// Saves a case's new state, dates and particulars.
+pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64) -> rusqlite::Result<()> {
+    let closed_at = (c.state == CaseState::Closed).then_some(at_ms);
+    tx.prepare_cached(
+        "UPDATE cases SET state = ?2, result = ?3, clock_from = ?4, deadline = ?5, extended = ?6, detail = ?7,
+             closed_at = COALESCE(closed_at, ?8), supplement_until = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        c.id,
+        c.state.as_str(),
+        c.result.map(CaseResult::as_str),
+        text(c.clock_from),
+        text(c.deadline),
+        c.extended,
+        c.detail.to_string(),
+        closed_at,
+        text(c.supplement_until),
+    ])?;
+    Ok(())
+}
+
+/// Cases whose deadline (or supplement limit) waits for a year of the calendar.
+pub fn pending_dates(conn: &Connection) -> rusqlite::Result<Vec<CaseRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE state = 'open' AND deadline IS NULL AND clock_from IS NOT NULL
+         UNION ALL
+         SELECT {COLUMNS} FROM cases WHERE state = 'awaiting_materials' AND supplement_until IS NULL"
+    ))?;
+    let rows = stmt.query_map([], row)?;
+    rows.collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRow {
+    pub at: i64,
+    pub by: String,
+    pub action: String,
+    pub text: String,
+}
+
+pub fn add_step(tx: &Transaction, case_id: i64, step: &StepRow) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO case_steps (case_id, at, by, action, text) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![case_id, step.at, step.by, step.action, step.text])?;
+    Ok(())
+}
+
+pub fn steps(conn: &Connection, case_id: i64) -> rusqlite::Result<Vec<StepRow>> {
+    let mut stmt = conn.prepare_cached("SELECT at, by, action, text FROM case_steps WHERE case_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([case_id], |r| Ok(StepRow { at: r.get(0)?, by: r.get(1)?, action: r.get(2)?, text: r.get(3)? }))?;
+    rows.collect()
+}
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// `None`: every case not closed.
+    pub state: Option<CaseState>,
+    /// Every state, closed ones included (most recent first).
+    pub all: bool,
+    /// Only cases whose deadline is on or before this day (overdue and due soon).
+    pub due_by: Option<NaiveDate>,
+    /// Only cases whose deadline is before this day (overdue).
+    pub due_before: Option<NaiveDate>,
+    /// Cases at this window or that it is first-inquiry responsible for (R2).
+    pub window: Option<String>,
+    pub limit: u32,
+}
+
+/// The cases of a list, running ones by deadline.
+pub fn list(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<CaseRow>> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut push = |clause: &str, value: String| {
+        values.push(value);
+        let n = values.len();
+        clauses.push(clause.replace('?', &format!("?{n}")));
+    };
+    if f.due_by.is_some() || f.due_before.is_some() {
+        // Only running deadlines are due: the partial index of open cases.
+        push("state = ?", "open".into());
+    } else if let Some(state) = f.state {
+        push("state = ?", state.as_str().into());
+    } else if !f.all {
+        push("state IN ('open', ?)", "awaiting_materials".into());
+    }
+    if let Some(d) = f.due_by {
+        push("deadline <= ?", d.to_string());
+    }
+    if let Some(d) = f.due_before {
+        push("deadline < ?", d.to_string());
+    }
+    if let Some(w) = &f.window {
+        push("(window_id = ? OR first_window_id = ?)", w.clone());
+    }
+    let filter = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
+    let order = if f.all { "id DESC" } else { "deadline IS NULL, deadline, id" };
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE {filter} ORDER BY {order} LIMIT {}", f.limit.max(1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), row)?;
+    rows.collect()
+}
+
+/// Cases not closed, by kind and state.
+pub fn running_counts(conn: &Connection) -> rusqlite::Result<Vec<(Outcome, CaseState, u32)>> {
+    let mut out = Vec::new();
+    for state in [CaseState::Open, CaseState::AwaitingMaterials] {
+        let mut stmt = conn.prepare_cached("SELECT kind, COUNT(*) FROM cases WHERE state = ?1 GROUP BY kind")?;
+        let rows = stmt.query_map([state.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        for r in rows {
+            let (kind, n) = r?;
+            if let Some(kind) = Outcome::parse(&kind) {
+                out.push((kind, state, n));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Open cases whose deadline is before `day` (overdue) and on or before `soon` (due soon too).
+pub fn due_counts(conn: &Connection, day: NaiveDate, soon: NaiveDate) -> rusqlite::Result<(u32, u32)> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FILTER (WHERE deadline < ?1), COUNT(*) FILTER (WHERE deadline >= ?1)
+         FROM cases WHERE state = 'open' AND deadline <= ?2",
+    )?
+    .query_row(params![day.to_string(), soon.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// Cases registered on a day.
+pub fn registered_on(conn: &Connection, day: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached("SELECT COUNT(*) FROM cases WHERE day = ?1")?.query_row([day], |r| r.get(0))
+}
+
+/// Supplement cases whose waiting limit passed before `day`.
+pub fn supplements_past(conn: &Connection, day: NaiveDate) -> rusqlite::Result<Vec<CaseRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE state = 'awaiting_materials' AND supplement_until < ?1 ORDER BY id LIMIT 500"
+    ))?;
+    let rows = stmt.query_map([day.to_string()], row)?;
+    rows.collect()
+}
