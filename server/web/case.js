@@ -76,7 +76,8 @@ async function load() {
 }
 
 const live = liveStream(`/api/c/${encodeURIComponent(token)}/events`, {
-  handlers: { case_changed: show },
+  // The server names the event `case` (its data the CaseProgress); `case_changed` is accepted too.
+  handlers: { case: show, case_changed: show },
   onOpen: () => { offline = false; render(); },
 });
 

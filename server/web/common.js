@@ -90,6 +90,11 @@ export const STRINGS = {
     "err.departments_required": "联办件必须列出参与联办的其他部门。",
     "err.authority_required": "上报件必须填写上报的上级机关。",
     "err.parts_not_done": "还有联办部门未完成，不能办结。",
+    "err.not_your_case": "这个办件不属于本窗口或本部门。",
+    "err.calendar_year_exists": "该年度的节假日安排已经导入。",
+    "err.invalid_date": "日期格式不对（应为 年-月-日）。",
+    "err.invalid_applicant": "申请人姓名最多50个字，联系电话须为有效的电话号码。",
+    "err.text_too_long": "理由、说明或材料名称每项最多500个字。",
   },
   en: {
     otherLanguage: "中文",
@@ -164,6 +169,11 @@ export const STRINGS = {
     "err.departments_required": "A joint case (联办件) must list the other departments taking part.",
     "err.authority_required": "A reported case (上报件) must name the upper-level authority.",
     "err.parts_not_done": "Some departments have not finished their part yet: the case cannot be closed.",
+    "err.not_your_case": "This case belongs to another window or department.",
+    "err.calendar_year_exists": "That year's holiday schedule is already loaded.",
+    "err.invalid_date": "The date is not in the form year-month-day.",
+    "err.invalid_applicant": "The applicant's name has at most 50 characters, and the phone must be a real phone number.",
+    "err.text_too_long": "A reason, note or material is limited to 500 characters each.",
   },
 };
 

@@ -92,11 +92,13 @@ function sheet(c, hall, win, matter) {
     rowOf(field(doc("kind"), esc(doc(`kind.${c.kind}`))), field(doc("acceptedOn"), esc(chineseDate(c.accepted_on)))),
   ];
   if (kind === "supplement") {
-    rows.push(rowOf(field(doc("supplementUntil"), esc(chineseDate(c.supplement_until) || doc("none"))),
+    rows.push(rowOf(field(doc("supplementUntil"), esc(chineseDate(c.supplement_until) || doc("pending"))),
       field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("clockOnComplete")))));
   } else if (kind !== "return") {
     const deadline = chineseDate(c.deadline) + (c.extension ? `（${doc("extended", c.extension.days, c.extension.reason)}）` : "");
-    rows.push(rowOf(field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("none"))), field(doc("deadline"), esc(deadline || doc("none")))));
+    // No deadline yet: an immediate case has none; a running one waits for next year's calendar.
+    const none = c.kind === "immediate" ? doc("none") : c.state === "awaiting_materials" ? doc("deadlineOnComplete") : doc("pending");
+    rows.push(rowOf(field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("none"))), field(doc("deadline"), esc(deadline || none))));
   }
   if (c.kind === "reported" && c.authority) rows.push(rowOf(field(doc("authority"), esc(c.authority), true)));
   if (kind === "promise") rows.push(rowOf(field(doc("closedOn"), esc(closedOn(c) || doc("none")), true)));
