@@ -141,6 +141,7 @@ async function openDesk() {
 
 function signOut(message) {
   sessionStorage.removeItem("token"); sessionStorage.removeItem("window"); sessionStorage.removeItem("name");
+  sessionStorage.removeItem("username");
   state.token = null; state.ticket = null; state.cases = []; state.registered = null;
   live.stop();
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
@@ -182,6 +183,7 @@ $("login").addEventListener("submit", async (e) => {
     const r = await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password"), window_id: f.get("window") });
     Object.assign(state, { token: r.data.token, window: r.data.window_id, name: r.data.name });
     sessionStorage.setItem("token", state.token); sessionStorage.setItem("window", state.window); sessionStorage.setItem("name", state.name);
+    sessionStorage.setItem("username", r.data.username); // a notice names the clerk of its case (notice.js)
     await openDesk();
   });
 });

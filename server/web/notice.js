@@ -83,6 +83,11 @@ function body(c, matter) {
   return out.join("");
 }
 
+/** The clerk by name when it is the one signed in here (a case names the staff account). */
+function clerkName(c) {
+  return sessionStorage.getItem("username") === c.clerk ? sessionStorage.getItem("name") || c.clerk : c.clerk;
+}
+
 function sheet(c, hall, win, matter) {
   const winText = win ? doc("windowName", win.number, win.name) : c.window_id;
   const ids = `${esc(doc("number"))}：<b id="caseNumber">${esc(c.number)}</b>　${esc(doc("checkCode"))}：<b id="checkCode">${esc(c.check_code)}</b>`;
@@ -102,7 +107,7 @@ function sheet(c, hall, win, matter) {
   }
   if (c.kind === "reported" && c.authority) rows.push(rowOf(field(doc("authority"), esc(c.authority), true)));
   if (kind === "promise") rows.push(rowOf(field(doc("closedOn"), esc(closedOn(c) || doc("none")), true)));
-  rows.push(rowOf(field(doc("window"), esc(winText)), field(doc("clerk"), esc(c.clerk))));
+  rows.push(rowOf(field(doc("window"), esc(winText)), field(doc("clerk"), esc(clerkName(c)))));
   const qrToken = (c.status_url.match(/\/c\/([^/?#]+)/) ?? [])[1] ?? "";
   const day = kind === "promise" ? closedOn(c) || chineseDate(c.accepted_on) : chineseDate(c.accepted_on);
   return `<div class="doc-head"><div class="hall">${esc(hall.name)}</div><h2 id="docTitle">${esc(titleOf(c))}</h2>` +
