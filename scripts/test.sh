@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 # Build: pkg-config, fontconfig and ALSA headers (slint, rodio). Tests: CJK fonts for the
 # rendered screens, espeak-ng for the voice, sox to measure it, python3-venv for schemathesis,
 # Xvfb and the X client libraries for the display's memory/CPU figures, Chromium + Node.js for
-# the browser tests of the pages the server serves.
+# the browser tests of the pages the server serves, poppler-utils (pdftotext, pdfinfo) to read
+# back a case's notice printed to PDF.
 need=()
 for pkg in python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
-           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium; do
+           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # Node.js may come from elsewhere with npm inside: only ask Debian for it when it is missing.

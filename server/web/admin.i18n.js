@@ -6,6 +6,11 @@ export default {
     enter: "进入", editorTitle: "部门、队列、窗口、办事事项（六公开）、账号 — 保存即生效，无需重启",
     save: "校验并保存", export: "导出 TOML", adminOnly: "只有管理员账号可以进入。",
     saved: (windows, matters) => `已保存并生效：${windows} 个窗口，${matters} 项事项`,
+    calendarTitle: "工作日历（法定节假日和调休）",
+    calendarHint: "办件时限按法定工作日计算。每年国务院办公厅公布次年节假日安排后，请按已导入年份的格式添加次年的安排。",
+    noYears: "尚未导入任何年份。", calendarAdd: "添加一年的安排（TOML）", addYear: "校验并导入",
+    hYear: "年份", hSource: "依据", hWorkingDays: "工作日数", year: (y) => `${y}年`,
+    yearAdded: (year, days) => `已导入${year}年：${days} 个工作日`,
   },
   en: {
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
@@ -13,5 +18,10 @@ export default {
     editorTitle: "Departments, queues, windows, matters (six disclosures), accounts — saved changes apply at once, no restart",
     save: "Check and save", export: "Export TOML", adminOnly: "Only an administrator account may enter.",
     saved: (windows, matters) => `Saved and in force: ${windows} windows, ${matters} matters`,
+    calendarTitle: "Working-day calendar (public holidays and swapped days)",
+    calendarHint: "Case time limits count statutory working days. Each year, once the State Council publishes the next year's holidays, add that year in the format of the loaded ones.",
+    noYears: "No year is loaded yet.", calendarAdd: "Add a year's schedule (TOML)", addYear: "Check and add",
+    hYear: "Year", hSource: "Source", hWorkingDays: "Working days", year: (y) => `${y}`,
+    yearAdded: (year, days) => `Added ${year}: ${days} working days`,
   },
 };

@@ -1,13 +1,15 @@
 // The administrator's hall editor: the whole configuration as TOML, checked by the server and
-// in force at once when saved; a mistake is told with its place in the text.
+// in force at once when saved; a mistake is told with its place in the text. Below it, the
+// working-day calendar: the loaded years, and a year's holiday schedule to add (TOML).
 
-import { $, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded } from "./common.js";
 import strings from "./admin.i18n.js";
 
 useStrings(strings);
 
 let token = sessionStorage.getItem("atoken");
 let saved = null; // the last save's figures, shown again in the other language
+let years = [], added = null; // the calendar's loaded years; the year just added
 useSession({ token: () => token, expired: () => signOut() });
 
 let exportUrl = null;
@@ -26,11 +28,28 @@ async function open() {
   $("login").hidden = true; $("editor").hidden = false; $("logout").hidden = false;
   $("toml").value = (await api("GET", "/api/admin/hall")).data.toml;
   exportLink();
+  $("calendar").hidden = false;
+  await loadYears();
+}
+
+async function loadYears() {
+  years = (await api("GET", "/api/calendar/years")).data;
+  renderYears();
+}
+
+function renderYears() {
+  $("noYears").hidden = years.length > 0;
+  $("years").innerHTML = years.length === 0 ? "" :
+    `<tr><th>${esc(t("hYear"))}</th><th>${esc(t("hSource"))}</th><th>${esc(t("hWorkingDays"))}</th></tr>` +
+    [...years].sort((a, b) => a.year - b.year).map((y) => `<tr data-year="${esc(y.year)}"><td><b>${esc(t("year", y.year))}</b></td>` +
+      `<td>${esc(y.source)}</td><td>${esc(y.working_days)}</td></tr>`).join("");
+  $("calendarStatus").textContent = added ? t("yearAdded", added.year, added.working_days) : "";
+  $("calendarStatus").className = added ? "saved" : "";
 }
 
 function signOut() {
   sessionStorage.removeItem("atoken"); token = null;
-  $("login").hidden = false; $("editor").hidden = true; $("logout").hidden = true;
+  $("login").hidden = false; $("editor").hidden = true; $("logout").hidden = true; $("calendar").hidden = true;
 }
 
 $("login").addEventListener("submit", async (e) => {
@@ -68,10 +87,27 @@ $("save").addEventListener("click", async () => {
   }
 });
 
+$("addYear").addEventListener("click", async () => {
+  showError("calendarError", null);
+  $("calendarDetail").hidden = true; $("calendarDetail").textContent = "";
+  added = null; renderYears();
+  try {
+    added = (await act("addYear", "/api/admin/calendar", { toml: $("calendarToml").value })).data;
+    $("calendarToml").value = "";
+    await loadYears();
+  } catch (err) {
+    showError("calendarError", err);
+    // The server names the problem (which day, which line): shown as it is, under the heading.
+    if (err.code === "invalid_calendar" && err.detail) {
+      $("calendarDetail").textContent = err.detail; $("calendarDetail").hidden = false;
+    }
+  }
+});
+
 $("logout").addEventListener("click", async () => {
   try { await act("logout", "/api/auth/logout", {}); } catch { /* gone anyway */ }
   signOut();
 });
-onLanguage(renderStatus);
+onLanguage(() => { renderStatus(); renderYears(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

@@ -1,10 +1,13 @@
 // Clerk workstation: sign in at a window, call, recall, start, no-show, transfer, finish,
-// pause/resume, with the matter's one-time-notification sheet beside the ticket. Live queue
-// counts come from the server's event stream. No framework, nothing from the internet.
+// pause/resume, with the matter's one-time-notification sheet beside the ticket. Finishing
+// registers a case (办件) and opens its notice to print; the window's open cases (its own, and
+// those it is the first-inquiry window of) are listed with their deadlines and actions. Live
+// queue counts and cases come from the server's event stream. No framework, nothing from the
+// internet.
 
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
-  guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError,
+  guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 
@@ -13,6 +16,7 @@ useStrings(strings);
 const state = {
   token: sessionStorage.getItem("token"), window: sessionStorage.getItem("window"), name: sessionStorage.getItem("name"),
   services: [], windows: [], ticket: null, paused: false, kiosks: [], signedInAt: null,
+  cases: [], registered: null, caseOpen: null,
 };
 useSession({ token: () => state.token, expired: () => signOut(t("err.session_expired")) });
 
@@ -90,9 +94,13 @@ async function refreshQueues() {
 }
 
 const live = liveStream("/api/events", {
-  onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); },
+  onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
+    case_changed: (c) => {
+      if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
+      if (state.caseOpen?.number === c.number) showCase(c.number).catch(() => {});
+    },
     queue_changed: (q) => {
       const i = queues.findIndex((x) => x.queue === q.queue);
       if (i >= 0) queues[i] = q; else queues.push(q);
@@ -128,11 +136,13 @@ async function openDesk() {
   render();
   live.start();
   await refreshQueues();
+  await refreshCases();
 }
 
 function signOut(message) {
   sessionStorage.removeItem("token"); sessionStorage.removeItem("window"); sessionStorage.removeItem("name");
-  state.token = null; state.ticket = null;
+  sessionStorage.removeItem("username");
+  state.token = null; state.ticket = null; state.cases = []; state.registered = null;
   live.stop();
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
@@ -152,7 +162,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;
@@ -173,6 +183,7 @@ $("login").addEventListener("submit", async (e) => {
     const r = await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password"), window_id: f.get("window") });
     Object.assign(state, { token: r.data.token, window: r.data.window_id, name: r.data.name });
     sessionStorage.setItem("token", state.token); sessionStorage.setItem("window", state.window); sessionStorage.setItem("name", state.name);
+    sessionStorage.setItem("username", r.data.username); // a notice names the clerk of its case (notice.js)
     await openDesk();
   });
 });
@@ -203,21 +214,29 @@ async function pause() {
 }
 
 function syncFinish() {
-  const o = $("finishDialog").querySelector("select").value;
-  $("missing").hidden = o !== "supplement"; $("reasonLabel").hidden = o !== "returned";
+  const o = $("finishDialog").querySelector("select[name=outcome]").value;
+  $("missing").hidden = o !== "supplement";
+  $("groundLabel").hidden = o !== "returned"; $("reasonLabel").hidden = o !== "returned";
+  $("departments").hidden = o !== "joint";
+  $("authorityLabel").hidden = o !== "reported";
 }
-$("finishDialog").querySelector("select").addEventListener("change", syncFinish);
+$("finishDialog").querySelector("select[name=outcome]").addEventListener("change", syncFinish);
+
+/** A checkbox with its text, for the dialog's lists. */
+function check(value, text) {
+  const l = document.createElement("label");
+  const input = document.createElement("input");
+  input.type = "checkbox"; input.value = value;
+  l.append(input, ` ${text}`);
+  return l;
+}
 
 function openFinish() {
-  const box = $("missing");
-  box.querySelectorAll("label").forEach((l) => l.remove());
-  for (const x of matter(state.ticket?.service_id)?.materials ?? []) {
-    const l = document.createElement("label");
-    const input = document.createElement("input");
-    input.type = "checkbox"; input.value = x.name;
-    l.append(input, ` ${x.name}`);
-    box.append(l);
-  }
+  const m = matter(state.ticket?.service_id);
+  $("missingChecks").replaceChildren(...(m?.materials ?? []).map((x) => check(x.name, x.name)));
+  // The other departments of the hall, for a joint case (联办件).
+  const departments = [...new Set(state.services.map((s) => s.department))].filter((d) => d !== m?.department);
+  $("departmentChecks").replaceChildren(...departments.map((d) => check(d, d)));
   syncFinish();
   showError("finishError", null);
   $("finishDialog").showModal();
@@ -231,14 +250,167 @@ $("finishOk").addEventListener("click", async (e) => {
   e.preventDefault();
   const f = $("finishDialog").querySelector("form");
   const outcome = f.outcome.value;
-  const body = { outcome, note: f.note.value || undefined };
-  if (outcome === "returned") body.reason = f.reason.value;
-  if (outcome === "supplement") body.missing_materials = [...$("missing").querySelectorAll("input:checked")].map((i) => i.value);
+  const text = (v) => v.trim() || undefined;
+  const body = {
+    outcome, note: text(f.note.value), applicant_name: text(f.applicant_name.value), applicant_phone: text(f.applicant_phone.value),
+  };
+  if (outcome === "returned") { body.reason = f.reason.value; body.return_ground = f.return_ground.value || undefined; }
+  if (outcome === "supplement") {
+    const other = f.missing_other.value.split("\n").map((x) => x.trim()).filter(Boolean);
+    body.missing_materials = [...[...$("missingChecks").querySelectorAll("input:checked")].map((i) => i.value), ...other];
+  }
+  if (outcome === "joint") body.departments = [...$("departmentChecks").querySelectorAll("input:checked")].map((i) => i.value);
+  if (outcome === "reported") body.authority = f.authority.value.trim();
   try {
     const r = await desk("finish", `${w()}/finish`, body, "finishError");
     state.ticket = r.data; render(); $("finishDialog").close(); f.reset();
+    if (r.data.case) registered(r.data.case);
   } catch { /* shown in the dialog */ }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Cases (办件)
+
+/** A case just registered by a finish: its notice opens to print, and a line keeps it at hand. */
+function registered(c) {
+  state.registered = c;
+  renderRegistered();
+  openNotice(c.number, FIRST_NOTICE[c.kind]);
+  casesSoon();
+}
+
+function renderRegistered() {
+  const c = state.registered;
+  $("caseRegistered").hidden = !c;
+  if (c) $("caseRegisteredText").textContent = t("registered", c.number, t(`kind.${c.kind}`), c.check_code);
+}
+$("caseRegisteredNotice").addEventListener("click", () => {
+  const c = state.registered;
+  if (c) openNotice(c.number, FIRST_NOTICE[c.kind]);
+});
+
+const left = (n) => (n == null ? "—" : t("daysLeft", n));
+
+function renderCases() {
+  const rows = state.cases.map((c) => `<tr class="${dueClass(c.due)}" data-case="${esc(c.number)}" tabindex="0">` +
+    `<td>${esc(t(`kind.${c.kind}`))}</td><td><b>${esc(c.number)}</b></td><td>${esc(c.service_name)}` +
+    `${c.window_id !== state.window ? ` <small>(${esc(t("firstInquiry"))})</small>` : ""}</td>` +
+    `<td>${esc(c.state === "awaiting_materials" ? t("caseState.awaiting_materials") : c.deadline ?? "—")}</td>` +
+    `<td class="left">${esc(c.state === "open" ? left(c.working_days_left) : "")}</td></tr>`).join("");
+  $("cases").innerHTML = state.cases.length
+    ? `<tr><th>${esc(t("hKind"))}</th><th>${esc(t("hNumber"))}</th><th>${esc(t("hMatter"))}</th><th>${esc(t("hDeadline"))}</th><th>${esc(t("hLeft"))}</th></tr>${rows}`
+    : "";
+  $("casesEmpty").hidden = state.cases.length > 0;
+  $("casesCount").textContent = state.cases.length ? `(${state.cases.length})` : "";
+}
+
+async function refreshCases() {
+  if (!state.token || !state.window) return;
+  await guarded("casesError", async () => {
+    state.cases = (await api("GET", `/api/cases?window=${encodeURIComponent(state.window)}`)).data;
+    renderCases();
+  });
+}
+let casesTimer = null;
+const casesSoon = () => { clearTimeout(casesTimer); casesTimer = setTimeout(refreshCases, 150); };
+
+$("cases").addEventListener("click", (e) => {
+  const tr = e.target.closest("tr[data-case]");
+  if (tr) showCase(tr.dataset.case).catch(() => {});
+});
+$("cases").addEventListener("keydown", (e) => {
+  const tr = e.target.closest("tr[data-case]");
+  if (tr && e.key === "Enter") showCase(tr.dataset.case).catch(() => {});
+});
+
+const winName = (id) => { const x = win(id); return x ? windowLabel(x) : id; };
+
+/** The case's particulars in the page's language (the history's words are the server's Chinese). */
+function caseInfo(c) {
+  const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${value}</dd>`);
+  const status = c.state === "closed" ? t(`result.${c.result ?? "done"}`) : t(`caseState.${c.state}`);
+  return "<dl>" +
+    line("fKind", esc(t(`kind.${c.kind}`))) + line("fState", `<b>${esc(status)}</b>`) + line("fMatter", esc(c.service_name)) +
+    line("fApplicant", esc([c.applicant_name, c.applicant_phone].filter(Boolean).join(" · "))) +
+    line("fAccepted", esc(c.accepted_on)) + line("fClockFrom", esc(c.clock_from)) +
+    line("fDeadline", c.deadline ? `<span class="${dueClass(c.due)}">${esc(c.deadline)}${c.state === "open" ? ` · ${esc(left(c.working_days_left))}` : ""}</span>` : "") +
+    line("fExtension", c.extension ? esc(t("extension", c.extension.days, c.extension.reason)) : "") +
+    line("fSupplementUntil", esc(c.supplement_until)) +
+    line("fMissing", c.missing_materials?.length ? `<ol>${c.missing_materials.map((m) => `<li>${esc(m)}</li>`).join("")}</ol>` : "") +
+    line("fGround", c.return_ground ? esc(t(`ground.${c.return_ground}`)) : "") + line("fReason", esc(c.reason)) +
+    line("fParts", c.parts?.length ? `<ul>${c.parts.map((p) => `<li>${esc(p.department)} · ${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}` +
+      `${p.note ? ` · ${esc(p.note)}` : ""}</li>`).join("")}</ul>` : "") +
+    line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +
+    line("fAuthority", esc(c.authority)) + line("fReply", esc(c.reply)) +
+    line("fWindow", esc(`${winName(c.window_id)} · ${c.clerk}`)) +
+    (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(winName(c.first_window_id))) : "") +
+    "</dl>";
+}
+
+async function showCase(number) {
+  const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+  state.caseOpen = c;
+  renderCase();
+  if (!$("caseDialog").open) { showError("caseError", null); $("caseDialog").showModal(); }
+}
+
+function renderCase() {
+  const c = state.caseOpen;
+  if (!c) return;
+  $("caseNumber").textContent = `${c.number} · ${t("checkCode")} ${c.check_code}`;
+  $("caseInfo").innerHTML = caseInfo(c);
+  $("caseNotices").innerHTML = noticesOf(c)
+    .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
+  const open = c.state !== "closed";
+  $("actMaterials").hidden = !(c.kind === "supplement" && c.state === "awaiting_materials");
+  $("actClose").hidden = !(open && c.state === "open" && ["promised", "supplement", "joint", "reported"].includes(c.kind));
+  $("actPart").hidden = !(open && c.kind === "joint");
+  $("actProgress").hidden = !(open && c.kind === "reported");
+  const f = $("caseDialog").querySelector("form");
+  if (!$("actPart").hidden) {
+    const keep = f.department.value;
+    f.department.replaceChildren(...(c.parts ?? []).map((p) => new Option(p.department, p.department)));
+    if (keep) f.department.value = keep;
+  }
+  $("closeReasonLabel").hidden = f.result.value !== "not_approved";
+  $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
+    `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
+}
+
+$("caseNotices").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-notice]");
+  if (b && state.caseOpen) openNotice(state.caseOpen.number, b.dataset.notice);
+});
+$("caseDialog").querySelector("select[name=result]").addEventListener("change", renderCase);
+$("caseDialog").addEventListener("close", () => { state.caseOpen = null; });
+
+/** A case action: the answer is the case as it is now. */
+async function caseAction(name, action, body) {
+  const c = state.caseOpen;
+  if (!c) return;
+  await guarded("caseError", async () => {
+    const r = await act(`${name}:${c.number}`, `/api/cases/${encodeURIComponent(c.number)}/${action}`, body);
+    state.caseOpen = r.data;
+    renderCase();
+    casesSoon();
+  });
+}
+const form = () => $("caseDialog").querySelector("form");
+$("materialsComplete").addEventListener("click", () => caseAction("materials", "materials-complete", undefined));
+$("closeCase").addEventListener("click", () => {
+  const f = form();
+  caseAction("close", "close", { result: f.result.value, reason: f.result.value === "not_approved" ? f.close_reason.value : undefined });
+});
+$("recordPart").addEventListener("click", () => {
+  const f = form();
+  caseAction("part", "parts", { department: f.department.value, done: f.part_done.checked, note: f.part_note.value.trim() || undefined });
+});
+$("recordProgress").addEventListener("click", async () => {
+  const f = form();
+  await caseAction("progress", "progress", { note: f.progress_note.value.trim(), reply: f.progress_reply.checked });
+  if (!$("caseError").textContent) { f.progress_note.value = ""; f.progress_reply.checked = false; }
+});
+
 $("transferOk").addEventListener("click", async (e) => {
   e.preventDefault();
   const f = $("transferDialog").querySelector("form");

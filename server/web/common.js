@@ -21,6 +21,17 @@ export const STRINGS = {
     "kiosk.printer_unreachable": "打印机无法连接", "kiosk.printer_offline": "打印机离线",
     "kiosk.cover_open": "打印机盖未合上", "kiosk.paper_out": "打印纸用完", "kiosk.print_failed": "打印失败",
     "kiosk.unknown": "打印机故障",
+    // Cases (办件): kinds, states, results and grounds, as every page names them.
+    "kind.immediate": "即办件", "kind.promised": "承诺件", "kind.supplement": "补办件", "kind.returned": "退回件",
+    "kind.joint": "联办件", "kind.reported": "上报件",
+    "caseState.open": "办理中", "caseState.awaiting_materials": "待补齐材料", "caseState.closed": "已办结",
+    "result.done": "已办结", "result.approved": "已批准", "result.not_approved": "不予批准", "result.returned": "已退回",
+    "result.expired": "逾期未补齐，已终止",
+    "ground.main_material_missing": "主件缺失", "ground.against_policy": "明显不符合政策规定",
+    "ground.conditions_unmet": "实地核查不具备条件",
+    daysLeft: (n) => (n > 0 ? `剩 ${n} 个工作日` : n === 0 ? "今日到期" : `已超期 ${-n} 个工作日`),
+    "notice.acceptance": "受理单", "notice.supplement": "补办通知单", "notice.return": "退回件通知书",
+    "notice.joint": "联办件通知书", "notice.promise": "承诺办结通知单",
     // Errors by the server's `error` code; an unknown code gets the generic one.
     "err.unknown": (code) => `操作未能完成（错误代码：${code}），请重试或联系管理员。`,
     "err.offline": "服务器没有响应，请检查网络后重试。",
@@ -68,6 +79,22 @@ export const STRINGS = {
     "err.hall_closed": "现在不在取号时间。",
     "err.quota_reached": "本事项今日号源已取完。",
     "err.unsupported_media_type": "提交的内容类型不对，请刷新页面后重试。",
+    "err.unknown_case": "没有这个办件，请核对办件编号和查询码。",
+    "err.case_closed": "该办件已办结，不能再操作。",
+    "err.invalid_case_action": "该办件的类型或当前状态不允许这个操作。",
+    "err.extension_used": "该办件已延期过一次，不能再次延期。",
+    "err.extension_too_long": "延期天数超过了规定的上限。",
+    "err.invalid_calendar": "节假日安排有误，未导入：",
+    "err.calendar_year_missing": "该年度的节假日安排尚未导入，无法计算工作日，请管理员先添加。",
+    "err.return_ground_required": "退回件必须选择退回依据。",
+    "err.departments_required": "联办件必须列出参与联办的其他部门。",
+    "err.authority_required": "上报件必须填写上报的上级机关。",
+    "err.parts_not_done": "还有联办部门未完成，不能办结。",
+    "err.not_your_case": "这个办件不属于本窗口或本部门。",
+    "err.calendar_year_exists": "该年度的节假日安排已经导入。",
+    "err.invalid_date": "日期格式不对（应为 年-月-日）。",
+    "err.invalid_applicant": "申请人姓名最多50个字，联系电话须为有效的电话号码。",
+    "err.text_too_long": "理由、说明或材料名称每项最多500个字。",
   },
   en: {
     otherLanguage: "中文",
@@ -75,6 +102,16 @@ export const STRINGS = {
     "kiosk.printer_unreachable": "Printer unreachable", "kiosk.printer_offline": "Printer offline",
     "kiosk.cover_open": "Printer cover open", "kiosk.paper_out": "Out of paper", "kiosk.print_failed": "Printing failed",
     "kiosk.unknown": "Printer fault",
+    "kind.immediate": "Immediate (即办件)", "kind.promised": "Promised (承诺件)", "kind.supplement": "Supplement (补办件)",
+    "kind.returned": "Returned (退回件)", "kind.joint": "Joint (联办件)", "kind.reported": "Reported (上报件)",
+    "caseState.open": "In progress", "caseState.awaiting_materials": "Awaiting materials", "caseState.closed": "Closed",
+    "result.done": "Done", "result.approved": "Approved", "result.not_approved": "Not approved", "result.returned": "Returned",
+    "result.expired": "Ended: the materials did not come in time",
+    "ground.main_material_missing": "A main material is missing", "ground.against_policy": "Clearly against the rules",
+    "ground.conditions_unmet": "An inspection found the conditions unmet",
+    daysLeft: (n) => (n > 0 ? `${n} working days left` : n === 0 ? "due today" : `${-n} working days overdue`),
+    "notice.acceptance": "Acceptance slip", "notice.supplement": "Supplement notice", "notice.return": "Return notice",
+    "notice.joint": "Joint-handling notice", "notice.promise": "Completion notice",
     "err.unknown": (code) => `That did not work (error code: ${code}). Please retry or call the administrator.`,
     "err.offline": "The server did not answer. Please check the network and retry.",
     "err.server": "The server had an internal error. Please retry later; if it goes on, call the administrator.",
@@ -121,6 +158,22 @@ export const STRINGS = {
     "err.hall_closed": "Tickets are not issued at this time.",
     "err.quota_reached": "Today's tickets for this matter are all taken.",
     "err.unsupported_media_type": "The request had the wrong content type; reload the page and retry.",
+    "err.unknown_case": "No such case: please check the case number and the check code.",
+    "err.case_closed": "This case is closed: nothing more can be done to it.",
+    "err.invalid_case_action": "The case's kind or state does not allow this.",
+    "err.extension_used": "This case was already extended once; it cannot be extended again.",
+    "err.extension_too_long": "The extension is longer than the rules allow.",
+    "err.invalid_calendar": "The holiday schedule has a mistake and was not added:",
+    "err.calendar_year_missing": "That year's holiday schedule is not loaded, so working days cannot be counted: the administrator must add it first.",
+    "err.return_ground_required": "A returned case (退回件) must state its ground.",
+    "err.departments_required": "A joint case (联办件) must list the other departments taking part.",
+    "err.authority_required": "A reported case (上报件) must name the upper-level authority.",
+    "err.parts_not_done": "Some departments have not finished their part yet: the case cannot be closed.",
+    "err.not_your_case": "This case belongs to another window or department.",
+    "err.calendar_year_exists": "That year's holiday schedule is already loaded.",
+    "err.invalid_date": "The date is not in the form year-month-day.",
+    "err.invalid_applicant": "The applicant's name has at most 50 characters, and the phone must be a real phone number.",
+    "err.text_too_long": "A reason, note or material is limited to 500 characters each.",
   },
 };
 
@@ -326,6 +379,31 @@ export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
     get running() { return es !== null; },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cases (办件)
+
+/** The notice handed over when a case of this kind is registered. */
+export const FIRST_NOTICE = {
+  immediate: "acceptance", promised: "acceptance", supplement: "supplement", returned: "return", joint: "joint",
+  reported: "acceptance",
+};
+
+/** The notices a case may be printed on now (the first one, and the completion notice once closed). */
+export function noticesOf(c) {
+  const out = [FIRST_NOTICE[c.kind]];
+  if (c.kind === "supplement" && c.state !== "awaiting_materials") out.push("acceptance");
+  if (c.state === "closed" && !["immediate", "returned"].includes(c.kind) && c.result !== "expired") out.push("promise");
+  return out;
+}
+
+export const noticeUrl = (number, kind) => `/cases/${encodeURIComponent(number)}/notice/${kind}`;
+
+/** Opens a notice in a new window of the same origin (it takes this tab's session with it). */
+export const openNotice = (number, kind) => window.open(noticeUrl(number, kind), "_blank");
+
+/** The row class of a case by how close its deadline is: amber soon, red overdue. */
+export const dueClass = (due) => (due === "overdue" ? "overdue" : due === "soon" ? "soon" : "");
 
 // ---------------------------------------------------------------------------------------------
 // Kiosks

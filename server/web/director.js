@@ -1,16 +1,17 @@
-// Director console: the whole hall live (windows, queues, today's figures, attendance), the
-// displays' notice line, and pause/resume of any window. Refreshed on the server's events.
+// Director console: the whole hall live (windows, queues, today's figures, attendance, cases
+// with the overdue ones in red), the displays' notice line, pause/resume of any window, and a
+// case's extension and joint review meeting. Refreshed on the server's events.
 
 import {
-  $, esc, t, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
-  mergeKiosks, applyKioskEvent,
+  $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
+  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./director.i18n.js";
 
 useStrings(strings);
 
 let token = sessionStorage.getItem("dtoken");
-let data = null, timer = null, issuing = null;
+let data = null, timer = null, issuing = null, openCases = [], caseOpen = null;
 const kiosks = [];
 useSession({ token: () => token, expired: () => signOut() });
 
@@ -36,9 +37,37 @@ function renderIssuing() {
   $("issuingToggle").textContent = t(issuing.reopened ? "endReopen" : "reopen");
 }
 
+// The case panel: counts by kind and state, the totals, every overdue case (red) and the list of
+// open cases; a row opens the case (extension, joint meeting, notices).
+function renderCases() {
+  if (!data) return;
+  const year = data.calendar_missing_year;
+  $("calendarWarning").hidden = !year;
+  $("calendarWarning").textContent = year ? `⚠ ${t("calendarMissing", year)}` : "";
+  const o = data.cases;
+  $("casesCard").hidden = !o;
+  if (!o) return;
+  $("caseTotals").innerHTML = esc(t("totals", o.open, o.due_soon, o.overdue, o.registered_today));
+  $("caseTotals").classList.toggle("bad", o.overdue > 0);
+  $("caseCounts").innerHTML = head(["hKind", "hState", "hCount"]) + o.counts.map((c) => row([
+    esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), `<b>${esc(c.count)}</b>`,
+  ])).join("");
+  $("noOverdue").hidden = o.overdue_list.length > 0;
+  $("overdue").innerHTML = o.overdue_list.length === 0 ? "" : head(["hNumber", "hKind", "hMatter", "hDeadline", "hOver"]) +
+    o.overdue_list.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)), esc(c.service_name), esc(c.deadline ?? "—"),
+      `<b>${esc(t("overBy", -(c.working_days_left ?? 0)))}</b>`], "overdue")).join("");
+  $("openCases").innerHTML = openCases.length === 0 ? "" : head(["hNumber", "hKind", "hState", "hMatter", "hWindow", "hDeadline", "hLeft"]) +
+    openCases.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), esc(c.service_name),
+      esc(c.window_id), esc(c.deadline ?? "—"), esc(c.working_days_left == null || c.state !== "open" ? "" : t("daysLeft", c.working_days_left))],
+    dueClass(c.due))).join("");
+}
+const caseRow = (c, cells, cls) => `<tr class="case ${cls}" data-case="${esc(c.number)}" tabindex="0">${cells.map((x) => `<td>${x}</td>`).join("")}</tr>`;
+
 function render() {
   renderKiosks();
   renderIssuing();
+  renderCases();
+  renderCase();
   if (!data) return;
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
@@ -75,9 +104,12 @@ function render() {
 async function refresh() {
   let fresh;
   let hall;
-  [{ data }, { data: fresh }, { data: hall }] = await Promise.all([
+  let cases;
+  [{ data }, { data: fresh }, { data: hall }, { data: cases }] = await Promise.all([
     api("GET", "/api/director/today"), api("GET", "/api/kiosks"), api("GET", "/api/hall"),
+    api("GET", "/api/cases").catch((e) => { showError("casesError", e); return { data: openCases }; }),
   ]);
+  openCases = cases;
   mergeKiosks(kiosks, fresh);
   issuing = hall.issuing;
   render();
@@ -92,6 +124,10 @@ const handlers = {
 };
 for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
+handlers.case_changed = (c) => {
+  soon();
+  if (caseOpen?.number === c.number) showCase(c.number).catch(() => {});
+};
 const live = liveStream("/api/events", { handlers, onOpen: () => refresh().catch(() => {}) });
 
 async function open() {
@@ -158,6 +194,74 @@ $("issuingToggle").addEventListener("click", async () => {
     renderIssuing();
   });
 });
+// A case (from the panel): its particulars, its notices, the extension (once, director only) and a
+// joint case's review meeting.
+async function showCase(number) {
+  caseOpen = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+  renderCase();
+  if (!$("caseDialog").open) {
+    showError("caseError", null);
+    const f = caseForm();
+    if (!f.meeting_date.value && data) f.meeting_date.value = data.now.slice(0, 10);
+    $("caseDialog").showModal();
+  }
+}
+
+function renderCase() {
+  const c = caseOpen;
+  if (!c) return;
+  const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${value}</dd>`);
+  $("caseNumber").textContent = `${c.number} · ${t("checkCode")} ${c.check_code}`;
+  const status = c.state === "closed" ? t(`result.${c.result ?? "done"}`) : t(`caseState.${c.state}`);
+  $("caseInfo").innerHTML = "<dl>" + line("fKind", esc(t(`kind.${c.kind}`))) + line("fState", `<b>${esc(status)}</b>`) +
+    line("fMatter", esc(c.service_name)) + line("fApplicant", esc(c.applicant_name)) + line("fAccepted", esc(c.accepted_on)) +
+    line("fDeadline", c.deadline ? `<span class="${dueClass(c.due)}">${esc(c.deadline)}${c.working_days_left != null && c.state === "open" ? ` · ${esc(t("daysLeft", c.working_days_left))}` : ""}</span>` : "") +
+    line("fExtension", c.extension ? esc(t("extension", c.extension.days, c.extension.reason, c.extension.by)) : "") +
+    line("fMissing", esc((c.missing_materials ?? []).join("、"))) +
+    line("fParts", (c.parts ?? []).map((p) => `${esc(p.department)}（${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}）`).join("、")) +
+    line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +
+    line("fAuthority", esc(c.authority)) + line("fWindow", esc(`${c.window_id} · ${c.clerk}`)) +
+    (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") + "</dl>";
+  $("caseNotices").innerHTML = noticesOf(c)
+    .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
+  $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension);
+  $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed");
+  $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
+    `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
+}
+
+for (const id of ["overdue", "openCases"]) {
+  $(id).addEventListener("click", (e) => {
+    const tr = e.target.closest("tr[data-case]");
+    if (tr) showCase(tr.dataset.case).catch((err) => showError("casesError", err));
+  });
+}
+$("caseNotices").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-notice]");
+  if (b && caseOpen) openNotice(caseOpen.number, b.dataset.notice);
+});
+$("caseDialog").addEventListener("close", () => { caseOpen = null; });
+
+async function caseAction(name, action, body) {
+  const c = caseOpen;
+  if (!c) return;
+  await guarded("caseError", async () => {
+    caseOpen = (await act(`${name}:${c.number}`, `/api/cases/${encodeURIComponent(c.number)}/${action}`, body)).data;
+    renderCase();
+    soon();
+  });
+}
+const caseForm = () => $("caseDialog").querySelector("form");
+$("extend").addEventListener("click", () => {
+  const f = caseForm();
+  caseAction("extend", "extend", { days: Number(f.days.value), reason: f.extend_reason.value.trim() });
+});
+$("meeting").addEventListener("click", () => {
+  const f = caseForm();
+  const attendees = f.attendees.value.split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean);
+  caseAction("meeting", "meeting", { date: f.meeting_date.value, attendees, conclusion: f.conclusion.value.trim() });
+});
+
 $("logout").addEventListener("click", async () => {
   try { await act("logout", "/api/auth/logout", {}); } catch { /* gone */ }
   signOut();

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
-const PAGES = ["clerk", "director", "admin", "ticket"];
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case"];
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -79,3 +79,19 @@ for (const page of PAGES) {
     assert.deepEqual(missing, [], `${page}: t() keys missing from the dictionary`);
   });
 }
+
+test("notice: the printed notice's wording is Chinese, and every doc(\"…\") key of the script exists", async () => {
+  const { DOCUMENT } = await import(new URL("notice.i18n.js", web));
+  for (const [k, v] of Object.entries(DOCUMENT)) assert.ok(CJK.test(sample(v)), `notice DOCUMENT ${k} is not Chinese: ${sample(v)}`);
+  const src = read("notice.js");
+  const used = [...src.matchAll(/\bdoc\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  // Keys put together from a value (`title.${kind}`, `kind.${c.kind}` …): every value has its wording.
+  const built = [
+    ...["acceptance", "supplement", "return", "joint", "promise"].map((k) => `title.${k}`),
+    ...["immediate", "promised", "supplement", "returned", "joint", "reported"].map((k) => `kind.${k}`),
+    ...["main_material_missing", "against_policy", "conditions_unmet"].map((k) => `ground.${k}`),
+    ...["done", "approved", "not_approved", "returned", "expired"].map((k) => `result.${k}`),
+  ];
+  const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
+  assert.deepEqual(missing, [], "notice.js: doc() keys missing from DOCUMENT");
+});

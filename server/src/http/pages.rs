@@ -51,6 +51,18 @@ pub async fn ticket() -> Response {
     page(include_str!("../../web/ticket.html"))
 }
 
+/// A case's printable notice (`/cases/{number}/notice/{kind}`): its script reads the number and
+/// the kind from the address and the case with the staff token of the tab that opened it.
+pub async fn notice() -> Response {
+    page(include_str!("../../web/notice.html"))
+}
+
+/// A case's phone page (`/c/{token}`, the QR code on every notice); its script asks
+/// `/api/c/{token}`, so an unknown token is told there.
+pub async fn case() -> Response {
+    page(include_str!("../../web/case.html"))
+}
+
 /// The pages' scripts and style sheet, one table for all of them.
 pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
@@ -64,6 +76,11 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
+        "notice.js" => (include_str!("../../web/notice.js"), JS),
+        "notice.i18n.js" => (include_str!("../../web/notice.i18n.js"), JS),
+        "case.js" => (include_str!("../../web/case.js"), JS),
+        "case.i18n.js" => (include_str!("../../web/case.i18n.js"), JS),
+        "notice.css" => (include_str!("../../web/notice.css"), "text/css; charset=utf-8"),
         "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
         _ => return Err(ApiError::new(Code::NotFound, "no such page asset")),
     };

@@ -16,11 +16,18 @@ async fn pages_and_assets_carry_the_security_headers() {
         ("/director", "text/html"),
         ("/admin", "text/html"),
         ("/t/x", "text/html"),
+        ("/c/x", "text/html"),
+        ("/cases/20261125-0001/notice/supplement", "text/html"),
         ("/assets/common.js", "text/javascript"),
         ("/assets/clerk.js", "text/javascript"),
         ("/assets/admin.js", "text/javascript"),
         ("/assets/ticket.i18n.js", "text/javascript"),
         ("/assets/pages.css", "text/css"),
+        ("/assets/notice.js", "text/javascript"),
+        ("/assets/notice.i18n.js", "text/javascript"),
+        ("/assets/notice.css", "text/css"),
+        ("/assets/case.js", "text/javascript"),
+        ("/assets/case.i18n.js", "text/javascript"),
     ];
     for (path, kind) in pages {
         let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();

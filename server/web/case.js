@@ -1,0 +1,93 @@
+// A citizen's case (办件) on their phone, from the QR code on its notice: where it stands in
+// words, its kind, the deadline and the working days left, the window to ask, the materials
+// still missing and what has happened so far. Follows its own case's stream
+// (/api/c/{token}/events: the case's progress whenever it changed), with a slow poll in case
+// the stream is blocked. The history's steps are the server's plain Chinese.
+
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, api, liveStream } from "./common.js";
+import strings from "./case.i18n.js";
+
+useStrings(strings);
+
+const token = decodeURIComponent(location.pathname.split("/").pop() || "");
+let view = null, missing = null, offline = false, hallName = null;
+
+// "2026-11-25" or an RFC 3339 time -> "2026-11-25" / "11-25 14:05".
+const day = (d) => String(d ?? "").slice(0, 10);
+const when = (at) => `${String(at).slice(5, 10)} ${String(at).slice(11, 16)}`;
+
+function statusWords(v) {
+  if (v.state === "closed") return v.result === "returned" ? t("status.returned") : t("status.closed", t(`result.${v.result ?? "done"}`));
+  // The server's own words are the Chinese; in English they are put together here.
+  if (language() === "zh" && v.status_text) return v.status_text;
+  return t(`status.${v.state}`);
+}
+
+function render() {
+  if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
+  $("hall").textContent = hallName ?? t("hall");
+  if (missing) {
+    $("view").hidden = true; $("historyBox").hidden = true; $("missing").hidden = false;
+    $("missingText").textContent = t(missing);
+    return;
+  }
+  if (!view) return;
+  const v = view;
+  $("view").hidden = false; $("historyBox").hidden = false; $("missing").hidden = true;
+  $("number").textContent = v.number;
+  $("matter").textContent = v.service_name;
+  $("kind").textContent = t(`kind.${v.kind}`);
+  $("status").textContent = statusWords(v);
+  const running = v.state === "open" && v.deadline;
+  $("figures").hidden = !running;
+  $("deadline").textContent = v.deadline ? day(v.deadline) : "—";
+  const n = v.working_days_left;
+  $("left").textContent = n == null ? "—" : n === 0 ? t("dueToday") : String(Math.abs(n));
+  $("leftUnit").textContent = n == null || n === 0 ? "" : n < 0 ? `${t("workingDays")} · ${t("overdue")}` : t("workingDays");
+  document.body.dataset.due = n != null && n < 0 ? "overdue" : n != null && n <= 1 ? "soon" : "";
+  $("missingBox").hidden = !(v.missing_materials?.length && v.state === "awaiting_materials");
+  $("missingList").innerHTML = (v.missing_materials ?? []).map((m) => `<li>${esc(m)}</li>`).join("");
+  $("ask").textContent = t("ask", v.window_number, v.window_name);
+  $("accepted").textContent = t("acceptedOn", day(v.accepted_on));
+  $("history").innerHTML = [...(v.history ?? [])].reverse()
+    .map((s) => `<li><time>${esc(when(s.at))}</time> ${esc(s.text)}</li>`).join("");
+  document.body.dataset.state = v.state;
+  document.title = `${v.number} · ${t("pageTitle")}`;
+}
+
+/** Shows a fresh view of the case (from the stream or a poll). */
+function show(fresh) {
+  view = fresh; missing = null; offline = false;
+  render();
+  if (view.state === "closed") live.stop(); // nothing more will happen to this case
+}
+
+async function load() {
+  try {
+    show((await api("GET", `/api/c/${encodeURIComponent(token)}`)).data);
+  } catch (e) {
+    if (e.status === 404 || e.status === 400) {
+      missing = "unknown"; view = null; live.stop(); render();
+      return;
+    }
+    offline = true;
+    render();
+  }
+}
+
+const live = liveStream(`/api/c/${encodeURIComponent(token)}/events`, {
+  // The server names the event `case` (its data the CaseProgress); `case_changed` is accepted too.
+  handlers: { case: show, case_changed: show },
+  onOpen: () => { offline = false; render(); },
+});
+
+document.addEventListener("visibilitychange", () => {
+  // A phone in a pocket holds no connection; coming back, the page catches up at once.
+  if (document.hidden) live.stop();
+  else if (!missing && view?.state !== "closed") { live.start(); load(); }
+});
+setInterval(() => { if (!document.hidden && !missing) load(); }, 120000);
+onLanguage(render);
+languageSwitch();
+api("GET", "/api/hall").then((r) => { hallName = r.data.name; render(); }).catch(() => {});
+load().then(() => { if (!missing && view?.state !== "closed") live.start(); });

@@ -1,0 +1,167 @@
+// A case's printable notice (受理单, 补办通知单, 退回件通知书, 联办件通知书, 承诺办结通知单):
+// one A4 page in Simplified Chinese with the hall, the case number and check code, the applicant
+// (phone masked), the matter, the materials, the dates and deadline, the reason where there is
+// one, the window and clerk, and the QR code of the case's phone page. Opened by the clerk
+// workstation or the director console in a new window: the staff token comes with the copied
+// sessionStorage. The screen chrome follows the page's language; the sheet never does.
+
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, errorText } from "./common.js";
+import strings, { DOCUMENT, chineseDate } from "./notice.i18n.js";
+
+useStrings(strings);
+
+const KINDS = ["acceptance", "supplement", "return", "joint", "promise"];
+const parts = location.pathname.split("/"); // "", "cases", number, "notice", kind
+const number = decodeURIComponent(parts[2] ?? "");
+const kind = decodeURIComponent(parts[4] ?? "");
+const token = sessionStorage.getItem("token") || sessionStorage.getItem("dtoken");
+useSession({ token: () => token, expired: () => {} });
+
+/** The official wording (always Chinese, whatever the page's language). */
+function doc(key, ...args) {
+  const v = DOCUMENT[key];
+  if (v === undefined) { console.error(`missing notice wording: ${key}`); return key; }
+  return typeof v === "function" ? v(...args) : v;
+}
+
+/** A phone number with every digit but the last four hidden. */
+const maskPhone = (p) => {
+  const s = String(p ?? "");
+  const digits = s.replace(/\D/g, "").length;
+  let seen = 0;
+  return s.replace(/\d/g, (d) => (++seen > digits - 4 ? d : "*"));
+};
+
+const field = (label, value, wide = false) =>
+  `<th>${esc(label)}</th><td${wide ? ' colspan="3"' : ""}>${value}</td>`;
+const rowOf = (...cells) => `<tr>${cells.join("")}</tr>`;
+const para = (text) => `<p>${esc(text)}</p>`;
+const list = (items) => `<ol>${items.map((x) => `<li>${esc(x)}</li>`).join("")}</ol>`;
+
+function titleOf(c) {
+  if (kind === "acceptance" && c.kind === "promised") return doc("title.acceptance.promised");
+  return doc(`title.${kind}`);
+}
+
+function closedOn(c) {
+  const step = [...(c.history ?? [])].reverse().find((s) => s.action === "closed");
+  return step ? chineseDate(step.at) : "";
+}
+
+/** The text of the sheet's body: what this notice tells the applicant. */
+function body(c, matter) {
+  const limit = matter ? doc("days", matter.time_limit_days) : "";
+  const deadline = chineseDate(c.deadline);
+  const out = [];
+  if (kind === "acceptance") {
+    if (c.kind === "immediate") out.push(para(doc("text.immediate", c.service_name)));
+    else if (c.kind === "reported") out.push(para(doc("text.reported", c.service_name, c.authority ?? "")));
+    else if (deadline) out.push(para(doc("text.promised", c.service_name, deadline)));
+    else out.push(para(doc("text.accepted", c.service_name)));
+    if (matter?.materials?.length) {
+      const missing = new Set(c.missing_materials ?? []);
+      out.push(`<h3>${esc(doc("materialsReceived"))}</h3>`, list(matter.materials.map((m) => m.name).filter((n) => !missing.has(n))));
+    }
+  } else if (kind === "supplement") {
+    out.push(para(doc("text.supplement", c.service_name)), `<h3>${esc(doc("materialsMissing"))}</h3>`, list(c.missing_materials ?? []));
+    if (c.supplement_until) out.push(para(doc("text.supplementUntil", chineseDate(c.supplement_until))));
+    if (limit) out.push(para(doc("text.supplementClock", limit)));
+  } else if (kind === "return") {
+    out.push(para(doc("text.return", c.service_name)));
+    out.push(`<dl><dt>${esc(doc("ground"))}</dt><dd>${esc(c.return_ground ? doc(`ground.${c.return_ground}`) : doc("none"))}</dd>` +
+      `<dt>${esc(doc("reason"))}</dt><dd>${esc(c.reason ?? doc("none"))}</dd></dl>`);
+    out.push(para(doc("text.returnAfter")));
+  } else if (kind === "joint") {
+    out.push(para(doc("text.joint", c.service_name)), list((c.parts ?? []).map((p) => p.department)));
+    if (deadline) out.push(para(doc("text.jointDeadline", deadline)));
+  } else if (kind === "promise") {
+    out.push(para(doc("text.promise", chineseDate(c.accepted_on), c.service_name)));
+    const result = c.result ? doc(`result.${c.result}`) : doc("notClosed");
+    out.push(`<dl><dt>${esc(doc("result"))}</dt><dd>${esc(result)}</dd>` +
+      (c.result === "not_approved" && c.reason ? `<dt>${esc(doc("resultReason"))}</dt><dd>${esc(c.reason)}</dd>` : "") + "</dl>");
+  }
+  return out.join("");
+}
+
+/** The clerk by name when it is the one signed in here (a case names the staff account). */
+function clerkName(c) {
+  return sessionStorage.getItem("username") === c.clerk ? sessionStorage.getItem("name") || c.clerk : c.clerk;
+}
+
+function sheet(c, hall, win, matter) {
+  const winText = win ? doc("windowName", win.number, win.name) : c.window_id;
+  const ids = `${esc(doc("number"))}：<b id="caseNumber">${esc(c.number)}</b>　${esc(doc("checkCode"))}：<b id="checkCode">${esc(c.check_code)}</b>`;
+  const rows = [
+    rowOf(field(doc("applicant"), esc(c.applicant_name ?? doc("none"))), field(doc("phone"), esc(c.applicant_phone ? maskPhone(c.applicant_phone) : doc("none")))),
+    rowOf(field(doc("matter"), esc(c.service_name), true)),
+    rowOf(field(doc("kind"), esc(doc(`kind.${c.kind}`))), field(doc("acceptedOn"), esc(chineseDate(c.accepted_on)))),
+  ];
+  if (kind === "supplement") {
+    rows.push(rowOf(field(doc("supplementUntil"), esc(chineseDate(c.supplement_until) || doc("pending"))),
+      field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("clockOnComplete")))));
+  } else if (kind !== "return") {
+    const deadline = chineseDate(c.deadline) + (c.extension ? `（${doc("extended", c.extension.days, c.extension.reason)}）` : "");
+    // No deadline yet: an immediate case has none; a running one waits for next year's calendar.
+    const none = c.kind === "immediate" ? doc("none") : c.state === "awaiting_materials" ? doc("deadlineOnComplete") : doc("pending");
+    rows.push(rowOf(field(doc("clockFrom"), esc(chineseDate(c.clock_from) || doc("none"))), field(doc("deadline"), esc(deadline || none))));
+  }
+  if (c.kind === "reported" && c.authority) rows.push(rowOf(field(doc("authority"), esc(c.authority), true)));
+  if (kind === "promise") rows.push(rowOf(field(doc("closedOn"), esc(closedOn(c) || doc("none")), true)));
+  rows.push(rowOf(field(doc("window"), esc(winText)), field(doc("clerk"), esc(clerkName(c)))));
+  const qrToken = (c.status_url.match(/\/c\/([^/?#]+)/) ?? [])[1] ?? "";
+  const day = kind === "promise" ? closedOn(c) || chineseDate(c.accepted_on) : chineseDate(c.accepted_on);
+  return `<div class="doc-head"><div class="hall">${esc(hall.name)}</div><h2 id="docTitle">${esc(titleOf(c))}</h2>` +
+    `<div class="ids">${ids}</div></div>` +
+    `<table class="fields">${rows.join("")}</table>` +
+    `<section class="doc-body">${body(c, matter)}</section>` +
+    `<div class="doc-foot"><div class="qr"><img id="qr" src="/c/${encodeURIComponent(qrToken)}/qr.svg" alt="">` +
+    `<p>${esc(doc("qr"))}</p></div>` +
+    `<div class="sign"><p>${esc(doc("signature"))}<span class="blank"></span></p>` +
+    `<p class="stamp">${esc(hall.name)}${esc(doc("stamp"))}<br>${esc(day)}</p></div></div>` +
+    `<p class="contact">${esc(doc("hallAddress"))}：${esc(hall.address)}　${esc(doc("hallPhone"))}：${esc(hall.phone)}</p>`;
+}
+
+/** Makes the text smaller, step by step, until the sheet holds on its one page. */
+function fit() {
+  const s = $("sheet");
+  for (let step = 1; step <= 4 && s.scrollHeight > s.clientHeight + 1; step++) {
+    s.classList.remove(`fit${step - 1}`);
+    s.classList.add(`fit${step}`);
+  }
+}
+
+let shown = null; // the message key on screen (translated again on a language switch)
+function message(key) {
+  shown = key;
+  $("message").textContent = key ? t(key) : "";
+  $("message").hidden = !key;
+}
+
+async function load() {
+  if (!KINDS.includes(kind)) { message("unknownKind"); return; }
+  if (!token) { message("noSession"); return; }
+  try {
+    const [c, hall, windows, services] = await Promise.all([
+      api("GET", `/api/cases/${encodeURIComponent(number)}`), api("GET", "/api/hall"), api("GET", "/api/windows"), api("GET", "/api/services"),
+    ]).then((rs) => rs.map((r) => r.data));
+    const win = windows.find((w) => w.id === c.window_id);
+    const matter = services.find((s) => s.id === c.service_id);
+    document.title = `${titleOf(c)} ${c.number}`;
+    $("sheet").innerHTML = sheet(c, hall, win, matter);
+    $("sheet").hidden = false;
+    message(null);
+    fit();
+    const qr = $("qr");
+    const ready = () => { fit(); $("print").disabled = false; document.body.dataset.ready = "1"; };
+    if (qr.complete) ready(); else { qr.addEventListener("load", ready); qr.addEventListener("error", ready); }
+  } catch (e) {
+    message(null);
+    $("error").textContent = errorText(e);
+  }
+}
+
+$("print").addEventListener("click", () => window.print());
+$("close").addEventListener("click", () => window.close());
+onLanguage(() => { if (shown) message(shown); });
+languageSwitch();
+load();

@@ -1,0 +1,314 @@
+// Cases (办件, issue #12) in a real Chromium against a real server: a clerk finishes a ticket as a
+// 补办件 listing two missing materials, its notice opens in a new window and prints on exactly
+// one A4 page (read back from the PDF with pdftotext), the window's case list shows it, the
+// citizen's phone page follows it live, the director's panel counts it, and the admin page lists
+// the working-day calendar's years. Every page fails its test on a page error, a console error
+// or a CSP violation (harness.mjs).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHall, guard, httpStatusLine } from "./harness.mjs";
+
+const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
+let hall, base, browser;
+const pdfDir = mkdtempSync(join(tmpdir(), "hall-notices-"));
+
+before(async () => {
+  hall = await startHall();
+  ({ base, browser } = hall);
+  if (shots) mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await hall?.close();
+});
+
+/** A new browser context and page, watched by the guard; `close()` checks every page and closes. */
+async function open(path, { viewport = { width: 1366, height: 900 }, allow = [], ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "zh-CN", ...options });
+  const guards = [];
+  const page = await ctx.newPage();
+  guards.push(guard(page, { allow }));
+  // Windows the page opens (the notices) are watched too.
+  ctx.on("page", (p) => guards.push(guard(p, { allow })));
+  await page.goto(`${base}${path}`);
+  return { ctx, page, guards, close: async () => { for (const g of guards) g.check(); await ctx.close(); } };
+}
+
+async function post(path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body ?? {}) });
+}
+
+async function issue(service) {
+  const r = await fetch(`${base}/api/tickets`, {
+    method: "POST", headers: { Authorization: "Bearer demo-kiosk", "Content-Type": "application/json" },
+    body: JSON.stringify({ service_id: service }),
+  });
+  assert.equal(r.status, 201);
+  return r.json();
+}
+
+let directorToken;
+async function staffCase(number) {
+  directorToken ??= (await (await post("/api/auth/login", { username: "director", password: "demo" })).json()).token;
+  const r = await fetch(`${base}/api/cases/${number}`, { headers: { Authorization: `Bearer ${directorToken}` } });
+  assert.equal(r.status, 200);
+  return r.json();
+}
+
+async function signIn(user, window) {
+  const o = await open("/clerk");
+  await o.page.fill("input[name=username]", user);
+  await o.page.fill("input[name=password]", "demo");
+  await o.page.selectOption("select[name=window]", window);
+  await o.page.click("#login button[type=submit]");
+  await o.page.waitForSelector("#desk:not([hidden])");
+  await o.page.waitForFunction(() => document.querySelector("#who").textContent.length > 0);
+  return o;
+}
+
+/** Calls the next ticket and opens the finish dialog with that outcome chosen. */
+async function callAndFinishAs(page, ticket, outcome) {
+  await page.click("#callNext");
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
+  await page.click("#finish");
+  await page.waitForFunction(() => document.querySelector("#finishDialog").open);
+  await page.selectOption("#finishDialog select[name=outcome]", outcome);
+}
+
+/** Confirms the finish dialog; resolves to the notice window it opened, once its QR code is in. */
+async function confirmFinish(o) {
+  const [notice] = await Promise.all([o.ctx.waitForEvent("page"), o.page.click("#finishOk")]);
+  await notice.waitForLoadState();
+  await notice.waitForFunction(() => document.body.dataset.ready === "1");
+  return notice;
+}
+
+const chineseDate = (d) => { const [y, m, day] = d.split("-").map(Number); return `${y}年${m}月${day}日`; };
+const squash = (s) => s.replace(/\s+/g, "");
+
+/** Prints a page to an A4 PDF: its number of pages and its text (whitespace removed). */
+function printed(name) {
+  const file = join(pdfDir, `${name}.pdf`);
+  const pages = Number(execFileSync("pdfinfo", [file]).toString().match(/^Pages:\s+(\d+)/m)[1]);
+  return { pages, text: squash(execFileSync("pdftotext", [file, "-"]).toString()) };
+}
+
+// Runs first: from 1 December the next year's calendar is missing until the admin adds it, and
+// without it no deadline past 31 December can be counted. This adds every missing year up to next
+// year (a test schedule with every holiday on made-up days), as the admin does on the admin page.
+const testYear = (year) => `year = ${year}\nsource = "浏览器测试用日历（日期为虚构）"\n` +
+  [["元旦", "01-01", "01-01"], ["春节", "02-06", "02-12"], ["清明节", "04-05", "04-05"], ["劳动节", "05-01", "05-03"],
+    ["端午节", "06-09", "06-09"], ["中秋节", "09-15", "09-15"], ["国庆节", "10-01", "10-07"]]
+    .map(([name, from, to]) => `\n[[holidays]]\nname = "${name}"\nfrom = "${year}-${from}"\nto = "${year}-${to}"\n`).join("");
+test("the admin page lists the working-day calendar's years, tells a bad year's mistake and adds a missing year", async () => {
+  const admin = await open("/admin", { allow: [httpStatusLine(422)] });
+  const { page } = admin;
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#calendar:not([hidden])");
+  for (const year of [2024, 2025, 2026]) await page.waitForSelector(`#years tr[data-year="${year}"]`);
+  assert.match(await page.textContent("#years"), /2024年.*2025年.*2026年/s);
+  await page.fill("#calendarToml", "year = 2027\nthis is not a calendar");
+  await page.click("#addYear");
+  await page.waitForFunction(() => document.querySelector("#calendarError").textContent !== "");
+  assert.equal(await page.textContent("#calendarError"), "节假日安排有误，未导入：");
+  assert.ok(await page.isVisible("#calendarDetail"));
+  assert.notEqual((await page.textContent("#calendarDetail")).trim(), "");
+  const loaded = (await (await fetch(`${base}/api/calendar/years`)).json()).map((y) => y.year);
+  const thisYear = new Date().getFullYear();
+  for (let year = thisYear; year <= thisYear + 1; year++) {
+    if (loaded.includes(year)) continue;
+    await page.fill("#calendarToml", testYear(year));
+    await page.click("#addYear");
+    await page.waitForSelector(`#years tr[data-year="${year}"]`);
+    assert.match(await page.textContent("#calendarStatus"), new RegExp(`^已导入${year}年：\\d+ 个工作日$`));
+    assert.equal(await page.textContent("#calendarError"), "");
+  }
+  await admin.close();
+});
+
+let supplement; // the 补办件 of the first test, followed by the later ones
+
+test("a 补办件 with two missing materials: the notice opens and prints on one A4 page with everything on it", async () => {
+  const dibao = (await (await fetch(`${base}/api/services`)).json()).find((s) => s.id === "mz-dibao");
+  const missing = dibao.materials.slice(0, 2).map((m) => m.name);
+  const ticket = await issue("mz-dibao");
+  const clerk = await signIn("clerk2", "w02");
+  const { page } = clerk;
+  await callAndFinishAs(page, ticket, "supplement");
+  assert.ok(await page.isVisible("#missing"));
+  assert.ok(await page.isHidden("#groundLabel"));
+  for (const name of missing) await page.check(`#missingChecks input[value="${name}"]`);
+  await page.fill("#finishDialog input[name=applicant_name]", "李建国");
+  await page.fill("#finishDialog input[name=applicant_phone]", "13812345678");
+  const notice = await confirmFinish(clerk);
+  assert.match(notice.url(), /\/cases\/\d{8}-\d{4}\/notice\/supplement$/);
+  const number = decodeURIComponent(notice.url().split("/")[4]);
+  supplement = await staffCase(number);
+  assert.equal(supplement.kind, "supplement");
+  assert.equal(supplement.state, "awaiting_materials");
+  assert.deepEqual(supplement.missing_materials, missing);
+  assert.equal(await notice.textContent("#docTitle"), "补办通知单");
+  // The desk keeps the case at hand, and the window's list shows it.
+  await page.waitForSelector("#caseRegistered:not([hidden])");
+  assert.ok((await page.textContent("#caseRegisteredText")).includes(number));
+  await page.waitForSelector(`#cases tr[data-case="${number}"]`);
+
+  await notice.pdf({ path: join(pdfDir, "supplement.pdf"), format: "A4" });
+  const { pages, text } = printed("supplement");
+  assert.equal(pages, 1, "the notice prints on exactly one page");
+  for (const part of [...missing, number, supplement.check_code, "补办通知单", "青石镇便民服务中心", "最低生活保障申请",
+    "*******5678", "扫码查询办件进度，或凭办件编号和查询码在自助机查询"]) {
+    assert.ok(text.includes(squash(part)), `the printed notice lacks ${part}:\n${text}`);
+  }
+  assert.ok(!text.includes("13812345678"), "the phone is masked");
+  // The deadline: the materials by a day, then the promised limit from that day on.
+  assert.ok(supplement.supplement_until, "a supplement has a day to complete the materials by");
+  assert.ok(text.includes(`请于${chineseDate(supplement.supplement_until)}前`), text);
+  assert.ok(text.includes(`材料补齐之日起计算承诺办结时限（${dibao.time_limit_days}个工作日）`), text);
+  // Nothing of the screen chrome on paper.
+  for (const chrome of ["打印", "关闭", "English"]) assert.ok(!text.includes(chrome), `printed chrome: ${chrome}`);
+  if (shots) await notice.screenshot({ path: join(shots, "notice-supplement.png"), fullPage: true });
+  await notice.close();
+  await clerk.close();
+});
+
+test("a 承诺件: the acceptance slip is titled 承诺件受理单 with its deadline; the clerk's list and the case's actions", async () => {
+  const ticket = await issue("mz-tekun");
+  const clerk = await signIn("clerk2", "w02");
+  const { page } = clerk;
+  await page.waitForSelector(`#cases tr[data-case="${supplement.number}"]`);
+  await callAndFinishAs(page, ticket, "promised");
+  await page.fill("#finishDialog input[name=applicant_name]", "张秀英");
+  const notice = await confirmFinish(clerk);
+  assert.match(notice.url(), /\/notice\/acceptance$/);
+  const promised = await staffCase(decodeURIComponent(notice.url().split("/")[4]));
+  assert.equal(promised.kind, "promised");
+  assert.equal(await notice.textContent("#docTitle"), "承诺件受理单");
+  await notice.pdf({ path: join(pdfDir, "acceptance.pdf"), format: "A4" });
+  const { pages, text } = printed("acceptance");
+  assert.equal(pages, 1);
+  assert.ok(promised.deadline, "a promised case has a deadline");
+  for (const part of ["承诺件受理单", promised.number, promised.check_code, chineseDate(promised.deadline), "张秀英"]) {
+    assert.ok(text.includes(squash(part)), `the acceptance slip lacks ${part}:\n${text}`);
+  }
+  if (shots) await notice.screenshot({ path: join(shots, "notice-acceptance.png"), fullPage: true });
+  await notice.close();
+
+  // The window's list: both cases, with their kind, matter and deadline.
+  await page.waitForSelector(`#cases tr[data-case="${promised.number}"]`);
+  const row = await page.textContent(`#cases tr[data-case="${promised.number}"]`);
+  for (const part of ["承诺件", "特困人员救助供养申请", promised.deadline]) assert.ok(row.includes(part), row);
+  assert.ok((await page.textContent(`#cases tr[data-case="${supplement.number}"]`)).includes("补办件"));
+  if (shots) await page.screenshot({ path: join(shots, "clerk-cases.png"), fullPage: true });
+
+  // The 补办件's detail: its history and the action its state allows; its notices reopen.
+  await page.click(`#cases tr[data-case="${supplement.number}"]`);
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  assert.ok(await page.isVisible("#materialsComplete"));
+  assert.ok(await page.isHidden("#actClose"));
+  assert.ok((await page.textContent("#caseInfo")).includes(supplement.missing_materials[0]));
+  assert.ok((await page.$$("#caseHistory li")).length >= 1);
+  const [again] = await Promise.all([clerk.ctx.waitForEvent("page"), page.click('#caseNotices button[data-notice="supplement"]')]);
+  await again.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.equal(await again.textContent("#caseNumber"), supplement.number);
+  await again.close();
+  await page.click("#caseDialog button[value=cancel]");
+  await clerk.close();
+});
+
+test("the citizen's case page follows the case live: missing materials, then the clock running", async () => {
+  assert.match(supplement.status_url, /\/c\/[0-9a-f]{32}$/);
+  const path = supplement.status_url.replace(/^https?:\/\/[^/]+/, "");
+  const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  const { page } = phone;
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, supplement.number);
+  assert.equal(await page.textContent("#kind"), "补办件");
+  assert.ok(await page.isVisible("#missingBox"));
+  const list = await page.textContent("#missingList");
+  for (const m of supplement.missing_materials) assert.ok(list.includes(m), list);
+  assert.match(await page.textContent("#ask"), /请到 2 号窗口（民政窗口（一））咨询/);
+  assert.ok((await page.$$("#history li")).length >= 1);
+  await page.waitForFunction(() => document.querySelector("#link").textContent === "● 实时更新");
+  if (shots) await page.screenshot({ path: join(shots, "case-phone.png"), fullPage: true });
+
+  // The materials come: the clerk says so on the desk, the phone shows the running clock.
+  const clerk = await signIn("clerk2", "w02");
+  await clerk.page.waitForSelector(`#cases tr[data-case="${supplement.number}"]`);
+  await clerk.page.click(`#cases tr[data-case="${supplement.number}"]`);
+  await clerk.page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  await clerk.page.click("#materialsComplete");
+  await clerk.page.waitForSelector("#actClose:not([hidden])");
+  await page.waitForFunction(() => document.body.dataset.state === "open");
+  assert.ok(await page.isHidden("#missingBox"));
+  assert.ok(await page.isVisible("#figures"));
+  assert.match(await page.textContent("#deadline"), /^\d{4}-\d\d-\d\d$/);
+  // In English, the page's own words are English.
+  await page.click("#lang");
+  assert.equal(await page.textContent("#kind"), "Supplement (补办件)");
+  assert.match(await page.textContent("#ask"), /^With any question, ask at window 2/);
+  await clerk.close();
+  await phone.close();
+
+  // A token no case has: told plainly.
+  const gone = await open("/c/0123456789abcdef0123456789abcdef", { viewport: { width: 390, height: 844 }, allow: [httpStatusLine(404)] });
+  await gone.page.waitForSelector("#missing:not([hidden])");
+  assert.match(await gone.page.textContent("#missingText"), /^未找到这个办件/);
+  await gone.close();
+});
+
+test("the director's case panel counts the cases by kind and state, and grants an extension once", async () => {
+  const director = await open("/director");
+  const { page } = director;
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#console:not([hidden])");
+  await page.waitForSelector("#casesCard:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#caseCounts").textContent.includes("承诺件"));
+  const counts = await page.textContent("#caseCounts");
+  for (const part of ["补办件", "承诺件", "办理中"]) assert.ok(counts.includes(part), counts);
+  assert.match(await page.textContent("#caseTotals"), /在办 \d+ 件/);
+  const today = await (await fetch(`${base}/api/director/today`, { headers: { Authorization: `Bearer ${await page.evaluate(() => sessionStorage.getItem("dtoken"))}` } })).json();
+  if (today.calendar_missing_year) {
+    assert.equal(await page.textContent("#calendarWarning"), `⚠ ${today.calendar_missing_year}年节假日安排尚未导入，请管理员在 /admin 添加`);
+  } else {
+    assert.ok(await page.isHidden("#calendarWarning"));
+  }
+  // Extend the (now running) 补办件 by 5 working days.
+  await page.waitForSelector(`#openCases tr[data-case="${supplement.number}"]`);
+  await page.click(`#openCases tr[data-case="${supplement.number}"]`);
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  await page.waitForSelector("#actExtend:not([hidden])");
+  await page.fill("#caseDialog input[name=days]", "5");
+  await page.fill("#caseDialog input[name=extend_reason]", "需入户核查家庭经济状况");
+  await page.click("#extend");
+  await page.waitForSelector("#actExtend", { state: "hidden" });
+  assert.ok((await page.textContent("#caseInfo")).includes("需入户核查家庭经济状况"));
+  assert.equal((await staffCase(supplement.number)).extension.days, 5);
+  await page.click("#caseDialog button[value=cancel]");
+  if (shots) await page.locator("#casesCard").screenshot({ path: join(shots, "director-cases.png") });
+  await director.close();
+});
+
+test("the director is warned when next year's calendar is not loaded", async () => {
+  const director = await open("/director");
+  const { page } = director;
+  // From 1 December until the admin adds it, the server says which year is missing.
+  await page.route("**/api/director/today", async (route) => {
+    const today = await (await route.fetch()).json();
+    await route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ ...today, calendar_missing_year: 2099 }) });
+  });
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#calendarWarning:not([hidden])");
+  assert.equal(await page.textContent("#calendarWarning"), "⚠ 2099年节假日安排尚未导入，请管理员在 /admin 添加");
+  await page.click("#lang");
+  assert.match(await page.textContent("#calendarWarning"), /holiday schedule of 2099 is not loaded/);
+  await director.close();
+});
