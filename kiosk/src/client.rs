@@ -10,7 +10,8 @@ use crate::catalog::Catalog;
 /// What became of one ticket request.
 #[derive(Debug)]
 pub enum IssueAnswer {
-    Issued(wire::Ticket),
+    /// Boxed: a ticket (with its case) is large beside the other answers.
+    Issued(Box<wire::Ticket>),
     /// The server said no: nothing was issued.
     Refused {
         code: String,
@@ -80,7 +81,7 @@ impl Client {
         }
         if status.is_success() {
             return match r.json::<wire::Ticket>().await {
-                Ok(t) => IssueAnswer::Issued(t),
+                Ok(t) => IssueAnswer::Issued(Box::new(t)),
                 Err(e) => IssueAnswer::Unreachable(e.to_string()),
             };
         }

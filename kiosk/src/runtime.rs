@@ -72,7 +72,7 @@ fn carry_out(
             let (client, tx) = (client.clone(), tx.clone());
             tokio::spawn(async move {
                 let input = match client.issue(&key, &service_id, priority).await {
-                    IssueAnswer::Issued(ticket) => Input::Issued { key, ticket: Box::new(ticket) },
+                    IssueAnswer::Issued(ticket) => Input::Issued { key, ticket },
                     IssueAnswer::Refused { code, message, next_open } => {
                         Input::IssueRefused { key, code, message, next_open }
                     }
