@@ -50,6 +50,43 @@ pub fn sample_ticket(number: &str, service_id: &str, priority: Option<Priority>,
     }
 }
 
+/// A 补办件 waiting for two materials, as `GET /api/cases/{number}?code=` answers it.
+pub fn sample_case() -> wire::CaseProgress {
+    wire::CaseProgress {
+        number: "20261125-0003".into(),
+        kind: wire::Outcome::Supplement,
+        state: wire::CaseState::AwaitingMaterials,
+        result: None,
+        status_text: "待补齐材料：材料齐全之日起计算办理时限".into(),
+        service_name: "最低生活保障申请".into(),
+        accepted_on: "2026-11-25".into(),
+        deadline: None,
+        working_days_left: None,
+        window_number: 2,
+        window_name: "民政窗口（一）".into(),
+        missing_materials: vec!["户口簿复印件".into(), "近6个月银行流水".into()],
+        history: vec![wire::ProgressStep {
+            at: "2026-11-25T10:03:12+08:00".into(),
+            text: "2号窗口受理（补办件），请补齐材料：户口簿复印件、近6个月银行流水。材料齐全之日起计算办理时限".into(),
+        }],
+    }
+}
+
+/// The same 补办件 once its materials came: its clock runs, 3 working days left.
+pub fn sample_case_open() -> wire::CaseProgress {
+    let mut c = sample_case();
+    c.state = wire::CaseState::Open;
+    c.status_text = "已受理，正在办理".into();
+    c.deadline = Some("2026-12-09".into());
+    c.working_days_left = Some(3);
+    c.missing_materials.clear();
+    c.history.push(wire::ProgressStep {
+        at: "2026-11-27T14:20:05+08:00".into(),
+        text: "材料已补齐，自 2026-11-27 起计算办理时限，承诺办结日期 2026-12-09".into(),
+    });
+    c
+}
+
 /// The sample hall past the cut-off (17:05 on Wednesday 25 November 2026): no more tickets
 /// today, the next from tomorrow 08:30.
 pub fn closed_catalog() -> Catalog {
