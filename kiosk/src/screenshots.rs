@@ -11,7 +11,7 @@ use hall_wire::{self as wire, KioskFaultKind, Priority};
 use slint::ComponentHandle;
 
 use crate::catalog::Catalog;
-use crate::controller::{Input, Kiosk, Settings};
+use crate::controller::{CaseAnswer, Input, Kiosk, QueryField, Settings};
 use crate::view::View;
 use crate::MainWindow;
 
@@ -137,6 +137,8 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ticket: Box::new(sample_ticket("B012", "mz-dibao", priority, &["w02", "w03"])),
     };
     let dibao = || Input::Matter("mz-dibao".into());
+    let text = |s: &str| Input::CaseText(s.into());
+    let answered = |answer| vec![Input::Cases, text("20261125-0003 ABC234\n"), Input::CaseAnswer { id: 1, answer }];
     vec![
         ("home", step(vec![])),
         ("home-closed", step(vec![Input::Catalog(Box::new(closed_catalog()))])),
@@ -156,6 +158,14 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
                 Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() },
             ]),
         ),
+        ("case-query", step(vec![Input::Cases])),
+        (
+            "case-query-typed",
+            step(vec![Input::Cases, text("202611250003"), Input::CaseField(QueryField::Code), text("ab2")]),
+        ),
+        ("case-query-found", step(answered(CaseAnswer::Found(Box::new(sample_case()))))),
+        ("case-query-found-open", step(answered(CaseAnswer::Found(Box::new(sample_case_open()))))),
+        ("case-query-not-found", step(answered(CaseAnswer::NotFound))),
     ]
 }
 
