@@ -303,7 +303,8 @@ fn apply_job(
             return Ok((Ok(Answer { status, body: stored.body, replayed: true }), vec![]));
         }
     }
-    tx.execute_batch("SAVEPOINT op")?;
+    // Kept prepared: parsing them again for every command showed in the writer's profile.
+    tx.prepare_cached("SAVEPOINT op")?.execute([])?;
     let mut ctx = Ctx::new(tx, world, &job.actor, now);
     // A panicking command is a bug in that command: it is rolled back alone and answered 500.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ops::apply(&mut ctx, &job.op)))
@@ -313,7 +314,7 @@ fn apply_job(
     let events = std::mem::take(&mut ctx.events);
     let (result, events) = match result {
         Ok(answer) => {
-            tx.execute_batch("RELEASE op")?;
+            tx.prepare_cached("RELEASE op")?.execute([])?;
             (Ok(answer), events)
         }
         Err(e) => {

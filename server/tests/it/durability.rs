@@ -213,3 +213,64 @@ async fn sigterm_stops_gracefully_even_with_live_streams_open() {
         conn.query_row("SELECT number FROM tickets WHERE id = ?1", [t["id"].as_i64().unwrap()], |r| r.get(0)).unwrap();
     assert_eq!(number, "E001");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_during_finishing_loses_no_acknowledged_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let (mut child, base) = spawn_server(&db).await;
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+    for service in ["mz-linshi", "rs-jmyibao"] {
+        for _ in 0..150 {
+            let r = http
+                .post(format!("{base}/api/tickets"))
+                .bearer_auth("demo-kiosk")
+                .json(&json!({"service_id": service}));
+            assert!(r.send().await.unwrap().status().is_success());
+        }
+    }
+    let acked = Arc::new(std::sync::Mutex::new(BTreeMap::<String, i64>::new()));
+    let mut clerks = vec![];
+    for (user, window) in [("clerk2", "w02"), ("clerk3", "w03"), ("clerk5", "w05"), ("clerk6", "w06")] {
+        let (acked, http, base) = (acked.clone(), http.clone(), base.clone());
+        let login = json!({"username": user, "password": "demo", "window_id": window});
+        let session: Value =
+            http.post(format!("{base}/api/auth/login")).json(&login).send().await.unwrap().json().await.unwrap();
+        let token = session["token"].as_str().unwrap().to_string();
+        clerks.push(tokio::spawn(async move {
+            loop {
+                let call = http.post(format!("{base}/api/windows/{window}/call-next")).bearer_auth(&token).send().await;
+                if call.is_err() {
+                    return;
+                }
+                let body = json!({"outcome": "promised", "applicant_name": "测试"});
+                let res = http
+                    .post(format!("{base}/api/windows/{window}/finish"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await;
+                let Ok(res) = res else { return };
+                let Ok(t) = res.json::<Value>().await else { return };
+                let number = t["case"]["number"].as_str().unwrap().to_string();
+                acked.lock().unwrap().insert(number, t["id"].as_i64().unwrap());
+            }
+        }));
+    }
+    while acked.lock().unwrap().len() < 60 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    child.start_kill().unwrap(); // SIGKILL
+    child.wait().await.unwrap();
+    for c in clerks {
+        c.await.unwrap();
+    }
+    // Every acknowledged case is in the file as the killed server left it, with its ticket.
+    let acked = acked.lock().unwrap().clone();
+    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    for (number, ticket) in &acked {
+        let stored: Option<i64> =
+            conn.query_row("SELECT ticket_id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional().unwrap();
+        assert_eq!(stored, Some(*ticket), "acknowledged case {number} lost");
+    }
+}
