@@ -9,7 +9,7 @@ use slint::ComponentHandle;
 use tokio::sync::mpsc;
 
 use crate::config::Config;
-use crate::controller::{Input, Settings};
+use crate::controller::{Input, QueryField, Settings};
 use crate::runtime::{drive, Parts};
 use crate::view::View;
 use crate::{new_key, Kiosk, MainWindow};
@@ -61,6 +61,23 @@ pub fn wire_callbacks(ui: &MainWindow, tx: &mpsc::UnboundedSender<Input>) {
     g.on_toggle_language(move || s(Input::ToggleLanguage));
     let s = send(tx);
     g.on_touched(move || s(Input::Touch));
+    let s = send(tx);
+    g.on_cases(move || s(Input::Cases));
+    let s = send(tx);
+    g.on_case_focus(move |f| {
+        s(Input::CaseField(match f {
+            crate::CaseField::Number => QueryField::Number,
+            crate::CaseField::Code => QueryField::Code,
+        }))
+    });
+    let s = send(tx);
+    g.on_case_type(move |text| s(Input::CaseText(text.to_string())));
+    let s = send(tx);
+    g.on_case_backspace(move || s(Input::CaseBackspace));
+    let s = send(tx);
+    g.on_case_clear(move || s(Input::CaseClear));
+    let s = send(tx);
+    g.on_case_submit(move || s(Input::CaseSubmit));
 }
 
 /// Logged once the home screen shows the hall (the benchmark's cold-start mark).

@@ -6,10 +6,12 @@ use hall_wire as wire;
 use serde::de::DeserializeOwned;
 
 use crate::catalog::Catalog;
+use crate::controller::CaseAnswer;
 
 /// What became of one ticket request.
 #[derive(Debug)]
 pub enum IssueAnswer {
+    /// Boxed: a ticket (with its case) is large beside the other answers.
     Issued(Box<wire::Ticket>),
     /// The server said no: nothing was issued.
     Refused {
@@ -88,6 +90,41 @@ impl Client {
             Ok(e) => IssueAnswer::Refused { code: e.error, message: e.message, next_open: e.next_open },
             Err(_) => {
                 IssueAnswer::Refused { code: status.as_u16().to_string(), message: status.to_string(), next_open: None }
+            }
+        }
+    }
+
+    /// A case's progress for its applicant (`GET /api/cases/{number}?code=`): public, no token.
+    /// A wrong code and an unknown number are the same `404`.
+    pub async fn case_progress(&self, number: &str, code: &str) -> CaseAnswer {
+        let mut url = match reqwest::Url::parse(&format!("{}/api/cases/", self.base)) {
+            Ok(u) => u,
+            Err(e) => return CaseAnswer::Unavailable(e.to_string()),
+        };
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push(number);
+        }
+        url.query_pairs_mut().append_pair("code", code);
+        let r = match self.http.get(url).send().await {
+            Ok(r) => r,
+            Err(e) => return CaseAnswer::Unavailable(e.to_string()),
+        };
+        let status = r.status();
+        let retry_after = r
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        match status.as_u16() {
+            200 => match r.json::<wire::CaseProgress>().await {
+                Ok(p) => CaseAnswer::Found(Box::new(p)),
+                Err(e) => CaseAnswer::Unavailable(e.to_string()),
+            },
+            404 => CaseAnswer::NotFound,
+            429 => CaseAnswer::TooMany { retry_after },
+            _ => {
+                let body = r.text().await.unwrap_or_default();
+                CaseAnswer::Unavailable(format!("server answered {status}: {body}"))
             }
         }
     }

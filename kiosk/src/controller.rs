@@ -57,6 +57,8 @@ pub enum Screen {
     /// Waiting for the server's answer (retrying when it is unreachable).
     Issuing,
     Ticket,
+    /// 「查询办件进度」: a case's progress by its number and check code.
+    CaseQuery,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +166,23 @@ pub enum Input {
         message: String,
     },
     Tick,
+    /// 「查询办件进度」 on the home screen: the query screen, empty.
+    Cases,
+    /// A touch on a field of the query screen: it takes the typing.
+    CaseField(QueryField),
+    /// Characters for the field in use: a key of the on-screen pad, or a keyboard or a barcode
+    /// scanner that types (Enter asks, backspace and tab as on a keyboard).
+    CaseText(String),
+    CaseBackspace,
+    /// Both fields emptied (also 「查询其他办件」 under an answer).
+    CaseClear,
+    /// 「查询」.
+    CaseSubmit,
+    /// The server's answer to query `id`.
+    CaseAnswer {
+        id: u64,
+        answer: CaseAnswer,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +209,13 @@ pub enum Effect {
     },
     /// The hall's hours or quotas changed under us (a 409): load the catalog again now.
     Reload,
+    /// Ask for a case's progress (`GET /api/cases/{number}?code=`); answered by
+    /// `Input::CaseAnswer` with the same id.
+    QueryCase {
+        id: u64,
+        number: String,
+        code: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -237,6 +263,8 @@ pub struct Kiosk {
     next_printer_check: Instant,
     /// Whether the printer's state has been told to the server since start.
     printer_told: bool,
+    /// The query screen (「查询办件进度」).
+    case: CaseQuery,
 }
 
 impl Kiosk {
@@ -258,6 +286,7 @@ impl Kiosk {
             printer_fault: None,
             next_printer_check: now,
             printer_told: false,
+            case: CaseQuery::default(),
         }
     }
 
@@ -362,6 +391,16 @@ impl Kiosk {
             | Input::PrinterFault { .. }
             | Input::Reprint
             | Input::PrinterOk => self.on_printer(input, now, &mut fx),
+            Input::Cases => {
+                self.case.reset();
+                self.go(Screen::CaseQuery);
+            }
+            Input::CaseField(_)
+            | Input::CaseText(_)
+            | Input::CaseBackspace
+            | Input::CaseClear
+            | Input::CaseSubmit
+            | Input::CaseAnswer { .. } => self.on_case_input(input, &mut fx),
         }
         self.forget_stale_stop();
         self.tick(now, &mut fx);
@@ -399,6 +438,7 @@ impl Kiosk {
         self.refusal = None;
         if screen == Screen::Home {
             self.typed.clear();
+            self.case.reset(); // the next citizen never sees this one's case
         }
         self.screen = screen;
     }
@@ -462,6 +502,7 @@ fn is_touch(input: &Input) -> bool {
             | Input::PrinterOk
             | Input::PrinterFault { .. }
             | Input::Tick
+            | Input::CaseAnswer { .. }
     )
 }
 
@@ -479,8 +520,11 @@ pub fn absolute(server: &str, url: &str) -> String {
     }
 }
 
+mod case_query;
 mod issuing;
 mod printer;
+
+pub use case_query::{CaseAnswer, CaseQuery, Lookup, QueryFailure, QueryField, CODE_ALPHABET, CODE_LEN};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use hall_wire::KioskFaultReport;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::client::{Client, IssueAnswer};
-use crate::controller::{Effect, Input, Kiosk, Settings};
+use crate::controller::{CaseAnswer, Effect, Input, Kiosk, Settings};
 use crate::printing::PrinterDesk;
 use crate::view::View;
 
@@ -93,6 +93,16 @@ fn carry_out(
             %number,
             "the server made this ticket for a request given up on; the citizen had left, so it was not printed"
         ),
+        Effect::QueryCase { id, number, code } => {
+            let (client, tx) = (client.clone(), tx.clone());
+            tokio::spawn(async move {
+                let answer = client.case_progress(&number, &code).await;
+                if let CaseAnswer::Unavailable(why) = &answer {
+                    tracing::warn!(%why, %number, "case progress query unanswered");
+                }
+                let _ = tx.send(Input::CaseAnswer { id, answer });
+            });
+        }
         Effect::Language { .. } => {} // the window applies it
         Effect::Reload => {}          // handled by `drive`
     }

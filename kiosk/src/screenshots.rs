@@ -11,7 +11,7 @@ use hall_wire::{self as wire, KioskFaultKind, Priority};
 use slint::ComponentHandle;
 
 use crate::catalog::Catalog;
-use crate::controller::{Input, Kiosk, Settings};
+use crate::controller::{CaseAnswer, Input, Kiosk, QueryField, Settings};
 use crate::view::View;
 use crate::MainWindow;
 
@@ -48,6 +48,43 @@ pub fn sample_ticket(number: &str, service_id: &str, priority: Option<Priority>,
         status_url: Some("/t/6f1c0e9a4b7d2e8f3a5c1b9d0e7f2a4c".into()),
         case: None,
     }
+}
+
+/// A 补办件 waiting for two materials, as `GET /api/cases/{number}?code=` answers it.
+pub fn sample_case() -> wire::CaseProgress {
+    wire::CaseProgress {
+        number: "20261125-0003".into(),
+        kind: wire::Outcome::Supplement,
+        state: wire::CaseState::AwaitingMaterials,
+        result: None,
+        status_text: "待补齐材料：材料齐全之日起计算办理时限".into(),
+        service_name: "最低生活保障申请".into(),
+        accepted_on: "2026-11-25".into(),
+        deadline: None,
+        working_days_left: None,
+        window_number: 2,
+        window_name: "民政窗口（一）".into(),
+        missing_materials: vec!["户口簿复印件".into(), "近6个月银行流水".into()],
+        history: vec![wire::ProgressStep {
+            at: "2026-11-25T10:03:12+08:00".into(),
+            text: "2号窗口受理（补办件），请补齐材料：户口簿复印件、近6个月银行流水。材料齐全之日起计算办理时限".into(),
+        }],
+    }
+}
+
+/// The same 补办件 once its materials came: its clock runs, 3 working days left.
+pub fn sample_case_open() -> wire::CaseProgress {
+    let mut c = sample_case();
+    c.state = wire::CaseState::Open;
+    c.status_text = "已受理，正在办理".into();
+    c.deadline = Some("2026-12-09".into());
+    c.working_days_left = Some(3);
+    c.missing_materials.clear();
+    c.history.push(wire::ProgressStep {
+        at: "2026-11-27T14:20:05+08:00".into(),
+        text: "材料已补齐，自 2026-11-27 起计算办理时限，承诺办结日期 2026-12-09".into(),
+    });
+    c
 }
 
 /// The sample hall past the cut-off (17:05 on Wednesday 25 November 2026): no more tickets
@@ -100,6 +137,8 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ticket: Box::new(sample_ticket("B012", "mz-dibao", priority, &["w02", "w03"])),
     };
     let dibao = || Input::Matter("mz-dibao".into());
+    let text = |s: &str| Input::CaseText(s.into());
+    let answered = |answer| vec![Input::Cases, text("20261125-0003 ABC234\n"), Input::CaseAnswer { id: 1, answer }];
     vec![
         ("home", step(vec![])),
         ("home-closed", step(vec![Input::Catalog(Box::new(closed_catalog()))])),
@@ -119,6 +158,14 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
                 Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() },
             ]),
         ),
+        ("case-query", step(vec![Input::Cases])),
+        (
+            "case-query-typed",
+            step(vec![Input::Cases, text("202611250003"), Input::CaseField(QueryField::Code), text("ab2")]),
+        ),
+        ("case-query-found", step(answered(CaseAnswer::Found(Box::new(sample_case()))))),
+        ("case-query-found-open", step(answered(CaseAnswer::Found(Box::new(sample_case_open()))))),
+        ("case-query-not-found", step(answered(CaseAnswer::NotFound))),
     ]
 }
 

@@ -5,11 +5,11 @@ use hall_wire::KioskFaultKind;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::catalog::{priority_words, Catalog};
-use crate::controller::{Kiosk, PrintState, Refusal, Screen, Stop};
+use crate::controller::{Kiosk, Lookup, PrintState, QueryFailure, QueryField, Refusal, Screen, Stop};
 use crate::search::Initials;
 use crate::{
-    DepartmentItem, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind,
-    StopReason, WindowPlace, WindowState,
+    CaseEnd, CaseField, CaseKind, CaseLookup, CaseStage, CaseStepItem, DepartmentItem, MainWindow, MaterialItem,
+    MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind, StopReason, WindowPlace, WindowState,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -60,6 +60,79 @@ pub struct View {
     pub print_state: PrintProgress,
     /// The status page's address, shown as a QR code.
     pub status_url: String,
+    /// 「查询办件进度」: what is typed and where the query stands.
+    pub case_number: String,
+    pub case_code: String,
+    pub case_field: CaseField,
+    pub case_lookup: CaseLookup,
+    pub case_ready: bool,
+    /// With `TooMany`: seconds to wait (0: not said).
+    pub case_retry_after: i32,
+    /// The case found.
+    pub case: CaseView,
+}
+
+/// A case found, as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseView {
+    pub number: String,
+    pub kind: CaseKind,
+    pub stage: CaseStage,
+    pub end: CaseEnd,
+    /// The server's words (Chinese); the UI says it in English from stage, end and kind.
+    pub status_text: String,
+    pub matter: String,
+    pub accepted_on: String,
+    pub deadline: String,
+    /// Working days to the deadline while the clock runs (negative when overdue).
+    pub days_left: Option<i32>,
+    pub window_number: i32,
+    pub window_name: String,
+    pub missing: Vec<String>,
+    pub history: Vec<CaseStepItem>,
+}
+
+impl CaseView {
+    pub fn of(p: &hall_wire::CaseProgress) -> CaseView {
+        use hall_wire::{CaseResult as R, CaseState as S, Outcome as O};
+        CaseView {
+            number: p.number.clone(),
+            kind: match p.kind {
+                O::Immediate => CaseKind::Immediate,
+                O::Promised => CaseKind::Promised,
+                O::Supplement => CaseKind::Supplement,
+                O::Returned => CaseKind::Returned,
+                O::Joint => CaseKind::Joint,
+                O::Reported => CaseKind::Reported,
+            },
+            stage: match p.state {
+                S::Open => CaseStage::Open,
+                S::AwaitingMaterials => CaseStage::AwaitingMaterials,
+                S::Closed => CaseStage::Closed,
+            },
+            end: match p.result {
+                None => CaseEnd::None,
+                Some(R::Done) => CaseEnd::Done,
+                Some(R::Approved) => CaseEnd::Approved,
+                Some(R::NotApproved) => CaseEnd::NotApproved,
+                Some(R::Returned) => CaseEnd::Returned,
+                Some(R::Expired) => CaseEnd::Expired,
+            },
+            status_text: p.status_text.clone(),
+            matter: p.service_name.clone(),
+            accepted_on: p.accepted_on.clone(),
+            deadline: p.deadline.clone().unwrap_or_default(),
+            days_left: p.working_days_left.map(|d| d.clamp(-9999, 9999) as i32),
+            window_number: p.window_number as i32,
+            window_name: p.window_name.clone(),
+            missing: p.missing_materials.clone(),
+            history: p
+                .history
+                .iter()
+                .map(|s| CaseStepItem { at: crate::catalog::local_minutes(&s.at).into(), text: s.text.as_str().into() })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,6 +144,7 @@ pub enum PageKind {
     Search,
     Issuing,
     Ticket,
+    CaseQuery,
 }
 
 pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
@@ -152,7 +226,11 @@ impl View {
             Screen::Search => PageKind::Search,
             Screen::Issuing => PageKind::Issuing,
             Screen::Ticket => PageKind::Ticket,
+            Screen::CaseQuery => PageKind::CaseQuery,
         };
+        if k.screen() == &Screen::CaseQuery {
+            v.fill_case(k);
+        }
         let Some(c) = k.catalog() else { return v };
         v.loaded = true;
         (v.hall_stop, v.hall_stop_until) = stop_words(k.hall_stop(), now, k.english());
@@ -211,6 +289,31 @@ impl View {
         v
     }
 
+    fn fill_case(&mut self, k: &Kiosk) {
+        let q = k.case_query();
+        self.case_number = q.number.clone();
+        self.case_code = q.code.clone();
+        self.case_field = match q.field {
+            QueryField::Number => CaseField::Number,
+            QueryField::Code => CaseField::Code,
+        };
+        self.case_ready = q.ready();
+        self.case_lookup = match &q.lookup {
+            Lookup::Entering => CaseLookup::Entering,
+            Lookup::Querying => CaseLookup::Querying,
+            Lookup::Found(p) => {
+                self.case = CaseView::of(p);
+                CaseLookup::Found
+            }
+            Lookup::NotFound => CaseLookup::NotFound,
+            Lookup::Failed(QueryFailure::TooMany { retry_after }) => {
+                self.case_retry_after = retry_after.map_or(0, |s| s.min(3600) as i32);
+                CaseLookup::TooMany
+            }
+            Lookup::Failed(QueryFailure::Unavailable) => CaseLookup::Unavailable,
+        };
+    }
+
     fn fill_matter(&mut self, c: &Catalog, id: &str) {
         let Some(s) = c.service(id) else { return };
         let windows = c.windows_of(s);
@@ -256,6 +359,7 @@ impl View {
             PageKind::Search => Page::Search,
             PageKind::Issuing => Page::Issuing,
             PageKind::Ticket => Page::Ticket,
+            PageKind::CaseQuery => Page::CaseQuery,
         });
         g.set_hall_name(self.hall_name.as_str().into());
         g.set_clock(self.clock.as_str().into());
@@ -297,6 +401,27 @@ impl View {
         g.set_wait_minutes(self.wait_minutes);
         g.set_issued_at(self.issued_at.as_str().into());
         g.set_print_state(self.print_state);
+        g.set_case_number(self.case_number.as_str().into());
+        g.set_case_code(self.case_code.as_str().into());
+        g.set_case_field(self.case_field);
+        g.set_case_lookup(self.case_lookup);
+        g.set_case_ready(self.case_ready);
+        g.set_case_retry_after(self.case_retry_after);
+        let c = &self.case;
+        g.set_case_found_number(c.number.as_str().into());
+        g.set_case_kind(c.kind);
+        g.set_case_stage(c.stage);
+        g.set_case_end(c.end);
+        g.set_case_status_text(c.status_text.as_str().into());
+        g.set_case_matter(c.matter.as_str().into());
+        g.set_case_accepted_on(c.accepted_on.as_str().into());
+        g.set_case_deadline(c.deadline.as_str().into());
+        g.set_case_has_days_left(c.days_left.is_some());
+        g.set_case_days_left(c.days_left.unwrap_or_default());
+        g.set_case_window_number(c.window_number);
+        g.set_case_window_name(c.window_name.as_str().into());
+        g.set_case_missing(model(&c.missing.iter().map(SharedString::from).collect::<Vec<_>>()));
+        g.set_case_history(model(&c.history));
     }
 
     /// The QR code changes only with the ticket, so it is drawn only then.

@@ -455,3 +455,179 @@ fn a_409_for_a_request_given_up_on_ends_it() {
     assert!(issues(&r.wait(Duration::from_secs(30))).is_empty(), "no more background resends");
     assert!(r.k.stop_of("mz-dibao").is_some());
 }
+
+/// The query screen with `inputs` applied (touches 200 ms apart).
+fn query(inputs: Vec<Input>) -> (Run, Vec<Effect>) {
+    let mut r = Run::new();
+    r.go(Input::Cases);
+    let mut fx = Vec::new();
+    for i in inputs {
+        fx = r.go(i);
+    }
+    (r, fx)
+}
+
+fn text(s: &str) -> Input {
+    Input::CaseText(s.into())
+}
+
+fn asked(fx: &[Effect]) -> Vec<(u64, &str, &str)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::QueryCase { id, number, code } => Some((*id, number.as_str(), code.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_case_number_and_code_are_typed_normalised_and_split() {
+    // (what is typed, in order; the number, the code and the field in use after it)
+    let check = |inputs: Vec<Input>, number: &str, code: &str, field: QueryField| {
+        let (r, _) = query(inputs.clone());
+        let q = r.k.case_query();
+        assert_eq!((q.number.as_str(), q.code.as_str(), q.field), (number, code, field), "{inputs:?}");
+    };
+    use QueryField::{Code, Number};
+    check(vec![], "", "", Number);
+    // The pad, key by key; the dash comes by itself after the date.
+    check("202611250003".chars().map(|c| text(&c.to_string())).collect(), "20261125-0003", "", Number);
+    check(vec![text("20261125-0003")], "20261125-0003", "", Number);
+    check(vec![text("2026-1125")], "20261125", "", Number);
+    check(vec![text("20261125--0003")], "20261125-0003", "", Number);
+    check(vec![text("20261125-000312345")], "20261125-000312", "", Number);
+    // A touch on the code field; upper-cased, spaces and look-alikes (I, O, 0, 1) left out.
+    check(vec![Input::CaseField(Code), text("ab c2i3O01k9")], "", "ABC23K", Code);
+    check(vec![Input::CaseField(Code), text("ABC234XYZ")], "", "ABC234", Code);
+    // A scanner that types `NUMBER CODE`, `NUMBER/CODE` or `NUMBER<tab>CODE` into the number.
+    check(vec![text("20261125-0003 ABC234")], "20261125-0003", "ABC234", Code);
+    check(vec![text("20261125-0003/abc234")], "20261125-0003", "ABC234", Code);
+    check(vec![text("20261125-0003\tABC234")], "20261125-0003", "ABC234", Code);
+    check(vec![text("  20261125-0003   ABC234 ")], "20261125-0003", "ABC234", Code);
+    // No separator: the code's first letter after a complete number.
+    check(vec![text("20261125-0003ABC234")], "20261125-0003", "ABC234", Code);
+    // Backspace; an empty code gives the way back to the number.
+    check(vec![text("20261125-0003 AB"), Input::CaseBackspace], "20261125-0003", "A", Code);
+    check(vec![text("20261125-0003 A"), Input::CaseBackspace, Input::CaseBackspace], "20261125-0003", "", Number);
+    check(vec![text("20261125-0003 A"), text("\u{8}\u{8}\u{8}")], "20261125-000", "", Number);
+    check(vec![text("20261125-0003 ABC234"), Input::CaseClear], "", "", Number);
+}
+
+#[test]
+fn a_query_goes_once_when_both_fields_are_complete() {
+    // (what is typed, the query asked)
+    let check = |inputs: Vec<Input>, expected: Option<(&str, &str)>| {
+        let (r, fx) = query(inputs.clone());
+        let sent: Vec<(&str, &str)> = asked(&fx).iter().map(|(_, n, c)| (*n, *c)).collect();
+        assert_eq!(sent, expected.into_iter().collect::<Vec<_>>(), "{inputs:?}");
+        let querying = r.k.case_query().lookup == Lookup::Querying;
+        assert_eq!(querying, expected.is_some(), "{inputs:?}");
+    };
+    check(vec![text("20261125-0003 ABC234"), Input::CaseSubmit], Some(("20261125-0003", "ABC234")));
+    // Enter, as a scanner ends its line.
+    check(vec![text("20261125-0003 abc234\n")], Some(("20261125-0003", "ABC234")));
+    check(vec![text("20261125-0003/ABC234\r\n")], Some(("20261125-0003", "ABC234")));
+    check(
+        vec![text("202611250003"), Input::CaseField(QueryField::Code), text("ABC234\n")],
+        Some(("20261125-0003", "ABC234")),
+    );
+    // Incomplete: nothing goes.
+    check(vec![text("20261125-000 ABC234"), Input::CaseSubmit], None);
+    check(vec![text("20261125 ABC234"), Input::CaseSubmit], None);
+    check(vec![text("20261125-0003 ABC23"), Input::CaseSubmit], None);
+    check(vec![Input::CaseSubmit], None);
+    // Enter on an incomplete number puts the typing where it is missing.
+    let (r, _) = query(vec![text("20261125-0003\n")]);
+    assert_eq!(r.k.case_query().field, QueryField::Code, "the number done: on to the code");
+    let (r, _) = query(vec![Input::CaseField(QueryField::Code), text("ABC234\n")]);
+    assert_eq!(r.k.case_query().field, QueryField::Number);
+    // One query at a time: a second 查询 or Enter, or typing, while it is out changes nothing.
+    let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+    assert_eq!(asked(&fx).len(), 1);
+    assert!(asked(&r.go(Input::CaseSubmit)).is_empty());
+    assert!(asked(&r.go(text("\n"))).is_empty());
+    r.go(text("9"));
+    r.go(Input::CaseClear);
+    assert_eq!(r.k.case_query().number, "20261125-0003", "kept while asking");
+}
+
+#[test]
+fn the_answer_is_shown_and_a_late_or_stale_one_is_ignored() {
+    let found = || CaseAnswer::Found(Box::new(crate::screenshots::sample_case()));
+    // (the answer, what the screen shows)
+    let check = |answer: CaseAnswer, expected: Lookup| {
+        let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+        let id = asked(&fx)[0].0;
+        r.go(Input::CaseAnswer { id, answer });
+        assert_eq!(r.k.case_query().lookup, expected);
+        assert_eq!(r.k.screen(), &Screen::CaseQuery);
+    };
+    check(found(), Lookup::Found(Box::new(crate::screenshots::sample_case())));
+    check(CaseAnswer::NotFound, Lookup::NotFound);
+    check(
+        CaseAnswer::TooMany { retry_after: Some(42) },
+        Lookup::Failed(QueryFailure::TooMany { retry_after: Some(42) }),
+    );
+    check(CaseAnswer::Unavailable("connection refused".into()), Lookup::Failed(QueryFailure::Unavailable));
+
+    // Not found: the fields stay for a correction, and a correction puts the message away.
+    let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+    r.go(Input::CaseAnswer { id: asked(&fx)[0].0, answer: CaseAnswer::NotFound });
+    assert_eq!((r.k.case_query().number.as_str(), r.k.case_query().code.as_str()), ("20261125-0003", "ABC234"));
+    r.go(Input::CaseBackspace);
+    assert_eq!(r.k.case_query().lookup, Lookup::Entering);
+    let fx = r.go(text("5\n"));
+    assert_eq!(asked(&fx).iter().map(|(_, n, c)| (*n, *c)).collect::<Vec<_>>(), vec![("20261125-0003", "ABC235")]);
+    let second = asked(&fx)[0].0;
+    // An answer to the first query after the second went is not this one's.
+    r.go(Input::CaseAnswer { id: second - 1, answer: found() });
+    assert_eq!(r.k.case_query().lookup, Lookup::Querying);
+    r.go(Input::CaseAnswer { id: second, answer: found() });
+    assert!(matches!(r.k.case_query().lookup, Lookup::Found(_)));
+
+    // An answer after the citizen went home is dropped; the next one starts empty.
+    let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+    r.go(Input::Home);
+    r.go(Input::CaseAnswer { id: asked(&fx)[0].0, answer: found() });
+    r.go(Input::Cases);
+    assert_eq!(r.k.case_query().lookup, Lookup::Entering);
+    assert_eq!(r.k.case_query().number, "");
+}
+
+#[test]
+fn a_case_on_screen_goes_home_when_idle_and_a_new_scan_starts_a_new_query() {
+    let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+    r.go(Input::CaseAnswer {
+        id: asked(&fx)[0].0,
+        answer: CaseAnswer::Found(Box::new(crate::screenshots::sample_case())),
+    });
+    // Keys that are not a new notice change nothing under the answer.
+    for i in [Input::CaseBackspace, Input::CaseSubmit, text("\n"), Input::CaseField(QueryField::Code)] {
+        r.go(i);
+        assert!(matches!(r.k.case_query().lookup, Lookup::Found(_)));
+    }
+    // A scan of another notice: a new query at once.
+    let fx = r.go(text("20261126-0001 XYZ789\n"));
+    assert_eq!(asked(&fx).iter().map(|(_, n, c)| (*n, *c)).collect::<Vec<_>>(), vec![("20261126-0001", "XYZ789")]);
+    r.go(Input::CaseAnswer {
+        id: asked(&fx)[0].0,
+        answer: CaseAnswer::Found(Box::new(crate::screenshots::sample_case())),
+    });
+    // 「查询其他办件」 empties the screen.
+    r.go(Input::CaseClear);
+    assert_eq!(r.k.case_query().lookup, Lookup::Entering);
+    assert_eq!(r.k.case_query().number, "");
+    // Idle: home after the usual minute, and the case is forgotten.
+    r.go(text("20261125-0003 ABC234\n"));
+    r.wait(Duration::from_secs(59));
+    assert_eq!(r.k.screen(), &Screen::CaseQuery);
+    r.wait(Duration::from_secs(2));
+    assert_eq!(r.k.screen(), &Screen::Home);
+    assert_eq!(r.k.case_query().number, "", "the next citizen never sees it");
+    // Back goes home too; the pad does nothing on other screens.
+    r.go(Input::Cases);
+    r.go(Input::Back);
+    assert_eq!(r.k.screen(), &Screen::Home);
+    r.go(text("20261125"));
+    assert_eq!(r.k.case_query().number, "");
+}

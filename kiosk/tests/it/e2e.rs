@@ -280,3 +280,80 @@ async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
     k.send(Input::Matter("mz-dibao".into()));
     k.until("another matter issues", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
 }
+
+/// A ticket finished as a 补办件 by a demo clerk; the applicant's notice: (case number, code).
+async fn a_supplement_case(s: &TestServer) -> (String, String) {
+    s.issue("mz-dibao").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let called = s.act(&clerk, "w02", "call-next").await;
+    assert!(called.status.is_success(), "{}", called.body);
+    let finished = s
+        .post(
+            "/api/windows/w02/finish",
+            &clerk,
+            serde_json::json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]}),
+        )
+        .await;
+    assert!(finished.status.is_success(), "{}", finished.body);
+    let case = &finished.body["case"];
+    (case["number"].as_str().unwrap().to_string(), case["check_code"].as_str().unwrap().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_finished_at_a_window_is_found_at_the_kiosk_with_its_missing_material() {
+    use hall_kiosk::view::CaseView;
+    use hall_kiosk::{CaseKind, CaseLookup, CaseStage};
+    let s = server().await;
+    let url = s.base.clone();
+    let (number, code) = a_supplement_case(&s).await;
+    let printer = FakePrinter::start();
+    let mut k = Kiosk::start(&url, &printer);
+    k.until("the hall loaded", |v| v.loaded && v.online).await;
+    k.send(Input::Cases);
+    k.until("the query screen", |v| v.page == PageKind::CaseQuery).await;
+    // As a scanner types the notice: number, space, the code in lower case, Enter.
+    k.send(Input::CaseText(format!("{number} {}\n", code.to_lowercase())));
+    let v = k.until("found", |v| v.case_lookup == CaseLookup::Found).await;
+    let CaseView { number: shown, kind, stage, missing, matter, window_number, history, .. } = v.case;
+    assert_eq!(shown, number);
+    assert_eq!((kind, stage), (CaseKind::Supplement, CaseStage::AwaitingMaterials));
+    assert_eq!(missing, vec!["户口簿复印件".to_string()], "the missing material, on screen");
+    assert_eq!(matter, "最低生活保障申请");
+    assert_eq!(window_number, 2, "ask at the window that took it");
+    assert!(history.iter().any(|h| h.text.contains("户口簿复印件")), "{history:?}");
+    // A wrong code is not found (and says nothing of whether the number exists).
+    let wrong: String = code.chars().map(|c| if c == 'A' { 'B' } else { 'A' }).collect();
+    k.send(Input::CaseClear);
+    k.send(Input::CaseText(format!("{number}/{wrong}\n")));
+    k.until("not found", |v| v.case_lookup == CaseLookup::NotFound).await;
+    // An unknown number is the same answer.
+    k.send(Input::CaseClear);
+    k.send(Input::CaseText(format!("20991231-9999 {code}\n")));
+    k.until("unknown number: not found", |v| {
+        v.case_lookup == CaseLookup::NotFound && v.case_number.starts_with("2099")
+    })
+    .await;
+    k.send(Input::Home);
+    k.until("home", |v| v.page == PageKind::Home).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_case_queries_from_one_address_are_told_apart_from_not_found() {
+    use hall_kiosk::controller::CaseAnswer;
+    let s = server().await;
+    let (number, code) = a_supplement_case(&s).await;
+    let client = Client::new(&s.base, "demo-kiosk");
+    assert!(matches!(client.case_progress(&number, &code).await, CaseAnswer::Found(_)));
+    assert_eq!(client.case_progress(&number, "ZZZZZZ").await, CaseAnswer::NotFound);
+    let mut answers = Vec::new();
+    for _ in 0..40 {
+        let a = client.case_progress(&number, "ZZZZZZ").await;
+        let stop = matches!(a, CaseAnswer::TooMany { .. });
+        answers.push(a);
+        if stop {
+            break;
+        }
+    }
+    let last = answers.last().unwrap();
+    assert!(matches!(last, CaseAnswer::TooMany { retry_after: Some(s) } if *s >= 1), "{last:?}");
+}

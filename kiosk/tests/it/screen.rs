@@ -128,3 +128,88 @@ fn priority_asks_for_a_confirmation_and_english_is_complete() {
     s.press("中文");
     assert!(s.count("取号") >= 1, "and back");
 }
+
+/// Types as a keyboard (or a barcode scanner that types like one) does: into the focused item.
+fn type_keys(ui: &MainWindow, text: &str) {
+    for c in text.chars() {
+        let key: slint::SharedString = c.to_string().into();
+        ui.window().dispatch_event(slint::platform::WindowEvent::KeyPressed { text: key.clone() });
+        ui.window().dispatch_event(slint::platform::WindowEvent::KeyReleased { text: key });
+    }
+}
+
+/// The query asked by the effects, if any: (id, number, code).
+fn asked(fx: &[hall_kiosk::controller::Effect]) -> Option<(u64, String, String)> {
+    fx.iter().find_map(|e| match e {
+        hall_kiosk::controller::Effect::QueryCase { id, number, code } => Some((*id, number.clone(), code.clone())),
+        _ => None,
+    })
+}
+
+/// 「查询办件进度」 touched through: the pad, a scanner typing, not found, a 补办件 found with its
+/// missing materials, in both languages; each state is drawn to docs/screenshots/ (the same
+/// files `hall-kiosk screenshots` draws).
+#[test]
+fn case_progress_on_the_pad_and_from_a_scanner() {
+    use hall_kiosk::controller::{CaseAnswer, Input};
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    let shot = |s: &Screen, name: &str| {
+        hall_snapshot::save_png(s.ui.window(), &shots.join(format!("kiosk-{name}-portrait-zh.png"))).unwrap()
+    };
+    let field = |s: &Screen, label: &str| {
+        let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(&s.ui, label).collect();
+        found.iter().find_map(|e| e.accessible_value()).unwrap_or_else(|| panic!("no field `{label}`")).to_string()
+    };
+    let mut s = Screen::new(1080, 1920);
+    s.press("查询办件进度");
+    assert_eq!(s.count("请输入办件通知书上的办件编号和查询码，或用扫码枪扫描通知书上的条码"), 1);
+    assert!(s.press("查询").is_empty(), "nothing typed: nothing asked");
+    shot(&s, "case-query");
+    // The pad: the dash comes by itself; a touch on the code field moves the typing there.
+    for k in ["2", "0", "2", "6", "1", "1", "2", "5", "0", "0", "0", "3"] {
+        s.press(k);
+    }
+    assert_eq!(field(&s, "办件编号"), "20261125-0003");
+    s.press("查询码");
+    for k in ["A", "B", "2"] {
+        s.press(k);
+    }
+    assert_eq!(field(&s, "查询码"), "AB2");
+    shot(&s, "case-query-typed");
+    // A scanner types `NUMBER/code` and Enter: split, upper-cased, asked at once.
+    s.press("清除");
+    assert_eq!(field(&s, "办件编号"), "");
+    type_keys(&s.ui, "20261125-0003/abc234\n");
+    let fx = s.settle();
+    let (id, number, code) = asked(&fx).expect("Enter asks");
+    assert_eq!((number.as_str(), code.as_str()), ("20261125-0003", "ABC234"));
+    assert_eq!(s.count("正在查询，请稍候…"), 1);
+    s.kiosk.apply(Input::CaseAnswer { id, answer: CaseAnswer::NotFound }, s.now);
+    s.show();
+    assert_eq!(s.count("未找到该办件，请核对办件编号和查询码"), 1);
+    assert_eq!(field(&s, "查询码"), "ABC234", "kept for a correction");
+    shot(&s, "case-query-not-found");
+    // 「查询」 again: a 补办件, its missing materials listed, the clock not started.
+    let (id, ..) = asked(&s.press("查询")).expect("查询 asks");
+    let case = hall_kiosk::screenshots::sample_case();
+    s.kiosk.apply(Input::CaseAnswer { id, answer: CaseAnswer::Found(Box::new(case)) }, s.now);
+    s.show();
+    assert_eq!(s.count("补办件"), 1, "the kind");
+    assert_eq!(s.count("待补齐材料：材料齐全之日起计算办理时限"), 1, "the server's words");
+    assert_eq!(s.count("未开始计时：材料不齐"), 1);
+    assert_eq!(s.count("• 户口簿复印件"), 1, "the missing materials");
+    assert_eq!(s.count("• 近6个月银行流水"), 1);
+    assert_eq!(s.count("2 号窗口  民政窗口（一）"), 1, "the window to ask");
+    assert_eq!(s.count("2026-11-25 10:03"), 1, "the history");
+    shot(&s, "case-query-found");
+    s.press("English");
+    assert_eq!(s.count("Supplement"), 1, "the kind");
+    assert_eq!(s.count("Waiting for missing materials: the time limit runs from the day they are complete"), 1);
+    assert_eq!(s.count("Clock not started: materials missing"), 1);
+    assert_eq!(s.count("Window 2  民政窗口（一）"), 1);
+    s.press("中文");
+    s.press("查询其他办件");
+    assert_eq!(field(&s, "办件编号"), "", "a new query starts empty");
+    s.press("首页");
+    assert!(s.count("民政") >= 1, "home again");
+}
