@@ -25,8 +25,10 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// What a phone follows: how to look at it, and which events may change it.
 trait Followed: Sized + Send + 'static {
     type View: PartialEq + serde::Serialize + Send + 'static;
-    /// The SSE event name of each view.
+    /// The SSE event name of each view (and the word for what is followed).
     const EVENT: &'static str;
+    /// The error when the token opens nothing.
+    const UNKNOWN: Code;
     /// The view now, and what to watch for it; `None` when the token opens nothing.
     fn look(
         s: &AppState,
@@ -46,6 +48,7 @@ struct Watch {
 impl Followed for Watch {
     type View = wire::TicketView;
     const EVENT: &'static str = "ticket";
+    const UNKNOWN: Code = Code::UnknownTicket;
 
     async fn look(s: &AppState, token: String) -> ApiResult<Option<(wire::TicketView, Watch)>> {
         look(s, &token).await
@@ -84,6 +87,7 @@ struct CaseWatch {
 impl Followed for CaseWatch {
     type View = wire::CaseProgress;
     const EVENT: &'static str = "case";
+    const UNKNOWN: Code = Code::UnknownCase;
 
     async fn look(s: &AppState, token: String) -> ApiResult<Option<(wire::CaseProgress, CaseWatch)>> {
         let view = super::cases::progress_by_token(s, token).await?;
@@ -117,10 +121,7 @@ pub async fn ticket_events(
     super::conn::PeerAddr(peer): super::conn::PeerAddr,
     PathParam(token): PathParam,
 ) -> ApiResult<Response> {
-    if !crate::auth::is_status_token(&token) {
-        return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
-    }
-    open::<Watch>(s, peer, token, || ApiError::new(Code::UnknownTicket, "no ticket has this token")).await
+    open::<Watch>(s, peer, token).await
 }
 
 #[utoipa::path(
@@ -136,18 +137,14 @@ pub async fn case_events(
     super::conn::PeerAddr(peer): super::conn::PeerAddr,
     PathParam(token): PathParam,
 ) -> ApiResult<Response> {
-    if !crate::auth::is_status_token(&token) {
-        return Err(ApiError::new(Code::InvalidToken, "a case's token is 32 hexadecimal digits"));
-    }
-    open::<CaseWatch>(s, peer, token, || ApiError::new(Code::UnknownCase, "no case has this token")).await
+    open::<CaseWatch>(s, peer, token).await
 }
 
-async fn open<F: Followed>(
-    s: AppState,
-    peer: Option<std::net::IpAddr>,
-    token: String,
-    unknown: impl FnOnce() -> ApiError,
-) -> ApiResult<Response> {
+async fn open<F: Followed>(s: AppState, peer: Option<std::net::IpAddr>, token: String) -> ApiResult<Response> {
+    if !crate::auth::is_status_token(&token) {
+        return Err(ApiError::new(Code::InvalidToken, format!("a {}'s token is 32 hexadecimal digits", F::EVENT)));
+    }
+    let unknown = || ApiError::new(F::UNKNOWN, format!("no {} has this token", F::EVENT));
     let pass = s.streams().enter(peer)?;
     // Subscribe first, so that nothing between the first look and the stream is missed.
     let live = s.hub().subscribe();

@@ -192,6 +192,19 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
     Ok(case_views::brief(&c))
 }
 
+/// What the rules need to know of a case (with its joint parts: department, done).
+fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
+    Facts {
+        kind: c.kind,
+        state: c.state,
+        deadline: c.deadline,
+        extended: c.extended,
+        promised_days: c.promised_days,
+        supplement_until: c.supplement_until,
+        parts,
+    }
+}
+
 fn load(ctx: &Ctx, number: &str) -> ApiResult<CaseRow> {
     cases::by_number(ctx.tx, number)?.ok_or_else(|| ApiError::new(Code::UnknownCase, format!("no case `{number}`")))
 }
@@ -216,15 +229,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
     let today = today(ctx);
     let parts = case_views::parts(&c.detail);
     let done: Vec<(String, bool)> = parts.iter().map(|(d, done, _)| (d.clone(), *done)).collect();
-    let facts = Facts {
-        kind: c.kind,
-        state: c.state,
-        deadline: c.deadline,
-        extended: c.extended,
-        promised_days: c.promised_days,
-        supplement_until: c.supplement_until,
-        parts: &done,
-    };
+    let facts = facts(&c, &done);
     let action = match op {
         CaseOp::MaterialsComplete => Action::MaterialsComplete,
         CaseOp::Extend { days, .. } => Action::Extend { days: *days },
@@ -316,16 +321,7 @@ pub(super) fn expire_supplements(ctx: &mut Ctx) -> ApiResult<u32> {
     let today = today(ctx);
     let mut expired = 0;
     for mut c in cases::supplements_past(ctx.tx, today)? {
-        let facts = Facts {
-            kind: c.kind,
-            state: c.state,
-            deadline: c.deadline,
-            extended: c.extended,
-            promised_days: c.promised_days,
-            supplement_until: c.supplement_until,
-            parts: &[],
-        };
-        let moved = case::apply(&facts, &Action::Expire, today, ctx.calendar, ctx.hall.policy.cases)?;
+        let moved = case::apply(&facts(&c, &[]), &Action::Expire, today, ctx.calendar, ctx.hall.policy.cases)?;
         (c.state, c.result) = (moved.state, moved.result);
         cases::update(ctx.tx, &c, ctx.now_ms)?;
         let until = c.supplement_until.map(|d| d.to_string()).unwrap_or_default();
