@@ -5,6 +5,7 @@
 //! are what count. `--quick` runs the same steps at small sizes in a few seconds (CI keeps it
 //! working); the full run is for people: `cargo run --release -p hall-bench`.
 
+mod cases;
 mod child;
 mod day;
 mod display;
@@ -59,6 +60,12 @@ struct Sizes {
     kiosk_tickets: usize,
     day_subscribers: usize,
     year_tickets: usize,
+    finish_clerks: usize,
+    finishes_per_clerk: usize,
+    cases_few: usize,
+    cases_many: usize,
+    running: cases::Running,
+    case_queries: usize,
 }
 
 impl Sizes {
@@ -78,6 +85,12 @@ impl Sizes {
                 kiosk_tickets: 10,
                 day_subscribers: 20,
                 year_tickets: 20_000,
+                finish_clerks: 4,
+                finishes_per_clerk: 10,
+                cases_few: 300,
+                cases_many: 3_000,
+                running: cases::Running { open: 150, overdue: 30, awaiting: 30 },
+                case_queries: 20,
             }
         } else {
             Sizes {
@@ -94,6 +107,12 @@ impl Sizes {
                 kiosk_tickets: 200,
                 day_subscribers: 500,
                 year_tickets: 3_000_000,
+                finish_clerks: 8,
+                finishes_per_clerk: 150,
+                cases_few: 1_000,
+                cases_many: 100_000,
+                running: cases::Running { open: 800, overdue: 150, awaiting: 100 },
+                case_queries: 200,
             }
         }
     }
@@ -268,6 +287,96 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
         Some(full.2 / quiet.2 <= 1.5),
     );
     line("  call-next p50 (full / quiet)", format!("{:.2} / {:.2} ms", full.1, quiet.1), String::new(), None, "", None);
+
+    // Finishing registers the case in the same transaction: several clerks at once.
+    {
+        let server = child::start(&dir.join("finish.db"), None).await?;
+        let lat = cases::finish_latency(&http, &server.base, s.finish_clerks, s.finishes_per_clerk).await?;
+        let p99 = lat.pct_ms(99.0);
+        line(
+            &format!("finish → case p99, {} clerks at once", s.finish_clerks),
+            format!("{p99:.2} ms"),
+            format!("{lp99:.2} ms"),
+            Some(p99 / lp99),
+            "",
+            None,
+        );
+        line(
+            &format!("  finish p50 / p99 ({} finishes)", lat.len()),
+            format!("{:.2} / {p99:.2} ms", lat.pct_ms(50.0)),
+            String::new(),
+            None,
+            "",
+            None,
+        );
+        server.stop().await;
+    }
+
+    // The overdue query must cost the same with 1,000 or 100,000 cases when as many run.
+    {
+        let today = cases::local_today();
+        let r = s.running;
+        let mut runs = Vec::new();
+        for total in [s.cases_few, s.cases_many] {
+            let db = dir.join(format!("cases-{total}.db"));
+            cases::seed(&db, total, r, today)?;
+            let server = child::start(&db, None).await?;
+            runs.push(cases::overdue_queries(&http, &server.base, s.case_queries, r).await?);
+            server.stop().await;
+        }
+        let (few, many) = (&runs[0], &runs[1]);
+        for (what, a, b) in [("overdue list", &few.list, &many.list), ("director's page", &few.today, &many.today)] {
+            let ratio = b.pct_ms(50.0) / a.pct_ms(50.0);
+            line(
+                &format!("{what} p50, {} vs {} cases", s.cases_many, s.cases_few),
+                format!("{:.2} ms", b.pct_ms(50.0)),
+                format!("{:.2} ms", a.pct_ms(50.0)),
+                Some(ratio),
+                "≤ 1.2",
+                Some(ratio <= 1.2),
+            );
+            line(
+                &format!("  p99 ({} vs {})", s.cases_many, s.cases_few),
+                format!("{:.2} / {:.2} ms", b.pct_ms(99.0), a.pct_ms(99.0)),
+                String::new(),
+                None,
+                "",
+                None,
+            );
+        }
+        println!(
+            "  ({} cases running in both: {} open, {} of them overdue, {} awaiting materials)",
+            r.open + r.awaiting,
+            r.open,
+            r.overdue,
+            r.awaiting
+        );
+        let plans = cases::case_read_plans(&dir.join(format!("cases-{}.db", s.cases_many)), today)?;
+        line(
+            &format!("  overdue/panel statements scanning all cases ({})", plans.overdue_statements),
+            plans.overdue_scans.len().to_string(),
+            String::new(),
+            None,
+            "0",
+            Some(plans.overdue_scans.is_empty()),
+        );
+        line(
+            &format!("  other case reads scanning all cases ({})", plans.other_statements),
+            plans.other_scans.len().to_string(),
+            String::new(),
+            None,
+            "",
+            None,
+        );
+        for scan in plans.overdue_scans.iter().chain(&plans.other_scans) {
+            println!(
+                "    {} (server/src/store/cases.rs)\n      {}\n      plan: {}",
+                scan.read,
+                scan.statement,
+                scan.plan.join(" | ")
+            );
+        }
+    }
 
     // Call → event across many subscribers.
     for &n in &s.subscribers {

@@ -5,8 +5,14 @@
 //! finishes it, marks it no-show or transfers it. The server decides who is called. Events are
 //! processed in simulated-time order; `speed` maps simulated to real time (0 = as fast as
 //! possible), so the same run is a lively demo at 60× or a load test at full speed.
+//!
+//! Every finish registers a case (办件); with a [`ServerClock`] the simulator then follows the
+//! day's cases over the next working days (see [`cases`](crate::cases)).
 
+mod cases;
 pub mod plan;
+
+pub use cases::{CaseReport, DayFuture, ServerClock};
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -33,6 +39,8 @@ pub struct SimConfig {
     pub seed: u64,
     /// Print each step.
     pub verbose: bool,
+    /// Working days to follow the day's cases after it (needs a [`ServerClock`]; 0 = none).
+    pub days: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -52,6 +60,7 @@ pub struct Summary {
     pub queues: BTreeMap<String, QueueStats>,
     pub real_seconds: f64,
     pub requests: usize,
+    pub cases: CaseReport,
 }
 
 impl std::fmt::Display for Summary {
@@ -81,7 +90,8 @@ impl std::fmt::Display for Summary {
             )?;
         }
         let outcomes: Vec<String> = self.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        write!(f, "outcomes: {}", outcomes.join(", "))
+        writeln!(f, "outcomes: {}", outcomes.join(", "))?;
+        write!(f, "{}", self.cases)
     }
 }
 
@@ -137,6 +147,8 @@ struct Clerk {
     window: wire::Window,
     token: String,
     idle: bool,
+    /// The day of the current session (sessions end overnight).
+    signed_in: Option<chrono::NaiveDate>,
 }
 
 struct Sim {
@@ -151,9 +163,21 @@ struct Sim {
     tickets: HashMap<i64, (f64, String, bool)>,
     summary: Summary,
     typical: HashMap<String, f64>,
+    /// The cases registered, by number.
+    cases: BTreeMap<String, cases::Tracked>,
 }
 
+/// A hall day against a live server: its cases are registered and reported, not followed over
+/// days (the server's wall clock is not the simulator's to move).
 pub async fn run(cfg: SimConfig) -> anyhow::Result<Summary> {
+    run_with(cfg, None).await
+}
+
+/// A hall day, then with `clock` its cases followed over `cfg.days` working days.
+pub async fn run_with(cfg: SimConfig, clock: Option<&dyn ServerClock>) -> anyhow::Result<Summary> {
+    if cfg.days > 0 && clock.is_none() {
+        bail!("following cases over days needs a server whose clock the simulator moves (a test's server)");
+    }
     let http = Client::builder().timeout(Duration::from_secs(30)).build()?;
     let base = cfg.server.trim_end_matches('/').to_string();
     let services: Vec<wire::Service> = get(&http, &format!("{base}/api/services")).await?;
@@ -175,7 +199,7 @@ pub async fn run(cfg: SimConfig) -> anyhow::Result<Summary> {
             );
         }
         let session: wire::Session = res.json().await?;
-        clerks.push(Clerk { window: w, token: session.token, idle: true });
+        clerks.push(Clerk { window: w, token: session.token, idle: true, signed_in: None });
     }
     // Typical minutes per queue: the server's estimate for one citizen, else 8.
     let typical = queues.iter().map(|q| (q.queue.clone(), 8.0)).collect();
@@ -190,8 +214,18 @@ pub async fn run(cfg: SimConfig) -> anyhow::Result<Summary> {
         tickets: HashMap::new(),
         summary: Summary::default(),
         typical,
+        cases: BTreeMap::new(),
     };
     sim.day().await?;
+    let days = sim.cfg.days;
+    if let Some(clock) = clock {
+        let today = clock.today();
+        for c in &mut sim.clerks {
+            c.signed_in = Some(today);
+        }
+        sim.follow(clock, days).await?;
+    }
+    sim.case_report().await?;
     Ok(sim.summary)
 }
 
@@ -212,15 +246,12 @@ impl Sim {
     async fn post(&mut self, path: &str, token: &str, body: Value) -> anyhow::Result<(StatusCode, Value)> {
         self.summary.requests += 1;
         let key = format!("sim-{}-{}", self.cfg.seed, self.summary.requests);
-        let res = self
-            .http
-            .post(format!("{}{path}", self.cfg.server))
-            .bearer_auth(token)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .with_context(|| format!("POST {path}"))?;
+        let mut req = self.http.post(format!("{}{path}", self.cfg.server));
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        let res =
+            req.header("Idempotency-Key", key).json(&body).send().await.with_context(|| format!("POST {path}"))?;
         let status = res.status();
         let text = res.text().await?;
         let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? };
@@ -308,18 +339,25 @@ impl Sim {
                         Some(to) => self.schedule(now + 3.0, Step::Transfer { window, to_service: to }),
                         None => self.serve(now, window, &t, service, "immediate").await?,
                     },
-                    Fate::Finish(outcome) => self.serve(now, window, &t, service, outcome).await?,
+                    Fate::Finish(outcome) => {
+                        let outcome = self.kind_for(&service, outcome);
+                        self.serve(now, window, &t, service, outcome).await?
+                    }
                 }
             }
             Step::Finish { window, outcome, service } => {
                 let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
                 let mut body = json!({"outcome": outcome});
+                let mut departments = Vec::new();
                 match outcome {
                     "returned" => {
                         body["reason"] = json!("主件材料不符合办理条件，已书面告知退回理由");
                         body["return_ground"] = json!("main_material_missing");
                     }
-                    "joint" => body["departments"] = json!(["残联"]),
+                    "joint" => {
+                        departments = vec!["残联".to_string(), "县卫健局".to_string()];
+                        body["departments"] = json!(departments);
+                    }
                     "reported" => body["authority"] = json!("县行政审批局"),
                     "supplement" => {
                         let missing = self
@@ -339,6 +377,7 @@ impl Sim {
                 }
                 self.summary.finished += 1;
                 *self.summary.outcomes.entry(outcome.to_string()).or_default() += 1;
+                self.registered(&t, departments);
                 self.schedule(now, Step::Call { window });
             }
             Step::NoShow { window } => {
@@ -386,6 +425,16 @@ impl Sim {
             self.rng.random_range(0..self.services.len())
         } else {
             options[self.rng.random_range(0..options.len())]
+        }
+    }
+
+    /// A 即办 matter (no time limit) is done on the spot: never promised, joint or reported.
+    fn kind_for(&self, service: &str, outcome: &'static str) -> &'static str {
+        let on_the_spot = self.services.iter().find(|s| s.id == service).is_some_and(|s| s.time_limit_days == 0);
+        if on_the_spot && matches!(outcome, "promised" | "joint" | "reported") {
+            "immediate"
+        } else {
+            outcome
         }
     }
 

@@ -49,6 +49,7 @@ async fn main() -> std::process::ExitCode {
         speed: cli.speed,
         seed: cli.seed,
         verbose: cli.verbose,
+        days: 0,
     };
     match run(cfg).await {
         Ok(summary) => {
