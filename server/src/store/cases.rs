@@ -238,36 +238,50 @@ pub struct Filter {
 
 /// The cases of a list, running ones by deadline.
 pub fn list(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<CaseRow>> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    let mut push = |clause: &str, value: String| {
-        values.push(value);
-        let n = values.len();
-        clauses.push(clause.replace('?', &format!("?{n}")));
-    };
-    if f.due_by.is_some() || f.due_before.is_some() {
-        // Only running deadlines are due: the partial index of open cases.
-        push("state = ?", "open".into());
-    } else if let Some(state) = f.state {
-        push("state = ?", state.as_str().into());
-    } else if !f.all {
-        push("state IN ('open', ?)", "awaiting_materials".into());
-    }
-    if let Some(d) = f.due_by {
-        push("deadline <= ?", d.to_string());
-    }
-    if let Some(d) = f.due_before {
-        push("deadline < ?", d.to_string());
-    }
-    if let Some(w) = &f.window {
-        push("(window_id = ? OR first_window_id = ?)", w.clone());
-    }
-    let filter = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
-    let order = if f.all { "id DESC" } else { "deadline IS NULL, deadline, id" };
-    let sql = format!("SELECT {COLUMNS} FROM cases WHERE {filter} ORDER BY {order} LIMIT {}", f.limit.max(1));
+    let (sql, values) = list_sql(f);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), row)?;
     rows.collect()
+}
+
+/// A list's statement and its values.
+fn list_sql(f: &Filter) -> (String, Vec<String>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut push = |clause: &str, value: Option<String>| {
+        let clause = match value {
+            Some(v) => {
+                values.push(v);
+                clause.replace('?', &format!("?{}", values.len()))
+            }
+            None => clause.to_string(),
+        };
+        clauses.push(clause);
+    };
+    if f.due_by.is_some() || f.due_before.is_some() {
+        // Only running deadlines are due: the partial index of open cases.
+        push("state = 'open'", None);
+    } else if let Some(state) = f.state {
+        push("state = ?", Some(state.as_str().into()));
+    } else if !f.all {
+        // Written as the partial index `cases_not_closed` is, so that it is used.
+        push("state != 'closed'", None);
+    }
+    if let Some(d) = f.due_by {
+        push("deadline <= ?", Some(d.to_string()));
+    }
+    if let Some(d) = f.due_before {
+        push("deadline < ?", Some(d.to_string()));
+    }
+    if let Some(w) = &f.window {
+        push("(window_id = ? OR first_window_id = ?)", Some(w.clone()));
+    }
+    let filter = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
+    // Closed cases (and all of them) most recent first: a walk back from the newest row that
+    // stops at the limit. Running ones by deadline: a sort of the cases not closed only.
+    let order = if f.all || f.state == Some(CaseState::Closed) { "id DESC" } else { "deadline IS NULL, deadline, id" };
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE {filter} ORDER BY {order} LIMIT {}", f.limit.max(1));
+    (sql, values)
 }
 
 /// Cases not closed, by kind and state.
@@ -303,8 +317,44 @@ pub fn registered_on(conn: &Connection, day: &str) -> rusqlite::Result<u32> {
 /// Supplement cases whose waiting limit passed before `day`.
 pub fn supplements_past(conn: &Connection, day: NaiveDate) -> rusqlite::Result<Vec<CaseRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM cases WHERE state = 'awaiting_materials' AND supplement_until < ?1 ORDER BY id LIMIT 500"
+        "SELECT {COLUMNS} FROM cases WHERE state = 'awaiting_materials' AND supplement_until < ?1
+         ORDER BY supplement_until LIMIT 500"
     ))?;
     let rows = stmt.query_map([day.to_string()], row)?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lists of running cases read the indexes of cases not closed: their cost follows the
+    /// open cases, never every case the hall ever registered.
+    #[test]
+    fn running_lists_never_read_every_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let plan = |sql: &str, values: &[String]| -> String {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), |r| r.get::<_, String>(3)).unwrap();
+            rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ")
+        };
+        let check = |what: &str, f: Filter| {
+            let (sql, values) = list_sql(&Filter { limit: 200, ..f });
+            let p = plan(&sql, &values);
+            let bounded = ["cases_not_closed", "cases_running", "cases_awaiting"].iter().any(|i| p.contains(i));
+            assert!(bounded && !p.contains("SCAN cases;") && !p.ends_with("SCAN cases"), "{what}: {p}");
+        };
+        check("not closed", Filter::default());
+        check("open", Filter { state: Some(CaseState::Open), ..Default::default() });
+        check("awaiting", Filter { state: Some(CaseState::AwaitingMaterials), ..Default::default() });
+        check("overdue", Filter { due_before: Some(day), ..Default::default() });
+        check("due soon", Filter { due_by: Some(day), ..Default::default() });
+        let p = plan(
+            "SELECT id FROM cases WHERE state = 'awaiting_materials' AND supplement_until < ?1 ORDER BY supplement_until LIMIT 500",
+            &[day.to_string()],
+        );
+        assert!(p.contains("cases_awaiting"), "supplements past their limit: {p}");
+    }
 }
