@@ -83,9 +83,9 @@ function body(c, matter) {
   return out.join("");
 }
 
-/** The clerk by name when it is the one signed in here (a case names the staff account). */
+/** The clerk by name, as the hall's staff list has it (the account when it no longer does). */
 function clerkName(c) {
-  return sessionStorage.getItem("username") === c.clerk ? sessionStorage.getItem("name") || c.clerk : c.clerk;
+  return c.clerk_name || c.clerk;
 }
 
 function sheet(c, hall, win, matter) {

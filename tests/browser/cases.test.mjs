@@ -312,3 +312,37 @@ test("the director is warned when next year's calendar is not loaded", async () 
   assert.match(await page.textContent("#calendarWarning"), /holiday schedule of 2099 is not loaded/);
   await director.close();
 });
+
+test("the 退回件, 联办件 and 承诺办结 notices each print on one A4 page with their particulars", async () => {
+  const login = await post("/api/auth/login", { username: "clerk5", password: "demo", window_id: "w05" });
+  const clerk = (await login.json()).token;
+  const finish = async (body) => {
+    await issue("rs-jmyanglao-daiyu");
+    assert.equal((await post("/api/windows/w05/call-next", {}, clerk)).status, 200);
+    const r = await post("/api/windows/w05/finish", body, clerk);
+    assert.equal(r.status, 200);
+    return (await r.json()).case.number;
+  };
+  const returned = await finish({ outcome: "returned", return_ground: "against_policy", reason: "申请人未达到待遇领取年龄" });
+  const joint = await finish({ outcome: "joint", departments: ["民政", "残联"], applicant_name: "周桂兰" });
+  const promised = await finish({ outcome: "promised" });
+  assert.equal((await post(`/api/cases/${promised}/close`, { result: "approved" }, clerk)).status, 200);
+  directorToken ??= (await (await post("/api/auth/login", { username: "director", password: "demo" })).json()).token;
+  for (const [number, kind, title, parts] of [
+    [returned, "return", "退回件通知书", ["明显不符合政策规定", "申请人未达到待遇领取年龄", "李婷"]],
+    [joint, "joint", "联办件通知书", ["民政", "残联", "周桂兰"]],
+    [promised, "promise", "承诺办结通知单", ["城乡居民基本养老保险待遇领取"]],
+  ]) {
+    const o = await open("/", {});
+    await o.ctx.addInitScript((t) => sessionStorage.setItem("dtoken", t), directorToken);
+    await o.page.goto(`${base}/cases/${number}/notice/${kind}`);
+    await o.page.waitForFunction(() => document.body.dataset.ready === "1");
+    assert.equal(await o.page.textContent("#docTitle"), title);
+    await o.page.pdf({ path: join(pdfDir, `${kind}.pdf`), format: "A4" });
+    const { pages, text } = printed(kind);
+    assert.equal(pages, 1, `${title} prints on one page`);
+    for (const part of [title, number, ...parts]) assert.ok(text.includes(squash(part)), `${title} lacks ${part}:\n${text}`);
+    if (shots) await o.page.screenshot({ path: join(shots, `notice-${kind}.png`), fullPage: true });
+    await o.close();
+  }
+});

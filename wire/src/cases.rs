@@ -135,6 +135,9 @@ pub struct Case {
     pub service_name: String,
     pub window_id: String,
     pub clerk: String,
+    /// The clerk's name as the hall's staff list has it (for the notices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk_name: Option<String>,
     /// The window first asked, responsible until the case ends (R2).
     pub first_window_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

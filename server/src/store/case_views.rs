@@ -127,6 +127,7 @@ pub fn staff(
         service_name: service_name(hall, c),
         window_id: c.window_id.clone(),
         clerk: c.clerk.clone(),
+        clerk_name: hall.staff(&c.clerk).map(|s| s.name.clone()),
         first_window_id: c.first_window_id.clone(),
         applicant_name: c.applicant_name.clone(),
         applicant_phone: c.applicant_phone.clone(),
