@@ -144,6 +144,10 @@ pub struct Case {
     pub applicant_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applicant_phone: Option<String>,
+    /// Minutes the applicant was served at the window (from the start of service, or the call,
+    /// to the finish that registered the case; R7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_minutes: Option<u32>,
     /// The day of acceptance.
     pub accepted_on: String,
     /// The day the clock started (for a 补办件, the day the materials were complete).

@@ -95,7 +95,12 @@ pub fn staff(
 ) -> rusqlite::Result<wire::Case> {
     let (due, left) = due(c, today, calendar);
     let d = &c.detail;
-    let ticket_number = crate::store::tickets::get(conn, c.ticket_id)?.map(|t| t.number).unwrap_or_default();
+    let ticket = crate::store::tickets::get(conn, c.ticket_id)?;
+    let ticket_number = ticket.as_ref().map(|t| t.number.clone()).unwrap_or_default();
+    let service_minutes = ticket.as_ref().and_then(|t| {
+        let (from, to) = (t.started_at.or(t.called_at)?, t.finished_at?);
+        Some(((to - from).max(0) / 60_000) as u32)
+    });
     let history = cases::steps(conn, c.id)?
         .into_iter()
         .map(|s| wire::CaseStep { at: fmt_time(hall, s.at), by: s.by, action: s.action, text: s.text })
@@ -131,6 +136,7 @@ pub fn staff(
         first_window_id: c.first_window_id.clone(),
         applicant_name: c.applicant_name.clone(),
         applicant_phone: c.applicant_phone.clone(),
+        service_minutes,
         accepted_on: c.accepted_on.to_string(),
         clock_from: date(c.clock_from),
         deadline: date(c.deadline),

@@ -24,7 +24,7 @@ async fn get(s: &TestServer, path: &str, token: &str) -> crate::support::Reply {
 async fn each_kind_registers_its_case_with_its_deadline() {
     let s = TestServer::start().await;
     let c = s.clerk("clerk2", "w02").await;
-    // Wednesday 25 November 2026; mz-linshi promises 10 working days: 9 December.
+    // Wednesday 25 November 2026 (09:07 after the first); mz-linshi promises 10 working days: 9 December.
     let check = |t: &Value, kind: &str, state: &str, deadline: Option<&str>| {
         let case = &t["case"];
         assert_eq!(case["kind"], kind, "{t}");
@@ -34,9 +34,15 @@ async fn each_kind_registers_its_case_with_its_deadline() {
         let code = case["check_code"].as_str().unwrap();
         assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{code}");
     };
-    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "immediate"})).await;
+    s.issue("mz-linshi").await;
+    s.act(&c, "w02", "call-next").await;
+    s.act(&c, "w02", "start").await;
+    s.clock().advance(chrono::Duration::minutes(7));
+    let t = s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await.body;
     check(&t, "immediate", "closed", None);
     assert_eq!(t["case"]["number"], "20261125-0001");
+    let case = s.send(Method::GET, "/api/cases/20261125-0001", Some(&c), None, None).await.body;
+    assert_eq!(case["service_minutes"], 7, "即办件: the service minutes are recorded (R7)");
     let t = finish(
         &s,
         &c,
