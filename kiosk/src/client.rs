@@ -94,7 +94,8 @@ impl Client {
         }
     }
 
-    /// A case's progress for its applicant (`GET /api/cases/{number}?code=`): public, no token.
+    /// A case's progress for its applicant (`GET /api/cases/{number}?code=`): public; the kiosk's
+    /// token makes the server count its queries per kiosk, not per address.
     /// A wrong code and an unknown number are the same `404`.
     pub async fn case_progress(&self, number: &str, code: &str) -> CaseAnswer {
         let mut url = match reqwest::Url::parse(&format!("{}/api/cases/", self.base)) {
@@ -105,7 +106,7 @@ impl Client {
             path.pop_if_empty().push(number);
         }
         url.query_pairs_mut().append_pair("code", code);
-        let r = match self.http.get(url).send().await {
+        let r = match self.http.get(url).bearer_auth(&self.token).send().await {
             Ok(r) => r,
             Err(e) => return CaseAnswer::Unavailable(e.to_string()),
         };

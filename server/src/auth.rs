@@ -193,8 +193,16 @@ impl KioskLimiter {
     }
 }
 
-/// Case progress queries per minute from one address: a check code cannot be guessed.
-pub struct QueryLimiter(DefaultKeyedRateLimiter<std::net::IpAddr>);
+/// Case progress queries per minute from one address, or from one kiosk (its citizens share it,
+/// not the address of the whole lobby): a check code cannot be guessed.
+pub struct QueryLimiter(DefaultKeyedRateLimiter<QueryFrom>);
+
+/// Who asks for a case's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum QueryFrom {
+    Address(std::net::IpAddr),
+    Kiosk(String),
+}
 
 impl Default for QueryLimiter {
     fn default() -> Self {
@@ -203,11 +211,9 @@ impl Default for QueryLimiter {
 }
 
 impl QueryLimiter {
-    /// `Err(seconds)` when the address must wait. Without an address (in-process tests) the
-    /// unspecified address is the key.
-    pub fn check(&self, peer: Option<std::net::IpAddr>) -> Result<(), u64> {
-        let key = peer.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-        self.0.check_key(&key).map_err(|not_until| {
+    /// `Err(seconds)` when the asker must wait.
+    pub fn check(&self, from: QueryFrom) -> Result<(), u64> {
+        self.0.check_key(&from).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
             wait.as_secs_f64().ceil().max(1.0) as u64
         })

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::conn::PeerAddr;
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
+use crate::auth::QueryFrom;
 use crate::domain::case::{self, CaseState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::access::{self, Need};
@@ -110,7 +111,13 @@ pub async fn get(
     key: RetryKey,
 ) -> ApiResult<Response> {
     if let Some(code) = q.code {
-        if let Err(wait) = s.case_queries().check(peer) {
+        // A kiosk asks for the citizens in front of it, counted apart from its address.
+        let from = match super::extract::bearer(&headers).map(crate::auth::token_hash) {
+            Some(hash) => s.hall().kiosk_by_token_hash(&hash).map(|k| QueryFrom::Kiosk(k.id.clone())),
+            None => None,
+        };
+        let from = from.unwrap_or(QueryFrom::Address(peer.unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into())));
+        if let Err(wait) = s.case_queries().check(from) {
             return Err(ApiError::too_many(
                 Code::TooManyAttempts,
                 "too many case queries from here; wait a moment",
