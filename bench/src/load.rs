@@ -33,20 +33,32 @@ pub struct Issuance {
     pub latency: Samples,
 }
 
-/// `kiosks` concurrent issuers for `secs` seconds.
+/// `kiosks` concurrent issuers for `secs` seconds. Each is one keep-alive HTTP/1.1 connection
+/// writing a request prepared once and reading the answer's head and body: in the hall every
+/// kiosk is its own machine, so the load generator should cost the server's two cores as little
+/// as it can (a general HTTP client in this process took a large share of them).
 pub async fn issuance(base: &str, kiosks: usize, secs: f64, services: &[&str]) -> anyhow::Result<Issuance> {
-    let http = client();
+    let addr = base.trim_start_matches("http://").to_string();
     let until = Instant::now() + Duration::from_secs_f64(secs);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for k in 0..kiosks {
-        let (http, base) = (http.clone(), base.to_string());
-        let service = services[k % services.len()].to_string();
+        let addr = addr.clone();
+        let body = json!({ "service_id": services[k % services.len()] }).to_string();
+        let request = format!(
+            "POST /api/tickets HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer demo-kiosk\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
         tasks.push(tokio::spawn(async move {
+            let mut conn = KeepAlive::connect(&addr).await?;
             let mut lat = Samples::default();
             while Instant::now() < until {
                 let t = Instant::now();
-                issue(&http, &base, "demo-kiosk", &service).await?;
+                let status = conn.exchange(request.as_bytes()).await?;
+                if status != 201 {
+                    bail!("issue: HTTP {status}");
+                }
                 lat.push(t.elapsed());
             }
             Ok::<_, anyhow::Error>(lat)
@@ -57,6 +69,54 @@ pub async fn issuance(base: &str, kiosks: usize, secs: f64, services: &[&str]) -
         latency.extend(t.await??);
     }
     Ok(Issuance { per_second: latency.len() as f64 / start.elapsed().as_secs_f64(), latency })
+}
+
+/// One keep-alive connection that sends whole requests and reads whole answers.
+struct KeepAlive {
+    stream: tokio::net::TcpStream,
+    buf: Vec<u8>,
+}
+
+impl KeepAlive {
+    async fn connect(addr: &str) -> anyhow::Result<KeepAlive> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(KeepAlive { stream, buf: Vec::with_capacity(4096) })
+    }
+
+    /// Sends `request` and reads its answer; the answer's status.
+    async fn exchange(&mut self, request: &[u8]) -> anyhow::Result<u16> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(request).await?;
+        self.buf.clear();
+        let mut chunk = [0u8; 4096];
+        loop {
+            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buf[..end]).context("answer head")?;
+                let status: u16 = head.get(9..12).and_then(|s| s.parse().ok()).context("status line")?;
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                    })
+                    .context("content-length")?;
+                while self.buf.len() < end + 4 + length {
+                    let n = self.stream.read(&mut chunk).await?;
+                    if n == 0 {
+                        bail!("the server closed the connection");
+                    }
+                    self.buf.extend_from_slice(&chunk[..n]);
+                }
+                return Ok(status);
+            }
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                bail!("the server closed the connection");
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
 }
 
 /// Puts `n` tickets in the queues of `services` (8 issuers at once), none called.
