@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod ratings;
+pub use ratings::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -672,6 +674,9 @@ pub mod event_kind {
     pub const ISSUING_CHANGED: &str = "issuing_changed";
     /// A case was registered or moved (`CaseChanged`); staff streams only.
     pub const CASE_CHANGED: &str = "case_changed";
+    /// The citizen's voice moved (a bad rating's follow-up, a complaint, a petition): the
+    /// director's and administrators' streams only; `FeedbackChanged`.
+    pub const FEEDBACK_CHANGED: &str = "feedback_changed";
 }
 
 #[cfg(test)]

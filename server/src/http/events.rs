@@ -16,7 +16,7 @@ use tokio_stream::StreamExt;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::store::events::{self, LiveEvent};
+use crate::store::events::{self, Audience, LiveEvent};
 
 /// A comment line at least this often keeps proxies and clients from timing out.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
@@ -37,16 +37,17 @@ pub async fn events(
 ) -> ApiResult<Response> {
     let pass = s.streams().enter(peer)?;
     // Staff (a bearer token of a live session) get every field; anyone else the public part.
-    let staff = match super::extract::bearer(&headers) {
+    let audience = match super::extract::bearer(&headers) {
         Some(token) => {
             let (hash, now_ms) = (crate::auth::token_hash(token), crate::store::ms(s.now()));
             let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
             match session.map_err(ApiError::Internal)? {
-                Some(_) => true,
+                Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
+                Some(_) => Audience::Staff,
                 None => return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again")),
             }
         }
-        None => false,
+        None => Audience::Public,
     };
     let resume = match headers.get("last-event-id") {
         None => None,
@@ -67,7 +68,7 @@ pub async fn events(
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().sse_connected();
     tokio::spawn(async move {
-        follow(s, live, start, tx, staff).await;
+        follow(s, live, start, tx, audience).await;
         drop(pass);
     });
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
@@ -80,7 +81,7 @@ pub async fn events(
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
-async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, staff: bool) -> Option<i64> {
+async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, audience: Audience) -> Option<i64> {
     loop {
         let page = match s.reads().run(move |c| Ok(events::after(c, last, PAGE)?)).await {
             Ok(p) => p,
@@ -92,7 +93,7 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, staff: 
         let done = page.len() < PAGE;
         for e in page {
             last = e.id;
-            let frame = e.frame_for(staff);
+            let frame = e.frame_for(audience);
             if !frame.is_empty() {
                 tx.send(frame).await.ok()?;
             }
@@ -108,7 +109,7 @@ async fn follow(
     mut live: broadcast::Receiver<LiveEvent>,
     start: i64,
     tx: mpsc::Sender<Bytes>,
-    staff: bool,
+    audience: Audience,
 ) {
     let stop = s.shutdown_token();
     let mut last = start;
@@ -119,7 +120,7 @@ async fn follow(
         if tx.send(Bytes::from_static(b": connected\n\n")).await.is_err() {
             break 'stream;
         }
-        match catch_up(&s, last, &tx, staff).await {
+        match catch_up(&s, last, &tx, audience).await {
             Some(l) => last = l,
             None => break 'stream,
         }
@@ -144,7 +145,7 @@ async fn follow(
                     while let Some(e) = next.take() {
                         if e.id > last {
                             last = e.id;
-                            let frame = e.frame_for(staff);
+                            let frame = e.frame_for(audience);
                             if !frame.is_empty() {
                                 frames.push(frame);
                             }
@@ -167,7 +168,7 @@ async fn follow(
                     }
                     if lagged {
                         s.metrics().sse_caught_up();
-                        match catch_up(&s, last, &tx, staff).await {
+                        match catch_up(&s, last, &tx, audience).await {
                             Some(l) => last = l,
                             None => break 'stream,
                         }
@@ -176,7 +177,7 @@ async fn follow(
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "slow event subscriber caught up from the table");
                     s.metrics().sse_caught_up();
-                    match catch_up(&s, last, &tx, staff).await {
+                    match catch_up(&s, last, &tx, audience).await {
                         Some(l) => last = l,
                         None => break 'stream,
                     }

@@ -22,10 +22,28 @@ pub struct LiveEvent {
     /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
     /// empty for an event only staff get (nothing is sent).
     pub public: Bytes,
+    /// Only the director's and administrators' streams get it (the citizen's voice: ratings'
+    /// follow-ups, complaints, petitions).
+    pub director_only: bool,
+}
+
+/// Who a live stream is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// No token: displays, phones.
+    Public,
+    /// A clerk's session.
+    Staff,
+    /// The director's or an administrator's session.
+    Director,
 }
 
 /// Events only staff streams get: a case carries personal information and the hall's work.
 const STAFF_ONLY: [&str; 1] = [hall_wire::event_kind::CASE_CHANGED];
+
+/// Events only the director's and administrators' streams get: that a complaint, petition or
+/// bad rating exists is confidential (R20, R21), even without names.
+const DIRECTOR_ONLY: [&str; 1] = [hall_wire::event_kind::FEEDBACK_CHANGED];
 
 /// Fields of an event that only staff may see.
 const PRIVATE_FIELDS: [&str; 2] = ["priority", "service_id"];
@@ -56,7 +74,8 @@ fn public_data(data: &str) -> Option<String> {
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
         let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
-        let public = if STAFF_ONLY.contains(&kind.as_str()) {
+        let director_only = DIRECTOR_ONLY.contains(&kind.as_str());
+        let public = if director_only || STAFF_ONLY.contains(&kind.as_str()) {
             Bytes::new()
         } else {
             match public_data(&data) {
@@ -64,15 +83,17 @@ impl LiveEvent {
                 None => frame.clone(),
             }
         };
-        LiveEvent { id, kind, data, frame, public }
+        LiveEvent { id, kind, data, frame, public, director_only }
     }
 
-    /// The frame for a stream: staff see everything, anyone else the public part.
-    pub fn frame_for(&self, staff: bool) -> Bytes {
-        if staff {
-            self.frame.clone()
-        } else {
-            self.public.clone()
+    /// The frame for a stream: the director everything, staff all but the director's own
+    /// events, anyone else the public part (empty: nothing is sent).
+    pub fn frame_for(&self, audience: Audience) -> Bytes {
+        match audience {
+            Audience::Director => self.frame.clone(),
+            Audience::Staff if !self.director_only => self.frame.clone(),
+            Audience::Staff => Bytes::new(),
+            Audience::Public => self.public.clone(),
         }
     }
 }
@@ -119,5 +140,17 @@ mod tests {
         assert!(String::from_utf8(e.frame.to_vec()).unwrap().contains("pregnant"));
         let plain = super::LiveEvent::new(8, "window_status".into(), r#"{"window_id":"w01"}"#.into());
         assert_eq!(plain.public, plain.frame);
+    }
+
+    #[test]
+    fn the_voice_of_citizens_reaches_only_the_director() {
+        use super::Audience;
+        let e = super::LiveEvent::new(9, "feedback_changed".into(), r#"{"kind":"complaint","id":1}"#.into());
+        assert!(!e.frame_for(Audience::Director).is_empty());
+        assert!(e.frame_for(Audience::Staff).is_empty());
+        assert!(e.frame_for(Audience::Public).is_empty());
+        let case = super::LiveEvent::new(10, "case_changed".into(), r#"{"number":"x"}"#.into());
+        assert!(!case.frame_for(Audience::Staff).is_empty());
+        assert!(case.frame_for(Audience::Public).is_empty());
     }
 }
