@@ -193,6 +193,30 @@ impl KioskLimiter {
     }
 }
 
+/// What citizens post from their phones (ratings, complaints), limited per ticket and per
+/// address. The address limit is generous: a lobby's phones often share one public address.
+pub struct CitizenPosts {
+    by_token: QueryLimiter,
+    by_address: QueryLimiter,
+}
+
+impl Default for CitizenPosts {
+    fn default() -> Self {
+        CitizenPosts { by_token: QueryLimiter::per_minute(10), by_address: QueryLimiter::per_minute(60) }
+    }
+}
+
+impl CitizenPosts {
+    /// `Err(seconds)` when the poster must wait.
+    pub fn check(&self, address: Option<std::net::IpAddr>, token: &str) -> Result<(), u64> {
+        self.by_token.check(QueryFrom::Token(token.to_string()))?;
+        match address {
+            Some(a) => self.by_address.check(QueryFrom::Address(a)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Case progress queries per minute from one address, or from one kiosk (its citizens share it,
 /// not the address of the whole lobby): a check code cannot be guessed.
 pub struct QueryLimiter(DefaultKeyedRateLimiter<QueryFrom>);
@@ -202,6 +226,8 @@ pub struct QueryLimiter(DefaultKeyedRateLimiter<QueryFrom>);
 pub enum QueryFrom {
     Address(std::net::IpAddr),
     Kiosk(String),
+    /// A ticket's or case's phone-page token (ratings, complaints: per ticket).
+    Token(String),
 }
 
 impl Default for QueryLimiter {
@@ -211,6 +237,11 @@ impl Default for QueryLimiter {
 }
 
 impl QueryLimiter {
+    /// `n` a minute for each asker.
+    pub fn per_minute(n: u32) -> Self {
+        QueryLimiter(RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n.max(1)).expect("n ≥ 1"))))
+    }
+
     /// `Err(seconds)` when the asker must wait.
     pub fn check(&self, from: QueryFrom) -> Result<(), u64> {
         self.0.check_key(&from).map_err(|not_until| {

@@ -5,6 +5,9 @@ use hall_wire as wire;
 
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
 use crate::domain::hours::Stop;
+use crate::domain::rating::{
+    Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
+};
 use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::StaffRole;
 
@@ -40,6 +43,26 @@ same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Ret
 same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });
 same_variants!(Due => Due { None, OnTime, Soon, Overdue });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
+
+same_variants!(both RatingLevel <=> RatingLevel {
+    VerySatisfied, Satisfied, BasicallySatisfied, Dissatisfied, VeryDissatisfied
+});
+same_variants!(both RatingReason <=> RatingReason { Attitude, Efficiency, MaterialsRepeated, NotInTime, Other });
+same_variants!(RatingChannel => RatingChannel { Evaluator, Phone });
+same_variants!(FollowUpState => FollowUpState { Open, Contacted, Closed });
+
+impl From<RatingProblem> for crate::error::ApiError {
+    fn from(p: RatingProblem) -> Self {
+        use crate::error::Code;
+        let code = match &p {
+            RatingProblem::ReasonRequired => Code::RatingReasonRequired,
+            RatingProblem::TextTooLong => Code::TextTooLong,
+            RatingProblem::InvalidPhone => Code::InvalidPhone,
+            RatingProblem::NotNow(_) => Code::InvalidFollowUpAction,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}
 
 impl From<CaseProblem> for crate::error::ApiError {
     fn from(p: CaseProblem) -> Self {
@@ -77,5 +100,11 @@ mod tests {
         }
         assert_eq!(serde_json::to_value(wire::Role::from(StaffRole::Director)).unwrap(), "director");
         assert_eq!(serde_json::to_value(wire::IssuingStop::from(Stop::CutOff)).unwrap(), "cut_off");
+        for l in RatingLevel::ALL {
+            assert_eq!(serde_json::to_value(wire::RatingLevel::from(*l)).unwrap(), l.as_str());
+        }
+        for r in RatingReason::ALL {
+            assert_eq!(serde_json::to_value(wire::RatingReason::from(*r)).unwrap(), r.as_str());
+        }
     }
 }

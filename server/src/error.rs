@@ -49,6 +49,7 @@ codes! {
     DirectorOnly = FORBIDDEN, "director_only", "only the director or an administrator";
     AdminOnly = FORBIDDEN, "admin_only", "only an administrator";
     SystemOnly = FORBIDDEN, "system_only", "only the server itself";
+    EvaluatorOnly = FORBIDDEN, "evaluator_only", "only a window's evaluator device";
     NotYourWindow = FORBIDDEN, "not_your_window", "a clerk acting at a window they do not hold";
     WindowNotAllowed = FORBIDDEN, "window_not_allowed", "a window outside the account's allowed windows";
     NotFound = NOT_FOUND, "not_found", "no such endpoint or asset";
@@ -57,6 +58,7 @@ codes! {
     NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
     UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
+    UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
     WindowStaffed = CONFLICT, "window_staffed", "another clerk holds that window";
@@ -70,6 +72,10 @@ codes! {
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
+    AlreadyRated = CONFLICT, "already_rated", "this service was rated already (one rating per service, any channel)";
+    NotFinished = CONFLICT, "not_finished", "the service is not finished: it is rated once it is";
+    RatingClosed = CONFLICT, "rating_closed", "the evaluator no longer asks for this service (a later one, or its time passed)";
+    InvalidFollowUpAction = CONFLICT, "invalid_follow_up_action", "the follow-up's state does not allow that";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
@@ -95,6 +101,8 @@ codes! {
     InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";
     InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
     TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
+    RatingReasonRequired = UNPROCESSABLE_ENTITY, "rating_reason_required", "不满意 and 非常不满意 state a reason";
+    InvalidPhone = UNPROCESSABLE_ENTITY, "invalid_phone", "a call-back phone that is not a phone number";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

@@ -30,6 +30,8 @@ pub struct Hall {
     pub matters: Vec<Matter>,
     pub staff: Vec<Staff>,
     pub kiosks: Vec<Kiosk>,
+    /// The rating screens facing citizens at windows.
+    pub evaluators: Vec<Evaluator>,
     /// The TOML text this hall was read from: what the admin page shows, edits and exports.
     pub source: String,
     /// The folder of the configuration file (staff photos are looked up there); a hall saved on
@@ -50,6 +52,8 @@ pub struct Policy {
     pub wait_warning_minutes: u32,
     /// The cases' limits: a supplement's waiting days, the extension's cap.
     pub cases: crate::domain::case::Limits,
+    /// Bad ratings' follow-up deadlines, the evaluator's asking time.
+    pub ratings: crate::domain::rating::Limits,
 }
 
 impl Default for Policy {
@@ -60,6 +64,7 @@ impl Default for Policy {
             session_hours: 12,
             wait_warning_minutes: 30,
             cases: crate::domain::case::Limits::default(),
+            ratings: crate::domain::rating::Limits::default(),
         }
     }
 }
@@ -156,6 +161,16 @@ pub struct Staff {
 }
 
 #[derive(Debug, Clone)]
+pub struct Evaluator {
+    pub id: String,
+    /// The window whose citizens it asks.
+    pub window: String,
+    /// SHA-256 of the device token, lowercase hex (like a kiosk's).
+    pub token_sha256: String,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone)]
 pub struct Kiosk {
     pub id: String,
     pub name: String,
@@ -192,6 +207,10 @@ impl Hall {
 
     pub fn kiosk_by_token_hash(&self, hash: &str) -> Option<&Kiosk> {
         self.kiosks.iter().find(|k| k.token_sha256 == hash)
+    }
+
+    pub fn evaluator_by_token_hash(&self, hash: &str) -> Option<&Evaluator> {
+        self.evaluators.iter().find(|e| e.token_sha256 == hash)
     }
 
     /// The matters a window handles.

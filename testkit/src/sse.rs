@@ -18,7 +18,15 @@ pub struct SseEvent {
 impl Sse {
     /// Subscribes to `{base}/api/events` anonymously, from `last_event_id` if given.
     pub async fn connect(base: &str, last_event_id: Option<i64>) -> Sse {
+        Sse::connect_as(base, None, last_event_id).await
+    }
+
+    /// Subscribes with a staff session's token (`None`: anonymously).
+    pub async fn connect_as(base: &str, token: Option<&str>, last_event_id: Option<i64>) -> Sse {
         let mut req = Client::new().get(format!("{base}/api/events"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
         if let Some(id) = last_event_id {
             req = req.header("Last-Event-ID", id.to_string());
         }

@@ -229,6 +229,9 @@ pub struct CaseProgress {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_materials: Vec<String>,
     pub history: Vec<ProgressStep>,
+    /// The rating of the service that registered the case, once given (one per service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<crate::RatingReceipt>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

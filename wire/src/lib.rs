@@ -317,6 +317,8 @@ pub struct Login {
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Kiosk,
+    /// A window's rating screen (好差评 评价器).
+    Evaluator,
     Clerk,
     Director,
     Admin,
@@ -655,6 +657,10 @@ pub struct TicketView {
     pub window_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_location: Option<String>,
+    /// The service's rating once given (one per service, from any channel): the page offers the
+    /// rating while the ticket is `done` and this is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<RatingReceipt>,
 }
 
 /// The kinds of `GET /api/events`; clients ignore kinds they do not know.

@@ -148,8 +148,11 @@ pub struct FollowUp {
     pub reason: RatingReason,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Only in the single, audited read (`GET /api/follow-ups/{id}`) and the answers to actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The rater left a phone for a call back (contact before closing).
+    pub has_phone: bool,
     pub channel: RatingChannel,
     pub window_id: String,
     pub window_number: u32,

@@ -13,7 +13,9 @@ use toml::Spanned;
 
 use crate::domain::hours::{Hours, MatterRules, Period};
 use crate::domain::MaterialKind;
-use crate::hall::{Department, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef};
+use crate::hall::{
+    Department, Evaluator, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef,
+};
 use raw::*;
 
 /// The sample town hall shipped with the server; the default configuration.
@@ -145,6 +147,7 @@ impl Checker<'_> {
                 supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
             },
+            ratings: self.rating_limits(&raw.policy)?,
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;
@@ -180,6 +183,7 @@ impl Checker<'_> {
             matters,
             staff: Vec::new(),
             kiosks: Vec::new(),
+            evaluators: Vec::new(),
             source: self.text.to_string(),
             folder: self.dir.map(Path::to_path_buf),
             queue_window_ids: Default::default(),
@@ -205,6 +209,7 @@ impl Checker<'_> {
         }
         hall.staff = self.staff(&raw.staff, &hall)?;
         hall.kiosks = self.kiosks(&raw.kiosks)?;
+        hall.evaluators = self.evaluators(&raw.evaluators, &hall)?;
         Ok(hall)
     }
 
@@ -476,16 +481,54 @@ impl Checker<'_> {
         raw.iter()
             .map(|k| {
                 let id = self.id("kiosk", &k.id, &mut seen)?;
-                let h = k.token_sha256.get_ref();
-                if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return self.fail(
-                        &k.token_sha256.span(),
-                        "token_sha256 must be 64 hex digits; make one with `hall-server hash-token`",
-                    );
-                }
-                Ok(Kiosk { id, name: k.name.clone(), token_sha256: h.to_ascii_lowercase(), demo: k.demo })
+                let token_sha256 = self.token_hash(&k.token_sha256)?;
+                Ok(Kiosk { id, name: k.name.clone(), token_sha256, demo: k.demo })
             })
             .collect()
+    }
+
+    fn token_hash(&self, raw: &Spanned<String>) -> Res<String> {
+        let h = raw.get_ref();
+        if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+            return self
+                .fail(&raw.span(), "token_sha256 must be 64 hex digits; make one with `hall-server hash-token`");
+        }
+        Ok(h.to_ascii_lowercase())
+    }
+
+    /// The windows' evaluators: each faces a window of the hall, with a token no kiosk has.
+    fn evaluators(&self, raw: &[RawEvaluator], hall: &Hall) -> Res<Vec<Evaluator>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|e| {
+                let id = self.id("evaluator", &e.id, &mut seen)?;
+                self.known("evaluator window", &e.window, hall.windows.iter().map(|w| &w.id))?;
+                let token_sha256 = self.token_hash(&e.token_sha256)?;
+                if hall.kiosk_by_token_hash(&token_sha256).is_some() {
+                    return self.fail(&e.token_sha256.span(), "an evaluator's token must differ from every kiosk's");
+                }
+                Ok(Evaluator { id, window: e.window.get_ref().clone(), token_sha256, demo: e.demo })
+            })
+            .collect()
+    }
+
+    fn rating_limits(&self, raw: &RawPolicy) -> Res<crate::domain::rating::Limits> {
+        let d = crate::domain::rating::Limits::default();
+        let limits = crate::domain::rating::Limits {
+            contact_days: raw.follow_up_contact_days.unwrap_or(d.contact_days),
+            rectify_days: raw.follow_up_rectify_days.unwrap_or(d.rectify_days),
+            ask_seconds: raw.evaluator_seconds.unwrap_or(d.ask_seconds),
+        };
+        if !(1..=30).contains(&limits.contact_days) || !(limits.contact_days..=60).contains(&limits.rectify_days) {
+            return self.fail(
+                &(0..0),
+                "follow_up_contact_days is 1 to 30 and follow_up_rectify_days from it to 60 (working days)",
+            );
+        }
+        if !(10..=600).contains(&limits.ask_seconds) {
+            return self.fail(&(0..0), "evaluator_seconds is 10 to 600");
+        }
+        Ok(limits)
     }
 }
 

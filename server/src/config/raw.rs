@@ -21,6 +21,9 @@ pub struct RawHall {
     pub staff: Vec<RawStaff>,
     #[serde(default)]
     pub kiosks: Vec<RawKiosk>,
+    /// The rating screens facing citizens at windows (好差评 评价器).
+    #[serde(default)]
+    pub evaluators: Vec<RawEvaluator>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +68,12 @@ pub struct RawPolicy {
     pub supplement_days: Option<u32>,
     /// The most working days the director's single extension may add.
     pub extension_cap: Option<u32>,
+    /// Working days to contact the citizen after a bad rating.
+    pub follow_up_contact_days: Option<u32>,
+    /// Working days to rectify and answer a bad rating.
+    pub follow_up_rectify_days: Option<u32>,
+    /// Seconds a window's evaluator asks for the rating of a service just finished.
+    pub evaluator_seconds: Option<u32>,
 }
 
 /// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is
@@ -197,6 +206,17 @@ pub struct RawKiosk {
     pub id: Spanned<String>,
     #[serde(default)]
     pub name: String,
+    pub token_sha256: Spanned<String>,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvaluator {
+    pub id: Spanned<String>,
+    /// The window it faces.
+    pub window: Spanned<String>,
     pub token_sha256: Spanned<String>,
     #[serde(default)]
     pub demo: bool,

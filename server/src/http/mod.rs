@@ -13,6 +13,7 @@ mod notice;
 mod openapi;
 mod pages;
 mod public;
+mod ratings;
 mod sessions;
 pub mod streams;
 mod ticket_stream;
@@ -108,6 +109,7 @@ struct Inner {
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
     case_queries: crate::auth::QueryLimiter,
+    citizen_posts: crate::auth::CitizenPosts,
     metrics: Metrics,
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
@@ -174,6 +176,7 @@ impl AppState {
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             case_queries: Default::default(),
+            citizen_posts: Default::default(),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
@@ -271,6 +274,10 @@ impl AppState {
     /// The applicant's case queries, per address.
     pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
         &self.0.case_queries
+    }
+    /// What citizens post from their phones (ratings, complaints), per ticket and per address.
+    pub fn citizen_posts(&self) -> &crate::auth::CitizenPosts {
+        &self.0.citizen_posts
     }
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Arc<crate::domain::calendar::Calendar> {
@@ -389,6 +396,16 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::years))
         .routes(routes!(calendar::add_year))
+        .routes(routes!(ratings::rate_ticket))
+        .routes(routes!(ratings::rate_case))
+        .routes(routes!(ratings::evaluator))
+        .routes(routes!(ratings::rate_at_window))
+        .routes(routes!(ratings::follow_ups))
+        .routes(routes!(ratings::follow_up))
+        .routes(routes!(ratings::contact_follow_up))
+        .routes(routes!(ratings::close_follow_up))
+        .routes(routes!(ratings::summary))
+        .routes(routes!(ratings::mine))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

@@ -3,6 +3,7 @@
 //! no longer look at the caller's role. Reads use [`allow`] with the same vocabulary.
 
 use super::cases::CaseOp;
+use super::ratings::RateTarget;
 use super::{Actor, Ctx, Op};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
@@ -15,6 +16,8 @@ pub enum Need<'a> {
     Anyone,
     /// A kiosk device.
     Kiosk,
+    /// A window's evaluator device.
+    Evaluator,
     /// Any staff session (clerk, director, admin).
     Staff,
     /// The clerk signed in at this window, with the session that holds it.
@@ -38,6 +41,10 @@ impl Op {
         match self {
             Op::IssueTicket { .. } | Op::KioskFault { .. } => Need::Kiosk,
             Op::Login { .. } => Need::Anyone,
+            // A phone page's token is the citizen's own proof; the evaluator is a device.
+            Op::Rate { target: RateTarget::Evaluator { .. }, .. } => Need::Evaluator,
+            Op::Rate { .. } => Need::Anyone,
+            Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
             Op::Logout | Op::Requeue { .. } => Need::Staff,
             Op::CallNext { window }
             | Op::Recall { window }
@@ -67,6 +74,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     let ok = match need {
         Need::Anyone => true,
         Need::Kiosk => matches!(actor, Actor::Kiosk { .. }),
+        Need::Evaluator => matches!(actor, Actor::Evaluator { .. }),
         Need::Staff => matches!(actor, Actor::Staff { .. }),
         Need::Director => director(actor),
         Need::Admin => matches!(actor, Actor::Staff { role: StaffRole::Admin, .. }),
@@ -80,6 +88,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     }
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
+        Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
         Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
@@ -182,6 +191,12 @@ mod tests {
         check(&admin, Need::System, "system_only");
         check(&Actor::System, Need::System, "");
         check(&kiosk, Need::Anyone, "");
+        let evaluator = Actor::Evaluator { id: "e1".into(), window: "w01".into() };
+        check(&evaluator, Need::Evaluator, "");
+        check(&kiosk, Need::Evaluator, "evaluator_only");
+        check(&clerk, Need::Evaluator, "evaluator_only");
+        check(&evaluator, Need::Kiosk, "kiosk_only");
+        check(&evaluator, Need::Staff, "staff_only");
     }
 
     #[test]

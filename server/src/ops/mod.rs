@@ -7,6 +7,7 @@ pub mod cases;
 mod day_close;
 mod issuing;
 pub mod kiosks;
+pub mod ratings;
 mod tickets;
 mod windows;
 
@@ -31,6 +32,11 @@ pub enum Actor {
     Kiosk {
         id: String,
     },
+    /// A window's rating screen, facing the citizen there.
+    Evaluator {
+        id: String,
+        window: String,
+    },
     Staff {
         username: String,
         role: StaffRole,
@@ -43,7 +49,7 @@ impl Actor {
     pub fn name(&self) -> &str {
         match self {
             Actor::System => "system",
-            Actor::Kiosk { id } => id,
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => id,
             Actor::Staff { username, .. } => username,
         }
     }
@@ -52,6 +58,7 @@ impl Actor {
         match self {
             Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
+            Actor::Evaluator { .. } => "evaluator",
             Actor::Staff { role, .. } => role.as_str(),
         }
     }
@@ -112,6 +119,21 @@ pub enum Op {
     Case {
         number: String,
         action: cases::CaseOp,
+    },
+    /// A citizen rates a finished service (phone page, or the window's evaluator).
+    Rate {
+        target: ratings::RateTarget,
+        rating: ratings::RatingInput,
+    },
+    /// The director reads a bad rating's follow-up with the rater's phone (audited).
+    ReadFollowUp {
+        id: i64,
+    },
+    /// The director records a contact with the rater, or closes the follow-up.
+    FollowUp {
+        id: i64,
+        action: crate::domain::rating::FollowUpAction,
+        note: String,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -258,7 +280,7 @@ impl<'a> Ctx<'a> {
         detail: serde_json::Value,
     ) -> ApiResult<()> {
         let device = match self.actor {
-            Actor::Kiosk { id } => Some(id.clone()),
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => Some(id.clone()),
             Actor::Staff { .. } | Actor::System => None,
         };
         let entry = audit::Entry {
@@ -307,6 +329,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
+        Op::Rate { target, rating } => ratings::rate(ctx, target, rating),
+        Op::ReadFollowUp { id } => ratings::read(ctx, *id),
+        Op::FollowUp { id, action, note } => ratings::act(ctx, *id, *action, note),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
@@ -381,7 +406,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             day: ctx.day.clone(),
             ..*ctx
         };
-        let n = cases::settle_pending(&mut with_year)?;
+        let n = cases::settle_pending(&mut with_year)? + ratings::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
         n
     };

@@ -10,6 +10,7 @@ pub mod events;
 pub mod idempotency;
 pub mod issuing;
 pub mod kiosks;
+pub mod ratings;
 pub mod reads;
 pub mod settings;
 pub mod tickets;

@@ -279,6 +279,7 @@ pub fn ticket_view(
         window_number: window.map(|w| w.number),
         window_name: window.map(|w| w.name.clone()),
         window_location: window.map(|w| w.location.clone()).filter(|l| !l.is_empty()),
+        rating: super::ratings::receipt(conn, hall, t.id)?,
     })
 }
 

@@ -13,5 +13,6 @@ mod hours;
 mod kiosks;
 mod mobile;
 mod pages;
+mod ratings;
 mod security;
 mod support;
