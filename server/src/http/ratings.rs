@@ -252,6 +252,30 @@ follow_up_action!(
     r.action_taken
 );
 
+/// The director's glance (`DirectorToday.feedback`) and the follow-up gauges of `/metrics`.
+pub async fn overview(s: &AppState) -> ApiResult<wire::FeedbackOverview> {
+    let day = today(s);
+    let text = day.to_string();
+    let (open, overdue, counts) = s
+        .reads()
+        .run(move |c| {
+            let (open, overdue) = ratings::follow_up_counts(c, day)?;
+            Ok((open, overdue, ratings::counts(c, &text, &text)?))
+        })
+        .await
+        .map_err(ApiError::Internal)?;
+    let mut levels = [0u32; 5];
+    for (_, _, level, n) in counts {
+        levels[(level.rank() - 1) as usize] += n;
+    }
+    Ok(wire::FeedbackOverview {
+        rated_today: levels.iter().sum(),
+        satisfaction_today: rating::satisfaction(levels),
+        follow_ups_open: open,
+        follow_ups_overdue: overdue,
+    })
+}
+
 /// Query of the satisfaction figures.
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PeriodQuery {
