@@ -8,6 +8,7 @@ use crate::domain::hours::Stop;
 use crate::domain::rating::{
     Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
 };
+use crate::domain::report::By;
 use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::StaffRole;
 
@@ -50,6 +51,7 @@ same_variants!(both RatingLevel <=> RatingLevel {
 same_variants!(both RatingReason <=> RatingReason { Attitude, Efficiency, MaterialsRepeated, NotInTime, Other });
 same_variants!(RatingChannel => RatingChannel { Evaluator, Phone });
 same_variants!(FollowUpState => FollowUpState { Open, Contacted, Closed });
+same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
 
 impl From<RatingProblem> for crate::error::ApiError {
     fn from(p: RatingProblem) -> Self {

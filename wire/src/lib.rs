@@ -10,6 +10,8 @@ mod cases;
 pub use cases::*;
 mod ratings;
 pub use ratings::*;
+mod reports;
+pub use reports::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -27,6 +27,7 @@ pub mod hours;
 pub mod numbering;
 pub mod order;
 pub mod rating;
+pub mod report;
 pub mod ticket;
 pub mod today;
 pub mod transfer;

@@ -14,6 +14,7 @@ mod openapi;
 mod pages;
 mod public;
 mod ratings;
+mod reports;
 mod sessions;
 pub mod streams;
 mod ticket_stream;
@@ -406,6 +407,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::close_follow_up))
         .routes(routes!(ratings::summary))
         .routes(routes!(ratings::mine))
+        .routes(routes!(reports::summary))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

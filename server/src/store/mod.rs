@@ -12,6 +12,7 @@ pub mod issuing;
 pub mod kiosks;
 pub mod ratings;
 pub mod reads;
+pub mod reports;
 pub mod settings;
 pub mod tickets;
 pub mod today;

@@ -14,5 +14,6 @@ mod kiosks;
 mod mobile;
 mod pages;
 mod ratings;
+mod reports;
 mod security;
 mod support;
