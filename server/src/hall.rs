@@ -50,6 +50,8 @@ pub struct Policy {
     pub wait_warning_minutes: u32,
     /// The cases' limits: a supplement's waiting days, the extension's cap.
     pub cases: crate::domain::case::Limits,
+    /// Complaints' due dates in working days: simple, complex (R21).
+    pub complaints: crate::domain::complaint::Limits,
 }
 
 impl Default for Policy {
@@ -60,6 +62,7 @@ impl Default for Policy {
             session_hours: 12,
             wait_warning_minutes: 30,
             cases: crate::domain::case::Limits::default(),
+            complaints: crate::domain::complaint::Limits::default(),
         }
     }
 }

@@ -65,6 +65,10 @@ pub struct RawPolicy {
     pub supplement_days: Option<u32>,
     /// The most working days the director's single extension may add.
     pub extension_cap: Option<u32>,
+    /// Working days to answer a simple complaint (R21; default 1: the next working day).
+    pub complaint_simple_days: Option<u32>,
+    /// Working days to answer a complex complaint (R21; default 5).
+    pub complaint_complex_days: Option<u32>,
 }
 
 /// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is

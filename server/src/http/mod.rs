@@ -3,6 +3,7 @@
 mod admin;
 mod calendar;
 mod cases;
+mod complaints;
 pub mod conn;
 mod director;
 mod events;
@@ -108,6 +109,7 @@ struct Inner {
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
     case_queries: crate::auth::QueryLimiter,
+    online_complaints: complaints::OnlineLimits,
     metrics: Metrics,
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
@@ -174,6 +176,7 @@ impl AppState {
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             case_queries: Default::default(),
+            online_complaints: Default::default(),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
@@ -272,6 +275,10 @@ impl AppState {
     pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
         &self.0.case_queries
     }
+    /// The online complaints' limits, per ticket and per address.
+    pub fn online_complaints(&self) -> &complaints::OnlineLimits {
+        &self.0.online_complaints
+    }
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Arc<crate::domain::calendar::Calendar> {
         self.0.calendar.get()
@@ -328,6 +335,7 @@ pub fn app(state: AppState) -> Router {
         .route("/c/{token}", get(pages::case))
         .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
+        .route("/complaints/{id}/letter", get(pages::letter))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -385,6 +393,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::progress))
         .routes(routes!(cases::by_token))
         .routes(routes!(ticket_stream::case_events))
+        .routes(routes!(complaints::list, complaints::register))
+        .routes(routes!(complaints::get))
+        .routes(routes!(complaints::investigate))
+        .routes(routes!(complaints::answer))
+        .routes(routes!(complaints::close))
+        .routes(routes!(complaints::online))
+        .routes(routes!(complaints::mine))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::years))

@@ -120,6 +120,6 @@ pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
             Ok(axum::Json(wire::Me { username, role: role.into(), window_id }))
         }
         Actor::Kiosk { id } => Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None })),
-        Actor::System => Err(ApiError::new(Code::StaffOnly, "not a person")),
+        Actor::Citizen { .. } | Actor::System => Err(ApiError::new(Code::StaffOnly, "not a person")),
     }
 }

@@ -4,6 +4,7 @@
 pub mod access;
 mod auth;
 pub mod cases;
+pub mod complaints;
 mod day_close;
 mod issuing;
 pub mod kiosks;
@@ -31,6 +32,10 @@ pub enum Actor {
     Kiosk {
         id: String,
     },
+    /// A citizen on a phone page, known only by it (e.g. `ticket:42`).
+    Citizen {
+        via: String,
+    },
     Staff {
         username: String,
         role: StaffRole,
@@ -44,6 +49,7 @@ impl Actor {
         match self {
             Actor::System => "system",
             Actor::Kiosk { id } => id,
+            Actor::Citizen { via } => via,
             Actor::Staff { username, .. } => username,
         }
     }
@@ -52,6 +58,7 @@ impl Actor {
         match self {
             Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
+            Actor::Citizen { .. } => "citizen",
             Actor::Staff { role, .. } => role.as_str(),
         }
     }
@@ -112,6 +119,24 @@ pub enum Op {
     Case {
         number: String,
         action: cases::CaseOp,
+    },
+    /// The director registers a complaint (R21).
+    NewComplaint {
+        input: Box<complaints::Input>,
+    },
+    /// A citizen's complaint from a ticket's phone page (the token is the ticket's).
+    OnlineComplaint {
+        token: String,
+        input: Box<complaints::Input>,
+    },
+    /// The director's read of a complaint (audited: it holds the complainant's identity).
+    ReadComplaint {
+        id: i64,
+    },
+    /// The director's step on a complaint.
+    Complaint {
+        id: i64,
+        action: complaints::ComplaintOp,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -259,7 +284,7 @@ impl<'a> Ctx<'a> {
     ) -> ApiResult<()> {
         let device = match self.actor {
             Actor::Kiosk { id } => Some(id.clone()),
-            Actor::Staff { .. } | Actor::System => None,
+            Actor::Staff { .. } | Actor::Citizen { .. } | Actor::System => None,
         };
         let entry = audit::Entry {
             at_ms: self.now_ms,
@@ -307,6 +332,10 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
+        Op::NewComplaint { input } => complaints::register(ctx, input),
+        Op::OnlineComplaint { token, input } => complaints::online(ctx, token, input),
+        Op::ReadComplaint { id } => complaints::read(ctx, *id),
+        Op::Complaint { id, action } => complaints::act(ctx, *id, action),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
@@ -382,8 +411,9 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             ..*ctx
         };
         let n = cases::settle_pending(&mut with_year)?;
+        let complaints = complaints::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
-        n
+        n + complaints
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
