@@ -12,7 +12,10 @@ const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}
 const stateText = (c) => t(`cState.${c.state}`);
 const aboutText = (c) => {
   const what = t(`about.${c.about}`);
-  const who = c.staff_name ?? c.staff ?? c.window_name ?? c.window_id;
+  const win = context.windows.find((w) => w.id === c.window_id);
+  const person = c.staff_name ?? context.staff.find((s) => s.username === c.staff)?.name ?? c.staff;
+  const place = c.window_name ?? (win ? `${win.number} ${win.name}` : c.window_id);
+  const who = c.about === "staff" ? person : c.about === "window" ? place : null;
   return who ? `${what} · ${who}` : what;
 };
 
@@ -141,11 +144,11 @@ $("registerComplaint").addEventListener("click", async () => {
     await showComplaint(c.id);
   });
 });
-$("investigate").addEventListener("click", () => {
+$("investigateComplaint").addEventListener("click", () => {
   const f = form();
   step("investigate", { complexity: f.investigate_complexity.value, note: value(f.investigate_note) });
 });
-$("answer").addEventListener("click", () => {
+$("answerComplaint").addEventListener("click", () => {
   const f = form();
   step("answer", { finding: f.finding.value, answer: f.answer.value, late_explanation: value(f.late_explanation) });
 });
