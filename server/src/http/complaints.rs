@@ -22,9 +22,12 @@ use crate::ops::complaints::{ComplaintOp, Input};
 use crate::ops::{Actor, Answer, Op};
 use crate::store::complaints as store;
 
-/// Online complaints a ticket may send per hour, and an address.
+/// Online complaints a ticket may send per hour, and an address (the phones on a hall's Wi-Fi
+/// share one address behind its router: the address's limit is higher).
 pub const PER_TICKET_PER_HOUR: u32 = 3;
-pub const PER_ADDRESS_PER_HOUR: u32 = 10;
+pub const PER_ADDRESS_PER_HOUR: u32 = 30;
+/// Keys kept before the ones that are back to a full allowance are forgotten.
+const KEPT: usize = 10_000;
 
 /// The online complaints' limits: per ticket (its token) and per address.
 pub struct OnlineLimits {
@@ -45,6 +48,12 @@ impl Default for OnlineLimits {
 impl OnlineLimits {
     /// `Err(seconds)` when this ticket or this address must wait.
     fn check(&self, token: &str, address: IpAddr) -> Result<(), u64> {
+        if self.tickets.len() > KEPT {
+            self.tickets.retain_recent();
+        }
+        if self.addresses.len() > KEPT {
+            self.addresses.retain_recent();
+        }
         let now = || governor::clock::Clock::now(&governor::clock::DefaultClock::default());
         let secs = |d: std::time::Duration| d.as_secs_f64().ceil().max(1.0) as u64;
         if let Err(n) = self.tickets.check_key(&token.to_string()) {
