@@ -246,6 +246,7 @@ async fn only_the_director_and_administrators_reach_complaints() {
         details.iter().all(|d| !d.contains("王五") && !d.contains("139")),
         "no identity in the audit rows: {details:?}"
     );
+    assert!(hall_server::store::audit::verify(&db).unwrap().is_ok(), "the audit chain holds");
 }
 
 #[tokio::test]
