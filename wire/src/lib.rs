@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod complaints;
+pub use complaints::*;
 mod ratings;
 pub use ratings::*;
 mod reports;

@@ -22,6 +22,7 @@ macro_rules! str_enum {
 
 pub mod calendar;
 pub mod case;
+pub mod complaint;
 pub mod estimate;
 pub mod hours;
 pub mod numbering;

@@ -17,6 +17,12 @@ use crate::ops::ratings::{RateTarget, RatingInput};
 use crate::ops::{Actor, Answer, Op};
 use crate::store::{self, ratings};
 
+/// Ratings from phones: 10 attempts a minute per ticket, 60 per address.
+pub fn posts_limits() -> crate::auth::CitizenPosts {
+    let per_minute = |n: u32| governor::Quota::per_minute(std::num::NonZeroU32::new(n).expect("a positive limit"));
+    crate::auth::CitizenPosts::new(per_minute(10), per_minute(60))
+}
+
 fn input(r: wire::RateService) -> RatingInput {
     RatingInput { level: r.level.into(), reason: r.reason.map(Into::into), text: r.text, phone: r.phone }
 }
@@ -36,13 +42,17 @@ async fn rate_by_phone(
     if !crate::auth::is_status_token(token) {
         return Err(ApiError::new(Code::InvalidToken, "a token is 32 hexadecimal digits"));
     }
-    if let Err(wait) = s.citizen_posts().check(peer.0, token) {
+    if let Err(wait) = s.rating_posts().check(token, peer.0) {
         return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
     }
     let rating = input(json(body)?);
     // A rating is never answered from a stored reply: the second one is refused (409), whatever
     // the channel.
-    s.writer().submit(Actor::System, Op::Rate { target, rating }, None).await
+    let via = match &target {
+        RateTarget::CaseToken(_) => "case page",
+        _ => "ticket page",
+    };
+    s.writer().submit(Actor::Citizen { via: via.into() }, Op::Rate { target, rating }, None).await
 }
 
 #[utoipa::path(

@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod complaints;
 mod concurrency;
 mod connections;
 mod contract;
