@@ -5,6 +5,7 @@ use hall_wire as wire;
 
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
 use crate::domain::hours::Stop;
+use crate::domain::petition::{Channel as PetitionChannel, Gender, PetitionProblem, PetitionState};
 use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::StaffRole;
 
@@ -39,6 +40,9 @@ same_variants!(CaseState => CaseState { Open, AwaitingMaterials, Closed });
 same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Returned, Expired });
 same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });
 same_variants!(Due => Due { None, OnTime, Soon, Overdue });
+same_variants!(both PetitionChannel <=> PetitionChannel { Letter, Visit, Call, Online });
+same_variants!(both Gender <=> Gender { Male, Female, Unstated });
+same_variants!(PetitionState => PetitionState { Received, Transferred, Answered, Closed });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
 
 impl From<CaseProblem> for crate::error::ApiError {
@@ -56,6 +60,17 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::ExtensionUsed => Code::ExtensionUsed,
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
             CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}
+
+impl From<PetitionProblem> for crate::error::ApiError {
+    fn from(p: PetitionProblem) -> Self {
+        use crate::error::Code;
+        let code = match &p {
+            PetitionProblem::Action(_) => Code::InvalidPetitionAction,
+            _ => Code::InvalidPetition,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

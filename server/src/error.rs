@@ -56,6 +56,7 @@ codes! {
     UnknownWindow = NOT_FOUND, "unknown_window", "no such window";
     NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
     UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
+    UnknownPetition = NOT_FOUND, "unknown_petition", "no such petition";
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
@@ -69,6 +70,7 @@ codes! {
     CaseClosed = CONFLICT, "case_closed", "the case is closed";
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
+    InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
@@ -95,6 +97,8 @@ codes! {
     InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";
     InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
     TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
+    InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
+    UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

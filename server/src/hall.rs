@@ -50,6 +50,8 @@ pub struct Policy {
     pub wait_warning_minutes: u32,
     /// The cases' limits: a supplement's waiting days, the extension's cap.
     pub cases: crate::domain::case::Limits,
+    /// The petitions' answer limits in working days (R20): 3, a leader reception 5.
+    pub petitions: crate::domain::petition::Limits,
 }
 
 impl Default for Policy {
@@ -60,6 +62,7 @@ impl Default for Policy {
             session_hours: 12,
             wait_warning_minutes: 30,
             cases: crate::domain::case::Limits::default(),
+            petitions: crate::domain::petition::Limits::default(),
         }
     }
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod petitions;
+pub use petitions::*;
 mod ratings;
 pub use ratings::*;
 

@@ -26,6 +26,7 @@ pub mod estimate;
 pub mod hours;
 pub mod numbering;
 pub mod order;
+pub mod petition;
 pub mod ticket;
 pub mod today;
 pub mod transfer;

@@ -50,6 +50,8 @@ impl Op {
             Op::ReadCase { number } => Need::CaseHandler(number),
             Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
             Op::Case { number, .. } => Need::CaseHandler(number),
+            // Petitions (R20): the petitioner's identity is the director's and admins' only.
+            Op::RegisterPetition { .. } | Op::ReadPetition { .. } | Op::Petition { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
@@ -193,5 +195,8 @@ mod tests {
         assert_eq!(Op::ReopenIssuing { reopen: true }.need(), Need::Director);
         assert_eq!(Op::ExpireSessions.need(), Need::System);
         assert_eq!(Op::Logout.need(), Need::Staff);
+        assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
+        let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
+        assert_eq!(acknowledge.need(), Need::Director);
     }
 }

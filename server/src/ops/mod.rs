@@ -7,6 +7,7 @@ pub mod cases;
 mod day_close;
 mod issuing;
 pub mod kiosks;
+pub mod petitions;
 mod tickets;
 mod windows;
 
@@ -112,6 +113,19 @@ pub enum Op {
     Case {
         number: String,
         action: cases::CaseOp,
+    },
+    /// The director (or an administrator) registers a petition (R20).
+    RegisterPetition {
+        input: Box<petitions::PetitionInput>,
+    },
+    /// A read of a whole petition (audited: the petitioner's identity).
+    ReadPetition {
+        id: i64,
+    },
+    /// The director's action on a petition.
+    Petition {
+        id: i64,
+        action: petitions::PetitionOp,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -307,6 +321,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
+        Op::RegisterPetition { input } => petitions::register(ctx, input),
+        Op::ReadPetition { id } => petitions::read(ctx, *id),
+        Op::Petition { id, action } => petitions::act(ctx, *id, action),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
@@ -382,15 +399,21 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             ..*ctx
         };
         let n = cases::settle_pending(&mut with_year)?;
+        let petitions = petitions::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
-        n
+        (n, petitions)
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
         "calendar.add_year",
         None,
         Some(format!("calendar:{}", schedule.year)),
-        serde_json::json!({ "source": schedule.source, "working_days": working_days, "deadlines_set": settled }),
+        serde_json::json!({
+            "source": schedule.source,
+            "working_days": working_days,
+            "deadlines_set": settled.0,
+            "petition_dues_set": settled.1,
+        }),
     )?;
     let year = hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days };
     Answer::json(StatusCode::CREATED, &year)

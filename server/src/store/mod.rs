@@ -10,6 +10,7 @@ pub mod events;
 pub mod idempotency;
 pub mod issuing;
 pub mod kiosks;
+pub mod petitions;
 pub mod reads;
 pub mod settings;
 pub mod tickets;
@@ -33,6 +34,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v5.sql")),
         M::up(include_str!("schema_v6.sql")),
         M::up(include_str!("schema_v7.sql")),
+        // v8 is the complaints' (their branch); until it is merged, this is the 8th here.
+        M::up(include_str!("schema_v9.sql")),
     ])
 }
 

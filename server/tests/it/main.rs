@@ -13,5 +13,6 @@ mod hours;
 mod kiosks;
 mod mobile;
 mod pages;
+mod petitions;
 mod security;
 mod support;
