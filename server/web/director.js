@@ -7,6 +7,7 @@ import {
   mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./director.i18n.js";
+import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 
 useStrings(strings);
 
@@ -128,16 +129,25 @@ handlers.case_changed = (c) => {
   soon();
   if (caseOpen?.number === c.number) showCase(c.number).catch(() => {});
 };
-const live = liveStream("/api/events", { handlers, onOpen: () => refresh().catch(() => {}) });
+// The citizen's voice (director streams only): an urgent petition's banner at once.
+handlers.feedback_changed = onFeedback;
+// With the token: the director's tier of events (feedback_changed, case_changed).
+const reload = () => {
+  refresh().catch(() => {});
+  refreshPetitions().catch((e) => showError("petitionsError", e));
+};
+const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
   await refresh();
+  await refreshPetitions().catch((e) => showError("petitionsError", e));
+  setDepartments((await api("GET", "/api/windows")).data);
   live.start();
 }
 
 function signOut() {
-  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop();
+  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
 }
 
@@ -267,6 +277,7 @@ $("logout").addEventListener("click", async () => {
   signOut();
 });
 setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
-onLanguage(render);
+initPetitions();
+onLanguage(() => { render(); renderPetitions(); });
 languageSwitch();
 if (token) open().catch(() => signOut());
