@@ -60,7 +60,8 @@ async function apiAs(token, path) {
   return r.json();
 }
 
-const ISSUE = "村道塌方<img src=x onerror=alert(1)>，多户出行受阻，请尽快处理";
+const ISSUE = "西村至东村的村道塌方约20米，多户出行受阻，雨季前请尽快处理";
+const MARKUP = "<b>农民</b><img src=x onerror=alert(1)>"; // typed as HTML: stays text
 
 test("an urgent petition: the red banner at once on another console, acknowledged, transferred, its papers printed", async () => {
   const first = await director();
@@ -75,7 +76,7 @@ test("an urgent petition: the red banner at once on another console, acknowledge
   await page.fill(`${f} input[name=name]`, "赵桂芳");
   await page.selectOption(`${f} select[name=gender]`, "female");
   await page.fill(`${f} input[name=age]`, "63");
-  await page.fill(`${f} input[name=occupation]`, "农民");
+  await page.fill(`${f} input[name=occupation]`, MARKUP);
   await page.fill(`${f} input[name=political_status]`, "群众");
   await page.fill(`${f} input[name=address_or_workplace]`, "青石镇西村5组");
   await page.fill(`${f} textarea[name=issue]`, ISSUE);
@@ -86,8 +87,8 @@ test("an urgent petition: the red banner at once on another console, acknowledge
   assert.match(number, /^XF\d{8}-\d{2}$/);
   // Text typed as HTML stays text.
   const info = await page.textContent("#petitionInfo");
-  assert.ok(info.includes(ISSUE) && info.includes("赵桂芳"), info);
-  assert.equal(await page.locator("#petitionInfo img").count(), 0, "no element made from the text");
+  assert.ok(info.includes(ISSUE) && info.includes("赵桂芳") && info.includes(MARKUP), info);
+  assert.equal(await page.locator("#petitionInfo img, #petitionInfo b").count(), 0, "no element made from the text");
 
   // The second console: the red banner, at once, from the live event; then the list's number.
   await second.page.waitForSelector("#petitionAlert:not([hidden])", { timeout: 5000 });
@@ -97,12 +98,23 @@ test("an urgent petition: the red banner at once on another console, acknowledge
   const color = await second.page.$eval("#petitionAlert", (e) => getComputedStyle(e).backgroundColor);
   assert.match(color, /^rgb\((1[5-9]\d|2\d\d), \d{1,2}, \d{1,2}\)$/, `the banner is red: ${color}`);
   await second.page.waitForSelector(`#petitionList tr[data-petition]`);
-  if (shots) await second.page.screenshot({ path: join(shots, "director-petitions.png") });
+  if (shots) {
+    // The 信访 card under the banner, which stays at the top of the console (sticky).
+    await second.page.evaluate(() => window.scrollTo(0, document.querySelector("#petitionsCard").offsetTop - 120));
+    await second.page.screenshot({ path: join(shots, "director-petitions.png") });
+  }
 
-  // Acknowledged on the second: the banner leaves both consoles.
+  // A console opened now shows it at load.
+  const third = await director();
+  await third.page.waitForSelector("#petitionAlert:not([hidden])");
+  assert.ok((await third.page.textContent("#petitionAlertText")).includes(number));
+
+  // Acknowledged on the second: the banner leaves every console.
   await second.page.click("#petitionAck");
   await second.page.waitForSelector("#petitionAlert", { state: "hidden" });
   await page.waitForSelector("#petitionAlert", { state: "hidden" });
+  await third.page.waitForSelector("#petitionAlert", { state: "hidden" });
+  await third.close();
 
   // Transferred from the first console's dialog to 民政 with what is asked.
   await page.selectOption("#petitionDialog select[name=department]", "minzheng");

@@ -100,7 +100,7 @@ fn view(ctx: &Ctx, id: i64, status: StatusCode) -> ApiResult<Answer> {
     Answer::json(status, &view)
 }
 
-/// When it came: now, or an earlier time given (never a time to come).
+/// When it came: now, or an earlier time given (never a time to come, at most a year back).
 fn received_at(ctx: &Ctx, given: Option<&str>) -> ApiResult<i64> {
     let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(ctx.now_ms) };
     let at = DateTime::parse_from_rfc3339(text)
@@ -111,6 +111,10 @@ fn received_at(ctx: &Ctx, given: Option<&str>) -> ApiResult<i64> {
     let ms = crate::store::ms(at);
     if ms > ctx.now_ms + 60_000 {
         return Err(ApiError::new(Code::InvalidPetition, "received_at is in the future"));
+    }
+    // A petition is registered when it comes, a letter within days: a year back at most.
+    if ms < ctx.now_ms - 366 * 24 * 3_600_000 {
+        return Err(ApiError::new(Code::InvalidPetition, "received_at is more than a year ago"));
     }
     Ok(ms)
 }
