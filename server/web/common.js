@@ -355,8 +355,8 @@ export async function guarded(id, fn) {
  * it gave up on (closed) is opened again here, waiting 1 s doubling to 30 s. The element `#link`,
  * if any, says whether the page is live.
  */
-export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
-  let es = null, timer = null, delay = 1000, state = "";
+export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null } = {}) {
+  let es = null, abort = null, timer = null, delay = 1000, state = "", lastId = null;
   const link = () => {
     const el = $("link");
     if (!el) return;
@@ -364,6 +364,19 @@ export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
     el.className = state === "live" ? "ok" : state === "lost" ? "bad" : "";
   };
   onLanguage(link);
+  const deliver = (kind, text) => {
+    const fn = handlers[kind];
+    if (!fn) return;
+    let data;
+    try { data = JSON.parse(text); } catch { return; }
+    fn(data);
+  };
+  const retry = (again) => {
+    state = "lost"; link();
+    clearTimeout(timer);
+    timer = setTimeout(again, delay);
+    delay = Math.min(delay * 2, 30000);
+  };
   const connect = () => {
     es = new EventSource(url);
     es.onopen = () => { delay = 1000; state = "live"; link(); onOpen(); };
@@ -371,24 +384,54 @@ export function liveStream(url, { handlers = {}, onOpen = () => {} } = {}) {
       state = "lost"; link();
       if (es.readyState === EventSource.CLOSED) {
         es.close();
-        clearTimeout(timer);
-        timer = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30000);
+        retry(connect);
       }
     };
-    for (const [kind, fn] of Object.entries(handlers)) {
-      es.addEventListener(kind, (e) => {
-        let data;
-        try { data = JSON.parse(e.data); } catch { return; }
-        fn(data, e);
-      });
-    }
+    for (const kind of Object.keys(handlers)) es.addEventListener(kind, (e) => deliver(kind, e.data));
   };
-  const stop = () => { clearTimeout(timer); es?.close(); es = null; state = ""; link(); };
+  // With a token (an EventSource cannot send one): the stream read through fetch with the
+  // bearer header, so that staff get their tier of events (the director's feedback_changed),
+  // resumed after the last event id on a reconnection.
+  const connectWithToken = () => {
+    const ctrl = new AbortController();
+    abort = ctrl;
+    const headers = { Accept: "text/event-stream", Authorization: `Bearer ${token()}` };
+    if (lastId !== null) headers["Last-Event-ID"] = lastId;
+    fetch(url, { headers, cache: "no-store", signal: ctrl.signal }).then(async (res) => {
+      if (!res.ok) throw new Error(`stream ${res.status}`);
+      delay = 1000; state = "live"; link(); onOpen();
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buf = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
+        let end;
+        while ((end = buf.indexOf("\n\n")) >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          let kind = "message", data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event:")) kind = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += (data ? "\n" : "") + line.slice(5).replace(/^ /, "");
+            else if (line.startsWith("id:")) lastId = line.slice(3).trim();
+          }
+          if (data) deliver(kind, data);
+        }
+      }
+      throw new Error("stream ended");
+    }).catch(() => {
+      if (!ctrl.signal.aborted) retry(connectWithToken);
+    });
+  };
+  const stop = () => {
+    clearTimeout(timer); es?.close(); es = null; abort?.abort(); abort = null; state = ""; lastId = null; link();
+  };
   return {
-    start() { stop(); delay = 1000; connect(); },
+    start() { stop(); delay = 1000; if (token) { es = null; connectWithToken(); } else connect(); },
     stop,
-    get running() { return es !== null; },
+    get running() { return es !== null || abort !== null; },
   };
 }
 

@@ -10,8 +10,9 @@ import { fileURLToPath } from "node:url";
 const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter"];
-const MODULES = { director: ["director-complaints.js"] };
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition"];
+// A page's own modules beside its main script (their t("…") keys are the page's too).
+const MODULES = { director: ["director-complaints.js", "director-petitions.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -73,10 +74,11 @@ for (const page of PAGES) {
   test(`${page}: every key the scripts ask for exists in both languages`, async () => {
     const { zh, en } = await dictionary(page);
     // A page's script may be split into modules of its own (director-complaints.js).
-    const src = [read(`${page}.js`), ...(MODULES[page] ?? []).map(read)].join("\n");
+    const src = read(`${page}.js`);
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
-    const keys = [...scriptKeys(src), ...scriptKeys(read("common.js"))];
+    const modules = (MODULES[page] ?? []).map(read).join("\n");
+    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js"))];
     const missing = [...new Set(keys)].filter((k) => !(k in zh && k in en));
     assert.deepEqual(missing, [], `${page}: t() keys missing from the dictionary`);
   });
@@ -108,4 +110,17 @@ test("letter: the reply letter's wording is Chinese, and every doc(\"…\") key 
   ];
   const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
   assert.deepEqual(missing, [], "letter.js: doc() keys missing from DOCUMENT");
+});
+
+test("petition: the printed papers' wording is Chinese, and every doc(\"…\") key of the script exists", async () => {
+  const { DOCUMENT } = await import(new URL("petition.i18n.js", web));
+  for (const [k, v] of Object.entries(DOCUMENT)) assert.ok(CJK.test(sample(v)), `petition DOCUMENT ${k} is not Chinese: ${sample(v)}`);
+  const src = read("petition.js");
+  const used = [...src.matchAll(/\bdoc\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  const built = [
+    ...["transfer-slip", "notice"].map((k) => `title.${k}`),
+    ...["letter", "visit", "call", "online"].map((k) => `channel.${k}`),
+  ];
+  const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
+  assert.deepEqual(missing, [], "petition.js: doc() keys missing from DOCUMENT");
 });

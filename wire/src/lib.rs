@@ -10,6 +10,8 @@ mod cases;
 pub use cases::*;
 mod complaints;
 pub use complaints::*;
+mod petitions;
+pub use petitions::*;
 mod ratings;
 pub use ratings::*;
 mod reports;
