@@ -74,11 +74,9 @@ export async function refreshPetitions() {
   renderAlerts();
 }
 
-/** The hall's departments, for the transfer (from its windows). */
-export function setDepartments(windows) {
-  const seen = new Map();
-  for (const w of windows ?? []) if (w.department_id && !seen.has(w.department_id)) seen.set(w.department_id, w.department);
-  departments = [...seen].map(([id, name]) => ({ id, name }));
+/** The hall's departments, for the transfer (`GET /api/hall`). */
+export function setDepartments(hall) {
+  departments = (hall?.departments ?? []).map(({ id, name }) => ({ id, name }));
 }
 
 let timer = null;

@@ -148,7 +148,7 @@ async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
   await refresh();
   await refreshPetitions().catch((e) => showError("petitionsError", e));
-  setDepartments((await api("GET", "/api/windows")).data);
+  setDepartments((await api("GET", "/api/hall")).data);
   live.start();
 }
 
