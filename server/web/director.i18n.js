@@ -2,6 +2,7 @@
 // tests/browser/i18n.test.mjs). Keys used in director.html as data-t have the page's text as zh.
 export default {
   zh: {
+    reportsLink: "统计报表",
     pageTitle: "大厅主任", title: "大厅主任工作台", logout: "退出", signIn: "主任登录", username: "用户名", password: "密码",
     enter: "进入", kiosks: "自助取号机", windows: "窗口总览", queues: "队列与今日数据", staff: "今日签到",
     standIn: "调岗（顶岗人员）", move: "调往该窗口", notice: "显示屏滚动通知", publish: "发布",
@@ -76,6 +77,7 @@ export default {
     "err.unknown_petition": "没有这件信访事项。",
   },
   en: {
+    reportsLink: "Reports",
     pageTitle: "Director console", title: "Director console", logout: "Sign out", signIn: "Director sign-in",
     username: "Username", password: "Password", enter: "Enter", kiosks: "Ticket kiosks", windows: "Windows",
     queues: "Queues and today's figures", staff: "Signed in today", standIn: "Move a clerk (stand-in)",

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition"];
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = { director: ["director-complaints.js", "director-petitions.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
