@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod calendar_data;
+pub mod charts;
 pub mod clock;
 pub mod config;
 pub mod convert;

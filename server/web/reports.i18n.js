@@ -11,7 +11,9 @@ export default {
     hGroup: "分组", hIssued: "取号", hServed: "办结", hNoShow: "未到", hTransferred: "转办",
     hWait: "等候（分钟）平均/中位/90%", hService: "办理（分钟）平均/中位/90%", hCases: "办件", hOnTime: "按时办结",
     hLate: "超期办结", hOverdue: "超期未结", hRated: "评价", hSatisfaction: "满意率", total: "合计",
-    noData: "该时段没有数据。",
+    noData: "该时段没有数据。", charts: "图表",
+    "chart.arrivals": "各时段取号", "chart.waits": "等候时间分布", "chart.service": "各事项平均办理时间",
+    "chart.satisfaction": "各窗口满意率", "chart.trend": "每日取号",
   },
   en: {
     pageTitle: "Reports", title: "Reports", logout: "Sign out", signIn: "Director or administrator", username: "Username",
@@ -23,6 +25,8 @@ export default {
     hGroup: "Group", hIssued: "Issued", hServed: "Served", hNoShow: "No-show", hTransferred: "Transferred",
     hWait: "Wait (min) mean/median/90%", hService: "Service (min) mean/median/90%", hCases: "Cases", hOnTime: "On time",
     hLate: "Late", hOverdue: "Overdue open", hRated: "Rated", hSatisfaction: "Satisfaction", total: "Total",
-    noData: "No data in this range.",
+    noData: "No data in this range.", charts: "Charts",
+    "chart.arrivals": "Tickets by hour issued", "chart.waits": "Waiting time", "chart.service": "Mean service time per matter",
+    "chart.satisfaction": "Satisfaction per window", "chart.trend": "Tickets per day",
   },
 };

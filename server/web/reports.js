@@ -39,6 +39,23 @@ function render() {
 async function show() {
   summary = (await api("GET", `/api/reports/summary?${query()}`)).data;
   render();
+  await charts();
+}
+
+/** The range's charts: SVG drawn by the server, fetched with the token and shown as images. */
+async function charts() {
+  const f = new FormData($("range"));
+  const range = new URLSearchParams({ from: f.get("from"), to: f.get("to"), lang: language() === "en" ? "en" : "zh" });
+  $("charts").hidden = false;
+  await Promise.all([...document.querySelectorAll("img[data-chart]")].map(async (img) => {
+    const kind = img.dataset.chart;
+    img.alt = t(`chart.${kind}`);
+    const res = await fetch(`/api/reports/chart/${kind}?${range}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`${res.status}`);
+    const svg = await res.text();
+    // A data: address (the pages' CSP allows images from 'self' and data:, not blob:).
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  }));
 }
 
 async function download(format) {
@@ -65,7 +82,7 @@ async function open() {
 
 function signOut() {
   sessionStorage.removeItem("rtoken"); token = null; summary = null;
-  $("login").hidden = false; $("report").hidden = true; $("logout").hidden = true;
+  $("login").hidden = false; $("report").hidden = true; $("logout").hidden = true; $("charts").hidden = true;
 }
 
 $("login").addEventListener("submit", async (e) => {
@@ -89,5 +106,5 @@ $("csv").addEventListener("click", () => guarded("reportError", () => download("
 $("xlsx").addEventListener("click", () => guarded("reportError", () => download("xlsx")));
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
-onLanguage(render);
+onLanguage(() => { render(); if (summary) guarded("reportError", charts); });
 if (token) open().catch(() => signOut());

@@ -49,6 +49,9 @@ test("the director sees a range's figures by window and downloads them as CSV an
   const w02 = await page.$$eval("#figures tr:nth-child(2) td", (tds) => tds.map((td) => td.textContent));
   assert.match(w02[0], /^2号 /);
   assert.equal(w02[1], "—", "a ticket is not issued to a window: unknown, not zero");
+  // The five charts drawn by the server are shown as images.
+  await page.waitForFunction(() => [...document.querySelectorAll("img[data-chart]")].every((i) => i.complete && i.naturalWidth > 0));
+  assert.equal(await page.$$eval("img[data-chart]", (imgs) => imgs.length), 5);
   if (shots) await page.screenshot({ path: join(shots, "reports.png"), fullPage: true });
 
   const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);

@@ -51,7 +51,8 @@ pub fn on_time(deadline: Option<NaiveDate>, closed_on: Option<NaiveDate>, today:
 /// One ticket as a report sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
-    /// The local hour it was issued, 0–23.
+    /// The local day and hour it was issued.
+    pub day: NaiveDate,
     pub hour: u32,
     pub queue: String,
     pub service_id: String,
@@ -146,6 +147,34 @@ pub fn summarize<'a>(facts: impl IntoIterator<Item = &'a Fact>, by: By) -> (BTre
     (groups, total)
 }
 
+/// The upper bounds (minutes) of the waiting-time distribution's bins; the last bin is open.
+pub const WAIT_BINS: [u32; 8] = [5, 10, 15, 20, 30, 45, 60, 90];
+
+/// How many waits fall in each bin: `[0, 5)`, `[5, 10)` … `[90, ∞)`.
+pub fn wait_distribution<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> [u32; WAIT_BINS.len() + 1] {
+    let mut bins = [0u32; WAIT_BINS.len() + 1];
+    for w in facts.into_iter().filter_map(|f| f.wait) {
+        let i = WAIT_BINS.iter().position(|b| w < f64::from(*b)).unwrap_or(WAIT_BINS.len());
+        bins[i] += 1;
+    }
+    bins
+}
+
+/// Tickets issued per day, every day of the range (days without any count 0).
+pub fn issued_per_day<'a>(
+    facts: impl IntoIterator<Item = &'a Fact>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, u32)> {
+    let mut days: BTreeMap<NaiveDate, u32> = from.iter_days().take_while(|d| *d <= to).map(|d| (d, 0)).collect();
+    for f in facts {
+        if let Some(n) = days.get_mut(&f.day) {
+            *n += 1;
+        }
+    }
+    days.into_iter().collect()
+}
+
 /// Mean, median and 90th percentile (nearest rank) of minutes; `None` when there are none.
 pub fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
     if values.is_empty() {
@@ -168,6 +197,7 @@ mod tests {
 
     fn fact(window: &str, clerk: Option<&str>, end: End, wait: f64) -> Fact {
         Fact {
+            day: day("2026-12-01"),
             hour: 9,
             queue: "minzheng".into(),
             service_id: "mz-linshi".into(),
@@ -218,6 +248,15 @@ mod tests {
         let (by_hour, _) = summarize(&facts, By::Hour);
         assert_eq!(by_hour["09"].issued, 4);
         assert!(counts_issuing(By::Matter) && !counts_issuing(By::Staff) && !counts_issuing(By::Window));
+    }
+
+    #[test]
+    fn waits_fall_in_their_bins_and_days_are_all_counted() {
+        let waits = [0.0, 4.9, 5.0, 59.0, 60.0, 200.0];
+        let facts: Vec<Fact> = waits.iter().map(|w| fact("w01", None, End::Served, *w)).collect();
+        assert_eq!(wait_distribution(&facts), [2, 1, 0, 0, 0, 0, 1, 1, 1]);
+        let days = issued_per_day(&facts, day("2026-11-30"), day("2026-12-02"));
+        assert_eq!(days, [(day("2026-11-30"), 0), (day("2026-12-01"), 6), (day("2026-12-02"), 0)]);
     }
 
     #[test]

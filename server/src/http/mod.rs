@@ -436,6 +436,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::summary))
         .routes(routes!(ratings::mine))
         .routes(routes!(reports::summary))
+        .routes(routes!(reports::chart))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

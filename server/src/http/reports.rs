@@ -54,10 +54,7 @@ pub async fn summary(
     Query(q): Query<SummaryQuery>,
 ) -> ApiResult<Response> {
     access::allow(&actor, Need::Director)?;
-    let (from, to) = (date(&q.from)?, date(&q.to)?);
-    if from > to || (to - from).num_days() > 366 {
-        return Err(ApiError::new(Code::InvalidDate, "from is on or before to, at most a year apart"));
-    }
+    let (from, to) = range(&q.from, &q.to)?;
     let unknown = |what: &str| ApiError::new(Code::InvalidBody, format!("unknown {what}"));
     let by = match q.by.as_deref() {
         None => By::Hall,
@@ -72,11 +69,7 @@ pub async fn summary(
         Some("en") => true,
         Some(_) => return Err(unknown("lang; use zh or en")),
     };
-    let hall = s.hall();
-    let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
-    let tz = hall.timezone;
-    let facts =
-        s.reads().run(move |c| Ok(store::reports::facts(c, tz, from, to, today)?)).await.map_err(ApiError::Internal)?;
+    let (hall, facts) = load(&s, from, to).await?;
     let (groups, total) = report::summarize(&facts, by);
     let mut lines: Vec<wire::ReportLine> = groups.iter().map(|(k, t)| line(&hall, by, k, t)).collect();
     if by == By::Window {
@@ -104,6 +97,146 @@ pub async fn summary(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 &format!("{name}.xlsx"),
             ))
+        }
+    }
+}
+
+fn range(from: &str, to: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let (from, to) = (date(from)?, date(to)?);
+    if from > to || (to - from).num_days() > 366 {
+        return Err(ApiError::new(Code::InvalidDate, "from is on or before to, at most a year apart"));
+    }
+    Ok((from, to))
+}
+
+/// The hall in force and every ticket of the range, read on a read-only connection.
+async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<(std::sync::Arc<Hall>, Vec<report::Fact>)> {
+    let hall = s.hall();
+    let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
+    let tz = hall.timezone;
+    let facts =
+        s.reads().run(move |c| Ok(store::reports::facts(c, tz, from, to, today)?)).await.map_err(ApiError::Internal)?;
+    Ok((hall, facts))
+}
+
+/// Query of `GET /api/reports/chart/{kind}`.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ChartQuery {
+    /// First day, `YYYY-MM-DD`.
+    from: String,
+    /// Last day, inclusive.
+    to: String,
+    /// The chart's words: `zh` (default) or `en`.
+    lang: Option<String>,
+}
+
+/// The charts `GET /api/reports/chart/{kind}` draws.
+const CHARTS: [&str; 5] = ["arrivals", "waits", "service", "satisfaction", "trend"];
+
+#[utoipa::path(
+    get, path = "/api/reports/chart/{kind}", params(("kind" = String, Path,
+        description = "`arrivals` (tickets by hour issued), `waits` (the waiting-time distribution), `service` (mean service minutes per matter), `satisfaction` (per window), `trend` (tickets per day)"),
+        ChartQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "an SVG image", content_type = "image/svg+xml"),
+        (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// One of the reports' charts for a date range, as SVG.
+pub async fn chart(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    super::extract::PathParam(kind): super::extract::PathParam,
+    Query(q): Query<ChartQuery>,
+) -> ApiResult<Response> {
+    access::allow(&actor, Need::Director)?;
+    let (from, to) = range(&q.from, &q.to)?;
+    let en = match q.lang.as_deref() {
+        None | Some("zh") => false,
+        Some("en") => true,
+        Some(_) => return Err(ApiError::new(Code::InvalidBody, "unknown lang; use zh or en")),
+    };
+    if !CHARTS.contains(&kind.as_str()) {
+        return Err(ApiError::new(
+            Code::NotFound,
+            "no such chart; use arrivals, waits, service, satisfaction or trend",
+        ));
+    }
+    let (hall, facts) = load(&s, from, to).await?;
+    let svg = draw(&kind, &hall, &facts, from, to, en)
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("chart {kind}: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())
+}
+
+/// Draws one chart of the range's facts.
+fn draw(
+    kind: &str,
+    hall: &Hall,
+    facts: &[report::Fact],
+    from: NaiveDate,
+    to: NaiveDate,
+    en: bool,
+) -> Result<String, String> {
+    let words = |zh: &'static str, english: &'static str| if en { english } else { zh };
+    let title = |zh: &'static str, english: &'static str| format!("{} {from} – {to}", words(zh, english));
+    let groups = |by: By| report::summarize(facts, by).0;
+    match kind {
+        "arrivals" => {
+            let bars: Vec<(String, f64)> =
+                groups(By::Hour).into_iter().map(|(k, t)| (format!("{k}:00"), f64::from(t.issued))).collect();
+            crate::charts::columns(&title("各时段取号", "Tickets by hour issued"), words("张", "tickets"), &bars)
+        }
+        "waits" => {
+            let bins = report::wait_distribution(facts);
+            let bars: Vec<(String, f64)> = bins
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let lower = if i == 0 { 0 } else { report::WAIT_BINS[i - 1] };
+                    let label = match report::WAIT_BINS.get(i) {
+                        Some(upper) => format!("{lower}–{upper}"),
+                        None => format!("≥{lower}"),
+                    };
+                    (label, f64::from(*n))
+                })
+                .collect();
+            crate::charts::columns(
+                &title("等候时间分布（分钟）", "Waiting time (minutes)"),
+                words("人次", "citizens"),
+                &bars,
+            )
+        }
+        "service" => {
+            let rows: Vec<(String, f64)> = groups(By::Matter)
+                .into_iter()
+                .filter_map(|(k, t)| {
+                    let (mean, _, _) = report::spread(&t.services)?;
+                    Some((label(hall, By::Matter, &k), (mean * 10.0).round() / 10.0))
+                })
+                .collect();
+            crate::charts::bars(
+                &title("各事项平均办理时间", "Mean service time per matter"),
+                words("分钟", "minutes"),
+                &rows,
+                None,
+            )
+        }
+        "satisfaction" => {
+            let mut rows: Vec<(u32, String, f64)> = groups(By::Window)
+                .into_iter()
+                .filter_map(|(k, t)| {
+                    let rate = crate::domain::rating::satisfaction(t.levels)?;
+                    let number = hall.window(&k).map(|w| w.number).unwrap_or(u32::MAX);
+                    Some((number, label(hall, By::Window, &k), (rate * 1000.0).round() / 10.0))
+                })
+                .collect();
+            rows.sort_by_key(|r| r.0);
+            let rows: Vec<(String, f64)> = rows.into_iter().map(|(_, l, v)| (l, v)).collect();
+            crate::charts::bars(&title("各窗口满意率", "Satisfaction per window"), "%", &rows, Some(100.0))
+        }
+        _ => {
+            let days = report::issued_per_day(facts, from, to);
+            crate::charts::trend(&title("每日取号", "Tickets per day"), words("张", "tickets"), &days)
         }
     }
 }

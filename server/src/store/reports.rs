@@ -40,6 +40,7 @@ pub fn facts(
         let deadline = deadline.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         let closed_on = r.get::<_, Option<i64>>(13)?.and_then(local).map(|t| t.date_naive());
         Ok(Fact {
+            day: local(issued_at).map(|t| t.date_naive()).unwrap_or(from),
             hour: local(issued_at).map(|t| t.hour()).unwrap_or(0),
             queue: r.get(1)?,
             service_id: r.get(2)?,

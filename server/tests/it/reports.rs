@@ -142,3 +142,47 @@ async fn only_the_director_and_admin_read_reports_and_bad_queries_are_refused() 
         assert_error(&r, status, code);
     }
 }
+
+#[tokio::test]
+async fn the_charts_are_svg_drawn_from_the_same_figures() {
+    let s = TestServer::start().await;
+    a_small_day(&s).await;
+    let director = s.staff("director").await;
+    // (kind, a word of its title, a label it must show)
+    for (kind, title, label) in [
+        ("arrivals", "各时段取号", "09:00"),
+        ("waits", "等候时间分布", "0–5"),
+        ("service", "各事项平均办理时间", "综合咨询"),
+        ("satisfaction", "各窗口满意率", "2号 民政窗口（一）"),
+        ("trend", "每日取号", "11-25"),
+    ] {
+        let r = s
+            .http
+            .get(format!("{}/api/reports/chart/{kind}?from=2026-11-24&to=2026-11-26", s.base))
+            .bearer_auth(&director)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{kind}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml");
+        let svg = r.text().await.unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains(title) && svg.contains(label), "{kind}: {svg}");
+    }
+    let en = s
+        .http
+        .get(format!("{}/api/reports/chart/arrivals?from=2026-11-25&to=2026-11-25&lang=en", s.base))
+        .bearer_auth(&director)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Tickets by hour issued"), "{en}");
+    let clerk = s.clerk("clerk1", "w01").await;
+    let path = "/api/reports/chart/trend?from=2026-11-01&to=2026-11-30";
+    assert_eq!(s.send(Method::GET, path, Some(&clerk), None, None).await.status, 403);
+    let r =
+        s.send(Method::GET, "/api/reports/chart/pie?from=2026-11-01&to=2026-11-30", Some(&director), None, None).await;
+    assert_error(&r, 404, "not_found");
+}
