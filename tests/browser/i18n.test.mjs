@@ -10,7 +10,10 @@ import { fileURLToPath } from "node:url";
 const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case"];
+const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "evaluate"];
+// Scripts a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
+const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["director-ratings.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -74,7 +77,14 @@ for (const page of PAGES) {
     const src = read(`${page}.js`);
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
-    const keys = [...scriptKeys(src), ...scriptKeys(read("common.js"))];
+    const extra = (EXTRA[page] ?? []).map(read);
+    const keys = [...scriptKeys(src), ...scriptKeys(read("common.js")), ...extra.flatMap(scriptKeys)];
+    // rating.js labels its parts with literal keys ("rate.…") and keys of its levels and reasons.
+    if (extra.length && (EXTRA[page] ?? []).includes("rating.js")) {
+      const { LEVELS, REASONS } = RATING_KEYS;
+      keys.push(...[...read("rating.js").matchAll(/"(rate\.[A-Za-z]+)"/g)].map((m) => m[1]),
+        ...LEVELS.map((l) => `level.${l}`), ...REASONS.map((r) => `reason.${r}`));
+    }
     const missing = [...new Set(keys)].filter((k) => !(k in zh && k in en));
     assert.deepEqual(missing, [], `${page}: t() keys missing from the dictionary`);
   });

@@ -333,6 +333,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin", get(pages::admin))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
+        .route("/evaluate", get(pages::evaluate))
         .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
         .route("/assets/{file}", get(pages::asset))
