@@ -273,6 +273,27 @@ test("a phone rating on the ticket page: once, then the page shows it and offers
   assert.equal((await get(`/api/t/${other.status_url.split("/").pop()}`)).rating.level, "satisfied");
 });
 
+test("an evaluator without a token asks for it once; with a wrong one it asks again", async () => {
+  const o = await open("/evaluate?window=3", { viewport: TABLET, allow: [httpStatusLine(401)] });
+  const { page } = o;
+  await page.waitForSelector("#setup:not([hidden])");
+  assert.equal(await page.textContent("#windowName"), "3 号窗口");
+  await page.fill("#setupForm input[name=token]", "not-a-device-token");
+  await page.click("#setupForm button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#setupError").textContent !== "");
+  assert.equal(await page.textContent("#setupError"), "设备令牌无效，请重新设置。");
+  assert.ok(await page.isVisible("#setup"));
+  await page.fill("#setupForm input[name=token]", "demo-evaluator-w03");
+  await page.click("#setupForm button[type=submit]");
+  await page.waitForSelector("#idle:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#windowName").textContent === "3 号窗口 · 民政窗口（二）");
+  // Kept on the device: opened again, it needs nothing.
+  await page.goto(`${base}/evaluate?window=3`);
+  await page.waitForSelector("#idle:not([hidden])");
+  assert.equal(await page.evaluate(() => localStorage.getItem("evaluatorToken")), "demo-evaluator-w03");
+  await o.close();
+});
+
 test("the clerk's page has no rating control, only the clerk's own figure this month", async () => {
   await noRatingControls(clerk.page);
   // Signing out closes the window; the desk then asks where its (ended) session is: a 401.
@@ -287,4 +308,25 @@ test("the clerk's page has no rating control, only the clerk's own figure this m
   await noRatingControls(again.page);
   await again.close();
   await evaluator.close();
+});
+
+test("the evaluator returns to idle when the time to rate has passed", async () => {
+  // The hall asks for 10 s only (policy.evaluator_seconds, the least allowed), set as the admin does.
+  const admin = (await (await post("/api/auth/login", { username: "admin", password: "demo" })).json()).token;
+  const { toml } = await get("/api/admin/hall", admin);
+  const changed = toml.replace(/^\[policy\]\n/m, "[policy]\nevaluator_seconds = 10\n");
+  assert.notEqual(changed, toml);
+  assert.ok((await post("/api/admin/hall", { toml: changed }, admin)).ok);
+  const o = await open("/evaluate?window=2&token=demo-evaluator-w02", { viewport: TABLET });
+  const { page } = o;
+  await page.waitForSelector("#idle:not([hidden])");
+  const login = await (await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" })).json();
+  const ticket = await issue("mz-linshi");
+  await callAndFinish("w02", login.token, ticket.number);
+  await page.waitForSelector("#asking:not([hidden])");
+  const t0 = Date.now();
+  await page.waitForSelector("#idle:not([hidden])", { timeout: 20000 });
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 5000 && waited < 16000, `idled after ${waited} ms`);
+  await o.close();
 });
