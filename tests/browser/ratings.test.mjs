@@ -310,6 +310,46 @@ test("the clerk's page has no rating control, only the clerk's own figure this m
   await evaluator.close();
 });
 
+test("in English the evaluator and its form show no Chinese of their own (only the hall's data)", async () => {
+  const o = await open("/evaluate?window=3&token=demo-evaluator-w03", { viewport: TABLET });
+  const { page } = o;
+  await page.evaluate(() => localStorage.setItem("lang", "en"));
+  await page.reload();
+  await page.waitForSelector("#idle:not([hidden])");
+  const login = await (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).json();
+  await page.waitForFunction(() => document.querySelector("#clerkName").textContent === "王丽娟");
+  assert.equal(await page.textContent("#staffNo"), "Staff no. QS-2021-012");
+  const ticket = await issue("mz-linshi");
+  await callAndFinish("w03", login.token, ticket.number);
+  await page.waitForSelector("#asking:not([hidden])");
+  assert.equal(await page.textContent("#asking h2"), "Please rate this service");
+  await page.click('#rate button[data-level="dissatisfied"]');
+  const data = ["#hall", "#windowName", "#clerkName", "#windowLine", "#askWhat"];
+  const chinese = () => page.evaluate((skip) => {
+    const found = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest(["#lang", ...skip].join(","))) continue;
+      if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(n.textContent.replace(/\([^)]*\)/g, ""))) found.push(n.textContent.trim());
+    }
+    return found;
+  }, data);
+  assert.deepEqual(await chinese(), []);
+  assert.equal(await page.textContent("#rate .chosen"), "Dissatisfied");
+  // Switched back: the form's labels follow.
+  await page.click("#lang");
+  assert.equal(await page.textContent("#rate .chosen"), "不满意");
+  assert.equal(await page.textContent("#rate button[data-reason=other]"), "其他");
+  await page.click("#lang");
+  await page.click("#rate .back");
+  await page.click('#rate button[data-level="satisfied"]');
+  await page.waitForSelector("#thanked:not([hidden])");
+  assert.equal(await page.textContent("#thanked .thanks"), "Thank you for your rating");
+  assert.equal(await page.textContent("#thankedLevel"), "Your rating: Satisfied");
+  await o.close();
+  assert.equal((await post("/api/auth/logout", {}, login.token)).status, 204);
+});
+
 test("the evaluator returns to idle when the time to rate has passed", async () => {
   // The hall asks for 10 s only (policy.evaluator_seconds, the least allowed), set as the admin does.
   const admin = (await (await post("/api/auth/login", { username: "admin", password: "demo" })).json()).token;
