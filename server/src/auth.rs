@@ -193,25 +193,35 @@ impl KioskLimiter {
     }
 }
 
-/// What citizens post from their phones (ratings, complaints), limited per ticket and per
-/// address. The address limit is generous: a lobby's phones often share one public address.
+/// What citizens post from their phones (ratings, complaints), limited per ticket (its token)
+/// and per address. The address limit is the higher: a lobby's phones often share one public
+/// address behind the hall's router.
 pub struct CitizenPosts {
-    by_token: QueryLimiter,
-    by_address: QueryLimiter,
+    by_token: DefaultKeyedRateLimiter<String>,
+    by_address: DefaultKeyedRateLimiter<std::net::IpAddr>,
 }
 
-impl Default for CitizenPosts {
-    fn default() -> Self {
-        CitizenPosts { by_token: QueryLimiter::per_minute(10), by_address: QueryLimiter::per_minute(60) }
-    }
-}
+/// Keys kept before the ones back at a full allowance are forgotten (memory stays bounded).
+const KEPT: usize = 10_000;
 
 impl CitizenPosts {
-    /// `Err(seconds)` when the poster must wait.
-    pub fn check(&self, address: Option<std::net::IpAddr>, token: &str) -> Result<(), u64> {
-        self.by_token.check(QueryFrom::Token(token.to_string()))?;
+    pub fn new(per_token: Quota, per_address: Quota) -> Self {
+        CitizenPosts { by_token: RateLimiter::keyed(per_token), by_address: RateLimiter::keyed(per_address) }
+    }
+
+    /// `Err(seconds)` when this ticket or this address must wait.
+    pub fn check(&self, token: &str, address: Option<std::net::IpAddr>) -> Result<(), u64> {
+        if self.by_token.len() > KEPT {
+            self.by_token.retain_recent();
+        }
+        if self.by_address.len() > KEPT {
+            self.by_address.retain_recent();
+        }
+        let now = || governor::clock::Clock::now(&governor::clock::DefaultClock::default());
+        let secs = |d: std::time::Duration| d.as_secs_f64().ceil().max(1.0) as u64;
+        self.by_token.check_key(&token.to_string()).map_err(|n| secs(n.wait_time_from(now())))?;
         match address {
-            Some(a) => self.by_address.check(QueryFrom::Address(a)),
+            Some(a) => self.by_address.check_key(&a).map_err(|n| secs(n.wait_time_from(now()))),
             None => Ok(()),
         }
     }
@@ -226,8 +236,6 @@ pub struct QueryLimiter(DefaultKeyedRateLimiter<QueryFrom>);
 pub enum QueryFrom {
     Address(std::net::IpAddr),
     Kiosk(String),
-    /// A ticket's or case's phone-page token (ratings, complaints: per ticket).
-    Token(String),
 }
 
 impl Default for QueryLimiter {
@@ -237,11 +245,6 @@ impl Default for QueryLimiter {
 }
 
 impl QueryLimiter {
-    /// `n` a minute for each asker.
-    pub fn per_minute(n: u32) -> Self {
-        QueryLimiter(RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n.max(1)).expect("n ≥ 1"))))
-    }
-
     /// `Err(seconds)` when the asker must wait.
     pub fn check(&self, from: QueryFrom) -> Result<(), u64> {
         self.0.check_key(&from).map_err(|not_until| {

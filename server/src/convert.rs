@@ -4,10 +4,14 @@
 use hall_wire as wire;
 
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
+use crate::domain::complaint::{
+    About as ComplaintAbout, Channel as ComplaintChannel, Complexity, Finding, State as ComplaintState,
+};
 use crate::domain::hours::Stop;
 use crate::domain::rating::{
     Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
 };
+use crate::domain::report::By;
 use crate::domain::{KioskFaultKind, MaterialKind, Outcome, Priority, TicketStatus};
 use crate::hall::StaffRole;
 
@@ -41,6 +45,11 @@ same_variants!(StaffRole => Role { Clerk, Director, Admin });
 same_variants!(CaseState => CaseState { Open, AwaitingMaterials, Closed });
 same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Returned, Expired });
 same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });
+same_variants!(both ComplaintChannel <=> ComplaintChannel { Oral, Phone, Written, Online });
+same_variants!(both ComplaintAbout <=> ComplaintAbout { Window, Staff, Hall });
+same_variants!(both Complexity <=> Complexity { Simple, Complex });
+same_variants!(ComplaintState => ComplaintState { Received, Investigating, Answered, Closed });
+same_variants!(both Finding <=> Finding { Upheld, PartlyUpheld, NotUpheld });
 same_variants!(Due => Due { None, OnTime, Soon, Overdue });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
 
@@ -50,6 +59,7 @@ same_variants!(both RatingLevel <=> RatingLevel {
 same_variants!(both RatingReason <=> RatingReason { Attitude, Efficiency, MaterialsRepeated, NotInTime, Other });
 same_variants!(RatingChannel => RatingChannel { Evaluator, Phone });
 same_variants!(FollowUpState => FollowUpState { Open, Contacted, Closed });
+same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
 
 impl From<RatingProblem> for crate::error::ApiError {
     fn from(p: RatingProblem) -> Self {

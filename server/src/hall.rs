@@ -54,6 +54,8 @@ pub struct Policy {
     pub cases: crate::domain::case::Limits,
     /// Bad ratings' follow-up deadlines, the evaluator's asking time.
     pub ratings: crate::domain::rating::Limits,
+    /// Complaints' due dates in working days: simple, complex (R21).
+    pub complaints: crate::domain::complaint::Limits,
 }
 
 impl Default for Policy {
@@ -65,6 +67,7 @@ impl Default for Policy {
             wait_warning_minutes: 30,
             cases: crate::domain::case::Limits::default(),
             ratings: crate::domain::rating::Limits::default(),
+            complaints: crate::domain::complaint::Limits::default(),
         }
     }
 }

@@ -59,22 +59,24 @@ function render() {
 }
 
 // 好差评: the service that registered the case may be rated here, once (the same one rating as its
-// ticket's, from any channel); after that the page shows the rating given and offers nothing more.
+// ticket's, from any channel); after that the page says it was rated and offers nothing more. The
+// case's view says only whether (`rated`), never the level: the level is shown just after rating.
+let given = null; // the receipt of a rating given on this page
 const rateForm = ratingForm($("rate"), {
   name: "rate-case",
   path: `/api/c/${encodeURIComponent(token)}/rating`,
-  done: (receipt) => { if (view) { view.rating = receipt; render(); } },
+  done: (r) => { given = r; render(); },
   failed: (e) => (e.code === "already_rated" ? (load(), true) : false), // rated elsewhere meanwhile
 });
 
 function renderRating() {
-  const r = view?.rating;
-  $("rateCard").hidden = !view || !!r;
-  $("ratedCard").hidden = !r;
-  $("ratedCard").dataset.bad = r && isBad(r.level) ? "1" : "";
-  $("ratedLevel").textContent = r ? t("rate.given", t(`level.${r.level}`)) : "";
-  $("ratedFollowUp").hidden = !r?.follow_up;
-  if (r) rateForm.reset();
+  const rated = !!(view?.rated || given);
+  $("rateCard").hidden = !view || rated;
+  $("ratedCard").hidden = !view || !rated;
+  $("ratedCard").dataset.bad = given && isBad(given.level) ? "1" : "";
+  $("ratedLevel").textContent = given ? t("rate.given", t(`level.${given.level}`)) : rated ? t("rate.already") : "";
+  $("ratedFollowUp").hidden = !given?.follow_up;
+  if (rated) rateForm.reset();
 }
 
 /** Shows a fresh view of the case (from the stream or a poll). */

@@ -95,6 +95,12 @@ export const STRINGS = {
     "err.invalid_date": "日期格式不对（应为 年-月-日）。",
     "err.invalid_applicant": "申请人姓名最多50个字，联系电话须为有效的电话号码。",
     "err.text_too_long": "理由、说明或材料名称每项最多500个字。",
+    "err.invalid_complaint": "请填写投诉内容（最多2000字）；姓名最多50字，联系电话须为有效的电话号码；当面、电话、书面投诉须登记投诉人姓名和电话，并写明投诉的窗口或工作人员。",
+    "err.unknown_staff": "没有这个工作人员。",
+    "err.unknown_complaint": "没有这件投诉。",
+    "err.invalid_complaint_step": "这件投诉当前的状态不能进行这一步。",
+    "err.late_explanation_required": "已超过答复期限，请填写逾期答复说明。",
+    "err.too_many_complaints": "提交过于频繁，请稍后再试，或到大厅主任办公室当面反映。",
   },
   en: {
     otherLanguage: "中文",
@@ -174,6 +180,12 @@ export const STRINGS = {
     "err.invalid_date": "The date is not in the form year-month-day.",
     "err.invalid_applicant": "The applicant's name has at most 50 characters, and the phone must be a real phone number.",
     "err.text_too_long": "A reason, note or material is limited to 500 characters each.",
+    "err.invalid_complaint": "Say what happened (up to 2000 characters); a name has at most 50 characters and the phone must be a real phone number; complaints in person, by phone or in writing record the complainant's name and phone, and name the window or staff member.",
+    "err.unknown_staff": "There is no such staff member.",
+    "err.unknown_complaint": "There is no such complaint.",
+    "err.invalid_complaint_step": "The complaint's state does not allow that step now.",
+    "err.late_explanation_required": "The due date has passed: say why the answer is late.",
+    "err.too_many_complaints": "Too many submissions; please wait, or speak to the hall director in person.",
   },
 };
 

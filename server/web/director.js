@@ -1,12 +1,14 @@
 // Director console: the whole hall live (windows, queues, today's figures, attendance, cases
 // with the overdue ones in red), the displays' notice line, pause/resume of any window, and a
-// case's extension and joint review meeting. Refreshed on the server's events.
+// case's extension and joint review meeting. Refreshed on the server's events. Complaints are
+// director-complaints.js.
 
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./director.i18n.js";
+import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
 
 useStrings(strings);
 
@@ -68,7 +70,9 @@ function render() {
   renderIssuing();
   renderCases();
   renderCase();
+  renderComplaints();
   if (!data) return;
+  complaintContext(data.windows, data.staff);
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
   $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hAction"]) +
@@ -124,11 +128,14 @@ const handlers = {
 };
 for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
+handlers.feedback_changed = complaintChanged;
 handlers.case_changed = (c) => {
   soon();
   if (caseOpen?.number === c.number) showCase(c.number).catch(() => {});
 };
-const live = liveStream("/api/events", { handlers, onOpen: () => refresh().catch(() => {}) });
+// With the token (read with fetch: an EventSource cannot send it), so that what only the director
+// receives arrives live: case_changed, feedback_changed.
+const live = liveStream("/api/events", { token: () => token, handlers, onOpen: () => { refresh().catch(() => {}); refreshComplaints(); } });
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;

@@ -3,7 +3,7 @@
 // server sends the ticket's view whenever it changed, never the rest of the hall), with a slow
 // poll in case the stream is blocked.
 
-import { $, t, useStrings, languageSwitch, onLanguage, api, liveStream } from "./common.js";
+import { $, t, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
 import { ratingForm, isBad } from "./rating.js";
 import strings from "./ticket.i18n.js";
 
@@ -12,19 +12,21 @@ useStrings(strings);
 const token = decodeURIComponent(location.pathname.split("/").pop() || "");
 const STATUSES = ["waiting", "transferred", "serving", "done", "no_show", "called"];
 
-let view = null, lastStatus = null, missing = null, offline = false;
+let view = null, lastStatus = null, missing = null, offline = false, receipt = null;
 
 function render() {
   if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
   if (missing) {
     $("view").hidden = true; $("missing").hidden = false; $("missingText").textContent = t(missing);
+    $("complaint").hidden = true;
     $("hall").textContent = t("hall");
     renderRating();
     return;
   }
   $("hall").textContent = view ? view.hall_name : t("hall");
   if (!view) return;
-  $("view").hidden = false; $("missing").hidden = true;
+  $("view").hidden = false; $("missing").hidden = true; $("complaint").hidden = false;
+  renderComplaint();
   $("number").textContent = view.number;
   $("matter").textContent = view.matter;
   $("issued").textContent = view.issued_at.slice(11, 16);
@@ -54,7 +56,7 @@ function render() {
 const rateForm = ratingForm($("rate"), {
   name: "rate-ticket",
   path: `/api/t/${encodeURIComponent(token)}/rating`,
-  done: (receipt) => { if (view) { view.rating = receipt; render(); } },
+  done: (rating) => { if (view) { view.rating = rating; render(); } },
   failed: (e) => (e.code === "already_rated" ? (load(), true) : false), // rated at the window meanwhile
 });
 
@@ -67,6 +69,32 @@ function renderRating() {
   $("ratedFollowUp").hidden = !r?.follow_up;
   if (r) rateForm.reset();
 }
+
+// The citizen's complaint (R21): about the window that served this ticket, or the hall; name and
+// phone optional. The answer is the complaint's number and due date only.
+function renderComplaint() {
+  const f = $("complaintForm");
+  const served = view?.window_number != null;
+  f.about.querySelector('option[value="window"]').hidden = !served;
+  if (!served) f.about.value = "hall";
+  $("complaintReceipt").hidden = !receipt;
+  $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
+  $("complaintOpen").hidden = !f.hidden || !!receipt;
+}
+$("complaintOpen").addEventListener("click", () => { $("complaintForm").hidden = false; renderComplaint(); $("complaintForm").what.focus(); });
+$("complaintForm").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const f = e.target;
+  const body = { about: f.about.value, what: f.what.value };
+  if (f.name.value.trim()) body.complainant_name = f.name.value.trim();
+  if (f.contact.value.trim()) body.complainant_contact = f.contact.value.trim();
+  await guarded("complaintError", async () => {
+    receipt = (await act("complaint", `/api/t/${encodeURIComponent(token)}/complaint`, body)).data;
+    f.reset();
+    f.hidden = true;
+    renderComplaint();
+  });
+});
 
 /** Shows a fresh view of the ticket (from the stream or a poll). */
 function show(fresh) {

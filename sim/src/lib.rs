@@ -61,6 +61,9 @@ pub struct Summary {
     pub real_seconds: f64,
     pub requests: usize,
     pub cases: CaseReport,
+    /// Ratings given at the windows' evaluators, and how many of them were bad.
+    pub ratings: usize,
+    pub bad_ratings: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -91,6 +94,7 @@ impl std::fmt::Display for Summary {
         }
         let outcomes: Vec<String> = self.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
         writeln!(f, "outcomes: {}", outcomes.join(", "))?;
+        writeln!(f, "ratings at the windows' evaluators: {} ({} bad, followed up)", self.ratings, self.bad_ratings)?;
         write!(f, "{}", self.cases)
     }
 }
@@ -378,6 +382,16 @@ impl Sim {
                 self.summary.finished += 1;
                 *self.summary.outcomes.entry(outcome.to_string()).or_default() += 1;
                 self.registered(&t, departments);
+                if let Some((level, reason)) = plan::rating(&mut self.rng) {
+                    // The citizen at the window rates on its evaluator (demo device tokens).
+                    let body = json!({"level": level, "reason": reason, "ticket_number": t["number"]});
+                    let (status, r) = self.post("/api/evaluator/rating", &format!("demo-evaluator-{w}"), body).await?;
+                    if status != StatusCode::CREATED {
+                        bail!("rating at {w}: {status} {r}");
+                    }
+                    self.summary.ratings += 1;
+                    self.summary.bad_ratings += usize::from(level.ends_with("dissatisfied"));
+                }
                 self.schedule(now, Step::Call { window });
             }
             Step::NoShow { window } => {

@@ -68,6 +68,24 @@ pub fn fate(rng: &mut StdRng) -> Fate {
     }
 }
 
+/// The rating a citizen gives at the window's evaluator after the finish, if any: 70% rate;
+/// of those most are very satisfied, 5% dissatisfied (with a reason).
+pub fn rating(rng: &mut StdRng) -> Option<(&'static str, Option<&'static str>)> {
+    if rng.random::<f64>() >= 0.7 {
+        return None;
+    }
+    const REASONS: [&str; 5] = ["attitude", "efficiency", "materials_repeated", "not_in_time", "other"];
+    let reason = Some(REASONS[rng.random_range(0..REASONS.len())]);
+    let r = rng.random::<f64>();
+    Some(match r {
+        r if r < 0.70 => ("very_satisfied", None),
+        r if r < 0.88 => ("satisfied", None),
+        r if r < 0.95 => ("basically_satisfied", None),
+        r if r < 0.99 => ("dissatisfied", reason),
+        _ => ("very_dissatisfied", reason),
+    })
+}
+
 /// What the hall will do with a case over the following working days, drawn when the case is
 /// registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +189,16 @@ mod tests {
         let n = 10_000;
         let immediate = (0..n).filter(|_| fate(&mut rng) == Fate::Finish("immediate")).count();
         assert!((6000..7000).contains(&immediate), "{immediate}");
+    }
+
+    #[test]
+    fn most_citizens_rate_and_bad_ratings_carry_a_reason() {
+        let mut rng = StdRng::seed_from_u64(11);
+        let given: Vec<_> = (0..10_000).filter_map(|_| rating(&mut rng)).collect();
+        assert!((6700..7300).contains(&given.len()), "{}", given.len());
+        let bad = given.iter().filter(|(l, _)| l.ends_with("dissatisfied")).count();
+        assert!((200..500).contains(&bad), "{bad}");
+        assert!(given.iter().all(|(l, r)| l.ends_with("dissatisfied") == r.is_some()));
     }
 
     #[test]

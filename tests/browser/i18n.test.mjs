@@ -11,9 +11,10 @@ const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
 const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "evaluate"];
-// Scripts a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
-const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["director-ratings.js"] };
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "evaluate"];
+const MODULES = { director: ["director-complaints.js", "director-ratings.js"] };
+// Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
+const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -74,7 +75,8 @@ for (const page of PAGES) {
 
   test(`${page}: every key the scripts ask for exists in both languages`, async () => {
     const { zh, en } = await dictionary(page);
-    const src = read(`${page}.js`);
+    // A page's script may be split into modules of its own (director-complaints.js).
+    const src = [read(`${page}.js`), ...(MODULES[page] ?? []).map(read)].join("\n");
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
     const extra = (EXTRA[page] ?? []).map(read);
@@ -104,4 +106,16 @@ test("notice: the printed notice's wording is Chinese, and every doc(\"…\") ke
   ];
   const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
   assert.deepEqual(missing, [], "notice.js: doc() keys missing from DOCUMENT");
+});
+
+test("letter: the reply letter's wording is Chinese, and every doc(\"…\") key of the script exists", async () => {
+  const { DOCUMENT } = await import(new URL("letter.i18n.js", web));
+  for (const [k, v] of Object.entries(DOCUMENT)) assert.ok(CJK.test(sample(v)) || k === "dear", `letter DOCUMENT ${k} is not Chinese: ${sample(v)}`);
+  const used = [...read("letter.js").matchAll(/\bdoc\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  const built = [
+    ...["oral", "phone", "written", "online"].map((k) => `channel.${k}`),
+    ...["upheld", "partly_upheld", "not_upheld"].map((k) => `finding.${k}`),
+  ];
+  const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
+  assert.deepEqual(missing, [], "letter.js: doc() keys missing from DOCUMENT");
 });

@@ -146,6 +146,9 @@ test("the evaluator at w02 idles with the clerk on duty, asks after a real finis
 test("a bad rating with its reason on the evaluator reaches the director live, who calls back and closes it", async () => {
   const director = await open("/director");
   const dp = director.page;
+  // The console's streams carry the token (director-only events: feedback_changed, case_changed).
+  const streams = [];
+  dp.on("request", (r) => { if (new URL(r.url()).pathname === "/api/events") streams.push(r.headers().authorization ?? ""); });
   await dp.fill("input[name=password]", "demo");
   await dp.click("#login button[type=submit]");
   await dp.waitForSelector("#console:not([hidden])");
@@ -153,6 +156,7 @@ test("a bad rating with its reason on the evaluator reaches the director live, w
   assert.equal(await dp.textContent("#satHall"), "全厅：评价 1 次，满意率 100.0%");
   await dp.waitForSelector("#fuNone:not([hidden])");
   assert.equal(await dp.textContent("#fuNone"), "没有待办的差评回访。");
+  assert.ok(streams.length >= 2 && streams.every((h) => h.startsWith("Bearer ")), `streams: ${streams}`);
 
   const { page } = evaluator;
   const ticket = await issue("mz-tekun");
@@ -250,13 +254,14 @@ test("a phone rating on the ticket page: once, then the page shows it and offers
   const again = await post(`/api/t/${ticket.status_url.split("/").pop()}/rating`, { level: "satisfied" });
   assert.equal(again.status, 409);
   assert.equal((await again.json()).error, "already_rated");
-  // The case the finish registered is the same service: its phone page shows the rating too.
+  // The case the finish registered is the same service: its phone page says it was rated (never
+  // the level: the case's staff can open that page too) and offers nothing.
   const directorToken = (await (await post("/api/auth/login", { username: "director", password: "demo" })).json()).token;
   const registered = await get(`/api/cases/${finished.case.number}`, directorToken);
   const casePage = await open(pathOf(registered.status_url), { viewport: PHONE, isMobile: true });
   await casePage.page.waitForSelector("#ratedCard:not([hidden])");
   assert.ok(await casePage.page.isHidden("#rateCard"));
-  assert.equal(await casePage.page.textContent("#ratedLevel"), "您的评价：不满意");
+  assert.equal(await casePage.page.textContent("#ratedLevel"), "本次服务已评价。");
   await casePage.close();
 
   // A case's page rates its service when nothing was rated yet.
@@ -354,7 +359,9 @@ test("the evaluator returns to idle when the time to rate has passed", async () 
   // The hall asks for 10 s only (policy.evaluator_seconds, the least allowed), set as the admin does.
   const admin = (await (await post("/api/auth/login", { username: "admin", password: "demo" })).json()).token;
   const { toml } = await get("/api/admin/hall", admin);
-  const changed = toml.replace(/^\[policy\]\n/m, "[policy]\nevaluator_seconds = 10\n");
+  const changed = /^evaluator_seconds\s*=/m.test(toml)
+    ? toml.replace(/^evaluator_seconds\s*=\s*\d+/m, "evaluator_seconds = 10")
+    : toml.replace(/^\[policy\]\n/m, "[policy]\nevaluator_seconds = 10\n");
   assert.notEqual(changed, toml);
   assert.ok((await post("/api/admin/hall", { toml: changed }, admin)).ok);
   const o = await open("/evaluate?window=2&token=demo-evaluator-w02", { viewport: TABLET });

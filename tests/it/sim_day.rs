@@ -37,6 +37,11 @@ async fn a_simulated_day_runs_through_the_contract() {
     assert_eq!(open, 0);
     let done: i64 = conn.query_row("SELECT COUNT(*) FROM tickets WHERE status = 'done'", [], |r| r.get(0)).unwrap();
     assert_eq!(done as usize, summary.finished);
+    // Most citizens rated at their window's evaluator; every bad rating opened a follow-up.
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize;
+    assert!(summary.ratings > summary.finished / 2, "{summary}");
+    assert_eq!(count("SELECT COUNT(*) FROM ratings WHERE channel = 'evaluator'"), summary.ratings);
+    assert_eq!(count("SELECT COUNT(*) FROM follow_ups"), summary.bad_ratings);
     assert!(hall_server::store::audit::verify(&conn).unwrap().is_ok());
     assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
 }

@@ -229,9 +229,10 @@ pub struct CaseProgress {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_materials: Vec<String>,
     pub history: Vec<ProgressStep>,
-    /// The rating of the service that registered the case, once given (one per service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating: Option<crate::RatingReceipt>,
+    /// The service that registered the case was rated (one rating per service). Only whether,
+    /// never the level: the case's staff can open this view too (its number and check code).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

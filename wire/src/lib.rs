@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 
 mod cases;
 pub use cases::*;
+mod complaints;
+pub use complaints::*;
 mod ratings;
 pub use ratings::*;
+mod reports;
+pub use reports::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -513,6 +517,9 @@ pub struct DirectorToday {
     /// From 1 December: next year's working-day calendar is not loaded yet (the admin adds it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_missing_year: Option<i32>,
+    /// The citizen's voice today: ratings, bad ratings' follow-ups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackOverview>,
 }
 
 /// The audit trail's head as anchored: row, hash, when, and the server's signature.

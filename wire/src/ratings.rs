@@ -223,6 +223,19 @@ pub struct Satisfaction {
     pub clerks: Vec<SatisfactionLine>,
 }
 
+/// The director's glance at the citizen's voice (`DirectorToday.feedback`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FeedbackOverview {
+    /// Services rated today, and today's satisfaction (absent when none was rated).
+    pub rated_today: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction_today: Option<f64>,
+    /// Bad ratings' follow-ups not closed, and those past a deadline (red).
+    pub follow_ups_open: u32,
+    pub follow_ups_overdue: u32,
+}
+
 /// What the citizen's voice is about, in `feedback_changed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -148,6 +148,10 @@ impl Checker<'_> {
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
             },
             ratings: self.rating_limits(&raw.policy)?,
+            complaints: crate::domain::complaint::Limits {
+                simple_days: raw.policy.complaint_simple_days.unwrap_or(Policy::default().complaints.simple_days),
+                complex_days: raw.policy.complaint_complex_days.unwrap_or(Policy::default().complaints.complex_days),
+            },
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;

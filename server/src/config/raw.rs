@@ -74,6 +74,10 @@ pub struct RawPolicy {
     pub follow_up_rectify_days: Option<u32>,
     /// Seconds a window's evaluator asks for the rating of a service just finished.
     pub evaluator_seconds: Option<u32>,
+    /// Working days to answer a simple complaint (R21; default 1: the next working day).
+    pub complaint_simple_days: Option<u32>,
+    /// Working days to answer a complex complaint (R21; default 5).
+    pub complaint_complex_days: Option<u32>,
 }
 
 /// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is

@@ -165,3 +165,12 @@ fn general_inquiry_names_a_known_matter() {
     assert!(err.to_string().starts_with("hall.toml:3:19: "), "{err}");
     assert_eq!(sample().general_inquiry.as_deref(), Some("zh-zixun"));
 }
+
+#[test]
+fn complaint_deadlines_are_the_policys() {
+    let hall = parse(SMALL, "hall.toml").unwrap();
+    assert_eq!(hall.policy.complaints, crate::domain::complaint::Limits { simple_days: 1, complex_days: 5 });
+    let text = format!("{SMALL}\n[policy]\ncomplaint_simple_days = 2\ncomplaint_complex_days = 7\n");
+    let hall = parse(&text, "hall.toml").unwrap();
+    assert_eq!(hall.policy.complaints, crate::domain::complaint::Limits { simple_days: 2, complex_days: 7 });
+}

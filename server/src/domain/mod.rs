@@ -22,11 +22,13 @@ macro_rules! str_enum {
 
 pub mod calendar;
 pub mod case;
+pub mod complaint;
 pub mod estimate;
 pub mod hours;
 pub mod numbering;
 pub mod order;
 pub mod rating;
+pub mod report;
 pub mod ticket;
 pub mod today;
 pub mod transfer;

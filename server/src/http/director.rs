@@ -26,6 +26,7 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
         .await
         .map_err(ApiError::Internal)?;
     view.cases = Some(super::cases::overview(&s).await?);
+    view.feedback = Some(super::ratings::overview(&s).await?);
     let local = crate::domain::numbering::local_day(now, s.hall().timezone);
     view.calendar_missing_year = crate::domain::calendar::next_year_missing(&s.calendar(), local);
     Ok(Json(view))

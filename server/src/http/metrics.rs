@@ -31,6 +31,8 @@ pub struct Metrics {
     sse_catch_ups: Counter,
     cases_open: Gauge,
     cases_overdue: Gauge,
+    follow_ups_open: Gauge,
+    follow_ups_overdue: Gauge,
 }
 
 impl Metrics {
@@ -53,6 +55,9 @@ impl Metrics {
         let (cases_open, cases_overdue) = (Gauge::default(), Gauge::default());
         r.register("cases_open", "Cases not closed (running or waiting for materials)", cases_open.clone());
         r.register("cases_overdue", "Running cases past their deadline", cases_overdue.clone());
+        let (follow_ups_open, follow_ups_overdue) = (Gauge::default(), Gauge::default());
+        r.register("follow_ups_open", "Bad ratings' follow-ups not closed", follow_ups_open.clone());
+        r.register("follow_ups_overdue", "Bad ratings' follow-ups past a deadline", follow_ups_overdue.clone());
         Metrics {
             registry: Mutex::new(r),
             issued,
@@ -62,6 +67,8 @@ impl Metrics {
             sse_catch_ups,
             cases_open,
             cases_overdue,
+            follow_ups_open,
+            follow_ups_overdue,
         }
     }
 
@@ -102,6 +109,9 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     let cases = super::cases::overview(&s).await?;
     m.cases_open.set(cases.open as i64);
     m.cases_overdue.set(cases.overdue as i64);
+    let feedback = super::ratings::overview(&s).await?;
+    m.follow_ups_open.set(i64::from(feedback.follow_ups_open));
+    m.follow_ups_overdue.set(i64::from(feedback.follow_ups_overdue));
     let mut text = String::new();
     encode(&mut text, &m.registry.lock().unwrap()).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))

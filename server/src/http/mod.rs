@@ -3,6 +3,7 @@
 mod admin;
 mod calendar;
 mod cases;
+mod complaints;
 pub mod conn;
 mod director;
 mod events;
@@ -14,6 +15,7 @@ mod openapi;
 mod pages;
 mod public;
 mod ratings;
+mod reports;
 mod sessions;
 pub mod streams;
 mod ticket_stream;
@@ -109,7 +111,10 @@ struct Inner {
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
     case_queries: crate::auth::QueryLimiter,
-    citizen_posts: crate::auth::CitizenPosts,
+    /// Ratings from phones: 10 a minute per ticket, 60 per address.
+    rating_posts: crate::auth::CitizenPosts,
+    /// Online complaints: 3 an hour per ticket, 30 per address.
+    online_complaints: crate::auth::CitizenPosts,
     metrics: Metrics,
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
@@ -176,7 +181,8 @@ impl AppState {
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             case_queries: Default::default(),
-            citizen_posts: Default::default(),
+            rating_posts: ratings::posts_limits(),
+            online_complaints: complaints::online_limits(),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
@@ -275,9 +281,13 @@ impl AppState {
     pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
         &self.0.case_queries
     }
-    /// What citizens post from their phones (ratings, complaints), per ticket and per address.
-    pub fn citizen_posts(&self) -> &crate::auth::CitizenPosts {
-        &self.0.citizen_posts
+    /// Ratings from phones, per ticket and per address.
+    pub fn rating_posts(&self) -> &crate::auth::CitizenPosts {
+        &self.0.rating_posts
+    }
+    /// The online complaints' limits, per ticket and per address.
+    pub fn online_complaints(&self) -> &crate::auth::CitizenPosts {
+        &self.0.online_complaints
     }
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Arc<crate::domain::calendar::Calendar> {
@@ -336,6 +346,7 @@ pub fn app(state: AppState) -> Router {
         .route("/evaluate", get(pages::evaluate))
         .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
+        .route("/complaints/{id}/letter", get(pages::letter))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -393,6 +404,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::progress))
         .routes(routes!(cases::by_token))
         .routes(routes!(ticket_stream::case_events))
+        .routes(routes!(complaints::list, complaints::register))
+        .routes(routes!(complaints::get))
+        .routes(routes!(complaints::investigate))
+        .routes(routes!(complaints::answer))
+        .routes(routes!(complaints::close))
+        .routes(routes!(complaints::online))
+        .routes(routes!(complaints::mine))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::years))
@@ -407,6 +425,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::close_follow_up))
         .routes(routes!(ratings::summary))
         .routes(routes!(ratings::mine))
+        .routes(routes!(reports::summary))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

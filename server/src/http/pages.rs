@@ -57,6 +57,12 @@ pub async fn notice() -> Response {
     page(include_str!("../../web/notice.html"))
 }
 
+/// A complaint's printable reply letter (`/complaints/{id}/letter`, A4): its script reads the id
+/// from the address and the complaint with the director's token of the tab that opened it.
+pub async fn letter() -> Response {
+    page(include_str!("../../web/letter.html"))
+}
+
 /// A case's phone page (`/c/{token}`, the QR code on every notice); its script asks
 /// `/api/c/{token}`, so an unknown token is told there.
 pub async fn case() -> Response {
@@ -92,6 +98,9 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "rating.i18n.js" => (include_str!("../../web/rating.i18n.js"), JS),
         "director-ratings.js" => (include_str!("../../web/director-ratings.js"), JS),
         "ratings.css" => (include_str!("../../web/ratings.css"), "text/css; charset=utf-8"),
+        "letter.js" => (include_str!("../../web/letter.js"), JS),
+        "letter.i18n.js" => (include_str!("../../web/letter.i18n.js"), JS),
+        "director-complaints.js" => (include_str!("../../web/director-complaints.js"), JS),
         "notice.css" => (include_str!("../../web/notice.css"), "text/css; charset=utf-8"),
         "pages.css" => (include_str!("../../web/pages.css"), "text/css; charset=utf-8"),
         _ => return Err(ApiError::new(Code::NotFound, "no such page asset")),

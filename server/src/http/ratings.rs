@@ -17,6 +17,12 @@ use crate::ops::ratings::{RateTarget, RatingInput};
 use crate::ops::{Actor, Answer, Op};
 use crate::store::{self, ratings};
 
+/// Ratings from phones: 10 attempts a minute per ticket, 60 per address.
+pub fn posts_limits() -> crate::auth::CitizenPosts {
+    let per_minute = |n: u32| governor::Quota::per_minute(std::num::NonZeroU32::new(n).expect("a positive limit"));
+    crate::auth::CitizenPosts::new(per_minute(10), per_minute(60))
+}
+
 fn input(r: wire::RateService) -> RatingInput {
     RatingInput { level: r.level.into(), reason: r.reason.map(Into::into), text: r.text, phone: r.phone }
 }
@@ -36,13 +42,17 @@ async fn rate_by_phone(
     if !crate::auth::is_status_token(token) {
         return Err(ApiError::new(Code::InvalidToken, "a token is 32 hexadecimal digits"));
     }
-    if let Err(wait) = s.citizen_posts().check(peer.0, token) {
+    if let Err(wait) = s.rating_posts().check(token, peer.0) {
         return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
     }
     let rating = input(json(body)?);
     // A rating is never answered from a stored reply: the second one is refused (409), whatever
     // the channel.
-    s.writer().submit(Actor::System, Op::Rate { target, rating }, None).await
+    let via = match &target {
+        RateTarget::CaseToken(_) => "case page",
+        _ => "ticket page",
+    };
+    s.writer().submit(Actor::Citizen { via: via.into() }, Op::Rate { target, rating }, None).await
 }
 
 #[utoipa::path(
@@ -251,6 +261,30 @@ follow_up_action!(
     |r| FollowUpAction::Close,
     r.action_taken
 );
+
+/// The director's glance (`DirectorToday.feedback`) and the follow-up gauges of `/metrics`.
+pub async fn overview(s: &AppState) -> ApiResult<wire::FeedbackOverview> {
+    let day = today(s);
+    let text = day.to_string();
+    let (open, overdue, counts) = s
+        .reads()
+        .run(move |c| {
+            let (open, overdue) = ratings::follow_up_counts(c, day)?;
+            Ok((open, overdue, ratings::counts(c, &text, &text)?))
+        })
+        .await
+        .map_err(ApiError::Internal)?;
+    let mut levels = [0u32; 5];
+    for (_, _, level, n) in counts {
+        levels[(level.rank() - 1) as usize] += n;
+    }
+    Ok(wire::FeedbackOverview {
+        rated_today: levels.iter().sum(),
+        satisfaction_today: rating::satisfaction(levels),
+        follow_ups_open: open,
+        follow_ups_overdue: overdue,
+    })
+}
 
 /// Query of the satisfaction figures.
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -57,6 +57,11 @@ impl Op {
             Op::ReadCase { number } => Need::CaseHandler(number),
             Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
             Op::Case { number, .. } => Need::CaseHandler(number),
+            // Complaints hold the complainant's identity: the director's and administrators' only,
+            // never a clerk's, even about themselves (R21).
+            Op::NewComplaint { .. } | Op::ReadComplaint { .. } | Op::Complaint { .. } => Need::Director,
+            // The ticket's phone-page token is the citizen's only credential.
+            Op::OnlineComplaint { .. } => Need::Anyone,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
@@ -208,5 +213,8 @@ mod tests {
         assert_eq!(Op::ReopenIssuing { reopen: true }.need(), Need::Director);
         assert_eq!(Op::ExpireSessions.need(), Need::System);
         assert_eq!(Op::Logout.need(), Need::Staff);
+        assert_eq!(Op::ReadComplaint { id: 1 }.need(), Need::Director);
+        let close = super::super::complaints::ComplaintOp::Close { note: None };
+        assert_eq!(Op::Complaint { id: 1, action: close }.need(), Need::Director);
     }
 }

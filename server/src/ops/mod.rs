@@ -4,6 +4,7 @@
 pub mod access;
 mod auth;
 pub mod cases;
+pub mod complaints;
 mod day_close;
 mod issuing;
 pub mod kiosks;
@@ -37,6 +38,10 @@ pub enum Actor {
         id: String,
         window: String,
     },
+    /// A citizen on a phone page, known only by it (e.g. `ticket:42`).
+    Citizen {
+        via: String,
+    },
     Staff {
         username: String,
         role: StaffRole,
@@ -50,6 +55,7 @@ impl Actor {
         match self {
             Actor::System => "system",
             Actor::Kiosk { id } | Actor::Evaluator { id, .. } => id,
+            Actor::Citizen { via } => via,
             Actor::Staff { username, .. } => username,
         }
     }
@@ -59,6 +65,7 @@ impl Actor {
             Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
             Actor::Evaluator { .. } => "evaluator",
+            Actor::Citizen { .. } => "citizen",
             Actor::Staff { role, .. } => role.as_str(),
         }
     }
@@ -134,6 +141,24 @@ pub enum Op {
         id: i64,
         action: crate::domain::rating::FollowUpAction,
         note: String,
+    },
+    /// The director registers a complaint (R21).
+    NewComplaint {
+        input: Box<complaints::Input>,
+    },
+    /// A citizen's complaint from a ticket's phone page (the token is the ticket's).
+    OnlineComplaint {
+        token: String,
+        input: Box<complaints::Input>,
+    },
+    /// The director's read of a complaint (audited: it holds the complainant's identity).
+    ReadComplaint {
+        id: i64,
+    },
+    /// The director's step on a complaint.
+    Complaint {
+        id: i64,
+        action: complaints::ComplaintOp,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -281,7 +306,7 @@ impl<'a> Ctx<'a> {
     ) -> ApiResult<()> {
         let device = match self.actor {
             Actor::Kiosk { id } | Actor::Evaluator { id, .. } => Some(id.clone()),
-            Actor::Staff { .. } | Actor::System => None,
+            Actor::Staff { .. } | Actor::Citizen { .. } | Actor::System => None,
         };
         let entry = audit::Entry {
             at_ms: self.now_ms,
@@ -332,6 +357,10 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Rate { target, rating } => ratings::rate(ctx, target, rating),
         Op::ReadFollowUp { id } => ratings::read(ctx, *id),
         Op::FollowUp { id, action, note } => ratings::act(ctx, *id, *action, note),
+        Op::NewComplaint { input } => complaints::register(ctx, input),
+        Op::OnlineComplaint { token, input } => complaints::online(ctx, token, input),
+        Op::ReadComplaint { id } => complaints::read(ctx, *id),
+        Op::Complaint { id, action } => complaints::act(ctx, *id, action),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
@@ -406,7 +435,9 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             day: ctx.day.clone(),
             ..*ctx
         };
-        let n = cases::settle_pending(&mut with_year)? + ratings::settle_pending(&mut with_year)?;
+        let n = cases::settle_pending(&mut with_year)?
+            + ratings::settle_pending(&mut with_year)?
+            + complaints::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
         n
     };

@@ -185,6 +185,6 @@ pub fn progress(
         window_name: window.map(|w| w.name.clone()).unwrap_or_default(),
         missing_materials: if c.state == CaseState::AwaitingMaterials { missing(&c.detail) } else { Vec::new() },
         history,
-        rating: super::ratings::receipt(conn, hall, c.ticket_id)?,
+        rated: super::ratings::of_ticket(conn, c.ticket_id)?.is_some(),
     })
 }

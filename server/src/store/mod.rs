@@ -6,12 +6,14 @@ pub mod audit;
 pub mod calendar;
 pub mod case_views;
 pub mod cases;
+pub mod complaints;
 pub mod events;
 pub mod idempotency;
 pub mod issuing;
 pub mod kiosks;
 pub mod ratings;
 pub mod reads;
+pub mod reports;
 pub mod settings;
 pub mod tickets;
 pub mod today;
@@ -34,6 +36,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v5.sql")),
         M::up(include_str!("schema_v6.sql")),
         M::up(include_str!("schema_v7.sql")),
+        M::up(include_str!("schema_v8.sql")),
     ])
 }
 

@@ -47,11 +47,12 @@ pub fn service_by_case_token(conn: &Connection, token: &str) -> rusqlite::Result
     conn.prepare_cached(&format!("{SERVICE} WHERE c.token = ?1"))?.query_row([token], service_row).optional()
 }
 
-/// The service finished last today at a window (what its evaluator asks about).
+/// The service finished last today at a window (what its evaluator asks about); cases are
+/// registered in finishing order, which breaks a tie of the same millisecond.
 pub fn last_finished_at(conn: &Connection, day: &str, window: &str) -> rusqlite::Result<Option<Service>> {
     conn.prepare_cached(&format!(
         "{SERVICE} WHERE t.day = ?1 AND t.window_id = ?2 AND t.status = 'done'
-         ORDER BY t.finished_at DESC, t.id DESC LIMIT 1"
+         ORDER BY t.finished_at DESC, c.id DESC LIMIT 1"
     ))?
     .query_row([day, window], service_row)
     .optional()

@@ -91,5 +91,6 @@ pub fn director_today(
         audit_anchor,
         cases: None,
         calendar_missing_year: None,
+        feedback: None,
     })
 }

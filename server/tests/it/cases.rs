@@ -378,7 +378,7 @@ async fn lists_show_what_is_due_soon_and_overdue() {
     assert_error(&get(&s, "/api/cases?due=later", &director).await, 400, "invalid_body");
 }
 
-const TEST_2027: &str = r#"
+pub(crate) const TEST_2027: &str = r#"
 year = 2027
 source = "测试用日历（非官方安排，仅供测试）"
 [[holidays]]

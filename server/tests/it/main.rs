@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod complaints;
 mod concurrency;
 mod connections;
 mod contract;
@@ -14,5 +15,6 @@ mod kiosks;
 mod mobile;
 mod pages;
 mod ratings;
+mod reports;
 mod security;
 mod support;

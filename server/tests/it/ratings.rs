@@ -64,8 +64,10 @@ async fn one_rating_per_service_from_whichever_channel_comes_first() {
         // The phone pages show the rating given; nothing else about it.
         let view = get(&s, &format!("/api/t/{}", token_of(&ticket)), None).await;
         assert_eq!(view.body["rating"]["level"], "very_satisfied", "{}", view.body);
+        // The case's page says only that it was rated: its staff can open it too.
         let progress = get(&s, &format!("/api/c/{case_token}"), None).await;
-        assert_eq!(progress.body["rating"]["level"], "very_satisfied", "{}", progress.body);
+        assert_eq!(progress.body["rated"], true, "{}", progress.body);
+        assert!(!progress.body.to_string().contains("very_satisfied"), "{}", progress.body);
     }
     // Not finished yet: nothing to rate.
     let waiting = s.issue("mz-linshi").await;
@@ -135,6 +137,11 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
     let director = s.staff("director").await;
     let overdue = get(&s, "/api/follow-ups", Some(&director)).await;
     assert_eq!(overdue.body[0]["overdue"], true, "{}", overdue.body);
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body;
+    assert_eq!(glance["feedback"]["follow_ups_open"], 1, "{}", glance["feedback"]);
+    assert_eq!(glance["feedback"]["follow_ups_overdue"], 1);
+    let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hall_follow_ups_overdue 1"), "{metrics}");
     for (action, body, status, code) in steps {
         let r = post(&s, &format!("/api/follow-ups/{id}/{action}"), Some(&director), body).await;
         match code {
@@ -253,6 +260,9 @@ async fn satisfaction_per_window_and_clerk_and_a_clerk_sees_only_their_own_figur
                 .await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body;
+    assert_eq!(glance["feedback"]["rated_today"], 4);
+    assert_eq!(glance["feedback"]["satisfaction_today"], 0.75);
     let sum = get(&s, "/api/ratings/summary", Some(&director)).await;
     assert_eq!(sum.status, 200, "{}", sum.body);
     assert_eq!(sum.body["from"], "2026-11-01");

@@ -1,0 +1,231 @@
+//! Reports: one ticket's facts in, each group's figures out. Pure: the caller reads the rows and
+//! puts dates in the hall's time zone.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::rating::Level;
+use super::Outcome;
+
+str_enum!(
+    /// How a report groups.
+    By { Hall = "hall", Window = "window", Staff = "staff", Matter = "matter", Queue = "queue", Hour = "hour" }
+);
+
+str_enum!(
+    /// The report's form.
+    Format { Json = "json", Csv = "csv", Xlsx = "xlsx" }
+);
+
+/// Where a ticket ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Served,
+    NoShow,
+    /// Still waiting, called or served (today), or left at a window.
+    Other,
+}
+
+/// A case against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnTime {
+    /// No deadline (即办件, 退回件, a deadline not known yet) or still running in time.
+    NotDue,
+    ClosedOnTime,
+    ClosedLate,
+    OverdueOpen,
+}
+
+/// Whether a case met its deadline, as of `today`.
+pub fn on_time(deadline: Option<NaiveDate>, closed_on: Option<NaiveDate>, today: NaiveDate) -> OnTime {
+    match (deadline, closed_on) {
+        (None, _) => OnTime::NotDue,
+        (Some(d), Some(c)) if c <= d => OnTime::ClosedOnTime,
+        (Some(_), Some(_)) => OnTime::ClosedLate,
+        (Some(d), None) if d < today => OnTime::OverdueOpen,
+        (Some(_), None) => OnTime::NotDue,
+    }
+}
+
+/// One ticket as a report sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The local hour it was issued, 0–23.
+    pub hour: u32,
+    pub queue: String,
+    pub service_id: String,
+    /// The window that called it last.
+    pub window_id: Option<String>,
+    /// The clerk who finished it (its case's).
+    pub clerk: Option<String>,
+    pub end: End,
+    pub transferred: bool,
+    /// Minutes from its place in the queue to its (last) call.
+    pub wait: Option<f64>,
+    /// Minutes from the start of the service (or the call) to the finish.
+    pub service: Option<f64>,
+    pub case: Option<Outcome>,
+    pub on_time: OnTime,
+    pub rating: Option<Level>,
+}
+
+/// A group's counts and samples.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub issued: u32,
+    pub served: u32,
+    pub no_show: u32,
+    pub transferred: u32,
+    pub waits: Vec<f64>,
+    pub services: Vec<f64>,
+    /// Cases per kind, in `Outcome::ALL` order.
+    pub kinds: [u32; 6],
+    pub closed_on_time: u32,
+    pub closed_late: u32,
+    pub overdue_open: u32,
+    /// Ratings per level, best first.
+    pub levels: [u32; 5],
+}
+
+impl Totals {
+    fn add(&mut self, f: &Fact) {
+        self.issued += 1;
+        match f.end {
+            End::Served => self.served += 1,
+            End::NoShow => self.no_show += 1,
+            End::Other => {}
+        }
+        self.transferred += u32::from(f.transferred);
+        self.waits.extend(f.wait);
+        self.services.extend(f.service);
+        if let Some(kind) = f.case {
+            let i = Outcome::ALL.iter().position(|k| *k == kind).expect("every kind is listed");
+            self.kinds[i] += 1;
+        }
+        match f.on_time {
+            OnTime::ClosedOnTime => self.closed_on_time += 1,
+            OnTime::ClosedLate => self.closed_late += 1,
+            OnTime::OverdueOpen => self.overdue_open += 1,
+            OnTime::NotDue => {}
+        }
+        if let Some(level) = f.rating {
+            self.levels[(level.rank() - 1) as usize] += 1;
+        }
+    }
+}
+
+/// The group a ticket counts in; `None`: in no group of this kind (a no-show by staff).
+pub fn key(f: &Fact, by: By) -> Option<String> {
+    match by {
+        By::Hall => Some("hall".into()),
+        By::Window => f.window_id.clone(),
+        By::Staff => f.clerk.clone(),
+        By::Matter => Some(f.service_id.clone()),
+        By::Queue => Some(f.queue.clone()),
+        By::Hour => Some(format!("{:02}", f.hour)),
+    }
+}
+
+/// Whether a ticket's issuing, no-show and transfer belong to a group of this kind: a ticket is
+/// issued to a matter and queue, not to a window or a clerk.
+pub fn counts_issuing(by: By) -> bool {
+    !matches!(by, By::Window | By::Staff)
+}
+
+/// Every group's totals, by key, and the whole range's.
+pub fn summarize<'a>(facts: impl IntoIterator<Item = &'a Fact>, by: By) -> (BTreeMap<String, Totals>, Totals) {
+    let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut total = Totals::default();
+    for f in facts {
+        total.add(f);
+        if let Some(k) = key(f, by) {
+            groups.entry(k).or_default().add(f);
+        }
+    }
+    (groups, total)
+}
+
+/// Mean, median and 90th percentile (nearest rank) of minutes; `None` when there are none.
+pub fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = |p: f64| v[((p / 100.0 * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    Some((mean, rank(50.0), rank(90.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn fact(window: &str, clerk: Option<&str>, end: End, wait: f64) -> Fact {
+        Fact {
+            hour: 9,
+            queue: "minzheng".into(),
+            service_id: "mz-linshi".into(),
+            window_id: Some(window.into()),
+            clerk: clerk.map(str::to_string),
+            end,
+            transferred: false,
+            wait: Some(wait),
+            service: (end == End::Served).then_some(10.0),
+            case: (end == End::Served).then_some(Outcome::Immediate),
+            on_time: OnTime::NotDue,
+            rating: None,
+        }
+    }
+
+    #[test]
+    fn on_time_compares_the_closing_day_with_the_deadline() {
+        let today = day("2026-12-03");
+        // (deadline, closed on, expected)
+        for (deadline, closed, want) in [
+            (None, None, OnTime::NotDue),
+            (None, Some("2026-12-01"), OnTime::NotDue),
+            (Some("2026-12-01"), Some("2026-12-01"), OnTime::ClosedOnTime),
+            (Some("2026-12-01"), Some("2026-12-02"), OnTime::ClosedLate),
+            (Some("2026-12-02"), None, OnTime::OverdueOpen),
+            (Some("2026-12-03"), None, OnTime::NotDue),
+        ] {
+            assert_eq!(on_time(deadline.map(day), closed.map(day), today), want, "{deadline:?} {closed:?}");
+        }
+    }
+
+    #[test]
+    fn groups_count_what_belongs_to_them() {
+        let facts = [
+            fact("w01", Some("clerk1"), End::Served, 4.0),
+            fact("w01", Some("clerk1"), End::Served, 6.0),
+            fact("w02", None, End::NoShow, 20.0),
+            Fact { window_id: None, wait: None, end: End::Other, ..fact("w01", None, End::Other, 0.0) },
+        ];
+        let (by_staff, total) = summarize(&facts, By::Staff);
+        assert_eq!(by_staff.keys().collect::<Vec<_>>(), ["clerk1"], "a no-show belongs to no clerk");
+        assert_eq!(by_staff["clerk1"].served, 2);
+        assert_eq!((total.issued, total.served, total.no_show), (4, 2, 1));
+        assert_eq!(total.kinds[0], 2);
+        let (by_window, _) = summarize(&facts, By::Window);
+        assert_eq!(by_window["w02"].no_show, 1);
+        assert_eq!(by_window.len(), 2, "a ticket never called has no window");
+        let (by_hour, _) = summarize(&facts, By::Hour);
+        assert_eq!(by_hour["09"].issued, 4);
+        assert!(counts_issuing(By::Matter) && !counts_issuing(By::Staff) && !counts_issuing(By::Window));
+    }
+
+    #[test]
+    fn spread_is_mean_median_and_ninetieth_percentile_by_nearest_rank() {
+        assert_eq!(spread(&[]), None);
+        assert_eq!(spread(&[5.0]), Some((5.0, 5.0, 5.0)));
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(spread(&ten), Some((5.5, 5.0, 9.0)));
+        assert_eq!(spread(&[3.0, 1.0, 2.0]), Some((2.0, 2.0, 3.0)));
+    }
+}

@@ -1,0 +1,305 @@
+//! `GET /api/reports/summary`: the hall's figures over a date range, grouped one way, as JSON,
+//! CSV (UTF-8 with a BOM, so that Excel reads the Chinese) or an Excel workbook. Computed on a
+//! read-only connection: a report never waits for, nor holds up, the hall's writes.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde::Deserialize;
+
+use super::extract::Caller;
+use super::AppState;
+use crate::domain::report::{self, By, Format, Totals};
+use crate::domain::Outcome;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::Hall;
+use crate::ops::access::{self, Need};
+use crate::store;
+
+/// Query of `GET /api/reports/summary`.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SummaryQuery {
+    /// First day, `YYYY-MM-DD`.
+    from: String,
+    /// Last day, inclusive (at most 366 days after `from`).
+    to: String,
+    /// `hall` (default), `window`, `staff`, `matter`, `queue` or `hour`.
+    by: Option<String>,
+    /// `json` (default), `csv` or `xlsx`.
+    format: Option<String>,
+    /// The column headings of CSV and Excel: `zh` (default) or `en`.
+    lang: Option<String>,
+}
+
+fn date(v: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| ApiError::new(Code::InvalidDate, "dates are YYYY-MM-DD"))
+}
+
+#[utoipa::path(
+    get, path = "/api/reports/summary", params(SummaryQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "JSON `ReportSummary`; with format=csv `text/csv` (UTF-8, BOM); with format=xlsx an Excel workbook",
+            body = wire::ReportSummary),
+        (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// The hall's figures for a date range: issued, served, no-show, transferred; waiting and service
+/// minutes (mean, median, 90th percentile); cases by kind, on time and overdue; satisfaction.
+pub async fn summary(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Query(q): Query<SummaryQuery>,
+) -> ApiResult<Response> {
+    access::allow(&actor, Need::Director)?;
+    let (from, to) = (date(&q.from)?, date(&q.to)?);
+    if from > to || (to - from).num_days() > 366 {
+        return Err(ApiError::new(Code::InvalidDate, "from is on or before to, at most a year apart"));
+    }
+    let unknown = |what: &str| ApiError::new(Code::InvalidBody, format!("unknown {what}"));
+    let by = match q.by.as_deref() {
+        None => By::Hall,
+        Some(b) => By::parse(b).ok_or_else(|| unknown("by; use hall, window, staff, matter, queue or hour"))?,
+    };
+    let format = match q.format.as_deref() {
+        None => Format::Json,
+        Some(f) => Format::parse(f).ok_or_else(|| unknown("format; use json, csv or xlsx"))?,
+    };
+    let english = match q.lang.as_deref() {
+        None | Some("zh") => false,
+        Some("en") => true,
+        Some(_) => return Err(unknown("lang; use zh or en")),
+    };
+    let hall = s.hall();
+    let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
+    let tz = hall.timezone;
+    let facts =
+        s.reads().run(move |c| Ok(store::reports::facts(c, tz, from, to, today)?)).await.map_err(ApiError::Internal)?;
+    let (groups, total) = report::summarize(&facts, by);
+    let mut lines: Vec<wire::ReportLine> = groups.iter().map(|(k, t)| line(&hall, by, k, t)).collect();
+    if by == By::Window {
+        lines.sort_by_key(|l| hall.window(&l.key).map(|w| w.number).unwrap_or(u32::MAX));
+    }
+    let summary = wire::ReportSummary {
+        hall_name: hall.name.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+        by: by.into(),
+        lines,
+        total: line(&hall, By::Hall, "hall", &total),
+    };
+    let name = format!("report-{}-{from}-{to}", by.as_str());
+    match format {
+        Format::Json => Ok(Json(summary).into_response()),
+        Format::Csv => {
+            let body = csv(&summary, english).map_err(ApiError::Internal)?;
+            Ok(download(body, "text/csv; charset=utf-8", &format!("{name}.csv")))
+        }
+        Format::Xlsx => {
+            let body = xlsx(&summary, english).map_err(ApiError::Internal)?;
+            Ok(download(
+                body,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{name}.xlsx"),
+            ))
+        }
+    }
+}
+
+fn download(body: Vec<u8>, kind: &'static str, file: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file}\"");
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+fn label(hall: &Hall, by: By, key: &str) -> String {
+    match by {
+        By::Hall => hall.name.clone(),
+        By::Window => hall.window(key).map(|w| format!("{}号 {}", w.number, w.name)).unwrap_or_else(|| key.into()),
+        By::Staff => hall.staff(key).map(|p| p.name.clone()).unwrap_or_else(|| key.into()),
+        By::Matter => hall.matter(key).map(|m| m.name.clone()).unwrap_or_else(|| key.into()),
+        By::Queue => hall.queues.iter().find(|q| q.id == key).map(|q| q.name.clone()).unwrap_or_else(|| key.into()),
+        By::Hour => format!("{key}:00–{key}:59"),
+    }
+}
+
+fn minutes(values: &[f64]) -> Option<wire::Minutes> {
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    report::spread(values).map(|(mean, median, p90)| wire::Minutes {
+        count: values.len() as u32,
+        mean: round(mean),
+        median: round(median),
+        p90: round(p90),
+    })
+}
+
+fn line(hall: &Hall, by: By, key: &str, t: &Totals) -> wire::ReportLine {
+    let issuing = report::counts_issuing(by);
+    let kind = |k: Outcome| t.kinds[Outcome::ALL.iter().position(|x| *x == k).expect("listed")];
+    wire::ReportLine {
+        key: key.to_string(),
+        label: label(hall, by, key),
+        issued: issuing.then_some(t.issued),
+        served: t.served,
+        no_show: (by != By::Staff).then_some(t.no_show),
+        transferred: issuing.then_some(t.transferred),
+        wait: minutes(&t.waits),
+        service: minutes(&t.services),
+        cases: wire::CaseKinds {
+            immediate: kind(Outcome::Immediate),
+            promised: kind(Outcome::Promised),
+            supplement: kind(Outcome::Supplement),
+            returned: kind(Outcome::Returned),
+            joint: kind(Outcome::Joint),
+            reported: kind(Outcome::Reported),
+        },
+        closed_on_time: t.closed_on_time,
+        closed_late: t.closed_late,
+        overdue_open: t.overdue_open,
+        rated: t.levels.iter().sum(),
+        satisfaction: crate::domain::rating::satisfaction(t.levels),
+    }
+}
+
+/// The columns of CSV and Excel: (Chinese, English).
+const COLUMNS: [(&str, &str); 23] = [
+    ("分组", "Group"),
+    ("名称", "Name"),
+    ("取号", "Issued"),
+    ("办结", "Served"),
+    ("未到", "No-show"),
+    ("转办", "Transferred"),
+    ("平均等候(分钟)", "Mean wait (min)"),
+    ("等候中位数(分钟)", "Median wait (min)"),
+    ("等候90%(分钟)", "90th pct wait (min)"),
+    ("平均办理(分钟)", "Mean service (min)"),
+    ("办理中位数(分钟)", "Median service (min)"),
+    ("办理90%(分钟)", "90th pct service (min)"),
+    ("即办件", "Immediate"),
+    ("承诺件", "Promised"),
+    ("补办件", "Supplement"),
+    ("退回件", "Returned"),
+    ("联办件", "Joint"),
+    ("上报件", "Reported"),
+    ("按时办结", "Closed on time"),
+    ("超期办结", "Closed late"),
+    ("超期未结", "Overdue open"),
+    ("评价数", "Rated"),
+    ("满意率", "Satisfaction"),
+];
+
+/// A cell: a number, text, or nothing known ("—" is left empty, never a made-up zero).
+enum Cell {
+    Text(String),
+    Number(f64),
+    Unknown,
+}
+
+fn cells(l: &wire::ReportLine) -> Vec<Cell> {
+    let n = |v: u32| Cell::Number(f64::from(v));
+    let opt = |v: Option<u32>| v.map_or(Cell::Unknown, |v| Cell::Number(f64::from(v)));
+    let m = |v: &Option<wire::Minutes>, f: fn(&wire::Minutes) -> f64| {
+        v.as_ref().map_or(Cell::Unknown, |x| Cell::Number(f(x)))
+    };
+    vec![
+        Cell::Text(l.key.clone()),
+        Cell::Text(l.label.clone()),
+        opt(l.issued),
+        n(l.served),
+        opt(l.no_show),
+        opt(l.transferred),
+        m(&l.wait, |x| x.mean),
+        m(&l.wait, |x| x.median),
+        m(&l.wait, |x| x.p90),
+        m(&l.service, |x| x.mean),
+        m(&l.service, |x| x.median),
+        m(&l.service, |x| x.p90),
+        n(l.cases.immediate),
+        n(l.cases.promised),
+        n(l.cases.supplement),
+        n(l.cases.returned),
+        n(l.cases.joint),
+        n(l.cases.reported),
+        n(l.closed_on_time),
+        n(l.closed_late),
+        n(l.overdue_open),
+        n(l.rated),
+        l.satisfaction.map_or(Cell::Unknown, Cell::Number),
+    ]
+}
+
+fn rows(s: &wire::ReportSummary) -> impl Iterator<Item = &wire::ReportLine> {
+    s.lines.iter().chain(std::iter::once(&s.total))
+}
+
+fn csv(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_record(COLUMNS.iter().map(|(zh, en)| if english { *en } else { *zh }))?;
+    for (i, l) in rows(s).enumerate() {
+        let mut record: Vec<String> = cells(l)
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(t) => t,
+                Cell::Number(x) => x.to_string(),
+                Cell::Unknown => String::new(),
+            })
+            .collect();
+        if i == s.lines.len() {
+            record[0] = if english { "total" } else { "合计" }.into();
+        }
+        out.write_record(&record)?;
+    }
+    Ok(out.into_inner()?)
+}
+
+fn xlsx(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format as Style, Workbook};
+    let mut book = Workbook::new();
+    let bold = Style::new().set_bold();
+    let percent = Style::new().set_num_format("0.0%");
+    let sheet = book.add_worksheet();
+    sheet.set_name(if english { "Summary" } else { "汇总" })?;
+    for (c, (zh, en)) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, if english { *en } else { *zh }, &bold)?;
+    }
+    for (r, l) in rows(s).enumerate() {
+        let row = r as u32 + 1;
+        for (c, cell) in cells(l).into_iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                Cell::Text(t) => {
+                    let t = if r == s.lines.len() && c == 0 {
+                        (if english { "total" } else { "合计" }).into()
+                    } else {
+                        t
+                    };
+                    sheet.write_string(row, col, t)?;
+                }
+                Cell::Number(x) if c == COLUMNS.len() - 1 => {
+                    sheet.write_number_with_format(row, col, x, &percent)?;
+                }
+                Cell::Number(x) => {
+                    sheet.write_number(row, col, x)?;
+                }
+                Cell::Unknown => {}
+            }
+        }
+    }
+    sheet.set_column_width(1, 24)?;
+    let about = book.add_worksheet();
+    about.set_name(if english { "About" } else { "说明" })?;
+    let by = serde_json::to_value(s.by)?.as_str().unwrap_or_default().to_string();
+    let facts = [
+        (if english { "Hall" } else { "大厅" }, s.hall_name.clone()),
+        (if english { "From" } else { "起始日期" }, s.from.clone()),
+        (if english { "To" } else { "截止日期" }, s.to.clone()),
+        (if english { "Grouped by" } else { "分组" }, by),
+    ];
+    for (r, (k, v)) in facts.iter().enumerate() {
+        about.write_string_with_format(r as u32, 0, *k, &bold)?;
+        about.write_string(r as u32, 1, v)?;
+    }
+    about.set_column_width(0, 14)?;
+    Ok(book.save_to_buffer()?)
+}

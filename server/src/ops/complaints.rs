@@ -1,0 +1,329 @@
+//! Complaints (投诉, R21): registered by the director or online from a ticket's phone page,
+//! investigated, answered (late ones explained) and closed. Each step is audited and raised as
+//! `feedback_changed` (director and administrators' streams only, no names, no text); the
+//! director's reads of a complaint are audited too, since it holds the complainant's identity.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde_json::json;
+
+use super::{Answer, Ctx};
+use crate::domain::complaint::{self, About, Channel, Complexity, Finding, Problem, Step};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::store::complaints::{self as store, ComplaintRow, NewComplaint, StepRow};
+
+/// A complaint as given (by the director, or by the citizen online).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub channel: Channel,
+    pub about: Option<About>,
+    pub window_id: Option<String>,
+    pub staff: Option<String>,
+    pub what: String,
+    pub happened: Option<String>,
+    pub complainant_name: Option<String>,
+    pub complainant_contact: Option<String>,
+    pub complexity: Option<Complexity>,
+}
+
+impl From<wire::NewComplaint> for Input {
+    fn from(c: wire::NewComplaint) -> Self {
+        Input {
+            channel: c.channel.into(),
+            about: Some(c.about.into()),
+            window_id: c.window_id,
+            staff: c.staff,
+            what: c.what,
+            happened: c.happened,
+            complainant_name: Some(c.complainant_name),
+            complainant_contact: Some(c.complainant_contact),
+            complexity: c.complexity.map(Into::into),
+        }
+    }
+}
+
+impl From<wire::OnlineComplaint> for Input {
+    fn from(c: wire::OnlineComplaint) -> Self {
+        Input {
+            channel: Channel::Online,
+            about: c.about.map(Into::into),
+            window_id: None,
+            staff: None,
+            what: c.what,
+            happened: c.happened,
+            complainant_name: c.complainant_name,
+            complainant_contact: c.complainant_contact,
+            complexity: None,
+        }
+    }
+}
+
+/// A director's step on a complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintOp {
+    Investigate { complexity: Option<Complexity>, note: Option<String> },
+    Answer { finding: Finding, answer: String, late_explanation: Option<String> },
+    Close { note: Option<String> },
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(Code::InvalidComplaint, message)
+}
+
+fn trimmed(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// Text up to `max` characters; `None` when empty.
+fn text(s: Option<&str>, max: usize, what: &str) -> ApiResult<Option<String>> {
+    let t = trimmed(s);
+    if t.as_ref().is_some_and(|t| t.chars().count() > max) {
+        return Err(invalid(format!("{what} is limited to {max} characters")));
+    }
+    Ok(t)
+}
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
+}
+
+fn load(ctx: &Ctx, id: i64) -> ApiResult<ComplaintRow> {
+    store::get(ctx.tx, id)?.ok_or_else(|| ApiError::new(Code::UnknownComplaint, format!("no complaint {id}")))
+}
+
+/// The due date from the day received, or none while its year is not loaded.
+fn due_of(ctx: &Ctx, received: NaiveDate, complexity: Complexity) -> Option<NaiveDate> {
+    complaint::due(received, complexity, ctx.hall.policy.complaints, ctx.calendar).ok()
+}
+
+fn due_words(due: Option<NaiveDate>) -> String {
+    due.map(|d| format!("答复期限 {d}")).unwrap_or_else(|| "答复期限待节假日安排公布后确定".into())
+}
+
+/// A step: its history line, its audit row (no names, no text), and `feedback_changed`.
+fn record(ctx: &mut Ctx, c: &ComplaintRow, action: &str, text: String) -> ApiResult<()> {
+    let by = match ctx.actor {
+        super::Actor::Citizen { .. } => "citizen".to_string(),
+        a => a.name().to_string(),
+    };
+    store::add_step(ctx.tx, c.id, &StepRow { at: ctx.now_ms, by, action: action.into(), text })?;
+    let detail = json!({
+        "channel": c.channel.as_str(),
+        "about": c.about.as_str(),
+        "window": c.window_id,
+        "staff": c.staff,
+        "complexity": c.complexity.as_str(),
+        "state": c.state.as_str(),
+        "due": c.due.map(|d| d.to_string()),
+        "finding": c.finding.map(Finding::as_str),
+    });
+    ctx.audit(&format!("complaint.{action}"), c.window_id.as_deref(), Some(format!("complaint:{}", c.number)), detail)?;
+    let changed = wire::FeedbackChanged {
+        subject: wire::FeedbackSubject::Complaint,
+        id: c.id,
+        action: action.into(),
+        urgent: false,
+        at: ctx.fmt(ctx.now_ms),
+    };
+    ctx.emit(wire::event_kind::FEEDBACK_CHANGED, &changed)
+}
+
+/// What the complaint names, checked against the hall: (about, window, staff).
+fn subject(ctx: &Ctx, input: &Input) -> ApiResult<(About, Option<String>, Option<String>)> {
+    let about = input.about.ok_or_else(|| invalid("say what the complaint is about"))?;
+    let window = trimmed(input.window_id.as_deref());
+    let staff = trimmed(input.staff.as_deref());
+    if let Some(w) = &window {
+        if ctx.hall.window(w).is_none() {
+            return Err(ApiError::new(Code::UnknownTargetWindow, format!("no window `{w}` in this hall")));
+        }
+    }
+    if let Some(u) = &staff {
+        if ctx.hall.staff(u).is_none() {
+            return Err(ApiError::new(Code::UnknownStaff, format!("no staff member `{u}` in this hall")));
+        }
+    }
+    match about {
+        About::Window if window.is_none() => Err(invalid("a complaint about a window names the window")),
+        About::Staff if staff.is_none() => Err(invalid("a complaint about a staff member names them")),
+        About::Hall => Ok((about, None, None)),
+        About::Window => Ok((about, window, None)),
+        About::Staff => Ok((about, window, staff)),
+    }
+}
+
+/// The complaint's words, checked: (what, happened, name, contact).
+type Words = (String, Option<String>, Option<String>, Option<String>);
+
+fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
+    let what =
+        text(Some(&input.what), complaint::MAX_TEXT, "what happened")?.ok_or_else(|| invalid("say what happened"))?;
+    let happened = text(input.happened.as_deref(), complaint::MAX_NAME, "when it happened")?;
+    let name = text(input.complainant_name.as_deref(), complaint::MAX_NAME, "the complainant's name")?;
+    let contact = trimmed(input.complainant_contact.as_deref());
+    if contact.as_deref().is_some_and(|c| !complaint::valid_contact(c)) {
+        return Err(invalid("the complainant's contact is a phone number"));
+    }
+    if identity_required && (name.is_none() || contact.is_none()) {
+        return Err(invalid("an oral, phone or written complaint records the complainant's name and contact"));
+    }
+    Ok((what, happened, name, contact))
+}
+
+fn insert(
+    ctx: &mut Ctx,
+    input: &Input,
+    subject: (About, Option<String>, Option<String>),
+    ticket_id: Option<i64>,
+) -> ApiResult<ComplaintRow> {
+    let (what, happened, name, contact) = words(input, input.channel != Channel::Online)?;
+    let (about, window, staff) = subject;
+    let complexity = input.complexity.unwrap_or(Complexity::Simple);
+    let received = today(ctx);
+    let due = due_of(ctx, received, complexity);
+    let new = NewComplaint {
+        day: received,
+        channel: input.channel,
+        about,
+        window_id: window.as_deref(),
+        staff: staff.as_deref(),
+        what: &what,
+        happened: happened.as_deref(),
+        complainant_name: name.as_deref(),
+        complainant_contact: contact.as_deref(),
+        ticket_id,
+        complexity,
+        due,
+        at_ms: ctx.now_ms,
+    };
+    let (id, _) = store::insert(ctx.tx, &new)?;
+    let c = load(ctx, id)?;
+    let kind = if complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
+    let text = format!("受理{}投诉（{kind}），{}", complaint::channel_words(input.channel), due_words(due));
+    record(ctx, &c, "received", text)?;
+    Ok(c)
+}
+
+/// The director registers an oral, phone or written complaint.
+pub(super) fn register(ctx: &mut Ctx, input: &Input) -> ApiResult<Answer> {
+    if input.channel == Channel::Online {
+        return Err(invalid("online complaints come from the ticket's phone page"));
+    }
+    let subject = subject(ctx, input)?;
+    let c = insert(ctx, input, subject, None)?;
+    view(ctx, &c, StatusCode::CREATED)
+}
+
+/// The citizen's complaint from the ticket's phone page: about the ticket's window (when it has
+/// one) or the hall. The answer is the number and the due date only.
+pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input) -> ApiResult<Answer> {
+    let ticket = crate::store::tickets::by_status_token(ctx.tx, token)?
+        .ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
+    let window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
+    let about = match (input.about, &window) {
+        (Some(About::Staff), _) => return Err(invalid("an online complaint is about the window or the hall")),
+        (Some(About::Window) | None, Some(w)) => (About::Window, Some(w.clone()), None),
+        (Some(About::Window), None) => return Err(invalid("this ticket has not been served at a window yet")),
+        (Some(About::Hall) | None, _) => (About::Hall, None, None),
+    };
+    let c = insert(ctx, &Input { channel: Channel::Online, ..input.clone() }, about, Some(ticket.id))?;
+    let receipt = wire::ComplaintReceipt { number: c.number, due: c.due.map(|d| d.to_string()) };
+    Answer::json(StatusCode::CREATED, &receipt)
+}
+
+fn view(ctx: &Ctx, c: &ComplaintRow, status: StatusCode) -> ApiResult<Answer> {
+    let detail = store::detail(ctx.tx, ctx.hall, c, today(ctx))?;
+    Answer::json(status, &detail)
+}
+
+/// The director's (or an administrator's) read: it holds the complainant's identity, so it is
+/// audited (who read which, when).
+pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let c = load(ctx, id)?;
+    ctx.audit("complaint.read", None, Some(format!("complaint:{}", c.number)), json!({}))?;
+    view(ctx, &c, StatusCode::OK)
+}
+
+fn refused(p: Problem) -> ApiError {
+    match p {
+        Problem::BadTransition { from } => ApiError::new(
+            Code::InvalidComplaintStep,
+            format!("the complaint is {}: that step is not possible now", from.as_str()),
+        ),
+        Problem::LateExplanationRequired => ApiError::new(
+            Code::LateExplanationRequired,
+            "the complaint is past its due date: record why it is answered late",
+        ),
+    }
+}
+
+/// The director's steps.
+pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer> {
+    let mut c = load(ctx, id)?;
+    let today = today(ctx);
+    let (name, line) = match op {
+        ComplaintOp::Investigate { complexity, note } => {
+            let note = text(note.as_deref(), complaint::MAX_TEXT, "a note")?;
+            c.state = complaint::apply(c.state, c.due, Step::Investigate, today).map_err(refused)?;
+            if let Some(x) = complexity {
+                c.complexity = *x;
+                c.due = due_of(ctx, c.received_on, *x);
+            }
+            let kind = if c.complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
+            let mut line = format!("开始调查核实（{kind}），{}", due_words(c.due));
+            if let Some(n) = note {
+                line.push_str(&format!("：{n}"));
+            }
+            ("investigating", line)
+        }
+        ComplaintOp::Answer { finding, answer, late_explanation } => {
+            let answer = text(Some(answer), complaint::MAX_TEXT, "the answer")?
+                .ok_or_else(|| invalid("the answer has some text"))?;
+            let explanation = text(late_explanation.as_deref(), complaint::MAX_TEXT, "the late explanation")?;
+            let step = Step::Answer { explained: explanation.is_some() };
+            c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
+            let late = c.due.is_some_and(|d| today > d);
+            c.finding = Some(*finding);
+            c.answer = Some(answer);
+            c.answered_on = Some(today);
+            c.late_explanation = if late { explanation } else { None };
+            let mut line = format!("已答复投诉人，调查结论：{}", complaint::finding_words(*finding));
+            if let Some(e) = &c.late_explanation {
+                line.push_str(&format!("；逾期答复说明：{e}"));
+            }
+            ("answered", line)
+        }
+        ComplaintOp::Close { note } => {
+            let note = text(note.as_deref(), complaint::MAX_TEXT, "a note")?;
+            c.state = complaint::apply(c.state, c.due, Step::Close, today).map_err(refused)?;
+            c.closed_on = Some(today);
+            let mut line = "投诉办结".to_string();
+            if let Some(n) = note {
+                line.push_str(&format!("：{n}"));
+            }
+            ("closed", line)
+        }
+    };
+    store::update(ctx.tx, &c)?;
+    record(ctx, &c, name, line)?;
+    view(ctx, &c, StatusCode::OK)
+}
+
+/// A year of the calendar was added: the due dates that waited for it are set now.
+pub fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
+    let mut settled = 0;
+    for mut c in store::pending_due(ctx.tx)? {
+        let Some(due) = due_of(ctx, c.received_on, c.complexity) else { continue };
+        c.due = Some(due);
+        store::update(ctx.tx, &c)?;
+        record(ctx, &c, "deadline_set", format!("节假日安排已公布，{}", due_words(c.due)))?;
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+/// Staff see the answered complaints about themselves (never who complained, nor how).
+pub fn mine(conn: &rusqlite::Connection, username: &str) -> rusqlite::Result<Vec<wire::MyFinding>> {
+    Ok(store::findings_about(conn, username)?.iter().filter_map(store::my_finding).collect())
+}

@@ -1,0 +1,383 @@
+//! Complaints (投诉, R21) through the HTTP contract: registration and due dates on the
+//! working-day calendar, the state machine, late answers, confidentiality (who may call what,
+//! audited reads, a staff member's own findings), the online complaint and its limits, text kept
+//! as text.
+
+use chrono::TimeZone;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, Reply, TestServer};
+
+/// 10:00 in Shanghai on `date`.
+fn at(date: &str) -> chrono::DateTime<chrono::Utc> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    chrono::Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).unwrap())
+}
+
+fn complaint(complexity: &str) -> Value {
+    json!({
+        "channel": "written", "about": "staff", "staff": "clerk2", "window_id": "w02",
+        "what": "办理低保时态度生硬，多次让我回去补材料", "happened": "12月2日上午",
+        "complainant_name": "王五", "complainant_contact": "13900001111", "complexity": complexity,
+    })
+}
+
+async fn register(s: &TestServer, token: &str, body: Value) -> Value {
+    let r = s.post("/api/complaints", token, body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+async fn get(s: &TestServer, path: &str, token: Option<&str>) -> Reply {
+    s.send(Method::GET, path, token, None, None).await
+}
+
+#[tokio::test]
+async fn due_dates_count_working_days_and_wait_for_a_year_not_loaded() {
+    let s = TestServer::start().await;
+    // (day received, complexity, due): the Friday before 国庆 2026 and the day before it.
+    for (day, complexity, due) in [
+        ("2026-09-25", "simple", "2026-09-28"),
+        ("2026-09-25", "complex", "2026-10-09"),
+        ("2026-09-30", "simple", "2026-10-08"),
+        ("2026-09-30", "complex", "2026-10-13"),
+    ] {
+        s.clock().set(at(day));
+        let director = s.staff("director").await;
+        let c = register(&s, &director, complaint(complexity)).await;
+        assert_eq!(c["due"], due, "{day} {complexity}: {c}");
+        assert_eq!(c["state"], "received");
+        assert!(c["number"].as_str().unwrap().starts_with(&format!("TS{}-", day.replace('-', ""))), "{c}");
+    }
+    // Marked complex later: counted again from the day received, not from today.
+    s.clock().set(at("2026-09-25"));
+    let director = s.staff("director").await;
+    let c = register(&s, &director, complaint("simple")).await;
+    assert_eq!((c["number"].as_str(), c["due"].as_str()), (Some("TS20260925-03"), Some("2026-09-28")));
+    s.clock().set(at("2026-09-28"));
+    let director = s.staff("director").await;
+    let path = format!("/api/complaints/{}/investigate", c["id"]);
+    let c = s.post(&path, &director, json!({"complexity": "complex"})).await.body;
+    assert_eq!((c["due"].as_str(), c["complexity"].as_str()), (Some("2026-10-09"), Some("complex")), "{c}");
+    // 31 December: the next working day is in 2027, not loaded: pending until the year is added.
+    s.clock().set(at("2026-12-31"));
+    let director = s.staff("director").await;
+    let c = register(&s, &director, complaint("simple")).await;
+    assert!(c["due"].is_null(), "{c}");
+    assert_eq!(c["overdue"], false);
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let c = get(&s, &format!("/api/complaints/{}", c["id"]), Some(&director)).await.body;
+    assert_eq!(c["due"], "2027-01-04", "{c}");
+    assert_eq!(c["history"].as_array().unwrap().last().unwrap()["action"], "deadline_set");
+}
+
+#[tokio::test]
+async fn the_state_machine_and_late_answers_need_an_explanation() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    // Wednesday 25 November: simple, due Thursday 26th.
+    let c = register(&s, &director, complaint("simple")).await;
+    let id = c["id"].clone();
+    let path = |step: &str| format!("/api/complaints/{id}/{step}");
+    let answer = json!({"finding": "upheld", "answer": "经核实属实，已对当事人批评教育。"});
+    // Bad steps: 409, nothing changes.
+    assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
+    let c = s.post(&path("investigate"), &director, json!({"note": "调取窗口录像"})).await;
+    assert_eq!((c.status.as_u16(), c.body["state"].as_str()), (200, Some("investigating")), "{}", c.body);
+    assert_error(&s.post(&path("investigate"), &director, json!({})).await, 409, "invalid_complaint_step");
+    assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
+    // Friday 27th: past the due date. Without an explanation: 422 and unchanged.
+    s.clock().set(at("2026-11-27"));
+    let director = s.staff("director").await;
+    let late = get(&s, "/api/complaints?overdue=true", Some(&director)).await.body;
+    assert_eq!(late.as_array().unwrap().len(), 1, "{late}");
+    assert_eq!((late[0]["overdue"].as_bool(), late[0]["late"].as_bool()), (Some(true), Some(true)));
+    assert_error(&s.post(&path("answer"), &director, answer.clone()).await, 422, "late_explanation_required");
+    let mut explained = answer.clone();
+    explained["late_explanation"] = json!("  ");
+    assert_error(&s.post(&path("answer"), &director, explained.clone()).await, 422, "late_explanation_required");
+    for (body, code) in [
+        (json!({"finding": "upheld", "answer": " ", "late_explanation": "x"}), "invalid_complaint"),
+        (json!({"finding": "upheld", "answer": "答".repeat(2001), "late_explanation": "x"}), "invalid_complaint"),
+    ] {
+        assert_error(&s.post(&path("answer"), &director, body).await, 422, code);
+    }
+    assert_eq!(get(&s, &format!("/api/complaints/{id}"), Some(&director)).await.body["state"], "investigating");
+    explained["late_explanation"] = json!("涉及窗口录像调取，需信息中心配合");
+    let c = s.post(&path("answer"), &director, explained).await.body;
+    assert_eq!(c["state"], "answered", "{c}");
+    assert_eq!((c["finding"].as_str(), c["answered_on"].as_str()), (Some("upheld"), Some("2026-11-27")));
+    assert_eq!(c["late_explanation"], "涉及窗口录像调取，需信息中心配合");
+    assert_eq!(
+        (c["overdue"].as_bool(), c["late"].as_bool()),
+        (Some(false), Some(true)),
+        "answered late: still tracked"
+    );
+    assert_error(&s.post(&path("answer"), &director, answer.clone()).await, 409, "invalid_complaint_step");
+    assert_error(&s.post(&path("investigate"), &director, json!({})).await, 409, "invalid_complaint_step");
+    let c = s.post(&path("close"), &director, json!({"note": "投诉人表示满意"})).await.body;
+    assert_eq!((c["state"].as_str(), c["closed_on"].as_str()), (Some("closed"), Some("2026-11-27")), "{c}");
+    assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
+    let steps: Vec<&str> = c["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["received", "investigating", "answered", "closed"]);
+    // Late ones stay in the overdue list, closed or not.
+    let late = get(&s, "/api/complaints?overdue=true", Some(&director)).await.body;
+    assert_eq!(late[0]["id"], id, "{late}");
+    assert_eq!(get(&s, "/api/complaints?state=closed", Some(&director)).await.body.as_array().unwrap().len(), 1);
+    // Answered on time (simple, received and answered the same day): no explanation needed, not late.
+    let c = register(&s, &director, complaint("simple")).await;
+    let c = s.post(&format!("/api/complaints/{}/answer", c["id"]), &director, answer).await.body;
+    assert_eq!((c["state"].as_str(), c["late"].as_bool()), (Some("answered"), Some(false)), "{c}");
+    assert!(c.get("late_explanation").is_none());
+    // Unknown complaints.
+    assert_error(&get(&s, "/api/complaints/999", Some(&director)).await, 404, "unknown_complaint");
+    assert_error(&get(&s, "/api/complaints/x", Some(&director)).await, 404, "unknown_complaint");
+    assert_error(&s.post("/api/complaints/999/close", &director, json!({})).await, 404, "unknown_complaint");
+    assert_error(&get(&s, "/api/complaints?state=open", Some(&director)).await, 400, "invalid_body");
+}
+
+#[tokio::test]
+async fn bad_registrations_change_nothing() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let with = |key: &str, value: Value| {
+        let mut b = complaint("simple");
+        b[key] = value;
+        b
+    };
+    for (body, code) in [
+        (with("what", json!("  ")), "invalid_complaint"),
+        (with("what", json!("事".repeat(2001))), "invalid_complaint"),
+        (with("complainant_name", json!("名".repeat(51))), "invalid_complaint"),
+        (with("complainant_name", json!("")), "invalid_complaint"),
+        (with("complainant_contact", json!("call me maybe")), "invalid_complaint"),
+        (with("complainant_contact", json!("")), "invalid_complaint"),
+        (with("happened", json!("时".repeat(51))), "invalid_complaint"),
+        (with("channel", json!("online")), "invalid_complaint"),
+        (with("staff", json!("nobody")), "unknown_staff"),
+        (with("staff", Value::Null), "invalid_complaint"),
+        (with("window_id", json!("w99")), "unknown_window"),
+        (
+            json!({"channel": "oral", "about": "window", "what": "x", "complainant_name": "a", "complainant_contact": "13900001111"}),
+            "invalid_complaint",
+        ),
+    ] {
+        assert_error(&s.post("/api/complaints", &director, body.clone()).await, 422, code);
+    }
+    assert_error(&s.post("/api/complaints", &director, with("channel", json!("letter"))).await, 400, "invalid_body");
+    assert_eq!(get(&s, "/api/complaints", Some(&director)).await.body, json!([]));
+    // The limits themselves are fine; about the hall needs no window or staff.
+    let mut ok = with("what", json!("事".repeat(2000)));
+    ok["complainant_name"] = json!("名".repeat(50));
+    register(&s, &director, ok).await;
+    let hall = json!({"channel": "phone", "about": "hall", "what": "大厅空调太冷", "complainant_name": "赵六",
+        "complainant_contact": "0835-6621234", "staff": "clerk2"});
+    let c = register(&s, &director, hall).await;
+    assert!(c.get("staff").is_none() && c.get("window_id").is_none(), "{c}");
+}
+
+#[tokio::test]
+async fn only_the_director_and_administrators_reach_complaints() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let admin = s.staff("admin").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let id = register(&s, &director, complaint("simple")).await["id"].clone();
+    let writes = [
+        ("/api/complaints".to_string(), complaint("simple")),
+        (format!("/api/complaints/{id}/investigate"), json!({})),
+        (format!("/api/complaints/{id}/answer"), json!({"finding": "upheld", "answer": "已答复"})),
+        (format!("/api/complaints/{id}/close"), json!({})),
+    ];
+    let reads = ["/api/complaints".to_string(), format!("/api/complaints/{id}")];
+    // (caller, expected status and code): the clerk is refused even on a complaint about them.
+    for (who, token, status, code) in [
+        ("anonymous", None, 401, "unauthorized"),
+        ("kiosk", Some("demo-kiosk"), 403, "director_only"),
+        ("clerk", Some(clerk.as_str()), 403, "director_only"),
+    ] {
+        for path in &reads {
+            let r = get(&s, path, token).await;
+            assert_eq!(r.status, status, "{who} GET {path}: {}", r.body);
+            assert_eq!(r.body["error"], code, "{who} GET {path}");
+        }
+        for (path, body) in &writes {
+            let r = s.send(Method::POST, path, token, Some(body.clone()), None).await;
+            assert_eq!(r.status, status, "{who} POST {path}: {}", r.body);
+            assert_eq!(r.body["error"], code, "{who} POST {path}");
+        }
+    }
+    // Nothing moved; the director and an administrator may do everything.
+    let c = get(&s, &format!("/api/complaints/{id}"), Some(&admin)).await;
+    assert_eq!((c.status.as_u16(), c.body["state"].as_str()), (200, Some("received")));
+    assert_eq!(c.body["complainant_name"], "王五");
+    let lines = get(&s, "/api/complaints", Some(&admin)).await.body;
+    assert_eq!(lines.as_array().unwrap().len(), 1);
+    let text = lines.to_string();
+    assert!(!text.contains("王五") && !text.contains("13900001111"), "lists carry no identity: {text}");
+    for (i, (path, body)) in writes.iter().enumerate() {
+        let token = if i % 2 == 0 { &director } else { &admin };
+        let r = s.post(path, token, body.clone()).await;
+        assert!(r.status.is_success(), "{path}: {}", r.body);
+    }
+    // Every director's or administrator's read of a complaint is audited: who, which, when.
+    get(&s, &format!("/api/complaints/{id}"), Some(&director)).await;
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let number = c.body["number"].as_str().unwrap().to_string();
+    let reads: Vec<(String, String)> = db
+        .prepare("SELECT actor, role FROM audit WHERE action = 'complaint.read' AND subject = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([format!("complaint:{number}")], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(reads, [("admin".into(), "admin".into()), ("director".into(), "director".into())]);
+    let details: Vec<String> = db
+        .prepare("SELECT detail FROM audit WHERE action LIKE 'complaint.%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        details.iter().all(|d| !d.contains("王五") && !d.contains("139")),
+        "no identity in the audit rows: {details:?}"
+    );
+    assert!(hall_server::store::audit::verify(&db).unwrap().is_ok(), "the audit chain holds");
+}
+
+#[tokio::test]
+async fn staff_see_only_their_own_findings_without_the_complainant() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let answer = |finding: &str| json!({"finding": finding, "answer": format!("结论：{finding}")});
+    let mut about_clerk3 = complaint("simple");
+    about_clerk3["staff"] = json!("clerk3");
+    about_clerk3["window_id"] = json!("w03");
+    let a = register(&s, &director, complaint("simple")).await["id"].clone();
+    let b = register(&s, &director, complaint("simple")).await["id"].clone();
+    let _unanswered = register(&s, &director, complaint("simple")).await;
+    let other = register(&s, &director, about_clerk3).await["id"].clone();
+    s.post(&format!("/api/complaints/{a}/answer"), &director, answer("upheld")).await;
+    s.post(&format!("/api/complaints/{b}/answer"), &director, answer("not_upheld")).await;
+    s.post(&format!("/api/complaints/{b}/close"), &director, json!({})).await;
+    s.post(&format!("/api/complaints/{other}/answer"), &director, answer("upheld")).await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let mine = get(&s, "/api/findings/mine", Some(&clerk)).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let found = mine.body.as_array().unwrap();
+    assert_eq!(found.len(), 2, "{}", mine.body);
+    let findings: Vec<&str> = found.iter().map(|f| f["finding"].as_str().unwrap()).collect();
+    assert_eq!(findings, ["not_upheld", "upheld"]);
+    for f in found {
+        let mut keys: Vec<&String> = f.as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["answer", "answered_on", "finding", "number", "what"], "{f}");
+    }
+    let text = mine.body.to_string();
+    assert!(!text.contains("王五") && !text.contains("13900001111") && !text.contains("written"), "{text}");
+    // The director has none about them; a kiosk is not staff; nobody anonymous.
+    assert_eq!(get(&s, "/api/findings/mine", Some(&director)).await.body, json!([]));
+    assert_error(&get(&s, "/api/findings/mine", Some("demo-kiosk")).await, 403, "staff_only");
+    assert_error(&get(&s, "/api/findings/mine", None).await, 401, "unauthorized");
+    // For assessments: upheld complaints against a staff member in a period.
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    assert_eq!(hall_server::store::complaints::upheld_against(&db, "clerk2", day, day).unwrap(), 1);
+    assert_eq!(hall_server::store::complaints::upheld_against(&db, "clerk3", day, day).unwrap(), 1);
+    assert_eq!(hall_server::store::complaints::upheld_against(&db, "clerk1", day, day).unwrap(), 0);
+}
+
+/// A ticket served and finished at w02: its phone-page token.
+async fn served_ticket(s: &TestServer, clerk: &str) -> String {
+    let t = s.issue("mz-linshi").await;
+    assert_eq!(s.act(clerk, "w02", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w02/finish", clerk, json!({"outcome": "immediate"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let token = served_ticket(&s, &clerk).await;
+    let path = format!("/api/t/{token}/complaint");
+    let html = "<img src=x onerror=alert(1)><b>态度差</b>";
+    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // The number and the due date only.
+    let mut keys: Vec<&String> = r.body.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["due", "number"], "{}", r.body);
+    assert_eq!((r.body["number"].as_str(), r.body["due"].as_str()), (Some("TS20261125-01"), Some("2026-11-26")));
+    // The director sees it, about the ticket's window, its text verbatim (kept as text).
+    let lines = get(&s, "/api/complaints", Some(&director)).await.body;
+    assert_eq!((lines[0]["channel"].as_str(), lines[0]["about"].as_str()), (Some("online"), Some("window")), "{lines}");
+    assert_eq!(lines[0]["window_id"], "w02");
+    let c = get(&s, &format!("/api/complaints/{}", lines[0]["id"]), Some(&director)).await.body;
+    assert_eq!(c["what"], html);
+    assert!(c.get("complainant_name").is_none(), "anonymous online complaint: {c}");
+    assert!(c["ticket_number"].as_str().is_some(), "{c}");
+    // Bad input: 422, nothing stored; an unknown ticket 404; a malformed token 400.
+    for body in [json!({"what": ""}), json!({"what": "x", "complainant_contact": "<script>"})] {
+        assert_error(&s.send(Method::POST, &path, None, Some(body), None).await, 422, "invalid_complaint");
+    }
+    // The ticket's limit (3 an hour, the refused ones counted too): the next is 429.
+    let r = s.send(Method::POST, &path, None, Some(json!({"what": "again"})), None).await;
+    assert_error(&r, 429, "too_many_complaints");
+    // A ticket not served yet: not about a window, never about a staff member.
+    let waiting = s.issue("mz-linshi").await["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let body = json!({"what": "x", "about": "staff"});
+    let r = s.send(Method::POST, &format!("/api/t/{waiting}/complaint"), None, Some(body), None).await;
+    assert_error(&r, 422, "invalid_complaint");
+    assert_eq!(get(&s, "/api/complaints", Some(&director)).await.body.as_array().unwrap().len(), 1);
+    let unknown = format!("/api/t/{}/complaint", "0".repeat(32));
+    assert_error(&s.send(Method::POST, &unknown, None, Some(json!({"what": "x"})), None).await, 404, "unknown_ticket");
+    assert_error(
+        &s.send(Method::POST, "/api/t/xyz/complaint", None, Some(json!({"what": "x"})), None).await,
+        400,
+        "invalid_token",
+    );
+    // The address's limit (30 an hour): other tickets from the same address run into it.
+    let mut limited = false;
+    for i in 0..30 {
+        let t = s.issue("mz-linshi").await;
+        let token = t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+        let body = json!({"what": format!("第{i}次"), "complainant_name": "李", "complainant_contact": "13800001234"});
+        let r = s.send(Method::POST, &format!("/api/t/{token}/complaint"), None, Some(body), None).await;
+        if r.status == 429 {
+            assert_error(&r, 429, "too_many_complaints");
+            limited = true;
+            break;
+        }
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    assert!(limited, "an address cannot send complaints without end");
+    // A ticket not served yet complains about the hall, not a window.
+    let lines = get(&s, "/api/complaints", Some(&director)).await.body;
+    assert_eq!(lines[0]["about"], "hall", "{lines}");
+    assert!(lines[0].get("window_id").is_none());
+}
+
+#[tokio::test]
+async fn complaint_changes_reach_only_the_directors_stream() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let c = register(&s, &director, complaint("simple")).await;
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let (kind, data): (String, String) = db
+        .query_row("SELECT kind, data FROM events ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(kind, "feedback_changed");
+    let data: Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(
+        (data["subject"].as_str(), data["id"].clone(), data["action"].as_str()),
+        (Some("complaint"), c["id"].clone(), Some("received"))
+    );
+    assert!(!data.to_string().contains("王五") && !data.to_string().contains("态度"), "no names, no text: {data}");
+}

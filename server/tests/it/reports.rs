@@ -1,0 +1,144 @@
+//! Reports through the HTTP contract: a small day served at two windows, grouped each way, as
+//! JSON, CSV (Excel's BOM) and an Excel workbook whose figures are numbers.
+
+use std::io::Read;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, TestServer};
+
+/// w01 serves two tickets (4 and 6 minutes), w02 one and marks one no-show; one rating each way.
+async fn a_small_day(s: &TestServer) {
+    let c1 = s.clerk("clerk1", "w01").await;
+    let c2 = s.clerk("clerk2", "w02").await;
+    for (clerk, window, service, minutes) in
+        [(&c1, "w01", "zh-zixun", 4), (&c1, "w01", "zh-zixun", 6), (&c2, "w02", "mz-linshi", 10)]
+    {
+        s.issue(service).await;
+        assert_eq!(s.act(clerk, window, "call-next").await.status, 200);
+        s.act(clerk, window, "start").await;
+        s.clock().advance(chrono::Duration::minutes(minutes));
+        let r = s.post(&format!("/api/windows/{window}/finish"), clerk, json!({"outcome": "immediate"})).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = s
+        .post(
+            "/api/evaluator/rating",
+            "demo-evaluator-w02",
+            json!({"level": "dissatisfied", "reason": "efficiency", "ticket_number": "B001"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    s.issue("mz-linshi").await;
+    s.act(&c2, "w02", "call-next").await;
+    assert_eq!(s.act(&c2, "w02", "no-show").await.status, 200);
+}
+
+async fn report(s: &TestServer, token: &str, query: &str) -> reqwest::Response {
+    s.http.get(format!("{}/api/reports/summary?{query}", s.base)).bearer_auth(token).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_days_figures_grouped_each_way() {
+    let s = TestServer::start().await;
+    a_small_day(&s).await;
+    let director = s.staff("director").await;
+    let json_of = |v: &str| serde_json::from_str::<Value>(v).unwrap();
+
+    let hall = json_of(&report(&s, &director, "from=2026-11-25&to=2026-11-25").await.text().await.unwrap());
+    let t = &hall["total"];
+    assert_eq!((t["issued"].as_u64(), t["served"].as_u64(), t["no_show"].as_u64()), (Some(4), Some(3), Some(1)), "{t}");
+    assert_eq!(t["service"]["count"], 3);
+    assert_eq!(t["service"]["median"], 6.0);
+    assert_eq!(t["service"]["p90"], 10.0);
+    assert_eq!(t["cases"]["immediate"], 3);
+    assert_eq!(t["rated"], 1);
+    assert_eq!(t["satisfaction"], 0.0);
+
+    // (by, the groups' keys, served per group)
+    for (by, keys, served) in [
+        ("window", vec!["w01", "w02"], vec![2, 1]),
+        ("staff", vec!["clerk1", "clerk2"], vec![2, 1]),
+        ("matter", vec!["mz-linshi", "zh-zixun"], vec![1, 2]),
+        ("hour", vec!["09"], vec![3]),
+    ] {
+        let r = json_of(
+            &report(&s, &director, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await.text().await.unwrap(),
+        );
+        let lines = r["lines"].as_array().unwrap();
+        assert_eq!(lines.iter().map(|l| l["key"].as_str().unwrap()).collect::<Vec<_>>(), keys, "{by}");
+        assert_eq!(lines.iter().map(|l| l["served"].as_u64().unwrap()).collect::<Vec<_>>(), served, "{by}");
+        if by == "staff" || by == "window" {
+            assert!(lines[0].get("issued").is_none(), "a ticket is not issued to a {by}: unknown, not zero");
+        }
+    }
+    let w02 = json_of(&report(&s, &director, "from=2026-11-25&to=2026-11-25&by=window").await.text().await.unwrap());
+    assert_eq!(w02["lines"][1]["no_show"], 1);
+    assert_eq!(w02["lines"][1]["label"], "2号 民政窗口（一）");
+    let empty = json_of(&report(&s, &director, "from=2026-11-26&to=2026-11-30").await.text().await.unwrap());
+    assert_eq!(empty["total"]["served"], 0);
+    assert!(
+        empty["total"].get("wait").is_none() && empty["total"].get("satisfaction").is_none(),
+        "nothing known: absent"
+    );
+}
+
+#[tokio::test]
+async fn csv_and_excel_downloads_carry_the_figures_as_numbers() {
+    let s = TestServer::start().await;
+    a_small_day(&s).await;
+    let director = s.staff("director").await;
+
+    let r = report(&s, &director, "from=2026-11-25&to=2026-11-25&by=window&format=csv").await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("report-window-2026-11-25-2026-11-25.csv"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "Excel needs the BOM to read UTF-8");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("分组,名称,取号,办结,未到"), "{}", lines[0]);
+    assert!(lines[1].starts_with("w01,1号 "), "{}", lines[1]);
+    assert!(lines[3].starts_with("合计,"), "{}", lines[3]);
+    let english = report(&s, &director, "from=2026-11-25&to=2026-11-25&format=csv&lang=en").await.text().await.unwrap();
+    assert!(english.trim_start_matches('\u{feff}').starts_with("Group,Name,Issued,Served"), "{english}");
+
+    let r = report(&s, &director, "from=2026-11-25&to=2026-11-25&by=window&format=xlsx").await;
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = r.bytes().await.unwrap();
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut sheet = String::new();
+    book.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    // Row 2 (w01): served (D2) is the number 2, not text.
+    assert!(sheet.contains(r#"<c r="D2"><v>2</v></c>"#), "{sheet}");
+    assert!(book.by_name("xl/worksheets/sheet2.xml").is_ok(), "the sheet that says what the report is");
+}
+
+#[tokio::test]
+async fn only_the_director_and_admin_read_reports_and_bad_queries_are_refused() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk1", "w01").await;
+    let director = s.staff("director").await;
+    let admin = s.staff("admin").await;
+    let path = "/api/reports/summary?from=2026-11-01&to=2026-11-30";
+    for (token, status) in [
+        (None, 401),
+        (Some("demo-kiosk"), 403),
+        (Some(clerk.as_str()), 403),
+        (Some(director.as_str()), 200),
+        (Some(admin.as_str()), 200),
+    ] {
+        assert_eq!(s.send(Method::GET, path, token, None, None).await.status, status, "{token:?}");
+    }
+    // (query, status, code)
+    for (query, status, code) in [
+        ("from=2026-11-30&to=2026-11-01", 422, "invalid_date"),
+        ("from=2025-01-01&to=2026-11-30", 422, "invalid_date"),
+        ("from=yesterday&to=2026-11-30", 422, "invalid_date"),
+        ("from=2026-11-01&to=2026-11-30&by=planet", 400, "invalid_body"),
+        ("from=2026-11-01&to=2026-11-30&format=pdf", 400, "invalid_body"),
+    ] {
+        let r = s.send(Method::GET, &format!("/api/reports/summary?{query}"), Some(&director), None, None).await;
+        assert_error(&r, status, code);
+    }
+}

@@ -1,0 +1,158 @@
+// The director console's complaints (投诉, R21): the list (overdue in red, late answers marked),
+// the register form, and a complaint's detail — every open of it is an audited read on the
+// server — with its steps (investigate, answer, close) and the printable reply letter. Every
+// text from the server is inserted as text (esc), never as HTML.
+
+import { $, esc, t, showError, api, act, guarded } from "./common.js";
+
+let list = [], open = null, lateOnly = false, context = { windows: [], staff: [] };
+
+const row = (cells, attrs) => `<tr ${attrs}>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
+const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>`;
+const stateText = (c) => t(`cState.${c.state}`);
+const aboutText = (c) => {
+  const what = t(`about.${c.about}`);
+  const win = context.windows.find((w) => w.id === c.window_id);
+  const person = c.staff_name ?? context.staff.find((s) => s.username === c.staff)?.name ?? c.staff;
+  const place = c.window_name ?? (win ? `${win.number} ${win.name}` : c.window_id);
+  const who = c.about === "staff" ? person : c.about === "window" ? place : null;
+  return who ? `${what} · ${who}` : what;
+};
+
+/** The list again (after a change here or a `feedback_changed` event). */
+export async function refreshComplaints() {
+  try {
+    list = (await api("GET", `/api/complaints${lateOnly ? "?overdue=true" : ""}`)).data;
+    showError("complaintsError", null);
+  } catch (e) {
+    showError("complaintsError", e);
+  }
+  renderComplaints();
+}
+
+/** What the register form offers: the hall's windows and the staff seen today. */
+export function complaintContext(windows, staff) {
+  context = { windows, staff };
+  const f = $("newComplaintForm");
+  if (f.contains(document.activeElement)) return;
+  const w = f.window_id.value;
+  f.window_id.innerHTML = `<option value=""></option>` +
+    windows.map((x) => `<option value="${esc(x.id)}">${esc(x.number)} ${esc(x.name)}</option>`).join("");
+  f.window_id.value = w;
+  $("complaintStaff").innerHTML = staff.map((s) => `<option value="${esc(s.username)}">${esc(s.name)}</option>`).join("");
+}
+
+export function renderComplaints() {
+  const running = list.filter((c) => c.state === "received" || c.state === "investigating").length;
+  const overdue = list.filter((c) => c.overdue).length;
+  const late = list.filter((c) => c.late && !c.overdue).length;
+  $("complaintTotals").textContent = t("complaintTotals", running, overdue, late);
+  $("complaintTotals").classList.toggle("bad", overdue > 0);
+  $("noComplaints").hidden = list.length > 0;
+  $("complaints").innerHTML = list.length === 0 ? "" :
+    head(["hComplaint", "hChannel", "hAbout", "hState", "hReceived", "hDue", "hFinding"]) +
+    list.map((c) => row([
+      esc(c.number), esc(t(`channel.${c.channel}`)), esc(aboutText(c)), esc(stateText(c)), esc(c.received_on),
+      `${esc(c.due ?? t("duePending"))}${c.overdue ? ` <b>${esc(t("overdueMark"))}</b>` : c.late ? ` <b>${esc(t("lateMark"))}</b>` : ""}`,
+      esc(c.finding ? t(`finding.${c.finding}`) : ""),
+    ], `class="case complaint ${c.overdue ? "overdue" : ""}" data-complaint="${esc(c.id)}" tabindex="0"`)).join("");
+  renderComplaint();
+}
+
+async function showComplaint(id) {
+  open = (await api("GET", `/api/complaints/${encodeURIComponent(id)}`)).data;
+  renderComplaint();
+  if (!$("complaintDialog").open) {
+    showError("complaintError", null);
+    $("complaintDialog").showModal();
+  }
+}
+
+function renderComplaint() {
+  const c = open;
+  if (!c) return;
+  const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${value}</dd>`);
+  $("complaintNumber").textContent = c.number;
+  $("complaintInfo").innerHTML = "<dl>" +
+    line("fChannel", esc(t(`channel.${c.channel}`))) + line("fAbout", esc(aboutText(c))) +
+    line("fState", `<b>${esc(stateText(c))}</b>`) +
+    line("fComplainant", esc(c.complainant_name ?? t("anonymous"))) + line("fContact", esc(c.complainant_contact)) +
+    line("fTicket", esc(c.ticket_number)) + line("fWhat", `<span class="pre">${esc(c.what)}</span>`) +
+    line("fHappened", esc(c.happened)) + line("fReceived", esc(c.received_on)) +
+    line("fComplexity", esc(t(`complexity.${c.complexity}`))) +
+    line("fDue", `<span class="${c.overdue ? "overdue" : ""}">${esc(c.due ?? t("duePending"))}${c.overdue ? ` ${esc(t("overdueMark"))}` : ""}</span>`) +
+    line("fFinding", c.finding ? esc(t(`finding.${c.finding}`)) : "") + line("fAnswer", c.answer ? `<span class="pre">${esc(c.answer)}</span>` : "") +
+    line("fAnswered", esc(c.answered_on)) + line("fLate", esc(c.late_explanation)) + line("fClosed", esc(c.closed_on)) + "</dl>";
+  const f = form();
+  $("actInvestigate").hidden = c.state !== "received";
+  $("actAnswer").hidden = !(c.state === "received" || c.state === "investigating");
+  $("actClose").hidden = c.state !== "answered";
+  $("lateLabel").hidden = !c.overdue;
+  if (!f.contains(document.activeElement)) f.investigate_complexity.value = c.complexity;
+  $("printLetter").hidden = !(c.state === "answered" || c.state === "closed");
+  $("complaintHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
+    `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
+}
+
+const form = () => $("complaintDialog").querySelector("form");
+const value = (input) => input.value.trim() || undefined;
+
+async function step(name, body) {
+  const c = open;
+  if (!c) return;
+  await guarded("complaintError", async () => {
+    open = (await act(`complaint-${name}:${c.id}`, `/api/complaints/${c.id}/${name}`, body)).data;
+    renderComplaint();
+    await refreshComplaints();
+  });
+}
+
+/** A `feedback_changed` event: a complaint moved (here or in another console). */
+export function complaintChanged(e) {
+  if (e.subject !== "complaint") return;
+  refreshComplaints();
+  if (open?.id === e.id && $("complaintDialog").open) showComplaint(e.id).catch(() => {});
+}
+
+$("complaintsLateOnly").addEventListener("change", (e) => { lateOnly = e.target.checked; refreshComplaints(); });
+$("complaints").addEventListener("click", (e) => {
+  const tr = e.target.closest("tr[data-complaint]");
+  if (tr) showComplaint(tr.dataset.complaint).catch((err) => showError("complaintsError", err));
+});
+$("complaints").addEventListener("keydown", (e) => {
+  const tr = e.target.closest("tr[data-complaint]");
+  if (tr && e.key === "Enter") showComplaint(tr.dataset.complaint).catch((err) => showError("complaintsError", err));
+});
+$("complaintDialog").addEventListener("close", () => { open = null; });
+$("newComplaint").addEventListener("click", () => {
+  complaintContext(context.windows, context.staff);
+  showError("newComplaintError", null);
+  $("newComplaintDialog").showModal();
+});
+$("registerComplaint").addEventListener("click", async () => {
+  const f = $("newComplaintForm");
+  const body = {
+    channel: f.channel.value, about: f.about.value, window_id: value(f.window_id), staff: value(f.staff),
+    what: f.what.value, happened: value(f.happened), complainant_name: f.complainant_name.value.trim(),
+    complainant_contact: f.complainant_contact.value.trim(), complexity: f.complexity.value,
+  };
+  await guarded("newComplaintError", async () => {
+    const c = (await act("complaint-new", "/api/complaints", body)).data;
+    f.reset();
+    $("newComplaintDialog").close();
+    await refreshComplaints();
+    await showComplaint(c.id);
+  });
+});
+$("investigateComplaint").addEventListener("click", () => {
+  const f = form();
+  step("investigate", { complexity: f.investigate_complexity.value, note: value(f.investigate_note) });
+});
+$("answerComplaint").addEventListener("click", () => {
+  const f = form();
+  step("answer", { finding: f.finding.value, answer: f.answer.value, late_explanation: value(f.late_explanation) });
+});
+$("closeComplaint").addEventListener("click", () => step("close", { note: value(form().close_note) }));
+$("printLetter").addEventListener("click", () => {
+  if (open) window.open(`/complaints/${encodeURIComponent(open.id)}/letter`, "_blank");
+});

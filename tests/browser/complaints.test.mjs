@@ -1,0 +1,147 @@
+// Complaints (投诉, R21) in a real Chromium against a real server: a citizen complains from the
+// ticket's phone page (their text, HTML included, reaches the director's console as text); the
+// director registers a written complaint in the console, investigates and answers it, and its
+// reply letter opens in a new window and prints on one A4 page (read back with pdftotext). Every
+// page fails its test on a page error, a console error or a CSP violation (harness.mjs).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHall, guard } from "./harness.mjs";
+
+const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
+let hall, base, browser;
+const pdfDir = mkdtempSync(join(tmpdir(), "hall-letters-"));
+
+before(async () => {
+  hall = await startHall();
+  ({ base, browser } = hall);
+  if (shots) mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await hall?.close();
+});
+
+async function open(path, { viewport = { width: 1366, height: 900 }, allow = [], ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "zh-CN", ...options });
+  const guards = [];
+  const page = await ctx.newPage();
+  guards.push(guard(page, { allow }));
+  ctx.on("page", (p) => guards.push(guard(p, { allow })));
+  await page.goto(`${base}${path}`);
+  return { ctx, page, guards, close: async () => { for (const g of guards) g.check(); await ctx.close(); } };
+}
+
+async function post(path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body ?? {}) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+const squash = (s) => s.replace(/\s+/g, "");
+const HTML = "<img src=x onerror=alert(1)>窗口人员玩手机，不理人";
+let online; // the citizen's complaint: its number
+
+test("a citizen complains from the ticket's phone page and gets the number and due date", async () => {
+  // A ticket served and finished at window 2, so that its window is known.
+  const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
+  const clerk = (await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
+  assert.equal((await post("/api/windows/w02/call-next", {}, clerk)).status, 200);
+  assert.equal((await post("/api/windows/w02/finish", { outcome: "immediate" }, clerk)).status, 200);
+  const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
+  const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  const { page } = phone;
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
+  await page.click("#complaintOpen");
+  await page.waitForSelector("#complaintForm:not([hidden])");
+  assert.equal(await page.inputValue("#complaintForm select[name=about]"), "window");
+  await page.fill("#complaintForm textarea[name=what]", HTML);
+  await page.fill("#complaintForm input[name=contact]", "13700001234");
+  if (shots) await page.screenshot({ path: join(shots, "phone-complaint.png"), fullPage: true });
+  await page.click("#complaintForm button[type=submit]");
+  await page.waitForSelector("#complaintReceipt:not([hidden])");
+  const receipt = await page.textContent("#complaintReceipt");
+  const m = receipt.match(/编号 (TS\d{8}-\d{2})/);
+  assert.ok(m, receipt);
+  online = m[1];
+  assert.ok(await page.isHidden("#complaintForm"));
+  await phone.close();
+});
+
+test("the director registers a written complaint, answers it and prints the reply letter on one A4 page", async () => {
+  const director = await open("/director");
+  const { page } = director;
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#console:not([hidden])");
+  // The online complaint is in the list; its text is shown as text, never as HTML.
+  await page.waitForSelector("#complaints tr[data-complaint]");
+  assert.ok((await page.textContent("#complaints")).includes(online));
+  await page.click("#complaints tr[data-complaint]");
+  await page.waitForFunction(() => document.querySelector("#complaintDialog").open);
+  await page.waitForFunction((n) => document.querySelector("#complaintNumber").textContent === n, online);
+  assert.ok((await page.textContent("#complaintInfo")).includes(HTML));
+  assert.equal(await page.locator("#complaintInfo img").count(), 0, "the citizen's HTML is text");
+  assert.ok((await page.textContent("#complaintInfo")).includes("未留姓名"));
+  await page.click("#complaintDialog button[value=cancel]");
+
+  // Register a written complaint about clerk2 at window 2.
+  await page.click("#newComplaint");
+  await page.waitForFunction(() => document.querySelector("#newComplaintDialog").open);
+  const f = "#newComplaintForm";
+  await page.selectOption(`${f} select[name=channel]`, "written");
+  await page.selectOption(`${f} select[name=about]`, "staff");
+  await page.selectOption(`${f} select[name=window_id]`, "w02");
+  await page.fill(`${f} input[name=staff]`, "clerk2");
+  await page.fill(`${f} textarea[name=what]`, "办理临时救助时工作人员态度生硬，要求我反复跑腿补交同一份材料。");
+  await page.fill(`${f} input[name=happened]`, "12月1日上午");
+  await page.fill(`${f} input[name=complainant_name]`, "周明");
+  await page.fill(`${f} input[name=complainant_contact]`, "13900002222");
+  await page.click("#registerComplaint");
+  await page.waitForFunction(() => document.querySelector("#complaintDialog").open);
+  await page.waitForFunction(() => /^TS\d{8}-02$/.test(document.querySelector("#complaintNumber").textContent));
+  const number = await page.textContent("#complaintNumber");
+  assert.ok((await page.textContent("#complaintInfo")).includes("周明"));
+  // Investigate, then answer with the finding.
+  await page.waitForSelector("#actInvestigate:not([hidden])");
+  await page.fill("#complaintDialog input[name=investigate_note]", "调阅窗口录像并询问当事人");
+  await page.click("#investigateComplaint");
+  await page.waitForSelector("#actInvestigate", { state: "hidden" });
+  await page.selectOption("#complaintDialog select[name=finding]", "upheld");
+  const answer = "经调查核实，您反映的情况属实。中心已对当事工作人员进行批评教育，并在全体人员中开展一次性告知制度学习。";
+  await page.fill("#complaintDialog textarea[name=answer]", answer);
+  await page.click("#answerComplaint");
+  await page.waitForSelector("#printLetter:not([hidden])");
+  assert.ok(await page.isVisible("#actClose"));
+  assert.ok((await page.textContent("#complaintInfo")).includes("属实"));
+  const steps = await page.$$("#complaintHistory li");
+  assert.equal(steps.length, 3);
+  // The reply letter: a new window, one A4 page, everything on it.
+  const [letter] = await Promise.all([director.ctx.waitForEvent("page"), page.click("#printLetter")]);
+  await letter.waitForLoadState();
+  await letter.waitForFunction(() => document.body.dataset.ready === "1");
+  const file = join(pdfDir, "letter.pdf");
+  await letter.pdf({ path: file, format: "A4" });
+  const pages = Number(execFileSync("pdfinfo", [file]).toString().match(/^Pages:\s+(\d+)/m)[1]);
+  assert.equal(pages, 1, "the letter is one A4 page");
+  const text = squash(execFileSync("pdftotext", [file, "-"]).toString());
+  for (const part of ["投诉处理答复书", number, "周明：", "书面", "调查结论属实", squash(answer), "12月1日上午", "陈建国",
+    "青石镇便民服务中心（盖章）"]) {
+    assert.ok(text.includes(squash(part)), `the letter has ${part}: ${text}`);
+  }
+  assert.ok(!text.includes("13900002222"), "the letter does not print the complainant's phone");
+  if (shots) await letter.screenshot({ path: join(shots, "complaint-letter.png"), fullPage: true });
+  await letter.close();
+  // Close it; the list shows both.
+  await page.click("#closeComplaint");
+  await page.waitForSelector("#actClose", { state: "hidden" });
+  await page.click("#complaintDialog button[value=cancel]");
+  await page.waitForFunction(() => document.querySelectorAll("#complaints tr[data-complaint]").length === 2);
+  assert.match(await page.textContent("#complaintTotals"), /办理中 1 件/);
+  if (shots) await page.locator("#complaintsCard").screenshot({ path: join(shots, "director-complaints.png") });
+  await director.close();
+});

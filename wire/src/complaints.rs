@@ -1,0 +1,255 @@
+//! Complaints (投诉, R21): about a window, a staff member or the hall, registered by the
+//! director (oral, phone, written) or by the citizen on the ticket's phone page (online).
+//! Confidential: the complainant's identity is in [`Complaint`] only (director and
+//! administrators, every read audited); lists and a staff member's own findings never carry it.
+//! Dates are `YYYY-MM-DD` in the hall's time zone; times RFC 3339 with the hall's offset.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// How the complaint came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintChannel {
+    /// 当面口头
+    Oral,
+    /// 电话
+    Phone,
+    /// 书面 (answered in writing: the reply letter)
+    Written,
+    /// 网上 (the ticket's phone page)
+    Online,
+}
+
+/// What the complaint is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintAbout {
+    Window,
+    /// A staff member (counts against them in assessments when upheld, R17).
+    Staff,
+    Hall,
+}
+
+/// Simple ones are due the next working day, complex ones in 5 (the hall's policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Complexity {
+    Simple,
+    /// Complex or involving several units.
+    Complex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintState {
+    Received,
+    Investigating,
+    Answered,
+    Closed,
+}
+
+/// What the investigation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    /// 属实
+    Upheld,
+    /// 部分属实
+    PartlyUpheld,
+    /// 不属实
+    NotUpheld,
+}
+
+/// `POST /api/complaints` (director, administrator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewComplaint {
+    /// `oral`, `phone` or `written` (online complaints come from the phone page).
+    pub channel: ComplaintChannel,
+    pub about: ComplaintAbout,
+    /// The window (about `window`; may also be given about `staff`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    /// The staff member's username (about `staff`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// What happened, up to 2000 characters, kept as text.
+    pub what: String,
+    /// When it happened, as the complainant says it (up to 50 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub happened: Option<String>,
+    /// Up to 50 characters.
+    pub complainant_name: String,
+    /// A phone number.
+    pub complainant_contact: String,
+    /// Default `simple`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<Complexity>,
+}
+
+/// `POST /api/t/{token}/complaint`: the citizen's complaint from the ticket's phone page. The
+/// ticket's window is known; name and contact are optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OnlineComplaint {
+    /// `window` (the ticket's window; the default when the ticket has one) or `hall`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<ComplaintAbout>,
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub happened: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_contact: Option<String>,
+}
+
+/// The answer to an online complaint: its number and due date only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ComplaintReceipt {
+    pub number: String,
+    /// Absent while the calendar's year is not loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+}
+
+/// A line of `GET /api/complaints`: no complainant identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ComplaintLine {
+    pub id: i64,
+    pub number: String,
+    pub channel: ComplaintChannel,
+    pub about: ComplaintAbout,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    pub complexity: Complexity,
+    pub state: ComplaintState,
+    pub received_on: String,
+    /// Absent while the calendar's year is not loaded (pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Not answered and past its due date.
+    pub overdue: bool,
+    /// Overdue now, or answered after its due date (with an explanation): tracked.
+    pub late: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+}
+
+/// A step of a complaint's handling (who, when, what).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ComplaintStep {
+    pub at: String,
+    /// The staff account, `citizen` (online) or `system`.
+    pub by: String,
+    /// `received`, `investigating`, `answered`, `closed`, `deadline_set`.
+    pub action: String,
+    /// The step in plain Chinese.
+    pub text: String,
+}
+
+/// A complaint as the director and administrators see it (`GET /api/complaints/{id}`; the read
+/// is audited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Complaint {
+    pub id: i64,
+    pub number: String,
+    pub channel: ComplaintChannel,
+    pub about: ComplaintAbout,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<String>,
+    /// `3号窗口 民政社保`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_name: Option<String>,
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub happened: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_contact: Option<String>,
+    /// An online complaint's ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+    pub complexity: Complexity,
+    pub state: ComplaintState,
+    pub received_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    pub overdue: bool,
+    pub late: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_explanation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<String>,
+    pub history: Vec<ComplaintStep>,
+}
+
+/// `POST /api/complaints/{id}/investigate`: the investigation starts; the director may mark the
+/// complexity (the due date is counted again from the day received).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct InvestigateComplaint {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<Complexity>,
+    /// Up to 2000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/complaints/{id}/answer`: the finding and the answer given to the complainant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AnswerComplaint {
+    pub finding: Finding,
+    /// Up to 2000 characters.
+    pub answer: String,
+    /// Required when the complaint is past its due date (R21: explain, keep tracking).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_explanation: Option<String>,
+}
+
+/// `POST /api/complaints/{id}/close`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CloseComplaint {
+    /// Up to 2000 characters (e.g. the complainant's response).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `GET /api/findings/mine`: an answered complaint about the signed-in staff member, without the
+/// complainant and without the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MyFinding {
+    pub number: String,
+    pub what: String,
+    pub finding: Finding,
+    pub answer: String,
+    pub answered_on: String,
+}
