@@ -8,6 +8,7 @@ use crate::domain::complaint::{
     About as ComplaintAbout, Channel as ComplaintChannel, Complexity, Finding, State as ComplaintState,
 };
 use crate::domain::hours::Stop;
+use crate::domain::petition::{Channel as PetitionChannel, Gender, PetitionProblem, PetitionState};
 use crate::domain::rating::{
     Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
 };
@@ -51,6 +52,9 @@ same_variants!(both Complexity <=> Complexity { Simple, Complex });
 same_variants!(ComplaintState => ComplaintState { Received, Investigating, Answered, Closed });
 same_variants!(both Finding <=> Finding { Upheld, PartlyUpheld, NotUpheld });
 same_variants!(Due => Due { None, OnTime, Soon, Overdue });
+same_variants!(both PetitionChannel <=> PetitionChannel { Letter, Visit, Call, Online });
+same_variants!(both Gender <=> Gender { Male, Female, Unstated });
+same_variants!(PetitionState => PetitionState { Received, Transferred, Answered, Closed });
 same_variants!(Stop => IssuingStop { NotOpenYet, LunchBreak, CutOff, ClosedToday, QuotaReached });
 
 same_variants!(both RatingLevel <=> RatingLevel {
@@ -89,6 +93,17 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::ExtensionUsed => Code::ExtensionUsed,
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
             CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}
+
+impl From<PetitionProblem> for crate::error::ApiError {
+    fn from(p: PetitionProblem) -> Self {
+        use crate::error::Code;
+        let code = match &p {
+            PetitionProblem::Action(_) => Code::InvalidPetitionAction,
+            _ => Code::InvalidPetition,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

@@ -58,6 +58,7 @@ codes! {
     NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
     UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
     UnknownComplaint = NOT_FOUND, "unknown_complaint", "no such complaint";
+    UnknownPetition = NOT_FOUND, "unknown_petition", "no such petition";
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
@@ -73,6 +74,7 @@ codes! {
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
     InvalidComplaintStep = CONFLICT, "invalid_complaint_step", "the complaint's state does not allow that (received → investigating → answered → closed)";
+    InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
     AlreadyRated = CONFLICT, "already_rated", "this service was rated already (one rating per service, any channel)";
     NotFinished = CONFLICT, "not_finished", "the service is not finished: it is rated once it is";
@@ -108,6 +110,8 @@ codes! {
     InvalidComplaint = UNPROCESSABLE_ENTITY, "invalid_complaint", "a complaint's text empty or over 2000 characters, a name over 50, a contact that is not a phone number, or a missing complainant, window or staff member";
     UnknownStaff = UNPROCESSABLE_ENTITY, "unknown_staff", "a staff member named in the body is not on the hall's staff list";
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
+    InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
+    UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

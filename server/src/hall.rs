@@ -56,6 +56,8 @@ pub struct Policy {
     pub ratings: crate::domain::rating::Limits,
     /// Complaints' due dates in working days: simple, complex (R21).
     pub complaints: crate::domain::complaint::Limits,
+    /// The petitions' answer limits in working days (R20): 3, a leader reception 5.
+    pub petitions: crate::domain::petition::Limits,
 }
 
 impl Default for Policy {
@@ -68,6 +70,7 @@ impl Default for Policy {
             cases: crate::domain::case::Limits::default(),
             ratings: crate::domain::rating::Limits::default(),
             complaints: crate::domain::complaint::Limits::default(),
+            petitions: crate::domain::petition::Limits::default(),
         }
     }
 }

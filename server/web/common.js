@@ -353,12 +353,10 @@ export async function guarded(id, fn) {
  * `onOpen` runs on every (re)connection — the place to read the current state again, since
  * events may have been missed meanwhile. The browser retries a broken stream by itself; a stream
  * it gave up on (closed) is opened again here, waiting 1 s doubling to 30 s. The element `#link`,
- * if any, says whether the page is live. With `token` (a function giving the staff token), the
- * stream is read with `Authorization: Bearer` (an EventSource cannot send it), so that it carries
- * what only staff or the director receive (e.g. `case_changed`, `feedback_changed`).
+ * if any, says whether the page is live.
  */
 export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null } = {}) {
-  let es = null, timer = null, delay = 1000, state = "";
+  let es = null, abort = null, timer = null, delay = 1000, state = "", lastId = null;
   const link = () => {
     const el = $("link");
     if (!el) return;
@@ -366,6 +364,19 @@ export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null
     el.className = state === "live" ? "ok" : state === "lost" ? "bad" : "";
   };
   onLanguage(link);
+  const deliver = (kind, text) => {
+    const fn = handlers[kind];
+    if (!fn) return;
+    let data;
+    try { data = JSON.parse(text); } catch { return; }
+    fn(data);
+  };
+  const retry = (again) => {
+    state = "lost"; link();
+    clearTimeout(timer);
+    timer = setTimeout(again, delay);
+    delay = Math.min(delay * 2, 30000);
+  };
   const connect = () => {
     es = new EventSource(url);
     es.onopen = () => { delay = 1000; state = "live"; link(); onOpen(); };
@@ -373,94 +384,54 @@ export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null
       state = "lost"; link();
       if (es.readyState === EventSource.CLOSED) {
         es.close();
-        clearTimeout(timer);
-        timer = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30000);
+        retry(connect);
       }
     };
-    for (const [kind, fn] of Object.entries(handlers)) {
-      es.addEventListener(kind, (e) => {
-        let data;
-        try { data = JSON.parse(e.data); } catch { return; }
-        fn(data, e);
-      });
-    }
+    for (const kind of Object.keys(handlers)) es.addEventListener(kind, (e) => deliver(kind, e.data));
   };
-  const stop = () => { clearTimeout(timer); es?.close(); es = null; state = ""; link(); };
-  if (token) return tokenStream(url, token, { handlers, onOpen, link: (s) => { state = s; link(); } });
-  return {
-    start() { stop(); delay = 1000; connect(); },
-    stop,
-    get running() { return es !== null; },
-  };
-}
-
-/**
- * The event stream read with fetch and a bearer token (liveStream's `token` option): the same
- * events, resumed with `Last-Event-ID` after a break (1 s doubling to 30 s); a 401 ends it (the
- * session is gone: api() tells the page on its next call).
- */
-function tokenStream(url, token, { handlers, onOpen, link }) {
-  let ctrl = null, timer = null, delay = 1000, last = null;
-  const dispatch = (kind, data) => {
-    const fn = handlers[kind];
-    if (!fn) return;
-    let parsed;
-    try { parsed = JSON.parse(data); } catch { return; }
-    fn(parsed);
-  };
-  const retry = (c) => {
-    if (ctrl !== c) return; // stopped, or started again
-    link("lost");
-    clearTimeout(timer);
-    timer = setTimeout(() => connect(), delay);
-    delay = Math.min(delay * 2, 30000);
-  };
-  const connect = async () => {
-    const c = new AbortController();
-    ctrl = c;
-    const headers = { Accept: "text/event-stream" };
-    const tok = token();
-    if (tok) headers.Authorization = `Bearer ${tok}`;
-    if (last !== null) headers["Last-Event-ID"] = last;
-    try {
-      const res = await fetch(url, { headers, cache: "no-store", signal: c.signal });
-      if (res.status === 401) { link(""); ctrl = null; return; }
-      if (!res.ok || !res.body) { retry(c); return; }
-      delay = 1000; link("live"); onOpen();
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = "", kind = "message", data = [];
+  // With a token (an EventSource cannot send one): the stream read through fetch with the
+  // bearer header, so that staff get their tier of events (the director's feedback_changed),
+  // resumed after the last event id on a reconnection.
+  const connectWithToken = () => {
+    const ctrl = new AbortController();
+    abort = ctrl;
+    const headers = { Accept: "text/event-stream", Authorization: `Bearer ${token()}` };
+    if (lastId !== null) headers["Last-Event-ID"] = lastId;
+    fetch(url, { headers, cache: "no-store", signal: ctrl.signal }).then(async (res) => {
+      if (!res.ok) throw new Error(`stream ${res.status}`);
+      delay = 1000; state = "live"; link(); onOpen();
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buf = "";
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buf += value;
-        let nl;
-        while ((nl = buf.search(/\r\n|\n|\r/)) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + (buf.startsWith("\r\n", nl) ? 2 : 1));
-          if (line === "") {
-            if (data.length) dispatch(kind, data.join("\n"));
-            kind = "message"; data = [];
-          } else if (!line.startsWith(":")) {
-            const i = line.indexOf(":");
-            const field = i < 0 ? line : line.slice(0, i);
-            const v = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
-            if (field === "event") kind = v;
-            else if (field === "data") data.push(v);
-            else if (field === "id") last = v;
+        buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
+        let end;
+        while ((end = buf.indexOf("\n\n")) >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          let kind = "message", data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event:")) kind = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += (data ? "\n" : "") + line.slice(5).replace(/^ /, "");
+            else if (line.startsWith("id:")) lastId = line.slice(3).trim();
           }
+          if (data) deliver(kind, data);
         }
       }
-      retry(c);
-    } catch {
-      retry(c); // aborted by stop(): ctrl is no longer c, nothing happens
-    }
+      throw new Error("stream ended");
+    }).catch(() => {
+      if (!ctrl.signal.aborted) retry(connectWithToken);
+    });
   };
-  const stop = () => { clearTimeout(timer); const c = ctrl; ctrl = null; c?.abort(); link(""); };
+  const stop = () => {
+    clearTimeout(timer); es?.close(); es = null; abort?.abort(); abort = null; state = ""; lastId = null; link();
+  };
   return {
-    start() { stop(); delay = 1000; connect(); },
+    start() { stop(); delay = 1000; if (token) { es = null; connectWithToken(); } else connect(); },
     stop,
-    get running() { return ctrl !== null; },
+    get running() { return es !== null || abort !== null; },
   };
 }
 

@@ -9,6 +9,7 @@ import {
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
+import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 
 useStrings(strings);
 
@@ -128,23 +129,31 @@ const handlers = {
 };
 for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket_no_show", "ticket_transferred",
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
-handlers.feedback_changed = complaintChanged;
 handlers.case_changed = (c) => {
   soon();
   if (caseOpen?.number === c.number) showCase(c.number).catch(() => {});
 };
-// With the token (read with fetch: an EventSource cannot send it), so that what only the director
-// receives arrives live: case_changed, feedback_changed.
-const live = liveStream("/api/events", { token: () => token, handlers, onOpen: () => { refresh().catch(() => {}); refreshComplaints(); } });
+// The citizen's voice (director streams only): each section takes its own subject; an urgent
+// petition's banner shows at once.
+handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); };
+// With the token: the director's tier of events (feedback_changed, case_changed).
+const reload = () => {
+  refresh().catch(() => {});
+  refreshPetitions().catch((e) => showError("petitionsError", e));
+  refreshComplaints();
+};
+const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
   await refresh();
+  await refreshPetitions().catch((e) => showError("petitionsError", e));
+  setDepartments((await api("GET", "/api/hall")).data);
   live.start();
 }
 
 function signOut() {
-  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop();
+  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
 }
 
@@ -274,6 +283,7 @@ $("logout").addEventListener("click", async () => {
   signOut();
 });
 setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
-onLanguage(render);
+initPetitions();
+onLanguage(() => { render(); renderPetitions(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

@@ -11,8 +11,9 @@ const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
 const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "evaluate"];
-const MODULES = { director: ["director-complaints.js", "director-ratings.js"] };
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "evaluate"];
+// A page's own modules beside its main script (their t("…") keys are the page's too).
+const MODULES = { director: ["director-complaints.js", "director-petitions.js", "director-ratings.js"] };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
 const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
@@ -76,13 +77,14 @@ for (const page of PAGES) {
   test(`${page}: every key the scripts ask for exists in both languages`, async () => {
     const { zh, en } = await dictionary(page);
     // A page's script may be split into modules of its own (director-complaints.js).
-    const src = [read(`${page}.js`), ...(MODULES[page] ?? []).map(read)].join("\n");
+    const src = read(`${page}.js`);
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
+    const modules = (MODULES[page] ?? []).map(read).join("\n");
     const extra = (EXTRA[page] ?? []).map(read);
-    const keys = [...scriptKeys(src), ...scriptKeys(read("common.js")), ...extra.flatMap(scriptKeys)];
+    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js")), ...extra.flatMap(scriptKeys)];
     // rating.js labels its parts with literal keys ("rate.…") and keys of its levels and reasons.
-    if (extra.length && (EXTRA[page] ?? []).includes("rating.js")) {
+    if ((EXTRA[page] ?? []).includes("rating.js")) {
       const { LEVELS, REASONS } = RATING_KEYS;
       keys.push(...[...read("rating.js").matchAll(/"(rate\.[A-Za-z]+)"/g)].map((m) => m[1]),
         ...LEVELS.map((l) => `level.${l}`), ...REASONS.map((r) => `reason.${r}`));
@@ -118,4 +120,17 @@ test("letter: the reply letter's wording is Chinese, and every doc(\"…\") key 
   ];
   const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
   assert.deepEqual(missing, [], "letter.js: doc() keys missing from DOCUMENT");
+});
+
+test("petition: the printed papers' wording is Chinese, and every doc(\"…\") key of the script exists", async () => {
+  const { DOCUMENT } = await import(new URL("petition.i18n.js", web));
+  for (const [k, v] of Object.entries(DOCUMENT)) assert.ok(CJK.test(sample(v)), `petition DOCUMENT ${k} is not Chinese: ${sample(v)}`);
+  const src = read("petition.js");
+  const used = [...src.matchAll(/\bdoc\(\s*"([^"]+)"/g)].map((m) => m[1]);
+  const built = [
+    ...["transfer-slip", "notice"].map((k) => `title.${k}`),
+    ...["letter", "visit", "call", "online"].map((k) => `channel.${k}`),
+  ];
+  const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
+  assert.deepEqual(missing, [], "petition.js: doc() keys missing from DOCUMENT");
 });

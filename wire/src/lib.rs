@@ -10,6 +10,8 @@ mod cases;
 pub use cases::*;
 mod complaints;
 pub use complaints::*;
+mod petitions;
+pub use petitions::*;
 mod ratings;
 pub use ratings::*;
 mod reports;
@@ -117,6 +119,17 @@ pub struct HallInfo {
     /// Whether the hall issues tickets now (its opening hours, lunch break and cut-off).
     #[serde(default)]
     pub issuing: Issuing,
+    /// The hall's departments (a petition is transferred to one, R20), in configuration order.
+    #[serde(default)]
+    pub departments: Vec<DepartmentInfo>,
+}
+
+/// A department of the hall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DepartmentInfo {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             timezone: "Asia/Shanghai".into(),
             general_inquiry: None,
             issuing: Default::default(),
+            departments: Vec::new(),
         },
         calls,
         queues: vec![wire::Queue {

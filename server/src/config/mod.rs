@@ -138,6 +138,18 @@ impl Checker<'_> {
             Some(h) => *h.get_ref(),
             None => Policy::default().session_hours,
         };
+        let petition_days = |v: &Option<Spanned<u32>>, default: u32, name: &str| match v {
+            Some(d) if !(1..=30).contains(d.get_ref()) => {
+                self.fail(&d.span(), format!("{name} must be between 1 and 30 working days"))
+            }
+            Some(d) => Ok(*d.get_ref()),
+            None => Ok(default),
+        };
+        let defaults = crate::domain::petition::Limits::default();
+        let petitions = crate::domain::petition::Limits {
+            days: petition_days(&raw.policy.petition_days, defaults.days, "petition_days")?,
+            leader_days: petition_days(&raw.policy.petition_leader_days, defaults.leader_days, "petition_leader_days")?,
+        };
         let policy = Policy {
             priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
             no_show_requeue_limit: raw.policy.no_show_requeue_limit.unwrap_or(Policy::default().no_show_requeue_limit),
@@ -152,6 +164,7 @@ impl Checker<'_> {
                 simple_days: raw.policy.complaint_simple_days.unwrap_or(Policy::default().complaints.simple_days),
                 complex_days: raw.policy.complaint_complex_days.unwrap_or(Policy::default().complaints.complex_days),
             },
+            petitions,
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;

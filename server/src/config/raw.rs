@@ -78,6 +78,10 @@ pub struct RawPolicy {
     pub complaint_simple_days: Option<u32>,
     /// Working days to answer a complex complaint (R21; default 5).
     pub complaint_complex_days: Option<u32>,
+    /// Working days to answer a petition (R20; default 3).
+    pub petition_days: Option<Spanned<u32>>,
+    /// Working days to answer a petition received by a leader ("within a week"; default 5).
+    pub petition_leader_days: Option<Spanned<u32>>,
 }
 
 /// `[hours]`: each weekday's periods (`["08:30-12:00", "14:00-17:30"]`; a day left out is

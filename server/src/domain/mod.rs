@@ -27,6 +27,7 @@ pub mod estimate;
 pub mod hours;
 pub mod numbering;
 pub mod order;
+pub mod petition;
 pub mod rating;
 pub mod report;
 pub mod ticket;

@@ -13,6 +13,7 @@ mod metrics;
 mod notice;
 mod openapi;
 mod pages;
+mod petitions;
 mod public;
 mod ratings;
 mod reports;
@@ -347,6 +348,8 @@ pub fn app(state: AppState) -> Router {
         .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
         .route("/complaints/{id}/letter", get(pages::letter))
+        .route("/petitions/{id}/transfer-slip", get(pages::petition))
+        .route("/petitions/{id}/notice", get(pages::petition))
         .route("/assets/{file}", get(pages::asset))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -411,6 +414,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::close))
         .routes(routes!(complaints::online))
         .routes(routes!(complaints::mine))
+        .routes(routes!(petitions::list, petitions::register))
+        .routes(routes!(petitions::alerts))
+        .routes(routes!(petitions::get))
+        .routes(routes!(petitions::transfer))
+        .routes(routes!(petitions::answer))
+        .routes(routes!(petitions::close))
+        .routes(routes!(petitions::acknowledge))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::years))

@@ -63,6 +63,13 @@ pub async fn letter() -> Response {
     page(include_str!("../../web/letter.html"))
 }
 
+/// A petition's printable 交办单 (`/petitions/{id}/transfer-slip`) or 告知书
+/// (`/petitions/{id}/notice`): its script reads the id and the kind from the address and the
+/// petition with the director's token of the console that opened it (the read is audited).
+pub async fn petition() -> Response {
+    page(include_str!("../../web/petition.html"))
+}
+
 /// A case's phone page (`/c/{token}`, the QR code on every notice); its script asks
 /// `/api/c/{token}`, so an unknown token is told there.
 pub async fn case() -> Response {
@@ -90,6 +97,9 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
         "notice.js" => (include_str!("../../web/notice.js"), JS),
         "notice.i18n.js" => (include_str!("../../web/notice.i18n.js"), JS),
+        "director-petitions.js" => (include_str!("../../web/director-petitions.js"), JS),
+        "petition.js" => (include_str!("../../web/petition.js"), JS),
+        "petition.i18n.js" => (include_str!("../../web/petition.i18n.js"), JS),
         "case.js" => (include_str!("../../web/case.js"), JS),
         "case.i18n.js" => (include_str!("../../web/case.i18n.js"), JS),
         "evaluate.js" => (include_str!("../../web/evaluate.js"), JS),

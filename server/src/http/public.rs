@@ -46,6 +46,11 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
         timezone: h.timezone.name().to_string(),
         general_inquiry: h.general_inquiry.clone(),
         issuing,
+        departments: h
+            .departments
+            .iter()
+            .map(|d| wire::DepartmentInfo { id: d.id.clone(), name: d.name.clone() })
+            .collect(),
     }))
 }
 

@@ -62,6 +62,8 @@ impl Op {
             Op::NewComplaint { .. } | Op::ReadComplaint { .. } | Op::Complaint { .. } => Need::Director,
             // The ticket's phone-page token is the citizen's only credential.
             Op::OnlineComplaint { .. } => Need::Anyone,
+            // Petitions (R20): the petitioner's identity is the director's and admins' only.
+            Op::RegisterPetition { .. } | Op::ReadPetition { .. } | Op::Petition { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
@@ -216,5 +218,8 @@ mod tests {
         assert_eq!(Op::ReadComplaint { id: 1 }.need(), Need::Director);
         let close = super::super::complaints::ComplaintOp::Close { note: None };
         assert_eq!(Op::Complaint { id: 1, action: close }.need(), Need::Director);
+        assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
+        let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
+        assert_eq!(acknowledge.need(), Need::Director);
     }
 }

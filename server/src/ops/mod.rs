@@ -8,6 +8,7 @@ pub mod complaints;
 mod day_close;
 mod issuing;
 pub mod kiosks;
+pub mod petitions;
 pub mod ratings;
 mod tickets;
 mod windows;
@@ -159,6 +160,19 @@ pub enum Op {
     Complaint {
         id: i64,
         action: complaints::ComplaintOp,
+    },
+    /// The director (or an administrator) registers a petition (R20).
+    RegisterPetition {
+        input: Box<petitions::PetitionInput>,
+    },
+    /// A read of a whole petition (audited: the petitioner's identity).
+    ReadPetition {
+        id: i64,
+    },
+    /// The director's action on a petition.
+    Petition {
+        id: i64,
+        action: petitions::PetitionOp,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -361,6 +375,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::OnlineComplaint { token, input } => complaints::online(ctx, token, input),
         Op::ReadComplaint { id } => complaints::read(ctx, *id),
         Op::Complaint { id, action } => complaints::act(ctx, *id, action),
+        Op::RegisterPetition { input } => petitions::register(ctx, input),
+        Op::ReadPetition { id } => petitions::read(ctx, *id),
+        Op::Petition { id, action } => petitions::act(ctx, *id, action),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),
@@ -438,15 +455,21 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
         let n = cases::settle_pending(&mut with_year)?
             + ratings::settle_pending(&mut with_year)?
             + complaints::settle_pending(&mut with_year)?;
+        let petitions = petitions::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
-        n
+        (n, petitions)
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
         "calendar.add_year",
         None,
         Some(format!("calendar:{}", schedule.year)),
-        serde_json::json!({ "source": schedule.source, "working_days": working_days, "deadlines_set": settled }),
+        serde_json::json!({
+            "source": schedule.source,
+            "working_days": working_days,
+            "deadlines_set": settled.0,
+            "petition_dues_set": settled.1,
+        }),
     )?;
     let year = hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days };
     Answer::json(StatusCode::CREATED, &year)

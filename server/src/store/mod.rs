@@ -11,6 +11,7 @@ pub mod events;
 pub mod idempotency;
 pub mod issuing;
 pub mod kiosks;
+pub mod petitions;
 pub mod ratings;
 pub mod reads;
 pub mod reports;
@@ -37,6 +38,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v6.sql")),
         M::up(include_str!("schema_v7.sql")),
         M::up(include_str!("schema_v8.sql")),
+        M::up(include_str!("schema_v9.sql")),
     ])
 }
 

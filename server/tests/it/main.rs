@@ -14,6 +14,7 @@ mod hours;
 mod kiosks;
 mod mobile;
 mod pages;
+mod petitions;
 mod ratings;
 mod reports;
 mod security;
