@@ -2,16 +2,15 @@
 // rated and the share of the three good levels) and the bad ratings' follow-ups (overdue ones
 // red, each with its contact and rectify deadlines). Opening a follow-up reads it alone, with the
 // rater's phone (an audited read, so only then); there the director records the contact and
-// closes it with what was done. The list follows the director's own stream (feedback_changed).
-//
-// Its own module beside director.js (which signs in and holds the token): it starts when the
-// console shows and stops when it hides. Its strings are in director.i18n.js; everything a
-// citizen wrote is put in as text (esc / textContent), never as HTML.
+// closes it with what was done. director.js signs in and holds the stream (with the token): it
+// calls refreshRatings() on (re)connection, ratingsFeedback() on feedback_changed,
+// clearRatings() on sign-out and renderRatings() on a change of language. Its strings are in
+// director.i18n.js; everything a citizen wrote is put in as text (esc / textContent), never as
+// HTML.
 
-import { $, esc, t, onLanguage, api, act, guarded, showError, liveStream } from "./common.js";
+import { $, esc, t, api, act, guarded, showError } from "./common.js";
 
-const token = () => sessionStorage.getItem("dtoken");
-let summary = null, followUps = [], current = null, all = false, timer = null, running = false, today = "";
+let summary = null, followUps = [], current = null, all = false, timer = null, today = "";
 
 const pct = (rate) => (rate == null ? "—" : `${(rate * 100).toFixed(1)}%`);
 const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>`;
@@ -85,7 +84,8 @@ async function loadFollowUps() {
   renderFollowUps();
 }
 
-async function refresh() {
+/** The figures and the list again (at sign-in, on every (re)connection, every two minutes). */
+export async function refreshRatings() {
   showError("ratingsError", null);
   try {
     await Promise.all([loadSummary(), loadFollowUps()]);
@@ -93,14 +93,23 @@ async function refresh() {
     showError("ratingsError", e);
   }
 }
-const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
+const soon = () => { clearTimeout(timer); timer = setTimeout(refreshRatings, 150); };
 
-// The director's own stream (with the token): feedback_changed reaches no other page.
-const live = liveStream("/api/events", {
-  token,
-  handlers: { feedback_changed: (e) => { if (e.subject === "follow_up") soon(); } },
-  onOpen: soon,
-});
+/** `feedback_changed` about a follow-up (opened, contacted, closed): the figures and the list again. */
+export function ratingsFeedback(e) {
+  if (e.subject === "follow_up") soon();
+}
+
+/** Signed out: nothing of it stays on the page. */
+export function clearRatings() {
+  clearTimeout(timer);
+  summary = null; followUps = []; current = null;
+  if ($("followUpDialog").open) $("followUpDialog").close();
+  for (const id of ["satWindows", "satClerks", "followUps"]) $(id).innerHTML = "";
+  for (const id of ["satPeriod", "satHall", "fuCount", "fuNone"]) $(id).textContent = "";
+}
+
+export function renderRatings() { renderSummary(); renderFollowUps(); renderDialog(); }
 
 /** One follow-up, read alone with the rater's phone (audited): only when the director opens it. */
 async function openFollowUp(id) {
@@ -143,14 +152,5 @@ $("fuCloseButton").addEventListener("click", () => {
 });
 $("followUpDialog").addEventListener("close", () => { current = null; });
 
-// Starts with the console (signed in), stops when it hides (signed out).
-function follow() {
-  const shown = !$("console").hidden;
-  if (shown === running) return;
-  running = shown;
-  if (shown) { refresh(); live.start(); } else { live.stop(); summary = null; followUps = []; current = null; }
-}
-new MutationObserver(follow).observe($("console"), { attributes: true, attributeFilter: ["hidden"] });
-setInterval(() => { if (running) refresh(); }, 120000); // new ratings of the good levels send no event here
-onLanguage(() => { renderSummary(); renderFollowUps(); renderDialog(); });
-follow();
+// New ratings of the good levels send no event to the director: the figures are read again now and then.
+setInterval(() => { if (sessionStorage.getItem("dtoken") && !$("console").hidden) refreshRatings(); }, 120000);

@@ -146,7 +146,7 @@ test("the evaluator at w02 idles with the clerk on duty, asks after a real finis
 test("a bad rating with its reason on the evaluator reaches the director live, who calls back and closes it", async () => {
   const director = await open("/director");
   const dp = director.page;
-  // The console's streams carry the token (director-only events: feedback_changed, case_changed).
+  // The console's one stream carries the token (director-only events: feedback_changed, case_changed).
   const streams = [];
   dp.on("request", (r) => { if (new URL(r.url()).pathname === "/api/events") streams.push(r.headers().authorization ?? ""); });
   await dp.fill("input[name=password]", "demo");
@@ -156,7 +156,7 @@ test("a bad rating with its reason on the evaluator reaches the director live, w
   assert.equal(await dp.textContent("#satHall"), "全厅：评价 1 次，满意率 100.0%");
   await dp.waitForSelector("#fuNone:not([hidden])");
   assert.equal(await dp.textContent("#fuNone"), "没有待办的差评回访。");
-  assert.ok(streams.length >= 2 && streams.every((h) => h.startsWith("Bearer ")), `streams: ${streams}`);
+  assert.ok(streams.length >= 1 && streams.every((h) => h.startsWith("Bearer ")), `streams: ${streams}`);
 
   const { page } = evaluator;
   const ticket = await issue("mz-tekun");
