@@ -12,6 +12,7 @@ mod display;
 mod kiosk;
 mod load;
 mod raw;
+mod reports;
 mod sse;
 mod startup;
 mod stats;
@@ -546,7 +547,6 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
     let server = child::start(&year, None).await?;
     let up = server.started_in;
     let answer = http.get(format!("{}/api/queues", server.base)).send().await?.status();
-    server.stop().await;
     line(
         &format!("start-up on a year ({} tickets)", s.year_tickets),
         format!("{:.2} s", up.as_secs_f64()),
@@ -554,6 +554,17 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
         None,
         "≤ 2 s",
         Some(up.as_secs_f64() <= 2.0 && answer.is_success()),
+    );
+    // A month's report on that year, read-only beside the hall's writes.
+    let (slowest, month_tickets) = reports::month(&http, &server.base, if quick { 2 } else { 5 }).await?;
+    server.stop().await;
+    line(
+        &format!("a month's report on that year ({month_tickets} tickets; by window, by hour, .xlsx)"),
+        format!("{:.0} ms", slowest.as_secs_f64() * 1000.0),
+        "slowest median".into(),
+        None,
+        "≤ 1 s",
+        Some(slowest.as_secs_f64() <= 1.0),
     );
     println!("\nbench finished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

@@ -3,7 +3,7 @@
 // Content-Security-Policy violation.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -32,7 +32,11 @@ export async function startHall() {
   });
   const close = async () => {
     await browser.close();
+    // The server's database folder goes with it, once it has stopped writing there.
+    const exited = server.exitCode !== null ? Promise.resolve() : new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
   };
   return { base, browser, server, close };
 }

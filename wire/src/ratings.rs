@@ -234,6 +234,13 @@ pub struct FeedbackOverview {
     /// Bad ratings' follow-ups not closed, and those past a deadline (red).
     pub follow_ups_open: u32,
     pub follow_ups_overdue: u32,
+    /// Complaints not answered yet, and those past their due date.
+    pub complaints_open: u32,
+    pub complaints_overdue: u32,
+    /// Petitions not answered yet, those past their due date, and urgent ones not acknowledged.
+    pub petitions_open: u32,
+    pub petitions_overdue: u32,
+    pub petitions_alerts: u32,
 }
 
 /// What the citizen's voice is about, in `feedback_changed`.

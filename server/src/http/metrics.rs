@@ -33,6 +33,8 @@ pub struct Metrics {
     cases_overdue: Gauge,
     follow_ups_open: Gauge,
     follow_ups_overdue: Gauge,
+    complaints_overdue: Gauge,
+    petitions_overdue: Gauge,
 }
 
 impl Metrics {
@@ -58,6 +60,9 @@ impl Metrics {
         let (follow_ups_open, follow_ups_overdue) = (Gauge::default(), Gauge::default());
         r.register("follow_ups_open", "Bad ratings' follow-ups not closed", follow_ups_open.clone());
         r.register("follow_ups_overdue", "Bad ratings' follow-ups past a deadline", follow_ups_overdue.clone());
+        let (complaints_overdue, petitions_overdue) = (Gauge::default(), Gauge::default());
+        r.register("complaints_overdue", "Complaints not answered by their due date", complaints_overdue.clone());
+        r.register("petitions_overdue", "Petitions not answered by their due date", petitions_overdue.clone());
         Metrics {
             registry: Mutex::new(r),
             issued,
@@ -69,6 +74,8 @@ impl Metrics {
             cases_overdue,
             follow_ups_open,
             follow_ups_overdue,
+            complaints_overdue,
+            petitions_overdue,
         }
     }
 
@@ -112,6 +119,8 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     let feedback = super::ratings::overview(&s).await?;
     m.follow_ups_open.set(i64::from(feedback.follow_ups_open));
     m.follow_ups_overdue.set(i64::from(feedback.follow_ups_overdue));
+    m.complaints_overdue.set(i64::from(feedback.complaints_overdue));
+    m.petitions_overdue.set(i64::from(feedback.petitions_overdue));
     let mut text = String::new();
     encode(&mut text, &m.registry.lock().unwrap()).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text))

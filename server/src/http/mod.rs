@@ -342,6 +342,7 @@ pub fn app(state: AppState) -> Router {
         .route("/clerk", get(pages::clerk))
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
+        .route("/reports", get(pages::reports))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
         .route("/evaluate", get(pages::evaluate))

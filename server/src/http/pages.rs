@@ -45,6 +45,11 @@ pub async fn admin() -> Response {
     page(include_str!("../../web/admin.html"))
 }
 
+/// The director's reports (`/reports`): a date range's figures, and the same as CSV or Excel.
+pub async fn reports() -> Response {
+    page(include_str!("../../web/reports.html"))
+}
+
 /// A ticket's mobile status page; its script reads the token from the address and asks
 /// `/api/t/{token}`, so an unknown token is told there.
 pub async fn ticket() -> Response {
@@ -92,6 +97,8 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "director.js" => (include_str!("../../web/director.js"), JS),
         "director.i18n.js" => (include_str!("../../web/director.i18n.js"), JS),
         "admin.js" => (include_str!("../../web/admin.js"), JS),
+        "reports.js" => (include_str!("../../web/reports.js"), JS),
+        "reports.i18n.js" => (include_str!("../../web/reports.i18n.js"), JS),
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),

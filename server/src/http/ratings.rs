@@ -262,15 +262,20 @@ follow_up_action!(
     r.action_taken
 );
 
-/// The director's glance (`DirectorToday.feedback`) and the follow-up gauges of `/metrics`.
+/// The director's glance at the citizen's voice (`DirectorToday.feedback`: ratings, follow-ups,
+/// complaints, petitions) and its gauges in `/metrics`.
 pub async fn overview(s: &AppState) -> ApiResult<wire::FeedbackOverview> {
     let day = today(s);
     let text = day.to_string();
-    let (open, overdue, counts) = s
+    let (follow_ups, complaints, petitions, counts) = s
         .reads()
         .run(move |c| {
-            let (open, overdue) = ratings::follow_up_counts(c, day)?;
-            Ok((open, overdue, ratings::counts(c, &text, &text)?))
+            Ok((
+                ratings::follow_up_counts(c, day)?,
+                store::complaints::running_counts(c, day)?,
+                store::petitions::running_counts(c, day)?,
+                ratings::counts(c, &text, &text)?,
+            ))
         })
         .await
         .map_err(ApiError::Internal)?;
@@ -281,8 +286,13 @@ pub async fn overview(s: &AppState) -> ApiResult<wire::FeedbackOverview> {
     Ok(wire::FeedbackOverview {
         rated_today: levels.iter().sum(),
         satisfaction_today: rating::satisfaction(levels),
-        follow_ups_open: open,
-        follow_ups_overdue: overdue,
+        follow_ups_open: follow_ups.0,
+        follow_ups_overdue: follow_ups.1,
+        complaints_open: complaints.0,
+        complaints_overdue: complaints.1,
+        petitions_open: petitions.0,
+        petitions_overdue: petitions.1,
+        petitions_alerts: petitions.2,
     })
 }
 

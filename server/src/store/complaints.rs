@@ -314,6 +314,14 @@ pub fn my_finding(c: &ComplaintRow) -> Option<hall_wire::MyFinding> {
     })
 }
 
+/// Complaints not answered yet, and those past their due date today (the director's glance).
+pub fn running_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(u32, u32)> {
+    conn.prepare_cached(
+        "SELECT COUNT(*), COALESCE(SUM(due < ?1), 0) FROM complaints WHERE state IN ('received', 'investigating')",
+    )?
+    .query_row([today.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

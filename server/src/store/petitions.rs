@@ -343,3 +343,17 @@ pub fn view(conn: &Connection, hall: &Hall, p: &PetitionRow, today: NaiveDate) -
         history: steps(conn, hall, p.id)?,
     })
 }
+
+/// Petitions not answered yet, those past their due date today, and urgent ones not acknowledged
+/// (the director's glance).
+pub fn running_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(u32, u32, u32)> {
+    let (open, overdue) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(due < ?1), 0) FROM petitions WHERE state IN ('received', 'transferred')",
+        )?
+        .query_row([today.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let alerts = conn
+        .prepare_cached("SELECT COUNT(*) FROM petitions WHERE urgent = 1 AND acknowledged_at IS NULL")?
+        .query_row([], |r| r.get(0))?;
+    Ok((open, overdue, alerts))
+}

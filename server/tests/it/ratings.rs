@@ -385,3 +385,41 @@ async fn phone_ratings_are_limited_per_ticket() {
     }
     assert_eq!(statuses, [[422; 10].as_slice(), &[429, 429]].concat(), "ten attempts a minute per ticket");
 }
+
+#[tokio::test]
+async fn the_directors_glance_counts_the_citizens_voice() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let complaint = json!({
+        "channel": "phone", "about": "hall", "what": "大厅空调不制冷", "complainant_name": "赵六",
+        "complainant_contact": "13900002222", "complexity": "simple",
+    });
+    assert_eq!(s.post("/api/complaints", &director, complaint).await.status, 201);
+    let petition = json!({
+        "channel": "visit", "name": "王秀英", "gender": "female", "age": 58, "occupation": "农民",
+        "political_status": "群众", "address_or_workplace": "青石镇东村3组", "issue": "宅基地界址纠纷", "urgent": true,
+    });
+    let r = s.post("/api/petitions", &director, petition).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body["feedback"].clone();
+    // (field, count): nothing overdue on the day of registration.
+    for (field, n) in [
+        ("complaints_open", 1),
+        ("complaints_overdue", 0),
+        ("petitions_open", 1),
+        ("petitions_overdue", 0),
+        ("petitions_alerts", 1),
+        ("follow_ups_open", 0),
+    ] {
+        assert_eq!(glance[field], n, "{field}: {glance}");
+    }
+    // A week later neither was answered: both overdue (the complaint was due the next working day).
+    s.clock().advance(chrono::Duration::days(7));
+    let director = s.staff("director").await;
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body["feedback"].clone();
+    assert_eq!(
+        (glance["complaints_overdue"].as_u64(), glance["petitions_overdue"].as_u64()),
+        (Some(1), Some(1)),
+        "{glance}"
+    );
+}

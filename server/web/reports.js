@@ -1,0 +1,93 @@
+// The director's reports: any date range grouped one way, the figures as the server computes
+// them (GET /api/reports/summary), and the same as CSV or Excel to download.
+
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded } from "./common.js";
+import strings from "./reports.i18n.js";
+
+useStrings(strings);
+
+let token = sessionStorage.getItem("rtoken");
+let summary = null;
+useSession({ token: () => token, expired: () => signOut() });
+
+const query = () => {
+  const f = new FormData($("range"));
+  return new URLSearchParams({ from: f.get("from"), to: f.get("to"), by: f.get("by") }).toString();
+};
+
+const unknown = "—";
+const n = (v) => (v === undefined || v === null ? unknown : String(v));
+const minutes = (m) => (m ? `${m.mean} / ${m.median} / ${m.p90}` : unknown);
+const percent = (x) => (x === undefined || x === null ? unknown : `${(x * 100).toFixed(1)}%`);
+const cases = (c) => Object.values(c).reduce((a, b) => a + b, 0);
+
+function render() {
+  if (!summary) return;
+  const head = ["hGroup", "hIssued", "hServed", "hNoShow", "hTransferred", "hWait", "hService", "hCases", "hOnTime",
+    "hLate", "hOverdue", "hRated", "hSatisfaction"];
+  const row = (l, label, cls = "") => `<tr class="${cls}"><td>${esc(label)}</td><td>${esc(n(l.issued))}</td>` +
+    `<td>${esc(n(l.served))}</td><td>${esc(n(l.no_show))}</td><td>${esc(n(l.transferred))}</td>` +
+    `<td>${esc(minutes(l.wait))}</td><td>${esc(minutes(l.service))}</td><td>${esc(cases(l.cases))}</td>` +
+    `<td>${esc(l.closed_on_time)}</td><td>${esc(l.closed_late)}</td><td>${esc(l.overdue_open)}</td>` +
+    `<td>${esc(l.rated)}</td><td>${esc(percent(l.satisfaction))}</td></tr>`;
+  const lines = summary.by === "hall" ? [] : summary.lines;
+  $("figures").innerHTML = `<tr>${head.map((h) => `<th>${esc(t(h))}</th>`).join("")}</tr>` +
+    lines.map((l) => row(l, l.label)).join("") + row(summary.total, t("total"), "total");
+  showError("reportError", summary.total.issued === 0 && summary.total.served === 0 ? t("noData") : null);
+}
+
+async function show() {
+  summary = (await api("GET", `/api/reports/summary?${query()}`)).data;
+  render();
+}
+
+async function download(format) {
+  const res = await fetch(`/api/reports/summary?${query()}&format=${format}&lang=${language() === "en" ? "en" : "zh"}`,
+    { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`${res.status}`);
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `report.${format}`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function open() {
+  $("login").hidden = true; $("report").hidden = false; $("logout").hidden = false;
+  const today = new Date();
+  const first = new Date(today.getFullYear(), today.getMonth(), 1);
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  const f = $("range");
+  if (!f.from.value) f.from.value = iso(first);
+  if (!f.to.value) f.to.value = iso(today);
+  await show();
+}
+
+function signOut() {
+  sessionStorage.removeItem("rtoken"); token = null; summary = null;
+  $("login").hidden = false; $("report").hidden = true; $("logout").hidden = true;
+}
+
+$("login").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  await guarded("loginError", async () => {
+    const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
+    token = s.token;
+    if (s.role !== "director" && s.role !== "admin") {
+      await act("logout", "/api/auth/logout", {}).catch(() => {});
+      token = null;
+      $("loginError").textContent = t("directorOnly");
+      return;
+    }
+    sessionStorage.setItem("rtoken", token);
+    await open();
+  });
+});
+$("range").addEventListener("submit", (e) => { e.preventDefault(); guarded("reportError", show); });
+$("csv").addEventListener("click", () => guarded("reportError", () => download("csv")));
+$("xlsx").addEventListener("click", () => guarded("reportError", () => download("xlsx")));
+$("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
+languageSwitch();
+onLanguage(render);
+if (token) open().catch(() => signOut());
