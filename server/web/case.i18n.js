@@ -1,6 +1,8 @@
 // The citizen's case page's strings: Simplified Chinese first, English complete (checked by
 // tests/browser/i18n.test.mjs). Keys used in case.html as data-t have the page's text as zh.
-export default {
+import { withRating } from "./rating.i18n.js";
+
+export default withRating({
   zh: {
     pageTitle: "办件进度", otherLanguage: "EN", hall: "便民服务中心", caseNumber: "办件编号", deadline: "承诺办结日期",
     left: "剩余时限", history: "办理经过", missingTitle: "请补齐以下材料",
@@ -23,4 +25,4 @@ export default {
     acceptedOn: (d) => `Accepted on ${d}`, workingDays: "working days", dueToday: "Due today", overdue: "Overdue by",
     unknown: "No such case. Please check the QR code on your notice.", offline: "Cannot reach the server; retrying.", live: "● live",
   },
-};
+});

@@ -5,6 +5,7 @@
 // the stream is blocked. The history's steps are the server's plain Chinese.
 
 import { $, esc, t, useStrings, languageSwitch, onLanguage, language, api, liveStream } from "./common.js";
+import { ratingForm, isBad } from "./rating.js";
 import strings from "./case.i18n.js";
 
 useStrings(strings);
@@ -29,6 +30,7 @@ function render() {
   if (missing) {
     $("view").hidden = true; $("historyBox").hidden = true; $("missing").hidden = false;
     $("missingText").textContent = t(missing);
+    renderRating();
     return;
   }
   if (!view) return;
@@ -51,8 +53,30 @@ function render() {
   $("accepted").textContent = t("acceptedOn", day(v.accepted_on));
   $("history").innerHTML = [...(v.history ?? [])].reverse()
     .map((s) => `<li><time>${esc(when(s.at))}</time> ${esc(s.text)}</li>`).join("");
+  renderRating();
   document.body.dataset.state = v.state;
   document.title = `${v.number} · ${t("pageTitle")}`;
+}
+
+// 好差评: the service that registered the case may be rated here, once (the same one rating as its
+// ticket's, from any channel); after that the page says it was rated and offers nothing more. The
+// case's view says only whether (`rated`), never the level: the level is shown just after rating.
+let given = null; // the receipt of a rating given on this page
+const rateForm = ratingForm($("rate"), {
+  name: "rate-case",
+  path: `/api/c/${encodeURIComponent(token)}/rating`,
+  done: (r) => { given = r; render(); },
+  failed: (e) => (e.code === "already_rated" ? (load(), true) : false), // rated elsewhere meanwhile
+});
+
+function renderRating() {
+  const rated = !!(view?.rated || given);
+  $("rateCard").hidden = !view || rated;
+  $("ratedCard").hidden = !view || !rated;
+  $("ratedCard").dataset.bad = given && isBad(given.level) ? "1" : "";
+  $("ratedLevel").textContent = given ? t("rate.given", t(`level.${given.level}`)) : rated ? t("rate.already") : "";
+  $("ratedFollowUp").hidden = !given?.follow_up;
+  if (rated) rateForm.reset();
 }
 
 /** Shows a fresh view of the case (from the stream or a poll). */

@@ -2,6 +2,8 @@
 // tests/browser/i18n.test.mjs). Keys used in clerk.html as data-t have the page's text as zh.
 export default {
   zh: {
+    // 好差评: the clerk's own figure only.
+    mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
     pageTitle: "窗口工作台", title: "窗口工作台", logout: "退出", signIn: "签到登录", username: "用户名", password: "密码",
     window: "窗口", signInButton: "签到并进入工作台", current: "当前号码", call: "叫号", recall: "重呼", start: "开始办理",
     noShow: "未到", transfer: "转办", finish: "办结", pause: "暂停", resume: "恢复", sheet: "一次性告知单",
@@ -37,6 +39,7 @@ export default {
     meeting: (date, who, conclusion) => `${date}，${who}：${conclusion}`,
   },
   en: {
+    mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
     pageTitle: "Clerk workstation", title: "Clerk workstation", logout: "Sign out", signIn: "Sign in (attendance)",
     username: "Username", password: "Password", window: "Window", signInButton: "Sign in and open the desk",
     current: "Current ticket", call: "Call next", recall: "Recall", start: "Start", noShow: "No-show", transfer: "Transfer",

@@ -126,6 +126,18 @@ const live = liveStream("/api/events", {
   },
 });
 
+// 好差评: the clerk's own satisfaction this month, one line (rate and count), never a rating by
+// itself; read at sign-in and now and then, not on every rating.
+let mine = null;
+function renderMine() {
+  $("mySatisfaction").textContent = !mine ? "" : mine.rated === 0 ? t("myNoRatings")
+    : t("mySatisfaction", `${(mine.rate * 100).toFixed(1)}%`, mine.rated);
+}
+async function refreshMine() {
+  try { mine = (await api("GET", "/api/ratings/mine")).data; } catch { mine = null; }
+  renderMine();
+}
+
 async function openDesk() {
   $("login").hidden = true; $("desk").hidden = false; $("logout").hidden = false;
   state.windows = (await api("GET", "/api/windows")).data;
@@ -137,6 +149,7 @@ async function openDesk() {
   live.start();
   await refreshQueues();
   await refreshCases();
+  refreshMine();
 }
 
 function signOut(message) {
@@ -162,7 +175,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;
@@ -445,4 +458,5 @@ $("logout").addEventListener("click", async () => {
   signOut();
 });
 setInterval(render, 30000); // waited minutes
+setInterval(() => { if (state.token) refreshMine(); }, 30 * 60000);
 start();

@@ -1,7 +1,21 @@
 // The director console's strings: Simplified Chinese first, English complete (checked by
 // tests/browser/i18n.test.mjs). Keys used in director.html as data-t have the page's text as zh.
-export default {
+import { withRating } from "./rating.i18n.js";
+
+export default withRating({
   zh: {
+    // 好差评 (director-ratings.js)
+    rTitle: "好差评", rSatisfaction: "本月满意度", rNoRatings: "本期暂无评价。", rFollowUps: "差评回访", rShowAll: "含已办结",
+    rFollowUp: "差评回访", rContactTitle: "记录回访", rContactNote: "回访情况（群众意见、商定的处理）", rRecord: "记录回访",
+    rCloseTitle: "整改并办结", rActionTaken: "整改措施及答复情况", rCloseButton: "办结", rAudited: "查看回访电话已记入审计。",
+    rPeriod: (from, to) => `${from} 至 ${to}`, rHall: (n, rate) => `全厅：评价 ${n} 次，满意率 ${rate}`,
+    rWindow: "窗口", rClerk: "工作人员", rRated: "评价数", rRate: "满意率", rLevels: "五级分布（好→差）",
+    rRatedAt: "评价时间", rMatter: "事项", rLevel: "评价", rReason: "原因", rState: "状态", rContactDue: "回访期限",
+    rRectifyDue: "整改期限", rOverdue: "已超期", rWindowNo: (n) => `${n}号窗口`, rPhone: "回访电话", rNoPhone: "未留电话",
+    rText: "群众留言", rTicket: "号码", rCase: "办件编号", rChannel: "评价渠道", rContacted: "回访", rClosed: "办结",
+    "rState.open": "待回访", "rState.contacted": "已回访，整改中", "rState.closed": "已办结",
+    rNone: "没有待办的差评回访。", rNoneAll: "还没有差评回访。",
+    rCount: (running, overdue) => `待办 ${running} 件${overdue ? ` · 超期 ${overdue} 件` : ""}`,
     reportsLink: "统计报表",
     pageTitle: "大厅主任", title: "大厅主任工作台", logout: "退出", signIn: "主任登录", username: "用户名", password: "密码",
     enter: "进入", kiosks: "自助取号机", windows: "窗口总览", queues: "队列与今日数据", staff: "今日签到",
@@ -77,6 +91,22 @@ export default {
     "err.unknown_petition": "没有这件信访事项。",
   },
   en: {
+    // 好差评 (director-ratings.js)
+    rTitle: "Ratings (好差评)", rSatisfaction: "Satisfaction this month", rNoRatings: "No ratings in this period.",
+    rFollowUps: "Bad ratings to follow up", rShowAll: "Include closed ones",
+    rFollowUp: "Follow-up", rContactTitle: "Record the contact", rContactNote: "What the citizen said, what was agreed",
+    rRecord: "Record the contact", rCloseTitle: "Put right and close", rActionTaken: "What was done, and how the citizen was answered",
+    rCloseButton: "Close", rAudited: "Reading the call-back phone is recorded in the audit trail.",
+    rPeriod: (from, to) => `${from} to ${to}`, rHall: (n, rate) => `Whole hall: ${n} ratings, ${rate} satisfied`,
+    rWindow: "Window", rClerk: "Clerk", rRated: "Ratings", rRate: "Satisfied",
+    rLevels: "By level (best → worst)",
+    rRatedAt: "Rated at", rMatter: "Matter", rLevel: "Rating", rReason: "Reason", rState: "State", rContactDue: "Contact by",
+    rRectifyDue: "Put right by", rOverdue: "overdue", rWindowNo: (n) => `Window ${n}`, rPhone: "Call-back phone",
+    rNoPhone: "no phone left", rText: "The citizen wrote", rTicket: "Ticket", rCase: "Case number", rChannel: "Rated on",
+    rContacted: "Contacted", rClosed: "Closed",
+    "rState.open": "to contact", "rState.contacted": "contacted, being put right", "rState.closed": "closed",
+    rNone: "No bad rating is waiting for a follow-up.", rNoneAll: "No follow-ups yet.",
+    rCount: (running, overdue) => `${running} open${overdue ? ` · ${overdue} overdue` : ""}`,
     reportsLink: "Reports",
     pageTitle: "Director console", title: "Director console", logout: "Sign out", signIn: "Director sign-in",
     username: "Username", password: "Password", enter: "Enter", kiosks: "Ticket kiosks", windows: "Windows",
@@ -155,4 +185,4 @@ export default {
     "err.invalid_petition_action": "The petition's state does not allow that.",
     "err.unknown_petition": "No such petition.",
   },
-};
+});

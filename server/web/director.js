@@ -10,6 +10,7 @@ import {
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
+import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 
 useStrings(strings);
 
@@ -135,12 +136,13 @@ handlers.case_changed = (c) => {
 };
 // The citizen's voice (director streams only): each section takes its own subject; an urgent
 // petition's banner shows at once.
-handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); };
+handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); };
 // With the token: the director's tier of events (feedback_changed, case_changed).
 const reload = () => {
   refresh().catch(() => {});
   refreshPetitions().catch((e) => showError("petitionsError", e));
   refreshComplaints();
+  refreshRatings();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 
@@ -153,7 +155,7 @@ async function open() {
 }
 
 function signOut() {
-  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions();
+  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions(); clearRatings();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
 }
 
@@ -284,6 +286,6 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

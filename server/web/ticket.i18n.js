@@ -1,6 +1,8 @@
 // The citizen's ticket page's strings: Simplified Chinese first, English complete (checked by
 // tests/browser/i18n.test.mjs). Keys used in ticket.html as data-t have the page's text as zh.
-export default {
+import { withRating } from "./rating.i18n.js";
+
+export default withRating({
   zh: {
     pageTitle: "我的排号", otherLanguage: "EN", hall: "便民服务中心", yourNumber: "您的号码", ahead: "前面还有", people: "人",
     wait: "预计等候", minutes: "分钟", issued: "取号时间",
@@ -31,4 +33,4 @@ export default {
     complaintName: "Name (optional)", complaintContact: "Phone (optional)", complaintSend: "Send the complaint",
     complaintReceived: (number, due) => `Your complaint is received, number ${number}${due ? `; the director answers by ${due}` : "; the director answers as soon as possible"}. Please keep the number.`,
   },
-};
+});

@@ -4,6 +4,7 @@
 // poll in case the stream is blocked.
 
 import { $, t, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
+import { ratingForm, isBad } from "./rating.js";
 import strings from "./ticket.i18n.js";
 
 useStrings(strings);
@@ -19,6 +20,7 @@ function render() {
     $("view").hidden = true; $("missing").hidden = false; $("missingText").textContent = t(missing);
     $("complaint").hidden = true;
     $("hall").textContent = t("hall");
+    renderRating();
     return;
   }
   $("hall").textContent = view ? view.hall_name : t("hall");
@@ -44,8 +46,28 @@ function render() {
   } else if (s === "called") {
     $("status").textContent = t("called");
   }
+  renderRating();
   document.body.dataset.status = s;
   document.title = s === "called" && win ? `${view.number} → ${view.window_number}` : `${view.number} · ${t("pageTitle")}`;
+}
+
+// 好差评: once the ticket is done the citizen may rate the service, once (from here or the
+// window's evaluator); after that the page shows the rating given and offers nothing more.
+const rateForm = ratingForm($("rate"), {
+  name: "rate-ticket",
+  path: `/api/t/${encodeURIComponent(token)}/rating`,
+  done: (rating) => { if (view) { view.rating = rating; render(); } },
+  failed: (e) => (e.code === "already_rated" ? (load(), true) : false), // rated at the window meanwhile
+});
+
+function renderRating() {
+  const r = view?.rating;
+  $("rateCard").hidden = !(view?.status === "done" && !r);
+  $("ratedCard").hidden = !r;
+  $("ratedCard").dataset.bad = r && isBad(r.level) ? "1" : "";
+  $("ratedLevel").textContent = r ? t("rate.given", t(`level.${r.level}`)) : "";
+  $("ratedFollowUp").hidden = !r?.follow_up;
+  if (r) rateForm.reset();
 }
 
 // The citizen's complaint (R21): about the window that served this ticket, or the hall; name and

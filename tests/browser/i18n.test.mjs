@@ -10,9 +10,12 @@ import { fileURLToPath } from "node:url";
 const web = new URL("../../server/web/", import.meta.url);
 const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
 const { STRINGS } = await import(new URL("common.js", web));
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports"];
+const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "evaluate"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
-const MODULES = { director: ["director-complaints.js", "director-petitions.js"] };
+const MODULES = { director: ["director-complaints.js", "director-petitions.js", "director-ratings.js"] };
+// Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
+const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
@@ -78,7 +81,14 @@ for (const page of PAGES) {
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
     const modules = (MODULES[page] ?? []).map(read).join("\n");
-    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js"))];
+    const extra = (EXTRA[page] ?? []).map(read);
+    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js")), ...extra.flatMap(scriptKeys)];
+    // rating.js labels its parts with literal keys ("rate.…") and keys of its levels and reasons.
+    if ((EXTRA[page] ?? []).includes("rating.js")) {
+      const { LEVELS, REASONS } = RATING_KEYS;
+      keys.push(...[...read("rating.js").matchAll(/"(rate\.[A-Za-z]+)"/g)].map((m) => m[1]),
+        ...LEVELS.map((l) => `level.${l}`), ...REASONS.map((r) => `reason.${r}`));
+    }
     const missing = [...new Set(keys)].filter((k) => !(k in zh && k in en));
     assert.deepEqual(missing, [], `${page}: t() keys missing from the dictionary`);
   });

@@ -345,6 +345,7 @@ pub fn app(state: AppState) -> Router {
         .route("/reports", get(pages::reports))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
+        .route("/evaluate", get(pages::evaluate))
         .route("/c/{token}/qr.svg", get(cases::qr))
         .route("/cases/{number}/notice/{kind}", get(pages::notice))
         .route("/complaints/{id}/letter", get(pages::letter))

@@ -81,6 +81,12 @@ pub async fn case() -> Response {
     page(include_str!("../../web/case.html"))
 }
 
+/// A window's evaluator (好差评 评价器, `/evaluate?window=N`): a screen facing the citizen, set up
+/// once with its device token; its script asks `/api/evaluator` with it.
+pub async fn evaluate() -> Response {
+    page(include_str!("../../web/evaluate.html"))
+}
+
 /// The pages' scripts and style sheet, one table for all of them.
 pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
@@ -103,6 +109,12 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "petition.i18n.js" => (include_str!("../../web/petition.i18n.js"), JS),
         "case.js" => (include_str!("../../web/case.js"), JS),
         "case.i18n.js" => (include_str!("../../web/case.i18n.js"), JS),
+        "evaluate.js" => (include_str!("../../web/evaluate.js"), JS),
+        "evaluate.i18n.js" => (include_str!("../../web/evaluate.i18n.js"), JS),
+        "rating.js" => (include_str!("../../web/rating.js"), JS),
+        "rating.i18n.js" => (include_str!("../../web/rating.i18n.js"), JS),
+        "director-ratings.js" => (include_str!("../../web/director-ratings.js"), JS),
+        "ratings.css" => (include_str!("../../web/ratings.css"), "text/css; charset=utf-8"),
         "letter.js" => (include_str!("../../web/letter.js"), JS),
         "letter.i18n.js" => (include_str!("../../web/letter.i18n.js"), JS),
         "director-complaints.js" => (include_str!("../../web/director-complaints.js"), JS),

@@ -28,6 +28,11 @@ async fn pages_and_assets_carry_the_security_headers() {
         ("/assets/notice.css", "text/css"),
         ("/assets/case.js", "text/javascript"),
         ("/assets/case.i18n.js", "text/javascript"),
+        ("/evaluate", "text/html"),
+        ("/assets/evaluate.js", "text/javascript"),
+        ("/assets/rating.js", "text/javascript"),
+        ("/assets/director-ratings.js", "text/javascript"),
+        ("/assets/ratings.css", "text/css"),
     ];
     for (path, kind) in pages {
         let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();

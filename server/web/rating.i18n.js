@@ -1,0 +1,56 @@
+// 好差评: the strings of the rating (the five levels, the reasons of a bad one, the form and the
+// server's rating errors), laid into the dictionaries of every page that rates or shows ratings
+// (evaluate, ticket, case, director, clerk). Simplified Chinese first, English complete.
+export const RATING = {
+  zh: {
+    "level.very_satisfied": "非常满意", "level.satisfied": "满意", "level.basically_satisfied": "基本满意",
+    "level.dissatisfied": "不满意", "level.very_dissatisfied": "非常不满意",
+    "reason.attitude": "服务态度", "reason.efficiency": "办事效率", "reason.materials_repeated": "材料反复要求",
+    "reason.not_in_time": "未按时办结", "reason.other": "其他",
+    "channel.evaluator": "窗口评价器", "channel.phone": "手机",
+    "rate.title": "请您对本次服务进行评价",
+    "rate.reasonTitle": "请选择不满意的原因（必选）",
+    "rate.text": "补充说明（可不填，最多500字）",
+    "rate.phone": "联系电话（可不填，留下后我们会回访）",
+    "rate.submit": "提交评价", "rate.back": "重新选择", "rate.sending": "正在提交…",
+    "rate.thanks": "感谢您的评价",
+    "rate.given": (level) => `您的评价：${level}`,
+    "rate.followUp": "我们会核实情况，在规定时限内整改并答复您。",
+    "rate.once": "每次服务只能评价一次。", "rate.already": "本次服务已评价。",
+    "err.already_rated": "本次服务已经评价过了（每次服务只能评价一次）。",
+    "err.not_finished": "业务办结后才能评价。",
+    "err.rating_closed": "本次评价已超时结束。",
+    "err.rating_reason_required": "选择“不满意”或“非常不满意”时，请选择原因。",
+    "err.invalid_phone": "联系电话格式不对，请检查。",
+    "err.evaluator_only": "只有窗口评价器可以操作。",
+    "err.unknown_follow_up": "没有这条差评回访记录。",
+    "err.invalid_follow_up_action": "当前状态不允许这个操作：留有电话的差评须先记录回访，再办结。",
+  },
+  en: {
+    "level.very_satisfied": "Very satisfied", "level.satisfied": "Satisfied", "level.basically_satisfied": "Fairly satisfied",
+    "level.dissatisfied": "Dissatisfied", "level.very_dissatisfied": "Very dissatisfied",
+    "reason.attitude": "Attitude", "reason.efficiency": "Efficiency", "reason.materials_repeated": "Materials asked for again and again",
+    "reason.not_in_time": "Not finished in time", "reason.other": "Other",
+    "channel.evaluator": "window screen", "channel.phone": "phone",
+    "rate.title": "Please rate this service",
+    "rate.reasonTitle": "What went wrong? (choose one)",
+    "rate.text": "Anything to add (optional, up to 500 characters)",
+    "rate.phone": "Phone for a call back (optional)",
+    "rate.submit": "Send the rating", "rate.back": "Choose again", "rate.sending": "Sending…",
+    "rate.thanks": "Thank you for your rating",
+    "rate.given": (level) => `Your rating: ${level}`,
+    "rate.followUp": "The hall will look into it, put it right and answer you within the set time.",
+    "rate.once": "A service is rated once only.", "rate.already": "This service has been rated.",
+    "err.already_rated": "This service was rated already (once per service).",
+    "err.not_finished": "A service is rated once it is finished.",
+    "err.rating_closed": "The time to rate this service here is over.",
+    "err.rating_reason_required": "For “dissatisfied” or “very dissatisfied”, please choose what went wrong.",
+    "err.invalid_phone": "That phone number does not look right; please check it.",
+    "err.evaluator_only": "Only a window's rating screen can do this.",
+    "err.unknown_follow_up": "No such follow-up.",
+    "err.invalid_follow_up_action": "Not in this state: a bad rating that left a phone is contacted first, then closed.",
+  },
+};
+
+/** A page's dictionary with the rating's strings under it. */
+export const withRating = (page) => ({ zh: { ...RATING.zh, ...page.zh }, en: { ...RATING.en, ...page.en } });
