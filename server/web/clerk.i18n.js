@@ -4,6 +4,9 @@ export default {
   zh: {
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
+    myFindings: "涉及本人的投诉处理结果", fNumber: "投诉编号", fAnswered: "答复日期", fFinding: "调查结论",
+    fWhat: "投诉内容", fAnswer: "处理和答复", "finding.upheld": "属实", "finding.partly_upheld": "部分属实",
+    "finding.not_upheld": "不属实",
     pageTitle: "窗口工作台", title: "窗口工作台", logout: "退出", signIn: "签到登录", username: "用户名", password: "密码",
     window: "窗口", signInButton: "签到并进入工作台", current: "当前号码", call: "叫号", recall: "重呼", start: "开始办理",
     noShow: "未到", transfer: "转办", finish: "办结", pause: "暂停", resume: "恢复", sheet: "一次性告知单",
@@ -40,6 +43,9 @@ export default {
   },
   en: {
     mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
+    myFindings: "Complaints about me: findings", fNumber: "Complaint", fAnswered: "Answered on", fFinding: "Finding",
+    fWhat: "What was complained of", fAnswer: "What was done and answered", "finding.upheld": "Upheld",
+    "finding.partly_upheld": "Partly upheld", "finding.not_upheld": "Not upheld",
     pageTitle: "Clerk workstation", title: "Clerk workstation", logout: "Sign out", signIn: "Sign in (attendance)",
     username: "Username", password: "Password", window: "Window", signInButton: "Sign in and open the desk",
     current: "Current ticket", call: "Call next", recall: "Recall", start: "Start", noShow: "No-show", transfer: "Transfer",

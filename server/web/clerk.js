@@ -135,7 +135,20 @@ function renderMine() {
 }
 async function refreshMine() {
   try { mine = (await api("GET", "/api/ratings/mine")).data; } catch { mine = null; }
+  try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
   renderMine();
+  renderFindings();
+}
+
+// Complaints answered about this clerk (R21): what was found and answered, never who complained.
+let findings = [];
+function renderFindings() {
+  $("findingsCard").hidden = findings.length === 0;
+  $("findings").innerHTML = findings.length === 0 ? "" :
+    `<tr><th>${esc(t("fNumber"))}</th><th>${esc(t("fAnswered"))}</th><th>${esc(t("fFinding"))}</th>` +
+    `<th>${esc(t("fWhat"))}</th><th>${esc(t("fAnswer"))}</th></tr>` +
+    findings.map((f) => `<tr><td>${esc(f.number)}</td><td>${esc(f.answered_on)}</td>` +
+      `<td>${esc(t(`finding.${f.finding}`))}</td><td class="pre">${esc(f.what)}</td><td class="pre">${esc(f.answer)}</td></tr>`).join("");
 }
 
 async function openDesk() {
@@ -175,7 +188,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

@@ -145,3 +145,26 @@ test("the director registers a written complaint, answers it and prints the repl
   if (shots) await page.locator("#complaintsCard").screenshot({ path: join(shots, "director-complaints.png") });
   await director.close();
 });
+
+test("a clerk sees the findings of complaints about them, never who complained", async () => {
+  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
+  const c = await post("/api/complaints", {
+    channel: "written", about: "staff", staff: "clerk3", window_id: "w03", what: "让我来回跑了三趟",
+    complainant_name: "钱七", complainant_contact: "13900003333", complexity: "simple",
+  }, director);
+  assert.equal(c.status, 201);
+  assert.equal((await post(`/api/complaints/${c.body.id}/investigate`, {}, director)).status, 200);
+  const answered = await post(`/api/complaints/${c.body.id}/answer`, { finding: "partly_upheld", answer: "已当面致歉，并更新一次性告知清单" }, director);
+  assert.equal(answered.status, 200);
+  const o = await open("/clerk");
+  const { page } = o;
+  await page.fill("input[name=username]", "clerk3");
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", "w03");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#findingsCard:not([hidden])");
+  const text = await page.textContent("#findings");
+  for (const want of [c.body.number, "部分属实", "让我来回跑了三趟", "已当面致歉"]) assert.ok(text.includes(want), `${want} in ${text}`);
+  for (const never of ["钱七", "13900003333"]) assert.ok(!(await page.content()).includes(never), `the clerk's page shows ${never}`);
+  await o.close();
+});
