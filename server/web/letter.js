@@ -4,21 +4,15 @@
 // a new window: the director's token comes with the copied sessionStorage, and reading the
 // complaint is an audited read like any other. Every text is inserted as text (esc).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, errorText } from "./common.js";
+import { esc, useStrings, api } from "./common.js";
+import { paper, wording } from "./paper.js";
 import strings, { DOCUMENT, chineseDate } from "./letter.i18n.js";
 
 useStrings(strings);
 
 const parts = location.pathname.split("/"); // "", "complaints", id, "letter"
 const id = decodeURIComponent(parts[2] ?? "");
-const token = sessionStorage.getItem("dtoken");
-useSession({ token: () => token, expired: () => {} });
-
-function doc(key, ...args) {
-  const v = DOCUMENT[key];
-  if (v === undefined) { console.error(`missing letter wording: ${key}`); return key; }
-  return typeof v === "function" ? v(...args) : v;
-}
+const doc = wording(DOCUMENT, "letter");
 
 const para = (text, cls = "") => `<p class="${cls}">${esc(text)}</p>`;
 const item = (label, text) => `<dt>${esc(label)}</dt><dd class="pre">${esc(text)}</dd>`;
@@ -50,43 +44,12 @@ function sheet(c, hall) {
     `<p class="contact">${esc(doc("hallAddress"))}：${esc(hall.address)}　${esc(doc("hallPhone"))}：${esc(hall.phone)}</p>`;
 }
 
-/** Makes the text smaller, step by step, until the sheet holds on its one page. */
-function fit() {
-  const s = $("sheet");
-  for (let step = 1; step <= 4 && s.scrollHeight > s.clientHeight + 1; step++) {
-    s.classList.remove(`fit${step - 1}`);
-    s.classList.add(`fit${step}`);
-  }
-}
-
-let shown = null;
-function message(key) {
-  shown = key;
-  $("message").textContent = key ? t(key) : "";
-  $("message").hidden = !key;
-}
-
-async function load() {
-  if (!token) { message("noSession"); return; }
-  try {
+paper({
+  token: sessionStorage.getItem("dtoken"),
+  draw: async () => {
     const [c, hall] = await Promise.all([api("GET", `/api/complaints/${encodeURIComponent(id)}`), api("GET", "/api/hall")])
       .then((rs) => rs.map((r) => r.data));
-    if (!c.finding || !(c.state === "answered" || c.state === "closed")) { message("notAnswered"); return; }
-    document.title = `${doc("title")} ${c.number}`;
-    $("sheet").innerHTML = sheet(c, hall);
-    $("sheet").hidden = false;
-    message(null);
-    fit();
-    $("print").disabled = false;
-    document.body.dataset.ready = "1";
-  } catch (e) {
-    message(null);
-    $("error").textContent = errorText(e);
-  }
-}
-
-$("print").addEventListener("click", () => window.print());
-$("close").addEventListener("click", () => window.close());
-onLanguage(() => { if (shown) message(shown); });
-languageSwitch();
-load();
+    if (!c.finding || !(c.state === "answered" || c.state === "closed")) return "notAnswered";
+    return { title: `${doc("title")} ${c.number}`, html: sheet(c, hall) };
+  },
+});

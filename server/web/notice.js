@@ -5,7 +5,8 @@
 // workstation or the director console in a new window: the staff token comes with the copied
 // sessionStorage. The screen chrome follows the page's language; the sheet never does.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, errorText } from "./common.js";
+import { $, esc, useStrings, api } from "./common.js";
+import { paper, wording } from "./paper.js";
 import strings, { DOCUMENT, chineseDate } from "./notice.i18n.js";
 
 useStrings(strings);
@@ -14,15 +15,8 @@ const KINDS = ["acceptance", "supplement", "return", "joint", "promise"];
 const parts = location.pathname.split("/"); // "", "cases", number, "notice", kind
 const number = decodeURIComponent(parts[2] ?? "");
 const kind = decodeURIComponent(parts[4] ?? "");
-const token = sessionStorage.getItem("token") || sessionStorage.getItem("dtoken");
-useSession({ token: () => token, expired: () => {} });
-
 /** The official wording (always Chinese, whatever the page's language). */
-function doc(key, ...args) {
-  const v = DOCUMENT[key];
-  if (v === undefined) { console.error(`missing notice wording: ${key}`); return key; }
-  return typeof v === "function" ? v(...args) : v;
-}
+const doc = wording(DOCUMENT, "notice");
 
 /** A phone number with every digit but the last four hidden. */
 const maskPhone = (p) => {
@@ -121,47 +115,20 @@ function sheet(c, hall, win, matter) {
     `<p class="contact">${esc(doc("hallAddress"))}：${esc(hall.address)}　${esc(doc("hallPhone"))}：${esc(hall.phone)}</p>`;
 }
 
-/** Makes the text smaller, step by step, until the sheet holds on its one page. */
-function fit() {
-  const s = $("sheet");
-  for (let step = 1; step <= 4 && s.scrollHeight > s.clientHeight + 1; step++) {
-    s.classList.remove(`fit${step - 1}`);
-    s.classList.add(`fit${step}`);
-  }
-}
-
-let shown = null; // the message key on screen (translated again on a language switch)
-function message(key) {
-  shown = key;
-  $("message").textContent = key ? t(key) : "";
-  $("message").hidden = !key;
-}
-
-async function load() {
-  if (!KINDS.includes(kind)) { message("unknownKind"); return; }
-  if (!token) { message("noSession"); return; }
-  try {
+paper({
+  token: sessionStorage.getItem("token") || sessionStorage.getItem("dtoken"),
+  draw: async () => {
+    if (!KINDS.includes(kind)) return "unknownKind";
     const [c, hall, windows, services] = await Promise.all([
       api("GET", `/api/cases/${encodeURIComponent(number)}`), api("GET", "/api/hall"), api("GET", "/api/windows"), api("GET", "/api/services"),
     ]).then((rs) => rs.map((r) => r.data));
     const win = windows.find((w) => w.id === c.window_id);
     const matter = services.find((s) => s.id === c.service_id);
-    document.title = `${titleOf(c)} ${c.number}`;
-    $("sheet").innerHTML = sheet(c, hall, win, matter);
-    $("sheet").hidden = false;
-    message(null);
-    fit();
-    const qr = $("qr");
-    const ready = () => { fit(); $("print").disabled = false; document.body.dataset.ready = "1"; };
-    if (qr.complete) ready(); else { qr.addEventListener("load", ready); qr.addEventListener("error", ready); }
-  } catch (e) {
-    message(null);
-    $("error").textContent = errorText(e);
-  }
-}
-
-$("print").addEventListener("click", () => window.print());
-$("close").addEventListener("click", () => window.close());
-onLanguage(() => { if (shown) message(shown); });
-languageSwitch();
-load();
+    // The QR code's image is part of the sheet: printing waits for it (or its failure).
+    const ready = () => new Promise((resolve) => {
+      const qr = $("qr");
+      if (!qr || qr.complete) resolve(); else { qr.addEventListener("load", resolve); qr.addEventListener("error", resolve); }
+    });
+    return { title: `${titleOf(c)} ${c.number}`, html: sheet(c, hall, win, matter), ready };
+  },
+});

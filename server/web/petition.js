@@ -5,7 +5,8 @@
 // new window: the director's token comes with the copied sessionStorage, and the read of the
 // petition is audited by the server. Every text is inserted as text.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, errorText } from "./common.js";
+import { esc, useStrings, api } from "./common.js";
+import { paper, wording } from "./paper.js";
 import strings, { DOCUMENT, chineseDate, chineseTime } from "./petition.i18n.js";
 
 useStrings(strings);
@@ -14,15 +15,8 @@ const KINDS = ["transfer-slip", "notice"];
 const parts = location.pathname.split("/"); // "", "petitions", id, kind
 const id = decodeURIComponent(parts[2] ?? "");
 const kind = decodeURIComponent(parts[3] ?? "");
-const token = sessionStorage.getItem("dtoken");
-useSession({ token: () => token, expired: () => {} });
-
 /** The official wording (always Chinese, whatever the page's language). */
-function doc(key, ...args) {
-  const v = DOCUMENT[key];
-  if (v === undefined) { console.error(`missing petition wording: ${key}`); return key; }
-  return typeof v === "function" ? v(...args) : v;
-}
+const doc = wording(DOCUMENT, "petition");
 
 const field = (label, value, wide = false) => `<th>${esc(label)}</th><td${wide ? ' colspan="3"' : ""}>${esc(value)}</td>`;
 const rowOf = (...cells) => `<tr>${cells.join("")}</tr>`;
@@ -71,34 +65,13 @@ function notice(p, hall) {
     `<p class="contact">${esc(doc("hallAddress"))}：${esc(hall.address)}　${esc(doc("hallPhone"))}：${esc(hall.phone)}</p>`;
 }
 
-let shown = null;
-function message(key) {
-  shown = key;
-  $("message").textContent = key ? t(key) : "";
-  $("message").hidden = !key;
-}
-
-async function load() {
-  if (!KINDS.includes(kind)) { message("unknownKind"); return; }
-  if (!token) { message("noSession"); return; }
-  try {
+paper({
+  token: sessionStorage.getItem("dtoken"),
+  draw: async () => {
+    if (!KINDS.includes(kind)) return "unknownKind";
     const [p, hall] = await Promise.all([api("GET", `/api/petitions/${encodeURIComponent(id)}`), api("GET", "/api/hall")])
       .then((rs) => rs.map((r) => r.data));
-    if (kind === "transfer-slip" && !p.transfer) { message("notTransferred"); return; }
-    document.title = `${doc(`title.${kind}`)} ${p.number}`;
-    $("sheet").innerHTML = kind === "transfer-slip" ? slip(p, hall) : notice(p, hall);
-    $("sheet").hidden = false;
-    message(null);
-    $("print").disabled = false;
-    document.body.dataset.ready = "1";
-  } catch (e) {
-    message(null);
-    $("error").textContent = errorText(e);
-  }
-}
-
-$("print").addEventListener("click", () => window.print());
-$("close").addEventListener("click", () => window.close());
-onLanguage(() => { if (shown) message(shown); });
-languageSwitch();
-load();
+    if (kind === "transfer-slip" && !p.transfer) return "notTransferred";
+    return { title: `${doc(`title.${kind}`)} ${p.number}`, html: kind === "transfer-slip" ? slip(p, hall) : notice(p, hall) };
+  },
+});
