@@ -71,3 +71,18 @@ export function guard(page, { allow = [] } = {}) {
 
 /** The browser's console line for a failed request the test provoked on purpose. */
 export const httpStatusLine = (status) => new RegExp(`Failed to load resource: the server responded with a status of ${status}`);
+
+/**
+ * Opens `path` of the hall at `base` in a fresh browser context (Chinese locale): the page, and
+ * every window it opens (a notice, a letter, a petition's papers), fail the test on a page error,
+ * a console error or a CSP violation when `close()` checks them.
+ */
+export async function openPage(browser, base, path, { viewport = { width: 1366, height: 900 }, allow = [], ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "zh-CN", ...options });
+  const guards = [];
+  const page = await ctx.newPage();
+  guards.push(guard(page, { allow }));
+  ctx.on("page", (p) => guards.push(guard(p, { allow })));
+  await page.goto(`${base}${path}`);
+  return { ctx, page, guards, close: async () => { for (const g of guards) g.check(); await ctx.close(); } };
+}

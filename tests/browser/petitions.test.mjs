@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHall, guard, httpStatusLine } from "./harness.mjs";
+import { startHall, httpStatusLine, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 let hall, base, browser;
@@ -26,15 +26,7 @@ after(async () => {
   await hall?.close();
 });
 
-async function open(path, { viewport = { width: 1366, height: 900 }, allow = [] } = {}) {
-  const ctx = await browser.newContext({ viewport, locale: "zh-CN" });
-  const guards = [];
-  const page = await ctx.newPage();
-  guards.push(guard(page, { allow }));
-  ctx.on("page", (p) => guards.push(guard(p, { allow })));
-  await page.goto(`${base}${path}`);
-  return { ctx, page, close: async () => { for (const g of guards) g.check(); await ctx.close(); } };
-}
+const open = (path, options) => openPage(browser, base, path, options);
 
 async function director(options = {}) {
   const o = await open("/director", options);

@@ -92,7 +92,7 @@ async fn due_days_count_working_days_around_national_day() {
     // The administrator adds 2027: the pending due day is set (31 December, 4 and 5 January).
     s.clock().set(at_nine(2026, 12, 30));
     let admin = s.staff("admin").await;
-    let added = s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
     assert_eq!(added.status, 201, "{}", added.body);
     let pending = get(&s, "/api/petitions?state=received", &admin).await.body;
     let line = pending.as_array().unwrap().iter().find(|l| l["number"] == numbers[5]).unwrap();
@@ -481,36 +481,3 @@ async fn the_printable_pages_are_served() {
         assert!(r.headers().contains_key("content-security-policy"), "{path}");
     }
 }
-
-const TEST_2027: &str = r#"
-year = 2027
-source = "测试用日历（非官方安排，仅供测试）"
-[[holidays]]
-name = "元旦"
-from = "2027-01-01"
-to = "2027-01-03"
-[[holidays]]
-name = "春节"
-from = "2027-02-06"
-to = "2027-02-14"
-[[holidays]]
-name = "清明节"
-from = "2027-04-05"
-to = "2027-04-05"
-[[holidays]]
-name = "劳动节"
-from = "2027-05-01"
-to = "2027-05-05"
-[[holidays]]
-name = "端午节"
-from = "2027-06-09"
-to = "2027-06-09"
-[[holidays]]
-name = "中秋节"
-from = "2027-09-15"
-to = "2027-09-15"
-[[holidays]]
-name = "国庆节"
-from = "2027-10-01"
-to = "2027-10-07"
-"#;
