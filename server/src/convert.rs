@@ -3,6 +3,7 @@
 
 use hall_wire as wire;
 
+use crate::domain::attendance::MarkKind;
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
 use crate::domain::complaint::{
     About as ComplaintAbout, Channel as ComplaintChannel, Complexity, Finding, State as ComplaintState,
@@ -64,6 +65,7 @@ same_variants!(both RatingReason <=> RatingReason { Attitude, Efficiency, Materi
 same_variants!(RatingChannel => RatingChannel { Evaluator, Phone });
 same_variants!(FollowUpState => FollowUpState { Open, Contacted, Closed });
 same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
+same_variants!(both MarkKind <=> AttendanceMarkKind { Late, EarlyLeave, Absent });
 
 impl From<RatingProblem> for crate::error::ApiError {
     fn from(p: RatingProblem) -> Self {

@@ -80,6 +80,8 @@ codes! {
     NotFinished = CONFLICT, "not_finished", "the service is not finished: it is rated once it is";
     RatingClosed = CONFLICT, "rating_closed", "the evaluator no longer asks for this service (a later one, or its time passed)";
     InvalidFollowUpAction = CONFLICT, "invalid_follow_up_action", "the follow-up's state does not allow that";
+    AlreadyExplained = CONFLICT, "already_explained", "the attendance mark is explained (or acknowledged) already";
+    NotExplained = CONFLICT, "not_explained", "the clerk has not explained that attendance mark yet";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
@@ -112,6 +114,7 @@ codes! {
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
+    NoAttendanceMark = UNPROCESSABLE_ENTITY, "no_attendance_mark", "no such late arrival, early leave or absence on that day";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

@@ -50,6 +50,8 @@ pub struct Policy {
     pub session_hours: u32,
     /// Waits longer than this are shown in the warning colour on the director's console.
     pub wait_warning_minutes: u32,
+    /// A clerk signing in this many minutes after the start is not late (R15).
+    pub late_grace_minutes: u32,
     /// The cases' limits: a supplement's waiting days, the extension's cap.
     pub cases: crate::domain::case::Limits,
     /// Bad ratings' follow-up deadlines, the evaluator's asking time.
@@ -67,6 +69,7 @@ impl Default for Policy {
             no_show_requeue_limit: 1,
             session_hours: 12,
             wait_warning_minutes: 30,
+            late_grace_minutes: 5,
             cases: crate::domain::case::Limits::default(),
             ratings: crate::domain::rating::Limits::default(),
             complaints: crate::domain::complaint::Limits::default(),

@@ -16,6 +16,8 @@ mod ratings;
 pub use ratings::*;
 mod reports;
 pub use reports::*;
+mod attendance;
+pub use attendance::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -155,6 +155,7 @@ impl Checker<'_> {
             no_show_requeue_limit: raw.policy.no_show_requeue_limit.unwrap_or(Policy::default().no_show_requeue_limit),
             session_hours,
             wait_warning_minutes: raw.policy.wait_warning_minutes.unwrap_or(Policy::default().wait_warning_minutes),
+            late_grace_minutes: raw.policy.late_grace_minutes.unwrap_or(Policy::default().late_grace_minutes).min(120),
             cases: crate::domain::case::Limits {
                 supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),

@@ -64,6 +64,8 @@ pub struct RawPolicy {
     pub session_hours: Option<Spanned<u32>>,
     /// The director's console colours waits longer than this many minutes.
     pub wait_warning_minutes: Option<u32>,
+    /// Minutes after the start a clerk's sign-in is still on time (R15).
+    pub late_grace_minutes: Option<u32>,
     /// Working days a 补办件 waits for its materials before it expires.
     pub supplement_days: Option<u32>,
     /// The most working days the director's single extension may add.

@@ -1,6 +1,7 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
 mod admin;
+mod attendance;
 mod calendar;
 mod cases;
 mod complaints;
@@ -438,6 +439,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::mine))
         .routes(routes!(reports::summary))
         .routes(routes!(reports::chart))
+        .routes(routes!(attendance::list))
+        .routes(routes!(attendance::mine))
+        .routes(routes!(attendance::explain))
+        .routes(routes!(attendance::acknowledge))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

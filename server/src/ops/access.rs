@@ -45,7 +45,8 @@ impl Op {
             Op::Rate { target: RateTarget::Evaluator { .. }, .. } => Need::Evaluator,
             Op::Rate { .. } => Need::Anyone,
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
-            Op::Logout | Op::Requeue { .. } => Need::Staff,
+            Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
+            Op::AcknowledgeAttendance { .. } => Need::Director,
             Op::CallNext { window }
             | Op::Recall { window }
             | Op::Start { window }

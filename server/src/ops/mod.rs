@@ -2,6 +2,7 @@
 //! appending its audit rows and events there too. They run only on the writer thread.
 
 pub mod access;
+mod attendance;
 mod auth;
 pub mod cases;
 pub mod complaints;
@@ -173,6 +174,18 @@ pub enum Op {
     Petition {
         id: i64,
         action: petitions::PetitionOp,
+    },
+    /// A clerk explains their own attendance mark (R15).
+    ExplainAttendance {
+        day: chrono::NaiveDate,
+        kind: crate::domain::attendance::MarkKind,
+        explanation: String,
+    },
+    /// The director acknowledges an explained attendance mark.
+    AcknowledgeAttendance {
+        day: chrono::NaiveDate,
+        username: String,
+        kind: crate::domain::attendance::MarkKind,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -378,6 +391,8 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::RegisterPetition { input } => petitions::register(ctx, input),
         Op::ReadPetition { id } => petitions::read(ctx, *id),
         Op::Petition { id, action } => petitions::act(ctx, *id, action),
+        Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
+        Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),

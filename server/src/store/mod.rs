@@ -2,6 +2,7 @@
 //! the tables' own small modules. Write functions take a `&Transaction` of the writer.
 
 pub mod anchors;
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod case_views;
@@ -39,6 +40,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v7.sql")),
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
+        M::up(include_str!("schema_v10.sql")),
     ])
 }
 

@@ -1,0 +1,125 @@
+//! Attendance (R15): on a working day a clerk signs in before the start time (a grace allowed)
+//! and stays until the end; late arrival, early leave and absence are marked, each explained by
+//! the clerk and acknowledged by the director. Pure: the day's hours and the sign-ins are
+//! arguments.
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+
+use super::calendar::{Calendar, MissingYear};
+use super::hours::Hours;
+
+str_enum!(
+    /// What attendance marks on a day.
+    MarkKind { Late = "late", EarlyLeave = "early_leave", Absent = "absent" }
+);
+
+/// A mark with how many minutes it is by (none for an absence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub minutes: Option<u32>,
+}
+
+/// A clerk's day as the sign-ins tell it (local times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Presence {
+    /// The first sign-in of the day.
+    pub first_in: Option<NaiveTime>,
+    /// When the last session of the day ended; `None` while still signed in (or never was).
+    pub last_out: Option<NaiveTime>,
+}
+
+/// The hall's working hours on `day` (first opening to last closing), or `None` when it is not
+/// a working day (a weekend or holiday on the statutory calendar). A make-up working day (调休)
+/// on a weekend the hall has no hours for keeps the hours of the first weekday that has some.
+pub fn working_hours(
+    day: NaiveDate,
+    hours: &Hours,
+    calendar: &Calendar,
+) -> Result<Option<(NaiveTime, NaiveTime)>, MissingYear> {
+    if !calendar.is_working_day(day)? {
+        return Ok(None);
+    }
+    let weekday = day.weekday().num_days_from_monday() as usize;
+    let periods = match &hours.days[weekday] {
+        p if !p.is_empty() => p,
+        _ => match hours.days.iter().find(|p| !p.is_empty()) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((periods[0].start, periods[periods.len() - 1].end)))
+}
+
+fn minutes(a: NaiveTime, b: NaiveTime) -> u32 {
+    (b - a).num_minutes().max(0) as u32
+}
+
+/// The marks of one clerk's working day. `day_over`: the day has ended (only then can it be an
+/// absence or an early leave); `grace` minutes after the start are not late.
+pub fn marks(open: (NaiveTime, NaiveTime), presence: Presence, grace: u32, day_over: bool) -> Vec<Mark> {
+    let (start, end) = open;
+    let Some(first_in) = presence.first_in else {
+        return if day_over { vec![Mark { kind: MarkKind::Absent, minutes: None }] } else { Vec::new() };
+    };
+    let mut out = Vec::new();
+    let late = minutes(start, first_in);
+    if late > grace {
+        out.push(Mark { kind: MarkKind::Late, minutes: Some(late) });
+    }
+    if let Some(out_at) = presence.last_out.filter(|t| *t < end) {
+        out.push(Mark { kind: MarkKind::EarlyLeave, minutes: Some(minutes(out_at, end)) });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+    }
+
+    #[test]
+    fn each_day_is_marked_by_its_sign_ins() {
+        let open = (t("08:30"), t("17:30"));
+        let mark = |kind, minutes| Mark { kind, minutes };
+        // (first in, last out, day over, expected marks); grace 5 minutes.
+        let cases = [
+            (Some("08:20"), Some("17:40"), true, vec![]),
+            (Some("08:35"), None, true, vec![]),
+            (Some("08:36"), None, false, vec![mark(MarkKind::Late, Some(6))]),
+            (
+                Some("09:10"),
+                Some("16:00"),
+                true,
+                vec![mark(MarkKind::Late, Some(40)), mark(MarkKind::EarlyLeave, Some(90))],
+            ),
+            (Some("08:00"), Some("17:29"), true, vec![mark(MarkKind::EarlyLeave, Some(1))]),
+            (None, None, true, vec![mark(MarkKind::Absent, None)]),
+            (None, None, false, vec![]),
+        ];
+        for (first_in, last_out, over, want) in cases {
+            let presence = Presence { first_in: first_in.map(t), last_out: last_out.map(t) };
+            assert_eq!(marks(open, presence, 5, over), want, "{first_in:?} {last_out:?} {over}");
+        }
+    }
+
+    #[test]
+    fn working_hours_follow_the_statutory_calendar() {
+        let calendar = crate::calendar_data::shipped_calendar();
+        let hours = Hours::weekdays(t("08:30"), t("17:30"));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // (day, expected hours): a weekday, 国庆, a weekend, the make-up Saturday 10 October 2026.
+        for (d, want) in [
+            ("2026-09-30", Some((t("08:30"), t("17:30")))),
+            ("2026-10-01", None),
+            ("2026-10-11", None),
+            ("2026-10-10", Some((t("08:30"), t("17:30")))),
+        ] {
+            assert_eq!(working_hours(day(d), &hours, &calendar).unwrap(), want, "{d}");
+        }
+        assert!(working_hours(day("2027-03-01"), &hours, &calendar).is_err(), "a year not loaded is an error");
+    }
+}

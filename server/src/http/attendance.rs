@@ -1,0 +1,166 @@
+//! Attendance (R15): the director's marks of every clerk over a range, a clerk's own, and the
+//! two writes (explain, acknowledge). Marks are computed on read from the sign-ins, the day's
+//! sessions and the hall's hours on the statutory calendar.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde::Deserialize;
+
+use super::extract::{json, Body, Caller, RetryKey};
+use super::{submit, AppState};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::StaffRole;
+use crate::ops::access::{self, Need};
+use crate::ops::{Actor, Answer, Op};
+use crate::store::{self, attendance};
+
+/// Query of the attendance lists.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RangeQuery {
+    /// First day, `YYYY-MM-DD` (default: the first of this month).
+    from: Option<String>,
+    /// Last day, inclusive (default: today; at most 92 days after `from`).
+    to: Option<String>,
+}
+
+fn date(v: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| ApiError::new(Code::InvalidDate, "dates are YYYY-MM-DD"))
+}
+
+fn range(s: &AppState, q: &RangeQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
+    use chrono::Datelike;
+    let today = crate::domain::numbering::local_day(s.now(), s.hall().timezone);
+    let from = q.from.as_deref().map(date).transpose()?.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let to = q.to.as_deref().map(date).transpose()?.unwrap_or(today);
+    if from > to || (to - from).num_days() > 92 {
+        return Err(ApiError::new(Code::InvalidDate, "from is on or before to, at most 92 days apart"));
+    }
+    Ok((from, to))
+}
+
+/// The marks of `clerks` over the range, with explanations, as the pages show them.
+async fn days(
+    s: &AppState,
+    clerks: Vec<String>,
+    (from, to): (NaiveDate, NaiveDate),
+) -> ApiResult<Vec<wire::AttendanceDay>> {
+    let (hall, calendar, now) = (s.hall(), s.calendar(), s.now());
+    s.reads()
+        .run(move |c| {
+            let marked = attendance::day_marks(c, &hall, &calendar, &clerks, (from, to), now)?;
+            let notes = attendance::notes(c, &from.to_string(), &to.to_string())?;
+            let fmt = |ms: i64| store::reads::fmt_time(&hall, ms);
+            Ok(marked
+                .into_iter()
+                .map(|d| {
+                    let day = d.day.to_string();
+                    let marks = d
+                        .marks
+                        .iter()
+                        .map(|m| {
+                            let note = notes
+                                .iter()
+                                .find(|n| n.day == day && n.username == d.username && n.kind == m.kind.as_str());
+                            wire::AttendanceMark {
+                                kind: m.kind.into(),
+                                minutes: m.minutes,
+                                explanation: note.map(|n| n.explanation.clone()),
+                                explained_at: note.map(|n| fmt(n.explained_at)),
+                                acknowledged_by: note.and_then(|n| n.acknowledged_by.clone()),
+                                acknowledged_at: note.and_then(|n| n.acknowledged_at).map(fmt),
+                            }
+                        })
+                        .collect();
+                    wire::AttendanceDay {
+                        name: hall.staff(&d.username).map(|p| p.name.clone()).unwrap_or_else(|| d.username.clone()),
+                        day,
+                        username: d.username,
+                        signed_in_at: d.first_in.map(fmt),
+                        signed_out_at: d.last_out.map(fmt),
+                        marks,
+                    }
+                })
+                .collect::<Vec<_>>())
+        })
+        .await
+        .map_err(ApiError::Internal)
+}
+
+#[utoipa::path(
+    get, path = "/api/attendance", params(RangeQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<wire::AttendanceDay>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// Every clerk's late arrivals, early leaves and absences over a range (the director's).
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Query(q): Query<RangeQuery>,
+) -> ApiResult<Json<Vec<wire::AttendanceDay>>> {
+    access::allow(&actor, Need::Director)?;
+    let range = range(&s, &q)?;
+    let demo = s.demo();
+    let clerks = s
+        .hall()
+        .staff
+        .iter()
+        .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
+        .map(|p| p.username.clone())
+        .collect();
+    Ok(Json(days(&s, clerks, range).await?))
+}
+
+#[utoipa::path(
+    get, path = "/api/attendance/mine", params(RangeQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<wire::AttendanceDay>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// The caller's own marks over a range, to explain.
+pub async fn mine(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Query(q): Query<RangeQuery>,
+) -> ApiResult<Json<Vec<wire::AttendanceDay>>> {
+    access::allow(&actor, Need::Staff)?;
+    let Actor::Staff { username, .. } = actor else { unreachable!("checked: staff") };
+    let range = range(&s, &q)?;
+    Ok(Json(days(&s, vec![username], range).await?))
+}
+
+#[utoipa::path(
+    post, path = "/api/attendance/explain", request_body = wire::ExplainAttendance, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 204), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// A clerk explains their own late arrival, early leave or absence (once; audited).
+pub async fn explain(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let r: wire::ExplainAttendance = json(&body)?;
+    let op = Op::ExplainAttendance { day: date(&r.day)?, kind: r.kind.into(), explanation: r.explanation };
+    submit(&s, actor, op, key, &body).await
+}
+
+#[utoipa::path(
+    post, path = "/api/attendance/acknowledge", request_body = wire::AcknowledgeAttendance, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 204), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// The director acknowledges an explained mark (audited).
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let r: wire::AcknowledgeAttendance = json(&body)?;
+    let op = Op::AcknowledgeAttendance { day: date(&r.day)?, username: r.username, kind: r.kind.into() };
+    submit(&s, actor, op, key, &body).await
+}

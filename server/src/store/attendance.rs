@@ -1,0 +1,146 @@
+//! What attendance reads and writes: the day's first sign-ins, when each clerk's sessions of a
+//! day ended, and the explanations of marks (R15).
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+/// `(day, username) -> first sign-in (ms)` for days `from..=to`.
+pub fn first_sign_ins(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT day, username, signed_in_at FROM attendance WHERE day BETWEEN ?1 AND ?2")?;
+    let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Sessions started in `[from_ms, to_ms)`: `(username, created_at, ended_at)`; a session not ended
+/// has `ended_at` `None`.
+pub fn sessions_between(
+    conn: &Connection,
+    from_ms: i64,
+    to_ms: i64,
+) -> rusqlite::Result<Vec<(String, i64, Option<i64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT username, created_at, ended_at FROM sessions WHERE created_at >= ?1 AND created_at < ?2 AND role = 'clerk'",
+    )?;
+    let rows = stmt.query_map([from_ms, to_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// An explanation and its acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub day: String,
+    pub username: String,
+    pub kind: String,
+    pub explanation: String,
+    pub explained_at: i64,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<i64>,
+}
+
+const NOTE: &str = "day, username, kind, explanation, explained_at, acknowledged_by, acknowledged_at";
+
+fn note(r: &rusqlite::Row) -> rusqlite::Result<Note> {
+    Ok(Note {
+        day: r.get(0)?,
+        username: r.get(1)?,
+        kind: r.get(2)?,
+        explanation: r.get(3)?,
+        explained_at: r.get(4)?,
+        acknowledged_by: r.get(5)?,
+        acknowledged_at: r.get(6)?,
+    })
+}
+
+pub fn notes(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<Vec<Note>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {NOTE} FROM attendance_notes WHERE day BETWEEN ?1 AND ?2"))?;
+    let rows = stmt.query_map([from, to], note)?;
+    rows.collect()
+}
+
+pub fn get_note(conn: &Connection, day: &str, username: &str, kind: &str) -> rusqlite::Result<Option<Note>> {
+    conn.prepare_cached(&format!("SELECT {NOTE} FROM attendance_notes WHERE day = ?1 AND username = ?2 AND kind = ?3"))?
+        .query_row([day, username, kind], note)
+        .optional()
+}
+
+pub fn explain(tx: &Transaction, n: &Note) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO attendance_notes (day, username, kind, explanation, explained_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![n.day, n.username, n.kind, n.explanation, n.explained_at])?;
+    Ok(())
+}
+
+pub fn acknowledge(
+    tx: &Transaction,
+    day: &str,
+    username: &str,
+    kind: &str,
+    by: &str,
+    at_ms: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE attendance_notes SET acknowledged_by = ?4, acknowledged_at = ?5 WHERE day = ?1 AND username = ?2 AND kind = ?3",
+    )?
+    .execute(params![day, username, kind, by, at_ms])?;
+    Ok(())
+}
+
+/// A clerk's working day with its marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayMarks {
+    pub day: chrono::NaiveDate,
+    pub username: String,
+    pub first_in: Option<i64>,
+    pub last_out: Option<i64>,
+    pub marks: Vec<crate::domain::attendance::Mark>,
+}
+
+/// The marks of `clerks` on the working days `from..=to` up to today (R15): computed from the
+/// first sign-ins, the day's sessions and the hall's hours on the statutory calendar. A day in a
+/// year whose calendar is not loaded is left out (never guessed).
+pub fn day_marks(
+    conn: &Connection,
+    hall: &crate::hall::Hall,
+    calendar: &crate::domain::calendar::Calendar,
+    clerks: &[String],
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    now: chrono::DateTime<chrono::Utc>,
+) -> rusqlite::Result<Vec<DayMarks>> {
+    use crate::domain::attendance::{self, Presence};
+    use chrono::TimeZone;
+    let tz = hall.timezone;
+    let local_now = now.with_timezone(&tz);
+    let today = local_now.date_naive();
+    let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
+    let first: std::collections::HashMap<(String, String), i64> =
+        first_sign_ins(conn, &from.to_string(), &to.to_string())?.into_iter().map(|(d, u, at)| ((d, u), at)).collect();
+    let mut out = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= to.min(today)) {
+        let Ok(Some(open)) = attendance::working_hours(day, &hall.hours, calendar) else { continue };
+        let day_over = day < today || local_now.time() >= open.1;
+        let start = tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).earliest();
+        let Some(start) = start else { continue };
+        let start_ms = start.timestamp_millis();
+        let sessions = sessions_between(conn, start_ms, start_ms + 86_400_000)?;
+        for clerk in clerks {
+            let first_in = first.get(&(day.to_string(), clerk.clone())).copied();
+            let mine: Vec<&(String, i64, Option<i64>)> = sessions.iter().filter(|s| &s.0 == clerk).collect();
+            // Still signed in (a session of the day not ended): no early leave yet.
+            let last_out = if mine.is_empty() || mine.iter().any(|s| s.2.is_none()) {
+                None
+            } else {
+                mine.iter().filter_map(|s| s.2).max()
+            };
+            let presence = Presence {
+                first_in: first_in.and_then(local).map(|t| t.time()),
+                last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),
+            };
+            let marks = attendance::marks(open, presence, hall.policy.late_grace_minutes, day_over);
+            if !marks.is_empty() {
+                out.push(DayMarks { day, username: clerk.clone(), first_in, last_out, marks });
+            }
+        }
+    }
+    Ok(out)
+}

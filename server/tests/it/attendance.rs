@@ -1,0 +1,125 @@
+//! Attendance (R15) through the HTTP contract: late arrivals, early leaves and absences computed
+//! from the sign-ins on the statutory calendar, explained by the clerk, acknowledged by the
+//! director.
+
+use chrono::TimeZone;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, TestServer};
+
+/// `HH:MM` in Shanghai on `date`.
+fn at(date: &str, time: &str) -> chrono::DateTime<chrono::Utc> {
+    let local = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").unwrap();
+    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::hours(8)))
+}
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Value {
+    let r = s.send(Method::GET, path, Some(token), None, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.body
+}
+
+/// A clerk's day in a list: (username, day, [(kind, minutes)]).
+type Marked = (String, String, Vec<(String, Option<u64>)>);
+
+fn marks(list: &Value) -> Vec<Marked> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let m = d["marks"].as_array().unwrap().iter();
+            let m = m.map(|m| (m["kind"].as_str().unwrap().to_string(), m["minutes"].as_u64())).collect();
+            (d["username"].as_str().unwrap().to_string(), d["day"].as_str().unwrap().to_string(), m)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
+    let s = TestServer::start().await;
+    // Wednesday 25 November 2026, the sample hall works 08:30–17:30; 5 minutes' grace.
+    s.clock().set(at("2026-11-25", "08:20"));
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-25", "08:35"));
+    s.clerk("clerk3", "w03").await; // within the grace: on time
+    s.clock().set(at("2026-11-25", "09:00"));
+    s.clerk("clerk1", "w01").await; // 30 minutes late, still signed in at the end of the day
+    s.clock().set(at("2026-11-25", "16:00"));
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
+
+    // The next morning the director sees the day.
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let got = marks(&day);
+    let of = |u: &str| got.iter().find(|(n, _, _)| n == u).map(|(_, _, m)| m.clone());
+    assert_eq!(of("clerk1"), Some(vec![("late".to_string(), Some(30))]), "{day}");
+    assert_eq!(of("clerk2"), Some(vec![("early_leave".to_string(), Some(90))]), "{day}");
+    assert_eq!(of("clerk3"), None, "on time within the grace");
+    assert_eq!(of("clerk4"), Some(vec![("absent".to_string(), None)]), "no sign-in on a working day");
+    assert_eq!(got.len(), 2 + 8, "clerk1, clerk2 and the eight clerks who never signed in");
+
+    // clerk2 explains their early leave, once; a mark they do not have cannot be explained.
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let mine = get(&s, "/api/attendance/mine?from=2026-11-25&to=2026-11-25", &clerk2).await;
+    assert_eq!(marks(&mine), vec![("clerk2".into(), "2026-11-25".into(), vec![("early_leave".into(), Some(90))])]);
+    let explain = |kind: &str, text: &str| json!({"day": "2026-11-25", "kind": kind, "explanation": text});
+    // (body, status, code)
+    for (body, status, code) in [
+        (explain("early_leave", "孩子发烧，经主任口头同意提前离岗"), 204, None),
+        (explain("early_leave", "again"), 409, Some("already_explained")),
+        (explain("late", "I was not late"), 422, Some("no_attendance_mark")),
+        (explain("absent", " "), 422, Some("text_too_long")),
+        (json!({"day": "25 Nov", "kind": "late", "explanation": "x"}), 422, Some("invalid_date")),
+    ] {
+        let r = s.post("/api/attendance/explain", &clerk2, body).await;
+        match code {
+            Some(code) => assert_error(&r, status, code),
+            None => assert_eq!(r.status, status, "{}", r.body),
+        }
+    }
+    // The director acknowledges what was explained; what was not, waits for the clerk.
+    let ack = |who: &str, kind: &str| json!({"day": "2026-11-25", "username": who, "kind": kind});
+    assert_error(
+        &s.post("/api/attendance/acknowledge", &clerk2, ack("clerk2", "early_leave")).await,
+        403,
+        "director_only",
+    );
+    assert_error(&s.post("/api/attendance/acknowledge", &director, ack("clerk1", "late")).await, 409, "not_explained");
+    assert_eq!(s.post("/api/attendance/acknowledge", &director, ack("clerk2", "early_leave")).await.status, 204);
+    assert_error(
+        &s.post("/api/attendance/acknowledge", &director, ack("clerk2", "early_leave")).await,
+        409,
+        "already_explained",
+    );
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let line = day.as_array().unwrap().iter().find(|d| d["username"] == "clerk2").unwrap().clone();
+    assert_eq!(line["marks"][0]["explanation"], "孩子发烧，经主任口头同意提前离岗");
+    assert_eq!(line["marks"][0]["acknowledged_by"], "director");
+    // A clerk reads only their own.
+    assert_error(&s.send(Method::GET, "/api/attendance", Some(&clerk2), None, None).await, 403, "director_only");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let audited: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action IN ('attendance.explain', 'attendance.acknowledge')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn holidays_are_not_working_days_and_a_make_up_saturday_is() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-10-12", "10:00"));
+    let director = s.staff("director").await;
+    // 国庆 2026: 1–7 October off; 8 and 9 October and Saturday 10 October (调休) are working days.
+    let list = get(&s, "/api/attendance?from=2026-10-01&to=2026-10-10", &director).await;
+    let days: std::collections::BTreeSet<String> = marks(&list).into_iter().map(|(_, d, _)| d).collect();
+    assert_eq!(days.into_iter().collect::<Vec<_>>(), ["2026-10-08", "2026-10-09", "2026-10-10"]);
+    assert_eq!(list.as_array().unwrap().len(), 3 * 11, "every clerk absent on each working day");
+    let r = s.send(Method::GET, "/api/attendance?from=2026-01-01&to=2026-10-10", Some(&director), None, None).await;
+    assert_error(&r, 422, "invalid_date");
+}
