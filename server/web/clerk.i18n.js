@@ -4,6 +4,9 @@ export default {
   zh: {
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
+    myAttendance: "本月考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明",
+    "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`, "att.early_leave": "早退",
+    "att.early_leave.min": (n) => `早退 ${n} 分钟`, "att.absent": "缺勤",
     myFindings: "涉及本人的投诉处理结果", fNumber: "投诉编号", fAnswered: "答复日期", fFinding: "调查结论",
     fWhat: "投诉内容", fAnswer: "处理和答复", "finding.upheld": "属实", "finding.partly_upheld": "部分属实",
     "finding.not_upheld": "不属实",
@@ -43,6 +46,9 @@ export default {
   },
   en: {
     mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
+    myAttendance: "Attendance to explain this month", attWhy: "Why", attExplain: "Send",
+    "att.late": "late", "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early",
+    "att.early_leave.min": (n) => `left ${n} min early`, "att.absent": "absent",
     myFindings: "Complaints about me: findings", fNumber: "Complaint", fAnswered: "Answered on", fFinding: "Finding",
     fWhat: "What was complained of", fAnswer: "What was done and answered", "finding.upheld": "Upheld",
     "finding.partly_upheld": "Partly upheld", "finding.not_upheld": "Not upheld",

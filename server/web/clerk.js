@@ -138,7 +138,36 @@ async function refreshMine() {
   try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
   renderMine();
   renderFindings();
+  await refreshAttendance();
 }
+
+// Attendance (R15): this month's late arrivals, early leaves and absences to explain (once each;
+// the director acknowledges them on the console).
+let attendance = [];
+async function refreshAttendance() {
+  try { attendance = (await api("GET", "/api/attendance/mine")).data; } catch { attendance = []; }
+  renderAttendance();
+}
+function renderAttendance() {
+  const open = attendance.flatMap((d) => d.marks.filter((m) => !m.explanation).map((m) => ({ d, m })));
+  $("attendanceCard").hidden = open.length === 0;
+  $("myAttendance").innerHTML = open.map(({ d, m }) => {
+    const what = m.minutes != null ? t(`att.${m.kind}.min`, m.minutes) : t(`att.${m.kind}`);
+    return `<tr><td>${esc(d.day)}</td><td>${esc(what)}</td>` +
+      `<td><input maxlength="500" data-day="${esc(d.day)}" data-kind="${esc(m.kind)}" placeholder="${esc(t("attWhy"))}"></td>` +
+      `<td><button type="button" data-explain="${esc(d.day)}|${esc(m.kind)}">${esc(t("attExplain"))}</button></td></tr>`;
+  }).join("");
+}
+$("myAttendance").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-explain]");
+  if (!b) return;
+  const [day, kind] = b.dataset.explain.split("|");
+  const input = $("myAttendance").querySelector(`input[data-day="${day}"][data-kind="${kind}"]`);
+  guarded("attendanceError", async () => {
+    await act(`explain-${day}-${kind}`, "/api/attendance/explain", { day, kind, explanation: input.value });
+    await refreshAttendance();
+  });
+});
 
 // Complaints answered about this clerk (R21): what was found and answered, never who complained.
 let findings = [];
@@ -188,7 +217,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

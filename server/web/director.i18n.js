@@ -4,6 +4,10 @@ import { withRating } from "./rating.i18n.js";
 
 export default withRating({
   zh: {
+    attTitle: "考勤（本月迟到、早退、缺勤）", noAttendance: "本月没有迟到、早退或缺勤。", attDay: "日期", attWho: "工作人员",
+    attMark: "情况", attExplanation: "本人说明", attNotExplained: "（尚未说明）", attAcknowledge: "确认",
+    attAcknowledged: (by) => `已确认（${by}）`, "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`,
+    "att.early_leave": "早退", "att.early_leave.min": (n) => `早退 ${n} 分钟`, "att.absent": "缺勤", "att.absent.min": () => "缺勤",
     // 好差评 (director-ratings.js)
     rTitle: "好差评", rSatisfaction: "本月满意度", rNoRatings: "本期暂无评价。", rFollowUps: "差评回访", rShowAll: "含已办结",
     rFollowUp: "差评回访", rContactTitle: "记录回访", rContactNote: "回访情况（群众意见、商定的处理）", rRecord: "记录回访",
@@ -91,6 +95,11 @@ export default withRating({
     "err.unknown_petition": "没有这件信访事项。",
   },
   en: {
+    attTitle: "Attendance (this month's late arrivals, early leaves, absences)", noAttendance: "No late arrival, early leave or absence this month.",
+    attDay: "Day", attWho: "Staff member", attMark: "Mark", attExplanation: "Their explanation", attNotExplained: "(not explained yet)",
+    attAcknowledge: "Acknowledge", attAcknowledged: (by) => `acknowledged (${by})`, "att.late": "late",
+    "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early", "att.early_leave.min": (n) => `left ${n} min early`,
+    "att.absent": "absent", "att.absent.min": () => "absent",
     // 好差评 (director-ratings.js)
     rTitle: "Ratings (好差评)", rSatisfaction: "Satisfaction this month", rNoRatings: "No ratings in this period.",
     rFollowUps: "Bad ratings to follow up", rShowAll: "Include closed ones",

@@ -11,6 +11,7 @@ import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
+import { refreshAttendance, renderAttendance } from "./director-attendance.js";
 
 useStrings(strings);
 
@@ -143,6 +144,7 @@ const reload = () => {
   refreshPetitions().catch((e) => showError("petitionsError", e));
   refreshComplaints();
   refreshRatings();
+  refreshAttendance();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 
@@ -286,6 +288,6 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); });
 languageSwitch();
 if (token) open().catch(() => signOut());
