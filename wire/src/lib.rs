@@ -592,7 +592,7 @@ pub struct StaffToday {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     pub signed_in_at: String,
-    /// Signed in after the hall's work start (R15).
+    /// Signed in after the hall's work start and its grace (`policy.late_grace_minutes`, R15).
     pub late: bool,
 }
 

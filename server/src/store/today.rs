@@ -62,7 +62,8 @@ pub fn director_today(
             no_show,
         });
     }
-    let start: NaiveTime = hall.work_start;
+    // Late as attendance counts it (R15): past the start plus the hall's grace.
+    let start: NaiveTime = hall.work_start + chrono::Duration::minutes(i64::from(hall.policy.late_grace_minutes));
     let staff = windows::attendance(c, &day)?
         .into_iter()
         .map(|(username, window_id, at)| {

@@ -45,6 +45,17 @@ async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
     s.clerk("clerk3", "w03").await; // within the grace: on time
     s.clock().set(at("2026-11-25", "09:00"));
     s.clerk("clerk1", "w01").await; // 30 minutes late, still signed in at the end of the day
+                                    // The director's sign-in list says the same: within the grace is not late.
+    let director = s.staff("director").await;
+    let today = get(&s, "/api/director/today", &director).await;
+    let late =
+        |u: &str| today["staff"].as_array().unwrap().iter().find(|p| p["username"] == u).unwrap()["late"].clone();
+    assert_eq!(
+        (late("clerk1"), late("clerk2"), late("clerk3")),
+        (json!(true), json!(false), json!(false)),
+        "{}",
+        today["staff"]
+    );
     s.clock().set(at("2026-11-25", "16:00"));
     assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
 
