@@ -31,32 +31,46 @@ fn or_empty(items: &[(String, f64)]) -> Vec<(String, f64)> {
     }
 }
 
+/// The scale's end: the largest value and a tenth more (at least 1).
+fn scale_end(items: &[(String, f64)]) -> f64 {
+    items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) * 1.1
+}
+
+/// A category's label at the centre of its segment (nothing at the segments' edges).
+fn segment_label(items: &[(String, f64)], at: &SegmentValue<u32>) -> String {
+    match at {
+        SegmentValue::CenterOf(i) => items.get(*i as usize).map(|(l, _)| l.clone()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Every chart's frame: white, its title, the margins, room for the axes' labels.
+fn frame<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &'b str,
+    y_label_area: u32,
+) -> Result<ChartBuilder<'a, 'b, DB>> {
+    root.fill(&WHITE).map_err(err)?;
+    let mut builder = ChartBuilder::on(root);
+    builder.caption(title, (FONT, 20)).margin(12).x_label_area_size(36).y_label_area_size(y_label_area);
+    Ok(builder)
+}
+
 /// Vertical bars over labelled categories (hours, wait bins): one value per label.
 pub fn columns(title: &str, y_label: &str, bars: &[(String, f64)]) -> Result<String> {
     let bars = &or_empty(bars);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let top = bars.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) * 1.1;
         let n = bars.len().max(1) as u32;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 20))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(segments(n), 0.0..top)
-            .map_err(err)?;
+        let mut chart = frame(&root, title, 56)?.build_cartesian_2d(segments(n), 0.0..scale_end(bars)).map_err(err)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(WHITE)
             .y_desc(y_label)
             .x_labels(bars.len())
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) => bars.get(*i as usize).map(|(l, _)| l.clone()).unwrap_or_default(),
-                _ => String::new(),
-            })
+            .x_label_formatter(&|x| segment_label(bars, x))
             .label_style((FONT, 13))
             .draw()
             .map_err(err)?;
@@ -80,26 +94,16 @@ pub fn bars(title: &str, x_label: &str, rows: &[(String, f64)], x_max: Option<f6
     let height = (80 + 28 * rows.len() as u32).max(200);
     {
         let root = SVGBackend::with_string(&mut svg, (SIZE.0, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let right = x_max.unwrap_or_else(|| rows.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) * 1.1);
+        let right = x_max.unwrap_or_else(|| scale_end(rows));
         let n = rows.len().max(1) as u32;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 20))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(230)
-            .build_cartesian_2d(0.0..right, segments(n))
-            .map_err(err)?;
+        let mut chart = frame(&root, title, 230)?.build_cartesian_2d(0.0..right, segments(n)).map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(WHITE)
             .x_desc(x_label)
             .y_labels(rows.len())
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) => rows.get(*i as usize).map(|(l, _)| l.clone()).unwrap_or_default(),
-                _ => String::new(),
-            })
+            .y_label_formatter(&|y| segment_label(rows, y))
             .label_style((FONT, 13))
             .draw()
             .map_err(err)?;
@@ -124,16 +128,9 @@ pub fn trend(title: &str, y_label: &str, days: &[(NaiveDate, u32)]) -> Result<St
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
         let last = (days.len() as i32 - 1).max(1);
         let top = f64::from(days.iter().map(|(_, n)| *n).max().unwrap_or(0)).max(1.0) * 1.1;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 20))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0..last, 0.0..top)
-            .map_err(err)?;
+        let mut chart = frame(&root, title, 56)?.build_cartesian_2d(0..last, 0.0..top).map_err(err)?;
         chart
             .configure_mesh()
             .light_line_style(WHITE)
