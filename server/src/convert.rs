@@ -43,7 +43,7 @@ same_variants!(both KioskFaultKind <=> KioskFaultKind {
 });
 same_variants!(TicketStatus => TicketStatus { Waiting, Called, Serving, Done, NoShow, Transferred });
 same_variants!(MaterialKind => MaterialKind { Main, Aux });
-same_variants!(StaffRole => Role { Clerk, Director, Admin });
+same_variants!(StaffRole => Role { Clerk, Director, Leader, Admin });
 same_variants!(CaseState => CaseState { Open, AwaitingMaterials, Closed });
 same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Returned, Expired });
 same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });

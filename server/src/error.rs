@@ -48,6 +48,8 @@ codes! {
     StaffOnly = FORBIDDEN, "staff_only", "only hall staff";
     DirectorOnly = FORBIDDEN, "director_only", "only the director or an administrator";
     AdminOnly = FORBIDDEN, "admin_only", "only an administrator";
+    OversightOnly = FORBIDDEN, "oversight_only", "only the director, a leader or an administrator";
+    InspectorOnly = FORBIDDEN, "inspector_only", "only the director or a leader";
     SystemOnly = FORBIDDEN, "system_only", "only the server itself";
     EvaluatorOnly = FORBIDDEN, "evaluator_only", "only a window's evaluator device";
     NotYourWindow = FORBIDDEN, "not_your_window", "a clerk acting at a window they do not hold";

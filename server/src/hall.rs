@@ -132,6 +132,9 @@ pub struct Matter {
 pub enum StaffRole {
     Clerk,
     Director,
+    /// A leader of the hall's host government (分管领导): reads the hall's figures and
+    /// records spot inspections (R18), runs nothing.
+    Leader,
     Admin,
 }
 
@@ -140,6 +143,7 @@ impl StaffRole {
         match self {
             StaffRole::Clerk => "clerk",
             StaffRole::Director => "director",
+            StaffRole::Leader => "leader",
             StaffRole::Admin => "admin",
         }
     }
@@ -148,6 +152,7 @@ impl StaffRole {
         match s {
             "clerk" => Some(StaffRole::Clerk),
             "director" => Some(StaffRole::Director),
+            "leader" => Some(StaffRole::Leader),
             "admin" => Some(StaffRole::Admin),
             _ => None,
         }

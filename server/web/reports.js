@@ -91,7 +91,7 @@ $("login").addEventListener("submit", async (e) => {
   await guarded("loginError", async () => {
     const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
     token = s.token;
-    if (s.role !== "director" && s.role !== "admin") {
+    if (!["director", "leader", "admin"].includes(s.role)) {
       await act("logout", "/api/auth/logout", {}).catch(() => {});
       token = null;
       $("loginError").textContent = t("directorOnly");

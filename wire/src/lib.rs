@@ -340,6 +340,8 @@ pub enum Role {
     Evaluator,
     Clerk,
     Director,
+    /// A leader who inspects the hall and reads its figures (R18), read-mostly.
+    Leader,
     Admin,
 }
 

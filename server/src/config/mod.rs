@@ -438,7 +438,10 @@ impl Checker<'_> {
             .map(|s| {
                 let username = self.id("staff username", &s.username, &mut seen)?;
                 let role = StaffRole::parse(s.role.get_ref()).ok_or_else(|| {
-                    self.error(&s.role.span(), format!("role `{}` must be clerk, director or admin", s.role.get_ref()))
+                    self.error(
+                        &s.role.span(),
+                        format!("role `{}` must be clerk, director, leader or admin", s.role.get_ref()),
+                    )
                 })?;
                 for w in &s.windows {
                     self.known("window", w, hall.windows.iter().map(|w| &w.id))?;

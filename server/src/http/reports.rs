@@ -53,7 +53,7 @@ pub async fn summary(
     Caller(actor): Caller,
     Query(q): Query<SummaryQuery>,
 ) -> ApiResult<Response> {
-    access::allow(&actor, Need::Director)?;
+    access::allow(&actor, Need::Oversight)?;
     let (from, to) = range(&q.from, &q.to)?;
     let unknown = |what: &str| ApiError::new(Code::InvalidBody, format!("unknown {what}"));
     let by = match q.by.as_deref() {
@@ -149,7 +149,7 @@ pub async fn chart(
     super::extract::PathParam(kind): super::extract::PathParam,
     Query(q): Query<ChartQuery>,
 ) -> ApiResult<Response> {
-    access::allow(&actor, Need::Director)?;
+    access::allow(&actor, Need::Oversight)?;
     let (from, to) = range(&q.from, &q.to)?;
     let en = match q.lang.as_deref() {
         None | Some("zh") => false,

@@ -29,6 +29,11 @@ pub enum Need<'a> {
     CaseHandler(&'a str),
     /// The hall's director or an administrator.
     Director,
+    /// Whoever oversees the hall and reads its figures: the director, a leader (R18), an
+    /// administrator.
+    Oversight,
+    /// Whoever inspects the hall (R18): the director or a leader.
+    Inspector,
     /// An administrator.
     Admin,
     /// The server's own housekeeping.
@@ -77,6 +82,10 @@ fn director(actor: &Actor) -> bool {
     matches!(actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. })
 }
 
+fn leader(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role: StaffRole::Leader, .. })
+}
+
 /// The check that needs nothing but the caller (reads, and the first step of [`check`]).
 pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     let ok = match need {
@@ -85,6 +94,8 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Evaluator => matches!(actor, Actor::Evaluator { .. }),
         Need::Staff => matches!(actor, Actor::Staff { .. }),
         Need::Director => director(actor),
+        Need::Oversight => director(actor) || leader(actor),
+        Need::Inspector => matches!(actor, Actor::Staff { role: StaffRole::Director, .. }) || leader(actor),
         Need::Admin => matches!(actor, Actor::Staff { role: StaffRole::Admin, .. }),
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
@@ -100,6 +111,10 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
+        Need::Oversight => {
+            ApiError::new(Code::OversightOnly, "only the director, a leader or an administrator reads this")
+        }
+        Need::Inspector => ApiError::new(Code::InspectorOnly, "only the director or a leader records inspections"),
         _ => ApiError::new(Code::SystemOnly, "only the server does this"),
     })
 }
@@ -205,6 +220,19 @@ mod tests {
         check(&clerk, Need::Evaluator, "evaluator_only");
         check(&evaluator, Need::Kiosk, "kiosk_only");
         check(&evaluator, Need::Staff, "staff_only");
+        // A leader reads the figures and inspects; runs nothing of the director's.
+        let leader = staff(StaffRole::Leader);
+        check(&leader, Need::Staff, "");
+        check(&leader, Need::Director, "director_only");
+        check(&leader, Need::Admin, "admin_only");
+        check(&leader, Need::Oversight, "");
+        check(&director, Need::Oversight, "");
+        check(&admin, Need::Oversight, "");
+        check(&clerk, Need::Oversight, "oversight_only");
+        check(&leader, Need::Inspector, "");
+        check(&director, Need::Inspector, "");
+        check(&admin, Need::Inspector, "inspector_only");
+        check(&clerk, Need::Inspector, "inspector_only");
     }
 
     #[test]

@@ -115,10 +115,11 @@ async fn csv_and_excel_downloads_carry_the_figures_as_numbers() {
 }
 
 #[tokio::test]
-async fn only_the_director_and_admin_read_reports_and_bad_queries_are_refused() {
+async fn only_the_director_a_leader_and_admin_read_reports_and_bad_queries_are_refused() {
     let s = TestServer::start().await;
     let clerk = s.clerk("clerk1", "w01").await;
     let director = s.staff("director").await;
+    let leader = s.staff("leader").await;
     let admin = s.staff("admin").await;
     let path = "/api/reports/summary?from=2026-11-01&to=2026-11-30";
     for (token, status) in [
@@ -126,10 +127,16 @@ async fn only_the_director_and_admin_read_reports_and_bad_queries_are_refused() 
         (Some("demo-kiosk"), 403),
         (Some(clerk.as_str()), 403),
         (Some(director.as_str()), 200),
+        (Some(leader.as_str()), 200),
         (Some(admin.as_str()), 200),
     ] {
         assert_eq!(s.send(Method::GET, path, token, None, None).await.status, status, "{token:?}");
     }
+    // A leader reads; the director's console and its actions stay the director's.
+    let r = s.send(Method::GET, "/api/director/today", Some(&leader), None, None).await;
+    assert_error(&r, 403, "director_only");
+    let r = s.post("/api/notice", &leader, json!({"notice": "x"})).await;
+    assert_error(&r, 403, "director_only");
     // (query, status, code)
     for (query, status, code) in [
         ("from=2026-11-30&to=2026-11-01", 422, "invalid_date"),
