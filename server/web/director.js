@@ -12,6 +12,7 @@ import { refreshComplaints, renderComplaints, complaintContext, complaintChanged
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance } from "./director-attendance.js";
+import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 
 useStrings(strings);
 
@@ -145,6 +146,7 @@ const reload = () => {
   refreshComplaints();
   refreshRatings();
   refreshAttendance();
+  refreshAssessment();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 
@@ -288,6 +290,6 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

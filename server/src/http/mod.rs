@@ -1,6 +1,7 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
 mod admin;
+mod assessment;
 mod attendance;
 mod calendar;
 mod cases;
@@ -443,6 +444,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(attendance::mine))
         .routes(routes!(attendance::explain))
         .routes(routes!(attendance::acknowledge))
+        .routes(routes!(assessment::month_sheets))
+        .routes(routes!(assessment::mine))
+        .routes(routes!(assessment::close))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

@@ -51,7 +51,7 @@ impl Op {
             Op::Rate { .. } => Need::Anyone,
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
             Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
-            Op::AcknowledgeAttendance { .. } => Need::Director,
+            Op::AcknowledgeAttendance { .. } | Op::CloseAssessment { .. } => Need::Director,
             Op::CallNext { window }
             | Op::Recall { window }
             | Op::Start { window }

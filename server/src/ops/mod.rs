@@ -2,6 +2,7 @@
 //! appending its audit rows and events there too. They run only on the writer thread.
 
 pub mod access;
+pub mod assessment;
 mod attendance;
 mod auth;
 pub mod cases;
@@ -186,6 +187,12 @@ pub enum Op {
         day: chrono::NaiveDate,
         username: String,
         kind: crate::domain::attendance::MarkKind,
+    },
+    /// The director closes a month's assessment (R17): its sheets are frozen. `clerks`: whom
+    /// it assesses (the hall's clerks; demo accounts only in a demo).
+    CloseAssessment {
+        month: String,
+        clerks: Vec<String>,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -393,6 +400,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Petition { id, action } => petitions::act(ctx, *id, action),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
+        Op::CloseAssessment { month, clerks } => assessment::close(ctx, month, clerks),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),

@@ -2,6 +2,7 @@
 //! the tables' own small modules. Write functions take a `&Transaction` of the writer.
 
 pub mod anchors;
+pub mod assessment;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
@@ -41,6 +42,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
         M::up(include_str!("schema_v10.sql")),
+        M::up(include_str!("schema_v11.sql")),
+        M::up(include_str!("schema_v12.sql")),
+        M::up(include_str!("schema_v13.sql")),
     ])
 }
 
