@@ -10,6 +10,7 @@ import {
   guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
+import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 
 useStrings(strings);
 
@@ -138,6 +139,7 @@ async function refreshMine() {
   try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
   renderMine();
   renderFindings();
+  await refreshInspections();
   await refreshAttendance();
 }
 
@@ -217,7 +219,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections(); renderAttendance(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

@@ -18,6 +18,8 @@ mod reports;
 pub use reports::*;
 mod attendance;
 pub use attendance::*;
+mod inspections;
+pub use inspections::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

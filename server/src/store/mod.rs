@@ -10,6 +10,7 @@ pub mod cases;
 pub mod complaints;
 pub mod events;
 pub mod idempotency;
+pub mod inspections;
 pub mod issuing;
 pub mod kiosks;
 pub mod petitions;
@@ -41,6 +42,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
         M::up(include_str!("schema_v10.sql")),
+        M::up(include_str!("schema_v11.sql")),
+        M::up(include_str!("schema_v12.sql")),
     ])
 }
 
