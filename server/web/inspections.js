@@ -122,14 +122,14 @@ function findingLine(f) {
 function render() {
   $("empty").hidden = inspections.length > 0;
   $("inspections").innerHTML = inspections.map((i) => {
-    const visited = i.windows.map((w) => t("windowNo", windowNumber(w) ?? w)).join("、");
+    const visited = i.windows.map((w) => t("windowNo", windowNumber(w) ?? w)).join(t("listSep"));
     const findings = i.findings.length === 0 ? `<p class="note">${esc(t("noProblems"))}</p>` :
       `<table class="cases">${i.findings.map(findingLine).join("")}</table>`;
     const pics = Array.from({ length: i.photos }, (_, k) =>
       `<img data-photo="${i.id}/${k + 1}" alt="${esc(t("photoAlt", k + 1))}"${thumbs.has(`${i.id}/${k + 1}`) ? ` src="${esc(thumbs.get(`${i.id}/${k + 1}`))}"` : ""}>`).join("");
     return `<article class="inspection" data-inspection="${i.id}"><h3>${esc(time(i.at))} · ${esc(t("inspector"))} ${esc(i.inspector_name)}</h3>` +
-      `<p>${esc(t("visited"))}：${esc(visited)}</p>` +
-      (i.note ? `<p class="pre">${esc(t("overall"))}：${esc(i.note)}</p>` : "") +
+      `<p>${esc(t("visited", visited))}</p>` +
+      (i.note ? `<p class="pre">${esc(t("overall", i.note))}</p>` : "") +
       findings + `<div class="thumbs">${pics}</div></article>`;
   }).join("");
   loadThumbs();

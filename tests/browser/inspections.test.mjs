@@ -60,7 +60,10 @@ test("a leader records an inspection with a finding and a photo; the clerk sees 
   if (shots) await page.screenshot({ path: join(shots, "inspections.png"), fullPage: true });
   // In English too.
   await page.click("#lang");
-  assert.match(await page.textContent("article.inspection"), /Discipline/);
+  const en = await page.textContent("article.inspection");
+  assert.match(en, /Discipline/);
+  assert.match(en, /Windows visited: Window 1/);
+  assert.match(await page.textContent("#record"), /^\s*Record an inspection/);
   await o.close();
 
   const c = await openPage(browser, base, "/clerk");
