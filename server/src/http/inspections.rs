@@ -128,8 +128,9 @@ pub async fn list(
 #[utoipa::path(
     get, path = "/api/inspections/{id}", security(("bearer" = [])),
     params(("id" = i64, Path, description = "inspection id")),
-    responses((status = 200, body = wire::Inspection), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+    responses((status = 200, body = wire::Inspection), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody))
 )]
 /// One inspection.
 pub async fn get(
@@ -155,8 +156,9 @@ pub struct PhotoPath {
 #[utoipa::path(
     get, path = "/api/inspections/{id}/photos/{n}", security(("bearer" = [])),
     params(("id" = i64, Path, description = "inspection id"), ("n" = u32, Path, description = "photo number, from 1")),
-    responses((status = 200, description = "image/jpeg or image/png"), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+    responses((status = 200, description = "image/jpeg or image/png"), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody))
 )]
 /// An inspection's photo, with its content type (never cached by a shared cache).
 pub async fn photo_bytes(

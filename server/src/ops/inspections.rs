@@ -60,8 +60,13 @@ fn is_clerk(hall: &Hall, username: &str) -> bool {
 /// Records an inspection with its windows, findings and photos.
 pub(super) fn record(ctx: &mut Ctx, input: &InspectionInput) -> ApiResult<Answer> {
     let at = at_ms(ctx, input.at.as_deref())?;
-    let mut windows = input.windows.iter().map(|w| w.trim().to_string()).collect::<Vec<_>>();
-    windows.dedup();
+    // Each window once, in the order given.
+    let mut windows: Vec<String> = Vec::new();
+    for w in input.windows.iter().map(|w| w.trim()) {
+        if !windows.iter().any(|x| x == w) {
+            windows.push(w.to_string());
+        }
+    }
     let hall = ctx.hall;
     let draft = Draft {
         at_ms: at,

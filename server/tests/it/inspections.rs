@@ -102,6 +102,23 @@ async fn a_leader_records_an_inspection_read_back_with_its_photo() {
 }
 
 #[tokio::test]
+async fn a_retried_inspection_is_recorded_once() {
+    let s = TestServer::start().await;
+    let leader = s.staff("leader").await;
+    let send =
+        || s.send(Method::POST, "/api/inspections", Some(&leader), Some(visit(vec![PNG.into()])), Some("insp-1"));
+    let (first, again) = (send().await, send().await);
+    assert_eq!((first.status.as_u16(), again.status.as_u16()), (201, 201), "{}", again.body);
+    assert_eq!(first.body, again.body);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM inspections"), 1);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM inspection_photos"), 1);
+    // The same windows named twice are visited once.
+    let twice = json!({"windows": ["w03", "w03", " w04"]});
+    let r = s.post("/api/inspections", &leader, twice).await;
+    assert_eq!(r.body["windows"], json!(["w03", "w04"]), "{}", r.body);
+}
+
+#[tokio::test]
 async fn bad_inspections_are_refused_and_nothing_is_stored() {
     let s = TestServer::start().await;
     let leader = s.staff("leader").await;
@@ -256,6 +273,12 @@ async fn the_director_withdraws_a_finding_with_a_reason_once_audited() {
     assert!(db.execute("DELETE FROM inspection_findings", []).is_err());
     assert!(db.execute("UPDATE inspection_findings SET withdrawn_reason = 'x'", []).is_err());
     assert!(db.execute("UPDATE inspection_findings SET note = 'x' WHERE withdrawn_at_ms IS NULL", []).is_err());
+    // An administrator withdraws too.
+    let other = list[0]["findings"][1]["id"].as_i64().unwrap();
+    let admin = s.staff("admin").await;
+    let r = s.post(&format!("/api/inspections/findings/{other}/withdraw"), &admin, json!({"reason": "录入错误"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["findings"][1]["withdrawn_by"], "admin");
 }
 
 #[tokio::test]
