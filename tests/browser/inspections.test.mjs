@@ -80,6 +80,21 @@ test("a leader records an inspection with a finding and a photo; the clerk sees 
   await c.close();
 });
 
+test("the director withdraws the finding with a reason: it stays listed, marked withdrawn", async () => {
+  const o = await openPage(browser, base, "/inspections");
+  const { page } = o;
+  await page.fill("#login input[name=username]", "director");
+  await page.fill("#login input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("article.inspection button[data-withdraw]");
+  await page.fill("article.inspection input[data-reason]", "复核监控：当时在为群众查询政策");
+  await page.click("article.inspection button[data-withdraw]");
+  await page.waitForSelector("article.inspection tr.withdrawn");
+  assert.match(await page.textContent("article.inspection tr.withdrawn"), /已撤销.*复核监控/);
+  assert.equal(await page.$$eval("article.inspection button[data-withdraw]", (b) => b.length), 0);
+  await o.close();
+});
+
 test("an administrator reads the inspections but has no form to record one", async () => {
   const o = await openPage(browser, base, "/inspections");
   await o.page.fill("#login input[name=username]", "admin");
