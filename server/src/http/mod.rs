@@ -344,6 +344,7 @@ pub fn app(state: AppState) -> Router {
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
         .route("/reports", get(pages::reports))
+        .route("/reports/month", get(pages::monthly))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
         .route("/evaluate", get(pages::evaluate))
