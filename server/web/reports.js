@@ -104,6 +104,12 @@ $("login").addEventListener("submit", async (e) => {
 $("range").addEventListener("submit", (e) => { e.preventDefault(); guarded("reportError", show); });
 $("csv").addEventListener("click", () => guarded("reportError", () => download("csv")));
 $("xlsx").addEventListener("click", () => guarded("reportError", () => download("xlsx")));
+// The monthly report of the month the range starts in, in a new window (which gets a copy of this
+// tab's sessionStorage, so the same sign-in).
+$("month").addEventListener("click", () => {
+  const from = new FormData($("range")).get("from") || new Date().toISOString();
+  window.open(`/reports/month?month=${String(from).slice(0, 7)}`, "_blank");
+});
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
 onLanguage(() => { render(); if (summary) guarded("reportError", charts); });

@@ -19,6 +19,7 @@ mod mobile;
 mod pages;
 mod petitions;
 mod ratings;
+mod report_month;
 mod reports;
 mod security;
 mod support;
