@@ -3,7 +3,7 @@
 // director, leaders and administrators read the month's inspections; the director withdraws a
 // finding with a reason.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT } from "./common.js";
 import strings from "./inspections.i18n.js";
 
 useStrings(strings);
@@ -188,16 +188,9 @@ function signOut() {
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
   await guarded("loginError", async () => {
-    const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
-    token = s.token;
-    if (!["director", "leader", "admin"].includes(s.role)) {
-      await act("logout", "/api/auth/logout", {}).catch(() => {});
-      token = null;
-      $("loginError").textContent = t("oversightOnly");
-      return;
-    }
+    const s = await signInAs(e.target, OVERSIGHT, t("oversightOnly"), (v) => { token = v; });
+    if (!s) return;
     role = s.role;
     sessionStorage.setItem("itoken", token); sessionStorage.setItem("irole", role);
     await open();

@@ -4,7 +4,7 @@
 // block, laid out for A4 portrait. The sign-in is the reports page's (the token in
 // sessionStorage "rtoken"). Every text from the server is inserted as text (esc).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, guarded, errorText } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, guarded, errorText, signInAs, OVERSIGHT } from "./common.js";
 import strings from "./monthly.i18n.js";
 import { sheetsTable, stateText, weightsText } from "./assessment.js";
 
@@ -190,16 +190,8 @@ function signOut() {
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
   await guarded("loginError", async () => {
-    const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
-    token = s.token;
-    if (!["director", "leader", "admin"].includes(s.role)) {
-      await act("logout", "/api/auth/logout", {}).catch(() => {});
-      token = null;
-      $("loginError").textContent = t("directorOnly");
-      return;
-    }
+    if (!(await signInAs(e.target, OVERSIGHT, t("directorOnly"), (v) => { token = v; }))) return;
     sessionStorage.setItem("rtoken", token);
     $("message").hidden = false;
     await open();
