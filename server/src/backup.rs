@@ -48,6 +48,61 @@ pub fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
     }
 }
 
+/// Where each good backup is recorded, one line each (`<database>.backups`): the server shows
+/// the director the age of the last one.
+pub fn log_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".backups");
+    PathBuf::from(name)
+}
+
+/// Appends a good backup to the log: `<unix ms>\t<bytes>\t<tickets>\t<file>`.
+fn record(db: &Path, at_ms: i64, copy: &Copy, to: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log_path(db))?;
+    writeln!(f, "{at_ms}\t{}\t{}\t{}", copy.bytes, copy.tickets, to.display())?;
+    f.sync_all()
+}
+
+/// The last good backup on record: when (unix ms) and where.
+pub fn last(db: &Path) -> Option<(i64, String)> {
+    let text = std::fs::read_to_string(log_path(db)).ok()?;
+    let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
+    let mut parts = line.splitn(4, '\t');
+    let at = parts.next()?.parse().ok()?;
+    let file = parts.nth(2)?.to_string();
+    Some((at, file))
+}
+
+/// `--to` a folder: a new file `hall-<stamp>.db` in it, then only the newest `keep` such
+/// files are kept (the nightly timer's rotation). `--to` a file: that file.
+pub fn target(to: &Path, stamp: &str) -> PathBuf {
+    if to.is_dir() {
+        to.join(format!("hall-{stamp}.db"))
+    } else {
+        to.to_path_buf()
+    }
+}
+
+/// Deletes all but the newest `keep` backups (`hall-*.db`) in `dir`; answers what it deleted.
+pub fn prune(dir: &Path, keep: usize) -> std::io::Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            name.starts_with("hall-") && name.ends_with(".db")
+        })
+        .collect();
+    // The names carry the time: newest last when sorted.
+    found.sort();
+    let drop = found.len().saturating_sub(keep);
+    let gone: Vec<PathBuf> = found.into_iter().take(drop).collect();
+    for p in &gone {
+        std::fs::remove_file(p)?;
+    }
+    Ok(gone)
+}
+
 fn partial(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".partial");
@@ -83,8 +138,8 @@ pub fn check(path: &Path) -> anyhow::Result<Copy> {
 }
 
 /// Copies `db` to `to` while the hall may be serving: one consistent snapshot, written to
-/// `<to>.partial`, synced, checked, then renamed over `to`.
-pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copy> {
+/// `<to>.partial`, synced, checked, then renamed over `to` and recorded in `<db>.backups`.
+pub fn backup(db: &Path, to: &Path, at_ms: i64) -> anyhow::Result<Copy> {
     if !db.exists() {
         bail!("no database at {}", db.display());
     }
@@ -107,6 +162,9 @@ pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copy> {
     })?;
     std::fs::rename(&tmp, to).with_context(|| format!("cannot move the copy to {}", to.display()))?;
     sync_dir(to);
+    let at = std::fs::canonicalize(to).unwrap_or_else(|_| to.to_path_buf());
+    record(db, at_ms, &found, &at)
+        .with_context(|| format!("cannot record the backup in {}", log_path(db).display()))?;
     Ok(found)
 }
 

@@ -82,14 +82,18 @@ enum Command {
     /// Make a new kiosk device token and print it with the `token_sha256` for the configuration.
     NewKioskToken,
     /// Copy the database while the hall is serving: one consistent snapshot, checked (integrity
-    /// and audit trail), written beside FILE and renamed over it.
+    /// and audit trail), written beside the target and renamed over it, recorded in
+    /// `<database>.backups` (the director console shows its age).
     Backup {
         /// The hall's database.
         #[arg(long, value_name = "FILE", default_value = "hall.db")]
         db: PathBuf,
-        /// Where the copy goes.
-        #[arg(long, value_name = "FILE")]
+        /// Where the copy goes: a file, or a folder (a new `hall-YYYYMMDD-HHMMSS-mmm.db` in it).
+        #[arg(long, value_name = "FILE|DIR")]
         to: PathBuf,
+        /// With a folder: keep only the newest N backups in it (the nightly timer keeps 30).
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
     },
     /// Put a backup back, with the server stopped: the copy is checked first (integrity, audit
     /// trail, a schema this server knows); the database it replaces is kept beside it.
@@ -148,24 +152,7 @@ fn main() -> ExitCode {
             println!("token_sha256 (for the config): {}", hall_server::auth::token_hash(&token));
             ExitCode::SUCCESS
         }
-        Some(Command::Backup { db, to }) => match hall_server::backup::backup(&db, &to) {
-            Ok(c) => {
-                println!(
-                    "backup of {} written to {}: {} bytes, {} tickets, audit trail intact ({} rows), schema {}",
-                    db.display(),
-                    to.display(),
-                    c.bytes,
-                    c.tickets,
-                    c.audit_rows,
-                    c.schema
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        Some(Command::Backup { db, to, keep }) => backup(&db, &to, keep),
         Some(Command::Restore { file, db }) => {
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
             match hall_server::backup::restore(&file, &db, &stamp) {
@@ -204,6 +191,37 @@ fn public_url(s: &str) -> Result<String, String> {
         }
         _ => Err("give an http:// or https:// URL without query or fragment, e.g. https://hall.example.cn".into()),
     }
+}
+
+fn backup(db: &std::path::Path, to: &std::path::Path, keep: Option<usize>) -> ExitCode {
+    let now = chrono::Utc::now();
+    let file = hall_server::backup::target(to, &now.format("%Y%m%d-%H%M%S-%3f").to_string());
+    let copy = match hall_server::backup::backup(db, &file, now.timestamp_millis()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "backup of {} written to {}: {} bytes, {} tickets, audit trail intact ({} rows), schema {}",
+        db.display(),
+        file.display(),
+        copy.bytes,
+        copy.tickets,
+        copy.audit_rows,
+        copy.schema
+    );
+    if let (Some(n), true) = (keep, to.is_dir()) {
+        match hall_server::backup::prune(to, n.max(1)) {
+            Ok(gone) => gone.iter().for_each(|p| println!("removed the old backup {}", p.display())),
+            Err(e) => {
+                eprintln!("error: cannot remove old backups in {}: {e}", to.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn verify_audit(db: &std::path::Path, anchors: Option<PathBuf>, key: Option<PathBuf>) -> ExitCode {

@@ -47,6 +47,9 @@ function renderIssuing() {
 // open cases; a row opens the case (extension, joint meeting, notices).
 function renderCases() {
   if (!data) return;
+  const b = data.last_backup;
+  $("backupState").textContent = b ? t("backupAge", b.at.slice(0, 16).replace("T", " "), Math.floor(b.age_hours)) : t("noBackup");
+  $("backupState").classList.toggle("bad", !b || b.stale);
   const year = data.calendar_missing_year;
   $("calendarWarning").hidden = !year;
   $("calendarWarning").textContent = year ? `⚠ ${t("calendarMissing", year)}` : "";

@@ -541,6 +541,21 @@ pub struct DirectorToday {
     /// The citizen's voice today: ratings, bad ratings' follow-ups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<FeedbackOverview>,
+    /// The last good backup (`hall-server backup`); absent: none on record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_backup: Option<LastBackup>,
+}
+
+/// The last good backup of the hall's database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LastBackup {
+    pub at: String,
+    /// Hours since it was taken.
+    pub age_hours: f64,
+    /// Older than two days: the console shows it in red.
+    pub stale: bool,
+    pub file: String,
 }
 
 /// The audit trail's head as anchored: row, hash, when, and the server's signature.

@@ -29,6 +29,15 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
     view.feedback = Some(super::ratings::overview(&s).await?);
     let local = crate::domain::numbering::local_day(now, s.hall().timezone);
     view.calendar_missing_year = crate::domain::calendar::next_year_missing(&s.calendar(), local);
+    view.last_backup = s.last_backup().map(|(at, file)| {
+        let age_hours = ((now_ms - at) as f64 / 3_600_000.0).max(0.0);
+        wire::LastBackup {
+            at: store::reads::fmt_time(&s.hall(), at),
+            age_hours: (age_hours * 10.0).round() / 10.0,
+            stale: age_hours > 48.0,
+            file,
+        }
+    });
     Ok(Json(view))
 }
 

@@ -130,6 +130,8 @@ struct Inner {
     streams: std::sync::Arc<streams::StreamGate>,
     /// Where the audit trail's anchors are appended, and the latest one.
     anchors_file: PathBuf,
+    /// The database's path (its backups' log is beside it).
+    db: PathBuf,
     /// Held across an anchoring, so that two never interleave (the sweeper and a caller).
     last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
     /// `<database>.lock`, held while serving: a restore or a second server refuses to run.
@@ -199,6 +201,7 @@ impl AppState {
             server_key,
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
             anchors_file: store::anchors::path_for(&settings.db),
+            db: settings.db.clone(),
             last_anchor: tokio::sync::Mutex::new(None),
             _db_lock: db_lock,
         }));
@@ -318,6 +321,11 @@ impl AppState {
         &self.0.hub
     }
     /// Whether demo accounts and devices are enabled (`--demo`).
+    /// The last good backup on record (`<database>.backups`): when (unix ms) and where.
+    pub fn last_backup(&self) -> Option<(i64, String)> {
+        crate::backup::last(&self.0.db)
+    }
+
     pub fn demo(&self) -> bool {
         self.0.demo
     }

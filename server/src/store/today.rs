@@ -93,5 +93,6 @@ pub fn director_today(
         cases: None,
         calendar_missing_year: None,
         feedback: None,
+        last_backup: None,
     })
 }

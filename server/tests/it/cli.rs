@@ -166,3 +166,41 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
     assert_eq!(tickets_in(&old.path()), before);
     drop(kept);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nightly_backups_into_a_folder_keep_the_newest_and_are_recorded() {
+    let s = crate::support::TestServer::start().await;
+    s.issue("mz-linshi").await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = s.db.to_string_lossy().to_string();
+    let folder = dir.path().to_string_lossy().to_string();
+    for _ in 0..3 {
+        let args = vec![
+            "backup".into(),
+            "--db".into(),
+            db.clone(),
+            "--to".into(),
+            folder.clone(),
+            "--keep".into(),
+            "2".into(),
+        ];
+        let (code, text) = run_async(args).await;
+        assert_eq!(code, 0, "{text}");
+    }
+    let mut kept: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "the newest two: {kept:?}");
+    assert!(kept.iter().all(|n| n.starts_with("hall-") && n.ends_with(".db")), "{kept:?}");
+    // Each good backup is recorded beside the database; the last one names the newest file.
+    let (at, file) = hall_server::backup::last(&s.db).expect("recorded");
+    assert!(file.ends_with(&kept[1]), "{file} vs {kept:?}");
+    assert!((chrono::Utc::now().timestamp_millis() - at).abs() < 60_000);
+    let log = std::fs::read_to_string(hall_server::backup::log_path(&s.db)).unwrap();
+    assert_eq!(log.lines().count(), 3);
+    // The director sees its age (the test clock stands in 2026; a backup taken "later" is 0 hours old).
+    let director = s.staff("director").await;
+    let today = s.send(reqwest::Method::GET, "/api/director/today", Some(&director), None, None).await.body;
+    let b = &today["last_backup"];
+    assert_eq!((b["file"].as_str(), b["stale"].as_bool()), (Some(file.as_str()), Some(false)), "{b}");
+}
