@@ -54,9 +54,12 @@ codes! {
     EvaluatorOnly = FORBIDDEN, "evaluator_only", "only a window's evaluator device";
     NotYourWindow = FORBIDDEN, "not_your_window", "a clerk acting at a window they do not hold";
     WindowNotAllowed = FORBIDDEN, "window_not_allowed", "a window outside the account's allowed windows";
+    ClerksOnly = FORBIDDEN, "clerks_only", "only a clerk (e.g. asking for leave)";
+    NotYourLeave = FORBIDDEN, "not_your_leave", "another clerk's leave request";
     NotFound = NOT_FOUND, "not_found", "no such endpoint or asset";
     UnknownTicket = NOT_FOUND, "unknown_ticket", "no such ticket";
     UnknownWindow = NOT_FOUND, "unknown_window", "no such window";
+    UnknownLeave = NOT_FOUND, "unknown_leave", "no such leave request";
     NoPhoto = NOT_FOUND, "no_photo", "no photo for that person";
     UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
     UnknownComplaint = NOT_FOUND, "unknown_complaint", "no such complaint";
@@ -117,6 +120,14 @@ codes! {
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     NoAttendanceMark = UNPROCESSABLE_ENTITY, "no_attendance_mark", "no such late arrival, early leave or absence on that day";
+    InvalidLeaveDays = UNPROCESSABLE_ENTITY, "invalid_leave_days", "leave whose last day is before its first, a single day from the afternoon until noon, or over 366 days";
+    InvalidLeaveReason = UNPROCESSABLE_ENTITY, "invalid_leave_reason", "a leave reason (or a refusal's note) empty or over 500 characters";
+    StandInMissing = UNPROCESSABLE_ENTITY, "stand_in_missing", "leave without a stand-in for each of the clerk's windows (R16)";
+    InvalidStandIn = UNPROCESSABLE_ENTITY, "invalid_stand_in", "a stand-in who is not another clerk of the hall, or a window not the requester's";
+    StandInOnLeave = CONFLICT, "stand_in_on_leave", "the named stand-in is on approved leave on those days";
+    LeaveOverlaps = CONFLICT, "leave_overlaps", "the clerk already asked for leave on those days";
+    LeaveNotPending = CONFLICT, "leave_not_pending", "a leave request already decided or cancelled";
+    LeaveStarted = CONFLICT, "leave_started", "leave that has started (to cancel) or ended (to approve)";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

@@ -10,6 +10,7 @@ import {
   guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
+import { refreshLeave, renderLeave } from "./clerk-leave.js";
 
 useStrings(strings);
 
@@ -139,6 +140,7 @@ async function refreshMine() {
   renderMine();
   renderFindings();
   await refreshAttendance();
+  await refreshLeave(state.windows);
 }
 
 // Attendance (R15): this month's late arrivals, early leaves and absences to explain (once each;
@@ -217,7 +219,7 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderLeave(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

@@ -18,6 +18,8 @@ mod reports;
 pub use reports::*;
 mod attendance;
 pub use attendance::*;
+mod leave;
+pub use leave::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -190,6 +192,9 @@ pub struct StaffOnDuty {
     pub name: String,
     pub staff_no: String,
     pub signed_in_at: String,
+    /// The clerk stands in for another at this window (R16); never why, never for whom.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stand_in: bool,
     /// Path of the photo on this server (`/api/staff/{username}/photo`), when one is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_url: Option<String>,
@@ -537,6 +542,13 @@ pub struct DirectorToday {
     /// The citizen's voice today: ratings, bad ratings' follow-ups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<FeedbackOverview>,
+    /// Windows whose clerk is on leave today and whose stand-in has not signed in by the start
+    /// time (R16): shown red at the top of the console.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leave_alarms: Vec<LeaveAlarm>,
+    /// Clerks on approved leave today (shown as 休假 in the sign-in list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_leave: Vec<LeaveToday>,
 }
 
 /// The audit trail's head as anchored: row, hash, when, and the server's signature.

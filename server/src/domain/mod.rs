@@ -26,6 +26,7 @@ pub mod case;
 pub mod complaint;
 pub mod estimate;
 pub mod hours;
+pub mod leave;
 pub mod numbering;
 pub mod order;
 pub mod petition;

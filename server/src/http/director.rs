@@ -25,6 +25,10 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
         .run(move |c| store::today::director_today(c, &hall, &day, now_ms, audit_anchor))
         .await
         .map_err(ApiError::Internal)?;
+    let (hall, calendar) = (s.hall(), s.calendar());
+    let (on_leave, alarms) =
+        s.reads().run(move |c| Ok(store::leave::today(c, &hall, &calendar, now)?)).await.map_err(ApiError::Internal)?;
+    (view.on_leave, view.leave_alarms) = (on_leave, alarms);
     view.cases = Some(super::cases::overview(&s).await?);
     view.feedback = Some(super::ratings::overview(&s).await?);
     let local = crate::domain::numbering::local_day(now, s.hall().timezone);

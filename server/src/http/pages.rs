@@ -105,6 +105,8 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "notice.js" => (include_str!("../../web/notice.js"), JS),
         "paper.js" => (include_str!("../../web/paper.js"), JS),
         "director-attendance.js" => (include_str!("../../web/director-attendance.js"), JS),
+        "director-leave.js" => (include_str!("../../web/director-leave.js"), JS),
+        "clerk-leave.js" => (include_str!("../../web/clerk-leave.js"), JS),
         "notice.i18n.js" => (include_str!("../../web/notice.i18n.js"), JS),
         "director-petitions.js" => (include_str!("../../web/director-petitions.js"), JS),
         "petition.js" => (include_str!("../../web/petition.js"), JS),

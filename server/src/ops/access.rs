@@ -20,6 +20,8 @@ pub enum Need<'a> {
     Evaluator,
     /// Any staff session (clerk, director, admin).
     Staff,
+    /// Any clerk (e.g. asking for leave).
+    Clerk,
     /// The clerk signed in at this window, with the session that holds it.
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
@@ -52,6 +54,12 @@ impl Op {
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
             Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
             Op::AcknowledgeAttendance { .. } => Need::Director,
+            // Leave (R16): a clerk asks; the director decides; the requester reads or cancels
+            // their own (checked in the op: only the requester cancels, only they and the
+            // director read the reason).
+            Op::RequestLeave { .. } => Need::Clerk,
+            Op::ReadLeave { .. } | Op::Leave { step: crate::domain::leave::Step::Cancel, .. } => Need::Staff,
+            Op::Leave { .. } => Need::Director,
             Op::CallNext { window }
             | Op::Recall { window }
             | Op::Start { window }
@@ -93,6 +101,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Kiosk => matches!(actor, Actor::Kiosk { .. }),
         Need::Evaluator => matches!(actor, Actor::Evaluator { .. }),
         Need::Staff => matches!(actor, Actor::Staff { .. }),
+        Need::Clerk => matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::Director => director(actor),
         Need::Oversight => director(actor) || leader(actor),
         Need::Inspector => matches!(actor, Actor::Staff { role: StaffRole::Director, .. }) || leader(actor),
@@ -109,6 +118,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
         Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
         Need::Oversight => {

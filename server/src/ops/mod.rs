@@ -9,6 +9,7 @@ pub mod complaints;
 mod day_close;
 mod issuing;
 pub mod kiosks;
+pub mod leave;
 pub mod petitions;
 pub mod ratings;
 mod tickets;
@@ -186,6 +187,20 @@ pub enum Op {
         day: chrono::NaiveDate,
         username: String,
         kind: crate::domain::attendance::MarkKind,
+    },
+    /// A clerk asks for leave with stand-ins (R16).
+    RequestLeave {
+        input: Box<leave::LeaveInput>,
+    },
+    /// A whole leave request with its reason (the director's read audited).
+    ReadLeave {
+        id: i64,
+    },
+    /// The director approves or refuses a request; the requester cancels it.
+    Leave {
+        id: i64,
+        step: crate::domain::leave::Step,
+        note: Option<String>,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -393,6 +408,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Petition { id, action } => petitions::act(ctx, *id, action),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
+        Op::RequestLeave { input } => leave::request(ctx, input),
+        Op::ReadLeave { id } => leave::read(ctx, *id),
+        Op::Leave { id, step, note } => leave::act(ctx, *id, *step, note.as_deref()),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),

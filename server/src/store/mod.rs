@@ -12,6 +12,7 @@ pub mod events;
 pub mod idempotency;
 pub mod issuing;
 pub mod kiosks;
+pub mod leave;
 pub mod petitions;
 pub mod ratings;
 pub mod reads;
@@ -41,6 +42,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v8.sql")),
         M::up(include_str!("schema_v9.sql")),
         M::up(include_str!("schema_v10.sql")),
+        M::up(include_str!("schema_v11.sql")),
     ])
 }
 

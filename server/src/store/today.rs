@@ -93,5 +93,7 @@ pub fn director_today(
         cases: None,
         calendar_missing_year: None,
         feedback: None,
+        leave_alarms: Vec::new(),
+        on_leave: Vec::new(),
     })
 }

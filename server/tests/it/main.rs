@@ -13,6 +13,7 @@ mod errors;
 mod events;
 mod hours;
 mod kiosks;
+mod leave;
 mod mobile;
 mod pages;
 mod petitions;
