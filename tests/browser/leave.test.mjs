@@ -52,8 +52,10 @@ test("a clerk asks for leave with a stand-in, the director approves, the stand-i
   assert.equal(await c.textContent("#leaveError"), "");
   if (shots) await c.locator("#leaveCard").screenshot({ path: join(shots, "leave-request.png") });
   // The clerk goes home: w01 is left to the stand-in.
-  await c.click("#logout");
+  const token = await c.evaluate(() => sessionStorage.getItem("token"));
   await clerk.close();
+  const out = await fetch(`${base}/api/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(out.status, 204);
 
   const director = await openPage(browser, base, "/director", { viewport: { width: 1366, height: 1300 } });
   const d = director.page;

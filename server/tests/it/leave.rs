@@ -161,6 +161,15 @@ async fn requests_are_checked_decided_and_cancelled_and_the_reason_stays_private
 #[tokio::test]
 async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence() {
     let s = TestServer::start().await;
+    // The evening before, clerk6 asks for tomorrow morning off; clerk7 will stand in at w06.
+    s.clock().set(at("2026-11-24", "17:00"));
+    let clerk6 = s.clerk("clerk6", "w06").await;
+    let mut morning = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w06", "username": "clerk7"}]));
+    morning["to_noon"] = json!(true);
+    let morning = s.post("/api/leave", &clerk6, morning).await.body["id"].as_i64().unwrap();
+    let director = s.staff("director").await;
+    assert_eq!(s.post(&format!("/api/leave/{morning}/approve"), &director, json!({})).await.status, 200);
+
     s.clock().set(at("2026-11-25", "08:00"));
     let clerk1 = s.clerk("clerk1", "w01").await;
     let id = s
@@ -191,9 +200,12 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     let half = s.post("/api/leave", &clerk4, half).await.body["id"].as_i64().unwrap();
     assert_eq!(s.post(&format!("/api/leave/{half}/approve"), &director, json!({})).await.status, 200);
 
+    s.clock().set(at("2026-11-25", "08:25"));
+    assert_eq!(login(&s, "clerk7", "w06").await.status, 200);
+
     let today = get(&s, "/api/director/today", &director).await;
     assert!(today.get("leave_alarms").is_none(), "before the start: {today}");
-    assert_eq!(today["on_leave"].as_array().unwrap().len(), 2, "{today}");
+    assert_eq!(today["on_leave"].as_array().unwrap().len(), 3, "{today}");
 
     // Past the start, w01 has nobody: the alarm.
     s.clock().set(at("2026-11-25", "08:40"));
@@ -224,6 +236,14 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     // Clerk4 leaves at noon for the afternoon off; clerk5 is due at w04 from 12:00.
     s.clock().set(at("2026-11-25", "12:00"));
     assert_eq!(s.post("/api/auth/logout", &clerk4, json!({})).await.status, 204);
+    // Clerk6 is back for the afternoon: due at 14:00 (and its grace), not at 08:30.
+    s.clock().set(at("2026-11-25", "14:03"));
+    assert_eq!(login(&s, "clerk6", "w06").await.status, 200);
+    assert_eq!(login(&s, "clerk9", "w09").await.status, 200);
+    let today = get(&s, "/api/director/today", &director).await;
+    let late =
+        |u: &str| today["staff"].as_array().unwrap().iter().find(|p| p["username"] == u).unwrap()["late"].clone();
+    assert_eq!((late("clerk6"), late("clerk9")), (json!(false), json!(true)), "{}", today["staff"]);
     s.clock().set(at("2026-11-25", "14:10"));
     let today = get(&s, "/api/director/today", &director).await;
     let alarms = today["leave_alarms"].as_array().unwrap();
@@ -244,5 +264,6 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     let of = |u: &str| day.as_array().unwrap().iter().find(|d| d["username"] == u).cloned().unwrap();
     assert_eq!((of("clerk1")["leave"].clone(), of("clerk1")["marks"].clone()), (json!("sick"), json!([])), "{day}");
     assert_eq!((of("clerk4")["leave"].clone(), of("clerk4")["marks"].clone()), (json!("official"), json!([])), "{day}");
-    assert_eq!(of("clerk6")["marks"][0]["kind"], "absent", "no leave: absent as before");
+    assert_eq!((of("clerk6")["leave"].clone(), of("clerk6")["marks"].clone()), (json!("sick"), json!([])), "{day}");
+    assert_eq!(of("clerk8")["marks"][0]["kind"], "absent", "no leave: absent as before");
 }
