@@ -126,6 +126,7 @@ codes! {
     InvalidStandIn = UNPROCESSABLE_ENTITY, "invalid_stand_in", "a stand-in who is not another clerk of the hall, or a window not the requester's";
     StandInOnLeave = CONFLICT, "stand_in_on_leave", "the named stand-in is on approved leave on those days";
     LeaveOverlaps = CONFLICT, "leave_overlaps", "the clerk already asked for leave on those days";
+    StandingInThen = CONFLICT, "standing_in_then", "the clerk is the named stand-in for another's approved leave on those days (R16)";
     LeaveNotPending = CONFLICT, "leave_not_pending", "a leave request already decided or cancelled";
     LeaveStarted = CONFLICT, "leave_started", "leave that has started (to cancel) or ended (to approve)";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";

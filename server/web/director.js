@@ -295,7 +295,7 @@ $("logout").addEventListener("click", async () => {
   try { await act("logout", "/api/auth/logout", {}); } catch { /* gone */ }
   signOut();
 });
-setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
+setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); } }, 60000); // minutes tick on even without events
 initPetitions();
 onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderLeave(); });
 languageSwitch();

@@ -243,6 +243,9 @@ mod tests {
         check(&director, Need::Inspector, "");
         check(&admin, Need::Inspector, "inspector_only");
         check(&clerk, Need::Inspector, "inspector_only");
+        check(&clerk, Need::Clerk, "");
+        check(&director, Need::Clerk, "clerks_only");
+        check(&leader, Need::Clerk, "clerks_only");
     }
 
     #[test]
@@ -260,5 +263,11 @@ mod tests {
         assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
         let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
         assert_eq!(acknowledge.need(), Need::Director);
+        use crate::domain::leave::Step;
+        let step = |step| Op::Leave { id: 1, step, note: None };
+        assert_eq!(step(Step::Approve).need(), Need::Director);
+        assert_eq!(step(Step::Refuse).need(), Need::Director);
+        assert_eq!(step(Step::Cancel).need(), Need::Staff, "the requester's own, checked by the op");
+        assert_eq!(Op::ReadLeave { id: 1 }.need(), Need::Staff, "the requester or the director, checked by the op");
     }
 }

@@ -37,6 +37,20 @@ fn on_leave(ctx: &Ctx, username: &str, span: &Span) -> ApiResult<bool> {
     Ok(rows.iter().any(|r| r.username == username && r.span.overlaps(span)))
 }
 
+/// A clerk named stand-in for another's approved leave on a day of `span` cannot be away then:
+/// the window would be left unstaffed (R16).
+fn check_not_standing_in(ctx: &Ctx, username: &str, span: &Span) -> ApiResult<()> {
+    let rows = rows::approved_between(ctx.tx, span.from, span.to)?;
+    let taken = rows.iter().find(|r| r.span.overlaps(span) && r.stand_ins.iter().any(|(_, u)| u == username));
+    if let Some(r) = taken {
+        return Err(ApiError::new(
+            Code::StandingInThen,
+            format!("`{username}` stands in for `{}` on those days (leave {})", r.username, r.id),
+        ));
+    }
+    Ok(())
+}
+
 /// The stand-ins are checked against the hall: another clerk for each of the requester's
 /// windows (at least one window when they have no list), none on approved leave those days.
 fn check_stand_ins(ctx: &Ctx, username: &str, span: &Span, named: &[(String, String)]) -> ApiResult<()> {
@@ -95,6 +109,7 @@ pub(super) fn request(ctx: &mut Ctx, input: &LeaveInput) -> ApiResult<Answer> {
     }
     let reason = check_text(&input.reason)?;
     check_stand_ins(ctx, &username, &input.span, &input.stand_ins)?;
+    check_not_standing_in(ctx, &username, &input.span)?;
     let mine = rows::of_user(ctx.tx, &username)?;
     let live = |r: &&LeaveRow| matches!(r.state, LeaveState::Pending | LeaveState::Approved);
     if mine.iter().filter(live).any(|r| r.span.overlaps(&input.span)) {
@@ -167,6 +182,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, st: Step, note: Option<&str>) -> ApiRe
     if st == Step::Approve {
         // Days may have changed since the request: the stand-ins are checked again.
         check_stand_ins(ctx, &row.username, &row.span, &row.stand_ins)?;
+        check_not_standing_in(ctx, &row.username, &row.span)?;
     }
     rows::set_state(ctx.tx, id, state, ctx.actor.name(), ctx.now_ms, note)?;
     let action = match st {

@@ -150,10 +150,19 @@ async fn requests_are_checked_decided_and_cancelled_and_the_reason_stays_private
         .unwrap();
     assert_eq!(s.post(&format!("/api/leave/{today}/approve"), &director, json!({})).await.status, 200);
     assert_error(&s.post(&format!("/api/leave/{today}/cancel"), &clerk1, json!({})).await, 409, "leave_started");
+    // Clerk2 stands in for it: no leave of their own on those days, asked or approved.
+    let w02 = json!([{"window_id": "w02", "username": "clerk4"}]);
+    assert_error(
+        &s.post("/api/leave", &clerk2, ask("2026-11-26", "2026-11-27", w02.clone())).await,
+        409,
+        "standing_in_then",
+    );
+    let later = s.post("/api/leave", &clerk2, ask("2026-11-27", "2026-11-27", w02)).await.body["id"].as_i64().unwrap();
+    assert_eq!(s.post(&format!("/api/leave/{later}/approve"), &director, json!({})).await.status, 200);
 
     // Every step audited; nothing deleted.
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), 3);
-    for (action, n) in [("leave.request", 3), ("leave.refuse", 1), ("leave.approve", 2), ("leave.cancel", 1)] {
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), 4);
+    for (action, n) in [("leave.request", 4), ("leave.refuse", 1), ("leave.approve", 3), ("leave.cancel", 1)] {
         assert_eq!(count(&s, &format!("SELECT COUNT(*) FROM audit WHERE action = '{action}'")), n, "{action}");
     }
 }
