@@ -9,6 +9,10 @@ import { $, esc, t, api, act, guarded, showError } from "./common.js";
 
 let list = [];
 let today = null;
+let changed = () => {}; // the console's refresh of today (the alarm, today's leave)
+
+/** What to call after a decision: today's view may change with it. */
+export const onLeaveChanged = (fn) => { changed = fn; };
 const reasons = new Map(); // id -> reason, read on demand this session
 
 const days = (l) => `${l.from}${l.from_afternoon ? t("lvPm") : ""} — ${l.to}${l.to_noon ? t("lvAm") : ""}`;
@@ -74,6 +78,7 @@ $("leaveList").addEventListener("click", (e) => {
       const step = approve ? "approve" : "refuse";
       await act(`leave-${step}-${id}`, `/api/leave/${id}/${step}`, note.trim() ? { note } : {});
       await refreshLeave();
+      changed();
       return;
     }
     renderLeave();

@@ -12,7 +12,7 @@ import { refreshComplaints, renderComplaints, complaintContext, complaintChanged
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance } from "./director-attendance.js";
-import { refreshLeave, renderLeave, renderLeaveToday } from "./director-leave.js";
+import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
 
 useStrings(strings);
 
@@ -156,6 +156,7 @@ const reload = () => {
   refreshLeave();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
+onLeaveChanged(soon);
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;

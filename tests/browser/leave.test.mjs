@@ -66,6 +66,14 @@ test("a clerk asks for leave with a stand-in, the director approves, the stand-i
   await d.fill("#leaveList input[data-note]", "同意，注意交接");
   await d.click("#leaveList button[data-approve]");
   await d.waitForSelector("#leaveList tr.lv-approved");
+  // w01 has nobody now: past the hall's start on a working day (the real clock), the red alarm.
+  const dtoken = await d.evaluate(() => sessionStorage.getItem("dtoken"));
+  const now = await (await fetch(`${base}/api/director/today`, { headers: { Authorization: `Bearer ${dtoken}` } })).json();
+  if ((now.leave_alarms ?? []).length > 0) {
+    await d.waitForSelector("#leaveAlarm:not([hidden])");
+    assert.match(await d.textContent("#leaveAlarm"), /1号窗口无人：刘晓燕今日休假，顶岗人员陈建国/);
+    if (shots) await d.locator("#leaveAlarm").screenshot({ path: join(shots, "leave-alarm.png") });
+  }
 
   // The stand-in signs in at w01 today; the console shows w01 staffed by a stand-in, no alarm.
   assert.equal((await login("clerk2", "w01")).status, 200);
