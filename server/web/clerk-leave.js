@@ -10,7 +10,7 @@ let windows = [];
 
 const label = (id) => {
   const w = windows.find((x) => x.id === id);
-  return w ? t("windowLabel", w.number, w.name) : id;
+  return w ? t("lvWindow", w.number, w.name) : id;
 };
 const days = (l) => `${l.from}${l.from_afternoon ? t("lvPm") : ""} — ${l.to}${l.to_noon ? t("lvAm") : ""}`;
 const count = (l) => (l.working_days != null ? t("lvDays", l.working_days) : "");
