@@ -3,6 +3,7 @@
 
 use hall_wire as wire;
 
+use crate::domain::assessment::{Component, Grade, Part, Scheme};
 use crate::domain::attendance::MarkKind;
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
 use crate::domain::complaint::{
@@ -69,6 +70,66 @@ same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
 same_variants!(both MarkKind <=> AttendanceMarkKind { Late, EarlyLeave, Absent });
 same_variants!(both LeaveKind <=> LeaveKind { Annual, Sick, Personal, Marriage, Maternity, Bereavement, Official });
 same_variants!(LeaveState => LeaveState { Pending, Approved, Refused, Cancelled });
+same_variants!(Component => AssessmentComponent { Attendance, Discipline, Service, Cases, Satisfaction });
+same_variants!(Grade => AssessmentGrade { Excellent, Good, Pass, Fail });
+
+impl From<&Part> for wire::AssessmentPart {
+    fn from(p: &Part) -> Self {
+        wire::AssessmentPart { component: p.component.into(), score: p.score, weight: p.weight }
+    }
+}
+
+impl From<&Scheme> for wire::AssessmentScheme {
+    fn from(s: &Scheme) -> Self {
+        let (d, g) = (&s.deductions, &s.grades);
+        wire::AssessmentScheme {
+            weights: Component::EACH
+                .iter()
+                .map(|c| wire::AssessmentPart { component: (*c).into(), score: None, weight: s.weights.of(*c) })
+                .collect(),
+            late: d.late,
+            early_leave: d.early_leave,
+            absent: d.absent,
+            finding: d.finding,
+            complaint_upheld: d.complaint_upheld,
+            overdue_case: d.overdue_case,
+            excellent: g.excellent,
+            good: g.good,
+            pass: g.pass,
+        }
+    }
+}
+
+impl From<&crate::store::assessment::Sheet> for wire::AssessmentSheet {
+    fn from(s: &crate::store::assessment::Sheet) -> Self {
+        let f = &s.figures;
+        let round = |v: f64| (v * 10.0).round() / 10.0;
+        wire::AssessmentSheet {
+            key: s.key.clone(),
+            label: s.label.clone(),
+            rank: s.rank,
+            total: s.scored.total,
+            grade: s.scored.grade.map(Into::into),
+            parts: s.scored.parts.iter().map(Into::into).collect(),
+            deducted: s.scored.deducted,
+            figures: wire::AssessmentFigures {
+                late: f.attendance.map(|a| a[0]),
+                early_leave: f.attendance.map(|a| a[1]),
+                absent: f.attendance.map(|a| a[2]),
+                findings: f.findings,
+                served: f.served,
+                service_mean: f.service_mean.map(round),
+                service_p90: f.service_p90.map(round),
+                closed_on_time: f.closed_on_time,
+                closed_late: f.closed_late,
+                overdue_open: f.overdue_open,
+                rated: f.rated,
+                satisfaction: f.satisfaction.map(|v| (v * 1000.0).round() / 1000.0),
+                complaints_upheld: f.complaints_upheld,
+            },
+        }
+    }
+}
 
 impl From<RatingProblem> for crate::error::ApiError {
     fn from(p: RatingProblem) -> Self {

@@ -86,6 +86,8 @@ codes! {
     RatingClosed = CONFLICT, "rating_closed", "the evaluator no longer asks for this service (a later one, or its time passed)";
     InvalidFollowUpAction = CONFLICT, "invalid_follow_up_action", "the follow-up's state does not allow that";
     AlreadyExplained = CONFLICT, "already_explained", "the attendance mark is explained (or acknowledged) already";
+    MonthNotOver = CONFLICT, "month_not_over", "a month is closed only once it is over";
+    MonthClosed = CONFLICT, "month_closed", "the month's assessment is closed already";
     NotExplained = CONFLICT, "not_explained", "the clerk has not explained that attendance mark yet";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";

@@ -41,7 +41,7 @@ pub struct Hall {
     pub queue_window_ids: std::collections::HashMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// Consecutive priority calls a queue may make while ordinary tickets wait.
     pub priority_cap: u32,
@@ -60,6 +60,8 @@ pub struct Policy {
     pub complaints: crate::domain::complaint::Limits,
     /// The petitions' answer limits in working days (R20): 3, a leader reception 5.
     pub petitions: crate::domain::petition::Limits,
+    /// The monthly assessment's weights, deductions and grades (R17).
+    pub assessment: crate::domain::assessment::Scheme,
 }
 
 impl Default for Policy {
@@ -74,6 +76,7 @@ impl Default for Policy {
             ratings: crate::domain::rating::Limits::default(),
             complaints: crate::domain::complaint::Limits::default(),
             petitions: crate::domain::petition::Limits::default(),
+            assessment: crate::domain::assessment::Scheme::default(),
         }
     }
 }

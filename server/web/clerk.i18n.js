@@ -1,6 +1,8 @@
 // The clerk workstation's strings: Simplified Chinese first, English complete (checked by
 // tests/browser/i18n.test.mjs). Keys used in clerk.html as data-t have the page's text as zh.
-export default {
+import { withAssessment } from "./assessment.i18n.js";
+
+export default withAssessment({
   zh: {
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
@@ -114,4 +116,4 @@ export default {
     extension: (days, reason) => `extended by ${days} working days (${reason})`,
     meeting: (date, who, conclusion) => `${date}, ${who}: ${conclusion}`,
   },
-};
+});

@@ -11,6 +11,7 @@ import {
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
+import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 
 useStrings(strings);
 
@@ -141,6 +142,7 @@ async function refreshMine() {
   renderFindings();
   await refreshAttendance();
   await refreshLeave(state.windows);
+  await refreshMyAssessment();
 }
 
 // Attendance (R15): this month's late arrivals, early leaves and absences to explain (once each;
@@ -220,6 +222,7 @@ function fillSelects() {
 
 async function start() {
   onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderLeave(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderMyAssessment(); renderLeave(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

@@ -1,8 +1,9 @@
 // The director console's strings: Simplified Chinese first, English complete (checked by
 // tests/browser/i18n.test.mjs). Keys used in director.html as data-t have the page's text as zh.
 import { withRating } from "./rating.i18n.js";
+import { withAssessment } from "./assessment.i18n.js";
 
-export default withRating({
+export default withAssessment(withRating({
   zh: {
     attTitle: "考勤（本月迟到、早退、缺勤）", noAttendance: "本月没有迟到、早退或缺勤。", attDay: "日期", attWho: "工作人员",
     attMark: "情况", attExplanation: "本人说明", attNotExplained: "（尚未说明）", attAcknowledge: "确认",
@@ -217,4 +218,4 @@ export default withRating({
     "err.invalid_petition_action": "The petition's state does not allow that.",
     "err.unknown_petition": "No such petition.",
   },
-});
+}));

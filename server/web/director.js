@@ -13,6 +13,7 @@ import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPeti
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
+import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 
 useStrings(strings);
 
@@ -154,6 +155,7 @@ const reload = () => {
   refreshRatings();
   refreshAttendance();
   refreshLeave();
+  refreshAssessment();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 onLeaveChanged(soon);
@@ -298,6 +300,6 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); } }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderLeave(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

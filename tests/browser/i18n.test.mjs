@@ -14,11 +14,12 @@ const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and R
 const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "evaluate"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = {
-  director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js", "director-leave.js"],
-  clerk: ["clerk-leave.js"],
+  director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
+    "director-assessment.js", "director-leave.js"],
+  clerk: ["clerk-assessment.js", "clerk-leave.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
-const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"] };
+const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["assessment.js"], clerk: ["assessment.js"] };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();

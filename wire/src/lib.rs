@@ -16,6 +16,8 @@ mod ratings;
 pub use ratings::*;
 mod reports;
 pub use reports::*;
+mod assessment;
+pub use assessment::*;
 mod attendance;
 pub use attendance::*;
 mod leave;

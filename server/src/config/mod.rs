@@ -166,6 +166,7 @@ impl Checker<'_> {
                 complex_days: raw.policy.complaint_complex_days.unwrap_or(Policy::default().complaints.complex_days),
             },
             petitions,
+            assessment: self.assessment(raw.assessment.as_ref())?,
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;
@@ -531,6 +532,45 @@ impl Checker<'_> {
                 Ok(Evaluator { id, window: e.window.get_ref().clone(), token_sha256, demo: e.demo })
             })
             .collect()
+    }
+
+    fn assessment(&self, raw: Option<&Spanned<RawAssessment>>) -> Res<crate::domain::assessment::Scheme> {
+        use crate::domain::assessment::{Deductions, Grades, Scheme, SchemeProblem, Weights};
+        let Some(raw) = raw else { return Ok(Scheme::default()) };
+        let d = Scheme::default();
+        let (w, x, g) = (&raw.get_ref().weights, &raw.get_ref().deductions, &raw.get_ref().grades);
+        let scheme = Scheme {
+            weights: Weights {
+                attendance: w.attendance.unwrap_or(d.weights.attendance),
+                discipline: w.discipline.unwrap_or(d.weights.discipline),
+                service: w.service.unwrap_or(d.weights.service),
+                cases: w.cases.unwrap_or(d.weights.cases),
+                satisfaction: w.satisfaction.unwrap_or(d.weights.satisfaction),
+            },
+            deductions: Deductions {
+                late: x.late.unwrap_or(d.deductions.late),
+                early_leave: x.early_leave.unwrap_or(d.deductions.early_leave),
+                absent: x.absent.unwrap_or(d.deductions.absent),
+                finding: x.finding.unwrap_or(d.deductions.finding),
+                complaint_upheld: x.complaint_upheld.unwrap_or(d.deductions.complaint_upheld),
+                overdue_case: x.overdue_case.unwrap_or(d.deductions.overdue_case),
+            },
+            grades: Grades {
+                excellent: g.excellent.unwrap_or(d.grades.excellent),
+                good: g.good.unwrap_or(d.grades.good),
+                pass: g.pass.unwrap_or(d.grades.pass),
+            },
+        };
+        match scheme.check() {
+            Ok(()) => Ok(scheme),
+            Err(SchemeProblem::Negative(name)) => {
+                self.fail(&raw.span(), format!("assessment: `{name}` must be a number of at least 0"))
+            }
+            Err(SchemeProblem::NoWeight) => self.fail(&raw.span(), "assessment: at least one weight must be above 0"),
+            Err(SchemeProblem::Grades) => {
+                self.fail(&raw.span(), "assessment.grades: excellent ≥ good ≥ pass, each between 0 and 100")
+            }
+        }
     }
 
     fn rating_limits(&self, raw: &RawPolicy) -> Res<crate::domain::rating::Limits> {

@@ -24,6 +24,50 @@ pub struct RawHall {
     /// The rating screens facing citizens at windows (好差评 评价器).
     #[serde(default)]
     pub evaluators: Vec<RawEvaluator>,
+    /// The monthly assessment's scheme (R17); the documented defaults without it.
+    pub assessment: Option<Spanned<RawAssessment>>,
+}
+
+/// `[assessment.weights]`, `[assessment.deductions]`, `[assessment.grades]`: every value
+/// optional (see `domain::assessment::Scheme::default`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssessment {
+    #[serde(default)]
+    pub weights: RawWeights,
+    #[serde(default)]
+    pub deductions: RawDeductions,
+    #[serde(default)]
+    pub grades: RawGrades,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeights {
+    pub attendance: Option<f64>,
+    pub discipline: Option<f64>,
+    pub service: Option<f64>,
+    pub cases: Option<f64>,
+    pub satisfaction: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeductions {
+    pub late: Option<f64>,
+    pub early_leave: Option<f64>,
+    pub absent: Option<f64>,
+    pub finding: Option<f64>,
+    pub complaint_upheld: Option<f64>,
+    pub overdue_case: Option<f64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawGrades {
+    pub excellent: Option<f64>,
+    pub good: Option<f64>,
+    pub pass: Option<f64>,
 }
 
 #[derive(Deserialize)]

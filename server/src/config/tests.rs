@@ -174,3 +174,26 @@ fn complaint_deadlines_are_the_policys() {
     let hall = parse(&text, "hall.toml").unwrap();
     assert_eq!(hall.policy.complaints, crate::domain::complaint::Limits { simple_days: 2, complex_days: 7 });
 }
+
+#[test]
+fn the_assessment_scheme_is_the_halls_and_checked() {
+    use crate::domain::assessment::Scheme;
+    assert_eq!(parse(SMALL, "hall.toml").unwrap().policy.assessment, Scheme::default());
+    let text = format!("{SMALL}\n[assessment.weights]\nsatisfaction = 50\n\n[assessment.grades]\nexcellent = 95\n");
+    let scheme = parse(&text, "hall.toml").unwrap().policy.assessment;
+    assert_eq!((scheme.weights.satisfaction, scheme.weights.service, scheme.grades.excellent), (50.0, 20.0, 95.0));
+    // (the section, what the error says)
+    for (section, needle) in [
+        ("[assessment.weights]\nservice = -1\n", "`service` must be a number of at least 0"),
+        ("[assessment.deductions]\nabsent = -10\n", "`absent` must be a number of at least 0"),
+        (
+            "[assessment.weights]\nattendance = 0\ndiscipline = 0\nservice = 0\ncases = 0\nsatisfaction = 0\n",
+            "at least one weight",
+        ),
+        ("[assessment.grades]\ngood = 95\n", "excellent ≥ good ≥ pass"),
+        ("[assessment.weights]\nspeed = 3\n", "unknown field"),
+    ] {
+        let err = parse(&format!("{SMALL}\n{section}"), "hall.toml").expect_err(section);
+        assert!(err.message.contains(needle), "{err} should mention {needle}");
+    }
+}

@@ -20,6 +20,7 @@ macro_rules! str_enum {
     };
 }
 
+pub mod assessment;
 pub mod attendance;
 pub mod calendar;
 pub mod case;

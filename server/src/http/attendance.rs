@@ -102,15 +102,18 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<wire::AttendanceDay>>> {
     access::allow(&actor, Need::Director)?;
     let range = range(&s, &q)?;
+    Ok(Json(days(&s, clerks(&s), range).await?))
+}
+
+/// The hall's clerks, whose attendance is kept (demo accounts only in a demo).
+pub(super) fn clerks(s: &AppState) -> Vec<String> {
     let demo = s.demo();
-    let clerks = s
-        .hall()
+    s.hall()
         .staff
         .iter()
         .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
         .map(|p| p.username.clone())
-        .collect();
-    Ok(Json(days(&s, clerks, range).await?))
+        .collect()
 }
 
 #[utoipa::path(

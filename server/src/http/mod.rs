@@ -1,6 +1,7 @@
 //! The HTTP boundary: `app(state) -> Router`, the shared state, and one module per resource.
 
 mod admin;
+mod assessment;
 mod attendance;
 mod calendar;
 mod cases;
@@ -131,6 +132,8 @@ struct Inner {
     anchors_file: PathBuf,
     /// Held across an anchoring, so that two never interleave (the sweeper and a caller).
     last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
+    /// `<database>.lock`, held while serving: a restore or a second server refuses to run.
+    _db_lock: std::fs::File,
 }
 
 impl AppState {
@@ -139,6 +142,7 @@ impl AppState {
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let key_file = settings.key_file.clone().unwrap_or_else(|| crate::secret::ServerKey::path_for(&settings.db));
         let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
+        let db_lock = crate::backup::lock(&settings.db)?;
         let conn = store::open_writer(&settings.db)?;
         store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
@@ -196,6 +200,7 @@ impl AppState {
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
             anchors_file: store::anchors::path_for(&settings.db),
             last_anchor: tokio::sync::Mutex::new(None),
+            _db_lock: db_lock,
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -450,6 +455,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(attendance::mine))
         .routes(routes!(attendance::explain))
         .routes(routes!(attendance::acknowledge))
+        .routes(routes!(assessment::month_sheets))
+        .routes(routes!(assessment::mine))
+        .routes(routes!(assessment::close))
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

@@ -53,13 +53,13 @@ impl Op {
             Op::Rate { .. } => Need::Anyone,
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
             Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
-            Op::AcknowledgeAttendance { .. } => Need::Director,
             // Leave (R16): a clerk asks; the director decides; the requester reads or cancels
             // their own (checked in the op: only the requester cancels, only they and the
             // director read the reason).
             Op::RequestLeave { .. } => Need::Clerk,
             Op::ReadLeave { .. } | Op::Leave { step: crate::domain::leave::Step::Cancel, .. } => Need::Staff,
             Op::Leave { .. } => Need::Director,
+            Op::AcknowledgeAttendance { .. } | Op::CloseAssessment { .. } => Need::Director,
             Op::CallNext { window }
             | Op::Recall { window }
             | Op::Start { window }

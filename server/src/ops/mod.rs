@@ -2,6 +2,7 @@
 //! appending its audit rows and events there too. They run only on the writer thread.
 
 pub mod access;
+pub mod assessment;
 mod attendance;
 mod auth;
 pub mod cases;
@@ -201,6 +202,12 @@ pub enum Op {
         id: i64,
         step: crate::domain::leave::Step,
         note: Option<String>,
+    },
+    /// The director closes a month's assessment (R17): its sheets are frozen. `clerks`: whom
+    /// it assesses (the hall's clerks; demo accounts only in a demo).
+    CloseAssessment {
+        month: String,
+        clerks: Vec<String>,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -411,6 +418,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::RequestLeave { input } => leave::request(ctx, input),
         Op::ReadLeave { id } => leave::read(ctx, *id),
         Op::Leave { id, step, note } => leave::act(ctx, *id, *step, note.as_deref()),
+        Op::CloseAssessment { month, clerks } => assessment::close(ctx, month, clerks),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),

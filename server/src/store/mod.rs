@@ -2,6 +2,7 @@
 //! the tables' own small modules. Write functions take a `&Transaction` of the writer.
 
 pub mod anchors;
+pub mod assessment;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
@@ -43,7 +44,16 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v9.sql")),
         M::up(include_str!("schema_v10.sql")),
         M::up(include_str!("schema_v11.sql")),
+        M::up(include_str!("schema_v12.sql")),
+        M::up(include_str!("schema_v13.sql")),
     ])
+}
+
+/// The schema version this server migrates to (SQLite's `user_version` after the migrations).
+pub fn schema_version() -> i64 {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database opens");
+    migrations().to_latest(&mut conn).expect("the migrations apply to an empty database");
+    conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("user_version is readable")
 }
 
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we

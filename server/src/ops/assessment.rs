@@ -1,0 +1,134 @@
+//! The monthly assessment (R17): a month's sheets as the records give them today, or as they
+//! were frozen when the director closed the month; and the closing itself, in the writer.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use hall_wire as wire;
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::{Answer, Ctx};
+use crate::domain::calendar::Calendar;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::Hall;
+use crate::store::assessment;
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Month {
+    pub fn parse(s: &str) -> ApiResult<Month> {
+        let bad = || ApiError::new(Code::InvalidDate, "a month is YYYY-MM");
+        if s.len() != 7 {
+            return Err(bad());
+        }
+        let first = NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+        let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
+        Ok(Month { first, last: next.pred_opt().ok_or_else(bad)? })
+    }
+
+    pub fn of(day: NaiveDate) -> Month {
+        Month::parse(&day.format("%Y-%m").to_string()).expect("a day's month is a month")
+    }
+
+    pub fn key(&self) -> String {
+        format!("{:04}-{:02}", self.first.year(), self.first.month())
+    }
+}
+
+/// The month's sheets as the records give them today.
+pub fn live(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    clerks: &[String],
+    month: Month,
+    now: DateTime<Utc>,
+) -> anyhow::Result<wire::Assessment> {
+    let today = crate::domain::numbering::local_day(now, hall.timezone);
+    let (staff, windows) = assessment::sheets(conn, hall, calendar, clerks, (month.first, month.last), now)?;
+    Ok(wire::Assessment {
+        month: month.key(),
+        closed: None,
+        changed_since_closed: false,
+        in_progress: month.last >= today,
+        scheme: (&hall.policy.assessment).into(),
+        staff: staff.iter().map(Into::into).collect(),
+        windows: windows.iter().map(Into::into).collect(),
+    })
+}
+
+/// The month as the director sees it: frozen once closed (and whether today's records would
+/// say otherwise), live before.
+pub fn read(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    clerks: &[String],
+    month: Month,
+    now: DateTime<Utc>,
+) -> anyhow::Result<wire::Assessment> {
+    let live = live(conn, hall, calendar, clerks, month, now)?;
+    let Some((at, by, sheets)) = assessment::closed(conn, &month.key())? else { return Ok(live) };
+    let mut frozen: wire::Assessment = serde_json::from_str(&sheets)?;
+    frozen.changed_since_closed = frozen.staff != live.staff || frozen.windows != live.windows;
+    frozen.closed = Some(wire::AssessmentClosed { at: crate::store::reads::fmt_time(hall, at), by });
+    frozen.in_progress = false;
+    Ok(frozen)
+}
+
+/// The director closes a month that is over: its sheets are frozen as they are now (audited).
+pub(super) fn close(ctx: &mut Ctx, month: &str, clerks: &[String]) -> ApiResult<Answer> {
+    let month = Month::parse(month)?;
+    let today = crate::domain::numbering::local_day(ctx.now, ctx.hall.timezone);
+    if month.last >= today {
+        return Err(ApiError::new(
+            Code::MonthNotOver,
+            format!("{} is not over yet; close it from its next day", month.key()),
+        ));
+    }
+    if assessment::closed(ctx.tx, &month.key())?.is_some() {
+        return Err(ApiError::new(Code::MonthClosed, format!("{} is closed already; its sheets stand", month.key())));
+    }
+    let sheets = live(ctx.tx, ctx.hall, ctx.calendar, clerks, month, ctx.now).map_err(ApiError::Internal)?;
+    assessment::close(ctx.tx, &month.key(), ctx.now_ms, ctx.actor.name(), &serde_json::to_string(&sheets)?)?;
+    ctx.audit(
+        "assessment.close",
+        None,
+        Some(format!("assessment:{}", month.key())),
+        json!({ "staff": sheets.staff.len(), "windows": sheets.windows.len() }),
+    )?;
+    let mut closed = sheets;
+    closed.closed = Some(wire::AssessmentClosed {
+        at: crate::store::reads::fmt_time(ctx.hall, ctx.now_ms),
+        by: ctx.actor.name().to_string(),
+    });
+    Answer::json(StatusCode::OK, &closed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_to_their_first_and_last_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // (text, first and last, or refused)
+        for (text, want) in [
+            ("2026-11", Some((d("2026-11-01"), d("2026-11-30")))),
+            ("2026-12", Some((d("2026-12-01"), d("2026-12-31")))),
+            ("2028-02", Some((d("2028-02-01"), d("2028-02-29")))),
+            ("2026-13", None),
+            ("2026-1", None),
+            ("2026-11-01", None),
+            ("november", None),
+        ] {
+            assert_eq!(Month::parse(text).ok().map(|m| (m.first, m.last)), want, "{text}");
+        }
+        assert_eq!(Month::of(d("2026-12-03")).key(), "2026-12");
+    }
+}

@@ -1,0 +1,162 @@
+//! The month's figures of every clerk and window (R17), read from the tickets, cases and ratings
+//! (as the reports read them), the attendance marks, the inspections' standing findings and the
+//! upheld complaints; scored by `domain::assessment`. A closed month's sheets are kept as
+//! frozen JSON.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::domain::assessment::{self, Figures, Scored};
+use crate::domain::attendance::MarkKind;
+use crate::domain::calendar::Calendar;
+use crate::domain::rating;
+use crate::domain::report::{self, By};
+use crate::hall::Hall;
+
+/// One clerk's or window's scored month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub key: String,
+    pub label: String,
+    pub figures: Figures,
+    pub scored: Scored,
+    pub rank: Option<u32>,
+}
+
+/// Counts per key of a `SELECT key, COUNT(*) … GROUP BY key` over a range of days.
+fn counts(conn: &Connection, sql: &str, (from, to): (NaiveDate, NaiveDate)) -> rusqlite::Result<HashMap<String, u32>> {
+    conn.prepare_cached(sql)?
+        .query_map(params![from.to_string(), to.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// Standing inspection findings (not withdrawn) per staff member and per window.
+fn findings(conn: &Connection, range: (NaiveDate, NaiveDate)) -> rusqlite::Result<[HashMap<String, u32>; 2]> {
+    let sql = |column: &str| {
+        format!(
+            "SELECT f.{column}, COUNT(*) FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id
+             WHERE i.day BETWEEN ?1 AND ?2 AND f.withdrawn_at_ms IS NULL AND f.{column} IS NOT NULL GROUP BY f.{column}"
+        )
+    };
+    Ok([counts(conn, &sql("username"), range)?, counts(conn, &sql("window_id"), range)?])
+}
+
+/// Complaints answered as upheld in the range, per staff member (about them) and per window
+/// (about it, or about a staff member at it).
+fn upheld(conn: &Connection, range: (NaiveDate, NaiveDate)) -> rusqlite::Result<[HashMap<String, u32>; 2]> {
+    let sql = |column: &str, about: &str| {
+        format!(
+            "SELECT {column}, COUNT(*) FROM complaints WHERE finding = 'upheld' AND answered_on BETWEEN ?1 AND ?2
+             AND {column} IS NOT NULL {about} GROUP BY {column}"
+        )
+    };
+    Ok([
+        counts(conn, &sql("staff", "AND about = 'staff'"), range)?,
+        counts(conn, &sql("window_id", "AND about IN ('window', 'staff')"), range)?,
+    ])
+}
+
+fn figures(t: &report::Totals, attendance: Option<[u32; 3]>, findings: u32, complaints_upheld: u32) -> Figures {
+    let spread = report::spread(&t.services);
+    Figures {
+        attendance,
+        findings,
+        served: t.served,
+        service_mean: spread.map(|s| s.0),
+        service_p90: spread.map(|s| s.2),
+        closed_on_time: t.closed_on_time,
+        closed_late: t.closed_late,
+        overdue_open: t.overdue_open,
+        rated: t.levels.iter().sum(),
+        satisfaction: rating::satisfaction(t.levels),
+        complaints_upheld,
+    }
+}
+
+/// Scores and ranks one kind of sheet among its peers.
+fn ranked(rows: Vec<(String, String, Figures)>, scheme: &assessment::Scheme) -> Vec<Sheet> {
+    let most = assessment::most_served(rows.iter().map(|r| &r.2));
+    let mut sheets: Vec<Sheet> = rows
+        .into_iter()
+        .map(|(key, label, figures)| {
+            let scored = assessment::score(&figures, most, scheme);
+            Sheet { key, label, figures, scored, rank: None }
+        })
+        .collect();
+    let ranks = assessment::ranks(&sheets.iter().map(|s| s.scored.total).collect::<Vec<_>>());
+    for (s, r) in sheets.iter_mut().zip(ranks) {
+        s.rank = r;
+    }
+    sheets.sort_by(|a, b| a.rank.unwrap_or(u32::MAX).cmp(&b.rank.unwrap_or(u32::MAX)).then(a.key.cmp(&b.key)));
+    sheets
+}
+
+/// The month `from..=to` of `clerks` and of every window of the hall: scored and ranked, best
+/// first (staff, windows).
+pub fn sheets(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    clerks: &[String],
+    (from, to): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> rusqlite::Result<(Vec<Sheet>, Vec<Sheet>)> {
+    let today = crate::domain::numbering::local_day(now, hall.timezone);
+    let facts = super::reports::facts(conn, hall.timezone, from, to, today)?;
+    let (by_staff, _) = report::summarize(&facts, By::Staff);
+    let (by_window, _) = report::summarize(&facts, By::Window);
+    let mut marks: HashMap<&str, [u32; 3]> = clerks.iter().map(|c| (c.as_str(), [0; 3])).collect();
+    for day in super::attendance::day_marks(conn, hall, calendar, clerks, (from, to), now)? {
+        let Some(m) = marks.get_mut(day.username.as_str()) else { continue };
+        for mark in &day.marks {
+            m[match mark.kind {
+                MarkKind::Late => 0,
+                MarkKind::EarlyLeave => 1,
+                MarkKind::Absent => 2,
+            }] += 1;
+        }
+    }
+    let [staff_findings, window_findings] = findings(conn, (from, to))?;
+    let [staff_upheld, window_upheld] = upheld(conn, (from, to))?;
+    let none = report::Totals::default();
+    let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
+    let staff = clerks
+        .iter()
+        .map(|c| {
+            let name = hall.staff(c).map(|p| p.name.clone()).unwrap_or_else(|| c.clone());
+            let t = by_staff.get(c).unwrap_or(&none);
+            (
+                c.clone(),
+                name,
+                figures(t, marks.get(c.as_str()).copied(), get(&staff_findings, c), get(&staff_upheld, c)),
+            )
+        })
+        .collect();
+    let windows = hall
+        .windows
+        .iter()
+        .map(|w| {
+            let t = by_window.get(&w.id).unwrap_or(&none);
+            let label = super::complaints::window_words(hall, &w.id);
+            (w.id.clone(), label, figures(t, None, get(&window_findings, &w.id), get(&window_upheld, &w.id)))
+        })
+        .collect();
+    let scheme = &hall.policy.assessment;
+    Ok((ranked(staff, scheme), ranked(windows, scheme)))
+}
+
+/// A closed month: when, by whom, and its frozen sheets (JSON).
+pub fn closed(conn: &Connection, month: &str) -> rusqlite::Result<Option<(i64, String, String)>> {
+    conn.prepare_cached("SELECT closed_at, closed_by, sheets FROM assessment_months WHERE month = ?1")?
+        .query_row([month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}
+
+/// Freezes a month's sheets.
+pub fn close(tx: &Transaction, month: &str, at: i64, by: &str, sheets: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO assessment_months (month, closed_at, closed_by, sheets) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![month, at, by, sheets])?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! The monthly assessment (R17) through the HTTP contract: a month of sign-ins, services, a bad
+//! rating and an upheld complaint scored and ranked with each component visible; a clerk's own
+//! sheet; closing a month that is over, once, frozen.
+
+use chrono::{Datelike, TimeZone};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, TestServer};
+
+/// `HH:MM` in Shanghai on `date`.
+fn at(date: chrono::NaiveDate, time: &str) -> chrono::DateTime<chrono::Utc> {
+    let t = chrono::NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+    chrono::Utc.from_utc_datetime(&(date.and_time(t) - chrono::Duration::hours(8)))
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Value {
+    let r = s.send(Method::GET, path, Some(token), None, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.body
+}
+
+fn sheet<'a>(list: &'a Value, key: &str) -> &'a Value {
+    list.as_array().unwrap().iter().find(|x| x["key"] == key).unwrap_or_else(|| panic!("no {key} in {list}"))
+}
+
+fn score(sheet: &Value, component: &str) -> Value {
+    sheet["parts"].as_array().unwrap().iter().find(|p| p["component"] == component).unwrap()["score"].clone()
+}
+
+/// November 2026: clerk1 and clerk2 sign in at 08:25 and leave at 17:35 on every working day
+/// (clerk2 is 30 minutes late on the 25th); on the 25th clerk1 serves two citizens (one very
+/// satisfied), clerk2 one (dissatisfied), and a complaint about clerk2 is upheld.
+async fn november(s: &TestServer) {
+    for d in day("2026-11-02").iter_days().take_while(|d| *d <= day("2026-11-30")) {
+        if d.weekday().num_days_from_monday() >= 5 {
+            continue;
+        }
+        s.clock().set(at(d, "08:25"));
+        let c1 = s.clerk("clerk1", "w01").await;
+        if d != day("2026-11-25") {
+            let c2 = s.clerk("clerk2", "w02").await;
+            s.clock().set(at(d, "17:35"));
+            assert_eq!(s.post("/api/auth/logout", &c2, json!({})).await.status, 204);
+        } else {
+            s.clock().set(at(d, "09:00"));
+            let c2 = s.clerk("clerk2", "w02").await;
+            // (clerk, window, matter, the rating its evaluator gets right after)
+            for (clerk, window, service, rating) in [
+                (&c1, "w01", "zh-zixun", None),
+                (&c1, "w01", "zh-zixun", Some(json!({"level": "very_satisfied"}))),
+                (&c2, "w02", "mz-linshi", Some(json!({"level": "dissatisfied", "reason": "attitude"}))),
+            ] {
+                let t = s.issue(service).await;
+                assert_eq!(s.act(clerk, window, "call-next").await.status, 200);
+                s.clock().advance(chrono::Duration::minutes(5));
+                let r = s.post(&format!("/api/windows/{window}/finish"), clerk, json!({"outcome": "immediate"})).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                if let Some(mut rating) = rating {
+                    rating["ticket_number"] = t["number"].clone();
+                    let r = s.post("/api/evaluator/rating", &format!("demo-evaluator-{window}"), rating).await;
+                    assert_eq!(r.status, 201, "{}", r.body);
+                }
+            }
+            let director = s.staff("director").await;
+            let complaint = json!({
+                "channel": "written", "about": "staff", "staff": "clerk2", "window_id": "w02",
+                "what": "态度生硬", "complexity": "simple", "complainant_name": "王五", "complainant_contact": "13900001111",
+            });
+            let c = s.post("/api/complaints", &director, complaint).await;
+            assert_eq!(c.status, 201, "{}", c.body);
+            let answer = json!({"finding": "upheld", "answer": "经核实属实，已批评教育。"});
+            let r = s.post(&format!("/api/complaints/{}/answer", c.body["id"]), &director, answer).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            s.clock().set(at(d, "17:35"));
+            assert_eq!(s.post("/api/auth/logout", &c2, json!({})).await.status, 204);
+        }
+        assert_eq!(s.post("/api/auth/logout", &c1, json!({})).await.status, 204);
+    }
+}
+
+#[tokio::test]
+async fn a_month_is_scored_ranked_and_closed_once_frozen() {
+    let s = TestServer::start().await;
+    november(&s).await;
+    s.clock().set(at(day("2026-11-30"), "18:00"));
+    let director = s.staff("director").await;
+
+    // The last evening of the month: scored, still in progress, cannot be closed yet.
+    let month = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_eq!(month["in_progress"], true);
+    let staff = &month["staff"];
+    let (c1, c2) = (sheet(staff, "clerk1"), sheet(staff, "clerk2"));
+    // clerk1: nothing against them, served the most, one very satisfied citizen: 100.
+    assert_eq!(
+        (c1["rank"].as_u64(), c1["total"].as_f64(), c1["grade"].as_str()),
+        (Some(1), Some(100.0), Some("excellent"))
+    );
+    assert_eq!(score(c1, "cases"), Value::Null, "no case was due: unknown, not zero");
+    assert_eq!((c1["figures"]["served"].as_u64(), c1["figures"]["absent"].as_u64()), (Some(2), Some(0)));
+    // clerk2: late once (attendance 98), served half the most (50), satisfaction 0, an upheld
+    // complaint (−5): (98·20 + 100·10 + 50·20 + 0·30) / 80 − 5 = 44.5.
+    assert_eq!(score(c2, "attendance"), json!(98.0), "{c2}");
+    assert_eq!(score(c2, "service"), json!(50.0));
+    assert_eq!(score(c2, "satisfaction"), json!(0.0));
+    assert_eq!((c2["figures"]["late"].as_u64(), c2["figures"]["complaints_upheld"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (c2["deducted"].as_f64(), c2["total"].as_f64(), c2["grade"].as_str()),
+        (Some(5.0), Some(44.5), Some("fail"))
+    );
+    // The clerks who never came: absent every working day, ranked after.
+    let c3 = sheet(staff, "clerk3");
+    assert_eq!((c3["figures"]["absent"].as_u64(), score(c3, "attendance")), (Some(21), json!(0.0)), "{c3}");
+    let order: Vec<&str> = staff.as_array().unwrap().iter().map(|x| x["key"].as_str().unwrap()).collect();
+    assert_eq!(&order[..2], ["clerk1", "clerk2"], "best first");
+    // Windows: no attendance; w01 served the most.
+    let w01 = sheet(&month["windows"], "w01");
+    assert_eq!((score(w01, "attendance"), w01["rank"].as_u64()), (Value::Null, Some(1)), "{w01}");
+    assert_eq!(sheet(&month["windows"], "w02")["figures"]["complaints_upheld"], 1);
+    assert_eq!(month["scheme"]["weights"][4], json!({"component": "satisfaction", "weight": 30.0}));
+    let r = s.post("/api/assessment/2026-11/close", &director, json!({})).await;
+    assert_error(&r, 409, "month_not_over");
+
+    // A clerk sees their own sheet, nobody else's; a leader reads all; a clerk cannot.
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let mine = get(&s, "/api/assessment/mine?month=2026-11", &clerk2).await;
+    assert_eq!((mine["sheet"]["key"].as_str(), mine["sheet"]["total"].as_f64()), (Some("clerk2"), Some(44.5)));
+    assert_eq!(mine["ranked"], 11, "every clerk of the sample hall");
+    assert!(mine.get("staff").is_none(), "{mine}");
+    assert_error(
+        &s.send(Method::GET, "/api/assessment?month=2026-11", Some(&clerk2), None, None).await,
+        403,
+        "oversight_only",
+    );
+    let leader = s.staff("leader").await;
+    assert_eq!(get(&s, "/api/assessment?month=2026-11", &leader).await["staff"], *staff);
+
+    // 1 December: the director closes November, once; a leader cannot.
+    s.clock().set(at(day("2026-12-01"), "09:00"));
+    let leader = s.staff("leader").await;
+    assert_error(&s.post("/api/assessment/2026-11/close", &leader, json!({})).await, 403, "director_only");
+    let director = s.staff("director").await;
+    let closed = s.post("/api/assessment/2026-11/close", &director, json!({})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert_eq!(closed.body["closed"]["by"], "director");
+    assert_eq!(sheet(&closed.body["staff"], "clerk2")["total"], 44.5);
+    assert_error(&s.post("/api/assessment/2026-11/close", &director, json!({})).await, 409, "month_closed");
+    let read = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_eq!(
+        (read["closed"]["by"].as_str(), read.get("in_progress"), read.get("changed_since_closed")),
+        (Some("director"), None, None)
+    );
+    assert_eq!(read["staff"], closed.body["staff"]);
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let subject: String =
+        db.query_row("SELECT subject FROM audit WHERE action = 'assessment.close'", [], |r| r.get(0)).unwrap();
+    assert_eq!(subject, "assessment:2026-11");
+
+    // Bad months change nothing.
+    for (path, status, code) in
+        [("/api/assessment?month=2026-13", 422, "invalid_date"), ("/api/assessment?month=11-2026", 422, "invalid_date")]
+    {
+        assert_error(&s.send(Method::GET, path, Some(&director), None, None).await, status, code);
+    }
+    assert_error(&s.post("/api/assessment/2026-1/close", &director, json!({})).await, 422, "invalid_date");
+}

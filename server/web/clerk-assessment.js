@@ -1,0 +1,30 @@
+// The clerk's own monthly assessment (R17): their sheet for a month with each component and the
+// figures it comes from, and their rank; never anybody else's. clerk.js calls
+// refreshMyAssessment() at sign-in and renderMyAssessment() on a change of language.
+
+import { $, t, api, showError } from "./common.js";
+import { sheetsTable, stateText } from "./assessment.js";
+
+let mine = null;
+
+export function renderMyAssessment() {
+  if (!mine) return;
+  $("myAssessmentState").textContent = stateText(mine);
+  $("myAssessment").innerHTML = mine.sheet ? sheetsTable([mine.sheet], "asStaff") : "";
+  $("myRank").textContent = mine.sheet?.rank ? t("asMyRank", mine.sheet.rank, mine.ranked) : mine.sheet ? "" : t("asNoSheet");
+}
+
+export async function refreshMyAssessment() {
+  if (!$("myMonth").value) $("myMonth").value = new Date().toISOString().slice(0, 7);
+  try {
+    mine = (await api("GET", `/api/assessment/mine?month=${encodeURIComponent($("myMonth").value)}`)).data;
+    showError("myAssessmentError", null);
+  } catch (e) {
+    mine = null;
+    $("myAssessment").innerHTML = "";
+    showError("myAssessmentError", e);
+  }
+  renderMyAssessment();
+}
+
+$("myMonth").addEventListener("change", () => refreshMyAssessment());
