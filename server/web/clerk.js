@@ -12,6 +12,7 @@ import {
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
+import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 
 useStrings(strings);
 
@@ -140,6 +141,7 @@ async function refreshMine() {
   try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
   renderMine();
   renderFindings();
+  await refreshInspections();
   await refreshAttendance();
   await refreshLeave(state.windows);
   await refreshMyAssessment();
@@ -221,8 +223,10 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderLeave(); });
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderMyAssessment(); renderLeave(); });
+  onLanguage(() => {
+    fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
+    renderAttendance(); renderMyAssessment(); renderLeave();
+  });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

@@ -2,6 +2,7 @@
 // tests/browser/i18n.test.mjs). Keys used in reports.html as data-t have the page's text as zh.
 export default {
   zh: {
+    inspectionsLink: "督查记录",
     pageTitle: "统计报表", title: "统计报表", logout: "退出", signIn: "中心主任、分管领导或管理员登录", username: "用户名",
     password: "密码", enter: "进入", directorOnly: "只有中心主任、分管领导或管理员账号可以查看报表。",
     from: "起始日期", to: "截止日期", by: "分组", show: "查询", csv: "下载 CSV", xlsx: "下载 Excel",
@@ -16,6 +17,7 @@ export default {
     "chart.satisfaction": "各窗口满意率", "chart.trend": "每日取号",
   },
   en: {
+    inspectionsLink: "Inspections",
     pageTitle: "Reports", title: "Reports", logout: "Sign out", signIn: "Director, leader or administrator", username: "Username",
     password: "Password", enter: "Enter", directorOnly: "Only a director, leader or administrator account may see reports.",
     from: "From", to: "To", by: "Group by", show: "Show", csv: "Download CSV", xlsx: "Download Excel",

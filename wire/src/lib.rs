@@ -22,6 +22,8 @@ mod attendance;
 pub use attendance::*;
 mod leave;
 pub use leave::*;
+mod inspections;
+pub use inspections::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

@@ -10,6 +10,7 @@ pub mod conn;
 mod director;
 mod events;
 pub mod extract;
+mod inspections;
 mod kiosks;
 mod leave;
 mod metrics;
@@ -350,6 +351,7 @@ pub fn app(state: AppState) -> Router {
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
         .route("/reports", get(pages::reports))
+        .route("/inspections", get(pages::inspections))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
         .route("/evaluate", get(pages::evaluate))
@@ -458,6 +460,26 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assessment::month_sheets))
         .routes(routes!(assessment::mine))
         .routes(routes!(assessment::close))
+        .merge(
+            // The one route whose body may hold photos (refuse_oversized knows it too).
+            OpenApiRouter::new()
+                .routes(routes!(inspections::list, inspections::record))
+                .layer(DefaultBodyLimit::max(inspections::MAX_INSPECTION_BODY)),
+        )
+        .routes(routes!(inspections::mine))
+        .routes(routes!(inspections::clerks))
+        .routes(routes!(inspections::get))
+        .routes(routes!(inspections::photo_bytes))
+        .routes(routes!(inspections::withdraw))
+}
+
+/// The largest body a request to `path` may send.
+pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
+    if method == axum::http::Method::POST && path == "/api/inspections" {
+        inspections::MAX_INSPECTION_BODY
+    } else {
+        MAX_BODY
+    }
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

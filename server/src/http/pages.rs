@@ -50,6 +50,11 @@ pub async fn reports() -> Response {
     page(include_str!("../../web/reports.html"))
 }
 
+/// Spot inspections (`/inspections`, R18): the month's inspections, and the form to record one.
+pub async fn inspections() -> Response {
+    page(include_str!("../../web/inspections.html"))
+}
+
 /// A ticket's mobile status page; its script reads the token from the address and asks
 /// `/api/t/{token}`, so an unknown token is told there.
 pub async fn ticket() -> Response {
@@ -99,6 +104,9 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "admin.js" => (include_str!("../../web/admin.js"), JS),
         "reports.js" => (include_str!("../../web/reports.js"), JS),
         "reports.i18n.js" => (include_str!("../../web/reports.i18n.js"), JS),
+        "inspections.js" => (include_str!("../../web/inspections.js"), JS),
+        "inspections.i18n.js" => (include_str!("../../web/inspections.i18n.js"), JS),
+        "clerk-inspections.js" => (include_str!("../../web/clerk-inspections.js"), JS),
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),

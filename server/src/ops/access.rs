@@ -78,6 +78,10 @@ impl Op {
             Op::OnlineComplaint { .. } => Need::Anyone,
             // Petitions (R20): the petitioner's identity is the director's and admins' only.
             Op::RegisterPetition { .. } | Op::ReadPetition { .. } | Op::Petition { .. } => Need::Director,
+            // Inspections (R18): the director or a leader records; only the director (or an
+            // administrator) withdraws a finding.
+            Op::RecordInspection { .. } => Need::Inspector,
+            Op::WithdrawFinding { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
@@ -269,5 +273,6 @@ mod tests {
         assert_eq!(step(Step::Refuse).need(), Need::Director);
         assert_eq!(step(Step::Cancel).need(), Need::Staff, "the requester's own, checked by the op");
         assert_eq!(Op::ReadLeave { id: 1 }.need(), Need::Staff, "the requester or the director, checked by the op");
+        assert_eq!(Op::WithdrawFinding { id: 1, reason: String::new() }.need(), Need::Director);
     }
 }

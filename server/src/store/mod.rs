@@ -11,6 +11,7 @@ pub mod cases;
 pub mod complaints;
 pub mod events;
 pub mod idempotency;
+pub mod inspections;
 pub mod issuing;
 pub mod kiosks;
 pub mod leave;

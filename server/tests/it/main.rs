@@ -13,6 +13,7 @@ mod durability;
 mod errors;
 mod events;
 mod hours;
+mod inspections;
 mod kiosks;
 mod leave;
 mod mobile;
