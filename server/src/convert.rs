@@ -11,6 +11,7 @@ use crate::domain::complaint::{
 };
 use crate::domain::hours::Stop;
 use crate::domain::inspection::{FindingKind, InspectionProblem};
+use crate::domain::leave::{LeaveKind, LeaveState};
 use crate::domain::petition::{Channel as PetitionChannel, Gender, PetitionProblem, PetitionState};
 use crate::domain::rating::{
     Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
@@ -68,6 +69,8 @@ same_variants!(RatingChannel => RatingChannel { Evaluator, Phone });
 same_variants!(FollowUpState => FollowUpState { Open, Contacted, Closed });
 same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
 same_variants!(both MarkKind <=> AttendanceMarkKind { Late, EarlyLeave, Absent });
+same_variants!(both LeaveKind <=> LeaveKind { Annual, Sick, Personal, Marriage, Maternity, Bereavement, Official });
+same_variants!(LeaveState => LeaveState { Pending, Approved, Refused, Cancelled });
 same_variants!(Component => AssessmentComponent { Attendance, Discipline, Service, Cases, Satisfaction });
 same_variants!(Grade => AssessmentGrade { Excellent, Good, Pass, Fail });
 

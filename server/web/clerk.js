@@ -10,6 +10,7 @@ import {
   guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
+import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 
@@ -142,6 +143,7 @@ async function refreshMine() {
   renderFindings();
   await refreshInspections();
   await refreshAttendance();
+  await refreshLeave(state.windows);
   await refreshMyAssessment();
 }
 
@@ -221,8 +223,10 @@ function fillSelects() {
 }
 
 async function start() {
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderMyAssessment(); });
-  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections(); renderAttendance(); });
+  onLanguage(() => {
+    fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
+    renderAttendance(); renderMyAssessment(); renderLeave();
+  });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

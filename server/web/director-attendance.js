@@ -7,10 +7,12 @@ import { $, esc, t, api, act, guarded, showError } from "./common.js";
 
 let days = [];
 
-const kindText = (m) => (m.minutes != null ? t(`att.${m.kind}.min`, m.minutes) : t(`att.${m.kind}`));
+const kindText = (m) => (m.kind === "leave" ? t("attOnLeave") : m.minutes != null ? t(`att.${m.kind}.min`, m.minutes) : t(`att.${m.kind}`));
+// A day of leave (R16) is no absence: listed as 休假 with its kind, nothing to explain.
+const leaveRow = (d) => ({ d, m: { kind: "leave", explanation: t(`lvKind.${d.leave}`), acknowledged_at: "-", acknowledged_by: "" } });
 
 export function renderAttendance() {
-  const rows = days.flatMap((d) => d.marks.map((m) => ({ d, m })));
+  const rows = days.flatMap((d) => (d.marks.length === 0 && d.leave ? [leaveRow(d)] : d.marks.map((m) => ({ d, m }))));
   // Waiting for the director first (explained, not acknowledged), then unexplained, then done.
   const rank = ({ m }) => (m.explanation && !m.acknowledged_at ? 0 : !m.explanation ? 1 : 2);
   rows.sort((a, b) => rank(a) - rank(b) || b.d.day.localeCompare(a.d.day));
@@ -22,7 +24,7 @@ export function renderAttendance() {
       `<td class="pre">${esc(m.explanation ?? t("attNotExplained"))}</td><td>` +
       (m.explanation && !m.acknowledged_at
         ? `<button type="button" data-ack="${esc(JSON.stringify({ day: d.day, username: d.username, kind: m.kind }))}">${esc(t("attAcknowledge"))}</button>`
-        : m.acknowledged_at ? esc(t("attAcknowledged", m.acknowledged_by)) : "") +
+        : m.kind === "leave" ? "" : m.acknowledged_at ? esc(t("attAcknowledged", m.acknowledged_by)) : "") +
       `</td></tr>`).join("");
 }
 

@@ -12,6 +12,7 @@ import { refreshComplaints, renderComplaints, complaintContext, complaintChanged
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance } from "./director-attendance.js";
+import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 
 useStrings(strings);
@@ -80,12 +81,14 @@ function render() {
   renderComplaints();
   if (!data) return;
   complaintContext(data.windows, data.staff);
+  renderLeaveToday(data);
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
   $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hAction"]) +
     data.windows.map((w) => row([
       `${esc(w.number)} ${esc(w.name)}`, `<span class="st-${status(w.status)}">${esc(t(status(w.status)))}</span>`,
-      w.staff ? `${esc(w.staff.name)} (${esc(w.staff.staff_no)})` : "—", esc(w.serving ?? "—"),
+      w.staff ? `${esc(w.staff.name)} (${esc(w.staff.staff_no)})` +
+        (w.staff.stand_in ? ` <span class="stand-in">${esc(t("standingIn"))}</span>` : "") : "—", esc(w.serving ?? "—"),
       esc(w.serving_minutes ?? "—"), esc(w.finished), esc(w.no_show),
       w.status === "closed" ? "" : `<button data-window="${esc(w.id)}" data-do="${w.status === "paused" ? "resume" : "pause"}">${esc(t(w.status === "paused" ? "resume" : "pause"))}</button>`,
     ], "")).join("");
@@ -96,9 +99,14 @@ function render() {
       esc(q.finished), esc(q.no_show), `${esc(q.avg_wait_minutes)} / ${esc(q.p90_wait_minutes)}`,
       `${esc(q.avg_service_minutes)} / ${esc(q.p90_service_minutes)}`,
     ], q.longest_wait_minutes >= warn ? "warn" : "")).join("");
+  // R16: a clerk on leave today is 休假, never absent (signed in or not).
+  const away = new Set((data.on_leave ?? []).map((l) => l.username));
   $("staff").innerHTML = head(["hName", "hWindow", "hAt"]) + data.staff.map((s) => row([
     `${esc(s.name)} <small>${esc(s.staff_no)}</small>`, esc(s.window_id ?? "—"),
-    `${esc(s.signed_in_at.slice(11, 16))} ${s.late ? `<span class="late">${esc(t("late"))}</span>` : ""}`,
+    `${esc(s.signed_in_at.slice(11, 16))} ${s.late ? `<span class="late">${esc(t("late"))}</span>` : ""}` +
+      (away.has(s.username) ? ` <span class="on-leave">${esc(t("onLeave"))}</span>` : ""),
+  ])).join("") + (data.on_leave ?? []).filter((l) => !data.staff.some((s) => s.username === l.username)).map((l) => row([
+    esc(l.name), "—", `<span class="on-leave">${esc(t("onLeave"))}</span> ${esc(t(`lvKind.${l.kind}`))}`,
   ])).join("");
   const a = data.audit_anchor;
   $("auditAnchor").textContent = a ? t("auditAnchor", a.row, a.head.slice(0, 12), when(a.at)) : "";
@@ -149,9 +157,11 @@ const reload = () => {
   refreshComplaints();
   refreshRatings();
   refreshAttendance();
+  refreshLeave();
   refreshAssessment();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
+onLeaveChanged(soon);
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
@@ -283,8 +293,8 @@ $("logout").addEventListener("click", async () => {
   try { await act("logout", "/api/auth/logout", {}); } catch { /* gone */ }
   signOut();
 });
-setInterval(() => { if (data) refresh().catch(() => {}); }, 60000); // minutes tick on even without events
+setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); } }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

@@ -14,8 +14,9 @@ const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and R
 const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "monthly", "evaluate", "inspections"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = {
-  director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js", "director-assessment.js"],
-  clerk: ["clerk-assessment.js", "clerk-inspections.js"],
+  director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
+    "director-assessment.js", "director-leave.js"],
+  clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
 const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["assessment.js"], clerk: ["assessment.js"], monthly: ["assessment.js"] };

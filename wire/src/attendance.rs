@@ -48,6 +48,10 @@ pub struct AttendanceDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_out_at: Option<String>,
     pub marks: Vec<AttendanceMark>,
+    /// On approved leave that day (R16): a full day has no marks; a half day is due only the
+    /// other half.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leave: Option<crate::LeaveKind>,
 }
 
 /// `POST /api/attendance/explain`: the clerk's own explanation of a mark.

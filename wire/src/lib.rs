@@ -20,6 +20,8 @@ mod assessment;
 pub use assessment::*;
 mod attendance;
 pub use attendance::*;
+mod leave;
+pub use leave::*;
 mod inspections;
 pub use inspections::*;
 
@@ -194,6 +196,9 @@ pub struct StaffOnDuty {
     pub name: String,
     pub staff_no: String,
     pub signed_in_at: String,
+    /// The clerk stands in for another at this window (R16); never why, never for whom.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stand_in: bool,
     /// Path of the photo on this server (`/api/staff/{username}/photo`), when one is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photo_url: Option<String>,
@@ -544,6 +549,13 @@ pub struct DirectorToday {
     /// The last good backup (`hall-server backup`); absent: none on record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backup: Option<LastBackup>,
+    /// Windows whose clerk is on leave today and whose stand-in has not signed in by the start
+    /// time (R16): shown red at the top of the console.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leave_alarms: Vec<LeaveAlarm>,
+    /// Clerks on approved leave today (shown as 休假 in the sign-in list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_leave: Vec<LeaveToday>,
 }
 
 /// The last good backup of the hall's database.

@@ -1,12 +1,13 @@
 //! Attendance (R15): on a working day a clerk signs in before the start time (a grace allowed)
 //! and stays until the end; late arrival, early leave and absence are marked, each explained by
 //! the clerk and acknowledged by the director. Pure: the day's hours and the sign-ins are
-//! arguments.
+//! arguments; approved leave (R16) is no absence, and a half day moves the start or the end.
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::calendar::{Calendar, MissingYear};
-use super::hours::Hours;
+use super::hours::{Hours, Period};
+use super::leave::Cover;
 
 str_enum!(
     /// What attendance marks on a day.
@@ -29,14 +30,10 @@ pub struct Presence {
     pub last_out: Option<NaiveTime>,
 }
 
-/// The hall's working hours on `day` (first opening to last closing), or `None` when it is not
-/// a working day (a weekend or holiday on the statutory calendar). A make-up working day (调休)
-/// on a weekend the hall has no hours for keeps the hours of the first weekday that has some.
-pub fn working_hours(
-    day: NaiveDate,
-    hours: &Hours,
-    calendar: &Calendar,
-) -> Result<Option<(NaiveTime, NaiveTime)>, MissingYear> {
+/// The hall's periods on `day`, or `None` when it is not a working day (a weekend or holiday on
+/// the statutory calendar). A make-up working day (调休) on a weekend the hall has no hours for
+/// keeps the periods of the first weekday that has some.
+pub fn working_periods(day: NaiveDate, hours: &Hours, calendar: &Calendar) -> Result<Option<Vec<Period>>, MissingYear> {
     if !calendar.is_working_day(day)? {
         return Ok(None);
     }
@@ -48,7 +45,47 @@ pub fn working_hours(
             None => return Ok(None),
         },
     };
-    Ok(Some((periods[0].start, periods[periods.len() - 1].end)))
+    Ok(Some(periods.clone()))
+}
+
+/// The hall's working hours on `day` (first opening to last closing), or `None` when it is not
+/// a working day; see [`working_periods`].
+pub fn working_hours(
+    day: NaiveDate,
+    hours: &Hours,
+    calendar: &Calendar,
+) -> Result<Option<(NaiveTime, NaiveTime)>, MissingYear> {
+    Ok(working_periods(day, hours, calendar)?.map(|p| (p[0].start, p[p.len() - 1].end)))
+}
+
+/// The part of a working day a clerk is due at work, given their approved leave (`None`: on
+/// leave all day). A morning off starts the day at the afternoon period; an afternoon off ends it
+/// with the morning period (noon when the hall has a single period).
+pub fn due_hours(periods: &[Period], leave: Option<Cover>) -> Option<(NaiveTime, NaiveTime)> {
+    let (first, last) = (periods.first()?, periods.last()?);
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
+    let split = periods.len() > 1;
+    match leave {
+        None => Some((first.start, last.end)),
+        Some(Cover::Full) => None,
+        Some(Cover::Morning) => Some((if split { periods[1].start } else { noon.max(first.start) }, last.end)),
+        Some(Cover::Afternoon) => Some((first.start, if split { first.end } else { noon.min(last.end) })),
+    }
+}
+
+/// One clerk's marks on `day`: `None` when it is not a working day or a day of full leave.
+pub fn day_marks(
+    day: NaiveDate,
+    hours: &Hours,
+    calendar: &Calendar,
+    leave: Option<Cover>,
+    presence: Presence,
+    grace: u32,
+    day_over: impl Fn(NaiveTime) -> bool,
+) -> Result<Option<Vec<Mark>>, MissingYear> {
+    let Some(periods) = working_periods(day, hours, calendar)? else { return Ok(None) };
+    let Some(open) = due_hours(&periods, leave) else { return Ok(None) };
+    Ok(Some(marks(open, presence, grace, day_over(open.1))))
 }
 
 fn minutes(a: NaiveTime, b: NaiveTime) -> u32 {
@@ -103,6 +140,47 @@ mod tests {
         for (first_in, last_out, over, want) in cases {
             let presence = Presence { first_in: first_in.map(t), last_out: last_out.map(t) };
             assert_eq!(marks(open, presence, 5, over), want, "{first_in:?} {last_out:?} {over}");
+        }
+    }
+
+    /// (name, day, leave, first in, last out, expected marks: `None` = not marked at all).
+    type Case<'a> = (&'a str, &'a str, Option<Cover>, Option<&'a str>, Option<&'a str>, Option<Vec<Mark>>);
+
+    #[test]
+    fn a_day_is_marked_on_the_calendar_with_its_leave() {
+        let calendar = crate::calendar_data::shipped_calendar();
+        let p = |a: &str, b: &str| Period { start: t(a), end: t(b) };
+        let mut hours = Hours::weekdays(t("08:30"), t("17:30"));
+        for d in 0..5 {
+            hours.days[d] = vec![p("08:30", "12:00"), p("14:00", "17:30")];
+        }
+        let mark = |kind, minutes| Mark { kind, minutes };
+        let late = |m| vec![mark(MarkKind::Late, Some(m))];
+        let early = |m| vec![mark(MarkKind::EarlyLeave, Some(m))];
+        // (name, day, leave, first in, last out, expected marks: None = not marked at all);
+        // grace 5 minutes, the day is over. 2026-09-30 is a Wednesday, 2026-10-01 国庆,
+        // Saturday 2026-10-10 a make-up working day (调休) that keeps the weekday's hours.
+        let (wed, holiday, makeup) = ("2026-09-30", "2026-10-01", "2026-10-10");
+        let cases: Vec<Case> = vec![
+            ("on time", wed, None, Some("08:25"), Some("17:35"), Some(vec![])),
+            ("within the grace", wed, None, Some("08:35"), Some("17:30"), Some(vec![])),
+            ("late", wed, None, Some("08:50"), Some("17:30"), Some(late(20))),
+            ("early", wed, None, Some("08:30"), Some("17:00"), Some(early(30))),
+            ("absent", wed, None, None, None, Some(vec![mark(MarkKind::Absent, None)])),
+            ("full leave", wed, Some(Cover::Full), None, None, None),
+            ("morning off: due at 14:00", wed, Some(Cover::Morning), Some("13:58"), Some("17:30"), Some(vec![])),
+            ("morning off, late after it", wed, Some(Cover::Morning), Some("14:20"), Some("17:30"), Some(late(20))),
+            ("afternoon off: done at 12:00", wed, Some(Cover::Afternoon), Some("08:30"), Some("12:00"), Some(vec![])),
+            ("afternoon off, early", wed, Some(Cover::Afternoon), Some("08:30"), Some("11:00"), Some(early(60))),
+            ("half day, no sign-in", wed, Some(Cover::Afternoon), None, None, Some(vec![mark(MarkKind::Absent, None)])),
+            ("working weekend (调休)", makeup, None, Some("09:00"), Some("17:30"), Some(late(30))),
+            ("a holiday", holiday, None, None, None, None),
+        ];
+        for (name, day, leave, first_in, last_out, want) in cases {
+            let presence = Presence { first_in: first_in.map(t), last_out: last_out.map(t) };
+            let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+            let got = day_marks(day, &hours, &calendar, leave, presence, 5, |_| true).unwrap();
+            assert_eq!(got, want, "{name}");
         }
     }
 

@@ -28,6 +28,7 @@ pub mod complaint;
 pub mod estimate;
 pub mod hours;
 pub mod inspection;
+pub mod leave;
 pub mod numbering;
 pub mod order;
 pub mod petition;

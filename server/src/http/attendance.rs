@@ -80,6 +80,7 @@ async fn days(
                         signed_in_at: d.first_in.map(fmt),
                         signed_out_at: d.last_out.map(fmt),
                         marks,
+                        leave: d.leave.map(Into::into),
                     }
                 })
                 .collect::<Vec<_>>())

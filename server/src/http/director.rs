@@ -25,6 +25,11 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
         .run(move |c| store::today::director_today(c, &hall, &day, now_ms, audit_anchor))
         .await
         .map_err(ApiError::Internal)?;
+    let (hall, calendar) = (s.hall(), s.calendar());
+    let (on_leave, alarms) =
+        s.reads().run(move |c| Ok(store::leave::today(c, &hall, &calendar, now)?)).await.map_err(ApiError::Internal)?;
+    (view.on_leave, view.leave_alarms) = (on_leave, alarms);
+    not_late_on_leave(&mut view, &s.hall(), &s.calendar());
     view.cases = Some(super::cases::overview(&s).await?);
     view.feedback = Some(super::ratings::overview(&s).await?);
     let local = crate::domain::numbering::local_day(now, s.hall().timezone);
@@ -56,4 +61,29 @@ pub async fn reopen_issuing(
     let req: wire::ReopenIssuing = super::extract::json(&body)?;
     let op = crate::ops::Op::ReopenIssuing { reopen: req.reopen };
     super::submit(&s, actor, op, key, &body).await
+}
+
+/// A clerk on leave today is not late (R16): a full day has no start; a morning off is due at
+/// the afternoon period (and its grace); an afternoon off keeps the day's start.
+fn not_late_on_leave(
+    view: &mut wire::DirectorToday,
+    hall: &crate::hall::Hall,
+    calendar: &crate::domain::calendar::Calendar,
+) {
+    use crate::domain::{attendance, leave::Cover};
+    let Ok(day) = chrono::NaiveDate::parse_from_str(&view.day, "%Y-%m-%d") else { return };
+    let periods = attendance::working_periods(day, &hall.hours, calendar).ok().flatten().unwrap_or_default();
+    let grace = chrono::Duration::minutes(i64::from(hall.policy.late_grace_minutes));
+    for p in &mut view.staff {
+        let Some(l) = view.on_leave.iter().find(|l| l.username == p.username) else { continue };
+        match l.part.as_str() {
+            "full" => p.late = false,
+            "morning" => {
+                let due = attendance::due_hours(&periods, Some(Cover::Morning)).map(|(start, _)| start + grace);
+                let at = chrono::DateTime::parse_from_rfc3339(&p.signed_in_at).map(|t| t.time());
+                p.late = matches!((due, at), (Some(due), Ok(at)) if at > due);
+            }
+            _ => {}
+        }
+    }
 }

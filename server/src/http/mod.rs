@@ -12,6 +12,7 @@ mod events;
 pub mod extract;
 mod inspections;
 mod kiosks;
+mod leave;
 mod metrics;
 mod notice;
 mod openapi;
@@ -439,6 +440,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(petitions::answer))
         .routes(routes!(petitions::close))
         .routes(routes!(petitions::acknowledge))
+        .routes(routes!(leave::list, leave::request))
+        .routes(routes!(leave::mine))
+        .routes(routes!(leave::get))
+        .routes(routes!(leave::approve))
+        .routes(routes!(leave::refuse))
+        .routes(routes!(leave::cancel))
         .routes(routes!(calendar::working_days))
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::years))

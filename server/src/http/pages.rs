@@ -122,6 +122,8 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "notice.js" => (include_str!("../../web/notice.js"), JS),
         "paper.js" => (include_str!("../../web/paper.js"), JS),
         "director-attendance.js" => (include_str!("../../web/director-attendance.js"), JS),
+        "director-leave.js" => (include_str!("../../web/director-leave.js"), JS),
+        "clerk-leave.js" => (include_str!("../../web/clerk-leave.js"), JS),
         "director-assessment.js" => (include_str!("../../web/director-assessment.js"), JS),
         "clerk-assessment.js" => (include_str!("../../web/clerk-assessment.js"), JS),
         "assessment.js" => (include_str!("../../web/assessment.js"), JS),

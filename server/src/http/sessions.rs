@@ -76,12 +76,8 @@ pub async fn login(
         if hall.window(w).is_none() {
             return Err(ApiError::new(Code::UnknownTargetWindow, format!("no window `{w}` in this hall")));
         }
-        if !staff.windows.is_empty() && !staff.windows.iter().any(|x| x == w) {
-            return Err(ApiError::new(
-                Code::WindowNotAllowed,
-                format!("{} may not sign in at window `{w}`", staff.name),
-            ));
-        }
+        // Outside the list only as a named stand-in on a day of approved leave (R16): the
+        // writer checks the leave and refuses with `window_not_allowed` otherwise.
     }
     let actor = Actor::Staff {
         username: staff.username.clone(),

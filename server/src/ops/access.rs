@@ -20,6 +20,8 @@ pub enum Need<'a> {
     Evaluator,
     /// Any staff session (clerk, director, admin).
     Staff,
+    /// Any clerk (e.g. asking for leave).
+    Clerk,
     /// The clerk signed in at this window, with the session that holds it.
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
@@ -51,6 +53,12 @@ impl Op {
             Op::Rate { .. } => Need::Anyone,
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
             Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
+            // Leave (R16): a clerk asks; the director decides; the requester reads or cancels
+            // their own (checked in the op: only the requester cancels, only they and the
+            // director read the reason).
+            Op::RequestLeave { .. } => Need::Clerk,
+            Op::ReadLeave { .. } | Op::Leave { step: crate::domain::leave::Step::Cancel, .. } => Need::Staff,
+            Op::Leave { .. } => Need::Director,
             Op::AcknowledgeAttendance { .. } | Op::CloseAssessment { .. } => Need::Director,
             Op::CallNext { window }
             | Op::Recall { window }
@@ -97,6 +105,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Kiosk => matches!(actor, Actor::Kiosk { .. }),
         Need::Evaluator => matches!(actor, Actor::Evaluator { .. }),
         Need::Staff => matches!(actor, Actor::Staff { .. }),
+        Need::Clerk => matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::Director => director(actor),
         Need::Oversight => director(actor) || leader(actor),
         Need::Inspector => matches!(actor, Actor::Staff { role: StaffRole::Director, .. }) || leader(actor),
@@ -113,6 +122,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
         Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
         Need::Oversight => {
@@ -237,6 +247,9 @@ mod tests {
         check(&director, Need::Inspector, "");
         check(&admin, Need::Inspector, "inspector_only");
         check(&clerk, Need::Inspector, "inspector_only");
+        check(&clerk, Need::Clerk, "");
+        check(&director, Need::Clerk, "clerks_only");
+        check(&leader, Need::Clerk, "clerks_only");
     }
 
     #[test]
@@ -254,6 +267,12 @@ mod tests {
         assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
         let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
         assert_eq!(acknowledge.need(), Need::Director);
+        use crate::domain::leave::Step;
+        let step = |step| Op::Leave { id: 1, step, note: None };
+        assert_eq!(step(Step::Approve).need(), Need::Director);
+        assert_eq!(step(Step::Refuse).need(), Need::Director);
+        assert_eq!(step(Step::Cancel).need(), Need::Staff, "the requester's own, checked by the op");
+        assert_eq!(Op::ReadLeave { id: 1 }.need(), Need::Staff, "the requester or the director, checked by the op");
         assert_eq!(Op::WithdrawFinding { id: 1, reason: String::new() }.need(), Need::Director);
     }
 }

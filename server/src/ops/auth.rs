@@ -27,6 +27,19 @@ pub(super) fn login(
         ctx.hall.staff(username).ok_or_else(|| ApiError::new(Code::BadCredentials, "wrong username or password"))?;
     let name = staff.name.clone();
     let window = if role == StaffRole::Clerk { window } else { None };
+    // R16: a named stand-in on a day of approved leave signs in at that window, even outside
+    // their own list; anyone else only at their windows.
+    let day = crate::domain::numbering::local_day(ctx.now, ctx.hall.timezone);
+    let standing_in = match window {
+        Some(w) => super::leave::stand_in_today(ctx.tx, username, w, day)?,
+        None => None,
+    };
+    if let Some(w) = window {
+        let outside = !staff.windows.is_empty() && !staff.windows.iter().any(|x| x == w);
+        if outside && standing_in.is_none() {
+            return Err(ApiError::new(Code::WindowNotAllowed, format!("{name} may not sign in at window `{w}`")));
+        }
+    }
     let expires = ctx.now + Duration::hours(ctx.session_hours as i64);
     let expires_ms = crate::store::ms(expires);
     let session_id =
@@ -34,6 +47,9 @@ pub(super) fn login(
     let day = ctx.day.clone();
     windows::record_attendance(ctx.tx, &day, username, window, ctx.now_ms)?;
     ctx.audit("auth.login", window, Some(format!("session:{session_id}")), json!({ "role": role.as_str() }))?;
+    if let Some(leave) = standing_in {
+        ctx.audit("leave.stand_in_sign_in", window, Some(format!("leave:{leave}")), json!({ "username": username }))?;
+    }
     if let Some(w) = window {
         // Leave any other window this clerk was still signed in at.
         let others: Vec<String> = ctx.hall.windows.iter().map(|w| w.id.clone()).filter(|id| id != w).collect();
@@ -44,7 +60,7 @@ pub(super) fn login(
                 window_status(ctx, &other)?;
             }
         }
-        windows::sign_in(ctx.tx, w, session_id, username, ctx.now_ms)?;
+        windows::sign_in(ctx.tx, w, session_id, username, ctx.now_ms, standing_in.is_some())?;
         window_status(ctx, w)?;
     }
     Answer::json(
@@ -173,7 +189,7 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_all
         windows::sign_out(ctx.tx, &from)?;
         window_status(ctx, &from)?;
     }
-    windows::sign_in(ctx.tx, window, session, username, ctx.now_ms)?;
+    windows::sign_in(ctx.tx, window, session, username, ctx.now_ms, true)?;
     ctx.audit(
         "window.stand_in",
         Some(window),

@@ -11,6 +11,7 @@ mod day_close;
 pub mod inspections;
 mod issuing;
 pub mod kiosks;
+pub mod leave;
 pub mod petitions;
 pub mod ratings;
 mod tickets;
@@ -188,6 +189,20 @@ pub enum Op {
         day: chrono::NaiveDate,
         username: String,
         kind: crate::domain::attendance::MarkKind,
+    },
+    /// A clerk asks for leave with stand-ins (R16).
+    RequestLeave {
+        input: Box<leave::LeaveInput>,
+    },
+    /// A whole leave request with its reason (the director's read audited).
+    ReadLeave {
+        id: i64,
+    },
+    /// The director approves or refuses a request; the requester cancels it.
+    Leave {
+        id: i64,
+        step: crate::domain::leave::Step,
+        note: Option<String>,
     },
     /// The director closes a month's assessment (R17): its sheets are frozen. `clerks`: whom
     /// it assesses (the hall's clerks; demo accounts only in a demo).
@@ -410,6 +425,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Petition { id, action } => petitions::act(ctx, *id, action),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
+        Op::RequestLeave { input } => leave::request(ctx, input),
+        Op::ReadLeave { id } => leave::read(ctx, *id),
+        Op::Leave { id, step, note } => leave::act(ctx, *id, *step, note.as_deref()),
         Op::CloseAssessment { month, clerks } => assessment::close(ctx, month, clerks),
         Op::RecordInspection { input } => inspections::record(ctx, input),
         Op::WithdrawFinding { id, reason } => inspections::withdraw(ctx, *id, reason),

@@ -94,11 +94,15 @@ pub struct DayMarks {
     pub first_in: Option<i64>,
     pub last_out: Option<i64>,
     pub marks: Vec<crate::domain::attendance::Mark>,
+    /// On approved leave that day, in full or by half (R16).
+    pub leave: Option<crate::domain::leave::LeaveKind>,
 }
 
 /// The marks of `clerks` on the working days `from..=to` up to today (R15): computed from the
-/// first sign-ins, the day's sessions and the hall's hours on the statutory calendar. A day in a
-/// year whose calendar is not loaded is left out (never guessed).
+/// first sign-ins, the day's sessions and the hall's hours on the statutory calendar, with
+/// approved leave (R16: a full day is no absence, a half day moves the start or the end; such a
+/// day is listed with its leave even without marks). A day in a year whose calendar is not
+/// loaded is left out (never guessed).
 pub fn day_marks(
     conn: &Connection,
     hall: &crate::hall::Hall,
@@ -115,10 +119,10 @@ pub fn day_marks(
     let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
     let first: std::collections::HashMap<(String, String), i64> =
         first_sign_ins(conn, &from.to_string(), &to.to_string())?.into_iter().map(|(d, u, at)| ((d, u), at)).collect();
+    let leave = crate::store::leave::approved_between(conn, from, to)?;
     let mut out = Vec::new();
     for day in from.iter_days().take_while(|d| *d <= to.min(today)) {
-        let Ok(Some(open)) = attendance::working_hours(day, &hall.hours, calendar) else { continue };
-        let day_over = day < today || local_now.time() >= open.1;
+        let Ok(Some(periods)) = attendance::working_periods(day, &hall.hours, calendar) else { continue };
         let start = tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).earliest();
         let Some(start) = start else { continue };
         let start_ms = start.timestamp_millis();
@@ -136,9 +140,19 @@ pub fn day_marks(
                 first_in: first_in.and_then(local).map(|t| t.time()),
                 last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),
             };
-            let marks = attendance::marks(open, presence, hall.policy.late_grace_minutes, day_over);
-            if !marks.is_empty() {
-                out.push(DayMarks { day, username: clerk.clone(), first_in, last_out, marks });
+            let on_leave = leave
+                .iter()
+                .find_map(|l| (l.username == *clerk).then(|| l.span.cover(day).map(|c| (l.kind, c))).flatten());
+            let marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
+                Some(open) => {
+                    let day_over = day < today || local_now.time() >= open.1;
+                    attendance::marks(open, presence, hall.policy.late_grace_minutes, day_over)
+                }
+                None => Vec::new(),
+            };
+            if !marks.is_empty() || on_leave.is_some() {
+                let leave = on_leave.map(|l| l.0);
+                out.push(DayMarks { day, username: clerk.clone(), first_in, last_out, marks, leave });
             }
         }
     }

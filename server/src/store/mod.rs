@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod inspections;
 pub mod issuing;
 pub mod kiosks;
+pub mod leave;
 pub mod petitions;
 pub mod ratings;
 pub mod reads;

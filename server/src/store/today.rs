@@ -94,5 +94,7 @@ pub fn director_today(
         calendar_missing_year: None,
         feedback: None,
         last_backup: None,
+        leave_alarms: Vec::new(),
+        on_leave: Vec::new(),
     })
 }

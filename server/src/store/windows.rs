@@ -13,6 +13,8 @@ pub struct WindowRow {
     pub current_ticket: Option<i64>,
     /// The signed-in session is still valid (not ended, not expired) at the time asked.
     pub staffed: bool,
+    /// The clerk here stands in for another (R16).
+    pub stand_in: bool,
 }
 
 /// Makes sure every configured window has a row.
@@ -26,7 +28,7 @@ pub fn ensure(tx: &Transaction, ids: &[String]) -> rusqlite::Result<()> {
 pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<WindowRow>> {
     conn.prepare_cached(
         "SELECT w.id, w.paused, w.session_id, w.username, w.signed_in_at, w.current_ticket,
-                s.id IS NOT NULL AND s.ended_at IS NULL AND s.expires_at > ?2
+                s.id IS NOT NULL AND s.ended_at IS NULL AND s.expires_at > ?2, w.stand_in
          FROM windows w LEFT JOIN sessions s ON s.id = w.session_id WHERE w.id = ?1",
     )?
     .query_row(params![id, now_ms], |r| {
@@ -38,6 +40,7 @@ pub fn get(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<Option<
             signed_in_at: r.get(4)?,
             current_ticket: r.get(5)?,
             staffed: r.get(6)?,
+            stand_in: r.get(7)?,
         })
     })
     .optional()
@@ -53,18 +56,29 @@ pub fn set_paused(tx: &Transaction, id: &str, paused: bool) -> rusqlite::Result<
     Ok(())
 }
 
-/// A clerk takes the window: the previous clerk's session loses it.
-pub fn sign_in(tx: &Transaction, id: &str, session_id: i64, username: &str, at_ms: i64) -> rusqlite::Result<()> {
+/// A clerk takes the window (`stand_in`: for another, R16): the previous clerk's session loses it.
+pub fn sign_in(
+    tx: &Transaction,
+    id: &str,
+    session_id: i64,
+    username: &str,
+    at_ms: i64,
+    stand_in: bool,
+) -> rusqlite::Result<()> {
     exec(
         tx,
-        "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0 WHERE id = ?1",
-        params![id, session_id, username, at_ms],
+        "UPDATE windows SET session_id = ?2, username = ?3, signed_in_at = ?4, paused = 0, stand_in = ?5 WHERE id = ?1",
+        params![id, session_id, username, at_ms, stand_in],
     )?;
     Ok(())
 }
 
 pub fn sign_out(tx: &Transaction, id: &str) -> rusqlite::Result<()> {
-    exec(tx, "UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL WHERE id = ?1", [id])?;
+    exec(
+        tx,
+        "UPDATE windows SET session_id = NULL, username = NULL, signed_in_at = NULL, stand_in = 0 WHERE id = ?1",
+        [id],
+    )?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ mod events;
 mod hours;
 mod inspections;
 mod kiosks;
+mod leave;
 mod mobile;
 mod pages;
 mod petitions;

@@ -1,0 +1,278 @@
+//! Leave with stand-ins (R16) through the HTTP contract: a clerk asks with a named stand-in for
+//! each window, the director approves or refuses, the requester cancels before it starts; the
+//! stand-in signs in at that window only on the day; the alarm for a window left unstaffed; no
+//! absence on leave; the reason never in a list and the director's read audited.
+
+use chrono::TimeZone;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, TestServer};
+
+/// `HH:MM` in Shanghai on `date`.
+fn at(date: &str, time: &str) -> chrono::DateTime<chrono::Utc> {
+    let local = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").unwrap();
+    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::hours(8)))
+}
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Value {
+    let r = s.send(Method::GET, path, Some(token), None, None).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.body
+}
+
+fn count(s: &TestServer, sql: &str) -> i64 {
+    rusqlite::Connection::open(&s.db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+const REASON: &str = "腰椎间盘突出复查";
+
+fn ask(from: &str, to: &str, stand_ins: Value) -> Value {
+    json!({"kind": "sick", "from": from, "to": to, "reason": REASON, "stand_ins": stand_ins})
+}
+
+async fn read(s: &TestServer, id: i64, token: &str) -> crate::support::Reply {
+    s.send(Method::GET, &format!("/api/leave/{id}"), Some(token), None, None).await
+}
+
+async fn login(s: &TestServer, user: &str, window: &str) -> crate::support::Reply {
+    let body = json!({"username": user, "password": "demo", "window_id": window});
+    s.send(Method::POST, "/api/auth/login", None, Some(body), None).await
+}
+
+#[tokio::test]
+async fn requests_are_checked_decided_and_cancelled_and_the_reason_stays_private() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026, 09:00
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let (director, leader) = (s.staff("director").await, s.staff("leader").await);
+    let w01 = |who: &str| json!([{"window_id": "w01", "username": who}]);
+
+    // Monday afternoon to Wednesday noon: two working days.
+    let mut body = ask("2026-11-30", "2026-12-02", w01("clerk2"));
+    body["from_afternoon"] = json!(true);
+    body["to_noon"] = json!(true);
+    let r = s.post("/api/leave", &clerk1, body.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let first = r.body["id"].as_i64().unwrap();
+    assert_eq!((r.body["state"].clone(), r.body["working_days"].clone()), (json!("pending"), json!(2.0)));
+    assert_eq!(r.body["stand_ins"][0]["name"], "陈建国");
+
+    // Bad input: a clear 4xx, nothing written.
+    let before = count(&s, "SELECT COUNT(*) FROM leave_requests");
+    let mut bad: Vec<(Value, u16, &str)> = vec![
+        (ask("2026-12-03", "2026-12-02", w01("clerk2")), 422, "invalid_leave_days"),
+        (ask("2026-11-20", "2026-11-24", w01("clerk2")), 422, "invalid_leave_days"),
+        (ask("2026-12-10", "2026-12-11", json!([])), 422, "stand_in_missing"),
+        (ask("2026-12-10", "2026-12-11", json!([{"window_id": "w02", "username": "clerk2"}])), 422, "invalid_stand_in"),
+        (ask("2026-12-10", "2026-12-11", w01("clerk1")), 422, "invalid_stand_in"),
+        (ask("2026-12-10", "2026-12-11", w01("director")), 422, "invalid_stand_in"),
+        (ask("2026-12-10", "2026-12-11", w01("nobody")), 422, "invalid_stand_in"),
+        (ask("2026-12-10", "2026-12-1x", w01("clerk2")), 422, "invalid_date"),
+        (ask("2026-12-01", "2026-12-01", w01("clerk3")), 409, "leave_overlaps"),
+        (json!({"kind": "holiday", "from": "2026-12-10", "to": "2026-12-10"}), 400, "invalid_body"),
+    ];
+    let mut half = ask("2026-12-10", "2026-12-10", w01("clerk2"));
+    half["from_afternoon"] = json!(true);
+    half["to_noon"] = json!(true);
+    bad.push((half, 422, "invalid_leave_days"));
+    let mut no_reason = ask("2026-12-10", "2026-12-10", w01("clerk2"));
+    no_reason["reason"] = json!("  ");
+    bad.push((no_reason, 422, "invalid_leave_reason"));
+    for (body, status, code) in bad {
+        assert_error(&s.post("/api/leave", &clerk1, body.clone()).await, status, code);
+    }
+    assert_error(
+        &s.post("/api/leave", &director, ask("2026-12-10", "2026-12-10", w01("clerk2"))).await,
+        403,
+        "clerks_only",
+    );
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), before, "nothing written");
+
+    // Who may do what.
+    let path = |what: &str| format!("/api/leave/{first}/{what}");
+    assert_error(&s.send(Method::GET, "/api/leave", Some(&clerk1), None, None).await, 403, "oversight_only");
+    assert_error(&s.post(&path("approve"), &clerk2, json!({})).await, 403, "director_only");
+    assert_error(&s.post(&path("approve"), &leader, json!({})).await, 403, "director_only");
+    assert_error(&s.post(&path("cancel"), &clerk2, json!({})).await, 403, "not_your_leave");
+    assert_error(&read(&s, first, &clerk2).await, 403, "not_your_leave");
+    assert_error(&read(&s, first, &leader).await, 403, "not_your_leave");
+    assert_error(&s.send(Method::GET, "/api/leave/999", Some(&director), None, None).await, 404, "unknown_leave");
+
+    // The lists never carry the reason; the leader reads the list too.
+    for token in [&director, &leader] {
+        let list = get(&s, "/api/leave?from=2026-11-01&to=2026-12-31", token).await;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["kind"], "sick");
+        assert!(!list.to_string().contains(REASON), "{list}");
+    }
+    let mine2 = get(&s, "/api/leave/mine", &clerk2).await;
+    assert_eq!(mine2["standing_in"][0]["id"], first);
+    assert!(!mine2.to_string().contains(REASON));
+    // The requester reads their own reason (not audited); the director's read is audited.
+    assert_eq!(read(&s, first, &clerk1).await.body["reason"], REASON);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'leave.read'"), 0);
+    assert_eq!(read(&s, first, &director).await.body["reason"], REASON);
+    assert_eq!(count(&s, &format!("SELECT COUNT(*) FROM audit WHERE action = 'leave.read' AND subject = 'leave:{first}' AND actor = 'director'")), 1);
+    assert_eq!(
+        count(&s, &format!("SELECT COUNT(*) FROM audit WHERE detail LIKE '%{REASON}%'")),
+        0,
+        "never in the audit"
+    );
+
+    // Refused with a note (a refusal says why), then no longer pending.
+    assert_error(&s.post(&path("refuse"), &director, json!({})).await, 422, "invalid_leave_reason");
+    let r = s.post(&path("refuse"), &director, json!({"note": "月底人手紧"})).await;
+    assert_eq!((r.status.as_u16(), r.body["state"].clone()), (200, json!("refused")), "{}", r.body);
+    assert_error(&s.post(&path("approve"), &director, json!({})).await, 409, "leave_not_pending");
+
+    // Asked again: approved, then cancelled by the requester before it starts; once.
+    let again = s.post("/api/leave", &clerk1, body).await.body["id"].as_i64().unwrap();
+    let r = s.post(&format!("/api/leave/{again}/approve"), &director, json!({})).await;
+    assert_eq!(r.body["state"], "approved", "{}", r.body);
+    // A clerk on approved leave is no stand-in for those days.
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let r = s
+        .post(
+            "/api/leave",
+            &clerk3,
+            ask("2026-12-01", "2026-12-01", json!([{"window_id": "w03", "username": "clerk1"}])),
+        )
+        .await;
+    assert_error(&r, 409, "stand_in_on_leave");
+    let r = s.post(&format!("/api/leave/{again}/cancel"), &clerk1, json!({})).await;
+    assert_eq!(r.body["state"], "cancelled", "{}", r.body);
+    assert_error(&s.post(&format!("/api/leave/{again}/cancel"), &clerk1, json!({})).await, 409, "leave_not_pending");
+
+    // Leave that has started is not cancelled.
+    let today = s.post("/api/leave", &clerk1, ask("2026-11-25", "2026-11-26", w01("clerk2"))).await.body["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(s.post(&format!("/api/leave/{today}/approve"), &director, json!({})).await.status, 200);
+    assert_error(&s.post(&format!("/api/leave/{today}/cancel"), &clerk1, json!({})).await, 409, "leave_started");
+    // Clerk2 stands in for it: no leave of their own on those days, asked or approved.
+    let w02 = json!([{"window_id": "w02", "username": "clerk4"}]);
+    assert_error(
+        &s.post("/api/leave", &clerk2, ask("2026-11-26", "2026-11-27", w02.clone())).await,
+        409,
+        "standing_in_then",
+    );
+    let later = s.post("/api/leave", &clerk2, ask("2026-11-27", "2026-11-27", w02)).await.body["id"].as_i64().unwrap();
+    assert_eq!(s.post(&format!("/api/leave/{later}/approve"), &director, json!({})).await.status, 200);
+
+    // Every step audited; nothing deleted.
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), 4);
+    for (action, n) in [("leave.request", 4), ("leave.refuse", 1), ("leave.approve", 3), ("leave.cancel", 1)] {
+        assert_eq!(count(&s, &format!("SELECT COUNT(*) FROM audit WHERE action = '{action}'")), n, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence() {
+    let s = TestServer::start().await;
+    // The evening before, clerk6 asks for tomorrow morning off; clerk7 will stand in at w06.
+    s.clock().set(at("2026-11-24", "17:00"));
+    let clerk6 = s.clerk("clerk6", "w06").await;
+    let mut morning = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w06", "username": "clerk7"}]));
+    morning["to_noon"] = json!(true);
+    let morning = s.post("/api/leave", &clerk6, morning).await.body["id"].as_i64().unwrap();
+    let director = s.staff("director").await;
+    assert_eq!(s.post(&format!("/api/leave/{morning}/approve"), &director, json!({})).await.status, 200);
+
+    s.clock().set(at("2026-11-25", "08:00"));
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let id = s
+        .post(
+            "/api/leave",
+            &clerk1,
+            ask("2026-11-25", "2026-11-25", json!([{"window_id": "w01", "username": "clerk2"}])),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(s.post("/api/auth/logout", &clerk1, json!({})).await.status, 204);
+    // Not yet approved: w01 is outside clerk2's windows.
+    assert_error(&login(&s, "clerk2", "w01").await, 403, "window_not_allowed");
+    let director = s.staff("director").await;
+    assert_eq!(s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await.status, 200);
+    // Only the named stand-in, only at that window.
+    assert_error(&login(&s, "clerk3", "w01").await, 403, "window_not_allowed");
+    assert_error(&login(&s, "clerk2", "w03").await, 403, "window_not_allowed");
+
+    // Clerk4 is off this afternoon; clerk5 stands in at w04.
+    s.clock().set(at("2026-11-25", "08:20"));
+    let clerk4 = s.clerk("clerk4", "w04").await;
+    let mut half = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w04", "username": "clerk5"}]));
+    half["from_afternoon"] = json!(true);
+    half["kind"] = json!("official");
+    let half = s.post("/api/leave", &clerk4, half).await.body["id"].as_i64().unwrap();
+    assert_eq!(s.post(&format!("/api/leave/{half}/approve"), &director, json!({})).await.status, 200);
+
+    s.clock().set(at("2026-11-25", "08:25"));
+    assert_eq!(login(&s, "clerk7", "w06").await.status, 200);
+
+    let today = get(&s, "/api/director/today", &director).await;
+    assert!(today.get("leave_alarms").is_none(), "before the start: {today}");
+    assert_eq!(today["on_leave"].as_array().unwrap().len(), 3, "{today}");
+
+    // Past the start, w01 has nobody: the alarm.
+    s.clock().set(at("2026-11-25", "08:40"));
+    let today = get(&s, "/api/director/today", &director).await;
+    let alarms = today["leave_alarms"].as_array().unwrap();
+    assert_eq!(alarms.len(), 1, "{today}");
+    assert_eq!((alarms[0]["window_id"].clone(), alarms[0]["stand_in"].clone()), (json!("w01"), json!("clerk2")));
+    assert_eq!(alarms[0]["due"], "08:30");
+
+    // The stand-in signs in: audited, the window says "standing in" (never who is away), no alarm.
+    assert_eq!(login(&s, "clerk2", "w01").await.status, 200);
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'leave.stand_in_sign_in' AND window_id = 'w01'"),
+        1
+    );
+    let windows = s.get("/api/windows").await.body;
+    let w01 = windows.as_array().unwrap().iter().find(|w| w["id"] == "w01").unwrap().clone();
+    assert_eq!(w01["staff"]["stand_in"], true, "{w01}");
+    assert_eq!(w01["staff"]["name"], "陈建国");
+    assert!(!windows.to_string().contains("刘晓燕") && !windows.to_string().contains(REASON));
+    let w04 = windows.as_array().unwrap().iter().find(|w| w["id"] == "w04").unwrap().clone();
+    assert!(w04["staff"].get("stand_in").is_none(), "the window's own clerk: {w04}");
+    let today = get(&s, "/api/director/today", &director).await;
+    assert!(today.get("leave_alarms").is_none(), "{today}");
+    let d01 = today["windows"].as_array().unwrap().iter().find(|w| w["id"] == "w01").unwrap().clone();
+    assert_eq!(d01["staff"]["stand_in"], true);
+
+    // Clerk4 leaves at noon for the afternoon off; clerk5 is due at w04 from 12:00.
+    s.clock().set(at("2026-11-25", "12:00"));
+    assert_eq!(s.post("/api/auth/logout", &clerk4, json!({})).await.status, 204);
+    // Clerk6 is back for the afternoon: due at 14:00 (and its grace), not at 08:30.
+    s.clock().set(at("2026-11-25", "14:03"));
+    assert_eq!(login(&s, "clerk6", "w06").await.status, 200);
+    assert_eq!(login(&s, "clerk9", "w09").await.status, 200);
+    let today = get(&s, "/api/director/today", &director).await;
+    let late =
+        |u: &str| today["staff"].as_array().unwrap().iter().find(|p| p["username"] == u).unwrap()["late"].clone();
+    assert_eq!((late("clerk6"), late("clerk9")), (json!(false), json!(true)), "{}", today["staff"]);
+    s.clock().set(at("2026-11-25", "14:10"));
+    let today = get(&s, "/api/director/today", &director).await;
+    let alarms = today["leave_alarms"].as_array().unwrap();
+    assert_eq!(
+        (alarms.len(), alarms[0]["window_id"].clone(), alarms[0]["due"].clone()),
+        (1, json!("w04"), json!("12:00"))
+    );
+    assert_eq!(login(&s, "clerk5", "w04").await.status, 200);
+    assert!(get(&s, "/api/director/today", &director).await.get("leave_alarms").is_none());
+
+    // The next day the leave is over: w01 is clerk2's no more.
+    s.clock().set(at("2026-11-26", "09:00"));
+    assert_error(&login(&s, "clerk2", "w01").await, 403, "window_not_allowed");
+
+    // Attendance: clerk1 on leave, not absent; clerk4's afternoon off is no early leave.
+    let director = s.staff("director").await;
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let of = |u: &str| day.as_array().unwrap().iter().find(|d| d["username"] == u).cloned().unwrap();
+    assert_eq!((of("clerk1")["leave"].clone(), of("clerk1")["marks"].clone()), (json!("sick"), json!([])), "{day}");
+    assert_eq!((of("clerk4")["leave"].clone(), of("clerk4")["marks"].clone()), (json!("official"), json!([])), "{day}");
+    assert_eq!((of("clerk6")["leave"].clone(), of("clerk6")["marks"].clone()), (json!("sick"), json!([])), "{day}");
+    assert_eq!(of("clerk8")["marks"][0]["kind"], "absent", "no leave: absent as before");
+}
