@@ -36,8 +36,20 @@ pub async fn events(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let pass = s.streams().enter(peer)?;
-    // Staff (a bearer token of a live session) get every field; anyone else the public part.
+    // Staff (a bearer token of a live session) get every field; a county service every event
+    // without personal information; anyone else the public part.
     let audience = match super::extract::bearer(&headers) {
+        Some(token) if s.hall().county_by_token_hash(&crate::auth::token_hash(token)).is_some() => {
+            let hall = s.hall();
+            let county = hall.county_by_token_hash(&crate::auth::token_hash(token));
+            if county.is_some_and(|c| c.demo) && !s.demo() {
+                return Err(ApiError::new(
+                    Code::DemoDisabled,
+                    "demo devices work only when the server runs with --demo",
+                ));
+            }
+            Audience::County
+        }
         Some(token) => {
             let (hash, now_ms) = (crate::auth::token_hash(token), crate::store::ms(s.now()));
             let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
@@ -61,7 +73,7 @@ pub async fn events(
     };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
-    let newest = s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?;
+    let newest = s.reads().run(|c| Ok(events::last_given_id(c)?)).await.map_err(ApiError::Internal)?;
     // An id beyond the newest (a database restored from a backup) resumes from now: skipping
     // every event up to it would leave the client silently deaf.
     let start = resume.map_or(newest, |n| n.min(newest));
@@ -92,6 +104,9 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, audienc
         };
         let done = page.len() < PAGE;
         for e in page {
+            if audience == Audience::County && e.id > last + 1 {
+                tx.send(events::missed_frame(last, e.id)).await.ok()?;
+            }
             last = e.id;
             let frame = e.frame_for(audience);
             if !frame.is_empty() {
@@ -144,6 +159,9 @@ async fn follow(
                     let mut next = Some(e);
                     while let Some(e) = next.take() {
                         if e.id > last {
+                            if audience == Audience::County && e.id > last + 1 {
+                                frames.push(events::missed_frame(last, e.id));
+                            }
                             last = e.id;
                             let frame = e.frame_for(audience);
                             if !frame.is_empty() {

@@ -41,6 +41,11 @@ pub enum Actor {
         id: String,
         window: String,
     },
+    /// The county service following the hall's events (`[[counties]]`): reads `/api/events`
+    /// and `/api/hall`, nothing else.
+    County {
+        id: String,
+    },
     /// A citizen on a phone page, known only by it (e.g. `ticket:42`).
     Citizen {
         via: String,
@@ -57,7 +62,7 @@ impl Actor {
     pub fn name(&self) -> &str {
         match self {
             Actor::System => "system",
-            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => id,
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } | Actor::County { id } => id,
             Actor::Citizen { via } => via,
             Actor::Staff { username, .. } => username,
         }
@@ -68,6 +73,7 @@ impl Actor {
             Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
             Actor::Evaluator { .. } => "evaluator",
+            Actor::County { .. } => "county",
             Actor::Citizen { .. } => "citizen",
             Actor::Staff { role, .. } => role.as_str(),
         }
@@ -339,7 +345,7 @@ impl<'a> Ctx<'a> {
         detail: serde_json::Value,
     ) -> ApiResult<()> {
         let device = match self.actor {
-            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => Some(id.clone()),
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } | Actor::County { id } => Some(id.clone()),
             Actor::Staff { .. } | Actor::Citizen { .. } | Actor::System => None,
         };
         let entry = audit::Entry {
