@@ -26,7 +26,9 @@ const PAGE: usize = 500;
     get, path = "/api/events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event id")),
     responses((status = 200, description = "text/event-stream of ticket_issued, ticket_called, ticket_finished, \
-        ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed"),
+        ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed (staff and county tokens: \
+        more kinds). A county device token gets every event, personal information removed, and `events_missed` \
+        (no id; data {after, next}) when events after Last-Event-ID are no longer kept"),
         (status = 400, body = hall_wire::ErrorBody), (status = 401, body = hall_wire::ErrorBody),
         (status = 503, description = "too many live streams (in total or from this address)", body = hall_wire::ErrorBody))
 )]
