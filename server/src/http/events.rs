@@ -40,25 +40,28 @@ pub async fn events(
     let pass = s.streams().enter(peer)?;
     // Staff (a bearer token of a live session) get every field; a county service every event
     // without personal information; anyone else the public part.
-    let audience = match super::extract::bearer(&headers) {
-        Some(token) if s.hall().county_by_token_hash(&crate::auth::token_hash(token)).is_some() => {
-            let hall = s.hall();
-            let county = hall.county_by_token_hash(&crate::auth::token_hash(token));
-            if county.is_some_and(|c| c.demo) && !s.demo() {
-                return Err(ApiError::new(
-                    Code::DemoDisabled,
-                    "demo devices work only when the server runs with --demo",
-                ));
-            }
-            Audience::County
-        }
-        Some(token) => {
-            let (hash, now_ms) = (crate::auth::token_hash(token), crate::store::ms(s.now()));
-            let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
-            match session.map_err(ApiError::Internal)? {
-                Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
-                Some(_) => Audience::Staff,
-                None => return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again")),
+    let audience = match super::extract::bearer(&headers).map(crate::auth::token_hash) {
+        Some(hash) => {
+            let county_demo = s.hall().county_by_token_hash(&hash).map(|c| c.demo);
+            match county_demo {
+                Some(true) if !s.demo() => {
+                    return Err(ApiError::new(
+                        Code::DemoDisabled,
+                        "demo devices work only when the server runs with --demo",
+                    ))
+                }
+                Some(_) => Audience::County,
+                None => {
+                    let now_ms = crate::store::ms(s.now());
+                    let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
+                    match session.map_err(ApiError::Internal)? {
+                        Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
+                        Some(_) => Audience::Staff,
+                        None => {
+                            return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))
+                        }
+                    }
+                }
             }
         }
         None => Audience::Public,

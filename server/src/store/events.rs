@@ -387,6 +387,45 @@ mod tests {
                 serde_json::to_value(wire::Notice { notice: "今天下午停电".into(), at: Some(at.clone()) }).unwrap(),
                 None,
             ),
+            (
+                k::TICKET_TRANSFERRED,
+                serde_json::to_value(wire::TicketTransferred {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    from_window_id: "w01".into(),
+                    service_id: "mz-dibao".into(),
+                    queue: "minzheng".into(),
+                    window_id: Some("w02".into()),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::TICKET_REQUEUED,
+                serde_json::to_value(wire::TicketRequeued {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    queue: "minzheng".into(),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::KIOSK_FAULT,
+                serde_json::to_value(wire::KioskState {
+                    kiosk_id: "kiosk-lobby-1".into(),
+                    name: "大厅1号自助取号机".into(),
+                    fault: Some(wire::KioskFaultKind::PaperOut),
+                    message: "缺纸".into(),
+                    ticket_number: Some("B003".into()),
+                    at: Some(at.clone()),
+                })
+                .unwrap(),
+                None,
+            ),
+            ("hall_changed", serde_json::json!({"at": at, "sha256": "ab"}), None),
             // Fields no event carries today, should one ever carry them.
             (
                 "future_kind",
