@@ -32,8 +32,10 @@ CREATE TABLE event_gaps (
     -- Missing: after_id + 1 .. next_id - 1.
     after_id   BIGINT NOT NULL,
     next_id    BIGINT NOT NULL,
-    -- `pruned` when the hall said so (events_missed), `unexplained` otherwise.
+    -- `pruned` when the hall said so (events_missed), `unexplained` otherwise;
+    -- `at_or_below_mark`: the hall sent next_id, not above the mark (its database went back,
+    -- or a second county service follows it): events passed over, not stored.
     cause      TEXT   NOT NULL,
     noticed_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (hall_id, after_id)
+    PRIMARY KEY (hall_id, after_id, next_id)
 );

@@ -187,8 +187,16 @@ pub async fn store(pool: &Pool, hall: &str, messages: Vec<Message>, carry: &mut 
             continue;
         };
         if id <= mark {
-            // Already stored (a hall whose database went back in time resends old ids).
-            tracing::warn!(hall, id, mark, "an event id at or below the mark; not stored again");
+            // Never asked for: the hall's database went back (restored from a backup: it
+            // resumes from its newest id, below the mark), or a second county service follows
+            // it. Not stored (the id is taken), but recorded: events are being passed over.
+            tracing::warn!(hall, id, mark, "an event id at or below the mark; not stored");
+            tx.execute(
+                "INSERT INTO event_gaps (hall_id, after_id, next_id, cause, noticed_at)
+                 VALUES ($1, $2, $3, 'at_or_below_mark', $4) ON CONFLICT DO NOTHING",
+                &[&hall, &mark, &id, &now],
+            )
+            .await?;
             continue;
         }
         if id != mark + 1 {

@@ -49,7 +49,7 @@ async fn gaps_are_recorded_and_ids_at_or_below_the_mark_never_stored_again() {
     // The hall says 1..4 are gone (pruned), then sends 5 and 6.
     let burst = vec![missed(0, 5), event(5, "ticket_issued", issued(1)), event(6, "ticket_issued", issued(2))];
     follow::store(&pool, "h", burst, &mut carry).await.unwrap();
-    // 6 again (a resend), then 9: 7 and 8 never came and nobody said why.
+    // 6 again (at the mark: passed over), then 9: 7 and 8 never came and nobody said why.
     follow::store(
         &pool,
         "h",
@@ -67,11 +67,20 @@ async fn gaps_are_recorded_and_ids_at_or_below_the_mark_never_stored_again() {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    assert_eq!(gaps, vec![(0, 5, "pruned".into()), (6, 9, "unexplained".into())]);
+    let expected = [(0, 5, "pruned"), (6, 6, "at_or_below_mark"), (6, 9, "unexplained")];
+    assert_eq!(gaps, expected.map(|(a, n, c)| (a, n, c.to_string())));
+    // A hall restored from an old backup resumes below the mark: passed over, and said so.
+    follow::store(&pool, "h", vec![event(8, "ticket_issued", issued(4))], &mut carry).await.unwrap();
+    assert_eq!(ids(&pool, "h").await, vec![5, 6, 9]);
+    let cause: String =
+        c.query_one("SELECT cause FROM event_gaps WHERE after_id = 9 AND next_id = 8", &[]).await.unwrap().get(0);
+    assert_eq!(cause, "at_or_below_mark");
     let mark: i64 = c.query_one("SELECT last_event_id FROM halls WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(mark, 9);
     let issued: i32 = c.query_one("SELECT issued FROM hall_days WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(issued, 3, "the resent ticket counted once");
+    let recorded: i64 = c.query_one("SELECT count(*) FROM event_gaps", &[]).await.unwrap().get(0);
+    assert_eq!(recorded, 4);
 }
 
 /// Serves the county's API in process on a free port.
