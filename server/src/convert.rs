@@ -10,6 +10,7 @@ use crate::domain::complaint::{
     About as ComplaintAbout, Channel as ComplaintChannel, Complexity, Finding, State as ComplaintState,
 };
 use crate::domain::hours::Stop;
+use crate::domain::inspection::{FindingKind, InspectionProblem};
 use crate::domain::petition::{Channel as PetitionChannel, Gender, PetitionProblem, PetitionState};
 use crate::domain::rating::{
     Channel as RatingChannel, FollowUpState, Level as RatingLevel, RatingProblem, Reason as RatingReason,
@@ -125,6 +126,31 @@ impl From<&crate::store::assessment::Sheet> for wire::AssessmentSheet {
                 complaints_upheld: f.complaints_upheld,
             },
         }
+    }
+}
+
+same_variants!(both FindingKind <=> FindingKind { Discipline, Appearance, Conduct });
+
+impl From<InspectionProblem> for crate::error::ApiError {
+    fn from(p: InspectionProblem) -> Self {
+        use crate::error::Code;
+        use InspectionProblem as P;
+        let code = match &p {
+            P::InFuture | P::TooOld => Code::InvalidInspectionTime,
+            P::UnknownWindow(_) => Code::UnknownTargetWindow,
+            P::UnknownClerk(..) => Code::UnknownStaff,
+            P::TooManyPhotos => Code::TooManyPhotos,
+            P::NotAnImage(_) => Code::InvalidPhoto,
+            P::PhotoTooLarge(_) => Code::PhotoTooLarge,
+            P::ReasonRequired => Code::ReasonRequired,
+            P::NoWindow
+            | P::NoteTooLong
+            | P::TooManyFindings
+            | P::NoSubject(_)
+            | P::WindowNotVisited(..)
+            | P::FindingNote(_) => Code::InvalidInspection,
+        };
+        crate::error::ApiError::new(code, p.to_string())
     }
 }
 

@@ -62,6 +62,8 @@ codes! {
     UnknownComplaint = NOT_FOUND, "unknown_complaint", "no such complaint";
     UnknownPetition = NOT_FOUND, "unknown_petition", "no such petition";
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
+    UnknownInspection = NOT_FOUND, "unknown_inspection", "no such inspection, or no such photo of it";
+    UnknownFinding = NOT_FOUND, "unknown_finding", "no such inspection finding";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
@@ -86,6 +88,7 @@ codes! {
     MonthNotOver = CONFLICT, "month_not_over", "a month is closed only once it is over";
     MonthClosed = CONFLICT, "month_closed", "the month's assessment is closed already";
     NotExplained = CONFLICT, "not_explained", "the clerk has not explained that attendance mark yet";
+    FindingWithdrawn = CONFLICT, "finding_withdrawn", "the inspection finding was withdrawn already";
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
@@ -99,7 +102,7 @@ codes! {
     NoticeTooLong = UNPROCESSABLE_ENTITY, "notice_too_long", "the notice is over 500 characters";
     MessageTooLong = UNPROCESSABLE_ENTITY, "message_too_long", "the message is over 500 characters";
     TicketNumberTooLong = UNPROCESSABLE_ENTITY, "ticket_number_too_long", "a ticket number is over 16 characters";
-    ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10)";
+    ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10); so does a withdrawn inspection finding";
     MissingMaterialsRequired = UNPROCESSABLE_ENTITY, "missing_materials_required", "a supplement case lists every missing material (R11)";
     ReturnGroundRequired = UNPROCESSABLE_ENTITY, "return_ground_required", "a returned case names one of R10's three grounds";
     DepartmentsRequired = UNPROCESSABLE_ENTITY, "departments_required", "a joint case names the other departments (R13)";
@@ -119,6 +122,11 @@ codes! {
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     NoAttendanceMark = UNPROCESSABLE_ENTITY, "no_attendance_mark", "no such late arrival, early leave or absence on that day";
+    InvalidInspection = UNPROCESSABLE_ENTITY, "invalid_inspection", "an inspection without a window visited, a finding without a window or clerk, about a window not visited, or a note empty or too long (named in the message)";
+    InvalidInspectionTime = UNPROCESSABLE_ENTITY, "invalid_inspection_time", "an inspection's time in the future, more than a year back, or not a time";
+    InvalidPhoto = UNPROCESSABLE_ENTITY, "invalid_photo", "a photo that is not base64 of a JPEG or PNG image";
+    PhotoTooLarge = UNPROCESSABLE_ENTITY, "photo_too_large", "a photo over 1 MB";
+    TooManyPhotos = UNPROCESSABLE_ENTITY, "too_many_photos", "more than 4 photos on one inspection";
     IdempotencyKeyReused = UNPROCESSABLE_ENTITY, "idempotency_key_reused", "the retry key was used for another request";
     RateLimited = TOO_MANY_REQUESTS, "rate_limited", "the kiosk issues too fast";
     TooManyAttempts = TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins, or case queries";

@@ -2,6 +2,7 @@
 //! hall (便民服务大厅), durable on SQLite. See `ARCHITECTURE.md` for the map.
 
 pub mod auth;
+pub mod backup;
 pub mod calendar_data;
 pub mod charts;
 pub mod clock;

@@ -27,14 +27,17 @@ function figureCells(f) {
     `${f.closed_on_time}/${f.closed_late}/${f.overdue_open}`, `${f.rated} (${sat})`, f.complaints_upheld];
 }
 
-/** A ranked table of sheets: rank, who, total, grade, the five components, deductions, figures. */
-export function sheetsTable(sheets, whoKey = "asWho") {
+/**
+ * A ranked table of sheets: rank, who, total, grade, the five components, deductions and, unless
+ * `figures` is false (the printed report's narrower page), the figures they come from.
+ */
+export function sheetsTable(sheets, whoKey = "asWho", { figures = true } = {}) {
   const head = ["asRank", whoKey, "asTotal", "asGrade", ...COMPONENTS.map((c) => `as.${c}`), "asDeducted",
-    "asLateEarlyAbsent", "asFindings", "asServed", "asServiceTime", "asCasesOnTime", "asRated", "asUpheld"];
-  return `<tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>` + sheets.map((s) =>
+    ...(figures ? ["asLateEarlyAbsent", "asFindings", "asServed", "asServiceTime", "asCasesOnTime", "asRated", "asUpheld"] : [])];
+  return `<thead><tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr></thead><tbody>` + sheets.map((s) =>
     `<tr class="grade-${esc(s.grade ?? "none")}" data-key="${esc(s.key)}"><td>${esc(s.rank ?? "—")}</td><td>${esc(s.label)}</td>` +
     `<td class="total">${esc(num(s.total))}</td><td>${esc(s.grade ? t(`grade.${s.grade}`) : "—")}</td>` +
     COMPONENTS.map((c) => `<td>${esc(num(part(s, c)))}</td>`).join("") +
     `<td>${esc(s.deducted ? `−${num(s.deducted)}` : "0")}</td>` +
-    figureCells(s.figures).map((v) => `<td>${esc(v)}</td>`).join("") + `</tr>`).join("");
+    (figures ? figureCells(s.figures).map((v) => `<td>${esc(v)}</td>`).join("") : "") + `</tr>`).join("") + "</tbody>";
 }

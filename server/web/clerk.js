@@ -11,6 +11,7 @@ import {
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
+import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 
 useStrings(strings);
 
@@ -139,6 +140,7 @@ async function refreshMine() {
   try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
   renderMine();
   renderFindings();
+  await refreshInspections();
   await refreshAttendance();
   await refreshMyAssessment();
 }
@@ -220,6 +222,7 @@ function fillSelects() {
 
 async function start() {
   onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderAttendance(); renderMyAssessment(); });
+  onLanguage(() => { fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections(); renderAttendance(); });
   languageSwitch();
   try {
     state.services = (await api("GET", "/api/services")).data;

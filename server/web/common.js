@@ -318,6 +318,25 @@ export async function act(name, path, body = {}) {
   }
 }
 
+/** The roles that oversee the hall and read its figures (director, leader, administrator). */
+export const OVERSIGHT = ["director", "leader", "admin"];
+
+/**
+ * Signs in with the page's `#login` form for `roles` only: a session of another role is signed
+ * out again at once and `refusal` shown in `#loginError`. `setToken` hands the page the token
+ * (the sign-out needs it). Answers the session, or null when refused.
+ */
+export async function signInAs(form, roles, refusal, setToken) {
+  const f = new FormData(form);
+  const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
+  setToken(s.token);
+  if (roles.includes(s.role)) return s;
+  await act("logout", "/api/auth/logout", {}).catch(() => {});
+  setToken(null);
+  $("loginError").textContent = refusal;
+  return null;
+}
+
 /** What to tell the user about an error, in the page's language (never the server's English). */
 export function errorText(err) {
   if (!(err instanceof ApiError)) {

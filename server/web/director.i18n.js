@@ -5,6 +5,7 @@ import { withAssessment } from "./assessment.i18n.js";
 
 export default withAssessment(withRating({
   zh: {
+    inspectionsLink: "督查记录",
     attTitle: "考勤（本月迟到、早退、缺勤）", noAttendance: "本月没有迟到、早退或缺勤。", attDay: "日期", attWho: "工作人员",
     attMark: "情况", attExplanation: "本人说明", attNotExplained: "（尚未说明）", attAcknowledge: "确认",
     attAcknowledged: (by) => `已确认（${by}）`, "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`,
@@ -96,6 +97,7 @@ export default withAssessment(withRating({
     "err.unknown_petition": "没有这件信访事项。",
   },
   en: {
+    inspectionsLink: "Inspections",
     attTitle: "Attendance (this month's late arrivals, early leaves, absences)", noAttendance: "No late arrival, early leave or absence this month.",
     attDay: "Day", attWho: "Staff member", attMark: "Mark", attExplanation: "Their explanation", attNotExplained: "(not explained yet)",
     attAcknowledge: "Acknowledge", attAcknowledged: (by) => `acknowledged (${by})`, "att.late": "late",

@@ -5,7 +5,7 @@
 
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
-  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass,
+  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass, signInAs,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
@@ -165,17 +165,9 @@ function signOut() {
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
   await guarded("loginError", async () => {
-    const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
-    if (s.role !== "director" && s.role !== "admin") {
-      token = s.token;
-      await act("logout", "/api/auth/logout", {}).catch(() => {});
-      token = null;
-      $("loginError").textContent = t("directorOnly");
-      return;
-    }
-    token = s.token; sessionStorage.setItem("dtoken", token);
+    if (!(await signInAs(e.target, ["director", "admin"], t("directorOnly"), (v) => { token = v; }))) return;
+    sessionStorage.setItem("dtoken", token);
     await open();
   });
 });

@@ -2,9 +2,10 @@
 // tests/browser/i18n.test.mjs). Keys used in reports.html as data-t have the page's text as zh.
 export default {
   zh: {
+    inspectionsLink: "督查记录",
     pageTitle: "统计报表", title: "统计报表", logout: "退出", signIn: "中心主任、分管领导或管理员登录", username: "用户名",
     password: "密码", enter: "进入", directorOnly: "只有中心主任、分管领导或管理员账号可以查看报表。",
-    from: "起始日期", to: "截止日期", by: "分组", show: "查询", csv: "下载 CSV", xlsx: "下载 Excel",
+    from: "起始日期", to: "截止日期", by: "分组", show: "查询", csv: "下载 CSV", xlsx: "下载 Excel", month: "打印月报",
     "by.hall": "全厅", "by.window": "窗口", "by.staff": "工作人员", "by.matter": "办事事项", "by.queue": "队列",
     "by.hour": "取号时段",
     unknownNote: "“—”表示该分组无法统计此项（例如号票取自事项，不属于某个窗口），不是零。",
@@ -16,9 +17,10 @@ export default {
     "chart.satisfaction": "各窗口满意率", "chart.trend": "每日取号",
   },
   en: {
+    inspectionsLink: "Inspections",
     pageTitle: "Reports", title: "Reports", logout: "Sign out", signIn: "Director, leader or administrator", username: "Username",
     password: "Password", enter: "Enter", directorOnly: "Only a director, leader or administrator account may see reports.",
-    from: "From", to: "To", by: "Group by", show: "Show", csv: "Download CSV", xlsx: "Download Excel",
+    from: "From", to: "To", by: "Group by", show: "Show", csv: "Download CSV", xlsx: "Download Excel", month: "Print monthly report",
     "by.hall": "Hall", "by.window": "Window", "by.staff": "Staff member", "by.matter": "Matter", "by.queue": "Queue",
     "by.hour": "Hour issued",
     unknownNote: "“—” means the figure does not apply to the group (a ticket is issued for a matter, not to a window), not zero.",

@@ -1,7 +1,7 @@
 // The director's reports: any date range grouped one way, the figures as the server computes
 // them (GET /api/reports/summary), and the same as CSV or Excel to download.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded, signInAs, OVERSIGHT } from "./common.js";
 import strings from "./reports.i18n.js";
 
 useStrings(strings);
@@ -87,16 +87,8 @@ function signOut() {
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
   await guarded("loginError", async () => {
-    const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
-    token = s.token;
-    if (!["director", "leader", "admin"].includes(s.role)) {
-      await act("logout", "/api/auth/logout", {}).catch(() => {});
-      token = null;
-      $("loginError").textContent = t("directorOnly");
-      return;
-    }
+    if (!(await signInAs(e.target, OVERSIGHT, t("directorOnly"), (v) => { token = v; }))) return;
     sessionStorage.setItem("rtoken", token);
     await open();
   });
@@ -104,6 +96,12 @@ $("login").addEventListener("submit", async (e) => {
 $("range").addEventListener("submit", (e) => { e.preventDefault(); guarded("reportError", show); });
 $("csv").addEventListener("click", () => guarded("reportError", () => download("csv")));
 $("xlsx").addEventListener("click", () => guarded("reportError", () => download("xlsx")));
+// The monthly report of the month the range starts in, in a new window (which gets a copy of this
+// tab's sessionStorage, so the same sign-in).
+$("month").addEventListener("click", () => {
+  const from = new FormData($("range")).get("from") || new Date().toISOString();
+  window.open(`/reports/month?month=${String(from).slice(0, 7)}`, "_blank");
+});
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
 onLanguage(() => { render(); if (summary) guarded("reportError", charts); });

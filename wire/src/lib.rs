@@ -20,6 +20,8 @@ mod assessment;
 pub use assessment::*;
 mod attendance;
 pub use attendance::*;
+mod inspections;
+pub use inspections::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;

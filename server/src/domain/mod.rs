@@ -27,6 +27,7 @@ pub mod case;
 pub mod complaint;
 pub mod estimate;
 pub mod hours;
+pub mod inspection;
 pub mod numbering;
 pub mod order;
 pub mod petition;

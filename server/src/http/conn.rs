@@ -99,10 +99,11 @@ pub async fn refuse_oversized(req: Request, next: axum::middleware::Next) -> axu
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > super::MAX_BODY as u64) {
+    let limit = super::body_limit(req.method(), req.uri().path());
+    if declared.is_some_and(|n| n > limit as u64) {
         return axum::response::IntoResponse::into_response(crate::error::ApiError::new(
             crate::error::Code::BodyTooLarge,
-            format!("the body is larger than {} bytes", super::MAX_BODY),
+            format!("the body is larger than {limit} bytes"),
         ));
     }
     next.run(req).await

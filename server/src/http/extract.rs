@@ -132,7 +132,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
             req.headers().get(axum::http::header::CONTENT_TYPE).map(|v| v.to_str().map(is_json).unwrap_or(false));
         let body = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(Code::BodyTooLarge, format!("the body is larger than {} bytes", super::MAX_BODY))
+                ApiError::new(Code::BodyTooLarge, "the body is larger than this endpoint takes")
             } else {
                 ApiError::new(Code::InvalidBody, "the body could not be read")
             }

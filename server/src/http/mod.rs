@@ -10,6 +10,7 @@ pub mod conn;
 mod director;
 mod events;
 pub mod extract;
+mod inspections;
 mod kiosks;
 mod metrics;
 mod notice;
@@ -131,6 +132,8 @@ struct Inner {
     anchors_file: PathBuf,
     /// Held across an anchoring, so that two never interleave (the sweeper and a caller).
     last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
+    /// `<database>.lock`, held while serving: a restore or a second server refuses to run.
+    _db_lock: std::fs::File,
 }
 
 impl AppState {
@@ -139,6 +142,7 @@ impl AppState {
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let key_file = settings.key_file.clone().unwrap_or_else(|| crate::secret::ServerKey::path_for(&settings.db));
         let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
+        let db_lock = crate::backup::lock(&settings.db)?;
         let conn = store::open_writer(&settings.db)?;
         store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
@@ -196,6 +200,7 @@ impl AppState {
             streams: streams::StreamGate::new(settings.max_streams, settings.max_streams_per_address),
             anchors_file: store::anchors::path_for(&settings.db),
             last_anchor: tokio::sync::Mutex::new(None),
+            _db_lock: db_lock,
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
@@ -345,6 +350,8 @@ pub fn app(state: AppState) -> Router {
         .route("/director", get(pages::director))
         .route("/admin", get(pages::admin))
         .route("/reports", get(pages::reports))
+        .route("/inspections", get(pages::inspections))
+        .route("/reports/month", get(pages::monthly))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
         .route("/evaluate", get(pages::evaluate))
@@ -447,6 +454,26 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(assessment::month_sheets))
         .routes(routes!(assessment::mine))
         .routes(routes!(assessment::close))
+        .merge(
+            // The one route whose body may hold photos (refuse_oversized knows it too).
+            OpenApiRouter::new()
+                .routes(routes!(inspections::list, inspections::record))
+                .layer(DefaultBodyLimit::max(inspections::MAX_INSPECTION_BODY)),
+        )
+        .routes(routes!(inspections::mine))
+        .routes(routes!(inspections::clerks))
+        .routes(routes!(inspections::get))
+        .routes(routes!(inspections::photo_bytes))
+        .routes(routes!(inspections::withdraw))
+}
+
+/// The largest body a request to `path` may send.
+pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
+    if method == axum::http::Method::POST && path == "/api/inspections" {
+        inspections::MAX_INSPECTION_BODY
+    } else {
+        MAX_BODY
+    }
 }
 
 /// The OpenAPI document of every endpoint, as `GET /api/openapi.json` serves it.

@@ -50,6 +50,17 @@ pub async fn reports() -> Response {
     page(include_str!("../../web/reports.html"))
 }
 
+/// Spot inspections (`/inspections`, R18): the month's inspections, and the form to record one.
+pub async fn inspections() -> Response {
+    page(include_str!("../../web/inspections.html"))
+}
+
+/// The monthly report leadership signs (`/reports/month?month=YYYY-MM`, A4 portrait): its script
+/// reads the month from the address and the figures with the reports' sign-in.
+pub async fn monthly() -> Response {
+    page(include_str!("../../web/monthly.html"))
+}
+
 /// A ticket's mobile status page; its script reads the token from the address and asks
 /// `/api/t/{token}`, so an unknown token is told there.
 pub async fn ticket() -> Response {
@@ -99,6 +110,12 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "admin.js" => (include_str!("../../web/admin.js"), JS),
         "reports.js" => (include_str!("../../web/reports.js"), JS),
         "reports.i18n.js" => (include_str!("../../web/reports.i18n.js"), JS),
+        "inspections.js" => (include_str!("../../web/inspections.js"), JS),
+        "inspections.i18n.js" => (include_str!("../../web/inspections.i18n.js"), JS),
+        "clerk-inspections.js" => (include_str!("../../web/clerk-inspections.js"), JS),
+        "monthly.js" => (include_str!("../../web/monthly.js"), JS),
+        "monthly.i18n.js" => (include_str!("../../web/monthly.i18n.js"), JS),
+        "monthly.css" => (include_str!("../../web/monthly.css"), "text/css; charset=utf-8"),
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),

@@ -70,6 +70,10 @@ impl Op {
             Op::OnlineComplaint { .. } => Need::Anyone,
             // Petitions (R20): the petitioner's identity is the director's and admins' only.
             Op::RegisterPetition { .. } | Op::ReadPetition { .. } | Op::Petition { .. } => Need::Director,
+            // Inspections (R18): the director or a leader records; only the director (or an
+            // administrator) withdraws a finding.
+            Op::RecordInspection { .. } => Need::Inspector,
+            Op::WithdrawFinding { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
@@ -250,5 +254,6 @@ mod tests {
         assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
         let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
         assert_eq!(acknowledge.need(), Need::Director);
+        assert_eq!(Op::WithdrawFinding { id: 1, reason: String::new() }.need(), Need::Director);
     }
 }

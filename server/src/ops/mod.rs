@@ -8,6 +8,7 @@ mod auth;
 pub mod cases;
 pub mod complaints;
 mod day_close;
+pub mod inspections;
 mod issuing;
 pub mod kiosks;
 pub mod petitions;
@@ -199,6 +200,15 @@ pub enum Op {
     CloseAssessment {
         month: String,
         clerks: Vec<String>,
+    },
+    /// The director or a leader records a spot inspection (R18).
+    RecordInspection {
+        input: Box<inspections::InspectionInput>,
+    },
+    /// The director withdraws an inspection finding, with a reason.
+    WithdrawFinding {
+        id: i64,
+        reason: String,
     },
     /// An administrator adds a year of the working-day calendar (already validated).
     AddCalendarYear {
@@ -407,6 +417,8 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
         Op::CloseAssessment { month, clerks } => assessment::close(ctx, month, clerks),
+        Op::RecordInspection { input } => inspections::record(ctx, input),
+        Op::WithdrawFinding { id, reason } => inspections::withdraw(ctx, *id, reason),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),
         Op::CloseDays => day_close::run(ctx),
         Op::Pause { window } => windows::set_paused(ctx, window, true),

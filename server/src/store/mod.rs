@@ -11,6 +11,7 @@ pub mod cases;
 pub mod complaints;
 pub mod events;
 pub mod idempotency;
+pub mod inspections;
 pub mod issuing;
 pub mod kiosks;
 pub mod petitions;
@@ -46,6 +47,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v12.sql")),
         M::up(include_str!("schema_v13.sql")),
     ])
+}
+
+/// The schema version this server migrates to (SQLite's `user_version` after the migrations).
+pub fn schema_version() -> i64 {
+    let mut conn = Connection::open_in_memory().expect("an in-memory database opens");
+    migrations().to_latest(&mut conn).expect("the migrations apply to an empty database");
+    conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("user_version is readable")
 }
 
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we

@@ -1,6 +1,6 @@
 //! The monthly assessment (R17) through the HTTP contract: a month of sign-ins, services, a bad
-//! rating and an upheld complaint scored and ranked with each component visible; a clerk's own
-//! sheet; closing a month that is over, once, frozen.
+//! rating, an inspection finding and an upheld complaint scored and ranked with each component visible; a clerk's own
+//! sheet; closing a month that is over, once, frozen against later corrections.
 
 use chrono::{Datelike, TimeZone};
 use reqwest::Method;
@@ -89,6 +89,15 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     november(&s).await;
     s.clock().set(at(day("2026-11-30"), "18:00"));
     let director = s.staff("director").await;
+    // A leader's spot inspection on the 25th found clerk2 on the phone at w02 (discipline).
+    let leader = s.staff("leader").await;
+    let inspection = json!({
+        "at": "2026-11-25T10:30", "windows": ["w02"], "note": "随机督查",
+        "findings": [{"window_id": "w02", "username": "clerk2", "kind": "discipline", "note": "工作时间玩手机"}],
+    });
+    let recorded = s.post("/api/inspections", &leader, inspection).await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let finding = recorded.body["findings"][0]["id"].clone();
 
     // The last evening of the month: scored, still in progress, cannot be closed yet.
     let month = get(&s, "/api/assessment?month=2026-11", &director).await;
@@ -102,15 +111,17 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     );
     assert_eq!(score(c1, "cases"), Value::Null, "no case was due: unknown, not zero");
     assert_eq!((c1["figures"]["served"].as_u64(), c1["figures"]["absent"].as_u64()), (Some(2), Some(0)));
-    // clerk2: late once (attendance 98), served half the most (50), satisfaction 0, an upheld
-    // complaint (−5): (98·20 + 100·10 + 50·20 + 0·30) / 80 − 5 = 44.5.
+    // clerk2: late once (attendance 98), one finding (discipline 90), served half the most
+    // (50), satisfaction 0, an upheld complaint (−5): (98·20 + 90·10 + 50·20 + 0·30) / 80 − 5
+    // = 43.25, shown to one decimal.
     assert_eq!(score(c2, "attendance"), json!(98.0), "{c2}");
+    assert_eq!((score(c2, "discipline"), c2["figures"]["findings"].as_u64()), (json!(90.0), Some(1)));
     assert_eq!(score(c2, "service"), json!(50.0));
     assert_eq!(score(c2, "satisfaction"), json!(0.0));
     assert_eq!((c2["figures"]["late"].as_u64(), c2["figures"]["complaints_upheld"].as_u64()), (Some(1), Some(1)));
     assert_eq!(
         (c2["deducted"].as_f64(), c2["total"].as_f64(), c2["grade"].as_str()),
-        (Some(5.0), Some(44.5), Some("fail"))
+        (Some(5.0), Some(43.3), Some("fail"))
     );
     // The clerks who never came: absent every working day, ranked after.
     let c3 = sheet(staff, "clerk3");
@@ -128,7 +139,7 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     // A clerk sees their own sheet, nobody else's; a leader reads all; a clerk cannot.
     let clerk2 = s.clerk("clerk2", "w02").await;
     let mine = get(&s, "/api/assessment/mine?month=2026-11", &clerk2).await;
-    assert_eq!((mine["sheet"]["key"].as_str(), mine["sheet"]["total"].as_f64()), (Some("clerk2"), Some(44.5)));
+    assert_eq!((mine["sheet"]["key"].as_str(), mine["sheet"]["total"].as_f64()), (Some("clerk2"), Some(43.3)));
     assert_eq!(mine["ranked"], 11, "every clerk of the sample hall");
     assert!(mine.get("staff").is_none(), "{mine}");
     assert_error(
@@ -147,7 +158,7 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     let closed = s.post("/api/assessment/2026-11/close", &director, json!({})).await;
     assert_eq!(closed.status, 200, "{}", closed.body);
     assert_eq!(closed.body["closed"]["by"], "director");
-    assert_eq!(sheet(&closed.body["staff"], "clerk2")["total"], 44.5);
+    assert_eq!(sheet(&closed.body["staff"], "clerk2")["total"], 43.3);
     assert_error(&s.post("/api/assessment/2026-11/close", &director, json!({})).await, 409, "month_closed");
     let read = get(&s, "/api/assessment?month=2026-11", &director).await;
     assert_eq!(
@@ -155,6 +166,21 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
         (Some("director"), None, None)
     );
     assert_eq!(read["staff"], closed.body["staff"]);
+    // The finding withdrawn in December: today's records would score clerk2 higher; the closed
+    // month keeps its sheets and says so.
+    let r = s
+        .post(
+            &format!("/api/inspections/findings/{finding}/withdraw"),
+            &director,
+            json!({"reason": "复核：当时在查询政策文件"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let read = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_eq!(
+        (read["changed_since_closed"].as_bool(), sheet(&read["staff"], "clerk2")["total"].as_f64()),
+        (Some(true), Some(43.3))
+    );
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let subject: String =
         db.query_row("SELECT subject FROM audit WHERE action = 'assessment.close'", [], |r| r.get(0)).unwrap();

@@ -1,4 +1,4 @@
-//! The binary's command line: help, check-config and verify-audit.
+//! The binary's command line: help, check-config, verify-audit, backup and restore.
 
 use std::process::Command;
 
@@ -89,4 +89,80 @@ fn verify_audit_reports_an_edited_row() {
     let (code, out) = run(&["verify-audit", "--db", db.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("BROKEN at row 1"), "{out}");
+}
+
+fn tickets_in(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0)).unwrap()
+}
+
+async fn run_async(args: Vec<String>) -> (i32, String) {
+    tokio::task::spawn_blocking(move || run(&args.iter().map(String::as_str).collect::<Vec<_>>())).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_server_stopped() {
+    let s = crate::support::TestServer::start().await;
+    for _ in 0..5 {
+        s.issue("mz-linshi").await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("nightly.db");
+    let db = s.db.to_string_lossy().to_string();
+    // Kiosks keep issuing while the copy is taken.
+    let busy = {
+        let (base, http) = (s.base.clone(), s.http.clone());
+        tokio::spawn(async move {
+            for _ in 0..40 {
+                let r = http
+                    .post(format!("{base}/api/tickets"))
+                    .bearer_auth("demo-kiosk")
+                    .json(&serde_json::json!({"service_id": "mz-linshi"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+            }
+        })
+    };
+    let (code, text) =
+        run_async(vec!["backup".into(), "--db".into(), db.clone(), "--to".into(), copy.to_string_lossy().into()]).await;
+    busy.await.unwrap();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("audit trail intact"), "{text}");
+    let saved = tickets_in(&copy);
+    assert!((5..=45).contains(&saved), "a snapshot between the first and the last ticket: {saved}");
+    assert!(!dir.path().join("nightly.db.partial").exists(), "nothing half-written left behind");
+
+    // (what is restored, why it is refused): a live server, then a file that is no database.
+    let (code, text) =
+        run_async(vec!["restore".into(), copy.to_string_lossy().into(), "--db".into(), db.clone()]).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("another hall-server is using"), "{text}");
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all, just bytes").unwrap();
+    let kept = s.stop().await;
+    let before = tickets_in(std::path::Path::new(&db));
+    assert_eq!(before, 45);
+    let (code, text) =
+        run_async(vec!["restore".into(), junk.to_string_lossy().into(), "--db".into(), db.clone()]).await;
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(tickets_in(std::path::Path::new(&db)), before, "a refused restore changes nothing");
+
+    // With the server stopped: restored, the replaced database kept beside it.
+    let (code, text) =
+        run_async(vec!["restore".into(), copy.to_string_lossy().into(), "--db".into(), db.clone()]).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("the database it replaced is kept as"), "{text}");
+    assert_eq!(tickets_in(std::path::Path::new(&db)), saved);
+    let old = std::fs::read_dir(std::path::Path::new(&db).parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.contains(".before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
+        .expect("the old database kept");
+    assert_eq!(tickets_in(&old.path()), before);
+    drop(kept);
 }

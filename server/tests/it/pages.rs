@@ -33,6 +33,10 @@ async fn pages_and_assets_carry_the_security_headers() {
         ("/assets/rating.js", "text/javascript"),
         ("/assets/director-ratings.js", "text/javascript"),
         ("/assets/ratings.css", "text/css"),
+        ("/reports/month", "text/html"),
+        ("/assets/monthly.js", "text/javascript"),
+        ("/assets/monthly.i18n.js", "text/javascript"),
+        ("/assets/monthly.css", "text/css"),
     ];
     for (path, kind) in pages {
         let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();

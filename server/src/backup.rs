@@ -1,0 +1,155 @@
+//! Backups of a hall's database: a consistent copy taken while the hall is serving (SQLite's
+//! online backup, in one step under one read transaction, so the writer never waits), and a
+//! restore that puts one back while the server is stopped, after checking the copy's integrity
+//! and its audit trail. Neither ever leaves a half-written file where the database or the copy
+//! should be: they write beside it and rename.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use rusqlite::{Connection, OpenFlags};
+
+/// What a backup or a restore found in the copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    pub bytes: u64,
+    pub tickets: i64,
+    pub audit_rows: i64,
+    /// The schema version (the migrations applied).
+    pub schema: i64,
+}
+
+/// The lock a serving `hall-server` holds on `<database>.lock` (released when it stops, even by
+/// a crash): a restore refuses to run under a live server, and two servers never share a file.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Takes the database's lock, or says who holds it.
+pub fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
+    let path = lock_path(db);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another hall-server is using {} (it holds {}); stop it first (systemctl stop hall-server)",
+            db.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+    }
+}
+
+fn partial(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+/// Checks a database file: SQLite's integrity, the audit trail's hash chain, and what it holds.
+pub fn check(path: &Path) -> anyhow::Result<Copy> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .with_context(|| format!("{} is not a SQLite database", path.display()))?;
+    if integrity != "ok" {
+        bail!("{} is damaged: {integrity}", path.display());
+    }
+    let has_tickets: i64 =
+        conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tickets'", [], |r| {
+            r.get(0)
+        })?;
+    if has_tickets == 0 {
+        bail!("{} is not a hall's database (no tickets table)", path.display());
+    }
+    if let Err(b) = crate::store::audit::verify(&conn)? {
+        bail!("the audit trail of {} is broken at row {}: {}", path.display(), b.id, b.problem);
+    }
+    Ok(Copy {
+        bytes: std::fs::metadata(path)?.len(),
+        tickets: conn.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))?,
+        audit_rows: conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?,
+        schema: conn.pragma_query_value(None, "user_version", |r| r.get(0))?,
+    })
+}
+
+/// Copies `db` to `to` while the hall may be serving: one consistent snapshot, written to
+/// `<to>.partial`, synced, checked, then renamed over `to`.
+pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copy> {
+    if !db.exists() {
+        bail!("no database at {}", db.display());
+    }
+    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {}", db.display()))?;
+    source.busy_timeout(Duration::from_secs(10))?;
+    let tmp = partial(to);
+    let _ = std::fs::remove_file(&tmp);
+    {
+        let mut dest = Connection::open(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let copy = rusqlite::backup::Backup::new(&source, &mut dest)?;
+        // Every page in one step: one read transaction, one snapshot, the writer unhindered (WAL).
+        copy.step(-1).context("the backup did not complete")?;
+        drop(copy);
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    std::fs::File::open(&tmp)?.sync_all()?;
+    let found = check(&tmp).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    std::fs::rename(&tmp, to).with_context(|| format!("cannot move the copy to {}", to.display()))?;
+    sync_dir(to);
+    Ok(found)
+}
+
+/// Puts the backup `from` back as `db`, with no server running on it: the copy is checked
+/// first (integrity, audit trail, a schema this server knows); the database it replaces is kept
+/// beside it as `<db>.before-restore-<stamp>` (with its WAL), never deleted. Returns the
+/// copy's figures and where the old database went.
+pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Option<PathBuf>)> {
+    let _lock = lock(db)?;
+    let found = check(from)?;
+    let known = crate::store::schema_version();
+    if found.schema > known {
+        bail!(
+            "{} was made by a newer hall-server (schema {}; this one knows {known}); upgrade first",
+            from.display(),
+            found.schema
+        );
+    }
+    let tmp = partial(db);
+    std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    let kept = if db.exists() {
+        let old = PathBuf::from(format!("{}.before-restore-{stamp}", db.display()));
+        for suffix in ["", "-wal", "-shm"] {
+            let (a, b) = (format!("{}{suffix}", db.display()), format!("{}{suffix}", old.display()));
+            if Path::new(&a).exists() {
+                std::fs::rename(&a, &b).with_context(|| format!("cannot keep the old database as {b}"))?;
+            }
+        }
+        Some(old)
+    } else {
+        None
+    };
+    std::fs::rename(&tmp, db).with_context(|| format!("cannot put the copy at {}", db.display()))?;
+    sync_dir(db);
+    Ok((found, kept))
+}
+
+/// Makes a rename durable (the directory's entry), as far as the platform allows.
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// Spot inspections (督查, R18) in a real Chromium: a leader signs in on /inspections, records an
+// inspection of w01 with one finding about clerk1 and a small PNG photo, and sees it listed with
+// its thumbnail; clerk1's page then shows the finding in its 「督查发现」 card.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startHall, openPage } from "./harness.mjs";
+
+const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
+// A 2×2 PNG.
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4IScHRAwQCgAfJgQRoo8irwAAAABJRU5ErkJggg==";
+let hall, base, browser;
+
+before(async () => {
+  hall = await startHall();
+  ({ base, browser } = hall);
+});
+
+after(async () => {
+  await hall?.close();
+});
+
+test("a leader records an inspection with a finding and a photo; the clerk sees the finding", async () => {
+  const photo = join(mkdtempSync(join(tmpdir(), "insp-")), "w01.png");
+  writeFileSync(photo, Buffer.from(PNG, "base64"));
+  const o = await openPage(browser, base, "/inspections");
+  const { page } = o;
+  await page.fill("#login input[name=username]", "leader");
+  await page.fill("#login input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#record:not([hidden])");
+  await page.waitForSelector("#windows input[value=w01]");
+  assert.match(await page.inputValue("#record input[name=at]"), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "now by default");
+  await page.check("#windows input[value=w01]");
+  await page.fill("#record textarea[name=note]", "上午抽查一号窗口");
+  await page.click("#addFinding");
+  await page.selectOption("#findingRows tr:last-child select[name=fWindow]", "w01");
+  await page.selectOption("#findingRows tr:last-child select[name=fStaff]", "clerk1");
+  await page.selectOption("#findingRows tr:last-child select[name=fKind]", "discipline");
+  await page.fill("#findingRows tr:last-child input[name=fNote]", "工作时间玩手机");
+  await page.setInputFiles("#photos", photo);
+  await page.waitForSelector("#photoPreview img");
+  await page.click("#record button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#recordDone").textContent !== "");
+  assert.equal(await page.textContent("#recordError"), "");
+
+  // Listed with its finding and its photo (fetched with the token, shown as a data: image).
+  await page.waitForSelector("article.inspection");
+  const text = await page.textContent("article.inspection");
+  assert.match(text, /工作时间玩手机/);
+  assert.match(text, /纪律/);
+  assert.match(text, /上午抽查一号窗口/);
+  await page.waitForFunction(() => {
+    const img = document.querySelector("article.inspection img[data-photo]");
+    return img && img.complete && img.naturalWidth === 2;
+  });
+  assert.equal(await page.$$eval("#findingRows tr", (rows) => rows.length), 0, "the form is cleared");
+  if (shots) await page.screenshot({ path: join(shots, "inspections.png"), fullPage: true });
+  // In English too.
+  await page.click("#lang");
+  const en = await page.textContent("article.inspection");
+  assert.match(en, /Discipline/);
+  assert.match(en, /Windows visited: Window 1/);
+  assert.match(await page.textContent("#record"), /^\s*Record an inspection/);
+  await o.close();
+
+  const c = await openPage(browser, base, "/clerk");
+  await c.page.fill("input[name=username]", "clerk1");
+  await c.page.fill("input[name=password]", "demo");
+  await c.page.selectOption("select[name=window]", "w01");
+  await c.page.click("#login button[type=submit]");
+  await c.page.waitForSelector("#inspectionsCard:not([hidden])");
+  const card = await c.page.textContent("#inspectionsCard");
+  assert.match(card, /督查发现/);
+  assert.match(card, /工作时间玩手机/);
+  assert.match(card, /本人/);
+  assert.doesNotMatch(card, /上午抽查一号窗口/, "not the inspector's overall note");
+  await c.close();
+});
+
+test("the director withdraws the finding with a reason: it stays listed, marked withdrawn", async () => {
+  const o = await openPage(browser, base, "/inspections");
+  const { page } = o;
+  await page.fill("#login input[name=username]", "director");
+  await page.fill("#login input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("article.inspection button[data-withdraw]");
+  await page.fill("article.inspection input[data-reason]", "复核监控：当时在为群众查询政策");
+  await page.click("article.inspection button[data-withdraw]");
+  await page.waitForSelector("article.inspection tr.withdrawn");
+  assert.match(await page.textContent("article.inspection tr.withdrawn"), /已撤销.*复核监控/);
+  assert.equal(await page.$$eval("article.inspection button[data-withdraw]", (b) => b.length), 0);
+  await o.close();
+});
+
+test("an administrator reads the inspections but has no form to record one", async () => {
+  const o = await openPage(browser, base, "/inspections");
+  await o.page.fill("#login input[name=username]", "admin");
+  await o.page.fill("#login input[name=password]", "demo");
+  await o.page.click("#login button[type=submit]");
+  await o.page.waitForSelector("#list:not([hidden])");
+  assert.equal(await o.page.isHidden("#record"), true);
+  await o.page.waitForSelector("article.inspection");
+  await o.close();
+});
