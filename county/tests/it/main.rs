@@ -168,3 +168,47 @@ async fn every_event_of_every_hall_once_through_outages() {
     assert_eq!(halls[0]["windows_open"], 1, "{}", halls[0]);
     assert_eq!(halls[1]["windows_open"], Value::Null, "no window ever opened at hall B: unknown, not 0");
 }
+
+/// A halls file that names a hall wrongly never mixes one hall's events into another's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hall_answering_with_another_id_is_refused() {
+    let pg = pg::Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start("hall-a").await;
+    a.issue().await;
+    let county = County::start_as(work.path(), &pg.url(), &[("hall-z", &a)]).await;
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{}/api/auth/login", county.base))
+        .json(&json!({"username": "county", "password": "demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let page = loop {
+        let page: Value = http
+            .get(format!("{}/api/county/halls/hall-z", county.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if page["error"].is_string() {
+            break page;
+        }
+        assert!(Instant::now() < deadline, "no error shown: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(page["error"].as_str().unwrap().contains("is hall `hall-a`, not `hall-z`"), "{page}");
+    assert_eq!(page["online"], false);
+    assert_eq!(page["last_event_id"], 0);
+    let db = pg.client().await;
+    let stored: i64 = db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get(0);
+    assert_eq!(stored, 0);
+}

@@ -146,9 +146,15 @@ pub struct County {
 
 impl County {
     pub async fn start(dir: &std::path::Path, database_url: &str, halls: &[&Hall]) -> County {
+        let entries: Vec<(&str, &Hall)> = halls.iter().map(|h| (h.id.as_str(), *h)).collect();
+        Self::start_as(dir, database_url, &entries).await
+    }
+
+    /// The halls file names each hall with the id given (a mistake in it, if it differs).
+    pub async fn start_as(dir: &std::path::Path, database_url: &str, halls: &[(&str, &Hall)]) -> County {
         let mut text = String::new();
-        for h in halls {
-            text += &format!("[[halls]]\nid = \"{}\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n", h.id, h.base);
+        for (id, h) in halls {
+            text += &format!("[[halls]]\nid = \"{id}\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n", h.base);
         }
         let halls_file = dir.join("halls.toml");
         std::fs::write(&halls_file, text).unwrap();
