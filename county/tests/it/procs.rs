@@ -130,10 +130,12 @@ impl Hall {
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     }
 
-    pub fn tickets(&self) -> i64 {
+    /// Tickets of the hall's day today (Asia/Shanghai, the sample hall's zone).
+    pub fn tickets_today(&self) -> i64 {
         let conn =
             rusqlite::Connection::open_with_flags(self.db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-        conn.query_row("SELECT count(*) FROM tickets", [], |r| r.get(0)).unwrap()
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+        conn.query_row("SELECT count(*) FROM tickets WHERE day = ?1", [today], |r| r.get(0)).unwrap()
     }
 }
 
