@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 # rendered screens, espeak-ng for the voice, sox to measure it, python3-venv for schemathesis,
 # Xvfb and the X client libraries for the display's memory/CPU figures, Chromium + Node.js for
 # the browser tests of the pages the server serves, poppler-utils (pdftotext, pdfinfo) to read
-# back a case's notice printed to PDF.
+# back a case's notice printed to PDF; postgresql for the county service's tests (a throwaway
+# cluster per test binary, started by the tests themselves: nothing runs as a service).
 need=()
-for pkg in python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
+for pkg in postgresql python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
            espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -11,6 +11,8 @@ use crate::domain::MaterialKind;
 
 #[derive(Debug, Clone)]
 pub struct Hall {
+    /// The hall's stable id in its county (`[hall] id`), when configured.
+    pub id: Option<String>,
     pub name: String,
     pub timezone: Tz,
     pub address: String,
@@ -32,6 +34,8 @@ pub struct Hall {
     pub kiosks: Vec<Kiosk>,
     /// The rating screens facing citizens at windows.
     pub evaluators: Vec<Evaluator>,
+    /// The county services that may follow every event (read-only, personal data removed).
+    pub counties: Vec<County>,
     /// The TOML text this hall was read from: what the admin page shows, edits and exports.
     pub source: String,
     /// The folder of the configuration file (staff photos are looked up there); a hall saved on
@@ -187,6 +191,16 @@ pub struct Evaluator {
     pub demo: bool,
 }
 
+/// A county service following this hall (`[[counties]]`): a read-only device.
+#[derive(Debug, Clone)]
+pub struct County {
+    pub id: String,
+    pub name: String,
+    /// SHA-256 of the device token, lowercase hex (like a kiosk's).
+    pub token_sha256: String,
+    pub demo: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Kiosk {
     pub id: String,
@@ -228,6 +242,10 @@ impl Hall {
 
     pub fn evaluator_by_token_hash(&self, hash: &str) -> Option<&Evaluator> {
         self.evaluators.iter().find(|e| e.token_sha256 == hash)
+    }
+
+    pub fn county_by_token_hash(&self, hash: &str) -> Option<&County> {
+        self.counties.iter().find(|c| c.token_sha256 == hash)
     }
 
     /// The matters a window handles.

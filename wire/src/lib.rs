@@ -112,6 +112,9 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct HallInfo {
+    /// The hall's stable id in its county (`[hall] id`, ASCII): how the county service knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hall_id: Option<String>,
     pub name: String,
     pub address: String,
     pub phone: String,

@@ -26,6 +26,7 @@ fn announced(effects: &[Effect]) -> Vec<String> {
 fn snapshot(calls: Vec<wire::Call>) -> Input {
     Input::Snapshot(Box::new(Snapshot {
         hall: wire::HallInfo {
+            hall_id: None,
             name: "青石镇便民服务中心".into(),
             address: String::new(),
             phone: String::new(),

@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::domain::hours::{Hours, MatterRules, Period};
 use crate::domain::MaterialKind;
 use crate::hall::{
-    Department, Evaluator, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef,
+    County, Department, Evaluator, Hall, Kiosk, Material, Matter, Policy, QueueDef, Staff, StaffRole, WindowDef,
 };
 use raw::*;
 
@@ -185,7 +185,12 @@ impl Checker<'_> {
             Some(h) => self.hours(h)?,
             None => Hours::weekdays(work_start, work_end),
         };
+        let id = match &raw.hall.id {
+            Some(id) => Some(self.id("hall", id, &mut HashSet::new())?),
+            None => None,
+        };
         let mut hall = Hall {
+            id,
             name: self.text_field("hall name", &raw.hall.name)?,
             timezone,
             address: raw.hall.address,
@@ -203,6 +208,7 @@ impl Checker<'_> {
             staff: Vec::new(),
             kiosks: Vec::new(),
             evaluators: Vec::new(),
+            counties: Vec::new(),
             source: self.text.to_string(),
             folder: self.dir.map(Path::to_path_buf),
             queue_window_ids: Default::default(),
@@ -229,6 +235,7 @@ impl Checker<'_> {
         hall.staff = self.staff(&raw.staff, &hall)?;
         hall.kiosks = self.kiosks(&raw.kiosks)?;
         hall.evaluators = self.evaluators(&raw.evaluators, &hall)?;
+        hall.counties = self.counties(&raw.counties, &hall)?;
         Ok(hall)
     }
 
@@ -530,6 +537,23 @@ impl Checker<'_> {
                     return self.fail(&e.token_sha256.span(), "an evaluator's token must differ from every kiosk's");
                 }
                 Ok(Evaluator { id, window: e.window.get_ref().clone(), token_sha256, demo: e.demo })
+            })
+            .collect()
+    }
+
+    /// The county services: read-only devices, with a token no kiosk or evaluator has.
+    fn counties(&self, raw: &[RawCounty], hall: &Hall) -> Res<Vec<County>> {
+        let mut seen = HashSet::new();
+        raw.iter()
+            .map(|c| {
+                let id = self.id("county", &c.id, &mut seen)?;
+                let token_sha256 = self.token_hash(&c.token_sha256)?;
+                if hall.kiosk_by_token_hash(&token_sha256).is_some()
+                    || hall.evaluator_by_token_hash(&token_sha256).is_some()
+                {
+                    return self.fail(&c.token_sha256.span(), "a county's token must differ from every device's");
+                }
+                Ok(County { id, name: c.name.clone(), token_sha256, demo: c.demo })
             })
             .collect()
     }

@@ -24,6 +24,9 @@ pub struct RawHall {
     /// The rating screens facing citizens at windows (好差评 评价器).
     #[serde(default)]
     pub evaluators: Vec<RawEvaluator>,
+    /// The county services that follow this hall's events (read-only device tokens).
+    #[serde(default)]
+    pub counties: Vec<RawCounty>,
     /// The monthly assessment's scheme (R17); the documented defaults without it.
     pub assessment: Option<Spanned<RawAssessment>>,
 }
@@ -73,6 +76,8 @@ pub struct RawGrades {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHallInfo {
+    /// The hall's stable id in its county (ASCII, e.g. `qingshui`); optional for old files.
+    pub id: Option<Spanned<String>>,
     pub name: Spanned<String>,
     #[serde(default = "default_tz")]
     pub timezone: Spanned<String>,
@@ -271,6 +276,17 @@ pub struct RawEvaluator {
     pub id: Spanned<String>,
     /// The window it faces.
     pub window: Spanned<String>,
+    pub token_sha256: Spanned<String>,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCounty {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub name: String,
     pub token_sha256: Spanned<String>,
     #[serde(default)]
     pub demo: bool,

@@ -197,3 +197,22 @@ fn the_assessment_scheme_is_the_halls_and_checked() {
         assert!(err.message.contains(needle), "{err} should mention {needle}");
     }
 }
+
+#[test]
+fn the_hall_id_and_the_county_devices_are_checked() {
+    // Optional: an older file has no id.
+    assert_eq!(parse(SMALL, "hall.toml").unwrap().id, None);
+    let sample = sample();
+    assert_eq!(sample.id.as_deref(), Some("qingshui"));
+    let county = sample.county_by_token_hash(&crate::auth::token_hash("demo-county")).expect("the demo county");
+    assert!(county.demo);
+    check("[hall]\n", "[hall]\nid = \"青石\"\n", 2, "hall id `青石` must be 1-40 ASCII");
+    let device = |token: &str| {
+        format!("{SMALL}\n[[kiosks]]\nid = \"k1\"\ntoken_sha256 = \"{}\"\n\n[[counties]]\nid = \"c1\"\ntoken_sha256 = \"{token}\"\n", "a".repeat(64))
+    };
+    assert_eq!(parse(&device(&"b".repeat(64)), "hall.toml").unwrap().counties[0].id, "c1");
+    let err = parse(&device(&"a".repeat(64)), "hall.toml").unwrap_err();
+    assert!(err.message.contains("a county's token must differ"), "{err}");
+    let err = parse(&device("short"), "hall.toml").unwrap_err();
+    assert!(err.message.contains("64 hex digits"), "{err}");
+}

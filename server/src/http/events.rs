@@ -26,7 +26,9 @@ const PAGE: usize = 500;
     get, path = "/api/events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event id")),
     responses((status = 200, description = "text/event-stream of ticket_issued, ticket_called, ticket_finished, \
-        ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed"),
+        ticket_no_show, ticket_transferred, ticket_requeued, window_status, queue_changed (staff and county tokens: \
+        more kinds). A county device token gets every event, personal information removed, and `events_missed` \
+        (no id; data {after, next}) when events after Last-Event-ID are no longer kept"),
         (status = 400, body = hall_wire::ErrorBody), (status = 401, body = hall_wire::ErrorBody),
         (status = 503, description = "too many live streams (in total or from this address)", body = hall_wire::ErrorBody))
 )]
@@ -36,15 +38,30 @@ pub async fn events(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let pass = s.streams().enter(peer)?;
-    // Staff (a bearer token of a live session) get every field; anyone else the public part.
-    let audience = match super::extract::bearer(&headers) {
-        Some(token) => {
-            let (hash, now_ms) = (crate::auth::token_hash(token), crate::store::ms(s.now()));
-            let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
-            match session.map_err(ApiError::Internal)? {
-                Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
-                Some(_) => Audience::Staff,
-                None => return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again")),
+    // Staff (a bearer token of a live session) get every field; a county service every event
+    // without personal information; anyone else the public part.
+    let audience = match super::extract::bearer(&headers).map(crate::auth::token_hash) {
+        Some(hash) => {
+            let county_demo = s.hall().county_by_token_hash(&hash).map(|c| c.demo);
+            match county_demo {
+                Some(true) if !s.demo() => {
+                    return Err(ApiError::new(
+                        Code::DemoDisabled,
+                        "demo devices work only when the server runs with --demo",
+                    ))
+                }
+                Some(_) => Audience::County,
+                None => {
+                    let now_ms = crate::store::ms(s.now());
+                    let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
+                    match session.map_err(ApiError::Internal)? {
+                        Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
+                        Some(_) => Audience::Staff,
+                        None => {
+                            return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))
+                        }
+                    }
+                }
             }
         }
         None => Audience::Public,
@@ -61,7 +78,7 @@ pub async fn events(
     };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
-    let newest = s.reads().run(|c| Ok(events::last_id(c)?)).await.map_err(ApiError::Internal)?;
+    let newest = s.reads().run(|c| Ok(events::last_given_id(c)?)).await.map_err(ApiError::Internal)?;
     // An id beyond the newest (a database restored from a backup) resumes from now: skipping
     // every event up to it would leave the client silently deaf.
     let start = resume.map_or(newest, |n| n.min(newest));
@@ -92,6 +109,9 @@ async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, audienc
         };
         let done = page.len() < PAGE;
         for e in page {
+            if audience == Audience::County && e.id > last + 1 {
+                tx.send(events::missed_frame(last, e.id)).await.ok()?;
+            }
             last = e.id;
             let frame = e.frame_for(audience);
             if !frame.is_empty() {
@@ -144,6 +164,9 @@ async fn follow(
                     let mut next = Some(e);
                     while let Some(e) = next.take() {
                         if e.id > last {
+                            if audience == Audience::County && e.id > last + 1 {
+                                frames.push(events::missed_frame(last, e.id));
+                            }
                             last = e.id;
                             let frame = e.frame_for(audience);
                             if !frame.is_empty() {

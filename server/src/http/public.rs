@@ -37,6 +37,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(wire::HallInfo {
+        hall_id: h.id.clone(),
         name: h.name.clone(),
         address: h.address.clone(),
         phone: h.phone.clone(),

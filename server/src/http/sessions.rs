@@ -119,6 +119,8 @@ pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
         Actor::Evaluator { id, window } => {
             Ok(axum::Json(wire::Me { username: id, role: wire::Role::Evaluator, window_id: Some(window) }))
         }
-        Actor::Citizen { .. } | Actor::System => Err(ApiError::new(Code::StaffOnly, "not a person")),
+        Actor::Citizen { .. } | Actor::County { .. } | Actor::System => {
+            Err(ApiError::new(Code::StaffOnly, "not a person"))
+        }
     }
 }

@@ -43,6 +43,11 @@ pub enum Actor {
         id: String,
         window: String,
     },
+    /// The county service following the hall's events (`[[counties]]`): reads `/api/events`
+    /// and `/api/hall`, nothing else.
+    County {
+        id: String,
+    },
     /// A citizen on a phone page, known only by it (e.g. `ticket:42`).
     Citizen {
         via: String,
@@ -59,7 +64,7 @@ impl Actor {
     pub fn name(&self) -> &str {
         match self {
             Actor::System => "system",
-            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => id,
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } | Actor::County { id } => id,
             Actor::Citizen { via } => via,
             Actor::Staff { username, .. } => username,
         }
@@ -70,6 +75,7 @@ impl Actor {
             Actor::System => "system",
             Actor::Kiosk { .. } => "kiosk",
             Actor::Evaluator { .. } => "evaluator",
+            Actor::County { .. } => "county",
             Actor::Citizen { .. } => "citizen",
             Actor::Staff { role, .. } => role.as_str(),
         }
@@ -364,7 +370,7 @@ impl<'a> Ctx<'a> {
         detail: serde_json::Value,
     ) -> ApiResult<()> {
         let device = match self.actor {
-            Actor::Kiosk { id } | Actor::Evaluator { id, .. } => Some(id.clone()),
+            Actor::Kiosk { id } | Actor::Evaluator { id, .. } | Actor::County { id } => Some(id.clone()),
             Actor::Staff { .. } | Actor::Citizen { .. } | Actor::System => None,
         };
         let entry = audit::Entry {

@@ -22,6 +22,9 @@ pub struct LiveEvent {
     /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
     /// empty for an event only staff get (nothing is sent).
     pub public: Bytes,
+    /// Every event, personal information removed ([`county_data`]): what the county service
+    /// gets (its ids must have no gap). The same bytes as `frame` when nothing was removed.
+    pub county: Bytes,
     /// Only the director's and administrators' streams get it (the citizen's voice: ratings'
     /// follow-ups, complaints, petitions).
     pub director_only: bool,
@@ -36,6 +39,9 @@ pub enum Audience {
     Staff,
     /// The director's or an administrator's session.
     Director,
+    /// The county service (`[[counties]]`): every event, so that its ids have no gap, each
+    /// without personal information.
+    County,
 }
 
 /// Events only staff streams get: a case carries personal information and the hall's work.
@@ -71,6 +77,86 @@ fn public_data(data: &str) -> Option<String> {
     Some(v.to_string())
 }
 
+/// Fields the county never gets, wherever they are in an event: the citizen's priority class
+/// (health, disability, pregnancy), anyone's phone, contacts or identity number, and free text
+/// (reasons, notes) that may hold any of them. Checked against every event kind's real payload
+/// in the tests below; a new event field with personal data belongs here.
+pub const COUNTY_PRIVATE_FIELDS: [&str; 12] = [
+    "priority",
+    "phone",
+    "contact",
+    "contacts",
+    "id_number",
+    "id_card",
+    "applicant",
+    "complainant",
+    "petitioner",
+    "reason",
+    "note",
+    "text",
+];
+
+/// Fields of a person (the clerk on duty, under `staff`) the county never gets: a queue's,
+/// window's or kiosk's `name` elsewhere stays.
+pub const COUNTY_PERSON_FIELDS: [&str; 3] = ["name", "staff_no", "photo_url"];
+
+/// Where a field sits, for the scrub: a `reason` in the hall's issuing state is a code
+/// (`closed`, `cut_off`, `quota_reached`…), not free text, and stays.
+#[derive(Clone, Copy, PartialEq)]
+enum Within {
+    Other,
+    Staff,
+    Issuing,
+}
+
+fn county_scrub(v: &mut serde_json::Value, within: Within) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for f in COUNTY_PRIVATE_FIELDS {
+                if !(f == "reason" && within == Within::Issuing) {
+                    map.remove(f);
+                }
+            }
+            if within == Within::Staff {
+                for f in COUNTY_PERSON_FIELDS {
+                    map.remove(f);
+                }
+            }
+            for (k, v) in map.iter_mut() {
+                let inner = match k.as_str() {
+                    "staff" => Within::Staff,
+                    "issuing" => Within::Issuing,
+                    _ => Within::Other,
+                };
+                county_scrub(v, inner);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| county_scrub(v, within)),
+        _ => {}
+    }
+}
+
+/// The event's data for the county, or `None` when there was nothing to remove.
+pub fn county_data(kind: &str, data: &str) -> Option<String> {
+    let mentions = |f: &&str| data.contains(&format!("\"{f}\""));
+    if !COUNTY_PRIVATE_FIELDS.iter().chain(&COUNTY_PERSON_FIELDS).any(mentions) {
+        return None;
+    }
+    let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
+    let before = v.clone();
+    let top = if kind == hall_wire::event_kind::ISSUING_CHANGED { Within::Issuing } else { Within::Other };
+    county_scrub(&mut v, top);
+    (v != before).then(|| v.to_string())
+}
+
+/// What a county stream gets when events it asked for are no longer kept (older than the
+/// hall keeps them, 7 days): `event: events_missed`, no `id:`, data `{"after": A, "next": N}`
+/// (ids `A+1 .. N-1` are gone; the next event sent is `N`, or a later one when the table is
+/// empty).
+pub fn missed_frame(after: i64, next: i64) -> Bytes {
+    Bytes::from(format!("event: events_missed\ndata: {{\"after\":{after},\"next\":{next}}}\n\n"))
+}
+
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
         let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
@@ -83,7 +169,11 @@ impl LiveEvent {
                 None => frame.clone(),
             }
         };
-        LiveEvent { id, kind, data, frame, public, director_only }
+        let county = match county_data(&kind, &data) {
+            Some(c) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {c}\n\n")),
+            None => frame.clone(),
+        };
+        LiveEvent { id, kind, data, frame, public, county, director_only }
     }
 
     /// The frame for a stream: the director everything, staff all but the director's own
@@ -94,6 +184,7 @@ impl LiveEvent {
             Audience::Staff if !self.director_only => self.frame.clone(),
             Audience::Staff => Bytes::new(),
             Audience::Public => self.public.clone(),
+            Audience::County => self.county.clone(),
         }
     }
 }
@@ -115,6 +206,16 @@ pub fn after(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<L
 /// The newest event id, 0 when none.
 pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
     query_one(conn, "SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))
+}
+
+/// The newest event id ever given, even when every event was pruned since (ids are never
+/// reused: `AUTOINCREMENT`); 0 when none.
+pub fn last_given_id(conn: &Connection) -> rusqlite::Result<i64> {
+    let seq: i64 =
+        query_one(conn, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)", [], |r| {
+            r.get(0)
+        })?;
+    Ok(seq.max(last_id(conn)?))
 }
 
 /// Drops events older than `before_ms` (resume is promised for at least 24 hours).
@@ -152,5 +253,202 @@ mod tests {
         let case = super::LiveEvent::new(10, "case_changed".into(), r#"{"number":"x"}"#.into());
         assert!(!case.frame_for(Audience::Staff).is_empty());
         assert!(case.frame_for(Audience::Public).is_empty());
+    }
+
+    /// Every event kind as the ops build it (the wire types), and what the county gets of it.
+    #[test]
+    fn the_county_gets_every_event_without_personal_information() {
+        use super::Audience;
+        use hall_wire::{self as wire, event_kind as k};
+        let at = "2026-11-25T09:00:00+08:00".to_string();
+        let issuing =
+            wire::Issuing { open: false, reason: Some(wire::IssuingStop::CutOff), ..wire::Issuing::default() };
+        let staff = wire::StaffOnDuty {
+            name: "张三".into(),
+            staff_no: "QS-007".into(),
+            signed_in_at: at.clone(),
+            photo_url: Some("/api/staff/clerk1/photo".into()),
+        };
+        let value = |v: serde_json::Value| v;
+        // (kind, the payload, what the county gets: None when it is sent as it is)
+        let table: Vec<(&str, serde_json::Value, Option<serde_json::Value>)> = vec![
+            (
+                k::TICKET_ISSUED,
+                value(
+                    serde_json::to_value(wire::TicketIssued {
+                        ticket_id: 3,
+                        number: "B003".into(),
+                        queue: "minzheng".into(),
+                        service_id: "mz-dibao".into(),
+                        priority: Some(wire::Priority::Pregnant),
+                        at: at.clone(),
+                    })
+                    .unwrap(),
+                ),
+                Some(
+                    serde_json::json!({"ticket_id":3,"number":"B003","queue":"minzheng","service_id":"mz-dibao","at":at}),
+                ),
+            ),
+            (
+                k::TICKET_CALLED,
+                serde_json::to_value(wire::Call {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    window_id: "w01".into(),
+                    window_number: 1,
+                    window_name: "1号窗口".into(),
+                    at: at.clone(),
+                    recall: false,
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::TICKET_FINISHED,
+                serde_json::to_value(wire::TicketFinished {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    window_id: "w01".into(),
+                    outcome: wire::Outcome::Promised,
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::TICKET_NO_SHOW,
+                serde_json::to_value(wire::TicketNoShow {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    window_id: "w01".into(),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::WINDOW_STATUS,
+                serde_json::to_value(wire::WindowStatusChanged {
+                    window_id: "w01".into(),
+                    window_number: 1,
+                    status: wire::WindowStatus::Open,
+                    staff: Some(staff),
+                    serving: Some("B003".into()),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                Some(serde_json::json!({"window_id":"w01","window_number":1,"status":"open",
+                    "staff":{"signed_in_at":at},"serving":"B003","at":at})),
+            ),
+            (
+                k::QUEUE_CHANGED,
+                serde_json::to_value(wire::Queue {
+                    queue: "minzheng".into(),
+                    prefix: "B".into(),
+                    name: "民政".into(),
+                    waiting: 4,
+                    estimated_wait_minutes: 12,
+                    oldest_wait_minutes: 9,
+                    issuing: issuing.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (k::ISSUING_CHANGED, serde_json::to_value(&issuing).unwrap(), None),
+            (
+                k::CASE_CHANGED,
+                serde_json::to_value(wire::CaseChanged {
+                    number: "20261125-0001".into(),
+                    kind: wire::Outcome::Promised,
+                    state: wire::CaseState::Open,
+                    window_id: "w01".into(),
+                    first_window_id: "w01".into(),
+                    deadline: Some("2026-12-09".into()),
+                    action: "registered".into(),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::FEEDBACK_CHANGED,
+                serde_json::to_value(wire::FeedbackChanged {
+                    subject: wire::FeedbackSubject::Petition,
+                    id: 4,
+                    action: "registered".into(),
+                    urgent: true,
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::NOTICE_CHANGED,
+                serde_json::to_value(wire::Notice { notice: "今天下午停电".into(), at: Some(at.clone()) }).unwrap(),
+                None,
+            ),
+            (
+                k::TICKET_TRANSFERRED,
+                serde_json::to_value(wire::TicketTransferred {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    from_window_id: "w01".into(),
+                    service_id: "mz-dibao".into(),
+                    queue: "minzheng".into(),
+                    window_id: Some("w02".into()),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::TICKET_REQUEUED,
+                serde_json::to_value(wire::TicketRequeued {
+                    ticket_id: 3,
+                    number: "B003".into(),
+                    queue: "minzheng".into(),
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::KIOSK_FAULT,
+                serde_json::to_value(wire::KioskState {
+                    kiosk_id: "kiosk-lobby-1".into(),
+                    name: "大厅1号自助取号机".into(),
+                    fault: Some(wire::KioskFaultKind::PaperOut),
+                    message: "缺纸".into(),
+                    ticket_number: Some("B003".into()),
+                    at: Some(at.clone()),
+                })
+                .unwrap(),
+                None,
+            ),
+            ("hall_changed", serde_json::json!({"at": at, "sha256": "ab"}), None),
+            // Fields no event carries today, should one ever carry them.
+            (
+                "future_kind",
+                serde_json::json!({"id":1,"applicant":{"name":"李四","phone":"13800000000","id_number":"5101"},
+                    "reason":"住院","note":"家属代办","contacts":["x"],"text":"…"}),
+                Some(serde_json::json!({"id":1})),
+            ),
+        ];
+        for (n, (kind, payload, county)) in table.into_iter().enumerate() {
+            let data = payload.to_string();
+            let e = super::LiveEvent::new(n as i64 + 1, kind.into(), data.clone().into());
+            let frame = String::from_utf8(e.frame_for(Audience::County).to_vec()).unwrap();
+            let expected = county.unwrap_or(payload);
+            assert_eq!(frame, format!("id: {}\nevent: {kind}\ndata: {expected}\n\n", n + 1), "{kind}");
+            for secret in ["pregnant", "张三", "QS-007", "李四", "13800000000", "住院"] {
+                assert!(!frame.contains(secret), "{kind} leaks {secret}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_gap_is_told_to_the_county() {
+        let f = String::from_utf8(super::missed_frame(10, 25).to_vec()).unwrap();
+        assert_eq!(f, "event: events_missed\ndata: {\"after\":10,\"next\":25}\n\n");
     }
 }

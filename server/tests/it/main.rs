@@ -9,6 +9,7 @@ mod complaints;
 mod concurrency;
 mod connections;
 mod contract;
+mod county;
 mod durability;
 mod errors;
 mod events;

@@ -1,0 +1,70 @@
+//! Every error the county service answers: 4xx `{"error", "message"}` as the halls do; a 500
+//! is logged with its cause and answered without details.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CountyError {
+    #[error("send `Authorization: Bearer <token>`")]
+    Unauthorized,
+    #[error("unknown or expired token; sign in again")]
+    SessionExpired,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("{0}")]
+    InvalidBody(String),
+    #[error("no hall `{0}` in the county")]
+    UnknownHall(String),
+    #[error("no such endpoint")]
+    NotFound,
+    #[error("the county's database does not answer")]
+    DatabaseUnavailable,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl CountyError {
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            CountyError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            CountyError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
+            CountyError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            CountyError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
+            CountyError::UnknownHall(_) => (StatusCode::NOT_FOUND, "unknown_hall"),
+            CountyError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            CountyError::DatabaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
+            CountyError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for CountyError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        tracing::warn!(error = %e, "no PostgreSQL connection");
+        CountyError::DatabaseUnavailable
+    }
+}
+
+impl From<tokio_postgres::Error> for CountyError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if e.is_closed() || e.as_db_error().is_none() {
+            tracing::warn!(error = %e, "PostgreSQL connection lost");
+            return CountyError::DatabaseUnavailable;
+        }
+        CountyError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for CountyError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let CountyError::Internal(e) = &self {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let body = serde_json::json!({ "error": code, "message": self.to_string() });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+pub type CountyResult<T> = Result<T, CountyError>;

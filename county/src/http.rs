@@ -1,0 +1,300 @@
+//! The county's HTTP API: sign-in (the halls' contract shape), every hall's figures, one hall's
+//! page, health. See docs/api-county.md.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use deadpool_postgres::Pool;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use crate::config::User;
+use crate::error::{CountyError, CountyResult};
+use crate::follow::Links;
+
+/// A county session lasts this long.
+const SESSION: Duration = Duration::from_secs(12 * 3600);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub links: Links,
+    pub users: Arc<Vec<User>>,
+    pub demo: bool,
+    sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, links: Links, users: Vec<User>, demo: bool) -> AppState {
+        AppState { pool, links, users: Arc::new(users), demo, sessions: Default::default() }
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/api/auth/login", post(login))
+        .route("/api/county/halls", get(halls))
+        .route("/api/county/halls/{hall_id}", get(hall))
+        .route("/api/health", get(health))
+        .fallback(|| async { CountyError::NotFound })
+        .with_state(state)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Deserialize)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+/// The halls' `Session` shape; the role is `county`.
+#[derive(Serialize)]
+struct Session {
+    token: String,
+    role: &'static str,
+    username: String,
+    name: String,
+    expires_at: String,
+}
+
+async fn login(State(s): State<AppState>, body: axum::body::Bytes) -> CountyResult<Json<Session>> {
+    let login: Login = serde_json::from_slice(&body)
+        .map_err(|e| CountyError::InvalidBody(format!("expected {{username, password}}: {e}")))?;
+    let demo = s.demo && login.username == "county" && login.password == "demo";
+    let user = s.users.iter().find(|u| u.username == login.username).cloned();
+    let name = if demo {
+        "县政务服务中心（演示）".to_string()
+    } else {
+        let (hash, user) = match &user {
+            Some(u) => (u.password_hash.clone(), Some(u.clone())),
+            None => (String::new(), None),
+        };
+        let password = login.password.clone();
+        let ok = tokio::task::spawn_blocking(move || {
+            use argon2::PasswordVerifier;
+            argon2::PasswordHash::new(&hash)
+                .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        })
+        .await
+        .map_err(|e| CountyError::Internal(e.into()))?;
+        match user {
+            Some(u) if ok => {
+                if u.name.is_empty() {
+                    u.username
+                } else {
+                    u.name
+                }
+            }
+            _ => return Err(CountyError::BadCredentials),
+        }
+    };
+    let token = {
+        use rand::Rng;
+        let bytes: [u8; 32] = rand::rng().random();
+        hex::encode(bytes)
+    };
+    let expires = Utc::now() + chrono::Duration::from_std(SESSION).expect("a session length");
+    let mut sessions = s.sessions.lock().unwrap_or_else(|e| e.into_inner());
+    sessions.retain(|_, (_, until)| *until > Instant::now());
+    sessions.insert(token_hash(&token), (login.username.clone(), Instant::now() + SESSION));
+    Ok(Json(Session { token, role: "county", username: login.username, name, expires_at: expires.to_rfc3339() }))
+}
+
+fn signed_in(s: &AppState, headers: &HeaderMap) -> CountyResult<String> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
+        .ok_or(CountyError::Unauthorized)?;
+    let sessions = s.sessions.lock().unwrap_or_else(|e| e.into_inner());
+    match sessions.get(&token_hash(token)) {
+        Some((user, until)) if *until > Instant::now() => Ok(user.clone()),
+        _ => Err(CountyError::SessionExpired),
+    }
+}
+
+/// A hall on the county's screen. A figure the events cannot tell is `null`, never 0.
+#[derive(Serialize)]
+pub struct HallLine {
+    pub hall_id: String,
+    pub name: Option<String>,
+    pub online: bool,
+    pub last_event_id: i64,
+    /// Seconds since the county last heard from the hall (an event or its keep-alive).
+    pub lag_seconds: Option<i64>,
+    pub tickets_today: Option<i64>,
+    pub waiting: Option<i64>,
+    pub longest_wait_minutes: Option<i64>,
+    pub windows_open: Option<i64>,
+    pub overdue_cases: Option<i64>,
+}
+
+const LINES: &str = "
+WITH h AS (
+    SELECT hall_id, name, last_event_id, last_stored_at,
+           (now() AT TIME ZONE COALESCE(timezone, 'Asia/Shanghai'))::date AS today
+    FROM halls WHERE $1::text IS NULL OR hall_id = $1
+)
+SELECT h.hall_id, h.name, h.last_event_id, h.last_stored_at, d.issued,
+    (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id) AS windows_known,
+    (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id AND w.status = 'open') AS windows_open,
+    (SELECT count(*) FROM queues q WHERE q.hall_id = h.hall_id) AS queues_known,
+    (SELECT COALESCE(sum(q.waiting), 0) FROM queues q WHERE q.hall_id = h.hall_id AND q.day = h.today) AS waiting,
+    (SELECT min(q.oldest_since) FROM queues q
+        WHERE q.hall_id = h.hall_id AND q.day = h.today AND q.waiting > 0) AS oldest_since,
+    (SELECT count(*) FROM cases c
+        WHERE c.hall_id = h.hall_id AND c.state <> 'closed' AND c.deadline < h.today) AS overdue
+FROM h LEFT JOIN hall_days d ON d.hall_id = h.hall_id AND d.day = h.today
+ORDER BY h.hall_id";
+
+async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> {
+    let client = s.pool.get().await?;
+    let rows = client.query(LINES, &[&only]).await?;
+    let now = Utc::now();
+    let links = s.links.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let hall_id: String = r.get("hall_id");
+            let link = links.get(&hall_id).cloned().unwrap_or_default();
+            let last_event_id: i64 = r.get("last_event_id");
+            let heard = link.last_contact.or(r.get::<_, Option<DateTime<Utc>>>("last_stored_at"));
+            // Nothing heard from the hall yet: its counts are unknown, not zero.
+            let known = last_event_id > 0;
+            let issued: Option<i32> = r.get("issued");
+            let queues_known = r.get::<_, i64>("queues_known") > 0;
+            let oldest: Option<DateTime<Utc>> = r.get("oldest_since");
+            HallLine {
+                name: r.get("name"),
+                online: link.online,
+                last_event_id,
+                lag_seconds: heard.map(|t| (now - t).num_seconds().max(0)),
+                tickets_today: known.then(|| issued.unwrap_or(0) as i64),
+                waiting: queues_known.then(|| r.get("waiting")),
+                longest_wait_minutes: queues_known.then(|| oldest.map_or(0, |o| (now - o).num_minutes().max(0))),
+                windows_open: (r.get::<_, i64>("windows_known") > 0).then(|| r.get("windows_open")),
+                overdue_cases: known.then(|| r.get("overdue")),
+                hall_id,
+            }
+        })
+        .collect())
+}
+
+async fn halls(State(s): State<AppState>, headers: HeaderMap) -> CountyResult<Json<Vec<HallLine>>> {
+    signed_in(&s, &headers)?;
+    Ok(Json(lines(&s, None).await?))
+}
+
+#[derive(Serialize)]
+struct Day {
+    day: NaiveDate,
+    issued: i32,
+    served: i32,
+    no_show: i32,
+    /// Mean minutes from the issue to the first call; null when no ticket of the day was called.
+    mean_wait_minutes: Option<f64>,
+    wait_count: i32,
+    /// Mean minutes from the call to the finish; null when none is known.
+    mean_service_minutes: Option<f64>,
+    service_count: i32,
+}
+
+#[derive(Serialize)]
+struct Cases {
+    kind: String,
+    open: i64,
+    overdue: i64,
+}
+
+#[derive(Serialize)]
+struct Gap {
+    after_id: i64,
+    next_id: i64,
+    cause: String,
+    noticed_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct HallPage {
+    #[serde(flatten)]
+    line: HallLine,
+    /// Why the county cannot follow the hall now, when it cannot.
+    error: Option<String>,
+    /// The last 14 days the county has figures for, newest first.
+    days: Vec<Day>,
+    /// Cases not closed, by kind (as their last `case_changed` told).
+    cases: Vec<Cases>,
+    /// Events the county never got (the hall no longer had them): figures around them are short.
+    gaps: Vec<Gap>,
+}
+
+async fn hall(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(hall_id): Path<String>,
+) -> CountyResult<Json<HallPage>> {
+    signed_in(&s, &headers)?;
+    let line = lines(&s, Some(&hall_id)).await?.pop().ok_or_else(|| CountyError::UnknownHall(hall_id.clone()))?;
+    let client = s.pool.get().await?;
+    let mean = |sum: i64, n: i32| (n > 0).then(|| (sum as f64 / n as f64 / 60.0 * 10.0).round() / 10.0);
+    let days = client
+        .query(
+            "SELECT day, issued, served, no_show, wait_seconds_sum, wait_count, service_seconds_sum, service_count
+             FROM hall_days WHERE hall_id = $1 ORDER BY day DESC LIMIT 14",
+            &[&hall_id],
+        )
+        .await?
+        .iter()
+        .map(|r| Day {
+            day: r.get(0),
+            issued: r.get(1),
+            served: r.get(2),
+            no_show: r.get(3),
+            mean_wait_minutes: mean(r.get(4), r.get(5)),
+            wait_count: r.get(5),
+            mean_service_minutes: mean(r.get(6), r.get(7)),
+            service_count: r.get(7),
+        })
+        .collect();
+    let cases = client
+        .query(
+            "SELECT c.kind, count(*),
+                    count(*) FILTER (WHERE c.deadline < (now() AT TIME ZONE COALESCE(h.timezone, 'Asia/Shanghai'))::date)
+             FROM cases c JOIN halls h ON h.hall_id = c.hall_id
+             WHERE c.hall_id = $1 AND c.state <> 'closed' GROUP BY c.kind ORDER BY c.kind",
+            &[&hall_id],
+        )
+        .await?
+        .iter()
+        .map(|r| Cases { kind: r.get(0), open: r.get(1), overdue: r.get(2) })
+        .collect();
+    let gaps = client
+        .query(
+            "SELECT after_id, next_id, cause, noticed_at FROM event_gaps WHERE hall_id = $1 ORDER BY after_id",
+            &[&hall_id],
+        )
+        .await?
+        .iter()
+        .map(|r| Gap { after_id: r.get(0), next_id: r.get(1), cause: r.get(2), noticed_at: r.get(3) })
+        .collect();
+    let error = s.links.lock().unwrap_or_else(|e| e.into_inner()).get(&hall_id).and_then(|l| l.error.clone());
+    Ok(Json(HallPage { line, error, days, cases, gaps }))
+}
+
+async fn health(State(s): State<AppState>) -> CountyResult<Json<serde_json::Value>> {
+    let client = s.pool.get().await?;
+    client.query_one("SELECT 1", &[]).await?;
+    Ok(Json(serde_json::json!({ "status": "ok" })))
+}
