@@ -268,6 +268,7 @@ mod tests {
             staff_no: "QS-007".into(),
             signed_in_at: at.clone(),
             photo_url: Some("/api/staff/clerk1/photo".into()),
+            stand_in: true,
         };
         let value = |v: serde_json::Value| v;
         // (kind, the payload, what the county gets: None when it is sent as it is)
@@ -338,7 +339,7 @@ mod tests {
                 })
                 .unwrap(),
                 Some(serde_json::json!({"window_id":"w01","window_number":1,"status":"open",
-                    "staff":{"signed_in_at":at},"serving":"B003","at":at})),
+                    "staff":{"signed_in_at":at,"stand_in":true},"serving":"B003","at":at})),
             ),
             (
                 k::QUEUE_CHANGED,
