@@ -48,6 +48,7 @@ pub fn sample(english: bool, window_mode: bool) -> View {
         my_serving: "B012".into(),
         staff_name: "陈建国".into(),
         staff_no: "QS-2016-008".into(),
+        stand_in: false,
         staff_photo_url: "/api/staff/clerk3/photo".into(),
         matters: vec![
             "最低生活保障申请".into(),
@@ -98,6 +99,9 @@ pub fn all(dir: &Path) -> anyhow::Result<()> {
         render(&ui, &lobby, 1080, 1920, &dir.join(format!("display-lobby-portrait-{lang}.png")))?;
         let window = sample(english, true);
         render(&ui, &window, 1280, 720, &dir.join(format!("display-window-{lang}.png")))?;
+        // A colleague stands in for the window's clerk on leave (R16: 顶岗).
+        let stand_in = View { stand_in: true, ..window.clone() };
+        render(&ui, &stand_in, 1280, 720, &dir.join(format!("display-window-stand-in-{lang}.png")))?;
         let paused = View {
             my_window_open: false,
             my_serving: String::new(),

@@ -34,6 +34,8 @@ pub struct View {
     pub my_serving: String,
     pub staff_name: String,
     pub staff_no: String,
+    /// The clerk at the window stands in for a colleague on leave (R16: 顶岗).
+    pub stand_in: bool,
     /// Server path of the staff member's photo, empty when none.
     pub staff_photo_url: String,
     pub matters: Vec<String>,
@@ -108,6 +110,7 @@ impl View {
                     if let Some(s) = &w.staff {
                         v.staff_name = s.name.clone();
                         v.staff_no = s.staff_no.clone();
+                        v.stand_in = s.stand_in;
                         v.staff_photo_url = s.photo_url.clone().unwrap_or_default();
                     }
                     v.matters = w.matters.clone();
@@ -154,6 +157,7 @@ impl View {
         d.set_my_serving(s(&self.my_serving));
         d.set_staff_name(s(&self.staff_name));
         d.set_staff_no(s(&self.staff_no));
+        d.set_stand_in(self.stand_in);
         if self.staff_photo_url.is_empty() {
             d.set_has_photo(false);
         }

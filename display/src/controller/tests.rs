@@ -172,13 +172,17 @@ fn window_mode_announces_only_its_window_and_follows_its_status() {
         id: 3,
         kind: "window_status".into(),
         data: json!({"window_id": "w03", "window_number": 3, "status": "paused", "serving": "B001",
-                     "staff": {"name": "陈建国", "staff_no": "QS-008", "signed_in_at": at(0)}, "at": at(1)}),
+                     "staff": {"name": "陈建国", "staff_no": "QS-008", "signed_in_at": at(0), "stand_in": true},
+                     "at": at(1)}),
     };
     m.apply(status, now());
     let w = m.my_window().unwrap();
     assert_eq!(w.status, wire::WindowStatus::Paused);
     assert_eq!(w.serving.as_deref(), Some("B001"));
     assert_eq!(w.staff.as_ref().unwrap().name, "陈建国");
+    // A colleague standing in for the window's clerk on leave is shown as such (R16: 顶岗).
+    let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
+    assert_eq!((v.staff_name.as_str(), v.stand_in), ("陈建国", true));
 }
 
 #[test]
