@@ -2,7 +2,7 @@
 // figures it comes from, and their rank; never anybody else's. clerk.js calls
 // refreshMyAssessment() at sign-in and renderMyAssessment() on a change of language.
 
-import { $, t, api, showError } from "./common.js";
+import { $, t, api, showError, loadHallZone, hallNow } from "./common.js";
 import { sheetsTable, stateText } from "./assessment.js";
 
 let mine = null;
@@ -15,7 +15,8 @@ export function renderMyAssessment() {
 }
 
 export async function refreshMyAssessment() {
-  if (!$("myMonth").value) $("myMonth").value = new Date().toISOString().slice(0, 7);
+  await loadHallZone();
+  if (!$("myMonth").value) $("myMonth").value = hallNow().slice(0, 7);
   try {
     mine = (await api("GET", `/api/assessment/mine?month=${encodeURIComponent($("myMonth").value)}`)).data;
     showError("myAssessmentError", null);

@@ -3,7 +3,7 @@
 // one before it starts, and see where one is to stand in. clerk.js calls refreshLeave(windows)
 // after sign-in and renderLeave() on a change of language. Text goes in escaped (esc).
 
-import { $, esc, t, api, act, guarded } from "./common.js";
+import { $, esc, t, api, act, guarded, loadHallZone, hallNow } from "./common.js";
 
 let data = null;
 let windows = [];
@@ -41,7 +41,7 @@ function renderForm() {
 export function renderLeave() {
   if (!data) return;
   renderForm();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = hallNow().slice(0, 10);
   const head = `<tr><th>${esc(t("lvDaysHead"))}</th><th>${esc(t("lvKindHead"))}</th><th>${esc(t("lvStandIns"))}</th>` +
     `<th>${esc(t("lvStateHead"))}</th><th></th></tr>`;
   $("myLeave").innerHTML = data.requests.length === 0 ? "" : head + data.requests.map((l) =>
@@ -61,6 +61,7 @@ export function renderLeave() {
 
 export async function refreshLeave(list) {
   if (list) windows = list;
+  await loadHallZone();
   try { data = (await api("GET", "/api/leave/mine")).data; } catch { data = null; }
   $("leaveCard").hidden = !data;
   renderLeave();

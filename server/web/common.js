@@ -332,6 +332,30 @@ export async function act(name, path, body = {}) {
   }
 }
 
+// The hall's own time zone (from /api/hall): "today" and "this month" are the hall's, whatever
+// the browser's clock is set to (a screen set to UTC, a leader's laptop elsewhere).
+let hallZone;
+
+/** Reads the hall's time zone once (pages call it when they open). */
+export async function loadHallZone() {
+  if (hallZone) return;
+  try { hallZone = (await api("GET", "/api/hall")).data.timezone; } catch { /* the browser's own, until known */ }
+}
+
+/** The hall's local date and time now, `YYYY-MM-DDTHH:MM` (`.slice(0, 10)` the day, `(0, 7)` the month). */
+export function hallNow() {
+  let f;
+  try {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone: hallZone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch {
+    f = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23" });
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
 /** The roles that oversee the hall and read its figures (director, leader, administrator). */
 export const OVERSIGHT = ["director", "leader", "admin"];
 

@@ -3,12 +3,12 @@
 // refreshAssessment() when the stream (re)connects and renderAssessment() on a change of
 // language.
 
-import { $, t, api, act, guarded, showError } from "./common.js";
+import { $, t, api, act, guarded, showError, loadHallZone, hallNow } from "./common.js";
 import { sheetsTable, stateText, weightsText } from "./assessment.js";
 
 let data = null;
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
+const thisMonth = () => hallNow().slice(0, 7);
 
 export function renderAssessment() {
   if (!data) return;
@@ -23,6 +23,7 @@ export function renderAssessment() {
 }
 
 export async function refreshAssessment() {
+  await loadHallZone();
   if (!$("asMonth").value) $("asMonth").value = thisMonth();
   try {
     data = (await api("GET", `/api/assessment?month=${encodeURIComponent($("asMonth").value)}`)).data;

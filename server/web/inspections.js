@@ -3,7 +3,7 @@
 // director, leaders and administrators read the month's inspections; the director withdraws a
 // finding with a reason.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
 import strings from "./inspections.i18n.js";
 
 useStrings(strings);
@@ -26,13 +26,6 @@ const windowLabel = (w) => `${t("windowNo", w.number)} ${w.name}`;
 const windowNumber = (id) => windows.find((w) => w.id === id)?.number;
 const time = (rfc) => rfc.slice(0, 16).replace("T", " ");
 
-/** The hall's local date and time now, `YYYY-MM-DDTHH:MM` (the form's default). */
-function hallNow() {
-  const f = new Intl.DateTimeFormat("en-GB", { timeZone: hall?.timezone, year: "numeric", month: "2-digit",
-    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
 
 // ---- the form ------------------------------------------------------------------------------
 
@@ -173,6 +166,7 @@ async function open() {
   $("login").hidden = true; $("list").hidden = false; $("logout").hidden = false;
   $("record").hidden = !canRecord();
   hall = (await api("GET", "/api/hall")).data;
+  await loadHallZone();
   windows = (await api("GET", "/api/windows")).data;
   clerks = (await api("GET", "/api/inspections/clerks")).data;
   renderWindows();

@@ -4,7 +4,7 @@
 // block, laid out for A4 portrait. The sign-in is the reports page's (the token in
 // sessionStorage "rtoken"). Every text from the server is inserted as text (esc).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, guarded, errorText, signInAs, OVERSIGHT } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, guarded, errorText, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
 import strings from "./monthly.i18n.js";
 import { sheetsTable, stateText, weightsText } from "./assessment.js";
 
@@ -17,8 +17,7 @@ useSession({ token: () => token, expired: () => signOut() });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const pad = (v) => String(v).padStart(2, "0");
-const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const thisMonth = () => iso(new Date()).slice(0, 7);
+const thisMonth = () => hallNow().slice(0, 7);
 const month = new URLSearchParams(location.search).get("month") ?? thisMonth();
 
 /** A month's first and last day, `YYYY-MM-DD`; the month before. */
@@ -124,7 +123,7 @@ function signatures() {
 
 function sheet() {
   const { s, hall, prev, byWindow, byMatter, byStaff } = data;
-  const today = iso(new Date());
+  const today = hallNow().slice(0, 10);
   const asOf = today >= s.from && today <= s.to ? t("asOf", dateWords(today)) : "";
   const img = (kind) => `<figure class="chart-${kind}"><img id="chart-${kind}" alt="${esc(t(`chart.${kind}`))}" ` +
     `src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(charts[kind] ?? "")}"></figure>`;
@@ -169,6 +168,7 @@ async function open() {
   $("login").hidden = true; $("logout").hidden = false;
   $("pick").month.value = MONTH.test(month) ? month : "";
   if (!MONTH.test(month)) { $("message").hidden = true; $("error").textContent = t("badMonth"); return; }
+  await loadHallZone();
   const s = span(month);
   const p = span(previous(s));
   const summary = async (sp, by) =>

@@ -1,7 +1,7 @@
 // The director's reports: any date range grouped one way, the figures as the server computes
 // them (GET /api/reports/summary), and the same as CSV or Excel to download.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded, signInAs, OVERSIGHT } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
 import strings from "./reports.i18n.js";
 
 useStrings(strings);
@@ -71,12 +71,11 @@ async function download(format) {
 
 async function open() {
   $("login").hidden = true; $("report").hidden = false; $("logout").hidden = false;
-  const today = new Date();
-  const first = new Date(today.getFullYear(), today.getMonth(), 1);
-  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  await loadHallZone();
+  const today = hallNow().slice(0, 10);
   const f = $("range");
-  if (!f.from.value) f.from.value = iso(first);
-  if (!f.to.value) f.to.value = iso(today);
+  if (!f.from.value) f.from.value = `${today.slice(0, 8)}01`;
+  if (!f.to.value) f.to.value = today;
   await show();
 }
 
@@ -99,7 +98,7 @@ $("xlsx").addEventListener("click", () => guarded("reportError", () => download(
 // The monthly report of the month the range starts in, in a new window (which gets a copy of this
 // tab's sessionStorage, so the same sign-in).
 $("month").addEventListener("click", () => {
-  const from = new FormData($("range")).get("from") || new Date().toISOString();
+  const from = new FormData($("range")).get("from") || hallNow();
   window.open(`/reports/month?month=${String(from).slice(0, 7)}`, "_blank");
 });
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });

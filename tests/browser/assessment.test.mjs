@@ -26,11 +26,10 @@ async function post(path, body, token) {
   return { status: r.status, body: r.status === 204 ? null : await r.json() };
 }
 
+// The month before the hall's (Asia/Shanghai), whatever this machine's clock zone.
 const lastMonth = () => {
-  const d = new Date();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - 1);
-  return d.toISOString().slice(0, 7);
+  const [y, m] = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).split("-").map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
 };
 
 test("the director ranks the month's clerks and windows, and closes last month", async () => {

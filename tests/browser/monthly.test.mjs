@@ -50,9 +50,9 @@ async function serve(clerk, window, service, n, levels = []) {
   }
 }
 
-const now = new Date();
-const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
-const title = `青石镇便民服务中心${now.getFullYear()}年${now.getMonth() + 1}月工作月报`;
+// The hall's month (Asia/Shanghai), whatever this machine's clock zone.
+const month = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()).slice(0, 7);
+const title = `青石镇便民服务中心${Number(month.slice(0, 4))}年${Number(month.slice(5))}月工作月报`;
 
 test("the monthly report opens from /reports and prints on A4 with its figures and signatures", async () => {
   const w01 = await login({ username: "clerk1", window_id: "w01" });
