@@ -22,9 +22,6 @@ pub struct LiveEvent {
     /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
     /// empty for an event only staff get (nothing is sent).
     pub public: Bytes,
-    /// Every event, personal information removed ([`county_data`]): what the county service
-    /// gets (its ids must have no gap). The same bytes as `frame` when nothing was removed.
-    pub county: Bytes,
     /// Only the director's and administrators' streams get it (the citizen's voice: ratings'
     /// follow-ups, complaints, petitions).
     pub director_only: bool,
@@ -68,8 +65,14 @@ fn scrub(v: &mut serde_json::Value) {
 }
 
 /// The event's data without its private fields, or `None` when it has none.
+/// Whether the JSON text has the key (or string) `"field"`, without allocating (this runs for
+/// every event a commit makes).
+fn mentions(data: &str, field: &str) -> bool {
+    data.match_indices(field).any(|(i, _)| data[..i].ends_with('"') && data[i + field.len()..].starts_with('"'))
+}
+
 fn public_data(data: &str) -> Option<String> {
-    if !PRIVATE_FIELDS.iter().any(|f| data.contains(&format!("\"{f}\""))) {
+    if !PRIVATE_FIELDS.iter().any(|f| mentions(data, f)) {
         return None;
     }
     let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
@@ -138,8 +141,7 @@ fn county_scrub(v: &mut serde_json::Value, within: Within) {
 
 /// The event's data for the county, or `None` when there was nothing to remove.
 pub fn county_data(kind: &str, data: &str) -> Option<String> {
-    let mentions = |f: &&str| data.contains(&format!("\"{f}\""));
-    if !COUNTY_PRIVATE_FIELDS.iter().chain(&COUNTY_PERSON_FIELDS).any(mentions) {
+    if !COUNTY_PRIVATE_FIELDS.iter().chain(&COUNTY_PERSON_FIELDS).any(|f| mentions(data, f)) {
         return None;
     }
     let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
@@ -169,11 +171,18 @@ impl LiveEvent {
                 None => frame.clone(),
             }
         };
-        let county = match county_data(&kind, &data) {
-            Some(c) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {c}\n\n")),
-            None => frame.clone(),
-        };
-        LiveEvent { id, kind, data, frame, public, county, director_only }
+        LiveEvent { id, kind, data, frame, public, director_only }
+    }
+
+    /// Every event, personal information removed ([`county_data`]): what the county service
+    /// gets (its ids must have no gap); `frame` itself when nothing was removed. Built by the
+    /// county's own stream when it sends the event, never in the writer: a hall without a
+    /// county listening pays nothing for it (it cost a JSON parse per event of every commit).
+    pub fn county_frame(&self) -> Bytes {
+        match county_data(&self.kind, &self.data) {
+            Some(c) => Bytes::from(format!("id: {}\nevent: {}\ndata: {c}\n\n", self.id, self.kind)),
+            None => self.frame.clone(),
+        }
     }
 
     /// The frame for a stream: the director everything, staff all but the director's own
@@ -184,7 +193,7 @@ impl LiveEvent {
             Audience::Staff if !self.director_only => self.frame.clone(),
             Audience::Staff => Bytes::new(),
             Audience::Public => self.public.clone(),
-            Audience::County => self.county.clone(),
+            Audience::County => self.county_frame(),
         }
     }
 }
@@ -225,6 +234,21 @@ pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_field_is_mentioned_only_as_a_quoted_key_or_string() {
+        // (JSON text, field, mentioned)
+        for (data, field, want) in [
+            (r#"{"priority":"elderly"}"#, "priority", true),
+            (r#"{"ticket_id":3,"priority_cap":2}"#, "priority", false),
+            (r#"{"note":"no priority here"}"#, "priority", false),
+            (r#"{"staff":{"name":"x"}}"#, "name", true),
+            (r#"{"window_name":"x"}"#, "name", false),
+            ("", "name", false),
+        ] {
+            assert_eq!(super::mentions(data, field), want, "{data} {field}");
+        }
+    }
+
     #[test]
     fn anonymous_frames_carry_no_priority_or_matter() {
         let e = super::LiveEvent::new(
