@@ -2,7 +2,8 @@
 # Runs every test of the project on a fresh Debian 12 machine with Rust; installs what it needs.
 #   formatting and lint checks, unit + integration tests of every crate (server, simulator,
 #   display with its UI and voice tests), the benchmark in quick mode, the display's screens
-#   rendered to PNG, and the OpenAPI-driven fuzz run (schemathesis) against the real server.
+#   rendered to PNG, the OpenAPI-driven fuzz run (schemathesis) against the real server, the
+#   monitoring rules (promtool) and the Debian packages (built, installed here, checked, purged).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,9 +12,10 @@ cd "$(dirname "$0")/.."
 # Xvfb and the X client libraries for the display's memory/CPU figures, Chromium + Node.js for
 # the browser tests of the pages the server serves, poppler-utils (pdftotext, pdfinfo) to read
 # back a case's notice printed to PDF; postgresql for the county service's tests (a throwaway
-# cluster per test binary, started by the tests themselves: nothing runs as a service).
+# cluster per test binary, started by the tests themselves: nothing runs as a service);
+# prometheus for promtool, which checks and unit-tests the alert rules in deploy/.
 need=()
-for pkg in postgresql python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
+for pkg in postgresql prometheus python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
            espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
@@ -57,3 +59,11 @@ echo "== browser tests of the clerk workstation (playwright-core + Debian's chro
 
 echo "== API fuzzing from the server's own OpenAPI document"
 bash tests/api-fuzz/run.sh "$target/debug/hall-server"
+
+echo "== monitoring: the alert rules and the scrape configuration (promtool), and their unit tests"
+(cd deploy/prometheus && promtool check rules hall-alerts.yml && promtool check config prometheus.yml \
+  && promtool test rules hall-alerts.test.yml)
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' deploy/grafana/hall-dashboard.json
+
+echo "== Debian packages: built (scripts/package.sh), installed here with apt, checked, purged"
+bash tests/packaging/run.sh

@@ -24,7 +24,7 @@ pub async fn tap_to_paper(base: &str, n: usize) -> anyhow::Result<Samples> {
     let (tx, rx) = mpsc::unbounded_channel();
     let (vtx, mut views) = mpsc::unbounded_channel::<View>();
     let parts = Parts {
-        client: hall_kiosk::client::Client::new(base, "demo-kiosk"),
+        client: hall_kiosk::client::Client::new(base, "demo-kiosk", None),
         printer: Arc::new(Printer::new(printer.target(), PaperWidth::Mm80)),
         paper: PaperWidth::Mm80,
         settings: Settings { server_url: base.to_string(), ..Settings::default() },

@@ -16,6 +16,8 @@ use crate::MainWindow;
 
 pub struct Options {
     pub server: String,
+    /// The HTTP client (with the private CA of an https:// server): `client::http_client`.
+    pub http: reqwest::Client,
     /// zh or en.
     pub lang: String,
     pub settings: Settings,
@@ -56,13 +58,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 /// every change and every second (the clock).
 async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    tokio::spawn(Client::new(&opts.server, opts.settings.recent).follow(tx));
+    tokio::spawn(Client::new(&opts.server, opts.settings.recent, opts.http.clone()).follow(tx));
     let announcer = opts.voice.then(|| Announcer::start(opts.template.clone(), opts.repeat, opts.voice_max_age));
     let mut model = Model::new(opts.settings.clone());
     let mut offset = chrono::Duration::zero();
     let mut tz: Tz = chrono_tz::Asia::Shanghai;
     let mut shown: Option<View> = None;
-    let http = reqwest::Client::new();
+    let http = opts.http.clone();
     let mut photo_url = String::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {

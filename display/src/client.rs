@@ -25,9 +25,23 @@ pub struct Client {
     recent: usize,
 }
 
+/// The display's HTTP client: `ca` (a private CA's certificate, PEM file) trusted besides the
+/// system's CAs for an `https://` server.
+pub fn http_client(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+    if let Some(path) = ca {
+        let pem = std::fs::read(path).with_context(|| format!("cannot read the CA file {}", path.display()))?;
+        builder = builder.add_root_certificate(
+            reqwest::Certificate::from_pem(&pem)
+                .with_context(|| format!("{}: not a PEM certificate", path.display()))?,
+        );
+    }
+    builder.build().context("the HTTP client")
+}
+
 impl Client {
-    pub fn new(base: &str, recent: usize) -> Client {
-        let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build().expect("http client");
+    /// A client of `base` (http:// or https://, through `http`: see [`http_client`]).
+    pub fn new(base: &str, recent: usize, http: reqwest::Client) -> Client {
         Client { base: base.trim_end_matches('/').to_string(), http, recent }
     }
 

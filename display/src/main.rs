@@ -18,17 +18,21 @@ struct Cli {
     /// Base URL of the hall server.
     #[arg(long, default_value = "http://127.0.0.1:8080", env = "HALL_SERVER")]
     server: String,
+    /// A private CA's certificate (PEM) for an https:// server whose certificate it signed (the
+    /// system's CAs are trusted too).
+    #[arg(long, value_name = "FILE", env = "HALL_CA")]
+    ca: Option<std::path::PathBuf>,
     /// Show the display of window number N instead of the lobby.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", env = "HALL_DISPLAY_WINDOW")]
     window: Option<u32>,
     /// Full screen (for the lobby TV).
     #[arg(long)]
     fullscreen: bool,
     /// Speak the calls.
-    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    #[arg(long, value_enum, default_value_t = OnOff::On, env = "HALL_DISPLAY_VOICE")]
     voice: OnOff,
     /// Language of the screen: zh (Simplified Chinese) or en.
-    #[arg(long, default_value = "zh")]
+    #[arg(long, default_value = "zh", env = "HALL_DISPLAY_LANG")]
     lang: String,
     /// How many recent calls to list.
     #[arg(long, default_value_t = 6)]
@@ -78,21 +82,24 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Say { calls, out }) => say(&cli.template, cli.repeat, &calls, &out),
         Some(Command::Screenshots { out }) => screenshots::all(&out),
-        None => app::run(app::Options {
-            lang: cli.lang.clone(),
-            server: cli.server,
-            settings: controller::Settings {
-                recent: cli.recent.max(1),
-                stale_after: chrono::Duration::seconds(cli.stale_after as i64),
-                window: cli.window,
-                ..controller::Settings::default()
-            },
-            voice: cli.voice == OnOff::On,
-            template: cli.template,
-            repeat: cli.repeat,
-            voice_max_age: Duration::from_secs(cli.stale_after),
-            english: cli.lang == "en",
-            fullscreen: cli.fullscreen,
+        None => hall_display::client::http_client(cli.ca.as_deref()).and_then(|http| {
+            app::run(app::Options {
+                lang: cli.lang.clone(),
+                http,
+                server: cli.server,
+                settings: controller::Settings {
+                    recent: cli.recent.max(1),
+                    stale_after: chrono::Duration::seconds(cli.stale_after as i64),
+                    window: cli.window,
+                    ..controller::Settings::default()
+                },
+                voice: cli.voice == OnOff::On,
+                template: cli.template,
+                repeat: cli.repeat,
+                voice_max_age: Duration::from_secs(cli.stale_after),
+                english: cli.lang == "en",
+                fullscreen: cli.fullscreen,
+            })
         }),
     };
     match result {

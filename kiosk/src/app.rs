@@ -94,13 +94,14 @@ pub fn run(config: Config) -> anyhow::Result<()> {
              point here and phones cannot open them"
         );
     }
+    let ca = config.ca.as_deref().map(crate::client::read_ca).transpose()?;
     let ui = MainWindow::new()?;
     crate::select_language(config.english)?; // after the first component exists
     let _sizer = config.fullscreen.then(|| fill_the_screen(&ui));
     let (tx, rx) = mpsc::unbounded_channel();
     wire_callbacks(&ui, &tx);
     let parts = Parts {
-        client: crate::client::Client::new(&config.server, &config.token),
+        client: crate::client::Client::new(&config.server, &config.token, ca),
         printer: Arc::new(hall_printer::Printer::new(config.printer.clone(), config.paper)),
         paper: config.paper,
         settings: Settings {

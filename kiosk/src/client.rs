@@ -31,13 +31,21 @@ pub struct Client {
     token: String,
 }
 
+/// A CA certificate file (PEM) to trust for an `https://` server.
+pub fn read_ca(path: &std::path::Path) -> anyhow::Result<reqwest::Certificate> {
+    let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read the CA file {}: {e}", path.display()))?;
+    reqwest::Certificate::from_pem(&pem).map_err(|e| anyhow::anyhow!("{}: not a PEM certificate: {e}", path.display()))
+}
+
 impl Client {
-    pub fn new(server: &str, token: &str) -> Client {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(5))
-            .build()
-            .expect("a plain HTTP client builds");
+    /// A client of `server` (http:// or https://; `ca` trusted besides the system's CAs).
+    pub fn new(server: &str, token: &str, ca: Option<reqwest::Certificate>) -> Client {
+        let mut http =
+            reqwest::Client::builder().connect_timeout(Duration::from_secs(2)).timeout(Duration::from_secs(5));
+        if let Some(ca) = ca {
+            http = http.add_root_certificate(ca);
+        }
+        let http = http.build().expect("the HTTP client builds");
         Client { http, base: server.trim_end_matches('/').to_string(), token: token.to_string() }
     }
 

@@ -1,5 +1,5 @@
 //! Where the kiosk's settings come from: a TOML file (`--config`, default
-//! `/etc/hall-kiosk.toml` when present), then the command line, which wins.
+//! `/etc/hall/kiosk.toml` when present), then the command line, which wins.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +11,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub server: Option<String>,
+    /// A private CA's certificate (PEM) that signed an `https://` server's certificate.
+    pub ca: Option<PathBuf>,
     pub token: Option<String>,
     pub printer: Option<String>,
     pub paper: Option<String>,
@@ -23,6 +25,8 @@ pub struct FileConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub server: String,
+    /// The CA certificate file trusted besides the system's (an `https://` server).
+    pub ca: Option<PathBuf>,
     pub token: String,
     pub printer: hall_printer::Target,
     pub paper: hall_printer::PaperWidth,
@@ -31,7 +35,7 @@ pub struct Config {
     pub idle_seconds: u64,
 }
 
-pub const DEFAULT_FILE: &str = "/etc/hall-kiosk.toml";
+pub const DEFAULT_FILE: &str = "/etc/hall/kiosk.toml";
 
 pub fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -50,6 +54,7 @@ pub fn load(explicit: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
 /// Command-line values (`Some`) win over the file's; then the defaults.
 pub struct Overrides {
     pub server: Option<String>,
+    pub ca: Option<PathBuf>,
     pub token: Option<String>,
     pub printer: Option<String>,
     pub paper: Option<String>,
@@ -73,6 +78,7 @@ pub fn resolve(file: FileConfig, cli: Overrides) -> anyhow::Result<Config> {
     };
     Ok(Config {
         server: cli.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+        ca: cli.ca.or(file.ca),
         token: cli.token.or(file.token).unwrap_or_default(),
         printer: printer.parse().map_err(|e| anyhow::anyhow!("printer `{printer}`: {e}"))?,
         paper: paper.parse().map_err(|e| anyhow::anyhow!("paper `{paper}`: {e}"))?,
@@ -89,6 +95,7 @@ mod tests {
     fn none() -> Overrides {
         Overrides {
             server: None,
+            ca: None,
             token: None,
             printer: None,
             paper: None,

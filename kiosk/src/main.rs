@@ -14,12 +14,16 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     /// Settings file (TOML: server, token, printer, paper, fullscreen, lang, idle_seconds);
-    /// default /etc/hall-kiosk.toml when it exists. The options below win over it.
+    /// default /etc/hall/kiosk.toml when it exists. The options below win over it.
     #[arg(long, global = true, env = "HALL_KIOSK_CONFIG")]
     config: Option<PathBuf>,
     /// Base URL of the hall server [default: http://127.0.0.1:8080].
     #[arg(long, env = "HALL_SERVER")]
     server: Option<String>,
+    /// A private CA's certificate (PEM) for an https:// server whose certificate it signed
+    /// (the system's CAs are trusted too).
+    #[arg(long, value_name = "FILE", env = "HALL_CA")]
+    ca: Option<std::path::PathBuf>,
     /// This kiosk's device token (the hall configuration's [[kiosks]] token).
     #[arg(long, env = "HALL_KIOSK_TOKEN")]
     token: Option<String>,
@@ -81,6 +85,7 @@ fn settings(cli: &Cli) -> anyhow::Result<config::Config> {
         file,
         config::Overrides {
             server: cli.server.clone(),
+            ca: cli.ca.clone(),
             token: cli.token.clone(),
             printer: cli.printer.clone(),
             paper: cli.paper.clone(),

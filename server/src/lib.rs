@@ -16,6 +16,7 @@ pub mod hub;
 pub mod ops;
 pub mod secret;
 pub mod store;
+pub mod tls;
 pub mod writer;
 
 pub use http::{app, AppState, Settings};
@@ -25,17 +26,20 @@ pub const LISTENING_ON: &str = "hall-server listening on ";
 
 /// Serves the hall on `listener` until SIGTERM or Ctrl-C, then finishes requests in flight
 /// and waits for the writer to flush. Prints `hall-server listening on http://ADDR` on stdout
-/// once ready (scripts and tests read it).
+/// once ready (`https://` under TLS; scripts and tests read it).
 pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     raise_open_files_limit();
     return_large_blocks_to_the_system();
     let db = settings.db.clone();
     let demo = settings.demo;
+    let tls = settings.tls.clone();
     let (state, writer) = AppState::start(settings)?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
-    println!("{LISTENING_ON}http://{addr}");
-    http::conn::serve(listener, app(state.clone()), shutdown_signal(state.clone())).await?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, scheme, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
+    println!("{LISTENING_ON}{scheme}://{addr}");
+    let options = http::conn::Options { tls, ..Default::default() };
+    http::conn::serve_with(listener, app(state.clone()), shutdown_signal(state.clone()), options).await?;
     drop(state);
     tokio::task::spawn_blocking(move || writer.join())
         .await?

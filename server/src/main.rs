@@ -52,6 +52,13 @@ struct Serve {
     /// Default: the database's path with `.key` added.
     #[arg(long, value_name = "FILE", env = "HALL_KEY")]
     key: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), e.g. so
+    /// that citizens' phones reach the hall's pages without another program. With --tls-key.
+    #[arg(long, value_name = "FILE", env = "HALL_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM). With --tls-cert.
+    #[arg(long, value_name = "FILE", env = "HALL_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long)]
     log_json: bool,
@@ -299,7 +306,18 @@ fn serve(args: Serve) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match hall_server::tls::acceptor(cert, key) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
     let settings = Settings {
+        tls,
         demo: args.demo,
         kiosk_rate_limit: args.kiosk_rate_limit,
         hall_from_file: args.config.is_some(),

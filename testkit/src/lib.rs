@@ -63,6 +63,15 @@ pub struct Options {
     max_streams_per_address: Option<usize>,
     public_url: Option<String>,
     header_timeout: Option<Duration>,
+    tls: Option<TestTls>,
+}
+
+/// HTTPS for a test server: the acceptor it serves with and the CA certificate (PEM) that a
+/// client trusts (see [`test_tls`]).
+#[derive(Clone)]
+pub struct TestTls {
+    pub acceptor: tokio_rustls::TlsAcceptor,
+    pub ca_pem: String,
 }
 
 impl Default for Options {
@@ -81,11 +90,19 @@ impl Default for Options {
             max_streams_per_address: None,
             public_url: None,
             header_timeout: None,
+            tls: None,
         }
     }
 }
 
 impl Options {
+    /// This database file instead of one in a temporary folder (which the handle keeps).
+    /// Serve HTTPS (`https://` in `base`; `http` trusts the test CA).
+    pub fn tls(mut self, tls: TestTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// This database file instead of one in a temporary folder (which the handle keeps).
     pub fn db(mut self, db: impl Into<PathBuf>) -> Self {
         self.db = Some(db.into());
@@ -243,7 +260,10 @@ impl TestServer {
         let (state, writer) = AppState::start(options.settings(db.clone(), reads)).expect("the hall server starts");
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = state.clone();
-        let header_timeout = options.header_timeout;
+        let serve_options = hall_server::http::conn::Options {
+            header_timeout: options.header_timeout.unwrap_or(hall_server::http::conn::HEADER_TIMEOUT),
+            tls: options.tls.as_ref().map(|t| t.acceptor.clone()),
+        };
         let serve = tokio::spawn(async move {
             let st = serving.clone();
             let stopped = async move {
@@ -251,17 +271,20 @@ impl TestServer {
                 st.shutdown();
             };
             let app = app(serving);
-            match header_timeout {
-                Some(t) => hall_server::http::conn::serve_with(listener, app, stopped, t).await,
-                None => hall_server::http::conn::serve(listener, app, stopped).await,
-            }
-            .unwrap();
+            hall_server::http::conn::serve_with(listener, app, stopped, serve_options).await.unwrap();
         });
+        let (scheme, http) = match &options.tls {
+            None => ("http", reqwest::Client::new()),
+            Some(t) => {
+                let ca = reqwest::Certificate::from_pem(t.ca_pem.as_bytes()).unwrap();
+                ("https", reqwest::Client::builder().add_root_certificate(ca).build().unwrap())
+            }
+        };
         TestServer {
-            base: format!("http://{addr}"),
+            base: format!("{scheme}://{addr}"),
             addr,
             db,
-            http: reqwest::Client::new(),
+            http,
             clock,
             state: Some(state),
             stop: Some(stop),
@@ -303,4 +326,32 @@ impl TestServer {
         let w = self.writer.take().unwrap();
         tokio::task::spawn_blocking(move || w.join().unwrap()).await.unwrap();
     }
+}
+
+/// A throwaway CA and a certificate it signed for `localhost` and 127.0.0.1, made now: the
+/// server's acceptor and the CA's PEM for clients.
+pub fn test_tls() -> TestTls {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, ca) = test_certificate_files(dir.path());
+    TestTls { acceptor: hall_server::tls::acceptor(&cert, &key).unwrap(), ca_pem: std::fs::read_to_string(ca).unwrap() }
+}
+
+/// Writes a throwaway CA and a server certificate it signed (localhost, 127.0.0.1) into `dir`:
+/// (server chain PEM, server key PEM, CA certificate PEM).
+pub fn test_certificate_files(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.distinguished_name.push(DnType::CommonName, "Bianmin Hall test CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
+    params.distinguished_name.push(DnType::CommonName, "hall.test");
+    let leaf = params.signed_by(&key, &ca, &ca_key).unwrap();
+    let (cert_path, key_path, ca_path) = (dir.join("hall.pem"), dir.join("hall.key"), dir.join("ca.pem"));
+    std::fs::write(&cert_path, leaf.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    std::fs::write(&ca_path, ca.pem()).unwrap();
+    (cert_path, key_path, ca_path)
 }

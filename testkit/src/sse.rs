@@ -23,7 +23,16 @@ impl Sse {
 
     /// Subscribes with a staff session's token (`None`: anonymously).
     pub async fn connect_as(base: &str, token: Option<&str>, last_event_id: Option<i64>) -> Sse {
-        let mut req = Client::new().get(format!("{base}/api/events"));
+        Sse::open(Client::new(), base, token, last_event_id).await
+    }
+
+    /// Subscribes anonymously through `client` (e.g. one that trusts a test CA).
+    pub async fn connect_with(base: &str, client: Client, last_event_id: Option<i64>) -> Sse {
+        Sse::open(client, base, None, last_event_id).await
+    }
+
+    async fn open(client: Client, base: &str, token: Option<&str>, last_event_id: Option<i64>) -> Sse {
+        let mut req = client.get(format!("{base}/api/events"));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

@@ -43,7 +43,7 @@ async fn calls_reach_the_display_and_none_is_missed_across_a_restart() {
     let server = TestServer::options().real_time().issue_any_time(true).start().await;
     let base = server.base.clone();
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(Client::new(&base, 8).follow(tx));
+    tokio::spawn(Client::new(&base, 8, reqwest::Client::new()).follow(tx));
     let mut display = Display { rx, model: Model::new(Settings::default()), announced: vec![] };
     display.until(|d| d.model.link == Link::Live).await;
     assert_eq!(display.model.hall_name, "青石镇便民服务中心");

@@ -42,7 +42,7 @@ impl Kiosk {
         let (tx, rx) = mpsc::unbounded_channel();
         let (vtx, views) = mpsc::unbounded_channel();
         let parts = Parts {
-            client: Client::new(server, "demo-kiosk"),
+            client: Client::new(server, "demo-kiosk", None),
             printer: Arc::new(
                 Printer::new(printer.target(), PaperWidth::Mm80).with_timeout(Duration::from_millis(800)),
             ),
@@ -187,7 +187,7 @@ async fn the_bundled_sample_is_what_the_sample_server_serves() {
     ];
     let s = TestServer::options().clock(Arc::new(ManualClock::new(wednesday(9, 42)))).start().await;
     let url = s.base.clone();
-    let mut live = Client::new(&url, "demo-kiosk").catalog().await.unwrap();
+    let mut live = Client::new(&url, "demo-kiosk", None).catalog().await.unwrap();
     for w in &mut live.windows {
         w.status = hall_wire::WindowStatus::Open;
     }
@@ -263,7 +263,7 @@ async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
     // Another kiosk takes the day's 40 tickets of 不动产登记 while this one shows the matter.
     k.send(Input::Matter("zr-budongchan".into()));
     k.until("issuing", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
-    let other = Client::new(&url, "demo-kiosk");
+    let other = Client::new(&url, "demo-kiosk", None);
     for _ in 0..40 {
         let made = other.issue(&hall_kiosk::new_key(), "zr-budongchan", None).await;
         assert!(matches!(made, hall_kiosk::client::IssueAnswer::Issued(_)), "{made:?}");
@@ -342,7 +342,7 @@ async fn too_many_case_queries_from_one_address_are_told_apart_from_not_found() 
     use hall_kiosk::controller::CaseAnswer;
     let s = server().await;
     let (number, code) = a_supplement_case(&s).await;
-    let client = Client::new(&s.base, "demo-kiosk");
+    let client = Client::new(&s.base, "demo-kiosk", None);
     assert!(matches!(client.case_progress(&number, &code).await, CaseAnswer::Found(_)));
     assert_eq!(client.case_progress(&number, "ZZZZZZ").await, CaseAnswer::NotFound);
     let mut answers = Vec::new();
@@ -356,4 +356,23 @@ async fn too_many_case_queries_from_one_address_are_told_apart_from_not_found() 
     }
     let last = answers.last().unwrap();
     assert!(matches!(last, CaseAnswer::TooMany { retry_after: Some(s) } if *s >= 1), "{last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_server_is_reached_with_the_private_ca_file_and_refused_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, ca_file) = hall_testkit::test_certificate_files(dir.path());
+    let tls = hall_testkit::TestTls {
+        acceptor: hall_server::tls::acceptor(&cert, &key).unwrap(),
+        ca_pem: std::fs::read_to_string(&ca_file).unwrap(),
+    };
+    let s = TestServer::options().tls(tls).start().await;
+    assert!(s.base.starts_with("https://"));
+    let ca = hall_kiosk::client::read_ca(&ca_file).unwrap();
+    let catalog = Client::new(&s.base, "demo-kiosk", Some(ca)).catalog().await;
+    assert!(catalog.is_ok(), "{:?}", catalog.err());
+    let stranger = Client::new(&s.base, "demo-kiosk", None).catalog().await;
+    assert!(stranger.is_err(), "a certificate no trusted CA signed was accepted");
+    let missing = hall_kiosk::client::read_ca(&dir.path().join("nope.pem")).unwrap_err();
+    assert!(missing.to_string().contains("cannot read the CA file"), "{missing}");
 }

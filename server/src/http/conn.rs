@@ -11,6 +11,7 @@ use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// A request's whole header must arrive within this; an idle keep-alive connection is closed
@@ -31,21 +32,35 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
-    serve_with(listener, app, shutdown, HEADER_TIMEOUT).await
+    serve_with(listener, app, shutdown, Options::default()).await
 }
 
-/// [`serve`] with another header time-out (tests).
+/// How [`serve_with`] serves: the header time-out (tests shorten it) and HTTPS.
+#[derive(Clone)]
+pub struct Options {
+    pub header_timeout: Duration,
+    /// Serve HTTPS with this acceptor (`--tls-cert`, `--tls-key`) instead of plain HTTP.
+    pub tls: Option<TlsAcceptor>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { header_timeout: HEADER_TIMEOUT, tls: None }
+    }
+}
+
+/// [`serve`] with other [`Options`].
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send,
-    header_timeout: Duration,
+    options: Options,
 ) -> anyhow::Result<()> {
     let graceful = GracefulShutdown::new();
     // HTTP/1.1 only (what every client of a hall speaks); its header time-out also runs while a
     // new or kept-alive connection has sent nothing yet.
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
+    builder.timer(TokioTimer::new()).header_read_timeout(options.header_timeout).keep_alive(true);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer): (tokio::net::TcpStream, SocketAddr) = tokio::select! {
@@ -61,24 +76,68 @@ pub async fn serve_with(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(Peer(peer.ip()));
-            app.clone().oneshot(req.map(axum::body::Body::new))
-        });
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+        let (app, builder, watcher) = (app.clone(), builder.clone(), graceful.watcher());
+        match options.tls.clone() {
+            None => {
+                let conn = builder.serve_connection(TokioIo::new(stream), service(app, peer, false));
+                tokio::spawn(finish(watcher.watch(conn)));
             }
-        });
+            Some(acceptor) => {
+                // The handshake gets the header time-out too: a client that opens a connection
+                // and says nothing holds no task for long.
+                let handshake = options.header_timeout;
+                tokio::spawn(async move {
+                    match tokio::time::timeout(handshake, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => {
+                            let conn = builder.serve_connection(TokioIo::new(tls), service(app, peer, true));
+                            finish(watcher.watch(conn)).await;
+                        }
+                        Ok(Err(e)) => tracing::debug!(error = %e, %peer, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    }
+                });
+            }
+        }
     }
     drop(listener);
     if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::warn!("requests still in flight after {DRAIN:?}; stopping anyway");
     }
     Ok(())
+}
+
+/// Each request of a connection: tagged with its peer, answered by the router; under TLS the
+/// answer says Strict-Transport-Security.
+fn service(
+    app: Router,
+    peer: SocketAddr,
+    tls: bool,
+) -> impl hyper::service::Service<
+    hyper::Request<hyper::body::Incoming>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl std::future::Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(Peer(peer.ip()));
+        let answer = app.clone().oneshot(req.map(axum::body::Body::new));
+        async move {
+            let mut res = answer.await?;
+            if tls {
+                res.headers_mut().insert(
+                    axum::http::header::STRICT_TRANSPORT_SECURITY,
+                    axum::http::HeaderValue::from_static(crate::tls::STRICT_TRANSPORT_SECURITY),
+                );
+            }
+            Ok(res)
+        }
+    })
+}
+
+async fn finish(conn: impl std::future::Future<Output = Result<(), hyper::Error>>) {
+    if let Err(e) = conn.await {
+        tracing::debug!(error = %e, "connection ended with an error");
+    }
 }
 
 /// The peer address as an extractor (`None` when the request did not come through [`serve`]).

@@ -83,7 +83,7 @@ pub async fn events(
     // every event up to it would leave the client silently deaf.
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
-    s.metrics().sse_connected();
+    s.metrics().stream_opened(audience);
     tokio::spawn(async move {
         follow(s, live, start, tx, audience).await;
         drop(pass);
@@ -209,5 +209,5 @@ async fn follow(
             }
         }
     }
-    s.metrics().sse_disconnected();
+    s.metrics().stream_closed(audience);
 }

@@ -15,11 +15,32 @@ use prometheus_client::registry::Registry;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::store::events::Audience;
 use crate::store::{self, reads};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueLabel {
     queue: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AudienceLabel {
+    audience: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KioskLabel {
+    kiosk: String,
+}
+
+fn audience_label(a: Audience) -> AudienceLabel {
+    let audience = match a {
+        Audience::Public => "public",
+        Audience::Staff => "staff",
+        Audience::Director => "director",
+        Audience::County => "county",
+    };
+    AudienceLabel { audience }
 }
 
 pub struct Metrics {
@@ -35,6 +56,13 @@ pub struct Metrics {
     follow_ups_overdue: Gauge,
     complaints_overdue: Gauge,
     petitions_overdue: Gauge,
+    // What monitoring must not miss (deploy/prometheus/hall-alerts.yml).
+    writer_up: Gauge,
+    streams: Family<AudienceLabel, Gauge>,
+    oldest_wait: Family<QueueLabel, Gauge>,
+    wait_warning: Gauge,
+    printer_fault: Family<KioskLabel, Gauge>,
+    last_backup: Gauge,
 }
 
 impl Metrics {
@@ -63,8 +91,44 @@ impl Metrics {
         let (complaints_overdue, petitions_overdue) = (Gauge::default(), Gauge::default());
         r.register("complaints_overdue", "Complaints not answered by their due date", complaints_overdue.clone());
         r.register("petitions_overdue", "Petitions not answered by their due date", petitions_overdue.clone());
+        let (writer_up, wait_warning, last_backup) = (Gauge::default(), Gauge::default(), Gauge::default());
+        let streams = Family::<AudienceLabel, Gauge>::default();
+        let oldest_wait = Family::<QueueLabel, Gauge>::default();
+        let printer_fault = Family::<KioskLabel, Gauge>::default();
+        r.register("writer_up", "1 when the writer commits, 0 when it cannot (health answers 503)", writer_up.clone());
+        r.register(
+            "event_streams",
+            "Live event streams by audience: public ones are the displays, county the county service",
+            streams.clone(),
+        );
+        r.register(
+            "oldest_wait_minutes",
+            "Minutes the longest-waiting citizen of a queue has waited",
+            oldest_wait.clone(),
+        );
+        r.register(
+            "wait_warning_minutes",
+            "The hall's wait warning (policy.wait_warning_minutes)",
+            wait_warning.clone(),
+        );
+        r.register(
+            "kiosk_printer_fault_seconds",
+            "Seconds a kiosk's printer fault has been open (0: no fault)",
+            printer_fault.clone(),
+        );
+        r.register(
+            "last_backup_timestamp_seconds",
+            "When the last good backup was taken (unix seconds; 0: never)",
+            last_backup.clone(),
+        );
         Metrics {
             registry: Mutex::new(r),
+            writer_up,
+            streams,
+            oldest_wait,
+            wait_warning,
+            printer_fault,
+            last_backup,
             issued,
             waiting,
             call_latency,
@@ -91,6 +155,17 @@ impl Metrics {
         self.sse_clients.inc();
     }
 
+    /// A hall event stream opened (counted by audience as well as in `sse_clients`).
+    pub fn stream_opened(&self, audience: Audience) {
+        self.sse_clients.inc();
+        self.streams.get_or_create(&audience_label(audience)).inc();
+    }
+
+    pub fn stream_closed(&self, audience: Audience) {
+        self.sse_clients.dec();
+        self.streams.get_or_create(&audience_label(audience)).dec();
+    }
+
     pub fn sse_caught_up(&self) {
         self.sse_catch_ups.inc();
     }
@@ -111,7 +186,20 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     let queues = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
     let m = s.metrics();
     for q in queues {
+        m.oldest_wait.get_or_create(&QueueLabel { queue: q.queue.clone() }).set(i64::from(q.oldest_wait_minutes));
         m.waiting.get_or_create(&QueueLabel { queue: q.queue }).set(q.waiting as i64);
+    }
+    m.wait_warning.set(i64::from(s.hall().policy.wait_warning_minutes));
+    m.writer_up.set(i64::from(s.writer().health().is_ok()));
+    m.last_backup.set(s.last_backup().map_or(0, |(at_ms, _)| at_ms / 1000));
+    for a in [Audience::Public, Audience::Staff, Audience::Director, Audience::County] {
+        let _ = m.streams.get_or_create(&audience_label(a));
+    }
+    let kiosks = s.reads().run(|c| Ok(store::kiosks::all(c)?)).await.map_err(ApiError::Internal)?;
+    for k in s.hall().kiosks.iter() {
+        let open = kiosks.iter().find(|r| r.kiosk_id == k.id && r.fault.is_some());
+        let seconds = open.map_or(0, |r| (now_ms - r.at_ms).max(0) / 1000);
+        m.printer_fault.get_or_create(&KioskLabel { kiosk: k.id.clone() }).set(seconds);
     }
     let cases = super::cases::overview(&s).await?;
     m.cases_open.set(cases.open as i64);

@@ -79,6 +79,8 @@ pub struct Settings {
     /// Live streams (SSE) open at once, in total and from one address.
     pub max_streams: usize,
     pub max_streams_per_address: usize,
+    /// Serve HTTPS (`--tls-cert`, `--tls-key`) instead of plain HTTP.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl Settings {
@@ -98,6 +100,7 @@ impl Settings {
             key_file: None,
             max_streams: 3000,
             max_streams_per_address: 300,
+            tls: None,
         }
     }
 }

@@ -57,6 +57,12 @@ pub fn schema_version() -> i64 {
     conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("user_version is readable")
 }
 
+/// Brings a database to an earlier schema `version` exactly as that version's server made it
+/// (the upgrade tests build every earlier version this way, then let the server migrate it).
+pub fn migrate_to_version(conn: &mut Connection, version: usize) -> anyhow::Result<()> {
+    migrations().to_version(conn, version).with_context(|| format!("cannot migrate to schema version {version}"))
+}
+
 /// Opens the writer's connection: WAL, `synchronous=FULL` (a commit is on disk before we
 /// answer), migrations applied.
 pub fn open_writer(path: &Path) -> anyhow::Result<Connection> {
