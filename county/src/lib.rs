@@ -7,6 +7,8 @@ pub mod db;
 pub mod error;
 pub mod follow;
 pub mod http;
+pub mod pages;
+pub mod reports;
 pub mod sse;
 pub mod views;
 
