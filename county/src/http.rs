@@ -28,11 +28,27 @@ pub struct AppState {
     pub users: Arc<Vec<User>>,
     pub demo: bool,
     sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    /// Each hall's own server (the halls file's `url`), for the link to its director console.
+    hall_urls: Arc<HashMap<String, String>>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, links: Links, users: Vec<User>, demo: bool) -> AppState {
-        AppState { pool, links, users: Arc::new(users), demo, sessions: Default::default() }
+        AppState {
+            pool,
+            links,
+            users: Arc::new(users),
+            demo,
+            sessions: Default::default(),
+            hall_urls: Default::default(),
+        }
+    }
+
+    /// The halls' own servers, from the halls file: each hall's line links to its `/director`.
+    pub fn with_halls(mut self, halls: &[crate::config::HallEntry]) -> AppState {
+        self.hall_urls =
+            Arc::new(halls.iter().map(|h| (h.id.clone(), h.url.trim_end_matches('/').to_string())).collect());
+        self
     }
 }
 
@@ -145,6 +161,8 @@ pub struct HallLine {
     pub rated_today: Option<i64>,
     /// Today's satisfaction, 0..1, the hall's formula (R17); null when nothing was rated today.
     pub satisfaction: Option<f64>,
+    /// The hall's own director console (`{url}/director`, the halls file's url).
+    pub director_url: Option<String>,
 }
 
 const LINES: &str = "
@@ -196,6 +214,7 @@ async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> 
                 overdue_cases: known.then(|| r.get("overdue")),
                 rated_today: known.then(|| levels.iter().sum()),
                 satisfaction: crate::views::satisfaction(levels),
+                director_url: s.hall_urls.get(&hall_id).map(|u| format!("{u}/director")),
                 hall_id,
             }
         })
