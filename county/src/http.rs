@@ -165,7 +165,8 @@ pub struct HallLine {
     pub director_url: Option<String>,
 }
 
-const LINES: &str = "
+/// Every hall's line (or one: `$1`), as the screen polls it (public for the tests' EXPLAIN).
+pub const LINES: &str = "
 WITH h AS (
     SELECT hall_id, name, last_event_id, last_stored_at,
            (now() AT TIME ZONE COALESCE(timezone, 'Asia/Shanghai'))::date AS today
