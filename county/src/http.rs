@@ -239,6 +239,11 @@ struct Day {
     /// Mean minutes from the call to the finish; null when none is known.
     mean_service_minutes: Option<f64>,
     service_count: i32,
+    /// Services rated that day, and the day's satisfaction (null when none was rated).
+    rated: i64,
+    satisfaction: Option<f64>,
+    complaints_received: i32,
+    complaints_closed: i32,
 }
 
 #[derive(Serialize)]
@@ -281,21 +286,30 @@ async fn hall(
     let mean = |sum: i64, n: i32| (n > 0).then(|| (sum as f64 / n as f64 / 60.0 * 10.0).round() / 10.0);
     let days = client
         .query(
-            "SELECT day, issued, served, no_show, wait_seconds_sum, wait_count, service_seconds_sum, service_count
+            "SELECT day, issued, served, no_show, wait_seconds_sum, wait_count, service_seconds_sum, service_count,
+                    very_satisfied, satisfied, basically_satisfied, dissatisfied, very_dissatisfied,
+                    complaints_received, complaints_closed
              FROM hall_days WHERE hall_id = $1 ORDER BY day DESC LIMIT 14",
             &[&hall_id],
         )
         .await?
         .iter()
-        .map(|r| Day {
-            day: r.get(0),
-            issued: r.get(1),
-            served: r.get(2),
-            no_show: r.get(3),
-            mean_wait_minutes: mean(r.get(4), r.get(5)),
-            wait_count: r.get(5),
-            mean_service_minutes: mean(r.get(6), r.get(7)),
-            service_count: r.get(7),
+        .map(|r| {
+            let levels = [8, 9, 10, 11, 12].map(|i| r.get::<_, i32>(i) as i64);
+            Day {
+                rated: levels.iter().sum(),
+                satisfaction: crate::views::satisfaction(levels).map(|x| (x * 10000.0).round() / 10000.0),
+                complaints_received: r.get(13),
+                complaints_closed: r.get(14),
+                day: r.get(0),
+                issued: r.get(1),
+                served: r.get(2),
+                no_show: r.get(3),
+                mean_wait_minutes: mean(r.get(4), r.get(5)),
+                wait_count: r.get(5),
+                mean_service_minutes: mean(r.get(6), r.get(7)),
+                service_count: r.get(7),
+            }
         })
         .collect();
     let cases = client

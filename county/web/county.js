@@ -111,10 +111,13 @@ function renderDetail() {
   $("detailState").textContent = `${t(d.online ? "online" : "offline")} · ${lag} · ${t("lastEvent", d.last_event_id)}`;
   $("detailLinkError").textContent = d.error ? t("followError", d.error) : "";
   const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>`;
-  $("days").innerHTML = head(["h.day", "h.issued", "h.served", "h.noShow", "h.wait", "h.service"]) +
+  $("days").innerHTML = head(["h.day", "h.issued", "h.served", "h.noShow", "h.wait", "h.service", "h.rated", "h.satisfaction",
+    "h.complaints"]) +
     d.days.map((x) => `<tr><td>${esc(x.day)}</td><td class="num">${esc(x.issued)}</td><td class="num">${esc(x.served)}</td>` +
       `<td class="num">${esc(x.no_show)}</td><td class="num">${esc(n(x.mean_wait_minutes))}</td>` +
-      `<td class="num">${esc(n(x.mean_service_minutes))}</td></tr>`).join("");
+      `<td class="num">${esc(n(x.mean_service_minutes))}</td><td class="num">${esc(x.rated)}</td>` +
+      `<td class="num">${esc(percent(x.satisfaction))}</td>` +
+      `<td class="num">${esc(`${x.complaints_received} / ${x.complaints_closed}`)}</td></tr>`).join("");
   $("cases").innerHTML = head(["h.kind", "h.open", "h.overdue"]) +
     (d.cases.length === 0 ? `<tr><td colspan="3">${esc(t("none"))}</td></tr>` :
       d.cases.map((c) => `<tr><td>${esc(t(`kind.${c.kind}`))}</td><td class="num">${esc(c.open)}</td>` +

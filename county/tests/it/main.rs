@@ -311,6 +311,21 @@ async fn the_countys_figures_are_the_halls_own() {
         (mine["mean_wait_minutes"].as_f64().unwrap(), hall_total["wait"]["mean"].as_f64().unwrap());
     assert!((county_wait - hall_wait).abs() <= 0.1, "county {county_wait} hall {hall_wait}");
 
+    // The hall's page: today's line with the same ratings and complaints.
+    let page: Value = http
+        .get(format!("{}/api/county/halls/hall-a", county.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let day = &page["days"][0];
+    assert_eq!(day["day"], today.as_str());
+    assert_eq!((day["rated"].as_i64(), day["satisfaction"].as_f64()), (Some(2), Some(0.5)), "{day}");
+    assert_eq!((day["complaints_received"].as_i64(), day["complaints_closed"].as_i64()), (Some(1), Some(1)));
+
     let csv = http
         .get(format!("{}/api/county/reports?from={today}&to={today}&by=matter&format=csv", county.base))
         .bearer_auth(token)
