@@ -14,6 +14,8 @@ pub enum CountyError {
     BadCredentials,
     #[error("{0}")]
     InvalidBody(String),
+    #[error("{0}")]
+    InvalidDate(String),
     #[error("no hall `{0}` in the county")]
     UnknownHall(String),
     #[error("no such endpoint")]
@@ -31,6 +33,7 @@ impl CountyError {
             CountyError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
             CountyError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             CountyError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
+            CountyError::InvalidDate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_date"),
             CountyError::UnknownHall(_) => (StatusCode::NOT_FOUND, "unknown_hall"),
             CountyError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             CountyError::DatabaseUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),

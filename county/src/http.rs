@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -28,11 +28,27 @@ pub struct AppState {
     pub users: Arc<Vec<User>>,
     pub demo: bool,
     sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    /// Each hall's own server (the halls file's `url`), for the link to its director console.
+    hall_urls: Arc<HashMap<String, String>>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, links: Links, users: Vec<User>, demo: bool) -> AppState {
-        AppState { pool, links, users: Arc::new(users), demo, sessions: Default::default() }
+        AppState {
+            pool,
+            links,
+            users: Arc::new(users),
+            demo,
+            sessions: Default::default(),
+            hall_urls: Default::default(),
+        }
+    }
+
+    /// The halls' own servers, from the halls file: each hall's line links to its `/director`.
+    pub fn with_halls(mut self, halls: &[crate::config::HallEntry]) -> AppState {
+        self.hall_urls =
+            Arc::new(halls.iter().map(|h| (h.id.clone(), h.url.trim_end_matches('/').to_string())).collect());
+        self
     }
 }
 
@@ -41,7 +57,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/auth/login", post(login))
         .route("/api/county/halls", get(halls))
         .route("/api/county/halls/{hall_id}", get(hall))
+        .route("/api/county/reports", get(reports))
         .route("/api/health", get(health))
+        .merge(crate::pages::routes())
         .fallback(|| async { CountyError::NotFound })
         .with_state(state)
 }
@@ -139,15 +157,23 @@ pub struct HallLine {
     pub longest_wait_minutes: Option<i64>,
     pub windows_open: Option<i64>,
     pub overdue_cases: Option<i64>,
+    /// Services rated today (`rating_given`); null before any event of the hall.
+    pub rated_today: Option<i64>,
+    /// Today's satisfaction, 0..1, the hall's formula (R17); null when nothing was rated today.
+    pub satisfaction: Option<f64>,
+    /// The hall's own director console (`{url}/director`, the halls file's url).
+    pub director_url: Option<String>,
 }
 
-const LINES: &str = "
+/// Every hall's line (or one: `$1`), as the screen polls it (public for the tests' EXPLAIN).
+pub const LINES: &str = "
 WITH h AS (
     SELECT hall_id, name, last_event_id, last_stored_at,
            (now() AT TIME ZONE COALESCE(timezone, 'Asia/Shanghai'))::date AS today
     FROM halls WHERE $1::text IS NULL OR hall_id = $1
 )
 SELECT h.hall_id, h.name, h.last_event_id, h.last_stored_at, d.issued,
+    d.very_satisfied, d.satisfied, d.basically_satisfied, d.dissatisfied, d.very_dissatisfied,
     (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id) AS windows_known,
     (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id AND w.status = 'open') AS windows_open,
     (SELECT count(*) FROM queues q WHERE q.hall_id = h.hall_id) AS queues_known,
@@ -176,6 +202,7 @@ async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> 
             let issued: Option<i32> = r.get("issued");
             let queues_known = r.get::<_, i64>("queues_known") > 0;
             let oldest: Option<DateTime<Utc>> = r.get("oldest_since");
+            let levels = crate::views::LEVELS.map(|l| r.get::<_, Option<i32>>(l).unwrap_or(0) as i64);
             HallLine {
                 name: r.get("name"),
                 online: link.online,
@@ -186,6 +213,9 @@ async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> 
                 longest_wait_minutes: queues_known.then(|| oldest.map_or(0, |o| (now - o).num_minutes().max(0))),
                 windows_open: (r.get::<_, i64>("windows_known") > 0).then(|| r.get("windows_open")),
                 overdue_cases: known.then(|| r.get("overdue")),
+                rated_today: known.then(|| levels.iter().sum()),
+                satisfaction: crate::views::satisfaction(levels),
+                director_url: s.hall_urls.get(&hall_id).map(|u| format!("{u}/director")),
                 hall_id,
             }
         })
@@ -209,6 +239,11 @@ struct Day {
     /// Mean minutes from the call to the finish; null when none is known.
     mean_service_minutes: Option<f64>,
     service_count: i32,
+    /// Services rated that day, and the day's satisfaction (null when none was rated).
+    rated: i64,
+    satisfaction: Option<f64>,
+    complaints_received: i32,
+    complaints_closed: i32,
 }
 
 #[derive(Serialize)]
@@ -251,21 +286,30 @@ async fn hall(
     let mean = |sum: i64, n: i32| (n > 0).then(|| (sum as f64 / n as f64 / 60.0 * 10.0).round() / 10.0);
     let days = client
         .query(
-            "SELECT day, issued, served, no_show, wait_seconds_sum, wait_count, service_seconds_sum, service_count
+            "SELECT day, issued, served, no_show, wait_seconds_sum, wait_count, service_seconds_sum, service_count,
+                    very_satisfied, satisfied, basically_satisfied, dissatisfied, very_dissatisfied,
+                    complaints_received, complaints_closed
              FROM hall_days WHERE hall_id = $1 ORDER BY day DESC LIMIT 14",
             &[&hall_id],
         )
         .await?
         .iter()
-        .map(|r| Day {
-            day: r.get(0),
-            issued: r.get(1),
-            served: r.get(2),
-            no_show: r.get(3),
-            mean_wait_minutes: mean(r.get(4), r.get(5)),
-            wait_count: r.get(5),
-            mean_service_minutes: mean(r.get(6), r.get(7)),
-            service_count: r.get(7),
+        .map(|r| {
+            let levels = [8, 9, 10, 11, 12].map(|i| r.get::<_, i32>(i) as i64);
+            Day {
+                rated: levels.iter().sum(),
+                satisfaction: crate::views::satisfaction(levels).map(|x| (x * 10000.0).round() / 10000.0),
+                complaints_received: r.get(13),
+                complaints_closed: r.get(14),
+                day: r.get(0),
+                issued: r.get(1),
+                served: r.get(2),
+                no_show: r.get(3),
+                mean_wait_minutes: mean(r.get(4), r.get(5)),
+                wait_count: r.get(5),
+                mean_service_minutes: mean(r.get(6), r.get(7)),
+                service_count: r.get(7),
+            }
         })
         .collect();
     let cases = client
@@ -297,4 +341,60 @@ async fn health(State(s): State<AppState>) -> CountyResult<Json<serde_json::Valu
     let client = s.pool.get().await?;
     client.query_one("SELECT 1", &[]).await?;
     Ok(Json(serde_json::json!({ "status": "ok" })))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+    format: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /api/county/reports?from=&to=&by=hall|matter|day&format=json|csv&lang=zh|en`; the range
+/// defaults to this month (in China's time) to today.
+async fn reports(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> CountyResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    signed_in(&s, &headers)?;
+    let Query(q) = query.map_err(|e| CountyError::InvalidBody(e.body_text()))?;
+    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let to = q.to.unwrap_or_else(|| today.to_string());
+    let from = match q.from {
+        Some(f) => f,
+        // The first of the month `to` is in.
+        None => crate::reports::date("to", &to)?.format("%Y-%m-01").to_string(),
+    };
+    let (from, to) = crate::reports::range(&from, &to)?;
+    let by = q.by.as_deref().unwrap_or("hall");
+    let by = crate::reports::By::parse(by)
+        .ok_or_else(|| CountyError::InvalidBody(format!("`by` is hall, matter or day, not `{by}`")))?;
+    let english = match q.lang.as_deref() {
+        None | Some("zh") => false,
+        Some("en") => true,
+        Some(l) => return Err(CountyError::InvalidBody(format!("`lang` is zh or en, not `{l}`"))),
+    };
+    let report = crate::reports::report(&s.pool, from, to, by).await?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(report).into_response()),
+        Some("csv") => {
+            let name = format!(
+                "county-{}-{from}-{to}.csv",
+                serde_json::to_value(by).unwrap_or_default().as_str().unwrap_or("report")
+            );
+            Ok((
+                [
+                    (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                crate::reports::csv(&report, english),
+            )
+                .into_response())
+        }
+        Some(f) => Err(CountyError::InvalidBody(format!("`format` is json or csv, not `{f}`"))),
+    }
 }

@@ -7,6 +7,8 @@ pub mod db;
 pub mod error;
 pub mod follow;
 pub mod http;
+pub mod pages;
+pub mod reports;
 pub mod sse;
 pub mod views;
 
@@ -60,7 +62,7 @@ pub async fn serve(args: Args) -> anyhow::Result<()> {
     for hall in file.halls.clone() {
         followers.push(tokio::spawn(follow::run(pool.clone(), http.clone(), hall, links.clone(), stop_rx.clone())));
     }
-    let state = http::AppState::new(pool, links, file.users, args.demo);
+    let state = http::AppState::new(pool, links, file.users, args.demo).with_halls(&file.halls);
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     println!("{LISTENING_ON}http://{}", listener.local_addr()?);

@@ -8,7 +8,14 @@
 //! - `window_status`: each window's last status;
 //! - `queue_changed`: each queue's waiting count and since when its longest wait runs (the
 //!   event has no time of its own: it is the time of the event it follows in the same write);
-//! - `case_changed`: each case's kind, state and deadline.
+//! - `case_changed`: each case's kind, state and deadline, the day the county saw it registered
+//!   and the day it closed;
+//! - `ticket_transferred`: the ticket's matter from then on;
+//! - `rating_given`: the day's ratings by level, per hall and per matter;
+//! - `feedback_changed` about a complaint: complaints received and closed that day.
+//!
+//! The ticket figures are kept per hall and day (`hall_days`) and per hall, day and matter
+//! (`matter_days`, matter '' when the ticket was issued before a gap).
 //!
 //! A ticket issued before a gap is unknown: its wait and service time are left out, never
 //! counted as zero.
@@ -54,6 +61,65 @@ async fn add_day(tx: &Transaction<'_>, hall: &str, day: NaiveDate, column: &str,
     Ok(())
 }
 
+/// Adds to a day's figures of one matter (the row made when missing).
+async fn add_matter(
+    tx: &Transaction<'_>,
+    hall: &str,
+    day: NaiveDate,
+    matter: &str,
+    column: &str,
+    n: i64,
+) -> anyhow::Result<()> {
+    let sql = format!(
+        "INSERT INTO matter_days (hall_id, day, service_id, {column}) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (hall_id, day, service_id) DO UPDATE SET {column} = matter_days.{column} + EXCLUDED.{column}"
+    );
+    if column.ends_with("_sum") {
+        tx.execute(&sql, &[&hall, &day, &matter, &n]).await?;
+    } else {
+        tx.execute(&sql, &[&hall, &day, &matter, &(n as i32)]).await?;
+    }
+    Ok(())
+}
+
+/// Adds to the hall's day and to the matter's.
+async fn add_both(
+    tx: &Transaction<'_>,
+    hall: &str,
+    day: NaiveDate,
+    matter: &str,
+    column: &str,
+    n: i64,
+) -> anyhow::Result<()> {
+    add_day(tx, hall, day, column, n).await?;
+    add_matter(tx, hall, day, matter, column, n).await
+}
+
+/// A rating level's column (the hall's levels, best first); `None` for a level we do not know.
+pub fn level_column(level: &str) -> Option<&'static str> {
+    LEVELS.iter().copied().find(|l| *l == level)
+}
+
+/// The five levels, best first, as the hall spells them (and the columns that count them).
+pub const LEVELS: [&str; 5] =
+    ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"];
+
+/// The hall's satisfaction (R17, the hall's `domain::rating::satisfaction`): (非常满意 + 满意 +
+/// 基本满意) / rated; `None` when nothing was rated.
+pub fn satisfaction(levels: [i64; 5]) -> Option<f64> {
+    let rated: i64 = levels.iter().sum();
+    (rated > 0).then(|| (levels[0] + levels[1] + levels[2]) as f64 / rated as f64)
+}
+
+/// The ticket's matter as the county knows it ('' when it never saw the ticket issued).
+async fn matter_of(tx: &Transaction<'_>, hall: &str, ticket: i64) -> anyhow::Result<String> {
+    Ok(tx
+        .query_opt("SELECT service_id FROM tickets WHERE hall_id = $1 AND ticket_id = $2", &[&hall, &ticket])
+        .await?
+        .and_then(|r| r.get::<_, Option<String>>(0))
+        .unwrap_or_default())
+}
+
 /// Applies one stored event to the views.
 pub async fn apply(
     tx: &Transaction<'_>,
@@ -82,19 +148,21 @@ pub async fn apply(
                 )
                 .await?;
             if inserted == 1 {
-                add_day(tx, hall, day, "issued", 1).await?;
+                add_both(tx, hall, day, text(data, "service_id").unwrap_or(""), "issued", 1).await?;
             }
         }
         "ticket_called" => {
             let (Some(id), Some(at)) = (int(data, "ticket_id"), at) else { return Ok(()) };
             let row = tx
                 .query_opt(
-                    "SELECT day, issued_at, first_called_at IS NULL FROM tickets WHERE hall_id = $1 AND ticket_id = $2",
+                    "SELECT day, issued_at, first_called_at IS NULL, COALESCE(service_id, '') FROM tickets
+                     WHERE hall_id = $1 AND ticket_id = $2",
                     &[&hall, &id],
                 )
                 .await?;
             let Some(row) = row else { return Ok(()) };
             let (day, issued, first): (NaiveDate, DateTime<chrono::Utc>, bool) = (row.get(0), row.get(1), row.get(2));
+            let matter: String = row.get(3);
             tx.execute(
                 "UPDATE tickets SET first_called_at = COALESCE(first_called_at, $3), last_called_at = $3
                  WHERE hall_id = $1 AND ticket_id = $2",
@@ -103,29 +171,59 @@ pub async fn apply(
             .await?;
             if first {
                 let wait = (at.to_utc() - issued).num_seconds().max(0);
-                add_day(tx, hall, day, "wait_seconds_sum", wait).await?;
-                add_day(tx, hall, day, "wait_count", 1).await?;
+                add_both(tx, hall, day, &matter, "wait_seconds_sum", wait).await?;
+                add_both(tx, hall, day, &matter, "wait_count", 1).await?;
             }
         }
         "ticket_finished" => {
             let (Some(id), Some(at)) = (int(data, "ticket_id"), at) else { return Ok(()) };
             let day = at.date_naive();
-            add_day(tx, hall, day, "served", 1).await?;
-            let called = tx
+            let row = tx
                 .query_opt(
-                    "UPDATE tickets SET finished_at = $3 WHERE hall_id = $1 AND ticket_id = $2 RETURNING last_called_at",
+                    "UPDATE tickets SET finished_at = $3 WHERE hall_id = $1 AND ticket_id = $2
+                     RETURNING last_called_at, COALESCE(service_id, '')",
                     &[&hall, &id, &at],
                 )
-                .await?
-                .and_then(|r| r.get::<_, Option<DateTime<chrono::Utc>>>(0));
+                .await?;
+            let called = row.as_ref().and_then(|r| r.get::<_, Option<DateTime<chrono::Utc>>>(0));
+            let matter: String = row.map(|r| r.get(1)).unwrap_or_default();
+            add_both(tx, hall, day, &matter, "served", 1).await?;
             if let Some(called) = called {
-                add_day(tx, hall, day, "service_seconds_sum", (at.to_utc() - called).num_seconds().max(0)).await?;
-                add_day(tx, hall, day, "service_count", 1).await?;
+                let secs = (at.to_utc() - called).num_seconds().max(0);
+                add_both(tx, hall, day, &matter, "service_seconds_sum", secs).await?;
+                add_both(tx, hall, day, &matter, "service_count", 1).await?;
             }
         }
         "ticket_no_show" => {
             if let Some(at) = at {
-                add_day(tx, hall, at.date_naive(), "no_show", 1).await?;
+                let matter = match int(data, "ticket_id") {
+                    Some(id) => matter_of(tx, hall, id).await?,
+                    None => String::new(),
+                };
+                add_both(tx, hall, at.date_naive(), &matter, "no_show", 1).await?;
+            }
+        }
+        "ticket_transferred" => {
+            if let (Some(id), Some(matter)) = (int(data, "ticket_id"), text(data, "service_id")) {
+                tx.execute(
+                    "UPDATE tickets SET service_id = $3 WHERE hall_id = $1 AND ticket_id = $2",
+                    &[&hall, &id, &matter],
+                )
+                .await?;
+            }
+        }
+        "rating_given" => {
+            let (Some(column), Some(at)) = (text(data, "level").and_then(level_column), at) else { return Ok(()) };
+            add_both(tx, hall, at.date_naive(), text(data, "service_id").unwrap_or(""), column, 1).await?;
+        }
+        "feedback_changed" => {
+            let column = match (text(data, "subject"), text(data, "action")) {
+                (Some("complaint"), Some("received")) => "complaints_received",
+                (Some("complaint"), Some("closed")) => "complaints_closed",
+                _ => return Ok(()),
+            };
+            if let Some(at) = at {
+                add_day(tx, hall, at.date_naive(), column, 1).await?;
             }
         }
         "window_status" => {
@@ -159,12 +257,18 @@ pub async fn apply(
                 return Ok(());
             };
             let deadline = text(data, "deadline").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let day = at.map(|a| a.date_naive());
+            // Opened: the day the county saw it registered (a case first seen later is left out).
+            let opened = day.filter(|_| text(data, "action") == Some("registered"));
+            let closed = day.filter(|_| state == "closed");
             tx.execute(
-                "INSERT INTO cases (hall_id, number, kind, state, deadline, window_id, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                "INSERT INTO cases (hall_id, number, kind, state, deadline, window_id, at, opened_on, closed_on)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                  ON CONFLICT (hall_id, number) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state,
-                     deadline = EXCLUDED.deadline, window_id = EXCLUDED.window_id, at = EXCLUDED.at",
-                &[&hall, &number, &kind, &state, &deadline, &window, &at],
+                     deadline = EXCLUDED.deadline, window_id = EXCLUDED.window_id, at = EXCLUDED.at,
+                     opened_on = COALESCE(cases.opened_on, EXCLUDED.opened_on),
+                     closed_on = CASE WHEN EXCLUDED.state = 'closed' THEN COALESCE(cases.closed_on, EXCLUDED.closed_on) END",
+                &[&hall, &number, &kind, &state, &deadline, &window, &at, &opened, &closed],
             )
             .await?;
         }

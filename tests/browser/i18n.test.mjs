@@ -8,8 +8,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const web = new URL("../../server/web/", import.meta.url);
-const read = (name) => readFileSync(fileURLToPath(new URL(name, web)), "utf8");
+const readIn = (dir, name) => readFileSync(fileURLToPath(new URL(name, dir)), "utf8");
+const read = (name) => readIn(web, name);
 const { STRINGS } = await import(new URL("common.js", web));
+// The county service serves its own screen (county/web, with its own small common.js).
+const countyWeb = new URL("../../county/web/", import.meta.url);
+const { STRINGS: COUNTY_STRINGS } = await import(new URL("common.js", countyWeb));
 const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
 const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "monthly", "evaluate", "inspections"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
@@ -24,9 +28,14 @@ const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const sample = (v) => (typeof v === "function" ? v(...Array.from({ length: v.length }, (_, i) => `x${i}`)) : v);
 const norm = (s) => s.replace(/\s+/g, " ").trim();
 
-async function dictionary(page) {
+const SITES = [
+  ...PAGES.map((page) => ({ page, web, common: STRINGS })),
+  { page: "county", web: countyWeb, common: COUNTY_STRINGS },
+];
+
+async function dictionary({ page, web, common }) {
   const own = (await import(new URL(`${page}.i18n.js`, web))).default;
-  return { own, zh: { ...STRINGS.zh, ...own.zh }, en: { ...STRINGS.en, ...own.en } };
+  return { own, zh: { ...common.zh, ...own.zh }, en: { ...common.en, ...own.en } };
 }
 
 /** Keys a script asks for with a literal: t("key", …), has("key") aside. */
@@ -34,11 +43,14 @@ const scriptKeys = (src) => [...src.matchAll(/\bt\(\s*"([^"]+)"/g)].map((m) => m
 
 test("the shared strings: every zh key has its English, and the other way round", () => {
   assert.deepEqual(Object.keys(STRINGS.en).sort(), Object.keys(STRINGS.zh).sort());
+  assert.deepEqual(Object.keys(COUNTY_STRINGS.en).sort(), Object.keys(COUNTY_STRINGS.zh).sort(), "county/web/common.js");
 });
 
-for (const page of PAGES) {
+for (const site of SITES) {
+  const page = site.page;
+  const read = (name) => readIn(site.web, name);
   test(`${page}: every string has its English`, async () => {
-    const { own, zh, en } = await dictionary(page);
+    const { own, zh, en } = await dictionary(site);
     const missing = Object.keys(own.zh).filter((k) => !(k in own.en));
     assert.deepEqual(missing, [], `${page}.i18n.js: zh keys without en`);
     const extra = Object.keys(own.en).filter((k) => !(k in own.zh));
@@ -55,7 +67,7 @@ for (const page of PAGES) {
   });
 
   test(`${page}: the HTML's data-t keys exist and its text is the Chinese entry`, async () => {
-    const { zh, en } = await dictionary(page);
+    const { zh, en } = await dictionary(site);
     const html = read(`${page}.html`);
     const used = [...html.matchAll(/<(\w+)[^>]*\sdata-t="([^"]+)"[^>]*>([^<]*)<\/\1>/g)];
     assert.ok(used.length > 0, `${page}.html has no data-t element`);
@@ -79,7 +91,7 @@ for (const page of PAGES) {
   });
 
   test(`${page}: every key the scripts ask for exists in both languages`, async () => {
-    const { zh, en } = await dictionary(page);
+    const { zh, en } = await dictionary(site);
     // A page's script may be split into modules of its own (director-complaints.js).
     const src = read(`${page}.js`);
     assert.match(src, new RegExp(`from "\\./${page}\\.i18n\\.js"`), `${page}.js uses its dictionary`);

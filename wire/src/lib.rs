@@ -741,6 +741,9 @@ pub mod event_kind {
     /// The citizen's voice moved (a bad rating's follow-up, a complaint, a petition): the
     /// director's and administrators' streams only; `FeedbackChanged`.
     pub const FEEDBACK_CHANGED: &str = "feedback_changed";
+    /// A service was rated (`RatingGiven`): the director's and administrators' streams and the
+    /// county only.
+    pub const RATING_GIVEN: &str = "rating_given";
 }
 
 #[cfg(test)]

@@ -267,3 +267,17 @@ pub struct FeedbackChanged {
     pub urgent: bool,
     pub at: String,
 }
+
+/// Event `rating_given`: a service was rated (好差评), to the director's and administrators'
+/// streams and the county only (a clerk must not learn which citizen rated what): the level,
+/// where and for which matter; never the rater, the reason, the text or a phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RatingGiven {
+    pub level: RatingLevel,
+    pub window_id: String,
+    /// The matter served.
+    pub service_id: String,
+    pub channel: RatingChannel,
+    pub at: String,
+}

@@ -212,3 +212,133 @@ async fn a_hall_answering_with_another_id_is_refused() {
     let stored: i64 = db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get(0);
     assert_eq!(stored, 0);
 }
+
+/// What a hall did (tickets served and missed, ratings, a complaint received and closed) is
+/// what the county's screen and report say, figure for figure with the hall's own reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_countys_figures_are_the_halls_own() {
+    let pg = pg::Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start("hall-a").await;
+    let county = County::start(work.path(), &pg.url(), &[&a]).await;
+    let clerk = a.clerk().await;
+    let mut tickets = Vec::new();
+    for _ in 0..4 {
+        tickets.push(a.issue().await); // in turn: the first two are the ones served
+    }
+    a.serve_one(&clerk).await;
+    a.serve_one(&clerk).await;
+    let (status, b) = a.post("/api/windows/w01/call-next", &clerk, json!({})).await;
+    assert_eq!(status, 200, "{b}");
+    let (status, b) = a.post("/api/windows/w01/no-show", &clerk, json!({})).await;
+    assert_eq!(status, 200, "{b}");
+    // 好差评 on the phone pages of the two served tickets: one satisfied, one not.
+    let token_of = |t: &Value| t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    for (t, body) in [
+        (&tickets[0], json!({"level": "satisfied"})),
+        (&tickets[1], json!({"level": "dissatisfied", "reason": "efficiency", "text": "等了很久"})),
+    ] {
+        let (status, b) = a.post(&format!("/api/t/{}/rating", token_of(t)), "", body).await;
+        assert_eq!(status, 201, "{b}");
+    }
+    // A complaint received, answered and closed.
+    let director = a.staff("director").await;
+    let complaint = json!({
+        "channel": "written", "about": "hall", "what": "排队太久", "complainant_name": "王五",
+        "complainant_contact": "13900001111", "complexity": "simple",
+    });
+    let (status, c) = a.post("/api/complaints", &director, complaint).await;
+    assert_eq!(status, 201, "{c}");
+    let id = c["id"].as_i64().unwrap();
+    let (status, b) = a
+        .post(&format!("/api/complaints/{id}/answer"), &director, json!({"finding": "not_upheld", "answer": "已说明"}))
+        .await;
+    assert_eq!(status, 200, "{b}");
+    let (status, b) = a.post(&format!("/api/complaints/{id}/close"), &director, json!({})).await;
+    assert_eq!(status, 200, "{b}");
+
+    let db = pg.client().await;
+    same_events(&db, &a).await;
+    let today = a.today();
+    let ratings = a.get(&format!("/api/ratings/summary?from={today}&to={today}"), &director).await;
+    let summary = a.get(&format!("/api/reports/summary?from={today}&to={today}&by=hall"), &director).await;
+    let hall_total = &summary["total"];
+
+    // The screen's line.
+    let line = county_halls(&county).await.into_iter().find(|h| h["hall_id"] == "hall-a").unwrap();
+    assert_eq!(line["rated_today"], ratings["hall"]["rated"], "{line}");
+    assert_eq!(line["satisfaction"], ratings["hall"]["rate"], "{line} vs {ratings}");
+    assert_eq!(line["satisfaction"], 0.5);
+    assert_eq!(line["windows_open"], 1);
+    assert_eq!(line["tickets_today"], hall_total["issued"]);
+    assert_eq!(line["waiting"], 1, "four issued, three called: {line}");
+
+    // The report of today, by hall, against the hall's own report of today.
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{}/api/auth/login", county.base))
+        .json(&json!({"username": "county", "password": "demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    let report: Value = http
+        .get(format!("{}/api/county/reports?from={today}&to={today}&by=hall", county.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mine = &report["lines"][0];
+    assert_eq!(mine["key"], "hall-a");
+    for f in ["issued", "served", "no_show", "rated", "satisfaction"] {
+        assert_eq!(mine[f], hall_total[f], "{f}: county {mine} vs hall {hall_total}");
+    }
+    assert_eq!(
+        (mine["issued"].as_i64(), mine["served"].as_i64(), mine["no_show"].as_i64()),
+        (Some(4), Some(2), Some(1))
+    );
+    assert_eq!(mine["cases_opened"]["immediate"], hall_total["cases"]["immediate"]);
+    assert_eq!(mine["levels"], json!([0, 1, 0, 1, 0]));
+    assert_eq!((mine["complaints_received"].as_i64(), mine["complaints_closed"].as_i64()), (Some(1), Some(1)));
+    // The hall's mean wait (from the issue to the call) within rounding of the county's.
+    let (county_wait, hall_wait) =
+        (mine["mean_wait_minutes"].as_f64().unwrap(), hall_total["wait"]["mean"].as_f64().unwrap());
+    assert!((county_wait - hall_wait).abs() <= 0.1, "county {county_wait} hall {hall_wait}");
+
+    // The hall's page: today's line with the same ratings and complaints.
+    let page: Value = http
+        .get(format!("{}/api/county/halls/hall-a", county.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let day = &page["days"][0];
+    assert_eq!(day["day"], today.as_str());
+    assert_eq!((day["rated"].as_i64(), day["satisfaction"].as_f64()), (Some(2), Some(0.5)), "{day}");
+    assert_eq!((day["complaints_received"].as_i64(), day["complaints_closed"].as_i64()), (Some(1), Some(1)));
+
+    let csv = http
+        .get(format!("{}/api/county/reports?from={today}&to={today}&by=matter&format=csv", county.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&csv[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 3, "headings, the one matter, the total: {text}");
+    assert!(rows[1].starts_with("zh-zixun,4,2,1,"), "{text}");
+    assert!(rows[2].starts_with("合计,4,2,1,"), "{text}");
+}

@@ -122,6 +122,25 @@ impl Hall {
         }
     }
 
+    /// A staff member's session (no window: director, admin).
+    pub async fn staff(&self, username: &str) -> String {
+        let body = json!({"username": username, "password": "demo"});
+        let r = self.http.post(format!("{}/api/auth/login", self.base)).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Value {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.json().await.unwrap()
+    }
+
+    /// The hall's own day today (Asia/Shanghai, the sample hall's zone).
+    pub fn today(&self) -> String {
+        (chrono::Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string()
+    }
+
     /// The hall's own event ids, read from its SQLite database (read-only).
     pub fn event_ids(&self) -> Vec<i64> {
         let conn =

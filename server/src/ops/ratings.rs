@@ -106,6 +106,15 @@ pub(super) fn rate(ctx: &mut Ctx, target: &RateTarget, input: &RatingInput) -> A
     let detail =
         json!({ "channel": channel.as_str(), "level": kept.level.as_str(), "reason": kept.reason.map(Reason::as_str) });
     ctx.audit("rating.given", Some(&window), Some(format!("ticket:{}", service.ticket_number)), detail)?;
+    // The county's satisfaction figures: the level, where and what, never who or why.
+    let given = wire::RatingGiven {
+        level: kept.level.into(),
+        window_id: window.clone(),
+        service_id: service.service_id.clone(),
+        channel: channel.into(),
+        at: ctx.fmt(ctx.now_ms),
+    };
+    ctx.emit(wire::event_kind::RATING_GIVEN, &given)?;
     let follow_up = kept.level.is_bad();
     if follow_up {
         let opened_on = today(ctx);

@@ -45,8 +45,9 @@ pub enum Audience {
 const STAFF_ONLY: [&str; 1] = [hall_wire::event_kind::CASE_CHANGED];
 
 /// Events only the director's and administrators' streams get: that a complaint, petition or
-/// bad rating exists is confidential (R20, R21), even without names.
-const DIRECTOR_ONLY: [&str; 1] = [hall_wire::event_kind::FEEDBACK_CHANGED];
+/// bad rating exists is confidential (R20, R21), even without names; a rating's level, live at
+/// the window just served, would tell the clerk who rated what.
+const DIRECTOR_ONLY: [&str; 2] = [hall_wire::event_kind::FEEDBACK_CHANGED, hall_wire::event_kind::RATING_GIVEN];
 
 /// Fields of an event that only staff may see.
 const PRIVATE_FIELDS: [&str; 2] = ["priority", "service_id"];
@@ -274,6 +275,10 @@ mod tests {
         assert!(!e.frame_for(Audience::Director).is_empty());
         assert!(e.frame_for(Audience::Staff).is_empty());
         assert!(e.frame_for(Audience::Public).is_empty());
+        let rating = super::LiveEvent::new(11, "rating_given".into(), r#"{"level":"satisfied"}"#.into());
+        assert!(!rating.frame_for(Audience::Director).is_empty());
+        assert!(rating.frame_for(Audience::Staff).is_empty(), "the clerk must not see the level live");
+        assert!(!rating.frame_for(Audience::County).is_empty());
         let case = super::LiveEvent::new(10, "case_changed".into(), r#"{"number":"x"}"#.into());
         assert!(!case.frame_for(Audience::Staff).is_empty());
         assert!(case.frame_for(Audience::Public).is_empty());
@@ -402,6 +407,18 @@ mod tests {
                     id: 4,
                     action: "registered".into(),
                     urgent: true,
+                    at: at.clone(),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::RATING_GIVEN,
+                serde_json::to_value(wire::RatingGiven {
+                    level: wire::RatingLevel::Dissatisfied,
+                    window_id: "w01".into(),
+                    service_id: "mz-dibao".into(),
+                    channel: wire::RatingChannel::Phone,
                     at: at.clone(),
                 })
                 .unwrap(),

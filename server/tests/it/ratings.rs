@@ -357,6 +357,11 @@ async fn a_follow_up_reaches_only_the_directors_stream() {
     )
     .await;
     assert_eq!(r.status, 201);
+    // The rating itself, for the county's satisfaction: level, window, matter, channel, time.
+    let (given, _) = on_director.until("rating_given").await;
+    let keys: Vec<&String> = given.data.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["level", "window_id", "service_id", "channel", "at"], "{}", given.data);
+    assert_eq!((given.data["level"].as_str(), given.data["window_id"].as_str()), (Some("dissatisfied"), Some("w02")));
     let (e, _) = on_director.until("feedback_changed").await;
     assert_eq!(e.data["subject"], "follow_up");
     assert_eq!(e.data["action"], "opened");
@@ -366,7 +371,7 @@ async fn a_follow_up_reaches_only_the_directors_stream() {
     for stream in [&mut on_clerk, &mut on_display] {
         let (_, seen) = stream.until("ticket_issued").await;
         assert!(
-            seen.iter().all(|e| e.kind != "feedback_changed"),
+            seen.iter().all(|e| e.kind != "feedback_changed" && e.kind != "rating_given"),
             "{:?}",
             seen.iter().map(|e| &e.kind).collect::<Vec<_>>()
         );
