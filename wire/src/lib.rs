@@ -24,6 +24,8 @@ mod leave;
 pub use leave::*;
 mod inspections;
 pub use inspections::*;
+mod village;
+pub use village::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -355,6 +357,8 @@ pub enum Role {
     /// A leader who inspects the hall and reads its figures (R18), read-mostly.
     Leader,
     Admin,
+    /// A village agent (代办员, R22): registers villagers' requests for the town hall.
+    Village,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -741,6 +745,9 @@ pub mod event_kind {
     /// The citizen's voice moved (a bad rating's follow-up, a complaint, a petition): the
     /// director's and administrators' streams only; `FeedbackChanged`.
     pub const FEEDBACK_CHANGED: &str = "feedback_changed";
+    /// A village request was registered, forwarded, accepted into a case or replied to
+    /// (`VillageChanged`, no personal information); staff streams only.
+    pub const VILLAGE_CHANGED: &str = "village_changed";
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod sessions;
 pub mod streams;
 mod ticket_stream;
 mod tickets;
+mod village;
 mod windows;
 
 use std::path::PathBuf;
@@ -440,6 +441,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(petitions::answer))
         .routes(routes!(petitions::close))
         .routes(routes!(petitions::acknowledge))
+        .routes(routes!(village::list, village::register))
+        .routes(routes!(village::get))
+        .routes(routes!(village::forward))
+        .routes(routes!(village::replied))
+        .routes(routes!(village::accept))
         .routes(routes!(leave::list, leave::request))
         .routes(routes!(leave::mine))
         .routes(routes!(leave::get))

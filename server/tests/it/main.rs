@@ -25,3 +25,4 @@ mod report_month;
 mod reports;
 mod security;
 mod support;
+mod village;
