@@ -525,6 +525,9 @@ pub struct Me {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
+    /// A village agent's station (R22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
 }
 
 /// `GET /api/director/today`: the hall at a glance for the director.

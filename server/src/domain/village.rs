@@ -60,11 +60,13 @@ pub struct CaseFacts {
 
 /// The day the agent replies to the villager by: the town window's promised deadline (R22). A
 /// case with none (即办件 done, 退回件, 补办件 waiting for materials) has its answer the day the
-/// window decided: the villager is told at once.
-pub fn reply_by(case: &CaseFacts) -> NaiveDate {
+/// window decided: the villager is told at once. A running case whose deadline waits for a year
+/// of the calendar has no day yet.
+pub fn reply_by(case: &CaseFacts) -> Option<NaiveDate> {
     match (case.state, case.deadline) {
-        (_, Some(d)) => d,
-        (_, None) => case.accepted_on,
+        (_, Some(d)) => Some(d),
+        (CaseState::Open, None) => None,
+        (_, None) => Some(case.accepted_on),
     }
 }
 
@@ -205,13 +207,14 @@ mod tests {
     fn the_reply_is_due_by_the_towns_deadline_or_at_once() {
         let accepted_on = d("2026-11-25");
         for (state, deadline, expected) in [
-            (CaseState::Open, Some("2026-12-04"), "2026-12-04"),
-            (CaseState::Closed, Some("2026-12-04"), "2026-12-04"),
-            (CaseState::Closed, None, "2026-11-25"),
-            (CaseState::AwaitingMaterials, None, "2026-11-25"),
+            (CaseState::Open, Some("2026-12-04"), Some("2026-12-04")),
+            (CaseState::Closed, Some("2026-12-04"), Some("2026-12-04")),
+            (CaseState::Closed, None, Some("2026-11-25")),
+            (CaseState::AwaitingMaterials, None, Some("2026-11-25")),
+            (CaseState::Open, None, None), // its deadline waits for next year's calendar
         ] {
             let facts = CaseFacts { state, deadline: deadline.map(d), accepted_on };
-            assert_eq!(reply_by(&facts), d(expected), "{state:?} {deadline:?}");
+            assert_eq!(reply_by(&facts), expected.map(d), "{state:?} {deadline:?}");
         }
     }
 

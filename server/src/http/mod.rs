@@ -361,6 +361,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin", get(pages::admin))
         .route("/reports", get(pages::reports))
         .route("/inspections", get(pages::inspections))
+        .route("/village", get(pages::village))
         .route("/reports/month", get(pages::monthly))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))

@@ -200,7 +200,7 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) ->
         (None, VillageState::Forwarded) => wire::VillageStatus::Forwarded,
         (None, VillageState::Registered) => wire::VillageStatus::Registered,
     };
-    let reply_by = r.case.as_ref().map(|c| {
+    let reply_by = r.case.as_ref().and_then(|c| {
         village::reply_by(&village::CaseFacts { state: c.state, deadline: c.deadline, accepted_on: c.accepted_on })
     });
     wire::VillageRequest {
