@@ -15,7 +15,7 @@ const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = {
   director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
-    "director-assessment.js", "director-leave.js"],
+    "director-assessment.js", "director-leave.js", "director-village.js"],
   clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.

@@ -80,6 +80,18 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   if (shots) await c.page.screenshot({ path: join(shots, "village-desk.png"), fullPage: true });
   await c.close();
 
+  // The director's console lists it among the open village requests (no villager there either).
+  const d = await openPage(browser, base, "/director");
+  await d.page.fill("#login input[name=username]", "director");
+  await d.page.fill("#login input[name=password]", "demo");
+  await d.page.click("#login button[type=submit]");
+  await d.page.waitForFunction(() => document.querySelector("#village")?.textContent.includes("DB"));
+  const console = await d.page.textContent("#villageCard");
+  assert.match(console, /村代办件/);
+  assert.match(console, /已受理 \d{8}-\d{4}/);
+  assert.doesNotMatch(console, new RegExp(NAME));
+  await d.close();
+
   // The agent sees the case, the town's deadline and the reminder; records the reply.
   await page.reload();
   await page.waitForSelector(article);

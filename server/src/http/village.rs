@@ -131,8 +131,9 @@ pub async fn get(
     post, path = "/api/village/requests/{id}/forward", security(("bearer" = [])),
     params(("id" = i64, Path, description = "the request's id"),
            ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
-    responses((status = 200, body = wire::VillageRequest), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
+    responses((status = 200, body = wire::VillageRequest), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// The agent who registered it forwards it: the windows handling its matter receive it.
 pub async fn forward(
@@ -149,8 +150,9 @@ pub async fn forward(
     post, path = "/api/village/requests/{id}/replied", security(("bearer" = [])),
     params(("id" = i64, Path, description = "the request's id"),
            ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
-    responses((status = 200, body = wire::VillageRequest), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody))
+    responses((status = 200, body = wire::VillageRequest), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// The agent who registered it records that the villager was told the town's answer.
 pub async fn replied(

@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, Reply, TestServer};
+use crate::support::{assert_error, Reply, Sse, TestServer};
 
 const NAME: &str = "王桂芬";
 const PHONE: &str = "13987654321";
@@ -325,4 +325,23 @@ async fn another_agent_of_the_station_sees_no_villager() {
     let no_station = toml.replace("station = \"石桥村便民服务站\"\npassword", "password");
     let e = hall_server::config::parse(&no_station, "test").unwrap_err().to_string();
     assert!(e.contains("station"), "{e}");
+}
+
+#[tokio::test]
+async fn the_agents_live_stream_is_the_publics() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let mut mine = Sse::connect_as(&s.base, Some(&agent), None).await;
+    let mut desk = Sse::connect_as(&s.base, Some(&clerk2), None).await;
+    register(&s, &agent, json!({"forward": true})).await;
+    let director = s.staff("director").await;
+    let n = s.post("/api/notice", &director, json!({"notice": "今天下午停电"})).await;
+    assert_eq!(n.status, 200, "{}", n.body);
+    // The clerk's stream gets the village events (without the villager); the agent's does not.
+    let (_, before) = desk.until("notice_changed").await;
+    let village: Vec<_> = before.iter().filter(|e| e.kind == "village_changed").collect();
+    assert_eq!(village.len(), 2, "registered and forwarded");
+    assert!(village.iter().all(|e| e.data.get("villager_name").is_none() && !e.data.to_string().contains(NAME)));
+    assert_eq!(mine.next().await.kind, "notice_changed", "no staff-only event reaches a village agent");
 }
