@@ -27,7 +27,8 @@ pub enum Need<'a> {
     /// The village agent who registered this request.
     VillageAgentOf(i64),
     /// Whoever may read this village request whole: the agent who registered it, a clerk at a
-    /// window handling its matter (or its case's window), the director or an administrator.
+    /// window handling its matter (once accepted: its case's window), the director or an
+    /// administrator.
     VillageReader(i64),
     /// A clerk signed in (with this session) at a window handling this request's matter.
     VillageDesk(i64),
@@ -252,10 +253,13 @@ fn village_agent(ctx: &Ctx, id: i64) -> ApiResult<()> {
     }
 }
 
-/// Whether a window handles the request: one of its matter's windows, or its case's window.
+/// Whether a window handles the request: one of its matter's windows while it waits to be
+/// accepted; once accepted, only the window that accepted it (its case's).
 fn window_handles(ctx: &Ctx, r: &crate::store::village::RequestRow, window: &str) -> bool {
-    let of_matter = ctx.hall.matter(&r.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window));
-    of_matter || r.case.as_ref().is_some_and(|c| c.window_id == window)
+    match &r.case {
+        Some(c) => c.window_id == window,
+        None => ctx.hall.matter(&r.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window)),
+    }
 }
 
 fn village_reader(ctx: &Ctx, id: i64) -> ApiResult<()> {

@@ -166,6 +166,11 @@ async fn register_forward_accept_and_reply() {
         "invalid_village_action",
     );
 
+    // Once accepted, it is w02's: w03 (which handles the matter too) no longer reads it.
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &clerk3).await, 403, "not_your_village_request");
+    assert!(find(&get(&s, "/api/village/requests", &clerk3).await.body, id).is_none());
+
     // The director reads it whole (audited) too.
     let director = s.staff("director").await;
     assert_eq!(get(&s, &format!("/api/village/requests/{id}"), &director).await.body["villager_phone"], PHONE);
