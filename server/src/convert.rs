@@ -46,7 +46,7 @@ same_variants!(both KioskFaultKind <=> KioskFaultKind {
 });
 same_variants!(TicketStatus => TicketStatus { Waiting, Called, Serving, Done, NoShow, Transferred });
 same_variants!(MaterialKind => MaterialKind { Main, Aux });
-same_variants!(StaffRole => Role { Clerk, Director, Leader, Admin });
+same_variants!(StaffRole => Role { Clerk, Director, Leader, Admin, Village });
 same_variants!(CaseState => CaseState { Open, AwaitingMaterials, Closed });
 same_variants!(both CaseResult <=> CaseResult { Done, Approved, NotApproved, Returned, Expired });
 same_variants!(both ReturnGround <=> ReturnGround { MainMaterialMissing, AgainstPolicy, ConditionsUnmet });
@@ -198,6 +198,12 @@ impl From<PetitionProblem> for crate::error::ApiError {
             _ => Code::InvalidPetition,
         };
         crate::error::ApiError::new(code, p.to_string())
+    }
+}
+
+impl From<crate::domain::village::VillageProblem> for crate::error::ApiError {
+    fn from(p: crate::domain::village::VillageProblem) -> Self {
+        crate::error::ApiError::new(crate::error::Code::InvalidVillageRequest, p.to_string())
     }
 }
 

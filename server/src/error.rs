@@ -64,7 +64,10 @@ codes! {
     UnknownCase = NOT_FOUND, "unknown_case", "no such case, or a wrong check code";
     UnknownComplaint = NOT_FOUND, "unknown_complaint", "no such complaint";
     UnknownPetition = NOT_FOUND, "unknown_petition", "no such petition";
+    UnknownVillageRequest = NOT_FOUND, "unknown_village_request", "no such village request";
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
+    VillageOnly = FORBIDDEN, "village_only", "only a village agent (代办员) does this";
+    NotYourVillageRequest = FORBIDDEN, "not_your_village_request", "a village request of another agent, or of a matter this window does not handle";
     UnknownInspection = NOT_FOUND, "unknown_inspection", "no such inspection, or no such photo of it";
     UnknownFinding = NOT_FOUND, "unknown_finding", "no such inspection finding";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
@@ -82,6 +85,7 @@ codes! {
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
     InvalidComplaintStep = CONFLICT, "invalid_complaint_step", "the complaint's state does not allow that (received → investigating → answered → closed)";
     InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
+    InvalidVillageAction = CONFLICT, "invalid_village_action", "the village request's state does not allow that (registered → forwarded → accepted; replied once, after acceptance)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
     AlreadyRated = CONFLICT, "already_rated", "this service was rated already (one rating per service, any channel)";
     NotFinished = CONFLICT, "not_finished", "the service is not finished: it is rated once it is";
@@ -123,6 +127,7 @@ codes! {
     UnknownStaff = UNPROCESSABLE_ENTITY, "unknown_staff", "a staff member named in the body is not on the hall's staff list";
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
+    InvalidVillageRequest = UNPROCESSABLE_ENTITY, "invalid_village_request", "a villager's name missing or over 50 characters, a phone that is not a mobile number, a material not of the matter's list, or a note over 500 characters";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     NoAttendanceMark = UNPROCESSABLE_ENTITY, "no_attendance_mark", "no such late arrival, early leave or absence on that day";
     InvalidLeaveDays = UNPROCESSABLE_ENTITY, "invalid_leave_days", "leave whose last day is before its first, a single day from the afternoon until noon, or over 366 days";

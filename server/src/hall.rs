@@ -143,6 +143,9 @@ pub enum StaffRole {
     /// records spot inspections (R18), runs nothing.
     Leader,
     Admin,
+    /// A village agent (代办员) at a village service station (R22): registers villagers'
+    /// requests and forwards them to the town hall's windows; nothing else.
+    Village,
 }
 
 impl StaffRole {
@@ -152,6 +155,7 @@ impl StaffRole {
             StaffRole::Director => "director",
             StaffRole::Leader => "leader",
             StaffRole::Admin => "admin",
+            StaffRole::Village => "village",
         }
     }
 
@@ -161,6 +165,7 @@ impl StaffRole {
             "director" => Some(StaffRole::Director),
             "leader" => Some(StaffRole::Leader),
             "admin" => Some(StaffRole::Admin),
+            "village" => Some(StaffRole::Village),
             _ => None,
         }
     }
@@ -179,6 +184,8 @@ pub struct Staff {
     pub demo: bool,
     /// JPEG or PNG shown on the window display while this person is on duty.
     pub photo: Option<std::path::PathBuf>,
+    /// A village agent's station (代办点), e.g. 石桥村便民服务站; none for anyone else.
+    pub station: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,16 @@ import { withAssessment } from "./assessment.i18n.js";
 
 export default withAssessment({
   zh: {
+    vTitle: "村代办件", vNumber: "代办编号", vStation: "代办点", vMatter: "事项", vMaterials: "已收材料", vState: "状态",
+    vAccept: "受理", vUrgent: "急件", vSep: "、", vNone: "无", vLate: "转交超期",
+    vAtStation: (by) => `在代办点，须于 ${by} 前转交`, vForwardOverdue: (by) => `转交已超期（应于 ${by} 前转交）`,
+    vForwarded: (at) => `已转来（${at}），待受理`, vCase: (n) => `已受理 ${n}`,
+    vReplyBy: (d) => `代办员须于 ${d} 前答复村民`, vReplyOverdue: (d) => `代办员答复超期（应于 ${d} 前）`,
+    vAccepting: (number, station, name, phone) => `受理村代办件 ${number}（${station}）：村民 ${name}，${phone}`,
+    vAccepted: (number, c) => `村代办件 ${number} 已受理为办件 ${c}。`,
+    "err.not_your_village_request": "这件村代办件不归本窗口办理。",
+    "err.invalid_village_action": "这件村代办件已受理。",
+    "err.unknown_village_request": "没有这件村代办件。",
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
     myAttendance: "本月考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明",
@@ -61,6 +71,16 @@ export default withAssessment({
     meeting: (date, who, conclusion) => `${date}，${who}：${conclusion}`,
   },
   en: {
+    vTitle: "Village requests", vNumber: "Request", vStation: "Station", vMatter: "Matter", vMaterials: "Materials received",
+    vState: "State", vAccept: "Accept", vUrgent: "Urgent", vSep: ", ", vNone: "none", vLate: "forwarded late",
+    vAtStation: (by) => `At the station: to be forwarded by ${by}`, vForwardOverdue: (by) => `Forward overdue (due by ${by})`,
+    vForwarded: (at) => `Forwarded (${at}): to accept`, vCase: (n) => `Accepted as ${n}`,
+    vReplyBy: (d) => `The agent replies to the villager by ${d}`, vReplyOverdue: (d) => `The agent's reply is overdue (due by ${d})`,
+    vAccepting: (number, station, name, phone) => `Accepting village request ${number} (${station}): villager ${name}, ${phone}`,
+    vAccepted: (number, c) => `Village request ${number} accepted as case ${c}.`,
+    "err.not_your_village_request": "This village request is for another window.",
+    "err.invalid_village_action": "This village request is already accepted.",
+    "err.unknown_village_request": "No such village request.",
     mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
     myAttendance: "Attendance to explain this month", attWhy: "Why", attExplain: "Send",
     "att.late": "late", "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early",

@@ -13,6 +13,7 @@ import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
+import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
 
 useStrings(strings);
 
@@ -100,6 +101,7 @@ const live = liveStream("/api/events", {
   onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
+    village_changed: (v) => { if (matter(v.service_id)?.windows.includes(state.window)) refreshVillage(); },
     case_changed: (c) => {
       if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
       if (state.caseOpen?.number === c.number) showCase(c.number).catch(() => {});
@@ -142,6 +144,7 @@ async function refreshMine() {
   renderMine();
   renderFindings();
   await refreshInspections();
+  await refreshVillage();
   await refreshAttendance();
   await refreshLeave(state.windows);
   await refreshMyAssessment();
@@ -225,7 +228,7 @@ function fillSelects() {
 async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
-    renderAttendance(); renderMyAssessment(); renderLeave();
+    renderVillage(); renderAttendance(); renderMyAssessment(); renderLeave();
   });
   languageSwitch();
   try {
@@ -295,9 +298,35 @@ function check(value, text) {
   return l;
 }
 
-function openFinish() {
-  const m = matter(state.ticket?.service_id);
+// A village request (R22) is accepted with the same dialog as a finish: its kind and particulars
+// make its case; the applicant is the villager.
+let accepting = null;
+$("finishDialog").addEventListener("close", () => {
+  accepting = null;
+  $("finishVillage").hidden = true;
+  for (const n of ["applicant_name", "applicant_phone"]) $("finishDialog").querySelector(`[name=${n}]`).readOnly = false;
+});
+$("village").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-village-accept]");
+  if (!b) return;
+  guarded("villageError", async () => {
+    const r = await readVillage(b.dataset.villageAccept);
+    openFinish(r.service_id, r.materials);
+    accepting = r;
+    const f = $("finishDialog").querySelector("form");
+    f.applicant_name.value = r.villager_name; f.applicant_phone.value = r.villager_phone;
+    f.applicant_name.readOnly = true; f.applicant_phone.readOnly = true;
+    f.note.value = r.note ?? "";
+    $("finishVillage").textContent = t("vAccepting", r.number, r.station, r.villager_name, r.villager_phone);
+    $("finishVillage").hidden = false;
+  });
+});
+
+function openFinish(serviceId = state.ticket?.service_id, received = null) {
+  const m = matter(serviceId);
   $("missingChecks").replaceChildren(...(m?.materials ?? []).map((x) => check(x.name, x.name)));
+  // A village request's materials not received are ticked as missing (一次性告知).
+  if (received) $("missingChecks").querySelectorAll("input").forEach((i) => { i.checked = !received.includes(i.value); });
   // The other departments of the hall, for a joint case (联办件).
   const departments = [...new Set(state.services.map((s) => s.department))].filter((d) => d !== m?.department);
   $("departmentChecks").replaceChildren(...departments.map((d) => check(d, d)));
@@ -325,6 +354,17 @@ $("finishOk").addEventListener("click", async (e) => {
   }
   if (outcome === "joint") body.departments = [...$("departmentChecks").querySelectorAll("input:checked")].map((i) => i.value);
   if (outcome === "reported") body.authority = f.authority.value.trim();
+  if (accepting) {
+    const v = accepting;
+    try {
+      const r = await desk(`accept-${v.id}`, `/api/village/requests/${v.id}/accept`, body, "finishError");
+      $("finishDialog").close(); f.reset();
+      $("villageDone").textContent = t("vAccepted", v.number, r.data.case_number);
+      openNotice(r.data.case_number, FIRST_NOTICE[outcome]);
+      await refreshVillage(); casesSoon();
+    } catch { /* shown in the dialog */ }
+    return;
+  }
   try {
     const r = await desk("finish", `${w()}/finish`, body, "finishError");
     state.ticket = r.data; render(); $("finishDialog").close(); f.reset();

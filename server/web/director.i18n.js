@@ -5,6 +5,11 @@ import { withAssessment } from "./assessment.i18n.js";
 
 export default withAssessment(withRating({
   zh: {
+    vTitle: "村代办件", vNone: "没有待处理的村代办件。", vNumber: "代办编号", vStation: "代办点", vMatter: "事项", vState: "状态",
+    vUrgent: "急件", vLateCount: (f, r) => `转交超期 ${f} 件 · 答复超期 ${r} 件`,
+    vAtStation: (by) => `在代办点，须于 ${by} 前转交`, vForwardOverdue: (by) => `转交已超期（应于 ${by} 前转交）`,
+    vForwarded: (at) => `已转来（${at}），待窗口受理`, vCase: (n) => `已受理 ${n}`,
+    vReplyBy: (d) => `代办员须于 ${d} 前答复村民`, vReplyOverdue: (d) => `代办员答复超期（应于 ${d} 前）`,
     inspectionsLink: "督查记录",
     attTitle: "考勤（本月迟到、早退、缺勤）", noAttendance: "本月没有迟到、早退或缺勤。", attDay: "日期", attWho: "工作人员",
     attMark: "情况", attExplanation: "本人说明", attNotExplained: "（尚未说明）", attAcknowledge: "确认",
@@ -109,6 +114,11 @@ export default withAssessment(withRating({
     "err.unknown_petition": "没有这件信访事项。",
   },
   en: {
+    vTitle: "Village requests", vNone: "No village request open.", vNumber: "Request", vStation: "Station", vMatter: "Matter",
+    vState: "State", vUrgent: "Urgent", vLateCount: (f, r) => `forwards overdue: ${f} · replies overdue: ${r}`,
+    vAtStation: (by) => `At the station: to be forwarded by ${by}`, vForwardOverdue: (by) => `Forward overdue (due by ${by})`,
+    vForwarded: (at) => `Forwarded (${at}), for a window to accept`, vCase: (n) => `Accepted as ${n}`,
+    vReplyBy: (d) => `The agent replies to the villager by ${d}`, vReplyOverdue: (d) => `The agent's reply is overdue (due by ${d})`,
     inspectionsLink: "Inspections",
     attTitle: "Attendance (this month's late arrivals, early leaves, absences)", noAttendance: "No late arrival, early leave or absence this month.",
     attDay: "Day", attWho: "Staff member", attMark: "Mark", attExplanation: "Their explanation", attNotExplained: "(not explained yet)",

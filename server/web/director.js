@@ -13,6 +13,7 @@ import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPeti
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
+import { refreshVillage, renderVillage } from "./director-village.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 
 useStrings(strings);
@@ -149,6 +150,7 @@ handlers.case_changed = (c) => {
 };
 // The citizen's voice (director streams only): each section takes its own subject; an urgent
 // petition's banner shows at once.
+handlers.village_changed = () => refreshVillage();
 handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); };
 // With the token: the director's tier of events (feedback_changed, case_changed).
 const reload = () => {
@@ -159,6 +161,7 @@ const reload = () => {
   refreshAttendance();
   refreshLeave();
   refreshAssessment();
+  refreshVillage();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 onLeaveChanged(soon);
@@ -293,8 +296,8 @@ $("logout").addEventListener("click", async () => {
   try { await act("logout", "/api/auth/logout", {}); } catch { /* gone */ }
   signOut();
 });
-setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); } }, 60000); // minutes tick on even without events
+setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); } }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); });
 languageSwitch();
 if (token) open().catch(() => signOut());

@@ -55,7 +55,7 @@ const chineseOutside = (page, skip) => page.evaluate((skip) => {
 }, skip);
 
 test("the strict CSP is in force on every page: an injected inline script is refused, and the guard says so", async () => {
-  for (const path of ["/clerk", "/director", "/admin", "/inspections", "/t/0123456789abcdef0123456789abcdef"]) {
+  for (const path of ["/clerk", "/director", "/admin", "/inspections", "/village", "/t/0123456789abcdef0123456789abcdef"]) {
     const allow = path.startsWith("/t/") ? [httpStatusLine(404)] : [];
     const p = await open(path, { allow });
     const csp = p.response.headers()["content-security-policy"];
@@ -79,7 +79,7 @@ test("the strict CSP is in force on every page: an injected inline script is ref
 
 test("in English, no page shows Chinese of its own (only the hall's data), and the switch goes both ways", async () => {
   // Sign-in forms, with dialogs and hidden parts.
-  for (const path of ["/clerk", "/director", "/admin", "/inspections"]) {
+  for (const path of ["/clerk", "/director", "/admin", "/inspections", "/village"]) {
     const p = await open(path, { lang: "en" });
     assert.deepEqual(await chineseOutside(p.page, ["select"]), [], path);
     assert.equal(await p.page.evaluate(() => document.documentElement.lang), "en");

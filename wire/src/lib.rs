@@ -24,6 +24,8 @@ mod leave;
 pub use leave::*;
 mod inspections;
 pub use inspections::*;
+mod village;
+pub use village::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -355,6 +357,8 @@ pub enum Role {
     /// A leader who inspects the hall and reads its figures (R18), read-mostly.
     Leader,
     Admin,
+    /// A village agent (代办员, R22): registers villagers' requests for the town hall.
+    Village,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -521,6 +525,9 @@ pub struct Me {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
+    /// A village agent's station (R22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
 }
 
 /// `GET /api/director/today`: the hall at a glance for the director.
@@ -744,6 +751,9 @@ pub mod event_kind {
     /// A service was rated (`RatingGiven`): the director's and administrators' streams and the
     /// county only.
     pub const RATING_GIVEN: &str = "rating_given";
+    /// A village request was registered, forwarded, accepted into a case or replied to
+    /// (`VillageChanged`, no personal information); staff streams only.
+    pub const VILLAGE_CHANGED: &str = "village_changed";
 }
 
 #[cfg(test)]

@@ -448,7 +448,7 @@ impl Checker<'_> {
                 let role = StaffRole::parse(s.role.get_ref()).ok_or_else(|| {
                     self.error(
                         &s.role.span(),
-                        format!("role `{}` must be clerk, director, leader or admin", s.role.get_ref()),
+                        format!("role `{}` must be clerk, director, leader, admin or village", s.role.get_ref()),
                     )
                 })?;
                 for w in &s.windows {
@@ -464,8 +464,25 @@ impl Checker<'_> {
                     None => None,
                     Some(p) => Some(self.photo(p)?),
                 };
+                let station = match (&s.station, role) {
+                    (Some(st), StaffRole::Village) => Some(self.text_field("station", st)?),
+                    (None, StaffRole::Village) => {
+                        return self.fail(
+                            &s.role.span(),
+                            "a village agent names their station, e.g. station = \"石桥村便民服务站\"",
+                        )
+                    }
+                    (Some(st), _) => {
+                        return self.fail(&st.span(), "only a village agent (role = \"village\") has a station")
+                    }
+                    (None, _) => None,
+                };
+                if role == StaffRole::Village && !s.windows.is_empty() {
+                    return self.fail(&s.role.span(), "a village agent signs in at no window: leave windows out");
+                }
                 Ok(Staff {
                     photo,
+                    station,
                     username,
                     name: self.text_field("staff name", &s.name)?,
                     staff_no: s.staff_no.clone(),

@@ -255,6 +255,8 @@ pub struct RawStaff {
     pub password_hash: Spanned<String>,
     /// Photo for the window display (staff publicity), relative to the configuration file.
     pub photo: Option<Spanned<String>>,
+    /// A village agent's station (role `village` only).
+    pub station: Option<Spanned<String>>,
     #[serde(default)]
     pub demo: bool,
 }

@@ -37,6 +37,7 @@ pub mod report;
 pub mod ticket;
 pub mod today;
 pub mod transfer;
+pub mod village;
 
 str_enum!(
     /// Why a citizen may be called before ordinary tickets of the same queue.

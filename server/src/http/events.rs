@@ -56,6 +56,8 @@ pub async fn events(
                     let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
                     match session.map_err(ApiError::Internal)? {
                         Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
+                        // A village agent is none of the hall's staff: the public frames.
+                        Some(row) if row.role == "village" => Audience::Public,
                         Some(_) => Audience::Staff,
                         None => {
                             return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))

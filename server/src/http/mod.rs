@@ -25,6 +25,7 @@ mod sessions;
 pub mod streams;
 mod ticket_stream;
 mod tickets;
+mod village;
 mod windows;
 
 use std::path::PathBuf;
@@ -363,6 +364,7 @@ pub fn app(state: AppState) -> Router {
         .route("/admin", get(pages::admin))
         .route("/reports", get(pages::reports))
         .route("/inspections", get(pages::inspections))
+        .route("/village", get(pages::village))
         .route("/reports/month", get(pages::monthly))
         .route("/t/{token}", get(pages::ticket))
         .route("/c/{token}", get(pages::case))
@@ -443,6 +445,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(petitions::answer))
         .routes(routes!(petitions::close))
         .routes(routes!(petitions::acknowledge))
+        .routes(routes!(village::list, village::register))
+        .routes(routes!(village::get))
+        .routes(routes!(village::forward))
+        .routes(routes!(village::replied))
+        .routes(routes!(village::accept))
         .routes(routes!(leave::list, leave::request))
         .routes(routes!(leave::mine))
         .routes(routes!(leave::get))

@@ -17,6 +17,7 @@ use super::admin;
         wire::Login, wire::Session, wire::Role, wire::Transfer, wire::Finish, wire::Call, wire::TicketIssued,
         wire::TicketFinished, wire::TicketNoShow, wire::TicketTransferred, wire::TicketRequeued, wire::WindowStatusChanged,
         wire::PlanPoint, wire::TicketView, wire::KioskFaultKind, wire::KioskFaultReport, wire::KioskState,
+        wire::VillageChanged,
     )),
     modifiers(&BearerAuth, &ErrorCodes)
 )]

@@ -61,6 +61,11 @@ pub async fn monthly() -> Response {
     page(include_str!("../../web/monthly.html"))
 }
 
+/// The village agent's page (`/village`, R22): register, forward and follow villagers' requests.
+pub async fn village() -> Response {
+    page(include_str!("../../web/village.html"))
+}
+
 /// A ticket's mobile status page; its script reads the token from the address and asks
 /// `/api/t/{token}`, so an unknown token is told there.
 pub async fn ticket() -> Response {
@@ -103,6 +108,10 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
     let (body, kind) = match file.as_str() {
         "common.js" => (include_str!("../../web/common.js"), JS),
+        "village.js" => (include_str!("../../web/village.js"), JS),
+        "village.i18n.js" => (include_str!("../../web/village.i18n.js"), JS),
+        "clerk-village.js" => (include_str!("../../web/clerk-village.js"), JS),
+        "director-village.js" => (include_str!("../../web/director-village.js"), JS),
         "clerk.js" => (include_str!("../../web/clerk.js"), JS),
         "clerk.i18n.js" => (include_str!("../../web/clerk.i18n.js"), JS),
         "director.js" => (include_str!("../../web/director.js"), JS),

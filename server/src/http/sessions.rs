@@ -110,15 +110,21 @@ pub async fn logout(
     get, path = "/api/auth/me", security(("bearer" = [])),
     responses((status = 200, body = wire::Me), (status = 401, body = wire::ErrorBody))
 )]
-pub async fn me(Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
+pub async fn me(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
     match actor {
         Actor::Staff { username, role, window_id, .. } => {
-            Ok(axum::Json(wire::Me { username, role: role.into(), window_id }))
+            let station = s.hall().staff(&username).and_then(|p| p.station.clone());
+            Ok(axum::Json(wire::Me { username, role: role.into(), window_id, station }))
         }
-        Actor::Kiosk { id } => Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None })),
-        Actor::Evaluator { id, window } => {
-            Ok(axum::Json(wire::Me { username: id, role: wire::Role::Evaluator, window_id: Some(window) }))
+        Actor::Kiosk { id } => {
+            Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None, station: None }))
         }
+        Actor::Evaluator { id, window } => Ok(axum::Json(wire::Me {
+            username: id,
+            role: wire::Role::Evaluator,
+            window_id: Some(window),
+            station: None,
+        })),
         Actor::Citizen { .. } | Actor::County { .. } | Actor::System => {
             Err(ApiError::new(Code::StaffOnly, "not a person"))
         }

@@ -18,8 +18,20 @@ pub enum Need<'a> {
     Kiosk,
     /// A window's evaluator device.
     Evaluator,
-    /// Any staff session (clerk, director, admin).
+    /// Any staff session of the town hall (clerk, director, leader, admin; not a village agent).
     Staff,
+    /// Anyone signed in, a village agent too (signing out).
+    Session,
+    /// A village agent (代办员, R22).
+    Village,
+    /// The village agent who registered this request.
+    VillageAgentOf(i64),
+    /// Whoever may read this village request whole: the agent who registered it, a clerk at a
+    /// window handling its matter (once accepted: its case's window), the director or an
+    /// administrator.
+    VillageReader(i64),
+    /// A clerk signed in (with this session) at a window handling this request's matter.
+    VillageDesk(i64),
     /// Any clerk (e.g. asking for leave).
     Clerk,
     /// The clerk signed in at this window, with the session that holds it.
@@ -52,7 +64,15 @@ impl Op {
             Op::Rate { target: RateTarget::Evaluator { .. }, .. } => Need::Evaluator,
             Op::Rate { .. } => Need::Anyone,
             Op::ReadFollowUp { .. } | Op::FollowUp { .. } => Need::Director,
-            Op::Logout | Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
+            Op::Logout => Need::Session,
+            Op::Requeue { .. } | Op::ExplainAttendance { .. } => Need::Staff,
+            // Village requests (R22): the agent registers, forwards and records the reply; a
+            // window handling the matter accepts; the villager's identity is read by these and
+            // the director.
+            Op::RegisterVillage { .. } => Need::Village,
+            Op::ForwardVillage { id } | Op::RepliedVillage { id } => Need::VillageAgentOf(*id),
+            Op::ReadVillage { id } => Need::VillageReader(*id),
+            Op::AcceptVillage { id, .. } => Need::VillageDesk(*id),
             // Leave (R16): a clerk asks; the director decides; the requester reads or cancels
             // their own (checked in the op: only the requester cancels, only they and the
             // director read the reason).
@@ -98,13 +118,26 @@ fn leader(actor: &Actor) -> bool {
     matches!(actor, Actor::Staff { role: StaffRole::Leader, .. })
 }
 
+/// The town hall's staff: a village agent is signed in on the same server, but is none of them.
+fn staff(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role, .. } if *role != StaffRole::Village)
+}
+
+fn village(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role: StaffRole::Village, .. })
+}
+
 /// The check that needs nothing but the caller (reads, and the first step of [`check`]).
 pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     let ok = match need {
         Need::Anyone => true,
         Need::Kiosk => matches!(actor, Actor::Kiosk { .. }),
         Need::Evaluator => matches!(actor, Actor::Evaluator { .. }),
-        Need::Staff => matches!(actor, Actor::Staff { .. }),
+        Need::Staff => staff(actor),
+        Need::Session => matches!(actor, Actor::Staff { .. }),
+        Need::Village | Need::VillageAgentOf(_) => village(actor),
+        Need::VillageReader(_) => matches!(actor, Actor::Staff { .. }) && !leader(actor),
+        Need::VillageDesk(_) => matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::Clerk => matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::Director => director(actor),
         Need::Oversight => director(actor) || leader(actor),
@@ -113,7 +146,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
-        Need::CaseHandler(_) => matches!(actor, Actor::Staff { .. }),
+        Need::CaseHandler(_) => staff(actor),
     };
     if ok {
         return Ok(());
@@ -121,7 +154,15 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
-        Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Staff | Need::CaseHandler(_) | Need::Session => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Village | Need::VillageAgentOf(_) => ApiError::new(Code::VillageOnly, "only a village agent does this"),
+        Need::VillageReader(_) => ApiError::new(
+            Code::NotYourVillageRequest,
+            "a village request is read by its agent, the windows handling it and the director",
+        ),
+        Need::VillageDesk(_) => {
+            ApiError::new(Code::ClerkOnly, "a clerk signed in at a window accepts a village request")
+        }
         Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
@@ -144,6 +185,9 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         }
         Need::ClerkAtOrDirector(w) => w,
         Need::CaseHandler(number) => return case_handler(ctx, number).map(|()| None),
+        Need::VillageAgentOf(id) => return village_agent(ctx, id).map(|()| None),
+        Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
+        Need::VillageDesk(id) => return village_desk(ctx, id),
         other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
@@ -185,6 +229,72 @@ fn case_handler(ctx: &Ctx, number: &str) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::new(Code::NotYourCase, format!("case {number} is handled at another window")))
+    }
+}
+
+fn village_request(ctx: &Ctx, id: i64) -> ApiResult<crate::store::village::RequestRow> {
+    crate::store::village::by_id(ctx.tx, id)?
+        .ok_or_else(|| ApiError::new(Code::UnknownVillageRequest, format!("no village request {id}")))
+}
+
+fn not_yours(number: &str) -> ApiError {
+    ApiError::new(Code::NotYourVillageRequest, format!("village request {number} is not yours"))
+}
+
+/// The agent who registered it (another agent, even of the same station, does not see the
+/// villager's phone).
+fn village_agent(ctx: &Ctx, id: i64) -> ApiResult<()> {
+    allow(ctx.actor, Need::Village)?;
+    let r = village_request(ctx, id)?;
+    if r.agent == ctx.actor.name() {
+        Ok(())
+    } else {
+        Err(not_yours(&r.number))
+    }
+}
+
+/// Whether a window handles the request: one of its matter's windows while it waits to be
+/// accepted; once accepted, only the window that accepted it (its case's).
+fn window_handles(ctx: &Ctx, r: &crate::store::village::RequestRow, window: &str) -> bool {
+    match &r.case {
+        Some(c) => c.window_id == window,
+        None => ctx.hall.matter(&r.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window)),
+    }
+}
+
+fn village_reader(ctx: &Ctx, id: i64) -> ApiResult<()> {
+    allow(ctx.actor, Need::VillageReader(id))?;
+    if director(ctx.actor) {
+        return village_request(ctx, id).map(|_| ());
+    }
+    if village(ctx.actor) {
+        return village_agent(ctx, id);
+    }
+    let r = village_request(ctx, id)?;
+    match ctx.actor {
+        Actor::Staff { role: StaffRole::Clerk, window_id: Some(w), .. } if window_handles(ctx, &r, w) => Ok(()),
+        _ => Err(ApiError::new(
+            Code::NotYourVillageRequest,
+            format!("village request {} goes to another window", r.number),
+        )),
+    }
+}
+
+/// A clerk holding (with this session) a window that handles the request's matter.
+fn village_desk(ctx: &Ctx, id: i64) -> ApiResult<Option<WindowRow>> {
+    allow(ctx.actor, Need::VillageDesk(id))?;
+    let Actor::Staff { window_id: Some(window), .. } = ctx.actor else {
+        return Err(ApiError::new(Code::ClerkOnly, "sign in at a window to accept a village request"));
+    };
+    let held = check(ctx, Need::ClerkAt(window))?;
+    let r = village_request(ctx, id)?;
+    if ctx.hall.matter(&r.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window)) {
+        Ok(held)
+    } else {
+        Err(ApiError::new(
+            Code::NotYourVillageRequest,
+            format!("village request {} is for a matter window `{window}` does not handle", r.number),
+        ))
     }
 }
 
@@ -250,6 +360,23 @@ mod tests {
         check(&clerk, Need::Clerk, "");
         check(&director, Need::Clerk, "clerks_only");
         check(&leader, Need::Clerk, "clerks_only");
+        // A village agent (R22) is signed in, but none of the hall's staff.
+        let village = staff(StaffRole::Village);
+        check(&village, Need::Village, "");
+        check(&village, Need::Session, "");
+        check(&village, Need::Staff, "staff_only");
+        check(&village, Need::Clerk, "clerks_only");
+        check(&village, Need::CaseHandler("x"), "staff_only");
+        check(&village, Need::Director, "director_only");
+        check(&village, Need::Oversight, "oversight_only");
+        check(&village, Need::Inspector, "inspector_only");
+        check(&village, Need::VillageDesk(1), "clerk_only");
+        check(&clerk, Need::Village, "village_only");
+        check(&director, Need::Village, "village_only");
+        check(&clerk, Need::Session, "");
+        check(&kiosk, Need::Session, "staff_only");
+        check(&leader, Need::VillageReader(1), "not_your_village_request");
+        check(&clerk, Need::VillageReader(1), "");
     }
 
     #[test]
@@ -260,7 +387,9 @@ mod tests {
         assert_eq!(Op::SetNotice { notice: String::new() }.need(), Need::Director);
         assert_eq!(Op::ReopenIssuing { reopen: true }.need(), Need::Director);
         assert_eq!(Op::ExpireSessions.need(), Need::System);
-        assert_eq!(Op::Logout.need(), Need::Staff);
+        assert_eq!(Op::Logout.need(), Need::Session, "a village agent signs out too");
+        assert_eq!(Op::ForwardVillage { id: 3 }.need(), Need::VillageAgentOf(3));
+        assert_eq!(Op::ReadVillage { id: 3 }.need(), Need::VillageReader(3));
         assert_eq!(Op::ReadComplaint { id: 1 }.need(), Need::Director);
         let close = super::super::complaints::ComplaintOp::Close { note: None };
         assert_eq!(Op::Complaint { id: 1, action: close }.need(), Need::Director);

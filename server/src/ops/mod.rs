@@ -15,6 +15,7 @@ pub mod leave;
 pub mod petitions;
 pub mod ratings;
 mod tickets;
+pub mod village;
 mod windows;
 
 use axum::http::{header, StatusCode};
@@ -185,6 +186,27 @@ pub enum Op {
         action: petitions::PetitionOp,
     },
     /// A clerk explains their own attendance mark (R15).
+    /// A village agent registers a villager's request (R22).
+    RegisterVillage {
+        input: Box<village::VillageInput>,
+    },
+    /// The registering agent forwards it to the town hall.
+    ForwardVillage {
+        id: i64,
+    },
+    /// The whole request with the villager's name and phone (audited).
+    ReadVillage {
+        id: i64,
+    },
+    /// A clerk at a window handling the matter accepts it into a case.
+    AcceptVillage {
+        id: i64,
+        acceptance: Box<village::Acceptance>,
+    },
+    /// The registering agent replied to the villager.
+    RepliedVillage {
+        id: i64,
+    },
     ExplainAttendance {
         day: chrono::NaiveDate,
         kind: crate::domain::attendance::MarkKind,
@@ -429,6 +451,11 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::RegisterPetition { input } => petitions::register(ctx, input),
         Op::ReadPetition { id } => petitions::read(ctx, *id),
         Op::Petition { id, action } => petitions::act(ctx, *id, action),
+        Op::RegisterVillage { input } => village::register(ctx, input),
+        Op::ForwardVillage { id } => village::forward(ctx, *id),
+        Op::ReadVillage { id } => village::read(ctx, *id),
+        Op::AcceptVillage { id, acceptance } => village::accept(ctx, *id, acceptance),
+        Op::RepliedVillage { id } => village::replied(ctx, *id),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
         Op::RequestLeave { input } => leave::request(ctx, input),

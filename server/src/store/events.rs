@@ -41,8 +41,9 @@ pub enum Audience {
     County,
 }
 
-/// Events only staff streams get: a case carries personal information and the hall's work.
-const STAFF_ONLY: [&str; 1] = [hall_wire::event_kind::CASE_CHANGED];
+/// Events only staff streams get: a case carries personal information and the hall's work; a
+/// village request the hall's work (never the villager: no name, phone or note in it).
+const STAFF_ONLY: [&str; 2] = [hall_wire::event_kind::CASE_CHANGED, hall_wire::event_kind::VILLAGE_CHANGED];
 
 /// Events only the director's and administrators' streams get: that a complaint, petition or
 /// bad rating exists is confidential (R20, R21), even without names; a rating's level, live at
@@ -463,6 +464,22 @@ mod tests {
                     message: "缺纸".into(),
                     ticket_number: Some("B003".into()),
                     at: Some(at.clone()),
+                })
+                .unwrap(),
+                None,
+            ),
+            (
+                k::VILLAGE_CHANGED,
+                serde_json::to_value(wire::VillageChanged {
+                    id: 2,
+                    number: "DB20261125-001".into(),
+                    station: "石桥村便民服务站".into(),
+                    service_id: "mz-dibao".into(),
+                    status: wire::VillageStatus::Forwarded,
+                    urgent: false,
+                    forward_by: "2026-11-30".into(),
+                    action: "forwarded".into(),
+                    at: at.clone(),
                 })
                 .unwrap(),
                 None,

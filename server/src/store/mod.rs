@@ -22,6 +22,7 @@ pub mod reports;
 pub mod settings;
 pub mod tickets;
 pub mod today;
+pub mod village;
 pub mod windows;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v11.sql")),
         M::up(include_str!("schema_v12.sql")),
         M::up(include_str!("schema_v13.sql")),
+        M::up(include_str!("schema_v14.sql")),
     ])
 }
 

@@ -126,6 +126,32 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
     Ok(id)
 }
 
+/// The ticket of a village request accepted at a window (R22): the case's ticket (every case has
+/// one), finished there at once. It never waits nor is called, so it is in no queue count, no
+/// matter's daily quota (`issued_counts`) and no wait or service time; its number is the
+/// request's (`DB…`), which no queue's numbering can take.
+pub struct VillageTicket<'a> {
+    pub day: &'a str,
+    pub queue: &'a str,
+    pub number: &'a str,
+    pub service_id: &'a str,
+    pub window: &'a str,
+    pub outcome: Outcome,
+    pub detail: &'a str,
+    pub at_ms: i64,
+}
+
+/// Inserts a [`VillageTicket`], finished at its window; returns its id.
+pub fn insert_village(tx: &Transaction, t: &VillageTicket) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at,
+                              finished_at, window_id, first_window_id, outcome, outcome_detail, device)
+         VALUES (?1, ?2, 0, ?3, ?4, NULL, 1, 'done', ?5, ?5, ?5, ?6, ?6, ?7, ?8, 'village')",
+    )?
+    .execute(params![t.day, t.queue, t.number, t.service_id, t.at_ms, t.window, t.outcome.as_str(), t.detail])?;
+    Ok(tx.last_insert_rowid())
+}
+
 fn rank(priority: Option<Priority>) -> i64 {
     if priority.is_some() {
         0

@@ -28,3 +28,4 @@ mod security;
 mod support;
 mod tls;
 mod upgrades;
+mod village;

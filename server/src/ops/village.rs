@@ -1,0 +1,235 @@
+//! Village requests (R22): a village agent registers and forwards them, a clerk at a window
+//! handling the matter accepts one into a case (the existing case machinery: the same kinds,
+//! particulars and deadlines as a finish at the window), the agent records the reply to the
+//! villager. `access` checked who may (the agent who registered it; a window handling its
+//! matter). Every step is audited and raised as `village_changed` — never with the villager's
+//! name, phone or the note; a staff read of the whole request is audited.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde_json::json;
+
+use super::cases::{CaseInput, Finishing};
+use super::{Actor, Answer, Ctx};
+use crate::domain::village::{self, VillageState};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::StaffRole;
+use crate::store::village::{self as store, NewRequest, RequestRow};
+
+/// A registration as the agent gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageInput {
+    pub villager_name: String,
+    pub villager_phone: String,
+    pub service_id: String,
+    pub materials: Vec<String>,
+    pub urgent: bool,
+    pub note: Option<String>,
+    pub forward: bool,
+}
+
+impl From<wire::NewVillageRequest> for VillageInput {
+    fn from(r: wire::NewVillageRequest) -> Self {
+        VillageInput {
+            villager_name: r.villager_name,
+            villager_phone: r.villager_phone,
+            service_id: r.service_id,
+            materials: r.materials,
+            urgent: r.urgent,
+            note: r.note,
+            forward: r.forward,
+        }
+    }
+}
+
+/// A window's acceptance: the finish's kind and particulars, as at a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub outcome: crate::domain::Outcome,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+    pub missing: Vec<String>,
+    /// The case's particulars and secrets (the applicant is the villager: filled here).
+    pub case: CaseInput,
+}
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
+}
+
+pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<RequestRow> {
+    store::by_id(ctx.tx, id)?
+        .ok_or_else(|| ApiError::new(Code::UnknownVillageRequest, format!("no village request {id}")))
+}
+
+fn changed(ctx: &mut Ctx, r: &RequestRow, action: &str, detail: serde_json::Value) -> ApiResult<()> {
+    ctx.audit(&format!("village.{action}"), None, Some(format!("village:{}", r.number)), detail)?;
+    let view = store::view(ctx.hall, r, today(ctx), false);
+    let event = wire::VillageChanged {
+        id: r.id,
+        number: r.number.clone(),
+        station: r.station.clone(),
+        service_id: r.service_id.clone(),
+        status: view.status,
+        urgent: r.urgent,
+        forward_by: view.forward_by,
+        action: action.to_string(),
+        at: ctx.fmt(ctx.now_ms),
+    };
+    ctx.emit(wire::event_kind::VILLAGE_CHANGED, &event)
+}
+
+fn answer(ctx: &Ctx, id: i64, status: StatusCode, with_person: bool) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    Answer::json(status, &store::view(ctx.hall, &r, today(ctx), with_person))
+}
+
+/// Registration at the station (R22): the fields checked, the materials against the matter's
+/// list, the forward deadline counted; forwarded at once when the agent says so.
+pub(super) fn register(ctx: &mut Ctx, input: &VillageInput) -> ApiResult<Answer> {
+    let agent = ctx.hall.staff(ctx.actor.name()).filter(|s| s.role == StaffRole::Village);
+    let Some(station) = agent.and_then(|s| s.station.clone()) else {
+        return Err(ApiError::new(Code::VillageOnly, "only a village agent with a station registers requests"));
+    };
+    let matter = ctx.hall.matter(input.service_id.trim()).ok_or_else(|| {
+        ApiError::new(Code::UnknownService, format!("no matter `{}` in this hall", input.service_id.trim()))
+    })?;
+    let name = village::check_name(&input.villager_name)?;
+    let phone = village::check_mobile(&input.villager_phone)?;
+    let listed: Vec<&str> = matter.materials.iter().map(|m| m.name.as_str()).collect();
+    let materials = village::check_materials(&input.materials, &listed)?;
+    let note = village::check_note(input.note.as_deref())?;
+    let (service_id, registered_on) = (matter.id.clone(), today(ctx));
+    let forward_by = village::forward_by(registered_on, input.urgent, ctx.calendar);
+    let agent = ctx.actor.name().to_string();
+    let id = store::insert(
+        ctx.tx,
+        &NewRequest {
+            day: registered_on,
+            station: &station,
+            agent: &agent,
+            villager_name: &name,
+            villager_phone: &phone,
+            service_id: &service_id,
+            materials: &materials,
+            urgent: input.urgent,
+            note: note.as_deref(),
+            forward_by,
+            at_ms: ctx.now_ms,
+        },
+    )?;
+    let r = load(ctx, id)?;
+    let detail = json!({ "service_id": service_id, "materials": materials, "urgent": input.urgent,
+        "forward_by": forward_by.to_string() });
+    changed(ctx, &r, "registered", detail)?;
+    if input.forward {
+        store::set_forwarded(ctx.tx, id, ctx.now_ms)?;
+        let r = load(ctx, id)?;
+        changed(ctx, &r, "forwarded", json!({}))?;
+    }
+    answer(ctx, id, StatusCode::CREATED, true)
+}
+
+/// The agent forwards it: the town hall's windows handling the matter receive it.
+pub(super) fn forward(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    if r.state != VillageState::Registered {
+        return Err(ApiError::new(Code::InvalidVillageAction, format!("request {} was already forwarded", r.number)));
+    }
+    store::set_forwarded(ctx.tx, id, ctx.now_ms)?;
+    let r = load(ctx, id)?;
+    let late = village::forwarded_late(today(ctx), r.forward_by);
+    changed(ctx, &r, "forwarded", json!({ "late": late }))?;
+    answer(ctx, id, StatusCode::OK, true)
+}
+
+/// The whole request, with the villager's name and phone: audited (个人信息保护法).
+pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    ctx.audit("village.read", None, Some(format!("village:{}", r.number)), json!({}))?;
+    answer(ctx, id, StatusCode::OK, true)
+}
+
+/// A clerk at a window handling the matter accepts it into a case: the case is registered as
+/// at a finish (same kinds, particulars, promised deadline), on a ticket of its own that never
+/// queued (`tickets::insert_village`); the applicant is the villager.
+pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    if r.state == VillageState::Accepted {
+        let number = r.case.as_ref().map(|c| c.number.as_str()).unwrap_or_default();
+        return Err(ApiError::new(
+            Code::InvalidVillageAction,
+            format!("request {} was already accepted as case {number}", r.number),
+        ));
+    }
+    let Actor::Staff { window_id: Some(window), .. } = ctx.actor else {
+        return Err(ApiError::new(Code::ClerkOnly, "a clerk signed in at a window accepts a village request"));
+    };
+    let window = window.clone();
+    let case = CaseInput {
+        applicant_name: Some(r.villager_name.clone()),
+        applicant_phone: Some(r.villager_phone.clone()),
+        ..a.case.clone()
+    };
+    let f = Finishing {
+        outcome: a.outcome,
+        note: a.note.as_deref(),
+        reason: a.reason.as_deref(),
+        missing: &a.missing,
+        case: &case,
+    };
+    super::cases::check_particulars(&f)?;
+    let queue = ctx.hall.matter(&r.service_id).map(|m| m.queue.clone()).ok_or_else(|| {
+        ApiError::new(Code::UnknownService, format!("the matter `{}` is no longer configured", r.service_id))
+    })?;
+    let listed: Vec<&str> = a.missing.iter().map(|m| m.trim()).filter(|m| !m.is_empty()).collect();
+    let detail = json!({ "note": a.note, "reason": a.reason, "missing_materials": listed, "village": r.number });
+    let day = ctx.day.clone();
+    let detail = detail.to_string();
+    let ticket = crate::store::tickets::VillageTicket {
+        day: &day,
+        queue: &queue,
+        number: &r.number,
+        service_id: &r.service_id,
+        window: &window,
+        outcome: a.outcome,
+        detail: &detail,
+        at_ms: ctx.now_ms,
+    };
+    let ticket_id = crate::store::tickets::insert_village(ctx.tx, &ticket)?;
+    let t = crate::store::tickets::get(ctx.tx, ticket_id)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the village ticket just inserted is missing")))?;
+    let brief = super::cases::register(ctx, &t, &window, &f)?;
+    let case_id = crate::store::cases::by_number(ctx.tx, &brief.number)?
+        .map(|c| c.id)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the case just registered is missing")))?;
+    let by = ctx.actor.name().to_string();
+    store::set_accepted(ctx.tx, id, case_id, &by, ctx.now_ms)?;
+    let r = load(ctx, id)?;
+    let late = village::forwarded_late(today(ctx), r.forward_by);
+    changed(ctx, &r, "accepted", json!({ "case": brief.number, "window": window, "late": late }))?;
+    answer(ctx, id, StatusCode::OK, true)
+}
+
+/// The agent told the villager the town's answer.
+pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    if r.case.is_none() {
+        return Err(ApiError::new(
+            Code::InvalidVillageAction,
+            format!("request {} has no answer from the town yet: a window has not accepted it", r.number),
+        ));
+    }
+    if r.replied_at.is_some() {
+        return Err(ApiError::new(
+            Code::InvalidVillageAction,
+            format!("the reply of {} is already recorded", r.number),
+        ));
+    }
+    store::set_replied(ctx.tx, id, ctx.now_ms)?;
+    let r = load(ctx, id)?;
+    let view = store::view(ctx.hall, &r, today(ctx), false);
+    changed(ctx, &r, "replied", json!({ "reply_by": view.reply_by }))?;
+    answer(ctx, id, StatusCode::OK, true)
+}

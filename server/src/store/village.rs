@@ -1,0 +1,232 @@
+//! Village requests (schema_v14, R22) and their views. A request's row holds the villager's
+//! name and phone; [`view`] puts them in only when asked (`with_person`): the registering
+//! agent's own list and an audited staff read.
+
+use chrono::NaiveDate;
+use hall_wire as wire;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::domain::case::{CaseResult, CaseState};
+use crate::domain::village::{self, VillageState};
+use crate::hall::Hall;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestRow {
+    pub id: i64,
+    pub number: String,
+    pub station: String,
+    pub agent: String,
+    pub villager_name: String,
+    pub villager_phone: String,
+    pub service_id: String,
+    pub materials: Vec<String>,
+    pub urgent: bool,
+    pub note: Option<String>,
+    pub state: VillageState,
+    pub registered_at: i64,
+    pub forward_by: NaiveDate,
+    pub forwarded_at: Option<i64>,
+    pub replied_at: Option<i64>,
+    /// Its case, once accepted.
+    pub case: Option<CaseBits>,
+}
+
+/// What a request's view needs of its case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseBits {
+    pub number: String,
+    pub window_id: String,
+    pub state: CaseState,
+    pub result: Option<CaseResult>,
+    pub deadline: Option<NaiveDate>,
+    pub accepted_on: NaiveDate,
+}
+
+const SELECT: &str = "SELECT v.id, v.number, v.station, v.agent, v.villager_name, v.villager_phone, v.service_id,
+        v.materials, v.urgent, v.note, v.state, v.registered_at, v.forward_by, v.forwarded_at, v.replied_at,
+        c.number, c.window_id, c.state, c.result, c.deadline, c.accepted_on
+    FROM village_requests v LEFT JOIN cases c ON c.id = v.case_id";
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn bad(column: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, what.to_string().into())
+}
+
+fn row(r: &Row) -> rusqlite::Result<RequestRow> {
+    let materials: String = r.get(7)?;
+    let state: String = r.get(10)?;
+    let case_number: Option<String> = r.get(15)?;
+    let case = match case_number {
+        None => None,
+        Some(number) => {
+            let state: String = r.get(17)?;
+            let result: Option<String> = r.get(18)?;
+            Some(CaseBits {
+                number,
+                window_id: r.get(16)?,
+                state: CaseState::parse(&state).ok_or_else(|| bad(17, "unknown case state"))?,
+                result: result.and_then(|x| CaseResult::parse(&x)),
+                deadline: date(r.get(19)?),
+                accepted_on: date(r.get(20)?).ok_or_else(|| bad(20, "accepted_on is not a date"))?,
+            })
+        }
+    };
+    Ok(RequestRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        station: r.get(2)?,
+        agent: r.get(3)?,
+        villager_name: r.get(4)?,
+        villager_phone: r.get(5)?,
+        service_id: r.get(6)?,
+        materials: serde_json::from_str(&materials).map_err(|_| bad(7, "materials are not a JSON list"))?,
+        urgent: r.get(8)?,
+        note: r.get(9)?,
+        state: VillageState::parse(&state).ok_or_else(|| bad(10, "unknown village state"))?,
+        registered_at: r.get(11)?,
+        forward_by: date(r.get(12)?).ok_or_else(|| bad(12, "forward_by is not a date"))?,
+        forwarded_at: r.get(13)?,
+        replied_at: r.get(14)?,
+        case,
+    })
+}
+
+/// A request to register (its number's sequence is taken by [`insert`]).
+pub struct NewRequest<'a> {
+    pub day: NaiveDate,
+    pub station: &'a str,
+    pub agent: &'a str,
+    pub villager_name: &'a str,
+    pub villager_phone: &'a str,
+    pub service_id: &'a str,
+    pub materials: &'a [String],
+    pub urgent: bool,
+    pub note: Option<&'a str>,
+    pub forward_by: NaiveDate,
+    pub at_ms: i64,
+}
+
+/// Registers a request under the day's next number; returns its id.
+pub fn insert(tx: &Transaction, n: &NewRequest) -> rusqlite::Result<i64> {
+    let day = n.day.to_string();
+    let seq: u32 =
+        tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM village_requests WHERE day = ?1", [&day], |r| r.get(0))?;
+    let materials = serde_json::to_string(n.materials).expect("a list of strings is JSON");
+    tx.prepare_cached(
+        "INSERT INTO village_requests (number, day, seq, station, agent, villager_name, villager_phone, service_id,
+             materials, urgent, note, state, registered_at, forward_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'registered', ?12, ?13)",
+    )?
+    .execute(params![
+        village::number(n.day, seq),
+        day,
+        seq,
+        n.station,
+        n.agent,
+        n.villager_name,
+        n.villager_phone,
+        n.service_id,
+        materials,
+        n.urgent,
+        n.note,
+        n.at_ms,
+        n.forward_by.to_string(),
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<RequestRow>> {
+    conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?.query_row([id], row).optional()
+}
+
+/// The town hall received it (the agent forwarded it, or a window accepted it straight away).
+pub fn set_forwarded(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE village_requests SET state = 'forwarded', forwarded_at = COALESCE(forwarded_at, ?2) WHERE id = ?1",
+    )?
+    .execute(params![id, at_ms])?;
+    Ok(())
+}
+
+pub fn set_accepted(tx: &Transaction, id: i64, case_id: i64, by: &str, at_ms: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "UPDATE village_requests SET state = 'accepted', case_id = ?2, accepted_by = ?3, accepted_at = ?4,
+             forwarded_at = COALESCE(forwarded_at, ?4)
+         WHERE id = ?1",
+    )?
+    .execute(params![id, case_id, by, at_ms])?;
+    Ok(())
+}
+
+pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE village_requests SET replied_at = ?2 WHERE id = ?1")?.execute(params![id, at_ms])?;
+    Ok(())
+}
+
+/// A station's requests, newest first.
+pub fn of_station(conn: &Connection, station: &str, limit: u32) -> rusqlite::Result<Vec<RequestRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.station = ?1 ORDER BY v.id DESC LIMIT ?2"))?;
+    let rows = stmt.query_map(params![station, limit], row)?;
+    rows.collect()
+}
+
+/// The requests still open for the town: not accepted yet, or accepted and the villager not yet
+/// replied to (the partial index `village_open`), newest first.
+pub fn open(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<RequestRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE v.state != 'accepted' OR v.replied_at IS NULL ORDER BY v.id DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit], row)?;
+    rows.collect()
+}
+
+fn fmt(hall: &Hall, ms: Option<i64>) -> Option<String> {
+    ms.map(|ms| super::reads::fmt_time(hall, ms))
+}
+
+fn local_day(hall: &Hall, ms: i64) -> NaiveDate {
+    super::from_ms(ms).with_timezone(&hall.timezone).date_naive()
+}
+
+/// The request as the API shows it; the villager's name, phone and the note only `with_person`.
+pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) -> wire::VillageRequest {
+    let matter = hall.matter(&r.service_id);
+    let status = match (&r.case, r.state) {
+        (Some(c), _) if c.state == CaseState::Closed => wire::VillageStatus::Closed,
+        (Some(_), _) | (None, VillageState::Accepted) => wire::VillageStatus::Accepted,
+        (None, VillageState::Forwarded) => wire::VillageStatus::Forwarded,
+        (None, VillageState::Registered) => wire::VillageStatus::Registered,
+    };
+    let reply_by = r.case.as_ref().and_then(|c| {
+        village::reply_by(&village::CaseFacts { state: c.state, deadline: c.deadline, accepted_on: c.accepted_on })
+    });
+    wire::VillageRequest {
+        id: r.id,
+        number: r.number.clone(),
+        station: r.station.clone(),
+        service_id: r.service_id.clone(),
+        service_name: matter.map(|m| m.name.clone()).unwrap_or_else(|| r.service_id.clone()),
+        windows: matter.map(|m| m.windows.clone()).unwrap_or_default(),
+        materials: r.materials.clone(),
+        urgent: r.urgent,
+        status,
+        registered_at: super::reads::fmt_time(hall, r.registered_at),
+        forward_by: r.forward_by.to_string(),
+        forwarded_at: fmt(hall, r.forwarded_at),
+        forward_overdue: village::forward_overdue(r.state, r.forward_by, today),
+        forwarded_late: r.forwarded_at.is_some_and(|at| village::forwarded_late(local_day(hall, at), r.forward_by)),
+        case_number: r.case.as_ref().map(|c| c.number.clone()),
+        case_window_id: r.case.as_ref().map(|c| c.window_id.clone()),
+        town_deadline: r.case.as_ref().and_then(|c| c.deadline).map(|d| d.to_string()),
+        case_result: r.case.as_ref().and_then(|c| c.result).map(Into::into),
+        reply_by: reply_by.map(|d| d.to_string()),
+        replied_at: fmt(hall, r.replied_at),
+        reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),
+        villager_name: with_person.then(|| r.villager_name.clone()),
+        villager_phone: with_person.then(|| r.villager_phone.clone()),
+        note: if with_person { r.note.clone() } else { None },
+    }
+}

@@ -1,0 +1,352 @@
+//! Village stations (代办点, R22) through the HTTP contract: a village agent registers a
+//! villager's request and forwards it, the windows handling the matter see it on their desk, a
+//! clerk accepts it into a case, the agent sees the case and the town's deadline and records the
+//! reply; the villager's name and phone reach only the agent, those windows and the director
+//! (staff reads audited, never in events); bad input changes nothing; overdue forwards and
+//! replies are flagged on both sides.
+
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, Reply, Sse, TestServer};
+
+const NAME: &str = "王桂芬";
+const PHONE: &str = "13987654321";
+const ID_CARD: &str = "申请人身份证、户口簿原件及复印件";
+const FORM: &str = "临时救助申请书";
+
+/// 09:00 in Shanghai on that day.
+fn at_nine(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
+}
+
+async fn login(s: &TestServer, user: &str) -> String {
+    let r = s.post("/api/auth/login", "", json!({"username": user, "password": "demo"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body["token"].as_str().unwrap().to_string()
+}
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Reply {
+    s.send(Method::GET, path, Some(token), None, None).await
+}
+
+fn request(extra: Value) -> Value {
+    let mut r = json!({
+        "villager_name": NAME, "villager_phone": "139-8765-4321", "service_id": "mz-linshi",
+        "materials": [FORM, ID_CARD], "urgent": false, "note": "老人腿脚不便，由代办员代为递交",
+    });
+    r.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    r
+}
+
+async fn register(s: &TestServer, agent: &str, extra: Value) -> Value {
+    let r = s.post("/api/village/requests", agent, request(extra)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+fn count(s: &TestServer, sql: &str) -> i64 {
+    rusqlite::Connection::open(&s.db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn find(list: &Value, id: i64) -> Option<Value> {
+    list.as_array().unwrap().iter().find(|l| l["id"] == id).cloned()
+}
+
+#[tokio::test]
+async fn register_forward_accept_and_reply() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let agent = login(&s, "village1").await;
+    let me = get(&s, "/api/auth/me", &agent).await.body;
+    assert_eq!(me["role"], "village");
+
+    let r = register(&s, &agent, json!({})).await;
+    let id = r["id"].as_i64().unwrap();
+    assert_eq!(r["number"], "DB20261125-001");
+    assert_eq!(r["station"], "石桥村便民服务站");
+    assert_eq!(r["status"], "registered");
+    assert_eq!(r["forward_by"], "2026-11-30", "3 working days: Thu, Fri, Mon");
+    assert_eq!(r["materials"], json!([ID_CARD, FORM]), "the matter's order");
+    assert_eq!(r["villager_phone"], PHONE, "kept as its 11 digits");
+    assert_eq!(r["windows"], json!(["w02", "w03"]));
+
+    // The desks of the windows handling 最低生活保障 see it coming (no name, no phone); w01's not.
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let desk = get(&s, "/api/village/requests", &clerk2).await.body;
+    let line = find(&desk, id).expect("on w02's desk");
+    assert_eq!(line["status"], "registered");
+    assert!(line.get("villager_name").is_none() && line.get("villager_phone").is_none() && line.get("note").is_none());
+    assert!(find(&get(&s, "/api/village/requests", &clerk1).await.body, id).is_none(), "w01 does not handle 临时救助");
+
+    // The agent forwards it: the town hall has it.
+    let f = s.post(&format!("/api/village/requests/{id}/forward"), &agent, json!({})).await;
+    assert_eq!(f.status, 200, "{}", f.body);
+    assert_eq!(f.body["status"], "forwarded");
+    assert!(f.body["forwarded_at"].as_str().is_some_and(|t| t.starts_with("2026-11-25T09:00")));
+    assert_eq!(f.body["forwarded_late"], false);
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/forward"), &agent, json!({})).await,
+        409,
+        "invalid_village_action",
+    );
+
+    // Privacy: another window, the public, a kiosk, a leader cannot read it.
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &clerk1).await, 403, "not_your_village_request");
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/accept"), &clerk1, json!({"outcome": "promised"})).await,
+        403,
+        "not_your_village_request",
+    );
+    assert_error(&s.get("/api/village/requests").await, 401, "unauthorized");
+    assert_error(&s.get(&format!("/api/village/requests/{id}")).await, 401, "unauthorized");
+    assert_error(&get(&s, "/api/village/requests", "demo-kiosk").await, 403, "staff_only");
+    let leader = s.staff("leader").await;
+    assert_error(&get(&s, "/api/village/requests", &leader).await, 403, "not_your_village_request");
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &leader).await, 403, "not_your_village_request");
+
+    // The receiving window reads it whole (audited) and accepts it into a case.
+    let reads_before = count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'village.read'");
+    let whole = get(&s, &format!("/api/village/requests/{id}"), &clerk2).await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert_eq!(
+        (whole.body["villager_name"].as_str(), whole.body["villager_phone"].as_str()),
+        (Some(NAME), Some(PHONE))
+    );
+    assert_eq!(whole.body["note"], "老人腿脚不便，由代办员代为递交");
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'village.read'"), reads_before + 1);
+    let tickets_before = count(&s, "SELECT COUNT(*) FROM tickets");
+    let a = s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["status"], "accepted");
+    let number = a.body["case_number"].as_str().unwrap().to_string();
+    assert_eq!(a.body["case_window_id"], "w02");
+    let deadline = a.body["town_deadline"].as_str().unwrap().to_string();
+    assert_eq!(a.body["reply_by"].as_str(), Some(deadline.as_str()), "reply by the town's deadline");
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await,
+        409,
+        "invalid_village_action",
+    );
+
+    // The case is an ordinary case of w02: the villager is its applicant, the deadline its own.
+    let case = get(&s, &format!("/api/cases/{number}"), &clerk2).await.body;
+    assert_eq!(case["kind"], "promised");
+    assert_eq!(case["window_id"], "w02");
+    assert_eq!(case["applicant_name"], NAME);
+    assert_eq!(case["applicant_phone"], PHONE);
+    assert_eq!(case["deadline"].as_str(), Some(deadline.as_str()));
+    assert_eq!(case["ticket_number"], "DB20261125-001");
+    let expected = s.get("/api/calendar/working-days?from=2026-11-25&add=10").await.body;
+    assert_eq!(expected["date"].as_str(), Some(deadline.as_str()), "临时救助: 10 working days");
+    // Its ticket never queued: no queue count, no quota, no wait.
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM tickets") - tickets_before, 1);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM issued_counts WHERE matter = 'mz-linshi'"), 0);
+    assert_eq!(count(&s, "SELECT COALESCE(SUM(n), 0) FROM waiting_counts"), 0);
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM tickets WHERE device = 'village' AND called_at IS NULL AND status = 'done'"),
+        1
+    );
+
+    // The agent sees the case and the town's deadline, and records the reply once.
+    let mine = get(&s, "/api/village/requests", &agent).await.body;
+    let line = find(&mine, id).unwrap();
+    assert_eq!(line["status"], "accepted");
+    assert_eq!(line["case_number"], number.as_str());
+    assert_eq!(line["town_deadline"], deadline.as_str());
+    assert_eq!(line["villager_name"], NAME, "the agent's own request");
+    assert_eq!(line["reply_overdue"], false);
+    let replied = s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await;
+    assert_eq!(replied.status, 200, "{}", replied.body);
+    assert!(replied.body["replied_at"].is_string());
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await,
+        409,
+        "invalid_village_action",
+    );
+
+    // Once accepted, it is w02's: w03 (which handles the matter too) no longer reads it.
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &clerk3).await, 403, "not_your_village_request");
+    assert!(find(&get(&s, "/api/village/requests", &clerk3).await.body, id).is_none());
+
+    // The director reads it whole (audited) too.
+    let director = s.staff("director").await;
+    assert_eq!(get(&s, &format!("/api/village/requests/{id}"), &director).await.body["villager_phone"], PHONE);
+
+    // Never a name or phone in the events, nor in the audit trail's details.
+    assert_eq!(
+        count(&s, "SELECT COUNT(*) FROM events WHERE kind = 'village_changed'"),
+        4,
+        "registered, forwarded, accepted, replied"
+    );
+    for secret in [NAME, PHONE, "腿脚"] {
+        let like = format!("SELECT COUNT(*) FROM events WHERE kind = 'village_changed' AND data LIKE '%{secret}%'");
+        assert_eq!(count(&s, &like), 0, "{secret} in an event");
+        let like = format!("SELECT COUNT(*) FROM audit WHERE action LIKE 'village.%' AND detail LIKE '%{secret}%'");
+        assert_eq!(count(&s, &like), 0, "{secret} in the audit trail");
+    }
+}
+
+#[tokio::test]
+async fn the_agent_does_only_village_things() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    for (method, path) in [
+        (Method::GET, "/api/cases"),
+        (Method::GET, "/api/director/today"),
+        (Method::GET, "/api/petitions"),
+        (Method::GET, "/api/leave/mine"),
+        (Method::GET, "/api/tickets/1"),
+        (Method::POST, "/api/windows/w02/call-next"),
+        (Method::POST, "/api/leave"),
+        (Method::GET, "/api/reports/summary?from=2026-11-01&to=2026-11-25"),
+    ] {
+        let r = s.send(method.clone(), path, Some(&agent), Some(json!({})), None).await;
+        assert_eq!(r.status, 403, "{method} {path}: {}", r.body);
+    }
+    // A clerk or the director does not register for a village.
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_error(&s.post("/api/village/requests", &clerk2, request(json!({}))).await, 403, "village_only");
+    // The agent signs out like anyone.
+    assert_eq!(s.post("/api/auth/logout", &agent, json!({})).await.status, 204);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    for (extra, status, code) in [
+        (json!({"villager_phone": "0871-6123456"}), 422, "invalid_village_request"),
+        (json!({"villager_phone": "1398765432"}), 422, "invalid_village_request"),
+        (json!({"villager_name": "  "}), 422, "invalid_village_request"),
+        (json!({"villager_name": "名".repeat(51)}), 422, "invalid_village_request"),
+        (json!({"materials": ["结婚证"]}), 422, "invalid_village_request"),
+        (json!({"note": "字".repeat(501)}), 422, "invalid_village_request"),
+        (json!({"service_id": "no-such-matter"}), 422, "unknown_service"),
+        (json!({"urgent": "yes"}), 400, "invalid_body"),
+    ] {
+        let r = s.post("/api/village/requests", &agent, request(extra.clone())).await;
+        assert_error(&r, status, code);
+    }
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM village_requests"), 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM events WHERE kind = 'village_changed'"), 0);
+    assert_error(&s.post("/api/village/requests/99/forward", &agent, json!({})).await, 404, "unknown_village_request");
+    assert_error(&s.post("/api/village/requests/x/replied", &agent, json!({})).await, 404, "unknown_village_request");
+
+    // A returned case without its reason is refused: the request stays forwarded, no case, no ticket.
+    let id = register(&s, &agent, json!({"forward": true})).await["id"].as_i64().unwrap();
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let r = s.post(&format!("/api/village/requests/{id}/accept"), &clerk3, json!({"outcome": "returned"})).await;
+    assert_error(&r, 422, "reason_required");
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/accept"), &clerk3, json!({"outcome": "maybe"})).await,
+        400,
+        "invalid_body",
+    );
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM tickets"), 0);
+    let line = find(&get(&s, "/api/village/requests", &clerk3).await.body, id).unwrap();
+    assert_eq!(line["status"], "forwarded");
+    // No reply before the town has answered.
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await,
+        409,
+        "invalid_village_action",
+    );
+}
+
+#[tokio::test]
+async fn overdue_forwards_and_replies_show_on_both_sides() {
+    let s = TestServer::start().await; // Wednesday 25 November
+    let agent = login(&s, "village1").await;
+    let late = register(&s, &agent, json!({})).await["id"].as_i64().unwrap();
+    let urgent = register(&s, &agent, json!({"urgent": true, "forward": true})).await;
+    assert_eq!(urgent["forward_by"], "2026-11-25", "urgent: the same day");
+    assert_eq!(urgent["status"], "forwarded");
+    let urgent = urgent["id"].as_i64().unwrap();
+
+    // Monday 30 November is the last day: not overdue yet.
+    s.clock().set(at_nine(2026, 11, 30));
+    let agent = login(&s, "village1").await;
+    assert_eq!(find(&get(&s, "/api/village/requests", &agent).await.body, late).unwrap()["forward_overdue"], false);
+
+    // Tuesday 1 December: overdue for the agent, the receiving desk and the director.
+    s.clock().set(at_nine(2026, 12, 1));
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    for token in [&agent, &clerk2, &director] {
+        let list = get(&s, "/api/village/requests", token).await.body;
+        assert_eq!(find(&list, late).unwrap()["forward_overdue"], true, "{list}");
+        assert_eq!(find(&list, urgent).unwrap()["forward_overdue"], false, "forwarded in time");
+    }
+    // Forwarded late: no longer overdue, marked late.
+    let f = s.post(&format!("/api/village/requests/{late}/forward"), &agent, json!({})).await.body;
+    assert_eq!((f["forward_overdue"].as_bool(), f["forwarded_late"].as_bool()), (Some(false), Some(true)));
+
+    // An immediate case closes at once: the villager is told that day; the day after it is overdue.
+    let a = s.post(&format!("/api/village/requests/{urgent}/accept"), &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["status"], "closed");
+    assert_eq!(a.body["case_result"], "done");
+    assert_eq!(a.body["reply_by"], "2026-12-01");
+    assert!(a.body.get("town_deadline").is_none());
+    s.clock().set(at_nine(2026, 12, 2));
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    for token in [&agent, &clerk2] {
+        let line = find(&get(&s, "/api/village/requests", token).await.body, urgent).unwrap();
+        assert_eq!(line["reply_overdue"], true, "{line}");
+    }
+    // Replied: it leaves the desk.
+    s.post(&format!("/api/village/requests/{urgent}/replied"), &agent, json!({})).await;
+    assert!(find(&get(&s, "/api/village/requests", &clerk2).await.body, urgent).is_none());
+}
+
+#[tokio::test]
+async fn another_agent_of_the_station_sees_no_villager() {
+    let toml = include_str!("../../../halls/sample-town.toml").replace(
+        "# ───────────── 自助取号机 ─────────────",
+        "[[staff]]\nusername = \"village2\"\nname = \"李国强\"\nrole = \"village\"\nstation = \"石桥村便民服务站\"\n\
+         password_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\n\
+         demo = true\n\n# ───────────── 自助取号机 ─────────────",
+    );
+    let hall = hall_server::config::parse(&toml, "test").unwrap();
+    let s = TestServer::options().hall(hall).start().await;
+    let (one, two) = (login(&s, "village1").await, login(&s, "village2").await);
+    let id = register(&s, &one, json!({})).await["id"].as_i64().unwrap();
+    let line = find(&get(&s, "/api/village/requests", &two).await.body, id).expect("the station's list");
+    assert!(line.get("villager_name").is_none() && line.get("villager_phone").is_none());
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &two).await, 403, "not_your_village_request");
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/forward"), &two, json!({})).await,
+        403,
+        "not_your_village_request",
+    );
+
+    // A village agent names a station, and only an agent has one.
+    let no_station = toml.replace("station = \"石桥村便民服务站\"\npassword", "password");
+    let e = hall_server::config::parse(&no_station, "test").unwrap_err().to_string();
+    assert!(e.contains("station"), "{e}");
+}
+
+#[tokio::test]
+async fn the_agents_live_stream_is_the_publics() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let mut mine = Sse::connect_as(&s.base, Some(&agent), None).await;
+    let mut desk = Sse::connect_as(&s.base, Some(&clerk2), None).await;
+    register(&s, &agent, json!({"forward": true})).await;
+    let director = s.staff("director").await;
+    let n = s.post("/api/notice", &director, json!({"notice": "今天下午停电"})).await;
+    assert_eq!(n.status, 200, "{}", n.body);
+    // The clerk's stream gets the village events (without the villager); the agent's does not.
+    let (_, before) = desk.until("notice_changed").await;
+    let village: Vec<_> = before.iter().filter(|e| e.kind == "village_changed").collect();
+    assert_eq!(village.len(), 2, "registered and forwarded");
+    assert!(village.iter().all(|e| e.data.get("villager_name").is_none() && !e.data.to_string().contains(NAME)));
+    assert_eq!(mine.next().await.kind, "notice_changed", "no staff-only event reaches a village agent");
+}

@@ -1,0 +1,110 @@
+// Village stations (R22) in a real Chromium: the agent signs in on /village on a phone-sized
+// screen, registers an urgent villager's request (forwarded at once) with two of the matter's
+// materials; clerk2 at window 2 (临时救助 is handled at w02 and w03) sees it on the desk's
+// 「村代办件」 card without the villager's name, accepts it into a promised case with the finish
+// dialog; the agent's list then shows the case, the town's deadline and the reply reminder, and
+// the agent records the reply. Runs on the real clock: dates are the hall's (Asia/Shanghai).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startHall, openPage } from "./harness.mjs";
+
+const shots = process.env.HALL_SCREENSHOTS;
+const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+const NAME = "赵大娘";
+const PHONE = "13812345678";
+let hall, base, browser;
+
+before(async () => {
+  hall = await startHall();
+  ({ base, browser } = hall);
+});
+
+after(async () => {
+  await hall?.close();
+});
+
+test("an agent registers on /village, the window accepts it from the desk, the agent sees the case and replies", async () => {
+  const v = await openPage(browser, base, "/village", { viewport: { width: 390, height: 844 }, isMobile: true });
+  const { page } = v;
+  await page.fill("#login input[name=username]", "village1");
+  await page.fill("#login input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#register:not([hidden])");
+  assert.equal(await page.textContent("#station"), "石桥村便民服务站");
+  await page.fill("#register input[name=name]", NAME);
+  await page.fill("#register input[name=phone]", "138 1234 5678");
+  await page.selectOption("#register select[name=matter]", "mz-linshi");
+  await page.check("#materials input[value='临时救助申请书']");
+  await page.check("#materials input[value='申请人身份证、户口簿原件及复印件']");
+  await page.check("#register input[name=urgent]");
+  assert.equal(await page.isChecked("#register input[name=forward]"), true, "urgent goes today");
+  await page.fill("#register textarea[name=note]", "家中老人住院，急需救助");
+  await page.click("#register button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#registerDone").textContent !== "");
+  assert.equal(await page.textContent("#registerError"), "");
+  assert.match(await page.textContent("#registerDone"), new RegExp(`DB${today.replaceAll("-", "")}-001`));
+  const article = "article.request";
+  await page.waitForSelector(article);
+  let text = await page.textContent(article);
+  assert.match(text, new RegExp(NAME));
+  assert.match(text, new RegExp(PHONE));
+  assert.match(text, /已转交镇便民服务中心/);
+  assert.match(text, /急件/);
+  if (shots) await page.screenshot({ path: join(shots, "village.png"), fullPage: true });
+
+  // The window's desk: the request, its materials, no villager; accepted with the finish dialog.
+  const c = await openPage(browser, base, "/clerk");
+  await c.page.fill("input[name=username]", "clerk2");
+  await c.page.fill("input[name=password]", "demo");
+  await c.page.selectOption("select[name=window]", "w02");
+  await c.page.click("#login button[type=submit]");
+  await c.page.waitForSelector("#villageCard:not([hidden])");
+  const card = await c.page.textContent("#villageCard");
+  assert.match(card, /村代办件/);
+  assert.match(card, /石桥村便民服务站/);
+  assert.match(card, /临时救助申请书/);
+  assert.match(card, /待受理/);
+  assert.doesNotMatch(card, new RegExp(NAME), "no villager's name on the desk's list");
+  await c.page.click("#village button[data-village-accept]");
+  await c.page.waitForSelector("#finishDialog[open]");
+  assert.match(await c.page.textContent("#finishVillage"), new RegExp(`${NAME}.*${PHONE}`));
+  assert.equal(await c.page.inputValue("#finishDialog input[name=applicant_name]"), NAME);
+  await c.page.selectOption("#finishDialog select[name=outcome]", "promised");
+  await c.page.click("#finishOk");
+  await c.page.waitForFunction(() => document.querySelector("#villageDone").textContent !== "");
+  assert.match(await c.page.textContent("#villageDone"), /已受理为办件 \d{8}-\d{4}/);
+  assert.equal(await c.page.isVisible("#finishDialog"), false);
+  // It is now one of the window's cases, and on the card until the agent replies.
+  await c.page.waitForFunction((name) => document.querySelector("#cases")?.textContent.includes("临时救助"), NAME);
+  if (shots) await c.page.screenshot({ path: join(shots, "village-desk.png"), fullPage: true });
+  await c.close();
+
+  // The director's console lists it among the open village requests (no villager there either).
+  const d = await openPage(browser, base, "/director");
+  await d.page.fill("#login input[name=username]", "director");
+  await d.page.fill("#login input[name=password]", "demo");
+  await d.page.click("#login button[type=submit]");
+  await d.page.waitForFunction(() => document.querySelector("#village")?.textContent.includes("DB"));
+  const console = await d.page.textContent("#villageCard");
+  assert.match(console, /村代办件/);
+  assert.match(console, /已受理 \d{8}-\d{4}/);
+  assert.doesNotMatch(console, new RegExp(NAME));
+  await d.close();
+
+  // The agent sees the case, the town's deadline and the reminder; records the reply.
+  await page.reload();
+  await page.waitForSelector(article);
+  text = await page.textContent(article);
+  assert.match(text, /镇窗口已受理，办件编号 \d{8}-\d{4}/);
+  assert.match(text, /请于 \d{4}-\d{2}-\d{2} 前答复村民|镇窗口已受理/);
+  await page.click(`${article} button[data-replied]`);
+  await page.waitForFunction(() => document.querySelector("article.request").textContent.includes("答复村民") &&
+    !document.querySelector("article.request button[data-replied]"));
+  assert.match(await page.textContent(article), /已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 答复村民/);
+  // In English too.
+  await page.click("#lang");
+  assert.match(await page.textContent(article), /Accepted by the town window as case/);
+  assert.match(await page.textContent("#register"), /Register a villager's request/);
+  await v.close();
+});
