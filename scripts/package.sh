@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian packages of the hall into target/debian/ (or $CARGO_TARGET_DIR/debian/):
 #   hall-server (the hall's server, its systemd service and nightly backup timer),
-#   hall-display (lobby and window displays), hall-kiosk (the touch kiosk).
+#   hall-display (lobby and window displays), hall-kiosk (the touch kiosk), hall-county (the county service).
 # Installs cargo-deb when it is missing. Options are passed to every `cargo deb`, e.g.
 #   scripts/package.sh --profile dev --fast   (quick packages of debug builds, for the tests)
 set -euo pipefail
@@ -16,7 +16,7 @@ fi
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 out="$target/debian"
 mkdir -p "$out"
-for pkg in hall-server hall-display hall-kiosk; do
+for pkg in hall-server hall-display hall-kiosk hall-county; do
   echo "== $pkg"
   cargo deb --locked -p "$pkg" --output "$out" "$@"
 done

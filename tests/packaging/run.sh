@@ -15,7 +15,7 @@ fail() { echo "packaging: FAIL: $*" >&2; exit 1; }
 ok() { echo "packaging: ok: $*"; }
 
 [ "$(id -u)" = 0 ] || fail "run as root: it installs the packages on this machine"
-for p in hall-server hall-kiosk hall-display; do
+for p in hall-server hall-kiosk hall-display hall-county; do
   if dpkg -s "$p" >/dev/null 2>&1; then fail "$p is already installed here; this test installs and purges it"; fi
 done
 
@@ -24,28 +24,30 @@ scripts/package.sh --fast
 server_deb=$(ls "$debs"/hall-server_*.deb)
 kiosk_deb=$(ls "$debs"/hall-kiosk_*.deb)
 display_deb=$(ls "$debs"/hall-display_*.deb)
+county_deb=$(ls "$debs"/hall-county_*.deb)
 
 cleanup() {
   if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hall-server hall-kiosk hall-display >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hall-server hall-kiosk hall-display hall-county >/dev/null 2>&1 || true
   rm -rf /var/lib/hall /var/lib/hall-kiosk /var/lib/hall-display
-  for u in hall hall-kiosk hall-display; do
+  for u in hall hall-kiosk hall-display hall-county; do
     if getent passwd "$u" >/dev/null; then deluser --quiet "$u" >/dev/null 2>&1 || true; fi
     if getent group "$u" >/dev/null; then delgroup --quiet "$u" >/dev/null 2>&1 || true; fi
   done
 }
 trap cleanup EXIT
 
-echo "== apt-get install the three packages (their dependencies come from Debian)"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$server_deb" "$kiosk_deb" "$display_deb" >/tmp/hall-packaging-apt.log 2>&1 \
+echo "== apt-get install the four packages (their dependencies come from Debian)"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$server_deb" "$kiosk_deb" "$display_deb" "$county_deb" >/tmp/hall-packaging-apt.log 2>&1 \
   || { tail -30 /tmp/hall-packaging-apt.log; fail "apt-get install"; }
 
 echo "== installed files, users and permissions"
-for f in /usr/bin/hall-server /usr/bin/hall-kiosk /usr/bin/hall-display; do [ -x "$f" ] || fail "$f missing"; done
+for f in /usr/bin/hall-server /usr/bin/hall-kiosk /usr/bin/hall-display /usr/bin/hall-county; do [ -x "$f" ] || fail "$f missing"; done
 for f in /usr/lib/systemd/system/hall-server.service /usr/lib/systemd/system/hall-backup.service \
          /usr/lib/systemd/system/hall-backup.timer /usr/lib/systemd/system/hall-kiosk.service \
          /usr/lib/systemd/system/hall-display.service /usr/lib/udev/rules.d/99-hall-kiosk-printer.rules \
-         /usr/share/doc/hall-server/install.md; do
+         /usr/lib/systemd/system/hall-county.service /usr/share/doc/hall-server/install.md \
+         /usr/share/doc/hall-county/deploy-county.md; do
   [ -f "$f" ] || fail "$f missing"
 done
 check_mode() { # path owner:group mode
@@ -56,6 +58,8 @@ check_mode() { # path owner:group mode
 check_mode /etc/hall/hall.toml root:hall 640
 check_mode /etc/hall/hall-server.env root:hall 640
 check_mode /etc/hall/kiosk.toml root:hall-kiosk 640
+check_mode /etc/hall/county.env root:hall-county 640
+check_mode /etc/hall/county-halls.toml root:hall-county 640
 check_mode /var/lib/hall hall:hall 750
 check_mode /var/lib/hall/backups hall:hall 750
 id -nG hall-kiosk | grep -qw lp || fail "hall-kiosk is not in the lp group (the printer)"
@@ -64,17 +68,19 @@ for c in /etc/hall/hall.toml /etc/hall/hall-server.env; do
 done
 grep -qx /etc/hall/kiosk.toml /var/lib/dpkg/info/hall-kiosk.conffiles || fail "kiosk.toml is not a conffile"
 grep -qx /etc/hall/display.env /var/lib/dpkg/info/hall-display.conffiles || fail "display.env is not a conffile"
+grep -qx /etc/hall/county-halls.toml /var/lib/dpkg/info/hall-county.conffiles || fail "county-halls.toml is not a conffile"
 cmp -s /etc/hall/hall.toml halls/sample-town.toml || fail "/etc/hall/hall.toml is not the sample hall"
 /usr/bin/hall-server check-config /etc/hall/hall.toml >/dev/null || fail "the installed configuration does not check"
 ok "files, users, permissions, conffiles"
 
 echo "== systemd-analyze verify and security"
-units=(hall-server.service hall-backup.service hall-backup.timer hall-kiosk.service hall-display.service)
+units=(hall-server.service hall-backup.service hall-backup.timer hall-kiosk.service hall-display.service hall-county.service)
 (cd /usr/lib/systemd/system && systemd-analyze verify "${units[@]}") 2>&1 | tee /tmp/hall-verify.log
 if grep -v -e '^$' /tmp/hall-verify.log | grep -q .; then fail "systemd-analyze verify complained"; fi
 # Exposure on systemd's 0–10 scale, times 10: at most 2.0 ("OK") for the server, 1.0 for the backup.
 systemd-analyze security --offline=true --threshold=20 /usr/lib/systemd/system/hall-server.service | tail -1
 systemd-analyze security --offline=true --threshold=10 /usr/lib/systemd/system/hall-backup.service | tail -1
+systemd-analyze security --offline=true --threshold=20 /usr/lib/systemd/system/hall-county.service | tail -1
 ok "units verified; hardening within the threshold"
 
 echo "== the installed server, started from its unit's lines"
@@ -125,9 +131,10 @@ server_pid=
 ok "graceful stop on SIGTERM"
 
 echo "== purge"
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hall-server hall-kiosk hall-display >/tmp/hall-packaging-purge.log 2>&1 \
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hall-server hall-kiosk hall-display hall-county >/tmp/hall-packaging-purge.log 2>&1 \
   || { tail -20 /tmp/hall-packaging-purge.log; fail "purge"; }
-for f in /usr/bin/hall-server /usr/bin/hall-kiosk /usr/bin/hall-display /etc/hall/hall.toml /etc/hall/kiosk.toml \
+for f in /usr/bin/hall-server /usr/bin/hall-kiosk /usr/bin/hall-display /usr/bin/hall-county /etc/hall/hall.toml \
+         /etc/hall/kiosk.toml /etc/hall/county-halls.toml \
          /usr/lib/systemd/system/hall-server.service; do
   [ ! -e "$f" ] || fail "$f still there after purge"
 done
