@@ -24,6 +24,8 @@ mod leave;
 pub use leave::*;
 mod inspections;
 pub use inspections::*;
+mod relay;
+pub use relay::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -741,6 +743,11 @@ pub mod event_kind {
     /// The citizen's voice moved (a bad rating's follow-up, a complaint, a petition): the
     /// director's and administrators' streams only; `FeedbackChanged`.
     pub const FEEDBACK_CHANGED: &str = "feedback_changed";
+    /// A message waits in the hall's outbox (`{id}`): the county service relays it. Staff and
+    /// county streams only.
+    pub const RELAY_PENDING: &str = "relay_pending";
+    /// An incoming case (上报来件) arrived or moved (`{id, window_id, state}`); staff streams only.
+    pub const INCOMING_CHANGED: &str = "incoming_changed";
 }
 
 #[cfg(test)]

@@ -40,6 +40,11 @@ pub enum Need<'a> {
     Admin,
     /// The server's own housekeeping.
     System,
+    /// The county service relaying messages between halls (its device token): the relay's
+    /// endpoints and nothing else of the kind.
+    County,
+    /// The director, or a clerk at the window an incoming case (上报来件) is on.
+    IncomingHandler(i64),
 }
 
 impl Op {
@@ -83,6 +88,11 @@ impl Op {
             Op::RecordInspection { .. } => Need::Inspector,
             Op::WithdrawFinding { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
+            // The relay (R14): the county device, and only it, reads and acknowledges the outbox
+            // and delivers to the inbox.
+            Op::ReadOutbox { .. } | Op::AckOutbox { .. } | Op::Inbox { .. } => Need::County,
+            Op::Incoming { action: super::relay::IncomingOp::Extend { .. }, .. } => Need::Director,
+            Op::ReadIncoming { id } | Op::Incoming { id, .. } => Need::IncomingHandler(*id),
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
             Op::Panic => Need::Anyone,
@@ -113,7 +123,8 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
-        Need::CaseHandler(_) => matches!(actor, Actor::Staff { .. }),
+        Need::CaseHandler(_) | Need::IncomingHandler(_) => matches!(actor, Actor::Staff { .. }),
+        Need::County => matches!(actor, Actor::County { .. }),
     };
     if ok {
         return Ok(());
@@ -121,7 +132,10 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
-        Need::Staff | Need::CaseHandler(_) => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Staff | Need::CaseHandler(_) | Need::IncomingHandler(_) => {
+            ApiError::new(Code::StaffOnly, "only hall staff do this")
+        }
+        Need::County => ApiError::new(Code::CountyOnly, "only the county service relays messages between halls"),
         Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
@@ -144,6 +158,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         }
         Need::ClerkAtOrDirector(w) => w,
         Need::CaseHandler(number) => return case_handler(ctx, number).map(|()| None),
+        Need::IncomingHandler(id) => return incoming_handler(ctx, id).map(|()| None),
         other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
@@ -185,6 +200,20 @@ fn case_handler(ctx: &Ctx, number: &str) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::new(Code::NotYourCase, format!("case {number} is handled at another window")))
+    }
+}
+
+/// An incoming case (上报来件) is the director's, and the clerk's at the window it is on.
+fn incoming_handler(ctx: &Ctx, id: i64) -> ApiResult<()> {
+    allow(ctx.actor, Need::Staff)?;
+    if director(ctx.actor) {
+        return Ok(());
+    }
+    let case = crate::store::relay::incoming_by_id(ctx.tx, id)?
+        .ok_or_else(|| ApiError::new(Code::UnknownIncoming, format!("no incoming case {id}")))?;
+    match ctx.actor {
+        Actor::Staff { window_id: Some(w), .. } if case.window_id.as_deref() == Some(w.as_str()) => Ok(()),
+        _ => Err(ApiError::new(Code::NotYourCase, format!("incoming case {id} is handled at another window"))),
     }
 }
 
@@ -249,6 +278,15 @@ mod tests {
         check(&clerk, Need::Inspector, "inspector_only");
         check(&clerk, Need::Clerk, "");
         check(&director, Need::Clerk, "clerks_only");
+        // The county device relays, and does nothing else; nobody else relays.
+        let county = Actor::County { id: "county".into() };
+        check(&county, Need::County, "");
+        for need in [Need::Staff, Need::Kiosk, Need::Director, Need::Oversight, Need::Admin, Need::IncomingHandler(1)] {
+            assert!(allow(&county, need).is_err(), "{need:?}");
+        }
+        for actor in [&kiosk, &clerk, &director, &admin, &leader, &evaluator] {
+            check(actor, Need::County, "county_only");
+        }
         check(&leader, Need::Clerk, "clerks_only");
     }
 

@@ -42,7 +42,11 @@ pub enum Audience {
 }
 
 /// Events only staff streams get: a case carries personal information and the hall's work.
-const STAFF_ONLY: [&str; 1] = [hall_wire::event_kind::CASE_CHANGED];
+const STAFF_ONLY: [&str; 3] = [
+    hall_wire::event_kind::CASE_CHANGED,
+    hall_wire::event_kind::RELAY_PENDING,
+    hall_wire::event_kind::INCOMING_CHANGED,
+];
 
 /// Events only the director's and administrators' streams get: that a complaint, petition or
 /// bad rating exists is confidential (R20, R21), even without names.

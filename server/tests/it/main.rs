@@ -21,6 +21,7 @@ mod mobile;
 mod pages;
 mod petitions;
 mod ratings;
+mod relay;
 mod report_month;
 mod reports;
 mod security;
