@@ -9,6 +9,7 @@ use tokio_postgres::NoTls;
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "0001_events.sql", include_str!("../migrations/0001_events.sql")),
     (2, "0002_views.sql", include_str!("../migrations/0002_views.sql")),
+    (10, "0010_relay.sql", include_str!("../migrations/0010_relay.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

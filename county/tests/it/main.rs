@@ -3,6 +3,7 @@
 
 mod pg;
 mod procs;
+mod relay;
 mod store;
 
 use std::sync::atomic::{AtomicBool, Ordering};
