@@ -23,6 +23,11 @@ export default withAssessment({
     myFindings: "涉及本人的投诉处理结果", fNumber: "投诉编号", fAnswered: "答复日期", fFinding: "调查结论",
     fWhat: "投诉内容", fAnswer: "处理和答复", "finding.upheld": "属实", "finding.partly_upheld": "部分属实",
     "finding.not_upheld": "不属实",
+    // 上报来件 (R14): reported cases from lower halls, at the county hall.
+    incomingTitle: "上报来件", inFrom: "来自", inMatter: "事项", inStateHead: "状态", inAuthority: (a) => `报${a}`,
+    "inState.received": "待受理", "inState.accepted": "办理中", "inState.closed": "已办结", inDue: (d) => `承诺办结 ${d}`,
+    inAccept: "受理", inClose: "办结", inApproved: "准予许可", inNotApproved: "不予许可", inDone: "办结（无需许可）",
+    inReason: "理由（不予许可必填）", inView: "查看", inApplicant: (name, phone) => `申请人 ${name} · ${phone}`,
     myInspections: "督查发现", iAt: "督查时间", iAbout: "涉及", iKind: "类别", iNote: "情况", iAboutMe: "本人",
     iAboutWindow: (n) => `${n}号窗口`, iWithdrawn: (reason) => `已撤销：${reason}`,
     "iKind.discipline": "纪律", "iKind.appearance": "仪容仪表", "iKind.conduct": "服务态度/言行",
@@ -61,6 +66,10 @@ export default withAssessment({
     meeting: (date, who, conclusion) => `${date}，${who}：${conclusion}`,
   },
   en: {
+    incomingTitle: "Reported to us", inFrom: "From", inMatter: "Matter", inStateHead: "State", inAuthority: (a) => `for ${a}`,
+    "inState.received": "to accept", "inState.accepted": "in progress", "inState.closed": "closed", inDue: (d) => `due ${d}`,
+    inAccept: "Accept", inClose: "Close", inApproved: "approved", inNotApproved: "not approved", inDone: "done (no approval)",
+    inReason: "Reason (required when not approved)", inView: "View", inApplicant: (name, phone) => `Applicant ${name} · ${phone}`,
     mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
     myAttendance: "Attendance to explain this month", attWhy: "Why", attExplain: "Send",
     "att.late": "late", "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early",

@@ -13,6 +13,7 @@ import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
+import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming } from "./clerk-incoming.js";
 
 useStrings(strings);
 
@@ -100,6 +101,7 @@ const live = liveStream("/api/events", {
   onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
+    incoming_changed: incomingChanged,
     case_changed: (c) => {
       if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
       if (state.caseOpen?.number === c.number) showCase(c.number).catch(() => {});
@@ -142,6 +144,7 @@ async function refreshMine() {
   renderMine();
   renderFindings();
   await refreshInspections();
+  await refreshIncoming(state.window);
   await refreshAttendance();
   await refreshLeave(state.windows);
   await refreshMyAssessment();
@@ -224,10 +227,11 @@ function fillSelects() {
 
 async function start() {
   onLanguage(() => {
-    fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
+    fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections(); renderIncoming();
     renderAttendance(); renderMyAssessment(); renderLeave();
   });
   languageSwitch();
+  wireIncoming();
   try {
     state.services = (await api("GET", "/api/services")).data;
     state.windows = (await api("GET", "/api/windows")).data;
