@@ -85,7 +85,8 @@ pub async fn run(
     }
 }
 
-/// One look at a hall's outbox: every message delivered and acknowledged, in order; how many.
+/// One look at a hall's outbox: every message delivered and acknowledged, in order per target;
+/// how many there were.
 pub async fn pass(
     pool: &Pool,
     http: &reqwest::Client,
@@ -105,59 +106,88 @@ pub async fn pass(
     }
     let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
     let n = messages.len();
+    // A target that failed is skipped for the rest of the pass, so that its messages keep their
+    // order, while the other targets' messages still go (one town down never holds back the
+    // county hall's answers to the others).
+    let mut failed: HashMap<String, anyhow::Error> = HashMap::new();
     for m in messages {
-        let target = match m.kind.as_str() {
-            "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
-                anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
-            })?,
-            _ => {
-                let to = m.to_hall.as_deref().unwrap_or_default();
-                halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
-            }
+        let target_id = match m.kind.as_str() {
+            "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),
+            _ => m.to_hall.clone().unwrap_or_default(),
         };
-        log(
-            pool,
-            "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
+        if failed.contains_key(&target_id) {
+            continue;
+        }
+        if let Err(e) = relay_one(pool, http, halls, source, &m).await {
+            failed.insert(target_id, e);
+        }
+    }
+    match failed.into_values().next() {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
+
+/// One message: delivered to its target's inbox, then acknowledged at its source.
+async fn relay_one(
+    pool: &Pool,
+    http: &reqwest::Client,
+    halls: &[HallEntry],
+    source: &HallEntry,
+    m: &Outgoing,
+) -> anyhow::Result<()> {
+    let base = source.url.trim_end_matches('/');
+    let target = match m.kind.as_str() {
+        "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
+            anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
+        })?,
+        _ => {
+            let to = m.to_hall.as_deref().unwrap_or_default();
+            halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
+        }
+    };
+    log(
+        pool,
+        "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
                    VALUES ($1, $2, $3, $4, $5, 1)
                    ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3",
-            &[&source.id, &m.key, &m.id, &m.kind, &target.id],
-        )
-        .await?;
-        if let Err(e) = deliver(http, source, target, &m).await {
-            let error = format!("{e:#}");
-            let _ = log(
-                pool,
-                "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2",
-                &[&source.id, &m.key, &error],
-            )
-            .await;
-            return Err(e);
-        }
-        log(
+        &[&source.id, &m.key, &m.id, &m.kind, &target.id],
+    )
+    .await?;
+    if let Err(e) = deliver(http, source, target, m).await {
+        let error = format!("{e:#}");
+        let _ = log(
             pool,
-            "UPDATE relay_log SET delivered_at = COALESCE(delivered_at, now()), last_error = NULL
-                   WHERE source_hall = $1 AND key = $2",
-            &[&source.id, &m.key],
+            "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2",
+            &[&source.id, &m.key, &error],
         )
-        .await?;
-        if let Some(path) = std::env::var_os(PAUSE_BEFORE_ACK) {
-            std::fs::write(&path, &m.key)?;
-            std::future::pending::<()>().await;
-        }
-        let ack = http
-            .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
-            .bearer_auth(&source.token)
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await?;
-        if !ack.status().is_success() {
-            bail!("acknowledging {} at `{}` answered {}", m.key, source.id, ack.status());
-        }
-        log(pool, "UPDATE relay_log SET acked_at = now() WHERE source_hall = $1 AND key = $2", &[&source.id, &m.key])
-            .await?;
-        tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
+        .await;
+        return Err(e);
     }
-    Ok(n)
+    log(
+        pool,
+        "UPDATE relay_log SET delivered_at = COALESCE(delivered_at, now()), last_error = NULL
+                   WHERE source_hall = $1 AND key = $2",
+        &[&source.id, &m.key],
+    )
+    .await?;
+    if let Some(path) = std::env::var_os(PAUSE_BEFORE_ACK) {
+        std::fs::write(&path, &m.key)?;
+        std::future::pending::<()>().await;
+    }
+    let ack = http
+        .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
+        .bearer_auth(&source.token)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await?;
+    if !ack.status().is_success() {
+        bail!("acknowledging {} at `{}` answered {}", m.key, source.id, ack.status());
+    }
+    log(pool, "UPDATE relay_log SET acked_at = now() WHERE source_hall = $1 AND key = $2", &[&source.id, &m.key])
+        .await?;
+    tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
+    Ok(())
 }
 
 async fn deliver(http: &reqwest::Client, source: &HallEntry, target: &HallEntry, m: &Outgoing) -> anyhow::Result<()> {

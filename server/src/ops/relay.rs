@@ -137,9 +137,12 @@ pub(super) fn inbox(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<Answer> 
     Ok(Answer { status: StatusCode::OK, body: Some(text), replayed: false })
 }
 
-/// The window handling a matter here: by its id, or its name (the halls' files may differ).
+/// The window handling a matter here: by its id, or its name (the halls' files may differ);
+/// a matter this hall does not have goes to the window of its general inquiries (综合咨询,
+/// `[hall] general_inquiry`), and without one to the director.
 fn handling_window(ctx: &Ctx, service_id: &str, service_name: &str) -> Option<String> {
-    let m = ctx.hall.matter(service_id).or_else(|| ctx.hall.matters.iter().find(|m| m.name == service_name))?;
+    let m = ctx.hall.matter(service_id).or_else(|| ctx.hall.matters.iter().find(|m| m.name == service_name));
+    let m = m.or_else(|| ctx.hall.general_inquiry.as_deref().and_then(|g| ctx.hall.matter(g)))?;
     m.windows.first().cloned()
 }
 

@@ -132,6 +132,16 @@ async fn the_inbox_applies_a_message_once_by_its_key() {
     assert_eq!((line["window_id"].as_str(), line["state"].as_str()), (Some("w02"), Some("received")));
     assert!(!list.body.to_string().contains("赵六"), "lists carry no personal data");
     assert_eq!(audits(&s, "incoming.received"), 1);
+    // A matter this hall does not have: the window of its general inquiries (综合咨询).
+    let mut unknown = message("shanxia:report:20261125-0004");
+    unknown["body"]["number"] = json!("20261125-0004");
+    unknown["body"]["service_id"] = json!("xx-unknown");
+    unknown["body"]["service_name"] = json!("本厅没有的事项");
+    let r = s.post("/api/relay/inbox", COUNTY, unknown).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let general = get(&s, "/api/incoming", &director).await.body;
+    let line = general.as_array().unwrap().iter().find(|l| l["origin_number"] == "20261125-0004").unwrap().clone();
+    assert_eq!(line["window_id"], "w01", "{line}");
     // Bad messages: a clear 4xx, nothing applied (and not remembered: a good one may follow).
     let no_number = json!({"key": "k1", "from_hall": "shanxia", "kind": "report", "body": {"authority": "x"}});
     assert_error(&s.post("/api/relay/inbox", COUNTY, no_number).await, 422, "invalid_message");
@@ -140,7 +150,7 @@ async fn the_inbox_applies_a_message_once_by_its_key() {
     assert_error(&s.post("/api/relay/inbox", COUNTY, json!({"key": "k3"})).await, 400, "invalid_body");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let keys: i64 = db.query_row("SELECT COUNT(*) FROM inbox", [], |r| r.get(0)).unwrap();
-    assert_eq!(keys, 2, "the two keys applied, not the refused ones");
+    assert_eq!(keys, 3, "the keys applied, not the refused ones");
 }
 
 #[tokio::test]
