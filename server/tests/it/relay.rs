@@ -217,6 +217,16 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     assert_eq!(case["upper"]["state"], "accepted", "{case}");
     assert_eq!(case["upper"]["deadline"], "2026-12-09");
     assert_eq!(case["state"], "open");
+    // Extended once by the director (R12), with its reason; a clerk may not.
+    let extend = json!({"days": 3, "reason": "需实地核查家庭收入"});
+    let r = s.post(&format!("/api/incoming/{id}/extend"), &clerk, extend.clone()).await;
+    assert_error(&r, 403, "director_only");
+    let r = s.post(&format!("/api/incoming/{id}/extend"), &director, extend.clone()).await;
+    assert_eq!((r.status.as_u16(), r.body["deadline"].as_str()), (200, Some("2026-12-14")), "{}", r.body);
+    assert_error(&s.post(&format!("/api/incoming/{id}/extend"), &director, extend).await, 409, "extension_used");
+    relay_to_self(&s, 1).await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["upper"]["deadline"], "2026-12-14", "{case}");
     // Closed, not approved, with the reason the applicant is told.
     let closed = s
         .post(
@@ -241,6 +251,7 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
         upper,
         [
             &"上报至青石镇便民服务中心：已受理，承诺办结日期 2026-12-09",
+            &"上报至青石镇便民服务中心：办理期限延长至 2026-12-14：需实地核查家庭收入",
             &"上报至青石镇便民服务中心：已办结，不予许可。理由：家庭收入超过救助标准"
         ],
         "{history:?}"
