@@ -58,7 +58,8 @@ pub fn pending(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<OutboxRow>
     rows.collect()
 }
 
-/// Marks a message delivered. `None`: no such message; `Some(false)`: acknowledged before.
+/// Marks a message delivered (its body emptied). `None`: no such message; `Some(false)`:
+/// acknowledged before.
 pub fn ack(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<Option<(String, bool)>> {
     let Some((key, acked)) = query_one(tx, "SELECT key, acked_at FROM outbox WHERE id = ?1", [id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
@@ -70,7 +71,8 @@ pub fn ack(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<Option<(St
     if acked.is_some() {
         return Ok(Some((key, false)));
     }
-    exec(tx, "UPDATE outbox SET acked_at = ?2 WHERE id = ?1", params![id, at_ms])?;
+    // Delivered, its copy of the applicant's data is not kept twice (the case keeps it).
+    exec(tx, "UPDATE outbox SET acked_at = ?2, body = '{}' WHERE id = ?1", params![id, at_ms])?;
     Ok(Some((key, true)))
 }
 

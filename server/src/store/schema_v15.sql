@@ -7,7 +7,7 @@ CREATE TABLE outbox (
     key        TEXT    NOT NULL UNIQUE,
     kind       TEXT    NOT NULL,               -- report | progress
     to_hall    TEXT,                           -- progress: the origin hall; report: the county decides
-    body       TEXT    NOT NULL,               -- JSON; may hold the applicant's name and phone
+    body       TEXT    NOT NULL,               -- JSON (a report: the applicant's name and phone); '{}' once acked
     created_at INTEGER NOT NULL,
     acked_at   INTEGER
 );

@@ -100,6 +100,8 @@ async fn a_reported_case_is_in_the_outbox_from_its_registration_and_only_then() 
     assert_eq!(s.post(&ack(m["id"].clone()), COUNTY, json!({})).await.status, 204);
     assert_eq!(s.post(&ack(m["id"].clone()), COUNTY, json!({})).await.status, 204);
     assert_eq!(audits(&s, "relay.delivered"), 1);
+    let kept: String = db.query_row("SELECT body FROM outbox", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, "{}", "delivered, the outbox keeps no copy of the applicant's data");
     assert!(outbox(&s).await.is_empty());
     assert_error(&s.post(&ack(json!(999)), COUNTY, json!({})).await, 404, "unknown_message");
 }
