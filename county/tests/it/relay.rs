@@ -168,3 +168,58 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
         .get(0);
     assert!(!log.contains("王五") && !log.contains("13700001111"), "{log}");
 }
+
+/// The upper hall's incoming case for a lower hall's case, once it is there (two halls may
+/// have cases of the same number: the hall tells them apart).
+async fn incoming_id(upper: &Hall, director: &str, hall: &Hall, number: &str) -> i64 {
+    until("the report at the county hall", || async {
+        let list = incoming(upper, director).await;
+        let mine = list.iter().find(|l| l["origin_hall"] == hall.id.as_str() && l["origin_number"] == number);
+        mine.and_then(|l| l["id"].as_i64())
+    })
+    .await
+}
+
+/// Whether the lower hall's case shows the upper hall's acceptance (its applicant's view).
+async fn accepted_above(hall: &Hall, number: &str, code: &str) -> Option<()> {
+    let (_, p) = hall.get(&format!("/api/cases/{number}?code={code}"), "").await;
+    (p["upper"]["state"] == "accepted").then_some(())
+}
+
+/// One town hall down never holds back the county hall's answers to another: the messages to the
+/// town that is down wait (in order), the others go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_town_down_holds_back_only_its_own_answers() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start_named("town-a", "青石镇便民服务中心").await;
+    let mut b = Hall::start_named("town-b", "山下镇便民服务中心").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let mut halls = String::new();
+    for (h, county_hall) in [(&a, false), (&b, false), (&upper, true)] {
+        halls += &format!(
+            "[[halls]]\nid = \"{}\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = {county_hall}\n\n",
+            h.id, h.base
+        );
+    }
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let (clerk_a, clerk_b) = (a.sign_in("clerk2", Some("w02")).await, b.sign_in("clerk2", Some("w02")).await);
+    let (from_a, code_a) = report(&a, &clerk_a, "王五").await;
+    let (from_b, code_b) = report(&b, &clerk_b, "赵六").await;
+    assert_eq!(from_a, from_b, "the first case of the day at each town: the same number");
+    let director = upper.sign_in("director", None).await;
+    let (id_a, id_b) =
+        (incoming_id(&upper, &director, &a, &from_a).await, incoming_id(&upper, &director, &b, &from_b).await);
+    b.kill().await;
+    // B's answer first in the county hall's outbox, then A's.
+    let clerk = upper.sign_in("clerk2", Some("w02")).await;
+    for id in [id_b, id_a] {
+        let (status, body) = upper.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    until("A's answer while B is down", || accepted_above(&a, &from_a, &code_a)).await;
+    assert_eq!(outbox_len(&upper).await, 1, "B's answer waits");
+    b.restart().await;
+    until("B's answer once B is back", || accepted_above(&b, &from_b, &code_b)).await;
+    until("the county hall's outbox empty", || async { (outbox_len(&upper).await == 0).then_some(()) }).await;
+}
