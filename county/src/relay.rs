@@ -5,8 +5,9 @@
 //! `<source hall>:<its outbox key>`, which the inbox applies once: a delivery repeated after any
 //! failure (the target down, the county killed between delivering and acknowledging) changes
 //! nothing, and a message is acknowledged only after a 2xx, so nothing is lost. Messages go in
-//! order; a failure stops the pass and it is tried again after a back-off (0.2 s doubling to
-//! 10 s). Each message's attempts, delivery and acknowledgement are logged in `relay_log`
+//! order per target; a failure holds back that target's later messages for the pass (the others
+//! go), and the pass is tried again after a back-off (0.2 s doubling to 10 s). A message the
+//! target refuses for good (`422`) stays in its outbox, its error logged, holding back nothing. Each message's attempts, delivery and acknowledgement are logged in `relay_log`
 //! (its name and kind only, never what it carries).
 
 use std::collections::HashMap;
@@ -128,14 +129,15 @@ pub async fn pass(
     }
 }
 
-/// One message: delivered to its target's inbox, then acknowledged at its source.
+/// One message: delivered to its target's inbox, then acknowledged at its source; `false` when
+/// the target refused it for good (it stays in the outbox).
 async fn relay_one(
     pool: &Pool,
     http: &reqwest::Client,
     halls: &[HallEntry],
     source: &HallEntry,
     m: &Outgoing,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let base = source.url.trim_end_matches('/');
     let target = match m.kind.as_str() {
         "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
@@ -154,15 +156,21 @@ async fn relay_one(
         &[&source.id, &m.key, &m.id, &m.kind, &target.id],
     )
     .await?;
-    if let Err(e) = deliver(http, source, target, m).await {
-        let error = format!("{e:#}");
-        let _ = log(
-            pool,
-            "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2",
-            &[&source.id, &m.key, &error],
-        )
-        .await;
-        return Err(e);
+    let refused = match deliver(http, source, target, m).await {
+        Ok(Delivery::Applied) => None,
+        Ok(Delivery::Refused(why)) => Some(why),
+        Err(e) => {
+            let error = format!("{e:#}");
+            let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+            let _ = log(pool, set, &[&source.id, &m.key, &error]).await;
+            return Err(e);
+        }
+    };
+    if let Some(why) = refused {
+        tracing::error!(from = %source.id, to = %target.id, key = %m.key, error = %why, "a message its target refuses; left in the outbox");
+        let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+        log(pool, set, &[&source.id, &m.key, &why]).await?;
+        return Ok(false);
     }
     log(
         pool,
@@ -187,10 +195,23 @@ async fn relay_one(
     log(pool, "UPDATE relay_log SET acked_at = now() WHERE source_hall = $1 AND key = $2", &[&source.id, &m.key])
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
-    Ok(())
+    Ok(true)
 }
 
-async fn deliver(http: &reqwest::Client, source: &HallEntry, target: &HallEntry, m: &Outgoing) -> anyhow::Result<()> {
+/// What became of a delivery the target answered.
+enum Delivery {
+    Applied,
+    /// `422 invalid_message`: the target can never apply it (its error). It stays in its hall's
+    /// outbox, not acknowledged, and holds back nothing.
+    Refused(String),
+}
+
+async fn deliver(
+    http: &reqwest::Client,
+    source: &HallEntry,
+    target: &HallEntry,
+    m: &Outgoing,
+) -> anyhow::Result<Delivery> {
     let body = json!({
         "key": format!("{}:{}", source.id, m.key),
         "from_hall": source.id,
@@ -205,11 +226,19 @@ async fn deliver(http: &reqwest::Client, source: &HallEntry, target: &HallEntry,
         .send()
         .await
         .with_context(|| format!("delivering {} to `{}`", m.key, target.id))?;
-    if !res.status().is_success() {
-        let status = res.status();
-        bail!("`{}` refused {}: {status} {}", target.id, m.key, res.text().await.unwrap_or_default());
+    let status = res.status();
+    if status == reqwest::StatusCode::UNPROCESSABLE_ENTITY {
+        return Ok(Delivery::Refused(format!(
+            "`{}` refused {}: {}",
+            target.id,
+            m.key,
+            res.text().await.unwrap_or_default()
+        )));
     }
-    Ok(())
+    if !status.is_success() {
+        bail!("`{}` answered {status} to {}: {}", target.id, m.key, res.text().await.unwrap_or_default());
+    }
+    Ok(Delivery::Applied)
 }
 
 async fn log(pool: &Pool, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> anyhow::Result<()> {

@@ -223,3 +223,42 @@ async fn a_town_down_holds_back_only_its_own_answers() {
     until("B's answer once B is back", || accepted_above(&b, &from_b, &code_b)).await;
     until("the county hall's outbox empty", || async { (outbox_len(&upper).await == 0).then_some(()) }).await;
 }
+
+/// A message its target can never apply (`422`, e.g. from a hall of another version) stays in
+/// its hall's outbox with its error in the relay log, and holds back nothing behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_message_its_target_refuses_holds_back_nothing() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    {
+        let db = rusqlite::Connection::open(town.db()).unwrap();
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        db.execute(
+            "INSERT INTO outbox (key, kind, body, created_at) VALUES ('report:bogus', 'report', '{\"authority\": \"县民政局\"}', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let halls = format!(
+        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
+         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
+        town.base, upper.base
+    );
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let clerk = town.sign_in("clerk2", Some("w02")).await;
+    let (number, _) = report(&town, &clerk, "王五").await;
+    let director = upper.sign_in("director", None).await;
+    incoming_id(&upper, &director, &town, &number).await;
+    let db = pg.client().await;
+    let row = db
+        .query_one("SELECT last_error, acked_at IS NULL FROM relay_log WHERE key = 'report:bogus'", &[])
+        .await
+        .unwrap();
+    let error: String = row.get(0);
+    assert!(error.contains("invalid_message"), "{error}");
+    assert!(row.get::<_, bool>(1), "never acknowledged");
+    assert_eq!(outbox_len(&town).await, 1, "the refused message stays in the town's outbox");
+    assert_eq!(incoming(&upper, &director).await.len(), 1);
+}
