@@ -25,6 +25,9 @@ pub struct HallEntry {
     pub url: String,
     /// Its `[[counties]]` device token.
     pub token: String,
+    /// The county hall (县政务服务中心): where the other halls' reported cases (上报件) go.
+    #[serde(default)]
+    pub county_hall: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +66,9 @@ impl HallsFile {
                 bail!("hall `{}`: token must not be empty", h.id);
             }
         }
+        if file.halls.iter().filter(|h| h.county_hall).count() > 1 {
+            bail!("only one hall is the county hall (`county_hall = true`)");
+        }
         let mut users = HashSet::new();
         for u in &file.users {
             if !users.insert(u.username.clone()) {
@@ -92,6 +98,7 @@ mod tests {
             (ok.replace("\"t\"", "\" \""), "token"),
             (format!("{ok}[[users]]\nusername = \"a\"\npassword_hash = \"x\"\n"), "argon2"),
             ("[[halls]]\nid = \"a\"\n".to_string(), "missing field"),
+            (format!("{ok}county_hall = true\n{}county_hall = true\n", ok.replace("qingshui", "b")), "only one hall"),
         ];
         for (text, word) in table {
             let e = format!("{:#}", HallsFile::parse(&text).unwrap_err());

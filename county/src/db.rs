@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "0001_events.sql", include_str!("../migrations/0001_events.sql")),
     (2, "0002_views.sql", include_str!("../migrations/0002_views.sql")),
     (3, "0003_reports.sql", include_str!("../migrations/0003_reports.sql")),
+    (10, "0010_relay.sql", include_str!("../migrations/0010_relay.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

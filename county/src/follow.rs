@@ -156,6 +156,9 @@ async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, link
         if !messages.is_empty() {
             contact(links, &hall.id);
         }
+        if messages.iter().any(|m| matches!(m, Message::Event { kind, .. } if kind == "relay_pending")) {
+            crate::relay::wake(&hall.id);
+        }
         if messages.iter().any(|m| matches!(m, Message::Event { .. })) {
             store(pool, &hall.id, messages, &mut carry).await?;
         }

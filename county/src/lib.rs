@@ -8,6 +8,7 @@ pub mod error;
 pub mod follow;
 pub mod http;
 pub mod pages;
+pub mod relay;
 pub mod reports;
 pub mod sse;
 pub mod views;
@@ -61,6 +62,11 @@ pub async fn serve(args: Args) -> anyhow::Result<()> {
     let mut followers = Vec::new();
     for hall in file.halls.clone() {
         followers.push(tokio::spawn(follow::run(pool.clone(), http.clone(), hall, links.clone(), stop_rx.clone())));
+    }
+    // The relay of reported cases between halls (R14): one task per hall's outbox.
+    let halls = std::sync::Arc::new(file.halls.clone());
+    for hall in file.halls.clone() {
+        followers.push(tokio::spawn(relay::run(pool.clone(), http.clone(), halls.clone(), hall, stop_rx.clone())));
     }
     let state = http::AppState::new(pool, links, file.users, args.demo).with_halls(&file.halls);
     let listener =

@@ -70,6 +70,7 @@ pub fn sample_case() -> wire::CaseProgress {
             text: "2号窗口受理（补办件），请补齐材料：户口簿复印件、近6个月银行流水。材料齐全之日起计算办理时限".into(),
         }],
         rated: false,
+        upper: None,
     }
 }
 

@@ -68,6 +68,10 @@ codes! {
     NotYourCase = FORBIDDEN, "not_your_case", "a clerk acting on a case of another window or department";
     VillageOnly = FORBIDDEN, "village_only", "only a village agent (代办员) does this";
     NotYourVillageRequest = FORBIDDEN, "not_your_village_request", "a village request of another agent, or of a matter this window does not handle";
+    CountyOnly = FORBIDDEN, "county_only", "only the county service (its device token): the relay between halls";
+    UnknownIncoming = NOT_FOUND, "unknown_incoming", "no such incoming case";
+    UnknownMessage = NOT_FOUND, "unknown_message", "no such outbox message";
+    InvalidMessage = UNPROCESSABLE_ENTITY, "invalid_message", "a relayed message this hall cannot apply (no key, an unknown kind, a field missing)";
     UnknownInspection = NOT_FOUND, "unknown_inspection", "no such inspection, or no such photo of it";
     UnknownFinding = NOT_FOUND, "unknown_finding", "no such inspection finding";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";

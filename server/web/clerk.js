@@ -14,6 +14,7 @@ import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
+import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming } from "./clerk-incoming.js";
 
 useStrings(strings);
 
@@ -102,6 +103,7 @@ const live = liveStream("/api/events", {
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
     village_changed: (v) => { if (matter(v.service_id)?.windows.includes(state.window)) refreshVillage(); },
+    incoming_changed: incomingChanged,
     case_changed: (c) => {
       if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
       if (state.caseOpen?.number === c.number) showCase(c.number).catch(() => {});
@@ -145,6 +147,7 @@ async function refreshMine() {
   renderFindings();
   await refreshInspections();
   await refreshVillage();
+  await refreshIncoming(state.window);
   await refreshAttendance();
   await refreshLeave(state.windows);
   await refreshMyAssessment();
@@ -228,9 +231,10 @@ function fillSelects() {
 async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
-    renderVillage(); renderAttendance(); renderMyAssessment(); renderLeave();
+    renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave();
   });
   languageSwitch();
+  wireIncoming();
   try {
     state.services = (await api("GET", "/api/services")).data;
     state.windows = (await api("GET", "/api/windows")).data;

@@ -20,7 +20,7 @@ const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter
 const MODULES = {
   director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
     "director-assessment.js", "director-leave.js", "director-village.js"],
-  clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js"],
+  clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js", "clerk-incoming.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
 const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["assessment.js"], clerk: ["assessment.js"], monthly: ["assessment.js"] };

@@ -181,6 +181,9 @@ pub struct Case {
     pub authority: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+    /// A 上报件 relayed to the county hall: how far that hall has come (R14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upper: Option<crate::UpperProgress>,
     /// The case's phone page (`/c/<token>`), the QR code on every notice.
     pub status_url: String,
     pub history: Vec<CaseStep>,
@@ -233,6 +236,9 @@ pub struct CaseProgress {
     /// never the level: the case's staff can open this view too (its number and check code).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rated: bool,
+    /// A 上报件 relayed to the county hall: how far that hall has come (R14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upper: Option<crate::UpperProgress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

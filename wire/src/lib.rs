@@ -26,6 +26,8 @@ mod inspections;
 pub use inspections::*;
 mod village;
 pub use village::*;
+mod relay;
+pub use relay::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -754,6 +756,11 @@ pub mod event_kind {
     /// A village request was registered, forwarded, accepted into a case or replied to
     /// (`VillageChanged`, no personal information); staff streams only.
     pub const VILLAGE_CHANGED: &str = "village_changed";
+    /// A message waits in the hall's outbox (`{id}`): the county service relays it. Staff and
+    /// county streams only.
+    pub const RELAY_PENDING: &str = "relay_pending";
+    /// An incoming case (上报来件) arrived or moved (`{id, window_id, state}`); staff streams only.
+    pub const INCOMING_CHANGED: &str = "incoming_changed";
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod pg;
 mod procs;
+mod relay;
 mod store;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -260,8 +261,8 @@ async fn the_countys_figures_are_the_halls_own() {
     let db = pg.client().await;
     same_events(&db, &a).await;
     let today = a.today();
-    let ratings = a.get(&format!("/api/ratings/summary?from={today}&to={today}"), &director).await;
-    let summary = a.get(&format!("/api/reports/summary?from={today}&to={today}&by=hall"), &director).await;
+    let ratings = a.get_ok(&format!("/api/ratings/summary?from={today}&to={today}"), &director).await;
+    let summary = a.get_ok(&format!("/api/reports/summary?from={today}&to={today}&by=hall"), &director).await;
     let hall_total = &summary["total"];
 
     // The screen's line.

@@ -51,14 +51,20 @@ pub struct Hall {
 
 impl Hall {
     pub async fn start(id: &str) -> Hall {
+        Self::start_named(id, "青石镇便民服务中心").await
+    }
+
+    /// The sample hall under another id and name.
+    pub async fn start_named(id: &str, name: &str) -> Hall {
         let dir = tempfile::tempdir().unwrap();
         let sample = include_str!("../../../halls/sample-town.toml");
         assert!(sample.contains("id = \"qingshui\""));
-        std::fs::write(
-            dir.path().join("hall.toml"),
-            sample.replacen("id = \"qingshui\"", &format!("id = \"{id}\""), 1),
-        )
-        .unwrap();
+        let text = sample.replacen("id = \"qingshui\"", &format!("id = \"{id}\""), 1).replacen(
+            "name = \"青石镇便民服务中心\"",
+            &format!("name = \"{name}\""),
+            1,
+        );
+        std::fs::write(dir.path().join("hall.toml"), text).unwrap();
         let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
         let mut h = Hall { id: id.into(), dir, child: None, base: String::new(), http };
         h.up("127.0.0.1:0").await;
@@ -99,8 +105,25 @@ impl Hall {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Signs in a demo account (at a window for a clerk); its token.
+    pub async fn sign_in(&self, user: &str, window: Option<&str>) -> String {
+        let body = json!({"username": user, "password": "demo", "window_id": window});
+        let r = self.http.post(format!("{}/api/auth/login", self.base)).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+    }
+
     pub async fn issue(&self) -> Value {
-        let (status, t) = self.post("/api/tickets", "demo-kiosk", json!({"service_id": "zh-zixun"})).await;
+        self.issue_for("zh-zixun").await
+    }
+
+    pub async fn issue_for(&self, service: &str) -> Value {
+        let (status, t) = self.post("/api/tickets", "demo-kiosk", json!({"service_id": service})).await;
         assert_eq!(status, 201, "{t}");
         t
     }
@@ -130,7 +153,8 @@ impl Hall {
         r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
     }
 
-    pub async fn get(&self, path: &str, token: &str) -> Value {
+    /// A GET that must answer 200: its body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
         let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
         r.json().await.unwrap()
@@ -177,14 +201,31 @@ impl County {
         for (id, h) in halls {
             text += &format!("[[halls]]\nid = \"{id}\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n", h.base);
         }
+        Self::start_file(dir, database_url, &text, &[]).await
+    }
+
+    /// A halls file as given, and the process's extra environment.
+    pub async fn start_file(
+        dir: &std::path::Path,
+        database_url: &str,
+        text: &str,
+        env: &[(&str, &std::path::Path)],
+    ) -> County {
         let halls_file = dir.join("halls.toml");
         std::fs::write(&halls_file, text).unwrap();
-        let (child, base) = Self::spawn(&halls_file, database_url).await;
+        let (child, base) = Self::spawn_with(&halls_file, database_url, env).await;
         County { child, base, halls_file, url: database_url.into() }
     }
 
     async fn spawn(halls: &std::path::Path, url: &str) -> (Child, String) {
+        Self::spawn_with(halls, url, &[]).await
+    }
+
+    async fn spawn_with(halls: &std::path::Path, url: &str, env: &[(&str, &std::path::Path)]) -> (Child, String) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hall-county"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.arg("--database-url")
             .arg(url)
             .arg("--halls")
@@ -194,7 +235,7 @@ impl County {
         spawn(cmd, hall_county::LISTENING_ON).await
     }
 
-    /// SIGKILL, then a new process on the same database.
+    /// SIGKILL, then a new process on the same database (without the extra environment).
     pub async fn kill_and_restart(&mut self) {
         self.child.kill().await.unwrap();
         let (child, base) = Self::spawn(&self.halls_file, &self.url).await;

@@ -24,7 +24,12 @@ async fn county_db(pg: &Postgres, halls: &[&str]) -> deadpool_postgres::Pool {
     assert_eq!(hall_county::db::migrate(&pool).await.unwrap(), 0, "applied once");
     let entries: Vec<HallEntry> = halls
         .iter()
-        .map(|h| HallEntry { id: h.to_string(), url: "http://127.0.0.1:9".into(), token: "t".into() })
+        .map(|h| HallEntry {
+            id: h.to_string(),
+            url: "http://127.0.0.1:9".into(),
+            token: "t".into(),
+            county_hall: false,
+        })
         .collect();
     follow::register(&pool, &entries).await.unwrap();
     pool

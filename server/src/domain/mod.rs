@@ -33,6 +33,7 @@ pub mod numbering;
 pub mod order;
 pub mod petition;
 pub mod rating;
+pub mod relay;
 pub mod report;
 pub mod ticket;
 pub mod today;

@@ -20,6 +20,7 @@ mod pages;
 mod petitions;
 mod public;
 mod ratings;
+mod relay;
 mod reports;
 mod sessions;
 pub mod streams;
@@ -490,6 +491,14 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(inspections::get))
         .routes(routes!(inspections::photo_bytes))
         .routes(routes!(inspections::withdraw))
+        .routes(routes!(relay::outbox))
+        .routes(routes!(relay::ack))
+        .routes(routes!(relay::inbox))
+        .routes(routes!(relay::list))
+        .routes(routes!(relay::get))
+        .routes(routes!(relay::accept))
+        .routes(routes!(relay::extend))
+        .routes(routes!(relay::close))
 }
 
 /// The largest body a request to `path` may send.

@@ -122,6 +122,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "inspections.js" => (include_str!("../../web/inspections.js"), JS),
         "inspections.i18n.js" => (include_str!("../../web/inspections.i18n.js"), JS),
         "clerk-inspections.js" => (include_str!("../../web/clerk-inspections.js"), JS),
+        "clerk-incoming.js" => (include_str!("../../web/clerk-incoming.js"), JS),
         "monthly.js" => (include_str!("../../web/monthly.js"), JS),
         "monthly.i18n.js" => (include_str!("../../web/monthly.i18n.js"), JS),
         "monthly.css" => (include_str!("../../web/monthly.css"), "text/css; charset=utf-8"),

@@ -52,6 +52,11 @@ pub enum Need<'a> {
     Admin,
     /// The server's own housekeeping.
     System,
+    /// The county service relaying messages between halls (its device token): the relay's
+    /// endpoints and nothing else of the kind.
+    County,
+    /// The director, or a clerk at the window an incoming case (上报来件) is on.
+    IncomingHandler(i64),
 }
 
 impl Op {
@@ -103,6 +108,11 @@ impl Op {
             Op::RecordInspection { .. } => Need::Inspector,
             Op::WithdrawFinding { .. } => Need::Director,
             Op::ReplaceHall { .. } | Op::AddCalendarYear { .. } => Need::Admin,
+            // The relay (R14): the county device, and only it, reads and acknowledges the outbox
+            // and delivers to the inbox.
+            Op::ReadOutbox { .. } | Op::AckOutbox { .. } | Op::Inbox { .. } => Need::County,
+            Op::Incoming { action: super::relay::IncomingOp::Extend { .. }, .. } => Need::Director,
+            Op::ReadIncoming { id } | Op::Incoming { id, .. } => Need::IncomingHandler(*id),
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]
             Op::Panic => Need::Anyone,
@@ -146,7 +156,8 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
-        Need::CaseHandler(_) => staff(actor),
+        Need::CaseHandler(_) | Need::IncomingHandler(_) => staff(actor),
+        Need::County => matches!(actor, Actor::County { .. }),
     };
     if ok {
         return Ok(());
@@ -154,7 +165,9 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
-        Need::Staff | Need::CaseHandler(_) | Need::Session => ApiError::new(Code::StaffOnly, "only hall staff do this"),
+        Need::Staff | Need::CaseHandler(_) | Need::IncomingHandler(_) | Need::Session => {
+            ApiError::new(Code::StaffOnly, "only hall staff do this")
+        }
         Need::Village | Need::VillageAgentOf(_) => ApiError::new(Code::VillageOnly, "only a village agent does this"),
         Need::VillageReader(_) => ApiError::new(
             Code::NotYourVillageRequest,
@@ -163,6 +176,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::VillageDesk(_) => {
             ApiError::new(Code::ClerkOnly, "a clerk signed in at a window accepts a village request")
         }
+        Need::County => ApiError::new(Code::CountyOnly, "only the county service relays messages between halls"),
         Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
         Need::Admin => ApiError::new(Code::AdminOnly, "only an administrator does this"),
@@ -188,6 +202,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         Need::VillageAgentOf(id) => return village_agent(ctx, id).map(|()| None),
         Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
         Need::VillageDesk(id) => return village_desk(ctx, id),
+        Need::IncomingHandler(id) => return incoming_handler(ctx, id).map(|()| None),
         other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
@@ -298,6 +313,20 @@ fn village_desk(ctx: &Ctx, id: i64) -> ApiResult<Option<WindowRow>> {
     }
 }
 
+/// An incoming case (上报来件) is the director's, and the clerk's at the window it is on.
+fn incoming_handler(ctx: &Ctx, id: i64) -> ApiResult<()> {
+    allow(ctx.actor, Need::Staff)?;
+    if director(ctx.actor) {
+        return Ok(());
+    }
+    let case = crate::store::relay::incoming_by_id(ctx.tx, id)?
+        .ok_or_else(|| ApiError::new(Code::UnknownIncoming, format!("no incoming case {id}")))?;
+    match ctx.actor {
+        Actor::Staff { window_id: Some(w), .. } if case.window_id.as_deref() == Some(w.as_str()) => Ok(()),
+        _ => Err(ApiError::new(Code::NotYourCase, format!("incoming case {id} is handled at another window"))),
+    }
+}
+
 fn known_window(ctx: &Ctx, window: &str) -> ApiResult<()> {
     if ctx.hall.window(window).is_none() {
         return Err(ApiError::new(Code::UnknownWindow, format!("no window `{window}` in this hall")));
@@ -359,6 +388,15 @@ mod tests {
         check(&clerk, Need::Inspector, "inspector_only");
         check(&clerk, Need::Clerk, "");
         check(&director, Need::Clerk, "clerks_only");
+        // The county device relays, and does nothing else; nobody else relays.
+        let county = Actor::County { id: "county".into() };
+        check(&county, Need::County, "");
+        for need in [Need::Staff, Need::Kiosk, Need::Director, Need::Oversight, Need::Admin, Need::IncomingHandler(1)] {
+            assert!(allow(&county, need).is_err(), "{need:?}");
+        }
+        for actor in [&kiosk, &clerk, &director, &admin, &leader, &evaluator] {
+            check(actor, Need::County, "county_only");
+        }
         check(&leader, Need::Clerk, "clerks_only");
         // A village agent (R22) is signed in, but none of the hall's staff.
         let village = staff(StaffRole::Village);

@@ -80,7 +80,7 @@ fn window_words(ctx: &Ctx, window: &str) -> String {
     ctx.hall.window(window).map(|w| format!("{}号窗口", w.number)).unwrap_or_else(|| window.to_string())
 }
 
-fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> ApiResult<()> {
+pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> ApiResult<()> {
     let by = ctx.actor.name().to_string();
     cases::add_step(ctx.tx, c.id, &StepRow { at: ctx.now_ms, by, action: action.into(), text })?;
     let changed = wire::CaseChanged {
@@ -189,6 +189,10 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
         _ => format!("{at}受理（{words}）{pending}"),
     };
     step(ctx, &c, "registered", text)?;
+    if kind == Outcome::Reported {
+        // Sent up through the county service, in this very transaction (R14).
+        super::relay::report(ctx, &c)?;
+    }
     Ok(case_views::brief(&c))
 }
 

@@ -14,6 +14,7 @@ pub mod kiosks;
 pub mod leave;
 pub mod petitions;
 pub mod ratings;
+pub mod relay;
 mod tickets;
 pub mod village;
 mod windows;
@@ -138,6 +139,27 @@ pub enum Op {
     Case {
         number: String,
         action: cases::CaseOp,
+    },
+    /// The county service reads the messages waiting in the outbox (audited).
+    ReadOutbox {
+        limit: u32,
+    },
+    /// The county service delivered an outbox message.
+    AckOutbox {
+        id: i64,
+    },
+    /// A message of another hall, delivered by the county service: applied once by its key.
+    Inbox {
+        message: Box<hall_wire::InboxMessage>,
+    },
+    /// A staff read of an incoming case (audited: the applicant's data).
+    ReadIncoming {
+        id: i64,
+    },
+    /// Accept, extend or close an incoming case (上报来件).
+    Incoming {
+        id: i64,
+        action: relay::IncomingOp,
     },
     /// A citizen rates a finished service (phone page, or the window's evaluator).
     Rate {
@@ -441,6 +463,11 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
+        Op::ReadOutbox { limit } => relay::read_outbox(ctx, *limit),
+        Op::AckOutbox { id } => relay::ack(ctx, *id),
+        Op::Inbox { message } => relay::inbox(ctx, message),
+        Op::ReadIncoming { id } => relay::read(ctx, *id),
+        Op::Incoming { id, action } => relay::act(ctx, *id, action),
         Op::Rate { target, rating } => ratings::rate(ctx, target, rating),
         Op::ReadFollowUp { id } => ratings::read(ctx, *id),
         Op::FollowUp { id, action, note } => ratings::act(ctx, *id, *action, note),

@@ -80,6 +80,23 @@ pub fn line(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> 
     }
 }
 
+/// How far the upper hall has come with a relayed 上报件 (from its progress messages).
+pub fn upper(detail: &Value) -> Option<wire::UpperProgress> {
+    let u = detail.get("upper")?;
+    let state = match u.get("state")?.as_str()? {
+        "closed" => wire::IncomingState::Closed,
+        "accepted" => wire::IncomingState::Accepted,
+        _ => wire::IncomingState::Received,
+    };
+    Some(wire::UpperProgress {
+        hall_name: text(u, "hall_name")?,
+        state,
+        result: text(u, "result").and_then(|r| case::CaseResult::parse(&r)).map(Into::into),
+        deadline: text(u, "deadline"),
+        at: text(u, "at")?,
+    })
+}
+
 /// The case's phone page, under `--public-url` when given.
 pub fn status_url(public_url: &str, token: &str) -> String {
     format!("{public_url}/c/{token}")
@@ -151,6 +168,7 @@ pub fn staff(
         meeting,
         authority: text(d, "authority"),
         reply: text(d, "reply"),
+        upper: upper(d),
         status_url: status_url(public_url, &c.token),
         history,
     })
@@ -186,5 +204,6 @@ pub fn progress(
         missing_materials: if c.state == CaseState::AwaitingMaterials { missing(&c.detail) } else { Vec::new() },
         history,
         rated: super::ratings::of_ticket(conn, c.ticket_id)?.is_some(),
+        upper: upper(&c.detail),
     })
 }

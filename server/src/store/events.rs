@@ -42,8 +42,14 @@ pub enum Audience {
 }
 
 /// Events only staff streams get: a case carries personal information and the hall's work; a
-/// village request the hall's work (never the villager: no name, phone or note in it).
-const STAFF_ONLY: [&str; 2] = [hall_wire::event_kind::CASE_CHANGED, hall_wire::event_kind::VILLAGE_CHANGED];
+/// village request the hall's work (never the villager: no name, phone or note in it); the
+/// relay's outbox and incoming cases the hall's work.
+const STAFF_ONLY: [&str; 4] = [
+    hall_wire::event_kind::CASE_CHANGED,
+    hall_wire::event_kind::VILLAGE_CHANGED,
+    hall_wire::event_kind::RELAY_PENDING,
+    hall_wire::event_kind::INCOMING_CHANGED,
+];
 
 /// Events only the director's and administrators' streams get: that a complaint, petition or
 /// bad rating exists is confidential (R20, R21), even without names; a rating's level, live at

@@ -18,6 +18,7 @@ pub mod leave;
 pub mod petitions;
 pub mod ratings;
 pub mod reads;
+pub mod relay;
 pub mod reports;
 pub mod settings;
 pub mod tickets;
@@ -49,6 +50,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v12.sql")),
         M::up(include_str!("schema_v13.sql")),
         M::up(include_str!("schema_v14.sql")),
+        M::up(include_str!("schema_v15.sql")),
     ])
 }
 

@@ -22,6 +22,7 @@ mod monitoring;
 mod pages;
 mod petitions;
 mod ratings;
+mod relay;
 mod report_month;
 mod reports;
 mod security;

@@ -1,0 +1,248 @@
+//! The relay between halls (R14, 上报件). Per hall, a task reads the hall's outbox (its county
+//! device token), delivers each message to the inbox of the hall it is for — a `report` to the
+//! county hall (`county_hall = true` in the halls file), a `progress` back to its `to_hall` —
+//! and then acknowledges it at the source. A message is delivered under the key
+//! `<source hall>:<its outbox key>`, which the inbox applies once: a delivery repeated after any
+//! failure (the target down, the county killed between delivering and acknowledging) changes
+//! nothing, and a message is acknowledged only after a 2xx, so nothing is lost. Messages go in
+//! order per target; a failure holds back that target's later messages for the pass (the others
+//! go), and the pass is tried again after a back-off (0.2 s doubling to 10 s). A message the
+//! target refuses for good (`422`) stays in its outbox, its error logged, holding back nothing. Each message's attempts, delivery and acknowledgement are logged in `relay_log`
+//! (its name and kind only, never what it carries).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use deadpool_postgres::Pool;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+use crate::config::HallEntry;
+use crate::follow::CancelToken;
+
+/// The outbox is looked at this often even when no `relay_pending` event said so.
+const POLL: Duration = Duration::from_secs(5);
+const BACKOFF: (Duration, Duration) = (Duration::from_millis(200), Duration::from_secs(10));
+/// Test hook: after delivering a message and before acknowledging it, create this file and stop
+/// (so that a test can SIGKILL the service exactly there).
+pub const PAUSE_BEFORE_ACK: &str = "HALL_COUNTY_TEST_PAUSE_BEFORE_ACK";
+
+#[derive(Debug, Deserialize)]
+struct Outgoing {
+    id: i64,
+    key: String,
+    kind: String,
+    #[serde(default)]
+    to_hall: Option<String>,
+    body: Value,
+}
+
+fn wakers() -> &'static Mutex<HashMap<String, Arc<Notify>>> {
+    static WAKERS: OnceLock<Mutex<HashMap<String, Arc<Notify>>>> = OnceLock::new();
+    WAKERS.get_or_init(Default::default)
+}
+
+fn waker(hall: &str) -> Arc<Notify> {
+    let mut map = wakers().lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(hall.to_string()).or_default().clone()
+}
+
+/// A hall's stream said its outbox has work (`relay_pending`): its relay looks now.
+pub fn wake(hall: &str) {
+    waker(hall).notify_one();
+}
+
+/// The relay of one source hall, until stopped.
+pub async fn run(
+    pool: Pool,
+    http: reqwest::Client,
+    halls: Arc<Vec<HallEntry>>,
+    source: HallEntry,
+    mut stop: CancelToken,
+) {
+    let wake = waker(&source.id);
+    let mut delay = BACKOFF.0;
+    loop {
+        let wait = match pass(&pool, &http, &halls, &source).await {
+            Ok(_) => {
+                delay = BACKOFF.0;
+                POLL
+            }
+            Err(e) => {
+                tracing::warn!(hall = %source.id, error = %format!("{e:#}"), "relaying the hall's outbox failed; retrying");
+                let d = delay;
+                delay = (delay * 2).min(BACKOFF.1);
+                d
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified() => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// One look at a hall's outbox: every message delivered and acknowledged, in order per target;
+/// how many there were.
+pub async fn pass(
+    pool: &Pool,
+    http: &reqwest::Client,
+    halls: &[HallEntry],
+    source: &HallEntry,
+) -> anyhow::Result<usize> {
+    let base = source.url.trim_end_matches('/');
+    let res = http
+        .get(format!("{base}/api/relay/outbox"))
+        .bearer_auth(&source.token)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await?;
+    if !res.status().is_success() {
+        let status = res.status();
+        bail!("GET /api/relay/outbox answered {status}: {}", res.text().await.unwrap_or_default());
+    }
+    let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
+    let n = messages.len();
+    // A target that failed is skipped for the rest of the pass, so that its messages keep their
+    // order, while the other targets' messages still go (one town down never holds back the
+    // county hall's answers to the others).
+    let mut failed: HashMap<String, anyhow::Error> = HashMap::new();
+    for m in messages {
+        let target_id = match m.kind.as_str() {
+            "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),
+            _ => m.to_hall.clone().unwrap_or_default(),
+        };
+        if failed.contains_key(&target_id) {
+            continue;
+        }
+        if let Err(e) = relay_one(pool, http, halls, source, &m).await {
+            failed.insert(target_id, e);
+        }
+    }
+    match failed.into_values().next() {
+        Some(e) => Err(e),
+        None => Ok(n),
+    }
+}
+
+/// One message: delivered to its target's inbox, then acknowledged at its source; `false` when
+/// the target refused it for good (it stays in the outbox).
+async fn relay_one(
+    pool: &Pool,
+    http: &reqwest::Client,
+    halls: &[HallEntry],
+    source: &HallEntry,
+    m: &Outgoing,
+) -> anyhow::Result<bool> {
+    let base = source.url.trim_end_matches('/');
+    let target = match m.kind.as_str() {
+        "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
+            anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
+        })?,
+        _ => {
+            let to = m.to_hall.as_deref().unwrap_or_default();
+            halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
+        }
+    };
+    log(
+        pool,
+        "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
+                   VALUES ($1, $2, $3, $4, $5, 1)
+                   ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3",
+        &[&source.id, &m.key, &m.id, &m.kind, &target.id],
+    )
+    .await?;
+    let refused = match deliver(http, source, target, m).await {
+        Ok(Delivery::Applied) => None,
+        Ok(Delivery::Refused(why)) => Some(why),
+        Err(e) => {
+            let error = format!("{e:#}");
+            let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+            let _ = log(pool, set, &[&source.id, &m.key, &error]).await;
+            return Err(e);
+        }
+    };
+    if let Some(why) = refused {
+        tracing::error!(from = %source.id, to = %target.id, key = %m.key, error = %why, "a message its target refuses; left in the outbox");
+        let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+        log(pool, set, &[&source.id, &m.key, &why]).await?;
+        return Ok(false);
+    }
+    log(
+        pool,
+        "UPDATE relay_log SET delivered_at = COALESCE(delivered_at, now()), last_error = NULL
+                   WHERE source_hall = $1 AND key = $2",
+        &[&source.id, &m.key],
+    )
+    .await?;
+    if let Some(path) = std::env::var_os(PAUSE_BEFORE_ACK) {
+        std::fs::write(&path, &m.key)?;
+        std::future::pending::<()>().await;
+    }
+    let ack = http
+        .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
+        .bearer_auth(&source.token)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await?;
+    if !ack.status().is_success() {
+        bail!("acknowledging {} at `{}` answered {}", m.key, source.id, ack.status());
+    }
+    log(pool, "UPDATE relay_log SET acked_at = now() WHERE source_hall = $1 AND key = $2", &[&source.id, &m.key])
+        .await?;
+    tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
+    Ok(true)
+}
+
+/// What became of a delivery the target answered.
+enum Delivery {
+    Applied,
+    /// `422 invalid_message`: the target can never apply it (its error). It stays in its hall's
+    /// outbox, not acknowledged, and holds back nothing.
+    Refused(String),
+}
+
+async fn deliver(
+    http: &reqwest::Client,
+    source: &HallEntry,
+    target: &HallEntry,
+    m: &Outgoing,
+) -> anyhow::Result<Delivery> {
+    let body = json!({
+        "key": format!("{}:{}", source.id, m.key),
+        "from_hall": source.id,
+        "kind": m.kind,
+        "body": m.body,
+    });
+    let res = http
+        .post(format!("{}/api/relay/inbox", target.url.trim_end_matches('/')))
+        .bearer_auth(&target.token)
+        .timeout(Duration::from_secs(10))
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("delivering {} to `{}`", m.key, target.id))?;
+    let status = res.status();
+    if status == reqwest::StatusCode::UNPROCESSABLE_ENTITY {
+        return Ok(Delivery::Refused(format!(
+            "`{}` refused {}: {}",
+            target.id,
+            m.key,
+            res.text().await.unwrap_or_default()
+        )));
+    }
+    if !status.is_success() {
+        bail!("`{}` answered {status} to {}: {}", target.id, m.key, res.text().await.unwrap_or_default());
+    }
+    Ok(Delivery::Applied)
+}
+
+async fn log(pool: &Pool, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> anyhow::Result<()> {
+    let client = pool.get().await.context("PostgreSQL")?;
+    client.execute(sql, params).await?;
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! Town → county report (R14, 上报件), end to end: two real hall servers (a town hall and the
+//! county hall), PostgreSQL and hall-county. A reported case registered at the town appears at
+//! the county hall as an incoming case; the county hall closes it; the town case and its
+//! applicant's page show the result. Through a link failure in the middle — the county hall's
+//! server stopped while a report is pending, then hall-county SIGKILLed between delivering a
+//! report and acknowledging it — each report is exactly one incoming case, nothing lost.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::pg::Postgres;
+use crate::procs::{County, Hall};
+
+/// Polls `what` (at most 60 s) until it gives `Some`.
+async fn until<T, F, Fut>(what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "waited 60 s for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A reported case of 临时救助 at the town's w02, with the applicant's data; its number and code.
+async fn report(town: &Hall, clerk: &str, name: &str) -> (String, String) {
+    town.issue_for("mz-linshi").await;
+    let (status, b) = town.post("/api/windows/w02/call-next", clerk, json!({})).await;
+    assert_eq!(status, 200, "{b}");
+    let body = json!({"outcome": "reported", "authority": "县民政局", "applicant_name": name, "applicant_phone": "13700001111"});
+    let (status, b) = town.post("/api/windows/w02/finish", clerk, body).await;
+    assert_eq!(status, 200, "{b}");
+    (b["case"]["number"].as_str().unwrap().to_string(), b["case"]["check_code"].as_str().unwrap().to_string())
+}
+
+/// Every incoming case at the upper hall (closed ones too).
+async fn incoming(upper: &Hall, director: &str) -> Vec<Value> {
+    let (status, list) = upper.get("/api/incoming?state=all", director).await;
+    assert_eq!(status, 200, "{list}");
+    list.as_array().unwrap().clone()
+}
+
+async fn outbox_len(hall: &Hall) -> usize {
+    let (status, list) = hall.get("/api/relay/outbox", "demo-county").await;
+    assert_eq!(status, 200, "{list}");
+    list.as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn town_to_county_report_end_to_end_through_link_failures() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let mut upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let halls = format!(
+        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
+         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
+        town.base, upper.base
+    );
+    let pause = work.path().join("delivered-not-acked");
+    let mut county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let db = pg.client().await;
+    let clerk = town.sign_in("clerk2", Some("w02")).await;
+    let upper_director = upper.sign_in("director", None).await;
+
+    // 1. A report goes up and appears at the county hall, on its 临时救助 window's desk.
+    let (first, first_code) = report(&town, &clerk, "王五").await;
+    let line = until("the first report at the county hall", || async {
+        incoming(&upper, &upper_director).await.into_iter().find(|l| l["origin_number"] == first.as_str())
+    })
+    .await;
+    assert_eq!(line["origin_hall_name"], "青石镇便民服务中心");
+    assert_eq!((line["window_id"].as_str(), line["state"].as_str()), (Some("w02"), Some("received")));
+    let id = line["id"].as_i64().unwrap();
+    let (_, whole) = upper.get(&format!("/api/incoming/{id}"), &upper_director).await;
+    assert_eq!(whole["applicant_name"], "王五", "the applicant's data travelled on the county's link");
+    until("the first report acknowledged", || async { (outbox_len(&town).await == 0).then_some(()) }).await;
+
+    // 2. The county hall's server stopped while a report is pending; the county keeps trying.
+    upper.kill().await;
+    let (second, _) = report(&town, &clerk, "赵六").await;
+    let key = format!("report:{second}");
+    until("a failed delivery logged", || async {
+        let r = db
+            .query_opt(
+                "SELECT attempts, last_error FROM relay_log WHERE source_hall = 'qingshui' AND key = $1",
+                &[&key],
+            )
+            .await
+            .unwrap()?;
+        (r.get::<_, Option<String>>(1).is_some()).then_some(())
+    })
+    .await;
+    assert_eq!(outbox_len(&town).await, 1, "not acknowledged while undelivered");
+    upper.restart().await;
+    let upper_director = upper.sign_in("director", None).await;
+    until("the second report at the county hall", || async {
+        incoming(&upper, &upper_director).await.into_iter().find(|l| l["origin_number"] == second.as_str())
+    })
+    .await;
+    until("the second report acknowledged", || async { (outbox_len(&town).await == 0).then_some(()) }).await;
+
+    // 3. hall-county SIGKILLed between delivering a report and acknowledging it.
+    county.child.kill().await.unwrap();
+    county =
+        County::start_file(work.path(), &pg.url(), &halls, &[(hall_county::relay::PAUSE_BEFORE_ACK, &pause)]).await;
+    let (third, _) = report(&town, &clerk, "孙七").await;
+    until("the third report delivered, not acknowledged", || async { pause.exists().then_some(()) }).await;
+    assert_eq!(std::fs::read_to_string(&pause).unwrap(), format!("report:{third}"));
+    assert!(incoming(&upper, &upper_director).await.iter().any(|l| l["origin_number"] == third.as_str()));
+    assert_eq!(outbox_len(&town).await, 1, "delivered but not acknowledged: still in the town's outbox");
+    county.kill_and_restart().await;
+    until("the third report acknowledged after the restart", || async { (outbox_len(&town).await == 0).then_some(()) })
+        .await;
+    let attempts: i32 = db
+        .query_one(
+            "SELECT attempts FROM relay_log WHERE source_hall = 'qingshui' AND key = $1",
+            &[&format!("report:{third}")],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(attempts >= 2, "delivered again after the restart: {attempts}");
+
+    // Exactly one incoming case per report, nothing lost.
+    let all = incoming(&upper, &upper_director).await;
+    let mut numbers: Vec<&str> = all.iter().map(|l| l["origin_number"].as_str().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [first.as_str(), second.as_str(), third.as_str()], "{all:?}");
+
+    // 4. The county hall accepts and closes the first; the town case and its applicant see it.
+    let upper_clerk = upper.sign_in("clerk2", Some("w02")).await;
+    let (status, b) = upper.post(&format!("/api/incoming/{id}/accept"), &upper_clerk, json!({})).await;
+    assert_eq!(status, 200, "{b}");
+    let (status, b) =
+        upper.post(&format!("/api/incoming/{id}/close"), &upper_clerk, json!({"result": "approved"})).await;
+    assert_eq!(status, 200, "{b}");
+    let progress = until("the result at the town", || async {
+        let (_, p) = town.get(&format!("/api/cases/{first}?code={first_code}"), "").await;
+        (p["state"] == "closed").then_some(p)
+    })
+    .await;
+    assert_eq!(progress["result"], "approved", "{progress}");
+    assert_eq!(progress["upper"]["hall_name"], "云岭县政务服务中心");
+    assert_eq!(progress["upper"]["state"], "closed");
+    let texts: Vec<&str> =
+        progress["history"].as_array().unwrap().iter().map(|h| h["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("上报至云岭县政务服务中心：已受理")), "{texts:?}");
+    assert!(texts.contains(&"上报至云岭县政务服务中心：已办结，准予许可"), "{texts:?}");
+    until("the county hall's outbox empty", || async { (outbox_len(&upper).await == 0).then_some(()) }).await;
+    let not_acked: i64 =
+        db.query_one("SELECT count(*) FROM relay_log WHERE acked_at IS NULL", &[]).await.unwrap().get(0);
+    assert_eq!(not_acked, 0);
+    // The relay log keeps names, never the applicant's data.
+    let log: String = db
+        .query_one(
+            "SELECT string_agg(source_hall || key || kind || COALESCE(target_hall, ''), ' ') FROM relay_log",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!log.contains("王五") && !log.contains("13700001111"), "{log}");
+}
+
+/// The upper hall's incoming case for a lower hall's case, once it is there (two halls may
+/// have cases of the same number: the hall tells them apart).
+async fn incoming_id(upper: &Hall, director: &str, hall: &Hall, number: &str) -> i64 {
+    until("the report at the county hall", || async {
+        let list = incoming(upper, director).await;
+        let mine = list.iter().find(|l| l["origin_hall"] == hall.id.as_str() && l["origin_number"] == number);
+        mine.and_then(|l| l["id"].as_i64())
+    })
+    .await
+}
+
+/// Whether the lower hall's case shows the upper hall's acceptance (its applicant's view).
+async fn accepted_above(hall: &Hall, number: &str, code: &str) -> Option<()> {
+    let (_, p) = hall.get(&format!("/api/cases/{number}?code={code}"), "").await;
+    (p["upper"]["state"] == "accepted").then_some(())
+}
+
+/// One town hall down never holds back the county hall's answers to another: the messages to the
+/// town that is down wait (in order), the others go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_town_down_holds_back_only_its_own_answers() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start_named("town-a", "青石镇便民服务中心").await;
+    let mut b = Hall::start_named("town-b", "山下镇便民服务中心").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let mut halls = String::new();
+    for (h, county_hall) in [(&a, false), (&b, false), (&upper, true)] {
+        halls += &format!(
+            "[[halls]]\nid = \"{}\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = {county_hall}\n\n",
+            h.id, h.base
+        );
+    }
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let (clerk_a, clerk_b) = (a.sign_in("clerk2", Some("w02")).await, b.sign_in("clerk2", Some("w02")).await);
+    let (from_a, code_a) = report(&a, &clerk_a, "王五").await;
+    let (from_b, code_b) = report(&b, &clerk_b, "赵六").await;
+    assert_eq!(from_a, from_b, "the first case of the day at each town: the same number");
+    let director = upper.sign_in("director", None).await;
+    let (id_a, id_b) =
+        (incoming_id(&upper, &director, &a, &from_a).await, incoming_id(&upper, &director, &b, &from_b).await);
+    b.kill().await;
+    // B's answer first in the county hall's outbox, then A's.
+    let clerk = upper.sign_in("clerk2", Some("w02")).await;
+    for id in [id_b, id_a] {
+        let (status, body) = upper.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    until("A's answer while B is down", || accepted_above(&a, &from_a, &code_a)).await;
+    assert_eq!(outbox_len(&upper).await, 1, "B's answer waits");
+    b.restart().await;
+    until("B's answer once B is back", || accepted_above(&b, &from_b, &code_b)).await;
+    until("the county hall's outbox empty", || async { (outbox_len(&upper).await == 0).then_some(()) }).await;
+}
+
+/// A message its target can never apply (`422`, e.g. from a hall of another version) stays in
+/// its hall's outbox with its error in the relay log, and holds back nothing behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_message_its_target_refuses_holds_back_nothing() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    {
+        let db = rusqlite::Connection::open(town.db()).unwrap();
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        db.execute(
+            "INSERT INTO outbox (key, kind, body, created_at) VALUES ('report:bogus', 'report', '{\"authority\": \"县民政局\"}', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let halls = format!(
+        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
+         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
+        town.base, upper.base
+    );
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let clerk = town.sign_in("clerk2", Some("w02")).await;
+    let (number, _) = report(&town, &clerk, "王五").await;
+    let director = upper.sign_in("director", None).await;
+    incoming_id(&upper, &director, &town, &number).await;
+    let db = pg.client().await;
+    let row = db
+        .query_one("SELECT last_error, acked_at IS NULL FROM relay_log WHERE key = 'report:bogus'", &[])
+        .await
+        .unwrap();
+    let error: String = row.get(0);
+    assert!(error.contains("invalid_message"), "{error}");
+    assert!(row.get::<_, bool>(1), "never acknowledged");
+    assert_eq!(outbox_len(&town).await, 1, "the refused message stays in the town's outbox");
+    assert_eq!(incoming(&upper, &director).await.len(), 1);
+}

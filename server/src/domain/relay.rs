@@ -1,0 +1,244 @@
+//! The relay of reported cases (R14, 上报件) between a lower hall and the county hall: the
+//! messages' names, an incoming case's steps at the upper hall, and the words the lower hall's
+//! applicant reads. Pure: "today" and the calendar are given.
+
+use chrono::NaiveDate;
+
+use super::calendar::Calendar;
+use super::case::{self, Action, CaseProblem, CaseResult, CaseState, Facts, Limits};
+use super::Outcome;
+
+str_enum!(
+    /// Where an incoming case stands at the upper hall.
+    IncomingState { Received = "received", Accepted = "accepted", Closed = "closed" }
+);
+
+str_enum!(
+    /// What the upper hall did, as told back to the origin.
+    UpperStep { Accepted = "accepted", Extended = "extended", Closed = "closed" }
+);
+
+/// The outbox key of a reported case's report: a case number is never reused at a hall.
+pub fn report_key(case_number: &str) -> String {
+    format!("report:{case_number}")
+}
+
+/// The outbox key of an upper hall's step on an incoming case: each step happens once.
+pub fn progress_key(origin_hall: &str, origin_number: &str, step: UpperStep) -> String {
+    format!("progress:{origin_hall}:{origin_number}:{}", step.as_str())
+}
+
+/// The key a message is applied under at its destination: the source hall's name for it.
+pub fn inbox_key(from_hall: &str, outbox_key: &str) -> String {
+    format!("{from_hall}:{outbox_key}")
+}
+
+/// An action on an incoming case at the upper hall.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncomingAction<'a> {
+    /// Accepted: the deadline runs from today, `days` working days (none: no promised limit).
+    Accept {
+        days: Option<u32>,
+    },
+    /// The director's single extension (R12).
+    Extend {
+        days: u32,
+    },
+    Close {
+        result: CaseResult,
+        reason: Option<&'a str>,
+    },
+}
+
+/// What is known of an incoming case to decide an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncomingFacts {
+    pub state: IncomingState,
+    pub deadline: Option<NaiveDate>,
+    pub extended: bool,
+}
+
+/// An incoming case after an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncomingMoved {
+    pub state: IncomingState,
+    pub deadline: Option<NaiveDate>,
+    pub result: Option<CaseResult>,
+    pub step: UpperStep,
+}
+
+/// An action on an incoming case: accepted once, then extended once and closed, by the case
+/// rules of the hall (R12's cap, a reason for not approved).
+pub fn move_incoming(
+    f: IncomingFacts,
+    action: &IncomingAction,
+    today: NaiveDate,
+    calendar: &Calendar,
+    limits: Limits,
+) -> Result<IncomingMoved, CaseProblem> {
+    use CaseProblem::NotForThisCase as Not;
+    if f.state == IncomingState::Closed {
+        return Err(CaseProblem::Closed);
+    }
+    if let IncomingAction::Accept { days } = *action {
+        if f.state != IncomingState::Received {
+            return Err(Not("this incoming case was accepted already"));
+        }
+        let deadline = match days {
+            Some(n) => Some(calendar.add_working_days(today, n)?),
+            None => None,
+        };
+        return Ok(IncomingMoved { state: IncomingState::Accepted, deadline, result: None, step: UpperStep::Accepted });
+    }
+    if f.state != IncomingState::Accepted {
+        return Err(Not("accept the incoming case first"));
+    }
+    // Accepted, it runs as a case of the upper hall's own.
+    let facts = Facts {
+        kind: Outcome::Reported,
+        state: CaseState::Open,
+        deadline: f.deadline,
+        extended: f.extended,
+        promised_days: 0,
+        supplement_until: None,
+        parts: &[],
+    };
+    let (a, step) = match *action {
+        IncomingAction::Extend { days } => (Action::Extend { days }, UpperStep::Extended),
+        IncomingAction::Close { result, reason } => (Action::Close { result, reason }, UpperStep::Closed),
+        IncomingAction::Accept { .. } => unreachable!("handled above"),
+    };
+    let moved = case::apply(&facts, &a, today, calendar, limits)?;
+    let state = if moved.state == CaseState::Closed { IncomingState::Closed } else { IncomingState::Accepted };
+    Ok(IncomingMoved { state, deadline: moved.deadline, result: moved.result, step })
+}
+
+/// A closed case's result in the applicant's words.
+pub fn result_words(result: Option<CaseResult>) -> &'static str {
+    match result {
+        Some(CaseResult::Approved) => "已办结，准予许可",
+        Some(CaseResult::NotApproved) => "已办结，不予许可",
+        _ => "已办结",
+    }
+}
+
+/// The line the lower hall's case history (and its applicant) reads for an upper step.
+pub fn progress_words(
+    hall_name: &str,
+    step: UpperStep,
+    deadline: Option<&str>,
+    result: Option<CaseResult>,
+    reason: Option<&str>,
+) -> String {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    match step {
+        UpperStep::Accepted => match deadline {
+            Some(d) => format!("上报至{hall_name}：已受理，承诺办结日期 {d}"),
+            None => format!("上报至{hall_name}：已受理"),
+        },
+        UpperStep::Extended => {
+            let why = reason.map(|r| format!("：{r}")).unwrap_or_default();
+            format!("上报至{hall_name}：办理期限延长至 {}{why}", deadline.unwrap_or("—"))
+        }
+        UpperStep::Closed => {
+            let why = reason.filter(|_| result == Some(CaseResult::NotApproved));
+            let why = why.map(|r| format!("。理由：{r}")).unwrap_or_default();
+            format!("上报至{hall_name}：{}{why}", result_words(result))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar_data::shipped_calendar;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_incoming_case_is_accepted_once_extended_once_and_closed() {
+        let cal = shipped_calendar();
+        let today = d("2026-09-23");
+        let received = IncomingFacts { state: IncomingState::Received, deadline: None, extended: false };
+        let accepted = IncomingFacts { state: IncomingState::Accepted, deadline: Some(d("2026-10-08")), ..received };
+        let extended = IncomingFacts { extended: true, ..accepted };
+        let closed = IncomingFacts { state: IncomingState::Closed, ..accepted };
+        let approve = IncomingAction::Close { result: CaseResult::Approved, reason: None };
+        let refuse_bare = IncomingAction::Close { result: CaseResult::NotApproved, reason: Some(" ") };
+        let refuse = IncomingAction::Close { result: CaseResult::NotApproved, reason: Some("不符合条件") };
+        // (facts, action, Ok((state, deadline, result)) or the problem's words)
+        let check = |f: IncomingFacts,
+                     a: IncomingAction,
+                     expected: Result<(IncomingState, Option<&str>, Option<CaseResult>), &str>| {
+            let got = move_incoming(f, &a, today, &cal, Limits::default())
+                .map(|m| (m.state, m.deadline.map(|d| d.to_string()), m.result))
+                .map_err(|e| e.to_string());
+            let expected = expected.map(|(s, dl, r)| (s, dl.map(str::to_string), r)).map_err(str::to_string);
+            match (&got, &expected) {
+                (Err(g), Err(e)) => assert!(g.contains(e.as_str()), "{f:?} {a:?}: {g}"),
+                _ => assert_eq!(got, expected, "{f:?} {a:?}"),
+            }
+        };
+        // 5 working days from Wednesday 23 September 2026: 8 October (中秋, 国庆 off).
+        check(
+            received,
+            IncomingAction::Accept { days: Some(5) },
+            Ok((IncomingState::Accepted, Some("2026-10-08"), None)),
+        );
+        check(received, IncomingAction::Accept { days: None }, Ok((IncomingState::Accepted, None, None)));
+        check(accepted, IncomingAction::Accept { days: Some(5) }, Err("accepted already"));
+        check(received, approve.clone(), Err("accept the incoming case first"));
+        check(received, IncomingAction::Extend { days: 3 }, Err("accept the incoming case first"));
+        // 3 more: Friday 9, Saturday 10 (a make-up working day), Monday 12 October.
+        check(accepted, IncomingAction::Extend { days: 3 }, Ok((IncomingState::Accepted, Some("2026-10-12"), None)));
+        check(extended, IncomingAction::Extend { days: 3 }, Err("already extended"));
+        check(accepted, IncomingAction::Extend { days: 11 }, Err("1 to 10"));
+        check(accepted, approve.clone(), Ok((IncomingState::Closed, Some("2026-10-08"), Some(CaseResult::Approved))));
+        check(accepted, refuse_bare, Err("reason"));
+        check(accepted, refuse, Ok((IncomingState::Closed, Some("2026-10-08"), Some(CaseResult::NotApproved))));
+        check(closed, approve, Err("closed"));
+    }
+
+    #[test]
+    fn the_lower_hall_reads_each_step_in_words() {
+        let check = |step, deadline, result, reason, expected: &str| {
+            assert_eq!(progress_words("县政务服务中心", step, deadline, result, reason), expected);
+        };
+        check(
+            UpperStep::Accepted,
+            Some("2026-10-08"),
+            None,
+            None,
+            "上报至县政务服务中心：已受理，承诺办结日期 2026-10-08",
+        );
+        check(UpperStep::Accepted, None, None, None, "上报至县政务服务中心：已受理");
+        check(
+            UpperStep::Extended,
+            Some("2026-10-13"),
+            None,
+            Some("需实地核查"),
+            "上报至县政务服务中心：办理期限延长至 2026-10-13：需实地核查",
+        );
+        check(UpperStep::Closed, None, Some(CaseResult::Approved), None, "上报至县政务服务中心：已办结，准予许可");
+        check(
+            UpperStep::Closed,
+            None,
+            Some(CaseResult::NotApproved),
+            Some("收入超标"),
+            "上报至县政务服务中心：已办结，不予许可。理由：收入超标",
+        );
+        check(UpperStep::Closed, None, Some(CaseResult::Done), Some("ignored"), "上报至县政务服务中心：已办结");
+    }
+
+    #[test]
+    fn keys_name_each_message_once() {
+        assert_eq!(report_key("20261203-0001"), "report:20261203-0001");
+        assert_eq!(
+            progress_key("qingshui", "20261203-0001", UpperStep::Closed),
+            "progress:qingshui:20261203-0001:closed"
+        );
+        assert_eq!(inbox_key("qingshui", "report:20261203-0001"), "qingshui:report:20261203-0001");
+    }
+}

@@ -1,0 +1,392 @@
+//! The relay of reported cases between halls (R14, 上报件), through the county service.
+//!
+//! The lower hall: a reported case registered puts its `report` in the outbox, in the
+//! registration's transaction; the upper hall's progress comes back through the inbox and is
+//! written into the case's history (the applicant reads it), its result closing the case.
+//! The upper hall: a report becomes an incoming case on the desk of the window handling its
+//! matter; each of its steps puts a `progress` message for the origin in the outbox.
+//! The inbox applies a message once by its key: the key is stored with the effect, in one
+//! transaction, and a repeat is answered what the first delivery was.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use hall_wire as wire;
+use serde_json::{json, Value};
+
+use super::{Answer, Ctx};
+use crate::domain::case::{self, Action, CaseResult, CaseState, Facts};
+use crate::domain::relay::{self as rule, IncomingAction, IncomingFacts, IncomingState, UpperStep};
+use crate::domain::Outcome;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::store::cases::{self, CaseRow};
+use crate::store::relay::{self as store, IncomingRow};
+
+/// A staff action on an incoming case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncomingOp {
+    Accept { days: Option<u32> },
+    Extend { days: u32, reason: String },
+    Close { result: CaseResult, reason: Option<String> },
+}
+
+const MAX_TEXT: usize = 500;
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
+}
+
+fn date(s: Option<&str>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+/// A message's text field, trimmed and cut to a sane length; `None` when empty.
+fn field(v: &Value, key: &str, max: usize) -> Option<String> {
+    let s = v.get(key)?.as_str()?.trim();
+    (!s.is_empty()).then(|| s.chars().take(max).collect())
+}
+
+fn invalid(what: &str) -> ApiError {
+    ApiError::new(Code::InvalidMessage, format!("the message lacks {what}"))
+}
+
+/// Puts a message in the outbox and tells the county's stream there is work.
+fn queue(ctx: &mut Ctx, key: &str, kind: &str, to_hall: Option<&str>, body: &Value) -> ApiResult<()> {
+    if let Some(id) = store::add(ctx.tx, key, kind, to_hall, body, ctx.now_ms)? {
+        ctx.emit(wire::event_kind::RELAY_PENDING, &json!({ "id": id }))?;
+    }
+    Ok(())
+}
+
+/// The lower hall: a reported case was registered; its report goes up with the applicant's data
+/// (only on the county's authenticated link, never in events).
+pub(super) fn report(ctx: &mut Ctx, c: &CaseRow) -> ApiResult<()> {
+    let service_name = ctx.hall.matter(&c.service_id).map(|m| m.name.clone()).unwrap_or_else(|| c.service_id.clone());
+    let body = json!({
+        "hall_name": ctx.hall.name,
+        "number": c.number,
+        "service_id": c.service_id,
+        "service_name": service_name,
+        "authority": c.detail.get("authority"),
+        "applicant_name": c.applicant_name,
+        "applicant_phone": c.applicant_phone,
+        "note": c.detail.get("note"),
+        "accepted_on": c.accepted_on.to_string(),
+        "deadline": c.deadline.map(|d| d.to_string()),
+    });
+    queue(ctx, &rule::report_key(&c.number), "report", None, &body)
+}
+
+/// The county reads what waits in the outbox (audited when it holds anything: a report carries
+/// the applicant's name and phone).
+pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32) -> ApiResult<Answer> {
+    let rows = store::pending(ctx.tx, limit)?;
+    if !rows.is_empty() {
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        ctx.audit("relay.outbox_read", None, None, json!({ "keys": keys }))?;
+    }
+    let list: Vec<wire::OutboxMessage> = rows
+        .into_iter()
+        .map(|r| wire::OutboxMessage {
+            id: r.id,
+            key: r.key,
+            kind: r.kind,
+            to_hall: r.to_hall,
+            body: r.body,
+            created_at: ctx.fmt(r.created_at),
+        })
+        .collect();
+    Answer::json(StatusCode::OK, &list)
+}
+
+/// The county delivered a message: it leaves the outbox (a second acknowledgement changes
+/// nothing).
+pub(super) fn ack(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    match store::ack(ctx.tx, id, ctx.now_ms)? {
+        None => Err(ApiError::new(Code::UnknownMessage, format!("no outbox message {id}"))),
+        Some((key, first)) => {
+            if first {
+                ctx.audit("relay.delivered", None, Some(format!("outbox:{id}")), json!({ "key": key }))?;
+            }
+            Answer::no_content()
+        }
+    }
+}
+
+fn valid_hall_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A message of another hall, applied once by its key.
+pub(super) fn inbox(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<Answer> {
+    let key_ok = !m.key.trim().is_empty() && m.key.chars().count() <= 300;
+    if !key_ok || !valid_hall_id(&m.from_hall) {
+        return Err(ApiError::new(Code::InvalidMessage, "a message has a key (1-300 characters) and its hall's id"));
+    }
+    if let Some(answer) = store::applied(ctx.tx, &m.key)? {
+        return Ok(Answer { status: StatusCode::OK, body: Some(answer), replayed: true });
+    }
+    let answer = match m.kind.as_str() {
+        "report" => receive_report(ctx, m)?,
+        "progress" => receive_progress(ctx, m)?,
+        other => {
+            return Err(ApiError::new(Code::InvalidMessage, format!("unknown kind `{other}`: report or progress")))
+        }
+    };
+    let text = serde_json::to_string(&answer)?;
+    store::record_applied(ctx.tx, &m.key, &m.from_hall, &m.kind, &text, ctx.now_ms)?;
+    Ok(Answer { status: StatusCode::OK, body: Some(text), replayed: false })
+}
+
+/// The window handling a matter here: by its id, or its name (the halls' files may differ);
+/// a matter this hall does not have goes to the window of its general inquiries (综合咨询,
+/// `[hall] general_inquiry`), and without one to the director.
+fn handling_window(ctx: &Ctx, service_id: &str, service_name: &str) -> Option<String> {
+    let m = ctx.hall.matter(service_id).or_else(|| ctx.hall.matters.iter().find(|m| m.name == service_name));
+    let m = m.or_else(|| ctx.hall.general_inquiry.as_deref().and_then(|g| ctx.hall.matter(g)))?;
+    m.windows.first().cloned()
+}
+
+fn promised_days(ctx: &Ctx, c: &IncomingRow) -> Option<u32> {
+    let m = ctx.hall.matter(&c.service_id).or_else(|| ctx.hall.matters.iter().find(|m| m.name == c.service_name))?;
+    Some(m.time_limit_days)
+}
+
+fn incoming_changed(ctx: &mut Ctx, c: &IncomingRow) -> ApiResult<()> {
+    let data = json!({ "id": c.id, "window_id": c.window_id, "state": c.state, "at": ctx.fmt(ctx.now_ms) });
+    ctx.emit(wire::event_kind::INCOMING_CHANGED, &data)
+}
+
+/// The upper hall: a report becomes an incoming case (one per origin case, whatever the key).
+fn receive_report(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::InboxAnswer> {
+    let b = &m.body;
+    let number = field(b, "number", 40).ok_or_else(|| invalid("the case's number"))?;
+    let authority = field(b, "authority", 100).ok_or_else(|| invalid("the authority (R14)"))?;
+    let registered = |id| wire::InboxAnswer {
+        key: m.key.clone(),
+        outcome: "incoming_registered".into(),
+        incoming_id: Some(id),
+        case_number: None,
+    };
+    if let Some(existing) = store::incoming_by_origin(ctx.tx, &m.from_hall, &number)? {
+        return Ok(registered(existing.id));
+    }
+    let service_id = field(b, "service_id", 100).unwrap_or_default();
+    let service_name = field(b, "service_name", 200).unwrap_or_else(|| service_id.clone());
+    let hall_name = field(b, "hall_name", 100).unwrap_or_else(|| m.from_hall.clone());
+    let window_id = handling_window(ctx, &service_id, &service_name);
+    let mut row = IncomingRow {
+        id: 0,
+        key: m.key.clone(),
+        origin_hall: m.from_hall.clone(),
+        origin_hall_name: hall_name.clone(),
+        origin_number: number.clone(),
+        service_id,
+        service_name: service_name.clone(),
+        authority: authority.clone(),
+        window_id,
+        applicant_name: field(b, "applicant_name", 50),
+        applicant_phone: field(b, "applicant_phone", 30),
+        detail: json!({
+            "note": field(b, "note", MAX_TEXT),
+            "accepted_on": field(b, "accepted_on", 10),
+            "deadline": field(b, "deadline", 10),
+        }),
+        state: IncomingState::Received.as_str().into(),
+        result: None,
+        deadline: None,
+        extended: false,
+        received_at: ctx.now_ms,
+    };
+    row.id = store::insert_incoming(ctx.tx, &row)?;
+    let text = format!("收到{hall_name}上报件（{number}）：{service_name}，报{authority}");
+    store::add_step(ctx.tx, row.id, ctx.now_ms, ctx.actor.name(), "received", &text)?;
+    let detail = json!({ "from": m.from_hall, "origin_number": number });
+    ctx.audit("incoming.received", row.window_id.as_deref(), Some(format!("incoming:{}", row.id)), detail)?;
+    incoming_changed(ctx, &row)?;
+    Ok(registered(row.id))
+}
+
+/// The lower hall: the upper hall's step on a reported case, into its history (and its result
+/// closes the case). A case this hall does not know is answered `ignored` (and kept so).
+fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::InboxAnswer> {
+    let b = &m.body;
+    let number = field(b, "origin_number", 40).ok_or_else(|| invalid("the origin's case number"))?;
+    let step = field(b, "step", 20).and_then(|s| UpperStep::parse(&s)).ok_or_else(|| invalid("its step"))?;
+    let answer = |outcome: &str, number: Option<String>| wire::InboxAnswer {
+        key: m.key.clone(),
+        outcome: outcome.into(),
+        incoming_id: None,
+        case_number: number,
+    };
+    let Some(mut c) = cases::by_number(ctx.tx, &number)?.filter(|c| c.kind == Outcome::Reported) else {
+        tracing::warn!(key = %m.key, number, "progress of a case this hall has not reported; kept, not applied");
+        return Ok(answer("ignored", None));
+    };
+    let hall_name = field(b, "hall_name", 100).unwrap_or_else(|| m.from_hall.clone());
+    let deadline = field(b, "deadline", 10);
+    let result = field(b, "result", 20).and_then(|r| CaseResult::parse(&r));
+    let reason = field(b, "reason", MAX_TEXT);
+    let state = if step == UpperStep::Closed { IncomingState::Closed } else { IncomingState::Accepted };
+    c.detail["upper"] = json!({
+        "hall_name": hall_name,
+        "state": state.as_str(),
+        "result": result.map(CaseResult::as_str),
+        "deadline": deadline,
+        "at": ctx.fmt(ctx.now_ms),
+    });
+    let text = rule::progress_words(&hall_name, step, deadline.as_deref(), result, reason.as_deref());
+    let mut outcome = "progress_recorded";
+    if let (UpperStep::Closed, CaseState::Open, Some(result)) = (step, c.state, result) {
+        // The upper hall's result is the case's: it closes here too, with the same words.
+        let facts = Facts {
+            kind: c.kind,
+            state: c.state,
+            deadline: c.deadline,
+            extended: c.extended,
+            promised_days: c.promised_days,
+            supplement_until: c.supplement_until,
+            parts: &[],
+        };
+        let close = Action::Close { result, reason: reason.as_deref() };
+        if let Ok(moved) = case::apply(&facts, &close, today(ctx), ctx.calendar, ctx.hall.policy.cases) {
+            c.state = moved.state;
+            c.result = moved.result;
+            c.detail["result_reason"] = json!(reason);
+            outcome = "case_closed";
+        }
+    }
+    cases::update(ctx.tx, &c, ctx.now_ms)?;
+    super::cases::step(ctx, &c, &format!("upper_{}", step.as_str()), text)?;
+    Ok(answer(outcome, Some(c.number)))
+}
+
+fn load(ctx: &Ctx, id: i64) -> ApiResult<IncomingRow> {
+    store::incoming_by_id(ctx.tx, id)?
+        .ok_or_else(|| ApiError::new(Code::UnknownIncoming, format!("no incoming case {id}")))
+}
+
+/// An incoming case as staff read it (with the applicant's data).
+pub fn view(
+    conn: &rusqlite::Connection,
+    hall: &crate::hall::Hall,
+    c: &IncomingRow,
+) -> rusqlite::Result<wire::IncomingCase> {
+    let history = store::steps(conn, c.id)?
+        .into_iter()
+        .map(|(at, by, action, text)| wire::IncomingStep {
+            at: crate::store::reads::fmt_time(hall, at),
+            by,
+            action,
+            text,
+        })
+        .collect();
+    let text = |k: &str| c.detail.get(k).and_then(Value::as_str).map(str::to_string);
+    Ok(wire::IncomingCase {
+        line: line(hall, c),
+        applicant_name: c.applicant_name.clone(),
+        applicant_phone: c.applicant_phone.clone(),
+        note: text("note"),
+        reason: text("reason"),
+        history,
+    })
+}
+
+/// An incoming case on a list (no personal information).
+pub fn line(hall: &crate::hall::Hall, c: &IncomingRow) -> wire::IncomingLine {
+    wire::IncomingLine {
+        id: c.id,
+        origin_hall: c.origin_hall.clone(),
+        origin_hall_name: c.origin_hall_name.clone(),
+        origin_number: c.origin_number.clone(),
+        service_name: c.service_name.clone(),
+        authority: c.authority.clone(),
+        window_id: c.window_id.clone(),
+        state: match IncomingState::parse(&c.state) {
+            Some(IncomingState::Accepted) => wire::IncomingState::Accepted,
+            Some(IncomingState::Closed) => wire::IncomingState::Closed,
+            _ => wire::IncomingState::Received,
+        },
+        result: c.result.as_deref().and_then(CaseResult::parse).map(Into::into),
+        deadline: c.deadline.clone(),
+        received_at: crate::store::reads::fmt_time(hall, c.received_at),
+    }
+}
+
+/// A staff read of an incoming case: audited (the applicant's name and phone).
+pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let c = load(ctx, id)?;
+    ctx.audit("incoming.read", c.window_id.as_deref(), Some(format!("incoming:{id}")), json!({}))?;
+    Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
+}
+
+/// Accept, extend or close an incoming case; the step goes back to the origin hall.
+pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> {
+    let mut c = load(ctx, id)?;
+    let facts = IncomingFacts {
+        state: IncomingState::parse(&c.state).unwrap_or(IncomingState::Received),
+        deadline: date(c.deadline.as_deref()),
+        extended: c.extended,
+    };
+    let action = match op {
+        IncomingOp::Accept { days } => IncomingAction::Accept { days: days.or_else(|| promised_days(ctx, &c)) },
+        IncomingOp::Extend { days, reason } => {
+            if reason.trim().is_empty() {
+                return Err(ApiError::new(Code::ReasonRequired, "an extension states its reason (R12)"));
+            }
+            IncomingAction::Extend { days: *days }
+        }
+        IncomingOp::Close { result, reason } => IncomingAction::Close { result: *result, reason: reason.as_deref() },
+    };
+    let reason = match op {
+        IncomingOp::Extend { reason, .. } => Some(reason.trim().to_string()),
+        IncomingOp::Close { reason, .. } => {
+            reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string)
+        }
+        IncomingOp::Accept { .. } => None,
+    };
+    if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_TEXT) {
+        return Err(ApiError::new(Code::TextTooLong, format!("a reason is limited to {MAX_TEXT} characters")));
+    }
+    let moved = rule::move_incoming(facts, &action, today(ctx), ctx.calendar, ctx.hall.policy.cases)?;
+    c.state = moved.state.as_str().into();
+    c.deadline = moved.deadline.map(|d| d.to_string());
+    c.result = moved.result.map(|r| r.as_str().to_string());
+    let deadline = c.deadline.clone().unwrap_or_default();
+    let text = match (op, moved.step) {
+        (IncomingOp::Extend { days, .. }, _) => {
+            c.extended = true;
+            format!(
+                "经中心主任批准延期 {days} 个工作日，办结日期改为 {deadline}：{}",
+                reason.clone().unwrap_or_default()
+            )
+        }
+        (_, UpperStep::Closed) => {
+            c.detail["reason"] = json!(reason);
+            rule::result_words(moved.result).to_string()
+        }
+        _ if deadline.is_empty() => "已受理".to_string(),
+        _ => format!("已受理，承诺办结日期 {deadline}"),
+    };
+    store::update_incoming(ctx.tx, &c, ctx.now_ms)?;
+    let by = ctx.actor.name().to_string();
+    store::add_step(ctx.tx, c.id, ctx.now_ms, &by, moved.step.as_str(), &text)?;
+    let detail = json!({ "state": c.state, "deadline": c.deadline, "result": c.result });
+    ctx.audit(
+        &format!("incoming.{}", moved.step.as_str()),
+        c.window_id.as_deref(),
+        Some(format!("incoming:{id}")),
+        detail,
+    )?;
+    incoming_changed(ctx, &c)?;
+    let body = json!({
+        "origin_number": c.origin_number,
+        "hall_name": ctx.hall.name,
+        "step": moved.step.as_str(),
+        "deadline": c.deadline,
+        "result": c.result,
+        "reason": reason,
+    });
+    let key = rule::progress_key(&c.origin_hall, &c.origin_number, moved.step);
+    queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)?;
+    Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
+}

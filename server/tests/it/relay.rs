@@ -1,0 +1,265 @@
+//! The relay of reported cases (R14, 上报件): the outbox written in the registration's own
+//! transaction, the inbox applying a message once by its key, the county device doing relay
+//! things only; and one hall playing both ends (town and county hall) through the whole loop.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, Reply, TestServer};
+
+const COUNTY: &str = "demo-county";
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Reply {
+    s.send(Method::GET, path, Some(token), None, None).await
+}
+
+/// A reported case (上报件) of 临时救助 at w02, with the applicant's data; its number.
+async fn report(s: &TestServer, clerk: &str) -> String {
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(clerk, "w02", "call-next").await.status, 200);
+    let body = json!({"outcome": "reported", "authority": "县民政局", "applicant_name": "王五",
+        "applicant_phone": "13700001111", "note": "因病致贫，申请县级临时救助"});
+    let r = s.post("/api/windows/w02/finish", clerk, body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body["case"]["number"].as_str().unwrap().to_string()
+}
+
+async fn outbox(s: &TestServer) -> Vec<Value> {
+    let r = get(s, "/api/relay/outbox", COUNTY).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body.as_array().unwrap().clone()
+}
+
+fn audits(s: &TestServer, action: &str) -> i64 {
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    db.query_row("SELECT COUNT(*) FROM audit WHERE action = ?1", [action], |r| r.get(0)).unwrap()
+}
+
+/// Delivers every waiting message of `s` to `s` itself (the county's part, by hand), each
+/// `times` times, then acknowledges it; the inbox's answers.
+async fn relay_to_self(s: &TestServer, times: usize) -> Vec<Value> {
+    let mut answers = Vec::new();
+    for m in outbox(s).await {
+        let message = json!({"key": format!("qingshui:{}", m["key"].as_str().unwrap()), "from_hall": "qingshui",
+            "kind": m["kind"], "body": m["body"]});
+        for _ in 0..times {
+            let r = s.post("/api/relay/inbox", COUNTY, message.clone()).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            answers.push(r.body);
+        }
+        let ack = s.post(&format!("/api/relay/outbox/{}/ack", m["id"]), COUNTY, json!({})).await;
+        assert_eq!(ack.status, 204, "{}", ack.body);
+    }
+    answers
+}
+
+#[tokio::test]
+async fn a_reported_case_is_in_the_outbox_from_its_registration_and_only_then() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert!(outbox(&s).await.is_empty());
+    assert_eq!(audits(&s, "relay.outbox_read"), 0, "an empty outbox read holds nothing to audit");
+    // A refused finish (no authority) registers nothing and sends nothing.
+    s.issue("mz-linshi").await;
+    s.act(&clerk, "w02", "call-next").await;
+    let refused = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "reported"})).await;
+    assert_error(&refused, 422, "authority_required");
+    assert!(outbox(&s).await.is_empty());
+    // Other kinds send nothing either.
+    let promised = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "promised"})).await;
+    assert_eq!(promised.status, 200, "{}", promised.body);
+    assert!(outbox(&s).await.is_empty());
+
+    let number = report(&s, &clerk).await;
+    let waiting = outbox(&s).await;
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    let m = &waiting[0];
+    assert_eq!((m["kind"].as_str(), m["key"].as_str()), (Some("report"), Some(format!("report:{number}").as_str())));
+    assert_eq!(m["body"]["number"], number.as_str());
+    assert_eq!(m["body"]["authority"], "县民政局");
+    assert_eq!(m["body"]["hall_name"], "青石镇便民服务中心");
+    assert_eq!(
+        (m["body"]["applicant_name"].as_str(), m["body"]["applicant_phone"].as_str()),
+        (Some("王五"), Some("13700001111"))
+    );
+    assert_eq!(audits(&s, "relay.outbox_read"), 1, "the read that held the applicant's data is audited");
+    // The stream says there is work, never what: no personal data in events.
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let pending: Vec<String> = db
+        .prepare("SELECT data FROM events WHERE kind = 'relay_pending'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(pending, vec![json!({"id": m["id"]}).to_string()]);
+    let all_events: String = db.query_row("SELECT group_concat(data, ' ') FROM events", [], |r| r.get(0)).unwrap();
+    assert!(!all_events.contains("13700001111") && !all_events.contains("王五"), "{all_events}");
+    // Acknowledged, it leaves the outbox; acknowledged again, nothing changes.
+    let ack = |id: Value| format!("/api/relay/outbox/{id}/ack");
+    assert_eq!(s.post(&ack(m["id"].clone()), COUNTY, json!({})).await.status, 204);
+    assert_eq!(s.post(&ack(m["id"].clone()), COUNTY, json!({})).await.status, 204);
+    assert_eq!(audits(&s, "relay.delivered"), 1);
+    let kept: String = db.query_row("SELECT body FROM outbox", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, "{}", "delivered, the outbox keeps no copy of the applicant's data");
+    assert!(outbox(&s).await.is_empty());
+    assert_error(&s.post(&ack(json!(999)), COUNTY, json!({})).await, 404, "unknown_message");
+}
+
+#[tokio::test]
+async fn the_inbox_applies_a_message_once_by_its_key() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let message = |key: &str| {
+        json!({"key": key, "from_hall": "shanxia", "kind": "report", "body": {
+            "hall_name": "山下镇便民服务中心", "number": "20261125-0003", "service_id": "mz-linshi",
+            "service_name": "临时救助申请", "authority": "县民政局", "applicant_name": "赵六", "applicant_phone": "13600002222"}})
+    };
+    let first = s.post("/api/relay/inbox", COUNTY, message("shanxia:report:20261125-0003")).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["outcome"], "incoming_registered");
+    let again = s.post("/api/relay/inbox", COUNTY, message("shanxia:report:20261125-0003")).await;
+    assert_eq!(again.body, first.body, "a repeat gets the first answer");
+    // Even under another key, one origin case is one incoming case.
+    let other = s.post("/api/relay/inbox", COUNTY, message("shanxia:report:again")).await;
+    assert_eq!(other.body["incoming_id"], first.body["incoming_id"]);
+    let list = get(&s, "/api/incoming", &director).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.body.as_array().unwrap().len(), 1, "{}", list.body);
+    let line = &list.body[0];
+    assert_eq!(
+        (line["origin_hall_name"].as_str(), line["origin_number"].as_str()),
+        (Some("山下镇便民服务中心"), Some("20261125-0003"))
+    );
+    assert_eq!((line["window_id"].as_str(), line["state"].as_str()), (Some("w02"), Some("received")));
+    assert!(!list.body.to_string().contains("赵六"), "lists carry no personal data");
+    assert_eq!(audits(&s, "incoming.received"), 1);
+    // A matter this hall does not have: the window of its general inquiries (综合咨询).
+    let mut unknown = message("shanxia:report:20261125-0004");
+    unknown["body"]["number"] = json!("20261125-0004");
+    unknown["body"]["service_id"] = json!("xx-unknown");
+    unknown["body"]["service_name"] = json!("本厅没有的事项");
+    let r = s.post("/api/relay/inbox", COUNTY, unknown).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let general = get(&s, "/api/incoming", &director).await.body;
+    let line = general.as_array().unwrap().iter().find(|l| l["origin_number"] == "20261125-0004").unwrap().clone();
+    assert_eq!(line["window_id"], "w01", "{line}");
+    // Bad messages: a clear 4xx, nothing applied (and not remembered: a good one may follow).
+    let no_number = json!({"key": "k1", "from_hall": "shanxia", "kind": "report", "body": {"authority": "x"}});
+    assert_error(&s.post("/api/relay/inbox", COUNTY, no_number).await, 422, "invalid_message");
+    let unknown_kind = json!({"key": "k2", "from_hall": "shanxia", "kind": "gossip", "body": {}});
+    assert_error(&s.post("/api/relay/inbox", COUNTY, unknown_kind).await, 422, "invalid_message");
+    assert_error(&s.post("/api/relay/inbox", COUNTY, json!({"key": "k3"})).await, 400, "invalid_body");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let keys: i64 = db.query_row("SELECT COUNT(*) FROM inbox", [], |r| r.get(0)).unwrap();
+    assert_eq!(keys, 3, "the keys applied, not the refused ones");
+}
+
+#[tokio::test]
+async fn the_county_device_relays_and_nobody_else_does() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    // The relay's endpoints are the county's only.
+    for token in [director.as_str(), clerk.as_str(), "demo-kiosk"] {
+        assert_error(&get(&s, "/api/relay/outbox", token).await, 403, "county_only");
+        assert_error(&s.post("/api/relay/outbox/1/ack", token, json!({})).await, 403, "county_only");
+        let m = json!({"key": "k", "from_hall": "x", "kind": "report", "body": {}});
+        assert_error(&s.post("/api/relay/inbox", token, m).await, 403, "county_only");
+    }
+    assert_error(&s.send(Method::GET, "/api/relay/outbox", None, None, None).await, 401, "unauthorized");
+    // And the county does nothing else: not the incoming cases (the applicant's data), not cases.
+    for path in ["/api/incoming", "/api/incoming/1", "/api/cases"] {
+        let r = get(&s, path, COUNTY).await;
+        assert_eq!(r.status, 403, "{path}: {}", r.body);
+    }
+    let r = s.post("/api/incoming/1/accept", COUNTY, json!({})).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_error(&get(&s, "/api/relay/outbox?limit=0", COUNTY).await, 400, "invalid_limit");
+}
+
+/// The hall plays both ends: its reported case comes back to it as an incoming case, which its
+/// w02 clerk accepts and closes; the progress comes home to the case and its applicant's page.
+#[tokio::test]
+async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let number = report(&s, &clerk).await;
+    let answers = relay_to_self(&s, 2).await;
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0], answers[1]);
+    let id = answers[0]["incoming_id"].as_i64().unwrap();
+    // At the upper hall: on w02's desk (its matter's window), its data read by its clerk (audited).
+    let mine = get(&s, "/api/incoming?window=w02", &clerk).await.body;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    let whole = get(&s, &format!("/api/incoming/{id}"), &clerk).await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert_eq!(
+        (whole.body["applicant_name"].as_str(), whole.body["note"].as_str()),
+        (Some("王五"), Some("因病致贫，申请县级临时救助"))
+    );
+    assert_eq!(audits(&s, "incoming.read"), 1);
+    let other = s.clerk("clerk1", "w01").await;
+    assert_error(&get(&s, &format!("/api/incoming/{id}"), &other).await, 403, "not_your_case");
+    assert_error(
+        &s.post(&format!("/api/incoming/{id}/close"), &clerk, json!({"result": "approved"})).await,
+        409,
+        "invalid_case_action",
+    );
+    // Accepted: 临时救助 promises 10 working days here too (Wednesday 25 November: 9 December).
+    let accepted = s.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert_eq!(
+        (accepted.body["state"].as_str(), accepted.body["deadline"].as_str()),
+        (Some("accepted"), Some("2026-12-09"))
+    );
+    relay_to_self(&s, 1).await;
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["upper"]["state"], "accepted", "{case}");
+    assert_eq!(case["upper"]["deadline"], "2026-12-09");
+    assert_eq!(case["state"], "open");
+    // Extended once by the director (R12), with its reason; a clerk may not.
+    let extend = json!({"days": 3, "reason": "需实地核查家庭收入"});
+    let r = s.post(&format!("/api/incoming/{id}/extend"), &clerk, extend.clone()).await;
+    assert_error(&r, 403, "director_only");
+    let r = s.post(&format!("/api/incoming/{id}/extend"), &director, extend.clone()).await;
+    assert_eq!((r.status.as_u16(), r.body["deadline"].as_str()), (200, Some("2026-12-14")), "{}", r.body);
+    assert_error(&s.post(&format!("/api/incoming/{id}/extend"), &director, extend).await, 409, "extension_used");
+    relay_to_self(&s, 1).await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["upper"]["deadline"], "2026-12-14", "{case}");
+    // Closed, not approved, with the reason the applicant is told.
+    let closed = s
+        .post(
+            &format!("/api/incoming/{id}/close"),
+            &clerk,
+            json!({"result": "not_approved", "reason": "家庭收入超过救助标准"}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let answers = relay_to_self(&s, 3).await;
+    assert_eq!(answers[0]["outcome"], "case_closed");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!((case["state"].as_str(), case["result"].as_str()), (Some("closed"), Some("not_approved")), "{case}");
+    assert_eq!(case["upper"]["result"], "not_approved");
+    let code = case["check_code"].as_str().unwrap();
+    let progress = s.get(&format!("/api/cases/{number}?code={code}")).await.body;
+    let history: Vec<&str> =
+        progress["history"].as_array().unwrap().iter().map(|h| h["text"].as_str().unwrap()).collect();
+    let upper: Vec<&&str> = history.iter().filter(|t| t.starts_with("上报至")).collect();
+    assert_eq!(
+        upper,
+        [
+            &"上报至青石镇便民服务中心：已受理，承诺办结日期 2026-12-09",
+            &"上报至青石镇便民服务中心：办理期限延长至 2026-12-14：需实地核查家庭收入",
+            &"上报至青石镇便民服务中心：已办结，不予许可。理由：家庭收入超过救助标准"
+        ],
+        "{history:?}"
+    );
+    assert_eq!(progress["upper"]["state"], "closed");
+    assert_eq!(progress["status_text"], "已办结：不予许可");
+    assert!(!progress.to_string().contains("王五"));
+    assert!(outbox(&s).await.is_empty(), "everything acknowledged");
+}
