@@ -139,7 +139,8 @@ pub async fn load(db: &Client, halls: &[String], days: i64, tickets_per_day: i64
     let one = |sql: &'static str| async move { anyhow::Ok(db.query_one(sql, &[]).await?.get::<_, i64>(0)) };
     Ok(Loaded {
         tickets: one("SELECT count(*) FROM tickets").await?,
-        events: one("SELECT count(*) FROM events").await?,
+        // Ids run without gap from 1 per hall: the marks add up to the events (no scan of them).
+        events: one("SELECT COALESCE(sum(last_event_id), 0)::bigint FROM halls").await?,
         open_cases: one("SELECT count(*) FROM cases WHERE state <> 'closed'").await?,
     })
 }

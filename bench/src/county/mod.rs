@@ -485,7 +485,7 @@ pub async fn run(dir: &Path, s: &Sizes, http: &Client) -> anyhow::Result<()> {
         line("  p50", format!("{:.1} ms", samples.pct_ms(50.0)), String::new(), None, "", None);
     }
     println!(
-        "  (a year for {} halls: {} days back, {} tickets a working day each: {} tickets, {} events, {} cases running; \
+        "  (the history of {} halls: {} days back, {} tickets a working day each: {} tickets, {} events, {} cases running; \
          written in PostgreSQL in {load_secs:.0} s; the cluster {sizes_mb:.0} MB)",
         s.halls, s.history_days, s.history_tickets, loaded.tickets, loaded.events, loaded.open_cases
     );
