@@ -7,10 +7,12 @@
 
 mod cases;
 mod child;
+mod county;
 mod day;
 mod display;
 mod kiosk;
 mod load;
+mod pg;
 mod raw;
 mod reports;
 mod sse;
@@ -28,6 +30,9 @@ struct Cli {
     /// Small sizes, a few seconds: checks that the benchmark works, not the goals.
     #[arg(long)]
     quick: bool,
+    /// Only the county figures (hall-county following the halls into PostgreSQL).
+    #[arg(long)]
+    county_only: bool,
     /// Folder for the databases (on the disk to measure). Default: a temporary folder.
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -44,6 +49,16 @@ enum Command {
         db: PathBuf,
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// (internal) the county service under test, in a child process
+    #[command(hide = true)]
+    ServeCounty {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        halls: PathBuf,
+        #[arg(long)]
+        listen: std::net::SocketAddr,
     },
 }
 
@@ -122,6 +137,13 @@ impl Sizes {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Runtime::new()?;
+    if let Some(Command::ServeCounty { database_url, halls, listen }) = cli.command {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("error"))
+            .with_writer(std::io::stderr)
+            .init();
+        return rt.block_on(hall_county::serve(hall_county::Args { database_url, listen, halls, demo: true }));
+    }
     if let Some(Command::Serve { db, config }) = cli.command {
         let hall = match config {
             Some(c) => hall_server::config::load(&c).map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -155,6 +177,10 @@ fn main() -> anyhow::Result<()> {
             tmp.path().to_path_buf()
         }
     };
+    if cli.county_only {
+        QUICK.store(cli.quick, std::sync::atomic::Ordering::Relaxed);
+        return rt.block_on(county::run(&dir, &county::Sizes::new(cli.quick), &load::client()));
+    }
     rt.block_on(run(cli.quick, dir))
 }
 
@@ -566,6 +592,8 @@ async fn run(quick: bool, dir: PathBuf) -> anyhow::Result<()> {
         "≤ 1 s",
         Some(slowest.as_secs_f64() <= 1.0),
     );
+    // The county service following the halls into PostgreSQL.
+    county::run(&dir, &county::Sizes::new(quick), &http).await?;
     println!("\nbench finished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

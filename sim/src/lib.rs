@@ -10,6 +10,7 @@
 //! day's cases over the next working days (see [`cases`](crate::cases)).
 
 mod cases;
+pub mod halls;
 pub mod plan;
 
 pub use cases::{CaseReport, DayFuture, ServerClock};
@@ -41,6 +42,45 @@ pub struct SimConfig {
     pub verbose: bool,
     /// Working days to follow the day's cases after it (needs a [`ServerClock`]; 0 = none).
     pub days: usize,
+}
+
+/// When citizens come.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Arrivals {
+    /// `tickets` over a whole day along its curve (morning peak, lunch dip).
+    #[default]
+    Day,
+    /// A steady `per_hour` for `minutes`; the run ends at `minutes` (services still under way
+    /// are left at the windows, as at the end of a morning measured).
+    Steady { per_hour: f64, minutes: f64 },
+}
+
+/// A write the simulator saw committed, for a measurement of when it shows elsewhere (the
+/// county): what happened to which ticket, and when the request was sent (the commit comes
+/// after, so a lag measured from here is never shorter than the real one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    /// The index the caller gave this hall.
+    pub hall: usize,
+    pub what: Written,
+    pub ticket_id: i64,
+    pub sent: Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Written {
+    Issued,
+    /// The ticket's first call.
+    Called,
+    Finished,
+}
+
+/// How a run is shaped beyond its [`SimConfig`]: the arrivals, and where its probes go.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    pub arrivals: Arrivals,
+    /// (this hall's index, the channel) for every issue, first call and finish.
+    pub probes: Option<(usize, tokio::sync::mpsc::UnboundedSender<Probe>)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -169,6 +209,7 @@ struct Sim {
     typical: HashMap<String, f64>,
     /// The cases registered, by number.
     cases: BTreeMap<String, cases::Tracked>,
+    shape: Shape,
 }
 
 /// A hall day against a live server: its cases are registered and reported, not followed over
@@ -179,6 +220,11 @@ pub async fn run(cfg: SimConfig) -> anyhow::Result<Summary> {
 
 /// A hall day, then with `clock` its cases followed over `cfg.days` working days.
 pub async fn run_with(cfg: SimConfig, clock: Option<&dyn ServerClock>) -> anyhow::Result<Summary> {
+    run_shaped(cfg, clock, Shape::default()).await
+}
+
+/// A run with its own arrivals and probes (see [`Shape`]).
+pub async fn run_shaped(cfg: SimConfig, clock: Option<&dyn ServerClock>, shape: Shape) -> anyhow::Result<Summary> {
     if cfg.days > 0 && clock.is_none() {
         bail!("following cases over days needs a server whose clock the simulator moves (a test's server)");
     }
@@ -219,6 +265,7 @@ pub async fn run_with(cfg: SimConfig, clock: Option<&dyn ServerClock>) -> anyhow
         summary: Summary::default(),
         typical,
         cases: BTreeMap::new(),
+        shape,
     };
     sim.day().await?;
     let days = sim.cfg.days;
@@ -267,11 +314,20 @@ impl Sim {
 
     async fn day(&mut self) -> anyhow::Result<()> {
         let started = Instant::now();
-        for t in plan::arrivals(self.cfg.tickets, &mut self.rng) {
+        let (arrivals, until) = match self.shape.arrivals {
+            Arrivals::Day => (plan::arrivals(self.cfg.tickets, &mut self.rng), f64::INFINITY),
+            Arrivals::Steady { per_hour, minutes } => {
+                (plan::steady_arrivals(per_hour, minutes, &mut self.rng), minutes)
+            }
+        };
+        for t in arrivals {
             let service = self.pick_service();
             self.schedule(t, Step::Arrive { service });
         }
         while let Some(due) = self.queue.pop() {
+            if due.at >= until {
+                break;
+            }
             if self.cfg.speed > 0.0 {
                 let real = Duration::from_secs_f64(due.at * 60.0 / self.cfg.speed);
                 if let Some(wait) = real.checked_sub(started.elapsed()) {
@@ -302,10 +358,12 @@ impl Sim {
                     body["priority"] = json!(p);
                 }
                 let token = self.cfg.kiosk_token.clone();
+                let sent = Instant::now();
                 let (status, t) = self.post("/api/tickets", &token, body).await?;
                 if status != StatusCode::CREATED {
                     bail!("issuing a ticket failed: {status} {t}");
                 }
+                self.probe(Written::Issued, &t, sent);
                 self.summary.issued += 1;
                 self.summary.queues.entry(s.queue.clone()).or_default().issued += 1;
                 self.tickets.insert(t["id"].as_i64().unwrap_or_default(), (now, s.queue.clone(), false));
@@ -316,6 +374,7 @@ impl Sim {
             }
             Step::Call { window } => {
                 let (w, token) = (self.clerks[window].window.id.clone(), self.clerks[window].token.clone());
+                let sent = Instant::now();
                 let (status, t) = self.post(&format!("/api/windows/{w}/call-next"), &token, json!({})).await?;
                 if status == StatusCode::NO_CONTENT {
                     self.clerks[window].idle = true;
@@ -331,6 +390,7 @@ impl Sim {
                         let wait = now - *issued;
                         let queue = queue.clone();
                         self.summary.queues.entry(queue).or_default().waits.push(wait);
+                        self.probe(Written::Called, &t, sent);
                     }
                 }
                 if self.cfg.verbose {
@@ -375,10 +435,12 @@ impl Sim {
                     }
                     _ => {}
                 }
+                let sent = Instant::now();
                 let (status, t) = self.post(&format!("/api/windows/{w}/finish"), &token, body).await?;
                 if status != StatusCode::OK {
                     bail!("finish at {w}: {status} {t}");
                 }
+                self.probe(Written::Finished, &t, sent);
                 self.summary.finished += 1;
                 *self.summary.outcomes.entry(outcome.to_string()).or_default() += 1;
                 self.registered(&t, departments);
@@ -409,6 +471,13 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// Tells the probes' listener (if any) that `ticket`'s write sent at `sent` is committed.
+    fn probe(&self, what: Written, ticket: &Value, sent: Instant) {
+        if let (Some((hall, tx)), Some(ticket_id)) = (&self.shape.probes, ticket["id"].as_i64()) {
+            let _ = tx.send(Probe { hall: *hall, what, ticket_id, sent });
+        }
     }
 
     /// Starts serving and schedules the finish.

@@ -39,6 +39,38 @@ pub fn arrivals(n: usize, rng: &mut StdRng) -> Vec<f64> {
     out
 }
 
+/// Tickets of a busy town hall's day: its morning peak (09:00–11:00) is the busy morning the
+/// multi-hall run plays by default.
+pub const BUSY_DAY_TICKETS: usize = 600;
+
+/// Citizens per hour at the morning peak of a day of `tickets` (the day's curve at 09:00–11:00):
+/// about 106 for a busy day of 600.
+pub fn peak_per_hour(tickets: usize) -> f64 {
+    let total: f64 = DAY.iter().map(|(a, b, w)| (b - a) * w).sum();
+    let peak = DAY.iter().map(|(_, _, w)| *w).fold(0.0, f64::max);
+    tickets as f64 * peak / total * 60.0
+}
+
+/// Arrival minutes of a steady stream (a Poisson process) of `per_hour` citizens an hour over
+/// `minutes`, sorted: a busy morning at one rate, for load on the county rather than a day's shape.
+pub fn steady_arrivals(per_hour: f64, minutes: f64, rng: &mut StdRng) -> Vec<f64> {
+    let mut out = Vec::new();
+    if per_hour <= 0.0 || minutes <= 0.0 {
+        return out;
+    }
+    let per_minute = per_hour / 60.0;
+    let mut t = 0.0;
+    loop {
+        // Exponential gaps: -ln(U) / rate, U in (0, 1].
+        let u: f64 = 1.0 - rng.random::<f64>();
+        t += -u.ln() / per_minute;
+        if t >= minutes {
+            return out;
+        }
+        out.push(t);
+    }
+}
+
 /// Minutes one service takes: log-normal around the typical minutes, at least half a minute.
 pub fn service_minutes(typical: f64, rng: &mut StdRng) -> f64 {
     let d = LogNormal::new(typical.max(1.0).ln() - 0.125, 0.5).expect("valid parameters");
@@ -165,6 +197,33 @@ mod tests {
         let peak = per_hour(30.0, 150.0);
         let lunch = per_hour(210.0, 300.0);
         assert!(peak > 4.0 * lunch, "peak {peak} lunch {lunch}");
+    }
+
+    #[test]
+    fn a_busy_morning_is_the_peak_of_a_busy_day() {
+        let check = |tickets, lo, hi| {
+            let r = peak_per_hour(tickets);
+            assert!((lo..hi).contains(&r), "{tickets}: {r}");
+        };
+        check(BUSY_DAY_TICKETS, 105.0, 107.0);
+        check(300, 52.0, 54.0);
+        check(0, 0.0, 0.001);
+    }
+
+    #[test]
+    fn steady_arrivals_keep_their_rate() {
+        // (per hour, minutes, expected count)
+        for (rate, minutes, expected) in [(106.0, 600.0, 1060.0), (6000.0, 10.0, 1000.0), (60.0, 60.0, 60.0)] {
+            let a = steady_arrivals(rate, minutes, &mut StdRng::seed_from_u64(4));
+            assert!(a.windows(2).all(|w| w[0] <= w[1]));
+            assert!(a.iter().all(|t| (0.0..minutes).contains(t)));
+            let n = a.len() as f64;
+            assert!((n - expected).abs() <= 4.0 * expected.sqrt(), "{rate}/h over {minutes} min: {n}");
+        }
+        assert!(steady_arrivals(0.0, 60.0, &mut StdRng::seed_from_u64(1)).is_empty());
+        assert!(steady_arrivals(100.0, 0.0, &mut StdRng::seed_from_u64(1)).is_empty());
+        let again = |seed| steady_arrivals(106.0, 180.0, &mut StdRng::seed_from_u64(seed));
+        assert_eq!(again(9), again(9));
     }
 
     #[test]
