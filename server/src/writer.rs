@@ -85,12 +85,16 @@ impl InForceAll {
 }
 
 impl Writer {
-    /// Starts the writer thread; it ends when every `Writer` handle is dropped.
+    /// Starts the writer thread; it ends when every `Writer` handle is dropped. `lock` (the
+    /// database's `<database>.lock`, when serving) is held by the thread itself: released when it
+    /// has written its last commit, before a join on it returns — a restore that waits for the
+    /// server to stop never races its last write.
     pub fn start(
         mut conn: Connection,
         in_force: InForceAll,
         clock: Arc<dyn Clock>,
         hub: Hub,
+        lock: Option<std::fs::File>,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         store::ensure_durable(&conn)?;
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
@@ -99,7 +103,10 @@ impl Writer {
         let thread_health = health.clone();
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
-            .spawn(move || run(conn, rx, in_force, clock, hub, thread_health))
+            .spawn(move || {
+                run(conn, rx, in_force, clock, hub, thread_health);
+                drop(lock);
+            })
             .context("cannot start the writer thread")?;
         Ok((Writer { jobs, health }, handle))
     }
@@ -359,7 +366,8 @@ mod tests {
         let (dir, conn) = store::test_db();
         let hall = SharedHall::new(crate::config::sample());
         let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
-        let (writer, _thread) = Writer::start(conn, InForceAll::with_hall(hall.clone()), clock, Hub::new(16)).unwrap();
+        let (writer, _thread) =
+            Writer::start(conn, InForceAll::with_hall(hall.clone()), clock, Hub::new(16), None).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         (dir, writer, hall, rt)
     }

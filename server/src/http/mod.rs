@@ -140,8 +140,6 @@ struct Inner {
     db: PathBuf,
     /// Held across an anchoring, so that two never interleave (the sweeper and a caller).
     last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
-    /// `<database>.lock`, held while serving: a restore or a second server refuses to run.
-    _db_lock: std::fs::File,
 }
 
 impl AppState {
@@ -185,7 +183,7 @@ impl AppState {
             calendar: calendar.clone(),
             public_url: Arc::from(public_url.as_str()),
         };
-        let (writer, handle) = Writer::start(conn, in_force, settings.clock.clone(), hub.clone())?;
+        let (writer, handle) = Writer::start(conn, in_force, settings.clock.clone(), hub.clone(), Some(db_lock))?;
         let state = AppState(Arc::new(Inner {
             hall,
             writer,
@@ -209,7 +207,6 @@ impl AppState {
             anchors_file: store::anchors::path_for(&settings.db),
             db: settings.db.clone(),
             last_anchor: tokio::sync::Mutex::new(None),
-            _db_lock: db_lock,
         }));
         state.start_sweeper(settings_sweep);
         Ok((state, handle))
