@@ -2,17 +2,29 @@
 // page opened through `newPage` fails its test on a page error, a console error or a
 // Content-Security-Policy violation.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
-export async function startHall() {
+/**
+ * Starts the hall server (and Chromium). `tls: true` serves HTTPS (`--tls-cert`, `--tls-key`)
+ * with a self-signed certificate for 127.0.0.1 made now with openssl; pages then need a context
+ * with `ignoreHTTPSErrors`.
+ */
+export async function startHall({ tls = false } = {}) {
   const serverBin = process.env.HALL_SERVER_BIN;
   assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
   const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
-  const server = spawn(serverBin, ["--db", join(dir, "hall.db"), "--demo", "--issue-any-time", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"], {
+  const args = ["--db", join(dir, "hall.db"), "--demo", "--issue-any-time", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"];
+  if (tls) {
+    const [cert, key] = [join(dir, "hall.pem"), join(dir, "hall.key")];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    args.push("--tls-cert", cert, "--tls-key", key);
+  }
+  const server = spawn(serverBin, args, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, RUST_LOG: "warn" },
   });
@@ -20,7 +32,7 @@ export async function startHall() {
     let out = "";
     server.stdout.on("data", (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/listening on (https?:\/\/127\.0\.0\.1:\d+)/);
       if (m) resolve(m[1]);
     });
     server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
