@@ -98,7 +98,16 @@ pub struct DayMarks {
     pub leave: Option<crate::domain::leave::LeaveKind>,
 }
 
-/// The marks of `clerks` on the working days `from..=to` up to today (R15): computed from the
+/// The local day of the hall's first sign-in ever (an indexed lookup), if anyone ever signed in.
+pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    use chrono::TimeZone;
+    let first: Option<i64> =
+        conn.prepare_cached("SELECT MIN(created_at) FROM sessions")?.query_row([], |r| r.get(0))?;
+    Ok(first.and_then(|ms| tz.timestamp_millis_opt(ms).single()).map(|t| t.date_naive()))
+}
+
+/// The marks of `clerks` on the working days `from..=to` up to today (R15), from the hall's
+/// first day in service: computed from the
 /// first sign-ins, the day's sessions and the hall's hours on the statutory calendar, with
 /// approved leave (R16: a full day is no absence, a half day moves the start or the end; such a
 /// day is listed with its leave even without marks). A day in a year whose calendar is not
@@ -120,8 +129,11 @@ pub fn day_marks(
     let first: std::collections::HashMap<(String, String), i64> =
         first_sign_ins(conn, &from.to_string(), &to.to_string())?.into_iter().map(|(d, u, at)| ((d, u), at)).collect();
     let leave = crate::store::leave::approved_between(conn, from, to)?;
+    // The hall's first day in service: the day of its first sign-in ever. Before it the system
+    // was not in use (a hall installed on the 20th marks nobody absent on the 1st).
+    let Some(in_service) = first_day_in_service(conn, tz)? else { return Ok(Vec::new()) };
     let mut out = Vec::new();
-    for day in from.iter_days().take_while(|d| *d <= to.min(today)) {
+    for day in from.max(in_service).iter_days().take_while(|d| *d <= to.min(today)) {
         let Ok(Some(periods)) = attendance::working_periods(day, &hall.hours, calendar) else { continue };
         let start = tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).earliest();
         let Some(start) = start else { continue };

@@ -124,8 +124,14 @@ async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
 #[tokio::test]
 async fn holidays_are_not_working_days_and_a_make_up_saturday_is() {
     let s = TestServer::start().await;
+    // The hall went into service on 30 September (its first sign-in).
+    s.clock().set(at("2026-09-30", "08:20"));
+    s.clerk("clerk1", "w01").await;
     s.clock().set(at("2026-10-12", "10:00"));
     let director = s.staff("director").await;
+    // Before its first day nobody is absent: the system was not in use.
+    let before = get(&s, "/api/attendance?from=2026-09-28&to=2026-09-29", &director).await;
+    assert_eq!(before, serde_json::json!([]), "no marks before the hall's first day in service");
     // 国庆 2026: 1–7 October off; 8 and 9 October and Saturday 10 October (调休) are working days.
     let list = get(&s, "/api/attendance?from=2026-10-01&to=2026-10-10", &director).await;
     let days: std::collections::BTreeSet<String> = marks(&list).into_iter().map(|(_, d, _)| d).collect();
