@@ -5,14 +5,16 @@
 
 import { $, t, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
 import { ratingForm, isBad } from "./rating.js";
+import { turnAlert } from "./ticket-alert.js";
 import strings from "./ticket.i18n.js";
 
 useStrings(strings);
+const turn = turnAlert();
 
 const token = decodeURIComponent(location.pathname.split("/").pop() || "");
 const STATUSES = ["waiting", "transferred", "serving", "done", "no_show", "called"];
 
-let view = null, lastStatus = null, missing = null, offline = false, receipt = null;
+let view = null, missing = null, offline = false, receipt = null;
 
 function render() {
   if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
@@ -48,7 +50,9 @@ function render() {
   }
   renderRating();
   document.body.dataset.status = s;
-  document.title = s === "called" && win ? `${view.number} → ${view.window_number}` : `${view.number} · ${t("pageTitle")}`;
+  document.title = turn.titlePrefix() +
+    (s === "called" && win ? `${view.number} → ${view.window_number}` : `${view.number} · ${t("pageTitle")}`);
+  turn.render();
 }
 
 // 好差评: once the ticket is done the citizen may rate the service, once (from here or the
@@ -99,8 +103,7 @@ $("complaintForm").addEventListener("submit", async (e) => {
 /** Shows a fresh view of the ticket (from the stream or a poll). */
 function show(fresh) {
   view = fresh; missing = null; offline = false;
-  if (view.status === "called" && lastStatus !== null && lastStatus !== "called") navigator.vibrate?.([400, 200, 400]);
-  lastStatus = view.status;
+  turn.update(view); // vibrates, beeps, notifies once on crossing into "soon" or "called"
   render();
   if (view.status === "done") stop(); // nothing more will happen to this ticket
 }
@@ -129,11 +132,13 @@ function stop() {
 
 const finished = () => missing || view?.status === "done";
 document.addEventListener("visibilitychange", () => {
-  // A phone in a pocket holds no connection; coming back, the page catches up at once.
-  if (document.hidden) live.stop();
-  else if (!finished()) live.start(); // its first event is the ticket as it is now
+  // A phone in a pocket holds no connection, unless the citizen asked to be notified; coming
+  // back, the page catches up at once.
+  if (document.hidden) { if (!turn.wanted()) live.stop(); } else if (!finished()) live.start(); // its first event is the ticket as it is now
 });
-setInterval(() => { if (!document.hidden && !finished()) load(); }, 60000);
+setInterval(() => { if ((!document.hidden || turn.wanted()) && !finished()) load(); }, 60000);
+// The hall's "your turn soon" threshold (3 until it is known).
+api("GET", "/api/hall").then((r) => { if (r.data?.turn_soon_ahead != null) { turn.soonAhead = r.data.turn_soon_ahead; render(); } }).catch(() => {});
 onLanguage(render);
 languageSwitch();
 load().then(() => { if (!finished()) live.start(); });

@@ -20,6 +20,7 @@ const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter
 const MODULES = {
   director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
     "director-assessment.js", "director-leave.js", "director-village.js"],
+  ticket: ["ticket-alert.js"],
   clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js", "clerk-incoming.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.

@@ -128,6 +128,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "monthly.css" => (include_str!("../../web/monthly.css"), "text/css; charset=utf-8"),
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
+        "ticket-alert.js" => (include_str!("../../web/ticket-alert.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
         "notice.js" => (include_str!("../../web/notice.js"), JS),
         "paper.js" => (include_str!("../../web/paper.js"), JS),
