@@ -71,7 +71,7 @@ impl Client {
     }
 
     pub async fn issue(&self, key: &str, service_id: &str, priority: Option<wire::Priority>) -> IssueAnswer {
-        let body = wire::IssueTicket { service_id: service_id.to_string(), priority };
+        let body = wire::IssueTicket { service_id: service_id.to_string(), priority, id_number: None };
         let sent = self
             .http
             .post(format!("{}/api/tickets", self.base))

@@ -47,6 +47,7 @@ pub fn sample_ticket(number: &str, service_id: &str, priority: Option<Priority>,
         outcome: None,
         status_url: Some("/t/6f1c0e9a4b7d2e8f3a5c1b9d0e7f2a4c".into()),
         case: None,
+        booked: false,
     }
 }
 

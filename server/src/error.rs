@@ -75,6 +75,18 @@ codes! {
     UnknownInspection = NOT_FOUND, "unknown_inspection", "no such inspection, or no such photo of it";
     UnknownFinding = NOT_FOUND, "unknown_finding", "no such inspection finding";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
+    BookingNotFound = NOT_FOUND, "booking_not_found", "no such booking (or none today for that identity number: the message says which day)";
+    SlotFull = CONFLICT, "slot_full", "the slot has no place left (its capacity, or the matter's daily quota)";
+    BookingLimit = CONFLICT, "booking_limit", "the person already has a live booking of the matter, or the day's number of bookings";
+    BookingSuspended = CONFLICT, "booking_suspended", "missed bookings suspend booking for 30 days; `until` says when it is possible again";
+    BookingStarted = CONFLICT, "booking_started", "the slot has started: the booking can no longer be cancelled";
+    BookingTooEarly = CONFLICT, "booking_too_early", "check-in opens a set time before the slot (the message says from when)";
+    BookingUsed = CONFLICT, "booking_used", "the booking was checked in already, cancelled, or missed";
+    PersonLimit = CONFLICT, "person_limit", "the person holds the most live tickets of this matter today";
+    InvalidIdNumber = UNPROCESSABLE_ENTITY, "invalid_id_number", "not an 18-character 居民身份证号 with a right check digit (GB 11643)";
+    IdNumberRequired = UNPROCESSABLE_ENTITY, "id_number_required", "the matter asks for the 居民身份证号";
+    NotBookable = UNPROCESSABLE_ENTITY, "not_bookable", "the matter takes no bookings, or not on that day or slot";
+    InvalidName = UNPROCESSABLE_ENTITY, "invalid_name", "a name empty or over 50 characters";
     MethodNotAllowed = METHOD_NOT_ALLOWED, "method_not_allowed", "the endpoint does not take that method";
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
     WindowStaffed = CONFLICT, "window_staffed", "another clerk holds that window";
@@ -126,7 +138,7 @@ codes! {
     InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
     TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
     RatingReasonRequired = UNPROCESSABLE_ENTITY, "rating_reason_required", "不满意 and 非常不满意 state a reason";
-    InvalidPhone = UNPROCESSABLE_ENTITY, "invalid_phone", "a call-back phone that is not a phone number";
+    InvalidPhone = UNPROCESSABLE_ENTITY, "invalid_phone", "a call-back phone that is not a phone number, or a booking's phone that is not a mainland mobile number";
     InvalidComplaint = UNPROCESSABLE_ENTITY, "invalid_complaint", "a complaint's text empty or over 2000 characters, a name over 50, a contact that is not a phone number, or a missing complainant, window or staff member";
     UnknownStaff = UNPROCESSABLE_ENTITY, "unknown_staff", "a staff member named in the body is not on the hall's staff list";
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
@@ -170,6 +182,8 @@ pub struct ClientError {
     pub retry_after: Option<u64>,
     /// For `409 hall_closed` / `quota_reached`: when tickets are next available.
     pub next_open: Option<String>,
+    /// For `409 booking_suspended`: the first day booking is possible again.
+    pub until: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -183,12 +197,19 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             next_open: None,
+            until: None,
         })
     }
     /// `429` with `Retry-After`.
     pub fn too_many(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
-        let mut e =
-            ClientError { status: code.status(), code, message: message.into(), retry_after: None, next_open: None };
+        let mut e = ClientError {
+            status: code.status(),
+            code,
+            message: message.into(),
+            retry_after: None,
+            next_open: None,
+            until: None,
+        };
         e.retry_after = Some(retry_after.max(1));
         ApiError::Client(e)
     }
@@ -200,7 +221,21 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             next_open,
+            until: None,
         })
+    }
+    /// `409 booking_suspended`, with the day booking is possible again.
+    pub fn suspended(message: impl Into<String>, until: String) -> Self {
+        let mut e = ClientError {
+            status: Code::BookingSuspended.status(),
+            code: Code::BookingSuspended,
+            message: message.into(),
+            retry_after: None,
+            next_open: None,
+            until: None,
+        };
+        e.until = Some(until);
+        ApiError::Client(e)
     }
     /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
     pub fn unavailable(code: Code, message: impl Into<String>) -> Self {
@@ -229,6 +264,7 @@ impl ClientError {
             error: self.code.as_str().to_string(),
             message: self.message.clone(),
             next_open: self.next_open.clone(),
+            until: self.until.clone(),
         }
     }
 }
@@ -253,6 +289,7 @@ impl IntoResponse for ApiError {
                     error: "internal".into(),
                     message: "internal server error; it has been logged".into(),
                     next_open: None,
+                    until: None,
                 };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }

@@ -66,6 +66,8 @@ pub struct Policy {
     pub petitions: crate::domain::petition::Limits,
     /// The monthly assessment's weights, deductions and grades (R17).
     pub assessment: crate::domain::assessment::Scheme,
+    /// Appointments: check-in window, person limits, the no-show suspension, data kept.
+    pub booking: crate::domain::booking::Rules,
 }
 
 impl Default for Policy {
@@ -81,6 +83,7 @@ impl Default for Policy {
             complaints: crate::domain::complaint::Limits::default(),
             petitions: crate::domain::petition::Limits::default(),
             assessment: crate::domain::assessment::Scheme::default(),
+            booking: crate::domain::booking::Rules::default(),
         }
     }
 }
@@ -133,6 +136,10 @@ pub struct Matter {
     pub basis: String,
     /// Its own hours and daily quota.
     pub rules: MatterRules,
+    /// Booking and walk-in tickets ask for the 居民身份证号 (person limits by its keyed hash).
+    pub id_number: bool,
+    /// Bookable in slots; `None`: walk-ins only.
+    pub booking: Option<crate::domain::booking::MatterBooking>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

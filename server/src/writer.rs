@@ -358,7 +358,7 @@ mod tests {
     }
     fn issue(service: &str) -> Op {
         let status = ops::StatusLink { token: format!("{service:0>32}"), url: String::new() };
-        Op::IssueTicket { service_id: service.into(), priority: None, status }
+        Op::IssueTicket { service_id: service.into(), priority: None, status, person: None }
     }
 
     /// A writer on a fresh database, at 09:00 on a Wednesday in the sample hall.

@@ -28,6 +28,8 @@ mod village;
 pub use village::*;
 mod relay;
 pub use relay::*;
+mod booking;
+pub use booking::*;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -42,6 +44,9 @@ pub struct ErrorBody {
     /// RFC 3339), when that is within a week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_open: Option<String>,
+    /// With `409 booking_suspended`: the first day booking is possible again (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// Why tickets are not issued now (opening hours, cut-off and daily quotas).
@@ -137,6 +142,9 @@ pub struct HallInfo {
     /// The hall's departments (a petition is transferred to one, R20), in configuration order.
     #[serde(default)]
     pub departments: Vec<DepartmentInfo>,
+    /// A ticket's phone page alerts "your turn soon" when this many people are ahead.
+    #[serde(default)]
+    pub turn_soon_ahead: u32,
 }
 
 /// A department of the hall.
@@ -185,6 +193,12 @@ pub struct Service {
     /// Whether this matter's tickets are issued now (hall hours, own hours, daily quota).
     #[serde(default)]
     pub issuing: Issuing,
+    /// Booking and walk-in tickets ask for the 居民身份证号.
+    #[serde(default)]
+    pub id_number: bool,
+    /// Bookable in slots (absent: walk-ins only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<ServiceBooking>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -328,6 +342,9 @@ pub struct Ticket {
     /// The case the finish registered (in the finish answer and staff reads of the ticket).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseBrief>,
+    /// Came by appointment and checked in on time: called ahead of walk-ins (预约).
+    #[serde(default)]
+    pub booked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +353,9 @@ pub struct IssueTicket {
     pub service_id: String,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// The 居民身份证号, on matters that ask for it (per-person limit; never stored in clear).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -425,6 +445,9 @@ pub struct Call {
     pub window_name: String,
     pub at: String,
     pub recall: bool,
+    /// The ticket came by appointment, on time.
+    #[serde(default)]
+    pub booked: bool,
 }
 
 /// `ticket_issued` event.
@@ -438,6 +461,9 @@ pub struct TicketIssued {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
     pub at: String,
+    /// The ticket came by appointment, on time.
+    #[serde(default)]
+    pub booked: bool,
 }
 
 /// `ticket_finished` event.
@@ -728,6 +754,12 @@ pub struct TicketView {
     /// rating while the ticket is `done` and this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingReceipt>,
+    /// Came by appointment, on time (预约).
+    #[serde(default)]
+    pub booked: bool,
+    /// The page alerts "your turn soon" when this many people are ahead (`GET /api/hall` too).
+    #[serde(default)]
+    pub turn_soon_ahead: u32,
 }
 
 /// The kinds of `GET /api/events`; clients ignore kinds they do not know.
@@ -796,6 +828,7 @@ mod tests {
             outcome: None,
             status_url: None,
             case: None,
+            booked: false,
         };
         let v = serde_json::to_value(&t).unwrap();
         assert!(v.get("called_at").is_none());

@@ -37,6 +37,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             general_inquiry: None,
             issuing: Default::default(),
             departments: Vec::new(),
+            turn_soon_ahead: 3,
         },
         calls,
         queues: vec![wire::Queue {
@@ -75,6 +76,7 @@ fn wire_call(ticket: i64, number: &str, secs: i64) -> wire::Call {
         window_name: "民政窗口".into(),
         at: at(secs),
         recall: false,
+        booked: false,
     }
 }
 

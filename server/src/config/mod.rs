@@ -167,6 +167,7 @@ impl Checker<'_> {
             },
             petitions,
             assessment: self.assessment(raw.assessment.as_ref())?,
+            booking: self.booking(raw.booking.as_ref())?,
         };
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;
@@ -373,6 +374,7 @@ impl Checker<'_> {
                         })
                     })
                     .collect::<Res<Vec<_>>>()?;
+                let booking = self.matter_booking(&id, m);
                 Ok(Matter {
                     id,
                     name: self.text_field("matter name", &m.name)?,
@@ -385,6 +387,8 @@ impl Checker<'_> {
                     fee: m.fee.clone(),
                     basis: m.basis.clone(),
                     rules: self.matter_rules(m)?,
+                    id_number: m.id_number,
+                    booking: booking?,
                 })
             })
             .collect()
@@ -438,6 +442,63 @@ impl Checker<'_> {
             None => None,
         };
         Ok(MatterRules { own, daily_quota })
+    }
+
+    /// `[matters.booking]`: slots of 5 to 240 minutes, 1 to 100 places each, 1 to 30 days ahead.
+    fn matter_booking(&self, id: &str, m: &RawMatter) -> Res<Option<crate::domain::booking::MatterBooking>> {
+        let Some(b) = &m.booking else { return Ok(None) };
+        let (span, r) = (b.span(), b.get_ref());
+        if !(5..=240).contains(&r.slot_minutes) {
+            return self.fail(&span, format!("matter `{id}`: booking.slot_minutes must be between 5 and 240"));
+        }
+        if !(1..=100).contains(&r.slot_capacity) {
+            return self.fail(&span, format!("matter `{id}`: booking.slot_capacity must be between 1 and 100"));
+        }
+        let days_ahead = r.days_ahead.unwrap_or(5);
+        if !(1..=30).contains(&days_ahead) {
+            return self
+                .fail(&span, format!("matter `{id}`: booking.days_ahead must be between 1 and 30 working days"));
+        }
+        Ok(Some(crate::domain::booking::MatterBooking {
+            slot_minutes: r.slot_minutes,
+            slot_capacity: r.slot_capacity,
+            days_ahead,
+        }))
+    }
+
+    /// `[booking]`: the hall's appointment rules, each within its range.
+    fn booking(&self, raw: Option<&Spanned<RawBooking>>) -> Res<crate::domain::booking::Rules> {
+        let d = crate::domain::booking::Rules::default();
+        let Some(raw) = raw else { return Ok(d) };
+        let (span, r) = (raw.span(), raw.get_ref());
+        let rules = crate::domain::booking::Rules {
+            early_minutes: r.early_minutes.unwrap_or(d.early_minutes),
+            grace_minutes: r.grace_minutes.unwrap_or(d.grace_minutes),
+            per_person_per_day: r.per_person_per_day.unwrap_or(d.per_person_per_day),
+            no_show_limit: r.no_show_limit.unwrap_or(d.no_show_limit),
+            keep_days: r.keep_days.unwrap_or(d.keep_days),
+            turn_soon_ahead: r.turn_soon_ahead.unwrap_or(d.turn_soon_ahead),
+            tickets_per_person_per_matter: r.tickets_per_person_per_matter.unwrap_or(d.tickets_per_person_per_matter),
+        };
+        let checks = [
+            (rules.early_minutes <= 240, "booking.early_minutes must be at most 240"),
+            (rules.grace_minutes <= 240, "booking.grace_minutes must be at most 240"),
+            ((1..=20).contains(&rules.per_person_per_day), "booking.per_person_per_day must be between 1 and 20"),
+            (rules.no_show_limit <= 30, "booking.no_show_limit must be at most 30 (0: never suspended)"),
+            (
+                (31..=3650).contains(&rules.keep_days),
+                "booking.keep_days must be between 31 (the no-show count needs 30 days) and 3650",
+            ),
+            ((1..=50).contains(&rules.turn_soon_ahead), "booking.turn_soon_ahead must be between 1 and 50"),
+            (
+                (1..=20).contains(&rules.tickets_per_person_per_matter),
+                "booking.tickets_per_person_per_matter must be between 1 and 20",
+            ),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, message)) => self.fail(&span, *message),
+            None => Ok(rules),
+        }
     }
 
     fn staff(&self, raw: &[RawStaff], hall: &Hall) -> Res<Vec<Staff>> {

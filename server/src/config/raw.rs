@@ -29,6 +29,30 @@ pub struct RawHall {
     pub counties: Vec<RawCounty>,
     /// The monthly assessment's scheme (R17); the documented defaults without it.
     pub assessment: Option<Spanned<RawAssessment>>,
+    /// Appointments (预约): the hall's rules; the documented defaults without it.
+    pub booking: Option<Spanned<RawBooking>>,
+}
+
+/// `[booking]`: every value optional (see `domain::booking::Rules::default`).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBooking {
+    pub early_minutes: Option<u32>,
+    pub grace_minutes: Option<u32>,
+    pub per_person_per_day: Option<u32>,
+    pub no_show_limit: Option<u32>,
+    pub keep_days: Option<u32>,
+    pub turn_soon_ahead: Option<u32>,
+    pub tickets_per_person_per_matter: Option<u32>,
+}
+
+/// `[matters.booking]`: the matter is bookable in slots of `slot_minutes`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatterBooking {
+    pub slot_minutes: u32,
+    pub slot_capacity: u32,
+    pub days_ahead: Option<u32>,
 }
 
 /// `[assessment.weights]`, `[assessment.deductions]`, `[assessment.grades]`: every value
@@ -236,6 +260,11 @@ pub struct RawMatter {
     pub daily_quota: Option<Spanned<u32>>,
     /// The part of each day this matter's tickets are issued in, `HH:MM-HH:MM`.
     pub hours: Option<Spanned<String>>,
+    /// Booking and walk-in tickets ask for the 居民身份证号.
+    #[serde(default)]
+    pub id_number: bool,
+    /// Bookable in slots (`[matters.booking]`).
+    pub booking: Option<Spanned<RawMatterBooking>>,
 }
 
 fn default_fee() -> String {

@@ -22,6 +22,7 @@ macro_rules! str_enum {
 
 pub mod assessment;
 pub mod attendance;
+pub mod booking;
 pub mod calendar;
 pub mod case;
 pub mod complaint;

@@ -1,11 +1,13 @@
 //! Which waiting ticket a window calls next.
 //!
-//! For each queue the window serves we look at two heads: the oldest eligible priority
-//! ticket and the oldest eligible ordinary one. A queue offers its priority head unless it
-//! has already made `cap` priority calls in a row while ordinary citizens waited (the
-//! anti-starvation cap); then it offers its ordinary head. Across queues, priority offers
-//! go first; among equals the ticket with the largest weighted wait wins (wait × the
-//! window's weight for that queue), so equal weights mean "oldest first".
+//! For each queue the window serves we look at three heads: the oldest eligible priority
+//! ticket, the first booked one (checked in on time for an appointment, in slot order) and the
+//! oldest ordinary one. A queue offers its priority head, else its booked head, unless it has
+//! already made `cap` such calls ahead of ordinary citizens in a row while they waited (the
+//! anti-starvation cap, shared by both classes); then it offers its ordinary head. Across
+//! queues, priority offers go first, then booked ones; among equals the ticket with the largest
+//! weighted wait wins (wait × the window's weight for that queue), so equal weights mean
+//! "oldest first".
 
 use chrono::{DateTime, Utc};
 
@@ -23,27 +25,40 @@ pub struct QueueHeads {
     pub queue: String,
     pub weight: u32,
     pub priority: Option<Head>,
+    /// The first booked ticket (by its slot, then its check-in).
+    pub booked: Option<Head>,
     pub ordinary: Option<Head>,
-    /// Priority calls this queue made in a row while ordinary tickets waited.
+    /// Priority or booked calls this queue made in a row while ordinary tickets waited.
     pub priority_streak: u32,
+}
+
+/// The class a ticket waits in, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    Ordinary,
+    Booked,
+    Priority,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub ticket_id: i64,
     pub queue: String,
+    /// Called ahead of ordinary tickets (a priority or a booked one): counts in the streak.
     pub priority: bool,
+    pub class: Class,
     /// Whether an ordinary ticket of the queue was waiting (for the streak).
     pub ordinary_waiting: bool,
 }
 
-/// The queue's offer: (head, is priority).
-fn offer(q: &QueueHeads, cap: u32) -> Option<(Head, bool)> {
-    match (q.priority, q.ordinary) {
-        (Some(p), Some(_)) if q.priority_streak < cap => Some((p, true)),
-        (Some(_), Some(o)) => Some((o, false)),
-        (Some(p), None) => Some((p, true)),
-        (None, Some(o)) => Some((o, false)),
+/// The queue's offer: (head, class).
+fn offer(q: &QueueHeads, cap: u32) -> Option<(Head, Class)> {
+    let ahead = q.priority.map(|p| (p, Class::Priority)).or(q.booked.map(|b| (b, Class::Booked)));
+    match (ahead, q.ordinary) {
+        (Some(a), Some(_)) if q.priority_streak < cap => Some(a),
+        (Some(_), Some(o)) => Some((o, Class::Ordinary)),
+        (Some(a), None) => Some(a),
+        (None, Some(o)) => Some((o, Class::Ordinary)),
         (None, None) => None,
     }
 }
@@ -63,10 +78,11 @@ pub fn choose_next(queues: &[QueueHeads], cap: u32, now: DateTime<Utc>) -> Optio
                 .then(b.queued_at.cmp(&a.queued_at))
                 .then(b.ticket_id.cmp(&a.ticket_id))
         })
-        .map(|(q, h, prio)| Choice {
+        .map(|(q, h, class)| Choice {
             ticket_id: h.ticket_id,
             queue: q.queue.clone(),
-            priority: prio,
+            priority: class != Class::Ordinary,
+            class,
             ordinary_waiting: q.ordinary.is_some(),
         })
 }
@@ -115,6 +131,7 @@ pub fn add_sent(heads: &mut Vec<QueueHeads>, sent: Vec<SentHead>) {
                     queue: s.queue,
                     weight: 1,
                     priority: None,
+                    booked: None,
                     ordinary: None,
                     priority_streak: s.queue_streak,
                 });
@@ -151,7 +168,50 @@ mod tests {
     }
 
     fn q(name: &str, weight: u32, priority: Option<Head>, ordinary: Option<Head>, streak: u32) -> QueueHeads {
-        QueueHeads { queue: name.into(), weight, priority, ordinary, priority_streak: streak }
+        QueueHeads { queue: name.into(), weight, priority, booked: None, ordinary, priority_streak: streak }
+    }
+
+    /// A queue with a booked head too.
+    fn qb(name: &str, priority: Option<Head>, booked: Option<Head>, ordinary: Option<Head>, streak: u32) -> QueueHeads {
+        QueueHeads { queue: name.into(), weight: 1, priority, booked, ordinary, priority_streak: streak }
+    }
+
+    #[test]
+    fn booked_tickets_go_after_priority_and_before_older_walk_ins() {
+        // A booked ticket checked in at minute 8 is called before a walk-in waiting since 0.
+        check(&[qb("A", None, head(5, 8), head(1, 0), 0)], 3, 10, Some(5));
+        // A priority ticket goes before it.
+        check(&[qb("A", head(9, 9), head(5, 8), head(1, 0), 0)], 3, 10, Some(9));
+        // ...across queues too: booked in B beats an older walk-in in A.
+        check(&[qb("A", None, None, head(1, 0), 0), qb("B", None, head(5, 8), None, 0)], 3, 10, Some(5));
+        // The cap is shared: after 3 calls ahead of a waiting walk-in, the walk-in is called.
+        check(&[qb("A", None, head(5, 8), head(1, 0), 3)], 3, 10, Some(1));
+        check(&[qb("A", head(9, 9), head(5, 8), head(1, 0), 3)], 3, 10, Some(1));
+        // Nobody else waiting: the booked ticket whatever the streak.
+        check(&[qb("A", None, head(5, 8), None, 7)], 3, 10, Some(5));
+    }
+
+    #[test]
+    fn a_day_of_booked_and_walk_in_tickets_keeps_the_cap() {
+        // Five booked (in slot order 20..25) and two walk-ins; cap 2.
+        let mut booked: Vec<i64> = (20..25).collect();
+        let mut walk_ins = vec![1, 2];
+        let (mut streak, mut order) = (0, vec![]);
+        while !booked.is_empty() || !walk_ins.is_empty() {
+            let heads = [qb(
+                "A",
+                None,
+                booked.first().and_then(|&id| head(id, 5)),
+                walk_ins.first().and_then(|&id| head(id, 0)),
+                streak,
+            )];
+            let c = choose_next(&heads, 2, at(30)).unwrap();
+            streak = next_streak(streak, c.priority, c.ordinary_waiting);
+            order.push(c.ticket_id);
+            booked.retain(|&x| x != c.ticket_id);
+            walk_ins.retain(|&x| x != c.ticket_id);
+        }
+        assert_eq!(order, [20, 21, 1, 22, 23, 2, 24]);
     }
 
     fn sent(queue: &str, priority: bool, id: i64, min: i64, streak: u32) -> SentHead {

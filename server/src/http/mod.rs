@@ -3,6 +3,7 @@
 mod admin;
 mod assessment;
 mod attendance;
+mod booking;
 mod calendar;
 mod cases;
 mod complaints;
@@ -121,6 +122,8 @@ struct Inner {
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
     case_queries: crate::auth::QueryLimiter,
+    /// Bookings and cancellations, per address (30 a minute).
+    booking_requests: crate::auth::QueryLimiter,
     /// Ratings from phones: 10 a minute per ticket, 60 per address.
     rating_posts: crate::auth::CitizenPosts,
     /// Online complaints: 3 an hour per ticket, 30 per address.
@@ -194,6 +197,7 @@ impl AppState {
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             case_queries: Default::default(),
+            booking_requests: Default::default(),
             rating_posts: ratings::posts_limits(),
             online_complaints: complaints::online_limits(),
             metrics: Metrics::new(),
@@ -294,6 +298,10 @@ impl AppState {
     /// The applicant's case queries, per address.
     pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
         &self.0.case_queries
+    }
+    /// Bookings and cancellations, per address.
+    pub fn booking_requests(&self) -> &crate::auth::QueryLimiter {
+        &self.0.booking_requests
     }
     /// Ratings from phones, per ticket and per address.
     pub fn rating_posts(&self) -> &crate::auth::CitizenPosts {
@@ -396,6 +404,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(public::recent_calls))
         .routes(routes!(public::staff_photo))
         .routes(routes!(tickets::issue_ticket))
+        .routes(routes!(booking::booking_days))
+        .routes(routes!(booking::slots))
+        .routes(routes!(booking::book, booking::day_list))
+        .routes(routes!(booking::check_in))
+        .routes(routes!(booking::get))
+        .routes(routes!(booking::cancel))
         .routes(routes!(public::ticket))
         .routes(routes!(tickets::requeue))
         .routes(routes!(public::ticket_view))

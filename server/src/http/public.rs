@@ -52,6 +52,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
             .iter()
             .map(|d| wire::DepartmentInfo { id: d.id.clone(), name: d.name.clone() })
             .collect(),
+        turn_soon_ahead: h.policy.booking.turn_soon_ahead,
     }))
 }
 

@@ -16,7 +16,8 @@ use crate::ops::{Actor, Answer, Op, StatusLink};
     security(("bearer" = [])),
     responses(
         (status = 201, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
-        (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody)
+        (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody),
+        (status = 429, body = wire::ErrorBody)
     )
 )]
 pub async fn issue_ticket(
@@ -51,7 +52,8 @@ pub async fn issue_ticket(
     let queue = s.hall().matter(&req.service_id).map(|m| m.queue.clone());
     let token = auth::new_status_token(crate::store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
-    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(Into::into), status };
+    let person = super::booking::person_of(&s, req.id_number.as_deref())?;
+    let op = Op::IssueTicket { service_id: req.service_id, priority: req.priority.map(Into::into), status, person };
     let answer = submit(&s, actor, op, key, &body).await?;
     if let (StatusCode::CREATED, Some(q), false) = (answer.status, queue, answer.replayed) {
         s.metrics().ticket_issued(&q);

@@ -63,7 +63,11 @@ impl Op {
     /// What this operation needs of its caller.
     pub fn need(&self) -> Need<'_> {
         match self {
-            Op::IssueTicket { .. } | Op::KioskFault { .. } => Need::Kiosk,
+            Op::IssueTicket { .. } | Op::KioskFault { .. } | Op::CheckIn { .. } => Need::Kiosk,
+            // A booking's code is the citizen's own proof (rate-limited per address).
+            Op::Book { .. } | Op::CancelBooking { .. } => Need::Anyone,
+            // The director sees every booking, a clerk those of their window (checked by the op).
+            Op::ReadBookings { .. } => Need::Staff,
             Op::Login { .. } => Need::Anyone,
             // A phone page's token is the citizen's own proof; the evaluator is a device.
             Op::Rate { target: RateTarget::Evaluator { .. }, .. } => Need::Evaluator,

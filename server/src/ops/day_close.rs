@@ -44,5 +44,6 @@ pub(super) fn run(ctx: &mut Ctx) -> ApiResult<Answer> {
         tickets::record_day_closed(ctx.tx, day, ctx.now_ms, *n)?;
     }
     cases::expire_supplements(ctx)?;
+    super::booking::close_day(ctx)?;
     Answer::no_content()
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod assessment;
 mod attendance;
 mod auth;
+pub mod booking;
 pub mod cases;
 pub mod complaints;
 mod day_close;
@@ -97,6 +98,25 @@ pub enum Op {
         priority: Option<Priority>,
         /// The ticket's status-page secret and that page's address, made at the HTTP boundary.
         status: StatusLink,
+        /// The walk-in's identity number, hashed at the boundary (matters that ask for it).
+        person: Option<booking::PersonId>,
+    },
+    /// A citizen books a slot (public, rate-limited per address at the boundary).
+    Book {
+        input: Box<booking::BookingInput>,
+    },
+    /// A citizen cancels a booking before its slot starts (the code is the secret).
+    CancelBooking {
+        code: String,
+    },
+    /// A kiosk checks a booking in: a ticket, booked when on time.
+    CheckIn {
+        by: booking::CheckInBy,
+        status: StatusLink,
+    },
+    /// Staff read a day's bookings (audited: names and phones).
+    ReadBookings {
+        day: String,
     },
     Login {
         username: String,
@@ -444,7 +464,13 @@ impl<'a> Ctx<'a> {
 pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
     ctx.held = access::check(ctx, op.need())?;
     match op {
-        Op::IssueTicket { service_id, priority, status } => tickets::issue(ctx, service_id, *priority, status),
+        Op::IssueTicket { service_id, priority, status, person } => {
+            tickets::issue(ctx, service_id, *priority, status, person.as_ref())
+        }
+        Op::Book { input } => booking::book(ctx, input),
+        Op::CancelBooking { code } => booking::cancel(ctx, code),
+        Op::CheckIn { by, status } => booking::check_in(ctx, by, status),
+        Op::ReadBookings { day } => booking::read_day(ctx, day),
         Op::Login { username, role, window_id, token } => {
             auth::login(ctx, username, *role, window_id.as_deref(), token)
         }

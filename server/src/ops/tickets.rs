@@ -26,12 +26,35 @@ pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
     tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::new(Code::UnknownTicket, format!("no ticket {id}")))
 }
 
+/// A ticket to issue: a walk-in's at the kiosk, or a booking's at its check-in.
+pub(super) struct Issue<'a> {
+    pub service_id: &'a str,
+    pub priority: Option<Priority>,
+    pub status: &'a StatusLink,
+    /// The walk-in's identity number (hashed), on matters that ask for it.
+    pub person: Option<&'a super::booking::PersonId>,
+    /// Checked in on time for a booking: its slot's start; the ticket waits in the booked class.
+    pub booked_slot: Option<i64>,
+    /// A booking's check-in: its place was counted in the quota when booked, and it is issued
+    /// whatever the hours (the citizen may arrive before the hall opens its afternoon).
+    pub by_booking: bool,
+}
+
 pub(super) fn issue(
     ctx: &mut Ctx,
     service_id: &str,
     priority: Option<Priority>,
     status: &StatusLink,
+    person: Option<&super::booking::PersonId>,
 ) -> ApiResult<Answer> {
+    let issue = Issue { service_id, priority, status, person, booked_slot: None, by_booking: false };
+    let (_, t) = issue_one(ctx, &issue)?;
+    Answer::json(StatusCode::CREATED, &t)
+}
+
+/// Issues one ticket: its number, audit, `ticket_issued` and the queue's new figures.
+pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::Ticket)> {
+    let (service_id, priority, status) = (issue.service_id, issue.priority, issue.status);
     // A kiosk (checked by `access`): the device is recorded with the ticket.
     let device = ctx.actor.name().to_string();
     let hall = ctx.hall;
@@ -41,8 +64,24 @@ pub(super) fn issue(
     let queue = hall.queue(&matter.queue).expect("validated hall");
     let (queue_id, prefix) = (queue.id.clone(), queue.prefix);
     let day = ctx.day.clone();
+    if !issue.by_booking && matter.id_number && issue.person.is_none() {
+        return Err(ApiError::new(Code::IdNumberRequired, format!("`{}` asks for the 居民身份证号", matter.name)));
+    }
+    if let (Some(p), false) = (issue.person, issue.by_booking) {
+        let live = crate::store::booking::live_tickets_of(ctx.tx, &day, service_id, &p.hash)?;
+        let limit = hall.policy.booking.tickets_per_person_per_matter;
+        if live >= limit {
+            return Err(ApiError::new(
+                Code::PersonLimit,
+                format!(
+                    "{} already holds {live} ticket(s) of `{}` today (the limit is {limit})",
+                    p.masked, matter.name
+                ),
+            ));
+        }
+    }
     let state = issuing::matter(ctx.tx, hall, matter, &day, ctx.now)?;
-    let exempt = priority.is_some() && hall.hours.priority_exempt;
+    let exempt = (priority.is_some() && hall.hours.priority_exempt) || issue.by_booking;
     if let (Issuing::Stopped { reason, next_open }, false) = (state, exempt) {
         let next = next_open.and_then(|t| issuing::fmt_local(hall, t));
         let when = next.as_deref().map(|t| format!("; tickets are available again from {t}")).unwrap_or_default();
@@ -55,7 +94,9 @@ pub(super) fn issue(
             _ => ApiError::not_issuing(Code::HallClosed, format!("tickets are not issued now{when}"), next),
         });
     }
-    tickets::count_issued(ctx.tx, &day, service_id)?;
+    if !issue.by_booking {
+        tickets::count_issued(ctx.tx, &day, service_id)?;
+    }
     let seq = tickets::take_seq(ctx.tx, &day, &queue_id)?;
     let number = numbering::ticket_number(prefix, seq);
     let id = tickets::insert(
@@ -70,20 +111,29 @@ pub(super) fn issue(
             at_ms: ctx.now_ms,
             device: &device,
             status_token: &status.token,
+            booked_slot: issue.booked_slot,
         },
     )?;
+    if let Some(p) = issue.person {
+        crate::store::booking::insert_ticket_person(ctx.tx, id, &day, service_id, &p.hash, &p.masked)?;
+    }
     ctx.audit(
         "ticket.issue",
         None,
         Some(format!("ticket:{id}")),
-        json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()) }),
+        json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()),
+                "booked": issue.booked_slot.is_some(), "id_number": issue.person.map(|p| p.masked.clone()) }),
     )?;
-    // The new ticket is the last of its class: who is ahead and how many wait come from the
-    // kept counts, and one look at the queue's pace serves the answer and the queue event.
-    let (priority_waiting, ordinary_waiting) = tickets::class_counts(ctx.tx, &day, &queue_id)?;
-    let ahead = match priority {
-        Some(_) => priority_waiting.saturating_sub(1),
-        None => priority_waiting + ordinary_waiting.saturating_sub(1),
+    // The new ticket is the last of its class (a booked one: of its slot, nearly always), so
+    // who is ahead and how many wait come from the kept counts; a booked one asks its queue.
+    let (priority_waiting, booked_waiting, ordinary_waiting) = tickets::class_counts(ctx.tx, &day, &queue_id)?;
+    let ahead = match (priority, issue.booked_slot) {
+        (Some(_), _) => priority_waiting.saturating_sub(1),
+        (None, Some(_)) => match tickets::get(ctx.tx, id)? {
+            Some(row) => tickets::waiting_ahead(ctx.tx, &row)?,
+            None => priority_waiting + booked_waiting.saturating_sub(1),
+        },
+        (None, None) => priority_waiting + booked_waiting + ordinary_waiting.saturating_sub(1),
     };
     let pace = reads::pace(ctx.tx, ctx.hall, &queue_id, ctx.now_ms).map_err(ApiError::Internal)?;
     let issued_at = ctx.fmt(ctx.now_ms);
@@ -104,6 +154,7 @@ pub(super) fn issue(
         outcome: None,
         status_url: Some(status.url.clone()),
         case: None,
+        booked: issue.booked_slot.is_some(),
     };
     ctx.emit(
         wire::event_kind::TICKET_ISSUED,
@@ -114,9 +165,10 @@ pub(super) fn issue(
             service_id: service_id.to_string(),
             priority: t.priority,
             at: issued_at,
+            booked: t.booked,
         },
     )?;
-    let waiting = priority_waiting + ordinary_waiting;
+    let waiting = priority_waiting + booked_waiting + ordinary_waiting;
     let oldest_wait_minutes = tickets::oldest_wait_minutes(ctx.tx, &day, &queue_id, ctx.now_ms)?;
     let queue_issuing = issuing::to_wire(hall, issuing::queue(ctx.tx, hall, &queue_id, &day, ctx.now)?, None);
     let q = wire::Queue {
@@ -129,7 +181,7 @@ pub(super) fn issue(
         issuing: queue_issuing,
     };
     ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
-    Answer::json(StatusCode::CREATED, &t)
+    Ok((id, t))
 }
 
 /// A ticket waits again: `ticket_requeued`, and its queue's new figures.

@@ -66,7 +66,7 @@ pub(super) fn window_status(ctx: &mut Ctx, window: &str) -> ApiResult<()> {
 
 fn called(ctx: &mut Ctx, t: &tickets::TicketRow, window: &str, recall: bool) -> ApiResult<()> {
     tickets::record_call(ctx.tx, &ctx.day, t.id, window, ctx.now_ms, recall)?;
-    let call = reads::call(ctx.hall, t.id, &t.number, window, ctx.now_ms, recall);
+    let call = reads::call(ctx.hall, t.id, &t.number, window, ctx.now_ms, recall, t.booked_slot.is_some());
     ctx.emit(wire::event_kind::TICKET_CALLED, &call)
 }
 
@@ -90,6 +90,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
             queue: scope.queue.to_string(),
             weight: scope.weight,
             priority: tickets::head(ctx.tx, &ctx.day, true, &scope.matters)?,
+            booked: tickets::booked_head(ctx.tx, &ctx.day, &scope.matters)?,
             ordinary: tickets::head(ctx.tx, &ctx.day, false, &scope.matters)?,
             priority_streak: tickets::streak(ctx.tx, &ctx.day, scope.queue)?,
         });

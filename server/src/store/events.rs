@@ -319,11 +319,12 @@ mod tests {
                         service_id: "mz-dibao".into(),
                         priority: Some(wire::Priority::Pregnant),
                         at: at.clone(),
+                        booked: false,
                     })
                     .unwrap(),
                 ),
                 Some(
-                    serde_json::json!({"ticket_id":3,"number":"B003","queue":"minzheng","service_id":"mz-dibao","at":at}),
+                    serde_json::json!({"ticket_id":3,"number":"B003","queue":"minzheng","service_id":"mz-dibao","booked":false,"at":at}),
                 ),
             ),
             (
@@ -336,6 +337,7 @@ mod tests {
                     window_name: "1号窗口".into(),
                     at: at.clone(),
                     recall: false,
+                    booked: false,
                 })
                 .unwrap(),
                 None,

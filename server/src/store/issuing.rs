@@ -44,7 +44,10 @@ fn matter_when(
     reopened: bool,
 ) -> rusqlite::Result<Issuing> {
     let issued = match m.rules.daily_quota {
-        Some(_) if !reopened && !hall.hours.any_time => tickets::issued_today(conn, day, &m.id)?,
+        // A booked place counts in the quota (a check-in's ticket is not counted again).
+        Some(_) if !reopened && !hall.hours.any_time => {
+            tickets::issued_today(conn, day, &m.id)? + crate::store::booking::booked_on(conn, day, &m.id)?
+        }
         _ => 0,
     };
     Ok(hours::for_matter(&hall.hours, m.rules, issued, reopened, local(hall, now)))

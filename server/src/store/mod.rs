@@ -5,6 +5,7 @@ pub mod anchors;
 pub mod assessment;
 pub mod attendance;
 pub mod audit;
+pub mod booking;
 pub mod calendar;
 pub mod case_views;
 pub mod cases;
@@ -51,6 +52,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v13.sql")),
         M::up(include_str!("schema_v14.sql")),
         M::up(include_str!("schema_v15.sql")),
+        M::up(include_str!("schema_v16.sql")),
     ])
 }
 

@@ -34,6 +34,12 @@ pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyho
                 time_limit_days: m.time_limit_days,
                 fee: m.fee.clone(),
                 basis: m.basis.clone(),
+                id_number: m.id_number,
+                booking: m.booking.map(|b| wire::ServiceBooking {
+                    slot_minutes: b.slot_minutes,
+                    slot_capacity: b.slot_capacity,
+                    days_ahead: b.days_ahead,
+                }),
             })
         })
         .collect()
@@ -120,6 +126,7 @@ pub fn ticket_paced(
         outcome: t.outcome.map(Into::into),
         status_url: None,
         case: None,
+        booked: t.booked_slot.is_some(),
     })
 }
 
@@ -219,7 +226,8 @@ pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Ve
 
 pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall FROM calls c JOIN tickets t ON t.id = c.ticket_id
+        "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall, t.booked_slot IS NOT NULL
+         FROM calls c JOIN tickets t ON t.id = c.ticket_id
          WHERE c.day = ?1 ORDER BY c.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![day, limit], |r| {
@@ -229,17 +237,26 @@ pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> an
             r.get::<_, String>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, bool>(4)?,
+            r.get::<_, bool>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (ticket_id, number, window_id, at, recall) = row?;
-        out.push(call(hall, ticket_id, &number, &window_id, at, recall));
+        let (ticket_id, number, window_id, at, recall, booked) = row?;
+        out.push(call(hall, ticket_id, &number, &window_id, at, recall, booked));
     }
     Ok(out)
 }
 
-pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i64, recall: bool) -> wire::Call {
+pub fn call(
+    hall: &Hall,
+    ticket_id: i64,
+    number: &str,
+    window_id: &str,
+    at_ms: i64,
+    recall: bool,
+    booked: bool,
+) -> wire::Call {
     let w = hall.window(window_id);
     wire::Call {
         ticket_id,
@@ -249,6 +266,7 @@ pub fn call(hall: &Hall, ticket_id: i64, number: &str, window_id: &str, at_ms: i
         window_name: w.map(|w| w.name.clone()).unwrap_or_default(),
         at: fmt_time(hall, at_ms),
         recall,
+        booked,
     }
 }
 
@@ -281,6 +299,8 @@ pub fn ticket_view(
         window_name: window.map(|w| w.name.clone()),
         window_location: window.map(|w| w.location.clone()).filter(|l| !l.is_empty()),
         rating: super::ratings::receipt(conn, hall, t.id)?,
+        booked: full.booked,
+        turn_soon_ahead: hall.policy.booking.turn_soon_ahead,
     })
 }
 

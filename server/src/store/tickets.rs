@@ -29,10 +29,15 @@ pub struct TicketRow {
     pub device: String,
     pub requeues: u32,
     pub transfers: u32,
+    /// 0 priority, 2 booked on time (预约), 1 ordinary: the class the ticket waits in.
+    pub prio_rank: i64,
+    /// The slot's start (ms) of a ticket checked in on time for a booking.
+    pub booked_slot: Option<i64>,
 }
 
 const COLUMNS: &str = "id, day, queue, seq, number, service_id, priority, status, issued_at, queued_at, \
-    called_at, started_at, finished_at, window_id, target_window, first_window_id, outcome, device, requeues, transfers";
+    called_at, started_at, finished_at, window_id, target_window, first_window_id, outcome, device, requeues, transfers, \
+    prio_rank, booked_slot";
 
 fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
     let bad = |i: usize, s: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, s.into());
@@ -66,6 +71,8 @@ fn from_row(r: &Row) -> rusqlite::Result<TicketRow> {
         device: r.get(17)?,
         requeues: r.get(18)?,
         transfers: r.get(19)?,
+        prio_rank: r.get(20)?,
+        booked_slot: r.get(21)?,
     })
 }
 
@@ -101,13 +108,15 @@ pub struct NewTicket<'a> {
     pub device: &'a str,
     /// The secret of the ticket's status page.
     pub status_token: &'a str,
+    /// Checked in on time for a booking: the slot's start (ms); it waits in the booked class.
+    pub booked_slot: Option<i64>,
 }
 
 pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at, device,
-                              status_token)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'waiting', ?8, ?8, ?9, ?10)",
+                              status_token, booked_slot)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'waiting', ?8, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         t.day,
@@ -116,13 +125,14 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
         t.number,
         t.service_id,
         t.priority.map(|p| p.as_str()),
-        rank(t.priority),
+        rank(t.priority, t.booked_slot),
         t.at_ms,
         t.device,
         t.status_token,
+        t.booked_slot,
     ])?;
     let id = tx.last_insert_rowid();
-    adjust_waiting(tx, t.day, t.queue, rank(t.priority), 1)?;
+    adjust_waiting(tx, t.day, t.queue, rank(t.priority, t.booked_slot), 1)?;
     Ok(id)
 }
 
@@ -152,11 +162,17 @@ pub fn insert_village(tx: &Transaction, t: &VillageTicket) -> rusqlite::Result<i
     Ok(tx.last_insert_rowid())
 }
 
-fn rank(priority: Option<Priority>) -> i64 {
-    if priority.is_some() {
-        0
-    } else {
-        1
+/// The waiting class: 0 priority, 2 booked on time, 1 ordinary (the ranks of the first
+/// schema are kept; ordering by class is the domain's, `order::Class`).
+pub const PRIORITY: i64 = 0;
+pub const ORDINARY: i64 = 1;
+pub const BOOKED: i64 = 2;
+
+fn rank(priority: Option<Priority>, booked_slot: Option<i64>) -> i64 {
+    match (priority, booked_slot) {
+        (Some(_), _) => PRIORITY,
+        (None, Some(_)) => BOOKED,
+        (None, None) => ORDINARY,
     }
 }
 
@@ -191,6 +207,27 @@ pub fn head(conn: &Connection, day: &str, priority: bool, services: &[&str]) -> 
         }
     }
     Ok(best.map(|(queued_at, id)| Head { ticket_id: id, queued_at: from_ms(queued_at) }))
+}
+
+/// The first waiting booked ticket among `services`, by its slot, then its check-in: one
+/// lookup of the partial index `tickets_booked_by_matter` per matter.
+pub fn booked_head(conn: &Connection, day: &str, services: &[&str]) -> rusqlite::Result<Option<Head>> {
+    let mut by_matter = conn.prepare_cached(
+        "SELECT booked_slot, queued_at, id FROM tickets
+         WHERE day = ?1 AND service_id = ?2 AND prio_rank = 2 AND target_window IS NULL
+           AND status IN ('waiting', 'transferred')
+         ORDER BY booked_slot, queued_at, id LIMIT 1",
+    )?;
+    let mut best: Option<(i64, i64, i64)> = None;
+    for service in services {
+        let found = by_matter.query_row(params![day, service], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        if let Some(found) = found {
+            if best.is_none_or(|b| found < b) {
+                best = Some(found);
+            }
+        }
+    }
+    Ok(best.map(|(_, queued_at, id)| Head { ticket_id: id, queued_at: from_ms(queued_at) }))
 }
 
 /// The oldest ticket of one class transferred to this window, per queue.
@@ -236,7 +273,7 @@ pub fn mark_called(tx: &Transaction, t: &TicketRow, window_id: &str, at_ms: i64)
          WHERE id = ?1",
         params![t.id, at_ms, window_id],
     )?;
-    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), -1)
+    adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, -1)
 }
 
 pub fn set_status(tx: &Transaction, id: i64, status: TicketStatus) -> rusqlite::Result<()> {
@@ -269,14 +306,16 @@ pub fn mark_transferred(
     queue: &str,
     target_window: Option<&str>,
 ) -> rusqlite::Result<()> {
+    // A booked ticket sent on waits as an ordinary one at its place (its slot was this matter's).
+    let transferred_rank = if t.prio_rank == BOOKED { ORDINARY } else { t.prio_rank };
     exec(
         tx,
         "UPDATE tickets SET status = 'transferred', service_id = ?2, queue = ?3, target_window = ?4,
-                transfers = transfers + 1, called_at = NULL, started_at = NULL
+                transfers = transfers + 1, called_at = NULL, started_at = NULL, prio_rank = ?5
          WHERE id = ?1",
-        params![t.id, service_id, queue, target_window],
+        params![t.id, service_id, queue, target_window, transferred_rank],
     )?;
-    adjust_waiting(tx, &t.day, queue, rank(t.priority), 1)
+    adjust_waiting(tx, &t.day, queue, transferred_rank, 1)
 }
 
 /// A called ticket whose window lost its clerk waits again at its old place (as it waited:
@@ -289,13 +328,13 @@ pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> 
          WHERE id = ?1",
         [t.id],
     )?;
-    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), 1)
+    adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, 1)
 }
 
 /// A no-show citizen came back: the ticket waits again at its old place.
 pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
     exec(tx, "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [t.id])?;
-    adjust_waiting(tx, &t.day, &t.queue, rank(t.priority), 1)
+    adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, 1)
 }
 
 pub fn record_call(
@@ -325,22 +364,39 @@ pub fn waiting_ahead(conn: &Connection, t: &TicketRow) -> rusqlite::Result<u32> 
     if !t.status.is_waiting() {
         return Ok(0);
     }
-    let rank = rank(t.priority);
-    let behind: u32 = conn
-        .prepare_cached(
+    let rank = t.prio_rank;
+    let behind: u32 = if rank == BOOKED {
+        // Booked tickets wait in slot order, then by check-in.
+        conn.prepare_cached(
+            "SELECT COUNT(*) FROM tickets
+             WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred') AND prio_rank = 2
+               AND (booked_slot > ?3 OR (booked_slot = ?3 AND (queued_at > ?4 OR (queued_at = ?4 AND id > ?5))))",
+        )?
+        .query_row(params![t.day, t.queue, t.booked_slot, t.queued_at, t.id], |r| r.get(0))?
+    } else {
+        conn.prepare_cached(
             "SELECT COUNT(*) FROM tickets
              WHERE day = ?1 AND queue = ?2 AND status IN ('waiting', 'transferred') AND prio_rank = ?3
                AND (queued_at > ?4 OR (queued_at = ?4 AND id > ?5))",
         )?
-        .query_row(params![t.day, t.queue, rank, t.queued_at, t.id], |r| r.get(0))?;
+        .query_row(params![t.day, t.queue, rank, t.queued_at, t.id], |r| r.get(0))?
+    };
     let class = class_count(conn, &t.day, &t.queue, rank)?;
-    let higher = if rank == 1 { class_count(conn, &t.day, &t.queue, 0)? } else { 0 };
+    let higher = match rank {
+        ORDINARY => class_count(conn, &t.day, &t.queue, PRIORITY)? + class_count(conn, &t.day, &t.queue, BOOKED)?,
+        BOOKED => class_count(conn, &t.day, &t.queue, PRIORITY)?,
+        _ => 0,
+    };
     Ok(higher + class.saturating_sub(behind + 1))
 }
 
-/// Tickets waiting in a queue today: (priority, ordinary).
-pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<(u32, u32)> {
-    Ok((class_count(conn, day, queue, 0)?, class_count(conn, day, queue, 1)?))
+/// Tickets waiting in a queue today: (priority, booked, ordinary).
+pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<(u32, u32, u32)> {
+    Ok((
+        class_count(conn, day, queue, PRIORITY)?,
+        class_count(conn, day, queue, BOOKED)?,
+        class_count(conn, day, queue, ORDINARY)?,
+    ))
 }
 
 /// Minutes the longest-waiting ticket of a queue has waited (by its place, the issue time).
@@ -348,7 +404,7 @@ pub fn class_counts(conn: &Connection, day: &str, queue: &str) -> rusqlite::Resu
 /// with the queue (a `MIN` over both classes could not use the index and scanned the queue).
 pub fn oldest_wait_minutes(conn: &Connection, day: &str, queue: &str, now_ms: i64) -> rusqlite::Result<u32> {
     let mut oldest: Option<i64> = None;
-    for rank in [0, 1] {
+    for rank in [PRIORITY, BOOKED, ORDINARY] {
         let head: Option<i64> = query_one(
             conn,
             "SELECT queued_at FROM tickets

@@ -3,6 +3,7 @@
 
 mod assessment;
 mod attendance;
+mod booking;
 mod cases;
 mod cli;
 mod complaints;

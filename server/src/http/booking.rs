@@ -1,0 +1,283 @@
+//! Appointments (预约): a matter's bookable days and slots, booking, a booking by its code,
+//! cancelling, the kiosk's check-in, and the staff's day list. The identity number and the
+//! phone are checked and hashed here (keyed with the server's key): the clear identity number
+//! goes no further than this module.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use chrono::{NaiveDate, NaiveTime};
+use hall_wire as wire;
+use serde::Deserialize;
+
+use super::conn::PeerAddr;
+use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::{submit, AppState};
+use crate::auth::{self, QueryFrom};
+use crate::domain::booking as rules;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::ops::booking::{BookingInput, CheckInBy, PersonId};
+use crate::ops::{Actor, Answer, Op, StatusLink};
+use crate::store;
+
+/// The keyed hash of an identity number (normalised) or a phone: the server's key, so the
+/// database alone cannot be searched for a known number.
+fn keyed(s: &AppState, kind: &[u8], value: &str) -> String {
+    s.server_key().mac(&[b"booking-person", kind, value.as_bytes()])
+}
+
+/// A checked identity number as the writer gets it: its keyed hash and masked form.
+pub(super) fn person_of(s: &AppState, id_number: Option<&str>) -> ApiResult<Option<PersonId>> {
+    match id_number.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(raw) => {
+            let id = rules::check_id_number(raw).ok_or_else(|| {
+                ApiError::new(
+                    Code::InvalidIdNumber,
+                    "the 居民身份证号 is 18 characters (17 digits and a digit or X) with a right check digit",
+                )
+            })?;
+            Ok(Some(PersonId { hash: keyed(s, b"id", &id), masked: rules::mask_id(&id) }))
+        }
+    }
+}
+
+fn limited(s: &AppState, peer: Option<std::net::IpAddr>) -> ApiResult<()> {
+    let Some(addr) = peer else { return Ok(()) };
+    s.booking_requests().check(QueryFrom::Address(addr)).map_err(|wait| {
+        ApiError::too_many(Code::RateLimited, "too many booking requests from this address; wait a moment", wait)
+    })
+}
+
+fn day_of(text: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| ApiError::new(Code::InvalidDate, format!("`{text}` is not a date like 2026-12-07")))
+}
+
+fn bookable_matter(s: &AppState, id: &str) -> ApiResult<(std::sync::Arc<crate::hall::Hall>, rules::MatterBooking)> {
+    let hall = s.hall();
+    let m = hall.matter(id).ok_or_else(|| ApiError::new(Code::UnknownService, format!("no matter `{id}`")))?;
+    let b = m.booking.ok_or_else(|| ApiError::new(Code::NotBookable, format!("`{}` takes no bookings", m.name)))?;
+    Ok((hall.clone(), b))
+}
+
+#[utoipa::path(
+    get, path = "/api/services/{id}/booking-days",
+    params(("id" = String, Path, description = "matter id")),
+    responses((status = 200, body = Vec<wire::BookingDay>), (status = 404, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+/// The next bookable working days of a matter, with places left each day.
+pub async fn booking_days(
+    State(s): State<AppState>,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<Vec<wire::BookingDay>>> {
+    let (hall, b) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
+    let (calendar, now, today) = (s.calendar(), s.now(), s.today());
+    let days = s
+        .reads()
+        .run(move |c| {
+            let m = hall.matter(&id).expect("checked above");
+            crate::ops::booking::days(&hall, &calendar, m, now)
+                .into_iter()
+                .map(|d| {
+                    let slots = crate::ops::booking::slots(c, &hall, m, b, d, &today, now)?;
+                    Ok(wire::BookingDay { day: d.to_string(), left: slots.iter().map(|s| s.left).sum() })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(days))
+}
+
+/// An unknown matter in the path is a 404 (in a body it is 422 `unknown_service`).
+fn unknown_is_404(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Client(c) if c.code == Code::UnknownService => ApiError::new(Code::NotFound, c.message),
+        e => e,
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DayQuery {
+    /// `YYYY-MM-DD`
+    day: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/api/services/{id}/slots", params(("id" = String, Path, description = "matter id"), DayQuery),
+    responses((status = 200, body = Vec<wire::Slot>), (status = 404, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+/// A bookable day's slots of a matter with places left (slots already started are left out).
+pub async fn slots(
+    State(s): State<AppState>,
+    PathParam(id): PathParam,
+    Query(q): Query<DayQuery>,
+) -> ApiResult<Json<Vec<wire::Slot>>> {
+    let (hall, b) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
+    let day = day_of(q.day.as_deref().unwrap_or(""))?;
+    let (calendar, now, today) = (s.calendar(), s.now(), s.today());
+    let m = hall.matter(&id).expect("checked above").clone();
+    if !crate::ops::booking::days(&hall, &calendar, &m, now).contains(&day) {
+        return Err(ApiError::new(Code::NotBookable, format!("`{}` is not booked on {day}", m.name)));
+    }
+    let slots = s
+        .reads()
+        .run(move |c| crate::ops::booking::slots(c, &hall, &m, b, day, &today, now))
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(slots))
+}
+
+#[utoipa::path(
+    post, path = "/api/bookings", request_body = wire::NewBooking,
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 201, body = wire::Booking), (status = 400, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
+)]
+/// A citizen books a slot (public, limited per address).
+pub async fn book(
+    State(s): State<AppState>,
+    PeerAddr(peer): PeerAddr,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::NewBooking = json(&body)?;
+    limited(&s, peer)?;
+    let id = person_of(&s, req.id_number.as_deref())?;
+    let phone = req.phone.trim().to_string();
+    if !rules::valid_mobile(&phone) {
+        return Err(ApiError::new(Code::InvalidPhone, "a mainland mobile number: 11 digits starting 13 to 19"));
+    }
+    if !rules::valid_name(&req.name) {
+        return Err(ApiError::new(Code::InvalidName, "the name is 1 to 50 characters"));
+    }
+    let day = day_of(&req.day)?;
+    let start = NaiveTime::parse_from_str(req.start.trim(), "%H:%M")
+        .map_err(|_| ApiError::new(Code::NotBookable, format!("`{}` is not a slot's start like 09:30", req.start)))?;
+    let codes = (0..8).map(|_| rules::code_from(rand::random::<u64>())).collect();
+    let input = BookingInput {
+        service_id: req.service_id,
+        day,
+        start,
+        name: req.name.trim().to_string(),
+        phone_hash: keyed(&s, b"phone", &phone),
+        phone,
+        id,
+        codes,
+    };
+    let actor = Actor::Citizen { via: "booking".into() };
+    submit(&s, actor, Op::Book { input: Box::new(input) }, key, &body).await
+}
+
+fn code_of(text: &str) -> ApiResult<String> {
+    rules::code_in(text)
+        .filter(|c| c == text.trim())
+        .ok_or_else(|| ApiError::new(Code::BookingNotFound, "no booking of that code"))
+}
+
+#[utoipa::path(
+    get, path = "/api/bookings/{code}", params(("code" = String, Path, description = "the booking's 8-digit code")),
+    responses((status = 200, body = wire::Booking), (status = 404, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
+)]
+/// One booking (public: the code is its secret; personal data masked).
+pub async fn get(
+    State(s): State<AppState>,
+    PeerAddr(peer): PeerAddr,
+    PathParam(code): PathParam,
+) -> ApiResult<Json<wire::Booking>> {
+    let code = code_of(&code)?;
+    if let Some(addr) = peer {
+        s.case_queries().check(QueryFrom::Address(addr)).map_err(|wait| {
+            ApiError::too_many(Code::TooManyAttempts, "too many queries from this address; wait a moment", wait)
+        })?;
+    }
+    let (hall, public_url) = (s.hall(), s.public_url().to_string());
+    let found = s
+        .reads()
+        .run(move |c| match store::booking::by_code(c, &code)? {
+            Some(b) => Ok(Some(store::booking::view(c, &hall, &public_url, &b)?)),
+            None => Ok(None),
+        })
+        .await
+        .map_err(ApiError::Internal)?;
+    found.map(Json).ok_or_else(|| ApiError::new(Code::BookingNotFound, "no booking of that code"))
+}
+
+#[utoipa::path(
+    post, path = "/api/bookings/{code}/cancel", params(("code" = String, Path, description = "the booking's 8-digit code"),
+        ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Booking), (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
+)]
+/// The citizen cancels a booking until its slot starts.
+pub async fn cancel(
+    State(s): State<AppState>,
+    PeerAddr(peer): PeerAddr,
+    PathParam(code): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let code = code_of(&code)?;
+    limited(&s, peer)?;
+    let actor = Actor::Citizen { via: "booking".into() };
+    submit(&s, actor, Op::CancelBooking { code }, key, &body).await
+}
+
+#[utoipa::path(
+    post, path = "/api/bookings/check-in", request_body = wire::CheckIn, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 201, body = wire::CheckedIn), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
+)]
+/// A kiosk checks a booking in, by its code (or scanned text ending in it) or the identity
+/// number: a ticket, called ahead of walk-ins when on time.
+pub async fn check_in(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::CheckIn = json(&body)?;
+    if let Actor::Kiosk { id } = &actor {
+        if let Err(wait) = s.0.kiosks.check(id) {
+            return Err(ApiError::too_many(Code::RateLimited, "this kiosk is issuing tickets too fast", wait));
+        }
+    }
+    let by = match (req.code.as_deref().map(str::trim).filter(|c| !c.is_empty()), req.id_number.as_deref()) {
+        (Some(text), _) => CheckInBy::Code(
+            rules::code_in(text).ok_or_else(|| ApiError::new(Code::BookingNotFound, "no booking of that code"))?,
+        ),
+        (None, id) => match person_of(&s, id)? {
+            Some(p) => CheckInBy::Id(p),
+            None => {
+                return Err(ApiError::new(Code::InvalidBody, "give the booking's code or the 居民身份证号"));
+            }
+        },
+    };
+    let token = auth::new_status_token(store::ms(s.now()));
+    let status = StatusLink { url: s.status_url(&token), token };
+    submit(&s, actor, Op::CheckIn { by, status }, key, &body).await
+}
+
+#[utoipa::path(
+    get, path = "/api/bookings", params(DayQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<wire::BookingLine>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
+)]
+/// A day's bookings (default today), audited: the director's of every matter with phones, a
+/// clerk's of their window's matters with phones masked.
+pub async fn day_list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Query(q): Query<DayQuery>,
+) -> ApiResult<Answer> {
+    let day = match q.day {
+        Some(d) => day_of(&d)?.to_string(),
+        None => s.today(),
+    };
+    submit(&s, actor, Op::ReadBookings { day }, key.forget(), b"").await
+}

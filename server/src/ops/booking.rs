@@ -1,0 +1,340 @@
+//! Appointments (预约): book, cancel, the kiosk's check-in (a ticket, booked when on time),
+//! the staff's audited read of a day's bookings, and day close (missed bookings, the purge of
+//! citizens' data). Identity numbers arrive here only as keyed hashes and masked forms.
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use hall_wire as wire;
+use serde_json::json;
+
+use super::{Actor, Answer, Ctx, StatusLink};
+use crate::domain::booking::{self, Arrival, Refusal};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::{Hall, Matter, StaffRole};
+use crate::store::{self, booking as rows, issuing};
+
+/// A citizen as the boundary made them known: keyed hashes, never the identity number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonId {
+    /// Keyed hash of the identity number.
+    pub hash: String,
+    /// `110***********123X`
+    pub masked: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingInput {
+    pub service_id: String,
+    pub day: NaiveDate,
+    pub start: NaiveTime,
+    pub name: String,
+    pub phone: String,
+    /// Keyed hash of the phone (the person when no identity number is given).
+    pub phone_hash: String,
+    pub id: Option<PersonId>,
+    /// Candidate codes drawn at the boundary; the first one free is taken.
+    pub codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckInBy {
+    Code(String),
+    /// The identity number's keyed hash (and its masked form, for messages).
+    Id(PersonId),
+}
+
+fn utc_ms(hall: &Hall, day: NaiveDate, time: NaiveTime) -> i64 {
+    hall.timezone
+        .from_local_datetime(&day.and_time(time))
+        .earliest()
+        .map(|t| store::ms(t.with_timezone(&chrono::Utc)))
+        .unwrap_or(0)
+}
+
+fn bookable<'h>(hall: &'h Hall, service_id: &str) -> ApiResult<(&'h Matter, booking::MatterBooking)> {
+    let m = hall
+        .matter(service_id)
+        .ok_or_else(|| ApiError::new(Code::UnknownService, format!("no matter `{service_id}` in this hall")))?;
+    let b = m.booking.ok_or_else(|| ApiError::new(Code::NotBookable, format!("`{}` takes no bookings", m.name)))?;
+    Ok((m, b))
+}
+
+/// The days a matter may be booked on now (working days by the calendar where it is loaded).
+pub fn days(
+    hall: &Hall,
+    calendar: &crate::domain::calendar::Calendar,
+    m: &Matter,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<NaiveDate> {
+    let Some(b) = m.booking else { return Vec::new() };
+    let local = issuing::local(hall, now);
+    booking::bookable_days(&hall.hours, m.rules.own, b, local, |d| calendar.is_working_day(d).ok())
+}
+
+/// A matter's slots on a day with their places left (the day must be bookable).
+pub fn slots(
+    conn: &rusqlite::Connection,
+    hall: &Hall,
+    m: &Matter,
+    b: booking::MatterBooking,
+    day: NaiveDate,
+    today: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<wire::Slot>> {
+    let d = day.to_string();
+    let taken = rows::taken_in_slots(conn, &m.id, &d)?;
+    let mut used = rows::booked_on(conn, &d, &m.id)?;
+    if d == today {
+        used += store::tickets::issued_today(conn, &d, &m.id)?;
+    }
+    let local = issuing::local(hall, now);
+    Ok(booking::slots(&hall.hours, m.rules.own, b, day)
+        .into_iter()
+        .filter(|s| day.and_time(s.start) > local)
+        .map(|s| {
+            let start = s.start.format("%H:%M").to_string();
+            let in_slot = taken.iter().find(|(t, _)| *t == start).map(|(_, n)| *n).unwrap_or(0);
+            wire::Slot {
+                left: booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used),
+                start,
+                end: s.end.format("%H:%M").to_string(),
+            }
+        })
+        .collect())
+}
+
+pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
+    let hall = ctx.hall;
+    let (m, b) = bookable(hall, &input.service_id)?;
+    if m.id_number && input.id.is_none() {
+        return Err(ApiError::new(Code::IdNumberRequired, format!("`{}` asks for the 居民身份证号", m.name)));
+    }
+    if !days(hall, ctx.calendar, m, ctx.now).contains(&input.day) {
+        return Err(ApiError::new(Code::NotBookable, format!("`{}` is not booked on {}", m.name, input.day)));
+    }
+    let day = input.day.to_string();
+    let slot = booking::find_slot(&booking::slots(&hall.hours, m.rules.own, b, input.day), input.start)
+        .filter(|s| input.day.and_time(s.start) > issuing::local(hall, ctx.now))
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::NotBookable,
+                format!("no slot of `{}` at {} on {day}", m.name, input.start.format("%H:%M")),
+            )
+        })?;
+    let start = slot.start.format("%H:%M").to_string();
+    // The person: the identity number's hash when given, else the phone's.
+    let person = input.id.as_ref().map(|p| p.hash.clone()).unwrap_or_else(|| input.phone_hash.clone());
+    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
+    let (same, that_day, missed) = rows::person(ctx.tx, &person, &m.id, &ctx.day, &day, &since)?;
+    let missed = missed.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).collect();
+    let who = booking::Person { live_same_matter: same, live_that_day: that_day, missed };
+    match booking::may_book(&who, today, &hall.policy.booking) {
+        Ok(()) => {}
+        Err(Refusal::Suspended { until }) => {
+            return Err(ApiError::suspended(
+                format!(
+                    "{} missed bookings in 30 days: booking is possible again from {until}",
+                    hall.policy.booking.no_show_limit
+                ),
+                until.to_string(),
+            ))
+        }
+        Err(Refusal::SameMatter) => {
+            return Err(ApiError::new(
+                Code::BookingLimit,
+                format!("this person already has a booking of `{}`: one at a time per matter", m.name),
+            ))
+        }
+        Err(Refusal::DayFull) => {
+            return Err(ApiError::new(
+                Code::BookingLimit,
+                format!("this person already has {that_day} bookings on {day}: the hall's limit a day"),
+            ))
+        }
+    }
+    let mut used = rows::booked_on(ctx.tx, &day, &m.id)?;
+    if day == ctx.day {
+        used += store::tickets::issued_today(ctx.tx, &day, &m.id)?;
+    }
+    let in_slot = rows::taken_in_slot(ctx.tx, &m.id, &day, &start)?;
+    if booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used) == 0 {
+        return Err(ApiError::new(Code::SlotFull, format!("the {start} slot of {day} has no place left")));
+    }
+    let mut code = None;
+    for c in &input.codes {
+        if !rows::code_taken(ctx.tx, c)? {
+            code = Some(c.clone());
+            break;
+        }
+    }
+    let code = code.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no free booking code among the candidates")))?;
+    let end = slot.end.format("%H:%M").to_string();
+    let id = rows::insert(
+        ctx.tx,
+        &rows::NewBooking {
+            code: &code,
+            service_id: &m.id,
+            day: &day,
+            start: &start,
+            end: &end,
+            slot_at: utc_ms(hall, input.day, slot.start),
+            person: &person,
+            id_hash: input.id.as_ref().map(|p| p.hash.as_str()),
+            id_masked: input.id.as_ref().map(|p| p.masked.as_str()),
+            name: input.name.trim(),
+            phone: &input.phone,
+            at_ms: ctx.now_ms,
+        },
+    )?;
+    ctx.audit(
+        "booking.create",
+        None,
+        Some(format!("booking:{id}")),
+        json!({ "service_id": m.id, "day": day, "start": start, "phone": booking::mask_phone(&input.phone),
+                "id_number": input.id.as_ref().map(|p| p.masked.clone()) }),
+    )?;
+    let row = rows::by_code(ctx.tx, &code)?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("booking vanished")))?;
+    Answer::json(StatusCode::CREATED, &rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
+}
+
+fn load(ctx: &Ctx, code: &str) -> ApiResult<rows::BookingRow> {
+    rows::by_code(ctx.tx, code)?.ok_or_else(|| ApiError::new(Code::BookingNotFound, "no booking of that code"))
+}
+
+pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
+    let b = load(ctx, code)?;
+    if b.status != "booked" {
+        return Err(ApiError::new(Code::BookingUsed, format!("the booking is {} already", b.status.replace('_', " "))));
+    }
+    if ctx.now_ms >= b.slot_at {
+        return Err(ApiError::new(Code::BookingStarted, format!("the {} slot of {} has started", b.start, b.day)));
+    }
+    rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+    ctx.audit(
+        "booking.cancel",
+        None,
+        Some(format!("booking:{}", b.id)),
+        json!({ "service_id": b.service_id, "day": b.day }),
+    )?;
+    let row = load(ctx, code)?;
+    Answer::json(StatusCode::OK, &rows::view(ctx.tx, ctx.hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
+}
+
+pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> ApiResult<Answer> {
+    let b = match by {
+        CheckInBy::Code(code) => {
+            let b = load(ctx, code)?;
+            if b.day != ctx.day {
+                return Err(ApiError::new(Code::BookingNotFound, format!("this booking is for {}, not today", b.day)));
+            }
+            b
+        }
+        CheckInBy::Id(p) => {
+            let all = rows::by_id_hash(ctx.tx, &p.hash, &ctx.day)?;
+            let live = |b: &&rows::BookingRow| b.status == "booked";
+            match all.iter().find(|b| b.day == ctx.day && live(b)).or(all.iter().find(|b| b.day == ctx.day)) {
+                Some(b) => b.clone(),
+                None => {
+                    let message = match all.iter().find(live) {
+                        Some(next) => format!("no booking today for {}; the next one is on {}", p.masked, next.day),
+                        None => format!("no booking today for {}", p.masked),
+                    };
+                    return Err(ApiError::new(Code::BookingNotFound, message));
+                }
+            }
+        }
+    };
+    if b.status != "booked" {
+        return Err(ApiError::new(Code::BookingUsed, format!("the booking is {} already", b.status.replace('_', " "))));
+    }
+    let hall = ctx.hall;
+    let slot_start = issuing::local(hall, store::from_ms(b.slot_at));
+    let arrival = booking::arrival(slot_start, issuing::local(hall, ctx.now), &hall.policy.booking);
+    let on_time = match arrival {
+        Arrival::TooEarly { from } => {
+            return Err(ApiError::new(
+                Code::BookingTooEarly,
+                format!("check-in for the {} slot opens at {}", b.start, from.format("%H:%M")),
+            ))
+        }
+        Arrival::OnTime => true,
+        Arrival::Late => false,
+    };
+    let issue = super::tickets::Issue {
+        service_id: &b.service_id,
+        priority: None,
+        status,
+        person: None,
+        booked_slot: on_time.then_some(b.slot_at),
+        by_booking: true,
+    };
+    let (ticket_id, ticket) = super::tickets::issue_one(ctx, &issue)?;
+    rows::checked_in(ctx.tx, b.id, ticket_id, on_time, ctx.now_ms)?;
+    ctx.audit(
+        "booking.check_in",
+        None,
+        Some(format!("booking:{}", b.id)),
+        json!({ "ticket": ticket.number, "on_time": on_time, "service_id": b.service_id }),
+    )?;
+    let row = load(ctx, &b.code)?;
+    let booking = rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?;
+    Answer::json(StatusCode::CREATED, &wire::CheckedIn { ticket, booking, on_time })
+}
+
+/// A day's bookings for staff (audited: names and phones): the director or an administrator
+/// sees every matter and the phones; a clerk the matters of the window they hold, phones
+/// masked; anyone else nothing.
+pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
+    let (hall, actor) = (ctx.hall, ctx.actor);
+    let (matters, full_phone): (Vec<&str>, bool) = match actor {
+        Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => {
+            (hall.matters.iter().map(|m| m.id.as_str()).collect(), true)
+        }
+        Actor::Staff { role: StaffRole::Clerk, window_id: Some(w), .. } => {
+            (hall.window_matters(w).into_iter().map(|m| m.id.as_str()).collect(), false)
+        }
+        Actor::Staff { role: StaffRole::Clerk, .. } => {
+            return Err(ApiError::new(Code::ClerkNotSignedIn, "sign in at a window to read its bookings"))
+        }
+        _ => return Err(ApiError::new(Code::ClerkOnly, "only the director or a window's clerk reads bookings")),
+    };
+    let list: Vec<wire::BookingLine> = rows::of_day(ctx.tx, day, &matters)?
+        .into_iter()
+        .map(|b| wire::BookingLine {
+            ticket_number: b.ticket_id.and_then(|id| store::tickets::get(ctx.tx, id).ok().flatten()).map(|t| t.number),
+            code: b.code,
+            status: rows::status(&b.status),
+            service_id: b.service_id,
+            start: b.start,
+            end: b.end,
+            name: b.name,
+            phone: if full_phone { b.phone } else { booking::mask_phone(&b.phone) },
+            id_masked: b.id_masked,
+        })
+        .collect();
+    let window = match actor {
+        Actor::Staff { window_id, .. } => window_id.clone(),
+        _ => None,
+    };
+    ctx.audit("booking.read_day", window.as_deref(), Some(format!("bookings:{day}")), json!({ "count": list.len() }))?;
+    Answer::json(StatusCode::OK, &list)
+}
+
+/// Day close: bookings of earlier days nobody came for are missed; citizens' data older than
+/// `keep_days` is deleted. Both audited when they changed anything.
+pub(super) fn close_day(ctx: &mut Ctx) -> ApiResult<()> {
+    let missed = rows::mark_missed(ctx.tx, &ctx.day, ctx.now_ms)?;
+    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let before = (today - Duration::days(ctx.hall.policy.booking.keep_days.into())).to_string();
+    let (bookings, tickets) = rows::purge(ctx.tx, &before)?;
+    if missed + bookings + tickets > 0 {
+        ctx.audit(
+            "booking.day_close",
+            None,
+            None,
+            json!({ "missed": missed, "purged_before": before, "bookings_deleted": bookings, "ticket_ids_deleted": tickets }),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! Bookings (schema_v16): a place in a matter's slot, the per-person counts, the walk-in
+//! tickets' identity hashes, missed bookings at day close and the purge of citizens' data.
+//! No identity number is ever here in clear: `person` and `id_hash` are keyed hashes.
+
+use hall_wire as wire;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::hall::Hall;
+use crate::store::{exec, query_one, reads};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRow {
+    pub id: i64,
+    pub code: String,
+    pub service_id: String,
+    pub day: String,
+    pub start: String,
+    pub end: String,
+    pub slot_at: i64,
+    pub status: String,
+    pub name: String,
+    pub phone: String,
+    pub id_masked: Option<String>,
+    pub ticket_id: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, code, service_id, day, slot_start, slot_end, slot_at, status, name, phone, id_masked, ticket_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<BookingRow> {
+    Ok(BookingRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        service_id: r.get(2)?,
+        day: r.get(3)?,
+        start: r.get(4)?,
+        end: r.get(5)?,
+        slot_at: r.get(6)?,
+        status: r.get(7)?,
+        name: r.get(8)?,
+        phone: r.get(9)?,
+        id_masked: r.get(10)?,
+        ticket_id: r.get(11)?,
+    })
+}
+
+pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<BookingRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM bookings WHERE code = ?1"))?
+        .query_row([code], from_row)
+        .optional()
+}
+
+/// The bookings of an identity number (its keyed hash) from `day` on, soonest first.
+pub fn by_id_hash(conn: &Connection, id_hash: &str, day: &str) -> rusqlite::Result<Vec<BookingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE id_hash = ?1 AND day >= ?2 ORDER BY day, slot_at, id LIMIT 20"
+    ))?;
+    let rows = stmt.query_map(params![id_hash, day], from_row)?;
+    rows.collect()
+}
+
+pub struct NewBooking<'a> {
+    pub code: &'a str,
+    pub service_id: &'a str,
+    pub day: &'a str,
+    pub start: &'a str,
+    pub end: &'a str,
+    pub slot_at: i64,
+    pub person: &'a str,
+    pub id_hash: Option<&'a str>,
+    pub id_masked: Option<&'a str>,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub at_ms: i64,
+}
+
+pub fn insert(tx: &Transaction, b: &NewBooking) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO bookings (code, service_id, day, slot_start, slot_end, slot_at, status, person, id_hash, id_masked,
+                               name, phone, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'booked', ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        b.code,
+        b.service_id,
+        b.day,
+        b.start,
+        b.end,
+        b.slot_at,
+        b.person,
+        b.id_hash,
+        b.id_masked,
+        b.name,
+        b.phone,
+        b.at_ms
+    ])?;
+    adjust_booked(tx, b.day, b.service_id, 1)?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn code_taken(conn: &Connection, code: &str) -> rusqlite::Result<bool> {
+    Ok(by_code(conn, code)?.is_some())
+}
+
+pub fn cancel(tx: &Transaction, b: &BookingRow, at_ms: i64) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE bookings SET status = 'cancelled', changed_at = ?2 WHERE id = ?1", params![b.id, at_ms])?;
+    adjust_booked(tx, &b.day, &b.service_id, -1)
+}
+
+pub fn checked_in(tx: &Transaction, id: i64, ticket_id: i64, on_time: bool, at_ms: i64) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE bookings SET status = 'checked_in', ticket_id = ?2, on_time = ?3, changed_at = ?4 WHERE id = ?1",
+        params![id, ticket_id, on_time, at_ms],
+    )?;
+    Ok(())
+}
+
+fn adjust_booked(tx: &Transaction, day: &str, matter: &str, delta: i64) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "INSERT INTO booked_counts (day, matter, n) VALUES (?1, ?2, ?3)
+         ON CONFLICT (day, matter) DO UPDATE SET n = n + excluded.n",
+        params![day, matter, delta],
+    )?;
+    Ok(())
+}
+
+/// Places of a matter booked on a day (not cancelled): they count in its daily quota.
+pub fn booked_on(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
+    query_one(conn, "SELECT n FROM booked_counts WHERE day = ?1 AND matter = ?2", params![day, matter], |r| r.get(0))
+        .optional()
+        .map(|n| n.unwrap_or(0))
+}
+
+/// Places taken in each slot of a matter's day: `(start, n)`.
+pub fn taken_in_slots(conn: &Connection, matter: &str, day: &str) -> rusqlite::Result<Vec<(String, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT slot_start, COUNT(*) FROM bookings
+         WHERE service_id = ?1 AND day = ?2 AND status IN ('booked', 'checked_in', 'missed')
+         GROUP BY slot_start",
+    )?;
+    let rows = stmt.query_map(params![matter, day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+pub fn taken_in_slot(conn: &Connection, matter: &str, day: &str, start: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM bookings
+         WHERE service_id = ?1 AND day = ?2 AND slot_start = ?3 AND status IN ('booked', 'checked_in', 'missed')",
+    )?
+    .query_row(params![matter, day, start], |r| r.get(0))
+}
+
+/// What the person limits need: live bookings of the matter from `today` on, live bookings
+/// on `day`, and the days of missed bookings since `since`.
+pub fn person(
+    conn: &Connection,
+    person: &str,
+    matter: &str,
+    today: &str,
+    day: &str,
+    since: &str,
+) -> rusqlite::Result<(u32, u32, Vec<String>)> {
+    let same: u32 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM bookings WHERE person = ?1 AND day >= ?2 AND service_id = ?3 AND status = 'booked'",
+        )?
+        .query_row(params![person, today, matter], |r| r.get(0))?;
+    let that_day: u32 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM bookings WHERE person = ?1 AND day = ?2 AND status IN ('booked', 'checked_in')",
+        )?
+        .query_row(params![person, day], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT day FROM bookings WHERE person = ?1 AND day >= ?2 AND day < ?3 AND status = 'missed'",
+    )?;
+    let missed = stmt.query_map(params![person, since, today], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok((same, that_day, missed))
+}
+
+/// Records the identity hash of a walk-in ticket (matters asking for the identity number).
+pub fn insert_ticket_person(
+    tx: &Transaction,
+    ticket_id: i64,
+    day: &str,
+    matter: &str,
+    person: &str,
+    id_masked: &str,
+) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "INSERT INTO ticket_persons (ticket_id, day, service_id, person, id_masked) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![ticket_id, day, matter, person, id_masked],
+    )?;
+    Ok(())
+}
+
+/// A person's tickets of a matter today that are not finished (waiting, called, served).
+pub fn live_tickets_of(conn: &Connection, day: &str, matter: &str, person: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM ticket_persons p JOIN tickets t ON t.id = p.ticket_id
+         WHERE p.day = ?1 AND p.service_id = ?2 AND p.person = ?3
+           AND t.status IN ('waiting', 'called', 'serving', 'transferred')",
+    )?
+    .query_row(params![day, matter, person], |r| r.get(0))
+}
+
+/// Bookings of days before `today` nobody checked in for: missed (they count for the
+/// suspension). Returns how many.
+pub fn mark_missed(tx: &Transaction, today: &str, at_ms: i64) -> rusqlite::Result<usize> {
+    exec(
+        tx,
+        "UPDATE bookings SET status = 'missed', changed_at = ?2 WHERE day < ?1 AND status = 'booked'",
+        params![today, at_ms],
+    )
+}
+
+/// Deletes citizens' data of days before `before`: bookings and walk-in identity hashes.
+/// Returns (bookings, ticket hashes) deleted.
+pub fn purge(tx: &Transaction, before: &str) -> rusqlite::Result<(usize, usize)> {
+    let bookings = exec(tx, "DELETE FROM bookings WHERE day < ?1", [before])?;
+    let persons = exec(tx, "DELETE FROM ticket_persons WHERE day < ?1", [before])?;
+    exec(tx, "DELETE FROM booked_counts WHERE day < ?1", [before])?;
+    Ok((bookings, persons))
+}
+
+/// A day's bookings of some matters, for staff.
+pub fn of_day(conn: &Connection, day: &str, matters: &[&str]) -> rusqlite::Result<Vec<BookingRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM bookings WHERE day = ?1 ORDER BY slot_at, id"))?;
+    let rows = stmt.query_map([day], from_row)?;
+    let all: Vec<BookingRow> = rows.collect::<Result<_, _>>()?;
+    Ok(all.into_iter().filter(|b| matters.contains(&b.service_id.as_str())).collect())
+}
+
+pub fn status(s: &str) -> wire::BookingStatus {
+    match s {
+        "checked_in" => wire::BookingStatus::CheckedIn,
+        "cancelled" => wire::BookingStatus::Cancelled,
+        "missed" => wire::BookingStatus::Missed,
+        _ => wire::BookingStatus::Booked,
+    }
+}
+
+/// The booking as the citizen sees it: personal data masked.
+pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) -> anyhow::Result<wire::Booking> {
+    let matter = hall.matter(&b.service_id);
+    let windows = matter
+        .map(|m| {
+            m.windows
+                .iter()
+                .filter_map(|w| hall.window(w))
+                .map(|w| wire::BookingWindow { id: w.id.clone(), name: w.name.clone(), location: w.location.clone() })
+                .collect()
+        })
+        .unwrap_or_default();
+    let ticket = match b.ticket_id {
+        Some(id) => {
+            let row: Option<(String, Option<String>)> =
+                query_one(conn, "SELECT number, status_token FROM tickets WHERE id = ?1", [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            row.map(|(number, token)| wire::BookingTicket {
+                id,
+                number,
+                status_url: format!("{public_url}/t/{}", token.unwrap_or_default()),
+            })
+        }
+        None => None,
+    };
+    Ok(wire::Booking {
+        code: b.code.clone(),
+        status: status(&b.status),
+        service_id: b.service_id.clone(),
+        service_name: matter.map(|m| m.name.clone()).unwrap_or_else(|| b.service_id.clone()),
+        day: b.day.clone(),
+        start: b.start.clone(),
+        end: b.end.clone(),
+        hall_name: hall.name.clone(),
+        windows,
+        name_masked: crate::domain::booking::mask_name(&b.name),
+        phone_masked: crate::domain::booking::mask_phone(&b.phone),
+        id_masked: b.id_masked.clone(),
+        cancel_until: reads::fmt_time(hall, b.slot_at),
+        ticket,
+    })
+}

@@ -1,0 +1,364 @@
+//! Appointments (预约, issue 17): booking a slot, its limits, cancelling, the kiosk's check-in
+//! (early, on time, late) and its effect on the order, identity numbers on walk-in tickets,
+//! the staff's audited day list, day close (missed bookings, the suspension), and no clear
+//! identity number anywhere in the database.
+
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{assert_error, TestServer};
+
+const ID: &str = "11010519491231002X";
+const ID2: &str = "11010119900307803X";
+
+/// A local time (UTC+8) in late November 2026 (the 25th is a Wednesday).
+fn at(day: u32, h: u32, m: u32) -> chrono::DateTime<Utc> {
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap().with_timezone(&Utc)
+}
+
+async fn start_at(day: u32, h: u32, m: u32) -> TestServer {
+    let s = TestServer::start().await;
+    s.clock().set(at(day, h, m));
+    s
+}
+
+fn body(service: &str, day: &str, start: &str, phone: &str) -> Value {
+    json!({ "service_id": service, "day": day, "start": start, "name": "张三", "phone": phone })
+}
+
+async fn book(s: &TestServer, b: Value) -> crate::support::Reply {
+    s.send(Method::POST, "/api/bookings", None, Some(b), None).await
+}
+
+async fn booked(s: &TestServer, b: Value) -> Value {
+    let r = book(s, b).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+async fn check_in(s: &TestServer, by: Value) -> crate::support::Reply {
+    s.post("/api/bookings/check-in", "demo-kiosk", by).await
+}
+
+async fn close_days(s: &TestServer) {
+    s.state()
+        .writer()
+        .submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None)
+        .await
+        .expect("day close runs");
+}
+
+#[tokio::test]
+async fn days_and_slots_of_a_bookable_matter() {
+    let s = start_at(25, 9, 0).await;
+    let days = s.get("/api/services/mz-dibao/booking-days").await;
+    assert_eq!(days.status, 200, "{}", days.body);
+    let list: Vec<&str> = days.body.as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
+    // Today (slots still to start), then working days: the weekend of the 28th and 29th skipped.
+    assert_eq!(list, ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"]);
+    let slots = s.get("/api/services/mz-dibao/slots?day=2026-11-26").await.body;
+    let starts: Vec<&str> = slots.as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+    assert_eq!(starts.first(), Some(&"08:30"));
+    assert!(!starts.contains(&"12:00") && starts.contains(&"14:00"), "lunch excluded: {starts:?}");
+    assert_eq!(starts.last(), Some(&"16:30"), "the 17:00 cut-off: {starts:?}");
+    assert_eq!(slots[0], json!({"start": "08:30", "end": "09:00", "left": 2}));
+    // Today: only slots after now.
+    let today = s.get("/api/services/mz-dibao/slots?day=2026-11-25").await.body;
+    assert_eq!(today[0]["start"], "09:30", "{today}");
+    assert_error(&s.get("/api/services/nothing/slots?day=2026-11-26").await, 404, "not_found");
+    assert_error(&s.get("/api/services/zh-zixun/slots?day=2026-11-26").await, 422, "not_bookable");
+    assert_error(&s.get("/api/services/mz-dibao/slots?day=2026-11-28").await, 422, "not_bookable");
+    assert_error(&s.get("/api/services/mz-dibao/slots?day=26-11").await, 422, "invalid_date");
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap();
+    assert_eq!(dibao["booking"], json!({"slot_minutes": 30, "slot_capacity": 2, "days_ahead": 5}));
+    assert_eq!(s.get("/api/hall").await.body["turn_soon_ahead"], 3);
+}
+
+#[tokio::test]
+async fn a_booking_is_masked_fills_its_slot_and_counts_in_the_quota() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-26", "09:00", "13812345678")).await;
+    assert_eq!(b["status"], "booked");
+    assert_eq!(b["code"].as_str().unwrap().len(), 8);
+    assert_eq!(b["name_masked"], "张*");
+    assert_eq!(b["phone_masked"], "138****5678");
+    assert_eq!(b["id_masked"], Value::Null);
+    assert_eq!(b["end"], "09:30");
+    assert_eq!(b["cancel_until"], "2026-11-26T09:00:00+08:00");
+    assert_eq!(b["windows"].as_array().unwrap().len(), 2, "{b}");
+    let again = s.get(&format!("/api/bookings/{}", b["code"].as_str().unwrap())).await;
+    assert_eq!(again.body, b);
+    assert!(!again.body.to_string().contains("13812345678"));
+    booked(&s, body("mz-dibao", "2026-11-26", "09:00", "13900000001")).await;
+    assert_error(&book(&s, body("mz-dibao", "2026-11-26", "09:00", "13900000002")).await, 409, "slot_full");
+    let slots = s.get("/api/services/mz-dibao/slots?day=2026-11-26").await.body;
+    assert_eq!(slots[1], json!({"start": "09:00", "end": "09:30", "left": 0}));
+    // Bad input changes nothing.
+    assert_error(&book(&s, body("mz-dibao", "2026-11-26", "09:30", "12345")).await, 422, "invalid_phone");
+    assert_error(&book(&s, body("mz-dibao", "2026-11-26", "09:10", "13900000003")).await, 422, "not_bookable");
+    assert_error(&book(&s, body("mz-dibao", "2026-11-28", "09:00", "13900000003")).await, 422, "not_bookable");
+    let mut no_name = body("mz-dibao", "2026-11-26", "09:30", "13900000003");
+    no_name["name"] = json!("  ");
+    assert_error(&book(&s, no_name).await, 422, "invalid_name");
+    assert_eq!(s.get("/api/services/mz-dibao/slots?day=2026-11-26").await.body[2]["left"], 2);
+    assert_error(&s.get("/api/bookings/00000000").await, 404, "booking_not_found");
+    // zr-budongchan's quota of 40 counts booked places: days show places left.
+    let days = s.get("/api/services/mz-dibao/booking-days").await.body;
+    assert_eq!(days[1]["day"], "2026-11-26");
+    let total: u64 = s
+        .get("/api/services/mz-dibao/slots?day=2026-11-26")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["left"].as_u64().unwrap())
+        .sum();
+    assert_eq!(days[1]["left"].as_u64(), Some(total));
+}
+
+#[tokio::test]
+async fn one_live_booking_per_matter_per_person() {
+    let s = start_at(25, 9, 0).await;
+    booked(&s, body("mz-dibao", "2026-11-26", "09:00", "13812345678")).await;
+    let r = book(&s, body("mz-dibao", "2026-11-27", "10:00", "13812345678")).await;
+    assert_error(&r, 409, "booking_limit");
+    // Another matter the same day is fine (two a day by default).
+    booked(&s, body("rs-jmyibao", "2026-11-26", "10:10", "13812345678")).await;
+}
+
+#[tokio::test]
+async fn the_days_limit_counts_across_matters() {
+    let text = hall_server::config::SAMPLE_HALL.replace("per_person_per_day = 2 ", "per_person_per_day = 1 ");
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let hall = hall_server::config::parse(&text, "test").unwrap();
+    let s = TestServer::options().hall(hall).start().await;
+    s.clock().set(at(25, 9, 0));
+    booked(&s, body("mz-dibao", "2026-11-26", "09:00", "13812345678")).await;
+    assert_error(&book(&s, body("rs-jmyibao", "2026-11-26", "10:10", "13812345678")).await, 409, "booking_limit");
+    booked(&s, body("rs-jmyibao", "2026-11-27", "10:10", "13812345678")).await;
+}
+
+#[tokio::test]
+async fn cancel_until_the_slot_starts() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "10:00", "13812345678")).await;
+    let code = b["code"].as_str().unwrap().to_string();
+    let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "cancelled");
+    let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
+    assert_error(&r, 409, "booking_used");
+    // The place is free again, and the person may book the matter again.
+    assert_eq!(s.get("/api/services/mz-dibao/slots?day=2026-11-25").await.body[1]["left"], 2);
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "10:00", "13812345678")).await;
+    s.clock().set(at(25, 10, 0));
+    let r =
+        s.send(Method::POST, &format!("/api/bookings/{}/cancel", b["code"].as_str().unwrap()), None, None, None).await;
+    assert_error(&r, 409, "booking_started");
+}
+
+#[tokio::test]
+async fn an_on_time_booked_ticket_is_called_before_an_older_walk_in() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;
+    let code = b["code"].as_str().unwrap();
+    let walk_in = s.issue("mz-dibao").await;
+    assert_eq!(walk_in["booked"], false);
+    s.clock().set(at(25, 9, 10));
+    // A scanned QR code: the booking page's address ending in the code.
+    let r = check_in(&s, json!({ "code": format!("https://hall.example/book/{code}") })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["on_time"], true);
+    assert_eq!(r.body["ticket"]["booked"], true);
+    assert_eq!(r.body["ticket"]["waiting_ahead"], 0, "ahead of the walk-in");
+    assert!(r.body["ticket"]["status_url"].as_str().unwrap().starts_with("/t/"));
+    assert_eq!(r.body["booking"]["status"], "checked_in");
+    assert_eq!(r.body["booking"]["ticket"]["number"], r.body["ticket"]["number"]);
+    let booked_id = r.body["ticket"]["id"].clone();
+    assert_error(&check_in(&s, json!({ "code": code })).await, 409, "booking_used");
+    let clerk = s.clerk("clerk2", "w02").await;
+    let first = s.act(&clerk, "w02", "call-next").await;
+    assert_eq!(first.body["id"], booked_id, "{}", first.body);
+    assert_eq!(first.body["booked"], true);
+    s.act(&clerk, "w02", "start").await;
+    let r = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let second = s.act(&clerk, "w02", "call-next").await;
+    assert_eq!(second.body["id"], walk_in["id"]);
+}
+
+#[tokio::test]
+async fn check_in_early_on_time_and_late() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "11:00", "13812345678")).await;
+    let code = b["code"].as_str().unwrap();
+    let tomorrow = booked(&s, body("rs-jmyibao", "2026-11-26", "09:10", "13812345678")).await;
+    s.clock().set(at(25, 10, 29));
+    let r = check_in(&s, json!({ "code": code })).await;
+    assert_error(&r, 409, "booking_too_early");
+    assert!(r.body["message"].as_str().unwrap().contains("10:30"), "{}", r.body);
+    let r = check_in(&s, json!({ "code": tomorrow["code"] })).await;
+    assert_error(&r, 404, "booking_not_found");
+    assert!(r.body["message"].as_str().unwrap().contains("2026-11-26"), "{}", r.body);
+    assert_error(&check_in(&s, json!({ "code": "12345678" })).await, 404, "booking_not_found");
+    assert_error(&check_in(&s, json!({})).await, 400, "invalid_body");
+    // Late: an ordinary ticket, and the citizen is told.
+    s.clock().set(at(25, 11, 16));
+    let walk_in = s.issue("mz-dibao").await;
+    let r = check_in(&s, json!({ "code": code })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["on_time"], false);
+    assert_eq!(r.body["ticket"]["booked"], false);
+    assert_eq!(r.body["ticket"]["waiting_ahead"], 1, "behind the walk-in");
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["id"], walk_in["id"]);
+    // Only a kiosk checks in.
+    let director = s.staff("director").await;
+    assert_error(&s.post("/api/bookings/check-in", &director, json!({"code": code})).await, 403, "kiosk_only");
+}
+
+#[tokio::test]
+async fn identity_numbers_walk_in_limits_and_check_in_by_number() {
+    let s = start_at(25, 9, 0).await;
+    let zhaijidi = |id: Option<&str>| {
+        let mut b = body("zr-zhaijidi", "2026-11-25", "10:00", "13812345678");
+        if let Some(id) = id {
+            b["id_number"] = json!(id);
+        }
+        b
+    };
+    assert_error(&book(&s, zhaijidi(None)).await, 422, "id_number_required");
+    assert_error(&book(&s, zhaijidi(Some("110105194912310021"))).await, 422, "invalid_id_number");
+    assert_eq!(s.get("/api/services/zr-zhaijidi/slots?day=2026-11-25").await.body[1]["left"], 3, "nothing booked");
+    let b = booked(&s, zhaijidi(Some(&ID.to_lowercase()))).await;
+    assert_eq!(b["id_masked"], "110***********002X");
+    // The same person with another phone: still one booking per matter.
+    let mut other_phone = zhaijidi(Some(ID));
+    other_phone["phone"] = json!("13900000000");
+    assert_error(&book(&s, other_phone).await, 409, "booking_limit");
+    // Walk-ins of the matter give the number; one live ticket per person and matter.
+    let issue = |id: Option<&str>| {
+        let mut b = json!({"service_id": "zr-zhaijidi"});
+        if let Some(id) = id {
+            b["id_number"] = json!(id);
+        }
+        b
+    };
+    assert_error(&s.post("/api/tickets", "demo-kiosk", issue(None)).await, 422, "id_number_required");
+    assert_error(
+        &s.post("/api/tickets", "demo-kiosk", issue(Some("11010519491231002"))).await,
+        422,
+        "invalid_id_number",
+    );
+    let first = s.post("/api/tickets", "demo-kiosk", issue(Some(ID2))).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_error(&s.post("/api/tickets", "demo-kiosk", issue(Some(ID2))).await, 409, "person_limit");
+    // Other matters ignore the limit unless a number is given.
+    s.issue("mz-dibao").await;
+    // At the kiosk by the identity number.
+    s.clock().set(at(25, 9, 45));
+    let r = check_in(&s, json!({ "id_number": ID })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["on_time"], true);
+    assert_eq!(r.body["booking"]["code"], b["code"]);
+    let r = check_in(&s, json!({ "id_number": ID2 })).await;
+    assert_error(&r, 404, "booking_not_found");
+    assert!(!r.body.to_string().contains(ID2), "the message masks the number: {}", r.body);
+    assert_error(&check_in(&s, json!({ "id_number": "110105194912310021" })).await, 422, "invalid_id_number");
+    // No clear identity number anywhere in the database, its WAL or beside it (nor its
+    // lower-case form), while the server runs and once it has stopped.
+    let folder = s.db.parent().unwrap().to_path_buf();
+    assert_eq!(clear_ids_in(&folder), Vec::<String>::new());
+    assert!(std::fs::read_dir(&folder).unwrap().any(|e| e.unwrap().path().to_string_lossy().ends_with("-wal")));
+    let dir = s.stop().await.expect("the test's folder");
+    assert_eq!(clear_ids_in(dir.path()), Vec::<String>::new());
+}
+
+/// Files of a folder holding an identity number of these tests in clear.
+fn clear_ids_in(folder: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        for needle in [ID.to_string(), ID.to_lowercase(), ID2.to_string(), "110105194912310".to_string()] {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(format!("{needle} in {}", path.display()));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn missed_bookings_suspend_booking_for_30_days() {
+    let s = start_at(25, 9, 0).await;
+    for (day, next) in [(25, at(26, 9, 0)), (26, at(27, 9, 0)), (27, at(30, 9, 0))] {
+        booked(&s, body("mz-dibao", &format!("2026-11-{day}"), "10:00", "13812345678")).await;
+        s.clock().set(next);
+        close_days(&s).await;
+    }
+    let r = book(&s, body("mz-dibao", "2026-12-01", "10:00", "13812345678")).await;
+    assert_error(&r, 409, "booking_suspended");
+    assert_eq!(r.body["until"], "2026-12-27", "{}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("2026-12-27"));
+    // Someone else books as usual.
+    booked(&s, body("mz-dibao", "2026-12-01", "10:00", "13900000000")).await;
+    // The missed booking reads as missed.
+    let director = s.staff("director").await;
+    let list = s.send(Method::GET, "/api/bookings?day=2026-11-27", Some(&director), None, None).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(list.body[0]["status"], "missed");
+}
+
+#[tokio::test]
+async fn staff_read_a_days_bookings_audited_phones_masked_but_for_the_director() {
+    let s = start_at(25, 9, 0).await;
+    booked(&s, body("mz-dibao", "2026-11-25", "10:00", "13812345678")).await;
+    booked(
+        &s,
+        body("zr-zhaijidi", "2026-11-25", "10:00", "13900000000")
+            .as_object()
+            .cloned()
+            .map(|mut b| {
+                b.insert("id_number".into(), json!(ID));
+                Value::Object(b)
+            })
+            .unwrap(),
+    )
+    .await;
+    let director = s.staff("director").await;
+    let all = s.send(Method::GET, "/api/bookings", Some(&director), None, None).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.body.as_array().unwrap().len(), 2);
+    assert_eq!(all.body[0]["phone"], "13812345678");
+    assert_eq!(all.body[0]["name"], "张三");
+    let clerk = s.clerk("clerk2", "w02").await;
+    let mine = s.send(Method::GET, "/api/bookings?day=2026-11-25", Some(&clerk), None, None).await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_eq!(mine.body.as_array().unwrap().len(), 1, "only w02's matters: {}", mine.body);
+    assert_eq!(mine.body[0]["phone"], "138****5678");
+    let leader = s.staff("leader").await;
+    let r = s.send(Method::GET, "/api/bookings", Some(&leader), None, None).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_error(&s.get("/api/bookings").await, 401, "unauthorized");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let reads: i64 =
+        db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'booking.read_day'", [], |r| r.get(0)).unwrap();
+    assert_eq!(reads, 2);
+}
+
+#[tokio::test]
+async fn citizens_data_is_deleted_after_keep_days() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-26", "10:00", "13812345678")).await;
+    let code = b["code"].as_str().unwrap();
+    s.clock().set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2027, 2, 24, 9, 0, 0).unwrap().with_timezone(&Utc));
+    close_days(&s).await;
+    assert_eq!(s.get(&format!("/api/bookings/{code}")).await.status, 200, "kept 90 days after the 26th");
+    s.clock().set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2027, 2, 25, 9, 0, 0).unwrap().with_timezone(&Utc));
+    close_days(&s).await;
+    assert_error(&s.get(&format!("/api/bookings/{code}")).await, 404, "booking_not_found");
+}
