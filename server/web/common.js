@@ -258,11 +258,12 @@ export function languageSwitch() {
 
 /** A failed API call: `code` is the server's `error` code ("offline" when nothing answered). */
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, data = null) {
     super(`${status} ${code}`);
     this.status = status;
     this.code = code;
     this.detail = detail; // the server's own text: never shown as such, except where a page says
+    this.data = data; // the whole error body (e.g. booking_suspended's `until`)
   }
 }
 
@@ -293,7 +294,7 @@ export async function api(method, path, body, { key } = {}) {
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!res.ok) {
     const code = typeof data?.error === "string" ? data.error : res.status >= 500 ? "server" : `http_${res.status}`;
-    const err = new ApiError(res.status, code, typeof data?.message === "string" ? data.message : res.statusText);
+    const err = new ApiError(res.status, code, typeof data?.message === "string" ? data.message : res.statusText, data);
     if (res.status === 401 && token) onExpired(err);
     throw err;
   }
@@ -383,7 +384,8 @@ export function errorText(err) {
   }
   if (err.code === "offline") return t("err.offline");
   if (err.code === "server") return t("err.server");
-  return has(`err.${err.code}`) ? t(`err.${err.code}`) : t("err.unknown", err.code);
+  // A message that names a value of the error's body (booking_suspended's date) is a function of it.
+  return has(`err.${err.code}`) ? t(`err.${err.code}`, err.data ?? {}) : t("err.unknown", err.code);
 }
 
 /** Shows an error in an element (by id); `null` clears it. */

@@ -15,12 +15,14 @@ const { STRINGS } = await import(new URL("common.js", web));
 const countyWeb = new URL("../../county/web/", import.meta.url);
 const { STRINGS: COUNTY_STRINGS } = await import(new URL("common.js", countyWeb));
 const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
-const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "monthly", "evaluate", "inspections", "village"];
+const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "monthly", "evaluate", "inspections", "village", "book", "booking"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = {
   director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
     "director-assessment.js", "director-leave.js", "director-village.js"],
   ticket: ["ticket-alert.js"],
+  book: ["book-shared.js"],
+  booking: ["book-shared.js"],
   clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js", "clerk-incoming.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.

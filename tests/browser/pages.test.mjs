@@ -55,8 +55,8 @@ const chineseOutside = (page, skip) => page.evaluate((skip) => {
 }, skip);
 
 test("the strict CSP is in force on every page: an injected inline script is refused, and the guard says so", async () => {
-  for (const path of ["/clerk", "/director", "/admin", "/inspections", "/village", "/t/0123456789abcdef0123456789abcdef"]) {
-    const allow = path.startsWith("/t/") ? [httpStatusLine(404)] : [];
+  for (const path of ["/clerk", "/director", "/admin", "/inspections", "/village", "/t/0123456789abcdef0123456789abcdef", "/book", "/book/00000000"]) {
+    const allow = path.startsWith("/t/") || path.startsWith("/book/") ? [httpStatusLine(404)] : [];
     const p = await open(path, { allow });
     const csp = p.response.headers()["content-security-policy"];
     assert.match(csp, /script-src 'self'/, path);

@@ -4,10 +4,12 @@
 //! here) and is never framed or sniffed; no referrer leaves a page (a ticket's address holds
 //! its secret).
 
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::extract::PathParam;
+use super::AppState;
 use crate::error::{ApiError, Code};
 
 /// Only this server's own scripts, styles and connections; images may also be `data:` (the
@@ -103,6 +105,45 @@ pub async fn evaluate() -> Response {
     page(include_str!("../../web/evaluate.html"))
 }
 
+/// Booking an appointment on the phone (`/book`): matter, day, slot, the one-time notification,
+/// the citizen's details; the booking is made through `POST /api/bookings`.
+pub async fn book() -> Response {
+    page(include_str!("../../web/book.html"))
+}
+
+/// One booking's saved page (`/book/{code}`); its script asks `/api/bookings/{code}`, so an
+/// unknown code is told there.
+pub async fn booking() -> Response {
+    page(include_str!("../../web/booking.html"))
+}
+
+/// `GET /book/{code}/qr.svg`: the QR code of a booking's saved page (the kiosk's 预约取号 reads
+/// the code at its end). It encodes only the address, so any 8-digit code gets one: it tells
+/// nothing about whether such a booking exists.
+pub async fn booking_qr(
+    State(s): State<AppState>,
+    PathParam(code): PathParam,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::new(Code::NotFound, "a booking code is 8 digits"));
+    }
+    // Under --public-url when given; otherwise the address this page was reached at.
+    let origin = match s.public_url() {
+        "" => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")),
+        url => url.to_string(),
+    };
+    let qr = qrcode::QrCode::with_error_correction_level(format!("{origin}/book/{code}"), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?;
+    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).quiet_zone(true).build();
+    Ok((
+        security_headers(),
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, max-age=3600")],
+        svg,
+    )
+        .into_response())
+}
+
 /// The pages' scripts and style sheet, one table for all of them.
 pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
@@ -129,6 +170,12 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "admin.i18n.js" => (include_str!("../../web/admin.i18n.js"), JS),
         "ticket.js" => (include_str!("../../web/ticket.js"), JS),
         "ticket-alert.js" => (include_str!("../../web/ticket-alert.js"), JS),
+        "book.js" => (include_str!("../../web/book.js"), JS),
+        "book.i18n.js" => (include_str!("../../web/book.i18n.js"), JS),
+        "booking.js" => (include_str!("../../web/booking.js"), JS),
+        "booking.i18n.js" => (include_str!("../../web/booking.i18n.js"), JS),
+        "book-shared.js" => (include_str!("../../web/book-shared.js"), JS),
+        "book-shared.i18n.js" => (include_str!("../../web/book-shared.i18n.js"), JS),
         "ticket.i18n.js" => (include_str!("../../web/ticket.i18n.js"), JS),
         "notice.js" => (include_str!("../../web/notice.js"), JS),
         "paper.js" => (include_str!("../../web/paper.js"), JS),
