@@ -1,4 +1,4 @@
-// "Your turn soon" (issue 17) in a real Chromium against a real server.
+// Appointments (预约) and "your turn soon" (issue 17) in a real Chromium against a real server.
 // The ticket's phone page: tickets ahead are called until the hall's turn_soon_ahead remain,
 // and the page says so once (vibration, beep, notification — stubbed by an init script, which
 // records the calls — a banner and the title), not again on the next calls, and once more when
@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, guard } from "./harness.mjs";
+import { startHall, guard, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 const PHONE = { width: 360, height: 740 };
@@ -98,6 +98,18 @@ async function call(window, token, number, { finish = true } = {}) {
   if (finish) assert.equal((await post(`/api/windows/${window}/finish`, { outcome: "immediate" }, token)).status, 200);
 }
 
+/** Text of the page (title and hidden parts too) with Chinese in it, outside the given elements. */
+const chineseOutside = (page, skip) => page.evaluate((skip) => {
+  const found = [];
+  const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(["script", "style", "#lang", ...skip].join(","))) continue;
+    if (/[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(n.textContent.replace(/\([^)]*\)/g, ""))) found.push(n.textContent.trim());
+  }
+  return found;
+}, skip);
+
 const alerts = (page) => page.evaluate(() => structuredClone(window.__alerts));
 
 test("your turn soon: the phone is told once when few are ahead, and once when called", async () => {
@@ -183,5 +195,290 @@ test("your turn soon without notifications: the page never asks unprompted, and 
   assert.deepEqual(a.notes, []);
   assert.equal(a.vibrate.length, 1, "vibrated when called");
   assert.equal((await post("/api/windows/w09/finish", { outcome: "immediate" }, token)).status, 200);
+  await p.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Booking on the phone (/book) and the saved booking (/book/{code}).
+
+/** A resident identity number with the right GB 11643 check digit for its first 17 digits. */
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
+  return first17 + "10X98765432"[sum % 11];
+}
+
+/** Another check digit than the right one. */
+const wrongDigit = (id) => id.slice(0, 17) + (id[17] === "1" ? "2" : "1");
+
+let phones = 0;
+/** A fresh mobile number (a person of their own for the booking limits). */
+const phone = () => `139${String(10000000 + ++phones).slice(-8)}`;
+
+async function services() {
+  return get("/api/services");
+}
+
+/** The first day with places and its first slot with places, by the API. */
+async function firstSlot(service) {
+  const days = await get(`/api/services/${service}/booking-days`);
+  const day = days.find((d) => d.left > 0);
+  assert.ok(day, `${service} has a day with places`);
+  const slots = await get(`/api/services/${service}/slots?day=${day.day}`);
+  const slot = slots.find((s) => s.left > 0);
+  assert.ok(slot, `${service} has a slot with places on ${day.day}`);
+  return { day: day.day, dayLeft: day.left, ...slot };
+}
+
+async function bookByApi(service, day, start, body = {}) {
+  return post("/api/bookings", { service_id: service, day, start, name: "李四", phone: phone(), ...body });
+}
+
+/** Walks /book up to the form: matter, the day and slot given, the notification read. */
+async function toForm(p, service, day, start, { shot = null } = {}) {
+  await p.page.waitForSelector(`#matters button[data-id="${service}"]`);
+  if (shot) await p.page.screenshot({ path: join(shots, `${shot}-1-matter-zh.png`), fullPage: true });
+  await p.page.click(`#matters button[data-id="${service}"]`);
+  await p.page.waitForSelector(`#days button[data-day="${day}"]`);
+  if (shot) await p.page.screenshot({ path: join(shots, `${shot}-2-day-zh.png`), fullPage: true });
+  await p.page.click(`#days button[data-day="${day}"]`);
+  await p.page.waitForSelector(`#slots button[data-start="${start}"]`);
+  if (shot) await p.page.screenshot({ path: join(shots, `${shot}-3-slot-zh.png`), fullPage: true });
+  await p.page.click(`#slots button[data-start="${start}"]`);
+  await p.page.waitForSelector("#step-sheet:not([hidden])");
+  assert.ok(await p.page.isDisabled("#sheetNext"), "the notification is read before going on");
+  if (shot) await p.page.screenshot({ path: join(shots, `${shot}-4-notice-zh.png`), fullPage: true });
+  await p.page.check("#readIt");
+  await p.page.click("#sheetNext");
+  await p.page.waitForSelector("#step-form:not([hidden])");
+}
+
+/** Requests the page sent to POST /api/bookings. */
+function bookingPosts(page) {
+  const sent = [];
+  page.on("request", (r) => { if (r.method() === "POST" && new URL(r.url()).pathname === "/api/bookings") sent.push(r.postDataJSON()); });
+  return sent;
+}
+
+test("booking on a phone: only bookable matters, day, slot, the one-time notification, details, then the saved page", async () => {
+  const all = await services();
+  const bookable = all.filter((s) => s.booking);
+  assert.ok(bookable.length > 0, "the sample hall has bookable matters");
+  const dibao = all.find((s) => s.id === "mz-dibao");
+  assert.ok(dibao.booking && !dibao.id_number);
+  const { day, start, end, left } = await firstSlot("mz-dibao");
+  const p = await open("/book");
+  await p.page.waitForSelector("#matters button");
+  assert.deepEqual(await p.page.$$eval("#matters button", (bs) => bs.map((b) => b.dataset.id)), bookable.map((s) => s.id));
+  assert.equal(await p.page.textContent("#hall"), (await get("/api/hall")).name);
+  // Nothing wider than the phone.
+  assert.ok(await p.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  await toForm(p, "mz-dibao", day, start, { shot: shots ? "book" : null });
+  // The notification named the matter's materials, its fee and time limit.
+  const sheet = await p.page.textContent("#sheet");
+  for (const m of dibao.materials) assert.ok(sheet.includes(m.name), m.name);
+  assert.ok(sheet.includes(dibao.fee));
+  assert.ok(await p.page.isHidden("#idField"), "this matter asks no identity number");
+  assert.match(await p.page.textContent("#formChosen"), new RegExp(`${dibao.name} · .+ · ${start}–${end}`));
+  // The page's own checks, before anything is sent.
+  const sent = bookingPosts(p.page);
+  await p.page.fill("input[name=name]", "张三");
+  await p.page.fill("input[name=phone]", "1381234567");
+  await p.page.click("#bookSubmit");
+  assert.equal(await p.page.textContent("#bookError"), "请填写正确的11位手机号码（1开头）。");
+  assert.equal(sent.length, 0);
+  const mobile = phone();
+  await p.page.fill("input[name=phone]", mobile);
+  if (shots) await p.page.screenshot({ path: join(shots, "book-5-details-zh.png"), fullPage: true });
+  await Promise.all([p.page.waitForURL(/\/book\/\d{8}$/), p.page.click("#bookSubmit")]);
+  const code = p.page.url().match(/(\d{8})$/)[1];
+  assert.deepEqual(sent, [{ service_id: "mz-dibao", day, start, name: "张三", phone: mobile }]);
+
+  // The saved page: hall, day, slot, windows with where they are, materials, the code large, its QR code.
+  await p.page.waitForSelector("#view:not([hidden])");
+  const b = await get(`/api/bookings/${code}`);
+  assert.equal(b.status, "booked");
+  assert.equal(await p.page.textContent("#status"), "已预约");
+  assert.equal((await p.page.textContent("#code")).replace(/\s/g, ""), code);
+  assert.equal(await p.page.textContent("#hall"), b.hall_name);
+  assert.equal(await p.page.textContent("#matter"), dibao.name);
+  assert.match(await p.page.textContent("#when"), new RegExp(`${start}–${end}$`));
+  const windows = await p.page.textContent("#windows");
+  for (const w of b.windows) {
+    assert.ok(windows.includes(w.name), w.name);
+    if (w.location) assert.ok(windows.includes(w.location), w.location);
+  }
+  assert.equal(await p.page.textContent("#who"), `张* · ${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+  await p.page.waitForSelector("#sheet li");
+  for (const m of dibao.materials) assert.ok((await p.page.textContent("#sheet")).includes(m.name), m.name);
+  await p.page.waitForFunction(() => document.querySelector("#qr").complete && document.querySelector("#qr").naturalWidth > 0);
+  const qr = await fetch(`${base}/book/${code}/qr.svg`);
+  assert.equal(qr.status, 200);
+  assert.match(qr.headers.get("content-type"), /^image\/svg\+xml/);
+  assert.ok(await p.page.isVisible("#cancel"));
+  assert.ok(await p.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  if (shots) await p.page.screenshot({ path: join(shots, "booking-saved-zh.png"), fullPage: true });
+  // The place is taken.
+  const after = (await get(`/api/services/mz-dibao/slots?day=${day}`)).find((s) => s.start === start);
+  assert.equal(after.left, left - 1);
+  // In English, the same booking.
+  await p.page.click("#lang");
+  assert.equal(await p.page.textContent("#status"), "Booked");
+  assert.equal(await p.page.textContent("#hall"), b.hall_name);
+  assert.deepEqual(await chineseOutside(p.page, ["#hall", "#matter", "#windows", "#who", "#sheet dd", "#sheet li"]), []);
+  assert.match(await p.page.textContent("#cancelUntil"), /^You can cancel until /);
+  if (shots) await p.page.screenshot({ path: join(shots, "booking-saved-en.png"), fullPage: true });
+  await p.page.click("#lang");
+
+  // The same person books the same matter again: refused, told why, in the page's language.
+  const again = await open("/book");
+  await toForm(again, "mz-dibao", day, start);
+  await again.page.fill("input[name=name]", "张三");
+  await again.page.fill("input[name=phone]", mobile);
+  again.guard.allow(httpStatusLine(409));
+  await again.page.click("#bookSubmit");
+  await again.page.waitForFunction(() => document.querySelector("#bookError").textContent !== "");
+  assert.match(await again.page.textContent("#bookError"), /^预约数量已达上限/);
+  await again.close();
+  await p.close();
+});
+
+test("cancelling a booking: asked first, then cancelled, and the place is free again", async () => {
+  const { day, start } = await firstSlot("rs-jmyibao");
+  const r = await bookByApi("rs-jmyibao", day, start);
+  assert.equal(r.status, 201);
+  const { code } = await r.json();
+  const leftBooked = (await get(`/api/services/rs-jmyibao/slots?day=${day}`)).find((s) => s.start === start).left;
+  const p = await open(`/book/${code}`);
+  await p.page.waitForSelector("#cancel:not([hidden])");
+  // Thought better of it: nothing happens.
+  await p.page.click("#cancel");
+  await p.page.waitForSelector("#cancelDialog[open]");
+  await p.page.click("#cancelDialog button[value=no]");
+  await p.page.waitForFunction(() => !document.querySelector("#cancelDialog").open);
+  assert.equal((await get(`/api/bookings/${code}`)).status, "booked");
+  await p.page.click("#cancel");
+  await p.page.click("#cancelYes");
+  await p.page.waitForFunction(() => document.querySelector("#status").textContent === "已取消");
+  assert.ok(await p.page.isHidden("#cancelBox"));
+  assert.equal((await get(`/api/bookings/${code}`)).status, "cancelled");
+  const leftNow = (await get(`/api/services/rs-jmyibao/slots?day=${day}`)).find((s) => s.start === start).left;
+  assert.equal(leftNow, leftBooked + 1);
+  // Reopened later, it stays cancelled, with nothing to cancel.
+  await p.page.reload();
+  await p.page.waitForFunction(() => document.querySelector("#status").textContent === "已取消");
+  assert.ok(await p.page.isHidden("#cancelBox"));
+  await p.close();
+});
+
+test("a wrong identity number: the page refuses it with a clear message and sends nothing; the server's refusal is told in the page's language", async () => {
+  const zhaijidi = (await services()).find((s) => s.id === "zr-zhaijidi");
+  assert.ok(zhaijidi.booking && zhaijidi.id_number, "the sample hall's 宅基地 matter asks for the identity number");
+  const { day, start, dayLeft } = await firstSlot("zr-zhaijidi");
+  const p = await open("/book", { allow: [httpStatusLine(422)] });
+  await toForm(p, "zr-zhaijidi", day, start);
+  assert.ok(await p.page.isVisible("#idField"));
+  const sent = bookingPosts(p.page);
+  await p.page.fill("input[name=name]", "王五");
+  await p.page.fill("input[name=phone]", phone());
+  const good = idNumber("11010519800101002");
+  await p.page.fill("input[name=id_number]", wrongDigit(good));
+  await p.page.click("#bookSubmit");
+  assert.equal(await p.page.textContent("#bookError"), "居民身份证号码有误（校验位不符），请逐位核对后重新填写。");
+  assert.equal(await p.page.getAttribute("input[name=id_number]", "aria-invalid"), "true");
+  await p.page.fill("input[name=id_number]", good.slice(0, 16));
+  await p.page.click("#bookSubmit");
+  assert.match(await p.page.textContent("#bookError"), /^居民身份证号码应为18位/);
+  assert.equal(sent.length, 0, "nothing was sent");
+  // A number whose check digit is right but whose birth date cannot be (month 13): the server refuses it.
+  await p.page.fill("input[name=id_number]", idNumber("11010519801301002"));
+  await p.page.click("#bookSubmit");
+  await p.page.waitForFunction(() => document.querySelector("#bookError").textContent.startsWith("居民身份证号码有误，请逐位核对"));
+  assert.equal(sent.length, 1);
+  await p.page.click("#lang");
+  await p.page.click("#bookSubmit");
+  await p.page.waitForFunction(() => document.querySelector("#bookError").textContent.startsWith("This identity number is not valid: please check each digit"));
+  // In English the page has no Chinese of its own: only the hall's data (its name, the matter's).
+  assert.equal(await p.page.textContent("#hall"), (await get("/api/hall")).name);
+  assert.deepEqual(await chineseOutside(p.page, ["#hall", "#matters", ".chosen", "#sheet", "input"]), []);
+  if (shots) await p.page.screenshot({ path: join(shots, "book-id-refused-en.png"), fullPage: true });
+  // Nothing was booked.
+  const days = await get("/api/services/zr-zhaijidi/booking-days");
+  assert.equal(days.find((d) => d.day === day).left, dayLeft);
+  // And a right one books, masked on the saved page.
+  await p.page.click("#lang");
+  await p.page.fill("input[name=id_number]", good);
+  await Promise.all([p.page.waitForURL(/\/book\/\d{8}$/), p.page.click("#bookSubmit")]);
+  await p.page.waitForSelector("#view:not([hidden])");
+  assert.match(await p.page.textContent("#who"), new RegExp(`^王\\* · .+ · ${good.slice(0, 3)}\\*{11}${good.slice(14)}$`));
+  assert.ok(!(await p.page.content()).includes(good), "the identity number is not on the page in clear");
+  await p.close();
+});
+
+test("a slot taken while the citizen was filling the form: told so, and back to the slots as they are now", async () => {
+  const { day, start, left } = await firstSlot("mz-dibao");
+  const p = await open("/book", { allow: [httpStatusLine(409)] });
+  await toForm(p, "mz-dibao", day, start);
+  // Meanwhile others take every place left of that slot.
+  for (let i = 0; i < left; i++) assert.equal((await bookByApi("mz-dibao", day, start)).status, 201);
+  await p.page.fill("input[name=name]", "赵六");
+  await p.page.fill("input[name=phone]", phone());
+  await p.page.click("#bookSubmit");
+  await p.page.waitForSelector("#step-slot:not([hidden])");
+  await p.page.waitForFunction(() => document.querySelector("#slotError").textContent !== "");
+  assert.equal(await p.page.textContent("#slotError"), "这个时段刚刚约满了，请选择其他时段。");
+  const full = `#slots button[data-start="${start}"]`;
+  await p.page.waitForSelector(`${full}[disabled]`);
+  assert.match(await p.page.textContent(full), /已约满$/);
+  if (shots) await p.page.screenshot({ path: join(shots, "book-slot-full-zh.png"), fullPage: true });
+  await p.close();
+});
+
+test("every booking refusal is told in the page's language: a suspension names the day booking is possible again", async () => {
+  const { day, start } = await firstSlot("rs-jmyibao");
+  const p = await open("/book", { allow: [httpStatusLine(409)] });
+  await toForm(p, "rs-jmyibao", day, start);
+  // Three missed bookings in 30 days cannot be lived through here: the server's answer is played.
+  await p.page.route("**/api/bookings", (route) => route.fulfill({
+    status: 409, contentType: "application/json",
+    body: JSON.stringify({ error: "booking_suspended", message: "booking suspended until 2027-01-02", until: "2027-01-02" }),
+  }));
+  await p.page.fill("input[name=name]", "钱七");
+  await p.page.fill("input[name=phone]", phone());
+  await p.page.click("#bookSubmit");
+  await p.page.waitForFunction(() => document.querySelector("#bookError").textContent !== "");
+  assert.equal(await p.page.textContent("#bookError"), "由于近期多次预约后未到，暂停网上预约，2027-01-02 起可以重新预约。您仍可以到大厅现场取号。");
+  await p.page.click("#lang");
+  await p.page.click("#bookSubmit");
+  await p.page.waitForFunction(() => document.querySelector("#bookError").textContent.startsWith("After several"));
+  assert.match(await p.page.textContent("#bookError"), /you can book again from 2027-01-02/);
+  await p.close();
+});
+
+test("the saved page: an unknown code, a malformed one, and a checked-in booking links to its ticket", async () => {
+  const gone = await open("/book/00000000", { allow: [httpStatusLine(404)] });
+  await gone.page.waitForSelector("#missing:not([hidden])");
+  assert.equal(await gone.page.textContent("#missingText"), "没有找到这个预约，请核对预约码。");
+  await gone.close();
+  const bad = await open("/book/12ab");
+  await bad.page.waitForSelector("#missing:not([hidden])");
+  assert.match(await bad.page.textContent("#missingText"), /^链接不完整/);
+  await bad.close();
+  // A check-in happens at the kiosk within the slot's time: its answer is played on a real booking.
+  const { day, start } = await firstSlot("rs-jmyibao");
+  const r = await bookByApi("rs-jmyibao", day, start);
+  const booking = await r.json();
+  const ticket = await issue("rs-jmyibao");
+  const p = await open(`/book/${booking.code}`, { lang: "en" });
+  await p.page.route(`**/api/bookings/${booking.code}`, (route) => route.fulfill({
+    status: 200, contentType: "application/json",
+    body: JSON.stringify({ ...booking, status: "checked_in", ticket: { id: ticket.id, number: ticket.number, status_url: pathOf(ticket.status_url) } }),
+  }));
+  await p.page.reload();
+  await p.page.waitForFunction(() => document.querySelector("#status").textContent === "Checked in: ticket taken");
+  assert.equal(await p.page.textContent("#ticketLink"), `Ticket ${ticket.number} taken: follow your place in the queue`);
+  assert.ok(await p.page.isHidden("#cancelBox"));
+  await Promise.all([p.page.waitForURL(/\/t\/[0-9a-f]{32}$/), p.page.click("#ticketLink")]);
+  await p.page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
   await p.close();
 });
