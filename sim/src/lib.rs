@@ -357,6 +357,9 @@ impl Sim {
                 if let Some(p) = plan::priority(&mut self.rng) {
                     body["priority"] = json!(p);
                 }
+                if s.id_number {
+                    body["id_number"] = json!(plan::id_number(self.summary.requests as u64));
+                }
                 let token = self.cfg.kiosk_token.clone();
                 let sent = Instant::now();
                 let (status, t) = self.post("/api/tickets", &token, body).await?;

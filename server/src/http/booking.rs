@@ -106,8 +106,8 @@ pub struct DayQuery {
 
 #[utoipa::path(
     get, path = "/api/services/{id}/slots", params(("id" = String, Path, description = "matter id"), DayQuery),
-    responses((status = 200, body = Vec<wire::Slot>), (status = 404, body = wire::ErrorBody),
-        (status = 422, body = wire::ErrorBody))
+    responses((status = 200, body = Vec<wire::Slot>), (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// A bookable day's slots of a matter with places left (slots already started are left out).
 pub async fn slots(
@@ -264,7 +264,7 @@ pub async fn check_in(
 
 #[utoipa::path(
     get, path = "/api/bookings", params(DayQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<wire::BookingLine>), (status = 401, body = wire::ErrorBody),
+    responses((status = 200, body = Vec<wire::BookingLine>), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
         (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// A day's bookings (default today), audited: the director's of every matter with phones, a
