@@ -108,9 +108,8 @@ export function turnAlert() {
       if (crossed && !quiet) ring();
       render();
     },
-    /** The title's prefix while the alert holds ("" otherwise). */
+    /** The title's prefix while few are ahead ("" otherwise: once called, the title is the window already). */
     titlePrefix() {
-      if (current === "called") return "🔔 ";
       if (current === "soon") return `⏰ ${t("alert.soonShort", view.waiting_ahead)} · `;
       return "";
     },
