@@ -217,19 +217,13 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ),
         (
             "id-number",
-            step(vec![
-                dibao(),
-                take(),
-                refused("id_number_required", "办理本事项需要身份证号码"),
-                Input::EntryText("11010519491231".into()),
-            ]),
+            step(vec![Input::Matter("zr-zhaijidi".into()), take(), Input::EntryText("11010519491231".into())]),
         ),
         (
             "id-number-limit",
             step(vec![
-                dibao(),
+                Input::Matter("zr-zhaijidi".into()),
                 take(),
-                refused("id_number_required", "办理本事项需要身份证号码"),
                 Input::EntryText("11010519491231002X".into()),
                 Input::EntrySubmit { key: "k2".into() },
                 Input::IssueRefused {
