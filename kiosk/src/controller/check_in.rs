@@ -96,11 +96,10 @@ impl Entry {
 
     /// What 「确定」 would do on `screen`: check in, or take the ticket with the number.
     pub fn ready(&self, screen: &Screen) -> bool {
-        match (screen, read(&self.text)) {
-            (Screen::CheckIn, Reading::Key(_)) => true,
-            (Screen::IdNumber { .. }, Reading::Key(BookingKey::IdNumber(_))) => true,
-            _ => false,
-        }
+        matches!(
+            (screen, read(&self.text)),
+            (Screen::CheckIn, Reading::Key(_)) | (Screen::IdNumber { .. }, Reading::Key(BookingKey::IdNumber(_)))
+        )
     }
 }
 
