@@ -393,3 +393,42 @@ async fn a_booked_ticket_transferred_waits_as_an_ordinary_one_at_its_place() {
     let db = rusqlite::Connection::open(&s.db).unwrap();
     assert!(hall_server::store::tickets::waiting_count_mismatches(&db).unwrap().is_empty(), "counts kept in step");
 }
+
+#[tokio::test]
+async fn booked_places_count_in_the_daily_quota() {
+    let line = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额";
+    let text = hall_server::config::SAMPLE_HALL.replacen(line, &format!("daily_quota = 3\n{line}"), 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    s.clock().set(at(25, 9, 0));
+    let mut sse = crate::support::Sse::connect(&s.base, None).await;
+    let first = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000001")).await;
+    let (changed, _) = sse.until("queue_changed").await;
+    assert_eq!(changed.data["queue"], "minzheng", "kiosks are told of today's places");
+    booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000002")).await;
+    s.issue("mz-dibao").await;
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
+    assert_eq!(dibao["issuing"]["left_today"], 0, "two booked and one walk-in: {dibao}");
+    assert!(s
+        .get("/api/services/mz-dibao/slots?day=2026-11-25")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["left"] == 0));
+    assert_error(&book(&s, body("mz-dibao", "2026-11-25", "10:00", "13900000003")).await, 409, "slot_full");
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
+    // Today has no place left; tomorrow's quota is whole.
+    let days = s.get("/api/services/mz-dibao/booking-days").await.body;
+    assert_eq!(days[0], json!({"day": "2026-11-25", "left": 0}));
+    assert_eq!(days[1], json!({"day": "2026-11-26", "left": 3}));
+    // A check-in's ticket is not counted again: still exactly full, and it is issued.
+    s.clock().set(at(25, 9, 10));
+    assert_eq!(check_in(&s, json!({ "code": first["code"] })).await.status, 201);
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
+    assert_eq!(dibao["issuing"]["left_today"], 0, "{dibao}");
+    assert_eq!(s.get("/api/services/mz-dibao/booking-days").await.body[1]["left"], 3);
+}
