@@ -171,7 +171,30 @@ pub fn priority(rng: &mut StdRng) -> Option<&'static str> {
     }
 }
 
+/// A third of the citizens of a bookable matter come by appointment (预约).
+pub fn books(rng: &mut StdRng) -> bool {
+    rng.random::<f64>() < 1.0 / 3.0
+}
+
 /// The p-th percentile (0–100) of `values`, nearest rank; 0 when empty.
+/// The `n`th made-up 居民身份证号 with a right GB 11643 check digit (an area code of the sample
+/// county, a birth date from `n`, a sequence from `n`): walk-ins of matters that ask for one,
+/// a different person each (no draw from the run's random numbers, so a seed's day stays the same).
+pub fn id_number(n: u64) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let body = format!(
+        "511{:03}{}{:02}{:02}{:03}",
+        n / 1_000_000 % 100,
+        1940 + n / 1000 % 60,
+        1 + n / 100 % 12,
+        1 + n / 10 % 28,
+        n % 1000
+    );
+    let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    format!("{body}{}", CHECK[(sum % 11) as usize])
+}
+
 pub fn percentile(values: &[f64], p: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
@@ -186,6 +209,21 @@ pub fn percentile(values: &[f64], p: f64) -> f64 {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    #[test]
+    fn made_up_identity_numbers_have_their_check_digit() {
+        assert!(id_number(0).starts_with("51100019400101000"), "{}", id_number(0));
+        let ids: std::collections::HashSet<String> = (0..5000).map(id_number).collect();
+        assert_eq!(ids.len(), 5000, "a different person each");
+        for id in ids.iter().take(50) {
+            let sum: u32 = id[..17]
+                .chars()
+                .zip([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+                .map(|(c, w)| c.to_digit(10).unwrap() * w)
+                .sum();
+            assert_eq!(&id[17..], ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][(sum % 11) as usize], "{id}");
+        }
+    }
 
     #[test]
     fn arrivals_follow_the_curve() {

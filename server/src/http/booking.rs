@@ -80,8 +80,8 @@ pub async fn booking_days(
             crate::ops::booking::days(&hall, &calendar, m, now)
                 .into_iter()
                 .map(|d| {
-                    let slots = crate::ops::booking::slots(c, &hall, m, b, d, &today, now)?;
-                    Ok(wire::BookingDay { day: d.to_string(), left: slots.iter().map(|s| s.left).sum() })
+                    let left = crate::ops::booking::day_left(c, &hall, m, b, d, &today, now)?;
+                    Ok(wire::BookingDay { day: d.to_string(), left })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
         })
@@ -106,8 +106,8 @@ pub struct DayQuery {
 
 #[utoipa::path(
     get, path = "/api/services/{id}/slots", params(("id" = String, Path, description = "matter id"), DayQuery),
-    responses((status = 200, body = Vec<wire::Slot>), (status = 404, body = wire::ErrorBody),
-        (status = 422, body = wire::ErrorBody))
+    responses((status = 200, body = Vec<wire::Slot>), (status = 400, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// A bookable day's slots of a matter with places left (slots already started are left out).
 pub async fn slots(
@@ -259,12 +259,19 @@ pub async fn check_in(
     };
     let token = auth::new_status_token(store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
-    submit(&s, actor, Op::CheckIn { by, status }, key, &body).await
+    let answer = submit(&s, actor, Op::CheckIn { by, status }, key, &body).await?;
+    if let (axum::http::StatusCode::CREATED, false, Some(text)) = (answer.status, answer.replayed, &answer.body) {
+        let queue = serde_json::from_str::<wire::CheckedIn>(text).map(|c| c.ticket.queue);
+        if let Ok(queue) = queue {
+            s.metrics().ticket_issued(&queue);
+        }
+    }
+    Ok(answer)
 }
 
 #[utoipa::path(
     get, path = "/api/bookings", params(DayQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<wire::BookingLine>), (status = 401, body = wire::ErrorBody),
+    responses((status = 200, body = Vec<wire::BookingLine>), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
         (status = 403, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
 /// A day's bookings (default today), audited: the director's of every matter with phones, a

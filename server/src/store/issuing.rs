@@ -107,7 +107,8 @@ pub fn matter_wire(
 ) -> rusqlite::Result<wire::Issuing> {
     let state = matter(conn, hall, m, day, now)?;
     let issued = match m.rules.daily_quota {
-        Some(_) => tickets::issued_today(conn, day, &m.id)?,
+        // Booked places of the day are taken from the quota too.
+        Some(_) => tickets::issued_today(conn, day, &m.id)? + crate::store::booking::booked_on(conn, day, &m.id)?,
         None => 0,
     };
     Ok(to_wire(hall, state, Some((m.rules, issued))))

@@ -575,5 +575,20 @@ mod tests {
         );
         check("SELECT n FROM issued_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
         check("SELECT id FROM tickets WHERE status_token = 'x'", "tickets_status_token");
+        // The booked class's head: the partial index, in slot order, no sort.
+        check(
+            "SELECT booked_slot, queued_at, id FROM tickets
+             WHERE day = '2026-12-03' AND service_id = 'm' AND prio_rank = 2 AND target_window IS NULL
+               AND status IN ('waiting', 'transferred')
+             ORDER BY booked_slot, queued_at, id LIMIT 1",
+            "tickets_booked_by_matter",
+        );
+        check(
+            "SELECT COUNT(*) FROM ticket_persons p JOIN tickets t ON t.id = p.ticket_id
+             WHERE p.day = '2026-12-03' AND p.service_id = 'm' AND p.person = 'h'
+               AND t.status IN ('waiting', 'called', 'serving', 'transferred')",
+            "ticket_persons_of",
+        );
+        check("SELECT n FROM booked_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
     }
 }

@@ -16,7 +16,8 @@ async fn a_display_receives_calls_and_recalls() {
     assert_eq!(
         called.data,
         json!({"ticket_id": 1, "number": "B001", "window_id": "w03", "window_number": 3,
-               "window_name": "民政窗口（二）", "at": "2026-11-25T09:00:00+08:00", "recall": false})
+               "window_name": "民政窗口（二）", "at": "2026-11-25T09:00:00+08:00", "recall": false,
+               "booked": false})
     );
     s.act(&c, "w03", "recall").await;
     let (recall, _) = display.until("ticket_called").await;
