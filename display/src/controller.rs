@@ -17,6 +17,8 @@ pub struct CallView {
     pub window_name: String,
     pub at: DateTime<FixedOffset>,
     pub recall: bool,
+    /// The ticket came by appointment, on time (「预约」 beside its number).
+    pub booked: bool,
 }
 
 impl CallView {
@@ -29,6 +31,7 @@ impl CallView {
             window_name: c.window_name.clone(),
             at: DateTime::parse_from_rfc3339(&c.at).ok()?,
             recall: c.recall,
+            booked: c.booked,
         })
     }
 

@@ -31,8 +31,9 @@ pub fn sample(english: bool, window_mode: bool) -> View {
         window_number: 3,
         window_name: "民政窗口（二）".into(),
         recall: false,
+        booked: false,
         flashing: false,
-        recent: recent.iter().map(|(n, w, name)| (n.to_string(), *w, name.to_string(), false)).collect(),
+        recent: recent.iter().map(|(n, w, name)| (n.to_string(), *w, name.to_string(), false, false)).collect(),
         queues: vec![
             ("A".into(), "综合咨询".into(), 2, 8, false),
             ("B".into(), "民政残联".into(), 11, 35, false),
@@ -46,6 +47,7 @@ pub fn sample(english: bool, window_mode: bool) -> View {
         my_window_open: true,
         my_window_state: String::new(),
         my_serving: "B012".into(),
+        my_serving_booked: false,
         staff_name: "陈建国".into(),
         staff_no: "QS-2016-008".into(),
         stand_in: false,
@@ -76,6 +78,20 @@ pub fn placeholder_photo() -> slint::SharedPixelBuffer<slint::Rgba8Pixel> {
         }
     }
     buf
+}
+
+/// The sample with its newest call, B012, and A007 before it, called by appointment.
+pub fn booked(mut v: View) -> View {
+    v.booked = true;
+    for r in &mut v.recent {
+        r.4 = r.0 == "B012" || r.0 == "A007";
+    }
+    v
+}
+
+/// The window display of the sample, serving B012 that came by appointment.
+pub fn booked_at_window(v: View) -> View {
+    View { my_serving_booked: true, ..booked(v) }
 }
 
 fn render(ui: &MainWindow, view: &View, width: u32, height: u32, path: &Path) -> anyhow::Result<()> {
@@ -113,6 +129,11 @@ pub fn all(dir: &Path) -> anyhow::Result<()> {
             ..window
         };
         render(&ui, &paused, 1280, 720, &dir.join(format!("display-window-paused-{lang}.png")))?;
+        // B012 came by appointment (预约), on time: marked on the lobby and at its window.
+        let booked = booked(sample(english, false));
+        render(&ui, &booked, 1920, 1080, &dir.join(format!("display-lobby-booked-{lang}.png")))?;
+        let booked_window = booked_at_window(sample(english, true));
+        render(&ui, &booked_window, 1280, 720, &dir.join(format!("display-window-booked-{lang}.png")))?;
         // 17:05, past the cut-off: the queues still waiting are served, no more tickets today.
         let mut closed = View { clock: "17:05:12".into(), ..sample(english, false) };
         for q in &mut closed.queues {

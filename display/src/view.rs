@@ -22,8 +22,11 @@ pub struct View {
     pub window_number: u32,
     pub window_name: String,
     pub recall: bool,
+    /// The newest call's ticket came by appointment.
+    pub booked: bool,
     pub flashing: bool,
-    pub recent: Vec<(String, u32, String, bool)>,
+    /// (number, window number, window name, recall, booked).
+    pub recent: Vec<(String, u32, String, bool, bool)>,
     /// (prefix, name, waiting, minutes, 今日已停止取号).
     pub queues: Vec<(String, String, u32, u32, bool)>,
     pub window_mode: bool,
@@ -32,6 +35,8 @@ pub struct View {
     pub my_window_open: bool,
     pub my_window_state: String,
     pub my_serving: String,
+    /// The number served at this window came by appointment.
+    pub my_serving_booked: bool,
     pub staff_name: String,
     pub staff_no: String,
     /// The clerk at the window stands in for a colleague on leave (R16: 顶岗).
@@ -75,7 +80,7 @@ impl View {
             recent: m
                 .recent
                 .iter()
-                .map(|c| (c.number.clone(), c.window_number, c.window_name.clone(), c.recall))
+                .map(|c| (c.number.clone(), c.window_number, c.window_name.clone(), c.recall, c.booked))
                 .collect(),
             queues: m
                 .queues
@@ -91,6 +96,7 @@ impl View {
             v.window_number = c.window_number;
             v.window_name = c.window_name.clone();
             v.recall = c.recall;
+            v.booked = c.booked;
         }
         if let Some(n) = m.settings.window {
             v.my_window_number = n;
@@ -107,6 +113,9 @@ impl View {
                         (_, true) => "No staff at this window now".into(),
                     };
                     v.my_serving = w.serving.clone().unwrap_or_default();
+                    // The window's state names the number only; its call says how it came.
+                    v.my_serving_booked = !v.my_serving.is_empty()
+                        && m.recent.iter().any(|c| c.window_number == n && c.number == v.my_serving && c.booked);
                     if let Some(s) = &w.staff {
                         v.staff_name = s.name.clone();
                         v.staff_no = s.staff_no.clone();
@@ -138,6 +147,7 @@ impl View {
         d.set_window_number(self.window_number as i32);
         d.set_window_name(s(&self.window_name));
         d.set_recall(self.recall);
+        d.set_booked(self.booked);
         d.set_flashing(self.flashing);
         if before.is_none_or(|b| b.recent != self.recent) {
             self.show_recent(ui);
@@ -155,6 +165,7 @@ impl View {
         d.set_my_window_open(self.my_window_open);
         d.set_my_window_state(s(&self.my_window_state));
         d.set_my_serving(s(&self.my_serving));
+        d.set_my_serving_booked(self.my_serving_booked);
         d.set_staff_name(s(&self.staff_name));
         d.set_staff_no(s(&self.staff_no));
         d.set_stand_in(self.stand_in);
@@ -180,11 +191,12 @@ impl View {
         let recent: Vec<RecentCall> = self
             .recent
             .iter()
-            .map(|(n, w, name, recall)| RecentCall {
+            .map(|(n, w, name, recall, booked)| RecentCall {
                 number: s(n),
                 window_number: *w as i32,
                 window_name: s(name),
                 recall: *recall,
+                booked: *booked,
             })
             .collect();
         ui.global::<crate::Display>().set_recent(ModelRc::new(VecModel::from(recent)));

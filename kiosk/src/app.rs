@@ -78,6 +78,16 @@ pub fn wire_callbacks(ui: &MainWindow, tx: &mpsc::UnboundedSender<Input>) {
     g.on_case_clear(move || s(Input::CaseClear));
     let s = send(tx);
     g.on_case_submit(move || s(Input::CaseSubmit));
+    let s = send(tx);
+    g.on_check_in(move || s(Input::CheckIn));
+    let s = send(tx);
+    g.on_entry_type(move |text| s(Input::EntryText(text.to_string())));
+    let s = send(tx);
+    g.on_entry_backspace(move || s(Input::EntryBackspace));
+    let s = send(tx);
+    g.on_entry_clear(move || s(Input::EntryClear));
+    let s = send(tx);
+    g.on_entry_submit(move || s(Input::EntrySubmit { key: new_key() }));
 }
 
 /// Logged once the home screen shows the hall (the benchmark's cold-start mark).

@@ -35,6 +35,12 @@ impl Catalog {
         self.queues.iter().find(|q| q.queue == id)
     }
 
+    /// Whether the matter's tickets ask for the 居民身份证号 (the hall marks it `id_number`).
+    pub fn needs_id_number(&self, id: &str) -> bool {
+        // A catalog older than the mark: the server's `422 id_number_required` brings the pad up.
+        self.service(id).is_some_and(|s| s.id_number)
+    }
+
     /// The matter of 「综合咨询」, when the hall names one.
     pub fn general_inquiry(&self) -> Option<&wire::Service> {
         self.hall.general_inquiry.as_deref().and_then(|id| self.service(id))

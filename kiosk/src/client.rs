@@ -6,7 +6,7 @@ use hall_wire as wire;
 use serde::de::DeserializeOwned;
 
 use crate::catalog::Catalog;
-use crate::controller::CaseAnswer;
+use crate::controller::{BookingKey, CaseAnswer, CheckedIn};
 
 /// What became of one ticket request.
 #[derive(Debug)]
@@ -21,6 +21,25 @@ pub enum IssueAnswer {
         next_open: Option<String>,
     },
     /// No answer (network, timeout, 5xx): the same key may be sent again safely.
+    Unreachable(String),
+}
+
+/// What became of one check-in.
+#[derive(Debug)]
+pub enum CheckInAnswer {
+    CheckedIn(Box<CheckedIn>),
+    /// The server said no (not found, too early, used, …): nothing was made.
+    Refused {
+        code: String,
+        message: String,
+    },
+    /// No answer: the same key may be sent again safely.
+    Unreachable(String),
+}
+
+enum Written {
+    Taken(reqwest::Response),
+    Refused { code: String, message: String, next_open: Option<String> },
     Unreachable(String),
 }
 
@@ -70,34 +89,77 @@ impl Client {
         Ok(tokio::try_join!(self.get("/api/queues"), self.get("/api/windows"))?)
     }
 
-    pub async fn issue(&self, key: &str, service_id: &str, priority: Option<wire::Priority>) -> IssueAnswer {
-        let body = wire::IssueTicket { service_id: service_id.to_string(), priority, id_number: None };
+    /// `POST /api/tickets`; `id_number` on matters that ask for the 居民身份证号.
+    pub async fn issue(
+        &self,
+        key: &str,
+        service_id: &str,
+        priority: Option<wire::Priority>,
+        id_number: Option<&str>,
+    ) -> IssueAnswer {
+        let body = wire::IssueTicket {
+            service_id: service_id.to_string(),
+            priority,
+            id_number: id_number.map(str::to_string),
+        };
+        match self.write("/api/tickets", key, &body).await {
+            Written::Taken(r) => match r.json::<wire::Ticket>().await {
+                Ok(t) => IssueAnswer::Issued(Box::new(t)),
+                Err(e) => IssueAnswer::Unreachable(e.to_string()),
+            },
+            Written::Refused { code, message, next_open } => IssueAnswer::Refused { code, message, next_open },
+            Written::Unreachable(why) => IssueAnswer::Unreachable(why),
+        }
+    }
+
+    /// `POST /api/bookings/check-in` by the booking code or the identity number: the booking's
+    /// ticket, as a ticket request (the kiosk's token, an `Idempotency-Key`).
+    pub async fn check_in(&self, key: &str, by: &BookingKey) -> CheckInAnswer {
+        let body = match by {
+            BookingKey::Code(code) => wire::CheckIn { code: Some(code.clone()), id_number: None },
+            BookingKey::IdNumber(n) => wire::CheckIn { code: None, id_number: Some(n.clone()) },
+        };
+        match self.write("/api/bookings/check-in", key, &body).await {
+            Written::Taken(r) => match r.json::<wire::CheckedIn>().await {
+                Ok(c) => CheckInAnswer::CheckedIn(Box::new(CheckedIn {
+                    ticket: c.ticket,
+                    on_time: c.on_time,
+                    start: c.booking.start,
+                    end: c.booking.end,
+                })),
+                Err(e) => CheckInAnswer::Unreachable(e.to_string()),
+            },
+            Written::Refused { code, message, .. } => CheckInAnswer::Refused { code, message },
+            Written::Unreachable(why) => CheckInAnswer::Unreachable(why),
+        }
+    }
+
+    /// A write of the kiosk with its token and key: taken (2xx), refused (4xx, nothing made),
+    /// or unanswered (network, timeout, 5xx: the same key may be sent again safely).
+    async fn write(&self, path: &str, key: &str, body: &impl serde::Serialize) -> Written {
         let sent = self
             .http
-            .post(format!("{}/api/tickets", self.base))
+            .post(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .header("Idempotency-Key", key)
-            .json(&body)
+            .json(body)
             .send()
             .await;
         let r = match sent {
             Ok(r) => r,
-            Err(e) => return IssueAnswer::Unreachable(e.to_string()),
+            Err(e) => return Written::Unreachable(e.to_string()),
         };
         let status = r.status();
         if status.is_server_error() {
-            return IssueAnswer::Unreachable(format!("server answered {status}"));
+            return Written::Unreachable(format!("server answered {status}"));
         }
         if status.is_success() {
-            return match r.json::<wire::Ticket>().await {
-                Ok(t) => IssueAnswer::Issued(Box::new(t)),
-                Err(e) => IssueAnswer::Unreachable(e.to_string()),
-            };
+            return Written::Taken(r);
         }
         match r.json::<wire::ErrorBody>().await {
-            Ok(e) => IssueAnswer::Refused { code: e.error, message: e.message, next_open: e.next_open },
+            Ok(e) => Written::Refused { code: e.error, message: e.message, next_open: e.next_open },
             Err(_) => {
-                IssueAnswer::Refused { code: status.as_u16().to_string(), message: status.to_string(), next_open: None }
+                Written::Refused { code: status.as_u16().to_string(), message: status.to_string(), next_open: None }
             }
         }
     }

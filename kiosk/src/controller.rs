@@ -59,6 +59,14 @@ pub enum Screen {
     Ticket,
     /// 「查询办件进度」: a case's progress by its number and check code.
     CaseQuery,
+    /// 「预约取号」: a booking code or identity number on the pad, or a scanned booking.
+    CheckIn,
+    /// A matter that asks for the identity number before its ticket (`id_number`): the pad,
+    /// then the ticket `Take` asked for.
+    IdNumber {
+        service_id: String,
+        priority: Option<Priority>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +191,34 @@ pub enum Input {
         id: u64,
         answer: CaseAnswer,
     },
+    /// 「预约取号」 on the home screen: the check-in pad, empty.
+    CheckIn,
+    /// Characters for the pad's field (a key of the pad, or what a scanner, an ID-card reader
+    /// or a keyboard typed; Enter is `EntrySubmit`).
+    EntryText(String),
+    EntryBackspace,
+    EntryClear,
+    /// 「确定」 or Enter: check in (or take the ticket) with what is typed, if it reads.
+    EntrySubmit {
+        key: String,
+    },
+    /// The server's answer to a check-in: the ticket (answers of no ticket are `IssueRefused`
+    /// and `IssueUnreachable`, as for any ticket request).
+    CheckedIn {
+        key: String,
+        answer: Box<CheckedIn>,
+    },
+}
+
+/// `POST /api/bookings/check-in` answered: the ticket, and whether the citizen came in time
+/// for the booked place (late: an ordinary ticket, and they are told).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedIn {
+    pub ticket: wire::Ticket,
+    pub on_time: bool,
+    /// The booked slot, "HH:MM".
+    pub start: String,
+    pub end: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +227,14 @@ pub enum Effect {
         key: String,
         service_id: String,
         priority: Option<Priority>,
+        /// The 居民身份证号, on matters that ask for it.
+        id_number: Option<String>,
+    },
+    /// `POST /api/bookings/check-in` with this key (answered by `CheckedIn`, `IssueRefused`
+    /// or `IssueUnreachable`).
+    CheckIn {
+        key: String,
+        by: BookingKey,
     },
     Print(Box<TicketPrint>),
     Report {
@@ -218,11 +262,31 @@ pub enum Effect {
     },
 }
 
+/// What a request in flight asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Request {
+    Ticket { service_id: String, priority: Option<Priority>, id_number: Option<String> },
+    CheckIn(BookingKey),
+}
+
+impl Request {
+    fn effect(&self, key: &str) -> Effect {
+        match self {
+            Request::Ticket { service_id, priority, id_number } => Effect::Issue {
+                key: key.to_string(),
+                service_id: service_id.clone(),
+                priority: *priority,
+                id_number: id_number.clone(),
+            },
+            Request::CheckIn(by) => Effect::CheckIn { key: key.to_string(), by: by.clone() },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Pending {
     key: String,
-    service_id: String,
-    priority: Option<Priority>,
+    request: Request,
     started: Instant,
     attempts: u32,
     /// When to send again after an unreachable attempt; `None` while a request is out.
@@ -234,10 +298,21 @@ pub struct IssuedTicket {
     pub ticket: wire::Ticket,
     pub print: PrintState,
     pub status_url: String,
+    /// Checked in for a booking: whether on time (a booked ticket) or late (an ordinary one),
+    /// and the slot.
+    pub booking: Option<BookingOutcome>,
     shown_at: Instant,
     /// When the current print began (for the watchdog).
     print_started: Instant,
     auto_reprinted: bool,
+}
+
+/// What became of a booking at check-in, for the ticket screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingOutcome {
+    pub on_time: bool,
+    pub start: String,
+    pub end: String,
 }
 
 pub struct Kiosk {
@@ -265,6 +340,8 @@ pub struct Kiosk {
     printer_told: bool,
     /// The query screen (「查询办件进度」).
     case: CaseQuery,
+    /// The pad of 「预约取号」 and of a matter's identity number.
+    entry: Entry,
 }
 
 impl Kiosk {
@@ -287,6 +364,7 @@ impl Kiosk {
             next_printer_check: now,
             printer_told: false,
             case: CaseQuery::default(),
+            entry: Entry::default(),
         }
     }
 
@@ -401,6 +479,14 @@ impl Kiosk {
             | Input::CaseClear
             | Input::CaseSubmit
             | Input::CaseAnswer { .. } => self.on_case_input(input, &mut fx),
+            Input::CheckIn => {
+                self.entry = Entry::default();
+                self.go(Screen::CheckIn);
+            }
+            Input::EntryText(_) | Input::EntryBackspace | Input::EntryClear | Input::EntrySubmit { .. } => {
+                self.on_entry(input, now, &mut fx)
+            }
+            Input::CheckedIn { key, answer } => self.on_checked_in(key, *answer, now, &mut fx),
         }
         self.forget_stale_stop();
         self.tick(now, &mut fx);
@@ -439,6 +525,7 @@ impl Kiosk {
         if screen == Screen::Home {
             self.typed.clear();
             self.case.reset(); // the next citizen never sees this one's case
+            self.entry = Entry::default(); // nor their booking code or identity number
         }
         self.screen = screen;
     }
@@ -446,6 +533,7 @@ impl Kiosk {
     fn back(&mut self) {
         let to = match &self.screen {
             Screen::Matter(_) if !self.typed.is_empty() => Screen::Search,
+            Screen::IdNumber { service_id, .. } => Screen::Matter(service_id.clone()),
             Screen::Matter(id) => match self.catalog.as_ref().and_then(|c| c.service(id)) {
                 Some(s) => Screen::Department(s.department_id.clone()),
                 None => Screen::Home,
@@ -481,10 +569,19 @@ impl Kiosk {
     }
 
     /// What goes on paper for a ticket, from the ticket and the hall's catalog.
-    pub fn print_spec(&self, ticket: &wire::Ticket) -> Option<TicketPrint> {
+    /// `booked`: called by appointment (said on the paper as 「预约」).
+    pub fn print_spec(&self, ticket: &wire::Ticket, booked: bool) -> Option<TicketPrint> {
         let c = self.catalog.as_ref()?;
         let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
-        Some(crate::catalog::ticket_print(c, ticket, &status_url, self.english))
+        let mut spec = crate::catalog::ticket_print(c, ticket, &status_url, self.english);
+        if booked {
+            let words = if self.english { "By appointment" } else { "预约" };
+            spec.priority = Some(match spec.priority.take() {
+                Some(p) => format!("{words} · {p}"),
+                None => words.to_string(),
+            });
+        }
+        Some(spec)
     }
 }
 
@@ -503,6 +600,7 @@ fn is_touch(input: &Input) -> bool {
             | Input::PrinterFault { .. }
             | Input::Tick
             | Input::CaseAnswer { .. }
+            | Input::CheckedIn { .. }
     )
 }
 
@@ -521,10 +619,16 @@ pub fn absolute(server: &str, url: &str) -> String {
 }
 
 mod case_query;
+mod check_in;
+mod entry;
 mod issuing;
 mod printer;
 
 pub use case_query::{CaseAnswer, CaseQuery, Lookup, QueryFailure, QueryField, CODE_ALPHABET, CODE_LEN};
+pub use check_in::{Entry, EntryState, Turned};
+pub use entry::{id_number_valid, read, BookingKey, Reading};
 
+#[cfg(test)]
+mod check_in_tests;
 #[cfg(test)]
 mod tests;

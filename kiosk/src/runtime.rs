@@ -10,7 +10,7 @@ use hall_printer::{PaperWidth, Printer};
 use hall_wire::KioskFaultReport;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-use crate::client::{Client, IssueAnswer};
+use crate::client::{CheckInAnswer, Client, IssueAnswer};
 use crate::controller::{CaseAnswer, Effect, Input, Kiosk, Settings};
 use crate::printing::PrinterDesk;
 use crate::view::View;
@@ -68,16 +68,32 @@ fn carry_out(
     tx: &UnboundedSender<Input>,
 ) {
     match effect {
-        Effect::Issue { key, service_id, priority } => {
+        Effect::Issue { key, service_id, priority, id_number } => {
             let (client, tx) = (client.clone(), tx.clone());
             tokio::spawn(async move {
-                let input = match client.issue(&key, &service_id, priority).await {
+                let input = match client.issue(&key, &service_id, priority, id_number.as_deref()).await {
                     IssueAnswer::Issued(ticket) => Input::Issued { key, ticket },
                     IssueAnswer::Refused { code, message, next_open } => {
                         Input::IssueRefused { key, code, message, next_open }
                     }
                     IssueAnswer::Unreachable(why) => {
                         tracing::warn!(%why, "ticket request unanswered; retrying with the same key");
+                        Input::IssueUnreachable { key }
+                    }
+                };
+                let _ = tx.send(input);
+            });
+        }
+        Effect::CheckIn { key, by } => {
+            let (client, tx) = (client.clone(), tx.clone());
+            tokio::spawn(async move {
+                let input = match client.check_in(&key, &by).await {
+                    CheckInAnswer::CheckedIn(answer) => Input::CheckedIn { key, answer },
+                    CheckInAnswer::Refused { code, message } => {
+                        Input::IssueRefused { key, code, message, next_open: None }
+                    }
+                    CheckInAnswer::Unreachable(why) => {
+                        tracing::warn!(%why, "check-in unanswered; retrying with the same key");
                         Input::IssueUnreachable { key }
                     }
                 };

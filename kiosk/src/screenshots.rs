@@ -11,7 +11,7 @@ use hall_wire::{self as wire, KioskFaultKind, Priority};
 use slint::ComponentHandle;
 
 use crate::catalog::Catalog;
-use crate::controller::{CaseAnswer, Input, Kiosk, QueryField, Settings};
+use crate::controller::{CaseAnswer, CheckedIn, Input, Kiosk, QueryField, Settings};
 use crate::view::View;
 use crate::MainWindow;
 
@@ -140,6 +140,21 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ticket: Box::new(sample_ticket("B012", "mz-dibao", priority, &["w02", "w03"])),
     };
     let dibao = || Input::Matter("mz-dibao".into());
+    let refused = |code: &str, message: &str| Input::IssueRefused {
+        key: "k1".into(),
+        code: code.into(),
+        message: message.into(),
+        next_open: None,
+    };
+    let checked_in = |on_time| Input::CheckedIn {
+        key: "k1".into(),
+        answer: Box::new(CheckedIn {
+            ticket: sample_ticket("B012", "mz-dibao", None, &["w02", "w03"]),
+            on_time,
+            start: "09:30".into(),
+            end: "10:00".into(),
+        }),
+    };
     let text = |s: &str| Input::CaseText(s.into());
     let answered = |answer| vec![Input::Cases, text("20261125-0003 ABC234\n"), Input::CaseAnswer { id: 1, answer }];
     vec![
@@ -169,6 +184,56 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ("case-query-found", step(answered(CaseAnswer::Found(Box::new(sample_case()))))),
         ("case-query-found-open", step(answered(CaseAnswer::Found(Box::new(sample_case_open()))))),
         ("case-query-not-found", step(answered(CaseAnswer::NotFound))),
+        ("check-in", step(vec![Input::CheckIn])),
+        ("check-in-typed", step(vec![Input::CheckIn, Input::EntryText("0471826".into())])),
+        (
+            "check-in-too-early",
+            step(vec![
+                Input::CheckIn,
+                Input::EntryText("https://hall.example.cn/book/04718263".into()),
+                Input::EntrySubmit { key: "k1".into() },
+                refused("booking_too_early", "请于 09:30 后签到取号"),
+            ]),
+        ),
+        (
+            "check-in-ticket",
+            step(vec![
+                Input::CheckIn,
+                Input::EntryText("04718263".into()),
+                Input::EntrySubmit { key: "k1".into() },
+                checked_in(true),
+                Input::Printed { number: "B012".into() },
+            ]),
+        ),
+        (
+            "check-in-late",
+            step(vec![
+                Input::CheckIn,
+                Input::EntryText("11010519491231002X".into()),
+                Input::EntrySubmit { key: "k1".into() },
+                checked_in(false),
+                Input::Printed { number: "B012".into() },
+            ]),
+        ),
+        (
+            "id-number",
+            step(vec![Input::Matter("zr-zhaijidi".into()), take(), Input::EntryText("11010519491231".into())]),
+        ),
+        (
+            "id-number-limit",
+            step(vec![
+                Input::Matter("zr-zhaijidi".into()),
+                take(),
+                Input::EntryText("11010519491231002X".into()),
+                Input::EntrySubmit { key: "k2".into() },
+                Input::IssueRefused {
+                    key: "k2".into(),
+                    code: "person_limit".into(),
+                    message: "今日本事项取号已达上限".into(),
+                    next_open: None,
+                },
+            ]),
+        ),
     ]
 }
 
@@ -199,12 +264,17 @@ pub fn all(dir: &Path) -> anyhow::Result<()> {
     crate::select_language(false)?;
     let (k, _) = sample_kiosk(false);
     let ticket = sample_ticket("B012", "mz-dibao", None, &["w02", "w03"]);
-    let spec = k.print_spec(&ticket).context("the sample hall is loaded")?;
-    for paper in [hall_printer::PaperWidth::Mm80, hall_printer::PaperWidth::Mm58] {
-        let mm = if paper == hall_printer::PaperWidth::Mm80 { 80 } else { 58 };
-        let path = dir.join(format!("kiosk-printed-ticket-{mm}mm.png"));
-        hall_printer::preview::save_png(&hall_printer::ticket_bytes(&spec, paper), paper, &path)?;
-        println!("{}", path.display());
+    for (booked, part) in [(false, ""), (true, "-booked")] {
+        let spec = k.print_spec(&ticket, booked).context("the sample hall is loaded")?;
+        for paper in [hall_printer::PaperWidth::Mm80, hall_printer::PaperWidth::Mm58] {
+            let mm = if paper == hall_printer::PaperWidth::Mm80 { 80 } else { 58 };
+            if booked && mm == 58 {
+                continue;
+            }
+            let path = dir.join(format!("kiosk-printed-ticket{part}-{mm}mm.png"));
+            hall_printer::preview::save_png(&hall_printer::ticket_bytes(&spec, paper), paper, &path)?;
+            println!("{}", path.display());
+        }
     }
     Ok(())
 }

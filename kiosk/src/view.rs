@@ -5,11 +5,14 @@ use hall_wire::KioskFaultKind;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use crate::catalog::{priority_words, Catalog};
-use crate::controller::{Kiosk, Lookup, PrintState, QueryFailure, QueryField, Refusal, Screen, Stop};
+use crate::controller::{
+    EntryState, Kiosk, Lookup, PrintState, QueryFailure, QueryField, Refusal, Screen, Stop, Turned,
+};
 use crate::search::Initials;
 use crate::{
-    CaseEnd, CaseField, CaseKind, CaseLookup, CaseStage, CaseStepItem, DepartmentItem, MainWindow, MaterialItem,
-    MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind, StopReason, WindowPlace, WindowState,
+    CaseEnd, CaseField, CaseKind, CaseLookup, CaseStage, CaseStepItem, DepartmentItem, EntryProblem, EntryPurpose,
+    EntryReads, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind,
+    StopReason, WindowPlace, WindowState,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -70,6 +73,66 @@ pub struct View {
     pub case_retry_after: i32,
     /// The case found.
     pub case: CaseView,
+    /// The pad of 「预约取号」 or of a matter's identity number.
+    pub entry: EntryView,
+    /// The ticket came by a booking: on time (called as booked) or late (an ordinary ticket).
+    pub ticket_booked: bool,
+    pub ticket_late: bool,
+    /// The booked slot, "09:30–10:00".
+    pub booking_slot: String,
+}
+
+/// The pad's screen as shown.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EntryView {
+    pub purpose: EntryPurpose,
+    /// What is in the field (a scanned link shown as its code).
+    pub text: String,
+    pub reads: EntryReads,
+    pub ready: bool,
+    pub problem: EntryProblem,
+    /// With the problem: a day (another day's booking), a time (too early), or the server's
+    /// message (anything the kiosk has no words of its own for).
+    pub detail: String,
+    /// With `Identity`: the matter whose ticket asks for the number.
+    pub matter: String,
+}
+
+impl EntryView {
+    fn of(k: &Kiosk) -> EntryView {
+        use crate::controller::{read, BookingKey, Reading};
+        let e = k.entry();
+        let mut v = EntryView {
+            text: e.shown(),
+            ready: e.ready(k.screen()),
+            reads: match read(&e.text) {
+                Reading::Key(BookingKey::Code(_)) => EntryReads::Code,
+                Reading::Key(BookingKey::IdNumber(_)) | Reading::BadIdNumber => EntryReads::IdNumber,
+                Reading::Empty | Reading::Unknown => EntryReads::Nothing,
+            },
+            ..EntryView::default()
+        };
+        if let Screen::IdNumber { service_id, .. } = k.screen() {
+            v.purpose = EntryPurpose::Identity;
+            v.matter = k.catalog().and_then(|c| c.service(service_id)).map(|s| s.name.clone()).unwrap_or_default();
+        }
+        (v.problem, v.detail) = match &e.state {
+            EntryState::Typing => (EntryProblem::None, String::new()),
+            EntryState::NotRead => (EntryProblem::NotRead, String::new()),
+            EntryState::BadIdNumber => (EntryProblem::InvalidIdNumber, String::new()),
+            EntryState::Unreachable => (EntryProblem::Unreachable, String::new()),
+            EntryState::Turned(t) => match t {
+                Turned::NotFound { day } => (EntryProblem::NotFound, day.clone().unwrap_or_default()),
+                Turned::TooEarly { from } => (EntryProblem::TooEarly, from.clone().unwrap_or_default()),
+                Turned::Used => (EntryProblem::Used, String::new()),
+                Turned::InvalidIdNumber => (EntryProblem::InvalidIdNumber, String::new()),
+                Turned::IdNumberRequired => (EntryProblem::IdNumberRequired, String::new()),
+                Turned::PersonLimit => (EntryProblem::PersonLimit, String::new()),
+                Turned::Other { message, .. } => (EntryProblem::Other, message.clone()),
+            },
+        };
+        v
+    }
 }
 
 /// A case found, as the screen shows it.
@@ -145,6 +208,8 @@ pub enum PageKind {
     Issuing,
     Ticket,
     CaseQuery,
+    /// 「预约取号」 and a matter's identity number: the pad.
+    Entry,
 }
 
 pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
@@ -227,9 +292,13 @@ impl View {
             Screen::Issuing => PageKind::Issuing,
             Screen::Ticket => PageKind::Ticket,
             Screen::CaseQuery => PageKind::CaseQuery,
+            Screen::CheckIn | Screen::IdNumber { .. } => PageKind::Entry,
         };
         if k.screen() == &Screen::CaseQuery {
             v.fill_case(k);
+        }
+        if v.page == PageKind::Entry {
+            v.entry = EntryView::of(k);
         }
         let Some(c) = k.catalog() else { return v };
         v.loaded = true;
@@ -277,6 +346,10 @@ impl View {
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
             v.status_url = t.status_url.clone();
+            if let Some(b) = &t.booking {
+                (v.ticket_booked, v.ticket_late) = (b.on_time, !b.on_time);
+                v.booking_slot = if b.end.is_empty() { b.start.clone() } else { format!("{}–{}", b.start, b.end) };
+            }
             v.print_state = match t.print {
                 PrintState::Printing => PrintProgress::Printing,
                 PrintState::Printed => PrintProgress::Printed,
@@ -360,6 +433,7 @@ impl View {
             PageKind::Issuing => Page::Issuing,
             PageKind::Ticket => Page::Ticket,
             PageKind::CaseQuery => Page::CaseQuery,
+            PageKind::Entry => Page::Entry,
         });
         g.set_hall_name(self.hall_name.as_str().into());
         g.set_clock(self.clock.as_str().into());
@@ -422,6 +496,17 @@ impl View {
         g.set_case_window_name(c.window_name.as_str().into());
         g.set_case_missing(model(&c.missing.iter().map(SharedString::from).collect::<Vec<_>>()));
         g.set_case_history(model(&c.history));
+        let e = &self.entry;
+        g.set_entry_purpose(e.purpose);
+        g.set_entry_text(e.text.as_str().into());
+        g.set_entry_reads(e.reads);
+        g.set_entry_ready(e.ready);
+        g.set_entry_problem(e.problem);
+        g.set_entry_detail(e.detail.as_str().into());
+        g.set_entry_matter(e.matter.as_str().into());
+        g.set_ticket_booked(self.ticket_booked);
+        g.set_ticket_late(self.ticket_late);
+        g.set_booking_slot(self.booking_slot.as_str().into());
     }
 
     /// The QR code changes only with the ticket, so it is drawn only then.

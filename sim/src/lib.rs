@@ -104,6 +104,10 @@ pub struct Summary {
     /// Ratings given at the windows' evaluators, and how many of them were bad.
     pub ratings: usize,
     pub bad_ratings: usize,
+    /// Citizens who came by appointment (预约): booked a slot, then checked in at the kiosk.
+    pub booked: usize,
+    /// Of them, those whose ticket was called ahead of walk-ins (checked in on time).
+    pub booked_on_time: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -135,6 +139,11 @@ impl std::fmt::Display for Summary {
         let outcomes: Vec<String> = self.outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
         writeln!(f, "outcomes: {}", outcomes.join(", "))?;
         writeln!(f, "ratings at the windows' evaluators: {} ({} bad, followed up)", self.ratings, self.bad_ratings)?;
+        writeln!(
+            f,
+            "by appointment (预约): {} booked and checked in, {} on time (called ahead of walk-ins)",
+            self.booked, self.booked_on_time
+        )?;
         write!(f, "{}", self.cases)
     }
 }
@@ -362,7 +371,16 @@ impl Sim {
                 }
                 let token = self.cfg.kiosk_token.clone();
                 let sent = Instant::now();
-                let (status, t) = self.post("/api/tickets", &token, body).await?;
+                // Only a bookable matter's citizens draw whether they booked.
+                let booked = if s.booking.is_some() && plan::books(&mut self.rng) {
+                    self.by_appointment(&s, &token).await?
+                } else {
+                    None
+                };
+                let (status, t) = match booked {
+                    Some(t) => (StatusCode::CREATED, t),
+                    None => self.post("/api/tickets", &token, body).await?,
+                };
                 if status != StatusCode::CREATED {
                     bail!("issuing a ticket failed: {status} {t}");
                 }
@@ -502,6 +520,42 @@ impl Sim {
 
     /// A matter for an arriving citizen: a window at random, then one of its matters, so that
     /// every window gets a fair share of the day (as the hall's staffing intends).
+    /// A citizen who booked: the first slot with a place left on the first bookable day, then
+    /// the kiosk's check-in. The ticket, or `None` when that did not work out (no place, too
+    /// early for the slot, the address's booking rate): then they take a walk-in ticket.
+    async fn by_appointment(&mut self, s: &wire::Service, kiosk: &str) -> anyhow::Result<Option<Value>> {
+        let base = self.cfg.server.clone();
+        self.summary.requests += 2;
+        let days: Vec<wire::BookingDay> =
+            get(&self.http, &format!("{base}/api/services/{}/booking-days", s.id)).await?;
+        let Some(day) = days.into_iter().find(|d| d.left > 0) else { return Ok(None) };
+        let slots: Vec<wire::Slot> =
+            get(&self.http, &format!("{base}/api/services/{}/slots?day={}", s.id, day.day)).await?;
+        let Some(slot) = slots.into_iter().find(|x| x.left > 0) else { return Ok(None) };
+        let n = self.summary.requests as u64;
+        let mut body = json!({"service_id": s.id, "day": day.day, "start": slot.start, "name": "预约群众",
+                              "phone": format!("139{:08}", n % 100_000_000)});
+        if s.id_number {
+            body["id_number"] = json!(plan::id_number(n));
+        }
+        let (status, booking) = self.post("/api/bookings", "", body).await?;
+        if status != StatusCode::CREATED {
+            return Ok(None);
+        }
+        let code = booking["code"].as_str().unwrap_or_default().to_string();
+        let (status, checked) = self.post("/api/bookings/check-in", kiosk, json!({ "code": code })).await?;
+        if status != StatusCode::CREATED {
+            // Too early for the slot (or another day): the place is given back.
+            self.post(&format!("/api/bookings/{code}/cancel"), "", json!({})).await?;
+            return Ok(None);
+        }
+        self.summary.booked += 1;
+        if checked["on_time"] == true {
+            self.summary.booked_on_time += 1;
+        }
+        Ok(Some(checked["ticket"].clone()))
+    }
+
     fn pick_service(&mut self) -> usize {
         let w = self.rng.random_range(0..self.clerks.len());
         let id = self.clerks[w].window.id.clone();

@@ -171,6 +171,11 @@ pub fn priority(rng: &mut StdRng) -> Option<&'static str> {
     }
 }
 
+/// A third of the citizens of a bookable matter come by appointment (预约).
+pub fn books(rng: &mut StdRng) -> bool {
+    rng.random::<f64>() < 1.0 / 3.0
+}
+
 /// The p-th percentile (0–100) of `values`, nearest rank; 0 when empty.
 /// The `n`th made-up 居民身份证号 with a right GB 11643 check digit (an area code of the sample
 /// county, a birth date from `n`, a sequence from `n`): walk-ins of matters that ask for one,

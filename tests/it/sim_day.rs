@@ -29,6 +29,8 @@ async fn a_simulated_day_runs_through_the_contract() {
     assert_eq!(summary.finished + summary.no_shows, 150, "{summary}");
     assert!(summary.transfers > 0 && summary.no_shows > 0, "{summary}");
     assert_eq!(summary.queues.values().map(|q| q.waits.len()).sum::<usize>(), 150);
+    // A share of the bookable matters' citizens came by appointment, some on time.
+    assert!(summary.booked_on_time > 0, "{summary}");
 
     let conn = rusqlite::Connection::open(&server.db).unwrap();
     let open: i64 = conn
@@ -37,6 +39,12 @@ async fn a_simulated_day_runs_through_the_contract() {
     assert_eq!(open, 0);
     let done: i64 = conn.query_row("SELECT COUNT(*) FROM tickets WHERE status = 'done'", [], |r| r.get(0)).unwrap();
     assert_eq!(done as usize, summary.finished);
+    let booked: i64 =
+        conn.query_row("SELECT COUNT(*) FROM tickets WHERE booked_slot IS NOT NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(booked as usize, summary.booked_on_time, "{summary}");
+    let checked_in: i64 =
+        conn.query_row("SELECT COUNT(*) FROM bookings WHERE status = 'checked_in'", [], |r| r.get(0)).unwrap();
+    assert_eq!(checked_in as usize, summary.booked);
     // Most citizens rated at their window's evaluator; every bad rating opened a follow-up.
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize;
     assert!(summary.ratings > summary.finished / 2, "{summary}");

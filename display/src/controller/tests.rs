@@ -313,3 +313,31 @@ fn the_halls_issuing_comes_with_the_snapshot_and_issuing_changed() {
     m.apply(queue_event(3, true, None), now());
     assert!(!stopped_today(&m));
 }
+
+#[test]
+fn a_call_by_appointment_is_marked_on_the_lobby_and_at_its_window() {
+    let mut m = Model::new(Settings { window: Some(3), ..Settings::default() });
+    m.apply(snapshot(vec![]), now());
+    let booked = |id: i64, ticket: i64, number: &str, secs: i64| {
+        let Input::Event { id, kind, mut data } = called(id, ticket, number, 3, secs, false) else { unreachable!() };
+        data["booked"] = json!(true);
+        Input::Event { id, kind, data }
+    };
+    m.apply(called(1, 1, "B001", 3, 0, false), now());
+    m.apply(booked(2, 2, "B002", 1), now());
+    let serving = |id: i64, number: &str| Input::Event {
+        id,
+        kind: "window_status".into(),
+        data: json!({"window_id": "w03", "window_number": 3, "status": "open", "serving": number, "at": at(2)}),
+    };
+    m.apply(serving(3, "B002"), now());
+    let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
+    assert!(v.booked, "the newest call came by appointment");
+    let marks: Vec<(&str, bool)> = v.recent.iter().map(|r| (r.0.as_str(), r.4)).collect();
+    assert_eq!(marks, [("B002", true), ("B001", false)]);
+    assert!(v.my_serving_booked, "the window serves the booked number");
+    // Serving a walk-in: no mark.
+    m.apply(serving(4, "B001"), now());
+    let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
+    assert!(!v.my_serving_booked);
+}

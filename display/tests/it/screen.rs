@@ -39,3 +39,24 @@ fn a_paused_window_says_so() {
     assert_eq!(texts(&ui, "暂停服务"), 1);
     assert_eq!(texts(&ui, "陈建国"), 1, "staff publicity");
 }
+
+#[test]
+fn a_number_called_by_appointment_is_marked_on_the_lobby_and_at_its_window() {
+    use hall_display::screenshots::{booked, booked_at_window};
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    ui.window().set_size(slint::PhysicalSize::new(1920, 1080));
+    let plain = sample(false, false);
+    plain.show(&ui, None);
+    assert_eq!(texts(&ui, "预约"), 0, "no mark without a booking");
+    let lobby = booked(plain.clone());
+    lobby.show(&ui, Some(&plain));
+    assert_eq!(texts(&ui, "预约"), 3, "the big call and its two booked lines in the recent list");
+    ui.window().set_size(slint::PhysicalSize::new(1280, 720));
+    let window = booked_at_window(sample(false, true));
+    window.show(&ui, None);
+    assert_eq!(texts(&ui, "预约"), 1, "beside the number served");
+    let unbooked = View { my_serving_booked: false, ..window.clone() };
+    unbooked.show(&ui, Some(&window));
+    assert_eq!(texts(&ui, "预约"), 0);
+}

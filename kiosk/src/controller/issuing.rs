@@ -5,7 +5,10 @@ use std::time::Instant;
 
 use hall_wire::{self as wire, Priority};
 
-use super::{absolute, backoff, Effect, Input, IssuedTicket, Kiosk, Pending, PrintState, Refusal, Screen, Stop};
+use super::{
+    absolute, backoff, BookingOutcome, Effect, Entry, EntryState, Input, IssuedTicket, Kiosk, Pending, PrintState,
+    Refusal, Request, Screen, Stop, Turned,
+};
 
 impl Kiosk {
     pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
@@ -24,17 +27,47 @@ impl Kiosk {
                 // A refusal is final: nothing was made, and the same request would be refused
                 // again, so it is never retried.
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
-                    self.refusal = Some(match self.stopped_by(&p.service_id, &code, next_open, fx) {
-                        Some(stop) => Refusal::Stopped(stop),
-                        None => Refusal::Refused { code, message },
-                    });
-                    self.screen = Screen::Matter(p.service_id);
+                    self.refused(p.request, code, message, next_open, fx);
                 } else if let Some(a) = self.abandoned.take_if(|a| a.key == key) {
                     // No ticket was made; a closed hall still shows on the matter's screen.
-                    self.stopped_by(&a.service_id, &code, next_open, fx);
+                    if let Request::Ticket { service_id, .. } = &a.request {
+                        self.stopped_by(service_id, &code, next_open, fx);
+                    }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Where a refused request leaves the citizen, and why, in the kiosk's words.
+    fn refused(
+        &mut self,
+        request: Request,
+        code: String,
+        message: String,
+        next_open: Option<String>,
+        fx: &mut Vec<Effect>,
+    ) {
+        match request {
+            Request::Ticket { service_id, priority, id_number } => {
+                if let Some(stop) = self.stopped_by(&service_id, &code, next_open, fx) {
+                    self.refusal = Some(Refusal::Stopped(stop));
+                    self.screen = Screen::Matter(service_id);
+                } else if id_number.is_some() || code == "id_number_required" {
+                    // About the person (a wrong number, their limit), or the matter asks for the
+                    // number and the kiosk did not know yet: said on the pad, the number kept
+                    // for a correction.
+                    self.entry.state = EntryState::Turned(Turned::of(&code, &message));
+                    self.screen = Screen::IdNumber { service_id, priority };
+                } else {
+                    self.refusal = Some(Refusal::Refused { code, message });
+                    self.screen = Screen::Matter(service_id);
+                }
+            }
+            Request::CheckIn(_) => {
+                self.entry.state = EntryState::Turned(Turned::of(&code, &message));
+                self.screen = Screen::CheckIn;
+            }
         }
     }
 
@@ -58,18 +91,67 @@ impl Kiosk {
             self.refusal = Some(Refusal::Stopped(stop));
             return;
         }
-        // The same request given up on before goes again with its own key: if the server made
-        // that ticket, its answer is this ticket; otherwise the server makes it now.
+        if self.catalog.as_ref().is_some_and(|c| c.needs_id_number(&service_id)) {
+            // The identity number first, on the pad (an ID-card reader types it).
+            self.entry = Entry::default();
+            self.screen = Screen::IdNumber { service_id, priority };
+            return;
+        }
+        self.send(key, Request::Ticket { service_id, priority, id_number: None }, now, fx);
+    }
+
+    /// Sends a request (a ticket or a check-in), or the same request given up on before again
+    /// with its own key: if the server made that ticket, its answer is this ticket; otherwise
+    /// the server makes it now.
+    pub(super) fn send(&mut self, key: String, request: Request, now: Instant, fx: &mut Vec<Effect>) {
+        if self.pending.is_some() {
+            return;
+        }
         let key = match self.abandoned.take() {
-            Some(a) if a.service_id == service_id && a.priority == priority => a.key,
+            Some(a) if a.request == request => a.key,
             other => {
-                self.abandoned = other; // another matter's: still resolved in the background
+                self.abandoned = other; // another request's: still resolved in the background
                 key
             }
         };
-        fx.push(Effect::Issue { key: key.clone(), service_id: service_id.clone(), priority });
-        self.pending = Some(Pending { key, service_id, priority, started: now, attempts: 0, retry_at: None });
+        fx.push(request.effect(&key));
+        self.pending = Some(Pending { key, request, started: now, attempts: 0, retry_at: None });
         self.screen = Screen::Issuing;
+    }
+
+    /// The screen a request was made from, and what it says when nothing came of it in time.
+    fn unanswered(&mut self, request: &Request) {
+        match request {
+            Request::Ticket { service_id, id_number: None, .. } => {
+                self.refusal = Some(Refusal::Unreachable);
+                self.screen = Screen::Matter(service_id.clone());
+            }
+            Request::Ticket { service_id, priority, id_number: Some(_) } => {
+                self.entry.state = EntryState::Unreachable;
+                self.screen = Screen::IdNumber { service_id: service_id.clone(), priority: *priority };
+            }
+            Request::CheckIn(_) => {
+                self.entry.state = EntryState::Unreachable;
+                self.screen = Screen::CheckIn;
+            }
+        }
+    }
+
+    /// Still on the screen that said a request given up on failed: the citizen is there.
+    fn still_there(&self, request: &Request) -> bool {
+        if self.pending.is_some() {
+            return false;
+        }
+        match request {
+            Request::Ticket { service_id, id_number: None, .. } => {
+                self.screen == Screen::Matter(service_id.clone()) && self.refusal == Some(Refusal::Unreachable)
+            }
+            Request::Ticket { service_id: s, id_number: Some(_), .. } => {
+                matches!(&self.screen, Screen::IdNumber { service_id, .. } if service_id == s)
+                    && self.entry.state == EntryState::Unreachable
+            }
+            Request::CheckIn(_) => self.screen == Screen::CheckIn && self.entry.state == EntryState::Unreachable,
+        }
     }
 
     /// A `409 hall_closed` / `quota_reached`: the matter is marked closed until the catalog is
@@ -104,6 +186,18 @@ impl Kiosk {
     }
 
     fn on_issued(&mut self, key: String, ticket: wire::Ticket, now: Instant, fx: &mut Vec<Effect>) {
+        self.on_ticket(key, ticket, None, now, fx)
+    }
+
+    /// A ticket made for the request with `key` (a walk-in's, or a booking's at check-in).
+    pub(super) fn on_ticket(
+        &mut self,
+        key: String,
+        ticket: wire::Ticket,
+        booking: Option<BookingOutcome>,
+        now: Instant,
+        fx: &mut Vec<Effect>,
+    ) {
         let ours = self.pending.as_ref().is_some_and(|p| p.key == key);
         let late = self.abandoned.take_if(|a| a.key == key);
         if !ours && late.is_none() {
@@ -111,22 +205,21 @@ impl Kiosk {
         }
         self.server_online = true;
         if let Some(a) = late {
-            // Still on that matter's screen after being told it failed: the citizen is there.
-            let there = self.pending.is_none()
-                && self.screen == Screen::Matter(a.service_id)
-                && self.refusal == Some(Refusal::Unreachable);
-            if !there {
+            // Still on the screen that was told it failed: the citizen is there.
+            if !self.still_there(&a.request) {
                 fx.push(Effect::Unclaimed { number: ticket.number });
                 return;
             }
         }
         self.pending = None;
+        self.entry = Entry::default(); // the identity number or booking code goes with the pad
         let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
-        let spec = self.print_spec(&ticket);
+        let spec = self.print_spec(&ticket, booking.as_ref().is_some_and(|b| b.on_time));
         self.issued = Some(IssuedTicket {
             ticket,
             print: PrintState::Printing,
             status_url,
+            booking,
             shown_at: now,
             print_started: now,
             auto_reprinted: false,
@@ -141,19 +234,18 @@ impl Kiosk {
         if let Some(p) = &mut self.pending {
             if now.duration_since(p.started) >= self.settings.give_up && p.retry_at.is_some() {
                 let mut p = self.pending.take().expect("checked");
-                self.refusal = Some(Refusal::Unreachable);
-                self.screen = Screen::Matter(p.service_id.clone());
+                self.unanswered(&p.request);
                 self.last_touch = now;
                 p.retry_at = Some(now + self.settings.resolve_every);
                 self.abandoned = Some(p);
             } else if p.retry_at.is_some_and(|at| now >= at) {
                 p.retry_at = None;
-                fx.push(Effect::Issue { key: p.key.clone(), service_id: p.service_id.clone(), priority: p.priority });
+                fx.push(p.request.effect(&p.key));
             }
         }
         if let Some(a) = self.abandoned.as_mut().filter(|a| a.retry_at.is_some_and(|at| now >= at)) {
             a.retry_at = None;
-            fx.push(Effect::Issue { key: a.key.clone(), service_id: a.service_id.clone(), priority: a.priority });
+            fx.push(a.request.effect(&a.key));
         }
     }
 }

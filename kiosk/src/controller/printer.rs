@@ -68,7 +68,7 @@ impl Kiosk {
     /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
     pub(super) fn reprint(&mut self, now: Instant) -> Option<Effect> {
         let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
-        let spec = self.print_spec(&failed.ticket)?;
+        let spec = self.print_spec(&failed.ticket, failed.booking.as_ref().is_some_and(|b| b.on_time))?;
         if let Some(t) = self.issued.as_mut() {
             t.print = PrintState::Printing;
             t.print_started = now;

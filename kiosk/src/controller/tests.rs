@@ -56,7 +56,10 @@ fn home_department_matter_ticket_and_back_home() {
     assert_eq!(r.k.screen(), &Screen::Department("minzheng".into()));
     r.go(Input::Matter("mz-dibao".into()));
     let fx = r.take("k1");
-    assert_eq!(fx, vec![Effect::Issue { key: "k1".into(), service_id: "mz-dibao".into(), priority: None }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Issue { key: "k1".into(), service_id: "mz-dibao".into(), priority: None, id_number: None }]
+    );
     assert_eq!(r.k.screen(), &Screen::Issuing);
     let fx = r.issued("k1", "B012");
     assert_eq!(r.k.screen(), &Screen::Ticket);
@@ -246,7 +249,12 @@ fn priority_needs_a_confirmation() {
     let fx = r.go(Input::Take { key: "k1".into(), priority: Some(Priority::Military) });
     assert_eq!(
         fx,
-        vec![Effect::Issue { key: "k1".into(), service_id: "mz-dibao".into(), priority: Some(Priority::Military) }]
+        vec![Effect::Issue {
+            key: "k1".into(),
+            service_id: "mz-dibao".into(),
+            priority: Some(Priority::Military),
+            id_number: None
+        }]
     );
     assert!(!r.k.confirming_priority());
 }
@@ -255,7 +263,10 @@ fn priority_needs_a_confirmation() {
 fn general_inquiry_takes_a_ticket_from_home() {
     let mut r = Run::new();
     let fx = r.go(Input::Inquiry { key: "k1".into() });
-    assert_eq!(fx, vec![Effect::Issue { key: "k1".into(), service_id: "zh-zixun".into(), priority: None }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Issue { key: "k1".into(), service_id: "zh-zixun".into(), priority: None, id_number: None }]
+    );
 }
 
 #[test]

@@ -265,7 +265,7 @@ async fn a_matter_past_its_quota_is_refused_once_and_shown_stopped() {
     k.until("issuing", |v| v.page == PageKind::Matter && v.stop == StopReason::Open).await;
     let other = Client::new(&url, "demo-kiosk", None);
     for _ in 0..40 {
-        let made = other.issue(&hall_kiosk::new_key(), "zr-budongchan", None).await;
+        let made = other.issue(&hall_kiosk::new_key(), "zr-budongchan", None, None).await;
         assert!(matches!(made, hall_kiosk::client::IssueAnswer::Issued(_)), "{made:?}");
     }
     // The queue stays open (its other matters go on), so the kiosk asks and gets the 409.

@@ -21,11 +21,15 @@ struct Screen {
     _tx: mpsc::UnboundedSender<Input>,
 }
 
+/// The language is chosen for the whole process: one screen at a time.
+pub(crate) fn one_screen_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Screen {
     fn new(width: u32, height: u32) -> Screen {
-        // The language is chosen for the whole process: one screen at a time.
-        static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let guard = one_screen_at_a_time();
         let _ = headless(); // once per process
         let ui = MainWindow::new().unwrap();
         ui.window().set_size(slint::PhysicalSize::new(width, height));
@@ -130,7 +134,7 @@ fn priority_asks_for_a_confirmation_and_english_is_complete() {
 }
 
 /// Types as a keyboard (or a barcode scanner that types like one) does: into the focused item.
-fn type_keys(ui: &MainWindow, text: &str) {
+pub(crate) fn type_keys(ui: &MainWindow, text: &str) {
     for c in text.chars() {
         let key: slint::SharedString = c.to_string().into();
         ui.window().dispatch_event(slint::platform::WindowEvent::KeyPressed { text: key.clone() });

@@ -216,3 +216,49 @@ fn the_hall_id_and_the_county_devices_are_checked() {
     let err = parse(&device("short"), "hall.toml").unwrap_err();
     assert!(err.message.contains("64 hex digits"), "{err}");
 }
+
+#[test]
+fn bookings_are_configured_per_matter_and_checked() {
+    let hall = parse(SMALL, "hall.toml").unwrap();
+    assert_eq!(hall.matters[0].booking, None, "not bookable without [matters.booking]");
+    assert!(!hall.matters[0].id_number);
+    assert_eq!(hall.policy.booking, crate::domain::booking::Rules::default());
+    let with = |matter: &str, hall_rules: &str| {
+        let text = format!("{SMALL}{matter}\n{hall_rules}");
+        parse(&text, "hall.toml")
+    };
+    let ok = with("id_number = true\n[matters.booking]\nslot_minutes = 20\nslot_capacity = 3\n", "").unwrap();
+    let m = &ok.matters[0];
+    assert!(m.id_number);
+    assert_eq!(
+        m.booking,
+        Some(crate::domain::booking::MatterBooking { slot_minutes: 20, slot_capacity: 3, days_ahead: 5 })
+    );
+    // (matter's booking, hall's [booking], what the error says)
+    for (matter, rules, needle) in [
+        ("[matters.booking]\nslot_minutes = 0\nslot_capacity = 3\n", "", "slot_minutes must be between 5 and 240"),
+        ("[matters.booking]\nslot_minutes = 30\nslot_capacity = 0\n", "", "slot_capacity must be between 1 and 100"),
+        ("[matters.booking]\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 31\n", "", "days_ahead"),
+        ("[matters.booking]\nslot_minutes = 30\n", "", "slot_capacity"),
+        ("", "[booking]\nkeep_days = 7\n", "keep_days must be between 31"),
+        ("", "[booking]\nper_person_per_day = 0\n", "per_person_per_day"),
+        ("", "[booking]\nturn_soon_ahead = 0\n", "turn_soon_ahead"),
+        ("", "[booking]\nearly_minutes = 600\n", "early_minutes"),
+        ("", "[booking]\nsurprise = 1\n", "surprise"),
+    ] {
+        let err = with(matter, rules).expect_err(needle);
+        assert!(err.message.contains(needle), "{err} should mention {needle}");
+        assert!(err.line > 0, "{err} names its line");
+    }
+    let rules = with("", "[booking]\nno_show_limit = 0\ngrace_minutes = 5\n").unwrap().policy.booking;
+    assert_eq!((rules.no_show_limit, rules.grace_minutes, rules.keep_days), (0, 5, 90));
+}
+
+#[test]
+fn the_sample_hall_books_three_matters_one_with_the_identity_number() {
+    let hall = sample();
+    let bookable: Vec<&str> = hall.matters.iter().filter(|m| m.booking.is_some()).map(|m| m.id.as_str()).collect();
+    assert_eq!(bookable, ["mz-dibao", "rs-jmyibao", "zr-zhaijidi"]);
+    let asks: Vec<&str> = hall.matters.iter().filter(|m| m.id_number).map(|m| m.id.as_str()).collect();
+    assert_eq!(asks, ["zr-zhaijidi"]);
+}

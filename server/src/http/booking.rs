@@ -80,8 +80,8 @@ pub async fn booking_days(
             crate::ops::booking::days(&hall, &calendar, m, now)
                 .into_iter()
                 .map(|d| {
-                    let slots = crate::ops::booking::slots(c, &hall, m, b, d, &today, now)?;
-                    Ok(wire::BookingDay { day: d.to_string(), left: slots.iter().map(|s| s.left).sum() })
+                    let left = crate::ops::booking::day_left(c, &hall, m, b, d, &today, now)?;
+                    Ok(wire::BookingDay { day: d.to_string(), left })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
         })
@@ -259,7 +259,14 @@ pub async fn check_in(
     };
     let token = auth::new_status_token(store::ms(s.now()));
     let status = StatusLink { url: s.status_url(&token), token };
-    submit(&s, actor, Op::CheckIn { by, status }, key, &body).await
+    let answer = submit(&s, actor, Op::CheckIn { by, status }, key, &body).await?;
+    if let (axum::http::StatusCode::CREATED, false, Some(text)) = (answer.status, answer.replayed, &answer.body) {
+        let queue = serde_json::from_str::<wire::CheckedIn>(text).map(|c| c.ticket.queue);
+        if let Ok(queue) = queue {
+            s.metrics().ticket_issued(&queue);
+        }
+    }
+    Ok(answer)
 }
 
 #[utoipa::path(

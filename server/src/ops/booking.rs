@@ -71,6 +71,32 @@ pub fn days(
     booking::bookable_days(&hall.hours, m.rules.own, b, local, |d| calendar.is_working_day(d).ok())
 }
 
+/// Places left on a day: its slots' places, never more than the daily quota leaves.
+pub fn day_left(
+    conn: &rusqlite::Connection,
+    hall: &Hall,
+    m: &Matter,
+    b: booking::MatterBooking,
+    day: NaiveDate,
+    today: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<u32> {
+    let in_slots: u32 = slots(conn, hall, m, b, day, today, now)?.iter().map(|s| s.left).sum();
+    Ok(match m.rules.daily_quota {
+        Some(q) => in_slots.min(q.saturating_sub(used_on(conn, m, &day.to_string(), today)?)),
+        None => in_slots,
+    })
+}
+
+/// Places of a matter's quota used on a day: booked ones, and today walk-in tickets too.
+fn used_on(conn: &rusqlite::Connection, m: &Matter, day: &str, today: &str) -> rusqlite::Result<u32> {
+    let mut used = rows::booked_on(conn, day, &m.id)?;
+    if day == today {
+        used += store::tickets::issued_today(conn, day, &m.id)?;
+    }
+    Ok(used)
+}
+
 /// A matter's slots on a day with their places left (the day must be bookable).
 pub fn slots(
     conn: &rusqlite::Connection,
@@ -83,10 +109,7 @@ pub fn slots(
 ) -> anyhow::Result<Vec<wire::Slot>> {
     let d = day.to_string();
     let taken = rows::taken_in_slots(conn, &m.id, &d)?;
-    let mut used = rows::booked_on(conn, &d, &m.id)?;
-    if d == today {
-        used += store::tickets::issued_today(conn, &d, &m.id)?;
-    }
+    let used = used_on(conn, m, &d, today)?;
     let local = issuing::local(hall, now);
     Ok(booking::slots(&hall.hours, m.rules.own, b, day)
         .into_iter()
@@ -153,10 +176,7 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
             ))
         }
     }
-    let mut used = rows::booked_on(ctx.tx, &day, &m.id)?;
-    if day == ctx.day {
-        used += store::tickets::issued_today(ctx.tx, &day, &m.id)?;
-    }
+    let used = used_on(ctx.tx, m, &day, &ctx.day)?;
     let in_slot = rows::taken_in_slot(ctx.tx, &m.id, &day, &start)?;
     if booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used) == 0 {
         return Err(ApiError::new(Code::SlotFull, format!("the {start} slot of {day} has no place left")));
@@ -194,6 +214,10 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
         json!({ "service_id": m.id, "day": day, "start": start, "phone": booking::mask_phone(&input.phone),
                 "id_number": input.id.as_ref().map(|p| p.masked.clone()) }),
     )?;
+    if day == ctx.day {
+        // Today's place is taken from the quota: kiosks see what is left.
+        super::tickets::queue_changed(ctx, &m.queue)?;
+    }
     let row = rows::by_code(ctx.tx, &code)?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("booking vanished")))?;
     Answer::json(StatusCode::CREATED, &rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
 }
@@ -211,6 +235,9 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
         return Err(ApiError::new(Code::BookingStarted, format!("the {} slot of {} has started", b.start, b.day)));
     }
     rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+    if let (true, Some(m)) = (b.day == ctx.day, ctx.hall.matter(&b.service_id)) {
+        super::tickets::queue_changed(ctx, &m.queue)?;
+    }
     ctx.audit(
         "booking.cancel",
         None,

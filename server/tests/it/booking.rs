@@ -233,8 +233,14 @@ async fn identity_numbers_walk_in_limits_and_check_in_by_number() {
     assert_error(&book(&s, zhaijidi(None)).await, 422, "id_number_required");
     assert_error(&book(&s, zhaijidi(Some("110105194912310021"))).await, 422, "invalid_id_number");
     assert_eq!(s.get("/api/services/zr-zhaijidi/slots?day=2026-11-25").await.body[1]["left"], 3, "nothing booked");
-    let b = booked(&s, zhaijidi(Some(&ID.to_lowercase()))).await;
+    // With a retry key: the stored answer (replayed to a retry) holds only the masked number.
+    let key = Some("booking-with-id");
+    let b = s.send(Method::POST, "/api/bookings", None, Some(zhaijidi(Some(&ID.to_lowercase()))), key).await;
+    assert_eq!(b.status, 201, "{}", b.body);
+    let b = b.body;
     assert_eq!(b["id_masked"], "110***********002X");
+    let replay = s.send(Method::POST, "/api/bookings", None, Some(zhaijidi(Some(&ID.to_lowercase()))), key).await;
+    assert_eq!((replay.status.as_u16(), &replay.body), (201, &b), "the first answer again, nothing booked twice");
     // The same person with another phone: still one booking per matter.
     let mut other_phone = zhaijidi(Some(ID));
     other_phone["phone"] = json!("13900000000");
@@ -361,4 +367,68 @@ async fn citizens_data_is_deleted_after_keep_days() {
     s.clock().set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2027, 2, 25, 9, 0, 0).unwrap().with_timezone(&Utc));
     close_days(&s).await;
     assert_error(&s.get(&format!("/api/bookings/{code}")).await, 404, "booking_not_found");
+}
+
+#[tokio::test]
+async fn a_booked_ticket_transferred_waits_as_an_ordinary_one_at_its_place() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;
+    let earlier = s.issue("rs-jmyibao").await;
+    s.clock().set(at(25, 9, 5));
+    let t = check_in(&s, json!({ "code": b["code"] })).await.body["ticket"].clone();
+    s.clock().set(at(25, 9, 6));
+    let later = s.issue("rs-jmyibao").await;
+    let mz = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&mz, "w02", "call-next").await.body["id"], t["id"]);
+    let moved = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(moved.body["waiting_ahead"], 1, "behind the walk-in issued before it, ahead of the later one");
+    let rs = s.clerk("clerk5", "w05").await;
+    let order: Vec<Value> = [s.act(&rs, "w05", "call-next").await.body["id"].clone(), {
+        s.post("/api/windows/w05/finish", &rs, json!({"outcome": "immediate"})).await;
+        s.act(&rs, "w05", "call-next").await.body["id"].clone()
+    }]
+    .into();
+    assert_eq!(order, [earlier["id"].clone(), t["id"].clone()], "then {}", later["number"]);
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    assert!(hall_server::store::tickets::waiting_count_mismatches(&db).unwrap().is_empty(), "counts kept in step");
+}
+
+#[tokio::test]
+async fn booked_places_count_in_the_daily_quota() {
+    let line = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额";
+    let text = hall_server::config::SAMPLE_HALL.replacen(line, &format!("daily_quota = 3\n{line}"), 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    s.clock().set(at(25, 9, 0));
+    let mut sse = crate::support::Sse::connect(&s.base, None).await;
+    let first = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000001")).await;
+    let (changed, _) = sse.until("queue_changed").await;
+    assert_eq!(changed.data["queue"], "minzheng", "kiosks are told of today's places");
+    booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000002")).await;
+    s.issue("mz-dibao").await;
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
+    assert_eq!(dibao["issuing"]["left_today"], 0, "two booked and one walk-in: {dibao}");
+    assert!(s
+        .get("/api/services/mz-dibao/slots?day=2026-11-25")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["left"] == 0));
+    assert_error(&book(&s, body("mz-dibao", "2026-11-25", "10:00", "13900000003")).await, 409, "slot_full");
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
+    // Today has no place left; tomorrow's quota is whole.
+    let days = s.get("/api/services/mz-dibao/booking-days").await.body;
+    assert_eq!(days[0], json!({"day": "2026-11-25", "left": 0}));
+    assert_eq!(days[1], json!({"day": "2026-11-26", "left": 3}));
+    // A check-in's ticket is not counted again: still exactly full, and it is issued.
+    s.clock().set(at(25, 9, 10));
+    assert_eq!(check_in(&s, json!({ "code": first["code"] })).await.status, 201);
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
+    assert_eq!(dibao["issuing"]["left_today"], 0, "{dibao}");
+    assert_eq!(s.get("/api/services/mz-dibao/booking-days").await.body[1]["left"], 3);
 }
