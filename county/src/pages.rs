@@ -38,6 +38,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/county-assets/county.js", get(|| async { asset(JS, include_str!("../web/county.js")) }))
         .route("/county-assets/county.i18n.js", get(|| async { asset(JS, include_str!("../web/county.i18n.js")) }))
         .route("/county-assets/common.js", get(|| async { asset(JS, include_str!("../web/common.js")) }))
+        .route("/county-assets/strings.js", get(|| async { asset(JS, include_str!("../web/strings.js")) }))
+        // The hall server's own base of every page (one file for both services).
+        .route("/county-assets/base.js", get(|| async { asset(JS, include_str!("../../server/web/base.js")) }))
         .route(
             "/county-assets/county.css",
             get(|| async { asset("text/css; charset=utf-8", include_str!("../web/county.css")) }),

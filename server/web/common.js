@@ -1,17 +1,12 @@
-// What every page the server serves shares: element helpers, HTML escaping, translation
-// (Simplified Chinese first, English complete), API calls with a bearer token and one
-// Idempotency-Key per action, errors shown by their code in the page's language, the live event
-// stream with reconnection, and the kiosk list. Importing this module touches no page (the
-// browser tests' dictionary check imports it in node).
+// What every page the server serves shares: base.js (element helpers, escaping, translation, API
+// calls, errors by code — shared with the county's screen) and, here, the hall's shared strings,
+// one Idempotency-Key per action, the hall's time zone, the live event stream with reconnection,
+// cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
+// dictionary check imports it in node).
 
-export const $ = (id) => document.getElementById(id);
+import { $, t, has, request, sharedStrings } from "./base.js";
 
-const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-/** Text made safe to put inside HTML (element content or a quoted attribute). */
-export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
-
-// ---------------------------------------------------------------------------------------------
-// Translation
+export * from "./base.js";
 
 /** Strings every page uses; a page's own dictionary is laid over these. */
 export const STRINGS = {
@@ -203,101 +198,17 @@ export const STRINGS = {
   },
 };
 
-let dict = STRINGS;
-let lang = "zh";
-const languageListeners = [];
-
-/** The page's language: "zh" (the default) or "en". */
-export const language = () => lang;
-
-/** Lays a page's dictionary over the shared one and takes the language kept in this browser. */
-export function useStrings(page) {
-  dict = { zh: { ...STRINGS.zh, ...page.zh }, en: { ...STRINGS.en, ...page.en } };
-  try { lang = localStorage.getItem("lang") === "en" ? "en" : "zh"; } catch { lang = "zh"; }
-}
-
-export const has = (key) => dict.zh[key] !== undefined;
-
-/** A string in the page's language; a function entry is called with the arguments. */
-export function t(key, ...args) {
-  const v = dict[lang][key] ?? dict.zh[key];
-  if (v === undefined) {
-    console.error(`missing translation: ${key}`);
-    return key;
-  }
-  return typeof v === "function" ? v(...args) : v;
-}
+sharedStrings(STRINGS);
 
 /** A kiosk printer fault kind, translated (a kind this page does not know yet stays readable). */
 export const faultText = (kind) => t(has(`kiosk.${kind}`) ? `kiosk.${kind}` : "kiosk.unknown");
 
-/** Every `data-t` element (title included) in the page's language, and the switch's label. */
-export function translatePage() {
-  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
-  const button = $("lang");
-  if (button) button.textContent = t("otherLanguage");
-  for (const fn of languageListeners) fn();
-}
-
-/** Runs `fn` after every change of language (after the static strings are translated). */
-export const onLanguage = (fn) => languageListeners.push(fn);
-
-/** The 中文/English button (`#lang`): switches, remembers the choice, translates. */
-export function languageSwitch() {
-  $("lang").addEventListener("click", () => {
-    lang = lang === "en" ? "zh" : "en";
-    try { localStorage.setItem("lang", lang); } catch { /* private mode: this page only */ }
-    translatePage();
-  });
-  translatePage();
-}
-
-// ---------------------------------------------------------------------------------------------
-// API calls
-
-/** A failed API call: `code` is the server's `error` code ("offline" when nothing answered). */
-export class ApiError extends Error {
-  constructor(status, code, detail, data = null) {
-    super(`${status} ${code}`);
-    this.status = status;
-    this.code = code;
-    this.detail = detail; // the server's own text: never shown as such, except where a page says
-    this.data = data; // the whole error body (e.g. booking_suspended's `until`)
-  }
-}
-
-let tokenOf = () => null;
-let onExpired = () => {};
-
-/** Where the bearer token comes from, and what to do when the server says it is no longer good. */
-export function useSession({ token, expired }) {
-  tokenOf = token;
-  onExpired = expired ?? (() => {});
-}
-
-/** One call: resolves to `{ status, data }` on 2xx, throws an ApiError otherwise. */
+/** One JSON call: resolves to `{ status, data }` on 2xx, throws an ApiError otherwise. */
 export async function api(method, path, body, { key } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const token = tokenOf();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (key) headers["Idempotency-Key"] = key;
-  let res;
-  try {
-    res = await fetch(path, { method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    throw new ApiError(0, "offline", String(e));
-  }
+  const res = await request(method, path, body, { key });
   const text = await res.text().catch(() => "");
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
-  if (!res.ok) {
-    const code = typeof data?.error === "string" ? data.error : res.status >= 500 ? "server" : `http_${res.status}`;
-    const err = new ApiError(res.status, code, typeof data?.message === "string" ? data.message : res.statusText, data);
-    if (res.status === 401 && token) onExpired(err);
-    throw err;
-  }
   return { status: res.status, data };
 }
 
@@ -374,34 +285,6 @@ export async function signInAs(form, roles, refusal, setToken) {
   setToken(null);
   $("loginError").textContent = refusal;
   return null;
-}
-
-/** What to tell the user about an error, in the page's language (never the server's English). */
-export function errorText(err) {
-  if (!(err instanceof ApiError)) {
-    console.error(err); // a bug in the page: the tests fail on it
-    return t("err.unknown", "page");
-  }
-  if (err.code === "offline") return t("err.offline");
-  if (err.code === "server") return t("err.server");
-  // A message that names a value of the error's body (booking_suspended's date) is a function of it.
-  return has(`err.${err.code}`) ? t(`err.${err.code}`, err.data ?? {}) : t("err.unknown", err.code);
-}
-
-/** Shows an error in an element (by id); `null` clears it. */
-export function showError(id, err) {
-  $(id).textContent = err == null ? "" : errorText(err);
-}
-
-/** Calls `fn` and shows its error, if any, in the element `id`; resolves to the result or undefined. */
-export async function guarded(id, fn) {
-  showError(id, null);
-  try {
-    return await fn();
-  } catch (e) {
-    showError(id, e);
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

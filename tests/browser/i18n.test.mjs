@@ -11,9 +11,10 @@ const web = new URL("../../server/web/", import.meta.url);
 const readIn = (dir, name) => readFileSync(fileURLToPath(new URL(name, dir)), "utf8");
 const read = (name) => readIn(web, name);
 const { STRINGS } = await import(new URL("common.js", web));
-// The county service serves its own screen (county/web, with its own small common.js).
+// The county service serves its own screen (county/web: its strings.js and common.js over the
+// hall server's base.js).
 const countyWeb = new URL("../../county/web/", import.meta.url);
-const { STRINGS: COUNTY_STRINGS } = await import(new URL("common.js", countyWeb));
+const { STRINGS: COUNTY_STRINGS } = await import(new URL("strings.js", countyWeb));
 const RATING_KEYS = await import(new URL("rating.js", web)); // its LEVELS and REASONS (importing touches no page)
 const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter", "petition", "reports", "monthly", "evaluate", "inspections", "village", "book", "booking"];
 // A page's own modules beside its main script (their t("…") keys are the page's too).
@@ -46,7 +47,7 @@ const scriptKeys = (src) => [...src.matchAll(/\bt\(\s*"([^"]+)"/g)].map((m) => m
 
 test("the shared strings: every zh key has its English, and the other way round", () => {
   assert.deepEqual(Object.keys(STRINGS.en).sort(), Object.keys(STRINGS.zh).sort());
-  assert.deepEqual(Object.keys(COUNTY_STRINGS.en).sort(), Object.keys(COUNTY_STRINGS.zh).sort(), "county/web/common.js");
+  assert.deepEqual(Object.keys(COUNTY_STRINGS.en).sort(), Object.keys(COUNTY_STRINGS.zh).sort(), "county/web/strings.js");
 });
 
 for (const site of SITES) {
@@ -101,7 +102,7 @@ for (const site of SITES) {
     assert.match(src, /from "\.\/common\.js"/, `${page}.js uses common.js`);
     const modules = (MODULES[page] ?? []).map(read).join("\n");
     const extra = (EXTRA[page] ?? []).map(read);
-    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js")), ...extra.flatMap(scriptKeys)];
+    const keys = [...scriptKeys(src), ...scriptKeys(modules), ...scriptKeys(read("common.js")), ...scriptKeys(readIn(web, "base.js")), ...extra.flatMap(scriptKeys)];
     // rating.js labels its parts with literal keys ("rate.…") and keys of its levels and reasons.
     if ((EXTRA[page] ?? []).includes("rating.js")) {
       const { LEVELS, REASONS } = RATING_KEYS;

@@ -148,6 +148,7 @@ pub async fn booking_qr(
 pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
     const JS: &str = "text/javascript; charset=utf-8";
     let (body, kind) = match file.as_str() {
+        "base.js" => (include_str!("../../web/base.js"), JS),
         "common.js" => (include_str!("../../web/common.js"), JS),
         "village.js" => (include_str!("../../web/village.js"), JS),
         "village.i18n.js" => (include_str!("../../web/village.i18n.js"), JS),
