@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, request, sharedStrings } from "./base.js";
+import { $, t, has, onLanguage, request, sharedStrings } from "./base.js";
 
 export * from "./base.js";
 
