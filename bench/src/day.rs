@@ -26,10 +26,12 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
             let ms = services
                 .iter()
                 .filter(|s| s["windows"].as_array().is_some_and(|ws| ws.iter().any(|x| x == &json!(id))))
+                .filter(|s| crate::load::walk_in(s))
                 .map(|s| s["id"].as_str().unwrap_or_default().to_string())
                 .collect();
             (id, ms)
         })
+        .filter(|(_, ms): &(String, Vec<String>)| !ms.is_empty())
         .collect();
     let all: Vec<String> = services.iter().map(|s| s["id"].as_str().unwrap_or_default().to_string()).collect();
     let next = Arc::new(AtomicUsize::new(0));
