@@ -408,6 +408,27 @@ mod tests {
         assert!(applied.hall.unwrap().matter("new-matter").is_some());
     }
 
+    /// Issuing in turn to every queue (as a hall's kiosks do) runs every statement of the issue
+    /// path from its prepared form: none is parsed and planned again for another queue or class.
+    #[test]
+    fn issuing_to_queue_after_queue_keeps_every_statement_prepared() {
+        let (_dir, mut conn) = store::test_db();
+        let in_force = InForceAll::with_hall(SharedHall::new(crate::config::sample()));
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let mut issued = 0;
+        for round in 0..4 {
+            for service in ["mz-dibao", "rs-jmyibao", "wj-shengyu", "mz-dibao"] {
+                let status = ops::StatusLink { token: format!("{round}{service:0>31}{issued}"), url: String::new() };
+                let op = Op::IssueTicket { service_id: service.into(), priority: None, status, person: None };
+                let jobs = vec![Job { actor: kiosk(), op, idempotency: None, reply: oneshot::channel().0 }];
+                let applied = apply_batch(&mut conn, in_force.world(), now, &jobs).unwrap();
+                assert!(applied.results[0].0.is_ok(), "{:?}", applied.results[0].0);
+                issued += 1;
+            }
+        }
+        assert_eq!(store::reprepared(&conn), Vec::<(String, i32)>::new());
+    }
+
     #[test]
     fn a_panicking_command_is_answered_500_alone_and_the_writer_goes_on() {
         let (_dir, writer, _hall, rt) = start();

@@ -262,7 +262,9 @@ fn list_sql(f: &Filter) -> (String, Vec<String>) {
         // Only running deadlines are due: the partial index of open cases.
         push("state = 'open'", None);
     } else if let Some(state) = f.state {
-        push("state = ?", Some(state.as_str().into()));
+        // The state as a literal (one of the enum's own words): the partial index of that state
+        // is chosen when the statement is planned, whatever the connection's planner settings.
+        push(&format!("state = '{}'", state.as_str()), None);
     } else if !f.all {
         // Written as the partial index `cases_not_closed` is, so that it is used.
         push("state != 'closed'", None);
@@ -288,8 +290,10 @@ fn list_sql(f: &Filter) -> (String, Vec<String>) {
 pub fn running_counts(conn: &Connection) -> rusqlite::Result<Vec<(Outcome, CaseState, u32)>> {
     let mut out = Vec::new();
     for state in [CaseState::Open, CaseState::AwaitingMaterials] {
-        let mut stmt = conn.prepare_cached("SELECT kind, COUNT(*) FROM cases WHERE state = ?1 GROUP BY kind")?;
-        let rows = stmt.query_map([state.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        // A statement per state (a literal, so each is planned once, with its partial index).
+        let sql = format!("SELECT kind, COUNT(*) FROM cases WHERE state = '{}' GROUP BY kind", state.as_str());
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
         for r in rows {
             let (kind, n) = r?;
             if let Some(kind) = Outcome::parse(&kind) {
