@@ -35,8 +35,11 @@ struct Cli {
     county_only: bool,
     /// Only the issuance figures (8 and 32 kiosks, 10 and 10,000 waiting): about a minute, for
     /// working on the issue path.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "county_only")]
     issuance_only: bool,
+    /// The hall's figures without the county's (about 5 minutes).
+    #[arg(long, conflicts_with_all = ["county_only", "issuance_only"])]
+    hall_only: bool,
     /// Folder for the databases (on the disk to measure). Default: a temporary folder.
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -185,7 +188,20 @@ fn main() -> anyhow::Result<()> {
         QUICK.store(cli.quick, std::sync::atomic::Ordering::Relaxed);
         return rt.block_on(county::run(&dir, &county::Sizes::new(cli.quick), &load::client()));
     }
-    rt.block_on(run(cli.quick, cli.issuance_only, dir))
+    let scope = match (cli.issuance_only, cli.hall_only) {
+        (true, _) => Scope::Issuance,
+        (_, true) => Scope::Hall,
+        _ => Scope::Everything,
+    };
+    rt.block_on(run(cli.quick, scope, dir))
+}
+
+/// Which figures a run measures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Everything,
+    Hall,
+    Issuance,
 }
 
 /// Quick mode: small sizes on a debug build say nothing about the goals, so no verdicts.
@@ -202,7 +218,7 @@ fn line(figure: &str, value: String, limit: String, ratio: Option<f64>, goal: &s
     println!("{figure:<46} {value:>18} {limit:>16} {ratio:>7}  {goal:<9} {verdict}");
 }
 
-async fn run(quick: bool, issuance_only: bool, dir: PathBuf) -> anyhow::Result<()> {
+async fn run(quick: bool, scope: Scope, dir: PathBuf) -> anyhow::Result<()> {
     let s = Sizes::new(quick);
     QUICK.store(quick, std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
@@ -287,7 +303,7 @@ async fn run(quick: bool, issuance_only: bool, dir: PathBuf) -> anyhow::Result<(
         );
         server.stop().await;
     }
-    if issuance_only {
+    if scope == Scope::Issuance {
         println!("\nbench finished in {:.1} s (issuance only)", started.elapsed().as_secs_f64());
         return Ok(());
     }
@@ -601,7 +617,9 @@ async fn run(quick: bool, issuance_only: bool, dir: PathBuf) -> anyhow::Result<(
         Some(slowest.as_secs_f64() <= 1.0),
     );
     // The county service following the halls into PostgreSQL.
-    county::run(&dir, &county::Sizes::new(quick), &http).await?;
+    if scope == Scope::Everything {
+        county::run(&dir, &county::Sizes::new(quick), &http).await?;
+    }
     println!("\nbench finished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }

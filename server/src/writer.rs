@@ -1,7 +1,9 @@
 //! The single writer. One thread owns the only read-write connection. It takes every queued
-//! command, applies each inside its own savepoint of one transaction, commits once (one
-//! fsync for the whole batch: group commit), and only then answers the callers and publishes
-//! the events. So a 2xx answer always means "on disk", and a failed command changes nothing.
+//! command, applies each inside its own savepoint of one transaction and commits once; its
+//! second stage ([`durable`]) flushes the write-ahead log to disk (one flush for every batch
+//! committed meanwhile: group commit) and only then answers the callers and publishes the
+//! events. So a 2xx answer always means "on disk", a failed command changes nothing, and the
+//! writer applies the next commands while the disk is busy with the last ones.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -17,6 +19,9 @@ use crate::hall::{Hall, SharedCalendar, SharedHall};
 use crate::hub::Hub;
 use crate::ops::{self, Actor, Answer, Ctx, Op, World};
 use crate::store::{self, events::LiveEvent, idempotency};
+
+mod durable;
+use durable::{Flush, Pending};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Events are kept a week (resume is promised for at least 24 hours).
@@ -52,7 +57,12 @@ struct Job {
 struct Health {
     /// Why the last batch could not be committed; `None` after a good commit.
     failing: std::sync::Mutex<Option<String>>,
+    /// Why the last flush of the write-ahead log failed; `None` after a good flush.
+    flush_failing: std::sync::Mutex<Option<String>>,
 }
+
+/// Committed batches waiting for their flush, at most: past it the writer waits for the disk.
+const UNFLUSHED_BATCHES: usize = 64;
 
 #[derive(Clone)]
 pub struct Writer {
@@ -90,21 +100,45 @@ impl Writer {
     /// has written its last commit, before a join on it returns — a restore that waits for the
     /// server to stop never races its last write.
     pub fn start(
-        mut conn: Connection,
+        conn: Connection,
         in_force: InForceAll,
         clock: Arc<dyn Clock>,
         hub: Hub,
         lock: Option<std::fs::File>,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
+        let path = conn.path().filter(|p| !p.is_empty()).context("the writer needs a database file")?;
+        let log = Box::new(durable::WalFile::of(std::path::Path::new(path)));
+        Self::start_flushing(conn, in_force, clock, hub, lock, log)
+    }
+
+    /// [`Writer::start`] with the flush of the second stage given.
+    fn start_flushing(
+        mut conn: Connection,
+        in_force: InForceAll,
+        clock: Arc<dyn Clock>,
+        hub: Hub,
+        lock: Option<std::fs::File>,
+        log: Box<dyn Flush>,
+    ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
+        // Opened durable (WAL, every commit synced); from here the second stage syncs the log
+        // before any answer, so the commit itself need not wait for the disk.
         store::ensure_durable(&conn)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
         let (jobs, rx) = mpsc::channel(16 * 1024);
         let health = Arc::new(Health::default());
-        let thread_health = health.clone();
+        let (thread_health, flush_health) = (health.clone(), health.clone());
+        let (committed, batches) = std::sync::mpsc::sync_channel(UNFLUSHED_BATCHES);
+        let flusher = std::thread::Builder::new()
+            .name("hall-flush".into())
+            .spawn(move || durable::run(batches, log, hub, flush_health))
+            .context("cannot start the writer's flush thread")?;
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
             .spawn(move || {
-                run(conn, rx, in_force, clock, hub, thread_health);
+                run(conn, rx, in_force, clock, committed, thread_health);
+                // The last batches are flushed and answered before the lock is let go.
+                let _ = flusher.join();
                 drop(lock);
             })
             .context("cannot start the writer thread")?;
@@ -125,6 +159,9 @@ impl Writer {
     pub fn health(&self) -> Result<(), String> {
         if self.jobs.is_closed() {
             return Err("the writer thread has stopped".into());
+        }
+        if let Some(reason) = &*self.health.flush_failing.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Err(reason.clone());
         }
         match &*self.health.failing.lock().unwrap_or_else(|e| e.into_inner()) {
             Some(reason) => Err(format!("the last commit failed: {reason}")),
@@ -163,7 +200,7 @@ fn run(
     mut rx: mpsc::Receiver<Job>,
     shared: InForceAll,
     clock: Arc<dyn Clock>,
-    hub: Hub,
+    committed: std::sync::mpsc::SyncSender<Vec<Pending>>,
     health: Arc<Health>,
 ) {
     let mut last_prune = store::ms(clock.now());
@@ -206,9 +243,15 @@ fn run(
             shared.calendar.replace(calendar);
             tracing::info!("a new year of the working-day calendar is in force");
         }
-        for (job, (answer, events)) in batch.into_iter().zip(applied.results) {
-            hub.publish(events);
-            let _ = job.reply.send(answer);
+        // Answered and published by the second stage, once the log is on disk.
+        let pending = batch
+            .into_iter()
+            .zip(applied.results)
+            .map(|(job, (answer, events))| Pending { reply: job.reply, answer, events })
+            .collect();
+        if committed.send(pending).is_err() {
+            tracing::error!("the writer's flush thread has stopped");
+            break;
         }
         let now_ms = store::ms(now);
         if now_ms - last_prune > 3600 * 1000 {
@@ -406,6 +449,81 @@ mod tests {
             applied.results.iter().map(|(r, _)| r.as_ref().map(|a| a.status.as_u16()).unwrap_or(0)).collect();
         assert_eq!(statuses, vec![200, 201]);
         assert!(applied.hall.unwrap().matter("new-matter").is_some());
+    }
+
+    /// A flush that says when it starts and waits to be let go with the outcome it is given.
+    struct Gate {
+        started: std::sync::mpsc::Sender<()>,
+        release: std::sync::mpsc::Receiver<std::io::Result<()>>,
+    }
+
+    impl Flush for Gate {
+        fn flush(&mut self) -> std::io::Result<()> {
+            let _ = self.started.send(());
+            self.release.recv().unwrap_or(Ok(()))
+        }
+    }
+
+    /// A writer whose flushes the test lets go, one at a time.
+    fn gated(
+    ) -> (tempfile::TempDir, Writer, Hub, std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<std::io::Result<()>>)
+    {
+        let (dir, conn) = store::test_db();
+        let (started_tx, started) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel();
+        let hub = Hub::new(16);
+        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
+        let gate = Box::new(Gate { started: started_tx, release: release_rx });
+        let in_force = InForceAll::with_hall(SharedHall::new(crate::config::sample()));
+        let (writer, _thread) = Writer::start_flushing(conn, in_force, clock, hub.clone(), None, gate).unwrap();
+        (dir, writer, hub, started, release)
+    }
+
+    fn send(writer: &Writer, op: Op) -> oneshot::Receiver<ApiResult<Answer>> {
+        let (reply, answer) = oneshot::channel();
+        writer.jobs.blocking_send(Job { actor: kiosk(), op, idempotency: None, reply }).unwrap();
+        answer
+    }
+
+    #[test]
+    fn nothing_is_answered_or_published_before_its_batch_is_flushed() {
+        let (_dir, writer, hub, started, release) = gated();
+        let mut events = hub.subscribe();
+        let mut answer = send(&writer, issue("mz-dibao"));
+        // Committed, the flush under way: no answer and no event yet.
+        started.recv().unwrap();
+        assert!(matches!(answer.try_recv(), Err(oneshot::error::TryRecvError::Empty)));
+        assert!(matches!(events.try_recv(), Err(tokio::sync::broadcast::error::TryRecvError::Empty)));
+        release.send(Ok(())).unwrap();
+        assert_eq!(answer.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
+        assert_eq!(events.try_recv().unwrap().kind, hall_wire::event_kind::TICKET_ISSUED);
+    }
+
+    #[test]
+    fn a_failed_flush_acknowledges_nothing_and_health_says_why_until_a_flush_succeeds() {
+        let (_dir, writer, hub, started, release) = gated();
+        let mut events = hub.subscribe();
+        let answer = send(&writer, issue("mz-dibao"));
+        started.recv().unwrap();
+        release.send(Err(std::io::Error::other("disk gone"))).unwrap();
+        assert!(matches!(answer.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
+        assert!(events.try_recv().is_err(), "an event of a batch not flushed was published");
+        assert!(writer.health().unwrap_err().contains("disk gone"), "{:?}", writer.health());
+        let answer = send(&writer, issue("rs-jmyibao"));
+        started.recv().unwrap();
+        release.send(Ok(())).unwrap();
+        assert_eq!(answer.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
+        assert_eq!(writer.health(), Ok(()));
+    }
+
+    #[test]
+    fn the_log_file_of_a_database_is_flushed() {
+        let (dir, conn) = store::test_db();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+        let mut log = durable::WalFile::of(&dir.path().join("t.db"));
+        log.flush().unwrap();
+        let mut missing = durable::WalFile::of(&dir.path().join("none.db"));
+        assert_eq!(missing.flush().unwrap_err().kind(), std::io::ErrorKind::NotFound);
     }
 
     /// Issuing in turn to every queue (as a hall's kiosks do) runs every statement of the issue
