@@ -23,7 +23,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
-pub const RATE: u32 = 22_050;
+/// The announcements' sample rate: the neural voice's own; espeak-ng's 22.05 kHz is resampled.
+pub const RATE: u32 = engine::RATE;
+const ESPEAK_RATE: u32 = 22_050;
 pub const DEFAULT_TEMPLATE: &str = "请{number}号到{window}号窗口办理";
 const VOICE: &str = "cmn-latn-pinyin";
 
@@ -91,13 +93,34 @@ pub fn speak(text: &str) -> anyhow::Result<Vec<i16>> {
         }
         let mut reader = hound::WavReader::open(&path).context("espeak-ng gave no WAV")?;
         let spec = reader.spec();
-        if spec.sample_rate != RATE || spec.channels != 1 || spec.bits_per_sample != 16 {
+        if spec.sample_rate != ESPEAK_RATE || spec.channels != 1 || spec.bits_per_sample != 16 {
             bail!("unexpected espeak-ng output: {} Hz, {} channels", spec.sample_rate, spec.channels);
         }
-        Ok(reader.samples::<i16>().collect::<Result<Vec<_>, _>>()?)
+        let samples = reader.samples::<i16>().map(|s| s.map(|s| s as f32 / 32768.0)).collect::<Result<Vec<_>, _>>()?;
+        Ok(resample(&samples, ESPEAK_RATE))
     })();
     let _ = std::fs::remove_file(&path);
     result
+}
+
+/// Mono f32 samples at `from` Hz → 16-bit at [`RATE`] (linear interpolation: espeak-ng's
+/// 22.05 kHz up to 24 kHz; the neural voice's 24 kHz as it is).
+pub fn resample(samples: &[f32], from: u32) -> Vec<i16> {
+    let pcm = |v: f32| (v.clamp(-1.0, 1.0) * i16::MAX as f32) as i16;
+    if samples.is_empty() || from == RATE {
+        return samples.iter().map(|v| pcm(*v)).collect();
+    }
+    let step = from as f64 / RATE as f64;
+    let n = ((samples.len() - 1) as f64 / step) as usize + 1;
+    (0..n)
+        .map(|i| {
+            let x = i as f64 * step;
+            let j = x as usize;
+            let f = (x - j as f64) as f32;
+            let next = samples.get(j + 1).copied().unwrap_or(samples[j]);
+            pcm(samples[j] * (1.0 - f) + next * f)
+        })
+        .collect()
 }
 
 /// A two-note chime (high, then low), each note fading out.
@@ -224,7 +247,7 @@ impl Speaker {
         match self.neural.as_mut().map(|n| n.synthesize(&ph)) {
             Some(Ok(samples)) => {
                 tracing::debug!(number, ms = t.elapsed().as_millis() as u64, "neural speech");
-                Some(neural::to_display_rate(&samples))
+                Some(resample(&samples, engine::RATE))
             }
             Some(Err(e)) => {
                 self.fall_back("engine", &format!("{e:#}"));
@@ -424,6 +447,19 @@ mod tests {
             s.speech("A1", w).unwrap();
         }
         assert_eq!(s.recent.len(), KEPT);
+    }
+
+    #[test]
+    fn speech_is_resampled_to_the_announcements_rate() {
+        let check = |input: Vec<f32>, from: u32, len: usize, first: i16| {
+            let out = resample(&input, from);
+            assert_eq!(out.len(), len);
+            assert_eq!(out.first().copied().unwrap_or(0), first);
+        };
+        check(vec![0.5; 22_050], 22_050, 23_999, i16::MAX / 2);
+        check(vec![2.0; 240], 24_000, 240, i16::MAX);
+        check(vec![-0.25; 48_000], 48_000, 24_000, -i16::MAX / 4);
+        check(Vec::new(), 22_050, 0, 0);
     }
 
     #[test]

@@ -1,14 +1,11 @@
 //! The display's side of the neural voice: starts `hall-display voice-engine` (see
-//! [`super::engine`]) when speech is needed, again if it has exited after being idle, and turns
-//! its 24 kHz speech into the display's [`super::RATE`].
+//! [`super::engine`]) when speech is needed, again if it has exited after being idle.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use anyhow::{anyhow, bail, Context};
-
-use super::engine;
 
 struct Running {
     child: Child,
@@ -49,7 +46,7 @@ impl Neural {
         }
     }
 
-    /// Speech samples (mono f32 at [`engine::RATE`]) of a phoneme string.
+    /// Speech samples (mono f32 at [`super::engine::RATE`]) of a phoneme string.
     pub fn synthesize(&mut self, phonemes: &str) -> anyhow::Result<Vec<f32>> {
         // An engine that exited when idle is started again; one that fails twice is an error.
         for attempt in 0..2 {
@@ -114,41 +111,9 @@ fn ask(r: &mut Running, voice: &str, phonemes: &str) -> Result<Vec<f32>, Failure
     Ok(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
 }
 
-/// 24 kHz f32 → the display's 22.05 kHz i16 (linear interpolation; speech has little above
-/// 11 kHz).
-pub fn to_display_rate(samples: &[f32]) -> Vec<i16> {
-    if samples.is_empty() {
-        return Vec::new();
-    }
-    let step = engine::RATE as f64 / super::RATE as f64;
-    let n = ((samples.len() - 1) as f64 / step) as usize + 1;
-    (0..n)
-        .map(|i| {
-            let x = i as f64 * step;
-            let j = x as usize;
-            let f = (x - j as f64) as f32;
-            let next = samples.get(j + 1).copied().unwrap_or(samples[j]);
-            let v = samples[j] * (1.0 - f) + next * f;
-            (v.clamp(-1.0, 1.0) * i16::MAX as f32) as i16
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn speech_is_resampled_to_the_display_rate() {
-        let check = |input: Vec<f32>, len: usize, first: i16| {
-            let out = to_display_rate(&input);
-            assert_eq!(out.len(), len);
-            assert_eq!(out.first().copied().unwrap_or(0), first);
-        };
-        check(vec![0.5; 24_000], 22_050, i16::MAX / 2);
-        check(vec![2.0; 240], 220, i16::MAX);
-        check(Vec::new(), 0, 0);
-    }
 
     #[test]
     fn an_engine_that_cannot_start_is_an_error() {

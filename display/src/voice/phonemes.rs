@@ -116,9 +116,9 @@ pub fn call(template: &str, number_text: &str, window: u32) -> Result<String, Un
                 _ => tail,
             };
         } else if let Some(tail) = after.strip_prefix("{window}") {
-            for c in cardinal(window).chars() {
-                out.push(word(&c.to_string())?.to_string());
-            }
+            // One word, as 二十二 is said (spaces would make 二 十 二 of it).
+            let w = cardinal(window).chars().map(|c| word(&c.to_string())).collect::<Result<String, _>>()?;
+            out.push(w);
             rest = tail;
         } else {
             return Err(Unknown("{".into()));
@@ -171,20 +171,20 @@ mod tests {
         let (qing, dao) = (word("请").unwrap(), word("到").unwrap());
         check(t, "A012", 3, &format!("{qing}, {a}. {ling} {yi} {er} {hao}, {dao} {san} {hao} {tail}"));
         check(t, "b100", 10, &format!("{qing}, {b}. {yi} {ling} {ling} {hao}, {dao} {shi} {hao} {tail}"));
-        check(t, "A000", 11, &format!("{qing}, {a}. {ling} {ling} {ling} {hao}, {dao} {shi} {yi} {hao} {tail}"));
-        check(t, "A020", 20, &format!("{qing}, {a}. {ling} {er} {ling} {hao}, {dao} {er} {shi} {hao} {tail}"));
+        check(t, "A000", 11, &format!("{qing}, {a}. {ling} {ling} {ling} {hao}, {dao} {shi}{yi} {hao} {tail}"));
+        check(t, "A020", 20, &format!("{qing}, {a}. {ling} {er} {ling} {hao}, {dao} {er}{shi} {hao} {tail}"));
         let qing_dao = word("请到").unwrap();
         check("{number}号，请到{window}号", "A1", 1, &format!("{a}. {yi} {hao}, {qing_dao} {yi} {hao}"));
     }
 
     #[test]
-    fn windows_1_to_99_and_100_are_said() {
+    fn windows_1_to_99_and_100_are_said_as_one_word() {
         for w in 1..=100 {
             let p = call("{window}", "A1", w).unwrap();
-            let words = p.split(' ').count();
-            let expected = cardinal(w).chars().count();
-            assert_eq!(words, expected, "{w}: {p}");
+            let expected: String = cardinal(w).chars().map(|c| word(&c.to_string()).unwrap()).collect();
+            assert_eq!(p, expected, "{w}");
         }
+        assert_eq!(call("{window}", "A1", 22).unwrap(), format!("{0}{1}{0}", word("二").unwrap(), word("十").unwrap()));
     }
 
     #[test]
