@@ -36,8 +36,9 @@ LETTERS = {
     "Q": "kjˈu", "R": "ˈɑɹ", "S": "ˈɛs", "T": "tˈi", "U": "jˈu", "V": "vˈi", "W": "dˈʌbᵊlju",
     "X": "ˈɛks", "Y": "wˈI", "Z": "zˈi",
 }
-# Letter readings chosen by measurement where the plain name was misheard (see docs/voice.md).
-OVERRIDES: dict[str, str] = {}
+# Letter readings chosen by measurement where the plain name was misheard (see docs/voice.md):
+# Z as "zed" (zee was heard as C or 智 in 5 of 6 calls, zed was right in 5 of 6).
+OVERRIDES: dict[str, str] = {"Z": "zˈɛd"}
 
 
 def retone(p: str) -> str:

@@ -32,7 +32,8 @@ struct Cli {
     /// `on` is the neural voice.
     #[arg(long, global = true, value_enum, default_value_t = VoiceOpt::Neural, env = "HALL_DISPLAY_VOICE")]
     voice: VoiceOpt,
-    /// The neural voice: zf_xiaoyi (female), zm_yunxia (male), … (files in $HALL_VOICE_DIR/voices).
+    /// The neural voice: a voice (zf_xiaoyi, zm_yunxia, … files in $HALL_VOICE_DIR/voices) or a
+    /// mix of voices with weights.
     #[arg(long, global = true, default_value = voice::engine::DEFAULT_VOICE, env = "HALL_DISPLAY_VOICE_NAME")]
     voice_name: String,
     /// Language of the screen: zh (Simplified Chinese) or en.
