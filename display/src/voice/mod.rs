@@ -222,7 +222,7 @@ impl Speaker {
         Ok(s)
     }
 
-    /// Which voice said (or would say) the last call: for logs and tests.
+    /// Whether the neural voice is (still) the one that speaks: not off, not given up on.
     pub fn uses_neural(&self) -> bool {
         self.mode == Mode::Neural && !self.neural_broken
     }
