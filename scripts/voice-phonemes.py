@@ -10,7 +10,8 @@ trained with, "legacy" zh G2P: tones as arrows → ↗ ↓ ↘), from the pinyin
 guessed by a dictionary, so 号 is hao4 and 一 is yi1 in every context; no tone sandhi).
 
 Letters: Kokoro's own front end drops them. Chinese halls say the English letter names; the
-table has the English (misaki en-US) letter names, with the stressed vowel made long. Each
+table has the English (misaki en-US) letter names, with the stressed vowel made long and a
+starting p t k aspirated. Each
 letter is said set apart (the Rust side adds a short pause before it and a stop after it).
 Which reading to use was measured: 20 random calls synthesised and transcribed by Whisper base
 (tests/voice/intelligibility.py); see docs/voice.md for the table of what was tried.
@@ -56,6 +57,12 @@ def long_vowel(p: str) -> str:
     return re.sub(r"([AIOaeiuɑɛ])", r"\1ː", p, count=1)
 
 
+def aspirated(p: str) -> str:
+    """English p t k at the start are aspirated; without ʰ Kokoro says Mandarin's unaspirated
+    b d g, and T was heard as 第/地 (0 of 3 calls; with ʰ 3 of 3), P as B (with ʰ 3 of 3)."""
+    return re.sub(r"^([ptk])", r"\1ʰ", p)
+
+
 def main() -> None:
     out = Path(__file__).resolve().parent.parent / "display/src/voice/phonemes.tsv"
     lines = [
@@ -63,7 +70,7 @@ def main() -> None:
         "# do not edit by hand.",
     ]
     lines += [f"{w}\t{word(p)}" for w, p in WORDS.items()]
-    lines += [f"{l}\t{OVERRIDES.get(l, long_vowel(p))}" for l, p in LETTERS.items()]
+    lines += [f"{l}\t{OVERRIDES.get(l, aspirated(long_vowel(p)))}" for l, p in LETTERS.items()]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{out}: {len(lines) - 2} words", file=sys.stderr)
 
