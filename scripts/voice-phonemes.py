@@ -38,8 +38,10 @@ LETTERS = {
     "X": "ˈɛks", "Y": "wˈI", "Z": "zˈi",
 }
 # Letter readings chosen by measurement where the plain name was misheard (see docs/voice.md):
-# Z as "zed" (zee was heard as C or 智 in 5 of 6 calls, zed was right in 5 of 6).
-OVERRIDES: dict[str, str] = {"Z": "zˈɛd"}
+# Z as "zed" (zee was heard as C or 智 in 5 of 6 calls, zed was right in 5 of 6); C with a
+# short vowel (long: 攜 in 3 of 3 calls, short: C in 3 of 3); R with a trilled r (ɹ: 二 in 3 of
+# 3, r: R in 2 of 3).
+OVERRIDES: dict[str, str] = {"Z": "zˈɛd", "C": "sˈi", "R": "ˈɑːr"}
 
 
 def retone(p: str) -> str:
