@@ -33,6 +33,9 @@ if ((${#need[@]})); then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
+# The lobby's neural voice (model, voices, ONNX Runtime) in /var/lib/hall-voice, checked by hash.
+bash scripts/voice-setup.sh
+
 cargo build --locked -p hall-server -p hall-sim -p hall-display -p hall-kiosk
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 listen="${HALL_LISTEN:-127.0.0.1:8080}"

@@ -27,6 +27,9 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 
+echo "== the neural voice and the speech recognizer of its test (scripts/voice-setup.sh --test)"
+bash scripts/voice-setup.sh --test
+
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 
 if cargo fmt --version >/dev/null 2>&1; then
@@ -45,6 +48,10 @@ cargo test --workspace --locked
 echo "== benchmark, quick mode (checks it works; the full run: cargo run --release -p hall-bench)"
 cargo build --workspace --locked
 "$target/debug/hall-bench" --quick
+
+echo "== the lobby voice's intelligibility: 20 random calls, neural voice and espeak-ng, transcribed by Whisper base"
+"${HALL_VOICE_DIR:-/var/lib/hall-voice}/venv/bin/python" tests/voice/intelligibility.py --bin "$target/debug/hall-display" \
+  --min "${VOICE_MIN:-19}"
 
 echo "== screens rendered headless (docs/screenshots/ is refreshed by: hall-display screenshots, hall-kiosk screenshots)"
 shots="$(mktemp -d)"

@@ -21,7 +21,10 @@ pub struct Options {
     /// zh or en.
     pub lang: String,
     pub settings: Settings,
-    pub voice: bool,
+    /// Who speaks the calls (None: nobody).
+    pub voice: Option<crate::voice::Mode>,
+    /// The neural voice's name (a file in the voice directory's voices/).
+    pub voice_name: String,
     pub template: String,
     pub repeat: u32,
     /// Announcements waiting longer than this are skipped aloud.
@@ -59,7 +62,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     tokio::spawn(Client::new(&opts.server, opts.settings.recent, opts.http.clone()).follow(tx));
-    let announcer = opts.voice.then(|| Announcer::start(opts.template.clone(), opts.repeat, opts.voice_max_age));
+    let announcer = opts.voice.map(|mode| {
+        let program = std::env::current_exe().unwrap_or_else(|_| "hall-display".into());
+        let speaker = crate::voice::Speaker::new(mode, &opts.template, &opts.voice_name, program);
+        Announcer::start(speaker, opts.repeat, opts.voice_max_age)
+    });
     let mut model = Model::new(opts.settings.clone());
     let mut offset = chrono::Duration::zero();
     let mut tz: Tz = chrono_tz::Asia::Shanghai;

@@ -28,9 +28,14 @@ struct Cli {
     /// Full screen (for the lobby TV).
     #[arg(long)]
     fullscreen: bool,
-    /// Speak the calls.
-    #[arg(long, value_enum, default_value_t = OnOff::On, env = "HALL_DISPLAY_VOICE")]
-    voice: OnOff,
+    /// Who speaks the calls: the neural voice (falls back to espeak-ng), espeak-ng, or nobody.
+    /// `on` is the neural voice.
+    #[arg(long, global = true, value_enum, default_value_t = VoiceOpt::Neural, env = "HALL_DISPLAY_VOICE")]
+    voice: VoiceOpt,
+    /// The neural voice: a voice (zf_xiaoyi, zm_yunxia, … files in $HALL_VOICE_DIR/voices) or a
+    /// mix of voices with weights.
+    #[arg(long, global = true, default_value = voice::engine::DEFAULT_VOICE, env = "HALL_DISPLAY_VOICE_NAME")]
+    voice_name: String,
     /// Language of the screen: zh (Simplified Chinese) or en.
     #[arg(long, default_value = "zh", env = "HALL_DISPLAY_LANG")]
     lang: String,
@@ -49,9 +54,21 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OnOff {
-    On,
+enum VoiceOpt {
+    #[value(alias = "on")]
+    Neural,
+    Espeak,
     Off,
+}
+
+impl VoiceOpt {
+    fn mode(self) -> Option<voice::Mode> {
+        match self {
+            VoiceOpt::Neural => Some(voice::Mode::Neural),
+            VoiceOpt::Espeak => Some(voice::Mode::Espeak),
+            VoiceOpt::Off => None,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -64,6 +81,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The neural voice's engine (started by the display itself; exits after a minute idle).
+    #[command(hide = true)]
+    VoiceEngine,
     /// Render every screen to PNG files (no display needed).
     Screenshots {
         #[arg(long, default_value = "docs/screenshots")]
@@ -73,14 +93,22 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs on stderr: the voice engine's stdout is its answers.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
     let result = match cli.command {
-        Some(Command::Say { calls, out }) => say(&cli.template, cli.repeat, &calls, &out),
+        Some(Command::Say { calls, out }) => {
+            let mode = cli.voice.mode().unwrap_or(voice::Mode::Espeak);
+            let program = std::env::current_exe().unwrap_or_else(|_| "hall-display".into());
+            let mut speaker = voice::Speaker::new(mode, &cli.template, &cli.voice_name, program);
+            say(&mut speaker, cli.repeat, &calls, &out)
+        }
+        Some(Command::VoiceEngine) => voice::engine::serve(Duration::from_secs(60)),
         Some(Command::Screenshots { out }) => screenshots::all(&out),
         None => hall_display::client::http_client(cli.ca.as_deref()).and_then(|http| {
             app::run(app::Options {
@@ -93,7 +121,8 @@ fn main() -> ExitCode {
                     window: cli.window,
                     ..controller::Settings::default()
                 },
-                voice: cli.voice == OnOff::On,
+                voice: cli.voice.mode(),
+                voice_name: cli.voice_name,
                 template: cli.template,
                 repeat: cli.repeat,
                 voice_max_age: Duration::from_secs(cli.stale_after),
@@ -111,7 +140,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn say(template: &str, repeat: u32, args: &[String], out: &std::path::Path) -> anyhow::Result<()> {
+fn say(speaker: &mut voice::Speaker, repeat: u32, args: &[String], out: &std::path::Path) -> anyhow::Result<()> {
     if !args.len().is_multiple_of(2) {
         anyhow::bail!("give a ticket number and a window number for each call");
     }
@@ -121,7 +150,7 @@ fn say(template: &str, repeat: u32, args: &[String], out: &std::path::Path) -> a
             Ok((p[0].clone(), p[1].parse::<u32>().map_err(|_| anyhow::anyhow!("`{}` is not a window number", p[1]))?))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let samples = voice::announcement(template, &calls, repeat)?;
+    let samples = voice::announcement(speaker, &calls, repeat)?;
     voice::write_wav(out, &samples)?;
     println!("{} ({:.1} s)", out.display(), samples.len() as f32 / voice::RATE as f32);
     Ok(())
