@@ -6,9 +6,11 @@ and with espeak-ng; Whisper base (faster-whisper, the weights installed by
 `scripts/voice-setup.sh --test`) transcribes them in Chinese; a call counts when the
 transcription gives back the exact number and window, compared after mapping Traditional to
 Simplified characters, every way of writing digits to one form (零一二, ０１２, 012) and
-dropping separators inside the number (A-012, A 0,1,2). Prints both scores; fails
-when the neural voice scores under --min (19 of 20, the issue's bar) or when it was not the
-neural voice that spoke.
+dropping separators inside the number (A-012, A 0,1,2). Prints both scores and whether the
+issue's bar (--goal, 19 of 20) is met; fails when the neural voice scores under --min or when it
+was not the neural voice that spoke. scripts/test.sh runs one fixed draw (seed 7, not the draw
+the readings were tuned on) with --min 10: a floor against regressions while the bar is missed
+(the voice scores 12 on that draw; espeak-ng 0).
 
     /var/lib/hall-voice/venv/bin/python tests/voice/intelligibility.py --bin target/debug/hall-display
 """
@@ -75,6 +77,7 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=20)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("VOICE_TEST_SEED", random.randrange(10**6))))
     ap.add_argument("--min", type=int, default=19, help="calls the neural voice must get through")
+    ap.add_argument("--goal", type=int, default=19, help="the issue's bar, printed as met or missed")
     ap.add_argument("--voice-name", help="the neural voice (default: the display's)")
     ap.add_argument("--voices", default="neural,espeak", help="which voices to measure")
     ap.add_argument("--whisper", default=os.environ.get("HALL_VOICE_DIR", "/var/lib/hall-voice") + "/whisper-base")
@@ -109,6 +112,9 @@ def main() -> int:
             print(f"== {voice}: {ok}/{len(todo)} understood ({synth / len(todo):.1f} s per `say`)", flush=True)
     print("== intelligibility: " + ", ".join(f"{v} {n}/{len(todo)}" for v, n in scores.items())
           + f" (needed for neural: {args.min})")
+    if "neural" in scores:
+        met = "met" if scores["neural"] >= args.goal else "MISSED (issue 18 stays open)"
+        print(f"== goal: neural {scores['neural']}/{len(todo)}, goal {args.goal}/20: {met}")
     return 0 if scores.get("neural", args.min) >= args.min else 1
 
 

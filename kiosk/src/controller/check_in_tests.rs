@@ -1,32 +1,13 @@
 //! 「预约取号」 and a matter's identity number, table-tested without a backend.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use super::tests::Run;
 use super::*;
-use crate::screenshots::{sample_catalog, sample_ticket};
+use crate::screenshots::sample_ticket;
 
-struct Run {
-    k: Kiosk,
-    now: Instant,
-}
-
+/// The check-in screens' inputs, on the shared test kiosk.
 impl Run {
-    fn new() -> Run {
-        let now = Instant::now();
-        let mut k = Kiosk::new(Settings::default(), now);
-        k.apply(Input::Catalog(Box::new(sample_catalog())), now);
-        Run { k, now }
-    }
-    fn at(&mut self, after: Duration, input: Input) -> Vec<Effect> {
-        self.now += after;
-        self.k.apply(input, self.now)
-    }
-    fn go(&mut self, input: Input) -> Vec<Effect> {
-        self.at(Duration::from_millis(200), input)
-    }
-    fn wait(&mut self, d: Duration) -> Vec<Effect> {
-        self.at(d, Input::Tick)
-    }
     fn typed(&mut self, text: &str) -> Vec<Effect> {
         self.go(Input::EntryText(text.into()))
     }

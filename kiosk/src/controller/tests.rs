@@ -5,13 +5,14 @@ use hall_wire::{KioskFaultKind, Priority};
 use super::*;
 use crate::screenshots::{sample_catalog, sample_ticket};
 
-struct Run {
-    k: Kiosk,
+/// A kiosk on the sample catalog driven through time by inputs (the check-in tests use it too).
+pub(super) struct Run {
+    pub(super) k: Kiosk,
     now: Instant,
 }
 
 impl Run {
-    fn new() -> Run {
+    pub(super) fn new() -> Run {
         let now = Instant::now();
         let mut k = Kiosk::new(Settings::default(), now);
         k.apply(Input::Catalog(Box::new(sample_catalog())), now);
@@ -21,10 +22,11 @@ impl Run {
         self.now += after;
         self.k.apply(input, self.now)
     }
-    fn go(&mut self, input: Input) -> Vec<Effect> {
+    /// An input 200 ms after the last one.
+    pub(super) fn go(&mut self, input: Input) -> Vec<Effect> {
         self.at(Duration::from_millis(200), input)
     }
-    fn wait(&mut self, d: Duration) -> Vec<Effect> {
+    pub(super) fn wait(&mut self, d: Duration) -> Vec<Effect> {
         self.at(d, Input::Tick)
     }
     fn take(&mut self, key: &str) -> Vec<Effect> {
