@@ -406,33 +406,25 @@ mod tests {
         speak(&sentence(template, "A012", 3)).unwrap()
     }
 
-    #[test]
-    fn without_the_model_espeak_speaks_and_neural_is_not_tried_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = speaker(DEFAULT_TEMPLATE, dir.path(), "/nonexistent");
-        assert_eq!(s.speech("A012", 3).unwrap(), espeak(DEFAULT_TEMPLATE));
-        assert!(!s.uses_neural());
-        assert_eq!(s.logged.iter().copied().collect::<Vec<_>>(), ["missing"]);
-    }
-
-    #[test]
-    fn an_engine_that_fails_leaves_espeak_speaking() {
-        let dir = dummy_voice_dir();
-        let mut s = speaker(DEFAULT_TEMPLATE, dir.path(), "/nonexistent/hall-display");
-        assert_eq!(s.speech("A012", 3).unwrap(), espeak(DEFAULT_TEMPLATE));
-        assert!(!s.uses_neural());
-        assert_eq!(s.logged.iter().copied().collect::<Vec<_>>(), ["engine"]);
-    }
-
-    #[test]
-    fn a_word_outside_the_table_is_said_by_espeak_and_logged_once() {
-        let dir = dummy_voice_dir();
-        let template = "请{number}号到{window}号窗口喝茶";
-        let mut s = speaker(template, dir.path(), "/nonexistent/hall-display");
-        assert_eq!(s.speech("A012", 3).unwrap(), espeak(template));
+    /// The first call with `template` falls back to espeak-ng with one logged `reason`; whether
+    /// the neural voice may still be used after it is `neural_after`.
+    fn check(dir: &Path, template: &str, program: &str, reason: &str, neural_after: bool) {
+        let mut s = speaker(template, dir, program);
+        assert_eq!(s.speech("A012", 3).unwrap(), espeak(template), "{reason}");
         s.speech("B001", 4).unwrap();
-        assert!(s.uses_neural(), "other sentences may still use the neural voice");
-        assert_eq!(s.logged.iter().copied().collect::<Vec<_>>(), ["word"]);
+        assert_eq!(s.uses_neural(), neural_after, "{reason}");
+        assert_eq!(s.logged.iter().copied().collect::<Vec<_>>(), [reason], "logged once");
+    }
+
+    #[test]
+    fn espeak_speaks_when_the_neural_voice_cannot_and_says_why_once() {
+        let (empty, voice) = (tempfile::tempdir().unwrap(), dummy_voice_dir());
+        // No model: neural is not tried again.
+        check(empty.path(), DEFAULT_TEMPLATE, "/nonexistent", "missing", false);
+        // An engine that fails leaves espeak-ng speaking.
+        check(voice.path(), DEFAULT_TEMPLATE, "/nonexistent/hall-display", "engine", false);
+        // A word outside the table: that sentence by espeak-ng; others may still use the neural voice.
+        check(voice.path(), "请{number}号到{window}号窗口喝茶", "/nonexistent/hall-display", "word", true);
     }
 
     #[test]
