@@ -330,7 +330,7 @@ pub enum Op {
     },
     /// The sweeper's look at the clock: tells displays and kiosks when issuing opened or stopped.
     CheckIssuing,
-    /// A command with a bug: it panics (tests of the writer).
+    /// A command with a bug: it changes a row, then panics (tests of the writer).
     #[cfg(test)]
     Panic,
     /// An administrator saves a new hall configuration (already validated).
@@ -529,7 +529,10 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ReopenIssuing { reopen } => issuing::reopen(ctx, *reopen),
         Op::CheckIssuing => issuing::check(ctx),
         #[cfg(test)]
-        Op::Panic => panic!("a bug in a command"),
+        Op::Panic => {
+            crate::store::settings::set(ctx.tx, crate::store::settings::NOTICE, "left by a command that panicked")?;
+            panic!("a bug in a command")
+        }
         Op::KioskFault { kind, message, ticket_number } => {
             kiosks::report_fault(ctx, *kind, message, ticket_number.as_deref())
         }
