@@ -18,6 +18,7 @@ mod reports;
 mod sse;
 mod startup;
 mod stats;
+mod voice;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -40,6 +41,9 @@ struct Cli {
     /// The hall's figures without the county's (about 5 minutes).
     #[arg(long, conflicts_with_all = ["county_only", "issuance_only"])]
     hall_only: bool,
+    /// Only the lobby voice's figures (the neural voice's engine beside espeak-ng).
+    #[arg(long, conflicts_with_all = ["county_only", "issuance_only", "hall_only"])]
+    voice_only: bool,
     /// Folder for the databases (on the disk to measure). Default: a temporary folder.
     #[arg(long)]
     dir: Option<PathBuf>,
@@ -80,6 +84,7 @@ struct Sizes {
     day_tickets: usize,
     display_calls: usize,
     display_idle_secs: u64,
+    voice_calls: usize,
     kiosk_tickets: usize,
     day_subscribers: usize,
     year_tickets: usize,
@@ -105,6 +110,7 @@ impl Sizes {
                 day_tickets: 150,
                 display_calls: 5,
                 display_idle_secs: 2,
+                voice_calls: 1,
                 kiosk_tickets: 10,
                 day_subscribers: 20,
                 year_tickets: 20_000,
@@ -127,6 +133,7 @@ impl Sizes {
                 day_tickets: 20_000,
                 display_calls: 100,
                 display_idle_secs: 20,
+                voice_calls: 5,
                 kiosk_tickets: 200,
                 day_subscribers: 500,
                 year_tickets: 3_000_000,
@@ -187,6 +194,10 @@ fn main() -> anyhow::Result<()> {
     if cli.county_only {
         QUICK.store(cli.quick, std::sync::atomic::Ordering::Relaxed);
         return rt.block_on(county::run(&dir, &county::Sizes::new(cli.quick), &load::client()));
+    }
+    if cli.voice_only {
+        println!("{:<46} {:>18} {:>16} {:>7}  {:<9}", "figure", "value", "espeak-ng", "ratio", "goal");
+        return lobby_voice(if cli.quick { 1 } else { 5 });
     }
     let scope = match (cli.issuance_only, cli.hall_only) {
         (true, _) => Scope::Issuance,
@@ -525,6 +536,8 @@ async fn run(quick: bool, scope: Scope, dir: PathBuf) -> anyhow::Result<()> {
     }
     server.stop().await;
 
+    lobby_voice(s.voice_calls)?;
+
     // The kiosk.
     let server = child::start(&dir.join("kiosk.db"), None).await?;
     let mut issue_only = stats::Samples::default();
@@ -621,5 +634,80 @@ async fn run(quick: bool, scope: Scope, dir: PathBuf) -> anyhow::Result<()> {
         county::run(&dir, &county::Sizes::new(quick), &http).await?;
     }
     println!("\nbench finished in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The lobby voice: the neural voice's engine beside espeak-ng (issue 18).
+fn lobby_voice(calls: usize) -> anyhow::Result<()> {
+    let espeak = voice::espeak(calls)?;
+    let (espeak_synth, espeak_speaks) = match &espeak {
+        Ok(e) => {
+            let synth = e.synth.pct_ms(50.0);
+            (format!("{synth:.0} ms"), voice::speech_starts(synth / 1000.0))
+        }
+        Err(why) => {
+            println!("(espeak-ng not measured: {why})");
+            (String::from("—"), f64::NAN)
+        }
+    };
+    match voice::neural(calls)? {
+        Ok(n) => {
+            let synth = n.synth.pct_ms(50.0);
+            line(
+                "voice engine start (model loaded), neural",
+                format!("{:.0} ms", n.start_ms),
+                String::new(),
+                None,
+                "",
+                None,
+            );
+            line(
+                &format!("voice synthesis p50 of {calls} calls, neural"),
+                format!("{synth:.0} ms"),
+                espeak_synth.clone(),
+                None,
+                "",
+                None,
+            );
+            let espeak_length = espeak
+                .as_ref()
+                .map(|e| format!("{:.1} s / {:.2}", e.speech_secs, e.synth.pct_ms(50.0) / 1000.0 / e.speech_secs))
+                .unwrap_or_default();
+            line(
+                "  speech length / real-time factor",
+                format!("{:.1} s / {:.2}", n.speech_secs, synth / 1000.0 / n.speech_secs),
+                espeak_length,
+                None,
+                "",
+                None,
+            );
+            // The chime needs no synthesis: the player puts it on the output when the call's turn
+            // comes, whichever voice speaks; what differs is when the speech follows it.
+            println!("  call → first sound: the chime, at once for both voices (it waits for no synthesis)");
+            line(
+                "call → speech starts, neural (cold engine)",
+                format!(
+                    "{:.1} s ({:.1} s)",
+                    voice::speech_starts(synth / 1000.0),
+                    voice::speech_starts((synth + n.start_ms) / 1000.0)
+                ),
+                format!("{espeak_speaks:.1} s"),
+                None,
+                "",
+                None,
+            );
+            let espeak_mb = espeak.as_ref().map(|e| format!("{:.1} MB", e.peak_mb)).unwrap_or_default();
+            line(
+                "voice engine memory idle / speaking (peak)",
+                format!("{:.0} / {:.0} MB", n.idle_mb, n.peak_mb),
+                espeak_mb,
+                None,
+                "",
+                None,
+            );
+            println!("  (limit column: espeak-ng, one process per sentence; the display's own memory is above: the engine is a process of its own, ended after 60 s idle)");
+        }
+        Err(why) => println!("(neural voice not measured: {why})"),
+    }
     Ok(())
 }

@@ -75,18 +75,20 @@ pub fn sentence(template: &str, number: &str, window: u32) -> String {
     template.replace("{number}", &spoken_number(number)).replace("{window}", &cardinal(window))
 }
 
+/// espeak-ng writing the speech of `text` to the WAV file `wav`.
+pub fn espeak_command(text: &str, wav: &Path) -> Command {
+    let mut cmd = Command::new("espeak-ng");
+    cmd.args(["-v", VOICE, "-s", "150", "-w"]).arg(wav).arg(text);
+    cmd
+}
+
 /// Speech samples (mono, 16-bit, [`RATE`] Hz) from espeak-ng.
 pub fn speak(text: &str) -> anyhow::Result<Vec<i16>> {
     // espeak-ng's WAV on stdout has no sizes in its header (it streams), so use a file.
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!("hall-display-{}-{n}.wav", std::process::id()));
-    let out = Command::new("espeak-ng")
-        .args(["-v", VOICE, "-s", "150", "-w"])
-        .arg(&path)
-        .arg(text)
-        .output()
-        .context("cannot run espeak-ng (install the espeak-ng package)")?;
+    let out = espeak_command(text, &path).output().context("cannot run espeak-ng (install the espeak-ng package)")?;
     let result = (|| {
         if !out.status.success() {
             bail!("espeak-ng failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -153,11 +155,14 @@ pub fn announcement(speaker: &mut Speaker, calls: &[(String, u32)], repeat: u32)
     Ok(out)
 }
 
+/// The pause between the chime and the speech, and between repeats, in seconds.
+pub const PAUSE_SECS: f32 = 0.8;
+
 /// A call's speech said `repeat` times, each after a pause (the chime comes before).
 fn spoken(speech: &[i16], repeat: u32) -> Vec<i16> {
     let mut out = Vec::new();
     for _ in 0..repeat.max(1) {
-        out.extend(silence(0.8));
+        out.extend(silence(PAUSE_SECS));
         out.extend_from_slice(speech);
     }
     out

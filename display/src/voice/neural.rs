@@ -46,6 +46,19 @@ impl Neural {
         }
     }
 
+    /// Starts the engine now if it is not running (`hall-bench` times the start alone).
+    pub fn start_engine(&mut self) -> anyhow::Result<()> {
+        if self.running.is_none() {
+            self.running = Some(self.start()?);
+        }
+        Ok(())
+    }
+
+    /// The engine's process, while it runs (`hall-bench` reads its memory).
+    pub fn engine_pid(&self) -> Option<u32> {
+        self.running.as_ref().map(|r| r.child.id())
+    }
+
     /// Speech samples (mono f32 at [`super::engine::RATE`]) of a phoneme string.
     pub fn synthesize(&mut self, phonemes: &str) -> anyhow::Result<Vec<f32>> {
         // An engine that exited when idle is started again; one that fails twice is an error.
