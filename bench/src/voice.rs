@@ -106,17 +106,19 @@ fn peak_mb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The peak resident memory of one espeak-ng run of `text`, from the kernel's accounting of
-/// that child (`wait4`).
+/// The peak resident memory of one espeak-ng run of `text`: its VmHWM, read every millisecond
+/// while it runs (the kernel's own accounting of a child, `wait4`, counts the memory of the
+/// process it was started from).
 fn espeak_peak_mb(text: &str) -> anyhow::Result<f64> {
     let out = tempfile::NamedTempFile::new()?;
-    let child = voice::espeak_command(text, out.path()).spawn()?;
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill; the pid is our own child,
-    // waited for once here and never through `child` afterwards.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    anyhow::ensure!(pid > 0, "wait4 failed: {}", std::io::Error::last_os_error());
-    std::mem::forget(child);
-    Ok(usage.ru_maxrss as f64 / 1024.0)
+    let mut child = voice::espeak_command(text, out.path()).spawn()?;
+    let mut peak = 0.0_f64;
+    while child.try_wait()?.is_none() {
+        let now = peak_mb(child.id());
+        if now.is_finite() {
+            peak = peak.max(now);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    Ok(peak)
 }
