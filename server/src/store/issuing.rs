@@ -35,7 +35,7 @@ pub fn matter(conn: &Connection, hall: &Hall, m: &Matter, day: &str, now: DateTi
 }
 
 /// [`matter`] with the day's reopening already read (a queue asks for each of its matters).
-fn matter_when(
+pub fn matter_when(
     conn: &Connection,
     hall: &Hall,
     m: &Matter,
@@ -54,7 +54,18 @@ fn matter_when(
 }
 
 pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
-    let reopened = reopened_today(conn, day)?;
+    queue_when(conn, hall, queue, day, now, reopened_today(conn, day)?)
+}
+
+/// [`queue`] with the day's reopening already read.
+pub fn queue_when(
+    conn: &Connection,
+    hall: &Hall,
+    queue: &str,
+    day: &str,
+    now: DateTime<Utc>,
+    reopened: bool,
+) -> rusqlite::Result<Issuing> {
     let states = hall
         .matters
         .iter()
