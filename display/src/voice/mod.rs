@@ -4,7 +4,8 @@
 //! player that queues announcements so they never overlap and skips stale ones.
 //!
 //! The neural voice falls back to espeak-ng (logged once for each reason) when its files are
-//! missing, the engine fails, or a sentence has a word outside the phoneme table.
+//! missing, the engine fails (then for [`NEURAL_RETRY`], after which it is tried again), or a
+//! sentence has a word outside the phoneme table.
 //!
 //! Why espeak-ng as the fallback: it is packaged by Debian, runs offline, and its `cmn-latn-pinyin` voice reads
 //! Chinese characters as Mandarin and Latin letters the way halls say them (A = "ei"). The
@@ -183,13 +184,20 @@ pub struct Speaker {
     voice_dir: PathBuf,
     voice: String,
     neural: Option<neural::Neural>,
-    /// The neural voice cannot work in this process (files missing, engine failed to start).
-    neural_broken: bool,
+    /// After the neural voice failed (files missing, the engine would not start or failed),
+    /// espeak-ng speaks until then; the neural voice is tried again after it (an engine that
+    /// crashed once, or files installed while the display runs, do not leave the hall with
+    /// espeak-ng until a restart).
+    neural_paused_until: Option<Instant>,
+    retry_after: Duration,
     logged: HashSet<&'static str>,
     recent: VecDeque<((String, u32), Vec<i16>)>,
 }
 
 const KEPT: usize = 8;
+
+/// How long espeak-ng speaks after the neural voice failed before it is tried again.
+pub const NEURAL_RETRY: Duration = Duration::from_secs(300);
 
 impl Speaker {
     /// `program`: the hall-display binary (it runs the engine); `voice`: a voice's name.
@@ -204,7 +212,8 @@ impl Speaker {
             neural: Some(neural::Neural::new(program, voice)),
             voice: voice.to_string(),
             voice_dir,
-            neural_broken: false,
+            neural_paused_until: None,
+            retry_after: NEURAL_RETRY,
             logged: HashSet::new(),
             recent: VecDeque::new(),
         }
@@ -227,18 +236,23 @@ impl Speaker {
         Ok(s)
     }
 
-    /// Whether the neural voice is (still) the one that speaks: not off, not given up on.
+    /// Whether the neural voice is the one that speaks now: not off, not paused after a failure.
     pub fn uses_neural(&self) -> bool {
-        self.mode == Mode::Neural && !self.neural_broken
+        self.mode == Mode::Neural && self.neural_paused_until.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// espeak-ng speaks for [`NEURAL_RETRY`], then the neural voice is tried again.
+    fn pause_neural(&mut self) {
+        self.neural_paused_until = Some(Instant::now() + self.retry_after);
     }
 
     fn neural_speech(&mut self, number: &str, window: u32) -> Option<Vec<i16>> {
-        if self.mode != Mode::Neural || self.neural_broken {
+        if !self.uses_neural() {
             return None;
         }
         if let Some(path) = engine::missing(&self.voice_dir, &self.voice) {
             self.fall_back("missing", &format!("{} is missing (run scripts/voice-setup.sh)", path.display()));
-            self.neural_broken = true;
+            self.pause_neural();
             return None;
         }
         let ph = match phonemes::call(&self.template, number, window) {
@@ -251,12 +265,16 @@ impl Speaker {
         let t = Instant::now();
         match self.neural.as_mut().map(|n| n.synthesize(&ph)) {
             Some(Ok(samples)) => {
+                if self.neural_paused_until.take().is_some() {
+                    tracing::info!("the neural voice speaks again");
+                    self.logged.clear();
+                }
                 tracing::debug!(number, ms = t.elapsed().as_millis() as u64, "neural speech");
                 Some(resample(&samples, engine::RATE))
             }
             Some(Err(e)) => {
                 self.fall_back("engine", &format!("{e:#}"));
-                self.neural_broken = true;
+                self.pause_neural();
                 None
             }
             None => None,
@@ -430,6 +448,30 @@ mod tests {
         check(voice.path(), DEFAULT_TEMPLATE, "/nonexistent/hall-display", "engine", false);
         // A word outside the table: that sentence by espeak-ng; others may still use the neural voice.
         check(voice.path(), "请{number}号到{window}号窗口喝茶", "/nonexistent/hall-display", "word", true);
+    }
+
+    /// After a failure espeak-ng speaks for a while; then the engine is tried again.
+    #[test]
+    fn the_neural_voice_is_tried_again_after_a_pause() {
+        let voice = dummy_voice_dir();
+        // An engine that fails to start, counting its starts.
+        let program = voice.path().join("fake-display");
+        let starts = voice.path().join("starts");
+        std::fs::write(&program, format!("#!/bin/sh\necho started >> '{}'\nexit 1\n", starts.display())).unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let started = || std::fs::read_to_string(&starts).map(|s| s.lines().count()).unwrap_or(0);
+        let check = |retry_after: Duration, calls: u32, starts_then: usize| {
+            let _ = std::fs::remove_file(&starts);
+            let mut s = speaker(DEFAULT_TEMPLATE, voice.path(), program.to_str().unwrap());
+            s.retry_after = retry_after;
+            for w in 1..=calls {
+                s.speech("A012", w).unwrap();
+            }
+            assert_eq!(started(), starts_then, "retry after {retry_after:?}");
+            assert_eq!(s.uses_neural(), retry_after.is_zero(), "retry after {retry_after:?}");
+        };
+        check(NEURAL_RETRY, 3, 1); // paused: espeak-ng for the next calls
+        check(Duration::ZERO, 3, 3); // each call tries again once the pause is over
     }
 
     #[test]
