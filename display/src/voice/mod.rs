@@ -308,6 +308,58 @@ pub struct Job {
     pub queued: Instant,
 }
 
+/// Where announcements are played: the sound card, or a recorder in tests.
+pub trait Output: 'static {
+    /// Queues samples after what is already queued; returns at once.
+    fn append(&mut self, samples: Vec<i16>);
+    /// Returns when everything queued has been played.
+    fn wait_until_end(&mut self);
+}
+
+/// The sound card (rodio's default output), opened on the player's thread; without one it logs
+/// that once and plays nothing.
+struct SoundCard {
+    output: Option<(rodio::OutputStream, rodio::OutputStreamHandle)>,
+    sink: Option<rodio::Sink>,
+}
+
+impl SoundCard {
+    fn open() -> SoundCard {
+        let output = match rodio::OutputStream::try_default() {
+            Ok(o) => Some(o),
+            Err(e) => {
+                tracing::warn!(error = %e, "no sound output: calls are shown but not spoken");
+                None
+            }
+        };
+        SoundCard { output, sink: None }
+    }
+}
+
+impl Output for SoundCard {
+    fn append(&mut self, samples: Vec<i16>) {
+        let Some((_, handle)) = &self.output else { return };
+        if self.sink.is_none() {
+            match rodio::Sink::try_new(handle) {
+                Ok(sink) => self.sink = Some(sink),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot play the announcement");
+                    return;
+                }
+            }
+        }
+        if let Some(sink) = &self.sink {
+            sink.append(rodio::buffer::SamplesBuffer::new(1, RATE, samples));
+        }
+    }
+
+    fn wait_until_end(&mut self) {
+        if let Some(sink) = self.sink.take() {
+            sink.sleep_until_end();
+        }
+    }
+}
+
 /// Plays announcements one after another on a thread of its own; a second thread makes the
 /// speech as soon as a call arrives (the chime of a call plays at its turn, without waiting for
 /// its speech). Jobs older than `max_age` when their turn comes are skipped aloud (they were
@@ -318,7 +370,18 @@ pub struct Announcer {
 }
 
 impl Announcer {
-    pub fn start(mut speaker: Speaker, repeat: u32, max_age: Duration) -> Announcer {
+    pub fn start(speaker: Speaker, repeat: u32, max_age: Duration) -> Announcer {
+        // The sound card is opened on the player's own thread (rodio's stream stays there).
+        Announcer::start_playing(speaker, repeat, max_age, SoundCard::open)
+    }
+
+    /// [`Announcer::start`] with the output given (opened on the player's thread).
+    pub fn start_playing<O: Output>(
+        mut speaker: Speaker,
+        repeat: u32,
+        max_age: Duration,
+        open: impl FnOnce() -> O + Send + 'static,
+    ) -> Announcer {
         let (jobs, rx) = mpsc::channel::<Job>();
         let (to_player, player_jobs) = mpsc::channel::<(Job, mpsc::Receiver<Vec<i16>>)>();
         let synth = std::thread::Builder::new().name("speech".into()).spawn(move || {
@@ -339,33 +402,20 @@ impl Announcer {
             }
         });
         let player = std::thread::Builder::new().name("announcer".into()).spawn(move || {
-            let output = match rodio::OutputStream::try_default() {
-                Ok(o) => Some(o),
-                Err(e) => {
-                    tracing::warn!(error = %e, "no sound output: calls are shown but not spoken");
-                    None
-                }
-            };
+            let mut output = open();
             for (job, speech) in player_jobs {
                 if job.queued.elapsed() > max_age {
                     tracing::info!(number = %job.number, "announcement skipped: too old");
                     continue;
                 }
-                let Some((_stream, handle)) = &output else { continue };
-                let sink = match rodio::Sink::try_new(handle) {
-                    Ok(sink) => sink,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot play the announcement");
-                        continue;
-                    }
-                };
-                sink.append(rodio::buffer::SamplesBuffer::new(1, RATE, chime()));
+                // The chime at once; the speech when it is ready (it plays after the chime).
+                output.append(chime());
                 if let Ok(s) = speech.recv() {
                     let mut out = spoken(&s, repeat);
                     out.extend(silence(0.3));
-                    sink.append(rodio::buffer::SamplesBuffer::new(1, RATE, out));
+                    output.append(out);
                 }
-                sink.sleep_until_end();
+                output.wait_until_end();
             }
         });
         if let Err(e) = synth.and(player) {
@@ -373,6 +423,7 @@ impl Announcer {
         }
         Announcer { jobs }
     }
+
     pub fn announce(&self, number: &str, window: u32) {
         let _ = self.jobs.send(Job { number: number.to_string(), window, queued: Instant::now() });
     }
@@ -472,6 +523,52 @@ mod tests {
         };
         check(NEURAL_RETRY, 3, 1); // paused: espeak-ng for the next calls
         check(Duration::ZERO, 3, 3); // each call tries again once the pause is over
+    }
+
+    /// What the player did, as a recorder output sees it.
+    #[derive(Debug, PartialEq)]
+    enum Played {
+        Chime,
+        Speech,
+        End,
+    }
+
+    struct Recorder(mpsc::Sender<(Instant, Played)>);
+
+    impl Output for Recorder {
+        fn append(&mut self, samples: Vec<i16>) {
+            let what = if samples == chime() { Played::Chime } else { Played::Speech };
+            let _ = self.0.send((Instant::now(), what));
+        }
+        fn wait_until_end(&mut self) {
+            let _ = self.0.send((Instant::now(), Played::End));
+        }
+    }
+
+    /// The chime plays when the call arrives, not when its speech is ready; two calls are said
+    /// one after the other, never over each other.
+    #[test]
+    fn the_chime_does_not_wait_for_the_speech_and_calls_never_overlap() {
+        let voice = dummy_voice_dir();
+        // An engine that takes a second for each sentence.
+        let program = voice.path().join("slow-engine");
+        std::fs::write(&program, "#!/bin/sh\necho READY\nwhile read line; do sleep 1; echo 'OK 0'; done\n").unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let speaker = speaker(DEFAULT_TEMPLATE, voice.path(), program.to_str().unwrap());
+        let (tx, played) = mpsc::channel();
+        let announcer = Announcer::start_playing(speaker, 1, Duration::from_secs(60), move || Recorder(tx));
+        let called = Instant::now();
+        announcer.announce("A012", 3);
+        announcer.announce("B013", 4);
+        let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing");
+        let (at, what) = next();
+        assert_eq!(what, Played::Chime);
+        assert!(at - called < Duration::from_millis(500), "the chime waited {:?}", at - called);
+        let (speech_at, what) = next();
+        assert_eq!(what, Played::Speech);
+        assert!(speech_at - called >= Duration::from_secs(1), "speech before its synthesis");
+        let rest: Vec<Played> = (0..4).map(|_| next().1).collect();
+        assert_eq!(rest, [Played::End, Played::Chime, Played::Speech, Played::End]);
     }
 
     #[test]
