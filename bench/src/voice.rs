@@ -96,14 +96,7 @@ pub fn espeak(n: usize) -> anyhow::Result<Result<Espeak, String>> {
 
 /// The peak resident memory (VmHWM) of a running process.
 fn peak_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| l.strip_prefix("VmHWM:")).map(|v| v.trim().trim_end_matches("kB").trim().to_string())
-        })
-        .and_then(|v| v.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    crate::display::status_mb(pid, "VmHWM:")
 }
 
 /// The peak resident memory of one espeak-ng run of `text`: its VmHWM, read every millisecond
