@@ -31,7 +31,12 @@ pub enum CheckInAnswer {
     /// The server said no (not found, too early, used, …): nothing was made.
     Refused {
         code: String,
+        /// The server's words (English), for the log: the kiosk says the code in its own.
         message: String,
+        /// With `409 booking_too_early`: when check-in opens.
+        next_open: Option<String>,
+        /// With `404 booking_not_found`: the booking's day, when it is another day's.
+        booking_day: Option<String>,
     },
     /// No answer: the same key may be sent again safely.
     Unreachable(String),
@@ -39,7 +44,7 @@ pub enum CheckInAnswer {
 
 enum Written {
     Taken(reqwest::Response),
-    Refused { code: String, message: String, next_open: Option<String> },
+    Refused { code: String, message: String, next_open: Option<String>, booking_day: Option<String> },
     Unreachable(String),
 }
 
@@ -107,7 +112,7 @@ impl Client {
                 Ok(t) => IssueAnswer::Issued(Box::new(t)),
                 Err(e) => IssueAnswer::Unreachable(e.to_string()),
             },
-            Written::Refused { code, message, next_open } => IssueAnswer::Refused { code, message, next_open },
+            Written::Refused { code, message, next_open, .. } => IssueAnswer::Refused { code, message, next_open },
             Written::Unreachable(why) => IssueAnswer::Unreachable(why),
         }
     }
@@ -129,7 +134,9 @@ impl Client {
                 })),
                 Err(e) => CheckInAnswer::Unreachable(e.to_string()),
             },
-            Written::Refused { code, message, .. } => CheckInAnswer::Refused { code, message },
+            Written::Refused { code, message, next_open, booking_day } => {
+                CheckInAnswer::Refused { code, message, next_open, booking_day }
+            }
             Written::Unreachable(why) => CheckInAnswer::Unreachable(why),
         }
     }
@@ -157,10 +164,18 @@ impl Client {
             return Written::Taken(r);
         }
         match r.json::<wire::ErrorBody>().await {
-            Ok(e) => Written::Refused { code: e.error, message: e.message, next_open: e.next_open },
-            Err(_) => {
-                Written::Refused { code: status.as_u16().to_string(), message: status.to_string(), next_open: None }
-            }
+            Ok(e) => Written::Refused {
+                code: e.error,
+                message: e.message,
+                next_open: e.next_open,
+                booking_day: e.booking_day,
+            },
+            Err(_) => Written::Refused {
+                code: status.as_u16().to_string(),
+                message: status.to_string(),
+                next_open: None,
+                booking_day: None,
+            },
         }
     }
 

@@ -81,8 +81,8 @@ pub enum PrintState {
 pub enum Refusal {
     /// The server could not be reached within the retry time: nothing was issued or printed.
     Unreachable,
-    /// The server said no (e.g. over the kiosk's rate): its message.
-    Refused { code: String, message: String },
+    /// The server said no (e.g. over the kiosk's rate): its code.
+    Refused { code: String },
     /// No tickets now for this matter: outside the hall's hours or past its daily quota.
     Stopped(Stop),
 }
@@ -150,12 +150,16 @@ pub enum Input {
     IssueUnreachable {
         key: String,
     },
+    /// The server said no: its code (the kiosk says it in its own words, never the server's
+    /// English message) and what it said as data.
     IssueRefused {
         key: String,
         code: String,
-        message: String,
-        /// With `409 hall_closed` / `quota_reached`: when tickets are next available.
+        /// With `409 hall_closed` / `quota_reached`: when tickets are next available; with
+        /// `409 booking_too_early`: when check-in opens (local RFC 3339).
         next_open: Option<String>,
+        /// With `404 booking_not_found` at a check-in: the booking's day, another day's.
+        day: Option<String>,
     },
     Printed {
         number: String,

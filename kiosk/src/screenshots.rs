@@ -140,11 +140,11 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ticket: Box::new(sample_ticket("B012", "mz-dibao", priority, &["w02", "w03"])),
     };
     let dibao = || Input::Matter("mz-dibao".into());
-    let refused = |code: &str, message: &str| Input::IssueRefused {
+    let refused = |code: &str, next_open: &str| Input::IssueRefused {
         key: "k1".into(),
         code: code.into(),
-        message: message.into(),
-        next_open: None,
+        next_open: Some(next_open.into()),
+        day: None,
     };
     let checked_in = |on_time| Input::CheckedIn {
         key: "k1".into(),
@@ -166,6 +166,14 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ("priority", step(vec![dibao(), Input::AskPriority])),
         ("search", step(vec![Input::Search, Input::Key('y'), Input::Key('l'), Input::Key('b'), Input::Key('x')])),
         ("issuing", step(vec![dibao(), take(), Input::IssueUnreachable { key: "k1".into() }])),
+        (
+            "matter-refused",
+            step(vec![
+                dibao(),
+                take(),
+                Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), next_open: None, day: None },
+            ]),
+        ),
         ("ticket", step(vec![dibao(), take(), issued(None), Input::Printed { number: "B012".into() }])),
         (
             "ticket-print-failed",
@@ -192,7 +200,7 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
                 Input::CheckIn,
                 Input::EntryText("https://hall.example.cn/book/04718263".into()),
                 Input::EntrySubmit { key: "k1".into() },
-                refused("booking_too_early", "请于 09:30 后签到取号"),
+                refused("booking_too_early", "2026-11-25T09:30:00+08:00"),
             ]),
         ),
         (
@@ -226,12 +234,7 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
                 take(),
                 Input::EntryText("11010519491231002X".into()),
                 Input::EntrySubmit { key: "k2".into() },
-                Input::IssueRefused {
-                    key: "k2".into(),
-                    code: "person_limit".into(),
-                    message: "今日本事项取号已达上限".into(),
-                    next_open: None,
-                },
+                Input::IssueRefused { key: "k2".into(), code: "person_limit".into(), next_open: None, day: None },
             ]),
         ),
     ]

@@ -42,7 +42,8 @@ pub struct View {
     pub queue_minutes: i32,
     pub confirming_priority: bool,
     pub refusal: RefusalKind,
-    pub refusal_message: String,
+    /// With `Refused`: the server's code, said by the UI in its own words.
+    pub refusal_code: String,
     /// Why the matter on screen gives no tickets now (`Open` when it does).
     pub stop: StopReason,
     /// When it gives tickets again, in words (「明天 08:30」); empty when unknown.
@@ -128,7 +129,7 @@ impl EntryView {
                 Turned::InvalidIdNumber => (EntryProblem::InvalidIdNumber, String::new()),
                 Turned::IdNumberRequired => (EntryProblem::IdNumberRequired, String::new()),
                 Turned::PersonLimit => (EntryProblem::PersonLimit, String::new()),
-                Turned::Other { message, .. } => (EntryProblem::Other, message.clone()),
+                Turned::Other { code } => (EntryProblem::Other, code.clone()),
             },
         };
         v
@@ -278,9 +279,7 @@ impl View {
         };
         match k.refusal() {
             Some(Refusal::Unreachable) => v.refusal = RefusalKind::Unreachable,
-            Some(Refusal::Refused { message, .. }) => {
-                (v.refusal, v.refusal_message) = (RefusalKind::Refused, message.clone())
-            }
+            Some(Refusal::Refused { code }) => (v.refusal, v.refusal_code) = (RefusalKind::Refused, code.clone()),
             // Said by `stop` below, from the matter's issuing.
             Some(Refusal::Stopped(_)) | None => {}
         }
@@ -459,7 +458,7 @@ impl View {
         g.set_queue_minutes(self.queue_minutes);
         g.set_confirming_priority(self.confirming_priority);
         g.set_refusal(self.refusal);
-        g.set_refusal_message(self.refusal_message.as_str().into());
+        g.set_refusal_code(self.refusal_code.as_str().into());
         g.set_stop(self.stop);
         g.set_stop_until(self.stop_until.as_str().into());
         g.set_hall_stop(self.hall_stop);

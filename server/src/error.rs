@@ -75,12 +75,12 @@ codes! {
     UnknownInspection = NOT_FOUND, "unknown_inspection", "no such inspection, or no such photo of it";
     UnknownFinding = NOT_FOUND, "unknown_finding", "no such inspection finding";
     UnknownFollowUp = NOT_FOUND, "unknown_follow_up", "no such follow-up";
-    BookingNotFound = NOT_FOUND, "booking_not_found", "no such booking (or none today for that identity number: the message says which day)";
+    BookingNotFound = NOT_FOUND, "booking_not_found", "no such booking (or none today: `booking_day` names the day of the booking found, when another day's)";
     SlotFull = CONFLICT, "slot_full", "the slot has no place left (its capacity, or the matter's daily quota)";
     BookingLimit = CONFLICT, "booking_limit", "the person already has a live booking of the matter, or the day's number of bookings";
     BookingSuspended = CONFLICT, "booking_suspended", "missed bookings suspend booking for 30 days; `until` says when it is possible again";
     BookingStarted = CONFLICT, "booking_started", "the slot has started: the booking can no longer be cancelled";
-    BookingTooEarly = CONFLICT, "booking_too_early", "check-in opens a set time before the slot (the message says from when)";
+    BookingTooEarly = CONFLICT, "booking_too_early", "check-in opens a set time before the slot (`next_open` says when)";
     BookingUsed = CONFLICT, "booking_used", "the booking was checked in already, cancelled, or missed";
     PersonLimit = CONFLICT, "person_limit", "the person holds the most live tickets of this matter today";
     InvalidIdNumber = UNPROCESSABLE_ENTITY, "invalid_id_number", "not an 18-character 居民身份证号 with a right check digit (GB 11643)";
@@ -184,6 +184,8 @@ pub struct ClientError {
     pub next_open: Option<String>,
     /// For `409 booking_suspended`: the first day booking is possible again.
     pub until: Option<String>,
+    /// For `404 booking_not_found` at a check-in: the day of the booking found, another day's.
+    pub booking_day: Option<String>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -198,6 +200,7 @@ impl ApiError {
             retry_after: None,
             next_open: None,
             until: None,
+            booking_day: None,
         })
     }
     /// `429` with `Retry-After`.
@@ -209,6 +212,7 @@ impl ApiError {
             retry_after: None,
             next_open: None,
             until: None,
+            booking_day: None,
         };
         e.retry_after = Some(retry_after.max(1));
         ApiError::Client(e)
@@ -222,6 +226,7 @@ impl ApiError {
             retry_after: None,
             next_open,
             until: None,
+            booking_day: None,
         })
     }
     /// `409 booking_suspended`, with the day booking is possible again.
@@ -233,8 +238,23 @@ impl ApiError {
             retry_after: None,
             next_open: None,
             until: None,
+            booking_day: None,
         };
         e.until = Some(until);
+        ApiError::Client(e)
+    }
+    /// `404 booking_not_found` for a booking of another day: `booking_day` names it.
+    pub fn booking_of_another_day(message: impl Into<String>, day: String) -> Self {
+        let mut e = ClientError {
+            status: Code::BookingNotFound.status(),
+            code: Code::BookingNotFound,
+            message: message.into(),
+            retry_after: None,
+            next_open: None,
+            until: None,
+            booking_day: None,
+        };
+        e.booking_day = Some(day);
         ApiError::Client(e)
     }
     /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
@@ -265,6 +285,7 @@ impl ClientError {
             message: self.message.clone(),
             next_open: self.next_open.clone(),
             until: self.until.clone(),
+            booking_day: self.booking_day.clone(),
         }
     }
 }
@@ -290,6 +311,7 @@ impl IntoResponse for ApiError {
                     message: "internal server error; it has been logged".into(),
                     next_open: None,
                     until: None,
+                    booking_day: None,
                 };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }

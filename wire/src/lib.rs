@@ -41,12 +41,17 @@ pub struct ErrorBody {
     pub error: String,
     pub message: String,
     /// With `409 hall_closed` / `409 quota_reached`: when tickets are next available (local
-    /// RFC 3339), when that is within a week.
+    /// RFC 3339), when that is within a week. With `409 booking_too_early`: when the booking's
+    /// check-in opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_open: Option<String>,
     /// With `409 booking_suspended`: the first day booking is possible again (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// With `404 booking_not_found` at a check-in: the day of the booking found when it is
+    /// another day's (`YYYY-MM-DD`), so that a kiosk can say it in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_day: Option<String>,
 }
 
 /// Why tickets are not issued now (opening hours, cut-off and daily quotas).

@@ -32,12 +32,13 @@ pub enum EntryState {
     Unreachable,
 }
 
-/// Why the server gave no ticket, as the kiosk says it.
+/// Why the server gave no ticket, as the kiosk says it (in its own words: the server's
+/// message is English and only logged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Turned {
-    /// `404 booking_not_found`; the booking's day when it is another day's (from the message).
+    /// `404 booking_not_found`; the booking's day when it is another day's (`booking_day`).
     NotFound { day: Option<String> },
-    /// `409 booking_too_early`: from when check-in opens, "HH:MM" (from the message).
+    /// `409 booking_too_early`: from when check-in opens, "HH:MM" (`next_open`).
     TooEarly { from: Option<String> },
     /// `409 booking_used`: already checked in, cancelled, or missed.
     Used,
@@ -47,42 +48,29 @@ pub enum Turned {
     IdNumberRequired,
     /// `409 person_limit`: this person holds as many tickets of the matter as allowed today.
     PersonLimit,
-    /// Anything else (`429 rate_limited`, the hall closed, …): the server's message.
-    Other { code: String, message: String },
+    /// Anything else (`429 rate_limited`, …): its code, said as such.
+    Other { code: String },
 }
 
 impl Turned {
-    pub fn of(code: &str, message: &str) -> Turned {
+    /// From the refusal's code and what it said as data: `next_open` (local RFC 3339) and the
+    /// booking's `day`.
+    pub fn of(code: &str, next_open: Option<String>, day: Option<String>) -> Turned {
         match code {
-            "booking_not_found" => Turned::NotFound { day: find_day(message) },
-            "booking_too_early" => Turned::TooEarly { from: find_time(message) },
+            "booking_not_found" => Turned::NotFound { day },
+            "booking_too_early" => Turned::TooEarly { from: next_open.as_deref().and_then(clock_time) },
             "booking_used" => Turned::Used,
             "invalid_id_number" => Turned::InvalidIdNumber,
             "id_number_required" => Turned::IdNumberRequired,
             "person_limit" => Turned::PersonLimit,
-            _ => Turned::Other { code: code.to_string(), message: message.to_string() },
+            _ => Turned::Other { code: code.to_string() },
         }
     }
 }
 
-/// The first `YYYY-MM-DD` in a message ("no booking today for …; the next one is on 2026-11-26").
-fn find_day(message: &str) -> Option<String> {
-    let b = message.as_bytes();
-    let form =
-        |w: &[u8]| w.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-    (0..b.len().saturating_sub(9)).find(|&i| form(&b[i..i + 10])).map(|i| message[i..i + 10].to_string())
-}
-
-/// The last `H:MM` or `HH:MM` in a message, as "HH:MM" (the server says the slot, then from
-/// when: "check-in for the 11:00 slot opens at 10:30").
-fn find_time(message: &str) -> Option<String> {
-    let b = message.as_bytes();
-    (1..b.len().saturating_sub(2)).rev().find_map(|i| {
-        let minutes = b[i] == b':' && b[i + 1].is_ascii_digit() && b[i + 2].is_ascii_digit();
-        let after = b.get(i + 3).is_none_or(|c| !c.is_ascii_digit());
-        let hours = b[..i].iter().rev().take_while(|c| c.is_ascii_digit()).count();
-        (minutes && after && (1..=2).contains(&hours)).then(|| format!("{:0>5}", &message[i - hours..i + 3]))
-    })
+/// "HH:MM" of a local RFC 3339 time ("2026-11-25T10:30:00+08:00" → "10:30").
+fn clock_time(at: &str) -> Option<String> {
+    chrono::DateTime::parse_from_rfc3339(at).ok().map(|t| t.format("%H:%M").to_string())
 }
 
 impl Entry {
@@ -172,35 +160,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refusals_read_their_day_and_time_from_the_message() {
-        let cases: &[(&str, &str, Turned)] = &[
-            ("booking_not_found", "未找到预约", Turned::NotFound { day: None }),
-            (
-                "booking_not_found",
-                "该预约是 2026-11-27 的，请当天再来",
-                Turned::NotFound { day: Some("2026-11-27".into()) },
-            ),
-            ("booking_too_early", "请于 9:00 后再来签到", Turned::TooEarly { from: Some("09:00".into()) }),
-            ("booking_too_early", "请于 10:30 后再来签到", Turned::TooEarly { from: Some("10:30".into()) }),
-            ("booking_too_early", "太早了", Turned::TooEarly { from: None }),
-            (
-                "booking_too_early",
-                "check-in for the 11:00 slot opens at 10:30",
-                Turned::TooEarly { from: Some("10:30".into()) },
-            ),
-            (
-                "booking_not_found",
-                "no booking today for 110***********002X; the next one is on 2026-11-26",
-                Turned::NotFound { day: Some("2026-11-26".into()) },
-            ),
-            ("booking_used", "已签到", Turned::Used),
-            ("invalid_id_number", "身份证号码有误", Turned::InvalidIdNumber),
-            ("id_number_required", "需要身份证号", Turned::IdNumberRequired),
-            ("person_limit", "已达上限", Turned::PersonLimit),
-            ("rate_limited", "请稍后再试", Turned::Other { code: "rate_limited".into(), message: "请稍后再试".into() }),
+    fn refusals_are_said_from_their_code_and_data() {
+        let day = |d: &str| Some(d.to_string());
+        let cases: &[(&str, Option<String>, Option<String>, Turned)] = &[
+            ("booking_not_found", None, None, Turned::NotFound { day: None }),
+            ("booking_not_found", None, day("2026-11-27"), Turned::NotFound { day: day("2026-11-27") }),
+            ("booking_too_early", day("2026-11-25T09:00:00+08:00"), None, Turned::TooEarly { from: day("09:00") }),
+            ("booking_too_early", day("2026-11-25T10:30:00+08:00"), None, Turned::TooEarly { from: day("10:30") }),
+            ("booking_too_early", None, None, Turned::TooEarly { from: None }),
+            ("booking_too_early", day("10:30"), None, Turned::TooEarly { from: None }),
+            ("booking_used", None, None, Turned::Used),
+            ("invalid_id_number", None, None, Turned::InvalidIdNumber),
+            ("id_number_required", None, None, Turned::IdNumberRequired),
+            ("person_limit", None, None, Turned::PersonLimit),
+            ("rate_limited", None, None, Turned::Other { code: "rate_limited".into() }),
         ];
-        for (code, message, expected) in cases {
-            assert_eq!(&Turned::of(code, message), expected, "{code}: {message}");
+        for (code, next_open, booking_day, expected) in cases {
+            assert_eq!(&Turned::of(code, next_open.clone(), booking_day.clone()), expected, "{code}");
         }
     }
 }

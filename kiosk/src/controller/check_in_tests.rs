@@ -14,8 +14,12 @@ impl Run {
     fn submit(&mut self, key: &str) -> Vec<Effect> {
         self.go(Input::EntrySubmit { key: key.into() })
     }
-    fn refused(&mut self, key: &str, code: &str, message: &str) -> Vec<Effect> {
-        self.go(Input::IssueRefused { key: key.into(), code: code.into(), message: message.into(), next_open: None })
+    fn refused(&mut self, key: &str, code: &str) -> Vec<Effect> {
+        self.refused_with(key, code, None, None)
+    }
+    fn refused_with(&mut self, key: &str, code: &str, next_open: Option<&str>, day: Option<&str>) -> Vec<Effect> {
+        let (next_open, day) = (next_open.map(String::from), day.map(String::from));
+        self.go(Input::IssueRefused { key: key.into(), code: code.into(), next_open, day })
     }
     fn checked_in(&mut self, key: &str, on_time: bool) -> Vec<Effect> {
         let ticket = sample_ticket("B012", "mz-dibao", None, &["w02", "w03"]);
@@ -117,25 +121,21 @@ fn a_scanned_link_is_shown_as_its_code_and_backspace_and_clear_work() {
 
 #[test]
 fn every_refusal_is_said_on_the_pad_and_the_text_kept_for_a_correction() {
-    let cases: Vec<(&str, &str, Turned)> = vec![
-        ("booking_not_found", "未找到今天的预约", Turned::NotFound { day: None }),
-        ("booking_not_found", "该预约是 2026-11-27 的", Turned::NotFound { day: Some("2026-11-27".into()) }),
-        ("booking_too_early", "请于 09:00 后签到", Turned::TooEarly { from: Some("09:00".into()) }),
-        ("booking_used", "该预约已签到", Turned::Used),
-        ("invalid_id_number", "身份证号码有误", Turned::InvalidIdNumber),
-        ("rate_limited", "请稍后再试", Turned::Other { code: "rate_limited".into(), message: "请稍后再试".into() }),
-        (
-            "hall_closed",
-            "今日已停止取号",
-            Turned::Other { code: "hall_closed".into(), message: "今日已停止取号".into() },
-        ),
+    let cases: Vec<(&str, Option<&str>, Option<&str>, Turned)> = vec![
+        ("booking_not_found", None, None, Turned::NotFound { day: None }),
+        ("booking_not_found", None, Some("2026-11-27"), Turned::NotFound { day: Some("2026-11-27".into()) }),
+        ("booking_too_early", Some("2026-11-25T09:00:00+08:00"), None, Turned::TooEarly { from: Some("09:00".into()) }),
+        ("booking_used", None, None, Turned::Used),
+        ("invalid_id_number", None, None, Turned::InvalidIdNumber),
+        ("rate_limited", None, None, Turned::Other { code: "rate_limited".into() }),
+        ("hall_closed", None, None, Turned::Other { code: "hall_closed".into() }),
     ];
-    for (code_, message, turned) in cases {
+    for (code_, next_open, day, turned) in cases {
         let mut r = Run::new();
         r.go(Input::CheckIn);
         r.typed("04718263");
         r.submit("k1");
-        let fx = r.refused("k1", code_, message);
+        let fx = r.refused_with("k1", code_, next_open, day);
         assert!(fx.iter().all(|e| !matches!(e, Effect::Print(_))), "{code_}: nothing printed");
         assert_eq!(r.k.screen(), &Screen::CheckIn, "{code_}");
         assert_eq!(r.k.entry().state, EntryState::Turned(turned), "{code_}");
@@ -212,7 +212,7 @@ fn a_matter_asking_for_the_identity_number_gets_it_on_the_pad() {
     r.go(Input::Matter("mz-dibao".into()));
     r.go(Input::Take { key: "k1".into(), priority: Some(hall_wire::Priority::Elderly) });
     // The kiosk did not know the matter asks for it: the server's 422 brings the pad up.
-    r.refused("k1", "id_number_required", "请输入身份证号码");
+    r.refused("k1", "id_number_required");
     let pad = Screen::IdNumber { service_id: "mz-dibao".into(), priority: Some(hall_wire::Priority::Elderly) };
     assert_eq!(r.k.screen(), &pad);
     assert_eq!(r.k.entry().state, EntryState::Turned(Turned::IdNumberRequired));
@@ -236,21 +236,21 @@ fn a_matter_asking_for_the_identity_number_gets_it_on_the_pad() {
         }]
     );
     // Over the person's limit: said on the pad.
-    r.refused("k2", "person_limit", "已达上限");
+    r.refused("k2", "person_limit");
     assert_eq!(r.k.screen(), &pad);
     assert_eq!(r.k.entry().state, EntryState::Turned(Turned::PersonLimit));
     r.go(Input::Back);
     assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()), "back to the matter");
     // A closed hall stays the matter screen's business.
     r.go(Input::Take { key: "k3".into(), priority: None });
-    r.refused("k3", "id_number_required", "");
+    r.refused("k3", "id_number_required");
     r.typed("110101199003074477");
     r.submit("k4");
     r.go(Input::IssueRefused {
         key: "k4".into(),
         code: "quota_reached".into(),
-        message: String::new(),
         next_open: Some("2026-11-26T08:30:00+08:00".into()),
+        day: None,
     });
     assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
     assert!(matches!(r.k.refusal(), Some(Refusal::Stopped(_))));
@@ -261,7 +261,7 @@ fn a_walk_in_ticket_with_an_identity_number_prints_as_any_ticket() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
     r.go(Input::Take { key: "k1".into(), priority: None });
-    r.refused("k1", "id_number_required", "");
+    r.refused("k1", "id_number_required");
     r.typed("110101199003074477");
     r.submit("k2");
     let ticket = sample_ticket("B012", "mz-dibao", None, &["w02"]);

@@ -23,11 +23,11 @@ impl Kiosk {
                     a.retry_at = Some(now + self.settings.resolve_every);
                 }
             }
-            Input::IssueRefused { key, code, message, next_open } => {
+            Input::IssueRefused { key, code, next_open, day } => {
                 // A refusal is final: nothing was made, and the same request would be refused
                 // again, so it is never retried.
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
-                    self.refused(p.request, code, message, next_open, fx);
+                    self.refused(p.request, code, next_open, day, fx);
                 } else if let Some(a) = self.abandoned.take_if(|a| a.key == key) {
                     // No ticket was made; a closed hall still shows on the matter's screen.
                     if let Request::Ticket { service_id, .. } = &a.request {
@@ -44,28 +44,28 @@ impl Kiosk {
         &mut self,
         request: Request,
         code: String,
-        message: String,
         next_open: Option<String>,
+        day: Option<String>,
         fx: &mut Vec<Effect>,
     ) {
         match request {
             Request::Ticket { service_id, priority, id_number } => {
-                if let Some(stop) = self.stopped_by(&service_id, &code, next_open, fx) {
+                if let Some(stop) = self.stopped_by(&service_id, &code, next_open.clone(), fx) {
                     self.refusal = Some(Refusal::Stopped(stop));
                     self.screen = Screen::Matter(service_id);
                 } else if id_number.is_some() || code == "id_number_required" {
                     // About the person (a wrong number, their limit), or the matter asks for the
                     // number and the kiosk did not know yet: said on the pad, the number kept
                     // for a correction.
-                    self.entry.state = EntryState::Turned(Turned::of(&code, &message));
+                    self.entry.state = EntryState::Turned(Turned::of(&code, next_open, day));
                     self.screen = Screen::IdNumber { service_id, priority };
                 } else {
-                    self.refusal = Some(Refusal::Refused { code, message });
+                    self.refusal = Some(Refusal::Refused { code });
                     self.screen = Screen::Matter(service_id);
                 }
             }
             Request::CheckIn(_) => {
-                self.entry.state = EntryState::Turned(Turned::of(&code, &message));
+                self.entry.state = EntryState::Turned(Turned::of(&code, next_open, day));
                 self.screen = Screen::CheckIn;
             }
         }

@@ -181,12 +181,7 @@ fn a_request_given_up_on_is_resolved_in_the_background_and_reused_by_the_next_ta
     r.wait(Duration::from_secs(31));
     r.go(Input::Matter("mz-tekun".into()));
     assert_eq!(issues(&r.take("k3")), vec!["k3"]);
-    r.go(Input::IssueRefused {
-        key: "k1".into(),
-        code: "rate_limited".into(),
-        message: String::new(),
-        next_open: None,
-    });
+    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), next_open: None, day: None });
     assert!(issues(&r.wait(Duration::from_secs(10))).is_empty(), "a refused old request is dropped");
 }
 
@@ -229,12 +224,7 @@ fn a_refusal_is_shown_on_the_matter_screen() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
     r.take("k1");
-    r.go(Input::IssueRefused {
-        key: "k1".into(),
-        code: "rate_limited".into(),
-        message: "请稍后再试".into(),
-        next_open: None,
-    });
+    r.go(Input::IssueRefused { key: "k1".into(), code: "rate_limited".into(), next_open: None, day: None });
     assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
     assert!(matches!(r.k.refusal(), Some(Refusal::Refused { code, .. }) if code == "rate_limited"));
 }
@@ -438,8 +428,8 @@ fn a_409_is_final_marks_the_matter_and_asks_for_the_catalog() {
         let fx = r.go(Input::IssueRefused {
             key: "k1".into(),
             code: code.into(),
-            message: "…".into(),
             next_open: Some("2026-11-26T08:30:00+08:00".into()),
+            day: None,
         });
         assert_eq!(fx, vec![Effect::Reload], "{code}: not retried, the catalog is loaded again");
         assert_eq!(r.k.screen(), &Screen::Matter("mz-dibao".into()));
@@ -458,12 +448,7 @@ fn a_409_for_a_request_given_up_on_ends_it() {
     r.take("k1");
     r.go(Input::IssueUnreachable { key: "k1".into() });
     r.wait(Duration::from_secs(31));
-    let fx = r.go(Input::IssueRefused {
-        key: "k1".into(),
-        code: "hall_closed".into(),
-        message: "…".into(),
-        next_open: None,
-    });
+    let fx = r.go(Input::IssueRefused { key: "k1".into(), code: "hall_closed".into(), next_open: None, day: None });
     assert_eq!(fx, vec![Effect::Reload]);
     assert!(issues(&r.wait(Duration::from_secs(30))).is_empty(), "no more background resends");
     assert!(r.k.stop_of("mz-dibao").is_some());

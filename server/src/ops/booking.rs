@@ -253,7 +253,8 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
         CheckInBy::Code(code) => {
             let b = load(ctx, code)?;
             if b.day != ctx.day {
-                return Err(ApiError::new(Code::BookingNotFound, format!("this booking is for {}, not today", b.day)));
+                let message = format!("this booking is for {}, not today", b.day);
+                return Err(ApiError::booking_of_another_day(message, b.day));
             }
             b
         }
@@ -263,11 +264,13 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
             match all.iter().find(|b| b.day == ctx.day && live(b)).or(all.iter().find(|b| b.day == ctx.day)) {
                 Some(b) => b.clone(),
                 None => {
-                    let message = match all.iter().find(live) {
-                        Some(next) => format!("no booking today for {}; the next one is on {}", p.masked, next.day),
-                        None => format!("no booking today for {}", p.masked),
-                    };
-                    return Err(ApiError::new(Code::BookingNotFound, message));
+                    return Err(match all.iter().find(live) {
+                        Some(next) => ApiError::booking_of_another_day(
+                            format!("no booking today for {}; the next one is on {}", p.masked, next.day),
+                            next.day.clone(),
+                        ),
+                        None => ApiError::new(Code::BookingNotFound, format!("no booking today for {}", p.masked)),
+                    });
                 }
             }
         }
@@ -280,9 +283,10 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
     let arrival = booking::arrival(slot_start, issuing::local(hall, ctx.now), &hall.policy.booking);
     let on_time = match arrival {
         Arrival::TooEarly { from } => {
-            return Err(ApiError::new(
+            return Err(ApiError::not_issuing(
                 Code::BookingTooEarly,
                 format!("check-in for the {} slot opens at {}", b.start, from.format("%H:%M")),
+                issuing::fmt_local(hall, from),
             ))
         }
         Arrival::OnTime => true,

@@ -200,9 +200,12 @@ async fn check_in_early_on_time_and_late() {
     let r = check_in(&s, json!({ "code": code })).await;
     assert_error(&r, 409, "booking_too_early");
     assert!(r.body["message"].as_str().unwrap().contains("10:30"), "{}", r.body);
+    // Said as data too, for a kiosk to say in its own language.
+    assert_eq!(r.body["next_open"], "2026-11-25T10:30:00+08:00", "{}", r.body);
     let r = check_in(&s, json!({ "code": tomorrow["code"] })).await;
     assert_error(&r, 404, "booking_not_found");
     assert!(r.body["message"].as_str().unwrap().contains("2026-11-26"), "{}", r.body);
+    assert_eq!(r.body["booking_day"], "2026-11-26", "{}", r.body);
     assert_error(&check_in(&s, json!({ "code": "12345678" })).await, 404, "booking_not_found");
     assert_error(&check_in(&s, json!({})).await, 400, "invalid_body");
     // Late: an ordinary ticket, and the citizen is told.
