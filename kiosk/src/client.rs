@@ -14,12 +14,7 @@ pub enum IssueAnswer {
     /// Boxed: a ticket (with its case) is large beside the other answers.
     Issued(Box<wire::Ticket>),
     /// The server said no: nothing was issued.
-    Refused {
-        code: String,
-        message: String,
-        /// With `409 hall_closed` / `quota_reached`: when tickets are next available.
-        next_open: Option<String>,
-    },
+    Refused(Refused),
     /// No answer (network, timeout, 5xx): the same key may be sent again safely.
     Unreachable(String),
 }
@@ -29,22 +24,27 @@ pub enum IssueAnswer {
 pub enum CheckInAnswer {
     CheckedIn(Box<CheckedIn>),
     /// The server said no (not found, too early, used, …): nothing was made.
-    Refused {
-        code: String,
-        /// The server's words (English), for the log: the kiosk says the code in its own.
-        message: String,
-        /// With `409 booking_too_early`: when check-in opens.
-        next_open: Option<String>,
-        /// With `404 booking_not_found`: the booking's day, when it is another day's.
-        booking_day: Option<String>,
-    },
+    Refused(Refused),
     /// No answer: the same key may be sent again safely.
     Unreachable(String),
 }
 
+/// A refusal of a ticket or a check-in: the server's code and what it said as data.
+#[derive(Debug)]
+pub struct Refused {
+    pub code: String,
+    /// The server's words (English), for the log: the kiosk says the code in its own.
+    pub message: String,
+    /// With `409 hall_closed` / `quota_reached`: when tickets are next available; with
+    /// `409 booking_too_early`: when check-in opens.
+    pub next_open: Option<String>,
+    /// With `404 booking_not_found` at a check-in: the booking's day, when it is another day's.
+    pub booking_day: Option<String>,
+}
+
 enum Written {
     Taken(reqwest::Response),
-    Refused { code: String, message: String, next_open: Option<String>, booking_day: Option<String> },
+    Refused(Refused),
     Unreachable(String),
 }
 
@@ -112,7 +112,7 @@ impl Client {
                 Ok(t) => IssueAnswer::Issued(Box::new(t)),
                 Err(e) => IssueAnswer::Unreachable(e.to_string()),
             },
-            Written::Refused { code, message, next_open, .. } => IssueAnswer::Refused { code, message, next_open },
+            Written::Refused(r) => IssueAnswer::Refused(r),
             Written::Unreachable(why) => IssueAnswer::Unreachable(why),
         }
     }
@@ -134,9 +134,7 @@ impl Client {
                 })),
                 Err(e) => CheckInAnswer::Unreachable(e.to_string()),
             },
-            Written::Refused { code, message, next_open, booking_day } => {
-                CheckInAnswer::Refused { code, message, next_open, booking_day }
-            }
+            Written::Refused(r) => CheckInAnswer::Refused(r),
             Written::Unreachable(why) => CheckInAnswer::Unreachable(why),
         }
     }
@@ -164,18 +162,18 @@ impl Client {
             return Written::Taken(r);
         }
         match r.json::<wire::ErrorBody>().await {
-            Ok(e) => Written::Refused {
+            Ok(e) => Written::Refused(Refused {
                 code: e.error,
                 message: e.message,
                 next_open: e.next_open,
                 booking_day: e.booking_day,
-            },
-            Err(_) => Written::Refused {
+            }),
+            Err(_) => Written::Refused(Refused {
                 code: status.as_u16().to_string(),
                 message: status.to_string(),
                 next_open: None,
                 booking_day: None,
-            },
+            }),
         }
     }
 

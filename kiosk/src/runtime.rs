@@ -73,9 +73,9 @@ fn carry_out(
             tokio::spawn(async move {
                 let input = match client.issue(&key, &service_id, priority, id_number.as_deref()).await {
                     IssueAnswer::Issued(ticket) => Input::Issued { key, ticket },
-                    IssueAnswer::Refused { code, message, next_open } => {
-                        tracing::info!(%code, %message, "ticket refused");
-                        Input::IssueRefused { key, code, next_open, day: None }
+                    IssueAnswer::Refused(r) => {
+                        tracing::info!(code = %r.code, message = %r.message, "ticket refused");
+                        Input::IssueRefused { key, code: r.code, next_open: r.next_open, day: None }
                     }
                     IssueAnswer::Unreachable(why) => {
                         tracing::warn!(%why, "ticket request unanswered; retrying with the same key");
@@ -90,9 +90,9 @@ fn carry_out(
             tokio::spawn(async move {
                 let input = match client.check_in(&key, &by).await {
                     CheckInAnswer::CheckedIn(answer) => Input::CheckedIn { key, answer },
-                    CheckInAnswer::Refused { code, message, next_open, booking_day } => {
-                        tracing::info!(%code, %message, "check-in refused");
-                        Input::IssueRefused { key, code, next_open, day: booking_day }
+                    CheckInAnswer::Refused(r) => {
+                        tracing::info!(code = %r.code, message = %r.message, "check-in refused");
+                        Input::IssueRefused { key, code: r.code, next_open: r.next_open, day: r.booking_day }
                     }
                     CheckInAnswer::Unreachable(why) => {
                         tracing::warn!(%why, "check-in unanswered; retrying with the same key");

@@ -190,72 +190,41 @@ pub struct ClientError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+impl ClientError {
+    /// Status and code from the `Code`, a message for people, nothing more said as data.
+    fn plain(code: Code, message: impl Into<String>) -> ClientError {
+        ClientError {
+            status: code.status(),
+            code,
+            message: message.into(),
+            retry_after: None,
+            next_open: None,
+            until: None,
+            booking_day: None,
+        }
+    }
+}
+
 impl ApiError {
     /// A client error: status and code from the `Code`, with a message for people.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        ApiError::Client(ClientError {
-            status: code.status(),
-            code,
-            message: message.into(),
-            retry_after: None,
-            next_open: None,
-            until: None,
-            booking_day: None,
-        })
+        ApiError::Client(ClientError::plain(code, message))
     }
     /// `429` with `Retry-After`.
     pub fn too_many(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
-        let mut e = ClientError {
-            status: code.status(),
-            code,
-            message: message.into(),
-            retry_after: None,
-            next_open: None,
-            until: None,
-            booking_day: None,
-        };
-        e.retry_after = Some(retry_after.max(1));
-        ApiError::Client(e)
+        ApiError::Client(ClientError { retry_after: Some(retry_after.max(1)), ..ClientError::plain(code, message) })
     }
     /// `409`: tickets are not issued now; `next_open` says when they are again.
     pub fn not_issuing(code: Code, message: impl Into<String>, next_open: Option<String>) -> Self {
-        ApiError::Client(ClientError {
-            status: code.status(),
-            code,
-            message: message.into(),
-            retry_after: None,
-            next_open,
-            until: None,
-            booking_day: None,
-        })
+        ApiError::Client(ClientError { next_open, ..ClientError::plain(code, message) })
     }
     /// `409 booking_suspended`, with the day booking is possible again.
     pub fn suspended(message: impl Into<String>, until: String) -> Self {
-        let mut e = ClientError {
-            status: Code::BookingSuspended.status(),
-            code: Code::BookingSuspended,
-            message: message.into(),
-            retry_after: None,
-            next_open: None,
-            until: None,
-            booking_day: None,
-        };
-        e.until = Some(until);
-        ApiError::Client(e)
+        ApiError::Client(ClientError { until: Some(until), ..ClientError::plain(Code::BookingSuspended, message) })
     }
     /// `404 booking_not_found` for a booking of another day: `booking_day` names it.
     pub fn booking_of_another_day(message: impl Into<String>, day: String) -> Self {
-        let mut e = ClientError {
-            status: Code::BookingNotFound.status(),
-            code: Code::BookingNotFound,
-            message: message.into(),
-            retry_after: None,
-            next_open: None,
-            until: None,
-            booking_day: None,
-        };
-        e.booking_day = Some(day);
-        ApiError::Client(e)
+        ApiError::Client(ClientError { booking_day: Some(day), ..ClientError::plain(Code::BookingNotFound, message) })
     }
     /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
     pub fn unavailable(code: Code, message: impl Into<String>) -> Self {
