@@ -72,6 +72,12 @@ pub fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
 }
 
+/// Bytes a process has caused to be written to storage (`write_bytes` of `/proc/PID/io`).
+pub fn written_bytes(pid: u32) -> Option<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    io.lines().find_map(|l| l.strip_prefix("write_bytes:")).and_then(|v| v.trim().parse().ok())
+}
+
 pub fn rss_mb(pid: u32) -> f64 {
     status_mb(pid, "VmRSS:")
 }

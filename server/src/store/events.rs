@@ -235,9 +235,19 @@ pub fn last_given_id(conn: &Connection) -> rusqlite::Result<i64> {
     Ok(seq.max(last_id(conn)?))
 }
 
-/// Drops events older than `before_ms` (resume is promised for at least 24 hours).
+/// Drops events older than `before_ms` (resume is promised for at least 24 hours): those
+/// before the first event at or after it, by id. Events are written in id order by one writer,
+/// so this reads only the events it drops, without an index on the time that every event would
+/// write (should the clock have stepped back, an older event after that one is kept, never a
+/// newer one dropped).
 pub fn prune(tx: &Transaction, before_ms: i64) -> rusqlite::Result<usize> {
-    exec(tx, "DELETE FROM events WHERE at < ?1", [before_ms])
+    exec(
+        tx,
+        "DELETE FROM events WHERE id < COALESCE(
+             (SELECT id FROM events WHERE at >= ?1 ORDER BY id LIMIT 1),
+             (SELECT MAX(id) + 1 FROM events))",
+        [before_ms],
+    )
 }
 
 #[cfg(test)]
@@ -517,5 +527,28 @@ mod tests {
     fn a_gap_is_told_to_the_county() {
         let f = String::from_utf8(super::missed_frame(10, 25).to_vec()).unwrap();
         assert_eq!(f, "event: events_missed\ndata: {\"after\":10,\"next\":25}\n\n");
+    }
+
+    /// Pruning drops the events before the first one at or after the cut, by id: never a newer
+    /// one, an older one after a clock step back kept; all of them when all are older.
+    #[test]
+    fn pruning_drops_the_events_before_the_cut() {
+        // (times of the events in id order, cut, ids left)
+        for (times, cut, left) in [
+            (vec![10, 20, 30], 20, vec![2, 3]),
+            (vec![10, 20, 15, 30], 20, vec![2, 3, 4]),
+            (vec![10, 20, 30], 5, vec![1, 2, 3]),
+            (vec![10, 20, 30], 100, vec![]),
+            (vec![], 100, vec![]),
+        ] {
+            let (_dir, mut conn) = crate::store::test_db();
+            let tx = conn.transaction().unwrap();
+            for at in &times {
+                super::append(&tx, *at, "test", "{}").unwrap();
+            }
+            super::prune(&tx, cut).unwrap();
+            let ids: Vec<i64> = super::after(&tx, 0, 100).unwrap().iter().map(|e| e.id).collect();
+            assert_eq!(ids, left, "{times:?} cut at {cut}");
+        }
     }
 }

@@ -90,9 +90,9 @@ pub fn by_status_token(conn: &Connection, token: &str) -> rusqlite::Result<Optio
 /// Takes the next sequence number of a queue for a day.
 pub fn take_seq(tx: &Transaction, day: &str, queue: &str) -> rusqlite::Result<u32> {
     tx.prepare_cached(
-        "INSERT INTO day_counters (day, queue, last_seq) VALUES (?1, ?2, 1)
-         ON CONFLICT (day, queue) DO UPDATE SET last_seq = last_seq + 1
-         RETURNING last_seq",
+        "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'seq', ?2, 0, 1)
+         ON CONFLICT (day, kind, name, class) DO UPDATE SET n = n + 1
+         RETURNING n",
     )?
     .query_row(params![day, queue], |r| r.get(0))
 }
@@ -138,7 +138,7 @@ pub fn insert(tx: &Transaction, t: &NewTicket) -> rusqlite::Result<i64> {
 
 /// The ticket of a village request accepted at a window (R22): the case's ticket (every case has
 /// one), finished there at once. It never waits nor is called, so it is in no queue count, no
-/// matter's daily quota (`issued_counts`) and no wait or service time; its number is the
+/// matter's daily quota (`day_counts`' `issued`) and no wait or service time; its number is the
 /// request's (`DB…`), which no queue's numbering can take.
 pub struct VillageTicket<'a> {
     pub day: &'a str,
@@ -176,11 +176,11 @@ fn rank(priority: Option<Priority>, booked_slot: Option<i64>) -> i64 {
     }
 }
 
-/// Keeps `waiting_counts` in step with a ticket entering (+1) or leaving (-1) the waiting set.
+/// Keeps the `waiting` rows of `day_counts` in step with a ticket entering (+1) or leaving (-1) the waiting set.
 fn adjust_waiting(tx: &Transaction, day: &str, queue: &str, rank: i64, delta: i64) -> rusqlite::Result<()> {
     tx.prepare_cached(
-        "INSERT INTO waiting_counts (day, queue, prio_rank, n) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (day, queue, prio_rank) DO UPDATE SET n = n + excluded.n",
+        "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'waiting', ?2, ?3, ?4)
+         ON CONFLICT (day, kind, name, class) DO UPDATE SET n = n + excluded.n",
     )?
     .execute(params![day, queue, rank, delta])?;
     Ok(())
@@ -351,7 +351,7 @@ pub fn record_call(
 }
 
 fn class_count(conn: &Connection, day: &str, queue: &str, rank: i64) -> rusqlite::Result<u32> {
-    conn.prepare_cached("SELECT n FROM waiting_counts WHERE day = ?1 AND queue = ?2 AND prio_rank = ?3")?
+    conn.prepare_cached("SELECT n FROM day_counts WHERE day = ?1 AND kind = 'waiting' AND name = ?2 AND class = ?3")?
         .query_row(params![day, queue, rank], |r| r.get(0))
         .optional()
         .map(|n| n.unwrap_or(0))
@@ -424,24 +424,29 @@ pub fn oldest_wait_minutes(conn: &Connection, day: &str, queue: &str, now_ms: i6
 
 /// Tickets of a matter issued today (kept by [`count_issued`]): what its daily quota is held to.
 pub fn issued_today(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
-    query_one(conn, "SELECT n FROM issued_counts WHERE day = ?1 AND matter = ?2", params![day, matter], |r| r.get(0))
-        .optional()
-        .map(|n| n.unwrap_or(0))
+    query_one(
+        conn,
+        "SELECT n FROM day_counts WHERE day = ?1 AND kind = 'issued' AND name = ?2 AND class = 0",
+        params![day, matter],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|n| n.unwrap_or(0))
 }
 
 /// Counts a ticket issued for a matter today.
 pub fn count_issued(tx: &Connection, day: &str, matter: &str) -> rusqlite::Result<()> {
     exec(
         tx,
-        "INSERT INTO issued_counts (day, matter, n) VALUES (?1, ?2, 1)
-         ON CONFLICT (day, matter) DO UPDATE SET n = n + 1",
+        "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'issued', ?2, 0, 1)
+         ON CONFLICT (day, kind, name, class) DO UPDATE SET n = n + 1",
         params![day, matter],
     )?;
     Ok(())
 }
 
 pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day = ?1 AND queue = ?2")?
+    conn.prepare_cached("SELECT COALESCE(SUM(n), 0) FROM day_counts WHERE day = ?1 AND kind = 'waiting' AND name = ?2")?
         .query_row(params![day, queue], |r| r.get(0))
 }
 
@@ -468,20 +473,21 @@ pub fn window_day_counts(conn: &Connection, day: &str, window: &str) -> rusqlite
     )
 }
 
-/// A `waiting_counts` row that disagrees with the tickets: `(day, queue, prio_rank, kept, actual)`.
+/// A kept waiting count (`day_counts`) that disagrees with the tickets: `(day, queue, prio_rank, kept, actual)`.
 pub type CountMismatch = (String, String, i64, i64, i64);
 
-/// Rows of `waiting_counts` that disagree with the tickets themselves (none, unless a bug).
+/// Kept waiting counts that disagree with the tickets themselves (none, unless a bug).
 pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<CountMismatch>> {
     let mut stmt = conn.prepare(
         "WITH actual AS (
              SELECT day, queue, prio_rank, COUNT(*) AS n FROM tickets
-             WHERE status IN ('waiting', 'transferred') GROUP BY day, queue, prio_rank)
-         SELECT k.day, k.queue, k.prio_rank, k.n, COALESCE(a.n, 0) FROM waiting_counts k
+             WHERE status IN ('waiting', 'transferred') GROUP BY day, queue, prio_rank),
+         kept AS (SELECT day, name AS queue, class AS prio_rank, n FROM day_counts WHERE kind = 'waiting')
+         SELECT k.day, k.queue, k.prio_rank, k.n, COALESCE(a.n, 0) FROM kept k
          LEFT JOIN actual a USING (day, queue, prio_rank) WHERE k.n != COALESCE(a.n, 0)
          UNION ALL
          SELECT a.day, a.queue, a.prio_rank, 0, a.n FROM actual a
-         WHERE NOT EXISTS (SELECT 1 FROM waiting_counts k
+         WHERE NOT EXISTS (SELECT 1 FROM kept k
                            WHERE k.day = a.day AND k.queue = a.queue AND k.prio_rank = a.prio_rank)",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
@@ -573,7 +579,14 @@ mod tests {
              WHERE day = '2026-12-03' AND window_id = 'w01'",
             "tickets_by_window",
         );
-        check("SELECT n FROM issued_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
+        check(
+            "SELECT n FROM day_counts WHERE day = '2026-12-03' AND kind = 'issued' AND name = 'm' AND class = 0",
+            "PRIMARY KEY",
+        );
+        check(
+            "SELECT COALESCE(SUM(n), 0) FROM day_counts WHERE day = '2026-12-03' AND kind = 'waiting' AND name = 'q'",
+            "PRIMARY KEY",
+        );
         check("SELECT id FROM tickets WHERE status_token = 'x'", "tickets_status_token");
         // The booked class's head: the partial index, in slot order, no sort.
         check(

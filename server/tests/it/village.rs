@@ -142,8 +142,8 @@ async fn register_forward_accept_and_reply() {
     assert_eq!(expected["date"].as_str(), Some(deadline.as_str()), "临时救助: 10 working days");
     // Its ticket never queued: no queue count, no quota, no wait.
     assert_eq!(count(&s, "SELECT COUNT(*) FROM tickets") - tickets_before, 1);
-    assert_eq!(count(&s, "SELECT COUNT(*) FROM issued_counts WHERE matter = 'mz-linshi'"), 0);
-    assert_eq!(count(&s, "SELECT COALESCE(SUM(n), 0) FROM waiting_counts"), 0);
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM day_counts WHERE kind = 'issued' AND name = 'mz-linshi'"), 0);
+    assert_eq!(count(&s, "SELECT COALESCE(SUM(n), 0) FROM day_counts WHERE kind = 'waiting'"), 0);
     assert_eq!(
         count(&s, "SELECT COUNT(*) FROM tickets WHERE device = 'village' AND called_at IS NULL AND status = 'done'"),
         1
