@@ -77,6 +77,9 @@ pub fn open_writer(path: &Path) -> anyhow::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted rows are overwritten, not left in the pages' free space: citizens' data deleted
+    // after `keep_days` must be gone from the file (个人信息保护法). Only the writer deletes.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // Savepoints' statement journals and sorts stay in memory: on disk each was a temporary file
     // created, written and deleted inside the writer's commit (measured: syscalls on every batch).
     conn.pragma_update(None, "temp_store", "MEMORY")?;
