@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (2, "0002_views.sql", include_str!("../migrations/0002_views.sql")),
     (3, "0003_reports.sql", include_str!("../migrations/0003_reports.sql")),
     (10, "0010_relay.sql", include_str!("../migrations/0010_relay.sql")),
+    (11, "0011_case_matters.sql", include_str!("../migrations/0011_case_matters.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

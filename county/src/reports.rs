@@ -158,7 +158,12 @@ pub fn queries(by: By) -> [String; 3] {
              FROM matter_days WHERE day BETWEEN $1 AND $2 GROUP BY service_id"
         ),
     };
-    let group = |day: &str| if by == By::Day { format!("c.{day}::text") } else { "c.hall_id".to_string() };
+    // A case of a server that did not send its matter counts under the unknown matter ("").
+    let group = |day: &str| match by {
+        By::Day => format!("c.{day}::text"),
+        By::Hall => "c.hall_id".to_string(),
+        By::Matter => "COALESCE(c.service_id, '')".to_string(),
+    };
     let opened = format!(
         "SELECT {g}, c.kind, count(*) FROM cases c WHERE c.opened_on BETWEEN $1 AND $2 GROUP BY {g}, c.kind",
         g = group("opened_on")
@@ -179,13 +184,14 @@ pub async fn report(pool: &deadpool_postgres::Pool, from: NaiveDate, to: NaiveDa
     let client = pool.get().await?;
     let [figures, opened, overdue] = queries(by);
     let mut lines: BTreeMap<String, Line> = BTreeMap::new();
-    let with_cases = by != By::Matter;
+    // Complaints are about a hall's service, not a matter: none per matter.
+    let with_complaints = by != By::Matter;
     let blank = |key: &str| Line {
         key: key.to_string(),
-        cases_opened: with_cases.then(BTreeMap::new),
-        cases_overdue: with_cases.then_some(0),
-        complaints_received: with_cases.then_some(0),
-        complaints_closed: with_cases.then_some(0),
+        cases_opened: Some(BTreeMap::new()),
+        cases_overdue: Some(0),
+        complaints_received: with_complaints.then_some(0),
+        complaints_closed: with_complaints.then_some(0),
         ..Line::default()
     };
     if by == By::Hall {
@@ -203,20 +209,18 @@ pub async fn report(pool: &deadpool_postgres::Pool, from: NaiveDate, to: NaiveDa
         (l.issued, l.served, l.no_show) = (n(1), n(2), n(3));
         l.sums = (n(4), n(5), n(6), n(7));
         l.levels = [n(8), n(9), n(10), n(11), n(12)];
-        if with_cases {
+        if with_complaints {
             (l.complaints_received, l.complaints_closed) = (Some(n(13)), Some(n(14)));
         }
     }
-    if with_cases {
-        for r in client.query(&opened, &[&from, &to]).await? {
-            let key: String = r.get(0);
-            let l = lines.entry(key.clone()).or_insert_with(|| blank(&key));
-            l.cases_opened.get_or_insert_with(BTreeMap::new).insert(r.get(1), r.get(2));
-        }
-        for r in client.query(&overdue, &[&from, &to]).await? {
-            let key: String = r.get(0);
-            lines.entry(key.clone()).or_insert_with(|| blank(&key)).cases_overdue = Some(r.get(1));
-        }
+    for r in client.query(&opened, &[&from, &to]).await? {
+        let key: String = r.get(0);
+        let l = lines.entry(key.clone()).or_insert_with(|| blank(&key));
+        l.cases_opened.get_or_insert_with(BTreeMap::new).insert(r.get(1), r.get(2));
+    }
+    for r in client.query(&overdue, &[&from, &to]).await? {
+        let key: String = r.get(0);
+        lines.entry(key.clone()).or_insert_with(|| blank(&key)).cases_overdue = Some(r.get(1));
     }
     let mut total = blank("total");
     let mut lines: Vec<Line> = lines.into_values().collect();

@@ -261,14 +261,16 @@ pub async fn apply(
             // Opened: the day the county saw it registered (a case first seen later is left out).
             let opened = day.filter(|_| text(data, "action") == Some("registered"));
             let closed = day.filter(|_| state == "closed");
+            let matter = text(data, "service_id");
             tx.execute(
-                "INSERT INTO cases (hall_id, number, kind, state, deadline, window_id, at, opened_on, closed_on)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                "INSERT INTO cases (hall_id, number, kind, state, deadline, window_id, at, opened_on, closed_on, service_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (hall_id, number) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state,
                      deadline = EXCLUDED.deadline, window_id = EXCLUDED.window_id, at = EXCLUDED.at,
                      opened_on = COALESCE(cases.opened_on, EXCLUDED.opened_on),
-                     closed_on = CASE WHEN EXCLUDED.state = 'closed' THEN COALESCE(cases.closed_on, EXCLUDED.closed_on) END",
-                &[&hall, &number, &kind, &state, &deadline, &window, &at, &opened, &closed],
+                     closed_on = CASE WHEN EXCLUDED.state = 'closed' THEN COALESCE(cases.closed_on, EXCLUDED.closed_on) END,
+                     service_id = COALESCE(EXCLUDED.service_id, cases.service_id)",
+                &[&hall, &number, &kind, &state, &deadline, &window, &at, &opened, &closed, &matter],
             )
             .await?;
         }

@@ -261,6 +261,9 @@ pub struct CaseChanged {
     pub deadline: Option<String>,
     pub action: String,
     pub at: String,
+    /// The case's matter (事项): the county's figures per matter. Absent from servers before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
 }
 
 /// `POST /api/cases/{number}/extend` (director): once, by at most the hall's cap.

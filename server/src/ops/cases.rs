@@ -92,6 +92,7 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
         deadline: c.deadline.map(|d| d.to_string()),
         action: action.into(),
         at: ctx.fmt(ctx.now_ms),
+        service_id: Some(c.service_id.clone()),
     };
     ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });

@@ -415,6 +415,7 @@ mod tests {
                     deadline: Some("2026-12-09".into()),
                     action: "registered".into(),
                     at: at.clone(),
+                    service_id: Some("mz-dibao".into()),
                 })
                 .unwrap(),
                 None,
