@@ -20,7 +20,9 @@ use crate::hub::Hub;
 use crate::ops::{self, Actor, Answer, Ctx, Op, World};
 use crate::store::{self, events::LiveEvent, idempotency};
 
+mod checkpoint;
 mod durable;
+use checkpoint::Checkpointer;
 use durable::{Flush, Pending};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -60,13 +62,6 @@ struct Health {
     /// Why the last flush of the write-ahead log failed; `None` after a good flush.
     flush_failing: std::sync::Mutex<Option<String>>,
 }
-
-/// Log pages after which a commit copies the log into the database file (SQLite's default is
-/// 1,000). A checkpoint costs the writer two syncs and a copy of every page changed since the
-/// last one; a ticket adds about six pages to the log (most of them the same few pages again),
-/// so at the default a busy kiosk morning checkpointed every 170 tickets. At 10,000 (a log of
-/// up to about 40 MB) it copies the hot pages once for ten times as many tickets.
-const CHECKPOINT_PAGES: i64 = 10_000;
 
 /// Committed batches waiting for their flush, at most: past it the writer waits for the disk.
 const UNFLUSHED_BATCHES: usize = 64;
@@ -131,7 +126,10 @@ impl Writer {
         // before any answer, so the commit itself need not wait for the disk.
         store::ensure_durable(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)?;
+        // Checkpoints run beside the writer (`checkpoint.rs`); its own only when that falls behind.
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::FALLBACK_PAGES)?;
+        let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+        let mut checkpointer = path.as_deref().map(Checkpointer::start).transpose()?;
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
         let (jobs, rx) = mpsc::channel(16 * 1024);
         let health = Arc::new(Health::default());
@@ -144,9 +142,13 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
             .spawn(move || {
-                run(conn, rx, in_force, clock, committed, thread_health);
-                // The last batches are flushed and answered before the lock is let go.
+                run(conn, rx, in_force, clock, committed, thread_health, checkpointer.as_mut());
+                // The last batches are flushed and answered, and the last checkpoint is done,
+                // before the lock is let go.
                 let _ = flusher.join();
+                if let Some(c) = checkpointer {
+                    c.stop();
+                }
                 drop(lock);
             })
             .context("cannot start the writer thread")?;
@@ -210,6 +212,7 @@ fn run(
     clock: Arc<dyn Clock>,
     committed: std::sync::mpsc::SyncSender<Vec<Pending>>,
     health: Arc<Health>,
+    mut checkpointer: Option<&mut Checkpointer>,
 ) {
     let mut last_prune = store::ms(clock.now());
     while let Some(first) = rx.blocking_recv() {
@@ -241,6 +244,9 @@ fn run(
         let refusing = database_refusing(&applied.results);
         if refusing.is_some() || applied.wrote {
             *health.failing.lock().unwrap_or_else(|e| e.into_inner()) = refusing;
+        }
+        if let (true, Some(c)) = (applied.wrote, checkpointer.as_deref_mut()) {
+            c.committed();
         }
         // Committed: now, in commit order, every effect of the batch.
         if let Some(hall) = applied.hall {
