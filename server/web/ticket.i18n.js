@@ -5,7 +5,7 @@ import { withRating } from "./rating.i18n.js";
 export default withRating({
   zh: {
     pageTitle: "我的排号", otherLanguage: "EN", hall: "便民服务中心", yourNumber: "您的号码", ahead: "前面还有", people: "人",
-    wait: "预计等候", minutes: "分钟", issued: "取号时间",
+    wait: "预计等候", minutes: "分钟", issued: "取号时间", booked: "预约号：按预约时段优先叫号",
     hint: "本页自动更新，叫到您的号时会提示，请留意大厅叫号屏和语音。",
     waiting: "等候中", transferred: "已转办，正在等候", serving: "正在办理", done: "已办结，感谢您的耐心等候",
     no_show: "叫号时您未到窗口，请与工作人员联系", called: "请到窗口办理",
@@ -27,6 +27,7 @@ export default withRating({
   en: {
     pageTitle: "My ticket", otherLanguage: "中文", hall: "Service hall", yourNumber: "Your number", ahead: "Ahead of you",
     people: "people", wait: "Estimated wait", minutes: "minutes", issued: "Issued at",
+    booked: "By appointment: called in your time slot, ahead of walk-in tickets",
     hint: "This page updates by itself and tells you when your number is called; also watch the hall's screens.",
     waiting: "Waiting", transferred: "Transferred, waiting again", serving: "Being served", done: "Finished — thank you for waiting",
     no_show: "You were called but did not come; please speak to the staff", called: "Please go to the window",

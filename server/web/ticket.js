@@ -36,6 +36,8 @@ function render() {
   const waiting = s === "waiting" || s === "transferred";
   const win = view.window_number != null;
   $("figures").hidden = !waiting;
+  // Checked in on time for a booking: called in its slot's order (a transfer makes it ordinary).
+  $("booked").hidden = !(view.booked && s === "waiting");
   $("ahead").textContent = view.waiting_ahead;
   $("minutes").textContent = view.estimated_wait_minutes;
   let status = STATUSES.includes(s) ? t(s) : "";

@@ -480,5 +480,28 @@ test("the saved page: an unknown code, a malformed one, and a checked-in booking
   assert.ok(await p.page.isHidden("#cancelBox"));
   await Promise.all([p.page.waitForURL(/\/t\/[0-9a-f]{32}$/), p.page.click("#ticketLink")]);
   await p.page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
+  assert.ok(await p.page.isHidden("#booked"), "a walk-in's ticket says nothing of a booking");
+  await p.close();
+});
+
+test("a ticket checked in on time for its booking says so on the phone, in both languages", async () => {
+  // On time means within the slot's minutes at the kiosk: the server's view of such a ticket
+  // (`booked: true`) is played on a real ticket's page, from its load and from its stream.
+  const ticket = await issue("rs-jmyibao");
+  const path = pathOf(ticket.status_url);
+  const token = path.split("/").pop();
+  const view = { ...(await get(`/api/t/${token}`)), booked: true };
+  assert.equal(view.status, "waiting");
+  const p = await open(path);
+  await p.page.route(`**/api/t/${token}`, (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }));
+  await p.page.route(`**/api/t/${token}/events`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/event-stream", body: `event: ticket\ndata: ${JSON.stringify(view)}\n\n` }));
+  await p.page.reload();
+  await p.page.waitForSelector("#booked:not([hidden])");
+  assert.equal(await p.page.textContent("#booked"), "预约号：按预约时段优先叫号");
+  await p.page.click("#lang");
+  await p.page.waitForFunction(() => document.querySelector("#booked").textContent.startsWith("By appointment"));
+  assert.equal(await p.page.textContent("#booked"), "By appointment: called in your time slot, ahead of walk-in tickets");
   await p.close();
 });
