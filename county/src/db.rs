@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (3, "0003_reports.sql", include_str!("../migrations/0003_reports.sql")),
     (10, "0010_relay.sql", include_str!("../migrations/0010_relay.sql")),
     (11, "0011_case_matters.sql", include_str!("../migrations/0011_case_matters.sql")),
+    (12, "0012_relay_refused.sql", include_str!("../migrations/0012_relay_refused.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

@@ -7,7 +7,9 @@
 //! nothing, and a message is acknowledged only after a 2xx, so nothing is lost. Messages go in
 //! order per target; a failure holds back that target's later messages for the pass (the others
 //! go), and the pass is tried again after a back-off (0.2 s doubling to 10 s). A message the
-//! target refuses for good (`422`) stays in its outbox, its error logged, holding back nothing. Each message's attempts, delivery and acknowledgement are logged in `relay_log`
+//! target refuses for good (`422`) stays in its outbox, its error logged, holding back nothing,
+//! and is tried again [`REFUSED_RETRY`] later (not on every pass: its target may be upgraded
+//! meanwhile). Each message's attempts, delivery and acknowledgement are logged in `relay_log`
 //! (its name and kind only, never what it carries).
 
 use std::collections::HashMap;
@@ -26,6 +28,8 @@ use crate::follow::CancelToken;
 /// The outbox is looked at this often even when no `relay_pending` event said so.
 const POLL: Duration = Duration::from_secs(5);
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(200), Duration::from_secs(10));
+/// A message its target refused for good is offered again after this long.
+pub const REFUSED_RETRY: Duration = Duration::from_secs(3600);
 /// Test hook: after delivering a message and before acknowledging it, create this file and stop
 /// (so that a test can SIGKILL the service exactly there).
 pub const PAUSE_BEFORE_ACK: &str = "HALL_COUNTY_TEST_PAUSE_BEFORE_ACK";
@@ -148,6 +152,9 @@ async fn relay_one(
             halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
         }
     };
+    if refused_lately(pool, source, m).await? {
+        return Ok(false);
+    }
     log(
         pool,
         "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
@@ -167,14 +174,14 @@ async fn relay_one(
         }
     };
     if let Some(why) = refused {
-        tracing::error!(from = %source.id, to = %target.id, key = %m.key, error = %why, "a message its target refuses; left in the outbox");
-        let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+        tracing::error!(from = %source.id, to = %target.id, key = %m.key, error = %why, "a message its target refuses; left in the outbox, offered again in an hour");
+        let set = "UPDATE relay_log SET last_error = $3, refused_at = now() WHERE source_hall = $1 AND key = $2";
         log(pool, set, &[&source.id, &m.key, &why]).await?;
         return Ok(false);
     }
     log(
         pool,
-        "UPDATE relay_log SET delivered_at = COALESCE(delivered_at, now()), last_error = NULL
+        "UPDATE relay_log SET delivered_at = COALESCE(delivered_at, now()), last_error = NULL, refused_at = NULL
                    WHERE source_hall = $1 AND key = $2",
         &[&source.id, &m.key],
     )
@@ -196,6 +203,20 @@ async fn relay_one(
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
     Ok(true)
+}
+
+/// Whether the message's target refused it less than [`REFUSED_RETRY`] ago: then it is not
+/// offered again yet (nor counted as an attempt, nor logged).
+async fn refused_lately(pool: &Pool, source: &HallEntry, m: &Outgoing) -> anyhow::Result<bool> {
+    let client = pool.get().await.context("PostgreSQL")?;
+    let row = client
+        .query_opt(
+            "SELECT refused_at > now() - make_interval(secs => $3) FROM relay_log
+             WHERE source_hall = $1 AND key = $2",
+            &[&source.id, &m.key, &(REFUSED_RETRY.as_secs_f64())],
+        )
+        .await?;
+    Ok(row.and_then(|r| r.get::<_, Option<bool>>(0)).unwrap_or(false))
 }
 
 /// What became of a delivery the target answered.

@@ -261,4 +261,12 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
     assert!(row.get::<_, bool>(1), "never acknowledged");
     assert_eq!(outbox_len(&town).await, 1, "the refused message stays in the town's outbox");
     assert_eq!(incoming(&upper, &director).await.len(), 1);
+    // The next pass (a second report) goes past the refused message without offering it again:
+    // not on every pass, an hour later.
+    let (second, _) = report(&town, &clerk, "赵六").await;
+    incoming_id(&upper, &director, &town, &second).await;
+    let attempts: i32 =
+        db.query_one("SELECT attempts FROM relay_log WHERE key = 'report:bogus'", &[]).await.unwrap().get(0);
+    assert_eq!(attempts, 1, "refused once, not offered again at the next pass");
+    assert_eq!(outbox_len(&town).await, 1, "still in the outbox, to be offered again later");
 }
