@@ -1,31 +1,45 @@
 //! Events are rows: appended in the same transaction as the change, the row id is the SSE
 //! `id:`, and a client resuming with `Last-Event-ID` is served from here.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 
 use crate::store::{exec, query_one};
 use rusqlite::{params, Connection, Transaction};
 
-/// An event as stored and as sent: its SSE frame is built once and shared (reference-counted)
-/// by every subscriber.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An event as stored and as sent: its SSE frames are built once, by the first stream that
+/// sends it (never in the writer: the public frame costs a JSON parse, and with nobody
+/// listening nothing is built), and shared (reference-counted) by every subscriber.
+#[derive(Debug, Clone)]
 pub struct LiveEvent {
     pub id: i64,
     pub kind: String,
     pub data: Arc<str>,
-    /// `id: …\nevent: …\ndata: …\n\n` (compact JSON has no raw newline, so one data line):
-    /// what a staff stream gets.
-    pub frame: Bytes,
-    /// The same without personal information (a ticket's priority class and matter): what an
-    /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
-    /// empty for an event only staff get (nothing is sent).
-    pub public: Bytes,
     /// Only the director's and administrators' streams get it (the citizen's voice: ratings'
     /// follow-ups, complaints, petitions).
     pub director_only: bool,
+    frames: Arc<OnceLock<Frames>>,
 }
+
+#[derive(Debug)]
+struct Frames {
+    /// `id: …\nevent: …\ndata: …\n\n` (compact JSON has no raw newline, so one data line):
+    /// what a staff stream gets.
+    frame: Bytes,
+    /// The same without personal information (a ticket's priority class and matter): what an
+    /// anonymous stream gets (contract v1.1). The same bytes when there was nothing to remove;
+    /// empty for an event only staff get (nothing is sent).
+    public: Bytes,
+}
+
+impl PartialEq for LiveEvent {
+    fn eq(&self, other: &Self) -> bool {
+        (self.id, &self.kind, &self.data) == (other.id, &other.kind, &other.data)
+    }
+}
+
+impl Eq for LiveEvent {}
 
 /// Who a live stream is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,17 +183,34 @@ pub fn missed_frame(after: i64, next: i64) -> Bytes {
 
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
-        let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
         let director_only = DIRECTOR_ONLY.contains(&kind.as_str());
-        let public = if director_only || STAFF_ONLY.contains(&kind.as_str()) {
-            Bytes::new()
-        } else {
-            match public_data(&data) {
-                Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
-                None => frame.clone(),
-            }
-        };
-        LiveEvent { id, kind, data, frame, public, director_only }
+        LiveEvent { id, kind, data, director_only, frames: Arc::default() }
+    }
+
+    fn frames(&self) -> &Frames {
+        self.frames.get_or_init(|| {
+            let (id, kind, data) = (self.id, &self.kind, &self.data);
+            let frame = Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"));
+            let public = if self.director_only || STAFF_ONLY.contains(&kind.as_str()) {
+                Bytes::new()
+            } else {
+                match public_data(data) {
+                    Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
+                    None => frame.clone(),
+                }
+            };
+            Frames { frame, public }
+        })
+    }
+
+    /// What a staff stream gets (the director's: every event).
+    pub fn frame(&self) -> Bytes {
+        self.frames().frame.clone()
+    }
+
+    /// What an anonymous stream gets: empty when nothing is sent to it.
+    pub fn public(&self) -> Bytes {
+        self.frames().public.clone()
     }
 
     /// Every event, personal information removed ([`county_data`]): what the county service
@@ -189,7 +220,7 @@ impl LiveEvent {
     pub fn county_frame(&self) -> Bytes {
         match county_data(&self.kind, &self.data) {
             Some(c) => Bytes::from(format!("id: {}\nevent: {}\ndata: {c}\n\n", self.id, self.kind)),
-            None => self.frame.clone(),
+            None => self.frame(),
         }
     }
 
@@ -197,10 +228,10 @@ impl LiveEvent {
     /// events, anyone else the public part (empty: nothing is sent).
     pub fn frame_for(&self, audience: Audience) -> Bytes {
         match audience {
-            Audience::Director => self.frame.clone(),
-            Audience::Staff if !self.director_only => self.frame.clone(),
+            Audience::Director => self.frame(),
+            Audience::Staff if !self.director_only => self.frame(),
             Audience::Staff => Bytes::new(),
-            Audience::Public => self.public.clone(),
+            Audience::Public => self.public(),
             Audience::County => self.county_frame(),
         }
     }
@@ -275,14 +306,17 @@ mod tests {
             r#"{"ticket_id":3,"number":"B003","queue":"minzheng","service_id":"mz-dibao","priority":"pregnant"}"#
                 .into(),
         );
-        let public = String::from_utf8(e.public.to_vec()).unwrap();
+        let public = String::from_utf8(e.public().to_vec()).unwrap();
         assert_eq!(
             public,
             "id: 7\nevent: ticket_issued\ndata: {\"ticket_id\":3,\"number\":\"B003\",\"queue\":\"minzheng\"}\n\n"
         );
-        assert!(String::from_utf8(e.frame.to_vec()).unwrap().contains("pregnant"));
+        assert!(String::from_utf8(e.frame().to_vec()).unwrap().contains("pregnant"));
         let plain = super::LiveEvent::new(8, "window_status".into(), r#"{"window_id":"w01"}"#.into());
-        assert_eq!(plain.public, plain.frame);
+        assert_eq!(plain.public(), plain.frame());
+        // Built once, by the first stream that sends it, and shared by every copy.
+        let copy = plain.clone();
+        assert_eq!(copy.frame().as_ptr(), plain.frame().as_ptr());
     }
 
     #[test]
