@@ -46,14 +46,22 @@ pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyho
 }
 
 /// Open windows calling from a queue (staffed, not paused).
+/// Windows of the queue open now: staffed (a live session), not paused. The hall's open windows
+/// are read (a few rows of a table of the hall's windows) and those of the queue counted here:
+/// the queue's window list sent as JSON for `json_each` cost more, on every ticket issued.
 fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<u32> {
-    let ids = serde_json::to_string(hall.queue_windows(queue))?;
-    Ok(conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM windows w JOIN sessions s ON s.id = w.session_id
-         WHERE w.id IN (SELECT value FROM json_each(?1)) AND w.paused = 0 AND s.ended_at IS NULL AND s.expires_at > ?2",
-        )?
-        .query_row(params![ids, now_ms], |r| r.get(0))?)
+    let of_queue = hall.queue_windows(queue);
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id FROM windows w JOIN sessions s ON s.id = w.session_id
+         WHERE w.paused = 0 AND s.ended_at IS NULL AND s.expires_at > ?1",
+    )?;
+    let mut rows = stmt.query([now_ms])?;
+    let mut open = 0;
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_str()?;
+        open += u32::from(of_queue.iter().any(|w| w == id));
+    }
+    Ok(open)
 }
 
 /// How fast a queue moves now: minutes per citizen from recent services, and open windows.
@@ -321,4 +329,51 @@ pub fn kiosk_state(hall: &Hall, kiosk_id: &str, row: Option<&kiosks::KioskRow>) 
 pub fn kiosks(conn: &Connection, hall: &Hall) -> anyhow::Result<Vec<wire::KioskState>> {
     let rows = kiosks::all(conn)?;
     Ok(hall.kiosks.iter().map(|k| kiosk_state(hall, &k.id, rows.iter().find(|r| r.kiosk_id == k.id))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::params;
+
+    /// A queue's open windows: its windows with a live session, not paused; another queue's,
+    /// a paused one, an ended or expired session do not count.
+    #[test]
+    fn open_windows_are_the_queues_staffed_and_unpaused() {
+        let hall = crate::config::sample();
+        let (_dir, mut conn) = crate::store::test_db();
+        let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
+        let tx = conn.transaction().unwrap();
+        crate::store::windows::ensure(&tx, &ids).unwrap();
+        tx.commit().unwrap();
+        let queue = hall.queues.iter().find(|q| hall.queue_windows(&q.id).len() >= 2).expect("a queue of two windows");
+        let queue = queue.id.clone();
+        let mine = hall.queue_windows(&queue).to_vec();
+        let other = ids.iter().find(|w| !mine.contains(w)).expect("a window of another queue").clone();
+        // (window, paused, session ended, session expired)
+        let staff = [(&mine[0], false, false, false), (&other, false, false, false)];
+        let check = |want: u32| assert_eq!(super::open_windows(&conn, &hall, &queue, 1_000).unwrap(), want);
+        check(0);
+        let sign_in = |n: i64, (window, paused, ended, expired): (&String, bool, bool, bool)| {
+            conn.execute(
+                "INSERT INTO sessions (id, token_hash, username, role, window_id, created_at, expires_at, ended_at)
+                 VALUES (?1, ?2, 'clerk', 'clerk', ?3, 0, ?4, ?5)",
+                params![n, format!("h{n}"), window, if expired { 500 } else { 9_000 }, ended.then_some(900)],
+            )
+            .unwrap();
+            conn.execute("UPDATE windows SET session_id = ?1, paused = ?2 WHERE id = ?3", params![n, paused, window])
+                .unwrap();
+        };
+        for (n, s) in staff.into_iter().enumerate() {
+            sign_in(n as i64 + 1, s);
+        }
+        check(1);
+        sign_in(3, (&mine[1], true, false, false));
+        check(1);
+        sign_in(4, (&mine[1], false, true, false));
+        check(1);
+        sign_in(5, (&mine[1], false, false, true));
+        check(1);
+        sign_in(6, (&mine[1], false, false, false));
+        check(2);
+    }
 }
