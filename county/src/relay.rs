@@ -152,17 +152,9 @@ async fn relay_one(
             halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
         }
     };
-    if refused_lately(pool, source, m).await? {
+    if !attempt(pool, source, target, m).await? {
         return Ok(false);
     }
-    log(
-        pool,
-        "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
-                   VALUES ($1, $2, $3, $4, $5, 1)
-                   ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3",
-        &[&source.id, &m.key, &m.id, &m.kind, &target.id],
-    )
-    .await?;
     let refused = match deliver(http, source, target, m).await {
         Ok(Delivery::Applied) => None,
         Ok(Delivery::Refused(why)) => Some(why),
@@ -205,18 +197,21 @@ async fn relay_one(
     Ok(true)
 }
 
-/// Whether the message's target refused it less than [`REFUSED_RETRY`] ago: then it is not
-/// offered again yet (nor counted as an attempt, nor logged).
-async fn refused_lately(pool: &Pool, source: &HallEntry, m: &Outgoing) -> anyhow::Result<bool> {
+/// Counts an attempt at the message in `relay_log`; `false` (nothing counted) when its target
+/// refused it less than [`REFUSED_RETRY`] ago: it is not offered again yet, nor logged.
+async fn attempt(pool: &Pool, source: &HallEntry, target: &HallEntry, m: &Outgoing) -> anyhow::Result<bool> {
     let client = pool.get().await.context("PostgreSQL")?;
-    let row = client
+    let counted = client
         .query_opt(
-            "SELECT refused_at > now() - make_interval(secs => $3) FROM relay_log
-             WHERE source_hall = $1 AND key = $2",
-            &[&source.id, &m.key, &(REFUSED_RETRY.as_secs_f64())],
+            "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
+             VALUES ($1, $2, $3, $4, $5, 1)
+             ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3
+                 WHERE relay_log.refused_at IS NULL OR relay_log.refused_at <= now() - make_interval(secs => $6)
+             RETURNING 1",
+            &[&source.id, &m.key, &m.id, &m.kind, &target.id, &REFUSED_RETRY.as_secs_f64()],
         )
         .await?;
-    Ok(row.and_then(|r| r.get::<_, Option<bool>>(0)).unwrap_or(false))
+    Ok(counted.is_some())
 }
 
 /// What became of a delivery the target answered.
