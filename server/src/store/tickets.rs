@@ -455,7 +455,7 @@ pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Res
 pub fn recent_service_seconds(conn: &Connection, day: &str, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (finished_at - started_at) / 1000 FROM tickets
-         WHERE queue = ?1 AND status = 'done' AND started_at IS NOT NULL AND day = ?3
+         WHERE queue = ?1 AND day = ?3 AND status = 'done' AND started_at IS NOT NULL
          ORDER BY finished_at DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![queue, limit, day], |r| r.get(0))?;
@@ -603,5 +603,50 @@ mod tests {
             "ticket_persons_of",
         );
         check("SELECT n FROM booked_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
+    }
+
+    /// A queue's pace reads today's last services: its cost does not grow with the queue's
+    /// finished tickets of past days, nor with today's finished without 开始办理 (none of them
+    /// has a service time). It walked all of both before (every issue of the morning paid it).
+    #[test]
+    fn the_pace_reads_todays_services_alone() {
+        use rusqlite::{params, StatementStatus};
+        let (_dir, conn) = crate::store::test_db();
+        let sql = "SELECT (finished_at - started_at) / 1000 FROM tickets
+                   WHERE queue = ?1 AND day = ?3 AND status = 'done' AND started_at IS NOT NULL
+                   ORDER BY finished_at DESC LIMIT ?2";
+        assert!(super::recent_service_seconds(&conn, "2026-12-04", "q", 20).unwrap().is_empty());
+        let add = |n: i64, day: &str, started: bool| {
+            for i in 0..n {
+                let at = 1_000_000 + i * 1000;
+                conn.execute(
+                    "INSERT INTO tickets (day, queue, seq, number, service_id, prio_rank, status, issued_at,
+                                          queued_at, called_at, started_at, finished_at, device)
+                     VALUES (?1, 'q', ?2, 'A' || ?2, 'm', 1, 'done', ?3, ?3, ?3, ?4, ?3 + 300000, 'k')",
+                    params![day, i + if started { 0 } else { 100_000 }, at, started.then_some(at + 60_000)],
+                )
+                .unwrap();
+            }
+        };
+        let steps = |conn: &rusqlite::Connection| {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows: Vec<i64> = stmt
+                .query_map(params!["q", 20, "2026-12-04"], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            (rows, stmt.get_status(StatementStatus::VmStep))
+        };
+        let (rows, empty_day) = steps(&conn);
+        assert!(rows.is_empty());
+        add(2_000, "2026-12-03", true); // yesterday's services
+        add(2_000, "2026-12-04", false); // today's, finished straight from the call
+        let (rows, busy) = steps(&conn);
+        assert!(rows.is_empty(), "{rows:?}");
+        assert!(busy <= empty_day + 20, "{busy} steps with 4,000 finished tickets, {empty_day} with none");
+        add(30, "2026-12-04", true);
+        let (rows, _) = steps(&conn);
+        assert_eq!(rows, vec![240; 20], "today's last 20 services, 4 minutes each");
+        assert_eq!(super::recent_service_seconds(&conn, "2026-12-04", "q", 20).unwrap(), rows);
     }
 }
