@@ -48,6 +48,34 @@ function beep() {
 const canNotify = () => typeof Notification === "function" && window.isSecureContext !== false;
 
 /**
+ * The page's service worker (`/ticket-sw.js`), registered once the citizen allowed
+ * notifications: Android's Chrome shows a page's notifications only through one (its
+ * `new Notification` throws). A promise of the registration, or of null where there is none.
+ */
+let worker = null;
+function registerWorker() {
+  if (worker || !canNotify() || Notification.permission !== "granted" || !navigator.serviceWorker) return;
+  worker = navigator.serviceWorker.register("/ticket-sw.js", { scope: "/t/" })
+    .then(() => navigator.serviceWorker.ready)
+    .catch(() => null);
+}
+
+/** A system notification: through the service worker where there is one, else the page's own. */
+async function notify(title, options) {
+  const registration = worker && await worker;
+  if (registration) {
+    try {
+      await registration.showNotification(title, { ...options, data: { url: location.href } });
+      return;
+    } catch { /* the worker may not show it (permission withdrawn): the page's own below */ }
+  }
+  try {
+    const n = new Notification(title, options);
+    n.onclick = () => { window.focus(); n.close(); };
+  } catch { /* neither: the banner, the title, the vibration and the beep stay */ }
+}
+
+/**
  * The ticket page's alert: `update(view)` after every fresh view of the ticket, `render()` after
  * a change of language. `soonAhead` is read from the hall (`GET /api/hall`), 3 until known.
  */
@@ -63,8 +91,10 @@ export function turnAlert() {
   notifyButton.addEventListener("click", async () => {
     unlockAudio();
     try { await Notification.requestPermission(); } catch { /* an old browser: the banner stays */ }
+    registerWorker();
     renderButton();
   });
+  registerWorker(); // allowed on an earlier visit
   // A touch anywhere lets the page beep later (browsers allow sound only after one).
   for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, unlockAudio, { passive: true });
 
@@ -87,12 +117,9 @@ export function turnAlert() {
     navigator.vibrate?.(current === "called" ? [400, 200, 400, 200, 400] : [300, 150, 300]);
     beep();
     if (canNotify() && Notification.permission === "granted") {
-      try {
-        const n = new Notification(t(current === "called" ? "alert.calledTitle" : "alert.soonTitle", view.number), {
-          body: text(), tag: `ticket-${view.number}`, renotify: true, requireInteraction: current === "called",
-        });
-        n.onclick = () => { window.focus(); n.close(); };
-      } catch { /* Android's Chrome shows notifications only from a service worker: the banner stays */ }
+      notify(t(current === "called" ? "alert.calledTitle" : "alert.soonTitle", view.number), {
+        body: text(), tag: `ticket-${view.number}`, renotify: true, requireInteraction: current === "called",
+      });
     }
   }
 

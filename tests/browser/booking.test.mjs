@@ -50,8 +50,8 @@ function stubAlerts() {
 }
 
 /** A new browser context and page (Chinese unless `lang`), watched by the guard; `close()` checks and closes. */
-async function open(path, { viewport = PHONE, allow = [], lang = "zh", init = null } = {}) {
-  const ctx = await browser.newContext({ viewport, locale: "zh-CN", hasTouch: true, isMobile: true });
+async function open(path, { viewport = PHONE, allow = [], lang = "zh", init = null, permissions = [] } = {}) {
+  const ctx = await browser.newContext({ viewport, locale: "zh-CN", hasTouch: true, isMobile: true, permissions });
   await ctx.addInitScript((l) => { if (!sessionStorage.getItem("langSet")) { localStorage.setItem("lang", l); sessionStorage.setItem("langSet", "1"); } }, lang);
   if (init) await ctx.addInitScript(init);
   const page = await ctx.newPage();
@@ -196,6 +196,65 @@ test("your turn soon without notifications: the page never asks unprompted, and 
   assert.equal(a.vibrate.length, 1, "vibrated when called");
   assert.equal((await post("/api/windows/w09/finish", { outcome: "immediate" }, token)).status, 200);
   await p.close();
+});
+
+/**
+ * Android's Chrome: the page may not make its own notifications (`new Notification` throws
+ * there); the permission and its request are the browser's own.
+ */
+function noPageNotifications() {
+  const Real = window.Notification;
+  window.Notification = class {
+    static get permission() { return Real.permission; }
+    static requestPermission(...args) { return Real.requestPermission(...args); }
+    constructor() { throw new TypeError("Illegal constructor. Use ServiceWorkerRegistration.showNotification() instead."); }
+  };
+}
+
+test("your turn soon on Android's Chrome: the notifications come through the page's service worker", async () => {
+  const soon = (await get("/api/hall")).turn_soon_ahead ?? 3;
+  const tickets = [];
+  for (let i = 0; i < soon + 2; i++) tickets.push(await issue("zr-budongchan"));
+  const mine = tickets.at(-1);
+  // Allowed on an earlier visit: the page registers its worker on opening.
+  const p = await open(pathOf(mine.status_url), { init: noPageNotifications, permissions: ["notifications"] });
+  await p.page.waitForFunction((n) => document.querySelector("#number").textContent === n, mine.number);
+  await p.page.waitForFunction(() => document.querySelector("#link").textContent === "● 实时更新");
+  const scope = await p.page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+  assert.equal(scope, `${base}/t/`);
+  assert.match(await p.page.textContent("#notifyState"), /^已开启通知/);
+  const shown = () => p.page.evaluate(() => navigator.serviceWorker.ready
+    .then((r) => r.getNotifications())
+    .then((ns) => ns.map((n) => ({ title: n.title, body: n.body, url: n.data?.url }))));
+  assert.deepEqual(await shown(), []);
+
+  const token = await clerk("clerk9", "w09");
+  await call("w09", token, tickets[0].number);
+  await p.page.waitForSelector("#turnAlert:not([hidden])");
+  await p.page.waitForFunction(() => navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.length === 1));
+  const [note] = await shown();
+  assert.deepEqual(note, {
+    title: `${mine.number} 快到您了`,
+    body: `快到您了：前面还有 ${soon} 人，请回到大厅留意叫号`,
+    url: `${base}${pathOf(mine.status_url)}`,
+  });
+  for (const t of tickets.slice(1, -1)) await call("w09", token, t.number);
+  await call("w09", token, mine.number, { finish: false });
+  await p.page.waitForSelector("#turnAlert[data-stage=called]");
+  // The same tag: the called notification replaces the one before.
+  await p.page.waitForFunction((t) => navigator.serviceWorker.ready.then((r) => r.getNotifications())
+    .then((ns) => ns.length === 1 && ns[0].title === t), `${mine.number} 轮到您了`);
+  assert.match((await shown())[0].body, /^轮到您了！请到 9 号窗口（.+）办理$/);
+  assert.equal((await post("/api/windows/w09/finish", { outcome: "immediate" }, token)).status, 200);
+  await p.close();
+});
+
+test("the ticket page's service worker is served from the root with the pages' headers", async () => {
+  const r = await fetch(`${base}/ticket-sw.js`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get("content-type"), /^text\/javascript/);
+  assert.match(r.headers.get("content-security-policy"), /script-src 'self'/);
+  assert.match(await r.text(), /notificationclick/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -373,6 +373,7 @@ pub fn app(state: AppState) -> Router {
         .route("/village", get(pages::village))
         .route("/reports/month", get(pages::monthly))
         .route("/t/{token}", get(pages::ticket))
+        .route("/ticket-sw.js", get(pages::ticket_worker))
         .route("/c/{token}", get(pages::case))
         .route("/book", get(pages::book))
         .route("/book/{code}", get(pages::booking))

@@ -74,6 +74,17 @@ pub async fn ticket() -> Response {
     page(include_str!("../../web/ticket.html"))
 }
 
+/// `GET /ticket-sw.js`: the ticket page's service worker (it shows the page's notifications,
+/// which Android's Chrome shows only through one). At the root so that it may serve `/t/`.
+pub async fn ticket_worker() -> Response {
+    (
+        security_headers(),
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        include_str!("../../web/ticket-sw.js"),
+    )
+        .into_response()
+}
+
 /// A case's printable notice (`/cases/{number}/notice/{kind}`): its script reads the number and
 /// the kind from the address and the case with the staff token of the tab that opened it.
 pub async fn notice() -> Response {
