@@ -6,3 +6,7 @@
 -- hall's history).
 DROP INDEX tickets_done;
 CREATE INDEX tickets_served ON tickets (queue, day, finished_at) WHERE status = 'done' AND started_at IS NOT NULL;
+
+-- The live sessions (a new hall configuration ends those whose rights it changed; the director's
+-- stand-in finds a clerk's) from the unended ones still valid, not from every session ever.
+CREATE INDEX sessions_live ON sessions (expires_at) WHERE ended_at IS NULL;

@@ -603,6 +603,16 @@ mod tests {
             "ticket_persons_of",
         );
         check("SELECT n FROM booked_counts WHERE day = '2026-12-03' AND matter = 'm'", "PRIMARY KEY");
+        check(
+            "SELECT id, username, role, window_id, expires_at FROM sessions WHERE ended_at IS NULL AND expires_at > 5",
+            "sessions_live",
+        );
+        check(
+            "SELECT id, window_id FROM sessions
+             WHERE username = 'u' AND role = 'clerk' AND window_id IS NOT NULL AND ended_at IS NULL AND expires_at > 5
+             ORDER BY id DESC LIMIT 1",
+            "sessions_live",
+        );
     }
 
     /// A queue's pace reads today's last services: its cost does not grow with the queue's
