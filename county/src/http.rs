@@ -171,18 +171,31 @@ WITH h AS (
     SELECT hall_id, name, last_event_id, last_stored_at,
            (now() AT TIME ZONE COALESCE(timezone, 'Asia/Shanghai'))::date AS today
     FROM halls WHERE $1::text IS NULL OR hall_id = $1
+),
+w AS (
+    SELECT w.hall_id, count(*) AS known, count(*) FILTER (WHERE w.status = 'open') AS open
+    FROM windows w JOIN h USING (hall_id) GROUP BY w.hall_id
+),
+q AS (
+    SELECT q.hall_id, count(*) AS known,
+           COALESCE(sum(q.waiting) FILTER (WHERE q.day = h.today), 0) AS waiting,
+           min(q.oldest_since) FILTER (WHERE q.day = h.today AND q.waiting > 0) AS oldest_since
+    FROM queues q JOIN h USING (hall_id) GROUP BY q.hall_id
+),
+c AS (
+    SELECT c.hall_id, count(*) AS overdue
+    FROM cases c JOIN h USING (hall_id)
+    WHERE c.state <> 'closed' AND c.deadline < h.today GROUP BY c.hall_id
 )
 SELECT h.hall_id, h.name, h.last_event_id, h.last_stored_at, d.issued,
     d.very_satisfied, d.satisfied, d.basically_satisfied, d.dissatisfied, d.very_dissatisfied,
-    (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id) AS windows_known,
-    (SELECT count(*) FROM windows w WHERE w.hall_id = h.hall_id AND w.status = 'open') AS windows_open,
-    (SELECT count(*) FROM queues q WHERE q.hall_id = h.hall_id) AS queues_known,
-    (SELECT COALESCE(sum(q.waiting), 0) FROM queues q WHERE q.hall_id = h.hall_id AND q.day = h.today) AS waiting,
-    (SELECT min(q.oldest_since) FROM queues q
-        WHERE q.hall_id = h.hall_id AND q.day = h.today AND q.waiting > 0) AS oldest_since,
-    (SELECT count(*) FROM cases c
-        WHERE c.hall_id = h.hall_id AND c.state <> 'closed' AND c.deadline < h.today) AS overdue
+    COALESCE(w.known, 0) AS windows_known, COALESCE(w.open, 0) AS windows_open,
+    COALESCE(q.known, 0) AS queues_known, COALESCE(q.waiting, 0) AS waiting, q.oldest_since,
+    COALESCE(c.overdue, 0) AS overdue
 FROM h LEFT JOIN hall_days d ON d.hall_id = h.hall_id AND d.day = h.today
+    LEFT JOIN w ON w.hall_id = h.hall_id
+    LEFT JOIN q ON q.hall_id = h.hall_id
+    LEFT JOIN c ON c.hall_id = h.hall_id
 ORDER BY h.hall_id";
 
 async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> {
