@@ -41,12 +41,12 @@ struct Cli {
     /// The hall's figures without the county's (about 5 minutes).
     #[arg(long, conflicts_with_all = ["county_only", "issuance_only"])]
     hall_only: bool,
-    /// Only the call-next figures (200 windows, 10,000 and 10 waiting): about 20 seconds, for
+    /// Only the call-next figures (200 windows, 10,000 and 10 waiting): about 10 seconds, for
     /// working on the call path.
     #[arg(long, conflicts_with_all = ["county_only", "issuance_only", "hall_only"])]
     call_next_only: bool,
     /// Only the lobby voice's figures (the neural voice's engine beside espeak-ng).
-    #[arg(long, conflicts_with_all = ["county_only", "issuance_only", "hall_only"])]
+    #[arg(long, conflicts_with_all = ["county_only", "issuance_only", "hall_only", "call_next_only"])]
     voice_only: bool,
     /// Folder for the databases (on the disk to measure). Default: a temporary folder.
     #[arg(long)]
