@@ -122,10 +122,11 @@ async function load() {
 async function open() {
   me = (await api("GET", "/api/auth/me")).data;
   services = (await api("GET", "/api/services")).data;
+  // The station is named as the form shows, not after the requests' list has loaded.
+  $("station").textContent = me.station ?? "";
   $("login").hidden = true; $("register").hidden = false; $("list").hidden = false; $("logout").hidden = false;
   renderMatters();
   await load();
-  $("station").textContent = me.station ?? "";
 }
 
 function signOut() {
