@@ -32,16 +32,7 @@ pub async fn start(db: &Path, config: Option<&Path>) -> anyhow::Result<Server> {
 impl Server {
     /// Resident set and its peak, in MB, from /proc.
     pub fn memory_mb(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-                .map(|kb| kb / 1024.0)
-                .unwrap_or(f64::NAN)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        (crate::proc::status_mb(self.pid, "VmRSS:"), crate::proc::status_mb(self.pid, "VmHWM:"))
     }
 
     pub async fn stop(mut self) {

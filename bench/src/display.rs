@@ -64,36 +64,6 @@ pub struct Footprint {
     pub idle_cpu: f64,
 }
 
-/// User + system CPU time of a process, in clock ticks (1/100 s on Linux).
-pub fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = stat.rsplit_once(") ")?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
-}
-
-/// Bytes a process has caused to be written to storage (`write_bytes` of `/proc/PID/io`).
-pub fn written_bytes(pid: u32) -> Option<u64> {
-    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
-    io.lines().find_map(|l| l.strip_prefix("write_bytes:")).and_then(|v| v.trim().parse().ok())
-}
-
-pub fn rss_mb(pid: u32) -> f64 {
-    status_mb(pid, "VmRSS:")
-}
-
-/// A memory figure of `/proc/PID/status` (`VmRSS:`, `VmHWM:` …) in MB; NaN when unreadable.
-pub fn status_mb(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find_map(|l| l.strip_prefix(field)).map(|v| v.trim().trim_end_matches("kB").trim().to_string())
-        })
-        .and_then(|v| v.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
 /// Runs the real `hall-display` (next to this binary) at 1920×1080 on a private Xvfb; `None`
 /// when Xvfb or the display binary is not there.
 pub async fn footprint(base: &str, idle: Duration) -> anyhow::Result<Option<Footprint>> {
@@ -119,12 +89,12 @@ pub async fn footprint(base: &str, idle: Duration) -> anyhow::Result<Option<Foot
         .spawn()?;
     let pid = display.id().context("display pid")?;
     tokio::time::sleep(Duration::from_secs(3)).await; // start, connect, first frames
-    let before = cpu_ticks(pid).context("the display exited (no X server?)")?;
+    let before = crate::proc::cpu_ticks(pid).context("the display exited (no X server?)")?;
     tokio::time::sleep(idle).await;
-    let after = cpu_ticks(pid).context("the display exited")?;
+    let after = crate::proc::cpu_ticks(pid).context("the display exited")?;
     let ticks_per_sec = 100.0; // USER_HZ on Linux
     let idle_cpu = (after - before) as f64 / ticks_per_sec / idle.as_secs_f64();
-    let rss = rss_mb(pid);
+    let rss = crate::proc::rss_mb(pid);
     let _ = display.start_kill();
     let _ = xvfb.start_kill();
     Ok(Some(Footprint { rss_mb: rss, idle_cpu }))

@@ -103,7 +103,7 @@ pub async fn footprint(base: &str) -> anyhow::Result<Option<Footprint>> {
     let cold_start = tokio::time::timeout(Duration::from_secs(20), ready).await.context("no home screen in 20 s")??;
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     tokio::time::sleep(Duration::from_secs(2)).await; // settle: first frames drawn
-    let rss_mb = crate::display::rss_mb(pid);
+    let rss_mb = crate::proc::rss_mb(pid);
     let _ = kiosk.start_kill();
     let _ = xvfb.start_kill();
     Ok(Some(Footprint { cold_start, rss_mb }))

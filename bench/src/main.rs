@@ -13,6 +13,7 @@ mod display;
 mod kiosk;
 mod load;
 mod pg;
+mod proc;
 mod raw;
 mod reports;
 mod sse;
@@ -299,14 +300,14 @@ async fn run(quick: bool, scope: Scope, dir: PathBuf) -> anyhow::Result<()> {
     let server = child::start(&dir.join("issue.db"), None).await?;
     // One kiosk is most of a hall's day (each ticket its own commit); 8 and 32 are its rushes.
     for kiosks in [1, 8, 32] {
-        let cpu_before = display::cpu_ticks(server.pid);
-        let written_before = display::written_bytes(server.pid);
+        let cpu_before = proc::cpu_ticks(server.pid);
+        let written_before = proc::written_bytes(server.pid);
         let r = load::issuance(&server.base, kiosks, s.issue_secs, &["mz-dibao", "rs-jmyibao", "wj-shengyu"]).await?;
         if kiosks == 1 {
             one_kiosk_p50 = r.latency.pct_ms(50.0);
         }
-        let cpu_after = display::cpu_ticks(server.pid);
-        let written_after = display::written_bytes(server.pid);
+        let cpu_after = proc::cpu_ticks(server.pid);
+        let written_after = proc::written_bytes(server.pid);
         let tickets = r.per_second * s.issue_secs;
         let ratio = r.per_second / limit.per_second;
         let (goal, ok) = if kiosks == 8 { ("≥ 2.0", Some(ratio >= 2.0)) } else { ("", None) };

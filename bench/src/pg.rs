@@ -81,13 +81,13 @@ impl Postgres {
     pub fn cpu_ticks(&self) -> Option<u64> {
         let pid_file = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid")).ok()?;
         let postmaster: u32 = pid_file.lines().next()?.trim().parse().ok()?;
-        let mut total = crate::display::cpu_ticks(postmaster)?;
+        let mut total = crate::proc::cpu_ticks(postmaster)?;
         for entry in std::fs::read_dir("/proc").ok()?.flatten() {
             let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
             let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
             let parent = stat.rsplit_once(") ").and_then(|(_, f)| f.split_whitespace().nth(1)?.parse::<u32>().ok());
             if parent == Some(postmaster) {
-                total += crate::display::cpu_ticks(pid).unwrap_or(0);
+                total += crate::proc::cpu_ticks(pid).unwrap_or(0);
             }
         }
         Some(total)

@@ -62,7 +62,7 @@ pub fn neural(n: usize) -> anyhow::Result<Result<NeuralFigures, String>> {
     engine.start_engine()?;
     let start_ms = t.elapsed().as_secs_f64() * 1000.0;
     let pid = engine.engine_pid().expect("started");
-    let idle_mb = crate::display::rss_mb(pid);
+    let idle_mb = crate::proc::rss_mb(pid);
     let mut synth = Samples::default();
     let mut speech = 0.0;
     for (number, window) in calls(n) {
@@ -96,7 +96,7 @@ pub fn espeak(n: usize) -> anyhow::Result<Result<Espeak, String>> {
 
 /// The peak resident memory (VmHWM) of a running process.
 fn peak_mb(pid: u32) -> f64 {
-    crate::display::status_mb(pid, "VmHWM:")
+    crate::proc::status_mb(pid, "VmHWM:")
 }
 
 /// The peak resident memory of one espeak-ng run of `text`: its VmHWM, read every millisecond

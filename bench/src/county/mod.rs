@@ -231,10 +231,10 @@ pub async fn run(dir: &Path, s: &Sizes, http: &Client) -> anyhow::Result<()> {
     let pg_cpu_before = pg.cpu_ticks();
     let flushes_before = wal_flushes(&admin).await?;
     let county = start_county(&pg.url("county_live"), &halls_file).await?;
-    let cpu_before = crate::display::cpu_ticks(county.pid);
+    let cpu_before = crate::proc::cpu_ticks(county.pid);
     let done = caught_up(&live, backlog, Duration::from_secs(900)).await?;
     let secs = (done - county.listening).as_secs_f64();
-    let (cpu_after, pg_cpu_after) = (crate::display::cpu_ticks(county.pid), pg.cpu_ticks());
+    let (cpu_after, pg_cpu_after) = (crate::proc::cpu_ticks(county.pid), pg.cpu_ticks());
     let flushes_after = wal_flushes(&admin).await?;
     let rate = backlog as f64 / secs;
     let stored: i64 = live.query_one("SELECT count(*) FROM events", &[]).await?.get(0);
