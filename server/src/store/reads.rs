@@ -45,7 +45,6 @@ pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyho
         .collect()
 }
 
-/// Open windows calling from a queue (staffed, not paused).
 /// Windows of the queue open now: staffed (a live session), not paused. The hall's open windows
 /// are read (a few rows of a table of the hall's windows) and those of the queue counted here:
 /// the queue's window list sent as JSON for `json_each` cost more, on every ticket issued.

@@ -450,14 +450,15 @@ pub fn waiting_count(conn: &Connection, day: &str, queue: &str) -> rusqlite::Res
         .query_row(params![day, queue], |r| r.get(0))
 }
 
+/// The queue's (?1) last ?2 services of day ?3: an index range of `tickets_served` (schema v18).
+const RECENT_SERVICES: &str = "SELECT (finished_at - started_at) / 1000 FROM tickets
+     WHERE queue = ?1 AND day = ?3 AND status = 'done' AND started_at IS NOT NULL
+     ORDER BY finished_at DESC LIMIT ?2";
+
 /// Durations in seconds of the queue's most recent finished services of the day, newest first
 /// (a ticket left open overnight is not a service time).
 pub fn recent_service_seconds(conn: &Connection, day: &str, queue: &str, limit: u32) -> rusqlite::Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT (finished_at - started_at) / 1000 FROM tickets
-         WHERE queue = ?1 AND day = ?3 AND status = 'done' AND started_at IS NOT NULL
-         ORDER BY finished_at DESC LIMIT ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(RECENT_SERVICES)?;
     let rows = stmt.query_map(params![queue, limit, day], |r| r.get(0))?;
     rows.collect()
 }
@@ -622,9 +623,7 @@ mod tests {
     fn the_pace_reads_todays_services_alone() {
         use rusqlite::{params, StatementStatus};
         let (_dir, conn) = crate::store::test_db();
-        let sql = "SELECT (finished_at - started_at) / 1000 FROM tickets
-                   WHERE queue = ?1 AND day = ?3 AND status = 'done' AND started_at IS NOT NULL
-                   ORDER BY finished_at DESC LIMIT ?2";
+        let sql = super::RECENT_SERVICES;
         assert!(super::recent_service_seconds(&conn, "2026-12-04", "q", 20).unwrap().is_empty());
         let add = |n: i64, day: &str, started: bool| {
             for i in 0..n {
