@@ -1,0 +1,152 @@
+//! The lobby's geometry on the screens halls hang, in both languages: on a busy morning (the
+//! display's default 8 recent calls, windows with two digits) every call lies inside its panel
+//! and on the screen, no line of the recent list is squeezed or runs into the next, and the big
+//! call's number and window line stay apart.
+
+use hall_display::screenshots::{headless, sample};
+use hall_display::view::View;
+use hall_display::MainWindow;
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+
+/// A busy morning: 8 recent calls (the display's default), at windows 12 to 33.
+fn busy(english: bool) -> View {
+    let mut v = sample(english, false);
+    let names = ["民政窗口（二）", "社保窗口（一）", "综合受理窗口", "自然资源窗口", "卫健计生窗口"];
+    v.recent = (0..8u32)
+        .map(|i| (format!("C{:03}", 131 - i), 12 + i * 3, names[i as usize % 5].to_string(), false, false))
+        .collect();
+    v.number = "C131".into();
+    v.window_number = 12;
+    v
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+impl Rect {
+    fn of(e: &ElementHandle) -> Rect {
+        let (p, s) = (e.absolute_position(), e.size());
+        Rect { x: p.x, y: p.y, w: s.width, h: s.height }
+    }
+
+    fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    /// Inside `outer`, half a pixel of rounding allowed.
+    fn inside(&self, outer: &Rect) -> bool {
+        self.x >= outer.x - 0.5
+            && self.y >= outer.y - 0.5
+            && self.right() <= outer.right() + 0.5
+            && self.bottom() <= outer.bottom() + 0.5
+    }
+}
+
+/// Every element labelled `label`, top to bottom.
+fn all(ui: &MainWindow, label: &str) -> Vec<Rect> {
+    let mut found: Vec<Rect> = ElementHandle::find_by_accessible_label(ui, label).map(|e| Rect::of(&e)).collect();
+    found.sort_by(|a, b| a.y.total_cmp(&b.y));
+    found
+}
+
+fn panel(ui: &MainWindow, component: &str) -> Rect {
+    let found: Vec<Rect> = ElementHandle::find_by_element_type_name(ui, component).map(|e| Rect::of(&e)).collect();
+    assert_eq!(found.len(), 1, "one {component}");
+    found[0]
+}
+
+fn check(ui: &MainWindow, english: bool, (width, height): (u32, u32)) {
+    let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
+    hall_display::select_language(if english { "en" } else { "zh" }).unwrap();
+    ui.window().set_size(slint::PhysicalSize::new(width, height));
+    let view = busy(english);
+    view.show(ui, None);
+    // Drawn once: the window's size reaches the layout (its unit and orientation) as it draws.
+    ui.window().take_snapshot().unwrap();
+    let screen = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+    let (big, list) = (panel(ui, "BigCall"), panel(ui, "RecentList"));
+    assert!(big.inside(&screen) && list.inside(&screen), "{at}: the panels are on the screen: {big:?} {list:?}");
+
+    // The big call: its number above its window line, both inside the panel.
+    let big_number: Vec<Rect> = all(ui, "C131").into_iter().filter(|r| r.inside(&big)).collect();
+    assert_eq!(big_number.len(), 1, "{at}: the called number inside the big call's panel");
+    let go_to = if english { "go to window 12" } else { "到 12 号窗口" };
+    let line = all(ui, go_to);
+    assert_eq!(line.len(), 1, "{at}: `{go_to}` once");
+    assert!(line[0].inside(&big), "{at}: `{go_to}` inside the big call's panel: {:?} in {big:?}", line[0]);
+    assert!(big_number[0].bottom() <= line[0].y + 0.5, "{at}: the number and its window line overlap");
+
+    // The recent list: the newest calls that fit, each line inside the panel, below the last,
+    // none squeezed; the older ones wait off the list rather than push the screen's foot off.
+    let mut rows = Vec::new();
+    for (number, window, ..) in &view.recent {
+        let in_list: Vec<Rect> = all(ui, number).into_iter().filter(|r| !r.inside(&big)).collect();
+        if in_list.is_empty() {
+            break;
+        }
+        assert_eq!(in_list.len(), 1, "{at}: {number} once in the recent list");
+        let number_at = in_list[0];
+        assert!(number_at.inside(&list), "{at}: {number} inside the list: {number_at:?} in {list:?}");
+        let window_text = if english { format!("Window {window}") } else { format!("{window} 号窗口") };
+        let window_at = all(ui, &window_text);
+        assert_eq!(window_at.len(), 1, "{at}: `{window_text}` once");
+        assert!(window_at[0].inside(&list), "{at}: `{window_text}` inside the list");
+        assert!(window_at[0].x >= number_at.right(), "{at}: `{window_text}` beside {number}, not over it");
+        rows.push(number_at);
+    }
+    let older = &view.recent[rows.len()..];
+    assert!(
+        older.iter().all(|(n, ..)| all(ui, n).iter().all(|r| r.inside(&big))),
+        "{at}: the newest calls are the ones shown"
+    );
+    assert!(rows.len() >= 5, "{at}: only {} recent calls shown", rows.len());
+    for pair in rows.windows(2) {
+        assert!(pair[0].bottom() <= pair[1].y + 0.5, "{at}: two recent lines overlap: {pair:?}");
+        assert!((pair[0].h - pair[1].h).abs() < 0.5, "{at}: a recent line is squeezed: {pair:?}");
+    }
+
+    // The queue bar: each queue's count on the screen, below the two panels.
+    for (_, _, waiting, ..) in &view.queues {
+        // Portrait has room for the count alone under each queue's letter.
+        let text = match (width < height, english) {
+            (true, _) => waiting.to_string(),
+            (false, true) => format!("{waiting} waiting"),
+            (false, false) => format!("等候 {waiting} 人"),
+        };
+        let at_bar = all(ui, &text);
+        assert_eq!(at_bar.len(), 1, "{at}: `{text}` once");
+        assert!(at_bar[0].inside(&screen), "{at}: `{text}` on the screen: {:?}", at_bar[0]);
+        assert!(at_bar[0].y >= big.bottom().max(list.bottom()), "{at}: `{text}` below the calls");
+    }
+    // The notice line at the foot (it scrolls sideways, so only its height is checked).
+    let notice = all(ui, &view.notice);
+    assert_eq!(notice.len(), 1, "{at}: the notice once");
+    assert!(
+        notice[0].y >= 0.0 && notice[0].bottom() <= height as f32 + 0.5,
+        "{at}: the notice on the screen: {:?}",
+        notice[0]
+    );
+}
+
+#[test]
+fn a_busy_lobby_fits_every_screen_in_both_languages() {
+    let _ = headless(); // once per process
+    let ui = MainWindow::new().unwrap();
+    // Full HD and the common smaller TVs and monitors, 4:3, and screens hung in portrait.
+    for size in [(1920, 1080), (1366, 768), (1280, 720), (1024, 768), (1080, 1920), (768, 1366), (720, 1280)] {
+        for english in [false, true] {
+            check(&ui, english, size);
+        }
+    }
+    hall_display::select_language("zh").unwrap();
+}
