@@ -150,3 +150,30 @@ fn a_busy_lobby_fits_every_screen_in_both_languages() {
     }
     hall_display::select_language("zh").unwrap();
 }
+
+/// A 综合受理 window of a 一窗受理 hall handles every matter: its list is clipped at the panel's
+/// foot, never pushing the notice line off the window's own screen.
+#[test]
+fn a_window_with_every_matter_keeps_its_screen() {
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    let mut view = sample(false, true);
+    view.matters = (1..=40).map(|i| format!("第{i}项政务服务事项")).collect();
+    for (width, height) in [(1280, 720), (1920, 1080), (1024, 768)] {
+        let at = format!("{width}×{height}");
+        ui.window().set_size(slint::PhysicalSize::new(width, height));
+        view.show(&ui, None);
+        ui.window().take_snapshot().unwrap();
+        let notice = all(&ui, &view.notice);
+        assert_eq!(notice.len(), 1, "{at}: the notice once");
+        assert!(notice[0].bottom() <= height as f32 + 0.5, "{at}: the notice on the screen: {:?}", notice[0]);
+        let first = all(&ui, "· 第1项政务服务事项");
+        assert_eq!(first.len(), 1, "{at}: the first matter shown");
+        assert!(first[0].bottom() <= notice[0].y, "{at}: the first matter above the notice");
+        for i in 1..=40 {
+            for m in all(&ui, &format!("· 第{i}项政务服务事项")) {
+                assert!(m.bottom() <= notice[0].y + 0.5, "{at}: matter {i} runs into the notice: {m:?}");
+            }
+        }
+    }
+}
