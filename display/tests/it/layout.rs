@@ -177,3 +177,60 @@ fn a_window_with_every_matter_keeps_its_screen() {
         }
     }
 }
+
+/// A county's 政务服务中心: six and ten queues, a hundred and more waiting in each. Every
+/// queue's count stays whole on the screen and clear of its neighbours'.
+#[test]
+fn many_queues_with_long_counts_stay_apart() {
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    let names = [
+        "综合咨询",
+        "民政残联",
+        "社保就业",
+        "国土住建林业",
+        "卫健计生",
+        "市场监管",
+        "公安户政",
+        "税务",
+        "公积金",
+        "不动产登记",
+    ];
+    for english in [false, true] {
+        hall_display::select_language(if english { "en" } else { "zh" }).unwrap();
+        for many in [6, 10] {
+            let mut view = busy(english);
+            view.queues = names
+                .iter()
+                .take(many)
+                .enumerate()
+                .map(|(i, n)| (((b'A' + i as u8) as char).to_string(), n.to_string(), 100 + i as u32 * 37, 20, false))
+                .collect();
+            for (width, height) in [(1920, 1080), (1366, 768), (1280, 720), (1024, 768), (1080, 1920)] {
+                let at = format!("{many} queues, {width}×{height}, {}", if english { "English" } else { "中文" });
+                ui.window().set_size(slint::PhysicalSize::new(width, height));
+                view.show(&ui, None);
+                ui.window().take_snapshot().unwrap();
+                let mut counts = Vec::new();
+                for (_, _, waiting, ..) in &view.queues {
+                    let text = match (width < height || view.queues.len() > 6, english) {
+                        (true, _) => waiting.to_string(),
+                        (false, true) => format!("{waiting} waiting"),
+                        (false, false) => format!("等候 {waiting} 人"),
+                    };
+                    let found = all(&ui, &text);
+                    assert_eq!(found.len(), 1, "{at}: `{text}` once");
+                    counts.push((text, found[0]));
+                }
+                for pair in counts.windows(2) {
+                    let ((a, ra), (b, rb)) = (&pair[0], &pair[1]);
+                    assert!(ra.x >= -0.5 && rb.right() <= width as f32 + 0.5, "{at}: `{a}` or `{b}` off the screen");
+                    assert!(ra.right() <= rb.x + 0.5, "{at}: `{a}` runs into `{b}`: {ra:?} {rb:?}");
+                    // Cells of one width: a long name never narrows a neighbour's count to 「…」.
+                    assert!((ra.w - rb.w).abs() < 1.0, "{at}: `{a}` and `{b}` in cells of different widths");
+                }
+            }
+        }
+    }
+    hall_display::select_language("zh").unwrap();
+}
