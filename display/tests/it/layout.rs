@@ -234,3 +234,43 @@ fn many_queues_with_long_counts_stay_apart() {
     }
     hall_display::select_language("zh").unwrap();
 }
+
+/// A hall with a long name (a town government's full one): the clock and the link state keep
+/// their place on the header, the name gives way (elided) before them.
+#[test]
+fn a_long_hall_name_leaves_the_clock_on_the_screen() {
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    for english in [false, true] {
+        hall_display::select_language(if english { "en" } else { "zh" }).unwrap();
+        let mut view = busy(english);
+        view.hall_name = "青石县青石镇人民政府便民服务中心（青石镇政务服务中心）".into();
+        for (width, height) in [(1920, 1080), (1366, 768), (1024, 768), (1080, 1920), (720, 1280)] {
+            let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
+            ui.window().set_size(slint::PhysicalSize::new(width, height));
+            view.show(&ui, None);
+            ui.window().take_snapshot().unwrap();
+            let clock_text =
+                if width >= height { format!("{}  {}", view.date, view.clock) } else { view.clock.clone() };
+            let clock = all(&ui, &clock_text);
+            assert_eq!(clock.len(), 1, "{at}: the clock once");
+            assert!(
+                clock[0].x >= 0.0 && clock[0].right() <= width as f32 + 0.5,
+                "{at}: the clock on the screen: {:?}",
+                clock[0]
+            );
+            let name = all(&ui, &view.hall_name);
+            assert_eq!(name.len(), 1, "{at}: the name once");
+            let live = all(&ui, if english { "● Live" } else { "● 实时" });
+            assert_eq!(live.len(), 1, "{at}: the link state once");
+            assert!(
+                name[0].right() <= live[0].x + 0.5,
+                "{at}: the name runs into the link state: {:?} {:?}",
+                name[0],
+                live[0]
+            );
+            assert!(live[0].right() <= clock[0].x + 0.5, "{at}: the link state runs into the clock");
+        }
+    }
+    hall_display::select_language("zh").unwrap();
+}
