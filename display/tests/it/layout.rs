@@ -274,3 +274,51 @@ fn a_long_hall_name_leaves_the_clock_on_the_screen() {
     }
     hall_display::select_language("zh").unwrap();
 }
+
+/// Long words from the hall's configuration or a clerk (a long window name under the call, a
+/// long reason for a paused window) stay inside the screen and push nothing off it.
+#[test]
+fn long_words_stay_inside_the_screen() {
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    let long_name = "不动产登记、税务、住房公积金综合受理窗口（一号）";
+    let long_state = "暂停服务：窗口工作人员外出参加业务培训，请到 5 号窗口或 12 号窗口办理";
+    for english in [false, true] {
+        hall_display::select_language(if english { "en" } else { "zh" }).unwrap();
+        for (width, height) in [(1920, 1080), (1366, 768), (1280, 720), (1024, 768), (1080, 1920)] {
+            let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
+            let screen = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+            ui.window().set_size(slint::PhysicalSize::new(width, height));
+            let lobby = View { window_name: long_name.into(), ..busy(english) };
+            let paused = View {
+                my_window_open: false,
+                my_window_state: long_state.into(),
+                my_window_name: long_name.into(),
+                ..sample(english, true)
+            };
+            for (what, view, text) in
+                [("the call's window", &lobby, long_name), ("the paused window's reason", &paused, long_state)]
+            {
+                view.show(&ui, None);
+                ui.window().take_snapshot().unwrap();
+                let shown = all(&ui, text);
+                assert!(!shown.is_empty(), "{at}: {what} shown");
+                for found in shown {
+                    assert!(found.inside(&screen), "{at}: {what} off the screen: {found:?}");
+                }
+                if !view.window_mode {
+                    let (big, list) = (panel(&ui, "BigCall"), panel(&ui, "RecentList"));
+                    assert!(
+                        big.inside(&screen) && list.inside(&screen),
+                        "{at}: {what} pushed a panel off: {big:?} {list:?}"
+                    );
+                }
+                let clock = format!("{}  {}", view.date, view.clock);
+                let clock = all(&ui, if width >= height { &clock } else { &view.clock });
+                assert_eq!(clock.len(), 1, "{at}: the clock once beside {what}");
+                assert!(clock[0].inside(&screen), "{at}: {what} pushed the clock off the screen: {:?}", clock[0]);
+            }
+        }
+    }
+    hall_display::select_language("zh").unwrap();
+}
