@@ -58,6 +58,9 @@ pub struct View {
     pub ticket_matter: String,
     pub priority_words: String,
     pub ticket_windows: Vec<WindowPlace>,
+    /// The ticket's window numbers on one line (「1、2、3」, "1, 2, 3"): shown instead of the
+    /// list when more than three windows may call it.
+    pub ticket_window_numbers: String,
     pub ahead: i32,
     pub wait_minutes: i32,
     pub issued_at: String,
@@ -341,6 +344,9 @@ impl View {
             v.priority_words =
                 t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
             v.ticket_windows = t.ticket.windows.iter().filter_map(|id| c.window(id)).map(place).collect();
+            let separator = if k.english() { ", " } else { "、" };
+            v.ticket_window_numbers =
+                v.ticket_windows.iter().map(|w| w.number.to_string()).collect::<Vec<_>>().join(separator);
             v.ahead = t.ticket.waiting_ahead as i32;
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
@@ -470,6 +476,7 @@ impl View {
         g.set_ticket_matter(self.ticket_matter.as_str().into());
         g.set_priority_words(self.priority_words.as_str().into());
         g.set_ticket_windows(model(&self.ticket_windows));
+        g.set_ticket_window_numbers(self.ticket_window_numbers.as_str().into());
         g.set_ahead(self.ahead);
         g.set_wait_minutes(self.wait_minutes);
         g.set_issued_at(self.issued_at.as_str().into());

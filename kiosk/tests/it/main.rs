@@ -3,5 +3,6 @@
 
 mod booking;
 mod e2e;
+mod layout;
 mod screen;
 mod translations;

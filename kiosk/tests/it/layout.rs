@@ -1,0 +1,91 @@
+//! The kiosk's geometry with a hall's longest content: every part of a screen a citizen needs
+//! (the number, where to go, the button that ends) stays on the screen.
+
+use std::time::Duration;
+
+use hall_kiosk::controller::{Input, Kiosk};
+use hall_kiosk::screenshots::{headless, sample_kiosk, sample_ticket};
+use hall_kiosk::view::View;
+use hall_kiosk::MainWindow;
+use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
+
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+impl Rect {
+    fn inside(&self, width: u32, height: u32) -> bool {
+        self.x >= -0.5
+            && self.y >= -0.5
+            && self.x + self.w <= width as f32 + 0.5
+            && self.y + self.h <= height as f32 + 0.5
+    }
+}
+
+fn all(ui: &MainWindow, label: &str) -> Vec<Rect> {
+    ElementHandle::find_by_accessible_label(ui, label)
+        .map(|e| {
+            let (p, s) = (e.absolute_position(), e.size());
+            Rect { x: p.x, y: p.y, w: s.width, h: s.height }
+        })
+        .collect()
+}
+
+fn shown(ui: &MainWindow, kiosk: &Kiosk) {
+    let v = View::of(kiosk, "09:42");
+    View::show_qr(ui, &v.status_url);
+    v.show(ui);
+    ui.window().take_snapshot().unwrap();
+}
+
+/// A 综合受理 matter of a 一窗受理 hall: any of the hall's eleven windows may call the ticket.
+#[test]
+fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
+    let _guard = crate::screen::one_screen_at_a_time();
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    hall_kiosk::app::wire_callbacks(&ui, &tokio::sync::mpsc::unbounded_channel().0);
+    let windows: Vec<String> = (1..=11).map(|w| format!("w{w:02}")).collect();
+    let windows: Vec<&str> = windows.iter().map(String::as_str).collect();
+    for english in [false, true] {
+        for (width, height) in [(1920, 1080), (1366, 768), (1080, 1920), (768, 1366)] {
+            let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
+            ui.window().set_size(slint::PhysicalSize::new(width, height));
+            let (mut kiosk, mut now) = sample_kiosk(false);
+            // Straight to the ticket: the matter's screen, its 取号, the server's answer.
+            let key = "layout-1".to_string();
+            let mut inputs = vec![Input::Matter("mz-dibao".into()), Input::Take { key: key.clone(), priority: None }];
+            if english {
+                inputs.insert(0, Input::ToggleLanguage);
+            }
+            for input in inputs {
+                now += Duration::from_millis(300);
+                kiosk.apply(input, now);
+            }
+            now += Duration::from_millis(80);
+            let ticket = sample_ticket("B012", "mz-dibao", None, &windows);
+            kiosk.apply(Input::Issued { key, ticket: Box::new(ticket) }, now);
+            shown(&ui, &kiosk);
+            let where_to = if english {
+                "Windows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (the one the display calls you to)"
+            } else {
+                "1、2、3、4、5、6、7、8、9、10、11 号窗口（以叫号屏显示的窗口为准）"
+            };
+            let done = if english { "Done" } else { "完成" };
+            let ahead = if english { "11 ahead of you" } else { "前面还有 11 人" };
+            for label in ["B012", done, ahead, where_to] {
+                let found = all(&ui, label);
+                assert!(!found.is_empty(), "{at}: `{label}` shown");
+                for r in found {
+                    assert!(r.inside(width, height), "{at}: `{label}` off the screen: {r:?}");
+                }
+            }
+        }
+    }
+    hall_kiosk::select_language(false).unwrap();
+}
