@@ -31,6 +31,8 @@ pub struct View {
     pub matter_name: String,
     pub matter_department: String,
     pub matter_windows: Vec<WindowPlace>,
+    /// Its window numbers on one line: shown instead of the list past three windows.
+    pub matter_window_numbers: String,
     pub plan: Vec<PlanSpot>,
     pub materials: Vec<MaterialItem>,
     pub procedure: Vec<String>,
@@ -227,12 +229,17 @@ pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
     }
 }
 
-fn matter_item(c: &Catalog, s: &hall_wire::Service) -> MatterItem {
-    let numbers: Vec<String> = c.windows_of(s).iter().map(|w| w.number.to_string()).collect();
+/// Window numbers on one line, as each language lists them: 「1、2、3」, "1, 2, 3".
+fn window_numbers<'a>(windows: impl IntoIterator<Item = &'a hall_wire::Window>, english: bool) -> String {
+    let numbers: Vec<String> = windows.into_iter().map(|w| w.number.to_string()).collect();
+    numbers.join(if english { ", " } else { "、" })
+}
+
+fn matter_item(c: &Catalog, s: &hall_wire::Service, english: bool) -> MatterItem {
     MatterItem {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        windows: numbers.join("、").into(),
+        windows: window_numbers(c.windows_of(s), english).into(),
         days: s.time_limit_days as i32,
         initials: Initials::of(&s.name).plain().into(),
     }
@@ -329,12 +336,16 @@ impl View {
             Screen::Department(id) => {
                 let matters = c.matters_of(id);
                 v.department_name = matters.first().map(|s| s.department.clone()).unwrap_or_default();
-                v.matters = matters.into_iter().map(|s| matter_item(c, s)).collect();
+                v.matters = matters.into_iter().map(|s| matter_item(c, s, k.english())).collect();
             }
-            Screen::Matter(id) => v.fill_matter(c, id),
+            Screen::Matter(id) => v.fill_matter(c, id, k.english()),
             Screen::Search => {
-                v.results =
-                    k.search_results().iter().filter_map(|id| c.service(id)).map(|s| matter_item(c, s)).collect()
+                v.results = k
+                    .search_results()
+                    .iter()
+                    .filter_map(|id| c.service(id))
+                    .map(|s| matter_item(c, s, k.english()))
+                    .collect()
             }
             _ => {}
         }
@@ -343,10 +354,9 @@ impl View {
             v.ticket_matter = c.service(&t.ticket.service_id).map(|s| s.name.clone()).unwrap_or_default();
             v.priority_words =
                 t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
-            v.ticket_windows = t.ticket.windows.iter().filter_map(|id| c.window(id)).map(place).collect();
-            let separator = if k.english() { ", " } else { "、" };
-            v.ticket_window_numbers =
-                v.ticket_windows.iter().map(|w| w.number.to_string()).collect::<Vec<_>>().join(separator);
+            let windows: Vec<&hall_wire::Window> = t.ticket.windows.iter().filter_map(|id| c.window(id)).collect();
+            v.ticket_windows = windows.iter().map(|w| place(w)).collect();
+            v.ticket_window_numbers = window_numbers(windows, k.english());
             v.ahead = t.ticket.waiting_ahead as i32;
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
@@ -392,12 +402,13 @@ impl View {
         };
     }
 
-    fn fill_matter(&mut self, c: &Catalog, id: &str) {
+    fn fill_matter(&mut self, c: &Catalog, id: &str, english: bool) {
         let Some(s) = c.service(id) else { return };
         let windows = c.windows_of(s);
         self.matter_name = s.name.clone();
         self.matter_department = s.department.clone();
         self.matter_windows = windows.iter().map(|w| place(w)).collect();
+        self.matter_window_numbers = window_numbers(windows.iter().copied(), english);
         self.windows_not_open = !windows.iter().any(|w| w.status == hall_wire::WindowStatus::Open);
         self.plan = c
             .windows
@@ -453,6 +464,7 @@ impl View {
         g.set_matter_name(self.matter_name.as_str().into());
         g.set_matter_department(self.matter_department.as_str().into());
         g.set_matter_windows(model(&self.matter_windows));
+        g.set_matter_window_numbers(self.matter_window_numbers.as_str().into());
         g.set_plan(model(&self.plan));
         g.set_materials(model(&self.materials));
         g.set_procedure(model(&self.procedure.iter().map(SharedString::from).collect::<Vec<_>>()));

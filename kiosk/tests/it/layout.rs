@@ -89,3 +89,78 @@ fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
     }
     hall_kiosk::select_language(false).unwrap();
 }
+
+/// The hall's longest content: a matter with twenty materials, twelve steps and every window,
+/// a department of thirty matters, twelve departments. The buttons a citizen needs (取号,
+/// 返回, 首页) stay on the screen on every page.
+#[test]
+fn the_longest_matter_and_department_keep_their_buttons() {
+    use hall_kiosk::screenshots::sample_catalog;
+    use hall_wire as wire;
+    let _guard = crate::screen::one_screen_at_a_time();
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    hall_kiosk::app::wire_callbacks(&ui, &tokio::sync::mpsc::unbounded_channel().0);
+    let mut catalog = sample_catalog();
+    let windows: Vec<String> = catalog.windows.iter().map(|w| w.id.clone()).collect();
+    let dibao = catalog.services.iter_mut().find(|s| s.id == "mz-dibao").unwrap();
+    dibao.materials = (1..=20)
+        .map(|i| wire::Material {
+            name: format!("第{i}项申请材料：申请人及共同生活家庭成员的有效身份证件原件及复印件"),
+            kind: if i % 3 == 0 { wire::MaterialKind::Aux } else { wire::MaterialKind::Main },
+        })
+        .collect();
+    dibao.procedure = (1..=12).map(|i| format!("第{i}步：窗口受理、审核材料并出具受理通知书")).collect();
+    dibao.windows = windows;
+    let template = dibao.clone();
+    let department = (template.department_id.clone(), template.department.clone());
+    for i in 1..=30 {
+        catalog.services.push(wire::Service {
+            id: format!("mz-extra-{i}"),
+            name: format!("民政事项第{i}项：特殊困难群众临时救助申请"),
+            ..template.clone()
+        });
+    }
+    for d in 1..=6 {
+        catalog.services.push(wire::Service {
+            id: format!("extra-dept-{d}"),
+            department_id: format!("extra-{d}"),
+            department: format!("新增部门{d}"),
+            ..template.clone()
+        });
+    }
+    for english in [false, true] {
+        for (width, height) in [(1920, 1080), (1366, 768), (1080, 1920), (768, 1366)] {
+            let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
+            ui.window().set_size(slint::PhysicalSize::new(width, height));
+            let mut now = std::time::Instant::now();
+            let settings = hall_kiosk::controller::Settings { english, ..Default::default() };
+            let mut kiosk = Kiosk::new(settings, now);
+            kiosk.apply(Input::Catalog(Box::new(catalog.clone())), now);
+            shown(&ui, &kiosk);
+            let home = all(&ui, &department.1);
+            assert!(!home.is_empty(), "{at}: the department on the home screen");
+            for r in &home {
+                assert!(r.inside(width, height), "{at}: a department off the home screen: {r:?}");
+            }
+            let (back, top, take) =
+                if english { ("Back", "Home", "Take a ticket") } else { ("返回", "首页", "取号") };
+            for (input, buttons) in [
+                (Input::Department(department.0.clone()), vec![back, top]),
+                (Input::Matter("mz-dibao".into()), vec![back, top, take]),
+            ] {
+                now += Duration::from_millis(300);
+                kiosk.apply(input, now);
+                shown(&ui, &kiosk);
+                for label in buttons {
+                    let found = all(&ui, label);
+                    assert!(!found.is_empty(), "{at}: `{label}` shown");
+                    for r in found {
+                        assert!(r.inside(width, height), "{at}: `{label}` off the screen: {r:?}");
+                    }
+                }
+            }
+        }
+    }
+    hall_kiosk::select_language(false).unwrap();
+}
