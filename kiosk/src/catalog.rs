@@ -90,6 +90,16 @@ impl Catalog {
 }
 
 /// "3号窗口 民政窗口（二）" / "Window 3 民政窗口（二）".
+/// Windows a ticket or a matter names one by one, with name and place; past it, their numbers
+/// on one line (a 综合受理 matter every window handles would fill the screen and the paper).
+pub const LISTED_WINDOWS: usize = 3;
+
+/// Window numbers on one line, as each language lists them: 「1、2、3」, "1, 2, 3".
+pub fn window_numbers<'a>(windows: impl IntoIterator<Item = &'a wire::Window>, english: bool) -> String {
+    let numbers: Vec<String> = windows.into_iter().map(|w| w.number.to_string()).collect();
+    numbers.join(if english { ", " } else { "、" })
+}
+
 pub fn window_label(w: &wire::Window, english: bool) -> String {
     if english {
         format!("Window {} {}", w.number, w.name)
@@ -121,12 +131,21 @@ pub fn local_minutes(rfc3339: &str) -> String {
 /// The paper ticket: the one-time notification of the matter's materials goes with it.
 pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bool) -> TicketPrint {
     let service = c.service(&t.service_id);
-    let windows = t
-        .windows
-        .iter()
-        .filter_map(|id| c.window(id))
-        .map(|w| WindowLine { label: window_label(w, english), location: w.location.clone() })
-        .collect();
+    let windows: Vec<&wire::Window> = t.windows.iter().filter_map(|id| c.window(id)).collect();
+    let windows = if windows.len() > LISTED_WINDOWS {
+        let numbers = window_numbers(windows, english);
+        let label = if english {
+            format!("Windows {numbers} (the one the display calls you to)")
+        } else {
+            format!("{numbers}号窗口（以叫号屏显示的窗口为准）")
+        };
+        vec![WindowLine { label, location: String::new() }]
+    } else {
+        windows
+            .into_iter()
+            .map(|w| WindowLine { label: window_label(w, english), location: w.location.clone() })
+            .collect()
+    };
     TicketPrint {
         hall_name: c.hall.name.clone(),
         number: t.number.clone(),
@@ -184,5 +203,41 @@ mod tests {
         assert_eq!(words("2026-11-30T08:30:00+08:00", false), "11月30日 08:30");
         assert_eq!(words("2026-11-30T08:30:00+08:00", true), "Mon 30 Nov 08:30");
         assert_eq!(words("soon", false), "soon");
+    }
+
+    /// The paper names a few windows with their places; a ticket every window may call gets
+    /// their numbers on one line, in the ticket's language.
+    #[test]
+    fn the_paper_lists_a_few_windows_and_numbers_many() {
+        use crate::screenshots::{sample_catalog, sample_ticket};
+        let c = sample_catalog();
+        let all: Vec<String> = c.windows.iter().map(|w| w.id.clone()).collect();
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let check = |windows: &[&str], english: bool, want: &[(&str, &str)]| {
+            let t = sample_ticket("B012", "mz-dibao", None, windows);
+            let lines: Vec<(String, String)> = super::ticket_print(&c, &t, "http://hall/t/x", english)
+                .windows
+                .into_iter()
+                .map(|w| (w.label, w.location))
+                .collect();
+            let want: Vec<(String, String)> = want.iter().map(|(l, p)| (l.to_string(), p.to_string())).collect();
+            assert_eq!(lines, want, "{windows:?}, english {english}");
+        };
+        check(
+            &["w02", "w03"],
+            false,
+            &[("2号窗口 民政窗口（一）", "一楼大厅东侧"), ("3号窗口 民政窗口（二）", "一楼大厅东侧")],
+        );
+        check(
+            &all[..3],
+            true,
+            &[
+                ("Window 1 综合受理窗口", "一楼大厅正门右侧"),
+                ("Window 2 民政窗口（一）", "一楼大厅东侧"),
+                ("Window 3 民政窗口（二）", "一楼大厅东侧"),
+            ],
+        );
+        check(&all[..4], false, &[("1、2、3、4号窗口（以叫号屏显示的窗口为准）", "")]);
+        check(&all, true, &[("Windows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (the one the display calls you to)", "")]);
     }
 }

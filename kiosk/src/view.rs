@@ -4,7 +4,7 @@
 use hall_wire::KioskFaultKind;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::catalog::{priority_words, Catalog};
+use crate::catalog::{priority_words, window_numbers, Catalog};
 use crate::controller::{
     EntryState, Kiosk, Lookup, PrintState, QueryFailure, QueryField, Refusal, Screen, Stop, Turned,
 };
@@ -31,7 +31,7 @@ pub struct View {
     pub matter_name: String,
     pub matter_department: String,
     pub matter_windows: Vec<WindowPlace>,
-    /// Its window numbers on one line: shown instead of the list past three windows.
+    /// Past `LISTED_WINDOWS`, its window numbers on one line instead of the list; else empty.
     pub matter_window_numbers: String,
     pub plan: Vec<PlanSpot>,
     pub materials: Vec<MaterialItem>,
@@ -60,8 +60,8 @@ pub struct View {
     pub ticket_matter: String,
     pub priority_words: String,
     pub ticket_windows: Vec<WindowPlace>,
-    /// The ticket's window numbers on one line (「1、2、3」, "1, 2, 3"): shown instead of the
-    /// list when more than three windows may call it.
+    /// Past `LISTED_WINDOWS`, the ticket's window numbers on one line (「1、2、3」, "1, 2, 3"),
+    /// shown instead of the list; empty otherwise.
     pub ticket_window_numbers: String,
     pub ahead: i32,
     pub wait_minutes: i32,
@@ -229,12 +229,6 @@ pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
     }
 }
 
-/// Window numbers on one line, as each language lists them: 「1、2、3」, "1, 2, 3".
-fn window_numbers<'a>(windows: impl IntoIterator<Item = &'a hall_wire::Window>, english: bool) -> String {
-    let numbers: Vec<String> = windows.into_iter().map(|w| w.number.to_string()).collect();
-    numbers.join(if english { ", " } else { "、" })
-}
-
 fn matter_item(c: &Catalog, s: &hall_wire::Service, english: bool) -> MatterItem {
     MatterItem {
         id: s.id.as_str().into(),
@@ -356,7 +350,9 @@ impl View {
                 t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
             let windows: Vec<&hall_wire::Window> = t.ticket.windows.iter().filter_map(|id| c.window(id)).collect();
             v.ticket_windows = windows.iter().map(|w| place(w)).collect();
-            v.ticket_window_numbers = window_numbers(windows, k.english());
+            if windows.len() > crate::catalog::LISTED_WINDOWS {
+                v.ticket_window_numbers = window_numbers(windows, k.english());
+            }
             v.ahead = t.ticket.waiting_ahead as i32;
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
@@ -408,7 +404,9 @@ impl View {
         self.matter_name = s.name.clone();
         self.matter_department = s.department.clone();
         self.matter_windows = windows.iter().map(|w| place(w)).collect();
-        self.matter_window_numbers = window_numbers(windows.iter().copied(), english);
+        if windows.len() > crate::catalog::LISTED_WINDOWS {
+            self.matter_window_numbers = window_numbers(windows.iter().copied(), english);
+        }
         self.windows_not_open = !windows.iter().any(|w| w.status == hall_wire::WindowStatus::Open);
         self.plan = c
             .windows
