@@ -19,6 +19,13 @@ struct Rect {
 }
 
 impl Rect {
+    fn within(&self, outer: &Rect) -> bool {
+        self.x >= outer.x - 0.5
+            && self.y >= outer.y - 0.5
+            && self.x + self.w <= outer.x + outer.w + 0.5
+            && self.y + self.h <= outer.y + outer.h + 0.5
+    }
+
     fn inside(&self, width: u32, height: u32) -> bool {
         self.x >= -0.5
             && self.y >= -0.5
@@ -91,8 +98,8 @@ fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
 }
 
 /// The hall's longest content: a matter with twenty materials, twelve steps and every window,
-/// a department of thirty matters, twelve departments. The buttons a citizen needs (取号,
-/// 返回, 首页) stay on the screen on every page.
+/// a department of thirty matters, fourteen departments. Every department's tile and the buttons
+/// a citizen needs (取号, 返回, 首页) stay on the screen on every page.
 #[test]
 fn the_longest_matter_and_department_keep_their_buttons() {
     use hall_kiosk::screenshots::sample_catalog;
@@ -138,10 +145,32 @@ fn the_longest_matter_and_department_keep_their_buttons() {
             let mut kiosk = Kiosk::new(settings, now);
             kiosk.apply(Input::Catalog(Box::new(catalog.clone())), now);
             shown(&ui, &kiosk);
-            let home = all(&ui, &department.1);
-            assert!(!home.is_empty(), "{at}: the department on the home screen");
-            for r in &home {
-                assert!(r.inside(width, height), "{at}: a department off the home screen: {r:?}");
+            let mut departments: Vec<&str> = catalog.services.iter().map(|s| s.department.as_str()).collect();
+            departments.sort_unstable();
+            departments.dedup();
+            assert_eq!(departments.len(), 14, "the sample's eight departments and six more");
+            let mut tiles = Vec::new();
+            for name in departments {
+                let found = all(&ui, name);
+                assert!(!found.is_empty(), "{at}: {name} on the home screen");
+                for r in &found {
+                    assert!(r.inside(width, height), "{at}: {name} off the home screen: {r:?}");
+                }
+                // The tile itself (a button labelled with the name) is the largest of them.
+                tiles.push(*found.iter().max_by(|a, b| (a.w * a.h).total_cmp(&(b.w * b.h))).unwrap());
+            }
+            // Each tile's words inside a tile, none spilling over its border.
+            let view = View::of(&kiosk, "09:42");
+            let waits = view.departments.iter().map(|d| match (d.waiting, english) {
+                (0, false) => "无需等候".to_string(),
+                (0, true) => "No wait".to_string(),
+                (n, false) => format!("等候 {n} 人 · 约 {} 分钟", d.minutes),
+                (n, true) => format!("{n} waiting · about {} min", d.minutes),
+            });
+            for text in waits {
+                for r in all(&ui, &text) {
+                    assert!(tiles.iter().any(|t| r.within(t)), "{at}: `{text}` spills out of its tile: {r:?}");
+                }
             }
             let (back, top, take) =
                 if english { ("Back", "Home", "Take a ticket") } else { ("返回", "首页", "取号") };
