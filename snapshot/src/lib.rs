@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+pub mod geometry;
 pub mod translations;
 
 use anyhow::Context;

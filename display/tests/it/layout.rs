@@ -6,7 +6,7 @@
 use hall_display::screenshots::{headless, sample};
 use hall_display::view::View;
 use hall_display::MainWindow;
-use i_slint_backend_testing::ElementHandle;
+use hall_snapshot::geometry::{labelled, of_type, Rect};
 use slint::ComponentHandle;
 
 /// A busy morning: 8 recent calls (the display's default), at windows 12 to 33.
@@ -21,46 +21,8 @@ fn busy(english: bool) -> View {
     v
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Rect {
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
-}
-
-impl Rect {
-    fn of(e: &ElementHandle) -> Rect {
-        let (p, s) = (e.absolute_position(), e.size());
-        Rect { x: p.x, y: p.y, w: s.width, h: s.height }
-    }
-
-    fn bottom(&self) -> f32 {
-        self.y + self.h
-    }
-
-    fn right(&self) -> f32 {
-        self.x + self.w
-    }
-
-    /// Inside `outer`, half a pixel of rounding allowed.
-    fn inside(&self, outer: &Rect) -> bool {
-        self.x >= outer.x - 0.5
-            && self.y >= outer.y - 0.5
-            && self.right() <= outer.right() + 0.5
-            && self.bottom() <= outer.bottom() + 0.5
-    }
-}
-
-/// Every element labelled `label`, top to bottom.
-fn all(ui: &MainWindow, label: &str) -> Vec<Rect> {
-    let mut found: Vec<Rect> = ElementHandle::find_by_accessible_label(ui, label).map(|e| Rect::of(&e)).collect();
-    found.sort_by(|a, b| a.y.total_cmp(&b.y));
-    found
-}
-
 fn panel(ui: &MainWindow, component: &str) -> Rect {
-    let found: Vec<Rect> = ElementHandle::find_by_element_type_name(ui, component).map(|e| Rect::of(&e)).collect();
+    let found = of_type(ui, component);
     assert_eq!(found.len(), 1, "one {component}");
     found[0]
 }
@@ -73,40 +35,40 @@ fn check(ui: &MainWindow, english: bool, (width, height): (u32, u32)) {
     view.show(ui, None);
     // Drawn once: the window's size reaches the layout (its unit and orientation) as it draws.
     ui.window().take_snapshot().unwrap();
-    let screen = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+    let screen = Rect::screen(width, height);
     let (big, list) = (panel(ui, "BigCall"), panel(ui, "RecentList"));
-    assert!(big.inside(&screen) && list.inside(&screen), "{at}: the panels are on the screen: {big:?} {list:?}");
+    assert!(big.within(&screen) && list.within(&screen), "{at}: the panels are on the screen: {big:?} {list:?}");
 
     // The big call: its number above its window line, both inside the panel.
-    let big_number: Vec<Rect> = all(ui, "C131").into_iter().filter(|r| r.inside(&big)).collect();
+    let big_number: Vec<Rect> = labelled(ui, "C131").into_iter().filter(|r| r.within(&big)).collect();
     assert_eq!(big_number.len(), 1, "{at}: the called number inside the big call's panel");
     let go_to = if english { "go to window 12" } else { "到 12 号窗口" };
-    let line = all(ui, go_to);
+    let line = labelled(ui, go_to);
     assert_eq!(line.len(), 1, "{at}: `{go_to}` once");
-    assert!(line[0].inside(&big), "{at}: `{go_to}` inside the big call's panel: {:?} in {big:?}", line[0]);
+    assert!(line[0].within(&big), "{at}: `{go_to}` inside the big call's panel: {:?} in {big:?}", line[0]);
     assert!(big_number[0].bottom() <= line[0].y + 0.5, "{at}: the number and its window line overlap");
 
     // The recent list: the newest calls that fit, each line inside the panel, below the last,
     // none squeezed; the older ones wait off the list rather than push the screen's foot off.
     let mut rows = Vec::new();
     for (number, window, ..) in &view.recent {
-        let in_list: Vec<Rect> = all(ui, number).into_iter().filter(|r| !r.inside(&big)).collect();
+        let in_list: Vec<Rect> = labelled(ui, number).into_iter().filter(|r| !r.within(&big)).collect();
         if in_list.is_empty() {
             break;
         }
         assert_eq!(in_list.len(), 1, "{at}: {number} once in the recent list");
         let number_at = in_list[0];
-        assert!(number_at.inside(&list), "{at}: {number} inside the list: {number_at:?} in {list:?}");
+        assert!(number_at.within(&list), "{at}: {number} inside the list: {number_at:?} in {list:?}");
         let window_text = if english { format!("Window {window}") } else { format!("{window} 号窗口") };
-        let window_at = all(ui, &window_text);
+        let window_at = labelled(ui, &window_text);
         assert_eq!(window_at.len(), 1, "{at}: `{window_text}` once");
-        assert!(window_at[0].inside(&list), "{at}: `{window_text}` inside the list");
+        assert!(window_at[0].within(&list), "{at}: `{window_text}` inside the list");
         assert!(window_at[0].x >= number_at.right(), "{at}: `{window_text}` beside {number}, not over it");
         rows.push(number_at);
     }
     let older = &view.recent[rows.len()..];
     assert!(
-        older.iter().all(|(n, ..)| all(ui, n).iter().all(|r| r.inside(&big))),
+        older.iter().all(|(n, ..)| labelled(ui, n).iter().all(|r| r.within(&big))),
         "{at}: the newest calls are the ones shown"
     );
     assert!(rows.len() >= 5, "{at}: only {} recent calls shown", rows.len());
@@ -123,13 +85,13 @@ fn check(ui: &MainWindow, english: bool, (width, height): (u32, u32)) {
             (false, true) => format!("{waiting} waiting"),
             (false, false) => format!("等候 {waiting} 人"),
         };
-        let at_bar = all(ui, &text);
+        let at_bar = labelled(ui, &text);
         assert_eq!(at_bar.len(), 1, "{at}: `{text}` once");
-        assert!(at_bar[0].inside(&screen), "{at}: `{text}` on the screen: {:?}", at_bar[0]);
+        assert!(at_bar[0].within(&screen), "{at}: `{text}` on the screen: {:?}", at_bar[0]);
         assert!(at_bar[0].y >= big.bottom().max(list.bottom()), "{at}: `{text}` below the calls");
     }
     // The notice line at the foot (it scrolls sideways, so only its height is checked).
-    let notice = all(ui, &view.notice);
+    let notice = labelled(ui, &view.notice);
     assert_eq!(notice.len(), 1, "{at}: the notice once");
     assert!(
         notice[0].y >= 0.0 && notice[0].bottom() <= height as f32 + 0.5,
@@ -164,14 +126,14 @@ fn a_window_with_every_matter_keeps_its_screen() {
         ui.window().set_size(slint::PhysicalSize::new(width, height));
         view.show(&ui, None);
         ui.window().take_snapshot().unwrap();
-        let notice = all(&ui, &view.notice);
+        let notice = labelled(&ui, &view.notice);
         assert_eq!(notice.len(), 1, "{at}: the notice once");
         assert!(notice[0].bottom() <= height as f32 + 0.5, "{at}: the notice on the screen: {:?}", notice[0]);
-        let first = all(&ui, "· 第1项政务服务事项");
+        let first = labelled(&ui, "· 第1项政务服务事项");
         assert_eq!(first.len(), 1, "{at}: the first matter shown");
         assert!(first[0].bottom() <= notice[0].y, "{at}: the first matter above the notice");
         for i in 1..=40 {
-            for m in all(&ui, &format!("· 第{i}项政务服务事项")) {
+            for m in labelled(&ui, &format!("· 第{i}项政务服务事项")) {
                 assert!(m.bottom() <= notice[0].y + 0.5, "{at}: matter {i} runs into the notice: {m:?}");
             }
         }
@@ -218,7 +180,7 @@ fn many_queues_with_long_counts_stay_apart() {
                         (false, true) => format!("{waiting} waiting"),
                         (false, false) => format!("等候 {waiting} 人"),
                     };
-                    let found = all(&ui, &text);
+                    let found = labelled(&ui, &text);
                     assert_eq!(found.len(), 1, "{at}: `{text}` once");
                     counts.push((text, found[0]));
                 }
@@ -252,16 +214,16 @@ fn a_long_hall_name_leaves_the_clock_on_the_screen() {
             ui.window().take_snapshot().unwrap();
             let clock_text =
                 if width >= height { format!("{}  {}", view.date, view.clock) } else { view.clock.clone() };
-            let clock = all(&ui, &clock_text);
+            let clock = labelled(&ui, &clock_text);
             assert_eq!(clock.len(), 1, "{at}: the clock once");
             assert!(
                 clock[0].x >= 0.0 && clock[0].right() <= width as f32 + 0.5,
                 "{at}: the clock on the screen: {:?}",
                 clock[0]
             );
-            let name = all(&ui, &view.hall_name);
+            let name = labelled(&ui, &view.hall_name);
             assert_eq!(name.len(), 1, "{at}: the name once");
-            let live = all(&ui, if english { "● Live" } else { "● 实时" });
+            let live = labelled(&ui, if english { "● Live" } else { "● 实时" });
             assert_eq!(live.len(), 1, "{at}: the link state once");
             assert!(
                 name[0].right() <= live[0].x + 0.5,
@@ -287,7 +249,7 @@ fn long_words_stay_inside_the_screen() {
         hall_display::select_language(if english { "en" } else { "zh" }).unwrap();
         for (width, height) in [(1920, 1080), (1366, 768), (1280, 720), (1024, 768), (1080, 1920)] {
             let at = format!("{width}×{height}, {}", if english { "English" } else { "中文" });
-            let screen = Rect { x: 0.0, y: 0.0, w: width as f32, h: height as f32 };
+            let screen = Rect::screen(width, height);
             ui.window().set_size(slint::PhysicalSize::new(width, height));
             let lobby = View { window_name: long_name.into(), ..busy(english) };
             let paused = View {
@@ -301,22 +263,22 @@ fn long_words_stay_inside_the_screen() {
             {
                 view.show(&ui, None);
                 ui.window().take_snapshot().unwrap();
-                let shown = all(&ui, text);
+                let shown = labelled(&ui, text);
                 assert!(!shown.is_empty(), "{at}: {what} shown");
                 for found in shown {
-                    assert!(found.inside(&screen), "{at}: {what} off the screen: {found:?}");
+                    assert!(found.within(&screen), "{at}: {what} off the screen: {found:?}");
                 }
                 if !view.window_mode {
                     let (big, list) = (panel(&ui, "BigCall"), panel(&ui, "RecentList"));
                     assert!(
-                        big.inside(&screen) && list.inside(&screen),
+                        big.within(&screen) && list.within(&screen),
                         "{at}: {what} pushed a panel off: {big:?} {list:?}"
                     );
                 }
                 let clock = format!("{}  {}", view.date, view.clock);
-                let clock = all(&ui, if width >= height { &clock } else { &view.clock });
+                let clock = labelled(&ui, if width >= height { &clock } else { &view.clock });
                 assert_eq!(clock.len(), 1, "{at}: the clock once beside {what}");
-                assert!(clock[0].inside(&screen), "{at}: {what} pushed the clock off the screen: {:?}", clock[0]);
+                assert!(clock[0].within(&screen), "{at}: {what} pushed the clock off the screen: {:?}", clock[0]);
             }
         }
     }

@@ -7,41 +7,8 @@ use hall_kiosk::controller::{Input, Kiosk};
 use hall_kiosk::screenshots::{headless, sample_kiosk, sample_ticket};
 use hall_kiosk::view::View;
 use hall_kiosk::MainWindow;
-use i_slint_backend_testing::ElementHandle;
+use hall_snapshot::geometry::{labelled, Rect};
 use slint::ComponentHandle;
-
-#[derive(Debug, Clone, Copy)]
-struct Rect {
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
-}
-
-impl Rect {
-    fn within(&self, outer: &Rect) -> bool {
-        self.x >= outer.x - 0.5
-            && self.y >= outer.y - 0.5
-            && self.x + self.w <= outer.x + outer.w + 0.5
-            && self.y + self.h <= outer.y + outer.h + 0.5
-    }
-
-    fn inside(&self, width: u32, height: u32) -> bool {
-        self.x >= -0.5
-            && self.y >= -0.5
-            && self.x + self.w <= width as f32 + 0.5
-            && self.y + self.h <= height as f32 + 0.5
-    }
-}
-
-fn all(ui: &MainWindow, label: &str) -> Vec<Rect> {
-    ElementHandle::find_by_accessible_label(ui, label)
-        .map(|e| {
-            let (p, s) = (e.absolute_position(), e.size());
-            Rect { x: p.x, y: p.y, w: s.width, h: s.height }
-        })
-        .collect()
-}
 
 fn shown(ui: &MainWindow, kiosk: &Kiosk) {
     let v = View::of(kiosk, "09:42");
@@ -86,10 +53,10 @@ fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
             let done = if english { "Done" } else { "完成" };
             let ahead = if english { "11 ahead of you" } else { "前面还有 11 人" };
             for label in ["B012", done, ahead, where_to] {
-                let found = all(&ui, label);
+                let found = labelled(&ui, label);
                 assert!(!found.is_empty(), "{at}: `{label}` shown");
                 for r in found {
-                    assert!(r.inside(width, height), "{at}: `{label}` off the screen: {r:?}");
+                    assert!(r.within(&Rect::screen(width, height)), "{at}: `{label}` off the screen: {r:?}");
                 }
             }
         }
@@ -151,13 +118,13 @@ fn the_longest_matter_and_department_keep_their_buttons() {
             assert_eq!(departments.len(), 14, "the sample's eight departments and six more");
             let mut tiles = Vec::new();
             for name in departments {
-                let found = all(&ui, name);
+                let found = labelled(&ui, name);
                 assert!(!found.is_empty(), "{at}: {name} on the home screen");
                 for r in &found {
-                    assert!(r.inside(width, height), "{at}: {name} off the home screen: {r:?}");
+                    assert!(r.within(&Rect::screen(width, height)), "{at}: {name} off the home screen: {r:?}");
                 }
                 // The tile itself (a button labelled with the name) is the largest of them.
-                tiles.push(*found.iter().max_by(|a, b| (a.w * a.h).total_cmp(&(b.w * b.h))).unwrap());
+                tiles.push(*found.iter().max_by(|a, b| a.area().total_cmp(&b.area())).unwrap());
             }
             // Each tile's words inside a tile, none spilling over its border.
             let view = View::of(&kiosk, "09:42");
@@ -168,7 +135,7 @@ fn the_longest_matter_and_department_keep_their_buttons() {
                 (n, true) => format!("{n} waiting · about {} min", d.minutes),
             });
             for text in waits {
-                for r in all(&ui, &text) {
+                for r in labelled(&ui, &text) {
                     assert!(tiles.iter().any(|t| r.within(t)), "{at}: `{text}` spills out of its tile: {r:?}");
                 }
             }
@@ -182,10 +149,10 @@ fn the_longest_matter_and_department_keep_their_buttons() {
                 kiosk.apply(input, now);
                 shown(&ui, &kiosk);
                 for label in buttons {
-                    let found = all(&ui, label);
+                    let found = labelled(&ui, label);
                     assert!(!found.is_empty(), "{at}: `{label}` shown");
                     for r in found {
-                        assert!(r.inside(width, height), "{at}: `{label}` off the screen: {r:?}");
+                        assert!(r.within(&Rect::screen(width, height)), "{at}: `{label}` off the screen: {r:?}");
                     }
                 }
             }
