@@ -89,7 +89,6 @@ impl Catalog {
     }
 }
 
-/// "3号窗口 民政窗口（二）" / "Window 3 民政窗口（二）".
 /// Windows a ticket or a matter names one by one, with name and place; past it, their numbers
 /// on one line (a 综合受理 matter every window handles would fill the screen and the paper).
 pub const LISTED_WINDOWS: usize = 3;
@@ -100,6 +99,12 @@ pub fn window_numbers<'a>(windows: impl IntoIterator<Item = &'a wire::Window>, e
     numbers.join(if english { ", " } else { "、" })
 }
 
+/// The numbers on one line when there are too many windows to list (past [`LISTED_WINDOWS`]).
+pub fn too_many_to_list(windows: &[&wire::Window], english: bool) -> Option<String> {
+    (windows.len() > LISTED_WINDOWS).then(|| window_numbers(windows.iter().copied(), english))
+}
+
+/// "3号窗口 民政窗口（二）" / "Window 3 民政窗口（二）".
 pub fn window_label(w: &wire::Window, english: bool) -> String {
     if english {
         format!("Window {} {}", w.number, w.name)
@@ -132,8 +137,7 @@ pub fn local_minutes(rfc3339: &str) -> String {
 pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bool) -> TicketPrint {
     let service = c.service(&t.service_id);
     let windows: Vec<&wire::Window> = t.windows.iter().filter_map(|id| c.window(id)).collect();
-    let windows = if windows.len() > LISTED_WINDOWS {
-        let numbers = window_numbers(windows, english);
+    let windows = if let Some(numbers) = too_many_to_list(&windows, english) {
         let label = if english {
             format!("Windows {numbers} (the one the display calls you to)")
         } else {

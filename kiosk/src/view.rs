@@ -4,7 +4,7 @@
 use hall_wire::KioskFaultKind;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use crate::catalog::{priority_words, window_numbers, Catalog};
+use crate::catalog::{priority_words, too_many_to_list, window_numbers, Catalog};
 use crate::controller::{
     EntryState, Kiosk, Lookup, PrintState, QueryFailure, QueryField, Refusal, Screen, Stop, Turned,
 };
@@ -350,9 +350,7 @@ impl View {
                 t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
             let windows: Vec<&hall_wire::Window> = t.ticket.windows.iter().filter_map(|id| c.window(id)).collect();
             v.ticket_windows = windows.iter().map(|w| place(w)).collect();
-            if windows.len() > crate::catalog::LISTED_WINDOWS {
-                v.ticket_window_numbers = window_numbers(windows, k.english());
-            }
+            v.ticket_window_numbers = too_many_to_list(&windows, k.english()).unwrap_or_default();
             v.ahead = t.ticket.waiting_ahead as i32;
             v.wait_minutes = t.ticket.estimated_wait_minutes as i32;
             v.issued_at = crate::catalog::local_minutes(&t.ticket.issued_at);
@@ -404,9 +402,7 @@ impl View {
         self.matter_name = s.name.clone();
         self.matter_department = s.department.clone();
         self.matter_windows = windows.iter().map(|w| place(w)).collect();
-        if windows.len() > crate::catalog::LISTED_WINDOWS {
-            self.matter_window_numbers = window_numbers(windows.iter().copied(), english);
-        }
+        self.matter_window_numbers = too_many_to_list(&windows, english).unwrap_or_default();
         self.windows_not_open = !windows.iter().any(|w| w.status == hall_wire::WindowStatus::Open);
         self.plan = c
             .windows
