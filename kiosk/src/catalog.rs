@@ -83,7 +83,12 @@ impl Catalog {
 
     /// The windows that handle a matter, by window number.
     pub fn windows_of(&self, service: &wire::Service) -> Vec<&wire::Window> {
-        let mut ws: Vec<&wire::Window> = service.windows.iter().filter_map(|id| self.window(id)).collect();
+        self.windows_by_number(&service.windows)
+    }
+
+    /// The windows of these ids (unknown ones left out), in the order of their numbers.
+    pub fn windows_by_number(&self, ids: &[String]) -> Vec<&wire::Window> {
+        let mut ws: Vec<&wire::Window> = ids.iter().filter_map(|id| self.window(id)).collect();
         ws.sort_by_key(|w| w.number);
         ws
     }
@@ -136,7 +141,7 @@ pub fn local_minutes(rfc3339: &str) -> String {
 /// The paper ticket: the one-time notification of the matter's materials goes with it.
 pub fn ticket_print(c: &Catalog, t: &wire::Ticket, status_url: &str, english: bool) -> TicketPrint {
     let service = c.service(&t.service_id);
-    let windows: Vec<&wire::Window> = t.windows.iter().filter_map(|id| c.window(id)).collect();
+    let windows = c.windows_by_number(&t.windows);
     let windows = if let Some(numbers) = too_many_to_list(&windows, english) {
         let label = if english {
             format!("Windows {numbers} (the one the display calls you to)")
@@ -242,6 +247,13 @@ mod tests {
             ],
         );
         check(&all[..4], false, &[("1、2、3、4号窗口（以叫号屏显示的窗口为准）", "")]);
+        // In the order of their numbers, however the hall listed them.
+        check(&["w11", "w02", "w07", "w01"], false, &[("1、2、7、11号窗口（以叫号屏显示的窗口为准）", "")]);
+        check(
+            &["w03", "w02"],
+            false,
+            &[("2号窗口 民政窗口（一）", "一楼大厅东侧"), ("3号窗口 民政窗口（二）", "一楼大厅东侧")],
+        );
         check(&all, true, &[("Windows 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 (the one the display calls you to)", "")]);
     }
 }

@@ -348,7 +348,7 @@ impl View {
             v.ticket_matter = c.service(&t.ticket.service_id).map(|s| s.name.clone()).unwrap_or_default();
             v.priority_words =
                 t.ticket.priority.map(|p| priority_words(p, k.english()).to_string()).unwrap_or_default();
-            let windows: Vec<&hall_wire::Window> = t.ticket.windows.iter().filter_map(|id| c.window(id)).collect();
+            let windows = c.windows_by_number(&t.ticket.windows);
             v.ticket_windows = windows.iter().map(|w| place(w)).collect();
             v.ticket_window_numbers = too_many_to_list(&windows, k.english()).unwrap_or_default();
             v.ahead = t.ticket.waiting_ahead as i32;
