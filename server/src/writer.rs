@@ -23,7 +23,7 @@ use crate::store::{self, events::LiveEvent, idempotency};
 mod checkpoint;
 mod durable;
 use checkpoint::Checkpointer;
-use durable::{Flush, Pending};
+use durable::{Flush, Pending, Stage};
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Events are kept a week (resume is promised for at least 24 hours).
@@ -109,18 +109,20 @@ impl Writer {
         lock: Option<std::fs::File>,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         let path = conn.path().filter(|p| !p.is_empty()).context("the writer needs a database file")?;
-        let log = Box::new(durable::WalFile::of(std::path::Path::new(path)));
-        Self::start_flushing(conn, in_force, clock, hub, lock, log)
+        let logs = (0..durable::FLUSHERS)
+            .map(|_| Box::new(durable::WalFile::of(std::path::Path::new(path))) as Box<dyn Flush>)
+            .collect();
+        Self::start_flushing(conn, in_force, clock, hub, lock, logs)
     }
 
-    /// [`Writer::start`] with the flush of the second stage given.
+    /// [`Writer::start`] with the flushes of the second stage given (one thread each).
     fn start_flushing(
         mut conn: Connection,
         in_force: InForceAll,
         clock: Arc<dyn Clock>,
         hub: Hub,
         lock: Option<std::fs::File>,
-        log: Box<dyn Flush>,
+        logs: Vec<Box<dyn Flush>>,
     ) -> anyhow::Result<(Writer, JoinHandle<()>)> {
         // Opened durable (WAL, every commit synced); from here the second stage syncs the log
         // before any answer, so the commit itself need not wait for the disk.
@@ -133,19 +135,15 @@ impl Writer {
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
         let (jobs, rx) = mpsc::channel(16 * 1024);
         let health = Arc::new(Health::default());
-        let (thread_health, flush_health) = (health.clone(), health.clone());
-        let (committed, batches) = std::sync::mpsc::sync_channel(UNFLUSHED_BATCHES);
-        let flusher = std::thread::Builder::new()
-            .name("hall-flush".into())
-            .spawn(move || durable::run(batches, log, hub, flush_health))
-            .context("cannot start the writer's flush thread")?;
+        let stage = Stage::start(logs, hub, health.clone())?;
+        let thread_health = health.clone();
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
             .spawn(move || {
-                run(conn, rx, in_force, clock, committed, thread_health, checkpointer.as_mut());
+                run(conn, rx, in_force, clock, &stage, thread_health, checkpointer.as_mut());
                 // The last batches are flushed and answered, and the last checkpoint is done,
                 // before the lock is let go.
-                let _ = flusher.join();
+                stage.finish();
                 if let Some(c) = checkpointer {
                     c.stop();
                 }
@@ -210,7 +208,7 @@ fn run(
     mut rx: mpsc::Receiver<Job>,
     shared: InForceAll,
     clock: Arc<dyn Clock>,
-    committed: std::sync::mpsc::SyncSender<Vec<Pending>>,
+    stage: &Stage,
     health: Arc<Health>,
     mut checkpointer: Option<&mut Checkpointer>,
 ) {
@@ -263,10 +261,7 @@ fn run(
             .zip(applied.results)
             .map(|(job, (answer, events))| Pending { reply: job.reply, answer, events })
             .collect();
-        if committed.send(pending).is_err() {
-            tracing::error!("the writer's flush thread has stopped");
-            break;
-        }
+        stage.committed(pending, UNFLUSHED_BATCHES);
         let now_ms = store::ms(now);
         if now_ms - last_prune > 3600 * 1000 {
             last_prune = now_ms;
@@ -507,32 +502,39 @@ mod tests {
         assert!(applied.hall.unwrap().matter("new-matter").is_some());
     }
 
-    /// A flush that says when it starts and waits to be let go with the outcome it is given.
+    /// A flush that says when it starts (with its number) and waits to be let go with the
+    /// outcome it is given.
     struct Gate {
-        started: std::sync::mpsc::Sender<()>,
+        number: usize,
+        started: std::sync::mpsc::Sender<usize>,
         release: std::sync::mpsc::Receiver<std::io::Result<()>>,
     }
 
     impl Flush for Gate {
         fn flush(&mut self) -> std::io::Result<()> {
-            let _ = self.started.send(());
+            let _ = self.started.send(self.number);
             self.release.recv().unwrap_or(Ok(()))
         }
     }
 
-    /// A writer whose flushes the test lets go, one at a time.
-    fn gated(
-    ) -> (tempfile::TempDir, Writer, Hub, std::sync::mpsc::Receiver<()>, std::sync::mpsc::Sender<std::io::Result<()>>)
-    {
+    type Release = std::sync::mpsc::Sender<std::io::Result<()>>;
+
+    /// A writer with `flushes` flush threads, whose flushes the test lets go: a flush says its
+    /// number on `started` when it starts, and ends with what is sent on its `Release`.
+    fn gated(flushes: usize) -> (tempfile::TempDir, Writer, Hub, std::sync::mpsc::Receiver<usize>, Vec<Release>) {
         let (dir, conn) = store::test_db();
         let (started_tx, started) = std::sync::mpsc::channel();
-        let (release, release_rx) = std::sync::mpsc::channel();
+        let (mut gates, mut releases) = (Vec::new(), Vec::new());
+        for number in 0..flushes {
+            let (release, release_rx) = std::sync::mpsc::channel();
+            gates.push(Box::new(Gate { number, started: started_tx.clone(), release: release_rx }) as Box<dyn Flush>);
+            releases.push(release);
+        }
         let hub = Hub::new(16);
         let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
-        let gate = Box::new(Gate { started: started_tx, release: release_rx });
         let in_force = InForceAll::with_hall(SharedHall::new(crate::config::sample()));
-        let (writer, _thread) = Writer::start_flushing(conn, in_force, clock, hub.clone(), None, gate).unwrap();
-        (dir, writer, hub, started, release)
+        let (writer, _thread) = Writer::start_flushing(conn, in_force, clock, hub.clone(), None, gates).unwrap();
+        (dir, writer, hub, started, releases)
     }
 
     fn send(writer: &Writer, op: Op) -> oneshot::Receiver<ApiResult<Answer>> {
@@ -543,7 +545,8 @@ mod tests {
 
     #[test]
     fn nothing_is_answered_or_published_before_its_batch_is_flushed() {
-        let (_dir, writer, hub, started, release) = gated();
+        let (_dir, writer, hub, started, releases) = gated(1);
+        let release = &releases[0];
         let mut events = hub.subscribe();
         let mut answer = send(&writer, issue("mz-dibao"));
         // Committed, the flush under way: no answer and no event yet.
@@ -557,7 +560,8 @@ mod tests {
 
     #[test]
     fn a_failed_flush_acknowledges_nothing_and_health_says_why_until_a_flush_succeeds() {
-        let (_dir, writer, hub, started, release) = gated();
+        let (_dir, writer, hub, started, releases) = gated(1);
+        let release = &releases[0];
         let mut events = hub.subscribe();
         let answer = send(&writer, issue("mz-dibao"));
         started.recv().unwrap();
@@ -570,6 +574,30 @@ mod tests {
         release.send(Ok(())).unwrap();
         assert_eq!(answer.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
         assert_eq!(writer.health(), Ok(()));
+    }
+
+    /// A batch committed while a flush runs starts a flush of its own at once; whichever ends
+    /// first answers every batch committed before it started, in commit order.
+    #[test]
+    fn a_second_flush_starts_while_the_first_runs_and_answers_both_in_commit_order() {
+        let (_dir, writer, hub, started, releases) = gated(2);
+        let mut events = hub.subscribe();
+        let mut first = send(&writer, issue("mz-dibao"));
+        let slow = started.recv().unwrap();
+        let second = send(&writer, issue("rs-jmyibao"));
+        let fast = started.recv().unwrap();
+        assert_ne!(slow, fast, "the second batch waited for the first flush to end");
+        assert!(matches!(first.try_recv(), Err(oneshot::error::TryRecvError::Empty)));
+        releases[fast].send(Ok(())).unwrap();
+        assert_eq!(first.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
+        assert_eq!(second.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
+        let ids = [events.try_recv().unwrap().id, events.try_recv().unwrap().id];
+        assert!(ids[0] < ids[1], "events published out of commit order: {ids:?}");
+        // The first flush ends with nothing left to answer; the writer goes on.
+        releases[slow].send(Ok(())).unwrap();
+        let third = send(&writer, issue("wj-shengyu"));
+        releases[started.recv().unwrap()].send(Ok(())).unwrap();
+        assert_eq!(third.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
     }
 
     #[test]
