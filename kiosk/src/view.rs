@@ -230,10 +230,12 @@ pub fn fault_code(f: KioskFaultKind) -> PrinterFault {
 }
 
 fn matter_item(c: &Catalog, s: &hall_wire::Service, english: bool) -> MatterItem {
+    let windows = c.windows_of(s);
     MatterItem {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        windows: window_numbers(c.windows_of(s), english).into(),
+        window_count: windows.len() as i32,
+        windows: window_numbers(windows, english).into(),
         days: s.time_limit_days as i32,
         initials: Initials::of(&s.name).plain().into(),
     }

@@ -10,15 +10,19 @@ use std::path::Path;
 pub fn missing_english(ui_dir: &Path, po: &Path) -> anyhow::Result<Vec<String>> {
     let english = read_po(&std::fs::read_to_string(po)?);
     let mut problems = Vec::new();
-    for (ctx, id, msgstr) in &english {
-        if msgstr.trim().is_empty() {
-            problems.push(format!("{ctx}: 「{id}」 has an empty msgstr"));
-        } else if id.matches("{}").count() != msgstr.matches("{}").count() {
-            problems.push(format!("{ctx}: 「{id}」 and \"{msgstr}\" differ in their {{}} placeholders"));
+    for e in &english {
+        let (ctx, id) = (&e.ctx, &e.id);
+        for form in &e.forms {
+            if form.trim().is_empty() {
+                problems.push(format!("{ctx}: 「{id}」 has an empty msgstr"));
+            } else if id.matches("{}").count() != form.matches("{}").count()
+                || (0..4).any(|i| id.contains(&format!("{{{i}}}")) != form.contains(&format!("{{{i}}}")))
+            {
+                problems.push(format!("{ctx}: 「{id}」 and \"{form}\" differ in their {{}} placeholders"));
+            }
         }
     }
-    let known: HashMap<(&str, &str), &str> =
-        english.iter().map(|(c, i, s)| ((c.as_str(), i.as_str()), s.as_str())).collect();
+    let known: HashMap<(&str, &str), &PoEntry> = english.iter().map(|e| ((e.ctx.as_str(), e.id.as_str()), e)).collect();
     let mut files: Vec<_> = std::fs::read_dir(ui_dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "slint"))
@@ -26,18 +30,35 @@ pub fn missing_english(ui_dir: &Path, po: &Path) -> anyhow::Result<Vec<String>> 
     files.sort();
     for file in files {
         let name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
-        for (ctx, id) in tr_strings(&std::fs::read_to_string(&file)?) {
-            if !known.contains_key(&(ctx.as_str(), id.as_str())) {
-                problems.push(format!("{name}: {ctx}: 「{id}」 has no English (msgctxt \"{ctx}\")"));
+        for tr in tr_strings(&std::fs::read_to_string(&file)?) {
+            let (ctx, id) = (&tr.ctx, &tr.id);
+            match known.get(&(ctx.as_str(), id.as_str())) {
+                None => problems.push(format!("{name}: {ctx}: 「{id}」 has no English (msgctxt \"{ctx}\")")),
+                // slint looks a counted string up in the plural forms (msgstr[0], msgstr[1]) only.
+                Some(e) if e.plural != tr.plural => problems.push(format!(
+                    "{name}: {ctx}: 「{id}」 is {} in the UI but {} in the .po",
+                    if tr.plural { "counted (… | … % n)" } else { "not counted" },
+                    if e.plural { "has plural forms" } else { "has none" }
+                )),
+                Some(_) => {}
             }
         }
     }
     Ok(problems)
 }
 
-/// (context, msgid) of each `@tr` in a `.slint` source; the context is the enclosing
-/// component or global (an explicit `@tr("ctx" => "…")` context wins).
-pub fn tr_strings(source: &str) -> Vec<(String, String)> {
+/// A `@tr` of a `.slint` source: its context (the enclosing component or global, unless an
+/// explicit `@tr("ctx" => "…")` gives one), its msgid, and whether it is counted
+/// (`@tr("…" | "…" % n)`: its English has a singular and a plural).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tr {
+    pub ctx: String,
+    pub id: String,
+    pub plural: bool,
+}
+
+/// Each `@tr` of a `.slint` source.
+pub fn tr_strings(source: &str) -> Vec<Tr> {
     let mut out = Vec::new();
     let mut context = String::new();
     for line in source.lines() {
@@ -53,15 +74,15 @@ pub fn tr_strings(source: &str) -> Vec<(String, String)> {
             rest = &rest[at + 4..];
             let Some((first, after)) = literal(rest) else { break };
             rest = after;
-            let trimmed = rest.trim_start();
-            if let Some(more) = trimmed.strip_prefix("=>") {
-                if let Some((id, after)) = literal(more) {
-                    out.push((first, id));
+            let (ctx, id) = match rest.trim_start().strip_prefix("=>").and_then(literal) {
+                Some((id, after)) => {
                     rest = after;
-                    continue;
+                    (first, id)
                 }
-            }
-            out.push((context.clone(), first));
+                None => (context.clone(), first),
+            };
+            let plural = rest.trim_start().starts_with('|');
+            out.push(Tr { ctx, id, plural });
         }
     }
     out
@@ -85,47 +106,61 @@ fn literal(s: &str) -> Option<(String, &str)> {
     None
 }
 
-/// (msgctxt, msgid, msgstr) of each entry of a `.po` file, the header left out.
-pub fn read_po(po: &str) -> Vec<(String, String, String)> {
+/// An entry of a `.po` file: its English is one `msgstr`, or the plural forms
+/// `msgstr[0]`, `msgstr[1]`… of an entry with a `msgid_plural`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PoEntry {
+    pub ctx: String,
+    pub id: String,
+    pub forms: Vec<String>,
+    pub plural: bool,
+}
+
+/// Each entry of a `.po` file, the header left out.
+pub fn read_po(po: &str) -> Vec<PoEntry> {
     let mut out = Vec::new();
-    let (mut ctx, mut id, mut text) = (String::new(), None::<String>, None::<String>);
-    let mut field = "";
-    let flush = |ctx: &mut String, id: &mut Option<String>, text: &mut Option<String>, out: &mut Vec<_>| {
-        if let (Some(i), Some(t)) = (id.take(), text.take()) {
-            if !i.is_empty() {
-                out.push((std::mem::take(ctx), i, t));
-            }
+    let mut entry = PoEntry::default();
+    // The field continued lines add to; a form's index for `msgstr[N]`.
+    let mut field = String::new();
+    let mut flush = |entry: &mut PoEntry| {
+        let done = std::mem::take(entry);
+        if !done.id.is_empty() && !done.forms.is_empty() {
+            out.push(done);
         }
-        ctx.clear();
     };
     for line in po.lines().map(str::trim) {
         let (key, value) = match line.split_once(' ') {
-            Some((k, v)) if ["msgctxt", "msgid", "msgstr"].contains(&k) => (k, v),
+            Some((k, v)) if k.starts_with("msg") => (k, v),
             _ if line.starts_with('"') => ("", line),
             _ => continue,
         };
         let value = literal(value).map(|(v, _)| v).unwrap_or_default();
         match key {
             "msgctxt" => {
-                flush(&mut ctx, &mut id, &mut text, &mut out);
-                (ctx, field) = (value, "msgctxt");
+                flush(&mut entry);
+                entry.ctx = value;
             }
             "msgid" => {
                 if field != "msgctxt" {
-                    flush(&mut ctx, &mut id, &mut text, &mut out);
+                    flush(&mut entry);
                 }
-                (id, field) = (Some(value), "msgid");
+                entry.id = value;
             }
-            "msgstr" => (text, field) = (Some(value), "msgstr"),
-            _ => match field {
-                "msgctxt" => ctx.push_str(&value),
-                "msgid" => id.get_or_insert_default().push_str(&value),
-                "msgstr" => text.get_or_insert_default().push_str(&value),
+            "msgid_plural" => entry.plural = true,
+            "msgstr" => entry.forms = vec![value],
+            k if k.starts_with("msgstr[") => entry.forms.push(value),
+            _ => match field.as_str() {
+                "msgctxt" => entry.ctx.push_str(&value),
+                "msgid" => entry.id.push_str(&value),
+                f if f.starts_with("msgstr") => entry.forms.last_mut().into_iter().for_each(|s| s.push_str(&value)),
                 _ => {}
             },
         }
+        if !key.is_empty() {
+            field = key.to_string();
+        }
     }
-    flush(&mut ctx, &mut id, &mut text, &mut out);
+    flush(&mut entry);
     out
 }
 
@@ -133,26 +168,76 @@ pub fn read_po(po: &str) -> Vec<(String, String, String)> {
 mod tests {
     use super::*;
 
+    fn tr(ctx: &str, id: &str, plural: bool) -> Tr {
+        Tr { ctx: ctx.into(), id: id.into(), plural }
+    }
+
     #[test]
     fn tr_strings_take_the_enclosing_component_as_context() {
-        let src = "export global G {\n  x: @tr(\"甲 \\\"乙\\\"\");\n}\ncomponent Foo inherits Rectangle {\n  // @tr(\"no\") in a comment still counts\n  t: a ? @tr(\"{} 人\", n) : @tr(\"ctx\" => \"丙\");\n}\n";
+        let src = "export global G {\n  x: @tr(\"甲 \\\"乙\\\"\");\n}\ncomponent Foo inherits Rectangle {\n  // @tr(\"no\") in a comment still counts\n  t: a ? @tr(\"{} 人\", n) : @tr(\"ctx\" => \"丙\");\n  u: @tr(\"{n} 项\" | \"{n} 项\" % count);\n}\n";
         assert_eq!(
             tr_strings(src),
             [
-                ("G".to_string(), "甲 \"乙\"".to_string()),
-                ("Foo".into(), "no".into()),
-                ("Foo".into(), "{} 人".into()),
-                ("ctx".into(), "丙".into())
+                tr("G", "甲 \"乙\"", false),
+                tr("Foo", "no", false),
+                tr("Foo", "{} 人", false),
+                tr("ctx", "丙", false),
+                tr("Foo", "{n} 项", true),
             ]
         );
     }
 
     #[test]
-    fn po_entries_with_continued_lines() {
-        let po = "msgid \"\"\nmsgstr \"\"\n\"Language: en\\n\"\n\nmsgctxt \"A\"\nmsgid \"甲\"\nmsgstr \"\"\n\"one \"\n\"two\"\n\nmsgctxt \"B\"\nmsgid \"乙\"\nmsgstr \"\"\n";
+    fn po_entries_with_continued_lines_and_plural_forms() {
+        let po = "msgid \"\"\nmsgstr \"\"\n\"Language: en\\n\"\n\nmsgctxt \"A\"\nmsgid \"甲\"\nmsgstr \"\"\n\"one \"\n\"two\"\n\nmsgctxt \"B\"\nmsgid \"乙\"\nmsgstr \"\"\n\nmsgctxt \"C\"\nmsgid \"{n} 项\"\nmsgid_plural \"{n} 项\"\nmsgstr[0] \"{n} \"\n\"matter\"\nmsgstr[1] \"{n} matters\"\n";
+        let entry = |ctx: &str, id: &str, forms: &[&str], plural| PoEntry {
+            ctx: ctx.into(),
+            id: id.into(),
+            forms: forms.iter().map(|f| f.to_string()).collect(),
+            plural,
+        };
         assert_eq!(
             read_po(po),
-            [("A".to_string(), "甲".to_string(), "one two".to_string()), ("B".into(), "乙".into(), String::new())]
+            [
+                entry("A", "甲", &["one two"], false),
+                entry("B", "乙", &[""], false),
+                entry("C", "{n} 项", &["{n} matter", "{n} matters"], true),
+            ]
         );
+    }
+
+    /// A counted string needs plural forms in the .po (slint reads no plain msgstr for it), and
+    /// every form its placeholders.
+    #[test]
+    fn a_counted_string_needs_its_plural_forms() {
+        let dir = tempfile::tempdir().unwrap();
+        let ui = dir.path().join("ui");
+        std::fs::create_dir(&ui).unwrap();
+        std::fs::write(
+            ui.join("a.slint"),
+            "component A {\n  t: @tr(\"{n} 项\" | \"{n} 项\" % n);\n  u: @tr(\"{0} 号\" | \"{0} 号\" % n, w);\n}\n",
+        )
+        .unwrap();
+        let check = |po: &str, want: &[&str]| {
+            let path = dir.path().join("en.po");
+            std::fs::write(&path, po).unwrap();
+            let problems = missing_english(&ui, &path).unwrap();
+            assert_eq!(problems.len(), want.len(), "{problems:?}");
+            for (p, w) in problems.iter().zip(want) {
+                assert!(p.contains(w), "{p} should say {w}");
+            }
+        };
+        let plural = |id: &str, one: &str, many: &str| {
+            format!(
+                "msgctxt \"A\"\nmsgid \"{id}\"\nmsgid_plural \"{id}\"\nmsgstr[0] \"{one}\"\nmsgstr[1] \"{many}\"\n\n"
+            )
+        };
+        let good = plural("{n} 项", "{n} matter", "{n} matters") + &plural("{0} 号", "Window {0}", "Windows {0}");
+        check(&good, &[]);
+        let single = "msgctxt \"A\"\nmsgid \"{n} 项\"\nmsgstr \"{n} matters\"\n\n".to_string()
+            + &plural("{0} 号", "Window {0}", "Windows {0}");
+        check(&single, &["counted"]);
+        let empty = plural("{n} 项", "{n} matter", "") + &plural("{0} 号", "Window", "Windows {0}");
+        check(&empty, &["empty msgstr", "placeholders"]);
     }
 }
