@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hall_kiosk::controller::{Input, Kiosk};
-use hall_kiosk::screenshots::{headless, sample_kiosk, sample_ticket};
+use hall_kiosk::screenshots::{sample_kiosk, sample_ticket};
 use hall_kiosk::view::View;
 use hall_kiosk::MainWindow;
 use hall_snapshot::geometry::{labelled, Rect};
@@ -20,10 +20,7 @@ fn shown(ui: &MainWindow, kiosk: &Kiosk) {
 /// A 综合受理 matter of a 一窗受理 hall: any of the hall's eleven windows may call the ticket.
 #[test]
 fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
-    let _guard = crate::screen::one_screen_at_a_time();
-    let _ = headless();
-    let ui = MainWindow::new().unwrap();
-    hall_kiosk::app::wire_callbacks(&ui, &tokio::sync::mpsc::unbounded_channel().0);
+    let (_guard, ui) = crate::screen::bare_window();
     let windows: Vec<String> = (1..=11).map(|w| format!("w{w:02}")).collect();
     let windows: Vec<&str> = windows.iter().map(String::as_str).collect();
     for english in [false, true] {
@@ -71,10 +68,7 @@ fn a_ticket_any_of_eleven_windows_may_call_keeps_its_done_button() {
 fn the_longest_matter_and_department_keep_their_buttons() {
     use hall_kiosk::screenshots::sample_catalog;
     use hall_wire as wire;
-    let _guard = crate::screen::one_screen_at_a_time();
-    let _ = headless();
-    let ui = MainWindow::new().unwrap();
-    hall_kiosk::app::wire_callbacks(&ui, &tokio::sync::mpsc::unbounded_channel().0);
+    let (_guard, ui) = crate::screen::bare_window();
     let mut catalog = sample_catalog();
     let windows: Vec<String> = catalog.windows.iter().map(|w| w.id.clone()).collect();
     let dibao = catalog.services.iter_mut().find(|s| s.id == "mz-dibao").unwrap();

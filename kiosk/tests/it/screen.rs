@@ -27,6 +27,16 @@ pub(crate) fn one_screen_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A window wired to no controller, for tests that put the kiosk's state on it themselves and
+/// look at what is shown; with the one-screen lock.
+pub(crate) fn bare_window() -> (std::sync::MutexGuard<'static, ()>, MainWindow) {
+    let guard = one_screen_at_a_time();
+    let _ = headless();
+    let ui = MainWindow::new().unwrap();
+    hall_kiosk::app::wire_callbacks(&ui, &mpsc::unbounded_channel().0);
+    (guard, ui)
+}
+
 impl Screen {
     fn new(width: u32, height: u32) -> Screen {
         let guard = one_screen_at_a_time();

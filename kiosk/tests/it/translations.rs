@@ -17,13 +17,10 @@ fn every_visible_string_has_its_english() {
 #[test]
 fn english_says_one_thing_and_many_things() {
     use hall_kiosk::controller::{Input, Kiosk, Settings};
-    use hall_kiosk::screenshots::{headless, sample_catalog};
+    use hall_kiosk::screenshots::sample_catalog;
     use hall_kiosk::view::View;
     use slint::ComponentHandle;
-    let _guard = crate::screen::one_screen_at_a_time();
-    let _ = headless();
-    let ui = hall_kiosk::MainWindow::new().unwrap();
-    hall_kiosk::app::wire_callbacks(&ui, &tokio::sync::mpsc::unbounded_channel().0);
+    let (_guard, ui) = crate::screen::bare_window();
     ui.window().set_size(slint::PhysicalSize::new(1920, 1080));
     let mut catalog = sample_catalog();
     let mut lone = catalog.services.iter().find(|s| s.id == "mz-dibao").unwrap().clone();
