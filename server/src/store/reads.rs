@@ -332,20 +332,27 @@ pub fn kiosks(conn: &Connection, hall: &Hall) -> anyhow::Result<Vec<wire::KioskS
 mod tests {
     use rusqlite::params;
 
-    /// A queue's open windows: its windows with a live session, not paused; another queue's,
-    /// a paused one, an ended or expired session do not count.
-    #[test]
-    fn open_windows_are_the_queues_staffed_and_unpaused() {
+    /// The sample hall with its windows in a fresh database, and a queue of two windows or more.
+    fn hall_and_queue() -> (crate::hall::Hall, tempfile::TempDir, rusqlite::Connection, String) {
         let hall = crate::config::sample();
-        let (_dir, mut conn) = crate::store::test_db();
+        let (dir, mut conn) = crate::store::test_db();
         let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
         let tx = conn.transaction().unwrap();
         crate::store::windows::ensure(&tx, &ids).unwrap();
         tx.commit().unwrap();
         let queue = hall.queues.iter().find(|q| hall.queue_windows(&q.id).len() >= 2).expect("a queue of two windows");
         let queue = queue.id.clone();
+        (hall, dir, conn, queue)
+    }
+
+    /// A queue's open windows: its windows with a live session, not paused; another queue's,
+    /// a paused one, an ended or expired session do not count.
+    #[test]
+    fn open_windows_are_the_queues_staffed_and_unpaused() {
+        let (hall, _dir, conn, queue) = hall_and_queue();
         let mine = hall.queue_windows(&queue).to_vec();
-        let other = ids.iter().find(|w| !mine.contains(w)).expect("a window of another queue").clone();
+        let other =
+            hall.windows.iter().map(|w| &w.id).find(|w| !mine.contains(w)).expect("a window of another queue").clone();
         // (window, paused, session ended, session expired)
         let staff = [(&mine[0], false, false, false), (&other, false, false, false)];
         let check = |want: u32| assert_eq!(super::open_windows(&conn, &hall, &queue, 1_000).unwrap(), want);
@@ -378,13 +385,7 @@ mod tests {
     /// every issue, call and finish pays it (it walked all the hall's windows before).
     #[test]
     fn open_windows_cost_follows_the_queue_not_the_hall() {
-        let hall = crate::config::sample();
-        let (_dir, mut conn) = crate::store::test_db();
-        let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
-        let tx = conn.transaction().unwrap();
-        crate::store::windows::ensure(&tx, &ids).unwrap();
-        tx.commit().unwrap();
-        let queue = hall.queues.iter().find(|q| hall.queue_windows(&q.id).len() >= 2).unwrap().id.clone();
+        let (hall, _dir, conn, queue) = hall_and_queue();
         let sign_in = |n: i64, window: &str| {
             conn.execute(
                 "INSERT INTO sessions (id, token_hash, username, role, window_id, created_at, expires_at)
