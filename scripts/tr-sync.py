@@ -52,7 +52,7 @@ missing = []
 for component, s, counted in entries:
     english = known_plural if counted else known
     found = english.get((component, s), english.get(s))
-    if not found:
+    if not found or (counted and not all(found)):
         missing.append(f"{component}: {s}")
     out += [f'msgctxt "{component}"', f'msgid "{s}"']
     if counted:

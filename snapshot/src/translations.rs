@@ -120,7 +120,7 @@ pub struct PoEntry {
 pub fn read_po(po: &str) -> Vec<PoEntry> {
     let mut out = Vec::new();
     let mut entry = PoEntry::default();
-    // The field continued lines add to; a form's index for `msgstr[N]`.
+    // The field that a continued line (a string alone on its line) adds to.
     let mut field = String::new();
     let mut flush = |entry: &mut PoEntry| {
         let done = std::mem::take(entry);
