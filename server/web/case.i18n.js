@@ -11,7 +11,7 @@ export default withRating({
     "status.closed": (result) => `已办结：${result}`,
     "status.returned": "申请已退回，请按通知书所列理由处理后重新申请",
     ask: (n, name) => `如有疑问，请到 ${n} 号窗口（${name}）咨询`,
-    acceptedOn: (d) => `受理日期：${d}`, workingDays: "个工作日", dueToday: "今日到期", overdue: "已超期",
+    acceptedOn: (d) => `受理日期：${d}`, workingDays: (_n) => "个工作日", dueToday: "今日到期", overdue: "已超期",
     unknown: "未找到这个办件，请核对通知书上的二维码。", offline: "暂时无法连接服务器，稍后自动重试。", live: "● 实时更新",
   },
   en: {
@@ -22,7 +22,7 @@ export default withRating({
     "status.closed": (result) => `Closed: ${result}`,
     "status.returned": "The application was returned; see the reasons on the notice, then apply again",
     ask: (n, name) => `With any question, ask at window ${n} (${name})`,
-    acceptedOn: (d) => `Accepted on ${d}`, workingDays: "working days", dueToday: "Due today", overdue: "Overdue by",
+    acceptedOn: (d) => `Accepted on ${d}`, workingDays: (n) => (n === 1 ? "working day" : "working days"), dueToday: "Due today", overdue: "Overdue by",
     unknown: "No such case. Please check the QR code on your notice.", offline: "Cannot reach the server; retrying.", live: "● live",
   },
 });

@@ -45,7 +45,8 @@ function render() {
   $("deadline").textContent = v.deadline ? day(v.deadline) : "—";
   const n = v.working_days_left;
   $("left").textContent = n == null ? "—" : n === 0 ? t("dueToday") : String(Math.abs(n));
-  $("leftUnit").textContent = n == null || n === 0 ? "" : n < 0 ? `${t("workingDays")} · ${t("overdue")}` : t("workingDays");
+  const unit = n == null || n === 0 ? "" : t("workingDays", Math.abs(n));
+  $("leftUnit").textContent = n != null && n < 0 ? `${unit} · ${t("overdue")}` : unit;
   document.body.dataset.due = n != null && n < 0 ? "overdue" : n != null && n <= 1 ? "soon" : "";
   $("missingBox").hidden = !(v.missing_materials?.length && v.state === "awaiting_materials");
   $("missingList").innerHTML = (v.missing_materials ?? []).map((m) => `<li>${esc(m)}</li>`).join("");

@@ -244,6 +244,14 @@ test("the citizen's case page follows the case live: missing materials, then the
   await page.click("#lang");
   assert.equal(await page.textContent("#kind"), "Supplement (补办件)");
   assert.match(await page.textContent("#ask"), /^With any question, ask at window 2/);
+  // The unit agrees with the number: "1 working day", "30 working days".
+  const left = await page.textContent("#left");
+  assert.equal(await page.textContent("#leftUnit"), left === "1" ? "working day" : "working days");
+  const units = await page.evaluate(async () => {
+    const { en } = (await import("/assets/case.i18n.js")).default;
+    return [1, 2, 30].map((n) => en.workingDays(n));
+  });
+  assert.deepEqual(units, ["working day", "working days", "working days"]);
   await clerk.close();
   await phone.close();
 
