@@ -150,18 +150,22 @@ impl Stage {
 
     /// Every batch handed over is answered, and the threads have ended, when this returns.
     pub fn finish(mut self) {
-        lock(&self.shared.queue).closed = true;
-        self.shared.work.notify_all();
+        self.close();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
+    }
+
+    /// No more batches: the threads flush and answer what is left, then end.
+    fn close(&self) {
+        lock(&self.shared.queue).closed = true;
+        self.shared.work.notify_all();
     }
 }
 
 impl Drop for Stage {
     fn drop(&mut self) {
-        lock(&self.shared.queue).closed = true;
-        self.shared.work.notify_all();
+        self.close();
     }
 }
 
