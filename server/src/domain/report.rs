@@ -69,6 +69,10 @@ pub struct Fact {
     pub case: Option<Outcome>,
     pub on_time: OnTime,
     pub rating: Option<Level>,
+    /// A ticket taken in the hall; `false`: the ticket of a village request accepted at a window
+    /// (R22), which counts as its case (kind, deadline, rating) but was never issued, queued nor
+    /// served as a ticket.
+    pub queued: bool,
 }
 
 /// A group's counts and samples.
@@ -91,15 +95,17 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, f: &Fact) {
-        self.issued += 1;
-        match f.end {
-            End::Served => self.served += 1,
-            End::NoShow => self.no_show += 1,
-            End::Other => {}
+        if f.queued {
+            self.issued += 1;
+            match f.end {
+                End::Served => self.served += 1,
+                End::NoShow => self.no_show += 1,
+                End::Other => {}
+            }
+            self.transferred += u32::from(f.transferred);
+            self.waits.extend(f.wait);
+            self.services.extend(f.service);
         }
-        self.transferred += u32::from(f.transferred);
-        self.waits.extend(f.wait);
-        self.services.extend(f.service);
         if let Some(kind) = f.case {
             let i = Outcome::ALL.iter().position(|k| *k == kind).expect("every kind is listed");
             self.kinds[i] += 1;
@@ -167,7 +173,7 @@ pub fn issued_per_day<'a>(
     to: NaiveDate,
 ) -> Vec<(NaiveDate, u32)> {
     let mut days: BTreeMap<NaiveDate, u32> = from.iter_days().take_while(|d| *d <= to).map(|d| (d, 0)).collect();
-    for f in facts {
+    for f in facts.into_iter().filter(|f| f.queued) {
         if let Some(n) = days.get_mut(&f.day) {
             *n += 1;
         }
@@ -210,6 +216,7 @@ mod tests {
             case: (end == End::Served).then_some(Outcome::Immediate),
             on_time: OnTime::NotDue,
             rating: None,
+            queued: true,
         }
     }
 
@@ -248,6 +255,29 @@ mod tests {
         let (by_hour, _) = summarize(&facts, By::Hour);
         assert_eq!(by_hour["09"].issued, 4);
         assert!(counts_issuing(By::Matter) && !counts_issuing(By::Staff) && !counts_issuing(By::Window));
+    }
+
+    #[test]
+    fn a_village_request_accepted_counts_as_its_case_not_as_a_ticket() {
+        let village = Fact {
+            queued: false,
+            wait: None,
+            service: None,
+            case: Some(Outcome::Promised),
+            on_time: OnTime::ClosedOnTime,
+            rating: Some(Level::Satisfied),
+            ..fact("w02", Some("clerk2"), End::Served, 0.0)
+        };
+        let facts = [fact("w02", Some("clerk2"), End::Served, 4.0), village];
+        for by in [By::Hall, By::Window, By::Staff, By::Hour] {
+            let (groups, total) = summarize(&facts, by);
+            for t in groups.values().chain([&total]) {
+                assert_eq!((t.issued, t.served, t.waits.len(), t.services.len()), (1, 1, 1, 1), "{by:?}");
+                assert_eq!(t.kinds.iter().sum::<u32>(), 2, "{by:?}: both cases");
+                assert_eq!((t.closed_on_time, t.levels.iter().sum::<u32>()), (1, 1), "{by:?}");
+            }
+        }
+        assert_eq!(issued_per_day(&facts, day("2026-12-01"), day("2026-12-01")), [(day("2026-12-01"), 1)]);
     }
 
     #[test]

@@ -47,14 +47,16 @@ pub fn service_by_case_token(conn: &Connection, token: &str) -> rusqlite::Result
     conn.prepare_cached(&format!("{SERVICE} WHERE c.token = ?1"))?.query_row([token], service_row).optional()
 }
 
-/// The service finished last today at a window (what its evaluator asks about); cases are
-/// registered in finishing order, which breaks a tie of the same millisecond.
+/// The service finished last today at a window (what its evaluator asks about): a citizen
+/// served at the counter, never a village request accepted there meanwhile (its villager is not
+/// at the window). Cases are registered in finishing order, which breaks a tie of the same
+/// millisecond.
 pub fn last_finished_at(conn: &Connection, day: &str, window: &str) -> rusqlite::Result<Option<Service>> {
     conn.prepare_cached(&format!(
-        "{SERVICE} WHERE t.day = ?1 AND t.window_id = ?2 AND t.status = 'done'
+        "{SERVICE} WHERE t.day = ?1 AND t.window_id = ?2 AND t.status = 'done' AND t.device != ?3
          ORDER BY t.finished_at DESC, c.id DESC LIMIT 1"
     ))?
-    .query_row([day, window], service_row)
+    .query_row([day, window, super::tickets::VILLAGE_DEVICE], service_row)
     .optional()
 }
 

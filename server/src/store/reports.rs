@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use crate::domain::report::{self, End, Fact};
 use crate::domain::{rating::Level, Outcome};
+use crate::store::tickets;
 
 /// Every ticket issued on days `from..=to`, as a report's facts (dates in the hall's zone).
 pub fn facts(
@@ -17,7 +18,7 @@ pub fn facts(
 ) -> rusqlite::Result<Vec<Fact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
-                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, r.level
+                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, r.level, t.device
          FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id LEFT JOIN ratings r ON r.ticket_id = t.id
          WHERE t.day BETWEEN ?1 AND ?2",
     )?;
@@ -53,6 +54,7 @@ pub fn facts(
             case: r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k)),
             on_time: report::on_time(deadline, closed_on, today),
             rating: r.get::<_, Option<i64>>(14)?.and_then(Level::from_rank),
+            queued: r.get::<_, String>(15)? != tickets::VILLAGE_DEVICE,
         })
     })?;
     rows.collect()

@@ -151,14 +151,28 @@ pub struct VillageTicket<'a> {
     pub at_ms: i64,
 }
 
+/// The `device` of a village request's ticket: no ticket figure (issued, served, no-show, a
+/// window's last service) counts it.
+pub const VILLAGE_DEVICE: &str = "village";
+
 /// Inserts a [`VillageTicket`], finished at its window; returns its id.
 pub fn insert_village(tx: &Transaction, t: &VillageTicket) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO tickets (day, queue, seq, number, service_id, priority, prio_rank, status, issued_at, queued_at,
                               finished_at, window_id, first_window_id, outcome, outcome_detail, device)
-         VALUES (?1, ?2, 0, ?3, ?4, NULL, 1, 'done', ?5, ?5, ?5, ?6, ?6, ?7, ?8, 'village')",
+         VALUES (?1, ?2, 0, ?3, ?4, NULL, 1, 'done', ?5, ?5, ?5, ?6, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![t.day, t.queue, t.number, t.service_id, t.at_ms, t.window, t.outcome.as_str(), t.detail])?;
+    .execute(params![
+        t.day,
+        t.queue,
+        t.number,
+        t.service_id,
+        t.at_ms,
+        t.window,
+        t.outcome.as_str(),
+        t.detail,
+        VILLAGE_DEVICE
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -468,8 +482,8 @@ pub fn window_day_counts(conn: &Connection, day: &str, window: &str) -> rusqlite
     query_one(
         conn,
         "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'no_show'), 0) FROM tickets
-         WHERE day = ?1 AND window_id = ?2",
-        params![day, window],
+         WHERE day = ?1 AND window_id = ?2 AND device != ?3",
+        params![day, window, VILLAGE_DEVICE],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }
@@ -498,9 +512,10 @@ pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<Count
 /// Every ticket of a day, for the director's figures.
 pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::domain::today::DayTicket>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at FROM tickets WHERE day = ?1",
+        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at FROM tickets
+         WHERE day = ?1 AND device != ?2",
     )?;
-    let rows = stmt.query_map([day], |r| {
+    let rows = stmt.query_map([day, VILLAGE_DEVICE], |r| {
         let status: String = r.get(1)?;
         Ok(crate::domain::today::DayTicket {
             queue: r.get(0)?,
@@ -577,7 +592,7 @@ mod tests {
         );
         check(
             "SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'no_show'), 0) FROM tickets
-             WHERE day = '2026-12-03' AND window_id = 'w01'",
+             WHERE day = '2026-12-03' AND window_id = 'w01' AND device != 'village'",
             "tickets_by_window",
         );
         check(

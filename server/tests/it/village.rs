@@ -189,6 +189,50 @@ async fn register_forward_accept_and_reply() {
     }
 }
 
+/// A village request accepted between two citizens at the counter is a case of the window, not a
+/// ticket served there: the window's evaluator goes on asking the citizen in front of it, and
+/// the day's ticket figures (the director's, the report's) leave it out; its case counts.
+#[tokio::test]
+async fn an_accepted_request_is_a_case_not_a_ticket_served() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let id = register(&s, &agent, json!({})).await["id"].as_i64().unwrap();
+    assert_eq!(s.post(&format!("/api/village/requests/{id}/forward"), &agent, json!({})).await.status, 200);
+
+    let walk_in = s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a = s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let evaluator = get(&s, "/api/evaluator", "demo-evaluator-w02").await;
+    assert_eq!(evaluator.body["asking"]["ticket_number"], walk_in["number"], "{}", evaluator.body);
+    let rated = s
+        .post(
+            "/api/evaluator/rating",
+            "demo-evaluator-w02",
+            json!({"level": "satisfied", "ticket_number": walk_in["number"]}),
+        )
+        .await;
+    assert_eq!(rated.status, 201, "{}", rated.body);
+
+    let director = s.staff("director").await;
+    let today = get(&s, "/api/director/today", &director).await.body;
+    let queue = today["queues"].as_array().unwrap().iter().find(|q| q["issued"].as_u64() > Some(0)).unwrap();
+    assert_eq!((queue["issued"].as_u64(), queue["finished"].as_u64()), (Some(1), Some(1)), "{queue}");
+    let w02 = today["windows"].as_array().unwrap().iter().find(|w| w["id"] == "w02").unwrap();
+    assert_eq!(w02["finished"], 1, "{w02}");
+
+    let report = get(&s, "/api/reports/summary?from=2026-11-25&to=2026-11-25&by=window", &director).await.body;
+    let total = &report["total"];
+    assert_eq!((total["issued"].as_u64(), total["served"].as_u64()), (Some(1), Some(1)), "{total}");
+    assert_eq!((total["cases"]["immediate"].as_u64(), total["cases"]["promised"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(report["lines"][0]["key"], "w02");
+    assert_eq!(report["lines"][0]["served"], 1, "{report}");
+}
+
 #[tokio::test]
 async fn the_agent_does_only_village_things() {
     let s = TestServer::start().await;
