@@ -3,7 +3,7 @@
 //! the clerk and acknowledged by the director. Pure: the day's hours and the sign-ins are
 //! arguments; approved leave (R16) is no absence, and a half day moves the start or the end.
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 
 use super::calendar::{Calendar, MissingYear};
 use super::hours::{Hours, Period};
@@ -31,21 +31,15 @@ pub struct Presence {
 }
 
 /// The hall's periods on `day`, or `None` when it is not a working day (a weekend or holiday on
-/// the statutory calendar). A make-up working day (调休) on a weekend the hall has no hours for
-/// keeps the periods of the first weekday that has some.
+/// the statutory calendar) or the hall keeps no hours that day. A make-up working day (调休)
+/// has the periods of the first weekday that has some ([`super::hours::day_periods`], as the
+/// kiosks issue).
 pub fn working_periods(day: NaiveDate, hours: &Hours, calendar: &Calendar) -> Result<Option<Vec<Period>>, MissingYear> {
     if !calendar.is_working_day(day)? {
         return Ok(None);
     }
-    let weekday = day.weekday().num_days_from_monday() as usize;
-    let periods = match &hours.days[weekday] {
-        p if !p.is_empty() => p,
-        _ => match hours.days.iter().find(|p| !p.is_empty()) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
-    Ok(Some(periods.clone()))
+    let periods = super::hours::day_periods(hours, calendar, day);
+    Ok((!periods.is_empty()).then(|| periods.to_vec()))
 }
 
 /// The hall's working hours on `day` (first opening to last closing), or `None` when it is not

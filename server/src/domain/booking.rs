@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use super::calendar::Calendar;
 use super::hours::{Hours, Period};
 
 /// A matter's booking configuration (`[matters.booking]`).
@@ -115,10 +116,17 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// The slots of a matter on a day: `slot_minutes` long, wholly inside the hall's periods of
-/// that weekday (the last one shortened by the cut-off; the lunch break is the gap between
-/// two periods) and the matter's own hours.
-pub fn slots(hours: &Hours, own: Option<Period>, booking: MatterBooking, day: NaiveDate) -> Vec<Period> {
-    let periods = &hours.days[day.weekday().num_days_from_monday() as usize];
+/// that day (its weekday's as the calendar makes them, [`super::hours::day_periods`]; the last
+/// one shortened by the cut-off; the lunch break is the gap between two periods) and the
+/// matter's own hours.
+pub fn slots(
+    hours: &Hours,
+    calendar: &Calendar,
+    own: Option<Period>,
+    booking: MatterBooking,
+    day: NaiveDate,
+) -> Vec<Period> {
+    let periods = super::hours::day_periods(hours, calendar, day);
     let last = periods.len().saturating_sub(1);
     let len = Duration::minutes(booking.slot_minutes.max(1).into());
     let mut out = Vec::new();
@@ -156,15 +164,14 @@ pub fn places_left(capacity: u32, booked_in_slot: u32, quota: Option<u32>, used_
 }
 
 /// The days a matter is booked on: from `today`, the next `days_ahead` days that are working
-/// days (`working`: the calendar's answer, `None` where no year is loaded: then the hall's
-/// hours decide) on which the matter has slots. Today is one of them only while a slot of it
-/// is still to start after `now`.
+/// days (by the calendar; where no year is loaded the hall's hours decide) on which the matter
+/// has slots. Today is one of them only while a slot of it is still to start after `now`.
 pub fn bookable_days(
     hours: &Hours,
+    calendar: &Calendar,
     own: Option<Period>,
     booking: MatterBooking,
     now: NaiveDateTime,
-    working: impl Fn(NaiveDate) -> Option<bool>,
 ) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     let mut day = now.date();
@@ -173,8 +180,8 @@ pub fn bookable_days(
         if out.len() >= booking.days_ahead as usize {
             break;
         }
-        let slots = slots(hours, own, booking, day);
-        let open = working(day).unwrap_or(!slots.is_empty());
+        let slots = slots(hours, calendar, own, booking, day);
+        let open = calendar.is_working_day(day).unwrap_or(!slots.is_empty());
         let later = if day == now.date() { slots.iter().any(|s| s.start > now.time()) } else { !slots.is_empty() };
         if open && later {
             out.push(day);
@@ -292,6 +299,9 @@ mod tests {
         days[6] = vec![];
         Hours { days, cut_off_minutes: 30, priority_exempt: false, any_time: false }
     }
+    fn shipped_calendar() -> Calendar {
+        crate::calendar_data::shipped_calendar()
+    }
     const B30: MatterBooking = MatterBooking { slot_minutes: 30, slot_capacity: 2, days_ahead: 3 };
 
     #[test]
@@ -340,7 +350,10 @@ mod tests {
     #[test]
     fn slots_fit_the_hours_lunch_cut_off_and_own_hours() {
         let starts = |own: Option<Period>, day| -> Vec<String> {
-            slots(&hall(), own, B30, day).iter().map(|p| p.start.format("%H:%M").to_string()).collect()
+            slots(&hall(), &shipped_calendar(), own, B30, day)
+                .iter()
+                .map(|p| p.start.format("%H:%M").to_string())
+                .collect()
         };
         let monday = starts(None, d(7));
         assert_eq!(monday.first().map(String::as_str), Some("08:30"));
@@ -366,18 +379,27 @@ mod tests {
 
     #[test]
     fn bookable_days_skip_holidays_weekends_and_a_finished_today() {
-        let at = |day, time: &str| d(day).and_time(t(time));
-        // A calendar where the 8th (Tuesday) is a holiday.
-        let calendar = |day: NaiveDate| Some(day.weekday().num_days_from_monday() < 5 && day != d(8));
-        let check = |now, expected: &[u32]| {
-            let got = bookable_days(&hall(), None, B30, now, calendar);
-            assert_eq!(got, expected.iter().map(|&x| d(x)).collect::<Vec<_>>(), "{now}");
+        let calendar = shipped_calendar();
+        let on = |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let check = |now: NaiveDateTime, expected: &[NaiveDate]| {
+            assert_eq!(bookable_days(&hall(), &calendar, None, B30, now), expected, "{now}");
         };
-        check(at(7, "09:00"), &[7, 9, 10]);
-        check(at(7, "16:00"), &[9, 10, 11]); // today's last slot started
-        check(at(11, "08:00"), &[11, 14, 15]); // over the weekend
-                                               // No calendar year loaded: the hall's hours decide.
-        assert_eq!(bookable_days(&hall(), None, B30, at(8, "17:00"), |_| None), vec![d(9), d(10), d(11)]);
+        let at = |day: NaiveDate, time: &str| day.and_time(t(time));
+        check(at(d(7), "09:00"), &[d(7), d(8), d(9)]);
+        check(at(d(7), "16:00"), &[d(8), d(9), d(10)]); // today's last slot started
+        check(at(d(11), "08:00"), &[d(11), d(14), d(15)]); // over the weekend
+                                                           // 国庆节 (10-01..07) is skipped; Saturday 10-10 is a make-up working day, with slots
+                                                           // although the hall keeps no Saturday hours.
+        check(at(on(9, 30), "16:00"), &[on(10, 8), on(10, 9), on(10, 10)]);
+        let saturday = slots(&hall(), &calendar, None, B30, on(10, 10));
+        assert_eq!((saturday.len(), saturday[0].start), (12, t("08:30")), "a weekday's slots");
+        assert!(slots(&hall(), &calendar, None, B30, on(10, 1)).is_empty(), "a holiday has none");
+        // No calendar year loaded (2040): the hall's hours decide. 2040-10-05 is a Friday.
+        let friday = NaiveDate::from_ymd_opt(2040, 10, 5).unwrap();
+        assert_eq!(
+            bookable_days(&hall(), &calendar, None, B30, at(friday, "17:00")),
+            [8, 9, 10].map(|x| NaiveDate::from_ymd_opt(2040, 10, x).unwrap())
+        );
     }
 
     /// `check()`: a check-in at `now` for a slot at 10:00 (early 30, grace 15).

@@ -1,8 +1,11 @@
 //! When tickets are issued: the hall's opening hours per weekday (a lunch break is a gap
-//! between two periods), the cut-off before closing, a matter's own hours and its daily quota,
+//! between two periods) as the statutory calendar changes them (closed on a holiday, open on a
+//! make-up working day), the cut-off before closing, a matter's own hours and its daily quota,
 //! and the director's reopening for the day. Pure: the local time is an argument.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::calendar::{Calendar, DayInfo};
 
 /// A stretch of a day, `start` included, `end` excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,10 +85,26 @@ pub struct MatterRules {
     pub daily_quota: Option<u32>,
 }
 
+/// The hall's periods on `day` as the statutory calendar makes it: none on a holiday (放假,
+/// a weekday's too, and a weekend's in it even where the hall keeps weekend hours); on a
+/// make-up working day (调休上班, always a weekend) those of its first weekday that has some,
+/// as any working day's; else the weekday's (an ordinary weekend's, and every day of a year
+/// the calendar does not have).
+pub fn day_periods<'a>(hours: &'a Hours, calendar: &Calendar, day: NaiveDate) -> &'a [Period] {
+    let weekday = &hours.days[day.weekday().num_days_from_monday() as usize];
+    match calendar.day(day) {
+        Ok(DayInfo { working: false, name: Some(_) }) => &[],
+        Ok(DayInfo { working: true, .. }) if day.weekday().num_days_from_monday() >= 5 => {
+            hours.days[..5].iter().find(|p| !p.is_empty()).map_or(weekday, Vec::as_slice)
+        }
+        _ => weekday,
+    }
+}
+
 /// The stretches of `day` in which tickets are issued: the hall's periods, the last one
 /// shortened by the cut-off, cut to the matter's own hours.
-fn issuing_periods(hours: &Hours, own: Option<Period>, day: NaiveDate) -> Vec<Period> {
-    let periods = &hours.days[day.weekday().num_days_from_monday() as usize];
+fn issuing_periods(hours: &Hours, calendar: &Calendar, own: Option<Period>, day: NaiveDate) -> Vec<Period> {
+    let periods = day_periods(hours, calendar, day);
     let last = periods.len().saturating_sub(1);
     periods
         .iter()
@@ -104,18 +123,27 @@ fn issuing_periods(hours: &Hours, own: Option<Period>, day: NaiveDate) -> Vec<Pe
         .collect()
 }
 
-/// The first moment tickets are issued strictly after `day`, looking a week ahead.
-fn first_opening_after(hours: &Hours, own: Option<Period>, day: NaiveDate) -> Option<NaiveDateTime> {
-    (1..=7).find_map(|d| {
+/// How far ahead the next opening is looked for: past the longest holiday (春节, 国庆: 8 or 9
+/// days) and the weekend around it.
+const LOOK_AHEAD_DAYS: i64 = 21;
+
+/// The first moment tickets are issued strictly after `day`.
+fn first_opening_after(
+    hours: &Hours,
+    calendar: &Calendar,
+    own: Option<Period>,
+    day: NaiveDate,
+) -> Option<NaiveDateTime> {
+    (1..=LOOK_AHEAD_DAYS).find_map(|d| {
         let next = day + Duration::days(d);
-        issuing_periods(hours, own, next).first().map(|p| next.and_time(p.start))
+        issuing_periods(hours, calendar, own, next).first().map(|p| next.and_time(p.start))
     })
 }
 
-/// Issuing by the clock alone (no quota, not reopened).
-pub fn by_hours(hours: &Hours, own: Option<Period>, at: NaiveDateTime) -> Issuing {
+/// Issuing by the clock and the calendar alone (no quota, not reopened).
+pub fn by_hours(hours: &Hours, calendar: &Calendar, own: Option<Period>, at: NaiveDateTime) -> Issuing {
     let (day, time) = (at.date(), at.time());
-    let periods = issuing_periods(hours, own, day);
+    let periods = issuing_periods(hours, calendar, own, day);
     if let Some(p) = periods.iter().find(|p| p.start <= time && time < p.end) {
         return Issuing::Open { until: Some(day.and_time(p.end)), reopened: false };
     }
@@ -128,7 +156,7 @@ pub fn by_hours(hours: &Hours, own: Option<Period>, at: NaiveDateTime) -> Issuin
     };
     let next_open = match later {
         Some(p) => Some(day.and_time(p.start)),
-        None => first_opening_after(hours, own, day),
+        None => first_opening_after(hours, calendar, own, day),
     };
     Issuing::Stopped { reason, next_open }
 }
@@ -137,6 +165,7 @@ pub fn by_hours(hours: &Hours, own: Option<Period>, at: NaiveDateTime) -> Issuin
 /// director reopened issuing for today. `issued_today` counts the matter's tickets today.
 pub fn for_matter(
     hours: &Hours,
+    calendar: &Calendar,
     rules: MatterRules,
     issued_today: u32,
     reopened_today: bool,
@@ -145,18 +174,19 @@ pub fn for_matter(
     if reopened_today || hours.any_time {
         return Issuing::Open { until: None, reopened: true };
     }
-    let by_clock = by_hours(hours, rules.own, at);
+    let by_clock = by_hours(hours, calendar, rules.own, at);
     match rules.daily_quota {
-        Some(quota) if by_clock.is_open() && issued_today >= quota => {
-            Issuing::Stopped { reason: Stop::QuotaReached, next_open: first_opening_after(hours, rules.own, at.date()) }
-        }
+        Some(quota) if by_clock.is_open() && issued_today >= quota => Issuing::Stopped {
+            reason: Stop::QuotaReached,
+            next_open: first_opening_after(hours, calendar, rules.own, at.date()),
+        },
         _ => by_clock,
     }
 }
 
 /// Issuing of the hall as a whole (its hours only).
-pub fn for_hall(hours: &Hours, reopened_today: bool, at: NaiveDateTime) -> Issuing {
-    for_matter(hours, MatterRules::default(), 0, reopened_today, at)
+pub fn for_hall(hours: &Hours, calendar: &Calendar, reopened_today: bool, at: NaiveDateTime) -> Issuing {
+    for_matter(hours, calendar, MatterRules::default(), 0, reopened_today, at)
 }
 
 /// A queue issues when any of its matters does: the first open state, else the stop that
@@ -193,8 +223,10 @@ mod tests {
 
     #[test]
     fn the_clock_decides_with_lunch_cut_off_and_weekends() {
-        let check =
-            |when: NaiveDateTime, expected: Issuing| assert_eq!(by_hours(&hall(), None, when), expected, "{when}");
+        let calendar = crate::calendar_data::shipped_calendar();
+        let check = |when: NaiveDateTime, expected: Issuing| {
+            assert_eq!(by_hours(&hall(), &calendar, None, when), expected, "{when}")
+        };
         check(at(7, "08:29"), Issuing::Stopped { reason: Stop::NotOpenYet, next_open: Some(at(7, "08:30")) });
         check(at(7, "08:30"), Issuing::Open { until: Some(at(7, "12:00")), reopened: false });
         check(at(7, "12:00"), Issuing::Stopped { reason: Stop::LunchBreak, next_open: Some(at(7, "14:00")) });
@@ -207,11 +239,51 @@ mod tests {
     }
 
     #[test]
+    fn holidays_close_and_make_up_days_open_as_a_working_day() {
+        let calendar = crate::calendar_data::shipped_calendar();
+        let on = |y: i32, m: u32, d: u32, time: &str| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_time(t(time));
+        let closed = |next_open| Issuing::Stopped { reason: Stop::ClosedToday, next_open: Some(next_open) };
+        let after_national_day = on(2026, 10, 8, "08:30");
+        // (when, expected): 国庆节 2026-10-01..07 (Thursday to Wednesday; the hall keeps
+        // Saturday hours), make-up working days Sunday 09-20 and Saturday 10-10.
+        for (when, expected) in [
+            (on(2026, 9, 30, "16:30"), Issuing::Stopped { reason: Stop::CutOff, next_open: Some(after_national_day) }),
+            (on(2026, 10, 1, "10:00"), closed(after_national_day)),
+            (on(2026, 10, 3, "10:00"), closed(after_national_day)),
+            (
+                on(2026, 9, 20, "07:00"),
+                Issuing::Stopped { reason: Stop::NotOpenYet, next_open: Some(on(2026, 9, 20, "08:30")) },
+            ),
+            (on(2026, 9, 20, "15:00"), Issuing::Open { until: Some(on(2026, 9, 20, "16:30")), reopened: false }),
+            (on(2026, 10, 10, "11:59"), Issuing::Open { until: Some(on(2026, 10, 10, "12:00")), reopened: false }),
+            (on(2026, 10, 10, "14:00"), Issuing::Open { until: Some(on(2026, 10, 10, "16:30")), reopened: false }),
+            // An ordinary Saturday keeps the hall's Saturday hours; Sunday stays closed.
+            (on(2026, 9, 19, "11:00"), Issuing::Open { until: Some(on(2026, 9, 19, "11:30")), reopened: false }),
+            (on(2026, 10, 11, "10:00"), closed(on(2026, 10, 12, "08:30"))),
+            // A year the calendar does not have follows the week: 2040-10-01 is a Monday.
+            (on(2040, 10, 1, "10:00"), Issuing::Open { until: Some(on(2040, 10, 1, "12:00")), reopened: false }),
+        ] {
+            assert_eq!(by_hours(&hall(), &calendar, None, when), expected, "{when}");
+        }
+        // 春节 2026-02-15..23: from the eve's close, the next opening is nine days on.
+        assert_eq!(
+            by_hours(&hall(), &calendar, None, on(2026, 2, 13, "17:00")),
+            Issuing::Stopped { reason: Stop::CutOff, next_open: Some(on(2026, 2, 14, "08:30")) },
+            "Saturday 02-14 is a make-up working day"
+        );
+        assert_eq!(
+            by_hours(&hall(), &calendar, None, on(2026, 2, 14, "17:00")),
+            Issuing::Stopped { reason: Stop::CutOff, next_open: Some(on(2026, 2, 24, "08:30")) }
+        );
+    }
+
+    #[test]
     fn a_matter_has_its_own_hours_and_quota() {
         let own = Period::parse("09:00-11:00");
         let rules = MatterRules { own, daily_quota: Some(80) };
+        let calendar = crate::calendar_data::shipped_calendar();
         let check = |issued: u32, reopened: bool, when: NaiveDateTime, expected: Issuing| {
-            assert_eq!(for_matter(&hall(), rules, issued, reopened, when), expected, "{when} {issued}");
+            assert_eq!(for_matter(&hall(), &calendar, rules, issued, reopened, when), expected, "{when} {issued}");
         };
         check(0, false, at(7, "08:45"), Issuing::Stopped { reason: Stop::NotOpenYet, next_open: Some(at(7, "09:00")) });
         check(79, false, at(7, "10:00"), Issuing::Open { until: Some(at(7, "11:00")), reopened: false });

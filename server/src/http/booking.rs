@@ -71,7 +71,7 @@ pub async fn booking_days(
     State(s): State<AppState>,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<Vec<wire::BookingDay>>> {
-    let (hall, b) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
+    let (hall, _) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
     let (calendar, now, today) = (s.calendar(), s.now(), s.today());
     let days = s
         .reads()
@@ -80,7 +80,7 @@ pub async fn booking_days(
             crate::ops::booking::days(&hall, &calendar, m, now)
                 .into_iter()
                 .map(|d| {
-                    let left = crate::ops::booking::day_left(c, &hall, m, b, d, &today, now)?;
+                    let left = crate::ops::booking::day_left(c, &hall, &calendar, m, d, &today, now)?;
                     Ok(wire::BookingDay { day: d.to_string(), left })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
@@ -115,7 +115,7 @@ pub async fn slots(
     PathParam(id): PathParam,
     Query(q): Query<DayQuery>,
 ) -> ApiResult<Json<Vec<wire::Slot>>> {
-    let (hall, b) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
+    let (hall, _) = bookable_matter(&s, &id).map_err(unknown_is_404)?;
     let day = day_of(q.day.as_deref().unwrap_or(""))?;
     let (calendar, now, today) = (s.calendar(), s.now(), s.today());
     let m = hall.matter(&id).expect("checked above").clone();
@@ -124,7 +124,7 @@ pub async fn slots(
     }
     let slots = s
         .reads()
-        .run(move |c| crate::ops::booking::slots(c, &hall, &m, b, day, &today, now))
+        .run(move |c| crate::ops::booking::slots(c, &hall, &calendar, &m, day, &today, now))
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(slots))

@@ -182,8 +182,9 @@ impl Default for Metrics {
 }
 
 pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
-    let queues = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now_ms, day) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
+    let queues =
+        s.reads().run(move |c| reads::queues(c, &hall, &calendar, &day, now_ms)).await.map_err(ApiError::Internal)?;
     let m = s.metrics();
     for q in queues {
         m.oldest_wait.get_or_create(&QueueLabel { queue: q.queue.clone() }).set(i64::from(q.oldest_wait_minutes));

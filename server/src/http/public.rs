@@ -25,13 +25,13 @@ pub async fn health(State(s): State<AppState>) -> (axum::http::StatusCode, Json<
 
 #[utoipa::path(get, path = "/api/hall", responses((status = 200, body = wire::HallInfo)))]
 pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> {
-    let (h, now, day) = (s.hall(), s.now(), s.today());
+    let (h, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
     let hall = h.clone();
     let (set, issuing) = s
         .reads()
         .run(move |c| {
             let notice = store::settings::get(c, store::settings::NOTICE)?;
-            let state = store::issuing::hall(c, &hall, &day, now)?;
+            let state = store::issuing::hall(c, &hall, &calendar, &day, now)?;
             Ok((notice, store::issuing::to_wire(&hall, state, None)))
         })
         .await
@@ -58,8 +58,9 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
 pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Service>>> {
-    let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
-    let list = s.reads().run(move |c| reads::services(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now_ms, day) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
+    let list =
+        s.reads().run(move |c| reads::services(c, &hall, &calendar, &day, now_ms)).await.map_err(ApiError::Internal)?;
     Ok(Json(list))
 }
 
@@ -72,8 +73,9 @@ pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Wind
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
 pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue>>> {
-    let (hall, now_ms, day) = (s.hall(), store::ms(s.now()), s.today());
-    let q = s.reads().run(move |c| reads::queues(c, &hall, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now_ms, day) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
+    let q =
+        s.reads().run(move |c| reads::queues(c, &hall, &calendar, &day, now_ms)).await.map_err(ApiError::Internal)?;
     Ok(Json(q))
 }
 

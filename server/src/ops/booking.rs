@@ -68,20 +68,20 @@ pub fn days(
 ) -> Vec<NaiveDate> {
     let Some(b) = m.booking else { return Vec::new() };
     let local = issuing::local(hall, now);
-    booking::bookable_days(&hall.hours, m.rules.own, b, local, |d| calendar.is_working_day(d).ok())
+    booking::bookable_days(&hall.hours, calendar, m.rules.own, b, local)
 }
 
 /// Places left on a day: its slots' places, never more than the daily quota leaves.
 pub fn day_left(
     conn: &rusqlite::Connection,
     hall: &Hall,
+    calendar: &crate::domain::calendar::Calendar,
     m: &Matter,
-    b: booking::MatterBooking,
     day: NaiveDate,
     today: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<u32> {
-    let in_slots: u32 = slots(conn, hall, m, b, day, today, now)?.iter().map(|s| s.left).sum();
+    let in_slots: u32 = slots(conn, hall, calendar, m, day, today, now)?.iter().map(|s| s.left).sum();
     Ok(match m.rules.daily_quota {
         Some(q) => in_slots.min(q.saturating_sub(used_on(conn, m, &day.to_string(), today)?)),
         None => in_slots,
@@ -97,21 +97,23 @@ fn used_on(conn: &rusqlite::Connection, m: &Matter, day: &str, today: &str) -> r
     Ok(used)
 }
 
-/// A matter's slots on a day with their places left (the day must be bookable).
+/// A matter's slots on a day with their places left (the day must be bookable; a matter taking
+/// no bookings has none).
 pub fn slots(
     conn: &rusqlite::Connection,
     hall: &Hall,
+    calendar: &crate::domain::calendar::Calendar,
     m: &Matter,
-    b: booking::MatterBooking,
     day: NaiveDate,
     today: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Vec<wire::Slot>> {
+    let Some(b) = m.booking else { return Ok(Vec::new()) };
     let d = day.to_string();
     let taken = rows::taken_in_slots(conn, &m.id, &d)?;
     let used = used_on(conn, m, &d, today)?;
     let local = issuing::local(hall, now);
-    Ok(booking::slots(&hall.hours, m.rules.own, b, day)
+    Ok(booking::slots(&hall.hours, calendar, m.rules.own, b, day)
         .into_iter()
         .filter(|s| day.and_time(s.start) > local)
         .map(|s| {
@@ -136,7 +138,7 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
         return Err(ApiError::new(Code::NotBookable, format!("`{}` is not booked on {}", m.name, input.day)));
     }
     let day = input.day.to_string();
-    let slot = booking::find_slot(&booking::slots(&hall.hours, m.rules.own, b, input.day), input.start)
+    let slot = booking::find_slot(&booking::slots(&hall.hours, ctx.calendar, m.rules.own, b, input.day), input.start)
         .filter(|s| input.day.and_time(s.start) > issuing::local(hall, ctx.now))
         .ok_or_else(|| {
             ApiError::new(

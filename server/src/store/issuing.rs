@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use hall_wire as wire;
 use rusqlite::{Connection, Transaction};
 
+use crate::domain::calendar::Calendar;
 use crate::domain::hours::{self, Issuing, MatterRules};
 use crate::hall::{Hall, Matter};
 use crate::store::{settings, tickets};
@@ -26,18 +27,32 @@ pub fn set_reopened(tx: &Transaction, day: &str, reopened: bool) -> rusqlite::Re
     settings::set(tx, REOPENED_DAY, if reopened { day } else { "" })
 }
 
-pub fn hall(conn: &Connection, hall: &Hall, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
-    Ok(hours::for_hall(&hall.hours, reopened_today(conn, day)?, local(hall, now)))
+pub fn hall(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    day: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Issuing> {
+    Ok(hours::for_hall(&hall.hours, calendar, reopened_today(conn, day)?, local(hall, now)))
 }
 
-pub fn matter(conn: &Connection, hall: &Hall, m: &Matter, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
-    matter_when(conn, hall, m, day, now, reopened_today(conn, day)?)
+pub fn matter(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    m: &Matter,
+    day: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Issuing> {
+    matter_when(conn, hall, calendar, m, day, now, reopened_today(conn, day)?)
 }
 
 /// [`matter`] with the day's reopening already read (a queue asks for each of its matters).
 pub fn matter_when(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     m: &Matter,
     day: &str,
     now: DateTime<Utc>,
@@ -50,17 +65,25 @@ pub fn matter_when(
         }
         _ => 0,
     };
-    Ok(hours::for_matter(&hall.hours, m.rules, issued, reopened, local(hall, now)))
+    Ok(hours::for_matter(&hall.hours, calendar, m.rules, issued, reopened, local(hall, now)))
 }
 
-pub fn queue(conn: &Connection, hall: &Hall, queue: &str, day: &str, now: DateTime<Utc>) -> rusqlite::Result<Issuing> {
-    queue_when(conn, hall, queue, day, now, reopened_today(conn, day)?)
+pub fn queue(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    queue: &str,
+    day: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Issuing> {
+    queue_when(conn, hall, calendar, queue, day, now, reopened_today(conn, day)?)
 }
 
 /// [`queue`] with the day's reopening already read.
 pub fn queue_when(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     queue: &str,
     day: &str,
     now: DateTime<Utc>,
@@ -70,7 +93,7 @@ pub fn queue_when(
         .matters
         .iter()
         .filter(|m| m.queue == queue)
-        .map(|m| matter_when(conn, hall, m, day, now, reopened))
+        .map(|m| matter_when(conn, hall, calendar, m, day, now, reopened))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(hours::for_queue(&states))
 }
@@ -112,11 +135,12 @@ pub fn to_wire(hall: &Hall, i: Issuing, rules: Option<(MatterRules, u32)>) -> wi
 pub fn matter_wire(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     m: &Matter,
     day: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<wire::Issuing> {
-    let state = matter(conn, hall, m, day, now)?;
+    let state = matter(conn, hall, calendar, m, day, now)?;
     let issued = match m.rules.daily_quota {
         // Booked places of the day are taken from the quota too.
         Some(_) => tickets::issued_today(conn, day, &m.id)? + crate::store::booking::booked_on(conn, day, &m.id)?,

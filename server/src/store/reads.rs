@@ -4,6 +4,7 @@ use chrono::SecondsFormat;
 use hall_wire as wire;
 use rusqlite::{params, Connection};
 
+use crate::domain::calendar::Calendar;
 use crate::domain::{estimate, KioskFaultKind, TicketStatus};
 use crate::hall::Hall;
 use crate::store::{from_ms, issuing, kiosks, tickets, windows};
@@ -13,12 +14,18 @@ pub fn fmt_time(hall: &Hall, ms: i64) -> String {
     from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-pub fn services(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Service>> {
+pub fn services(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    day: &str,
+    now_ms: i64,
+) -> anyhow::Result<Vec<wire::Service>> {
     hall.matters
         .iter()
         .map(|m| {
             Ok(wire::Service {
-                issuing: issuing::matter_wire(conn, hall, m, day, from_ms(now_ms))?,
+                issuing: issuing::matter_wire(conn, hall, calendar, m, day, from_ms(now_ms))?,
                 id: m.id.clone(),
                 name: m.name.clone(),
                 department: hall.department_name(&m.department).to_string(),
@@ -145,6 +152,7 @@ pub fn ticket_by_id(conn: &Connection, hall: &Hall, id: i64, now_ms: i64) -> any
 fn queue_view(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     q: &crate::hall::QueueDef,
     day: &str,
     now_ms: i64,
@@ -157,22 +165,29 @@ fn queue_view(
         waiting,
         estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
         oldest_wait_minutes: tickets::oldest_wait_minutes(conn, day, &q.id, now_ms)?,
-        issuing: issuing::to_wire(hall, issuing::queue(conn, hall, &q.id, day, from_ms(now_ms))?, None),
+        issuing: issuing::to_wire(hall, issuing::queue(conn, hall, calendar, &q.id, day, from_ms(now_ms))?, None),
     })
 }
 
-pub fn queues(conn: &Connection, hall: &Hall, day: &str, now_ms: i64) -> anyhow::Result<Vec<wire::Queue>> {
-    hall.queues.iter().map(|q| queue_view(conn, hall, q, day, now_ms)).collect()
+pub fn queues(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    day: &str,
+    now_ms: i64,
+) -> anyhow::Result<Vec<wire::Queue>> {
+    hall.queues.iter().map(|q| queue_view(conn, hall, calendar, q, day, now_ms)).collect()
 }
 
 pub fn queue(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     queue: &str,
     day: &str,
     now_ms: i64,
 ) -> anyhow::Result<Option<wire::Queue>> {
-    hall.queue(queue).map(|q| queue_view(conn, hall, q, day, now_ms)).transpose()
+    hall.queue(queue).map(|q| queue_view(conn, hall, calendar, q, day, now_ms)).transpose()
 }
 
 pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::StaffOnDuty> {

@@ -48,6 +48,48 @@ async fn tickets_follow_the_halls_hours_lunch_and_cut_off() {
     assert_eq!(r.body["next_open"], "2026-11-30T08:30:00+08:00");
 }
 
+/// The statutory calendar changes the week: no tickets on a holiday (国庆节, Thursday 1 to
+/// Wednesday 7 October 2026) and the next opening after it; Saturday 10 October is a make-up
+/// working day (调休上班), on which the hall issues and takes bookings as on a weekday.
+#[tokio::test]
+async fn holidays_close_and_make_up_working_days_open() {
+    let s = TestServer::start().await;
+    let at = |m: u32, d: u32, h: u32| {
+        chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, m, d, h, 0, 0).unwrap().with_timezone(&Utc)
+    };
+    let after_the_holiday = "2026-10-08T08:30:00+08:00";
+    // (local time, open?, the stop's reason, next available or open until)
+    for (when, open, reason, next) in [
+        (at(9, 30, 18), false, "cut_off", after_the_holiday),
+        (at(10, 1, 10), false, "closed_today", after_the_holiday),
+        (at(10, 3, 10), false, "closed_today", after_the_holiday),
+        (at(10, 10, 9), true, "", "2026-10-10T12:00:00+08:00"),
+        (at(10, 10, 15), true, "", "2026-10-10T17:00:00+08:00"),
+        (at(10, 11, 10), false, "closed_today", "2026-10-12T08:30:00+08:00"),
+    ] {
+        s.clock().set(when);
+        let hall = s.get("/api/hall").await.body;
+        assert_eq!(hall["issuing"]["open"], open, "{when} {hall}");
+        let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
+        if open {
+            assert_eq!(r.status, 201, "{when} {}", r.body);
+            assert_eq!(hall["issuing"]["until"], next, "{when}");
+            continue;
+        }
+        assert_error(&r, 409, "hall_closed");
+        assert_eq!((r.body["next_open"].as_str(), hall["issuing"]["next_open"].as_str()), (Some(next), Some(next)));
+        assert_eq!(hall["issuing"]["reason"], reason, "{when}");
+    }
+    // On the Friday before it, the make-up Saturday is a day to book 最低生活保障 on.
+    s.clock().set(at(10, 9, 9));
+    let days = s.get("/api/services/mz-dibao/booking-days").await.body;
+    let days: Vec<&str> = days.as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
+    assert_eq!(days[..3], ["2026-10-09", "2026-10-10", "2026-10-12"], "{days:?}");
+    let slots = s.get("/api/services/mz-dibao/slots?day=2026-10-10").await;
+    assert_eq!(slots.status, 200, "{}", slots.body);
+    assert_eq!(slots.body[0]["start"], "08:30", "{}", slots.body);
+}
+
 #[tokio::test]
 async fn a_matter_keeps_its_own_hours_and_daily_quota() {
     let s = TestServer::start().await;
