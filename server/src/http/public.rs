@@ -96,8 +96,12 @@ pub async fn ticket(
     crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
     let unknown = || ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
-    let (hall, now_ms) = (s.hall(), store::ms(s.now()));
-    let t = s.reads().run(move |c| reads::ticket_by_id(c, &hall, n, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now_ms) = (s.hall(), s.calendar(), store::ms(s.now()));
+    let t = s
+        .reads()
+        .run(move |c| reads::ticket_by_id(c, &hall, &calendar, n, now_ms))
+        .await
+        .map_err(ApiError::Internal)?;
     t.map(Json).ok_or_else(unknown)
 }
 
@@ -110,11 +114,11 @@ pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam)
     if !crate::auth::is_status_token(&token) {
         return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
-    let (hall, now_ms) = (s.hall(), store::ms(s.now()));
+    let (hall, calendar, now_ms) = (s.hall(), s.calendar(), store::ms(s.now()));
     let view = s
         .reads()
         .run(move |c| match store::tickets::by_status_token(c, &token)? {
-            Some(t) => Ok(Some(reads::ticket_view(c, &hall, &t, now_ms)?)),
+            Some(t) => Ok(Some(reads::ticket_view(c, &hall, &calendar, &t, now_ms)?)),
             None => Ok(None),
         })
         .await

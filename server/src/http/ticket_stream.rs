@@ -66,11 +66,11 @@ impl Followed for Watch {
 
 /// The ticket's view now, and what to watch for it.
 async fn look(s: &AppState, token: &str) -> ApiResult<Option<(wire::TicketView, Watch)>> {
-    let (hall, now_ms, token) = (s.hall(), store::ms(s.now()), token.to_string());
+    let (hall, calendar, now_ms, token) = (s.hall(), s.calendar(), store::ms(s.now()), token.to_string());
     s.reads()
         .run(move |c| match store::tickets::by_status_token(c, &token)? {
             Some(t) => {
-                let view = reads::ticket_view(c, &hall, &t, now_ms)?;
+                let view = reads::ticket_view(c, &hall, &calendar, &t, now_ms)?;
                 Ok(Some((view, Watch { id: t.id, queue: t.queue.clone(), window: t.window_id.clone() })))
             }
             None => Ok(None),

@@ -19,7 +19,7 @@ pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
 }
 
 pub(super) fn view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket> {
-    reads::ticket(ctx.tx, ctx.hall, t, ctx.now_ms).map_err(ApiError::Internal)
+    reads::ticket(ctx.tx, ctx.hall, ctx.calendar, t, ctx.now_ms).map_err(ApiError::Internal)
 }
 
 pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
@@ -137,7 +137,7 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
         },
         (None, None) => priority_waiting + booked_waiting + ordinary_waiting.saturating_sub(1),
     };
-    let pace = reads::pace(ctx.tx, ctx.hall, &queue_id, ctx.now_ms).map_err(ApiError::Internal)?;
+    let pace = reads::pace(ctx.tx, ctx.hall, ctx.calendar, &queue_id, ctx.now_ms).map_err(ApiError::Internal)?;
     let issued_at = ctx.fmt(ctx.now_ms);
     let t = wire::Ticket {
         id,

@@ -1,10 +1,11 @@
 //! Read models: database rows and the hall configuration turned into the contract's types.
 
-use chrono::SecondsFormat;
+use chrono::{NaiveTime, SecondsFormat};
 use hall_wire as wire;
 use rusqlite::{params, Connection};
 
 use crate::domain::calendar::Calendar;
+use crate::domain::hours::{self, Period};
 use crate::domain::{estimate, KioskFaultKind, TicketStatus};
 use crate::hall::Hall;
 use crate::store::{from_ms, issuing, kiosks, tickets, windows};
@@ -68,60 +69,74 @@ fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> any
     Ok(open)
 }
 
-/// How fast a queue moves now: minutes per citizen from recent services, and open windows.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How fast a queue moves now: minutes per citizen from recent services and open windows, on
+/// the clock of the hall's day (its periods today, as the calendar makes them).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pace {
     pub per_citizen: f64,
     pub open_windows: u32,
+    now: NaiveTime,
+    periods: Vec<Period>,
 }
 
 impl Pace {
+    /// Minutes on the clock until `ahead` citizens are served (a lunch break is waited through).
     pub fn minutes(&self, ahead: u32) -> u32 {
-        estimate::wait_minutes(ahead, self.per_citizen, self.open_windows)
+        let work = estimate::wait_minutes(ahead, self.per_citizen, self.open_windows);
+        estimate::on_the_clock(self.now, work, &self.periods)
     }
 }
 
-pub fn pace(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<Pace> {
+pub fn pace(conn: &Connection, hall: &Hall, calendar: &Calendar, queue: &str, now_ms: i64) -> anyhow::Result<Pace> {
     let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
-    let day = crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone).to_string();
-    let recent = tickets::recent_service_seconds(conn, &day, queue, 20)?;
+    let local = from_ms(now_ms).with_timezone(&hall.timezone).naive_local();
+    let recent = tickets::recent_service_seconds(conn, &local.date().to_string(), queue, 20)?;
     Ok(Pace {
         per_citizen: estimate::service_minutes(&recent, typical),
         open_windows: open_windows(conn, hall, queue, now_ms)?,
+        now: local.time(),
+        periods: hours::day_periods(&hall.hours, calendar, local.date()).to_vec(),
     })
 }
 
 /// Minutes until `ahead` citizens of `queue` are served.
-pub fn estimate_minutes(conn: &Connection, hall: &Hall, queue: &str, ahead: u32, now_ms: i64) -> anyhow::Result<u32> {
+pub fn estimate_minutes(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    queue: &str,
+    ahead: u32,
+    now_ms: i64,
+) -> anyhow::Result<u32> {
     if ahead == 0 {
         return Ok(0);
     }
-    Ok(pace(conn, hall, queue, now_ms)?.minutes(ahead))
+    Ok(pace(conn, hall, calendar, queue, now_ms)?.minutes(ahead))
 }
 
-pub fn ticket(conn: &Connection, hall: &Hall, t: &tickets::TicketRow, now_ms: i64) -> anyhow::Result<wire::Ticket> {
-    ticket_paced(conn, hall, t, now_ms, None)
-}
-
-/// A ticket, with the queue's pace when the caller already has it.
-pub fn ticket_paced(
+pub fn ticket(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     t: &tickets::TicketRow,
     now_ms: i64,
-    pace: Option<&Pace>,
 ) -> anyhow::Result<wire::Ticket> {
     let ahead = tickets::waiting_ahead(conn, t)?;
-    let estimated = match (t.status.is_waiting(), pace) {
-        (false, _) => 0,
-        (true, Some(p)) => p.minutes(ahead),
-        (true, None) => estimate_minutes(conn, hall, &t.queue, ahead, now_ms)?,
+    let estimated = match t.status.is_waiting() {
+        false => 0,
+        true => estimate_minutes(conn, hall, calendar, &t.queue, ahead, now_ms)?,
     };
+    Ok(wire_ticket(hall, t, ahead, estimated))
+}
+
+/// The wire form of a ticket whose place in its queue and estimated wait are known (both 0
+/// once it waits no more).
+fn wire_ticket(hall: &Hall, t: &tickets::TicketRow, ahead: u32, estimated: u32) -> wire::Ticket {
     let windows = match &t.target_window {
         Some(w) => vec![w.clone()],
         None => hall.matter(&t.service_id).map(|m| m.windows.clone()).unwrap_or_default(),
     };
-    Ok(wire::Ticket {
+    wire::Ticket {
         id: t.id,
         number: t.number.clone(),
         service_id: t.service_id.clone(),
@@ -139,12 +154,18 @@ pub fn ticket_paced(
         status_url: None,
         case: None,
         booked: t.booked_slot.is_some(),
-    })
+    }
 }
 
-pub fn ticket_by_id(conn: &Connection, hall: &Hall, id: i64, now_ms: i64) -> anyhow::Result<Option<wire::Ticket>> {
+pub fn ticket_by_id(
+    conn: &Connection,
+    hall: &Hall,
+    calendar: &Calendar,
+    id: i64,
+    now_ms: i64,
+) -> anyhow::Result<Option<wire::Ticket>> {
     match tickets::get(conn, id)? {
-        Some(t) => Ok(Some(ticket(conn, hall, &t, now_ms)?)),
+        Some(t) => Ok(Some(ticket(conn, hall, calendar, &t, now_ms)?)),
         None => Ok(None),
     }
 }
@@ -163,7 +184,7 @@ fn queue_view(
         prefix: q.prefix.to_string(),
         name: q.name.clone(),
         waiting,
-        estimated_wait_minutes: estimate_minutes(conn, hall, &q.id, waiting, now_ms)?,
+        estimated_wait_minutes: estimate_minutes(conn, hall, calendar, &q.id, waiting, now_ms)?,
         oldest_wait_minutes: tickets::oldest_wait_minutes(conn, day, &q.id, now_ms)?,
         issuing: issuing::to_wire(hall, issuing::queue(conn, hall, calendar, &q.id, day, from_ms(now_ms))?, None),
     })
@@ -216,8 +237,9 @@ pub fn window(conn: &Connection, hall: &Hall, id: &str, now_ms: i64) -> anyhow::
     let (Some(def), Some(row)) = (hall.window(id), windows::get(conn, id, now_ms)?) else {
         return Ok(None);
     };
+    // Called or being served: waiting no more, nothing ahead of it nor to estimate.
     let serving = match row.current_ticket {
-        Some(t) => ticket_by_id(conn, hall, t, now_ms)?,
+        Some(id) => tickets::get(conn, id)?.map(|t| wire_ticket(hall, &t, 0, 0)),
         None => None,
     };
     Ok(Some(wire::Window {
@@ -295,10 +317,11 @@ pub fn call(
 pub fn ticket_view(
     conn: &Connection,
     hall: &Hall,
+    calendar: &Calendar,
     t: &tickets::TicketRow,
     now_ms: i64,
 ) -> anyhow::Result<wire::TicketView> {
-    let full = ticket(conn, hall, t, now_ms)?;
+    let full = ticket(conn, hall, calendar, t, now_ms)?;
     // The window only while it means something to the citizen: not after a transfer, when the
     // ticket waits again somewhere else.
     let window = match t.status {

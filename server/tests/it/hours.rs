@@ -90,6 +90,32 @@ async fn holidays_close_and_make_up_working_days_open() {
     assert_eq!(slots.body[0]["start"], "08:30", "{}", slots.body);
 }
 
+/// A wait estimated before the lunch break (12:00–14:00 in the sample hall) counts the break:
+/// a citizen told "24 minutes" at 11:45 would come back at 12:09 to a hall at lunch.
+#[tokio::test]
+async fn an_estimated_wait_goes_through_the_lunch_break() {
+    let s = TestServer::start().await;
+    s.clock().set(wednesday(11, 45));
+    s.clerk("clerk2", "w02").await;
+    let mut third = json!(null);
+    for _ in 0..3 {
+        third = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.body;
+    }
+    let token = third["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // Two ahead, 12 minutes each at the one open window: 15 minutes before the break, the
+    // break, 9 after it.
+    assert_eq!((third["waiting_ahead"].as_u64(), third["estimated_wait_minutes"].as_u64()), (Some(2), Some(24 + 120)));
+    // (local time, the phone page's estimate, the queue's for all three)
+    for (h, m, page, queue) in [(11, 45, 144, 156), (12, 30, 90 + 24, 90 + 36), (14, 10, 24, 36)] {
+        s.clock().set(wednesday(h, m));
+        let view = s.get(&format!("/api/t/{token}")).await.body;
+        assert_eq!(view["estimated_wait_minutes"], page, "{h}:{m} {view}");
+        let queues = s.get("/api/queues").await.body;
+        let minzheng = queues.as_array().unwrap().iter().find(|q| q["queue"] == "minzheng").unwrap().clone();
+        assert_eq!(minzheng["estimated_wait_minutes"], queue, "{h}:{m} {minzheng}");
+    }
+}
+
 #[tokio::test]
 async fn a_matter_keeps_its_own_hours_and_daily_quota() {
     let s = TestServer::start().await;
