@@ -10,6 +10,7 @@ use hall_wire as wire;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::store::issuing::At;
 use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
@@ -31,7 +32,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
         .reads()
         .run(move |c| {
             let notice = store::settings::get(c, store::settings::NOTICE)?;
-            let state = store::issuing::hall(c, &hall, &calendar, &day, now)?;
+            let state = store::issuing::hall(c, At { hall: &hall, calendar: &calendar, day: &day, now })?;
             Ok((notice, store::issuing::to_wire(&hall, state, None)))
         })
         .await
@@ -58,9 +59,12 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
 pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Service>>> {
-    let (hall, calendar, now_ms, day) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
-    let list =
-        s.reads().run(move |c| reads::services(c, &hall, &calendar, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
+    let list = s
+        .reads()
+        .run(move |c| reads::services(c, At { hall: &hall, calendar: &calendar, day: &day, now }))
+        .await
+        .map_err(ApiError::Internal)?;
     Ok(Json(list))
 }
 
@@ -73,9 +77,12 @@ pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Wind
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
 pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue>>> {
-    let (hall, calendar, now_ms, day) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
-    let q =
-        s.reads().run(move |c| reads::queues(c, &hall, &calendar, &day, now_ms)).await.map_err(ApiError::Internal)?;
+    let (hall, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
+    let q = s
+        .reads()
+        .run(move |c| reads::queues(c, At { hall: &hall, calendar: &calendar, day: &day, now }))
+        .await
+        .map_err(ApiError::Internal)?;
     Ok(Json(q))
 }
 

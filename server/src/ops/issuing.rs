@@ -20,11 +20,10 @@ struct Current {
 }
 
 fn current(ctx: &Ctx) -> ApiResult<Current> {
-    let hall = issuing::hall(ctx.tx, ctx.hall, ctx.calendar, &ctx.day, ctx.now)?;
+    let hall = issuing::hall(ctx.tx, ctx.at())?;
     let mut queues = Vec::new();
     for q in &ctx.hall.queues {
-        queues
-            .push((q.id.clone(), issuing::queue(ctx.tx, ctx.hall, ctx.calendar, &q.id, &ctx.day, ctx.now)?.is_open()));
+        queues.push((q.id.clone(), issuing::queue(ctx.tx, ctx.at(), &q.id)?.is_open()));
     }
     let mut key = format!("{}|hall={}", ctx.day, u8::from(hall.is_open()));
     for (q, open) in &queues {

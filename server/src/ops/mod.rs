@@ -451,6 +451,11 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    /// Where and when, as questions about issuing ask it.
+    pub fn at(&self) -> crate::store::issuing::At<'_> {
+        crate::store::issuing::At { hall: self.hall, calendar: self.calendar, day: &self.day, now: self.now }
+    }
+
     pub fn fmt(&self, ms: i64) -> String {
         store::reads::fmt_time(self.hall, ms)
     }

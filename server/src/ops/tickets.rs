@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::store::{issuing, reads, tickets};
 
 pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
-    let q = reads::queue(ctx.tx, ctx.hall, ctx.calendar, queue, &ctx.day, ctx.now_ms).map_err(ApiError::Internal)?;
+    let q = reads::queue(ctx.tx, ctx.at(), queue).map_err(ApiError::Internal)?;
     if let Some(q) = q {
         ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
     }
@@ -82,7 +82,7 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     }
     // Read once for the ticket: the matter's state now, the queue's after it.
     let reopened = issuing::reopened_today(ctx.tx, &day)?;
-    let state = issuing::matter_when(ctx.tx, hall, ctx.calendar, matter, &day, ctx.now, reopened)?;
+    let state = issuing::matter_when(ctx.tx, ctx.at(), matter, reopened)?;
     let exempt = (priority.is_some() && hall.hours.priority_exempt) || issue.by_booking;
     if let (Issuing::Stopped { reason, next_open }, false) = (state, exempt) {
         let next = next_open.and_then(|t| issuing::fmt_local(hall, t));
@@ -172,11 +172,7 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     )?;
     let waiting = priority_waiting + booked_waiting + ordinary_waiting;
     let oldest_wait_minutes = tickets::oldest_wait_minutes(ctx.tx, &day, &queue_id, ctx.now_ms)?;
-    let queue_issuing = issuing::to_wire(
-        hall,
-        issuing::queue_when(ctx.tx, hall, ctx.calendar, &queue_id, &day, ctx.now, reopened)?,
-        None,
-    );
+    let queue_issuing = issuing::to_wire(hall, issuing::queue_when(ctx.tx, ctx.at(), &queue_id, reopened)?, None);
     let q = wire::Queue {
         queue: queue_id,
         prefix: prefix.to_string(),

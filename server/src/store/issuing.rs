@@ -27,73 +27,54 @@ pub fn set_reopened(tx: &Transaction, day: &str, reopened: bool) -> rusqlite::Re
     settings::set(tx, REOPENED_DAY, if reopened { day } else { "" })
 }
 
-pub fn hall(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    day: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<Issuing> {
-    Ok(hours::for_hall(&hall.hours, calendar, reopened_today(conn, day)?, local(hall, now)))
+/// Where and when issuing is asked about: the hall, its working-day calendar, the hall's local
+/// day (`YYYY-MM-DD`) and the moment.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub hall: &'a Hall,
+    pub calendar: &'a Calendar,
+    pub day: &'a str,
+    pub now: DateTime<Utc>,
 }
 
-pub fn matter(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    m: &Matter,
-    day: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<Issuing> {
-    matter_when(conn, hall, calendar, m, day, now, reopened_today(conn, day)?)
+impl At<'_> {
+    fn local(&self) -> NaiveDateTime {
+        local(self.hall, self.now)
+    }
+}
+
+pub fn hall(conn: &Connection, at: At) -> rusqlite::Result<Issuing> {
+    Ok(hours::for_hall(&at.hall.hours, at.calendar, reopened_today(conn, at.day)?, at.local()))
+}
+
+pub fn matter(conn: &Connection, at: At, m: &Matter) -> rusqlite::Result<Issuing> {
+    matter_when(conn, at, m, reopened_today(conn, at.day)?)
 }
 
 /// [`matter`] with the day's reopening already read (a queue asks for each of its matters).
-pub fn matter_when(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    m: &Matter,
-    day: &str,
-    now: DateTime<Utc>,
-    reopened: bool,
-) -> rusqlite::Result<Issuing> {
+pub fn matter_when(conn: &Connection, at: At, m: &Matter, reopened: bool) -> rusqlite::Result<Issuing> {
     let issued = match m.rules.daily_quota {
         // A booked place counts in the quota (a check-in's ticket is not counted again).
-        Some(_) if !reopened && !hall.hours.any_time => {
-            tickets::issued_today(conn, day, &m.id)? + crate::store::booking::booked_on(conn, day, &m.id)?
+        Some(_) if !reopened && !at.hall.hours.any_time => {
+            tickets::issued_today(conn, at.day, &m.id)? + crate::store::booking::booked_on(conn, at.day, &m.id)?
         }
         _ => 0,
     };
-    Ok(hours::for_matter(&hall.hours, calendar, m.rules, issued, reopened, local(hall, now)))
+    Ok(hours::for_matter(&at.hall.hours, at.calendar, m.rules, issued, reopened, at.local()))
 }
 
-pub fn queue(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    queue: &str,
-    day: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<Issuing> {
-    queue_when(conn, hall, calendar, queue, day, now, reopened_today(conn, day)?)
+pub fn queue(conn: &Connection, at: At, queue: &str) -> rusqlite::Result<Issuing> {
+    queue_when(conn, at, queue, reopened_today(conn, at.day)?)
 }
 
 /// [`queue`] with the day's reopening already read.
-pub fn queue_when(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    queue: &str,
-    day: &str,
-    now: DateTime<Utc>,
-    reopened: bool,
-) -> rusqlite::Result<Issuing> {
-    let states = hall
+pub fn queue_when(conn: &Connection, at: At, queue: &str, reopened: bool) -> rusqlite::Result<Issuing> {
+    let states = at
+        .hall
         .matters
         .iter()
         .filter(|m| m.queue == queue)
-        .map(|m| matter_when(conn, hall, calendar, m, day, now, reopened))
+        .map(|m| matter_when(conn, at, m, reopened))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(hours::for_queue(&states))
 }
@@ -132,19 +113,12 @@ pub fn to_wire(hall: &Hall, i: Issuing, rules: Option<(MatterRules, u32)>) -> wi
 }
 
 /// A matter's state in wire form, with its quota.
-pub fn matter_wire(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    m: &Matter,
-    day: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<wire::Issuing> {
-    let state = matter(conn, hall, calendar, m, day, now)?;
+pub fn matter_wire(conn: &Connection, at: At, m: &Matter) -> rusqlite::Result<wire::Issuing> {
+    let state = matter(conn, at, m)?;
     let issued = match m.rules.daily_quota {
         // Booked places of the day are taken from the quota too.
-        Some(_) => tickets::issued_today(conn, day, &m.id)? + crate::store::booking::booked_on(conn, day, &m.id)?,
+        Some(_) => tickets::issued_today(conn, at.day, &m.id)? + crate::store::booking::booked_on(conn, at.day, &m.id)?,
         None => 0,
     };
-    Ok(to_wire(hall, state, Some((m.rules, issued))))
+    Ok(to_wire(at.hall, state, Some((m.rules, issued))))
 }

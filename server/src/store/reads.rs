@@ -15,18 +15,13 @@ pub fn fmt_time(hall: &Hall, ms: i64) -> String {
     from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-pub fn services(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    day: &str,
-    now_ms: i64,
-) -> anyhow::Result<Vec<wire::Service>> {
+pub fn services(conn: &Connection, at: issuing::At) -> anyhow::Result<Vec<wire::Service>> {
+    let hall = at.hall;
     hall.matters
         .iter()
         .map(|m| {
             Ok(wire::Service {
-                issuing: issuing::matter_wire(conn, hall, calendar, m, day, from_ms(now_ms))?,
+                issuing: issuing::matter_wire(conn, at, m)?,
                 id: m.id.clone(),
                 name: m.name.clone(),
                 department: hall.department_name(&m.department).to_string(),
@@ -170,45 +165,26 @@ pub fn ticket_by_id(
     }
 }
 
-fn queue_view(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    q: &crate::hall::QueueDef,
-    day: &str,
-    now_ms: i64,
-) -> anyhow::Result<wire::Queue> {
+fn queue_view(conn: &Connection, at: issuing::At, q: &crate::hall::QueueDef) -> anyhow::Result<wire::Queue> {
+    let (hall, day, now_ms) = (at.hall, at.day, super::ms(at.now));
     let waiting = tickets::waiting_count(conn, day, &q.id)?;
     Ok(wire::Queue {
         queue: q.id.clone(),
         prefix: q.prefix.to_string(),
         name: q.name.clone(),
         waiting,
-        estimated_wait_minutes: estimate_minutes(conn, hall, calendar, &q.id, waiting, now_ms)?,
+        estimated_wait_minutes: estimate_minutes(conn, hall, at.calendar, &q.id, waiting, now_ms)?,
         oldest_wait_minutes: tickets::oldest_wait_minutes(conn, day, &q.id, now_ms)?,
-        issuing: issuing::to_wire(hall, issuing::queue(conn, hall, calendar, &q.id, day, from_ms(now_ms))?, None),
+        issuing: issuing::to_wire(hall, issuing::queue(conn, at, &q.id)?, None),
     })
 }
 
-pub fn queues(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    day: &str,
-    now_ms: i64,
-) -> anyhow::Result<Vec<wire::Queue>> {
-    hall.queues.iter().map(|q| queue_view(conn, hall, calendar, q, day, now_ms)).collect()
+pub fn queues(conn: &Connection, at: issuing::At) -> anyhow::Result<Vec<wire::Queue>> {
+    at.hall.queues.iter().map(|q| queue_view(conn, at, q)).collect()
 }
 
-pub fn queue(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    queue: &str,
-    day: &str,
-    now_ms: i64,
-) -> anyhow::Result<Option<wire::Queue>> {
-    hall.queue(queue).map(|q| queue_view(conn, hall, calendar, q, day, now_ms)).transpose()
+pub fn queue(conn: &Connection, at: issuing::At, queue: &str) -> anyhow::Result<Option<wire::Queue>> {
+    at.hall.queue(queue).map(|q| queue_view(conn, at, q)).transpose()
 }
 
 pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::StaffOnDuty> {
