@@ -22,6 +22,12 @@ pub fn wait_minutes(ahead: u32, minutes_per_citizen: f64, windows: u32) -> u32 {
     (ahead as f64 * minutes_per_citizen / windows).ceil() as u32
 }
 
+/// Whether `now` falls in none of the day's periods but before one of them (before opening, in
+/// the lunch break): windows paused for it will serve again when it ends.
+pub fn between_periods(now: NaiveTime, periods: &[Period]) -> bool {
+    !periods.iter().any(|p| p.start <= now && now < p.end) && periods.iter().any(|p| now < p.start)
+}
+
 /// Minutes on the clock from `now` until `work` minutes of service have been given over the
 /// day's `periods`: the time before the next period (the lunch break, before opening) passes
 /// without service; past the last period the service goes on until it is done, as the hall
@@ -73,6 +79,20 @@ mod tests {
         check("18:00", 5, 5);
         check("11:45", 0, 0);
         assert_eq!(on_the_clock(t("11:45"), 80, &[]), 80, "no hours today (reopened): the service alone");
+        // (now, between two periods or before the first?)
+        for (now, between) in [
+            ("07:00", true),
+            ("08:30", false),
+            ("11:59", false),
+            ("12:00", true),
+            ("13:59", true),
+            ("14:00", false),
+            ("17:30", false),
+            ("20:00", false),
+        ] {
+            assert_eq!(between_periods(t(now), &day), between, "{now}");
+        }
+        assert!(!between_periods(t("10:00"), &[]));
     }
 
     #[test]

@@ -49,17 +49,18 @@ pub fn services(conn: &Connection, at: issuing::At) -> anyhow::Result<Vec<wire::
 }
 
 const WINDOW_OPEN: &str = "SELECT 1 FROM windows w JOIN sessions s ON s.id = w.session_id
-     WHERE w.id = ?1 AND w.paused = 0 AND s.ended_at IS NULL AND s.expires_at > ?2";
+     WHERE w.id = ?1 AND (w.paused = 0 OR ?3) AND s.ended_at IS NULL AND s.expires_at > ?2";
 
-/// Windows of the queue open now: staffed (a live session), not paused. One prepared lookup per
+/// Windows of the queue open now: staffed (a live session), not paused unless `paused_count`
+/// (in a break, when a window paused for it serves again after it). One prepared lookup per
 /// window of the queue: its cost follows the queue's windows, not the hall's (every issue, call
 /// and finish reads it; a pass over all 200 windows of a county centre was 8% of the writer's
 /// time on call-next), and no list is sent as JSON for `json_each` (which cost more).
-fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64) -> anyhow::Result<u32> {
+fn open_windows(conn: &Connection, hall: &Hall, queue: &str, now_ms: i64, paused_count: bool) -> anyhow::Result<u32> {
     let mut stmt = conn.prepare_cached(WINDOW_OPEN)?;
     let mut open = 0;
     for id in hall.queue_windows(queue) {
-        open += u32::from(stmt.exists(rusqlite::params![id, now_ms])?);
+        open += u32::from(stmt.exists(rusqlite::params![id, now_ms, paused_count])?);
     }
     Ok(open)
 }
@@ -86,11 +87,14 @@ pub fn pace(conn: &Connection, hall: &Hall, calendar: &Calendar, queue: &str, no
     let typical = hall.queue(queue).map(|q| q.service_minutes).unwrap_or(10);
     let local = from_ms(now_ms).with_timezone(&hall.timezone).naive_local();
     let recent = tickets::recent_service_seconds(conn, &local.date().to_string(), queue, 20)?;
+    let periods = hours::day_periods(&hall.hours, calendar, local.date()).to_vec();
+    // In the lunch break a window paused for it is counted: it serves again after the break.
+    let in_break = estimate::between_periods(local.time(), &periods);
     Ok(Pace {
         per_citizen: estimate::service_minutes(&recent, typical),
-        open_windows: open_windows(conn, hall, queue, now_ms)?,
+        open_windows: open_windows(conn, hall, queue, now_ms, in_break)?,
         now: local.time(),
-        periods: hours::day_periods(&hall.hours, calendar, local.date()).to_vec(),
+        periods,
     })
 }
 
@@ -359,8 +363,8 @@ mod tests {
         (hall, dir, conn, queue)
     }
 
-    /// A queue's open windows: its windows with a live session, not paused; another queue's,
-    /// a paused one, an ended or expired session do not count.
+    /// A queue's open windows: its windows with a live session, not paused (in a break paused
+    /// too); another queue's, an ended or expired session do not count.
     #[test]
     fn open_windows_are_the_queues_staffed_and_unpaused() {
         let (hall, _dir, conn, queue) = hall_and_queue();
@@ -369,7 +373,8 @@ mod tests {
             hall.windows.iter().map(|w| &w.id).find(|w| !mine.contains(w)).expect("a window of another queue").clone();
         // (window, paused, session ended, session expired)
         let staff = [(&mine[0], false, false, false), (&other, false, false, false)];
-        let check = |want: u32| assert_eq!(super::open_windows(&conn, &hall, &queue, 1_000).unwrap(), want);
+        let check = |want: u32| assert_eq!(super::open_windows(&conn, &hall, &queue, 1_000, false).unwrap(), want);
+        let in_break = |want: u32| assert_eq!(super::open_windows(&conn, &hall, &queue, 1_000, true).unwrap(), want);
         check(0);
         let sign_in = |n: i64, (window, paused, ended, expired): (&String, bool, bool, bool)| {
             conn.execute(
@@ -387,6 +392,7 @@ mod tests {
         check(1);
         sign_in(3, (&mine[1], true, false, false));
         check(1);
+        in_break(2);
         sign_in(4, (&mine[1], false, true, false));
         check(1);
         sign_in(5, (&mine[1], false, false, true));
@@ -427,7 +433,7 @@ mod tests {
                 }),
             )
             .unwrap();
-            let open = super::open_windows(&conn, &hall, &queue, 1_000).unwrap();
+            let open = super::open_windows(&conn, &hall, &queue, 1_000, false).unwrap();
             conn.progress_handler(1, None::<fn() -> bool>).unwrap();
             (open, counted.load(std::sync::atomic::Ordering::Relaxed))
         };

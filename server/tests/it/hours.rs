@@ -91,23 +91,31 @@ async fn holidays_close_and_make_up_working_days_open() {
 }
 
 /// A wait estimated before the lunch break (12:00–14:00 in the sample hall) counts the break:
-/// a citizen told "24 minutes" at 11:45 would come back at 12:09 to a hall at lunch.
+/// a citizen told "24 minutes" at 11:45 would come back at 12:09 to a hall at lunch. In the
+/// break, windows paused for it still count: they serve again after it.
 #[tokio::test]
 async fn an_estimated_wait_goes_through_the_lunch_break() {
     let s = TestServer::start().await;
     s.clock().set(wednesday(11, 45));
-    s.clerk("clerk2", "w02").await;
-    let mut third = json!(null);
-    for _ in 0..3 {
-        third = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.body;
+    let clerks = [("w02", s.clerk("clerk2", "w02").await), ("w03", s.clerk("clerk3", "w03").await)];
+    let mut fifth = json!(null);
+    for _ in 0..5 {
+        fifth = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.body;
     }
-    let token = third["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
-    // Two ahead, 12 minutes each at the one open window: 15 minutes before the break, the
+    let token = fifth["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // Four ahead, 12 minutes each at the two open windows: 15 minutes before the break, the
     // break, 9 after it.
-    assert_eq!((third["waiting_ahead"].as_u64(), third["estimated_wait_minutes"].as_u64()), (Some(2), Some(24 + 120)));
-    // (local time, the phone page's estimate, the queue's for all three)
-    for (h, m, page, queue) in [(11, 45, 144, 156), (12, 30, 90 + 24, 90 + 36), (14, 10, 24, 36)] {
+    assert_eq!((fifth["waiting_ahead"].as_u64(), fifth["estimated_wait_minutes"].as_u64()), (Some(4), Some(24 + 120)));
+    // (local time, pause the windows for lunch?, the phone page's estimate, the queue's for all five)
+    for (h, m, pause, page, queue) in
+        [(11, 45, false, 144, 150), (12, 30, true, 90 + 24, 90 + 30), (14, 10, false, 48, 60)]
+    {
         s.clock().set(wednesday(h, m));
+        if pause {
+            for (window, token) in &clerks {
+                assert_eq!(s.act(token, window, "pause").await.status, 200);
+            }
+        }
         let view = s.get(&format!("/api/t/{token}")).await.body;
         assert_eq!(view["estimated_wait_minutes"], page, "{h}:{m} {view}");
         let queues = s.get("/api/queues").await.body;
