@@ -115,10 +115,10 @@ pub fn valid_name(name: &str) -> bool {
     !n.is_empty() && n.chars().count() <= 50 && !n.chars().any(char::is_control)
 }
 
-/// The slots of a matter on a day: `slot_minutes` long, wholly inside the hall's periods of
-/// that day (its weekday's as the calendar makes them, [`super::hours::day_periods`]; the last
-/// one shortened by the cut-off; the lunch break is the gap between two periods) and the
-/// matter's own hours.
+/// The slots of a matter on a day: `slot_minutes` long, wholly inside the stretches in which
+/// its tickets are issued that day ([`super::hours::issuing_periods`]: the hall's periods on the
+/// calendar, the last one shortened by the cut-off, the lunch break the gap between two, cut
+/// to the matter's own hours).
 pub fn slots(
     hours: &Hours,
     calendar: &Calendar,
@@ -126,19 +126,9 @@ pub fn slots(
     booking: MatterBooking,
     day: NaiveDate,
 ) -> Vec<Period> {
-    let periods = super::hours::day_periods(hours, calendar, day);
-    let last = periods.len().saturating_sub(1);
     let len = Duration::minutes(booking.slot_minutes.max(1).into());
     let mut out = Vec::new();
-    for (i, p) in periods.iter().enumerate() {
-        let mut p = *p;
-        if i == last {
-            p.end -= Duration::minutes(hours.cut_off_minutes.into());
-        }
-        if let Some(o) = own {
-            p.start = p.start.max(o.start);
-            p.end = p.end.min(o.end);
-        }
+    for p in super::hours::issuing_periods(hours, calendar, own, day) {
         let mut start = p.start;
         loop {
             let (end, wrapped) = start.overflowing_add_signed(len);

@@ -101,9 +101,9 @@ pub fn day_periods<'a>(hours: &'a Hours, calendar: &Calendar, day: NaiveDate) ->
     }
 }
 
-/// The stretches of `day` in which tickets are issued: the hall's periods, the last one
-/// shortened by the cut-off, cut to the matter's own hours.
-fn issuing_periods(hours: &Hours, calendar: &Calendar, own: Option<Period>, day: NaiveDate) -> Vec<Period> {
+/// The stretches of `day` in which tickets are issued (and booked slots lie): the hall's
+/// periods, the last one shortened by the cut-off, cut to the matter's own hours.
+pub fn issuing_periods(hours: &Hours, calendar: &Calendar, own: Option<Period>, day: NaiveDate) -> Vec<Period> {
     let periods = day_periods(hours, calendar, day);
     let last = periods.len().saturating_sub(1);
     periods
