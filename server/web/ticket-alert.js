@@ -10,7 +10,8 @@ import { $, t } from "./common.js";
 export function stage(view, soonAhead) {
   if (!view) return "wait";
   if (view.status === "called") return "called";
-  const waiting = view.status === "waiting" || view.status === "transferred";
+  // An expired ticket (an earlier day's, never called) will not be called: nothing to alert.
+  const waiting = (view.status === "waiting" || view.status === "transferred") && !view.expired;
   return waiting && view.waiting_ahead <= soonAhead ? "soon" : "wait";
 }
 

@@ -33,14 +33,15 @@ function render() {
   $("matter").textContent = view.matter;
   $("issued").textContent = view.issued_at.slice(11, 16);
   const s = view.status;
-  const waiting = s === "waiting" || s === "transferred";
+  // A ticket of an earlier day never called: numbers hold for their day, it will not be called.
+  const waiting = (s === "waiting" || s === "transferred") && !view.expired;
   const win = view.window_number != null;
   $("figures").hidden = !waiting;
   // Checked in on time for a booking: called in its slot's order (a transfer makes it ordinary).
-  $("booked").hidden = !(view.booked && s === "waiting");
+  $("booked").hidden = !(view.booked && waiting);
   $("ahead").textContent = view.waiting_ahead;
   $("minutes").textContent = view.estimated_wait_minutes;
-  let status = STATUSES.includes(s) ? t(s) : "";
+  let status = view.expired ? t("expired") : STATUSES.includes(s) ? t(s) : "";
   if (s === "serving" && win) status = t("at", view.window_number, view.window_name);
   $("status").textContent = s === "called" ? "" : status;
   $("go").hidden = !(s === "called" && win);
@@ -51,7 +52,7 @@ function render() {
     $("status").textContent = t("called");
   }
   renderRating();
-  document.body.dataset.status = s;
+  document.body.dataset.status = view.expired ? "expired" : s;
   document.title = turn.titlePrefix() +
     (s === "called" && win ? `${view.number} → ${view.window_number}` : `${view.number} · ${t("pageTitle")}`);
   turn.render();

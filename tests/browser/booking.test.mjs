@@ -543,6 +543,30 @@ test("the saved page: an unknown code, a malformed one, and a checked-in booking
   await p.close();
 });
 
+test("a ticket of an earlier day never called says it expired, with no place, wait or alert", async () => {
+  // The server's view of such a ticket (`expired`: numbers hold for their day) played on a real
+  // ticket's page, from its load and from its stream.
+  const ticket = await issue("mz-dibao");
+  const path = pathOf(ticket.status_url);
+  const token = path.split("/").pop();
+  const view = { ...(await get(`/api/t/${token}`)), expired: true, waiting_ahead: 0, estimated_wait_minutes: 0 };
+  assert.equal(view.status, "waiting");
+  const p = await open(path);
+  await p.page.route(`**/api/t/${token}`, (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }));
+  await p.page.route(`**/api/t/${token}/events`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/event-stream", body: `event: ticket\ndata: ${JSON.stringify(view)}\n\n` }));
+  await p.page.reload();
+  await p.page.waitForFunction(() => document.body.dataset.status === "expired");
+  assert.equal(await p.page.textContent("#status"), "此号已过期：号码仅当日有效，不再叫号。如需办理，请重新取号。");
+  assert.ok(await p.page.isHidden("#figures"), "no place in the queue nor wait");
+  assert.ok(await p.page.isHidden("#turnAlert"), "nothing ahead is not 'you are next'");
+  assert.ok(!(await p.page.title()).startsWith("⏰"));
+  await p.page.click("#lang");
+  await p.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("This ticket has expired"));
+  await p.close();
+});
+
 test("a ticket checked in on time for its booking says so on the phone, in both languages", async () => {
   // On time means within the slot's minutes at the kiosk: the server's view of such a ticket
   // (`booked: true`) is played on a real ticket's page, from its load and from its stream.

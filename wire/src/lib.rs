@@ -765,6 +765,10 @@ pub struct TicketView {
     /// The page alerts "your turn soon" when this many people are ahead (`GET /api/hall` too).
     #[serde(default)]
     pub turn_soon_ahead: u32,
+    /// A ticket of an earlier day never called: numbers hold for their day, so it will not be
+    /// called any more (nothing ahead, nothing to wait; a new ticket is needed).
+    #[serde(default)]
+    pub expired: bool,
 }
 
 /// The kinds of `GET /api/events`; clients ignore kinds they do not know.

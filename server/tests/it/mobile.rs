@@ -122,6 +122,30 @@ async fn a_phone_follows_only_its_own_ticket() {
     assert_error(&s.get(&format!("/api/t/{}/events", "0".repeat(32))).await, 404, "unknown_ticket");
 }
 
+/// Numbers hold for their day: a ticket left waiting when the hall closed is `expired` on its
+/// page the next day, with nothing ahead and nothing to wait (it will not be called); a ticket
+/// of the day itself, and one that was served, are not.
+#[tokio::test]
+async fn a_ticket_left_waiting_expires_with_its_day() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026, 09:00
+    let served = s.issue("mz-dibao").await;
+    let left = s.issue("mz-dibao").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], served["number"]);
+    assert_eq!(s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await.status, 200);
+    let page = |t: &Value| format!("/api/t/{}", token_of(t["status_url"].as_str().unwrap()));
+    let today = s.get(&page(&left)).await.body;
+    assert_eq!((today["status"].as_str(), today["expired"].as_bool()), (Some("waiting"), Some(false)));
+
+    s.clock().advance(chrono::Duration::days(1));
+    let next_day = s.get(&page(&left)).await.body;
+    assert_eq!(next_day["expired"], true, "{next_day}");
+    assert_eq!((next_day["waiting_ahead"].as_u64(), next_day["estimated_wait_minutes"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(s.get(&page(&served)).await.body["expired"], false, "a served ticket is done, not expired");
+    let fresh = s.issue("mz-dibao").await;
+    assert_eq!(s.get(&page(&fresh)).await.body["expired"], false);
+}
+
 #[tokio::test]
 async fn with_a_public_url_the_status_url_is_absolute() {
     let s = TestServer::options().public_url("https://hall.example.cn/").start().await;
