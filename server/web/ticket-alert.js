@@ -85,7 +85,8 @@ export function turnAlert() {
 
   const notifyButton = $("notifyOn");
   const renderButton = () => {
-    const perm = canNotify() ? Notification.permission : "unsupported";
+    // An expired ticket will not be called: nothing to be notified of.
+    const perm = view?.expired ? "over" : canNotify() ? Notification.permission : "unsupported";
     notifyButton.hidden = perm !== "default" || current === "called";
     $("notifyState").textContent = perm === "granted" ? t("alert.notifyOn") : perm === "denied" ? t("alert.notifyDenied") : "";
   };

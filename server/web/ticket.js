@@ -31,12 +31,14 @@ function render() {
   renderComplaint();
   $("number").textContent = view.number;
   $("matter").textContent = view.matter;
-  $("issued").textContent = view.issued_at.slice(11, 16);
+  // An expired ticket's day is not today: its date too (MM-DD HH:MM).
+  $("issued").textContent = view.expired ? view.issued_at.slice(5, 16).replace("T", " ") : view.issued_at.slice(11, 16);
   const s = view.status;
   // A ticket of an earlier day never called: numbers hold for their day, it will not be called.
   const waiting = (s === "waiting" || s === "transferred") && !view.expired;
   const win = view.window_number != null;
   $("figures").hidden = !waiting;
+  $("hint").hidden = !!view.expired; // "you will be told when called": not any more
   // Checked in on time for a booking: called in its slot's order (a transfer makes it ordinary).
   $("booked").hidden = !(view.booked && waiting);
   $("ahead").textContent = view.waiting_ahead;

@@ -543,24 +543,40 @@ test("the saved page: an unknown code, a malformed one, and a checked-in booking
   await p.close();
 });
 
+/**
+ * Plays the server's `view` of a ticket on its real page: from its load, and from its stream
+ * (`stream: true`, which then ends) or with the stream held open and quiet (`false`, as a live
+ * stream between changes is: the page stays connected for a screenshot).
+ */
+async function playView(p, token, view, { stream = true } = {}) {
+  await p.page.route(`**/api/t/${token}`, (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }));
+  await p.page.route(`**/api/t/${token}/events`, (route) => {
+    if (stream) {
+      route.fulfill({ status: 200, contentType: "text/event-stream", body: `event: ticket\ndata: ${JSON.stringify(view)}\n\n` });
+    } // else never answered: the page closes it
+  });
+  await p.page.reload();
+}
+
 test("a ticket of an earlier day never called says it expired, with no place, wait or alert", async () => {
   // The server's view of such a ticket (`expired`: numbers hold for their day) played on a real
-  // ticket's page, from its load and from its stream.
+  // ticket's page (a real one expires the next day: `mobile::a_ticket_left_waiting_expires_with_its_day`).
   const ticket = await issue("mz-dibao");
   const path = pathOf(ticket.status_url);
   const token = path.split("/").pop();
   const view = { ...(await get(`/api/t/${token}`)), expired: true, waiting_ahead: 0, estimated_wait_minutes: 0 };
   assert.equal(view.status, "waiting");
   const p = await open(path);
-  await p.page.route(`**/api/t/${token}`, (route) =>
-    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }));
-  await p.page.route(`**/api/t/${token}/events`, (route) =>
-    route.fulfill({ status: 200, contentType: "text/event-stream", body: `event: ticket\ndata: ${JSON.stringify(view)}\n\n` }));
-  await p.page.reload();
+  await playView(p, token, view, { stream: false });
   await p.page.waitForFunction(() => document.body.dataset.status === "expired");
+  if (shots) await p.page.screenshot({ path: join(shots, "ticket-expired-zh.png"), fullPage: true });
   assert.equal(await p.page.textContent("#status"), "此号已过期：号码仅当日有效，不再叫号。如需办理，请重新取号。");
   assert.ok(await p.page.isHidden("#figures"), "no place in the queue nor wait");
   assert.ok(await p.page.isHidden("#turnAlert"), "nothing ahead is not 'you are next'");
+  assert.ok(await p.page.isHidden("#hint") && await p.page.isHidden("#notifyOn"), "no 'you will be told when called'");
+  assert.equal(await p.page.textContent("#notifyState"), "");
+  assert.match(await p.page.textContent("#issued"), /^\d\d-\d\d \d\d:\d\d$/, "the day it was for, with the time");
   assert.ok(!(await p.page.title()).startsWith("⏰"));
   await p.page.click("#lang");
   await p.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("This ticket has expired"));
@@ -576,11 +592,7 @@ test("a ticket checked in on time for its booking says so on the phone, in both 
   const view = { ...(await get(`/api/t/${token}`)), booked: true };
   assert.equal(view.status, "waiting");
   const p = await open(path);
-  await p.page.route(`**/api/t/${token}`, (route) =>
-    route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(view) }));
-  await p.page.route(`**/api/t/${token}/events`, (route) =>
-    route.fulfill({ status: 200, contentType: "text/event-stream", body: `event: ticket\ndata: ${JSON.stringify(view)}\n\n` }));
-  await p.page.reload();
+  await playView(p, token, view);
   await p.page.waitForSelector("#booked:not([hidden])");
   assert.equal(await p.page.textContent("#booked"), "预约号：按预约时段优先叫号");
   await p.page.click("#lang");
