@@ -182,13 +182,8 @@ impl Default for Metrics {
 }
 
 pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let (hall, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
-    let now_ms = store::ms(now);
-    let queues = s
-        .reads()
-        .run(move |c| reads::queues(c, crate::store::issuing::At { hall: &hall, calendar: &calendar, day: &day, now }))
-        .await
-        .map_err(ApiError::Internal)?;
+    let now_ms = store::ms(s.now());
+    let queues = s.read_now(reads::queues).await?;
     let m = s.metrics();
     for q in queues {
         m.oldest_wait.get_or_create(&QueueLabel { queue: q.queue.clone() }).set(i64::from(q.oldest_wait_minutes));

@@ -315,6 +315,19 @@ impl AppState {
     pub fn calendar(&self) -> Arc<crate::domain::calendar::Calendar> {
         self.0.calendar.get()
     }
+    /// Runs `f` on a read connection with the hall in force, its calendar, today and now: what
+    /// every read of the issuing state, the queues and the matters asks with.
+    pub async fn read_now<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection, store::issuing::At) -> anyhow::Result<T> + Send + 'static,
+    {
+        let (hall, calendar, now, day) = (self.hall(), self.calendar(), self.now(), self.today());
+        self.reads()
+            .run(move |c| f(c, store::issuing::At { hall: &hall, calendar: &calendar, day: &day, now }))
+            .await
+            .map_err(ApiError::Internal)
+    }
     /// `--public-url` without its trailing `/` (empty: links are paths).
     pub fn public_url(&self) -> &str {
         &self.0.public_url

@@ -10,7 +10,6 @@ use hall_wire as wire;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::store::issuing::At;
 use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
@@ -26,17 +25,13 @@ pub async fn health(State(s): State<AppState>) -> (axum::http::StatusCode, Json<
 
 #[utoipa::path(get, path = "/api/hall", responses((status = 200, body = wire::HallInfo)))]
 pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> {
-    let (h, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
-    let hall = h.clone();
+    let h = s.hall();
     let (set, issuing) = s
-        .reads()
-        .run(move |c| {
+        .read_now(|c, at| {
             let notice = store::settings::get(c, store::settings::NOTICE)?;
-            let state = store::issuing::hall(c, At { hall: &hall, calendar: &calendar, day: &day, now })?;
-            Ok((notice, store::issuing::to_wire(&hall, state, None)))
+            Ok((notice, store::issuing::to_wire(at.hall, store::issuing::hall(c, at)?, None)))
         })
-        .await
-        .map_err(ApiError::Internal)?;
+        .await?;
     Ok(Json(wire::HallInfo {
         hall_id: h.id.clone(),
         name: h.name.clone(),
@@ -59,13 +54,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
 
 #[utoipa::path(get, path = "/api/services", responses((status = 200, body = Vec<wire::Service>)))]
 pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Service>>> {
-    let (hall, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
-    let list = s
-        .reads()
-        .run(move |c| reads::services(c, At { hall: &hall, calendar: &calendar, day: &day, now }))
-        .await
-        .map_err(ApiError::Internal)?;
-    Ok(Json(list))
+    Ok(Json(s.read_now(reads::services).await?))
 }
 
 #[utoipa::path(get, path = "/api/windows", responses((status = 200, body = Vec<wire::Window>)))]
@@ -77,13 +66,7 @@ pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Wind
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
 pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue>>> {
-    let (hall, calendar, now, day) = (s.hall(), s.calendar(), s.now(), s.today());
-    let q = s
-        .reads()
-        .run(move |c| reads::queues(c, At { hall: &hall, calendar: &calendar, day: &day, now }))
-        .await
-        .map_err(ApiError::Internal)?;
-    Ok(Json(q))
+    Ok(Json(s.read_now(reads::queues).await?))
 }
 
 #[utoipa::path(
