@@ -57,6 +57,18 @@ pub enum Cover {
     Afternoon,
 }
 
+impl Cover {
+    /// Two approved leaves of one day together: a morning off and an afternoon off make the
+    /// whole day (a clerk who took the morning and fell ill at noon is away all day).
+    pub fn and(self, other: Cover) -> Cover {
+        if self == other {
+            self
+        } else {
+            Cover::Full
+        }
+    }
+}
+
 impl Span {
     pub fn check(&self) -> Result<(), SpanError> {
         if self.to < self.from || (self.to == self.from && self.from_afternoon && self.to_noon) {
@@ -195,6 +207,21 @@ mod tests {
         }
         assert_eq!(span("2026-09-28", true, "2026-09-28", false).cover(d("2026-09-28")), Some(Cover::Afternoon));
         assert_eq!(span("2026-09-28", false, "2026-09-28", true).cover(d("2026-09-28")), Some(Cover::Morning));
+    }
+
+    #[test]
+    fn a_morning_and_an_afternoon_off_make_the_whole_day() {
+        use Cover::*;
+        for (a, b, want) in [
+            (Morning, Afternoon, Full),
+            (Afternoon, Morning, Full),
+            (Morning, Morning, Morning),
+            (Afternoon, Afternoon, Afternoon),
+            (Full, Morning, Full),
+            (Afternoon, Full, Full),
+        ] {
+            assert_eq!(a.and(b), want, "{a:?} and {b:?}");
+        }
     }
 
     #[test]

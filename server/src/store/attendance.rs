@@ -152,9 +152,12 @@ pub fn day_marks(
                 first_in: first_in.and_then(local).map(|t| t.time()),
                 last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),
             };
+            // Every approved leave of the day together (a morning and an afternoon off: all day).
             let on_leave = leave
                 .iter()
-                .find_map(|l| (l.username == *clerk).then(|| l.span.cover(day).map(|c| (l.kind, c))).flatten());
+                .filter(|l| l.username == *clerk)
+                .filter_map(|l| l.span.cover(day).map(|c| (l.kind, c)))
+                .reduce(|(kind, a), (_, b)| (kind, a.and(b)));
             let marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
                 Some(open) => {
                     let day_over = day < today || local_now.time() >= open.1;

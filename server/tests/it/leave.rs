@@ -276,3 +276,28 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     assert_eq!((of("clerk6")["leave"].clone(), of("clerk6")["marks"].clone()), (json!("sick"), json!([])), "{day}");
     assert_eq!(of("clerk8")["marks"][0]["kind"], "absent", "no leave: absent as before");
 }
+
+#[tokio::test]
+async fn a_morning_off_and_an_afternoon_off_are_the_whole_day_off() {
+    let s = TestServer::start().await;
+    // The evening before, clerk3 takes tomorrow morning off, then also the afternoon.
+    s.clock().set(at("2026-11-24", "17:00"));
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let director = s.staff("director").await;
+    let mut morning = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w03", "username": "clerk2"}]));
+    morning["to_noon"] = json!(true);
+    let mut afternoon = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w03", "username": "clerk2"}]));
+    afternoon["from_afternoon"] = json!(true);
+    for body in [morning, afternoon] {
+        let id = s.post("/api/leave", &clerk3, body).await.body["id"].as_i64().unwrap();
+        assert_eq!(s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await.status, 200);
+    }
+    assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
+
+    // Clerk3 does not come on the 25th: on leave all day, neither absent nor late nor early.
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let clerk3 = day.as_array().unwrap().iter().find(|d| d["username"] == "clerk3").cloned().unwrap();
+    assert_eq!((clerk3["leave"].clone(), clerk3["marks"].clone()), (json!("sick"), json!([])), "{day}");
+}
