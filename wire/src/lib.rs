@@ -322,6 +322,8 @@ pub enum Outcome {
 pub struct Ticket {
     pub id: i64,
     pub number: String,
+    /// The matter: absent from anonymous views (a citizen's matter is theirs).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub service_id: String,
     pub queue: String,
     pub status: TicketStatus,

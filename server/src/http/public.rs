@@ -57,11 +57,37 @@ pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Ser
     Ok(Json(s.read_now(reads::services).await?))
 }
 
-#[utoipa::path(get, path = "/api/windows", responses((status = 200, body = Vec<wire::Window>)))]
-pub async fn windows(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Window>>> {
+#[utoipa::path(
+    get, path = "/api/windows",
+    description = "Every window, its state and the ticket it serves. The ticket's matter (`service_id`) and \
+    priority class only for the hall's staff (a bearer token of a live session); anyone else, the \
+    lobby's screens included, gets the number alone.",
+    responses((status = 200, body = Vec<wire::Window>))
+)]
+pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<Json<Vec<wire::Window>>> {
+    let staff = hall_staff(&s, &headers).await;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
-    let w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
+    let mut w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
+    if !staff {
+        for serving in w.iter_mut().filter_map(|w| w.serving.as_mut()) {
+            serving.priority = None;
+            serving.service_id.clear();
+        }
+    }
     Ok(Json(w))
+}
+
+/// Whether the request comes from the hall's staff (a live session; a village agent is none of
+/// them). A missing, unknown or expired token is an anonymous caller here, not an error: the
+/// read is public.
+async fn hall_staff(s: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    if super::extract::bearer(headers).is_none() {
+        return false;
+    }
+    matches!(
+        super::extract::Caller::from_headers(s, headers).await,
+        Ok(crate::ops::Actor::Staff { role, .. }) if !matches!(role, crate::hall::StaffRole::Village)
+    )
 }
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]

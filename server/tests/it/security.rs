@@ -152,6 +152,29 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
     // By id: staff only.
     assert_error(&s.get(&format!("/api/tickets/{}", t["id"])).await, 401, "unauthorized");
     assert_eq!(s.ticket(&t["id"]).await["priority"], "pregnant");
+
+    // Called at a window: the windows' list shows the number to anyone, the matter and the
+    // class only to staff (a lobby screen, a phone or a village agent get neither).
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let village = s.post("/api/auth/login", "", json!({"username": "village1", "password": "demo"})).await.body
+        ["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (token, whole) in [
+        (None, false),
+        (Some("not-a-session"), false),
+        (Some(village.as_str()), false),
+        (Some(clerk.as_str()), true),
+        (Some(director.as_str()), true),
+    ] {
+        let r = s.send(Method::GET, "/api/windows", token, None, None).await;
+        let w02 = r.body.as_array().unwrap().iter().find(|w| w["id"] == "w02").unwrap()["serving"].clone();
+        assert_eq!(w02["number"], t["number"], "{token:?}: {w02}");
+        let shown = (w02.get("priority").is_some(), w02.get("service_id").is_some());
+        assert_eq!(shown, (whole, whole), "{token:?}: {w02}");
+    }
 }
 
 #[tokio::test]
