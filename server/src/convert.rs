@@ -179,6 +179,8 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::MissingMaterialsRequired => Code::MissingMaterialsRequired,
             CaseProblem::DepartmentsRequired => Code::DepartmentsRequired,
             CaseProblem::AuthorityRequired => Code::AuthorityRequired,
+            CaseProblem::DepartmentsOnlyForJoint => Code::DepartmentsNotJoint,
+            CaseProblem::DeadlinePassed => Code::DeadlinePassed,
             CaseProblem::CalendarYearMissing(_) => Code::CalendarYearMissing,
             CaseProblem::Closed => Code::CaseClosed,
             CaseProblem::NotForThisCase(_) => Code::InvalidCaseAction,

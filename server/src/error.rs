@@ -99,6 +99,7 @@ codes! {
     CaseClosed = CONFLICT, "case_closed", "the case is closed";
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
+    DeadlinePassed = CONFLICT, "deadline_passed", "an overdue case is not extended (R12)";
     InvalidComplaintStep = CONFLICT, "invalid_complaint_step", "the complaint's state does not allow that (received → investigating → answered → closed)";
     InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
     InvalidVillageAction = CONFLICT, "invalid_village_action", "the village request's state does not allow that (registered → forwarded → accepted; replied once, after acceptance)";
@@ -130,6 +131,7 @@ codes! {
     ReturnGroundRequired = UNPROCESSABLE_ENTITY, "return_ground_required", "a returned case names one of R10's three grounds";
     DepartmentsRequired = UNPROCESSABLE_ENTITY, "departments_required", "a joint case names the other departments (R13)";
     AuthorityRequired = UNPROCESSABLE_ENTITY, "authority_required", "a reported case names the upper-level authority (R14)";
+    DepartmentsNotJoint = UNPROCESSABLE_ENTITY, "departments_not_joint", "only a joint case names departments taking part (R13)";
     PartsNotDone = UNPROCESSABLE_ENTITY, "parts_not_done", "a joint case closes when every department's part is done";
     ExtensionTooLong = UNPROCESSABLE_ENTITY, "extension_too_long", "an extension is 1 working day up to the hall's cap";
     CalendarYearMissing = UNPROCESSABLE_ENTITY, "calendar_year_missing", "a date in a year whose working-day calendar is not loaded";

@@ -254,7 +254,8 @@ function renderCase() {
     (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") + "</dl>";
   $("caseNotices").innerHTML = noticesOf(c)
     .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
-  $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension);
+  // Extended within its time limit only (R12): an overdue case is answered, not extended.
+  $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue");
   $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed");
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
     `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");

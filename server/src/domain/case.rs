@@ -78,6 +78,10 @@ pub enum CaseProblem {
     DepartmentsRequired,
     #[error("a reported case (上报件) names the upper-level authority (R14)")]
     AuthorityRequired,
+    #[error("only a joint case (联办件) names departments taking part (R13)")]
+    DepartmentsOnlyForJoint,
+    #[error("the deadline has passed: an overdue case is answered, not extended (R12)")]
+    DeadlinePassed,
     #[error("the working-day calendar of {0} is not loaded; the administrator adds it on /admin")]
     CalendarYearMissing(i32),
     #[error("this case is closed")]
@@ -184,6 +188,8 @@ pub fn check(kind: Outcome, p: &Particulars) -> Result<(), CaseProblem> {
         Outcome::Supplement if !any_text(p.missing) => Err(CaseProblem::MissingMaterialsRequired),
         Outcome::Joint if !any_text(p.departments) => Err(CaseProblem::DepartmentsRequired),
         Outcome::Reported if !has_text(p.authority) => Err(CaseProblem::AuthorityRequired),
+        // Parts no one could record would hold the case open for good.
+        kind if kind != Outcome::Joint && any_text(p.departments) => Err(CaseProblem::DepartmentsOnlyForJoint),
         _ => Ok(()),
     }
 }
@@ -266,6 +272,10 @@ pub fn apply(
             };
             if facts.extended {
                 return Err(CaseProblem::ExtensionUsed);
+            }
+            // Extended within the time limit only: past it the case is late, and stays so.
+            if today > deadline {
+                return Err(CaseProblem::DeadlinePassed);
             }
             if days == 0 || days > limits.extension_cap {
                 return Err(CaseProblem::ExtensionTooLong { cap: limits.extension_cap });

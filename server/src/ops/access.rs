@@ -9,6 +9,16 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::store::windows::{self, WindowRow};
 
+/// What a case handler does: what a joint case's departments may do differs from the lead's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseReach<'a> {
+    Read,
+    /// Record this department's part.
+    Part(&'a str),
+    /// Anything else (close, materials, progress): the lead window's.
+    Act,
+}
+
 /// What an operation (or a read) needs of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need<'a> {
@@ -38,9 +48,10 @@ pub enum Need<'a> {
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
     ClerkAtOrDirector(&'a str),
-    /// The director, or a clerk at the case's window, its first-inquiry window, or a window of
-    /// one of its departments (a joint case's parts).
-    CaseHandler(&'a str),
+    /// The director, or a clerk at the case's window or its first-inquiry window (R2); a window
+    /// of one of a joint case's departments reads it and records its own department's part
+    /// only (R13: the lead window runs the case).
+    CaseHandler(&'a str, CaseReach<'a>),
     /// The hall's director or an administrator.
     Director,
     /// Whoever oversees the hall and reads its figures: the director, a leader (R18), an
@@ -97,9 +108,12 @@ impl Op {
             | Op::Finish { window, .. } => Need::ClerkAt(window),
             Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
             Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
-            Op::ReadCase { number } => Need::CaseHandler(number),
+            Op::ReadCase { number } => Need::CaseHandler(number, CaseReach::Read),
             Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
-            Op::Case { number, .. } => Need::CaseHandler(number),
+            Op::Case { number, action: CaseOp::RecordPart { department, .. } } => {
+                Need::CaseHandler(number, CaseReach::Part(department))
+            }
+            Op::Case { number, .. } => Need::CaseHandler(number, CaseReach::Act),
             // Complaints hold the complainant's identity: the director's and administrators' only,
             // never a clerk's, even about themselves (R21).
             Op::NewComplaint { .. } | Op::ReadComplaint { .. } | Op::Complaint { .. } => Need::Director,
@@ -160,7 +174,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
-        Need::CaseHandler(_) | Need::IncomingHandler(_) => staff(actor),
+        Need::CaseHandler(..) | Need::IncomingHandler(_) => staff(actor),
         Need::County => matches!(actor, Actor::County { .. }),
     };
     if ok {
@@ -169,7 +183,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     Err(match need {
         Need::Kiosk => ApiError::new(Code::KioskOnly, "only kiosk devices do this"),
         Need::Evaluator => ApiError::new(Code::EvaluatorOnly, "only a window's evaluator device does this"),
-        Need::Staff | Need::CaseHandler(_) | Need::IncomingHandler(_) | Need::Session => {
+        Need::Staff | Need::CaseHandler(..) | Need::IncomingHandler(_) | Need::Session => {
             ApiError::new(Code::StaffOnly, "only hall staff do this")
         }
         Need::Village | Need::VillageAgentOf(_) => ApiError::new(Code::VillageOnly, "only a village agent does this"),
@@ -202,7 +216,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
             return Ok(None);
         }
         Need::ClerkAtOrDirector(w) => w,
-        Need::CaseHandler(number) => return case_handler(ctx, number).map(|()| None),
+        Need::CaseHandler(number, reach) => return case_handler(ctx, number, reach).map(|()| None),
         Need::VillageAgentOf(id) => return village_agent(ctx, id).map(|()| None),
         Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
         Need::VillageDesk(id) => return village_desk(ctx, id),
@@ -226,9 +240,10 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
     }
 }
 
-/// A case is the director's, and its windows' clerks': where it was accepted, the first-inquiry
-/// window (R2), and the windows of a joint case's departments (R13).
-fn case_handler(ctx: &Ctx, number: &str) -> ApiResult<()> {
+/// A case is the director's, and its windows' clerks': where it was accepted and the
+/// first-inquiry window (R2) run it; the windows of a joint case's departments read it and
+/// record their own part (R13).
+fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
     allow(ctx.actor, Need::Staff)?;
     if director(ctx.actor) {
         return Ok(());
@@ -241,13 +256,18 @@ fn case_handler(ctx: &Ctx, number: &str) -> ApiResult<()> {
     let department = ctx.hall.window(window).map(|w| w.department.as_str());
     let department_name =
         department.and_then(|d| ctx.hall.departments.iter().find(|x| x.id == d)).map(|d| d.name.as_str());
-    let in_parts = crate::store::case_views::parts(&case.detail)
-        .iter()
-        .any(|(d, _, _)| Some(d.as_str()) == department || Some(d.as_str()) == department_name);
-    if *window == case.window_id || *window == case.first_window_id || in_parts {
-        Ok(())
-    } else {
-        Err(ApiError::new(Code::NotYourCase, format!("case {number} is handled at another window")))
+    let ours = |d: &str| Some(d) == department || Some(d) == department_name;
+    let in_parts = crate::store::case_views::parts(&case.detail).iter().any(|(d, _, _)| ours(d));
+    let lead = *window == case.window_id || *window == case.first_window_id;
+    match reach {
+        _ if lead => Ok(()),
+        CaseReach::Read if in_parts => Ok(()),
+        CaseReach::Part(d) if in_parts && ours(d) => Ok(()),
+        CaseReach::Part(_) | CaseReach::Act if in_parts => Err(ApiError::new(
+            Code::NotYourCase,
+            format!("case {number} is run by its lead window; a department taking part records its own part only"),
+        )),
+        _ => Err(ApiError::new(Code::NotYourCase, format!("case {number} is handled at another window"))),
     }
 }
 
@@ -408,7 +428,7 @@ mod tests {
         check(&village, Need::Session, "");
         check(&village, Need::Staff, "staff_only");
         check(&village, Need::Clerk, "clerks_only");
-        check(&village, Need::CaseHandler("x"), "staff_only");
+        check(&village, Need::CaseHandler("x", CaseReach::Read), "staff_only");
         check(&village, Need::Director, "director_only");
         check(&village, Need::Oversight, "oversight_only");
         check(&village, Need::Inspector, "inspector_only");

@@ -92,6 +92,7 @@ async fn a_finish_missing_its_kinds_particulars_changes_nothing() {
         (json!({"outcome": "supplement"}), "missing_materials_required"),
         (json!({"outcome": "joint", "departments": [""]}), "departments_required"),
         (json!({"outcome": "reported"}), "authority_required"),
+        (json!({"outcome": "promised", "departments": ["残联"]}), "departments_not_joint"),
         (json!({"outcome": "immediate", "applicant_phone": "call me"}), "invalid_applicant"),
         (json!({"outcome": "immediate", "applicant_name": "名".repeat(51)}), "invalid_applicant"),
     ] {
@@ -177,6 +178,14 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
     let part =
         s.post(&path("parts"), &canlian, json!({"department": "残联", "done": true, "note": "已核定残疾等级"})).await;
     assert_eq!(part.status, 200, "{}", part.body);
+    // A department taking part records its own part, and runs nothing else of the case.
+    assert_error(
+        &s.post(&path("parts"), &canlian, json!({"department": "人社", "done": true})).await,
+        403,
+        "not_your_case",
+    );
+    assert_error(&s.post(&path("close"), &canlian, json!({"result": "done"})).await, 403, "not_your_case");
+    assert_eq!(get(&s, &format!("/api/cases/{number}"), &canlian).await.status, 200, "it reads the case");
     assert_error(
         &s.post(&path("parts"), &c, json!({"department": "税务", "done": true})).await,
         409,
@@ -376,6 +385,14 @@ async fn lists_show_what_is_due_soon_and_overdue() {
     let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("hall_cases_open 2") && metrics.contains("hall_cases_overdue 1"), "{metrics}");
     assert_error(&get(&s, "/api/cases?due=later", &director).await, 400, "invalid_body");
+    // Overdue, it stays overdue: no extension past the deadline (R12), nothing changed.
+    let late = soon["case"]["number"].as_str().unwrap();
+    assert_error(
+        &s.post(&format!("/api/cases/{late}/extend"), &director, json!({"days": 5, "reason": "补充核查"})).await,
+        409,
+        "deadline_passed",
+    );
+    assert_eq!(get(&s, "/api/cases?due=overdue", &director).await.body[0]["number"], late);
 }
 
 pub(crate) const TEST_2027: &str = r#"

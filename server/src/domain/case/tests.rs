@@ -24,7 +24,10 @@ fn registration_of_each_kind() {
     // Wednesday 2026-09-23, 5 promised working days: 24, (25–27 中秋 off), 28, 29, 30, (1–7
     // October 国庆 off), 8 October; 10 days: 9, 10 (a make-up Saturday), 12, 13, 14 October.
     let check = |kind, promised, expected: Result<(CaseState, Option<CaseResult>, Option<&str>), CaseProblem>| {
-        let got = register(kind, d("2026-09-23"), promised, &full, &cal, Limits::default())
+        // Departments belong to a joint case alone.
+        let none: &[String] = &[];
+        let p = Particulars { departments: if kind == Outcome::Joint { full.departments } else { none }, ..full };
+        let got = register(kind, d("2026-09-23"), promised, &p, &cal, Limits::default())
             .map(|r| (r.state, r.result, r.deadline.map(|d| d.to_string())));
         let expected = expected.map(|(s, r, dl)| (s, r, dl.map(str::to_string)));
         assert_eq!(got, expected, "{kind:?} {promised}");
@@ -38,7 +41,7 @@ fn registration_of_each_kind() {
     check(Outcome::Reported, 20, Ok((CaseState::Open, None, Some("2026-10-28"))));
     // Into 2027, whose calendar is not loaded: no deadline is guessed; it waits for that year.
     check(Outcome::Promised, 80, Ok((CaseState::Open, None, None)));
-    let r = register(Outcome::Promised, d("2026-09-23"), 80, &full, &cal, Limits::default()).unwrap();
+    let r = register(Outcome::Joint, d("2026-09-23"), 80, &full, &cal, Limits::default()).unwrap();
     assert_eq!(r.pending_year, Some(2027));
     assert_eq!(settle_deadline(d("2026-09-23"), 80, &cal), None);
     assert_eq!(settle_deadline(d("2026-09-23"), 20, &cal), Some(d("2026-10-28")));
@@ -71,6 +74,12 @@ fn registration_needs_each_kinds_particulars() {
     );
     check(Outcome::Joint, Particulars { departments: &blank, ..Default::default() }, CaseProblem::DepartmentsRequired);
     check(Outcome::Reported, Particulars { authority: Some(""), ..Default::default() }, CaseProblem::AuthorityRequired);
+    // Departments on another kind would be parts no one may record: the case could never close.
+    let canlian = strings(&["残联"]);
+    for kind in [Outcome::Promised, Outcome::Immediate, Outcome::Reported] {
+        let p = Particulars { departments: &canlian, authority: Some("县民政局"), ..Default::default() };
+        check(kind, p, CaseProblem::DepartmentsOnlyForJoint);
+    }
 }
 
 fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'static> {
@@ -128,6 +137,10 @@ fn a_deadline_is_extended_once_by_the_director_within_the_cap() {
     check(&open, 0, Err(CaseProblem::ExtensionTooLong { cap: 10 }));
     check(&open, 11, Err(CaseProblem::ExtensionTooLong { cap: 10 }));
     check(&Facts { extended: true, ..open.clone() }, 1, Err(CaseProblem::ExtensionUsed));
+    // On its last day still; the day after, it is overdue and stays so.
+    let on = |today: &str| apply(&open, &Action::Extend { days: 1 }, d(today), &cal, limits).map(|m| m.deadline);
+    assert_eq!(on("2026-09-30"), Ok(Some(d("2026-10-08"))));
+    assert_eq!(on("2026-10-08"), Err(CaseProblem::DeadlinePassed));
     let waiting = facts(Outcome::Supplement, CaseState::AwaitingMaterials, None);
     assert!(matches!(
         apply(&waiting, &Action::Extend { days: 1 }, d("2026-09-25"), &cal, limits),
