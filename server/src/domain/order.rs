@@ -28,7 +28,9 @@ pub struct QueueHeads {
     /// The first booked ticket (by its slot, then its check-in).
     pub booked: Option<Head>,
     pub ordinary: Option<Head>,
-    /// Priority or booked calls this queue made in a row while ordinary tickets waited.
+    /// Priority or booked calls this window made in a row from this queue while ordinary
+    /// tickets it could call waited (one count per window: windows of a queue may handle
+    /// different matters of it).
     pub priority_streak: u32,
 }
 
@@ -110,7 +112,8 @@ pub fn window_scope<'h>(hall: &'h Hall, window: &str) -> Vec<Scope<'h>> {
         .collect()
 }
 
-/// The oldest ticket of one class sent to the window by a transfer, with its queue's streak.
+/// The oldest ticket of one class sent to the window by a transfer, with the window's streak
+/// in its queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentHead {
     pub queue: String,
@@ -145,7 +148,7 @@ pub fn add_sent(heads: &mut Vec<QueueHeads>, sent: Vec<SentHead>) {
     }
 }
 
-/// The queue's priority streak after a call.
+/// The window's priority streak in the called queue after a call.
 pub fn next_streak(streak: u32, called_priority: bool, ordinary_waiting: bool) -> u32 {
     if called_priority && ordinary_waiting {
         streak + 1

@@ -92,13 +92,13 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
             priority: tickets::head(ctx.tx, &ctx.day, true, &scope.matters)?,
             booked: tickets::booked_head(ctx.tx, &ctx.day, &scope.matters)?,
             ordinary: tickets::head(ctx.tx, &ctx.day, false, &scope.matters)?,
-            priority_streak: tickets::streak(ctx.tx, &ctx.day, scope.queue)?,
+            priority_streak: tickets::streak(ctx.tx, &ctx.day, window, scope.queue)?,
         });
     }
     let mut sent = Vec::new();
     for priority in [true, false] {
         for (queue, head) in tickets::heads_sent_to(ctx.tx, &ctx.day, window, priority)? {
-            let queue_streak = tickets::streak(ctx.tx, &ctx.day, &queue)?;
+            let queue_streak = tickets::streak(ctx.tx, &ctx.day, window, &queue)?;
             sent.push(order::SentHead { queue, priority, head, queue_streak });
         }
     }
@@ -111,6 +111,7 @@ pub(super) fn call_next(ctx: &mut Ctx, window: &str) -> ApiResult<Answer> {
     tickets::set_streak(
         ctx.tx,
         &day,
+        window,
         &choice.queue,
         order::next_streak(streak, choice.priority, choice.ordinary_waiting),
     )?;

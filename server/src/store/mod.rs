@@ -55,6 +55,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v16.sql")),
         M::up(include_str!("schema_v17.sql")),
         M::up(include_str!("schema_v18.sql")),
+        M::up(include_str!("schema_v19.sql")),
     ])
 }
 

@@ -262,18 +262,24 @@ pub fn heads_sent_to(
     rows.collect()
 }
 
-pub fn streak(conn: &Connection, day: &str, queue: &str) -> rusqlite::Result<u32> {
-    query_one(conn, "SELECT streak FROM queue_streaks WHERE day = ?1 AND queue = ?2", params![day, queue], |r| r.get(0))
-        .optional()
-        .map(|s| s.unwrap_or(0))
+/// The window's priority (and booked) calls in a row from `queue` today while walk-ins waited.
+pub fn streak(conn: &Connection, day: &str, window: &str, queue: &str) -> rusqlite::Result<u32> {
+    query_one(
+        conn,
+        "SELECT streak FROM window_streaks WHERE day = ?1 AND window_id = ?2 AND queue = ?3",
+        params![day, window, queue],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|s| s.unwrap_or(0))
 }
 
-pub fn set_streak(tx: &Transaction, day: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
+pub fn set_streak(tx: &Transaction, day: &str, window: &str, queue: &str, streak: u32) -> rusqlite::Result<()> {
     exec(
         tx,
-        "INSERT INTO queue_streaks (day, queue, streak) VALUES (?1, ?2, ?3)
-         ON CONFLICT (day, queue) DO UPDATE SET streak = excluded.streak",
-        params![day, queue, streak],
+        "INSERT INTO window_streaks (day, window_id, queue, streak) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (day, window_id, queue) DO UPDATE SET streak = excluded.streak",
+        params![day, window, queue, streak],
     )?;
     Ok(())
 }

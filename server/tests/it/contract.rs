@@ -169,6 +169,31 @@ async fn priority_goes_first_but_never_starves_ordinary_tickets() {
 }
 
 #[tokio::test]
+async fn the_cap_holds_at_a_window_handling_part_of_its_queue() {
+    // 民政's queue: w04 calls its 残联 matters only, w02 the 民政 ones. An ordinary call at w02
+    // must not reset w04's count of priority calls, or w04's walk-in would wait all day.
+    let s = TestServer::start().await;
+    let walk_in = s.issue("cl-canjizheng").await; // B001
+    for _ in 0..4 {
+        s.issue_priority("cl-canjizheng", "disabled").await; // B002, B004, B006, B008
+        s.issue("mz-dibao").await; // B003, B005, … for w02
+    }
+    assert_eq!(walk_in["number"], "B001");
+    let (canlian, minzheng) = (s.clerk("clerk4", "w04").await, s.clerk("clerk2", "w02").await);
+    let mut at_w04 = vec![];
+    for _ in 0..4 {
+        for (token, window) in [(&canlian, "w04"), (&minzheng, "w02")] {
+            let t = s.act(token, window, "call-next").await.body;
+            if window == "w04" {
+                at_w04.push(t["number"].as_str().unwrap().to_string());
+            }
+            s.post(&format!("/api/windows/{window}/finish"), token, json!({"outcome": "immediate"})).await;
+        }
+    }
+    assert_eq!(at_w04, ["B002", "B004", "B006", "B001"], "three priority calls, then the walk-in");
+}
+
+#[tokio::test]
 async fn window_weights_favour_a_queue() {
     let s = TestServer::start().await;
     s.issue("rs-jmyibao").await; // C001, queue renshe (weight 1 at w01)
