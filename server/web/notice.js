@@ -38,7 +38,8 @@ function titleOf(c) {
 }
 
 function closedOn(c) {
-  const step = [...(c.history ?? [])].reverse().find((s) => s.action === "closed");
+  // Closed here, or by the upper level's reply relayed from the county (上报件).
+  const step = [...(c.history ?? [])].reverse().find((s) => s.action === "closed" || s.action === "upper_closed");
   return step ? chineseDate(step.at) : "";
 }
 

@@ -163,7 +163,11 @@ pub fn staff(
         missing_materials: missing(d),
         supplement_until: date(c.supplement_until).filter(|_| c.state == CaseState::AwaitingMaterials),
         return_ground: text(d, "return_ground").and_then(|g| case::ReturnGround::parse(&g)).map(Into::into),
-        reason: text(d, "reason"),
+        // A case closed as not approved tells why (its close's reason); else the finish's.
+        reason: match c.result {
+            Some(case::CaseResult::NotApproved) => text(d, "result_reason").or_else(|| text(d, "reason")),
+            _ => text(d, "reason"),
+        },
         parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
         meeting,
         authority: text(d, "authority"),

@@ -219,6 +219,23 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
 }
 
 #[tokio::test]
+async fn a_case_not_approved_tells_why_to_staff_and_applicant() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "promised"})).await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    let why = "家庭人均收入高于当地临时救助标准";
+    let closed =
+        s.post(&format!("/api/cases/{number}/close"), &c, json!({"result": "not_approved", "reason": why})).await;
+    assert_eq!((closed.body["result"].as_str(), closed.body["reason"].as_str()), (Some("not_approved"), Some(why)));
+    let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
+    assert_eq!(case["reason"], why, "the staff view (and the printed 承诺办结通知单) says why: {case}");
+    let code = t["case"]["check_code"].as_str().unwrap();
+    let progress = s.get(&format!("/api/cases/{number}?code={code}")).await.body;
+    assert!(progress.to_string().contains(why), "the applicant reads it too: {progress}");
+}
+
+#[tokio::test]
 async fn a_reported_case_follows_the_upper_level_to_its_reply() {
     let s = TestServer::start().await;
     let c = s.clerk("clerk2", "w02").await;
