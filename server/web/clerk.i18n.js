@@ -15,7 +15,7 @@ export default withAssessment({
     "err.invalid_village_action": "这件村代办件已受理。",
     "err.unknown_village_request": "没有这件村代办件。",
     // 好差评: the clerk's own figure only.
-    mySatisfaction: (rate, n) => `本月满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月暂无评价",
+    mySatisfaction: (rate, n) => `本月截至昨日满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月截至昨日暂无评价",
     myAttendance: "本月考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明",
     "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`, "att.early_leave": "早退",
     "att.early_leave.min": (n) => `早退 ${n} 分钟`, "att.absent": "缺勤",
@@ -90,7 +90,7 @@ export default withAssessment({
     "inState.received": "to accept", "inState.accepted": "in progress", "inState.closed": "closed", inDue: (d) => `due ${d}`,
     inAccept: "Accept", inClose: "Close", inApproved: "approved", inNotApproved: "not approved", inDone: "done (no approval)",
     inReason: "Reason (required when not approved)", inView: "View", inApplicant: (name, phone) => `Applicant ${name} · ${phone}`,
-    mySatisfaction: (rate, n) => `Satisfied this month: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month",
+    mySatisfaction: (rate, n) => `Satisfied this month to yesterday: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month to yesterday",
     myAttendance: "Attendance to explain this month", attWhy: "Why", attExplain: "Send",
     "att.late": "late", "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early",
     "att.early_leave.min": (n) => `left ${n} min early`, "att.absent": "absent",

@@ -299,7 +299,7 @@ test("an evaluator without a token asks for it once; with a wrong one it asks ag
   await o.close();
 });
 
-test("the clerk's page has no rating control, only the clerk's own figure this month", async () => {
+test("the clerk's page has no rating control, only the clerk's own figure this month to yesterday", async () => {
   await noRatingControls(clerk.page);
   // Signing out closes the window; the desk then asks where its (ended) session is: a 401.
   clerk.guard.allow(httpStatusLine(401));
@@ -307,9 +307,10 @@ test("the clerk's page has no rating control, only the clerk's own figure this m
   await clerk.page.waitForSelector("#login:not([hidden])");
   await clerk.close();
   const again = await signIn("clerk2", "w02");
-  // w02's two ratings: 非常满意 and 非常不满意.
+  // w02's two ratings of today (非常满意 and 非常不满意) count from tomorrow: read live, before
+  // and after a service, they would tell the clerk how the citizen just served rated them.
   await again.page.waitForFunction(() => document.querySelector("#mySatisfaction").textContent !== "");
-  assert.equal(await again.page.textContent("#mySatisfaction"), "本月满意率 50.0%（共 2 次评价）");
+  assert.equal(await again.page.textContent("#mySatisfaction"), "本月截至昨日暂无评价");
   await noRatingControls(again.page);
   await again.close();
   await evaluator.close();

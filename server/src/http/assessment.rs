@@ -28,8 +28,21 @@ fn month(s: &AppState, q: &MonthQuery) -> ApiResult<Month> {
 }
 
 async fn read(s: &AppState, month: Month) -> ApiResult<wire::Assessment> {
-    let (hall, calendar, now, clerks) = (s.hall(), s.calendar(), s.now(), super::attendance::clerks(s));
+    read_as_of(s, month, s.now()).await
+}
+
+async fn read_as_of(s: &AppState, month: Month, now: chrono::DateTime<chrono::Utc>) -> ApiResult<wire::Assessment> {
+    let (hall, calendar, clerks) = (s.hall(), s.calendar(), super::attendance::clerks(s));
     s.reads().run(move |c| assessment::read(c, &hall, &calendar, &clerks, month, now)).await.map_err(ApiError::Internal)
+}
+
+/// The last instant of yesterday (the hall's day): what a staff member's own figures are read
+/// as of. Today's ratings, live, would tell the clerk how the citizen just served rated them.
+fn end_of_yesterday(s: &AppState) -> chrono::DateTime<chrono::Utc> {
+    let (now, tz) = (s.now(), s.hall().timezone);
+    let today = crate::domain::numbering::local_day(now, tz);
+    let midnight = today.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(tz).earliest();
+    midnight.map(|m| m.with_timezone(&chrono::Utc) - chrono::Duration::milliseconds(1)).unwrap_or(now)
 }
 
 #[utoipa::path(
@@ -63,7 +76,8 @@ pub async fn mine(
     access::allow(&actor, Need::Staff)?;
     let Actor::Staff { username, .. } = &actor else { unreachable!("checked: staff") };
     let month = month(&s, &q)?;
-    let all = read(&s, month).await?;
+    // As of the end of yesterday: a sheet live to the minute would tell who rated what.
+    let all = read_as_of(&s, month, end_of_yesterday(&s)).await?;
     Ok(Json(wire::MyAssessment {
         ranked: all.staff.iter().filter(|x| x.rank.is_some()).count() as u32,
         sheet: all.staff.into_iter().find(|x| &x.key == username),

@@ -378,7 +378,8 @@ pub async fn summary(
     responses((status = 200, description = "the caller's own aggregated figure, nothing else", body = wire::SatisfactionLine),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
-/// A staff member's own satisfaction figure: counts per level only, never who rated what.
+/// A staff member's own satisfaction figure: counts per level only, never who rated what, over
+/// whole days up to yesterday (today's ratings count from tomorrow).
 pub async fn mine(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -387,8 +388,14 @@ pub async fn mine(
     access::allow(&actor, Need::Staff)?;
     let (from, to) = period(&s, &q)?;
     let username = actor.name().to_string();
+    let name = s.hall().staff(&username).map(|p| p.name.clone()).unwrap_or_else(|| username.clone());
+    // Whole days up to yesterday: today's counts, read before and after a service, would tell
+    // the clerk how the citizen in front of them rated them.
+    let to = to.min(today(&s).pred_opt().unwrap_or(to));
+    if from > to {
+        return Ok(Json(line(username, name, [0; 5])));
+    }
     let all = satisfaction(&s, from, to).await?;
     let own = all.clerks.into_iter().find(|l| l.key == username);
-    let name = s.hall().staff(&username).map(|p| p.name.clone()).unwrap_or_else(|| username.clone());
     Ok(Json(own.unwrap_or_else(|| line(username, name, [0; 5]))))
 }

@@ -50,7 +50,8 @@ pub fn live(
     now: DateTime<Utc>,
 ) -> anyhow::Result<wire::Assessment> {
     let today = crate::domain::numbering::local_day(now, hall.timezone);
-    let (staff, windows) = assessment::sheets(conn, hall, calendar, clerks, (month.first, month.last), now)?;
+    // The records up to `now`'s day (a clerk's own sheet is read as of yesterday's end).
+    let (staff, windows) = assessment::sheets(conn, hall, calendar, clerks, (month.first, month.last.min(today)), now)?;
     Ok(wire::Assessment {
         month: month.key(),
         closed: None,

@@ -271,10 +271,21 @@ async fn satisfaction_per_window_and_clerk_and_a_clerk_sees_only_their_own_figur
     assert_eq!(sum.body["hall"]["rate"], 0.75);
     assert_eq!(sum.body["windows"][0]["key"], "w02");
     assert_eq!(sum.body["clerks"][0]["key"], "clerk2");
+    // The clerk's own figure counts whole days up to yesterday: read before and after a
+    // service, today's would tell how the citizen just served rated them.
     let mine = get(&s, "/api/ratings/mine", Some(&clerk)).await;
     assert_eq!(mine.status, 200, "{}", mine.body);
-    assert_eq!(mine.body["key"], "clerk2");
-    assert_eq!(mine.body["rate"], 0.75);
+    assert_eq!((mine.body["key"].as_str(), mine.body["rated"].as_u64()), (Some("clerk2"), Some(0)));
+    let today = get(&s, "/api/ratings/mine?from=2026-11-25&to=2026-11-25", Some(&clerk)).await;
+    assert_eq!(today.body["rated"], 0, "not even asked for today alone: {}", today.body);
+    let sheet = get(&s, "/api/assessment/mine", Some(&clerk)).await;
+    assert_eq!(sheet.body["sheet"]["figures"]["rated"], 0, "the own assessment sheet neither: {}", sheet.body);
+    s.clock().advance(chrono::Duration::days(1));
+    let (clerk, director) = (s.clerk("clerk2", "w02").await, s.staff("director").await);
+    let mine = get(&s, "/api/ratings/mine", Some(&clerk)).await;
+    assert_eq!((mine.body["rated"].as_u64(), mine.body["rate"].as_f64()), (Some(4), Some(0.75)), "{}", mine.body);
+    let sheet = get(&s, "/api/assessment/mine", Some(&clerk)).await;
+    assert_eq!(sheet.body["sheet"]["figures"]["rated"], 4, "{}", sheet.body);
     assert!(mine.body.get("windows").is_none(), "only the clerk's own line: {}", mine.body);
     let other = s.clerk("clerk1", "w01").await;
     assert_eq!(get(&s, "/api/ratings/mine", Some(&other)).await.body["rated"], 0);
