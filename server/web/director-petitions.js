@@ -153,7 +153,9 @@ export function initPetitions() {
       urgent: f.urgent.checked, leader_reception: f.leader_reception.checked, solved_on_spot: f.solved_on_spot.checked,
     };
     if (text("age") !== "") body.age = Number(text("age"));
-    if (f.received_at.value) body.received_at = new Date(f.received_at.value).toISOString();
+    // The hall's local time as typed: the server reads it in the hall's zone (a console set to
+    // another zone must not move the day a letter came, and so its deadline).
+    if (f.received_at.value) body.received_at = f.received_at.value;
     if (f.solved_on_spot.checked) body.answer = text("answer");
     await guarded("registerError", async () => {
       const p = (await act("petition-register", "/api/petitions", body)).data;

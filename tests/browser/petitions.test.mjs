@@ -179,3 +179,27 @@ test("the console refuses nothing silently: a bad registration shows its error a
   assert.match(await page.textContent("#registerError"), /信访登记内容有误/);
   await o.close();
 });
+
+test("a letter's time of arrival is typed in the hall's time, whatever the console's time zone", async () => {
+  // A console whose clock is set to UTC (as a fresh Linux install often is).
+  const o = await director({ timezoneId: "UTC" });
+  const { page } = o;
+  // Two hours ago in the hall (Asia/Shanghai, UTC+8), as the datetime field takes it.
+  const typed = new Date(Date.now() - 2 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  await page.click("#petitionNew");
+  const f = "#petitionRegister";
+  await page.selectOption(`${f} select[name=channel]`, "letter");
+  await page.fill(`${f} input[name=name]`, "钱某");
+  await page.fill(`${f} input[name=address_or_workplace]`, "青石镇东村");
+  await page.fill(`${f} textarea[name=issue]`, "反映村道路灯损坏");
+  await page.fill(`${f} input[name=received_at]`, typed);
+  await page.click("#registerOk");
+  await page.waitForFunction(() => document.querySelector("#petitionDialog").open);
+  const number = (await page.textContent("#petitionNumber")).trim();
+  const token = await page.evaluate(() => sessionStorage.getItem("dtoken"));
+  const line = (await apiAs(token, "/api/petitions")).find((l) => l.number === number);
+  const petition = await apiAs(token, `/api/petitions/${line.id}`);
+  assert.equal(petition.received_at.slice(0, 16), typed, `received as typed, in the hall's time: ${petition.received_at}`);
+  assert.ok(petition.received_at.endsWith("+08:00"), petition.received_at);
+  await o.close();
+});

@@ -54,7 +54,8 @@ pub enum PetitionState {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct NewPetition {
     pub channel: PetitionChannel,
-    /// When it came (a letter may be registered later); default now. Not in the future.
+    /// When it came (a letter may be registered later); default now. Not in the future. RFC 3339,
+    /// or the hall's local `YYYY-MM-DDTHH:MM` (read in the hall's time zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
     /// 1 to 50 characters.

@@ -2,7 +2,6 @@
 //! director withdraws a finding with a reason. Both audited; nothing is ever deleted.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use hall_wire as wire;
 use serde_json::json;
 use sha2::Digest;
@@ -41,15 +40,7 @@ impl std::fmt::Debug for InspectionInput {
 fn at_ms(ctx: &Ctx, given: Option<&str>) -> ApiResult<i64> {
     let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(ctx.now_ms) };
     let bad = || ApiError::new(Code::InvalidInspectionTime, "at is RFC 3339 or the hall's local YYYY-MM-DDTHH:MM");
-    let at = match DateTime::parse_from_rfc3339(text) {
-        Ok(t) => t.with_timezone(&Utc),
-        Err(_) => {
-            let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-                .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-                .map_err(|_| bad())?;
-            ctx.hall.timezone.from_local_datetime(&local).earliest().ok_or_else(bad)?.with_timezone(&Utc)
-        }
-    };
+    let at = ctx.given_time(text).ok_or_else(bad)?;
     Ok(store::ms(at))
 }
 

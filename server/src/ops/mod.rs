@@ -460,6 +460,19 @@ impl<'a> Ctx<'a> {
         store::reads::fmt_time(self.hall, ms)
     }
 
+    /// A time given as RFC 3339, or as the hall's local `YYYY-MM-DDTHH:MM[:SS]` (what a page's
+    /// date-time field sends: read in the hall's zone, whatever the zone of the screen).
+    pub fn given_time(&self, text: &str) -> Option<DateTime<Utc>> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Some(t.with_timezone(&Utc));
+        }
+        let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+            .ok()?;
+        use chrono::TimeZone;
+        Some(self.hall.timezone.from_local_datetime(&local).earliest()?.with_timezone(&Utc))
+    }
+
     pub fn internal(e: anyhow::Error) -> ApiError {
         ApiError::Internal(e)
     }

@@ -5,7 +5,7 @@
 //! A staff read of a petition is audited too: it holds the petitioner's identity.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use hall_wire as wire;
 use serde_json::json;
 
@@ -100,14 +100,16 @@ fn view(ctx: &Ctx, id: i64, status: StatusCode) -> ApiResult<Answer> {
     Answer::json(status, &view)
 }
 
-/// When it came: now, or an earlier time given (never a time to come, at most a year back).
+/// When it came: now, or an earlier time given (never a time to come, at most a year back), as
+/// RFC 3339 or the hall's local time.
 fn received_at(ctx: &Ctx, given: Option<&str>) -> ApiResult<i64> {
     let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(ctx.now_ms) };
-    let at = DateTime::parse_from_rfc3339(text)
-        .map_err(|_| {
-            ApiError::new(Code::InvalidPetition, "received_at is an RFC 3339 time, e.g. 2026-12-03T09:30:00+08:00")
-        })?
-        .with_timezone(&Utc);
+    let at = ctx.given_time(text).ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidPetition,
+            "received_at is an RFC 3339 time (2026-12-03T09:30:00+08:00) or the hall's local 2026-12-03T09:30",
+        )
+    })?;
     let ms = crate::store::ms(at);
     if ms > ctx.now_ms + 60_000 {
         return Err(ApiError::new(Code::InvalidPetition, "received_at is in the future"));

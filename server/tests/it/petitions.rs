@@ -42,7 +42,7 @@ async fn due_days_count_working_days_around_national_day() {
     let s = TestServer::start().await;
     // (registered on, the petition's particulars, state, due day)
     type Row = ((i32, u32, u32), Value, &'static str, Option<&'static str>);
-    let table: [Row; 6] = [
+    let table: [Row; 7] = [
         // Monday 28 September: 29, 30 September, then 8 October (1–7 off).
         ((2026, 9, 28), json!({}), "received", Some("2026-10-08")),
         // Wednesday 30 September: 8, 9 and 10 October (a worked Saturday).
@@ -60,6 +60,13 @@ async fn due_days_count_working_days_around_national_day() {
         (
             (2026, 10, 8),
             json!({"channel": "letter", "received_at": "2026-09-29T15:00:00+08:00"}),
+            "received",
+            Some("2026-10-09"),
+        ),
+        // The same letter's time as the console's date-time field sends it: the hall's local time.
+        (
+            (2026, 10, 8),
+            json!({"channel": "letter", "received_at": "2026-09-29T17:00"}),
             "received",
             Some("2026-10-09"),
         ),
@@ -95,7 +102,7 @@ async fn due_days_count_working_days_around_national_day() {
     let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
     assert_eq!(added.status, 201, "{}", added.body);
     let pending = get(&s, "/api/petitions?state=received", &admin).await.body;
-    let line = pending.as_array().unwrap().iter().find(|l| l["number"] == numbers[5]).unwrap();
+    let line = pending.as_array().unwrap().iter().find(|l| l["number"] == numbers[6]).unwrap();
     assert_eq!(line["due"], "2027-01-05", "{line}");
     let id = line["id"].as_i64().unwrap();
     let p = get(&s, &format!("/api/petitions/{id}"), &admin).await.body;
