@@ -99,7 +99,7 @@ codes! {
     CaseClosed = CONFLICT, "case_closed", "the case is closed";
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
-    DeadlinePassed = CONFLICT, "deadline_passed", "an overdue case is not extended (R12)";
+    DeadlinePassed = CONFLICT, "deadline_passed", "the deadline has passed: it is not moved (a case extended, a complaint reclassified; R12, R21)";
     InvalidComplaintStep = CONFLICT, "invalid_complaint_step", "the complaint's state does not allow that (received → investigating → answered → closed)";
     InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
     InvalidVillageAction = CONFLICT, "invalid_village_action", "the village request's state does not allow that (registered → forwarded → accepted; replied once, after acceptance)";

@@ -81,6 +81,17 @@ pub enum Problem {
     BadTransition { from: State },
     /// Answered after the due date without an explanation (422).
     LateExplanationRequired,
+    /// The complexity changed after the due date passed: the lateness would be erased (409).
+    DeadlinePassed,
+}
+
+/// Whether the complexity (and so the due date) may change on `today`: not once the due date
+/// has passed (R21: a late answer is explained and tracked, never made on time after the fact).
+pub fn may_reclassify(state: State, due: Option<NaiveDate>, today: NaiveDate) -> Result<(), Problem> {
+    if overdue(state, due, today) {
+        return Err(Problem::DeadlinePassed);
+    }
+    Ok(())
 }
 
 /// Not answered and past the due date (a pending due date is never overdue).
@@ -213,6 +224,14 @@ mod tests {
         assert!(late(State::Closed, Some(d("2026-12-01")), Some(d("2026-12-02")), today), "answered late stays late");
         assert!(!late(State::Closed, Some(d("2026-12-02")), Some(d("2026-12-02")), today));
         assert!(late(State::Received, Some(d("2026-12-02")), None, today));
+    }
+
+    #[test]
+    fn a_complaint_past_its_due_date_is_not_reclassified() {
+        let today = d("2026-12-03");
+        assert_eq!(may_reclassify(State::Received, Some(today), today), Ok(()), "due today: still in time");
+        assert_eq!(may_reclassify(State::Received, None, today), Ok(()), "pending: no date to move");
+        assert_eq!(may_reclassify(State::Received, Some(d("2026-12-02")), today), Err(Problem::DeadlinePassed));
     }
 
     #[test]

@@ -255,6 +255,10 @@ fn refused(p: Problem) -> ApiError {
             Code::LateExplanationRequired,
             "the complaint is past its due date: record why it is answered late",
         ),
+        Problem::DeadlinePassed => ApiError::new(
+            Code::DeadlinePassed,
+            "the complaint is past its due date: its complexity no longer changes it; answer it with why it is late",
+        ),
     }
 }
 
@@ -265,6 +269,9 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
     let (name, line) = match op {
         ComplaintOp::Investigate { complexity, note } => {
             let note = text(note.as_deref(), complaint::MAX_TEXT, "a note")?;
+            if complexity.is_some_and(|x| x != c.complexity) {
+                complaint::may_reclassify(c.state, c.due, today).map_err(refused)?;
+            }
             c.state = complaint::apply(c.state, c.due, Step::Investigate, today).map_err(refused)?;
             if let Some(x) = complexity {
                 c.complexity = *x;

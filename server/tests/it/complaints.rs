@@ -60,6 +60,22 @@ async fn due_dates_count_working_days_and_wait_for_a_year_not_loaded() {
     let path = format!("/api/complaints/{}/investigate", c["id"]);
     let c = s.post(&path, &director, json!({"complexity": "complex"})).await.body;
     assert_eq!((c["due"].as_str(), c["complexity"].as_str()), (Some("2026-10-09"), Some("complex")), "{c}");
+    // Marked complex once its due date has passed: refused, still late (R21: explain, keep tracking).
+    s.clock().set(at("2026-09-25"));
+    let director = s.staff("director").await;
+    let late = register(&s, &director, complaint("simple")).await;
+    s.clock().set(at("2026-09-29"));
+    let director = s.staff("director").await;
+    let path = format!("/api/complaints/{}/investigate", late["id"]);
+    assert_error(&s.post(&path, &director, json!({"complexity": "complex"})).await, 409, "deadline_passed");
+    let late = get(&s, &format!("/api/complaints/{}", late["id"]), Some(&director)).await.body;
+    assert_eq!(
+        (late["due"].as_str(), late["state"].as_str(), late["overdue"].as_bool()),
+        (Some("2026-09-28"), Some("received"), Some(true)),
+        "{late}"
+    );
+    let c = s.post(&path, &director, json!({"note": "调取录像"})).await;
+    assert_eq!(c.body["state"], "investigating", "investigated as it is: {}", c.body);
     // 31 December: the next working day is in 2027, not loaded: pending until the year is added.
     s.clock().set(at("2026-12-31"));
     let director = s.staff("director").await;
