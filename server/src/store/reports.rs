@@ -18,7 +18,8 @@ pub fn facts(
 ) -> rusqlite::Result<Vec<Fact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
-                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, r.level, t.device
+                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, r.level, t.device,
+                t.outcome_detail = ?3
          FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id LEFT JOIN ratings r ON r.ticket_id = t.id
          WHERE t.day BETWEEN ?1 AND ?2",
     )?;
@@ -27,13 +28,16 @@ pub fn facts(
         (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 60_000.0),
         _ => None,
     };
-    let rows = stmt.query_map([from.to_string(), to.to_string()], |r| {
+    let rows = stmt.query_map([from.to_string(), to.to_string(), tickets::DAY_CLOSED.to_string()], |r| {
         let issued_at: i64 = r.get(0)?;
         let status: String = r.get(4)?;
         let (queued, called, started, finished): (i64, Option<i64>, Option<i64>, Option<i64>) =
             (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?);
+        // A ticket the day-close step ended (left at a window, nobody finished it) was not
+        // served: no service time of hours, no count for the window or clerk.
+        let day_closed = r.get::<_, Option<bool>>(16)?.unwrap_or(false);
         let end = match status.as_str() {
-            "done" => End::Served,
+            "done" if !day_closed => End::Served,
             "no_show" => End::NoShow,
             _ => End::Other,
         };

@@ -561,13 +561,15 @@ pub fn record_day_closed(tx: &Transaction, day: &str, at_ms: i64, tickets: u32) 
     Ok(())
 }
 
+/// The `outcome_detail` of a ticket the day-close step ended (no service: reports leave it out).
+pub const DAY_CLOSED: &str = r#"{"closed_by":"day_close"}"#;
+
 /// The day-close step ends a ticket left at a window: done, with no case (nobody finished it).
 pub fn close_left_open(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
     exec(
         tx,
-        "UPDATE tickets SET status = 'done', finished_at = ?2, outcome_detail = '{\"closed_by\":\"day_close\"}'
-         WHERE id = ?1",
-        params![id, at_ms],
+        "UPDATE tickets SET status = 'done', finished_at = ?2, outcome_detail = ?3 WHERE id = ?1",
+        params![id, at_ms, DAY_CLOSED],
     )?;
     Ok(())
 }

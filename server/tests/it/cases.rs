@@ -547,6 +547,15 @@ async fn tickets_left_at_windows_are_closed_by_the_day_close_and_recorded() {
         )
         .unwrap();
     assert_eq!((n, closed), (1, 1));
+    // Nobody finished it: not served in the reports (nor sixteen hours of service at w02).
+    let director = s.staff("director").await;
+    let report = s
+        .send(Method::GET, "/api/reports/summary?from=2026-11-25&to=2026-11-25&by=window", Some(&director), None, None)
+        .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    let total = &report.body["total"];
+    assert_eq!((total["issued"].as_u64(), total["served"].as_u64()), (Some(1), Some(0)), "{total}");
+    assert!(total.get("service").is_none(), "{total}");
     // Running it again closes nothing more.
     s.state().writer().submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None).await.unwrap();
     let again: i64 =
