@@ -209,6 +209,14 @@ pub fn arrival(slot_start: NaiveDateTime, now: NaiveDateTime, rules: &Rules) -> 
     }
 }
 
+/// Which of a person's live bookings of today (their slots' starts, in slot order) a check-in
+/// by identity number is for: the first whose check-in is open now, else the earliest missed
+/// (an ordinary ticket for it), else the next to open (its check-in time is told).
+pub fn today_to_check_in(slots: &[NaiveDateTime], now: NaiveDateTime, rules: &Rules) -> Option<usize> {
+    let of = |want: fn(&Arrival) -> bool| slots.iter().position(|s| want(&arrival(*s, now, rules)));
+    of(|a| *a == Arrival::OnTime).or_else(|| of(|a| *a == Arrival::Late)).or_else(|| (!slots.is_empty()).then_some(0))
+}
+
 /// Why a person may not book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -403,6 +411,23 @@ mod tests {
         check("10:00", Arrival::OnTime);
         check("10:15", Arrival::OnTime);
         check("10:16", Arrival::Late);
+    }
+
+    /// A person booked 09:00 and 14:00 today and checks in by identity number.
+    #[test]
+    fn a_check_in_by_identity_takes_the_booking_whose_time_it_is() {
+        let rules = Rules::default();
+        let slots = [d(7).and_time(t("09:00")), d(7).and_time(t("14:00"))];
+        for (now, expected) in [
+            ("08:00", Some(0)), // both too early: the next to open (told when)
+            ("09:10", Some(0)), // on time for the morning
+            ("11:00", Some(0)), // the morning missed, the afternoon not open: late for the morning
+            ("13:45", Some(1)), // the afternoon's check-in is open: not the missed morning
+            ("14:20", Some(0)), // both missed: the earliest, as an ordinary ticket
+        ] {
+            assert_eq!(today_to_check_in(&slots, d(7).and_time(t(now)), &rules), expected, "{now}");
+        }
+        assert_eq!(today_to_check_in(&[], d(7).and_time(t("09:00")), &rules), None);
     }
 
     #[test]

@@ -263,7 +263,12 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
         CheckInBy::Id(p) => {
             let all = rows::by_id_hash(ctx.tx, &p.hash, &ctx.day)?;
             let live = |b: &&rows::BookingRow| b.status == "booked";
-            match all.iter().find(|b| b.day == ctx.day && live(b)).or(all.iter().find(|b| b.day == ctx.day)) {
+            // Of two bookings today, the one whose time it is (not a missed morning's).
+            let today: Vec<&rows::BookingRow> = all.iter().filter(|b| b.day == ctx.day && live(b)).collect();
+            let starts: Vec<_> = today.iter().map(|b| issuing::local(ctx.hall, store::from_ms(b.slot_at))).collect();
+            let now = issuing::local(ctx.hall, ctx.now);
+            let chosen = booking::today_to_check_in(&starts, now, &ctx.hall.policy.booking).map(|i| today[i]);
+            match chosen.or(all.iter().find(|b| b.day == ctx.day)) {
                 Some(b) => b.clone(),
                 None => {
                     return Err(match all.iter().find(live) {

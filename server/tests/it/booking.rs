@@ -286,6 +286,28 @@ async fn identity_numbers_walk_in_limits_and_check_in_by_number() {
     assert_eq!(clear_ids_in(dir.path()), Vec::<String>::new());
 }
 
+#[tokio::test]
+async fn a_check_in_by_identity_number_takes_the_booking_whose_time_it_is() {
+    // Booked for 10:00 (宅基地) and 14:00 (低保) today; the morning one missed.
+    let s = start_at(25, 8, 0).await;
+    let mut morning = body("zr-zhaijidi", "2026-11-25", "10:00", "13812345678");
+    morning["id_number"] = json!(ID);
+    let mut afternoon = body("mz-dibao", "2026-11-25", "14:00", "13812345678");
+    afternoon["id_number"] = json!(ID);
+    booked(&s, morning).await;
+    let afternoon = booked(&s, afternoon).await;
+    // 13:45: the afternoon's check-in is open; the citizen gets the 低保 booked place, not an
+    // ordinary ticket for the missed 宅基地 one (which would leave the 14:00 place unused).
+    s.clock().set(at(25, 13, 45));
+    let r = check_in(&s, json!({ "id_number": ID })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["booking"]["code"].clone(), r.body["on_time"].clone()),
+        (afternoon["code"].clone(), json!(true))
+    );
+    assert_eq!(r.body["ticket"]["service_id"], "mz-dibao");
+}
+
 /// Files of a folder holding an identity number of these tests in clear.
 fn clear_ids_in(folder: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
