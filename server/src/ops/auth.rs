@@ -84,12 +84,26 @@ pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {
     ctx.audit("auth.logout", window_id.as_deref(), Some(format!("session:{session_id}")), json!({}))?;
     // A window removed from the hall since the sign-in has nothing left to close.
     if let Some(w) = window_id.filter(|w| ctx.hall.window(w).is_some()) {
-        if windows::get(ctx.tx, &w, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(session_id)) {
-            windows::sign_out(ctx.tx, &w)?;
-            window_status(ctx, &w)?;
+        if let Some(row) = windows::get(ctx.tx, &w, ctx.now_ms)?.filter(|r| r.session_id == Some(session_id)) {
+            close_window(ctx, &w, &row)?;
         }
     }
     Answer::no_content()
+}
+
+/// A window loses its clerk (signed out, revoked, expired): closed and announced. A citizen
+/// called there and not yet come goes back to their place in the queue (audited), rather than
+/// walking to a closed window; one already being served stays, for the next sign-in to finish.
+fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiResult<()> {
+    if let Some(id) = row.current_ticket {
+        let called_today = crate::store::tickets::get(ctx.tx, id)?
+            .is_some_and(|t| t.status == crate::domain::TicketStatus::Called && t.day == ctx.day);
+        if called_today {
+            return_ticket(ctx, window, id)?;
+        }
+    }
+    windows::sign_out(ctx.tx, window)?;
+    window_status(ctx, window)
 }
 
 /// Why a session cannot outlive a new hall: the account's rights changed or its window went.
@@ -124,9 +138,8 @@ pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) ->
             json!({ "username": s.username, "reason": reason }),
         )?;
         if let Some(w) = s.window_id.filter(|w| ctx.hall.window(w).is_some()) {
-            if windows::get(ctx.tx, &w, ctx.now_ms)?.is_some_and(|r| r.session_id == Some(s.id)) {
-                windows::sign_out(ctx.tx, &w)?;
-                window_status(ctx, &w)?;
+            if let Some(row) = windows::get(ctx.tx, &w, ctx.now_ms)?.filter(|r| r.session_id == Some(s.id)) {
+                close_window(ctx, &w, &row)?;
             }
         }
     }
@@ -139,7 +152,6 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
     for id in ids {
         let Some(row) = windows::get(ctx.tx, &id, ctx.now_ms)? else { continue };
         if row.session_id.is_some() && !row.staffed {
-            windows::sign_out(ctx.tx, &id)?;
             let who = row.username.clone().unwrap_or_default();
             ctx.audit(
                 "auth.expired",
@@ -147,7 +159,7 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
                 row.session_id.map(|s| format!("session:{s}")),
                 json!({ "username": who }),
             )?;
-            window_status(ctx, &id)?;
+            close_window(ctx, &id, &row)?;
         }
     }
     Answer::no_content()

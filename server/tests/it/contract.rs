@@ -194,6 +194,36 @@ async fn the_cap_holds_at_a_window_handling_part_of_its_queue() {
 }
 
 #[tokio::test]
+async fn a_citizen_called_to_a_window_that_closes_goes_back_to_their_place() {
+    let s = TestServer::start().await;
+    let (first, second) = (s.issue("mz-dibao").await, s.issue("mz-dibao").await);
+    // Signed out with B001 called and not yet come: B001 waits again, first in line.
+    let c = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&c, "w02", "call-next").await.body["number"], first["number"]);
+    assert_eq!(s.post("/api/auth/logout", &c, json!({})).await.status, 204);
+    let t = s.ticket(&first["id"]).await;
+    assert_eq!((t["status"].as_str(), t["waiting_ahead"].as_u64()), (Some("waiting"), Some(0)), "{t}");
+    let w02 = s.get("/api/windows").await.body.as_array().unwrap().iter().find(|w| w["id"] == "w02").cloned().unwrap();
+    assert!(w02["serving"].is_null() && w02["status"] == "closed", "{w02}");
+    let c = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.act(&c, "w03", "call-next").await.body["number"], first["number"], "called again at its place");
+    // The session runs out (12 hours) with B002 called: the same.
+    assert_eq!(s.post("/api/windows/w03/finish", &c, json!({"outcome": "immediate"})).await.status, 200);
+    assert_eq!(s.act(&c, "w03", "call-next").await.body["number"], second["number"]);
+    s.clock().advance(Duration::hours(13));
+    s.state()
+        .writer()
+        .submit(hall_server::ops::Actor::System, hall_server::ops::Op::ExpireSessions, None)
+        .await
+        .unwrap();
+    assert_eq!(s.ticket(&second["id"]).await["status"], "waiting");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let returned: i64 =
+        db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'ticket.returned'", [], |r| r.get(0)).unwrap();
+    assert_eq!(returned, 2);
+}
+
+#[tokio::test]
 async fn window_weights_favour_a_queue() {
     let s = TestServer::start().await;
     s.issue("rs-jmyibao").await; // C001, queue renshe (weight 1 at w01)
