@@ -178,6 +178,9 @@ impl AppState {
         };
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
+        let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();
+        let today = crate::domain::numbering::local_day(settings.clock.now(), hall.timezone);
+        store::attendance::record_staff_at_start(&conn, &usernames, &today.to_string())?;
         let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
         let public_url = settings.public_url.unwrap_or_default().trim_end_matches('/').to_string();

@@ -574,6 +574,10 @@ fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
 /// restarts, an audit row, and `hall_changed` for displays and kiosks to reload.
 fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     auth::end_sessions_revoked_by(ctx, hall)?;
+    // Accounts new to the hall join today: not absent on the days before (R15).
+    let added: Vec<&str> =
+        hall.staff.iter().map(|p| p.username.as_str()).filter(|u| ctx.hall.staff(u).is_none()).collect();
+    store::attendance::record_staff_added(ctx.tx, &added, &ctx.day)?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;

@@ -98,6 +98,45 @@ pub struct DayMarks {
     pub leave: Option<crate::domain::leave::LeaveKind>,
 }
 
+/// Records the accounts of the hall in force that have no joining day yet: from the start ('')
+/// when nothing was ever recorded (a new database, or the first start with the record), else
+/// `day` (an account added to the configuration file between two starts).
+pub fn record_staff_at_start(conn: &Connection, usernames: &[&str], day: &str) -> rusqlite::Result<()> {
+    let none: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM staff_joined)", [], |r| r.get(0))?;
+    let day = if none { "" } else { day };
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
+    for u in usernames {
+        stmt.execute([u, &day])?;
+    }
+    Ok(())
+}
+
+/// Accounts added by a new configuration join on `day` (one removed and added again, anew).
+pub fn record_staff_added(tx: &rusqlite::Transaction, usernames: &[&str], day: &str) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT (username) DO UPDATE SET day = excluded.day",
+    )?;
+    for u in usernames {
+        stmt.execute([u, &day])?;
+    }
+    Ok(())
+}
+
+/// The day each account joined, when after the hall's start.
+fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, chrono::NaiveDate>> {
+    let mut stmt = conn.prepare_cached("SELECT username, day FROM staff_joined WHERE day != ''")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        let (u, d) = row?;
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            out.insert(u, d);
+        }
+    }
+    Ok(out)
+}
+
 /// The local day of the hall's first sign-in ever (an indexed lookup), if anyone ever signed in.
 pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     use chrono::TimeZone;
@@ -132,6 +171,9 @@ pub fn day_marks(
     // The hall's first day in service: the day of its first sign-in ever. Before it the system
     // was not in use (a hall installed on the 20th marks nobody absent on the 1st).
     let Some(in_service) = first_day_in_service(conn, tz)? else { return Ok(Vec::new()) };
+    // Nor is anyone marked before they joined (a clerk added to the hall on the 20th: from the
+    // 21st; added in the middle of a day, not late or absent that day).
+    let joined = staff_joined(conn)?;
     let mut out = Vec::new();
     for day in from.max(in_service).iter_days().take_while(|d| *d <= to.min(today)) {
         let Ok(Some(periods)) = attendance::working_periods(day, &hall.hours, calendar) else { continue };
@@ -140,6 +182,9 @@ pub fn day_marks(
         let start_ms = start.timestamp_millis();
         let sessions = sessions_between(conn, start_ms, start_ms + 86_400_000)?;
         for clerk in clerks {
+            if joined.get(clerk).is_some_and(|j| day <= *j) {
+                continue;
+            }
             let first_in = first.get(&(day.to_string(), clerk.clone())).copied();
             let mine: Vec<&(String, i64, Option<i64>)> = sessions.iter().filter(|s| &s.0 == clerk).collect();
             // Still signed in (a session of the day not ended): no early leave yet.

@@ -56,6 +56,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v17.sql")),
         M::up(include_str!("schema_v18.sql")),
         M::up(include_str!("schema_v19.sql")),
+        M::up(include_str!("schema_v20.sql")),
     ])
 }
 

@@ -140,3 +140,30 @@ async fn holidays_are_not_working_days_and_a_make_up_saturday_is() {
     let r = s.send(Method::GET, "/api/attendance?from=2026-01-01&to=2026-10-10", Some(&director), None, None).await;
     assert_error(&r, 422, "invalid_date");
 }
+
+#[tokio::test]
+async fn a_clerk_added_to_the_hall_is_not_absent_on_the_days_before() {
+    let s = TestServer::start().await;
+    // In service from Monday 2 November (the first sign-in).
+    s.clock().set(at("2026-11-02", "08:20"));
+    s.clerk("clerk1", "w01").await;
+    // Friday 20 November, 10:00: the administrator adds clerk12, a new hire at w11.
+    s.clock().set(at("2026-11-20", "10:00"));
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    let hire = "[[staff]]\nusername = \"clerk12\"\nname = \"郑新\"\nstaff_no = \"QS-2026-012\"\nrole = \"clerk\"\n\
+                windows = [\"w11\"]\npassword_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\ndemo = true\n\n";
+    let toml =
+        toml.replacen("[[staff]]\nusername = \"clerk11\"", &format!("{hire}[[staff]]\nusername = \"clerk11\""), 1);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Tuesday 24 November: nobody else came; the new clerk is absent from the 23rd only.
+    s.clock().set(at("2026-11-24", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-02&to=2026-11-23", &director).await);
+    let absent_days =
+        |who: &str| list.iter().filter(|(u, _, m)| u == who && m.iter().any(|(k, _)| k == "absent")).count();
+    assert_eq!(absent_days("clerk12"), 1, "only Monday 23rd: {list:?}");
+    assert_eq!(absent_days("clerk3"), 16, "an account of the hall from the start: every working day");
+}
