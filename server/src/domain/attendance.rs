@@ -30,6 +30,21 @@ pub struct Presence {
     pub last_out: Option<NaiveTime>,
 }
 
+/// When a clerk's day at the windows ended, from the day's sessions `(signed in, ended)`: the
+/// last end, or `None` while one is still open. A session never ended but followed by a later
+/// sign-in (the clerk signed in again: a lost token, a retried sign-in) ended then: it does not
+/// keep the clerk "still signed in" all day and hide an early leave.
+pub fn last_out(sessions: &[(i64, Option<i64>)]) -> Option<i64> {
+    let mut by_start = sessions.to_vec();
+    by_start.sort_unstable();
+    let mut last = None;
+    for (i, (_, ended)) in by_start.iter().enumerate() {
+        let end = ended.or_else(|| by_start.get(i + 1).map(|next| next.0))?;
+        last = last.max(Some(end));
+    }
+    last
+}
+
 /// The hall's periods on `day`, or `None` when it is not a working day (a weekend or holiday on
 /// the statutory calendar) or the hall keeps no hours that day. A make-up working day (调休)
 /// has the periods of the first weekday that has some ([`super::hours::day_periods`], as the
@@ -107,6 +122,21 @@ pub fn marks(open: (NaiveTime, NaiveTime), presence: Presence, grace: u32, day_o
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_ends_with_the_last_session_a_superseded_one_ended_by_the_next_sign_in() {
+        for (sessions, expected) in [
+            (vec![], None),
+            (vec![(800, Some(1700))], Some(1700)),
+            (vec![(800, None)], None),                           // still signed in
+            (vec![(800, None), (1000, Some(1500))], Some(1500)), // signed in again at 10:00
+            (vec![(1000, Some(1500)), (800, None)], Some(1500)), // in any order
+            (vec![(800, Some(1200)), (1400, None)], None),       // back after lunch, still in
+            (vec![(800, Some(1700)), (900, Some(1100))], Some(1700)),
+        ] {
+            assert_eq!(last_out(&sessions), expected, "{sessions:?}");
+        }
+    }
 
     fn t(s: &str) -> NaiveTime {
         NaiveTime::parse_from_str(s, "%H:%M").unwrap()

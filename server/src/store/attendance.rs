@@ -186,13 +186,9 @@ pub fn day_marks(
                 continue;
             }
             let first_in = first.get(&(day.to_string(), clerk.clone())).copied();
-            let mine: Vec<&(String, i64, Option<i64>)> = sessions.iter().filter(|s| &s.0 == clerk).collect();
-            // Still signed in (a session of the day not ended): no early leave yet.
-            let last_out = if mine.is_empty() || mine.iter().any(|s| s.2.is_none()) {
-                None
-            } else {
-                mine.iter().filter_map(|s| s.2).max()
-            };
+            let mine: Vec<(i64, Option<i64>)> = sessions.iter().filter(|s| &s.0 == clerk).map(|s| (s.1, s.2)).collect();
+            // Still signed in (the day's last session not ended): no early leave yet.
+            let last_out = attendance::last_out(&mine);
             let presence = Presence {
                 first_in: first_in.and_then(local).map(|t| t.time()),
                 last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),

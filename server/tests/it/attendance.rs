@@ -167,3 +167,22 @@ async fn a_clerk_added_to_the_hall_is_not_absent_on_the_days_before() {
     assert_eq!(absent_days("clerk12"), 1, "only Monday 23rd: {list:?}");
     assert_eq!(absent_days("clerk3"), 16, "an account of the hall from the start: every working day");
 }
+
+#[tokio::test]
+async fn signing_in_again_does_not_hide_an_early_leave() {
+    let s = TestServer::start().await;
+    // Wednesday 25 November: clerk1 signs in at 08:20, again at 10:00 (the first token lost,
+    // that session never ended), signs out at 15:00 and goes home.
+    s.clock().set(at("2026-11-25", "08:20"));
+    s.clerk("clerk1", "w01").await;
+    s.clock().set(at("2026-11-25", "10:00"));
+    let again = s.clerk("clerk1", "w01").await;
+    s.clock().set(at("2026-11-25", "15:00"));
+    assert_eq!(s.post("/api/auth/logout", &again, json!({})).await.status, 204);
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await);
+    let clerk1: Vec<_> = list.iter().filter(|(u, _, _)| u == "clerk1").collect();
+    assert_eq!(clerk1.len(), 1, "{list:?}");
+    assert_eq!(clerk1[0].2, [("early_leave".to_string(), Some(150))], "15:00 against 17:30");
+}
