@@ -354,9 +354,14 @@ pub fn due(state: CaseState, deadline: Option<NaiveDate>, today: NaiveDate, cale
 }
 
 /// The day bounds of the lists' filters: a case is overdue when its deadline is before
-/// `today`, due soon when it is from `today` to `soon_until` (the next working day).
-pub fn soon_until(today: NaiveDate, calendar: &Calendar) -> Result<NaiveDate, MissingYear> {
-    calendar.add_working_days(today, 1)
+/// `today`, due soon when it is from `today` to `soon_until` (the next working day). When the
+/// next working day is in a year not loaded (31 December before next year's calendar), no
+/// deadline lies in that year (none is guessed): due soon is up to the end of this year.
+pub fn soon_until(today: NaiveDate, calendar: &Calendar) -> NaiveDate {
+    use chrono::Datelike;
+    calendar
+        .add_working_days(today, 1)
+        .unwrap_or_else(|_| NaiveDate::from_ymd_opt(today.year(), 12, 31).expect("31 December").max(today))
 }
 
 /// The case number: the local date and the day's sequence, `20261128-0007`.

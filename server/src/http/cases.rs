@@ -65,7 +65,7 @@ pub async fn list(
     match q.due.as_deref() {
         None => {}
         Some("overdue") => filter.due_before = Some(day),
-        Some("soon") => filter.due_by = Some(soon_until(&calendar, day)?),
+        Some("soon") => filter.due_by = Some(case::soon_until(day, &calendar)),
         Some(_) => return Err(bad("due; use soon or overdue")),
     }
     let hall = s.hall();
@@ -78,10 +78,6 @@ pub async fn list(
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(lines))
-}
-
-fn soon_until(calendar: &crate::domain::calendar::Calendar, day: NaiveDate) -> ApiResult<NaiveDate> {
-    case::soon_until(day, calendar).map_err(|m| ApiError::from(case::CaseProblem::from(m)))
 }
 
 /// Query of `GET /api/cases/{number}`.
@@ -301,7 +297,7 @@ pub async fn materials_complete(
 /// The open and overdue gauges of `/metrics`, and the director's panel.
 pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
     let (hall, calendar, day) = (s.hall(), s.calendar(), today(s));
-    let soon = soon_until(&calendar, day).unwrap_or(day);
+    let soon = case::soon_until(day, &calendar);
     let today_text = day.to_string();
     s.reads()
         .run(move |c| {

@@ -253,13 +253,15 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
     let by = ctx.actor.name().to_string();
     let at = ctx.fmt(ctx.now_ms);
     let (name, text) = match op {
-        CaseOp::MaterialsComplete => (
-            "materials_complete",
-            format!(
-                "材料已补齐，开始计算办理时限，承诺办结日期 {}",
-                c.deadline.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        ),
+        CaseOp::MaterialsComplete => {
+            // A deadline in a year not loaded is told as pending, never left blank.
+            let when = match (c.deadline, ctx.calendar.add_working_days(today, c.promised_days)) {
+                (Some(d), _) => format!("承诺办结日期 {d}"),
+                (None, Err(missing)) => format!("办理时限待{}年节假日安排公布后确定", missing.0),
+                (None, Ok(_)) => "承诺办结日期待定".to_string(),
+            };
+            ("materials_complete", format!("材料已补齐，开始计算办理时限，{when}"))
+        }
         CaseOp::Extend { days, reason } => {
             check_text([reason.as_str()])?;
             let reason = trimmed(Some(reason))

@@ -371,6 +371,28 @@ async fn case_events_reach_staff_streams_and_the_cases_phone_never_the_public_st
 }
 
 #[tokio::test]
+async fn on_the_years_last_day_without_next_years_calendar_the_lists_and_history_still_answer() {
+    let s = TestServer::start().await;
+    let shanghai = |d: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, d, 1, 0, 0).unwrap(); // 09:00
+    s.clock().set(shanghai(28));
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]}))
+        .await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    // Thursday 31 December, 2027 not loaded: the materials come in; the deadline waits for 2027.
+    s.clock().set(shanghai(31));
+    let c = s.clerk("clerk2", "w02").await;
+    let done = s.post(&format!("/api/cases/{number}/materials-complete"), &c, json!({})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body["deadline"].is_null(), "{}", done.body);
+    let said = done.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(said.ends_with("办理时限待2027年节假日安排公布后确定"), "never a blank date: {said}");
+    // The clerk's 'due soon' list answers (it was 422 calendar_year_missing all day).
+    let soon = get(&s, "/api/cases?due=soon", &c).await;
+    assert_eq!((soon.status.as_u16(), soon.body.clone()), (200, json!([])), "{}", soon.body);
+}
+
+#[tokio::test]
 async fn lists_show_what_is_due_soon_and_overdue() {
     let s = TestServer::start().await;
     let c = s.clerk("clerk2", "w02").await;
