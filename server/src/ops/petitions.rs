@@ -292,11 +292,17 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     for mut p in petitions::pending_due(ctx.tx)? {
         let Ok(Some(d)) = petition::due(p.received_on, p.due_days, ctx.calendar) else { continue };
         p.due = Some(d);
-        if p.department.is_some() && p.transfer_due.is_none() {
+        // A department's due day given while the petition's waited may not be later than it:
+        // the 交办单 and the 告知书 would promise the petitioner the later day.
+        let later = p.transfer_due.is_some_and(|t| t > d);
+        if p.department.is_some() && (p.transfer_due.is_none() || later) {
             p.transfer_due = Some(d);
         }
         petitions::update(ctx.tx, &p)?;
-        let text = format!("节假日安排已公布，应于 {d} 前答复");
+        let text = match later {
+            true => format!("节假日安排已公布，应于 {d} 前答复（承办部门答复期限随之改为 {d}）"),
+            false => format!("节假日安排已公布，应于 {d} 前答复"),
+        };
         record(ctx, &p, "due_set", &text, json!({ "due": d.to_string() }))?;
         settled += 1;
     }

@@ -488,3 +488,23 @@ async fn the_printable_pages_are_served() {
         assert!(r.headers().contains_key("content-security-policy"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_departments_due_day_given_while_the_petitions_waited_is_brought_back_to_it() {
+    let s = TestServer::start().await;
+    // Tuesday 29 December: three working days run into 2027, not loaded: the due day waits.
+    s.clock().set(at_nine(2026, 12, 29));
+    let director = s.staff("director").await;
+    let p = register(&s, &director, json!({})).await;
+    assert!(p["due"].is_null(), "{p}");
+    let id = p["id"].as_i64().unwrap();
+    let body = json!({"department": "minzheng", "due": "2027-02-26"});
+    let t = s.post(&format!("/api/petitions/{id}/transfer"), &director, body).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    // 2027 added: the petition is due 4 January, and so is the department's answer.
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let p = get(&s, &format!("/api/petitions/{id}"), &admin).await.body;
+    assert_eq!((p["due"].as_str(), p["transfer"]["due"].as_str()), (Some("2027-01-04"), Some("2027-01-04")), "{p}");
+}
