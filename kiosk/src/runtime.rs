@@ -177,10 +177,14 @@ async fn follow_server(
                 }
             }
         };
+        let reached = !matches!(input, Input::ServerDown);
         if tx.send(input).is_err() {
             return;
         }
-        if !loaded {
+        // A queue's issuing just changed: its catalog at once. An unreachable server is asked
+        // again after the pause like any read (never in a loop: a kiosk started before the
+        // server must not spin a core and flood it).
+        if !loaded && reached {
             continue;
         }
         tokio::select! {
@@ -192,4 +196,40 @@ async fn follow_server(
 
 fn issuing_of(queues: &[hall_wire::Queue]) -> Vec<(String, bool)> {
     queues.iter().map(|q| (q.queue.clone(), q.issuing.open)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that answers every request `503` at once (a restart, a broken proxy).
+    async fn failing_server() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    let reply = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn a_hall_that_cannot_be_loaded_is_asked_again_after_the_pause_not_in_a_loop() {
+        let client = Client::new(&failing_server().await, "demo-kiosk", None);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let follow =
+            tokio::spawn(follow_server(client, tx, Duration::from_secs(60), Arc::new(tokio::sync::Notify::new())));
+        assert!(matches!(rx.recv().await, Some(Input::ServerDown)), "the first try fails and says so");
+        // Within the next half second (the pause is a minute) nothing more is asked or said.
+        let more = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await;
+        assert!(more.is_err(), "asked again at once: a busy loop");
+        follow.abort();
+    }
 }
