@@ -40,7 +40,8 @@ pub async fn events(
     let pass = s.streams().enter(peer)?;
     // Staff (a bearer token of a live session) get every field; a county service every event
     // without personal information; anyone else the public part.
-    let audience = match super::extract::bearer(&headers).map(crate::auth::token_hash) {
+    let token_hash = super::extract::bearer(&headers).map(crate::auth::token_hash);
+    let audience = match token_hash.clone() {
         Some(hash) => {
             let county_demo = s.hall().county_by_token_hash(&hash).map(|c| c.demo);
             match county_demo {
@@ -86,8 +87,10 @@ pub async fn events(
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().stream_opened(audience);
+    // A staff stream lives as long as its session: signed out, expired or revoked, it ends.
+    let session = token_hash.filter(|_| matches!(audience, Audience::Staff | Audience::Director));
     tokio::spawn(async move {
-        follow(s, live, start, tx, audience).await;
+        follow(s, live, start, tx, audience, session).await;
         drop(pass);
     });
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
@@ -97,6 +100,17 @@ pub async fn events(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(res)
+}
+
+/// The session a staff stream was opened with, checked again before every batch of events and
+/// on every keep-alive: a stream never outlives its session (a signed-out, expired or dismissed
+/// clerk would otherwise keep receiving priority classes and cases). Staff streams are few (a
+/// hall's clerks and director); the displays' and phones' anonymous streams have no session.
+async fn may_go_on(s: &AppState, session: Option<&str>) -> bool {
+    let Some(hash) = session.map(str::to_string) else { return true };
+    let now_ms = crate::store::ms(s.now());
+    let found = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
+    matches!(found, Ok(Some(_)))
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
@@ -132,6 +146,7 @@ async fn follow(
     start: i64,
     tx: mpsc::Sender<Bytes>,
     audience: Audience,
+    session: Option<String>,
 ) {
     let stop = s.shutdown_token();
     let mut last = start;
@@ -151,13 +166,18 @@ async fn follow(
                 _ = stop.cancelled() => break 'stream,
                 _ = tx.closed() => break 'stream,
                 _ = keep_alive.tick() => {
-                    if tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err() {
+                    if !may_go_on(&s, session.as_deref()).await
+                        || tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err()
+                    {
                         break 'stream;
                     }
                     continue;
                 }
                 r = live.recv() => r,
             };
+            if !may_go_on(&s, session.as_deref()).await {
+                break 'stream;
+            }
             match received {
                 Ok(e) => {
                     // The events of one commit arrive together: send them as one write.

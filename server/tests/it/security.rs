@@ -178,6 +178,27 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
 }
 
 #[tokio::test]
+async fn a_staff_stream_ends_with_its_session() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let mut res = s.http.get(format!("{}/api/events", s.base)).bearer_auth(&clerk).send().await.unwrap();
+    let opened = res.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&opened).contains(": connected"));
+    // Signed out: the stream that carries priority classes and cases must not go on.
+    assert_eq!(s.post("/api/auth/logout", &clerk, json!({})).await.status, 204);
+    s.issue_priority("mz-dibao", "pregnant").await;
+    let mut rest = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(chunk)) = res.chunk().await {
+            rest.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .is_ok();
+    assert!(ended && !rest.contains("pregnant"), "the signed-out stream went on: {rest}");
+}
+
+#[tokio::test]
 async fn the_retry_table_keeps_no_secret() {
     let s = TestServer::start().await;
     let login = json!({"username": "director", "password": "demo"});
