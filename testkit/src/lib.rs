@@ -55,6 +55,7 @@ pub struct Options {
     clock: Option<Arc<ManualClock>>,
     real_time: bool,
     hall: Option<Hall>,
+    hall_from_file: bool,
     demo: bool,
     kiosk_rate_limit: u32,
     issue_any_time: bool,
@@ -82,6 +83,7 @@ impl Default for Options {
             clock: None,
             real_time: false,
             hall: None,
+            hall_from_file: false,
             demo: true,
             kiosk_rate_limit: 0,
             issue_any_time: false,
@@ -132,6 +134,12 @@ impl Options {
     /// This hall instead of the bundled sample.
     pub fn hall(mut self, hall: Hall) -> Self {
         self.hall = Some(hall);
+        self
+    }
+
+    /// The hall comes from a configuration file (`--config`, as the packaged service runs).
+    pub fn hall_from_file(mut self, yes: bool) -> Self {
+        self.hall_from_file = yes;
         self
     }
 
@@ -188,6 +196,7 @@ impl Options {
     fn settings(&self, db: PathBuf, clock: Arc<dyn Clock>) -> Settings {
         let mut s = Settings::new(db, self.hall.clone().unwrap_or_else(config::sample), clock);
         s.demo = self.demo;
+        s.hall_from_file = self.hall_from_file;
         s.kiosk_rate_limit = self.kiosk_rate_limit;
         s.issue_any_time = self.issue_any_time;
         s.event_buffer = self.event_buffer.unwrap_or(s.event_buffer);

@@ -69,7 +69,8 @@ pub struct Settings {
     pub event_buffer: usize,
     /// How often windows whose clerk's session expired are closed (and displays told).
     pub sweep_every: std::time::Duration,
-    /// The hall came from a `--config` file: that file wins over a hall saved on the admin page.
+    /// The hall came from a `--config` file: it wins over the hall saved on the admin page when
+    /// it is new or changed since the last start (see `hall_in_force`).
     pub hall_from_file: bool,
     /// Where citizens' phones reach this server (`--public-url`, e.g. `https://hall.example.cn`):
     /// a ticket's `status_url` is absolute under it; without it the URL is a path (`/t/<token>`).
@@ -145,6 +146,50 @@ struct Inner {
     last_anchor: tokio::sync::Mutex<Option<store::anchors::Anchor>>,
 }
 
+/// The hall to serve: the admin page's saved hall, unless the configuration file is new or was
+/// changed since the last start (then the file, which becomes the saved hall: the newest edit
+/// wins, whichever way it was made). The packaged service always names its file, so the admin
+/// page's changes would otherwise be lost at every restart.
+fn hall_in_force(
+    conn: &rusqlite::Connection,
+    given: crate::hall::Hall,
+    from_file: bool,
+) -> anyhow::Result<crate::hall::Hall> {
+    use sha2::Digest;
+    let saved = store::settings::get(conn, store::settings::HALL_TOML)?;
+    let saved_parsed = |text: &str| {
+        crate::config::parse_in(text, "hall saved on the admin page", given.folder.as_deref())
+            .map_err(|e| tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one"))
+            .ok()
+    };
+    if !from_file {
+        let Some(hall) = saved.as_deref().and_then(saved_parsed) else { return Ok(given) };
+        tracing::info!("using the hall saved on the admin page");
+        return Ok(hall);
+    }
+    let digest = hex::encode(sha2::Sha256::digest(given.source.as_bytes()));
+    let seen = store::settings::get(conn, store::settings::HALL_FILE_SEEN)?;
+    if seen.as_deref() == Some(digest.as_str()) {
+        if let Some(hall) = saved.as_deref().and_then(saved_parsed) {
+            tracing::info!(
+                "the configuration file is unchanged since the last start: using the hall saved on the admin page"
+            );
+            return Ok(hall);
+        }
+        return Ok(given);
+    }
+    if saved.is_some() {
+        tracing::warn!(
+            "the configuration file changed since the last start: it replaces the hall saved on the admin page"
+        );
+    }
+    let tx = conn.unchecked_transaction()?;
+    store::settings::set(&tx, store::settings::HALL_FILE_SEEN, &digest)?;
+    store::settings::set(&tx, store::settings::HALL_TOML, &given.source)?;
+    tx.commit()?;
+    Ok(given)
+}
+
 impl AppState {
     /// Opens (creating or migrating) the database and starts the writer thread. The thread
     /// ends once every clone of the state is dropped; join the handle to flush it.
@@ -156,26 +201,7 @@ impl AppState {
         store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
         let settings_sweep = settings.sweep_every;
-        let saved = store::settings::get(&conn, store::settings::HALL_TOML)?;
-        let hall = match saved {
-            Some(text) if !settings.hall_from_file => {
-                match crate::config::parse_in(&text, "hall saved on the admin page", settings.hall.folder.as_deref()) {
-                    Ok(h) => {
-                        tracing::info!("using the hall saved on the admin page");
-                        h
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one");
-                        settings.hall
-                    }
-                }
-            }
-            Some(_) => {
-                tracing::warn!("a hall saved on the admin page exists, but --config was given: the file is used");
-                settings.hall
-            }
-            None => settings.hall,
-        };
+        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file)?;
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
         let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();

@@ -5,8 +5,12 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::store::{exec, query_one};
 
 pub const NOTICE: &str = "notice";
-/// The hall as last saved on the admin page (TOML).
+/// The hall as last saved on the admin page (TOML), or as read from the configuration file
+/// when that file was new or changed at a start.
 pub const HALL_TOML: &str = "hall_toml";
+/// The SHA-256 of the configuration file's text at the last start that used it: a file the
+/// same at the next start yields to the admin page's later changes.
+pub const HALL_FILE_SEEN: &str = "hall_file_sha256";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     query_one(conn, "SELECT value FROM hall_settings WHERE key = ?1", [key], |r| r.get(0)).optional()

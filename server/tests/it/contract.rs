@@ -381,6 +381,31 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
 }
 
 #[tokio::test]
+async fn the_admin_pages_changes_outlive_a_restart_on_a_configuration_file_until_the_file_changes() {
+    // As the packaged service runs: always with its file, /etc/hall/hall.toml.
+    let s = TestServer::options().hall_from_file(true).start().await;
+    let admin = s.staff("admin").await;
+    let toml = s.send(reqwest::Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edited = toml.replacen("林业窗口", "林业工作站窗口", 1);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({"toml": edited})).await.status, StatusCode::OK);
+    // A restart (a reboot, an upgrade) with the same file keeps the change made on /admin.
+    let s = s.restart().await;
+    assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
+    // The file edited since: the newest edit wins, the file's.
+    let db = s.db.clone();
+    let dir = s.stop().await;
+    let text = hall_server::config::SAMPLE_HALL.replacen("林业窗口", "林业站窗口", 1);
+    let file_hall = hall_server::config::parse(&text, "hall.toml").unwrap();
+    let s = TestServer::options().db(&db).hall(file_hall).hall_from_file(true).start().await;
+    assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业站窗口");
+    s.stop().await;
+    drop(dir);
+}
+
+#[tokio::test]
 async fn an_administrator_changes_the_hall_without_a_restart() {
     let s = TestServer::start().await;
     let admin = s.staff("admin").await;
