@@ -11,6 +11,10 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::access::{self, Need};
 use crate::ops::{Answer, Op};
 
+/// The largest hall configuration the page may save: a county centre's hundreds of matters,
+/// each with its materials (the sample's 29 matters are 47 KB).
+pub const MAX_HALL_BODY: usize = 2 * 1024 * 1024;
+
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HallToml {
     /// The whole hall configuration, in the format of `halls/sample-town.toml`.

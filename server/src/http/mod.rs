@@ -478,7 +478,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(events::events))
         .routes(routes!(director::today))
         .routes(routes!(director::reopen_issuing))
-        .routes(routes!(admin::get, admin::save))
+        .merge(
+            // A whole hall's configuration: larger than any other JSON body (refuse_oversized knows).
+            OpenApiRouter::new()
+                .routes(routes!(admin::get, admin::save))
+                .layer(DefaultBodyLimit::max(admin::MAX_HALL_BODY)),
+        )
         .routes(routes!(cases::list))
         .routes(routes!(cases::get))
         .routes(routes!(cases::materials_complete))
@@ -562,6 +567,8 @@ fn api() -> OpenApiRouter<AppState> {
 pub fn body_limit(method: &axum::http::Method, path: &str) -> usize {
     if method == axum::http::Method::POST && path == "/api/inspections" {
         inspections::MAX_INSPECTION_BODY
+    } else if method == axum::http::Method::POST && path == "/api/admin/hall" {
+        admin::MAX_HALL_BODY
     } else {
         MAX_BODY
     }

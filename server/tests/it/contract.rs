@@ -427,11 +427,16 @@ async fn an_administrator_changes_the_hall_without_a_restart() {
     let r = s.post("/api/admin/hall", &admin, json!({"toml": edited})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
+    // A county centre's hall is larger than any other body (hundreds of matters): 150 KB saves.
+    let large = format!("{edited}\n# {}\n", "事项材料说明".repeat(8_500));
+    assert!(large.len() > 150_000);
+    let r = s.post("/api/admin/hall", &admin, json!({"toml": large})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // ...and kept across a restart (the server was started on the bundled hall, not a file).
     let s = s.restart().await;
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     let audited: i64 =
         conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'hall.replace'", [], |r| r.get(0)).unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited, 2);
 }
