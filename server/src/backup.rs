@@ -170,8 +170,10 @@ pub fn backup(db: &Path, to: &Path, at_ms: i64) -> anyhow::Result<Copy> {
 
 /// Puts the backup `from` back as `db`, with no server running on it: the copy is checked
 /// first (integrity, audit trail, a schema this server knows); the database it replaces is kept
-/// beside it as `<db>.before-restore-<stamp>` (with its WAL), never deleted. Returns the
-/// copy's figures and where the old database went.
+/// beside it as `<db>.before-restore-<stamp>` (with its WAL and its audit anchors, which sign
+/// rows of that timeline: left beside the restored copy, they would make `verify-audit` report
+/// its new rows as tampering), never deleted. Returns the copy's figures and where the old
+/// database went.
 pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Option<PathBuf>)> {
     let _lock = lock(db)?;
     let found = check(from)?;
@@ -188,7 +190,7 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
     std::fs::File::open(&tmp)?.sync_all()?;
     let kept = if db.exists() {
         let old = PathBuf::from(format!("{}.before-restore-{stamp}", db.display()));
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".anchors"] {
             let (a, b) = (format!("{}{suffix}", db.display()), format!("{}{suffix}", old.display()));
             if Path::new(&a).exists() {
                 std::fs::rename(&a, &b).with_context(|| format!("cannot keep the old database as {b}"))?;

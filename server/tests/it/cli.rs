@@ -145,6 +145,10 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
     assert!(text.contains("another hall-server is using"), "{text}");
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database at all, just bytes").unwrap();
+    // The audit trail is anchored after the copy (its rows signed in `<db>.anchors`).
+    assert!(s.state().anchor_audit().await.unwrap().is_some());
+    let anchors = format!("{db}.anchors");
+    assert!(std::path::Path::new(&anchors).exists());
     let kept = s.stop().await;
     let before = tickets_in(std::path::Path::new(&db));
     assert_eq!(before, 45);
@@ -168,6 +172,9 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
         })
         .expect("the old database kept");
     assert_eq!(tickets_in(&old.path()), before);
+    // Its anchors went with it: they sign the replaced timeline, not the restored one.
+    assert!(!std::path::Path::new(&anchors).exists());
+    assert!(std::path::Path::new(&format!("{}.anchors", old.path().display())).exists());
 
     // The restored hall's audit trail holds, and its numbering continues from the copy's last
     // ticket (the tickets issued after the copy are gone with it, their numbers given again).
@@ -178,7 +185,11 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
     let number = next["number"].as_str().unwrap();
     let digits: i64 = number.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap();
     assert_eq!(digits, saved + 1, "{number} after {saved} tickets in the copy");
-    drop(again);
+    // New rows on the restored trail, anchored anew: it verifies (no tampering reported).
+    assert!(again.state().anchor_audit().await.unwrap().is_some());
+    again.stop().await;
+    let (code, text) = run_async(vec!["verify-audit".into(), "--db".into(), db.clone()]).await;
+    assert_eq!(code, 0, "{text}");
     drop(kept);
 }
 
