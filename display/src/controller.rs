@@ -315,11 +315,19 @@ impl Model {
         if !self.seen.insert(call.key()) {
             return vec![];
         }
-        self.recent.retain(|r| r.ticket_id != call.ticket_id);
-        self.recent.push_front(call.clone());
-        self.recent.truncate(self.settings.recent);
-        self.latest = Some(call.clone());
-        self.flash_until = Some(now + self.settings.flash_for);
+        // A call takes its place by time: after a reconnection the stream replays calls older
+        // than the snapshot's, which must not push the current ones off the screen nor become
+        // the big "now calling" (a ticket shown with a newer call keeps it).
+        if !self.recent.iter().any(|r| r.ticket_id == call.ticket_id && r.at > call.at) {
+            self.recent.retain(|r| r.ticket_id != call.ticket_id);
+            let place = self.recent.iter().position(|r| r.at <= call.at).unwrap_or(self.recent.len());
+            self.recent.insert(place, call.clone());
+            self.recent.truncate(self.settings.recent);
+            if place == 0 {
+                self.flash_until = Some(now + self.settings.flash_for);
+            }
+        }
+        self.latest = self.recent.front().cloned();
         if self.fresh_and_mine(&call, now) {
             vec![Effect::Announce(call)]
         } else {

@@ -62,6 +62,9 @@ pub fn link_text(link: Link, now: DateTime<Utc>, english: bool) -> String {
 impl View {
     pub fn of(m: &Model, now: DateTime<Utc>, tz: Tz, english: bool) -> View {
         let local = now.with_timezone(&tz);
+        // Numbers start again each day: a display left on overnight shows none of yesterday's
+        // calls (today's D003 would read its number as called already).
+        let today = |c: &&crate::controller::CallView| c.at.with_timezone(&tz).date_naive() == local.date_naive();
         let weekday = ["一", "二", "三", "四", "五", "六", "日"]
             [chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
         let date = if english {
@@ -80,6 +83,7 @@ impl View {
             recent: m
                 .recent
                 .iter()
+                .filter(today)
                 .map(|c| (c.number.clone(), c.window_number, c.window_name.clone(), c.recall, c.booked))
                 .collect(),
             queues: m
@@ -90,7 +94,7 @@ impl View {
             window_mode: m.settings.window.is_some(),
             ..View::default()
         };
-        if let Some(c) = &m.latest {
+        if let Some(c) = m.latest.as_ref().filter(today) {
             v.has_call = true;
             v.number = c.number.clone();
             v.window_number = c.window_number;

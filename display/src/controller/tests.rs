@@ -341,3 +341,37 @@ fn a_call_by_appointment_is_marked_on_the_lobby_and_at_its_window() {
     let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
     assert!(!v.my_serving_booked);
 }
+
+#[test]
+fn calls_replayed_after_a_reconnection_take_their_place_by_time() {
+    let mut m = Model::new(Settings { recent: 3, ..Settings::default() });
+    m.apply(snapshot(vec![]), now());
+    // Six calls while away; the snapshot has the three newest, the stream replays all six.
+    let calls: Vec<wire::Call> = (1..=6).map(|i| wire_call(100 + i, &format!("C{i:03}"), i)).collect();
+    let later = now() + Duration::minutes(5);
+    m.apply(snapshot(calls.iter().rev().take(3).cloned().collect()), later);
+    for (i, c) in calls.iter().enumerate() {
+        let replay =
+            Input::Event { id: 10 + i as i64, kind: "ticket_called".into(), data: serde_json::to_value(c).unwrap() };
+        m.apply(replay, later);
+    }
+    let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(list, ["C006", "C005", "C004"], "the current calls stay");
+    assert_eq!(m.latest.as_ref().unwrap().number, "C006");
+    // A new call goes on top as ever.
+    m.apply(called(20, 200, "C007", 3, 400, false), later);
+    assert_eq!(m.latest.as_ref().unwrap().number, "C007");
+}
+
+#[test]
+fn a_display_left_on_overnight_shows_none_of_yesterdays_calls() {
+    let mut m = Model::new(Settings::default());
+    m.apply(called(1, 7, "D003", 5, 8 * 3600, false), now()); // 17:00 in the hall
+    let evening = now() + Duration::hours(8);
+    let v = crate::view::View::of(&m, evening, chrono_tz::Asia::Shanghai, false);
+    assert!(v.has_call && v.recent.len() == 1, "shown the day it was made");
+    // The next morning nothing was called yet: today's D003 must not read its number as called.
+    let morning = now() + Duration::hours(23) + Duration::minutes(30); // 08:30 the next day
+    let v = crate::view::View::of(&m, morning, chrono_tz::Asia::Shanghai, false);
+    assert!(!v.has_call && v.recent.is_empty(), "{:?} {:?}", v.number, v.recent);
+}
