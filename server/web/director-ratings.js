@@ -127,7 +127,9 @@ async function followUpAction(action, body) {
   const f = current;
   if (!f) return;
   await guarded("fuError", async () => {
-    current = (await act(`fu-${action}:${f.id}`, `/api/follow-ups/${f.id}/${action}`, body)).data;
+    // The answer has no phone (read once, audited): the dialog keeps the one it read.
+    const next = (await act(`fu-${action}:${f.id}`, `/api/follow-ups/${f.id}/${action}`, body)).data;
+    current = { ...next, phone: next.phone ?? f.phone };
     renderDialog();
     soon();
   });

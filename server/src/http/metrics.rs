@@ -52,7 +52,6 @@ pub struct Metrics {
     sse_catch_ups: Counter,
     cases_open: Gauge,
     cases_overdue: Gauge,
-    follow_ups_open: Gauge,
     follow_ups_overdue: Gauge,
     complaints_overdue: Gauge,
     petitions_overdue: Gauge,
@@ -85,8 +84,9 @@ impl Metrics {
         let (cases_open, cases_overdue) = (Gauge::default(), Gauge::default());
         r.register("cases_open", "Cases not closed (running or waiting for materials)", cases_open.clone());
         r.register("cases_overdue", "Running cases past their deadline", cases_overdue.clone());
-        let (follow_ups_open, follow_ups_overdue) = (Gauge::default(), Gauge::default());
-        r.register("follow_ups_open", "Bad ratings' follow-ups not closed", follow_ups_open.clone());
+        // Not the open follow-ups: anyone may read /metrics, and that count rises the moment a
+        // citizen rates badly (a clerk reading it before and after would know who did).
+        let follow_ups_overdue = Gauge::default();
         r.register("follow_ups_overdue", "Bad ratings' follow-ups past a deadline", follow_ups_overdue.clone());
         let (complaints_overdue, petitions_overdue) = (Gauge::default(), Gauge::default());
         r.register("complaints_overdue", "Complaints not answered by their due date", complaints_overdue.clone());
@@ -136,7 +136,6 @@ impl Metrics {
             sse_catch_ups,
             cases_open,
             cases_overdue,
-            follow_ups_open,
             follow_ups_overdue,
             complaints_overdue,
             petitions_overdue,
@@ -205,7 +204,6 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     m.cases_open.set(cases.open as i64);
     m.cases_overdue.set(cases.overdue as i64);
     let feedback = super::ratings::overview(&s).await?;
-    m.follow_ups_open.set(i64::from(feedback.follow_ups_open));
     m.follow_ups_overdue.set(i64::from(feedback.follow_ups_overdue));
     m.complaints_overdue.set(i64::from(feedback.complaints_overdue));
     m.petitions_overdue.set(i64::from(feedback.petitions_overdue));

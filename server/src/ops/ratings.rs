@@ -213,7 +213,8 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, action: FollowUpAction, note: &str) ->
         json!({ "state": f.state.as_str() }),
     )?;
     changed(ctx, id, name)?;
-    Answer::json(StatusCode::OK, &view(ctx.hall, &f, today(ctx), true))
+    // Without the phone: it is read once, audited (`read`), and this answer is kept for retries.
+    Answer::json(StatusCode::OK, &view(ctx.hall, &f, today(ctx), false))
 }
 
 /// A year of the calendar was added: follow-ups' deadlines that waited for it are set now.

@@ -146,7 +146,13 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
         let r = post(&s, &format!("/api/follow-ups/{id}/{action}"), Some(&director), body).await;
         match code {
             Some(code) => assert_error(&r, status, code),
-            None => assert_eq!(r.status, status, "{action}: {}", r.body),
+            None => {
+                assert_eq!(r.status, status, "{action}: {}", r.body);
+                assert!(
+                    r.body.get("phone").is_none(),
+                    "the phone is read once, audited, not in answers kept for retries"
+                );
+            }
         }
     }
     let one = get(&s, &format!("/api/follow-ups/{id}"), Some(&director)).await;
@@ -312,6 +318,9 @@ async fn who_may_read_and_act_on_ratings_and_follow_ups() {
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let id = get(&s, "/api/follow-ups", Some(&director)).await.body[0]["id"].as_i64().unwrap();
+    // Anyone may read /metrics: nothing there moves the moment a citizen rates badly.
+    let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(!metrics.contains("follow_ups_open") && metrics.contains("hall_follow_ups_overdue 0"), "{metrics}");
 
     // (endpoint, method, body) × (anonymous, kiosk, evaluator, clerk, director, admin): status.
     let who: [(&str, Option<&str>); 6] = [
