@@ -168,7 +168,7 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
         .filter_map(|e| e.ok())
         .find(|e| {
             let name = e.file_name().to_string_lossy().to_string();
-            name.contains(".before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+            name.contains(".before-restore-") && !["-wal", "-shm", ".anchors"].iter().any(|s| name.ends_with(s))
         })
         .expect("the old database kept");
     assert_eq!(tickets_in(&old.path()), before);
