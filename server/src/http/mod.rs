@@ -154,6 +154,7 @@ fn hall_in_force(
     conn: &rusqlite::Connection,
     given: crate::hall::Hall,
     from_file: bool,
+    now_ms: i64,
 ) -> anyhow::Result<crate::hall::Hall> {
     use sha2::Digest;
     let saved = store::settings::get(conn, store::settings::HALL_TOML)?;
@@ -186,6 +187,14 @@ fn hall_in_force(
     let tx = conn.unchecked_transaction()?;
     store::settings::set(&tx, store::settings::HALL_FILE_SEEN, &digest)?;
     store::settings::set(&tx, store::settings::HALL_TOML, &given.source)?;
+    // The hall it replaces (the last in force): sessions whose rights the file changed end now
+    // (a demoted account, a new password, fewer windows), as a save on /admin would end them.
+    if let Some(old) = saved.as_deref().and_then(saved_parsed) {
+        let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms)?;
+        if ended > 0 {
+            tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");
+        }
+    }
     tx.commit()?;
     Ok(given)
 }
@@ -201,7 +210,7 @@ impl AppState {
         store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
         let settings_sweep = settings.sweep_every;
-        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file)?;
+        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file, store::ms(settings.clock.now()))?;
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
         let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();

@@ -107,7 +107,11 @@ fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiRes
 }
 
 /// Why a session cannot outlive a new hall: the account's rights changed or its window went.
-fn revoked_by(old: &crate::hall::Hall, new: &crate::hall::Hall, s: &windows::SessionRow) -> Option<&'static str> {
+pub(crate) fn revoked_by(
+    old: &crate::hall::Hall,
+    new: &crate::hall::Hall,
+    s: &windows::SessionRow,
+) -> Option<&'static str> {
     let Some(now) = new.staff(&s.username) else { return Some("account removed") };
     let before = old.staff(&s.username);
     if now.role.as_str() != s.role || before.is_some_and(|b| b.role != now.role) {
@@ -144,6 +148,40 @@ pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) ->
         }
     }
     Ok(())
+}
+
+/// At a start whose configuration file changed since the last one, the sessions whose rights it
+/// changed end, as a save on /admin ends them (audited `auth.revoked`; their windows signed out,
+/// a called ticket back in the queue at the next sweep's sign-in rules). Before the writer runs.
+pub fn end_sessions_revoked_at_start(
+    tx: &rusqlite::Transaction,
+    old: &crate::hall::Hall,
+    new: &crate::hall::Hall,
+    now_ms: i64,
+) -> rusqlite::Result<u32> {
+    let mut ended = 0;
+    for s in windows::live_sessions(tx, now_ms)? {
+        let Some(reason) = revoked_by(old, new, &s) else { continue };
+        windows::end_session(tx, s.id, now_ms)?;
+        if let Some(w) = s.window_id.as_deref().filter(|w| new.window(w).is_some()) {
+            if windows::get(tx, w, now_ms)?.is_some_and(|r| r.session_id == Some(s.id)) {
+                windows::sign_out(tx, w)?;
+            }
+        }
+        let entry = crate::store::audit::Entry {
+            at_ms: now_ms,
+            actor: "system".into(),
+            role: "system".into(),
+            device: None,
+            window_id: s.window_id.clone(),
+            action: "auth.revoked".into(),
+            subject: Some(format!("session:{}", s.id)),
+            detail: json!({ "username": s.username, "reason": reason, "at_start": true }).to_string(),
+        };
+        crate::store::audit::append(tx, &entry)?;
+        ended += 1;
+    }
+    Ok(ended)
 }
 
 /// Windows still held by a session that expired: signed out, announced, audited.

@@ -5,6 +5,7 @@ pub mod access;
 pub mod assessment;
 mod attendance;
 mod auth;
+pub use auth::end_sessions_revoked_at_start;
 pub mod booking;
 pub mod cases;
 pub mod complaints;

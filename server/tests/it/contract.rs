@@ -394,13 +394,29 @@ async fn the_admin_pages_changes_outlive_a_restart_on_a_configuration_file_until
     // A restart (a reboot, an upgrade) with the same file keeps the change made on /admin.
     let s = s.restart().await;
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业工作站窗口");
-    // The file edited since: the newest edit wins, the file's.
+    // The file edited since: the newest edit wins, the file's; sessions whose rights it changed
+    // (clerk11 may now also work at w10) end, audited, the others go on.
+    let (clerk1, clerk11) = (s.clerk("clerk1", "w01").await, s.clerk("clerk11", "w11").await);
     let db = s.db.clone();
     let dir = s.stop().await;
-    let text = hall_server::config::SAMPLE_HALL.replacen("林业窗口", "林业站窗口", 1);
+    let clerk11_windows = "staff_no = \"QS-2014-002\"\nrole = \"clerk\"\nwindows = [\"w11\"]";
+    let text = hall_server::config::SAMPLE_HALL.replacen("林业窗口", "林业站窗口", 1).replacen(
+        clerk11_windows,
+        &clerk11_windows.replace("[\"w11\"]", "[\"w10\", \"w11\"]"),
+        1,
+    );
+    assert!(text.contains("windows = [\"w10\", \"w11\"]"));
     let file_hall = hall_server::config::parse(&text, "hall.toml").unwrap();
     let s = TestServer::options().db(&db).hall(file_hall).hall_from_file(true).start().await;
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业站窗口");
+    let me = s.send(reqwest::Method::GET, "/api/auth/me", Some(&clerk1), None, None).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let me = s.send(reqwest::Method::GET, "/api/auth/me", Some(&clerk11), None, None).await;
+    assert_error(&me, 401, "session_expired");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let revoked: i64 =
+        conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'auth.revoked'", [], |r| r.get(0)).unwrap();
+    assert_eq!(revoked, 1);
     s.stop().await;
     drop(dir);
 }
