@@ -60,6 +60,11 @@ impl Kiosk {
                     self.entry.state = EntryState::Turned(Turned::of(&code, next_open, day));
                     self.screen = Screen::IdNumber { service_id, priority };
                 } else {
+                    // The hall no longer has the matter (changed on /admin): the catalog is loaded
+                    // again, so that the kiosk stops offering it.
+                    if code == "unknown_service" {
+                        fx.push(Effect::Reload);
+                    }
                     self.refusal = Some(Refusal::Refused { code });
                     self.screen = Screen::Matter(service_id);
                 }

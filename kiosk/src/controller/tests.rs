@@ -442,6 +442,16 @@ fn a_409_is_final_marks_the_matter_and_asks_for_the_catalog() {
 }
 
 #[test]
+fn a_matter_the_hall_no_longer_has_is_said_and_the_catalog_loaded_again() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    let fx = r.go(Input::IssueRefused { key: "k1".into(), code: "unknown_service".into(), next_open: None, day: None });
+    assert_eq!(fx, vec![Effect::Reload], "the matters changed: loaded again, not offered stale");
+    assert_eq!(r.k.refusal(), Some(&Refusal::Refused { code: "unknown_service".into() }));
+}
+
+#[test]
 fn a_409_for_a_request_given_up_on_ends_it() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
