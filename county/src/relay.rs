@@ -90,6 +90,9 @@ pub async fn run(
     }
 }
 
+/// Messages read from a hall's outbox at once (the hall's largest page).
+const OUTBOX_PAGE: u32 = 500;
+
 /// One look at a hall's outbox: every message delivered and acknowledged, in order per target;
 /// how many there were.
 pub async fn pass(
@@ -99,32 +102,41 @@ pub async fn pass(
     source: &HallEntry,
 ) -> anyhow::Result<usize> {
     let base = source.url.trim_end_matches('/');
-    let res = http
-        .get(format!("{base}/api/relay/outbox"))
-        .bearer_auth(&source.token)
-        .timeout(Duration::from_secs(10))
-        .send()
-        .await?;
-    if !res.status().is_success() {
-        let status = res.status();
-        bail!("GET /api/relay/outbox answered {status}: {}", res.text().await.unwrap_or_default());
-    }
-    let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
-    let n = messages.len();
     // A target that failed is skipped for the rest of the pass, so that its messages keep their
     // order, while the other targets' messages still go (one town down never holds back the
-    // county hall's answers to the others).
+    // county hall's answers to the others). Page by page: a town down for weeks may have more
+    // messages waiting than one page holds, and they must not hide the ones after them.
     let mut failed: HashMap<String, anyhow::Error> = HashMap::new();
-    for m in messages {
-        let target_id = match m.kind.as_str() {
-            "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),
-            _ => m.to_hall.clone().unwrap_or_default(),
-        };
-        if failed.contains_key(&target_id) {
-            continue;
+    let (mut after, mut n) = (0i64, 0usize);
+    loop {
+        let res = http
+            .get(format!("{base}/api/relay/outbox?limit={OUTBOX_PAGE}&after={after}"))
+            .bearer_auth(&source.token)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            let status = res.status();
+            bail!("GET /api/relay/outbox answered {status}: {}", res.text().await.unwrap_or_default());
         }
-        if let Err(e) = relay_one(pool, http, halls, source, &m).await {
-            failed.insert(target_id, e);
+        let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
+        let full = messages.len() == OUTBOX_PAGE as usize;
+        n += messages.len();
+        for m in messages {
+            after = after.max(m.id);
+            let target_id = match m.kind.as_str() {
+                "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),
+                _ => m.to_hall.clone().unwrap_or_default(),
+            };
+            if failed.contains_key(&target_id) {
+                continue;
+            }
+            if let Err(e) = relay_one(pool, http, halls, source, &m).await {
+                failed.insert(target_id, e);
+            }
+        }
+        if !full {
+            break;
         }
     }
     match failed.into_values().next() {

@@ -24,6 +24,9 @@ fn id(text: &str) -> i64 {
 pub struct OutboxQuery {
     /// At most this many messages (default 100, at most 500).
     limit: Option<u32>,
+    /// Only the messages after this id: the next page, past messages that wait for a target
+    /// that is down (default: from the oldest).
+    after: Option<i64>,
 }
 
 #[utoipa::path(
@@ -48,7 +51,8 @@ pub async fn outbox(
     if !s.reads().run(|c| Ok(rows::any_pending(c)?)).await.map_err(ApiError::Internal)? {
         return Answer::json(axum::http::StatusCode::OK, &Vec::<wire::OutboxMessage>::new());
     }
-    submit(&s, actor, Op::ReadOutbox { limit }, key.forget(), b"").await
+    let after = q.after.unwrap_or(0).max(0);
+    submit(&s, actor, Op::ReadOutbox { limit, after }, key.forget(), b"").await
 }
 
 #[utoipa::path(

@@ -164,6 +164,8 @@ pub enum Op {
     /// The county service reads the messages waiting in the outbox (audited).
     ReadOutbox {
         limit: u32,
+        /// Only messages after this id (the county reads the outbox page by page).
+        after: i64,
     },
     /// The county service delivered an outbox message.
     AckOutbox {
@@ -508,7 +510,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
-        Op::ReadOutbox { limit } => relay::read_outbox(ctx, *limit),
+        Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
         Op::AckOutbox { id } => relay::ack(ctx, *id),
         Op::Inbox { message } => relay::inbox(ctx, message),
         Op::ReadIncoming { id } => relay::read(ctx, *id),

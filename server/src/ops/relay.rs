@@ -78,8 +78,8 @@ pub(super) fn report(ctx: &mut Ctx, c: &CaseRow) -> ApiResult<()> {
 
 /// The county reads what waits in the outbox (audited when it holds anything: a report carries
 /// the applicant's name and phone).
-pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32) -> ApiResult<Answer> {
-    let rows = store::pending(ctx.tx, limit)?;
+pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32, after: i64) -> ApiResult<Answer> {
+    let rows = store::pending(ctx.tx, after, limit)?;
     if !rows.is_empty() {
         let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
         ctx.audit("relay.outbox_read", None, None, json!({ "keys": keys }))?;

@@ -40,11 +40,11 @@ pub fn any_pending(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// The messages not acknowledged yet, oldest first.
-pub fn pending(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<OutboxRow>> {
+pub fn pending(conn: &Connection, after: i64, limit: u32) -> rusqlite::Result<Vec<OutboxRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, key, kind, to_hall, body, created_at FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?1",
+        "SELECT id, key, kind, to_hall, body, created_at FROM outbox WHERE acked_at IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
     )?;
-    let rows = stmt.query_map([limit], |r| {
+    let rows = stmt.query_map(rusqlite::params![after, limit], |r| {
         let body: String = r.get(4)?;
         Ok(OutboxRow {
             id: r.get(0)?,

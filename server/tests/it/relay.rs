@@ -178,6 +178,24 @@ async fn the_county_device_relays_and_nobody_else_does() {
     assert_error(&get(&s, "/api/relay/outbox?limit=0", COUNTY).await, 400, "invalid_limit");
 }
 
+#[tokio::test]
+async fn the_outbox_is_read_page_by_page_past_messages_still_waiting() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    for _ in 0..3 {
+        report(&s, &clerk).await;
+    }
+    // The first waits for a town that is down; the county reads on after it.
+    let first = get(&s, "/api/relay/outbox?limit=1", COUNTY).await.body;
+    let id = first[0]["id"].as_i64().unwrap();
+    let next = get(&s, &format!("/api/relay/outbox?limit=1&after={id}"), COUNTY).await.body;
+    assert_eq!(next.as_array().unwrap().len(), 1, "{next}");
+    assert!(next[0]["id"].as_i64().unwrap() > id);
+    let rest = get(&s, &format!("/api/relay/outbox?after={id}"), COUNTY).await.body;
+    assert_eq!(rest.as_array().unwrap().len(), 2, "{rest}");
+    assert_eq!(outbox(&s).await.len(), 3, "nothing acknowledged: all still waiting");
+}
+
 /// The hall plays both ends: its reported case comes back to it as an incoming case, which its
 /// w02 clerk accepts and closes; the progress comes home to the case and its applicant's page.
 #[tokio::test]
