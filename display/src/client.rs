@@ -131,8 +131,15 @@ impl Client {
             };
             for e in parser.push(&chunk) {
                 *last_id = Some(e.id);
+                // A new hall configuration (windows added or renamed, matters changed): the
+                // whole state again, without leaving the stream.
+                let reload = e.kind == hall_wire::event_kind::HALL_CHANGED;
                 if feed.send(Feed::Input(Input::Event { id: e.id, kind: e.kind, data: e.data })).is_err() {
                     return Ok(());
+                }
+                if reload {
+                    let (snapshot, _) = self.snapshot().await?;
+                    let _ = feed.send(Feed::Input(Input::Snapshot(Box::new(snapshot))));
                 }
             }
         }

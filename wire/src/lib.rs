@@ -804,6 +804,9 @@ pub mod event_kind {
     pub const RELAY_PENDING: &str = "relay_pending";
     /// An incoming case (上报来件) arrived or moved (`{id, window_id, state}`); staff streams only.
     pub const INCOMING_CHANGED: &str = "incoming_changed";
+    /// The administrator put a new hall configuration in force (`{at, sha256}`): clients load
+    /// the hall again (windows, matters, queues).
+    pub const HALL_CHANGED: &str = "hall_changed";
 }
 
 #[cfg(test)]

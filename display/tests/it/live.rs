@@ -73,3 +73,24 @@ async fn calls_reach_the_display_and_none_is_missed_across_a_restart() {
     assert_eq!(recent, ["B005", "B004", "B003", "B002", "B001"]);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_hall_configuration_reaches_the_display_without_a_reconnection() {
+    let server = TestServer::options().real_time().start().await;
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(Client::new(&server.base, 8, reqwest::Client::new()).follow(tx));
+    let mut display = Display { rx, model: Model::new(Settings::default()), announced: vec![] };
+    display.until(|d| d.model.link == Link::Live).await;
+    let name = |d: &Display| d.model.windows.iter().find(|w| w.id == "w11").map(|w| w.name.clone());
+    assert_eq!(name(&display).as_deref(), Some("林业窗口"));
+    // The administrator renames the window on /admin: the display above it follows at once.
+    let admin = server.staff("admin").await;
+    let toml = server.send(reqwest::Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .replacen("林业窗口", "林业工作站窗口", 1);
+    assert_eq!(server.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
+    display.until(|d| name(d).as_deref() == Some("林业工作站窗口")).await;
+    assert_eq!(display.model.link, Link::Live, "the stream was kept");
+    server.stop().await;
+}

@@ -594,7 +594,7 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
         "staff": hall.staff.len(),
     });
     ctx.audit("hall.replace", None, None, summary.clone())?;
-    ctx.emit("hall_changed", &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;
+    ctx.emit(hall_wire::event_kind::HALL_CHANGED, &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;
     Answer::json(StatusCode::OK, &summary)
 }
 
