@@ -514,3 +514,43 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
         }
     }
 }
+
+/// A ticket transferred to another matter counts under the matter it ended with, as the hall's
+/// own report counts it: no matter shows more served than issued.
+#[tokio::test]
+async fn a_transferred_ticket_counts_under_its_last_matter_as_at_the_hall() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["a"]).await;
+    let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
+    let called = |t: &str| json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(t), "recall": false});
+    let events = vec![
+        event(
+            1,
+            "ticket_issued",
+            json!({"ticket_id": 1, "number": "A001", "queue": "zonghe", "service_id": "zh-zixun", "at": at("09:00")}),
+        ),
+        event(2, "ticket_called", called("09:10")),
+        event(
+            3,
+            "ticket_transferred",
+            json!({"ticket_id": 1, "number": "A001", "service_id": "mz-dibao", "at": at("09:15")}),
+        ),
+        event(4, "ticket_called", called("09:20")),
+        event(
+            5,
+            "ticket_finished",
+            json!({"ticket_id": 1, "number": "A001", "window_id": "w02", "outcome": "immediate", "at": at("09:30")}),
+        ),
+    ];
+    follow::store(&pool, "a", events, &mut Carry::default()).await.unwrap();
+    let client = pool.get().await.unwrap();
+    let rows = client
+        .query(
+            "SELECT service_id, issued, served, wait_count FROM matter_days WHERE hall_id = 'a' ORDER BY service_id",
+            &[],
+        )
+        .await
+        .unwrap();
+    let figures: Vec<(String, i32, i32, i32)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
+    assert_eq!(figures, [("mz-dibao".to_string(), 1, 1, 1), ("zh-zixun".to_string(), 0, 0, 0)]);
+}
