@@ -121,8 +121,15 @@ pub async fn pass(
         }
         let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
         let full = messages.len() == OUTBOX_PAGE as usize;
-        n += messages.len();
-        for m in messages {
+        // A hall of an earlier version ignores `after` and answers its first page again: only
+        // messages past the last one seen count, and a page with none ends the pass.
+        let before = after;
+        let fresh: Vec<Outgoing> = messages.into_iter().filter(|m| m.id > before).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        n += fresh.len();
+        for m in fresh {
             after = after.max(m.id);
             let target_id = match m.kind.as_str() {
                 "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),

@@ -275,3 +275,37 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
     assert_eq!(attempts, 1, "refused once, not offered again at the next pass");
     assert_eq!(outbox_len(&town).await, 1, "still in the outbox, to be offered again later");
 }
+
+/// More messages waiting for a hall that is gone than one page of the outbox holds: the county
+/// reads on past them, and a new report still reaches the county hall at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    {
+        let db = rusqlite::Connection::open(town.db()).unwrap();
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        let tx = db.unchecked_transaction().unwrap();
+        for i in 0..600 {
+            tx.execute(
+                "INSERT INTO outbox (key, kind, to_hall, body, created_at) VALUES (?1, 'progress', 'gone', '{}', 0)",
+                [format!("progress:gone:{i}:accepted")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let halls = format!(
+        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
+         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
+        town.base, upper.base
+    );
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let clerk = town.sign_in("clerk2", Some("w02")).await;
+    let (number, _) = report(&town, &clerk, "王五").await;
+    let director = upper.sign_in("director", None).await;
+    incoming_id(&upper, &director, &town, &number).await;
+    assert_eq!(outbox_len(&town).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
+}

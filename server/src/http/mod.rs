@@ -189,8 +189,12 @@ fn hall_in_force(
     store::settings::set(&tx, store::settings::HALL_TOML, &given.source)?;
     // The hall it replaces (the last in force): sessions whose rights the file changed end now
     // (a demoted account, a new password, fewer windows), as a save on /admin would end them.
-    if let Some(old) = saved.as_deref().and_then(saved_parsed) {
-        let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms)?;
+    // Known only once a start has recorded its file: before (the first start with this record)
+    // the file was always in force, whatever was saved on /admin.
+    let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
+    if let Some(old) = last_in_force {
+        let today = crate::domain::numbering::local_day(crate::store::from_ms(now_ms), given.timezone).to_string();
+        let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");
         }

@@ -152,19 +152,42 @@ pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) ->
 
 /// At a start whose configuration file changed since the last one, the sessions whose rights it
 /// changed end, as a save on /admin ends them (audited `auth.revoked`; their windows signed out,
-/// a called ticket back in the queue at the next sweep's sign-in rules). Before the writer runs.
+/// a ticket of `today` called there and not yet started back at its place, audited
+/// `ticket.returned`). Before the writer runs (no client is listening yet: the displays and
+/// phones read the state when they connect).
 pub fn end_sessions_revoked_at_start(
     tx: &rusqlite::Transaction,
     old: &crate::hall::Hall,
     new: &crate::hall::Hall,
     now_ms: i64,
+    today: &str,
 ) -> rusqlite::Result<u32> {
     let mut ended = 0;
     for s in windows::live_sessions(tx, now_ms)? {
         let Some(reason) = revoked_by(old, new, &s) else { continue };
         windows::end_session(tx, s.id, now_ms)?;
         if let Some(w) = s.window_id.as_deref().filter(|w| new.window(w).is_some()) {
-            if windows::get(tx, w, now_ms)?.is_some_and(|r| r.session_id == Some(s.id)) {
+            if let Some(row) = windows::get(tx, w, now_ms)?.filter(|r| r.session_id == Some(s.id)) {
+                let called = match row.current_ticket {
+                    Some(id) => crate::store::tickets::get(tx, id)?
+                        .filter(|t| t.status == crate::domain::TicketStatus::Called && t.day == today),
+                    None => None,
+                };
+                if let Some(t) = called {
+                    windows::set_current(tx, w, None)?;
+                    crate::store::tickets::return_to_queue(tx, &t)?;
+                    let entry = crate::store::audit::Entry {
+                        at_ms: now_ms,
+                        actor: "system".into(),
+                        role: "system".into(),
+                        device: None,
+                        window_id: Some(w.to_string()),
+                        action: "ticket.returned".into(),
+                        subject: Some(format!("ticket:{}", t.id)),
+                        detail: json!({ "number": t.number }).to_string(),
+                    };
+                    crate::store::audit::append(tx, &entry)?;
+                }
                 windows::sign_out(tx, w)?;
             }
         }

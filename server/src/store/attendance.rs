@@ -112,11 +112,11 @@ pub fn record_staff_at_start(conn: &Connection, usernames: &[&str], day: &str) -
     Ok(())
 }
 
-/// Accounts added by a new configuration join on `day` (one removed and added again, anew).
+/// Accounts added by a new configuration join on `day`; one removed and added again keeps the
+/// day it first joined (an account dropped by mistake and restored must not lose its record).
 pub fn record_staff_added(tx: &rusqlite::Transaction, usernames: &[&str], day: &str) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT (username) DO UPDATE SET day = excluded.day",
-    )?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for u in usernames {
         stmt.execute([u, &day])?;
     }

@@ -166,6 +166,19 @@ async fn a_clerk_added_to_the_hall_is_not_absent_on_the_days_before() {
         |who: &str| list.iter().filter(|(u, _, m)| u == who && m.iter().any(|(k, _)| k == "absent")).count();
     assert_eq!(absent_days("clerk12"), 1, "only Monday 23rd: {list:?}");
     assert_eq!(absent_days("clerk3"), 16, "an account of the hall from the start: every working day");
+
+    // clerk3 dropped from the hall by mistake and restored: its record stays as it was.
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    let start = toml.find("[[staff]]\nusername = \"clerk3\"").unwrap();
+    let end = start + toml[start..].find("\n\n[[staff]]").unwrap() + 2;
+    let without = format!("{}{}", &toml[..start], &toml[end..]);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": without })).await.status, 200);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-02&to=2026-11-23", &director).await);
+    let absent = list.iter().filter(|(u, _, m)| u == "clerk3" && m.iter().any(|(k, _)| k == "absent")).count();
+    assert_eq!(absent, 16, "restored, not a new hire");
 }
 
 #[tokio::test]

@@ -397,6 +397,8 @@ async fn the_admin_pages_changes_outlive_a_restart_on_a_configuration_file_until
     // The file edited since: the newest edit wins, the file's; sessions whose rights it changed
     // (clerk11 may now also work at w10) end, audited, the others go on.
     let (clerk1, clerk11) = (s.clerk("clerk1", "w01").await, s.clerk("clerk11", "w11").await);
+    let called = s.issue("ly-caifa").await;
+    assert_eq!(s.act(&clerk11, "w11", "call-next").await.body["number"], called["number"]);
     let db = s.db.clone();
     let dir = s.stop().await;
     let clerk11_windows = "staff_no = \"QS-2014-002\"\nrole = \"clerk\"\nwindows = [\"w11\"]";
@@ -417,6 +419,9 @@ async fn the_admin_pages_changes_outlive_a_restart_on_a_configuration_file_until
     let revoked: i64 =
         conn.query_row("SELECT COUNT(*) FROM audit WHERE action = 'auth.revoked'", [], |r| r.get(0)).unwrap();
     assert_eq!(revoked, 1);
+    // The citizen called to w11 is back at their place, not left called at a closed window.
+    let t = s.ticket(&called["id"]).await;
+    assert_eq!((t["status"].as_str(), t["waiting_ahead"].as_u64()), (Some("waiting"), Some(0)), "{t}");
     s.stop().await;
     drop(dir);
 }
