@@ -39,6 +39,15 @@ async fn report(town: &Hall, clerk: &str, name: &str) -> (String, String) {
     (b["case"]["number"].as_str().unwrap().to_string(), b["case"]["check_code"].as_str().unwrap().to_string())
 }
 
+/// The county's halls file: the town `qingshui` and the county hall above it.
+fn town_and_county_hall(town: &Hall, upper: &Hall) -> String {
+    format!(
+        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
+         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
+        town.base, upper.base
+    )
+}
+
 /// Every incoming case at the upper hall (closed ones too).
 async fn incoming(upper: &Hall, director: &str) -> Vec<Value> {
     let (status, list) = upper.get("/api/incoming?state=all", director).await;
@@ -58,11 +67,7 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
     let work = tempfile::tempdir().unwrap();
     let town = Hall::start("qingshui").await;
     let mut upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
-    let halls = format!(
-        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
-         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
-        town.base, upper.base
-    );
+    let halls = town_and_county_hall(&town, &upper);
     let pause = work.path().join("delivered-not-acked");
     let mut county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let db = pg.client().await;
@@ -246,11 +251,7 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
         )
         .unwrap();
     }
-    let halls = format!(
-        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
-         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
-        town.base, upper.base
-    );
+    let halls = town_and_county_hall(&town, &upper);
     let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
     let (number, _) = report(&town, &clerk, "王五").await;
@@ -297,11 +298,7 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
         }
         tx.commit().unwrap();
     }
-    let halls = format!(
-        "[[halls]]\nid = \"qingshui\"\nurl = \"{}\"\ntoken = \"demo-county\"\n\n\
-         [[halls]]\nid = \"county-hall\"\nurl = \"{}\"\ntoken = \"demo-county\"\ncounty_hall = true\n",
-        town.base, upper.base
-    );
+    let halls = town_and_county_hall(&town, &upper);
     let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
     let (number, _) = report(&town, &clerk, "王五").await;
