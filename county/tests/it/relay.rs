@@ -48,6 +48,22 @@ fn town_and_county_hall(town: &Hall, upper: &Hall) -> String {
     )
 }
 
+/// Writes messages straight into a hall's outbox (key, kind, to_hall, body), as a hall of another
+/// version or a long outage would have left them.
+fn put_in_outbox(hall: &Hall, messages: Vec<(String, &str, Option<&str>, &str)>) {
+    let db = rusqlite::Connection::open(hall.db()).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let tx = db.unchecked_transaction().unwrap();
+    for (key, kind, to_hall, body) in messages {
+        tx.execute(
+            "INSERT INTO outbox (key, kind, to_hall, body, created_at) VALUES (?1, ?2, ?3, ?4, 0)",
+            rusqlite::params![key, kind, to_hall, body],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
 /// Every incoming case at the upper hall (closed ones too).
 async fn incoming(upper: &Hall, director: &str) -> Vec<Value> {
     let (status, list) = upper.get("/api/incoming?state=all", director).await;
@@ -242,15 +258,7 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
     let work = tempfile::tempdir().unwrap();
     let town = Hall::start("qingshui").await;
     let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
-    {
-        let db = rusqlite::Connection::open(town.db()).unwrap();
-        db.busy_timeout(Duration::from_secs(5)).unwrap();
-        db.execute(
-            "INSERT INTO outbox (key, kind, body, created_at) VALUES ('report:bogus', 'report', '{\"authority\": \"县民政局\"}', 0)",
-            [],
-        )
-        .unwrap();
-    }
+    put_in_outbox(&town, vec![("report:bogus".into(), "report", None, r#"{"authority": "县民政局"}"#)]);
     let halls = town_and_county_hall(&town, &upper);
     let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
@@ -285,19 +293,10 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     let work = tempfile::tempdir().unwrap();
     let town = Hall::start("qingshui").await;
     let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
-    {
-        let db = rusqlite::Connection::open(town.db()).unwrap();
-        db.busy_timeout(Duration::from_secs(5)).unwrap();
-        let tx = db.unchecked_transaction().unwrap();
-        for i in 0..600 {
-            tx.execute(
-                "INSERT INTO outbox (key, kind, to_hall, body, created_at) VALUES (?1, 'progress', 'gone', '{}', 0)",
-                [format!("progress:gone:{i}:accepted")],
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
+    put_in_outbox(
+        &town,
+        (0..600).map(|i| (format!("progress:gone:{i}:accepted"), "progress", Some("gone"), "{}")).collect(),
+    );
     let halls = town_and_county_hall(&town, &upper);
     let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
