@@ -33,12 +33,13 @@ pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> any
     let db = settings.db.clone();
     let demo = settings.demo;
     let tls = settings.tls.clone();
+    let trusted_proxies = settings.trusted_proxies.clone().into();
     let (state, writer) = AppState::start(settings)?;
     let addr = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%addr, scheme, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
     println!("{LISTENING_ON}{scheme}://{addr}");
-    let options = http::conn::Options { tls, ..Default::default() };
+    let options = http::conn::Options { tls, trusted_proxies, ..Default::default() };
     http::conn::serve_with(listener, app(state.clone()), shutdown_signal(state.clone()), options).await?;
     drop(state);
     tokio::task::spawn_blocking(move || writer.join())

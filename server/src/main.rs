@@ -59,6 +59,11 @@ struct Serve {
     /// The certificate's private key (PEM). With --tls-cert.
     #[arg(long, value_name = "FILE", env = "HALL_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The hall's own reverse proxy (e.g. the nginx in front for phones outside), repeatable or
+    /// comma-separated: a request from one of these addresses is taken as coming from the last
+    /// address of its X-Forwarded-For (the caps per address count citizens, not the proxy).
+    #[arg(long = "trusted-proxy", value_name = "IP", env = "HALL_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long)]
     log_json: bool,
@@ -324,6 +329,7 @@ fn serve(args: Serve) -> ExitCode {
         public_url: args.public_url.clone(),
         issue_any_time: args.issue_any_time,
         key_file: args.key.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };
     let result = runtime.block_on(async move {

@@ -65,6 +65,7 @@ pub struct Options {
     public_url: Option<String>,
     header_timeout: Option<Duration>,
     tls: Option<TestTls>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// HTTPS for a test server: the acceptor it serves with and the CA certificate (PEM) that a
@@ -93,6 +94,7 @@ impl Default for Options {
             public_url: None,
             header_timeout: None,
             tls: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -186,6 +188,12 @@ impl Options {
         self
     }
 
+    /// A reverse proxy whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub fn trusted_proxy(mut self, address: std::net::IpAddr) -> Self {
+        self.trusted_proxies.push(address);
+        self
+    }
+
     /// The accept loop's header time-out instead of the production one.
     pub fn header_timeout(mut self, timeout: Duration) -> Self {
         self.header_timeout = Some(timeout);
@@ -272,6 +280,7 @@ impl TestServer {
         let serve_options = hall_server::http::conn::Options {
             header_timeout: options.header_timeout.unwrap_or(hall_server::http::conn::HEADER_TIMEOUT),
             tls: options.tls.as_ref().map(|t| t.acceptor.clone()),
+            trusted_proxies: options.trusted_proxies.clone().into(),
         };
         let serve = tokio::spawn(async move {
             let st = serving.clone();

@@ -1,9 +1,11 @@
 //! Connections: the accept loop with the time-outs a server on a hall's LAN needs (a client
 //! that sends its headers a byte a second, or goes quiet with a connection open, is cut off; a
-//! body that does not arrive is answered 408), and each request tagged with its peer address
-//! (for the live-stream caps per address).
+//! body that does not arrive is answered 408), and each request tagged with its client's
+//! address (for the caps per address: live streams, ratings, bookings, case queries, sign-ins):
+//! the peer's, or behind the hall's own reverse proxy the address that proxy forwards.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::Request;
@@ -35,18 +37,48 @@ pub async fn serve(
     serve_with(listener, app, shutdown, Options::default()).await
 }
 
-/// How [`serve_with`] serves: the header time-out (tests shorten it) and HTTPS.
+/// How [`serve_with`] serves: the header time-out (tests shorten it), HTTPS, and the reverse
+/// proxies whose `X-Forwarded-For` is believed.
 #[derive(Clone)]
 pub struct Options {
     pub header_timeout: Duration,
     /// Serve HTTPS with this acceptor (`--tls-cert`, `--tls-key`) instead of plain HTTP.
     pub tls: Option<TlsAcceptor>,
+    /// `--trusted-proxy`: see [`client_address`].
+    pub trusted_proxies: Arc<[IpAddr]>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { header_timeout: HEADER_TIMEOUT, tls: None }
+        Options { header_timeout: HEADER_TIMEOUT, tls: None, trusted_proxies: Arc::from([]) }
     }
+}
+
+/// The address a request comes from: its peer's, unless the peer is one of the hall's own
+/// reverse proxies (`--trusted-proxy`, e.g. the nginx that serves phones from outside), then the
+/// last address of `X-Forwarded-For` — the one that proxy wrote; those before it come from the
+/// client and are not believed. Behind a proxy every phone would otherwise share the proxy's
+/// address and its caps (300 live streams, 60 ratings a minute…). A proxy that forwards no
+/// readable address leaves its own.
+pub fn client_address(peer: IpAddr, headers: &axum::http::HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let peer = peer.to_canonical();
+    if !trusted_proxies.iter().any(|p| p.to_canonical() == peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim);
+    let parsed = forwarded.and_then(|a| {
+        a.parse::<IpAddr>()
+            .or_else(|_| a.parse::<SocketAddr>().map(|s| s.ip()))
+            .or_else(|_| a.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>())
+            .ok()
+    });
+    parsed.map(|a| a.to_canonical()).unwrap_or(peer)
 }
 
 /// [`serve`] with other [`Options`].
@@ -77,9 +109,10 @@ pub async fn serve_with(
         };
         let _ = stream.set_nodelay(true);
         let (app, builder, watcher) = (app.clone(), builder.clone(), graceful.watcher());
+        let trusted = options.trusted_proxies.clone();
         match options.tls.clone() {
             None => {
-                let conn = builder.serve_connection(TokioIo::new(stream), service(app, peer, false));
+                let conn = builder.serve_connection(TokioIo::new(stream), service(app, peer, false, trusted));
                 tokio::spawn(finish(watcher.watch(conn)));
             }
             Some(acceptor) => {
@@ -89,7 +122,7 @@ pub async fn serve_with(
                 tokio::spawn(async move {
                     match tokio::time::timeout(handshake, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
-                            let conn = builder.serve_connection(TokioIo::new(tls), service(app, peer, true));
+                            let conn = builder.serve_connection(TokioIo::new(tls), service(app, peer, true, trusted));
                             finish(watcher.watch(conn)).await;
                         }
                         Ok(Err(e)) => tracing::debug!(error = %e, %peer, "TLS handshake failed"),
@@ -106,12 +139,13 @@ pub async fn serve_with(
     Ok(())
 }
 
-/// Each request of a connection: tagged with its peer, answered by the router; under TLS the
-/// answer says Strict-Transport-Security.
+/// Each request of a connection: tagged with its client's address, answered by the router;
+/// under TLS the answer says Strict-Transport-Security.
 fn service(
     app: Router,
     peer: SocketAddr,
     tls: bool,
+    trusted_proxies: Arc<[IpAddr]>,
 ) -> impl hyper::service::Service<
     hyper::Request<hyper::body::Incoming>,
     Response = axum::response::Response,
@@ -119,7 +153,8 @@ fn service(
     Future = impl std::future::Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
 > + Clone {
     hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(Peer(peer.ip()));
+        let client = client_address(peer.ip(), req.headers(), &trusted_proxies);
+        req.extensions_mut().insert(Peer(client));
         let answer = app.clone().oneshot(req.map(axum::body::Body::new));
         async move {
             let mut res = answer.await?;
@@ -166,4 +201,40 @@ pub async fn refuse_oversized(req: Request, next: axum::middleware::Next) -> axu
         ));
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(peer: &str, forwarded: &[&str], trusted: &[&str], want: &str) {
+        let mut headers = axum::http::HeaderMap::new();
+        for f in forwarded {
+            headers.append("x-forwarded-for", f.parse().unwrap());
+        }
+        let trusted: Vec<IpAddr> = trusted.iter().map(|t| t.parse().unwrap()).collect();
+        let got = client_address(peer.parse().unwrap(), &headers, &trusted);
+        assert_eq!(got, want.parse::<IpAddr>().unwrap(), "peer {peer}, forwarded {forwarded:?}, trusted {trusted:?}");
+    }
+
+    #[test]
+    fn the_forwarded_address_is_believed_from_a_trusted_proxy_only() {
+        // No proxy trusted: whatever the client writes is ignored.
+        check("203.0.113.9", &["10.0.0.1"], &[], "203.0.113.9");
+        // From a peer that is not the proxy: ignored.
+        check("203.0.113.9", &["10.0.0.1"], &["192.168.1.5"], "203.0.113.9");
+        // The hall's nginx: the address it wrote.
+        check("192.168.1.5", &["10.0.0.1"], &["192.168.1.5"], "10.0.0.1");
+        // `$proxy_add_x_forwarded_for`: the client's own claim first, the proxy's last.
+        check("192.168.1.5", &["6.6.6.6, 10.0.0.1"], &["192.168.1.5"], "10.0.0.1");
+        // Two headers: the last one is the proxy's.
+        check("192.168.1.5", &["6.6.6.6", "10.0.0.2"], &["192.168.1.5"], "10.0.0.2");
+        // With a port, IPv6 in brackets, IPv4 mapped into IPv6.
+        check("192.168.1.5", &["10.0.0.3:51234"], &["192.168.1.5"], "10.0.0.3");
+        check("192.168.1.5", &["[2001:db8::7]"], &["192.168.1.5"], "2001:db8::7");
+        check("::ffff:192.168.1.5", &["10.0.0.4"], &["192.168.1.5"], "10.0.0.4");
+        // Nothing readable forwarded: the proxy's own address.
+        check("192.168.1.5", &[], &["192.168.1.5"], "192.168.1.5");
+        check("192.168.1.5", &["unknown"], &["192.168.1.5"], "192.168.1.5");
+    }
 }

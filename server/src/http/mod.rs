@@ -85,6 +85,8 @@ pub struct Settings {
     pub max_streams_per_address: usize,
     /// Serve HTTPS (`--tls-cert`, `--tls-key`) instead of plain HTTP.
     pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The hall's reverse proxies (`--trusted-proxy`): their `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Settings {
@@ -105,6 +107,7 @@ impl Settings {
             max_streams: 3000,
             max_streams_per_address: 300,
             tls: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -75,3 +75,26 @@ async fn live_streams_are_capped_per_address_and_give_their_place_back() {
     }
     drop(b);
 }
+
+#[tokio::test]
+async fn behind_the_halls_proxy_each_phone_has_its_own_place() {
+    // One place per address. Behind nginx every phone's stream arrives from the proxy: with the
+    // proxy trusted, the address it forwards counts; without, a second phone would be refused.
+    let check = |trusted: bool, want_other_phone: u16| async move {
+        let mut options = TestServer::options().max_streams_per_address(1);
+        if trusted {
+            options = options.trusted_proxy("127.0.0.1".parse().unwrap());
+        }
+        let s = options.start().await;
+        let open =
+            |phone: &'static str| s.http.get(format!("{}/api/events", s.base)).header("X-Forwarded-For", phone).send();
+        let first = open("10.0.0.1").await.unwrap();
+        assert_eq!(first.status(), 200);
+        let other = open("10.0.0.2").await.unwrap();
+        assert_eq!(other.status().as_u16(), want_other_phone, "another phone, proxy trusted: {trusted}");
+        // The same phone again is over its own cap either way.
+        assert_eq!(open("10.0.0.1").await.unwrap().status(), 503, "proxy trusted: {trusted}");
+    };
+    check(true, 200).await;
+    check(false, 503).await;
+}
