@@ -250,8 +250,9 @@ pub enum Effect {
     Language {
         english: bool,
     },
-    /// A ticket the server made for a request given up on, answered after the citizen left: it
-    /// is not printed (nobody would take it); the runtime logs it.
+    /// A ticket the server made for a request given up on, answered after the citizen left
+    /// (the kiosk went home without the same 取号 again): it is not printed (nobody would take
+    /// it); the runtime logs it.
     Unclaimed {
         number: String,
     },
@@ -311,6 +312,14 @@ pub struct IssuedTicket {
     auto_reprinted: bool,
 }
 
+/// A ticket made for a request given up on, whose citizen had moved on (see `Kiosk::unclaimed`).
+#[derive(Debug)]
+struct Unclaimed {
+    request: Request,
+    ticket: wire::Ticket,
+    booking: Option<BookingOutcome>,
+}
+
 /// What became of a booking at check-in, for the ticket screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookingOutcome {
@@ -333,6 +342,11 @@ pub struct Kiosk {
     /// answers, so a ticket made but not answered is found (and reused by the next 取号 of the
     /// same matter), never doubled.
     abandoned: Option<Pending>,
+    /// What the server made for a request given up on, answered after the citizen moved off
+    /// the screen that said it failed (pressed 返回, say): kept unprinted until the kiosk goes
+    /// home, so that the same 取号 again — the citizen came back to it — gets this ticket instead
+    /// of a second one. Dropped (and logged) when the kiosk goes home.
+    unclaimed: Option<Unclaimed>,
     issued: Option<IssuedTicket>,
     refusal: Option<Refusal>,
     server_online: bool,
@@ -361,6 +375,7 @@ impl Kiosk {
             typed: String::new(),
             pending: None,
             abandoned: None,
+            unclaimed: None,
             issued: None,
             refusal: None,
             server_online: false,
@@ -554,6 +569,9 @@ impl Kiosk {
     fn tick(&mut self, now: Instant, fx: &mut Vec<Effect>) {
         self.tick_requests(now, fx);
         self.tick_printer(now, fx);
+        if self.screen == Screen::Home {
+            self.drop_unclaimed(fx);
+        }
         if self.pending.is_some() || self.screen == Screen::Home {
             return;
         }
@@ -564,6 +582,7 @@ impl Kiosk {
             });
         if printed_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
             self.go(Screen::Home);
+            self.drop_unclaimed(fx);
             // The next citizen starts in the hall's language.
             if self.english != self.settings.english {
                 self.english = self.settings.english;

@@ -7,7 +7,7 @@ use hall_wire::{self as wire, Priority};
 
 use super::{
     absolute, backoff, BookingOutcome, Effect, Entry, EntryState, Input, IssuedTicket, Kiosk, Pending, PrintState,
-    Refusal, Request, Screen, Stop, Turned,
+    Refusal, Request, Screen, Stop, Turned, Unclaimed,
 };
 
 impl Kiosk {
@@ -112,6 +112,11 @@ impl Kiosk {
         if self.pending.is_some() {
             return;
         }
+        if let Some(u) = self.unclaimed.take_if(|u| u.request == request) {
+            // Made already, answered after the citizen stepped back: theirs now.
+            self.show(u.ticket, u.booking, now, fx);
+            return;
+        }
         let key = match self.abandoned.take() {
             Some(a) if a.request == request => a.key,
             other => {
@@ -210,12 +215,22 @@ impl Kiosk {
         }
         self.server_online = true;
         if let Some(a) = late {
-            // Still on the screen that was told it failed: the citizen is there.
+            // Still on the screen that was told it failed: the citizen is there. Elsewhere but
+            // not home: they may come back to the same 取号, which then gets this ticket.
             if !self.still_there(&a.request) {
-                fx.push(Effect::Unclaimed { number: ticket.number });
+                self.drop_unclaimed(fx);
+                self.unclaimed = Some(Unclaimed { request: a.request, ticket, booking });
+                if self.screen == Screen::Home {
+                    self.drop_unclaimed(fx);
+                }
                 return;
             }
         }
+        self.show(ticket, booking, now, fx);
+    }
+
+    /// A ticket made for a request of this citizen's: shown and printed.
+    fn show(&mut self, ticket: wire::Ticket, booking: Option<BookingOutcome>, now: Instant, fx: &mut Vec<Effect>) {
         self.pending = None;
         self.entry = Entry::default(); // the identity number or booking code goes with the pad
         let status_url = absolute(&self.settings.server_url, ticket.status_url.as_deref().unwrap_or_default());
@@ -232,6 +247,14 @@ impl Kiosk {
         self.screen = Screen::Ticket;
         self.confirming_priority = false;
         fx.extend(spec.map(|s| Effect::Print(Box::new(s))));
+    }
+
+    /// The kiosk went home: a ticket nobody came back for is logged, never printed (the next
+    /// citizen would not take it).
+    pub(super) fn drop_unclaimed(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(u) = self.unclaimed.take() {
+            fx.push(Effect::Unclaimed { number: u.ticket.number });
+        }
     }
 
     /// Retries due, the give-up, and the background resolution of a request given up on.

@@ -146,6 +146,44 @@ fn an_unreachable_server_is_retried_with_the_same_key_then_given_up_without_a_ti
 }
 
 #[test]
+fn a_late_answer_after_back_is_the_ticket_of_the_same_take_again() {
+    // Given up on, the citizen steps back; the server's answer arrives meanwhile. Taking the
+    // same matter again prints that ticket (no second one made); another matter asks anew, and
+    // the one nobody came back for is logged when the kiosk goes home.
+    let check = |again: &str, want_issue: bool, want_number: &str| {
+        let mut r = Run::new();
+        r.go(Input::Matter("mz-dibao".into()));
+        r.take("k1");
+        r.go(Input::IssueUnreachable { key: "k1".into() });
+        r.wait(Duration::from_secs(31));
+        assert_eq!(r.k.refusal(), Some(&Refusal::Unreachable));
+        r.go(Input::Back);
+        let fx = r.issued("k1", "B015");
+        assert_eq!((prints(&fx), fx.len()), (0, 0), "nothing printed or logged yet: {fx:?}");
+        r.go(Input::Matter(again.into()));
+        let fx = r.take("k2");
+        assert_eq!(!issues(&fx).is_empty(), want_issue, "taking {again}: {fx:?}");
+        if want_issue {
+            r.go(Input::Issued {
+                key: "k2".into(),
+                ticket: Box::new(sample_ticket(want_number, again, None, &["w05"])),
+            });
+        }
+        assert_eq!(r.k.screen(), &Screen::Ticket);
+        assert_eq!(r.k.issued().map(|t| t.ticket.number.as_str()), Some(want_number), "taking {again}");
+        let mut fx = r.go(Input::Printed { number: want_number.into() });
+        fx.extend(r.wait(Duration::from_secs(16)));
+        fx.extend(r.wait(Duration::from_secs(1)));
+        assert_eq!(r.k.screen(), &Screen::Home);
+        let logged: Vec<_> = fx.iter().filter(|e| matches!(e, Effect::Unclaimed { .. })).collect();
+        let want: Vec<Effect> = if want_issue { vec![Effect::Unclaimed { number: "B015".into() }] } else { vec![] };
+        assert_eq!(logged, want.iter().collect::<Vec<_>>(), "taking {again}");
+    };
+    check("mz-dibao", false, "B015");
+    check("rs-jmyibao", true, "A031");
+}
+
+#[test]
 fn a_late_answer_after_the_citizen_left_is_logged_not_printed() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
