@@ -206,6 +206,15 @@ fn public_url(s: &str) -> Result<String, String> {
 }
 
 fn backup(db: &std::path::Path, to: &std::path::Path, keep: Option<usize>) -> ExitCode {
+    if keep.is_some() && !to.is_dir() {
+        // A rotation is of a folder: a missing one (a disk not mounted, a typo) would otherwise
+        // get every night's backup written over one file of that name, none kept.
+        eprintln!(
+            "error: --keep rotates the backups of a folder, and {} is not one (not created, or its disk not mounted?)",
+            to.display()
+        );
+        return ExitCode::from(2);
+    }
     let now = chrono::Utc::now();
     let file = hall_server::backup::target(to, &now.format("%Y%m%d-%H%M%S-%3f").to_string());
     let copy = match hall_server::backup::backup(db, &file, now.timestamp_millis()) {

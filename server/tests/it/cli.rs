@@ -213,6 +213,21 @@ async fn nightly_backups_into_a_folder_keep_the_newest_and_are_recorded() {
         let (code, text) = run_async(args).await;
         assert_eq!(code, 0, "{text}");
     }
+    // A folder that is not there (its disk not mounted): refused, nothing written in its place.
+    let missing = dir.path().join("usb-disk");
+    let args = vec![
+        "backup".into(),
+        "--db".into(),
+        db.clone(),
+        "--to".into(),
+        missing.to_string_lossy().to_string(),
+        "--keep".into(),
+        "2".into(),
+    ];
+    let (code, text) = run_async(args).await;
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("not mounted"), "{text}");
+    assert!(!missing.exists(), "no file written in the folder's place");
     let mut kept: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     kept.sort();
