@@ -327,6 +327,24 @@ pub fn settle_deadline(clock_from: NaiveDate, promised_days: u32, calendar: &Cal
     calendar.add_working_days(clock_from, promised_days).ok()
 }
 
+/// A supplement's waiting limit that waited for its year's calendar, set on `told_on` (the day
+/// the year was added): `days` working days from acceptance — unless that day is already here
+/// or gone, when the citizen, told of it only now, gets the days from now instead (a limit
+/// nobody could know of never ends a case). Answers the limit and whether it was counted from
+/// `told_on`; `None` while the calendar still lacks a year it needs.
+pub fn settle_supplement(
+    accepted_on: NaiveDate,
+    days: u32,
+    told_on: NaiveDate,
+    calendar: &Calendar,
+) -> Option<(NaiveDate, bool)> {
+    let limit = calendar.add_working_days(accepted_on, days).ok()?;
+    if limit > told_on {
+        return Some((limit, false));
+    }
+    calendar.add_working_days(told_on, days).ok().map(|d| (d, true))
+}
+
 /// How close a running deadline is: amber within one working day, red past it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {

@@ -351,13 +351,20 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
                 }
                 None => continue,
             },
-            _ => match case::settle_deadline(c.accepted_on, ctx.hall.policy.cases.supplement_days, ctx.calendar) {
-                Some(d) => {
-                    c.supplement_until = Some(d);
-                    format!("节假日安排已公布，请于 {d} 前补齐材料")
+            _ => {
+                let days = ctx.hall.policy.cases.supplement_days;
+                match case::settle_supplement(c.accepted_on, days, today(ctx), ctx.calendar) {
+                    Some((d, false)) => {
+                        c.supplement_until = Some(d);
+                        format!("节假日安排已公布，请于 {d} 前补齐材料")
+                    }
+                    Some((d, true)) => {
+                        c.supplement_until = Some(d);
+                        format!("节假日安排公布时原期限已过，补齐材料期限自今日起计，请于 {d} 前补齐材料")
+                    }
+                    None => continue,
                 }
-                None => continue,
-            },
+            }
         };
         cases::update(ctx.tx, &c, ctx.now_ms)?;
         step(ctx, &c, "deadline_set", text)?;

@@ -584,3 +584,33 @@ async fn tickets_left_at_windows_are_closed_by_the_day_close_and_recorded() {
         db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'ticket.day_close'", [], |r| r.get(0)).unwrap();
     assert_eq!(again, 1);
 }
+
+#[tokio::test]
+async fn a_supplement_whose_limit_is_set_after_it_passed_does_not_expire_that_night() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]}))
+        .await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    // 30 working days from 25 November end on 7 January 2027, but 2027 is added only on 20
+    // January: the citizen hears of a limit then, and gets 30 working days from that day.
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 20, 2, 0, 0).unwrap());
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["supplement_until"], "2027-03-10", "{case}");
+    let told = case["history"].as_array().unwrap().last().unwrap().clone();
+    assert!(told["text"].as_str().unwrap_or_default().contains("自今日起计"), "{told}");
+    // The night's sweep leaves it waiting for its materials.
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 20, 17, 0, 0).unwrap());
+    s.state()
+        .writer()
+        .submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None)
+        .await
+        .expect("day close runs");
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["state"], "awaiting_materials", "{case}");
+}

@@ -206,3 +206,19 @@ fn numbers_and_words() {
     }
     assert_eq!(status_words(CaseState::Closed, Some(CaseResult::Returned), Outcome::Returned), "已退回");
 }
+
+#[test]
+fn a_supplement_limit_set_late_leaves_the_citizen_the_days_from_when_they_are_told() {
+    let cal = shipped_calendar();
+    let check = |accepted: &str, told: &str, expected: Option<(&str, bool)>| {
+        let got = settle_supplement(d(accepted), 10, d(told), &cal);
+        assert_eq!(got, expected.map(|(e, late)| (d(e), late)), "accepted {accepted}, told {told}");
+    };
+    // Monday 2 November + 10 working days: 16 November.
+    check("2026-11-02", "2026-11-10", Some(("2026-11-16", false)));
+    // Told on the day itself or after it: 10 working days from then.
+    check("2026-11-02", "2026-11-16", Some(("2026-11-30", true)));
+    check("2026-11-02", "2026-11-20", Some(("2026-12-04", true)));
+    // From a day whose 10 working days run into a year not loaded: still waiting.
+    check("2026-11-02", "2026-12-24", None);
+}
