@@ -48,7 +48,8 @@ pub fn on_time(deadline: Option<NaiveDate>, closed_on: Option<NaiveDate>, today:
     }
 }
 
-/// One ticket as a report sees it.
+/// One ticket as a report sees it, or one rating (on the day it was given, the hour its ticket
+/// was issued: `queued` false, nothing but the rating, its window, clerk, queue and matter).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
     /// The local day and hour it was issued.
@@ -70,8 +71,8 @@ pub struct Fact {
     pub on_time: OnTime,
     pub rating: Option<Level>,
     /// A ticket taken in the hall; `false`: the ticket of a village request accepted at a window
-    /// (R22), which counts as its case (kind, deadline, rating) but was never issued, queued nor
-    /// served as a ticket.
+    /// (R22), which counts as its case (kind, deadline) but was never issued, queued nor served
+    /// as a ticket — or a rating.
     pub queued: bool,
 }
 

@@ -448,3 +448,40 @@ async fn the_directors_glance_counts_the_citizens_voice() {
         "{glance}"
     );
 }
+
+#[tokio::test]
+async fn a_rating_counts_on_the_day_it_is_given_in_reports_and_assessments() {
+    // Served on 25 November, rated by phone on the 26th: the 26th's in the 好差评 summary, the
+    // report and the assessment alike — and not on the clerk's own sheet until the day is over.
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let (ticket, _) = served(&s, &clerk).await;
+    s.clock().advance(chrono::Duration::days(1));
+    let r = post(
+        &s,
+        &format!("/api/t/{}/rating", token_of(&ticket)),
+        None,
+        json!({"level": "dissatisfied", "reason": "efficiency"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let (clerk, director) = (s.clerk("clerk2", "w02").await, s.staff("director").await);
+    let check = |day: &'static str, want: u64| {
+        let (s, director) = (&s, director.clone());
+        async move {
+            let q = format!("from={day}&to={day}");
+            let ratings = get(s, &format!("/api/ratings/summary?{q}"), Some(&director)).await.body;
+            let report = get(s, &format!("/api/reports/summary?{q}&by=window"), Some(&director)).await.body;
+            let rated = (ratings["hall"]["rated"].as_u64(), report["total"]["rated"].as_u64());
+            assert_eq!(rated, (Some(want), Some(want)), "{day}: {ratings} {report}");
+        }
+    };
+    check("2026-11-25", 0).await;
+    check("2026-11-26", 1).await;
+    let sheet = get(&s, "/api/assessment/mine", Some(&clerk)).await;
+    assert_eq!(sheet.body["sheet"]["figures"]["rated"], 0, "given today: not on the own sheet yet: {}", sheet.body);
+    s.clock().advance(chrono::Duration::days(1));
+    let clerk = s.clerk("clerk2", "w02").await;
+    let sheet = get(&s, "/api/assessment/mine", Some(&clerk)).await;
+    assert_eq!(sheet.body["sheet"]["figures"]["rated"], 1, "{}", sheet.body);
+}
