@@ -2,7 +2,9 @@
 // in force at once when saved; a mistake is told with its place in the text. Below it, the
 // working-day calendar: the loaded years, and a year's holiday schedule to add (TOML).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded } from "./common.js";
+import {
+  $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded, forgetActions,
+} from "./common.js";
 import strings from "./admin.i18n.js";
 
 useStrings(strings);
@@ -10,7 +12,7 @@ useStrings(strings);
 let token = sessionStorage.getItem("atoken");
 let saved = null; // the last save's figures, shown again in the other language
 let years = [], added = null; // the calendar's loaded years; the year just added
-useSession({ token: () => token, expired: () => signOut() });
+useSession({ token: () => token, expired: () => signOut(t("err.session_expired")) });
 
 let exportUrl = null;
 function exportLink() {
@@ -24,9 +26,16 @@ function renderStatus() {
   $("status").className = saved ? "saved" : "";
 }
 
+// The hall as last loaded from the server: an edit not saved when the session ended is kept
+// through the sign-in that follows, not replaced by the server's copy.
+let loaded = null;
+
 async function open() {
   $("login").hidden = true; $("editor").hidden = false; $("logout").hidden = false;
-  $("toml").value = (await api("GET", "/api/admin/hall")).data.toml;
+  const toml = (await api("GET", "/api/admin/hall")).data.toml;
+  const edited = loaded !== null && $("toml").value !== loaded;
+  loaded = toml;
+  if (!edited) $("toml").value = toml;
   exportLink();
   $("calendar").hidden = false;
   await loadYears();
@@ -47,9 +56,11 @@ function renderYears() {
   $("calendarStatus").className = added ? "saved" : "";
 }
 
-function signOut() {
+function signOut(message) {
+  forgetActions(); // the next session's actions are its own
   sessionStorage.removeItem("atoken"); token = null;
   $("login").hidden = false; $("editor").hidden = true; $("logout").hidden = true; $("calendar").hidden = true;
+  $("loginError").textContent = message ?? "";
 }
 
 $("login").addEventListener("submit", async (e) => {
@@ -74,7 +85,9 @@ $("save").addEventListener("click", async () => {
   $("saveDetail").hidden = true; $("saveDetail").textContent = "";
   saved = null; renderStatus();
   try {
-    saved = (await act("saveHall", "/api/admin/hall", { toml: $("toml").value })).data;
+    const toml = $("toml").value;
+    saved = (await act("saveHall", "/api/admin/hall", { toml })).data;
+    loaded = toml;
     renderStatus();
     exportLink();
   } catch (err) {
@@ -105,7 +118,15 @@ $("addYear").addEventListener("click", async () => {
 });
 
 $("logout").addEventListener("click", async () => {
-  try { await act("logout", "/api/auth/logout", {}); } catch { /* gone anyway */ }
+  // Signed out when the server says so (or the session is gone already), not when the sign-out
+  // did not arrive: the session would live on, unseen.
+  showError("logoutError", null);
+  try {
+    await act("logout", "/api/auth/logout", {});
+  } catch (e) {
+    if (e.status !== 401) { showError("logoutError", e); return; }
+  }
+  loaded = null; $("toml").value = ""; // signed out on purpose: the edit goes with the session
   signOut();
 });
 onLanguage(() => { renderStatus(); renderYears(); });

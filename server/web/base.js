@@ -90,6 +90,11 @@ export function useSession({ token, expired }) {
   onExpired = expired ?? (() => {});
 }
 
+/** The server refused the session (a 401 outside `request`, e.g. on a live stream). */
+export function sessionRefused(status) {
+  onExpired(new ApiError(status, "session_expired", "unknown or expired token; sign in again"));
+}
+
 /**
  * One call: resolves to the response on 2xx, throws an ApiError otherwise (its code is the
  * server's `error`, "offline" when nothing answered, "server" for a 5xx without one).

@@ -7,7 +7,7 @@
 
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
-  guarded, liveStream, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
+  guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -99,6 +99,8 @@ async function refreshQueues() {
 }
 
 const live = liveStream("/api/events", {
+  // Signed in: the staff tier (cases, village requests, incoming transfers of this window).
+  token: () => state.token,
   onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
@@ -207,6 +209,7 @@ async function openDesk() {
 }
 
 function signOut(message) {
+  forgetActions(); // the next session's actions are its own
   sessionStorage.removeItem("token"); sessionStorage.removeItem("window"); sessionStorage.removeItem("name");
   sessionStorage.removeItem("username");
   state.token = null; state.ticket = null; state.cases = []; state.registered = null;
@@ -262,11 +265,13 @@ $("login").addEventListener("submit", async (e) => {
 const w = () => `/api/windows/${state.window}`;
 
 // A desk action: its error (in the page's language) goes to the box under the buttons, or the
-// dialog's own; the action keeps its retry key until the server has answered it.
+// dialog's own; the action keeps its retry key until the server has answered it — for this
+// window and the ticket at it, so that the next ticket's recall is never answered with the
+// last one's.
 async function desk(name, path, body, box = "deskError") {
   showError(box, null);
   try {
-    return await act(`${name}:${state.window}`, path, body);
+    return await act(`${name}:${state.window}:${state.ticket?.id ?? ""}`, path, body);
   } catch (e) {
     showError(box, e);
     throw e;
@@ -280,7 +285,8 @@ async function callNext() {
 }
 async function simple(name, path) { const r = await desk(name, path); state.ticket = r.data; render(); }
 async function pause() {
-  const r = await desk("pause", `${w()}/${state.paused ? "resume" : "pause"}`);
+  const action = state.paused ? "resume" : "pause";
+  const r = await desk(action, `${w()}/${action}`);
   state.paused = r.data.status === "paused"; render();
 }
 
@@ -327,6 +333,9 @@ $("village").addEventListener("click", (e) => {
 });
 
 function openFinish(serviceId = state.ticket?.service_id, received = null) {
+  // Each finish starts blank: an applicant's name and phone (a villager's, a citizen's earlier)
+  // never carry over into another citizen's case.
+  $("finishDialog").querySelector("form").reset();
   const m = matter(serviceId);
   $("missingChecks").replaceChildren(...(m?.materials ?? []).map((x) => check(x.name, x.name)));
   // A village request's materials not received are ticked as missing (一次性告知).
@@ -457,6 +466,8 @@ function caseInfo(c) {
 
 async function showCase(number) {
   const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+  // Opened anew: nothing typed for another case is left in its fields.
+  if (!$("caseDialog").open) $("caseDialog").querySelector("form").reset();
   state.caseOpen = c;
   renderCase();
   if (!$("caseDialog").open) { showError("caseError", null); $("caseDialog").showModal(); }
@@ -549,7 +560,14 @@ document.addEventListener("keydown", (e) => {
   }
 });
 $("logout").addEventListener("click", async () => {
-  try { await act("logout", "/api/auth/logout", {}); } catch { /* gone anyway */ }
+  // Signed out only when the server says so (or the session is gone already): a sign-out that
+  // did not arrive would leave the window open with nobody at it.
+  showError("deskError", null);
+  try {
+    await act("logout", "/api/auth/logout", {});
+  } catch (e) {
+    if (e.status !== 401) { showError("deskError", e); return; }
+  }
   signOut();
 });
 setInterval(render, 30000); // waited minutes

@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, onLanguage, request, sharedStrings } from "./base.js";
+import { $, t, has, onLanguage, request, sessionRefused, sharedStrings } from "./base.js";
 
 export * from "./base.js";
 
@@ -231,6 +231,11 @@ const pending = new Map();
  * 500, which the server does not keep) never does it twice. `name` tells actions apart
  * (e.g. "pause:w08").
  */
+/** Forgets every action waiting for its answer: at sign-out, the next session's are its own. */
+export function forgetActions() {
+  pending.clear();
+}
+
 export async function act(name, path, body = {}) {
   const sent = JSON.stringify(body);
   let p = pending.get(name);
@@ -344,6 +349,12 @@ export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null
     const headers = { Accept: "text/event-stream", Authorization: `Bearer ${token()}` };
     if (lastId !== null) headers["Last-Event-ID"] = lastId;
     fetch(url, { headers, cache: "no-store", signal: ctrl.signal }).then(async (res) => {
+      if (res.status === 401) {
+        // Signed out, expired or dismissed: no use trying again; the page signs out, saying why.
+        abort = null; state = ""; link();
+        sessionRefused(401);
+        return;
+      }
       if (!res.ok) throw new Error(`stream ${res.status}`);
       delay = 1000; state = "live"; link(); onOpen();
       const reader = res.body.getReader();
@@ -377,6 +388,8 @@ export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null
   return {
     start() { stop(); delay = 1000; if (token) { es = null; connectWithToken(); } else connect(); },
     stop,
+    /** Draws `#link` again from the stream's own state (after the page drew something else there). */
+    redraw: link,
     get running() { return es !== null || abort !== null; },
   };
 }

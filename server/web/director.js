@@ -5,6 +5,7 @@
 
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
+  forgetActions,
   mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass, signInAs,
 } from "./common.js";
 import strings from "./director.i18n.js";
@@ -21,7 +22,7 @@ useStrings(strings);
 let token = sessionStorage.getItem("dtoken");
 let data = null, timer = null, issuing = null, openCases = [], caseOpen = null;
 const kiosks = [];
-useSession({ token: () => token, expired: () => signOut() });
+useSession({ token: () => token, expired: () => signOut(t("err.session_expired")) });
 
 const row = (cells, cls = "") => `<tr class="${cls}">${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
 const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>`;
@@ -174,9 +175,11 @@ async function open() {
   live.start();
 }
 
-function signOut() {
+function signOut(message) {
+  forgetActions(); // the next session's actions are its own
   sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions(); clearRatings();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
+  $("loginError").textContent = message ?? "";
 }
 
 $("login").addEventListener("submit", async (e) => {
@@ -294,7 +297,14 @@ $("meeting").addEventListener("click", () => {
 });
 
 $("logout").addEventListener("click", async () => {
-  try { await act("logout", "/api/auth/logout", {}); } catch { /* gone */ }
+  // Signed out when the server says so (or the session is gone already), not when the sign-out
+  // did not arrive: the session would live on, unseen.
+  showError("logoutError", null);
+  try {
+    await act("logout", "/api/auth/logout", {});
+  } catch (e) {
+    if (e.status !== 401) { showError("logoutError", e); return; }
+  }
   signOut();
 });
 setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); } }, 60000); // minutes tick on even without events

@@ -17,7 +17,8 @@ const STATUSES = ["waiting", "transferred", "serving", "done", "no_show", "calle
 let view = null, missing = null, offline = false, receipt = null;
 
 function render() {
-  if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
+  // A failed poll says so; once one answers again, the stream's own state shows (live or lost).
+  if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; } else live.redraw();
   if (missing) {
     $("view").hidden = true; $("missing").hidden = false; $("missingText").textContent = t(missing);
     $("complaint").hidden = true;

@@ -69,11 +69,12 @@ export function guard(page, { allow = [] } = {}) {
     problems.push(`console error: ${text} (${m.location()?.url ?? ""})`);
   });
   // A violation is also a console error in Chromium; this names the directive plainly.
+  // (A window the test closes at once, e.g. a notice, may be gone before this is installed.)
   page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
     });
-  });
+  }).catch(() => {});
   return {
     problems,
     allow(re) { allow.push(re); },
