@@ -433,11 +433,11 @@ const casesSoon = () => { clearTimeout(casesTimer); casesTimer = setTimeout(refr
 
 $("cases").addEventListener("click", (e) => {
   const tr = e.target.closest("tr[data-case]");
-  if (tr) showCase(tr.dataset.case).catch(() => {});
+  if (tr) guarded("casesError", () => showCase(tr.dataset.case));
 });
 $("cases").addEventListener("keydown", (e) => {
   const tr = e.target.closest("tr[data-case]");
-  if (tr && e.key === "Enter") showCase(tr.dataset.case).catch(() => {});
+  if (tr && e.key === "Enter") guarded("casesError", () => showCase(tr.dataset.case));
 });
 
 const winName = (id) => { const x = win(id); return x ? windowLabel(x) : id; };

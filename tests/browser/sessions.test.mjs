@@ -105,7 +105,7 @@ test("the finish dialog starts blank for each citizen", async () => {
 
 test("the desk follows its cases live, and a session ended on the server signs the page out, saying why", async () => {
   const t = await issue("rs-jmyibao");
-  const o = await desk("clerk5", "w05", [httpStatusLine(401)]);
+  const o = await desk("clerk5", "w05", [httpStatusLine(401), httpStatusLine(503)]);
   const { page } = o;
   await callNext(page, t.number);
   await page.click("#finish");
@@ -115,6 +115,12 @@ test("the desk follows its cases live, and a session ended on the server signs t
   await page.waitForFunction(() => document.querySelector("#cases").textContent.includes("承诺件"));
   const number = await page.evaluate(() => document.querySelector("#cases [data-case]")?.dataset.case);
   assert.ok(number, "the case is listed");
+  // A case that cannot be read now says so under the list.
+  await page.route(`**/api/cases/${encodeURIComponent(number)}`, (route) =>
+    route.fulfill({ status: 503, contentType: "application/json", body: '{"error":"writer_unavailable","message":"x"}' }));
+  await page.click(`#cases [data-case="${number}"]`);
+  await page.waitForFunction(() => document.querySelector("#casesError").textContent !== "");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
   // Closed by the director elsewhere: gone from the window's open cases (a staff-only event).
   const director = await login("director");
   const closed = await post(`/api/cases/${encodeURIComponent(number)}/close`, director, { result: "approved" });
