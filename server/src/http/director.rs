@@ -29,7 +29,14 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
     let (on_leave, alarms) =
         s.reads().run(move |c| Ok(store::leave::today(c, &hall, &calendar, now)?)).await.map_err(ApiError::Internal)?;
     (view.on_leave, view.leave_alarms) = (on_leave, alarms);
-    not_late_on_leave(&mut view, &s.hall(), &s.calendar());
+    let (hall, calendar, clerks) = (s.hall(), s.calendar(), super::attendance::clerks(&s));
+    let today = crate::domain::numbering::local_day(now, hall.timezone);
+    let marks = s
+        .reads()
+        .run(move |c| Ok(store::attendance::day_marks(c, &hall, &calendar, &clerks, (today, today), now)?))
+        .await
+        .map_err(ApiError::Internal)?;
+    mark_late(&mut view, &marks);
     view.cases = Some(super::cases::overview(&s).await?);
     view.feedback = Some(super::ratings::overview(&s).await?);
     let local = crate::domain::numbering::local_day(now, s.hall().timezone);
@@ -63,27 +70,14 @@ pub async fn reopen_issuing(
     super::submit(&s, actor, op, key, &body).await
 }
 
-/// A clerk on leave today is not late (R16): a full day has no start; a morning off is due at
-/// the afternoon period (and its grace); an afternoon off keeps the day's start.
-fn not_late_on_leave(
-    view: &mut wire::DirectorToday,
-    hall: &crate::hall::Hall,
-    calendar: &crate::domain::calendar::Calendar,
-) {
-    use crate::domain::{attendance, leave::Cover};
-    let Ok(day) = chrono::NaiveDate::parse_from_str(&view.day, "%Y-%m-%d") else { return };
-    let periods = attendance::working_periods(day, &hall.hours, calendar).ok().flatten().unwrap_or_default();
-    let grace = chrono::Duration::minutes(i64::from(hall.policy.late_grace_minutes));
+/// 迟到 as attendance counts it (R15, R16): a clerk's first sign-in past the day's start on the
+/// statutory calendar plus the grace, in whole minutes, the start moved by a morning's leave;
+/// nobody on a day off, a full day's leave or before joining; never the director, leaders or
+/// administrators (attendance is the clerks').
+fn mark_late(view: &mut wire::DirectorToday, marks: &[store::attendance::DayMarks]) {
+    use crate::domain::attendance::MarkKind;
     for p in &mut view.staff {
-        let Some(l) = view.on_leave.iter().find(|l| l.username == p.username) else { continue };
-        match l.part.as_str() {
-            "full" => p.late = false,
-            "morning" => {
-                let due = attendance::due_hours(&periods, Some(Cover::Morning)).map(|(start, _)| start + grace);
-                let at = chrono::DateTime::parse_from_rfc3339(&p.signed_in_at).map(|t| t.time());
-                p.late = matches!((due, at), (Some(due), Ok(at)) if at > due);
-            }
-            _ => {}
-        }
+        p.late =
+            marks.iter().filter(|m| m.username == p.username).any(|m| m.marks.iter().any(|k| k.kind == MarkKind::Late));
     }
 }

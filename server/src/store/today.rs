@@ -1,7 +1,6 @@
 //! The director's view of the hall today (`GET /api/director/today`): a read model built from
 //! the day's tickets, the windows, the sign-ins and the notice.
 
-use chrono::NaiveTime;
 use hall_wire as wire;
 use rusqlite::Connection;
 
@@ -62,20 +61,18 @@ pub fn director_today(
             no_show,
         });
     }
-    // Late as attendance counts it (R15): past the start plus the hall's grace.
-    let start: NaiveTime = hall.work_start + chrono::Duration::minutes(i64::from(hall.policy.late_grace_minutes));
+    // Who is late is attendance's to say (the handler marks it, with the calendar and leave).
     let staff = windows::attendance(c, &day)?
         .into_iter()
         .map(|(username, window_id, at)| {
             let person = hall.staff(&username);
-            let local = store::from_ms(at).with_timezone(&hall.timezone).time();
             wire::StaffToday {
                 name: person.map(|p| p.name.clone()).unwrap_or_else(|| username.clone()),
                 staff_no: person.map(|p| p.staff_no.clone()).unwrap_or_default(),
                 username,
                 window_id,
                 signed_in_at: reads::fmt_time(hall, at),
-                late: local > start,
+                late: false,
             }
         })
         .collect();

@@ -199,3 +199,32 @@ async fn signing_in_again_does_not_hide_an_early_leave() {
     assert_eq!(clerk1.len(), 1, "{list:?}");
     assert_eq!(clerk1[0].2, [("early_leave".to_string(), Some(150))], "15:00 against 17:30");
 }
+
+#[tokio::test]
+async fn the_consoles_late_marks_are_attendances() {
+    // (day, sign-in time, late on the console): attendance's rule, to the minute, on the
+    // statutory calendar — a Saturday is no working day, 5½ minutes is within 5 minutes' grace.
+    let check = |day: &'static str, time: &'static str, want: bool| async move {
+        let s = TestServer::start().await;
+        // The hall in service since the day before (attendance counts from its first sign-in).
+        s.clock().set(at("2026-11-20", "08:30"));
+        s.clerk("clerk9", "w09").await;
+        let local = chrono::NaiveDateTime::parse_from_str(&format!("{day} {time}"), "%Y-%m-%d %H:%M:%S").unwrap();
+        s.clock().set(chrono::Utc.from_utc_datetime(&(local - chrono::Duration::hours(8))));
+        s.clerk("clerk1", "w01").await;
+        let director = s.staff("director").await;
+        let today = get(&s, "/api/director/today", &director).await;
+        let late =
+            today["staff"].as_array().unwrap().iter().find(|p| p["username"] == "clerk1").unwrap()["late"].clone();
+        assert_eq!(late, json!(want), "{day} {time}: {}", today["staff"]);
+        // Attendance is the clerks': the director signing in at the same moment is never 迟到.
+        let director_line = today["staff"].as_array().unwrap().iter().find(|p| p["username"] == "director").cloned();
+        assert!(director_line.is_none_or(|d| d["late"] == false), "{}", today["staff"]);
+        let marked = get(&s, &format!("/api/attendance?from={day}&to={day}"), &director).await;
+        let in_attendance = marks(&marked).iter().any(|(u, _, m)| u == "clerk1" && m.iter().any(|(k, _)| k == "late"));
+        assert_eq!(in_attendance, want, "{day} {time}: {marked}");
+    };
+    check("2026-11-25", "08:35:30", false).await;
+    check("2026-11-25", "08:36:00", true).await;
+    check("2026-11-28", "09:00:00", false).await; // Saturday
+}
