@@ -268,7 +268,11 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
             let starts: Vec<_> = today.iter().map(|b| issuing::local(ctx.hall, store::from_ms(b.slot_at))).collect();
             let now = issuing::local(ctx.hall, ctx.now);
             let chosen = booking::today_to_check_in(&starts, now, &ctx.hall.policy.booking).map(|i| today[i]);
-            match chosen.or(all.iter().find(|b| b.day == ctx.day)) {
+            // Else today's booking not yet due (told when it opens) or already used (told so);
+            // one cancelled today is no booking: the next one, if any, is named.
+            let due_later = || all.iter().find(|b| b.day == ctx.day && live(b));
+            let used = || all.iter().find(|b| b.day == ctx.day && b.status == "checked_in");
+            match chosen.or_else(due_later).or_else(used) {
                 Some(b) => b.clone(),
                 None => {
                     return Err(match all.iter().find(live) {
@@ -299,11 +303,14 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
         Arrival::OnTime => true,
         Arrival::Late => false,
     };
+    // A booking made with an identity number is that person's ticket: the limit of live
+    // tickets per person and matter counts it, walk-ins and check-ins alike.
+    let person = b.id_hash.clone().zip(b.id_masked.clone()).map(|(hash, masked)| PersonId { hash, masked });
     let issue = super::tickets::Issue {
         service_id: &b.service_id,
         priority: None,
         status,
-        person: None,
+        person: person.as_ref(),
         booked_slot: on_time.then_some(b.slot_at),
         by_booking: true,
     };
@@ -365,7 +372,8 @@ pub(super) fn close_day(ctx: &mut Ctx) -> ApiResult<()> {
     let missed = rows::mark_missed(ctx.tx, &ctx.day, ctx.now_ms)?;
     let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
     let before = (today - Duration::days(ctx.hall.policy.booking.keep_days.into())).to_string();
-    let (bookings, tickets) = rows::purge(ctx.tx, &before)?;
+    let missed_since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
+    let (bookings, tickets) = rows::purge(ctx.tx, &before, &missed_since)?;
     if missed + bookings + tickets > 0 {
         ctx.audit(
             "booking.day_close",

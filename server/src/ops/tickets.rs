@@ -31,7 +31,7 @@ pub(super) struct Issue<'a> {
     pub service_id: &'a str,
     pub priority: Option<Priority>,
     pub status: &'a StatusLink,
-    /// The walk-in's identity number (hashed), on matters that ask for it.
+    /// The identity number (hashed): a walk-in's on matters that ask for it, a booking's made with one.
     pub person: Option<&'a super::booking::PersonId>,
     /// Checked in on time for a booking: its slot's start; the ticket waits in the booked class.
     pub booked_slot: Option<i64>,
@@ -67,7 +67,7 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     if !issue.by_booking && matter.id_number && issue.person.is_none() {
         return Err(ApiError::new(Code::IdNumberRequired, format!("`{}` asks for the 居民身份证号", matter.name)));
     }
-    if let (Some(p), false) = (issue.person, issue.by_booking) {
+    if let Some(p) = issue.person {
         let live = crate::store::booking::live_tickets_of(ctx.tx, &day, service_id, &p.hash)?;
         let limit = hall.policy.booking.tickets_per_person_per_matter;
         if live >= limit {

@@ -21,11 +21,13 @@ pub struct BookingRow {
     pub name: String,
     pub phone: String,
     pub id_masked: Option<String>,
+    /// The identity number's keyed hash, when the booking was made with one.
+    pub id_hash: Option<String>,
     pub ticket_id: Option<i64>,
 }
 
 const COLUMNS: &str =
-    "id, code, service_id, day, slot_start, slot_end, slot_at, status, name, phone, id_masked, ticket_id";
+    "id, code, service_id, day, slot_start, slot_end, slot_at, status, name, phone, id_masked, ticket_id, id_hash";
 
 fn from_row(r: &Row) -> rusqlite::Result<BookingRow> {
     Ok(BookingRow {
@@ -41,6 +43,7 @@ fn from_row(r: &Row) -> rusqlite::Result<BookingRow> {
         phone: r.get(9)?,
         id_masked: r.get(10)?,
         ticket_id: r.get(11)?,
+        id_hash: r.get(12)?,
     })
 }
 
@@ -216,10 +219,22 @@ pub fn mark_missed(tx: &Transaction, today: &str, at_ms: i64) -> rusqlite::Resul
     )
 }
 
-/// Deletes citizens' data of days before `before`: bookings and walk-in identity hashes.
-/// Returns (bookings, ticket hashes) deleted.
-pub fn purge(tx: &Transaction, before: &str) -> rusqlite::Result<(usize, usize)> {
-    let bookings = exec(tx, "DELETE FROM bookings WHERE day < ?1", [before])?;
+/// Deletes citizens' data of days before `before`: bookings and walk-in identity hashes. A
+/// missed booking of `missed_since` or later still counts towards a suspension: it keeps only
+/// its person's keyed hash, day and status (name, phone, masked number and code blanked) until
+/// then. Returns (bookings, ticket hashes) deleted.
+pub fn purge(tx: &Transaction, before: &str, missed_since: &str) -> rusqlite::Result<(usize, usize)> {
+    let bookings = exec(
+        tx,
+        "DELETE FROM bookings WHERE day < ?1 AND NOT (status = 'missed' AND day >= ?2)",
+        [before, missed_since],
+    )?;
+    exec(
+        tx,
+        "UPDATE bookings SET name = '', phone = '', id_masked = NULL, code = 'purged-' || id
+         WHERE day < ?1 AND status = 'missed' AND day >= ?2 AND name <> ''",
+        [before, missed_since],
+    )?;
     let persons = exec(tx, "DELETE FROM ticket_persons WHERE day < ?1", [before])?;
     exec(tx, "DELETE FROM booked_counts WHERE day < ?1", [before])?;
     Ok((bookings, persons))

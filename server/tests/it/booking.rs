@@ -469,3 +469,67 @@ async fn booked_places_count_in_the_daily_quota() {
     assert_eq!(dibao["issuing"]["left_today"], 0, "{dibao}");
     assert_eq!(s.get("/api/services/mz-dibao/booking-days").await.body[1]["left"], 3);
 }
+
+#[tokio::test]
+async fn a_check_in_counts_in_the_persons_live_tickets_and_a_cancelled_booking_names_the_next() {
+    let s = start_at(25, 9, 0).await;
+    let zhaijidi = |id: &str, day: &str, phone: &str| {
+        let mut b = body("zr-zhaijidi", day, "10:00", phone);
+        b["id_number"] = json!(id);
+        b
+    };
+    let walk_in = |id: &str| json!({"service_id": "zr-zhaijidi", "id_number": id});
+    let first = booked(&s, zhaijidi(ID, "2026-11-25", "13812345678")).await;
+    let second = booked(&s, zhaijidi(ID2, "2026-11-25", "13900000000")).await;
+    s.clock().set(at(25, 9, 45));
+    // Checked in first: a walk-in ticket of the same matter would be a second live one.
+    let r = check_in(&s, json!({ "code": first["code"] })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_error(&s.post("/api/tickets", "demo-kiosk", walk_in(ID)).await, 409, "person_limit");
+    // A walk-in first: the booking's check-in would be the second; refused, the booking kept.
+    let w = s.post("/api/tickets", "demo-kiosk", walk_in(ID2)).await;
+    assert_eq!(w.status, 201, "{}", w.body);
+    assert_error(&check_in(&s, json!({ "code": second["code"] })).await, 409, "person_limit");
+    assert_eq!(s.get(&format!("/api/bookings/{}", second["code"].as_str().unwrap())).await.body["status"], "booked");
+    // Today's booking cancelled, Monday's made: the kiosk names Monday, not "cancelled".
+    let cancel = format!("/api/bookings/{}/cancel", second["code"].as_str().unwrap());
+    assert_eq!(s.send(Method::POST, &cancel, None, Some(json!({})), None).await.status, 200);
+    booked(&s, zhaijidi(ID2, "2026-11-30", "13900000000")).await;
+    let r = check_in(&s, json!({ "id_number": ID2 })).await;
+    assert_error(&r, 404, "booking_not_found");
+    assert_eq!(r.body["booking_day"], "2026-11-30", "{}", r.body);
+    // Checked in already today: said so.
+    assert_error(&check_in(&s, json!({ "id_number": ID })).await, 409, "booking_used");
+}
+
+#[tokio::test]
+async fn a_short_keep_deletes_the_citizens_data_but_not_the_misses_a_suspension_weighs() {
+    // keep_days 31: the 25 November miss is past it on 27 December, yet with the misses of 7
+    // and 21 December (three within 30 days) it still suspends booking until 20 January.
+    let mut hall = hall_server::config::sample();
+    hall.policy.booking.keep_days = 31;
+    let s = TestServer::options().hall(hall).start().await;
+    let local = |y, m, d| chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap().with_timezone(&Utc);
+    let mut first = None;
+    for (m, d, next) in [(11, 25, (11, 26)), (12, 7, (12, 8)), (12, 21, (12, 22))] {
+        s.clock().set(local(2026, m, d));
+        let b = booked(&s, body("mz-dibao", &format!("2026-{m:02}-{d:02}"), "10:00", "13812345678")).await;
+        first.get_or_insert(b["code"].as_str().unwrap().to_string());
+        s.clock().set(local(2026, next.0, next.1));
+        close_days(&s).await;
+    }
+    s.clock().set(local(2026, 12, 27));
+    close_days(&s).await;
+    let r = book(&s, body("mz-dibao", "2026-12-28", "10:00", "13812345678")).await;
+    assert_error(&r, 409, "booking_suspended");
+    assert_eq!(r.body["until"], "2027-01-20", "{}", r.body);
+    // The kept miss is no citizen's data any more: no code to read it by, no name or phone.
+    assert_error(&s.get(&format!("/api/bookings/{}", first.unwrap())).await, 404, "booking_not_found");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let kept: (String, String, i64) = db
+        .query_row("SELECT name, phone, COUNT(*) FROM bookings WHERE day = '2026-11-25'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(kept, (String::new(), String::new(), 1));
+}
