@@ -288,10 +288,14 @@ impl Calendar {
     }
 }
 
-/// From 1 December, next year when its calendar is not loaded yet: the State Council publishes
-/// it in the winter and the administrator must add it before deadlines run into it.
+/// The year whose calendar the administrator must add now: this year's when it is not loaded
+/// (any day: without it no deadline is counted and a holiday is not known as one), else from
+/// 1 December next year's (the State Council publishes it in the winter; deadlines run into it).
 pub fn next_year_missing(calendar: &Calendar, today: NaiveDate) -> Option<i32> {
     use chrono::Datelike;
+    if calendar.working_days_in(today.year()).is_err() {
+        return Some(today.year());
+    }
     let next = today.year() + 1;
     (today.month() == 12 && calendar.working_days_in(next).is_err()).then_some(next)
 }

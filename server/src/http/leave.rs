@@ -74,6 +74,7 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<wire::Leave>>> {
     access::allow(&actor, Need::Oversight)?;
     let today = today(&s);
+    let asked = q.from.is_some() || q.to.is_some();
     let from = q.from.as_deref().map(date).transpose()?.unwrap_or(today - Duration::days(31));
     let to = q.to.as_deref().map(date).transpose()?.unwrap_or(today + Duration::days(92));
     if from > to || (to - from).num_days() > 366 {
@@ -82,7 +83,11 @@ pub async fn list(
     let hall = s.hall();
     let list = s
         .reads()
-        .run(move |c| Ok(rows::between(c, from, to)?.iter().map(|r| view(&hall, r)).collect::<Vec<_>>()))
+        .run(move |c| {
+            // The console's default range lists every request waiting for a decision too.
+            let found = if asked { rows::between(c, from, to)? } else { rows::between_or_pending(c, from, to)? };
+            Ok(found.iter().map(|r| view(&hall, r)).collect::<Vec<_>>())
+        })
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(list))
@@ -101,7 +106,12 @@ pub async fn mine(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult
         .reads()
         .run(move |c| {
             let requests = rows::of_user(c, &username)?.iter().map(|r| view(&hall, r)).collect();
-            let standing_in = rows::standing_in(c, &username)?.iter().map(|r| view(&hall, r)).collect();
+            // A colleague standing in learns the days and the outcome, not who decided it or the
+            // director's note (a refusal's grounds are the requester's).
+            let standing_in = rows::standing_in(c, &username)?
+                .iter()
+                .map(|r| wire::Leave { decided_by: None, decision_note: None, ..view(&hall, r) })
+                .collect();
             let windows = hall.staff(&username).map(|p| p.windows.clone()).unwrap_or_default();
             let colleagues = hall
                 .staff

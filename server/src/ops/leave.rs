@@ -137,6 +137,18 @@ pub(super) fn request(ctx: &mut Ctx, input: &LeaveInput) -> ApiResult<Answer> {
     Answer::json(StatusCode::CREATED, &view(ctx.hall, &row))
 }
 
+/// A year of the calendar was added: the working days of requests that ran into it are counted.
+pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
+    let mut settled = 0;
+    for r in rows::without_working_days(ctx.tx)? {
+        if let Some(halves) = r.span.working_half_days(ctx.calendar) {
+            rows::set_working_halves(ctx.tx, r.id, halves)?;
+            settled += 1;
+        }
+    }
+    Ok(settled)
+}
+
 fn load(ctx: &Ctx, id: i64, with_reason: bool) -> ApiResult<LeaveRow> {
     rows::get(ctx.tx, id, with_reason)?
         .ok_or_else(|| ApiError::new(Code::UnknownLeave, format!("no leave request {id}")))

@@ -623,8 +623,9 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             + ratings::settle_pending(&mut with_year)?
             + complaints::settle_pending(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;
+        let leave = leave::settle_pending(&mut with_year)?;
         ctx.events = with_year.events;
-        (n, petitions)
+        (n, petitions, leave)
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
@@ -636,6 +637,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             "working_days": working_days,
             "deadlines_set": settled.0,
             "petition_dues_set": settled.1,
+            "leave_counted": settled.2,
         }),
     )?;
     let year = hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days };

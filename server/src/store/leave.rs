@@ -130,6 +130,22 @@ pub fn between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::R
     select(conn, "from_day <= ?2 AND to_day >= ?1", [from.to_string(), to.to_string()])
 }
 
+/// Requests with a day in `from..=to`, and every request waiting for a decision whatever its days
+/// (the director's console lists those: maternity leave asked for months ahead is decided now).
+pub fn between_or_pending(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<LeaveRow>> {
+    select(conn, "(from_day <= ?2 AND to_day >= ?1) OR state = 'pending'", [from.to_string(), to.to_string()])
+}
+
+/// Requests whose working days waited for a year of the calendar.
+pub fn without_working_days(conn: &Connection) -> rusqlite::Result<Vec<LeaveRow>> {
+    select(conn, "working_halves IS NULL", [])
+}
+
+pub fn set_working_halves(tx: &Transaction, id: i64, halves: u32) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE leave_requests SET working_halves = ?2 WHERE id = ?1")?.execute(params![id, halves])?;
+    Ok(())
+}
+
 /// Approved requests with a day in `from..=to`.
 pub fn approved_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<LeaveRow>> {
     select(conn, "state = 'approved' AND from_day <= ?2 AND to_day >= ?1", [from.to_string(), to.to_string()])

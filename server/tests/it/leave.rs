@@ -125,6 +125,11 @@ async fn requests_are_checked_decided_and_cancelled_and_the_reason_stays_private
     let r = s.post(&path("refuse"), &director, json!({"note": "月底人手紧"})).await;
     assert_eq!((r.status.as_u16(), r.body["state"].clone()), (200, json!("refused")), "{}", r.body);
     assert_error(&s.post(&path("approve"), &director, json!({})).await, 409, "leave_not_pending");
+    // The colleague named as stand-in sees the outcome, not the director's grounds nor who.
+    let mine2 = get(&s, "/api/leave/mine", &clerk2).await;
+    assert_eq!(mine2["standing_in"][0]["state"], "refused");
+    assert!(!mine2.to_string().contains("月底人手紧"), "{mine2}");
+    assert!(mine2["standing_in"][0].get("decided_by").is_none(), "{mine2}");
 
     // Asked again: approved, then cancelled by the requester before it starts; once.
     let again = s.post("/api/leave", &clerk1, body).await.body["id"].as_i64().unwrap();
@@ -300,4 +305,30 @@ async fn a_morning_off_and_an_afternoon_off_are_the_whole_day_off() {
     let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
     let clerk3 = day.as_array().unwrap().iter().find(|d| d["username"] == "clerk3").cloned().unwrap();
     assert_eq!((clerk3["leave"].clone(), clerk3["marks"].clone()), (json!("sick"), json!([])), "{day}");
+}
+
+#[tokio::test]
+async fn leave_asked_far_ahead_or_into_next_year_is_listed_and_counted_when_the_year_comes() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let director = s.staff("director").await;
+    let w01 = json!([{"window_id": "w01", "username": "clerk2"}]);
+    // Maternity leave from March: pending, beyond the console's default 92 days, yet listed.
+    let mut maternity = ask("2027-03-15", "2027-07-15", w01.clone());
+    maternity["kind"] = json!("maternity");
+    let far = s.post("/api/leave", &clerk1, maternity).await;
+    assert_eq!(far.status, 201, "{}", far.body);
+    // Over the new year: its working days wait for 2027's calendar.
+    let winter = s.post("/api/leave", &clerk1, ask("2026-12-28", "2027-01-05", w01)).await;
+    assert_eq!(winter.status, 201, "{}", winter.body);
+    assert!(winter.body.get("working_days").is_none(), "{}", winter.body);
+    let listed = get(&s, "/api/leave", &director).await;
+    let ids: Vec<_> = listed.as_array().unwrap().iter().map(|l| l["id"].clone()).collect();
+    assert!(ids.contains(&far.body["id"]), "the far request is listed for a decision: {listed}");
+    // 2027 added: counted (28–31 December, then 4 and 5 January; 1–3 January off).
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let id = winter.body["id"].as_i64().unwrap();
+    assert_eq!(read(&s, id, &clerk1).await.body["working_days"], 6.0);
 }

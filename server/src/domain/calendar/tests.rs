@@ -321,3 +321,17 @@ fn a_year_with_a_mistake_is_refused_naming_the_day() {
         ]
     );
 }
+
+#[test]
+fn the_year_to_add_is_this_years_when_missing_and_next_years_from_december() {
+    let cal = crate::calendar_data::shipped_calendar(); // 2024–2026
+    let check = |today: &str, want: Option<i32>| {
+        assert_eq!(next_year_missing(&cal, NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap()), want, "{today}");
+    };
+    check("2026-11-30", None);
+    check("2026-12-01", Some(2027));
+    // 1 January with the new year still not loaded: said all year, not only in December.
+    check("2027-01-01", Some(2027));
+    check("2027-06-15", Some(2027));
+    check("2023-12-31", Some(2023));
+}
