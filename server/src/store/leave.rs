@@ -236,10 +236,11 @@ pub fn today(
             part: part.into(),
             stand_ins,
         });
-        // When the stand-in is due: the day's start, or the afternoon's for an afternoon off.
+        // When the stand-in is due: the day's start, or the afternoon's for an afternoon off
+        // (after the lunch break, when the hall has one: nobody is due at the desk over lunch).
         let Some(periods) = periods.as_deref() else { continue };
         let due = match cover {
-            Cover::Afternoon => attendance::due_hours(periods, Some(Cover::Afternoon)).map(|(_, end)| end),
+            Cover::Afternoon => attendance::due_hours(periods, Some(Cover::Morning)).map(|(start, _)| start),
             _ => periods.first().map(|p| p.start),
         };
         let Some(due) = due.filter(|d| local.time() >= *d) else { continue };

@@ -247,9 +247,13 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     let d01 = today["windows"].as_array().unwrap().iter().find(|w| w["id"] == "w01").unwrap().clone();
     assert_eq!(d01["staff"]["stand_in"], true);
 
-    // Clerk4 leaves at noon for the afternoon off; clerk5 is due at w04 from 12:00.
+    // Clerk4 leaves at noon for the afternoon off; clerk5 is due at w04 when the afternoon
+    // opens at 14:00: over the lunch break nobody is missing.
     s.clock().set(at("2026-11-25", "12:00"));
     assert_eq!(s.post("/api/auth/logout", &clerk4, json!({})).await.status, 204);
+    s.clock().set(at("2026-11-25", "12:30"));
+    let lunch = get(&s, "/api/director/today", &director).await;
+    assert!(lunch.get("leave_alarms").is_none(), "over lunch: {lunch}");
     // Clerk6 is back for the afternoon: due at 14:00 (and its grace), not at 08:30.
     s.clock().set(at("2026-11-25", "14:03"));
     assert_eq!(login(&s, "clerk6", "w06").await.status, 200);
@@ -263,7 +267,7 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     let alarms = today["leave_alarms"].as_array().unwrap();
     assert_eq!(
         (alarms.len(), alarms[0]["window_id"].clone(), alarms[0]["due"].clone()),
-        (1, json!("w04"), json!("12:00"))
+        (1, json!("w04"), json!("14:00"))
     );
     assert_eq!(login(&s, "clerk5", "w04").await.status, 200);
     assert!(get(&s, "/api/director/today", &director).await.get("leave_alarms").is_none());
