@@ -153,6 +153,7 @@ codes! {
     StandInMissing = UNPROCESSABLE_ENTITY, "stand_in_missing", "leave without a stand-in for each of the clerk's windows (R16)";
     InvalidStandIn = UNPROCESSABLE_ENTITY, "invalid_stand_in", "a stand-in who is not another clerk of the hall, or a window not the requester's";
     StandInOnLeave = CONFLICT, "stand_in_on_leave", "the named stand-in is on approved leave on those days";
+    StandInBusy = CONFLICT, "stand_in_busy", "the named stand-in already stands in at another window on those days (R16)";
     LeaveOverlaps = CONFLICT, "leave_overlaps", "the clerk already asked for leave on those days";
     StandingInThen = CONFLICT, "standing_in_then", "the clerk is the named stand-in for another's approved leave on those days (R16)";
     LeaveNotPending = CONFLICT, "leave_not_pending", "a leave request already decided or cancelled";

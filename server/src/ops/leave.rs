@@ -52,8 +52,16 @@ fn check_not_standing_in(ctx: &Ctx, username: &str, span: &Span) -> ApiResult<()
 }
 
 /// The stand-ins are checked against the hall: another clerk for each of the requester's
-/// windows (at least one window when they have no list), none on approved leave those days.
-fn check_stand_ins(ctx: &Ctx, username: &str, span: &Span, named: &[(String, String)]) -> ApiResult<()> {
+/// windows (at least one window when they have no list), none on approved leave those days nor
+/// standing in at another window then (one clerk holds one window: the other would be left
+/// unstaffed). `this`: the request being approved, not counted against itself.
+fn check_stand_ins(
+    ctx: &Ctx,
+    username: &str,
+    span: &Span,
+    named: &[(String, String)],
+    this: Option<i64>,
+) -> ApiResult<()> {
     let own = ctx.hall.staff(username).map(|s| s.windows.clone()).unwrap_or_default();
     let mut windows: Vec<&str> = named.iter().map(|(w, _)| w.as_str()).collect();
     windows.sort_unstable();
@@ -75,11 +83,22 @@ fn check_stand_ins(ctx: &Ctx, username: &str, span: &Span, named: &[(String, Str
         let list = missing.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ");
         return Err(ApiError::new(Code::StandInMissing, format!("name a stand-in for each of your windows {list}")));
     }
+    let approved = rows::approved_between(ctx.tx, span.from, span.to)?;
     for (window, who) in named {
         if on_leave(ctx, who, span)? {
             return Err(ApiError::new(
                 Code::StandInOnLeave,
                 format!("`{who}` is on leave on those days and cannot stand in at `{window}`"),
+            ));
+        }
+        let elsewhere = approved
+            .iter()
+            .filter(|r| Some(r.id) != this && r.span.overlaps(span))
+            .find_map(|r| r.stand_ins.iter().find(|(w, u)| u == who && w != window).map(|(w, _)| (w, &r.username)));
+        if let Some((w, for_whom)) = elsewhere {
+            return Err(ApiError::new(
+                Code::StandInBusy,
+                format!("`{who}` already stands in at `{w}` for `{for_whom}` on those days"),
             ));
         }
     }
@@ -108,7 +127,7 @@ pub(super) fn request(ctx: &mut Ctx, input: &LeaveInput) -> ApiResult<Answer> {
         return Err(ApiError::new(Code::InvalidLeaveDays, "leave that has ended is not asked for"));
     }
     let reason = check_text(&input.reason)?;
-    check_stand_ins(ctx, &username, &input.span, &input.stand_ins)?;
+    check_stand_ins(ctx, &username, &input.span, &input.stand_ins, None)?;
     check_not_standing_in(ctx, &username, &input.span)?;
     let mine = rows::of_user(ctx.tx, &username)?;
     let live = |r: &&LeaveRow| matches!(r.state, LeaveState::Pending | LeaveState::Approved);
@@ -193,7 +212,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, st: Step, note: Option<&str>) -> ApiRe
     })?;
     if st == Step::Approve {
         // Days may have changed since the request: the stand-ins are checked again.
-        check_stand_ins(ctx, &row.username, &row.span, &row.stand_ins)?;
+        check_stand_ins(ctx, &row.username, &row.span, &row.stand_ins, Some(row.id))?;
         check_not_standing_in(ctx, &row.username, &row.span)?;
     }
     rows::set_state(ctx.tx, id, state, ctx.actor.name(), ctx.now_ms, note)?;

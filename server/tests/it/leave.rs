@@ -336,3 +336,26 @@ async fn leave_asked_far_ahead_or_into_next_year_is_listed_and_counted_when_the_
     let id = winter.body["id"].as_i64().unwrap();
     assert_eq!(read(&s, id, &clerk1).await.body["working_days"], 6.0);
 }
+
+#[tokio::test]
+async fn one_clerk_stands_in_at_one_window_at_a_time() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let (clerk5, clerk7, clerk8) =
+        (s.clerk("clerk5", "w05").await, s.clerk("clerk7", "w07").await, s.clerk("clerk8", "w08").await);
+    let director = s.staff("director").await;
+    let by6 = |w: &str| json!([{"window_id": w, "username": "clerk6"}]);
+    // Both ask before either is decided: the second approval would leave a window unstaffed.
+    let a =
+        s.post("/api/leave", &clerk5, ask("2026-12-14", "2026-12-15", by6("w05"))).await.body["id"].as_i64().unwrap();
+    let b =
+        s.post("/api/leave", &clerk7, ask("2026-12-15", "2026-12-16", by6("w07"))).await.body["id"].as_i64().unwrap();
+    assert_eq!(s.post(&format!("/api/leave/{a}/approve"), &director, json!({})).await.status, 200);
+    assert_error(&s.post(&format!("/api/leave/{b}/approve"), &director, json!({})).await, 409, "stand_in_busy");
+    // Asked after: refused at once, nothing written.
+    let before = count(&s, "SELECT COUNT(*) FROM leave_requests");
+    let r = s.post("/api/leave", &clerk8, ask("2026-12-14", "2026-12-14", by6("w08"))).await;
+    assert_error(&r, 409, "stand_in_busy");
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), before);
+    // Other days are free.
+    assert_eq!(s.post("/api/leave", &clerk8, ask("2026-12-17", "2026-12-17", by6("w08"))).await.status, 201);
+}
