@@ -136,6 +136,8 @@ $("registerComplaint").addEventListener("click", async () => {
     what: f.what.value, happened: value(f.happened), complainant_name: f.complainant_name.value.trim(),
     complainant_contact: f.complainant_contact.value.trim(), complexity: f.complexity.value,
   };
+  // A letter registered days after it came: its time limit runs from that day (R21).
+  if (f.received_at.value) body.received_at = f.received_at.value;
   await guarded("newComplaintError", async () => {
     const c = (await act("complaint-new", "/api/complaints", body)).data;
     f.reset();

@@ -74,7 +74,7 @@ export default withAssessment(withRating({
     // Complaints (投诉, R21): director-complaints.js.
     complaints: "投诉", newComplaint: "登记投诉", lateOnly: "只看逾期", noComplaints: "没有投诉。",
     newComplaintTitle: "登记投诉", cChannel: "投诉方式", cAbout: "投诉对象", cWindow: "窗口", cStaff: "工作人员（用户名）",
-    cWhat: "投诉内容", cHappened: "发生时间", cName: "投诉人姓名", cContact: "联系电话", cComplexity: "类型",
+    cWhat: "投诉内容", cHappened: "发生时间", cReceived: "收到时间（不填为现在）", cName: "投诉人姓名", cContact: "联系电话", cComplexity: "类型",
     cNote: "备注", cFinding: "调查结论", cAnswer: "答复内容", cLate: "逾期答复说明（已超过答复期限时必填）",
     cancel: "取消", register: "登记", complaintTitle: "投诉", investigateTitle: "开始调查核实", investigate: "开始调查",
     answerTitle: "答复投诉人", answerAct: "答复", closeTitle: "办结", closeAct: "办结", printLetter: "打印答复书",
@@ -190,7 +190,7 @@ export default withAssessment(withRating({
     meeting: (date, who, conclusion) => `${date}, ${who}: ${conclusion}`,
     complaints: "Complaints", newComplaint: "Register a complaint", lateOnly: "Late only", noComplaints: "No complaints.",
     newComplaintTitle: "Register a complaint", cChannel: "Channel", cAbout: "About", cWindow: "Window",
-    cStaff: "Staff member (username)", cWhat: "What happened", cHappened: "When it happened", cName: "Complainant's name",
+    cStaff: "Staff member (username)", cWhat: "What happened", cHappened: "When it happened", cReceived: "Received (empty: now)", cName: "Complainant's name",
     cContact: "Phone", cComplexity: "Kind", cNote: "Note", cFinding: "Finding", cAnswer: "Answer",
     cLate: "Why the answer is late (required past the due date)", cancel: "Cancel", register: "Register",
     complaintTitle: "Complaint", investigateTitle: "Start the investigation", investigate: "Investigate",

@@ -93,9 +93,18 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.fill(`${f} input[name=happened]`, "12月1日上午");
   await page.fill(`${f} input[name=complainant_name]`, "周明");
   await page.fill(`${f} input[name=complainant_contact]`, "13900002222");
-  await page.click("#registerComplaint");
+  // The letter came yesterday (the hall's day): its time limit runs from then (R21).
+  const yesterday = new Date(Date.now() + 8 * 3600e3 - 24 * 3600e3).toISOString().slice(0, 10);
+  await page.fill(`${f} input[name=received_at]`, `${yesterday}T16:40`);
+  const [sent] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith("/api/complaints") && r.method() === "POST"),
+    page.click("#registerComplaint"),
+  ]);
+  assert.equal(JSON.parse(sent.postData()).received_at, `${yesterday}T16:40`);
   await page.waitForFunction(() => document.querySelector("#complaintDialog").open);
-  await page.waitForFunction(() => /^TS\d{8}-02$/.test(document.querySelector("#complaintNumber").textContent));
+  await page.waitForFunction((d) => new RegExp(`^TS${d}-0\\d$`).test(document.querySelector("#complaintNumber").textContent),
+    yesterday.replaceAll("-", ""));
+  assert.ok((await page.textContent("#complaintHistory li")).includes(`${yesterday} 收到`));
   const number = await page.textContent("#complaintNumber");
   assert.ok((await page.textContent("#complaintInfo")).includes("周明"));
   // Investigate, then answer with the finding.

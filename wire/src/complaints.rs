@@ -74,6 +74,11 @@ pub enum Finding {
 pub struct NewComplaint {
     /// `oral`, `phone` or `written` (online complaints come from the phone page).
     pub channel: ComplaintChannel,
+    /// When it came (a letter may be registered days later; the time limit runs from the day
+    /// received, R21); default now. Not in the future, at most a year back. RFC 3339, or the
+    /// hall's local `YYYY-MM-DDTHH:MM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
     pub about: ComplaintAbout,
     /// The window (about `window`; may also be given about `staff`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,6 +25,8 @@ pub struct Input {
     pub complainant_name: Option<String>,
     pub complainant_contact: Option<String>,
     pub complexity: Option<Complexity>,
+    /// When it came, as given (default now); see [`received_on`].
+    pub received_at: Option<String>,
 }
 
 impl From<wire::NewComplaint> for Input {
@@ -39,6 +41,7 @@ impl From<wire::NewComplaint> for Input {
             complainant_name: Some(c.complainant_name),
             complainant_contact: Some(c.complainant_contact),
             complexity: c.complexity.map(Into::into),
+            received_at: c.received_at,
         }
     }
 }
@@ -55,6 +58,7 @@ impl From<wire::OnlineComplaint> for Input {
             complainant_name: c.complainant_name,
             complainant_contact: c.complainant_contact,
             complexity: None,
+            received_at: None,
         }
     }
 }
@@ -86,6 +90,23 @@ fn text(s: Option<&str>, max: usize, what: &str) -> ApiResult<Option<String>> {
 
 fn today(ctx: &Ctx) -> NaiveDate {
     NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
+}
+
+/// The hall's day a complaint came: today, or the day of an earlier time given (a letter
+/// registered days later), never a time to come, at most a year back.
+fn received_on(ctx: &Ctx, given: Option<&str>) -> ApiResult<NaiveDate> {
+    let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(today(ctx)) };
+    let at = ctx.given_time(text).ok_or_else(|| {
+        invalid("received_at is an RFC 3339 time (2026-12-03T09:30:00+08:00) or the hall's local 2026-12-03T09:30")
+    })?;
+    let ms = crate::store::ms(at);
+    if ms > ctx.now_ms + 60_000 {
+        return Err(invalid("received_at is in the future"));
+    }
+    if ms < ctx.now_ms - 366 * 24 * 3_600_000 {
+        return Err(invalid("received_at is more than a year ago"));
+    }
+    Ok(crate::domain::numbering::local_day(at, ctx.hall.timezone))
 }
 
 fn load(ctx: &Ctx, id: i64) -> ApiResult<ComplaintRow> {
@@ -180,7 +201,7 @@ fn insert(
     let (what, happened, name, contact) = words(input, input.channel != Channel::Online)?;
     let (about, window, staff) = subject;
     let complexity = input.complexity.unwrap_or(Complexity::Simple);
-    let received = today(ctx);
+    let received = received_on(ctx, input.received_at.as_deref())?;
     let due = due_of(ctx, received, complexity);
     let new = NewComplaint {
         day: received,
@@ -200,7 +221,8 @@ fn insert(
     let (id, _) = store::insert(ctx.tx, &new)?;
     let c = load(ctx, id)?;
     let kind = if complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
-    let text = format!("受理{}投诉（{kind}），{}", complaint::channel_words(input.channel), due_words(due));
+    let came = if received < today(ctx) { format!("（{received} 收到）") } else { String::new() };
+    let text = format!("受理{}投诉{came}（{kind}），{}", complaint::channel_words(input.channel), due_words(due));
     record(ctx, &c, "received", text)?;
     Ok(c)
 }

@@ -397,3 +397,26 @@ async fn complaint_changes_reach_only_the_directors_stream() {
     );
     assert!(!data.to_string().contains("王五") && !data.to_string().contains("态度"), "no names, no text: {data}");
 }
+
+#[tokio::test]
+async fn a_letter_registered_days_later_runs_from_the_day_it_came() {
+    // A letter came on Friday 25 September 2026, registered on Monday the 28th: a simple
+    // complaint is due the next working day after Friday — that Monday — not on Tuesday.
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-09-28"));
+    let director = s.staff("director").await;
+    let mut letter = complaint("simple");
+    letter["received_at"] = json!("2026-09-25T16:40");
+    let c = register(&s, &director, letter).await;
+    assert_eq!((c["received_on"].as_str(), c["due"].as_str()), (Some("2026-09-25"), Some("2026-09-28")), "{c}");
+    assert!(c["number"].as_str().unwrap().starts_with("TS20260925-"), "{c}");
+    assert!(c["history"][0]["text"].as_str().unwrap().contains("2026-09-25 收到"), "{c}");
+    // Bad times: a clear 422, nothing registered.
+    for bad in ["2026-09-29T09:00", "2025-09-01T09:00", "下周一"] {
+        let mut body = complaint("simple");
+        body["received_at"] = json!(bad);
+        assert_error(&s.post("/api/complaints", &director, body).await, 422, "invalid_complaint");
+    }
+    let all = get(&s, "/api/complaints", Some(&director)).await;
+    assert_eq!(all.body.as_array().map(Vec::len), Some(1), "{}", all.body);
+}
