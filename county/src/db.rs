@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (10, "0010_relay.sql", include_str!("../migrations/0010_relay.sql")),
     (11, "0011_case_matters.sql", include_str!("../migrations/0011_case_matters.sql")),
     (12, "0012_relay_refused.sql", include_str!("../migrations/0012_relay_refused.sql")),
+    (13, "0013_no_show_on.sql", include_str!("../migrations/0013_no_show_on.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

@@ -193,13 +193,24 @@ pub async fn store(pool: &Pool, hall: &str, messages: Vec<Message>, carry: &mut 
             // Never asked for: the hall's database went back (restored from a backup: it
             // resumes from its newest id, below the mark), or a second county service follows
             // it. Not stored (the id is taken), but recorded: events are being passed over.
+            // One row per run of ids passed over (after_id + 1 ..= next_id - 1, as every gap):
+            // a hall restored from an old backup sends thousands; the run grows, not the list.
             tracing::warn!(hall, id, mark, "an event id at or below the mark; not stored");
-            tx.execute(
-                "INSERT INTO event_gaps (hall_id, after_id, next_id, cause, noticed_at)
-                 VALUES ($1, $2, $3, 'at_or_below_mark', $4) ON CONFLICT DO NOTHING",
-                &[&hall, &mark, &id, &now],
-            )
-            .await?;
+            let grown = tx
+                .execute(
+                    "UPDATE event_gaps SET next_id = $2::bigint + 1, noticed_at = $3
+                     WHERE hall_id = $1 AND cause = 'at_or_below_mark' AND next_id = $2::bigint",
+                    &[&hall, &id, &now],
+                )
+                .await?;
+            if grown == 0 {
+                tx.execute(
+                    "INSERT INTO event_gaps (hall_id, after_id, next_id, cause, noticed_at)
+                     VALUES ($1, $2::bigint - 1, $2::bigint + 1, 'at_or_below_mark', $3) ON CONFLICT DO NOTHING",
+                    &[&hall, &id, &now],
+                )
+                .await?;
+            }
             continue;
         }
         if id != mark + 1 {

@@ -339,7 +339,10 @@ async fn hall(
         .collect();
     let gaps = client
         .query(
-            "SELECT after_id, next_id, cause, noticed_at FROM event_gaps WHERE hall_id = $1 ORDER BY after_id",
+            // The newest 100 (a screen polled every 3 s reads no hall's whole history).
+            "SELECT after_id, next_id, cause, noticed_at FROM (
+                 SELECT * FROM event_gaps WHERE hall_id = $1 ORDER BY noticed_at DESC, after_id DESC LIMIT 100
+             ) newest ORDER BY after_id",
             &[&hall_id],
         )
         .await?

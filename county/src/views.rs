@@ -4,7 +4,8 @@
 //! - `ticket_called` (first call): the waiting time from the issue, on the ticket's day;
 //! - `ticket_finished`: served that day, and the service time from the ticket's last call to
 //!   the finish (the start of service is not in the events: the walk to the window is in it);
-//! - `ticket_no_show`: no-shows that day (a requeued ticket may count twice);
+//! - `ticket_no_show`: no-shows that day; `ticket_requeued` takes a standing no-show back (put
+//!   back in the queue, the citizen is served or not as any waiting ticket, as the hall counts);
 //! - `window_status`: each window's last status;
 //! - `queue_changed`: each queue's waiting count and since when its longest wait runs (the
 //!   event has no time of its own: it is the time of the event it follows in the same write);
@@ -111,15 +112,6 @@ pub fn satisfaction(levels: [i64; 5]) -> Option<f64> {
     (rated > 0).then(|| (levels[0] + levels[1] + levels[2]) as f64 / rated as f64)
 }
 
-/// The ticket's matter as the county knows it ('' when it never saw the ticket issued).
-async fn matter_of(tx: &Transaction<'_>, hall: &str, ticket: i64) -> anyhow::Result<String> {
-    Ok(tx
-        .query_opt("SELECT service_id FROM tickets WHERE hall_id = $1 AND ticket_id = $2", &[&hall, &ticket])
-        .await?
-        .and_then(|r| r.get::<_, Option<String>>(0))
-        .unwrap_or_default())
-}
-
 /// Applies one stored event to the views.
 pub async fn apply(
     tx: &Transaction<'_>,
@@ -196,11 +188,37 @@ pub async fn apply(
         }
         "ticket_no_show" => {
             if let Some(at) = at {
+                let day = at.date_naive();
                 let matter = match int(data, "ticket_id") {
-                    Some(id) => matter_of(tx, hall, id).await?,
+                    Some(id) => tx
+                        .query_opt(
+                            "UPDATE tickets SET no_show_on = $3 WHERE hall_id = $1 AND ticket_id = $2
+                             RETURNING COALESCE(service_id, '')",
+                            &[&hall, &id, &day],
+                        )
+                        .await?
+                        .map(|r| r.get(0))
+                        .unwrap_or_default(),
                     None => String::new(),
                 };
-                add_both(tx, hall, at.date_naive(), &matter, "no_show", 1).await?;
+                add_both(tx, hall, day, &matter, "no_show", 1).await?;
+            }
+        }
+        "ticket_requeued" => {
+            // A no-show back in the queue (a ticket a window gave back was no no-show: nothing).
+            let Some(id) = int(data, "ticket_id") else { return Ok(()) };
+            let row = tx
+                .query_opt(
+                    "UPDATE tickets t SET no_show_on = NULL FROM tickets old
+                     WHERE t.hall_id = $1 AND t.ticket_id = $2 AND old.hall_id = t.hall_id
+                       AND old.ticket_id = t.ticket_id AND old.no_show_on IS NOT NULL
+                     RETURNING old.no_show_on, COALESCE(old.service_id, '')",
+                    &[&hall, &id],
+                )
+                .await?;
+            if let Some(row) = row {
+                let (day, matter): (NaiveDate, String) = (row.get(0), row.get(1));
+                add_both(tx, hall, day, &matter, "no_show", -1).await?;
             }
         }
         "ticket_transferred" => {
@@ -258,8 +276,13 @@ pub async fn apply(
             else {
                 return Ok(());
             };
-            let oldest = int(data, "oldest_wait_minutes").unwrap_or(0);
-            let since = (waiting > 0).then(|| at - chrono::Duration::minutes(oldest));
+            // A queue's longest wait is within its day: anything else is not believed (nor
+            // allowed to overflow the time arithmetic and stop the follower).
+            let oldest = int(data, "oldest_wait_minutes").filter(|m| (0..=24 * 60).contains(m));
+            let since = oldest
+                .filter(|_| waiting > 0)
+                .and_then(chrono::TimeDelta::try_minutes)
+                .and_then(|d| at.checked_sub_signed(d));
             tx.execute(
                 "INSERT INTO queues (hall_id, queue, day, waiting, oldest_since, at) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (hall_id, queue) DO UPDATE SET day = EXCLUDED.day, waiting = EXCLUDED.waiting,

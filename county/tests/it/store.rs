@@ -72,13 +72,16 @@ async fn gaps_are_recorded_and_ids_at_or_below_the_mark_never_stored_again() {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
-    let expected = [(0, 5, "pruned"), (6, 6, "at_or_below_mark"), (6, 9, "unexplained")];
+    // Every gap reads the same way: ids after_id + 1 ..= next_id - 1 (for the one passed over: 6).
+    let expected = [(0, 5, "pruned"), (5, 7, "at_or_below_mark"), (6, 9, "unexplained")];
     assert_eq!(gaps, expected.map(|(a, n, c)| (a, n, c.to_string())));
-    // A hall restored from an old backup resumes below the mark: passed over, and said so.
-    follow::store(&pool, "h", vec![event(8, "ticket_issued", issued(4))], &mut carry).await.unwrap();
+    // A hall restored from an old backup resumes below the mark: passed over, and said so — one
+    // row for the run (8 and 9), not one per event.
+    let again = vec![event(8, "ticket_issued", issued(4)), event(9, "ticket_issued", issued(5))];
+    follow::store(&pool, "h", again, &mut carry).await.unwrap();
     assert_eq!(ids(&pool, "h").await, vec![5, 6, 9]);
     let cause: String =
-        c.query_one("SELECT cause FROM event_gaps WHERE after_id = 9 AND next_id = 8", &[]).await.unwrap().get(0);
+        c.query_one("SELECT cause FROM event_gaps WHERE after_id = 7 AND next_id = 10", &[]).await.unwrap().get(0);
     assert_eq!(cause, "at_or_below_mark");
     let mark: i64 = c.query_one("SELECT last_event_id FROM halls WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(mark, 9);
@@ -553,4 +556,51 @@ async fn a_transferred_ticket_counts_under_its_last_matter_as_at_the_hall() {
         .unwrap();
     let figures: Vec<(String, i32, i32, i32)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
     assert_eq!(figures, [("mz-dibao".to_string(), 1, 1, 1), ("zh-zixun".to_string(), 0, 0, 0)]);
+}
+
+#[tokio::test]
+async fn a_no_show_put_back_and_served_is_served_and_a_wild_queue_figure_stops_nothing() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["h"]).await;
+    let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
+    let called = |hm: &str| json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(hm), "recall": false});
+    let burst = vec![
+        event(
+            1,
+            "ticket_issued",
+            json!({"ticket_id": 1, "number": "A001", "queue": "q", "service_id": "m", "at": at("09:00")}),
+        ),
+        event(2, "ticket_called", called("09:10")),
+        event(3, "ticket_no_show", json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "at": at("09:15")})),
+        // The citizen comes back: put back in the queue, then served.
+        event(4, "ticket_requeued", json!({"ticket_id": 1, "number": "A001", "queue": "q", "at": at("09:40")})),
+        event(5, "ticket_called", called("09:50")),
+        event(
+            6,
+            "ticket_finished",
+            json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "outcome": "immediate", "at": at("09:58")}),
+        ),
+        // A queue figure no hall sends (a corrupt or hostile one): ignored, the burst stored.
+        event(
+            7,
+            "queue_changed",
+            json!({"queue": "q", "prefix": "A", "name": "综合", "waiting": 1, "estimated_wait_minutes": 0, "oldest_wait_minutes": i64::MAX / 2}),
+        ),
+    ];
+    follow::store(&pool, "h", burst, &mut Carry::default()).await.unwrap();
+    let c = pool.get().await.unwrap();
+    let day = c
+        .query_one("SELECT issued, served, no_show FROM hall_days WHERE hall_id = 'h' AND day = '2026-11-25'", &[])
+        .await
+        .unwrap();
+    assert_eq!((day.get::<_, i32>(0), day.get::<_, i32>(1), day.get::<_, i32>(2)), (1, 1, 0));
+    let matter = c
+        .query_one("SELECT served, no_show FROM matter_days WHERE hall_id = 'h' AND service_id = 'm'", &[])
+        .await
+        .unwrap();
+    assert_eq!((matter.get::<_, i32>(0), matter.get::<_, i32>(1)), (1, 0));
+    let q = c.query_one("SELECT waiting, oldest_since FROM queues WHERE hall_id = 'h'", &[]).await.unwrap();
+    assert_eq!((q.get::<_, i32>(0), q.get::<_, Option<chrono::DateTime<chrono::Utc>>>(1)), (1, None));
+    let mark: i64 = c.query_one("SELECT last_event_id FROM halls WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
+    assert_eq!(mark, 7);
 }
