@@ -356,6 +356,10 @@ pub struct Kiosk {
     next_printer_check: Instant,
     /// Whether the printer's state has been told to the server since start.
     printer_told: bool,
+    /// Prints sent to the printer and not yet answered (printed or failed). A print the watchdog
+    /// gave up on may still be blocked in the printer's queue (paper out on a device file): while
+    /// it is, no reprint is queued behind it — it would come out as a second copy of the ticket.
+    prints_open: u32,
     /// The query screen (「查询办件进度」).
     case: CaseQuery,
     /// The pad of 「预约取号」 and of a matter's identity number.
@@ -382,6 +386,7 @@ impl Kiosk {
             printer_fault: None,
             next_printer_check: now,
             printer_told: false,
+            prints_open: 0,
             case: CaseQuery::default(),
             entry: Entry::default(),
         }
@@ -461,7 +466,14 @@ impl Kiosk {
                 self.typed.pop();
             }
             Input::Back => self.back(),
-            Input::Home => self.go(Screen::Home),
+            Input::Home => {
+                // 完成 on the ticket: this citizen is done; the next one starts in the hall's language.
+                let done = self.screen == Screen::Ticket;
+                self.go(Screen::Home);
+                if done && self.screen == Screen::Home {
+                    self.hall_language(&mut fx);
+                }
+            }
             Input::AskPriority => self.confirming_priority = matches!(self.screen, Screen::Matter(_)),
             Input::CancelPriority => self.confirming_priority = false,
             Input::Inquiry { key } => {
@@ -571,6 +583,10 @@ impl Kiosk {
         self.tick_printer(now, fx);
         if self.screen == Screen::Home {
             self.drop_unclaimed(fx);
+            // Sent home in another language (首页): a minute untouched, the next citizen's.
+            if now.duration_since(self.last_touch) >= self.settings.idle {
+                self.hall_language(fx);
+            }
         }
         if self.pending.is_some() || self.screen == Screen::Home {
             return;
@@ -583,11 +599,15 @@ impl Kiosk {
         if printed_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
             self.go(Screen::Home);
             self.drop_unclaimed(fx);
-            // The next citizen starts in the hall's language.
-            if self.english != self.settings.english {
-                self.english = self.settings.english;
-                fx.push(Effect::Language { english: self.english });
-            }
+            self.hall_language(fx);
+        }
+    }
+
+    /// The next citizen starts in the hall's language (and their ticket is printed in it).
+    fn hall_language(&mut self, fx: &mut Vec<Effect>) {
+        if self.english != self.settings.english {
+            self.english = self.settings.english;
+            fx.push(Effect::Language { english: self.english });
         }
     }
 

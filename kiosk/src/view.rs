@@ -67,6 +67,8 @@ pub struct View {
     pub wait_minutes: i32,
     pub issued_at: String,
     pub print_state: PrintProgress,
+    /// 重新打印 offered: failed, and no print still held by the printer.
+    pub can_reprint: bool,
     /// The status page's address, shown as a QR code.
     pub status_url: String,
     /// 「查询办件进度」: what is typed and where the query stands.
@@ -361,6 +363,7 @@ impl View {
                 (v.ticket_booked, v.ticket_late) = (b.on_time, !b.on_time);
                 v.booking_slot = if b.end.is_empty() { b.start.clone() } else { format!("{}–{}", b.start, b.end) };
             }
+            v.can_reprint = k.can_reprint();
             v.print_state = match t.print {
                 PrintState::Printing => PrintProgress::Printing,
                 PrintState::Printed => PrintProgress::Printed,
@@ -489,6 +492,7 @@ impl View {
         g.set_wait_minutes(self.wait_minutes);
         g.set_issued_at(self.issued_at.as_str().into());
         g.set_print_state(self.print_state);
+        g.set_can_reprint(self.can_reprint);
         g.set_case_number(self.case_number.as_str().into());
         g.set_case_code(self.case_code.as_str().into());
         g.set_case_field(self.case_field);

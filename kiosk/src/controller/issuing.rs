@@ -246,7 +246,10 @@ impl Kiosk {
         });
         self.screen = Screen::Ticket;
         self.confirming_priority = false;
-        fx.extend(spec.map(|s| Effect::Print(Box::new(s))));
+        if let Some(s) = spec {
+            self.prints_open += 1;
+            fx.push(Effect::Print(Box::new(s)));
+        }
     }
 
     /// The kiosk went home: a ticket nobody came back for is logged, never printed (the next

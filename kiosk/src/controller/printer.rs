@@ -11,6 +11,7 @@ impl Kiosk {
     pub(super) fn on_printer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
         match input {
             Input::Printed { number } => {
+                self.prints_open = self.prints_open.saturating_sub(1);
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Printed;
                     t.shown_at = now;
@@ -22,6 +23,7 @@ impl Kiosk {
                 self.next_printer_check = now + self.settings.printer_watch;
             }
             Input::PrintFailed { number, fault, message } => {
+                self.prints_open = self.prints_open.saturating_sub(1);
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Failed(fault);
                 }
@@ -65,14 +67,24 @@ impl Kiosk {
         }
     }
 
+    /// Whether the shown ticket may be printed again: its printing failed, and no print is still
+    /// held by the printer (one the watchdog gave up on would come out after all).
+    pub fn can_reprint(&self) -> bool {
+        self.prints_open == 0 && self.issued.as_ref().is_some_and(|t| matches!(t.print, PrintState::Failed(_)))
+    }
+
     /// Prints the shown ticket again if its printing failed (never a second paper otherwise).
     pub(super) fn reprint(&mut self, now: Instant) -> Option<Effect> {
-        let failed = self.issued.as_ref().filter(|t| matches!(t.print, PrintState::Failed(_)))?;
+        if !self.can_reprint() {
+            return None;
+        }
+        let failed = self.issued.as_ref()?;
         let spec = self.print_spec(&failed.ticket, failed.booking.as_ref().is_some_and(|b| b.on_time))?;
         if let Some(t) = self.issued.as_mut() {
             t.print = PrintState::Printing;
             t.print_started = now;
         }
+        self.prints_open += 1;
         Some(Effect::Print(Box::new(spec)))
     }
 

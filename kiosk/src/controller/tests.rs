@@ -235,7 +235,24 @@ fn a_print_without_an_outcome_becomes_a_fault() {
         "{fx:?}"
     );
     assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PrintFailed));
+    // The printer still holds that print (paper out on a device file): a reprint would come out
+    // as a second copy once paper is loaded, so none is offered.
+    assert!(!r.k.can_reprint());
+    assert_eq!(prints(&r.go(Input::Reprint)), 0, "nothing queued behind the held print");
+    // The held print gives up: now the reprint button works (once).
+    let gave_up = Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() };
+    r.go(gave_up);
+    assert!(r.k.can_reprint());
     assert_eq!(prints(&r.go(Input::Reprint)), 1, "the reprint button works");
+    assert_eq!(prints(&r.go(Input::Reprint)), 0, "and prints one copy");
+    // Or it comes out after all: printed, and nothing more to reprint.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B013");
+    r.wait(Duration::from_secs(21));
+    r.go(Input::Printed { number: "B013".into() });
+    assert_eq!((r.k.issued().unwrap().print, r.k.can_reprint()), (PrintState::Printed, false));
 }
 
 #[test]
@@ -255,6 +272,27 @@ fn the_next_citizen_starts_in_chinese() {
     assert_eq!(r.k.screen(), &Screen::Home);
     assert!(fx.contains(&Effect::Language { english: false }), "{fx:?}");
     assert!(!r.k.english());
+}
+
+#[test]
+fn the_next_citizen_starts_in_chinese_however_the_last_one_went_home() {
+    // 完成 after a ticket: at once. 首页 from elsewhere: once the kiosk sits untouched a minute.
+    let mut r = Run::new();
+    r.go(Input::ToggleLanguage);
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B016");
+    r.go(Input::Printed { number: "B016".into() });
+    let fx = r.go(Input::Home);
+    assert_eq!((r.k.screen(), r.k.english()), (&Screen::Home, false));
+    assert!(fx.contains(&Effect::Language { english: false }), "{fx:?}");
+    let mut r = Run::new();
+    r.go(Input::ToggleLanguage);
+    r.go(Input::Department("minzheng".into()));
+    r.go(Input::Home);
+    assert!(r.k.english(), "still this citizen's choice");
+    let fx = r.wait(Duration::from_secs(61));
+    assert!(!r.k.english() && fx.contains(&Effect::Language { english: false }), "{fx:?}");
 }
 
 #[test]
