@@ -27,7 +27,8 @@ pub struct Options {
     pub voice_name: String,
     pub template: String,
     pub repeat: u32,
-    /// Announcements waiting longer than this are skipped aloud.
+    /// Announcements waiting longer than this for their turn are skipped aloud
+    /// ([`crate::voice::queue_limit`]).
     pub voice_max_age: Duration,
     pub english: bool,
     pub fullscreen: bool,

@@ -125,7 +125,7 @@ fn main() -> ExitCode {
                 voice_name: cli.voice_name,
                 template: cli.template,
                 repeat: cli.repeat,
-                voice_max_age: Duration::from_secs(cli.stale_after),
+                voice_max_age: hall_display::voice::queue_limit(Duration::from_secs(cli.stale_after)),
                 english: cli.lang == "en",
                 fullscreen: cli.fullscreen,
             })

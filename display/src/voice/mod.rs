@@ -360,6 +360,15 @@ impl Output for SoundCard {
     }
 }
 
+/// How long an announcement may wait for its turn before it is skipped: calls that arrived
+/// fresh are all spoken even when a hall's windows all call at opening (11 windows × about 12 s,
+/// repeated twice, is over 2 minutes); only a queue grown out of all proportion (the audio
+/// stuck) is cut. Never shorter than `stale_after` (a call older than that on arrival is not
+/// announced at all: the controller's rule, after an outage).
+pub fn queue_limit(stale_after: Duration) -> Duration {
+    stale_after.max(Duration::from_secs(10 * 60))
+}
+
 /// Plays announcements one after another on a thread of its own; a second thread makes the
 /// speech as soon as a call arrives (the chime of a call plays at its turn, without waiting for
 /// its speech). Jobs older than `max_age` when their turn comes are skipped aloud (they were
@@ -569,6 +578,17 @@ mod tests {
         assert!(speech_at - called >= Duration::from_secs(1), "speech before its synthesis");
         let rest: Vec<Played> = (0..4).map(|_| next().1).collect();
         assert_eq!(rest, [Played::End, Played::Chime, Played::Speech, Played::End]);
+    }
+
+    #[test]
+    fn every_window_calling_at_opening_is_spoken() {
+        // About 12 s an announcement (chime, twice the sentence, pauses) at the default repeat:
+        // the sample hall's 11 windows calling at 08:30 wait up to 2 minutes for their turn.
+        let burst = Duration::from_secs(11 * 12);
+        for stale_after in [0, 60, 300] {
+            assert!(queue_limit(Duration::from_secs(stale_after)) > burst, "stale_after {stale_after}");
+        }
+        assert_eq!(queue_limit(Duration::from_secs(900)), Duration::from_secs(900));
     }
 
     #[test]
