@@ -76,13 +76,17 @@ pub(super) fn report(ctx: &mut Ctx, c: &CaseRow) -> ApiResult<()> {
     queue(ctx, &rule::report_key(&c.number), "report", None, &body)
 }
 
-/// The county reads what waits in the outbox (audited when it holds anything: a report carries
-/// the applicant's name and phone).
+/// The county reads what waits in the outbox: each message's first read is audited (a report
+/// carries the applicant's name and phone); a message read again — its target down or refusing
+/// it, the county asking every few seconds — is no new disclosure and writes nothing.
 pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32, after: i64) -> ApiResult<Answer> {
     let rows = store::pending(ctx.tx, after, limit)?;
-    if !rows.is_empty() {
-        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    let first: Vec<&store::OutboxRow> = rows.iter().filter(|r| r.unread).collect();
+    if !first.is_empty() {
+        let keys: Vec<&str> = first.iter().map(|r| r.key.as_str()).collect();
         ctx.audit("relay.outbox_read", None, None, json!({ "keys": keys }))?;
+        let ids: Vec<i64> = first.iter().map(|r| r.id).collect();
+        store::mark_read(ctx.tx, &ids, ctx.now_ms)?;
     }
     let list: Vec<wire::OutboxMessage> = rows
         .into_iter()

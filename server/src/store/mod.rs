@@ -58,6 +58,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v19.sql")),
         M::up(include_str!("schema_v20.sql")),
         M::up(include_str!("schema_v21.sql")),
+        M::up(include_str!("schema_v22.sql")),
     ])
 }
 

@@ -13,6 +13,17 @@ pub struct OutboxRow {
     pub to_hall: Option<String>,
     pub body: serde_json::Value,
     pub created_at: i64,
+    /// Never read by the county before.
+    pub unread: bool,
+}
+
+/// The county has read these messages (the first read is the one audited).
+pub fn mark_read(tx: &Transaction, ids: &[i64], at_ms: i64) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached("UPDATE outbox SET first_read_at = ?2 WHERE id = ?1 AND first_read_at IS NULL")?;
+    for id in ids {
+        stmt.execute(params![id, at_ms])?;
+    }
+    Ok(())
 }
 
 /// Adds a message to the outbox (in the transaction of the change that causes it). A key
@@ -42,7 +53,8 @@ pub fn any_pending(conn: &Connection) -> rusqlite::Result<bool> {
 /// The messages not acknowledged yet, oldest first.
 pub fn pending(conn: &Connection, after: i64, limit: u32) -> rusqlite::Result<Vec<OutboxRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, key, kind, to_hall, body, created_at FROM outbox WHERE acked_at IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
+        "SELECT id, key, kind, to_hall, body, created_at, first_read_at IS NULL
+         FROM outbox WHERE acked_at IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(rusqlite::params![after, limit], |r| {
         let body: String = r.get(4)?;
@@ -53,6 +65,7 @@ pub fn pending(conn: &Connection, after: i64, limit: u32) -> rusqlite::Result<Ve
             to_hall: r.get(3)?,
             body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
             created_at: r.get(5)?,
+            unread: r.get(6)?,
         })
     })?;
     rows.collect()

@@ -83,6 +83,11 @@ async fn a_reported_case_is_in_the_outbox_from_its_registration_and_only_then() 
         (Some("王五"), Some("13700001111"))
     );
     assert_eq!(audits(&s, "relay.outbox_read"), 1, "the read that held the applicant's data is audited");
+    // Read again and again while it waits (its target down): no new disclosure, no new rows.
+    for _ in 0..3 {
+        assert_eq!(outbox(&s).await.len(), 1);
+    }
+    assert_eq!(audits(&s, "relay.outbox_read"), 1, "only its first read is audited");
     // The stream says there is work, never what: no personal data in events.
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let pending: Vec<String> = db
