@@ -132,10 +132,16 @@ pub async fn apply(
                 return Ok(());
             };
             let day = at.date_naive();
+            // The same ticket told again is nothing new; another ticket under an id the county
+            // knows (a hall restored from a backup gives its ids out again) is a new ticket.
             let inserted = tx
                 .execute(
                     "INSERT INTO tickets (hall_id, ticket_id, day, number, queue, service_id, issued_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (hall_id, ticket_id) DO UPDATE SET day = EXCLUDED.day, number = EXCLUDED.number,
+                         queue = EXCLUDED.queue, service_id = EXCLUDED.service_id, issued_at = EXCLUDED.issued_at,
+                         first_called_at = NULL, last_called_at = NULL, finished_at = NULL, no_show_on = NULL
+                     WHERE tickets.issued_at <> EXCLUDED.issued_at",
                     &[&hall, &id, &day, &number, &queue, &text(data, "service_id"), &at],
                 )
                 .await?;

@@ -604,3 +604,30 @@ async fn a_no_show_put_back_and_served_is_served_and_a_wild_queue_figure_stops_n
     let mark: i64 = c.query_one("SELECT last_event_id FROM halls WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(mark, 7);
 }
+
+#[tokio::test]
+async fn a_ticket_id_given_out_again_after_a_restore_is_a_new_ticket() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["h"]).await;
+    let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
+    let issued = |hm: &str, number: &str| json!({"ticket_id": 7, "number": number, "queue": "q", "service_id": "m", "at": at(hm)});
+    let called = |hm: &str| json!({"ticket_id": 7, "number": "A007", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(hm), "recall": false});
+    let burst = vec![
+        event(1, "ticket_issued", issued("09:00", "A007")),
+        event(2, "ticket_called", called("09:05")),
+        // Told again (a resent event of the same ticket): nothing new.
+        event(3, "ticket_issued", issued("09:00", "A007")),
+        // The hall restored from a backup gives id 7 to another ticket: counted, its wait its own.
+        event(4, "ticket_issued", issued("11:00", "A004")),
+        event(5, "ticket_called", called("11:20")),
+    ];
+    follow::store(&pool, "h", burst, &mut Carry::default()).await.unwrap();
+    let c = pool.get().await.unwrap();
+    let day = c
+        .query_one("SELECT issued, wait_seconds_sum, wait_count FROM hall_days WHERE hall_id = 'h'", &[])
+        .await
+        .unwrap();
+    assert_eq!((day.get::<_, i32>(0), day.get::<_, i64>(1), day.get::<_, i32>(2)), (2, 25 * 60, 2));
+    let number: String = c.query_one("SELECT number FROM tickets WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
+    assert_eq!(number, "A004");
+}
