@@ -196,6 +196,18 @@ pub async fn store(pool: &Pool, hall: &str, messages: Vec<Message>, carry: &mut 
             // One row per run of ids passed over (after_id + 1 ..= next_id - 1, as every gap):
             // a hall restored from an old backup sends thousands; the run grows, not the list.
             tracing::warn!(hall, id, mark, "an event id at or below the mark; not stored");
+            // Passed over before (the hall restored twice from the same backup): recorded.
+            let known = tx
+                .query_opt(
+                    "SELECT 1 FROM event_gaps WHERE hall_id = $1 AND cause = 'at_or_below_mark'
+                     AND after_id < $2::bigint AND next_id > $2::bigint",
+                    &[&hall, &id],
+                )
+                .await?
+                .is_some();
+            if known {
+                continue;
+            }
             let grown = tx
                 .execute(
                     "UPDATE event_gaps SET next_id = $2::bigint + 1, noticed_at = $3

@@ -131,4 +131,5 @@ $("logout").addEventListener("click", async () => {
 });
 onLanguage(() => { renderStatus(); renderYears(); });
 languageSwitch();
-if (token) open().catch(() => signOut());
+// A session refused on opening has signed the page out already, saying why: leave its words.
+if (token) open().catch(() => { if (token) signOut(); });

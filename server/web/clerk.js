@@ -247,7 +247,8 @@ async function start() {
   }
   fillSelects();
   render();
-  if (state.token) openDesk().catch(() => signOut());
+  // A session refused on opening has signed the page out already, saying why: leave its words.
+  if (state.token) openDesk().catch(() => { if (state.token) signOut(); });
 }
 
 $("login").addEventListener("submit", async (e) => {

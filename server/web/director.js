@@ -311,4 +311,5 @@ setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refre
 initPetitions();
 onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); });
 languageSwitch();
-if (token) open().catch(() => signOut());
+// A session refused on opening has signed the page out already, saying why: leave its words.
+if (token) open().catch(() => { if (token) signOut(); });

@@ -152,6 +152,27 @@ test("the director's console signs out with the reason when its session ends", a
   await o.close();
 });
 
+test("a desk or console opened with a session that ended overnight says why it asks to sign in", async () => {
+  // (page, its token's key in sessionStorage, a signed-in session of the page's kind)
+  for (const [path, key, user] of [["/clerk", "token", "clerk4"], ["/director", "dtoken", "director"]]) {
+    const r = await fetch(`${base}/api/auth/login`, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: user, password: "demo", ...(user === "clerk4" ? { window_id: "w04" } : {}) }),
+    });
+    const token = (await r.json()).token;
+    assert.equal((await post("/api/auth/logout", token)).status, 204);
+    const o = await openPage(browser, base, path, { allow: [httpStatusLine(401)] });
+    await o.page.evaluate(([k, t]) => { sessionStorage.setItem(k, t); sessionStorage.setItem("window", "w04"); }, [key, token]);
+    await o.page.reload();
+    await o.page.waitForSelector("#login:not([hidden])");
+    await o.page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
+    // Settled: nothing blanks it afterwards.
+    await o.page.waitForLoadState("networkidle");
+    assert.equal(await o.page.textContent("#loginError"), "登录已过期，请重新登录。", path);
+    await o.close();
+  }
+});
+
 test("an admin's unsaved edit survives the sign-in that follows an expired session", async () => {
   const o = await openPage(browser, base, "/admin", { allow: [httpStatusLine(401)] });
   const { page } = o;

@@ -83,6 +83,9 @@ async fn gaps_are_recorded_and_ids_at_or_below_the_mark_never_stored_again() {
     let cause: String =
         c.query_one("SELECT cause FROM event_gaps WHERE after_id = 7 AND next_id = 10", &[]).await.unwrap().get(0);
     assert_eq!(cause, "at_or_below_mark");
+    // Restored again from the same backup: the same ids passed over again, already recorded.
+    let twice = vec![event(8, "ticket_issued", issued(4)), event(9, "ticket_issued", issued(5))];
+    follow::store(&pool, "h", twice, &mut carry).await.unwrap();
     let mark: i64 = c.query_one("SELECT last_event_id FROM halls WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(mark, 9);
     let issued: i32 = c.query_one("SELECT issued FROM hall_days WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
