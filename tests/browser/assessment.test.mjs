@@ -1,22 +1,14 @@
 // The monthly assessment (R17) in a real Chromium against a real server: the director's console
 // ranks this month's clerks with each component visible (and the windows), switches language,
 // and closes last month, which then says it is frozen; a clerk sees their own sheet only.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { useHall, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 async function post(path, body, token) {
   const r = await fetch(`${base}${path}`, {

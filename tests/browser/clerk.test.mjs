@@ -1,23 +1,15 @@
 // The clerk workstation, the director console, the citizen's phone page and the admin page in a
 // real (headless) Chromium against a real server on 127.0.0.1. Every page fails its test on a
 // page error, a console error or a CSP violation (harness.mjs).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, guard, httpStatusLine } from "./harness.mjs";
+import { useHall, guard, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 /** A new browser context and page, watched by the guard; `close()` checks and closes. */
 async function open(path, { viewport = { width: 1366, height: 860 }, lang = "zh", allow = [], ...options } = {}) {

@@ -6,6 +6,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 /**
@@ -51,6 +52,21 @@ export async function startHall({ tls = false } = {}) {
     rmSync(dir, { recursive: true, force: true });
   };
   return { base, browser, server, close };
+}
+
+/**
+ * One hall (server and Chromium, as [`startHall`]) for a test file: started before its tests,
+ * `ready(hall)` told of it, stopped after them.
+ */
+export function useHall(ready, options) {
+  let hall;
+  before(async () => {
+    hall = await startHall(options);
+    await ready(hall);
+  });
+  after(async () => {
+    await hall?.close();
+  });
 }
 
 /**

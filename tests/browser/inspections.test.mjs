@@ -1,26 +1,18 @@
 // Spot inspections (督查, R18) in a real Chromium: a leader signs in on /inspections, records an
 // inspection of w01 with one finding about clerk1 and a small PNG photo, and sees it listed with
 // its thumbnail; clerk1's page then shows the finding in its 「督查发现」 card.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startHall, openPage } from "./harness.mjs";
+import { useHall, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 // A 2×2 PNG.
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4IScHRAwQCgAfJgQRoo8irwAAAABJRU5ErkJggg==";
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 test("a leader records an inspection with a finding and a photo; the clerk sees the finding", async () => {
   const photo = join(mkdtempSync(join(tmpdir(), "insp-")), "w01.png");

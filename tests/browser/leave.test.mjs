@@ -2,22 +2,14 @@
 // for their window, the director approves it on the console, the stand-in signs in at that
 // window (outside their own list), and the console shows the window staffed by a stand-in.
 // The harness runs on the real clock, so the leave is for today (the hall's date).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { useHall, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 const login = (username, window_id) => fetch(`${base}/api/auth/login`, {
   method: "POST", headers: { "Content-Type": "application/json" },

@@ -1,20 +1,12 @@
 // What every page shares (common.js) in a real Chromium against a real server: the strict CSP
 // is in force, English leaves no Chinese UI text, errors are told by code in the page's
 // language, a retried action keeps its Idempotency-Key, and the live stream comes back.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startHall, guard, httpStatusLine } from "./harness.mjs";
+import { useHall, guard, httpStatusLine } from "./harness.mjs";
 
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 async function open(path, { lang = "zh", allow = [], viewport = { width: 1366, height: 860 } } = {}) {
   const ctx = await browser.newContext({ viewport, locale: "zh-CN" });

@@ -1,22 +1,14 @@
 // The county hall's clerk and 上报来件 (R14): a report a town hall sent (delivered here as the
 // county service would) is on the desk of its matter's window; the clerk reads the applicant
 // (an audited read), accepts it and closes it, and the result waits in the outbox for the town.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { useHall, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS;
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 const county = (method, path, body) => fetch(`${base}${path}`, {
   method, headers: { Authorization: "Bearer demo-county", "Content-Type": "application/json" },

@@ -1,22 +1,14 @@
 // The director's reports page in a real Chromium: a served ticket counted, grouped by window,
 // and the same figures downloaded as CSV (with the BOM Excel needs) and as an Excel workbook.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, guard, httpStatusLine } from "./harness.mjs";
+import { useHall, guard, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 async function post(path, body, token) {
   return fetch(`${base}${path}`, {

@@ -2,20 +2,12 @@
 // action whose answer was lost is never answered with another ticket's; a dialog starts blank
 // for each citizen; a session that ends on the server takes the page back to the sign-in,
 // saying why; the desk follows its cases live; the phone page's banner recovers.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startHall, openPage, httpStatusLine } from "./harness.mjs";
+import { useHall, openPage, httpStatusLine } from "./harness.mjs";
 
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 async function post(path, token, body = {}) {
   const r = await fetch(`${base}${path}`, {

@@ -4,25 +4,17 @@
 // 「村代办件」 card without the villager's name, accepts it into a promised case with the finish
 // dialog; the agent's list then shows the case, the town's deadline and the reply reminder, and
 // the agent records the reply. Runs on the real clock: dates are the hall's (Asia/Shanghai).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { useHall, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS;
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 const NAME = "赵大娘";
 const PHONE = "13812345678";
-let hall, base, browser;
-
-before(async () => {
-  hall = await startHall();
-  ({ base, browser } = hall);
-});
-
-after(async () => {
-  await hall?.close();
-});
+let base, browser;
+useHall((h) => ({ base, browser } = h));
 
 test("an agent registers on /village, the window accepts it from the desk, the agent sees the case and replies", async () => {
   const v = await openPage(browser, base, "/village", { viewport: { width: 390, height: 844 }, isMobile: true });
