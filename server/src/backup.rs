@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 /// What a backup or a restore found in the copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +187,12 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
     }
     let tmp = partial(db);
     std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
+    if db.exists() {
+        if let Err(e) = carry_forward(&tmp, db) {
+            // A database past reading (the reason for many a restore): its numbers are lost with it.
+            eprintln!("warning: the numbers the replaced database gave out could not be read ({e:#}); the restored one may give some out again");
+        }
+    }
     std::fs::File::open(&tmp)?.sync_all()?;
     let kept = if db.exists() {
         let old = PathBuf::from(format!("{}.before-restore-{stamp}", db.display()));
@@ -203,6 +209,49 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
     std::fs::rename(&tmp, db).with_context(|| format!("cannot put the copy at {}", db.display()))?;
     sync_dir(db);
     Ok((found, kept))
+}
+
+/// What the replaced database handed out, carried into the restored copy so that none is given
+/// twice: its event ids (the county has read up to them: new events must come after, or the
+/// county would pass them over) and each queue's ticket numbers of every day (citizens in the
+/// hall hold them: two A012 would both come when A012 is called).
+fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
+    let old = Connection::open_with_flags(replaced, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let events: Option<i64> =
+        old.query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |r| r.get(0)).optional()?;
+    let numbers: Vec<(String, String, i64)> = if table_exists(&old, "day_counts")? {
+        let mut stmt = old.prepare("SELECT day, name, n FROM day_counts WHERE kind = 'seq'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    drop(old);
+    let mut new = Connection::open(copy)?;
+    let tx = new.transaction()?;
+    if let Some(seq) = events {
+        let moved = tx.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'events'", [seq])?;
+        if moved == 0 {
+            tx.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?1)", [seq])?;
+        }
+    }
+    if table_exists(&tx, "day_counts")? {
+        let mut up = tx.prepare(
+            "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'seq', ?2, 0, ?3)
+             ON CONFLICT (day, kind, name, class) DO UPDATE SET n = MAX(n, excluded.n)",
+        )?;
+        for (day, queue, n) in &numbers {
+            up.execute(rusqlite::params![day, queue, n])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)", [name], |r| {
+        r.get(0)
+    })
 }
 
 /// Makes a rename durable (the directory's entry), as far as the platform allows.
