@@ -213,8 +213,10 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
 
 /// What the replaced database handed out, carried into the restored copy so that none is given
 /// twice: its event ids (the county has read up to them: new events must come after, or the
-/// county would pass them over) and each queue's ticket numbers of every day (citizens in the
-/// hall hold them: two A012 would both come when A012 is called).
+/// county would pass them over), each queue's ticket numbers of every day (citizens in the
+/// hall hold them: two A012 would both come when A012 is called), and the day-numbered series'
+/// last numbers (cases, complaints, petitions, village requests: printed on notices, and the
+/// keys of the county's relay).
 fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
     let old = Connection::open_with_flags(replaced, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let events: Option<i64> =
@@ -226,6 +228,14 @@ fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    let mut series: Vec<(&str, String, i64)> = Vec::new();
+    for s in crate::store::Numbered::ALL {
+        if table_exists(&old, s.table())? {
+            let mut stmt = old.prepare(&format!("SELECT day, MAX(seq) FROM {} GROUP BY day", s.table()))?;
+            let rows = stmt.query_map([], |r| Ok((s.table(), r.get(0)?, r.get(1)?)))?;
+            series.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+    }
     drop(old);
     let mut new = Connection::open(copy)?;
     let tx = new.transaction()?;
@@ -242,6 +252,13 @@ fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
         )?;
         for (day, queue, n) in &numbers {
             up.execute(rusqlite::params![day, queue, n])?;
+        }
+        let mut floor = tx.prepare(
+            "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'numbered', ?2, 0, ?3)
+             ON CONFLICT (day, kind, name, class) DO UPDATE SET n = MAX(n, excluded.n)",
+        )?;
+        for (table, day, n) in &series {
+            floor.execute(rusqlite::params![day, table, n])?;
         }
     }
     tx.commit()?;

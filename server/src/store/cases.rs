@@ -114,9 +114,7 @@ fn text(d: Option<NaiveDate>) -> Option<String> {
 /// windows can take the same sequence). Returns the row id and the number.
 pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> {
     let day = c.day.to_string();
-    let seq: u32 = tx
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE day = ?1")?
-        .query_row([&day], |r| r.get(0))?;
+    let seq = super::next_of_day(tx, super::Numbered::Cases, &day)?;
     let number = crate::domain::case::number(c.day, seq);
     let closed_at = (c.state == CaseState::Closed).then_some(c.at_ms);
     tx.prepare_cached(

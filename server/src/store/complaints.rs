@@ -102,9 +102,7 @@ pub struct NewComplaint<'a> {
 /// Registers a complaint under the day's next number; the row id and the number.
 pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, String)> {
     let day = c.day.to_string();
-    let seq: u32 = tx
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM complaints WHERE day = ?1")?
-        .query_row([&day], |r| r.get(0))?;
+    let seq = super::next_of_day(tx, super::Numbered::Complaints, &day)?;
     let number = complaint::number(c.day, seq);
     tx.prepare_cached(
         "INSERT INTO complaints (number, day, seq, channel, about, window_id, staff, what, happened, complainant_name,

@@ -62,6 +62,59 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// The day-numbered series (案件, 投诉, 信访, 代办 numbers: `<day>-<seq>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbered {
+    Cases,
+    Complaints,
+    Petitions,
+    VillageRequests,
+}
+
+impl Numbered {
+    pub const ALL: [Numbered; 4] =
+        [Numbered::Cases, Numbered::Complaints, Numbered::Petitions, Numbered::VillageRequests];
+
+    /// Its table, and the name its carried-forward floor has in `day_counts`.
+    pub fn table(self) -> &'static str {
+        match self {
+            Numbered::Cases => "cases",
+            Numbered::Complaints => "complaints",
+            Numbered::Petitions => "petitions",
+            Numbered::VillageRequests => "village_requests",
+        }
+    }
+}
+
+/// The next number of a day's series: after the day's last one, and after any a restore carried
+/// forward from the database it replaced (`day_counts` kind 'numbered': numbers printed on
+/// notices citizens hold are never given twice).
+pub fn next_of_day(conn: &Connection, series: Numbered, day: &str) -> rusqlite::Result<u32> {
+    let sql = match series {
+        Numbered::Cases => NEXT_CASE,
+        Numbered::Complaints => NEXT_COMPLAINT,
+        Numbered::Petitions => NEXT_PETITION,
+        Numbered::VillageRequests => NEXT_VILLAGE_REQUEST,
+    };
+    conn.prepare_cached(sql)?.query_row([day], |r| r.get(0))
+}
+
+macro_rules! next_of_day_sql {
+    ($table:literal) => {
+        concat!(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM ",
+            $table,
+            " WHERE day = ?1), 0), COALESCE((SELECT n FROM day_counts WHERE day = ?1 AND kind = 'numbered' AND name = '",
+            $table,
+            "' AND class = 0), 0)) + 1"
+        )
+    };
+}
+const NEXT_CASE: &str = next_of_day_sql!("cases");
+const NEXT_COMPLAINT: &str = next_of_day_sql!("complaints");
+const NEXT_PETITION: &str = next_of_day_sql!("petitions");
+const NEXT_VILLAGE_REQUEST: &str = next_of_day_sql!("village_requests");
+
 /// The schema version this server migrates to (SQLite's `user_version` after the migrations).
 pub fn schema_version() -> i64 {
     let mut conn = Connection::open_in_memory().expect("an in-memory database opens");

@@ -136,9 +136,7 @@ pub struct NewPetition<'a> {
 /// Registers a petition under the day's next number; returns its id and number.
 pub fn insert(tx: &Transaction, p: &NewPetition) -> rusqlite::Result<(i64, String)> {
     let day = p.day.to_string();
-    let seq: u32 = tx
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM petitions WHERE day = ?1")?
-        .query_row([&day], |r| r.get(0))?;
+    let seq = super::next_of_day(tx, super::Numbered::Petitions, &day)?;
     let number = petition::number(p.day, seq);
     let answered = p.answer.map(|_| (p.at_ms, p.by));
     tx.prepare_cached(

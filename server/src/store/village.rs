@@ -112,9 +112,7 @@ pub struct NewRequest<'a> {
 /// Registers a request under the day's next number; returns its id.
 pub fn insert(tx: &Transaction, n: &NewRequest) -> rusqlite::Result<i64> {
     let day = n.day.to_string();
-    let seq: u32 = tx
-        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM village_requests WHERE day = ?1")?
-        .query_row([&day], |r| r.get(0))?;
+    let seq = super::next_of_day(tx, super::Numbered::VillageRequests, &day)?;
     let materials = serde_json::to_string(n.materials).expect("a list of strings is JSON");
     tx.prepare_cached(
         "INSERT INTO village_requests (number, day, seq, station, agent, villager_name, villager_phone, service_id,

@@ -149,6 +149,12 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
     assert!(s.state().anchor_audit().await.unwrap().is_some());
     let anchors = format!("{db}.anchors");
     assert!(std::path::Path::new(&anchors).exists());
+    // A case registered after the copy: its number is on the citizen's notice.
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let finished = s.post("/api/windows/w02/finish", &clerk, serde_json::json!({"outcome": "promised"})).await;
+    assert_eq!(finished.status, 200, "{}", finished.body);
+    let lost_case = finished.body["case"]["number"].as_str().unwrap().to_string();
     let kept = s.stop().await;
     let before = tickets_in(std::path::Path::new(&db));
     assert_eq!(before, 45);
@@ -198,6 +204,13 @@ async fn a_backup_taken_while_serving_is_consistent_and_restores_only_with_the_s
         .unwrap();
     assert_eq!(reused, 0, "no event id given twice");
     drop(c);
+    // Nor a case number: the next case of the day follows the one the citizen holds.
+    let clerk = again.clerk("clerk2", "w02").await;
+    assert_eq!(again.act(&clerk, "w02", "call-next").await.status, 200);
+    let finished = again.post("/api/windows/w02/finish", &clerk, serde_json::json!({"outcome": "promised"})).await;
+    assert_eq!(finished.status, 200, "{}", finished.body);
+    let next_case = finished.body["case"]["number"].as_str().unwrap();
+    assert!(next_case > lost_case.as_str(), "{next_case} after {lost_case}");
     // New rows on the restored trail, anchored anew: it verifies (no tampering reported).
     assert!(again.state().anchor_audit().await.unwrap().is_some());
     again.stop().await;
