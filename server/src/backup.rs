@@ -186,6 +186,10 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
         );
     }
     let tmp = partial(db);
+    // Nothing of an earlier, interrupted restore may be replayed onto the fresh copy.
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+    }
     std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
     if db.exists() {
         if let Err(e) = carry_forward(&tmp, db) {
@@ -216,28 +220,44 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
 /// county would pass them over), each queue's ticket numbers of every day (citizens in the
 /// hall hold them: two A012 would both come when A012 is called), and the day-numbered series'
 /// last numbers (cases, complaints, petitions, village requests: printed on notices, and the
-/// keys of the county's relay).
+/// keys of the county's relay), with any floor an earlier restore left there. The copy is
+/// brought to this server's schema first (a backup from before an upgrade). Each part is read
+/// on its own: a damaged table loses only its own numbers (said on stderr).
 fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
     let old = Connection::open_with_flags(replaced, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let events: Option<i64> =
-        old.query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |r| r.get(0)).optional()?;
-    let numbers: Vec<(String, String, i64)> = if table_exists(&old, "day_counts")? {
-        let mut stmt = old.prepare("SELECT day, name, n FROM day_counts WHERE kind = 'seq'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    } else {
-        Vec::new()
+    let warn = |what: &str, e: &dyn std::fmt::Display| {
+        eprintln!("warning: the replaced database's {what} could not be read ({e}); some may be given again");
     };
-    let mut series: Vec<(&str, String, i64)> = Vec::new();
+    let events: Option<i64> = old
+        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |r| r.get(0))
+        .optional()
+        .unwrap_or_else(|e| {
+            warn("event ids", &e);
+            None
+        });
+    // (day, kind, name, n) as `day_counts` keeps them: 'seq' a queue's last ticket number,
+    // 'numbered' a series' floor.
+    let mut floors: Vec<(String, &'static str, String, i64)> = Vec::new();
+    let mut read = |what: &str, sql: &str, kind: &'static str| match old.prepare(sql).and_then(|mut stmt| {
+        stmt.query_map([], |r| Ok((r.get(0)?, kind, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()
+    }) {
+        Ok(rows) => floors.extend(rows),
+        Err(e) => warn(what, &e),
+    };
+    read("ticket numbers", "SELECT day, queue, MAX(seq) FROM tickets GROUP BY day, queue", "seq");
+    if table_exists(&old, "day_counts").unwrap_or(false) {
+        read("ticket numbers", "SELECT day, name, n FROM day_counts WHERE kind = 'seq'", "seq");
+        read("numbers carried before", "SELECT day, name, n FROM day_counts WHERE kind = 'numbered'", "numbered");
+    }
     for s in crate::store::Numbered::ALL {
-        if table_exists(&old, s.table())? {
-            let mut stmt = old.prepare(&format!("SELECT day, MAX(seq) FROM {} GROUP BY day", s.table()))?;
-            let rows = stmt.query_map([], |r| Ok((s.table(), r.get(0)?, r.get(1)?)))?;
-            series.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        if table_exists(&old, s.table()).unwrap_or(false) {
+            let sql = format!("SELECT day, '{0}', MAX(seq) FROM {0} GROUP BY day", s.table());
+            read(s.table(), &sql, "numbered");
         }
     }
     drop(old);
     let mut new = Connection::open(copy)?;
+    crate::store::migrate_to_version(&mut new, crate::store::schema_version() as usize)?;
     let tx = new.transaction()?;
     if let Some(seq) = events {
         let moved = tx.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'events'", [seq])?;
@@ -245,20 +265,13 @@ fn carry_forward(copy: &Path, replaced: &Path) -> anyhow::Result<()> {
             tx.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?1)", [seq])?;
         }
     }
-    if table_exists(&tx, "day_counts")? {
+    {
         let mut up = tx.prepare(
-            "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'seq', ?2, 0, ?3)
+            "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, ?2, ?3, 0, ?4)
              ON CONFLICT (day, kind, name, class) DO UPDATE SET n = MAX(n, excluded.n)",
         )?;
-        for (day, queue, n) in &numbers {
-            up.execute(rusqlite::params![day, queue, n])?;
-        }
-        let mut floor = tx.prepare(
-            "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'numbered', ?2, 0, ?3)
-             ON CONFLICT (day, kind, name, class) DO UPDATE SET n = MAX(n, excluded.n)",
-        )?;
-        for (table, day, n) in &series {
-            floor.execute(rusqlite::params![day, table, n])?;
+        for (day, kind, name, n) in &floors {
+            up.execute(rusqlite::params![day, kind, name, n])?;
         }
     }
     tx.commit()?;
@@ -277,5 +290,45 @@ fn sync_dir(path: &Path) {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A second restore keeps the floors the first one carried (numbers on notices no case of
+    /// the replaced database shows), and a copy from before `day_counts` (schema 16) is brought to
+    /// this schema first and still gets them.
+    #[test]
+    fn the_numbers_handed_out_survive_a_restore_from_an_old_copy_and_a_second_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let (replaced, copy) = (dir.path().join("hall.db"), dir.path().join("copy.db"));
+        let old = crate::store::open_writer(&replaced).unwrap();
+        old.execute_batch(
+            "INSERT INTO day_counts (day, kind, name, class, n) VALUES
+                 ('2026-11-25', 'numbered', 'cases', 0, 10), ('2026-11-25', 'seq', 'zonghe', 0, 12);
+             INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES ('events', 500);",
+        )
+        .unwrap();
+        drop(old);
+        let mut c = Connection::open(&copy).unwrap();
+        crate::store::migrate_to_version(&mut c, 16).unwrap();
+        drop(c);
+        carry_forward(&copy, &replaced).unwrap();
+        let c = Connection::open(&copy).unwrap();
+        let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, crate::store::schema_version());
+        let next_case = crate::store::next_of_day(&c, crate::store::Numbered::Cases, "2026-11-25").unwrap();
+        let seq: i64 = c
+            .query_row(
+                "SELECT n FROM day_counts WHERE day = '2026-11-25' AND kind = 'seq' AND name = 'zonghe'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let events: i64 =
+            c.query_row("SELECT seq FROM sqlite_sequence WHERE name = 'events'", [], |r| r.get(0)).unwrap();
+        assert_eq!((next_case, seq, events), (11, 12, 500));
     }
 }
