@@ -18,6 +18,7 @@ pub mod kiosks;
 pub mod leave;
 pub mod petitions;
 pub mod ratings;
+pub mod read_pool;
 pub mod reads;
 pub mod relay;
 pub mod reports;
@@ -27,8 +28,9 @@ pub mod today;
 pub mod village;
 pub mod windows;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+pub use read_pool::ReadPool;
+
+use std::path::Path;
 
 use anyhow::Context;
 use chrono::{DateTime, TimeZone, Utc};
@@ -175,7 +177,7 @@ pub fn ensure_durable(conn: &Connection) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
@@ -205,42 +207,6 @@ pub(crate) fn query_one<T>(
     f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
     conn.prepare_cached(sql)?.query_row(params, f)
-}
-
-/// Read-only connections, reused; used from blocking tasks.
-pub struct ReadPool {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-}
-
-impl ReadPool {
-    pub fn new(path: &Path) -> Self {
-        ReadPool { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) }
-    }
-
-    /// Runs `f` on a read connection in a blocking task.
-    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> anyhow::Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
-    {
-        let pool = Arc::clone(self);
-        tokio::task::spawn_blocking(move || pool.with(f)).await?
-    }
-
-    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let conn = self.idle.lock().unwrap().pop();
-        let conn = match conn {
-            Some(c) => c,
-            None => open_reader(&self.path)?,
-        };
-        let out = f(&conn);
-        let mut idle = self.idle.lock().unwrap();
-        if idle.len() < 8 {
-            idle.push(conn);
-        }
-        out
-    }
 }
 
 pub fn ms(t: DateTime<Utc>) -> i64 {
