@@ -251,6 +251,7 @@ fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
     let Actor::Staff { window_id: Some(window), .. } = ctx.actor else {
         return Err(ApiError::new(Code::NotYourCase, "sign in at a window to act on its cases"));
     };
+    still_at(ctx, window)?;
     let case = crate::store::cases::by_number(ctx.tx, number)?
         .ok_or_else(|| ApiError::new(Code::UnknownCase, format!("no case `{number}`")))?;
     let department = ctx.hall.window(window).map(|w| w.department.as_str());
@@ -310,6 +311,9 @@ fn village_reader(ctx: &Ctx, id: i64) -> ApiResult<()> {
         return village_agent(ctx, id);
     }
     let r = village_request(ctx, id)?;
+    if let Actor::Staff { window_id: Some(w), .. } = ctx.actor {
+        still_at(ctx, w)?;
+    }
     match ctx.actor {
         Actor::Staff { role: StaffRole::Clerk, window_id: Some(w), .. } if window_handles(ctx, &r, w) => Ok(()),
         _ => Err(ApiError::new(
@@ -343,11 +347,30 @@ fn incoming_handler(ctx: &Ctx, id: i64) -> ApiResult<()> {
     if director(ctx.actor) {
         return Ok(());
     }
+    if let Actor::Staff { window_id: Some(w), .. } = ctx.actor {
+        still_at(ctx, w)?;
+    }
     let case = crate::store::relay::incoming_by_id(ctx.tx, id)?
         .ok_or_else(|| ApiError::new(Code::UnknownIncoming, format!("no incoming case {id}")))?;
     match ctx.actor {
         Actor::Staff { window_id: Some(w), .. } if case.window_id.as_deref() == Some(w.as_str()) => Ok(()),
         _ => Err(ApiError::new(Code::NotYourCase, format!("incoming case {id} is handled at another window"))),
+    }
+}
+
+/// A clerk reaches a window's cases and requests while this very session holds the window: once
+/// another clerk signs in there (or this one at another window), the earlier session's reach
+/// ends with the window, as its window actions do (`check`).
+fn still_at(ctx: &Ctx, window: &str) -> ApiResult<()> {
+    let Actor::Staff { session_id, .. } = ctx.actor else { return Ok(()) };
+    let row = windows::get(ctx.tx, window, ctx.now_ms)?;
+    if row.is_some_and(|r| r.session_id == Some(*session_id) && r.staffed) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            Code::NotYourWindow,
+            format!("you no longer hold window `{window}` (another sign-in took it); sign in again"),
+        ))
     }
 }
 

@@ -614,3 +614,25 @@ async fn a_supplement_whose_limit_is_set_after_it_passed_does_not_expire_that_ni
     let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
     assert_eq!(case["state"], "awaiting_materials", "{case}");
 }
+
+#[tokio::test]
+async fn a_window_taken_over_takes_its_cases_with_it() {
+    let s = TestServer::start().await;
+    let before = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &before, "w02", "mz-linshi", json!({"outcome": "promised", "applicant_name": "张三", "applicant_phone": "13800001234"})).await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    assert_eq!(get(&s, &format!("/api/cases/{number}"), &before).await.status, 200);
+    // A new sign-in at window 2 (a lost phone's token, a shared login): the earlier session
+    // reads and runs none of its cases (the applicant's name and phone among them) any more;
+    // the new one does.
+    let after = s.clerk("clerk2", "w02").await;
+    assert_error(&get(&s, &format!("/api/cases/{number}"), &before).await, 403, "not_your_window");
+    assert_error(
+        &s.post(&format!("/api/cases/{number}/close"), &before, json!({"result": "approved"})).await,
+        403,
+        "not_your_window",
+    );
+    assert_eq!(get(&s, &format!("/api/cases/{number}"), &after).await.status, 200);
+    let closed = s.post(&format!("/api/cases/{number}/close"), &after, json!({"result": "approved"})).await;
+    assert_eq!(closed.body["state"], "closed", "{}", closed.body);
+}
