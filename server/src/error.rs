@@ -35,6 +35,7 @@ macro_rules! codes {
 codes! {
     InvalidBody = BAD_REQUEST, "invalid_body", "the body is not the JSON this endpoint takes";
     InvalidPath = BAD_REQUEST, "invalid_path", "a path parameter is not valid text";
+    InvalidQuery = BAD_REQUEST, "invalid_query", "a query parameter is not of the type the endpoint takes (a number, true or false, a known word)";
     InvalidIdempotencyKey = BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key is not 1 to 64 characters of UTF-8";
     InvalidLimit = BAD_REQUEST, "invalid_limit", "a limit out of its range";
     InvalidLastEventId = BAD_REQUEST, "invalid_last_event_id", "Last-Event-ID is not an event id";

@@ -1,7 +1,9 @@
 //! The monthly assessment (R17): every clerk's and window's sheet for the director, a leader
 //! and administrators; a clerk's own; the director closes a month that is over.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use super::extract::Query;
 use axum::Json;
 use hall_wire as wire;
 use serde::Deserialize;

@@ -2,7 +2,9 @@
 //! two writes (explain, acknowledge). Marks are computed on read from the sign-ins, the day's
 //! sessions and the hall's hours on the statutory calendar.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;

@@ -3,7 +3,9 @@
 //! phone are checked and hashed here (keyed with the server's key): the clear identity number
 //! goes no further than this module.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
 use hall_wire as wire;

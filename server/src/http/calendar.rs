@@ -1,7 +1,9 @@
 //! The working-day calendar (R6): questions anyone may ask, and the administrator adding the
 //! year the State Council publishes each winter.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;

@@ -1,7 +1,9 @@
 //! Cases (办件): the lists and actions of staff, the applicant's progress query (R4), the case's
 //! phone page data and its QR code.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -4,7 +4,9 @@
 
 use std::num::NonZeroU32;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;

@@ -167,6 +167,22 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|e| ApiError::new(Code::InvalidBody, format!("invalid JSON body: {e}")))
 }
 
+/// The query string as `T`, with the contract's JSON `400 invalid_query` (naming the parameter)
+/// when a parameter is not of its type — `?limit=abc`, `?overdue=1` — instead of axum's
+/// plain-text rejection, which a console cannot show in its language.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(q)) => Ok(Query(q)),
+            Err(e) => Err(ApiError::new(Code::InvalidQuery, e.body_text())),
+        }
+    }
+}
+
 /// A single path parameter, with a JSON 400 when it is not valid text.
 pub struct PathParam(pub String);
 

@@ -2,7 +2,9 @@
 //! JSON body, the only route with a larger body limit), the oversight reads them and their
 //! photos, the director withdraws a finding, and a clerk reads the findings about them.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

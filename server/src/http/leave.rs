@@ -1,7 +1,9 @@
 //! Leave with stand-ins (R16): a clerk's request, the lists (never the reason), a whole read
 //! through the writer (the director's audited), and the decision or cancellation.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::{Duration, NaiveDate};
 use hall_wire as wire;

@@ -3,7 +3,9 @@
 //! the same). The list and the alerts carry no identity; the whole petition is read through the
 //! writer, so that every read is audited.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;

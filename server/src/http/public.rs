@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 
 use super::extract::PathParam;
 use axum::Json;

@@ -1,7 +1,9 @@
 //! 好差评: the citizen's rating from the phone pages and the window's evaluator, the evaluator's
 //! screen data, the director's follow-ups and satisfaction figures, a clerk's own figure.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use hall_wire as wire;

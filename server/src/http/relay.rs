@@ -2,7 +2,9 @@
 //! the inbox it delivers to (its device token only), and the incoming cases at the upper hall's
 //! windows.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use hall_wire as wire;
 use serde::Deserialize;

@@ -2,7 +2,9 @@
 //! CSV (UTF-8 with a BOM, so that Excel reads the Chinese) or an Excel workbook. Computed on a
 //! read-only connection: a report never waits for, nor holds up, the hall's writes.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

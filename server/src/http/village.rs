@@ -3,7 +3,9 @@
 //! director sees every open one. Lists carry the villager's name and phone only for the agent
 //! who registered them; staff read them whole through the writer (audited).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;

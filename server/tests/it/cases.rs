@@ -619,7 +619,14 @@ async fn a_supplement_whose_limit_is_set_after_it_passed_does_not_expire_that_ni
 async fn a_window_taken_over_takes_its_cases_with_it() {
     let s = TestServer::start().await;
     let before = s.clerk("clerk2", "w02").await;
-    let t = finish(&s, &before, "w02", "mz-linshi", json!({"outcome": "promised", "applicant_name": "张三", "applicant_phone": "13800001234"})).await;
+    let t = finish(
+        &s,
+        &before,
+        "w02",
+        "mz-linshi",
+        json!({"outcome": "promised", "applicant_name": "张三", "applicant_phone": "13800001234"}),
+    )
+    .await;
     let number = t["case"]["number"].as_str().unwrap().to_string();
     assert_eq!(get(&s, &format!("/api/cases/{number}"), &before).await.status, 200);
     // A new sign-in at window 2 (a lost phone's token, a shared login): the earlier session

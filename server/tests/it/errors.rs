@@ -51,6 +51,7 @@ async fn every_client_error_is_json_and_changes_nothing() {
     let s = TestServer::start().await;
     s.issue("mz-dibao").await;
     let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
     let before_events = last_event_id(&s).await;
     let before_queues = s.get("/api/queues").await.body;
     let huge = "x".repeat(100 * 1024);
@@ -58,6 +59,7 @@ async fn every_client_error_is_json_and_changes_nothing() {
     let g = Method::GET;
     let k = Some("demo-kiosk");
     let c = Some(clerk.as_str());
+    let d = Some(director.as_str());
     let cases = vec![
         case(p.clone(), "/api/tickets", None, Some(json!({"service_id": "mz-dibao"})), 401, "unauthorized"),
         case(
@@ -149,6 +151,11 @@ async fn every_client_error_is_json_and_changes_nothing() {
         ),
         case(g.clone(), "/api/calls/recent?limit=0", None, None, 400, "invalid_limit"),
         case(g.clone(), "/api/calls/recent?limit=x", None, None, 400, "invalid_limit"),
+        // A query parameter not of its type: the contract's JSON, not axum's plain text.
+        case(g.clone(), "/api/cases?limit=abc", d, None, 400, "invalid_query"),
+        case(g.clone(), "/api/complaints?overdue=1", d, None, 400, "invalid_query"),
+        case(g.clone(), "/api/petitions?overdue=yes", d, None, 400, "invalid_query"),
+        case(g.clone(), "/api/calendar/working-days?from=2026-11-25&add=-1", None, None, 400, "invalid_query"),
         case(g.clone(), "/api/nowhere", None, None, 404, "not_found"),
         case(Method::DELETE, "/api/tickets/1", None, None, 405, "method_not_allowed"),
         Case {
