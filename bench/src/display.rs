@@ -17,7 +17,7 @@ use crate::stats::Samples;
 /// p99 from the call-next answer to the model having applied the `ticket_called` event.
 pub async fn call_to_model(http: &Http, base: &str, calls: usize) -> anyhow::Result<Samples> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let follower = tokio::spawn(Client::new(base, 8, reqwest::Client::new()).follow(tx));
+    let follower = tokio::spawn(Client::new(base, reqwest::Client::new()).follow(tx));
     let mut model = Model::new(Settings::default());
     let apply = |model: &mut Model, feed: Feed| -> Vec<Effect> {
         match feed {

@@ -22,8 +22,13 @@ pub enum Feed {
 pub struct Client {
     base: String,
     http: reqwest::Client,
-    recent: usize,
 }
+
+/// The recent call rows a snapshot asks for: the server's most. A recall is a row of its own, so
+/// as many rows as the list shows would leave it short of tickets after a few recalls (the
+/// model keeps one entry a ticket, as many as its list shows, and announces every fresh call
+/// missed while away, oldest first).
+const SNAPSHOT_CALLS: usize = 100;
 
 /// The display's HTTP client: `ca` (a private CA's certificate, PEM file) trusted besides the
 /// system's CAs for an `https://` server.
@@ -41,8 +46,8 @@ pub fn http_client(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Clie
 
 impl Client {
     /// A client of `base` (http:// or https://, through `http`: see [`http_client`]).
-    pub fn new(base: &str, recent: usize, http: reqwest::Client) -> Client {
-        Client { base: base.trim_end_matches('/').to_string(), http, recent }
+    pub fn new(base: &str, http: reqwest::Client) -> Client {
+        Client { base: base.trim_end_matches('/').to_string(), http }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<(T, Option<DateTime<Utc>>)> {
@@ -68,7 +73,7 @@ impl Client {
     pub async fn snapshot(&self) -> anyhow::Result<(Snapshot, Option<chrono::Duration>)> {
         let asked = Utc::now();
         let (hall, date): (wire::HallInfo, _) = self.get("/api/hall").await?;
-        let (calls, _) = self.get(&format!("/api/calls/recent?limit={}", self.recent.clamp(1, 100))).await?;
+        let (calls, _) = self.get(&format!("/api/calls/recent?limit={SNAPSHOT_CALLS}")).await?;
         let (queues, _) = self.get("/api/queues").await?;
         let (windows, _) = self.get("/api/windows").await?;
         let (services, _) = self.get("/api/services").await?;

@@ -43,7 +43,7 @@ async fn calls_reach_the_display_and_none_is_missed_across_a_restart() {
     let server = TestServer::options().real_time().issue_any_time(true).start().await;
     let base = server.base.clone();
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(Client::new(&base, 8, reqwest::Client::new()).follow(tx));
+    tokio::spawn(Client::new(&base, reqwest::Client::new()).follow(tx));
     let mut display = Display { rx, model: Model::new(Settings::default()), announced: vec![] };
     display.until(|d| d.model.link == Link::Live).await;
     assert_eq!(display.model.hall_name, "青石镇便民服务中心");
@@ -78,7 +78,7 @@ async fn calls_reach_the_display_and_none_is_missed_across_a_restart() {
 async fn a_new_hall_configuration_reaches_the_display_without_a_reconnection() {
     let server = TestServer::options().real_time().start().await;
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(Client::new(&server.base, 8, reqwest::Client::new()).follow(tx));
+    tokio::spawn(Client::new(&server.base, reqwest::Client::new()).follow(tx));
     let mut display = Display { rx, model: Model::new(Settings::default()), announced: vec![] };
     display.until(|d| d.model.link == Link::Live).await;
     let name = |d: &Display| d.model.windows.iter().find(|w| w.id == "w11").map(|w| w.name.clone());
@@ -92,5 +92,31 @@ async fn a_new_hall_configuration_reaches_the_display_without_a_reconnection() {
     assert_eq!(server.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
     display.until(|d| name(d).as_deref() == Some("林业工作站窗口")).await;
     assert_eq!(display.model.link, Link::Live, "the stream was kept");
+    server.stop().await;
+}
+
+/// A display started (or back from an outage) after calls and their recalls lists every
+/// ticket it has room for: a recall is a row of the recent calls, so asking the server for
+/// only as many rows as the list shows left the list short.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recalls_do_not_shorten_the_list_a_display_starts_with() {
+    let server = TestServer::options().real_time().issue_any_time(true).start().await;
+    let clerk = server.clerk("clerk2", "w02").await;
+    for _ in 0..3 {
+        server.issue("mz-dibao").await;
+        assert_eq!(server.act(&clerk, "w02", "call-next").await.status, 200);
+        for _ in 0..2 {
+            assert_eq!(server.act(&clerk, "w02", "recall").await.status, 200);
+        }
+        let done = server.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await;
+        assert_eq!(done.status, 200);
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(Client::new(&server.base, reqwest::Client::new()).follow(tx));
+    let settings = Settings { recent: 3, ..Settings::default() };
+    let mut display = Display { rx, model: Model::new(settings), announced: vec![] };
+    display.until(|d| d.model.link == Link::Live).await;
+    let recent: Vec<&str> = display.model.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(recent, ["B003", "B002", "B001"]);
     server.stop().await;
 }
