@@ -62,7 +62,7 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
 /// every change and every second (the clock).
 async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    tokio::spawn(Client::new(&opts.server, opts.settings.recent, opts.http.clone()).follow(tx));
+    tokio::spawn(Client::new(&opts.server, opts.http.clone()).follow(tx));
     let announcer = opts.voice.map(|mode| {
         let program = std::env::current_exe().unwrap_or_else(|_| "hall-display".into());
         let speaker = crate::voice::Speaker::new(mode, &opts.template, &opts.voice_name, program);
@@ -130,12 +130,53 @@ async fn fetch_photo(
             return None;
         }
     };
-    let img = match image::load_from_memory(&bytes) {
-        Ok(i) => i.into_rgba8(),
-        Err(e) => {
+    // Decoded off the event loop that follows the server: a phone's 12-megapixel photo takes
+    // long enough on a small display PC to hold calls back.
+    let img = match tokio::task::spawn_blocking(move || decode_photo(&bytes)).await {
+        Ok(Ok(img)) => img,
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "the staff photo is not a readable image");
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "decoding the staff photo failed");
             return None;
         }
     };
     Some(slint::SharedPixelBuffer::clone_from_slice(img.as_raw(), img.width(), img.height()))
+}
+
+/// The largest side a staff photo is kept at: the window display shows it a few hundred pixels
+/// tall, and a phone's photo in full would hold tens of megabytes in the display's memory.
+pub const PHOTO_SIDE: u32 = 480;
+
+/// A staff photo's pixels, made no larger than [`PHOTO_SIDE`] on either side.
+pub fn decode_photo(bytes: &[u8]) -> image::ImageResult<image::RgbaImage> {
+    let img = image::load_from_memory(bytes)?;
+    let img =
+        if img.width() > PHOTO_SIDE || img.height() > PHOTO_SIDE { img.thumbnail(PHOTO_SIDE, PHOTO_SIDE) } else { img };
+    Ok(img.into_rgba8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_photo, PHOTO_SIDE};
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::RgbaImage::new(width, height).write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_large_photo_is_kept_small_and_a_broken_one_refused() {
+        let check = |w: u32, h: u32, expected: (u32, u32)| {
+            let img = decode_photo(&png(w, h)).unwrap();
+            assert_eq!((img.width(), img.height()), expected, "{w}×{h}");
+        };
+        check(4000, 3000, (PHOTO_SIDE, 360));
+        check(1000, 2000, (240, PHOTO_SIDE));
+        check(300, 400, (300, 400));
+        assert!(decode_photo(b"not an image").is_err());
+    }
 }
