@@ -276,6 +276,18 @@ pub struct Queue {
     pub issuing: Issuing,
 }
 
+/// The `queue_changed` event: the queue as `GET /api/queues` lists it, and when it changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueueChanged {
+    #[serde(flatten)]
+    pub queue: Queue,
+    /// The time of the write that changed the queue (RFC 3339, the hall's offset): the moment
+    /// `oldest_wait_minutes` is counted to. Absent from halls before 2026-12-05.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -634,3 +634,36 @@ async fn a_ticket_id_given_out_again_after_a_restore_is_a_new_ticket() {
     let number: String = c.query_one("SELECT number FROM tickets WHERE hall_id = 'h'", &[]).await.unwrap().get(0);
     assert_eq!(number, "A004");
 }
+
+/// A queue's longest wait runs from the `queue_changed` event's own time: a booking made online
+/// at 09:50 changes the queue with nothing timed before it since the 09:10 call, and the hall's
+/// 60 minutes run from 08:50, not 08:10. An older hall's event, without a time, takes the last.
+#[tokio::test]
+async fn a_queue_change_is_dated_by_its_own_time() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["h", "old"]).await;
+    let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
+    let queue = |hall_at: Option<String>| {
+        let mut q = json!({"queue": "q", "prefix": "A", "name": "综合", "waiting": 1, "estimated_wait_minutes": 5, "oldest_wait_minutes": 60});
+        if let Some(a) = hall_at {
+            q["at"] = json!(a);
+        }
+        q
+    };
+    let called = json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at("09:10"), "recall": false});
+    for (hall, own) in [("h", Some(at("09:50"))), ("old", None)] {
+        let burst = vec![event(1, "ticket_called", called.clone()), event(2, "queue_changed", queue(own))];
+        follow::store(&pool, hall, burst, &mut Carry::default()).await.unwrap();
+    }
+    let c = pool.get().await.unwrap();
+    let since = |hall: &'static str| {
+        let c = &c;
+        async move {
+            let r = c.query_one("SELECT oldest_since FROM queues WHERE hall_id = $1", &[&hall]).await.unwrap();
+            r.get::<_, chrono::DateTime<chrono::Utc>>(0)
+                .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        }
+    };
+    assert_eq!(since("h").await.to_rfc3339(), at("08:50"));
+    assert_eq!(since("old").await.to_rfc3339(), at("08:10"));
+}

@@ -12,8 +12,9 @@ use crate::store::{issuing, reads, tickets};
 
 pub(super) fn queue_changed(ctx: &mut Ctx, queue: &str) -> ApiResult<()> {
     let q = reads::queue(ctx.tx, ctx.at(), queue).map_err(ApiError::Internal)?;
-    if let Some(q) = q {
-        ctx.emit(wire::event_kind::QUEUE_CHANGED, &q)?;
+    if let Some(queue) = q {
+        let at = Some(ctx.fmt(ctx.now_ms));
+        ctx.emit(wire::event_kind::QUEUE_CHANGED, &wire::QueueChanged { queue, at })?;
     }
     Ok(())
 }

@@ -425,14 +425,17 @@ mod tests {
             ),
             (
                 k::QUEUE_CHANGED,
-                serde_json::to_value(wire::Queue {
-                    queue: "minzheng".into(),
-                    prefix: "B".into(),
-                    name: "民政".into(),
-                    waiting: 4,
-                    estimated_wait_minutes: 12,
-                    oldest_wait_minutes: 9,
-                    issuing: issuing.clone(),
+                serde_json::to_value(wire::QueueChanged {
+                    queue: wire::Queue {
+                        queue: "minzheng".into(),
+                        prefix: "B".into(),
+                        name: "民政".into(),
+                        waiting: 4,
+                        estimated_wait_minutes: 12,
+                        oldest_wait_minutes: 9,
+                        issuing: issuing.clone(),
+                    },
+                    at: Some(at.clone()),
                 })
                 .unwrap(),
                 None,

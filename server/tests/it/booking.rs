@@ -442,6 +442,9 @@ async fn booked_places_count_in_the_daily_quota() {
     let first = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000001")).await;
     let (changed, _) = sse.until("queue_changed").await;
     assert_eq!(changed.data["queue"], "minzheng", "kiosks are told of today's places");
+    // Dated by the booking's own time: the county counts the queue's longest wait to it (nothing
+    // timed came before it since the last call).
+    assert_eq!(changed.data["at"], "2026-11-25T09:00:00+08:00");
     booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000002")).await;
     s.issue("mz-dibao").await;
     let services = s.get("/api/services").await.body;
