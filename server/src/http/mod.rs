@@ -35,11 +35,13 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -446,6 +448,15 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Answers carry names, phone numbers and complaints: no browser or proxy keeps them (a
+        // workstation's browser shared by clerks kept them on disk past the session and the
+        // purge), and none is read as another type. A page or picture that says how it may be
+        // kept (`no-cache`, a QR code's hour) keeps its own.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(conn::BODY_TIMEOUT))
         .layer(axum::middleware::from_fn(conn::refuse_oversized))
         .layer(CatchPanicLayer::custom(panic_answer))

@@ -302,3 +302,28 @@ async fn unknown_and_known_usernames_take_as_long_to_refuse() {
     // 55–80 ms for a known one.
     assert!(u > k / 2.0 && u < k * 2.0, "known {k:.4} s, unknown {u:.4} s");
 }
+
+/// No answer of the API is kept by a browser or a proxy (names, phones, complaints: a shared
+/// workstation's browser kept them on disk), nor read as another type; a page keeps its own
+/// `no-cache`, a picture its own hour.
+#[tokio::test]
+async fn answers_are_not_kept_by_browsers() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let issued = s
+        .http
+        .post(format!("{}/api/tickets", s.base))
+        .bearer_auth("demo-kiosk")
+        .json(&serde_json::json!({"service_id": "mz-dibao"}))
+        .send()
+        .await
+        .unwrap();
+    let read = s.http.get(format!("{}/api/windows", s.base)).bearer_auth(&clerk).send().await.unwrap();
+    let refused = s.http.get(format!("{}/api/complaints", s.base)).send().await.unwrap();
+    for (what, res) in [("an op's answer", &issued), ("a read", &read), ("an error", &refused)] {
+        assert_eq!(res.headers()["cache-control"], "no-store", "{what}");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{what}");
+    }
+    let page = s.http.get(format!("{}/clerk", s.base)).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+}
