@@ -221,7 +221,7 @@ impl CitizenPosts {
         let secs = |d: std::time::Duration| d.as_secs_f64().ceil().max(1.0) as u64;
         self.by_token.check_key(&token.to_string()).map_err(|n| secs(n.wait_time_from(now())))?;
         match address {
-            Some(a) => self.by_address.check_key(&a).map_err(|n| secs(n.wait_time_from(now()))),
+            Some(a) => self.by_address.check_key(&asker(a)).map_err(|n| secs(n.wait_time_from(now()))),
             None => Ok(()),
         }
     }
@@ -244,9 +244,31 @@ impl Default for QueryLimiter {
     }
 }
 
+/// The asker an address stands for. An IPv6 host holds a whole /64 (a phone's provider gives it
+/// one, and it picks addresses in it at will), so the /64 is the asker: limited per address, one
+/// phone could take a fresh allowance for every guess of a booking code or a check code. An
+/// IPv4 address mapped into IPv6 is that IPv4 address.
+pub fn asker(address: std::net::IpAddr) -> std::net::IpAddr {
+    match address {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => std::net::IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    }
+}
+
 impl QueryLimiter {
-    /// `Err(seconds)` when the asker must wait.
+    /// `Err(seconds)` when the asker must wait. Askers back at a full allowance are forgotten
+    /// once many are kept (memory stays bounded whatever the number of addresses).
     pub fn check(&self, from: QueryFrom) -> Result<(), u64> {
+        if self.0.len() > KEPT {
+            self.0.retain_recent();
+        }
+        let from = match from {
+            QueryFrom::Address(a) => QueryFrom::Address(asker(a)),
+            kiosk => kiosk,
+        };
         self.0.check_key(&from).map_err(|not_until| {
             let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
             wait.as_secs_f64().ceil().max(1.0) as u64
@@ -257,6 +279,24 @@ impl QueryLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_ipv6_host_is_one_asker() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let limiter = QueryLimiter::default();
+        // 30 a minute from one /64, whichever addresses of it ask.
+        for i in 0..30 {
+            assert!(limiter.check(QueryFrom::Address(ip(&format!("2408:8000:1:2::{i:x}")))).is_ok(), "{i}");
+        }
+        assert!(limiter.check(QueryFrom::Address(ip("2408:8000:1:2:abcd::1"))).is_err(), "the same /64");
+        assert!(limiter.check(QueryFrom::Address(ip("2408:8000:1:3::1"))).is_ok(), "another /64");
+        // Each IPv4 address is its own; an IPv4 address written as IPv6 is that address.
+        for _ in 0..30 {
+            assert!(limiter.check(QueryFrom::Address(ip("10.0.0.7"))).is_ok());
+        }
+        assert!(limiter.check(QueryFrom::Address(ip("::ffff:10.0.0.7"))).is_err());
+        assert!(limiter.check(QueryFrom::Address(ip("10.0.0.8"))).is_ok());
+    }
 
     #[test]
     fn passwords_verify_only_with_the_right_one() {
