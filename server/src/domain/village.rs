@@ -3,7 +3,7 @@
 //! urgent one at once; the town window accepts it into a case, and the agent replies to the
 //! villager by the town's promised deadline. Pure: "today" is given, dates are the hall's.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use super::calendar::Calendar;
 use super::case::CaseState;
@@ -28,12 +28,19 @@ pub const FORWARD_CAP_DAYS: i64 = 7;
 /// The day by which the town hall must have received the request: 3 working days after its
 /// registration on the statutory calendar, never later than 7 calendar days after it; an urgent
 /// one the same day (the next working day when registered on a day off, still within the
-/// week). A year whose calendar is not loaded cannot lengthen it: the week's cap stands.
+/// week). A year whose calendar is not loaded cannot lengthen it: the week's cap stands, and an
+/// urgent one is due the same day (the Monday after a weekend): "at once" does not wait for the
+/// year's holidays to be published.
 pub fn forward_by(registered_on: NaiveDate, urgent: bool, calendar: &Calendar) -> NaiveDate {
     let cap = registered_on + Duration::days(FORWARD_CAP_DAYS);
     let days = if urgent { 0 } else { FORWARD_WORKING_DAYS };
     match calendar.add_working_days(registered_on, days) {
         Ok(d) => d.min(cap),
+        Err(_) if urgent => match registered_on.weekday() {
+            Weekday::Sat => registered_on + Duration::days(2),
+            Weekday::Sun => registered_on + Duration::days(1),
+            _ => registered_on,
+        },
         Err(_) => cap,
     }
 }
@@ -179,6 +186,12 @@ mod tests {
         let late = NaiveDate::from_ymd_opt(last, 12, 30).unwrap();
         assert_eq!(forward_by(late, false, &c), late + Duration::days(7));
         assert!(forward_by(late, true, &c) <= late + Duration::days(7), "urgent: within the week too");
+        // Urgent in a year not loaded: the same day, not a week later (the Monday after a weekend).
+        let next = |m: u32, day: u32| NaiveDate::from_ymd_opt(last + 1, m, day).unwrap();
+        let weekday = (1..=7).map(|day| next(3, day)).find(|d| d.weekday() == Weekday::Wed).unwrap();
+        assert_eq!(forward_by(weekday, true, &c), weekday);
+        assert_eq!(forward_by(weekday + Duration::days(3), true, &c), weekday + Duration::days(5), "a Saturday");
+        assert_eq!(forward_by(weekday + Duration::days(4), true, &c), weekday + Duration::days(5), "a Sunday");
     }
 
     #[test]

@@ -80,6 +80,14 @@ fn changed(ctx: &mut Ctx, r: &RequestRow, action: &str, detail: serde_json::Valu
     ctx.emit(wire::event_kind::VILLAGE_CHANGED, &event)
 }
 
+/// Whether the town hall received the request after its forward day: by the day it was first
+/// forwarded, not the day it was accepted (a window accepting a week later does not make the
+/// agent's forward late).
+fn received_late(ctx: &Ctx, r: &RequestRow) -> bool {
+    let received_on = r.forwarded_at.map(|at| crate::store::from_ms(at).with_timezone(&ctx.hall.timezone).date_naive());
+    village::forwarded_late(received_on.unwrap_or_else(|| today(ctx)), r.forward_by)
+}
+
 fn answer(ctx: &Ctx, id: i64, status: StatusCode, with_person: bool) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
     Answer::json(status, &store::view(ctx.hall, &r, today(ctx), with_person))
@@ -139,7 +147,7 @@ pub(super) fn forward(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     }
     store::set_forwarded(ctx.tx, id, ctx.now_ms)?;
     let r = load(ctx, id)?;
-    let late = village::forwarded_late(today(ctx), r.forward_by);
+    let late = received_late(ctx, &r);
     changed(ctx, &r, "forwarded", json!({ "late": late }))?;
     answer(ctx, id, StatusCode::OK, true)
 }
@@ -207,7 +215,7 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer
     let by = ctx.actor.name().to_string();
     store::set_accepted(ctx.tx, id, case_id, &by, ctx.now_ms)?;
     let r = load(ctx, id)?;
-    let late = village::forwarded_late(today(ctx), r.forward_by);
+    let late = received_late(ctx, &r);
     changed(ctx, &r, "accepted", json!({ "case": brief.number, "window": window, "late": late }))?;
     answer(ctx, id, StatusCode::OK, true)
 }

@@ -394,3 +394,19 @@ async fn the_agents_live_stream_is_the_publics() {
     assert!(village.iter().all(|e| e.data.get("villager_name").is_none() && !e.data.to_string().contains(NAME)));
     assert_eq!(mine.next().await.kind, "notice_changed", "no staff-only event reaches a village agent");
 }
+
+/// The acceptance's audit row blames the agent only for a late forward: forwarded on time and
+/// accepted a week later is not late.
+#[tokio::test]
+async fn a_request_forwarded_in_time_and_accepted_later_is_not_late() {
+    let s = TestServer::start().await; // Wednesday 25 November
+    let agent = login(&s, "village1").await;
+    let id = register(&s, &agent, json!({"forward": true})).await["id"].as_i64().unwrap();
+    s.clock().set(at_nine(2026, 12, 4)); // past the forward's day (30 November)
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let a = s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["forwarded_late"], false, "{}", a.body);
+    let late = count(&s, "SELECT json_extract(detail, '$.late') FROM audit WHERE action = 'village.accepted'");
+    assert_eq!(late, 0, "the audit row");
+}
