@@ -351,6 +351,7 @@ export function liveStream(url, { handlers = {}, onOpen = () => {}, token = null
     const headers = { Accept: "text/event-stream", Authorization: `Bearer ${token()}` };
     if (lastId !== null) headers["Last-Event-ID"] = lastId;
     fetch(url, { headers, cache: "no-store", signal: ctrl.signal }).then(async (res) => {
+      if (!res.ok) res.body?.cancel(); // an answer not read is let go (it is not cached to drain it)
       if (res.status === 401) {
         // Signed out, expired or dismissed: no use trying again; the page signs out, saying why.
         abort = null; state = ""; link();
