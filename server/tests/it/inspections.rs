@@ -304,3 +304,24 @@ async fn the_list_follows_the_range_by_the_day_of_the_inspection() {
     let r = s.send(Method::GET, "/api/inspections?from=2026-11-25&to=2026-11-01", Some(&leader), None, None).await;
     assert_error(&r, 422, "invalid_date");
 }
+
+/// A caller who may not record inspections is refused before its body is read: a kiosk that
+/// announces 5 MB of photos gets its 403 at once, without the server waiting for (and holding)
+/// the 5 MB.
+#[tokio::test]
+async fn a_caller_who_may_not_inspect_is_refused_before_the_photos_arrive() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start().await;
+    let mut conn = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let head = "POST /api/inspections HTTP/1.1\r\nHost: hall\r\nAuthorization: Bearer demo-kiosk\r\n\
+                Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n{\"photos\": [\"";
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), conn.read(&mut answer))
+        .await
+        .expect("no answer before the body: the server waited for it")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(answer.contains("inspector_only"), "{answer}");
+}
