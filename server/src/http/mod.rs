@@ -448,18 +448,19 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(conn::BODY_TIMEOUT))
+        .layer(axum::middleware::from_fn(conn::refuse_oversized))
+        .layer(CatchPanicLayer::custom(panic_answer))
         // Answers carry names, phone numbers and complaints: no browser or proxy keeps them (a
         // workstation's browser shared by clerks kept them on disk past the session and the
-        // purge), and none is read as another type. A page or picture that says how it may be
-        // kept (`no-cache`, a QR code's hour) keeps its own.
+        // purge), and none is read as another type. Outside the layers that answer by
+        // themselves (a body too large or too slow, a panic), so theirs are covered too; a page
+        // or picture that says how it may be kept (`no-cache`, a QR code's hour) keeps its own.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(conn::BODY_TIMEOUT))
-        .layer(axum::middleware::from_fn(conn::refuse_oversized))
-        .layer(CatchPanicLayer::custom(panic_answer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

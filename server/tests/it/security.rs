@@ -304,8 +304,8 @@ async fn unknown_and_known_usernames_take_as_long_to_refuse() {
 }
 
 /// No answer of the API is kept by a browser or a proxy (names, phones, complaints: a shared
-/// workstation's browser kept them on disk), nor read as another type; a page keeps its own
-/// `no-cache`, a picture its own hour.
+/// workstation's browser kept them on disk), nor read as another type, errors included (a body
+/// refused as too large before any handler); a page keeps its own `no-cache`.
 #[tokio::test]
 async fn answers_are_not_kept_by_browsers() {
     let s = TestServer::start().await;
@@ -320,7 +320,19 @@ async fn answers_are_not_kept_by_browsers() {
         .unwrap();
     let read = s.http.get(format!("{}/api/windows", s.base)).bearer_auth(&clerk).send().await.unwrap();
     let refused = s.http.get(format!("{}/api/complaints", s.base)).send().await.unwrap();
-    for (what, res) in [("an op's answer", &issued), ("a read", &read), ("an error", &refused)] {
+    let too_large = s
+        .http
+        .post(format!("{}/api/tickets", s.base))
+        .bearer_auth("demo-kiosk")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 1 << 20])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 413);
+    for (what, res) in
+        [("an op's answer", &issued), ("a read", &read), ("an error", &refused), ("a body too large", &too_large)]
+    {
         assert_eq!(res.headers()["cache-control"], "no-store", "{what}");
         assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{what}");
     }
