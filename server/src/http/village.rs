@@ -4,14 +4,12 @@
 //! who registered them; staff read them whole through the writer (audited).
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
@@ -55,7 +53,7 @@ pub async fn list(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::new(Code::InvalidLimit, "limit is 1 to 1000"));
     }
-    let Actor::Staff { username, role, window_id, .. } = actor else { unreachable!("checked: a session") };
+    let Actor::Staff { username, role, window_id, session_id } = actor else { unreachable!("checked: a session") };
     let (hall, day) = (s.hall(), today(&s));
     let lines = match role {
         StaffRole::Village => {
@@ -71,7 +69,19 @@ pub async fn list(
                     "sign in at a window to see its village requests",
                 ));
             };
-            let rows = s.reads().run(move |c| Ok(village::open(c, 5000)?)).await.map_err(ApiError::Internal)?;
+            // While this session holds the window: a window taken over takes its desk with it.
+            let (w, now_ms) = (window.clone(), crate::store::ms(s.now()));
+            let held = s.reads().run(move |c| {
+                let held = crate::store::windows::get(c, &w, now_ms)?
+                    .is_some_and(|r| r.session_id == Some(session_id) && r.staffed);
+                Ok(if held { Some(village::open(c, 5000)?) } else { None })
+            });
+            let Some(rows) = held.await.map_err(ApiError::Internal)? else {
+                return Err(ApiError::new(
+                    Code::NotYourWindow,
+                    format!("you no longer hold window `{window}` (another sign-in took it); sign in again"),
+                ));
+            };
             rows.iter()
                 .filter(|r| match &r.case {
                     None => hall.matter(&r.service_id).is_some_and(|m| m.windows.contains(&window)),

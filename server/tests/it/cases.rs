@@ -640,6 +640,9 @@ async fn a_window_taken_over_takes_its_cases_with_it() {
         "not_your_window",
     );
     assert_eq!(get(&s, &format!("/api/cases/{number}"), &after).await.status, 200);
+    // The window's desk of village requests too.
+    assert_error(&get(&s, "/api/village/requests", &before).await, 403, "not_your_window");
+    assert_eq!(get(&s, "/api/village/requests", &after).await.status, 200);
     let closed = s.post(&format!("/api/cases/{number}/close"), &after, json!({"result": "approved"})).await;
     assert_eq!(closed.body["state"], "closed", "{}", closed.body);
 }
