@@ -2,13 +2,11 @@
 //! and administrators; a clerk's own; the director closes a month that is over.
 
 use axum::extract::{Path, State};
-
-use super::extract::Query;
 use axum::Json;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{Caller, RetryKey};
+use super::extract::{Caller, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::access::{self, Need};
@@ -35,7 +33,10 @@ async fn read(s: &AppState, month: Month) -> ApiResult<wire::Assessment> {
 
 async fn read_as_of(s: &AppState, month: Month, now: chrono::DateTime<chrono::Utc>) -> ApiResult<wire::Assessment> {
     let (hall, calendar, clerks) = (s.hall(), s.calendar(), super::attendance::clerks(s));
-    s.reads().run(move |c| assessment::read(c, &hall, &calendar, &clerks, month, now)).await.map_err(ApiError::Internal)
+    s.reads()
+        .run_long(move |c| assessment::read(c, &hall, &calendar, &clerks, month, now))
+        .await
+        .map_err(ApiError::Internal)
 }
 
 /// The last instant of yesterday (the hall's day): what a staff member's own figures are read

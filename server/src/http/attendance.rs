@@ -3,14 +3,12 @@
 //! sessions and the hall's hours on the statutory calendar.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, RetryKey};
+use super::extract::{json, Body, Caller, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
@@ -50,7 +48,7 @@ async fn days(
 ) -> ApiResult<Vec<wire::AttendanceDay>> {
     let (hall, calendar, now) = (s.hall(), s.calendar(), s.now());
     s.reads()
-        .run(move |c| {
+        .run_long(move |c| {
             let marked = attendance::day_marks(c, &hall, &calendar, &clerks, (from, to), now)?;
             let notes = attendance::notes(c, &from.to_string(), &to.to_string())?;
             let fmt = |ms: i64| store::reads::fmt_time(&hall, ms);

@@ -4,15 +4,13 @@
 //! goes no further than this module.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::{NaiveDate, NaiveTime};
 use hall_wire as wire;
 use serde::Deserialize;
 
 use super::conn::PeerAddr;
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::auth::{self, QueryFrom};
 use crate::domain::booking as rules;

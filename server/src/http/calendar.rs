@@ -2,14 +2,12 @@
 //! year the State Council publishes each winter.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::calendar::MissingYear;
 use crate::error::{ApiError, ApiResult, Code};

@@ -2,8 +2,6 @@
 //! phone page data and its QR code.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +10,7 @@ use hall_wire as wire;
 use serde::Deserialize;
 
 use super::conn::PeerAddr;
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::auth::QueryFrom;
 use crate::domain::case::{self, CaseState};

@@ -5,15 +5,13 @@
 use std::num::NonZeroU32;
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
 use super::conn::PeerAddr;
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::complaint::State as ComplaintState;
 use crate::error::{ApiError, ApiResult, Code};

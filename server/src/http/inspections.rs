@@ -3,8 +3,6 @@
 //! photos, the director withdraws a finding, and a clerk reads the findings about them.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +11,7 @@ use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, RetryKey};
+use super::extract::{json, Body, Caller, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::inspection::{FindingDraft, MAX_PHOTOS, MAX_PHOTO_BYTES};
 use crate::error::{ApiError, ApiResult, Code};

@@ -2,14 +2,12 @@
 //! through the writer (the director's audited), and the decision or cancellation.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::{Duration, NaiveDate};
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::leave::{Span, Step};
 use crate::error::{ApiError, ApiResult, Code};

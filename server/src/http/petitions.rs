@@ -4,14 +4,12 @@
 //! writer, so that every read is audited.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::petition::PetitionState;
 use crate::error::{ApiError, ApiResult, Code};

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 
-use super::extract::Query;
-
-use super::extract::PathParam;
+use super::extract::{PathParam, Query};
 use axum::Json;
 use hall_wire as wire;
 

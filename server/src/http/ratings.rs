@@ -2,15 +2,13 @@
 //! screen data, the director's follow-ups and satisfaction figures, a clerk's own figure.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use hall_wire as wire;
 use serde::Deserialize;
 
 use super::conn::PeerAddr;
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::domain::rating::{self, FollowUpAction};
 use crate::error::{ApiError, ApiResult, Code};
@@ -332,7 +330,7 @@ fn line(key: String, label: String, levels: [u32; 5]) -> wire::SatisfactionLine 
 
 async fn satisfaction(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<wire::Satisfaction> {
     let (a, b) = (from.to_string(), to.to_string());
-    let counts = s.reads().run(move |c| Ok(ratings::counts(c, &a, &b)?)).await.map_err(ApiError::Internal)?;
+    let counts = s.reads().run_long(move |c| Ok(ratings::counts(c, &a, &b)?)).await.map_err(ApiError::Internal)?;
     let hall = s.hall();
     let mut total = [0u32; 5];
     let mut windows: std::collections::BTreeMap<String, [u32; 5]> = Default::default();

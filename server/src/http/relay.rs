@@ -3,13 +3,11 @@
 //! windows.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::Json;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{json, Body, Caller, PathParam, RetryKey};
+use super::extract::{json, Body, Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::access::{self, Need};

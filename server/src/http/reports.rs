@@ -3,8 +3,6 @@
 //! read-only connection: a report never waits for, nor holds up, the hall's writes.
 
 use axum::extract::State;
-
-use super::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +10,7 @@ use chrono::NaiveDate;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::Caller;
+use super::extract::{Caller, Query};
 use super::AppState;
 use crate::domain::report::{self, By, Format, Totals};
 use crate::domain::Outcome;
@@ -116,8 +114,11 @@ async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<(std::s
     let hall = s.hall();
     let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
     let tz = hall.timezone;
-    let facts =
-        s.reads().run(move |c| Ok(store::reports::facts(c, tz, from, to, today)?)).await.map_err(ApiError::Internal)?;
+    let facts = s
+        .reads()
+        .run_long(move |c| Ok(store::reports::facts(c, tz, from, to, today)?))
+        .await
+        .map_err(ApiError::Internal)?;
     Ok((hall, facts))
 }
 
