@@ -72,15 +72,11 @@ pub async fn list(
             // While this session holds the window: a window taken over takes its desk with it.
             let (w, now_ms) = (window.clone(), crate::store::ms(s.now()));
             let held = s.reads().run(move |c| {
-                let held = crate::store::windows::get(c, &w, now_ms)?
-                    .is_some_and(|r| r.session_id == Some(session_id) && r.staffed);
+                let held = crate::store::windows::get(c, &w, now_ms)?.is_some_and(|r| r.held_by(session_id));
                 Ok(if held { Some(village::open(c, 5000)?) } else { None })
             });
             let Some(rows) = held.await.map_err(ApiError::Internal)? else {
-                return Err(ApiError::new(
-                    Code::NotYourWindow,
-                    format!("you no longer hold window `{window}` (another sign-in took it); sign in again"),
-                ));
+                return Err(access::taken_over(&window));
             };
             rows.iter()
                 .filter(|r| match &r.case {

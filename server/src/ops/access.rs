@@ -227,8 +227,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
     let row = windows::get(ctx.tx, window, ctx.now_ms)?;
     match ctx.actor {
         Actor::Staff { role: StaffRole::Clerk, session_id, window_id, .. }
-            if window_id.as_deref() == Some(window)
-                && row.as_ref().is_some_and(|r| r.session_id == Some(*session_id) && r.staffed) =>
+            if window_id.as_deref() == Some(window) && row.as_ref().is_some_and(|r| r.held_by(*session_id)) =>
         {
             Ok(row)
         }
@@ -363,15 +362,19 @@ fn incoming_handler(ctx: &Ctx, id: i64) -> ApiResult<()> {
 /// ends with the window, as its window actions do (`check`).
 fn still_at(ctx: &Ctx, window: &str) -> ApiResult<()> {
     let Actor::Staff { session_id, .. } = ctx.actor else { return Ok(()) };
-    let row = windows::get(ctx.tx, window, ctx.now_ms)?;
-    if row.is_some_and(|r| r.session_id == Some(*session_id) && r.staffed) {
+    if windows::get(ctx.tx, window, ctx.now_ms)?.is_some_and(|r| r.held_by(*session_id)) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            Code::NotYourWindow,
-            format!("you no longer hold window `{window}` (another sign-in took it); sign in again"),
-        ))
+        Err(taken_over(window))
     }
+}
+
+/// The answer to a session whose window another sign-in took.
+pub fn taken_over(window: &str) -> ApiError {
+    ApiError::new(
+        Code::NotYourWindow,
+        format!("you no longer hold window `{window}` (another sign-in took it); sign in again"),
+    )
 }
 
 fn known_window(ctx: &Ctx, window: &str) -> ApiResult<()> {

@@ -17,6 +17,13 @@ pub struct WindowRow {
     pub stand_in: bool,
 }
 
+impl WindowRow {
+    /// Whether the session `session` holds the window now (signed in here, not ended or expired).
+    pub fn held_by(&self, session: i64) -> bool {
+        self.session_id == Some(session) && self.staffed
+    }
+}
+
 /// Makes sure every configured window has a row.
 pub fn ensure(tx: &Transaction, ids: &[String]) -> rusqlite::Result<()> {
     for id in ids {
