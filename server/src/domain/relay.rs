@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::calendar::Calendar;
+use super::calendar::{Calendar, MissingYear};
 use super::case::{self, Action, CaseProblem, CaseResult, CaseState, Facts, Limits};
 use super::Outcome;
 
@@ -15,7 +15,7 @@ str_enum!(
 
 str_enum!(
     /// What the upper hall did, as told back to the origin.
-    UpperStep { Accepted = "accepted", Extended = "extended", Closed = "closed" }
+    UpperStep { Accepted = "accepted", Extended = "extended", DeadlineSet = "deadline_set", Closed = "closed" }
 );
 
 /// The outbox key of a reported case's report: a case number is never reused at a hall.
@@ -65,6 +65,9 @@ pub struct IncomingMoved {
     pub deadline: Option<NaiveDate>,
     pub result: Option<CaseResult>,
     pub step: UpperStep,
+    /// Accepted with a promised limit that runs into a year whose calendar is not loaded: the
+    /// deadline is set when that year is added ([`settle_deadline`]).
+    pub pending_year: Option<i32>,
 }
 
 /// An action on an incoming case: accepted once, then extended once and closed, by the case
@@ -84,11 +87,13 @@ pub fn move_incoming(
         if f.state != IncomingState::Received {
             return Err(Not("this incoming case was accepted already"));
         }
-        let deadline = match days {
-            Some(n) => Some(calendar.add_working_days(today, n)?),
-            None => None,
+        let (deadline, pending_year) = match days.map(|n| calendar.add_working_days(today, n)) {
+            Some(Ok(d)) => (Some(d), None),
+            Some(Err(MissingYear(y))) => (None, Some(y)),
+            None => (None, None),
         };
-        return Ok(IncomingMoved { state: IncomingState::Accepted, deadline, result: None, step: UpperStep::Accepted });
+        let step = UpperStep::Accepted;
+        return Ok(IncomingMoved { state: IncomingState::Accepted, deadline, result: None, step, pending_year });
     }
     if f.state != IncomingState::Accepted {
         return Err(Not("accept the incoming case first"));
@@ -110,7 +115,18 @@ pub fn move_incoming(
     };
     let moved = case::apply(&facts, &a, today, calendar, limits)?;
     let state = if moved.state == CaseState::Closed { IncomingState::Closed } else { IncomingState::Accepted };
-    Ok(IncomingMoved { state, deadline: moved.deadline, result: moved.result, step })
+    Ok(IncomingMoved { state, deadline: moved.deadline, result: moved.result, step, pending_year: None })
+}
+
+/// The deadline of an incoming case accepted on `accepted_on` with `days` promised, once the
+/// calendar has every year it needs (`None` while it still lacks one).
+pub fn settle_deadline(accepted_on: NaiveDate, days: u32, calendar: &Calendar) -> Option<NaiveDate> {
+    case::settle_deadline(accepted_on, days, calendar)
+}
+
+/// The words of an accepted incoming case whose deadline waits for `year`'s calendar.
+pub fn pending_words(year: i32) -> String {
+    format!("办结日期待{year}年节假日安排公布后确定")
 }
 
 /// A closed case's result in the applicant's words.
@@ -127,15 +143,20 @@ pub fn progress_words(
     hall_name: &str,
     step: UpperStep,
     deadline: Option<&str>,
+    pending_year: Option<i32>,
     result: Option<CaseResult>,
     reason: Option<&str>,
 ) -> String {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     match step {
-        UpperStep::Accepted => match deadline {
-            Some(d) => format!("上报至{hall_name}：已受理，承诺办结日期 {d}"),
-            None => format!("上报至{hall_name}：已受理"),
+        UpperStep::Accepted => match (deadline, pending_year) {
+            (Some(d), _) => format!("上报至{hall_name}：已受理，承诺办结日期 {d}"),
+            (None, Some(y)) => format!("上报至{hall_name}：已受理，{}", pending_words(y)),
+            (None, None) => format!("上报至{hall_name}：已受理"),
         },
+        UpperStep::DeadlineSet => {
+            format!("上报至{hall_name}：节假日安排已公布，承诺办结日期 {}", deadline.unwrap_or("—"))
+        }
         UpperStep::Extended => {
             let why = reason.map(|r| format!("：{r}")).unwrap_or_default();
             format!("上报至{hall_name}：办理期限延长至 {}{why}", deadline.unwrap_or("—"))
@@ -188,6 +209,20 @@ mod tests {
             Ok((IncomingState::Accepted, Some("2026-10-08"), None)),
         );
         check(received, IncomingAction::Accept { days: None }, Ok((IncomingState::Accepted, None, None)));
+        // Into a year not loaded: accepted all the same, its deadline waits for that year.
+        let late = move_incoming(
+            received,
+            &IncomingAction::Accept { days: Some(5) },
+            d("2026-12-28"),
+            &cal,
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!((late.state, late.deadline, late.pending_year), (IncomingState::Accepted, None, Some(2027)));
+        assert_eq!(settle_deadline(d("2026-12-28"), 5, &cal), None);
+        let on_time =
+            move_incoming(received, &IncomingAction::Accept { days: Some(5) }, today, &cal, Limits::default());
+        assert_eq!(on_time.unwrap().pending_year, None);
         check(accepted, IncomingAction::Accept { days: Some(5) }, Err("accepted already"));
         check(received, approve.clone(), Err("accept the incoming case first"));
         check(received, IncomingAction::Extend { days: 3 }, Err("accept the incoming case first"));
@@ -204,8 +239,19 @@ mod tests {
     #[test]
     fn the_lower_hall_reads_each_step_in_words() {
         let check = |step, deadline, result, reason, expected: &str| {
-            assert_eq!(progress_words("县政务服务中心", step, deadline, result, reason), expected);
+            assert_eq!(progress_words("县政务服务中心", step, deadline, None, result, reason), expected);
         };
+        assert_eq!(
+            progress_words("县政务服务中心", UpperStep::Accepted, None, Some(2027), None, None),
+            "上报至县政务服务中心：已受理，办结日期待2027年节假日安排公布后确定"
+        );
+        check(
+            UpperStep::DeadlineSet,
+            Some("2027-01-07"),
+            None,
+            None,
+            "上报至县政务服务中心：节假日安排已公布，承诺办结日期 2027-01-07",
+        );
         check(
             UpperStep::Accepted,
             Some("2026-10-08"),

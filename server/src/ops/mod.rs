@@ -620,6 +620,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             ..*ctx
         };
         let n = cases::settle_pending(&mut with_year)?
+            + relay::settle_pending(&mut with_year)?
             + ratings::settle_pending(&mut with_year)?
             + complaints::settle_pending(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;

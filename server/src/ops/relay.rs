@@ -200,6 +200,8 @@ fn receive_report(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::Inbo
         deadline: None,
         extended: false,
         received_at: ctx.now_ms,
+        accepted_on: None,
+        promised_days: None,
     };
     row.id = store::insert_incoming(ctx.tx, &row)?;
     let text = format!("收到{hall_name}上报件（{number}）：{service_name}，报{authority}");
@@ -228,6 +230,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
     };
     let hall_name = field(b, "hall_name", 100).unwrap_or_else(|| m.from_hall.clone());
     let deadline = field(b, "deadline", 10);
+    let pending_year = b.get("pending_year").and_then(Value::as_i64).and_then(|y| i32::try_from(y).ok());
     let result = field(b, "result", 20).and_then(|r| CaseResult::parse(&r));
     let reason = field(b, "reason", MAX_TEXT);
     let state = if step == UpperStep::Closed { IncomingState::Closed } else { IncomingState::Accepted };
@@ -238,7 +241,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
         "deadline": deadline,
         "at": ctx.fmt(ctx.now_ms),
     });
-    let text = rule::progress_words(&hall_name, step, deadline.as_deref(), result, reason.as_deref());
+    let text = rule::progress_words(&hall_name, step, deadline.as_deref(), pending_year, result, reason.as_deref());
     let mut outcome = "progress_recorded";
     if let (UpperStep::Closed, CaseState::Open, Some(result)) = (step, c.state, result) {
         // The upper hall's result is the case's: it closes here too, with the same words.
@@ -331,8 +334,12 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
         deadline: date(c.deadline.as_deref()),
         extended: c.extended,
     };
+    let promised = match op {
+        IncomingOp::Accept { days } => days.or_else(|| promised_days(ctx, &c)),
+        _ => None,
+    };
     let action = match op {
-        IncomingOp::Accept { days } => IncomingAction::Accept { days: days.or_else(|| promised_days(ctx, &c)) },
+        IncomingOp::Accept { .. } => IncomingAction::Accept { days: promised },
         IncomingOp::Extend { days, reason } => {
             if reason.trim().is_empty() {
                 return Err(ApiError::new(Code::ReasonRequired, "an extension states its reason (R12)"));
@@ -355,6 +362,9 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
     c.state = moved.state.as_str().into();
     c.deadline = moved.deadline.map(|d| d.to_string());
     c.result = moved.result.map(|r| r.as_str().to_string());
+    if moved.step == UpperStep::Accepted {
+        (c.accepted_on, c.promised_days) = (Some(today(ctx)), promised);
+    }
     let deadline = c.deadline.clone().unwrap_or_default();
     let text = match (op, moved.step) {
         (IncomingOp::Extend { days, .. }, _) => {
@@ -368,29 +378,65 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
             c.detail["reason"] = json!(reason);
             rule::result_words(moved.result).to_string()
         }
-        _ if deadline.is_empty() => "已受理".to_string(),
+        _ if deadline.is_empty() => match moved.pending_year {
+            Some(y) => format!("已受理，{}", rule::pending_words(y)),
+            None => "已受理".to_string(),
+        },
         _ => format!("已受理，承诺办结日期 {deadline}"),
     };
     store::update_incoming(ctx.tx, &c, ctx.now_ms)?;
+    let progress = Progress { step: moved.step, text, reason, pending_year: moved.pending_year };
+    record_step(ctx, &c, progress)?;
+    Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
+}
+
+/// A step taken on an incoming case (saved by the caller).
+struct Progress {
+    step: UpperStep,
+    /// The upper hall's own history line.
+    text: String,
+    reason: Option<String>,
+    pending_year: Option<i32>,
+}
+
+/// A step of an incoming case: into its history, the audit trail and the live events, and back
+/// to the origin hall.
+fn record_step(ctx: &mut Ctx, c: &IncomingRow, p: Progress) -> ApiResult<()> {
     let by = ctx.actor.name().to_string();
-    store::add_step(ctx.tx, c.id, ctx.now_ms, &by, moved.step.as_str(), &text)?;
+    store::add_step(ctx.tx, c.id, ctx.now_ms, &by, p.step.as_str(), &p.text)?;
     let detail = json!({ "state": c.state, "deadline": c.deadline, "result": c.result });
     ctx.audit(
-        &format!("incoming.{}", moved.step.as_str()),
+        &format!("incoming.{}", p.step.as_str()),
         c.window_id.as_deref(),
-        Some(format!("incoming:{id}")),
+        Some(format!("incoming:{}", c.id)),
         detail,
     )?;
-    incoming_changed(ctx, &c)?;
+    incoming_changed(ctx, c)?;
     let body = json!({
         "origin_number": c.origin_number,
         "hall_name": ctx.hall.name,
-        "step": moved.step.as_str(),
+        "step": p.step.as_str(),
         "deadline": c.deadline,
+        "pending_year": p.pending_year,
         "result": c.result,
-        "reason": reason,
+        "reason": p.reason,
     });
-    let key = rule::progress_key(&c.origin_hall, &c.origin_number, moved.step);
-    queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)?;
-    Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
+    let key = rule::progress_key(&c.origin_hall, &c.origin_number, p.step);
+    queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)
+}
+
+/// A year of the calendar was added: the incoming cases accepted with a deadline waiting for it
+/// get their deadline, in their history and back to their origin hall.
+pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
+    let mut settled = 0;
+    for mut c in store::incoming_deadline_pending(ctx.tx)? {
+        let (Some(from), Some(days)) = (c.accepted_on, c.promised_days) else { continue };
+        let Some(deadline) = rule::settle_deadline(from, days, ctx.calendar) else { continue };
+        c.deadline = Some(deadline.to_string());
+        store::update_incoming(ctx.tx, &c, ctx.now_ms)?;
+        let text = format!("节假日安排已公布，承诺办结日期 {deadline}");
+        record_step(ctx, &c, Progress { step: UpperStep::DeadlineSet, text, reason: None, pending_year: None })?;
+        settled += 1;
+    }
+    Ok(settled)
 }

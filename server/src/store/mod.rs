@@ -61,6 +61,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v20.sql")),
         M::up(include_str!("schema_v21.sql")),
         M::up(include_str!("schema_v22.sql")),
+        M::up(include_str!("schema_v23.sql")),
     ])
 }
 

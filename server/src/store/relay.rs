@@ -1,6 +1,7 @@
 //! The relay's tables (schema_v15): the outbox of messages to other halls, the inbox of keys
 //! applied, and the incoming cases (上报来件) with their steps.
 
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{exec, query_one};
@@ -131,10 +132,14 @@ pub struct IncomingRow {
     pub deadline: Option<String>,
     pub extended: bool,
     pub received_at: i64,
+    /// The day it was accepted here, and the working days promised then (none: no limit).
+    pub accepted_on: Option<NaiveDate>,
+    pub promised_days: Option<u32>,
 }
 
 const COLUMNS: &str = "id, key, origin_hall, origin_hall_name, origin_number, service_id, service_name, authority,
-    window_id, applicant_name, applicant_phone, detail, state, result, deadline, extended, received_at";
+    window_id, applicant_name, applicant_phone, detail, state, result, deadline, extended, received_at,
+    accepted_on, promised_days";
 
 fn incoming(r: &Row) -> rusqlite::Result<IncomingRow> {
     let detail: String = r.get(11)?;
@@ -156,6 +161,8 @@ fn incoming(r: &Row) -> rusqlite::Result<IncomingRow> {
         deadline: r.get(14)?,
         extended: r.get(15)?,
         received_at: r.get(16)?,
+        accepted_on: r.get::<_, Option<String>>(17)?.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        promised_days: r.get(18)?,
     })
 }
 
@@ -203,11 +210,32 @@ pub fn update_incoming(tx: &Transaction, c: &IncomingRow, at_ms: i64) -> rusqlit
     exec(
         tx,
         "UPDATE incoming_cases SET state = ?2, result = ?3, deadline = ?4, extended = ?5, detail = ?6,
-             closed_at = COALESCE(closed_at, ?7)
+             closed_at = COALESCE(closed_at, ?7), accepted_on = ?8, promised_days = ?9
          WHERE id = ?1",
-        params![c.id, c.state, c.result, c.deadline, c.extended, c.detail.to_string(), closed_at],
+        params![
+            c.id,
+            c.state,
+            c.result,
+            c.deadline,
+            c.extended,
+            c.detail.to_string(),
+            closed_at,
+            c.accepted_on.map(|d| d.to_string()),
+            c.promised_days
+        ],
     )?;
     Ok(())
+}
+
+/// Incoming cases accepted whose deadline waits for a year of the calendar (a slice of its own
+/// partial index), oldest first.
+pub fn incoming_deadline_pending(conn: &Connection) -> rusqlite::Result<Vec<IncomingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM incoming_cases
+         WHERE state = 'accepted' AND deadline IS NULL AND promised_days IS NOT NULL ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], incoming)?;
+    rows.collect()
 }
 
 /// Incoming cases: not closed (by arrival) or, with `all`, every one (newest first); only a

@@ -286,3 +286,57 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     assert!(!progress.to_string().contains("王五"));
     assert!(outbox(&s).await.is_empty(), "everything acknowledged");
 }
+
+/// Accepted in December with a limit running into a year whose calendar is not loaded: the
+/// incoming case is accepted all the same (it was refused `calendar_year_missing`), both halls
+/// say the deadline waits for that year, and adding the year sets it at both.
+#[tokio::test]
+async fn an_incoming_case_accepted_into_a_year_not_loaded_gets_its_deadline_when_the_year_is_added() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    s.issue("mz-dibao").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let body = json!({"outcome": "reported", "authority": "县民政局", "applicant_name": "王五"});
+    let r = s.post("/api/windows/w02/finish", &clerk, body).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let number = r.body["case"]["number"].as_str().unwrap().to_string();
+    let id = relay_to_self(&s, 1).await[0]["incoming_id"].as_i64().unwrap();
+    // 最低生活保障 promises 30 working days: from Wednesday 25 November, into 2027.
+    let accepted = s.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert_eq!((accepted.body["state"].as_str(), accepted.body["deadline"].as_str()), (Some("accepted"), None));
+    let said = accepted.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert_eq!(said, "已受理，办结日期待2027年节假日安排公布后确定", "{}", accepted.body);
+    relay_to_self(&s, 1).await;
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    // 25 Nov + 30 working days: 7 January 2027, at the upper hall and, relayed, at the origin.
+    let incoming = get(&s, &format!("/api/incoming/{id}"), &clerk).await.body;
+    assert_eq!(incoming["deadline"], "2027-01-07", "{incoming}");
+    assert_eq!(incoming["history"].as_array().unwrap().last().unwrap()["action"], "deadline_set", "{incoming}");
+    assert_eq!(audits(&s, "incoming.deadline_set"), 1);
+    relay_to_self(&s, 1).await;
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(
+        (case["upper"]["state"].as_str(), case["upper"]["deadline"].as_str()),
+        (Some("accepted"), Some("2027-01-07"))
+    );
+    let upper: Vec<&str> = case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["text"].as_str().unwrap())
+        .filter(|t| t.starts_with("上报至"))
+        .collect();
+    assert_eq!(
+        upper,
+        [
+            "上报至青石镇便民服务中心：已受理，办结日期待2027年节假日安排公布后确定",
+            "上报至青石镇便民服务中心：节假日安排已公布，承诺办结日期 2027-01-07"
+        ],
+        "{case}"
+    );
+    assert!(outbox(&s).await.is_empty(), "everything acknowledged");
+}
