@@ -86,12 +86,12 @@ function render() {
   renderLeaveToday(data);
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
-  $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hAction"]) +
+  $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hSentOn", "hAction"]) +
     data.windows.map((w) => row([
       `${esc(w.number)} ${esc(w.name)}`, `<span class="st-${status(w.status)}">${esc(t(status(w.status)))}</span>`,
       w.staff ? `${esc(w.staff.name)} (${esc(w.staff.staff_no)})` +
         (w.staff.stand_in ? ` <span class="stand-in">${esc(t("standingIn"))}</span>` : "") : "—", esc(w.serving ?? "—"),
-      esc(w.serving_minutes ?? "—"), esc(w.finished), esc(w.no_show),
+      esc(w.serving_minutes ?? "—"), esc(w.finished), esc(w.no_show), esc(w.transferred ?? 0),
       w.status === "closed" ? "" : `<button data-window="${esc(w.id)}" data-do="${w.status === "paused" ? "resume" : "pause"}">${esc(t(w.status === "paused" ? "resume" : "pause"))}</button>`,
     ], "")).join("");
   const warn = data.wait_warning_minutes;

@@ -32,7 +32,7 @@ export default withAssessment({
     topMatters: (shown, all) => `按办结量列出前${shown}项（本月共${all}个事项有取号或办结）。`,
     none: "本月无数据。",
     "chart.trend": "每日取号", "chart.arrivals": "各时段取号", "chart.satisfaction": "各窗口满意率",
-    note: "注：时间单位为分钟；“—”表示无法统计或无数据，不是零；窗口、工作人员不计取号和转办（号票取自事项）。",
+    note: "注：时间单位为分钟；“—”表示无法统计或无数据，不是零；窗口、工作人员不计取号（号票取自事项）；转办计入转出的窗口、工作人员和事项。",
     maker: "制表人", director: "中心主任", leader: "分管领导", sign: "签字：", signDate: "日期：　　　年　　月　　日",
   },
   en: {
@@ -63,7 +63,7 @@ export default withAssessment({
     none: "No data this month.",
     "chart.trend": "Tickets per day", "chart.arrivals": "Tickets by hour issued",
     "chart.satisfaction": "Satisfaction per window",
-    note: "Note: times in minutes; “—” means not known or no data, not zero; windows and staff have no issued or transferred tickets (a ticket is issued for a matter).",
+    note: "Note: times in minutes; “—” means not known or no data, not zero; windows and staff have no issued tickets (a ticket is issued for a matter); a transfer counts at the window, staff member and matter that sent the ticket on.",
     maker: "Prepared by", director: "Hall director", leader: "Leader in charge", sign: "Signature:",
     signDate: "Date:",
   },

@@ -76,9 +76,10 @@ function compare(now, before) {
 }
 
 function windows(s) {
-  const head = [t("window"), t("served"), t("noShow"), t("meanWait"), t("meanService"), t("cases"), t("onTime"),
-    t("late"), t("rated"), t("satisfaction")];
-  const row = (l, label, cls) => ({ cls, cells: [label, n(l.served), n(l.no_show), one(l.wait?.mean), one(l.service?.mean),
+  const head = [t("window"), t("served"), t("noShow"), t("transferred"), t("meanWait"), t("meanService"), t("cases"),
+    t("onTime"), t("late"), t("rated"), t("satisfaction")];
+  const row = (l, label, cls) => ({ cls, cells: [label, n(l.served), n(l.no_show), n(l.transferred), one(l.wait?.mean),
+    one(l.service?.mean),
     n(caseCount(l.cases)), n(l.closed_on_time), n(l.closed_late), n(l.rated), pct(l.satisfaction)] });
   if (s.lines.length === 0) return `<p>${esc(t("none"))}</p>`;
   return table(head, [...s.lines.map((l) => row(l, l.label)), row(s.total, t("total"), "total")], "lines");
@@ -96,10 +97,10 @@ function matters(s) {
 
 function staff(s) {
   if (s.lines.length === 0) return `<p>${esc(t("none"))}</p>`;
-  const head = [t("staff"), t("served"), t("meanService"), t("medianService"), t("cases"), t("onTime"), t("late"),
-    t("overdue"), t("rated"), t("satisfaction")];
+  const head = [t("staff"), t("served"), t("transferred"), t("meanService"), t("medianService"), t("cases"), t("onTime"),
+    t("late"), t("overdue"), t("rated"), t("satisfaction")];
   const rows = [...s.lines].sort((a, b) => b.served - a.served).map((l) => ({ cells: [l.label, n(l.served),
-    one(l.service?.mean), one(l.service?.median), n(caseCount(l.cases)), n(l.closed_on_time), n(l.closed_late),
+    n(l.transferred), one(l.service?.mean), one(l.service?.median), n(caseCount(l.cases)), n(l.closed_on_time), n(l.closed_late),
     n(l.overdue_open), n(l.rated), pct(l.satisfaction)] }));
   return table(head, rows, "lines");
 }

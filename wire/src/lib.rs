@@ -671,6 +671,9 @@ pub struct WindowToday {
     pub serving_minutes: Option<u32>,
     pub finished: u32,
     pub no_show: u32,
+    /// Tickets this window sent on today (转办: to another matter or window).
+    #[serde(default)]
+    pub transferred: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

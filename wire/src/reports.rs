@@ -13,7 +13,8 @@ use utoipa::ToSchema;
 pub enum ReportBy {
     Hall,
     Window,
-    /// The clerk who finished the service (a no-show or a transfer belongs to no one: absent).
+    /// The clerk who finished the service, or sent the ticket on (a no-show belongs to no one:
+    /// absent).
     Staff,
     Matter,
     Queue,
@@ -46,7 +47,8 @@ pub struct ReportLine {
     pub served: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_show: Option<u32>,
-    /// Tickets sent to another matter or window at least once.
+    /// Tickets sent on from here to another matter or window (转办): by the window and clerk that
+    /// sent them, the matter and queue they were sent from. A ticket sent on twice counts at each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transferred: Option<u32>,
     /// From the place in the queue to the call.

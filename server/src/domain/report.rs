@@ -62,17 +62,22 @@ pub struct Fact {
     /// The clerk who finished it (its case's).
     pub clerk: Option<String>,
     pub end: End,
-    pub transferred: bool,
-    /// Minutes from its place in the queue to its (last) call.
+    /// Counts as a ticket issued in its groups: a ticket's own fact, or for a ticket sent on
+    /// (转办) its first leg's (issued for that matter and queue).
+    pub issued: bool,
+    /// A leg ended by a transfer: its window and clerk sent the ticket on (they called it, and
+    /// served it for a while, then sent it to another matter or window).
+    pub sent_on: bool,
+    /// Minutes from its place in the queue (or, after a transfer, from the transfer) to the call.
     pub wait: Option<f64>,
-    /// Minutes from the start of the service (or the call) to the finish.
+    /// Minutes from the start of the service (or the call) to the finish, or to the transfer.
     pub service: Option<f64>,
     pub case: Option<Outcome>,
     pub on_time: OnTime,
     pub rating: Option<Level>,
-    /// A ticket taken in the hall; `false`: the ticket of a village request accepted at a window
-    /// (R22), which counts as its case (kind, deadline) but was never issued, queued nor served
-    /// as a ticket — or a rating.
+    /// A ticket (or one leg of it) taken in the hall; `false`: the ticket of a village request
+    /// accepted at a window (R22), which counts as its case (kind, deadline) but was never issued,
+    /// queued nor served as a ticket — or a rating.
     pub queued: bool,
 }
 
@@ -96,14 +101,14 @@ pub struct Totals {
 
 impl Totals {
     fn add(&mut self, f: &Fact) {
+        self.issued += u32::from(f.issued);
         if f.queued {
-            self.issued += 1;
             match f.end {
                 End::Served => self.served += 1,
                 End::NoShow => self.no_show += 1,
                 End::Other => {}
             }
-            self.transferred += u32::from(f.transferred);
+            self.transferred += u32::from(f.sent_on);
             self.waits.extend(f.wait);
             self.services.extend(f.service);
         }
@@ -135,8 +140,9 @@ pub fn key(f: &Fact, by: By) -> Option<String> {
     }
 }
 
-/// Whether a ticket's issuing, no-show and transfer belong to a group of this kind: a ticket is
-/// issued to a matter and queue, not to a window or a clerk.
+/// Whether a ticket's issuing belongs to a group of this kind: a ticket is issued to a matter
+/// and queue, not to a window or a clerk (a transfer belongs to the window and clerk that sent
+/// the ticket on).
 pub fn counts_issuing(by: By) -> bool {
     !matches!(by, By::Window | By::Staff)
 }
@@ -174,7 +180,7 @@ pub fn issued_per_day<'a>(
     to: NaiveDate,
 ) -> Vec<(NaiveDate, u32)> {
     let mut days: BTreeMap<NaiveDate, u32> = from.iter_days().take_while(|d| *d <= to).map(|d| (d, 0)).collect();
-    for f in facts.into_iter().filter(|f| f.queued) {
+    for f in facts.into_iter().filter(|f| f.issued) {
         if let Some(n) = days.get_mut(&f.day) {
             *n += 1;
         }
@@ -211,7 +217,8 @@ mod tests {
             window_id: Some(window.into()),
             clerk: clerk.map(str::to_string),
             end,
-            transferred: false,
+            issued: true,
+            sent_on: false,
             wait: Some(wait),
             service: (end == End::Served).then_some(10.0),
             case: (end == End::Served).then_some(Outcome::Immediate),
@@ -262,6 +269,7 @@ mod tests {
     fn a_village_request_accepted_counts_as_its_case_not_as_a_ticket() {
         let village = Fact {
             queued: false,
+            issued: false,
             wait: None,
             service: None,
             case: Some(Outcome::Promised),
@@ -278,6 +286,39 @@ mod tests {
                 assert_eq!((t.closed_on_time, t.levels.iter().sum::<u32>()), (1, 1), "{by:?}");
             }
         }
+        assert_eq!(issued_per_day(&facts, day("2026-12-01"), day("2026-12-01")), [(day("2026-12-01"), 1)]);
+    }
+
+    /// Called at w01 by clerk1 for 临时救助, served 6 minutes, sent on to w02 for 医保 after a
+    /// 4-minute wait, served there by clerk2: each window and clerk counts its own leg.
+    #[test]
+    fn a_ticket_sent_on_counts_at_both_windows_once_issued() {
+        let first = Fact {
+            end: End::Other,
+            sent_on: true,
+            service: Some(6.0),
+            case: None,
+            ..fact("w01", Some("clerk1"), End::Other, 3.0)
+        };
+        let last = Fact {
+            queue: "yibao".into(),
+            service_id: "rs-jmyibao".into(),
+            issued: false,
+            ..fact("w02", Some("clerk2"), End::Served, 4.0)
+        };
+        let facts = [first, last];
+        let (by_window, total) = summarize(&facts, By::Window);
+        assert_eq!((total.issued, total.served, total.transferred), (1, 1, 1));
+        assert_eq!((total.waits.clone(), total.services.clone()), (vec![3.0, 4.0], vec![6.0, 10.0]));
+        let w01 = &by_window["w01"];
+        assert_eq!((w01.served, w01.transferred, w01.services.clone()), (0, 1, vec![6.0]));
+        let w02 = &by_window["w02"];
+        assert_eq!((w02.served, w02.transferred, w02.waits.clone()), (1, 0, vec![4.0]));
+        let (by_staff, _) = summarize(&facts, By::Staff);
+        assert_eq!((by_staff["clerk1"].transferred, by_staff["clerk2"].served), (1, 1));
+        let (by_matter, _) = summarize(&facts, By::Matter);
+        assert_eq!((by_matter["mz-linshi"].issued, by_matter["mz-linshi"].transferred), (1, 1));
+        assert_eq!((by_matter["rs-jmyibao"].issued, by_matter["rs-jmyibao"].served), (0, 1));
         assert_eq!(issued_per_day(&facts, day("2026-12-01"), day("2026-12-01")), [(day("2026-12-01"), 1)]);
     }
 

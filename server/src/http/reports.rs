@@ -279,7 +279,7 @@ fn line(hall: &Hall, by: By, key: &str, t: &Totals) -> wire::ReportLine {
         issued: issuing.then_some(t.issued),
         served: t.served,
         no_show: (by != By::Staff).then_some(t.no_show),
-        transferred: issuing.then_some(t.transferred),
+        transferred: Some(t.transferred),
         wait: minutes(&t.waits),
         service: minutes(&t.services),
         cases: wire::CaseKinds {

@@ -192,7 +192,8 @@ pub(super) fn transfer(
     let new_service = transfer::destination(ctx.hall, &at, &ctx.day, service_id).map_err(refused)?;
     let (new_service_id, new_queue) = (new_service.id.clone(), new_service.queue.clone());
     step(&t, Action::Transfer)?;
-    tickets::mark_transferred(ctx.tx, &t, &new_service_id, &new_queue, to_window)?;
+    let leg = tickets::Leg { window_id: window, clerk: row.username.as_deref(), sent_at: ctx.now_ms };
+    tickets::mark_transferred(ctx.tx, &t, &new_service_id, &new_queue, to_window, &leg)?;
     windows::set_current(ctx.tx, window, None)?;
     ctx.audit(
         "window.transfer",

@@ -62,6 +62,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v21.sql")),
         M::up(include_str!("schema_v22.sql")),
         M::up(include_str!("schema_v23.sql")),
+        M::up(include_str!("schema_v24.sql")),
     ])
 }
 

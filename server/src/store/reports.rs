@@ -3,6 +3,8 @@
 //! indexes).
 
 use chrono::{NaiveDate, TimeZone, Timelike};
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 
 use crate::domain::report::{self, End, Fact};
@@ -21,21 +23,60 @@ pub fn facts(
     to: NaiveDate,
     today: NaiveDate,
 ) -> rusqlite::Result<Vec<Fact>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
-                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, t.device,
-                t.outcome_detail = ?3
-         FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id
-         WHERE t.day BETWEEN ?1 AND ?2",
-    )?;
     let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
     let minutes = |a: Option<i64>, b: Option<i64>| match (a, b) {
         (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 60_000.0),
         _ => None,
     };
+    // The legs that ended in a transfer (转办), each a fact of its window and clerk; and of each
+    // ticket sent on, when its last transfer was (its last wait began then).
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.ticket_id, l.leg, t.issued_at, l.queue, l.service_id, l.window_id, l.clerk, l.waited_from,
+                l.called_at, l.started_at, l.sent_at
+         FROM ticket_legs l JOIN tickets t ON t.id = l.ticket_id
+         WHERE l.day BETWEEN ?1 AND ?2",
+    )?;
+    let mut last_sent: HashMap<i64, i64> = HashMap::new();
+    let mut facts: Vec<Fact> = Vec::new();
+    let mut rows = stmt.query([from.to_string(), to.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let (ticket, leg, issued_at, sent_at): (i64, u32, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(10)?);
+        let latest = last_sent.entry(ticket).or_insert(sent_at);
+        *latest = (*latest).max(sent_at);
+        let called: Option<i64> = r.get(8)?;
+        facts.push(Fact {
+            day: local(issued_at).map(|t| t.date_naive()).unwrap_or(from),
+            hour: local(issued_at).map(|t| t.hour()).unwrap_or(0),
+            queue: r.get(3)?,
+            service_id: r.get(4)?,
+            window_id: Some(r.get(5)?),
+            clerk: r.get(6)?,
+            end: End::Other,
+            issued: leg == 1,
+            sent_on: true,
+            wait: minutes(Some(r.get(7)?), called),
+            service: minutes(r.get::<_, Option<i64>>(9)?.or(called), Some(sent_at)),
+            case: None,
+            on_time: report::OnTime::NotDue,
+            rating: None,
+            queued: true,
+        });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
+                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, t.device,
+                t.outcome_detail = ?3, t.id
+         FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id
+         WHERE t.day BETWEEN ?1 AND ?2",
+    )?;
     let rows = stmt.query_map([from.to_string(), to.to_string(), tickets::DAY_CLOSED.to_string()], |r| {
         let issued_at: i64 = r.get(0)?;
         let status: String = r.get(4)?;
+        // A ticket sent on: its first leg was issued (above), and its last wait began at the last
+        // transfer. One sent on before its legs were kept counts here, as it always did.
+        let sent = last_sent.get(&r.get::<_, i64>(16)?).copied();
+        let sent_unkept = sent.is_none() && r.get::<_, i64>(5)? > 0;
         let (queued, called, started, finished): (i64, Option<i64>, Option<i64>, Option<i64>) =
             (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?);
         // A ticket the day-close step ended (left at a window, nobody finished it) was not
@@ -57,8 +98,9 @@ pub fn facts(
             window_id: r.get(3)?,
             clerk: r.get(10)?,
             end,
-            transferred: r.get::<_, i64>(5)? > 0,
-            wait: minutes(Some(queued), called),
+            issued: sent.is_none() && r.get::<_, String>(14)? != tickets::VILLAGE_DEVICE,
+            sent_on: sent_unkept,
+            wait: minutes(Some(sent.unwrap_or(queued)), called),
             service: if end == End::Served { minutes(started.or(called), finished) } else { None },
             case: r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k)),
             on_time: report::on_time(deadline, closed_on, today),
@@ -66,7 +108,9 @@ pub fn facts(
             queued: r.get::<_, String>(14)? != tickets::VILLAGE_DEVICE,
         })
     })?;
-    let mut facts: Vec<Fact> = rows.collect::<rusqlite::Result<_>>()?;
+    for f in rows {
+        facts.push(f?);
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT r.day, t.issued_at, t.queue, r.service_id, r.window_id, r.clerk, r.level
          FROM ratings r JOIN tickets t ON t.id = r.ticket_id
@@ -83,7 +127,8 @@ pub fn facts(
             window_id: Some(r.get(4)?),
             clerk: Some(r.get(5)?),
             end: End::Other,
-            transferred: false,
+            issued: false,
+            sent_on: false,
             wait: None,
             service: None,
             case: None,

@@ -333,7 +333,9 @@ pub fn mark_transferred(
     service_id: &str,
     queue: &str,
     target_window: Option<&str>,
+    leg: &Leg,
 ) -> rusqlite::Result<()> {
+    record_leg(tx, t, leg)?;
     // A booked ticket sent on waits as an ordinary one at its place (its slot was this matter's).
     let transferred_rank = if t.prio_rank == BOOKED { ORDINARY } else { t.prio_rank };
     exec(
@@ -344,6 +346,55 @@ pub fn mark_transferred(
         params![t.id, service_id, queue, target_window, transferred_rank],
     )?;
     adjust_waiting(tx, &t.day, queue, transferred_rank, 1)
+}
+
+/// Who had a ticket at its window before sending it on, and when.
+pub struct Leg<'a> {
+    pub window_id: &'a str,
+    pub clerk: Option<&'a str>,
+    pub sent_at: i64,
+}
+
+/// Keeps the leg a transfer ends (the ticket's row is about to hold the next one): its window,
+/// clerk, matter and queue, when its wait began, its call and start, and when it was sent on.
+fn record_leg(tx: &Transaction, t: &TicketRow, leg: &Leg) -> rusqlite::Result<()> {
+    let waited_from = match t.transfers {
+        0 => t.queued_at,
+        n => {
+            query_one(tx, "SELECT sent_at FROM ticket_legs WHERE ticket_id = ?1 AND leg = ?2", params![t.id, n], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(t.queued_at)
+        }
+    };
+    exec(
+        tx,
+        "INSERT INTO ticket_legs (ticket_id, leg, day, window_id, clerk, service_id, queue, waited_from, called_at,
+                                  started_at, sent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            t.id,
+            t.transfers + 1,
+            t.day,
+            leg.window_id,
+            leg.clerk,
+            t.service_id,
+            t.queue,
+            waited_from,
+            t.called_at,
+            t.started_at,
+            leg.sent_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Tickets a window sent on (转办) on a day.
+pub fn window_day_transfers(conn: &Connection, day: &str, window: &str) -> rusqlite::Result<u32> {
+    query_one(conn, "SELECT COUNT(*) FROM ticket_legs WHERE day = ?1 AND window_id = ?2", params![day, window], |r| {
+        r.get(0)
+    })
 }
 
 /// A called ticket whose window lost its clerk waits again at its old place (as it waited:

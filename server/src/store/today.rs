@@ -43,6 +43,7 @@ pub fn director_today(
     let mut wins = Vec::new();
     for w in reads::windows(c, hall, now_ms)? {
         let (finished, no_show) = tickets::window_day_counts(c, &day, &w.id)?;
+        let transferred = tickets::window_day_transfers(c, &day, &w.id)?;
         let serving_minutes = match &w.serving {
             Some(t) => tickets::get(c, t.id)?
                 .and_then(|row| row.started_at.or(row.called_at))
@@ -59,6 +60,7 @@ pub fn director_today(
             serving_minutes,
             finished,
             no_show,
+            transferred,
         });
     }
     // Who is late is attendance's to say (the handler marks it, with the calendar and leave).

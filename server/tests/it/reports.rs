@@ -84,6 +84,80 @@ async fn a_days_figures_grouped_each_way() {
     );
 }
 
+/// A ticket sent on (转办) counts each leg where it happened: w02 (clerk2) called it after 2
+/// minutes, served it 5 and sent it to 医保; w05 (clerk5) called it 3 minutes later and served it
+/// 7. It was issued once, for 临时救助; the director's day shows w02's transfer.
+#[tokio::test]
+async fn a_ticket_sent_on_counts_its_first_leg_where_it_happened() {
+    let s = TestServer::start().await;
+    let mz = s.clerk("clerk2", "w02").await;
+    let rs = s.clerk("clerk5", "w05").await;
+    s.issue("mz-linshi").await;
+    s.clock().advance(chrono::Duration::minutes(2));
+    assert_eq!(s.act(&mz, "w02", "call-next").await.status, 200);
+    s.act(&mz, "w02", "start").await;
+    s.clock().advance(chrono::Duration::minutes(5));
+    let moved = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    s.clock().advance(chrono::Duration::minutes(3));
+    assert_eq!(s.act(&rs, "w05", "call-next").await.status, 200);
+    s.act(&rs, "w05", "start").await;
+    s.clock().advance(chrono::Duration::minutes(7));
+    let r = s.post("/api/windows/w05/finish", &rs, json!({"outcome": "immediate"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let director = s.staff("director").await;
+    let by = |by: &'static str| {
+        let (s, director) = (&s, director.clone());
+        async move {
+            let r = report(s, &director, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await;
+            serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
+        }
+    };
+    let hall = by("hall").await;
+    let t = &hall["total"];
+    assert_eq!((t["issued"].as_u64(), t["served"].as_u64(), t["transferred"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!((t["wait"]["count"].as_u64(), t["wait"]["mean"].as_f64()), (Some(2), Some(2.5)), "2 and 3 minutes: {t}");
+    assert_eq!((t["service"]["count"].as_u64(), t["service"]["mean"].as_f64()), (Some(2), Some(6.0)), "5 and 7: {t}");
+    // (key, issued, served, transferred, mean service)
+    type Line = (String, Option<u64>, u64, u64, Option<f64>);
+    let figures = |r: &Value| -> Vec<Line> {
+        r["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let key = l["key"].as_str().unwrap().to_string();
+                (
+                    key,
+                    l["issued"].as_u64(),
+                    l["served"].as_u64().unwrap(),
+                    l["transferred"].as_u64().unwrap(),
+                    l["service"]["mean"].as_f64(),
+                )
+            })
+            .collect()
+    };
+    let s5 = |k: &str, i, sv, tr, m| (k.to_string(), i, sv, tr, Some(m));
+    assert_eq!(figures(&by("window").await), [s5("w02", None, 0, 1, 5.0), s5("w05", None, 1, 0, 7.0)]);
+    assert_eq!(figures(&by("staff").await), [s5("clerk2", None, 0, 1, 5.0), s5("clerk5", None, 1, 0, 7.0)]);
+    assert_eq!(
+        figures(&by("matter").await),
+        [s5("mz-linshi", Some(1), 0, 1, 5.0), s5("rs-jmyibao", Some(0), 1, 0, 7.0)]
+    );
+    let today = s.send(Method::GET, "/api/director/today", Some(&director), None, None).await.body;
+    let sent: Vec<(String, u64, u64)> = today["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["id"] == "w02" || w["id"] == "w05")
+        .map(|w| {
+            (w["id"].as_str().unwrap().to_string(), w["finished"].as_u64().unwrap(), w["transferred"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(sent, [("w02".to_string(), 0, 1), ("w05".to_string(), 1, 0)]);
+}
+
 #[tokio::test]
 async fn csv_and_excel_downloads_carry_the_figures_as_numbers() {
     let s = TestServer::start().await;
