@@ -3,7 +3,10 @@
 //! year is loaded; a date in a year that is not loaded is an error ([`MissingYear`]), never a guess.
 //!
 //! A day is a working day when it is a make-up working day (调休上班) of its year, or a Monday to
-//! Friday outside every holiday period (放假) of its year.
+//! Friday outside every holiday period (放假) of its year. A notice may reach into the December
+//! before its year (2019's: 元旦 from Sunday 30 December 2018, Monday 31 December off and
+//! Saturday 29 December worked; 2012's: Saturday 31 December 2011 worked): those days are the
+//! earlier year's, amended by the later notice once both are loaded.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeMap;
@@ -68,8 +71,9 @@ pub enum ScheduleError {
 
 impl YearSchedule {
     /// Checks the schedule: a source; holiday periods named after festivals, `from <= to`, inside
-    /// the year, not overlapping; make-up days inside the year, on a Saturday or Sunday, listed
-    /// once, not off, belonging to a holiday period of the year. The year is *complete* when each
+    /// the year (a period may start in the December before it), not overlapping; make-up days
+    /// inside the year or the December before it, on a Saturday or Sunday, listed once, not off,
+    /// belonging to a holiday period of the year. The year is *complete* when each
     /// of the seven [`FESTIVALS`] is in exactly one period (a notice always schedules all seven;
     /// a one-off extra holiday would need its name added there first).
     pub fn validate(&self) -> Result<(), ScheduleError> {
@@ -93,7 +97,8 @@ impl YearSchedule {
                 return Err(ScheduleError::Reversed { name: h.name.clone(), from: h.from, to: h.to });
             }
             for date in [h.from, h.to] {
-                if date.year() != year {
+                let december_before = date == h.from && self.is_december_before(date);
+                if date.year() != year && !december_before {
                     return Err(ScheduleError::OutsideYear { year, date, name: h.name.clone() });
                 }
             }
@@ -107,7 +112,7 @@ impl YearSchedule {
         let mut working = Vec::with_capacity(self.working_weekends.len());
         for w in &self.working_weekends {
             let date = w.date;
-            if date.year() != year {
+            if date.year() != year && !self.is_december_before(date) {
                 return Err(ScheduleError::OutsideYear { year, date, name: w.name.clone() });
             }
             if !is_weekend(date) {
@@ -129,6 +134,21 @@ impl YearSchedule {
             return Err(ScheduleError::Incomplete { year, missing });
         }
         Ok(())
+    }
+
+    fn is_december_before(&self, d: NaiveDate) -> bool {
+        d.year() == self.year - 1 && d.month() == 12
+    }
+
+    /// The days this notice sets in `year` (its own, or the December before it): each date, whether
+    /// it is worked, and its holiday period's name.
+    fn days_in(&self, year: i32) -> impl Iterator<Item = (NaiveDate, bool, &str)> {
+        let off = self
+            .holidays
+            .iter()
+            .flat_map(|h| h.from.iter_days().take_while(move |d| *d <= h.to).map(move |d| (d, false, h.name.as_str())));
+        let worked = self.working_weekends.iter().map(|w| (w.date, true, w.name.as_str()));
+        off.chain(worked).filter(move |(d, _, _)| d.year() == year)
     }
 }
 
@@ -153,25 +173,22 @@ pub struct DayInfo<'a> {
 #[derive(Debug, Clone)]
 struct Year {
     schedule: YearSchedule,
-    /// By day of the year from 0: working, and the index of its holiday period in `schedule`.
-    days: Vec<(bool, Option<usize>)>,
+    /// By day of the year from 0: working, and the name of its holiday period.
+    days: Vec<(bool, Option<String>)>,
     /// `worked[i]` = working days among the year's first `i` days; one more entry than `days`.
     worked: Vec<u32>,
 }
 
 impl Year {
-    fn new(schedule: YearSchedule) -> Year {
-        let first = NaiveDate::from_yo_opt(schedule.year, 1).expect("a checked year");
+    /// The year's days by its own notice, and by the next year's where that reaches into its
+    /// December (`next`, when loaded).
+    fn new(schedule: YearSchedule, next: Option<&YearSchedule>) -> Year {
+        let year = schedule.year;
+        let first = NaiveDate::from_yo_opt(year, 1).expect("a checked year");
         let mut days: Vec<_> =
-            first.iter_days().take_while(|d| d.year() == schedule.year).map(|d| (!is_weekend(d), None)).collect();
-        for (i, h) in schedule.holidays.iter().enumerate() {
-            for d in h.from.iter_days().take_while(|d| *d <= h.to) {
-                days[d.ordinal0() as usize] = (false, Some(i));
-            }
-        }
-        for w in &schedule.working_weekends {
-            let i = schedule.holidays.iter().position(|h| h.name == w.name);
-            days[w.date.ordinal0() as usize] = (true, i);
+            first.iter_days().take_while(|d| d.year() == year).map(|d| (!is_weekend(d), None)).collect();
+        for (d, working, name) in schedule.days_in(year).chain(next.into_iter().flat_map(|n| n.days_in(year))) {
+            days[d.ordinal0() as usize] = (working, Some(name.to_string()));
         }
         let worked = std::iter::once(0)
             .chain(days.iter().scan(0, |n, (working, _)| {
@@ -206,10 +223,17 @@ impl Calendar {
     /// Loads a year after [`YearSchedule::validate`]; a year already loaded is refused.
     pub fn add_year(&mut self, schedule: YearSchedule) -> Result<(), ScheduleError> {
         schedule.validate()?;
-        if self.years.contains_key(&schedule.year) {
-            return Err(ScheduleError::DuplicateYear { year: schedule.year });
+        let year = schedule.year;
+        if self.years.contains_key(&year) {
+            return Err(ScheduleError::DuplicateYear { year });
         }
-        self.years.insert(schedule.year, Year::new(schedule));
+        let next = self.years.get(&(year + 1)).map(|y| &y.schedule);
+        let this = Year::new(schedule, next);
+        // The year before, amended where this notice reaches into its December.
+        if let Some(before) = self.years.get(&(year - 1)).map(|y| y.schedule.clone()) {
+            self.years.insert(year - 1, Year::new(before, Some(&this.schedule)));
+        }
+        self.years.insert(year, this);
         Ok(())
     }
 
@@ -224,8 +248,8 @@ impl Calendar {
 
     pub fn day(&self, d: NaiveDate) -> Result<DayInfo<'_>, MissingYear> {
         let y = self.year(d.year())?;
-        let (working, name) = y.days[d.ordinal0() as usize];
-        Ok(DayInfo { working, name: name.map(|i| y.schedule.holidays[i].name.as_str()) })
+        let (working, name) = &y.days[d.ordinal0() as usize];
+        Ok(DayInfo { working: *working, name: name.as_deref() })
     }
 
     pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, MissingYear> {

@@ -269,8 +269,16 @@ fn a_year_with_a_mistake_is_refused_naming_the_day() {
         ScheduleError::Reversed { name: "元旦".into(), from: d("2026-01-03"), to: d("2026-01-01") },
     );
     check(
-        &|y| y.holidays[0] = holiday("元旦", "2025-12-31", "2026-01-02"),
-        ScheduleError::OutsideYear { year: 2026, date: d("2025-12-31"), name: "元旦".into() },
+        &|y| y.holidays[0] = holiday("元旦", "2025-11-30", "2026-01-02"),
+        ScheduleError::OutsideYear { year: 2026, date: d("2025-11-30"), name: "元旦".into() },
+    );
+    check(
+        &|y| y.holidays[0] = holiday("元旦", "2026-12-31", "2027-01-02"),
+        ScheduleError::OutsideYear { year: 2026, date: d("2027-01-02"), name: "元旦".into() },
+    );
+    check(
+        &|y| y.working_weekends.push(working("2025-11-29", "元旦")),
+        ScheduleError::OutsideYear { year: 2026, date: d("2025-11-29"), name: "元旦".into() },
     );
     check(
         &|y| y.holidays[2] = holiday("清明节", "2026-02-23", "2026-02-24"),
@@ -334,4 +342,48 @@ fn the_year_to_add_is_this_years_when_missing_and_next_years_from_december() {
     check("2027-01-01", Some(2027));
     check("2027-06-15", Some(2027));
     check("2023-12-31", Some(2023));
+}
+
+/// A notice reaching into the December before its year (as 2019's did: 元旦 from 30 December
+/// 2018, Monday the 31st off, Saturday the 29th worked): those days are the earlier year's,
+/// amended once both years are loaded, whichever is loaded first.
+#[test]
+fn a_notice_may_set_days_of_the_december_before_its_year() {
+    // A 2027 as a notice might have it: 元旦 Thursday 31 December 2026 to Saturday 2 January,
+    // Sunday 27 December 2026 worked.
+    let text = crate::calendar_data::parse_year(
+        r#"
+year = 2027
+source = "测试用日历（非官方安排，仅供测试）"
+working_weekends = [{ date = "2026-12-27", name = "元旦" }]
+holidays = [
+  { name = "元旦", from = "2026-12-31", to = "2027-01-02" },
+  { name = "春节", from = "2027-02-06", to = "2027-02-14" },
+  { name = "清明节", from = "2027-04-05", to = "2027-04-05" },
+  { name = "劳动节", from = "2027-05-01", to = "2027-05-05" },
+  { name = "端午节", from = "2027-06-09", to = "2027-06-09" },
+  { name = "中秋节", from = "2027-09-15", to = "2027-09-15" },
+  { name = "国庆节", from = "2027-10-01", to = "2027-10-07" },
+]
+"#,
+    )
+    .unwrap();
+    let without = shipped_calendar();
+    assert_eq!(without.day(d("2026-12-31")), Ok(DayInfo { working: true, name: None }));
+    assert_eq!(without.day(d("2026-12-27")), Ok(DayInfo { working: false, name: None }));
+    let mut after = shipped_calendar();
+    after.add_year(text.clone()).unwrap();
+    let before_first = Calendar::new(shipped_years().into_iter().rev().chain([text.clone()]).rev()).unwrap();
+    for cal in [&after, &before_first] {
+        assert_eq!(cal.years().map(|y| y.year).collect::<Vec<_>>(), [2024, 2025, 2026, 2027]);
+        assert_eq!(cal.day(d("2026-12-31")), Ok(DayInfo { working: false, name: Some("元旦") }));
+        assert_eq!(cal.day(d("2026-12-27")), Ok(DayInfo { working: true, name: Some("元旦") }));
+        assert_eq!(cal.day(d("2027-01-01")), Ok(DayInfo { working: false, name: Some("元旦") }));
+        // One day off, one worked: 2026 keeps its 248 working days.
+        assert_eq!(cal.working_days_in(2026), Ok(248));
+        // From Wednesday 30 December: Monday 4 January is the next working day.
+        assert_eq!(cal.add_working_days(d("2026-12-30"), 1), Ok(d("2027-01-04")));
+        assert_eq!(cal.add_working_days(d("2026-12-25"), 1), Ok(d("2026-12-27")));
+        assert_eq!(cal.working_days_between(d("2026-12-25"), d("2027-01-04")), Ok(5));
+    }
 }
