@@ -68,6 +68,9 @@ pub struct Fact {
     /// A leg ended by a transfer: its window and clerk sent the ticket on (they called it, and
     /// served it for a while, then sent it to another matter or window).
     pub sent_on: bool,
+    /// Transfers of this ticket whose legs were not kept (made before they were): counted in
+    /// the hall, matter, queue and hour, never at a window or clerk that did not make them.
+    pub sent_unkept: u32,
     /// Minutes from its place in the queue (or, after a transfer, from the transfer) to the call.
     pub wait: Option<f64>,
     /// Minutes from the start of the service (or the call) to the finish, or to the transfer.
@@ -89,7 +92,10 @@ pub struct Totals {
     pub no_show: u32,
     pub transferred: u32,
     pub waits: Vec<f64>,
+    /// Every service time at a window: of the tickets served, and of the legs sent on.
     pub services: Vec<f64>,
+    /// The service times of the tickets served only (the monthly assessment's).
+    pub served_services: Vec<f64>,
     /// Cases per kind, in `Outcome::ALL` order.
     pub kinds: [u32; 6],
     pub closed_on_time: u32,
@@ -100,15 +106,21 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, f: &Fact) {
+    fn add(&mut self, f: &Fact, by: By) {
         self.issued += u32::from(f.issued);
         if f.queued {
             match f.end {
-                End::Served => self.served += 1,
+                End::Served => {
+                    self.served += 1;
+                    self.served_services.extend(f.service);
+                }
                 End::NoShow => self.no_show += 1,
                 End::Other => {}
             }
             self.transferred += u32::from(f.sent_on);
+            if counts_issuing(by) {
+                self.transferred += f.sent_unkept;
+            }
             self.waits.extend(f.wait);
             self.services.extend(f.service);
         }
@@ -152,9 +164,9 @@ pub fn summarize<'a>(facts: impl IntoIterator<Item = &'a Fact>, by: By) -> (BTre
     let mut groups: BTreeMap<String, Totals> = BTreeMap::new();
     let mut total = Totals::default();
     for f in facts {
-        total.add(f);
+        total.add(f, By::Hall);
         if let Some(k) = key(f, by) {
-            groups.entry(k).or_default().add(f);
+            groups.entry(k).or_default().add(f, by);
         }
     }
     (groups, total)
@@ -219,6 +231,7 @@ mod tests {
             end,
             issued: true,
             sent_on: false,
+            sent_unkept: 0,
             wait: Some(wait),
             service: (end == End::Served).then_some(10.0),
             case: (end == End::Served).then_some(Outcome::Immediate),
@@ -320,6 +333,13 @@ mod tests {
         assert_eq!((by_matter["mz-linshi"].issued, by_matter["mz-linshi"].transferred), (1, 1));
         assert_eq!((by_matter["rs-jmyibao"].issued, by_matter["rs-jmyibao"].served), (0, 1));
         assert_eq!(issued_per_day(&facts, day("2026-12-01"), day("2026-12-01")), [(day("2026-12-01"), 1)]);
+        assert_eq!((w01.served_services.len(), w02.served_services.clone()), (0, vec![10.0]));
+        // Sent on before legs were kept: the hall and matter count it, no window or clerk does.
+        let old = [Fact { sent_unkept: 1, ..fact("w02", Some("clerk2"), End::Served, 4.0) }];
+        for (by, at_group) in [(By::Hall, 1), (By::Matter, 1), (By::Window, 0), (By::Staff, 0)] {
+            let (groups, total) = summarize(&old, by);
+            assert_eq!((total.transferred, groups.values().next().unwrap().transferred), (1, at_group), "{by:?}");
+        }
     }
 
     #[test]

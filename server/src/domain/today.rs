@@ -1,15 +1,22 @@
 //! Today's figures for the director: waits and service times per queue, pure.
 
-/// One ticket of the day, times in milliseconds.
+/// One ticket of the day, or one leg of a ticket sent on (转办) from a queue; times in
+/// milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayTicket {
     pub queue: String,
     pub status: super::TicketStatus,
-    pub issued_at: i64,
+    /// Counts as issued in its queue: a ticket, or the first leg of one sent on.
+    pub issued: bool,
+    /// When its wait for this queue began: issued, or sent on from the leg before.
+    pub waited_from: i64,
     pub queued_at: i64,
     pub called_at: Option<i64>,
     pub started_at: Option<i64>,
+    /// Finished, or (a leg) sent on.
     pub finished_at: Option<i64>,
+    /// A leg that ended in a transfer: served here for a while, neither waiting nor finished.
+    pub sent_on: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,19 +57,25 @@ fn round1(x: f64) -> f64 {
 
 pub fn queue_figures(tickets: &[&DayTicket], now_ms: i64) -> QueueFigures {
     let min = |ms: i64| ms as f64 / 60_000.0;
-    let waits: Vec<f64> = tickets.iter().filter_map(|t| t.called_at.map(|c| min(c - t.issued_at).max(0.0))).collect();
+    let ended = |t: &&&DayTicket, status| !t.sent_on && t.status == status;
+    let waits: Vec<f64> = tickets.iter().filter_map(|t| t.called_at.map(|c| min(c - t.waited_from).max(0.0))).collect();
     let services: Vec<f64> = tickets
         .iter()
-        .filter(|t| t.status == super::TicketStatus::Done)
+        .filter(|t| t.sent_on || t.status == super::TicketStatus::Done)
         .filter_map(|t| Some(min(t.finished_at? - t.started_at.or(t.called_at)?).max(0.0)))
         .collect();
-    let waiting: Vec<&&DayTicket> = tickets.iter().filter(|t| t.status.is_waiting()).collect();
+    let waiting: Vec<&&DayTicket> = tickets.iter().filter(|t| !t.sent_on && t.status.is_waiting()).collect();
     QueueFigures {
         waiting: waiting.len() as u32,
-        longest_wait_minutes: waiting.iter().map(|t| min(now_ms - t.queued_at).max(0.0) as u32).max().unwrap_or(0),
-        issued: tickets.len() as u32,
-        finished: tickets.iter().filter(|t| t.status == super::TicketStatus::Done).count() as u32,
-        no_show: tickets.iter().filter(|t| t.status == super::TicketStatus::NoShow).count() as u32,
+        // Waiting since its place in the queue, or since it was sent on to this one.
+        longest_wait_minutes: waiting
+            .iter()
+            .map(|t| min(now_ms - t.queued_at.max(t.waited_from)).max(0.0) as u32)
+            .max()
+            .unwrap_or(0),
+        issued: tickets.iter().filter(|t| t.issued).count() as u32,
+        finished: tickets.iter().filter(|t| ended(t, super::TicketStatus::Done)).count() as u32,
+        no_show: tickets.iter().filter(|t| ended(t, super::TicketStatus::NoShow)).count() as u32,
         avg_wait_minutes: round1(mean(&waits)),
         p90_wait_minutes: round1(percentile(&waits, 90.0)),
         avg_service_minutes: round1(mean(&services)),
@@ -80,11 +93,13 @@ mod tests {
         DayTicket {
             queue: "A".into(),
             status,
-            issued_at: m(issued),
+            issued: true,
+            waited_from: m(issued),
             queued_at: m(issued),
             called_at: called.map(m),
             started_at: started.map(m),
             finished_at: finished.map(m),
+            sent_on: false,
         }
     }
 
@@ -104,6 +119,20 @@ mod tests {
         assert_eq!(f.avg_wait_minutes, 21.3); // (10 + 20 + 34) / 3
         assert_eq!(f.p90_wait_minutes, 34.0);
         assert_eq!(f.avg_service_minutes, 8.0); // 10 and 6 (from the call when never started)
+    }
+
+    /// Issued at 0, called at 10, served 5 minutes and sent on to another queue (its leg here),
+    /// where it waits again from 15: this queue counts its issue, its wait and its 5 minutes,
+    /// nothing waiting and nothing finished; the other queue its second wait only.
+    #[test]
+    fn a_ticket_sent_on_counts_its_leg_in_the_queue_it_left() {
+        let leg = DayTicket { sent_on: true, status: S::Transferred, ..t(S::Done, 0, Some(10), None, Some(15)) };
+        let f = queue_figures(&[&leg], 60 * 60_000);
+        assert_eq!((f.issued, f.finished, f.no_show, f.waiting), (1, 0, 0, 0));
+        assert_eq!((f.avg_wait_minutes, f.avg_service_minutes), (10.0, 5.0));
+        let there = DayTicket { issued: false, waited_from: 15 * 60_000, ..t(S::Transferred, 0, None, None, None) };
+        let f = queue_figures(&[&there], 60 * 60_000);
+        assert_eq!((f.issued, f.waiting, f.longest_wait_minutes), (0, 1, 45));
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn upheld_sql() -> [String; 2] {
 }
 
 fn figures(t: &report::Totals, attendance: Option<[u32; 3]>, findings: u32, complaints_upheld: u32) -> Figures {
-    let spread = report::spread(&t.services);
+    let spread = report::spread(&t.served_services);
     Figures {
         attendance,
         findings,

@@ -34,15 +34,16 @@ pub fn facts(
         "SELECT l.ticket_id, l.leg, t.issued_at, l.queue, l.service_id, l.window_id, l.clerk, l.waited_from,
                 l.called_at, l.started_at, l.sent_at
          FROM ticket_legs l JOIN tickets t ON t.id = l.ticket_id
-         WHERE l.day BETWEEN ?1 AND ?2",
+         WHERE l.day BETWEEN ?1 AND ?2 ORDER BY l.ticket_id, l.leg",
     )?;
     let mut last_sent: HashMap<i64, i64> = HashMap::new();
     let mut facts: Vec<Fact> = Vec::new();
     let mut rows = stmt.query([from.to_string(), to.to_string()])?;
     while let Some(r) = rows.next()? {
         let (ticket, leg, issued_at, sent_at): (i64, u32, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(10)?);
-        let latest = last_sent.entry(ticket).or_insert(sent_at);
-        *latest = (*latest).max(sent_at);
+        // The ticket's first kept leg is where it was issued; legs before it (sent on before
+        // legs were kept) count as transfers of unknown window.
+        let first = last_sent.insert(ticket, sent_at).is_none();
         let called: Option<i64> = r.get(8)?;
         facts.push(Fact {
             day: local(issued_at).map(|t| t.date_naive()).unwrap_or(from),
@@ -52,8 +53,9 @@ pub fn facts(
             window_id: Some(r.get(5)?),
             clerk: r.get(6)?,
             end: End::Other,
-            issued: leg == 1,
+            issued: first,
             sent_on: true,
+            sent_unkept: if first { leg - 1 } else { 0 },
             wait: minutes(Some(r.get(7)?), called),
             service: minutes(r.get::<_, Option<i64>>(9)?.or(called), Some(sent_at)),
             case: None,
@@ -74,9 +76,10 @@ pub fn facts(
         let issued_at: i64 = r.get(0)?;
         let status: String = r.get(4)?;
         // A ticket sent on: its first leg was issued (above), and its last wait began at the last
-        // transfer. One sent on before its legs were kept counts here, as it always did.
+        // transfer. One sent on before legs were kept: its transfers count in the hall, matter,
+        // queue and hour only (the row holds the window and clerk that received it).
         let sent = last_sent.get(&r.get::<_, i64>(16)?).copied();
-        let sent_unkept = sent.is_none() && r.get::<_, i64>(5)? > 0;
+        let sent_unkept = if sent.is_none() { r.get(5)? } else { 0 };
         let (queued, called, started, finished): (i64, Option<i64>, Option<i64>, Option<i64>) =
             (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?);
         // A ticket the day-close step ended (left at a window, nobody finished it) was not
@@ -99,7 +102,8 @@ pub fn facts(
             clerk: r.get(10)?,
             end,
             issued: sent.is_none() && r.get::<_, String>(14)? != tickets::VILLAGE_DEVICE,
-            sent_on: sent_unkept,
+            sent_on: false,
+            sent_unkept,
             wait: minutes(Some(sent.unwrap_or(queued)), called),
             service: if end == End::Served { minutes(started.or(called), finished) } else { None },
             case: r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k)),
@@ -129,6 +133,7 @@ pub fn facts(
             end: End::Other,
             issued: false,
             sent_on: false,
+            sent_unkept: 0,
             wait: None,
             service: None,
             case: None,

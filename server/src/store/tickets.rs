@@ -2,6 +2,7 @@
 
 use crate::store::{exec, query_one};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use std::collections::HashMap;
 
 use crate::domain::order::Head;
 use crate::domain::{Outcome, Priority, TicketStatus};
@@ -579,23 +580,56 @@ pub fn waiting_count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<Count
 
 /// Every ticket of a day, for the director's figures.
 pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::domain::today::DayTicket>> {
+    use crate::domain::today::DayTicket;
+    // The legs sent on today, each in the queue it left; the first kept one is where the
+    // ticket was issued, and the last transfer is when its wait in its queue now began.
     let mut stmt = conn.prepare_cached(
-        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at FROM tickets
+        "SELECT l.ticket_id, l.queue, t.issued_at, l.waited_from, l.called_at, l.started_at, l.sent_at
+         FROM ticket_legs l JOIN tickets t ON t.id = l.ticket_id
+         WHERE l.day = ?1 ORDER BY l.ticket_id, l.leg",
+    )?;
+    let mut last_sent: HashMap<i64, i64> = HashMap::new();
+    let mut days = Vec::new();
+    let mut rows = stmt.query([day])?;
+    while let Some(r) = rows.next()? {
+        let (ticket, issued_at, sent_at): (i64, i64, i64) = (r.get(0)?, r.get(2)?, r.get(6)?);
+        let first = last_sent.insert(ticket, sent_at).is_none();
+        days.push(DayTicket {
+            queue: r.get(1)?,
+            status: TicketStatus::Transferred,
+            issued: first,
+            waited_from: if first { issued_at } else { r.get(3)? },
+            queued_at: r.get(3)?,
+            called_at: r.get(4)?,
+            started_at: r.get(5)?,
+            finished_at: Some(sent_at),
+            sent_on: true,
+        });
+    }
+    drop(rows);
+    let mut stmt = conn.prepare_cached(
+        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at, id FROM tickets
          WHERE day = ?1 AND device != ?2",
     )?;
     let rows = stmt.query_map([day, VILLAGE_DEVICE], |r| {
         let status: String = r.get(1)?;
-        Ok(crate::domain::today::DayTicket {
+        let sent = last_sent.get(&r.get::<_, i64>(7)?).copied();
+        Ok(DayTicket {
             queue: r.get(0)?,
             status: TicketStatus::parse(&status).unwrap_or(TicketStatus::Done),
-            issued_at: r.get(2)?,
+            issued: sent.is_none(),
+            waited_from: sent.unwrap_or(r.get(2)?),
             queued_at: r.get(3)?,
             called_at: r.get(4)?,
             started_at: r.get(5)?,
             finished_at: r.get(6)?,
+            sent_on: false,
         })
     })?;
-    rows.collect()
+    for t in rows {
+        days.push(t?);
+    }
+    Ok(days)
 }
 
 /// Tickets still called or served at a window on a day after `after` (exclusive) and before

@@ -156,6 +156,69 @@ async fn a_ticket_sent_on_counts_its_first_leg_where_it_happened() {
         })
         .collect();
     assert_eq!(sent, [("w02".to_string(), 0, 1), ("w05".to_string(), 1, 0)]);
+    // By queue, the director's day and the report agree: issued where it was issued, each wait
+    // and service in the queue it happened in.
+    let queues: Vec<(String, u64, u64, f64, f64)> = today["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["issued"].as_u64() > Some(0) || q["finished"].as_u64() > Some(0))
+        .map(|q| {
+            let n = |k: &str| q[k].as_u64().unwrap();
+            let m = |k: &str| q[k].as_f64().unwrap();
+            (
+                q["queue"].as_str().unwrap().to_string(),
+                n("issued"),
+                n("finished"),
+                m("avg_wait_minutes"),
+                m("avg_service_minutes"),
+            )
+        })
+        .collect();
+    assert_eq!(queues, [("minzheng".to_string(), 1, 0, 2.0, 5.0), ("renshe".to_string(), 0, 1, 3.0, 7.0)]);
+    let by_queue: Vec<Line> = figures(&by("queue").await);
+    assert_eq!(by_queue, [s5("minzheng", Some(1), 0, 1, 5.0), s5("renshe", Some(0), 1, 0, 7.0)]);
+}
+
+/// Sent on twice, the first transfer made before legs were kept (its leg is not there): the
+/// ticket is issued once, both transfers count for the hall, and no window or clerk is credited
+/// with the one nobody knows the window of.
+#[tokio::test]
+async fn a_transfer_from_before_legs_were_kept_counts_for_the_hall_only() {
+    let s = TestServer::start().await;
+    let (mz, rs, w06) =
+        (s.clerk("clerk2", "w02").await, s.clerk("clerk5", "w05").await, s.clerk("clerk6", "w06").await);
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&mz, "w02", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(s.act(&rs, "w05", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w05/transfer", &rs, json!({"window_id": "w06"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(s.act(&w06, "w06", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w06/finish", &w06, json!({"outcome": "immediate"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    assert_eq!(db.execute("DELETE FROM ticket_legs WHERE leg = 1", []).unwrap(), 1);
+    let director = s.staff("director").await;
+    let get = |by: &'static str| {
+        let (s, director) = (&s, director.clone());
+        async move {
+            let r = report(s, &director, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await;
+            serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
+        }
+    };
+    let hall = get("hall").await;
+    assert_eq!((hall["total"]["issued"].as_u64(), hall["total"]["transferred"].as_u64()), (Some(1), Some(2)));
+    let windows = get("window").await;
+    let sent: Vec<(&str, u64)> = windows["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["key"].as_str().unwrap(), l["transferred"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(sent, [("w05", 1), ("w06", 0)], "w02's transfer was not kept: no window is credited with it");
+    assert_eq!(windows["total"]["transferred"], 2);
 }
 
 #[tokio::test]
