@@ -162,6 +162,8 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     for r in rows::without_working_days(ctx.tx)? {
         if let Some(halves) = r.span.working_half_days(ctx.calendar) {
             rows::set_working_halves(ctx.tx, r.id, halves)?;
+            let counted = json!({ "username": r.username, "working_days": f64::from(halves) / 2.0 });
+            ctx.audit("leave.working_days_set", None, Some(format!("leave:{}", r.id)), counted)?;
             settled += 1;
         }
     }

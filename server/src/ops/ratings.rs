@@ -227,6 +227,9 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
         }
         (f.contact_due, f.rectify_due) = (contact, rectify);
         ratings::update_follow_up(ctx.tx, &f, ctx.actor.name())?;
+        let dues =
+            json!({ "contact_due": contact.map(|d| d.to_string()), "rectify_due": rectify.map(|d| d.to_string()) });
+        ctx.audit("follow_up.deadline_set", Some(&f.rating.window_id), Some(format!("follow_up:{}", f.id)), dues)?;
         changed(ctx, f.id, "deadline_set")?;
         settled += 1;
     }

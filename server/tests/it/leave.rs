@@ -335,6 +335,11 @@ async fn leave_asked_far_ahead_or_into_next_year_is_listed_and_counted_when_the_
     assert_eq!(added.status, 201, "{}", added.body);
     let id = winter.body["id"].as_i64().unwrap();
     assert_eq!(read(&s, id, &clerk1).await.body["working_days"], 6.0);
+    let audited = count(
+        &s,
+        &format!("SELECT COUNT(*) FROM audit WHERE action = 'leave.working_days_set' AND subject = 'leave:{id}'"),
+    );
+    assert_eq!(audited, 1, "each request counted when the year came is on the audit trail");
 }
 
 #[tokio::test]

@@ -485,3 +485,32 @@ async fn a_rating_counts_on_the_day_it_is_given_in_reports_and_assessments() {
     let sheet = get(&s, "/api/assessment/mine", Some(&clerk)).await;
     assert_eq!(sheet.body["sheet"]["figures"]["rated"], 1, "{}", sheet.body);
 }
+
+/// A bad rating given in mid-December: its rectification runs into 2027, not loaded, and waits;
+/// adding 2027 sets it, on the follow-up and, row by row, on the audit trail.
+#[tokio::test]
+async fn a_follow_up_running_into_next_year_gets_its_deadline_when_the_year_is_added() {
+    let s = TestServer::start().await;
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 14, 1, 0, 0).unwrap()); // Monday 09:00
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let (ticket, _) = served(&s, &clerk).await;
+    let path = format!("/api/t/{}/rating", token_of(&ticket));
+    let r = post(&s, &path, None, json!({"level": "dissatisfied", "reason": "efficiency"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let f = get(&s, "/api/follow-ups", Some(&director)).await.body[0].clone();
+    assert_eq!((f["contact_due"].as_str(), f["rectify_due"].as_str()), (Some("2026-12-15"), None), "{f}");
+    let admin = s.staff("admin").await;
+    let added = post(&s, "/api/admin/calendar", Some(&admin), json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let f = get(&s, "/api/follow-ups", Some(&director)).await.body[0].clone();
+    assert_eq!(f["rectify_due"], "2027-01-05", "15 working days from 14 December: {f}");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let (subject, detail): (String, String) = db
+        .query_row("SELECT subject, detail FROM audit WHERE action = 'follow_up.deadline_set'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(subject, format!("follow_up:{}", f["id"]));
+    assert!(detail.contains("2027-01-05"), "{detail}");
+}
