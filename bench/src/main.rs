@@ -708,8 +708,10 @@ async fn run(quick: bool, scope: Scope, dir: PathBuf) -> anyhow::Result<()> {
         Some(up.as_secs_f64() <= 2.0 && answer.is_success()),
     );
     // The first tickets of a morning on that year (nobody served yet today): issuing reads the
-    // queue's pace, which must not walk the year's finished tickets to find today's.
-    let morning = load::issuance(&server.base, 1, s.issue_secs.min(2.0), &["mz-dibao"]).await?;
+    // queue's pace, which must not walk the year's finished tickets to find today's. As long a
+    // run as the fresh hall's 1 kiosk above: a server's first second writes its log file anew
+    // (appending costs twice overwriting), which a shorter run weighs more.
+    let morning = load::issuance(&server.base, 1, s.issue_secs, &["mz-dibao"]).await?;
     let p50 = morning.latency.pct_ms(50.0);
     line(
         "  issuing on that year's morning, 1 kiosk, p50",
