@@ -11,6 +11,7 @@ export default {
     noYears: "尚未导入任何年份。", calendarAdd: "添加一年的安排（TOML）", addYear: "校验并导入",
     hYear: "年份", hSource: "依据", hWorkingDays: "工作日数", year: (y) => `${y}年`,
     yearAdded: (year, days) => `已导入${year}年：${days} 个工作日`,
+    yearAmended: (year, days) => `；同时按通知调整了${year}年 ${days}（已核算的请假天数随之更新）`, listSep: "、",
   },
   en: {
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
@@ -23,5 +24,6 @@ export default {
     noYears: "No year is loaded yet.", calendarAdd: "Add a year's schedule (TOML)", addYear: "Check and add",
     hYear: "Year", hSource: "Source", hWorkingDays: "Working days", year: (y) => `${y}`,
     yearAdded: (year, days) => `Added ${year}: ${days} working days`,
+    yearAmended: (year, days) => `; the notice also changed ${days} of ${year} (leave over them counted again)`, listSep: ", ",
   },
 };

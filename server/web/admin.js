@@ -52,7 +52,9 @@ function renderYears() {
     `<tr><th>${esc(t("hYear"))}</th><th>${esc(t("hSource"))}</th><th>${esc(t("hWorkingDays"))}</th></tr>` +
     [...years].sort((a, b) => a.year - b.year).map((y) => `<tr data-year="${esc(y.year)}"><td><b>${esc(t("year", y.year))}</b></td>` +
       `<td>${esc(y.source)}</td><td>${esc(y.working_days)}</td></tr>`).join("");
-  $("calendarStatus").textContent = added ? t("yearAdded", added.year, added.working_days) : "";
+  const amended = added?.amended_days ?? [];
+  $("calendarStatus").textContent = added ? t("yearAdded", added.year, added.working_days) +
+    (amended.length ? t("yearAmended", added.year - 1, amended.join(t("listSep"))) : "") : "";
   $("calendarStatus").className = added ? "saved" : "";
 }
 

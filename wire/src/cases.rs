@@ -327,6 +327,10 @@ pub struct CalendarYear {
     pub year: i32,
     pub source: String,
     pub working_days: u32,
+    /// Days of the December before that this year's notice changed (worked or off), when added
+    /// after that year: deadlines already set there stay as they were set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended_days: Vec<String>,
 }
 
 /// `POST /api/admin/calendar`: a year's schedule in the shipped files' TOML format.

@@ -67,6 +67,8 @@ pub enum ScheduleError {
     Incomplete { year: i32, missing: Vec<&'static str> },
     #[error("{year} is already loaded")]
     DuplicateYear { year: i32 },
+    #[error("{date} is set by both the {earlier} and the {later} notice (`{first}`, `{second}`)")]
+    SetByBoth { date: NaiveDate, earlier: i32, later: i32, first: String, second: String },
 }
 
 impl YearSchedule {
@@ -96,9 +98,10 @@ impl YearSchedule {
             if h.from > h.to {
                 return Err(ScheduleError::Reversed { name: h.name.clone(), from: h.from, to: h.to });
             }
-            for date in [h.from, h.to] {
-                let december_before = date == h.from && self.is_december_before(date);
-                if date.year() != year && !december_before {
+            // Only 元旦's period may start in the December before; every period ends in its year.
+            let from_ok = h.from.year() == year || (self.is_december_before(h.from) && is_new_year(&h.name));
+            for (date, ok) in [(h.from, from_ok), (h.to, h.to.year() == year)] {
+                if !ok {
                     return Err(ScheduleError::OutsideYear { year, date, name: h.name.clone() });
                 }
             }
@@ -112,7 +115,7 @@ impl YearSchedule {
         let mut working = Vec::with_capacity(self.working_weekends.len());
         for w in &self.working_weekends {
             let date = w.date;
-            if date.year() != year && !self.is_december_before(date) {
+            if date.year() != year && !(self.is_december_before(date) && is_new_year(&w.name)) {
                 return Err(ScheduleError::OutsideYear { year, date, name: w.name.clone() });
             }
             if !is_weekend(date) {
@@ -150,6 +153,12 @@ impl YearSchedule {
         let worked = self.working_weekends.iter().map(|w| (w.date, true, w.name.as_str()));
         off.chain(worked).filter(move |(d, _, _)| d.year() == year)
     }
+}
+
+/// A period (or a make-up day of one) that is, or includes, 元旦: the only one a notice may
+/// start in the December before its year.
+fn is_new_year(name: &str) -> bool {
+    name.split('、').any(|part| part == FESTIVALS[0])
 }
 
 fn is_weekend(d: NaiveDate) -> bool {
@@ -227,7 +236,27 @@ impl Calendar {
         if self.years.contains_key(&year) {
             return Err(ScheduleError::DuplicateYear { year });
         }
+        // A December day is one notice's or the other's, never both.
+        let clash = |earlier: &YearSchedule, later: &YearSchedule| {
+            let own: BTreeMap<NaiveDate, &str> = earlier.days_in(earlier.year).map(|(d, _, n)| (d, n)).collect();
+            match later.days_in(earlier.year).find_map(|(d, _, n)| own.get(&d).map(|first| (d, *first, n))) {
+                Some((date, first, second)) => Err(ScheduleError::SetByBoth {
+                    date,
+                    earlier: earlier.year,
+                    later: later.year,
+                    first: first.to_string(),
+                    second: second.to_string(),
+                }),
+                None => Ok(()),
+            }
+        };
+        if let Some(before) = self.years.get(&(year - 1)) {
+            clash(&before.schedule, &schedule)?;
+        }
         let next = self.years.get(&(year + 1)).map(|y| &y.schedule);
+        if let Some(next) = next {
+            clash(&schedule, next)?;
+        }
         let this = Year::new(schedule, next);
         // The year before, amended where this notice reaches into its December.
         if let Some(before) = self.years.get(&(year - 1)).map(|y| y.schedule.clone()) {
@@ -235,6 +264,14 @@ impl Calendar {
         }
         self.years.insert(year, this);
         Ok(())
+    }
+
+    /// The days of the December before `schedule`'s year that it changes in this calendar (worked
+    /// where this calendar has them off, or the other way round): what adding it would amend.
+    pub fn amended_by(&self, schedule: &YearSchedule) -> Vec<NaiveDate> {
+        let before = schedule.year - 1;
+        let changed = |(d, working, _): &(NaiveDate, bool, &str)| self.day(*d).is_ok_and(|day| day.working != *working);
+        schedule.days_in(before).filter(changed).map(|(d, _, _)| d).collect()
     }
 
     /// The loaded years' schedules, oldest first.

@@ -62,6 +62,7 @@ pub async fn years(State(s): State<AppState>) -> Json<Vec<wire::CalendarYear>> {
             year: y.year,
             source: y.source.clone(),
             working_days: calendar.working_days_in(y.year).unwrap_or(0),
+            amended_days: Vec::new(),
         })
         .collect();
     Json(years)

@@ -170,6 +170,24 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     Ok(settled)
 }
 
+/// Days of the calendar changed (the December before a year whose notice reaches into it):
+/// the leave requests over them are counted again, each audited.
+pub(super) fn recount(ctx: &mut Ctx, changed: &[chrono::NaiveDate]) -> ApiResult<u32> {
+    let (Some(first), Some(last)) = (changed.iter().min(), changed.iter().max()) else { return Ok(0) };
+    let mut counted = 0;
+    for r in rows::between(ctx.tx, *first, *last)? {
+        let Some(halves) = r.span.working_half_days(ctx.calendar) else { continue };
+        if r.working_halves == Some(halves) {
+            continue;
+        }
+        rows::set_working_halves(ctx.tx, r.id, halves)?;
+        let detail = json!({ "username": r.username, "working_days": f64::from(halves) / 2.0 });
+        ctx.audit("leave.working_days_set", None, Some(format!("leave:{}", r.id)), detail)?;
+        counted += 1;
+    }
+    Ok(counted)
+}
+
 fn load(ctx: &Ctx, id: i64, with_reason: bool) -> ApiResult<LeaveRow> {
     rows::get(ctx.tx, id, with_reason)?
         .ok_or_else(|| ApiError::new(Code::UnknownLeave, format!("no leave request {id}")))

@@ -607,6 +607,19 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             format!("the calendar of {} is already loaded", schedule.year),
         ));
     }
+    // The December days before it that this notice changes: never a day already lived (its
+    // attendance and bookings were kept on the old calendar).
+    let amended = ctx.calendar.amended_by(schedule);
+    let today = chrono::NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date");
+    if let Some(past) = amended.iter().find(|d| **d <= today) {
+        return Err(ApiError::new(
+            Code::InvalidCalendar,
+            format!(
+                "the {} notice changes {past}, which is today or past: add the year before that day",
+                schedule.year
+            ),
+        ));
+    }
     let mut calendar = ctx.calendar.clone();
     calendar.add_year(schedule.clone()).map_err(|e| ApiError::new(Code::InvalidCalendar, e.to_string()))?;
     store::calendar::add(ctx.tx, schedule.year, toml, ctx.now_ms, ctx.actor.name())?;
@@ -624,7 +637,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             + ratings::settle_pending(&mut with_year)?
             + complaints::settle_pending(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;
-        let leave = leave::settle_pending(&mut with_year)?;
+        let leave = leave::settle_pending(&mut with_year)? + leave::recount(&mut with_year, &amended)?;
         ctx.events = with_year.events;
         (n, petitions, leave)
     };
@@ -639,8 +652,11 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             "deadlines_set": settled.0,
             "petition_dues_set": settled.1,
             "leave_counted": settled.2,
+            "amended_days": amended.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         }),
     )?;
-    let year = hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days };
+    let amended_days = amended.iter().map(|d| d.to_string()).collect();
+    let year =
+        hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days, amended_days };
     Answer::json(StatusCode::CREATED, &year)
 }

@@ -364,3 +364,38 @@ async fn one_clerk_stands_in_at_one_window_at_a_time() {
     // Other days are free.
     assert_eq!(s.post("/api/leave", &clerk8, ask("2026-12-17", "2026-12-17", by6("w08"))).await.status, 201);
 }
+
+/// A 2027 notice reaching into December 2026 (元旦 from Thursday the 31st, Sunday the 27th
+/// worked): added in time, it amends those days, says so, and leave over them is counted again;
+/// added after one of them has passed, it is refused and changes nothing.
+#[tokio::test]
+async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
+    let reaching = crate::cases::TEST_2027.replacen("from = \"2027-01-01\"", "from = \"2026-12-31\"", 1)
+        + "[[working_weekends]]\ndate = \"2026-12-27\"\nname = \"元旦\"\n";
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let w01 = json!([{"window_id": "w01", "username": "clerk2"}]);
+    let winter = s.post("/api/leave", &clerk1, ask("2026-12-28", "2026-12-31", w01)).await;
+    assert_eq!((winter.status.as_u16(), winter.body["working_days"].as_f64()), (201, Some(4.0)), "{}", winter.body);
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": reaching.clone()})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(added.body["amended_days"], json!(["2026-12-31", "2026-12-27"]));
+    let id = winter.body["id"].as_i64().unwrap();
+    assert_eq!(read(&s, id, &clerk1).await.body["working_days"], 3.0, "31 December is off now");
+    let audited = count(
+        &s,
+        &format!("SELECT COUNT(*) FROM audit WHERE action = 'leave.working_days_set' AND subject = 'leave:{id}'"),
+    );
+    assert_eq!(audited, 1);
+    assert_eq!(s.get("/api/calendar/day/2026-12-27").await.body, json!({"working": true, "name": "元旦"}));
+
+    // Monday 28 December: the 27th has passed (worked or not, its attendance is kept).
+    let late = TestServer::start().await;
+    late.clock().set(at("2026-12-28", "09:00"));
+    let admin = late.staff("admin").await;
+    let refused = late.post("/api/admin/calendar", &admin, json!({"toml": reaching})).await;
+    assert_error(&refused, 422, "invalid_calendar");
+    assert!(refused.body["message"].as_str().unwrap().contains("2026-12-27"), "{}", refused.body);
+    assert_eq!(late.get("/api/calendar/years").await.body.as_array().unwrap().len(), 3, "nothing added");
+}

@@ -386,4 +386,41 @@ holidays = [
         assert_eq!(cal.add_working_days(d("2026-12-25"), 1), Ok(d("2026-12-27")));
         assert_eq!(cal.working_days_between(d("2026-12-25"), d("2027-01-04")), Ok(5));
     }
+    assert_eq!(shipped_calendar().amended_by(&text), [d("2026-12-31"), d("2026-12-27")]);
+
+    // Only 元旦 starts before its year, every period ends in it, and a day is one notice's.
+    let check = |change: &dyn Fn(&mut YearSchedule), expected: ScheduleError| {
+        let mut y = text.clone();
+        change(&mut y);
+        assert_eq!(y.validate(), Err(expected.clone()), "{expected}");
+    };
+    let moved = |y: &mut YearSchedule, name: &str, from: &str, to: &str| {
+        let h = y.holidays.iter_mut().find(|h| h.name == name).unwrap();
+        (h.from, h.to) = (d(from), d(to));
+    };
+    check(
+        &|y| moved(y, "春节", "2026-12-15", "2027-02-14"),
+        ScheduleError::OutsideYear { year: 2027, date: d("2026-12-15"), name: "春节".into() },
+    );
+    check(
+        &|y| moved(y, "元旦", "2026-12-31", "2026-12-31"),
+        ScheduleError::OutsideYear { year: 2027, date: d("2026-12-31"), name: "元旦".into() },
+    );
+    check(
+        &|y| y.working_weekends.push(WorkingWeekend { date: d("2026-12-20"), name: "春节".into() }),
+        ScheduleError::OutsideYear { year: 2027, date: d("2026-12-20"), name: "春节".into() },
+    );
+    let mut own = shipped_years().into_iter().find(|y| y.year == 2026).unwrap();
+    own.working_weekends.push(WorkingWeekend { date: d("2026-12-27"), name: "元旦".into() });
+    assert_eq!(own.validate(), Ok(()));
+    let clash = ScheduleError::SetByBoth {
+        date: d("2026-12-27"),
+        earlier: 2026,
+        later: 2027,
+        first: "元旦".into(),
+        second: "元旦".into(),
+    };
+    let others = || shipped_years().into_iter().filter(|y| y.year != 2026);
+    assert_eq!(Calendar::new(others().chain([own.clone(), text.clone()])).unwrap_err(), clash);
+    assert_eq!(Calendar::new(others().chain([text.clone(), own.clone()])).unwrap_err(), clash);
 }
