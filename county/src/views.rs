@@ -237,9 +237,10 @@ pub async fn apply(
                     &[&hall, &id, &matter],
                 )
                 .await?;
-            // The hall's report counts a ticket under the matter it ended with: its issue (and
-            // its wait, when already counted) move with it, so that no matter shows more
-            // served than issued.
+            // The county counts a ticket under the matter it ended with: its issue (and its
+            // wait, when already counted) move with it, so that no matter shows more served
+            // than issued. (A hall's own report keeps each leg of a transferred ticket and
+            // counts its issue where it was issued: docs/api-county.md, /api/county/reports.)
             let Some(row) = row else { return Ok(()) };
             let (day, old, issued): (NaiveDate, String, DateTime<chrono::Utc>) = (row.get(0), row.get(1), row.get(2));
             if old != matter {

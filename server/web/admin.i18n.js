@@ -11,7 +11,8 @@ export default {
     noYears: "尚未导入任何年份。", calendarAdd: "添加一年的安排（TOML）", addYear: "校验并导入",
     hYear: "年份", hSource: "依据", hWorkingDays: "工作日数", year: (y) => `${y}年`,
     yearAdded: (year, days) => `已导入${year}年：${days} 个工作日`,
-    yearAmended: (year, days) => `；同时按通知调整了${year}年 ${days}（已核算的请假天数随之更新）`, listSep: "、",
+    yearAmended: (year, days) => `；同时按通知调整了${year}年 ${days}`, listSep: "、",
+    bookingsCancelled: (n) => `；调整后放假日的 ${n} 个预约已取消，请主任在当日预约名单中逐一电话告知`,
   },
   en: {
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
@@ -24,6 +25,7 @@ export default {
     noYears: "No year is loaded yet.", calendarAdd: "Add a year's schedule (TOML)", addYear: "Check and add",
     hYear: "Year", hSource: "Source", hWorkingDays: "Working days", year: (y) => `${y}`,
     yearAdded: (year, days) => `Added ${year}: ${days} working days`,
-    yearAmended: (year, days) => `; the notice also changed ${days} of ${year} (leave over them counted again)`, listSep: ", ",
+    yearAmended: (year, days) => `; the notice also changed ${days} of ${year}`, listSep: ", ",
+    bookingsCancelled: (n) => `; ${n} booking(s) on the days now off were cancelled: the director phones each from that day's bookings list`,
   },
 };

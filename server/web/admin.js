@@ -54,7 +54,8 @@ function renderYears() {
       `<td>${esc(y.source)}</td><td>${esc(y.working_days)}</td></tr>`).join("");
   const amended = added?.amended_days ?? [];
   $("calendarStatus").textContent = added ? t("yearAdded", added.year, added.working_days) +
-    (amended.length ? t("yearAmended", added.year - 1, amended.join(t("listSep"))) : "") : "";
+    (amended.length ? t("yearAmended", added.year - 1, amended.join(t("listSep"))) : "") +
+    (added.bookings_cancelled ? t("bookingsCancelled", added.bookings_cancelled) : "") : "";
   $("calendarStatus").className = added ? "saved" : "";
 }
 

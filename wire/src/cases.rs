@@ -331,6 +331,14 @@ pub struct CalendarYear {
     /// after that year: deadlines already set there stay as they were set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended_days: Vec<String>,
+    /// Bookings on those days, now days off, cancelled by the hall (the director calls them
+    /// from the day's bookings list).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bookings_cancelled: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// `POST /api/admin/calendar`: a year's schedule in the shipped files' TOML format.

@@ -521,8 +521,9 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
     }
 }
 
-/// A ticket transferred to another matter counts under the matter it ended with, as the hall's
-/// own report counts it: no matter shows more served than issued.
+/// A ticket transferred to another matter counts under the matter it ended with (the county's
+/// rule; a hall's own report counts its issue where it was issued): no matter shows more served
+/// than issued.
 #[tokio::test]
 async fn a_transferred_ticket_counts_under_its_last_matter_as_at_the_hall() {
     let pg = Postgres::start();

@@ -271,7 +271,9 @@ impl Calendar {
     pub fn amended_by(&self, schedule: &YearSchedule) -> Vec<NaiveDate> {
         let before = schedule.year - 1;
         let changed = |(d, working, _): &(NaiveDate, bool, &str)| self.day(*d).is_ok_and(|day| day.working != *working);
-        schedule.days_in(before).filter(changed).map(|(d, _, _)| d).collect()
+        let mut days: Vec<NaiveDate> = schedule.days_in(before).filter(changed).map(|(d, _, _)| d).collect();
+        days.sort();
+        days
     }
 
     /// The loaded years' schedules, oldest first.

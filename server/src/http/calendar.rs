@@ -63,6 +63,7 @@ pub async fn years(State(s): State<AppState>) -> Json<Vec<wire::CalendarYear>> {
             source: y.source.clone(),
             working_days: calendar.working_days_in(y.year).unwrap_or(0),
             amended_days: Vec::new(),
+            bookings_cancelled: 0,
         })
         .collect();
     Json(years)

@@ -250,6 +250,27 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
     Answer::json(StatusCode::OK, &rows::view(ctx.tx, ctx.hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
 }
 
+/// Days the calendar has just made days off (the December before a year whose notice reaches
+/// into it): their bookings cannot be kept, and are cancelled by the hall, each audited, rather
+/// than left for the citizen to find the hall closed and be counted as missing them. The
+/// director calls them from that day's list. Returns how many.
+pub(super) fn cancel_on_days_off(ctx: &mut Ctx, days: &[NaiveDate]) -> ApiResult<u32> {
+    let mut cancelled = 0;
+    for day in days.iter().filter(|d| ctx.calendar.is_working_day(**d) == Ok(false)) {
+        let day = day.to_string();
+        let matters: Vec<&str> = ctx.hall.matters.iter().map(|m| m.id.as_str()).collect();
+        let booked: Vec<rows::BookingRow> =
+            rows::of_day(ctx.tx, &day, &matters)?.into_iter().filter(|b| b.status == "booked").collect();
+        for b in booked {
+            rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+            let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "calendar" });
+            ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
+}
+
 pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> ApiResult<Answer> {
     let b = match by {
         CheckInBy::Code(code) => {

@@ -615,8 +615,10 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
         return Err(ApiError::new(
             Code::InvalidCalendar,
             format!(
-                "the {} notice changes {past}, which is today or past: add the year before that day",
-                schedule.year
+                "the {} notice changes {past}, which is today or past: it can no longer be added as it stands; \
+                 remove its lines for {} (days already lived) and add it again",
+                schedule.year,
+                schedule.year - 1
             ),
         ));
     }
@@ -638,8 +640,9 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             + complaints::settle_pending(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;
         let leave = leave::settle_pending(&mut with_year)? + leave::recount(&mut with_year, &amended)?;
+        let bookings = booking::cancel_on_days_off(&mut with_year, &amended)?;
         ctx.events = with_year.events;
-        (n, petitions, leave)
+        (n, petitions, leave, bookings)
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
@@ -653,10 +656,15 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             "petition_dues_set": settled.1,
             "leave_counted": settled.2,
             "amended_days": amended.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "bookings_cancelled": settled.3,
         }),
     )?;
-    let amended_days = amended.iter().map(|d| d.to_string()).collect();
-    let year =
-        hall_wire::CalendarYear { year: schedule.year, source: schedule.source.clone(), working_days, amended_days };
+    let year = hall_wire::CalendarYear {
+        year: schedule.year,
+        source: schedule.source.clone(),
+        working_days,
+        amended_days: amended.iter().map(|d| d.to_string()).collect(),
+        bookings_cancelled: settled.3,
+    };
     Answer::json(StatusCode::CREATED, &year)
 }

@@ -695,15 +695,16 @@ mod tests {
     #[test]
     fn hot_statements_use_their_indexes() {
         let (_dir, conn) = crate::store::test_db();
-        let check = |sql: &str, index: &str| {
-            let plan: Vec<String> = conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        let plan_of = |sql: &str| -> Vec<String> {
+            conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
                 .unwrap()
                 .query_map([], |r| r.get::<_, String>(3))
                 .unwrap()
                 .collect::<Result<_, _>>()
-                .unwrap();
-            let plan = plan.join(" | ");
+                .unwrap()
+        };
+        let check = |sql: &str, index: &str| {
+            let plan = plan_of(sql).join(" | ");
             assert!(plan.contains(index), "{sql}: {plan}");
             assert!(!plan.contains("SCAN tickets"), "{sql}: {plan}");
         };
@@ -718,13 +719,7 @@ mod tests {
            SELECT (SELECT queued_at FROM tickets WHERE day = '2026-12-03' AND queue = 'q' AND prio_rank = 3
                    AND status IN ('waiting', 'transferred') ORDER BY queued_at, id LIMIT 1))";
         check(heads, "tickets_waiting_in_queue");
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {heads}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = plan_of(heads);
         assert_eq!(plan.iter().filter(|p| p.contains("USING INDEX tickets_waiting_in_queue")).count(), 3, "{plan:?}");
         assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
         check(

@@ -380,7 +380,8 @@ async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
     let admin = s.staff("admin").await;
     let added = s.post("/api/admin/calendar", &admin, json!({"toml": reaching.clone()})).await;
     assert_eq!(added.status, 201, "{}", added.body);
-    assert_eq!(added.body["amended_days"], json!(["2026-12-31", "2026-12-27"]));
+    assert_eq!(added.body["amended_days"], json!(["2026-12-27", "2026-12-31"]));
+    assert!(added.body.get("bookings_cancelled").is_none(), "none booked: {}", added.body);
     let id = winter.body["id"].as_i64().unwrap();
     assert_eq!(read(&s, id, &clerk1).await.body["working_days"], 3.0, "31 December is off now");
     let audited = count(
@@ -394,8 +395,25 @@ async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
     let late = TestServer::start().await;
     late.clock().set(at("2026-12-28", "09:00"));
     let admin = late.staff("admin").await;
-    let refused = late.post("/api/admin/calendar", &admin, json!({"toml": reaching})).await;
+    let refused = late.post("/api/admin/calendar", &admin, json!({"toml": reaching.clone()})).await;
     assert_error(&refused, 422, "invalid_calendar");
     assert!(refused.body["message"].as_str().unwrap().contains("2026-12-27"), "{}", refused.body);
     assert_eq!(late.get("/api/calendar/years").await.body.as_array().unwrap().len(), 3, "nothing added");
+
+    // Friday 25 December: a citizen has booked 最低生活保障 for the 31st, which becomes a day
+    // off. The booking is cancelled by the hall (not left to be missed, which would count
+    // against the citizen), audited, and the answer says how many the director must call.
+    let booked = TestServer::start().await;
+    booked.clock().set(at("2026-12-25", "09:00"));
+    let b = json!({"service_id": "mz-dibao", "day": "2026-12-31", "start": "09:00", "name": "张三", "phone": "13800001234"});
+    let made = booked.send(Method::POST, "/api/bookings", None, Some(b), None).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let admin = booked.staff("admin").await;
+    let added = booked.post("/api/admin/calendar", &admin, json!({"toml": reaching})).await;
+    assert_eq!((added.status.as_u16(), added.body["bookings_cancelled"].as_u64()), (201, Some(1)), "{}", added.body);
+    let code = made.body["code"].as_str().unwrap();
+    assert_eq!(booked.get(&format!("/api/bookings/{code}")).await.body["status"], "cancelled");
+    let audited =
+        count(&booked, "SELECT COUNT(*) FROM audit WHERE action = 'booking.cancel' AND detail LIKE '%calendar%'");
+    assert_eq!(audited, 1);
 }

@@ -39,6 +39,12 @@ async fn report(s: &TestServer, token: &str, query: &str) -> reqwest::Response {
     s.http.get(format!("{}/api/reports/summary?{query}", s.base)).bearer_auth(token).send().await.unwrap()
 }
 
+/// The test day's report (25 November 2026) grouped `by`, as JSON.
+async fn that_day(s: &TestServer, token: &str, by: &str) -> Value {
+    let r = report(s, token, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await;
+    serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
+}
+
 #[tokio::test]
 async fn a_days_figures_grouped_each_way() {
     let s = TestServer::start().await;
@@ -107,13 +113,7 @@ async fn a_ticket_sent_on_counts_its_first_leg_where_it_happened() {
     assert_eq!(r.status, 200, "{}", r.body);
 
     let director = s.staff("director").await;
-    let by = |by: &'static str| {
-        let (s, director) = (&s, director.clone());
-        async move {
-            let r = report(s, &director, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await;
-            serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
-        }
-    };
+    let by = |by: &'static str| that_day(&s, &director, by);
     let hall = by("hall").await;
     let t = &hall["total"];
     assert_eq!((t["issued"].as_u64(), t["served"].as_u64(), t["transferred"].as_u64()), (Some(1), Some(1), Some(1)));
@@ -201,16 +201,9 @@ async fn a_transfer_from_before_legs_were_kept_counts_for_the_hall_only() {
     let db = rusqlite::Connection::open(&s.db).unwrap();
     assert_eq!(db.execute("DELETE FROM ticket_legs WHERE leg = 1", []).unwrap(), 1);
     let director = s.staff("director").await;
-    let get = |by: &'static str| {
-        let (s, director) = (&s, director.clone());
-        async move {
-            let r = report(s, &director, &format!("from=2026-11-25&to=2026-11-25&by={by}")).await;
-            serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
-        }
-    };
-    let hall = get("hall").await;
+    let hall = that_day(&s, &director, "hall").await;
     assert_eq!((hall["total"]["issued"].as_u64(), hall["total"]["transferred"].as_u64()), (Some(1), Some(2)));
-    let windows = get("window").await;
+    let windows = that_day(&s, &director, "window").await;
     let sent: Vec<(&str, u64)> = windows["lines"]
         .as_array()
         .unwrap()
@@ -219,6 +212,14 @@ async fn a_transfer_from_before_legs_were_kept_counts_for_the_hall_only() {
         .collect();
     assert_eq!(sent, [("w05", 1), ("w06", 0)], "w02's transfer was not kept: no window is credited with it");
     assert_eq!(windows["total"]["transferred"], 2);
+    // By matter: issued once, at its first kept leg (医保, sent on to w06 from there), with the
+    // transfer before it.
+    let matters = that_day(&s, &director, "matter").await;
+    let line = &matters["lines"].as_array().unwrap().iter().find(|l| l["key"] == "rs-jmyibao").unwrap().clone();
+    assert_eq!(
+        (line["issued"].as_u64(), line["transferred"].as_u64(), line["served"].as_u64()),
+        (Some(1), Some(2), Some(1))
+    );
 }
 
 #[tokio::test]
