@@ -228,32 +228,15 @@ pub async fn apply(
             }
         }
         "ticket_transferred" => {
+            // The ticket now waits for its new matter. Its issue and first wait stay with the
+            // matter it was issued for, as the hall's own report counts them (each leg where it
+            // happened); its service counts under the matter that finishes it.
             let (Some(id), Some(matter)) = (int(data, "ticket_id"), text(data, "service_id")) else { return Ok(()) };
-            let row = tx
-                .query_opt(
-                    "UPDATE tickets t SET service_id = $3 FROM tickets old
-                     WHERE t.hall_id = $1 AND t.ticket_id = $2 AND old.hall_id = t.hall_id AND old.ticket_id = t.ticket_id
-                     RETURNING t.day, COALESCE(old.service_id, ''), t.issued_at, old.first_called_at",
-                    &[&hall, &id, &matter],
-                )
-                .await?;
-            // The county counts a ticket under the matter it ended with: its issue (and its
-            // wait, when already counted) move with it, so that no matter shows more served
-            // than issued. (A hall's own report keeps each leg of a transferred ticket and
-            // counts its issue where it was issued: docs/api-county.md, /api/county/reports.)
-            let Some(row) = row else { return Ok(()) };
-            let (day, old, issued): (NaiveDate, String, DateTime<chrono::Utc>) = (row.get(0), row.get(1), row.get(2));
-            if old != matter {
-                add_matter(tx, hall, day, &old, "issued", -1).await?;
-                add_matter(tx, hall, day, matter, "issued", 1).await?;
-                if let Some(first) = row.get::<_, Option<DateTime<chrono::Utc>>>(3) {
-                    let wait = (first - issued).num_seconds().max(0);
-                    for (column, n) in [("wait_seconds_sum", wait), ("wait_count", 1)] {
-                        add_matter(tx, hall, day, &old, column, -n).await?;
-                        add_matter(tx, hall, day, matter, column, n).await?;
-                    }
-                }
-            }
+            tx.execute(
+                "UPDATE tickets SET service_id = $3 WHERE hall_id = $1 AND ticket_id = $2",
+                &[&hall, &id, &matter],
+            )
+            .await?;
         }
         "rating_given" => {
             let (Some(column), Some(at)) = (text(data, "level").and_then(level_column), at) else { return Ok(()) };

@@ -521,11 +521,10 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
     }
 }
 
-/// A ticket transferred to another matter counts under the matter it ended with (the county's
-/// rule; a hall's own report counts its issue where it was issued): no matter shows more served
-/// than issued.
+/// A ticket transferred to another matter is issued (and first waits) under the matter it was
+/// issued for and served under the one that finished it, as the hall's own report counts it.
 #[tokio::test]
-async fn a_transferred_ticket_counts_under_its_last_matter_as_at_the_hall() {
+async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() {
     let pg = Postgres::start();
     let pool = county_db(&pg, &["a"]).await;
     let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
@@ -559,7 +558,7 @@ async fn a_transferred_ticket_counts_under_its_last_matter_as_at_the_hall() {
         .await
         .unwrap();
     let figures: Vec<(String, i32, i32, i32)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
-    assert_eq!(figures, [("mz-dibao".to_string(), 1, 1, 1), ("zh-zixun".to_string(), 0, 0, 0)]);
+    assert_eq!(figures, [("mz-dibao".to_string(), 0, 1, 0), ("zh-zixun".to_string(), 1, 0, 1)]);
 }
 
 #[tokio::test]
