@@ -99,18 +99,20 @@ async fn a_ticket_sent_on_counts_its_first_leg_where_it_happened() {
     let mz = s.clerk("clerk2", "w02").await;
     let rs = s.clerk("clerk5", "w05").await;
     s.issue("mz-linshi").await;
-    s.clock().advance(chrono::Duration::minutes(2));
-    assert_eq!(s.act(&mz, "w02", "call-next").await.status, 200);
-    s.act(&mz, "w02", "start").await;
-    s.clock().advance(chrono::Duration::minutes(5));
-    let moved = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
-    assert_eq!(moved.status, 200, "{}", moved.body);
-    s.clock().advance(chrono::Duration::minutes(3));
-    assert_eq!(s.act(&rs, "w05", "call-next").await.status, 200);
-    s.act(&rs, "w05", "start").await;
-    s.clock().advance(chrono::Duration::minutes(7));
-    let r = s.post("/api/windows/w05/finish", &rs, json!({"outcome": "immediate"})).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    // One leg at a window: waited, called and started, served, then sent on or finished.
+    let leg = |clerk: &str, window: &str, waited: i64, served: i64, end: &str, body: Value| {
+        let (s, clerk, window, end) = (&s, clerk.to_string(), window.to_string(), end.to_string());
+        async move {
+            s.clock().advance(chrono::Duration::minutes(waited));
+            assert_eq!(s.act(&clerk, &window, "call-next").await.status, 200);
+            s.act(&clerk, &window, "start").await;
+            s.clock().advance(chrono::Duration::minutes(served));
+            let r = s.post(&format!("/api/windows/{window}/{end}"), &clerk, body).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    leg(&mz, "w02", 2, 5, "transfer", json!({"service_id": "rs-jmyibao"})).await;
+    leg(&rs, "w05", 3, 7, "finish", json!({"outcome": "immediate"})).await;
 
     let director = s.staff("director").await;
     let by = |by: &'static str| that_day(&s, &director, by);
