@@ -161,9 +161,7 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for r in rows::without_working_days(ctx.tx)? {
         if let Some(halves) = r.span.working_half_days(ctx.calendar) {
-            rows::set_working_halves(ctx.tx, r.id, halves)?;
-            let counted = json!({ "username": r.username, "working_days": f64::from(halves) / 2.0 });
-            ctx.audit("leave.working_days_set", None, Some(format!("leave:{}", r.id)), counted)?;
+            set_counted(ctx, &r, halves)?;
             settled += 1;
         }
     }
@@ -180,12 +178,17 @@ pub(super) fn recount(ctx: &mut Ctx, changed: &[chrono::NaiveDate]) -> ApiResult
         if r.working_halves == Some(halves) {
             continue;
         }
-        rows::set_working_halves(ctx.tx, r.id, halves)?;
-        let detail = json!({ "username": r.username, "working_days": f64::from(halves) / 2.0 });
-        ctx.audit("leave.working_days_set", None, Some(format!("leave:{}", r.id)), detail)?;
+        set_counted(ctx, &r, halves)?;
         counted += 1;
     }
     Ok(counted)
+}
+
+/// A request's working days counted on the calendar now in force, audited.
+fn set_counted(ctx: &mut Ctx, r: &LeaveRow, halves: u32) -> ApiResult<()> {
+    rows::set_working_halves(ctx.tx, r.id, halves)?;
+    let detail = json!({ "username": r.username, "working_days": f64::from(halves) / 2.0 });
+    ctx.audit("leave.working_days_set", None, Some(format!("leave:{}", r.id)), detail)
 }
 
 fn load(ctx: &Ctx, id: i64, with_reason: bool) -> ApiResult<LeaveRow> {
