@@ -427,14 +427,15 @@ export const dueClass = (due) => (due === "overdue" ? "overdue" : due === "soon"
 
 /**
  * Merges a kiosk list read from the server into `kiosks` (changed in place). The list may be
- * older than a kiosk_fault event applied while it was on its way: per kiosk, the newer report
- * wins.
+ * older than a kiosk_fault event applied while it was on its way: per kiosk, the strictly newer
+ * report wins. Times are to the second, so a fault and its recovery often share one: on a tie
+ * the state held stays, since a change after it arrives as its own event anyway.
  */
 export function mergeKiosks(kiosks, fresh) {
   for (const k of fresh) {
     const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
     if (i < 0) kiosks.push(k);
-    else if ((k.at ?? "") >= (kiosks[i].at ?? "")) kiosks[i] = k;
+    else if ((k.at ?? "") > (kiosks[i].at ?? "")) kiosks[i] = k;
   }
   return kiosks;
 }
