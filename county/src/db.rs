@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (11, "0011_case_matters.sql", include_str!("../migrations/0011_case_matters.sql")),
     (12, "0012_relay_refused.sql", include_str!("../migrations/0012_relay_refused.sql")),
     (13, "0013_no_show_on.sql", include_str!("../migrations/0013_no_show_on.sql")),
+    (14, "0014_transferred_at.sql", include_str!("../migrations/0014_transferred_at.sql")),
 ];
 
 pub fn pool(url: &str) -> anyhow::Result<Pool> {

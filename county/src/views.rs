@@ -1,7 +1,8 @@
 //! The county's views, kept from each event inside the transaction that stores it. Only what
 //! the events really carry is derived:
 //! - `ticket_issued` (ticket, number, queue, matter, time): the day's tickets issued;
-//! - `ticket_called` (first call): the waiting time from the issue, on the ticket's day;
+//! - `ticket_called` (first call): the waiting time from the issue, on the ticket's day; the
+//!   first call after a transfer: the waiting time from the transfer, under the new matter;
 //! - `ticket_finished`: served that day, and the service time from the ticket's last call to
 //!   the finish (the start of service is not in the events: the walk to the window is in it);
 //! - `ticket_no_show`: no-shows that day; `ticket_requeued` takes a standing no-show back (put
@@ -11,7 +12,8 @@
 //!   event has no time of its own: it is the time of the event it follows in the same write);
 //! - `case_changed`: each case's kind, state and deadline, the day the county saw it registered
 //!   and the day it closed;
-//! - `ticket_transferred`: the ticket's matter from then on;
+//! - `ticket_transferred`: the ticket's matter from then on, and the service time of the leg
+//!   it ends (from the last call to the transfer) under the matter it leaves;
 //! - `rating_given`: the day's ratings by level, per hall and per matter;
 //! - `feedback_changed` about a complaint: complaints received and closed that day.
 //!
@@ -140,7 +142,8 @@ pub async fn apply(
                      VALUES ($1, $2, $3, $4, $5, $6, $7)
                      ON CONFLICT (hall_id, ticket_id) DO UPDATE SET day = EXCLUDED.day, number = EXCLUDED.number,
                          queue = EXCLUDED.queue, service_id = EXCLUDED.service_id, issued_at = EXCLUDED.issued_at,
-                         first_called_at = NULL, last_called_at = NULL, finished_at = NULL, no_show_on = NULL
+                         first_called_at = NULL, last_called_at = NULL, finished_at = NULL, no_show_on = NULL,
+                         transferred_at = NULL
                      WHERE tickets.issued_at <> EXCLUDED.issued_at",
                     &[&hall, &id, &day, &number, &queue, &text(data, "service_id"), &at],
                 )
@@ -153,22 +156,25 @@ pub async fn apply(
             let (Some(id), Some(at)) = (int(data, "ticket_id"), at) else { return Ok(()) };
             let row = tx
                 .query_opt(
-                    "SELECT day, issued_at, first_called_at IS NULL, COALESCE(service_id, '') FROM tickets
-                     WHERE hall_id = $1 AND ticket_id = $2",
+                    "SELECT day, issued_at, first_called_at IS NULL, COALESCE(service_id, ''), transferred_at
+                     FROM tickets WHERE hall_id = $1 AND ticket_id = $2",
                     &[&hall, &id],
                 )
                 .await?;
             let Some(row) = row else { return Ok(()) };
             let (day, issued, first): (NaiveDate, DateTime<chrono::Utc>, bool) = (row.get(0), row.get(1), row.get(2));
-            let matter: String = row.get(3);
+            let (matter, sent): (String, Option<DateTime<chrono::Utc>>) = (row.get(3), row.get(4));
             tx.execute(
-                "UPDATE tickets SET first_called_at = COALESCE(first_called_at, $3), last_called_at = $3
+                "UPDATE tickets SET first_called_at = COALESCE(first_called_at, $3), last_called_at = $3,
+                     transferred_at = NULL
                  WHERE hall_id = $1 AND ticket_id = $2",
                 &[&hall, &id, &at],
             )
             .await?;
-            if first {
-                let wait = (at.to_utc() - issued).num_seconds().max(0);
+            // A wait ends at its first call: the issue's, or a transfer's (a recall ends none).
+            let waited_from = if first { Some(issued) } else { sent };
+            if let Some(from) = waited_from {
+                let wait = (at.to_utc() - from).num_seconds().max(0);
                 add_both(tx, hall, day, &matter, "wait_seconds_sum", wait).await?;
                 add_both(tx, hall, day, &matter, "wait_count", 1).await?;
             }
@@ -228,15 +234,30 @@ pub async fn apply(
             }
         }
         "ticket_transferred" => {
-            // The ticket now waits for its new matter. Its issue and first wait stay with the
-            // matter it was issued for, as the hall's own report counts them (each leg where it
-            // happened); its service counts under the matter that finishes it.
+            // The ticket now waits for its new matter, as the hall's own report counts each leg
+            // where it happened: the issue and first wait stay with the matter it was issued
+            // for; the leg it ends is a service under the matter it leaves; its wait from now
+            // and its last service count under the matter that finishes it.
             let (Some(id), Some(matter)) = (int(data, "ticket_id"), text(data, "service_id")) else { return Ok(()) };
+            let row = tx
+                .query_opt(
+                    "SELECT COALESCE(service_id, ''), last_called_at FROM tickets
+                     WHERE hall_id = $1 AND ticket_id = $2 FOR UPDATE",
+                    &[&hall, &id],
+                )
+                .await?;
+            let Some(row) = row else { return Ok(()) };
+            let (left, called): (String, Option<DateTime<chrono::Utc>>) = (row.get(0), row.get(1));
             tx.execute(
-                "UPDATE tickets SET service_id = $3 WHERE hall_id = $1 AND ticket_id = $2",
-                &[&hall, &id, &matter],
+                "UPDATE tickets SET service_id = $3, transferred_at = $4 WHERE hall_id = $1 AND ticket_id = $2",
+                &[&hall, &id, &matter, &at],
             )
             .await?;
+            if let (Some(called), Some(at)) = (called, at) {
+                let secs = (at.to_utc() - called).num_seconds().max(0);
+                add_both(tx, hall, at.date_naive(), &left, "service_seconds_sum", secs).await?;
+                add_both(tx, hall, at.date_naive(), &left, "service_count", 1).await?;
+            }
         }
         "rating_given" => {
             let (Some(column), Some(at)) = (text(data, "level").and_then(level_column), at) else { return Ok(()) };

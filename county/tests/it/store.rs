@@ -522,13 +522,16 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
 }
 
 /// A ticket transferred to another matter is issued (and first waits) under the matter it was
-/// issued for and served under the one that finished it, as the hall's own report counts it.
+/// issued for, its first leg served there until the transfer; it waits again from the transfer
+/// and is served under the one that finished it: each leg where it happened, as the hall's own
+/// report counts it.
 #[tokio::test]
 async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() {
     let pg = Postgres::start();
     let pool = county_db(&pg, &["a"]).await;
     let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
-    let called = |t: &str| json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(t), "recall": false});
+    let call = |t: &str, recall: bool| json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(t), "recall": recall});
+    let called = |t: &str| call(t, false);
     let events = vec![
         event(
             1,
@@ -542,8 +545,10 @@ async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() 
             json!({"ticket_id": 1, "number": "A001", "service_id": "mz-dibao", "at": at("09:15")}),
         ),
         event(4, "ticket_called", called("09:20")),
+        // A recall ends no wait.
+        event(5, "ticket_called", call("09:22", true)),
         event(
-            5,
+            6,
             "ticket_finished",
             json!({"ticket_id": 1, "number": "A001", "window_id": "w02", "outcome": "immediate", "at": at("09:30")}),
         ),
@@ -552,13 +557,34 @@ async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() 
     let client = pool.get().await.unwrap();
     let rows = client
         .query(
-            "SELECT service_id, issued, served, wait_count FROM matter_days WHERE hall_id = 'a' ORDER BY service_id",
+            "SELECT service_id, issued, served, wait_count, wait_seconds_sum, service_count, service_seconds_sum
+             FROM matter_days WHERE hall_id = 'a' ORDER BY service_id",
             &[],
         )
         .await
         .unwrap();
-    let figures: Vec<(String, i32, i32, i32)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
-    assert_eq!(figures, [("mz-dibao".to_string(), 0, 1, 0), ("zh-zixun".to_string(), 1, 0, 1)]);
+    type Figures = (String, i32, i32, i32, i64, i32, i64);
+    let figures: Vec<Figures> =
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6))).collect();
+    assert_eq!(
+        figures,
+        [
+            // Waited 09:15–09:20 after the transfer; served 09:22 (the last call) to 09:30.
+            ("mz-dibao".to_string(), 0, 1, 1, 300, 1, 480),
+            // Waited 09:00–09:10; served 09:10–09:15, until the transfer.
+            ("zh-zixun".to_string(), 1, 0, 1, 600, 1, 300),
+        ]
+    );
+    let day = client
+        .query_one(
+            "SELECT issued, served, wait_count, wait_seconds_sum, service_count, service_seconds_sum
+             FROM hall_days WHERE hall_id = 'a'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let day: (i32, i32, i32, i64, i32, i64) = (day.get(0), day.get(1), day.get(2), day.get(3), day.get(4), day.get(5));
+    assert_eq!(day, (1, 1, 2, 900, 2, 780));
 }
 
 #[tokio::test]
