@@ -17,6 +17,32 @@ pub struct DayTicket {
     pub finished_at: Option<i64>,
     /// A leg that ended in a transfer: served here for a while, neither waiting nor finished.
     pub sent_on: bool,
+    /// The window that called it (a leg: the window that sent it on).
+    pub window_id: Option<String>,
+}
+
+/// A window's day: tickets finished and no-shows there, tickets it sent on (转办).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WindowFigures {
+    pub finished: u32,
+    pub no_show: u32,
+    pub transferred: u32,
+}
+
+/// Each window's day, from the day's tickets and legs in one pass (windows with none absent).
+pub fn window_figures(tickets: &[DayTicket]) -> std::collections::HashMap<&str, WindowFigures> {
+    let mut by = std::collections::HashMap::<&str, WindowFigures>::new();
+    for t in tickets {
+        let Some(w) = t.window_id.as_deref() else { continue };
+        let f = by.entry(w).or_default();
+        match (t.sent_on, t.status) {
+            (true, _) => f.transferred += 1,
+            (false, super::TicketStatus::Done) => f.finished += 1,
+            (false, super::TicketStatus::NoShow) => f.no_show += 1,
+            _ => {}
+        }
+    }
+    by
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,6 +123,7 @@ mod tests {
             started_at: started.map(m),
             finished_at: finished.map(m),
             sent_on: false,
+            window_id: None,
         }
     }
 
@@ -122,6 +149,29 @@ mod tests {
     /// where it waits again from 15: this queue counts its issue, its wait and its 5 minutes,
     /// nothing waiting and nothing finished; the other queue its second wait, and its longest
     /// wait from its place by issue time.
+    /// w01 finished one, missed one and sent one on to w02, which finished it; nobody called
+    /// the ticket still waiting.
+    #[test]
+    fn each_window_counts_what_ended_there() {
+        let at = |w: &str, t: DayTicket| DayTicket { window_id: Some(w.into()), ..t };
+        let day = [
+            at("w01", t(S::Done, 0, Some(1), None, Some(5))),
+            at("w01", t(S::NoShow, 1, Some(6), None, None)),
+            at("w01", DayTicket { sent_on: true, ..t(S::Transferred, 2, Some(7), None, Some(9)) }),
+            at("w02", DayTicket { issued: false, ..t(S::Done, 2, Some(12), None, Some(20)) }),
+            t(S::Waiting, 3, None, None, None),
+        ];
+        let by = window_figures(&day);
+        let check = |w: &str, want: (u32, u32, u32)| {
+            let f = by.get(w).copied().unwrap_or_default();
+            assert_eq!((f.finished, f.no_show, f.transferred), want, "{w}");
+        };
+        check("w01", (1, 1, 1));
+        check("w02", (1, 0, 0));
+        check("w03", (0, 0, 0));
+        assert_eq!(by.len(), 2);
+    }
+
     #[test]
     fn a_ticket_sent_on_counts_its_leg_in_the_queue_it_left() {
         let leg = DayTicket { sent_on: true, status: S::Transferred, ..t(S::Done, 0, Some(10), None, Some(15)) };

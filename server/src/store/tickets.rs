@@ -391,13 +391,6 @@ fn record_leg(tx: &Transaction, t: &TicketRow, leg: &Leg) -> rusqlite::Result<()
     Ok(())
 }
 
-/// Tickets a window sent on (转办) on a day.
-pub fn window_day_transfers(conn: &Connection, day: &str, window: &str) -> rusqlite::Result<u32> {
-    query_one(conn, "SELECT COUNT(*) FROM ticket_legs WHERE day = ?1 AND window_id = ?2", params![day, window], |r| {
-        r.get(0)
-    })
-}
-
 /// A called ticket whose window lost its clerk waits again at its old place (as it waited:
 /// for its matter, or for the window it was transferred to).
 pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
@@ -584,7 +577,7 @@ pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::
     // The legs sent on today, each in the queue it left; the first kept one is where the
     // ticket was issued, and the last transfer is when its wait in its queue now began.
     let mut stmt = conn.prepare_cached(
-        "SELECT l.ticket_id, l.queue, t.issued_at, l.waited_from, l.called_at, l.started_at, l.sent_at
+        "SELECT l.ticket_id, l.queue, t.issued_at, l.waited_from, l.called_at, l.started_at, l.sent_at, l.window_id
          FROM ticket_legs l JOIN tickets t ON t.id = l.ticket_id
          WHERE l.day = ?1 ORDER BY l.ticket_id, l.leg",
     )?;
@@ -604,11 +597,12 @@ pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::
             started_at: r.get(5)?,
             finished_at: Some(sent_at),
             sent_on: true,
+            window_id: r.get(7)?,
         });
     }
     drop(rows);
     let mut stmt = conn.prepare_cached(
-        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at, id FROM tickets
+        "SELECT queue, status, issued_at, queued_at, called_at, started_at, finished_at, id, window_id FROM tickets
          WHERE day = ?1 AND device != ?2",
     )?;
     let rows = stmt.query_map([day, VILLAGE_DEVICE], |r| {
@@ -624,6 +618,7 @@ pub fn day_tickets(conn: &Connection, day: &str) -> rusqlite::Result<Vec<crate::
             started_at: r.get(5)?,
             finished_at: r.get(6)?,
             sent_on: false,
+            window_id: r.get(8)?,
         })
     })?;
     for t in rows {

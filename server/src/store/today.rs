@@ -40,10 +40,12 @@ pub fn director_today(
             }
         })
         .collect();
+    // Each window's day from the tickets read above: no query per window.
+    let by_window = today::window_figures(&day_tickets);
     let mut wins = Vec::new();
     for w in reads::windows(c, hall, now_ms)? {
-        let (finished, no_show) = tickets::window_day_counts(c, &day, &w.id)?;
-        let transferred = tickets::window_day_transfers(c, &day, &w.id)?;
+        let today::WindowFigures { finished, no_show, transferred } =
+            by_window.get(w.id.as_str()).copied().unwrap_or_default();
         let serving_minutes = match &w.serving {
             Some(t) => tickets::get(c, t.id)?
                 .and_then(|row| row.started_at.or(row.called_at))
