@@ -8,6 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
+  latestRead,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -91,12 +92,19 @@ function renderQueues() {
     .map((q) => `<li data-queue="${esc(q.queue)}">${queueLine(q)}</li>`).join("");
 }
 
+// The queues and the window's count: read on opening, on reconnecting and after each ticket this
+// window finishes (the latest read wins); each queue's own event updates its line between.
+const queueReads = latestRead();
 async function refreshQueues() {
+  const n = queueReads.begin();
   const [qs, stats] = await Promise.all([api("GET", "/api/queues"), api("GET", `/api/windows/${state.window}/stats`)]);
+  if (!queueReads.isLatest(n)) return;
   queues = qs.data;
   renderQueues();
   $("served").textContent = stats.data.finished_today;
 }
+let queuesTimer = null;
+const queuesSoon = () => { clearTimeout(queuesTimer); queuesTimer = setTimeout(() => refreshQueues().catch(() => {}), 150); };
 
 const live = liveStream("/api/events", {
   // Signed in: the staff tier (cases, village requests, incoming transfers of this window).
@@ -108,16 +116,14 @@ const live = liveStream("/api/events", {
     incoming_changed: incomingChanged,
     case_changed: (c) => {
       if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
-      if (state.caseOpen?.number === c.number) showCase(c.number).catch(() => {});
+      if (state.caseOpen?.number === c.number) showCase(c.number, { again: true }).catch(() => {});
     },
     queue_changed: (q) => {
       const i = queues.findIndex((x) => x.queue === q.queue);
       if (i >= 0) queues[i] = q; else queues.push(q);
       renderQueues();
     },
-    ticket_finished: (f) => {
-      if (f.window_id === state.window) $("served").textContent = Number($("served").textContent) + 1;
-    },
+    ticket_finished: (f) => { if (f.window_id === state.window) queuesSoon(); },
     window_status: async (w) => {
       if (w.window_id !== state.window) return;
       state.paused = w.status === "paused";
@@ -195,13 +201,15 @@ function renderFindings() {
 }
 
 async function openDesk() {
-  $("login").hidden = true; $("desk").hidden = false; $("logout").hidden = false;
+  $("login").hidden = true; $("logout").hidden = false;
   state.windows = (await api("GET", "/api/windows")).data;
   const me = win(state.window);
   state.paused = me?.status === "paused";
   state.ticket = me?.serving ?? null;
   state.signedInAt = me?.staff?.signed_in_at ?? null;
   render();
+  // Shown once the window's state is known: a call made before would be undone by this read.
+  $("desk").hidden = false;
   live.start();
   await refreshQueues();
   await refreshCases();
@@ -422,10 +430,14 @@ function renderCases() {
   $("casesCount").textContent = state.cases.length ? `(${state.cases.length})` : "";
 }
 
+const caseReads = latestRead();
 async function refreshCases() {
   if (!state.token || !state.window) return;
+  const n = caseReads.begin();
   await guarded("casesError", async () => {
-    state.cases = (await api("GET", `/api/cases?window=${encodeURIComponent(state.window)}`)).data;
+    const cases = (await api("GET", `/api/cases?window=${encodeURIComponent(state.window)}`)).data;
+    if (!caseReads.isLatest(n)) return;
+    state.cases = cases;
     renderCases();
   });
 }
@@ -465,8 +477,10 @@ function caseInfo(c) {
     "</dl>";
 }
 
-async function showCase(number) {
+// `again`: the open case changed; shown anew only if its dialog is still open when the answer lands.
+async function showCase(number, { again = false } = {}) {
   const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+  if (again && state.caseOpen?.number !== number) return;
   // Opened anew: nothing typed for another case is left in its fields.
   if (!$("caseDialog").open) $("caseDialog").querySelector("form").reset();
   state.caseOpen = c;

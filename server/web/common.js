@@ -422,6 +422,17 @@ export const openNotice = (number, kind) => window.open(noticeUrl(number, kind),
 /** The row class of a case by how close its deadline is: amber soon, red overdue. */
 export const dueClass = (due) => (due === "overdue" ? "overdue" : due === "soon" ? "soon" : "");
 
+/**
+ * Orders a page's overlapping reads of one thing (a refresh on every event, another on
+ * reconnect, one after a form): `begin()` numbers a read, and only the latest begun may apply
+ * its answer. An older answer that lands after a newer one is stale and dropped, instead of
+ * putting back what the newer one (or an event since) replaced.
+ */
+export function latestRead() {
+  let last = 0;
+  return { begin: () => ++last, isLatest: (n) => n === last };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Kiosks
 

@@ -59,8 +59,11 @@ export function renderComplaints() {
   renderComplaint();
 }
 
-async function showComplaint(id) {
-  open = (await api("GET", `/api/complaints/${encodeURIComponent(id)}`)).data;
+// `again`: the open complaint changed; shown anew only if its dialog is still open when the answer lands.
+async function showComplaint(id, { again = false } = {}) {
+  const c = (await api("GET", `/api/complaints/${encodeURIComponent(id)}`)).data;
+  if (again && open?.id !== c.id) return;
+  open = c;
   renderComplaint();
   if (!$("complaintDialog").open) {
     showError("complaintError", null);
@@ -111,7 +114,7 @@ async function step(name, body) {
 export function complaintChanged(e) {
   if (e.subject !== "complaint") return;
   refreshComplaints();
-  if (open?.id === e.id && $("complaintDialog").open) showComplaint(e.id).catch(() => {});
+  if (open?.id === e.id && $("complaintDialog").open) showComplaint(e.id, { again: true }).catch(() => {});
 }
 
 $("complaintsLateOnly").addEventListener("change", (e) => { lateOnly = e.target.checked; refreshComplaints(); });

@@ -6,7 +6,7 @@
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
-  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass, signInAs,
+  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass, signInAs, latestRead,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
@@ -122,14 +122,16 @@ function render() {
   }
 }
 
+// Refreshes overlap (events, reconnects, forms, the minute's timer): the latest one's answer wins.
+const refreshes = latestRead();
 async function refresh() {
-  let fresh;
-  let hall;
-  let cases;
-  [{ data }, { data: fresh }, { data: hall }, { data: cases }] = await Promise.all([
+  const n = refreshes.begin();
+  const [{ data: today }, { data: fresh }, { data: hall }, { data: cases }] = await Promise.all([
     api("GET", "/api/director/today"), api("GET", "/api/kiosks"), api("GET", "/api/hall"),
     api("GET", "/api/cases").catch((e) => { showError("casesError", e); return { data: openCases }; }),
   ]);
+  if (!refreshes.isLatest(n) || !token) return;
+  data = today;
   openCases = cases;
   mergeKiosks(kiosks, fresh);
   issuing = hall.issuing;
@@ -147,7 +149,7 @@ for (const kind of ["ticket_issued", "ticket_called", "ticket_finished", "ticket
   "ticket_requeued", "window_status", "queue_changed", "notice_changed"]) handlers[kind] = soon;
 handlers.case_changed = (c) => {
   soon();
-  if (caseOpen?.number === c.number) showCase(c.number).catch(() => {});
+  if (caseOpen?.number === c.number) showCase(c.number, { again: true }).catch(() => {});
 };
 // The citizen's voice (director streams only): each section takes its own subject; an urgent
 // petition's banner shows at once.
@@ -229,8 +231,11 @@ $("issuingToggle").addEventListener("click", async () => {
 });
 // A case (from the panel): its particulars, its notices, the extension (once, director only) and a
 // joint case's review meeting.
-async function showCase(number) {
-  caseOpen = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+// `again`: the open case changed; shown anew only if its dialog is still open when the answer lands.
+async function showCase(number, { again = false } = {}) {
+  const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
+  if (again && caseOpen?.number !== number) return;
+  caseOpen = c;
   renderCase();
   if (!$("caseDialog").open) {
     showError("caseError", null);
