@@ -132,6 +132,36 @@ test("a clerk signs in, calls, recalls, transfers and finishes", async () => {
   await clerk.close();
 });
 
+test("the desk shows only once its window's state is read, so a call cannot be undone by that read", async () => {
+  // The window's ticket, called before this sign-in (e.g. the clerk's other tab).
+  await issue("rs-jmyanglao-canbao");
+  const { page, close } = await open("/clerk");
+  let release, asked;
+  const held = new Promise((r) => { release = r; });
+  const reading = new Promise((r) => { asked = r; });
+  await page.route("**/api/windows", async (route) => {
+    if (route.request().method() !== "GET" || !(await page.evaluate(() => !!sessionStorage.getItem("token")))) return route.continue();
+    asked();
+    await held;
+    await route.continue();
+  });
+  await page.fill("input[name=username]", "clerk6");
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", "w06");
+  await page.click("#login button[type=submit]");
+  await reading;
+  const token = await page.evaluate(() => sessionStorage.getItem("token"));
+  const called = await fetch(`${base}/api/windows/w06/call-next`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(called.status, 200);
+  const { number } = await called.json();
+  assert.equal(await page.isHidden("#desk"), true, "no desk to act on while its window is being read");
+  release();
+  await page.waitForSelector("#desk:not([hidden])");
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, number);
+  await page.unroute("**/api/windows");
+  await close();
+});
+
 test("two clerks calling at once never get the same ticket, and neither acts on the other's window", async () => {
   await issue("mz-linshi", 6);
   const a = await signIn("clerk2", "w02");
