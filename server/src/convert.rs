@@ -187,6 +187,7 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::ExtensionUsed => Code::ExtensionUsed,
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
             CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
+            CaseProblem::MeetingDate { .. } => Code::MeetingDateOutOfRange,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

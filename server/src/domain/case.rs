@@ -94,6 +94,10 @@ pub enum CaseProblem {
     ExtensionTooLong { cap: u32 },
     #[error("every department's part must be done before the joint case closes: {0} is not")]
     PartsNotDone(String),
+    #[error(
+        "a joint review meeting is recorded once held: between {accepted_on} (the case's acceptance) and today (R13)"
+    )]
+    MeetingDate { accepted_on: NaiveDate },
 }
 
 impl From<MissingYear> for CaseProblem {
@@ -224,8 +228,12 @@ pub enum Action<'a> {
     RecordPart {
         department: &'a str,
     },
-    /// The director's joint review meeting.
-    RecordMeeting,
+    /// The director's joint review meeting, held on `date`.
+    RecordMeeting {
+        date: NaiveDate,
+        /// The day the case was accepted: no meeting reviews it before.
+        accepted_on: NaiveDate,
+    },
     /// A 上报件's progress, or the upper level's reply.
     Progress,
     /// The sweeper: a 补办件 past its waiting limit.
@@ -308,8 +316,14 @@ pub fn apply(
             }
             Ok(same)
         }
-        Action::RecordMeeting if facts.kind == Outcome::Joint => Ok(same),
-        Action::RecordMeeting => Err(Not("only a joint case has a joint review meeting")),
+        Action::RecordMeeting { .. } if facts.kind != Outcome::Joint => {
+            Err(Not("only a joint case has a joint review meeting"))
+        }
+        // Recorded once held (R13): not before the case was accepted, not on a day to come.
+        Action::RecordMeeting { date, accepted_on } if date < accepted_on || date > today => {
+            Err(CaseProblem::MeetingDate { accepted_on })
+        }
+        Action::RecordMeeting { .. } => Ok(same),
         Action::Progress if facts.kind == Outcome::Reported => Ok(same),
         Action::Progress => Err(Not("only a reported case follows an upper level's progress")),
         Action::Expire => match facts.supplement_until {

@@ -242,7 +242,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
         // its being done.
         CaseOp::Close { result, reason } => Action::Close { result: *result, reason: reason.as_deref() },
         CaseOp::RecordPart { department, .. } => Action::RecordPart { department },
-        CaseOp::Meeting { .. } => Action::RecordMeeting,
+        CaseOp::Meeting { date, .. } => Action::RecordMeeting { date: *date, accepted_on: c.accepted_on },
         CaseOp::Progress { .. } => Action::Progress,
     };
     let moved = case::apply(&facts, &action, today, ctx.calendar, ctx.hall.policy.cases)?;

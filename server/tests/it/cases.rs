@@ -202,11 +202,16 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
         422,
         "invalid_date",
     );
+    // Recorded once held (R13): not before the case was accepted today, not on a day to come.
+    for date in ["2026-11-24", "2026-11-26"] {
+        let early = json!({"date": date, "attendees": ["民政"], "conclusion": "同意"});
+        assert_error(&s.post(&path("meeting"), &director, early).await, 422, "meeting_date_out_of_range");
+    }
     let met = s
         .post(
             &path("meeting"),
             &director,
-            json!({"date": "2026-11-27", "attendees": ["民政", "残联", "人社"], "conclusion": "同意办理"}),
+            json!({"date": "2026-11-25", "attendees": ["民政", "残联", "人社"], "conclusion": "同意办理"}),
         )
         .await;
     assert_eq!(met.body["meeting"]["conclusion"], "同意办理", "{}", met.body);

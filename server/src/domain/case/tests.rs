@@ -170,8 +170,18 @@ fn closing_and_the_kinds_own_steps() {
     assert_eq!(done(&joint, Action::RecordPart { department: "残联" }), Ok((CaseState::Open, None)));
     assert!(done(&joint, Action::RecordPart { department: "税务局" }).is_err());
     assert!(done(&promised, Action::RecordPart { department: "民政局" }).is_err());
-    assert!(done(&joint, Action::RecordMeeting).is_ok());
-    assert!(done(&promised, Action::RecordMeeting).is_err());
+    // A meeting is recorded once held: from the acceptance to today.
+    let meeting = |date: &str| Action::RecordMeeting { date: d(date), accepted_on: d("2026-09-21") };
+    let held = |date: &str| apply(&joint, &meeting(date), today, &cal, Limits::default()).map(|m| m.state);
+    for (date, want) in [
+        ("2026-09-21", Ok(CaseState::Open)),
+        (&today.to_string(), Ok(CaseState::Open)),
+        ("2026-09-20", Err(CaseProblem::MeetingDate { accepted_on: d("2026-09-21") })),
+        (&today.succ_opt().unwrap().to_string(), Err(CaseProblem::MeetingDate { accepted_on: d("2026-09-21") })),
+    ] {
+        assert_eq!(held(date), want, "{date}");
+    }
+    assert!(done(&promised, meeting("2026-09-21")).is_err());
     assert!(done(&reported, Action::Progress).is_ok());
     assert!(done(&joint, Action::Progress).is_err());
     assert_eq!(done(&closed, close(CaseResult::Done, None)), Err(CaseProblem::Closed));
