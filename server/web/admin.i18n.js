@@ -13,6 +13,7 @@ export default {
     yearAdded: (year, days) => `已导入${year}年：${days} 个工作日`,
     yearAmended: (year, days) => `；同时按通知调整了${year}年 ${days}`, listSep: "、",
     bookingsCancelled: (n) => `；调整后放假日的 ${n} 个预约已取消，请主任在当日预约名单中逐一电话告知`,
+    deadlinesDeferred: (n) => `；落在调整后放假日的 ${n} 个办结或答复期限已顺延至下一个工作日，各自记入办理记录`,
   },
   en: {
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
@@ -27,5 +28,6 @@ export default {
     yearAdded: (year, days) => `Added ${year}: ${days} working days`,
     yearAmended: (year, days) => `; the notice also changed ${days} of ${year}`, listSep: ", ",
     bookingsCancelled: (n) => `; ${n} booking(s) on the days now off were cancelled: the director phones each from that day's bookings list`,
+    deadlinesDeferred: (n) => `; ${n} deadline(s) on the days now off moved to the next working day, each noted in its history`,
   },
 };

@@ -55,7 +55,8 @@ function renderYears() {
   const amended = added?.amended_days ?? [];
   $("calendarStatus").textContent = added ? t("yearAdded", added.year, added.working_days) +
     (amended.length ? t("yearAmended", added.year - 1, amended.join(t("listSep"))) : "") +
-    (added.bookings_cancelled ? t("bookingsCancelled", added.bookings_cancelled) : "") : "";
+    (added.bookings_cancelled ? t("bookingsCancelled", added.bookings_cancelled) : "") +
+    (added.deadlines_deferred ? t("deadlinesDeferred", added.deadlines_deferred) : "") : "";
   $("calendarStatus").className = added ? "saved" : "";
 }
 

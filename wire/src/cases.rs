@@ -328,13 +328,17 @@ pub struct CalendarYear {
     pub source: String,
     pub working_days: u32,
     /// Days of the December before that this year's notice changed (worked or off), when added
-    /// after that year: deadlines already set there stay as they were set.
+    /// after that year: deadlines already set stay as they were set, except on a day now off.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended_days: Vec<String>,
     /// Bookings on those days, now days off, cancelled by the hall (the director calls them
     /// from the day's bookings list).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub bookings_cancelled: u32,
+    /// Deadlines (cases, incoming cases, complaints, petitions) set on those days, now days off,
+    /// moved to the next working day (顺延), each told in its history.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deadlines_deferred: u32,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -295,6 +295,13 @@ impl Calendar {
         Ok(self.day(d)?.working)
     }
 
+    /// Where a deadline on `d` moves when `d` is a day off (顺延: 期间的最后一日是法定休假日的，
+    /// 以休假日结束的次日为期间的最后一日): the next working day; `None` when `d` is a working
+    /// day, or the years are not loaded.
+    pub fn deferred(&self, d: NaiveDate) -> Option<NaiveDate> {
+        self.add_working_days(d, 0).ok().filter(|next| *next != d)
+    }
+
     /// Working days in a loaded year.
     pub fn working_days_in(&self, year: i32) -> Result<u32, MissingYear> {
         Ok(self.year(year)?.working_from(0))

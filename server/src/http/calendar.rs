@@ -64,6 +64,7 @@ pub async fn years(State(s): State<AppState>) -> Json<Vec<wire::CalendarYear>> {
             working_days: calendar.working_days_in(y.year).unwrap_or(0),
             amended_days: Vec::new(),
             bookings_cancelled: 0,
+            deadlines_deferred: 0,
         })
         .collect();
     Json(years)

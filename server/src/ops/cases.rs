@@ -323,6 +323,27 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
     staff_view(ctx, number)
 }
 
+/// A year's notice made days of the December before it days off (`from`..=`to`): an open
+/// case's deadline, or a supplement's waiting limit, on one of them moves to the next working
+/// day (顺延), told in its history. Answers how many moved.
+pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate) -> ApiResult<u32> {
+    let mut moved = 0;
+    for mut c in cases::dated_between(ctx.tx, from, to)? {
+        let waiting = c.state == case::CaseState::AwaitingMaterials;
+        let date = if waiting { &mut c.supplement_until } else { &mut c.deadline };
+        let Some((old, new)) = date.and_then(|old| Some((old, ctx.calendar.deferred(old)?))) else { continue };
+        *date = Some(new);
+        let text = match waiting {
+            true => format!("节假日安排调整，{old} 为休息日，补齐材料期限顺延至 {new}"),
+            false => format!("节假日安排调整，{old} 为休息日，承诺办结日期顺延至 {new}"),
+        };
+        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        step(ctx, &c, "deadline_set", text)?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// The clock's sweep: supplements past their waiting limit expire (closed as such, R11).
 pub(super) fn expire_supplements(ctx: &mut Ctx) -> ApiResult<u32> {
     let today = today(ctx);

@@ -352,6 +352,21 @@ pub fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     Ok(settled)
 }
 
+/// A year's notice made days of the December before it days off (`from`..=`to`): a complaint's
+/// due day on one of them moves to the next working day (顺延), in its history. Answers how many
+/// moved.
+pub fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate) -> ApiResult<u32> {
+    let mut moved = 0;
+    for mut c in store::due_between(ctx.tx, from, to)? {
+        let Some((old, new)) = c.due.and_then(|old| Some((old, ctx.calendar.deferred(old)?))) else { continue };
+        c.due = Some(new);
+        store::update(ctx.tx, &c)?;
+        record(ctx, &c, "deadline_set", format!("节假日安排调整，{old} 为休息日，{}", due_words(c.due)))?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// Staff see the answered complaints about themselves (never who complained, nor how).
 pub fn mine(conn: &rusqlite::Connection, username: &str) -> rusqlite::Result<Vec<wire::MyFinding>> {
     Ok(store::findings_about(conn, username)?.iter().filter_map(store::my_finding).collect())

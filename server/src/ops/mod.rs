@@ -641,8 +641,18 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
         let petitions = petitions::settle_pending(&mut with_year)?;
         let leave = leave::settle_pending(&mut with_year)? + leave::recount(&mut with_year, &amended)?;
         let bookings = booking::cancel_on_days_off(&mut with_year, &amended)?;
+        // Deadlines set on days this notice made off move to the next working day (顺延).
+        let deferred = match (amended.first(), amended.last()) {
+            (Some(&from), Some(&to)) => {
+                cases::defer_from_days_off(&mut with_year, from, to)?
+                    + relay::defer_from_days_off(&mut with_year, from, to)?
+                    + complaints::defer_from_days_off(&mut with_year, from, to)?
+                    + petitions::defer_from_days_off(&mut with_year, from, to)?
+            }
+            _ => 0,
+        };
         ctx.events = with_year.events;
-        (n, petitions, leave, bookings)
+        (n, petitions, leave, bookings, deferred)
     };
     let working_days = calendar.working_days_in(schedule.year).unwrap_or(0);
     ctx.audit(
@@ -657,6 +667,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             "leave_counted": settled.2,
             "amended_days": amended.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "bookings_cancelled": settled.3,
+            "deadlines_deferred": settled.4,
         }),
     )?;
     let year = hall_wire::CalendarYear {
@@ -665,6 +676,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
         working_days,
         amended_days: amended.iter().map(|d| d.to_string()).collect(),
         bookings_cancelled: settled.3,
+        deadlines_deferred: settled.4,
     };
     Answer::json(StatusCode::CREATED, &year)
 }

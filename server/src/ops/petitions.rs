@@ -287,6 +287,36 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> 
 
 /// A year of the calendar was added: the due days that waited for it are set now, each noted
 /// in its petition's history.
+/// A year's notice made days of the December before it days off (`from`..=`to`): a petition's
+/// due day, or its department's, on one of them moves to the next working day (顺延), in its
+/// history. Answers how many petitions moved.
+pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate) -> ApiResult<u32> {
+    let mut moved = 0;
+    for mut p in petitions::due_between(ctx.tx, from, to)? {
+        let due = p.due.and_then(|d| Some((d, ctx.calendar.deferred(d)?)));
+        let transfer = p.transfer_due.and_then(|d| Some((d, ctx.calendar.deferred(d)?)));
+        if due.is_none() && transfer.is_none() {
+            continue;
+        }
+        let mut text = Vec::new();
+        if let Some((old, new)) = due {
+            p.due = Some(new);
+            text.push(format!("{old} 为休息日，答复期限顺延至 {new}"));
+        }
+        if let Some((old, new)) = transfer {
+            p.transfer_due = Some(new);
+            text.push(format!("承办部门答复期限 {old} 顺延至 {new}"));
+        }
+        petitions::update(ctx.tx, &p)?;
+        let text = format!("节假日安排调整，{}", text.join("；"));
+        let detail =
+            json!({ "due": p.due.map(|d| d.to_string()), "transfer_due": p.transfer_due.map(|d| d.to_string()) });
+        record(ctx, &p, "due_set", &text, detail)?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut p in petitions::pending_due(ctx.tx)? {

@@ -425,6 +425,23 @@ fn record_step(ctx: &mut Ctx, c: &IncomingRow, p: Progress) -> ApiResult<()> {
     queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)
 }
 
+/// A year's notice made days of the December before it days off (`from`..=`to`): an accepted
+/// incoming case's deadline on one of them moves to the next working day (顺延), in its history
+/// and back to its origin hall. Answers how many moved.
+pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate) -> ApiResult<u32> {
+    let mut moved = 0;
+    for mut c in store::incoming_due_between(ctx.tx, &from.to_string(), &to.to_string())? {
+        let old = c.deadline.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let Some((old, new)) = old.and_then(|old| Some((old, ctx.calendar.deferred(old)?))) else { continue };
+        c.deadline = Some(new.to_string());
+        store::update_incoming(ctx.tx, &c, ctx.now_ms)?;
+        let text = format!("节假日安排调整，{old} 为休息日，承诺办结日期顺延至 {new}");
+        record_step(ctx, &c, Progress { step: UpperStep::DeadlineSet, text, reason: None, pending_year: None })?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// A year of the calendar was added: the incoming cases accepted with a deadline waiting for it
 /// get their deadline, in their history and back to their origin hall.
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {

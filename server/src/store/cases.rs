@@ -199,6 +199,18 @@ pub fn pending_dates(conn: &Connection) -> rusqlite::Result<Vec<CaseRow>> {
     rows.collect()
 }
 
+/// Cases whose running date (an open case's deadline, a supplement's waiting limit) lies
+/// between two days, inclusive: those a changed calendar may put on a day off.
+pub fn dated_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<CaseRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM cases WHERE state = 'open' AND deadline BETWEEN ?1 AND ?2
+         UNION ALL
+         SELECT {COLUMNS} FROM cases WHERE state = 'awaiting_materials' AND supplement_until BETWEEN ?1 AND ?2"
+    ))?;
+    let rows = stmt.query_map([from.to_string(), to.to_string()], row)?;
+    rows.collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepRow {
     pub at: i64,

@@ -209,6 +209,16 @@ pub fn pending_due(conn: &Connection) -> rusqlite::Result<Vec<ComplaintRow>> {
     .collect()
 }
 
+/// Complaints not answered yet whose due day lies between two days, inclusive.
+pub fn due_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<ComplaintRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM complaints WHERE due BETWEEN ?1 AND ?2 AND state IN ('received', 'investigating')
+         ORDER BY id"
+    ))?
+    .query_map([from.to_string(), to.to_string()], row)?
+    .collect()
+}
+
 /// Answered or closed complaints about this staff member, newest answer first.
 pub fn findings_about(conn: &Connection, username: &str) -> rusqlite::Result<Vec<ComplaintRow>> {
     conn.prepare_cached(&format!(

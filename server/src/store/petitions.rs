@@ -233,6 +233,17 @@ pub fn pending_due(conn: &Connection) -> rusqlite::Result<Vec<PetitionRow>> {
     rows.collect()
 }
 
+/// Petitions not answered yet whose due day, or their department's, lies between two days,
+/// inclusive.
+pub fn due_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<PetitionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM petitions WHERE state IN ('received', 'transferred')
+             AND (due BETWEEN ?1 AND ?2 OR transfer_due BETWEEN ?1 AND ?2) ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([from.to_string(), to.to_string()], row)?;
+    rows.collect()
+}
+
 /// What the lists filter on.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

@@ -238,6 +238,15 @@ pub fn incoming_deadline_pending(conn: &Connection) -> rusqlite::Result<Vec<Inco
     rows.collect()
 }
 
+/// Accepted incoming cases whose deadline lies between two days, inclusive.
+pub fn incoming_due_between(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<Vec<IncomingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM incoming_cases WHERE state = 'accepted' AND deadline BETWEEN ?1 AND ?2 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([from, to], incoming)?;
+    rows.collect()
+}
+
 /// Incoming cases: not closed (by arrival) or, with `all`, every one (newest first); only a
 /// window's when given.
 pub fn list_incoming(

@@ -651,3 +651,57 @@ async fn a_window_taken_over_takes_its_cases_with_it() {
     let closed = s.post(&format!("/api/cases/{number}/close"), &after, json!({"result": "approved"})).await;
     assert_eq!(closed.body["state"], "closed", "{}", closed.body);
 }
+
+/// A 2027 notice making Thursday 31 December 2026 a day off: what fell due that day (a case's
+/// deadline, a complaint's and a petition's due day) moves to the next working day, Monday
+/// 4 January (顺延), each told in its history; what fell due on the 30th stays.
+#[tokio::test]
+async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
+    let reaching = TEST_2027.replacen("from = \"2027-01-01\"", "from = \"2026-12-31\"", 1);
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let c = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let promised = json!({"outcome": "promised", "applicant_name": "张三", "applicant_phone": "13800001234"});
+    let on_31 =
+        finish(&s, &c, "w02", "mz-dibao", promised.clone()).await["case"]["number"].as_str().unwrap().to_string();
+    let on_30 = finish(&s, &c, "w02", "mz-dibao", promised).await["case"]["number"].as_str().unwrap().to_string();
+    let complaint = json!({"channel": "written", "about": "hall", "what": "排队太久", "complainant_name": "王五",
+        "complainant_contact": "13900001111", "complexity": "simple"});
+    let complaint = s.post("/api/complaints", &director, complaint).await;
+    assert_eq!(complaint.status, 201, "{}", complaint.body);
+    let petition = json!({"channel": "visit", "name": "王秀英", "gender": "female", "age": 58, "occupation": "农民",
+        "political_status": "群众", "address_or_workplace": "青石镇东村3组", "issue": "宅基地界址纠纷"});
+    let petition = s.post("/api/petitions", &director, petition).await;
+    assert_eq!(petition.status, 201, "{}", petition.body);
+    // Their dates on those days (how a date is counted is the rules' own tests').
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    for (sql, key) in [
+        ("UPDATE cases SET deadline = '2026-12-31' WHERE number = ?1", json!(on_31)),
+        ("UPDATE cases SET deadline = '2026-12-30' WHERE number = ?1", json!(on_30)),
+        ("UPDATE complaints SET due = '2026-12-31' WHERE id = ?1", complaint.body["id"].clone()),
+        ("UPDATE petitions SET due = '2026-12-31' WHERE id = ?1", petition.body["id"].clone()),
+    ] {
+        let key = key.as_str().map(str::to_string).unwrap_or_else(|| key.to_string());
+        assert_eq!(db.execute(sql, [key]).unwrap(), 1, "{sql}");
+    }
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": reaching})).await;
+    assert_eq!((added.status.as_u16(), added.body["deadlines_deferred"].as_u64()), (201, Some(3)), "{}", added.body);
+    let case = |n: String| {
+        let (s, director) = (&s, director.clone());
+        async move { get(s, &format!("/api/cases/{n}"), &director).await.body }
+    };
+    let moved = case(on_31).await;
+    assert_eq!(moved["deadline"], "2027-01-04");
+    let told = moved["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(told.contains("2026-12-31 为休息日") && told.contains("顺延至 2027-01-04"), "{told}");
+    assert_eq!(case(on_30).await["deadline"], "2026-12-30", "a working day still");
+    let id = &complaint.body["id"];
+    assert_eq!(get(&s, &format!("/api/complaints/{id}"), &director).await.body["due"], "2027-01-04");
+    let id = &petition.body["id"];
+    assert_eq!(get(&s, &format!("/api/petitions/{id}"), &director).await.body["due"], "2027-01-04");
+    let audited: i64 = db
+        .query_row("SELECT COUNT(*) FROM audit WHERE action IN ('case.deadline_set', 'complaint.deadline_set', 'petition.due_set')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 3, "each move is on the audit trail");
+}

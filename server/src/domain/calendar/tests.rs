@@ -163,6 +163,22 @@ fn adding_working_days() {
     }
 }
 
+/// A deadline on a day off moves to the next working day (顺延); on a working day it stays.
+#[test]
+fn a_deadline_on_a_day_off_is_deferred_to_the_next_working_day() {
+    let cal = shipped_calendar();
+    for (day, want) in [
+        ("2026-09-30", None),               // a Wednesday, worked
+        ("2026-10-01", Some("2026-10-08")), // 国庆节: after the holiday, Thursday the 8th
+        ("2026-10-10", None),               // a make-up Saturday, worked
+        ("2026-10-11", Some("2026-10-12")), // a Sunday
+        ("2026-12-31", None),               // worked, as far as 2026's notice says
+        ("2025-12-31", None),
+    ] {
+        assert_eq!(cal.deferred(d(day)), want.map(d), "{day}");
+    }
+}
+
 #[test]
 fn a_year_not_loaded_is_an_error_never_a_guess() {
     let cal = shipped_calendar();
