@@ -246,10 +246,11 @@ struct Day {
     issued: i32,
     served: i32,
     no_show: i32,
-    /// Mean minutes from the issue to the first call; null when no ticket of the day was called.
+    /// Mean minutes from the issue (or a transfer) to the call; null when no ticket of the day
+    /// was called.
     mean_wait_minutes: Option<f64>,
     wait_count: i32,
-    /// Mean minutes from the call to the finish; null when none is known.
+    /// Mean minutes from the call to the finish or the transfer; null when none is known.
     mean_service_minutes: Option<f64>,
     service_count: i32,
     /// Services rated that day, and the day's satisfaction (null when none was rated).

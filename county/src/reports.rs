@@ -70,9 +70,9 @@ pub struct Line {
     pub issued: i64,
     pub served: i64,
     pub no_show: i64,
-    /// From the issue to the first call; null when no ticket was called.
+    /// From the issue (or a transfer) to the call; null when no ticket was called.
     pub mean_wait_minutes: Option<f64>,
-    /// From the last call to the finish; null when none is known.
+    /// From the call to the finish or the transfer; null when none is known.
     pub mean_service_minutes: Option<f64>,
     pub rated: i64,
     /// Ratings per level, best first (非常满意 … 非常不满意).

@@ -2,8 +2,9 @@
 //! the events really carry is derived:
 //! - `ticket_issued` (ticket, number, queue, matter, time): the day's tickets issued;
 //! - `ticket_called` (first call): the waiting time from the issue, on the ticket's day; the
-//!   first call after a transfer: the waiting time from the transfer, under the new matter;
-//! - `ticket_finished`: served that day, and the service time from the ticket's last call to
+//!   first call after a transfer: the waiting time from the transfer, under the new matter (a
+//!   recall is no new call: the service runs from the call before it, as at the hall);
+//! - `ticket_finished`: served that day, and the service time from the ticket's call (its last, recalls aside) to
 //!   the finish (the start of service is not in the events: the walk to the window is in it);
 //! - `ticket_no_show`: no-shows that day; `ticket_requeued` takes a standing no-show back (put
 //!   back in the queue, the citizen is served or not as any waiting ticket, as the hall counts);
@@ -13,7 +14,7 @@
 //! - `case_changed`: each case's kind, state and deadline, the day the county saw it registered
 //!   and the day it closed;
 //! - `ticket_transferred`: the ticket's matter from then on, and the service time of the leg
-//!   it ends (from the last call to the transfer) under the matter it leaves;
+//!   it ends (from its call to the transfer) under the matter it leaves;
 //! - `rating_given`: the day's ratings by level, per hall and per matter;
 //! - `feedback_changed` about a complaint: complaints received and closed that day.
 //!
@@ -164,6 +165,11 @@ pub async fn apply(
             let Some(row) = row else { return Ok(()) };
             let (day, issued, first): (NaiveDate, DateTime<chrono::Utc>, bool) = (row.get(0), row.get(1), row.get(2));
             let (matter, sent): (String, Option<DateTime<chrono::Utc>>) = (row.get(3), row.get(4));
+            // A recall calls the same citizen again: the hall times the service from the call
+            // before it, and so does the county.
+            if data.get("recall").and_then(Value::as_bool) == Some(true) {
+                return Ok(());
+            }
             tx.execute(
                 "UPDATE tickets SET first_called_at = COALESCE(first_called_at, $3), last_called_at = $3,
                      transferred_at = NULL
@@ -171,8 +177,9 @@ pub async fn apply(
                 &[&hall, &id, &at],
             )
             .await?;
-            // A wait ends at its first call: the issue's, or a transfer's (a recall ends none).
-            let waited_from = if first { Some(issued) } else { sent };
+            // A wait ends at its first call: a transfer's, or else the issue's (a transfer whose
+            // call before it fell in a gap still waited from the transfer).
+            let waited_from = sent.or(first.then_some(issued));
             if let Some(from) = waited_from {
                 let wait = (at.to_utc() - from).num_seconds().max(0);
                 add_both(tx, hall, day, &matter, "wait_seconds_sum", wait).await?;
@@ -249,7 +256,8 @@ pub async fn apply(
             let Some(row) = row else { return Ok(()) };
             let (left, called): (String, Option<DateTime<chrono::Utc>>) = (row.get(0), row.get(1));
             tx.execute(
-                "UPDATE tickets SET service_id = $3, transferred_at = $4 WHERE hall_id = $1 AND ticket_id = $2",
+                "UPDATE tickets SET service_id = $3, transferred_at = $4, last_called_at = NULL
+                 WHERE hall_id = $1 AND ticket_id = $2",
                 &[&hall, &id, &matter, &at],
             )
             .await?;

@@ -179,8 +179,9 @@ async fn the_views_and_the_api_tell_what_the_events_tell_and_no_more() {
         .unwrap();
     let got: (i32, i32, i32, i64, i32, i64, i32) =
         (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
-    // Waits 10 and 15 minutes (first calls only); service 15 minutes from the last call (09:12).
-    assert_eq!(got, (2, 1, 1, 25 * 60, 2, 15 * 60, 1));
+    // Waits 10 and 15 minutes (first calls only); service 17 minutes from the call (09:10), as
+    // the hall times it: a recall (09:12) calls the same citizen again, it starts nothing.
+    assert_eq!(got, (2, 1, 1, 25 * 60, 2, 17 * 60, 1));
 
     let links = Links::default();
     let hash = argon2_hash("s3cret");
@@ -230,7 +231,7 @@ async fn the_views_and_the_api_tell_what_the_events_tell_and_no_more() {
     let page: Value = get("/api/county/halls/busy".into()).await.unwrap().json().await.unwrap();
     assert_eq!(page["days"][0]["day"], "2026-11-25");
     assert_eq!(page["days"][0]["mean_wait_minutes"], 12.5);
-    assert_eq!(page["days"][0]["mean_service_minutes"], 15.0);
+    assert_eq!(page["days"][0]["mean_service_minutes"], 17.0);
     assert_eq!(page["cases"], json!([{"kind": "promised", "open": 1, "overdue": 1}]));
     assert_eq!(page["gaps"], json!([]));
     let r = get("/api/county/halls/nowhere".into()).await.unwrap();
@@ -569,8 +570,8 @@ async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() 
     assert_eq!(
         figures,
         [
-            // Waited 09:15–09:20 after the transfer; served 09:22 (the last call) to 09:30.
-            ("mz-dibao".to_string(), 0, 1, 1, 300, 1, 480),
+            // Waited 09:15–09:20 after the transfer; served from that call (not the recall) to 09:30.
+            ("mz-dibao".to_string(), 0, 1, 1, 300, 1, 600),
             // Waited 09:00–09:10; served 09:10–09:15, until the transfer.
             ("zh-zixun".to_string(), 1, 0, 1, 600, 1, 300),
         ]
@@ -584,7 +585,7 @@ async fn a_transferred_ticket_counts_each_leg_under_its_matter_as_at_the_hall() 
         .await
         .unwrap();
     let day: (i32, i32, i32, i64, i32, i64) = (day.get(0), day.get(1), day.get(2), day.get(3), day.get(4), day.get(5));
-    assert_eq!(day, (1, 1, 2, 900, 2, 780));
+    assert_eq!(day, (1, 1, 2, 900, 2, 900));
 }
 
 #[tokio::test]
