@@ -23,9 +23,14 @@ pub fn report_key(case_number: &str) -> String {
     format!("report:{case_number}")
 }
 
-/// The outbox key of an upper hall's step on an incoming case: each step happens once.
-pub fn progress_key(origin_hall: &str, origin_number: &str, step: UpperStep) -> String {
-    format!("progress:{origin_hall}:{origin_number}:{}", step.as_str())
+/// The outbox key of an upper hall's step on an incoming case: each step happens once, but for
+/// the deadline being set, which happens once per date (set when a year came, then moved off a
+/// day the next year's notice made a day off).
+pub fn progress_key(origin_hall: &str, origin_number: &str, step: UpperStep, deadline: Option<&str>) -> String {
+    match (step, deadline) {
+        (UpperStep::DeadlineSet, Some(d)) => format!("progress:{origin_hall}:{origin_number}:deadline_set:{d}"),
+        _ => format!("progress:{origin_hall}:{origin_number}:{}", step.as_str()),
+    }
 }
 
 /// The key a message is applied under at its destination: the source hall's name for it.
@@ -282,8 +287,13 @@ mod tests {
     fn keys_name_each_message_once() {
         assert_eq!(report_key("20261203-0001"), "report:20261203-0001");
         assert_eq!(
-            progress_key("qingshui", "20261203-0001", UpperStep::Closed),
+            progress_key("qingshui", "20261203-0001", UpperStep::Closed, Some("2026-12-31")),
             "progress:qingshui:20261203-0001:closed"
+        );
+        // Set, then moved: two messages.
+        assert_eq!(
+            progress_key("qingshui", "20261203-0001", UpperStep::DeadlineSet, Some("2027-01-04")),
+            "progress:qingshui:20261203-0001:deadline_set:2027-01-04"
         );
         assert_eq!(inbox_key("qingshui", "report:20261203-0001"), "qingshui:report:20261203-0001");
     }

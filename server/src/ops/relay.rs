@@ -421,7 +421,7 @@ fn record_step(ctx: &mut Ctx, c: &IncomingRow, p: Progress) -> ApiResult<()> {
         "result": c.result,
         "reason": p.reason,
     });
-    let key = rule::progress_key(&c.origin_hall, &c.origin_number, p.step);
+    let key = rule::progress_key(&c.origin_hall, &c.origin_number, p.step, c.deadline.as_deref());
     queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)
 }
 
