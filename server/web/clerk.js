@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead,
+  latestRead, kioskMark,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -69,7 +69,8 @@ function renderKioskAlarm() {
 }
 
 async function refreshKiosks() {
-  mergeKiosks(state.kiosks, (await api("GET", "/api/kiosks")).data);
+  const since = kioskMark();
+  mergeKiosks(state.kiosks, (await api("GET", "/api/kiosks")).data, since);
   renderKioskAlarm();
 }
 
@@ -92,19 +93,24 @@ function renderQueues() {
     .map((q) => `<li data-queue="${esc(q.queue)}">${queueLine(q)}</li>`).join("");
 }
 
-// The queues and the window's count: read on opening, on reconnecting and after each ticket this
-// window finishes (the latest read wins); each queue's own event updates its line between.
-const queueReads = latestRead();
+// The queues: read on opening and on reconnecting (the latest read wins); each queue's own event
+// updates its line between. The window's count: read then and after each ticket it finishes.
+const queueReads = latestRead(), statsReads = latestRead();
 async function refreshQueues() {
   const n = queueReads.begin();
-  const [qs, stats] = await Promise.all([api("GET", "/api/queues"), api("GET", `/api/windows/${state.window}/stats`)]);
+  const qs = await api("GET", "/api/queues");
   if (!queueReads.isLatest(n)) return;
   queues = qs.data;
   renderQueues();
-  $("served").textContent = stats.data.finished_today;
+  await refreshStats();
 }
-let queuesTimer = null;
-const queuesSoon = () => { clearTimeout(queuesTimer); queuesTimer = setTimeout(() => refreshQueues().catch(() => {}), 150); };
+async function refreshStats() {
+  const n = statsReads.begin();
+  const stats = await api("GET", `/api/windows/${state.window}/stats`);
+  if (statsReads.isLatest(n)) $("served").textContent = stats.data.finished_today;
+}
+let statsTimer = null;
+const statsSoon = () => { clearTimeout(statsTimer); statsTimer = setTimeout(() => refreshStats().catch(() => {}), 150); };
 
 const live = liveStream("/api/events", {
   // Signed in: the staff tier (cases, village requests, incoming transfers of this window).
@@ -123,7 +129,7 @@ const live = liveStream("/api/events", {
       if (i >= 0) queues[i] = q; else queues.push(q);
       renderQueues();
     },
-    ticket_finished: (f) => { if (f.window_id === state.window) queuesSoon(); },
+    ticket_finished: (f) => { if (f.window_id === state.window) statsSoon(); },
     window_status: async (w) => {
       if (w.window_id !== state.window) return;
       state.paused = w.status === "paused";
@@ -201,8 +207,9 @@ function renderFindings() {
 }
 
 async function openDesk() {
-  $("login").hidden = true; $("logout").hidden = false;
+  $("desk").hidden = true; // (a stand-in's new window too) until its state is read
   state.windows = (await api("GET", "/api/windows")).data;
+  $("login").hidden = true; $("logout").hidden = false; // a failed read leaves the form and its error
   const me = win(state.window);
   state.paused = me?.status === "paused";
   state.ticket = me?.serving ?? null;

@@ -428,7 +428,8 @@ export const dueClass = (due) => (due === "overdue" ? "overdue" : due === "soon"
  * Orders a page's overlapping reads of one thing (a refresh on every event, another on
  * reconnect, one after a form): `begin()` numbers a read, and only the latest begun may apply
  * its answer. An older answer that lands after a newer one is stale and dropped, instead of
- * putting back what the newer one (or an event since) replaced.
+ * putting back what the newer one replaced (an event applied meanwhile is not protected: a
+ * thing changed by events is merged with a mark, as the kiosks are).
  */
 export function latestRead() {
   let last = 0;
@@ -438,23 +439,31 @@ export function latestRead() {
 // ---------------------------------------------------------------------------------------------
 // Kiosks
 
+let kioskEvents = 0;
+const seenAt = new WeakMap(); // a kiosk state applied from an event -> its place among events
+
+/** Taken before reading the kiosk list: which events that read may be older than. */
+export const kioskMark = () => kioskEvents;
+
 /**
- * Merges a kiosk list read from the server into `kiosks` (changed in place). The list may be
- * older than a kiosk_fault event applied while it was on its way: per kiosk, the strictly newer
- * report wins. Times are to the second, so a fault and its recovery often share one: on a tie
- * the state held stays, since a change after it arrives as its own event anyway.
+ * Merges a kiosk list read from the server into `kiosks` (changed in place). The list read from
+ * `since` (`kioskMark()` before it began) is as new as anything held, unless a kiosk_fault event
+ * for that kiosk was applied while it was on its way: then the list may be older, and the event
+ * stays (if the list was newer, the event of that later change is still to come). Times are to
+ * the second, too coarse to tell a fault from its recovery.
  */
-export function mergeKiosks(kiosks, fresh) {
+export function mergeKiosks(kiosks, fresh, since) {
   for (const k of fresh) {
     const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
     if (i < 0) kiosks.push(k);
-    else if ((k.at ?? "") > (kiosks[i].at ?? "")) kiosks[i] = k;
+    else if (!((seenAt.get(kiosks[i]) ?? -1) > since)) kiosks[i] = k;
   }
   return kiosks;
 }
 
 /** A kiosk_fault event: the kiosk's whole state, newer than anything held. */
 export function applyKioskEvent(kiosks, k) {
+  seenAt.set(k, ++kioskEvents);
   const i = kiosks.findIndex((x) => x.kiosk_id === k.kiosk_id);
   if (i >= 0) kiosks[i] = k; else kiosks.push(k);
   return kiosks;

@@ -6,7 +6,7 @@
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
-  mergeKiosks, applyKioskEvent, noticesOf, openNotice, dueClass, signInAs, latestRead,
+  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
@@ -125,7 +125,7 @@ function render() {
 // Refreshes overlap (events, reconnects, forms, the minute's timer): the latest one's answer wins.
 const refreshes = latestRead();
 async function refresh() {
-  const n = refreshes.begin();
+  const n = refreshes.begin(), since = kioskMark();
   const [{ data: today }, { data: fresh }, { data: hall }, { data: cases }] = await Promise.all([
     api("GET", "/api/director/today"), api("GET", "/api/kiosks"), api("GET", "/api/hall"),
     api("GET", "/api/cases").catch((e) => { showError("casesError", e); return { data: openCases }; }),
@@ -133,7 +133,7 @@ async function refresh() {
   if (!refreshes.isLatest(n) || !token) return;
   data = today;
   openCases = cases;
-  mergeKiosks(kiosks, fresh);
+  mergeKiosks(kiosks, fresh, since);
   issuing = hall.issuing;
   render();
 }

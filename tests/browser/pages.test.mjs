@@ -226,14 +226,18 @@ test("signing out of the admin page ends the session on the server, not only in 
 });
 
 test("a kiosk list read before a fault's recovery, in the same second, does not bring the fault back", async () => {
-  const { mergeKiosks, applyKioskEvent } = await import(new URL("../../server/web/common.js", import.meta.url));
-  const at = "2026-12-05T09:14:07+08:00";
+  const { mergeKiosks, applyKioskEvent, kioskMark } = await import(new URL("../../server/web/common.js", import.meta.url));
+  const at = "2026-12-05T09:14:07+08:00"; // times are to the second: they cannot tell these apart
   const fault = { kiosk_id: "k1", name: "大厅1号", fault: "paper_out", message: "", ticket_number: "B042", at };
   const ok = { kiosk_id: "k1", name: "大厅1号", fault: null, message: "", ticket_number: null, at };
-  const later = { ...fault, at: "2026-12-05T09:14:08+08:00" };
-  const check = (held, list, want, why) => assert.deepEqual(mergeKiosks(held, list), want, why);
-  check([], [fault], [fault], "the first read fills the list");
-  check(applyKioskEvent([fault], ok), [fault], [ok], "the recovery's event wins over a list read before it");
-  check([ok], [later], [later], "a newer report in the list wins");
-  check([later], [ok], [later], "an older report in the list loses");
+  const check = (held, list, since, want, why) => assert.deepEqual(mergeKiosks(held, list, since), want, why);
+  check([], [fault], kioskMark(), [fault], "the first read fills the list");
+  // A read begun, then the recovery's event, then the read's answer (from before it).
+  let since = kioskMark();
+  check(applyKioskEvent([fault], ok), [fault], since, [ok], "the event applied while the list was on its way stays");
+  // Events before the read began (or none): the list is as new as anything held.
+  const held = applyKioskEvent([], fault);
+  since = kioskMark();
+  check(held, [ok], since, [ok], "a list read after the event wins");
+  check([fault], [ok], kioskMark(), [ok], "a state read earlier is replaced");
 });

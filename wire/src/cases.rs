@@ -335,7 +335,7 @@ pub struct CalendarYear {
     /// from the day's bookings list).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub bookings_cancelled: u32,
-    /// Deadlines (cases, incoming cases, complaints, petitions) set on those days, now days off,
+    /// Deadlines (cases, incoming cases, complaints, petitions, follow-ups) set on those days, now days off,
     /// moved to the next working day (顺延), each told in its history.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub deadlines_deferred: u32,

@@ -648,6 +648,7 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
                     + relay::defer_from_days_off(&mut with_year, from, to)?
                     + complaints::defer_from_days_off(&mut with_year, from, to)?
                     + petitions::defer_from_days_off(&mut with_year, from, to)?
+                    + ratings::defer_from_days_off(&mut with_year, from, to)?
             }
             _ => 0,
         };

@@ -285,8 +285,6 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> 
     view(ctx, id, StatusCode::OK)
 }
 
-/// A year of the calendar was added: the due days that waited for it are set now, each noted
-/// in its petition's history.
 /// A year's notice made days of the December before it days off (`from`..=`to`): a petition's
 /// due day, or its department's, on one of them moves to the next working day (顺延), in its
 /// history. Answers how many petitions moved.
@@ -317,6 +315,8 @@ pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate)
     Ok(moved)
 }
 
+/// A year of the calendar was added: the due days that waited for it are set now, each noted
+/// in its petition's history.
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut p in petitions::pending_due(ctx.tx)? {

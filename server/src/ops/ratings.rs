@@ -218,6 +218,32 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, action: FollowUpAction, note: &str) ->
 }
 
 /// A year of the calendar was added: follow-ups' deadlines that waited for it are set now.
+/// A year's notice made days of the December before it days off (`from`..=`to`): a follow-up's
+/// due day (to contact the citizen, to put it right) on one of them moves to the next working
+/// day (顺延), audited. Answers how many follow-ups moved.
+pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate) -> ApiResult<u32> {
+    let mut moved = 0;
+    for mut f in ratings::follow_ups_due_between(ctx.tx, from, to)? {
+        let contact = f.contact_due.and_then(|d| ctx.calendar.deferred(d));
+        let rectify = f.rectify_due.and_then(|d| ctx.calendar.deferred(d));
+        if contact.is_none() && rectify.is_none() {
+            continue;
+        }
+        f.contact_due = contact.or(f.contact_due);
+        f.rectify_due = rectify.or(f.rectify_due);
+        ratings::update_follow_up(ctx.tx, &f, ctx.actor.name())?;
+        let dues = json!({
+            "contact_due": f.contact_due.map(|d| d.to_string()),
+            "rectify_due": f.rectify_due.map(|d| d.to_string()),
+            "deferred": true,
+        });
+        ctx.audit("follow_up.deadline_set", Some(&f.rating.window_id), Some(format!("follow_up:{}", f.id)), dues)?;
+        changed(ctx, f.id, "deadline_set")?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut f in ratings::follow_ups_pending_dates(ctx.tx)? {

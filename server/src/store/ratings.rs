@@ -292,6 +292,16 @@ pub fn follow_ups_pending_dates(conn: &Connection) -> rusqlite::Result<Vec<Follo
     rows.collect()
 }
 
+/// Follow-ups not closed with a due day between two days, inclusive.
+pub fn follow_ups_due_between(conn: &Connection, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<Vec<FollowUpRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{FOLLOW_UP} WHERE f.state != 'closed'
+             AND (f.contact_due BETWEEN ?1 AND ?2 OR f.rectify_due BETWEEN ?1 AND ?2) ORDER BY f.id"
+    ))?;
+    let rows = stmt.query_map([from.to_string(), to.to_string()], follow_up_row)?;
+    rows.collect()
+}
+
 /// Running follow-ups (open or contacted) and how many of them are past their deadline today.
 pub fn follow_up_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(u32, u32)> {
     let day = today.to_string();

@@ -653,8 +653,9 @@ async fn a_window_taken_over_takes_its_cases_with_it() {
 }
 
 /// A 2027 notice making Thursday 31 December 2026 a day off: what fell due that day (a case's
-/// deadline, a complaint's and a petition's due day) moves to the next working day, Monday
-/// 4 January (顺延), each told in its history; what fell due on the 30th stays.
+/// deadline, a complaint's, a petition's and a rating follow-up's due day) moves to the next
+/// working day, Monday 4 January (顺延), each told in its history; what fell due on the 30th
+/// stays.
 #[tokio::test]
 async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
     let reaching = TEST_2027.replacen("from = \"2027-01-01\"", "from = \"2026-12-31\"", 1);
@@ -673,6 +674,14 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
         "political_status": "群众", "address_or_workplace": "青石镇东村3组", "issue": "宅基地界址纠纷"});
     let petition = s.post("/api/petitions", &director, petition).await;
     assert_eq!(petition.status, 201, "{}", petition.body);
+    // A citizen dissatisfied: a follow-up (contact by the next working day, put right in 15).
+    let rated = s.issue("mz-linshi").await;
+    assert_eq!(s.act(&c, "w02", "call-next").await.status, 200);
+    assert_eq!(s.post("/api/windows/w02/finish", &c, json!({"outcome": "immediate"})).await.status, 200);
+    let token = rated["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let rating = json!({"level": "dissatisfied", "reason": "efficiency"});
+    let rating = s.send(Method::POST, &format!("/api/t/{token}/rating"), None, Some(rating), None).await;
+    assert_eq!((rating.status.as_u16(), &rating.body["follow_up"]), (201, &json!(true)), "{}", rating.body);
     // Their dates on those days (how a date is counted is the rules' own tests').
     let db = rusqlite::Connection::open(&s.db).unwrap();
     for (sql, key) in [
@@ -680,13 +689,14 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
         ("UPDATE cases SET deadline = '2026-12-30' WHERE number = ?1", json!(on_30)),
         ("UPDATE complaints SET due = '2026-12-31' WHERE id = ?1", complaint.body["id"].clone()),
         ("UPDATE petitions SET due = '2026-12-31' WHERE id = ?1", petition.body["id"].clone()),
+        ("UPDATE follow_ups SET rectify_due = '2026-12-31' WHERE state = 'open' AND ?1 = '1'", json!("1")),
     ] {
         let key = key.as_str().map(str::to_string).unwrap_or_else(|| key.to_string());
         assert_eq!(db.execute(sql, [key]).unwrap(), 1, "{sql}");
     }
     let admin = s.staff("admin").await;
     let added = s.post("/api/admin/calendar", &admin, json!({"toml": reaching})).await;
-    assert_eq!((added.status.as_u16(), added.body["deadlines_deferred"].as_u64()), (201, Some(3)), "{}", added.body);
+    assert_eq!((added.status.as_u16(), added.body["deadlines_deferred"].as_u64()), (201, Some(4)), "{}", added.body);
     let case = |n: String| {
         let (s, director) = (&s, director.clone());
         async move { get(s, &format!("/api/cases/{n}"), &director).await.body }
@@ -700,8 +710,15 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
     assert_eq!(get(&s, &format!("/api/complaints/{id}"), &director).await.body["due"], "2027-01-04");
     let id = &petition.body["id"];
     assert_eq!(get(&s, &format!("/api/petitions/{id}"), &director).await.body["due"], "2027-01-04");
+    let follow_up = &get(&s, "/api/follow-ups", &director).await.body[0];
+    assert_eq!((&follow_up["contact_due"], &follow_up["rectify_due"]), (&json!("2026-11-26"), &json!("2027-01-04")));
     let audited: i64 = db
-        .query_row("SELECT COUNT(*) FROM audit WHERE action IN ('case.deadline_set', 'complaint.deadline_set', 'petition.due_set')", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action IN
+                 ('case.deadline_set', 'complaint.deadline_set', 'petition.due_set', 'follow_up.deadline_set')",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(audited, 3, "each move is on the audit trail");
+    assert_eq!(audited, 4, "each move is on the audit trail");
 }
