@@ -142,7 +142,10 @@ const live = liveStream("/api/events", {
           state.window = me.window_id; sessionStorage.setItem("window", me.window_id);
           state.ticket = null; await openDesk();
         }
-      } catch { /* signed out: handled by api() */ }
+      } catch (e) {
+        // Signed out: handled by api(). Else the desk stays, saying why it could not move.
+        if (state.token) { $("desk").hidden = false; showError("deskError", e); }
+      }
     },
   },
 });

@@ -217,7 +217,6 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, action: FollowUpAction, note: &str) ->
     Answer::json(StatusCode::OK, &view(ctx.hall, &f, today(ctx), false))
 }
 
-/// A year of the calendar was added: follow-ups' deadlines that waited for it are set now.
 /// A year's notice made days of the December before it days off (`from`..=`to`): a follow-up's
 /// due day (to contact the citizen, to put it right) on one of them moves to the next working
 /// day (顺延), audited. Answers how many follow-ups moved.
@@ -244,6 +243,7 @@ pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate)
     Ok(moved)
 }
 
+/// A year of the calendar was added: follow-ups' deadlines that waited for it are set now.
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut f in ratings::follow_ups_pending_dates(ctx.tx)? {
