@@ -217,9 +217,9 @@ async function openDesk() {
   state.paused = me?.status === "paused";
   state.ticket = me?.serving ?? null;
   state.signedInAt = me?.staff?.signed_in_at ?? null;
-  render();
   // Shown once the window's state is known: a call made before would be undone by this read.
   $("desk").hidden = false;
+  render(); // (the session line is written for a desk on screen)
   live.start();
   await refreshQueues();
   await refreshCases();

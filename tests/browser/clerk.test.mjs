@@ -157,6 +157,8 @@ test("the desk shows only once its window's state is read, so a call cannot be u
   assert.equal(await page.isHidden("#desk"), true, "no desk to act on while its window is being read");
   release();
   await page.waitForSelector("#desk:not([hidden])");
+  // The desk comes whole: its session line with it (it once waited for the half-minute tick).
+  assert.match(await page.textContent("#who"), /^6号 .* · 签到 \d\d:\d\d$/);
   await page.waitForFunction((n) => document.querySelector("#number").textContent === n, number);
   await page.unroute("**/api/windows");
   await close();
