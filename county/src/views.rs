@@ -1,9 +1,10 @@
 //! The county's views, kept from each event inside the transaction that stores it. Only what
 //! the events really carry is derived:
 //! - `ticket_issued` (ticket, number, queue, matter, time): the day's tickets issued;
-//! - `ticket_called` (first call): the waiting time from the issue, on the ticket's day; the
-//!   first call after a transfer: the waiting time from the transfer, under the new matter (a
-//!   recall is no new call: the service runs from the call before it, as at the hall);
+//! - `ticket_called`: the waiting time from the issue, on the ticket's day, or after a transfer
+//!   from the transfer, under the new matter; called again after being put back in the queue,
+//!   the wait runs to this call instead (a recall is no new call: the service runs from the call
+//!   before it, as at the hall);
 //! - `ticket_finished`: served that day, and the service time from the ticket's call (its last, recalls aside) to
 //!   the finish (the start of service is not in the events: the walk to the window is in it);
 //! - `ticket_no_show`: no-shows that day; `ticket_requeued` takes a standing no-show back (put
@@ -144,7 +145,7 @@ pub async fn apply(
                      ON CONFLICT (hall_id, ticket_id) DO UPDATE SET day = EXCLUDED.day, number = EXCLUDED.number,
                          queue = EXCLUDED.queue, service_id = EXCLUDED.service_id, issued_at = EXCLUDED.issued_at,
                          first_called_at = NULL, last_called_at = NULL, finished_at = NULL, no_show_on = NULL,
-                         transferred_at = NULL
+                         transferred_at = NULL, wait_counted_s = NULL
                      WHERE tickets.issued_at <> EXCLUDED.issued_at",
                     &[&hall, &id, &day, &number, &queue, &text(data, "service_id"), &at],
                 )
@@ -157,33 +158,41 @@ pub async fn apply(
             let (Some(id), Some(at)) = (int(data, "ticket_id"), at) else { return Ok(()) };
             let row = tx
                 .query_opt(
-                    "SELECT day, issued_at, first_called_at IS NULL, COALESCE(service_id, ''), transferred_at
+                    "SELECT day, issued_at, first_called_at IS NULL, COALESCE(service_id, ''), transferred_at,
+                            wait_counted_s
                      FROM tickets WHERE hall_id = $1 AND ticket_id = $2",
                     &[&hall, &id],
                 )
                 .await?;
             let Some(row) = row else { return Ok(()) };
             let (day, issued, first): (NaiveDate, DateTime<chrono::Utc>, bool) = (row.get(0), row.get(1), row.get(2));
-            let (matter, sent): (String, Option<DateTime<chrono::Utc>>) = (row.get(3), row.get(4));
+            let (matter, sent, counted): (String, Option<DateTime<chrono::Utc>>, Option<i64>) =
+                (row.get(3), row.get(4), row.get(5));
             // A recall calls the same citizen again: the hall times the service from the call
             // before it, and so does the county.
             if data.get("recall").and_then(Value::as_bool) == Some(true) {
                 return Ok(());
             }
+            // A leg waits from the transfer that began it, or else from the issue, until its last
+            // call: a ticket put back in the queue (a no-show who came back, a window whose clerk
+            // left) and called again waits until then, as the hall counts it. A ticket called
+            // before this version kept no counted wait: its first call's stays as counted.
+            let wait = (at.to_utc() - sent.unwrap_or(issued)).num_seconds().max(0);
+            let known = counted.is_some() || first || sent.is_some();
             tx.execute(
                 "UPDATE tickets SET first_called_at = COALESCE(first_called_at, $3), last_called_at = $3,
-                     transferred_at = NULL
+                     wait_counted_s = CASE WHEN $4 THEN $5 ELSE wait_counted_s END
                  WHERE hall_id = $1 AND ticket_id = $2",
-                &[&hall, &id, &at],
+                &[&hall, &id, &at, &known, &wait],
             )
             .await?;
-            // A wait ends at its first call: a transfer's, or else the issue's (a transfer whose
-            // call before it fell in a gap still waited from the transfer).
-            let waited_from = sent.or(first.then_some(issued));
-            if let Some(from) = waited_from {
-                let wait = (at.to_utc() - from).num_seconds().max(0);
-                add_both(tx, hall, day, &matter, "wait_seconds_sum", wait).await?;
-                add_both(tx, hall, day, &matter, "wait_count", 1).await?;
+            match (known, counted) {
+                (true, Some(before)) => add_both(tx, hall, day, &matter, "wait_seconds_sum", wait - before).await?,
+                (true, None) => {
+                    add_both(tx, hall, day, &matter, "wait_seconds_sum", wait).await?;
+                    add_both(tx, hall, day, &matter, "wait_count", 1).await?;
+                }
+                (false, _) => {}
             }
         }
         "ticket_finished" => {
@@ -256,7 +265,7 @@ pub async fn apply(
             let Some(row) = row else { return Ok(()) };
             let (left, called): (String, Option<DateTime<chrono::Utc>>) = (row.get(0), row.get(1));
             tx.execute(
-                "UPDATE tickets SET service_id = $3, transferred_at = $4, last_called_at = NULL
+                "UPDATE tickets SET service_id = $3, transferred_at = $4, last_called_at = NULL, wait_counted_s = NULL
                  WHERE hall_id = $1 AND ticket_id = $2",
                 &[&hall, &id, &matter, &at],
             )

@@ -624,6 +624,12 @@ async fn a_no_show_put_back_and_served_is_served_and_a_wild_queue_figure_stops_n
         .await
         .unwrap();
     assert_eq!((day.get::<_, i32>(0), day.get::<_, i32>(1), day.get::<_, i32>(2)), (1, 1, 0));
+    // One wait, from the issue to the call that served it (09:00–09:50), as the hall counts it.
+    let wait = c
+        .query_one("SELECT wait_seconds_sum, wait_count FROM hall_days WHERE hall_id = 'h' AND day = '2026-11-25'", &[])
+        .await
+        .unwrap();
+    assert_eq!((wait.get::<_, i64>(0), wait.get::<_, i32>(1)), (50 * 60, 1));
     let matter = c
         .query_one("SELECT served, no_show FROM matter_days WHERE hall_id = 'h' AND service_id = 'm'", &[])
         .await
