@@ -8,7 +8,8 @@
 //! - `ticket_finished`: served that day, and the service time from the ticket's call (its last, recalls aside) to
 //!   the finish (the start of service is not in the events: the walk to the window is in it);
 //! - `ticket_no_show`: no-shows that day; `ticket_requeued` takes a standing no-show back (put
-//!   back in the queue, the citizen is served or not as any waiting ticket, as the hall counts);
+//!   back in the queue, the citizen is served or not as any waiting ticket, as the hall counts)
+//!   and the wait counted at the call it undoes (counted again at the next call, if any);
 //! - `window_status`: each window's last status;
 //! - `queue_changed`: each queue's waiting count and since when its longest wait runs (the
 //!   event has no time of its own: it is the time of the event it follows in the same write);
@@ -233,20 +234,32 @@ pub async fn apply(
             }
         }
         "ticket_requeued" => {
-            // A no-show back in the queue (a ticket a window gave back was no no-show: nothing).
+            // Back in the queue, uncalled: the hall counts no wait until the ticket is called
+            // again, so the wait counted at the undone call is taken back (and counted anew at
+            // the next call); a standing no-show is one no more (a ticket a window gave back was
+            // no no-show).
             let Some(id) = int(data, "ticket_id") else { return Ok(()) };
             let row = tx
                 .query_opt(
-                    "UPDATE tickets t SET no_show_on = NULL FROM tickets old
+                    "UPDATE tickets t SET no_show_on = NULL, wait_counted_s = NULL,
+                         first_called_at = CASE WHEN old.wait_counted_s IS NULL THEN t.first_called_at END
+                     FROM tickets old
                      WHERE t.hall_id = $1 AND t.ticket_id = $2 AND old.hall_id = t.hall_id
-                       AND old.ticket_id = t.ticket_id AND old.no_show_on IS NOT NULL
-                     RETURNING old.no_show_on, COALESCE(old.service_id, '')",
+                       AND old.ticket_id = t.ticket_id
+                     RETURNING old.no_show_on, COALESCE(old.service_id, ''), old.day, old.wait_counted_s",
                     &[&hall, &id],
                 )
                 .await?;
-            if let Some(row) = row {
-                let (day, matter): (NaiveDate, String) = (row.get(0), row.get(1));
-                add_both(tx, hall, day, &matter, "no_show", -1).await?;
+            let Some(row) = row else { return Ok(()) };
+            let (no_show_on, matter, day, counted): (Option<NaiveDate>, String, NaiveDate, Option<i64>) =
+                (row.get(0), row.get(1), row.get(2), row.get(3));
+            if let Some(no_show_on) = no_show_on {
+                add_both(tx, hall, no_show_on, &matter, "no_show", -1).await?;
+            }
+            // A wait counted before this version is not known here: it stays.
+            if let Some(counted) = counted {
+                add_both(tx, hall, day, &matter, "wait_seconds_sum", -counted).await?;
+                add_both(tx, hall, day, &matter, "wait_count", -1).await?;
             }
         }
         "ticket_transferred" => {

@@ -641,6 +641,40 @@ async fn a_no_show_put_back_and_served_is_served_and_a_wild_queue_figure_stops_n
     assert_eq!(mark, 7);
 }
 
+/// A ticket put back in the queue and never called again has no wait, as the hall counts it (its
+/// call was undone); one put back and called again waits until that call.
+#[tokio::test]
+async fn a_ticket_put_back_and_never_called_again_has_no_wait() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["h"]).await;
+    let at = |hm: &str| format!("2026-11-25T{hm}:00+08:00");
+    let issued = |id: i64, hm: &str| json!({"ticket_id": id, "number": format!("A00{id}"), "queue": "q", "service_id": "m", "at": at(hm)});
+    let called = |id: i64, hm: &str| json!({"ticket_id": id, "number": format!("A00{id}"), "window_id": "w01", "window_number": 1, "window_name": "1号窗口", "at": at(hm), "recall": false});
+    let requeued =
+        |id: i64, hm: &str| json!({"ticket_id": id, "number": format!("A00{id}"), "queue": "q", "at": at(hm)});
+    let burst = vec![
+        // A no-show who came back after the hall's last call of the day.
+        event(1, "ticket_issued", issued(1, "09:00")),
+        event(2, "ticket_called", called(1, "09:10")),
+        event(3, "ticket_no_show", json!({"ticket_id": 1, "number": "A001", "window_id": "w01", "at": at("09:15")})),
+        event(4, "ticket_requeued", requeued(1, "09:40")),
+        // Called at a window whose clerk then left: back in the queue, called again at 10:30.
+        event(5, "ticket_issued", issued(2, "10:00")),
+        event(6, "ticket_called", called(2, "10:10")),
+        event(7, "ticket_requeued", requeued(2, "10:12")),
+        event(8, "ticket_called", called(2, "10:30")),
+    ];
+    follow::store(&pool, "h", burst, &mut Carry::default()).await.unwrap();
+    let c = pool.get().await.unwrap();
+    for table in ["hall_days", "matter_days"] {
+        let sql = format!("SELECT issued, no_show, wait_count, wait_seconds_sum FROM {table} WHERE hall_id = 'h'");
+        let r = c.query_one(&sql, &[]).await.unwrap();
+        let got = (r.get::<_, i32>(0), r.get::<_, i32>(1), r.get::<_, i32>(2), r.get::<_, i64>(3));
+        // One wait: ticket 2's, 10:00–10:30. Ticket 1 waits again, uncalled: no wait yet.
+        assert_eq!(got, (2, 0, 1, 30 * 60), "{table}");
+    }
+}
+
 #[tokio::test]
 async fn a_ticket_id_given_out_again_after_a_restore_is_a_new_ticket() {
     let pg = Postgres::start();
