@@ -189,9 +189,10 @@ impl Client {
             path.pop_if_empty().push(number);
         }
         url.query_pairs_mut().append_pair("code", code);
+        // The URL carries the applicant's check code: never in the reason, which is logged.
         let r = match self.http.get(url).bearer_auth(&self.token).send().await {
             Ok(r) => r,
-            Err(e) => return CaseAnswer::Unavailable(e.to_string()),
+            Err(e) => return CaseAnswer::Unavailable(e.without_url().to_string()),
         };
         let status = r.status();
         let retry_after = r
@@ -202,7 +203,7 @@ impl Client {
         match status.as_u16() {
             200 => match r.json::<wire::CaseProgress>().await {
                 Ok(p) => CaseAnswer::Found(Box::new(p)),
-                Err(e) => CaseAnswer::Unavailable(e.to_string()),
+                Err(e) => CaseAnswer::Unavailable(e.without_url().to_string()),
             },
             404 => CaseAnswer::NotFound,
             429 => CaseAnswer::TooMany { retry_after },

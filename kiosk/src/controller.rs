@@ -296,6 +296,10 @@ struct Pending {
     attempts: u32,
     /// When to send again after an unreachable attempt; `None` while a request is out.
     retry_at: Option<Instant>,
+    /// Given up on and the kiosk went home: its citizen left, so it is sent no more (a request
+    /// that never reached the server would make a ticket, or use a booking, nobody takes). An
+    /// answer to a send already out is still logged.
+    citizen_left: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -583,6 +587,9 @@ impl Kiosk {
         self.tick_printer(now, fx);
         if self.screen == Screen::Home {
             self.drop_unclaimed(fx);
+            if let Some(a) = &mut self.abandoned {
+                a.citizen_left = true;
+            }
             // Sent home in another language (首页): a minute untouched, the next citizen's.
             if now.duration_since(self.last_touch) >= self.settings.idle {
                 self.hall_language(fx);

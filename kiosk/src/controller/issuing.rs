@@ -1,5 +1,5 @@
 //! The ticket request: sent, retried with one key, given up on (then resolved in the
-//! background), answered.
+//! background while its citizen may come back, never after the kiosk went home), answered.
 
 use std::time::Instant;
 
@@ -21,6 +21,9 @@ impl Kiosk {
                     self.server_online = false;
                 } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
                     a.retry_at = Some(now + self.settings.resolve_every);
+                    if a.citizen_left {
+                        self.abandoned = None; // its last send went nowhere: nothing to resolve
+                    }
                 }
             }
             Input::IssueRefused { key, code, next_open, day } => {
@@ -125,7 +128,7 @@ impl Kiosk {
             }
         };
         fx.push(request.effect(&key));
-        self.pending = Some(Pending { key, request, started: now, attempts: 0, retry_at: None });
+        self.pending = Some(Pending { key, request, started: now, attempts: 0, retry_at: None, citizen_left: false });
         self.screen = Screen::Issuing;
     }
 
@@ -245,8 +248,18 @@ impl Kiosk {
             auto_reprinted: false,
         });
         self.screen = Screen::Ticket;
+        // The citizen reads it from now: the idle time runs from the ticket, not from the touch
+        // that asked for it (a slow answer would send it home as it appears).
+        self.last_touch = now;
         self.confirming_priority = false;
-        if let Some(s) = spec {
+        if self.prints_open > 0 {
+            // An earlier ticket's print is still held by the printer (the watchdog gave up on
+            // it): this one would come out behind it, into another citizen's hands. Not printed;
+            // the screen says so, and a reprint is offered once the printer lets go.
+            if let Some(t) = self.issued.as_mut() {
+                t.print = PrintState::Failed(wire::KioskFaultKind::PrintFailed);
+            }
+        } else if let Some(s) = spec {
             self.prints_open += 1;
             fx.push(Effect::Print(Box::new(s)));
         }
@@ -274,7 +287,7 @@ impl Kiosk {
                 fx.push(p.request.effect(&p.key));
             }
         }
-        if let Some(a) = self.abandoned.as_mut().filter(|a| a.retry_at.is_some_and(|at| now >= at)) {
+        if let Some(a) = self.abandoned.as_mut().filter(|a| !a.citizen_left && a.retry_at.is_some_and(|at| now >= at)) {
             a.retry_at = None;
             fx.push(a.request.effect(&a.key));
         }

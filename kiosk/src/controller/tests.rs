@@ -198,6 +198,46 @@ fn a_late_answer_after_the_citizen_left_is_logged_not_printed() {
 }
 
 #[test]
+fn a_ticket_answered_slowly_stays_on_screen_for_the_idle_time() {
+    // The answer took 25 s (retries): the ticket, unprinted yet, is read for a full idle time.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.wait(Duration::from_secs(25));
+    r.issued("k1", "B016");
+    r.wait(Duration::from_secs(50));
+    assert_eq!(r.k.screen(), &Screen::Ticket, "shown 50 s ago, touched 75 s ago");
+    r.wait(Duration::from_secs(11));
+    assert_eq!(r.k.screen(), &Screen::Home);
+}
+
+#[test]
+fn a_request_given_up_on_is_sent_no_more_once_the_kiosk_went_home() {
+    // The network is down for minutes: once the kiosk went home, its citizen has left, and a
+    // request that never reached the server would make a ticket (or use a booking) nobody takes.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    let mut sent = 0;
+    for _ in 0..120 {
+        let fx = r.wait(Duration::from_secs(1));
+        if !issues(&fx).is_empty() {
+            sent += 1;
+            r.go(Input::IssueUnreachable { key: "k1".into() });
+        }
+    }
+    assert_eq!(r.k.screen(), &Screen::Home);
+    assert!((5..=14).contains(&sent), "resolved in the background only while the citizen may come back: {sent}");
+    let mut later = Vec::new();
+    for _ in 0..600 {
+        later.extend(r.wait(Duration::from_secs(1)));
+    }
+    assert_eq!(issues(&later), Vec::<&str>::new(), "nothing sent after the kiosk went home");
+}
+
+#[test]
 fn a_request_given_up_on_is_resolved_in_the_background_and_reused_by_the_next_tap() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
@@ -253,6 +293,27 @@ fn a_print_without_an_outcome_becomes_a_fault() {
     r.wait(Duration::from_secs(21));
     r.go(Input::Printed { number: "B013".into() });
     assert_eq!((r.k.issued().unwrap().print, r.k.can_reprint()), (PrintState::Printed, false));
+}
+
+#[test]
+fn the_next_ticket_is_not_queued_behind_a_print_the_printer_still_holds() {
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B012");
+    r.wait(Duration::from_secs(21)); // the watchdog gives up on B012's print
+    r.go(Input::Home);
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k2");
+    let fx = r.issued("k2", "B013");
+    // Queued, it would come out after B012, when paper is loaded, to whoever stands there.
+    assert_eq!(prints(&fx), 0, "{fx:?}");
+    assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PrintFailed), "said on screen");
+    assert!(!r.k.can_reprint());
+    // The printer lets go of B012: B013 may be printed, once.
+    r.go(Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() });
+    assert_eq!(prints(&r.go(Input::Reprint)), 1);
+    assert_eq!(prints(&r.go(Input::Reprint)), 0);
 }
 
 #[test]

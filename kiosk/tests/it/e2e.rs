@@ -356,6 +356,12 @@ async fn too_many_case_queries_from_one_address_are_told_apart_from_not_found() 
     }
     let last = answers.last().unwrap();
     assert!(matches!(last, CaseAnswer::TooMany { retry_after: Some(s) } if *s >= 1), "{last:?}");
+    // A server out of reach: the reason, which the kiosk logs, never carries the check code.
+    let gone = Client::new("http://127.0.0.1:9", "demo-kiosk", None);
+    match gone.case_progress(&number, &code).await {
+        CaseAnswer::Unavailable(why) => assert!(!why.contains(&code) && !why.contains("code="), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
