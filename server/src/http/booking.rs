@@ -242,8 +242,12 @@ pub async fn check_in(
 ) -> ApiResult<Answer> {
     let req: wire::CheckIn = json(&body)?;
     if let Actor::Kiosk { id } = &actor {
+        // A retry of a check-in already made gets its first answer, whatever the rate (the
+        // kiosk takes a 429 as final: the citizen would lose the ticket made for them).
         if let Err(wait) = s.0.kiosks.check(id) {
-            return Err(ApiError::too_many(Code::RateLimited, "this kiosk is issuing tickets too fast", wait));
+            if !super::is_retry(&s, &actor, &key).await? {
+                return Err(ApiError::too_many(Code::RateLimited, "this kiosk is issuing tickets too fast", wait));
+            }
         }
     }
     let by = match (req.code.as_deref().map(str::trim).filter(|c| !c.is_empty()), req.id_number.as_deref()) {

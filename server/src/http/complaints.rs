@@ -182,14 +182,28 @@ pub async fn online(
         return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
     let req: wire::OnlineComplaint = json(&body)?;
-    if let Err(wait) = s.online_complaints().check(&token, peer) {
-        return Err(ApiError::too_many(
-            Code::TooManyComplaints,
-            "too many complaints from this ticket or this address; please wait or come to the director's office",
-            wait,
-        ));
-    }
     let actor = Actor::Citizen { via: "citizen".into() };
+    // Counted are complaints that may be made: a page's retry of one already made gets its
+    // first answer (its number), and a token no ticket has is refused before it is counted, so
+    // that posts with made-up tokens cannot use up the allowance of the hall's shared address.
+    if !super::is_retry(&s, &actor, &key).await? {
+        let t = token.clone();
+        let known = s
+            .reads()
+            .run(move |c| Ok(crate::store::tickets::by_status_token(c, &t)?.is_some()))
+            .await
+            .map_err(ApiError::Internal)?;
+        if !known {
+            return Err(ApiError::new(Code::UnknownTicket, "no ticket has this token"));
+        }
+        if let Err(wait) = s.online_complaints().check(&token, peer) {
+            return Err(ApiError::too_many(
+                Code::TooManyComplaints,
+                "too many complaints from this ticket or this address; please wait or come to the director's office",
+                wait,
+            ));
+        }
+    }
     submit(&s, actor, Op::OnlineComplaint { token, input: Box::new(Input::from(req)) }, key, &body).await
 }
 

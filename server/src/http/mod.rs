@@ -646,3 +646,19 @@ pub(super) async fn submit(
 ) -> crate::error::ApiResult<crate::ops::Answer> {
     s.writer().submit(actor, op, key.idempotency(s.server_key(), body)).await
 }
+
+/// Whether this request repeats one already answered (its retry key is stored): a retry gets its
+/// first answer whatever a rate limit says. Asked only when a limit would refuse: the database
+/// is not read for every request to find the rare retry.
+pub(super) async fn is_retry(
+    s: &AppState,
+    actor: &crate::ops::Actor,
+    key: &extract::RetryKey,
+) -> crate::error::ApiResult<bool> {
+    let Some(k) = key.key.clone() else { return Ok(false) };
+    let (caller, since) = (actor.idempotency_caller(), crate::store::ms(s.now()) - 24 * 3600 * 1000);
+    s.reads()
+        .run(move |c| Ok(crate::store::idempotency::exists(c, &caller, &k, since)?))
+        .await
+        .map_err(ApiError::Internal)
+}

@@ -32,7 +32,7 @@ pub async fn issue_ticket(
         if let Err(wait) = s.0.kiosks.check(id) {
             // A retry of a ticket already issued gets its first answer, whatever the rate.
             // Asked only here: the database is not read for every ticket to find the rare retry.
-            if !is_retry(&s, &actor, &key).await? {
+            if !super::is_retry(&s, &actor, &key).await? {
                 return Err(ApiError::too_many(
                     Code::RateLimited,
                     "this kiosk is issuing tickets too fast; wait a moment",
@@ -51,16 +51,6 @@ pub async fn issue_ticket(
         s.metrics().ticket_issued(&q);
     }
     Ok(answer)
-}
-
-/// Whether this request repeats a ticket already issued (its retry key is stored).
-async fn is_retry(s: &AppState, actor: &Actor, key: &RetryKey) -> ApiResult<bool> {
-    let Some(k) = key.key.clone() else { return Ok(false) };
-    let (caller, since) = (actor.idempotency_caller(), crate::store::ms(s.now()) - 24 * 3600 * 1000);
-    s.reads()
-        .run(move |c| Ok(crate::store::idempotency::exists(c, &caller, &k, since)?))
-        .await
-        .map_err(ApiError::Internal)
 }
 
 #[utoipa::path(

@@ -161,6 +161,25 @@ async fn cancel_until_the_slot_starts() {
 }
 
 #[tokio::test]
+async fn a_check_in_retried_past_the_kiosks_rate_gets_its_first_answer() {
+    // The check-in was made but its answer lost; the kiosk's retry meets its rate limit. A 429
+    // is final for the kiosk: the citizen would lose the ticket made for them.
+    let s = TestServer::options().kiosk_rate_limit(1).start().await;
+    s.clock().set(at(25, 9, 0));
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;
+    let by = json!({ "code": b["code"] });
+    let first =
+        s.send(Method::POST, "/api/bookings/check-in", Some("demo-kiosk"), Some(by.clone()), Some("ci-1")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = s.send(Method::POST, "/api/bookings/check-in", Some("demo-kiosk"), Some(by), Some("ci-1")).await;
+    assert_eq!((again.status.as_u16(), &again.body), (201, &first.body));
+    // Anything else over the rate is still refused.
+    let other = json!({ "code": "12345678" });
+    let r = s.send(Method::POST, "/api/bookings/check-in", Some("demo-kiosk"), Some(other), Some("ci-2")).await;
+    assert_error(&r, 429, "rate_limited");
+}
+
+#[tokio::test]
 async fn an_on_time_booked_ticket_is_called_before_an_older_walk_in() {
     let s = start_at(25, 9, 0).await;
     let b = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;

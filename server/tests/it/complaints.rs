@@ -324,8 +324,9 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     let token = served_ticket(&s, &clerk).await;
     let path = format!("/api/t/{token}/complaint");
     let html = "<img src=x onerror=alert(1)><b>态度差</b>";
-    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), None).await;
+    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), Some("c-1")).await;
     assert_eq!(r.status, 201, "{}", r.body);
+    let made = r.body.clone();
     // The number and the due date only.
     let mut keys: Vec<&String> = r.body.as_object().unwrap().keys().collect();
     keys.sort();
@@ -346,6 +347,18 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     // The ticket's limit (3 an hour, the refused ones counted too): the next is 429.
     let r = s.send(Method::POST, &path, None, Some(json!({"what": "again"})), None).await;
     assert_error(&r, 429, "too_many_complaints");
+    // The page's retry of the first complaint (its answer lost) still gets its number.
+    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), Some("c-1")).await;
+    assert_eq!((r.status.as_u16(), &r.body), (201, &made));
+    // Posts with made-up tokens are not counted against the address the hall's phones share.
+    for i in 0..40 {
+        let made_up = format!("/api/t/{i:032x}/complaint");
+        assert_error(
+            &s.send(Method::POST, &made_up, None, Some(json!({"what": "x"})), None).await,
+            404,
+            "unknown_ticket",
+        );
+    }
     // A ticket not served yet: not about a window, never about a staff member.
     let waiting = s.issue("mz-linshi").await["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let body = json!({"what": "x", "about": "staff"});
@@ -360,7 +373,7 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
         "invalid_token",
     );
     // The address's limit (30 an hour): other tickets from the same address run into it.
-    let mut limited = false;
+    let (mut limited, mut accepted) = (false, 0);
     for i in 0..30 {
         let t = s.issue("mz-linshi").await;
         let token = t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
@@ -372,8 +385,10 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
             break;
         }
         assert_eq!(r.status, 201, "{}", r.body);
+        accepted += 1;
     }
     assert!(limited, "an address cannot send complaints without end");
+    assert!(accepted >= 20, "only complaints that could be made count: {accepted} taken before the limit");
     // A ticket not served yet complains about the hall, not a window.
     let lines = get(&s, "/api/complaints", Some(&director)).await.body;
     assert_eq!(lines[0]["about"], "hall", "{lines}");
