@@ -83,13 +83,26 @@ pub enum Problem {
     LateExplanationRequired,
     /// The complexity changed after the due date passed: the lateness would be erased (409).
     DeadlinePassed,
+    /// The complexity changed to one whose due date has already passed: the complaint would be
+    /// late the moment it changed (409).
+    NewDueDatePassed,
 }
 
-/// Whether the complexity (and so the due date) may change on `today`: not once the due date
-/// has passed (R21: a late answer is explained and tracked, never made on time after the fact).
-pub fn may_reclassify(state: State, due: Option<NaiveDate>, today: NaiveDate) -> Result<(), Problem> {
+/// Whether the complexity may change on `today`, from due date `due` to `new_due`: not once the
+/// due date has passed (R21: a late answer is explained and tracked, never made on time after
+/// the fact), nor to a due date already passed (a complex complaint found simple on its third
+/// day would be late at once for a day before the finding).
+pub fn may_reclassify(
+    state: State,
+    due: Option<NaiveDate>,
+    new_due: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), Problem> {
     if overdue(state, due, today) {
         return Err(Problem::DeadlinePassed);
+    }
+    if overdue(state, new_due, today) {
+        return Err(Problem::NewDueDatePassed);
     }
     Ok(())
 }
@@ -229,9 +242,20 @@ mod tests {
     #[test]
     fn a_complaint_past_its_due_date_is_not_reclassified() {
         let today = d("2026-12-03");
-        assert_eq!(may_reclassify(State::Received, Some(today), today), Ok(()), "due today: still in time");
-        assert_eq!(may_reclassify(State::Received, None, today), Ok(()), "pending: no date to move");
-        assert_eq!(may_reclassify(State::Received, Some(d("2026-12-02")), today), Err(Problem::DeadlinePassed));
+        let check = |due: Option<&str>, new_due: Option<&str>, want: Result<(), Problem>, why: &str| {
+            assert_eq!(may_reclassify(State::Received, due.map(d), new_due.map(d), today), want, "{why}");
+        };
+        check(Some("2026-12-03"), Some("2026-12-10"), Ok(()), "due today: still in time");
+        check(None, Some("2026-12-10"), Ok(()), "pending: no date to move");
+        check(Some("2026-12-02"), Some("2026-12-10"), Err(Problem::DeadlinePassed), "past due: never moved");
+        check(Some("2026-12-10"), Some("2026-12-03"), Ok(()), "simple, due today: in time");
+        check(
+            Some("2026-12-10"),
+            Some("2026-12-02"),
+            Err(Problem::NewDueDatePassed),
+            "simple, due yesterday: late at once",
+        );
+        check(Some("2026-12-10"), None, Ok(()), "no calendar for the new date: pending");
     }
 
     #[test]

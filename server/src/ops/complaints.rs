@@ -281,6 +281,10 @@ fn refused(p: Problem) -> ApiError {
             Code::DeadlinePassed,
             "the complaint is past its due date: its complexity no longer changes it; answer it with why it is late",
         ),
+        Problem::NewDueDatePassed => ApiError::new(
+            Code::DeadlinePassed,
+            "as a simple complaint it was due by the day after it came, which has passed: keep it complex",
+        ),
     }
 }
 
@@ -291,8 +295,9 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
     let (name, line) = match op {
         ComplaintOp::Investigate { complexity, note } => {
             let note = text(note.as_deref(), complaint::MAX_TEXT, "a note")?;
-            if complexity.is_some_and(|x| x != c.complexity) {
-                complaint::may_reclassify(c.state, c.due, today).map_err(refused)?;
+            if let Some(x) = complexity.filter(|x| *x != c.complexity) {
+                let new_due = due_of(ctx, c.received_on, x);
+                complaint::may_reclassify(c.state, c.due, new_due, today).map_err(refused)?;
             }
             c.state = complaint::apply(c.state, c.due, Step::Investigate, today).map_err(refused)?;
             if let Some(x) = complexity {

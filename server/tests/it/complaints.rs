@@ -76,6 +76,20 @@ async fn due_dates_count_working_days_and_wait_for_a_year_not_loaded() {
     );
     let c = s.post(&path, &director, json!({"note": "调取录像"})).await;
     assert_eq!(c.body["state"], "investigating", "investigated as it is: {}", c.body);
+    // Registered complex, found simple on its third day: simple it was due on the 28th, which
+    // has passed; refused (it would be late at once, for a day before the finding), due as it was.
+    s.clock().set(at("2026-09-25"));
+    let director = s.staff("director").await;
+    let complex = register(&s, &director, complaint("complex")).await;
+    s.clock().set(at("2026-09-29"));
+    let director = s.staff("director").await;
+    let path = format!("/api/complaints/{}/investigate", complex["id"]);
+    assert_error(&s.post(&path, &director, json!({"complexity": "simple"})).await, 409, "deadline_passed");
+    let c = get(&s, &format!("/api/complaints/{}", complex["id"]), Some(&director)).await.body;
+    assert_eq!(
+        (c["due"].as_str(), c["state"].as_str(), c["overdue"].as_bool()),
+        (Some("2026-10-09"), Some("received"), Some(false))
+    );
     // 31 December: the next working day is in 2027, not loaded: pending until the year is added.
     s.clock().set(at("2026-12-31"));
     let director = s.staff("director").await;
