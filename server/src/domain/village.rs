@@ -26,7 +26,8 @@ pub const FORWARD_WORKING_DAYS: u32 = 3;
 pub const FORWARD_CAP_DAYS: i64 = 7;
 
 /// The day by which the town hall must have received the request: 3 working days after its
-/// registration on the statutory calendar, never later than 7 calendar days after it; an urgent
+/// registration on the statutory calendar, never later than 7 calendar days after it (the hall's
+/// last open day in that week, when the week ends in a holiday); an urgent
 /// one the same day (the next working day when registered on a day off, still within the
 /// week). A year whose calendar is not loaded cannot lengthen it: the week's cap stands, and an
 /// urgent one is due the same day (the Monday after a weekend): "at once" does not wait for the
@@ -35,7 +36,11 @@ pub fn forward_by(registered_on: NaiveDate, urgent: bool, calendar: &Calendar) -
     let cap = registered_on + Duration::days(FORWARD_CAP_DAYS);
     let days = if urgent { 0 } else { FORWARD_WORKING_DAYS };
     match calendar.add_working_days(registered_on, days) {
-        Ok(d) => d.min(cap),
+        Ok(d) if d <= cap => d,
+        // Past the week (a long holiday): the last day within it the town hall is open, so that
+        // a request is not due on a day nobody can receive it. When the hall is closed all week
+        // (registered in a holiday), the day it opens again: sooner is impossible.
+        Ok(d) => last_open_day(registered_on, cap, calendar).unwrap_or(d),
         Err(_) if urgent => match registered_on.weekday() {
             Weekday::Sat => registered_on + Duration::days(2),
             Weekday::Sun => registered_on + Duration::days(1),
@@ -43,6 +48,11 @@ pub fn forward_by(registered_on: NaiveDate, urgent: bool, calendar: &Calendar) -
         },
         Err(_) => cap,
     }
+}
+
+/// The last working day from `from` to `to`, when the calendar knows them all.
+fn last_open_day(from: NaiveDate, to: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+    from.iter_days().take_while(|d| *d <= to).filter(|d| calendar.is_working_day(*d).unwrap_or(false)).last()
 }
 
 /// A forward is overdue while the town hall has not received the request after its day.
@@ -167,9 +177,11 @@ mod tests {
             ("2026-11-25", false, "2026-11-30", "Wed: Thu, Fri, Mon"),
             ("2026-11-23", false, "2026-11-26", "Mon: Tue, Wed, Thu"),
             ("2026-11-28", false, "2026-12-02", "a Saturday: Mon, Tue, Wed"),
-            ("2026-09-29", false, "2026-10-06", "30 Sep, then 8 Oct is past the week: the cap (6 Oct)"),
-            ("2026-09-30", false, "2026-10-07", "8, 9, 10 Oct is past the week: 7 Oct"),
-            ("2026-09-28", false, "2026-10-05", "29, 30 Sep, 8 Oct is past the week: 5 Oct"),
+            ("2026-09-29", false, "2026-09-30", "30 Sep, then 8 Oct is past the week: the hall's last open day in it"),
+            ("2026-09-30", false, "2026-09-30", "8, 9, 10 Oct is past the week; closed 1–7 Oct: the same day"),
+            ("2026-09-28", false, "2026-09-30", "29, 30 Sep, 8 Oct is past the week: 30 Sep"),
+            ("2026-10-01", false, "2026-10-08", "registered in the holiday: 8, 9, 10 Oct is past the week: 8 Oct"),
+            ("2026-09-26", false, "2026-09-30", "a Saturday: 28, 29, 30 Sep, inside the week"),
             ("2026-09-18", false, "2026-09-22", "Fri: the worked Sunday 20 Sep counts: 20, 21, 22"),
             ("2026-11-25", true, "2026-11-25", "urgent: the same day"),
             ("2026-11-28", true, "2026-11-30", "urgent on a Saturday: the next working day"),
