@@ -91,7 +91,7 @@ function render() {
     const materials = r.materials.length ? t("received", r.materials.join(t("listSep"))) : t("noMaterials");
     const buttons = [
       own && r.status === "registered" ? `<button type="button" class="big primary" data-forward="${r.id}">${esc(t("forward"))}</button>` : "",
-      own && r.reply_by && !r.replied_at ? `<button type="button" class="big" data-replied="${r.id}">${esc(t("replied"))}</button>` : "",
+      own && r.town_answered && !r.replied_at ? `<button type="button" class="big" data-replied="${r.id}">${esc(t("replied"))}</button>` : "",
     ].join(" ");
     return `<article class="request${late ? " late" : ""}" data-request="${r.id}">` +
       `<h3>${esc(r.number)} · ${esc(r.service_name)}${r.urgent ? ` <span class="tag main">${esc(t("urgentTag"))}</span>` : ""}</h3>` +

@@ -2,8 +2,8 @@
 // screen, registers an urgent villager's request (forwarded at once) with two of the matter's
 // materials; clerk2 at window 2 (临时救助 is handled at w02 and w03) sees it on the desk's
 // 「村代办件」 card without the villager's name, accepts it into a promised case with the finish
-// dialog; the agent's list then shows the case, the town's deadline and the reply reminder, and
-// the agent records the reply. Runs on the real clock: dates are the hall's (Asia/Shanghai).
+// dialog; the agent's list then shows the case and the town's deadline, no reply while it runs;
+// once the window closes it, the agent records the reply. Runs on the real clock: dates are the hall's (Asia/Shanghai).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -70,7 +70,7 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   // It is now one of the window's cases, and on the card until the agent replies.
   await c.page.waitForFunction((name) => document.querySelector("#cases")?.textContent.includes("临时救助"), NAME);
   if (shots) await c.page.screenshot({ path: join(shots, "village-desk.png"), fullPage: true });
-  await c.close();
+  const caseNumber = (await c.page.textContent("#villageDone")).match(/\d{8}-\d{4}/)[0];
 
   // The director's console lists it among the open village requests (no villager there either).
   const d = await openPage(browser, base, "/director");
@@ -84,19 +84,29 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   assert.doesNotMatch(console, new RegExp(NAME));
   await d.close();
 
-  // The agent sees the case, the town's deadline and the reminder; records the reply.
+  // The agent sees the case and the town's deadline; no reply while the case runs (the town has
+  // no answer yet). The window closes it; the agent records the reply.
   await page.reload();
   await page.waitForSelector(article);
   text = await page.textContent(article);
   assert.match(text, /镇窗口已受理，办件编号 \d{8}-\d{4}/);
   assert.match(text, /请于 \d{4}-\d{2}-\d{2} 前答复村民|镇窗口已受理/);
+  assert.equal(await page.$(`${article} button[data-replied]`), null, "no reply before the town's answer");
+  const closed = await c.page.evaluate(async (n) => (await fetch(`/api/cases/${n}/close`, {
+    method: "POST", headers: { authorization: `Bearer ${sessionStorage.getItem("token")}`, "content-type": "application/json" },
+    body: JSON.stringify({ result: "approved" }),
+  })).status, caseNumber);
+  assert.equal(closed, 200);
+  await c.close();
+  await page.reload();
+  await page.waitForSelector(`${article} button[data-replied]`);
   await page.click(`${article} button[data-replied]`);
   await page.waitForFunction(() => document.querySelector("article.request").textContent.includes("答复村民") &&
     !document.querySelector("article.request button[data-replied]"));
   assert.match(await page.textContent(article), /已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 答复村民/);
   // In English too.
   await page.click("#lang");
-  assert.match(await page.textContent(article), /Accepted by the town window as case/);
+  assert.match(await page.textContent(article), /Closed \(case \d{8}-\d{4}\): approved/);
   assert.match(await page.textContent("#register"), /Register a villager's request/);
   await v.close();
 });

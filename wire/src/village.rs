@@ -93,6 +93,10 @@ pub struct VillageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replied_at: Option<String>,
     pub reply_overdue: bool,
+    /// The town has answered (the case closed, or waiting for materials it lists): the agent may
+    /// record the reply. False while the case runs (and before a window accepted the request).
+    #[serde(default)]
+    pub town_answered: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub villager_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -87,6 +87,12 @@ pub fn reply_by(case: &CaseFacts) -> Option<NaiveDate> {
     }
 }
 
+/// Whether the town has an answer for the villager: the case's result once closed, or the list
+/// of what is missing while it waits for materials (补办件); a running case has none yet.
+pub fn answered(state: CaseState) -> bool {
+    state != CaseState::Open
+}
+
 /// A reply is overdue when not recorded after its day.
 pub fn reply_overdue(replied: bool, reply_by: NaiveDate, today: NaiveDate) -> bool {
     !replied && today > reply_by

@@ -223,10 +223,20 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer
 /// The agent told the villager the town's answer.
 pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
-    if r.case.is_none() {
+    let Some(case) = &r.case else {
         return Err(ApiError::new(
             Code::InvalidVillageAction,
             format!("request {} has no answer from the town yet: a window has not accepted it", r.number),
+        ));
+    };
+    // The answer is the case's result (or, awaiting materials, what is missing): a case still
+    // running has none yet. A reply recorded now would take the request off every list, and
+    // the result, when it comes, would never reach the villager.
+    if !village::answered(case.state) {
+        let by = case.deadline.map(|d| format!(" (promised by {d})")).unwrap_or_default();
+        return Err(ApiError::new(
+            Code::InvalidVillageAction,
+            format!("case {} is still running{by}: the town has not answered yet", case.number),
         ));
     }
     if r.replied_at.is_some() {

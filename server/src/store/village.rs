@@ -224,6 +224,7 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) ->
         reply_by: reply_by.map(|d| d.to_string()),
         replied_at: fmt(hall, r.replied_at),
         reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),
+        town_answered: r.case.as_ref().is_some_and(|c| village::answered(c.state)),
         villager_name: with_person.then(|| r.villager_name.clone()),
         villager_phone: with_person.then(|| r.villager_phone.clone()),
         note: if with_person { r.note.clone() } else { None },

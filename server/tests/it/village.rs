@@ -157,6 +157,16 @@ async fn register_forward_accept_and_reply() {
     assert_eq!(line["town_deadline"], deadline.as_str());
     assert_eq!(line["villager_name"], NAME, "the agent's own request");
     assert_eq!(line["reply_overdue"], false);
+    // While the case runs the town has no answer: a reply recorded now would take the request
+    // off every list, and the result would never reach the villager.
+    assert_eq!(line["town_answered"], false);
+    let early = s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await;
+    assert_error(&early, 409, "invalid_village_action");
+    assert!(get(&s, &format!("/api/village/requests/{id}"), &agent).await.body["replied_at"].is_null());
+    let closed = s.post(&format!("/api/cases/{number}/close"), &clerk2, json!({"result": "approved"})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let line = find(&get(&s, "/api/village/requests", &agent).await.body, id).unwrap().clone();
+    assert_eq!((line["status"].as_str(), line["town_answered"].as_bool()), (Some("closed"), Some(true)));
     let replied = s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await;
     assert_eq!(replied.status, 200, "{}", replied.body);
     assert!(replied.body["replied_at"].is_string());
