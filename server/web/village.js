@@ -74,6 +74,13 @@ function statusLines(r) {
   } else {
     lines.push(esc(t("status.closed", r.case_number, t(`result.${r.case_result ?? "done"}`))));
   }
+  // What the agent tells the villager: what to bring (all at once, R11), or why (R1, R10).
+  if (r.missing_materials?.length) {
+    const list = r.missing_materials.join(t("listSep"));
+    lines.push(`<b>${esc(r.supplement_until ? t("caseMissingBy", list, r.supplement_until) : t("caseMissing", list))}</b>`);
+  }
+  if (r.case_reason) lines.push(esc(t("caseReason", r.case_reason)));
+  if (r.case_check_code) lines.push(esc(t("checkCode", r.case_check_code)));
   if (r.reply_by && !r.replied_at) {
     lines.push(r.reply_overdue ? `<span class="overdue">${esc(t("replyOverdue", r.reply_by))}</span>`
       : `<b>${esc(t("replyBy", r.reply_by))}</b>`);

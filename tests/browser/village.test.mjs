@@ -100,6 +100,7 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   await c.close();
   await page.reload();
   await page.waitForSelector(`${article} button[data-replied]`);
+  assert.match(await page.textContent(article), /查询码 [0-9A-Z]{4,}（村民可凭办件编号和查询码在自助机查询进度）/);
   await page.click(`${article} button[data-replied]`);
   await page.waitForFunction(() => document.querySelector("article.request").textContent.includes("答复村民") &&
     !document.querySelector("article.request button[data-replied]"));

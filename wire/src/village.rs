@@ -97,6 +97,19 @@ pub struct VillageRequest {
     /// record the reply. False while the case runs (and before a window accepted the request).
     #[serde(default)]
     pub town_answered: bool,
+    /// A 补办件 waiting for materials: what the villager must still bring, all at once (R11),
+    /// and by when (the case ends unanswered after it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_materials: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement_until: Option<String>,
+    /// Why the case was returned or not approved, to tell the villager (R1, R10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_reason: Option<String>,
+    /// The case's check code (R4: the villager asks its progress at a kiosk with it): the agent's
+    /// own requests only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_check_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub villager_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

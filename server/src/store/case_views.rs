@@ -41,6 +41,14 @@ pub fn missing(detail: &Value) -> Vec<String> {
     strings(detail, "missing")
 }
 
+/// The reason a case states: closed as not approved, its close's; else the finish's (a return's).
+pub fn stated_reason(detail: &Value, result: Option<case::CaseResult>) -> Option<String> {
+    match result {
+        Some(case::CaseResult::NotApproved) => text(detail, "result_reason").or_else(|| text(detail, "reason")),
+        _ => text(detail, "reason"),
+    }
+}
+
 fn service_name(hall: &Hall, c: &CaseRow) -> String {
     hall.matter(&c.service_id).map(|m| m.name.clone()).unwrap_or_else(|| c.service_id.clone())
 }
@@ -163,11 +171,7 @@ pub fn staff(
         missing_materials: missing(d),
         supplement_until: date(c.supplement_until).filter(|_| c.state == CaseState::AwaitingMaterials),
         return_ground: text(d, "return_ground").and_then(|g| case::ReturnGround::parse(&g)).map(Into::into),
-        // A case closed as not approved tells why (its close's reason); else the finish's.
-        reason: match c.result {
-            Some(case::CaseResult::NotApproved) => text(d, "result_reason").or_else(|| text(d, "reason")),
-            _ => text(d, "reason"),
-        },
+        reason: stated_reason(d, c.result),
         parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
         meeting,
         authority: text(d, "authority"),

@@ -40,11 +40,19 @@ pub struct CaseBits {
     pub result: Option<CaseResult>,
     pub deadline: Option<NaiveDate>,
     pub accepted_on: NaiveDate,
+    /// What the villager must still bring (补办件, while waiting for it), and by when.
+    pub missing: Vec<String>,
+    pub supplement_until: Option<NaiveDate>,
+    /// Why it was returned or not approved (R1, R10: never without a stated reason).
+    pub reason: Option<String>,
+    /// The code the villager asks the case's progress with (R4), at a kiosk or on the phone.
+    pub check_code: String,
 }
 
 const SELECT: &str = "SELECT v.id, v.number, v.station, v.agent, v.villager_name, v.villager_phone, v.service_id,
         v.materials, v.urgent, v.note, v.state, v.registered_at, v.forward_by, v.forwarded_at, v.replied_at,
-        c.number, c.window_id, c.state, c.result, c.deadline, c.accepted_on
+        c.number, c.window_id, c.state, c.result, c.deadline, c.accepted_on, c.detail, c.supplement_until,
+        c.check_code
     FROM village_requests v LEFT JOIN cases c ON c.id = v.case_id";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -63,14 +71,21 @@ fn row(r: &Row) -> rusqlite::Result<RequestRow> {
         None => None,
         Some(number) => {
             let state: String = r.get(17)?;
-            let result: Option<String> = r.get(18)?;
+            let state = CaseState::parse(&state).ok_or_else(|| bad(17, "unknown case state"))?;
+            let result = r.get::<_, Option<String>>(18)?.and_then(|x| CaseResult::parse(&x));
+            let detail: serde_json::Value = serde_json::from_str(&r.get::<_, String>(21)?).unwrap_or_default();
+            let awaiting = state == CaseState::AwaitingMaterials;
             Some(CaseBits {
                 number,
                 window_id: r.get(16)?,
-                state: CaseState::parse(&state).ok_or_else(|| bad(17, "unknown case state"))?,
-                result: result.and_then(|x| CaseResult::parse(&x)),
+                state,
+                result,
                 deadline: date(r.get(19)?),
                 accepted_on: date(r.get(20)?).ok_or_else(|| bad(20, "accepted_on is not a date"))?,
+                missing: if awaiting { super::case_views::missing(&detail) } else { Vec::new() },
+                supplement_until: date(r.get(22)?).filter(|_| awaiting),
+                reason: super::case_views::stated_reason(&detail, result),
+                check_code: r.get(23)?,
             })
         }
     };
@@ -225,6 +240,10 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) ->
         replied_at: fmt(hall, r.replied_at),
         reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),
         town_answered: r.case.as_ref().is_some_and(|c| village::answered(c.state)),
+        missing_materials: r.case.as_ref().map(|c| c.missing.clone()).unwrap_or_default(),
+        supplement_until: r.case.as_ref().and_then(|c| c.supplement_until).map(|d| d.to_string()),
+        case_reason: r.case.as_ref().and_then(|c| c.reason.clone()),
+        case_check_code: r.case.as_ref().filter(|_| with_person).map(|c| c.check_code.clone()),
         villager_name: with_person.then(|| r.villager_name.clone()),
         villager_phone: with_person.then(|| r.villager_phone.clone()),
         note: if with_person { r.note.clone() } else { None },

@@ -311,6 +311,53 @@ async fn bad_input_is_refused_and_changes_nothing() {
     );
 }
 
+/// The agent tells the villager the town's answer: what to bring, all at once (R11), or why it
+/// was returned (R1, R10), and the check code to follow the case (R4). Only then is the reply
+/// recorded.
+#[tokio::test]
+async fn the_agent_reads_what_to_bring_or_why_and_the_check_code() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let accept = |id: i64, body: Value| {
+        let (s, clerk2) = (&s, &clerk2);
+        async move { s.post(&format!("/api/village/requests/{id}/accept"), clerk2, body).await }
+    };
+    const BILLS: &str = "医疗费用票据、疾病诊断证明等支出证明";
+    let short = register(&s, &agent, json!({"forward": true})).await["id"].as_i64().unwrap();
+    let a = accept(short, json!({"outcome": "supplement", "missing_materials": [BILLS]})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let returned = register(&s, &agent, json!({"forward": true})).await["id"].as_i64().unwrap();
+    let why = "申请人家庭收入高于当地临时救助标准";
+    let a = accept(returned, json!({"outcome": "returned", "return_ground": "against_policy", "reason": why})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let mine = get(&s, "/api/village/requests", &agent).await.body;
+    let line = find(&mine, short).unwrap();
+    assert_eq!(line["missing_materials"], json!([BILLS]), "{line}");
+    assert!(line["supplement_until"].is_string() || line["supplement_until"].is_null());
+    assert_eq!(line["town_answered"], true);
+    let code = line["case_check_code"].as_str().unwrap().to_string();
+    let case = line["case_number"].as_str().unwrap();
+    let progress = s.get(&format!("/api/cases/{case}?code={code}")).await;
+    assert_eq!(progress.status, 200, "the code is the case's: {}", progress.body);
+    let line = find(&mine, returned).unwrap();
+    assert_eq!((line["status"].as_str(), line["case_reason"].as_str()), (Some("closed"), Some(why)), "{line}");
+    // The town's staff read the answer too, never the code (it is the villager's).
+    for token in [&clerk2, &director] {
+        let staff = get(&s, "/api/village/requests", token).await.body;
+        let line = find(&staff, short).unwrap();
+        assert_eq!(line["missing_materials"], json!([BILLS]));
+        assert!(line.get("case_check_code").is_none(), "{line}");
+    }
+    // Told: the replies are recorded.
+    for id in [short, returned] {
+        let r = s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
+
 #[tokio::test]
 async fn overdue_forwards_and_replies_show_on_both_sides() {
     let s = TestServer::start().await; // Wednesday 25 November
