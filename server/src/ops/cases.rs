@@ -96,7 +96,11 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     };
     ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
-    ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)
+    ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)?;
+    if c.state == case::CaseState::Closed {
+        super::village::case_closed(ctx, c.id, &c.number)?;
+    }
+    Ok(())
 }
 
 /// A finish at a window, as the clerk gave it.

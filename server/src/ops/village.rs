@@ -220,6 +220,15 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer
     answer(ctx, id, StatusCode::OK, true)
 }
 
+/// A case closed: a request whose villager was told only what to bring is owed the result now.
+pub(super) fn case_closed(ctx: &mut Ctx, case_id: i64, case_number: &str) -> ApiResult<()> {
+    if let Some(id) = store::reply_owed_again(ctx.tx, case_id)? {
+        let r = load(ctx, id)?;
+        changed(ctx, &r, "reply_due", json!({ "case": case_number }))?;
+    }
+    Ok(())
+}
+
 /// The agent told the villager the town's answer.
 pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     let r = load(ctx, id)?;

@@ -180,6 +180,19 @@ pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()
     Ok(())
 }
 
+/// The case of a request closed after its villager was told an earlier answer (what to bring,
+/// while it waited for materials): the final answer is owed now, so the reply is open again.
+/// A reply recorded after the close stays. The request's id, when one was opened again.
+pub fn reply_owed_again(tx: &Transaction, case_id: i64) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(
+        "UPDATE village_requests SET replied_at = NULL
+         WHERE case_id = ?1 AND replied_at < (SELECT closed_at FROM cases WHERE id = ?1)
+         RETURNING id",
+    )?
+    .query_row([case_id], |r| r.get(0))
+    .optional()
+}
+
 /// A station's requests, newest first.
 pub fn of_station(conn: &Connection, station: &str, limit: u32) -> rusqlite::Result<Vec<RequestRow>> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.station = ?1 ORDER BY v.id DESC LIMIT ?2"))?;

@@ -356,6 +356,23 @@ async fn the_agent_reads_what_to_bring_or_why_and_the_check_code() {
         let r = s.post(&format!("/api/village/requests/{id}/replied"), &agent, json!({})).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
+    assert!(find(&get(&s, "/api/village/requests", &director).await.body, short).is_none(), "replied: off the list");
+    // The villager brings the bills; the case runs and closes: the result is owed to them now.
+    s.clock().advance(chrono::Duration::minutes(30));
+    let done = s.post(&format!("/api/cases/{case}/materials-complete"), &clerk2, json!({})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let early = s.post(&format!("/api/village/requests/{short}/replied"), &agent, json!({})).await;
+    assert_error(&early, 409, "invalid_village_action");
+    s.clock().advance(chrono::Duration::minutes(30));
+    let closed = s.post(&format!("/api/cases/{case}/close"), &clerk2, json!({"result": "approved"})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let line = find(&get(&s, "/api/village/requests", &director).await.body, short).expect("owed a reply again");
+    assert_eq!((line["status"].as_str(), line["replied_at"].is_null()), (Some("closed"), true), "{line}");
+    let r = s.post(&format!("/api/village/requests/{short}/replied"), &agent, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(find(&get(&s, "/api/village/requests", &director).await.body, short).is_none());
+    let events = count(&s, "SELECT COUNT(*) FROM events WHERE kind = 'village_changed' AND data LIKE '%reply_due%'");
+    assert_eq!(events, 1);
 }
 
 #[tokio::test]
