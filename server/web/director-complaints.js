@@ -136,9 +136,12 @@ $("registerComplaint").addEventListener("click", async () => {
   const f = $("newComplaintForm");
   const body = {
     channel: f.channel.value, about: f.about.value, window_id: value(f.window_id), staff: value(f.staff),
-    what: f.what.value, happened: value(f.happened), complainant_name: f.complainant_name.value.trim(),
-    complainant_contact: f.complainant_contact.value.trim(), complexity: f.complexity.value,
+    what: f.what.value, happened: value(f.happened), complexity: f.complexity.value,
   };
+  // An anonymous letter or a caller who would not say: registered all the same (R21), no
+  // identity sent; otherwise the name and contact are asked for.
+  if (f.anonymous.checked) body.anonymous = true;
+  else Object.assign(body, { complainant_name: f.complainant_name.value.trim(), complainant_contact: f.complainant_contact.value.trim() });
   // A letter registered days after it came: its time limit runs from that day (R21).
   if (f.received_at.value) body.received_at = f.received_at.value;
   await guarded("newComplaintError", async () => {

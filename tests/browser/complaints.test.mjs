@@ -144,6 +144,22 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.waitForFunction(() => document.querySelectorAll("#complaints tr[data-complaint]").length === 2);
   assert.match(await page.textContent("#complaintTotals"), /办理中 1 件/);
   if (shots) await page.locator("#complaintsCard").screenshot({ path: join(shots, "director-complaints.png") });
+  // An anonymous letter (匿名信): registered with no name or contact, on purpose.
+  await page.click("#newComplaint");
+  await page.waitForFunction(() => document.querySelector("#newComplaintDialog").open);
+  await page.selectOption(`${f} select[name=channel]`, "written");
+  await page.selectOption(`${f} select[name=about]`, "hall");
+  await page.fill(`${f} textarea[name=what]`, "大厅叫号屏经常不显示，老人听不清广播。");
+  await page.check(`${f} input[name=anonymous]`);
+  const [anon] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith("/api/complaints") && r.method() === "POST"),
+    page.click("#registerComplaint"),
+  ]);
+  const posted = JSON.parse(anon.postData());
+  assert.equal(posted.anonymous, true);
+  assert.ok(!("complainant_name" in posted) && !("complainant_contact" in posted), anon.postData());
+  await page.waitForFunction(() => document.querySelector("#complaintDialog").open);
+  assert.ok((await page.textContent("#complaintInfo")).includes("未留姓名"));
   await director.close();
 });
 

@@ -91,10 +91,17 @@ pub struct NewComplaint {
     /// When it happened, as the complainant says it (up to 50 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub happened: Option<String>,
-    /// Up to 50 characters.
-    pub complainant_name: String,
-    /// A phone number.
-    pub complainant_contact: String,
+    /// Up to 50 characters; required unless `anonymous`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_name: Option<String>,
+    /// A phone number; required unless `anonymous`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_contact: Option<String>,
+    /// The complainant gave no name or contact (an anonymous letter, a caller who would not say):
+    /// registered and investigated all the same; no answer can reach them. Name and contact are
+    /// then not given.
+    #[serde(default)]
+    pub anonymous: bool,
     /// Default `simple`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complexity: Option<Complexity>,

@@ -27,6 +27,8 @@ pub struct Input {
     pub complexity: Option<Complexity>,
     /// When it came, as given (default now); see [`received_on`].
     pub received_at: Option<String>,
+    /// Registered by the director without the complainant's name and contact, on purpose.
+    pub anonymous: bool,
 }
 
 impl From<wire::NewComplaint> for Input {
@@ -38,10 +40,11 @@ impl From<wire::NewComplaint> for Input {
             staff: c.staff,
             what: c.what,
             happened: c.happened,
-            complainant_name: Some(c.complainant_name),
-            complainant_contact: Some(c.complainant_contact),
+            complainant_name: c.complainant_name,
+            complainant_contact: c.complainant_contact,
             complexity: c.complexity.map(Into::into),
             received_at: c.received_at,
+            anonymous: c.anonymous,
         }
     }
 }
@@ -59,6 +62,7 @@ impl From<wire::OnlineComplaint> for Input {
             complainant_contact: c.complainant_contact,
             complexity: None,
             received_at: None,
+            anonymous: false,
         }
     }
 }
@@ -186,8 +190,15 @@ fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
     if contact.as_deref().is_some_and(|c| !complaint::valid_contact(c)) {
         return Err(invalid("the complainant's contact is a phone number"));
     }
-    if identity_required && (name.is_none() || contact.is_none()) {
-        return Err(invalid("an oral, phone or written complaint records the complainant's name and contact"));
+    if input.anonymous && (name.is_some() || contact.is_some()) {
+        return Err(invalid(
+            "an anonymous complaint has no name or contact: leave them out, or do not mark it anonymous",
+        ));
+    }
+    if identity_required && !input.anonymous && (name.is_none() || contact.is_none()) {
+        return Err(invalid(
+            "an oral, phone or written complaint records the complainant's name and contact, or is marked anonymous",
+        ));
     }
     Ok((what, happened, name, contact))
 }

@@ -194,6 +194,10 @@ async fn bad_registrations_change_nothing() {
             json!({"channel": "oral", "about": "window", "what": "x", "complainant_name": "a", "complainant_contact": "13900001111"}),
             "invalid_complaint",
         ),
+        // No name or contact without saying so: the director forgot them.
+        (json!({"channel": "written", "about": "hall", "what": "x"}), "invalid_complaint"),
+        // Anonymous with a name: one or the other.
+        (with("anonymous", json!(true)), "invalid_complaint"),
     ] {
         assert_error(&s.post("/api/complaints", &director, body.clone()).await, 422, code);
     }
@@ -207,6 +211,12 @@ async fn bad_registrations_change_nothing() {
         "complainant_contact": "0835-6621234", "staff": "clerk2"});
     let c = register(&s, &director, hall).await;
     assert!(c.get("staff").is_none() && c.get("window_id").is_none(), "{c}");
+    // An anonymous letter (匿名信): registered and investigated all the same (R21).
+    let letter = json!({"channel": "written", "about": "window", "window_id": "w02", "anonymous": true,
+        "what": "3号窗口工作人员上班时间玩手机，群众排队无人理会"});
+    let c = register(&s, &director, letter).await;
+    assert!(c.get("complainant_name").is_none() && c.get("complainant_contact").is_none(), "{c}");
+    assert_eq!((c["channel"].as_str(), c["state"].as_str()), (Some("written"), Some("received")));
 }
 
 #[tokio::test]
