@@ -58,12 +58,18 @@ function renderDetail() {
     "</dl>";
   $("petitionHistory").innerHTML = (p.history ?? []).map((s) => `<li><time>${esc(time(s.at))}</time> ${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
   const running = p.state === "received" || p.state === "transferred";
-  $("petitionTransfer").hidden = p.state !== "received";
+  // Transferred: sent on again when the department says it is not theirs (归口办理).
+  $("petitionTransfer").hidden = !running;
+  const title = $("petitionTransfer").querySelector("h3");
+  title.dataset.t = p.state === "transferred" ? "pRetransferTitle" : "pTransferTitle";
+  title.textContent = t(title.dataset.t);
   $("petitionAnswer").hidden = !running;
   $("petitionClose").hidden = p.state !== "answered";
   $("printSlip").hidden = !p.transfer;
   const f = $("petitionDialog").querySelector("form");
-  f.department.innerHTML = departments.map((d) => `<option value="${esc(d.id)}">${esc(d.name)}</option>`).join("");
+  const now = p.state === "transferred" ? p.transfer?.department_id : null;
+  f.department.innerHTML = departments.filter((d) => d.id !== now)
+    .map((d) => `<option value="${esc(d.id)}">${esc(d.name)}</option>`).join("");
 }
 
 export async function refreshPetitions() {

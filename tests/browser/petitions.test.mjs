@@ -154,6 +154,11 @@ test("an urgent petition: the red banner at once on another console, acknowledge
     assert.ok(text.includes(squash(part)), `the notice lacks ${part}:\n${text}`);
   }
   await notice.close();
+  // Still running: it may be sent on to another department (民政 is not offered again).
+  assert.ok(await page.isVisible("#petitionTransfer"));
+  assert.equal(await page.textContent("#petitionTransfer h3"), "改交其他部门（原承办部门告知不属其职责）");
+  const offered = await page.$$eval("#petitionDialog select[name=department] option", (o) => o.map((x) => x.value));
+  assert.ok(offered.length > 0 && !offered.includes("minzheng"), offered.join());
 
   // Answered and closed from the console.
   await page.fill("#petitionDialog textarea[name=answer_text]", "民政办已组织抢修，道路恢复通行");

@@ -164,8 +164,8 @@ pub struct Facts {
 pub fn apply(f: Facts, action: Action) -> Result<PetitionState, PetitionProblem> {
     use PetitionState::*;
     match (action, f.state) {
-        (Action::Transfer, Received) => Ok(Transferred),
-        (Action::Transfer, Transferred) => Err(PetitionProblem::Action("the petition was already transferred")),
+        // Sent on again: the department it went to says it is not theirs (归口办理 to the right one).
+        (Action::Transfer, Received | Transferred) => Ok(Transferred),
         (Action::Transfer, _) => Err(PetitionProblem::Action("an answered or closed petition is not transferred")),
         (Action::Answer, Received | Transferred) => Ok(Answered),
         (Action::Answer, _) => Err(PetitionProblem::Action("the petition was already answered")),
@@ -263,7 +263,7 @@ mod tests {
         // (facts, action, next or refused)
         for (facts, action, next) in [
             (f(Received, false, true), Transfer, Some(Transferred)),
-            (f(Transferred, false, true), Transfer, None),
+            (f(Transferred, false, true), Transfer, Some(Transferred)),
             (f(Answered, false, true), Transfer, None),
             (f(Received, false, true), Answer, Some(Answered)),
             (f(Transferred, false, true), Answer, Some(Answered)),

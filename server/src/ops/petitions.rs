@@ -252,13 +252,27 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> 
                 }
             };
             let dept_name = petitions::department_name(ctx.hall, &department);
+            // Sent on again, to another department (the first one said it is not theirs).
+            let before = p.department.clone().filter(|_| facts.state == PetitionState::Transferred);
+            if before.as_deref() == Some(department.as_str()) {
+                return Err(ApiError::new(
+                    Code::InvalidPetitionAction,
+                    format!("the petition is already with {dept_name}: send it to another department, or answer it"),
+                ));
+            }
             p.department = Some(department.clone());
             p.transfer_note = trimmed(note.as_deref());
             p.transfer_due = due;
             p.transferred_at = Some(ctx.now_ms);
             p.transferred_by = Some(by);
             let when = due.map(|d| format!("，请于 {d} 前答复")).unwrap_or_default();
-            let text = format!("按照分级负责、归口办理，转交{dept_name}办理（交办单）{when}");
+            let text = match before {
+                Some(b) => format!(
+                    "{}告知不属其职责，改交{dept_name}办理（交办单）{when}",
+                    petitions::department_name(ctx.hall, &b)
+                ),
+                None => format!("按照分级负责、归口办理，转交{dept_name}办理（交办单）{when}"),
+            };
             ("transferred", text, json!({ "department": department, "due": due.map(|d| d.to_string()) }))
         }
         PetitionOp::Answer { answer } => {

@@ -216,13 +216,22 @@ async fn the_state_machine_and_the_transfer() {
         (&json!("ziranziyuan"), &json!("自然资源"), &json!("2026-11-27"), &json!("director"))
     );
     assert_eq!(t["due"], "2026-11-30", "the petition's own due day stays");
+    // 自然资源 says it is not theirs: sent on to 住建 (a new 交办单); not again to the same one.
     assert_error(
-        &s.post(&path("transfer"), &director, json!({"department": "minzheng"})).await,
+        &s.post(&path("transfer"), &director, json!({"department": "ziranziyuan"})).await,
         409,
         "invalid_petition_action",
     );
+    let again = s.post(&path("transfer"), &director, json!({"department": "zhujian", "due": "2026-11-30"})).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        (&again.body["transfer"]["department_id"], &again.body["transfer"]["due"]),
+        (&json!("zhujian"), &json!("2026-11-30"))
+    );
+    let told = again.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(told.contains("自然资源告知不属其职责，改交"), "{told}");
     let line = &get(&s, "/api/petitions", &director).await.body[0];
-    assert_eq!((&line["state"], &line["department"]), (&json!("transferred"), &json!("自然资源")));
+    assert_eq!((&line["state"], &line["department"]), (&json!("transferred"), &again.body["transfer"]["department"]));
     // Answered, then closed; nothing more.
     let a = s.post(&path("answer"), &director, json!({"answer": "经核实，已组织双方调解，通道恢复"})).await;
     assert_eq!(a.status, 200, "{}", a.body);
@@ -248,11 +257,11 @@ async fn the_state_machine_and_the_transfer() {
     }
     let steps: Vec<String> =
         c.body["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_string()).collect();
-    assert_eq!(steps, ["registered", "transferred", "answered", "closed"]);
+    assert_eq!(steps, ["registered", "transferred", "transferred", "answered", "closed"]);
     // Each step audited under the petition's number, never the petitioner's name.
     assert_eq!(
         count(&s, "SELECT COUNT(*) FROM audit WHERE action LIKE 'petition.%' AND subject = 'petition:XF20261125-01'"),
-        4
+        5
     );
     assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE detail LIKE '%王秀英%' OR detail LIKE '%宅基地%'"), 0);
     assert_eq!(count(&s, "SELECT COUNT(*) FROM events WHERE data LIKE '%王秀英%' OR data LIKE '%宅基地%'"), 0);
