@@ -87,7 +87,13 @@ function renderComplaint() {
     line("fFinding", c.finding ? esc(t(`finding.${c.finding}`)) : "") + line("fAnswer", c.answer ? `<span class="pre">${esc(c.answer)}</span>` : "") +
     line("fAnswered", esc(c.answered_on)) + line("fLate", esc(c.late_explanation)) + line("fClosed", esc(c.closed_on)) + "</dl>";
   const f = form();
-  $("actInvestigate").hidden = c.state !== "received";
+  // Under investigation the kind may still change (several units involved after all).
+  $("actInvestigate").hidden = !(c.state === "received" || c.state === "investigating");
+  const [title, button] = [$("actInvestigate").querySelector("h3"), $("investigateComplaint")];
+  title.dataset.t = c.state === "investigating" ? "reclassifyTitle" : "investigateTitle";
+  button.dataset.t = c.state === "investigating" ? "reclassify" : "investigate";
+  title.textContent = t(title.dataset.t);
+  button.textContent = t(button.dataset.t);
   $("actAnswer").hidden = !(c.state === "received" || c.state === "investigating");
   $("actClose").hidden = c.state !== "answered";
   $("lateLabel").hidden = !c.overdue;

@@ -67,6 +67,9 @@ pub fn due(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Investigate,
+    /// The investigation finds it simple or complex after all (several units involved): its
+    /// due date is counted again; it stays under investigation.
+    Reclassify,
     /// `explained`: a late explanation was given.
     Answer {
         explained: bool,
@@ -125,6 +128,7 @@ pub fn apply(state: State, due: Option<NaiveDate>, step: Step, today: NaiveDate)
     let bad = Err(Problem::BadTransition { from: state });
     match (state, step) {
         (State::Received, Step::Investigate) => Ok(State::Investigating),
+        (State::Investigating, Step::Reclassify) => Ok(State::Investigating),
         (State::Received | State::Investigating, Step::Answer { explained }) => {
             if overdue(state, due, today) && !explained {
                 return Err(Problem::LateExplanationRequired);

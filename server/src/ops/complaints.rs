@@ -310,17 +310,25 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
                 let new_due = due_of(ctx, c.received_on, x);
                 complaint::may_reclassify(c.state, c.due, new_due, today).map_err(refused)?;
             }
-            c.state = complaint::apply(c.state, c.due, Step::Investigate, today).map_err(refused)?;
+            // Under investigation already, a new complexity is all the step can be: the finding
+            // that it involves several units (or not) counts its due date again.
+            let reclassify =
+                c.state == complaint::State::Investigating && complexity.is_some_and(|x| x != c.complexity);
+            let step = if reclassify { Step::Reclassify } else { Step::Investigate };
+            c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
             if let Some(x) = complexity {
                 c.complexity = *x;
                 c.due = due_of(ctx, c.received_on, *x);
             }
             let kind = if c.complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
-            let mut line = format!("开始调查核实（{kind}），{}", due_words(c.due));
+            let mut line = match reclassify {
+                true => format!("经调查改为{kind}，{}", due_words(c.due)),
+                false => format!("开始调查核实（{kind}），{}", due_words(c.due)),
+            };
             if let Some(n) = note {
                 line.push_str(&format!("：{n}"));
             }
-            ("investigating", line)
+            (if reclassify { "reclassified" } else { "investigating" }, line)
         }
         ComplaintOp::Answer { finding, answer, late_explanation } => {
             let answer = text(Some(answer), complaint::MAX_TEXT, "the answer")?

@@ -119,6 +119,19 @@ async fn the_state_machine_and_late_answers_need_an_explanation() {
     assert_eq!((c.status.as_u16(), c.body["state"].as_str()), (200, Some("investigating")), "{}", c.body);
     assert_error(&s.post(&path("investigate"), &director, json!({})).await, 409, "invalid_complaint_step");
     assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
+    // The investigation finds several units involved: complex, due again from the day received
+    // (Wednesday + 5 working days); and back to simple (due the 26th, not passed yet).
+    let r = s.post(&path("investigate"), &director, json!({"complexity": "complex", "note": "涉及民政和住建"})).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["state"].as_str(), r.body["due"].as_str()),
+        (200, Some("investigating"), Some("2026-12-02")),
+        "{}",
+        r.body
+    );
+    let line = r.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(line.starts_with("经调查改为复杂投诉"), "{line}");
+    let r = s.post(&path("investigate"), &director, json!({"complexity": "simple"})).await;
+    assert_eq!((r.status.as_u16(), r.body["due"].as_str()), (200, Some("2026-11-26")), "{}", r.body);
     // Friday 27th: past the due date. Without an explanation: 422 and unchanged.
     s.clock().set(at("2026-11-27"));
     let director = s.staff("director").await;
@@ -152,7 +165,7 @@ async fn the_state_machine_and_late_answers_need_an_explanation() {
     assert_eq!((c["state"].as_str(), c["closed_on"].as_str()), (Some("closed"), Some("2026-11-27")), "{c}");
     assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
     let steps: Vec<&str> = c["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
-    assert_eq!(steps, ["received", "investigating", "answered", "closed"]);
+    assert_eq!(steps, ["received", "investigating", "reclassified", "reclassified", "answered", "closed"]);
     // Late ones stay in the overdue list, closed or not.
     let late = get(&s, "/api/complaints?overdue=true", Some(&director)).await.body;
     assert_eq!(late[0]["id"], id, "{late}");
