@@ -55,9 +55,9 @@ pub(super) fn login(
         let others: Vec<String> = ctx.hall.windows.iter().map(|w| w.id.clone()).filter(|id| id != w).collect();
         for other in others {
             let row = windows::get(ctx.tx, &other, ctx.now_ms)?;
-            if row.is_some_and(|r| r.username.as_deref() == Some(username) && r.session_id.is_some()) {
-                windows::sign_out(ctx.tx, &other)?;
-                window_status(ctx, &other)?;
+            if let Some(r) = row.filter(|r| r.username.as_deref() == Some(username) && r.session_id.is_some()) {
+                // As at a sign-out: a citizen called there goes back to their place.
+                close_window(ctx, &other, &r)?;
             }
         }
         windows::sign_in(ctx.tx, w, session_id, username, ctx.now_ms, standing_in.is_some())?;

@@ -307,6 +307,32 @@ async fn a_clerk_acts_only_at_their_window_and_sessions_expire() {
 }
 
 #[tokio::test]
+async fn a_clerk_signing_in_at_another_window_sends_the_citizen_called_at_the_first_back() {
+    // clerk2 works w02 and w03. A012 is called at w02; before they come, the clerk moves to w03.
+    let text = hall_server::config::SAMPLE_HALL.replacen(
+        "username = \"clerk2\"\nname = \"陈建国\"\nstaff_no = \"QS-2016-008\"\nrole = \"clerk\"\nwindows = [\"w02\"]",
+        "username = \"clerk2\"\nname = \"陈建国\"\nstaff_no = \"QS-2016-008\"\nrole = \"clerk\"\nwindows = [\"w02\", \"w03\"]",
+        1,
+    );
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    let first = s.issue("mz-dibao").await;
+    let c = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&c, "w02", "call-next").await.body["id"], first["id"]);
+    let c = s.clerk("clerk2", "w03").await;
+    let windows = s.get("/api/windows").await.body;
+    assert_eq!(windows[1]["status"], "closed");
+    // Not left called to a closed window: back at its place, called next at w03.
+    let again = s.act(&c, "w03", "call-next").await;
+    assert_eq!(
+        (again.body["id"].clone(), again.body["window_id"].clone()),
+        (first["id"].clone(), json!("w03")),
+        "{}",
+        again.body
+    );
+}
+
+#[tokio::test]
 async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
     let s = TestServer::start().await;
     s.issue("mz-dibao").await;
