@@ -94,27 +94,51 @@ pub fn day_marks(
 ) -> Result<Option<Vec<Mark>>, MissingYear> {
     let Some(periods) = working_periods(day, hours, calendar)? else { return Ok(None) };
     let Some(open) = due_hours(&periods, leave) else { return Ok(None) };
-    Ok(Some(marks(open, presence, grace, day_over(open.1))))
+    Ok(Some(marks(open, &periods, presence, grace, day_over(open.1))))
 }
 
 fn minutes(a: NaiveTime, b: NaiveTime) -> u32 {
     (b - a).num_minutes().max(0) as u32
 }
 
-/// The marks of one clerk's working day. `day_over`: the day has ended (only then can it be an
-/// absence or an early leave); `grace` minutes after the start are not late.
-pub fn marks(open: (NaiveTime, NaiveTime), presence: Presence, grace: u32, day_over: bool) -> Vec<Mark> {
+/// The minutes from `a` to `b` that are working time: inside the day's periods (a lunch break
+/// is no time missed) and the part `open` the clerk is due.
+fn working_minutes(periods: &[Period], open: (NaiveTime, NaiveTime), a: NaiveTime, b: NaiveTime) -> u32 {
+    periods
+        .iter()
+        .map(|p| {
+            let from = a.max(p.start).max(open.0);
+            let to = b.min(p.end).min(open.1);
+            minutes(from, to)
+        })
+        .sum()
+}
+
+/// The marks of one clerk's working day, due at work `open` within the hall's `periods`.
+/// `day_over`: the day has ended (only then can it be an absence or an early leave: a clerk
+/// signed out at noon may be at lunch); `grace` minutes after the start are not late. Late and
+/// early minutes are working minutes (a lunch break is not counted).
+pub fn marks(
+    open: (NaiveTime, NaiveTime),
+    periods: &[Period],
+    presence: Presence,
+    grace: u32,
+    day_over: bool,
+) -> Vec<Mark> {
     let (start, end) = open;
     let Some(first_in) = presence.first_in else {
         return if day_over { vec![Mark { kind: MarkKind::Absent, minutes: None }] } else { Vec::new() };
     };
     let mut out = Vec::new();
-    let late = minutes(start, first_in);
+    let late = working_minutes(periods, open, start, first_in);
     if late > grace {
         out.push(Mark { kind: MarkKind::Late, minutes: Some(late) });
     }
-    if let Some(out_at) = presence.last_out.filter(|t| *t < end) {
-        out.push(Mark { kind: MarkKind::EarlyLeave, minutes: Some(minutes(out_at, end)) });
+    if let Some(out_at) = presence.last_out.filter(|t| *t < end && day_over) {
+        let early = working_minutes(periods, open, out_at, end);
+        if early > 0 {
+            out.push(Mark { kind: MarkKind::EarlyLeave, minutes: Some(early) });
+        }
     }
     out
 }
@@ -161,9 +185,33 @@ mod tests {
             (None, None, true, vec![mark(MarkKind::Absent, None)]),
             (None, None, false, vec![]),
         ];
+        let day = [Period { start: t("08:30"), end: t("17:30") }];
         for (first_in, last_out, over, want) in cases {
             let presence = Presence { first_in: first_in.map(t), last_out: last_out.map(t) };
-            assert_eq!(marks(open, presence, 5, over), want, "{first_in:?} {last_out:?} {over}");
+            assert_eq!(marks(open, &day, presence, 5, over), want, "{first_in:?} {last_out:?} {over}");
+        }
+    }
+
+    #[test]
+    fn a_lunch_break_is_neither_an_early_leave_nor_time_missed() {
+        let periods = [Period { start: t("08:30"), end: t("12:00") }, Period { start: t("14:00"), end: t("17:30") }];
+        let open = (t("08:30"), t("17:30"));
+        let mark = |kind, minutes| Mark { kind, minutes };
+        // (first in, last out, day over, expected marks); grace 5 minutes.
+        for (first_in, last_out, over, want) in [
+            // Signed out for lunch, the day running: nothing yet.
+            ("08:25", Some("12:00"), false, vec![]),
+            // Never came back: the afternoon's 210 minutes, not 330 with the lunch.
+            ("08:25", Some("12:00"), true, vec![mark(MarkKind::EarlyLeave, Some(210))]),
+            ("08:25", Some("11:00"), true, vec![mark(MarkKind::EarlyLeave, Some(270))]),
+            // Out in the lunch break itself: the afternoon only.
+            ("08:25", Some("13:00"), true, vec![mark(MarkKind::EarlyLeave, Some(210))]),
+            // First in after lunch: the morning's 210 minutes late.
+            ("14:00", None, true, vec![mark(MarkKind::Late, Some(210))]),
+            ("08:25", Some("17:30"), true, vec![]),
+        ] {
+            let presence = Presence { first_in: Some(t(first_in)), last_out: last_out.map(t) };
+            assert_eq!(marks(open, &periods, presence, 5, over), want, "{first_in} {last_out:?} {over}");
         }
     }
 

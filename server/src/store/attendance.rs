@@ -202,7 +202,7 @@ pub fn day_marks(
             let marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
                 Some(open) => {
                     let day_over = day < today || local_now.time() >= open.1;
-                    attendance::marks(open, presence, hall.policy.late_grace_minutes, day_over)
+                    attendance::marks(open, &periods, presence, hall.policy.late_grace_minutes, day_over)
                 }
                 None => Vec::new(),
             };
