@@ -121,7 +121,8 @@ const live = liveStream("/api/events", {
     village_changed: (v) => { if (matter(v.service_id)?.windows.includes(state.window)) refreshVillage(); },
     incoming_changed: incomingChanged,
     case_changed: (c) => {
-      if (c.window_id === state.window || c.first_window_id === state.window) casesSoon();
+      // A joint case may have a part of this window's department (R13).
+      if (c.window_id === state.window || c.first_window_id === state.window || c.kind === "joint") casesSoon();
       if (state.caseOpen?.number === c.number) showCase(c.number, { again: true }).catch(() => {});
     },
     queue_changed: (q) => {

@@ -61,14 +61,23 @@ pub async fn list(
         return Err(ApiError::new(Code::InvalidLimit, "limit is 1 to 1000"));
     }
     let (calendar, day) = (s.calendar(), today(&s));
-    let mut filter = cases::Filter { state, all, window: q.window, limit, ..Default::default() };
+    // A window's list also has the joint cases its department takes part in (R13): their parts
+    // name the department by id or by name.
+    let hall = s.hall();
+    let department = match q.window.as_deref().and_then(|w| hall.window(w)) {
+        Some(w) => {
+            let name = hall.departments.iter().find(|d| d.id == w.department).map(|d| d.name.clone());
+            std::iter::once(w.department.clone()).chain(name).collect()
+        }
+        None => Vec::new(),
+    };
+    let mut filter = cases::Filter { state, all, window: q.window, department, limit, ..Default::default() };
     match q.due.as_deref() {
         None => {}
         Some("overdue") => filter.due_before = Some(day),
         Some("soon") => filter.due_by = Some(case::soon_until(day, &calendar)),
         Some(_) => return Err(bad("due; use soon or overdue")),
     }
-    let hall = s.hall();
     let lines = s
         .reads()
         .run(move |c| {

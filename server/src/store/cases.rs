@@ -245,6 +245,9 @@ pub struct Filter {
     pub due_before: Option<NaiveDate>,
     /// Cases at this window or that it is first-inquiry responsible for (R2).
     pub window: Option<String>,
+    /// With `window`: also the joint cases (R13) these names of its department take part in
+    /// (a part names its department by id or by name).
+    pub department: Vec<String>,
     pub limit: u32,
 }
 
@@ -288,7 +291,21 @@ fn list_sql(f: &Filter) -> (String, Vec<String>) {
         push("deadline < ?", Some(d.to_string()));
     }
     if let Some(w) = &f.window {
-        push("(window_id = ? OR first_window_id = ?)", Some(w.clone()));
+        push("(window_id = ? OR first_window_id = ?", Some(w.clone()));
+        if !f.department.is_empty() {
+            let mut names = Vec::new();
+            for d in &f.department {
+                values.push(d.clone());
+                names.push(format!("?{}", values.len()));
+            }
+            let last = clauses.last_mut().expect("just pushed");
+            last.push_str(&format!(
+                " OR (kind = 'joint' AND EXISTS (SELECT 1 FROM json_each(detail, '$.parts') p
+                      WHERE json_extract(p.value, '$.department') IN ({})))",
+                names.join(", ")
+            ));
+        }
+        clauses.last_mut().expect("just pushed").push(')');
     }
     let filter = if clauses.is_empty() { "1".to_string() } else { clauses.join(" AND ") };
     // Closed cases (and all of them) most recent first: a walk back from the newest row that

@@ -186,6 +186,13 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
     );
     assert_error(&s.post(&path("close"), &canlian, json!({"result": "done"})).await, 403, "not_your_case");
     assert_eq!(get(&s, &format!("/api/cases/{number}"), &canlian).await.status, 200, "it reads the case");
+    // …and finds it in its window's list (R13: a department taking part sees the case); the
+    // 卫健 window does not.
+    for (token, window, want) in [(&canlian, "w04", true), (&weijian, "w08", false)] {
+        let lines = get(&s, &format!("/api/cases?window={window}"), token).await.body;
+        let listed = lines.as_array().unwrap().iter().any(|l| l["number"] == number.as_str());
+        assert_eq!(listed, want, "{window} lists the joint case: {lines}");
+    }
     assert_error(
         &s.post(&path("parts"), &c, json!({"department": "税务", "done": true})).await,
         409,
