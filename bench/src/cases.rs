@@ -41,7 +41,7 @@ pub async fn finish_latency(http: &Client, base: &str, clerks: usize, per_clerk:
             let ms: Vec<String> = services
                 .iter()
                 .filter(|s| s["windows"].as_array().is_some_and(|ws| ws.iter().any(|x| x == &json!(id))))
-                .filter(|s| crate::load::walk_in(s))
+                .filter(|s| crate::load::walk_in(s) && crate::load::promises(s))
                 .map(|s| s["id"].as_str().unwrap_or_default().to_string())
                 .collect();
             (id, w["number"].as_u64().unwrap_or_default(), ms)

@@ -34,6 +34,14 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
         .filter(|(_, ms): &(String, Vec<String>)| !ms.is_empty())
         .collect();
     let all: Vec<String> = services.iter().map(|s| s["id"].as_str().unwrap_or_default().to_string()).collect();
+    // Matters done on the spot end as immediate cases, never promised ones.
+    let on_the_spot: Arc<std::collections::HashSet<String>> = Arc::new(
+        services
+            .iter()
+            .filter(|s| !crate::load::promises(s))
+            .map(|s| s["id"].as_str().unwrap_or_default().to_string())
+            .collect(),
+    );
     let next = Arc::new(AtomicUsize::new(0));
     let issuing_done = Arc::new(AtomicBool::new(false));
     let finished = Arc::new(AtomicUsize::new(0));
@@ -58,8 +66,8 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
         let login = json!({"username": format!("clerk{}", w["number"]), "password": "demo", "window_id": id});
         let session: Value = http.post(format!("{base}/api/auth/login")).json(&login).send().await?.json().await?;
         let token = session["token"].as_str().context("clerk login")?.to_string();
-        let (http, base, done, finished, all) =
-            (http.clone(), base.to_string(), issuing_done.clone(), finished.clone(), all.clone());
+        let (http, base, done, finished, all, on_the_spot) =
+            (http.clone(), base.to_string(), issuing_done.clone(), finished.clone(), all.clone(), on_the_spot.clone());
         clerks.push(tokio::spawn(async move {
             let post = |path: String, body: Value| {
                 let (http, token) = (http.clone(), token.clone());
@@ -82,6 +90,8 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
                 if res.status() != 200 {
                     bail!("call-next at {id}: {}", res.status());
                 }
+                let called: Value = res.json().await?;
+                let spot = called["service_id"].as_str().is_some_and(|s| on_the_spot.contains(s));
                 k += 1;
                 let action = match k % 25 {
                     0 => ("no-show", json!({})),
@@ -91,7 +101,7 @@ pub async fn busy_day(http: &Client, base: &str, tickets: usize) -> anyhow::Resu
                         json!({"outcome": "returned", "return_ground": "main_material_missing", "reason": "主件不全"}),
                     ),
                     3 => ("finish", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]})),
-                    4..=6 => ("finish", json!({"outcome": "promised"})),
+                    4..=6 if !spot => ("finish", json!({"outcome": "promised"})),
                     _ => ("finish", json!({"outcome": "immediate"})),
                 };
                 if action.0 == "finish" {

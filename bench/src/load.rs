@@ -21,6 +21,12 @@ pub fn walk_in(service: &Value) -> bool {
     service["id_number"] != json!(true)
 }
 
+/// A matter with promised working days: its tickets may end as promised, joint or reported
+/// cases (one done on the spot is refused them).
+pub fn promises(service: &Value) -> bool {
+    service["time_limit_days"].as_u64().is_some_and(|d| d > 0)
+}
+
 pub async fn issue(http: &Client, base: &str, token: &str, service: &str) -> anyhow::Result<Value> {
     let res = http
         .post(format!("{base}/api/tickets"))

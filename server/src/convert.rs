@@ -183,6 +183,7 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::DeadlinePassed => Code::DeadlinePassed,
             CaseProblem::CalendarYearMissing(_) => Code::CalendarYearMissing,
             CaseProblem::Closed => Code::CaseClosed,
+            CaseProblem::DoneOnTheSpot => Code::MatterDoneOnTheSpot,
             CaseProblem::NotForThisCase(_) => Code::InvalidCaseAction,
             CaseProblem::ExtensionUsed => Code::ExtensionUsed,
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,

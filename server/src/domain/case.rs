@@ -86,6 +86,11 @@ pub enum CaseProblem {
     CalendarYearMissing(i32),
     #[error("this case is closed")]
     Closed,
+    #[error(
+        "the matter is done on the spot (承诺时限 0 working days): a promised, joint or reported case would be due today; \
+         finish it as immediate, supplement or returned, or send the ticket to the matter that takes it"
+    )]
+    DoneOnTheSpot,
     #[error("{0}")]
     NotForThisCase(&'static str),
     #[error("the deadline was already extended once; it cannot be extended again (R12)")]
@@ -180,6 +185,9 @@ pub fn register(
                 pending_year,
             })
         }
+        // A matter done on the spot has no promise to count: the case would be due the day it
+        // came (and overdue the next), against R12's promised working days.
+        Outcome::Promised | Outcome::Joint | Outcome::Reported if promised_days == 0 => Err(CaseProblem::DoneOnTheSpot),
         Outcome::Promised | Outcome::Joint | Outcome::Reported => running(),
     }
 }

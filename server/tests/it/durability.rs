@@ -220,7 +220,7 @@ async fn sigkill_during_finishing_loses_no_acknowledged_case() {
     let db = dir.path().join("hall.db");
     let (mut child, base) = spawn_server(&db).await;
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
-    for service in ["mz-linshi", "rs-jmyibao"] {
+    for service in ["mz-linshi", "rs-jmyanglao-daiyu"] {
         for _ in 0..150 {
             let r = http
                 .post(format!("{base}/api/tickets"))

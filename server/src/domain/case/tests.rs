@@ -37,7 +37,13 @@ fn registration_of_each_kind() {
     check(Outcome::Supplement, 5, Ok((CaseState::AwaitingMaterials, None, None)));
     check(Outcome::Promised, 5, Ok((CaseState::Open, None, Some("2026-10-08"))));
     check(Outcome::Promised, 10, Ok((CaseState::Open, None, Some("2026-10-14"))));
-    check(Outcome::Joint, 0, Ok((CaseState::Open, None, Some("2026-09-23"))));
+    check(Outcome::Joint, 1, Ok((CaseState::Open, None, Some("2026-09-24"))));
+    // A matter done on the spot (0 days) promises nothing: not due the day it came.
+    for kind in [Outcome::Promised, Outcome::Joint, Outcome::Reported] {
+        check(kind, 0, Err(CaseProblem::DoneOnTheSpot));
+    }
+    check(Outcome::Immediate, 0, Ok((CaseState::Closed, Some(CaseResult::Done), None)));
+    check(Outcome::Supplement, 0, Ok((CaseState::AwaitingMaterials, None, None)));
     check(Outcome::Reported, 20, Ok((CaseState::Open, None, Some("2026-10-28"))));
     // Into 2027, whose calendar is not loaded: no deadline is guessed; it waits for that year.
     check(Outcome::Promised, 80, Ok((CaseState::Open, None, None)));
