@@ -220,6 +220,9 @@ pub(super) fn expire_sessions(ctx: &mut Ctx) -> ApiResult<Answer> {
                 row.session_id.map(|s| format!("session:{s}")),
                 json!({ "username": who }),
             )?;
+            if let Some(session) = row.session_id {
+                windows::end_expired_session(ctx.tx, session)?;
+            }
             close_window(ctx, &id, &row)?;
         }
     }

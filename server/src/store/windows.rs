@@ -145,6 +145,13 @@ pub fn end_session(tx: &Transaction, id: i64, now_ms: i64) -> rusqlite::Result<(
     Ok(())
 }
 
+/// A session that ran out ended when it expired (not when the sweep found it): the clerk's day
+/// ends there for attendance (R15).
+pub fn end_expired_session(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE sessions SET ended_at = expires_at WHERE id = ?1 AND ended_at IS NULL", [id])?;
+    Ok(())
+}
+
 /// Records the day's first sign-in (R15); later sign-ins keep the first time.
 pub fn record_attendance(
     tx: &Transaction,

@@ -35,6 +35,28 @@ fn marks(list: &Value) -> Vec<Marked> {
         .collect()
 }
 
+/// A session that runs out ends the clerk's day when it expired: gone home at 16:30 with an
+/// 8-hour session, the clerk left early, not "still signed in".
+#[tokio::test]
+async fn a_session_that_ran_out_ends_the_day_when_it_expired() {
+    let text = hall_server::config::SAMPLE_HALL.replacen("session_hours = 12", "session_hours = 8", 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    s.clock().set(at("2026-11-25", "08:30"));
+    s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-25", "18:00"));
+    s.state()
+        .writer()
+        .submit(hall_server::ops::Actor::System, hall_server::ops::Op::ExpireSessions, None)
+        .await
+        .expect("the sweep runs");
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let got: Vec<_> = marks(&day).into_iter().filter(|(u, _, _)| u == "clerk2").collect();
+    assert_eq!(got, vec![("clerk2".into(), "2026-11-25".into(), vec![("early_leave".into(), Some(60))])], "{day}");
+}
+
 #[tokio::test]
 async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
     let s = TestServer::start().await;
