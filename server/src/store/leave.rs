@@ -186,18 +186,10 @@ pub fn set_state(
     Ok(())
 }
 
-/// Whether `username` signed in at `window` in `[from_ms, to_ms)`.
-fn signed_in_at(conn: &Connection, username: &str, window: &str, from_ms: i64, to_ms: i64) -> rusqlite::Result<bool> {
-    conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM sessions WHERE username = ?1 AND window_id = ?2 AND created_at >= ?3 AND created_at < ?4)",
-    )?
-    .query_row(params![username, window, from_ms, to_ms], |r| r.get(0))
-}
-
 /// Today's approved leave for the director: who is away (the kind, never the reason) with their
-/// stand-ins, and the alarms (R16): a window whose clerk is away and whose stand-in has not signed
-/// in there by the time they were due (the day's start, or the afternoon's for an afternoon off),
-/// while nobody holds the window.
+/// stand-ins, and the alarms (R16): a window whose clerk is away and that nobody holds, from the
+/// time the stand-in was due (the day's start, or the afternoon's for an afternoon off) while the
+/// hall is open (not over lunch): a stand-in who signed in and left again leaves it unstaffed too.
 pub fn today(
     conn: &Connection,
     hall: &crate::hall::Hall,
@@ -206,15 +198,12 @@ pub fn today(
 ) -> rusqlite::Result<(Vec<hall_wire::LeaveToday>, Vec<hall_wire::LeaveAlarm>)> {
     use crate::domain::attendance;
     use crate::domain::leave::Cover;
-    use chrono::TimeZone;
     use hall_wire as wire;
     let local = now.with_timezone(&hall.timezone);
     let day = local.date_naive();
     let now_ms = crate::store::ms(now);
     let name = |u: &str| hall.staff(u).map(|s| s.name.clone()).unwrap_or_else(|| u.to_string());
     let periods = attendance::working_periods(day, &hall.hours, calendar).ok().flatten();
-    let midnight = hall.timezone.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).earliest();
-    let day_ms = midnight.map(|m| m.timestamp_millis()).unwrap_or(now_ms);
     let (mut away, mut alarms) = (Vec::new(), Vec::new());
     for r in approved_between(conn, day, day)? {
         let Some(cover) = r.span.cover(day) else { continue };
@@ -244,10 +233,12 @@ pub fn today(
             _ => periods.first().map(|p| p.start),
         };
         let Some(due) = due.filter(|d| local.time() >= *d) else { continue };
+        if !periods.iter().any(|p| local.time() >= p.start && local.time() < p.end) {
+            continue; // over lunch or after closing: nobody is due at a desk
+        }
         for (window, stand_in) in &r.stand_ins {
             let Some(w) = hall.window(window) else { continue };
-            let held = crate::store::windows::get(conn, window, now_ms)?.is_some_and(|row| row.staffed);
-            if held || signed_in_at(conn, stand_in, window, day_ms, now_ms + 1)? {
+            if crate::store::windows::get(conn, window, now_ms)?.is_some_and(|row| row.staffed) {
                 continue;
             }
             alarms.push(wire::LeaveAlarm {

@@ -246,6 +246,14 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     assert!(today.get("leave_alarms").is_none(), "{today}");
     let d01 = today["windows"].as_array().unwrap().iter().find(|w| w["id"] == "w01").unwrap().clone();
     assert_eq!(d01["staff"]["stand_in"], true);
+    // The stand-in goes back to their own window: w01 has nobody again, and the alarm says so;
+    // back at w01, it goes.
+    assert_eq!(login(&s, "clerk2", "w02").await.status, 200);
+    let today = get(&s, "/api/director/today", &director).await;
+    let alarms = today["leave_alarms"].as_array().map(Vec::len);
+    assert_eq!((alarms, today["leave_alarms"][0]["window_id"].clone()), (Some(1), json!("w01")), "{today}");
+    assert_eq!(login(&s, "clerk2", "w01").await.status, 200);
+    assert!(get(&s, "/api/director/today", &director).await.get("leave_alarms").is_none());
 
     // Clerk4 leaves at noon for the afternoon off; clerk5 is due at w04 when the afternoon
     // opens at 14:00: over the lunch break nobody is missing.
