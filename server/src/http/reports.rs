@@ -365,8 +365,18 @@ fn cells(l: &wire::ReportLine) -> Vec<Cell> {
     ]
 }
 
+/// The lines, then the total; by `hall` the one line is the total itself (as the page shows it):
+/// written twice, a sum of the column in a spreadsheet would double every figure.
 fn rows(s: &wire::ReportSummary) -> impl Iterator<Item = &wire::ReportLine> {
-    s.lines.iter().chain(std::iter::once(&s.total))
+    lines(s).iter().chain(std::iter::once(&s.total))
+}
+
+fn lines(s: &wire::ReportSummary) -> &[wire::ReportLine] {
+    if s.by == wire::ReportBy::Hall {
+        &[]
+    } else {
+        &s.lines
+    }
 }
 
 fn csv(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
@@ -381,7 +391,7 @@ fn csv(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
                 Cell::Unknown => String::new(),
             })
             .collect();
-        if i == s.lines.len() {
+        if i == lines(s).len() {
             record[0] = if english { "total" } else { "合计" }.into();
         }
         out.write_record(&record)?;
@@ -405,7 +415,7 @@ fn xlsx(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
             let col = c as u16;
             match cell {
                 Cell::Text(t) => {
-                    let t = if r == s.lines.len() && c == 0 {
+                    let t = if r == lines(s).len() && c == 0 {
                         (if english { "total" } else { "合计" }).into()
                     } else {
                         t

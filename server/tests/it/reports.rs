@@ -242,6 +242,11 @@ async fn csv_and_excel_downloads_carry_the_figures_as_numbers() {
     assert!(lines[3].starts_with("合计,"), "{}", lines[3]);
     let english = report(&s, &director, "from=2026-11-25&to=2026-11-25&format=csv&lang=en").await.text().await.unwrap();
     assert!(english.trim_start_matches('\u{feff}').starts_with("Group,Name,Issued,Served"), "{english}");
+    // By hall, the page shows the total alone; so does the file (the hall's line written again
+    // would double every column's sum in a spreadsheet).
+    let rows: Vec<&str> = english.lines().collect();
+    assert_eq!(rows.len(), 2, "{english}");
+    assert!(rows[1].starts_with("total,"), "{english}");
 
     let r = report(&s, &director, "from=2026-11-25&to=2026-11-25&by=window&format=xlsx").await;
     assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
