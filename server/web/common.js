@@ -413,7 +413,8 @@ export const FIRST_NOTICE = {
 /** The notices a case may be printed on now (the first one, and the completion notice once closed). */
 export function noticesOf(c) {
   const out = [FIRST_NOTICE[c.kind]];
-  if (c.kind === "supplement" && c.state !== "awaiting_materials") out.push("acceptance");
+  // Accepted once its materials came (the clock runs from then): not a case that expired.
+  if (c.kind === "supplement" && c.clock_from) out.push("acceptance");
   if (c.state === "closed" && !["immediate", "returned"].includes(c.kind) && c.result !== "expired") out.push("promise");
   return out;
 }

@@ -54,7 +54,8 @@ function body(c, matter) {
     else if (deadline) out.push(para(doc("text.promised", c.service_name, deadline)));
     else out.push(para(doc("text.accepted", c.service_name)));
     if (matter?.materials?.length) {
-      const missing = new Set(c.missing_materials ?? []);
+      // A 补办件 whose materials came (its clock runs): the missing ones were brought too.
+      const missing = new Set(c.kind === "supplement" && c.clock_from ? [] : (c.missing_materials ?? []));
       out.push(`<h3>${esc(doc("materialsReceived"))}</h3>`, list(matter.materials.map((m) => m.name).filter((n) => !missing.has(n))));
     }
   } else if (kind === "supplement") {

@@ -240,6 +240,18 @@ test("the citizen's case page follows the case live: missing materials, then the
   assert.ok(await page.isHidden("#missingBox"));
   assert.ok(await page.isVisible("#figures"));
   assert.match(await page.textContent("#deadline"), /^\d{4}-\d\d-\d\d$/);
+  // Its 受理单 now lists the materials brought too; the 补办通知单 printed again keeps its limit.
+  const [slip] = await Promise.all([clerk.ctx.waitForEvent("page"),
+    clerk.page.click('#caseNotices button[data-notice="acceptance"]')]);
+  await slip.waitForFunction(() => document.body.dataset.ready === "1");
+  const slipText = await slip.textContent("body");
+  for (const m of supplement.missing_materials) assert.ok(slipText.includes(m), `received: ${m}`);
+  await slip.close();
+  const [again] = await Promise.all([clerk.ctx.waitForEvent("page"),
+    clerk.page.click('#caseNotices button[data-notice="supplement"]')]);
+  await again.waitForFunction(() => document.body.dataset.ready === "1");
+  assert.ok((await again.textContent("body")).includes(chineseDate(supplement.supplement_until)), "the limit, not 待定");
+  await again.close();
   // In English, the page's own words are English.
   await page.click("#lang");
   assert.equal(await page.textContent("#kind"), "Supplement (补办件)");

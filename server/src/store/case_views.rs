@@ -169,7 +169,8 @@ pub fn staff(
         due,
         extension,
         missing_materials: missing(d),
-        supplement_until: date(c.supplement_until).filter(|_| c.state == CaseState::AwaitingMaterials),
+        // Kept once the materials came or the case expired: the 补办通知单 printed again says it.
+        supplement_until: date(c.supplement_until),
         return_ground: text(d, "return_ground").and_then(|g| case::ReturnGround::parse(&g)).map(Into::into),
         reason: stated_reason(d, c.result),
         parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
