@@ -275,6 +275,12 @@ enum Request {
 }
 
 impl Request {
+    /// The request names its citizen (a booking, an identity number): whoever asks it again is
+    /// the same person, so its key may be reused after the kiosk went home.
+    fn names_its_citizen(&self) -> bool {
+        matches!(self, Request::CheckIn(_) | Request::Ticket { id_number: Some(_), .. })
+    }
+
     fn effect(&self, key: &str) -> Effect {
         match self {
             Request::Ticket { service_id, priority, id_number } => Effect::Issue {
@@ -364,6 +370,9 @@ pub struct Kiosk {
     /// gave up on may still be blocked in the printer's queue (paper out on a device file): while
     /// it is, no reprint is queued behind it — it would come out as a second copy of the ticket.
     prints_open: u32,
+    /// The watchdog gave up on a print the printer still holds (paper out on a device file):
+    /// until it lets go, a new ticket is not queued behind it.
+    print_held: bool,
     /// The query screen (「查询办件进度」).
     case: CaseQuery,
     /// The pad of 「预约取号」 and of a matter's identity number.
@@ -391,6 +400,7 @@ impl Kiosk {
             next_printer_check: now,
             printer_told: false,
             prints_open: 0,
+            print_held: false,
             case: CaseQuery::default(),
             entry: Entry::default(),
         }
@@ -587,8 +597,14 @@ impl Kiosk {
         self.tick_printer(now, fx);
         if self.screen == Screen::Home {
             self.drop_unclaimed(fx);
+            // Its citizen left: nothing is sent again. Kept only for a send still out (its answer
+            // is logged) or for the same person asking again (a booking, an identity number);
+            // a walk-in's key would give the next citizen an old ticket.
             if let Some(a) = &mut self.abandoned {
                 a.citizen_left = true;
+            }
+            if self.abandoned.as_ref().is_some_and(|a| a.retry_at.is_some() && !a.request.names_its_citizen()) {
+                self.abandoned = None;
             }
             // Sent home in another language (首页): a minute untouched, the next citizen's.
             if now.duration_since(self.last_touch) >= self.settings.idle {

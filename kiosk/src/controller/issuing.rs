@@ -21,7 +21,7 @@ impl Kiosk {
                     self.server_online = false;
                 } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
                     a.retry_at = Some(now + self.settings.resolve_every);
-                    if a.citizen_left {
+                    if a.citizen_left && !a.request.names_its_citizen() {
                         self.abandoned = None; // its last send went nowhere: nothing to resolve
                     }
                 }
@@ -121,7 +121,8 @@ impl Kiosk {
             return;
         }
         let key = match self.abandoned.take() {
-            Some(a) if a.request == request => a.key,
+            // The same request again; after the kiosk went home only from the same person.
+            Some(a) if a.request == request && (!a.citizen_left || a.request.names_its_citizen()) => a.key,
             other => {
                 self.abandoned = other; // another request's: still resolved in the background
                 key
@@ -252,7 +253,7 @@ impl Kiosk {
         // that asked for it (a slow answer would send it home as it appears).
         self.last_touch = now;
         self.confirming_priority = false;
-        if self.prints_open > 0 {
+        if self.prints_open > 0 && self.print_held {
             // An earlier ticket's print is still held by the printer (the watchdog gave up on
             // it): this one would come out behind it, into another citizen's hands. Not printed;
             // the screen says so, and a reprint is offered once the printer lets go.

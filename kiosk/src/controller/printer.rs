@@ -12,6 +12,7 @@ impl Kiosk {
         match input {
             Input::Printed { number } => {
                 self.prints_open = self.prints_open.saturating_sub(1);
+                self.print_held &= self.prints_open > 0;
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Printed;
                     t.shown_at = now;
@@ -24,6 +25,7 @@ impl Kiosk {
             }
             Input::PrintFailed { number, fault, message } => {
                 self.prints_open = self.prints_open.saturating_sub(1);
+                self.print_held &= self.prints_open > 0;
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Failed(fault);
                 }
@@ -96,6 +98,7 @@ impl Kiosk {
         }
         t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
         let number = t.ticket.number.clone();
+        self.print_held = true;
         self.printer_fault = Some(KioskFaultKind::PrintFailed);
         self.printer_told = true;
         self.next_printer_check = now + self.settings.printer_check;

@@ -314,6 +314,35 @@ fn the_next_ticket_is_not_queued_behind_a_print_the_printer_still_holds() {
     r.go(Input::PrintFailed { number: "B012".into(), fault: KioskFaultKind::PaperOut, message: String::new() });
     assert_eq!(prints(&r.go(Input::Reprint)), 1);
     assert_eq!(prints(&r.go(Input::Reprint)), 0);
+    // A print simply still coming out (not given up on) is no hold: the next ticket queues.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B020");
+    r.wait(Duration::from_secs(2));
+    r.go(Input::Home);
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k2");
+    assert_eq!(prints(&r.issued("k2", "B021")), 1, "printed after the one coming out");
+}
+
+#[test]
+fn after_the_kiosk_went_home_a_walk_in_key_is_not_given_to_the_next_citizen() {
+    // The network was down; the citizen left. The next citizen taking the same matter gets a
+    // key of their own: the old one may answer with a ticket made hours ago for someone else.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    for _ in 0..100 {
+        let fx = r.wait(Duration::from_secs(1));
+        if !issues(&fx).is_empty() {
+            r.go(Input::IssueUnreachable { key: "k1".into() });
+        }
+    }
+    assert_eq!(r.k.screen(), &Screen::Home);
+    r.go(Input::Matter("mz-dibao".into()));
+    assert_eq!(issues(&r.take("k2")), vec!["k2"]);
 }
 
 #[test]
