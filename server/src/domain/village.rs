@@ -73,17 +73,23 @@ pub struct CaseFacts {
     pub deadline: Option<NaiveDate>,
     /// The day the window accepted it.
     pub accepted_on: NaiveDate,
+    /// The day the case closed (the town's final answer), once it has.
+    pub closed_on: Option<NaiveDate>,
 }
 
-/// The day the agent replies to the villager by: the town window's promised deadline (R22). A
-/// case with none (即办件 done, 退回件, 补办件 waiting for materials) has its answer the day the
-/// window decided: the villager is told at once. A running case whose deadline waits for a year
-/// of the calendar has no day yet.
+/// The day the agent replies to the villager by: the town window's promised deadline (R22), or
+/// the day the answer came when that is later (a case closed after its deadline, or a 补办件
+/// that expired: the agent cannot tell an answer before it exists). A case with no deadline
+/// (即办件 done, 退回件, 补办件 waiting for materials) has its answer the day the window decided:
+/// the villager is told at once. A running case whose deadline waits for a year of the calendar
+/// has no day yet.
 pub fn reply_by(case: &CaseFacts) -> Option<NaiveDate> {
+    let answered = case.closed_on.unwrap_or(case.accepted_on);
     match (case.state, case.deadline) {
+        (CaseState::Closed, Some(d)) => Some(d.max(answered)),
         (_, Some(d)) => Some(d),
         (CaseState::Open, None) => None,
-        (_, None) => Some(case.accepted_on),
+        (_, None) => Some(answered),
     }
 }
 
@@ -237,15 +243,19 @@ mod tests {
     #[test]
     fn the_reply_is_due_by_the_towns_deadline_or_at_once() {
         let accepted_on = d("2026-11-25");
-        for (state, deadline, expected) in [
-            (CaseState::Open, Some("2026-12-04"), Some("2026-12-04")),
-            (CaseState::Closed, Some("2026-12-04"), Some("2026-12-04")),
-            (CaseState::Closed, None, Some("2026-11-25")),
-            (CaseState::AwaitingMaterials, None, Some("2026-11-25")),
-            (CaseState::Open, None, None), // its deadline waits for next year's calendar
+        for (state, deadline, closed_on, expected) in [
+            (CaseState::Open, Some("2026-12-04"), None, Some("2026-12-04")),
+            (CaseState::Closed, Some("2026-12-04"), Some("2026-12-01"), Some("2026-12-04")),
+            // Closed after its deadline: the reply is due the day the answer came, not before.
+            (CaseState::Closed, Some("2026-12-04"), Some("2026-12-08"), Some("2026-12-08")),
+            (CaseState::Closed, None, Some("2026-11-25"), Some("2026-11-25")),
+            // A 补办件 that expired weeks later: the villager is told then.
+            (CaseState::Closed, None, Some("2027-01-10"), Some("2027-01-10")),
+            (CaseState::AwaitingMaterials, None, None, Some("2026-11-25")),
+            (CaseState::Open, None, None, None), // its deadline waits for next year's calendar
         ] {
-            let facts = CaseFacts { state, deadline: deadline.map(d), accepted_on };
-            assert_eq!(reply_by(&facts), expected.map(d), "{state:?} {deadline:?}");
+            let facts = CaseFacts { state, deadline: deadline.map(d), accepted_on, closed_on: closed_on.map(d) };
+            assert_eq!(reply_by(&facts), expected.map(d), "{state:?} {deadline:?} {closed_on:?}");
         }
     }
 

@@ -60,7 +60,11 @@ pub async fn list(
             let station = hall.staff(&username).and_then(|p| p.station.clone()).unwrap_or_default();
             let rows = s.reads().run(move |c| Ok(village::of_station(c, &station, limit)?)).await;
             let rows = rows.map_err(ApiError::Internal)?;
-            rows.iter().map(|r| village::view(&hall, r, day, r.agent == username)).collect()
+            let reader = |r: &village::RequestRow| match r.agent == username {
+                true => village::Reader::OwnAgent,
+                false => village::Reader::OtherAgent,
+            };
+            rows.iter().map(|r| village::view(&hall, r, day, reader(r))).collect()
         }
         StaffRole::Clerk => {
             let Some(window) = window_id else {
@@ -84,12 +88,12 @@ pub async fn list(
                     Some(c) => c.window_id == window,
                 })
                 .take(limit as usize)
-                .map(|r| village::view(&hall, r, day, false))
+                .map(|r| village::view(&hall, r, day, village::Reader::StaffList))
                 .collect()
         }
         StaffRole::Director | StaffRole::Admin => {
             let rows = s.reads().run(move |c| Ok(village::open(c, limit)?)).await.map_err(ApiError::Internal)?;
-            rows.iter().map(|r| village::view(&hall, r, day, false)).collect()
+            rows.iter().map(|r| village::view(&hall, r, day, village::Reader::StaffList)).collect()
         }
         StaffRole::Leader => {
             return Err(ApiError::new(

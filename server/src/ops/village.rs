@@ -65,7 +65,7 @@ pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<RequestRow> {
 
 fn changed(ctx: &mut Ctx, r: &RequestRow, action: &str, detail: serde_json::Value) -> ApiResult<()> {
     ctx.audit(&format!("village.{action}"), None, Some(format!("village:{}", r.number)), detail)?;
-    let view = store::view(ctx.hall, r, today(ctx), false);
+    let view = store::view(ctx.hall, r, today(ctx), store::Reader::StaffList);
     let event = wire::VillageChanged {
         id: r.id,
         number: r.number.clone(),
@@ -88,9 +88,16 @@ fn received_late(ctx: &Ctx, r: &RequestRow) -> bool {
     village::forwarded_late(received_on.unwrap_or_else(|| today(ctx)), r.forward_by)
 }
 
-fn answer(ctx: &Ctx, id: i64, status: StatusCode, with_person: bool) -> ApiResult<Answer> {
+/// The request as its reader may see it (the agent who registered it, another agent of the
+/// station, or the town's staff reading it whole).
+fn answer(ctx: &Ctx, id: i64, status: StatusCode) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
-    Answer::json(status, &store::view(ctx.hall, &r, today(ctx), with_person))
+    let reader = match ctx.actor {
+        Actor::Staff { username, .. } if *username == r.agent => store::Reader::OwnAgent,
+        Actor::Staff { role: StaffRole::Village, .. } => store::Reader::OtherAgent,
+        _ => store::Reader::StaffWhole,
+    };
+    Answer::json(status, &store::view(ctx.hall, &r, today(ctx), reader))
 }
 
 /// Registration at the station (R22): the fields checked, the materials against the matter's
@@ -136,7 +143,7 @@ pub(super) fn register(ctx: &mut Ctx, input: &VillageInput) -> ApiResult<Answer>
         let r = load(ctx, id)?;
         changed(ctx, &r, "forwarded", json!({}))?;
     }
-    answer(ctx, id, StatusCode::CREATED, true)
+    answer(ctx, id, StatusCode::CREATED)
 }
 
 /// The agent forwards it: the town hall's windows handling the matter receive it.
@@ -149,14 +156,14 @@ pub(super) fn forward(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
     let late = received_late(ctx, &r);
     changed(ctx, &r, "forwarded", json!({ "late": late }))?;
-    answer(ctx, id, StatusCode::OK, true)
+    answer(ctx, id, StatusCode::OK)
 }
 
 /// The whole request, with the villager's name and phone: audited (个人信息保护法).
 pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
     ctx.audit("village.read", None, Some(format!("village:{}", r.number)), json!({}))?;
-    answer(ctx, id, StatusCode::OK, true)
+    answer(ctx, id, StatusCode::OK)
 }
 
 /// A clerk at a window handling the matter accepts it into a case: the case is registered as
@@ -217,7 +224,7 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer
     let r = load(ctx, id)?;
     let late = received_late(ctx, &r);
     changed(ctx, &r, "accepted", json!({ "case": brief.number, "window": window, "late": late }))?;
-    answer(ctx, id, StatusCode::OK, true)
+    answer(ctx, id, StatusCode::OK)
 }
 
 /// A case closed: a request whose villager was told only what to bring is owed the result now.
@@ -256,7 +263,7 @@ pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     }
     store::set_replied(ctx.tx, id, ctx.now_ms)?;
     let r = load(ctx, id)?;
-    let view = store::view(ctx.hall, &r, today(ctx), false);
+    let view = store::view(ctx.hall, &r, today(ctx), store::Reader::StaffList);
     changed(ctx, &r, "replied", json!({ "reply_by": view.reply_by }))?;
-    answer(ctx, id, StatusCode::OK, true)
+    answer(ctx, id, StatusCode::OK)
 }

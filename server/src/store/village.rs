@@ -47,12 +47,14 @@ pub struct CaseBits {
     pub reason: Option<String>,
     /// The code the villager asks the case's progress with (R4), at a kiosk or on the phone.
     pub check_code: String,
+    /// When the case closed (ms), once it has.
+    pub closed_at: Option<i64>,
 }
 
 const SELECT: &str = "SELECT v.id, v.number, v.station, v.agent, v.villager_name, v.villager_phone, v.service_id,
         v.materials, v.urgent, v.note, v.state, v.registered_at, v.forward_by, v.forwarded_at, v.replied_at,
         c.number, c.window_id, c.state, c.result, c.deadline, c.accepted_on, c.detail, c.supplement_until,
-        c.check_code
+        c.check_code, c.closed_at
     FROM village_requests v LEFT JOIN cases c ON c.id = v.case_id";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -86,6 +88,7 @@ fn row(r: &Row) -> rusqlite::Result<RequestRow> {
                 supplement_until: date(r.get(22)?).filter(|_| awaiting),
                 reason: super::case_views::stated_reason(&detail, result),
                 check_code: r.get(23)?,
+                closed_at: r.get(24)?,
             })
         }
     };
@@ -218,8 +221,24 @@ fn local_day(hall: &Hall, ms: i64) -> NaiveDate {
     super::from_ms(ms).with_timezone(&hall.timezone).date_naive()
 }
 
-/// The request as the API shows it; the villager's name, phone and the note only `with_person`.
-pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) -> wire::VillageRequest {
+/// Who reads a request: what the view carries follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The agent who registered it: the villager, the note, the town's answer to pass on (what
+    /// to bring, why) and the check code.
+    OwnAgent,
+    /// A clerk or the director reading it whole (audited): the villager and the note.
+    StaffWhole,
+    /// A list of the town's staff: no villager, the town's answer (theirs).
+    StaffList,
+    /// Another agent of the station: neither the villager nor the town's answer.
+    OtherAgent,
+}
+
+/// The request as the API shows it to `reader`.
+pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wire::VillageRequest {
+    let with_person = matches!(reader, Reader::OwnAgent | Reader::StaffWhole);
+    let answer = reader != Reader::OtherAgent;
     let matter = hall.matter(&r.service_id);
     let status = match (&r.case, r.state) {
         (Some(c), _) if c.state == CaseState::Closed => wire::VillageStatus::Closed,
@@ -228,7 +247,13 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) ->
         (None, VillageState::Registered) => wire::VillageStatus::Registered,
     };
     let reply_by = r.case.as_ref().and_then(|c| {
-        village::reply_by(&village::CaseFacts { state: c.state, deadline: c.deadline, accepted_on: c.accepted_on })
+        let closed_on = c.closed_at.map(|at| local_day(hall, at));
+        village::reply_by(&village::CaseFacts {
+            state: c.state,
+            deadline: c.deadline,
+            accepted_on: c.accepted_on,
+            closed_on,
+        })
     });
     wire::VillageRequest {
         id: r.id,
@@ -253,10 +278,10 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, with_person: bool) ->
         replied_at: fmt(hall, r.replied_at),
         reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),
         town_answered: r.case.as_ref().is_some_and(|c| village::answered(c.state)),
-        missing_materials: r.case.as_ref().map(|c| c.missing.clone()).unwrap_or_default(),
-        supplement_until: r.case.as_ref().and_then(|c| c.supplement_until).map(|d| d.to_string()),
-        case_reason: r.case.as_ref().and_then(|c| c.reason.clone()),
-        case_check_code: r.case.as_ref().filter(|_| with_person).map(|c| c.check_code.clone()),
+        missing_materials: r.case.as_ref().filter(|_| answer).map(|c| c.missing.clone()).unwrap_or_default(),
+        supplement_until: r.case.as_ref().filter(|_| answer).and_then(|c| c.supplement_until).map(|d| d.to_string()),
+        case_reason: r.case.as_ref().filter(|_| answer).and_then(|c| c.reason.clone()),
+        case_check_code: r.case.as_ref().filter(|_| reader == Reader::OwnAgent).map(|c| c.check_code.clone()),
         villager_name: with_person.then(|| r.villager_name.clone()),
         villager_phone: with_person.then(|| r.villager_phone.clone()),
         note: if with_person { r.note.clone() } else { None },

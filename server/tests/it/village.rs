@@ -336,10 +336,12 @@ async fn the_agent_reads_what_to_bring_or_why_and_the_check_code() {
     let mine = get(&s, "/api/village/requests", &agent).await.body;
     let line = find(&mine, short).unwrap();
     assert_eq!(line["missing_materials"], json!([BILLS]), "{line}");
-    assert!(line["supplement_until"].is_string() || line["supplement_until"].is_null());
     assert_eq!(line["town_answered"], true);
     let code = line["case_check_code"].as_str().unwrap().to_string();
     let case = line["case_number"].as_str().unwrap();
+    // The limit is the case's (none while its year's calendar is not loaded, as here).
+    let staff_case = get(&s, &format!("/api/cases/{case}"), &clerk2).await.body;
+    assert_eq!(line["supplement_until"], staff_case["supplement_until"], "{staff_case}");
     let progress = s.get(&format!("/api/cases/{case}?code={code}")).await;
     assert_eq!(progress.status, 200, "the code is the case's: {}", progress.body);
     let line = find(&mine, returned).unwrap();
@@ -350,6 +352,8 @@ async fn the_agent_reads_what_to_bring_or_why_and_the_check_code() {
         let line = find(&staff, short).unwrap();
         assert_eq!(line["missing_materials"], json!([BILLS]));
         assert!(line.get("case_check_code").is_none(), "{line}");
+        let whole = get(&s, &format!("/api/village/requests/{short}"), token).await.body;
+        assert!(whole.get("case_check_code").is_none(), "read whole: {whole}");
     }
     // Told: the replies are recorded.
     for id in [short, returned] {
