@@ -363,6 +363,11 @@ function openFinish(serviceId = state.ticket?.service_id, received = null) {
   // The other departments of the hall, for a joint case (联办件).
   const departments = [...new Set(state.services.map((s) => s.department))].filter((d) => d !== m?.department);
   $("departmentChecks").replaceChildren(...departments.map((d) => check(d, d)));
+  // A matter done on the spot (承诺时限 0) promises nothing: no 承诺件, 联办件 or 上报件 (R12).
+  const onTheSpot = m?.time_limit_days === 0;
+  for (const o of $("finishDialog").querySelectorAll("select[name=outcome] option")) {
+    o.hidden = o.disabled = onTheSpot && ["promised", "joint", "reported"].includes(o.value);
+  }
   syncFinish();
   showError("finishError", null);
   $("finishDialog").showModal();

@@ -87,8 +87,9 @@ function renderComplaint() {
     line("fFinding", c.finding ? esc(t(`finding.${c.finding}`)) : "") + line("fAnswer", c.answer ? `<span class="pre">${esc(c.answer)}</span>` : "") +
     line("fAnswered", esc(c.answered_on)) + line("fLate", esc(c.late_explanation)) + line("fClosed", esc(c.closed_on)) + "</dl>";
   const f = form();
-  // Under investigation the kind may still change (several units involved after all).
-  $("actInvestigate").hidden = !(c.state === "received" || c.state === "investigating");
+  // Under investigation the kind may still change (several units involved after all), until
+  // its due date has passed (then it is answered late, with why).
+  $("actInvestigate").hidden = !(c.state === "received" || (c.state === "investigating" && !c.overdue));
   const [title, button] = [$("actInvestigate").querySelector("h3"), $("investigateComplaint")];
   title.dataset.t = c.state === "investigating" ? "reclassifyTitle" : "investigateTitle";
   button.dataset.t = c.state === "investigating" ? "reclassify" : "investigate";
@@ -97,7 +98,14 @@ function renderComplaint() {
   $("actAnswer").hidden = !(c.state === "received" || c.state === "investigating");
   $("actClose").hidden = c.state !== "answered";
   $("lateLabel").hidden = !c.overdue;
-  if (!f.contains(document.activeElement)) f.investigate_complexity.value = c.complexity;
+  // Investigating, the step changes the kind: the other one is offered.
+  const other = c.complexity === "simple" ? "complex" : "simple";
+  // Set when the complaint or its state changes, else left as the director is choosing it.
+  const shown = `${c.id}:${c.state}:${c.complexity}`;
+  if (f.dataset.shown !== shown || !f.contains(document.activeElement)) {
+    f.investigate_complexity.value = c.state === "investigating" ? other : c.complexity;
+  }
+  f.dataset.shown = shown;
   $("printLetter").hidden = !(c.state === "answered" || c.state === "closed");
   $("complaintHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
     `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");

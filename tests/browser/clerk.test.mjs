@@ -161,6 +161,12 @@ test("the desk shows only once its window's state is read, so a call cannot be u
   assert.match(await page.textContent("#who"), /^6号 .* · 签到 \d\d:\d\d$/);
   await page.waitForFunction((n) => document.querySelector("#number").textContent === n, number);
   await page.unroute("**/api/windows");
+  // 参保登记 is done on the spot (承诺时限 0): its finish offers no 承诺件, 联办件 or 上报件.
+  await page.click("#finish");
+  await page.waitForFunction(() => document.querySelector("#finishDialog").open);
+  const offered = await page.$$eval("#finishDialog select[name=outcome] option:not([disabled])", (o) => o.map((x) => x.value));
+  assert.deepEqual(offered, ["immediate", "supplement", "returned"]);
+  await page.click("#finishDialog button[value=cancel]");
   await close();
 });
 

@@ -40,7 +40,9 @@ pub fn forward_by(registered_on: NaiveDate, urgent: bool, calendar: &Calendar) -
         // Past the week (a long holiday): the last day within it the town hall is open, so that
         // a request is not due on a day nobody can receive it. When the hall is closed all week
         // (registered in a holiday), the day it opens again: sooner is impossible.
-        Ok(d) => last_open_day(registered_on, cap, calendar).unwrap_or(d),
+        Ok(d) => last_open_day(registered_on, cap, calendar)
+            .or_else(|| calendar.add_working_days(registered_on, 0).ok())
+            .unwrap_or(d),
         Err(_) if urgent => match registered_on.weekday() {
             Weekday::Sat => registered_on + Duration::days(2),
             Weekday::Sun => registered_on + Duration::days(1),
@@ -194,6 +196,7 @@ mod tests {
             ("2026-09-28", false, "2026-09-30", "29, 30 Sep, 8 Oct is past the week: 30 Sep"),
             ("2026-10-01", false, "2026-10-08", "registered in the holiday: 8, 9, 10 Oct is past the week: 8 Oct"),
             ("2026-09-26", false, "2026-09-30", "a Saturday: 28, 29, 30 Sep, inside the week"),
+            ("2026-02-15", false, "2026-02-24", "in 春节, closed all week (15–23 Feb): the day it opens"),
             ("2026-09-18", false, "2026-09-22", "Fri: the worked Sunday 20 Sep counts: 20, 21, 22"),
             ("2026-11-25", true, "2026-11-25", "urgent: the same day"),
             ("2026-11-28", true, "2026-11-30", "urgent on a Saturday: the next working day"),

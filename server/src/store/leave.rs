@@ -233,6 +233,14 @@ pub fn today(
             _ => periods.first().map(|p| p.start),
         };
         let Some(due) = due.filter(|d| local.time() >= *d) else { continue };
+        // A morning off: the clerk is back for the afternoon; the stand-in is due until then.
+        let back = match cover {
+            Cover::Morning => attendance::due_hours(periods, Some(Cover::Morning)).map(|(start, _)| start),
+            _ => None,
+        };
+        if back.is_some_and(|b| local.time() >= b) {
+            continue;
+        }
         if !periods.iter().any(|p| local.time() >= p.start && local.time() < p.end) {
             continue; // over lunch or after closing: nobody is due at a desk
         }

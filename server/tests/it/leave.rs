@@ -262,6 +262,14 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     s.clock().set(at("2026-11-25", "12:30"));
     let lunch = get(&s, "/api/director/today", &director).await;
     assert!(lunch.get("leave_alarms").is_none(), "over lunch: {lunch}");
+    // The morning's stand-in at w06 leaves at lunch; clerk6 is due back at 14:00: a gap after it
+    // is clerk6's to explain (attendance), not an alarm naming the stand-in.
+    let clerk7 = login(&s, "clerk7", "w06").await.body["token"].as_str().unwrap().to_string();
+    assert_eq!(s.post("/api/auth/logout", &clerk7, json!({})).await.status, 204);
+    s.clock().set(at("2026-11-25", "14:01"));
+    let early = get(&s, "/api/director/today", &director).await;
+    let on = |w: &str| early["leave_alarms"].as_array().is_some_and(|a| a.iter().any(|x| x["window_id"] == w));
+    assert!(!on("w06") && on("w04"), "{early}");
     // Clerk6 is back for the afternoon: due at 14:00 (and its grace), not at 08:30.
     s.clock().set(at("2026-11-25", "14:03"));
     assert_eq!(login(&s, "clerk6", "w06").await.status, 200);
