@@ -188,6 +188,7 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::ExtensionUsed => Code::ExtensionUsed,
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
             CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
+            CaseProblem::MeetingRequired => Code::MeetingRequired,
             CaseProblem::MeetingDate { .. } => Code::MeetingDateOutOfRange,
         };
         crate::error::ApiError::new(code, p.to_string())

@@ -99,6 +99,8 @@ pub enum CaseProblem {
     ExtensionTooLong { cap: u32 },
     #[error("every department's part must be done before the joint case closes: {0} is not")]
     PartsNotDone(String),
+    #[error("a joint case closes after its joint review meeting is recorded (R13: the director convenes it)")]
+    MeetingRequired,
     #[error(
         "a joint review meeting is recorded once held: between {accepted_on} (the case's acceptance) and today (R13)"
     )]
@@ -217,6 +219,8 @@ pub struct Facts<'a> {
     pub supplement_until: Option<NaiveDate>,
     /// A 联办件's departments and whether each finished its part.
     pub parts: &'a [(String, bool)],
+    /// A 联办件's joint review meeting was recorded (R13).
+    pub met: bool,
 }
 
 /// An action on a case after registration.
@@ -312,6 +316,10 @@ pub fn apply(
             }
             if let Some((department, _)) = facts.parts.iter().find(|(_, done)| !done) {
                 return Err(CaseProblem::PartsNotDone(department.clone()));
+            }
+            // R13: the director convenes a joint review before a joint case is decided.
+            if facts.kind == Outcome::Joint && !facts.met {
+                return Err(CaseProblem::MeetingRequired);
             }
             Ok(Moved { state: CaseState::Closed, result: Some(result), ..same })
         }

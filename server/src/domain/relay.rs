@@ -112,6 +112,7 @@ pub fn move_incoming(
         promised_days: 0,
         supplement_until: None,
         parts: &[],
+        met: false,
     };
     let (a, step) = match *action {
         IncomingAction::Extend { days } => (Action::Extend { days }, UpperStep::Extended),

@@ -211,6 +211,7 @@ fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         promised_days: c.promised_days,
         supplement_until: c.supplement_until,
         parts,
+        met: c.detail.get("meeting").is_some_and(|m| !m.is_null()),
     }
 }
 

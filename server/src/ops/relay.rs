@@ -253,6 +253,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
             promised_days: c.promised_days,
             supplement_until: c.supplement_until,
             parts: &[],
+            met: false,
         };
         let close = Action::Close { result, reason: reason.as_deref() };
         if let Ok(moved) = case::apply(&facts, &close, today(ctx), ctx.calendar, ctx.hall.policy.cases) {

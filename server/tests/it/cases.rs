@@ -199,6 +199,8 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
         "invalid_case_action",
     );
     s.post(&path("parts"), &c, json!({"department": "人社", "done": true})).await;
+    // Every part done, but no joint review yet (R13): not closed.
+    assert_error(&s.post(&path("close"), &c, json!({"result": "done"})).await, 422, "meeting_required");
     assert_error(
         &s.post(&path("meeting"), &c, json!({"date": "2026-11-27", "attendees": ["民政"], "conclusion": "同意"})).await,
         403,

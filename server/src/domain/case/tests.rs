@@ -97,6 +97,7 @@ fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'stat
         promised_days: 5,
         supplement_until: None,
         parts: &[],
+        met: false,
     }
 }
 
@@ -173,6 +174,12 @@ fn closing_and_the_kinds_own_steps() {
     );
     assert!(done(&promised, close(CaseResult::Expired, None)).is_err());
     assert_eq!(done(&joint, close(CaseResult::Done, None)), Err(CaseProblem::PartsNotDone("残联".into())));
+    // Every part done: closed once the joint review meeting is recorded (R13), not before.
+    let all_done = [("民政局".to_string(), true), ("残联".to_string(), true)];
+    let ready = Facts { parts: &all_done, ..joint.clone() };
+    assert_eq!(done(&ready, close(CaseResult::Done, None)), Err(CaseProblem::MeetingRequired));
+    let met = Facts { met: true, ..ready.clone() };
+    assert_eq!(done(&met, close(CaseResult::Done, None)), Ok((CaseState::Closed, Some(CaseResult::Done))));
     assert_eq!(done(&joint, Action::RecordPart { department: "残联" }), Ok((CaseState::Open, None)));
     assert!(done(&joint, Action::RecordPart { department: "税务局" }).is_err());
     assert!(done(&promised, Action::RecordPart { department: "民政局" }).is_err());
