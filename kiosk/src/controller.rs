@@ -373,6 +373,8 @@ pub struct Kiosk {
     /// The watchdog gave up on a print the printer still holds (paper out on a device file):
     /// until it lets go, a new ticket is not queued behind it.
     print_held: bool,
+    /// Since when a print has been out (the printer has not finished the oldest one).
+    print_out_since: Option<Instant>,
     /// The query screen (「查询办件进度」).
     case: CaseQuery,
     /// The pad of 「预约取号」 and of a matter's identity number.
@@ -401,6 +403,7 @@ impl Kiosk {
             printer_told: false,
             prints_open: 0,
             print_held: false,
+            print_out_since: None,
             case: CaseQuery::default(),
             entry: Entry::default(),
         }

@@ -514,6 +514,10 @@ function renderCase() {
   const open = c.state !== "closed";
   $("actMaterials").hidden = !(c.kind === "supplement" && c.state === "awaiting_materials");
   $("actClose").hidden = !(open && c.state === "open" && ["promised", "supplement", "joint", "reported"].includes(c.kind));
+  // A joint case whose parts are all done waits for the director's review meeting (R13).
+  const awaiting = c.kind === "joint" && !c.meeting && (c.parts ?? []).every((p) => p.done);
+  $("awaitingMeeting").hidden = !awaiting;
+  $("closeCase").disabled = awaiting;
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
   const f = $("caseDialog").querySelector("form");

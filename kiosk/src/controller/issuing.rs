@@ -10,6 +10,12 @@ use super::{
     Refusal, Request, Screen, Stop, Turned, Unclaimed,
 };
 
+/// A ticket prints in a second or two: one still out after this is held by the printer.
+const SLOW_PRINT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How long a request given up on is kept for its citizen asking again, once the kiosk went home.
+const KEEP_GIVEN_UP: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 impl Kiosk {
     pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
         match input {
@@ -219,6 +225,11 @@ impl Kiosk {
         }
         self.server_online = true;
         if let Some(a) = late {
+            // Its citizen left (the kiosk went home since): logged, never kept for the next one.
+            if a.citizen_left {
+                fx.push(Effect::Unclaimed { number: ticket.number });
+                return;
+            }
             // Still on the screen that was told it failed: the citizen is there. Elsewhere but
             // not home: they may come back to the same 取号, which then gets this ticket.
             if !self.still_there(&a.request) {
@@ -253,7 +264,10 @@ impl Kiosk {
         // that asked for it (a slow answer would send it home as it appears).
         self.last_touch = now;
         self.confirming_priority = false;
-        if self.prints_open > 0 && self.print_held {
+        // A print out this long is no ticket coming out but one the printer holds (paper out),
+        // even before the watchdog of its own screen gives up on it (its citizen may have left).
+        let stuck = self.print_out_since.is_some_and(|t| now.duration_since(t) >= SLOW_PRINT);
+        if self.prints_open > 0 && (self.print_held || stuck) {
             // An earlier ticket's print is still held by the printer (the watchdog gave up on
             // it): this one would come out behind it, into another citizen's hands. Not printed;
             // the screen says so, and a reprint is offered once the printer lets go.
@@ -261,6 +275,7 @@ impl Kiosk {
                 t.print = PrintState::Failed(wire::KioskFaultKind::PrintFailed);
             }
         } else if let Some(s) = spec {
+            self.print_out_since.get_or_insert(now);
             self.prints_open += 1;
             fx.push(Effect::Print(Box::new(s)));
         }
@@ -291,6 +306,11 @@ impl Kiosk {
         if let Some(a) = self.abandoned.as_mut().filter(|a| !a.citizen_left && a.retry_at.is_some_and(|at| now >= at)) {
             a.retry_at = None;
             fx.push(a.request.effect(&a.key));
+        }
+        // Kept for the same person asking again, but not for ever: the next day's request of the
+        // same booking or identity number is a new one (the server keeps answers a day).
+        if self.abandoned.as_ref().is_some_and(|a| a.citizen_left && now.duration_since(a.started) >= KEEP_GIVEN_UP) {
+            self.abandoned = None;
         }
     }
 }

@@ -13,6 +13,7 @@ impl Kiosk {
             Input::Printed { number } => {
                 self.prints_open = self.prints_open.saturating_sub(1);
                 self.print_held &= self.prints_open > 0;
+                self.print_out_since = (self.prints_open > 0).then_some(now);
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Printed;
                     t.shown_at = now;
@@ -26,6 +27,7 @@ impl Kiosk {
             Input::PrintFailed { number, fault, message } => {
                 self.prints_open = self.prints_open.saturating_sub(1);
                 self.print_held &= self.prints_open > 0;
+                self.print_out_since = (self.prints_open > 0).then_some(now);
                 if let Some(t) = self.issued.as_mut().filter(|t| t.ticket.number == number) {
                     t.print = PrintState::Failed(fault);
                 }
@@ -86,6 +88,7 @@ impl Kiosk {
             t.print = PrintState::Printing;
             t.print_started = now;
         }
+        self.print_out_since.get_or_insert(now);
         self.prints_open += 1;
         Some(Effect::Print(Box::new(spec)))
     }

@@ -327,6 +327,48 @@ fn the_next_ticket_is_not_queued_behind_a_print_the_printer_still_holds() {
 }
 
 #[test]
+fn a_print_stuck_before_its_watchdog_holds_the_next_ticket_back() {
+    // Paper out: A's ticket does not come out; A leaves at once (完成). B's ticket, 10 s later,
+    // would come out behind A's when paper is loaded: not printed, reprint offered later.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B030");
+    r.wait(Duration::from_secs(3));
+    r.go(Input::Home);
+    r.wait(Duration::from_secs(7));
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k2");
+    assert_eq!(prints(&r.issued("k2", "B031")), 0);
+    assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PrintFailed));
+    r.go(Input::PrintFailed { number: "B030".into(), fault: KioskFaultKind::PaperOut, message: String::new() });
+    assert_eq!(prints(&r.go(Input::Reprint)), 1);
+}
+
+#[test]
+fn a_late_answer_to_a_request_whose_citizen_left_goes_to_nobody() {
+    // A send was out when the kiosk went home; its answer comes while the next citizen looks at
+    // the same matter. It is logged, never kept for their 取号.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    // Every send fails at once, until the last ones before the kiosk goes home (at about 91 s):
+    // that one is still out when it does.
+    for second in 0..100 {
+        let fx = r.wait(Duration::from_secs(1));
+        if !issues(&fx).is_empty() && second < 80 {
+            r.go(Input::IssueUnreachable { key: "k1".into() });
+        }
+    }
+    assert_eq!(r.k.screen(), &Screen::Home);
+    r.go(Input::Matter("mz-dibao".into()));
+    let fx = r.issued("k1", "B040");
+    assert_eq!(fx, vec![Effect::Unclaimed { number: "B040".into() }]);
+    assert_eq!(issues(&r.take("k2")), vec!["k2"], "the next citizen's own request");
+}
+
+#[test]
 fn after_the_kiosk_went_home_a_walk_in_key_is_not_given_to_the_next_citizen() {
     // The network was down; the citizen left. The next citizen taking the same matter gets a
     // key of their own: the old one may answer with a ticket made hours ago for someone else.

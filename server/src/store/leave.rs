@@ -233,14 +233,14 @@ pub fn today(
             _ => periods.first().map(|p| p.start),
         };
         let Some(due) = due.filter(|d| local.time() >= *d) else { continue };
-        // A morning off: the clerk is back for the afternoon; the stand-in is due until then.
+        // A morning off: the clerk is back for the afternoon; the stand-in is due until then, and
+        // the clerk after (an empty window then names them, due at the afternoon's start).
         let back = match cover {
             Cover::Morning => attendance::due_hours(periods, Some(Cover::Morning)).map(|(start, _)| start),
             _ => None,
         };
-        if back.is_some_and(|b| local.time() >= b) {
-            continue;
-        }
+        let returned = back.filter(|b| local.time() >= *b);
+        let due = returned.unwrap_or(due);
         if !periods.iter().any(|p| local.time() >= p.start && local.time() < p.end) {
             continue; // over lunch or after closing: nobody is due at a desk
         }
@@ -255,8 +255,8 @@ pub fn today(
                 leave_id: r.id,
                 username: r.username.clone(),
                 name: name(&r.username),
-                stand_in: stand_in.clone(),
-                stand_in_name: name(stand_in),
+                stand_in: if returned.is_some() { r.username.clone() } else { stand_in.clone() },
+                stand_in_name: name(if returned.is_some() { &r.username } else { stand_in }),
                 due: due.format("%H:%M").to_string(),
             });
         }

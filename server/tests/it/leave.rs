@@ -268,8 +268,11 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     assert_eq!(s.post("/api/auth/logout", &clerk7, json!({})).await.status, 204);
     s.clock().set(at("2026-11-25", "14:01"));
     let early = get(&s, "/api/director/today", &director).await;
-    let on = |w: &str| early["leave_alarms"].as_array().is_some_and(|a| a.iter().any(|x| x["window_id"] == w));
-    assert!(!on("w06") && on("w04"), "{early}");
+    let alarm =
+        |w: &str| early["leave_alarms"].as_array().and_then(|a| a.iter().find(|x| x["window_id"] == w).cloned());
+    let w06 = alarm("w06").expect("w06 has nobody");
+    assert_eq!((w06["stand_in"].clone(), w06["due"].clone()), (json!("clerk6"), json!("14:00")), "{early}");
+    assert!(alarm("w04").is_some(), "{early}");
     // Clerk6 is back for the afternoon: due at 14:00 (and its grace), not at 08:30.
     s.clock().set(at("2026-11-25", "14:03"));
     assert_eq!(login(&s, "clerk6", "w06").await.status, 200);
