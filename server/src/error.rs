@@ -148,6 +148,7 @@ codes! {
     InvalidComplaint = UNPROCESSABLE_ENTITY, "invalid_complaint", "a complaint's text empty or over 2000 characters, a name over 50, a contact that is not a phone number, or a missing complainant, window or staff member";
     UnknownStaff = UNPROCESSABLE_ENTITY, "unknown_staff", "a staff member named in the body is not on the hall's staff list";
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
+    ToStaffRequired = UNPROCESSABLE_ENTITY, "to_staff_required", "a complaint about a staff member is answered with what that staff member is told, in the director's words (R21)";
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
     InvalidVillageRequest = UNPROCESSABLE_ENTITY, "invalid_village_request", "a villager's name missing or over 50 characters, a phone that is not a mobile number, a material not of the matter's list, or a note over 500 characters";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";

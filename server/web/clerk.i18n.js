@@ -31,7 +31,7 @@ export default withAssessment({
     "lvKind.maternity": "产假、陪产假", "lvKind.bereavement": "丧假", "lvKind.official": "公出、外出培训",
     "lvState.pending": "待审批", "lvState.approved": "已批准", "lvState.refused": "未批准", "lvState.cancelled": "已撤回",
     myFindings: "涉及本人的投诉处理结果", fNumber: "投诉编号", fAnswered: "答复日期", fFinding: "调查结论",
-    fWhat: "投诉内容", fAnswer: "处理和答复", "finding.upheld": "属实", "finding.partly_upheld": "部分属实",
+    fTold: "主任告知", fNotTold: "（主任未写告知内容，请向主任了解）", "finding.upheld": "属实", "finding.partly_upheld": "部分属实",
     "finding.not_upheld": "不属实",
     // 上报来件 (R14): reported cases from lower halls, at the county hall.
     incomingTitle: "上报来件", inFrom: "来自", inMatter: "事项", inStateHead: "状态", inAuthority: (a) => `报${a}`,
@@ -108,7 +108,7 @@ export default withAssessment({
     "lvKind.bereavement": "Bereavement leave", "lvKind.official": "Official duty or training",
     "lvState.pending": "Pending", "lvState.approved": "Approved", "lvState.refused": "Refused", "lvState.cancelled": "Cancelled",
     myFindings: "Complaints about me: findings", fNumber: "Complaint", fAnswered: "Answered on", fFinding: "Finding",
-    fWhat: "What was complained of", fAnswer: "What was done and answered", "finding.upheld": "Upheld",
+    fTold: "What the director told you", fNotTold: "(the director wrote nothing for you: ask them)", "finding.upheld": "Upheld",
     "finding.partly_upheld": "Partly upheld", "finding.not_upheld": "Not upheld",
     myInspections: "Inspection findings", iAt: "When", iAbout: "About", iKind: "Kind", iNote: "What was seen", iAboutMe: "Me",
     iAboutWindow: (n) => `Window ${n}`, iWithdrawn: (reason) => `withdrawn: ${reason}`,

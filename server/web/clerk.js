@@ -205,9 +205,9 @@ function renderFindings() {
   $("findingsCard").hidden = findings.length === 0;
   $("findings").innerHTML = findings.length === 0 ? "" :
     `<tr><th>${esc(t("fNumber"))}</th><th>${esc(t("fAnswered"))}</th><th>${esc(t("fFinding"))}</th>` +
-    `<th>${esc(t("fWhat"))}</th><th>${esc(t("fAnswer"))}</th></tr>` +
+    `<th>${esc(t("fTold"))}</th></tr>` +
     findings.map((f) => `<tr><td>${esc(f.number)}</td><td>${esc(f.answered_on)}</td>` +
-      `<td>${esc(t(`finding.${f.finding}`))}</td><td class="pre">${esc(f.what)}</td><td class="pre">${esc(f.answer)}</td></tr>`).join("");
+      `<td>${esc(t(`finding.${f.finding}`))}</td><td class="pre">${esc(f.told ?? t("fNotTold"))}</td></tr>`).join("");
 }
 
 async function openDesk() {

@@ -108,6 +108,7 @@ export const STRINGS = {
     "err.unknown_complaint": "没有这件投诉。",
     "err.invalid_complaint_step": "这件投诉当前的状态不能进行这一步。",
     "err.late_explanation_required": "已超过答复期限，请填写逾期答复说明。",
+    "err.to_staff_required": "投诉涉及工作人员：请填写告知被投诉人的内容。",
     "err.too_many_complaints": "提交过于频繁，请稍后再试，或到大厅主任办公室当面反映。",
   },
   en: {
@@ -206,6 +207,7 @@ export const STRINGS = {
     "err.unknown_complaint": "There is no such complaint.",
     "err.invalid_complaint_step": "The complaint's state does not allow that step now.",
     "err.late_explanation_required": "The due date has passed: say why the answer is late.",
+    "err.to_staff_required": "The complaint is about a staff member: write what they are told.",
     "err.too_many_complaints": "Too many submissions; please wait, or speak to the hall director in person.",
   },
 };

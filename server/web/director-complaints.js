@@ -85,7 +85,8 @@ function renderComplaint() {
     line("fComplexity", esc(t(`complexity.${c.complexity}`))) +
     line("fDue", `<span class="${c.overdue ? "overdue" : ""}">${esc(c.due ?? t("duePending"))}${c.overdue ? ` ${esc(t("overdueMark"))}` : ""}</span>`) +
     line("fFinding", c.finding ? esc(t(`finding.${c.finding}`)) : "") + line("fAnswer", c.answer ? `<span class="pre">${esc(c.answer)}</span>` : "") +
-    line("fAnswered", esc(c.answered_on)) + line("fLate", esc(c.late_explanation)) + line("fClosed", esc(c.closed_on)) + "</dl>";
+    line("fAnswered", esc(c.answered_on)) + line("fToStaff", c.to_staff ? `<span class="pre">${esc(c.to_staff)}</span>` : "") +
+    line("fLate", esc(c.late_explanation)) + line("fClosed", esc(c.closed_on)) + "</dl>";
   const f = form();
   // Under investigation the kind may still change (several units involved after all), until
   // its due date has passed (then it is answered late, with why).
@@ -98,6 +99,8 @@ function renderComplaint() {
   $("actAnswer").hidden = !(c.state === "received" || c.state === "investigating");
   $("actClose").hidden = c.state !== "answered";
   $("lateLabel").hidden = !c.overdue;
+  // Only the staff member a complaint is about is told of it, in the director's words (R21).
+  $("toStaffLabel").hidden = c.about !== "staff";
   // Investigating, the step changes the kind: the other one is offered.
   const other = c.complexity === "simple" ? "complex" : "simple";
   // Set when the complaint or its state changes, else left as the director is choosing it.
@@ -172,7 +175,8 @@ $("investigateComplaint").addEventListener("click", () => {
 });
 $("answerComplaint").addEventListener("click", () => {
   const f = form();
-  step("answer", { finding: f.finding.value, answer: f.answer.value, late_explanation: value(f.late_explanation) });
+  step("answer", { finding: f.finding.value, answer: f.answer.value, late_explanation: value(f.late_explanation),
+    to_staff: open?.about === "staff" ? value(f.to_staff) : undefined });
 });
 $("closeComplaint").addEventListener("click", () => step("close", { note: value(form().close_note) }));
 $("printLetter").addEventListener("click", () => {

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { startHall, openPage, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 let hall, base, browser;
@@ -65,7 +65,8 @@ test("a citizen complains from the ticket's phone page and gets the number and d
 });
 
 test("the director registers a written complaint, answers it and prints the reply letter on one A4 page", async () => {
-  const director = await open("/director");
+  // One refusal on purpose: the answer without what the staff member is told.
+  const director = await open("/director", { allow: [httpStatusLine(422)] });
   const { page } = director;
   await page.fill("input[name=password]", "demo");
   await page.click("#login button[type=submit]");
@@ -120,10 +121,17 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.selectOption("#complaintDialog select[name=finding]", "upheld");
   const answer = "经调查核实，您反映的情况属实。中心已对当事工作人员进行批评教育，并在全体人员中开展一次性告知制度学习。";
   await page.fill("#complaintDialog textarea[name=answer]", answer);
+  // About a staff member: answered only with what they are told, in the director's words (R21).
+  assert.ok(await page.isVisible("#toStaffLabel"));
+  await page.click("#answerComplaint");
+  await page.waitForFunction(() => document.querySelector("#complaintError").textContent.includes("告知被投诉人"));
+  const told = "经调查，你在办理临时救助时未一次性告知所需材料，投诉属实。中心予以批评教育，请改进。";
+  await page.fill("#complaintDialog textarea[name=to_staff]", told);
   await page.click("#answerComplaint");
   await page.waitForSelector("#printLetter:not([hidden])");
   assert.ok(await page.isVisible("#actClose"));
   assert.ok((await page.textContent("#complaintInfo")).includes("属实"));
+  assert.ok((await page.textContent("#complaintInfo")).includes(told));
   const steps = await page.$$("#complaintHistory li");
   assert.equal(steps.length, 4);
   // The reply letter: a new window, one A4 page, everything on it.
@@ -168,7 +176,7 @@ test("the director registers a written complaint, answers it and prints the repl
   await director.close();
 });
 
-test("a clerk sees the findings of complaints about them, never who complained", async () => {
+test("a clerk sees the findings of complaints about them as the director told them, never who complained", async () => {
   const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
   const c = await post("/api/complaints", {
     channel: "written", about: "staff", staff: "clerk3", window_id: "w03", what: "让我来回跑了三趟",
@@ -176,7 +184,10 @@ test("a clerk sees the findings of complaints about them, never who complained",
   }, director);
   assert.equal(c.status, 201);
   assert.equal((await post(`/api/complaints/${c.body.id}/investigate`, {}, director)).status, 200);
-  const answered = await post(`/api/complaints/${c.body.id}/answer`, { finding: "partly_upheld", answer: "已当面致歉，并更新一次性告知清单" }, director);
+  const answered = await post(`/api/complaints/${c.body.id}/answer`, {
+    finding: "partly_upheld", answer: "钱七您好：已当面致歉，并更新一次性告知清单",
+    to_staff: "部分属实：补交材料的要求未一次性说清，请按新清单告知",
+  }, director);
   assert.equal(answered.status, 200);
   const o = await open("/clerk");
   const { page } = o;
@@ -186,7 +197,10 @@ test("a clerk sees the findings of complaints about them, never who complained",
   await page.click("#login button[type=submit]");
   await page.waitForSelector("#findingsCard:not([hidden])");
   const text = await page.textContent("#findings");
-  for (const want of [c.body.number, "部分属实", "让我来回跑了三趟", "已当面致歉"]) assert.ok(text.includes(want), `${want} in ${text}`);
-  for (const never of ["钱七", "13900003333"]) assert.ok(!(await page.content()).includes(never), `the clerk's page shows ${never}`);
+  for (const want of [c.body.number, "部分属实", "请按新清单告知"]) assert.ok(text.includes(want), `${want} in ${text}`);
+  // Not the complainant, nor the complaint's wording, nor the answer written to them (R21).
+  for (const never of ["钱七", "13900003333", "来回跑了三趟", "当面致歉"]) {
+    assert.ok(!(await page.content()).includes(never), `the clerk's page shows ${never}`);
+  }
   await o.close();
 });

@@ -216,6 +216,9 @@ pub struct Complaint {
     pub answer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_on: Option<String>,
+    /// What the staff member complained about was told (see [`AnswerComplaint::to_staff`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_staff: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_on: Option<String>,
     pub history: Vec<ComplaintStep>,
@@ -243,6 +246,12 @@ pub struct AnswerComplaint {
     /// Required when the complaint is past its due date (R21: explain, keep tracking).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_explanation: Option<String>,
+    /// What the staff member complained about is told (告知被投诉人), up to 2000 characters:
+    /// the director's own words, without the complainant's name, contact or wording (R21:
+    /// confidential). Required when the complaint is about a staff member; the only text of
+    /// the complaint they ever see (`GET /api/findings/mine`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_staff: Option<String>,
 }
 
 /// `POST /api/complaints/{id}/close`.
@@ -254,14 +263,17 @@ pub struct CloseComplaint {
     pub note: Option<String>,
 }
 
-/// `GET /api/findings/mine`: an answered complaint about the signed-in staff member, without the
-/// complainant and without the channel.
+/// `GET /api/findings/mine`: an answered complaint about the signed-in staff member, as the
+/// director told it to them: never the complainant, the channel, the complaint's own wording or
+/// the answer written to the complainant (R21: any of them may say who complained).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MyFinding {
     pub number: String,
-    pub what: String,
     pub finding: Finding,
-    pub answer: String,
+    /// The director's words to the staff member; absent for a complaint answered before the
+    /// director wrote them (the page says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub told: Option<String>,
     pub answered_on: String,
 }

@@ -156,7 +156,12 @@ complaint_action!(
     "/api/complaints/{id}/answer",
     wire::AnswerComplaint,
     "The finding and the answer; past the due date the late explanation is required.",
-    |r| ComplaintOp::Answer { finding: r.finding.into(), answer: r.answer, late_explanation: r.late_explanation }
+    |r| ComplaintOp::Answer {
+        finding: r.finding.into(),
+        answer: r.answer,
+        late_explanation: r.late_explanation,
+        to_staff: r.to_staff,
+    }
 );
 complaint_action!(close, "/api/complaints/{id}/close", wire::CloseComplaint, "An answered complaint is closed.", |r| {
     ComplaintOp::Close { note: r.note }

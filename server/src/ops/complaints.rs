@@ -71,7 +71,7 @@ impl From<wire::OnlineComplaint> for Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintOp {
     Investigate { complexity: Option<Complexity>, note: Option<String> },
-    Answer { finding: Finding, answer: String, late_explanation: Option<String> },
+    Answer { finding: Finding, answer: String, late_explanation: Option<String>, to_staff: Option<String> },
     Close { note: Option<String> },
 }
 
@@ -330,16 +330,32 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
             }
             (if reclassify { "reclassified" } else { "investigating" }, line)
         }
-        ComplaintOp::Answer { finding, answer, late_explanation } => {
+        ComplaintOp::Answer { finding, answer, late_explanation, to_staff } => {
             let answer = text(Some(answer), complaint::MAX_TEXT, "the answer")?
                 .ok_or_else(|| invalid("the answer has some text"))?;
             let explanation = text(late_explanation.as_deref(), complaint::MAX_TEXT, "the late explanation")?;
+            // The staff member complained about is told in the director's words (R21): the
+            // complaint's own and the answer to the complainant stay with the director.
+            let to_staff = match c.about {
+                About::Staff => {
+                    Some(text(to_staff.as_deref(), complaint::MAX_TEXT, "what the staff member is told")?.ok_or_else(
+                        || {
+                            ApiError::new(
+                                Code::ToStaffRequired,
+                                "a complaint about a staff member is answered with what they are told (to_staff)",
+                            )
+                        },
+                    )?)
+                }
+                _ => None,
+            };
             let step = Step::Answer { explained: explanation.is_some() };
             c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
             let late = c.due.is_some_and(|d| today > d);
             c.finding = Some(*finding);
             c.answer = Some(answer);
             c.answered_on = Some(today);
+            c.to_staff = to_staff;
             c.late_explanation = if late { explanation } else { None };
             let mut line = format!("已答复投诉人，调查结论：{}", complaint::finding_words(*finding));
             if let Some(e) = &c.late_explanation {

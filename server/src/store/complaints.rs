@@ -29,11 +29,13 @@ pub struct ComplaintRow {
     pub answered_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub created_at: i64,
+    /// What the staff member complained about was told.
+    pub to_staff: Option<String>,
 }
 
 const COLUMNS: &str = "id, number, day, channel, about, window_id, staff, what, happened, complainant_name,
     complainant_contact, ticket_id, complexity, state, due, finding, answer, late_explanation, answered_on, closed_on,
-    created_at";
+    created_at, to_staff";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
@@ -79,6 +81,7 @@ fn row(r: &Row) -> rusqlite::Result<ComplaintRow> {
         answered_on: date(r.get(18)?),
         closed_on: date(r.get(19)?),
         created_at: r.get(20)?,
+        to_staff: r.get(21)?,
     })
 }
 
@@ -133,7 +136,7 @@ pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, Stri
 pub fn update(tx: &Transaction, c: &ComplaintRow) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "UPDATE complaints SET complexity = ?2, state = ?3, due = ?4, finding = ?5, answer = ?6, late_explanation = ?7,
-            answered_on = ?8, closed_on = ?9 WHERE id = ?1",
+            answered_on = ?8, closed_on = ?9, to_staff = ?10 WHERE id = ?1",
     )?
     .execute(params![
         c.id,
@@ -145,6 +148,7 @@ pub fn update(tx: &Transaction, c: &ComplaintRow) -> rusqlite::Result<()> {
         c.late_explanation,
         text(c.answered_on),
         text(c.closed_on),
+        c.to_staff,
     ])?;
     Ok(())
 }
@@ -307,18 +311,19 @@ pub fn detail(
         finding: c.finding.map(Into::into),
         answer: c.answer.clone(),
         answered_on: text(c.answered_on),
+        to_staff: c.to_staff.clone(),
         closed_on: text(c.closed_on),
         history,
     })
 }
 
-/// What a staff member sees of a finding about them: no complainant, no channel.
+/// What a staff member sees of a finding about them: what the director told them, never the
+/// complainant, the channel, the complaint's wording or the answer to the complainant.
 pub fn my_finding(c: &ComplaintRow) -> Option<hall_wire::MyFinding> {
     Some(hall_wire::MyFinding {
         number: c.number.clone(),
-        what: c.what.clone(),
         finding: c.finding?.into(),
-        answer: c.answer.clone().unwrap_or_default(),
+        told: c.to_staff.clone(),
         answered_on: text(c.answered_on)?,
     })
 }

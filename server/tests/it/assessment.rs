@@ -73,7 +73,8 @@ async fn november(s: &TestServer) {
             });
             let c = s.post("/api/complaints", &director, complaint).await;
             assert_eq!(c.status, 201, "{}", c.body);
-            let answer = json!({"finding": "upheld", "answer": "经核实属实，已批评教育。"});
+            let answer =
+                json!({"finding": "upheld", "answer": "经核实属实，已批评教育。", "to_staff": "投诉属实，批评教育"});
             let r = s.post(&format!("/api/complaints/{}/answer", c.body["id"]), &director, answer).await;
             assert_eq!(r.status, 200, "{}", r.body);
             s.clock().set(at(d, "17:35"));

@@ -112,7 +112,8 @@ async fn the_state_machine_and_late_answers_need_an_explanation() {
     let c = register(&s, &director, complaint("simple")).await;
     let id = c["id"].clone();
     let path = |step: &str| format!("/api/complaints/{id}/{step}");
-    let answer = json!({"finding": "upheld", "answer": "经核实属实，已对当事人批评教育。"});
+    let answer = json!({"finding": "upheld", "answer": "经核实属实，已对当事人批评教育。",
+                        "to_staff": "经核实，你在办理低保时未一次性告知所需材料，投诉属实，予以批评教育。"});
     // Bad steps: 409, nothing changes.
     assert_error(&s.post(&path("close"), &director, json!({})).await, 409, "invalid_complaint_step");
     let c = s.post(&path("investigate"), &director, json!({"note": "调取窗口录像"})).await;
@@ -145,6 +146,13 @@ async fn the_state_machine_and_late_answers_need_an_explanation() {
     for (body, code) in [
         (json!({"finding": "upheld", "answer": " ", "late_explanation": "x"}), "invalid_complaint"),
         (json!({"finding": "upheld", "answer": "答".repeat(2001), "late_explanation": "x"}), "invalid_complaint"),
+        // About a staff member: what they are told is written by the director (R21).
+        (json!({"finding": "upheld", "answer": "答复", "late_explanation": "x"}), "to_staff_required"),
+        (json!({"finding": "upheld", "answer": "答复", "late_explanation": "x", "to_staff": " "}), "to_staff_required"),
+        (
+            json!({"finding": "upheld", "answer": "答复", "late_explanation": "x", "to_staff": "告".repeat(2001)}),
+            "invalid_complaint",
+        ),
     ] {
         assert_error(&s.post(&path("answer"), &director, body).await, 422, code);
     }
@@ -242,7 +250,7 @@ async fn only_the_director_and_administrators_reach_complaints() {
     let writes = [
         ("/api/complaints".to_string(), complaint("simple")),
         (format!("/api/complaints/{id}/investigate"), json!({})),
-        (format!("/api/complaints/{id}/answer"), json!({"finding": "upheld", "answer": "已答复"})),
+        (format!("/api/complaints/{id}/answer"), json!({"finding": "upheld", "answer": "已答复", "to_staff": "属实"})),
         (format!("/api/complaints/{id}/close"), json!({})),
     ];
     let reads = ["/api/complaints".to_string(), format!("/api/complaints/{id}")];
@@ -306,7 +314,7 @@ async fn only_the_director_and_administrators_reach_complaints() {
 async fn staff_see_only_their_own_findings_without_the_complainant() {
     let s = TestServer::start().await;
     let director = s.staff("director").await;
-    let answer = |finding: &str| json!({"finding": finding, "answer": format!("结论：{finding}")});
+    let answer = |finding: &str| json!({"finding": finding, "answer": format!("王五您好，结论：{finding}"), "to_staff": format!("告知：{finding}，请改进服务")});
     let mut about_clerk3 = complaint("simple");
     about_clerk3["staff"] = json!("clerk3");
     about_clerk3["window_id"] = json!("w03");
@@ -328,10 +336,14 @@ async fn staff_see_only_their_own_findings_without_the_complainant() {
     for f in found {
         let mut keys: Vec<&String> = f.as_object().unwrap().keys().collect();
         keys.sort();
-        assert_eq!(keys, ["answer", "answered_on", "finding", "number", "what"], "{f}");
+        assert_eq!(keys, ["answered_on", "finding", "number", "told"], "{f}");
     }
+    assert_eq!(found[1]["told"], "告知：upheld，请改进服务");
+    // Neither the complainant, the channel, the complaint's wording nor the answer to them.
     let text = mine.body.to_string();
-    assert!(!text.contains("王五") && !text.contains("13900001111") && !text.contains("written"), "{text}");
+    for never in ["王五", "13900001111", "written", "态度生硬", "您好"] {
+        assert!(!text.contains(never), "{never} in {text}");
+    }
     // The director has none about them; a kiosk is not staff; nobody anonymous.
     assert_eq!(get(&s, "/api/findings/mine", Some(&director)).await.body, json!([]));
     assert_error(&get(&s, "/api/findings/mine", Some("demo-kiosk")).await, 403, "staff_only");
