@@ -101,12 +101,45 @@ pub struct Leave {
     pub reason: Option<String>,
 }
 
+/// A colleague's request as the clerk named to stand in sees it: who, which days, the
+/// stand-ins and where it stands. Never the kind (病假, 产假 say something of a person's health
+/// or family), the reason, or who decided it and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StandingIn {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub from: String,
+    pub from_afternoon: bool,
+    pub to: String,
+    pub to_noon: bool,
+    pub state: LeaveState,
+    pub stand_ins: Vec<StandInFor>,
+}
+
+impl From<Leave> for StandingIn {
+    fn from(l: Leave) -> Self {
+        StandingIn {
+            id: l.id,
+            username: l.username,
+            name: l.name,
+            from: l.from,
+            from_afternoon: l.from_afternoon,
+            to: l.to,
+            to_noon: l.to_noon,
+            state: l.state,
+            stand_ins: l.stand_ins,
+        }
+    }
+}
+
 /// `GET /api/leave/mine`: the caller's own requests and those naming them as stand-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MyLeave {
     pub requests: Vec<Leave>,
-    pub standing_in: Vec<Leave>,
+    pub standing_in: Vec<StandingIn>,
     /// The caller's own windows (a stand-in is named for each; empty: any window).
     #[serde(default)]
     pub windows: Vec<String>,

@@ -94,15 +94,21 @@ async fn days(
     responses((status = 200, body = Vec<wire::AttendanceDay>), (status = 401, body = wire::ErrorBody),
         (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody))
 )]
-/// Every clerk's late arrivals, early leaves and absences over a range (the director's).
+/// Every clerk's late arrivals, early leaves and absences over a range (the director's). A list
+/// carrying explanations is answered once its read is in the audit trail.
 pub async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
     Query(q): Query<RangeQuery>,
 ) -> ApiResult<Json<Vec<wire::AttendanceDay>>> {
     access::allow(&actor, Need::Director)?;
-    let range = range(&s, &q)?;
-    Ok(Json(days(&s, clerks(&s), range).await?))
+    let (from, to) = range(&s, &q)?;
+    let list = days(&s, clerks(&s), (from, to)).await?;
+    let explanations = list.iter().flat_map(|d| &d.marks).filter(|m| m.explanation.is_some()).count() as u32;
+    if explanations > 0 {
+        s.writer().submit(actor, Op::ReadExplanations { from, to, explanations }, None).await?;
+    }
+    Ok(Json(list))
 }
 
 /// The hall's clerks, whose attendance is kept (demo accounts only in a demo).

@@ -106,12 +106,9 @@ pub async fn mine(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult
         .reads()
         .run(move |c| {
             let requests = rows::of_user(c, &username)?.iter().map(|r| view(&hall, r)).collect();
-            // A colleague standing in learns the days and the outcome, not who decided it or the
-            // director's note (a refusal's grounds are the requester's).
-            let standing_in = rows::standing_in(c, &username)?
-                .iter()
-                .map(|r| wire::Leave { decided_by: None, decision_note: None, ..view(&hall, r) })
-                .collect();
+            // A colleague standing in learns the days and the outcome, not the kind (a sick
+            // leave's is health), who decided it or the director's note (the requester's).
+            let standing_in = rows::standing_in(c, &username)?.iter().map(|r| view(&hall, r).into()).collect();
             let windows = hall.staff(&username).map(|p| p.windows.clone()).unwrap_or_default();
             let colleagues = hall
                 .staff

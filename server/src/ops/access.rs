@@ -99,7 +99,9 @@ impl Op {
             Op::RequestLeave { .. } => Need::Clerk,
             Op::ReadLeave { .. } | Op::Leave { step: crate::domain::leave::Step::Cancel, .. } => Need::Staff,
             Op::Leave { .. } => Need::Director,
-            Op::AcknowledgeAttendance { .. } | Op::CloseAssessment { .. } => Need::Director,
+            Op::AcknowledgeAttendance { .. } | Op::ReadExplanations { .. } | Op::CloseAssessment { .. } => {
+                Need::Director
+            }
             Op::CallNext { window }
             | Op::Recall { window }
             | Op::Start { window }

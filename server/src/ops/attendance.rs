@@ -51,6 +51,18 @@ pub(super) fn explain(ctx: &mut Ctx, day: NaiveDate, kind: MarkKind, text: &str)
     Answer::no_content()
 }
 
+/// The director's read of clerks' explanations over a range, recorded (the list itself is read
+/// outside the writer; it is answered only once this is committed).
+pub(super) fn read_explanations(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate, explanations: u32) -> ApiResult<Answer> {
+    ctx.audit(
+        "attendance.read",
+        None,
+        Some(format!("attendance:{from}..{to}")),
+        json!({ "explanations": explanations }),
+    )?;
+    Answer::no_content()
+}
+
 /// The director acknowledges an explained mark.
 pub(super) fn acknowledge(ctx: &mut Ctx, day: NaiveDate, username: &str, kind: MarkKind) -> ApiResult<Answer> {
     let (d, k) = (day.to_string(), kind.as_str());

@@ -252,6 +252,13 @@ pub enum Op {
     RepliedVillage {
         id: i64,
     },
+    /// The director read clerks' explanations of their attendance over a range (audited after
+    /// the read: an explanation may say something of a clerk's health or family).
+    ReadExplanations {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        explanations: u32,
+    },
     ExplainAttendance {
         day: chrono::NaiveDate,
         kind: crate::domain::attendance::MarkKind,
@@ -531,6 +538,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::AcceptVillage { id, acceptance } => village::accept(ctx, *id, acceptance),
         Op::RepliedVillage { id } => village::replied(ctx, *id),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
+        Op::ReadExplanations { from, to, explanations } => {
+            attendance::read_explanations(ctx, *from, *to, *explanations)
+        }
         Op::AcknowledgeAttendance { day, username, kind } => attendance::acknowledge(ctx, *day, username, *kind),
         Op::RequestLeave { input } => leave::request(ctx, input),
         Op::ReadLeave { id } => leave::read(ctx, *id),

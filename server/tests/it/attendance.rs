@@ -141,6 +141,28 @@ async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
         )
         .unwrap();
     assert_eq!(audited, 2);
+    // The director's read of the explanation (a child's fever: family, health) is audited, the
+    // text never in the trail; a list without explanations, and the clerk's own, are not.
+    let reads = |db: &rusqlite::Connection| -> Vec<(String, String, String)> {
+        db.prepare("SELECT actor, subject, detail FROM audit WHERE action = 'attendance.read'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        reads(&db),
+        [(
+            "director".to_string(),
+            "attendance:2026-11-25..2026-11-25".to_string(),
+            r#"{"explanations":1}"#.to_string()
+        )]
+    );
+    get(&s, "/api/attendance?from=2026-11-24&to=2026-11-24", &director).await;
+    get(&s, "/api/attendance/mine?from=2026-11-25&to=2026-11-25", &clerk2).await;
+    assert_eq!(reads(&db).len(), 1, "no explanation read: nothing to record");
+    assert!(hall_server::store::audit::verify(&db).unwrap().is_ok());
 }
 
 #[tokio::test]

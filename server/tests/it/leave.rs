@@ -109,6 +109,9 @@ async fn requests_are_checked_decided_and_cancelled_and_the_reason_stays_private
     let mine2 = get(&s, "/api/leave/mine", &clerk2).await;
     assert_eq!(mine2["standing_in"][0]["id"], first);
     assert!(!mine2.to_string().contains(REASON));
+    // Nor the kind: a sick leave's says something of the colleague's health.
+    assert!(mine2["standing_in"][0].get("kind").is_none(), "{mine2}");
+    assert!(!mine2.to_string().contains("sick"), "{mine2}");
     // The requester reads their own reason (not audited); the director's read is audited.
     assert_eq!(read(&s, first, &clerk1).await.body["reason"], REASON);
     assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'leave.read'"), 0);
