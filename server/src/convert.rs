@@ -189,6 +189,7 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::ExtensionTooLong { .. } => Code::ExtensionTooLong,
             CaseProblem::PartsNotDone(_) => Code::PartsNotDone,
             CaseProblem::MeetingRequired => Code::MeetingRequired,
+            CaseProblem::ReplyRequired => Code::ReplyRequired,
             CaseProblem::MeetingDate { .. } => Code::MeetingDateOutOfRange,
         };
         crate::error::ApiError::new(code, p.to_string())

@@ -135,6 +135,7 @@ codes! {
     DepartmentsNotJoint = UNPROCESSABLE_ENTITY, "departments_not_joint", "only a joint case names departments taking part (R13)";
     PartsNotDone = UNPROCESSABLE_ENTITY, "parts_not_done", "a joint case closes when every department's part is done";
     MeetingRequired = UNPROCESSABLE_ENTITY, "meeting_required", "a joint case closes after its joint review meeting is recorded (R13)";
+    ReplyRequired = UNPROCESSABLE_ENTITY, "reply_required", "a reported case closes once the upper level's reply is recorded (R14)";
     MatterDoneOnTheSpot = UNPROCESSABLE_ENTITY, "matter_done_on_the_spot", "a matter with no promised working days is not a promised, joint or reported case (R12)";
     ExtensionTooLong = UNPROCESSABLE_ENTITY, "extension_too_long", "an extension is 1 working day up to the hall's cap";
     MeetingDateOutOfRange = UNPROCESSABLE_ENTITY, "meeting_date_out_of_range", "a joint review meeting is recorded once held: on or after the case's acceptance, not after today (R13)";

@@ -517,7 +517,10 @@ function renderCase() {
   // A joint case whose parts are all done waits for the director's review meeting (R13).
   const awaiting = c.kind === "joint" && !c.meeting && (c.parts ?? []).every((p) => p.done);
   $("awaitingMeeting").hidden = !awaiting;
-  $("closeCase").disabled = awaiting;
+  // A reported case closes on the upper level's answer (R14).
+  const unanswered = c.kind === "reported" && !c.reply && c.upper?.state !== "closed";
+  $("awaitingReply").hidden = !unanswered;
+  $("closeCase").disabled = awaiting || unanswered;
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
   const f = $("caseDialog").querySelector("form");

@@ -359,3 +359,37 @@ test("the 退回件, 联办件 and 承诺办结 notices each print on one A4 pag
     await o.close();
   }
 });
+
+test("a 上报件 closes only once the upper level's reply is recorded (R14)", async () => {
+  const ticket = await issue("mz-tekun");
+  const clerk = await signIn("clerk2", "w02");
+  const { page } = clerk;
+  await callAndFinishAs(page, ticket, "reported");
+  await page.fill("#finishDialog input[name=authority]", "县民政局");
+  await page.fill("#finishDialog input[name=applicant_name]", "赵六");
+  const notice = await confirmFinish(clerk);
+  const number = decodeURIComponent(notice.url().split("/")[4]);
+  await notice.close();
+  await page.waitForSelector(`#cases tr[data-case="${number}"]`);
+  await page.click(`#cases tr[data-case="${number}"]`);
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  // No reply yet: 办结 waits, and the dialog says for what.
+  assert.ok(await page.isVisible("#awaitingReply"));
+  assert.ok(await page.isDisabled("#closeCase"));
+  // A progress note is not the reply; the reply is.
+  await page.fill("#caseDialog textarea[name=progress_note]", "材料已报送县民政局");
+  await page.click("#recordProgress");
+  await page.waitForFunction(() => document.querySelector("#caseHistory").textContent.includes("上报进展"));
+  assert.ok(await page.isDisabled("#closeCase"));
+  await page.fill("#caseDialog textarea[name=progress_note]", "县民政局批复同意纳入特困供养");
+  await page.check("#caseDialog input[name=progress_reply]");
+  await page.click("#recordProgress");
+  await page.waitForFunction(() => document.querySelector("#caseHistory").textContent.includes("已收到上级机关批复"));
+  assert.ok(await page.isHidden("#awaitingReply"));
+  assert.ok(await page.isEnabled("#closeCase"));
+  await page.selectOption("#caseDialog select[name=result]", "approved");
+  await page.click("#closeCase");
+  await page.waitForFunction(() => document.querySelector("#caseHistory").textContent.includes("办结"));
+  assert.equal((await staffCase(number)).state, "closed");
+  await clerk.close();
+});

@@ -101,6 +101,8 @@ pub enum CaseProblem {
     PartsNotDone(String),
     #[error("a joint case closes after its joint review meeting is recorded (R13: the director convenes it)")]
     MeetingRequired,
+    #[error("a reported case closes once the upper level's reply is recorded (R14: its decision is theirs)")]
+    ReplyRequired,
     #[error(
         "a joint review meeting is recorded once held: between {accepted_on} (the case's acceptance) and today (R13)"
     )]
@@ -221,6 +223,8 @@ pub struct Facts<'a> {
     pub parts: &'a [(String, bool)],
     /// A 联办件's joint review meeting was recorded (R13).
     pub met: bool,
+    /// A 上报件's upper level answered: its reply recorded, or its close relayed (R14).
+    pub replied: bool,
 }
 
 /// An action on a case after registration.
@@ -320,6 +324,10 @@ pub fn apply(
             // R13: the director convenes a joint review before a joint case is decided.
             if facts.kind == Outcome::Joint && !facts.met {
                 return Err(CaseProblem::MeetingRequired);
+            }
+            // R14: the approval power is the upper level's; the hall closes on its answer.
+            if facts.kind == Outcome::Reported && !facts.replied {
+                return Err(CaseProblem::ReplyRequired);
             }
             Ok(Moved { state: CaseState::Closed, result: Some(result), ..same })
         }

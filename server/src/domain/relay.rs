@@ -113,6 +113,8 @@ pub fn move_incoming(
         supplement_until: None,
         parts: &[],
         met: false,
+        // The upper hall is the authority: its own decision needs no one's reply.
+        replied: true,
     };
     let (a, step) = match *action {
         IncomingAction::Extend { days } => (Action::Extend { days }, UpperStep::Extended),

@@ -241,6 +241,12 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
         "deadline": deadline,
         "at": ctx.fmt(ctx.now_ms),
     });
+    // The upper hall's date is the one the applicant is given (R14): the case's deadline here
+    // follows it, so the lists, the assessment and a village reply date count from it.
+    let upper_date = deadline.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    if let (Some(d), CaseState::Open, false) = (upper_date, c.state, step == UpperStep::Closed) {
+        c.deadline = Some(d);
+    }
     let text = rule::progress_words(&hall_name, step, deadline.as_deref(), pending_year, result, reason.as_deref());
     let mut outcome = "progress_recorded";
     if let (UpperStep::Closed, CaseState::Open, Some(result)) = (step, c.state, result) {
@@ -254,6 +260,8 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
             supplement_until: c.supplement_until,
             parts: &[],
             met: false,
+            // The upper hall's close is its reply.
+            replied: true,
         };
         let close = Action::Close { result, reason: reason.as_deref() };
         if let Ok(moved) = case::apply(&facts, &close, today(ctx), ctx.calendar, ctx.hall.policy.cases) {

@@ -242,6 +242,9 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     assert_eq!(case["upper"]["state"], "accepted", "{case}");
     assert_eq!(case["upper"]["deadline"], "2026-12-09");
     assert_eq!(case["state"], "open");
+    // The decision is the upper level's (R14): the town does not close before its answer.
+    let close = json!({"result": "approved"});
+    assert_error(&s.post(&format!("/api/cases/{number}/close"), &clerk, close).await, 422, "reply_required");
     // Extended once by the director (R12), with its reason; a clerk may not.
     let extend = json!({"days": 3, "reason": "需实地核查家庭收入"});
     let r = s.post(&format!("/api/incoming/{id}/extend"), &clerk, extend.clone()).await;
@@ -252,6 +255,14 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     relay_to_self(&s, 1).await;
     let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
     assert_eq!(case["upper"]["deadline"], "2026-12-14", "{case}");
+    // The town's deadline is the one the applicant was given: the county's, extended. On the
+    // 10th the case is not overdue at the town.
+    assert_eq!(case["deadline"], "2026-12-14", "{case}");
+    s.clock().set(chrono::DateTime::parse_from_rfc3339("2026-12-10T10:00:00+08:00").unwrap().into());
+    let director = s.staff("director").await;
+    let overdue = get(&s, "/api/cases?due=overdue", &director).await.body;
+    assert!(!overdue.to_string().contains(&number), "{overdue}");
+    let clerk = s.clerk("clerk2", "w02").await;
     // Closed, not approved, with the reason the applicant is told.
     let closed = s
         .post(

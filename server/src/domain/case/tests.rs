@@ -98,6 +98,7 @@ fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'stat
         supplement_until: None,
         parts: &[],
         met: false,
+        replied: false,
     }
 }
 
@@ -196,6 +197,16 @@ fn closing_and_the_kinds_own_steps() {
     }
     assert!(done(&promised, meeting("2026-09-21")).is_err());
     assert!(done(&reported, Action::Progress).is_ok());
+    // A reported case closes on the upper level's answer (R14), not before.
+    let answered = Facts { replied: true, ..reported.clone() };
+    for (f, result, want) in [
+        (&reported, CaseResult::Approved, Err(CaseProblem::ReplyRequired)),
+        (&reported, CaseResult::NotApproved, Err(CaseProblem::ReasonRequired)),
+        (&answered, CaseResult::Approved, Ok((CaseState::Closed, Some(CaseResult::Approved)))),
+        (&promised, CaseResult::Approved, Ok((CaseState::Closed, Some(CaseResult::Approved)))),
+    ] {
+        assert_eq!(done(f, close(result, None)), want, "{:?} {result:?}", f.kind);
+    }
     assert!(done(&joint, Action::Progress).is_err());
     assert_eq!(done(&closed, close(CaseResult::Done, None)), Err(CaseProblem::Closed));
     assert_eq!(done(&closed, Action::MaterialsComplete), Err(CaseProblem::Closed));
