@@ -47,6 +47,7 @@ codes! {
     KioskOnly = FORBIDDEN, "kiosk_only", "only kiosk devices";
     ClerkOnly = FORBIDDEN, "clerk_only", "only the clerk of that window";
     StaffOnly = FORBIDDEN, "staff_only", "only hall staff";
+    StaffCannotRate = FORBIDDEN, "staff_cannot_rate", "a rating comes from the citizen's own page, never with a staff or device sign-in";
     DirectorOnly = FORBIDDEN, "director_only", "only the director or an administrator";
     AdminOnly = FORBIDDEN, "admin_only", "only an administrator";
     OversightOnly = FORBIDDEN, "oversight_only", "only the director, a leader or an administrator";

@@ -133,7 +133,10 @@ pub struct CheckedIn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BookingLine {
-    pub code: String,
+    /// The citizen's secret (it cancels the booking and opens its ticket's page): the director's
+    /// and administrators' lists only, never a clerk's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub status: BookingStatus,
     pub service_id: String,
     pub start: String,

@@ -2,6 +2,7 @@
 //! screen data, the director's follow-ups and satisfaction figures, a clerk's own figure.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use hall_wire as wire;
@@ -35,10 +36,19 @@ fn today(s: &AppState) -> NaiveDate {
 async fn rate_by_phone(
     s: &AppState,
     peer: PeerAddr,
+    headers: &HeaderMap,
     target: RateTarget,
     token: &str,
     body: &axum::body::Bytes,
 ) -> ApiResult<Answer> {
+    // The citizen's own page sends no credential: a staff member's or a device's is refused,
+    // whatever it is (the clerk who served may not rate their own service).
+    if super::extract::bearer(headers).is_some() {
+        return Err(ApiError::new(
+            Code::StaffCannotRate,
+            "a rating comes from the citizen's own page, without a sign-in",
+        ));
+    }
     if !crate::auth::is_status_token(token) {
         return Err(ApiError::new(Code::InvalidToken, "a token is 32 hexadecimal digits"));
     }
@@ -59,6 +69,7 @@ async fn rate_by_phone(
     post, path = "/api/t/{token}/rating", request_body = wire::RateService,
     params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's phone-page token")),
     responses((status = 201, body = wire::RatingReceipt), (status = 400, body = wire::ErrorBody),
+        (status = 403, description = "`staff_cannot_rate`: sent with a sign-in", body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody),
         (status = 409, description = "`already_rated` (any channel) or `not_finished`", body = wire::ErrorBody),
         (status = 422, description = "`rating_reason_required`, `text_too_long`, `invalid_phone`", body = wire::ErrorBody),
@@ -68,27 +79,29 @@ async fn rate_by_phone(
 pub async fn rate_ticket(
     State(s): State<AppState>,
     peer: PeerAddr,
+    headers: HeaderMap,
     PathParam(token): PathParam,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    rate_by_phone(&s, peer, RateTarget::TicketToken(token.clone()), &token, &body).await
+    rate_by_phone(&s, peer, &headers, RateTarget::TicketToken(token.clone()), &token, &body).await
 }
 
 #[utoipa::path(
     post, path = "/api/c/{token}/rating", request_body = wire::RateService,
     params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the case's phone-page token")),
     responses((status = 201, body = wire::RatingReceipt), (status = 400, body = wire::ErrorBody),
-        (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
 )]
 /// The citizen rates the service that registered the case (the same one rating as the ticket's).
 pub async fn rate_case(
     State(s): State<AppState>,
     peer: PeerAddr,
+    headers: HeaderMap,
     PathParam(token): PathParam,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    rate_by_phone(&s, peer, RateTarget::CaseToken(token.clone()), &token, &body).await
+    rate_by_phone(&s, peer, &headers, RateTarget::CaseToken(token.clone()), &token, &body).await
 }
 
 #[utoipa::path(

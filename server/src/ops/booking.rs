@@ -353,7 +353,7 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
 /// masked; anyone else nothing.
 pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
     let (hall, actor) = (ctx.hall, ctx.actor);
-    let (matters, full_phone): (Vec<&str>, bool) = match actor {
+    let (matters, whole): (Vec<&str>, bool) = match actor {
         Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => {
             (hall.matters.iter().map(|m| m.id.as_str()).collect(), true)
         }
@@ -369,13 +369,15 @@ pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
         .into_iter()
         .map(|b| wire::BookingLine {
             ticket_number: b.ticket_id.and_then(|id| store::tickets::get(ctx.tx, id).ok().flatten()).map(|t| t.number),
-            code: b.code,
+            // A clerk's list leaves it out: with it they could cancel the booking, or open the
+            // ticket's page and rate their own service.
+            code: whole.then_some(b.code),
             status: rows::status(&b.status),
             service_id: b.service_id,
             start: b.start,
             end: b.end,
             name: b.name,
-            phone: if full_phone { b.phone } else { booking::mask_phone(&b.phone) },
+            phone: if whole { b.phone } else { booking::mask_phone(&b.phone) },
             id_masked: b.id_masked,
         })
         .collect();

@@ -50,6 +50,18 @@ async fn one_rating_per_service_from_whichever_channel_comes_first() {
             ("case", format!("/api/c/{case_token}/rating"), None),
         ];
         let body = json!({"level": "very_satisfied", "ticket_number": number});
+        // The clerk who served, signed in, cannot rate through the citizen's pages (nor can the
+        // director or a device): refused before anything is read, and nothing is kept.
+        for (name, path, _) in channels.iter().filter(|(n, _, _)| *n != "evaluator") {
+            for who in [clerk.as_str(), director.as_str(), EVALUATOR_W02] {
+                assert_error(&post(&s, path, Some(who), body.clone()).await, 403, "staff_cannot_rate");
+            }
+            assert_eq!(
+                get(&s, &format!("/api/t/{}", token_of(&ticket)), None).await.body.get("rating"),
+                None,
+                "{name}"
+            );
+        }
         let (_, path, token) = channels.iter().find(|(n, _, _)| *n == first).unwrap();
         let r = post(&s, path, *token, body.clone()).await;
         assert_eq!(r.status, 201, "{first}: {}", r.body);
