@@ -8,6 +8,10 @@
 //! deductions, never below 0. A component that is unknown is shown as "—" and its weight is
 //! shared by the others, never counted as a made-up zero.
 
+use chrono::NaiveDate;
+
+use crate::domain::report::OnTime;
+
 str_enum!(
     /// What an assessment scores.
     Component {
@@ -163,6 +167,8 @@ pub struct Figures {
     /// Service minutes: mean and 90th percentile (shown, not scored).
     pub service_mean: Option<f64>,
     pub service_p90: Option<f64>,
+    /// The cases due in the month (see [`case_standing`]): closed by their deadline, closed
+    /// late within the month, and still open when it ended (or now, while it runs).
     pub closed_on_time: u32,
     pub closed_late: u32,
     pub overdue_open: u32,
@@ -235,6 +241,16 @@ pub fn ranks(totals: &[Option<f64>]) -> Vec<Option<u32>> {
     totals.iter().map(|t| t.map(|t| 1 + totals.iter().filter(|o| o.is_some_and(|o| o > t)).count() as u32)).collect()
 }
 
+/// Where a case due in the month `..=last` stands for that month's sheet (R17): it counts
+/// once, in the month its deadline falls, as it stood when that month ended (or `today`, while
+/// the month runs). A close after the month is not seen: the case was open, and overdue, when
+/// the month ended; nothing after the month changes its sheet, so a frozen month and the same
+/// month read later agree, whatever the day the director closed it.
+pub fn case_standing(deadline: NaiveDate, closed_on: Option<NaiveDate>, last: NaiveDate, today: NaiveDate) -> OnTime {
+    let as_of = last.succ_opt().map_or(today, |after| after.min(today));
+    crate::domain::report::on_time(Some(deadline), closed_on.filter(|c| *c <= last), as_of)
+}
+
 /// The most anyone served: the service component's yardstick.
 pub fn most_served<'a>(figures: impl IntoIterator<Item = &'a Figures>) -> u32 {
     figures.into_iter().map(|f| f.served).max().unwrap_or(0)
@@ -243,6 +259,32 @@ pub fn most_served<'a>(figures: impl IntoIterator<Item = &'a Figures>) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_case_counts_in_the_month_its_deadline_falls_as_it_stood_when_the_month_ended() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let nov = d("2026-11-30");
+        // (deadline, closed, the month's last day, read on, standing)
+        for (deadline, closed, last, today, want) in [
+            ("2026-11-27", Some("2026-11-26"), nov, "2026-12-01", OnTime::ClosedOnTime),
+            ("2026-11-27", Some("2026-11-27"), nov, "2026-12-01", OnTime::ClosedOnTime),
+            ("2026-11-27", Some("2026-11-30"), nov, "2026-12-01", OnTime::ClosedLate),
+            // Closed after the month: it was open and overdue when November ended, and stays so.
+            ("2026-11-27", Some("2026-12-04"), nov, "2026-12-01", OnTime::OverdueOpen),
+            ("2026-11-27", Some("2026-12-04"), nov, "2027-01-10", OnTime::OverdueOpen),
+            ("2026-11-27", None, nov, "2027-01-10", OnTime::OverdueOpen),
+            // Due on the month's last day, read that day: not due yet; from the next, overdue.
+            ("2026-11-30", None, nov, "2026-11-30", OnTime::NotDue),
+            ("2026-11-30", None, nov, "2026-12-01", OnTime::OverdueOpen),
+            ("2026-11-30", Some("2026-11-30"), nov, "2026-12-09", OnTime::ClosedOnTime),
+            // While the month runs: as of today.
+            ("2026-11-20", None, nov, "2026-11-25", OnTime::OverdueOpen),
+            ("2026-11-26", None, nov, "2026-11-25", OnTime::NotDue),
+        ] {
+            let got = case_standing(d(deadline), closed.map(d), last, d(today));
+            assert_eq!(got, want, "due {deadline}, closed {closed:?}, read {today}");
+        }
+    }
 
     fn clerk() -> Figures {
         Figures {

@@ -1,5 +1,5 @@
-//! The month's figures of every clerk and window (R17), read from the tickets, cases and ratings
-//! (as the reports read them), the attendance marks, the inspections' standing findings and the
+//! The month's figures of every clerk and window (R17), read from the tickets and ratings (as the
+//! reports read them), the cases due in the month (by deadline, unlike the reports), the attendance marks, the inspections' standing findings and the
 //! upheld complaints; scored by `domain::assessment`. A closed month's sheets are kept as
 //! frozen JSON.
 
@@ -62,7 +62,58 @@ fn upheld_sql() -> [String; 2] {
     [sql("staff", "AND about = 'staff'"), sql("window_id", "AND about IN ('window', 'staff')")]
 }
 
-fn figures(t: &report::Totals, attendance: Option<[u32; 3]>, findings: u32, complaints_upheld: u32) -> Figures {
+/// The cases due in the month (their deadline in it), per clerk and per window, as each stood
+/// when the month ended (`domain::assessment::case_standing`): [on time, late, overdue].
+fn cases_due(
+    conn: &Connection,
+    tz: chrono_tz::Tz,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> rusqlite::Result<[HashMap<String, [u32; 3]>; 2]> {
+    let mut stmt = conn.prepare_cached(CASES_DUE)?;
+    let (first, last) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
+    let rows = stmt.query_map([from.to_string(), to.to_string(), first, last], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    let (mut staff, mut windows) = (HashMap::new(), HashMap::new());
+    for row in rows {
+        let (clerk, window, deadline, closed_at) = row?;
+        let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
+        let closed_on =
+            closed_at.and_then(|ms| chrono::TimeZone::timestamp_millis_opt(&tz, ms).single()).map(|t| t.date_naive());
+        let i = match assessment::case_standing(deadline, closed_on, to, today) {
+            report::OnTime::ClosedOnTime => 0,
+            report::OnTime::ClosedLate => 1,
+            report::OnTime::OverdueOpen => 2,
+            report::OnTime::NotDue => continue,
+        };
+        for (map, key) in [(&mut staff, clerk), (&mut windows, window)] {
+            if let Some(k) = key {
+                map.entry(k).or_insert([0; 3])[i] += 1;
+            }
+        }
+    }
+    Ok([staff, windows])
+}
+
+/// The cases whose deadline falls in a range (?1–?2; ?3–?4 their months): a slice of their
+/// index by the deadline's month.
+const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
+     FROM cases c INDEXED BY cases_by_due_month JOIN tickets t ON t.id = c.ticket_id
+     WHERE substr(c.deadline, 1, 7) BETWEEN ?3 AND ?4 AND c.deadline BETWEEN ?1 AND ?2";
+
+fn figures(
+    t: &report::Totals,
+    cases: [u32; 3],
+    attendance: Option<[u32; 3]>,
+    findings: u32,
+    complaints_upheld: u32,
+) -> Figures {
     let spread = report::spread(&t.served_services);
     Figures {
         attendance,
@@ -70,9 +121,9 @@ fn figures(t: &report::Totals, attendance: Option<[u32; 3]>, findings: u32, comp
         served: t.served,
         service_mean: spread.map(|s| s.0),
         service_p90: spread.map(|s| s.2),
-        closed_on_time: t.closed_on_time,
-        closed_late: t.closed_late,
-        overdue_open: t.overdue_open,
+        closed_on_time: cases[0],
+        closed_late: cases[1],
+        overdue_open: cases[2],
         rated: t.levels.iter().sum(),
         satisfaction: rating::satisfaction(t.levels),
         complaints_upheld,
@@ -124,6 +175,8 @@ pub fn sheets(
     }
     let [staff_findings, window_findings] = findings(conn, (from, to))?;
     let [staff_upheld, window_upheld] = upheld(conn, (from, to))?;
+    let [staff_cases, window_cases] = cases_due(conn, hall.timezone, (from, to), today)?;
+    let due = |m: &HashMap<String, [u32; 3]>, k: &str| m.get(k).copied().unwrap_or([0; 3]);
     let none = report::Totals::default();
     let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
     let staff = clerks
@@ -134,7 +187,13 @@ pub fn sheets(
             (
                 c.clone(),
                 name,
-                figures(t, marks.get(c.as_str()).copied(), get(&staff_findings, c), get(&staff_upheld, c)),
+                figures(
+                    t,
+                    due(&staff_cases, c),
+                    marks.get(c.as_str()).copied(),
+                    get(&staff_findings, c),
+                    get(&staff_upheld, c),
+                ),
             )
         })
         .collect();
@@ -144,7 +203,9 @@ pub fn sheets(
         .map(|w| {
             let t = by_window.get(&w.id).unwrap_or(&none);
             let label = super::complaints::window_words(hall, &w.id);
-            (w.id.clone(), label, figures(t, None, get(&window_findings, &w.id), get(&window_upheld, &w.id)))
+            let f =
+                figures(t, due(&window_cases, &w.id), None, get(&window_findings, &w.id), get(&window_upheld, &w.id));
+            (w.id.clone(), label, f)
         })
         .collect();
     let scheme = &hall.policy.assessment;
@@ -184,5 +245,24 @@ mod tests {
         // And they answer (the index exists in the migrated schema).
         let range = (NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
         assert_eq!(upheld(&conn, range).unwrap(), [HashMap::new(), HashMap::new()]);
+    }
+
+    /// The month's cases are those due in it, read from the cases' index by deadline: the cost
+    /// follows the month, not every case the hall ever registered.
+    #[test]
+    fn the_cases_due_in_a_month_are_a_slice_of_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {CASES_DUE}")).unwrap();
+        let values = ["2026-11-01", "2026-11-30", "2026-11", "2026-11"];
+        let rows = stmt.query_map(values, |r| r.get::<_, String>(3)).unwrap();
+        let plan = rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ");
+        assert!(plan.contains("cases_by_due_month (<expr>>? AND <expr><?)"), "{plan}");
+        let range = (NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(
+            cases_due(&conn, chrono_tz::Asia::Shanghai, range, today).unwrap(),
+            [HashMap::new(), HashMap::new()]
+        );
     }
 }

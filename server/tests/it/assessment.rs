@@ -195,3 +195,60 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     }
     assert_error(&s.post("/api/assessment/2026-1/close", &director, json!({})).await, 422, "invalid_date");
 }
+
+/// A case counts once (R17), in the month its deadline falls, as it stood when that month
+/// ended: never nowhere, and the same whatever the day the director closes the month.
+#[tokio::test]
+async fn a_case_counts_in_the_month_its_deadline_falls() {
+    let s = TestServer::start().await;
+    // (accepted, matter, due, closed): mz-binzang promises 5 working days, mz-linshi 10.
+    let mut numbers = Vec::new();
+    for (accepted, matter, due) in [
+        ("2026-11-16", "mz-binzang", "2026-11-23"),
+        ("2026-11-16", "mz-binzang", "2026-11-23"),
+        ("2026-11-25", "mz-binzang", "2026-12-02"),
+        ("2026-11-25", "mz-linshi", "2026-12-09"),
+    ] {
+        s.clock().set(at(day(accepted), "09:30"));
+        let clerk = s.clerk("clerk2", "w02").await;
+        s.issue(matter).await;
+        assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+        let r = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "promised"})).await;
+        assert_eq!((r.status.as_u16(), r.body["case"]["deadline"].as_str()), (200, Some(due)), "{}", r.body);
+        numbers.push(r.body["case"]["number"].as_str().unwrap().to_string());
+    }
+    let close = |on: &'static str, number: String| {
+        let s = &s;
+        async move {
+            s.clock().set(at(day(on), "10:00"));
+            let clerk = s.clerk("clerk2", "w02").await;
+            let r = s.post(&format!("/api/cases/{number}/close"), &clerk, json!({"result": "approved"})).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    let cases = |sheet: &Value| {
+        let f = &sheet["figures"];
+        (f["closed_on_time"].as_u64(), f["closed_late"].as_u64(), f["overdue_open"].as_u64())
+    };
+    // The first closed late in November; the second still open when November ends.
+    close("2026-11-26", numbers[0].clone()).await;
+    s.clock().set(at(day("2026-12-01"), "09:00"));
+    let director = s.staff("director").await;
+    let closed = s.post("/api/assessment/2026-11/close", &director, json!({})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert_eq!(cases(sheet(&closed.body["staff"], "clerk2")), (Some(0), Some(1), Some(1)));
+    // Closed in December, after its month: November's overdue it stays, and counts nowhere else.
+    close("2026-12-03", numbers[1].clone()).await;
+    // The one due 9 December closed in time; the one due 2 December left open.
+    close("2026-12-04", numbers[3].clone()).await;
+    s.clock().set(at(day("2026-12-10"), "09:00"));
+    let director = s.staff("director").await;
+    let november = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_eq!(november.get("changed_since_closed"), None, "{november}");
+    assert_eq!(cases(sheet(&november["staff"], "clerk2")), (Some(0), Some(1), Some(1)));
+    let december = get(&s, "/api/assessment?month=2026-12", &director).await;
+    assert_eq!(cases(sheet(&december["staff"], "clerk2")), (Some(1), Some(0), Some(1)), "{december}");
+    assert_eq!(cases(sheet(&december["windows"], "w02")), (Some(1), Some(0), Some(1)));
+    let deducted = sheet(&december["staff"], "clerk2")["deducted"].as_f64();
+    assert_eq!(deducted, Some(2.0), "an overdue case costs its deduction in its month");
+}
