@@ -80,6 +80,7 @@ function renderComplaint() {
     line("fChannel", esc(t(`channel.${c.channel}`))) + line("fAbout", esc(aboutText(c))) +
     line("fState", `<b>${esc(stateText(c))}</b>`) +
     line("fComplainant", esc(c.complainant_name ?? t("anonymous"))) + line("fContact", esc(c.complainant_contact)) +
+    line("fAddress", esc(c.complainant_address)) +
     line("fTicket", esc(c.ticket_number)) + line("fWhat", `<span class="pre">${esc(c.what)}</span>`) +
     line("fHappened", esc(c.happened)) + line("fReceived", esc(c.received_on)) +
     line("fComplexity", esc(t(`complexity.${c.complexity}`))) +
@@ -158,7 +159,12 @@ $("registerComplaint").addEventListener("click", async () => {
   // An anonymous letter or a caller who would not say: registered all the same (R21), no
   // identity sent; otherwise the name and contact are asked for.
   if (f.anonymous.checked) body.anonymous = true;
-  else Object.assign(body, { complainant_name: f.complainant_name.value.trim(), complainant_contact: f.complainant_contact.value.trim() });
+  else {
+    Object.assign(body, {
+      complainant_name: f.complainant_name.value.trim(), complainant_contact: value(f.complainant_contact),
+      complainant_address: value(f.complainant_address),
+    });
+  }
   // A letter registered days after it came: its time limit runs from that day (R21).
   if (f.received_at.value) body.received_at = f.received_at.value;
   await guarded("newComplaintError", async () => {

@@ -74,7 +74,8 @@ export default withAssessment(withRating({
     // Complaints (投诉, R21): director-complaints.js.
     complaints: "投诉", newComplaint: "登记投诉", lateOnly: "只看逾期", noComplaints: "没有投诉。",
     newComplaintTitle: "登记投诉", cChannel: "投诉方式", cAbout: "投诉对象", cWindow: "窗口", cStaff: "工作人员（用户名）",
-    cWhat: "投诉内容", cHappened: "发生时间", cReceived: "收到时间（不填为现在）", cName: "投诉人姓名", cContact: "联系电话", cComplexity: "类型",
+    cWhat: "投诉内容", cHappened: "发生时间", cReceived: "收到时间（不填为现在）", cName: "投诉人姓名", cContact: "联系电话",
+    cAddress: "通信地址（书面答复寄往此处；电话和地址至少填一项）", fAddress: "通信地址", cComplexity: "类型",
     cAnonymous: "匿名投诉（未留姓名和联系方式，无法答复本人）",
     cNote: "备注", cFinding: "调查结论", cAnswer: "答复内容", cLate: "逾期答复说明（已超过答复期限时必填）",
     cToStaff: "告知被投诉人（用您自己的话写明调查结论和处理，不写投诉人姓名、联系方式和原话）", fToStaff: "告知被投诉人",
@@ -196,6 +197,7 @@ export default withAssessment(withRating({
     newComplaintTitle: "Register a complaint", cChannel: "Channel", cAbout: "About", cWindow: "Window",
     cStaff: "Staff member (username)", cWhat: "What happened", cHappened: "When it happened", cReceived: "Received (empty: now)", cName: "Complainant's name",
     cContact: "Phone", cComplexity: "Kind",
+    cAddress: "Postal address (where a written answer is sent; a phone or an address at least)", fAddress: "Postal address",
     cAnonymous: "Anonymous (no name or contact left: no answer can reach them)", cNote: "Note", cFinding: "Finding", cAnswer: "Answer",
     cToStaff: "What the staff member is told (your own words: the finding and what follows, never the complainant's name, contact or wording)",
     fToStaff: "Told to the staff member",

@@ -27,6 +27,7 @@ export const DOCUMENT = {
   number: "编号",
   dear: (name) => `${name}：`,
   dearAnonymous: "投诉人：",
+  to: "收信地址",
   opening: (date, channel) => `您于${date}通过${channel}方式反映的问题，本中心已受理并进行了调查核实。现将处理情况答复如下：`,
   "channel.oral": "当面口头", "channel.phone": "电话", "channel.written": "书面", "channel.online": "网上",
   what: "您反映的问题",

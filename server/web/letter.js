@@ -37,7 +37,9 @@ function sheet(c, hall) {
     "</dl>",
     para(doc("closing")),
   ].join("");
-  return `<div class="doc-head"><div class="hall">${esc(hall.name)}</div><h2 id="docTitle">${esc(doc("title"))}</h2>` +
+  // Sent by post when the complainant gave an address (written complaints get written answers).
+  const to = c.complainant_address ? `<p class="to">${esc(doc("to"))}：${esc(c.complainant_address)}　${esc(c.complainant_name ?? "")}</p>` : "";
+  return `${to}<div class="doc-head"><div class="hall">${esc(hall.name)}</div><h2 id="docTitle">${esc(doc("title"))}</h2>` +
     `<div class="ids">${esc(doc("number"))}：<b id="complaintNumber">${esc(c.number)}</b></div></div>` +
     `<section class="doc-body letter">${body}</section>` +
     `<div class="doc-foot"><div></div><div class="sign"><p class="stamp">${esc(hall.name)}${esc(doc("stamp"))}<br>${esc(answeredOn)}</p></div></div>` +

@@ -94,6 +94,7 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.fill(`${f} input[name=happened]`, "12月1日上午");
   await page.fill(`${f} input[name=complainant_name]`, "周明");
   await page.fill(`${f} input[name=complainant_contact]`, "13900002222");
+  await page.fill(`${f} input[name=complainant_address]`, "青石镇河西村三组12号");
   // The letter came yesterday (the hall's day): its time limit runs from then (R21).
   const yesterday = new Date(Date.now() + 8 * 3600e3 - 24 * 3600e3).toISOString().slice(0, 10);
   await page.fill(`${f} input[name=received_at]`, `${yesterday}T16:40`);
@@ -108,6 +109,7 @@ test("the director registers a written complaint, answers it and prints the repl
   assert.ok((await page.textContent("#complaintHistory li")).includes(`${yesterday} 收到`));
   const number = await page.textContent("#complaintNumber");
   assert.ok((await page.textContent("#complaintInfo")).includes("周明"));
+  assert.ok((await page.textContent("#complaintInfo")).includes("青石镇河西村三组12号"));
   // Investigate, then answer with the finding.
   await page.waitForSelector("#actInvestigate:not([hidden])");
   await page.fill("#complaintDialog input[name=investigate_note]", "调阅窗口录像并询问当事人");
@@ -143,7 +145,7 @@ test("the director registers a written complaint, answers it and prints the repl
   const pages = Number(execFileSync("pdfinfo", [file]).toString().match(/^Pages:\s+(\d+)/m)[1]);
   assert.equal(pages, 1, "the letter is one A4 page");
   const text = squash(execFileSync("pdftotext", [file, "-"]).toString());
-  for (const part of ["投诉处理答复书", number, "周明：", "书面", "调查结论属实", squash(answer), "12月1日上午", "陈建国",
+  for (const part of ["投诉处理答复书", number, "收信地址：青石镇河西村三组12号", "周明：", "书面", "调查结论属实", squash(answer), "12月1日上午", "陈建国",
     "青石镇便民服务中心（盖章）"]) {
     assert.ok(text.includes(squash(part)), `the letter has ${part}: ${text}`);
   }

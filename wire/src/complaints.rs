@@ -94,9 +94,13 @@ pub struct NewComplaint {
     /// Up to 50 characters; required unless `anonymous`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complainant_name: Option<String>,
-    /// A phone number; required unless `anonymous`.
+    /// A phone number; this or `complainant_address` required unless `anonymous`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complainant_contact: Option<String>,
+    /// Where a written answer is sent (R21: written complaints get written answers), up to 200
+    /// characters: for a letter that gave an address, with or without a phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_address: Option<String>,
     /// The complainant gave no name or contact (an anonymous letter, a caller who would not say):
     /// registered and investigated all the same; no answer can reach them. Name and contact are
     /// then not given.
@@ -198,6 +202,8 @@ pub struct Complaint {
     pub complainant_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complainant_contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complainant_address: Option<String>,
     /// An online complaint's ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,

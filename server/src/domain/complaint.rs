@@ -42,6 +42,8 @@ impl Default for Limits {
 pub const MAX_TEXT: usize = 2000;
 /// Longest name, and the "when it happened" words.
 pub const MAX_NAME: usize = 50;
+/// A postal address's most characters.
+pub const MAX_ADDRESS: usize = 200;
 
 /// `TS20261203-01`: the day's sequence, two digits at least.
 pub fn number(day: NaiveDate, seq: u32) -> String {

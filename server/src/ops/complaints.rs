@@ -24,6 +24,7 @@ pub struct Input {
     pub happened: Option<String>,
     pub complainant_name: Option<String>,
     pub complainant_contact: Option<String>,
+    pub complainant_address: Option<String>,
     pub complexity: Option<Complexity>,
     /// When it came, as given (default now); see [`received_on`].
     pub received_at: Option<String>,
@@ -42,6 +43,7 @@ impl From<wire::NewComplaint> for Input {
             happened: c.happened,
             complainant_name: c.complainant_name,
             complainant_contact: c.complainant_contact,
+            complainant_address: c.complainant_address,
             complexity: c.complexity.map(Into::into),
             received_at: c.received_at,
             anonymous: c.anonymous,
@@ -60,6 +62,7 @@ impl From<wire::OnlineComplaint> for Input {
             happened: c.happened,
             complainant_name: c.complainant_name,
             complainant_contact: c.complainant_contact,
+            complainant_address: None,
             complexity: None,
             received_at: None,
             anonymous: false,
@@ -178,8 +181,14 @@ fn subject(ctx: &Ctx, input: &Input) -> ApiResult<(About, Option<String>, Option
     }
 }
 
-/// The complaint's words, checked: (what, happened, name, contact).
-type Words = (String, Option<String>, Option<String>, Option<String>);
+/// The complaint's words, checked.
+struct Words {
+    what: String,
+    happened: Option<String>,
+    name: Option<String>,
+    contact: Option<String>,
+    address: Option<String>,
+}
 
 fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
     let what =
@@ -190,17 +199,19 @@ fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
     if contact.as_deref().is_some_and(|c| !complaint::valid_contact(c)) {
         return Err(invalid("the complainant's contact is a phone number"));
     }
-    if input.anonymous && (name.is_some() || contact.is_some()) {
+    let address = text(input.complainant_address.as_deref(), complaint::MAX_ADDRESS, "the complainant's address")?;
+    let reachable = contact.is_some() || address.is_some();
+    if input.anonymous && (name.is_some() || reachable) {
         return Err(invalid(
-            "an anonymous complaint has no name or contact: leave them out, or do not mark it anonymous",
+            "an anonymous complaint has no name, phone or address: leave them out, or do not mark it anonymous",
         ));
     }
-    if identity_required && !input.anonymous && (name.is_none() || contact.is_none()) {
+    if identity_required && !input.anonymous && (name.is_none() || !reachable) {
         return Err(invalid(
-            "an oral, phone or written complaint records the complainant's name and contact, or is marked anonymous",
+            "an oral, phone or written complaint records the complainant's name and a phone or postal address, or is marked anonymous",
         ));
     }
-    Ok((what, happened, name, contact))
+    Ok(Words { what, happened, name, contact, address })
 }
 
 fn insert(
@@ -209,7 +220,7 @@ fn insert(
     subject: (About, Option<String>, Option<String>),
     ticket_id: Option<i64>,
 ) -> ApiResult<ComplaintRow> {
-    let (what, happened, name, contact) = words(input, input.channel != Channel::Online)?;
+    let Words { what, happened, name, contact, address } = words(input, input.channel != Channel::Online)?;
     let (about, window, staff) = subject;
     let complexity = input.complexity.unwrap_or(Complexity::Simple);
     let received = received_on(ctx, input.received_at.as_deref())?;
@@ -224,6 +235,7 @@ fn insert(
         happened: happened.as_deref(),
         complainant_name: name.as_deref(),
         complainant_contact: contact.as_deref(),
+        complainant_address: address.as_deref(),
         ticket_id,
         complexity,
         due,

@@ -19,6 +19,7 @@ pub struct ComplaintRow {
     pub happened: Option<String>,
     pub complainant_name: Option<String>,
     pub complainant_contact: Option<String>,
+    pub complainant_address: Option<String>,
     pub ticket_id: Option<i64>,
     pub complexity: Complexity,
     pub state: State,
@@ -35,7 +36,7 @@ pub struct ComplaintRow {
 
 const COLUMNS: &str = "id, number, day, channel, about, window_id, staff, what, happened, complainant_name,
     complainant_contact, ticket_id, complexity, state, due, finding, answer, late_explanation, answered_on, closed_on,
-    created_at, to_staff";
+    created_at, to_staff, complainant_address";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
@@ -82,6 +83,7 @@ fn row(r: &Row) -> rusqlite::Result<ComplaintRow> {
         closed_on: date(r.get(19)?),
         created_at: r.get(20)?,
         to_staff: r.get(21)?,
+        complainant_address: r.get(22)?,
     })
 }
 
@@ -96,6 +98,7 @@ pub struct NewComplaint<'a> {
     pub happened: Option<&'a str>,
     pub complainant_name: Option<&'a str>,
     pub complainant_contact: Option<&'a str>,
+    pub complainant_address: Option<&'a str>,
     pub ticket_id: Option<i64>,
     pub complexity: Complexity,
     pub due: Option<NaiveDate>,
@@ -109,8 +112,8 @@ pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, Stri
     let number = complaint::number(c.day, seq);
     tx.prepare_cached(
         "INSERT INTO complaints (number, day, seq, channel, about, window_id, staff, what, happened, complainant_name,
-            complainant_contact, ticket_id, complexity, state, due, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'received', ?14, ?15)",
+            complainant_contact, ticket_id, complexity, state, due, created_at, complainant_address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'received', ?14, ?15, ?16)",
     )?
     .execute(params![
         number,
@@ -128,6 +131,7 @@ pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, Stri
         c.complexity.as_str(),
         text(c.due),
         c.at_ms,
+        c.complainant_address,
     ])?;
     Ok((tx.last_insert_rowid(), number))
 }
@@ -300,6 +304,7 @@ pub fn detail(
         happened: c.happened.clone(),
         complainant_name: c.complainant_name.clone(),
         complainant_contact: c.complainant_contact.clone(),
+        complainant_address: c.complainant_address.clone(),
         ticket_number,
         complexity: c.complexity.into(),
         state: c.state.into(),
@@ -364,6 +369,7 @@ mod tests {
                 happened: None,
                 complainant_name: Some("n"),
                 complainant_contact: None,
+                complainant_address: None,
                 ticket_id: None,
                 complexity: Complexity::Simple,
                 due: None,

@@ -219,6 +219,13 @@ async fn bad_registrations_change_nothing() {
         (json!({"channel": "written", "about": "hall", "what": "x"}), "invalid_complaint"),
         // Anonymous with a name: one or the other.
         (with("anonymous", json!(true)), "invalid_complaint"),
+        // A name with neither a phone nor an address: no answer could reach them.
+        (with("complainant_contact", Value::Null), "invalid_complaint"),
+        (with("complainant_address", json!("地".repeat(201))), "invalid_complaint"),
+        (
+            json!({"channel": "written", "about": "hall", "what": "x", "anonymous": true, "complainant_address": "河西村"}),
+            "invalid_complaint",
+        ),
     ] {
         assert_error(&s.post("/api/complaints", &director, body.clone()).await, 422, code);
     }
@@ -238,6 +245,16 @@ async fn bad_registrations_change_nothing() {
     let c = register(&s, &director, letter).await;
     assert!(c.get("complainant_name").is_none() && c.get("complainant_contact").is_none(), "{c}");
     assert_eq!((c["channel"].as_str(), c["state"].as_str()), (Some("written"), Some("received")));
+    // A letter with a name and a postal address, no phone: answered in writing, by post (R21).
+    let mut by_post = with("complainant_contact", Value::Null);
+    by_post["complainant_address"] = json!("  青石镇河西村三组12号 ");
+    let c = register(&s, &director, by_post).await;
+    assert_eq!((c["complainant_address"].as_str(), c.get("complainant_contact")), (Some("青石镇河西村三组12号"), None));
+    let read = get(&s, &format!("/api/complaints/{}", c["id"]), Some(&director)).await.body;
+    assert_eq!(read["complainant_address"], "青石镇河西村三组12号");
+    // Personal information: never in the list.
+    let list = get(&s, "/api/complaints", Some(&director)).await.body.to_string();
+    assert!(!list.contains("河西村"), "{list}");
 }
 
 #[tokio::test]
