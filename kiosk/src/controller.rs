@@ -549,6 +549,11 @@ impl Kiosk {
         c.queue(&s.queue).and_then(|q| Stop::of(&q.issuing)).or_else(|| Stop::of(&s.issuing))
     }
 
+    /// Whether the hall issues priority tickets whatever its hours and quotas say.
+    pub fn priority_exempt(&self) -> bool {
+        self.catalog.as_ref().is_some_and(|c| c.hall.priority_exempt)
+    }
+
     /// Whether the whole hall gives no tickets now (its hours), for the home screen.
     pub fn hall_stop(&self) -> Option<Stop> {
         let c = self.catalog.as_ref()?;

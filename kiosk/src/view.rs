@@ -43,6 +43,8 @@ pub struct View {
     pub queue_waiting: i32,
     pub queue_minutes: i32,
     pub confirming_priority: bool,
+    /// 「优先取号」 stays open while the matter is stopped (the hall exempts priority tickets).
+    pub priority_exempt: bool,
     pub refusal: RefusalKind,
     /// With `Refused`: the server's code, said by the UI in its own words.
     pub refusal_code: String,
@@ -281,6 +283,7 @@ impl View {
             online: k.server_online(),
             printer_fault: k.printer_fault().map_or(PrinterFault::None, fault_code),
             confirming_priority: k.confirming_priority(),
+            priority_exempt: k.priority_exempt(),
             typed: k.typed().to_uppercase(),
             retries: k.retries() as i32,
             ..View::default()
@@ -474,6 +477,7 @@ impl View {
         g.set_queue_waiting(self.queue_waiting);
         g.set_queue_minutes(self.queue_minutes);
         g.set_confirming_priority(self.confirming_priority);
+        g.set_priority_exempt(self.priority_exempt);
         g.set_refusal(self.refusal);
         g.set_refusal_code(self.refusal_code.as_str().into());
         g.set_stop(self.stop);

@@ -150,6 +150,10 @@ pub struct HallInfo {
     /// A ticket's phone page alerts "your turn soon" when this many people are ahead.
     #[serde(default)]
     pub turn_soon_ahead: u32,
+    /// Priority tickets (老弱病残孕、军人) are issued whatever the hours, cut-off and quotas say
+    /// (`[hours] priority_exempt`): a kiosk keeps 「优先取号」 open while 「取号」 is stopped.
+    #[serde(default)]
+    pub priority_exempt: bool,
 }
 
 /// A department of the hall.

@@ -38,6 +38,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             issuing: Default::default(),
             departments: Vec::new(),
             turn_soon_ahead: 3,
+            priority_exempt: false,
         },
         calls,
         queues: vec![wire::Queue {

@@ -98,9 +98,10 @@ impl Kiosk {
         }
         self.confirming_priority = false;
         self.refusal = None;
-        if let Some(stop) = self.stop_of(&service_id) {
+        let exempt = priority.is_some() && self.priority_exempt();
+        if let Some(stop) = self.stop_of(&service_id).filter(|_| !exempt) {
             // Known closed (hours, quota): said at once, nothing sent. The matter's screen
-            // keeps its one-time notification.
+            // keeps its one-time notification. (The hall may issue priority tickets all the same.)
             self.screen = Screen::Matter(service_id);
             self.refusal = Some(Refusal::Stopped(stop));
             return;

@@ -597,6 +597,24 @@ fn past_the_cut_off_take_is_answered_at_once_and_nothing_is_sent() {
 }
 
 #[test]
+fn a_hall_that_exempts_priority_tickets_issues_them_past_the_cut_off() {
+    // (the hall exempts priority tickets, asked as priority, sent)
+    for (exempt, priority, sent) in [(true, true, true), (true, false, false), (false, true, false)] {
+        let mut r = Run::new();
+        let mut c = sample_catalog();
+        c.hall.priority_exempt = exempt;
+        r.go(Input::Catalog(Box::new(c)));
+        r.go(Input::Matter("mz-dibao".into()));
+        r.go(queues_stopped(&r, wire::IssuingStop::CutOff));
+        assert_eq!(crate::view::View::of(&r.k, "").priority_exempt, exempt, "「优先取号」 stays open");
+        let priority = priority.then_some(wire::Priority::Elderly);
+        let fx = r.go(Input::Take { key: "k1".into(), priority });
+        assert_eq!(!issues(&fx).is_empty(), sent, "exempt {exempt}, priority {priority:?}: {fx:?}");
+        assert_eq!(r.k.refusal().is_some(), !sent);
+    }
+}
+
+#[test]
 fn issuing_again_clears_the_stop() {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));

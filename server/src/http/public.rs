@@ -49,6 +49,7 @@ pub async fn hall(State(s): State<AppState>) -> ApiResult<Json<wire::HallInfo>> 
             .map(|d| wire::DepartmentInfo { id: d.id.clone(), name: d.name.clone() })
             .collect(),
         turn_soon_ahead: h.policy.booking.turn_soon_ahead,
+        priority_exempt: h.hours.priority_exempt,
     }))
 }
 

@@ -157,6 +157,21 @@ async fn a_matter_keeps_its_own_hours_and_daily_quota() {
     // A new day, a new quota.
     s.clock().set(wednesday(9, 0) + chrono::Duration::days(1));
     s.issue("zr-budongchan").await;
+    assert_eq!(s.get("/api/hall").await.body["priority_exempt"], false);
+}
+
+#[tokio::test]
+async fn a_hall_that_exempts_priority_tickets_says_so_and_issues_them_past_the_cut_off() {
+    let mut hall = hall_server::config::sample();
+    hall.hours.priority_exempt = true;
+    let s = TestServer::options().hall(hall).start().await;
+    s.clock().set(wednesday(17, 10));
+    // The kiosk learns it from the hall: 「优先取号」 stays open when 「取号」 stops.
+    assert_eq!(s.get("/api/hall").await.body["priority_exempt"], true);
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await;
+    assert_error(&r, 409, "hall_closed");
+    let r = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao", "priority": "elderly"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
 }
 
 #[tokio::test]
