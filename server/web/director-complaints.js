@@ -63,6 +63,9 @@ export function renderComplaints() {
 async function showComplaint(id, { again = false } = {}) {
   const c = (await api("GET", `/api/complaints/${encodeURIComponent(id)}`)).data;
   if (again && open?.id !== c.id) return;
+  // Another complaint: nothing written for the last one is left to be sent with this one (what
+  // one staff member was told must never reach another; one complainant's answer another's).
+  if (open?.id !== c.id || !$("complaintDialog").open) clearSteps();
   open = c;
   renderComplaint();
   if (!$("complaintDialog").open) {
@@ -116,6 +119,13 @@ function renderComplaint() {
 }
 
 const form = () => $("complaintDialog").querySelector("form");
+
+/** Empties what the director writes in the steps (the dialog's fields outlive a complaint). */
+function clearSteps() {
+  const f = form();
+  for (const name of ["investigate_note", "answer", "to_staff", "late_explanation", "close_note"]) f[name].value = "";
+  f.finding.selectedIndex = 0;
+}
 const value = (input) => input.value.trim() || undefined;
 
 async function step(name, body) {
@@ -123,6 +133,7 @@ async function step(name, body) {
   if (!c) return;
   await guarded("complaintError", async () => {
     open = (await act(`complaint-${name}:${c.id}`, `/api/complaints/${c.id}/${name}`, body)).data;
+    clearSteps(); // sent and kept: the next step starts empty
     renderComplaint();
     await refreshComplaints();
   });

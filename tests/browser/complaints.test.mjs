@@ -175,6 +175,11 @@ test("the director registers a written complaint, answers it and prints the repl
   assert.ok(!("complainant_name" in posted) && !("complainant_contact" in posted), anon.postData());
   await page.waitForFunction(() => document.querySelector("#complaintDialog").open);
   assert.ok((await page.textContent("#complaintInfo")).includes("未留姓名"));
+  // Nothing written for the first complaint is there to be sent with this one: not the answer
+  // to 周明, not what clerk2 was told.
+  for (const name of ["answer", "to_staff", "late_explanation", "investigate_note", "close_note"]) {
+    assert.equal(await page.inputValue(`#complaintDialog [name=${name}]`), "", name);
+  }
   await director.close();
 });
 

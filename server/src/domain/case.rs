@@ -225,6 +225,8 @@ pub struct Facts<'a> {
     pub met: bool,
     /// A 上报件's upper level answered: its reply recorded, or its close relayed (R14).
     pub replied: bool,
+    /// A 上报件 whose upper hall gave its date: the deadline is theirs, moved only there.
+    pub upper_dated: bool,
 }
 
 /// An action on a case after registration.
@@ -294,6 +296,9 @@ pub fn apply(
             let Some(deadline) = facts.deadline.filter(|_| facts.state == CaseState::Open) else {
                 return Err(Not("only a case whose deadline runs can be extended"));
             };
+            if facts.upper_dated {
+                return Err(Not("a reported case's deadline is the upper hall's: it is extended there"));
+            }
             if facts.extended {
                 return Err(CaseProblem::ExtensionUsed);
             }

@@ -115,6 +115,7 @@ pub fn move_incoming(
         met: false,
         // The upper hall is the authority: its own decision needs no one's reply.
         replied: true,
+        upper_dated: false,
     };
     let (a, step) = match *action {
         IncomingAction::Extend { days } => (Action::Extend { days }, UpperStep::Extended),

@@ -213,6 +213,7 @@ fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         parts,
         met: c.detail.get("meeting").is_some_and(|m| !m.is_null()),
         replied: replied(&c.detail),
+        upper_dated: c.kind == Outcome::Reported && !c.detail["upper"]["deadline"].is_null(),
     }
 }
 

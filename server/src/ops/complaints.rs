@@ -346,6 +346,8 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
             let answer = text(Some(answer), complaint::MAX_TEXT, "the answer")?
                 .ok_or_else(|| invalid("the answer has some text"))?;
             let explanation = text(late_explanation.as_deref(), complaint::MAX_TEXT, "the late explanation")?;
+            let step = Step::Answer { explained: explanation.is_some() };
+            c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
             // The staff member complained about is told in the director's words (R21): the
             // complaint's own and the answer to the complainant stay with the director.
             let to_staff = match c.about {
@@ -361,8 +363,6 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
                 }
                 _ => None,
             };
-            let step = Step::Answer { explained: explanation.is_some() };
-            c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
             let late = c.due.is_some_and(|d| today > d);
             c.finding = Some(*finding);
             c.answer = Some(answer);

@@ -262,6 +262,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
             met: false,
             // The upper hall's close is its reply.
             replied: true,
+            upper_dated: true,
         };
         let close = Action::Close { result, reason: reason.as_deref() };
         if let Ok(moved) = case::apply(&facts, &close, today(ctx), ctx.calendar, ctx.hall.policy.cases) {

@@ -102,10 +102,12 @@ fn cases_due(
 }
 
 /// The cases whose deadline falls in a range (?1–?2; ?3–?4 their months): a slice of their
-/// index by the deadline's month.
+/// index by the deadline's month. A 上报件 relayed to the upper hall is left out: its deadline
+/// and its close are that hall's (R14), nothing the town's clerk could keep or miss.
 const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
      FROM cases c INDEXED BY cases_by_due_month JOIN tickets t ON t.id = c.ticket_id
-     WHERE substr(c.deadline, 1, 7) BETWEEN ?3 AND ?4 AND c.deadline BETWEEN ?1 AND ?2";
+     WHERE substr(c.deadline, 1, 7) BETWEEN ?3 AND ?4 AND c.deadline BETWEEN ?1 AND ?2
+       AND NOT (c.kind = 'reported' AND json_extract(c.detail, '$.upper') IS NOT NULL)";
 
 fn figures(
     t: &report::Totals,

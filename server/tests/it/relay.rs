@@ -255,9 +255,12 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     relay_to_self(&s, 1).await;
     let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
     assert_eq!(case["upper"]["deadline"], "2026-12-14", "{case}");
-    // The town's deadline is the one the applicant was given: the county's, extended. On the
-    // 10th the case is not overdue at the town.
+    // The town's deadline is the one the applicant was given: the county's, extended; moved
+    // only there. On the 10th the case is not overdue at the town.
     assert_eq!(case["deadline"], "2026-12-14", "{case}");
+    let extend = json!({"days": 2, "reason": "等待县局批复"});
+    let r = s.post(&format!("/api/cases/{number}/extend"), &director, extend).await;
+    assert_error(&r, 409, "invalid_case_action");
     s.clock().set(chrono::DateTime::parse_from_rfc3339("2026-12-10T10:00:00+08:00").unwrap().into());
     let director = s.staff("director").await;
     let overdue = get(&s, "/api/cases?due=overdue", &director).await.body;
@@ -294,6 +297,15 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     );
     assert_eq!(progress["upper"]["state"], "closed");
     assert_eq!(progress["status_text"], "已办结：不予许可");
+    // Its deadline and its close were the county's (R14): not the town clerk's to keep or miss
+    // on December's assessment; a town extension would have been refused.
+    let month = s.send(Method::GET, "/api/assessment?month=2026-12", Some(&director), None, None).await.body;
+    let clerk2 = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").unwrap().clone();
+    let f = &clerk2["figures"];
+    assert_eq!(
+        (f["closed_on_time"].as_u64(), f["closed_late"].as_u64(), f["overdue_open"].as_u64()),
+        (Some(0), Some(0), Some(0))
+    );
     assert!(!progress.to_string().contains("王五"));
     assert!(outbox(&s).await.is_empty(), "everything acknowledged");
 }

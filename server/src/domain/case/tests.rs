@@ -99,6 +99,7 @@ fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'stat
         parts: &[],
         met: false,
         replied: false,
+        upper_dated: false,
     }
 }
 
@@ -197,6 +198,10 @@ fn closing_and_the_kinds_own_steps() {
     }
     assert!(done(&promised, meeting("2026-09-21")).is_err());
     assert!(done(&reported, Action::Progress).is_ok());
+    // Once the upper hall gave its date, the deadline is theirs: not extended here.
+    let dated = Facts { upper_dated: true, ..reported.clone() };
+    assert!(matches!(done(&dated, Action::Extend { days: 3 }), Err(CaseProblem::NotForThisCase(_))));
+    assert!(done(&reported, Action::Extend { days: 3 }).is_ok());
     // A reported case closes on the upper level's answer (R14), not before.
     let answered = Facts { replied: true, ..reported.clone() };
     for (f, result, want) in [
