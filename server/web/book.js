@@ -145,7 +145,7 @@ async function book(e) {
   $("bookError").textContent = "";
   $("bookSubmit").disabled = true;
   try {
-    const booking = (await act("book", "/api/bookings", body)).data;
+    const booking = (await act("book", "/api/bookings", body, { durable: true })).data;
     location.assign(`/book/${encodeURIComponent(booking.code)}`);
   } catch (err) {
     $("bookSubmit").disabled = false;

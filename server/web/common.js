@@ -250,19 +250,36 @@ export function forgetActions() {
   pending.clear();
 }
 
-export async function act(name, path, body = {}) {
-  const sent = JSON.stringify(body);
+/** A short fingerprint of a body (FNV-1a): tells the same body again without keeping it. */
+function fingerprint(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${text.length}:${h.toString(16)}`;
+}
+
+/**
+ * `durable`: the key also outlives a reload of the page (sessionStorage, this tab only), for a
+ * citizen's action whose answer is all they hold (a booking's code): reloaded after a lost answer
+ * and sent again, it gets the first answer instead of a refusal. Only the key and the body's
+ * fingerprint are kept, never the body (a name, a phone, an identity number).
+ */
+export async function act(name, path, body = {}, { durable = false } = {}) {
+  const sent = fingerprint(JSON.stringify(body));
+  const slot = `act:${name}`;
   let p = pending.get(name);
-  if (!p || p.sent !== sent) {
-    p = { key: `${name.slice(0, 30)}-${randomKey()}`, sent };
-    pending.set(name, p);
+  if (!p && durable) {
+    try { p = JSON.parse(sessionStorage.getItem(slot) ?? "null"); } catch { p = null; }
   }
+  if (!p || p.sent !== sent) p = { key: `${name.slice(0, 30)}-${randomKey()}`, sent };
+  pending.set(name, p);
+  if (durable) sessionStorage.setItem(slot, JSON.stringify(p));
+  const forget = () => { pending.delete(name); if (durable) sessionStorage.removeItem(slot); };
   try {
     const r = await api("POST", path, body, { key: p.key });
-    pending.delete(name);
+    forget();
     return r;
   } catch (e) {
-    if (e.code !== "offline" && !(e.status >= 500)) pending.delete(name);
+    if (e.code !== "offline" && !(e.status >= 500)) forget();
     throw e;
   }
 }

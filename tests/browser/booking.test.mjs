@@ -493,6 +493,41 @@ test("a slot taken while the citizen was filling the form: told so, and back to 
   await p.close();
 });
 
+test("a booking whose answer was lost: the page reloaded and sent again gets that booking, not a refusal", async () => {
+  const { day, start } = await firstSlot("mz-dibao");
+  const p = await open("/book", { allow: [/Failed to load resource/] });
+  const mobile = phone();
+  const fill = async () => {
+    await toForm(p, "mz-dibao", day, start);
+    await p.page.fill("input[name=name]", "钱八");
+    await p.page.fill("input[name=phone]", mobile);
+  };
+  await fill();
+  // The server makes the booking; its answer never reaches the phone (the network dropped).
+  await p.page.route("**/api/bookings", async (route) => {
+    await route.fetch();
+    await route.abort("failed");
+  }, { times: 1 });
+  await p.page.click("#bookSubmit");
+  await p.page.waitForFunction(() => document.querySelector("#bookError").textContent !== "");
+  // The citizen reloads the page and books the same again: the booking made is theirs.
+  await p.page.reload();
+  await fill();
+  await p.page.click("#bookSubmit");
+  await p.page.waitForURL(/\/book\/\d{8}$/);
+  const code = p.page.url().split("/").pop();
+  assert.equal((await get(`/api/bookings/${code}`)).status, "booked");
+  // One booking only: the director's list of the day has one for this phone (masked there for
+  // clerks, whole for the director).
+  const director = await clerk("director");
+  const list = await (await fetch(`${base}/api/bookings?day=${day}`, { headers: { Authorization: `Bearer ${director}` } })).json();
+  assert.equal(list.filter((b) => b.phone === mobile).length, 1, JSON.stringify(list));
+  // Nothing of the citizen's is kept in the tab: only the key and the body's fingerprint, gone
+  // once answered.
+  assert.equal(await p.page.evaluate(() => sessionStorage.getItem("act:book")), null);
+  await p.close();
+});
+
 test("every booking refusal is told in the page's language: a suspension names the day booking is possible again", async () => {
   const { day, start } = await firstSlot("rs-jmyibao");
   const p = await open("/book", { allow: [httpStatusLine(409)] });

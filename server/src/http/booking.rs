@@ -144,7 +144,14 @@ pub async fn book(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::NewBooking = json(&body)?;
-    limited(&s, peer)?;
+    let actor = Actor::Citizen { via: "booking".into() };
+    // A retry of a booking already made gets its first answer (its code) whatever the rate: a
+    // 429 there would leave the citizen without the code of a booking they hold.
+    if let Err(e) = limited(&s, peer) {
+        if !super::is_retry(&s, &actor, &key).await? {
+            return Err(e);
+        }
+    }
     let id = person_of(&s, req.id_number.as_deref())?;
     let phone = req.phone.trim().to_string();
     if !rules::valid_mobile(&phone) {
@@ -167,7 +174,6 @@ pub async fn book(
         id,
         codes,
     };
-    let actor = Actor::Citizen { via: "booking".into() };
     submit(&s, actor, Op::Book { input: Box::new(input) }, key, &body).await
 }
 

@@ -151,7 +151,8 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
     let person = input.id.as_ref().map(|p| p.hash.clone()).unwrap_or_else(|| input.phone_hash.clone());
     let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
     let since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
-    let (same, that_day, missed) = rows::person(ctx.tx, &person, &m.id, &ctx.day, &day, &since)?;
+    let lapsed_before = ctx.now_ms - i64::from(hall.policy.booking.grace_minutes) * 60_000;
+    let (same, that_day, missed) = rows::person(ctx.tx, &person, &m.id, (&ctx.day, &day, &since), lapsed_before)?;
     let missed = missed.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).collect();
     let who = booking::Person { live_same_matter: same, live_that_day: that_day, missed };
     match booking::may_book(&who, today, &hall.policy.booking) {

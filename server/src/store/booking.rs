@@ -161,15 +161,17 @@ pub fn person(
     conn: &Connection,
     person: &str,
     matter: &str,
-    today: &str,
-    day: &str,
-    since: &str,
+    (today, day, since): (&str, &str, &str),
+    lapsed_before_ms: i64,
 ) -> rusqlite::Result<(u32, u32, Vec<String>)> {
+    // A booking of today whose slot and grace are over holds nothing back: it can no longer be
+    // cancelled, and its citizen may book another day (a check-in now gets an ordinary ticket).
     let same: u32 = conn
         .prepare_cached(
-            "SELECT COUNT(*) FROM bookings WHERE person = ?1 AND day >= ?2 AND service_id = ?3 AND status = 'booked'",
+            "SELECT COUNT(*) FROM bookings WHERE person = ?1 AND day >= ?2 AND service_id = ?3 AND status = 'booked'
+             AND slot_at >= ?4",
         )?
-        .query_row(params![person, today, matter], |r| r.get(0))?;
+        .query_row(params![person, today, matter, lapsed_before_ms], |r| r.get(0))?;
     let that_day: u32 = conn
         .prepare_cached(
             "SELECT COUNT(*) FROM bookings WHERE person = ?1 AND day = ?2 AND status IN ('booked', 'checked_in')",

@@ -127,6 +127,12 @@ async fn one_live_booking_per_matter_per_person() {
     assert_error(&r, 409, "booking_limit");
     // Another matter the same day is fine (two a day by default).
     booked(&s, body("rs-jmyibao", "2026-11-26", "10:10", "13812345678")).await;
+    // Thursday the 26th: still in the 09:00 slot's grace (15 minutes) the booking holds; once it
+    // is over (it can no longer be cancelled) the citizen who missed it may book another day.
+    s.clock().set(at(26, 9, 10));
+    assert_error(&book(&s, body("mz-dibao", "2026-11-27", "10:00", "13812345678")).await, 409, "booking_limit");
+    s.clock().set(at(26, 9, 20));
+    booked(&s, body("mz-dibao", "2026-11-27", "10:00", "13812345678")).await;
 }
 
 #[tokio::test]
@@ -176,6 +182,29 @@ async fn a_check_in_retried_past_the_kiosks_rate_gets_its_first_answer() {
     // Anything else over the rate is still refused.
     let other = json!({ "code": "12345678" });
     let r = s.send(Method::POST, "/api/bookings/check-in", Some("demo-kiosk"), Some(other), Some("ci-2")).await;
+    assert_error(&r, 429, "rate_limited");
+}
+
+#[tokio::test]
+async fn a_booking_retried_past_the_addresss_rate_gets_its_code() {
+    // The booking was made but its answer lost; by the retry the address (a hall's Wi-Fi, many
+    // phones) has used up its rate. The retry gets the booking's code, not a 429.
+    let s = start_at(25, 9, 0).await;
+    let b = body("mz-dibao", "2026-11-26", "09:30", "13812345678");
+    let first = s.send(Method::POST, "/api/bookings", None, Some(b.clone()), Some("bk-1")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let mut spent = false;
+    for i in 0..60 {
+        let other = body("mz-dibao", "2026-11-26", "09:30", &format!("139{i:08}"));
+        if s.send(Method::POST, "/api/bookings", None, Some(other), None).await.status == 429 {
+            spent = true;
+            break;
+        }
+    }
+    assert!(spent, "the address's rate is used up");
+    let again = s.send(Method::POST, "/api/bookings", None, Some(b.clone()), Some("bk-1")).await;
+    assert_eq!((again.status.as_u16(), &again.body["code"]), (201, &first.body["code"]));
+    let r = s.send(Method::POST, "/api/bookings", None, Some(b), Some("bk-2")).await;
     assert_error(&r, 429, "rate_limited");
 }
 
