@@ -255,6 +255,29 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
 /// into it): their bookings cannot be kept, and are cancelled by the hall, each audited, rather
 /// than left for the citizen to find the hall closed and be counted as missing them. The
 /// director calls them from that day's list. Returns how many.
+/// A new hall configuration: the bookings to come that it no longer serves (the matter gone or
+/// no longer booked, its slot no longer one of the matter's on that day: other hours, another
+/// slot length, a weekday closed) are cancelled by the hall, each audited (`by: config`), not
+/// left for the citizen to find the hall without their slot and be counted as missing it.
+pub(super) fn cancel_unserved_by(ctx: &mut Ctx, new: &Hall) -> ApiResult<u32> {
+    let mut cancelled = 0;
+    for b in rows::booked_from(ctx.tx, &ctx.day)? {
+        let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+        let start = chrono::NaiveTime::parse_from_str(&b.start, "%H:%M").map_err(ApiError::internal)?;
+        let served = new.matter(&b.service_id).and_then(|m| Some((m, m.booking?))).is_some_and(|(m, rules)| {
+            booking::find_slot(&booking::slots(&new.hours, ctx.calendar, m.rules.own, rules, day), start).is_some()
+        });
+        if served {
+            continue;
+        }
+        rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+        let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "config" });
+        ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
+        cancelled += 1;
+    }
+    Ok(cancelled)
+}
+
 pub(super) fn cancel_on_days_off(ctx: &mut Ctx, days: &[NaiveDate]) -> ApiResult<u32> {
     let mut cancelled = 0;
     for day in days.iter().filter(|d| ctx.calendar.is_working_day(**d) == Ok(false)) {

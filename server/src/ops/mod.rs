@@ -594,6 +594,7 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;
+    let bookings_cancelled = booking::cancel_unserved_by(ctx, hall)?;
     let digest = hex::encode(sha2::Sha256::digest(hall.source.as_bytes()));
     let summary = serde_json::json!({
         "sha256": digest,
@@ -602,6 +603,8 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
         "windows": hall.windows.len(),
         "matters": hall.matters.len(),
         "staff": hall.staff.len(),
+        // The director phones each from that day's booking list.
+        "bookings_cancelled": bookings_cancelled,
     });
     ctx.audit("hall.replace", None, None, summary.clone())?;
     ctx.emit(hall_wire::event_kind::HALL_CHANGED, &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;

@@ -243,6 +243,15 @@ pub fn purge(tx: &Transaction, before: &str, missed_since: &str) -> rusqlite::Re
 }
 
 /// A day's bookings of some matters, for staff.
+/// Bookings still to come (booked, from `day` on), of every matter.
+pub fn booked_from(conn: &Connection, day: &str) -> rusqlite::Result<Vec<BookingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM bookings WHERE status = 'booked' AND day >= ?1 ORDER BY slot_at, id"
+    ))?;
+    let rows = stmt.query_map([day], from_row)?;
+    rows.collect()
+}
+
 pub fn of_day(conn: &Connection, day: &str, matters: &[&str]) -> rusqlite::Result<Vec<BookingRow>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM bookings WHERE day = ?1 ORDER BY slot_at, id"))?;

@@ -209,6 +209,36 @@ async fn a_booking_retried_past_the_addresss_rate_gets_its_code() {
 }
 
 #[tokio::test]
+async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
+    // 最低生活保障 (30-minute slots) twice; 医保 (20-minute slots from 08:30) at 09:10 and 10:10.
+    let s = start_at(25, 9, 0).await;
+    let dibao = booked(&s, body("mz-dibao", "2026-11-26", "09:30", "13812345678")).await;
+    let dibao2 = booked(&s, body("mz-dibao", "2026-11-26", "10:30", "13812345679")).await;
+    let kept = booked(&s, body("rs-jmyibao", "2026-11-26", "09:10", "13812345670")).await;
+    let slot_gone = booked(&s, body("rs-jmyibao", "2026-11-26", "10:10", "13812345671")).await;
+    // The administrator stops booking 最低生活保障 online and makes 医保's slots 40 minutes
+    // (08:30, 09:10, 09:50, 10:30…): 10:10 is no longer a slot; 09:10 still is.
+    let admin = s.staff("admin").await;
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约未来5个工作日\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+    let yibao_slots = "# 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约未来5个工作日）\nslot_minutes = 20\n";
+    assert!(toml.contains(dibao_booking) && toml.contains(yibao_slots));
+    let changed = toml.replacen(dibao_booking, "", 1).replacen(yibao_slots, "\nslot_minutes = 40\n", 1);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": changed })).await;
+    assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(3)), "{}", r.body);
+    for (b, status) in [(&dibao, "cancelled"), (&dibao2, "cancelled"), (&slot_gone, "cancelled"), (&kept, "booked")] {
+        let code = b["code"].as_str().unwrap();
+        assert_eq!(s.get(&format!("/api/bookings/{code}")).await.body["status"], status, "{code}");
+    }
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let sql = "SELECT COUNT(*) FROM audit WHERE action = 'booking.cancel' AND detail LIKE '%config%'";
+    assert_eq!(db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap(), 3);
+}
+
+#[tokio::test]
 async fn an_on_time_booked_ticket_is_called_before_an_older_walk_in() {
     let s = start_at(25, 9, 0).await;
     let b = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;
