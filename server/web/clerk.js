@@ -564,8 +564,10 @@ $("recordPart").addEventListener("click", () => {
 });
 $("recordProgress").addEventListener("click", async () => {
   const f = form();
-  await caseAction("progress", "progress", { note: f.progress_note.value.trim(), reply: f.progress_reply.checked });
-  if (!$("caseError").textContent) { f.progress_note.value = ""; f.progress_reply.checked = false; }
+  await caseAction("progress", "progress", {
+    note: f.progress_note.value.trim(), reply: f.progress_reply.checked, deadline: f.progress_deadline.value || undefined,
+  });
+  if (!$("caseError").textContent) { f.progress_note.value = ""; f.progress_reply.checked = false; f.progress_deadline.value = ""; }
 });
 
 $("transferOk").addEventListener("click", async (e) => {

@@ -302,6 +302,10 @@ pub struct ReportProgress {
     /// The upper level's reply came (its content is `note`).
     #[serde(default)]
     pub reply: bool,
+    /// The date the upper level promised to decide by (`YYYY-MM-DD`), when it gave one outside
+    /// the relay: from then on the case's deadline, the one the applicant is told (R14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
 }
 
 /// `GET /api/calendar/working-days?from=&add=`.

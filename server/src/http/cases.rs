@@ -282,7 +282,15 @@ case_action!(
     "/api/cases/{number}/progress",
     wire::ReportProgress,
     "A 上报件's progress, or the upper level's reply (R14).",
-    |r| CaseOp::Progress { note: r.note, reply: r.reply }
+    |r| CaseOp::Progress {
+        note: r.note,
+        reply: r.reply,
+        deadline: r
+            .deadline
+            .map(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d"))
+            .transpose()
+            .map_err(|_| ApiError::new(Code::InvalidDate, "the upper level's date is YYYY-MM-DD"))?,
+    }
 );
 
 #[utoipa::path(

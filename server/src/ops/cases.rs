@@ -37,7 +37,7 @@ pub enum CaseOp {
     Close { result: CaseResult, reason: Option<String> },
     RecordPart { department: String, done: bool, note: Option<String> },
     Meeting { date: NaiveDate, attendees: Vec<String>, conclusion: String },
-    Progress { note: String, reply: bool },
+    Progress { note: String, reply: bool, deadline: Option<NaiveDate> },
 }
 
 const MAX_TEXT: usize = 500;
@@ -213,7 +213,8 @@ fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         parts,
         met: c.detail.get("meeting").is_some_and(|m| !m.is_null()),
         replied: replied(&c.detail),
-        upper_dated: c.kind == Outcome::Reported && !c.detail["upper"]["deadline"].is_null(),
+        upper_dated: c.kind == Outcome::Reported
+            && (!c.detail["upper"]["deadline"].is_null() || !c.detail["upper_deadline"].is_null()),
     }
 }
 
@@ -318,16 +319,29 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                 json!({ "date": date.to_string(), "attendees": attendees, "conclusion": conclusion.trim() });
             ("meeting_recorded", format!("{date} 召开联合审查会议"))
         }
-        CaseOp::Progress { note, reply } => {
+        CaseOp::Progress { note, reply, deadline } => {
             check_text([note.as_str()])?;
             let note =
                 trimmed(Some(note)).ok_or_else(|| ApiError::new(Code::InvalidBody, "a progress note has some text"))?;
-            if *reply {
+            let (name, mut text) = if *reply {
                 c.detail["reply"] = json!(note);
                 ("reply_received", format!("已收到上级机关批复：{note}"))
             } else {
                 ("progress_noted", format!("上报进展：{note}"))
+            };
+            // The upper level's own date (outside the relay): the applicant's from now on.
+            if let Some(d) = deadline.filter(|_| c.state == case::CaseState::Open && !*reply) {
+                if d < c.accepted_on {
+                    return Err(ApiError::new(
+                        Code::InvalidDate,
+                        "the upper level's date is not before the case's acceptance",
+                    ));
+                }
+                c.deadline = Some(d);
+                c.detail["upper_deadline"] = json!(d.to_string());
+                text.push_str(&format!("；上级机关承诺办结日期 {d}"));
             }
+            (name, text)
         }
     };
     cases::update(ctx.tx, &c, ctx.now_ms)?;

@@ -107,7 +107,8 @@ fn cases_due(
 const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
      FROM cases c INDEXED BY cases_by_due_month JOIN tickets t ON t.id = c.ticket_id
      WHERE substr(c.deadline, 1, 7) BETWEEN ?3 AND ?4 AND c.deadline BETWEEN ?1 AND ?2
-       AND NOT (c.kind = 'reported' AND json_extract(c.detail, '$.upper') IS NOT NULL)";
+       AND NOT (c.kind = 'reported' AND (json_extract(c.detail, '$.upper') IS NOT NULL
+                                         OR json_extract(c.detail, '$.upper_deadline') IS NOT NULL))";
 
 fn figures(
     t: &report::Totals,

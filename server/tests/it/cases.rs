@@ -257,6 +257,18 @@ async fn a_reported_case_follows_the_upper_level_to_its_reply() {
     let number = t["case"]["number"].as_str().unwrap().to_string();
     let path = |action: &str| format!("/api/cases/{number}/{action}");
     s.post(&path("progress"), &c, json!({"note": "已报送县民政局"})).await;
+    // The 9 December deadline was the town's (10 working days); the county department, outside
+    // the relay, promises 16 December: that is the applicant's date from now on (R14), and the
+    // town no longer extends it. A date before the acceptance is refused, changing nothing.
+    let early = json!({"note": "县民政局已受理", "deadline": "2026-11-24"});
+    assert_error(&s.post(&path("progress"), &c, early).await, 422, "invalid_date");
+    let dated = s.post(&path("progress"), &c, json!({"note": "县民政局已受理", "deadline": "2026-12-16"})).await;
+    assert_eq!((dated.status.as_u16(), dated.body["deadline"].as_str()), (200, Some("2026-12-16")), "{}", dated.body);
+    let line = dated.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(line.ends_with("上级机关承诺办结日期 2026-12-16"), "{line}");
+    let director = s.staff("director").await;
+    let extend = json!({"days": 2, "reason": "等待批复"});
+    assert_error(&s.post(&path("extend"), &director, extend).await, 409, "invalid_case_action");
     let reply = s.post(&path("progress"), &c, json!({"note": "县民政局批复同意", "reply": true})).await;
     assert_eq!(
         (reply.body["authority"].as_str(), reply.body["reply"].as_str()),
