@@ -22,7 +22,9 @@ function exportLink() {
 }
 
 function renderStatus() {
-  $("status").textContent = saved ? t("saved", saved.windows, saved.matters) : "";
+  // Bookings the new configuration no longer serves were cancelled: the director calls them.
+  const cancelled = saved?.bookings_cancelled ? ` ${t("bookingsCancelledByConfig", saved.bookings_cancelled)}` : "";
+  $("status").textContent = saved ? t("saved", saved.windows, saved.matters) + cancelled : "";
   $("status").className = saved ? "saved" : "";
 }
 

@@ -272,11 +272,15 @@ export async function act(name, path, body = {}, { durable = false } = {}) {
   }
   if (!p || p.sent !== sent) p = { key: `${name.slice(0, 30)}-${randomKey()}`, sent };
   pending.set(name, p);
-  if (durable) sessionStorage.setItem(slot, JSON.stringify(p));
-  const forget = () => { pending.delete(name); if (durable) sessionStorage.removeItem(slot); };
+  // Storage may be refused (a browser blocking site data): the action goes on, kept in memory.
+  const store = (f) => { if (durable) { try { f(); } catch { /* kept in memory only */ } } };
+  store(() => sessionStorage.setItem(slot, JSON.stringify(p)));
+  const forget = () => { pending.delete(name); store(() => sessionStorage.removeItem(slot)); };
   try {
     const r = await api("POST", path, body, { key: p.key });
-    forget();
+    // A durable action's answer whose body was cut off is not yet its answer (the code it
+    // carries is all the citizen holds): the key stays for the retry.
+    if (!durable || r.data != null || r.status === 204) forget();
     return r;
   } catch (e) {
     if (e.code !== "offline" && !(e.status >= 500)) forget();

@@ -251,33 +251,74 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
     Answer::json(StatusCode::OK, &rows::view(ctx.tx, ctx.hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
 }
 
-/// Days the calendar has just made days off (the December before a year whose notice reaches
-/// into it): their bookings cannot be kept, and are cancelled by the hall, each audited, rather
-/// than left for the citizen to find the hall closed and be counted as missing them. The
-/// director calls them from that day's list. Returns how many.
-/// A new hall configuration: the bookings to come that it no longer serves (the matter gone or
-/// no longer booked, its slot no longer one of the matter's on that day: other hours, another
-/// slot length, a weekday closed) are cancelled by the hall, each audited (`by: config`), not
-/// left for the citizen to find the hall without their slot and be counted as missing it.
-pub(super) fn cancel_unserved_by(ctx: &mut Ctx, new: &Hall) -> ApiResult<u32> {
+/// Whether `hall` on `calendar` still serves a booking: its matter is still booked online and
+/// the booked time lies within the hours the matter issues that day (the slots' grid may move:
+/// check-in goes by the booked time, not the grid).
+fn still_served(hall: &Hall, calendar: &crate::domain::calendar::Calendar, b: &rows::BookingRow) -> ApiResult<bool> {
+    let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let start = NaiveTime::parse_from_str(&b.start, "%H:%M").map_err(ApiError::internal)?;
+    let end = NaiveTime::parse_from_str(&b.end, "%H:%M").map_err(ApiError::internal)?;
+    let Some(m) = hall.matter(&b.service_id).filter(|m| m.booking.is_some()) else { return Ok(false) };
+    let periods = crate::domain::hours::issuing_periods(&hall.hours, calendar, m.rules.own, day);
+    Ok(periods.iter().any(|p| p.start <= start && end <= p.end))
+}
+
+/// Cancels by the hall, each audited (`by`), the bookings to come of `from` on that `hall` on
+/// `calendar` no longer serves, rather than leave their citizens to find the hall closed or
+/// without their time and be counted as missing it. The director calls them from the day's
+/// list. Returns how many.
+fn cancel_unserved(
+    ctx: &mut Ctx,
+    hall: &Hall,
+    calendar: &crate::domain::calendar::Calendar,
+    from: &str,
+    by: &str,
+) -> ApiResult<u32> {
     let mut cancelled = 0;
-    for b in rows::booked_from(ctx.tx, &ctx.day)? {
-        let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d").map_err(ApiError::internal)?;
-        let start = chrono::NaiveTime::parse_from_str(&b.start, "%H:%M").map_err(ApiError::internal)?;
-        let served = new.matter(&b.service_id).and_then(|m| Some((m, m.booking?))).is_some_and(|(m, rules)| {
-            booking::find_slot(&booking::slots(&new.hours, ctx.calendar, m.rules.own, rules, day), start).is_some()
-        });
-        if served {
+    for b in rows::booked_from(ctx.tx, from)? {
+        if still_served(hall, calendar, &b)? {
             continue;
         }
         rows::cancel(ctx.tx, &b, ctx.now_ms)?;
-        let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "config" });
+        let detail = json!({ "service_id": b.service_id, "day": b.day, "by": by });
         ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
         cancelled += 1;
     }
     Ok(cancelled)
 }
 
+/// A new hall configuration: the bookings from today it no longer serves (the matter gone or no
+/// longer booked online, the booked time outside its hours that day: a weekday closed, hours
+/// cut) are cancelled by the hall (`by: config`).
+pub(super) fn cancel_unserved_by(ctx: &mut Ctx, new: &Hall) -> ApiResult<u32> {
+    let (from, calendar) = (ctx.day.clone(), ctx.calendar);
+    cancel_unserved(ctx, new, calendar, &from, "config")
+}
+
+/// A new calendar year: bookings from tomorrow taken on its days by opening hours while it was
+/// not loaded, on a day it makes a holiday, are cancelled by the hall (`by: calendar`). A plain
+/// weekend the hall opens keeps its bookings; a 调休 Saturday keeps those within its hours.
+pub(super) fn cancel_on_new_days_off(ctx: &mut Ctx, year: i32) -> ApiResult<u32> {
+    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else { return Ok(0) };
+    let from = first.max(today.succ_opt().unwrap_or(today)).to_string();
+    let mut cancelled = 0;
+    for b in rows::booked_from(ctx.tx, &from)? {
+        if !b.day.starts_with(&format!("{year}-")) || still_served(ctx.hall, ctx.calendar, &b)? {
+            continue;
+        }
+        rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+        let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "calendar" });
+        ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
+        cancelled += 1;
+    }
+    Ok(cancelled)
+}
+
+/// Days the calendar has just made days off (the December before a year whose notice reaches
+/// into it): their bookings cannot be kept, and are cancelled by the hall, each audited, rather
+/// than left for the citizen to find the hall closed and be counted as missing them. The
+/// director calls them from that day's list. Returns how many.
 pub(super) fn cancel_on_days_off(ctx: &mut Ctx, days: &[NaiveDate]) -> ApiResult<u32> {
     let mut cancelled = 0;
     for day in days.iter().filter(|d| ctx.calendar.is_working_day(**d) == Ok(false)) {

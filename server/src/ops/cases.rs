@@ -329,12 +329,27 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
             } else {
                 ("progress_noted", format!("上报进展：{note}"))
             };
-            // The upper level's own date (outside the relay): the applicant's from now on.
-            if let Some(d) = deadline.filter(|_| c.state == case::CaseState::Open && !*reply) {
-                if d < c.accepted_on {
+            // The upper level's own date (outside the relay): the applicant's from now on. Not
+            // with the reply (the case is decided), not a day gone; a case already overdue here
+            // has its date recorded by the director (it then leaves the clerk's assessment).
+            if let Some(d) = *deadline {
+                if *reply {
                     return Err(ApiError::new(
-                        Code::InvalidDate,
-                        "the upper level's date is not before the case's acceptance",
+                        Code::InvalidBody,
+                        "the upper level's date comes with a progress note, not with its reply",
+                    ));
+                }
+                if d < today {
+                    return Err(ApiError::new(Code::InvalidDate, "the upper level's date is today or later"));
+                }
+                let director = matches!(
+                    ctx.actor,
+                    super::Actor::Staff { role: crate::hall::StaffRole::Director | crate::hall::StaffRole::Admin, .. }
+                );
+                if c.deadline.is_some_and(|own| own < today) && !director {
+                    return Err(ApiError::new(
+                        Code::DeadlinePassed,
+                        "the case is overdue here: the director records the upper level's date",
                     ));
                 }
                 c.deadline = Some(d);

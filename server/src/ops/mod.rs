@@ -611,12 +611,6 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     Answer::json(StatusCode::OK, &summary)
 }
 
-/// Every day of a year.
-fn schedule_days(year: i32) -> impl Iterator<Item = chrono::NaiveDate> {
-    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
-    first.into_iter().flat_map(|d| d.iter_days()).take_while(move |d| chrono::Datelike::year(d) == year)
-}
-
 /// Adds a year of the working-day calendar (validated by the caller, checked again against the
 /// years loaded); the writer puts the new calendar in force after the commit.
 fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSchedule, toml: &str) -> ApiResult<Answer> {
@@ -659,12 +653,10 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             + complaints::settle_pending(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;
         let leave = leave::settle_pending(&mut with_year)? + leave::recount(&mut with_year, &amended)?;
-        // Bookings were taken on the new year's days by opening hours alone: those on its
-        // holidays (from today) are cancelled by the hall, as those on the days it amends.
-        let new_days_off =
-            schedule_days(schedule.year).filter(|d| *d >= today && calendar.is_working_day(*d) == Ok(false));
-        let touched: Vec<chrono::NaiveDate> = amended.iter().copied().chain(new_days_off).collect();
-        let bookings = booking::cancel_on_days_off(&mut with_year, &touched)?;
+        // Bookings were taken on the new year's days by opening hours alone: those its holidays
+        // close (from tomorrow) are cancelled by the hall, as those on the days it amends.
+        let bookings = booking::cancel_on_days_off(&mut with_year, &amended)?
+            + booking::cancel_on_new_days_off(&mut with_year, schedule.year)?;
         // Deadlines set on days this notice made off move to the next working day (顺延).
         let deferred = match (amended.first(), amended.last()) {
             (Some(&from), Some(&to)) => {

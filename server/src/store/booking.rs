@@ -242,8 +242,7 @@ pub fn purge(tx: &Transaction, before: &str, missed_since: &str) -> rusqlite::Re
     Ok((bookings, persons))
 }
 
-/// A day's bookings of some matters, for staff.
-/// Bookings still to come (booked, from `day` on), of every matter.
+/// Bookings still to come (booked, from `day` on, `YYYY-MM-DD`), of every matter.
 pub fn booked_from(conn: &Connection, day: &str) -> rusqlite::Result<Vec<BookingRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM bookings WHERE status = 'booked' AND day >= ?1 ORDER BY slot_at, id"
@@ -252,6 +251,7 @@ pub fn booked_from(conn: &Connection, day: &str) -> rusqlite::Result<Vec<Booking
     rows.collect()
 }
 
+/// A day's bookings of some matters, for staff.
 pub fn of_day(conn: &Connection, day: &str, matters: &[&str]) -> rusqlite::Result<Vec<BookingRow>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM bookings WHERE day = ?1 ORDER BY slot_at, id"))?;

@@ -20,11 +20,12 @@ pub fn find(tx: &Transaction, caller: &str, key: &str, since_ms: i64) -> rusqlit
     .optional()
 }
 
-/// Whether an answer is stored for this key (read side: lets a retry skip rate limits).
+/// Whether `key` answered a request of `caller` with success since `since_ms`: a retry of
+/// something made (a refusal's key replayed is no retry of anything, and passes no rate limit).
 pub fn exists(conn: &rusqlite::Connection, caller: &str, key: &str, since_ms: i64) -> rusqlite::Result<bool> {
     query_one(
         conn,
-        "SELECT EXISTS (SELECT 1 FROM idempotency WHERE caller = ?1 AND key = ?2 AND created_at >= ?3)",
+        "SELECT EXISTS (SELECT 1 FROM idempotency WHERE caller = ?1 AND key = ?2 AND created_at >= ?3 AND status < 300)",
         params![caller, key, since_ms],
         |r| r.get(0),
     )

@@ -216,8 +216,9 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     let dibao2 = booked(&s, body("mz-dibao", "2026-11-26", "10:30", "13812345679")).await;
     let kept = booked(&s, body("rs-jmyibao", "2026-11-26", "09:10", "13812345670")).await;
     let slot_gone = booked(&s, body("rs-jmyibao", "2026-11-26", "10:10", "13812345671")).await;
-    // The administrator stops booking 最低生活保障 online and makes 医保's slots 40 minutes
-    // (08:30, 09:10, 09:50, 10:30…): 10:10 is no longer a slot; 09:10 still is.
+    // The administrator stops booking 最低生活保障 online, ends Thursday mornings at 10:00 and
+    // makes 医保's slots 45 minutes (08:30, 09:15…): 10:10 is outside Thursday's hours now;
+    // 09:10, off the new grid but within the hours, is still served (check-in goes by the time).
     let admin = s.staff("admin").await;
     let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
         .as_str()
@@ -226,7 +227,13 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约未来5个工作日\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
     let yibao_slots = "# 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约未来5个工作日）\nslot_minutes = 20\n";
     assert!(toml.contains(dibao_booking) && toml.contains(yibao_slots));
-    let changed = toml.replacen(dibao_booking, "", 1).replacen(yibao_slots, "\nslot_minutes = 40\n", 1);
+    let thursday = "thu = [\"08:30-12:00\", \"14:00-17:30\"]";
+    assert!(toml.contains(thursday));
+    let changed = toml.replacen(dibao_booking, "", 1).replacen(yibao_slots, "\nslot_minutes = 45\n", 1).replacen(
+        thursday,
+        "thu = [\"08:30-10:00\", \"14:00-17:30\"]",
+        1,
+    );
     let r = s.post("/api/admin/hall", &admin, json!({ "toml": changed })).await;
     assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(3)), "{}", r.body);
     for (b, status) in [(&dibao, "cancelled"), (&dibao2, "cancelled"), (&slot_gone, "cancelled"), (&kept, "booked")] {

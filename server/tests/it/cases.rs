@@ -266,6 +266,9 @@ async fn a_reported_case_follows_the_upper_level_to_its_reply() {
     assert_eq!((dated.status.as_u16(), dated.body["deadline"].as_str()), (200, Some("2026-12-16")), "{}", dated.body);
     let line = dated.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
     assert!(line.ends_with("上级机关承诺办结日期 2026-12-16"), "{line}");
+    // Not with the reply (the case is decided then).
+    let both = json!({"note": "批复", "reply": true, "deadline": "2026-12-20"});
+    assert_error(&s.post(&path("progress"), &c, both).await, 400, "invalid_body");
     let director = s.staff("director").await;
     let extend = json!({"days": 2, "reason": "等待批复"});
     assert_error(&s.post(&path("extend"), &director, extend).await, 409, "invalid_case_action");

@@ -446,4 +446,26 @@ async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
     let audited =
         count(&booked, "SELECT COUNT(*) FROM audit WHERE action = 'booking.cancel' AND detail LIKE '%calendar%'");
     assert_eq!(audited, 2);
+
+    // Wednesday 30 December, 2027 not loaded: bookings on Friday 1 January and on Saturday 9
+    // January, both by opening hours. The notice makes 1 January 元旦; the 9th is a plain
+    // Saturday the hall opens in the morning: its booking stays.
+    let ahead = TestServer::start().await;
+    ahead.clock().set(at("2026-12-30", "09:00"));
+    let book = |day: &str, phone: &str, id: &str| json!({"service_id": "zr-zhaijidi", "day": day, "start": "09:00", "name": "王五", "phone": phone, "id_number": id});
+    let mut codes = Vec::new();
+    for b in [
+        book("2027-01-01", "13800001111", "11010119900307803X"),
+        book("2027-01-09", "13800002222", "11010519491231002X"),
+    ] {
+        let made = ahead.send(Method::POST, "/api/bookings", None, Some(b), None).await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        codes.push(made.body["code"].as_str().unwrap().to_string());
+    }
+    let admin = ahead.staff("admin").await;
+    let added = ahead.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!((added.status.as_u16(), added.body["bookings_cancelled"].as_u64()), (201, Some(1)), "{}", added.body);
+    for (code, status) in codes.iter().zip(["cancelled", "booked"]) {
+        assert_eq!(ahead.get(&format!("/api/bookings/{code}")).await.body["status"], status, "{code}");
+    }
 }
