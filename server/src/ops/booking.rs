@@ -149,7 +149,7 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
     let start = slot.start.format("%H:%M").to_string();
     // The person: the identity number's hash when given, else the phone's.
     let person = input.id.as_ref().map(|p| p.hash.clone()).unwrap_or_else(|| input.phone_hash.clone());
-    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let today = today(ctx)?;
     let since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
     let lapsed_before = ctx.now_ms - i64::from(hall.policy.booking.grace_minutes) * 60_000;
     let (same, that_day, missed) = rows::person(ctx.tx, &person, &m.id, (&ctx.day, &day, &since), lapsed_before)?;
@@ -263,20 +263,19 @@ fn still_served(hall: &Hall, calendar: &crate::domain::calendar::Calendar, b: &r
     Ok(periods.iter().any(|p| p.start <= start && end <= p.end))
 }
 
-/// Cancels by the hall, each audited (`by`), the bookings to come of `from` on that `hall` on
+/// Cancels by the hall, each audited (`by`), the bookings of the days from `from` (to `to`) that `hall` on
 /// `calendar` no longer serves, rather than leave their citizens to find the hall closed or
 /// without their time and be counted as missing it. The director calls them from the day's
 /// list. Returns how many.
 fn cancel_unserved(
     ctx: &mut Ctx,
-    hall: &Hall,
-    calendar: &crate::domain::calendar::Calendar,
-    from: &str,
+    (hall, calendar): (&Hall, &crate::domain::calendar::Calendar),
+    (from, to): (NaiveDate, Option<NaiveDate>),
     by: &str,
 ) -> ApiResult<u32> {
     let mut cancelled = 0;
-    for b in rows::booked_from(ctx.tx, from)? {
-        if still_served(hall, calendar, &b)? {
+    for b in rows::booked_from(ctx.tx, &from.to_string())? {
+        if to.is_some_and(|to| b.day > to.to_string()) || still_served(hall, calendar, &b)? {
             continue;
         }
         rows::cancel(ctx.tx, &b, ctx.now_ms)?;
@@ -287,32 +286,28 @@ fn cancel_unserved(
     Ok(cancelled)
 }
 
+fn today(ctx: &Ctx) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)
+}
+
 /// A new hall configuration: the bookings from today it no longer serves (the matter gone or no
 /// longer booked online, the booked time outside its hours that day: a weekday closed, hours
 /// cut) are cancelled by the hall (`by: config`).
 pub(super) fn cancel_unserved_by(ctx: &mut Ctx, new: &Hall) -> ApiResult<u32> {
-    let (from, calendar) = (ctx.day.clone(), ctx.calendar);
-    cancel_unserved(ctx, new, calendar, &from, "config")
+    let (from, calendar) = (today(ctx)?, ctx.calendar);
+    cancel_unserved(ctx, (new, calendar), (from, None), "config")
 }
 
 /// A new calendar year: bookings from tomorrow taken on its days by opening hours while it was
 /// not loaded, on a day it makes a holiday, are cancelled by the hall (`by: calendar`). A plain
 /// weekend the hall opens keeps its bookings; a 调休 Saturday keeps those within its hours.
 pub(super) fn cancel_on_new_days_off(ctx: &mut Ctx, year: i32) -> ApiResult<u32> {
-    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
-    let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1) else { return Ok(0) };
-    let from = first.max(today.succ_opt().unwrap_or(today)).to_string();
-    let mut cancelled = 0;
-    for b in rows::booked_from(ctx.tx, &from)? {
-        if !b.day.starts_with(&format!("{year}-")) || still_served(ctx.hall, ctx.calendar, &b)? {
-            continue;
-        }
-        rows::cancel(ctx.tx, &b, ctx.now_ms)?;
-        let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "calendar" });
-        ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
-        cancelled += 1;
-    }
-    Ok(cancelled)
+    let today = today(ctx)?;
+    let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+        return Ok(0);
+    };
+    let (from, hall, calendar) = (first.max(today.succ_opt().unwrap_or(today)), ctx.hall, ctx.calendar);
+    cancel_unserved(ctx, (hall, calendar), (from, Some(last)), "calendar")
 }
 
 /// Days the calendar has just made days off (the December before a year whose notice reaches
@@ -458,7 +453,7 @@ pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
 /// `keep_days` is deleted. Both audited when they changed anything.
 pub(super) fn close_day(ctx: &mut Ctx) -> ApiResult<()> {
     let missed = rows::mark_missed(ctx.tx, &ctx.day, ctx.now_ms)?;
-    let today = NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    let today = today(ctx)?;
     let before = (today - Duration::days(ctx.hall.policy.booking.keep_days.into())).to_string();
     let missed_since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
     let (bookings, tickets) = rows::purge(ctx.tx, &before, &missed_since)?;
