@@ -202,5 +202,8 @@ mod tests {
         for w in table().values() {
             assert_eq!(tokens(w).len(), w.chars().count(), "a symbol outside Kokoro's vocabulary in {w}");
         }
+        // The pauses a call puts in are Kokoro's symbols too, none dropped.
+        let c = call(super::super::DEFAULT_TEMPLATE, "D375", 19).unwrap();
+        assert_eq!(tokens(&c).len(), c.chars().count(), "{c}");
     }
 }
