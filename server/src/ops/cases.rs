@@ -202,7 +202,7 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
 }
 
 /// What the rules need to know of a case (with its joint parts: department, done).
-fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
+pub(super) fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
     Facts {
         kind: c.kind,
         state: c.state,

@@ -14,7 +14,7 @@ use hall_wire as wire;
 use serde_json::{json, Value};
 
 use super::{Answer, Ctx};
-use crate::domain::case::{self, Action, CaseResult, CaseState, Facts};
+use crate::domain::case::{self, Action, CaseResult, CaseState};
 use crate::domain::relay::{self as rule, IncomingAction, IncomingFacts, IncomingState, UpperStep};
 use crate::domain::Outcome;
 use crate::error::{ApiError, ApiResult, Code};
@@ -251,19 +251,8 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
     let mut outcome = "progress_recorded";
     if let (UpperStep::Closed, CaseState::Open, Some(result)) = (step, c.state, result) {
         // The upper hall's result is the case's: it closes here too, with the same words.
-        let facts = Facts {
-            kind: c.kind,
-            state: c.state,
-            deadline: c.deadline,
-            extended: c.extended,
-            promised_days: c.promised_days,
-            supplement_until: c.supplement_until,
-            parts: &[],
-            met: false,
-            // The upper hall's close is its reply.
-            replied: true,
-            upper_dated: true,
-        };
+        // `detail.upper` now says closed: the upper hall's close is its reply.
+        let facts = super::cases::facts(&c, &[]);
         let close = Action::Close { result, reason: reason.as_deref() };
         if let Ok(moved) = case::apply(&facts, &close, today(ctx), ctx.calendar, ctx.hall.policy.cases) {
             c.state = moved.state;
