@@ -518,9 +518,8 @@ function renderCase() {
   const awaiting = c.kind === "joint" && !c.meeting && (c.parts ?? []).every((p) => p.done);
   $("awaitingMeeting").hidden = !awaiting;
   // A reported case closes on the upper level's answer (R14).
-  const unanswered = c.kind === "reported" && !c.reply && c.upper?.state !== "closed";
-  $("awaitingReply").hidden = !unanswered;
-  $("closeCase").disabled = awaiting || unanswered;
+  $("awaitingReply").hidden = !c.awaiting_reply;
+  $("closeCase").disabled = awaiting || c.awaiting_reply;
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
   const f = $("caseDialog").querySelector("form");

@@ -181,6 +181,10 @@ pub struct Case {
     pub authority: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
+    /// An open 上报件 the upper level has not answered yet (no reply recorded, no close
+    /// relayed): it cannot close before that answer (R14, `422 reply_required`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_reply: bool,
     /// A 上报件 relayed to the county hall: how far that hall has come (R14).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper: Option<crate::UpperProgress>,

@@ -212,15 +212,10 @@ pub(super) fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         supplement_until: c.supplement_until,
         parts,
         met: c.detail.get("meeting").is_some_and(|m| !m.is_null()),
-        replied: replied(&c.detail),
+        replied: case_views::replied(&c.detail),
         upper_dated: c.kind == Outcome::Reported
             && (!c.detail["upper"]["deadline"].is_null() || !c.detail["upper_deadline"].is_null()),
     }
-}
-
-/// A 上报件's upper level answered: its reply recorded here, or its close relayed.
-fn replied(detail: &serde_json::Value) -> bool {
-    detail.get("reply").is_some_and(|r| !r.is_null()) || detail["upper"]["state"] == "closed"
 }
 
 fn load(ctx: &Ctx, number: &str) -> ApiResult<CaseRow> {

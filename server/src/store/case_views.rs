@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{self, CaseState};
+use crate::domain::Outcome;
 use crate::hall::Hall;
 use crate::store::cases::{self, CaseRow};
 use crate::store::reads::fmt_time;
@@ -89,6 +90,11 @@ pub fn line(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> 
 }
 
 /// How far the upper hall has come with a relayed 上报件 (from its progress messages).
+/// A 上报件's upper level answered: its reply recorded here, or its close relayed (R14).
+pub fn replied(detail: &Value) -> bool {
+    detail.get("reply").is_some_and(|r| !r.is_null()) || detail["upper"]["state"] == "closed"
+}
+
 pub fn upper(detail: &Value) -> Option<wire::UpperProgress> {
     let u = detail.get("upper")?;
     let state = match u.get("state")?.as_str()? {
@@ -177,6 +183,7 @@ pub fn staff(
         meeting,
         authority: text(d, "authority"),
         reply: text(d, "reply"),
+        awaiting_reply: c.kind == Outcome::Reported && c.state == CaseState::Open && !replied(d),
         upper: upper(d),
         status_url: status_url(public_url, &c.token),
         history,

@@ -242,7 +242,9 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     assert_eq!(case["upper"]["state"], "accepted", "{case}");
     assert_eq!(case["upper"]["deadline"], "2026-12-09");
     assert_eq!(case["state"], "open");
-    // The decision is the upper level's (R14): the town does not close before its answer.
+    // The decision is the upper level's (R14): the town does not close before its answer,
+    // and the case says so (the clerk's page holds 办结 on it).
+    assert_eq!(case["awaiting_reply"], true, "{case}");
     let close = json!({"result": "approved"});
     assert_error(&s.post(&format!("/api/cases/{number}/close"), &clerk, close).await, 422, "reply_required");
     // Extended once by the director (R12), with its reason; a clerk may not.
@@ -281,6 +283,7 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
     assert_eq!((case["state"].as_str(), case["result"].as_str()), (Some("closed"), Some("not_approved")), "{case}");
     assert_eq!(case["upper"]["result"], "not_approved");
+    assert!(case.get("awaiting_reply").is_none(), "a closed case awaits nothing: {case}");
     let code = case["check_code"].as_str().unwrap();
     let progress = s.get(&format!("/api/cases/{number}?code={code}")).await.body;
     let history: Vec<&str> =
