@@ -515,11 +515,10 @@ function renderCase() {
   $("actMaterials").hidden = !(c.kind === "supplement" && c.state === "awaiting_materials");
   $("actClose").hidden = !(open && c.state === "open" && ["promised", "supplement", "joint", "reported"].includes(c.kind));
   // A joint case whose parts are all done waits for the director's review meeting (R13).
-  const awaiting = c.kind === "joint" && !c.meeting && (c.parts ?? []).every((p) => p.done);
-  $("awaitingMeeting").hidden = !awaiting;
+  $("awaitingMeeting").hidden = !c.awaiting_meeting;
   // A reported case closes on the upper level's answer (R14).
   $("awaitingReply").hidden = !c.awaiting_reply;
-  $("closeCase").disabled = awaiting || c.awaiting_reply;
+  $("closeCase").disabled = c.awaiting_meeting || c.awaiting_reply;
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
   const f = $("caseDialog").querySelector("form");

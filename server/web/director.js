@@ -69,7 +69,8 @@ function renderCases() {
     o.overdue_list.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)), esc(c.service_name), esc(c.deadline ?? "—"),
       `<b>${esc(t("overBy", -(c.working_days_left ?? 0)))}</b>`], "overdue")).join("");
   $("openCases").innerHTML = openCases.length === 0 ? "" : head(["hNumber", "hKind", "hState", "hMatter", "hWindow", "hDeadline", "hLeft"]) +
-    openCases.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), esc(c.service_name),
+    openCases.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)),
+      esc(t(`caseState.${c.state}`)) + (c.awaiting_meeting ? ` · <b class="awaiting-meeting">${esc(t("awaitingMeeting"))}</b>` : ""), esc(c.service_name),
       esc(c.window_id), esc(c.deadline ?? "—"), esc(c.working_days_left == null || c.state !== "open" ? "" : t("daysLeft", c.working_days_left))],
     dueClass(c.due))).join("");
 }

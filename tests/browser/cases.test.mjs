@@ -393,3 +393,39 @@ test("a 上报件 closes only once the upper level's reply is recorded (R14)", a
   assert.equal((await staffCase(number)).state, "closed");
   await clerk.close();
 });
+
+test("a 联办件 whose parts are done waits for the director's meeting, and both pages say so (R13)", async () => {
+  const login = await post("/api/auth/login", { username: "clerk5", password: "demo", window_id: "w05" });
+  const token = (await login.json()).token;
+  await issue("rs-jmyanglao-daiyu");
+  assert.equal((await post("/api/windows/w05/call-next", {}, token)).status, 200);
+  const r = await post("/api/windows/w05/finish", { outcome: "joint", departments: ["人社", "残联"], applicant_name: "钱七" }, token);
+  assert.equal(r.status, 200);
+  const number = (await r.json()).case.number;
+  for (const department of ["人社", "残联"]) {
+    assert.equal((await post(`/api/cases/${number}/parts`, { department, done: true }, token)).status, 200);
+  }
+  // The director's list marks the case that waits for the director.
+  const director = await open("/director");
+  const { page } = director;
+  await page.fill("input[name=username]", "director");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  const row = `#openCases tr[data-case="${number}"]`;
+  await page.waitForSelector(row);
+  assert.match(await page.textContent(row), /待联合审查/);
+  await page.click("#lang");
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes("awaiting the joint review"), row);
+  // The clerk's dialog holds 办结 until the meeting is recorded.
+  const clerk = await signIn("clerk5", "w05");
+  await clerk.page.waitForSelector(`#cases tr[data-case="${number}"]`);
+  await clerk.page.click(`#cases tr[data-case="${number}"]`);
+  await clerk.page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  assert.ok(await clerk.page.isVisible("#awaitingMeeting"));
+  assert.ok(await clerk.page.isDisabled("#closeCase"));
+  const meeting = { date: (await staffCase(number)).accepted_on, attendees: ["人社", "残联"], conclusion: "同意办理" };
+  assert.equal((await post(`/api/cases/${number}/meeting`, meeting, directorToken)).status, 200);
+  await page.waitForFunction((sel) => !document.querySelector(sel)?.textContent.includes("awaiting"), row);
+  await clerk.close();
+  await director.close();
+});

@@ -176,6 +176,10 @@ pub struct Case {
     pub parts: Vec<CasePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting: Option<JointMeeting>,
+    /// A 联办件 whose every department's part is done, waiting for the director's joint review
+    /// meeting before it can close (R13).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_meeting: bool,
     /// A 上报件's upper-level authority (R14).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<String>,
@@ -209,6 +213,10 @@ pub struct CaseLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_days_left: Option<i64>,
     pub due: Due,
+    /// A 联办件 whose every department's part is done, waiting for the director's joint review
+    /// meeting before it can close (R13).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_meeting: bool,
 }
 
 /// The citizen's progress query (R4): `GET /api/cases/{number}?code=…` and the phone page.

@@ -86,15 +86,24 @@ pub fn line(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> 
         deadline: date(c.deadline),
         working_days_left: left,
         due,
+        awaiting_meeting: awaiting_meeting(c),
     }
 }
 
-/// How far the upper hall has come with a relayed 上报件 (from its progress messages).
+/// A 联办件 open with every department's part done and no review meeting yet (R13).
+pub fn awaiting_meeting(c: &CaseRow) -> bool {
+    c.kind == Outcome::Joint
+        && c.state == CaseState::Open
+        && c.detail.get("meeting").is_none_or(Value::is_null)
+        && parts(&c.detail).iter().all(|(_, done, _)| *done)
+}
+
 /// A 上报件's upper level answered: its reply recorded here, or its close relayed (R14).
 pub fn replied(detail: &Value) -> bool {
     detail.get("reply").is_some_and(|r| !r.is_null()) || detail["upper"]["state"] == "closed"
 }
 
+/// How far the upper hall has come with a relayed 上报件 (from its progress messages).
 pub fn upper(detail: &Value) -> Option<wire::UpperProgress> {
     let u = detail.get("upper")?;
     let state = match u.get("state")?.as_str()? {
@@ -181,6 +190,7 @@ pub fn staff(
         reason: stated_reason(d, c.result),
         parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
         meeting,
+        awaiting_meeting: awaiting_meeting(c),
         authority: text(d, "authority"),
         reply: text(d, "reply"),
         awaiting_reply: c.kind == Outcome::Reported && c.state == CaseState::Open && !replied(d),

@@ -166,6 +166,8 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
     let number = t["case"]["number"].as_str().unwrap().to_string();
     let path = |action: &str| format!("/api/cases/{number}/{action}");
     assert_error(&s.post(&path("close"), &c, json!({"result": "done"})).await, 422, "parts_not_done");
+    let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
+    assert!(case.get("awaiting_meeting").is_none(), "its parts are not done: {case}");
     // The 残联 window's clerk records its part; the 卫健 window's clerk has nothing to do with it.
     let canlian = s.clerk("clerk4", "w04").await;
     let weijian = s.clerk("clerk8", "w08").await;
@@ -201,6 +203,12 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
     s.post(&path("parts"), &c, json!({"department": "人社", "done": true})).await;
     // Every part done, but no joint review yet (R13): not closed.
     assert_error(&s.post(&path("close"), &c, json!({"result": "done"})).await, 422, "meeting_required");
+    // The case and the director's list say it waits for the director's meeting.
+    let awaiting = |body: &serde_json::Value| body.get("awaiting_meeting").cloned();
+    assert_eq!(awaiting(&get(&s, &format!("/api/cases/{number}"), &c).await.body), Some(json!(true)));
+    let lines = get(&s, "/api/cases", &director).await.body;
+    let line = lines.as_array().unwrap().iter().find(|l| l["number"] == number.as_str()).unwrap().clone();
+    assert_eq!(awaiting(&line), Some(json!(true)), "{line}");
     assert_error(
         &s.post(&path("meeting"), &c, json!({"date": "2026-11-27", "attendees": ["民政"], "conclusion": "同意"})).await,
         403,
@@ -224,6 +232,7 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
         )
         .await;
     assert_eq!(met.body["meeting"]["conclusion"], "同意办理", "{}", met.body);
+    assert_eq!(awaiting(&met.body), None, "the meeting is held: {}", met.body);
     let closed = s.post(&path("close"), &c, json!({"result": "done"})).await;
     assert_eq!(closed.body["state"], "closed", "{}", closed.body);
     assert_eq!(
