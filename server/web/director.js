@@ -66,14 +66,16 @@ function renderCases() {
   ])).join("");
   $("noOverdue").hidden = o.overdue_list.length > 0;
   $("overdue").innerHTML = o.overdue_list.length === 0 ? "" : head(["hNumber", "hKind", "hMatter", "hDeadline", "hOver"]) +
-    o.overdue_list.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)), esc(c.service_name), esc(c.deadline ?? "—"),
+    o.overdue_list.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)) + awaitingMark(c), esc(c.service_name), esc(c.deadline ?? "—"),
       `<b>${esc(t("overBy", -(c.working_days_left ?? 0)))}</b>`], "overdue")).join("");
   $("openCases").innerHTML = openCases.length === 0 ? "" : head(["hNumber", "hKind", "hState", "hMatter", "hWindow", "hDeadline", "hLeft"]) +
     openCases.map((c) => caseRow(c, [esc(c.number), esc(t(`kind.${c.kind}`)),
-      esc(t(`caseState.${c.state}`)) + (c.awaiting_meeting ? ` · <b class="awaiting-meeting">${esc(t("awaitingMeeting"))}</b>` : ""), esc(c.service_name),
+      esc(t(`caseState.${c.state}`)) + awaitingMark(c), esc(c.service_name),
       esc(c.window_id), esc(c.deadline ?? "—"), esc(c.working_days_left == null || c.state !== "open" ? "" : t("daysLeft", c.working_days_left))],
     dueClass(c.due))).join("");
 }
+// A joint case waiting for the director's review meeting (R13), marked in both lists.
+const awaitingMark = (c) => (c.awaiting_meeting ? ` · <b class="awaiting-meeting">${esc(t("awaitingMeeting"))}</b>` : "");
 const caseRow = (c, cells, cls) => `<tr class="case ${cls}" data-case="${esc(c.number)}" tabindex="0">${cells.map((x) => `<td>${x}</td>`).join("")}</tr>`;
 
 function render() {

@@ -425,7 +425,13 @@ test("a 联办件 whose parts are done waits for the director's meeting, and bot
   assert.ok(await clerk.page.isDisabled("#closeCase"));
   const meeting = { date: (await staffCase(number)).accepted_on, attendees: ["人社", "残联"], conclusion: "同意办理" };
   assert.equal((await post(`/api/cases/${number}/meeting`, meeting, directorToken)).status, 200);
-  await page.waitForFunction((sel) => !document.querySelector(sel)?.textContent.includes("awaiting"), row);
+  await page.waitForFunction((sel) => {
+    const r = document.querySelector(sel);
+    return !!r && !r.textContent.includes("awaiting the joint review");
+  }, row);
+  // …and the clerk's dialog lets the case close.
+  await clerk.page.waitForSelector("#awaitingMeeting", { state: "hidden" });
+  assert.ok(await clerk.page.isEnabled("#closeCase"));
   await clerk.close();
   await director.close();
 });

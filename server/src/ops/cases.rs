@@ -211,7 +211,7 @@ pub(super) fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         promised_days: c.promised_days,
         supplement_until: c.supplement_until,
         parts,
-        met: c.detail.get("meeting").is_some_and(|m| !m.is_null()),
+        met: case_views::met(&c.detail),
         replied: case_views::replied(&c.detail),
         upper_dated: c.kind == Outcome::Reported
             && (!c.detail["upper"]["deadline"].is_null() || !c.detail["upper_deadline"].is_null()),

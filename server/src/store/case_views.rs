@@ -90,12 +90,22 @@ pub fn line(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> 
     }
 }
 
+/// A 联办件's joint review meeting is recorded (R13).
+pub fn met(detail: &Value) -> bool {
+    detail.get("meeting").is_some_and(|m| !m.is_null())
+}
+
 /// A 联办件 open with every department's part done and no review meeting yet (R13).
 pub fn awaiting_meeting(c: &CaseRow) -> bool {
     c.kind == Outcome::Joint
         && c.state == CaseState::Open
-        && c.detail.get("meeting").is_none_or(Value::is_null)
+        && !met(&c.detail)
         && parts(&c.detail).iter().all(|(_, done, _)| *done)
+}
+
+/// A 上报件 open without the upper level's answer (R14): it cannot close yet.
+pub fn awaiting_reply(c: &CaseRow) -> bool {
+    c.kind == Outcome::Reported && c.state == CaseState::Open && !replied(&c.detail)
 }
 
 /// A 上报件's upper level answered: its reply recorded here, or its close relayed (R14).
@@ -193,7 +203,7 @@ pub fn staff(
         awaiting_meeting: awaiting_meeting(c),
         authority: text(d, "authority"),
         reply: text(d, "reply"),
-        awaiting_reply: c.kind == Outcome::Reported && c.state == CaseState::Open && !replied(d),
+        awaiting_reply: awaiting_reply(c),
         upper: upper(d),
         status_url: status_url(public_url, &c.token),
         history,
