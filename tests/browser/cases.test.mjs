@@ -414,6 +414,7 @@ test("a 联办件 whose parts are done waits for the director's meeting, and bot
   const row = `#openCases tr[data-case="${number}"]`;
   await page.waitForSelector(row);
   assert.match(await page.textContent(row), /待联合审查/);
+  if (shots) await page.locator("#casesCard").screenshot({ path: join(shots, "director-cases-awaiting-meeting.png") });
   await page.click("#lang");
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes("awaiting the joint review"), row);
   // The clerk's dialog holds 办结 until the meeting is recorded.
