@@ -308,6 +308,12 @@ impl<T> Clone for InForce<T> {
     }
 }
 
+impl<T: Default> Default for InForce<T> {
+    fn default() -> Self {
+        InForce::new(T::default())
+    }
+}
+
 impl<T> InForce<T> {
     pub fn new(value: T) -> Self {
         InForce(std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(value))))

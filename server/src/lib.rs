@@ -15,6 +15,7 @@ pub mod http;
 pub mod hub;
 pub mod ops;
 pub mod secret;
+pub mod sessions;
 pub mod store;
 pub mod tls;
 pub mod writer;

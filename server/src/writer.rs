@@ -5,6 +5,7 @@
 //! events. So a 2xx answer always means "on disk", a failed command changes nothing, and the
 //! writer applies the next commands while the disk is busy with the last ones.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -18,6 +19,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, SharedCalendar, SharedHall};
 use crate::hub::Hub;
 use crate::ops::{self, Actor, Answer, Ctx, Op, World};
+use crate::sessions::{LiveSessions, SharedSessions};
 use crate::store::{self, events::LiveEvent, idempotency};
 
 mod checkpoint;
@@ -79,6 +81,8 @@ pub struct InForceAll {
     pub hall: SharedHall,
     pub calendar: SharedCalendar,
     pub public_url: Arc<str>,
+    /// The live staff sessions (loaded again after each commit that touched them).
+    pub sessions: SharedSessions,
 }
 
 impl InForceAll {
@@ -88,6 +92,7 @@ impl InForceAll {
             hall,
             calendar: SharedCalendar::new(crate::calendar_data::shipped_calendar()),
             public_url: Arc::from(""),
+            sessions: SharedSessions::default(),
         }
     }
 
@@ -133,6 +138,8 @@ impl Writer {
         let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
         let mut checkpointer = path.as_deref().map(Checkpointer::start).transpose()?;
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
+        let sessions_touched = watch_sessions(&conn)?;
+        in_force.sessions.replace(Arc::new(LiveSessions::load(&conn, store::ms(clock.now()))?));
         let (jobs, rx) = mpsc::channel(16 * 1024);
         let health = Arc::new(Health::default());
         let stage = Stage::start(logs, hub, health.clone())?;
@@ -140,7 +147,8 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
             .spawn(move || {
-                run(conn, rx, in_force, clock, &stage, thread_health, checkpointer.as_mut());
+                let touched = sessions_touched;
+                run(conn, rx, in_force, clock, &stage, thread_health, checkpointer.as_mut(), &touched);
                 // The last batches are flushed and answered, and the last checkpoint is done,
                 // before the lock is let go.
                 stage.finish();
@@ -203,6 +211,20 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(no message)")
 }
 
+/// A flag set whenever a statement of the writer's connection changes a row of `sessions`
+/// (a change rolled back too: loading them again for nothing is harmless).
+fn watch_sessions(conn: &Connection) -> rusqlite::Result<Arc<AtomicBool>> {
+    let touched = Arc::new(AtomicBool::new(false));
+    let flag = touched.clone();
+    conn.update_hook(Some(move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+        if table == "sessions" {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }))?;
+    Ok(touched)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run(
     mut conn: Connection,
     mut rx: mpsc::Receiver<Job>,
@@ -211,6 +233,7 @@ fn run(
     stage: &Stage,
     health: Arc<Health>,
     mut checkpointer: Option<&mut Checkpointer>,
+    sessions_touched: &AtomicBool,
 ) {
     let mut last_prune = store::ms(clock.now());
     while let Some(first) = rx.blocking_recv() {
@@ -254,6 +277,19 @@ fn run(
         if let Some(calendar) = applied.calendar {
             shared.calendar.replace(calendar);
             tracing::info!("a new year of the working-day calendar is in force");
+        }
+        // Before any answer of the batch: a signed-in token works once its sign-in is
+        // answered, a signed-out one no longer once its sign-out is.
+        if sessions_touched.swap(false, Ordering::Relaxed) {
+            match LiveSessions::load(&conn, store::ms(now)) {
+                Ok(live) => shared.sessions.replace(Arc::new(live)),
+                Err(e) => {
+                    // Closed rather than stale: an ended session must not go on working.
+                    tracing::error!(error = ?e, "cannot load the live sessions after a commit; none accepted until the next");
+                    shared.sessions.replace(Arc::new(LiveSessions::default()));
+                    sessions_touched.store(true, Ordering::Relaxed);
+                }
+            }
         }
         // Answered and published by the second stage, once the log is on disk.
         let pending = batch
@@ -471,6 +507,41 @@ mod tests {
         let text = crate::config::SAMPLE_HALL.to_string()
             + "\n[[matters]]\nid = \"new-matter\"\nname = \"新事项\"\ndepartment = \"zonghe\"\nqueue = \"zonghe\"\nwindows = [\"w01\"]\ntime_limit_days = 0\nmaterials = [{ name = \"身份证\", kind = \"main\" }]\n";
         crate::config::parse(&text, "test").unwrap()
+    }
+
+    #[test]
+    fn the_live_sessions_follow_the_writers_commits_before_the_answers() {
+        let (_dir, conn) = store::test_db();
+        let in_force = InForceAll::with_hall(SharedHall::new(crate::config::sample()));
+        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(at));
+        let (writer, _thread) = Writer::start(conn, in_force.clone(), clock, Hub::new(16), None).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let hash = crate::auth::token_hash("secret-token");
+        let found = || in_force.sessions.get().find(&hash, store::ms(at)).cloned();
+        assert_eq!(found(), None);
+        let login = Op::Login {
+            username: "clerk1".into(),
+            role: StaffRole::Clerk,
+            window_id: Some("w01".into()),
+            token: "secret-token".into(),
+        };
+        let signing_in =
+            Actor::Staff { username: "clerk1".into(), role: StaffRole::Clerk, session_id: 0, window_id: None };
+        rt.block_on(writer.submit(signing_in, login, None)).unwrap();
+        let session = found().expect("a signed-in token works once its sign-in is answered");
+        assert_eq!((session.username.as_str(), session.window_id.as_deref()), ("clerk1", Some("w01")));
+        let clerk = Actor::Staff {
+            username: "clerk1".into(),
+            role: StaffRole::Clerk,
+            session_id: session.id,
+            window_id: Some("w01".into()),
+        };
+        // A command that does not touch the sessions leaves them as they were.
+        rt.block_on(writer.submit(kiosk(), issue("zh-zixun"), None)).unwrap();
+        assert!(found().is_some());
+        rt.block_on(writer.submit(clerk, Op::Logout, None)).unwrap();
+        assert_eq!(found(), None, "a signed-out token no longer works once its sign-out is answered");
     }
 
     #[test]

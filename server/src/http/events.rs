@@ -53,9 +53,7 @@ pub async fn events(
                 }
                 Some(_) => Audience::County,
                 None => {
-                    let now_ms = crate::store::ms(s.now());
-                    let session = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
-                    match session.map_err(ApiError::Internal)? {
+                    match s.session(&hash) {
                         Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
                         // A village agent is none of the hall's staff: the public frames.
                         Some(row) if row.role == "village" => Audience::Public,
@@ -106,11 +104,9 @@ pub async fn events(
 /// on every keep-alive: a stream never outlives its session (a signed-out, expired or dismissed
 /// clerk would otherwise keep receiving priority classes and cases). Staff streams are few (a
 /// hall's clerks and director); the displays' and phones' anonymous streams have no session.
-async fn may_go_on(s: &AppState, session: Option<&str>) -> bool {
-    let Some(hash) = session.map(str::to_string) else { return true };
-    let now_ms = crate::store::ms(s.now());
-    let found = s.reads().run(move |c| Ok(crate::store::windows::session(c, &hash, now_ms)?)).await;
-    matches!(found, Ok(Some(_)))
+fn may_go_on(s: &AppState, session: Option<&str>) -> bool {
+    let Some(hash) = session else { return true };
+    s.session(hash).is_some()
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
@@ -166,7 +162,7 @@ async fn follow(
                 _ = stop.cancelled() => break 'stream,
                 _ = tx.closed() => break 'stream,
                 _ = keep_alive.tick() => {
-                    if !may_go_on(&s, session.as_deref()).await
+                    if !may_go_on(&s, session.as_deref())
                         || tx.send(Bytes::from_static(b": keep-alive\n\n")).await.is_err()
                     {
                         break 'stream;
@@ -175,7 +171,7 @@ async fn follow(
                 }
                 r = live.recv() => r,
             };
-            if !may_go_on(&s, session.as_deref()).await {
+            if !may_go_on(&s, session.as_deref()) {
                 break 'stream;
             }
             match received {

@@ -12,7 +12,6 @@ use crate::auth::token_hash;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::ops::Actor;
-use crate::store;
 
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
@@ -65,12 +64,8 @@ impl Caller {
             }
             return Ok(Actor::County { id: c.id.clone() });
         }
-        let now_ms = store::ms(state.now());
         let session = state
-            .reads()
-            .run(move |c| Ok(store::windows::session(c, &hash, now_ms)?))
-            .await
-            .map_err(ApiError::Internal)?
+            .session(&hash)
             .ok_or_else(|| ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))?;
         let role =
             StaffRole::parse(&session.role).ok_or_else(|| ApiError::new(Code::SessionExpired, "sign in again"))?;

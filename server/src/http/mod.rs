@@ -119,6 +119,8 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     hall: SharedHall,
+    /// The live staff sessions, kept by the writer.
+    sessions: crate::sessions::SharedSessions,
     calendar: crate::hall::SharedCalendar,
     writer: Writer,
     reads: Arc<ReadPool>,
@@ -232,10 +234,13 @@ impl AppState {
             hall: hall.clone(),
             calendar: calendar.clone(),
             public_url: Arc::from(public_url.as_str()),
+            sessions: crate::sessions::SharedSessions::default(),
         };
+        let sessions = in_force.sessions.clone();
         let (writer, handle) = Writer::start(conn, in_force, settings.clock.clone(), hub.clone(), Some(db_lock))?;
         let state = AppState(Arc::new(Inner {
             hall,
+            sessions,
             writer,
             reads: Arc::new(ReadPool::new(&settings.db)),
             hub,
@@ -381,6 +386,11 @@ impl AppState {
     }
     pub fn now(&self) -> DateTime<Utc> {
         self.0.clock.now()
+    }
+    /// The staff session of a token hash, if it is live now.
+    pub fn session(&self, token_hash: &str) -> Option<crate::store::windows::SessionRow> {
+        let now_ms = store::ms(self.now());
+        self.0.sessions.get().find(token_hash, now_ms).cloned()
     }
     pub fn reads(&self) -> &Arc<ReadPool> {
         &self.0.reads

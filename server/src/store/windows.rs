@@ -116,14 +116,15 @@ pub fn create_session(
     Ok(tx.last_insert_rowid())
 }
 
-/// A live session by token hash.
-pub fn session(conn: &Connection, token_hash: &str, now_ms: i64) -> rusqlite::Result<Option<SessionRow>> {
-    conn.prepare_cached(
-        "SELECT id, username, role, window_id, expires_at FROM sessions
-         WHERE token_hash = ?1 AND ended_at IS NULL AND expires_at > ?2",
-    )?
-    .query_row(params![token_hash, now_ms], session_row)
-    .optional()
+/// Every session not ended nor expired at `now_ms`, with its token hash (the writer keeps them
+/// in memory: `crate::sessions`).
+pub fn live_sessions_by_token(conn: &Connection, now_ms: i64) -> rusqlite::Result<Vec<(String, SessionRow)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, username, role, window_id, expires_at, token_hash FROM sessions
+         WHERE ended_at IS NULL AND expires_at > ?1",
+    )?;
+    let rows = stmt.query_map([now_ms], |r| Ok((r.get(5)?, session_row(r)?)))?;
+    rows.collect()
 }
 
 /// A row of `SELECT id, username, role, window_id, expires_at FROM sessions`.
