@@ -284,10 +284,13 @@ fn run(
             match LiveSessions::load(&conn, store::ms(now)) {
                 Ok(live) => shared.sessions.replace(Arc::new(live)),
                 Err(e) => {
-                    // Closed rather than stale: an ended session must not go on working.
+                    // Closed rather than stale: an ended session must not go on working. Staff
+                    // are refused until a later commit loads them again; health says why.
                     tracing::error!(error = ?e, "cannot load the live sessions after a commit; none accepted until the next");
                     shared.sessions.replace(Arc::new(LiveSessions::default()));
                     sessions_touched.store(true, Ordering::Relaxed);
+                    *health.failing.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(format!("cannot load the live sessions: {e:#}"));
                 }
             }
         }
