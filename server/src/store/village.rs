@@ -186,14 +186,22 @@ pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()
 /// The case of a request closed after its villager was told an earlier answer (what to bring,
 /// while it waited for materials): the final answer is owed now, so the reply is open again.
 /// A reply recorded after the close stays. The request's id, when one was opened again.
+///
+/// A read, then an update of the request found, not one `UPDATE … RETURNING`: SQLite gathers a
+/// `RETURNING` statement's rows in a temporary table it opens for each run, and this runs at
+/// every case's close (most of them no village's) — a tenth of a finish's case registration.
 pub fn reply_owed_again(tx: &Transaction, case_id: i64) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached(
-        "UPDATE village_requests SET replied_at = NULL
-         WHERE case_id = ?1 AND replied_at < (SELECT closed_at FROM cases WHERE id = ?1)
-         RETURNING id",
-    )?
-    .query_row([case_id], |r| r.get(0))
-    .optional()
+    let owed: Option<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM village_requests
+             WHERE case_id = ?1 AND replied_at < (SELECT closed_at FROM cases WHERE id = ?1)",
+        )?
+        .query_row([case_id], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = owed {
+        super::exec(tx, "UPDATE village_requests SET replied_at = NULL WHERE id = ?1", [id])?;
+    }
+    Ok(owed)
 }
 
 /// A station's requests, newest first.
