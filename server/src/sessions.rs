@@ -28,14 +28,6 @@ impl LiveSessions {
     pub fn find(&self, token_hash: &str, now_ms: i64) -> Option<&SessionRow> {
         self.0.get(token_hash).filter(|s| s.expires_at > now_ms)
     }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// The live sessions in force for every request.

@@ -147,8 +147,7 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("hall-writer".into())
             .spawn(move || {
-                let touched = sessions_touched;
-                run(conn, rx, in_force, clock, &stage, thread_health, checkpointer.as_mut(), &touched);
+                run(conn, rx, in_force, clock, &stage, thread_health, checkpointer.as_mut(), &sessions_touched);
                 // The last batches are flushed and answered, and the last checkpoint is done,
                 // before the lock is let go.
                 stage.finish();
