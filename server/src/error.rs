@@ -84,6 +84,7 @@ codes! {
     BookingStarted = CONFLICT, "booking_started", "the slot has started: the booking can no longer be cancelled";
     BookingTooEarly = CONFLICT, "booking_too_early", "check-in opens a set time before the slot (`next_open` says when)";
     BookingUsed = CONFLICT, "booking_used", "the booking was checked in already, cancelled, or missed";
+    BookingNotMissed = CONFLICT, "booking_not_missed", "only a missed booking is excused (a day's misses are marked when it closes)";
     PersonLimit = CONFLICT, "person_limit", "the person holds the most live tickets of this matter today";
     InvalidIdNumber = UNPROCESSABLE_ENTITY, "invalid_id_number", "not an 18-character 居民身份证号 with a right check digit (GB 11643)";
     IdNumberRequired = UNPROCESSABLE_ENTITY, "id_number_required", "the matter asks for the 居民身份证号";
@@ -128,7 +129,7 @@ codes! {
     NoticeTooLong = UNPROCESSABLE_ENTITY, "notice_too_long", "the notice is over 500 characters";
     MessageTooLong = UNPROCESSABLE_ENTITY, "message_too_long", "the message is over 500 characters";
     TicketNumberTooLong = UNPROCESSABLE_ENTITY, "ticket_number_too_long", "a ticket number is over 16 characters";
-    ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10); so does a withdrawn inspection finding";
+    ReasonRequired = UNPROCESSABLE_ENTITY, "reason_required", "a returned case states its reason (R1, R10); so do a withdrawn inspection finding and an excused booking";
     MissingMaterialsRequired = UNPROCESSABLE_ENTITY, "missing_materials_required", "a supplement case lists every missing material (R11)";
     ReturnGroundRequired = UNPROCESSABLE_ENTITY, "return_ground_required", "a returned case names one of R10's three grounds";
     DepartmentsRequired = UNPROCESSABLE_ENTITY, "departments_required", "a joint case names the other departments (R13)";

@@ -6,7 +6,7 @@
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
-  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead,
+  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
@@ -16,6 +16,7 @@ import { refreshAttendance, renderAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
 import { refreshVillage, renderVillage } from "./director-village.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
+import { renderBookings, clearBookings } from "./director-bookings.js";
 
 useStrings(strings);
 
@@ -175,6 +176,8 @@ onLeaveChanged(soon);
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
   await refresh();
+  await loadHallZone();
+  renderBookings(); // the day asked for defaults to the hall's today
   await refreshPetitions().catch((e) => showError("petitionsError", e));
   setDepartments((await api("GET", "/api/hall")).data);
   live.start();
@@ -182,7 +185,7 @@ async function open() {
 
 function signOut(message) {
   forgetActions(); // the next session's actions are its own
-  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions(); clearRatings();
+  sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions(); clearRatings(); clearBookings();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   $("loginError").textContent = message ?? "";
 }
@@ -317,7 +320,7 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); } }, 60000); // minutes tick on even without events
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); renderBookings(); });
 languageSwitch();
 // A session refused on opening has signed the page out already, saying why: leave its words.
 if (token) open().catch(() => { if (token) signOut(); });

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, guard, httpStatusLine } from "./harness.mjs";
+import { startHall, guard, httpStatusLine, openPage } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 const PHONE = { width: 360, height: 740 };
@@ -633,5 +633,79 @@ test("a ticket checked in on time for its booking says so on the phone, in both 
   await p.page.click("#lang");
   await p.page.waitForFunction(() => document.querySelector("#booked").textContent.startsWith("By appointment"));
   assert.equal(await p.page.textContent("#booked"), "By appointment: called in your time slot, ahead of walk-in tickets");
+  await p.close();
+});
+
+test("the director's booking list: read on demand, a missed booking excused with its reason, a booking not missed refused in the page's language", async () => {
+  const { day, start } = await firstSlot("mz-dibao");
+  const ph = phone();
+  const booked = await bookByApi("mz-dibao", day, start, { name: "孙八", phone: ph });
+  assert.equal(booked.status, 201);
+  const booking = await booked.json();
+  const p = await openPage(browser, base, "/director", { viewport: { width: 1366, height: 1400 }, allow: [httpStatusLine(409)] });
+  const d = p.page;
+  await d.fill("input[name=password]", "demo");
+  await d.click("#login button[type=submit]");
+  await d.waitForSelector("#console:not([hidden])");
+  // Nothing personal is read until the director asks (each reading is audited).
+  assert.equal(await d.textContent("#bookingsList"), "");
+  await d.waitForFunction(() => document.querySelector("#bookingsForm input[name=day]").value !== "");
+  await d.fill("#bookingsForm input[name=day]", day);
+  await d.click("#bookingsForm button");
+  await d.waitForSelector(`#bookingsList tr.bk-booked`);
+  const row = await d.textContent("#bookingsList");
+  assert.match(row, /孙八/);
+  assert.match(row, /最低生活保障申请/, "the matter by its name");
+  assert.match(row, new RegExp(ph), "the director reads the phone in full");
+  assert.match(await d.textContent("#bookingsDay"), new RegExp(`${day}：预约 \\d+ 个`));
+  assert.equal(await d.locator("#bookingsList button[data-excuse]").count(), 0, "a booking not missed has nothing to excuse");
+  // The server refuses to excuse a booking not missed: told in the page's language.
+  const refused = await d.evaluate(async (code) => (await fetch(`/api/bookings/${code}/excuse`, {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${sessionStorage.getItem("dtoken")}` },
+    body: JSON.stringify({ reason: "试" }),
+  })).status, booking.code);
+  assert.equal(refused, 409);
+
+  // A missed booking (a day closed without the citizen) cannot be lived through here: the
+  // server's list is played, and its excuse goes to the real server, which refuses it as not
+  // missed (the booking is live): the refusal is shown in Chinese.
+  await d.route("**/api/bookings?day=*", async (route) => {
+    const list = await (await route.fetch()).json();
+    route.fulfill({ json: list.map((b) => (b.code === booking.code ? { ...b, status: "missed" } : b)) });
+  });
+  await d.click("#bookingsForm button");
+  await d.waitForSelector("#bookingsList tr.bk-missed");
+  assert.match(await d.textContent("#bookingsList tr.bk-missed"), /爽约（未到）/);
+  if (shots) {
+    await d.fill(`#bookingsList input[data-reason="${booking.code}"]`, "当天取号机故障，无法签到");
+    await d.locator("#bookingsCard").screenshot({ path: join(shots, "director-bookings-zh.png") });
+    await d.fill(`#bookingsList input[data-reason="${booking.code}"]`, "");
+  }
+  const posts = [];
+  d.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/excuse")) posts.push(r.postDataJSON()); });
+  await d.click(`#bookingsList button[data-excuse="${booking.code}"]`);
+  assert.equal(await d.textContent("#bookingsError"), "请填写免责理由（例如：当天取号机故障，无法签到）。");
+  assert.equal(posts.length, 0, "no reason, nothing sent");
+  await d.fill(`#bookingsList input[data-reason="${booking.code}"]`, "当天取号机故障，无法签到");
+  await d.click(`#bookingsList button[data-excuse="${booking.code}"]`);
+  await d.waitForFunction(() => document.querySelector("#bookingsError").textContent.startsWith("只有爽约"));
+  assert.deepEqual(posts, [{ reason: "当天取号机故障，无法签到" }]);
+  // Excused (the server's answer played): the row says so and offers nothing more.
+  await d.route(`**/api/bookings/${booking.code}/excuse`, async (route) => {
+    const list = await (await fetch(`${base}/api/bookings?day=${day}`, { headers: route.request().headers() })).json();
+    const line = list.find((b) => b.code === booking.code);
+    route.fulfill({ json: { ...line, status: "excused" } });
+  });
+  await d.click(`#bookingsList button[data-excuse="${booking.code}"]`);
+  await d.waitForSelector("#bookingsList tr.bk-excused");
+  assert.equal(await d.textContent("#bookingsError"), "");
+  assert.match(await d.textContent("#bookingsList tr.bk-excused"), /未到，已免责/);
+  assert.equal(await d.locator("#bookingsList button[data-excuse]").count(), 0);
+  await d.click("#lang");
+  await d.waitForFunction(() => document.querySelector("#bookingsList").textContent.includes("Missed, excused"));
+  // Signed out, the list is gone from the screen.
+  await d.click("#logout");
+  await d.waitForSelector("#login:not([hidden])");
+  assert.equal(await d.textContent("#bookingsList"), "");
   await p.close();
 });

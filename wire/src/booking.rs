@@ -61,6 +61,9 @@ pub enum BookingStatus {
     CheckedIn,
     Cancelled,
     Missed,
+    /// A missed booking the director excused (the citizen was not at fault): it no longer
+    /// counts towards a suspension.
+    Excused,
 }
 
 /// A window of the booked matter.
@@ -129,6 +132,15 @@ pub struct CheckedIn {
     pub on_time: bool,
 }
 
+/// `POST /api/bookings/{code}/excuse` (the director): why a missed booking is excused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ExcuseBooking {
+    /// Why the citizen was not at fault (the hall closed, the kiosk failed, …): 1–500
+    /// characters, kept in the audit trail.
+    pub reason: String,
+}
+
 /// `GET /api/bookings?day=` (staff, audited): one booking of the day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -139,6 +151,9 @@ pub struct BookingLine {
     pub code: Option<String>,
     pub status: BookingStatus,
     pub service_id: String,
+    /// The matter's name in the hall's configuration now (its id when the matter is gone).
+    #[serde(default)]
+    pub service_name: String,
     pub start: String,
     pub end: String,
     pub name: String,

@@ -1,7 +1,7 @@
 //! Appointments (预约): a matter's bookable days and slots, booking, a booking by its code,
-//! cancelling, the kiosk's check-in, and the staff's day list. The identity number and the
-//! phone are checked and hashed here (keyed with the server's key): the clear identity number
-//! goes no further than this module.
+//! cancelling, the kiosk's check-in, the staff's day list and the director's excuse of a
+//! missed booking. The identity number and the phone are checked and hashed here (keyed with
+//! the server's key): the clear identity number goes no further than this module.
 
 use axum::extract::State;
 use axum::Json;
@@ -229,6 +229,28 @@ pub async fn cancel(
     limited(&s, peer)?;
     let actor = Actor::Citizen { via: "booking".into() };
     submit(&s, actor, Op::CancelBooking { code }, key, &body).await
+}
+
+#[utoipa::path(
+    post, path = "/api/bookings/{code}/excuse", request_body = wire::ExcuseBooking, security(("bearer" = [])),
+    params(("code" = String, Path, description = "the booking's 8-digit code"),
+        ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::BookingLine), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+/// The director excuses a missed booking, with the reason (audited): it no longer counts
+/// towards the person's suspension.
+pub async fn excuse(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(code): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let code = code_of(&code)?;
+    let req: wire::ExcuseBooking = json(&body)?;
+    submit(&s, actor, Op::ExcuseBooking { code, reason: req.reason }, key, &body).await
 }
 
 #[utoipa::path(

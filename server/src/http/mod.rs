@@ -494,6 +494,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(booking::check_in))
         .routes(routes!(booking::get))
         .routes(routes!(booking::cancel))
+        .routes(routes!(booking::excuse))
         .routes(routes!(public::ticket))
         .routes(routes!(tickets::requeue))
         .routes(routes!(public::ticket_view))

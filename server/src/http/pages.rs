@@ -193,6 +193,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "paper.js" => (include_str!("../../web/paper.js"), JS),
         "director-attendance.js" => (include_str!("../../web/director-attendance.js"), JS),
         "director-leave.js" => (include_str!("../../web/director-leave.js"), JS),
+        "director-bookings.js" => (include_str!("../../web/director-bookings.js"), JS),
         "clerk-leave.js" => (include_str!("../../web/clerk-leave.js"), JS),
         "director-assessment.js" => (include_str!("../../web/director-assessment.js"), JS),
         "clerk-assessment.js" => (include_str!("../../web/clerk-assessment.js"), JS),

@@ -79,6 +79,7 @@ impl Op {
             Op::Book { .. } | Op::CancelBooking { .. } => Need::Anyone,
             // The director sees every booking, a clerk those of their window (checked by the op).
             Op::ReadBookings { .. } => Need::Staff,
+            Op::ExcuseBooking { .. } => Need::Director,
             Op::Login { .. } => Need::Anyone,
             // A phone page's token is the citizen's own proof; the evaluator is a device.
             Op::Rate { target: RateTarget::Evaluator { .. }, .. } => Need::Evaluator,
@@ -476,6 +477,7 @@ mod tests {
         assert_eq!(Op::Pause { window: w() }.need(), Need::ClerkAtOrDirector("w01"));
         assert_eq!(Op::SetNotice { notice: String::new() }.need(), Need::Director);
         assert_eq!(Op::ReopenIssuing { reopen: true }.need(), Need::Director);
+        assert_eq!(Op::ExcuseBooking { code: "12345678".into(), reason: "闭厅".into() }.need(), Need::Director);
         assert_eq!(Op::ExpireSessions.need(), Need::System);
         assert_eq!(Op::Logout.need(), Need::Session, "a village agent signs out too");
         assert_eq!(Op::ForwardVillage { id: 3 }.need(), Need::VillageAgentOf(3));

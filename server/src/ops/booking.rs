@@ -1,6 +1,6 @@
 //! Appointments (预约): book, cancel, the kiosk's check-in (a ticket, booked when on time),
-//! the staff's audited read of a day's bookings, and day close (missed bookings, the purge of
-//! citizens' data). Identity numbers arrive here only as keyed hashes and masked forms.
+//! the staff's audited read of a day's bookings, the director's excuse of a missed one, and
+//! day close (missed bookings, the purge of citizens' data). Identity numbers arrive here only as keyed hashes and masked forms.
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
@@ -425,28 +425,67 @@ pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
         }
         _ => return Err(ApiError::new(Code::ClerkOnly, "only the director or a window's clerk reads bookings")),
     };
-    let list: Vec<wire::BookingLine> = rows::of_day(ctx.tx, day, &matters)?
-        .into_iter()
-        .map(|b| wire::BookingLine {
-            ticket_number: b.ticket_id.and_then(|id| store::tickets::get(ctx.tx, id).ok().flatten()).map(|t| t.number),
-            // A clerk's list leaves it out: with it they could cancel the booking, or open the
-            // ticket's page and rate their own service.
-            code: whole.then_some(b.code),
-            status: rows::status(&b.status),
-            service_id: b.service_id,
-            start: b.start,
-            end: b.end,
-            name: b.name,
-            phone: if whole { b.phone } else { booking::mask_phone(&b.phone) },
-            id_masked: b.id_masked,
-        })
-        .collect();
+    let list: Vec<wire::BookingLine> =
+        rows::of_day(ctx.tx, day, &matters)?.into_iter().map(|b| line(ctx.tx, hall, b, whole)).collect();
     let window = match actor {
         Actor::Staff { window_id, .. } => window_id.clone(),
         _ => None,
     };
     ctx.audit("booking.read_day", window.as_deref(), Some(format!("bookings:{day}")), json!({ "count": list.len() }))?;
     Answer::json(StatusCode::OK, &list)
+}
+
+/// One booking as staff read it: `whole` for the director and administrators (the code, the
+/// phone in full), else a clerk's (phone masked, no code).
+fn line(conn: &rusqlite::Connection, hall: &Hall, b: rows::BookingRow, whole: bool) -> wire::BookingLine {
+    wire::BookingLine {
+        service_name: hall.matter(&b.service_id).map_or_else(|| b.service_id.clone(), |m| m.name.clone()),
+        ticket_number: b.ticket_id.and_then(|id| store::tickets::get(conn, id).ok().flatten()).map(|t| t.number),
+        // A clerk's list leaves it out: with it they could cancel the booking, or open the
+        // ticket's page and rate their own service.
+        code: whole.then_some(b.code),
+        status: rows::status(&b.status),
+        service_id: b.service_id,
+        start: b.start,
+        end: b.end,
+        name: b.name,
+        phone: if whole { b.phone } else { booking::mask_phone(&b.phone) },
+        id_masked: b.id_masked,
+    }
+}
+
+/// Longest reason for excusing a missed booking, in characters.
+const MAX_REASON: usize = 500;
+
+/// The director excuses a missed booking (the hall closed that day, the kiosk could not check
+/// it in, the citizen was taken ill and phoned): it stays in the day's list as excused and no
+/// longer counts towards the person's suspension. Audited with the reason; answered with the
+/// booking as the director's list shows it.
+pub(super) fn excuse(ctx: &mut Ctx, code: &str, reason: &str) -> ApiResult<Answer> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::new(Code::ReasonRequired, "say why the citizen was not at fault"));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(ApiError::new(Code::TextTooLong, format!("a reason has at most {MAX_REASON} characters")));
+    }
+    let b = load(ctx, code)?;
+    if b.status != "missed" {
+        let why = match b.status.as_str() {
+            "booked" => "it is not missed: a day's misses are marked when the day closes".to_string(),
+            other => format!("the booking is {}, not missed", other.replace('_', " ")),
+        };
+        return Err(ApiError::new(Code::BookingNotMissed, why));
+    }
+    rows::excuse(ctx.tx, b.id, ctx.now_ms)?;
+    ctx.audit(
+        "booking.excuse",
+        None,
+        Some(format!("booking:{}", b.id)),
+        json!({ "service_id": b.service_id, "day": b.day, "reason": reason }),
+    )?;
+    let row = load(ctx, code)?;
+    Answer::json(StatusCode::OK, &line(ctx.tx, ctx.hall, row, true))
 }
 
 /// Day close: bookings of earlier days nobody came for are missed; citizens' data older than

@@ -115,6 +115,12 @@ pub enum Op {
         by: booking::CheckInBy,
         status: StatusLink,
     },
+    /// The director excuses a missed booking (audited with the reason): it no longer counts
+    /// towards the person's suspension.
+    ExcuseBooking {
+        code: String,
+        reason: String,
+    },
     /// Staff read a day's bookings (audited: names and phones).
     ReadBookings {
         day: String,
@@ -499,6 +505,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::CancelBooking { code } => booking::cancel(ctx, code),
         Op::CheckIn { by, status } => booking::check_in(ctx, by, status),
         Op::ReadBookings { day } => booking::read_day(ctx, day),
+        Op::ExcuseBooking { code, reason } => booking::excuse(ctx, code, reason),
         Op::Login { username, role, window_id, token } => {
             auth::login(ctx, username, *role, window_id.as_deref(), token)
         }

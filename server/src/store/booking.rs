@@ -110,6 +110,16 @@ pub fn cancel(tx: &Transaction, b: &BookingRow, at_ms: i64) -> rusqlite::Result<
     adjust_booked(tx, &b.day, &b.service_id, -1)
 }
 
+/// A missed booking excused by the director: it no longer counts towards a suspension.
+pub fn excuse(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE bookings SET status = 'excused', changed_at = ?2 WHERE id = ?1 AND status = 'missed'",
+        params![id, at_ms],
+    )?;
+    Ok(())
+}
+
 pub fn checked_in(tx: &Transaction, id: i64, ticket_id: i64, on_time: bool, at_ms: i64) -> rusqlite::Result<()> {
     exec(
         tx,
@@ -265,6 +275,7 @@ pub fn status(s: &str) -> wire::BookingStatus {
         "checked_in" => wire::BookingStatus::CheckedIn,
         "cancelled" => wire::BookingStatus::Cancelled,
         "missed" => wire::BookingStatus::Missed,
+        "excused" => wire::BookingStatus::Excused,
         _ => wire::BookingStatus::Booked,
     }
 }

@@ -624,3 +624,53 @@ async fn a_short_keep_deletes_the_citizens_data_but_not_the_misses_a_suspension_
         .unwrap();
     assert_eq!(kept, (String::new(), String::new(), 1));
 }
+
+#[tokio::test]
+async fn the_director_excuses_a_missed_booking_and_the_suspension_lifts() {
+    let s = start_at(25, 9, 0).await;
+    let mut codes = Vec::new();
+    for (day, next) in [(25, at(26, 9, 0)), (26, at(27, 9, 0)), (27, at(30, 9, 0))] {
+        let b = booked(&s, body("mz-dibao", &format!("2026-11-{day}"), "10:00", "13812345678")).await;
+        codes.push(b["code"].as_str().unwrap().to_string());
+        s.clock().set(next);
+        close_days(&s).await;
+    }
+    let later = booked(&s, body("mz-dibao", "2026-12-02", "10:00", "13900000000")).await;
+    assert_error(&book(&s, body("mz-dibao", "2026-12-01", "10:00", "13812345678")).await, 409, "booking_suspended");
+    let director = s.staff("director").await;
+    let excuse = |code: &str| format!("/api/bookings/{code}/excuse");
+    let why = json!({ "reason": "11月26日取号机故障，无法签到" });
+    let clerk = s.clerk("clerk2", "w02").await;
+    let audits = || {
+        let db = rusqlite::Connection::open(&s.db).unwrap();
+        db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'booking.excuse'", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    // Refused, and nothing changes: a clerk, no reason, a booking not missed, an unknown code.
+    for (token, code, reason, status, error) in [
+        (&clerk, codes[1].as_str(), why.clone(), 403, "director_only"),
+        (&director, codes[1].as_str(), json!({ "reason": "  " }), 422, "reason_required"),
+        (&director, codes[1].as_str(), json!({ "reason": "长".repeat(501) }), 422, "text_too_long"),
+        (&director, later["code"].as_str().unwrap(), why.clone(), 409, "booking_not_missed"),
+        (&director, "00000000", why.clone(), 404, "booking_not_found"),
+    ] {
+        let r = s.send(Method::POST, &excuse(code), Some(token), Some(reason), None).await;
+        assert_error(&r, status, error);
+    }
+    assert_eq!(audits(), 0);
+    let r = s.send(Method::POST, &excuse(&codes[1]), Some(&director), Some(why.clone()), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "excused");
+    assert_eq!(r.body["service_name"], "最低生活保障申请", "{}", r.body);
+    assert_eq!(r.body["phone"], "13812345678");
+    // Two misses in 30 days are under the limit of three: the citizen books again.
+    booked(&s, body("mz-dibao", "2026-12-01", "10:00", "13812345678")).await;
+    let list = s.send(Method::GET, "/api/bookings?day=2026-11-26", Some(&director), None, None).await;
+    assert_eq!(list.body[0]["status"], "excused", "{}", list.body);
+    let again = s.send(Method::POST, &excuse(&codes[1]), Some(&director), Some(why), None).await;
+    assert_error(&again, 409, "booking_not_missed");
+    assert_eq!(audits(), 1);
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let detail: String =
+        db.query_row("SELECT detail FROM audit WHERE action = 'booking.excuse'", [], |r| r.get(0)).unwrap();
+    assert!(detail.contains("取号机故障") && !detail.contains("13812345678"), "{detail}");
+}
