@@ -67,6 +67,66 @@ pub fn working_hours(
     Ok(working_periods(day, hours, calendar)?.map(|p| (p[0].start, p[p.len() - 1].end)))
 }
 
+/// What attendance judges a day by: the hall's periods of each weekday and the minutes of grace
+/// for a late arrival. Kept for the days before a new configuration changed them
+/// ([`rules_for`]), so that new hours never judge the days before them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRules {
+    /// Monday first, as [`Hours::days`].
+    pub week: [Vec<Period>; 7],
+    pub late_grace_minutes: u32,
+}
+
+impl DayRules {
+    pub fn of(hours: &Hours, late_grace_minutes: u32) -> DayRules {
+        DayRules { week: hours.days.clone(), late_grace_minutes }
+    }
+
+    /// The hours these rules keep (issuing's cut-off and exemptions play no part in attendance).
+    pub fn hours(&self) -> Hours {
+        Hours { days: self.week.clone(), cut_off_minutes: 0, priority_exempt: false, any_time: false }
+    }
+
+    /// As kept in the database: `08:30-12:00,14:00-17:30;…;;` (Monday first, `;` between the
+    /// days), then `|` and the grace: `…|5`.
+    pub fn to_text(&self) -> String {
+        let day = |d: &Vec<Period>| {
+            d.iter()
+                .map(|p| format!("{}-{}", p.start.format("%H:%M"), p.end.format("%H:%M")))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        format!("{}|{}", self.week.iter().map(day).collect::<Vec<_>>().join(";"), self.late_grace_minutes)
+    }
+
+    /// Reads [`DayRules::to_text`]; `None` when it is not that.
+    pub fn parse(text: &str) -> Option<DayRules> {
+        let (week, grace) = text.rsplit_once('|')?;
+        let days: Vec<Vec<Period>> = week
+            .split(';')
+            .map(|d| d.split(',').filter(|p| !p.is_empty()).map(Period::parse).collect::<Option<Vec<_>>>())
+            .collect::<Option<_>>()?;
+        Some(DayRules { week: days.try_into().ok()?, late_grace_minutes: grace.parse().ok()? })
+    }
+}
+
+/// The rules `day` is judged by: of the rules kept when a configuration changed them (each with
+/// the last day it judged, in any order), those of the first change after `day`; else the rules
+/// in force now.
+pub fn rules_for<'a>(day: NaiveDate, kept: &'a [(NaiveDate, DayRules)], now: &'a DayRules) -> &'a DayRules {
+    kept.iter().filter(|(last, _)| *last >= day).min_by_key(|(last, _)| *last).map_or(now, |(_, r)| r)
+}
+
+/// The last day the rules in force until now judge when a configuration changes them: today
+/// when a clerk has signed in today (the day was begun under them), else yesterday.
+pub fn last_day_of_old_rules(today: NaiveDate, someone_signed_in_today: bool) -> NaiveDate {
+    if someone_signed_in_today {
+        today
+    } else {
+        today.pred_opt().unwrap_or(today)
+    }
+}
+
 /// The part of a working day a clerk is due at work, given their approved leave (`None`: on
 /// leave all day). A morning off starts the day at the afternoon period; an afternoon off ends it
 /// with the morning period (noon when the hall has a single period).
@@ -164,6 +224,10 @@ mod tests {
 
     fn t(s: &str) -> NaiveTime {
         NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+    }
+
+    fn p(a: &str, b: &str) -> Period {
+        Period { start: t(a), end: t(b) }
     }
 
     #[test]
@@ -271,5 +335,41 @@ mod tests {
             assert_eq!(working_hours(day(d), &hours, &calendar).unwrap(), want, "{d}");
         }
         assert!(working_hours(day("2027-03-01"), &hours, &calendar).is_err(), "a year not loaded is an error");
+    }
+
+    #[test]
+    fn kept_rules_read_back_as_they_were_written() {
+        let mut hours = Hours::weekdays(t("08:30"), t("17:30"));
+        hours.days[0] = vec![p("08:30", "12:00"), p("14:00", "17:30")];
+        hours.days[5] = vec![p("09:00", "12:00")];
+        let rules = DayRules::of(&hours, 5);
+        let text = rules.to_text();
+        assert_eq!(text, "08:30-12:00,14:00-17:30;08:30-17:30;08:30-17:30;08:30-17:30;08:30-17:30;09:00-12:00;|5");
+        assert_eq!(DayRules::parse(&text), Some(rules));
+        for bad in ["", "08:30-12:00|5", ";;;;;;|x", ";;;;;;;|5", "12:00-08:30;;;;;;|5", ";;;;;;"] {
+            assert_eq!(DayRules::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_day_is_judged_by_the_rules_in_force_when_it_was_begun() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let rules = |start: &str| DayRules::of(&Hours::weekdays(t(start), t("17:30")), 5);
+        let (summer, winter, now) = (rules("08:30"), rules("09:00"), rules("08:45"));
+        // Summer hours judged the days to 30 September, winter hours 1 to 15 October, the hours
+        // in force now every day after.
+        let kept = vec![(day("2026-10-15"), winter.clone()), (day("2026-09-30"), summer.clone())];
+        for (d, want) in [
+            ("2026-09-01", &summer),
+            ("2026-09-30", &summer),
+            ("2026-10-01", &winter),
+            ("2026-10-15", &winter),
+            ("2026-10-16", &now),
+        ] {
+            assert_eq!(rules_for(day(d), &kept, &now), want, "{d}");
+        }
+        assert_eq!(rules_for(day("2026-09-01"), &[], &now), &now, "nothing kept: the rules now");
+        assert_eq!(last_day_of_old_rules(day("2026-10-16"), true), day("2026-10-16"));
+        assert_eq!(last_day_of_old_rules(day("2026-10-16"), false), day("2026-10-15"));
     }
 }

@@ -200,7 +200,9 @@ fn hall_in_force(
     // the file was always in force, whatever was saved on /admin.
     let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
     if let Some(old) = last_in_force {
-        let today = crate::domain::numbering::local_day(crate::store::from_ms(now_ms), given.timezone).to_string();
+        let day = crate::domain::numbering::local_day(crate::store::from_ms(now_ms), given.timezone);
+        store::attendance::keep_rules_replaced(&tx, &old, &given, day)?;
+        let today = day.to_string();
         let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");

@@ -123,7 +123,55 @@ pub fn record_staff_added(tx: &rusqlite::Transaction, usernames: &[&str], day: &
     Ok(())
 }
 
-/// The day each account joined, when after the hall's start.
+/// A new hall (saved on /admin, or a configuration file changed between two starts) whose
+/// hours or late grace differ from the old one's: the old rules are kept as the rules of the
+/// days up to today when a clerk has signed in at a window today, else up to yesterday
+/// (`domain::attendance::last_day_of_old_rules`). A second change the same day keeps the first
+/// (the rules that day was begun under).
+pub fn keep_rules_replaced(
+    tx: &Connection,
+    old: &crate::hall::Hall,
+    new: &crate::hall::Hall,
+    today: chrono::NaiveDate,
+) -> rusqlite::Result<()> {
+    use crate::domain::attendance::{last_day_of_old_rules, DayRules};
+    let rules = |h: &crate::hall::Hall| DayRules::of(&h.hours, h.policy.late_grace_minutes);
+    let (before, after) = (rules(old), rules(new));
+    if before == after {
+        return Ok(());
+    }
+    let signed_in: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND window_id IS NOT NULL)")?
+        .query_row([today.to_string()], |r| r.get(0))?;
+    let last = last_day_of_old_rules(today, signed_in);
+    tx.prepare_cached("INSERT INTO attendance_rules (last_day, rules) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+        .execute([last.to_string(), before.to_text()])?;
+    Ok(())
+}
+
+/// The rules kept for days from `from` on (each with the last day it judged); a row that does
+/// not read back is left out (the rules in force judge those days) and logged.
+fn kept_rules(
+    conn: &Connection,
+    from: chrono::NaiveDate,
+) -> rusqlite::Result<Vec<(chrono::NaiveDate, crate::domain::attendance::DayRules)>> {
+    let mut stmt = conn.prepare_cached("SELECT last_day, rules FROM attendance_rules WHERE last_day >= ?1")?;
+    let rows = stmt.query_map([from.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, text) = row?;
+        let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok();
+        match (day, crate::domain::attendance::DayRules::parse(&text)) {
+            (Some(day), Some(rules)) => out.push((day, rules)),
+            _ => {
+                tracing::error!(rules = %text, "kept attendance rules that do not read back; the rules in force judge their days")
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The day each account joined, when after the hall's start./// The day each account joined, when after the hall's start.
 fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, chrono::NaiveDate>> {
     let mut stmt = conn.prepare_cached("SELECT username, day FROM staff_joined WHERE day != ''")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -146,8 +194,8 @@ pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::R
 }
 
 /// The marks of `clerks` on the working days `from..=to` up to today (R15), from the hall's
-/// first day in service: computed from the
-/// first sign-ins, the day's sessions and the hall's hours on the statutory calendar, with
+/// first day in service: computed from the first sign-ins, the day's sessions and the hall's
+/// hours (those the day was begun under) on the statutory calendar, with
 /// approved leave (R16: a full day is no absence, a half day moves the start or the end; such a
 /// day is listed with its leave even without marks). A day in a year whose calendar is not
 /// loaded is left out (never guessed).
@@ -174,9 +222,14 @@ pub fn day_marks(
     // Nor is anyone marked before they joined (a clerk added to the hall on the 20th: from the
     // 21st; added in the middle of a day, not late or absent that day).
     let joined = staff_joined(conn)?;
+    // Each day by the hours and grace in force when it was begun (a later change judges the
+    // days after it only).
+    let kept = kept_rules(conn, from)?;
+    let in_force = attendance::DayRules::of(&hall.hours, hall.policy.late_grace_minutes);
     let mut out = Vec::new();
     for day in from.max(in_service).iter_days().take_while(|d| *d <= to.min(today)) {
-        let Ok(Some(periods)) = attendance::working_periods(day, &hall.hours, calendar) else { continue };
+        let rules = attendance::rules_for(day, &kept, &in_force);
+        let Ok(Some(periods)) = attendance::working_periods(day, &rules.hours(), calendar) else { continue };
         let start = tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight")).earliest();
         let Some(start) = start else { continue };
         let start_ms = start.timestamp_millis();
@@ -202,7 +255,7 @@ pub fn day_marks(
             let marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
                 Some(open) => {
                     let day_over = day < today || local_now.time() >= open.1;
-                    attendance::marks(open, &periods, presence, hall.policy.late_grace_minutes, day_over)
+                    attendance::marks(open, &periods, presence, rules.late_grace_minutes, day_over)
                 }
                 None => Vec::new(),
             };

@@ -66,6 +66,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v25.sql")),
         M::up(include_str!("schema_v26.sql")),
         M::up(include_str!("schema_v27.sql")),
+        M::up(include_str!("schema_v28.sql")),
     ])
 }
 

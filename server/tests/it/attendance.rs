@@ -272,3 +272,84 @@ async fn the_consoles_late_marks_are_attendances() {
     check("2026-11-25", "08:36:00", true).await;
     check("2026-11-28", "09:00:00", false).await; // Saturday
 }
+
+/// New hours judge the days from the one they took effect on, never the days before: a hall
+/// going over to its winter hours (09:00 instead of 08:30) does not wipe last week's late
+/// marks, nor does going back make the winter days late. A change before any clerk signed in
+/// that day judges that day; one after, from the next.
+#[tokio::test]
+async fn new_hours_never_judge_the_days_before_them_again() {
+    let s = TestServer::start().await;
+    let hours = |start: &str| {
+        ["mon", "tue", "wed", "thu", "fri"].map(|d| format!("{d} = [\"{start}-12:00\", \"14:00-17:30\"]\n")).concat()
+    };
+    let set_hours = |from: &'static str, to: &'static str| {
+        let s = &s;
+        let (old, new) = (hours(from), hours(to));
+        async move {
+            let admin = s.staff("admin").await;
+            let toml = get(s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+            assert!(toml.contains(&old), "the hall's hours are {from}");
+            let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml.replacen(&old, &new, 1) })).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    // Monday 23 November, hours from 08:30: clerk2 comes at 08:50, 20 minutes late.
+    s.clock().set(at("2026-11-23", "08:50"));
+    s.clerk("clerk2", "w02").await;
+    // Tuesday, 08:00, before anyone signed in: winter hours from 09:00, from today.
+    s.clock().set(at("2026-11-24", "08:00"));
+    set_hours("08:30", "09:00").await;
+    s.clock().set(at("2026-11-24", "08:50"));
+    s.clerk("clerk2", "w02").await;
+    // Wednesday: clerk2 at 08:40 (on time at 09:00); at 10:00 the hours go back to 08:30,
+    // which judge the days from Thursday: Wednesday was begun under 09:00.
+    s.clock().set(at("2026-11-25", "08:40"));
+    s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-25", "10:00"));
+    set_hours("09:00", "08:30").await;
+    s.clock().set(at("2026-11-26", "08:40"));
+    s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-27", "08:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
+    let late: Vec<(String, Option<u64>)> = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+        .iter()
+        .map(|day| {
+            let m = list.iter().find(|(u, d, _)| u == "clerk2" && d == day).map(|(_, _, m)| m.clone());
+            let late = m.unwrap_or_default().into_iter().find(|(k, _)| k == "late");
+            (day.to_string(), late.and_then(|(_, min)| min))
+        })
+        .collect();
+    let want = [("2026-11-23", Some(20)), ("2026-11-24", None), ("2026-11-25", None), ("2026-11-26", Some(10))];
+    assert_eq!(late, want.map(|(d, m)| (d.to_string(), m)), "{list:?}");
+}
+
+/// The same when the new hours come in the configuration file, edited between two starts.
+#[tokio::test]
+async fn hours_edited_in_the_file_between_two_starts_judge_the_days_after_only() {
+    let clock = std::sync::Arc::new(hall_testkit::ManualClock::new(at("2026-11-23", "08:50")));
+    let s = TestServer::options().clock(clock.clone()).hall_from_file(true).start().await;
+    s.clerk("clerk2", "w02").await; // 20 minutes late under 08:30
+    let db = s.db.clone();
+    let dir = s.stop().await;
+    clock.set(at("2026-11-24", "07:00"));
+    let (summer, winter) = ("mon = [\"08:30-12:00\"", "mon = [\"09:00-12:00\"");
+    let text = hall_server::config::SAMPLE_HALL.replacen(summer, winter, 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let file_hall = hall_server::config::parse(&text, "hall.toml").unwrap();
+    let s = TestServer::options().db(&db).clock(clock.clone()).hall(file_hall).hall_from_file(true).start().await;
+    clock.set(at("2026-11-30", "08:50")); // Monday: on time under 09:00
+    s.clerk("clerk2", "w02").await;
+    clock.set(at("2026-12-01", "08:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-30", &director).await);
+    let late = |day: &str| {
+        list.iter()
+            .find(|(u, d, _)| u == "clerk2" && d == day)
+            .and_then(|(_, _, m)| m.iter().find(|(k, _)| k == "late").and_then(|(_, min)| *min))
+    };
+    assert_eq!((late("2026-11-23"), late("2026-11-30")), (Some(20), None), "{list:?}");
+    s.stop().await;
+    drop(dir);
+}
