@@ -77,6 +77,11 @@ export default withAssessment({
     fWindow: "受理窗口", fFirstWindow: "首问窗口", partDoneYes: "已办完", partDoneNo: "办理中",
     extension: (days, reason) => `延期 ${days} 个工作日（${reason}）`,
     meeting: (date, who, conclusion) => `${date}，${who}：${conclusion}`,
+    // 本窗口今日预约 (clerk-bookings.js)
+    bkTitle: "本窗口今日预约", bkShow: "查看", bkAudited: "每次查看都记入审计。", bkNone: "本窗口今天没有预约。",
+    bkSlot: "时段", bkMatter: "事项", bkName: "姓名", bkPhone: "电话", bkStatus: "状态",
+    "bk.booked": "已预约，未到", "bk.checked_in": "已签到取号", "bk.cancelled": "已取消", "bk.missed": "爽约（未到）",
+    "bk.excused": "未到，已免责",
   },
   en: {
     vTitle: "Village requests", vNumber: "Request", vStation: "Station", vMatter: "Matter", vMaterials: "Materials received",
@@ -156,5 +161,9 @@ export default withAssessment({
     fWindow: "Window", fFirstWindow: "First-inquiry window", partDoneYes: "finished", partDoneNo: "in progress",
     extension: (days, reason) => `extended by ${days} working days (${reason})`,
     meeting: (date, who, conclusion) => `${date}, ${who}: ${conclusion}`,
+    bkTitle: "Today's bookings at this window", bkShow: "Show", bkAudited: "Every reading is audited.",
+    bkNone: "No bookings at this window today.", bkSlot: "Slot", bkMatter: "Matter", bkName: "Name", bkPhone: "Phone",
+    bkStatus: "Status", "bk.booked": "Booked, not here yet", "bk.checked_in": "Checked in", "bk.cancelled": "Cancelled",
+    "bk.missed": "Missed", "bk.excused": "Missed, excused",
   },
 });

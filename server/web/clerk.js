@@ -16,6 +16,7 @@ import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
 import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming } from "./clerk-incoming.js";
+import { renderBookings, clearBookings } from "./clerk-bookings.js";
 
 useStrings(strings);
 
@@ -233,6 +234,7 @@ function signOut(message) {
   sessionStorage.removeItem("username");
   state.token = null; state.ticket = null; state.cases = []; state.registered = null;
   live.stop();
+  clearBookings(); // nothing personal stays on the screen
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
   $("loginError").textContent = message ?? "";
@@ -253,7 +255,7 @@ function fillSelects() {
 async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
-    renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave();
+    renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave(); renderBookings();
   });
   languageSwitch();
   wireIncoming();

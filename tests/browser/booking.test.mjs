@@ -709,3 +709,39 @@ test("the director's booking list: read on demand, a missed booking excused with
   assert.equal(await d.textContent("#bookingsList"), "");
   await p.close();
 });
+
+test("the clerk's bookings of today: read when asked, phones masked, no booking codes, gone at sign-out", async () => {
+  const p = await openPage(browser, base, "/clerk", { viewport: { width: 1366, height: 1400 } });
+  const c = p.page;
+  await c.fill("input[name=username]", "clerk2");
+  await c.fill("input[name=password]", "demo");
+  await c.selectOption("select[name=window]", "w02");
+  await c.click("#login button[type=submit]");
+  await c.waitForSelector("#desk:not([hidden])");
+  assert.equal(await c.textContent("#bookingsList"), "", "nothing read before the clerk asks");
+  const reads = [];
+  c.on("request", (r) => { if (new URL(r.url()).pathname === "/api/bookings") reads.push(r.method()); });
+  // The real server's list of today (the harness runs on the real clock: there may be none).
+  await c.click("#bookingsShow");
+  await c.waitForFunction(() => !document.querySelector("#noBookings").hidden || document.querySelector("#bookingsList tr"));
+  assert.deepEqual(reads, ["GET"]);
+  // Today's list as the server gives a clerk (masked, no code) played, to see every status shown.
+  const line = { status: "booked", service_id: "mz-dibao", service_name: "最低生活保障申请", start: "09:00", end: "09:30",
+    name: "周九", phone: "139****0001", id_masked: null };
+  await c.route("**/api/bookings", (route) => route.fulfill({ json: [
+    line, { ...line, status: "checked_in", start: "09:30", end: "10:00", name: "吴十", ticket_number: "B007" },
+  ] }));
+  await c.click("#bookingsShow");
+  await c.waitForSelector("#bookingsList tr.bk-checked_in");
+  const text = await c.textContent("#bookingsList");
+  assert.match(text, /09:00–09:30最低生活保障申请周九139\*\*\*\*0001已预约，未到/);
+  assert.match(text, /已签到取号 B007/);
+  assert.ok(await c.isHidden("#noBookings"));
+  if (shots) await c.locator("#bookingsCard").screenshot({ path: join(shots, "clerk-bookings-zh.png") });
+  await c.click("#lang");
+  await c.waitForFunction(() => document.querySelector("#bookingsList").textContent.includes("Booked, not here yet"));
+  await c.click("#logout");
+  await c.waitForSelector("#login:not([hidden])");
+  assert.equal(await c.textContent("#bookingsList"), "", "signed out: the names are gone");
+  await p.close();
+});

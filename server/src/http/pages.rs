@@ -194,6 +194,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "director-attendance.js" => (include_str!("../../web/director-attendance.js"), JS),
         "director-leave.js" => (include_str!("../../web/director-leave.js"), JS),
         "director-bookings.js" => (include_str!("../../web/director-bookings.js"), JS),
+        "clerk-bookings.js" => (include_str!("../../web/clerk-bookings.js"), JS),
         "clerk-leave.js" => (include_str!("../../web/clerk-leave.js"), JS),
         "director-assessment.js" => (include_str!("../../web/director-assessment.js"), JS),
         "clerk-assessment.js" => (include_str!("../../web/clerk-assessment.js"), JS),
