@@ -1,19 +1,26 @@
 // Director console, bookings (预约): a day's bookings read on demand (the read is audited:
 // names and phones), each with its slot, matter, citizen, status and ticket; a missed one can be
 // excused with the reason (the hall closed, a kiosk could not check it in, the citizen phoned):
-// it no longer counts towards the citizen's suspension. director.js calls clearBookings() at
-// sign-out (nothing personal stays on the screen) and renderBookings() on a change of language.
+// it no longer counts towards the citizen's suspension; a booking the hall cancelled (a new
+// configuration or calendar) says so: the director phones the citizen. director.js calls
+// bookingsToday() at sign-in, clearBookings() at sign-out (nothing personal stays on the screen)
+// and renderBookings() on a change of language.
 
 import { $, esc, t, api, act, guarded, hallNow } from "./common.js";
 
 let list = null; // the day's bookings as last read, null before any read
 let day = "";
 
-const status = (b) => t(`bk.${b.status}`) + (b.ticket_number ? ` ${b.ticket_number}` : "");
+// Cancelled by the hall (a new configuration or calendar): the director phones the citizen.
+const status = (b) => (b.hall_cancelled ? t("bkHallCancelled") : t(`bk.${b.status}`)) +
+  (b.ticket_number ? ` ${b.ticket_number}` : "") + (b.excuse ? t("bkExcusedWhy", b.excuse) : "");
+
+/** The day asked for: the hall's today (once its time zone is known: director.js at sign-in). */
+export function bookingsToday() {
+  $("bookingsForm").day.value = hallNow().slice(0, 10);
+}
 
 export function renderBookings() {
-  const form = $("bookingsForm");
-  if (!form.day.value) form.day.value = hallNow().slice(0, 10);
   $("noBookings").hidden = list === null || list.length > 0;
   $("bookingsList").innerHTML = !list?.length ? "" :
     `<tr><th>${esc(t("bkSlot"))}</th><th>${esc(t("bkMatter"))}</th><th>${esc(t("hName"))}</th><th>${esc(t("bkPhone"))}</th>` +
@@ -22,7 +29,7 @@ export function renderBookings() {
       const excuse = b.status !== "missed" || !b.code ? "" :
         `<input data-reason="${esc(b.code)}" maxlength="500" placeholder="${esc(t("bkReason"))}"> ` +
         `<button type="button" data-excuse="${esc(b.code)}">${esc(t("bkExcuse"))}</button>`;
-      return `<tr class="bk-${esc(b.status)}"><td>${esc(b.start)}–${esc(b.end)}</td><td>${esc(b.service_name ?? b.service_id)}</td>` +
+      return `<tr class="bk-${esc(b.status)}${b.hall_cancelled ? " bk-hall-cancelled" : ""}"><td>${esc(b.start)}–${esc(b.end)}</td><td>${esc(b.service_name ?? b.service_id)}</td>` +
         `<td>${esc(b.name)}</td><td>${esc(b.phone)}</td><td>${esc(b.id_masked ?? "")}</td>` +
         `<td>${esc(status(b))}</td><td>${excuse}</td></tr>`;
     }).join("");

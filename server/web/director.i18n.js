@@ -124,7 +124,9 @@ export default withAssessment(withRating({
     bkExcuse: "免责", bkReasonNeeded: "请填写免责理由（例如：当天取号机故障，无法签到）。",
     bkCount: (day, n) => `${day}：预约 ${n} 个`,
     "bk.booked": "已预约", "bk.checked_in": "已签到取号", "bk.cancelled": "已取消", "bk.missed": "爽约（未到）",
-    "bk.excused": "未到，已免责",
+    "bk.excused": "未到，已免责", bkHallCancelled: "已由大厅取消（请电话告知群众）",
+    bkExcusedWhy: (why) => `：${why}`,
+    "err.booking_not_found": "没有这个预约（已删除的预约不能免责）。",
     "err.booking_not_missed": "只有爽约的预约才能免责（当天的预约在当天结束后才记为爽约）。",
   },
   en: {
@@ -257,7 +259,9 @@ export default withAssessment(withRating({
     bkExcuse: "Excuse", bkReasonNeeded: "Give the reason (e.g. the kiosk could not check bookings in that day).",
     bkCount: (day, n) => `${day}: ${n} bookings`,
     "bk.booked": "Booked", "bk.checked_in": "Checked in", "bk.cancelled": "Cancelled", "bk.missed": "Missed",
-    "bk.excused": "Missed, excused",
+    "bk.excused": "Missed, excused", bkHallCancelled: "Cancelled by the hall (phone the citizen)",
+    bkExcusedWhy: (why) => `: ${why}`,
+    "err.booking_not_found": "No such booking (a booking whose data was deleted cannot be excused).",
     "err.booking_not_missed": "Only a missed booking can be excused (a day's bookings are marked missed when the day ends).",
   },
 }));

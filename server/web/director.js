@@ -16,7 +16,7 @@ import { refreshAttendance, renderAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
 import { refreshVillage, renderVillage } from "./director-village.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
-import { renderBookings, clearBookings } from "./director-bookings.js";
+import { renderBookings, clearBookings, bookingsToday } from "./director-bookings.js";
 
 useStrings(strings);
 
@@ -177,7 +177,7 @@ async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
   await refresh();
   await loadHallZone();
-  renderBookings(); // the day asked for defaults to the hall's today
+  bookingsToday(); // the day asked for: the hall's today, whatever the screen's time zone
   await refreshPetitions().catch((e) => showError("petitionsError", e));
   setDepartments((await api("GET", "/api/hall")).data);
   live.start();

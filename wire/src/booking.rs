@@ -162,4 +162,12 @@ pub struct BookingLine {
     pub id_masked: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
+    /// A cancelled booking the hall cancelled (a new configuration or calendar no longer serves
+    /// it): the director phones the citizen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hall_cancelled: bool,
+    /// Why the director excused a missed booking (the director's and administrators' lists
+    /// only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excuse: Option<String>,
 }

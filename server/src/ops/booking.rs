@@ -237,7 +237,7 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
     if ctx.now_ms >= b.slot_at {
         return Err(ApiError::new(Code::BookingStarted, format!("the {} slot of {} has started", b.start, b.day)));
     }
-    rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+    rows::cancel(ctx.tx, &b, ctx.now_ms, "citizen")?;
     if let (true, Some(m)) = (b.day == ctx.day, ctx.hall.matter(&b.service_id)) {
         super::tickets::queue_changed(ctx, &m.queue)?;
     }
@@ -278,7 +278,7 @@ fn cancel_unserved(
         if to.is_some_and(|to| b.day > to.to_string()) || still_served(hall, calendar, &b)? {
             continue;
         }
-        rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+        rows::cancel(ctx.tx, &b, ctx.now_ms, by)?;
         let detail = json!({ "service_id": b.service_id, "day": b.day, "by": by });
         ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
         cancelled += 1;
@@ -318,11 +318,10 @@ pub(super) fn cancel_on_days_off(ctx: &mut Ctx, days: &[NaiveDate]) -> ApiResult
     let mut cancelled = 0;
     for day in days.iter().filter(|d| ctx.calendar.is_working_day(**d) == Ok(false)) {
         let day = day.to_string();
-        let matters: Vec<&str> = ctx.hall.matters.iter().map(|m| m.id.as_str()).collect();
         let booked: Vec<rows::BookingRow> =
-            rows::of_day(ctx.tx, &day, &matters)?.into_iter().filter(|b| b.status == "booked").collect();
+            rows::of_day(ctx.tx, &day, None)?.into_iter().filter(|b| b.status == "booked").collect();
         for b in booked {
-            rows::cancel(ctx.tx, &b, ctx.now_ms)?;
+            rows::cancel(ctx.tx, &b, ctx.now_ms, "calendar")?;
             let detail = json!({ "service_id": b.service_id, "day": b.day, "by": "calendar" });
             ctx.audit("booking.cancel", None, Some(format!("booking:{}", b.id)), detail)?;
             cancelled += 1;
@@ -413,12 +412,12 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
 /// masked; anyone else nothing.
 pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
     let (hall, actor) = (ctx.hall, ctx.actor);
-    let (matters, whole): (Vec<&str>, bool) = match actor {
-        Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => {
-            (hall.matters.iter().map(|m| m.id.as_str()).collect(), true)
-        }
+    // The director's list has every booking of the day, a matter's taken out of the hall since
+    // too (its citizens are phoned, its misses may be excused).
+    let (matters, whole): (Option<Vec<&str>>, bool) = match actor {
+        Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => (None, true),
         Actor::Staff { role: StaffRole::Clerk, window_id: Some(w), .. } => {
-            (hall.window_matters(w).into_iter().map(|m| m.id.as_str()).collect(), false)
+            (Some(hall.window_matters(w).into_iter().map(|m| m.id.as_str()).collect()), false)
         }
         Actor::Staff { role: StaffRole::Clerk, .. } => {
             return Err(ApiError::new(Code::ClerkNotSignedIn, "sign in at a window to read its bookings"))
@@ -426,7 +425,7 @@ pub(super) fn read_day(ctx: &mut Ctx, day: &str) -> ApiResult<Answer> {
         _ => return Err(ApiError::new(Code::ClerkOnly, "only the director or a window's clerk reads bookings")),
     };
     let list: Vec<wire::BookingLine> =
-        rows::of_day(ctx.tx, day, &matters)?.into_iter().map(|b| line(ctx.tx, hall, b, whole)).collect();
+        rows::of_day(ctx.tx, day, matters.as_deref())?.into_iter().map(|b| line(ctx.tx, hall, b, whole)).collect();
     let window = match actor {
         Actor::Staff { window_id, .. } => window_id.clone(),
         _ => None,
@@ -442,8 +441,10 @@ fn line(conn: &rusqlite::Connection, hall: &Hall, b: rows::BookingRow, whole: bo
         service_name: hall.matter(&b.service_id).map_or_else(|| b.service_id.clone(), |m| m.name.clone()),
         ticket_number: b.ticket_id.and_then(|id| store::tickets::get(conn, id).ok().flatten()).map(|t| t.number),
         // A clerk's list leaves it out: with it they could cancel the booking, or open the
-        // ticket's page and rate their own service.
-        code: whole.then_some(b.code),
+        // ticket's page and rate their own service. A purged booking's stand-in is no code.
+        code: (whole && rows::code_held(&b.code)).then_some(b.code),
+        hall_cancelled: b.status == "cancelled" && b.cancelled_by.as_deref().is_some_and(|by| by != "citizen"),
+        excuse: b.excuse.filter(|_| whole),
         status: rows::status(&b.status),
         service_id: b.service_id,
         start: b.start,
@@ -477,12 +478,14 @@ pub(super) fn excuse(ctx: &mut Ctx, code: &str, reason: &str) -> ApiResult<Answe
         };
         return Err(ApiError::new(Code::BookingNotMissed, why));
     }
-    rows::excuse(ctx.tx, b.id, ctx.now_ms)?;
+    rows::excuse(ctx.tx, b.id, ctx.now_ms, reason)?;
+    // The reason may tell of the citizen's health or family: kept on the booking (deleted with
+    // its name and phone), never in the append-only audit trail.
     ctx.audit(
         "booking.excuse",
         None,
         Some(format!("booking:{}", b.id)),
-        json!({ "service_id": b.service_id, "day": b.day, "reason": reason }),
+        json!({ "service_id": b.service_id, "day": b.day }),
     )?;
     let row = load(ctx, code)?;
     Answer::json(StatusCode::OK, &line(ctx.tx, ctx.hall, row, true))

@@ -24,10 +24,14 @@ pub struct BookingRow {
     /// The identity number's keyed hash, when the booking was made with one.
     pub id_hash: Option<String>,
     pub ticket_id: Option<i64>,
+    /// `citizen`, or the hall: `config`, `calendar` (a cancelled booking's).
+    pub cancelled_by: Option<String>,
+    /// Why the director excused a missed booking.
+    pub excuse: Option<String>,
 }
 
 const COLUMNS: &str =
-    "id, code, service_id, day, slot_start, slot_end, slot_at, status, name, phone, id_masked, ticket_id, id_hash";
+    "id, code, service_id, day, slot_start, slot_end, slot_at, status, name, phone, id_masked, ticket_id, id_hash, cancelled_by, excuse";
 
 fn from_row(r: &Row) -> rusqlite::Result<BookingRow> {
     Ok(BookingRow {
@@ -44,6 +48,8 @@ fn from_row(r: &Row) -> rusqlite::Result<BookingRow> {
         id_masked: r.get(10)?,
         ticket_id: r.get(11)?,
         id_hash: r.get(12)?,
+        cancelled_by: r.get(13)?,
+        excuse: r.get(14)?,
     })
 }
 
@@ -105,17 +111,23 @@ pub fn code_taken(conn: &Connection, code: &str) -> rusqlite::Result<bool> {
     Ok(by_code(conn, code)?.is_some())
 }
 
-pub fn cancel(tx: &Transaction, b: &BookingRow, at_ms: i64) -> rusqlite::Result<()> {
-    exec(tx, "UPDATE bookings SET status = 'cancelled', changed_at = ?2 WHERE id = ?1", params![b.id, at_ms])?;
+/// Cancels a booking: `by` the citizen, or the hall (`config`, `calendar`).
+pub fn cancel(tx: &Transaction, b: &BookingRow, at_ms: i64, by: &str) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE bookings SET status = 'cancelled', cancelled_by = ?3, changed_at = ?2 WHERE id = ?1",
+        params![b.id, at_ms, by],
+    )?;
     adjust_booked(tx, &b.day, &b.service_id, -1)
 }
 
-/// A missed booking excused by the director: it no longer counts towards a suspension.
-pub fn excuse(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
+/// A missed booking excused by the director, with the reason: it no longer counts towards a
+/// suspension.
+pub fn excuse(tx: &Transaction, id: i64, at_ms: i64, reason: &str) -> rusqlite::Result<()> {
     exec(
         tx,
-        "UPDATE bookings SET status = 'excused', changed_at = ?2 WHERE id = ?1 AND status = 'missed'",
-        params![id, at_ms],
+        "UPDATE bookings SET status = 'excused', excuse = ?3, changed_at = ?2 WHERE id = ?1 AND status = 'missed'",
+        params![id, at_ms, reason],
     )?;
     Ok(())
 }
@@ -243,7 +255,7 @@ pub fn purge(tx: &Transaction, before: &str, missed_since: &str) -> rusqlite::Re
     )?;
     exec(
         tx,
-        "UPDATE bookings SET name = '', phone = '', id_masked = NULL, code = 'purged-' || id
+        "UPDATE bookings SET name = '', phone = '', id_masked = NULL, excuse = NULL, code = 'purged-' || id
          WHERE day < ?1 AND status = 'missed' AND day >= ?2 AND name <> ''",
         [before, missed_since],
     )?;
@@ -261,13 +273,19 @@ pub fn booked_from(conn: &Connection, day: &str) -> rusqlite::Result<Vec<Booking
     rows.collect()
 }
 
-/// A day's bookings of some matters, for staff.
-pub fn of_day(conn: &Connection, day: &str, matters: &[&str]) -> rusqlite::Result<Vec<BookingRow>> {
+/// A day's bookings, for staff: of some matters, or (`None`) of every matter ever booked, those
+/// no longer in the hall's configuration too.
+pub fn of_day(conn: &Connection, day: &str, matters: Option<&[&str]>) -> rusqlite::Result<Vec<BookingRow>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {COLUMNS} FROM bookings WHERE day = ?1 ORDER BY slot_at, id"))?;
     let rows = stmt.query_map([day], from_row)?;
     let all: Vec<BookingRow> = rows.collect::<Result<_, _>>()?;
-    Ok(all.into_iter().filter(|b| matters.contains(&b.service_id.as_str())).collect())
+    Ok(all.into_iter().filter(|b| matters.is_none_or(|m| m.contains(&b.service_id.as_str()))).collect())
+}
+
+/// A code the citizen holds (8 digits), not the stand-in of a booking whose data was purged.
+pub fn code_held(code: &str) -> bool {
+    !code.starts_with("purged-")
 }
 
 pub fn status(s: &str) -> wire::BookingStatus {

@@ -67,6 +67,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v26.sql")),
         M::up(include_str!("schema_v27.sql")),
         M::up(include_str!("schema_v28.sql")),
+        M::up(include_str!("schema_v29.sql")),
     ])
 }
 

@@ -243,6 +243,46 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let sql = "SELECT COUNT(*) FROM audit WHERE action = 'booking.cancel' AND detail LIKE '%config%'";
     assert_eq!(db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap(), 3);
+    // The director's list of the day says which the hall cancelled: those citizens are phoned.
+    let director = s.staff("director").await;
+    let list = s.send(Method::GET, "/api/bookings?day=2026-11-26", Some(&director), None, None).await.body;
+    let hall_cancelled = |b: &Value| {
+        let line = list.as_array().unwrap().iter().find(|l| l["code"] == b["code"]).expect("listed");
+        line["hall_cancelled"].as_bool().unwrap_or(false)
+    };
+    assert!(hall_cancelled(&dibao) && hall_cancelled(&dibao2) && hall_cancelled(&slot_gone), "{list}");
+    assert!(!hall_cancelled(&kept), "{list}");
+}
+
+#[tokio::test]
+async fn the_directors_list_keeps_the_bookings_of_a_matter_taken_out_of_the_hall() {
+    let s = start_at(25, 9, 0).await;
+    let mut land = body("zr-zhaijidi", "2026-11-26", "10:00", "13812345670");
+    land["id_number"] = json!(ID);
+    let gone = booked(&s, land).await;
+    let mine = booked(&s, body("mz-dibao", "2026-11-26", "09:30", "13812345671")).await;
+    let code = mine["code"].as_str().unwrap();
+    let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let admin = s.staff("admin").await;
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let start = toml.find("[[matters]]\nid = \"zr-zhaijidi\"").unwrap();
+    let end = start + 1 + toml[start + 1..].find("[[matters]]").unwrap();
+    let without = format!("{}{}", &toml[..start], &toml[end..]);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": without })).await;
+    assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(1)), "{}", r.body);
+    let director = s.staff("director").await;
+    let list = s.send(Method::GET, "/api/bookings?day=2026-11-26", Some(&director), None, None).await.body;
+    let lines = list.as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{list}");
+    let line = lines.iter().find(|l| l["code"] == gone["code"]).expect("the removed matter's booking is listed");
+    assert_eq!((line["status"].as_str(), line["hall_cancelled"].as_bool()), (Some("cancelled"), Some(true)));
+    assert_eq!(line["service_name"], "zr-zhaijidi", "the matter is gone: its id");
+    let line = lines.iter().find(|l| l["code"] == mine["code"]).unwrap();
+    assert!(line.get("hall_cancelled").is_none(), "cancelled by the citizen: {line}");
 }
 
 #[tokio::test]
@@ -669,8 +709,12 @@ async fn the_director_excuses_a_missed_booking_and_the_suspension_lifts() {
     let again = s.send(Method::POST, &excuse(&codes[1]), Some(&director), Some(why), None).await;
     assert_error(&again, 409, "booking_not_missed");
     assert_eq!(audits(), 1);
+    // The reason is the booking's (the director reads it in the list), never the audit trail's.
+    assert_eq!(list.body[0]["excuse"], "11月26日取号机故障，无法签到", "{}", list.body);
+    let mine = s.send(Method::GET, "/api/bookings?day=2026-11-26", Some(&clerk), None, None).await;
+    assert!(mine.body[0].get("excuse").is_none(), "{}", mine.body);
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let detail: String =
         db.query_row("SELECT detail FROM audit WHERE action = 'booking.excuse'", [], |r| r.get(0)).unwrap();
-    assert!(detail.contains("取号机故障") && !detail.contains("13812345678"), "{detail}");
+    assert!(detail.contains("2026-11-26") && !detail.contains("取号机") && !detail.contains("138"), "{detail}");
 }
