@@ -3,7 +3,7 @@
 //! the clerk and acknowledged by the director. Pure: the day's hours and the sign-ins are
 //! arguments; approved leave (R16) is no absence, and a half day moves the start or the end.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::calendar::{Calendar, MissingYear};
 use super::hours::{Hours, Period};
@@ -117,10 +117,19 @@ pub fn rules_for<'a>(day: NaiveDate, kept: &'a [(NaiveDate, DayRules)], now: &'a
     kept.iter().filter(|(last, _)| *last >= day).min_by_key(|(last, _)| *last).map_or(now, |(_, r)| r)
 }
 
-/// The last day the rules in force until now judge when a configuration changes them: today
-/// when a clerk has signed in today (the day was begun under them), else yesterday.
-pub fn last_day_of_old_rules(today: NaiveDate, someone_signed_in_today: bool) -> NaiveDate {
-    if someone_signed_in_today {
+/// The last day the rules in force until now (`old`) judge when a configuration changes them at
+/// `now` (the hall's local time): today when the day was begun under them — a clerk has signed
+/// in, or the hall's opening under them has passed (a change at 09:30 must not erase the late
+/// marks of 08:30) — else yesterday.
+pub fn last_day_of_old_rules(
+    old: &DayRules,
+    calendar: &Calendar,
+    now: NaiveDateTime,
+    someone_signed_in: bool,
+) -> NaiveDate {
+    let today = now.date();
+    let opened = matches!(working_hours(today, &old.hours(), calendar), Ok(Some((open, _))) if now.time() >= open);
+    if someone_signed_in || opened {
         today
     } else {
         today.pred_opt().unwrap_or(today)
@@ -369,7 +378,23 @@ mod tests {
             assert_eq!(rules_for(day(d), &kept, &now), want, "{d}");
         }
         assert_eq!(rules_for(day("2026-09-01"), &[], &now), &now, "nothing kept: the rules now");
-        assert_eq!(last_day_of_old_rules(day("2026-10-16"), true), day("2026-10-16"));
-        assert_eq!(last_day_of_old_rules(day("2026-10-16"), false), day("2026-10-15"));
+    }
+
+    #[test]
+    fn old_rules_judge_today_once_it_was_begun_under_them() {
+        let calendar = crate::calendar_data::shipped_calendar();
+        let old = DayRules::of(&Hours::weekdays(t("08:30"), t("17:30")), 5);
+        let at = |d: &str, time: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap().and_time(t(time));
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // (now, a clerk signed in today, the last day the old rules judge); Friday 16 October.
+        for (now, signed_in, last) in [
+            (at("2026-10-16", "07:50"), false, "2026-10-15"), // before opening, nobody in: today is the new rules'
+            (at("2026-10-16", "07:50"), true, "2026-10-16"),  // a clerk in early: begun
+            (at("2026-10-16", "08:30"), false, "2026-10-16"), // opening time: begun, whoever came
+            (at("2026-10-16", "09:30"), false, "2026-10-16"), // nobody in yet at 09:30: absent or late, as it was
+            (at("2026-10-17", "10:00"), false, "2026-10-16"), // a Saturday the hall is closed: nothing to judge today
+        ] {
+            assert_eq!(last_day_of_old_rules(&old, &calendar, now, signed_in), day(last), "{now} {signed_in}");
+        }
     }
 }

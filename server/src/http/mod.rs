@@ -161,7 +161,7 @@ fn hall_in_force(
     conn: &rusqlite::Connection,
     given: crate::hall::Hall,
     from_file: bool,
-    now_ms: i64,
+    (calendar, now_ms): (&crate::domain::calendar::Calendar, i64),
 ) -> anyhow::Result<crate::hall::Hall> {
     use sha2::Digest;
     let saved = store::settings::get(conn, store::settings::HALL_TOML)?;
@@ -200,9 +200,9 @@ fn hall_in_force(
     // the file was always in force, whatever was saved on /admin.
     let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
     if let Some(old) = last_in_force {
-        let day = crate::domain::numbering::local_day(crate::store::from_ms(now_ms), given.timezone);
-        store::attendance::keep_rules_replaced(&tx, &old, &given, day)?;
-        let today = day.to_string();
+        let now = crate::store::from_ms(now_ms).with_timezone(&given.timezone).naive_local();
+        store::attendance::keep_rules_replaced(&tx, (&old, &given), calendar, now)?;
+        let today = now.date().to_string();
         let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");
@@ -223,7 +223,8 @@ impl AppState {
         store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
         let settings_sweep = settings.sweep_every;
-        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file, store::ms(settings.clock.now()))?;
+        let now_ms = store::ms(settings.clock.now());
+        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file, (&calendar.get(), now_ms))?;
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
         let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();

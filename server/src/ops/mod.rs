@@ -599,8 +599,8 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
         hall.staff.iter().map(|p| p.username.as_str()).filter(|u| ctx.hall.staff(u).is_none()).collect();
     store::attendance::record_staff_added(ctx.tx, &added, &ctx.day)?;
     // New hours or grace judge attendance from the day they take effect, not the days before.
-    let today = chrono::NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
-    store::attendance::keep_rules_replaced(ctx.tx, ctx.hall, hall, today)?;
+    let now = ctx.now.with_timezone(&ctx.hall.timezone).naive_local();
+    store::attendance::keep_rules_replaced(ctx.tx, (ctx.hall, hall), ctx.calendar, now)?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;

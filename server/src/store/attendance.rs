@@ -124,15 +124,16 @@ pub fn record_staff_added(tx: &rusqlite::Transaction, usernames: &[&str], day: &
 }
 
 /// A new hall (saved on /admin, or a configuration file changed between two starts) whose
-/// hours or late grace differ from the old one's: the old rules are kept as the rules of the
-/// days up to today when a clerk has signed in at a window today, else up to yesterday
+/// hours or late grace differ from the old one's, at `now` (the hall's local time): the old
+/// rules are kept as the rules of the days up to today when today was begun under them (a clerk
+/// signed in at a window, or the opening passed), else up to yesterday
 /// (`domain::attendance::last_day_of_old_rules`). A second change the same day keeps the first
 /// (the rules that day was begun under).
 pub fn keep_rules_replaced(
     tx: &Connection,
-    old: &crate::hall::Hall,
-    new: &crate::hall::Hall,
-    today: chrono::NaiveDate,
+    (old, new): (&crate::hall::Hall, &crate::hall::Hall),
+    calendar: &crate::domain::calendar::Calendar,
+    now: chrono::NaiveDateTime,
 ) -> rusqlite::Result<()> {
     use crate::domain::attendance::{last_day_of_old_rules, DayRules};
     let rules = |h: &crate::hall::Hall| DayRules::of(&h.hours, h.policy.late_grace_minutes);
@@ -142,8 +143,8 @@ pub fn keep_rules_replaced(
     }
     let signed_in: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND window_id IS NOT NULL)")?
-        .query_row([today.to_string()], |r| r.get(0))?;
-    let last = last_day_of_old_rules(today, signed_in);
+        .query_row([now.date().to_string()], |r| r.get(0))?;
+    let last = last_day_of_old_rules(&before, calendar, now, signed_in);
     tx.prepare_cached("INSERT INTO attendance_rules (last_day, rules) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
         .execute([last.to_string(), before.to_text()])?;
     Ok(())
@@ -171,7 +172,7 @@ fn kept_rules(
     Ok(out)
 }
 
-/// The day each account joined, when after the hall's start./// The day each account joined, when after the hall's start.
+/// The day each account joined, when after the hall's start.
 fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, chrono::NaiveDate>> {
     let mut stmt = conn.prepare_cached("SELECT username, day FROM staff_joined WHERE day != ''")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

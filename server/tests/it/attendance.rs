@@ -275,8 +275,8 @@ async fn the_consoles_late_marks_are_attendances() {
 
 /// New hours judge the days from the one they took effect on, never the days before: a hall
 /// going over to its winter hours (09:00 instead of 08:30) does not wipe last week's late
-/// marks, nor does going back make the winter days late. A change before any clerk signed in
-/// that day judges that day; one after, from the next.
+/// marks, nor does going back make the winter days late. A change before the day was begun (no
+/// clerk signed in, the opening not passed) judges that day; one after, from the next.
 #[tokio::test]
 async fn new_hours_never_judge_the_days_before_them_again() {
     let s = TestServer::start().await;
@@ -310,10 +310,16 @@ async fn new_hours_never_judge_the_days_before_them_again() {
     set_hours("09:00", "08:30").await;
     s.clock().set(at("2026-11-26", "08:40"));
     s.clerk("clerk2", "w02").await;
-    s.clock().set(at("2026-11-27", "08:00"));
+    // Friday, 09:30, nobody in yet: hours from 10:00 judge the days from Monday; Friday opened
+    // at 08:30, and clerk2 at 09:40 is 70 minutes late.
+    s.clock().set(at("2026-11-27", "09:30"));
+    set_hours("08:30", "10:00").await;
+    s.clock().set(at("2026-11-27", "09:40"));
+    s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-30", "08:00"));
     let director = s.staff("director").await;
-    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
-    let late: Vec<(String, Option<u64>)> = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-27", &director).await);
+    let late: Vec<(String, Option<u64>)> = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
         .iter()
         .map(|day| {
             let m = list.iter().find(|(u, d, _)| u == "clerk2" && d == day).map(|(_, _, m)| m.clone());
@@ -321,7 +327,13 @@ async fn new_hours_never_judge_the_days_before_them_again() {
             (day.to_string(), late.and_then(|(_, min)| min))
         })
         .collect();
-    let want = [("2026-11-23", Some(20)), ("2026-11-24", None), ("2026-11-25", None), ("2026-11-26", Some(10))];
+    let want = [
+        ("2026-11-23", Some(20)),
+        ("2026-11-24", None),
+        ("2026-11-25", None),
+        ("2026-11-26", Some(10)),
+        ("2026-11-27", Some(70)),
+    ];
     assert_eq!(late, want.map(|(d, m)| (d.to_string(), m)), "{list:?}");
 }
 
