@@ -142,6 +142,13 @@ pub fn slots(
     out
 }
 
+/// Bookings overlapping the slot `[start, end)` (times as `HH:MM`, or any ordered form): a
+/// booking on the slot's grid is the slot's; one made on an earlier grid (before the slot length
+/// or the hours changed) counts in every slot it overlaps, so no slot is overbooked.
+pub fn overlapping<T: Ord>(start: &T, end: &T, booked: &[(T, T)]) -> u32 {
+    booked.iter().filter(|(s, e)| s < end && e > start).count() as u32
+}
+
 /// Places left in a slot: its capacity less its bookings, and never more than the matter's
 /// daily quota leaves (`used_today`: booked places of the day, plus walk-in tickets when the
 /// day is today).
@@ -362,6 +369,22 @@ mod tests {
         assert_eq!(monday.len(), 7 + 5);
         assert!(starts(None, d(12)).is_empty(), "Saturday closed");
         assert_eq!(starts(Period::parse("09:00-10:45"), d(7)), ["09:00", "09:30", "10:00"]);
+    }
+
+    #[test]
+    fn a_slot_counts_the_bookings_overlapping_it() {
+        // Bookings of 20-minute slots (09:10, 09:10, 09:50) after the slots became 45 minutes.
+        let booked =
+            [("09:10", "09:30"), ("09:10", "09:30"), ("09:50", "10:10")].map(|(s, e)| (s.to_string(), e.to_string()));
+        let check = |start: &str, end: &str, want| {
+            assert_eq!(overlapping(&start.into(), &end.into(), &booked), want, "{start}")
+        };
+        check("08:30", "09:15", 2);
+        check("09:15", "10:00", 3);
+        check("10:00", "10:45", 1);
+        check("10:45", "11:30", 0);
+        check("09:30", "09:50", 0); // ends where one starts, starts where one ends
+        check("09:10", "09:30", 2); // the same grid: its own bookings
     }
 
     #[test]

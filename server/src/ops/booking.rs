@@ -110,20 +110,16 @@ pub fn slots(
 ) -> anyhow::Result<Vec<wire::Slot>> {
     let Some(b) = m.booking else { return Ok(Vec::new()) };
     let d = day.to_string();
-    let taken = rows::taken_in_slots(conn, &m.id, &d)?;
+    let booked = rows::booked_times(conn, &m.id, &d)?;
     let used = used_on(conn, m, &d, today)?;
     let local = issuing::local(hall, now);
     Ok(booking::slots(&hall.hours, calendar, m.rules.own, b, day)
         .into_iter()
         .filter(|s| day.and_time(s.start) > local)
         .map(|s| {
-            let start = s.start.format("%H:%M").to_string();
-            let in_slot = taken.iter().find(|(t, _)| *t == start).map(|(_, n)| *n).unwrap_or(0);
-            wire::Slot {
-                left: booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used),
-                start,
-                end: s.end.format("%H:%M").to_string(),
-            }
+            let (start, end) = (s.start.format("%H:%M").to_string(), s.end.format("%H:%M").to_string());
+            let in_slot = booking::overlapping(&start, &end, &booked);
+            wire::Slot { left: booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used), start, end }
         })
         .collect())
 }
@@ -180,7 +176,8 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
         }
     }
     let used = used_on(ctx.tx, m, &day, &ctx.day)?;
-    let in_slot = rows::taken_in_slot(ctx.tx, &m.id, &day, &start)?;
+    let end = slot.end.format("%H:%M").to_string();
+    let in_slot = booking::overlapping(&start, &end, &rows::booked_times(ctx.tx, &m.id, &day)?);
     if booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used) == 0 {
         return Err(ApiError::new(Code::SlotFull, format!("the {start} slot of {day} has no place left")));
     }

@@ -158,23 +158,16 @@ pub fn booked_on(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result
         .map(|n| n.unwrap_or(0))
 }
 
-/// Places taken in each slot of a matter's day: `(start, n)`.
-pub fn taken_in_slots(conn: &Connection, matter: &str, day: &str) -> rusqlite::Result<Vec<(String, u32)>> {
+/// The booked times of a matter's day that hold a place (booked, checked in, or missed): `(start,
+/// end)` as `HH:MM`. A new slot length leaves earlier bookings off the new grid: a slot's places
+/// are counted by the bookings overlapping it (`domain::booking::overlapping`).
+pub fn booked_times(conn: &Connection, matter: &str, day: &str) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT slot_start, COUNT(*) FROM bookings
-         WHERE service_id = ?1 AND day = ?2 AND status IN ('booked', 'checked_in', 'missed')
-         GROUP BY slot_start",
+        "SELECT slot_start, slot_end FROM bookings
+         WHERE service_id = ?1 AND day = ?2 AND status IN ('booked', 'checked_in', 'missed')",
     )?;
     let rows = stmt.query_map(params![matter, day], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
-}
-
-pub fn taken_in_slot(conn: &Connection, matter: &str, day: &str, start: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM bookings
-         WHERE service_id = ?1 AND day = ?2 AND slot_start = ?3 AND status IN ('booked', 'checked_in', 'missed')",
-    )?
-    .query_row(params![matter, day, start], |r| r.get(0))
 }
 
 /// What the person limits need: live bookings of the matter from `today` on, live bookings

@@ -252,6 +252,11 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     };
     assert!(hall_cancelled(&dibao) && hall_cancelled(&dibao2) && hall_cancelled(&slot_gone), "{list}");
     assert!(!hall_cancelled(&kept), "{list}");
+    // The kept 09:10–09:30 booking is off the new 45-minute grid: it takes a place in both
+    // slots it overlaps (capacity 3), so neither is booked past its capacity.
+    let slots = s.get("/api/services/rs-jmyibao/slots?day=2026-11-26").await.body;
+    let left = |start: &str| slots.as_array().unwrap().iter().find(|x| x["start"] == start).unwrap()["left"].clone();
+    assert_eq!((left("08:30"), left("09:15")), (json!(2), json!(2)), "{slots}");
 }
 
 #[tokio::test]
