@@ -76,7 +76,17 @@ pub fn read(
     let live = live(conn, hall, calendar, clerks, month, now)?;
     let Some((at, by, sheets)) = assessment::closed(conn, &month.key())? else { return Ok(live) };
     let mut frozen: wire::Assessment = serde_json::from_str(&sheets)?;
-    frozen.changed_since_closed = frozen.staff != live.staff || frozen.windows != live.windows;
+    // The records (each sheet's figures), not what today's configuration makes of them: a
+    // window renamed or a new year's scheme corrects no record of the month.
+    let records = |sheets: &[wire::AssessmentSheet]| -> Vec<(String, wire::AssessmentFigures)> {
+        sheets.iter().map(|s| (s.key.clone(), s.figures.clone())).collect()
+    };
+    let (mut was, mut now) = (records(&frozen.staff), records(&live.staff));
+    was.extend(records(&frozen.windows).into_iter().map(|(k, f)| (format!("window:{k}"), f)));
+    now.extend(records(&live.windows).into_iter().map(|(k, f)| (format!("window:{k}"), f)));
+    was.sort_by(|a, b| a.0.cmp(&b.0));
+    now.sort_by(|a, b| a.0.cmp(&b.0));
+    frozen.changed_since_closed = was != now;
     frozen.closed = Some(wire::AssessmentClosed { at: crate::store::reads::fmt_time(hall, at), by });
     frozen.in_progress = false;
     Ok(frozen)
