@@ -172,6 +172,25 @@ fn kept_rules(
     Ok(out)
 }
 
+/// Accounts a new configuration makes clerks (a leader or director moved to a window) are
+/// judged from the day after `day`, as a new clerk is: until then it was no clerk's day to keep.
+pub fn record_made_clerks(
+    tx: &Connection,
+    (old, new): (&crate::hall::Hall, &crate::hall::Hall),
+    day: &str,
+) -> rusqlite::Result<()> {
+    use crate::hall::StaffRole;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT (username) DO UPDATE SET day = excluded.day",
+    )?;
+    for p in new.staff.iter().filter(|p| p.role == StaffRole::Clerk) {
+        if old.staff(&p.username).is_some_and(|was| was.role != StaffRole::Clerk) {
+            stmt.execute([p.username.as_str(), day])?;
+        }
+    }
+    Ok(())
+}
+
 /// The day each account joined, when after the hall's start.
 fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, chrono::NaiveDate>> {
     let mut stmt = conn.prepare_cached("SELECT username, day FROM staff_joined WHERE day != ''")?;

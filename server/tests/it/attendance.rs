@@ -365,3 +365,25 @@ async fn hours_edited_in_the_file_between_two_starts_judge_the_days_after_only()
     s.stop().await;
     drop(dir);
 }
+
+/// An account that becomes a clerk (a leader moved to a window) is judged from the next day
+/// only: not absent on the days before, when it was no clerk's day to keep.
+#[tokio::test]
+async fn an_account_made_a_clerk_is_not_absent_on_the_days_before() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-23", "08:20"));
+    s.clerk("clerk1", "w01").await; // in service from Monday
+    s.clock().set(at("2026-11-25", "10:00"));
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    let leader = "username = \"leader\"\nname = \"周建华\"\nstaff_no = \"QS-2019-002\"\nrole = \"leader\"";
+    assert!(toml.contains(leader));
+    let toml = toml.replacen(leader, &leader.replace("role = \"leader\"", "role = \"clerk\""), 1);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    s.clock().set(at("2026-11-27", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
+    let days: Vec<&str> = list.iter().filter(|(u, _, _)| u == "leader").map(|(_, d, _)| d.as_str()).collect();
+    assert_eq!(days, ["2026-11-26"], "absent on Thursday only, the first day as a clerk: {list:?}");
+}
