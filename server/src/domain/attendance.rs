@@ -117,19 +117,24 @@ pub fn rules_for<'a>(day: NaiveDate, kept: &'a [(NaiveDate, DayRules)], now: &'a
     kept.iter().filter(|(last, _)| *last >= day).min_by_key(|(last, _)| *last).map_or(now, |(_, r)| r)
 }
 
-/// The last day the rules in force until now (`old`) judge when a configuration changes them at
-/// `now` (the hall's local time): today when the day was begun under them — a clerk has signed
-/// in, or the hall's opening under them has passed (a change at 09:30 must not erase the late
-/// marks of 08:30) — else yesterday.
+/// The last day the rules in force until now (`old`) judge when a configuration changes them to
+/// `new` at `now` (the hall's local time): today when the day was begun — a clerk has signed in,
+/// or the opening has passed under the old rules (a change at 09:30 must not erase the late
+/// marks of 08:30) or the new ones (nor make late, by hours nobody knew, a clerk who comes at
+/// 09:10 for a 10:00 opening moved to 08:30) — else yesterday. The opening is the day's first
+/// period as the kiosks go by it (the week's hours in a year the calendar does not have).
 pub fn last_day_of_old_rules(
-    old: &DayRules,
+    (old, new): (&DayRules, &DayRules),
     calendar: &Calendar,
     now: NaiveDateTime,
     someone_signed_in: bool,
 ) -> NaiveDate {
     let today = now.date();
-    let opened = matches!(working_hours(today, &old.hours(), calendar), Ok(Some((open, _))) if now.time() >= open);
-    if someone_signed_in || opened {
+    let opened = |rules: &DayRules| {
+        let hours = rules.hours();
+        super::hours::day_periods(&hours, calendar, today).first().is_some_and(|p| now.time() >= p.start)
+    };
+    if someone_signed_in || opened(old) || opened(new) {
         today
     } else {
         today.pred_opt().unwrap_or(today)
@@ -384,6 +389,7 @@ mod tests {
     fn old_rules_judge_today_once_it_was_begun_under_them() {
         let calendar = crate::calendar_data::shipped_calendar();
         let old = DayRules::of(&Hours::weekdays(t("08:30"), t("17:30")), 5);
+        let later = DayRules::of(&Hours::weekdays(t("10:00"), t("17:30")), 5);
         let at = |d: &str, time: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap().and_time(t(time));
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         // (now, a clerk signed in today, the last day the old rules judge); Friday 16 October.
@@ -393,8 +399,21 @@ mod tests {
             (at("2026-10-16", "08:30"), false, "2026-10-16"), // opening time: begun, whoever came
             (at("2026-10-16", "09:30"), false, "2026-10-16"), // nobody in yet at 09:30: absent or late, as it was
             (at("2026-10-17", "10:00"), false, "2026-10-16"), // a Saturday the hall is closed: nothing to judge today
+            (at("2027-03-01", "09:30"), false, "2027-03-01"), // a year not loaded: the week's hours
         ] {
-            assert_eq!(last_day_of_old_rules(&old, &calendar, now, signed_in), day(last), "{now} {signed_in}");
+            assert_eq!(
+                last_day_of_old_rules((&old, &later), &calendar, now, signed_in),
+                day(last),
+                "{now} {signed_in}"
+            );
         }
+        // Opening moved from 10:00 to 08:30, saved at 09:00 with nobody in: 08:30 has passed, so
+        // today stays the old rules' (nobody is late by hours they could not know).
+        let moved = last_day_of_old_rules((&later, &old), &calendar, at("2026-10-16", "09:00"), false);
+        assert_eq!(moved, day("2026-10-16"));
+        assert_eq!(
+            last_day_of_old_rules((&later, &old), &calendar, at("2026-10-16", "08:00"), false),
+            day("2026-10-15")
+        );
     }
 }

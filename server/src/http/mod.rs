@@ -200,10 +200,11 @@ fn hall_in_force(
     // the file was always in force, whatever was saved on /admin.
     let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
     if let Some(old) = last_in_force {
-        let now = crate::store::from_ms(now_ms).with_timezone(&given.timezone).naive_local();
+        // The old hall's clock: its rules and the day's sign-ins were kept by it.
+        let now = crate::store::from_ms(now_ms).with_timezone(&old.timezone).naive_local();
         store::attendance::keep_rules_replaced(&tx, (&old, &given), calendar, now)?;
         let today = now.date().to_string();
-        store::attendance::record_made_clerks(&tx, (&old, &given), &today)?;
+        store::attendance::record_roles_changed(&tx, (&old, &given), now.date())?;
         let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");

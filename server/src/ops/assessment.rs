@@ -63,6 +63,13 @@ pub fn live(
     })
 }
 
+/// Whether today's records give a sheet of a closed month other figures. The figures are the
+/// month's records; what today's configuration makes of them is not (a window renamed, a new
+/// year's scheme), nor is a sheet on one side only (a clerk or window added or removed since).
+fn records_changed(frozen: &[wire::AssessmentSheet], live: &[wire::AssessmentSheet]) -> bool {
+    frozen.iter().any(|was| live.iter().find(|now| now.key == was.key).is_some_and(|now| now.figures != was.figures))
+}
+
 /// The month as the director sees it: frozen once closed (and whether today's records would
 /// say otherwise), live before.
 pub fn read(
@@ -76,17 +83,8 @@ pub fn read(
     let live = live(conn, hall, calendar, clerks, month, now)?;
     let Some((at, by, sheets)) = assessment::closed(conn, &month.key())? else { return Ok(live) };
     let mut frozen: wire::Assessment = serde_json::from_str(&sheets)?;
-    // The records (each sheet's figures), not what today's configuration makes of them: a
-    // window renamed or a new year's scheme corrects no record of the month.
-    let records = |sheets: &[wire::AssessmentSheet]| -> Vec<(String, wire::AssessmentFigures)> {
-        sheets.iter().map(|s| (s.key.clone(), s.figures.clone())).collect()
-    };
-    let (mut was, mut now) = (records(&frozen.staff), records(&live.staff));
-    was.extend(records(&frozen.windows).into_iter().map(|(k, f)| (format!("window:{k}"), f)));
-    now.extend(records(&live.windows).into_iter().map(|(k, f)| (format!("window:{k}"), f)));
-    was.sort_by(|a, b| a.0.cmp(&b.0));
-    now.sort_by(|a, b| a.0.cmp(&b.0));
-    frozen.changed_since_closed = was != now;
+    frozen.changed_since_closed =
+        records_changed(&frozen.staff, &live.staff) || records_changed(&frozen.windows, &live.windows);
     frozen.closed = Some(wire::AssessmentClosed { at: crate::store::reads::fmt_time(hall, at), by });
     frozen.in_progress = false;
     Ok(frozen)

@@ -598,7 +598,8 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     let added: Vec<&str> =
         hall.staff.iter().map(|p| p.username.as_str()).filter(|u| ctx.hall.staff(u).is_none()).collect();
     store::attendance::record_staff_added(ctx.tx, &added, &ctx.day)?;
-    store::attendance::record_made_clerks(ctx.tx, (ctx.hall, hall), &ctx.day)?;
+    let today = chrono::NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    store::attendance::record_roles_changed(ctx.tx, (ctx.hall, hall), today)?;
     // New hours or grace judge attendance from the day they take effect, not the days before.
     let now = ctx.now.with_timezone(&ctx.hall.timezone).naive_local();
     store::attendance::keep_rules_replaced(ctx.tx, (ctx.hall, hall), ctx.calendar, now)?;

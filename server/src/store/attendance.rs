@@ -144,7 +144,7 @@ pub fn keep_rules_replaced(
     let signed_in: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND window_id IS NOT NULL)")?
         .query_row([now.date().to_string()], |r| r.get(0))?;
-    let last = last_day_of_old_rules(&before, calendar, now, signed_in);
+    let last = last_day_of_old_rules((&before, &after), calendar, now, signed_in);
     tx.prepare_cached("INSERT INTO attendance_rules (last_day, rules) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
         .execute([last.to_string(), before.to_text()])?;
     Ok(())
@@ -172,23 +172,57 @@ fn kept_rules(
     Ok(out)
 }
 
-/// Accounts a new configuration makes clerks (a leader or director moved to a window) are
-/// judged from the day after `day`, as a new clerk is: until then it was no clerk's day to keep.
-pub fn record_made_clerks(
+/// A new configuration that changes accounts' roles, on `day`: a clerk made something else (a
+/// leader, the director) is no clerk from the next day (`day` was begun as one); an account made a
+/// clerk is one from the next day (until then it was no clerk's day to keep). Kept as periods, so
+/// that a role changed and changed back keeps the marks of the days the account was a clerk.
+pub fn record_roles_changed(
     tx: &Connection,
     (old, new): (&crate::hall::Hall, &crate::hall::Hall),
-    day: &str,
+    day: chrono::NaiveDate,
 ) -> rusqlite::Result<()> {
     use crate::hall::StaffRole;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO staff_joined (username, day) VALUES (?1, ?2) ON CONFLICT (username) DO UPDATE SET day = excluded.day",
-    )?;
-    for p in new.staff.iter().filter(|p| p.role == StaffRole::Clerk) {
-        if old.staff(&p.username).is_some_and(|was| was.role != StaffRole::Clerk) {
-            stmt.execute([p.username.as_str(), day])?;
+    let next = day.succ_opt().unwrap_or(day).to_string();
+    let day = day.to_string();
+    for p in &new.staff {
+        let Some(was) = old.staff(&p.username) else { continue };
+        let (was_clerk, is_clerk) = (was.role == StaffRole::Clerk, p.role == StaffRole::Clerk);
+        if was_clerk && !is_clerk {
+            tx.prepare_cached(
+                "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, ?2, NULL)
+                 ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL",
+            )?
+            .execute([p.username.as_str(), next.as_str()])?;
+        } else if !was_clerk && is_clerk {
+            let ended = tx
+                .prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
+                .execute([p.username.as_str(), day.as_str()])?;
+            if ended == 0 {
+                // No clerk as far as the records go: from the start.
+                tx.prepare_cached(
+                    "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, '', ?2)
+                     ON CONFLICT (username, from_day) DO UPDATE SET to_day = excluded.to_day",
+                )?
+                .execute([p.username.as_str(), day.as_str()])?;
+            }
         }
     }
     Ok(())
+}
+
+/// The periods accounts were no clerk: `username -> [(first day, last day or open)]`.
+type NotClerk = std::collections::HashMap<String, Vec<(String, Option<String>)>>;
+
+fn not_clerk(conn: &Connection) -> rusqlite::Result<NotClerk> {
+    let mut stmt = conn.prepare_cached("SELECT username, from_day, to_day FROM staff_not_clerk")?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    let mut out = NotClerk::new();
+    for row in rows {
+        let (u, from, to) = row?;
+        out.entry(u).or_default().push((from, to));
+    }
+    Ok(out)
 }
 
 /// The day each account joined, when after the hall's start.
@@ -242,6 +276,7 @@ pub fn day_marks(
     // Nor is anyone marked before they joined (a clerk added to the hall on the 20th: from the
     // 21st; added in the middle of a day, not late or absent that day).
     let joined = staff_joined(conn)?;
+    let not_clerk = not_clerk(conn)?;
     // Each day by the hours and grace in force when it was begun (a later change judges the
     // days after it only).
     let kept = kept_rules(conn, from)?;
@@ -256,6 +291,12 @@ pub fn day_marks(
         let sessions = sessions_between(conn, start_ms, start_ms + 86_400_000)?;
         for clerk in clerks {
             if joined.get(clerk).is_some_and(|j| day <= *j) {
+                continue;
+            }
+            // No clerk that day (a leader then, made a clerk since): nothing to judge.
+            let d = day.to_string();
+            let off = |(from, to): &(String, Option<String>)| *from <= d && to.as_ref().is_none_or(|t| d <= *t);
+            if not_clerk.get(clerk).is_some_and(|periods| periods.iter().any(off)) {
                 continue;
             }
             let first_in = first.get(&(day.to_string(), clerk.clone())).copied();

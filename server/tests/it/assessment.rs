@@ -167,12 +167,17 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
         (Some("director"), None, None)
     );
     assert_eq!(read["staff"], closed.body["staff"]);
-    // A window renamed and the scheme's deductions changed for the new year: no record of
-    // November changed, and its closed sheets do not say so.
+    // A window renamed, the scheme's deductions changed for the new year and the leader moved to
+    // a window: no record of November changed, and its closed sheets do not say so.
     let admin = s.staff("admin").await;
     let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
-    assert!(toml.contains("林业窗口") && toml.contains("\nlate = 2 "));
-    let toml = toml.replacen("林业窗口", "林业站窗口", 1).replacen("\nlate = 2 ", "\nlate = 5 ", 1);
+    let leader = "username = \"leader\"\nname = \"周建华\"\nstaff_no = \"QS-2019-002\"\nrole = \"leader\"";
+    assert!(toml.contains("林业窗口") && toml.contains("\nlate = 2 ") && toml.contains(leader));
+    let toml = toml.replacen("林业窗口", "林业站窗口", 1).replacen("\nlate = 2 ", "\nlate = 5 ", 1).replacen(
+        leader,
+        &leader.replace("role = \"leader\"", "role = \"clerk\""),
+        1,
+    );
     assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
     let director = s.staff("director").await;
     let read = get(&s, "/api/assessment?month=2026-11", &director).await;

@@ -387,3 +387,43 @@ async fn an_account_made_a_clerk_is_not_absent_on_the_days_before() {
     let days: Vec<&str> = list.iter().filter(|(u, _, _)| u == "leader").map(|(_, d, _)| d.as_str()).collect();
     assert_eq!(days, ["2026-11-26"], "absent on Thursday only, the first day as a clerk: {list:?}");
 }
+
+/// A clerk made a leader and a clerk again keeps the marks of the days they were a clerk, and
+/// is not marked on the days they were not.
+#[tokio::test]
+async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-23", "08:50"));
+    s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
+    let set_role = |from: &'static str, to: &'static str| {
+        let s = &s;
+        async move {
+            let admin = s.staff("admin").await;
+            let toml = get(s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+            let clerk2 =
+                format!("username = \"clerk2\"\nname = \"陈建国\"\nstaff_no = \"QS-2016-008\"\nrole = \"{from}\"");
+            assert!(toml.contains(&clerk2), "clerk2 is a {from}");
+            let toml =
+                toml.replacen(&clerk2, &clerk2.replace(&format!("role = \"{from}\""), &format!("role = \"{to}\"")), 1);
+            let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    // Made a leader on Monday at 12:00, a clerk again on Wednesday at 12:00.
+    s.clock().set(at("2026-11-23", "12:00"));
+    set_role("clerk", "leader").await;
+    s.clock().set(at("2026-11-25", "12:00"));
+    set_role("leader", "clerk").await;
+    s.clock().set(at("2026-11-27", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
+    let mine: Vec<(String, Vec<String>)> = list
+        .iter()
+        .filter(|(u, _, _)| u == "clerk2")
+        .map(|(_, d, m)| (d.clone(), m.iter().map(|(k, _)| k.clone()).collect()))
+        .collect();
+    // Monday as the clerk it was: late, and its session ended at noon by the change of role.
+    let want = [("2026-11-23", vec!["late", "early_leave"]), ("2026-11-26", vec!["absent"])]
+        .map(|(d, k)| (d.to_string(), k.into_iter().map(String::from).collect::<Vec<_>>()));
+    assert_eq!(mine, want, "a clerk on Monday and from Thursday; a leader in between: {list:?}");
+}

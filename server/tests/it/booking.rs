@@ -257,6 +257,10 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     let slots = s.get("/api/services/rs-jmyibao/slots?day=2026-11-26").await.body;
     let left = |start: &str| slots.as_array().unwrap().iter().find(|x| x["start"] == start).unwrap()["left"].clone();
     assert_eq!((left("08:30"), left("09:15")), (json!(2), json!(2)), "{slots}");
+    for phone in ["13912340001", "13912340002"] {
+        booked(&s, body("rs-jmyibao", "2026-11-26", "08:30", phone)).await;
+    }
+    assert_error(&book(&s, body("rs-jmyibao", "2026-11-26", "08:30", "13912340003")).await, 409, "slot_full");
 }
 
 #[tokio::test]
