@@ -17,8 +17,9 @@ useSession({ token: () => token, expired: () => signOut() });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const pad = (v) => String(v).padStart(2, "0");
-const thisMonth = () => hallNow().slice(0, 7);
-const month = new URLSearchParams(location.search).get("month") ?? thisMonth();
+const asked = new URLSearchParams(location.search).get("month");
+// Without ?month=: the hall's month, once its time zone is read (not the screen's).
+let month = asked ?? "";
 
 /** A month's first and last day, `YYYY-MM-DD`; the month before. */
 function span(m) {
@@ -167,9 +168,10 @@ async function draw() {
 
 async function open() {
   $("login").hidden = true; $("logout").hidden = false;
+  await loadHallZone();
+  month = asked ?? hallNow().slice(0, 7);
   $("pick").month.value = MONTH.test(month) ? month : "";
   if (!MONTH.test(month)) { $("message").hidden = true; $("error").textContent = t("badMonth"); return; }
-  await loadHallZone();
   const s = span(month);
   const p = span(previous(s));
   const summary = async (sp, by) =>

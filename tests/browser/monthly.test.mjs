@@ -151,3 +151,21 @@ test("a month written wrong is told, not guessed", async () => {
   g.check();
   await ctx.close();
 });
+
+test("opened without a month it is the hall's month, whatever the screen's time zone", async () => {
+  // 23:30 on 30 November in UTC is 07:30 on 1 December in the hall (Asia/Shanghai): December.
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: "zh-CN", timezoneId: "UTC" });
+  const page = await ctx.newPage();
+  await page.clock.setFixedTime(new Date("2026-11-30T23:30:00Z"));
+  const g = guard(page);
+  await page.goto(`${base}/reports/month`);
+  await page.waitForSelector("#login:not([hidden])");
+  await page.fill("input[name=username]", "leader");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("body[data-ready='1']");
+  assert.equal(await page.inputValue("#pick input[name=month]"), "2026-12");
+  assert.equal(await page.textContent("#docTitle"), "青石镇便民服务中心2026年12月工作月报");
+  g.check();
+  await ctx.close();
+});
