@@ -427,3 +427,22 @@ async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
         .map(|(d, k)| (d.to_string(), k.into_iter().map(String::from).collect::<Vec<_>>()));
     assert_eq!(mine, want, "a clerk on Monday and from Thursday; a leader in between: {list:?}");
 }
+
+/// A hall with sessions longer than a day: a clerk still signed in from yesterday who calls
+/// the first citizen at 08:32 arrived then, not absent (R15).
+#[tokio::test]
+async fn a_session_from_yesterday_counts_the_day_from_the_first_act_at_the_window() {
+    let text = hall_server::config::SAMPLE_HALL.replacen("session_hours = 12", "session_hours = 48", 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    s.clock().set(at("2026-11-24", "08:25"));
+    let clerk = s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-25", "08:32"));
+    s.issue("mz-dibao").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    s.clock().set(at("2026-11-25", "18:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await);
+    let mine: Vec<_> = list.iter().filter(|(u, _, _)| u == "clerk2").collect();
+    assert!(mine.is_empty(), "neither absent nor late on the 25th: {mine:?}");
+}
