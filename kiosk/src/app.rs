@@ -165,7 +165,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         };
-        rt.block_on(drive(parts, tx, rx, show, clock));
+        rt.block_on(drive(parts, tx, rx, show, |zone| clock(chrono::Utc::now(), zone)));
     })?;
     ui.run()?;
     Ok(())
@@ -203,7 +203,28 @@ fn fill_the_screen(ui: &MainWindow) -> std::rc::Rc<slint::Timer> {
     timer
 }
 
-/// The time on the top bar, in the hall's zone.
-pub fn clock() -> String {
-    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).format("%H:%M").to_string()
+/// The time on the top bar at `now`, in the hall's zone (`GET /api/hall`'s `timezone`; Beijing
+/// time until the hall is known, or for a zone this kiosk does not know).
+pub fn clock(now: chrono::DateTime<chrono::Utc>, zone: Option<&str>) -> String {
+    let tz = zone.and_then(|z| z.parse::<chrono_tz::Tz>().ok()).unwrap_or(chrono_tz::Asia::Shanghai);
+    now.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_top_bar_shows_the_halls_time() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 2, 30, 0).unwrap();
+        for (zone, want) in [
+            (Some("Asia/Shanghai"), "10:30"),
+            (Some("Asia/Urumqi"), "08:30"),  // a hall in Xinjiang keeps its own time
+            (None, "10:30"),                 // before the hall is known: Beijing time
+            (Some("Mars/Olympus"), "10:30"), // a zone this kiosk does not know
+        ] {
+            assert_eq!(clock(now, zone), want, "{zone:?}");
+        }
+    }
 }

@@ -24,13 +24,14 @@ pub struct Parts {
     pub refresh: Duration,
 }
 
-/// Runs until the input channel closes. `show` gets each new view; `clock` formats the time.
+/// Runs until the input channel closes. `show` gets each new view; `clock` formats the time in
+/// the hall's zone (its `timezone`, once the hall is loaded).
 pub async fn drive(
     parts: Parts,
     tx: UnboundedSender<Input>,
     mut rx: UnboundedReceiver<Input>,
     mut show: impl FnMut(&View),
-    clock: impl Fn() -> String,
+    clock: impl Fn(Option<&str>) -> String,
 ) {
     let mut kiosk = Kiosk::new(parts.settings.clone(), Instant::now());
     let reload = Arc::new(tokio::sync::Notify::new());
@@ -52,7 +53,8 @@ pub async fn drive(
             }
             carry_out(effect, &parts.client, &desk, &reports, &tx);
         }
-        let view = View::of(&kiosk, &clock());
+        let zone = kiosk.catalog().map(|c| c.hall.timezone.as_str());
+        let view = View::of(&kiosk, &clock(zone));
         if shown.as_ref() != Some(&view) {
             show(&view);
             shown = Some(view);
