@@ -174,6 +174,7 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
         deadline: plan.deadline,
         promised_days,
         supplement_until: plan.supplement_until,
+        supplement_days: (kind == Outcome::Supplement).then_some(ctx.hall.policy.cases.supplement_days),
         detail: &detail,
         at_ms: ctx.now_ms,
     };
@@ -409,7 +410,9 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
                 None => continue,
             },
             _ => {
-                let days = ctx.hall.policy.cases.supplement_days;
+                // The limit as configured when the case was accepted, not as changed since.
+                let kept = cases::supplement_days(ctx.tx, c.id)?;
+                let days = kept.unwrap_or(ctx.hall.policy.cases.supplement_days);
                 match case::settle_supplement(c.accepted_on, days, today(ctx), ctx.calendar) {
                     Some((d, false)) => {
                         c.supplement_until = Some(d);

@@ -83,6 +83,12 @@ fn row(r: &Row) -> rusqlite::Result<CaseRow> {
     })
 }
 
+/// A 补办件's waiting limit in working days as configured when it was accepted (`None`: a case
+/// of another kind, or accepted before it was kept).
+pub fn supplement_days(conn: &Connection, id: i64) -> rusqlite::Result<Option<u32>> {
+    conn.prepare_cached("SELECT supplement_days FROM cases WHERE id = ?1")?.query_row([id], |r| r.get(0))
+}
+
 /// A case to register (the number's sequence is taken by [`insert`]).
 pub struct NewCase<'a> {
     pub day: NaiveDate,
@@ -102,6 +108,9 @@ pub struct NewCase<'a> {
     pub deadline: Option<NaiveDate>,
     pub promised_days: u32,
     pub supplement_until: Option<NaiveDate>,
+    /// A 补办件's waiting limit in working days, as configured now (kept for a limit that waits
+    /// for next year's calendar).
+    pub supplement_days: Option<u32>,
     pub detail: &'a serde_json::Value,
     pub at_ms: i64,
 }
@@ -120,8 +129,8 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
     tx.prepare_cached(
         "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
              result, check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline,
-             promised_days, supplement_until, detail, created_at, closed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+             promised_days, supplement_until, detail, created_at, closed_at, supplement_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         number,
@@ -146,6 +155,7 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
         c.detail.to_string(),
         c.at_ms,
         closed_at,
+        c.supplement_days,
     ])?;
     Ok((tx.last_insert_rowid(), number))
 }

@@ -69,6 +69,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v28.sql")),
         M::up(include_str!("schema_v29.sql")),
         M::up(include_str!("schema_v30.sql")),
+        M::up(include_str!("schema_v31.sql")),
     ])
 }
 

@@ -755,3 +755,27 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
         .unwrap();
     assert_eq!(audited, 4, "each move is on the audit trail");
 }
+
+/// A 补办件's waiting limit that waits for next year's calendar is counted, once the year is
+/// added, with the limit in force when the case was accepted: an administrator who shortens
+/// `supplement_days` meanwhile does not cut the citizen's time to bring the materials.
+#[tokio::test]
+async fn a_waiting_limit_set_late_keeps_the_days_of_when_the_case_was_accepted() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]}))
+        .await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    assert!(t["case"]["supplement_until"].is_null(), "30 working days from 25 November reach 2027: {t}");
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await.body["toml"].as_str().unwrap().to_string();
+    let limit = "supplement_days = 30";
+    assert!(toml.contains(limit));
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml.replacen(limit, "supplement_days = 10", 1) })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    // 25 Nov + 30 working days, as when accepted: 7 January 2027 (not 10 days: 9 December).
+    let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
+    assert_eq!(case["supplement_until"], "2027-01-07", "{case}");
+}
