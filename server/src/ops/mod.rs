@@ -497,12 +497,13 @@ impl<'a> Ctx<'a> {
 /// Runs one operation.
 pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
     ctx.held = access::check(ctx, op.need())?;
-    if let access::Need::ClerkAt(window) = op.need() {
-        // A clerk at work on a session signed in on an earlier day (a hall with long sessions)
-        // arrived today with the first act at the window (R15): not absent, not late by a
-        // sign-in that never came. Kept once a day; a sign-in today already holds the day.
+    if let (Some(_), Actor::Staff { window_id: Some(window), .. }) = (&ctx.held, ctx.actor) {
+        // The clerk holding the window acts at it (a call, a finish, a pause, a village request
+        // accepted…). On a session signed in on an earlier day (a hall with long sessions) that
+        // is the arrival today (R15): not absent, not late by a sign-in that never came. Kept
+        // once a day; a sign-in today already holds the day.
         let (day, name, now_ms) = (ctx.day.clone(), ctx.actor.name().to_string(), ctx.now_ms);
-        store::windows::record_attendance(ctx.tx, &day, &name, Some(window), now_ms)?;
+        store::windows::record_attendance(ctx.tx, &day, &name, Some(window.as_str()), now_ms)?;
     }
     match op {
         Op::IssueTicket { service_id, priority, status, person } => {

@@ -11,17 +11,22 @@ pub fn first_sign_ins(conn: &Connection, from: &str, to: &str) -> rusqlite::Resu
     rows.collect()
 }
 
-/// Sessions started in `[from_ms, to_ms)`: `(username, created_at, ended_at)`; a session not ended
-/// has `ended_at` `None`.
+/// Clerks' sessions open in `[from_ms, to_ms)`: started in it, or started up to the longest
+/// session before it (`session_hours` is at most 72) and not ended before it — a session carried
+/// over from an earlier day ends that day too. `(username, created_at, ended_at)`; a session not
+/// ended has `ended_at` `None`.
 pub fn sessions_between(
     conn: &Connection,
     from_ms: i64,
     to_ms: i64,
 ) -> rusqlite::Result<Vec<(String, i64, Option<i64>)>> {
+    const LONGEST_MS: i64 = 72 * 3_600_000;
     let mut stmt = conn.prepare_cached(
-        "SELECT username, created_at, ended_at FROM sessions WHERE created_at >= ?1 AND created_at < ?2 AND role = 'clerk'",
+        "SELECT username, created_at, ended_at FROM sessions
+         WHERE created_at >= ?3 AND created_at < ?2 AND (created_at >= ?1 OR ended_at IS NULL OR ended_at >= ?1)
+           AND role = 'clerk'",
     )?;
-    let rows = stmt.query_map([from_ms, to_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([from_ms, to_ms, from_ms - LONGEST_MS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     rows.collect()
 }
 

@@ -432,7 +432,7 @@ async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
 /// the first citizen at 08:32 arrived then, not absent (R15).
 #[tokio::test]
 async fn a_session_from_yesterday_counts_the_day_from_the_first_act_at_the_window() {
-    let text = hall_server::config::SAMPLE_HALL.replacen("session_hours = 12", "session_hours = 48", 1);
+    let text = hall_server::config::SAMPLE_HALL.replacen("session_hours = 12", "session_hours = 72", 1);
     assert_ne!(text, hall_server::config::SAMPLE_HALL);
     let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
     s.clock().set(at("2026-11-24", "08:25"));
@@ -445,4 +445,16 @@ async fn a_session_from_yesterday_counts_the_day_from_the_first_act_at_the_windo
     let list = marks(&get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await);
     let mine: Vec<_> = list.iter().filter(|(u, _, _)| u == "clerk2").collect();
     assert!(mine.is_empty(), "neither absent nor late on the 25th: {mine:?}");
+    // Thursday on the same session: paused at 09:00 (the first act: 30 minutes late), signed
+    // out at 16:00 (an early leave of 90 minutes, seen though the session began on Tuesday).
+    s.clock().set(at("2026-11-26", "09:00"));
+    assert_eq!(s.act(&clerk, "w02", "pause").await.status, 200);
+    s.clock().set(at("2026-11-26", "16:00"));
+    assert_eq!(s.post("/api/auth/logout", &clerk, json!({})).await.status, 204);
+    s.clock().set(at("2026-11-27", "08:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-26&to=2026-11-26", &director).await);
+    let mine: Vec<_> = list.into_iter().filter(|(u, _, _)| u == "clerk2").map(|(_, _, m)| m).collect();
+    let want = vec![vec![("late".to_string(), Some(30)), ("early_leave".to_string(), Some(90))]];
+    assert_eq!(mine, want);
 }
