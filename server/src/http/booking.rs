@@ -239,8 +239,8 @@ pub async fn cancel(
         (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody))
 )]
-/// The director excuses a missed booking, with the reason (audited): it no longer counts
-/// towards the person's suspension.
+/// The director excuses a missed booking, with the reason (audited, the reason kept on the
+/// booking only): it no longer counts towards the person's suspension.
 pub async fn excuse(
     State(s): State<AppState>,
     Caller(actor): Caller,

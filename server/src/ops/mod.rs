@@ -115,8 +115,8 @@ pub enum Op {
         by: booking::CheckInBy,
         status: StatusLink,
     },
-    /// The director excuses a missed booking (audited with the reason): it no longer counts
-    /// towards the person's suspension.
+    /// The director excuses a missed booking, with the reason (kept on the booking; the audit
+    /// row names the booking only): it no longer counts towards the person's suspension.
     ExcuseBooking {
         code: String,
         reason: String,
