@@ -1,6 +1,7 @@
 //! Appointments (预约): book, cancel, the kiosk's check-in (a ticket, booked when on time),
 //! the staff's audited read of a day's bookings, the director's excuse of a missed one, and
-//! day close (missed bookings, the purge of citizens' data). Identity numbers arrive here only as keyed hashes and masked forms.
+//! day close (missed bookings, the purge of citizens' data). Identity numbers arrive here only
+//! as keyed hashes and masked forms.
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
@@ -457,8 +458,8 @@ const MAX_REASON: usize = 500;
 
 /// The director excuses a missed booking (the hall closed that day, the kiosk could not check
 /// it in, the citizen was taken ill and phoned): it stays in the day's list as excused and no
-/// longer counts towards the person's suspension. Audited with the reason; answered with the
-/// booking as the director's list shows it.
+/// longer counts towards the person's suspension. Audited (the booking only: the reason is kept
+/// on it); answered with the booking as the director's list shows it.
 pub(super) fn excuse(ctx: &mut Ctx, code: &str, reason: &str) -> ApiResult<Answer> {
     let reason = reason.trim();
     if reason.is_empty() {
