@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::extract::{json, Body, Caller, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
 use crate::ops::{Actor, Answer, Op};
 use crate::store::{self, attendance};
@@ -40,15 +39,21 @@ fn range(s: &AppState, q: &RangeQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
     Ok((from, to))
 }
 
-/// The marks of `clerks` over the range, with explanations, as the pages show them.
+/// The marks over the range of one account (`own`) or of every clerk the range has, with
+/// explanations, as the pages show them.
 async fn days(
     s: &AppState,
-    clerks: Vec<String>,
+    own: Option<String>,
     (from, to): (NaiveDate, NaiveDate),
 ) -> ApiResult<Vec<wire::AttendanceDay>> {
-    let (hall, calendar, now) = (s.hall(), s.calendar(), s.now());
+    let (hall, calendar, now, demo) = (s.hall(), s.calendar(), s.now(), s.demo());
     s.reads()
         .run_long(move |c| {
+            let clerks = match own {
+                Some(username) => vec![username],
+                None => attendance::clerks_between(c, &hall, demo, (from, to))?,
+            };
+            let former = attendance::former_names(c)?;
             let marked = attendance::day_marks(c, &hall, &calendar, &clerks, (from, to), now)?;
             let notes = attendance::notes(c, &from.to_string(), &to.to_string())?;
             let fmt = |ms: i64| store::reads::fmt_time(&hall, ms);
@@ -74,7 +79,12 @@ async fn days(
                         })
                         .collect();
                     wire::AttendanceDay {
-                        name: hall.staff(&d.username).map(|p| p.name.clone()).unwrap_or_else(|| d.username.clone()),
+                        name: hall
+                            .staff(&d.username)
+                            .map(|p| &p.name)
+                            .or_else(|| former.get(&d.username))
+                            .unwrap_or(&d.username)
+                            .clone(),
                         day,
                         username: d.username,
                         signed_in_at: d.first_in.map(fmt),
@@ -103,23 +113,12 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<wire::AttendanceDay>>> {
     access::allow(&actor, Need::Director)?;
     let (from, to) = range(&s, &q)?;
-    let list = days(&s, clerks(&s), (from, to)).await?;
+    let list = days(&s, None, (from, to)).await?;
     let explanations = list.iter().flat_map(|d| &d.marks).filter(|m| m.explanation.is_some()).count() as u32;
     if explanations > 0 {
         s.writer().submit(actor, Op::ReadExplanations { from, to, explanations }, None).await?;
     }
     Ok(Json(list))
-}
-
-/// The hall's clerks, whose attendance is kept (demo accounts only in a demo).
-pub(super) fn clerks(s: &AppState) -> Vec<String> {
-    let demo = s.demo();
-    s.hall()
-        .staff
-        .iter()
-        .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
-        .map(|p| p.username.clone())
-        .collect()
 }
 
 #[utoipa::path(
@@ -136,7 +135,7 @@ pub async fn mine(
     access::allow(&actor, Need::Staff)?;
     let Actor::Staff { username, .. } = actor else { unreachable!("checked: staff") };
     let range = range(&s, &q)?;
-    Ok(Json(days(&s, vec![username], range).await?))
+    Ok(Json(days(&s, Some(username), range).await?))
 }
 
 #[utoipa::path(

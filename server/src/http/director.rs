@@ -29,11 +29,14 @@ pub async fn today(State(s): State<AppState>, Caller(actor): Caller) -> ApiResul
     let (on_leave, alarms) =
         s.reads().run(move |c| Ok(store::leave::today(c, &hall, &calendar, now)?)).await.map_err(ApiError::Internal)?;
     (view.on_leave, view.leave_alarms) = (on_leave, alarms);
-    let (hall, calendar, clerks) = (s.hall(), s.calendar(), super::attendance::clerks(&s));
+    let (hall, calendar, demo) = (s.hall(), s.calendar(), s.demo());
     let today = crate::domain::numbering::local_day(now, hall.timezone);
     let marks = s
         .reads()
-        .run(move |c| Ok(store::attendance::day_marks(c, &hall, &calendar, &clerks, (today, today), now)?))
+        .run(move |c| {
+            let clerks = store::attendance::clerks_between(c, &hall, demo, (today, today))?;
+            Ok(store::attendance::day_marks(c, &hall, &calendar, &clerks, (today, today), now)?)
+        })
         .await
         .map_err(ApiError::Internal)?;
     mark_late(&mut view, &marks);

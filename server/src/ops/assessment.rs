@@ -40,18 +40,21 @@ impl Month {
     }
 }
 
-/// The month's sheets as the records give them today.
+/// The month's sheets as the records give them today: of every clerk the month had (one removed
+/// or made a leader since keeps their days), demo accounts only in a `demo`.
 pub fn live(
     conn: &Connection,
     hall: &Hall,
     calendar: &Calendar,
-    clerks: &[String],
+    demo: bool,
     month: Month,
     now: DateTime<Utc>,
 ) -> anyhow::Result<wire::Assessment> {
     let today = crate::domain::numbering::local_day(now, hall.timezone);
     // The records up to `now`'s day (a clerk's own sheet is read as of yesterday's end).
-    let (staff, windows) = assessment::sheets(conn, hall, calendar, clerks, (month.first, month.last.min(today)), now)?;
+    let range = (month.first, month.last.min(today));
+    let clerks = crate::store::attendance::clerks_between(conn, hall, demo, range)?;
+    let (staff, windows) = assessment::sheets(conn, hall, calendar, &clerks, range, now)?;
     Ok(wire::Assessment {
         month: month.key(),
         closed: None,
@@ -76,11 +79,11 @@ pub fn read(
     conn: &Connection,
     hall: &Hall,
     calendar: &Calendar,
-    clerks: &[String],
+    demo: bool,
     month: Month,
     now: DateTime<Utc>,
 ) -> anyhow::Result<wire::Assessment> {
-    let live = live(conn, hall, calendar, clerks, month, now)?;
+    let live = live(conn, hall, calendar, demo, month, now)?;
     let Some((at, by, sheets)) = assessment::closed(conn, &month.key())? else { return Ok(live) };
     let mut frozen: wire::Assessment = serde_json::from_str(&sheets)?;
     frozen.changed_since_closed =
@@ -91,7 +94,7 @@ pub fn read(
 }
 
 /// The director closes a month that is over: its sheets are frozen as they are now (audited).
-pub(super) fn close(ctx: &mut Ctx, month: &str, clerks: &[String]) -> ApiResult<Answer> {
+pub(super) fn close(ctx: &mut Ctx, month: &str, demo: bool) -> ApiResult<Answer> {
     let month = Month::parse(month)?;
     let today = crate::domain::numbering::local_day(ctx.now, ctx.hall.timezone);
     if month.last >= today {
@@ -103,7 +106,7 @@ pub(super) fn close(ctx: &mut Ctx, month: &str, clerks: &[String]) -> ApiResult<
     if assessment::closed(ctx.tx, &month.key())?.is_some() {
         return Err(ApiError::new(Code::MonthClosed, format!("{} is closed already; its sheets stand", month.key())));
     }
-    let sheets = live(ctx.tx, ctx.hall, ctx.calendar, clerks, month, ctx.now).map_err(ApiError::Internal)?;
+    let sheets = live(ctx.tx, ctx.hall, ctx.calendar, demo, month, ctx.now).map_err(ApiError::Internal)?;
     assessment::close(ctx.tx, &month.key(), ctx.now_ms, ctx.actor.name(), &serde_json::to_string(&sheets)?)?;
     ctx.audit(
         "assessment.close",

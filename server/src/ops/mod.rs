@@ -290,11 +290,11 @@ pub enum Op {
         step: crate::domain::leave::Step,
         note: Option<String>,
     },
-    /// The director closes a month's assessment (R17): its sheets are frozen. `clerks`: whom
-    /// it assesses (the hall's clerks; demo accounts only in a demo).
+    /// The director closes a month's assessment (R17): its sheets are frozen. `demo`: demo
+    /// accounts are assessed (a demo).
     CloseAssessment {
         month: String,
-        clerks: Vec<String>,
+        demo: bool,
     },
     /// The director or a leader records a spot inspection (R18).
     RecordInspection {
@@ -560,7 +560,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::RequestLeave { input } => leave::request(ctx, input),
         Op::ReadLeave { id } => leave::read(ctx, *id),
         Op::Leave { id, step, note } => leave::act(ctx, *id, *step, note.as_deref()),
-        Op::CloseAssessment { month, clerks } => assessment::close(ctx, month, clerks),
+        Op::CloseAssessment { month, demo } => assessment::close(ctx, month, *demo),
         Op::RecordInspection { input } => inspections::record(ctx, input),
         Op::WithdrawFinding { id, reason } => inspections::withdraw(ctx, *id, reason),
         Op::AddCalendarYear { schedule, toml } => add_calendar_year(ctx, schedule, toml),

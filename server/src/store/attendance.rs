@@ -178,9 +178,11 @@ fn kept_rules(
 }
 
 /// A new configuration that changes accounts' roles, on `day`: a clerk made something else (a
-/// leader, the director) is no clerk from the next day (`day` was begun as one); an account made a
-/// clerk is one from the next day (until then it was no clerk's day to keep). Kept as periods, so
-/// that a role changed and changed back keeps the marks of the days the account was a clerk.
+/// leader, the director) or removed from the hall is no clerk from the next day (`day` was begun
+/// as one); an account made a clerk, or added again as one, is one from the next day (until then
+/// it was no clerk's day to keep). Kept as periods, so that a role changed and changed back keeps
+/// the marks of the days the account was a clerk, and a removed clerk's days stay in the lists
+/// of the ranges that have them (with the name they had).
 pub fn record_roles_changed(
     tx: &Connection,
     (old, new): (&crate::hall::Hall, &crate::hall::Hall),
@@ -189,30 +191,93 @@ pub fn record_roles_changed(
     use crate::hall::StaffRole;
     let next = day.succ_opt().unwrap_or(day).to_string();
     let day = day.to_string();
+    let no_longer = |p: &crate::hall::Staff, removed: bool| -> rusqlite::Result<()> {
+        let (name, demo) = if removed { (Some(p.name.as_str()), p.demo) } else { (None, false) };
+        tx.prepare_cached(
+            "INSERT INTO staff_not_clerk (username, from_day, to_day, name, demo) VALUES (?1, ?2, NULL, ?3, ?4)
+             ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL, name = excluded.name, demo = excluded.demo",
+        )?
+        .execute(rusqlite::params![p.username, next, name, demo])?;
+        Ok(())
+    };
+    let ended_today = |username: &str| -> rusqlite::Result<usize> {
+        tx.prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
+            .execute([username, day.as_str()])
+    };
     for p in &new.staff {
-        let Some(was) = old.staff(&p.username) else { continue };
-        let (was_clerk, is_clerk) = (was.role == StaffRole::Clerk, p.role == StaffRole::Clerk);
-        if was_clerk && !is_clerk {
-            tx.prepare_cached(
-                "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, ?2, NULL)
-                 ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL",
-            )?
-            .execute([p.username.as_str(), next.as_str()])?;
-        } else if !was_clerk && is_clerk {
-            let ended = tx
-                .prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
-                .execute([p.username.as_str(), day.as_str()])?;
-            if ended == 0 {
-                // No clerk as far as the records go: from the start.
-                tx.prepare_cached(
-                    "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, '', ?2)
-                     ON CONFLICT (username, from_day) DO UPDATE SET to_day = excluded.to_day",
-                )?
-                .execute([p.username.as_str(), day.as_str()])?;
+        let is_clerk = p.role == StaffRole::Clerk;
+        let Some(was) = old.staff(&p.username) else {
+            // Added: again, after a removal (a new account joins today: `record_staff_added`).
+            if is_clerk {
+                ended_today(&p.username)?;
             }
+            continue;
+        };
+        let was_clerk = was.role == StaffRole::Clerk;
+        if was_clerk && !is_clerk {
+            no_longer(p, false)?;
+        } else if !was_clerk && is_clerk && ended_today(&p.username)? == 0 {
+            // No clerk as far as the records go: from the start.
+            tx.prepare_cached(
+                "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, '', ?2)
+                 ON CONFLICT (username, from_day) DO UPDATE SET to_day = excluded.to_day",
+            )?
+            .execute([p.username.as_str(), day.as_str()])?;
         }
     }
+    for p in old.staff.iter().filter(|p| p.role == StaffRole::Clerk && new.staff(&p.username).is_none()) {
+        no_longer(p, true)?;
+    }
     Ok(())
+}
+
+/// The accounts whose attendance and assessment a range `from..=to` has: the hall's clerks, and
+/// the accounts that were a clerk on a day of it and are not now (made a leader, removed from
+/// the hall); demo accounts only in a demo.
+pub fn clerks_between(
+    conn: &Connection,
+    hall: &crate::hall::Hall,
+    demo: bool,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+) -> rusqlite::Result<Vec<String>> {
+    use crate::hall::StaffRole;
+    let mut out: Vec<String> = hall
+        .staff
+        .iter()
+        .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
+        .map(|p| p.username.clone())
+        .collect();
+    let removed_demo: std::collections::HashSet<String> = conn
+        .prepare_cached("SELECT DISTINCT username FROM staff_not_clerk WHERE demo != 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let joined = staff_joined(conn)?;
+    let mut former: Vec<_> = not_clerk(conn)?
+        .into_iter()
+        .filter(|(u, _)| match hall.staff(u) {
+            Some(p) => p.role != StaffRole::Clerk && (demo || !p.demo),
+            None => demo || !removed_demo.contains(u),
+        })
+        .collect();
+    former.sort();
+    for (username, periods) in former {
+        let clerk_on = |d: &chrono::NaiveDate| {
+            let day = d.to_string();
+            joined.get(&username).is_none_or(|j| d > j)
+                && !periods.iter().any(|(f, t)| *f <= day && t.as_ref().is_none_or(|t| day <= *t))
+        };
+        if from.iter_days().take_while(|d| *d <= to).any(|d| clerk_on(&d)) {
+            out.push(username);
+        }
+    }
+    Ok(out)
+}
+
+/// The names removed accounts had (the hall in force names the others).
+pub fn former_names(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, String>> {
+    conn.prepare_cached("SELECT username, name FROM staff_not_clerk WHERE name IS NOT NULL ORDER BY from_day")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }
 
 /// The periods accounts were no clerk: `username -> [(first day, last day or open)]`.
@@ -332,4 +397,40 @@ pub fn day_marks(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Who a range's lists have besides the hall's clerks: an account that was a clerk on a day
+    /// of it (after joining), a removed demo account only in a demo.
+    #[test]
+    fn a_range_lists_the_accounts_that_were_clerks_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
+        let hall = crate::config::sample();
+        conn.execute_batch(
+            "INSERT INTO staff_not_clerk (username, from_day, to_day, name, demo) VALUES
+                 ('gone', '2026-11-24', NULL, '李明', 0),
+                 ('gone_demo', '2026-11-24', NULL, '王芳', 1),
+                 ('late_joiner', '2026-11-24', NULL, '赵强', 0),
+                 ('leader', '2026-11-25', NULL, NULL, 0);
+             INSERT INTO staff_joined (username, day) VALUES ('late_joiner', '2026-11-23');",
+        )
+        .unwrap();
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let check = |demo: bool, (from, to): (&str, &str), want: &[&str]| {
+            let got = clerks_between(&conn, &hall, demo, (d(from), d(to))).unwrap();
+            let clerks = hall.staff.iter().filter(|p| p.role == crate::hall::StaffRole::Clerk && (demo || !p.demo));
+            let former: Vec<&str> = got.iter().map(String::as_str).skip(clerks.count()).collect();
+            assert_eq!(former, want, "demo {demo}, {from}..{to}");
+        };
+        check(true, ("2026-11-23", "2026-11-23"), &["gone", "gone_demo", "leader"]);
+        check(true, ("2026-11-24", "2026-11-24"), &["leader"]);
+        check(true, ("2026-11-25", "2026-11-30"), &[]);
+        check(false, ("2026-11-01", "2026-11-30"), &["gone"]);
+        check(true, ("2026-11-20", "2026-11-30"), &["gone", "gone_demo", "leader"]);
+        assert_eq!(former_names(&conn).unwrap().get("gone").map(String::as_str), Some("李明"));
+    }
 }

@@ -428,6 +428,61 @@ async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
     assert_eq!(mine, want, "a clerk on Monday and from Thursday; a leader in between: {list:?}");
 }
 
+/// A clerk removed from the hall, or made a leader, keeps the days they were a clerk: in the
+/// director's list (under the name they had) and in the month's assessment. Added again, a
+/// removed clerk is judged from the next day, not on the days they were away.
+#[tokio::test]
+async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-23", "08:50"));
+    s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
+    let save = |toml: String| {
+        let s = &s;
+        async move {
+            let admin = s.staff("admin").await;
+            let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    let start = toml.find("[[staff]]\nusername = \"clerk2\"").expect("clerk2's account");
+    let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after clerk2's");
+    let clerk3 = "username = \"clerk3\"\nname = \"王丽娟\"\nstaff_no = \"QS-2021-012\"\nrole = \"clerk\"";
+    assert!(toml.contains(clerk3));
+    // Monday 12:00: clerk2 removed from the hall, clerk3 (never signed in) made a leader.
+    s.clock().set(at("2026-11-23", "12:00"));
+    let changed = format!("{}{}", &toml[..start], &toml[end..]);
+    save(changed.replacen(clerk3, &clerk3.replace("\"clerk\"", "\"leader\""), 1)).await;
+    s.clock().set(at("2026-11-24", "09:00"));
+    let director = s.staff("director").await;
+    let list = get(&s, "/api/attendance?from=2026-11-23&to=2026-11-23", &director).await;
+    let day = |u: &str| list.as_array().unwrap().iter().find(|d| d["username"] == u).cloned();
+    let clerk2 = day("clerk2").unwrap_or_else(|| panic!("clerk2's Monday: {list}"));
+    assert_eq!(clerk2["name"], "陈建国");
+    assert!(day("clerk3").is_some(), "clerk3 was a clerk on Monday: {list}");
+    let month = get(&s, "/api/assessment?month=2026-11", &director).await;
+    let sheet = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").cloned();
+    let sheet = sheet.unwrap_or_else(|| panic!("clerk2's sheet: {month}"));
+    assert_eq!((sheet["label"].as_str(), sheet["figures"]["late"].as_u64()), (Some("陈建国"), Some(1)), "{sheet}");
+    // Wednesday 12:00: clerk2 added again; judged from Thursday.
+    s.clock().set(at("2026-11-25", "12:00"));
+    save(toml.replacen(clerk3, &clerk3.replace("\"clerk\"", "\"leader\""), 1)).await;
+    s.clock().set(at("2026-11-27", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
+    let mine: Vec<(String, Vec<String>)> = list
+        .iter()
+        .filter(|(u, _, _)| u == "clerk2")
+        .map(|(_, d, m)| (d.clone(), m.iter().map(|(k, _)| k.clone()).collect()))
+        .collect();
+    let want = [("2026-11-23", vec!["late", "early_leave"]), ("2026-11-26", vec!["absent"])]
+        .map(|(d, k)| (d.to_string(), k.into_iter().map(String::from).collect::<Vec<_>>()));
+    assert_eq!(mine, want, "a clerk on Monday and from Thursday; away in between: {list:?}");
+    let leader: Vec<&str> = list.iter().filter(|(u, _, _)| u == "clerk3").map(|(_, d, _)| d.as_str()).collect();
+    assert_eq!(leader, ["2026-11-23"], "clerk3: a clerk on Monday only");
+}
+
 /// A hall with sessions longer than a day: a clerk still signed in from yesterday who calls
 /// the first citizen at 08:32 arrived then, not absent (R15).
 #[tokio::test]
