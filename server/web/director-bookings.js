@@ -4,12 +4,14 @@
 // it no longer counts towards the citizen's suspension; a booking the hall cancelled (a new
 // configuration or calendar) says so: the director phones the citizen. director.js calls
 // bookingsToday() at sign-in, clearBookings() at sign-out (nothing personal stays on the screen)
-// and renderBookings() on a change of language.
+// and renderBookings() on a change of language. A console left open past midnight moves the
+// day asked for to the new today, unless the director chose another day.
 
 import { $, esc, t, api, act, guarded, hallNow } from "./common.js";
 
 let list = null; // the day's bookings as last read, null before any read
 let day = "";
+let today = ""; // the hall's today as last put in the day asked for; "" when signed out
 
 // Cancelled by the hall (a new configuration or calendar): the director phones the citizen.
 const status = (b) => (b.hall_cancelled ? t("bkHallCancelled") : t(`bk.${b.status}`)) +
@@ -17,8 +19,14 @@ const status = (b) => (b.hall_cancelled ? t("bkHallCancelled") : t(`bk.${b.statu
 
 /** The day asked for: the hall's today (once its time zone is known: director.js at sign-in). */
 export function bookingsToday() {
-  $("bookingsForm").day.value = hallNow().slice(0, 10);
+  today = hallNow().slice(0, 10);
+  $("bookingsForm").day.value = today;
 }
+
+setInterval(() => {
+  const asked = $("bookingsForm").day;
+  if (today && asked.value === today && hallNow().slice(0, 10) !== today) bookingsToday();
+}, 30_000);
 
 export function renderBookings() {
   $("noBookings").hidden = list === null || list.length > 0;
@@ -37,7 +45,7 @@ export function renderBookings() {
 }
 
 export function clearBookings() {
-  list = null; day = "";
+  list = null; day = ""; today = "";
   renderBookings();
 }
 

@@ -636,6 +636,27 @@ test("a ticket checked in on time for its booking says so on the phone, in both 
   await p.close();
 });
 
+test("a director console left open past midnight asks for the new day's bookings, unless another day was chosen", async () => {
+  const p = await openPage(browser, base, "/", { viewport: { width: 1366, height: 1000 } });
+  const d = p.page;
+  await d.clock.install({ time: new Date("2026-12-06T15:58:00Z") }); // 23:58 in the hall (Asia/Shanghai)
+  await d.goto(`${base}/director`);
+  await d.fill("input[name=password]", "demo");
+  await d.click("#login button[type=submit]");
+  await d.waitForSelector("#console:not([hidden])");
+  const asked = () => d.inputValue("#bookingsForm input[name=day]");
+  await d.waitForFunction(() => document.querySelector("#bookingsForm input[name=day]").value !== "");
+  assert.equal(await asked(), "2026-12-06");
+  await d.clock.fastForward(3 * 60_000); // 00:01
+  await d.waitForFunction(() => document.querySelector("#bookingsForm input[name=day]").value === "2026-12-07");
+  // A day the director chose stays, past the next midnight too.
+  await d.fill("#bookingsForm input[name=day]", "2026-12-04");
+  await d.clock.fastForward(24 * 3_600_000);
+  await d.clock.runFor(60_000);
+  assert.equal(await asked(), "2026-12-04");
+  await p.close();
+});
+
 test("the director's booking list: read on demand, a missed booking (played) excused with its reason, a booking not missed refused in the page's language", async () => {
   const { day, start } = await firstSlot("mz-dibao");
   const ph = phone();
