@@ -121,8 +121,14 @@ fn load(ctx: &Ctx, id: i64) -> ApiResult<ComplaintRow> {
 }
 
 /// The due date from the day received, or none while its year is not loaded.
-fn due_of(ctx: &Ctx, received: NaiveDate, complexity: Complexity) -> Option<NaiveDate> {
-    complaint::due(received, complexity, ctx.hall.policy.complaints, ctx.calendar).ok()
+fn due_of(ctx: &Ctx, limits: complaint::Limits, received: NaiveDate, complexity: Complexity) -> Option<NaiveDate> {
+    complaint::due(received, complexity, limits, ctx.calendar).ok()
+}
+
+/// A complaint's answer limits: those in force when it came, not as changed since (older
+/// complaints: those in force).
+fn limits_of(ctx: &Ctx, id: i64) -> ApiResult<complaint::Limits> {
+    Ok(store::kept_limits(ctx.tx, id)?.unwrap_or(ctx.hall.policy.complaints))
 }
 
 fn due_words(due: Option<NaiveDate>) -> String {
@@ -224,7 +230,8 @@ fn insert(
     let (about, window, staff) = subject;
     let complexity = input.complexity.unwrap_or(Complexity::Simple);
     let received = received_on(ctx, input.received_at.as_deref())?;
-    let due = due_of(ctx, received, complexity);
+    let limits = ctx.hall.policy.complaints;
+    let due = due_of(ctx, limits, received, complexity);
     let new = NewComplaint {
         day: received,
         channel: input.channel,
@@ -239,6 +246,7 @@ fn insert(
         ticket_id,
         complexity,
         due,
+        limits,
         at_ms: ctx.now_ms,
     };
     let (id, _) = store::insert(ctx.tx, &new)?;
@@ -319,7 +327,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
         ComplaintOp::Investigate { complexity, note } => {
             let note = text(note.as_deref(), complaint::MAX_TEXT, "a note")?;
             if let Some(x) = complexity.filter(|x| *x != c.complexity) {
-                let new_due = due_of(ctx, c.received_on, x);
+                let new_due = due_of(ctx, limits_of(ctx, c.id)?, c.received_on, x);
                 complaint::may_reclassify(c.state, c.due, new_due, today).map_err(refused)?;
             }
             // Under investigation already, a new complexity is all the step can be: the finding
@@ -330,7 +338,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
             c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
             if let Some(x) = complexity {
                 c.complexity = *x;
-                c.due = due_of(ctx, c.received_on, *x);
+                c.due = due_of(ctx, limits_of(ctx, c.id)?, c.received_on, *x);
             }
             let kind = if c.complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
             let mut line = match reclassify {
@@ -395,7 +403,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
 pub fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut c in store::pending_due(ctx.tx)? {
-        let Some(due) = due_of(ctx, c.received_on, c.complexity) else { continue };
+        let Some(due) = due_of(ctx, limits_of(ctx, c.id)?, c.received_on, c.complexity) else { continue };
         c.due = Some(due);
         store::update(ctx.tx, &c)?;
         record(ctx, &c, "deadline_set", format!("节假日安排已公布，{}", due_words(c.due)))?;

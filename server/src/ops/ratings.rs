@@ -118,8 +118,9 @@ pub(super) fn rate(ctx: &mut Ctx, target: &RateTarget, input: &RatingInput) -> A
     let follow_up = kept.level.is_bad();
     if follow_up {
         let opened_on = today(ctx);
-        let dues = rating::follow_up_dues(opened_on, ctx.hall.policy.ratings, ctx.calendar);
-        let fid = ratings::open_follow_up(ctx.tx, id, opened_on, dues, ctx.now_ms)?;
+        let limits = ctx.hall.policy.ratings;
+        let dues = rating::follow_up_dues(opened_on, limits, ctx.calendar);
+        let fid = ratings::open_follow_up(ctx.tx, id, opened_on, (dues, limits), ctx.now_ms)?;
         ctx.audit("follow_up.open", Some(&window), Some(format!("follow_up:{fid}")), json!({ "rating": id }))?;
         changed(ctx, fid, "opened")?;
     }
@@ -247,7 +248,12 @@ pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate)
 pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
     let mut settled = 0;
     for mut f in ratings::follow_ups_pending_dates(ctx.tx)? {
-        let (contact, rectify) = rating::follow_up_dues(f.opened_on, ctx.hall.policy.ratings, ctx.calendar);
+        // The limits it was opened under, not as changed since.
+        let mut limits = ctx.hall.policy.ratings;
+        if let Some((contact_days, rectify_days)) = ratings::follow_up_limits(ctx.tx, f.id)? {
+            (limits.contact_days, limits.rectify_days) = (contact_days, rectify_days);
+        }
+        let (contact, rectify) = rating::follow_up_dues(f.opened_on, limits, ctx.calendar);
         if (contact, rectify) == (f.contact_due, f.rectify_due) {
             continue;
         }

@@ -102,6 +102,8 @@ pub struct NewComplaint<'a> {
     pub ticket_id: Option<i64>,
     pub complexity: Complexity,
     pub due: Option<NaiveDate>,
+    /// The answer limits in force when it came (kept for a due date counted later).
+    pub limits: complaint::Limits,
     pub at_ms: i64,
 }
 
@@ -112,8 +114,9 @@ pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, Stri
     let number = complaint::number(c.day, seq);
     tx.prepare_cached(
         "INSERT INTO complaints (number, day, seq, channel, about, window_id, staff, what, happened, complainant_name,
-            complainant_contact, ticket_id, complexity, state, due, created_at, complainant_address)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'received', ?14, ?15, ?16)",
+            complainant_contact, ticket_id, complexity, state, due, created_at, complainant_address, simple_days,
+            complex_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'received', ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         number,
@@ -132,8 +135,21 @@ pub fn insert(tx: &Transaction, c: &NewComplaint) -> rusqlite::Result<(i64, Stri
         text(c.due),
         c.at_ms,
         c.complainant_address,
+        c.limits.simple_days,
+        c.limits.complex_days,
     ])?;
     Ok((tx.last_insert_rowid(), number))
+}
+
+/// The answer limits in force when a complaint came (`None`: it came before they were kept).
+pub fn kept_limits(conn: &Connection, id: i64) -> rusqlite::Result<Option<complaint::Limits>> {
+    let days: (Option<u32>, Option<u32>) = conn
+        .prepare_cached("SELECT simple_days, complex_days FROM complaints WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(match days {
+        (Some(simple_days), Some(complex_days)) => Some(complaint::Limits { simple_days, complex_days }),
+        _ => None,
+    })
 }
 
 /// Writes back what moves: complexity, state, due date, finding, answer, explanation, dates.
@@ -373,6 +389,7 @@ mod tests {
                 ticket_id: None,
                 complexity: Complexity::Simple,
                 due: None,
+                limits: complaint::Limits::default(),
                 at_ms: 0,
             };
             let (id, _) = insert(&tx, &new).unwrap();

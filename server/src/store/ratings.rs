@@ -229,19 +229,39 @@ fn text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+/// Opens a bad rating's follow-up with its dues and the limits they were counted with (kept
+/// for dues that wait for next year's calendar).
 pub fn open_follow_up(
     tx: &Transaction,
     rating_id: i64,
     opened_on: NaiveDate,
-    dues: (Option<NaiveDate>, Option<NaiveDate>),
+    (dues, limits): ((Option<NaiveDate>, Option<NaiveDate>), crate::domain::rating::Limits),
     at_ms: i64,
 ) -> rusqlite::Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO follow_ups (rating_id, state, opened_on, contact_due, rectify_due, created_at)
-         VALUES (?1, 'open', ?2, ?3, ?4, ?5)",
+        "INSERT INTO follow_ups (rating_id, state, opened_on, contact_due, rectify_due, created_at, contact_days,
+             rectify_days)
+         VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![rating_id, opened_on.to_string(), text(dues.0), text(dues.1), at_ms])?;
+    .execute(params![
+        rating_id,
+        opened_on.to_string(),
+        text(dues.0),
+        text(dues.1),
+        at_ms,
+        limits.contact_days,
+        limits.rectify_days
+    ])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// The contact and rectification limits a follow-up was opened under (`None`: opened before
+/// they were kept).
+pub fn follow_up_limits(conn: &Connection, id: i64) -> rusqlite::Result<Option<(u32, u32)>> {
+    let days: (Option<u32>, Option<u32>) = conn
+        .prepare_cached("SELECT contact_days, rectify_days FROM follow_ups WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(days.0.zip(days.1))
 }
 
 pub fn follow_up(conn: &Connection, id: i64) -> rusqlite::Result<Option<FollowUpRow>> {

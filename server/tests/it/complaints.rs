@@ -97,10 +97,17 @@ async fn due_dates_count_working_days_and_wait_for_a_year_not_loaded() {
     assert!(c["due"].is_null(), "{c}");
     assert_eq!(c["overdue"], false);
     let admin = s.staff("admin").await;
+    // Meanwhile the limit is changed: the complaint keeps the one it came under.
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"].clone();
+    let (limit, longer) = ("complaint_simple_days = 1 ", "complaint_simple_days = 3 ");
+    assert!(toml.as_str().unwrap().contains(limit));
+    let toml = toml.as_str().unwrap().replacen(limit, longer, 1);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
     let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
     assert_eq!(added.status, 201, "{}", added.body);
     let c = get(&s, &format!("/api/complaints/{}", c["id"]), Some(&director)).await.body;
-    assert_eq!(c["due"], "2027-01-04", "{c}");
+    assert_eq!(c["due"], "2027-01-04", "one working day, as when it came (not three): {c}");
     assert_eq!(c["history"].as_array().unwrap().last().unwrap()["action"], "deadline_set");
 }
 

@@ -513,10 +513,17 @@ async fn a_follow_up_running_into_next_year_gets_its_deadline_when_the_year_is_a
     let f = get(&s, "/api/follow-ups", Some(&director)).await.body[0].clone();
     assert_eq!((f["contact_due"].as_str(), f["rectify_due"].as_str()), (Some("2026-12-15"), None), "{f}");
     let admin = s.staff("admin").await;
+    // Meanwhile the limit is shortened: the follow-up keeps the one it was opened under.
+    let toml = get(&s, "/api/admin/hall", Some(&admin)).await.body["toml"].as_str().unwrap().to_string();
+    let limit = "follow_up_rectify_days = 15 ";
+    assert!(toml.contains(limit));
+    let toml = toml.replacen(limit, "follow_up_rectify_days = 5 ", 1);
+    let r = post(&s, "/api/admin/hall", Some(&admin), json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
     let added = post(&s, "/api/admin/calendar", Some(&admin), json!({"toml": crate::cases::TEST_2027})).await;
     assert_eq!(added.status, 201, "{}", added.body);
     let f = get(&s, "/api/follow-ups", Some(&director)).await.body[0].clone();
-    assert_eq!(f["rectify_due"], "2027-01-05", "15 working days from 14 December: {f}");
+    assert_eq!(f["rectify_due"], "2027-01-05", "15 working days from 14 December (not 5): {f}");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let (subject, detail): (String, String) = db
         .query_row("SELECT subject, detail FROM audit WHERE action = 'follow_up.deadline_set'", [], |r| {
