@@ -30,7 +30,7 @@ pub async fn tap_to_paper(base: &str, n: usize) -> anyhow::Result<Samples> {
         settings: Settings { server_url: base.to_string(), ..Settings::default() },
         refresh: Duration::from_secs(3),
     };
-    tokio::spawn(drive(parts, tx.clone(), rx, move |v| drop(vtx.send(v.clone())), |_| String::new()));
+    tokio::spawn(drive(parts, tx.clone(), rx, move |v| drop(vtx.send(v.clone())), |_, _| String::new()));
     until(&mut views, |v| v.loaded).await.context("the hall did not load")?;
     let mut lat = Samples::default();
     for i in 0..n {

@@ -165,7 +165,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
                 }
             });
         };
-        rt.block_on(drive(parts, tx, rx, show, |zone| clock(chrono::Utc::now(), zone)));
+        rt.block_on(drive(parts, tx, rx, show, clock));
     })?;
     ui.run()?;
     Ok(())

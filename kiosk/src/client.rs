@@ -1,6 +1,10 @@
 //! The kiosk's side of the server's HTTP contract.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use hall_wire as wire;
 use serde::de::DeserializeOwned;
@@ -53,6 +57,17 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     token: String,
+    /// How far the server's clock is ahead of this machine's, in ms (from its answers' `Date`).
+    skew_ms: Arc<AtomicI64>,
+}
+
+/// How far the server's clock is ahead of this machine's (negative: behind), from an answer's
+/// `Date` header read between `asked` and `answered`; none without a readable one. `Date` is in
+/// whole seconds: within 2 s the clocks are taken to agree.
+pub fn skew(date: Option<&str>, asked: DateTime<Utc>, answered: DateTime<Utc>) -> Option<chrono::Duration> {
+    let server = DateTime::parse_from_rfc2822(date?).ok()?.with_timezone(&Utc) + chrono::Duration::milliseconds(500);
+    let skew = server - (asked + (answered - asked) / 2);
+    Some(if skew.num_milliseconds().abs() <= 2_000 { chrono::Duration::zero() } else { skew })
 }
 
 /// A CA certificate file (PEM) to trust for an `https://` server.
@@ -70,11 +85,24 @@ impl Client {
             http = http.add_root_certificate(ca);
         }
         let http = http.build().expect("the HTTP client builds");
-        Client { http, base: server.trim_end_matches('/').to_string(), token: token.to_string() }
+        let base = server.trim_end_matches('/').to_string();
+        Client { http, base, token: token.to_string(), skew_ms: Arc::default() }
+    }
+
+    /// The time by the server's clock as last seen: the top bar's time and what is 「今天」. A
+    /// kiosk on the hall's network often has no time source of its own, and the hall's day is
+    /// the server's.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::milliseconds(self.skew_ms.load(Ordering::Relaxed))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let asked = Utc::now();
         let r = self.http.get(format!("{}{path}", self.base)).send().await?.error_for_status()?;
+        let date = r.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok());
+        if let Some(skew) = skew(date, asked, Utc::now()) {
+            self.skew_ms.store(skew.num_milliseconds(), Ordering::Relaxed);
+        }
         Ok(r.json().await?)
     }
 
@@ -237,6 +265,32 @@ impl Client {
                 Err(e) => tracing::warn!(error = %e, "printer report not sent, retrying"),
             }
             tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt.min(10) + 1))).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skew;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_servers_clock_is_read_from_its_answers_date() {
+        let at = |s: u32, ms: i64| {
+            chrono::Utc.with_ymd_and_hms(2026, 11, 25, 2, 30, s).unwrap() + chrono::Duration::milliseconds(ms)
+        };
+        let date = Some("Wed, 25 Nov 2026 02:30:00 GMT");
+        // (Date header, asked, answered, skew in seconds)
+        for (date, asked, answered, want) in [
+            (date, at(0, 100), at(0, 300), Some(0)),   // the same clock
+            (date, at(2, 0), at(2, 400), Some(0)),     // within Date's own rounding
+            (date, at(40, 0), at(40, 200), Some(-40)), // this kiosk runs 40 s fast
+            (Some("Wed, 25 Nov 2026 03:30:00 GMT"), at(0, 400), at(0, 600), Some(3600)), // an hour slow
+            (Some("yesterday"), at(0, 0), at(0, 0), None),
+            (None, at(0, 0), at(0, 0), None),
+        ] {
+            let got = skew(date, asked, answered).map(|d| (d.num_milliseconds() as f64 / 1000.0).round() as i64);
+            assert_eq!(got, want, "{date:?} asked {asked}");
         }
     }
 }

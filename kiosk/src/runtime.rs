@@ -24,14 +24,14 @@ pub struct Parts {
     pub refresh: Duration,
 }
 
-/// Runs until the input channel closes. `show` gets each new view; `clock` formats the time in
-/// the hall's zone (its `timezone`, once the hall is loaded).
+/// Runs until the input channel closes. `show` gets each new view; `clock` formats a time (the
+/// server's clock, `Client::now`) in the hall's zone (its `timezone`, once the hall is loaded).
 pub async fn drive(
     parts: Parts,
     tx: UnboundedSender<Input>,
     mut rx: UnboundedReceiver<Input>,
     mut show: impl FnMut(&View),
-    clock: impl Fn(Option<&str>) -> String,
+    clock: impl Fn(chrono::DateTime<chrono::Utc>, Option<&str>) -> String,
 ) {
     let mut kiosk = Kiosk::new(parts.settings.clone(), Instant::now());
     let reload = Arc::new(tokio::sync::Notify::new());
@@ -54,7 +54,8 @@ pub async fn drive(
             carry_out(effect, &parts.client, &desk, &reports, &tx);
         }
         let zone = kiosk.catalog().map(|c| c.hall.timezone.as_str());
-        let view = View::of(&kiosk, &clock(zone));
+        let now = parts.client.now();
+        let view = View::at(&kiosk, &clock(now, zone), now);
         if shown.as_ref() != Some(&view) {
             show(&view);
             shown = Some(view);
@@ -220,6 +221,34 @@ mod tests {
             }
         });
         format!("http://{addr}")
+    }
+
+    /// A server whose clock says 2026-11-25 10:30 Beijing time and whose lists are empty.
+    async fn server_of_another_time() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    let reply = "HTTP/1.1 200 OK\r\ndate: Wed, 25 Nov 2026 02:30:00 GMT\r\n\
+                                 content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]";
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    /// The kiosk keeps the server's time, not its own machine's (often without a time source).
+    #[tokio::test]
+    async fn the_kiosk_tells_the_time_by_the_servers_clock() {
+        let client = Client::new(&server_of_another_time().await, "demo-kiosk", None);
+        client.live().await.unwrap();
+        let shown = crate::app::clock(client.now(), Some("Asia/Shanghai"));
+        assert!(["10:30", "10:31"].contains(&shown.as_str()), "{shown}");
     }
 
     #[tokio::test]

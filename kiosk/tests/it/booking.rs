@@ -59,7 +59,7 @@ impl Hall {
             settings: Settings { server_url: server.base.clone(), ..Settings::default() },
             refresh: Duration::from_millis(300),
         };
-        rt.spawn(drive(parts, tx.clone(), rx, move |v| drop(vtx.send(v.clone())), |_| "09:00".into()));
+        rt.spawn(drive(parts, tx.clone(), rx, move |v| drop(vtx.send(v.clone())), |_, _| "09:00".into()));
         let mut hall = Hall { _one_at_a_time: guard, rt, server, printer, ui, views, last: View::default(), tx };
         hall.until("the hall loaded", |v| v.loaded && v.online);
         hall

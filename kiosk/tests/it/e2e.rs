@@ -55,7 +55,7 @@ impl Kiosk {
             refresh: Duration::from_millis(300),
         };
         let t = tx.clone();
-        tokio::spawn(drive(parts, t, rx, move |v| drop(vtx.send(v.clone())), |_| "09:00".into()));
+        tokio::spawn(drive(parts, t, rx, move |v| drop(vtx.send(v.clone())), |_, _| "09:00".into()));
         Kiosk { tx, views, last: View::default() }
     }
 
