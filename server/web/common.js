@@ -312,6 +312,29 @@ export function hallNow() {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
+/**
+ * Keeps a form field at `now()` (the hall's today, the time of day) for as long as nobody changes
+ * it: a page left open for hours, or past midnight, asks for the present, not the moment the
+ * field was set. `moved` is called each time it moves; `stopKeeping` ends it (at sign-out).
+ */
+export function keepCurrent(input, now, moved = () => {}) {
+  input.value = input.dataset.current = now();
+  kept.set(input, { now, moved });
+}
+
+export function stopKeeping(input) {
+  kept.delete(input);
+}
+
+const kept = new Map();
+setInterval(() => {
+  for (const [input, { now, moved }] of kept) {
+    if (input.value !== input.dataset.current) continue; // changed by hand: it stays
+    const v = now();
+    if (v !== input.value) { input.value = input.dataset.current = v; moved(); }
+  }
+}, 30_000);
+
 /** The roles that oversee the hall and read its figures (director, leader, administrator). */
 export const OVERSIGHT = ["director", "leader", "admin"];
 

@@ -7,11 +7,10 @@
 // and renderBookings() on a change of language. A console left open past midnight moves the
 // day asked for to the new today, unless the director chose another day.
 
-import { $, esc, t, api, act, guarded, hallNow } from "./common.js";
+import { $, esc, t, api, act, guarded, hallNow, keepCurrent, stopKeeping } from "./common.js";
 
 let list = null; // the day's bookings as last read, null before any read
 let day = "";
-let today = ""; // the hall's today as last put in the day asked for; "" when signed out
 
 // Cancelled by the hall (a new configuration or calendar): the director phones the citizen.
 const status = (b) => (b.hall_cancelled ? t("bkHallCancelled") : t(`bk.${b.status}`)) +
@@ -19,14 +18,14 @@ const status = (b) => (b.hall_cancelled ? t("bkHallCancelled") : t(`bk.${b.statu
 
 /** The day asked for: the hall's today (once its time zone is known: director.js at sign-in). */
 export function bookingsToday() {
-  today = hallNow().slice(0, 10);
-  $("bookingsForm").day.value = today;
+  // Past midnight the list read is another day's: it goes with the day.
+  keepCurrent($("bookingsForm").day, () => hallNow().slice(0, 10), forget);
 }
 
-setInterval(() => {
-  const asked = $("bookingsForm").day;
-  if (today && asked.value === today && hallNow().slice(0, 10) !== today) bookingsToday();
-}, 30_000);
+function forget() {
+  list = null; day = "";
+  renderBookings();
+}
 
 export function renderBookings() {
   $("noBookings").hidden = list === null || list.length > 0;
@@ -45,8 +44,8 @@ export function renderBookings() {
 }
 
 export function clearBookings() {
-  list = null; day = ""; today = "";
-  renderBookings();
+  stopKeeping($("bookingsForm").day);
+  forget();
 }
 
 $("bookingsForm").addEventListener("submit", (e) => {

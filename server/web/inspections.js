@@ -3,7 +3,7 @@
 // director, leaders and administrators read the month's inspections; the director withdraws a
 // finding with a reason.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow, keepCurrent } from "./common.js";
 import strings from "./inspections.i18n.js";
 
 useStrings(strings);
@@ -95,7 +95,7 @@ $("record").addEventListener("submit", (e) => {
   $("recordDone").textContent = "";
   guarded("recordError", async () => {
     const saved = (await act("inspection", "/api/inspections", body)).data;
-    f.reset(); f.at.value = hallNow(); photos = []; renderPhotos(); renderFindingRows([]);
+    f.reset(); keepCurrent(f.at, hallNow); photos = []; renderPhotos(); renderFindingRows([]);
     $("recordDone").textContent = t("saved", saved.id);
     await load();
   });
@@ -170,7 +170,9 @@ async function open() {
   windows = (await api("GET", "/api/windows")).data;
   clerks = (await api("GET", "/api/inspections/clerks")).data;
   renderWindows();
-  if (!$("record").at.value) $("record").at.value = hallNow();
+  // The inspection's time follows the clock until the leader sets it (a page opened in the
+  // morning records an afternoon's inspection at its time).
+  if (!$("record").at.value) keepCurrent($("record").at, hallNow);
   if (!$("month").month.value) $("month").month.value = hallNow().slice(0, 7);
   await load();
 }

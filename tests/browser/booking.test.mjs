@@ -647,8 +647,11 @@ test("a director console left open past midnight asks for the new day's bookings
   const asked = () => d.inputValue("#bookingsForm input[name=day]");
   await d.waitForFunction(() => document.querySelector("#bookingsForm input[name=day]").value !== "");
   assert.equal(await asked(), "2026-12-06");
+  await d.click("#bookingsForm button");
+  await d.waitForFunction(() => document.querySelector("#bookingsDay").textContent.startsWith("2026-12-06"));
   await d.clock.fastForward(3 * 60_000); // 00:01
   await d.waitForFunction(() => document.querySelector("#bookingsForm input[name=day]").value === "2026-12-07");
+  assert.equal(await d.textContent("#bookingsDay"), "", "yesterday's list goes with its day");
   // A day the director chose stays, past the next midnight too.
   await d.fill("#bookingsForm input[name=day]", "2026-12-04");
   await d.clock.fastForward(24 * 3_600_000);
