@@ -76,7 +76,8 @@ pub async fn reopen_issuing(
 /// 迟到 as attendance counts it (R15, R16): a clerk's first sign-in past the day's start on the
 /// statutory calendar plus the grace, in whole minutes, the start moved by a morning's leave;
 /// nobody on a day off, a full day's leave or before joining; never the director, leaders or
-/// administrators (attendance is the clerks').
+/// administrators (attendance is the clerks'; one made a leader today after signing in at a
+/// window was a clerk today).
 fn mark_late(view: &mut wire::DirectorToday, marks: &[store::attendance::DayMarks]) {
     use crate::domain::attendance::MarkKind;
     for p in &mut view.staff {

@@ -343,7 +343,11 @@ fn line(key: String, label: String, levels: [u32; 5]) -> wire::SatisfactionLine 
 
 async fn satisfaction(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<wire::Satisfaction> {
     let (a, b) = (from.to_string(), to.to_string());
-    let counts = s.reads().run_long(move |c| Ok(ratings::counts(c, &a, &b)?)).await.map_err(ApiError::Internal)?;
+    let (counts, former) = s
+        .reads()
+        .run_long(move |c| Ok((ratings::counts(c, &a, &b)?, crate::store::attendance::former_names(c)?)))
+        .await
+        .map_err(ApiError::Internal)?;
     let hall = s.hall();
     let mut total = [0u32; 5];
     let mut windows: std::collections::BTreeMap<String, [u32; 5]> = Default::default();
@@ -359,7 +363,11 @@ async fn satisfaction(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult
     windows.sort_by_key(|l| hall.window(&l.key).map(|w| w.number).unwrap_or(u32::MAX));
     let clerks = clerks
         .into_iter()
-        .map(|(u, l)| line(u.clone(), hall.staff(&u).map(|p| p.name.clone()).unwrap_or(u), l))
+        .map(|(u, l)| {
+            // A clerk removed from the hall since: the name they had.
+            let name = hall.staff(&u).map(|p| &p.name).or_else(|| former.get(&u)).unwrap_or(&u).clone();
+            line(u, name, l)
+        })
         .collect();
     Ok(wire::Satisfaction {
         from: from.to_string(),

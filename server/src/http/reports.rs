@@ -69,9 +69,14 @@ pub async fn summary(
         Some("en") => true,
         Some(_) => return Err(unknown("lang; use zh or en")),
     };
-    let (hall, facts) = load(&s, from, to).await?;
+    let (hall, facts, former) = load(&s, from, to).await?;
     let (groups, total) = report::summarize(&facts, by);
     let mut lines: Vec<wire::ReportLine> = groups.iter().map(|(k, t)| line(&hall, by, k, t)).collect();
+    if by == By::Staff {
+        for l in lines.iter_mut().filter(|l| hall.staff(&l.key).is_none()) {
+            l.label = former.get(&l.key).cloned().unwrap_or_else(|| l.key.clone());
+        }
+    }
     if by == By::Window {
         lines.sort_by_key(|l| hall.window(&l.key).map(|w| w.number).unwrap_or(u32::MAX));
     }
@@ -110,16 +115,20 @@ fn range(from: &str, to: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
 }
 
 /// The hall in force and every ticket of the range, read on a read-only connection.
-async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<(std::sync::Arc<Hall>, Vec<report::Fact>)> {
+/// The hall in force, the range's facts and the names of accounts removed from the hall since
+/// (a past range's staff are named as they were).
+type Loaded = (std::sync::Arc<Hall>, Vec<report::Fact>, std::collections::HashMap<String, String>);
+
+async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<Loaded> {
     let hall = s.hall();
     let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
     let tz = hall.timezone;
-    let facts = s
+    let (facts, former) = s
         .reads()
-        .run_long(move |c| Ok(store::reports::facts(c, tz, from, to, today)?))
+        .run_long(move |c| Ok((store::reports::facts(c, tz, from, to, today)?, store::attendance::former_names(c)?)))
         .await
         .map_err(ApiError::Internal)?;
-    Ok((hall, facts))
+    Ok((hall, facts, former))
 }
 
 /// Query of `GET /api/reports/chart/{kind}`.
@@ -165,7 +174,7 @@ pub async fn chart(
             "no such chart; use arrivals, waits, service, satisfaction or trend",
         ));
     }
-    let (hall, facts) = load(&s, from, to).await?;
+    let (hall, facts, _) = load(&s, from, to).await?;
     let svg = draw(&kind, &hall, &facts, from, to, en)
         .map_err(|e| ApiError::internal(anyhow::anyhow!("chart {kind}: {e}")))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())

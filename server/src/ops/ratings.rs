@@ -253,7 +253,9 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
         if let Some((contact_days, rectify_days)) = ratings::follow_up_limits(ctx.tx, f.id)? {
             (limits.contact_days, limits.rectify_days) = (contact_days, rectify_days);
         }
+        // A due date set already stays (only the one that waited is set now).
         let (contact, rectify) = rating::follow_up_dues(f.opened_on, limits, ctx.calendar);
+        let (contact, rectify) = (f.contact_due.or(contact), f.rectify_due.or(rectify));
         if (contact, rectify) == (f.contact_due, f.rectify_due) {
             continue;
         }

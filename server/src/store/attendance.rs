@@ -178,11 +178,13 @@ fn kept_rules(
 }
 
 /// A new configuration that changes accounts' roles, on `day`: a clerk made something else (a
-/// leader, the director) or removed from the hall is no clerk from the next day (`day` was begun
-/// as one); an account made a clerk, or added again as one, is one from the next day (until then
-/// it was no clerk's day to keep). Kept as periods, so that a role changed and changed back keeps
-/// the marks of the days the account was a clerk, and a removed clerk's days stay in the lists
-/// of the ranges that have them (with the name they had).
+/// leader, the director) or removed from the hall is no clerk from the next day when they signed
+/// in at a window that day (the change ends that day's session: no early leave,
+/// `day_marks`), else from `day` (moved or removed before coming in: not absent); an account
+/// made a clerk, or added again as one, is one from the next day (until then it was no clerk's
+/// day to keep). Kept as periods, so that a role changed and changed back keeps the marks of the
+/// days the account was a clerk, and a removed account's clerk days stay in the lists of the
+/// ranges that have them, under the name it had.
 pub fn record_roles_changed(
     tx: &Connection,
     (old, new): (&crate::hall::Hall, &crate::hall::Hall),
@@ -191,42 +193,62 @@ pub fn record_roles_changed(
     use crate::hall::StaffRole;
     let next = day.succ_opt().unwrap_or(day).to_string();
     let day = day.to_string();
-    let no_longer = |p: &crate::hall::Staff, removed: bool| -> rusqlite::Result<()> {
-        let (name, demo) = if removed { (Some(p.name.as_str()), p.demo) } else { (None, false) };
+    let no_longer = |username: &str| -> rusqlite::Result<()> {
+        let signed_in: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND username = ?2 AND window_id IS NOT NULL)",
+            )?
+            .query_row([day.as_str(), username], |r| r.get(0))?;
+        let from = if signed_in { next.as_str() } else { day.as_str() };
         tx.prepare_cached(
-            "INSERT INTO staff_not_clerk (username, from_day, to_day, name, demo) VALUES (?1, ?2, NULL, ?3, ?4)
-             ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL, name = excluded.name, demo = excluded.demo",
+            "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, ?2, NULL)
+             ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL",
         )?
-        .execute(rusqlite::params![p.username, next, name, demo])?;
+        .execute([username, from])?;
         Ok(())
     };
-    let ended_today = |username: &str| -> rusqlite::Result<usize> {
-        tx.prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
-            .execute([username, day.as_str()])
-    };
-    for p in &new.staff {
-        let is_clerk = p.role == StaffRole::Clerk;
-        let Some(was) = old.staff(&p.username) else {
-            // Added: again, after a removal (a new account joins today: `record_staff_added`).
-            if is_clerk {
-                ended_today(&p.username)?;
-            }
-            continue;
-        };
-        let was_clerk = was.role == StaffRole::Clerk;
-        if was_clerk && !is_clerk {
-            no_longer(p, false)?;
-        } else if !was_clerk && is_clerk && ended_today(&p.username)? == 0 {
-            // No clerk as far as the records go: from the start.
+    // Made a clerk: the period of no clerk that lasts ends today, or, with none, one from the
+    // start is recorded (it was never a clerk as far as the records go).
+    let made_clerk = |username: &str| -> rusqlite::Result<()> {
+        let ended = tx
+            .prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
+            .execute([username, day.as_str()])?;
+        if ended == 0 {
             tx.prepare_cached(
                 "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, '', ?2)
                  ON CONFLICT (username, from_day) DO UPDATE SET to_day = excluded.to_day",
             )?
-            .execute([p.username.as_str(), day.as_str()])?;
+            .execute([username, day.as_str()])?;
+        }
+        Ok(())
+    };
+    for p in &new.staff {
+        let is_clerk = p.role == StaffRole::Clerk;
+        match old.staff(&p.username) {
+            // Added again as a clerk (an account that was in the hall before: it joined before
+            // today; a new one joins today, `record_staff_added`, or at the next start).
+            None if is_clerk => {
+                let joined: Option<String> = tx
+                    .prepare_cached("SELECT day FROM staff_joined WHERE username = ?1")?
+                    .query_row([p.username.as_str()], |r| r.get(0))
+                    .optional()?;
+                if joined.is_some_and(|j| j != day) {
+                    made_clerk(&p.username)?;
+                }
+            }
+            None => {}
+            Some(was) if was.role == StaffRole::Clerk && !is_clerk => no_longer(&p.username)?,
+            Some(was) if was.role != StaffRole::Clerk && is_clerk => made_clerk(&p.username)?,
+            Some(_) => {}
         }
     }
-    for p in old.staff.iter().filter(|p| p.role == StaffRole::Clerk && new.staff(&p.username).is_none()) {
-        no_longer(p, true)?;
+    for p in old.staff.iter().filter(|p| new.staff(&p.username).is_none()) {
+        if p.role == StaffRole::Clerk {
+            no_longer(&p.username)?;
+        }
+        // The name and demo flag it had, for the lists of the ranges with its clerk days.
+        tx.prepare_cached("UPDATE staff_not_clerk SET name = ?2, demo = ?3 WHERE username = ?1")?
+            .execute(params![p.username, p.name, p.demo])?;
     }
     Ok(())
 }
@@ -383,13 +405,19 @@ pub fn day_marks(
                 .filter(|l| l.username == *clerk)
                 .filter_map(|l| l.span.cover(day).map(|c| (l.kind, c)))
                 .reduce(|(kind, a), (_, b)| (kind, a.and(b)));
-            let marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
+            let mut marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
                 Some(open) => {
                     let day_over = day < today || local_now.time() >= open.1;
                     attendance::marks(open, &periods, presence, rules.late_grace_minutes, day_over)
                 }
                 None => Vec::new(),
             };
+            // The last day as a clerk (made a leader or removed that day, after signing in): the
+            // change ended the session; that is no early leave.
+            let next = day.succ_opt().map(|d| d.to_string());
+            if not_clerk.get(clerk).is_some_and(|ps| ps.iter().any(|(from, _)| Some(from) == next.as_ref())) {
+                marks.retain(|m| m.kind != attendance::MarkKind::EarlyLeave);
+            }
             if !marks.is_empty() || on_leave.is_some() {
                 let leave = on_leave.map(|l| l.0);
                 out.push(DayMarks { day, username: clerk.clone(), first_in, last_out, marks, leave });

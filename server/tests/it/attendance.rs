@@ -422,20 +422,29 @@ async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
         .filter(|(u, _, _)| u == "clerk2")
         .map(|(_, d, m)| (d.clone(), m.iter().map(|(k, _)| k.clone()).collect()))
         .collect();
-    // Monday as the clerk it was: late, and its session ended at noon by the change of role.
-    let want = [("2026-11-23", vec!["late", "early_leave"]), ("2026-11-26", vec!["absent"])]
+    // Monday as the clerk it was: late (its session ended at noon by the change of role: no
+    // early leave).
+    let want = [("2026-11-23", vec!["late"]), ("2026-11-26", vec!["absent"])]
         .map(|(d, k)| (d.to_string(), k.into_iter().map(String::from).collect::<Vec<_>>()));
     assert_eq!(mine, want, "a clerk on Monday and from Thursday; a leader in between: {list:?}");
 }
 
 /// A clerk removed from the hall, or made a leader, keeps the days they were a clerk: in the
-/// director's list (under the name they had) and in the month's assessment. Added again, a
-/// removed clerk is judged from the next day, not on the days they were away.
+/// director's list (under the name they had) and in the month's assessment. The day of the change
+/// is a clerk's day when they had signed in (the change ended the session: no early leave), else
+/// none (not absent). Added again, an account is judged as a clerk from the next day, not on the
+/// days it was away or a leader.
 #[tokio::test]
 async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let s = TestServer::start().await;
+    s.clock().set(at("2026-11-23", "08:45"));
+    s.clerk("clerk3", "w03").await; // Monday: 15 minutes late
     s.clock().set(at("2026-11-23", "08:50"));
-    s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
+    let clerk2 = s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let finished = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(finished.status, 200, "{}", finished.body);
     let save = |toml: String| {
         let s = &s;
         async move {
@@ -446,14 +455,19 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     };
     let admin = s.staff("admin").await;
     let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
-    let start = toml.find("[[staff]]\nusername = \"clerk2\"").expect("clerk2's account");
-    let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after clerk2's");
+    let without = |toml: &str, user: &str| {
+        let start = toml.find(&format!("[[staff]]\nusername = \"{user}\"")).expect("the account");
+        let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after it");
+        format!("{}{}", &toml[..start], &toml[end..])
+    };
     let clerk3 = "username = \"clerk3\"\nname = \"王丽娟\"\nstaff_no = \"QS-2021-012\"\nrole = \"clerk\"";
-    assert!(toml.contains(clerk3));
-    // Monday 12:00: clerk2 removed from the hall, clerk3 (never signed in) made a leader.
+    let leader = "username = \"leader\"\nname = \"周建华\"\nstaff_no = \"QS-2019-002\"\nrole = \"leader\"";
+    assert!(toml.contains(clerk3) && toml.contains(leader));
+    let clerk3_leads = toml.replacen(clerk3, &clerk3.replace("\"clerk\"", "\"leader\""), 1);
+    // Monday 12:00: clerk2 and clerk4 (not come in) removed from the hall, clerk3 made a leader,
+    // the leader removed.
     s.clock().set(at("2026-11-23", "12:00"));
-    let changed = format!("{}{}", &toml[..start], &toml[end..]);
-    save(changed.replacen(clerk3, &clerk3.replace("\"clerk\"", "\"leader\""), 1)).await;
+    save(without(&without(&without(&clerk3_leads, "clerk2"), "clerk4"), "leader")).await;
     s.clock().set(at("2026-11-24", "09:00"));
     let director = s.staff("director").await;
     let list = get(&s, "/api/attendance?from=2026-11-23&to=2026-11-23", &director).await;
@@ -461,26 +475,44 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let clerk2 = day("clerk2").unwrap_or_else(|| panic!("clerk2's Monday: {list}"));
     assert_eq!(clerk2["name"], "陈建国");
     assert!(day("clerk3").is_some(), "clerk3 was a clerk on Monday: {list}");
+    assert!(day("clerk4").is_none(), "clerk4 was removed before coming in: not absent: {list}");
     let month = get(&s, "/api/assessment?month=2026-11", &director).await;
     let sheet = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").cloned();
     let sheet = sheet.unwrap_or_else(|| panic!("clerk2's sheet: {month}"));
     assert_eq!((sheet["label"].as_str(), sheet["figures"]["late"].as_u64()), (Some("陈建国"), Some(1)), "{sheet}");
-    // Wednesday 12:00: clerk2 added again; judged from Thursday.
+    let report = get(&s, "/api/reports/summary?from=2026-11-23&to=2026-11-23&by=staff", &director).await;
+    let line = report["lines"].as_array().unwrap().iter().find(|l| l["key"] == "clerk2").cloned();
+    assert_eq!(line.map(|l| l["label"].clone()), Some(json!("陈建国")), "the report names them too: {report}");
+    // Wednesday 12:00: clerk2 added again, and the leader, as a clerk; judged from Thursday.
     s.clock().set(at("2026-11-25", "12:00"));
-    save(toml.replacen(clerk3, &clerk3.replace("\"clerk\"", "\"leader\""), 1)).await;
+    save(without(&clerk3_leads, "clerk4").replacen(
+        leader,
+        &leader.replace("role = \"leader\"", "role = \"clerk\""),
+        1,
+    ))
+    .await;
     s.clock().set(at("2026-11-27", "09:00"));
     let director = s.staff("director").await;
     let list = marks(&get(&s, "/api/attendance?from=2026-11-23&to=2026-11-26", &director).await);
-    let mine: Vec<(String, Vec<String>)> = list
-        .iter()
-        .filter(|(u, _, _)| u == "clerk2")
-        .map(|(_, d, m)| (d.clone(), m.iter().map(|(k, _)| k.clone()).collect()))
-        .collect();
-    let want = [("2026-11-23", vec!["late", "early_leave"]), ("2026-11-26", vec!["absent"])]
-        .map(|(d, k)| (d.to_string(), k.into_iter().map(String::from).collect::<Vec<_>>()));
-    assert_eq!(mine, want, "a clerk on Monday and from Thursday; away in between: {list:?}");
-    let leader: Vec<&str> = list.iter().filter(|(u, _, _)| u == "clerk3").map(|(_, d, _)| d.as_str()).collect();
-    assert_eq!(leader, ["2026-11-23"], "clerk3: a clerk on Monday only");
+    let of = |user: &str| -> Vec<(String, Vec<String>)> {
+        list.iter()
+            .filter(|(u, _, _)| u == user)
+            .map(|(_, d, m)| (d.clone(), m.iter().map(|(k, _)| k.clone()).collect()))
+            .collect()
+    };
+    let want = |days: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+        days.iter().map(|(d, k)| (d.to_string(), k.iter().map(|k| k.to_string()).collect())).collect()
+    };
+    type Days<'a> = &'a [(&'a str, &'a [&'a str])];
+    let cases: [(&str, Days); 4] = [
+        ("clerk2", &[("2026-11-23", &["late"]), ("2026-11-26", &["absent"])]),
+        ("clerk3", &[("2026-11-23", &["late"])]),
+        ("clerk4", &[]),
+        ("leader", &[("2026-11-26", &["absent"])]),
+    ];
+    for (user, days) in cases {
+        assert_eq!(of(user), want(days), "{user}: {list:?}");
+    }
 }
 
 /// A hall with sessions longer than a day: a clerk still signed in from yesterday who calls
