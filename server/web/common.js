@@ -320,20 +320,23 @@ export function hallNow() {
 export function keepCurrent(input, now, moved = () => {}) {
   input.value = input.dataset.current = now();
   kept.set(input, { now, moved });
+  keeping ??= setInterval(keepAll, 30_000);
 }
 
 export function stopKeeping(input) {
   kept.delete(input);
+  if (!kept.size && keeping != null) { clearInterval(keeping); keeping = null; }
 }
 
 const kept = new Map();
-setInterval(() => {
+let keeping = null; // the timer, only while a field is kept
+function keepAll() {
   for (const [input, { now, moved }] of kept) {
     if (input.value !== input.dataset.current) continue; // changed by hand: it stays
     const v = now();
     if (v !== input.value) { input.value = input.dataset.current = v; moved(); }
   }
-}, 30_000);
+}
 
 /** The roles that oversee the hall and read its figures (director, leader, administrator). */
 export const OVERSIGHT = ["director", "leader", "admin"];

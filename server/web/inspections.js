@@ -3,7 +3,7 @@
 // director, leaders and administrators read the month's inspections; the director withdraws a
 // finding with a reason.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow, keepCurrent } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow, keepCurrent, stopKeeping } from "./common.js";
 import strings from "./inspections.i18n.js";
 
 useStrings(strings);
@@ -179,6 +179,8 @@ async function open() {
 
 function signOut() {
   sessionStorage.removeItem("itoken"); sessionStorage.removeItem("irole"); token = null; role = null; inspections = [];
+  // The next to sign in starts from an empty form, its time at now again.
+  stopKeeping($("record").at); $("record").reset(); $("record").at.value = "";
   $("login").hidden = false; $("list").hidden = true; $("record").hidden = true; $("logout").hidden = true;
 }
 

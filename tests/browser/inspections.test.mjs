@@ -75,20 +75,21 @@ test("a leader records an inspection with a finding and a photo; the clerk sees 
 test("the inspection's time follows the clock until the leader sets it", async () => {
   const o = await openPage(browser, base, "/");
   const { page } = o;
-  await page.clock.install({ time: new Date("2026-12-07T01:00:00Z") }); // 09:00 in the hall
+  await page.clock.install({ time: new Date("2026-12-04T01:00:00Z") }); // 09:00 in the hall (a day past: sessions are real)
   await page.goto(`${base}/inspections`);
   await page.fill("#login input[name=username]", "leader");
   await page.fill("#login input[name=password]", "demo");
   await page.click("#login button[type=submit]");
   await page.waitForSelector("#record:not([hidden])");
   const at = () => page.inputValue("#record input[name=at]");
-  assert.equal(await at(), "2026-12-07T09:00");
+  await page.waitForFunction(() => document.querySelector("#record input[name=at]").value !== "");
+  assert.equal(await at(), "2026-12-04T09:00");
   await page.clock.fastForward(5 * 3_600_000); // the page left open until the afternoon
-  await page.waitForFunction(() => document.querySelector("#record input[name=at]").value === "2026-12-07T14:00");
-  await page.fill("#record input[name=at]", "2026-12-07T13:30");
+  await page.waitForFunction(() => document.querySelector("#record input[name=at]").value === "2026-12-04T14:00");
+  await page.fill("#record input[name=at]", "2026-12-04T13:30");
   await page.clock.fastForward(3_600_000);
   await page.clock.runFor(60_000);
-  assert.equal(await at(), "2026-12-07T13:30", "a time the leader set stays");
+  assert.equal(await at(), "2026-12-04T13:30", "a time the leader set stays");
   await o.close();
 });
 
