@@ -141,6 +141,13 @@ pub fn last_day_of_old_rules(
     }
 }
 
+/// Whether a clerk's day was begun at `now` (the hall's local time): they signed in at a window,
+/// or the day's first period opened. A change of role or a removal before then leaves the day
+/// no clerk's day to judge; after, the day is judged as a clerk's.
+pub fn day_begun(hours: &Hours, calendar: &Calendar, now: NaiveDateTime, signed_in: bool) -> bool {
+    signed_in || super::hours::day_periods(hours, calendar, now.date()).first().is_some_and(|p| now.time() >= p.start)
+}
+
 /// The part of a working day a clerk is due at work, given their approved leave (`None`: on
 /// leave all day). A morning off starts the day at the afternoon period; an afternoon off ends it
 /// with the morning period (noon when the hall has a single period).

@@ -204,7 +204,7 @@ fn hall_in_force(
         let now = crate::store::from_ms(now_ms).with_timezone(&old.timezone).naive_local();
         store::attendance::keep_rules_replaced(&tx, (&old, &given), calendar, now)?;
         let today = now.date().to_string();
-        store::attendance::record_roles_changed(&tx, (&old, &given), now.date())?;
+        store::attendance::record_roles_changed(&tx, (&old, &given), calendar, (now, now_ms))?;
         let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");

@@ -606,10 +606,10 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     let added: Vec<&str> =
         hall.staff.iter().map(|p| p.username.as_str()).filter(|u| ctx.hall.staff(u).is_none()).collect();
     store::attendance::record_staff_added(ctx.tx, &added, &ctx.day)?;
-    let today = chrono::NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").map_err(ApiError::internal)?;
-    store::attendance::record_roles_changed(ctx.tx, (ctx.hall, hall), today)?;
-    // New hours or grace judge attendance from the day they take effect, not the days before.
+    // New roles and new hours or grace judge attendance from the day they take effect, not the
+    // days before.
     let now = ctx.now.with_timezone(&ctx.hall.timezone).naive_local();
+    store::attendance::record_roles_changed(ctx.tx, (ctx.hall, hall), ctx.calendar, (now, ctx.now_ms))?;
     store::attendance::keep_rules_replaced(ctx.tx, (ctx.hall, hall), ctx.calendar, now)?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;

@@ -177,43 +177,50 @@ fn kept_rules(
     Ok(out)
 }
 
-/// A new configuration that changes accounts' roles, on `day`: a clerk made something else (a
-/// leader, the director) or removed from the hall is no clerk from the next day when they signed
-/// in at a window that day (the change ends that day's session: no early leave,
-/// `day_marks`), else from `day` (moved or removed before coming in: not absent); an account
-/// made a clerk, or added again as one, is one from the next day (until then it was no clerk's
-/// day to keep). Kept as periods, so that a role changed and changed back keeps the marks of the
-/// days the account was a clerk, and a removed account's clerk days stay in the lists of the
-/// ranges that have them, under the name it had.
+/// A new configuration that changes accounts' roles, at `now` (the hall's local time, `now_ms`):
+/// a clerk made something else (a leader, the director) or removed from the hall is no clerk
+/// from the next day when their day was begun (they signed in at a window, or the opening passed:
+/// `domain::attendance::day_begun`; a session the change ended is no early leave, `day_marks`),
+/// else from today; an account made a clerk, or added again as one, is one from the next day
+/// (until then it was no clerk's day to keep). Kept as periods, so that a role changed and
+/// changed back keeps the marks of the days the account was a clerk, and a removed account's
+/// clerk days stay in the lists of the ranges that have them, under the name it had.
 pub fn record_roles_changed(
     tx: &Connection,
     (old, new): (&crate::hall::Hall, &crate::hall::Hall),
-    day: chrono::NaiveDate,
+    calendar: &crate::domain::calendar::Calendar,
+    (now, now_ms): (chrono::NaiveDateTime, i64),
 ) -> rusqlite::Result<()> {
     use crate::hall::StaffRole;
-    let next = day.succ_opt().unwrap_or(day).to_string();
-    let day = day.to_string();
+    let next = now.date().succ_opt().unwrap_or(now.date()).to_string();
+    let day = now.date().to_string();
     let no_longer = |username: &str| -> rusqlite::Result<()> {
         let signed_in: bool = tx
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND username = ?2 AND window_id IS NOT NULL)",
             )?
             .query_row([day.as_str(), username], |r| r.get(0))?;
-        let from = if signed_in { next.as_str() } else { day.as_str() };
+        let begun = crate::domain::attendance::day_begun(&old.hours, calendar, now, signed_in);
+        let from = if begun { next.as_str() } else { day.as_str() };
         tx.prepare_cached(
-            "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, ?2, NULL)
-             ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL",
+            "INSERT INTO staff_not_clerk (username, from_day, to_day, changed_at) VALUES (?1, ?2, NULL, ?3)
+             ON CONFLICT (username, from_day) DO UPDATE SET to_day = NULL, changed_at = excluded.changed_at",
         )?
-        .execute([username, from])?;
+        .execute(params![username, from, now_ms])?;
         Ok(())
     };
-    // Made a clerk: the period of no clerk that lasts ends today, or, with none, one from the
-    // start is recorded (it was never a clerk as far as the records go).
-    let made_clerk = |username: &str| -> rusqlite::Result<()> {
+    // Made a clerk (again): the period of no clerk that lasts ends today (one that had not begun
+    // yet, a change undone the same day, is no period at all); with none, an account that was in
+    // the hall before today was no clerk from the start (a new one joins today:
+    // `record_staff_added`, or at the next start).
+    let made_clerk = |username: &str, returning: bool| -> rusqlite::Result<()> {
+        let undone = tx
+            .prepare_cached("DELETE FROM staff_not_clerk WHERE username = ?1 AND to_day IS NULL AND from_day > ?2")?
+            .execute([username, day.as_str()])?;
         let ended = tx
             .prepare_cached("UPDATE staff_not_clerk SET to_day = ?2 WHERE username = ?1 AND to_day IS NULL")?
             .execute([username, day.as_str()])?;
-        if ended == 0 {
+        if undone + ended == 0 && returning {
             tx.prepare_cached(
                 "INSERT INTO staff_not_clerk (username, from_day, to_day) VALUES (?1, '', ?2)
                  ON CONFLICT (username, from_day) DO UPDATE SET to_day = excluded.to_day",
@@ -225,20 +232,16 @@ pub fn record_roles_changed(
     for p in &new.staff {
         let is_clerk = p.role == StaffRole::Clerk;
         match old.staff(&p.username) {
-            // Added again as a clerk (an account that was in the hall before: it joined before
-            // today; a new one joins today, `record_staff_added`, or at the next start).
             None if is_clerk => {
                 let joined: Option<String> = tx
                     .prepare_cached("SELECT day FROM staff_joined WHERE username = ?1")?
                     .query_row([p.username.as_str()], |r| r.get(0))
                     .optional()?;
-                if joined.is_some_and(|j| j != day) {
-                    made_clerk(&p.username)?;
-                }
+                made_clerk(&p.username, joined.is_some_and(|j| j != day))?;
             }
             None => {}
             Some(was) if was.role == StaffRole::Clerk && !is_clerk => no_longer(&p.username)?,
-            Some(was) if was.role != StaffRole::Clerk && is_clerk => made_clerk(&p.username)?,
+            Some(was) if was.role != StaffRole::Clerk && is_clerk => made_clerk(&p.username, true)?,
             Some(_) => {}
         }
     }
@@ -275,6 +278,7 @@ pub fn clerks_between(
         .collect::<rusqlite::Result<_>>()?;
     let joined = staff_joined(conn)?;
     let mut former: Vec<_> = not_clerk(conn)?
+        .0
         .into_iter()
         .filter(|(u, _)| match hall.staff(u) {
             Some(p) => p.role != StaffRole::Clerk && (demo || !p.demo),
@@ -302,19 +306,25 @@ pub fn former_names(conn: &Connection) -> rusqlite::Result<std::collections::Has
         .collect()
 }
 
-/// The periods accounts were no clerk: `username -> [(first day, last day or open)]`.
+/// The periods accounts were no clerk: `username -> [(first day, last day or open)]`, and when
+/// the changes that began them were made: `(username, first day) -> ms`.
 type NotClerk = std::collections::HashMap<String, Vec<(String, Option<String>)>>;
+type ChangedAt = std::collections::HashMap<(String, String), i64>;
 
-fn not_clerk(conn: &Connection) -> rusqlite::Result<NotClerk> {
-    let mut stmt = conn.prepare_cached("SELECT username, from_day, to_day FROM staff_not_clerk")?;
-    let rows =
-        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
-    let mut out = NotClerk::new();
+fn not_clerk(conn: &Connection) -> rusqlite::Result<(NotClerk, ChangedAt)> {
+    let mut stmt = conn.prepare_cached("SELECT username, from_day, to_day, changed_at FROM staff_not_clerk")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get(3)?))
+    })?;
+    let (mut out, mut changed) = (NotClerk::new(), ChangedAt::new());
     for row in rows {
-        let (u, from, to) = row?;
+        let (u, from, to, at): (String, String, Option<String>, Option<i64>) = row?;
+        if let Some(at) = at {
+            changed.insert((u.clone(), from.clone()), at);
+        }
         out.entry(u).or_default().push((from, to));
     }
-    Ok(out)
+    Ok((out, changed))
 }
 
 /// The day each account joined, when after the hall's start.
@@ -368,7 +378,7 @@ pub fn day_marks(
     // Nor is anyone marked before they joined (a clerk added to the hall on the 20th: from the
     // 21st; added in the middle of a day, not late or absent that day).
     let joined = staff_joined(conn)?;
-    let not_clerk = not_clerk(conn)?;
+    let (not_clerk, changed_at) = not_clerk(conn)?;
     // Each day by the hours and grace in force when it was begun (a later change judges the
     // days after it only).
     let kept = kept_rules(conn, from)?;
@@ -412,10 +422,11 @@ pub fn day_marks(
                 }
                 None => Vec::new(),
             };
-            // The last day as a clerk (made a leader or removed that day, after signing in): the
-            // change ended the session; that is no early leave.
-            let next = day.succ_opt().map(|d| d.to_string());
-            if not_clerk.get(clerk).is_some_and(|ps| ps.iter().any(|(from, _)| Some(from) == next.as_ref())) {
+            // The last day as a clerk (made a leader or removed that day): a day whose last
+            // session the change ended has no early leave (one that ended before it does).
+            let next = day.succ_opt().map(|d| d.to_string()).unwrap_or_default();
+            let changed = changed_at.get(&(clerk.clone(), next));
+            if changed.is_some_and(|at| last_out.is_some_and(|out| out >= *at)) {
                 marks.retain(|m| m.kind != attendance::MarkKind::EarlyLeave);
             }
             if !marks.is_empty() || on_leave.is_some() {
@@ -430,6 +441,66 @@ pub fn day_marks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The periods of no clerk a sequence of changes leaves, each at its time on Monday 23
+    /// November (the hall opens at 08:30): `(username, from, to)`.
+    #[test]
+    fn changes_of_role_leave_the_periods_of_no_clerk() {
+        use crate::hall::StaffRole;
+        let at =
+            |hm: &str| chrono::NaiveDateTime::parse_from_str(&format!("2026-11-23 {hm}"), "%Y-%m-%d %H:%M").unwrap();
+        let sample = crate::config::sample();
+        let with = |user: &str, role: Option<StaffRole>| {
+            let mut h = sample.clone();
+            match role {
+                Some(r) => h.staff.iter_mut().filter(|p| p.username == user).for_each(|p| p.role = r),
+                None => h.staff.retain(|p| p.username != user),
+            }
+            h
+        };
+        let (clerk, leader, gone) = (Some(StaffRole::Clerk), Some(StaffRole::Leader), None);
+        type Step = (&'static str, Option<StaffRole>, Option<StaffRole>);
+        type Periods = &'static [(&'static str, Option<&'static str>)];
+        // (user, steps (time, role before, role after; None: not in the hall), signed in at a
+        // window that day, the periods left)
+        let cases: [(&str, &[Step], bool, Periods); 6] = [
+            ("clerk2", &[("07:30", clerk, gone)], false, &[("2026-11-23", None)]),
+            ("clerk2", &[("12:00", clerk, gone)], false, &[("2026-11-24", None)]),
+            ("clerk2", &[("12:00", clerk, leader), ("15:00", leader, clerk)], true, &[]),
+            ("clerk2", &[("07:30", clerk, gone), ("09:00", gone, clerk)], false, &[("2026-11-23", Some("2026-11-23"))]),
+            ("leader", &[("12:00", leader, clerk)], false, &[("", Some("2026-11-23"))]),
+            ("leader", &[("12:00", leader, gone), ("15:00", gone, clerk)], false, &[("", Some("2026-11-23"))]),
+        ];
+        for (user, steps, signed_in, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
+            crate::store::calendar::ensure_shipped(&conn, 0).unwrap();
+            let calendar = crate::store::calendar::load(&conn).unwrap();
+            let usernames: Vec<&str> = sample.staff.iter().map(|p| p.username.as_str()).collect();
+            record_staff_at_start(&conn, &usernames, "2026-11-01").unwrap();
+            if signed_in {
+                conn.execute(
+                    "INSERT INTO attendance (day, username, window_id, signed_in_at) VALUES ('2026-11-23', ?1, 'w02', 0)",
+                    [user],
+                )
+                .unwrap();
+            }
+            for (hm, before, after) in steps {
+                let (old, new) = (with(user, *before), with(user, *after));
+                record_roles_changed(&conn, (&old, &new), &calendar, (at(hm), 0)).unwrap();
+            }
+            let got: Vec<(String, Option<String>)> = conn
+                .prepare("SELECT from_day, to_day FROM staff_not_clerk WHERE username = ?1 ORDER BY from_day")
+                .unwrap()
+                .query_map([user], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let want: Vec<(String, Option<String>)> =
+                want.iter().map(|(f, t)| (f.to_string(), t.map(String::from))).collect();
+            assert_eq!(got, want, "{user} {steps:?}");
+        }
+    }
 
     /// Who a range's lists have besides the hall's clerks: an account that was a clerk on a day
     /// of it (after joining), a removed demo account only in a demo.

@@ -4,3 +4,6 @@
 -- still has their days.
 ALTER TABLE staff_not_clerk ADD COLUMN name TEXT;
 ALTER TABLE staff_not_clerk ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+-- When the change that began a period was made (ms): a session it ended that day is no early
+-- leave. NULL for periods from before.
+ALTER TABLE staff_not_clerk ADD COLUMN changed_at INTEGER;

@@ -430,21 +430,13 @@ async fn a_role_changed_and_changed_back_keeps_the_clerks_days() {
 }
 
 /// A clerk removed from the hall, or made a leader, keeps the days they were a clerk: in the
-/// director's list (under the name they had) and in the month's assessment. The day of the change
-/// is a clerk's day when they had signed in (the change ended the session: no early leave), else
-/// none (not absent). Added again, an account is judged as a clerk from the next day, not on the
-/// days it was away or a leader.
+/// director's list (under the name they had), the month's assessment and the report. The day of
+/// the change is a clerk's day once begun (signed in, or the opening passed: an absence stands),
+/// else none; a session the change ended is no early leave, one ended before it is. Added again,
+/// an account is judged as a clerk from the next day, not on the days it was away or a leader.
 #[tokio::test]
 async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let s = TestServer::start().await;
-    s.clock().set(at("2026-11-23", "08:45"));
-    s.clerk("clerk3", "w03").await; // Monday: 15 minutes late
-    s.clock().set(at("2026-11-23", "08:50"));
-    let clerk2 = s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
-    s.issue("mz-linshi").await;
-    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
-    let finished = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
-    assert_eq!(finished.status, 200, "{}", finished.body);
     let save = |toml: String| {
         let s = &s;
         async move {
@@ -460,6 +452,19 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
         let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after it");
         format!("{}{}", &toml[..start], &toml[end..])
     };
+    // Monday 07:30, before the opening: clerk5 removed (back on Wednesday).
+    s.clock().set(at("2026-11-23", "07:30"));
+    save(without(&toml, "clerk5")).await;
+    s.clock().set(at("2026-11-23", "08:45"));
+    let clerk3 = s.clerk("clerk3", "w03").await; // Monday: 15 minutes late, gone at 10:00
+    s.clock().set(at("2026-11-23", "08:50"));
+    let clerk2 = s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let finished = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(finished.status, 200, "{}", finished.body);
+    s.clock().set(at("2026-11-23", "10:00"));
+    assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
     let clerk3 = "username = \"clerk3\"\nname = \"王丽娟\"\nstaff_no = \"QS-2021-012\"\nrole = \"clerk\"";
     let leader = "username = \"leader\"\nname = \"周建华\"\nstaff_no = \"QS-2019-002\"\nrole = \"leader\"";
     assert!(toml.contains(clerk3) && toml.contains(leader));
@@ -467,7 +472,8 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     // Monday 12:00: clerk2 and clerk4 (not come in) removed from the hall, clerk3 made a leader,
     // the leader removed.
     s.clock().set(at("2026-11-23", "12:00"));
-    save(without(&without(&without(&clerk3_leads, "clerk2"), "clerk4"), "leader")).await;
+    let monday = without(&without(&without(&without(&clerk3_leads, "clerk2"), "clerk4"), "leader"), "clerk5");
+    save(monday).await;
     s.clock().set(at("2026-11-24", "09:00"));
     let director = s.staff("director").await;
     let list = get(&s, "/api/attendance?from=2026-11-23&to=2026-11-23", &director).await;
@@ -475,7 +481,8 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let clerk2 = day("clerk2").unwrap_or_else(|| panic!("clerk2's Monday: {list}"));
     assert_eq!(clerk2["name"], "陈建国");
     assert!(day("clerk3").is_some(), "clerk3 was a clerk on Monday: {list}");
-    assert!(day("clerk4").is_none(), "clerk4 was removed before coming in: not absent: {list}");
+    assert!(day("clerk4").is_some(), "clerk4 was removed after the opening, not come in: absent: {list}");
+    assert!(day("clerk5").is_none(), "clerk5 was removed before the opening: {list}");
     let month = get(&s, "/api/assessment?month=2026-11", &director).await;
     let sheet = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").cloned();
     let sheet = sheet.unwrap_or_else(|| panic!("clerk2's sheet: {month}"));
@@ -504,10 +511,11 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
         days.iter().map(|(d, k)| (d.to_string(), k.iter().map(|k| k.to_string()).collect())).collect()
     };
     type Days<'a> = &'a [(&'a str, &'a [&'a str])];
-    let cases: [(&str, Days); 4] = [
+    let cases: [(&str, Days); 5] = [
         ("clerk2", &[("2026-11-23", &["late"]), ("2026-11-26", &["absent"])]),
-        ("clerk3", &[("2026-11-23", &["late"])]),
-        ("clerk4", &[]),
+        ("clerk3", &[("2026-11-23", &["late", "early_leave"])]),
+        ("clerk4", &[("2026-11-23", &["absent"])]),
+        ("clerk5", &[("2026-11-26", &["absent"])]),
         ("leader", &[("2026-11-26", &["absent"])]),
     ];
     for (user, days) in cases {
