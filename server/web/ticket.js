@@ -80,13 +80,18 @@ function renderRating() {
   if (r) rateForm.reset();
 }
 
-// The citizen's complaint (R21): about the window that served this ticket, or the hall; name and
-// phone optional. The answer is the complaint's number and due date only.
+// The citizen's complaint (R21): about the window that served this ticket, the one that first
+// served it when it was sent on (转办), or the hall; name and phone optional. The answer is the
+// complaint's number and due date only.
 function renderComplaint() {
   const f = $("complaintForm");
   const served = view?.window_number != null;
+  const first = view?.first_window_number != null;
   f.about.querySelector('option[value="window"]').hidden = !served;
-  if (!served) f.about.value = "hall";
+  const firstOption = f.about.querySelector('option[value="first"]');
+  firstOption.hidden = !first;
+  firstOption.textContent = first ? t("aboutFirstWindow", view.first_window_number, view.first_window_name) : "";
+  if (!f.about.selectedOptions[0] || f.about.selectedOptions[0].hidden) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;
   $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
   $("complaintOpen").hidden = !f.hidden || !!receipt;
@@ -95,7 +100,9 @@ $("complaintOpen").addEventListener("click", () => { $("complaintForm").hidden =
 $("complaintForm").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = e.target;
-  const body = { about: f.about.value, what: f.what.value };
+  const first = f.about.value === "first";
+  const body = { about: first ? "window" : f.about.value, what: f.what.value };
+  if (first) body.window_number = view.first_window_number;
   if (f.name.value.trim()) body.complainant_name = f.name.value.trim();
   if (f.contact.value.trim()) body.complainant_contact = f.contact.value.trim();
   await guarded("complaintError", async () => {

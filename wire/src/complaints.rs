@@ -119,6 +119,10 @@ pub struct OnlineComplaint {
     /// `window` (the ticket's window; the default when the ticket has one) or `hall`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<ComplaintAbout>,
+    /// With `about: window`, which of the ticket's windows: its window (the default) or, for a
+    /// ticket sent on, the one that first served it (`TicketView.first_window_number`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_number: Option<u32>,
     pub what: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub happened: Option<String>,

@@ -776,6 +776,12 @@ pub struct TicketView {
     pub window_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_location: Option<String>,
+    /// The window that first served a ticket sent on since (转办: 首问窗口), when it is not the
+    /// window above: the citizen may complain about either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_window_number: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_window_name: Option<String>,
     /// The service's rating once given (one per service, from any channel): the page offers the
     /// rating while the ticket is `done` and this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

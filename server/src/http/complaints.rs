@@ -209,7 +209,9 @@ pub async fn online(
             ));
         }
     }
-    submit(&s, actor, Op::OnlineComplaint { token, input: Box::new(Input::from(req)) }, key, &body).await
+    let window_number = req.window_number;
+    let op = Op::OnlineComplaint { token, input: Box::new(Input::from(req)), window_number };
+    submit(&s, actor, op, key, &body).await
 }
 
 #[utoipa::path(

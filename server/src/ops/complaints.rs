@@ -269,11 +269,17 @@ pub(super) fn register(ctx: &mut Ctx, input: &Input) -> ApiResult<Answer> {
 }
 
 /// The citizen's complaint from the ticket's phone page: about the ticket's window (when it has
-/// one) or the hall. The answer is the number and the due date only.
-pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input) -> ApiResult<Answer> {
+/// one; for a ticket sent on, the one that first served it if the citizen says so: by its
+/// number) or the hall. The answer is the number and the due date only.
+pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input, window_number: Option<u32>) -> ApiResult<Answer> {
     let ticket = crate::store::tickets::by_status_token(ctx.tx, token)?
         .ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
-    let window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
+    let mut window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
+    if let Some(n) = window_number {
+        let served = [&ticket.window_id, &ticket.first_window_id];
+        let chosen = served.into_iter().flatten().find(|w| ctx.hall.window(w).is_some_and(|w| w.number == n));
+        window = Some(chosen.cloned().ok_or_else(|| invalid(format!("window {n} did not serve this ticket")))?);
+    }
     let about = match (input.about, &window) {
         (Some(About::Staff), _) => return Err(invalid("an online complaint is about the window or the hall")),
         (Some(About::Window) | None, Some(w)) => (About::Window, Some(w.clone()), None),

@@ -209,10 +209,12 @@ pub enum Op {
     NewComplaint {
         input: Box<complaints::Input>,
     },
-    /// A citizen's complaint from a ticket's phone page (the token is the ticket's).
+    /// A citizen's complaint from a ticket's phone page (the token is the ticket's); about
+    /// which of its windows (by number; default its window).
     OnlineComplaint {
         token: String,
         input: Box<complaints::Input>,
+        window_number: Option<u32>,
     },
     /// The director's read of a complaint (audited: it holds the complainant's identity).
     ReadComplaint {
@@ -541,7 +543,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ReadFollowUp { id } => ratings::read(ctx, *id),
         Op::FollowUp { id, action, note } => ratings::act(ctx, *id, *action, note),
         Op::NewComplaint { input } => complaints::register(ctx, input),
-        Op::OnlineComplaint { token, input } => complaints::online(ctx, token, input),
+        Op::OnlineComplaint { token, input, window_number } => complaints::online(ctx, token, input, *window_number),
         Op::ReadComplaint { id } => complaints::read(ctx, *id),
         Op::Complaint { id, action } => complaints::act(ctx, *id, action),
         Op::RegisterPetition { input } => petitions::register(ctx, input),

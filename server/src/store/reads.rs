@@ -313,6 +313,9 @@ pub fn ticket_view(
         }
         TicketStatus::Waiting | TicketStatus::Transferred => None,
     };
+    // The window that first served a ticket sent on since (首问窗口), when not the one above.
+    let first =
+        t.first_window_id.as_deref().and_then(|w| hall.window(w)).filter(|f| window.is_none_or(|w| w.id != f.id));
     Ok(wire::TicketView {
         hall_name: hall.name.clone(),
         number: full.number,
@@ -324,6 +327,8 @@ pub fn ticket_view(
         window_number: window.map(|w| w.number),
         window_name: window.map(|w| w.name.clone()),
         window_location: window.map(|w| w.location.clone()).filter(|l| !l.is_empty()),
+        first_window_number: first.map(|w| w.number),
+        first_window_name: first.map(|w| w.name.clone()),
         rating: super::ratings::receipt(conn, hall, t.id)?,
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,

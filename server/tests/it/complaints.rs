@@ -508,3 +508,43 @@ async fn a_letter_registered_days_later_runs_from_the_day_it_came() {
     let all = get(&s, "/api/complaints", Some(&director)).await;
     assert_eq!(all.body.as_array().map(Vec::len), Some(1), "{}", all.body);
 }
+
+/// A ticket sent on (转办) from window 2 to window 3: its phone page names the window that first
+/// served it, and the citizen's complaint may be about either window (default the last), never
+/// about one that did not serve it.
+#[tokio::test]
+async fn a_complaint_online_may_be_about_the_window_that_sent_the_ticket_on() {
+    let s = TestServer::start().await;
+    let ticket = s.issue("mz-linshi").await;
+    let token = ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"window_id": "w03"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    assert_eq!((view.get("window_number"), view["first_window_number"].as_u64()), (None, Some(2)), "waiting: {view}");
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.status, 200);
+    let done = s.post("/api/windows/w03/finish", &clerk3, json!({"outcome": "immediate"})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    assert_eq!((view["window_number"].as_u64(), view["first_window_number"].as_u64()), (Some(3), Some(2)), "{view}");
+    assert_eq!(view["first_window_name"], "民政窗口（一）");
+    let path = format!("/api/t/{token}/complaint");
+    let send = |body: Value| s.send(Method::POST, &path, None, Some(body), None);
+    let refused = send(json!({"about": "window", "window_number": 5, "what": "态度不好"})).await;
+    assert_error(&refused, 422, "invalid_complaint");
+    // (Three a ticket an hour, the refusal counted.)
+    for (number, want) in [(Some(2), "w02"), (None, "w03")] {
+        let mut body = json!({"about": "window", "what": "态度不好"});
+        if let Some(n) = number {
+            body["window_number"] = json!(n);
+        }
+        let r = send(body).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let director = s.staff("director").await;
+        let list = get(&s, "/api/complaints", Some(&director)).await.body;
+        let line = list.as_array().unwrap().iter().find(|c| c["number"] == r.body["number"]).cloned().unwrap();
+        assert_eq!(line["window_id"], want, "window {number:?}: {line}");
+    }
+}
