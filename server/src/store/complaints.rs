@@ -315,7 +315,14 @@ pub fn detail(
         window_id: c.window_id.clone(),
         window_name: c.window_id.as_deref().map(|w| window_words(hall, w)),
         staff: c.staff.clone(),
-        staff_name: c.staff.as_deref().and_then(|u| hall.staff(u)).map(|s| s.name.clone()),
+        // One removed from the hall since: the name they had.
+        staff_name: match c.staff.as_deref() {
+            Some(u) => match hall.staff(u) {
+                Some(s) => Some(s.name.clone()),
+                None => super::attendance::former_names(conn)?.remove(u),
+            },
+            None => None,
+        },
         what: c.what.clone(),
         happened: c.happened.clone(),
         complainant_name: c.complainant_name.clone(),

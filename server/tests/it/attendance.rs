@@ -465,6 +465,11 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     assert_eq!(finished.status, 200, "{}", finished.body);
     s.clock().set(at("2026-11-23", "10:00"));
     assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
+    let director = s.staff("director").await;
+    let about = json!({"channel": "oral", "about": "staff", "staff": "clerk2", "window_id": "w02",
+        "what": "态度生硬", "anonymous": true});
+    let complaint = s.post("/api/complaints", &director, about).await;
+    assert_eq!(complaint.status, 201, "{}", complaint.body);
     let clerk3 = "username = \"clerk3\"\nname = \"王丽娟\"\nstaff_no = \"QS-2021-012\"\nrole = \"clerk\"";
     let leader = "username = \"leader\"\nname = \"周建华\"\nstaff_no = \"QS-2019-002\"\nrole = \"leader\"";
     assert!(toml.contains(clerk3) && toml.contains(leader));
@@ -487,6 +492,8 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let sheet = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").cloned();
     let sheet = sheet.unwrap_or_else(|| panic!("clerk2's sheet: {month}"));
     assert_eq!((sheet["label"].as_str(), sheet["figures"]["late"].as_u64()), (Some("陈建国"), Some(1)), "{sheet}");
+    let read = get(&s, &format!("/api/complaints/{}", complaint.body["id"]), &director).await;
+    assert_eq!(read["staff_name"], "陈建国", "a complaint about them names them too");
     let report = get(&s, "/api/reports/summary?from=2026-11-23&to=2026-11-23&by=staff", &director).await;
     let line = report["lines"].as_array().unwrap().iter().find(|l| l["key"] == "clerk2").cloned();
     assert_eq!(line.map(|l| l["label"].clone()), Some(json!("陈建国")), "the report names them too: {report}");
