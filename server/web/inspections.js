@@ -181,6 +181,7 @@ function signOut() {
   sessionStorage.removeItem("itoken"); sessionStorage.removeItem("irole"); token = null; role = null; inspections = [];
   // The next to sign in starts from an empty form, its time at now again.
   stopKeeping($("record").at); $("record").reset(); $("record").at.value = "";
+  photos = []; renderPhotos(); renderFindingRows([]); $("recordDone").textContent = "";
   $("login").hidden = false; $("list").hidden = true; $("record").hidden = true; $("logout").hidden = true;
 }
 

@@ -83,6 +83,7 @@ function renderRating() {
 // The citizen's complaint (R21): about the window that served this ticket, the one that first
 // served it when it was sent on (转办), or the hall; name and phone optional. The answer is the
 // complaint's number and due date only.
+let aboutChosen = false; // the citizen picked what the complaint is about
 function renderComplaint() {
   const f = $("complaintForm");
   const served = view?.window_number != null;
@@ -91,11 +92,13 @@ function renderComplaint() {
   const firstOption = f.about.querySelector('option[value="first"]');
   firstOption.hidden = !first;
   firstOption.textContent = first ? t("aboutFirstWindow", view.first_window_number, view.first_window_name) : "";
-  if (!f.about.selectedOptions[0] || f.about.selectedOptions[0].hidden) f.about.value = served ? "window" : first ? "first" : "hall";
+  // Until the citizen chooses, the default follows the ticket: its window once one serves it.
+  if (!aboutChosen || f.about.selectedOptions[0]?.hidden) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;
   $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
   $("complaintOpen").hidden = !f.hidden || !!receipt;
 }
+$("complaintForm").about.addEventListener("change", () => { aboutChosen = true; });
 $("complaintOpen").addEventListener("click", () => { $("complaintForm").hidden = false; renderComplaint(); $("complaintForm").what.focus(); });
 $("complaintForm").addEventListener("submit", async (e) => {
   e.preventDefault();

@@ -217,22 +217,25 @@ test("a ticket sent on: the phone page offers the window that first served it, a
   const clerk2 = (await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
   assert.equal((await post("/api/windows/w02/call-next", {}, clerk2)).status, 200);
   assert.equal((await post("/api/windows/w02/transfer", { window_id: "w03" }, clerk2)).status, 200);
-  const clerk3 = (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).body.token;
-  assert.equal((await post("/api/windows/w03/call-next", {}, clerk3)).status, 200);
-  assert.equal((await post("/api/windows/w03/finish", { outcome: "immediate" }, clerk3)).status, 200);
+  // The citizen opens the page while waiting at window 3: window 2 is offered alone.
   const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
   const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
   const { page } = phone;
   await page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
   await page.click("#complaintOpen");
   await page.waitForSelector("#complaintForm:not([hidden])");
-  assert.equal(await page.inputValue("#complaintForm select[name=about]"), "window", "the last window by default");
+  assert.equal(await page.inputValue("#complaintForm select[name=about]"), "first");
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "先接待我、后转办的窗口（2号窗口 民政窗口（一））");
+  // Served at window 3 while the page is open: the default moves to the window that served them.
+  const clerk3 = (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).body.token;
+  assert.equal((await post("/api/windows/w03/call-next", {}, clerk3)).status, 200);
+  assert.equal((await post("/api/windows/w03/finish", { outcome: "immediate" }, clerk3)).status, 200);
+  await page.waitForFunction(() => document.querySelector("#complaintForm select[name=about]").value === "window");
   await page.click("#lang");
   await page.waitForFunction(() => document.querySelector('#complaintForm option[value="first"]').textContent.startsWith("The window"));
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "The window that first served me and sent me on (window 2, 民政窗口（一）)");
   await page.selectOption("#complaintForm select[name=about]", "first");
-  await page.fill("#complaintForm textarea[name=what]", "一号窗口没说清楚就让我去三号窗口");
+  await page.fill("#complaintForm textarea[name=what]", "二号窗口没说清楚就让我去三号窗口");
   await page.click("#complaintForm button[type=submit]");
   await page.waitForSelector("#complaintReceipt:not([hidden])");
   const number = (await page.textContent("#complaintReceipt")).match(/number (TS\d{8}-\d{2})/)[1];

@@ -275,8 +275,10 @@ pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input, window_number: O
     let ticket = crate::store::tickets::by_status_token(ctx.tx, token)?
         .ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
     let mut window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
-    if let Some(n) = window_number {
-        let served = [&ticket.window_id, &ticket.first_window_id];
+    // The window named, for a complaint about a window (one about the hall names none).
+    if let Some(n) = window_number.filter(|_| input.about != Some(About::Hall)) {
+        let first = ticket.first_window_id.as_ref().filter(|_| ticket.transfers > 0);
+        let served = [ticket.window_id.as_ref(), first];
         let chosen = served.into_iter().flatten().find(|w| ctx.hall.window(w).is_some_and(|w| w.number == n));
         window = Some(chosen.cloned().ok_or_else(|| invalid(format!("window {n} did not serve this ticket")))?);
     }

@@ -426,6 +426,7 @@ pub fn day_marks(
             // session the change ended has no early leave (one that ended before it does).
             let next = day.succ_opt().map(|d| d.to_string()).unwrap_or_default();
             let changed = changed_at.get(&(clerk.clone(), next));
+            let changed = changed.filter(|at| local(**at).is_some_and(|t| t.date_naive() == day));
             if changed.is_some_and(|at| last_out.is_some_and(|out| out >= *at)) {
                 marks.retain(|m| m.kind != attendance::MarkKind::EarlyLeave);
             }

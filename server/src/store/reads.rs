@@ -313,9 +313,10 @@ pub fn ticket_view(
         }
         TicketStatus::Waiting | TicketStatus::Transferred => None,
     };
-    // The window that first served a ticket sent on since (首问窗口), when not the one above.
-    let first =
-        t.first_window_id.as_deref().and_then(|w| hall.window(w)).filter(|f| window.is_none_or(|w| w.id != f.id));
+    // The window that first served a ticket sent on since (首问窗口), when not the one above (a
+    // ticket only called again after a no-show was sent on by nobody).
+    let first = t.first_window_id.as_deref().filter(|_| t.transfers > 0).and_then(|w| hall.window(w));
+    let first = first.filter(|f| window.is_none_or(|w| w.id != f.id));
     Ok(wire::TicketView {
         hall_name: hall.name.clone(),
         number: full.number,
