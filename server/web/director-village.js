@@ -2,14 +2,26 @@
 // not yet accepted by a window, or accepted and the villager not yet replied to — with the
 // overdue forwards and replies in red and counted in the card's title. No villager's name or
 // phone here (the list carries none); opening one is an audited read, not needed to supervise.
+// A request whose agent left or is away is handed over to another agent of its station.
 
-import { $, esc, t, api } from "./common.js";
+import { $, esc, t, api, act, guarded } from "./common.js";
 
 let requests = [];
+let agents = []; // the hall's village agents, to hand a request over to
 
 export async function refreshVillage() {
   try { requests = (await api("GET", "/api/village/requests")).data; } catch { requests = []; }
+  try { agents = (await api("GET", "/api/village/agents")).data; } catch { agents = []; }
   renderVillage();
+}
+
+/** The control handing `r` over: the other agents of its station (none: nothing to show). */
+function handOver(r) {
+  const others = agents.filter((a) => a.station === r.station && a.username !== r.agent);
+  if (!others.length || r.replied_at) return "";
+  return `<select data-agent-for="${r.id}" aria-label="${esc(t("vHandOverTo"))}">` +
+    others.map((a) => `<option value="${esc(a.username)}">${esc(a.name)}</option>`).join("") +
+    `</select> <button type="button" data-hand-over="${r.id}">${esc(t("vHandOver"))}</button>`;
 }
 
 function state(r) {
@@ -25,10 +37,24 @@ export function renderVillage() {
   $("villageCard").classList.toggle("alarm-card", forwards + replies > 0);
   $("noVillage").hidden = requests.length > 0;
   $("village").innerHTML = requests.length === 0 ? "" :
-    `<tr><th>${esc(t("vNumber"))}</th><th>${esc(t("vStation"))}</th><th>${esc(t("vMatter"))}</th><th>${esc(t("vState"))}</th></tr>` +
+    `<tr><th>${esc(t("vNumber"))}</th><th>${esc(t("vStation"))}</th><th>${esc(t("vAgent"))}</th><th>${esc(t("vMatter"))}</th>` +
+    `<th>${esc(t("vState"))}</th><th></th></tr>` +
     requests.map((r) => {
       const late = r.forward_overdue || r.reply_overdue;
       return `<tr class="${late ? "warn" : ""}"><td>${esc(r.number)}${r.urgent ? ` <span class="tag main">${esc(t("vUrgent"))}</span>` : ""}</td>` +
-        `<td>${esc(r.station)}</td><td>${esc(r.service_name)}</td><td class="${late ? "warn" : ""}">${esc(state(r))}</td></tr>`;
+        `<td>${esc(r.station)}</td><td>${esc(r.agent_name)}</td><td>${esc(r.service_name)}</td>` +
+        `<td class="${late ? "warn" : ""}">${esc(state(r))}</td><td>${handOver(r)}</td></tr>`;
     }).join("");
 }
+
+$("village").addEventListener("click", (e) => {
+  const id = e.target.closest("button[data-hand-over]")?.dataset.handOver;
+  if (!id) return;
+  const agent = $("village").querySelector(`select[data-agent-for="${id}"]`).value;
+  guarded("villageError", async () => {
+    const r = (await act(`hand-over-${id}-${agent}`, `/api/village/requests/${id}/agent`, { agent })).data;
+    $("villageError").textContent = "";
+    await refreshVillage();
+    $("villageDone").textContent = t("vHandedOver", r.number, r.agent_name);
+  });
+});

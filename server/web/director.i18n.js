@@ -7,6 +7,8 @@ export default withAssessment(withRating({
   zh: {
     vTitle: "村代办件", vNone: "没有待处理的村代办件。", vNumber: "代办编号", vStation: "代办点", vMatter: "事项", vState: "状态",
     vUrgent: "急件", vLateCount: (f, r) => `转交超期 ${f} 件 · 答复超期 ${r} 件`,
+    vAgent: "代办员", vHandOverTo: "交接给", vHandOver: "交接", vHandedOver: (n, name) => `${n} 已交接给 ${name}。`,
+    "err.invalid_village_action": "该件已答复村民，或已由这位代办员办理，无需交接。",
     vAtStation: (by) => `在代办点，须于 ${by} 前转交`, vForwardOverdue: (by) => `转交已超期（应于 ${by} 前转交）`,
     vForwarded: (at) => `已转来（${at}），待窗口受理`, vCase: (n) => `已受理 ${n}`,
     vReplyBy: (d) => `代办员须于 ${d} 前答复村民`, vReplyOverdue: (d) => `代办员答复超期（应于 ${d} 前）`,
@@ -132,6 +134,8 @@ export default withAssessment(withRating({
   en: {
     vTitle: "Village requests", vNone: "No village request open.", vNumber: "Request", vStation: "Station", vMatter: "Matter",
     vState: "State", vUrgent: "Urgent", vLateCount: (f, r) => `forwards overdue: ${f} · replies overdue: ${r}`,
+    vAgent: "Agent", vHandOverTo: "Hand over to", vHandOver: "Hand over", vHandedOver: (n, name) => `${n} is now ${name}'s.`,
+    "err.invalid_village_action": "The villager was already replied to, or that agent has it already: nothing to hand over.",
     vAtStation: (by) => `At the station: to be forwarded by ${by}`, vForwardOverdue: (by) => `Forward overdue (due by ${by})`,
     vForwarded: (at) => `Forwarded (${at}), for a window to accept`, vCase: (n) => `Accepted as ${n}`,
     vReplyBy: (d) => `The agent replies to the villager by ${d}`, vReplyOverdue: (d) => `The agent's reply is overdue (due by ${d})`,

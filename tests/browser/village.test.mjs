@@ -111,3 +111,46 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   assert.match(await page.textContent("#register"), /Register a villager's request/);
   await v.close();
 });
+
+test("the director hands a request over to another agent of the station from the console", async () => {
+  const call = async (method, path, token, body) => {
+    const headers = { "Content-Type": "application/json", Authorization: `Bearer ${token}` };
+    const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  };
+  const login = async (username) => (await call("POST", "/api/auth/login", "", { username, password: "demo" })).body.token;
+  // A second agent at 石桥村 (the sample hall has one).
+  const admin = await login("admin");
+  const toml = (await call("GET", "/api/admin/hall", admin)).body.toml;
+  const marker = "# ───────────── 自助取号机 ─────────────";
+  assert.ok(toml.includes(marker));
+  const hash = toml.match(/password_hash = "([^"]+)"/)[1];
+  const agent = `[[staff]]\nusername = "village2"\nname = "李国强"\nrole = "village"\nstation = "石桥村便民服务站"\n` +
+    `password_hash = "${hash}"\ndemo = true\n\n`;
+  assert.equal((await call("POST", "/api/admin/hall", admin, { toml: toml.replace(marker, agent + marker) })).status, 200);
+  const one = await login("village1");
+  const registered = await call("POST", "/api/village/requests", one, {
+    villager_name: "钱大爷", villager_phone: "13800001111", service_id: "mz-linshi", materials: ["临时救助申请书"], urgent: false,
+  });
+  assert.equal(registered.status, 201);
+  const { id, number } = registered.body;
+
+  const d = await openPage(browser, base, "/director", { viewport: { width: 1366, height: 1400 } });
+  const { page } = d;
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector(`#village select[data-agent-for="${id}"]`);
+  const row = `#village tr:has(select[data-agent-for="${id}"])`;
+  assert.match(await page.textContent(row), /马桂兰/);
+  assert.equal(await page.inputValue(`#village select[data-agent-for="${id}"]`), "village2");
+  if (shots) await page.locator("#villageCard").screenshot({ path: join(shots, "director-village-hand-over.png") });
+  await page.click(`#village button[data-hand-over="${id}"]`);
+  await page.waitForFunction(() => document.querySelector("#villageDone").textContent !== "");
+  assert.equal(await page.textContent("#villageDone"), `${number} 已交接给 李国强。`);
+  assert.match(await page.textContent(row), /李国强/);
+  await d.close();
+  const two = await login("village2");
+  const whole = await call("GET", `/api/village/requests/${id}`, two);
+  assert.equal(whole.body.villager_name, "钱大爷", "the new agent reads the villager to pass the answer on");
+  assert.equal((await call("GET", `/api/village/requests/${id}`, one)).status, 403);
+});

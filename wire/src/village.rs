@@ -68,6 +68,12 @@ pub struct VillageRequest {
     pub urgent: bool,
     pub status: VillageStatus,
     pub registered_at: String,
+    /// The village agent who holds it (registered it, or was handed it over): their username and
+    /// name.
+    #[serde(default)]
+    pub agent: String,
+    #[serde(default)]
+    pub agent_name: String,
     /// The day the town hall must have it by: 3 working days, never over a week; urgent the same day.
     pub forward_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,4 +138,20 @@ pub struct VillageChanged {
     /// `registered`, `forwarded`, `accepted` or `replied`.
     pub action: String,
     pub at: String,
+}
+
+/// A village agent of the hall (代办员): who a station's requests may be handed over to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct VillageAgent {
+    pub username: String,
+    pub name: String,
+    pub station: String,
+}
+
+/// `POST /api/village/requests/{id}/agent`: the agent of the same station who takes it over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HandOver {
+    pub agent: String,
 }

@@ -557,6 +557,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(village::forward))
         .routes(routes!(village::replied))
         .routes(routes!(village::accept))
+        .routes(routes!(village::agents))
+        .routes(routes!(village::hand_over))
         .routes(routes!(leave::list, leave::request))
         .routes(routes!(leave::mine))
         .routes(routes!(leave::get))

@@ -213,3 +213,48 @@ pub async fn accept(
     };
     submit(&s, actor, Op::AcceptVillage { id: id(&path_id), acceptance: Box::new(acceptance) }, key, &body).await
 }
+
+#[utoipa::path(
+    get, path = "/api/village/agents", security(("bearer" = [])),
+    responses((status = 200, description = "the hall's village agents, by station: who a request may be handed over to",
+        body = Vec<wire::VillageAgent>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
+)]
+/// The hall's village agents (the director's, to hand a request over).
+pub async fn agents(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::VillageAgent>>> {
+    access::allow(&actor, Need::Director)?;
+    let demo = s.demo();
+    let mut agents: Vec<wire::VillageAgent> = s
+        .hall()
+        .staff
+        .iter()
+        .filter(|p| p.role == StaffRole::Village && (demo || !p.demo))
+        .filter_map(|p| {
+            let station = p.station.clone()?;
+            Some(wire::VillageAgent { username: p.username.clone(), name: p.name.clone(), station })
+        })
+        .collect();
+    agents.sort_by(|a, b| a.station.cmp(&b.station).then(a.username.cmp(&b.username)));
+    Ok(Json(agents))
+}
+
+#[utoipa::path(
+    post, path = "/api/village/requests/{id}/agent", request_body = wire::HandOver, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "the request's id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::VillageRequest), (status = 400, body = wire::ErrorBody),
+        (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, body = wire::ErrorBody))
+)]
+/// The director hands a request over to another agent of its station (audited): `400
+/// invalid_body` for an account that is no agent of that station, `409 invalid_village_action`
+/// once the villager was replied to or to the agent who has it.
+pub async fn hand_over(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(path_id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::HandOver = json(&body)?;
+    submit(&s, actor, Op::HandOverVillage { id: id(&path_id), agent: req.agent }, key, &body).await
+}

@@ -93,6 +93,7 @@ impl Op {
             Op::RegisterVillage { .. } => Need::Village,
             Op::ForwardVillage { id } | Op::RepliedVillage { id } => Need::VillageAgentOf(*id),
             Op::ReadVillage { id } => Need::VillageReader(*id),
+            Op::HandOverVillage { .. } => Need::Director,
             Op::AcceptVillage { id, .. } => Need::VillageDesk(*id),
             // Leave (R16): a clerk asks; the director decides; the requester reads or cancels
             // their own (checked in the op: only the requester cancels, only they and the

@@ -267,3 +267,32 @@ pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     changed(ctx, &r, "replied", json!({ "reply_by": view.reply_by }))?;
     answer(ctx, id, StatusCode::OK)
 }
+
+/// The director hands a request over to another agent of its station (the agent who had it
+/// left, or is away): from then on it is theirs, the villager's name and phone and the town's
+/// answer to pass on with it. A request whose villager was replied to is done: nothing to hand
+/// over. Audited with both agents, nothing of the villager.
+pub(super) fn hand_over(ctx: &mut Ctx, id: i64, agent: &str) -> ApiResult<Answer> {
+    let r = load(ctx, id)?;
+    let to = ctx.hall.staff(agent).filter(|p| p.role == StaffRole::Village);
+    let Some(to) = to.filter(|p| p.station.as_deref() == Some(r.station.as_str())) else {
+        return Err(ApiError::new(
+            Code::InvalidBody,
+            format!("`{agent}` is no village agent of {}: a request goes to an agent of its station", r.station),
+        ));
+    };
+    if r.replied_at.is_some() {
+        return Err(ApiError::new(
+            Code::InvalidVillageAction,
+            format!("the villager of {} was replied to: nothing is left to hand over", r.number),
+        ));
+    }
+    if r.agent == to.username {
+        return Err(ApiError::new(Code::InvalidVillageAction, format!("{} is {}'s already", r.number, to.name)));
+    }
+    store::set_agent(ctx.tx, id, &to.username)?;
+    let from = r.agent.clone();
+    let r = load(ctx, id)?;
+    changed(ctx, &r, "hand_over", json!({ "from": from, "to": r.agent }))?;
+    Answer::json(StatusCode::OK, &store::view(ctx.hall, &r, today(ctx), store::Reader::StaffList))
+}

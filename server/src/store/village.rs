@@ -178,6 +178,12 @@ pub fn set_accepted(tx: &Transaction, id: i64, case_id: i64, by: &str, at_ms: i6
     Ok(())
 }
 
+/// The request goes to another agent of its station (a hand-over).
+pub fn set_agent(tx: &Transaction, id: i64, agent: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE village_requests SET agent = ?2 WHERE id = ?1")?.execute(params![id, agent])?;
+    Ok(())
+}
+
 pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE village_requests SET replied_at = ?2 WHERE id = ?1")?.execute(params![id, at_ms])?;
     Ok(())
@@ -274,6 +280,8 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wi
         urgent: r.urgent,
         status,
         registered_at: super::reads::fmt_time(hall, r.registered_at),
+        agent: r.agent.clone(),
+        agent_name: hall.staff(&r.agent).map(|p| p.name.clone()).unwrap_or_else(|| r.agent.clone()),
         forward_by: r.forward_by.to_string(),
         forwarded_at: fmt(hall, r.forwarded_at),
         forward_overdue: village::forward_overdue(r.state, r.forward_by, today),

@@ -488,3 +488,53 @@ async fn a_request_forwarded_in_time_and_accepted_later_is_not_late() {
     let late = count(&s, "SELECT json_extract(detail, '$.late') FROM audit WHERE action = 'village.accepted'");
     assert_eq!(late, 0, "the audit row");
 }
+
+/// The director hands an agent's request over to another agent of the station (the first left
+/// or is ill): the new agent reads the villager and passes the town's answer on, the old one no
+/// longer does; only to an agent of that station, never once the villager was replied to.
+#[tokio::test]
+async fn the_director_hands_a_request_over_to_another_agent_of_the_station() {
+    let station_agent = |user: &str, name: &str, station: &str| {
+        format!(
+            "[[staff]]\nusername = \"{user}\"\nname = \"{name}\"\nrole = \"village\"\nstation = \"{station}\"\n\
+             password_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\n\
+             demo = true\n\n"
+        )
+    };
+    let marker = "# ───────────── 自助取号机 ─────────────";
+    let agents = station_agent("village2", "李国强", "石桥村便民服务站")
+        + &station_agent("village3", "赵红", "河西村便民服务站");
+    let toml = include_str!("../../../halls/sample-town.toml").replace(marker, &format!("{agents}{marker}"));
+    let s = TestServer::options().hall(hall_server::config::parse(&toml, "test").unwrap()).start().await;
+    let (one, two, director) = (login(&s, "village1").await, login(&s, "village2").await, login(&s, "director").await);
+    let id = register(&s, &one, json!({})).await["id"].as_i64().unwrap();
+    let listed = get(&s, "/api/village/agents", &director).await;
+    let names: Vec<&str> = listed.body.as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["village3", "village1", "village2"], "by station: {}", listed.body);
+    assert_error(&get(&s, "/api/village/agents", &one).await, 403, "director_only");
+    let path = format!("/api/village/requests/{id}/agent");
+    // (who asks, to whom, refused with)
+    for (token, to, status, code) in [
+        (&one, "village2", 403, "director_only"),
+        (&director, "village3", 400, "invalid_body"), // another station's agent
+        (&director, "clerk2", 400, "invalid_body"),
+        (&director, "village1", 409, "invalid_village_action"), // has it already
+    ] {
+        assert_error(&s.post(&path, token, json!({ "agent": to })).await, status, code);
+    }
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'village.hand_over'"), 0);
+    let r = s.post(&path, &director, json!({ "agent": "village2" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((r.body["agent"].as_str(), r.body["agent_name"].as_str()), (Some("village2"), Some("李国强")));
+    assert!(r.body.get("villager_name").is_none(), "the director's answer has no villager");
+    // The new agent reads the villager and forwards it; the old one no longer.
+    let whole = get(&s, &format!("/api/village/requests/{id}"), &two).await;
+    assert_eq!((whole.status.as_u16(), whole.body["villager_name"].as_str()), (200, Some(NAME)), "{}", whole.body);
+    assert_error(&get(&s, &format!("/api/village/requests/{id}"), &one).await, 403, "not_your_village_request");
+    assert_eq!(s.post(&format!("/api/village/requests/{id}/forward"), &two, json!({})).await.status, 200);
+    let detail: String = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row("SELECT detail FROM audit WHERE action = 'village.hand_over'", [], |r| r.get(0))
+        .unwrap();
+    assert!(detail.contains("village1") && detail.contains("village2") && !detail.contains(NAME), "{detail}");
+}
