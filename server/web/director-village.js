@@ -4,14 +4,20 @@
 // phone here (the list carries none); opening one is an audited read, not needed to supervise.
 // A request whose agent left or is away is handed over to another agent of its station.
 
-import { $, esc, t, api, act, guarded } from "./common.js";
+import { $, esc, t, api, act, guarded, showError } from "./common.js";
 
 let requests = [];
 let agents = []; // the hall's village agents, to hand a request over to
+const chosen = new Map(); // request id -> the agent picked, kept across redraws
 
 export async function refreshVillage() {
   try { requests = (await api("GET", "/api/village/requests")).data; } catch { requests = []; }
-  try { agents = (await api("GET", "/api/village/agents")).data; } catch { agents = []; }
+  try {
+    agents = (await api("GET", "/api/village/agents")).data;
+  } catch (e) {
+    agents = [];
+    showError("villageError", e); // the hand-over controls are missing: say why
+  }
   renderVillage();
 }
 
@@ -20,7 +26,7 @@ function handOver(r) {
   const others = agents.filter((a) => a.station === r.station && a.username !== r.agent);
   if (!others.length || r.replied_at) return "";
   return `<select data-agent-for="${r.id}" aria-label="${esc(t("vHandOverTo"))}">` +
-    others.map((a) => `<option value="${esc(a.username)}">${esc(a.name)}</option>`).join("") +
+    others.map((a) => `<option value="${esc(a.username)}"${chosen.get(String(r.id)) === a.username ? " selected" : ""}>${esc(a.name)}</option>`).join("") +
     `</select> <button type="button" data-hand-over="${r.id}">${esc(t("vHandOver"))}</button>`;
 }
 
@@ -51,10 +57,17 @@ $("village").addEventListener("click", (e) => {
   const id = e.target.closest("button[data-hand-over]")?.dataset.handOver;
   if (!id) return;
   const agent = $("village").querySelector(`select[data-agent-for="${id}"]`).value;
+  $("villageDone").textContent = "";
   guarded("villageError", async () => {
-    const r = (await act(`hand-over-${id}-${agent}`, `/api/village/requests/${id}/agent`, { agent })).data;
+    // One retry slot per request: a new agent is a new body, hence a new key.
+    const r = (await act(`hand-over-${id}`, `/api/village/requests/${id}/agent`, { agent })).data;
+    chosen.delete(id);
     $("villageError").textContent = "";
     await refreshVillage();
     $("villageDone").textContent = t("vHandedOver", r.number, r.agent_name);
   });
+});
+$("village").addEventListener("change", (e) => {
+  const id = e.target.closest("select[data-agent-for]")?.dataset.agentFor;
+  if (id) chosen.set(id, e.target.value);
 });

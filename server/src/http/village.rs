@@ -247,7 +247,7 @@ pub async fn agents(State(s): State<AppState>, Caller(actor): Caller) -> ApiResu
 )]
 /// The director hands a request over to another agent of its station (audited): `400
 /// invalid_body` for an account that is no agent of that station, `409 invalid_village_action`
-/// once the villager was replied to or to the agent who has it.
+/// once the villager was given the town's answer, or to the agent who has it.
 pub async fn hand_over(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -256,5 +256,6 @@ pub async fn hand_over(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::HandOver = json(&body)?;
-    submit(&s, actor, Op::HandOverVillage { id: id(&path_id), agent: req.agent }, key, &body).await
+    let op = Op::HandOverVillage { id: id(&path_id), agent: req.agent, demo: s.demo() };
+    submit(&s, actor, op, key, &body).await
 }

@@ -260,10 +260,12 @@ pub enum Op {
     RepliedVillage {
         id: i64,
     },
-    /// The director hands a request over to another agent of its station (one who left, is ill).
+    /// The director hands a request over to another agent of its station (one who left, is ill);
+    /// `demo`: demo accounts may take it (a demo).
     HandOverVillage {
         id: i64,
         agent: String,
+        demo: bool,
     },
     /// The director read clerks' explanations of their attendance over a range (audited after
     /// the read: an explanation may say something of a clerk's health or family).
@@ -559,7 +561,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ReadVillage { id } => village::read(ctx, *id),
         Op::AcceptVillage { id, acceptance } => village::accept(ctx, *id, acceptance),
         Op::RepliedVillage { id } => village::replied(ctx, *id),
-        Op::HandOverVillage { id, agent } => village::hand_over(ctx, *id, agent),
+        Op::HandOverVillage { id, agent, demo } => village::hand_over(ctx, *id, agent, *demo),
         Op::ExplainAttendance { day, kind, explanation } => attendance::explain(ctx, *day, *kind, explanation),
         Op::ReadExplanations { from, to, explanations } => {
             attendance::read_explanations(ctx, *from, *to, *explanations)

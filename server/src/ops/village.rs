@@ -270,21 +270,23 @@ pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
 
 /// The director hands a request over to another agent of its station (the agent who had it
 /// left, or is away): from then on it is theirs, the villager's name and phone and the town's
-/// answer to pass on with it. A request whose villager was replied to is done: nothing to hand
-/// over. Audited with both agents, nothing of the villager.
-pub(super) fn hand_over(ctx: &mut Ctx, id: i64, agent: &str) -> ApiResult<Answer> {
+/// answer to pass on with it. A request whose villager was given the final answer (replied to
+/// after its case closed) is done: nothing to hand over; one told only what to bring is not. Audited with both agents, nothing of the villager.
+pub(super) fn hand_over(ctx: &mut Ctx, id: i64, agent: &str, demo: bool) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
-    let to = ctx.hall.staff(agent).filter(|p| p.role == StaffRole::Village);
+    // An account that can sign in (a demo account only in a demo).
+    let to = ctx.hall.staff(agent).filter(|p| p.role == StaffRole::Village && (demo || !p.demo));
     let Some(to) = to.filter(|p| p.station.as_deref() == Some(r.station.as_str())) else {
         return Err(ApiError::new(
             Code::InvalidBody,
             format!("`{agent}` is no village agent of {}: a request goes to an agent of its station", r.station),
         ));
     };
-    if r.replied_at.is_some() {
+    let closed = r.case.as_ref().is_some_and(|c| c.state == crate::domain::case::CaseState::Closed);
+    if r.replied_at.is_some() && closed {
         return Err(ApiError::new(
             Code::InvalidVillageAction,
-            format!("the villager of {} was replied to: nothing is left to hand over", r.number),
+            format!("the villager of {} was given the town's answer: nothing is left to hand over", r.number),
         ));
     }
     if r.agent == to.username {

@@ -248,8 +248,17 @@ pub fn record_roles_changed(
     for p in old.staff.iter().filter(|p| new.staff(&p.username).is_none()) {
         if p.role == StaffRole::Clerk {
             no_longer(&p.username)?;
+        } else {
+            // Never a clerk as far as the records go (a leader, an agent): none from the start,
+            // the row that keeps its name.
+            tx.prepare_cached(
+                "INSERT INTO staff_not_clerk (username, from_day, to_day)
+                 SELECT ?1, '', NULL WHERE NOT EXISTS (SELECT 1 FROM staff_not_clerk WHERE username = ?1)",
+            )?
+            .execute([p.username.as_str()])?;
         }
-        // The name and demo flag it had, for the lists of the ranges with its clerk days.
+        // The name and demo flag it had: the lists of the ranges with its clerk days, a
+        // complaint about it, the requests it registered name it so.
         tx.prepare_cached("UPDATE staff_not_clerk SET name = ?2, demo = ?3 WHERE username = ?1")?
             .execute(params![p.username, p.name, p.demo])?;
     }

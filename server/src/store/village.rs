@@ -16,6 +16,8 @@ pub struct RequestRow {
     pub number: String,
     pub station: String,
     pub agent: String,
+    /// The name of an agent removed from the hall since (the hall in force names the others).
+    pub agent_former_name: Option<String>,
     pub villager_name: String,
     pub villager_phone: String,
     pub service_id: String,
@@ -54,7 +56,8 @@ pub struct CaseBits {
 const SELECT: &str = "SELECT v.id, v.number, v.station, v.agent, v.villager_name, v.villager_phone, v.service_id,
         v.materials, v.urgent, v.note, v.state, v.registered_at, v.forward_by, v.forwarded_at, v.replied_at,
         c.number, c.window_id, c.state, c.result, c.deadline, c.accepted_on, c.detail, c.supplement_until,
-        c.check_code, c.closed_at
+        c.check_code, c.closed_at,
+        (SELECT n.name FROM staff_not_clerk n WHERE n.username = v.agent AND n.name IS NOT NULL LIMIT 1)
     FROM village_requests v LEFT JOIN cases c ON c.id = v.case_id";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -97,6 +100,7 @@ fn row(r: &Row) -> rusqlite::Result<RequestRow> {
         number: r.get(1)?,
         station: r.get(2)?,
         agent: r.get(3)?,
+        agent_former_name: r.get(25)?,
         villager_name: r.get(4)?,
         villager_phone: r.get(5)?,
         service_id: r.get(6)?,
@@ -281,7 +285,11 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wi
         status,
         registered_at: super::reads::fmt_time(hall, r.registered_at),
         agent: r.agent.clone(),
-        agent_name: hall.staff(&r.agent).map(|p| p.name.clone()).unwrap_or_else(|| r.agent.clone()),
+        agent_name: hall
+            .staff(&r.agent)
+            .map(|p| p.name.clone())
+            .or_else(|| r.agent_former_name.clone())
+            .unwrap_or_else(|| r.agent.clone()),
         forward_by: r.forward_by.to_string(),
         forwarded_at: fmt(hall, r.forwarded_at),
         forward_overdue: village::forward_overdue(r.state, r.forward_by, today),

@@ -548,7 +548,7 @@ async fn a_complaint_online_may_be_about_the_window_that_sent_the_ticket_on() {
         assert_eq!(line["window_id"], want, "window {number:?}: {line}");
     }
     // A ticket only called at window 2 and back in the queue (the clerk signed out) was sent on
-    // by nobody: no first window to offer; a window it never met is refused.
+    // by nobody: no first window to offer, nor to name.
     let again = s.issue("mz-linshi").await;
     let token = again["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let clerk2 = s.clerk("clerk2", "w02").await;
@@ -556,8 +556,13 @@ async fn a_complaint_online_may_be_about_the_window_that_sent_the_ticket_on() {
     assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
     let view = get(&s, &format!("/api/t/{token}"), None).await.body;
     assert_eq!((view["status"].as_str(), view.get("first_window_number")), (Some("waiting"), None), "{view}");
+    // Then served at window 3: window 2 only called it (it did not send it on).
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.status, 200);
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    assert_eq!((view["window_number"].as_u64(), view.get("first_window_number")), (Some(3), None), "{view}");
     let path = format!("/api/t/{token}/complaint");
     let named =
-        s.send(Method::POST, &path, None, Some(json!({"about": "window", "window_number": 3, "what": "x"})), None);
+        s.send(Method::POST, &path, None, Some(json!({"about": "window", "window_number": 2, "what": "x"})), None);
     assert_error(&named.await, 422, "invalid_complaint");
 }

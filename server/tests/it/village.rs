@@ -516,6 +516,7 @@ async fn the_director_hands_a_request_over_to_another_agent_of_the_station() {
     // (who asks, to whom, refused with)
     for (token, to, status, code) in [
         (&one, "village2", 403, "director_only"),
+        (&login(&s, "leader").await, "village2", 403, "director_only"),
         (&director, "village3", 400, "invalid_body"), // another station's agent
         (&director, "clerk2", 400, "invalid_body"),
         (&director, "village1", 409, "invalid_village_action"), // has it already
@@ -537,4 +538,24 @@ async fn the_director_hands_a_request_over_to_another_agent_of_the_station() {
         .query_row("SELECT detail FROM audit WHERE action = 'village.hand_over'", [], |r| r.get(0))
         .unwrap();
     assert!(detail.contains("village1") && detail.contains("village2") && !detail.contains(NAME), "{detail}");
+    assert_error(
+        &s.post(&format!("/api/village/requests/{id}/replied"), &one, json!({})).await,
+        403,
+        "not_your_village_request",
+    );
+
+    // village1 leaves the station (removed from the hall) with a request still theirs: the
+    // director's list names them as they were, and hands it over.
+    let other = register(&s, &one, json!({})).await["id"].as_i64().unwrap();
+    let admin = login(&s, "admin").await;
+    let start = toml.find("[[staff]]\nusername = \"village1\"").expect("village1's account");
+    let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after it");
+    let without = format!("{}{}", &toml[..start], &toml[end..]);
+    let saved = s.post("/api/admin/hall", &admin, json!({ "toml": without })).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let director = login(&s, "director").await;
+    let line = find(&get(&s, "/api/village/requests", &director).await.body, other).expect("still open");
+    assert_eq!((line["agent"].as_str(), line["agent_name"].as_str()), (Some("village1"), Some("马桂兰")), "{line}");
+    let r = s.post(&format!("/api/village/requests/{other}/agent"), &director, json!({ "agent": "village2" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
 }
