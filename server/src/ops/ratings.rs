@@ -159,7 +159,11 @@ pub fn view(ctx_hall: &crate::hall::Hall, f: &FollowUpRow, today: NaiveDate, wit
         window_id: f.rating.window_id.clone(),
         window_number: window.map(|w| w.number).unwrap_or(0),
         clerk: f.rating.clerk.clone(),
-        clerk_name: ctx_hall.staff(&f.rating.clerk).map(|s| s.name.clone()).unwrap_or_else(|| f.rating.clerk.clone()),
+        clerk_name: ctx_hall
+            .staff(&f.rating.clerk)
+            .map(|s| s.name.clone())
+            .or_else(|| f.clerk_former_name.clone())
+            .unwrap_or_else(|| f.rating.clerk.clone()),
         service_name: ctx_hall.matter(&f.rating.service_id).map(|m| m.name.clone()).unwrap_or_default(),
         ticket_number: f.ticket_number.clone(),
         case_number: f.case_number.clone(),

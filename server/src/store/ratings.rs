@@ -181,6 +181,8 @@ pub struct FollowUpRow {
     pub rating: RatingRow,
     pub ticket_number: String,
     pub case_number: Option<String>,
+    /// The name of a clerk removed from the hall since (the hall in force names the others).
+    pub clerk_former_name: Option<String>,
 }
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
@@ -189,7 +191,8 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
 
 const FOLLOW_UP: &str = "SELECT f.id, f.state, f.opened_on, f.contact_due, f.rectify_due, f.contacted_at, f.contact_note,
         f.closed_at, f.action_taken, t.number, c.number,
-        r.id, r.ticket_id, r.case_id, r.window_id, r.clerk, r.service_id, r.channel, r.level, r.reason, r.text, r.phone, r.at
+        r.id, r.ticket_id, r.case_id, r.window_id, r.clerk, r.service_id, r.channel, r.level, r.reason, r.text, r.phone, r.at,
+        (SELECT n.name FROM staff_not_clerk n WHERE n.username = r.clerk AND n.name IS NOT NULL LIMIT 1)
      FROM follow_ups f JOIN ratings r ON r.id = f.rating_id JOIN tickets t ON t.id = r.ticket_id
      LEFT JOIN cases c ON c.id = r.case_id";
 
@@ -221,6 +224,7 @@ fn follow_up_row(r: &Row) -> rusqlite::Result<FollowUpRow> {
         action_taken: r.get(8)?,
         ticket_number: r.get(9)?,
         case_number: r.get(10)?,
+        clerk_former_name: r.get(23)?,
         rating,
     })
 }

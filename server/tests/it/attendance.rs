@@ -459,10 +459,15 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     let clerk3 = s.clerk("clerk3", "w03").await; // Monday: 15 minutes late, gone at 10:00
     s.clock().set(at("2026-11-23", "08:50"));
     let clerk2 = s.clerk("clerk2", "w02").await; // Monday: 20 minutes late
-    s.issue("mz-linshi").await;
+    let ticket = s.issue("mz-linshi").await;
     assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
     let finished = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
     assert_eq!(finished.status, 200, "{}", finished.body);
+    let token = ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let path = format!("/api/t/{token}/rating");
+    let rated =
+        s.send(Method::POST, &path, None, Some(json!({"level": "dissatisfied", "reason": "attitude"})), None).await;
+    assert_eq!(rated.status, 201, "a bad rating (a follow-up): {}", rated.body);
     s.clock().set(at("2026-11-23", "10:00"));
     assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
     let director = s.staff("director").await;
@@ -494,6 +499,11 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     assert_eq!((sheet["label"].as_str(), sheet["figures"]["late"].as_u64()), (Some("陈建国"), Some(1)), "{sheet}");
     let read = get(&s, &format!("/api/complaints/{}", complaint.body["id"]), &director).await;
     assert_eq!(read["staff_name"], "陈建国", "a complaint about them names them too");
+    let follow_up = get(&s, "/api/follow-ups", &director).await[0].clone();
+    assert_eq!(follow_up["clerk_name"], "陈建国", "and their bad rating's follow-up");
+    let figures = get(&s, "/api/ratings/summary?from=2026-11-23&to=2026-11-23", &director).await;
+    let line = figures["clerks"].as_array().unwrap().iter().find(|l| l["key"] == "clerk2").cloned();
+    assert_eq!(line.map(|l| l["label"].clone()), Some(json!("陈建国")), "the satisfaction figures: {figures}");
     let report = get(&s, "/api/reports/summary?from=2026-11-23&to=2026-11-23&by=staff", &director).await;
     let line = report["lines"].as_array().unwrap().iter().find(|l| l["key"] == "clerk2").cloned();
     assert_eq!(line.map(|l| l["label"].clone()), Some(json!("陈建国")), "the report names them too: {report}");
