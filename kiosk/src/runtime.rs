@@ -205,8 +205,8 @@ fn issuing_of(queues: &[hall_wire::Queue]) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
 
-    /// A server that answers every request `503` at once (a restart, a broken proxy).
-    async fn failing_server() -> String {
+    /// A server on 127.0.0.1 that answers every request with `reply` at once.
+    async fn server_answering(reply: &'static str) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -215,7 +215,6 @@ mod tests {
                     use tokio::io::{AsyncReadExt, AsyncWriteExt};
                     let mut buf = [0u8; 4096];
                     let _ = socket.read(&mut buf).await;
-                    let reply = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
                     let _ = socket.write_all(reply.as_bytes()).await;
                 });
             }
@@ -223,23 +222,18 @@ mod tests {
         format!("http://{addr}")
     }
 
+    /// A server that answers every request `503` at once (a restart, a broken proxy).
+    async fn failing_server() -> String {
+        server_answering("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await
+    }
+
     /// A server whose clock says 2026-11-25 10:30 Beijing time and whose lists are empty.
     async fn server_of_another_time() -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                    let mut buf = [0u8; 4096];
-                    let _ = socket.read(&mut buf).await;
-                    let reply = "HTTP/1.1 200 OK\r\ndate: Wed, 25 Nov 2026 02:30:00 GMT\r\n\
-                                 content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]";
-                    let _ = socket.write_all(reply.as_bytes()).await;
-                });
-            }
-        });
-        format!("http://{addr}")
+        server_answering(
+            "HTTP/1.1 200 OK\r\ndate: Wed, 25 Nov 2026 02:30:00 GMT\r\n\
+             content-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n[]",
+        )
+        .await
     }
 
     /// The kiosk keeps the server's time, not its own machine's (often without a time source).

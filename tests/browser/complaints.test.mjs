@@ -35,21 +35,33 @@ async function post(path, body, token) {
 }
 
 const squash = (s) => s.replace(/\s+/g, "");
+
+/** Signs `user` in at `window` and calls the next ticket there: the clerk's token. */
+async function callAt(user, window) {
+  const clerk = (await post("/api/auth/login", { username: user, password: "demo", window_id: window })).body.token;
+  assert.equal((await post(`/api/windows/${window}/call-next`, {}, clerk)).status, 200);
+  return clerk;
+}
+
+/** Opens a ticket's phone page, as the citizen's phone, with the complaint form open. */
+async function complaintForm(ticket) {
+  const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
+  const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
+  await phone.page.click("#complaintOpen");
+  await phone.page.waitForSelector("#complaintForm:not([hidden])");
+  return phone;
+}
 const HTML = "<img src=x onerror=alert(1)>窗口人员玩手机，不理人";
 let online; // the citizen's complaint: its number
 
 test("a citizen complains from the ticket's phone page and gets the number and due date", async () => {
   // A ticket served and finished at window 2, so that its window is known.
   const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
-  const clerk = (await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
-  assert.equal((await post("/api/windows/w02/call-next", {}, clerk)).status, 200);
+  const clerk = await callAt("clerk2", "w02");
   assert.equal((await post("/api/windows/w02/finish", { outcome: "immediate" }, clerk)).status, 200);
-  const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
-  const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  const phone = await complaintForm(ticket);
   const { page } = phone;
-  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
-  await page.click("#complaintOpen");
-  await page.waitForSelector("#complaintForm:not([hidden])");
   assert.equal(await page.inputValue("#complaintForm select[name=about]"), "window");
   await page.fill("#complaintForm textarea[name=what]", HTML);
   await page.fill("#complaintForm input[name=contact]", "13700001234");
@@ -214,21 +226,15 @@ test("a clerk sees the findings of complaints about them as the director told th
 
 test("a ticket sent on: the phone page offers the window that first served it, and the complaint is about that window", async () => {
   const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
-  const clerk2 = (await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
-  assert.equal((await post("/api/windows/w02/call-next", {}, clerk2)).status, 200);
+  const clerk2 = await callAt("clerk2", "w02");
   assert.equal((await post("/api/windows/w02/transfer", { window_id: "w03" }, clerk2)).status, 200);
   // The citizen opens the page while waiting at window 3: window 2 is offered alone.
-  const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
-  const phone = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  const phone = await complaintForm(ticket);
   const { page } = phone;
-  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
-  await page.click("#complaintOpen");
-  await page.waitForSelector("#complaintForm:not([hidden])");
   assert.equal(await page.inputValue("#complaintForm select[name=about]"), "first");
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "先接待我、后转办的窗口（2号窗口 民政窗口（一））");
   // Served at window 3 while the page is open: the default moves to the window that served them.
-  const clerk3 = (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).body.token;
-  assert.equal((await post("/api/windows/w03/call-next", {}, clerk3)).status, 200);
+  const clerk3 = await callAt("clerk3", "w03");
   assert.equal((await post("/api/windows/w03/finish", { outcome: "immediate" }, clerk3)).status, 200);
   await page.waitForFunction(() => document.querySelector("#complaintForm select[name=about]").value === "window");
   await page.click("#lang");
