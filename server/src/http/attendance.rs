@@ -53,7 +53,7 @@ async fn days(
                 Some(username) => vec![username],
                 None => attendance::clerks_between(c, &hall, demo, (from, to))?,
             };
-            let former = attendance::former_names(c)?;
+            let names = attendance::StaffNames::read(c)?;
             let marked = attendance::day_marks(c, &hall, &calendar, &clerks, (from, to), now)?;
             let notes = attendance::notes(c, &from.to_string(), &to.to_string())?;
             let fmt = |ms: i64| store::reads::fmt_time(&hall, ms);
@@ -79,12 +79,7 @@ async fn days(
                         })
                         .collect();
                     wire::AttendanceDay {
-                        name: hall
-                            .staff(&d.username)
-                            .map(|p| &p.name)
-                            .or_else(|| former.get(&d.username))
-                            .unwrap_or(&d.username)
-                            .clone(),
+                        name: names.of(&hall, &d.username),
                         day,
                         username: d.username,
                         signed_in_at: d.first_in.map(fmt),

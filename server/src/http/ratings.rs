@@ -343,9 +343,9 @@ fn line(key: String, label: String, levels: [u32; 5]) -> wire::SatisfactionLine 
 
 async fn satisfaction(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<wire::Satisfaction> {
     let (a, b) = (from.to_string(), to.to_string());
-    let (counts, former) = s
+    let (counts, names) = s
         .reads()
-        .run_long(move |c| Ok((ratings::counts(c, &a, &b)?, crate::store::attendance::former_names(c)?)))
+        .run_long(move |c| Ok((ratings::counts(c, &a, &b)?, crate::store::attendance::StaffNames::read(c)?)))
         .await
         .map_err(ApiError::Internal)?;
     let hall = s.hall();
@@ -361,14 +361,7 @@ async fn satisfaction(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult
     let window_label = |id: &str| hall.window(id).map(|w| format!("{}号 {}", w.number, w.name)).unwrap_or(id.into());
     let mut windows: Vec<_> = windows.into_iter().map(|(id, l)| line(id.clone(), window_label(&id), l)).collect();
     windows.sort_by_key(|l| hall.window(&l.key).map(|w| w.number).unwrap_or(u32::MAX));
-    let clerks = clerks
-        .into_iter()
-        .map(|(u, l)| {
-            // A clerk removed from the hall since: the name they had.
-            let name = hall.staff(&u).map(|p| &p.name).or_else(|| former.get(&u)).unwrap_or(&u).clone();
-            line(u, name, l)
-        })
-        .collect();
+    let clerks = clerks.into_iter().map(|(u, l)| line(u.clone(), names.of(&hall, &u), l)).collect();
     Ok(wire::Satisfaction {
         from: from.to_string(),
         to: to.to_string(),

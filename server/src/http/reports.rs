@@ -69,12 +69,12 @@ pub async fn summary(
         Some("en") => true,
         Some(_) => return Err(unknown("lang; use zh or en")),
     };
-    let (hall, facts, former) = load(&s, from, to).await?;
+    let (hall, facts, names) = load(&s, from, to).await?;
     let (groups, total) = report::summarize(&facts, by);
     let mut lines: Vec<wire::ReportLine> = groups.iter().map(|(k, t)| line(&hall, by, k, t)).collect();
     if by == By::Staff {
-        for l in lines.iter_mut().filter(|l| hall.staff(&l.key).is_none()) {
-            l.label = former.get(&l.key).cloned().unwrap_or_else(|| l.key.clone());
+        for l in &mut lines {
+            l.label = names.of(&hall, &l.key);
         }
     }
     if by == By::Window {
@@ -117,7 +117,7 @@ fn range(from: &str, to: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
 /// The hall in force and every ticket of the range, read on a read-only connection.
 /// The hall in force, the range's facts and the names of accounts removed from the hall since
 /// (a past range's staff are named as they were).
-type Loaded = (std::sync::Arc<Hall>, Vec<report::Fact>, std::collections::HashMap<String, String>);
+type Loaded = (std::sync::Arc<Hall>, Vec<report::Fact>, store::attendance::StaffNames);
 
 async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<Loaded> {
     let hall = s.hall();
@@ -125,7 +125,9 @@ async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<Loaded>
     let tz = hall.timezone;
     let (facts, former) = s
         .reads()
-        .run_long(move |c| Ok((store::reports::facts(c, tz, from, to, today)?, store::attendance::former_names(c)?)))
+        .run_long(move |c| {
+            Ok((store::reports::facts(c, tz, from, to, today)?, store::attendance::StaffNames::read(c)?))
+        })
         .await
         .map_err(ApiError::Internal)?;
     Ok((hall, facts, former))

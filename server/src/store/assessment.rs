@@ -182,11 +182,11 @@ pub fn sheets(
     let due = |m: &HashMap<String, [u32; 3]>, k: &str| m.get(k).copied().unwrap_or([0; 3]);
     let none = report::Totals::default();
     let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
-    let former = super::attendance::former_names(conn)?;
+    let names = super::attendance::StaffNames::read(conn)?;
     let staff = clerks
         .iter()
         .map(|c| {
-            let name = hall.staff(c).map(|p| &p.name).or_else(|| former.get(c)).unwrap_or(c).clone();
+            let name = names.of(hall, c);
             let t = by_staff.get(c).unwrap_or(&none);
             (
                 c.clone(),

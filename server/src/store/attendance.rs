@@ -308,11 +308,27 @@ pub fn clerks_between(
     Ok(out)
 }
 
-/// The names removed accounts had (the hall in force names the others).
-pub fn former_names(conn: &Connection) -> rusqlite::Result<std::collections::HashMap<String, String>> {
-    conn.prepare_cached("SELECT username, name FROM staff_not_clerk WHERE name IS NOT NULL ORDER BY from_day")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+/// Staff names as the lists give them: the hall in force names its accounts; an account removed
+/// since is named as it was (kept at its removal), an account unknown to both by its username.
+pub struct StaffNames(std::collections::HashMap<String, String>);
+
+impl StaffNames {
+    pub fn read(conn: &Connection) -> rusqlite::Result<StaffNames> {
+        let mut stmt =
+            conn.prepare_cached("SELECT username, name FROM staff_not_clerk WHERE name IS NOT NULL ORDER BY from_day")?;
+        let names = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(StaffNames(names))
+    }
+
+    /// The name of `username`, if the hall in force or a removal knows it.
+    pub fn known(&self, hall: &crate::hall::Hall, username: &str) -> Option<String> {
+        hall.staff(username).map(|p| p.name.clone()).or_else(|| self.0.get(username).cloned())
+    }
+
+    /// The name of `username` (its username when nobody knows it).
+    pub fn of(&self, hall: &crate::hall::Hall, username: &str) -> String {
+        self.known(hall, username).unwrap_or_else(|| username.to_string())
+    }
 }
 
 /// The periods accounts were no clerk: `username -> [(first day, last day or open)]`, and when
@@ -540,6 +556,6 @@ mod tests {
         check(true, ("2026-11-25", "2026-11-30"), &[]);
         check(false, ("2026-11-01", "2026-11-30"), &["gone"]);
         check(true, ("2026-11-20", "2026-11-30"), &["gone", "gone_demo", "leader"]);
-        assert_eq!(former_names(&conn).unwrap().get("gone").map(String::as_str), Some("李明"));
+        assert_eq!(StaffNames::read(&conn).unwrap().of(&hall, "gone"), "李明");
     }
 }

@@ -317,10 +317,8 @@ pub fn detail(
         staff: c.staff.clone(),
         // One removed from the hall since: the name they had.
         staff_name: match c.staff.as_deref() {
-            Some(u) => match hall.staff(u) {
-                Some(s) => Some(s.name.clone()),
-                None => super::attendance::former_names(conn)?.remove(u),
-            },
+            Some(u) if hall.staff(u).is_none() => super::attendance::StaffNames::read(conn)?.known(hall, u),
+            Some(u) => hall.staff(u).map(|s| s.name.clone()),
             None => None,
         },
         what: c.what.clone(),
