@@ -142,10 +142,19 @@ pub fn last_day_of_old_rules(
 }
 
 /// Whether a clerk's day was begun at `now` (the hall's local time): they signed in at a window,
-/// or the day's first period opened. A change of role or a removal before then leaves the day
-/// no clerk's day to judge; after, the day is judged as a clerk's.
-pub fn day_begun(hours: &Hours, calendar: &Calendar, now: NaiveDateTime, signed_in: bool) -> bool {
-    signed_in || super::hours::day_periods(hours, calendar, now.date()).first().is_some_and(|p| now.time() >= p.start)
+/// or the time they were due at work came: the day's opening, the afternoon's for a clerk with the
+/// morning off, never on a day off (`leave`: their approved leave that day). A change of role or a
+/// removal before then leaves the day no clerk's day to judge; after, the day is judged as a
+/// clerk's.
+pub fn day_begun(
+    hours: &Hours,
+    calendar: &Calendar,
+    now: NaiveDateTime,
+    signed_in: bool,
+    leave: Option<Cover>,
+) -> bool {
+    let periods = super::hours::day_periods(hours, calendar, now.date());
+    signed_in || due_hours(periods, leave).is_some_and(|(start, _)| now.time() >= start)
 }
 
 /// The part of a working day a clerk is due at work, given their approved leave (`None`: on
@@ -249,6 +258,34 @@ mod tests {
 
     fn p(a: &str, b: &str) -> Period {
         Period { start: t(a), end: t(b) }
+    }
+
+    #[test]
+    fn a_day_is_begun_when_the_clerk_signed_in_or_was_due_with_their_leave() {
+        let week = [vec![p("08:30", "12:00"), p("14:00", "17:30")], vec![], vec![], vec![], vec![], vec![], vec![]];
+        let hours = Hours { days: week, cut_off_minutes: 0, priority_exempt: false, any_time: false };
+        let calendar = crate::calendar_data::shipped_calendar();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        // (time, signed in, leave that day, begun)
+        let cases = [
+            ("08:00", false, None, false),
+            ("08:00", true, None, true),
+            ("08:30", false, None, true),
+            ("10:00", false, Some(Cover::Morning), false), // due from 14:00
+            ("13:59", false, Some(Cover::Morning), false),
+            ("14:00", false, Some(Cover::Morning), true),
+            ("10:00", true, Some(Cover::Morning), true), // came in anyway
+            ("09:00", false, Some(Cover::Afternoon), true),
+            ("15:00", false, Some(Cover::Full), false),
+            ("15:00", true, Some(Cover::Full), true),
+        ];
+        for (time, signed_in, leave, begun) in cases {
+            let now = monday.and_time(t(time));
+            assert_eq!(day_begun(&hours, &calendar, now, signed_in, leave), begun, "{time} {signed_in} {leave:?}");
+        }
+        // Tuesday: no periods (not a day of work in this week): never begun unless signed in.
+        let tuesday = monday.succ_opt().unwrap().and_time(t("10:00"));
+        assert!(!day_begun(&hours, &calendar, tuesday, false, None));
     }
 
     #[test]

@@ -179,9 +179,9 @@ fn kept_rules(
 
 /// A new configuration that changes accounts' roles, at `now` (the hall's local time, `now_ms`):
 /// a clerk made something else (a leader, the director) or removed from the hall is no clerk
-/// from the next day when their day was begun (they signed in at a window, or the opening passed:
-/// `domain::attendance::day_begun`; a session the change ended is no early leave, `day_marks`),
-/// else from today; an account made a clerk, or added again as one, is one from the next day
+/// from the next day when their day was begun (they signed in at a window, or the time they were
+/// due came, with their approved leave: `domain::attendance::day_begun`; a session the change
+/// ended is no early leave, `day_marks`), else from today; an account made a clerk, or added again as one, is one from the next day
 /// (until then it was no clerk's day to keep). Kept as periods, so that a role changed and
 /// changed back keeps the marks of the days the account was a clerk, and a removed account's
 /// clerk days stay in the lists of the ranges that have them, under the name it had.
@@ -200,7 +200,12 @@ pub fn record_roles_changed(
                 "SELECT EXISTS (SELECT 1 FROM attendance WHERE day = ?1 AND username = ?2 AND window_id IS NOT NULL)",
             )?
             .query_row([day.as_str(), username], |r| r.get(0))?;
-        let begun = crate::domain::attendance::day_begun(&old.hours, calendar, now, signed_in);
+        let leave = crate::store::leave::approved_between(tx, now.date(), now.date())?
+            .into_iter()
+            .filter(|l| l.username == username)
+            .filter_map(|l| l.span.cover(now.date()))
+            .reduce(crate::domain::leave::Cover::and);
+        let begun = crate::domain::attendance::day_begun(&old.hours, calendar, now, signed_in, leave);
         let from = if begun { next.as_str() } else { day.as_str() };
         tx.prepare_cached(
             "INSERT INTO staff_not_clerk (username, from_day, to_day, changed_at) VALUES (?1, ?2, NULL, ?3)

@@ -540,6 +540,54 @@ async fn a_clerk_removed_or_made_a_leader_keeps_the_clerks_days() {
     }
 }
 
+/// A clerk on approved leave for the morning is not due before the afternoon: removed from the
+/// hall at 10:00, their day had not begun (no absence for a morning they were allowed off), while
+/// one removed once the afternoon began without them is absent that afternoon.
+#[tokio::test]
+async fn a_clerk_on_leave_removed_before_they_were_due_has_no_clerks_day() {
+    let s = TestServer::start().await;
+    // The evening before, clerk6 and clerk7 take Wednesday morning off.
+    s.clock().set(at("2026-11-24", "17:00"));
+    let director = s.staff("director").await;
+    for (user, window, stand_in) in [("clerk6", "w06", "clerk1"), ("clerk7", "w07", "clerk2")] {
+        let token = s.clerk(user, window).await;
+        let body = json!({"kind": "personal", "from": "2026-11-25", "to": "2026-11-25", "to_noon": true,
+            "reason": "家中有事", "stand_ins": [{"window_id": window, "username": stand_in}]});
+        let r = s.post("/api/leave", &token, body).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let approve = format!("/api/leave/{}/approve", r.body["id"]);
+        assert_eq!(s.post(&approve, &director, json!({})).await.status, 200);
+    }
+    let without = |toml: &str, user: &str| {
+        let start = toml.find(&format!("[[staff]]\nusername = \"{user}\"")).expect("the account");
+        let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after it");
+        format!("{}{}", &toml[..start], &toml[end..])
+    };
+    let remove = |user: &'static str| {
+        let s = &s;
+        async move {
+            let admin = s.staff("admin").await;
+            let toml = get(s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+            let r = s.post("/api/admin/hall", &admin, json!({ "toml": without(&toml, user) })).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    };
+    // Wednesday 10:00 (the hall opened at 08:30): clerk6 removed, off until the afternoon.
+    s.clock().set(at("2026-11-25", "10:00"));
+    remove("clerk6").await;
+    // 14:30, the afternoon half an hour old: clerk7 removed, never come in.
+    s.clock().set(at("2026-11-25", "14:30"));
+    remove("clerk7").await;
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await);
+    let of = |user: &str| -> Vec<String> {
+        list.iter().filter(|(u, _, _)| u == user).flat_map(|(_, _, m)| m.iter().map(|(k, _)| k.clone())).collect()
+    };
+    assert_eq!(of("clerk6"), Vec::<String>::new(), "not due before 14:00, removed at 10:00: {list:?}");
+    assert_eq!(of("clerk7"), ["absent"], "due from 14:00, removed at 14:30 without coming: {list:?}");
+}
+
 /// A hall with sessions longer than a day: a clerk still signed in from yesterday who calls
 /// the first citizen at 08:32 arrived then, not absent (R15).
 #[tokio::test]
