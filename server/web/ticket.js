@@ -81,7 +81,7 @@ function renderRating() {
 }
 
 // The citizen's complaint (R21): about the window that served this ticket, the one that first
-// served it when it was sent on (转办), or the hall; name and phone optional. The answer is the
+// served it when it was sent on (转办) or any other that sent it on, or the hall; name and phone optional. The answer is the
 // complaint's number and due date only.
 let aboutChosen = false; // the citizen picked what the complaint is about
 function renderComplaint() {
@@ -92,6 +92,17 @@ function renderComplaint() {
   const firstOption = f.about.querySelector('option[value="first"]');
   firstOption.hidden = !first;
   firstOption.textContent = first ? t("aboutFirstWindow", view.first_window_number, view.first_window_name) : "";
+  // A ticket sent on more than once: the windows in between, one option each, kept as chosen.
+  const was = f.about.value;
+  for (const o of f.about.querySelectorAll("option.sent-on")) o.remove();
+  for (const w of (view?.earlier_windows ?? []).filter((w) => w.number !== view.first_window_number)) {
+    const o = document.createElement("option");
+    o.className = "sent-on";
+    o.value = `sent-${w.number}`;
+    o.textContent = t("aboutSentOnWindow", w.number, w.name);
+    f.about.insertBefore(o, f.about.querySelector('option[value="hall"]'));
+  }
+  if ([...f.about.options].some((o) => o.value === was)) f.about.value = was;
   // Until the citizen chooses, the default follows the ticket: its window once one serves it.
   if (!aboutChosen || f.about.selectedOptions[0]?.hidden) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;
@@ -104,8 +115,10 @@ $("complaintForm").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = e.target;
   const first = f.about.value === "first";
-  const body = { about: first ? "window" : f.about.value, what: f.what.value };
+  const sentOn = f.about.value.startsWith("sent-") ? Number(f.about.value.slice(5)) : null;
+  const body = { about: first || sentOn ? "window" : f.about.value, what: f.what.value };
   if (first) body.window_number = view.first_window_number;
+  if (sentOn) body.window_number = sentOn;
   if (f.name.value.trim()) body.complainant_name = f.name.value.trim();
   if (f.contact.value.trim()) body.complainant_contact = f.contact.value.trim();
   await guarded("complaintError", async () => {

@@ -250,3 +250,29 @@ test("a ticket sent on: the phone page offers the window that first served it, a
   const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
   assert.equal(list.find((c) => c.number === number)?.window_id, "w02");
 });
+
+test("a ticket sent on twice: the phone page offers the window in between too, and the complaint is about it", async () => {
+  const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
+  const clerk2 = await callAt("clerk2", "w02");
+  assert.equal((await post("/api/windows/w02/transfer", { window_id: "w03" }, clerk2)).status, 200);
+  const clerk3 = (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).body.token;
+  const called = await post("/api/windows/w03/call-next", {}, clerk3);
+  assert.equal(called.body.id, ticket.id, "window 3 calls the ticket sent to it");
+  assert.equal((await post("/api/windows/w03/transfer", { window_id: "w05" }, clerk3)).status, 200);
+  const phone = await complaintForm(ticket);
+  const { page } = phone;
+  const options = await page.$$eval("#complaintForm select[name=about] option:not([hidden])", (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options.map(([v]) => v), ["first", "sent-3", "hall"], JSON.stringify(options));
+  assert.match(options[1][1], /^之后接待我、又转办的窗口（3号窗口 /);
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector('#complaintForm option[value="sent-3"]').textContent.startsWith("A later window"));
+  await page.selectOption("#complaintForm select[name=about]", "sent-3");
+  await page.fill("#complaintForm textarea[name=what]", "三号窗口又让我去五号窗口");
+  await page.click("#complaintForm button[type=submit]");
+  await page.waitForSelector("#complaintReceipt:not([hidden])");
+  const number = (await page.textContent("#complaintReceipt")).match(/number (TS\d{8}-\d{2})/)[1];
+  await phone.close();
+  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
+  const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
+  assert.equal(list.find((c) => c.number === number)?.window_id, "w03");
+});

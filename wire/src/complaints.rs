@@ -120,7 +120,8 @@ pub struct OnlineComplaint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<ComplaintAbout>,
     /// With `about: window`, which of the ticket's windows: its window (the default) or, for a
-    /// ticket sent on, the one that first served it (`TicketView.first_window_number`).
+    /// ticket sent on, one that served it before (`TicketView.first_window_number`,
+    /// `TicketView.earlier_windows`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_number: Option<u32>,
     pub what: String,

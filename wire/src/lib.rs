@@ -759,6 +759,14 @@ pub struct ReopenIssuing {
     pub reopen: bool,
 }
 
+/// A window that served a ticket before it was sent on, as the citizen's phone page names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ServedWindow {
+    pub number: u32,
+    pub name: String,
+}
+
 /// `GET /api/t/{token}`: what the citizen's phone shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -782,6 +790,11 @@ pub struct TicketView {
     pub first_window_number: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_window_name: Option<String>,
+    /// Every window that served the ticket and sent it on, first to last, without the window
+    /// above (the first of them is `first_window_*`): a ticket sent on twice was served at a
+    /// window in between too, and the citizen may complain about any of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_windows: Vec<ServedWindow>,
     /// The service's rating once given (one per service, from any channel): the page offers the
     /// rating while the ticket is `done` and this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

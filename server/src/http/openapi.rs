@@ -16,7 +16,7 @@ use super::admin;
         wire::StaffOnDuty, wire::Queue, wire::Ticket, wire::TicketStatus, wire::Priority, wire::Outcome, wire::IssueTicket,
         wire::Login, wire::Session, wire::Role, wire::Transfer, wire::Finish, wire::Call, wire::TicketIssued,
         wire::TicketFinished, wire::TicketNoShow, wire::TicketTransferred, wire::TicketRequeued, wire::WindowStatusChanged,
-        wire::PlanPoint, wire::TicketView, wire::KioskFaultKind, wire::KioskFaultReport, wire::KioskState,
+        wire::PlanPoint, wire::TicketView, wire::ServedWindow, wire::KioskFaultKind, wire::KioskFaultReport, wire::KioskState,
         wire::VillageChanged,
     )),
     modifiers(&BearerAuth, &ErrorCodes)

@@ -269,17 +269,17 @@ pub(super) fn register(ctx: &mut Ctx, input: &Input) -> ApiResult<Answer> {
 }
 
 /// The citizen's complaint from the ticket's phone page: about the ticket's window (when it has
-/// one; for a ticket sent on, the one that first served it if the citizen says so: by its
-/// number) or the hall. The answer is the number and the due date only.
+/// one; for a ticket sent on, one that served it before if the citizen says so: by its number)
+/// or the hall. The answer is the number and the due date only.
 pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input, window_number: Option<u32>) -> ApiResult<Answer> {
     let ticket = crate::store::tickets::by_status_token(ctx.tx, token)?
         .ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
     let mut window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
     // The window named, for a complaint about a window (one about the hall names none).
     if let Some(n) = window_number.filter(|_| input.about != Some(About::Hall)) {
-        let first = ticket.first_window_id.as_ref().filter(|_| ticket.transfers > 0);
-        let served = [ticket.window_id.as_ref(), first];
-        let chosen = served.into_iter().flatten().find(|w| ctx.hall.window(w).is_some_and(|w| w.number == n));
+        let earlier = crate::store::tickets::sent_on_from(ctx.tx, &ticket)?;
+        let mut served = ticket.window_id.iter().chain(&earlier);
+        let chosen = served.find(|w| ctx.hall.window(w).is_some_and(|w| w.number == n));
         window = Some(chosen.cloned().ok_or_else(|| invalid(format!("window {n} did not serve this ticket")))?);
     }
     let about = match (input.about, &window) {

@@ -317,6 +317,9 @@ pub fn ticket_view(
     // ticket only called again after a no-show was sent on by nobody).
     let first = t.first_window_id.as_deref().filter(|_| t.transfers > 0).and_then(|w| hall.window(w));
     let first = first.filter(|f| window.is_none_or(|w| w.id != f.id));
+    // And every window that sent it on (a ticket sent on twice was served in between too).
+    let earlier = super::tickets::sent_on_from(conn, t)?;
+    let earlier = earlier.iter().filter_map(|w| hall.window(w)).filter(|e| window.is_none_or(|w| w.id != e.id));
     Ok(wire::TicketView {
         hall_name: hall.name.clone(),
         number: full.number,
@@ -330,6 +333,7 @@ pub fn ticket_view(
         window_location: window.map(|w| w.location.clone()).filter(|l| !l.is_empty()),
         first_window_number: first.map(|w| w.number),
         first_window_name: first.map(|w| w.name.clone()),
+        earlier_windows: earlier.map(|w| wire::ServedWindow { number: w.number, name: w.name.clone() }).collect(),
         rating: super::ratings::receipt(conn, hall, t.id)?,
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,

@@ -356,6 +356,24 @@ pub struct Leg<'a> {
     pub sent_at: i64,
 }
 
+/// The windows that served a ticket and sent it on, first to last, each once: its first window
+/// and the window of every leg a transfer ended (a ticket only called again after a no-show was
+/// sent on by nobody: none).
+pub fn sent_on_from(conn: &Connection, t: &TicketRow) -> rusqlite::Result<Vec<String>> {
+    if t.transfers == 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached("SELECT window_id FROM ticket_legs WHERE ticket_id = ?1 ORDER BY leg")?;
+    let legs = stmt.query_map([t.id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<String> = Vec::new();
+    for w in t.first_window_id.iter().cloned().chain(legs) {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    Ok(out)
+}
+
 /// Keeps the leg a transfer ends (the ticket's row is about to hold the next one): its window,
 /// clerk, matter and queue, when its wait began, its call and start, and when it was sent on.
 fn record_leg(tx: &Transaction, t: &TicketRow, leg: &Leg) -> rusqlite::Result<()> {

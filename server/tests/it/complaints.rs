@@ -509,6 +509,60 @@ async fn a_letter_registered_days_later_runs_from_the_day_it_came() {
     assert_eq!(all.body.as_array().map(Vec::len), Some(1), "{}", all.body);
 }
 
+/// A ticket sent on twice (window 2 → 3 → 5): its phone page names both windows that sent it on,
+/// and the citizen may complain about the one in between too; a window that came back (2 → 3 →
+/// 2) is named once, as the window serving it.
+#[tokio::test]
+async fn a_complaint_online_may_be_about_any_window_that_sent_the_ticket_on() {
+    let s = TestServer::start().await;
+    let ticket = s.issue("mz-linshi").await;
+    let token = ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    for (user, at, to) in [("clerk2", "w02", "w03"), ("clerk3", "w03", "w05")] {
+        let clerk = s.clerk(user, at).await;
+        assert_eq!(s.act(&clerk, at, "call-next").await.status, 200);
+        let sent = s.post(&format!("/api/windows/{at}/transfer"), &clerk, json!({"window_id": to})).await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+    }
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    assert_eq!(view["first_window_number"].as_u64(), Some(2), "{view}");
+    let earlier =
+        json!([{"number": 2, "name": "民政窗口（一）"}, {"number": 3, "name": view["earlier_windows"][1]["name"]}]);
+    assert_eq!(view["earlier_windows"], earlier, "{view}");
+    let path = format!("/api/t/{token}/complaint");
+    let r = s.send(
+        Method::POST,
+        &path,
+        None,
+        Some(json!({"about": "window", "window_number": 3, "what": "又让我去别处"})),
+        None,
+    );
+    let r = r.await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let director = s.staff("director").await;
+    let list = get(&s, "/api/complaints", Some(&director)).await.body;
+    let line = list.as_array().unwrap().iter().find(|c| c["number"] == r.body["number"]).cloned().unwrap();
+    assert_eq!(line["window_id"], "w03", "{line}");
+
+    // 2 → 3 → 2: window 2 serves it again; window 3 is the one it was sent on from.
+    let back = s.issue("mz-linshi").await;
+    let token = back["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    for (user, at, to) in [("clerk2", "w02", "w03"), ("clerk3", "w03", "w02")] {
+        let clerk = s.clerk(user, at).await;
+        assert_eq!(s.act(&clerk, at, "call-next").await.status, 200);
+        let sent = s.post(&format!("/api/windows/{at}/transfer"), &clerk, json!({"window_id": to})).await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+    }
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    assert_eq!((view["window_number"].as_u64(), view.get("first_window_number")), (Some(2), None), "{view}");
+    assert_eq!(
+        view["earlier_windows"].as_array().map(|w| w.iter().map(|w| w["number"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!(3)]),
+        "{view}"
+    );
+}
+
 /// A ticket sent on (转办) from window 2 to window 3: its phone page names the window that first
 /// served it, and the citizen's complaint may be about either window (default the last), never
 /// about one that did not serve it.
