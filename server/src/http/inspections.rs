@@ -19,6 +19,7 @@ use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
 use crate::ops::inspections::{self as ops, InspectionInput};
 use crate::ops::{Actor, Answer, Op};
+use crate::store::attendance::StaffNames;
 use crate::store::inspections as store;
 
 /// `POST /api/inspections`'s body limit: four photos of 1 MB in base64, and the rest.
@@ -123,8 +124,12 @@ pub async fn list(
     access::allow(&actor, Need::Oversight)?;
     let (from, to) = range(&s, &q)?;
     let hall = s.hall();
-    let rows = s.reads().run(move |c| Ok(store::between(c, &from, &to)?)).await.map_err(ApiError::Internal)?;
-    Ok(Json(rows.iter().map(|r| ops::view(&hall, r)).collect()))
+    let (rows, names) = s
+        .reads()
+        .run(move |c| Ok((store::between(c, &from, &to)?, StaffNames::read(c)?)))
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(rows.iter().map(|r| ops::view(&hall, &names, r)).collect()))
 }
 
 #[utoipa::path(
@@ -143,9 +148,10 @@ pub async fn get(
     access::allow(&actor, Need::Oversight)?;
     let id = inspection_id(&id)?;
     let hall = s.hall();
-    let row = s.reads().run(move |c| Ok(store::get(c, id)?)).await.map_err(ApiError::Internal)?;
+    let (row, names) =
+        s.reads().run(move |c| Ok((store::get(c, id)?, StaffNames::read(c)?))).await.map_err(ApiError::Internal)?;
     let row = row.ok_or_else(|| ApiError::new(Code::UnknownInspection, format!("no inspection {id}")))?;
-    Ok(Json(ops::view(&hall, &row)))
+    Ok(Json(ops::view(&hall, &names, &row)))
 }
 
 /// The path of a photo: the inspection and its number.

@@ -15,6 +15,7 @@ use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
 use crate::ops::leave::{view, LeaveInput};
 use crate::ops::{Actor, Answer, Op};
+use crate::store::attendance::StaffNames;
 use crate::store::leave as rows;
 
 fn date(v: &str) -> ApiResult<NaiveDate> {
@@ -86,7 +87,8 @@ pub async fn list(
         .run(move |c| {
             // The console's default range lists every request waiting for a decision too.
             let found = if asked { rows::between(c, from, to)? } else { rows::between_or_pending(c, from, to)? };
-            Ok(found.iter().map(|r| view(&hall, r)).collect::<Vec<_>>())
+            let names = StaffNames::read(c)?;
+            Ok(found.iter().map(|r| view(&hall, &names, r)).collect::<Vec<_>>())
         })
         .await
         .map_err(ApiError::Internal)?;
@@ -105,10 +107,11 @@ pub async fn mine(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult
     let mine = s
         .reads()
         .run(move |c| {
-            let requests = rows::of_user(c, &username)?.iter().map(|r| view(&hall, r)).collect();
+            let names = StaffNames::read(c)?;
+            let requests = rows::of_user(c, &username)?.iter().map(|r| view(&hall, &names, r)).collect();
             // A colleague standing in learns the days and the outcome, not the kind (a sick
             // leave's is health), who decided it or the director's note (the requester's).
-            let standing_in = rows::standing_in(c, &username)?.iter().map(|r| view(&hall, r).into()).collect();
+            let standing_in = rows::standing_in(c, &username)?.iter().map(|r| view(&hall, &names, r).into()).collect();
             let windows = hall.staff(&username).map(|p| p.windows.clone()).unwrap_or_default();
             let colleagues = hall
                 .staff

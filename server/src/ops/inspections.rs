@@ -11,6 +11,7 @@ use crate::domain::inspection::{self, Draft, FindingDraft};
 use crate::domain::numbering;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, StaffRole};
+use crate::store::attendance::StaffNames;
 use crate::store::{self, inspections::InspectionRow};
 
 /// An inspection as the HTTP boundary made it (photos decoded from base64, not yet checked).
@@ -92,7 +93,7 @@ pub(super) fn record(ctx: &mut Ctx, input: &InspectionInput) -> ApiResult<Answer
     ctx.audit("inspection.recorded", None, Some(format!("inspection:{id}")), detail)?;
     let row = store::inspections::get(ctx.tx, id)?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("inspection {id} not read back")))?;
-    Answer::json(StatusCode::CREATED, &view(hall, &row))
+    Answer::json(StatusCode::CREATED, &view(hall, &StaffNames::read(ctx.tx)?, &row))
 }
 
 /// The director withdraws a finding with a reason: kept, shown as withdrawn, no longer counted.
@@ -118,7 +119,7 @@ pub(super) fn withdraw(ctx: &mut Ctx, id: i64, reason: &str) -> ApiResult<Answer
     )?;
     let row = store::inspections::get(ctx.tx, finding.inspection_id)?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("inspection {} not read back", finding.inspection_id)))?;
-    Answer::json(StatusCode::OK, &view(ctx.hall, &row))
+    Answer::json(StatusCode::OK, &view(ctx.hall, &StaffNames::read(ctx.tx)?, &row))
 }
 
 /// A finding's kind as stored (the table's CHECK allows only these).
@@ -127,13 +128,13 @@ fn kind(s: &str) -> wire::FindingKind {
 }
 
 /// A finding as the oversight sees it.
-pub fn finding_view(hall: &Hall, f: &store::inspections::FindingRow) -> wire::InspectionFinding {
+pub fn finding_view(hall: &Hall, names: &StaffNames, f: &store::inspections::FindingRow) -> wire::InspectionFinding {
     let fmt = |ms: i64| store::reads::fmt_time(hall, ms);
     wire::InspectionFinding {
         id: f.id,
         window_number: f.window_id.as_deref().and_then(|w| hall.window(w)).map(|w| w.number),
         window_id: f.window_id.clone(),
-        name: f.username.as_deref().and_then(|u| hall.staff(u)).map(|p| p.name.clone()),
+        name: f.username.as_deref().and_then(|u| names.known(hall, u)),
         username: f.username.clone(),
         kind: kind(&f.kind),
         note: f.note.clone(),
@@ -143,18 +144,19 @@ pub fn finding_view(hall: &Hall, f: &store::inspections::FindingRow) -> wire::In
     }
 }
 
-/// An inspection as the oversight sees it.
-pub fn view(hall: &Hall, row: &InspectionRow) -> wire::Inspection {
+/// An inspection as the oversight sees it; its people named as `names` knows them (an account
+/// removed since, as it was).
+pub fn view(hall: &Hall, names: &StaffNames, row: &InspectionRow) -> wire::Inspection {
     let fmt = |ms: i64| store::reads::fmt_time(hall, ms);
     wire::Inspection {
         id: row.id,
         day: row.day.clone(),
         at: fmt(row.at_ms),
-        inspector_name: hall.staff(&row.inspector).map(|p| p.name.clone()).unwrap_or_else(|| row.inspector.clone()),
+        inspector_name: names.of(hall, &row.inspector),
         inspector: row.inspector.clone(),
         note: row.note.clone(),
         windows: row.windows.clone(),
-        findings: row.findings.iter().map(|f| finding_view(hall, f)).collect(),
+        findings: row.findings.iter().map(|f| finding_view(hall, names, f)).collect(),
         photos: row.photos,
         recorded_at: fmt(row.recorded_at_ms),
     }

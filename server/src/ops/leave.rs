@@ -11,6 +11,7 @@ use super::{Actor, Answer, Ctx};
 use crate::domain::leave::{self, LeaveKind, LeaveState, Span, SpanError, Step, StepError};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, StaffRole};
+use crate::store::attendance::StaffNames;
 use crate::store::leave::{self as rows, LeaveRow, NewLeave};
 
 /// A request as the HTTP boundary parsed it.
@@ -153,7 +154,7 @@ pub(super) fn request(ctx: &mut Ctx, input: &LeaveInput) -> ApiResult<Answer> {
         json!({ "kind": input.kind.as_str(), "from": input.span.from, "to": input.span.to, "stand_ins": stand_ins }),
     )?;
     let row = load(ctx, id, true)?;
-    Answer::json(StatusCode::CREATED, &view(ctx.hall, &row))
+    Answer::json(StatusCode::CREATED, &view(ctx.hall, &StaffNames::read(ctx.tx)?, &row))
 }
 
 /// A year of the calendar was added: the working days of requests that ran into it are counted.
@@ -210,7 +211,7 @@ pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     if !own {
         ctx.audit("leave.read", None, Some(format!("leave:{id}")), json!({ "username": row.username }))?;
     }
-    Answer::json(StatusCode::OK, &view(ctx.hall, &row))
+    Answer::json(StatusCode::OK, &view(ctx.hall, &StaffNames::read(ctx.tx)?, &row))
 }
 
 /// The director approves or refuses (a refusal says why); the requester cancels.
@@ -246,7 +247,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, st: Step, note: Option<&str>) -> ApiRe
     };
     ctx.audit(action, None, Some(format!("leave:{id}")), json!({ "username": row.username }))?;
     let row = load(ctx, id, false)?;
-    Answer::json(StatusCode::OK, &view(ctx.hall, &row))
+    Answer::json(StatusCode::OK, &view(ctx.hall, &StaffNames::read(ctx.tx)?, &row))
 }
 
 /// Whether `username` may sign in at `window` today as a named stand-in on approved leave
@@ -264,17 +265,14 @@ pub fn stand_in_today(
         .map(|r| r.id))
 }
 
-fn name(hall: &Hall, username: &str) -> String {
-    hall.staff(username).map(|s| s.name.clone()).unwrap_or_else(|| username.to_string())
-}
-
-/// A request as the wire carries it (the reason only when the row has it).
-pub fn view(hall: &Hall, r: &LeaveRow) -> wire::Leave {
+/// A request as the wire carries it (the reason only when the row has it); its clerk and
+/// stand-ins named as `names` knows them (an account removed since, as it was).
+pub fn view(hall: &Hall, names: &StaffNames, r: &LeaveRow) -> wire::Leave {
     let fmt = |ms: i64| crate::store::reads::fmt_time(hall, ms);
     wire::Leave {
         id: r.id,
         username: r.username.clone(),
-        name: name(hall, &r.username),
+        name: names.of(hall, &r.username),
         kind: r.kind.into(),
         from: r.span.from.to_string(),
         from_afternoon: r.span.from_afternoon,
@@ -285,7 +283,7 @@ pub fn view(hall: &Hall, r: &LeaveRow) -> wire::Leave {
         stand_ins: r
             .stand_ins
             .iter()
-            .map(|(w, u)| wire::StandInFor { window_id: w.clone(), username: u.clone(), name: Some(name(hall, u)) })
+            .map(|(w, u)| wire::StandInFor { window_id: w.clone(), username: u.clone(), name: Some(names.of(hall, u)) })
             .collect(),
         requested_at: fmt(r.requested_at),
         decided_by: r.decided_by.clone(),

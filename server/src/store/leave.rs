@@ -202,7 +202,8 @@ pub fn today(
     let local = now.with_timezone(&hall.timezone);
     let day = local.date_naive();
     let now_ms = crate::store::ms(now);
-    let name = |u: &str| hall.staff(u).map(|s| s.name.clone()).unwrap_or_else(|| u.to_string());
+    let names = super::attendance::StaffNames::read(conn)?;
+    let name = |u: &str| names.of(hall, u);
     let periods = attendance::working_periods(day, &hall.hours, calendar).ok().flatten();
     let (mut away, mut alarms) = (Vec::new(), Vec::new());
     for r in approved_between(conn, day, day)? {

@@ -588,6 +588,54 @@ async fn a_clerk_on_leave_removed_before_they_were_due_has_no_clerks_day() {
     assert_eq!(of("clerk7"), ["absent"], "due from 14:00, removed at 14:30 without coming: {list:?}");
 }
 
+/// A clerk removed from the hall keeps their name in the leave lists (their own request, the
+/// requests they stood in for, today's leave) and in the findings of an inspection about them.
+#[tokio::test]
+async fn a_clerk_removed_is_named_as_they_were_in_leave_and_inspections() {
+    let s = TestServer::start().await; // Wednesday 25 November, 09:00
+    let clerk6 = s.clerk("clerk6", "w06").await;
+    let body = json!({"kind": "personal", "from": "2026-11-26", "to": "2026-11-26", "reason": "家中有事",
+        "stand_ins": [{"window_id": "w06", "username": "clerk7"}]});
+    let asked = s.post("/api/leave", &clerk6, body).await;
+    assert_eq!(asked.status, 201, "{}", asked.body);
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let body = json!({"kind": "personal", "from": "2026-11-27", "to": "2026-11-27", "reason": "家中有事",
+        "stand_ins": [{"window_id": "w01", "username": "clerk6"}]});
+    let stood = s.post("/api/leave", &clerk1, body).await;
+    assert_eq!(stood.status, 201, "{}", stood.body);
+    let director = s.staff("director").await;
+    for id in [&asked.body["id"], &stood.body["id"]] {
+        assert_eq!(s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await.status, 200);
+    }
+    let leader = s.staff("leader").await;
+    let visit = json!({"windows": ["w06"], "note": "抽查", "findings": [
+        {"window_id": "w06", "username": "clerk6", "kind": "discipline", "note": "工作时间玩手机"}]});
+    assert_eq!(s.post("/api/inspections", &leader, visit).await.status, 201);
+    // Removed from the hall at 10:00.
+    s.clock().set(at("2026-11-25", "10:00"));
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    let start = toml.find("[[staff]]\nusername = \"clerk6\"").expect("clerk6");
+    let end = start + 1 + toml[start + 1..].find("[[staff]]").expect("an account after it");
+    let removed = format!("{}{}", &toml[..start], &toml[end..]);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": removed })).await.status, 200);
+
+    let director = s.staff("director").await;
+    let list = get(&s, "/api/leave?from=2026-11-26&to=2026-11-27", &director).await;
+    let of = |id: &Value| list.as_array().unwrap().iter().find(|l| &l["id"] == id).cloned().unwrap();
+    assert_eq!(of(&asked.body["id"])["name"], "张海波", "{list}");
+    assert_eq!(of(&stood.body["id"])["stand_ins"][0]["name"], "张海波", "{list}");
+    let inspections = get(&s, "/api/inspections", &director).await;
+    assert_eq!(inspections[0]["findings"][0]["name"], "张海波", "{inspections}");
+    // Tomorrow: today's leave on the director's page names them too.
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let today = get(&s, "/api/director/today", &director).await;
+    let away = today["on_leave"].as_array().cloned().unwrap_or_default();
+    let line = away.iter().find(|l| l["username"] == "clerk6").cloned();
+    assert_eq!(line.map(|l| l["name"].clone()), Some(json!("张海波")), "{}", today["on_leave"]);
+}
+
 /// A hall with sessions longer than a day: a clerk still signed in from yesterday who calls
 /// the first citizen at 08:32 arrived then, not absent (R15).
 #[tokio::test]
