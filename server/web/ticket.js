@@ -3,7 +3,7 @@
 // server sends the ticket's view whenever it changed, never the rest of the hall), with a slow
 // poll in case the stream is blocked.
 
-import { $, t, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
+import { $, t, language, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
 import { ratingForm, isBad } from "./rating.js";
 import { turnAlert } from "./ticket-alert.js";
 import strings from "./ticket.i18n.js";
@@ -92,17 +92,24 @@ function renderComplaint() {
   const firstOption = f.about.querySelector('option[value="first"]');
   firstOption.hidden = !first;
   firstOption.textContent = first ? t("aboutFirstWindow", view.first_window_number, view.first_window_name) : "";
-  // A ticket sent on more than once: the windows in between, one option each, kept as chosen.
-  const was = f.about.value;
-  for (const o of f.about.querySelectorAll("option.sent-on")) o.remove();
-  for (const w of (view?.earlier_windows ?? []).filter((w) => w.number !== view.first_window_number)) {
-    const o = document.createElement("option");
-    o.className = "sent-on";
-    o.value = `sent-${w.number}`;
-    o.textContent = t("aboutSentOnWindow", w.number, w.name);
-    f.about.insertBefore(o, f.about.querySelector('option[value="hall"]'));
+  // A ticket sent on more than once: the windows in between, one option each, kept as chosen;
+  // made again only when they or the language change (not on every update of the queue, which
+  // would close the list the citizen has open).
+  const between = (view?.earlier_windows ?? []).filter((w) => w.number !== view.first_window_number);
+  const key = `${language()}|${between.map((w) => `${w.number} ${w.name}`).join("|")}`;
+  if (f.about.dataset.sentOn !== key) {
+    f.about.dataset.sentOn = key;
+    const was = f.about.value;
+    for (const o of f.about.querySelectorAll("option.sent-on")) o.remove();
+    for (const w of between) {
+      const o = document.createElement("option");
+      o.className = "sent-on";
+      o.value = `sent-${w.number}`;
+      o.textContent = t("aboutSentOnWindow", w.number, w.name);
+      f.about.insertBefore(o, f.about.querySelector('option[value="hall"]'));
+    }
+    if ([...f.about.options].some((o) => o.value === was)) f.about.value = was;
   }
-  if ([...f.about.options].some((o) => o.value === was)) f.about.value = was;
   // Until the citizen chooses, the default follows the ticket: its window once one serves it.
   if (!aboutChosen || f.about.selectedOptions[0]?.hidden) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;

@@ -159,17 +159,19 @@ pub fn day_begun(
 
 /// The part of a working day a clerk is due at work, given their approved leave (`None`: on
 /// leave all day). A morning off starts the day at the afternoon period; an afternoon off ends it
-/// with the morning period (noon when the hall has a single period).
+/// with the morning period (noon when the hall has a single period). A half day off that is the
+/// whole of a single period's day (a hall open 09:00–11:30 only, the morning off) is the day off.
 pub fn due_hours(periods: &[Period], leave: Option<Cover>) -> Option<(NaiveTime, NaiveTime)> {
     let (first, last) = (periods.first()?, periods.last()?);
     let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("noon");
     let split = periods.len() > 1;
-    match leave {
-        None => Some((first.start, last.end)),
-        Some(Cover::Full) => None,
-        Some(Cover::Morning) => Some((if split { periods[1].start } else { noon.max(first.start) }, last.end)),
-        Some(Cover::Afternoon) => Some((first.start, if split { first.end } else { noon.min(last.end) })),
-    }
+    let (start, end) = match leave {
+        None => (first.start, last.end),
+        Some(Cover::Full) => return None,
+        Some(Cover::Morning) => (if split { periods[1].start } else { noon.max(first.start) }, last.end),
+        Some(Cover::Afternoon) => (first.start, if split { first.end } else { noon.min(last.end) }),
+    };
+    (start < end).then_some((start, end))
 }
 
 /// One clerk's marks on `day`: `None` when it is not a working day or a day of full leave.
@@ -283,6 +285,11 @@ mod tests {
             let now = monday.and_time(t(time));
             assert_eq!(day_begun(&hours, &calendar, now, signed_in, leave), begun, "{time} {signed_in} {leave:?}");
         }
+        // A hall open in the morning only: the morning off is the day off.
+        let morning_only = [p("09:00", "11:30")];
+        assert_eq!(due_hours(&morning_only, Some(Cover::Morning)), None);
+        assert_eq!(due_hours(&morning_only, Some(Cover::Afternoon)), Some((t("09:00"), t("11:30"))));
+        assert_eq!(due_hours(&[p("08:00", "17:00")], Some(Cover::Morning)), Some((t("12:00"), t("17:00"))));
         // Tuesday: no periods (not a day of work in this week): never begun unless signed in.
         let tuesday = monday.succ_opt().unwrap().and_time(t("10:00"));
         assert!(!day_begun(&hours, &calendar, tuesday, false, None));

@@ -181,8 +181,10 @@ fn kept_rules(
 /// a clerk made something else (a leader, the director) or removed from the hall is no clerk
 /// from the next day when their day was begun (they signed in at a window, or the time they were
 /// due came, with their approved leave: `domain::attendance::day_begun`; a session the change
-/// ended is no early leave, `day_marks`), else from today; an account made a clerk, or added again as one, is one from the next day
-/// (until then it was no clerk's day to keep). Kept as periods, so that a role changed and
+/// ended is no early leave, `day_marks`), else from today (a clerk removed on a day off, or
+/// before the afternoon of a morning off, has no clerk's day then: nothing of it is listed); an
+/// account made a clerk, or added again as one, is one from the next day (until then it was no
+/// clerk's day to keep). Kept as periods, so that a role changed and
 /// changed back keeps the marks of the days the account was a clerk, and a removed account's
 /// clerk days stay in the lists of the ranges that have them, under the name it had.
 pub fn record_roles_changed(

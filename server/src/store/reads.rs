@@ -313,13 +313,12 @@ pub fn ticket_view(
         }
         TicketStatus::Waiting | TicketStatus::Transferred => None,
     };
-    // The window that first served a ticket sent on since (首问窗口), when not the one above (a
-    // ticket only called again after a no-show was sent on by nobody).
-    let first = t.first_window_id.as_deref().filter(|_| t.transfers > 0).and_then(|w| hall.window(w));
-    let first = first.filter(|f| window.is_none_or(|w| w.id != f.id));
-    // And every window that sent it on (a ticket sent on twice was served in between too).
-    let earlier = super::tickets::sent_on_from(conn, t)?;
-    let earlier = earlier.iter().filter_map(|w| hall.window(w)).filter(|e| window.is_none_or(|w| w.id != e.id));
+    // Every window that served it and sent it on (a ticket sent on twice was served in between
+    // too), the first of them (首问窗口) named apart, without the window above: a window that only
+    // called it (a no-show called again) sent it on nowhere.
+    let sent_on = super::tickets::sent_on_from(conn, t)?;
+    let first = sent_on.first().and_then(|w| hall.window(w)).filter(|f| window.is_none_or(|w| w.id != f.id));
+    let earlier = sent_on.iter().filter_map(|w| hall.window(w)).filter(|e| window.is_none_or(|w| w.id != e.id));
     Ok(wire::TicketView {
         hall_name: hall.name.clone(),
         number: full.number,

@@ -356,17 +356,21 @@ pub struct Leg<'a> {
     pub sent_at: i64,
 }
 
-/// The windows that served a ticket and sent it on, first to last, each once: its first window
-/// and the window of every leg a transfer ended (a ticket only called again after a no-show was
-/// sent on by nobody: none).
+/// The windows that served a ticket and sent it on, first to last, each once: the window of every
+/// leg a transfer ended. A window that only called it (a no-show called again, a clerk who signed
+/// out) sent it nowhere: not one of them. A ticket sent on before legs were kept (schema v24)
+/// has its first window only.
 pub fn sent_on_from(conn: &Connection, t: &TicketRow) -> rusqlite::Result<Vec<String>> {
     if t.transfers == 0 {
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare_cached("SELECT window_id FROM ticket_legs WHERE ticket_id = ?1 ORDER BY leg")?;
     let legs = stmt.query_map([t.id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    if legs.is_empty() {
+        return Ok(t.first_window_id.iter().cloned().collect());
+    }
     let mut out: Vec<String> = Vec::new();
-    for w in t.first_window_id.iter().cloned().chain(legs) {
+    for w in legs {
         if !out.contains(&w) {
             out.push(w);
         }

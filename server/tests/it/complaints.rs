@@ -525,8 +525,7 @@ async fn a_complaint_online_may_be_about_any_window_that_sent_the_ticket_on() {
     }
     let view = get(&s, &format!("/api/t/{token}"), None).await.body;
     assert_eq!(view["first_window_number"].as_u64(), Some(2), "{view}");
-    let earlier =
-        json!([{"number": 2, "name": "民政窗口（一）"}, {"number": 3, "name": view["earlier_windows"][1]["name"]}]);
+    let earlier = json!([{"number": 2, "name": "民政窗口（一）"}, {"number": 3, "name": "民政窗口（二）"}]);
     assert_eq!(view["earlier_windows"], earlier, "{view}");
     let path = format!("/api/t/{token}/complaint");
     let r = s.send(
@@ -561,6 +560,29 @@ async fn a_complaint_online_may_be_about_any_window_that_sent_the_ticket_on() {
         Some(vec![json!(3)]),
         "{view}"
     );
+
+    let done = s.post("/api/windows/w02/finish", &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+
+    // Called at window 2 and put back (the clerk signed out), then served at window 3 and sent
+    // on to 5: window 2 sent it nowhere, window 3 is the first that sent it on.
+    let put_back = s.issue("mz-linshi").await;
+    let token = put_back["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.body["id"], put_back["id"]);
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.body["id"], put_back["id"]);
+    let sent = s.post("/api/windows/w03/transfer", &clerk3, json!({"window_id": "w05"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let view = get(&s, &format!("/api/t/{token}"), None).await.body;
+    let earlier: Vec<u64> =
+        view["earlier_windows"].as_array().unwrap().iter().filter_map(|w| w["number"].as_u64()).collect();
+    assert_eq!((view["first_window_number"].as_u64(), earlier), (Some(3), vec![3]), "{view}");
+    let path = format!("/api/t/{token}/complaint");
+    let named =
+        s.send(Method::POST, &path, None, Some(json!({"about": "window", "window_number": 2, "what": "x"})), None);
+    assert_error(&named.await, 422, "invalid_complaint");
 }
 
 /// A ticket sent on (转办) from window 2 to window 3: its phone page names the window that first
