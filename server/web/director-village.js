@@ -9,15 +9,21 @@ import { $, esc, t, api, act, guarded, showError } from "./common.js";
 let requests = [];
 let agents = []; // the hall's village agents, to hand a request over to
 const chosen = new Map(); // request id -> the agent picked, kept across redraws
+let readFailed = false; // the error line says a read failed (cleared by the next good read)
 
 export async function refreshVillage() {
-  try { requests = (await api("GET", "/api/village/requests")).data; } catch { requests = []; }
+  let failure = null;
+  // A failed read keeps the list shown and says so: an empty card would read "nothing open".
+  try { requests = (await api("GET", "/api/village/requests")).data; } catch (e) { failure = e; }
   try {
     agents = (await api("GET", "/api/village/agents")).data;
   } catch (e) {
-    agents = [];
-    showError("villageError", e); // the hand-over controls are missing: say why
+    agents = []; // the hand-over controls are missing: the error says why
+    failure ??= e;
   }
+  if (failure) showError("villageError", failure);
+  else if (readFailed) showError("villageError", null);
+  readFailed = !!failure;
   renderVillage();
 }
 
@@ -58,11 +64,11 @@ $("village").addEventListener("click", (e) => {
   if (!id) return;
   const agent = $("village").querySelector(`select[data-agent-for="${id}"]`).value;
   $("villageDone").textContent = "";
+  readFailed = false; // the line is the hand-over's now
   guarded("villageError", async () => {
     // One retry slot per request: a new agent is a new body, hence a new key.
     const r = (await act(`hand-over-${id}`, `/api/village/requests/${id}/agent`, { agent })).data;
     chosen.delete(id);
-    $("villageError").textContent = "";
     await refreshVillage();
     $("villageDone").textContent = t("vHandedOver", r.number, r.agent_name);
   });

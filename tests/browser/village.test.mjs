@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { useHall, openPage } from "./harness.mjs";
+import { useHall, openPage, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS;
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
@@ -153,4 +153,47 @@ test("the director hands a request over to another agent of the station from the
   const whole = await call("GET", `/api/village/requests/${id}`, two);
   assert.equal(whole.body.villager_name, "钱大爷", "the new agent reads the villager to pass the answer on");
   assert.equal((await call("GET", `/api/village/requests/${id}`, one)).status, 403);
+});
+
+test("the director's village card says a failed read, keeps its list, and clears the error at the next good read", async () => {
+  const login = async (username) => {
+    const r = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: "demo" }) });
+    return (await r.json()).token;
+  };
+  const agent = await login("village1");
+  const register = async (name) => {
+    const r = await fetch(`${base}/api/village/requests`, {
+      method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${agent}` },
+      body: JSON.stringify({ villager_name: name, villager_phone: "13800002222", service_id: "mz-linshi", materials: ["临时救助申请书"], urgent: false }),
+    });
+    assert.equal(r.status, 201);
+    return (await r.json()).number;
+  };
+  const first = await register("孙大爷");
+  const d = await openPage(browser, base, "/director", { viewport: { width: 1366, height: 1400 }, allow: [httpStatusLine(503)] });
+  const { page } = d;
+  const failing = new Set(["agents"]); // the reads to refuse once
+  const refuse = (what) => async (route) => {
+    if (route.request().method() === "GET" && failing.delete(what)) {
+      await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "writer_unavailable", message: "x" }) });
+    } else await route.continue();
+  };
+  await page.route("**/api/village/agents", refuse("agents"));
+  await page.route("**/api/village/requests", refuse("requests"));
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#villageError").textContent !== "");
+  assert.ok((await page.textContent("#village")).includes(first), "the list is shown");
+  // The next read (a new request: village_changed) succeeds: the error goes, the controls come.
+  const second = await register("周大妈");
+  await page.waitForFunction((n) => document.querySelector("#village").textContent.includes(n), second);
+  await page.waitForFunction(() => document.querySelector("#villageError").textContent === "");
+  // A failed read of the list keeps the rows shown, with the error; not an empty card.
+  failing.add("requests");
+  const third = await register("吴大爷");
+  await page.waitForFunction(() => document.querySelector("#villageError").textContent !== "");
+  const text = await page.textContent("#village");
+  assert.ok(text.includes(first) && text.includes(second) && !text.includes(third), text);
+  assert.equal(await page.isHidden("#noVillage"), true);
+  await d.close();
 });
