@@ -248,7 +248,11 @@ function fillSelects() {
     if (keep) sel.value = keep;
   };
   fill(document.querySelector("#login select[name=window]"), state.windows, windowLabel, false);
-  fill(document.querySelector("#transferDialog select[name=window]"), state.windows, windowLabel, true);
+  // A ticket is sent on only to a window whose clerk is in: a closed one is shown, not offered.
+  fill(document.querySelector("#transferDialog select[name=window]"), state.windows, (w) => t(w.status === "closed" ? "windowClosedLabel" : "windowLabel", w.number, w.name), true);
+  for (const o of document.querySelectorAll("#transferDialog select[name=window] option")) {
+    o.disabled = state.windows.some((w) => w.id === o.value && w.status === "closed");
+  }
   fill(document.querySelector("#transferDialog select[name=service]"), state.services, (s) => t("matterLabel", s.name, s.department), true);
 }
 
@@ -374,8 +378,10 @@ function openFinish(serviceId = state.ticket?.service_id, received = null) {
   showError("finishError", null);
   $("finishDialog").showModal();
 }
-function openTransfer() {
+async function openTransfer() {
   showError("transferError", null);
+  // Which windows are open now (a window opened or closed since the page was loaded).
+  try { state.windows = (await api("GET", "/api/windows")).data; fillSelects(); } catch { /* the list as it was */ }
   $("transferDialog").showModal();
 }
 

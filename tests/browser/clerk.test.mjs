@@ -352,6 +352,15 @@ test("opening the finish and transfer dialogs throws nothing (the clerk page onc
   await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
   await page.keyboard.press("F5");
   await page.waitForFunction(() => document.querySelector("#transferDialog").open);
+  // A closed window (nobody signed in) is shown but not offered; an open one, this one, is.
+  const closed = (await (await fetch(`${base}/api/windows`)).json()).filter((w) => w.status === "closed").map((w) => w.id);
+  assert.ok(closed.length > 0, "some window of the hall is closed");
+  const options = await page.$$eval("#transferDialog select[name=window] option", (os) => os.map((o) => [o.value, o.textContent, o.disabled]));
+  for (const [id, label, disabled] of options.filter(([v]) => v)) {
+    assert.equal(disabled, closed.includes(id), `${id} ${label}`);
+    assert.equal(label.endsWith("（未开）"), closed.includes(id), `${id} ${label}`);
+  }
+  assert.equal(options.find(([v]) => v === "w04")[2], false, JSON.stringify(options));
   await page.click("#transferDialog button[value=cancel]");
   await page.keyboard.press("F6");
   await page.waitForFunction(() => document.querySelector("#finishDialog").open);

@@ -37,8 +37,11 @@ async function post(path, body, token) {
 const squash = (s) => s.replace(/\s+/g, "");
 
 /** Signs `user` in at `window` and calls the next ticket there: the clerk's token. */
+/** Signs `user` in at `window` (a ticket is sent on only to a window whose clerk is in). */
+const signIn = async (user, window) => (await post("/api/auth/login", { username: user, password: "demo", window_id: window })).body.token;
+
 async function callAt(user, window) {
-  const clerk = (await post("/api/auth/login", { username: user, password: "demo", window_id: window })).body.token;
+  const clerk = await signIn(user, window);
   assert.equal((await post(`/api/windows/${window}/call-next`, {}, clerk)).status, 200);
   return clerk;
 }
@@ -226,6 +229,7 @@ test("a clerk sees the findings of complaints about them as the director told th
 
 test("a ticket sent on: the phone page offers the window that first served it, and the complaint is about that window", async () => {
   const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
+  await signIn("clerk3", "w03");
   const clerk2 = await callAt("clerk2", "w02");
   assert.equal((await post("/api/windows/w02/transfer", { window_id: "w03" }, clerk2)).status, 200);
   // The citizen opens the page while waiting at window 3: window 2 is offered alone.
@@ -253,9 +257,10 @@ test("a ticket sent on: the phone page offers the window that first served it, a
 
 test("a ticket sent on twice: the phone page offers the window in between too, and the complaint is about it", async () => {
   const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
+  const clerk3 = await signIn("clerk3", "w03");
+  await signIn("clerk5", "w05");
   const clerk2 = await callAt("clerk2", "w02");
   assert.equal((await post("/api/windows/w02/transfer", { window_id: "w03" }, clerk2)).status, 200);
-  const clerk3 = (await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" })).body.token;
   const called = await post("/api/windows/w03/call-next", {}, clerk3);
   assert.equal(called.body.id, ticket.id, "window 3 calls the ticket sent to it");
   assert.equal((await post("/api/windows/w03/transfer", { window_id: "w05" }, clerk3)).status, 200);

@@ -46,22 +46,30 @@ pub struct AtWindow<'a> {
     pub number: &'a str,
     pub day: &'a str,
     pub service_id: &'a str,
+    /// The window it is at.
+    pub window: &'a str,
 }
 
-/// The matter the ticket will wait for: the one asked for, or its own (to another window).
+/// The matter the ticket will wait for: the one asked for, or its own (to another window). Its
+/// own matter at its own window is no transfer (it would only count as one).
 pub fn destination<'h>(
     hall: &'h Hall,
     ticket: &AtWindow,
     today: &str,
     service_id: Option<&str>,
+    to_window: Option<&str>,
 ) -> Result<&'h Matter, Refusal> {
     if ticket.day != today {
         return Err(Refusal::Expired { number: ticket.number.to_string(), day: ticket.day.to_string() });
     }
-    match service_id {
-        Some(s) => hall.matter(s).ok_or_else(|| Refusal::UnknownService(s.to_string())),
-        None => hall.matter(ticket.service_id).ok_or(Refusal::MatterGone),
+    let matter = match service_id {
+        Some(s) => hall.matter(s).ok_or_else(|| Refusal::UnknownService(s.to_string()))?,
+        None => hall.matter(ticket.service_id).ok_or(Refusal::MatterGone)?,
+    };
+    if to_window == Some(ticket.window) && matter.id == ticket.service_id {
+        return Err(Refusal::SameWindow);
     }
+    Ok(matter)
 }
 
 #[cfg(test)]
@@ -80,18 +88,25 @@ mod tests {
         check(Some("rs-jmyibao"), Some("w02"), Ok(()));
         check(None, Some("w03"), Ok(()));
 
-        let t = AtWindow { number: "B001", day: "2026-12-03", service_id: "mz-dibao" };
-        assert_eq!(destination(&hall, &t, "2026-12-03", Some("rs-jmyibao")).unwrap().id, "rs-jmyibao");
-        assert_eq!(destination(&hall, &t, "2026-12-03", None).unwrap().id, "mz-dibao");
+        let t = AtWindow { number: "B001", day: "2026-12-03", service_id: "mz-dibao", window: "w02" };
+        assert_eq!(destination(&hall, &t, "2026-12-03", Some("rs-jmyibao"), None).unwrap().id, "rs-jmyibao");
+        assert_eq!(destination(&hall, &t, "2026-12-03", None, None).unwrap().id, "mz-dibao");
+        // Another matter at this window is a transfer; its own matter at this window is none.
+        assert_eq!(destination(&hall, &t, "2026-12-03", Some("rs-jmyibao"), Some("w02")).unwrap().id, "rs-jmyibao");
         assert_eq!(
-            destination(&hall, &t, "2026-12-03", Some("nope")).unwrap_err(),
+            destination(&hall, &t, "2026-12-03", Some("mz-dibao"), Some("w02")).unwrap_err(),
+            Refusal::SameWindow
+        );
+        assert_eq!(destination(&hall, &t, "2026-12-03", Some("mz-dibao"), Some("w03")).unwrap().id, "mz-dibao");
+        assert_eq!(
+            destination(&hall, &t, "2026-12-03", Some("nope"), None).unwrap_err(),
             Refusal::UnknownService("nope".into())
         );
         assert_eq!(
-            destination(&hall, &t, "2026-12-04", None).unwrap_err(),
+            destination(&hall, &t, "2026-12-04", None, None).unwrap_err(),
             Refusal::Expired { number: "B001".into(), day: "2026-12-03".into() }
         );
         let gone = AtWindow { service_id: "removed", ..t };
-        assert_eq!(destination(&hall, &gone, "2026-12-03", None).unwrap_err(), Refusal::MatterGone);
+        assert_eq!(destination(&hall, &gone, "2026-12-03", None, None).unwrap_err(), Refusal::MatterGone);
     }
 }

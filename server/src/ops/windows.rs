@@ -188,8 +188,19 @@ pub(super) fn transfer(
     let row = clerk_window(ctx, window)?;
     transfer::check_request(ctx.hall, window, service_id, to_window).map_err(refused)?;
     let t = current(ctx, &row)?;
-    let at = transfer::AtWindow { number: &t.number, day: &t.day, service_id: &t.service_id };
-    let new_service = transfer::destination(ctx.hall, &at, &ctx.day, service_id).map_err(refused)?;
+    let at = transfer::AtWindow { number: &t.number, day: &t.day, service_id: &t.service_id, window };
+    let new_service = transfer::destination(ctx.hall, &at, &ctx.day, service_id, to_window).map_err(refused)?;
+    // Sent to a window nobody holds, the citizen would wait there all day: only a window whose
+    // clerk is signed in (paused is a short break) may be sent to; else the matter's queue.
+    if let Some(to) = to_window.filter(|to| *to != window) {
+        if !windows::get(ctx.tx, to, ctx.now_ms)?.is_some_and(|w| w.staffed) {
+            let number = ctx.hall.window(to).map(|w| w.number).unwrap_or_default();
+            return Err(ApiError::new(
+                Code::WindowClosed,
+                format!("window {number} is closed (nobody is signed in there): send the citizen to an open window or to the matter's queue"),
+            ));
+        }
+    }
     let (new_service_id, new_queue) = (new_service.id.clone(), new_service.queue.clone());
     step(&t, Action::Transfer)?;
     let leg = tickets::Leg { window_id: window, clerk: row.username.as_deref(), sent_at: ctx.now_ms };

@@ -517,6 +517,8 @@ async fn a_complaint_online_may_be_about_any_window_that_sent_the_ticket_on() {
     let s = TestServer::start().await;
     let ticket = s.issue("mz-linshi").await;
     let token = ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // Windows 3 and 5 open to receive the citizen.
+    let (_w03, _w05) = (s.clerk("clerk3", "w03").await, s.clerk("clerk5", "w05").await);
     for (user, at, to) in [("clerk2", "w02", "w03"), ("clerk3", "w03", "w05")] {
         let clerk = s.clerk(user, at).await;
         assert_eq!(s.act(&clerk, at, "call-next").await.status, 200);
@@ -594,12 +596,12 @@ async fn a_complaint_online_may_be_about_the_window_that_sent_the_ticket_on() {
     let ticket = s.issue("mz-linshi").await;
     let token = ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let clerk2 = s.clerk("clerk2", "w02").await;
+    let clerk3 = s.clerk("clerk3", "w03").await;
     assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
     let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"window_id": "w03"})).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     let view = get(&s, &format!("/api/t/{token}"), None).await.body;
     assert_eq!((view.get("window_number"), view["first_window_number"].as_u64()), (None, Some(2)), "waiting: {view}");
-    let clerk3 = s.clerk("clerk3", "w03").await;
     assert_eq!(s.act(&clerk3, "w03", "call-next").await.status, 200);
     let done = s.post("/api/windows/w03/finish", &clerk3, json!({"outcome": "immediate"})).await;
     assert_eq!(done.status, 200, "{}", done.body);

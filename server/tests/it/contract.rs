@@ -128,11 +128,17 @@ async fn transfer_keeps_number_place_and_first_window() {
     assert_eq!(called["first_window_id"], "w02");
     assert_eq!(called["window_id"], "w05");
 
-    // Transfer to one window: only that window can call it.
+    // Transfer to one window: only that window can call it (one whose clerk is signed in: a
+    // closed window would leave the citizen waiting all day).
+    let closed = s.post("/api/windows/w05/transfer", &rs, json!({"window_id": "w06"})).await;
+    assert_error(&closed, 409, "window_closed");
+    let same =
+        s.post("/api/windows/w05/transfer", &rs, json!({"window_id": "w05", "service_id": called["service_id"]})).await;
+    assert_error(&same, 422, "same_window");
+    let w06 = s.clerk("clerk6", "w06").await;
     let to_w06 = s.post("/api/windows/w05/transfer", &rs, json!({"window_id": "w06"})).await;
     assert_eq!(to_w06.body["windows"], json!(["w06"]));
     assert_eq!(s.act(&rs, "w05", "call-next").await.body["number"], later["number"]);
-    let w06 = s.clerk("clerk6", "w06").await;
     assert_eq!(s.act(&w06, "w06", "call-next").await.body["number"], "B001");
     let returned = s
         .post(
@@ -339,10 +345,10 @@ async fn a_ticket_sent_to_a_window_of_another_queue_is_called_there() {
     let mz = s.clerk("clerk2", "w02").await;
     s.act(&mz, "w02", "call-next").await;
     // 宅基地 questions came up: the clerk sends the citizen to the 自然资源 window as is.
+    let zr = s.clerk("clerk9", "w09").await;
     let sent = s.post("/api/windows/w02/transfer", &mz, json!({"window_id": "w09"})).await;
     assert_eq!(sent.body["windows"], json!(["w09"]));
     assert_eq!(s.act(&mz, "w02", "call-next").await.status, StatusCode::NO_CONTENT);
-    let zr = s.clerk("clerk9", "w09").await;
     let called = s.act(&zr, "w09", "call-next").await.body;
     assert_eq!(called["number"], "B001");
     assert_eq!(called["first_window_id"], "w02");
