@@ -135,8 +135,10 @@ impl Kiosk {
             (_, Reading::BadIdNumber) => return self.entry.state = EntryState::BadIdNumber,
             (Screen::CheckIn, Reading::Key(by)) => Request::CheckIn(by),
             (Screen::IdNumber { service_id, priority }, Reading::Key(BookingKey::IdNumber(n))) => {
-                if let Some(stop) = self.stop_of(service_id) {
-                    // Closed meanwhile: said on the matter's screen, nothing sent.
+                // Closed meanwhile: said on the matter's screen, nothing sent (unless the hall
+                // issues priority tickets all the same, as `take` lets them through).
+                let exempt = priority.is_some() && self.priority_exempt();
+                if let Some(stop) = self.stop_of(service_id).filter(|_| !exempt) {
                     self.refusal = Some(Refusal::Stopped(stop));
                     self.screen = Screen::Matter(service_id.clone());
                     return;

@@ -289,3 +289,25 @@ fn a_matter_marked_id_number_asks_for_it_before_anything_is_sent() {
     let fx = r.go(Input::Take { key: "k1".into(), priority: None });
     assert!(matches!(&fx[..], [Effect::Issue { id_number: None, .. }]), "{fx:?}");
 }
+
+#[test]
+fn a_priority_ticket_the_hall_exempts_is_sent_after_the_identity_number_past_the_cut_off() {
+    // (the hall exempts priority tickets, asked as priority, sent once the number is typed)
+    for (exempt, priority, sent) in [(true, true, true), (true, false, false), (false, true, false)] {
+        let mut r = Run::new();
+        let mut c = crate::screenshots::sample_catalog();
+        c.hall.priority_exempt = exempt;
+        r.go(Input::Catalog(Box::new(c)));
+        r.go(Input::Matter("zr-zhaijidi".into()));
+        let priority = priority.then_some(hall_wire::Priority::Elderly);
+        // The pad comes up while issuing is open; the cut-off passes while the number is typed.
+        r.go(Input::Take { key: "k1".into(), priority });
+        assert_eq!(r.k.screen(), &Screen::IdNumber { service_id: "zr-zhaijidi".into(), priority });
+        r.go(super::tests::queues_stopped(&r, hall_wire::IssuingStop::CutOff));
+        r.typed("11010519491231002X");
+        let fx = r.submit("k2");
+        let issued = matches!(&fx[..], [Effect::Issue { key, id_number: Some(_), .. }] if key == "k2");
+        assert_eq!(issued, sent, "exempt {exempt}, priority {priority:?}: {fx:?}");
+        assert_eq!(r.k.refusal().is_some(), !sent, "exempt {exempt}, priority {priority:?}");
+    }
+}

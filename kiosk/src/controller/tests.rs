@@ -564,7 +564,7 @@ fn stopped(reason: wire::IssuingStop, next_open: &str) -> wire::Issuing {
 }
 
 /// The 3-second refresh with every queue stopped for `reason`.
-fn queues_stopped(r: &Run, reason: wire::IssuingStop) -> Input {
+pub(super) fn queues_stopped(r: &Run, reason: wire::IssuingStop) -> Input {
     let c = r.k.catalog().unwrap();
     let queues = c
         .queues
