@@ -175,8 +175,14 @@ pub fn for_matter(
         return Issuing::Open { until: None, reopened: true };
     }
     let by_clock = by_hours(hours, calendar, rules.own, at);
+    // Open now, or again later today (before the opening, over lunch): with the day's tickets
+    // all taken, not before the next working day (a lunch break would say "from 14:00").
+    let later_today = match by_clock {
+        Issuing::Open { .. } => true,
+        Issuing::Stopped { next_open, .. } => next_open.is_some_and(|t| t.date() == at.date()),
+    };
     match rules.daily_quota {
-        Some(quota) if by_clock.is_open() && issued_today >= quota => Issuing::Stopped {
+        Some(quota) if later_today && issued_today >= quota => Issuing::Stopped {
             reason: Stop::QuotaReached,
             next_open: first_opening_after(hours, calendar, rules.own, at.date()),
         },
@@ -295,6 +301,20 @@ mod tests {
         );
         check(0, false, at(7, "14:30"), Issuing::Stopped { reason: Stop::CutOff, next_open: Some(at(8, "09:00")) });
         check(500, true, at(7, "22:00"), Issuing::Open { until: None, reopened: true });
+        // Taken before the opening (bookings) or before lunch: the next working day, not later today.
+        let quota_reached = Issuing::Stopped { reason: Stop::QuotaReached, next_open: Some(at(8, "09:00")) };
+        check(80, false, at(7, "08:45"), quota_reached);
+        let lunch = MatterRules { own: None, daily_quota: Some(40) };
+        let hall_day = |issued: u32, when: NaiveDateTime| for_matter(&hall(), &calendar, lunch, issued, false, when);
+        assert!(matches!(hall_day(10, at(7, "12:30")), Issuing::Stopped { reason: Stop::LunchBreak, .. }));
+        match hall_day(40, at(7, "12:30")) {
+            Issuing::Stopped { reason: Stop::QuotaReached, next_open: Some(t) } => {
+                assert_eq!(t.date(), at(8, "00:00").date())
+            }
+            other => panic!("over lunch with the quota taken: {other:?}"),
+        }
+        // After the cut-off, the clock's own stop (tomorrow either way).
+        assert!(matches!(hall_day(40, at(7, "17:30")), Issuing::Stopped { reason: Stop::CutOff, .. }));
     }
 
     #[test]
