@@ -61,7 +61,7 @@ pub(super) fn login(
             }
         }
         windows::sign_in(ctx.tx, w, session_id, username, ctx.now_ms, standing_in.is_some())?;
-        window_status(ctx, w)?;
+        window_changed(ctx, w)?;
     }
     Answer::json(
         StatusCode::OK,
@@ -96,14 +96,32 @@ pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {
 /// walking to a closed window; one already being served stays, for the next sign-in to finish.
 fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiResult<()> {
     if let Some(id) = row.current_ticket {
-        let called_today = crate::store::tickets::get(ctx.tx, id)?
-            .is_some_and(|t| t.status == crate::domain::TicketStatus::Called && t.day == ctx.day);
-        if called_today {
-            return_ticket(ctx, window, id)?;
-        }
+        return_if_called_today(ctx, window, id)?;
     }
     windows::sign_out(ctx.tx, window)?;
-    window_status(ctx, window)
+    window_changed(ctx, window)
+}
+
+/// A citizen called to a window that loses its clerk, and not yet come, goes back to their
+/// place; one already being served (or a ticket of an earlier day) stays there.
+fn return_if_called_today(ctx: &mut Ctx, window: &str, id: i64) -> ApiResult<()> {
+    let called_today = crate::store::tickets::get(ctx.tx, id)?
+        .is_some_and(|t| t.status == crate::domain::TicketStatus::Called && t.day == ctx.day);
+    if called_today {
+        return_ticket(ctx, window, id)?;
+    }
+    Ok(())
+}
+
+/// A window opened or closed: announced, and its queues with it (one window more or fewer
+/// serves them: the displays' and the citizens' phones' waits change).
+fn window_changed(ctx: &mut Ctx, window: &str) -> ApiResult<()> {
+    window_status(ctx, window)?;
+    let queues: Vec<String> = ctx.hall.window_queues(window).iter().map(|(q, _)| q.id.clone()).collect();
+    for q in queues {
+        super::tickets::queue_changed(ctx, &q)?;
+    }
+    Ok(())
 }
 
 /// Why a session cannot outlive a new hall: the account's rights changed or its window went.
@@ -259,11 +277,11 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_all
     // goes back to its place in the queue.
     let old = windows::get(ctx.tx, &from, ctx.now_ms)?;
     if let Some(ticket) = old.as_ref().and_then(|r| r.current_ticket) {
-        return_ticket(ctx, &from, ticket)?;
+        return_if_called_today(ctx, &from, ticket)?;
     }
     if old.is_some_and(|r| r.session_id == Some(session)) {
         windows::sign_out(ctx.tx, &from)?;
-        window_status(ctx, &from)?;
+        window_changed(ctx, &from)?;
     }
     windows::sign_in(ctx.tx, window, session, username, ctx.now_ms, true)?;
     ctx.audit(
@@ -272,7 +290,7 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_all
         Some(format!("session:{session}")),
         json!({ "username": username, "from": from, "outside_allowed_windows": outside }),
     )?;
-    window_status(ctx, window)?;
+    window_changed(ctx, window)?;
     let w = crate::store::reads::window(ctx.tx, ctx.hall, window, ctx.now_ms).map_err(ApiError::Internal)?;
     Answer::json(StatusCode::OK, &w)
 }

@@ -125,3 +125,48 @@ async fn a_window_whose_clerk_session_expired_is_announced_closed() {
     assert_eq!(e.data["status"], "closed");
     assert!(e.data["staff"].is_null(), "the clerk who left is no longer shown");
 }
+
+/// A window that opens or closes changes the waits of its queues (one window more or fewer
+/// serves them): each sign-in, sign-out and move of a clerk tells their queues, not only the
+/// window's status, so that displays and the citizens' phones show the new estimate.
+#[tokio::test]
+async fn a_window_opening_or_closing_tells_its_queues() {
+    let s = TestServer::start().await;
+    let waiting = s.issue("rs-jmyibao").await; // someone waits in window 5's queue
+    let queue = waiting["queue"].as_str().unwrap().to_string();
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let told = |after: i64| -> i64 {
+        db.query_row(
+            "SELECT COUNT(*) FROM events WHERE id > ?1 AND kind = 'queue_changed' AND json_extract(data, '$.queue') = ?2",
+            rusqlite::params![after, queue],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let last = || -> i64 { db.query_row("SELECT MAX(id) FROM events", [], |r| r.get(0)).unwrap() };
+    let mark = last();
+    let clerk = s.clerk("clerk5", "w05").await;
+    assert_eq!(told(mark), 1, "signed in at window 5");
+    let mark = last();
+    assert_eq!(s.post("/api/auth/logout", &clerk, json!({})).await.status, 204);
+    assert_eq!(told(mark), 1, "signed out");
+    // Moved by the director from window 5 to 7 while serving a citizen: window 5 closes (its
+    // citizen, being served, stays there for the next sign-in), window 7 opens.
+    let clerk = s.clerk("clerk5", "w05").await;
+    assert_eq!(s.act(&clerk, "w05", "call-next").await.body["id"], waiting["id"]);
+    assert_eq!(s.act(&clerk, "w05", "start").await.status, 200);
+    let mark = last();
+    let director = s.staff("director").await;
+    let moved =
+        s.post("/api/windows/w07/stand-in", &director, json!({"username": "clerk5", "override_allowed": true})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert!(told(mark) >= 1, "window 5 closed");
+    let ticket =
+        s.send(reqwest::Method::GET, &format!("/api/tickets/{}", waiting["id"]), Some(&director), None, None).await;
+    assert_eq!(
+        (ticket.body["status"].as_str(), ticket.body["window_id"].as_str()),
+        (Some("serving"), Some("w05")),
+        "{}",
+        ticket.body
+    );
+}
