@@ -250,9 +250,9 @@ function fillSelects() {
   fill(document.querySelector("#login select[name=window]"), state.windows, windowLabel, false);
   // A ticket is sent on only to a window whose clerk is in: a closed one is shown, not offered.
   fill(document.querySelector("#transferDialog select[name=window]"), state.windows, (w) => t(w.status === "closed" ? "windowClosedLabel" : "windowLabel", w.number, w.name), true);
-  for (const o of document.querySelectorAll("#transferDialog select[name=window] option")) {
-    o.disabled = state.windows.some((w) => w.id === o.value && w.status === "closed");
-  }
+  const to = document.querySelector("#transferDialog select[name=window]");
+  for (const o of to.options) o.disabled = state.windows.some((w) => w.id === o.value && w.status === "closed");
+  if (to.selectedOptions[0]?.disabled) to.value = ""; // chosen before, closed since
   fill(document.querySelector("#transferDialog select[name=service]"), state.services, (s) => t("matterLabel", s.name, s.department), true);
 }
 

@@ -272,16 +272,22 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_all
             format!("`{username}` may work only at {}; confirm to send them there anyway", allowed.join(", ")),
         ));
     }
-    windows::move_session(ctx.tx, session, window)?;
-    // A citizen called to the old window is not left waiting there for nobody: the ticket
-    // goes back to its place in the queue.
-    let old = windows::get(ctx.tx, &from, ctx.now_ms)?;
-    if let Some(ticket) = old.as_ref().and_then(|r| r.current_ticket) {
-        return_if_called_today(ctx, &from, ticket)?;
+    // The window the clerk holds now (another's sign-in there since leaves it theirs).
+    let old = windows::get(ctx.tx, &from, ctx.now_ms)?.filter(|r| r.session_id == Some(session));
+    // Not while they serve a citizen: moved, they could not finish, and nobody would.
+    if let Some(id) = old.as_ref().and_then(|r| r.current_ticket) {
+        if crate::store::tickets::get(ctx.tx, id)?.is_some_and(|t| t.status == crate::domain::TicketStatus::Serving) {
+            return Err(ApiError::new(
+                Code::WindowBusy,
+                format!("`{username}` is serving a citizen at {from}; move them once it is finished or sent on"),
+            ));
+        }
     }
-    if old.is_some_and(|r| r.session_id == Some(session)) {
-        windows::sign_out(ctx.tx, &from)?;
-        window_changed(ctx, &from)?;
+    windows::move_session(ctx.tx, session, window)?;
+    // As at a sign-out: a citizen called to the old window and not yet come is not left waiting
+    // there for nobody (back to their place), and the window closes.
+    if let Some(row) = old {
+        close_window(ctx, &from, &row)?;
     }
     windows::sign_in(ctx.tx, window, session, username, ctx.now_ms, true)?;
     ctx.audit(
