@@ -55,6 +55,20 @@ async function complaintForm(ticket) {
   await phone.page.waitForSelector("#complaintForm:not([hidden])");
   return phone;
 }
+/** Sends the phone page's open complaint form about `about`, then reads which window the
+ * director's list says the complaint is about. */
+async function complainAbout(phone, about, what) {
+  const { page } = phone;
+  await page.selectOption("#complaintForm select[name=about]", about);
+  await page.fill("#complaintForm textarea[name=what]", what);
+  await page.click("#complaintForm button[type=submit]");
+  await page.waitForSelector("#complaintReceipt:not([hidden])");
+  const number = (await page.textContent("#complaintReceipt")).match(/number (TS\d{8}-\d{2})/)[1];
+  await phone.close();
+  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
+  const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
+  return list.find((c) => c.number === number)?.window_id;
+}
 const HTML = "<img src=x onerror=alert(1)>窗口人员玩手机，不理人";
 let online; // the citizen's complaint: its number
 
@@ -244,15 +258,7 @@ test("a ticket sent on: the phone page offers the window that first served it, a
   await page.click("#lang");
   await page.waitForFunction(() => document.querySelector('#complaintForm option[value="first"]').textContent.startsWith("The window"));
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "The window that first served me and sent me on (window 2, 民政窗口（一）)");
-  await page.selectOption("#complaintForm select[name=about]", "first");
-  await page.fill("#complaintForm textarea[name=what]", "二号窗口没说清楚就让我去三号窗口");
-  await page.click("#complaintForm button[type=submit]");
-  await page.waitForSelector("#complaintReceipt:not([hidden])");
-  const number = (await page.textContent("#complaintReceipt")).match(/number (TS\d{8}-\d{2})/)[1];
-  await phone.close();
-  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
-  const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
-  assert.equal(list.find((c) => c.number === number)?.window_id, "w02");
+  assert.equal(await complainAbout(phone, "first", "二号窗口没说清楚就让我去三号窗口"), "w02");
 });
 
 test("a ticket sent on twice: the phone page offers the window in between too, and the complaint is about it", async () => {
@@ -271,13 +277,5 @@ test("a ticket sent on twice: the phone page offers the window in between too, a
   assert.match(options[1][1], /^之后接待我、又转办的窗口（3号窗口 /);
   await page.click("#lang");
   await page.waitForFunction(() => document.querySelector('#complaintForm option[value="sent-3"]').textContent.startsWith("A later window"));
-  await page.selectOption("#complaintForm select[name=about]", "sent-3");
-  await page.fill("#complaintForm textarea[name=what]", "三号窗口又让我去五号窗口");
-  await page.click("#complaintForm button[type=submit]");
-  await page.waitForSelector("#complaintReceipt:not([hidden])");
-  const number = (await page.textContent("#complaintReceipt")).match(/number (TS\d{8}-\d{2})/)[1];
-  await phone.close();
-  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
-  const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
-  assert.equal(list.find((c) => c.number === number)?.window_id, "w03");
+  assert.equal(await complainAbout(phone, "sent-3", "三号窗口又让我去五号窗口"), "w03");
 });
