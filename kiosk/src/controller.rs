@@ -348,15 +348,15 @@ pub struct Kiosk {
     confirming_priority: bool,
     typed: String,
     pending: Option<Pending>,
-    /// The request given up on: still sent in the background with its key until the server
-    /// answers, so a ticket made but not answered is found (and reused by the next 取号 of the
-    /// same matter), never doubled.
-    abandoned: Option<Pending>,
-    /// What the server made for a request given up on, answered after the citizen moved off
-    /// the screen that said it failed (pressed 返回, say): kept unprinted until the kiosk goes
-    /// home, so that the same 取号 again — the citizen came back to it — gets this ticket instead
-    /// of a second one. Dropped (and logged) when the kiosk goes home.
-    unclaimed: Option<Unclaimed>,
+    /// The requests given up on: each still sent in the background with its key until the
+    /// server answers, so a ticket made but not answered is found (and reused by the next 取号
+    /// of the same matter), never doubled.
+    abandoned: Vec<Pending>,
+    /// The tickets the server made for requests given up on, answered after the citizen moved
+    /// off the screen that said it failed (pressed 返回, say): kept unprinted until the kiosk
+    /// goes home, so that the same 取号 again — the citizen came back to it — gets its ticket
+    /// instead of a second one. Dropped (and logged) when the kiosk goes home.
+    unclaimed: Vec<Unclaimed>,
     issued: Option<IssuedTicket>,
     refusal: Option<Refusal>,
     server_online: bool,
@@ -393,8 +393,8 @@ impl Kiosk {
             confirming_priority: false,
             typed: String::new(),
             pending: None,
-            abandoned: None,
-            unclaimed: None,
+            abandoned: Vec::new(),
+            unclaimed: Vec::new(),
             issued: None,
             refusal: None,
             server_online: false,
@@ -608,12 +608,10 @@ impl Kiosk {
             // Its citizen left: nothing is sent again. Kept only for a send still out (its answer
             // is logged) or for the same person asking again (a booking, an identity number);
             // a walk-in's key would give the next citizen an old ticket.
-            if let Some(a) = &mut self.abandoned {
+            for a in &mut self.abandoned {
                 a.citizen_left = true;
             }
-            if self.abandoned.as_ref().is_some_and(|a| a.retry_at.is_some() && !a.request.names_its_citizen()) {
-                self.abandoned = None;
-            }
+            self.abandoned.retain(|a| a.retry_at.is_none() || a.request.names_its_citizen());
             // Sent home in another language (首页): a minute untouched, the next citizen's.
             if now.duration_since(self.last_touch) >= self.settings.idle {
                 self.hall_language(fx);

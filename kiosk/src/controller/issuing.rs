@@ -16,6 +16,10 @@ const SLOW_PRINT: std::time::Duration = std::time::Duration::from_secs(5);
 /// How long a request given up on is kept for its citizen asking again, once the kiosk went home.
 const KEEP_GIVEN_UP: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
+/// Requests given up on kept at once (a citizen trying matter after matter through an outage);
+/// past it the oldest is let go.
+const KEEP_AT_MOST: usize = 8;
+
 impl Kiosk {
     pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
         match input {
@@ -25,10 +29,11 @@ impl Kiosk {
                     p.attempts += 1;
                     p.retry_at = Some(now + backoff(p.attempts));
                     self.server_online = false;
-                } else if let Some(a) = self.abandoned.as_mut().filter(|a| a.key == key) {
+                } else if let Some(i) = self.abandoned.iter().position(|a| a.key == key) {
+                    let a = &mut self.abandoned[i];
                     a.retry_at = Some(now + self.settings.resolve_every);
                     if a.citizen_left && !a.request.names_its_citizen() {
-                        self.abandoned = None; // its last send went nowhere: nothing to resolve
+                        self.abandoned.remove(i); // its last send went nowhere: nothing to resolve
                     }
                 }
             }
@@ -37,7 +42,7 @@ impl Kiosk {
                 // again, so it is never retried.
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
                     self.refused(p.request, code, next_open, day, fx);
-                } else if let Some(a) = self.abandoned.take_if(|a| a.key == key) {
+                } else if let Some(a) = self.take_abandoned(|a| a.key == key) {
                     // No ticket was made; a closed hall still shows on the matter's screen.
                     if let Request::Ticket { service_id, .. } = &a.request {
                         self.stopped_by(service_id, &code, next_open, fx);
@@ -122,19 +127,17 @@ impl Kiosk {
         if self.pending.is_some() {
             return;
         }
-        if let Some(u) = self.unclaimed.take_if(|u| u.request == request) {
+        if let Some(i) = self.unclaimed.iter().position(|u| u.request == request) {
+            let u = self.unclaimed.remove(i);
             // Made already, answered after the citizen stepped back: theirs now.
             self.show(u.ticket, u.booking, now, fx);
             return;
         }
-        let key = match self.abandoned.take() {
-            // The same request again; after the kiosk went home only from the same person.
-            Some(a) if a.request == request && (!a.citizen_left || a.request.names_its_citizen()) => a.key,
-            other => {
-                self.abandoned = other; // another request's: still resolved in the background
-                key
-            }
-        };
+        // The same request again (after the kiosk went home only from the same person) goes with
+        // its own key; others given up on are still resolved in the background.
+        let key = self
+            .take_abandoned(|a| a.request == request && (!a.citizen_left || a.request.names_its_citizen()))
+            .map_or(key, |a| a.key);
         fx.push(request.effect(&key));
         self.pending = Some(Pending { key, request, started: now, attempts: 0, retry_at: None, citizen_left: false });
         self.screen = Screen::Issuing;
@@ -220,7 +223,7 @@ impl Kiosk {
         fx: &mut Vec<Effect>,
     ) {
         let ours = self.pending.as_ref().is_some_and(|p| p.key == key);
-        let late = self.abandoned.take_if(|a| a.key == key);
+        let late = self.take_abandoned(|a| a.key == key);
         if !ours && late.is_none() {
             return; // an answer already handled (a replay)
         }
@@ -234,8 +237,7 @@ impl Kiosk {
             // Still on the screen that was told it failed: the citizen is there. Elsewhere but
             // not home: they may come back to the same 取号, which then gets this ticket.
             if !self.still_there(&a.request) {
-                self.drop_unclaimed(fx);
-                self.unclaimed = Some(Unclaimed { request: a.request, ticket, booking });
+                self.unclaimed.push(Unclaimed { request: a.request, ticket, booking });
                 if self.screen == Screen::Home {
                     self.drop_unclaimed(fx);
                 }
@@ -285,7 +287,7 @@ impl Kiosk {
     /// The kiosk went home: a ticket nobody came back for is logged, never printed (the next
     /// citizen would not take it).
     pub(super) fn drop_unclaimed(&mut self, fx: &mut Vec<Effect>) {
-        if let Some(u) = self.unclaimed.take() {
+        for u in self.unclaimed.drain(..) {
             fx.push(Effect::Unclaimed { number: u.ticket.number });
         }
     }
@@ -298,20 +300,27 @@ impl Kiosk {
                 self.unanswered(&p.request);
                 self.last_touch = now;
                 p.retry_at = Some(now + self.settings.resolve_every);
-                self.abandoned = Some(p);
+                if self.abandoned.len() >= KEEP_AT_MOST {
+                    self.abandoned.remove(0);
+                }
+                self.abandoned.push(p);
             } else if p.retry_at.is_some_and(|at| now >= at) {
                 p.retry_at = None;
                 fx.push(p.request.effect(&p.key));
             }
         }
-        if let Some(a) = self.abandoned.as_mut().filter(|a| !a.citizen_left && a.retry_at.is_some_and(|at| now >= at)) {
+        for a in self.abandoned.iter_mut().filter(|a| !a.citizen_left && a.retry_at.is_some_and(|at| now >= at)) {
             a.retry_at = None;
             fx.push(a.request.effect(&a.key));
         }
         // Kept for the same person asking again, but not for ever: the next day's request of the
         // same booking or identity number is a new one (the server keeps answers a day).
-        if self.abandoned.as_ref().is_some_and(|a| a.citizen_left && now.duration_since(a.started) >= KEEP_GIVEN_UP) {
-            self.abandoned = None;
-        }
+        self.abandoned.retain(|a| !(a.citizen_left && now.duration_since(a.started) >= KEEP_GIVEN_UP));
+    }
+
+    /// The request given up on that `which` picks, no longer kept.
+    fn take_abandoned(&mut self, which: impl Fn(&Pending) -> bool) -> Option<Pending> {
+        let i = self.abandoned.iter().position(which)?;
+        Some(self.abandoned.remove(i))
     }
 }

@@ -865,3 +865,48 @@ fn a_case_on_screen_goes_home_when_idle_and_a_new_scan_starts_a_new_query() {
     r.go(text("20261125"));
     assert_eq!(r.k.case_query().number, "");
 }
+
+#[test]
+fn two_requests_given_up_on_each_keep_their_key() {
+    // Matter X given up on, then matter Y given up on too: X's request is still resolved with
+    // its own key, so coming back to X never makes a second ticket for the same citizen.
+    let check = |x_answered_first: bool| {
+        let mut r = Run::new();
+        r.go(Input::Matter("mz-dibao".into()));
+        r.take("k1");
+        r.go(Input::IssueUnreachable { key: "k1".into() });
+        r.wait(Duration::from_secs(31));
+        r.go(Input::Back);
+        r.go(Input::Matter("rs-jmyibao".into()));
+        assert_eq!(issues(&r.take("k2")), vec!["k2"]);
+        r.go(Input::IssueUnreachable { key: "k2".into() });
+        let mut resent = Vec::new();
+        for _ in 0..32 {
+            let fx = r.wait(Duration::from_secs(1));
+            for k in issues(&fx) {
+                resent.push(k.to_string());
+                r.go(Input::IssueUnreachable { key: k.into() });
+            }
+        }
+        assert_eq!(r.k.refusal(), Some(&Refusal::Unreachable), "Y given up on too");
+        assert!(resent.iter().any(|k| k == "k1"), "X still resolved in the background: {resent:?}");
+        r.go(Input::Back);
+        if x_answered_first {
+            let fx = r.issued("k1", "B015");
+            assert!(fx.is_empty(), "kept for its citizen, not dropped: {fx:?}");
+            let y = sample_ticket("A031", "rs-jmyibao", None, &["w05"]);
+            let fx = r.go(Input::Issued { key: "k2".into(), ticket: Box::new(y) });
+            assert!(fx.is_empty(), "Y's ticket kept too, X's not logged as lost: {fx:?}");
+        }
+        r.go(Input::Matter("mz-dibao".into()));
+        let fx = r.take("k3");
+        if x_answered_first {
+            assert!(issues(&fx).is_empty(), "the ticket made already: {fx:?}");
+            assert_eq!(r.k.issued().map(|t| t.ticket.number.as_str()), Some("B015"));
+        } else {
+            assert_eq!(issues(&fx), vec!["k1"], "asked again with X's own key");
+        }
+    };
+    check(true);
+    check(false);
+}
