@@ -83,6 +83,10 @@ export default withAssessment({
     bkSlot: "时段", bkMatter: "事项", bkName: "姓名", bkPhone: "电话", bkStatus: "状态",
     "bk.booked": "已预约，未到", "bk.checked_in": "已签到取号", "bk.cancelled": "已取消", "bk.missed": "爽约（未到）",
     "bk.excused": "未到，已免责",
+    // 今日未到的号 (clerk-no-shows.js)
+    nsTitle: "今日未到的号", nsHelp: "群众回来了：点「重新排队」，按原来的位置继续排队，不必重新取号。",
+    nsNumber: "号码", nsMatter: "事项", nsCalled: "叫号时间", nsRequeue: "重新排队", nsRequeueUsed: "已重新排队过，不能再排",
+    nsRequeued: (n) => `${n} 已按原位置重新排队。`,
   },
   en: {
     vTitle: "Village requests", vNumber: "Request", vStation: "Station", vMatter: "Matter", vMaterials: "Materials received",
@@ -167,5 +171,8 @@ export default withAssessment({
     bkNone: "No bookings at this window today.", bkSlot: "Slot", bkMatter: "Matter", bkName: "Name", bkPhone: "Phone",
     bkStatus: "Status", "bk.booked": "Booked, not here yet", "bk.checked_in": "Checked in", "bk.cancelled": "Cancelled",
     "bk.missed": "Missed", "bk.excused": "Missed, excused",
+    nsTitle: "Today's no-shows", nsHelp: "The citizen came back: press “Back in the queue” to put them at their old place, without a new ticket.",
+    nsNumber: "Number", nsMatter: "Matter", nsCalled: "Called at", nsRequeue: "Back in the queue",
+    nsRequeueUsed: "Already put back once: not again", nsRequeued: (n) => `${n} is back at its place in the queue.`,
   },
 });

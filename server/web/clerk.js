@@ -17,6 +17,7 @@ import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
 import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming } from "./clerk-incoming.js";
 import { renderBookings, clearBookings } from "./clerk-bookings.js";
+import { refreshNoShows, renderNoShows, clearNoShows, listsNoShow } from "./clerk-no-shows.js";
 
 useStrings(strings);
 
@@ -116,7 +117,10 @@ const statsSoon = () => { clearTimeout(statsTimer); statsTimer = setTimeout(() =
 const live = liveStream("/api/events", {
   // Signed in: the staff tier (cases, village requests, incoming transfers of this window).
   token: () => state.token,
-  onOpen: () => { refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); },
+  onOpen: () => {
+    refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon();
+    if (state.window) refreshNoShows(state.window);
+  },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
     village_changed: (v) => { if (matter(v.service_id)?.windows.includes(state.window)) refreshVillage(); },
@@ -132,6 +136,8 @@ const live = liveStream("/api/events", {
       renderQueues();
     },
     ticket_finished: (f) => { if (f.window_id === state.window) statsSoon(); },
+    ticket_no_show: (n) => { if (n.window_id === state.window) refreshNoShows(state.window); },
+    ticket_requeued: (r) => { if (listsNoShow(r.ticket_id)) refreshNoShows(state.window); },
     window_status: async (w) => {
       if (w.window_id !== state.window) return;
       state.paused = w.status === "paused";
@@ -225,6 +231,7 @@ async function openDesk() {
   live.start();
   await refreshQueues();
   await refreshCases();
+  refreshNoShows(state.window);
   refreshMine();
 }
 
@@ -235,6 +242,7 @@ function signOut(message) {
   state.token = null; state.ticket = null; state.cases = []; state.registered = null;
   live.stop();
   clearBookings(); // nothing personal stays on the screen
+  clearNoShows();
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
   $("loginError").textContent = message ?? "";
@@ -260,6 +268,7 @@ async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
     renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave(); renderBookings();
+    renderNoShows();
   });
   languageSwitch();
   wireIncoming();

@@ -373,3 +373,30 @@ test("opening the finish and transfer dialogs throws nothing (the clerk page onc
   assert.equal((await staffTicket(tk.id)).status, "done");
   await clerk.close();
 });
+
+test("a citizen marked 未到 who comes back is put back at their place from the clerk's desk", async () => {
+  const [first, second] = await issue("rs-shiye", 2);
+  const clerk = await signIn("clerk7", "w07");
+  const { page } = clerk;
+  const rows = () => page.$$eval("#noShows tr[data-no-show]", (trs) => trs.map((tr) => tr.textContent));
+  assert.equal(await page.isHidden("#noShowsCard"), true, "nobody missed yet: no card");
+  await page.click("#callNext");
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, first.number);
+  await page.click("#noShow");
+  await page.waitForFunction(() => document.querySelectorAll("#noShows tr[data-no-show]").length === 1);
+  assert.match((await rows())[0], new RegExp(`${first.number}.*失业登记.*重新排队`));
+  if (shots) await page.locator("#noShowsCard").screenshot({ path: join(shots, "clerk-no-shows-zh.png") });
+  await page.click(`#noShows button[data-requeue="${first.id}"]`);
+  await page.waitForFunction(() => document.querySelectorAll("#noShows tr[data-no-show]").length === 0);
+  assert.match(await page.textContent("#noShowsDone"), new RegExp(`${first.number} 已按原位置重新排队`));
+  assert.equal((await staffTicket(first.id)).status, "waiting");
+  // Back at their place: called before the ticket issued after theirs.
+  await page.click("#callNext");
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, first.number);
+  await page.click("#noShow");
+  await page.waitForFunction(() => document.querySelectorAll("#noShows tr[data-no-show]").length === 1);
+  assert.match((await rows())[0], /已重新排队过，不能再排/, "the sample hall allows it once");
+  assert.equal(await page.$(`#noShows button[data-requeue]`), null);
+  assert.equal((await staffTicket(second.id)).status, "waiting");
+  await clerk.close();
+});

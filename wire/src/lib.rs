@@ -557,6 +557,21 @@ pub struct WindowStats {
     pub no_show_today: u32,
 }
 
+/// `GET /api/windows/{id}/no-shows`: a ticket called at the window today whose citizen did not
+/// come, for the clerk to put back in the queue when they turn up (`POST /api/tickets/{id}/requeue`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NoShowLine {
+    pub ticket_id: i64,
+    pub number: String,
+    pub service_id: String,
+    pub service_name: String,
+    /// When it was last called.
+    pub called_at: String,
+    /// Whether it may still go back to the queue (`policy.no_show_requeue_limit` not used up).
+    pub requeue_allowed: bool,
+}
+
 /// `POST /api/windows/{id}/stand-in` body: the clerk the director sends there (R16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -519,6 +519,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(windows::finish))
         .routes(routes!(windows::pause))
         .routes(routes!(windows::resume))
+        .routes(routes!(windows::no_shows))
         .routes(routes!(events::events))
         .routes(routes!(director::today))
         .routes(routes!(director::reopen_issuing))

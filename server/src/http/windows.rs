@@ -4,13 +4,16 @@
 use std::time::Instant;
 
 use axum::extract::State;
+use axum::Json;
 use hall_wire as wire;
 
 use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::ops::access::{self, Need};
 use crate::ops::cases::CaseInput;
 use crate::ops::{Answer, Op};
+use crate::store;
 
 macro_rules! window_endpoint {
     ($name:ident, $action:literal, $variant:ident, $answer:ty, $doc:literal) => {
@@ -143,3 +146,45 @@ pub async fn stand_in(
     )
     .await
 }
+
+#[utoipa::path(
+    get, path = "/api/windows/{id}/no-shows", security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id")),
+    responses((status = 200, body = Vec<wire::NoShowLine>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+)]
+/// Today's citizens called at the window who did not come, the latest first: one who turns up
+/// after all is put back in the queue from here (`POST /api/tickets/{id}/requeue`).
+pub async fn no_shows(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<Vec<wire::NoShowLine>>> {
+    access::allow(&actor, Need::Staff)?;
+    let hall = s.hall();
+    if hall.window(&id).is_none() {
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
+    }
+    let day = s.today();
+    let rows = s
+        .reads()
+        .run(move |c| Ok(store::tickets::window_no_shows(c, &day, &id, NO_SHOWS_LISTED)?))
+        .await
+        .map_err(ApiError::Internal)?;
+    let limit = hall.policy.no_show_requeue_limit;
+    let lines = rows
+        .into_iter()
+        .map(|r| wire::NoShowLine {
+            service_name: hall.matter(&r.service_id).map_or_else(|| r.service_id.clone(), |m| m.name.clone()),
+            called_at: store::reads::fmt_time(&hall, r.called_at),
+            requeue_allowed: r.requeues < limit,
+            ticket_id: r.id,
+            number: r.number,
+            service_id: r.service_id,
+        })
+        .collect();
+    Ok(Json(lines))
+}
+
+/// A window's no-shows listed at most (a morning's worth at a busy window).
+const NO_SHOWS_LISTED: u32 = 30;

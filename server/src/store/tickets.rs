@@ -572,6 +572,34 @@ pub fn window_day_counts(conn: &Connection, day: &str, window: &str) -> rusqlite
     )
 }
 
+/// A ticket marked 未到 at a window (`window_no_shows`).
+pub struct NoShowRow {
+    pub id: i64,
+    pub number: String,
+    pub service_id: String,
+    pub called_at: i64,
+    pub requeues: u32,
+}
+
+/// The day's no-shows last called at `window`, the latest call first, at most `limit`.
+pub fn window_no_shows(conn: &Connection, day: &str, window: &str, limit: u32) -> rusqlite::Result<Vec<NoShowRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, number, service_id, COALESCE(called_at, issued_at), requeues FROM tickets
+         WHERE day = ?1 AND window_id = ?2 AND status = 'no_show' AND device != ?3
+         ORDER BY called_at DESC, id DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![day, window, VILLAGE_DEVICE, limit], |r| {
+        Ok(NoShowRow {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            service_id: r.get(2)?,
+            called_at: r.get(3)?,
+            requeues: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
 /// A kept waiting count (`day_counts`) that disagrees with the tickets: `(day, queue, prio_rank, kept, actual)`.
 pub type CountMismatch = (String, String, i64, i64, i64);
 

@@ -1,7 +1,7 @@
 //! The HTTP contract end to end: a citizen's ticket from issue to finish.
 
 use chrono::Duration;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::support::{assert_error, TestServer};
@@ -96,10 +96,22 @@ async fn a_ticket_from_kiosk_to_finish() {
     // No-show, then the citizen comes back once.
     assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], "B002");
     assert_eq!(s.act(&clerk, "w02", "no-show").await.body["status"], "no_show");
+    // The clerk's list of the window's no-shows: where a citizen who comes back is found.
+    let no_shows = || s.send(Method::GET, "/api/windows/w02/no-shows", Some(&clerk), None, None);
+    let listed = no_shows().await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.body[0]["number"], "B002");
+    assert_eq!(listed.body[0]["ticket_id"], t2["id"]);
+    assert_eq!(listed.body[0]["service_name"], "特困人员救助供养申请");
+    assert_eq!(listed.body[0]["requeue_allowed"], true);
+    assert_eq!(listed.body.as_array().map(Vec::len), Some(1));
+    assert_error(&s.get("/api/windows/w02/no-shows").await, 401, "unauthorized");
     let back = s.post(&format!("/api/tickets/{}/requeue", t2["id"]), &clerk, json!({})).await;
     assert_eq!(back.body["status"], "waiting");
+    assert_eq!(no_shows().await.body, json!([]), "back in the queue: off the list");
     assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], "B002");
     assert_eq!(s.act(&clerk, "w02", "no-show").await.status, StatusCode::OK);
+    assert_eq!(no_shows().await.body[0]["requeue_allowed"], false, "the sample hall's once is used");
     let again = s.post(&format!("/api/tickets/{}/requeue", t2["id"]), &clerk, json!({})).await;
     assert_error(&again, 409, "invalid_transition");
 
