@@ -139,21 +139,12 @@ const live = liveStream("/api/events", {
     ticket_no_show: (n) => { if (n.window_id === state.window) refreshNoShows(state.window); },
     ticket_requeued: (r) => { if (listsNoShow(r.ticket_id)) refreshNoShows(state.window); },
     window_status: async (w) => {
-      if (w.window_id !== state.window) return;
+      // The desk being opened reads the window after this: nothing to follow yet.
+      if (w.window_id !== state.window || opening) return;
       state.paused = w.status === "paused";
       render();
-      if (w.status !== "closed") return;
-      // Sent to another window by the director (stand-in)? The session says where we are now.
-      try {
-        const me = (await api("GET", "/api/auth/me")).data;
-        if (me.window_id && me.window_id !== state.window) {
-          state.window = me.window_id; sessionStorage.setItem("window", me.window_id);
-          state.ticket = null; await openDesk();
-        }
-      } catch (e) {
-        // Signed out: handled by api(). Else the desk stays, saying why it could not move.
-        if (state.token) { $("desk").hidden = false; showError("deskError", e); }
-      }
+      if (w.status !== "closed" && w.staff?.signed_in_at === state.signedInAt) followTicket(w);
+      else await followSession(); // closed, or another sign-in holds it
     },
   },
 });
@@ -217,9 +208,11 @@ function renderFindings() {
       `<td>${esc(t(`finding.${f.finding}`))}</td><td class="pre">${esc(f.told ?? t("fNotTold"))}</td></tr>`).join("");
 }
 
+let opening = false;
 async function openDesk() {
   $("desk").hidden = true; // (a stand-in's new window too) until its state is read
-  state.windows = (await api("GET", "/api/windows")).data;
+  opening = true;
+  try { state.windows = (await api("GET", "/api/windows")).data; } finally { opening = false; }
   $("login").hidden = true; $("logout").hidden = false; // a failed read leaves the form and its error
   const me = win(state.window);
   state.paused = me?.status === "paused";
@@ -303,14 +296,57 @@ const w = () => `/api/windows/${state.window}`;
 // dialog's own; the action keeps its retry key until the server has answered it — for this
 // window and the ticket at it, so that the next ticket's recall is never answered with the
 // last one's.
+const deskActs = { started: 0, out: 0 }; // so that a window read never undoes an action
 async function desk(name, path, body, box = "deskError") {
   showError(box, null);
+  deskActs.started++; deskActs.out++;
   try {
     return await act(`${name}:${state.window}:${state.ticket?.id ?? ""}`, path, body);
   } catch (e) {
     showError(box, e);
+    // Signed in at anew within the same second (the window's event could not tell): found now.
+    if (e.code === "not_your_window") followSession();
     throw e;
+  } finally {
+    deskActs.out--;
   }
+}
+
+// Where is this desk's session now? Sent to another window by the director (stand-in): the desk
+// follows it. No longer holding its window (signed in at anew there, or the clerk signed in at
+// another window, on another computer): the desk steps aside and its session ends, rather than
+// answer every button with a refusal.
+async function followSession() {
+  try {
+    const me = (await api("GET", "/api/auth/me")).data;
+    if (me.window_id && me.window_id !== state.window) {
+      state.window = me.window_id; sessionStorage.setItem("window", me.window_id);
+      state.ticket = null; await openDesk();
+    } else if (me.holds_window === false) {
+      const here = (await api("GET", "/api/windows")).data.find((x) => x.id === state.window);
+      const taker = here?.status !== "closed" ? here?.staff?.name : null;
+      await act("logout", "/api/auth/logout", {}).catch(() => {});
+      signOut(taker ? t("windowTaken", taker) : t("windowLeft"));
+    }
+  } catch (e) {
+    // Signed out: handled by api(). Else the desk stays, saying why it could not move.
+    if (state.token) { $("desk").hidden = false; showError("deskError", e); }
+  }
+}
+
+// The window's ticket changed without this desk doing it (the midnight day-close ended one left
+// at the window): read again, unless an action of the desk is out or started meanwhile — its
+// answer says what the window holds.
+function followTicket(w) {
+  const shown = ["called", "serving"].includes(state.ticket?.status) ? state.ticket.number : null;
+  if ((w.serving ?? null) === shown || deskActs.out > 0) return;
+  const mark = deskActs.started;
+  api("GET", "/api/windows").then((r) => {
+    if (deskActs.started !== mark || deskActs.out > 0) return;
+    state.windows = r.data;
+    state.ticket = win(state.window)?.serving ?? null;
+    render();
+  }).catch(() => { /* the next event or action tells */ });
 }
 
 async function callNext() {

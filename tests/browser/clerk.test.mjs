@@ -400,3 +400,25 @@ test("a citizen marked 未到 who comes back is put back at their place from the
   assert.equal((await staffTicket(second.id)).status, "waiting");
   await clerk.close();
 });
+
+test("a desk whose window is signed in again on another computer steps aside and ends its session", async () => {
+  const old = await signIn("clerk5", "w05");
+  // Within the same second as the first sign-in the window's event cannot tell the two apart:
+  // the desk's next action, refused (403 not_your_window), finds it instead.
+  old.guard.allow(httpStatusLine(403));
+  const token = await old.page.evaluate(() => sessionStorage.getItem("token"));
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "clerk5", password: "demo", window_id: "w05" }),
+  });
+  assert.equal(r.status, 200);
+  await old.page.click("#callNext", { timeout: 1500 }).catch(() => { /* stepped aside already */ });
+  await old.page.waitForSelector("#login:not([hidden])");
+  assert.equal(await old.page.textContent("#loginError"), "李婷 已在本窗口签到，这台电脑上的工作台已退出。");
+  assert.equal(await old.page.isHidden("#desk"), true);
+  const me = await fetch(`${base}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(me.status, 401, "the old desk's session ended");
+  const w05 = (await (await fetch(`${base}/api/windows`)).json()).find((w) => w.id === "w05");
+  assert.equal(w05.status, "open", "the new sign-in keeps the window");
+  await old.close();
+});

@@ -594,6 +594,10 @@ pub struct Me {
     /// A village agent's station (R22).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub station: Option<String>,
+    /// A clerk's: whether this session still holds its window (`false` once the window was
+    /// signed in at anew, or the clerk signed in at another window, on another computer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holds_window: Option<bool>,
 }
 
 /// `GET /api/director/today`: the hall at a glance for the director.

@@ -112,18 +112,37 @@ pub async fn logout(
 )]
 pub async fn me(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<axum::Json<wire::Me>> {
     match actor {
-        Actor::Staff { username, role, window_id, .. } => {
+        Actor::Staff { username, role, window_id, session_id, .. } => {
             let station = s.hall().staff(&username).and_then(|p| p.station.clone());
-            Ok(axum::Json(wire::Me { username, role: role.into(), window_id, station }))
+            let holds_window = match window_id.clone() {
+                Some(w) => {
+                    let now = crate::store::ms(s.now());
+                    let held = s
+                        .reads()
+                        .run(
+                            move |c| Ok(crate::store::windows::get(c, &w, now)?.is_some_and(|r| r.held_by(session_id))),
+                        )
+                        .await
+                        .map_err(ApiError::Internal)?;
+                    Some(held)
+                }
+                None => None,
+            };
+            Ok(axum::Json(wire::Me { username, role: role.into(), window_id, station, holds_window }))
         }
-        Actor::Kiosk { id } => {
-            Ok(axum::Json(wire::Me { username: id, role: wire::Role::Kiosk, window_id: None, station: None }))
-        }
+        Actor::Kiosk { id } => Ok(axum::Json(wire::Me {
+            username: id,
+            role: wire::Role::Kiosk,
+            window_id: None,
+            station: None,
+            holds_window: None,
+        })),
         Actor::Evaluator { id, window } => Ok(axum::Json(wire::Me {
             username: id,
             role: wire::Role::Evaluator,
             window_id: Some(window),
             station: None,
+            holds_window: None,
         })),
         Actor::Citizen { .. } | Actor::County { .. } | Actor::System => {
             Err(ApiError::new(Code::StaffOnly, "not a person"))

@@ -418,10 +418,23 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
     assert_eq!(moved.body["status"], "open");
     let me = s.send(reqwest::Method::GET, "/api/auth/me", Some(&clerk), None, None).await;
     assert_eq!(me.body["window_id"], "w07");
+    assert_eq!(me.body["holds_window"], true);
     assert_eq!(s.get("/api/windows").await.body[4]["status"], "closed");
     s.issue("rs-shiye").await;
     assert_eq!(s.act(&clerk, "w07", "call-next").await.status, StatusCode::OK);
     assert_error(&s.act(&clerk, "w05", "call-next").await, 403, "not_your_window");
+    // Signed in at anew on another computer: the first session no longer holds the window it
+    // is still named for (its desk steps aside).
+    let second = s.clerk("clerk6", "w06").await;
+    assert_eq!(session_of(&s, &second).await["holds_window"], true);
+    let again = s.clerk("clerk6", "w06").await;
+    assert_eq!(session_of(&s, &second).await["holds_window"], false);
+    assert_eq!(session_of(&s, &again).await["holds_window"], true);
+    assert!(session_of(&s, &dt).await.get("holds_window").is_none(), "the director holds no window");
+}
+
+async fn session_of(s: &TestServer, token: &str) -> serde_json::Value {
+    s.send(Method::GET, "/api/auth/me", Some(token), None, None).await.body
 }
 
 #[tokio::test]
