@@ -1,6 +1,7 @@
 //! The hall as the kiosk knows it (matters, windows, queues from the server) and the
 //! questions the screens ask of it: which departments, which matters, which windows where.
 
+use chrono::{DateTime, Utc};
 use hall_printer::{Lang, TicketLine, TicketPrint, WindowLine};
 use hall_wire::{self as wire, MaterialKind, Priority};
 
@@ -36,6 +37,17 @@ impl Catalog {
     }
 
     /// Whether the matter's tickets ask for the 居民身份证号 (the hall marks it `id_number`).
+    /// The next moment the hall's or a matter's issuing is due to change (an opening, a cut-off,
+    /// the lunch break), so that the catalog is loaded again then, not minutes later.
+    pub fn next_issuing_change(&self) -> Option<DateTime<Utc>> {
+        std::iter::once(&self.hall.issuing)
+            .chain(self.services.iter().map(|s| &s.issuing))
+            .filter_map(|i| if i.open { i.until.as_deref() } else { i.next_open.as_deref() })
+            .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.to_utc())
+            .min()
+    }
+
     pub fn needs_id_number(&self, id: &str) -> bool {
         // A catalog older than the mark: the server's `422 id_number_required` brings the pad up.
         self.service(id).is_some_and(|s| s.id_number)
@@ -199,6 +211,36 @@ pub fn next_open_words(rfc3339: &str, now: chrono::DateTime<chrono::Utc>, englis
 #[cfg(test)]
 mod tests {
     use super::next_open_words;
+
+    /// The catalog is loaded again at the first opening or stop it knows of, the hall's or a
+    /// matter's (one opening at 09:30 in a queue open since 08:30 changes no queue).
+    #[test]
+    fn the_next_issuing_change_is_the_earliest_opening_or_stop() {
+        let mut c = crate::screenshots::sample_catalog();
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+        for s in c.services.iter_mut() {
+            s.issuing = hall_wire::Issuing {
+                open: true,
+                until: Some("2026-11-25T16:30:00+08:00".into()),
+                ..Default::default()
+            };
+        }
+        c.hall.issuing =
+            hall_wire::Issuing { open: true, until: Some("2026-11-25T11:30:00+08:00".into()), ..Default::default() };
+        assert_eq!(c.next_issuing_change(), Some(at("2026-11-25T11:30:00+08:00")));
+        let s = c.services.iter_mut().find(|s| s.id == "mz-dibao").unwrap();
+        s.issuing = hall_wire::Issuing {
+            open: false,
+            next_open: Some("2026-11-25T09:30:00+08:00".into()),
+            ..Default::default()
+        };
+        assert_eq!(c.next_issuing_change(), Some(at("2026-11-25T09:30:00+08:00")));
+        for s in c.services.iter_mut() {
+            s.issuing = hall_wire::Issuing::default();
+        }
+        c.hall.issuing = hall_wire::Issuing::default();
+        assert_eq!(c.next_issuing_change(), None, "open all day: the 5-minute reload only");
+    }
 
     #[test]
     fn next_open_in_words_today_tomorrow_or_the_date() {

@@ -541,12 +541,14 @@ impl Kiosk {
         fx
     }
 
-    /// Why the matter gives no tickets now, if it does not: its queue stopped (fresh from the
-    /// 3-second refresh) or the matter itself (its own hours or quota, from the catalog).
+    /// Why the matter gives no tickets now, if it does not: the matter's own state (its hours,
+    /// its quota, the hall's; from the catalog, loaded again when it is due to change), else its
+    /// queue stopped (fresh from the 3-second refresh: the catalog follows at once). A stopped
+    /// queue says when its first matter opens again, not necessarily this one.
     pub fn stop_of(&self, service_id: &str) -> Option<Stop> {
         let c = self.catalog.as_ref()?;
         let s = c.service(service_id)?;
-        c.queue(&s.queue).and_then(|q| Stop::of(&q.issuing)).or_else(|| Stop::of(&s.issuing))
+        Stop::of(&s.issuing).or_else(|| c.queue(&s.queue).and_then(|q| Stop::of(&q.issuing)))
     }
 
     /// Whether the hall issues priority tickets whatever its hours and quotas say.

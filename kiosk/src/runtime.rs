@@ -140,7 +140,8 @@ async fn report_in_order(client: Client, mut queue: UnboundedReceiver<KioskFault
 /// Loads the hall until it answers, then keeps the waiting counts fresh; a failure marks the
 /// server down (the screen says so) and the next success brings it back by itself. The whole
 /// catalog (the hall's and each matter's issuing) is loaded again every 5 minutes, when a
-/// queue opens or stops issuing, and when the controller asks (`reload`: a 409).
+/// queue opens or stops issuing or the director reopens it, when a matter's issuing is due to
+/// change (its own opening, a cut-off), and when the controller asks (`reload`: a 409).
 async fn follow_server(
     client: Client,
     tx: UnboundedSender<Input>,
@@ -149,14 +150,17 @@ async fn follow_server(
 ) {
     let mut loaded = false;
     let mut since_catalog = Instant::now();
-    let mut opened: Vec<(String, bool)> = Vec::new();
+    let mut opened: Vec<(String, bool, bool)> = Vec::new();
+    let mut changes_at = None;
     loop {
-        let input = if !loaded || since_catalog.elapsed() > Duration::from_secs(300) {
+        let input = if catalog_due(loaded, since_catalog.elapsed(), changes_at, client.now()) {
             match client.catalog().await {
                 Ok(c) => {
                     loaded = true;
                     since_catalog = Instant::now();
                     opened = issuing_of(&c.queues);
+                    // (One already past, a clock apart, is not waited for over and over.)
+                    changes_at = c.next_issuing_change().filter(|t| *t > client.now());
                     Input::Catalog(Box::new(c))
                 }
                 Err(e) => {
@@ -197,8 +201,22 @@ async fn follow_server(
     }
 }
 
-fn issuing_of(queues: &[hall_wire::Queue]) -> Vec<(String, bool)> {
-    queues.iter().map(|q| (q.queue.clone(), q.issuing.open)).collect()
+/// Whether the catalog is to be loaded (again): not loaded yet, 5 minutes old, or a matter's
+/// issuing was due to change a moment ago (by the server's clock; a second's margin, so that
+/// the server has moved on too).
+fn catalog_due(
+    loaded: bool,
+    age: Duration,
+    changes_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    !loaded || age > Duration::from_secs(300) || changes_at.is_some_and(|t| now >= t + chrono::Duration::seconds(1))
+}
+
+/// Each queue's issuing as the catalog depends on it: open, and reopened by the director (which
+/// lifts a matter's hours and quota while its queue stays open).
+fn issuing_of(queues: &[hall_wire::Queue]) -> Vec<(String, bool, bool)> {
+    queues.iter().map(|q| (q.queue.clone(), q.issuing.open, q.issuing.reopened)).collect()
 }
 
 #[cfg(test)]
@@ -243,6 +261,22 @@ mod tests {
         client.live().await.unwrap();
         let shown = crate::app::clock(client.now(), Some("Asia/Shanghai"));
         assert!(["10:30", "10:31"].contains(&shown.as_str()), "{shown}");
+    }
+
+    #[test]
+    fn the_catalog_is_loaded_again_when_a_matters_issuing_is_due_to_change() {
+        let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+        let minute = Duration::from_secs(60);
+        let opens = Some(at("2026-11-25T09:30:00+08:00"));
+        let check = |loaded, age, changes_at, now: &str, want: bool| {
+            assert_eq!(catalog_due(loaded, age, changes_at, at(now)), want, "{loaded} {age:?} {changes_at:?} {now}");
+        };
+        check(false, minute, None, "2026-11-25T09:00:00+08:00", true);
+        check(true, minute, None, "2026-11-25T09:00:00+08:00", false);
+        check(true, 6 * minute, None, "2026-11-25T09:00:00+08:00", true);
+        check(true, minute, opens, "2026-11-25T09:29:59+08:00", false);
+        check(true, minute, opens, "2026-11-25T09:30:00+08:00", false);
+        check(true, minute, opens, "2026-11-25T09:30:01+08:00", true);
     }
 
     #[tokio::test]

@@ -646,6 +646,28 @@ fn a_matter_past_its_quota_is_stopped_alone() {
 }
 
 #[test]
+fn a_matters_own_stop_says_when_it_opens_not_its_queues() {
+    // Over lunch the queue opens again at 14:00 (its other matters); this matter's quota is used
+    // up, so it opens tomorrow: that is what its screen says.
+    let mut r = Run::new();
+    let mut c = sample_catalog();
+    let s = c.services.iter_mut().find(|s| s.id == "mz-dibao").unwrap();
+    s.issuing = stopped(wire::IssuingStop::QuotaReached, "2026-11-26T08:30:00+08:00");
+    for q in c.queues.iter_mut() {
+        q.issuing = stopped(wire::IssuingStop::LunchBreak, "2026-11-25T14:00:00+08:00");
+    }
+    r.go(Input::Catalog(Box::new(c)));
+    let stop = r.k.stop_of("mz-dibao").unwrap();
+    assert_eq!(stop.reason, Some(wire::IssuingStop::QuotaReached));
+    assert_eq!(stop.next_open.as_deref(), Some("2026-11-26T08:30:00+08:00"));
+    assert_eq!(
+        r.k.stop_of("mz-tekun").unwrap().reason,
+        Some(wire::IssuingStop::LunchBreak),
+        "the queue's, for the rest"
+    );
+}
+
+#[test]
 fn a_409_is_final_marks_the_matter_and_asks_for_the_catalog() {
     for (code, reason) in [("quota_reached", Some(wire::IssuingStop::QuotaReached)), ("hall_closed", None)] {
         let mut r = Run::new();
