@@ -294,6 +294,16 @@ impl Model {
                 }
                 vec![]
             }
+            wire::event_kind::TICKET_REQUEUED => {
+                // Called, then back in the queue before the citizen came (the clerk signed out,
+                // was moved to stand in elsewhere, or a no-show came back): nobody is to go to
+                // that window for it any more.
+                if let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) {
+                    self.recent.retain(|c| c.ticket_id != r.ticket_id);
+                    self.latest = self.recent.front().cloned();
+                }
+                vec![]
+            }
             wire::event_kind::ISSUING_CHANGED => {
                 if let Ok(i) = serde_json::from_value::<wire::Issuing>(data) {
                     self.hall_issuing = i;

@@ -108,6 +108,27 @@ fn calls_are_listed_newest_first_each_ticket_once() {
 }
 
 #[test]
+fn a_call_taken_back_leaves_the_screen_and_a_new_call_shows_again() {
+    let mut m = Model::new(Settings::default());
+    m.apply(called(1, 7, "A012", 3, 0, false), now());
+    m.apply(called(2, 8, "A013", 4, 5, false), now());
+    let requeued = |id, ticket: i64| Input::Event {
+        id,
+        kind: "ticket_requeued".into(),
+        data: json!({"ticket_id": ticket, "number": "A013", "queue": "a", "at": at(10)}),
+    };
+    m.apply(requeued(3, 8), now());
+    let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(list, ["A012"], "the window's clerk left before the citizen came");
+    assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A012"));
+    m.apply(requeued(4, 7), now());
+    assert!(m.recent.is_empty() && m.latest.is_none());
+    let fx = m.apply(called(5, 8, "A013", 5, 20, false), now() + Duration::seconds(20));
+    assert_eq!(announced(&fx), ["A013@5"], "called again elsewhere");
+    assert_eq!(m.latest.as_ref().map(|c| c.window_number), Some(5));
+}
+
+#[test]
 fn a_replayed_event_is_ignored() {
     let mut m = Model::new(Settings::default());
     assert_eq!(m.apply(called(4, 1, "B001", 2, 0, false), now()).len(), 1);

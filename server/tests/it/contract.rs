@@ -109,6 +109,11 @@ async fn a_ticket_from_kiosk_to_finish() {
     let back = s.post(&format!("/api/tickets/{}/requeue", t2["id"]), &clerk, json!({})).await;
     assert_eq!(back.body["status"], "waiting");
     assert_eq!(no_shows().await.body, json!([]), "back in the queue: off the list");
+    let calls = s.get("/api/calls/recent?limit=10").await.body;
+    assert!(
+        calls.as_array().unwrap().iter().all(|c| c["number"] != "B002"),
+        "a display starting now does not send them to the window: {calls}"
+    );
     assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], "B002");
     assert_eq!(s.act(&clerk, "w02", "no-show").await.status, StatusCode::OK);
     assert_eq!(no_shows().await.body[0]["requeue_allowed"], false, "the sample hall's once is used");
