@@ -10,13 +10,14 @@ let list = [];
 let at = null; // the window listed
 const reads = latestRead();
 
-export async function refreshNoShows(window) {
-  at = window;
+export async function refreshNoShows(windowId) {
+  at = windowId;
   const n = reads.begin();
   try {
-    const read = (await api("GET", `/api/windows/${encodeURIComponent(window)}/no-shows`)).data;
+    const read = (await api("GET", `/api/windows/${encodeURIComponent(windowId)}/no-shows`)).data;
     if (!reads.isLatest(n)) return;
     list = read;
+    showError("noShowsError", null);
   } catch (e) {
     if (reads.isLatest(n)) showError("noShowsError", e); // the list as it was
   }
@@ -50,11 +51,14 @@ $("noShows").addEventListener("click", async (e) => {
   button.disabled = true;
   showError("noShowsError", null);
   $("noShowsDone").textContent = "";
+  const listed = at;
   try {
     await act(`requeue:${line.ticket_id}`, `/api/tickets/${line.ticket_id}/requeue`, {});
+    if (at !== listed) return; // signed out (or moved) meanwhile: not this desk's any more
     $("noShowsDone").textContent = t("nsRequeued", line.number);
   } catch (err) {
+    if (at !== listed) return;
     showError("noShowsError", err);
   }
-  if (at) await refreshNoShows(at);
+  await refreshNoShows(listed);
 });

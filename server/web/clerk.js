@@ -139,8 +139,9 @@ const live = liveStream("/api/events", {
     ticket_no_show: (n) => { if (n.window_id === state.window) refreshNoShows(state.window); },
     ticket_requeued: (r) => { if (listsNoShow(r.ticket_id)) refreshNoShows(state.window); },
     window_status: async (w) => {
-      // The desk being opened reads the window after this: nothing to follow yet.
-      if (w.window_id !== state.window || opening) return;
+      // The desk being opened reads the window after this: nothing to follow yet; a desk signing
+      // out has nothing to follow.
+      if (w.window_id !== state.window || opening || leaving) return;
       state.paused = w.status === "paused";
       render();
       if (w.status !== "closed" && w.staff?.signed_in_at === state.signedInAt) followTicket(w);
@@ -209,8 +210,10 @@ function renderFindings() {
 }
 
 let opening = false;
+let leaving = false;
 async function openDesk() {
   $("desk").hidden = true; // (a stand-in's new window too) until its state is read
+  showError("deskError", null); // (the old window's refusal does not follow)
   opening = true;
   try { state.windows = (await api("GET", "/api/windows")).data; } finally { opening = false; }
   $("login").hidden = true; $("logout").hidden = false; // a failed read leaves the form and its error
@@ -296,7 +299,9 @@ const w = () => `/api/windows/${state.window}`;
 // dialog's own; the action keeps its retry key until the server has answered it — for this
 // window and the ticket at it, so that the next ticket's recall is never answered with the
 // last one's.
-const deskActs = { started: 0, out: 0 }; // so that a window read never undoes an action
+// Desk actions started and out, so that a window read never undoes one; `missed`: the window
+// changed while one was out (its answer tells, unless it failed).
+const deskActs = { started: 0, out: 0, missed: null };
 async function desk(name, path, body, box = "deskError") {
   showError(box, null);
   deskActs.started++; deskActs.out++;
@@ -306,9 +311,11 @@ async function desk(name, path, body, box = "deskError") {
     showError(box, e);
     // Signed in at anew within the same second (the window's event could not tell): found now.
     if (e.code === "not_your_window") followSession();
+    else if (deskActs.missed && deskActs.out === 1) { const w = deskActs.missed; deskActs.missed = null; queueMicrotask(() => followTicket(w)); }
     throw e;
   } finally {
     deskActs.out--;
+    if (deskActs.out === 0) deskActs.missed = null;
   }
 }
 
@@ -327,6 +334,8 @@ async function followSession() {
       const taker = here?.status !== "closed" ? here?.staff?.name : null;
       await act("logout", "/api/auth/logout", {}).catch(() => {});
       signOut(taker ? t("windowTaken", taker) : t("windowLeft"));
+    } else if (me.window_id === state.window) {
+      await openDesk(); // still ours: the desk's picture of it was not (a move half read)
     }
   } catch (e) {
     // Signed out: handled by api(). Else the desk stays, saying why it could not move.
@@ -339,7 +348,8 @@ async function followSession() {
 // answer says what the window holds.
 function followTicket(w) {
   const shown = ["called", "serving"].includes(state.ticket?.status) ? state.ticket.number : null;
-  if ((w.serving ?? null) === shown || deskActs.out > 0) return;
+  if ((w.serving ?? null) === shown) return;
+  if (deskActs.out > 0) { deskActs.missed = w; return; }
   const mark = deskActs.started;
   api("GET", "/api/windows").then((r) => {
     if (deskActs.started !== mark || deskActs.out > 0) return;
@@ -654,13 +664,18 @@ $("logout").addEventListener("click", async () => {
   // Signed out only when the server says so (or the session is gone already): a sign-out that
   // did not arrive would leave the window open with nobody at it.
   showError("deskError", null);
+  leaving = true;
   try {
     await act("logout", "/api/auth/logout", {});
   } catch (e) {
     if (e.status !== 401) { showError("deskError", e); return; }
+  } finally {
+    leaving = false;
   }
   signOut();
 });
 setInterval(render, 30000); // waited minutes
 setInterval(() => { if (state.token) refreshMine(); }, 30 * 60000);
+// Yesterday's no-shows go at midnight (a desk left open): the card is read again now and then.
+setInterval(() => { if (state.token && !$("desk").hidden) refreshNoShows(state.window); }, 5 * 60000);
 start();

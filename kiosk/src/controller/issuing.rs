@@ -16,9 +16,9 @@ const SLOW_PRINT: std::time::Duration = std::time::Duration::from_secs(5);
 /// How long a request given up on is kept for its citizen asking again, once the kiosk went home.
 const KEEP_GIVEN_UP: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
-/// Requests given up on kept at once (a citizen trying matter after matter through an outage);
-/// past it the oldest is let go.
-const KEEP_AT_MOST: usize = 8;
+/// Requests given up on kept at once (citizens trying matter after matter through an outage,
+/// each identity number's kept half an hour); past it the oldest with no send out is let go.
+const KEEP_AT_MOST: usize = 16;
 
 impl Kiosk {
     pub(super) fn on_answer(&mut self, input: Input, now: Instant, fx: &mut Vec<Effect>) {
@@ -300,10 +300,7 @@ impl Kiosk {
                 self.unanswered(&p.request);
                 self.last_touch = now;
                 p.retry_at = Some(now + self.settings.resolve_every);
-                if self.abandoned.len() >= KEEP_AT_MOST {
-                    self.abandoned.remove(0);
-                }
-                self.abandoned.push(p);
+                self.keep_abandoned(p);
             } else if p.retry_at.is_some_and(|at| now >= at) {
                 p.retry_at = None;
                 fx.push(p.request.effect(&p.key));
@@ -316,6 +313,24 @@ impl Kiosk {
         // Kept for the same person asking again, but not for ever: the next day's request of the
         // same booking or identity number is a new one (the server keeps answers a day).
         self.abandoned.retain(|a| !(a.citizen_left && now.duration_since(a.started) >= KEEP_GIVEN_UP));
+    }
+
+    /// Keeps a request given up on. When too many are kept, the oldest with no send out is let
+    /// go (one whose citizen left first); one whose send is out is kept for its answer, which
+    /// may be a ticket made.
+    fn keep_abandoned(&mut self, p: Pending) {
+        if self.abandoned.len() >= KEEP_AT_MOST {
+            let idle = |a: &Pending| a.retry_at.is_some();
+            let oldest = self
+                .abandoned
+                .iter()
+                .position(|a| idle(a) && a.citizen_left)
+                .or_else(|| self.abandoned.iter().position(idle));
+            if let Some(i) = oldest {
+                self.abandoned.remove(i);
+            }
+        }
+        self.abandoned.push(p);
     }
 
     /// The request given up on that `which` picks, no longer kept.

@@ -932,3 +932,49 @@ fn two_requests_given_up_on_each_keep_their_key() {
     check(true);
     check(false);
 }
+
+#[test]
+fn a_full_list_of_requests_given_up_on_lets_go_of_one_with_no_send_out() {
+    // Matter after matter given up on in a long outage: the list stays bounded, and the first
+    // request, whose background send is out (its answer may be a ticket made), is never the one
+    // let go.
+    let mut r = Run::new();
+    let matters: Vec<String> = r.k.catalog().unwrap().services.iter().map(|s| s.id.clone()).collect();
+    // Every send is answered "unreachable" at once, but the first request's once given up on.
+    fn answer(r: &mut Run, fx: Vec<Effect>, first: Option<&str>) {
+        let mut todo: Vec<String> = issues(&fx).into_iter().map(str::to_string).collect();
+        while let Some(k) = todo.pop() {
+            let still_asking = r.k.pending.as_ref().is_some_and(|p| p.key == k);
+            if still_asking || first != Some(k.as_str()) {
+                let more = r.go(Input::IssueUnreachable { key: k });
+                todo.extend(issues(&more).into_iter().map(str::to_string));
+            }
+        }
+    }
+    let mut first: Option<String> = None;
+    let mut taken = 0;
+    for (i, m) in matters.iter().enumerate() {
+        let fx = r.go(Input::Matter(m.clone()));
+        answer(&mut r, fx, first.as_deref());
+        if r.k.catalog().unwrap().needs_id_number(m) || r.k.stop_of(m).is_some() {
+            continue;
+        }
+        let key = format!("k{i}");
+        let fx = r.take(&key);
+        first.get_or_insert(key);
+        taken += 1;
+        answer(&mut r, fx, first.as_deref());
+        for _ in 0..31 {
+            let fx = r.wait(Duration::from_secs(1));
+            answer(&mut r, fx, first.as_deref());
+        }
+        let fx = r.go(Input::Back);
+        answer(&mut r, fx, first.as_deref());
+    }
+    assert!(taken > 16, "more matters given up on than kept: {taken}");
+    let first = first.unwrap();
+    assert_eq!(r.k.abandoned.len(), 16);
+    assert!(r.k.abandoned.iter().any(|a| a.key == first && a.retry_at.is_none()), "the send still out is kept");
+    let fx = r.issued(&first, "B099");
+    assert!(fx.is_empty(), "its late ticket is kept for its citizen: {fx:?}");
+}
