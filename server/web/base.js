@@ -115,7 +115,8 @@ export async function request(method, path, body, { key } = {}) {
     const data = await res.json().catch(() => null);
     const code = typeof data?.error === "string" ? data.error : res.status >= 500 ? "server" : `http_${res.status}`;
     const err = new ApiError(res.status, code, typeof data?.message === "string" ? data.message : res.statusText, data);
-    if (res.status === 401 && token) onExpired(err);
+    // (A request of a session signed out meanwhile says nothing about the page's session now.)
+    if (res.status === 401 && token && token === tokenOf()) onExpired(err);
     throw err;
   }
   return res;

@@ -38,11 +38,24 @@ export async function refreshAttendance() {
   renderAttendance();
 }
 
-$("attendance").addEventListener("click", (e) => {
+export function clearAttendance() {
+  days = [];
+  renderAttendance();
+}
+
+$("attendance").addEventListener("click", async (e) => {
   const b = e.target.closest("button[data-ack]");
   if (!b) return;
-  guarded("attendanceError", async () => {
+  const done = await guarded("attendanceError", async () => {
     await act("acknowledgeAttendance", "/api/attendance/acknowledge", JSON.parse(b.dataset.ack));
     await refreshAttendance();
+    return true;
   });
+  // Refused (acknowledged in another console meanwhile, say): the list as it is now, the
+  // refusal kept in view.
+  if (!done) {
+    const why = $("attendanceError").textContent;
+    await refreshAttendance();
+    $("attendanceError").textContent = why;
+  }
 });

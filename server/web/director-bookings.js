@@ -43,19 +43,25 @@ export function renderBookings() {
   $("bookingsDay").textContent = list === null ? "" : t("bkCount", day, list.length);
 }
 
+/** A new configuration may have cancelled bookings: a list on screen is read again. */
+export function bookingsChanged() {
+  if (list !== null && day) read(day);
+}
+
 export function clearBookings() {
   stopKeeping($("bookingsForm").day);
   forget();
 }
 
+const read = (asked) => guarded("bookingsError", async () => {
+  list = (await api("GET", `/api/bookings?day=${encodeURIComponent(asked)}`)).data;
+  day = asked;
+  renderBookings();
+});
+
 $("bookingsForm").addEventListener("submit", (e) => {
   e.preventDefault();
-  const asked = e.target.day.value;
-  guarded("bookingsError", async () => {
-    list = (await api("GET", `/api/bookings?day=${encodeURIComponent(asked)}`)).data;
-    day = asked;
-    renderBookings();
-  });
+  read(e.target.day.value);
 });
 
 $("bookingsList").addEventListener("click", (e) => {

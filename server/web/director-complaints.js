@@ -139,6 +139,13 @@ async function step(name, body) {
   });
 }
 
+/** Sign-out: the list and an open complaint (a complainant's name and contact) go. */
+export function clearComplaints() {
+  list = []; open = null;
+  clearSteps();
+  renderComplaints();
+}
+
 /** A `feedback_changed` event: a complaint moved (here or in another console). */
 export function complaintChanged(e) {
   if (e.subject !== "complaint") return;

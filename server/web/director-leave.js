@@ -22,7 +22,10 @@ export function renderLeaveToday(data) {
   today = data;
   const alarms = data?.leave_alarms ?? [];
   $("leaveAlarm").hidden = alarms.length === 0;
-  $("leaveAlarm").textContent = alarms.map((a) => t("lvAlarm", a.window_number, a.name, a.stand_in_name, a.due)).join("；");
+  // A half day off: the clerk is their own stand-in for the other half (R16).
+  $("leaveAlarm").textContent = alarms.map((a) => (a.stand_in === a.username
+    ? t("lvAlarmBack", a.window_number, a.name, a.due)
+    : t("lvAlarm", a.window_number, a.name, a.stand_in_name, a.due))).join("；");
   const away = data?.on_leave ?? [];
   $("leaveToday").innerHTML = away.length === 0 ? "" :
     `<tr><th>${esc(t("hName"))}</th><th>${esc(t("lvKindHead"))}</th><th>${esc(t("lvPart"))}</th><th>${esc(t("lvStandIns"))}</th></tr>` +
@@ -53,6 +56,12 @@ export function renderLeave() {
         `<td>${esc(t(`lvState.${l.state}`))}${l.decision_note ? `<br><small>${esc(l.decision_note)}</small>` : ""}</td>` +
         `<td>${decide}</td></tr>`;
     }).join("");
+}
+
+/** Sign-out: nothing read by this director stays for the next one (reasons are audited reads). */
+export function clearLeave() {
+  list = []; today = null; reasons.clear();
+  renderLeave();
 }
 
 export async function refreshLeave() {

@@ -99,6 +99,8 @@ export function onFeedback(e) {
 
 export function clearPetitions() {
   lines = []; alerts = []; open = null;
+  clearSteps();
+  renderList();
   renderAlerts();
 }
 
@@ -108,8 +110,15 @@ export function renderPetitions() {
   renderDetail();
 }
 
+/** Empties what the director writes (the dialog's fields outlive a petition, R20). */
+function clearSteps() {
+  $("petitionDialog").querySelector("form").reset();
+}
+
 async function showPetition(id) {
-  open = (await api("GET", `/api/petitions/${encodeURIComponent(id)}`)).data;
+  const p = (await api("GET", `/api/petitions/${encodeURIComponent(id)}`)).data;
+  if (open?.id !== p.id) clearSteps(); // another petitioner's: nothing typed for the last one
+  open = p;
   renderDetail();
   if (!$("petitionDialog").open) {
     showError("petitionError", null);
@@ -122,6 +131,7 @@ async function petitionAction(name, body) {
   if (!p) return;
   await guarded("petitionError", async () => {
     open = (await act(`petition-${name}:${p.id}`, `/api/petitions/${p.id}/${name}`, body)).data;
+    clearSteps(); // sent and kept: the next step starts empty
     renderDetail();
     await refreshPetitions();
   });

@@ -154,5 +154,8 @@ $("fuCloseButton").addEventListener("click", () => {
 });
 $("followUpDialog").addEventListener("close", () => { current = null; });
 
-// New ratings of the good levels send no event to the director: the figures are read again now and then.
+/** A `rating_given` event (the director's tier): the figures again, once a burst is over. */
+export const ratingGiven = () => soon();
+
+// A safety net for a missed event: the figures are read again now and then.
 setInterval(() => { if (sessionStorage.getItem("dtoken") && !$("console").hidden) refreshRatings(); }, 120000);

@@ -15,6 +15,8 @@ export default withAssessment(withRating({
     inspectionsLink: "督查记录",
     attTitle: "考勤（本月迟到、早退、缺勤）", noAttendance: "本月没有迟到、早退或缺勤。", attDay: "日期", attWho: "工作人员",
     attMark: "情况", attExplanation: "本人说明", attNotExplained: "（尚未说明）", attAcknowledge: "确认",
+    "err.already_explained": "这条考勤记录已经确认过了（可能是在另一台电脑上）。",
+    "err.not_explained": "工作人员还没有说明这条考勤记录，暂不能确认。",
     attAcknowledged: (by) => `已确认（${by}）`, "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`,
     "att.early_leave": "早退", "att.early_leave.min": (n) => `早退 ${n} 分钟`, "att.absent": "缺勤", "att.absent.min": () => "缺勤",
     // 好差评 (director-ratings.js)
@@ -41,6 +43,7 @@ export default withAssessment(withRating({
     // Leave (R16): the alarm, today's leave, the requests.
     standingIn: "顶岗", onLeave: "休假", attOnLeave: "休假",
     lvAlarm: (n, who, standIn, due) => `⚠ ${n}号窗口无人：${who}今日休假，顶岗人员${standIn}未在 ${due} 前签到`,
+    lvAlarmBack: (n, who, due) => `⚠ ${n}号窗口无人：${who}半天休假，未在 ${due} 前回岗签到`,
     lvTitle: "请假与顶岗", lvToday: "今日休假", lvNoneToday: "今日无人休假。", lvRequests: "请假申请（待审批在前）",
     lvNone: "暂无请假申请。", lvKindHead: "假别", lvPart: "时段", lvStandIns: "顶岗", lvDaysHead: "日期", lvStateHead: "状态",
     lvPm: " 下午", lvAm: " 上午", lvDays: (n) => `共 ${n} 个工作日`, lvShowReason: "查看事由（记入审计）", lvNote: "审批意见",
@@ -142,7 +145,10 @@ export default withAssessment(withRating({
     inspectionsLink: "Inspections",
     attTitle: "Attendance (this month's late arrivals, early leaves, absences)", noAttendance: "No late arrival, early leave or absence this month.",
     attDay: "Day", attWho: "Staff member", attMark: "Mark", attExplanation: "Their explanation", attNotExplained: "(not explained yet)",
-    attAcknowledge: "Acknowledge", attAcknowledged: (by) => `acknowledged (${by})`, "att.late": "late",
+    attAcknowledge: "Acknowledge", attAcknowledged: (by) => `acknowledged (${by})`,
+    "err.already_explained": "This attendance mark was acknowledged already (perhaps on another computer).",
+    "err.not_explained": "The clerk has not explained this attendance mark yet: it cannot be acknowledged.",
+    "att.late": "late",
     "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early", "att.early_leave.min": (n) => `left ${n} min early`,
     "att.absent": "absent", "att.absent.min": () => "absent",
     // 好差评 (director-ratings.js)
@@ -173,6 +179,7 @@ export default withAssessment(withRating({
     closed: "closed", pause: "Pause", resume: "Resume", late: "late", min: "min",
     standingIn: "stand-in", onLeave: "On leave", attOnLeave: "On leave",
     lvAlarm: (n, who, standIn, due) => `⚠ Window ${n} unstaffed: ${who} is on leave today and the stand-in ${standIn} has not signed in by ${due}`,
+    lvAlarmBack: (n, who, due) => `⚠ Window ${n} unstaffed: ${who}, on leave for half the day, has not signed in again by ${due}`,
     lvTitle: "Leave and stand-ins", lvToday: "On leave today", lvNoneToday: "Nobody is on leave today.",
     lvRequests: "Leave requests (pending first)", lvNone: "No leave requests.", lvKindHead: "Kind", lvPart: "Part",
     lvStandIns: "Stand-ins", lvDaysHead: "Days", lvStateHead: "State", lvPm: " afternoon", lvAm: " morning",

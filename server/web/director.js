@@ -9,14 +9,14 @@ import {
   mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone,
 } from "./common.js";
 import strings from "./director.i18n.js";
-import { refreshComplaints, renderComplaints, complaintContext, complaintChanged } from "./director-complaints.js";
+import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints } from "./director-complaints.js";
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
-import { refreshRatings, ratingsFeedback, clearRatings, renderRatings } from "./director-ratings.js";
-import { refreshAttendance, renderAttendance } from "./director-attendance.js";
-import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged } from "./director-leave.js";
+import { refreshRatings, ratingsFeedback, clearRatings, renderRatings, ratingGiven } from "./director-ratings.js";
+import { refreshAttendance, renderAttendance, clearAttendance } from "./director-attendance.js";
+import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged, clearLeave } from "./director-leave.js";
 import { refreshVillage, renderVillage } from "./director-village.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
-import { renderBookings, clearBookings, bookingsToday } from "./director-bookings.js";
+import { renderBookings, clearBookings, bookingsToday, bookingsChanged } from "./director-bookings.js";
 
 useStrings(strings);
 
@@ -108,7 +108,8 @@ function render() {
   // R16: a clerk on leave today is 休假, never absent (signed in or not).
   const away = new Set((data.on_leave ?? []).map((l) => l.username));
   $("staff").innerHTML = head(["hName", "hWindow", "hAt"]) + data.staff.map((s) => row([
-    `${esc(s.name)} <small>${esc(s.staff_no)}</small>`, esc(s.window_id ?? "—"),
+    // Where the clerk is now (moved to stand in: not where they signed in), else where they were.
+    `${esc(s.name)} <small>${esc(s.staff_no)}</small>`, esc(s.at_window ?? s.window_id ?? "—"),
     `${esc(s.signed_in_at.slice(11, 16))} ${s.late ? `<span class="late">${esc(t("late"))}</span>` : ""}` +
       (away.has(s.username) ? ` <span class="on-leave">${esc(t("onLeave"))}</span>` : ""),
   ])).join("") + (data.on_leave ?? []).filter((l) => !data.staff.some((s) => s.username === l.username)).map((l) => row([
@@ -119,8 +120,9 @@ function render() {
   if (document.activeElement !== $("noticeForm").notice) $("noticeForm").notice.value = data.notice;
   const f = $("standInForm");
   if (!f.contains(document.activeElement)) {
-    f.username.innerHTML = data.staff.filter((s) => s.window_id)
-      .map((s) => `<option value="${esc(s.username)}">${esc(s.name)}（${esc(s.window_id)}）</option>`).join("");
+    // Only a clerk signed in now can be moved (`clerk_not_signed_in` otherwise), from where they are.
+    f.username.innerHTML = data.staff.filter((s) => s.at_window)
+      .map((s) => `<option value="${esc(s.username)}">${esc(s.name)}（${esc(s.at_window)}）</option>`).join("");
     f.window.innerHTML = data.windows.filter((w) => w.status === "closed")
       .map((w) => `<option value="${esc(w.id)}">${esc(w.number)} ${esc(w.name)}</option>`).join("");
   }
@@ -159,6 +161,14 @@ handlers.case_changed = (c) => {
 // petition's banner shows at once.
 handlers.village_changed = () => refreshVillage();
 handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); };
+handlers.rating_given = () => ratingGiven();
+// A new configuration (admin page): windows, matters and departments, and the bookings it may
+// have cancelled (the director phones each citizen from the day's list).
+handlers.hall_changed = () => {
+  soon();
+  api("GET", "/api/hall").then((r) => setDepartments(r.data)).catch(() => {});
+  bookingsChanged();
+};
 // With the token: the director's tier of events (feedback_changed, case_changed).
 const reload = () => {
   refresh().catch(() => {});
@@ -175,17 +185,33 @@ onLeaveChanged(soon);
 
 async function open() {
   $("login").hidden = true; $("console").hidden = false; $("logout").hidden = false;
-  await refresh();
-  await loadHallZone();
-  bookingsToday(); // the day asked for: the hall's today, whatever the screen's time zone
-  await refreshPetitions().catch((e) => showError("petitionsError", e));
-  setDepartments((await api("GET", "/api/hall")).data);
+  showError("logoutError", null);
+  try {
+    await refresh();
+    await loadHallZone();
+    bookingsToday(); // the day asked for: the hall's today, whatever the screen's time zone
+    await refreshPetitions().catch((e) => showError("petitionsError", e));
+    setDepartments((await api("GET", "/api/hall")).data);
+  } catch (e) {
+    if (!token) throw e; // signed out (the session refused): the sign-in form says why
+    // The console is on screen, so its error is too (the sign-in form's is hidden), and the
+    // first load is tried again: an empty console with no word would look like a quiet hall.
+    showError("logoutError", e);
+    setTimeout(() => { if (token && !data) open().catch(() => {}); }, 5000);
+    return;
+  }
   live.start();
 }
 
 function signOut(message) {
   forgetActions(); // the next session's actions are its own
   sessionStorage.removeItem("dtoken"); token = null; data = null; live.stop(); clearPetitions(); clearRatings(); clearBookings();
+  // Nothing read by this director stays for the next one: no dialog over the sign-in form (a
+  // complainant's, a petitioner's or an applicant's details), no list, no leave reason.
+  for (const d of document.querySelectorAll("dialog[open]")) d.close();
+  for (const f of document.querySelectorAll("dialog form")) f.reset();
+  caseOpen = null;
+  clearComplaints(); clearAttendance(); clearLeave();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   $("loginError").textContent = message ?? "";
 }
@@ -241,12 +267,11 @@ $("issuingToggle").addEventListener("click", async () => {
 async function showCase(number, { again = false } = {}) {
   const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
   if (again && caseOpen?.number !== number) return;
+  if (caseOpen?.number !== c.number) clearCaseForm(); // nothing typed for another case
   caseOpen = c;
   renderCase();
   if (!$("caseDialog").open) {
     showError("caseError", null);
-    const f = caseForm();
-    if (!f.meeting_date.value && data) f.meeting_date.value = data.now.slice(0, 10);
     $("caseDialog").showModal();
   }
 }
@@ -270,7 +295,7 @@ function renderCase() {
     .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
   // Extended within its time limit only (R12): an overdue case is answered, not extended.
   $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue");
-  $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed");
+  $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed" && !c.meeting);
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
     `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
 }
@@ -292,11 +317,18 @@ async function caseAction(name, action, body) {
   if (!c) return;
   await guarded("caseError", async () => {
     caseOpen = (await act(`${name}:${c.number}`, `/api/cases/${encodeURIComponent(c.number)}/${action}`, body)).data;
+    clearCaseForm(); // sent and kept: the next step starts empty
     renderCase();
     soon();
   });
 }
 const caseForm = () => $("caseDialog").querySelector("form");
+/** Empties what the director writes on a case; the meeting's date is today's. */
+function clearCaseForm() {
+  const f = caseForm();
+  f.reset();
+  if (data) f.meeting_date.value = data.now.slice(0, 10);
+}
 $("extend").addEventListener("click", () => {
   const f = caseForm();
   caseAction("extend", "extend", { days: Number(f.days.value), reason: f.extend_reason.value.trim() });
@@ -319,6 +351,9 @@ $("logout").addEventListener("click", async () => {
   signOut();
 });
 setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); } }, 60000); // minutes tick on even without events
+// A clerk's explanation of a mark (R15) sends no event: the card is read again every 10 minutes
+// while the console is in view (each read of explanations is audited, so not every minute).
+setInterval(() => { if (data && document.visibilityState === "visible") refreshAttendance(); }, 10 * 60000);
 initPetitions();
 onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); renderBookings(); });
 languageSwitch();

@@ -208,3 +208,40 @@ test("a letter's time of arrival is typed in the hall's time, whatever the conso
   assert.ok(petition.received_at.endsWith("+08:00"), petition.received_at);
   await o.close();
 });
+
+test("what the director typed for one petitioner never carries to the next, nor past a sign-out", async () => {
+  const d = await director();
+  const { page } = d;
+  const token = await page.evaluate(() => sessionStorage.getItem("dtoken"));
+  const register = async (name) => {
+    const r = await fetch(`${base}/api/petitions`, {
+      method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ channel: "letter", name, gender: "male", address_or_workplace: "青石镇东村", issue: `${name}反映的问题` }),
+    });
+    assert.equal(r.status, 201);
+    return (await r.json()).id;
+  };
+  const a = await register("钱进"), b = await register("孙立");
+  const openPetition = async (id) => {
+    await page.waitForSelector(`#petitionList tr[data-petition="${id}"]`);
+    await page.click(`#petitionList tr[data-petition="${id}"]`);
+    await page.waitForFunction((n) => document.querySelector("#petitionDialog").open &&
+      document.querySelector("#petitionInfo").textContent.includes(n), id === a ? "钱进" : "孙立");
+  };
+  await openPetition(a);
+  await page.fill("#petitionDialog textarea[name=answer_text]", "给钱进的答复");
+  await page.fill("#petitionDialog input[name=transfer_note]", "给钱进的交办要求");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.querySelector("#petitionDialog").open);
+  await openPetition(b);
+  assert.equal(await page.inputValue("#petitionDialog textarea[name=answer_text]"), "", "R20: not the last petitioner's answer");
+  assert.equal(await page.inputValue("#petitionDialog input[name=transfer_note]"), "");
+  // Signed out with the dialog open: nothing of the petitioner stays over the sign-in form.
+  await page.fill("#petitionDialog textarea[name=answer_text]", "给孙立的答复");
+  await page.evaluate(() => document.querySelector("#logout").click());
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.locator("dialog[open]").count(), 0, "no dialog left open");
+  assert.equal(await page.inputValue("#petitionDialog textarea[name=answer_text]"), "");
+  assert.ok(!(await page.textContent("#petitionList")).includes("孙立"), "the list is gone");
+  await d.close();
+});

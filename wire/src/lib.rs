@@ -705,11 +705,15 @@ pub struct StaffToday {
     pub username: String,
     pub name: String,
     pub staff_no: String,
+    /// Where the day's first sign-in was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     pub signed_in_at: String,
     /// Signed in after the hall's work start and its grace (`policy.late_grace_minutes`, R15).
     pub late: bool,
+    /// The window the clerk holds now (another after a stand-in move); absent once signed out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_window: Option<String>,
 }
 
 /// `POST /api/notice` body, and the `notice_changed` event (with `at`).

@@ -348,6 +348,8 @@ pub fn apply(
         Action::RecordMeeting { .. } if facts.kind != Outcome::Joint => {
             Err(Not("only a joint case has a joint review meeting"))
         }
+        // Recorded once: a second recording would replace who met and what they concluded.
+        Action::RecordMeeting { .. } if facts.met => Err(Not("the joint review meeting is recorded already")),
         // Recorded once held (R13): not before the case was accepted, not on a day to come.
         Action::RecordMeeting { date, accepted_on } if date < accepted_on || date > today => {
             Err(CaseProblem::MeetingDate { accepted_on })

@@ -65,6 +65,13 @@ pub fn director_today(
             transferred,
         });
     }
+    // Who holds which window now (a clerk moved to stand in holds another than their first).
+    let mut held = std::collections::HashMap::new();
+    for w in &hall.windows {
+        if let Some(row) = windows::get(c, &w.id, now_ms)?.filter(|r| r.staffed) {
+            held.extend(row.username.map(|u| (u, w.id.clone())));
+        }
+    }
     // Who is late is attendance's to say (the handler marks it, with the calendar and leave).
     let staff = windows::attendance(c, &day)?
         .into_iter()
@@ -73,6 +80,7 @@ pub fn director_today(
             wire::StaffToday {
                 name: person.map(|p| p.name.clone()).unwrap_or_else(|| username.clone()),
                 staff_no: person.map(|p| p.staff_no.clone()).unwrap_or_default(),
+                at_window: held.get(&username).cloned(),
                 username,
                 window_id,
                 signed_in_at: reads::fmt_time(hall, at),

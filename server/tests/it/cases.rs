@@ -233,6 +233,11 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
         .await;
     assert_eq!(met.body["meeting"]["conclusion"], "同意办理", "{}", met.body);
     assert_eq!(awaiting(&met.body), None, "the meeting is held: {}", met.body);
+    // Recorded once: a second recording would replace who met and what they concluded.
+    let again = json!({"date": "2026-11-25", "attendees": ["民政"], "conclusion": "不同意"});
+    assert_error(&s.post(&path("meeting"), &director, again).await, 409, "invalid_case_action");
+    let kept = s.send(reqwest::Method::GET, &format!("/api/cases/{number}"), Some(&director), None, None).await;
+    assert_eq!(kept.body["meeting"]["conclusion"], "同意办理");
     let closed = s.post(&path("close"), &c, json!({"result": "done"})).await;
     assert_eq!(closed.body["state"], "closed", "{}", closed.body);
     assert_eq!(

@@ -425,6 +425,10 @@ async fn the_director_moves_a_clerk_to_stand_in_at_another_window() {
     assert_eq!(me.body["window_id"], "w07");
     assert_eq!(me.body["holds_window"], true);
     assert_eq!(s.get("/api/windows").await.body[4]["status"], "closed");
+    // The director's list of who signed in says where the clerk is now (its stand-in menu too).
+    let today = s.send(Method::GET, "/api/director/today", Some(&dt), None, None).await.body;
+    let clerk5 = today["staff"].as_array().unwrap().iter().find(|p| p["username"] == "clerk5").unwrap().clone();
+    assert_eq!((clerk5["window_id"].as_str(), clerk5["at_window"].as_str()), (Some("w05"), Some("w07")), "{clerk5}");
     s.issue("rs-shiye").await;
     assert_eq!(s.act(&clerk, "w07", "call-next").await.status, StatusCode::OK);
     assert_error(&s.act(&clerk, "w05", "call-next").await, 403, "not_your_window");

@@ -197,6 +197,8 @@ fn closing_and_the_kinds_own_steps() {
         assert_eq!(held(date), want, "{date}");
     }
     assert!(done(&promised, meeting("2026-09-21")).is_err());
+    let met_already = Facts { met: true, ..joint.clone() };
+    assert!(matches!(done(&met_already, meeting("2026-09-21")), Err(CaseProblem::NotForThisCase(_))), "recorded once");
     assert!(done(&reported, Action::Progress).is_ok());
     // Once the upper hall gave its date, the deadline is theirs: not extended here.
     let dated = Facts { upper_dated: true, ..reported.clone() };
