@@ -65,6 +65,12 @@ impl View {
         // Numbers start again each day: a display left on overnight shows none of yesterday's
         // calls (today's D003 would read its number as called already).
         let today = |c: &&crate::controller::CallView| c.at.with_timezone(&tz).date_naive() == local.date_naive();
+        // What the server last said is an earlier day's (the link lost since before midnight, the
+        // server switched off overnight): its queues, stops and clerks are not today's.
+        let known = match m.link {
+            Link::Lost { since } => since.with_timezone(&tz).date_naive() == local.date_naive(),
+            _ => true,
+        };
         let weekday = ["一", "二", "三", "四", "五", "六", "日"]
             [chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
         let date = if english {
@@ -89,6 +95,7 @@ impl View {
             queues: m
                 .queues
                 .iter()
+                .filter(|_| known)
                 .map(|q| (q.prefix.clone(), q.name.clone(), q.waiting, q.estimated_wait_minutes, m.no_more_today(q)))
                 .collect(),
             window_mode: m.settings.window.is_some(),
@@ -104,7 +111,10 @@ impl View {
         }
         if let Some(n) = m.settings.window {
             v.my_window_number = n;
-            match m.my_window() {
+            match m.my_window().filter(|_| known) {
+                // Nothing from the server yet (starting, an unreachable or mistyped address), or
+                // only an earlier day's: the window is not unknown, the server is not reached.
+                None if m.windows.is_empty() || !known => v.my_window_state = link_text(Link::Connecting, now, english),
                 Some(w) => {
                     v.my_window_name = w.name.clone();
                     v.my_window_open = w.status == wire::WindowStatus::Open;
@@ -119,7 +129,10 @@ impl View {
                     v.my_serving = w.serving.clone().unwrap_or_default();
                     // The window's state names the number only; its call says how it came.
                     v.my_serving_booked = !v.my_serving.is_empty()
-                        && m.recent.iter().any(|c| c.window_number == n && c.number == v.my_serving && c.booked);
+                        && m.recent
+                            .iter()
+                            .filter(today)
+                            .any(|c| c.window_number == n && c.number == v.my_serving && c.booked);
                     if let Some(s) = &w.staff {
                         v.staff_name = s.name.clone();
                         v.staff_no = s.staff_no.clone();

@@ -397,3 +397,43 @@ fn a_display_left_on_overnight_shows_none_of_yesterdays_calls() {
     let v = crate::view::View::of(&m, morning, chrono_tz::Asia::Shanghai, false);
     assert!(!v.has_call && v.recent.is_empty(), "{:?} {:?}", v.number, v.recent);
 }
+
+#[test]
+fn a_server_off_overnight_leaves_no_earlier_days_queues_or_clerks_on_screen() {
+    let shanghai = chrono_tz::Asia::Shanghai;
+    for window in [None, Some(3)] {
+        let mut m = Model::new(Settings { window, ..Settings::default() });
+        m.apply(snapshot(vec![]), now());
+        m.windows[0].staff = Some(wire::StaffOnDuty {
+            name: "王芳".into(),
+            staff_no: "QS-01".into(),
+            signed_in_at: at(0),
+            stand_in: false,
+            photo_url: None,
+        });
+        let evening = now() + Duration::hours(9); // 18:00: the server is switched off
+        m.apply(Input::Disconnected, evening);
+        let v = crate::view::View::of(&m, evening + Duration::minutes(1), shanghai, false);
+        assert_eq!(v.queues.len(), 1, "the same evening: the last figures, the link said lost");
+        let morning = now() + Duration::hours(23);
+        let v = crate::view::View::of(&m, morning, shanghai, false);
+        assert!(v.queues.is_empty(), "{window:?}: yesterday's waiting counts and stops are not today's");
+        assert_eq!(v.staff_name, "", "{window:?}: yesterday's clerk is not on duty");
+        if window.is_some() {
+            assert_eq!(v.my_window_state, "正在连接服务器…");
+        }
+    }
+}
+
+#[test]
+fn a_window_display_not_yet_connected_says_so_not_that_its_window_is_unknown() {
+    let m = Model::new(Settings { window: Some(3), ..Settings::default() });
+    let v = crate::view::View::of(&m, now(), chrono_tz::Asia::Shanghai, false);
+    assert_eq!(v.my_window_state, "正在连接服务器…");
+    let mut m = m;
+    m.apply(snapshot(vec![]), now());
+    let mut other = m.clone();
+    other.settings.window = Some(9);
+    let v = crate::view::View::of(&other, now(), chrono_tz::Asia::Shanghai, false);
+    assert_eq!(v.my_window_state, "未找到该窗口", "the hall has no window 9");
+}
