@@ -74,6 +74,8 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let mut shown: Option<View> = None;
     let http = opts.http.clone();
     let mut photo_url = String::new();
+    // Which photo is wanted now: a slow one of the clerk before is not put up over the next's.
+    let photo_wanted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
@@ -101,9 +103,13 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             // Fetched aside, so that a slow photo never delays a call.
             photo_url = view.staff_photo_url.clone();
             let (http, server, url, ui) = (http.clone(), opts.server.clone(), photo_url.clone(), ui.clone());
+            let wanted = photo_wanted.clone();
+            let this = wanted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             tokio::spawn(async move {
                 let photo = if url.is_empty() { None } else { fetch_photo(&http, &server, &url).await };
-                let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
+                if wanted.load(std::sync::atomic::Ordering::SeqCst) == this {
+                    let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
+                }
             });
         }
         if shown.as_ref() != Some(&view) {

@@ -17,12 +17,15 @@ pub struct Neural {
     program: PathBuf,
     voice: String,
     running: Option<Running>,
+    /// A sentence takes a few seconds; an engine silent this long is stuck (killed, then started
+    /// again), so that one hang never silences every call after it.
+    limit: std::time::Duration,
 }
 
 impl Neural {
     /// `program` is the hall-display binary, whose `voice-engine` command runs the engine.
     pub fn new(program: PathBuf, voice: &str) -> Neural {
-        Neural { program, voice: voice.to_string(), running: None }
+        Neural { program, voice: voice.to_string(), running: None, limit: std::time::Duration::from_secs(30) }
     }
 
     fn start(&self) -> anyhow::Result<Running> {
@@ -72,7 +75,10 @@ impl Neural {
                 self.running = Some(self.start()?);
             }
             let r = self.running.as_mut().expect("started above");
-            match ask(r, &self.voice, phonemes) {
+            let answered = watchdog(r.child.id(), self.limit);
+            let asked = ask(r, &self.voice, phonemes);
+            drop(answered);
+            match asked {
                 Ok(samples) => return Ok(samples),
                 Err(Failure::Refused(e)) => return Err(e),
                 Err(Failure::Pipe(e)) if attempt == 1 => return Err(e),
@@ -94,6 +100,19 @@ impl Drop for Neural {
             let _ = r.child.wait();
         }
     }
+}
+
+/// Kills the engine `pid` unless the returned sender is dropped within `limit` (its answer came):
+/// a stuck engine's pipe then ends, and the call is spoken by espeak-ng meanwhile.
+fn watchdog(pid: u32, limit: std::time::Duration) -> std::sync::mpsc::Sender<()> {
+    let (answered, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+            tracing::warn!(pid, seconds = limit.as_secs(), "the voice engine did not answer: killed");
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+        }
+    });
+    answered
 }
 
 enum Failure {
@@ -127,6 +146,19 @@ fn ask(r: &mut Running, voice: &str, phonemes: &str) -> Result<Vec<f32>, Failure
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stuck_engine_is_killed_and_the_sentence_given_up_not_waited_for_ever() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("stuck-engine");
+        std::fs::write(&program, "#!/bin/sh\necho READY\nexec sleep 600\n").unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let mut n = Neural::new(program, "zf_xiaoyi");
+        n.limit = std::time::Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        assert!(n.synthesize("pa→").is_err(), "no speech from a stuck engine");
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    }
 
     #[test]
     fn an_engine_that_cannot_start_is_an_error() {
