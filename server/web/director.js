@@ -74,7 +74,13 @@ function renderCases() {
       esc(t(`caseState.${c.state}`)) + awaitingMark(c), esc(c.service_name),
       esc(c.window_id), esc(c.deadline ?? "—"), esc(c.working_days_left == null || c.state !== "open" ? "" : t("daysLeft", c.working_days_left))],
     dueClass(c.due))).join("");
+  // The list is the first 200 by deadline; the panel's counts are of them all.
+  const running = o.counts.reduce((n, c) => n + c.count, 0);
+  const more = running > openCases.length && openCases.length >= OPEN_CASES_LISTED;
+  $("openCasesMore").hidden = !more;
+  $("openCasesMore").textContent = more ? t("openCasesMore", openCases.length, running) : "";
 }
+const OPEN_CASES_LISTED = 200; // GET /api/cases's default
 // A joint case waiting for the director's review meeting (R13), marked in both lists.
 const awaitingMark = (c) => (c.awaiting_meeting ? ` · <b class="awaiting-meeting">${esc(t("awaitingMeeting"))}</b>` : "");
 const caseRow = (c, cells, cls) => `<tr class="case ${cls}" data-case="${esc(c.number)}" tabindex="0">${cells.map((x) => `<td>${x}</td>`).join("")}</tr>`;
