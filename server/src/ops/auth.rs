@@ -98,6 +98,13 @@ fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiRes
     if let Some(id) = row.current_ticket {
         return_if_called_today(ctx, window, id)?;
     }
+    // Citizens sent on to this window would wait for it all day: any window of their matter
+    // calls them now, at their place (their queues' figures follow with the window's).
+    let day = ctx.day.clone();
+    let released = crate::store::tickets::release_sent_to(ctx.tx, &day, window)?;
+    if !released.is_empty() {
+        ctx.audit("window.released_transfers", Some(window), None, json!({ "numbers": released }))?;
+    }
     windows::sign_out(ctx.tx, window)?;
     window_changed(ctx, window)
 }

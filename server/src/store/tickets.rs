@@ -349,6 +349,18 @@ pub fn mark_transferred(
     adjust_waiting(tx, &t.day, queue, transferred_rank, 1)
 }
 
+/// Tickets of `day` sent on to `window` (转办 to a window) and still waiting for it go to their
+/// matter's queue, at their place: the window's clerk left. Their numbers.
+pub fn release_sent_to(tx: &Transaction, day: &str, window: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(
+        "UPDATE tickets SET target_window = NULL
+         WHERE day = ?1 AND target_window = ?2 AND status IN ('waiting', 'transferred')
+         RETURNING number",
+    )?;
+    let numbers = stmt.query_map(params![day, window], |r| r.get(0))?;
+    numbers.collect()
+}
+
 /// Who had a ticket at its window before sending it on, and when.
 pub struct Leg<'a> {
     pub window_id: &'a str,

@@ -170,6 +170,29 @@ async fn transfer_keeps_number_place_and_first_window() {
 }
 
 #[tokio::test]
+async fn a_citizen_sent_to_a_window_whose_clerk_then_leaves_is_called_at_another_of_the_matter() {
+    let s = TestServer::start().await;
+    let t = s.issue("rs-jmyibao").await; // 社保窗口 w05 and w06
+    s.clock().advance(Duration::minutes(1));
+    let later = s.issue("rs-jmyibao").await;
+    let w05 = s.clerk("clerk5", "w05").await;
+    let w06 = s.clerk("clerk6", "w06").await;
+    assert_eq!(s.act(&w05, "w05", "call-next").await.body["id"], t["id"]);
+    let sent = s.post("/api/windows/w05/transfer", &w05, json!({"window_id": "w06"})).await;
+    assert_eq!(sent.body["windows"], json!(["w06"]), "{}", sent.body);
+    // w06's clerk leaves before calling them: they do not wait for w06 all day.
+    assert_eq!(s.post("/api/auth/logout", &w06, json!({})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(s.ticket(&t["id"]).await["windows"], json!(["w05", "w06", "w01"]), "the matter's windows again");
+    assert_eq!(s.act(&w05, "w05", "call-next").await.body["id"], t["id"], "still ahead of {}", later["number"]);
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    assert_eq!(hall_server::store::tickets::waiting_count_mismatches(&conn).unwrap(), vec![]);
+    let audited: String = conn
+        .query_row("SELECT detail FROM audit WHERE action = 'window.released_transfers'", [], |r| r.get(0))
+        .unwrap();
+    assert!(audited.contains(t["number"].as_str().unwrap()), "{audited}");
+}
+
+#[tokio::test]
 async fn priority_goes_first_but_never_starves_ordinary_tickets() {
     let s = TestServer::start().await;
     let ordinary = s.issue("mz-dibao").await; // B001 ordinary
