@@ -217,11 +217,15 @@ pub fn arrival(slot_start: NaiveDateTime, now: NaiveDateTime, rules: &Rules) -> 
 }
 
 /// Which of a person's live bookings of today (their slots' starts, in slot order) a check-in
-/// by identity number is for: the first whose check-in is open now, else the earliest missed
-/// (an ordinary ticket for it), else the next to open (its check-in time is told).
+/// by identity number is for: the first whose check-in is open now, else the one whose slot is
+/// nearest now (missed: an ordinary ticket for it; not yet open: its check-in time is told) —
+/// at 13:10 a citizen booked 08:30 and 14:00 has come for the afternoon's matter, not the
+/// morning's missed one.
 pub fn today_to_check_in(slots: &[NaiveDateTime], now: NaiveDateTime, rules: &Rules) -> Option<usize> {
-    let of = |want: fn(&Arrival) -> bool| slots.iter().position(|s| want(&arrival(*s, now, rules)));
-    of(|a| *a == Arrival::OnTime).or_else(|| of(|a| *a == Arrival::Late)).or_else(|| (!slots.is_empty()).then_some(0))
+    if let Some(i) = slots.iter().position(|s| arrival(*s, now, rules) == Arrival::OnTime) {
+        return Some(i);
+    }
+    (0..slots.len()).min_by_key(|&i| (slots[i] - now).num_seconds().abs())
 }
 
 /// Why a person may not book.
@@ -444,9 +448,10 @@ mod tests {
         for (now, expected) in [
             ("08:00", Some(0)), // both too early: the next to open (told when)
             ("09:10", Some(0)), // on time for the morning
-            ("11:00", Some(0)), // the morning missed, the afternoon not open: late for the morning
+            ("11:00", Some(0)), // the morning missed, nearer than the afternoon: late for the morning
+            ("13:10", Some(1)), // come for the afternoon (told when it opens), not the missed morning
             ("13:45", Some(1)), // the afternoon's check-in is open: not the missed morning
-            ("14:20", Some(0)), // both missed: the earliest, as an ordinary ticket
+            ("14:20", Some(1)), // both missed: the nearest, as an ordinary ticket
         ] {
             assert_eq!(today_to_check_in(&slots, d(7).and_time(t(now)), &rules), expected, "{now}");
         }

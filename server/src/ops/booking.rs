@@ -332,6 +332,15 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
     let b = match by {
         CheckInBy::Code(code) => {
             let b = load(ctx, code)?;
+            // Used, cancelled or missed says so (a day gone is missed, before its day was even
+            // closed), never "come back on" a day past; a booking of a day to come names its day.
+            if b.status != "booked" || b.day < ctx.day {
+                let what = if b.status == "booked" { "missed" } else { b.status.as_str() };
+                return Err(ApiError::new(
+                    Code::BookingUsed,
+                    format!("the booking is {} already", what.replace('_', " ")),
+                ));
+            }
             if b.day != ctx.day {
                 let message = format!("this booking is for {}, not today", b.day);
                 return Err(ApiError::booking_of_another_day(message, b.day));

@@ -36,8 +36,9 @@ pub(super) struct Issue<'a> {
     pub person: Option<&'a super::booking::PersonId>,
     /// Checked in on time for a booking: its slot's start; the ticket waits in the booked class.
     pub booked_slot: Option<i64>,
-    /// A booking's check-in: its place was counted in the quota when booked, and it is issued
-    /// whatever the hours (the citizen may arrive before the hall opens its afternoon).
+    /// A booking's check-in: its place was counted in the quota when booked (so no quota
+    /// refuses it); on time it is issued whatever the hours (the citizen may arrive before the
+    /// hall opens its afternoon), late only within them (an ordinary ticket).
     pub by_booking: bool,
 }
 
@@ -84,18 +85,28 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     // Read once for the ticket: the matter's state now, the queue's after it.
     let reopened = issuing::reopened_today(ctx.tx, &day)?;
     let state = issuing::matter_when(ctx.tx, ctx.at(), matter, reopened)?;
-    let exempt = (priority.is_some() && hall.hours.priority_exempt) || issue.by_booking;
-    if let (Issuing::Stopped { reason, next_open }, false) = (state, exempt) {
-        let next = next_open.and_then(|t| issuing::fmt_local(hall, t));
-        let when = next.as_deref().map(|t| format!("; tickets are available again from {t}")).unwrap_or_default();
-        return Err(match reason {
-            Stop::QuotaReached => ApiError::not_issuing(
-                Code::QuotaReached,
-                format!("today's tickets for `{}` are all taken{when}", matter.id),
-                next,
-            ),
-            _ => ApiError::not_issuing(Code::HallClosed, format!("tickets are not issued now{when}"), next),
-        });
+    // A booking on time is its slot's (hours and quota do not apply); one checked in late is an
+    // ordinary ticket (the hours do: after closing nobody would call it), its place kept from the
+    // quota it was counted in when booked.
+    let exempt = |reason: Stop| {
+        (priority.is_some() && hall.hours.priority_exempt)
+            || issue.booked_slot.is_some()
+            || (issue.by_booking && reason == Stop::QuotaReached)
+    };
+    match state {
+        Issuing::Stopped { reason, next_open } if !exempt(reason) => {
+            let next = next_open.and_then(|t| issuing::fmt_local(hall, t));
+            let when = next.as_deref().map(|t| format!("; tickets are available again from {t}")).unwrap_or_default();
+            return Err(match reason {
+                Stop::QuotaReached => ApiError::not_issuing(
+                    Code::QuotaReached,
+                    format!("today's tickets for `{}` are all taken{when}", matter.id),
+                    next,
+                ),
+                _ => ApiError::not_issuing(Code::HallClosed, format!("tickets are not issued now{when}"), next),
+            });
+        }
+        _ => {}
     }
     if !issue.by_booking {
         tickets::count_issued(ctx.tx, &day, service_id)?;

@@ -325,6 +325,26 @@ async fn an_on_time_booked_ticket_is_called_before_an_older_walk_in() {
 }
 
 #[tokio::test]
+async fn a_check_in_late_past_the_days_issuing_gets_no_ticket_nobody_would_call() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-25", "16:30", "13812345678")).await;
+    // 17:10: the grace ended at 16:45 and tickets stop at 17:00 (17:30 close): an ordinary
+    // ticket now would wait for a call that never comes.
+    s.clock().set(at(25, 17, 10));
+    let r = check_in(&s, json!({ "code": b["code"] })).await;
+    assert_error(&r, 409, "hall_closed");
+    let again = booked(&s, body("mz-dibao", "2026-11-26", "14:00", "13900001111")).await;
+    // A code of a day gone is used (missed), not "come back on" that day.
+    s.clock().set(at(26, 9, 0));
+    assert_error(&check_in(&s, json!({ "code": b["code"] })).await, 409, "booking_used");
+    // On time it is the slot's, whatever the hours: 13:40, over lunch, for 14:00.
+    s.clock().set(at(26, 13, 40));
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "hall_closed");
+    let r = check_in(&s, json!({ "code": again["code"] })).await;
+    assert_eq!((r.status.as_u16(), r.body["on_time"].clone()), (201, json!(true)), "{}", r.body);
+}
+
+#[tokio::test]
 async fn check_in_early_on_time_and_late() {
     let s = start_at(25, 9, 0).await;
     let b = booked(&s, body("mz-dibao", "2026-11-25", "11:00", "13812345678")).await;
@@ -430,6 +450,12 @@ async fn a_check_in_by_identity_number_takes_the_booking_whose_time_it_is() {
     afternoon["id_number"] = json!(ID);
     booked(&s, morning).await;
     let afternoon = booked(&s, afternoon).await;
+    // 13:10: come for the afternoon's matter (told when its check-in opens), not given an
+    // ordinary ticket for the missed morning's.
+    s.clock().set(at(25, 13, 10));
+    let r = check_in(&s, json!({ "id_number": ID })).await;
+    assert_error(&r, 409, "booking_too_early");
+    assert_eq!(r.body["next_open"], "2026-11-25T13:30:00+08:00", "{}", r.body);
     // 13:45: the afternoon's check-in is open; the citizen gets the 低保 booked place, not an
     // ordinary ticket for the missed 宅基地 one (which would leave the 14:00 place unused).
     s.clock().set(at(25, 13, 45));
