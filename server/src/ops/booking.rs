@@ -332,6 +332,9 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
     let b = match by {
         CheckInBy::Code(code) => {
             let b = load(ctx, code)?;
+            if let Some(again) = ticket_again(ctx, &b)? {
+                return Ok(again);
+            }
             // Used, cancelled or missed says so (a day gone is missed, before its day was even
             // closed), never "come back on" a day past; a booking of a day to come names its day.
             if b.status != "booked" || b.day < ctx.day {
@@ -373,6 +376,9 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
             }
         }
     };
+    if let Some(again) = ticket_again(ctx, &b)? {
+        return Ok(again);
+    }
     if b.status != "booked" {
         return Err(ApiError::new(Code::BookingUsed, format!("the booking is {} already", b.status.replace('_', " "))));
     }
@@ -412,6 +418,26 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
     let row = load(ctx, &b.code)?;
     let booking = rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?;
     Answer::json(StatusCode::CREATED, &wire::CheckedIn { ticket, booking, on_time })
+}
+
+/// Checked in already today and its ticket not yet served (the kiosk's answer lost, the print
+/// failed, the paper lost): the same ticket again, for the kiosk to print once more (audited),
+/// never a second one — `None` otherwise.
+fn ticket_again(ctx: &mut Ctx, b: &rows::BookingRow) -> ApiResult<Option<Answer>> {
+    use crate::domain::TicketStatus::{Called, Transferred, Waiting};
+    if b.status != "checked_in" || b.day != ctx.day {
+        return Ok(None);
+    }
+    let Some(t) = b.ticket_id.and_then(|id| store::tickets::get(ctx.tx, id).transpose()).transpose()? else {
+        return Ok(None);
+    };
+    if !matches!(t.status, Waiting | Transferred | Called) {
+        return Ok(None);
+    }
+    ctx.audit("booking.ticket_again", None, Some(format!("booking:{}", b.id)), json!({ "ticket": t.number }))?;
+    let ticket = super::tickets::view(ctx, &t)?;
+    let booking = rows::view(ctx.tx, ctx.hall, ctx.public_url, b).map_err(ApiError::Internal)?;
+    Ok(Some(Answer::json(StatusCode::OK, &wire::CheckedIn { ticket, booking, on_time: t.booked_slot.is_some() })?))
 }
 
 /// A day's bookings for staff (audited: names and phones): the director or an administrator
