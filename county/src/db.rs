@@ -1,6 +1,8 @@
 //! PostgreSQL: the pool, and the migrations in `county/migrations/`, applied in order at
 //! start-up, each in its own transaction, recorded in `schema_migrations`.
 
+use std::time::Duration;
+
 use anyhow::Context;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -17,10 +19,37 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (14, "0014_transferred_at.sql", include_str!("../migrations/0014_transferred_at.sql")),
 ];
 
+/// A database machine gone quiet (switched off, a cable out) is said within seconds: the
+/// screen answers 503 and the halls' events are asked again, instead of every request waiting
+/// for the system's TCP timeout, minutes long.
+const CONNECT_WITHIN: Duration = Duration::from_secs(5);
+const POOL_WAIT: Duration = Duration::from_secs(10);
+
 pub fn pool(url: &str) -> anyhow::Result<Pool> {
-    let config: tokio_postgres::Config = url.parse().context("--database-url is not a PostgreSQL URL")?;
+    let mut config: tokio_postgres::Config = url.parse().context("--database-url is not a PostgreSQL URL")?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_WITHIN);
+    }
     let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-    Ok(Pool::builder(manager).max_size(16).build()?)
+    Ok(Pool::builder(manager)
+        .max_size(16)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(POOL_WAIT))
+        .create_timeout(Some(POOL_WAIT))
+        .recycle_timeout(Some(CONNECT_WITHIN))
+        .build()?)
+}
+
+/// PostgreSQL answered and said no — a wrong password, no such role or database: waiting for it
+/// does not help (the start fails at once with its reason instead of "not ready" for 30 s).
+pub fn refused_for_good(e: &anyhow::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    let final_ =
+        [SqlState::INVALID_PASSWORD, SqlState::INVALID_AUTHORIZATION_SPECIFICATION, SqlState::INVALID_CATALOG_NAME];
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<tokio_postgres::Error>())
+        .filter_map(|pg| pg.code())
+        .any(|c| final_.contains(c))
 }
 
 /// Applies the migrations not applied yet; answers how many it applied.
@@ -49,4 +78,18 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<usize> {
         tx.commit().await?;
     }
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A database address that never answers (packets dropped, a machine switched off) is an
+    /// error within seconds, not a request hanging for the system's TCP timeout.
+    #[tokio::test]
+    async fn a_database_that_never_answers_is_an_error_within_seconds() {
+        // TEST-NET-1 (RFC 5737): nothing there answers.
+        let pool = super::pool("postgres://county:x@192.0.2.1:5432/county").unwrap();
+        let started = std::time::Instant::now();
+        assert!(pool.get().await.is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    }
 }

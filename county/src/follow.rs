@@ -128,6 +128,14 @@ async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, link
         .await?;
     if !res.status().is_success() {
         let status = res.status();
+        // The hall's own words ("sign in again") would mislead the county's reader: the token
+        // of the halls file is what is wrong.
+        if matches!(status.as_u16(), 401 | 403) {
+            bail!(
+                "the hall refused the county's token ({status}): check `token` for `{}` in the halls file against the hall's [[counties]] token_sha256",
+                hall.id
+            );
+        }
         bail!("GET /api/events answered {status}: {}", res.text().await.unwrap_or_default());
     }
     contact(links, &hall.id);

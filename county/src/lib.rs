@@ -40,13 +40,19 @@ pub struct Args {
 
 pub async fn serve(args: Args) -> anyhow::Result<()> {
     let file = config::HallsFile::load(&args.halls)?;
+    if file.users.is_empty() && !args.demo {
+        tracing::warn!(
+            file = %args.halls.display(),
+            "no [[users]] in the halls file: nobody can sign in to the county screen (deploy-county.md, the accounts)"
+        );
+    }
     let pool = db::pool(&args.database_url)?;
     // PostgreSQL may still be starting (a machine booting): wait for it a while.
     let mut tries = 0;
     let applied = loop {
         match db::migrate(&pool).await {
             Ok(n) => break n,
-            Err(e) if tries < 30 => {
+            Err(e) if tries < 30 && !db::refused_for_good(&e) => {
                 tracing::warn!(error = %format!("{e:#}"), "PostgreSQL not ready; retrying");
                 tries += 1;
                 tokio::time::sleep(Duration::from_secs(1)).await;

@@ -734,3 +734,16 @@ async fn a_queue_change_is_dated_by_its_own_time() {
     assert_eq!(since("h").await.to_rfc3339(), at("08:50"));
     assert_eq!(since("old").await.to_rfc3339(), at("08:10"));
 }
+
+/// A database that is not there (a name mistyped in county.env) is said at once with its reason,
+/// not waited for as a PostgreSQL still starting; one not yet up is waited for.
+#[tokio::test]
+async fn a_missing_database_is_refused_for_good_and_a_stopped_server_waited_for() {
+    let pg = Postgres::start();
+    let wrong = pg.url().replace("/postgres", "/hall_county");
+    let e = hall_county::db::migrate(&hall_county::db::pool(&wrong).unwrap()).await.unwrap_err();
+    assert!(hall_county::db::refused_for_good(&e), "{e:#}");
+    pg.down();
+    let e = hall_county::db::migrate(&hall_county::db::pool(&pg.url()).unwrap()).await.unwrap_err();
+    assert!(!hall_county::db::refused_for_good(&e), "not up: waited for: {e:#}");
+}
