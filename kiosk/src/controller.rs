@@ -32,6 +32,10 @@ pub struct Settings {
     pub english: bool,
 }
 
+/// A refusal on the 预约取号 or identity-number pad is read in this long: then the kiosk goes home
+/// (the next citizen must not find it, nor the masked number, a minute later).
+const REFUSAL_READ: Duration = Duration::from_secs(20);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -627,7 +631,11 @@ impl Kiosk {
                 t.print == PrintState::Printed
                     && now.duration_since(t.shown_at.max(self.last_touch)) >= self.settings.ticket_home
             });
-        if printed_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
+        // A refusal left on the pad (with the citizen's masked number) goes sooner than the minute.
+        let refused_and_read = matches!(self.screen, Screen::CheckIn | Screen::IdNumber { .. })
+            && self.entry.refused()
+            && now.duration_since(self.last_touch) >= REFUSAL_READ;
+        if printed_and_read || refused_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
             self.go(Screen::Home);
             self.drop_unclaimed(fx);
             self.hall_language(fx);

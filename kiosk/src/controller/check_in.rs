@@ -74,12 +74,24 @@ fn clock_time(at: &str) -> Option<String> {
 }
 
 impl Entry {
-    /// What the field shows: a scanned link as the code it carries, else the text (upper case).
+    /// What the field shows: a scanned link as the code it carries, a card read after what was
+    /// left as the card's number, else the text (upper case). Once the server has answered about
+    /// the number (not found, too early, used…) it is masked (110***********002X): nothing is to
+    /// be corrected in it, and the next citizen must not read it.
     pub fn shown(&self) -> String {
         match read(&self.text) {
             Reading::Key(BookingKey::Code(code)) => code,
+            Reading::Key(BookingKey::IdNumber(n)) if matches!(self.state, EntryState::Turned(_)) => {
+                format!("{}{}{}", &n[..3], "*".repeat(11), &n[14..])
+            }
+            Reading::Key(BookingKey::IdNumber(n)) => n,
             _ => self.text.trim().to_ascii_uppercase(),
         }
+    }
+
+    /// A refusal is on the pad: the citizen has read it or gone (the kiosk goes home sooner).
+    pub(super) fn refused(&self) -> bool {
+        matches!(self.state, EntryState::Turned(_))
     }
 
     /// What 「确定」 would do on `screen`: check in, or take the ticket with the number.

@@ -311,3 +311,33 @@ fn a_priority_ticket_the_hall_exempts_is_sent_after_the_identity_number_past_the
         assert_eq!(r.k.refusal().is_some(), !sent, "exempt {exempt}, priority {priority:?}");
     }
 }
+
+#[test]
+fn a_refused_identity_number_is_masked_and_the_pad_goes_home_once_read() {
+    let mut r = Run::new();
+    r.go(Input::CheckIn);
+    r.typed("11010519491231002X");
+    assert_eq!(r.k.entry().shown(), "11010519491231002X", "typed: shown whole, to check it");
+    r.submit("k1");
+    r.refused("k1", "booking_not_found");
+    assert_eq!(r.k.entry().shown(), "110***********002X", "answered about: nothing to correct in it");
+    r.wait(Duration::from_secs(15));
+    assert_eq!(r.k.screen(), &Screen::CheckIn, "time to read the refusal");
+    r.wait(Duration::from_secs(6));
+    assert_eq!(r.k.screen(), &Screen::Home, "then home, well before the minute");
+    assert_eq!(r.k.entry(), &Entry::default(), "and the number gone");
+}
+
+#[test]
+fn a_card_read_after_a_number_said_wrong_checks_in_with_the_cards_number() {
+    let mut r = Run::new();
+    r.go(Input::CheckIn);
+    r.typed("110105194912310021"); // a wrong check digit: said at once, nothing sent
+    r.submit("k1");
+    assert_eq!(r.k.entry().state, EntryState::BadIdNumber);
+    r.typed("11010519491231002x"); // the ID-card reader types after what was left
+    assert_eq!(r.k.entry().shown(), "11010519491231002X");
+    assert!(r.k.entry().ready(r.k.screen()));
+    let fx = r.submit("k2");
+    assert_eq!(check_ins(&fx), vec![("k2", &BookingKey::IdNumber("11010519491231002X".into()))]);
+}

@@ -45,8 +45,15 @@ pub fn read(text: &str) -> Reading {
     // Digits are one byte each, so the tail's length in characters is its length in bytes.
     match t.chars().rev().take_while(char::is_ascii_digit).count() {
         CODE_DIGITS => Reading::Key(BookingKey::Code(t[t.len() - CODE_DIGITS..].to_string())),
-        _ => Reading::Unknown,
+        _ => id_number_at_end(&upper).map_or(Reading::Unknown, |n| Reading::Key(BookingKey::IdNumber(n))),
     }
+}
+
+/// An ID-card reader's 18 characters after something left in the field (a number said to be
+/// wrong, a code not finished): the card's number, when its check digit holds.
+fn id_number_at_end(upper: &str) -> Option<String> {
+    let tail = upper.get(upper.len().checked_sub(ID_CHARS)?..)?;
+    (upper.len() > ID_CHARS && id_number_valid(tail)).then(|| tail.to_string())
 }
 
 /// 17 digits and a digit or `X` (upper case).
@@ -105,6 +112,11 @@ mod tests {
             ("11010519491231002Y", Reading::Unknown),
             ("11010519491231002", Reading::Unknown),
             ("1101051949123100211", Reading::Unknown),
+            // A card read after what was left in the field: the card's number.
+            ("12345611010519491231002X", id("11010519491231002X")),
+            ("1101051949123100211010519491231002x", id("11010519491231002X")),
+            ("0471826110101199003074477", id("110101199003074477")),
+            ("9110101199003074478", Reading::Unknown),
         ];
         for (text, expected) in cases {
             assert_eq!(&read(text), expected, "{text:?}");
