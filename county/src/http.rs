@@ -205,6 +205,9 @@ async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> 
     let links = s.links.lock().unwrap_or_else(|e| e.into_inner()).clone();
     Ok(rows
         .iter()
+        // A hall taken out of the halls file is followed no more: not shown as offline for ever
+        // (its history stays in the reports).
+        .filter(|r| s.hall_urls.is_empty() || s.hall_urls.contains_key(r.get::<_, &str>("hall_id")))
         .map(|r| {
             let hall_id: String = r.get("hall_id");
             let link = links.get(&hall_id).cloned().unwrap_or_default();
@@ -223,7 +226,11 @@ async fn lines(s: &AppState, only: Option<&str>) -> CountyResult<Vec<HallLine>> 
                 lag_seconds: heard.map(|t| (now - t).num_seconds().max(0)),
                 tickets_today: known.then(|| issued.unwrap_or(0) as i64),
                 waiting: queues_known.then(|| r.get("waiting")),
-                longest_wait_minutes: queues_known.then(|| oldest.map_or(0, |o| (now - o).num_minutes().max(0))),
+                // Offline, the wait is as last heard: not a figure growing by itself for hours.
+                longest_wait_minutes: queues_known.then(|| {
+                    let until = if link.online { now } else { heard.unwrap_or(now) };
+                    oldest.map_or(0, |o| (until - o).num_minutes().max(0))
+                }),
                 windows_open: (r.get::<_, i64>("windows_known") > 0).then(|| r.get("windows_open")),
                 overdue_cases: known.then(|| r.get("overdue")),
                 rated_today: known.then(|| levels.iter().sum()),

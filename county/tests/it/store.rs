@@ -747,3 +747,51 @@ async fn a_missing_database_is_refused_for_good_and_a_stopped_server_waited_for(
     let e = hall_county::db::migrate(&hall_county::db::pool(&pg.url()).unwrap()).await.unwrap_err();
     assert!(!hall_county::db::refused_for_good(&e), "not up: waited for: {e:#}");
 }
+
+/// A hall that went offline keeps its longest wait as last heard, not a figure growing by itself
+/// for hours; a hall taken out of the halls file is not listed as offline for ever.
+#[tokio::test]
+async fn an_offline_halls_wait_is_as_last_heard_and_a_hall_taken_out_is_not_listed() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["h", "gone"]).await;
+    let c = pool.get().await.unwrap();
+    // Heard 2 hours ago, its oldest citizen waiting since 3 hours ago (today, the hall's day).
+    c.batch_execute(
+        "UPDATE halls SET last_event_id = 5, last_stored_at = now() - interval '2 hours';
+         INSERT INTO queues (hall_id, queue, day, waiting, oldest_since, at)
+         VALUES ('h', 'q', (now() AT TIME ZONE 'Asia/Shanghai')::date, 3, now() - interval '3 hours', now() - interval '2 hours')",
+    )
+    .await
+    .unwrap();
+    let only_h =
+        vec![HallEntry { id: "h".into(), url: "http://127.0.0.1:9".into(), token: "t".into(), county_hall: false }];
+    let app = hall_county::http::app(
+        hall_county::http::AppState::new(pool.clone(), Links::default(), vec![], true).with_halls(&only_h),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"username": "county", "password": "demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let halls: Value = http
+        .get(format!("{base}/api/county/halls"))
+        .bearer_auth(login["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = halls.as_array().unwrap().iter().map(|h| h["hall_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["h"], "the hall taken out of the file is not listed");
+    assert_eq!(halls[0]["online"], false);
+    assert_eq!(halls[0]["longest_wait_minutes"], 60, "as last heard, not 180: {}", halls[0]);
+}
