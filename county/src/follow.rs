@@ -92,8 +92,9 @@ fn contact(links: &Links, hall: &str) {
     });
 }
 
-/// One connection: the hall's identity, then its stream until it ends or fails.
-async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, links: &Links) -> anyhow::Result<()> {
+/// The hall's identity (`/api/hall`): the right hall at that address, and its name and time
+/// zone as it says them now (read again when it says its configuration changed).
+async fn identify(pool: &Pool, http: &reqwest::Client, hall: &HallEntry) -> anyhow::Result<()> {
     let base = hall.url.trim_end_matches('/');
     let info: Value = http
         .get(format!("{base}/api/hall"))
@@ -110,14 +111,22 @@ async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, link
             bail!("the server at {base} is hall `{id}`, not `{}`: check the halls file", hall.id);
         }
     }
+    let client = pool.get().await.context("PostgreSQL")?;
+    client
+        .execute(
+            "UPDATE halls SET name = $2, timezone = $3 WHERE hall_id = $1",
+            &[&hall.id, &info.get("name").and_then(Value::as_str), &info.get("timezone").and_then(Value::as_str)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// One connection: the hall's identity, then its stream until it ends or fails.
+async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, links: &Links) -> anyhow::Result<()> {
+    let base = hall.url.trim_end_matches('/');
+    identify(pool, http, hall).await?;
     let mark: i64 = {
         let client = pool.get().await.context("PostgreSQL")?;
-        client
-            .execute(
-                "UPDATE halls SET name = $2, timezone = $3 WHERE hall_id = $1",
-                &[&hall.id, &info.get("name").and_then(Value::as_str), &info.get("timezone").and_then(Value::as_str)],
-            )
-            .await?;
         client.query_one("SELECT last_event_id FROM halls WHERE hall_id = $1", &[&hall.id]).await?.get(0)
     };
     let res = http
@@ -167,8 +176,14 @@ async fn follow_once(pool: &Pool, http: &reqwest::Client, hall: &HallEntry, link
         if messages.iter().any(|m| matches!(m, Message::Event { kind, .. } if kind == "relay_pending")) {
             crate::relay::wake(&hall.id);
         }
+        // A new configuration at the hall (renamed, another time zone): read again, so that the
+        // screen and the reports name it as it is now, not at the last reconnection.
+        let changed = messages.iter().any(|m| matches!(m, Message::Event { kind, .. } if kind == "hall_changed"));
         if messages.iter().any(|m| matches!(m, Message::Event { .. })) {
             store(pool, &hall.id, messages, &mut carry).await?;
+        }
+        if changed {
+            identify(pool, http, hall).await?;
         }
         if ended {
             return Ok(());

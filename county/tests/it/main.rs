@@ -343,3 +343,31 @@ async fn the_countys_figures_are_the_halls_own() {
     assert!(rows[1].starts_with("zh-zixun,4,2,1,"), "{text}");
     assert!(rows[2].starts_with("合计,4,2,1,"), "{text}");
 }
+
+/// A hall renamed on its admin page is named so on the county's screen while its stream stays
+/// open (its `hall_changed` is followed by a read of the hall), not at the next reconnection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hall_renamed_is_named_so_without_a_reconnection() {
+    let pg = pg::Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start("hall-a").await;
+    let county = County::start(work.path(), &pg.url(), &[&a]).await;
+    until_online(&county, "hall-a", true).await;
+    let admin = a.sign_in("admin", None).await;
+    let (status, current) = a.get("/api/admin/hall", &admin).await;
+    assert_eq!(status, 200, "{current}");
+    let renamed =
+        current["toml"].as_str().unwrap().replacen("name = \"青石镇便民服务中心\"", "name = \"青石镇政务服务中心\"", 1);
+    let (status, body) = a.post("/api/admin/hall", &admin, json!({"toml": renamed})).await;
+    assert_eq!(status, 200, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let halls = county_halls(&county).await;
+        if halls[0]["name"] == "青石镇政务服务中心" {
+            assert_eq!(halls[0]["online"], true, "the same stream, never dropped");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still named as before: {halls:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
