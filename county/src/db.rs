@@ -30,7 +30,10 @@ pub fn pool(url: &str) -> anyhow::Result<Pool> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_WITHIN);
     }
-    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    // A connection already open to a machine that went away is found dead within seconds too
+    // (keepalives, and unacknowledged data given up), and checked before it is handed out.
+    config.keepalives_idle(CONNECT_WITHIN).tcp_user_timeout(POOL_WAIT);
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Verified });
     Ok(Pool::builder(manager)
         .max_size(16)
         .runtime(deadpool_postgres::Runtime::Tokio1)

@@ -107,9 +107,11 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             let this = wanted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             tokio::spawn(async move {
                 let photo = if url.is_empty() { None } else { fetch_photo(&http, &server, &url).await };
-                if wanted.load(std::sync::atomic::Ordering::SeqCst) == this {
-                    let _ = ui.upgrade_in_event_loop(move |ui| View::show_photo(&ui, photo.as_ref()));
-                }
+                let _ = ui.upgrade_in_event_loop(move |ui| {
+                    if wanted.load(std::sync::atomic::Ordering::SeqCst) == this {
+                        View::show_photo(&ui, photo.as_ref());
+                    }
+                });
             });
         }
         if shown.as_ref() != Some(&view) {

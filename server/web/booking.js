@@ -42,6 +42,8 @@ function render() {
     $("ticketLink").textContent = t("ticket", b.ticket.number);
   }
   $("onTime").hidden = b.status !== "booked";
+  // When the booked place is kept: from early_minutes before the slot to grace_minutes after.
+  $("onTime").textContent = b.check_in_from && b.check_in_until ? t("onTimeFromUntil", b.check_in_from, b.check_in_until) : t("onTime");
   $("howTo").hidden = b.status !== "booked";
   const cancellable = b.status === "booked" && Date.now() < Date.parse(b.cancel_until);
   $("cancelBox").hidden = !cancellable;

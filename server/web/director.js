@@ -203,7 +203,8 @@ async function open() {
     // The console is on screen, so its error is too (the sign-in form's is hidden), and the
     // first load is tried again: an empty console with no word would look like a quiet hall.
     showError("logoutError", e);
-    setTimeout(() => { if (token && !data) open().catch(() => {}); }, 5000);
+    const session = token;
+    setTimeout(() => { if (token && token === session) open().catch(() => {}); }, 5000);
     return;
   }
   live.start();

@@ -368,6 +368,9 @@ test("booking on a phone: only bookable matters, day, slot, the one-time notific
     if (w.location) assert.ok(windows.includes(w.location), w.location);
   }
   assert.equal(await p.page.textContent("#who"), `张* · ${mobile.slice(0, 3)}****${mobile.slice(7)}`);
+  // When the booked place is kept at the kiosk: from early_minutes before to grace_minutes after.
+  assert.equal(await p.page.textContent("#onTime"),
+    `请在 ${b.check_in_from}–${b.check_in_until} 之间到自助机签到取号；${b.check_in_until} 以后签到的，按现场取号排队。`);
   await p.page.waitForSelector("#sheet li");
   for (const m of dibao.materials) assert.ok((await p.page.textContent("#sheet")).includes(m.name), m.name);
   await p.page.waitForFunction(() => document.querySelector("#qr").complete && document.querySelector("#qr").naturalWidth > 0);
@@ -386,6 +389,8 @@ test("booking on a phone: only bookable matters, day, slot, the one-time notific
   assert.equal(await p.page.textContent("#hall"), b.hall_name);
   assert.deepEqual(await chineseOutside(p.page, ["#hall", "#matter", "#windows", "#who", "#sheet dd", "#sheet li"]), []);
   assert.match(await p.page.textContent("#cancelUntil"), /^You can cancel until /);
+  assert.equal(await p.page.textContent("#onTime"),
+    `Check in at a kiosk between ${b.check_in_from} and ${b.check_in_until}; checking in after ${b.check_in_until}, you queue like a walk-in.`);
   if (shots) await p.page.screenshot({ path: join(shots, "booking-saved-en.png"), fullPage: true });
   await p.page.click("#lang");
 

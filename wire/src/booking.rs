@@ -108,6 +108,13 @@ pub struct Booking {
     /// RFC 3339: cancelling is possible until the slot starts.
     pub cancel_until: String,
     pub ticket: Option<BookingTicket>,
+    /// "HH:MM": check-in at a kiosk gives the booked place from then (the slot's start less
+    /// `early_minutes`) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in_from: Option<String>,
+    /// … until then (the start plus `grace_minutes`); later, an ordinary ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in_until: Option<String>,
 }
 
 /// `POST /api/bookings/check-in` (a kiosk): by the code, or by the identity number.

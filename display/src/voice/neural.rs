@@ -39,7 +39,10 @@ impl Neural {
         let input = child.stdin.take().expect("piped");
         let mut output = BufReader::new(child.stdout.take().expect("piped"));
         let mut first = String::new();
+        // (An engine stuck before it is ready is killed too: its pipe ends, the start fails.)
+        let watch = Watchdog::start(child.id(), self.limit);
         output.read_line(&mut first)?;
+        watch.answered();
         match first.trim_end() {
             "READY" => Ok(Running { child, input, output }),
             other => {
@@ -75,9 +78,14 @@ impl Neural {
                 self.running = Some(self.start()?);
             }
             let r = self.running.as_mut().expect("started above");
-            let answered = watchdog(r.child.id(), self.limit);
+            let watch = Watchdog::start(r.child.id(), self.limit);
             let asked = ask(r, &self.voice, phonemes);
-            drop(answered);
+            if watch.answered() {
+                // Killed as stuck: the call goes to espeak-ng now, not after another wait.
+                let _ = r.child.wait();
+                self.running = None;
+                bail!("the voice engine did not answer within {} s", self.limit.as_secs());
+            }
             match asked {
                 Ok(samples) => return Ok(samples),
                 Err(Failure::Refused(e)) => return Err(e),
@@ -102,17 +110,33 @@ impl Drop for Neural {
     }
 }
 
-/// Kills the engine `pid` unless the returned sender is dropped within `limit` (its answer came):
-/// a stuck engine's pipe then ends, and the call is spoken by espeak-ng meanwhile.
-fn watchdog(pid: u32, limit: std::time::Duration) -> std::sync::mpsc::Sender<()> {
-    let (answered, wait) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
-            tracing::warn!(pid, seconds = limit.as_secs(), "the voice engine did not answer: killed");
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-        }
-    });
-    answered
+/// Kills the engine `pid` unless its answer comes within `limit`: a stuck engine's pipe then
+/// ends, and the call is spoken by espeak-ng.
+struct Watchdog {
+    answered: std::sync::mpsc::Sender<()>,
+    killed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(pid: u32, limit: std::time::Duration) -> Watchdog {
+        let (answered, wait) = std::sync::mpsc::channel::<()>();
+        let killed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = killed.clone();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                tracing::warn!(pid, seconds = limit.as_secs(), "the voice engine did not answer: killed");
+                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            }
+        });
+        Watchdog { answered, killed }
+    }
+
+    /// The answer came (or the wait ended): whether the engine was killed as stuck meanwhile.
+    fn answered(self) -> bool {
+        let _ = self.answered.send(());
+        self.killed.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 enum Failure {
@@ -153,11 +177,17 @@ mod tests {
         let program = dir.path().join("stuck-engine");
         std::fs::write(&program, "#!/bin/sh\necho READY\nexec sleep 600\n").unwrap();
         std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        let mut n = Neural::new(program, "zf_xiaoyi");
+        let mut n = Neural::new(program.clone(), "zf_xiaoyi");
         n.limit = std::time::Duration::from_millis(300);
         let started = std::time::Instant::now();
-        assert!(n.synthesize("pa→").is_err(), "no speech from a stuck engine");
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+        let e = n.synthesize("pa→").unwrap_err();
+        assert!(format!("{e:#}").contains("did not answer"), "{e:#}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "one wait, not two: {:?}", started.elapsed());
+        // One stuck before it is ready: its start fails, not the display's voice for ever.
+        std::fs::write(&program, "#!/bin/sh\nexec sleep 600\n").unwrap();
+        let mut n = Neural::new(program, "zf_xiaoyi");
+        n.limit = std::time::Duration::from_millis(300);
+        assert!(n.synthesize("pa→").is_err());
     }
 
     #[test]

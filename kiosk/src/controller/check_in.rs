@@ -81,7 +81,9 @@ impl Entry {
     pub fn shown(&self) -> String {
         match read(&self.text) {
             Reading::Key(BookingKey::Code(code)) => code,
-            Reading::Key(BookingKey::IdNumber(n)) if matches!(self.state, EntryState::Turned(_)) => {
+            // (Not when the server says the number itself is wrong: it is there to be corrected.)
+            Reading::Key(BookingKey::IdNumber(n)) if matches!(&self.state, EntryState::Turned(t) if *t != Turned::InvalidIdNumber) =>
+            {
                 format!("{}{}{}", &n[..3], "*".repeat(11), &n[14..])
             }
             Reading::Key(BookingKey::IdNumber(n)) => n,

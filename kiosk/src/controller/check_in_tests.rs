@@ -319,6 +319,7 @@ fn a_refused_identity_number_is_masked_and_the_pad_goes_home_once_read() {
     r.typed("11010519491231002X");
     assert_eq!(r.k.entry().shown(), "11010519491231002X", "typed: shown whole, to check it");
     r.submit("k1");
+    r.wait(Duration::from_secs(25)); // a slow answer: the refusal is read from when it shows
     r.refused("k1", "booking_not_found");
     assert_eq!(r.k.entry().shown(), "110***********002X", "answered about: nothing to correct in it");
     r.wait(Duration::from_secs(15));
@@ -326,6 +327,16 @@ fn a_refused_identity_number_is_masked_and_the_pad_goes_home_once_read() {
     r.wait(Duration::from_secs(6));
     assert_eq!(r.k.screen(), &Screen::Home, "then home, well before the minute");
     assert_eq!(r.k.entry(), &Entry::default(), "and the number gone");
+}
+
+#[test]
+fn a_number_the_server_says_is_wrong_stays_whole_to_be_corrected() {
+    let mut r = Run::new();
+    r.go(Input::CheckIn);
+    r.typed("11010519491231002X");
+    r.submit("k1");
+    r.refused("k1", "invalid_id_number");
+    assert_eq!(r.k.entry().shown(), "11010519491231002X");
 }
 
 #[test]

@@ -42,6 +42,8 @@ impl Kiosk {
                 // again, so it is never retried.
                 if let Some(p) = self.pending.take_if(|p| p.key == key) {
                     self.refused(p.request, code, next_open, day, fx);
+                    // Read from when it is shown (a slow answer must not send it home at once).
+                    self.last_touch = now;
                 } else if let Some(a) = self.take_abandoned(|a| a.key == key) {
                     // No ticket was made; a closed hall still shows on the matter's screen.
                     if let Request::Ticket { service_id, .. } = &a.request {

@@ -256,7 +256,9 @@ pub async fn excuse(
 #[utoipa::path(
     post, path = "/api/bookings/check-in", request_body = wire::CheckIn, security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
-    responses((status = 201, body = wire::CheckedIn), (status = 400, body = wire::ErrorBody),
+    responses((status = 201, body = wire::CheckedIn),
+        (status = 200, description = "checked in already today, its ticket not yet served: that same ticket again, to print once more", body = wire::CheckedIn),
+        (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
         (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
 )]

@@ -103,10 +103,21 @@ fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiRes
     let day = ctx.day.clone();
     let released = crate::store::tickets::release_sent_to(ctx.tx, &day, window)?;
     if !released.is_empty() {
-        ctx.audit("window.released_transfers", Some(window), None, json!({ "numbers": released }))?;
+        let numbers: Vec<&String> = released.iter().map(|(n, _)| n).collect();
+        ctx.audit("window.released_transfers", Some(window), None, json!({ "numbers": numbers }))?;
     }
     windows::sign_out(ctx.tx, window)?;
-    window_changed(ctx, window)
+    window_changed(ctx, window)?;
+    // A queue of theirs the window does not call (sent on to a window of another matter) is
+    // told too: their phones follow their queue.
+    let told: Vec<String> = ctx.hall.window_queues(window).iter().map(|(q, _)| q.id.clone()).collect();
+    let mut others: Vec<String> = released.into_iter().map(|(_, q)| q).filter(|q| !told.contains(q)).collect();
+    others.sort();
+    others.dedup();
+    for q in others {
+        super::tickets::queue_changed(ctx, &q)?;
+    }
+    Ok(())
 }
 
 /// A citizen called to a window that loses its clerk, and not yet come, goes back to their
@@ -210,6 +221,20 @@ pub fn end_sessions_revoked_at_start(
                         action: "ticket.returned".into(),
                         subject: Some(format!("ticket:{}", t.id)),
                         detail: json!({ "number": t.number }).to_string(),
+                    };
+                    crate::store::audit::append(tx, &entry)?;
+                }
+                let released = crate::store::tickets::release_sent_to(tx, today, w)?;
+                if !released.is_empty() {
+                    let entry = crate::store::audit::Entry {
+                        at_ms: now_ms,
+                        actor: "system".into(),
+                        role: "system".into(),
+                        device: None,
+                        window_id: Some(w.to_string()),
+                        action: "window.released_transfers".into(),
+                        subject: None,
+                        detail: json!({ "numbers": released.iter().map(|(n, _)| n).collect::<Vec<_>>() }).to_string(),
                     };
                     crate::store::audit::append(tx, &entry)?;
                 }

@@ -361,7 +361,18 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
             // Else today's booking not yet due (told when it opens) or already used (told so);
             // one cancelled today is no booking: the next one, if any, is named.
             let due_later = || all.iter().find(|b| b.day == ctx.day && live(b));
-            let used = || all.iter().find(|b| b.day == ctx.day && b.status == "checked_in");
+            // Of those checked in, one whose ticket still waits (to print again) before a served one.
+            let checked_in: Vec<&rows::BookingRow> =
+                all.iter().filter(|b| b.day == ctx.day && b.status == "checked_in").collect();
+            let mut waiting = None;
+            for b in &checked_in {
+                let Some(id) = b.ticket_id else { continue };
+                if store::tickets::get(ctx.tx, id)?.is_some_and(|t| ticket_live(t.status)) {
+                    waiting = Some(*b);
+                    break;
+                }
+            }
+            let used = || waiting.or_else(|| checked_in.first().copied());
             match chosen.or_else(due_later).or_else(used) {
                 Some(b) => b.clone(),
                 None => {
@@ -420,18 +431,23 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
     Answer::json(StatusCode::CREATED, &wire::CheckedIn { ticket, booking, on_time })
 }
 
+/// A ticket still to be called or being called (not served, not a no-show).
+fn ticket_live(s: crate::domain::TicketStatus) -> bool {
+    use crate::domain::TicketStatus::{Called, Transferred, Waiting};
+    matches!(s, Waiting | Transferred | Called)
+}
+
 /// Checked in already today and its ticket not yet served (the kiosk's answer lost, the print
 /// failed, the paper lost): the same ticket again, for the kiosk to print once more (audited),
 /// never a second one — `None` otherwise.
 fn ticket_again(ctx: &mut Ctx, b: &rows::BookingRow) -> ApiResult<Option<Answer>> {
-    use crate::domain::TicketStatus::{Called, Transferred, Waiting};
     if b.status != "checked_in" || b.day != ctx.day {
         return Ok(None);
     }
     let Some(t) = b.ticket_id.and_then(|id| store::tickets::get(ctx.tx, id).transpose()).transpose()? else {
         return Ok(None);
     };
-    if !matches!(t.status, Waiting | Transferred | Called) {
+    if !ticket_live(t.status) {
         return Ok(None);
     }
     ctx.audit("booking.ticket_again", None, Some(format!("booking:{}", b.id)), json!({ "ticket": t.number }))?;

@@ -292,6 +292,12 @@ pub fn status(s: &str) -> wire::BookingStatus {
 }
 
 /// The booking as the citizen sees it: personal data masked.
+/// The hall's "HH:MM" some minutes from a slot's start.
+fn check_in_at(hall: &Hall, slot_at: i64, minutes: i64) -> String {
+    let at = crate::store::from_ms(slot_at) + chrono::Duration::minutes(minutes);
+    crate::store::issuing::local(hall, at).format("%H:%M").to_string()
+}
+
 pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) -> anyhow::Result<wire::Booking> {
     let matter = hall.matter(&b.service_id);
     let windows = matter
@@ -333,5 +339,7 @@ pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) ->
         id_masked: b.id_masked.clone(),
         cancel_until: reads::fmt_time(hall, b.slot_at),
         ticket,
+        check_in_from: Some(check_in_at(hall, b.slot_at, -i64::from(hall.policy.booking.early_minutes))),
+        check_in_until: Some(check_in_at(hall, b.slot_at, i64::from(hall.policy.booking.grace_minutes))),
     })
 }

@@ -350,15 +350,15 @@ pub fn mark_transferred(
 }
 
 /// Tickets of `day` sent on to `window` (转办 to a window) and still waiting for it go to their
-/// matter's queue, at their place: the window's clerk left. Their numbers.
-pub fn release_sent_to(tx: &Transaction, day: &str, window: &str) -> rusqlite::Result<Vec<String>> {
+/// matter's queue, at their place: the window's clerk left. Their numbers and queues.
+pub fn release_sent_to(tx: &Transaction, day: &str, window: &str) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = tx.prepare_cached(
         "UPDATE tickets SET target_window = NULL
          WHERE day = ?1 AND target_window = ?2 AND status IN ('waiting', 'transferred')
-         RETURNING number",
+         RETURNING number, queue",
     )?;
-    let numbers = stmt.query_map(params![day, window], |r| r.get(0))?;
-    numbers.collect()
+    let released = stmt.query_map(params![day, window], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    released.collect()
 }
 
 /// Who had a ticket at its window before sending it on, and when.

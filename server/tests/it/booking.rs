@@ -354,6 +354,9 @@ async fn check_in_early_on_time_and_late() {
     let s = start_at(25, 9, 0).await;
     let b = booked(&s, body("mz-dibao", "2026-11-25", "11:00", "13812345678")).await;
     let code = b["code"].as_str().unwrap();
+    // The booked place is kept from 30 minutes before the slot to 15 after (the sample hall's
+    // early_minutes and grace_minutes): said on the booking page.
+    assert_eq!((b["check_in_from"].as_str(), b["check_in_until"].as_str()), (Some("10:30"), Some("11:15")));
     let tomorrow = booked(&s, body("rs-jmyibao", "2026-11-26", "09:10", "13812345678")).await;
     s.clock().set(at(25, 10, 29));
     let r = check_in(&s, json!({ "code": code })).await;
