@@ -298,6 +298,20 @@ fn check_in_at(hall: &Hall, slot_at: i64, minutes: i64) -> String {
     crate::store::issuing::local(hall, at).format("%H:%M").to_string()
 }
 
+/// From when a citizen is told to check in: `early_minutes` before the slot, but not before the
+/// hall opens that day (a kiosk would take it, but the doors are shut: 08:00 for an 08:30 slot
+/// reads as "come at 08:00").
+fn check_in_from(hall: &Hall, slot_at: i64) -> String {
+    use chrono::Datelike;
+    let start = crate::store::issuing::local(hall, crate::store::from_ms(slot_at));
+    let early = start - chrono::Duration::minutes(i64::from(hall.policy.booking.early_minutes));
+    let opens = hall.hours.days[start.weekday().num_days_from_monday() as usize]
+        .first()
+        .map(|p| start.date().and_time(p.start))
+        .filter(|o| *o <= start);
+    early.max(opens.unwrap_or(early)).format("%H:%M").to_string()
+}
+
 pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) -> anyhow::Result<wire::Booking> {
     let matter = hall.matter(&b.service_id);
     let windows = matter
@@ -339,7 +353,7 @@ pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) ->
         id_masked: b.id_masked.clone(),
         cancel_until: reads::fmt_time(hall, b.slot_at),
         ticket,
-        check_in_from: Some(check_in_at(hall, b.slot_at, -i64::from(hall.policy.booking.early_minutes))),
+        check_in_from: Some(check_in_from(hall, b.slot_at)),
         check_in_until: Some(check_in_at(hall, b.slot_at, i64::from(hall.policy.booking.grace_minutes))),
     })
 }

@@ -357,6 +357,9 @@ async fn check_in_early_on_time_and_late() {
     // The booked place is kept from 30 minutes before the slot to 15 after (the sample hall's
     // early_minutes and grace_minutes): said on the booking page.
     assert_eq!((b["check_in_from"].as_str(), b["check_in_until"].as_str()), (Some("10:30"), Some("11:15")));
+    // Not before the doors open: an 08:30 slot is told 08:30, not 08:00.
+    let first = booked(&s, body("mz-dibao", "2026-11-26", "08:30", "13700001111")).await;
+    assert_eq!((first["check_in_from"].as_str(), first["check_in_until"].as_str()), (Some("08:30"), Some("08:45")));
     let tomorrow = booked(&s, body("rs-jmyibao", "2026-11-26", "09:10", "13812345678")).await;
     s.clock().set(at(25, 10, 29));
     let r = check_in(&s, json!({ "code": code })).await;
