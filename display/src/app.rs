@@ -88,9 +88,10 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
                             tz = s.hall.timezone.parse().unwrap_or(tz);
                         }
                         for effect in model.apply(input, Utc::now() + offset) {
-                            let Effect::Announce(call) = effect;
-                            if let Some(a) = &announcer {
-                                a.announce(&call.number, call.window_number);
+                            let Some(a) = &announcer else { continue };
+                            match effect {
+                                Effect::Announce(call) => a.announce(&call.number, call.window_number),
+                                Effect::Withdraw { number, window } => a.withdraw(&number, window),
                             }
                         }
                     }

@@ -128,6 +128,11 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Announce(CallView),
+    /// A call taken back: not to be said if it has not been yet.
+    Withdraw {
+        number: String,
+        window: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -298,11 +303,16 @@ impl Model {
                 // Called, then back in the queue before the citizen came (the clerk signed out,
                 // was moved to stand in elsewhere, or a no-show came back): nobody is to go to
                 // that window for it any more.
-                if let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) {
-                    self.recent.retain(|c| c.ticket_id != r.ticket_id);
-                    self.latest = self.recent.front().cloned();
-                }
-                vec![]
+                let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) else { return vec![] };
+                let taken: Vec<Effect> = self
+                    .recent
+                    .iter()
+                    .filter(|c| c.ticket_id == r.ticket_id)
+                    .map(|c| Effect::Withdraw { number: c.number.clone(), window: c.window_number })
+                    .collect();
+                self.recent.retain(|c| c.ticket_id != r.ticket_id);
+                self.latest = self.recent.front().cloned();
+                taken
             }
             wire::event_kind::ISSUING_CHANGED => {
                 if let Ok(i) = serde_json::from_value::<wire::Issuing>(data) {

@@ -36,6 +36,9 @@ pub struct Settings {
 /// (the next citizen must not find it, nor the masked number, a minute later).
 const REFUSAL_READ: Duration = Duration::from_secs(20);
 
+/// A case found on 「查询办件进度」 is read in this long without a touch (scrolling its history is one).
+const CASE_READ: Duration = Duration::from_secs(30);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -631,11 +634,15 @@ impl Kiosk {
                 t.print == PrintState::Printed
                     && now.duration_since(t.shown_at.max(self.last_touch)) >= self.settings.ticket_home
             });
-        // A refusal left on the pad (with the citizen's masked number) goes sooner than the minute.
+        // A refusal left on the pad (with the citizen's masked number) goes sooner than the minute,
+        // and a case found (its history may carry a clerk's reasons) once read.
+        let untouched = now.duration_since(self.last_touch);
         let refused_and_read = matches!(self.screen, Screen::CheckIn | Screen::IdNumber { .. })
             && self.entry.refused()
-            && now.duration_since(self.last_touch) >= REFUSAL_READ;
-        if printed_and_read || refused_and_read || now.duration_since(self.last_touch) >= self.settings.idle {
+            && untouched >= REFUSAL_READ;
+        let case_read =
+            self.screen == Screen::CaseQuery && matches!(self.case.lookup, Lookup::Found(_)) && untouched >= CASE_READ;
+        if printed_and_read || refused_and_read || case_read || untouched >= self.settings.idle {
             self.go(Screen::Home);
             self.drop_unclaimed(fx);
             self.hall_language(fx);

@@ -20,7 +20,13 @@ fn called(id: i64, ticket: i64, number: &str, window: u32, secs: i64, recall: bo
 }
 
 fn announced(effects: &[Effect]) -> Vec<String> {
-    effects.iter().map(|Effect::Announce(c)| format!("{}@{}", c.number, c.window_number)).collect()
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Announce(c) => Some(format!("{}@{}", c.number, c.window_number)),
+            Effect::Withdraw { .. } => None,
+        })
+        .collect()
 }
 
 fn snapshot(calls: Vec<wire::Call>) -> Input {
@@ -117,7 +123,8 @@ fn a_call_taken_back_leaves_the_screen_and_a_new_call_shows_again() {
         kind: "ticket_requeued".into(),
         data: json!({"ticket_id": ticket, "number": "A013", "queue": "a", "at": at(10)}),
     };
-    m.apply(requeued(3, 8), now());
+    let fx = m.apply(requeued(3, 8), now());
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A013".into(), window: 4 }], "not said if not said yet");
     let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
     assert_eq!(list, ["A012"], "the window's clerk left before the citizen came");
     assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A012"));

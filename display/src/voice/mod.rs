@@ -376,6 +376,9 @@ pub fn queue_limit(stale_after: Duration) -> Duration {
 /// depends on audio.
 pub struct Announcer {
     jobs: mpsc::Sender<Job>,
+    /// Calls taken back (the ticket went back to the queue before its citizen came): not said
+    /// if still waiting their turn. (number, window, when taken back).
+    withdrawn: std::sync::Arc<std::sync::Mutex<Vec<(String, u32, Instant)>>>,
 }
 
 impl Announcer {
@@ -393,6 +396,8 @@ impl Announcer {
     ) -> Announcer {
         let (jobs, rx) = mpsc::channel::<Job>();
         let (to_player, player_jobs) = mpsc::channel::<(Job, mpsc::Receiver<Vec<i16>>)>();
+        let withdrawn = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u32, Instant)>::new()));
+        let taken_back = withdrawn.clone();
         let synth = std::thread::Builder::new().name("speech".into()).spawn(move || {
             for job in rx {
                 let (tx, speech) = mpsc::channel();
@@ -417,6 +422,15 @@ impl Announcer {
                     tracing::info!(number = %job.number, "announcement skipped: too old");
                     continue;
                 }
+                let gone = taken_back
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .any(|(n, w, at)| *n == job.number && *w == job.window && *at >= job.queued);
+                if gone {
+                    tracing::info!(number = %job.number, "announcement skipped: the call was taken back");
+                    continue;
+                }
                 // The chime at once; the speech when it is ready (it plays after the chime).
                 output.append(chime());
                 if let Ok(s) = speech.recv() {
@@ -430,11 +444,18 @@ impl Announcer {
         if let Err(e) = synth.and(player) {
             tracing::warn!(error = %e, "cannot start the announcer; calls are shown only");
         }
-        Announcer { jobs }
+        Announcer { jobs, withdrawn }
     }
 
     pub fn announce(&self, number: &str, window: u32) {
         let _ = self.jobs.send(Job { number: number.to_string(), window, queued: Instant::now() });
+    }
+
+    /// The call of `number` to `window` was taken back: not said if it has not been yet.
+    pub fn withdraw(&self, number: &str, window: u32) {
+        let mut w = self.withdrawn.lock().unwrap_or_else(|e| e.into_inner());
+        w.retain(|(_, _, at)| at.elapsed() < Duration::from_secs(600));
+        w.push((number.to_string(), window, Instant::now()));
     }
 }
 
@@ -535,7 +556,7 @@ mod tests {
     }
 
     /// What the player did, as a recorder output sees it.
-    #[derive(Debug, PartialEq)]
+    #[derive(Debug, Clone, PartialEq)]
     enum Played {
         Chime,
         Speech,
@@ -578,6 +599,27 @@ mod tests {
         assert!(speech_at - called >= Duration::from_secs(1), "speech before its synthesis");
         let rest: Vec<Played> = (0..4).map(|_| next().1).collect();
         assert_eq!(rest, [Played::End, Played::Chime, Played::Speech, Played::End]);
+    }
+
+    /// A call taken back while it waits its turn (the one before it still being said) is not said.
+    #[test]
+    fn a_call_taken_back_before_its_turn_is_not_said() {
+        let voice = dummy_voice_dir();
+        let program = voice.path().join("slow-engine");
+        std::fs::write(&program, "#!/bin/sh\necho READY\nwhile read line; do sleep 1; echo 'OK 0'; done\n").unwrap();
+        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let speaker = speaker(DEFAULT_TEMPLATE, voice.path(), program.to_str().unwrap());
+        let (tx, played) = mpsc::channel();
+        let announcer = Announcer::start_playing(speaker, 1, Duration::from_secs(60), move || Recorder(tx));
+        announcer.announce("A012", 3);
+        announcer.announce("B013", 4);
+        announcer.withdraw("B013", 4);
+        announcer.announce("C014", 5);
+        let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing").1;
+        let heard: Vec<Played> = (0..6).map(|_| next()).collect();
+        let two = [Played::Chime, Played::Speech, Played::End];
+        assert_eq!(heard, [two.clone(), two].concat(), "A012 and C014, not B013");
+        assert!(played.recv_timeout(Duration::from_secs(2)).is_err(), "nothing more");
     }
 
     #[test]

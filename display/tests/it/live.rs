@@ -23,8 +23,10 @@ impl Display {
             let feed =
                 tokio::time::timeout_at(deadline, self.rx.recv()).await.expect("the display never got there").unwrap();
             if let Feed::Input(input) = feed {
-                for Effect::Announce(c) in self.model.apply(input, chrono::Utc::now()) {
-                    self.announced.push(c.number);
+                for effect in self.model.apply(input, chrono::Utc::now()) {
+                    if let Effect::Announce(c) = effect {
+                        self.announced.push(c.number);
+                    }
                 }
             }
         }

@@ -851,6 +851,21 @@ fn the_answer_is_shown_and_a_late_or_stale_one_is_ignored() {
 }
 
 #[test]
+fn a_case_found_goes_home_once_read_not_a_minute_later() {
+    let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
+    r.go(Input::CaseAnswer {
+        id: asked(&fx)[0].0,
+        answer: CaseAnswer::Found(Box::new(crate::screenshots::sample_case())),
+    });
+    r.wait(Duration::from_secs(20));
+    r.go(Input::Touch); // scrolling its history
+    r.wait(Duration::from_secs(29));
+    assert_eq!(r.k.screen(), &Screen::CaseQuery, "still being read");
+    r.wait(Duration::from_secs(2));
+    assert_eq!(r.k.screen(), &Screen::Home, "30 s untouched: the next citizen must not find it");
+}
+
+#[test]
 fn a_case_on_screen_goes_home_when_idle_and_a_new_scan_starts_a_new_query() {
     let (mut r, fx) = query(vec![text("20261125-0003 ABC234\n")]);
     r.go(Input::CaseAnswer {
