@@ -96,11 +96,29 @@ async fn gaps_are_recorded_and_ids_at_or_below_the_mark_never_stored_again() {
 
 /// Serves the county's API in process on a free port.
 async fn serve(pool: deadpool_postgres::Pool, links: Links, users: Vec<User>) -> String {
-    let app = hall_county::http::app(hall_county::http::AppState::new(pool, links, users, true));
+    serve_state(hall_county::http::AppState::new(pool, links, users, true)).await
+}
+
+async fn serve_state(state: hall_county::http::AppState) -> String {
+    let app = hall_county::http::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     base
+}
+
+/// A session of the demo account on the county served at `base`.
+async fn demo_token(http: &reqwest::Client, base: &str) -> String {
+    let login: Value = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"username": "county", "password": "demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["token"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -313,16 +331,7 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
 
     let base = serve(pool.clone(), Links::default(), vec![]).await;
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"username": "county", "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = demo_token(&http, &base).await;
     let get = |q: &str| http.get(format!("{base}/api/county/reports?{q}")).bearer_auth(&token).send();
     let json_of = |q: &'static str| {
         let get = &get;
@@ -765,31 +774,12 @@ async fn an_offline_halls_wait_is_as_last_heard_and_a_hall_taken_out_is_not_list
     .unwrap();
     let only_h =
         vec![HallEntry { id: "h".into(), url: "http://127.0.0.1:9".into(), token: "t".into(), county_hall: false }];
-    let app = hall_county::http::app(
-        hall_county::http::AppState::new(pool.clone(), Links::default(), vec![], true).with_halls(&only_h),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let state = hall_county::http::AppState::new(pool.clone(), Links::default(), vec![], true).with_halls(&only_h);
+    let base = serve_state(state).await;
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"username": "county", "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let halls: Value = http
-        .get(format!("{base}/api/county/halls"))
-        .bearer_auth(login["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = demo_token(&http, &base).await;
+    let halls: Value =
+        http.get(format!("{base}/api/county/halls")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let ids: Vec<&str> = halls.as_array().unwrap().iter().map(|h| h["hall_id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["h"], "the hall taken out of the file is not listed");
     assert_eq!(halls[0]["online"], false);

@@ -212,49 +212,45 @@ pub fn end_sessions_revoked_at_start(
                 if let Some(t) = called {
                     windows::set_current(tx, w, None)?;
                     crate::store::tickets::return_to_queue(tx, &t)?;
-                    let entry = crate::store::audit::Entry {
-                        at_ms: now_ms,
-                        actor: "system".into(),
-                        role: "system".into(),
-                        device: None,
-                        window_id: Some(w.to_string()),
-                        action: "ticket.returned".into(),
-                        subject: Some(format!("ticket:{}", t.id)),
-                        detail: json!({ "number": t.number }).to_string(),
-                    };
-                    crate::store::audit::append(tx, &entry)?;
+                    let detail = json!({ "number": t.number });
+                    system_audit(tx, now_ms, Some(w), "ticket.returned", Some(format!("ticket:{}", t.id)), detail)?;
                 }
                 let released = crate::store::tickets::release_sent_to(tx, today, w)?;
                 if !released.is_empty() {
-                    let entry = crate::store::audit::Entry {
-                        at_ms: now_ms,
-                        actor: "system".into(),
-                        role: "system".into(),
-                        device: None,
-                        window_id: Some(w.to_string()),
-                        action: "window.released_transfers".into(),
-                        subject: None,
-                        detail: json!({ "numbers": released.iter().map(|(n, _)| n).collect::<Vec<_>>() }).to_string(),
-                    };
-                    crate::store::audit::append(tx, &entry)?;
+                    let detail = json!({ "numbers": released.iter().map(|(n, _)| n).collect::<Vec<_>>() });
+                    system_audit(tx, now_ms, Some(w), "window.released_transfers", None, detail)?;
                 }
                 windows::sign_out(tx, w)?;
             }
         }
-        let entry = crate::store::audit::Entry {
-            at_ms: now_ms,
-            actor: "system".into(),
-            role: "system".into(),
-            device: None,
-            window_id: s.window_id.clone(),
-            action: "auth.revoked".into(),
-            subject: Some(format!("session:{}", s.id)),
-            detail: json!({ "username": s.username, "reason": reason, "at_start": true }).to_string(),
-        };
-        crate::store::audit::append(tx, &entry)?;
+        let detail = json!({ "username": s.username, "reason": reason, "at_start": true });
+        let subject = Some(format!("session:{}", s.id));
+        system_audit(tx, now_ms, s.window_id.as_deref(), "auth.revoked", subject, detail)?;
         ended += 1;
     }
     Ok(ended)
+}
+
+/// An audit entry of the server itself (before the writer runs: no actor).
+fn system_audit(
+    tx: &rusqlite::Transaction,
+    at_ms: i64,
+    window: Option<&str>,
+    action: &str,
+    subject: Option<String>,
+    detail: serde_json::Value,
+) -> rusqlite::Result<()> {
+    let entry = crate::store::audit::Entry {
+        at_ms,
+        actor: "system".into(),
+        role: "system".into(),
+        device: None,
+        window_id: window.map(str::to_string),
+        action: action.into(),
+        subject,
+        detail: detail.to_string(),
+    };
+    crate::store::audit::append(tx, &entry).map(drop)
 }
 
 /// Windows still held by a session that expired: signed out, announced, audited.
