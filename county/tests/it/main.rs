@@ -68,14 +68,7 @@ fn keep_issuing(base: String, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<
 
 async fn county_halls(county: &County) -> Vec<Value> {
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{}/api/auth/login", county.base))
-        .json(&json!({"username": "county", "password": "demo"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let token = login.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let token = store::demo_token(&http, &county.base).await;
     let r = http.get(format!("{}/api/county/halls", county.base)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 200);
     r.json::<Value>().await.unwrap().as_array().unwrap().clone()
@@ -179,21 +172,12 @@ async fn a_hall_answering_with_another_id_is_refused() {
     a.issue().await;
     let county = County::start_as(work.path(), &pg.url(), &[("hall-z", &a)]).await;
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{}/api/auth/login", county.base))
-        .json(&json!({"username": "county", "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap();
+    let token = store::demo_token(&http, &county.base).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     let page = loop {
         let page: Value = http
             .get(format!("{}/api/county/halls/hall-z", county.base))
-            .bearer_auth(token)
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()
@@ -276,19 +260,10 @@ async fn the_countys_figures_are_the_halls_own() {
 
     // The report of today, by hall, against the hall's own report of today.
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{}/api/auth/login", county.base))
-        .json(&json!({"username": "county", "password": "demo"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap();
+    let token = store::demo_token(&http, &county.base).await;
     let report: Value = http
         .get(format!("{}/api/county/reports?from={today}&to={today}&by=hall", county.base))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()
@@ -315,7 +290,7 @@ async fn the_countys_figures_are_the_halls_own() {
     // The hall's page: today's line with the same ratings and complaints.
     let page: Value = http
         .get(format!("{}/api/county/halls/hall-a", county.base))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()
@@ -329,7 +304,7 @@ async fn the_countys_figures_are_the_halls_own() {
 
     let csv = http
         .get(format!("{}/api/county/reports?from={today}&to={today}&by=matter&format=csv", county.base))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()

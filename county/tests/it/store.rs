@@ -108,7 +108,7 @@ async fn serve_state(state: hall_county::http::AppState) -> String {
 }
 
 /// A session of the demo account on the county served at `base`.
-async fn demo_token(http: &reqwest::Client, base: &str) -> String {
+pub(crate) async fn demo_token(http: &reqwest::Client, base: &str) -> String {
     let login: Value = http
         .post(format!("{base}/api/auth/login"))
         .json(&json!({"username": "county", "password": "demo"}))

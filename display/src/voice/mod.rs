@@ -575,18 +575,23 @@ mod tests {
         }
     }
 
-    /// The chime plays when the call arrives, not when its speech is ready; two calls are said
-    /// one after the other, never over each other.
-    #[test]
-    fn the_chime_does_not_wait_for_the_speech_and_calls_never_overlap() {
+    /// An announcer whose engine takes a second for each sentence, playing into a recorder (the
+    /// voice folder is kept with it).
+    fn slow_announcer() -> (Announcer, mpsc::Receiver<(Instant, Played)>, tempfile::TempDir) {
         let voice = dummy_voice_dir();
-        // An engine that takes a second for each sentence.
         let program = voice.path().join("slow-engine");
         std::fs::write(&program, "#!/bin/sh\necho READY\nwhile read line; do sleep 1; echo 'OK 0'; done\n").unwrap();
         std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         let speaker = speaker(DEFAULT_TEMPLATE, voice.path(), program.to_str().unwrap());
         let (tx, played) = mpsc::channel();
-        let announcer = Announcer::start_playing(speaker, 1, Duration::from_secs(60), move || Recorder(tx));
+        (Announcer::start_playing(speaker, 1, Duration::from_secs(60), move || Recorder(tx)), played, voice)
+    }
+
+    /// The chime plays when the call arrives, not when its speech is ready; two calls are said
+    /// one after the other, never over each other.
+    #[test]
+    fn the_chime_does_not_wait_for_the_speech_and_calls_never_overlap() {
+        let (announcer, played, _voice) = slow_announcer();
         let called = Instant::now();
         announcer.announce("A012", 3);
         announcer.announce("B013", 4);
@@ -604,13 +609,7 @@ mod tests {
     /// A call taken back while it waits its turn (the one before it still being said) is not said.
     #[test]
     fn a_call_taken_back_before_its_turn_is_not_said() {
-        let voice = dummy_voice_dir();
-        let program = voice.path().join("slow-engine");
-        std::fs::write(&program, "#!/bin/sh\necho READY\nwhile read line; do sleep 1; echo 'OK 0'; done\n").unwrap();
-        std::fs::set_permissions(&program, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        let speaker = speaker(DEFAULT_TEMPLATE, voice.path(), program.to_str().unwrap());
-        let (tx, played) = mpsc::channel();
-        let announcer = Announcer::start_playing(speaker, 1, Duration::from_secs(60), move || Recorder(tx));
+        let (announcer, played, _voice) = slow_announcer();
         announcer.announce("A012", 3);
         announcer.announce("B013", 4);
         announcer.withdraw("B013", 4);
