@@ -162,6 +162,7 @@ fn hall_in_force(
     given: crate::hall::Hall,
     from_file: bool,
     (calendar, now_ms): (&crate::domain::calendar::Calendar, i64),
+    public_url: &str,
 ) -> anyhow::Result<crate::hall::Hall> {
     use sha2::Digest;
     let saved = store::settings::get(conn, store::settings::HALL_TOML)?;
@@ -194,18 +195,16 @@ fn hall_in_force(
     let tx = conn.unchecked_transaction()?;
     store::settings::set(&tx, store::settings::HALL_FILE_SEEN, &digest)?;
     store::settings::set(&tx, store::settings::HALL_TOML, &given.source)?;
-    // The hall it replaces (the last in force): sessions whose rights the file changed end now
-    // (a demoted account, a new password, fewer windows), as a save on /admin would end them.
-    // Known only once a start has recorded its file: before (the first start with this record)
-    // the file was always in force, whatever was saved on /admin.
+    // The hall it replaces (the last in force) is replaced as a save on /admin replaces it: the
+    // sessions whose rights the file changed end (a demoted account, a new password, a window
+    // removed), bookings it no longer serves are cancelled, audited `hall.replace`. Known only
+    // once a start has recorded its file: before (the first start with this record) the file
+    // was always in force, whatever was saved on /admin.
     let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
     if let Some(old) = last_in_force {
-        // The old hall's clock: its rules and the day's sign-ins were kept by it.
-        let now = crate::store::from_ms(now_ms).with_timezone(&old.timezone).naive_local();
-        store::attendance::keep_rules_replaced(&tx, (&old, &given), calendar, now)?;
-        let today = now.date().to_string();
-        store::attendance::record_roles_changed(&tx, (&old, &given), calendar, (now, now_ms))?;
-        let ended = crate::ops::end_sessions_revoked_at_start(&tx, &old, &given, now_ms, &today)?;
+        let now = crate::store::from_ms(now_ms);
+        let ended = crate::ops::replace_hall_at_start(&tx, (&old, &given), calendar, public_url, now)
+            .map_err(|e| anyhow::anyhow!("putting the changed configuration file in force: {e:?}"))?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");
         }
@@ -226,7 +225,9 @@ impl AppState {
         let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
         let settings_sweep = settings.sweep_every;
         let now_ms = store::ms(settings.clock.now());
-        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file, (&calendar.get(), now_ms))?;
+        let public_url = settings.public_url.unwrap_or_default().trim_end_matches('/').to_string();
+        let hall =
+            hall_in_force(&conn, settings.hall, settings.hall_from_file, (&calendar.get(), now_ms), &public_url)?;
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
         let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();
@@ -234,7 +235,6 @@ impl AppState {
         store::attendance::record_staff_at_start(&conn, &usernames, &today.to_string())?;
         let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
-        let public_url = settings.public_url.unwrap_or_default().trim_end_matches('/').to_string();
         let in_force = crate::writer::InForceAll {
             hall: hall.clone(),
             calendar: calendar.clone(),

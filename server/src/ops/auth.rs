@@ -100,12 +100,7 @@ fn close_window(ctx: &mut Ctx, window: &str, row: &windows::WindowRow) -> ApiRes
     }
     // Citizens sent on to this window would wait for it all day: any window of their matter
     // calls them now, at their place (their queues' figures follow with the window's).
-    let day = ctx.day.clone();
-    let released = crate::store::tickets::release_sent_to(ctx.tx, &day, window)?;
-    if !released.is_empty() {
-        let numbers: Vec<&String> = released.iter().map(|(n, _)| n).collect();
-        ctx.audit("window.released_transfers", Some(window), None, json!({ "numbers": numbers }))?;
-    }
+    let released = release_transfers(ctx, window)?;
     windows::sign_out(ctx.tx, window)?;
     window_changed(ctx, window)?;
     // A queue of theirs the window does not call (sent on to a window of another matter) is
@@ -167,9 +162,11 @@ pub(crate) fn revoked_by(
 
 /// A new hall ends at once every session whose rights it changed (audited); their windows are
 /// signed out so that the displays stop showing the clerk.
-pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) -> ApiResult<()> {
+pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) -> ApiResult<u32> {
+    let mut ended = 0;
     for s in windows::live_sessions(ctx.tx, ctx.now_ms)? {
         let Some(reason) = revoked_by(ctx.hall, new, &s) else { continue };
+        ended += 1;
         windows::end_session(ctx.tx, s.id, ctx.now_ms)?;
         ctx.audit(
             "auth.revoked",
@@ -183,74 +180,18 @@ pub(super) fn end_sessions_revoked_by(ctx: &mut Ctx, new: &crate::hall::Hall) ->
             }
         }
     }
-    Ok(())
-}
-
-/// At a start whose configuration file changed since the last one, the sessions whose rights it
-/// changed end, as a save on /admin ends them (audited `auth.revoked`; their windows signed out,
-/// a ticket of `today` called there and not yet started back at its place, audited
-/// `ticket.returned`). Before the writer runs (no client is listening yet: the displays and
-/// phones read the state when they connect).
-pub fn end_sessions_revoked_at_start(
-    tx: &rusqlite::Transaction,
-    old: &crate::hall::Hall,
-    new: &crate::hall::Hall,
-    now_ms: i64,
-    today: &str,
-) -> rusqlite::Result<u32> {
-    let mut ended = 0;
-    for s in windows::live_sessions(tx, now_ms)? {
-        let Some(reason) = revoked_by(old, new, &s) else { continue };
-        windows::end_session(tx, s.id, now_ms)?;
-        if let Some(w) = s.window_id.as_deref().filter(|w| new.window(w).is_some()) {
-            if let Some(row) = windows::get(tx, w, now_ms)?.filter(|r| r.session_id == Some(s.id)) {
-                let called = match row.current_ticket {
-                    Some(id) => crate::store::tickets::get(tx, id)?
-                        .filter(|t| t.status == crate::domain::TicketStatus::Called && t.day == today),
-                    None => None,
-                };
-                if let Some(t) = called {
-                    windows::set_current(tx, w, None)?;
-                    crate::store::tickets::return_to_queue(tx, &t)?;
-                    let detail = json!({ "number": t.number });
-                    system_audit(tx, now_ms, Some(w), "ticket.returned", Some(format!("ticket:{}", t.id)), detail)?;
-                }
-                let released = crate::store::tickets::release_sent_to(tx, today, w)?;
-                if !released.is_empty() {
-                    let detail = json!({ "numbers": released.iter().map(|(n, _)| n).collect::<Vec<_>>() });
-                    system_audit(tx, now_ms, Some(w), "window.released_transfers", None, detail)?;
-                }
-                windows::sign_out(tx, w)?;
-            }
-        }
-        let detail = json!({ "username": s.username, "reason": reason, "at_start": true });
-        let subject = Some(format!("session:{}", s.id));
-        system_audit(tx, now_ms, s.window_id.as_deref(), "auth.revoked", subject, detail)?;
-        ended += 1;
-    }
     Ok(ended)
 }
 
-/// An audit entry of the server itself (before the writer runs: no actor).
-fn system_audit(
-    tx: &rusqlite::Transaction,
-    at_ms: i64,
-    window: Option<&str>,
-    action: &str,
-    subject: Option<String>,
-    detail: serde_json::Value,
-) -> rusqlite::Result<()> {
-    let entry = crate::store::audit::Entry {
-        at_ms,
-        actor: "system".into(),
-        role: "system".into(),
-        device: None,
-        window_id: window.map(str::to_string),
-        action: action.into(),
-        subject,
-        detail: detail.to_string(),
-    };
-    crate::store::audit::append(tx, &entry).map(drop)
+/// Releases the citizens sent on to `window` (audited); their numbers and queues.
+fn release_transfers(ctx: &mut Ctx, window: &str) -> ApiResult<Vec<(String, String)>> {
+    let day = ctx.day.clone();
+    let released = crate::store::tickets::release_sent_to(ctx.tx, &day, window)?;
+    if !released.is_empty() {
+        let numbers: Vec<&String> = released.iter().map(|(n, _)| n).collect();
+        ctx.audit("window.released_transfers", Some(window), None, json!({ "numbers": numbers }))?;
+    }
+    Ok(released)
 }
 
 /// Windows still held by a session that expired: signed out, announced, audited.

@@ -5,7 +5,6 @@ pub mod access;
 pub mod assessment;
 mod attendance;
 mod auth;
-pub use auth::end_sessions_revoked_at_start;
 pub mod booking;
 pub mod cases;
 pub mod complaints;
@@ -608,10 +607,46 @@ fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
     Answer::json(StatusCode::OK, &body)
 }
 
+/// A configuration file changed since the last start replaces `old` (the hall last in force) as
+/// a save on /admin would, by the server itself (`system`), before the writer runs: sessions
+/// whose rights it changed end, their windows are signed out, their called citizens go back to
+/// their places and those sent on to them are released, bookings it no longer serves are
+/// cancelled by the hall, new accounts join today, audited `hall.replace`. The events are kept
+/// in the log for the streams' catch-up (nobody is listening yet). Returns the sessions ended.
+pub fn replace_hall_at_start(
+    tx: &Transaction,
+    (old, new): (&Hall, &Hall),
+    calendar: &Calendar,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<u32> {
+    let actor = Actor::System;
+    let mut ctx = Ctx {
+        tx,
+        hall: old,
+        calendar,
+        public_url,
+        actor: &actor,
+        now,
+        now_ms: store::ms(now),
+        day: numbering::local_day(now, old.timezone).to_string(),
+        session_hours: old.policy.session_hours,
+        events: Vec::new(),
+        held: None,
+    };
+    Ok(put_in_force(&mut ctx, new)?.0)
+}
+
 /// Saves an administrator's hall (validated by the caller): a row per window, the text kept for
 /// restarts, an audit row, and `hall_changed` for displays and kiosks to reload.
 fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
-    auth::end_sessions_revoked_by(ctx, hall)?;
+    let (_, summary) = put_in_force(ctx, hall)?;
+    Answer::json(StatusCode::OK, &summary)
+}
+
+/// What a new hall changes in the day (see `replace_hall`): the sessions it ended, and its summary.
+fn put_in_force(ctx: &mut Ctx, hall: &Hall) -> ApiResult<(u32, serde_json::Value)> {
+    let ended = auth::end_sessions_revoked_by(ctx, hall)?;
     // Accounts new to the hall join today: not absent on the days before (R15).
     let added: Vec<&str> =
         hall.staff.iter().map(|p| p.username.as_str()).filter(|u| ctx.hall.staff(u).is_none()).collect();
@@ -638,7 +673,7 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
     });
     ctx.audit("hall.replace", None, None, summary.clone())?;
     ctx.emit(hall_wire::event_kind::HALL_CHANGED, &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;
-    Answer::json(StatusCode::OK, &summary)
+    Ok((ended, summary))
 }
 
 /// Adds a year of the working-day calendar (validated by the caller, checked again against the

@@ -515,6 +515,57 @@ async fn the_admin_pages_changes_outlive_a_restart_on_a_configuration_file_until
     drop(dir);
 }
 
+/// A window taken out of the file between two starts, and a matter no longer booked online: the
+/// start does what a save on /admin does (the citizen called there goes back to their place,
+/// the booking is cancelled by the hall, audited `hall.replace` by the server itself).
+#[tokio::test]
+async fn a_file_edited_between_two_starts_is_put_in_force_as_the_admin_page_would() {
+    use chrono::TimeZone;
+    let shanghai = |d: u32, h: u32| chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+    let clock = std::sync::Arc::new(hall_testkit::ManualClock::new(shanghai(25, 9).with_timezone(&chrono::Utc)));
+    let s = TestServer::options().clock(clock.clone()).hall_from_file(true).start().await;
+    let booking = json!({ "service_id": "rs-jmyibao", "day": "2026-11-26", "start": "09:10", "name": "张三", "phone": "13900000001" });
+    let booked = s.send(Method::POST, "/api/bookings", None, Some(booking), None).await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let called = s.issue("mz-dibao").await;
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.body["id"], called["id"]);
+    let db = s.db.clone();
+    let dir = s.stop().await;
+    let window = "[[windows]]\nid = \"w03\"\nnumber = 3\nname = \"民政窗口（二）\"\ndepartment = \"minzheng\"\nlocation = \"一楼大厅东侧\"\nplan = { x = 94, y = 58 }\n\n";
+    let evaluator = "[[evaluators]]\nid = \"evaluator-w03\"\nwindow = \"w03\"\n";
+    let booked_online = "[matters.booking]                  # 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约未来5个工作日）\nslot_minutes = 20\nslot_capacity = 3\n";
+    let text = hall_server::config::SAMPLE_HALL
+        .replacen(window, "", 1)
+        .replacen(evaluator, "[[evaluators]]\nid = \"evaluator-w03\"\nwindow = \"w02\"\n", 1)
+        .replace("[\"w02\", \"w03\"]", "[\"w02\"]")
+        .replacen("windows = [\"w03\"]", "windows = [\"w02\"]", 1)
+        .replacen(booked_online, "", 1);
+    assert!(!text.contains("\"w03\"") && !text.contains("每20分钟一个时段"), "the edit took");
+    let file_hall = hall_server::config::parse(&text, "hall.toml").unwrap();
+    let s = TestServer::options().db(&db).clock(clock.clone()).hall(file_hall).hall_from_file(true).start().await;
+    let t = s.ticket(&called["id"]).await;
+    assert_eq!((t["status"].as_str(), t["waiting_ahead"].as_u64()), (Some("waiting"), Some(0)), "{t}");
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.body["id"], called["id"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (status, by): (String, Option<String>) =
+        conn.query_row("SELECT status, cancelled_by FROM bookings", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((status.as_str(), by.as_deref()), ("cancelled", Some("config")));
+    let audited = |action: &str| -> Vec<(String, String)> {
+        let mut q = conn.prepare("SELECT actor, detail FROM audit WHERE action = ?1").unwrap();
+        q.query_map([action], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let replaced = audited("hall.replace");
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert_eq!(replaced[0].0, "system");
+    assert!(replaced[0].1.contains("\"bookings_cancelled\":1"), "{replaced:?}");
+    assert_eq!(audited("ticket.returned").len(), 1);
+    assert_eq!(audited("auth.revoked").len(), 1);
+    s.stop().await;
+    drop(dir);
+}
+
 #[tokio::test]
 async fn an_administrator_changes_the_hall_without_a_restart() {
     let s = TestServer::start().await;
