@@ -70,6 +70,7 @@ pub struct AssessmentFigures {
     /// Share of satisfied ratings, 0–1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<f64>,
+    /// Complaints answered in the month as found true: upheld or partly upheld (R17).
     pub complaints_upheld: u32,
 }
 

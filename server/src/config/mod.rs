@@ -161,10 +161,7 @@ impl Checker<'_> {
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
             },
             ratings: self.rating_limits(&raw.policy)?,
-            complaints: crate::domain::complaint::Limits {
-                simple_days: raw.policy.complaint_simple_days.unwrap_or(Policy::default().complaints.simple_days),
-                complex_days: raw.policy.complaint_complex_days.unwrap_or(Policy::default().complaints.complex_days),
-            },
+            complaints: self.complaint_limits(&raw.policy)?,
             petitions,
             assessment: self.assessment(raw.assessment.as_ref())?,
             booking: self.booking(raw.booking.as_ref())?,
@@ -182,6 +179,9 @@ impl Checker<'_> {
         };
         let work_start = self.time("work_start", &raw.hall.work_start)?;
         let work_end = self.time("work_end", &raw.hall.work_end)?;
+        if work_start >= work_end {
+            return self.fail(&raw.hall.work_end.span(), "work_end must be after work_start");
+        }
         let hours = match &raw.hours {
             Some(h) => self.hours(h)?,
             None => Hours::weekdays(work_start, work_end),
@@ -584,11 +584,17 @@ impl Checker<'_> {
     }
 
     fn kiosks(&self, raw: &[RawKiosk]) -> Res<Vec<Kiosk>> {
-        let mut seen = HashSet::new();
+        let (mut seen, mut tokens) = (HashSet::new(), HashSet::new());
         raw.iter()
             .map(|k| {
                 let id = self.id("kiosk", &k.id, &mut seen)?;
                 let token_sha256 = self.token_hash(&k.token_sha256)?;
+                if !tokens.insert(token_sha256.clone()) {
+                    return self.fail(
+                        &k.token_sha256.span(),
+                        "each kiosk needs its own token (`hall-server new-kiosk-token`)",
+                    );
+                }
                 Ok(Kiosk { id, name: k.name.clone(), token_sha256, demo: k.demo })
             })
             .collect()
@@ -598,19 +604,25 @@ impl Checker<'_> {
         let h = raw.get_ref();
         if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
             return self
-                .fail(&raw.span(), "token_sha256 must be 64 hex digits; make one with `hall-server hash-token`");
+                .fail(&raw.span(), "token_sha256 must be 64 hex digits; make one with `hall-server new-kiosk-token`");
         }
         Ok(h.to_ascii_lowercase())
     }
 
     /// The windows' evaluators: each faces a window of the hall, with a token no kiosk has.
     fn evaluators(&self, raw: &[RawEvaluator], hall: &Hall) -> Res<Vec<Evaluator>> {
-        let mut seen = HashSet::new();
+        let (mut seen, mut tokens) = (HashSet::new(), HashSet::new());
         raw.iter()
             .map(|e| {
                 let id = self.id("evaluator", &e.id, &mut seen)?;
                 self.known("evaluator window", &e.window, hall.windows.iter().map(|w| &w.id))?;
                 let token_sha256 = self.token_hash(&e.token_sha256)?;
+                if !tokens.insert(token_sha256.clone()) {
+                    return self.fail(
+                        &e.token_sha256.span(),
+                        "each evaluator needs its own token (`hall-server new-kiosk-token`): a copied one rates another window",
+                    );
+                }
                 if hall.kiosk_by_token_hash(&token_sha256).is_some() {
                     return self.fail(&e.token_sha256.span(), "an evaluator's token must differ from every kiosk's");
                 }
@@ -690,6 +702,22 @@ impl Checker<'_> {
         }
         if !(10..=600).contains(&limits.ask_seconds) {
             return self.fail(&(0..0), "evaluator_seconds is 10 to 600");
+        }
+        Ok(limits)
+    }
+
+    /// R21: a simple complaint answered within days, a complex one within a longer time.
+    fn complaint_limits(&self, raw: &RawPolicy) -> Res<crate::domain::complaint::Limits> {
+        let d = crate::domain::complaint::Limits::default();
+        let limits = crate::domain::complaint::Limits {
+            simple_days: raw.complaint_simple_days.unwrap_or(d.simple_days),
+            complex_days: raw.complaint_complex_days.unwrap_or(d.complex_days),
+        };
+        if !(1..=30).contains(&limits.simple_days) || !(limits.simple_days..=60).contains(&limits.complex_days) {
+            return self.fail(
+                &(0..0),
+                "complaint_simple_days is 1 to 30 and complaint_complex_days from it to 60 (working days)",
+            );
         }
         Ok(limits)
     }

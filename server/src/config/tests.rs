@@ -262,3 +262,35 @@ fn the_sample_hall_books_three_matters_one_with_the_identity_number() {
     let asks: Vec<&str> = hall.matters.iter().filter(|m| m.id_number).map(|m| m.id.as_str()).collect();
     assert_eq!(asks, ["zr-zhaijidi"]);
 }
+
+#[test]
+fn hours_and_limits_that_cannot_work_are_refused() {
+    // 05:30 typed for 17:30: every kiosk would say closed every day.
+    let closing =
+        SMALL.replacen("name = \"测试镇便民服务中心\"", "name = \"测试镇便民服务中心\"\nwork_end = \"05:30\"", 1);
+    let err = parse(&closing, "hall.toml").unwrap_err();
+    assert_eq!(err.line, 3, "{err}");
+    assert!(err.message.contains("work_end must be after work_start"), "{err}");
+    // R21: an answer due the day the complaint comes, or a complex one due before a simple one.
+    for policy in ["complaint_simple_days = 0", "complaint_simple_days = 9\ncomplaint_complex_days = 5"] {
+        let err = parse(&format!("{SMALL}\n[policy]\n{policy}\n"), "hall.toml").unwrap_err();
+        assert!(err.message.contains("complaint_simple_days is 1 to 30"), "{policy}: {err}");
+    }
+    let fine =
+        parse(&format!("{SMALL}\n[policy]\ncomplaint_simple_days = 3\ncomplaint_complex_days = 10\n"), "h").unwrap();
+    assert_eq!((fine.policy.complaints.simple_days, fine.policy.complaints.complex_days), (3, 10));
+}
+
+#[test]
+fn two_devices_never_share_a_token() {
+    let kiosk = |id: &str| format!("[[kiosks]]\nid = \"{id}\"\ntoken_sha256 = \"{}\"\n\n", "ab".repeat(32));
+    let err = parse(&format!("{SMALL}\n{}{}", kiosk("k1"), kiosk("k2")), "hall.toml").unwrap_err();
+    assert!(err.message.contains("each kiosk needs its own token (`hall-server new-kiosk-token`)"), "{err}");
+    let evaluator = |id: &str| {
+        format!("[[evaluators]]\nid = \"{id}\"\nwindow = \"w01\"\ntoken_sha256 = \"{}\"\n\n", "cd".repeat(32))
+    };
+    let err = parse(&format!("{SMALL}\n{}{}", evaluator("e1"), evaluator("e2")), "hall.toml").unwrap_err();
+    assert!(err.message.contains("each evaluator needs its own token"), "{err}");
+    let bad = format!("{SMALL}\n[[kiosks]]\nid = \"k1\"\ntoken_sha256 = \"abc\"\n");
+    assert!(parse(&bad, "h").unwrap_err().message.contains("hall-server new-kiosk-token"));
+}

@@ -186,17 +186,17 @@ pub fn follow_up_next(
     }
 }
 
-/// Whether a follow-up's running deadline is past on `today`: contact while open, then the
-/// rectification until closed.
+/// Whether a follow-up's running deadline is past on `today`: contact while open (a rater who
+/// left a phone: one who left none cannot be contacted), then the rectification until closed.
 pub fn follow_up_overdue(
     state: FollowUpState,
-    contact_due: Option<NaiveDate>,
+    (contact_due, has_phone): (Option<NaiveDate>, bool),
     rectify_due: Option<NaiveDate>,
     today: NaiveDate,
 ) -> bool {
     let past = |d: Option<NaiveDate>| d.is_some_and(|d| d < today);
     match state {
-        FollowUpState::Open => past(contact_due) || past(rectify_due),
+        FollowUpState::Open => (has_phone && past(contact_due)) || past(rectify_due),
         FollowUpState::Contacted => past(rectify_due),
         FollowUpState::Closed => false,
     }
@@ -316,9 +316,12 @@ mod tests {
             (FollowUpState::Contacted, "2026-06-23", true),
             (FollowUpState::Closed, "2026-07-30", false),
         ] {
-            assert_eq!(follow_up_overdue(state, c, r, day(today)), overdue, "{state:?} {today}");
+            assert_eq!(follow_up_overdue(state, (c, true), r, day(today)), overdue, "{state:?} {today}");
         }
-        assert!(!follow_up_overdue(FollowUpState::Open, None, None, day("2027-03-01")));
+        assert!(!follow_up_overdue(FollowUpState::Open, (None, true), None, day("2027-03-01")));
+        // No phone left: nobody to contact, only the rectification runs.
+        assert!(!follow_up_overdue(FollowUpState::Open, (c, false), r, day("2026-06-03")));
+        assert!(follow_up_overdue(FollowUpState::Open, (c, false), r, day("2026-06-23")));
     }
 
     #[test]

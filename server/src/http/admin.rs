@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{json, Body, Caller, RetryKey};
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
 use crate::ops::{Answer, Op};
 
@@ -47,6 +48,15 @@ pub async fn save(
     let folder = s.hall().folder.clone();
     let hall = crate::config::parse_in(&req.toml, "hall", folder.as_deref())
         .map_err(|e| ApiError::new(Code::InvalidConfig, e.to_string()))?;
+    // A hall no administrator can sign in to is changed only by editing the file on the server.
+    let admin_can_sign_in = hall.staff.iter().any(|p| p.role == StaffRole::Admin && (!p.demo || s.demo()));
+    if !admin_can_sign_in {
+        return Err(ApiError::new(
+            Code::InvalidConfig,
+            "the hall must keep an administrator account that can sign in (not a demo account without --demo): \
+             saving it would lock every administrator out",
+        ));
+    }
     // The writer puts the hall in force itself, right after its commit.
     super::submit(&s, actor, Op::ReplaceHall { hall: Box::new(s.adapt_hall(hall)) }, key, &body).await
 }

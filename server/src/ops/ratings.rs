@@ -170,7 +170,7 @@ pub fn view(ctx_hall: &crate::hall::Hall, f: &FollowUpRow, today: NaiveDate, wit
         rated_at: fmt(f.rating.at),
         contact_due: f.contact_due.map(|d| d.to_string()),
         rectify_due: f.rectify_due.map(|d| d.to_string()),
-        overdue: rating::follow_up_overdue(f.state, f.contact_due, f.rectify_due, today),
+        overdue: rating::follow_up_overdue(f.state, (f.contact_due, f.rating.phone.is_some()), f.rectify_due, today),
         contacted_at: f.contacted_at.map(fmt),
         contact_note: f.contact_note.clone(),
         closed_at: f.closed_at.map(fmt),

@@ -246,11 +246,16 @@ pub(super) fn finish(ctx: &mut Ctx, window: &str, f: &super::cases::Finishing) -
     let detail = json!({ "note": note, "reason": reason, "missing_materials": listed });
     tickets::mark_finished(ctx.tx, t.id, outcome, &detail.to_string(), ctx.now_ms)?;
     windows::set_current(ctx.tx, window, None)?;
+    // The clerk's free text may say something of the citizen (住院, 家属代办): it stays with the
+    // ticket, read by those who may read its case; the audit, kept for good and read by every
+    // auditor, says only that there was one.
+    let given = |t: Option<&str>| t.is_some_and(|t| !t.trim().is_empty());
+    let audited = json!({ "note": given(note), "reason": given(reason), "missing_materials": listed });
     ctx.audit(
         "window.finish",
         Some(window),
         Some(format!("ticket:{}", t.id)),
-        json!({ "number": t.number, "outcome": outcome.as_str(), "detail": detail }),
+        json!({ "number": t.number, "outcome": outcome.as_str(), "detail": audited }),
     )?;
     let event = wire::TicketFinished {
         ticket_id: t.id,

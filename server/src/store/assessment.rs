@@ -43,8 +43,9 @@ fn findings(conn: &Connection, range: (NaiveDate, NaiveDate)) -> rusqlite::Resul
     Ok([counts(conn, &sql("username"), range)?, counts(conn, &sql("window_id"), range)?])
 }
 
-/// Complaints answered as upheld in the range, per staff member (about them) and per window
-/// (about it, or about a staff member at it).
+/// Complaints answered as found true in the range (upheld, or partly: 部分属实 is found true in
+/// part, R17), per staff member (about them) and per window (about it, or about a staff member
+/// at it).
 fn upheld(conn: &Connection, range: (NaiveDate, NaiveDate)) -> rusqlite::Result<[HashMap<String, u32>; 2]> {
     let [staff, window] = upheld_sql();
     Ok([counts(conn, &staff, range)?, counts(conn, &window, range)?])
@@ -55,7 +56,7 @@ fn upheld_sql() -> [String; 2] {
     let sql = |column: &str, about: &str| {
         format!(
             "SELECT {column}, COUNT(*) FROM complaints INDEXED BY complaints_upheld
-             WHERE finding = 'upheld' AND answered_on BETWEEN ?1 AND ?2 AND {column} IS NOT NULL {about}
+             WHERE finding IN ('upheld', 'partly_upheld') AND answered_on BETWEEN ?1 AND ?2 AND {column} IS NOT NULL {about}
              GROUP BY {column}"
         )
     };

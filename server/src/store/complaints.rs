@@ -253,12 +253,12 @@ pub fn findings_about(conn: &Connection, username: &str) -> rusqlite::Result<Vec
     .collect()
 }
 
-/// Upheld complaints about a staff member answered from `from` to `to` inclusive (R17: they
-/// count against them in assessments). Partly upheld ones are not counted here.
+/// Complaints about a staff member found true (upheld, or partly) answered from `from` to `to`
+/// inclusive (R17: they count against them in assessments).
 pub fn upheld_against(conn: &Connection, username: &str, from: NaiveDate, to: NaiveDate) -> rusqlite::Result<u32> {
     conn.prepare_cached(
-        "SELECT COUNT(*) FROM complaints WHERE about = 'staff' AND staff = ?1 AND finding = 'upheld'
-         AND answered_on BETWEEN ?2 AND ?3",
+        "SELECT COUNT(*) FROM complaints WHERE about = 'staff' AND staff = ?1
+         AND finding IN ('upheld', 'partly_upheld') AND answered_on BETWEEN ?2 AND ?3",
     )?
     .query_row(params![username, from.to_string(), to.to_string()], |r| r.get(0))
 }
@@ -404,8 +404,9 @@ mod tests {
             c.state = if answered.is_some() { State::Answered } else { State::Received };
             update(&tx, &c).unwrap();
         }
-        assert_eq!(upheld_against(&tx, "clerk2", d("2026-12-01"), d("2026-12-31")).unwrap(), 1);
-        assert_eq!(upheld_against(&tx, "clerk2", d("2026-11-01"), d("2026-12-31")).unwrap(), 2);
+        // 部分属实 is found true in part: it counts (R17), 不属实 does not.
+        assert_eq!(upheld_against(&tx, "clerk2", d("2026-12-01"), d("2026-12-31")).unwrap(), 2);
+        assert_eq!(upheld_against(&tx, "clerk2", d("2026-11-01"), d("2026-12-31")).unwrap(), 3);
         assert_eq!(upheld_against(&tx, "clerk3", d("2026-12-01"), d("2026-12-31")).unwrap(), 1);
         assert_eq!(findings_about(&tx, "clerk2").unwrap().len(), 4);
         let numbers: Vec<String> =

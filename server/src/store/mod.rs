@@ -72,6 +72,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v31.sql")),
         M::up(include_str!("schema_v32.sql")),
         M::up(include_str!("schema_v33.sql")),
+        M::up(include_str!("schema_v34.sql")),
     ])
 }
 

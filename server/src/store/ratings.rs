@@ -326,13 +326,15 @@ pub fn follow_ups_due_between(conn: &Connection, from: NaiveDate, to: NaiveDate)
     rows.collect()
 }
 
-/// Running follow-ups (open or contacted) and how many of them are past their deadline today.
+/// Running follow-ups (open or contacted) and how many of them are past their deadline today
+/// (`domain::rating::follow_up_overdue`: the contact's only for a rater who left a phone).
 pub fn follow_up_counts(conn: &Connection, today: NaiveDate) -> rusqlite::Result<(u32, u32)> {
     let day = today.to_string();
     conn.prepare_cached(
         "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN rectify_due < ?1 OR (state = 'open' AND contact_due < ?1) THEN 1 ELSE 0 END), 0)
-         FROM follow_ups WHERE state != 'closed'",
+                COALESCE(SUM(CASE WHEN f.rectify_due < ?1
+                    OR (f.state = 'open' AND f.contact_due < ?1 AND r.phone IS NOT NULL) THEN 1 ELSE 0 END), 0)
+         FROM follow_ups f JOIN ratings r ON r.id = f.rating_id WHERE f.state != 'closed'",
     )?
     .query_row([day], |r| Ok((r.get(0)?, r.get(1)?)))
 }

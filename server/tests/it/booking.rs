@@ -561,6 +561,11 @@ async fn staff_read_a_days_bookings_audited_phones_masked_but_for_the_director()
     let r = s.send(Method::GET, "/api/bookings", Some(&leader), None, None).await;
     assert_eq!(r.status, 403, "{}", r.body);
     assert_error(&s.get("/api/bookings").await, 401, "unauthorized");
+    // Once w02 is signed in at anew (another computer), the first session reads its bookings
+    // no more.
+    s.clerk("clerk2", "w02").await;
+    let r = s.send(Method::GET, "/api/bookings?day=2026-11-25", Some(&clerk), None, None).await;
+    assert_error(&r, 403, "not_your_window");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let reads: i64 =
         db.query_row("SELECT COUNT(*) FROM audit WHERE action = 'booking.read_day'", [], |r| r.get(0)).unwrap();

@@ -80,6 +80,25 @@ async fn each_kind_registers_its_case_with_its_deadline() {
     check(&t, "promised", "open", None);
 }
 
+/// What the clerk types may say something of the citizen: kept with the ticket, never in the
+/// audit every auditor reads (only that there was a note or a reason).
+#[tokio::test]
+async fn the_clerks_free_text_stays_out_of_the_audit() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let body = json!({"outcome": "returned", "return_ground": "conditions_unmet", "reason": "申请人住院，无法到场核实",
+        "note": "家属代办，持委托书"});
+    finish(&s, &c, "w02", "mz-linshi", body).await;
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let audited: String =
+        conn.query_row("SELECT detail FROM audit WHERE action = 'window.finish'", [], |r| r.get(0)).unwrap();
+    assert!(!audited.contains("住院") && !audited.contains("委托书"), "{audited}");
+    let audited: Value = serde_json::from_str(&audited).unwrap();
+    assert_eq!((&audited["detail"]["note"], &audited["detail"]["reason"]), (&json!(true), &json!(true)), "{audited}");
+    let kept: String = conn.query_row("SELECT outcome_detail FROM tickets", [], |r| r.get(0)).unwrap();
+    assert!(kept.contains("住院") && kept.contains("委托书"), "{kept}");
+}
+
 #[tokio::test]
 async fn a_finish_missing_its_kinds_particulars_changes_nothing() {
     let s = TestServer::start().await;

@@ -583,6 +583,17 @@ async fn an_administrator_changes_the_hall_without_a_restart() {
     assert_error(&r, 422, "invalid_config");
     assert!(r.body["message"].as_str().unwrap().contains("unknown window `w99`"), "{}", r.body);
     assert_eq!(s.get("/api/windows").await.body[10]["name"], "林业窗口");
+    // A hall without an administrator who can sign in would lock everyone out of this page.
+    let demoted = toml.replacen(
+        "staff_no = \"QS-2024-025\"\nrole = \"admin\"",
+        "staff_no = \"QS-2024-025\"\nrole = \"director\"",
+        1,
+    );
+    assert_ne!(demoted, toml);
+    let r = s.post("/api/admin/hall", &admin, json!({"toml": demoted})).await;
+    assert_error(&r, 422, "invalid_config");
+    assert!(r.body["message"].as_str().unwrap().contains("lock every administrator out"), "{}", r.body);
+    assert_eq!(session_of(&s, &admin).await["role"], "admin", "the administrator still signed in");
     // A good change is in force at once, and audited.
     let edited = toml.replacen("林业窗口", "林业工作站窗口", 1);
     let r = s.post("/api/admin/hall", &admin, json!({"toml": edited})).await;

@@ -190,6 +190,30 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
     assert!(!rating_audit.contains("13800001234"), "the audit trail never holds the rater's phone: {rating_audit}");
 }
 
+/// A rater who left no phone cannot be contacted: only the rectification's deadline runs.
+#[tokio::test]
+async fn a_follow_up_without_a_phone_is_not_overdue_for_a_contact_nobody_can_make() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let (ticket, _) = served(&s, &clerk).await;
+    let path = format!("/api/t/{}/rating", token_of(&ticket));
+    let r = post(&s, &path, None, json!({"level": "dissatisfied", "reason": "efficiency"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // Two working days later (the contact was due the next one).
+    s.clock().advance(chrono::Duration::days(2));
+    let director = s.staff("director").await;
+    let list = get(&s, "/api/follow-ups", Some(&director)).await;
+    assert_eq!((&list.body[0]["has_phone"], &list.body[0]["overdue"]), (&json!(false), &json!(false)), "{}", list.body);
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body;
+    assert_eq!(glance["feedback"]["follow_ups_overdue"], 0, "{}", glance["feedback"]);
+    // Past the rectification (16 December): overdue.
+    s.clock().advance(chrono::Duration::days(25));
+    let director = s.staff("director").await;
+    assert_eq!(get(&s, "/api/follow-ups", Some(&director)).await.body[0]["overdue"], true);
+    let glance = get(&s, "/api/director/today", Some(&director)).await.body;
+    assert_eq!(glance["feedback"]["follow_ups_overdue"], 1, "{}", glance["feedback"]);
+}
+
 #[tokio::test]
 async fn the_evaluator_asks_about_the_service_just_finished_and_then_idles() {
     let s = TestServer::start().await;
