@@ -3,7 +3,7 @@
 // working-day calendar: the loaded years, and a year's holiday schedule to add (TOML).
 
 import {
-  $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded, forgetActions,
+  $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, guarded, forgetActions, forgetPassword,
 } from "./common.js";
 import strings from "./admin.i18n.js";
 
@@ -66,12 +66,17 @@ function signOut(message) {
   forgetActions(); // the next session's actions are its own
   sessionStorage.removeItem("atoken"); token = null;
   $("login").hidden = false; $("editor").hidden = true; $("logout").hidden = true; $("calendar").hidden = true;
+  // What was saved and refused is not left for whoever sits down next (an edit not saved yet
+  // stays for the sign-in after an expired session: see the 退出 button).
+  for (const id of ["status", "saveError", "saveDetail", "calendarStatus", "calendarError", "calendarDetail"]) $(id).textContent = "";
+  $("saveDetail").hidden = true; $("calendarDetail").hidden = true;
   $("loginError").textContent = message ?? "";
 }
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
+  forgetPassword(e.target);
   await guarded("loginError", async () => {
     const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
     if (s.role !== "admin") {
@@ -132,7 +137,7 @@ $("logout").addEventListener("click", async () => {
   } catch (e) {
     if (e.status !== 401) { showError("logoutError", e); return; }
   }
-  loaded = null; $("toml").value = ""; // signed out on purpose: the edit goes with the session
+  loaded = null; $("toml").value = ""; $("calendarToml").value = ""; // signed out on purpose: the edits go with the session
   signOut();
 });
 onLanguage(() => { renderStatus(); renderYears(); });

@@ -16,6 +16,12 @@ export async function refreshIncoming(windowId) {
   renderIncoming();
 }
 
+/** Signed out: the applicants read on 「查看」 are not shown to the next clerk. */
+export function clearIncoming() {
+  lines = []; deskWindow = null; opened.clear();
+  renderIncoming();
+}
+
 /** An `incoming_changed` event: refresh when it is this window's. */
 export function incomingChanged(e) {
   if (e.window_id === deskWindow) refreshIncoming().catch(() => {});

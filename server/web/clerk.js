@@ -8,14 +8,14 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark,
+  latestRead, kioskMark, forgetPassword,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
 import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
 import { refreshInspections, renderInspections } from "./clerk-inspections.js";
 import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
-import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming } from "./clerk-incoming.js";
+import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming, clearIncoming } from "./clerk-incoming.js";
 import { renderBookings, clearBookings } from "./clerk-bookings.js";
 import { refreshNoShows, renderNoShows, clearNoShows, listsNoShow } from "./clerk-no-shows.js";
 
@@ -239,6 +239,11 @@ function signOut(message) {
   live.stop();
   clearBookings(); // nothing personal stays on the screen
   clearNoShows();
+  clearIncoming();
+  // No dialog over the sign-in form (an applicant's or a villager's name and phone): a sign-out
+  // by an expired session, a revocation or a takeover comes while one may be open.
+  for (const d of document.querySelectorAll("dialog[open]")) d.close();
+  for (const f of document.querySelectorAll("dialog form")) f.reset();
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
   $("loginError").textContent = message ?? "";
@@ -284,6 +289,7 @@ async function start() {
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
+  forgetPassword(e.target);
   await guarded("loginError", async () => {
     const r = await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password"), window_id: f.get("window") });
     Object.assign(state, { token: r.data.token, window: r.data.window_id, name: r.data.name });

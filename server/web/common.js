@@ -338,6 +338,12 @@ function keepAll() {
   }
 }
 
+/** Empties a sign-in form's password once read: never left for the next person at the PC. */
+export function forgetPassword(form) {
+  const p = form.querySelector("[name=password]");
+  if (p) p.value = "";
+}
+
 /** The roles that oversee the hall and read its figures (director, leader, administrator). */
 export const OVERSIGHT = ["director", "leader", "admin"];
 
@@ -348,6 +354,7 @@ export const OVERSIGHT = ["director", "leader", "admin"];
  */
 export async function signInAs(form, roles, refusal, setToken) {
   const f = new FormData(form);
+  forgetPassword(form);
   const s = (await act("login", "/api/auth/login", { username: f.get("username"), password: f.get("password") })).data;
   setToken(s.token);
   if (roles.includes(s.role)) return s;

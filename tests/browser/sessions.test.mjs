@@ -95,6 +95,34 @@ test("the finish dialog starts blank for each citizen", async () => {
   await o.close();
 });
 
+test("a desk taken over while a case is open leaves no applicant on the screen, and no password in the form", async () => {
+  const t = await issue("rs-kunnan"); // w07, 15 promised working days
+  const o = await desk("clerk7", "w07", [httpStatusLine(403)]);
+  const { page } = o;
+  assert.equal(await page.inputValue("#login input[name=password]"), "", "read once, not left in the form");
+  await callNext(page, t.number);
+  await page.click("#finish");
+  await page.selectOption("#finishDialog select[name=outcome]", "promised");
+  await page.fill("#finishDialog input[name=applicant_name]", "赵申请");
+  await page.fill("#finishDialog input[name=applicant_phone]", "13812340007");
+  await page.click("#finishOk");
+  await page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+  await page.waitForSelector("#cases [data-case]");
+  await page.click("#cases [data-case]");
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open &&
+    document.querySelector("#caseInfo").textContent.includes("13812340007"));
+  // The window signed in at anew on another computer: this desk steps aside, its dialog with it.
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "clerk7", password: "demo", window_id: "w07" }),
+  });
+  assert.equal(r.status, 200);
+  await page.waitForSelector("#login:not([hidden])", { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.querySelectorAll("dialog[open]").length), 0);
+  assert.ok(!(await page.evaluate(() => document.body.innerText)).includes("13812340007"), "no applicant's phone left");
+  await o.close();
+});
+
 test("the desk follows its cases live, and a session ended on the server signs the page out, saying why", async () => {
   const t = await issue("rs-jmyanglao-daiyu"); // 10 promised working days (one done on the spot is no 承诺件)
   const o = await desk("clerk5", "w05", [httpStatusLine(401), httpStatusLine(503)]);

@@ -348,6 +348,14 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                         "the case is overdue here: the director records the upper level's date",
                     ));
                 }
+                // Once recorded, the applicant's date is not moved again at the window (R12:
+                // never extended arbitrarily): a new date from the upper level is the director's.
+                if c.detail.get("upper_deadline").is_some() && !director {
+                    return Err(ApiError::new(
+                        Code::DirectorOnly,
+                        "the upper level's date was recorded already: the director records a new one",
+                    ));
+                }
                 c.deadline = Some(d);
                 c.detail["upper_deadline"] = json!(d.to_string());
                 text.push_str(&format!("；上级机关承诺办结日期 {d}"));
