@@ -76,8 +76,10 @@ fn carry_out(
             tokio::spawn(async move {
                 let input = match client.issue(&key, &service_id, priority, id_number.as_deref()).await {
                     IssueAnswer::Issued(ticket) => Input::Issued { key, ticket },
+                    // The code only: the server's words may name the person (a masked identity
+                    // number) and the matter they came for, which the kiosk's log must not keep.
                     IssueAnswer::Refused(r) => {
-                        tracing::info!(code = %r.code, message = %r.message, "ticket refused");
+                        tracing::info!(code = %r.code, "ticket refused");
                         Input::IssueRefused { key, code: r.code, next_open: r.next_open, day: None }
                     }
                     IssueAnswer::Unreachable(why) => {
@@ -94,7 +96,7 @@ fn carry_out(
                 let input = match client.check_in(&key, &by).await {
                     CheckInAnswer::CheckedIn(answer) => Input::CheckedIn { key, answer },
                     CheckInAnswer::Refused(r) => {
-                        tracing::info!(code = %r.code, message = %r.message, "check-in refused");
+                        tracing::info!(code = %r.code, "check-in refused");
                         Input::IssueRefused { key, code: r.code, next_open: r.next_open, day: r.booking_day }
                     }
                     CheckInAnswer::Unreachable(why) => {

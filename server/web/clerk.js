@@ -111,6 +111,15 @@ async function refreshStats() {
   const stats = await api("GET", `/api/windows/${state.window}/stats`);
   if (statsReads.isLatest(n)) $("served").textContent = stats.data.finished_today;
 }
+/** The hall's matters and windows read again (the admin page saved a change, or the link came back). */
+async function refreshHall() {
+  try {
+    const [services, windows] = await Promise.all([api("GET", "/api/services"), api("GET", "/api/windows")]);
+    state.services = services.data; state.windows = windows.data;
+    fillSelects(); render();
+  } catch { /* read again at the next change or reconnection */ }
+}
+
 let statsTimer = null;
 const statsSoon = () => { clearTimeout(statsTimer); statsTimer = setTimeout(() => refreshStats().catch(() => {}), 150); };
 
@@ -118,11 +127,13 @@ const live = liveStream("/api/events", {
   // Signed in: the staff tier (cases, village requests, incoming transfers of this window).
   token: () => state.token,
   onOpen: () => {
-    refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon();
+    refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); refreshHall();
     if (state.window) refreshNoShows(state.window);
   },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
+    // Saved on the admin page: a new matter's materials sheet and checklist, a window renamed.
+    hall_changed: () => refreshHall(),
     village_changed: (v) => { if (matter(v.service_id)?.windows.includes(state.window)) refreshVillage(); },
     incoming_changed: incomingChanged,
     case_changed: (c) => {

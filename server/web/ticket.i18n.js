@@ -26,6 +26,8 @@ export default withRating({
     "alert.soonShort": (n) => `还有${n}人`, "alert.notifyAsk": "到号时通知我",
     "alert.notifyOn": "已开启通知：快到您和叫到您时都会提醒。", "alert.notifyDenied": "本浏览器已禁止通知，请留意本页的提示。",
     complaintReceived: (number, due) => `您的投诉已受理，编号 ${number}${due ? `，大厅主任将于 ${due} 前处理答复` : "，大厅主任将尽快处理答复"}。请保留编号。`,
+    complaintPending: (number, due) => `投诉 ${number}：正在处理${due ? `，将于 ${due} 前答复` : "，将尽快答复"}。`,
+    complaintAnswered: (number, on, answer) => `投诉 ${number}：已于 ${on} 答复——${answer}`,
   },
   en: {
     pageTitle: "My ticket", otherLanguage: "中文", hall: "Service hall", yourNumber: "Your number", ahead: "Ahead of you",
@@ -52,5 +54,7 @@ export default withRating({
     "alert.notifyOn": "Notifications are on: you are told when your turn is near and when you are called.",
     "alert.notifyDenied": "This browser blocks notifications; please watch this page.",
     complaintReceived: (number, due) => `Your complaint is received, number ${number}${due ? `; the director answers by ${due}` : "; the director answers as soon as possible"}. Please keep the number.`,
+    complaintPending: (number, due) => `Complaint ${number}: being handled${due ? `, answered by ${due}` : ", answered as soon as possible"}.`,
+    complaintAnswered: (number, on, answer) => `Complaint ${number}: answered on ${on} — ${answer}`,
   },
 });

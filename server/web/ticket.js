@@ -3,7 +3,7 @@
 // server sends the ticket's view whenever it changed, never the rest of the hall), with a slow
 // poll in case the stream is blocked.
 
-import { $, t, language, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
+import { $, esc, t, language, useStrings, languageSwitch, onLanguage, api, act, liveStream, guarded } from "./common.js";
 import { ratingForm, isBad } from "./rating.js";
 import { turnAlert } from "./ticket-alert.js";
 import strings from "./ticket.i18n.js";
@@ -114,6 +114,12 @@ function renderComplaint() {
   if (!aboutChosen || f.about.selectedOptions[0]?.hidden) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;
   $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
+  // Complaints made here before (a reload, the page opened again days later): where each stands
+  // and, once answered, the hall's answer. The one just made is told above.
+  const earlier = (view?.complaints ?? []).filter((c) => c.number !== receipt?.number);
+  $("complaints").innerHTML = earlier.map((c) => `<li>${esc(c.answer != null
+    ? t("complaintAnswered", c.number, c.answered_on ?? "", c.answer)
+    : t("complaintPending", c.number, c.due))}</li>`).join("");
   $("complaintOpen").hidden = !f.hidden || !!receipt;
 }
 $("complaintForm").about.addEventListener("change", () => { aboutChosen = true; });

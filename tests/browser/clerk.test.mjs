@@ -208,7 +208,9 @@ test("a bad password is refused plainly on the page, in the page's language", as
   await page.click("#login button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
   assert.equal(await page.textContent("#loginError"), "用户名或密码错误。");
+  assert.equal(await page.inputValue("input[name=password]"), "", "a password is typed again, never left in the form");
   await page.click("#lang");
+  await page.fill("input[name=password]", "wrong");
   await page.click("#login button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#loginError").textContent.startsWith("Wrong"));
   assert.equal(await page.textContent("#loginError"), "Wrong username or password.");
@@ -448,4 +450,24 @@ test("a desk that missed the window's event finds it was signed in at anew when 
   await refused;
   await steppedAside(o.page, token);
   await o.close();
+});
+
+test("a desk signed in before the admin page saves a material lists it for the next citizen", async () => {
+  const clerk = await signIn("clerk4", "w04");
+  const { page } = clerk;
+  const admin = await (await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: "demo" }),
+  })).json();
+  const auth = { Authorization: `Bearer ${admin.token}`, "Content-Type": "application/json" };
+  const { toml } = await (await fetch(`${base}/api/admin/hall`, { headers: auth })).json();
+  const at = toml.indexOf("materials = [\n", toml.indexOf('id = "cl-fuju"')) + "materials = [\n".length;
+  const added = "近期免冠一寸照片两张（新增）";
+  const edited = `${toml.slice(0, at)}  { name = "${added}", kind = "aux" },\n${toml.slice(at)}`;
+  const saved = await fetch(`${base}/api/admin/hall`, { method: "POST", headers: auth, body: JSON.stringify({ toml: edited }) });
+  assert.equal(saved.status, 200, await saved.text());
+  const [t] = await issue("cl-fuju");
+  await page.click("#callNext");
+  await page.waitForFunction((n) => document.querySelector("#number").textContent === n, t.number);
+  await page.waitForFunction((m) => document.querySelector("#sheet").textContent.includes(m), added);
+  await clerk.close();
 });

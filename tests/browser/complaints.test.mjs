@@ -90,6 +90,10 @@ test("a citizen complains from the ticket's phone page and gets the number and d
   assert.ok(m, receipt);
   online = m[1];
   assert.ok(await page.isHidden("#complaintForm"));
+  // The page opened again (the receipt was only in the page): the complaint and where it stands.
+  await page.reload();
+  await page.waitForFunction((n) => document.querySelector("#complaints").textContent.includes(n), online);
+  assert.match(await page.textContent("#complaints"), new RegExp(`投诉 ${online}：正在处理，将于 \\d{4}-\\d{2}-\\d{2} 前答复`));
   await phone.close();
 });
 

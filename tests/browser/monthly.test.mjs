@@ -124,6 +124,7 @@ test("opened directly it asks for the sign-in; a leader reads it, in English too
   await page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
   assert.ok(await page.isHidden("#sheet"));
   await page.fill("input[name=username]", "leader");
+  await page.fill("input[name=password]", "demo"); // typed again: never left in the form
   await page.click("#login button[type=submit]");
   await page.waitForSelector("body[data-ready='1']");
   assert.equal(await page.textContent("#docTitle"), title);

@@ -129,6 +129,7 @@ test("an error code the page does not know gets a generic message in the page's 
   const zh = await p.page.textContent("#loginError");
   assert.match(zh, /^操作未能完成（错误代码：brand_new_rule）/);
   await p.page.click("#lang");
+  await p.page.fill("input[name=password]", "demo"); // typed again: never left in the form
   await p.page.click("#login button[type=submit]");
   await p.page.waitForFunction(() => document.querySelector("#loginError").textContent.startsWith("That did not work"));
   assert.ok(!(await p.page.textContent("#loginError")).includes("Some English sentence"));

@@ -143,6 +143,23 @@ pub struct ComplaintReceipt {
     pub due: Option<String>,
 }
 
+/// A complaint made on a ticket's phone page, as its complainant reads it there again
+/// (`TicketView.complaints`): where it stands and, once answered, the hall's answer (R21).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketComplaint {
+    pub number: String,
+    pub state: ComplaintState,
+    /// Absent while the calendar's year is not loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_on: Option<String>,
+    /// The director's answer to the complainant (not the finding, not what staff were told).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+}
+
 /// A line of `GET /api/complaints`: no complainant identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

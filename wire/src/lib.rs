@@ -822,6 +822,10 @@ pub struct TicketView {
     /// rating while the ticket is `done` and this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingReceipt>,
+    /// The complaints made on this page, oldest first (a reload shows where they stand and
+    /// the hall's answer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complaints: Vec<TicketComplaint>,
     /// Came by appointment, on time (预约).
     #[serde(default)]
     pub booked: bool,

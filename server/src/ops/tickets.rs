@@ -131,12 +131,16 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     if let Some(p) = issue.person {
         crate::store::booking::insert_ticket_person(ctx.tx, id, &day, service_id, &p.hash, &p.masked)?;
     }
+    // Whether a priority class or an identity number was given, never which or whose: the
+    // ticket keeps the class, and the person's record is deleted after its keeping time; the
+    // audit, kept for good and read by every auditor, would outlive it (a disability, a
+    // pregnancy, a masked number).
     ctx.audit(
         "ticket.issue",
         None,
         Some(format!("ticket:{id}")),
-        json!({ "number": number, "service_id": service_id, "priority": priority.map(|p| p.as_str()),
-                "booked": issue.booked_slot.is_some(), "id_number": issue.person.map(|p| p.masked.clone()) }),
+        json!({ "number": number, "service_id": service_id, "priority": priority.is_some(),
+                "booked": issue.booked_slot.is_some(), "id_number": issue.person.is_some() }),
     )?;
     // The new ticket is the last of its class (a booked one: of its slot, nearly always), so
     // who is ahead and how many wait come from the kept counts; a booked one asks its queue.

@@ -263,6 +263,26 @@ pub fn upheld_against(conn: &Connection, username: &str, from: NaiveDate, to: Na
     .query_row(params![username, from.to_string(), to.to_string()], |r| r.get(0))
 }
 
+/// The complaints made on a ticket's phone page, oldest first, as its complainant reads them
+/// there (one indexed lookup: the phone page reads it at every poll).
+pub fn of_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Vec<hall_wire::TicketComplaint>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM complaints INDEXED BY complaints_ticket
+         WHERE ticket_id = ?1 AND channel = 'online' ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([ticket_id], row)?;
+    rows.map(|c| {
+        c.map(|c| hall_wire::TicketComplaint {
+            number: c.number,
+            state: c.state.into(),
+            due: text(c.due),
+            answered_on: text(c.answered_on),
+            answer: c.answer,
+        })
+    })
+    .collect()
+}
+
 /// `3号窗口 民政社保`, or the id when the hall no longer has the window.
 pub fn window_words(hall: &crate::hall::Hall, id: &str) -> String {
     hall.window(id).map(|w| format!("{}号窗口 {}", w.number, w.name)).unwrap_or_else(|| id.to_string())

@@ -336,6 +336,7 @@ pub fn ticket_view(
         first_window_name: first.map(|w| w.name.clone()),
         earlier_windows: earlier.map(|w| wire::ServedWindow { number: w.number, name: w.name.clone() }).collect(),
         rating: super::ratings::receipt(conn, hall, t.id)?,
+        complaints: super::complaints::of_ticket(conn, t.id)?,
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,
         expired,

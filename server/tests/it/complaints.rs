@@ -466,6 +466,20 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     let lines = get(&s, "/api/complaints", Some(&director)).await.body;
     assert_eq!(lines[0]["about"], "hall", "{lines}");
     assert!(lines[0].get("window_id").is_none());
+    // The first ticket's page opened again (a reload, days later): where its complaint stands,
+    // then the hall's answer (R21), nothing else of its handling.
+    let view = s.get(&format!("/api/t/{token}")).await.body;
+    let pending = json!([{"number": "TS20261125-01", "state": "received", "due": "2026-11-26"}]);
+    assert_eq!(view["complaints"], pending, "{view}");
+    let first = lines.as_array().unwrap().iter().find(|l| l["number"] == "TS20261125-01").unwrap()["id"].clone();
+    let answer = json!({"finding": "partly_upheld", "answer": "经核实，窗口告知不够清楚，已整改。"});
+    let r = s.post(&format!("/api/complaints/{first}/answer"), &director, answer).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let view = s.get(&format!("/api/t/{token}")).await.body;
+    let answered = json!([{"number": "TS20261125-01", "state": "answered", "due": "2026-11-26",
+        "answered_on": "2026-11-25", "answer": "经核实，窗口告知不够清楚，已整改。"}]);
+    assert_eq!(view["complaints"], answered, "{view}");
+    assert!(s.get(&format!("/api/t/{waiting}")).await.body.get("complaints").is_none(), "none made there");
 }
 
 #[tokio::test]
