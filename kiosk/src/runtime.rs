@@ -141,7 +141,8 @@ async fn report_in_order(client: Client, mut queue: UnboundedReceiver<KioskFault
 
 /// Loads the hall until it answers, then keeps the waiting counts fresh; a failure marks the
 /// server down (the screen says so) and the next success brings it back by itself. The whole
-/// catalog (the hall's and each matter's issuing) is loaded again every 5 minutes, when a
+/// catalog (the hall's and each matter's issuing) is loaded again every minute (a matter or
+/// its materials changed on the admin page are on the screen within it), when a
 /// queue opens or stops issuing or the director reopens it, when a matter's issuing is due to
 /// change (its own opening, a cut-off), and when the controller asks (`reload`: a 409).
 async fn follow_server(
@@ -203,7 +204,7 @@ async fn follow_server(
     }
 }
 
-/// Whether the catalog is to be loaded (again): not loaded yet, 5 minutes old, or a matter's
+/// Whether the catalog is to be loaded (again): not loaded yet, a minute old, or a matter's
 /// issuing was due to change a moment ago (by the server's clock; a second's margin, so that
 /// the server has moved on too).
 fn catalog_due(
@@ -212,7 +213,7 @@ fn catalog_due(
     changes_at: Option<chrono::DateTime<chrono::Utc>>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> bool {
-    !loaded || age > Duration::from_secs(300) || changes_at.is_some_and(|t| now >= t + chrono::Duration::seconds(1))
+    !loaded || age > Duration::from_secs(60) || changes_at.is_some_and(|t| now >= t + chrono::Duration::seconds(1))
 }
 
 /// Each queue's issuing as the catalog depends on it: open, and reopened by the director (which
@@ -275,7 +276,7 @@ mod tests {
         };
         check(false, minute, None, "2026-11-25T09:00:00+08:00", true);
         check(true, minute, None, "2026-11-25T09:00:00+08:00", false);
-        check(true, 6 * minute, None, "2026-11-25T09:00:00+08:00", true);
+        check(true, 2 * minute, None, "2026-11-25T09:00:00+08:00", true);
         check(true, minute, opens, "2026-11-25T09:29:59+08:00", false);
         check(true, minute, opens, "2026-11-25T09:30:00+08:00", false);
         check(true, minute, opens, "2026-11-25T09:30:01+08:00", true);
