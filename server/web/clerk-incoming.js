@@ -7,18 +7,23 @@ import { $, esc, t, api, act, showError } from "./common.js";
 
 let lines = [];
 let deskWindow = null;
+let generation = 0; // a read started before a sign-out does not fill the next clerk's desk
 const opened = new Map(); // id -> the whole incoming case, once read
 
 export async function refreshIncoming(windowId) {
   deskWindow = windowId ?? deskWindow;
   if (!deskWindow) return;
-  try { lines = (await api("GET", `/api/incoming?window=${encodeURIComponent(deskWindow)}`)).data; } catch { lines = []; }
+  const mine = generation;
+  let read;
+  try { read = (await api("GET", `/api/incoming?window=${encodeURIComponent(deskWindow)}`)).data; } catch { read = []; }
+  if (mine !== generation) return;
+  lines = read;
   renderIncoming();
 }
 
 /** Signed out: the applicants read on 「查看」 are not shown to the next clerk. */
 export function clearIncoming() {
-  lines = []; deskWindow = null; opened.clear();
+  lines = []; deskWindow = null; opened.clear(); generation += 1;
   renderIncoming();
 }
 

@@ -103,8 +103,10 @@ function renderComplaint() {
   $("actAnswer").hidden = !(c.state === "received" || c.state === "investigating");
   $("actClose").hidden = c.state !== "answered";
   $("lateLabel").hidden = !c.overdue;
-  // Only the staff member a complaint is about is told of it, in the director's words (R21).
-  $("toStaffLabel").hidden = c.about !== "staff";
+  // Only the staff member a complaint is about (or found responsible for it) is told of it, in
+  // the director's words (R21); one about a window or the hall may be found to be a person's.
+  $("responsibleLabel").hidden = c.about === "staff";
+  $("toStaffLabel").hidden = c.about !== "staff" && !f.responsible.value.trim();
   // Investigating, the step changes the kind: the other one is offered.
   const other = c.complexity === "simple" ? "complex" : "simple";
   // Set when the complaint or its state changes, else left as the director is choosing it.
@@ -123,7 +125,7 @@ const form = () => $("complaintDialog").querySelector("form");
 /** Empties what the director writes in the steps (the dialog's fields outlive a complaint). */
 function clearSteps() {
   const f = form();
-  for (const name of ["investigate_note", "answer", "to_staff", "late_explanation", "close_note"]) f[name].value = "";
+  for (const name of ["investigate_note", "answer", "to_staff", "responsible", "late_explanation", "close_note"]) f[name].value = "";
   f.finding.selectedIndex = 0;
 }
 const value = (input) => input.value.trim() || undefined;
@@ -199,8 +201,12 @@ $("investigateComplaint").addEventListener("click", () => {
 });
 $("answerComplaint").addEventListener("click", () => {
   const f = form();
+  const responsible = open?.about === "staff" ? undefined : value(f.responsible);
   step("answer", { finding: f.finding.value, answer: f.answer.value, late_explanation: value(f.late_explanation),
-    to_staff: open?.about === "staff" ? value(f.to_staff) : undefined });
+    to_staff: open?.about === "staff" || responsible ? value(f.to_staff) : undefined, staff: responsible });
+});
+form().responsible.addEventListener("input", () => {
+  $("toStaffLabel").hidden = open?.about !== "staff" && !form().responsible.value.trim();
 });
 $("closeComplaint").addEventListener("click", () => step("close", { note: value(form().close_note) }));
 $("printLetter").addEventListener("click", () => {

@@ -46,7 +46,10 @@ function renderFollowUps() {
       esc(when(f.rated_at)), esc(t("rWindowNo", f.window_number)), esc(f.clerk_name),
       `${esc(f.service_name)} <small>${esc(f.ticket_number)}</small>`, esc(t(`level.${f.level}`)), esc(t(`reason.${f.reason}`)),
       `${esc(t(`rState.${f.state}`))}${f.overdue ? ` <b>${esc(t("rOverdue"))}</b>` : ""}`,
-      deadline(f.contact_due, f.state === "open"), deadline(f.rectify_due, f.state === "contacted"),
+      // The running deadline in bold: the contact while open (a rater who left no phone cannot
+      // be contacted: the rectification runs), then the rectification.
+      deadline(f.contact_due, f.state === "open" && f.has_phone),
+      deadline(f.rectify_due, f.state === "contacted" || (f.state === "open" && !f.has_phone)),
     ])}</tr>`).join("");
   const overdue = followUps.filter((f) => f.overdue).length;
   $("fuCount").textContent = t("rCount", followUps.filter((f) => f.state !== "closed").length, overdue);

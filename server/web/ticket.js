@@ -116,7 +116,7 @@ function renderComplaint() {
   $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
   // Complaints made here before (a reload, the page opened again days later): where each stands
   // and, once answered, the hall's answer. The one just made is told above.
-  const earlier = (view?.complaints ?? []).filter((c) => c.number !== receipt?.number);
+  const earlier = (view?.complaints ?? []).filter((c) => c.number !== receipt?.number || c.answer != null);
   $("complaints").innerHTML = earlier.map((c) => `<li>${esc(c.answer != null
     ? t("complaintAnswered", c.number, c.answered_on ?? "", c.answer)
     : t("complaintPending", c.number, c.due))}</li>`).join("");

@@ -3,7 +3,9 @@
 // town hall, follow it — forwarded, accepted as a case with the town's deadline, closed — and
 // record the reply to the villager by that deadline. Overdue forwards and replies are red.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs } from "./common.js";
+import {
+  $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, forgetActions,
+} from "./common.js";
 import strings from "./village.i18n.js";
 
 useStrings(strings);
@@ -137,7 +139,11 @@ async function open() {
 }
 
 function signOut() {
+  forgetActions(); // the next session's actions are its own
   token = null; me = null; sessionStorage.removeItem("vtoken");
+  // Nothing of this agent's stays for the next one at the PC: a villager's name and phone half
+  // typed, the station's requests.
+  $("register").reset(); requests = []; render();
   $("login").hidden = false; $("register").hidden = true; $("list").hidden = true; $("logout").hidden = true;
   $("station").textContent = "";
 }

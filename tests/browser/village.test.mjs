@@ -197,3 +197,20 @@ test("the director's village card says a failed read, keeps its list, and clears
   assert.equal(await page.isHidden("#noVillage"), true);
   await d.close();
 });
+
+test("an agent's sign-out leaves no villager half typed and no list for whoever signs in next", async () => {
+  const v = await openPage(browser, base, "/village", { viewport: { width: 390, height: 844 }, isMobile: true });
+  const { page } = v;
+  await page.fill("#login input[name=username]", "village1");
+  await page.fill("#login input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("article.request"); // the station's requests, from the first test
+  await page.fill("#register input[name=name]", "钱半填");
+  await page.fill("#register input[name=phone]", "13900007777");
+  await page.click("#logout");
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.inputValue("#login input[name=password]"), "");
+  assert.equal(await page.$$eval("article.request", (a) => a.length), 0, "no list left behind the sign-in");
+  assert.deepEqual([await page.inputValue("#register input[name=name]"), await page.inputValue("#register input[name=phone]")], ["", ""]);
+  await v.close();
+});

@@ -280,6 +280,12 @@ pub struct AnswerComplaint {
     /// the complaint they ever see (`GET /api/findings/mine`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_staff: Option<String>,
+    /// The staff member found responsible (username), for a complaint about a window or the
+    /// hall found true (`upheld` or `partly_upheld`): the complaint is then about them — on their
+    /// monthly assessment (R17) and told to them (`to_staff` required) — as one registered about
+    /// them would be. A citizen's complaint online names the window, never a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
 }
 
 /// `POST /api/complaints/{id}/close`.

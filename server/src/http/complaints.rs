@@ -161,6 +161,7 @@ complaint_action!(
         answer: r.answer,
         late_explanation: r.late_explanation,
         to_staff: r.to_staff,
+        responsible: r.staff,
     }
 );
 complaint_action!(close, "/api/complaints/{id}/close", wire::CloseComplaint, "An answered complaint is closed.", |r| {

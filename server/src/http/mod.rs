@@ -203,10 +203,17 @@ fn hall_in_force(
     let last_in_force = saved.as_deref().filter(|_| seen.is_some()).and_then(saved_parsed);
     if let Some(old) = last_in_force {
         let now = crate::store::from_ms(now_ms);
-        let ended = crate::ops::replace_hall_at_start(&tx, (&old, &given), calendar, public_url, now)
+        let (ended, cancelled) = crate::ops::replace_hall_at_start(&tx, (&old, &given), calendar, public_url, now)
             .map_err(|e| anyhow::anyhow!("putting the changed configuration file in force: {e:?}"))?;
         if ended > 0 {
             tracing::warn!(sessions = ended, "sessions whose rights the configuration file changed were ended");
+        }
+        if cancelled > 0 {
+            tracing::warn!(
+                bookings = cancelled,
+                "bookings the configuration file no longer serves were cancelled by the hall: \
+                 the director phones each from that day's booking list (audited booking.cancel)"
+            );
         }
     }
     tx.commit()?;

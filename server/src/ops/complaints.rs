@@ -73,9 +73,21 @@ impl From<wire::OnlineComplaint> for Input {
 /// A director's step on a complaint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintOp {
-    Investigate { complexity: Option<Complexity>, note: Option<String> },
-    Answer { finding: Finding, answer: String, late_explanation: Option<String>, to_staff: Option<String> },
-    Close { note: Option<String> },
+    Investigate {
+        complexity: Option<Complexity>,
+        note: Option<String>,
+    },
+    Answer {
+        finding: Finding,
+        answer: String,
+        late_explanation: Option<String>,
+        to_staff: Option<String>,
+        /// The staff member found responsible for a complaint about a window or the hall.
+        responsible: Option<String>,
+    },
+    Close {
+        note: Option<String>,
+    },
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -358,15 +370,17 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
             }
             (if reclassify { "reclassified" } else { "investigating" }, line)
         }
-        ComplaintOp::Answer { finding, answer, late_explanation, to_staff } => {
+        ComplaintOp::Answer { finding, answer, late_explanation, to_staff, responsible } => {
             let answer = text(Some(answer), complaint::MAX_TEXT, "the answer")?
                 .ok_or_else(|| invalid("the answer has some text"))?;
+            let responsible = responsible_of(ctx, &c, *finding, responsible.as_deref())?;
             let explanation = text(late_explanation.as_deref(), complaint::MAX_TEXT, "the late explanation")?;
             let step = Step::Answer { explained: explanation.is_some() };
             c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
-            // The staff member complained about is told in the director's words (R21): the
-            // complaint's own and the answer to the complainant stay with the director.
-            let to_staff = match c.about {
+            // The staff member complained about (or found responsible) is told in the
+            // director's words (R21): the complaint's own and the answer to the complainant stay
+            // with the director.
+            let to_staff = match if responsible.is_some() { About::Staff } else { c.about } {
                 About::Staff => {
                     Some(text(to_staff.as_deref(), complaint::MAX_TEXT, "what the staff member is told")?.ok_or_else(
                         || {
@@ -380,12 +394,19 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
                 _ => None,
             };
             let late = c.due.is_some_and(|d| today > d);
+            let found = responsible.map(|(username, name)| {
+                (c.about, c.staff) = (About::Staff, Some(username));
+                name
+            });
             c.finding = Some(*finding);
             c.answer = Some(answer);
             c.answered_on = Some(today);
             c.to_staff = to_staff;
             c.late_explanation = if late { explanation } else { None };
             let mut line = format!("已答复投诉人，调查结论：{}", complaint::finding_words(*finding));
+            if let Some(name) = found {
+                line.push_str(&format!("；经查责任人：{name}"));
+            }
             if let Some(e) = &c.late_explanation {
                 line.push_str(&format!("；逾期答复说明：{e}"));
             }
@@ -405,6 +426,31 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
     store::update(ctx.tx, &c)?;
     record(ctx, &c, name, line)?;
     view(ctx, &c, StatusCode::OK)
+}
+
+/// The staff member a complaint about a window or the hall is found to be about, with their
+/// name: a member of the hall's staff, for a finding of fact (R17 counts what was found true).
+fn responsible_of(
+    ctx: &Ctx,
+    c: &ComplaintRow,
+    finding: Finding,
+    username: Option<&str>,
+) -> ApiResult<Option<(String, String)>> {
+    let Some(username) = username.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+    if c.about == About::Staff {
+        return Err(invalid("this complaint is about a staff member already"));
+    }
+    if !matches!(finding, Finding::Upheld | Finding::PartlyUpheld) {
+        return Err(invalid(
+            "a staff member is found responsible only for a complaint found true (upheld, partly upheld)",
+        ));
+    }
+    let person = ctx
+        .hall
+        .staff(username)
+        .filter(|p| p.role != crate::hall::StaffRole::Village)
+        .ok_or_else(|| invalid(format!("no staff member `{username}` in the hall")))?;
+    Ok(Some((person.username.clone(), person.name.clone())))
 }
 
 /// A year of the calendar was added: the due dates that waited for it are set now.

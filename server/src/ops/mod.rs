@@ -612,14 +612,15 @@ fn set_notice(ctx: &mut Ctx, notice: &str) -> ApiResult<Answer> {
 /// whose rights it changed end, their windows are signed out, their called citizens go back to
 /// their places and those sent on to them are released, bookings it no longer serves are
 /// cancelled by the hall, new accounts join today, audited `hall.replace`. The events are kept
-/// in the log for the streams' catch-up (nobody is listening yet). Returns the sessions ended.
+/// in the log for the streams' catch-up (nobody is listening yet). Returns the sessions ended
+/// and the bookings cancelled (the director phones their citizens from the day's list).
 pub fn replace_hall_at_start(
     tx: &Transaction,
     (old, new): (&Hall, &Hall),
     calendar: &Calendar,
     public_url: &str,
     now: DateTime<Utc>,
-) -> ApiResult<u32> {
+) -> ApiResult<(u32, u64)> {
     let actor = Actor::System;
     let mut ctx = Ctx {
         tx,
@@ -634,7 +635,8 @@ pub fn replace_hall_at_start(
         events: Vec::new(),
         held: None,
     };
-    Ok(put_in_force(&mut ctx, new)?.0)
+    let (ended, summary) = put_in_force(&mut ctx, new)?;
+    Ok((ended, summary["bookings_cancelled"].as_u64().unwrap_or(0)))
 }
 
 /// Saves an administrator's hall (validated by the caller): a row per window, the text kept for

@@ -156,7 +156,7 @@ pub fn kept_limits(conn: &Connection, id: i64) -> rusqlite::Result<Option<compla
 pub fn update(tx: &Transaction, c: &ComplaintRow) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "UPDATE complaints SET complexity = ?2, state = ?3, due = ?4, finding = ?5, answer = ?6, late_explanation = ?7,
-            answered_on = ?8, closed_on = ?9, to_staff = ?10 WHERE id = ?1",
+            answered_on = ?8, closed_on = ?9, to_staff = ?10, about = ?11, staff = ?12 WHERE id = ?1",
     )?
     .execute(params![
         c.id,
@@ -169,6 +169,8 @@ pub fn update(tx: &Transaction, c: &ComplaintRow) -> rusqlite::Result<()> {
         text(c.answered_on),
         text(c.closed_on),
         c.to_staff,
+        c.about.as_str(),
+        c.staff,
     ])?;
     Ok(())
 }

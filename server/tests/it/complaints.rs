@@ -380,6 +380,54 @@ async fn staff_see_only_their_own_findings_without_the_complainant() {
     assert_eq!(hall_server::store::complaints::upheld_against(&db, "clerk1", day, day).unwrap(), 0);
 }
 
+/// A citizen's complaint online names the window; found true, the director names the clerk
+/// responsible: it then counts on their month's sheet (R17) and is told to them, as one
+/// registered about them would be.
+#[tokio::test]
+async fn a_window_complaint_found_true_may_be_found_to_be_a_clerks() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let token = served_ticket(&s, &clerk).await;
+    let made = s
+        .send(Method::POST, &format!("/api/t/{token}/complaint"), None, Some(json!({"what": "窗口人员态度差"})), None)
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = get(&s, "/api/complaints", Some(&director)).await.body[0]["id"].clone();
+    let path = format!("/api/complaints/{id}/answer");
+    let answer = |finding: &str, staff: &str, to_staff: Option<&str>| json!({"finding": finding, "answer": "经核实，已批评教育。", "staff": staff, "to_staff": to_staff});
+    // (body, refusal): nothing changes.
+    for (body, code) in [
+        (answer("not_upheld", "clerk2", Some("x")), "invalid_complaint"),
+        (answer("upheld", "nobody", Some("x")), "invalid_complaint"),
+        (answer("upheld", "clerk2", None), "to_staff_required"),
+    ] {
+        assert_error(&s.post(&path, &director, body).await, 422, code);
+    }
+    let r = s.post(&path, &director, answer("partly_upheld", "clerk2", Some("服务态度需改进"))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["about"].as_str(), r.body["staff"].as_str(), r.body["window_id"].as_str()),
+        (Some("staff"), Some("clerk2"), Some("w02")),
+        "{}",
+        r.body
+    );
+    let history = r.body["history"].to_string();
+    assert!(history.contains("经查责任人"), "{history}");
+    let mine = get(&s, "/api/findings/mine", Some(&clerk)).await.body;
+    assert_eq!(
+        (mine[0]["finding"].as_str(), mine[0]["told"].as_str()),
+        (Some("partly_upheld"), Some("服务态度需改进")),
+        "{mine}"
+    );
+    let sheet = get(&s, "/api/assessment", Some(&director)).await.body;
+    let of = |list: &str, key: &str| {
+        sheet[list].as_array().unwrap().iter().find(|x| x["key"] == key).unwrap()["figures"]["complaints_upheld"]
+            .clone()
+    };
+    assert_eq!((of("staff", "clerk2"), of("windows", "w02")), (json!(1), json!(1)), "{sheet}");
+}
+
 /// A ticket served and finished at w02: its phone-page token.
 async fn served_ticket(s: &TestServer, clerk: &str) -> String {
     let t = s.issue("mz-linshi").await;
