@@ -56,6 +56,9 @@ pub fn log_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// How much of the backups' log's end is read for its last line.
+const TAIL: u64 = 8192;
+
 /// Appends a good backup to the log: `<unix ms>\t<bytes>\t<tickets>\t<file>`.
 fn record(db: &Path, at_ms: i64, copy: &Copy, to: &Path) -> std::io::Result<()> {
     use std::io::Write;
@@ -64,9 +67,17 @@ fn record(db: &Path, at_ms: i64, copy: &Copy, to: &Path) -> std::io::Result<()> 
     f.sync_all()
 }
 
-/// The last good backup on record: when (unix ms) and where.
+/// The last good backup on record: when (unix ms) and where. Read from the log's tail only
+/// (every /metrics scrape and director's view asks; the log gains a line a night for years).
 pub fn last(db: &Path) -> Option<(i64, String)> {
-    let text = std::fs::read_to_string(log_path(db)).ok()?;
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(log_path(db)).ok()?;
+    let len = f.metadata().ok()?.len();
+    f.seek(SeekFrom::Start(len.saturating_sub(TAIL))).ok()?;
+    let mut tail = Vec::new();
+    f.read_to_end(&mut tail).ok()?;
+    let text = String::from_utf8_lossy(&tail);
+    // A line cut by the tail's start is never the last one (lines are far shorter).
     let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
     let mut parts = line.splitn(4, '\t');
     let at = parts.next()?.parse().ok()?;
@@ -296,6 +307,18 @@ fn sync_dir(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Years of nightly lines: the last one is read from the log's end.
+    #[test]
+    fn the_last_backup_is_the_logs_last_line_however_long_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hall.db");
+        assert_eq!(last(&db), None, "no log yet");
+        let lines: String = (0..5000).map(|i| format!("{i}\t100\t7\t/var/backups/hall/hall-{i}.db\n")).collect();
+        std::fs::write(log_path(&db), format!("{lines}\n")).unwrap();
+        assert!(std::fs::metadata(log_path(&db)).unwrap().len() > TAIL * 10);
+        assert_eq!(last(&db), Some((4999, "/var/backups/hall/hall-4999.db".to_string())));
+    }
 
     /// A second restore keeps the floors the first one carried (numbers on notices no case of
     /// the replaced database shows), and a copy from before `day_counts` (schema 16) is brought to

@@ -3,7 +3,7 @@
 // each step goes back to the town case and its applicant. The applicant's name and phone are
 // read only on 「查看」 (an audited read).
 
-import { $, esc, t, api, act, showError } from "./common.js";
+import { $, esc, t, api, act, showError, redraw } from "./common.js";
 
 let lines = [];
 let deskWindow = null;
@@ -50,9 +50,9 @@ function row(l) {
 
 export function renderIncoming() {
   $("incomingCard").hidden = lines.length === 0;
-  $("incoming").innerHTML = lines.length === 0 ? "" :
+  redraw($("incoming"), lines.length === 0 ? "" :
     `<tr><th>${esc(t("inFrom"))}</th><th>${esc(t("inMatter"))}</th><th>${esc(t("inStateHead"))}</th><th></th></tr>` +
-    lines.map(row).join("");
+    lines.map(row).join(""));
 }
 
 async function step(id, path, body) {

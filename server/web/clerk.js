@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark, forgetPassword,
+  latestRead, kioskMark, forgetPassword, redraw,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -191,12 +191,12 @@ async function refreshAttendance() {
 function renderAttendance() {
   const open = attendance.flatMap((d) => d.marks.filter((m) => !m.explanation).map((m) => ({ d, m })));
   $("attendanceCard").hidden = open.length === 0;
-  $("myAttendance").innerHTML = open.map(({ d, m }) => {
+  redraw($("myAttendance"), open.map(({ d, m }) => {
     const what = m.minutes != null ? t(`att.${m.kind}.min`, m.minutes) : t(`att.${m.kind}`);
     return `<tr><td>${esc(d.day)}</td><td>${esc(what)}</td>` +
       `<td><input maxlength="500" data-day="${esc(d.day)}" data-kind="${esc(m.kind)}" placeholder="${esc(t("attWhy"))}"></td>` +
       `<td><button type="button" data-explain="${esc(d.day)}|${esc(m.kind)}">${esc(t("attExplain"))}</button></td></tr>`;
-  }).join("");
+  }).join(""));
 }
 $("myAttendance").addEventListener("click", (e) => {
   const b = e.target.closest("button[data-explain]");

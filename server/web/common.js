@@ -264,7 +264,8 @@ function fingerprint(text) {
  * fingerprint are kept, never the body (a name, a phone, an identity number).
  */
 export async function act(name, path, body = {}, { durable = false } = {}) {
-  const sent = fingerprint(JSON.stringify(body));
+  // The path too: the same action name on another month or window is another action.
+  const sent = fingerprint(path + JSON.stringify(body));
   const slot = `act:${name}`;
   let p = pending.get(name);
   if (!p && durable) {
@@ -335,6 +336,36 @@ function keepAll() {
     if (input.value !== input.dataset.current) continue; // changed by hand: it stays
     const v = now();
     if (v !== input.value) { input.value = input.dataset.current = v; moved(); }
+  }
+}
+
+/** A field's identity across a redraw: its tag, name and data attributes (a row's id). */
+function fieldKey(f) {
+  const data = Object.entries(f.dataset).map(([k, v]) => `${k}=${v}`).sort().join("&");
+  return f.name || data ? `${f.tagName}|${f.name}|${data}` : null;
+}
+
+/**
+ * Puts `html` into `el` keeping what the user typed or chose in its fields (a reason half
+ * written, a result picked) and the focus: a list redrawn by a live event or a timer must not
+ * wipe them, nor send the first option instead of the one chosen. Fields are matched by their
+ * name and data attributes (a row's id).
+ */
+export function redraw(el, html) {
+  const fields = (root) => root.querySelectorAll("input, select, textarea");
+  const kept = new Map();
+  for (const f of fields(el)) {
+    const key = fieldKey(f);
+    if (key) kept.set(key, f.type === "checkbox" || f.type === "radio" ? f.checked : f.value);
+  }
+  const focused = el.contains(document.activeElement) ? fieldKey(document.activeElement) : null;
+  el.innerHTML = html;
+  for (const f of fields(el)) {
+    const key = fieldKey(f);
+    if (!key || !kept.has(key)) continue;
+    if (f.type === "checkbox" || f.type === "radio") f.checked = kept.get(key);
+    else if (f.tagName !== "SELECT" || [...f.options].some((o) => o.value === kept.get(key))) f.value = kept.get(key);
+    if (key === focused) f.focus();
   }
 }
 

@@ -7,7 +7,7 @@
 // and renderBookings() on a change of language. A console left open past midnight moves the
 // day asked for to the new today, unless the director chose another day.
 
-import { $, esc, t, api, act, guarded, hallNow, keepCurrent, stopKeeping } from "./common.js";
+import { $, esc, t, api, act, guarded, hallNow, keepCurrent, stopKeeping, redraw } from "./common.js";
 
 let list = null; // the day's bookings as last read, null before any read
 let day = "";
@@ -29,7 +29,7 @@ function forget() {
 
 export function renderBookings() {
   $("noBookings").hidden = list === null || list.length > 0;
-  $("bookingsList").innerHTML = !list?.length ? "" :
+  redraw($("bookingsList"), !list?.length ? "" :
     `<tr><th>${esc(t("bkSlot"))}</th><th>${esc(t("bkMatter"))}</th><th>${esc(t("hName"))}</th><th>${esc(t("bkPhone"))}</th>` +
     `<th>${esc(t("bkId"))}</th><th>${esc(t("bkStatus"))}</th><th></th></tr>` +
     list.map((b) => {
@@ -39,7 +39,7 @@ export function renderBookings() {
       return `<tr class="bk-${esc(b.status)}${b.hall_cancelled ? " bk-hall-cancelled" : ""}"><td>${esc(b.start)}–${esc(b.end)}</td><td>${esc(b.service_name ?? b.service_id)}</td>` +
         `<td>${esc(b.name)}</td><td>${esc(b.phone)}</td><td>${esc(b.id_masked ?? "")}</td>` +
         `<td>${esc(status(b))}</td><td>${excuse}</td></tr>`;
-    }).join("");
+    }).join(""));
   $("bookingsDay").textContent = list === null ? "" : t("bkCount", day, list.length);
 }
 

@@ -5,7 +5,7 @@
 // renderLeaveToday(today) with each /api/director/today, refreshLeave() when the stream
 // (re)connects, and renderLeave() on a change of language. Text goes in escaped (esc).
 
-import { $, esc, t, api, act, guarded, showError } from "./common.js";
+import { $, esc, t, api, act, guarded, showError, redraw } from "./common.js";
 
 let list = [];
 let today = null;
@@ -39,7 +39,7 @@ export function renderLeave() {
   const rank = (l) => ({ pending: 0, approved: 1 })[l.state] ?? 2;
   const rows = [...list].sort((a, b) => rank(a) - rank(b) || a.from.localeCompare(b.from));
   $("noLeave").hidden = rows.length > 0;
-  $("leaveList").innerHTML = rows.length === 0 ? "" :
+  redraw($("leaveList"), rows.length === 0 ? "" :
     `<tr><th>${esc(t("hName"))}</th><th>${esc(t("lvDaysHead"))}</th><th>${esc(t("lvKindHead"))}</th>` +
     `<th>${esc(t("lvStandIns"))}</th><th>${esc(t("lvStateHead"))}</th><th></th></tr>` +
     rows.map((l) => {
@@ -55,7 +55,7 @@ export function renderLeave() {
         `<td>${esc(t(`lvKind.${l.kind}`))}<br>${reason}</td><td>${esc(standIns(l.stand_ins))}</td>` +
         `<td>${esc(t(`lvState.${l.state}`))}${l.decision_note ? `<br><small>${esc(l.decision_note)}</small>` : ""}</td>` +
         `<td>${decide}</td></tr>`;
-    }).join("");
+    }).join(""));
 }
 
 /** Sign-out: nothing read by this director stays for the next one (reasons are audited reads). */

@@ -20,6 +20,7 @@ import { renderBookings, clearBookings, bookingsToday, bookingsChanged } from ".
 
 useStrings(strings);
 
+let noticeEdited = false; // a notice typed and not yet published
 let token = sessionStorage.getItem("dtoken");
 let data = null, timer = null, issuing = null, openCases = [], caseOpen = null;
 const kiosks = [];
@@ -123,14 +124,21 @@ function render() {
   ])).join("");
   const a = data.audit_anchor;
   $("auditAnchor").textContent = a ? t("auditAnchor", a.row, a.head.slice(0, 12), when(a.at)) : "";
-  if (document.activeElement !== $("noticeForm").notice) $("noticeForm").notice.value = data.notice;
+  // The hall's notice, unless the director is writing one not yet published (a publish that
+  // failed keeps what was typed).
+  if (document.activeElement !== $("noticeForm").notice && !noticeEdited) $("noticeForm").notice.value = data.notice;
   const f = $("standInForm");
   if (!f.contains(document.activeElement)) {
-    // Only a clerk signed in now can be moved (`clerk_not_signed_in` otherwise), from where they are.
+    // Only a clerk signed in now can be moved (`clerk_not_signed_in` otherwise), from where they
+    // are; what the director picked stays picked while it is still offered.
+    const keep = [f.username.value, f.window.value];
     f.username.innerHTML = data.staff.filter((s) => s.at_window)
       .map((s) => `<option value="${esc(s.username)}">${esc(s.name)}（${esc(s.at_window)}）</option>`).join("");
     f.window.innerHTML = data.windows.filter((w) => w.status === "closed")
       .map((w) => `<option value="${esc(w.id)}">${esc(w.number)} ${esc(w.name)}</option>`).join("");
+    for (const [sel, v] of [[f.username, keep[0]], [f.window, keep[1]]]) {
+      if ([...sel.options].some((o) => o.value === v)) sel.value = v;
+    }
   }
 }
 
@@ -239,10 +247,12 @@ $("windows").addEventListener("click", async (e) => {
     await refresh();
   });
 });
+$("noticeForm").notice.addEventListener("input", () => { noticeEdited = true; });
 $("noticeForm").addEventListener("submit", async (e) => {
   e.preventDefault();
   await guarded("noticeError", async () => {
     await act("notice", "/api/notice", { notice: e.target.notice.value });
+    noticeEdited = false;
     e.target.notice.blur();
     await refresh();
   });

@@ -3,7 +3,7 @@
 // director, leaders and administrators read the month's inspections; the director withdraws a
 // finding with a reason.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow, keepCurrent, stopKeeping } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow, keepCurrent, stopKeeping, redraw } from "./common.js";
 import strings from "./inspections.i18n.js";
 
 useStrings(strings);
@@ -114,7 +114,7 @@ function findingLine(f) {
 
 function render() {
   $("empty").hidden = inspections.length > 0;
-  $("inspections").innerHTML = inspections.map((i) => {
+  redraw($("inspections"), inspections.map((i) => {
     const visited = i.windows.map((w) => t("windowNo", windowNumber(w) ?? w)).join(t("listSep"));
     const findings = i.findings.length === 0 ? `<p class="note">${esc(t("noProblems"))}</p>` :
       `<table class="cases">${i.findings.map(findingLine).join("")}</table>`;
@@ -124,7 +124,7 @@ function render() {
       `<p>${esc(t("visited", visited))}</p>` +
       (i.note ? `<p class="pre">${esc(t("overall", i.note))}</p>` : "") +
       findings + `<div class="thumbs">${pics}</div></article>`;
-  }).join("");
+  }).join(""));
   loadThumbs();
 }
 

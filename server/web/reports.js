@@ -33,7 +33,9 @@ function render() {
   const lines = summary.by === "hall" ? [] : summary.lines;
   $("figures").innerHTML = `<tr>${head.map((h) => `<th>${esc(t(h))}</th>`).join("")}</tr>` +
     lines.map((l) => row(l, l.label)).join("") + row(summary.total, t("total"), "total");
-  showError("reportError", summary.total.issued === 0 && summary.total.served === 0 ? t("noData") : null);
+  // Nothing in the range is no error: said in words, not as a failed action's code.
+  showError("reportError", null);
+  $("reportError").textContent = summary.total.issued === 0 && summary.total.served === 0 ? t("noData") : "";
 }
 
 async function show() {

@@ -242,3 +242,23 @@ test("a kiosk list read before a fault's recovery, in the same second, does not 
   check(held, [ok], since, [ok], "a list read after the event wins");
   check([fault], [ok], kioskMark(), [ok], "a state read earlier is replaced");
 });
+
+test("a list redrawn by a live event keeps the reason typed and the result picked in its rows", async () => {
+  const p = await open("/clerk");
+  const kept = await p.page.evaluate(async () => {
+    const { redraw } = await import("/assets/common.js");
+    const el = document.createElement("table");
+    document.body.append(el);
+    const rows = (ids) => ids.map((id) => `<tr><td><select data-in-result="${id}"><option value="approved">a</option>` +
+      `<option value="not_approved">n</option></select><input data-in-reason="${id}"></td></tr>`).join("");
+    redraw(el, rows([1, 2]));
+    el.querySelector('[data-in-result="2"]').value = "not_approved";
+    el.querySelector('[data-in-reason="2"]').value = "材料不全";
+    el.querySelector('[data-in-reason="2"]').focus();
+    redraw(el, rows([3, 2])); // another case came in above it
+    return [el.querySelector('[data-in-result="2"]').value, el.querySelector('[data-in-reason="2"]').value,
+      el.querySelector('[data-in-result="3"]').value, document.activeElement === el.querySelector('[data-in-reason="2"]')];
+  });
+  assert.deepEqual(kept, ["not_approved", "材料不全", "approved", true]);
+  await p.close();
+});

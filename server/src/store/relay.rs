@@ -255,14 +255,18 @@ pub fn list_incoming(
     all: bool,
     limit: u32,
 ) -> rusqlite::Result<Vec<IncomingRow>> {
+    // Open ones by `incoming_not_closed` (a window's) or `incoming_open_id`, never a scan of
+    // every case ever received.
     let state = if all { "1" } else { "state != 'closed'" };
     let order = if all { "id DESC" } else { "id" };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM incoming_cases WHERE {state} AND (?1 IS NULL OR window_id = ?1) ORDER BY {order} LIMIT ?2"
-    );
+    let by_window = if window.is_some() { "AND window_id = ?2" } else { "" };
+    let sql = format!("SELECT {COLUMNS} FROM incoming_cases WHERE {state} {by_window} ORDER BY {order} LIMIT ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![window, limit], incoming)?;
-    rows.collect()
+    let rows = match window {
+        Some(w) => stmt.query_map(params![limit, w], incoming)?.collect(),
+        None => stmt.query_map(params![limit], incoming)?.collect(),
+    };
+    rows
 }
 
 pub fn add_step(tx: &Transaction, id: i64, at: i64, by: &str, action: &str, text: &str) -> rusqlite::Result<()> {

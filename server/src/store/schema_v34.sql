@@ -6,3 +6,11 @@ CREATE INDEX complaints_upheld ON complaints (answered_on) WHERE finding IN ('up
 -- A ticket's phone page reads the complaints made on it at every poll: by the ticket, not by
 -- scanning every complaint the hall ever received.
 CREATE INDEX complaints_ticket ON complaints (ticket_id) WHERE ticket_id IS NOT NULL;
+
+-- Lists read every minute or on each change, of what is still open among rows kept for years:
+-- a station's open village requests (the director's card), leave waiting for a decision, the
+-- bookings the day close marks missed (its sweep runs every 30 s), incoming cases not closed.
+CREATE INDEX village_open_id ON village_requests (id) WHERE state != 'accepted' OR replied_at IS NULL;
+CREATE INDEX leave_pending ON leave_requests (id) WHERE state = 'pending';
+CREATE INDEX bookings_to_miss ON bookings (day) WHERE status = 'booked';
+CREATE INDEX incoming_open_id ON incoming_cases (id) WHERE state != 'closed';

@@ -222,7 +222,7 @@ pub fn of_station(conn: &Connection, station: &str, limit: u32) -> rusqlite::Res
 }
 
 /// The requests still open for the town: not accepted yet, or accepted and the villager not yet
-/// replied to (the partial index `village_open`), newest first.
+/// replied to (the partial index `village_open_id`: not every request ever kept), newest first.
 pub fn open(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<RequestRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE v.state != 'accepted' OR v.replied_at IS NULL ORDER BY v.id DESC LIMIT ?1"
