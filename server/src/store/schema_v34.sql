@@ -14,3 +14,6 @@ CREATE INDEX village_open_id ON village_requests (id) WHERE state != 'accepted' 
 CREATE INDEX leave_pending ON leave_requests (id) WHERE state = 'pending';
 CREATE INDEX bookings_to_miss ON bookings (day) WHERE status = 'booked';
 CREATE INDEX incoming_open_id ON incoming_cases (id) WHERE state != 'closed';
+-- The director's list of late complaints: those answered after their due date (the running
+-- ones come from complaints_running).
+CREATE INDEX complaints_answered_late ON complaints (id) WHERE due IS NOT NULL AND answered_on > due;
