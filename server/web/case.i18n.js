@@ -22,7 +22,7 @@ export default withRating({
     "status.closed": (result) => `Closed: ${result}`,
     "status.returned": "The application was returned; see the reasons on the notice, then apply again",
     ask: (n, name) => `With any question, ask at window ${n} (${name})`,
-    acceptedOn: (d) => `Accepted on ${d}`, workingDays: (n) => (n === 1 ? "working day" : "working days"), dueToday: "Due today", overdue: "Overdue by",
+    acceptedOn: (d) => `Accepted on ${d}`, workingDays: (n) => (n === 1 ? "working day" : "working days"), dueToday: "Due today", overdue: "overdue",
     unknown: "No such case. Please check the QR code on your notice.", offline: "Cannot reach the server; retrying.", live: "● live",
   },
 });

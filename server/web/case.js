@@ -25,7 +25,8 @@ function statusWords(v) {
 }
 
 function render() {
-  if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; }
+  // A failed poll says so; once one answers again, the stream's own state shows (live or lost).
+  if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; } else live.redraw();
   $("hall").textContent = hallName ?? t("hall");
   if (missing) {
     $("view").hidden = true; $("historyBox").hidden = true; $("missing").hidden = false;
@@ -111,7 +112,8 @@ document.addEventListener("visibilitychange", () => {
   if (document.hidden) live.stop();
   else if (!missing && view?.state !== "closed") { live.start(); load(); }
 });
-setInterval(() => { if (!document.hidden && !missing) load(); }, 120000);
+// A closed case changes no more: not read again (a reopened page reads it once).
+setInterval(() => { if (!document.hidden && !missing && view?.state !== "closed") load(); }, 120000);
 onLanguage(render);
 languageSwitch();
 api("GET", "/api/hall").then((r) => { hallName = r.data.name; render(); }).catch(() => {});

@@ -129,6 +129,9 @@ const mine = (e) => !view || !e.window_id || e.window_id === view.window_id;
 const live = liveStream("/api/events", {
   handlers: {
     ticket_finished: (e) => { if (mine(e)) load(); },
+    // The next citizen called: once they sit down the pad stops asking about the service before
+    // theirs (read again then, and a moment after their call).
+    ticket_called: (e) => { if (mine(e)) { load(); setTimeout(() => load(), 31_000); } },
     window_status: (e) => { if (mine(e)) load(); },
   },
   onOpen: () => load(),

@@ -44,7 +44,7 @@ function render() {
   $("booked").hidden = !(view.booked && waiting);
   $("ahead").textContent = view.waiting_ahead;
   $("minutes").textContent = view.estimated_wait_minutes;
-  let status = view.expired ? t("expired") : STATUSES.includes(s) ? t(s) : "";
+  let status = view.expired ? t("expired") : view.unserved ? t("unserved") : STATUSES.includes(s) ? t(s) : "";
   if (s === "serving" && win) status = t("at", view.window_number, view.window_name);
   $("status").textContent = s === "called" ? "" : status;
   $("go").hidden = !(s === "called" && win);
@@ -72,7 +72,8 @@ const rateForm = ratingForm($("rate"), {
 
 function renderRating() {
   const r = view?.rating;
-  $("rateCard").hidden = !(view?.status === "done" && !r);
+  // Ended by the day's close without a service: nothing to rate (a complaint stays possible).
+  $("rateCard").hidden = !(view?.status === "done" && !view.unserved && !r);
   $("ratedCard").hidden = !r;
   $("ratedCard").dataset.bad = r && isBad(r.level) ? "1" : "";
   $("ratedLevel").textContent = r ? t("rate.given", t(`level.${r.level}`)) : "";

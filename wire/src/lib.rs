@@ -826,6 +826,10 @@ pub struct TicketView {
     /// the hall's answer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub complaints: Vec<TicketComplaint>,
+    /// `done` without a service: ended by the day's close while called or being served (nobody
+    /// finished it). No case, nothing to rate; the page says so instead of "finished".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unserved: bool,
     /// Came by appointment, on time (预约).
     #[serde(default)]
     pub booked: bool,

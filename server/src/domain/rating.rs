@@ -139,10 +139,26 @@ pub fn check(given: &Given) -> Result<Kept, RatingProblem> {
     Ok(Kept { level: given.level, reason: given.reason.filter(|_| bad), text: words, phone: phone.filter(|_| bad) })
 }
 
+/// The citizen a window called after the service its evaluator asks about: when, and whether
+/// their service has begun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextCall {
+    pub called_at_ms: i64,
+    pub started: bool,
+}
+
+/// How long after their call the next citizen is taken to be at the window (from the seats).
+pub const NEXT_ARRIVES_MS: i64 = 30_000;
+
 /// Whether a window's evaluator still asks for the rating of a service finished at
-/// `finished_ms` (it asks for the latest service only, until the limit).
-pub fn evaluator_asks(finished_ms: i64, now_ms: i64, limits: Limits) -> bool {
-    (0..=i64::from(limits.ask_seconds) * 1000).contains(&(now_ms - finished_ms))
+/// `finished_ms`: the latest service only, until the limit, and not once the next citizen has
+/// sat down (their service begun, or called a while ago) — the pad would ask them about the
+/// service before theirs. The citizen just served may still rate while the next one walks up.
+pub fn evaluator_asks(finished_ms: i64, now_ms: i64, limits: Limits, next: Option<NextCall>) -> bool {
+    let in_time = (0..=i64::from(limits.ask_seconds) * 1000).contains(&(now_ms - finished_ms));
+    let next_here = next
+        .is_some_and(|n| n.called_at_ms >= finished_ms && (n.started || now_ms - n.called_at_ms >= NEXT_ARRIVES_MS));
+    in_time && !next_here
 }
 
 /// A follow-up's deadlines from the day of the bad rating: (contact by, rectify and answer by).
@@ -266,8 +282,23 @@ mod tests {
     fn the_evaluator_asks_for_the_latest_service_until_its_limit() {
         let limits = Limits { ask_seconds: 90, ..Limits::default() };
         for (after_ms, asks) in [(0, true), (89_999, true), (90_000, true), (90_001, false), (-1, false)] {
-            assert_eq!(evaluator_asks(1_000_000, 1_000_000 + after_ms, limits), asks, "{after_ms}");
+            assert_eq!(evaluator_asks(1_000_000, 1_000_000 + after_ms, limits, None), asks, "{after_ms}");
         }
+        // The next citizen called 2 s after the finish: asked while they walk up, not once they
+        // sit down (30 s after their call) or their service begins.
+        let next = |started| Some(NextCall { called_at_ms: 1_002_000, started });
+        for (after_ms, started, asks) in
+            [(10_000, false, true), (31_999, false, true), (32_000, false, false), (10_000, true, false)]
+        {
+            assert_eq!(
+                evaluator_asks(1_000_000, 1_000_000 + after_ms, limits, next(started)),
+                asks,
+                "{after_ms} {started}"
+            );
+        }
+        // A call before the finish is not someone new (the service rated was that call).
+        let earlier = Some(NextCall { called_at_ms: 900_000, started: true });
+        assert!(evaluator_asks(1_000_000, 1_010_000, limits, earlier));
     }
 
     #[test]

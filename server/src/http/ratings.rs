@@ -136,7 +136,7 @@ pub async fn evaluator(State(s): State<AppState>, Caller(actor): Caller) -> ApiR
     let def = hall.window(&window).cloned().ok_or_else(|| ApiError::new(Code::UnknownWindow, "no such window"))?;
     let (now_ms, day) = (store::ms(s.now()), s.today());
     let limits = hall.policy.ratings;
-    let (row, last) = s
+    let (row, last, next) = s
         .reads()
         .run(move |c| {
             let row = store::windows::get(c, &window, now_ms)?;
@@ -145,7 +145,7 @@ pub async fn evaluator(State(s): State<AppState>, Caller(actor): Caller) -> ApiR
                 Some(t) if ratings::of_ticket(c, t.ticket_id)?.is_none() => Some(t),
                 _ => None,
             };
-            Ok((row, unrated))
+            Ok((row, unrated, ratings::next_call(c, &window, now_ms)?))
         })
         .await
         .map_err(ApiError::Internal)?;
@@ -159,7 +159,7 @@ pub async fn evaluator(State(s): State<AppState>, Caller(actor): Caller) -> ApiR
     });
     let asking = last.and_then(|t| {
         let finished = t.finished_at?;
-        rating::evaluator_asks(finished, now_ms, limits).then(|| wire::RatingAsked {
+        rating::evaluator_asks(finished, now_ms, limits, next).then(|| wire::RatingAsked {
             ticket_number: t.ticket_number,
             service_name: hall.matter(&t.service_id).map(|m| m.name.clone()).unwrap_or_default(),
             finished_at: store::reads::fmt_time(&hall, finished),

@@ -56,9 +56,11 @@ fn service(ctx: &Ctx, target: &RateTarget) -> ApiResult<(Service, Channel)> {
                 return Err(ApiError::new(Code::EvaluatorOnly, "only a window's evaluator rates this way"));
             };
             let last = ratings::last_finished_at(ctx.tx, &ctx.day, window)?;
+            let next = ratings::next_call(ctx.tx, window, ctx.now_ms)?;
             let asks = last.as_ref().is_some_and(|s| {
                 s.ticket_number == ticket_number.trim()
-                    && s.finished_at.is_some_and(|f| rating::evaluator_asks(f, ctx.now_ms, ctx.hall.policy.ratings))
+                    && s.finished_at
+                        .is_some_and(|f| rating::evaluator_asks(f, ctx.now_ms, ctx.hall.policy.ratings, next))
             });
             match last {
                 Some(s) if asks => Ok((s, Channel::Evaluator)),

@@ -60,6 +60,22 @@ pub fn last_finished_at(conn: &Connection, day: &str, window: &str) -> rusqlite:
     .optional()
 }
 
+/// The citizen a window is calling or serving now, for its evaluator (`domain::rating::evaluator_asks`).
+pub fn next_call(
+    conn: &Connection,
+    window: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<crate::domain::rating::NextCall>> {
+    use crate::domain::TicketStatus::{Called, Serving};
+    let Some(id) = super::windows::get(conn, window, now_ms)?.and_then(|r| r.current_ticket) else { return Ok(None) };
+    Ok(super::tickets::get(conn, id)?.and_then(|t| match (t.status, t.called_at) {
+        (Called | Serving, Some(at)) => {
+            Some(crate::domain::rating::NextCall { called_at_ms: at, started: t.status == Serving })
+        }
+        _ => None,
+    }))
+}
+
 /// A rating as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RatingRow {

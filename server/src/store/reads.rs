@@ -337,6 +337,7 @@ pub fn ticket_view(
         earlier_windows: earlier.map(|w| wire::ServedWindow { number: w.number, name: w.name.clone() }).collect(),
         rating: super::ratings::receipt(conn, hall, t.id)?,
         complaints: super::complaints::of_ticket(conn, t.id)?,
+        unserved: t.status == TicketStatus::Done && t.outcome.is_none(),
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,
         expired,

@@ -628,6 +628,10 @@ async fn tickets_left_at_windows_are_closed_by_the_day_close_and_recorded() {
     let ticket = s.ticket(&t["id"]).await;
     assert_eq!(ticket["status"], "done");
     assert!(ticket["outcome"].is_null(), "nobody finished it: no case");
+    // The citizen's page says it was not finished, and offers no rating it would refuse.
+    let token = t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let view = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!((view["status"].as_str(), view["unserved"].as_bool()), (Some("done"), Some(true)), "{view}");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let (n, closed): (i64, i64) = db
         .query_row(

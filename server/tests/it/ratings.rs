@@ -214,6 +214,32 @@ async fn a_follow_up_without_a_phone_is_not_overdue_for_a_contact_nobody_can_mak
     assert_eq!(glance["feedback"]["follow_ups_overdue"], 1, "{}", glance["feedback"]);
 }
 
+/// The clerk calls the next citizen at once: the pad still asks the citizen just served while
+/// the next one walks up, never the next one once they sit down (their service begun, or 30 s
+/// after their call) about the service before theirs.
+#[tokio::test]
+async fn the_evaluator_stops_asking_once_the_next_citizen_sits_down() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let (_, first) = served(&s, &clerk).await;
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let asking = |body: &serde_json::Value| body.get("asking").map(|a| a["ticket_number"].clone());
+    s.clock().advance(chrono::Duration::seconds(10));
+    assert_eq!(asking(&get(&s, "/api/evaluator", Some(EVALUATOR_W02)).await.body), Some(first["number"].clone()));
+    s.clock().advance(chrono::Duration::seconds(25)); // 35 s after the call: the next citizen is here
+    assert_eq!(asking(&get(&s, "/api/evaluator", Some(EVALUATOR_W02)).await.body), None);
+    let rate = json!({"level": "very_satisfied", "ticket_number": first["number"]});
+    assert_error(&post(&s, "/api/evaluator/rating", Some(EVALUATOR_W02), rate.clone()).await, 409, "rating_closed");
+    // Their service begun at once: the same.
+    let second = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await.body;
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    assert_eq!(asking(&get(&s, "/api/evaluator", Some(EVALUATOR_W02)).await.body), Some(second["number"].clone()));
+    assert_eq!(s.act(&clerk, "w02", "start").await.status, 200);
+    assert_eq!(asking(&get(&s, "/api/evaluator", Some(EVALUATOR_W02)).await.body), None);
+}
+
 #[tokio::test]
 async fn the_evaluator_asks_about_the_service_just_finished_and_then_idles() {
     let s = TestServer::start().await;
