@@ -108,6 +108,7 @@ pub async fn pass(
     // messages waiting than one page holds, and they must not hide the ones after them.
     let mut failed: HashMap<String, anyhow::Error> = HashMap::new();
     let (mut after, mut n) = (0i64, 0usize);
+    let mut listed: Vec<String> = Vec::new();
     loop {
         let res = http
             .get(format!("{base}/api/relay/outbox?limit={OUTBOX_PAGE}&after={after}"))
@@ -129,6 +130,7 @@ pub async fn pass(
             break;
         }
         n += fresh.len();
+        listed.extend(fresh.iter().map(|m| m.key.clone()));
         for m in fresh {
             after = after.max(m.id);
             let target_id = match m.kind.as_str() {
@@ -146,6 +148,7 @@ pub async fn pass(
             break;
         }
     }
+    note_taken_acks(pool, source, &listed).await?;
     match failed.into_values().next() {
         Some(e) => Err(e),
         None => Ok(n),
@@ -214,6 +217,21 @@ async fn relay_one(
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
     Ok(true)
+}
+
+/// A message delivered whose acknowledgement the hall took, but whose noting here was lost (the
+/// ack's answer lost on the link, or the county stopped between the two), is no longer in the
+/// hall's outbox: once the whole outbox has been read, every delivered message of this hall that
+/// it did not list is noted acknowledged. Without this its `relay_log` row stayed unacknowledged
+/// for good.
+async fn note_taken_acks(pool: &Pool, source: &HallEntry, listed: &[String]) -> anyhow::Result<()> {
+    log(
+        pool,
+        "UPDATE relay_log SET acked_at = now()
+          WHERE source_hall = $1 AND acked_at IS NULL AND delivered_at IS NOT NULL AND NOT (key = ANY($2))",
+        &[&source.id, &listed],
+    )
+    .await
 }
 
 /// Counts an attempt at the message in `relay_log`; `false` (nothing counted) when its target

@@ -183,6 +183,15 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
         (not_acked == 0).then_some(())
     })
     .await;
+    // An acknowledgement the hall took but the county never noted (the ack's answer lost, or
+    // the county stopped between the two) is noted at the next look at the outbox.
+    db.execute("UPDATE relay_log SET acked_at = NULL WHERE key = $1", &[&format!("report:{first}")]).await.unwrap();
+    until("a lost acknowledgement noted from the outbox", || async {
+        let not_acked: i64 =
+            db.query_one("SELECT count(*) FROM relay_log WHERE acked_at IS NULL", &[]).await.unwrap().get(0);
+        (not_acked == 0).then_some(())
+    })
+    .await;
     // The relay log keeps names, never the applicant's data.
     let log: String = db
         .query_one(
