@@ -108,6 +108,7 @@ codes! {
     InvalidVillageAction = CONFLICT, "invalid_village_action", "the village request's state does not allow that (registered → forwarded → accepted; replied once, after acceptance)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
     AlreadyRated = CONFLICT, "already_rated", "this service was rated already (one rating per service, any channel)";
+    NotLeftOpen = CONFLICT, "not_left_open", "that ticket is not a service the day's close ended at this window, or its case is registered already";
     NotFinished = CONFLICT, "not_finished", "the service is not finished: it is rated once it is";
     RatingClosed = CONFLICT, "rating_closed", "the evaluator no longer asks for this service (a later one, or its time passed)";
     InvalidFollowUpAction = CONFLICT, "invalid_follow_up_action", "the follow-up's state does not allow that";

@@ -572,6 +572,33 @@ pub struct NoShowLine {
     pub requeue_allowed: bool,
 }
 
+/// `GET /api/windows/{id}/left-open` (and the director's today view): a citizen whose service
+/// had begun at the window when the day-close step ended it — nobody finished it, so no case was
+/// registered (R1 收件登记). The window's clerk registers it afterwards
+/// (`POST /api/windows/{id}/register-left-open`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LeftOpenLine {
+    pub ticket_id: i64,
+    pub number: String,
+    /// The day the service began (the case is registered on that day).
+    pub day: String,
+    pub window_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    /// When the service began.
+    pub started_at: String,
+}
+
+/// `POST /api/windows/{id}/register-left-open` body: the ticket, then what a finish says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RegisterLeftOpen {
+    pub ticket_id: i64,
+    #[serde(flatten)]
+    pub finish: Finish,
+}
+
 /// `POST /api/windows/{id}/stand-in` body: the clerk the director sends there (R16).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -636,6 +663,9 @@ pub struct DirectorToday {
     /// Clerks on approved leave today (shown as 休假 in the sign-in list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub on_leave: Vec<LeaveToday>,
+    /// Services the day's close ended before anyone finished them: no case registered yet (R1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_open: Vec<LeftOpenLine>,
 }
 
 /// The last good backup of the hall's database.

@@ -524,6 +524,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(windows::no_show))
         .routes(routes!(windows::transfer))
         .routes(routes!(windows::finish))
+        .routes(routes!(windows::register_left_open))
+        .routes(routes!(windows::left_open))
         .routes(routes!(windows::pause))
         .routes(routes!(windows::resume))
         .routes(routes!(windows::no_shows))

@@ -14,7 +14,6 @@ use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
-use crate::ops::cases::CaseInput;
 use crate::ops::village::Acceptance;
 use crate::ops::{Actor, Answer, Op};
 use crate::store::village;
@@ -201,15 +200,7 @@ pub async fn accept(
         note: req.note,
         reason: req.reason,
         missing: req.missing_materials.unwrap_or_default(),
-        case: CaseInput {
-            applicant_name: None,
-            applicant_phone: None,
-            return_ground: req.return_ground.map(Into::into),
-            departments: req.departments.unwrap_or_default(),
-            authority: req.authority,
-            check_code: crate::auth::new_check_code(),
-            token: crate::auth::new_status_token(crate::store::ms(s.now())),
-        },
+        case: super::windows::case_input(&s, None, None, req.return_ground, req.departments, req.authority),
     };
     submit(&s, actor, Op::AcceptVillage { id: id(&path_id), acceptance: Box::new(acceptance) }, key, &body).await
 }

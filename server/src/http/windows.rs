@@ -105,21 +105,114 @@ pub async fn finish(
             note: req.note,
             reason: req.reason,
             missing: req.missing_materials.unwrap_or_default(),
-            case: CaseInput {
-                applicant_name: req.applicant_name,
-                applicant_phone: req.applicant_phone,
-                return_ground: req.return_ground.map(Into::into),
-                departments: req.departments.unwrap_or_default(),
-                authority: req.authority,
-                check_code: crate::auth::new_check_code(),
-                token: crate::auth::new_status_token(crate::store::ms(s.now())),
-            },
+            case: case_input(
+                &s,
+                req.applicant_name,
+                req.applicant_phone,
+                req.return_ground,
+                req.departments,
+                req.authority,
+            ),
         },
         key,
         &body,
     )
     .await
 }
+
+#[utoipa::path(
+    post, path = "/api/windows/{id}/register-left-open", request_body = wire::RegisterLeftOpen, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "`not_left_open`: not a service the day's close ended at this window, or registered already", body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+/// A service the day's close ended at this window before anyone finished it: its clerk registers
+/// the case now, as a finish would have (R1), on the day the service began.
+pub async fn register_left_open(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::RegisterLeftOpen = json(&body)?;
+    let (ticket_id, req) = (req.ticket_id, req.finish);
+    submit(
+        &s,
+        actor,
+        Op::RegisterLeftOpen {
+            window: id,
+            ticket_id,
+            outcome: req.outcome.into(),
+            note: req.note,
+            reason: req.reason,
+            missing: req.missing_materials.unwrap_or_default(),
+            case: case_input(
+                &s,
+                req.applicant_name,
+                req.applicant_phone,
+                req.return_ground,
+                req.departments,
+                req.authority,
+            ),
+        },
+        key,
+        &body,
+    )
+    .await
+}
+
+/// A case's particulars as a finish gives them, with its new check code and status token.
+pub(super) fn case_input(
+    s: &AppState,
+    applicant_name: Option<String>,
+    applicant_phone: Option<String>,
+    return_ground: Option<wire::ReturnGround>,
+    departments: Option<Vec<String>>,
+    authority: Option<String>,
+) -> CaseInput {
+    CaseInput {
+        applicant_name,
+        applicant_phone,
+        return_ground: return_ground.map(Into::into),
+        departments: departments.unwrap_or_default(),
+        authority,
+        check_code: crate::auth::new_check_code(),
+        token: crate::auth::new_status_token(crate::store::ms(s.now())),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/windows/{id}/left-open", security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id")),
+    responses((status = 200, body = Vec<wire::LeftOpenLine>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+)]
+/// Services the day's close ended at the window before anyone finished them, the oldest first:
+/// their cases wait to be registered (`POST /api/windows/{id}/register-left-open`).
+pub async fn left_open(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<Vec<wire::LeftOpenLine>>> {
+    access::allow(&actor, Need::Staff)?;
+    let hall = s.hall();
+    if hall.window(&id).is_none() {
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
+    }
+    let rows = s
+        .reads()
+        .run(move |c| Ok(store::tickets::left_open_to_register(c, Some(&id), LEFT_OPEN_LISTED)?))
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(rows.iter().map(|t| store::reads::left_open_line(&hall, t)).collect()))
+}
+
+/// Left-open services listed at most (a window's, or the hall's for the director).
+const LEFT_OPEN_LISTED: u32 = 50;
 
 #[utoipa::path(
     post, path = "/api/windows/{id}/stand-in", request_body = wire::StandIn, security(("bearer" = [])),

@@ -112,7 +112,8 @@ impl Op {
             | Op::Start { window }
             | Op::NoShow { window }
             | Op::Transfer { window, .. }
-            | Op::Finish { window, .. } => Need::ClerkAt(window),
+            | Op::Finish { window, .. }
+            | Op::RegisterLeftOpen { window, .. } => Need::ClerkAt(window),
             Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
             Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
             Op::ReadCase { number } => Need::CaseHandler(number, CaseReach::Read),

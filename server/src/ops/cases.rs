@@ -128,6 +128,19 @@ pub(super) fn check_particulars(f: &Finishing) -> ApiResult<()> {
 
 /// Registration (收件登记, R1) at a finish: the case of the ticket just finished.
 pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing) -> ApiResult<wire::CaseBrief> {
+    let day = today(ctx);
+    register_on(ctx, t, window, f, day)
+}
+
+/// Registration of a case received on `accepted_on` (today, or the day a service the day's
+/// close ended had begun): its number, clock and deadline count from that day.
+pub(super) fn register_on(
+    ctx: &mut Ctx,
+    t: &TicketRow,
+    window: &str,
+    f: &Finishing,
+    accepted_on: NaiveDate,
+) -> ApiResult<wire::CaseBrief> {
     let Finishing { outcome: kind, note, reason, missing, case: input } = *f;
     check_applicant(input)?;
     check_text(missing.iter().chain(&input.departments).map(String::as_str).chain(note).chain(reason))?;
@@ -135,7 +148,6 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
     let departments: Vec<String> = input.departments.iter().filter_map(|d| trimmed(Some(d))).collect();
     let authority = trimmed(input.authority.as_deref());
     let promised_days = ctx.hall.matter(&t.service_id).map(|m| m.time_limit_days).unwrap_or(0);
-    let accepted_on = today(ctx);
     let particulars = Particulars {
         reason,
         return_ground: input.return_ground,
@@ -194,7 +206,8 @@ pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing
         (_, Some(d), _) => format!("{at}受理（{words}），承诺办结日期 {d}"),
         _ => format!("{at}受理（{words}）{pending}"),
     };
-    step(ctx, &c, "registered", text)?;
+    let late = (accepted_on != today(ctx)).then(|| format!("（{accepted_on}收件，当日未登记，今日补登记）"));
+    step(ctx, &c, "registered", text + late.as_deref().unwrap_or_default())?;
     if kind == Outcome::Reported {
         // Sent up through the county service, in this very transaction (R14).
         super::relay::report(ctx, &c)?;

@@ -157,6 +157,17 @@ pub enum Op {
         /// The case the finish registers.
         case: cases::CaseInput,
     },
+    /// A service the day's close ended before anyone finished it, registered afterwards at its
+    /// window (R1): what a finish says, for that ticket.
+    RegisterLeftOpen {
+        window: String,
+        ticket_id: i64,
+        outcome: Outcome,
+        note: Option<String>,
+        reason: Option<String>,
+        missing: Vec<String>,
+        case: cases::CaseInput,
+    },
     /// A staff read of a case (audited: it holds personal information).
     ReadCase {
         number: String,
@@ -537,6 +548,11 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
             let f =
                 cases::Finishing { outcome: *outcome, note: note.as_deref(), reason: reason.as_deref(), missing, case };
             windows::finish(ctx, window, &f)
+        }
+        Op::RegisterLeftOpen { window, ticket_id, outcome, note, reason, missing, case } => {
+            let f =
+                cases::Finishing { outcome: *outcome, note: note.as_deref(), reason: reason.as_deref(), missing, case };
+            windows::register_left_open(ctx, window, *ticket_id, &f)
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),

@@ -1,6 +1,7 @@
 //! What a clerk does at a window: call, recall, start, no-show, transfer, finish, pause.
 
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use hall_wire as wire;
 use serde_json::json;
 
@@ -268,6 +269,40 @@ pub(super) fn finish(ctx: &mut Ctx, window: &str, f: &super::cases::Finishing) -
     let case = super::cases::register(ctx, &t, window, f)?;
     window_status(ctx, window)?;
     queue_changed(ctx, &t.queue)?;
+    let mut answer = view(ctx, &load(ctx, t.id)?)?;
+    answer.case = Some(case);
+    Answer::json(StatusCode::OK, &answer)
+}
+
+/// A service the day's close ended at this window before anyone finished it (the clerk forgot,
+/// or the power went): its clerk registers the case afterwards (R1 收件登记), on the day the
+/// service began, so that its deadline counts from the day the application was received.
+pub(super) fn register_left_open(
+    ctx: &mut Ctx,
+    window: &str,
+    ticket_id: i64,
+    f: &super::cases::Finishing,
+) -> ApiResult<Answer> {
+    super::cases::check_particulars(f)?;
+    let t = load(ctx, ticket_id)?;
+    if !tickets::is_left_open(ctx.tx, t.id, window)? {
+        return Err(ApiError::new(
+            Code::NotLeftOpen,
+            format!(
+                "ticket {} was not left open at the day's close at this window, or its case is registered",
+                t.number
+            ),
+        ));
+    }
+    let day = NaiveDate::parse_from_str(&t.day, "%Y-%m-%d").map_err(ApiError::internal)?;
+    tickets::register_left_open(ctx.tx, t.id, f.outcome)?;
+    ctx.audit(
+        "window.register_left_open",
+        Some(window),
+        Some(format!("ticket:{}", t.id)),
+        json!({ "number": t.number, "day": t.day, "outcome": f.outcome.as_str() }),
+    )?;
+    let case = super::cases::register_on(ctx, &t, window, f, day)?;
     let mut answer = view(ctx, &load(ctx, t.id)?)?;
     answer.case = Some(case);
     Answer::json(StatusCode::OK, &answer)

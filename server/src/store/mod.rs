@@ -73,6 +73,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v32.sql")),
         M::up(include_str!("schema_v33.sql")),
         M::up(include_str!("schema_v34.sql")),
+        M::up(include_str!("schema_v35.sql")),
     ])
 }
 

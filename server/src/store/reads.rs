@@ -11,6 +11,19 @@ use crate::hall::Hall;
 use crate::store::{from_ms, issuing, kiosks, tickets, windows};
 
 /// RFC 3339 with the hall's offset.
+/// A service the day's close ended before anyone finished it, as the desk and the director list it.
+pub fn left_open_line(hall: &Hall, t: &tickets::TicketRow) -> wire::LeftOpenLine {
+    wire::LeftOpenLine {
+        ticket_id: t.id,
+        number: t.number.clone(),
+        day: t.day.clone(),
+        window_id: t.window_id.clone().unwrap_or_default(),
+        service_id: t.service_id.clone(),
+        service_name: hall.matter(&t.service_id).map_or_else(|| t.service_id.clone(), |m| m.name.clone()),
+        started_at: t.started_at.map(|at| fmt_time(hall, at)).unwrap_or_default(),
+    }
+}
+
 pub fn fmt_time(hall: &Hall, ms: i64) -> String {
     from_ms(ms).with_timezone(&hall.timezone).to_rfc3339_opts(SecondsFormat::Secs, false)
 }

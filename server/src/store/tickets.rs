@@ -717,6 +717,39 @@ pub fn record_day_closed(tx: &Transaction, day: &str, at_ms: i64, tickets: u32) 
 /// The `outcome_detail` of a ticket the day-close step ended (no service: reports leave it out).
 pub const DAY_CLOSED: &str = r#"{"closed_by":"day_close"}"#;
 
+/// `tickets_left_open`'s condition (schema_v35), the day close's mark written out.
+const LEFT_OPEN: &str = "status = 'done' AND outcome IS NULL AND started_at IS NOT NULL
+     AND outcome_detail = '{\"closed_by\":\"day_close\"}'";
+
+/// Services the day-close step ended after they had begun, with no case registered yet (R1):
+/// at `window`, or at every window; the oldest first. Read through `tickets_left_open` (the
+/// condition spelled as the index's, so that SQLite uses it).
+pub fn left_open_to_register(conn: &Connection, window: Option<&str>, limit: u32) -> rusqlite::Result<Vec<TicketRow>> {
+    let sql = match window {
+        Some(_) => {
+            format!("SELECT {COLUMNS} FROM tickets WHERE {LEFT_OPEN} AND window_id = ?1 ORDER BY day, id LIMIT ?2")
+        }
+        None => format!("SELECT {COLUMNS} FROM tickets WHERE {LEFT_OPEN} AND ?1 IS NULL ORDER BY day, id LIMIT ?2"),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![window, limit], from_row)?;
+    rows.collect()
+}
+
+/// Whether ticket `id` is a service the day close ended at `window`, not registered yet.
+pub fn is_left_open(conn: &Connection, id: i64, window: &str) -> rusqlite::Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 AND window_id = ?2 AND {LEFT_OPEN})");
+    conn.prepare_cached(&sql)?.query_row(params![id, window], |r| r.get(0))
+}
+
+/// A left-open service registered afterwards: its case's kind becomes the ticket's outcome. The
+/// ticket keeps the day close's mark (its service time is not known: the reports do not count
+/// hours of service that never were).
+pub fn register_left_open(tx: &Transaction, id: i64, outcome: Outcome) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE tickets SET outcome = ?2 WHERE id = ?1", params![id, outcome.as_str()])?;
+    Ok(())
+}
+
 /// The day-close step ends a ticket left at a window: done, with no case (nobody finished it).
 pub fn close_left_open(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
     exec(
@@ -729,6 +762,14 @@ pub fn close_left_open(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Resul
 
 #[cfg(test)]
 mod tests {
+    /// The left-open list's condition names the day close's very mark (and so its index).
+    #[test]
+    fn left_open_reads_the_day_close_mark() {
+        assert!(super::LEFT_OPEN.contains(&format!("outcome_detail = '{}'", super::DAY_CLOSED)));
+        let schema = include_str!("schema_v35.sql");
+        assert!(schema.contains(&format!("outcome_detail = '{}'", super::DAY_CLOSED)), "{schema}");
+    }
+
     /// Each queue counts its own day from 1; a rolled-back take gives its number back.
     #[test]
     fn sequence_numbers_count_per_queue_and_day() {
@@ -817,6 +858,20 @@ mod tests {
              WHERE username = 'u' AND role = 'clerk' AND window_id IS NOT NULL AND ended_at IS NULL AND expires_at > 5
              ORDER BY id DESC LIMIT 1",
             "sessions_live",
+        );
+        // Services the day close ended, to register: the desk's and the director's lists.
+        let left =
+            |on: &str| format!("SELECT id FROM tickets WHERE {} AND {on} ORDER BY day, id LIMIT 5", super::LEFT_OPEN);
+        check(&left("window_id = 'w01'"), "tickets_left_open");
+        // Every window's: the partial index whole (it holds only those services), never the table.
+        let plan = plan_of(&left("NULL IS NULL")).join(" | ");
+        assert!(plan.contains("SCAN tickets USING INDEX tickets_left_open"), "{plan}");
+        check(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = 1 AND window_id = 'w01' AND {})",
+                super::LEFT_OPEN
+            ),
+            "PRIMARY KEY",
         );
     }
 

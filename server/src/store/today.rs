@@ -8,6 +8,9 @@ use crate::domain::today;
 use crate::hall::Hall;
 use crate::store::{self, reads, tickets, windows};
 
+/// Services left open by the day's close listed at most on the director's console.
+const LEFT_OPEN_LISTED: u32 = 50;
+
 pub fn director_today(
     c: &Connection,
     hall: &Hall,
@@ -89,6 +92,7 @@ pub fn director_today(
         })
         .collect();
     let notice = store::settings::get(c, store::settings::NOTICE)?.unwrap_or_else(|| hall.notice.clone());
+    let left_open = store::tickets::left_open_to_register(c, None, LEFT_OPEN_LISTED)?;
     Ok(wire::DirectorToday {
         day,
         now: reads::fmt_time(hall, now_ms),
@@ -105,5 +109,6 @@ pub fn director_today(
         last_backup: None,
         leave_alarms: Vec::new(),
         on_leave: Vec::new(),
+        left_open: left_open.iter().map(|t| reads::left_open_line(hall, t)).collect(),
     })
 }

@@ -658,6 +658,64 @@ async fn tickets_left_at_windows_are_closed_by_the_day_close_and_recorded() {
 }
 
 #[tokio::test]
+async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    // One service begun at w02 and never finished (the clerk forgot); one citizen only called.
+    let served = s.issue("mz-linshi").await;
+    s.act(&c, "w02", "call-next").await;
+    s.act(&c, "w02", "start").await;
+    let c1 = s.clerk("clerk1", "w01").await;
+    s.issue("zh-zixun").await;
+    let called = s.act(&c1, "w01", "call-next").await;
+    assert_eq!(called.status, 200, "{}", called.body);
+    s.clock().advance(chrono::Duration::hours(16));
+    s.state().writer().submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None).await.unwrap();
+
+    // The next morning the desk and the director see it: the application was received (R1).
+    let (c, c1, director) = (s.clerk("clerk2", "w02").await, s.clerk("clerk1", "w01").await, s.staff("director").await);
+    let listed = get(&s, "/api/windows/w02/left-open", &c).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let line = &listed.body[0];
+    assert_eq!((line["number"].as_str(), line["day"].as_str()), (served["number"].as_str(), Some("2026-11-25")));
+    assert_eq!(listed.body.as_array().unwrap().len(), 1, "a citizen only called was not received: {}", listed.body);
+    assert_eq!(get(&s, "/api/windows/w01/left-open", &c1).await.body, json!([]));
+    let today = get(&s, "/api/director/today", &director).await.body;
+    assert_eq!(today["left_open"][0]["ticket_id"], served["id"], "{today}");
+
+    // Only its window's clerk registers it, once, with what a finish needs.
+    let id = served["id"].as_i64().unwrap();
+    let promised = json!({"ticket_id": id, "outcome": "promised", "applicant_name": "张三"});
+    let register = |window: &str| format!("/api/windows/{window}/register-left-open");
+    assert_error(&s.post(&register("w01"), &c1, promised.clone()).await, 409, "not_left_open");
+    assert_error(&s.post(&register("w02"), &director, promised.clone()).await, 403, "clerk_only");
+    let unsaid = json!({"ticket_id": id, "outcome": "returned"});
+    assert_eq!(s.post(&register("w02"), &c, unsaid).await.status, 422);
+    assert_eq!(get(&s, "/api/windows/w02/left-open", &c).await.body.as_array().unwrap().len(), 1, "nothing changed");
+    let done = s.post(&register("w02"), &c, promised.clone()).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    // Received on 25 November: its number and its 10 working days count from then (9 December).
+    let case = &done.body["case"];
+    assert!(case["number"].as_str().unwrap().starts_with("20261125-"), "{case}");
+    assert_eq!((case["kind"].as_str(), case["deadline"].as_str()), (Some("promised"), Some("2026-12-09")), "{case}");
+    assert_eq!(done.body["outcome"], "promised", "{}", done.body);
+    let whole = get(&s, &format!("/api/cases/{}", case["number"].as_str().unwrap()), &c).await.body;
+    let registered = whole["history"][0]["text"].as_str().unwrap();
+    assert!(registered.contains("2026-11-25收件") && registered.contains("补登记"), "{registered}");
+    assert_error(&s.post(&register("w02"), &c, promised).await, 409, "not_left_open");
+    assert_eq!(get(&s, "/api/windows/w02/left-open", &c).await.body, json!([]));
+    assert!(get(&s, "/api/director/today", &director).await.body.get("left_open").is_none());
+    // Audited; still no hours of service in the reports (nobody knows when it really ended).
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let audited: i64 = db
+        .query_row("SELECT COUNT(*) FROM audit WHERE action = 'window.register_left_open'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 1);
+    let report = get(&s, "/api/reports/summary?from=2026-11-25&to=2026-11-25&by=window", &director).await;
+    assert!(report.body["total"].get("service").is_none(), "{}", report.body);
+}
+
+#[tokio::test]
 async fn a_supplement_whose_limit_is_set_after_it_passed_does_not_expire_that_night() {
     let s = TestServer::start().await;
     let c = s.clerk("clerk2", "w02").await;
