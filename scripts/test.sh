@@ -13,10 +13,11 @@ cd "$(dirname "$0")/.."
 # the browser tests of the pages the server serves, poppler-utils (pdftotext, pdfinfo) to read
 # back a case's notice printed to PDF; postgresql for the county service's tests (a throwaway
 # cluster per test binary, started by the tests themselves: nothing runs as a service);
-# prometheus for promtool, which checks and unit-tests the alert rules in deploy/.
+# prometheus for promtool, which checks and unit-tests the alert rules in deploy/; sqlite3 for a
+# browser test that moves a ticket to the day before between two starts of the server.
 need=()
 for pkg in postgresql prometheus python3-venv python3-pip pkg-config libfontconfig1-dev libasound2-dev fonts-wqy-microhei \
-           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium poppler-utils; do
+           espeak-ng sox xvfb xauth libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 imagemagick chromium poppler-utils sqlite3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # Node.js may come from elsewhere with npm inside: only ask Debian for it when it is missing.

@@ -14,6 +14,7 @@ export default withAssessment({
     "err.not_your_village_request": "这件村代办件不归本窗口办理。",
     "err.invalid_village_action": "这件村代办件已受理。",
     "err.unknown_village_request": "没有这件村代办件。",
+    "err.not_left_open": "这笔业务已登记过，或不是本窗口前日未办结的业务。",
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月截至昨日满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月截至昨日暂无评价",
     myAttendance: "本月考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明",
@@ -89,6 +90,10 @@ export default withAssessment({
     nsTitle: "今日未到的号", nsHelp: "群众回来了：点「重新排队」，按原来的位置继续排队，不必重新取号。",
     nsNumber: "号码", nsMatter: "事项", nsCalled: "叫号时间", nsRequeue: "重新排队", nsRequeueUsed: "已重新排队过，不能再排",
     nsRequeued: (n) => `${n} 已按原位置重新排队。`,
+    loTitle: "前日未办结的业务", loHelp: "这些群众的业务已开始办理，但当天没有点「办结」，未登记办件。请按实际情况登记（受理日期为当天）。",
+    loNumber: "号码", loMatter: "事项", loStarted: "开始办理", loRegister: "登记",
+    loRegistering: (number, day) => `补登记 ${number}（${day} 收件）`,
+    loRegistered: (number, kase) => `${number} 已补登记，办件编号 ${kase}。`,
   },
   en: {
     vTitle: "Village requests", vNumber: "Request", vStation: "Station", vMatter: "Matter", vMaterials: "Materials received",
@@ -101,6 +106,7 @@ export default withAssessment({
     "err.not_your_village_request": "This village request is for another window.",
     "err.invalid_village_action": "This village request is already accepted.",
     "err.unknown_village_request": "No such village request.",
+    "err.not_left_open": "That service is registered already, or was not left unfinished at this window.",
     incomingTitle: "Reported to us", inFrom: "From", inMatter: "Matter", inStateHead: "State", inAuthority: (a) => `for ${a}`,
     "inState.received": "to accept", "inState.accepted": "in progress", "inState.closed": "closed", inDue: (d) => `due ${d}`,
     inAccept: "Accept", inClose: "Close", inApproved: "approved", inNotApproved: "not approved", inDone: "done (no approval)",
@@ -178,5 +184,10 @@ export default withAssessment({
     nsTitle: "Today's no-shows", nsHelp: "The citizen came back: press “Back in the queue” to put them at their old place, without a new ticket.",
     nsNumber: "Number", nsMatter: "Matter", nsCalled: "Called at", nsRequeue: "Back in the queue",
     nsRequeueUsed: "Already put back once: not again", nsRequeued: (n) => `${n} is back at its place in the queue.`,
+    loTitle: "Services left unfinished on an earlier day",
+    loHelp: "These citizens' services had begun, but nobody pressed “Finish” that day: no case was registered. Register each as it went (received on that day).",
+    loNumber: "Number", loMatter: "Matter", loStarted: "Service began", loRegister: "Register",
+    loRegistering: (number, day) => `Registering ${number} afterwards (received ${day})`,
+    loRegistered: (number, kase) => `${number} registered afterwards: case ${kase}.`,
   },
 });

@@ -18,6 +18,7 @@ import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
 import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming, clearIncoming } from "./clerk-incoming.js";
 import { renderBookings, clearBookings } from "./clerk-bookings.js";
 import { refreshNoShows, renderNoShows, clearNoShows, listsNoShow } from "./clerk-no-shows.js";
+import { refreshLeftOpen, renderLeftOpen, clearLeftOpen, leftOpenLine, leftOpenRegistered } from "./clerk-left-open.js";
 
 useStrings(strings);
 
@@ -128,7 +129,7 @@ const live = liveStream("/api/events", {
   token: () => state.token,
   onOpen: () => {
     refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); refreshHall();
-    if (state.window) refreshNoShows(state.window);
+    if (state.window) { refreshNoShows(state.window); refreshLeftOpen(state.window); }
   },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
@@ -239,6 +240,7 @@ async function openDesk() {
   await refreshQueues();
   await refreshCases();
   refreshNoShows(state.window);
+  refreshLeftOpen(state.window);
   refreshMine();
 }
 
@@ -250,6 +252,7 @@ function signOut(message) {
   live.stop();
   clearBookings(); // nothing personal stays on the screen
   clearNoShows();
+  clearLeftOpen();
   clearIncoming();
   // No dialog over the sign-in form (an applicant's or a villager's name and phone): a sign-out
   // by an expired session, a revocation or a takeover comes while one may be open.
@@ -280,7 +283,7 @@ async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
     renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave(); renderBookings();
-    renderNoShows();
+    renderNoShows(); renderLeftOpen();
   });
   languageSwitch();
   wireIncoming();
@@ -409,9 +412,11 @@ function check(value, text) {
 // A village request (R22) is accepted with the same dialog as a finish: its kind and particulars
 // make its case; the applicant is the villager.
 let accepting = null;
+// A service the day's close ended (R1) is registered with the same dialog too, for its ticket.
+let leftOpen = null;
 $("finishDialog").addEventListener("close", () => {
-  accepting = null;
-  $("finishVillage").hidden = true;
+  accepting = null; leftOpen = null;
+  $("finishVillage").hidden = true; $("finishLeftOpen").hidden = true;
   for (const n of ["applicant_name", "applicant_phone"]) $("finishDialog").querySelector(`[name=${n}]`).readOnly = false;
 });
 $("village").addEventListener("click", (e) => {
@@ -428,6 +433,16 @@ $("village").addEventListener("click", (e) => {
     $("finishVillage").textContent = t("vAccepting", r.number, r.station, r.villager_name, r.villager_phone);
     $("finishVillage").hidden = false;
   });
+});
+
+$("leftOpen").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-register-left]");
+  const line = b && leftOpenLine(b.dataset.registerLeft);
+  if (!line) return;
+  openFinish(line.service_id);
+  leftOpen = line;
+  $("finishLeftOpen").textContent = t("loRegistering", line.number, line.day);
+  $("finishLeftOpen").hidden = false;
 });
 
 function openFinish(serviceId = state.ticket?.service_id, received = null) {
@@ -480,6 +495,16 @@ $("finishOk").addEventListener("click", async (e) => {
       $("villageDone").textContent = t("vAccepted", v.number, r.data.case_number);
       openNotice(r.data.case_number, FIRST_NOTICE[outcome]);
       await refreshVillage(); casesSoon();
+    } catch { /* shown in the dialog */ }
+    return;
+  }
+  if (leftOpen) {
+    const line = leftOpen, at = state.window;
+    try {
+      const r = await desk(`left-open-${line.ticket_id}`, `${w()}/register-left-open`, { ticket_id: line.ticket_id, ...body }, "finishError");
+      $("finishDialog").close(); f.reset();
+      if (r.data.case) registered(r.data.case);
+      leftOpenRegistered(at, line.number, r.data.case?.number ?? "");
     } catch { /* shown in the dialog */ }
     return;
   }

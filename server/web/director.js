@@ -86,6 +86,13 @@ const OPEN_CASES_LISTED = 200; // GET /api/cases's default
 const awaitingMark = (c) => (c.awaiting_meeting ? ` · <b class="awaiting-meeting">${esc(t("awaitingMeeting"))}</b>` : "");
 const caseRow = (c, cells, cls) => `<tr class="case ${cls}" data-case="${esc(c.number)}" tabindex="0">${cells.map((x) => `<td>${x}</td>`).join("")}</tr>`;
 
+// R1: services the day's close ended before anyone finished them, until their clerk registers them.
+function renderLeftOpen(list) {
+  $("leftOpenCard").hidden = list.length === 0;
+  $("leftOpenList").innerHTML = list.length === 0 ? "" : head(["loNumber", "hMatter", "hWindow", "loStarted"]) +
+    list.map((x) => row([esc(x.number), esc(x.service_name), esc(x.window_id), esc(x.started_at.slice(0, 16).replace("T", " "))], "")).join("");
+}
+
 function render() {
   renderKiosks();
   renderIssuing();
@@ -95,6 +102,7 @@ function render() {
   if (!data) return;
   complaintContext(data.windows, data.staff);
   renderLeaveToday(data);
+  renderLeftOpen(data.left_open ?? []);
   $("now").textContent = data.now.slice(11, 16);
   const status = (s) => ({ open: "open", paused: "paused", closed: "closed" })[s] ?? "closed";
   $("windows").innerHTML = head(["hWindow", "hStatus", "hClerk", "hTicket", "hMinutes", "hDone", "hNoShow", "hSentOn", "hAction"]) +

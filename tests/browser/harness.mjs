@@ -12,12 +12,13 @@ import { chromium } from "playwright-core";
 /**
  * Starts the hall server (and Chromium). `tls: true` serves HTTPS (`--tls-cert`, `--tls-key`)
  * with a self-signed certificate for 127.0.0.1 made now with openssl; pages then need a context
- * with `ignoreHTTPSErrors`.
+ * with `ignoreHTTPSErrors`. `keep: true` leaves the database's folder (`dir`) at `close()`, for
+ * a later `startHall({ dir })` on the same database (a restart).
  */
-export async function startHall({ tls = false } = {}) {
+export async function startHall({ tls = false, dir: reuse = null, keep = false } = {}) {
   const serverBin = process.env.HALL_SERVER_BIN;
   assert.ok(serverBin, "set HALL_SERVER_BIN to the hall-server binary");
-  const dir = mkdtempSync(join(tmpdir(), "hall-browser-"));
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), "hall-browser-"));
   const args = ["--db", join(dir, "hall.db"), "--demo", "--issue-any-time", "--kiosk-rate-limit", "0", "--listen", "127.0.0.1:0"];
   if (tls) {
     const [cert, key] = [join(dir, "hall.pem"), join(dir, "hall.key")];
@@ -49,9 +50,9 @@ export async function startHall({ tls = false } = {}) {
     const exited = server.exitCode !== null ? Promise.resolve() : new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
     await exited;
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   };
-  return { base, browser, server, close };
+  return { base, browser, server, close, dir };
 }
 
 /**
