@@ -162,8 +162,27 @@ $("month").addEventListener("submit", (e) => { e.preventDefault(); guarded("list
 
 // ---- signing in ----------------------------------------------------------------------------
 
+// R20: an urgent or major petition is reported to the leaders at once: the red line stays on
+// this page (read at sign-in and every half minute) until the director acknowledges it. Its
+// number, channel and time only: the petitioner's identity is not the leaders'.
+let alerts = [];
+function renderAlerts() {
+  $("petitionAlert").hidden = alerts.length === 0;
+  const a = alerts[0];
+  $("petitionAlert").textContent = a
+    ? `⚠ ${t("pAlert", alerts.length, a.number, t(`pChannel.${a.channel}`), `${a.received_at.slice(0, 10)} ${a.received_at.slice(11, 16)}`)}`
+    : "";
+}
+async function readAlerts() {
+  if (!token) return;
+  try { alerts = (await api("GET", "/api/petitions/alerts")).data; } catch { return; } // the line as it was
+  if (token) renderAlerts();
+}
+setInterval(readAlerts, 30000);
+
 async function open() {
   $("login").hidden = true; $("list").hidden = false; $("logout").hidden = false;
+  readAlerts();
   $("record").hidden = !canRecord();
   hall = (await api("GET", "/api/hall")).data;
   await loadHallZone();
@@ -179,6 +198,7 @@ async function open() {
 
 function signOut() {
   sessionStorage.removeItem("itoken"); sessionStorage.removeItem("irole"); token = null; role = null; inspections = [];
+  alerts = []; renderAlerts();
   // The next to sign in starts from an empty form, its time at now again.
   stopKeeping($("record").at); $("record").reset(); $("record").at.value = "";
   photos = []; renderPhotos(); renderFindingRows([]); $("recordDone").textContent = "";
@@ -197,5 +217,5 @@ $("login").addEventListener("submit", async (e) => {
 });
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
-onLanguage(() => { if (!token) return; renderWindows(); renderFindingRows(); renderPhotos(); render(); });
+onLanguage(() => { if (!token) return; renderWindows(); renderFindingRows(); renderPhotos(); render(); renderAlerts(); });
 if (token) open().catch(() => signOut());

@@ -118,3 +118,39 @@ test("an administrator reads the inspections but has no form to record one", asy
   await o.page.waitForSelector("article.inspection");
   await o.close();
 });
+
+test("an urgent petition is reported to the leaders' page until the director acknowledges it", async () => {
+  const post = async (path, token, body) => {
+    const r = await fetch(`${base}${path}`, {
+      method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return r.json();
+  };
+  const director = (await post("/api/auth/login", null, { username: "director", password: "demo" })).token;
+  const petition = await post("/api/petitions", director, {
+    channel: "visit", name: "王秀英", gender: "female", age: 58, occupation: "农民", political_status: "群众",
+    address_or_workplace: "青石镇东村3组", issue: "山体塌方威胁住房", urgent: true,
+  });
+  assert.ok(petition.number, JSON.stringify(petition));
+  const o = await openPage(browser, base, "/inspections");
+  await o.page.fill("#login input[name=username]", "leader");
+  await o.page.fill("#login input[name=password]", "demo");
+  await o.page.click("#login button[type=submit]");
+  await o.page.waitForSelector("#petitionAlert:not([hidden])");
+  const line = await o.page.textContent("#petitionAlert");
+  assert.match(line, new RegExp(`紧急或重大信访 1 件.*${petition.number}（来访`));
+  assert.doesNotMatch(line, /王秀英|塌方/, "the number, channel and time only");
+  await o.page.click("#lang");
+  assert.match(await o.page.textContent("#petitionAlert"), /1 urgent or major petition\(s\) reported to the director.*\(visit, /);
+  await post(`/api/petitions/${petition.id}/acknowledge`, director, {});
+  const read = o.page.waitForResponse((r) => r.url().endsWith("/api/petitions/alerts"));
+  await o.page.reload();
+  await (await read).finished();
+  await o.page.waitForSelector("#list:not([hidden])");
+  assert.equal(await o.page.isHidden("#petitionAlert"), true, "acknowledged: gone");
+  await o.page.click("#logout");
+  await o.page.waitForSelector("#login:not([hidden])");
+  assert.equal(await o.page.textContent("#petitionAlert"), "");
+  await o.close();
+});

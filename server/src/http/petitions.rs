@@ -73,9 +73,11 @@ pub async fn list(
     responses((status = 200, description = "urgent petitions not acknowledged, oldest first; no identity, no text",
         body = Vec<wire::PetitionAlert>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody))
 )]
-/// What the red banner of the director's console shows until acknowledged.
+/// What the red banner of the director's console shows until acknowledged; the leaders' page
+/// shows it too (R20: urgent or major issues are reported to the leaders at once). No identity,
+/// no text: the petition itself stays the director's and administrators'.
 pub async fn alerts(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::PetitionAlert>>> {
-    access::allow(&actor, Need::Director)?;
+    access::allow(&actor, Need::Oversight)?;
     let hall = s.hall();
     let alerts = s.reads().run(move |c| Ok(petitions::alerts(c, &hall)?)).await.map_err(ApiError::Internal)?;
     Ok(Json(alerts))

@@ -179,7 +179,7 @@ pub(super) fn register(ctx: &mut Ctx, input: &PetitionInput) -> ApiResult<Answer
     let p = load(ctx, id)?;
     let mut text = format!("{}登记", petition::channel_words(input.channel));
     if input.urgent {
-        text.push_str("（紧急/重大，已即时报告中心主任）");
+        text.push_str("（紧急/重大，已即时报告中心主任及分管领导）");
     }
     if input.leader_reception {
         text.push_str("，领导接访");

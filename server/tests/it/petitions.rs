@@ -387,7 +387,6 @@ async fn only_the_director_and_admins_reach_petitions() {
     // Each endpoint with a body that would succeed for the director.
     let endpoints: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, "/api/petitions".into(), None),
-        (Method::GET, "/api/petitions/alerts".into(), None),
         (Method::GET, format!("/api/petitions/{id}"), None),
         (Method::POST, "/api/petitions".into(), Some(petition(json!({})))),
         (Method::POST, format!("/api/petitions/{id}/transfer"), Some(json!({"department": "minzheng"}))),
@@ -411,6 +410,22 @@ async fn only_the_director_and_admins_reach_petitions() {
         // A clerk is refused even for a petition that does not exist.
         let r = s.send(Method::GET, "/api/petitions/999", token, None, None).await;
         assert_eq!(r.status.as_u16(), status, "{who}");
+    }
+    // The alert line (number, channel, time: no identity) reaches the leaders too (R20: urgent
+    // or major issues are reported to the leaders at once); nobody else.
+    let leader = s.staff("leader").await;
+    for (who, token, status) in
+        [("anonymous", None, 401), ("kiosk", Some("demo-kiosk"), 403), ("clerk", Some(clerk.as_str()), 403)]
+    {
+        let r = s.send(Method::GET, "/api/petitions/alerts", token, None, None).await;
+        assert_eq!(r.status.as_u16(), status, "{who}: {}", r.body);
+    }
+    let alerts = get(&s, "/api/petitions/alerts", &leader).await;
+    assert_eq!((alerts.status.as_u16(), &alerts.body[0]["number"]), (200, &p["number"]), "{}", alerts.body);
+    assert!(!alerts.body.to_string().contains("王秀英"), "{}", alerts.body);
+    for (method, path, body) in &endpoints {
+        let r = s.send(method.clone(), path, Some(&leader), body.clone(), None).await;
+        assert_eq!((r.status.as_u16(), r.body["error"].as_str()), (403, Some("director_only")), "leader {path}");
     }
     assert_eq!(count(&s, "SELECT COUNT(*) FROM petitions"), 1, "no refused write changed anything");
     assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'petition.read'"), 0);
