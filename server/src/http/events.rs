@@ -55,8 +55,10 @@ pub async fn events(
                 None => {
                     match s.session(&hash) {
                         Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
-                        // A village agent is none of the hall's staff: the public frames.
-                        Some(row) if row.role == "village" => Audience::Public,
+                        // A village agent is none of the hall's staff, and a leader reads figures,
+                        // not who is old, disabled or pregnant (`access::sees_ticket_details`):
+                        // the public frames.
+                        Some(row) if matches!(row.role.as_str(), "village" | "leader") => Audience::Public,
                         Some(_) => Audience::Staff,
                         None => {
                             return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))

@@ -85,10 +85,7 @@ async fn hall_staff(s: &AppState, headers: &axum::http::HeaderMap) -> bool {
     if super::extract::bearer(headers).is_none() {
         return false;
     }
-    matches!(
-        super::extract::Caller::from_headers(s, headers).await,
-        Ok(crate::ops::Actor::Staff { role, .. }) if !matches!(role, crate::hall::StaffRole::Village)
-    )
+    super::extract::Caller::from_headers(s, headers).await.is_ok_and(|a| crate::ops::access::sees_ticket_details(&a))
 }
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]
@@ -104,13 +101,14 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
         (status = 404, body = wire::ErrorBody))
 )]
 /// Staff only (contract v1.1): ids are sequential, and a ticket carries its priority class and
-/// matter. Citizens follow their ticket on its token page.
+/// matter (the class not to a leader). Citizens follow their ticket on its token page.
 pub async fn ticket(
     State(s): State<AppState>,
     super::extract::Caller(actor): super::extract::Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<wire::Ticket>> {
     crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
+    let details = crate::ops::access::sees_ticket_details(&actor);
     let unknown = || ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, calendar, now_ms) = (s.hall(), s.calendar(), store::ms(s.now()));
@@ -119,7 +117,11 @@ pub async fn ticket(
         .run(move |c| reads::ticket_by_id(c, &hall, &calendar, n, now_ms))
         .await
         .map_err(ApiError::Internal)?;
-    t.map(Json).ok_or_else(unknown)
+    let mut t = t.ok_or_else(unknown)?;
+    if !details {
+        t.priority = None;
+    }
+    Ok(Json(t))
 }
 
 #[utoipa::path(

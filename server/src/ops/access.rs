@@ -163,6 +163,14 @@ fn village(actor: &Actor) -> bool {
     matches!(actor, Actor::Staff { role: StaffRole::Village, .. })
 }
 
+/// Whether the caller sees a ticket's priority class and matter (personal information: age,
+/// disability, pregnancy, military or welfare status): the clerks who serve, the director and
+/// administrators. Not a leader (the hall's figures and inspections only), not a village agent,
+/// nobody without a session.
+pub fn sees_ticket_details(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role: StaffRole::Clerk | StaffRole::Director | StaffRole::Admin, .. })
+}
+
 /// The check that needs nothing but the caller (reads, and the first step of [`check`]).
 pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
     let ok = match need {

@@ -141,8 +141,19 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
         .send()
         .await
         .unwrap();
+    let leader = s.staff("leader").await;
+    let by_leader = s
+        .http
+        .get(format!("{}/api/events", s.base))
+        .header("Last-Event-ID", "0")
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap();
     let (anonymous, staff) =
         (read_until(anonymous, "event: queue_changed").await, read_until(staff, "event: queue_changed").await);
+    let by_leader = read_until(by_leader, "event: queue_changed").await;
+    assert!(by_leader.contains("event: ticket_issued") && !by_leader.contains("pregnant"), "{by_leader}");
     assert!(
         anonymous.contains("event: ticket_issued") && anonymous.contains(t["number"].as_str().unwrap()),
         "{anonymous}"
@@ -152,6 +163,10 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
     // By id: staff only.
     assert_error(&s.get(&format!("/api/tickets/{}", t["id"])).await, 401, "unauthorized");
     assert_eq!(s.ticket(&t["id"]).await["priority"], "pregnant");
+    // A leader (figures and inspections) reads the ticket, not its priority class.
+    let by_leader = s.send(Method::GET, &format!("/api/tickets/{}", t["id"]), Some(&leader), None, None).await;
+    assert_eq!(by_leader.status, 200, "{}", by_leader.body);
+    assert!(by_leader.body.get("priority").is_none(), "{}", by_leader.body);
 
     // Called at a window: the windows' list shows the number to anyone, the matter and the
     // class only to staff (a lobby screen, a phone or a village agent get neither).
@@ -166,6 +181,7 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
         (None, false),
         (Some("not-a-session"), false),
         (Some(village.as_str()), false),
+        (Some(leader.as_str()), false),
         (Some(clerk.as_str()), true),
         (Some(director.as_str()), true),
     ] {
