@@ -502,6 +502,7 @@ $("finishOk").addEventListener("click", async (e) => {
     const line = leftOpen, at = state.window;
     try {
       const r = await desk(`left-open-${line.ticket_id}`, `${w()}/register-left-open`, { ticket_id: line.ticket_id, ...body }, "finishError");
+      if (!state.token || state.window !== at) return; // signed out meanwhile: not this desk's any more
       $("finishDialog").close(); f.reset();
       if (r.data.case) registered(r.data.case);
       leftOpenRegistered(at, line.number, r.data.case?.number ?? "");
@@ -718,6 +719,9 @@ $("logout").addEventListener("click", async () => {
 });
 setInterval(render, 30000); // waited minutes
 setInterval(() => { if (state.token) refreshMine(); }, 30 * 60000);
-// Yesterday's no-shows go at midnight (a desk left open): the card is read again now and then.
-setInterval(() => { if (state.token && !$("desk").hidden) refreshNoShows(state.window); }, 5 * 60000);
+// Yesterday's no-shows go at midnight, and the services the day's close ended come (a desk
+// left open): the cards are read again now and then.
+setInterval(() => {
+  if (state.token && !$("desk").hidden) { refreshNoShows(state.window); refreshLeftOpen(state.window); }
+}, 5 * 60000);
 start();

@@ -129,15 +129,17 @@ pub(super) fn check_particulars(f: &Finishing) -> ApiResult<()> {
 /// Registration (收件登记, R1) at a finish: the case of the ticket just finished.
 pub(super) fn register(ctx: &mut Ctx, t: &TicketRow, window: &str, f: &Finishing) -> ApiResult<wire::CaseBrief> {
     let day = today(ctx);
-    register_on(ctx, t, window, f, day)
+    let clerk = ctx.actor.name().to_string();
+    register_on(ctx, t, (window, &clerk), f, day)
 }
 
 /// Registration of a case received on `accepted_on` (today, or the day a service the day's
-/// close ended had begun): its number, clock and deadline count from that day.
+/// close ended had begun) at `window` by `clerk` (who served: its ratings and sheet are theirs):
+/// its number, clock and deadline count from that day.
 pub(super) fn register_on(
     ctx: &mut Ctx,
     t: &TicketRow,
-    window: &str,
+    (window, clerk): (&str, &str),
     f: &Finishing,
     accepted_on: NaiveDate,
 ) -> ApiResult<wire::CaseBrief> {
@@ -155,9 +157,13 @@ pub(super) fn register_on(
         departments: &departments,
         authority: authority.as_deref(),
     };
-    let plan = case::register(kind, accepted_on, promised_days, &particulars, ctx.calendar, ctx.hall.policy.cases)?;
+    // A supplement's waiting limit counts from the day the applicant is told what to bring
+    // (R11): registered afterwards, that is today, not the day the service began (the days in
+    // between were never the applicant's to use).
+    let counted_from = if kind == Outcome::Supplement { today(ctx) } else { accepted_on };
+    let plan = case::register(kind, counted_from, promised_days, &particulars, ctx.calendar, ctx.hall.policy.cases)?;
     let parts: Vec<Value> = departments.iter().map(|d| json!({ "department": d, "done": false })).collect();
-    let detail = json!({
+    let mut detail = json!({
         "missing": missing,
         "return_ground": input.return_ground.map(ReturnGround::as_str),
         "reason": trimmed(reason),
@@ -165,7 +171,10 @@ pub(super) fn register_on(
         "parts": parts,
         "authority": authority,
     });
-    let clerk = ctx.actor.name().to_string();
+    if accepted_on != today(ctx) {
+        // A service the day's close ended, registered afterwards: its service time is unknown.
+        detail["registered_late"] = json!(true);
+    }
     let first_window = t.first_window_id.clone().unwrap_or_else(|| window.to_string());
     let (name, phone) = (trimmed(input.applicant_name.as_deref()), trimmed(input.applicant_phone.as_deref()));
     let new = NewCase {
@@ -173,7 +182,7 @@ pub(super) fn register_on(
         ticket_id: t.id,
         service_id: &t.service_id,
         window_id: window,
-        clerk: &clerk,
+        clerk,
         first_window_id: &first_window,
         kind,
         state: plan.state,

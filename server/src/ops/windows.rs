@@ -302,7 +302,11 @@ pub(super) fn register_left_open(
         Some(format!("ticket:{}", t.id)),
         json!({ "number": t.number, "day": t.day, "outcome": f.outcome.as_str() }),
     )?;
-    let case = super::cases::register_on(ctx, &t, window, f, day)?;
+    // The clerk who served it (signed in at the window when the service began), not whoever
+    // registers it the next morning: the case's ratings and its place on a sheet are theirs.
+    let started = t.started_at.unwrap_or(t.issued_at);
+    let served_by = windows::clerk_at(ctx.tx, window, started)?.unwrap_or_else(|| ctx.actor.name().to_string());
+    let case = super::cases::register_on(ctx, &t, (window, &served_by), f, day)?;
     let mut answer = view(ctx, &load(ctx, t.id)?)?;
     answer.case = Some(case);
     Answer::json(StatusCode::OK, &answer)

@@ -147,7 +147,9 @@ pub fn staff(
     let d = &c.detail;
     let ticket = crate::store::tickets::get(conn, c.ticket_id)?;
     let ticket_number = ticket.as_ref().map(|t| t.number.clone()).unwrap_or_default();
-    let service_minutes = ticket.as_ref().and_then(|t| {
+    // One registered afterwards was ended by the day's close: nobody knows how long it took.
+    let late = c.detail.get("registered_late").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let service_minutes = ticket.as_ref().filter(|_| !late).and_then(|t| {
         let (from, to) = (t.started_at.or(t.called_at)?, t.finished_at?);
         Some(((to - from).max(0) / 60_000) as u32)
     });

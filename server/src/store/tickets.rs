@@ -717,9 +717,12 @@ pub fn record_day_closed(tx: &Transaction, day: &str, at_ms: i64, tickets: u32) 
 /// The `outcome_detail` of a ticket the day-close step ended (no service: reports leave it out).
 pub const DAY_CLOSED: &str = r#"{"closed_by":"day_close"}"#;
 
-/// `tickets_left_open`'s condition (schema_v35), the day close's mark written out.
+/// `tickets_left_open`'s condition (schema_v35), the day close's mark written out; tickets
+/// issued after the upgrade to schema_v35 only (the list began then; `+id`: a filter on the
+/// index's few rows, never a walk of every ticket since).
 const LEFT_OPEN: &str = "status = 'done' AND outcome IS NULL AND started_at IS NOT NULL
-     AND outcome_detail = '{\"closed_by\":\"day_close\"}'";
+     AND outcome_detail = '{\"closed_by\":\"day_close\"}'
+     AND +id > COALESCE((SELECT CAST(value AS INTEGER) FROM hall_settings WHERE key = 'left_open_after_ticket'), 0)";
 
 /// Services the day-close step ended after they had begun, with no case registered yet (R1):
 /// at `window`, or at every window; the oldest first. Read through `tickets_left_open` (the

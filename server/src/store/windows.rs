@@ -127,6 +127,18 @@ pub fn live_sessions_by_token(conn: &Connection, now_ms: i64) -> rusqlite::Resul
     rows.collect()
 }
 
+/// The clerk whose session held `window` at `at_ms` (the latest one begun by then and not yet
+/// ended); by the sessions' start index, back from `at_ms` (a day's sessions at most).
+pub fn clerk_at(conn: &Connection, window: &str, at_ms: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT username FROM sessions
+         WHERE created_at <= ?2 AND window_id = ?1 AND role = 'clerk' AND (ended_at IS NULL OR ended_at >= ?2)
+         ORDER BY created_at DESC LIMIT 1",
+    )?
+    .query_row(params![window, at_ms], |r| r.get(0))
+    .optional()
+}
+
 /// A row of `SELECT id, username, role, window_id, expires_at FROM sessions`.
 fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow { id: r.get(0)?, username: r.get(1)?, role: r.get(2)?, window_id: r.get(3)?, expires_at: r.get(4)? })

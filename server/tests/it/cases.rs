@@ -665,6 +665,10 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     let served = s.issue("mz-linshi").await;
     s.act(&c, "w02", "call-next").await;
     s.act(&c, "w02", "start").await;
+    let c3 = s.clerk("clerk3", "w03").await;
+    let other = s.issue("mz-linshi").await;
+    s.act(&c3, "w03", "call-next").await;
+    s.act(&c3, "w03", "start").await;
     let c1 = s.clerk("clerk1", "w01").await;
     s.issue("zh-zixun").await;
     let called = s.act(&c1, "w01", "call-next").await;
@@ -682,6 +686,7 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     assert_eq!(get(&s, "/api/windows/w01/left-open", &c1).await.body, json!([]));
     let today = get(&s, "/api/director/today", &director).await.body;
     assert_eq!(today["left_open"][0]["ticket_id"], served["id"], "{today}");
+    assert_eq!(today["left_open"].as_array().unwrap().len(), 2, "w02's and w03's: {today}");
 
     // Only its window's clerk registers it, once, with what a finish needs.
     let id = served["id"].as_i64().unwrap();
@@ -704,7 +709,9 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     assert!(registered.contains("2026-11-25收件") && registered.contains("补登记"), "{registered}");
     assert_error(&s.post(&register("w02"), &c, promised).await, 409, "not_left_open");
     assert_eq!(get(&s, "/api/windows/w02/left-open", &c).await.body, json!([]));
-    assert!(get(&s, "/api/director/today", &director).await.body.get("left_open").is_none());
+    let today = get(&s, "/api/director/today", &director).await.body;
+    assert_eq!(today["left_open"].as_array().map(|l| l.len()), Some(1), "w03's only: {today}");
+    assert_eq!(today["left_open"][0]["ticket_id"], other["id"], "{today}");
     // Audited; still no hours of service in the reports (nobody knows when it really ended).
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let audited: i64 = db
@@ -713,6 +720,31 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     assert_eq!(audited, 1);
     let report = get(&s, "/api/reports/summary?from=2026-11-25&to=2026-11-25&by=window", &director).await;
     assert!(report.body["total"].get("service").is_none(), "{}", report.body);
+
+    // At w03 another clerk is on duty this morning: the case is the one who served it (its
+    // ratings, its sheet), and a 补办件's 30 working days count from today, when the applicant
+    // hears what to bring — not from yesterday (8 January 2027, not the 7th).
+    let admin = s.staff("admin").await;
+    assert_eq!(s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await.status, 201);
+    // clerk4, sent by the director to stand in at w03 (R16).
+    let c4 = s.clerk("clerk4", "w04").await;
+    let moved =
+        s.post("/api/windows/w03/stand-in", &director, json!({"username": "clerk4", "override_allowed": true})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let body = json!({"ticket_id": other["id"], "outcome": "supplement", "missing_materials": ["户口簿复印件"]});
+    let done = s.post(&register("w03"), &c4, body).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let number = done.body["case"]["number"].as_str().unwrap().to_string();
+    assert!(number.starts_with("20261125-"), "{number}");
+    let whole = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(
+        (whole["clerk"].as_str(), whole["supplement_until"].as_str()),
+        (Some("clerk3"), Some("2027-01-08")),
+        "{whole}"
+    );
+    assert!(whole.get("service_minutes").is_none(), "not the 16 hours to midnight: {whole}");
+    assert_eq!(whole["history"][0]["by"], "clerk4", "who registered it: {whole}");
+    assert!(get(&s, "/api/director/today", &director).await.body.get("left_open").is_none());
 }
 
 #[tokio::test]
