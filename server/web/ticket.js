@@ -54,6 +54,14 @@ function render() {
   } else if (s === "called") {
     $("status").textContent = t("called");
   }
+  // The case registered for it (at the finish, or the next morning for a service the day's close
+  // ended): its progress page.
+  const c = view.case;
+  $("caseLine").hidden = !c;
+  if (c) {
+    $("caseText").textContent = t("caseText", c.number, t(`kind.${c.kind}`));
+    $("caseLink").href = c.status_url;
+  }
   renderRating();
   document.body.dataset.status = view.expired ? "expired" : s;
   document.title = turn.titlePrefix() +
@@ -148,7 +156,7 @@ function show(fresh) {
   view = fresh; missing = null; offline = false;
   turn.update(view); // vibrates, beeps, notifies once on crossing into "soon" or "called"
   render();
-  if (view.status === "done") stop(); // nothing more will happen to this ticket
+  if (view.status === "done") stop(); // no more events for this ticket (its case, if any, is read by the polls)
 }
 
 async function load() {
@@ -174,12 +182,16 @@ function stop() {
 }
 
 const finished = () => missing || view?.status === "done";
+// A ticket the day's close ended unfinished may still get its case (registered the next
+// morning): read again every minute while the page is in front.
+const awaitingCase = () => view?.unserved && !view.case;
 document.addEventListener("visibilitychange", () => {
   // A phone in a pocket holds no connection, unless the citizen asked to be notified; coming
-  // back, the page catches up at once.
+  // back, the page catches up at once (a finished ticket too: its case, a complaint's answer).
   if (document.hidden) { if (!turn.wanted()) live.stop(); } else if (!finished()) live.start(); // its first event is the ticket as it is now
+  else if (!missing) load();
 });
-setInterval(() => { if ((!document.hidden || turn.wanted()) && !finished()) load(); }, 60000);
+setInterval(() => { if ((!document.hidden || turn.wanted()) && (!finished() || (awaitingCase() && !document.hidden))) load(); }, 60000);
 // The hall's "your turn soon" threshold (3 until it is known).
 api("GET", "/api/hall").then((r) => { if (r.data?.turn_soon_ahead != null) { turn.soonAhead = r.data.turn_soon_ahead; render(); } }).catch(() => {});
 onLanguage(render);

@@ -73,6 +73,15 @@ test("a service the day's close ended is registered the next morning from the de
     await director.page.waitForSelector("#console:not([hidden])");
     await director.page.waitForFunction(() => document.querySelector("#windows").textContent !== "");
     assert.equal(await director.page.isHidden("#leftOpenCard"), true);
+    // The citizen's phone page leads to the case's progress page.
+    const phonePath = new URL(ticket.status_url, base).pathname;
+    const phone = await openPage(browser, base, phonePath, { viewport: { width: 390, height: 844 } });
+    await phone.page.waitForSelector("#caseLine:not([hidden])");
+    assert.equal(await phone.page.textContent("#caseText"), `办件编号 ${number}（承诺件）`);
+    await phone.page.click("#caseLink");
+    await phone.page.waitForURL(/\/c\/[0-9a-f]{32}$/);
+    await phone.page.waitForFunction((n) => document.body.textContent.includes(n), number);
+    await phone.close();
     await desk.close();
     await director.close();
   } finally {

@@ -590,6 +590,16 @@ pub struct LeftOpenLine {
     pub started_at: String,
 }
 
+/// The case of a ticket, as its phone page links to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TicketCase {
+    pub number: String,
+    pub kind: Outcome,
+    /// The case's progress page (`/c/{token}`).
+    pub status_url: String,
+}
+
 /// `POST /api/windows/{id}/register-left-open` body: the ticket, then what a finish says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -860,6 +870,10 @@ pub struct TicketView {
     /// finished it). No case, nothing to rate; the page says so instead of "finished".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unserved: bool,
+    /// The case registered for this ticket (at its finish, or afterwards for a service the day's
+    /// close ended): its number, kind and the applicant's progress page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<TicketCase>,
     /// Came by appointment, on time (预约).
     #[serde(default)]
     pub booked: bool,

@@ -351,6 +351,11 @@ pub fn ticket_view(
         rating: super::ratings::receipt(conn, hall, t.id)?,
         complaints: super::complaints::of_ticket(conn, t.id)?,
         unserved: t.status == TicketStatus::Done && t.outcome.is_none(),
+        case: super::cases::by_ticket(conn, t.id)?.map(|c| wire::TicketCase {
+            number: c.number.clone(),
+            kind: c.kind.into(),
+            status_url: super::case_views::status_url("", &c.token),
+        }),
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,
         expired,

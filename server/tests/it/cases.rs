@@ -697,8 +697,17 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     let unsaid = json!({"ticket_id": id, "outcome": "returned"});
     assert_eq!(s.post(&register("w02"), &c, unsaid).await.status, 422);
     assert_eq!(get(&s, "/api/windows/w02/left-open", &c).await.body.as_array().unwrap().len(), 1, "nothing changed");
+    let token = served["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let page = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!((page["unserved"].as_bool(), page.get("case")), (Some(true), None), "{page}");
     let done = s.post(&register("w02"), &c, promised.clone()).await;
     assert_eq!(done.status, 200, "{}", done.body);
+    // The citizen's phone page now leads to the case's progress page.
+    let page = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!(page["case"]["number"], done.body["case"]["number"], "{page}");
+    assert_eq!(page["case"]["kind"], "promised", "{page}");
+    assert!(page["case"]["status_url"].as_str().unwrap().starts_with("/c/"), "{page}");
+    assert!(page.get("unserved").is_none(), "{page}");
     // Received on 25 November: its number and its 10 working days count from then (9 December).
     let case = &done.body["case"];
     assert!(case["number"].as_str().unwrap().starts_with("20261125-"), "{case}");
