@@ -84,18 +84,24 @@ pub fn day_left(
 ) -> anyhow::Result<u32> {
     let in_slots: u32 = slots(conn, hall, calendar, m, day, today, now)?.iter().map(|s| s.left).sum();
     Ok(match m.rules.daily_quota {
-        Some(q) => in_slots.min(q.saturating_sub(used_on(conn, m, &day.to_string(), today)?)),
+        Some(q) => in_slots.min(q.saturating_sub(used_on(conn, (hall, m), &day.to_string(), (today, store::ms(now)))?)),
         None => in_slots,
     })
 }
 
 /// Places of a matter's quota used on a day: booked ones, and today walk-in tickets too.
-fn used_on(conn: &rusqlite::Connection, m: &Matter, day: &str, today: &str) -> rusqlite::Result<u32> {
-    let mut used = rows::booked_on(conn, day, &m.id)?;
-    if day == today {
-        used += store::tickets::issued_today(conn, day, &m.id)?;
+fn used_on(
+    conn: &rusqlite::Connection,
+    (hall, m): (&Hall, &Matter),
+    day: &str,
+    (today, now_ms): (&str, i64),
+) -> rusqlite::Result<u32> {
+    if day != today {
+        return rows::booked_on(conn, day, &m.id);
     }
-    Ok(used)
+    // Today: a booking whose check-in closed with nobody come holds no place any more.
+    let grace = i64::from(hall.policy.booking.grace_minutes) * 60_000;
+    Ok(rows::held_on(conn, day, &m.id, Some(now_ms - grace))? + store::tickets::issued_today(conn, day, &m.id)?)
 }
 
 /// A matter's slots on a day with their places left (the day must be bookable; a matter taking
@@ -112,7 +118,7 @@ pub fn slots(
     let Some(b) = m.booking else { return Ok(Vec::new()) };
     let d = day.to_string();
     let booked = rows::booked_times(conn, &m.id, &d)?;
-    let used = used_on(conn, m, &d, today)?;
+    let used = used_on(conn, (hall, m), &d, (today, store::ms(now)))?;
     let local = issuing::local(hall, now);
     Ok(booking::slots(&hall.hours, calendar, m.rules.own, b, day)
         .into_iter()
@@ -176,7 +182,7 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
             ))
         }
     }
-    let used = used_on(ctx.tx, m, &day, &ctx.day)?;
+    let used = used_on(ctx.tx, (ctx.hall, m), &day, (&ctx.day, ctx.now_ms))?;
     let end = slot.end.format("%H:%M").to_string();
     let in_slot = booking::overlapping(&start, &end, &rows::booked_times(ctx.tx, &m.id, &day)?);
     if booking::places_left(b.slot_capacity, in_slot, m.rules.daily_quota, used) == 0 {

@@ -158,6 +158,23 @@ pub fn booked_on(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result
         .map(|n| n.unwrap_or(0))
 }
 
+/// Places of a matter's daily quota its bookings of `day` hold: every booking not cancelled,
+/// less, on the day itself, those still booked whose check-in closed before `lapsed_before_ms`
+/// (their slot's start plus the grace) with nobody come — their places go back to the walk-ins
+/// (a late check-in takes one again). Reads the day's still-booked bookings only.
+pub fn held_on(conn: &Connection, day: &str, matter: &str, lapsed_before_ms: Option<i64>) -> rusqlite::Result<u32> {
+    let booked = booked_on(conn, day, matter)?;
+    let Some(before) = lapsed_before_ms else { return Ok(booked) };
+    let lapsed: u32 = query_one(
+        conn,
+        "SELECT COUNT(*) FROM bookings INDEXED BY bookings_to_miss
+         WHERE day = ?1 AND status = 'booked' AND service_id = ?2 AND slot_at < ?3",
+        params![day, matter, before],
+        |r| r.get(0),
+    )?;
+    Ok(booked.saturating_sub(lapsed))
+}
+
 /// The booked times of a matter's day that hold a place (booked, checked in, or missed): `(start,
 /// end)` as `HH:MM`. A new slot length leaves earlier bookings off the new grid: a slot's places
 /// are counted by the bookings overlapping it (`domain::booking::overlapping`).

@@ -56,7 +56,7 @@ pub fn matter_when(conn: &Connection, at: At, m: &Matter, reopened: bool) -> rus
     let issued = match m.rules.daily_quota {
         // A booked place counts in the quota (a check-in's ticket is not counted again).
         Some(_) if !reopened && !at.hall.hours.any_time => {
-            tickets::issued_today(conn, at.day, &m.id)? + crate::store::booking::booked_on(conn, at.day, &m.id)?
+            tickets::issued_today(conn, at.day, &m.id)? + booked_held(conn, at, &m.id)?
         }
         _ => 0,
     };
@@ -112,12 +112,18 @@ pub fn to_wire(hall: &Hall, i: Issuing, rules: Option<(MatterRules, u32)>) -> wi
     }
 }
 
+/// Today's places of a matter's quota its bookings hold now (`booking::held_on`).
+fn booked_held(conn: &Connection, at: At, matter: &str) -> rusqlite::Result<u32> {
+    let grace = i64::from(at.hall.policy.booking.grace_minutes) * 60_000;
+    crate::store::booking::held_on(conn, at.day, matter, Some(crate::store::ms(at.now) - grace))
+}
+
 /// A matter's state in wire form, with its quota.
 pub fn matter_wire(conn: &Connection, at: At, m: &Matter) -> rusqlite::Result<wire::Issuing> {
     let state = matter(conn, at, m)?;
     let issued = match m.rules.daily_quota {
         // Booked places of the day are taken from the quota too.
-        Some(_) => tickets::issued_today(conn, at.day, &m.id)? + crate::store::booking::booked_on(conn, at.day, &m.id)?,
+        Some(_) => tickets::issued_today(conn, at.day, &m.id)? + booked_held(conn, at, &m.id)?,
         None => 0,
     };
     Ok(to_wire(at.hall, state, Some((m.rules, issued))))

@@ -663,6 +663,16 @@ async fn booked_places_count_in_the_daily_quota() {
     let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
     assert_eq!(dibao["issuing"]["left_today"], 0, "{dibao}");
     assert_eq!(s.get("/api/services/mz-dibao/booking-days").await.body[1]["left"], 3);
+    // The second booked citizen (09:30) has not come when the check-in closes (09:45): the
+    // place goes back to the walk-ins, not held empty until midnight.
+    s.clock().set(at(25, 9, 45));
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
+    s.clock().set(at(25, 9, 46));
+    let services = s.get("/api/services").await.body;
+    let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
+    assert_eq!(dibao["issuing"]["left_today"], 1, "{dibao}");
+    assert_eq!(s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.status, 201);
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
 }
 
 #[tokio::test]
