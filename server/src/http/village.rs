@@ -91,6 +91,9 @@ pub async fn list(
                 .collect()
         }
         StaffRole::Director | StaffRole::Admin => {
+            // Every open request by default (the oldest, overdue ones are those that pile up):
+            // the newest 1,000 at most.
+            let limit = q.limit.unwrap_or(1000);
             let rows = s.reads().run(move |c| Ok(village::open(c, limit)?)).await.map_err(ApiError::Internal)?;
             rows.iter().map(|r| village::view(&hall, r, day, village::Reader::StaffList)).collect()
         }

@@ -214,9 +214,19 @@ pub fn reply_owed_again(tx: &Transaction, case_id: i64) -> rusqlite::Result<Opti
     Ok(owed)
 }
 
-/// A station's requests, newest first.
+/// A station's requests, newest first: its newest `limit`, and every one still open whatever its
+/// age (not accepted yet, or the villager not yet told: a 补办件 or a 上报件 may run for months
+/// while newer requests push it past any page's length, and its answer is still owed, R22).
+/// The open ones through `village_open_id`, the newest through `village_by_station`.
 pub fn of_station(conn: &Connection, station: &str, limit: u32) -> rusqlite::Result<Vec<RequestRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.station = ?1 ORDER BY v.id DESC LIMIT ?2"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE v.id IN (
+             SELECT id FROM (SELECT id FROM village_requests WHERE station = ?1 ORDER BY id DESC LIMIT ?2)
+             UNION
+             SELECT id FROM village_requests INDEXED BY village_open_id
+              WHERE (state != 'accepted' OR replied_at IS NULL) AND station = ?1)
+         ORDER BY v.id DESC"
+    ))?;
     let rows = stmt.query_map(params![station, limit], row)?;
     rows.collect()
 }

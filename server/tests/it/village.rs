@@ -559,3 +559,33 @@ async fn the_director_hands_a_request_over_to_another_agent_of_the_station() {
     let r = s.post(&format!("/api/village/requests/{other}/agent"), &director, json!({ "agent": "village2" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_agents_list_keeps_every_open_request_whatever_its_age() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    // One request done: accepted on the spot and the villager told.
+    let done = register(&s, &agent, json!({})).await["id"].as_i64().unwrap();
+    s.post(&format!("/api/village/requests/{done}/forward"), &agent, json!({})).await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let a = s.post(&format!("/api/village/requests/{done}/accept"), &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let r = s.post(&format!("/api/village/requests/{done}/replied"), &agent, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Three still open, the oldest first registered.
+    let open: Vec<i64> = [
+        register(&s, &agent, json!({})).await,
+        register(&s, &agent, json!({})).await,
+        register(&s, &agent, json!({})).await,
+    ]
+    .iter()
+    .map(|r| r["id"].as_i64().unwrap())
+    .collect();
+    // However many newer requests the station has, an open one stays on the agent's page (its
+    // answer still owed to the villager); a done one goes with the page's length.
+    let list = get(&s, "/api/village/requests?limit=1", &agent).await.body;
+    let ids: Vec<i64> = list.as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, open.iter().rev().copied().collect::<Vec<_>>(), "{list}");
+    let all = get(&s, "/api/village/requests", &agent).await.body;
+    assert!(find(&all, done).is_some(), "within the page's length, the done one too");
+}
