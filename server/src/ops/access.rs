@@ -68,9 +68,9 @@ pub enum Need<'a> {
     County,
     /// The director, or a clerk at the window an incoming case (上报来件) is on.
     IncomingHandler(i64),
-    /// The director or an administrator (every booking), or a clerk whose session still holds
-    /// their window (its matters' bookings).
-    BookingReader,
+    /// The director or an administrator (every booking of any day), or a clerk whose session
+    /// still holds their window (its matters' bookings of today: the citizens they serve).
+    BookingReader(&'a str),
 }
 
 impl Op {
@@ -81,7 +81,7 @@ impl Op {
             // A booking's code is the citizen's own proof (rate-limited per address).
             Op::Book { .. } | Op::CancelBooking { .. } => Need::Anyone,
             // The director sees every booking, a clerk those of the window they hold.
-            Op::ReadBookings { .. } => Need::BookingReader,
+            Op::ReadBookings { day } => Need::BookingReader(day),
             Op::ExcuseBooking { .. } => Need::Director,
             Op::Login { .. } => Need::Anyone,
             // A phone page's token is the citizen's own proof; the evaluator is a device.
@@ -191,7 +191,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         // The window's own check needs the database: see `check`.
         Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
         Need::CaseHandler(..) | Need::IncomingHandler(_) => staff(actor),
-        Need::BookingReader => director(actor) || matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
+        Need::BookingReader(_) => director(actor) || matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::County => matches!(actor, Actor::County { .. }),
     };
     if ok {
@@ -211,7 +211,9 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::VillageDesk(_) => {
             ApiError::new(Code::ClerkOnly, "a clerk signed in at a window accepts a village request")
         }
-        Need::BookingReader => ApiError::new(Code::ClerkOnly, "only the director or a window's clerk reads bookings"),
+        Need::BookingReader(_) => {
+            ApiError::new(Code::ClerkOnly, "only the director or a window's clerk reads bookings")
+        }
         Need::County => ApiError::new(Code::CountyOnly, "only the county service relays messages between halls"),
         Need::Clerk => ApiError::new(Code::ClerksOnly, "only a clerk does this"),
         Need::Director => ApiError::new(Code::DirectorOnly, "only the hall's director or an administrator does this"),
@@ -239,7 +241,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
         Need::VillageDesk(id) => return village_desk(ctx, id),
         Need::IncomingHandler(id) => return incoming_handler(ctx, id).map(|()| None),
-        Need::BookingReader => return booking_reader(ctx).map(|()| None),
+        Need::BookingReader(day) => return booking_reader(ctx, day).map(|()| None),
         other => return allow(ctx.actor, other).map(|()| None),
     };
     known_window(ctx, window)?;
@@ -359,11 +361,15 @@ fn village_desk(ctx: &Ctx, id: i64) -> ApiResult<Option<WindowRow>> {
     }
 }
 
-/// A day's bookings: the director's, and a clerk's while this session holds their window.
-fn booking_reader(ctx: &Ctx) -> ApiResult<()> {
-    allow(ctx.actor, Need::BookingReader)?;
+/// A day's bookings: the director's, and a clerk's — today's, while this session holds their
+/// window (names and masked phones of citizens they do not serve that day are not theirs).
+fn booking_reader(ctx: &Ctx, day: &str) -> ApiResult<()> {
+    allow(ctx.actor, Need::BookingReader(day))?;
     match ctx.actor {
         _ if director(ctx.actor) => Ok(()),
+        Actor::Staff { window_id: Some(_), .. } if day != ctx.day => {
+            Err(ApiError::new(Code::DirectorOnly, "a window's clerk reads today's bookings only"))
+        }
         Actor::Staff { window_id: Some(w), .. } => still_at(ctx, w),
         _ => Err(ApiError::new(Code::ClerkNotSignedIn, "sign in at a window to read its bookings")),
     }

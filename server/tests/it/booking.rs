@@ -554,6 +554,11 @@ async fn staff_read_a_days_bookings_audited_phones_masked_but_for_the_director()
     assert_eq!(mine.status, 200, "{}", mine.body);
     assert_eq!(mine.body.as_array().unwrap().len(), 1, "only w02's matters: {}", mine.body);
     assert_eq!(mine.body[0]["phone"], "138****5678");
+    // Today's only: another day's names and phones are not the window's (audited nowhere: refused).
+    for day in ["2026-11-24", "2026-11-26"] {
+        let other = s.send(Method::GET, &format!("/api/bookings?day={day}"), Some(&clerk), None, None).await;
+        assert_error(&other, 403, "director_only");
+    }
     // The booking's code is the citizen's secret: not in a clerk's list, in the director's.
     assert!(mine.body[0].get("code").is_none(), "{}", mine.body);
     assert_eq!(all.body[0]["code"].as_str().map(str::len), Some(8), "{}", all.body);
@@ -786,8 +791,9 @@ async fn the_director_excuses_a_missed_booking_and_the_suspension_lifts() {
     assert_eq!(audits(), 1);
     // The reason is the booking's (the director reads it in the list), never the audit trail's.
     assert_eq!(list.body[0]["excuse"], "11月26日取号机故障，无法签到", "{}", list.body);
+    // A window's clerk reads today's bookings only (the citizens they serve), not a past day's.
     let mine = s.send(Method::GET, "/api/bookings?day=2026-11-26", Some(&clerk), None, None).await;
-    assert!(mine.body[0].get("excuse").is_none(), "{}", mine.body);
+    assert_error(&mine, 403, "director_only");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let detail: String =
         db.query_row("SELECT detail FROM audit WHERE action = 'booking.excuse'", [], |r| r.get(0)).unwrap();
