@@ -26,7 +26,7 @@ function render() {
   const b = booking;
   $("hall").textContent = b.hall_name;
   document.title = `${b.code} · ${t("pageTitle")}`;
-  $("status").textContent = t(`status.${b.status}`);
+  $("status").textContent = t(b.hall_cancelled ? "status.hallCancelled" : `status.${b.status}`);
   $("status").dataset.status = b.status;
   document.body.dataset.status = b.status;
   $("qr").alt = t("qrAlt");

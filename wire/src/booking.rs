@@ -115,6 +115,10 @@ pub struct Booking {
     /// … until then (the start plus `grace_minutes`); later, an ordinary ticket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_in_until: Option<String>,
+    /// Cancelled by the hall, not by the citizen (its hours, matters or calendar changed; the
+    /// director phones them): the page says so and asks them to book again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hall_cancelled: bool,
 }
 
 /// `POST /api/bookings/check-in` (a kiosk): by the code, or by the identity number.

@@ -371,6 +371,7 @@ pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) ->
         phone_masked: crate::domain::booking::mask_phone(&b.phone),
         id_masked: b.id_masked.clone(),
         cancel_until: reads::fmt_time(hall, b.slot_at),
+        hall_cancelled: b.status == "cancelled" && b.cancelled_by.as_deref().is_some_and(|by| by != "citizen"),
         ticket,
         check_in_from: Some(check_in_from(hall, b.slot_at)),
         check_in_until: Some(check_in_at(hall, b.slot_at, i64::from(hall.policy.booking.grace_minutes))),

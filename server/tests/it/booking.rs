@@ -155,6 +155,7 @@ async fn cancel_until_the_slot_starts() {
     let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["status"], "cancelled");
+    assert!(r.body.get("hall_cancelled").is_none(), "the citizen's own: {}", r.body);
     let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
     assert_error(&r, 409, "booking_used");
     // The place is free again, and the person may book the matter again.
@@ -238,7 +239,10 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(3)), "{}", r.body);
     for (b, status) in [(&dibao, "cancelled"), (&dibao2, "cancelled"), (&slot_gone, "cancelled"), (&kept, "booked")] {
         let code = b["code"].as_str().unwrap();
-        assert_eq!(s.get(&format!("/api/bookings/{code}")).await.body["status"], status, "{code}");
+        let page = s.get(&format!("/api/bookings/{code}")).await.body;
+        assert_eq!(page["status"], status, "{code}");
+        // The citizen's own page says the hall cancelled it (not them): book again.
+        assert_eq!(page["hall_cancelled"].as_bool().unwrap_or(false), status == "cancelled", "{page}");
     }
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let sql = "SELECT COUNT(*) FROM audit WHERE action = 'booking.cancel' AND detail LIKE '%config%'";
