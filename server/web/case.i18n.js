@@ -6,6 +6,7 @@ export default withRating({
   zh: {
     pageTitle: "办件进度", otherLanguage: "EN", hall: "便民服务中心", caseNumber: "办件编号", deadline: "承诺办结日期",
     left: "剩余时限", history: "办理经过", missingTitle: "请补齐以下材料",
+    missingBy: (d) => `请于 ${d} 前（含当日）补齐，逾期未补齐本件将终止办理。`,
     hint: "本页自动更新。如有疑问，请带上通知书到窗口咨询。",
     "status.open": "正在办理", "status.awaiting_materials": "等待您补齐材料，补齐后开始计算办理时限",
     "status.closed": (result) => `已办结：${result}`,
@@ -17,6 +18,7 @@ export default withRating({
   en: {
     pageTitle: "Case progress", otherLanguage: "中文", hall: "Service hall", caseNumber: "Case number", deadline: "Promised by",
     left: "Time left", history: "What has happened", missingTitle: "Please bring these materials",
+    missingBy: (d) => `Please bring them by ${d} (that day included); after it the case ends.`,
     hint: "This page updates by itself. With any question, bring the notice to the window.",
     "status.open": "Being handled", "status.awaiting_materials": "Waiting for your missing materials; the time limit starts once they are complete",
     "status.closed": (result) => `Closed: ${result}`,

@@ -51,6 +51,9 @@ function render() {
   document.body.dataset.due = n != null && n < 0 ? "overdue" : n != null && n <= 1 ? "soon" : "";
   $("missingBox").hidden = !(v.missing_materials?.length && v.state === "awaiting_materials");
   $("missingList").innerHTML = (v.missing_materials ?? []).map((m) => `<li>${esc(m)}</li>`).join("");
+  // By when (R11): after that day the case ends for want of them.
+  $("missingBy").hidden = !v.supplement_until;
+  $("missingBy").textContent = v.supplement_until ? t("missingBy", day(v.supplement_until)) : "";
   $("ask").textContent = t("ask", v.window_number, v.window_name);
   $("accepted").textContent = t("acceptedOn", day(v.accepted_on));
   $("history").innerHTML = [...(v.history ?? [])].reverse()

@@ -224,6 +224,12 @@ test("the citizen's case page follows the case live: missing materials, then the
   assert.ok(await page.isVisible("#missingBox"));
   const list = await page.textContent("#missingList");
   for (const m of supplement.missing_materials) assert.ok(list.includes(m), list);
+  // By when (R11), once the limit's working days are known (a year not yet published: not said).
+  if (supplement.supplement_until) {
+    assert.match(await page.textContent("#missingBy"), /^请于 .+ 前（含当日）补齐，逾期未补齐本件将终止办理。$/);
+  } else {
+    assert.ok(await page.isHidden("#missingBy"));
+  }
   assert.match(await page.textContent("#ask"), /请到 2 号窗口（民政窗口（一））咨询/);
   assert.ok((await page.$$("#history li")).length >= 1);
   await page.waitForFunction(() => document.querySelector("#link").textContent === "● 实时更新");

@@ -243,6 +243,10 @@ pub struct CaseProgress {
     /// The missing materials of a 补办件 waiting for them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_materials: Vec<String>,
+    /// … and the last day to bring them (R11): the case ends after it (absent: its working
+    /// days wait for a year's calendar not published yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement_until: Option<String>,
     pub history: Vec<ProgressStep>,
     /// The service that registered the case was rated (one rating per service). Only whether,
     /// never the level: the case's staff can open this view too (its number and check code).

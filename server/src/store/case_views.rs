@@ -240,6 +240,7 @@ pub fn progress(
         window_number: window.map(|w| w.number).unwrap_or(0),
         window_name: window.map(|w| w.name.clone()).unwrap_or_default(),
         missing_materials: if c.state == CaseState::AwaitingMaterials { missing(&c.detail) } else { Vec::new() },
+        supplement_until: if c.state == CaseState::AwaitingMaterials { date(c.supplement_until) } else { None },
         history,
         rated: super::ratings::of_ticket(conn, c.ticket_id)?.is_some(),
         upper: upper(&c.detail),

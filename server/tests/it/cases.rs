@@ -752,6 +752,11 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
         "{whole}"
     );
     assert!(whole.get("service_minutes").is_none(), "not the 16 hours to midnight: {whole}");
+    // The applicant's own page says by when to bring what is missing (R11).
+    let code = done.body["case"]["check_code"].as_str().unwrap();
+    let progress = s.get(&format!("/api/cases/{number}?code={code}")).await.body;
+    assert_eq!(progress["supplement_until"], "2027-01-08", "{progress}");
+    assert_eq!(progress["missing_materials"], json!(["户口簿复印件"]), "{progress}");
     assert_eq!(whole["history"][0]["by"], "clerk4", "who registered it: {whole}");
     assert!(get(&s, "/api/director/today", &director).await.body.get("left_open").is_none());
 }
