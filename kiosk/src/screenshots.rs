@@ -66,6 +66,7 @@ pub fn sample_case() -> wire::CaseProgress {
         window_number: 2,
         window_name: "民政窗口（一）".into(),
         missing_materials: vec!["户口簿复印件".into(), "近6个月银行流水".into()],
+        supplement_until: Some("2027-01-07".into()),
         history: vec![wire::ProgressStep {
             at: "2026-11-25T10:03:12+08:00".into(),
             text: "2号窗口受理（补办件），请补齐材料：户口簿复印件、近6个月银行流水。材料齐全之日起计算办理时限".into(),
