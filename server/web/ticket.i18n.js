@@ -32,6 +32,8 @@ export default withRating({
     complaintReceived: (number, due) => `您的投诉已受理，编号 ${number}${due ? `，大厅主任将于 ${due} 前处理答复` : "，大厅主任将尽快处理答复"}。请保留编号。`,
     complaintPending: (number, due) => `投诉 ${number}：正在处理${due ? `，将于 ${due} 前答复` : "，将尽快答复"}。`,
     complaintAnswered: (number, on, answer) => `投诉 ${number}：已于 ${on} 答复——${answer}`,
+    complaintLate: (number, due) => `投诉 ${number}：已超过答复期限（${due}），仍在跟踪处理，答复时将说明原因。`,
+    complaintLateWhy: (why) => `（逾期说明：${why}）`,
   },
   en: {
     pageTitle: "My ticket", otherLanguage: "中文", hall: "Service hall", yourNumber: "Your number", ahead: "Ahead of you",
@@ -64,5 +66,7 @@ export default withRating({
     complaintReceived: (number, due) => `Your complaint is received, number ${number}${due ? `; the director answers by ${due}` : "; the director answers as soon as possible"}. Please keep the number.`,
     complaintPending: (number, due) => `Complaint ${number}: being handled${due ? `, answered by ${due}` : ", answered as soon as possible"}.`,
     complaintAnswered: (number, on, answer) => `Complaint ${number}: answered on ${on} — ${answer}`,
+    complaintLate: (number, due) => `Complaint ${number}: past its answer date (${due}); still being followed up, and the answer will explain the delay.`,
+    complaintLateWhy: (why) => ` (Why it was late: ${why})`,
   },
 });

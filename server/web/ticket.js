@@ -126,9 +126,11 @@ function renderComplaint() {
   // Complaints made here before (a reload, the page opened again days later): where each stands
   // and, once answered, the hall's answer. The one just made is told above.
   const earlier = (view?.complaints ?? []).filter((c) => c.number !== receipt?.number || c.answer != null);
+  // Late (R21): past its due date it says so and that it is still followed; a late answer
+  // comes with the director's explanation.
   $("complaints").innerHTML = earlier.map((c) => `<li>${esc(c.answer != null
-    ? t("complaintAnswered", c.number, c.answered_on ?? "", c.answer)
-    : t("complaintPending", c.number, c.due))}</li>`).join("");
+    ? t("complaintAnswered", c.number, c.answered_on ?? "", c.answer) + (c.late_explanation ? t("complaintLateWhy", c.late_explanation) : "")
+    : c.late ? t("complaintLate", c.number, c.due) : t("complaintPending", c.number, c.due))}</li>`).join("");
   $("complaintOpen").hidden = !f.hidden || !!receipt;
 }
 $("complaintForm").about.addEventListener("change", () => { aboutChosen = true; });

@@ -158,6 +158,12 @@ pub struct TicketComplaint {
     /// The director's answer to the complainant (not the finding, not what staff were told).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
+    /// Past its due date unanswered, or answered after it (R21: late, explained, still tracked).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late: bool,
+    /// The director's explanation of a late answer, as the written answer gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_explanation: Option<String>,
 }
 
 /// A line of `GET /api/complaints`: no complainant identity.

@@ -269,7 +269,11 @@ pub fn upheld_against(conn: &Connection, username: &str, from: NaiveDate, to: Na
 
 /// The complaints made on a ticket's phone page, oldest first, as its complainant reads them
 /// there (one indexed lookup: the phone page reads it at every poll).
-pub fn of_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Vec<hall_wire::TicketComplaint>> {
+pub fn of_ticket(
+    conn: &Connection,
+    ticket_id: i64,
+    today: NaiveDate,
+) -> rusqlite::Result<Vec<hall_wire::TicketComplaint>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM complaints INDEXED BY complaints_ticket
          WHERE ticket_id = ?1 AND channel = 'online' ORDER BY id"
@@ -277,11 +281,13 @@ pub fn of_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Vec<hall
     let rows = stmt.query_map([ticket_id], row)?;
     rows.map(|c| {
         c.map(|c| hall_wire::TicketComplaint {
+            late: complaint::late(c.state, c.due, c.answered_on, today),
             number: c.number,
             state: c.state.into(),
             due: text(c.due),
             answered_on: text(c.answered_on),
             answer: c.answer,
+            late_explanation: c.late_explanation,
         })
     })
     .collect()

@@ -349,7 +349,11 @@ pub fn ticket_view(
         first_window_name: first.map(|w| w.name.clone()),
         earlier_windows: earlier.map(|w| wire::ServedWindow { number: w.number, name: w.name.clone() }).collect(),
         rating: super::ratings::receipt(conn, hall, t.id)?,
-        complaints: super::complaints::of_ticket(conn, t.id)?,
+        complaints: super::complaints::of_ticket(
+            conn,
+            t.id,
+            crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone),
+        )?,
         unserved: t.status == TicketStatus::Done && t.outcome.is_none(),
         case: super::cases::by_ticket(conn, t.id)?.map(|c| wire::TicketCase {
             number: c.number.clone(),

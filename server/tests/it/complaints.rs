@@ -520,12 +520,19 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     let pending = json!([{"number": "TS20261125-01", "state": "received", "due": "2026-11-26"}]);
     assert_eq!(view["complaints"], pending, "{view}");
     let first = lines.as_array().unwrap().iter().find(|l| l["number"] == "TS20261125-01").unwrap()["id"].clone();
-    let answer = json!({"finding": "partly_upheld", "answer": "经核实，窗口告知不够清楚，已整改。"});
+    // Past its due date unanswered: late, and still followed (R21).
+    s.clock().advance(chrono::Duration::days(2));
+    let view = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!(view["complaints"][0]["late"], true, "{view}");
+    let director = s.staff("director").await;
+    let answer = json!({"finding": "partly_upheld", "answer": "经核实，窗口告知不够清楚，已整改。",
+        "late_explanation": "需调取窗口录像核实"});
     let r = s.post(&format!("/api/complaints/{first}/answer"), &director, answer).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let view = s.get(&format!("/api/t/{token}")).await.body;
     let answered = json!([{"number": "TS20261125-01", "state": "answered", "due": "2026-11-26",
-        "answered_on": "2026-11-25", "answer": "经核实，窗口告知不够清楚，已整改。"}]);
+        "answered_on": "2026-11-27", "answer": "经核实，窗口告知不够清楚，已整改。", "late": true,
+        "late_explanation": "需调取窗口录像核实"}]);
     assert_eq!(view["complaints"], answered, "{view}");
     assert!(s.get(&format!("/api/t/{waiting}")).await.body.get("complaints").is_none(), "none made there");
 }
