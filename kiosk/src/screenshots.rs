@@ -84,6 +84,7 @@ pub fn sample_case_open() -> wire::CaseProgress {
     c.deadline = Some("2026-12-09".into());
     c.working_days_left = Some(3);
     c.missing_materials.clear();
+    c.supplement_until = None;
     c.history.push(wire::ProgressStep {
         at: "2026-11-27T14:20:05+08:00".into(),
         text: "材料已补齐，自 2026-11-27 起计算办理时限，承诺办结日期 2026-12-09".into(),

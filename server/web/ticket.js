@@ -44,7 +44,7 @@ function render() {
   $("booked").hidden = !(view.booked && waiting);
   $("ahead").textContent = view.waiting_ahead;
   $("minutes").textContent = view.estimated_wait_minutes;
-  let status = view.expired ? t("expired") : view.unserved ? t("unserved") : STATUSES.includes(s) ? t(s) : "";
+  let status = view.expired ? t("expired") : view.unserved ? t(view.case_expected ? "unservedCase" : "unserved") : STATUSES.includes(s) ? t(s) : "";
   if (s === "serving" && win) status = t("at", view.window_number, view.window_name);
   $("status").textContent = s === "called" ? "" : status;
   $("go").hidden = !(s === "called" && win);
@@ -60,7 +60,8 @@ function render() {
   $("caseLine").hidden = !c;
   if (c) {
     $("caseText").textContent = t("caseText", c.number, t(`kind.${c.kind}`));
-    $("caseLink").href = c.status_url;
+    $("caseLink").hidden = !c.status_url;
+    if (c.status_url) $("caseLink").href = c.status_url;
   }
   renderRating();
   document.body.dataset.status = view.expired ? "expired" : s;
@@ -186,7 +187,7 @@ function stop() {
 const finished = () => missing || view?.status === "done";
 // A ticket the day's close ended unfinished may still get its case (registered the next
 // morning): read again every minute while the page is in front.
-const awaitingCase = () => view?.unserved && !view.case;
+const awaitingCase = () => view?.unserved && view.case_expected && !view.case;
 document.addEventListener("visibilitychange", () => {
   // A phone in a pocket holds no connection, unless the citizen asked to be notified; coming
   // back, the page catches up at once (a finished ticket too: its case, a complaint's answer).

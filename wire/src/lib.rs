@@ -596,8 +596,11 @@ pub struct LeftOpenLine {
 pub struct TicketCase {
     pub number: String,
     pub kind: Outcome,
-    /// The case's progress page (`/c/{token}`).
-    pub status_url: String,
+    /// The case's progress page (`/c/{token}`), while the case runs: a ticket's slip is often
+    /// left in the hall, and a closed case's page holds its reasons (the applicant has its
+    /// notice, with its own link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
 }
 
 /// `POST /api/windows/{id}/register-left-open` body: the ticket, then what a finish says.
@@ -871,9 +874,13 @@ pub struct TicketView {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unserved: bool,
     /// The case registered for this ticket (at its finish, or afterwards for a service the day's
-    /// close ended): its number, kind and the applicant's progress page.
+    /// close ended): its number, kind and, while it runs, the applicant's progress page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<TicketCase>,
+    /// `unserved`, its service had begun: the window may still register its case
+    /// (`register-left-open`). A ticket only called when the day closed never gets one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub case_expected: bool,
     /// Came by appointment, on time (预约).
     #[serde(default)]
     pub booked: bool,

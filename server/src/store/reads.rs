@@ -358,8 +358,13 @@ pub fn ticket_view(
         case: super::cases::by_ticket(conn, t.id)?.map(|c| wire::TicketCase {
             number: c.number.clone(),
             kind: c.kind.into(),
-            status_url: super::case_views::status_url("", &c.token),
+            status_url: (c.state != crate::domain::case::CaseState::Closed)
+                .then(|| super::case_views::status_url("", &c.token)),
         }),
+        case_expected: match &t.window_id {
+            Some(w) if t.status == TicketStatus::Done && t.outcome.is_none() => tickets::is_left_open(conn, t.id, w)?,
+            _ => false,
+        },
         booked: full.booked,
         turn_soon_ahead: hall.policy.booking.turn_soon_ahead,
         expired,

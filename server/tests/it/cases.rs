@@ -670,7 +670,7 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     s.act(&c3, "w03", "call-next").await;
     s.act(&c3, "w03", "start").await;
     let c1 = s.clerk("clerk1", "w01").await;
-    s.issue("zh-zixun").await;
+    let only_called = s.issue("zh-zixun").await;
     let called = s.act(&c1, "w01", "call-next").await;
     assert_eq!(called.status, 200, "{}", called.body);
     s.clock().advance(chrono::Duration::hours(16));
@@ -700,6 +700,11 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     let token = served["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let page = s.get(&format!("/api/t/{token}")).await.body;
     assert_eq!((page["unserved"].as_bool(), page.get("case")), (Some(true), None), "{page}");
+    assert_eq!(page["case_expected"], true, "its service had begun: {page}");
+    // A citizen only called when the day closed never gets a case: the page does not wait for one.
+    let called_token = only_called["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let page = s.get(&format!("/api/t/{called_token}")).await.body;
+    assert_eq!((page["unserved"].as_bool(), page.get("case_expected")), (Some(true), None), "{page}");
     let done = s.post(&register("w02"), &c, promised.clone()).await;
     assert_eq!(done.status, 200, "{}", done.body);
     // The citizen's phone page now leads to the case's progress page.
@@ -707,7 +712,18 @@ async fn a_service_the_day_close_ended_is_registered_afterwards_on_its_own_day()
     assert_eq!(page["case"]["number"], done.body["case"]["number"], "{page}");
     assert_eq!(page["case"]["kind"], "promised", "{page}");
     assert!(page["case"]["status_url"].as_str().unwrap().starts_with("/c/"), "{page}");
-    assert!(page.get("unserved").is_none(), "{page}");
+    assert!(page.get("unserved").is_none() && page.get("case_expected").is_none(), "{page}");
+    // Once the case is closed the slip no longer leads to its page (a slip left in the hall;
+    // its reasons are the applicant's, on their notice).
+    let number = page["case"]["number"].as_str().unwrap().to_string();
+    let closed = s.post(&format!("/api/cases/{number}/close"), &c, json!({"result": "approved"})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let page = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!(
+        (page["case"]["number"].as_str(), page["case"].get("status_url")),
+        (Some(number.as_str()), None),
+        "{page}"
+    );
     // Received on 25 November: its number and its 10 working days count from then (9 December).
     let case = &done.body["case"];
     assert!(case["number"].as_str().unwrap().starts_with("20261125-"), "{case}");
