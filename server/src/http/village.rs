@@ -14,7 +14,6 @@ use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::StaffRole;
 use crate::ops::access::{self, Need};
-use crate::ops::village::Acceptance;
 use crate::ops::{Actor, Answer, Op};
 use crate::store::village;
 
@@ -198,13 +197,9 @@ pub async fn accept(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Finish = json(&body)?;
-    let acceptance = Acceptance {
-        outcome: req.outcome.into(),
-        note: req.note,
-        reason: req.reason,
-        missing: req.missing_materials.unwrap_or_default(),
-        case: super::windows::case_input(&s, None, None, req.return_ground, req.departments, req.authority),
-    };
+    // The applicant is the villager (filled in by the acceptance), never what the body says.
+    let acceptance =
+        super::windows::finish_input(&s, wire::Finish { applicant_name: None, applicant_phone: None, ..req });
     submit(&s, actor, Op::AcceptVillage { id: id(&path_id), acceptance: Box::new(acceptance) }, key, &body).await
 }
 

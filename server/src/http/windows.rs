@@ -11,7 +11,7 @@ use super::extract::{json, Body, Caller, PathParam, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ops::access::{self, Need};
-use crate::ops::cases::CaseInput;
+use crate::ops::cases::{CaseInput, FinishInput};
 use crate::ops::{Answer, Op};
 use crate::store;
 
@@ -96,28 +96,7 @@ pub async fn finish(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::Finish = json(&body)?;
-    submit(
-        &s,
-        actor,
-        Op::Finish {
-            window: id,
-            outcome: req.outcome.into(),
-            note: req.note,
-            reason: req.reason,
-            missing: req.missing_materials.unwrap_or_default(),
-            case: case_input(
-                &s,
-                req.applicant_name,
-                req.applicant_phone,
-                req.return_ground,
-                req.departments,
-                req.authority,
-            ),
-        },
-        key,
-        &body,
-    )
-    .await
+    submit(&s, actor, Op::Finish { window: id, finish: finish_input(&s, req) }, key, &body).await
 }
 
 #[utoipa::path(
@@ -139,49 +118,26 @@ pub async fn register_left_open(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let req: wire::RegisterLeftOpen = json(&body)?;
-    let (ticket_id, req) = (req.ticket_id, req.finish);
-    submit(
-        &s,
-        actor,
-        Op::RegisterLeftOpen {
-            window: id,
-            ticket_id,
-            outcome: req.outcome.into(),
-            note: req.note,
-            reason: req.reason,
-            missing: req.missing_materials.unwrap_or_default(),
-            case: case_input(
-                &s,
-                req.applicant_name,
-                req.applicant_phone,
-                req.return_ground,
-                req.departments,
-                req.authority,
-            ),
-        },
-        key,
-        &body,
-    )
-    .await
+    let op = Op::RegisterLeftOpen { window: id, ticket_id: req.ticket_id, finish: finish_input(&s, req.finish) };
+    submit(&s, actor, op, key, &body).await
 }
 
-/// A case's particulars as a finish gives them, with its new check code and status token.
-pub(super) fn case_input(
-    s: &AppState,
-    applicant_name: Option<String>,
-    applicant_phone: Option<String>,
-    return_ground: Option<wire::ReturnGround>,
-    departments: Option<Vec<String>>,
-    authority: Option<String>,
-) -> CaseInput {
-    CaseInput {
-        applicant_name,
-        applicant_phone,
-        return_ground: return_ground.map(Into::into),
-        departments: departments.unwrap_or_default(),
-        authority,
-        check_code: crate::auth::new_check_code(),
-        token: crate::auth::new_status_token(crate::store::ms(s.now())),
+/// What a finish says, with its case's new check code and status token.
+pub(super) fn finish_input(s: &AppState, req: wire::Finish) -> FinishInput {
+    FinishInput {
+        outcome: req.outcome.into(),
+        note: req.note,
+        reason: req.reason,
+        missing: req.missing_materials.unwrap_or_default(),
+        case: CaseInput {
+            applicant_name: req.applicant_name,
+            applicant_phone: req.applicant_phone,
+            return_ground: req.return_ground.map(Into::into),
+            departments: req.departments.unwrap_or_default(),
+            authority: req.authority,
+            check_code: crate::auth::new_check_code(),
+            token: crate::auth::new_status_token(crate::store::ms(s.now())),
+        },
     }
 }
 

@@ -103,6 +103,30 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     Ok(())
 }
 
+/// What a finish says, as the request gave it (a finish at a window, a late registration of a
+/// service the day's close ended, a village request's acceptance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishInput {
+    pub outcome: Outcome,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+    pub missing: Vec<String>,
+    /// The case's particulars and secrets.
+    pub case: CaseInput,
+}
+
+impl FinishInput {
+    pub fn finishing(&self) -> Finishing<'_> {
+        Finishing {
+            outcome: self.outcome,
+            note: self.note.as_deref(),
+            reason: self.reason.as_deref(),
+            missing: &self.missing,
+            case: &self.case,
+        }
+    }
+}
+
 /// A finish at a window, as the clerk gave it.
 #[derive(Clone, Copy)]
 pub struct Finishing<'a> {

@@ -27,7 +27,7 @@ use rusqlite::Transaction;
 use serde::Serialize;
 
 use crate::domain::calendar::Calendar;
-use crate::domain::{numbering, KioskFaultKind, Outcome, Priority};
+use crate::domain::{numbering, KioskFaultKind, Priority};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::hall::{Hall, StaffRole};
 use crate::store::{self, audit, events::LiveEvent};
@@ -148,25 +148,17 @@ pub enum Op {
         service_id: Option<String>,
         to_window: Option<String>,
     },
+    /// What the finish says, and the case it registers.
     Finish {
         window: String,
-        outcome: Outcome,
-        note: Option<String>,
-        reason: Option<String>,
-        missing: Vec<String>,
-        /// The case the finish registers.
-        case: cases::CaseInput,
+        finish: cases::FinishInput,
     },
     /// A service the day's close ended before anyone finished it, registered afterwards at its
     /// window (R1): what a finish says, for that ticket.
     RegisterLeftOpen {
         window: String,
         ticket_id: i64,
-        outcome: Outcome,
-        note: Option<String>,
-        reason: Option<String>,
-        missing: Vec<String>,
-        case: cases::CaseInput,
+        finish: cases::FinishInput,
     },
     /// A staff read of a case (audited: it holds personal information).
     ReadCase {
@@ -264,7 +256,7 @@ pub enum Op {
     /// A clerk at a window handling the matter accepts it into a case.
     AcceptVillage {
         id: i64,
-        acceptance: Box<village::Acceptance>,
+        acceptance: Box<cases::FinishInput>,
     },
     /// The registering agent replied to the villager.
     RepliedVillage {
@@ -544,15 +536,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Transfer { window, service_id, to_window } => {
             windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref())
         }
-        Op::Finish { window, outcome, note, reason, missing, case } => {
-            let f =
-                cases::Finishing { outcome: *outcome, note: note.as_deref(), reason: reason.as_deref(), missing, case };
-            windows::finish(ctx, window, &f)
-        }
-        Op::RegisterLeftOpen { window, ticket_id, outcome, note, reason, missing, case } => {
-            let f =
-                cases::Finishing { outcome: *outcome, note: note.as_deref(), reason: reason.as_deref(), missing, case };
-            windows::register_left_open(ctx, window, *ticket_id, &f)
+        Op::Finish { window, finish } => windows::finish(ctx, window, &finish.finishing()),
+        Op::RegisterLeftOpen { window, ticket_id, finish } => {
+            windows::register_left_open(ctx, window, *ticket_id, &finish.finishing())
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),

@@ -43,17 +43,6 @@ impl From<wire::NewVillageRequest> for VillageInput {
     }
 }
 
-/// A window's acceptance: the finish's kind and particulars, as at a window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Acceptance {
-    pub outcome: crate::domain::Outcome,
-    pub note: Option<String>,
-    pub reason: Option<String>,
-    pub missing: Vec<String>,
-    /// The case's particulars and secrets (the applicant is the villager: filled here).
-    pub case: CaseInput,
-}
-
 fn today(ctx: &Ctx) -> NaiveDate {
     NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
 }
@@ -169,7 +158,9 @@ pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
 /// A clerk at a window handling the matter accepts it into a case: the case is registered as
 /// at a finish (same kinds, particulars, promised deadline), on a ticket of its own that never
 /// queued (`tickets::insert_village`); the applicant is the villager.
-pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &Acceptance) -> ApiResult<Answer> {
+/// A window's acceptance: the finish's kind and particulars, as at a window (the applicant is
+/// the villager: filled here).
+pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &super::cases::FinishInput) -> ApiResult<Answer> {
     let r = load(ctx, id)?;
     if r.state == VillageState::Accepted {
         let number = r.case.as_ref().map(|c| c.number.as_str()).unwrap_or_default();
