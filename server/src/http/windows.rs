@@ -154,17 +154,23 @@ pub async fn left_open(
     Caller(actor): Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<Vec<wire::LeftOpenLine>>> {
-    access::allow(&actor, Need::Staff)?;
-    let hall = s.hall();
-    if hall.window(&id).is_none() {
-        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
-    }
+    let hall = window_read(&s, &actor, &id)?;
     let rows = s
         .reads()
         .run(move |c| Ok(store::tickets::left_open_to_register(c, Some(&id), LEFT_OPEN_LISTED)?))
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(rows.iter().map(|t| store::reads::left_open_line(&hall, t)).collect()))
+}
+
+/// A staff read of a window's list: the hall, once the window is known in it.
+fn window_read(s: &AppState, actor: &crate::ops::Actor, id: &str) -> ApiResult<std::sync::Arc<crate::hall::Hall>> {
+    access::allow(actor, Need::Staff)?;
+    let hall = s.hall();
+    if hall.window(id).is_none() {
+        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
+    }
+    Ok(hall)
 }
 
 /// Left-open services listed at most (a window's, or the hall's for the director).
@@ -209,11 +215,7 @@ pub async fn no_shows(
     Caller(actor): Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<Vec<wire::NoShowLine>>> {
-    access::allow(&actor, Need::Staff)?;
-    let hall = s.hall();
-    if hall.window(&id).is_none() {
-        return Err(ApiError::new(Code::UnknownWindow, format!("no window `{id}` in this hall")));
-    }
+    let hall = window_read(&s, &actor, &id)?;
     let day = s.today();
     let rows = s
         .reads()
