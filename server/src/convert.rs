@@ -3,6 +3,7 @@
 
 use hall_wire as wire;
 
+use crate::domain::archive::ArchiveProblem;
 use crate::domain::assessment::{Component, Grade, Part, Scheme};
 use crate::domain::attendance::MarkKind;
 use crate::domain::case::{CaseProblem, CaseResult, CaseState, Due, ReturnGround};
@@ -71,7 +72,7 @@ same_variants!(By => ReportBy { Hall, Window, Staff, Matter, Queue, Hour });
 same_variants!(both MarkKind <=> AttendanceMarkKind { Late, EarlyLeave, Absent });
 same_variants!(both LeaveKind <=> LeaveKind { Annual, Sick, Personal, Marriage, Maternity, Bereavement, Official });
 same_variants!(LeaveState => LeaveState { Pending, Approved, Refused, Cancelled });
-same_variants!(Component => AssessmentComponent { Attendance, Discipline, Service, Cases, Satisfaction });
+same_variants!(Component => AssessmentComponent { Attendance, Discipline, Service, Cases, Archives, Satisfaction });
 same_variants!(Grade => AssessmentGrade { Excellent, Good, Pass, Fail });
 
 impl From<&Part> for wire::AssessmentPart {
@@ -124,6 +125,9 @@ impl From<&crate::store::assessment::Sheet> for wire::AssessmentSheet {
                 closed_on_time: f.closed_on_time,
                 closed_late: f.closed_late,
                 overdue_open: f.overdue_open,
+                archived_on_time: Some(f.archived_on_time),
+                archived_late: Some(f.archived_late),
+                archive_overdue: Some(f.archive_overdue),
                 rated: f.rated,
                 satisfaction: f.satisfaction.map(|v| (v * 1000.0).round() / 1000.0),
                 complaints_upheld: f.complaints_upheld,
@@ -191,6 +195,17 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::MeetingRequired => Code::MeetingRequired,
             CaseProblem::ReplyRequired => Code::ReplyRequired,
             CaseProblem::MeetingDate { .. } => Code::MeetingDateOutOfRange,
+        };
+        crate::error::ApiError::new(code, p.to_string())
+    }
+}
+
+impl From<ArchiveProblem> for crate::error::ApiError {
+    fn from(p: ArchiveProblem) -> Self {
+        use crate::error::Code;
+        let code = match p {
+            ArchiveProblem::NotClosed => Code::CaseNotClosed,
+            ArchiveProblem::Archived => Code::CaseArchived,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

@@ -100,6 +100,8 @@ codes! {
     InvalidTransition = CONFLICT, "invalid_transition", "the ticket's state does not allow that";
     TicketExpired = CONFLICT, "ticket_expired", "a ticket of an earlier day";
     CaseClosed = CONFLICT, "case_closed", "the case is closed";
+    CaseNotClosed = CONFLICT, "case_not_closed", "a case's file is archived once the case is closed (R17)";
+    CaseArchived = CONFLICT, "case_archived", "the case's file is archived already (R17)";
     InvalidCaseAction = CONFLICT, "invalid_case_action", "the case's kind or state does not allow that";
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
     DeadlinePassed = CONFLICT, "deadline_passed", "the deadline has passed: it is not moved (a case extended, a complaint reclassified; R12, R21)";

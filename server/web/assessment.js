@@ -4,7 +4,7 @@
 
 import { esc, t } from "./common.js";
 
-export const COMPONENTS = ["attendance", "discipline", "service", "cases", "satisfaction"];
+export const COMPONENTS = ["attendance", "discipline", "service", "cases", "archives", "satisfaction"];
 
 const num = (v, digits = 1) => (v == null ? "—" : Number(v).toFixed(digits).replace(/\.0$/, ""));
 const part = (s, c) => s.parts.find((p) => p.component === c)?.score;
@@ -23,17 +23,19 @@ export function weightsText(scheme) {
 function figureCells(f) {
   const lea = f.late == null ? "—" : `${f.late}/${f.early_leave}/${f.absent}`;
   const sat = f.satisfaction == null ? "—" : `${num(f.satisfaction * 100)}%`;
+  // A month closed before the archive was assessed has no archive figures.
+  const files = f.archived_on_time == null ? "—" : `${f.archived_on_time}/${f.archived_late}/${f.archive_overdue}`;
   return [lea, f.findings, f.served, `${num(f.service_mean)}/${num(f.service_p90)}`,
-    `${f.closed_on_time}/${f.closed_late}/${f.overdue_open}`, `${f.rated} (${sat})`, f.complaints_upheld];
+    `${f.closed_on_time}/${f.closed_late}/${f.overdue_open}`, files, `${f.rated} (${sat})`, f.complaints_upheld];
 }
 
 /**
- * A ranked table of sheets: rank, who, total, grade, the five components, deductions and, unless
+ * A ranked table of sheets: rank, who, total, grade, the six components, deductions and, unless
  * `figures` is false (the printed report's narrower page), the figures they come from.
  */
 export function sheetsTable(sheets, whoKey = "asWho", { figures = true } = {}) {
   const head = ["asRank", whoKey, "asTotal", "asGrade", ...COMPONENTS.map((c) => `as.${c}`), "asDeducted",
-    ...(figures ? ["asLateEarlyAbsent", "asFindings", "asServed", "asServiceTime", "asCasesOnTime", "asRated", "asUpheld"] : [])];
+    ...(figures ? ["asLateEarlyAbsent", "asFindings", "asServed", "asServiceTime", "asCasesOnTime", "asFilesOnTime", "asRated", "asUpheld"] : [])];
   return `<thead><tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr></thead><tbody>` + sheets.map((s) =>
     `<tr class="grade-${esc(s.grade ?? "none")}" data-key="${esc(s.key)}"><td>${esc(s.rank ?? "—")}</td><td>${esc(s.label)}</td>` +
     `<td class="total">${esc(num(s.total))}</td><td>${esc(s.grade ? t(`grade.${s.grade}`) : "—")}</td>` +

@@ -94,6 +94,9 @@ export default withAssessment({
     loNumber: "号码", loMatter: "事项", loStarted: "开始办理", loRegister: "登记",
     loRegistering: (number, day) => `补登记 ${number}（${day} 收件）`,
     loRegistered: (number, kase) => `${number} 已补登记，办件编号 ${kase}。`,
+    arTitle: "待归档的办件", arHelp: "办结后请在规定的工作日内将办件材料归档；逾期未归档计入本月考核。",
+    arNumber: "办件编号", arMatter: "事项", arClosed: "办结日期", arDue: "归档期限", arDuePending: "待节假日安排公布",
+    arOverdue: "（已逾期）", arArchive: "已归档", arDone: (number) => `${number} 已归档。`,
   },
   en: {
     vTitle: "Village requests", vNumber: "Request", vStation: "Station", vMatter: "Matter", vMaterials: "Materials received",
@@ -189,5 +192,9 @@ export default withAssessment({
     loNumber: "Number", loMatter: "Matter", loStarted: "Service began", loRegister: "Register",
     loRegistering: (number, day) => `Registering ${number} afterwards (received ${day})`,
     loRegistered: (number, kase) => `${number} registered afterwards: case ${kase}.`,
+    arTitle: "Case files to archive",
+    arHelp: "Archive each closed case's file within the set working days of its close; a file archived late counts in this month's assessment.",
+    arNumber: "Case", arMatter: "Matter", arClosed: "Closed", arDue: "Archive by", arDuePending: "awaiting the holiday notice",
+    arOverdue: "(overdue)", arArchive: "Archived", arDone: (number) => `${number} archived.`,
   },
 });

@@ -19,6 +19,7 @@ import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming, clearIn
 import { renderBookings, clearBookings } from "./clerk-bookings.js";
 import { refreshNoShows, renderNoShows, clearNoShows, listsNoShow } from "./clerk-no-shows.js";
 import { refreshLeftOpen, renderLeftOpen, clearLeftOpen, leftOpenLine, leftOpenRegistered } from "./clerk-left-open.js";
+import { refreshArchive, renderArchive, clearArchive, wireArchive } from "./clerk-archive.js";
 
 useStrings(strings);
 
@@ -129,7 +130,7 @@ const live = liveStream("/api/events", {
   token: () => state.token,
   onOpen: () => {
     refreshQueues().catch(() => {}); refreshKiosks().catch(() => {}); casesSoon(); refreshHall();
-    if (state.window) { refreshNoShows(state.window); refreshLeftOpen(state.window); }
+    if (state.window) { refreshNoShows(state.window); refreshLeftOpen(state.window); refreshArchive(state.window); }
   },
   handlers: {
     kiosk_fault: (k) => { applyKioskEvent(state.kiosks, k); renderKioskAlarm(); },
@@ -140,6 +141,8 @@ const live = liveStream("/api/events", {
     case_changed: (c) => {
       // A joint case may have a part of this window's department (R13).
       if (c.window_id === state.window || c.first_window_id === state.window || c.kind === "joint") casesSoon();
+      // A case of this window closed (a file to archive) or archived: the card again.
+      if (c.window_id === state.window && c.state === "closed") refreshArchive(state.window);
       if (state.caseOpen?.number === c.number) showCase(c.number, { again: true }).catch(() => {});
     },
     queue_changed: (q) => {
@@ -241,6 +244,7 @@ async function openDesk() {
   await refreshCases();
   refreshNoShows(state.window);
   refreshLeftOpen(state.window);
+  refreshArchive(state.window);
   refreshMine();
 }
 
@@ -253,6 +257,7 @@ function signOut(message) {
   clearBookings(); // nothing personal stays on the screen
   clearNoShows();
   clearLeftOpen();
+  clearArchive();
   clearIncoming();
   // No dialog over the sign-in form (an applicant's or a villager's name and phone): a sign-out
   // by an expired session, a revocation or a takeover comes while one may be open.
@@ -283,10 +288,11 @@ async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
     renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave(); renderBookings();
-    renderNoShows(); renderLeftOpen();
+    renderNoShows(); renderLeftOpen(); renderArchive();
   });
   languageSwitch();
   wireIncoming();
+  wireArchive(() => state.window);
   try {
     state.services = (await api("GET", "/api/services")).data;
     state.windows = (await api("GET", "/api/windows")).data;
@@ -722,6 +728,8 @@ setInterval(() => { if (state.token) refreshMine(); }, 30 * 60000);
 // Yesterday's no-shows go at midnight, and the services the day's close ended come (a desk
 // left open): the cards are read again now and then.
 setInterval(() => {
-  if (state.token && !$("desk").hidden) { refreshNoShows(state.window); refreshLeftOpen(state.window); }
+  if (state.token && !$("desk").hidden) {
+    refreshNoShows(state.window); refreshLeftOpen(state.window); refreshArchive(state.window);
+  }
 }, 5 * 60000);
 start();

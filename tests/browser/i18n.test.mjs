@@ -24,7 +24,8 @@ const MODULES = {
   ticket: ["ticket-alert.js"],
   book: ["book-shared.js"],
   booking: ["book-shared.js"],
-  clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js", "clerk-incoming.js", "clerk-bookings.js"],
+  clerk: ["clerk-assessment.js", "clerk-inspections.js", "clerk-leave.js", "clerk-village.js", "clerk-incoming.js", "clerk-bookings.js",
+    "clerk-archive.js", "clerk-left-open.js", "clerk-no-shows.js"],
 };
 // Shared modules a page loads besides its own, whose t("…") keys are looked up in the page's dictionary.
 const EXTRA = { ticket: ["rating.js"], case: ["rating.js"], evaluate: ["rating.js"], director: ["assessment.js"], clerk: ["assessment.js"], monthly: ["assessment.js"] };

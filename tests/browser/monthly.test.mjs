@@ -90,7 +90,7 @@ test("the monthly report opens from /reports and prints on A4 with its figures a
   const ranked = await page.$$eval("#assessment tbody tr", (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.dataset.key]));
   assert.deepEqual(ranked.slice(0, 2).map((r) => r[0]), ["1", "2"], `${ranked}`);
   assert.deepEqual(ranked.slice(0, 2).map((r) => r[1]).sort(), ["clerk1", "clerk2"]);
-  assert.equal(await page.$$eval("#assessment thead th", (ths) => ths.length), 10, "the printed sheet: no figure columns");
+  assert.equal(await page.$$eval("#assessment thead th", (ths) => ths.length), 11, "the printed sheet: no figure columns");
   if (shots) await page.screenshot({ path: join(shots, "report-month.png"), fullPage: true });
 
   const file = join(pdfDir, "month.pdf");

@@ -18,6 +18,8 @@ pub enum AssessmentComponent {
     Service,
     /// Cases closed on time among those due.
     Cases,
+    /// Case files archived (归档) by their date among those due.
+    Archives,
     /// Citizens' satisfaction (好差评).
     Satisfaction,
 }
@@ -66,6 +68,14 @@ pub struct AssessmentFigures {
     pub closed_on_time: u32,
     pub closed_late: u32,
     pub overdue_open: u32,
+    /// The case files due for the archive in the month: archived by their date, late, still out
+    /// when it ended (absent from a month closed before the archive was assessed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_on_time: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_late: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_overdue: Option<u32>,
     pub rated: u32,
     /// Share of satisfied ratings, 0–1.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -195,6 +195,30 @@ pub struct Case {
     /// The case's phone page (`/c/<token>`), the QR code on every notice.
     pub status_url: String,
     pub history: Vec<CaseStep>,
+    /// A closed case: the day its file is to be archived by (R17; absent for a case closed
+    /// before the archive was tracked, or while its date waits for next year's calendar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_due: Option<String>,
+    /// When its file was archived (`POST /api/cases/{number}/archive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<String>,
+}
+
+/// A closed case whose file waits to be archived (`GET /api/windows/{id}/to-archive`, R17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FileToArchive {
+    pub number: String,
+    pub kind: Outcome,
+    pub service_name: String,
+    /// The day the case closed.
+    pub closed_on: String,
+    /// The day its file is to be archived by (absent while it waits for next year's calendar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_due: Option<String>,
+    /// Past that day: it counts against the window's and the clerk's assessment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overdue: bool,
 }
 
 /// A line of the case lists (clerk's and director's).

@@ -159,6 +159,13 @@ impl Checker<'_> {
             cases: crate::domain::case::Limits {
                 supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
+                archive_days: match &raw.policy.archive_days {
+                    Some(d) if *d.get_ref() > 30 => {
+                        return self.fail(&d.span(), "archive_days must be between 0 and 30 working days");
+                    }
+                    Some(d) => *d.get_ref(),
+                    None => Policy::default().cases.archive_days,
+                },
             },
             ratings: self.rating_limits(&raw.policy)?,
             complaints: self.complaint_limits(&raw.policy)?,
@@ -659,6 +666,7 @@ impl Checker<'_> {
                 discipline: w.discipline.unwrap_or(d.weights.discipline),
                 service: w.service.unwrap_or(d.weights.service),
                 cases: w.cases.unwrap_or(d.weights.cases),
+                archives: w.archives.unwrap_or(d.weights.archives),
                 satisfaction: w.satisfaction.unwrap_or(d.weights.satisfaction),
             },
             deductions: Deductions {

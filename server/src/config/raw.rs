@@ -75,6 +75,7 @@ pub struct RawWeights {
     pub discipline: Option<f64>,
     pub service: Option<f64>,
     pub cases: Option<f64>,
+    pub archives: Option<f64>,
     pub satisfaction: Option<f64>,
 }
 
@@ -143,6 +144,8 @@ pub struct RawPolicy {
     pub supplement_days: Option<u32>,
     /// The most working days the director's single extension may add.
     pub extension_cap: Option<u32>,
+    /// Working days after a case's close to archive its file (R17; default 5).
+    pub archive_days: Option<Spanned<u32>>,
     /// Working days to contact the citizen after a bad rating.
     pub follow_up_contact_days: Option<u32>,
     /// Working days to rectify and answer a bad rating.

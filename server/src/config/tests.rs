@@ -182,16 +182,21 @@ fn the_assessment_scheme_is_the_halls_and_checked() {
     let text = format!("{SMALL}\n[assessment.weights]\nsatisfaction = 50\n\n[assessment.grades]\nexcellent = 95\n");
     let scheme = parse(&text, "hall.toml").unwrap().policy.assessment;
     assert_eq!((scheme.weights.satisfaction, scheme.weights.service, scheme.grades.excellent), (50.0, 20.0, 95.0));
+    // R17's archives: their weight, and the working days a file has after its case closes.
+    let text = format!("{SMALL}\n[policy]\narchive_days = 0\n\n[assessment.weights]\narchives = 10\n");
+    let hall = parse(&text, "hall.toml").unwrap();
+    assert_eq!((hall.policy.assessment.weights.archives, hall.policy.cases.archive_days), (10.0, 0));
     // (the section, what the error says)
     for (section, needle) in [
         ("[assessment.weights]\nservice = -1\n", "`service` must be a number of at least 0"),
         ("[assessment.deductions]\nabsent = -10\n", "`absent` must be a number of at least 0"),
         (
-            "[assessment.weights]\nattendance = 0\ndiscipline = 0\nservice = 0\ncases = 0\nsatisfaction = 0\n",
+            "[assessment.weights]\nattendance = 0\ndiscipline = 0\nservice = 0\ncases = 0\narchives = 0\nsatisfaction = 0\n",
             "at least one weight",
         ),
         ("[assessment.grades]\ngood = 95\n", "excellent ≥ good ≥ pass"),
         ("[assessment.weights]\nspeed = 3\n", "unknown field"),
+        ("[policy]\narchive_days = 31\n", "archive_days must be between 0 and 30"),
     ] {
         let err = parse(&format!("{SMALL}\n{section}"), "hall.toml").expect_err(section);
         assert!(err.message.contains(needle), "{err} should mention {needle}");

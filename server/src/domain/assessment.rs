@@ -1,5 +1,5 @@
 //! The monthly assessment (R17): staff and windows are scored on attendance, discipline,
-//! service, case handling and citizen satisfaction; upheld complaints and overdue cases count
+//! service, case handling, archives (归档, `domain::archive`) and citizen satisfaction; upheld complaints and overdue cases count
 //! against them. Pure: the month's figures are arguments, the scheme comes from the hall's
 //! configuration (`[assessment]`, documented defaults below).
 //!
@@ -19,14 +19,21 @@ str_enum!(
         Discipline = "discipline",
         Service = "service",
         Cases = "cases",
+        Archives = "archives",
         Satisfaction = "satisfaction",
     }
 );
 
 impl Component {
-    /// The five, in the order a sheet shows them.
-    pub const EACH: [Component; 5] =
-        [Component::Attendance, Component::Discipline, Component::Service, Component::Cases, Component::Satisfaction];
+    /// The six, in the order a sheet shows them.
+    pub const EACH: [Component; 6] = [
+        Component::Attendance,
+        Component::Discipline,
+        Component::Service,
+        Component::Cases,
+        Component::Archives,
+        Component::Satisfaction,
+    ];
 }
 
 str_enum!(
@@ -34,13 +41,14 @@ str_enum!(
     Grade { Excellent = "excellent", Good = "good", Pass = "pass", Fail = "fail" }
 );
 
-/// The weights of the five components (any non-negative numbers; shares of their sum).
+/// The weights of the six components (any non-negative numbers; shares of their sum).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     pub attendance: f64,
     pub discipline: f64,
     pub service: f64,
     pub cases: f64,
+    pub archives: f64,
     pub satisfaction: f64,
 }
 
@@ -51,6 +59,7 @@ impl Weights {
             Component::Discipline => self.discipline,
             Component::Service => self.service,
             Component::Cases => self.cases,
+            Component::Archives => self.archives,
             Component::Satisfaction => self.satisfaction,
         }
     }
@@ -86,10 +95,18 @@ pub struct Scheme {
 
 impl Default for Scheme {
     /// Satisfaction weighs most (the hall is judged by the citizens it serves), then service,
-    /// case handling and attendance; discipline least, as inspections are rare.
+    /// attendance and case handling (the case's handling 15, its file's archiving 5);
+    /// discipline 10, as inspections are rare.
     fn default() -> Self {
         Scheme {
-            weights: Weights { attendance: 20.0, discipline: 10.0, service: 20.0, cases: 20.0, satisfaction: 30.0 },
+            weights: Weights {
+                attendance: 20.0,
+                discipline: 10.0,
+                service: 20.0,
+                cases: 15.0,
+                archives: 5.0,
+                satisfaction: 30.0,
+            },
             deductions: Deductions {
                 late: 2.0,
                 early_leave: 2.0,
@@ -123,6 +140,7 @@ impl Scheme {
             ("discipline", w.discipline),
             ("service", w.service),
             ("cases", w.cases),
+            ("archives", w.archives),
             ("satisfaction", w.satisfaction),
             ("late", d.late),
             ("early_leave", d.early_leave),
@@ -172,6 +190,11 @@ pub struct Figures {
     pub closed_on_time: u32,
     pub closed_late: u32,
     pub overdue_open: u32,
+    /// The case files due for the archive in the month (see [`case_standing`], by the archive
+    /// date): archived by it, late within the month, still out when it ended.
+    pub archived_on_time: u32,
+    pub archived_late: u32,
+    pub archive_overdue: u32,
     pub rated: u32,
     /// Share of satisfied ratings (0–1).
     pub satisfaction: Option<f64>,
@@ -190,7 +213,7 @@ pub struct Part {
 /// unknown when no component is known), and the rank among its peers (1 = best).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
-    pub parts: [Part; 5],
+    pub parts: [Part; 6],
     pub deducted: f64,
     pub total: Option<f64>,
     pub grade: Option<Grade>,
@@ -212,6 +235,8 @@ pub fn score(f: &Figures, most_served: u32, scheme: &Scheme) -> Scored {
     let service = (most_served > 0).then(|| floor(100.0 * f64::from(f.served) / f64::from(most_served)));
     let due = f.closed_on_time + f.closed_late + f.overdue_open;
     let cases = (due > 0).then(|| floor(100.0 * f64::from(f.closed_on_time) / f64::from(due)));
+    let filed = f.archived_on_time + f.archived_late + f.archive_overdue;
+    let archives = (filed > 0).then(|| floor(100.0 * f64::from(f.archived_on_time) / f64::from(filed)));
     let satisfaction = f.satisfaction.map(|s| floor(100.0 * s));
     let parts = Component::EACH.map(|component| Part {
         component,
@@ -220,6 +245,7 @@ pub fn score(f: &Figures, most_served: u32, scheme: &Scheme) -> Scored {
             Component::Discipline => discipline,
             Component::Service => service,
             Component::Cases => cases,
+            Component::Archives => archives,
             Component::Satisfaction => satisfaction,
         },
         weight: scheme.weights.of(component),
@@ -296,6 +322,9 @@ mod tests {
             closed_on_time: 10,
             closed_late: 0,
             overdue_open: 0,
+            archived_on_time: 10,
+            archived_late: 0,
+            archive_overdue: 0,
             rated: 50,
             satisfaction: Some(1.0),
             complaints_upheld: 0,
@@ -338,12 +367,20 @@ mod tests {
         check("one finding", Figures { findings: 1, ..clerk() }, 100, Some(99.0), Some(Grade::Excellent));
         // Served half of the most: service 50 × 20% = −10.
         check("served half", clerk(), 200, Some(90.0), Some(Grade::Excellent));
-        // Cases 8 of 10 on time (cases 80 → −4), and an overdue one costs 2 more.
+        // Cases 8 of 10 on time (cases 80 × 15% → −3), and an overdue one costs 2 more.
         check(
             "late and overdue cases",
             Figures { closed_on_time: 8, closed_late: 1, overdue_open: 1, ..clerk() },
             100,
-            Some(94.0),
+            Some(95.0),
+            Some(Grade::Excellent),
+        );
+        // Files: 6 of 10 archived by their date (archives 60 × 5% → −2); no deduction beyond.
+        check(
+            "files archived late or not at all",
+            Figures { archived_on_time: 6, archived_late: 2, archive_overdue: 2, ..clerk() },
+            100,
+            Some(98.0),
             Some(Grade::Excellent),
         );
         // Satisfaction 70% → −9; an upheld complaint −5.
@@ -375,12 +412,22 @@ mod tests {
     fn unknown_components_share_their_weight_and_never_count_as_zero() {
         // A window: no attendance; nobody rated; no case due. Discipline 100 and service 100
         // are all that is known: 100, not 30 + 20 + ... of zeros.
-        let window =
-            Figures { attendance: None, served: 40, rated: 0, satisfaction: None, closed_on_time: 0, ..clerk() };
+        let window = Figures {
+            attendance: None,
+            served: 40,
+            rated: 0,
+            satisfaction: None,
+            closed_on_time: 0,
+            archived_on_time: 0,
+            ..clerk()
+        };
         let s = score(&window, 40, &Scheme::default());
         assert_eq!(s.total, Some(100.0));
         let unknown: Vec<Component> = s.parts.iter().filter(|p| p.score.is_none()).map(|p| p.component).collect();
-        assert_eq!(unknown, vec![Component::Attendance, Component::Cases, Component::Satisfaction]);
+        assert_eq!(
+            unknown,
+            vec![Component::Attendance, Component::Cases, Component::Archives, Component::Satisfaction]
+        );
         // Nobody served anything, on a hall with discipline weighted 0: nothing known at all.
         let scheme = Scheme { weights: Weights { discipline: 0.0, ..Scheme::default().weights }, ..Scheme::default() };
         let idle = Figures { served: 0, ..window };
@@ -410,7 +457,14 @@ mod tests {
         check(
             "no weight at all",
             Scheme {
-                weights: Weights { attendance: 0.0, discipline: 0.0, service: 0.0, cases: 0.0, satisfaction: 0.0 },
+                weights: Weights {
+                    attendance: 0.0,
+                    discipline: 0.0,
+                    service: 0.0,
+                    cases: 0.0,
+                    archives: 0.0,
+                    satisfaction: 0.0,
+                },
                 ..base
             },
             Err(SchemeProblem::NoWeight),

@@ -47,11 +47,13 @@ pub struct Limits {
     pub supplement_days: u32,
     /// The most working days one extension may add (行政许可法: 10 by approval).
     pub extension_cap: u32,
+    /// Working days after its close by which a case's file is archived (R17, default 5).
+    pub archive_days: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { supplement_days: 30, extension_cap: 10 }
+        Limits { supplement_days: 30, extension_cap: 10, archive_days: 5 }
     }
 }
 

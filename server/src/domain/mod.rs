@@ -20,6 +20,7 @@ macro_rules! str_enum {
     };
 }
 
+pub mod archive;
 pub mod assessment;
 pub mod attendance;
 pub mod booking;

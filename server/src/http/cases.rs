@@ -311,6 +311,27 @@ pub async fn materials_complete(
     act(&s, actor, number, CaseOp::MaterialsComplete, key, &body).await
 }
 
+#[utoipa::path(
+    post, path = "/api/cases/{number}/archive", security(("bearer" = [])),
+    params(("number" = String, Path, description = "case number"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Case), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "`case_not_closed`: the case still runs; `case_archived`: archived already", body = wire::ErrorBody))
+)]
+/// A closed case's file put in the archive (归档, R17), by the case's window's clerk or the
+/// director; once. The month's assessment counts it against its date (`archive_days` working
+/// days after the close).
+pub async fn archive(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(number): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    submit(&s, actor, Op::ArchiveCase { number }, key, &body).await
+}
+
 /// The open and overdue gauges of `/metrics`, and the director's panel.
 pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
     let (hall, calendar, day) = (s.hall(), s.calendar(), today(s));

@@ -197,6 +197,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "clerk-bookings.js" => (include_str!("../../web/clerk-bookings.js"), JS),
         "clerk-no-shows.js" => (include_str!("../../web/clerk-no-shows.js"), JS),
         "clerk-left-open.js" => (include_str!("../../web/clerk-left-open.js"), JS),
+        "clerk-archive.js" => (include_str!("../../web/clerk-archive.js"), JS),
         "clerk-leave.js" => (include_str!("../../web/clerk-leave.js"), JS),
         "director-assessment.js" => (include_str!("../../web/director-assessment.js"), JS),
         "clerk-assessment.js" => (include_str!("../../web/clerk-assessment.js"), JS),

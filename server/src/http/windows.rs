@@ -163,6 +163,32 @@ pub async fn left_open(
     Ok(Json(rows.iter().map(|t| store::reads::left_open_line(&hall, t)).collect()))
 }
 
+#[utoipa::path(
+    get, path = "/api/windows/{id}/to-archive", security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id")),
+    responses((status = 200, body = Vec<wire::FileToArchive>), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
+)]
+/// The window's closed cases whose files wait to be archived (R17), the oldest close first:
+/// each with its date (`POST /api/cases/{number}/archive`).
+pub async fn to_archive(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+) -> ApiResult<Json<Vec<wire::FileToArchive>>> {
+    let hall = window_read(&s, &actor, &id)?;
+    let (calendar, today) = (s.calendar(), crate::domain::numbering::local_day(s.now(), hall.timezone));
+    let rows = s
+        .reads()
+        .run(move |c| Ok(store::cases::to_archive(c, Some(&id), FILES_LISTED)?))
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(rows.iter().map(|c| store::case_views::file_to_archive(&hall, &calendar, c, today)).collect()))
+}
+
+/// Files to archive listed at most.
+const FILES_LISTED: u32 = 200;
+
 /// A staff read of a window's list: the hall, once the window is known in it.
 fn window_read(s: &AppState, actor: &crate::ops::Actor, id: &str) -> ApiResult<std::sync::Arc<crate::hall::Hall>> {
     access::allow(actor, Need::Staff)?;

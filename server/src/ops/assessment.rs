@@ -69,8 +69,18 @@ pub fn live(
 /// Whether today's records give a sheet of a closed month other figures. The figures are the
 /// month's records; what today's configuration makes of them is not (a window renamed, a new
 /// year's scheme), nor is a sheet on one side only (a clerk or window added or removed since).
+/// A month closed before the archive was assessed (schema_v36) kept no archive figures, and
+/// none of its files count (their cases closed before the upgrade): not a change.
 fn records_changed(frozen: &[wire::AssessmentSheet], live: &[wire::AssessmentSheet]) -> bool {
-    frozen.iter().any(|was| live.iter().find(|now| now.key == was.key).is_some_and(|now| now.figures != was.figures))
+    frozen.iter().any(|was| {
+        live.iter().find(|now| now.key == was.key).is_some_and(|now| {
+            let mut now = now.figures.clone();
+            if was.figures.archived_on_time.is_none() {
+                (now.archived_on_time, now.archived_late, now.archive_overdue) = (None, None, None);
+            }
+            now != was.figures
+        })
+    })
 }
 
 /// The month as the director sees it: frozen once closed (and whether today's records would
@@ -125,6 +135,52 @@ pub(super) fn close(ctx: &mut Ctx, month: &str, demo: bool) -> ApiResult<Answer>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sheet frozen before the archive was assessed has no archive figures: today's zeros are
+    /// no change; a sheet frozen with them is compared with them.
+    #[test]
+    fn a_month_frozen_before_the_archive_is_not_changed_by_it() {
+        let sheet = |files: Option<u32>, served: u32| wire::AssessmentSheet {
+            key: "clerk1".into(),
+            label: "李明".into(),
+            rank: Some(1),
+            total: Some(100.0),
+            grade: None,
+            parts: Vec::new(),
+            deducted: 0.0,
+            figures: wire::AssessmentFigures {
+                late: Some(0),
+                early_leave: Some(0),
+                absent: Some(0),
+                findings: 0,
+                served,
+                service_mean: None,
+                service_p90: None,
+                closed_on_time: 0,
+                closed_late: 0,
+                overdue_open: 0,
+                archived_on_time: files,
+                archived_late: files,
+                archive_overdue: files,
+                rated: 0,
+                satisfaction: None,
+                complaints_upheld: 0,
+            },
+        };
+        // (frozen, live, changed)
+        for (was, now, want) in [
+            (sheet(None, 5), sheet(Some(0), 5), false),
+            (sheet(None, 5), sheet(Some(0), 6), true),
+            (sheet(Some(0), 5), sheet(Some(0), 5), false),
+            (sheet(Some(0), 5), sheet(Some(1), 5), true),
+        ] {
+            assert_eq!(
+                records_changed(std::slice::from_ref(&was), std::slice::from_ref(&now)),
+                want,
+                "{was:?} {now:?}"
+            );
+        }
+    }
 
     #[test]
     fn months_parse_to_their_first_and_last_day() {

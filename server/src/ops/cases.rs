@@ -97,7 +97,9 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
     ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)?;
-    if c.state == case::CaseState::Closed {
+    // A close answers the village request it came from; the archiving of a closed case's file
+    // is no new answer.
+    if c.state == case::CaseState::Closed && action != ARCHIVED {
         super::village::case_closed(ctx, c.id, &c.number)?;
     }
     Ok(())
@@ -280,6 +282,19 @@ fn staff_view(ctx: &Ctx, number: &str) -> ApiResult<Answer> {
 pub(super) fn read(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
     let c = load(ctx, number)?;
     ctx.audit("case.read", None, Some(format!("case:{}", c.number)), json!({}))?;
+    staff_view(ctx, number)
+}
+
+/// The history step of a file archived.
+const ARCHIVED: &str = "archived";
+
+/// A closed case's file put in the archive (R17), once, told in its history (`access` checked
+/// that the caller may act on it).
+pub(super) fn archive(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
+    let c = load(ctx, number)?;
+    crate::domain::archive::check(c.state, c.archived_at.is_some())?;
+    cases::archive(ctx.tx, c.id, ctx.now_ms, ctx.actor.name())?;
+    step(ctx, &c, ARCHIVED, "办件材料已归档".to_string())?;
     staff_view(ctx, number)
 }
 

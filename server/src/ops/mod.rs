@@ -164,6 +164,10 @@ pub enum Op {
     ReadCase {
         number: String,
     },
+    /// A closed case's file archived (归档, R17), by its window's clerk or the director.
+    ArchiveCase {
+        number: String,
+    },
     /// A staff action on a case.
     Case {
         number: String,
@@ -541,6 +545,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
             windows::register_left_open(ctx, window, *ticket_id, &finish.finishing())
         }
         Op::ReadCase { number } => cases::read(ctx, number),
+        Op::ArchiveCase { number } => cases::archive(ctx, number),
         Op::Case { number, action } => cases::act(ctx, number, action),
         Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
         Op::AckOutbox { id } => relay::ack(ctx, *id),

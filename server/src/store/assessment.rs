@@ -1,6 +1,7 @@
 //! The month's figures of every clerk and window (R17), read from the tickets and ratings (as the
-//! reports read them), the cases due in the month (by deadline, unlike the reports), the attendance marks, the inspections' standing findings and the
-//! upheld complaints; scored by `domain::assessment`. A closed month's sheets are kept as
+//! reports read them), the cases due in the month (by deadline, unlike the reports), the case
+//! files due for the archive in it, the attendance marks, the inspections' standing findings and
+//! the upheld complaints; scored by `domain::assessment`. A closed month's sheets are kept as
 //! frozen JSON.
 
 use std::collections::HashMap;
@@ -8,6 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::domain::archive;
 use crate::domain::assessment::{self, Figures, Scored};
 use crate::domain::attendance::MarkKind;
 use crate::domain::calendar::Calendar;
@@ -111,9 +113,61 @@ const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
        AND NOT (c.kind = 'reported' AND (json_extract(c.detail, '$.upper') IS NOT NULL
                                          OR json_extract(c.detail, '$.upper_deadline') IS NOT NULL))";
 
+/// The case files due for the archive in the month (R17: their date `archive_days` working days
+/// after the close, in it), per clerk and per window, as each stood when the month ended: [on
+/// time, late, still out]. Read from the closes since `archive::earliest_close`, a slice of their
+/// index: the cost follows the month. A file whose date falls in a year the calendar has not
+/// loaded yet is not counted until it is.
+fn files_due(
+    conn: &Connection,
+    (tz, calendar, days): (chrono_tz::Tz, &Calendar, u32),
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> rusqlite::Result<[HashMap<String, [u32; 3]>; 2]> {
+    let ms = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
+        chrono::TimeZone::from_local_datetime(&tz, &midnight).earliest().map_or(i64::MIN, |t| t.timestamp_millis())
+    };
+    let first = ms(archive::earliest_close(from, days));
+    let end = to.succ_opt().map_or(i64::MAX, ms);
+    let mut stmt = conn.prepare_cached(FILES_CLOSED)?;
+    let rows = stmt.query_map([first, end], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+    })?;
+    let on = |ms: i64| chrono::TimeZone::timestamp_millis_opt(&tz, ms).single().map(|t| t.date_naive());
+    let (mut staff, mut windows) = (HashMap::new(), HashMap::new());
+    for row in rows {
+        let (clerk, window, closed_at, archived_at) = row?;
+        let Some(closed_on) = on(closed_at) else { continue };
+        let Ok(due) = archive::due(closed_on, days, calendar) else { continue };
+        if due < from || due > to {
+            continue;
+        }
+        let i = match assessment::case_standing(due, archived_at.and_then(on), to, today) {
+            report::OnTime::ClosedOnTime => 0,
+            report::OnTime::ClosedLate => 1,
+            report::OnTime::OverdueOpen => 2,
+            report::OnTime::NotDue => continue,
+        };
+        for (map, key) in [(&mut staff, Some(clerk)), (&mut windows, window)] {
+            if let Some(k) = key {
+                map.entry(k).or_insert([0; 3])[i] += 1;
+            }
+        }
+    }
+    Ok([staff, windows])
+}
+
+/// The cases closed in a range of instants (?1 ≤ closed_at < ?2) whose archive is tracked: a
+/// slice of their index by the close.
+const FILES_CLOSED: &str = "SELECT c.clerk, t.window_id, c.closed_at, c.archived_at
+     FROM cases c INDEXED BY cases_filed_by_close JOIN tickets t ON t.id = c.ticket_id
+     WHERE c.archive_tracked = 1 AND c.closed_at IS NOT NULL AND c.closed_at >= ?1 AND c.closed_at < ?2";
+
 fn figures(
     t: &report::Totals,
     cases: [u32; 3],
+    files: [u32; 3],
     attendance: Option<[u32; 3]>,
     findings: u32,
     complaints_upheld: u32,
@@ -128,6 +182,9 @@ fn figures(
         closed_on_time: cases[0],
         closed_late: cases[1],
         overdue_open: cases[2],
+        archived_on_time: files[0],
+        archived_late: files[1],
+        archive_overdue: files[2],
         rated: t.levels.iter().sum(),
         satisfaction: rating::satisfaction(t.levels),
         complaints_upheld,
@@ -180,6 +237,8 @@ pub fn sheets(
     let [staff_findings, window_findings] = findings(conn, (from, to))?;
     let [staff_upheld, window_upheld] = upheld(conn, (from, to))?;
     let [staff_cases, window_cases] = cases_due(conn, hall.timezone, (from, to), today)?;
+    let archive = (hall.timezone, calendar, hall.policy.cases.archive_days);
+    let [staff_files, window_files] = files_due(conn, archive, (from, to), today)?;
     let due = |m: &HashMap<String, [u32; 3]>, k: &str| m.get(k).copied().unwrap_or([0; 3]);
     let none = report::Totals::default();
     let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
@@ -195,6 +254,7 @@ pub fn sheets(
                 figures(
                     t,
                     due(&staff_cases, c),
+                    due(&staff_files, c),
                     marks.get(c.as_str()).copied(),
                     get(&staff_findings, c),
                     get(&staff_upheld, c),
@@ -208,8 +268,8 @@ pub fn sheets(
         .map(|w| {
             let t = by_window.get(&w.id).unwrap_or(&none);
             let label = super::complaints::window_words(hall, &w.id);
-            let f =
-                figures(t, due(&window_cases, &w.id), None, get(&window_findings, &w.id), get(&window_upheld, &w.id));
+            let (cases, files) = (due(&window_cases, &w.id), due(&window_files, &w.id));
+            let f = figures(t, cases, files, None, get(&window_findings, &w.id), get(&window_upheld, &w.id));
             (w.id.clone(), label, f)
         })
         .collect();
@@ -269,5 +329,22 @@ mod tests {
             cases_due(&conn, chrono_tz::Asia::Shanghai, range, today).unwrap(),
             [HashMap::new(), HashMap::new()]
         );
+    }
+
+    /// The month's files are read from the closes since a few weeks before it, a slice of the
+    /// tracked files' index by the close: the cost follows the month.
+    #[test]
+    fn the_files_due_in_a_month_are_a_slice_of_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {FILES_CLOSED}")).unwrap();
+        let rows = stmt.query_map([0, 1], |r| r.get::<_, String>(3)).unwrap();
+        let plan = rows.collect::<Result<Vec<_>, _>>().unwrap().join("; ");
+        assert!(plan.contains("cases_filed_by_close (closed_at>? AND closed_at<?)"), "{plan}");
+        let range = (NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let calendar = crate::calendar_data::shipped_calendar();
+        let files = files_due(&conn, (chrono_tz::Asia::Shanghai, &calendar, 5), range, today).unwrap();
+        assert_eq!(files, [HashMap::new(), HashMap::new()]);
     }
 }

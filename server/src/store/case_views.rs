@@ -209,7 +209,30 @@ pub fn staff(
         upper: upper(d),
         status_url: status_url(public_url, &c.token),
         history,
+        archive_due: archive_due(hall, calendar, c).map(|d| d.to_string()),
+        archived_at: c.archived_at.map(|ms| fmt_time(hall, ms)),
     })
+}
+
+/// A closed case's archive date (R17), when its archive is tracked and the calendar has it.
+fn archive_due(hall: &Hall, calendar: &Calendar, c: &CaseRow) -> Option<NaiveDate> {
+    let closed = c.closed_at.filter(|_| c.archive_tracked)?;
+    let on = chrono::TimeZone::timestamp_millis_opt(&hall.timezone, closed).single()?.date_naive();
+    crate::domain::archive::due(on, hall.policy.cases.archive_days, calendar).ok()
+}
+
+/// A line of a window's files to archive.
+pub fn file_to_archive(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> wire::FileToArchive {
+    let due = archive_due(hall, calendar, c);
+    let closed_on = c.closed_at.and_then(|ms| chrono::TimeZone::timestamp_millis_opt(&hall.timezone, ms).single());
+    wire::FileToArchive {
+        number: c.number.clone(),
+        kind: c.kind.into(),
+        service_name: service_name(hall, c),
+        closed_on: closed_on.map(|t| t.date_naive().to_string()).unwrap_or_default(),
+        archive_due: due.map(|d| d.to_string()),
+        overdue: due.is_some_and(|d| d < today),
+    }
 }
 
 /// What the applicant reads (R4): the status in words, the window to ask, the history without

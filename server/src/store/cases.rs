@@ -34,11 +34,16 @@ pub struct CaseRow {
     /// `parts` [{department, done, note}], `meeting`, `authority`, `reply`, `extension`.
     pub detail: serde_json::Value,
     pub created_at: i64,
+    pub closed_at: Option<i64>,
+    /// When its file was archived (R17), and whether the archive is tracked (closed after the
+    /// upgrade that began it: schema_v36).
+    pub archived_at: Option<i64>,
+    pub archive_tracked: bool,
 }
 
 const COLUMNS: &str = "id, number, day, ticket_id, service_id, window_id, clerk, first_window_id, kind, state, result,
     check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline, promised_days, extended,
-    supplement_until, detail, created_at";
+    supplement_until, detail, created_at, closed_at, archived_at, archive_tracked";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
@@ -80,6 +85,9 @@ fn row(r: &Row) -> rusqlite::Result<CaseRow> {
         supplement_until: date(r.get(20)?),
         detail: serde_json::from_str(&detail).map_err(|_| bad(21, "detail is not JSON"))?,
         created_at: r.get(22)?,
+        closed_at: r.get(23)?,
+        archived_at: r.get(24)?,
+        archive_tracked: r.get(25)?,
     })
 }
 
@@ -196,6 +204,31 @@ pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64) -> rusqlite::Result<()>
         text(c.supplement_until),
     ])?;
     Ok(())
+}
+
+/// A closed case's file archived (R17), once.
+pub fn archive(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE cases SET archived_at = ?2, archived_by = ?3 WHERE id = ?1 AND archived_at IS NULL")?
+        .execute(params![id, at_ms, by])?;
+    Ok(())
+}
+
+/// `cases_to_archive`'s condition (schema_v36), spelled as the index's so that SQLite uses it.
+const TO_ARCHIVE: &str = "archive_tracked = 1 AND closed_at IS NOT NULL AND archived_at IS NULL";
+
+/// Closed cases whose file is not archived yet: at `window`, or at every window; the oldest
+/// close first.
+pub fn to_archive(conn: &Connection, window: Option<&str>, limit: u32) -> rusqlite::Result<Vec<CaseRow>> {
+    let sql = match window {
+        Some(_) => format!(
+            "SELECT {COLUMNS} FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE} AND window_id = ?1
+             ORDER BY closed_at LIMIT ?2"
+        ),
+        None => format!("SELECT {COLUMNS} FROM cases WHERE {TO_ARCHIVE} AND ?1 IS NULL ORDER BY closed_at LIMIT ?2"),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![window, limit], row)?;
+    rows.collect()
 }
 
 /// Cases whose deadline (or supplement limit) waits for a year of the calendar.

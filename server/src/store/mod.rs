@@ -74,6 +74,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v33.sql")),
         M::up(include_str!("schema_v34.sql")),
         M::up(include_str!("schema_v35.sql")),
+        M::up(include_str!("schema_v36.sql")),
     ])
 }
 

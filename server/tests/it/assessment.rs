@@ -133,7 +133,7 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
     let w01 = sheet(&month["windows"], "w01");
     assert_eq!((score(w01, "attendance"), w01["rank"].as_u64()), (Value::Null, Some(1)), "{w01}");
     assert_eq!(sheet(&month["windows"], "w02")["figures"]["complaints_upheld"], 1);
-    assert_eq!(month["scheme"]["weights"][4], json!({"component": "satisfaction", "weight": 30.0}));
+    assert_eq!(month["scheme"]["weights"][5], json!({"component": "satisfaction", "weight": 30.0}));
     let r = s.post("/api/assessment/2026-11/close", &director, json!({})).await;
     assert_error(&r, 409, "month_not_over");
 

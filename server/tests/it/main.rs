@@ -1,6 +1,7 @@
 //! Integration tests of the hall server against real servers on 127.0.0.1:0 (one binary,
 //! modules per area).
 
+mod archive;
 mod assessment;
 mod attendance;
 mod booking;

@@ -135,7 +135,7 @@ fn the_supplement_clock_starts_when_the_materials_are_complete() {
 fn a_deadline_is_extended_once_by_the_director_within_the_cap() {
     let cal = shipped_calendar();
     let open = facts(Outcome::Promised, CaseState::Open, Some("2026-09-30"));
-    let limits = Limits { extension_cap: 10, supplement_days: 30 };
+    let limits = Limits { extension_cap: 10, supplement_days: 30, archive_days: 5 };
     let check = |f: &Facts, days, expected: Result<&str, CaseProblem>| {
         let got =
             apply(f, &Action::Extend { days }, d("2026-09-25"), &cal, limits).map(|m| m.deadline.unwrap().to_string());

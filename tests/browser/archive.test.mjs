@@ -1,0 +1,61 @@
+// R17 档案: a closed case's file waits on its window's desk card 「待归档的办件」 with its date
+// until it is archived. Two 即办件 closed through the API; the desk lists both; the director
+// archives one (the desk's card follows the live event), the clerk the other from the card.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startHall, openPage } from "./harness.mjs";
+
+async function call(base, method, path, token, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+}
+
+test("the desk lists its closed cases' files until each is archived", async () => {
+  const hall = await startHall();
+  const { base, browser } = hall;
+  try {
+    const clerk = (await call(base, "POST", "/api/auth/login", null, { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
+    const cases = [];
+    for (let i = 0; i < 2; i++) {
+      await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
+      assert.equal((await call(base, "POST", "/api/windows/w02/call-next", clerk, {})).status, 200);
+      const r = await call(base, "POST", "/api/windows/w02/finish", clerk, { outcome: "immediate" });
+      assert.equal(r.status, 200);
+      cases.push(r.body.case.number);
+    }
+    assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
+
+    const desk = await openPage(browser, base, "/clerk");
+    await desk.page.fill("input[name=username]", "clerk2");
+    await desk.page.fill("input[name=password]", "demo");
+    await desk.page.selectOption("select[name=window]", "w02");
+    await desk.page.click("#login button[type=submit]");
+    await desk.page.waitForSelector("#archiveCard:not([hidden])");
+    const rows = await desk.page.$$eval("#archive tr[data-file]", (trs) => trs.map((tr) => tr.dataset.file));
+    assert.deepEqual(rows, cases, "the oldest close first");
+    const line = await desk.page.textContent(`#archive tr[data-file="${cases[0]}"]`);
+    assert.match(line, /临时救助.*\d{4}-\d{2}-\d{2}/, `the matter, the close and its date: ${line}`);
+
+    // The director archives the first: the desk's card follows.
+    const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
+    assert.equal((await call(base, "POST", `/api/cases/${cases[0]}/archive`, director, {})).status, 200);
+    await desk.page.waitForFunction((n) => !document.querySelector(`#archive tr[data-file="${n}"]`), cases[0]);
+
+    // The clerk archives the second from the card.
+    await desk.page.click(`button[data-archive="${cases[1]}"]`);
+    await desk.page.waitForFunction(() => document.querySelector("#archiveDone").textContent !== "");
+    assert.equal(await desk.page.textContent("#archiveDone"), `${cases[1]} 已归档。`);
+    await desk.page.waitForFunction(() => document.querySelector("#archive").textContent === "");
+    const kase = await call(base, "GET", `/api/cases/${cases[1]}`, director);
+    assert.ok(kase.body.archived_at, JSON.stringify(kase.body));
+    assert.equal(kase.body.history.at(-1).action, "archived");
+    await desk.page.click("#lang");
+    assert.equal(await desk.page.textContent("#archiveCard h2"), "Case files to archive");
+    assert.equal(await desk.page.textContent("#archiveDone"), `${cases[1]} archived.`);
+    await desk.close();
+  } finally {
+    await hall.close();
+  }
+});
