@@ -162,6 +162,8 @@ pub struct CaseView {
     pub window_number: i32,
     pub window_name: String,
     pub missing: Vec<String>,
+    /// A 补办件 waiting for them: the last day to bring them (R11), or empty.
+    pub supplement_until: String,
     pub history: Vec<CaseStepItem>,
 }
 
@@ -199,6 +201,7 @@ impl CaseView {
             window_number: p.window_number as i32,
             window_name: p.window_name.clone(),
             missing: p.missing_materials.clone(),
+            supplement_until: p.supplement_until.clone().unwrap_or_default(),
             history: p
                 .history
                 .iter()
@@ -517,6 +520,7 @@ impl View {
         g.set_case_window_number(c.window_number);
         g.set_case_window_name(c.window_name.as_str().into());
         g.set_case_missing(model(&c.missing.iter().map(SharedString::from).collect::<Vec<_>>()));
+        g.set_case_supplement_until(c.supplement_until.as_str().into());
         g.set_case_history(model(&c.history));
         let e = &self.entry;
         g.set_entry_purpose(e.purpose);
