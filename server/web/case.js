@@ -88,7 +88,7 @@ function renderRating() {
 function show(fresh) {
   view = fresh; missing = null; offline = false;
   render();
-  if (view.state === "closed") live.stop(); // nothing more will happen to this case
+  if (view.state === "closed") live.stop(); // decided: only its file's archiving follows (seen on a reload)
 }
 
 async function load() {

@@ -141,8 +141,9 @@ const live = liveStream("/api/events", {
     case_changed: (c) => {
       // A joint case may have a part of this window's department (R13).
       if (c.window_id === state.window || c.first_window_id === state.window || c.kind === "joint") casesSoon();
-      // A case of this window closed (a file to archive) or archived: the card again.
-      if (c.window_id === state.window && c.state === "closed") refreshArchive(state.window);
+      // A case of this window closed (a file to archive) or archived: the card again, once for a
+      // burst (a sweep closing many, the events replayed at a reconnection).
+      if (c.window_id === state.window && c.state === "closed") archiveSoon();
       if (state.caseOpen?.number === c.number) showCase(c.number, { again: true }).catch(() => {});
     },
     queue_changed: (q) => {
@@ -571,6 +572,11 @@ async function refreshCases() {
 }
 let casesTimer = null;
 const casesSoon = () => { clearTimeout(casesTimer); casesTimer = setTimeout(refreshCases, 150); };
+let archiveTimer = null;
+const archiveSoon = () => {
+  clearTimeout(archiveTimer);
+  archiveTimer = setTimeout(() => { if (state.token && state.window) refreshArchive(state.window); }, 150);
+};
 
 $("cases").addEventListener("click", (e) => {
   const tr = e.target.closest("tr[data-case]");

@@ -160,7 +160,7 @@ impl Checker<'_> {
                 supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
                 archive_days: match &raw.policy.archive_days {
-                    Some(d) if *d.get_ref() > 30 => {
+                    Some(d) if *d.get_ref() > crate::domain::archive::MOST_DAYS => {
                         return self.fail(&d.span(), "archive_days must be between 0 and 30 working days");
                     }
                     Some(d) => *d.get_ref(),

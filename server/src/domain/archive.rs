@@ -33,6 +33,9 @@ pub fn due(closed_on: NaiveDate, days: u32, calendar: &Calendar) -> Result<Naive
     calendar.add_working_days(closed_on, days)
 }
 
+/// The most working days a hall may give (`archive_days`).
+pub const MOST_DAYS: u32 = 30;
+
 /// The earliest close whose archive date can fall on or after `from`: `days` working days never
 /// span more than twice as many calendar days plus three weeks (weekends are two days in
 /// seven; the longest run of days off, the Spring Festival's, is nine). A month's sheet reads

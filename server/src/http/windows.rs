@@ -180,7 +180,7 @@ pub async fn to_archive(
     let (calendar, today) = (s.calendar(), crate::domain::numbering::local_day(s.now(), hall.timezone));
     let rows = s
         .reads()
-        .run(move |c| Ok(store::cases::to_archive(c, Some(&id), FILES_LISTED)?))
+        .run(move |c| Ok(store::cases::to_archive(c, &id, FILES_LISTED)?))
         .await
         .map_err(ApiError::Internal)?;
     Ok(Json(rows.iter().map(|c| store::case_views::file_to_archive(&hall, &calendar, c, today)).collect()))

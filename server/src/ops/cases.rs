@@ -224,6 +224,7 @@ pub(super) fn register_on(
         supplement_days: (kind == Outcome::Supplement).then_some(ctx.hall.policy.cases.supplement_days),
         detail: &detail,
         at_ms: ctx.now_ms,
+        archive_days: ctx.hall.policy.cases.archive_days,
     };
     let (_, number) = cases::insert(ctx.tx, &new)?;
     let c = load(ctx, &number)?;
@@ -424,7 +425,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
             (name, text)
         }
     };
-    cases::update(ctx.tx, &c, ctx.now_ms)?;
+    cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
     step(ctx, &c, name, text)?;
     staff_view(ctx, number)
 }
@@ -443,7 +444,7 @@ pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate)
             true => format!("节假日安排调整，{old} 为休息日，补齐材料期限顺延至 {new}"),
             false => format!("节假日安排调整，{old} 为休息日，承诺办结日期顺延至 {new}"),
         };
-        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
         step(ctx, &c, "deadline_set", text)?;
         moved += 1;
     }
@@ -457,7 +458,7 @@ pub(super) fn expire_supplements(ctx: &mut Ctx) -> ApiResult<u32> {
     for mut c in cases::supplements_past(ctx.tx, today)? {
         let moved = case::apply(&facts(&c, &[]), &Action::Expire, today, ctx.calendar, ctx.hall.policy.cases)?;
         (c.state, c.result) = (moved.state, moved.result);
-        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
         let until = c.supplement_until.map(|d| d.to_string()).unwrap_or_default();
         step(ctx, &c, "expired", format!("未在 {until} 前补齐材料，本件已终止"))?;
         expired += 1;
@@ -495,7 +496,7 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
                 }
             }
         };
-        cases::update(ctx.tx, &c, ctx.now_ms)?;
+        cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
         step(ctx, &c, "deadline_set", text)?;
         settled += 1;
     }

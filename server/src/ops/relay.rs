@@ -261,7 +261,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
             outcome = "case_closed";
         }
     }
-    cases::update(ctx.tx, &c, ctx.now_ms)?;
+    cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
     super::cases::step(ctx, &c, &format!("upper_{}", step.as_str()), text)?;
     Ok(answer(outcome, Some(c.number)))
 }

@@ -113,14 +113,15 @@ const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
        AND NOT (c.kind = 'reported' AND (json_extract(c.detail, '$.upper') IS NOT NULL
                                          OR json_extract(c.detail, '$.upper_deadline') IS NOT NULL))";
 
-/// The case files due for the archive in the month (R17: their date `archive_days` working days
-/// after the close, in it), per clerk and per window, as each stood when the month ended: [on
-/// time, late, still out]. Read from the closes since `archive::earliest_close`, a slice of their
-/// index: the cost follows the month. A file whose date falls in a year the calendar has not
-/// loaded yet is not counted until it is.
+/// The case files due for the archive in the month (R17: their date the working days the hall
+/// gave when the case closed after the close, in it), per clerk and per window, as each stood
+/// when the month ended: [on time, late, still out]. Read from the closes since
+/// `archive::earliest_close` for the longest limit a hall may give, a slice of their index: the
+/// cost follows the month. A file whose date falls in a year the calendar has not loaded yet is
+/// not counted until it is.
 fn files_due(
     conn: &Connection,
-    (tz, calendar, days): (chrono_tz::Tz, &Calendar, u32),
+    (tz, calendar): (chrono_tz::Tz, &Calendar),
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> rusqlite::Result<[HashMap<String, [u32; 3]>; 2]> {
@@ -128,17 +129,23 @@ fn files_due(
         let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
         chrono::TimeZone::from_local_datetime(&tz, &midnight).earliest().map_or(i64::MIN, |t| t.timestamp_millis())
     };
-    let first = ms(archive::earliest_close(from, days));
+    let first = ms(archive::earliest_close(from, archive::MOST_DAYS));
     let end = to.succ_opt().map_or(i64::MAX, ms);
     let mut stmt = conn.prepare_cached(FILES_CLOSED)?;
     let rows = stmt.query_map([first, end], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+            r.get::<_, Option<u32>>(4)?,
+        ))
     })?;
     let on = |ms: i64| chrono::TimeZone::timestamp_millis_opt(&tz, ms).single().map(|t| t.date_naive());
     let (mut staff, mut windows) = (HashMap::new(), HashMap::new());
     for row in rows {
-        let (clerk, window, closed_at, archived_at) = row?;
-        let Some(closed_on) = on(closed_at) else { continue };
+        let (clerk, window, closed_at, archived_at, days) = row?;
+        let (Some(closed_on), Some(days)) = (on(closed_at), days) else { continue };
         let Ok(due) = archive::due(closed_on, days, calendar) else { continue };
         if due < from || due > to {
             continue;
@@ -160,7 +167,7 @@ fn files_due(
 
 /// The cases closed in a range of instants (?1 ≤ closed_at < ?2) whose archive is tracked: a
 /// slice of their index by the close.
-const FILES_CLOSED: &str = "SELECT c.clerk, t.window_id, c.closed_at, c.archived_at
+const FILES_CLOSED: &str = "SELECT c.clerk, t.window_id, c.closed_at, c.archived_at, c.archive_days
      FROM cases c INDEXED BY cases_filed_by_close JOIN tickets t ON t.id = c.ticket_id
      WHERE c.archive_tracked = 1 AND c.closed_at IS NOT NULL AND c.closed_at >= ?1 AND c.closed_at < ?2";
 
@@ -237,8 +244,7 @@ pub fn sheets(
     let [staff_findings, window_findings] = findings(conn, (from, to))?;
     let [staff_upheld, window_upheld] = upheld(conn, (from, to))?;
     let [staff_cases, window_cases] = cases_due(conn, hall.timezone, (from, to), today)?;
-    let archive = (hall.timezone, calendar, hall.policy.cases.archive_days);
-    let [staff_files, window_files] = files_due(conn, archive, (from, to), today)?;
+    let [staff_files, window_files] = files_due(conn, (hall.timezone, calendar), (from, to), today)?;
     let due = |m: &HashMap<String, [u32; 3]>, k: &str| m.get(k).copied().unwrap_or([0; 3]);
     let none = report::Totals::default();
     let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
@@ -344,7 +350,7 @@ mod tests {
         let range = (NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let calendar = crate::calendar_data::shipped_calendar();
-        let files = files_due(&conn, (chrono_tz::Asia::Shanghai, &calendar, 5), range, today).unwrap();
+        let files = files_due(&conn, (chrono_tz::Asia::Shanghai, &calendar), range, today).unwrap();
         assert_eq!(files, [HashMap::new(), HashMap::new()]);
     }
 }

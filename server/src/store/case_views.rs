@@ -214,11 +214,12 @@ pub fn staff(
     })
 }
 
-/// A closed case's archive date (R17), when its archive is tracked and the calendar has it.
+/// A closed case's archive date (R17), when its archive is tracked and the calendar has it: the
+/// working days it had when it closed.
 fn archive_due(hall: &Hall, calendar: &Calendar, c: &CaseRow) -> Option<NaiveDate> {
-    let closed = c.closed_at.filter(|_| c.archive_tracked)?;
+    let (closed, days) = (c.closed_at.filter(|_| c.archive_tracked)?, c.archive_days?);
     let on = chrono::TimeZone::timestamp_millis_opt(&hall.timezone, closed).single()?.date_naive();
-    crate::domain::archive::due(on, hall.policy.cases.archive_days, calendar).ok()
+    crate::domain::archive::due(on, days, calendar).ok()
 }
 
 /// A line of a window's files to archive.

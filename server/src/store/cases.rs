@@ -39,11 +39,13 @@ pub struct CaseRow {
     /// upgrade that began it: schema_v36).
     pub archived_at: Option<i64>,
     pub archive_tracked: bool,
+    /// The working days its file had to be archived, as configured when it closed.
+    pub archive_days: Option<u32>,
 }
 
 const COLUMNS: &str = "id, number, day, ticket_id, service_id, window_id, clerk, first_window_id, kind, state, result,
     check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline, promised_days, extended,
-    supplement_until, detail, created_at, closed_at, archived_at, archive_tracked";
+    supplement_until, detail, created_at, closed_at, archived_at, archive_tracked, archive_days";
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
@@ -88,6 +90,7 @@ fn row(r: &Row) -> rusqlite::Result<CaseRow> {
         closed_at: r.get(23)?,
         archived_at: r.get(24)?,
         archive_tracked: r.get(25)?,
+        archive_days: r.get(26)?,
     })
 }
 
@@ -121,6 +124,8 @@ pub struct NewCase<'a> {
     pub supplement_days: Option<u32>,
     pub detail: &'a serde_json::Value,
     pub at_ms: i64,
+    /// The hall's `archive_days` now: kept when the case closes at once (R17).
+    pub archive_days: u32,
 }
 
 fn text(d: Option<NaiveDate>) -> Option<String> {
@@ -137,8 +142,9 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
     tx.prepare_cached(
         "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
              result, check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline,
-             promised_days, supplement_until, detail, created_at, closed_at, supplement_days)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+             promised_days, supplement_until, detail, created_at, closed_at, supplement_days, archive_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
+                 CASE WHEN ?22 IS NOT NULL THEN ?24 END)",
     )?
     .execute(params![
         number,
@@ -164,6 +170,7 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
         c.at_ms,
         closed_at,
         c.supplement_days,
+        c.archive_days,
     ])?;
     Ok((tx.last_insert_rowid(), number))
 }
@@ -184,12 +191,14 @@ pub fn by_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Option<C
     one(conn, "ticket_id = ?1", &ticket_id)
 }
 
-/// Saves a case's new state, dates and particulars.
-pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64) -> rusqlite::Result<()> {
+/// Saves a case's new state, dates and particulars. `archive_days`: the hall's now, kept with
+/// the close (R17).
+pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64, archive_days: u32) -> rusqlite::Result<()> {
     let closed_at = (c.state == CaseState::Closed).then_some(at_ms);
     tx.prepare_cached(
         "UPDATE cases SET state = ?2, result = ?3, clock_from = ?4, deadline = ?5, extended = ?6, detail = ?7,
-             closed_at = COALESCE(closed_at, ?8), supplement_until = ?9
+             closed_at = COALESCE(closed_at, ?8), supplement_until = ?9,
+             archive_days = CASE WHEN closed_at IS NULL AND ?8 IS NOT NULL THEN ?10 ELSE archive_days END
          WHERE id = ?1",
     )?
     .execute(params![
@@ -202,6 +211,7 @@ pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64) -> rusqlite::Result<()>
         c.detail.to_string(),
         closed_at,
         text(c.supplement_until),
+        archive_days,
     ])?;
     Ok(())
 }
@@ -216,16 +226,12 @@ pub fn archive(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Res
 /// `cases_to_archive`'s condition (schema_v36), spelled as the index's so that SQLite uses it.
 const TO_ARCHIVE: &str = "archive_tracked = 1 AND closed_at IS NOT NULL AND archived_at IS NULL";
 
-/// Closed cases whose file is not archived yet: at `window`, or at every window; the oldest
-/// close first.
-pub fn to_archive(conn: &Connection, window: Option<&str>, limit: u32) -> rusqlite::Result<Vec<CaseRow>> {
-    let sql = match window {
-        Some(_) => format!(
-            "SELECT {COLUMNS} FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE} AND window_id = ?1
-             ORDER BY closed_at LIMIT ?2"
-        ),
-        None => format!("SELECT {COLUMNS} FROM cases WHERE {TO_ARCHIVE} AND ?1 IS NULL ORDER BY closed_at LIMIT ?2"),
-    };
+/// A window's closed cases whose file is not archived yet, the oldest close first.
+pub fn to_archive(conn: &Connection, window: &str, limit: u32) -> rusqlite::Result<Vec<CaseRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE} AND window_id = ?1
+         ORDER BY closed_at LIMIT ?2"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![window, limit], row)?;
     rows.collect()

@@ -5,6 +5,9 @@
 ALTER TABLE cases ADD COLUMN archived_at INTEGER;
 ALTER TABLE cases ADD COLUMN archived_by TEXT;
 ALTER TABLE cases ADD COLUMN archive_tracked INTEGER NOT NULL DEFAULT 1;
+-- The working days the file had, as configured when the case closed (a limit changed later
+-- moves no file's date, nor a closed month's sheet).
+ALTER TABLE cases ADD COLUMN archive_days INTEGER;
 UPDATE cases SET archive_tracked = 0 WHERE closed_at IS NOT NULL;
 -- The month's files by their close (the assessment reads a few weeks of closes).
 CREATE INDEX cases_filed_by_close ON cases (closed_at) WHERE archive_tracked = 1 AND closed_at IS NOT NULL;

@@ -92,14 +92,25 @@ async fn a_closed_cases_file_is_archived_once_and_scored_by_its_date() {
     assert_error(&archive(&s, &closed[0], &c).await, 409, "case_archived");
     sign_out(&s, &c).await;
 
-    // Thursday the 12th, past the 9th: the other two are overdue; the second archived late.
+    // Thursday the 12th, the hall now giving 2 working days: the files closed before keep their
+    // 9th; past it, the other two are overdue; the second archived late. A case closed now has
+    // until Monday the 16th.
+    s.clock().set(at("2026-11-12", "09:00"));
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await["toml"].as_str().unwrap().to_string();
+    assert!(toml.contains("\narchive_days = 5 "), "the sample hall gives 5 days");
+    let toml = toml.replacen("\narchive_days = 5 ", "\narchive_days = 2 ", 1);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
     let c = clerk2(&s, "2026-11-12", "10:00").await;
     assert_eq!(listed(&s, &c).await, vec![(closed[1].clone(), true), (closed[2].clone(), true)]);
+    assert_eq!(get(&s, &format!("/api/cases/{}", closed[2]), &c).await["archive_due"], "2026-11-09");
     assert_eq!(archive(&s, &closed[1], &c).await.status, 200);
-    assert_eq!(listed(&s, &c).await, vec![(closed[2].clone(), true)]);
+    let later = finish(&s, &c, "mz-linshi", "immediate").await;
+    assert_eq!(get(&s, &format!("/api/cases/{later}"), &c).await["archive_due"], "2026-11-16");
+    assert_eq!(listed(&s, &c).await, vec![(closed[2].clone(), true), (later, false)]);
     sign_out(&s, &c).await;
 
-    // The month's sheets: one on time, one late, one still out — archives 33.3 for clerk2 and
+    // The month's sheets: one on time, one late, two still out — archives 25 for clerk2 and
     // w02; nobody else had a file due (unknown, not zero).
     s.clock().set(at("2026-11-30", "18:00"));
     let director = s.staff("director").await;
@@ -110,18 +121,18 @@ async fn a_closed_cases_file_is_archived_once_and_scored_by_its_date() {
         let part = sheet["parts"].as_array().unwrap().iter().find(|p| p["component"] == "archives").unwrap().clone();
         (f["archived_on_time"].clone(), f["archived_late"].clone(), f["archive_overdue"].clone(), part["score"].clone())
     };
-    let want = (json!(1), json!(1), json!(1), json!(33.3));
+    let want = (json!(1), json!(1), json!(2), json!(25.0));
     assert_eq!(archives(&sheet(&month["staff"], "clerk2")), want, "{month}");
     assert_eq!(archives(&sheet(&month["windows"], "w02")), want, "{month}");
     assert_eq!(archives(&sheet(&month["staff"], "clerk1")).3, Value::Null);
     assert_eq!(month["scheme"]["weights"][4], json!({"component": "archives", "weight": 5.0}));
 
-    // December: the director archives the last; November's sheet does not change (it was out
-    // when November ended).
+    // December: the director archives the first still out; November's sheet does not change
+    // (it was out when November ended).
     s.clock().set(at("2026-12-01", "09:00"));
     let director = s.staff("director").await;
     assert_eq!(archive(&s, &closed[2], &director).await.status, 200);
-    assert!(listed(&s, &director).await.is_empty());
+    assert_eq!(listed(&s, &director).await.len(), 1);
     let month = get(&s, "/api/assessment?month=2026-11", &director).await;
     assert_eq!(archives(&sheet(&month["staff"], "clerk2")), want, "{month}");
 }
