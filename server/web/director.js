@@ -63,6 +63,12 @@ function renderCases() {
   if (!o) return;
   $("caseTotals").innerHTML = esc(t("totals", o.open, o.due_soon, o.overdue, o.registered_today));
   $("caseTotals").classList.toggle("bad", o.overdue > 0);
+  // R17 档案: closed cases' files not archived yet, per window (each window's clerk archives them).
+  const win = (id) => data.windows.find((w) => w.id === id);
+  const at = (f) => t("filesAt", win(f.window_id) ? `${win(f.window_id).number} ${win(f.window_id).name}` : f.window_id, f.out, f.overdue);
+  $("caseFiles").hidden = !o.files_out;
+  $("caseFiles").textContent = o.files_out ? `${t("filesOut", o.files_out, o.files_overdue)} ${(o.files_by_window ?? []).map(at).join(t("listSep"))}` : "";
+  $("caseFiles").classList.toggle("bad", o.files_overdue > 0);
   $("caseCounts").innerHTML = head(["hKind", "hState", "hCount"]) + o.counts.map((c) => row([
     esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), `<b>${esc(c.count)}</b>`,
   ])).join("");

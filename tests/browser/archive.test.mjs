@@ -38,6 +38,15 @@ test("the desk lists its closed cases' files until each is archived", async () =
     const line = await desk.page.textContent(`#archive tr[data-file="${cases[0]}"]`);
     assert.match(line, /临时救助.*\d{4}-\d{2}-\d{2}/, `the matter, the close and its date: ${line}`);
 
+    // The director's console counts them by window.
+    const console_ = await openPage(browser, base, "/director");
+    await console_.page.fill("input[name=username]", "director");
+    await console_.page.fill("input[name=password]", "demo");
+    await console_.page.click("#login button[type=submit]");
+    await console_.page.waitForSelector("#caseFiles:not([hidden])");
+    assert.match(await console_.page.textContent("#caseFiles"), /^待归档 2 件（逾期未归档 0 件）： 2 民政.* 2 件$/);
+    await console_.close();
+
     // The director archives the first: the desk's card follows.
     const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
     assert.equal((await call(base, "POST", `/api/cases/${cases[0]}/archive`, director, {})).status, 200);

@@ -418,4 +418,21 @@ pub struct CasesOverview {
     pub overdue_list: Vec<CaseLine>,
     /// Cases registered today.
     pub registered_today: u32,
+    /// Closed cases' files not archived yet (R17 档案), and those past their date.
+    #[serde(default)]
+    pub files_out: u32,
+    #[serde(default)]
+    pub files_overdue: u32,
+    /// Per window, those with files out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_by_window: Vec<FilesOut>,
+}
+
+/// A window's files not archived yet (R17), and those past their date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FilesOut {
+    pub window_id: String,
+    pub out: u32,
+    pub overdue: u32,
 }

@@ -33,6 +33,12 @@ pub fn due(closed_on: NaiveDate, days: u32, calendar: &Calendar) -> Result<Naive
     calendar.add_working_days(closed_on, days)
 }
 
+/// Whether a file closed on `closed_on` with `days` to be archived is past its date on `today`
+/// (a date in a year the calendar has not loaded is not past).
+pub fn overdue(closed_on: NaiveDate, days: u32, today: NaiveDate, calendar: &Calendar) -> bool {
+    due(closed_on, days, calendar).is_ok_and(|d| d < today)
+}
+
 /// The most working days a hall may give (`archive_days`).
 pub const MOST_DAYS: u32 = 30;
 
@@ -79,6 +85,11 @@ mod tests {
             assert_eq!(due(d(closed), days, &c), Ok(d(want)), "{closed} + {days}");
         }
         assert_eq!(due(d("2026-12-30"), 5, &c), Err(MissingYear(2027)));
+        // Past the date from the day after it; a date not known yet is not past.
+        for (today, want) in [("2026-12-10", false), ("2026-12-11", true)] {
+            assert_eq!(overdue(d("2026-12-03"), 5, d(today), &c), want, "{today}");
+        }
+        assert!(!overdue(d("2026-12-30"), 5, d("2027-02-01"), &c));
     }
 
     /// Whatever the close, a file due on or after `from` closed on or after `earliest_close`:

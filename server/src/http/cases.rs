@@ -332,6 +332,32 @@ pub async fn archive(
     submit(&s, actor, Op::ArchiveCase { number }, key, &body).await
 }
 
+/// The files not archived yet (window, close, limit) per window, in the hall's window order.
+fn files_by_window(
+    hall: &crate::hall::Hall,
+    calendar: &crate::domain::calendar::Calendar,
+    files: Vec<(String, i64, Option<u32>)>,
+    today: NaiveDate,
+) -> Vec<wire::FilesOut> {
+    let mut by: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+    for (window, closed_at, days) in files {
+        let closed_on =
+            chrono::TimeZone::timestamp_millis_opt(&hall.timezone, closed_at).single().map(|t| t.date_naive());
+        let late = match (closed_on, days) {
+            (Some(on), Some(days)) => crate::domain::archive::overdue(on, days, today, calendar),
+            _ => false,
+        };
+        let e = by.entry(window).or_default();
+        e.0 += 1;
+        e.1 += u32::from(late);
+    }
+    let order = |w: &str| hall.windows.iter().position(|x| x.id == w).unwrap_or(usize::MAX);
+    let mut list: Vec<wire::FilesOut> =
+        by.into_iter().map(|(window_id, (out, overdue))| wire::FilesOut { window_id, out, overdue }).collect();
+    list.sort_by_key(|f| order(&f.window_id));
+    list
+}
+
 /// The open and overdue gauges of `/metrics`, and the director's panel.
 pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
     let (hall, calendar, day) = (s.hall(), s.calendar(), today(s));
@@ -342,6 +368,7 @@ pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
             let counts = cases::running_counts(c)?;
             let (overdue, due_soon) = cases::due_counts(c, day, soon)?;
             let list = cases::list(c, &cases::Filter { due_before: Some(day), limit: 200, ..Default::default() })?;
+            let files = files_by_window(&hall, &calendar, cases::files_out(c)?, day);
             Ok(wire::CasesOverview {
                 open: counts.iter().map(|(_, _, n)| n).sum(),
                 counts: counts
@@ -352,6 +379,9 @@ pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
                 overdue,
                 overdue_list: list.iter().map(|r| case_views::line(&hall, &calendar, r, day)).collect(),
                 registered_today: store::cases::registered_on(c, &today_text)?,
+                files_out: files.iter().map(|f| f.out).sum(),
+                files_overdue: files.iter().map(|f| f.overdue).sum(),
+                files_by_window: files,
             })
         })
         .await

@@ -52,6 +52,7 @@ pub struct Metrics {
     sse_catch_ups: Counter,
     cases_open: Gauge,
     cases_overdue: Gauge,
+    case_files_overdue: Gauge,
     follow_ups_overdue: Gauge,
     complaints_overdue: Gauge,
     petitions_overdue: Gauge,
@@ -84,6 +85,12 @@ impl Metrics {
         let (cases_open, cases_overdue) = (Gauge::default(), Gauge::default());
         r.register("cases_open", "Cases not closed (running or waiting for materials)", cases_open.clone());
         r.register("cases_overdue", "Running cases past their deadline", cases_overdue.clone());
+        let case_files_overdue = Gauge::default();
+        r.register(
+            "case_files_overdue",
+            "Closed cases' files not archived by their date (R17)",
+            case_files_overdue.clone(),
+        );
         // Not the open follow-ups: anyone may read /metrics, and that count rises the moment a
         // citizen rates badly (a clerk reading it before and after would know who did).
         let follow_ups_overdue = Gauge::default();
@@ -136,6 +143,7 @@ impl Metrics {
             sse_catch_ups,
             cases_open,
             cases_overdue,
+            case_files_overdue,
             follow_ups_overdue,
             complaints_overdue,
             petitions_overdue,
@@ -203,6 +211,7 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     let cases = super::cases::overview(&s).await?;
     m.cases_open.set(cases.open as i64);
     m.cases_overdue.set(cases.overdue as i64);
+    m.case_files_overdue.set(i64::from(cases.files_overdue));
     let feedback = super::ratings::overview(&s).await?;
     m.follow_ups_overdue.set(i64::from(feedback.follow_ups_overdue));
     m.complaints_overdue.set(i64::from(feedback.complaints_overdue));

@@ -226,6 +226,16 @@ pub fn archive(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Res
 /// `cases_to_archive`'s condition (schema_v36), spelled as the index's so that SQLite uses it.
 const TO_ARCHIVE: &str = "archive_tracked = 1 AND closed_at IS NOT NULL AND archived_at IS NULL";
 
+/// Every file not archived yet (R17): its window, its close and its limit — the director's
+/// panel. Read from `cases_to_archive`: the cost follows the files out, not the cases.
+pub fn files_out(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, Option<u32>)>> {
+    let sql =
+        format!("SELECT window_id, closed_at, archive_days FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
 /// A window's closed cases whose file is not archived yet, the oldest close first.
 pub fn to_archive(conn: &Connection, window: &str, limit: u32) -> rusqlite::Result<Vec<CaseRow>> {
     let sql = format!(

@@ -109,6 +109,13 @@ async fn a_closed_cases_file_is_archived_once_and_scored_by_its_date() {
     assert_eq!(get(&s, &format!("/api/cases/{later}"), &c).await["archive_due"], "2026-11-16");
     assert_eq!(listed(&s, &c).await, vec![(closed[2].clone(), true), (later, false)]);
     sign_out(&s, &c).await;
+    // The director's panel and the monitoring: two out, one past its date, at w02.
+    let today = get(&s, "/api/director/today", &s.staff("director").await).await;
+    let files = &today["cases"];
+    assert_eq!((&files["files_out"], &files["files_overdue"]), (&json!(2), &json!(1)), "{files}");
+    assert_eq!(files["files_by_window"], json!([{"window_id": "w02", "out": 2, "overdue": 1}]));
+    let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("hall_case_files_overdue 1"), "{metrics}");
 
     // The month's sheets: one on time, one late, two still out — archives 25 for clerk2 and
     // w02; nobody else had a file due (unknown, not zero).
