@@ -65,9 +65,15 @@ function renderCases() {
   $("caseTotals").classList.toggle("bad", o.overdue > 0);
   // R17 档案: closed cases' files not archived yet, per window (each window's clerk archives them).
   const win = (id) => data.windows.find((w) => w.id === id);
-  const at = (f) => t("filesAt", win(f.window_id) ? `${win(f.window_id).number} ${win(f.window_id).name}` : f.window_id, f.out, f.overdue);
+  const byWindow = o.files_by_window ?? [];
+  const count = (n, more) => (more ? `${n}+` : `${n}`); // a window's oldest 100 are counted
+  // Past the count, the files left uncounted are newer: past their date too only if all counted are.
+  const overdueMore = (f) => f.more && f.overdue === f.out;
+  const at = (f) => t("filesAt", win(f.window_id) ? `${win(f.window_id).number} ${win(f.window_id).name}` : f.window_id,
+    count(f.out, f.more), f.overdue && count(f.overdue, overdueMore(f)));
   $("caseFiles").hidden = !o.files_out;
-  $("caseFiles").textContent = o.files_out ? `${t("filesOut", o.files_out, o.files_overdue)} ${(o.files_by_window ?? []).map(at).join(t("listSep"))}` : "";
+  $("caseFiles").textContent = o.files_out ? `${t("filesOut", count(o.files_out, byWindow.some((f) => f.more)),
+    count(o.files_overdue, byWindow.some(overdueMore)))} ${byWindow.map(at).join(t("listSep"))}` : "";
   $("caseFiles").classList.toggle("bad", o.files_overdue > 0);
   $("caseCounts").innerHTML = head(["hKind", "hState", "hCount"]) + o.counts.map((c) => row([
     esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), `<b>${esc(c.count)}</b>`,

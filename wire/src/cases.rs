@@ -418,7 +418,8 @@ pub struct CasesOverview {
     pub overdue_list: Vec<CaseLine>,
     /// Cases registered today.
     pub registered_today: u32,
-    /// Closed cases' files not archived yet (R17 档案), and those past their date.
+    /// Closed cases' files not archived yet (R17 档案), and those past their date: each window's
+    /// counted up to 100 (see `FilesOut.more`).
     #[serde(default)]
     pub files_out: u32,
     #[serde(default)]
@@ -435,4 +436,7 @@ pub struct FilesOut {
     pub window_id: String,
     pub out: u32,
     pub overdue: u32,
+    /// More than `out` are out (a window's oldest 100 are counted).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
 }

@@ -332,31 +332,37 @@ pub async fn archive(
     submit(&s, actor, Op::ArchiveCase { number }, key, &body).await
 }
 
-/// The files not archived yet (window, close, limit) per window, in the hall's window order.
+/// Each window's files not archived yet, in the hall's window order: its oldest
+/// [`FILES_COUNTED`] counted (the oldest are the ones past their date), so the panel costs the
+/// same whatever a hall's backlog.
 fn files_by_window(
+    conn: &rusqlite::Connection,
     hall: &crate::hall::Hall,
     calendar: &crate::domain::calendar::Calendar,
-    files: Vec<(String, i64, Option<u32>)>,
     today: NaiveDate,
-) -> Vec<wire::FilesOut> {
-    let mut by: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
-    for (window, closed_at, days) in files {
-        let closed_on =
-            chrono::TimeZone::timestamp_millis_opt(&hall.timezone, closed_at).single().map(|t| t.date_naive());
-        let late = match (closed_on, days) {
-            (Some(on), Some(days)) => crate::domain::archive::overdue(on, days, today, calendar),
-            _ => false,
+) -> rusqlite::Result<Vec<wire::FilesOut>> {
+    let mut list = Vec::new();
+    for w in &hall.windows {
+        let mut files = cases::files_out(conn, &w.id, FILES_COUNTED + 1)?;
+        let more = files.len() > FILES_COUNTED as usize;
+        files.truncate(FILES_COUNTED as usize);
+        let past = |(closed_at, days): &&(i64, Option<u32>)| {
+            let on = chrono::TimeZone::timestamp_millis_opt(&hall.timezone, *closed_at).single();
+            match (on, days) {
+                (Some(on), Some(days)) => crate::domain::archive::overdue(on.date_naive(), *days, today, calendar),
+                _ => false,
+            }
         };
-        let e = by.entry(window).or_default();
-        e.0 += 1;
-        e.1 += u32::from(late);
+        let overdue = files.iter().filter(past).count() as u32;
+        if !files.is_empty() {
+            list.push(wire::FilesOut { window_id: w.id.clone(), out: files.len() as u32, overdue, more });
+        }
     }
-    let order = |w: &str| hall.windows.iter().position(|x| x.id == w).unwrap_or(usize::MAX);
-    let mut list: Vec<wire::FilesOut> =
-        by.into_iter().map(|(window_id, (out, overdue))| wire::FilesOut { window_id, out, overdue }).collect();
-    list.sort_by_key(|f| order(&f.window_id));
-    list
+    Ok(list)
 }
+
+/// A window's files out counted at most on the director's panel.
+const FILES_COUNTED: u32 = 100;
 
 /// The open and overdue gauges of `/metrics`, and the director's panel.
 pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
@@ -368,7 +374,7 @@ pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
             let counts = cases::running_counts(c)?;
             let (overdue, due_soon) = cases::due_counts(c, day, soon)?;
             let list = cases::list(c, &cases::Filter { due_before: Some(day), limit: 200, ..Default::default() })?;
-            let files = files_by_window(&hall, &calendar, cases::files_out(c)?, day);
+            let files = files_by_window(c, &hall, &calendar, day)?;
             Ok(wire::CasesOverview {
                 open: counts.iter().map(|(_, _, n)| n).sum(),
                 counts: counts

@@ -226,13 +226,16 @@ pub fn archive(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Res
 /// `cases_to_archive`'s condition (schema_v36), spelled as the index's so that SQLite uses it.
 const TO_ARCHIVE: &str = "archive_tracked = 1 AND closed_at IS NOT NULL AND archived_at IS NULL";
 
-/// Every file not archived yet (R17): its window, its close and its limit — the director's
-/// panel. Read from `cases_to_archive`: the cost follows the files out, not the cases.
-pub fn files_out(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, Option<u32>)>> {
-    let sql =
-        format!("SELECT window_id, closed_at, archive_days FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE}");
+/// A window's oldest `limit` files not archived yet (R17): each close and its limit — the
+/// director's panel. A slice of `cases_to_archive`: a hall that never archives in the system
+/// costs no more than one that does.
+pub fn files_out(conn: &Connection, window: &str, limit: u32) -> rusqlite::Result<Vec<(i64, Option<u32>)>> {
+    let sql = format!(
+        "SELECT closed_at, archive_days FROM cases INDEXED BY cases_to_archive WHERE {TO_ARCHIVE} AND window_id = ?1
+         ORDER BY closed_at LIMIT ?2"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map(params![window, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 

@@ -199,3 +199,19 @@ async fn cases_closed_before_the_upgrade_are_not_counted() {
         "{clerk2}"
     );
 }
+
+/// The director's panel counts each window's oldest 100 files out and says there are more: a
+/// hall that never archives in the system does not make the console slower by the year.
+#[tokio::test]
+async fn the_directors_panel_counts_a_windows_oldest_files() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    for _ in 0..101 {
+        finish(&s, &c, "mz-linshi", "immediate").await;
+    }
+    let today = get(&s, "/api/director/today", &s.staff("director").await).await;
+    let files = &today["cases"];
+    assert_eq!(files["files_by_window"], json!([{"window_id": "w02", "out": 100, "overdue": 0, "more": true}]));
+    assert_eq!((&files["files_out"], &files["files_overdue"]), (&json!(100), &json!(0)));
+    assert_eq!(listed(&s, &c).await.len(), 101, "the clerk's own list has them all (up to 200)");
+}
