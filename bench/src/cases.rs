@@ -135,9 +135,9 @@ pub fn seed(path: &Path, total: usize, running: Running, today: NaiveDate) -> an
         let mut case = tx.prepare(
             "INSERT INTO cases (id, number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind,
                  state, result, check_code, token, accepted_on, clock_from, deadline, promised_days, supplement_until,
-                 detail, created_at, closed_at)
+                 detail, created_at, closed_at, archive_days, archived_at)
              VALUES (?1, ?2, ?3, ?4, ?1, 'mz-dibao', 'w02', 'clerk2', 'w02', ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, 30, ?12,
-                 ?13, ?14, ?15)",
+                 ?13, ?14, ?15, ?16, ?17)",
         )?;
         let mut step = tx.prepare(
             "INSERT INTO case_steps (case_id, at, by, action, text) VALUES (?1, ?2, 'clerk2', 'registered', '2号窗口受理')",
@@ -205,6 +205,10 @@ pub fn seed(path: &Path, total: usize, running: Running, today: NaiveDate) -> an
                 detail,
                 at + 600_000,
                 (state == "closed").then_some(at + 600_000),
+                // R17: files kept 5 working days; archived the next day, but one in 50 left out
+                // (a backlog the director's panel counts up to its cap).
+                (state == "closed").then_some(5),
+                (state == "closed" && i % 50 != 0).then_some(at + 600_000 + 86_400_000),
             ])?;
             step.execute(params![id, at + 600_000])?;
         }
@@ -347,6 +351,12 @@ pub fn case_read_plans(db: &Path, today: NaiveDate) -> anyhow::Result<Plans> {
         ),
         ("sweeper: cases::supplements_past", false, Box::new(|c| cases::supplements_past(c, today).map(|_| ()))),
         ("calendar year added: cases::pending_dates", false, Box::new(|c| cases::pending_dates(c).map(|_| ()))),
+        ("panel: cases::files_out (R17)", true, Box::new(|c| cases::files_out(c, "w02", 101).map(|_| ()))),
+        (
+            "GET /api/windows/w02/to-archive: cases::to_archive",
+            false,
+            Box::new(|c| cases::to_archive(c, "w02", 200).map(|_| ())),
+        ),
     ];
     let mut ran = Vec::new();
     for (read, overdue, f) in &reads {

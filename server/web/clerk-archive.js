@@ -48,14 +48,18 @@ export function wireArchive(windowOf) {
     const number = b.dataset.archive, windowId = windowOf();
     b.disabled = true;
     showError("archiveError", null);
+    let failed = null;
     try {
       await act(`archive:${number}`, `/api/cases/${encodeURIComponent(number)}/archive`, {});
       archived = number;
     } catch (err) {
-      showError("archiveError", err);
+      failed = err; archived = null;
     } finally {
       b.disabled = false;
     }
-    if (windowId === windowOf()) refreshArchive(windowId);
+    // The list read again (someone else may have archived it), then what went wrong: the read's
+    // success must not wipe the refusal.
+    if (windowId === windowOf()) await refreshArchive(windowId);
+    if (failed && windowId === windowOf()) { showError("archiveError", failed); renderArchive(); }
   });
 }

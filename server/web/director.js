@@ -67,8 +67,8 @@ function renderCases() {
   const win = (id) => data.windows.find((w) => w.id === id);
   const byWindow = o.files_by_window ?? [];
   const count = (n, more) => (more ? `${n}+` : `${n}`); // a window's oldest 100 are counted
-  // Past the count, the files left uncounted are newer: past their date too only if all counted are.
-  const overdueMore = (f) => f.more && f.overdue === f.out;
+  // Past the count, files left uncounted may be past their date too (a limit lowered since).
+  const overdueMore = (f) => f.more;
   const at = (f) => t("filesAt", win(f.window_id) ? `${win(f.window_id).number} ${win(f.window_id).name}` : f.window_id,
     count(f.out, f.more), f.overdue && count(f.overdue, overdueMore(f)));
   $("caseFiles").hidden = !o.files_out;

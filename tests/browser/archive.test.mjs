@@ -27,7 +27,7 @@ test("the desk lists its closed cases' files until each is archived", async () =
     }
     assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
 
-    const desk = await openPage(browser, base, "/clerk");
+    const desk = await openPage(browser, base, "/clerk", { allow: [/status of 409/] });
     await desk.page.fill("input[name=username]", "clerk2");
     await desk.page.fill("input[name=password]", "demo");
     await desk.page.selectOption("select[name=window]", "w02");
@@ -51,6 +51,19 @@ test("the desk lists its closed cases' files until each is archived", async () =
     const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
     assert.equal((await call(base, "POST", `/api/cases/${cases[0]}/archive`, director, {})).status, 200);
     await desk.page.waitForFunction((n) => !document.querySelector(`#archive tr[data-file="${n}"]`), cases[0]);
+
+    // A refusal stays on the card after the list is read again (here a 409 put in the server's
+    // place: the file archived by someone else between the read and the click).
+    const archiveUrl = `${base}/api/cases/${cases[1]}/archive`;
+    await desk.page.route(archiveUrl, (r) => r.fulfill({ status: 409, contentType: "application/json",
+      body: JSON.stringify({ error: "case_archived", message: "the case's file is archived already (R17)" }) }));
+    const reread = desk.page.waitForResponse((r) => r.url().includes("/to-archive"));
+    await desk.page.click(`button[data-archive="${cases[1]}"]`);
+    await reread;
+    await desk.page.waitForFunction(() => document.querySelector("#archiveError").textContent !== "");
+    assert.equal(await desk.page.textContent("#archiveError"), "该办件材料已归档。");
+    assert.equal(await desk.page.textContent("#archiveDone"), "");
+    await desk.page.unroute(archiveUrl);
 
     // The clerk archives the second from the card.
     await desk.page.click(`button[data-archive="${cases[1]}"]`);

@@ -313,6 +313,9 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
             "feedback_changed",
             json!({"subject": "follow_up", "id": 1, "action": "opened", "urgent": false, "at": at(25, "09:00")}),
         ),
+        // A case closed before the hall's link, its file archived now (R17): the archive tells the
+        // county nothing (no close on the 30th, no overdue case).
+        event(17, "case_changed", case("C5", "closed", "archived", "2026-11-25", at(30, "09:00"))),
     ];
     follow::store(&pool, "a", a, &mut Carry::default()).await.unwrap();
     let b = vec![

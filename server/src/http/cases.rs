@@ -333,8 +333,9 @@ pub async fn archive(
 }
 
 /// Each window's files not archived yet, in the hall's window order: its oldest
-/// [`FILES_COUNTED`] counted (the oldest are the ones past their date), so the panel costs the
-/// same whatever a hall's backlog.
+/// [`FILES_COUNTED`] counted, so the panel costs the same whatever a hall's backlog (past the
+/// count, `more`: those left uncounted are newer, and may be past their date too if the hall
+/// lowered its limit since).
 fn files_by_window(
     conn: &rusqlite::Connection,
     hall: &crate::hall::Hall,
