@@ -3,7 +3,10 @@
 // archives one (the desk's card follows the live event), the clerk the other from the card.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { startHall, openPage } from "./harness.mjs";
+
+const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 
 async function call(base, method, path, token, body) {
   const headers = { "Content-Type": "application/json" };
@@ -37,6 +40,7 @@ test("the desk lists its closed cases' files until each is archived", async () =
     assert.deepEqual(rows, cases, "the oldest close first");
     const line = await desk.page.textContent(`#archive tr[data-file="${cases[0]}"]`);
     assert.match(line, /临时救助.*\d{4}-\d{2}-\d{2}/, `the matter, the close and its date: ${line}`);
+    if (shots) await desk.page.locator("#archiveCard").screenshot({ path: join(shots, "clerk-archive-zh.png") });
 
     // The director's console counts them by window.
     const console_ = await openPage(browser, base, "/director");
@@ -45,6 +49,7 @@ test("the desk lists its closed cases' files until each is archived", async () =
     await console_.page.click("#login button[type=submit]");
     await console_.page.waitForSelector("#caseFiles:not([hidden])");
     assert.match(await console_.page.textContent("#caseFiles"), /^待归档 2 件（逾期未归档 0 件）： 2 民政.* 2 件$/);
+    if (shots) await console_.page.locator("#casesCard").screenshot({ path: join(shots, "director-case-files-zh.png") });
     await console_.close();
 
     // The director archives the first: the desk's card follows.
