@@ -135,9 +135,9 @@ pub fn seed(path: &Path, total: usize, running: Running, today: NaiveDate) -> an
         let mut case = tx.prepare(
             "INSERT INTO cases (id, number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind,
                  state, result, check_code, token, accepted_on, clock_from, deadline, promised_days, supplement_until,
-                 detail, created_at, closed_at, archive_days, archived_at)
+                 detail, created_at, closed_at, archive_days, archived_at, archive_tracked)
              VALUES (?1, ?2, ?3, ?4, ?1, 'mz-dibao', 'w02', 'clerk2', 'w02', ?5, ?6, ?7, ?8, ?9, ?3, ?10, ?11, 30, ?12,
-                 ?13, ?14, ?15, ?16, ?17)",
+                 ?13, ?14, ?15, ?16, ?17, 1)",
         )?;
         let mut step = tx.prepare(
             "INSERT INTO case_steps (case_id, at, by, action, text) VALUES (?1, ?2, 'clerk2', 'registered', '2号窗口受理')",

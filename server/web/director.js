@@ -73,7 +73,7 @@ function renderCases() {
     count(f.out, f.more), f.overdue && count(f.overdue, overdueMore(f)));
   $("caseFiles").hidden = !o.files_out;
   $("caseFiles").textContent = o.files_out ? `${t("filesOut", count(o.files_out, byWindow.some((f) => f.more)),
-    count(o.files_overdue, byWindow.some(overdueMore)))} ${byWindow.map(at).join(t("listSep"))}` : "";
+    count(o.files_overdue, byWindow.some((f) => overdueMore(f) && f.overdue > 0)))} ${byWindow.map(at).join(t("listSep"))}` : "";
   $("caseFiles").classList.toggle("bad", o.files_overdue > 0);
   $("caseCounts").innerHTML = head(["hKind", "hState", "hCount"]) + o.counts.map((c) => row([
     esc(t(`kind.${c.kind}`)), esc(t(`caseState.${c.state}`)), `<b>${esc(c.count)}</b>`,

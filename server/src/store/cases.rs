@@ -142,9 +142,10 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
     tx.prepare_cached(
         "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
              result, check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline,
-             promised_days, supplement_until, detail, created_at, closed_at, supplement_days, archive_days)
+             promised_days, supplement_until, detail, created_at, closed_at, supplement_days, archive_days,
+             archive_tracked)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                 CASE WHEN ?22 IS NOT NULL THEN ?24 END)",
+                 CASE WHEN ?22 IS NOT NULL THEN ?24 END, 1)",
     )?
     .execute(params![
         number,

@@ -147,17 +147,25 @@ async fn a_closed_cases_file_is_archived_once_and_scored_by_its_date() {
 /// 2026-11-24 09:00 in Shanghai, as unix ms.
 const OLD_CLOSE: i64 = 1_795_482_000_000;
 
-/// A database at schema 35 with a case closed the day before (its ticket written as version one
-/// wrote tickets, the case as version 35 wrote cases).
+/// A database at schema 35 with two cases of the day before, one closed, one still running (their
+/// tickets written as version one wrote tickets, the cases as version 35 wrote cases).
 fn a_case_closed_before_the_archive(db: &std::path::Path) {
     let mut conn = Connection::open(db).unwrap();
     hall_server::store::migrate_to_version(&mut conn, 1).unwrap();
     conn.execute(
         "INSERT INTO tickets (id, day, queue, seq, number, service_id, prio_rank, status, issued_at, queued_at,
                               called_at, started_at, finished_at, window_id, outcome, device)
-         VALUES (1, '2026-11-24', 'minzheng', 1, 'B001', 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', 'immediate',
+         VALUES (?2, '2026-11-24', 'minzheng', ?2, ?3, 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', ?4,
                  'kiosk-lobby-1')",
-        [OLD_CLOSE],
+        params![OLD_CLOSE, 1, "B001", "immediate"],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO tickets (id, day, queue, seq, number, service_id, prio_rank, status, issued_at, queued_at,
+                              called_at, started_at, finished_at, window_id, outcome, device)
+         VALUES (?2, '2026-11-24', 'minzheng', ?2, ?3, 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', ?4,
+                 'kiosk-lobby-1')",
+        params![OLD_CLOSE, 2, "B002", "promised"],
     )
     .unwrap();
     hall_server::store::migrate_to_version(&mut conn, 35).unwrap();
@@ -166,6 +174,14 @@ fn a_case_closed_before_the_archive(db: &std::path::Path) {
                             result, check_code, token, accepted_on, promised_days, detail, created_at, closed_at)
          VALUES ('20261124-0001', '2026-11-24', 1, 1, 'mz-linshi', 'w02', 'clerk2', 'w02', 'immediate', 'closed',
                  'done', 'ABC123', 'old-token-0000000000000000', '2026-11-24', 0, '{}', ?1, ?1)",
+        params![OLD_CLOSE],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
+                            check_code, token, accepted_on, clock_from, deadline, promised_days, detail, created_at)
+         VALUES ('20261124-0002', '2026-11-24', 2, 2, 'mz-linshi', 'w02', 'clerk2', 'w02', 'promised', 'open',
+                 'ABC124', 'old-token-0000000000000001', '2026-11-24', '2026-11-24', '2026-12-08', 10, '{}', ?1)",
         params![OLD_CLOSE],
     )
     .unwrap();
@@ -183,19 +199,25 @@ async fn cases_closed_before_the_upgrade_are_not_counted() {
     let old = get(&s, "/api/cases/20261124-0001", &c).await;
     assert_eq!((old["state"].as_str(), old.get("archive_due")), (Some("closed"), None), "{old}");
     let new = finish(&s, &c, "mz-linshi", "immediate").await;
-    assert_eq!(listed(&s, &c).await, vec![(new, false)]);
+    assert_eq!(listed(&s, &c).await, vec![(new.clone(), false)]);
+    // The case running at the upgrade closes after it: its file counts.
+    let r = s.post("/api/cases/20261124-0002/close", &c, json!({"result": "done"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut both = listed(&s, &c).await;
+    both.sort();
+    assert_eq!(both, vec![("20261124-0002".to_string(), false), (new, false)], "closed at the same instant");
     // Its file may still be recorded as archived; it never counts.
     assert_eq!(archive(&s, "20261124-0001", &c).await.status, 200);
     sign_out(&s, &c).await;
     s.clock().set(at("2026-12-31", "18:00"));
     let director = s.staff("director").await;
-    // December's sheet: both files fall due in it (the 1st and the 2nd); only the new one counts,
-    // still out.
+    // December's sheet: the three files fall due in it (the 1st, the 2nd, the 2nd); the two closed
+    // after the upgrade count, still out.
     let month = get(&s, "/api/assessment?month=2026-12", &director).await;
     let clerk2 = month["staff"].as_array().unwrap().iter().find(|x| x["key"] == "clerk2").unwrap().clone();
     assert_eq!(
         (&clerk2["figures"]["archived_on_time"], &clerk2["figures"]["archive_overdue"]),
-        (&json!(0), &json!(1)),
+        (&json!(0), &json!(2)),
         "{clerk2}"
     );
 }
