@@ -35,8 +35,8 @@ pub struct CaseRow {
     pub detail: serde_json::Value,
     pub created_at: i64,
     pub closed_at: Option<i64>,
-    /// When its file was archived (R17), and whether the archive is tracked (closed after the
-    /// upgrade that began it: schema_v36).
+    /// When its file was archived (R17), and whether the archive is tracked (not closed yet at
+    /// the upgrade that began it, schema_v36, or registered since).
     pub archived_at: Option<i64>,
     pub archive_tracked: bool,
     /// The working days its file had to be archived, as configured when it closed.

@@ -152,22 +152,16 @@ const OLD_CLOSE: i64 = 1_795_482_000_000;
 fn a_case_closed_before_the_archive(db: &std::path::Path) {
     let mut conn = Connection::open(db).unwrap();
     hall_server::store::migrate_to_version(&mut conn, 1).unwrap();
-    conn.execute(
-        "INSERT INTO tickets (id, day, queue, seq, number, service_id, prio_rank, status, issued_at, queued_at,
-                              called_at, started_at, finished_at, window_id, outcome, device)
-         VALUES (?2, '2026-11-24', 'minzheng', ?2, ?3, 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', ?4,
-                 'kiosk-lobby-1')",
-        params![OLD_CLOSE, 1, "B001", "immediate"],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO tickets (id, day, queue, seq, number, service_id, prio_rank, status, issued_at, queued_at,
-                              called_at, started_at, finished_at, window_id, outcome, device)
-         VALUES (?2, '2026-11-24', 'minzheng', ?2, ?3, 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', ?4,
-                 'kiosk-lobby-1')",
-        params![OLD_CLOSE, 2, "B002", "promised"],
-    )
-    .unwrap();
+    for (id, number, outcome) in [(1, "B001", "immediate"), (2, "B002", "promised")] {
+        conn.execute(
+            "INSERT INTO tickets (id, day, queue, seq, number, service_id, prio_rank, status, issued_at, queued_at,
+                                  called_at, started_at, finished_at, window_id, outcome, device)
+             VALUES (?2, '2026-11-24', 'minzheng', ?2, ?3, 'mz-linshi', 1, 'done', ?1, ?1, ?1, ?1, ?1, 'w02', ?4,
+                     'kiosk-lobby-1')",
+            params![OLD_CLOSE, id, number, outcome],
+        )
+        .unwrap();
+    }
     hall_server::store::migrate_to_version(&mut conn, 35).unwrap();
     conn.execute(
         "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
