@@ -3,24 +3,10 @@
 //! window's clerk or the director, and the month's assessment scores each clerk and window on the
 //! files due in it. Cases closed before the upgrade that began the archive are not counted.
 
-use chrono::TimeZone;
-use reqwest::Method;
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, TestServer};
-
-/// `HH:MM` in Shanghai on `date` (YYYY-MM-DD).
-fn at(date: &str, time: &str) -> chrono::DateTime<chrono::Utc> {
-    let t = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").unwrap();
-    chrono::Utc.from_utc_datetime(&(t - chrono::Duration::hours(8)))
-}
-
-async fn get(s: &TestServer, path: &str, token: &str) -> Value {
-    let r = s.send(Method::GET, path, Some(token), None, None).await;
-    assert_eq!(r.status, 200, "{path}: {}", r.body);
-    r.body
-}
+use crate::support::{assert_error, at, get, TestServer};
 
 /// A citizen of `service` called at w02 and finished as `outcome`: the case's number.
 async fn finish(s: &TestServer, clerk: &str, service: &str, outcome: &str) -> String {

@@ -6,19 +6,7 @@ use chrono::TimeZone;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, TestServer};
-
-/// `HH:MM` in Shanghai on `date`.
-fn at(date: &str, time: &str) -> chrono::DateTime<chrono::Utc> {
-    let local = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").unwrap();
-    chrono::Utc.from_utc_datetime(&(local - chrono::Duration::hours(8)))
-}
-
-async fn get(s: &TestServer, path: &str, token: &str) -> Value {
-    let r = s.send(Method::GET, path, Some(token), None, None).await;
-    assert_eq!(r.status, 200, "{path}: {}", r.body);
-    r.body
-}
+use crate::support::{assert_error, at, get, TestServer};
 
 /// A clerk's day in a list: (username, day, [(kind, minutes)]).
 type Marked = (String, String, Vec<(String, Option<u64>)>);
