@@ -327,15 +327,37 @@ function renderCase() {
     line("fParts", (c.parts ?? []).map((p) => `${esc(p.department)}（${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}）`).join("、")) +
     line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +
     line("fAuthority", esc(c.authority)) + line("fWindow", esc(`${c.window_id} · ${c.clerk}`)) +
-    (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") + "</dl>";
+    (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") +
+    line("fArchive", archiveWords(c)) + "</dl>";
   $("caseNotices").innerHTML = noticesOf(c)
     .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
   // Extended within its time limit only (R12): an overdue case is answered, not extended.
   $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue");
   $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed" && !c.meeting);
+  // R17: a closed case's file, archived once — by its window's clerk from the desk, or here (a
+  // file of a window since removed, or whose clerk has moved on).
+  $("actArchive").hidden = !(c.state === "closed" && !c.archived_at);
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
     `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
 }
+
+/** A closed case's file (R17): archived when, or by when it is due. */
+function archiveWords(c) {
+  if (c.archived_at) return esc(t("archivedOn", `${c.archived_at.slice(0, 10)} ${c.archived_at.slice(11, 16)}`));
+  if (c.state !== "closed") return "";
+  if (!c.archive_due) return esc(t("archiveNoDate"));
+  const overdue = !!data && c.archive_due < data.now.slice(0, 10);
+  return `<span class="${overdue ? "overdue" : ""}">${esc(t("archiveDue", c.archive_due, overdue))}</span>`;
+}
+
+// Any case by its number, a closed one too (its notices, its history, its file to archive).
+$("findCase").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const number = e.target.number.value.trim();
+  if (!number) return;
+  showError("casesError", null);
+  showCase(number).then(() => e.target.reset(), (err) => showError("casesError", err));
+});
 
 for (const id of ["overdue", "openCases"]) {
   $(id).addEventListener("click", (e) => {
@@ -370,6 +392,7 @@ $("extend").addEventListener("click", () => {
   const f = caseForm();
   caseAction("extend", "extend", { days: Number(f.days.value), reason: f.extend_reason.value.trim() });
 });
+$("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
 $("meeting").addEventListener("click", () => {
   const f = caseForm();
   const attendees = f.attendees.value.split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean);

@@ -1,6 +1,7 @@
 // R17 档案: a closed case's file waits on its window's desk card 「待归档的办件」 with its date
 // until it is archived. Two 即办件 closed through the API; the desk lists both; the director
-// archives one (the desk's card follows the live event), the clerk the other from the card.
+// opens one by its number and archives it (the desk's card follows the live event), the clerk
+// the other from the card.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -43,19 +44,44 @@ test("the desk lists its closed cases' files until each is archived", async () =
     if (shots) await desk.page.locator("#archiveCard").screenshot({ path: join(shots, "clerk-archive-zh.png") });
 
     // The director's console counts them by window.
-    const console_ = await openPage(browser, base, "/director");
+    const console_ = await openPage(browser, base, "/director", { allow: [/status of 404/] });
     await console_.page.fill("input[name=username]", "director");
     await console_.page.fill("input[name=password]", "demo");
     await console_.page.click("#login button[type=submit]");
     await console_.page.waitForSelector("#caseFiles:not([hidden])");
     assert.match(await console_.page.textContent("#caseFiles"), /^待归档 2 件（逾期未归档 0 件）： 2 民政.* 2 件$/);
     if (shots) await console_.page.locator("#casesCard").screenshot({ path: join(shots, "director-case-files-zh.png") });
-    await console_.close();
 
-    // The director archives the first: the desk's card follows.
-    const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
-    assert.equal((await call(base, "POST", `/api/cases/${cases[0]}/archive`, director, {})).status, 200);
+    // A number that is no case: said, and nothing opens.
+    const cp = console_.page;
+    await cp.fill("#findCase input[name=number]", "NO-SUCH-CASE");
+    await cp.click("#findCase button");
+    await cp.waitForFunction(() => document.querySelector("#casesError").textContent !== "");
+    assert.equal(await cp.textContent("#casesError"), "没有这个办件，请核对办件编号和查询码。");
+    assert.equal(await cp.$eval("#caseDialog", (d) => d.open), false);
+
+    // The director opens the first, closed, by its number and archives its file: the desk's card follows.
+    await cp.fill("#findCase input[name=number]", cases[0]);
+    await cp.click("#findCase button");
+    await cp.waitForSelector("#caseDialog[open] #actArchive:not([hidden])");
+    assert.equal(await cp.textContent("#casesError"), "", "the earlier refusal is gone");
+    assert.match(await cp.textContent("#caseInfo"), /归档应于 \d{4}-\d{2}-\d{2} 前归档$/);
+    if (shots) await cp.locator("#caseDialog").screenshot({ path: join(shots, "director-case-archive-zh.png") });
+    await cp.click("#archiveCase");
+    await cp.waitForSelector("#caseDialog[open] #actArchive[hidden]", { state: "attached" });
+    assert.match(await cp.textContent("#caseInfo"), /归档已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 归档$/);
+    assert.match(await cp.textContent("#caseHistory"), /办件材料已归档 director$/);
     await desk.page.waitForFunction((n) => !document.querySelector(`#archive tr[data-file="${n}"]`), cases[0]);
+    await cp.click("#caseDialog menu button");
+    await cp.click("#lang");
+    assert.equal(await cp.textContent("#findCase button"), "Open");
+    await cp.fill("#findCase input[name=number]", cases[0]);
+    await cp.click("#findCase button");
+    await cp.waitForSelector("#caseDialog[open]");
+    assert.match(await cp.textContent("#caseInfo"), /Archivearchived on \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    assert.equal(await cp.textContent("#actArchive button"), "Record as archived");
+    await console_.close();
+    const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
 
     // A refusal stays on the card after the list is read again (here a 409 put in the server's
     // place: the file archived by someone else between the read and the click).
