@@ -348,11 +348,8 @@ fn files_by_window(
         let more = files.len() > FILES_COUNTED as usize;
         files.truncate(FILES_COUNTED as usize);
         let past = |(closed_at, days): &&(i64, Option<u32>)| {
-            let on = chrono::TimeZone::timestamp_millis_opt(&hall.timezone, *closed_at).single();
-            match (on, days) {
-                (Some(on), Some(days)) => crate::domain::archive::overdue(on.date_naive(), *days, today, calendar),
-                _ => false,
-            }
+            let on = crate::store::local_day(*closed_at, hall.timezone);
+            days.is_some_and(|days| crate::domain::archive::overdue(on, days, today, calendar))
         };
         let overdue = files.iter().filter(past).count() as u32;
         if !files.is_empty() {

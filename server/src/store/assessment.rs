@@ -83,25 +83,34 @@ fn cases_due(
             r.get::<_, Option<i64>>(3)?,
         ))
     })?;
-    let (mut staff, mut windows) = (HashMap::new(), HashMap::new());
+    let mut tally = Standings::default();
     for row in rows {
         let (clerk, window, deadline, closed_at) = row?;
         let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
-        let closed_on =
-            closed_at.and_then(|ms| chrono::TimeZone::timestamp_millis_opt(&tz, ms).single()).map(|t| t.date_naive());
-        let i = match assessment::case_standing(deadline, closed_on, to, today) {
+        let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
+        tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
+    }
+    Ok(tally.0)
+}
+
+/// A month's cases or files per clerk and per window: [on time, late, still out].
+#[derive(Default)]
+struct Standings([HashMap<String, [u32; 3]>; 2]);
+
+impl Standings {
+    fn count(&mut self, [clerk, window]: [Option<String>; 2], standing: report::OnTime) {
+        let i = match standing {
             report::OnTime::ClosedOnTime => 0,
             report::OnTime::ClosedLate => 1,
             report::OnTime::OverdueOpen => 2,
-            report::OnTime::NotDue => continue,
+            report::OnTime::NotDue => return,
         };
-        for (map, key) in [(&mut staff, clerk), (&mut windows, window)] {
+        for (map, key) in self.0.iter_mut().zip([clerk, window]) {
             if let Some(k) = key {
                 map.entry(k).or_insert([0; 3])[i] += 1;
             }
         }
     }
-    Ok([staff, windows])
 }
 
 /// The cases whose deadline falls in a range (?1–?2; ?3–?4 their months): a slice of their
@@ -141,28 +150,18 @@ fn files_due(
             r.get::<_, Option<u32>>(4)?,
         ))
     })?;
-    let on = |ms: i64| chrono::TimeZone::timestamp_millis_opt(&tz, ms).single().map(|t| t.date_naive());
-    let (mut staff, mut windows) = (HashMap::new(), HashMap::new());
+    let on = |ms: i64| super::local_day(ms, tz);
+    let mut tally = Standings::default();
     for row in rows {
         let (clerk, window, closed_at, archived_at, days) = row?;
-        let (Some(closed_on), Some(days)) = (on(closed_at), days) else { continue };
-        let Ok(due) = archive::due(closed_on, days, calendar) else { continue };
+        let Some(days) = days else { continue };
+        let Ok(due) = archive::due(on(closed_at), days, calendar) else { continue };
         if due < from || due > to {
             continue;
         }
-        let i = match assessment::case_standing(due, archived_at.and_then(on), to, today) {
-            report::OnTime::ClosedOnTime => 0,
-            report::OnTime::ClosedLate => 1,
-            report::OnTime::OverdueOpen => 2,
-            report::OnTime::NotDue => continue,
-        };
-        for (map, key) in [(&mut staff, Some(clerk)), (&mut windows, window)] {
-            if let Some(k) = key {
-                map.entry(k).or_insert([0; 3])[i] += 1;
-            }
-        }
+        tally.count([Some(clerk), window], assessment::case_standing(due, archived_at.map(on), to, today));
     }
-    Ok([staff, windows])
+    Ok(tally.0)
 }
 
 /// The cases closed in a range of instants (?1 ≤ closed_at < ?2) whose archive is tracked: a

@@ -218,19 +218,18 @@ pub fn staff(
 /// working days it had when it closed.
 fn archive_due(hall: &Hall, calendar: &Calendar, c: &CaseRow) -> Option<NaiveDate> {
     let (closed, days) = (c.closed_at.filter(|_| c.archive_tracked)?, c.archive_days?);
-    let on = chrono::TimeZone::timestamp_millis_opt(&hall.timezone, closed).single()?.date_naive();
-    crate::domain::archive::due(on, days, calendar).ok()
+    crate::domain::archive::due(super::local_day(closed, hall.timezone), days, calendar).ok()
 }
 
 /// A line of a window's files to archive.
 pub fn file_to_archive(hall: &Hall, calendar: &Calendar, c: &CaseRow, today: NaiveDate) -> wire::FileToArchive {
     let due = archive_due(hall, calendar, c);
-    let closed_on = c.closed_at.and_then(|ms| chrono::TimeZone::timestamp_millis_opt(&hall.timezone, ms).single());
+    let closed_on = c.closed_at.map(|ms| super::local_day(ms, hall.timezone));
     wire::FileToArchive {
         number: c.number.clone(),
         kind: c.kind.into(),
         service_name: service_name(hall, c),
-        closed_on: closed_on.map(|t| t.date_naive().to_string()).unwrap_or_default(),
+        closed_on: closed_on.map(|d| d.to_string()).unwrap_or_default(),
         archive_due: due.map(|d| d.to_string()),
         overdue: due.is_some_and(|d| d < today),
     }

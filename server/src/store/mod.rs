@@ -231,6 +231,11 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
 }
 
+/// The hall's local day of a stored instant (a case's close, a file's archive).
+pub fn local_day(ms: i64, tz: chrono_tz::Tz) -> chrono::NaiveDate {
+    crate::domain::numbering::local_day(from_ms(ms), tz)
+}
+
 #[cfg(test)]
 pub(crate) fn test_db() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().unwrap();
