@@ -69,6 +69,7 @@ pub fn sample_case() -> wire::CaseProgress {
         supplement_until: Some("2027-01-07".into()),
         history: vec![wire::ProgressStep {
             at: "2026-11-25T10:03:12+08:00".into(),
+            action: "registered".into(),
             text: "2号窗口受理（补办件），请补齐材料：户口簿复印件、近6个月银行流水。材料齐全之日起计算办理时限".into(),
         }],
         rated: false,
@@ -87,6 +88,7 @@ pub fn sample_case_open() -> wire::CaseProgress {
     c.supplement_until = None;
     c.history.push(wire::ProgressStep {
         at: "2026-11-27T14:20:05+08:00".into(),
+        action: "materials_complete".into(),
         text: "材料已补齐，自 2026-11-27 起计算办理时限，承诺办结日期 2026-12-09".into(),
     });
     c

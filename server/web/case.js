@@ -2,9 +2,10 @@
 // words, its kind, the deadline and the working days left, the window to ask, the materials
 // still missing and what has happened so far. Follows its own case's stream
 // (/api/c/{token}/events: the case's progress whenever it changed), with a slow poll in case
-// the stream is blocked. The history's steps are the server's plain Chinese.
+// the stream is blocked. The history's steps are the server's plain Chinese (in English, each
+// step's name before them).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, api, liveStream } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, api, liveStream, stepHtml } from "./common.js";
 import { ratingForm, isBad } from "./rating.js";
 import strings from "./case.i18n.js";
 
@@ -57,7 +58,7 @@ function render() {
   $("ask").textContent = t("ask", v.window_number, v.window_name);
   $("accepted").textContent = t("acceptedOn", day(v.accepted_on));
   $("history").innerHTML = [...(v.history ?? [])].reverse()
-    .map((s) => `<li><time>${esc(when(s.at))}</time> ${esc(s.text)}</li>`).join("");
+    .map((s) => `<li><time>${esc(when(s.at))}</time> ${stepHtml(s)}</li>`).join("");
   renderRating();
   document.body.dataset.state = v.state;
   document.title = `${v.number} · ${t("pageTitle")}`;

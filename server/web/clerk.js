@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark, forgetPassword, redraw,
+  latestRead, kioskMark, forgetPassword, redraw, stepHtml,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -589,7 +589,7 @@ $("cases").addEventListener("keydown", (e) => {
 
 const winName = (id) => { const x = win(id); return x ? windowLabel(x) : id; };
 
-/** The case's particulars in the page's language (the history's words are the server's Chinese). */
+/** The case's particulars in the page's language (the history's own words are the server's Chinese). */
 function caseInfo(c) {
   const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${value}</dd>`);
   const status = c.state === "closed" ? t(`result.${c.result ?? "done"}`) : t(`caseState.${c.state}`);
@@ -647,7 +647,7 @@ function renderCase() {
   }
   $("closeReasonLabel").hidden = f.result.value !== "not_approved";
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
-    `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
+    `${stepHtml(s)} <small>${esc(s.by)}</small></li>`).join("");
 }
 
 $("caseNotices").addEventListener("click", (e) => {

@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, onLanguage, request, sessionRefused, sharedStrings } from "./base.js";
+import { $, t, has, esc, language, onLanguage, request, sessionRefused, sharedStrings } from "./base.js";
 
 export * from "./base.js";
 
@@ -16,6 +16,12 @@ export const STRINGS = {
     "kiosk.printer_unreachable": "打印机无法连接", "kiosk.printer_offline": "打印机离线",
     "kiosk.cover_open": "打印机盖未合上", "kiosk.paper_out": "打印纸用完", "kiosk.print_failed": "打印失败",
     "kiosk.unknown": "打印机故障",
+    // A case's history step by its action (the step's own words are the server's Chinese).
+    "step.registered": "受理", "step.materials_complete": "材料补齐", "step.extended": "延期",
+    "step.part_recorded": "联办部门办理情况", "step.meeting_recorded": "联合审查会议", "step.progress_noted": "上报进展",
+    "step.reply_received": "上级机关批复", "step.deadline_set": "办结期限", "step.closed": "办结", "step.expired": "终止办理",
+    "step.archived": "归档", "step.upper_accepted": "上级窗口受理", "step.upper_extended": "上级窗口延期",
+    "step.upper_deadline_set": "上级窗口办结期限", "step.upper_closed": "上级窗口办结",
     // Cases (办件): kinds, states, results and grounds, as every page names them.
     "kind.immediate": "即办件", "kind.promised": "承诺件", "kind.supplement": "补办件", "kind.returned": "退回件",
     "kind.joint": "联办件", "kind.reported": "上报件",
@@ -181,6 +187,12 @@ export const STRINGS = {
     "err.body_too_large": "The request is too large.",
     "err.idempotency_key_reused": "A repeated request differed from the first one; please do it again.",
     "err.invalid_idempotency_key": "The request's retry key was not valid; please do it again.",
+    "step.registered": "Registered", "step.materials_complete": "Materials complete", "step.extended": "Extended",
+    "step.part_recorded": "A department's part recorded", "step.meeting_recorded": "Joint review meeting",
+    "step.progress_noted": "Progress reported", "step.reply_received": "Upper level's reply", "step.deadline_set": "Deadline set",
+    "step.closed": "Closed", "step.expired": "Ended: materials not brought in time", "step.archived": "File archived",
+    "step.upper_accepted": "Accepted by the upper hall", "step.upper_extended": "Extended by the upper hall",
+    "step.upper_deadline_set": "The upper hall's deadline", "step.upper_closed": "Closed by the upper hall",
     "err.not_found": "Not found.",
     "err.hall_closed": "Tickets are not issued at this time.",
     "err.quota_reached": "Today's tickets for this matter are all taken.",
@@ -221,6 +233,17 @@ export const STRINGS = {
 };
 
 sharedStrings(STRINGS);
+
+/**
+ * A case's history step as HTML in the page's language: in Chinese the server's own words; in
+ * English the step's name first, then those words (the names, dates, materials and reasons as
+ * the hall recorded them, in Chinese).
+ */
+export function stepHtml(s) {
+  const key = `step.${s.action}`;
+  if (language() === "zh" || !has(key)) return esc(s.text);
+  return `${esc(t(key))}: <span lang="zh-CN">${esc(s.text)}</span>`;
+}
 
 /** A kiosk printer fault kind, translated (a kind this page does not know yet stays readable). */
 export const faultText = (kind) => t(has(`kiosk.${kind}`) ? `kiosk.${kind}` : "kiosk.unknown");

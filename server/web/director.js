@@ -6,7 +6,7 @@
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
-  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone,
+  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone, stepHtml,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints } from "./director-complaints.js";
@@ -338,7 +338,7 @@ function renderCase() {
   // file of a window since removed, or whose clerk has moved on).
   $("actArchive").hidden = !(c.state === "closed" && !c.archived_at);
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
-    `${esc(s.text)} <small>${esc(s.by)}</small></li>`).join("");
+    `${stepHtml(s)} <small>${esc(s.by)}</small></li>`).join("");
 }
 
 /** A closed case's file (R17): archived when, or by when it is due. */

@@ -80,6 +80,9 @@ test("the desk lists its closed cases' files until each is archived", async () =
     await cp.waitForSelector("#caseDialog[open]");
     assert.match(await cp.textContent("#caseInfo"), /Archivearchived on \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     assert.equal(await cp.textContent("#actArchive button"), "Record as archived");
+    // The history in English: each step's name, then the hall's own words.
+    assert.deepEqual(await cp.$$eval("#caseHistory li", (lis) => lis.map((li) => li.textContent.slice(17))),
+      ["Registered: 2号窗口受理，当场办结（即办件） clerk2", "File archived: 办件材料已归档 director"]);
     await console_.close();
     const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
 

@@ -262,6 +262,10 @@ test("the citizen's case page follows the case live: missing materials, then the
   await page.click("#lang");
   assert.equal(await page.textContent("#kind"), "Supplement (补办件)");
   assert.match(await page.textContent("#ask"), /^With any question, ask at window 2/);
+  // The history, newest first: each step's name, then the hall's own words.
+  const steps = await page.$$eval("#history li", (lis) => lis.map((li) => li.textContent.replace(/^\S+ \S+ /, "")));
+  assert.match(steps[0], /^Materials complete: 材料已补齐/, steps.join(" | "));
+  assert.match(steps.at(-1), /^Registered: 2号窗口受理/, steps.join(" | "));
   // The unit agrees with the number: "1 working day", "30 working days".
   const left = await page.textContent("#left");
   assert.equal(await page.textContent("#leftUnit"), left === "1" ? "working day" : "working days");

@@ -285,6 +285,11 @@ pub struct CaseProgress {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct ProgressStep {
     pub at: String,
+    /// What the step was, as `CaseStep.action` (`registered`, `closed`, …): a page names it in
+    /// its own language (empty from a server older than the field).
+    #[serde(default)]
+    pub action: String,
+    /// The step in plain Chinese.
     pub text: String,
 }
 

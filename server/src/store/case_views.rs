@@ -248,7 +248,7 @@ pub fn progress(
     let window = hall.window(&c.first_window_id).or_else(|| hall.window(&c.window_id));
     let history = cases::steps(conn, c.id)?
         .into_iter()
-        .map(|s| wire::ProgressStep { at: fmt_time(hall, s.at), text: s.text })
+        .map(|s| wire::ProgressStep { at: fmt_time(hall, s.at), action: s.action, text: s.text })
         .collect();
     Ok(wire::CaseProgress {
         number: c.number.clone(),

@@ -342,6 +342,8 @@ async fn the_applicant_queries_progress_without_seeing_anyones_personal_informat
     assert_eq!(p.body["state"], "awaiting_materials");
     assert_eq!(p.body["missing_materials"], json!(["医疗费用票据"]));
     assert_eq!((p.body["window_number"].as_u64(), p.body["service_name"].as_str()), (Some(2), Some("临时救助申请")));
+    // Each step says what it was, so a page in another language can name it.
+    assert_eq!(p.body["history"][0]["action"], "registered", "{}", p.body);
     let text = p.body.to_string();
     for private in ["李四", "13900005678", "clerk2"] {
         assert!(!text.contains(private), "{private} in the public progress: {text}");
