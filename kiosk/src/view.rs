@@ -12,7 +12,7 @@ use crate::search::Initials;
 use crate::{
     CaseEnd, CaseField, CaseKind, CaseLookup, CaseStage, CaseStepItem, DepartmentItem, EntryProblem, EntryPurpose,
     EntryReads, MainWindow, MaterialItem, MatterItem, Page, PlanSpot, PrintProgress, PrinterFault, RefusalKind,
-    StopReason, WindowPlace, WindowState,
+    StepKind, StopReason, WindowPlace, WindowState,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,9 +205,36 @@ impl CaseView {
             history: p
                 .history
                 .iter()
-                .map(|s| CaseStepItem { at: crate::catalog::local_minutes(&s.at).into(), text: s.text.as_str().into() })
+                .map(|s| CaseStepItem {
+                    at: crate::catalog::local_minutes(&s.at).into(),
+                    kind: step_kind(&s.action),
+                    text: s.text.as_str().into(),
+                })
                 .collect(),
         }
+    }
+}
+
+/// What a history step was, from the server's `action` (one this kiosk does not know: `Other`,
+/// its words alone shown).
+fn step_kind(action: &str) -> StepKind {
+    match action {
+        "registered" => StepKind::Registered,
+        "materials_complete" => StepKind::MaterialsComplete,
+        "extended" => StepKind::Extended,
+        "part_recorded" => StepKind::PartRecorded,
+        "meeting_recorded" => StepKind::MeetingRecorded,
+        "progress_noted" => StepKind::ProgressNoted,
+        "reply_received" => StepKind::ReplyReceived,
+        "deadline_set" => StepKind::DeadlineSet,
+        "closed" => StepKind::Closed,
+        "expired" => StepKind::Expired,
+        "archived" => StepKind::Archived,
+        "upper_accepted" => StepKind::UpperAccepted,
+        "upper_extended" => StepKind::UpperExtended,
+        "upper_deadline_set" => StepKind::UpperDeadlineSet,
+        "upper_closed" => StepKind::UpperClosed,
+        _ => StepKind::Other,
     }
 }
 

@@ -215,7 +215,7 @@ fn case_progress_on_the_pad_and_from_a_scanner() {
     assert_eq!(s.count("• 近6个月银行流水"), 1);
     assert_eq!(s.count("请于 2027-01-07 前（含当日）补齐，逾期未补齐本件将终止办理。"), 1, "by when (R11)");
     assert_eq!(s.count("2 号窗口  民政窗口（一）"), 1, "the window to ask");
-    assert_eq!(s.count("2026-11-25 10:03"), 1, "the history");
+    assert_eq!(s.count("2026-11-25 10:03  受理"), 1, "the history: when and what");
     shot(&s, "case-query-found");
     s.press("English");
     assert_eq!(s.count("Supplement"), 1, "the kind");
@@ -223,6 +223,7 @@ fn case_progress_on_the_pad_and_from_a_scanner() {
     assert_eq!(s.count("Clock not started: materials missing"), 1);
     assert_eq!(s.count("Window 2  民政窗口（一）"), 1);
     assert_eq!(s.count("Please bring them by 2027-01-07 (that day included); after it the case ends."), 1);
+    assert_eq!(s.count("2026-11-25 10:03  Registered"), 1, "the step named in English");
     s.press("中文");
     s.press("查询其他办件");
     assert_eq!(field(&s, "办件编号"), "", "a new query starts empty");
