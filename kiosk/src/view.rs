@@ -572,3 +572,21 @@ impl View {
 fn model<T: Clone + 'static>(items: &[T]) -> ModelRc<T> {
     ModelRc::new(VecModel::from(items.to_vec()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::step_kind;
+    use crate::StepKind;
+
+    #[test]
+    fn every_case_history_action_has_a_kind_of_its_own() {
+        let mut kinds: Vec<StepKind> = Vec::new();
+        for action in hall_wire::step_action::ALL {
+            let kind = step_kind(action);
+            assert_ne!(kind, StepKind::Other, "{action} is not named on the case screen");
+            assert!(!kinds.contains(&kind), "{action} shares its name with another step");
+            kinds.push(kind);
+        }
+        assert_eq!(step_kind("a_step_of_a_newer_server"), StepKind::Other, "its words alone");
+    }
+}

@@ -245,6 +245,7 @@ function signOut(message) {
   // complainant's, a petitioner's or an applicant's details), no list, no leave reason.
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   for (const f of document.querySelectorAll("dialog form")) f.reset();
+  $("findCase").reset(); showError("findCaseError", null);
   caseOpen = null;
   clearComplaints(); clearAttendance(); clearLeave();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
@@ -355,14 +356,14 @@ $("findCase").addEventListener("submit", (e) => {
   e.preventDefault();
   const number = e.target.number.value.trim();
   if (!number) return;
-  showError("casesError", null);
-  showCase(number).then(() => e.target.reset(), (err) => showError("casesError", err));
+  showError("findCaseError", null);
+  showCase(number).then(() => e.target.reset(), (err) => showError("findCaseError", err));
 });
 
 for (const id of ["overdue", "openCases"]) {
   $(id).addEventListener("click", (e) => {
     const tr = e.target.closest("tr[data-case]");
-    if (tr) showCase(tr.dataset.case).catch((err) => showError("casesError", err));
+    if (tr) { showError("findCaseError", null); showCase(tr.dataset.case).catch((err) => showError("casesError", err)); }
   });
 }
 $("caseNotices").addEventListener("click", (e) => {

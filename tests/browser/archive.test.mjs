@@ -56,21 +56,22 @@ test("the desk lists its closed cases' files until each is archived", async () =
     const cp = console_.page;
     await cp.fill("#findCase input[name=number]", "NO-SUCH-CASE");
     await cp.click("#findCase button");
-    await cp.waitForFunction(() => document.querySelector("#casesError").textContent !== "");
-    assert.equal(await cp.textContent("#casesError"), "没有这个办件，请核对办件编号和查询码。");
+    await cp.waitForFunction(() => document.querySelector("#findCaseError").textContent !== "");
+    assert.equal(await cp.textContent("#findCaseError"), "没有这个编号的办件，请核对。");
     assert.equal(await cp.$eval("#caseDialog", (d) => d.open), false);
 
     // The director opens the first, closed, by its number and archives its file: the desk's card follows.
     await cp.fill("#findCase input[name=number]", cases[0]);
     await cp.click("#findCase button");
     await cp.waitForSelector("#caseDialog[open] #actArchive:not([hidden])");
-    assert.equal(await cp.textContent("#casesError"), "", "the earlier refusal is gone");
+    assert.equal(await cp.textContent("#findCaseError"), "", "the earlier refusal is gone");
     assert.match(await cp.textContent("#caseInfo"), /归档应于 \d{4}-\d{2}-\d{2} 前归档$/);
     if (shots) await cp.locator("#caseDialog").screenshot({ path: join(shots, "director-case-archive-zh.png") });
     await cp.click("#archiveCase");
     await cp.waitForSelector("#caseDialog[open] #actArchive[hidden]", { state: "attached" });
     assert.match(await cp.textContent("#caseInfo"), /归档已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 归档$/);
-    assert.match(await cp.textContent("#caseHistory"), /办件材料已归档 director$/);
+    assert.deepEqual(await cp.$$eval("#caseHistory li", (lis) => lis.map((li) => li.textContent.slice(17))),
+      ["2号窗口受理，当场办结（即办件） clerk2", "办件材料已归档 director"], "in Chinese, the hall's words alone");
     await desk.page.waitForFunction((n) => !document.querySelector(`#archive tr[data-file="${n}"]`), cases[0]);
     await cp.click("#caseDialog menu button");
     await cp.click("#lang");

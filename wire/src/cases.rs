@@ -105,6 +105,45 @@ pub struct Extension {
     pub at: String,
 }
 
+/// What a step of a case's history was (`CaseStep.action`, `ProgressStep.action`): every step a
+/// hall writes is one of these, and the pages and the kiosk name each in their language (their
+/// tests go through `ALL`).
+pub mod step_action {
+    pub const REGISTERED: &str = "registered";
+    pub const MATERIALS_COMPLETE: &str = "materials_complete";
+    pub const EXTENDED: &str = "extended";
+    pub const PART_RECORDED: &str = "part_recorded";
+    pub const MEETING_RECORDED: &str = "meeting_recorded";
+    pub const PROGRESS_NOTED: &str = "progress_noted";
+    pub const REPLY_RECEIVED: &str = "reply_received";
+    pub const DEADLINE_SET: &str = "deadline_set";
+    pub const CLOSED: &str = "closed";
+    pub const EXPIRED: &str = "expired";
+    pub const ARCHIVED: &str = "archived";
+    /// The upper hall's steps of a relayed 上报件 (R14): `upper_` and the step it sent.
+    pub const UPPER_ACCEPTED: &str = "upper_accepted";
+    pub const UPPER_EXTENDED: &str = "upper_extended";
+    pub const UPPER_DEADLINE_SET: &str = "upper_deadline_set";
+    pub const UPPER_CLOSED: &str = "upper_closed";
+    pub const ALL: [&str; 15] = [
+        REGISTERED,
+        MATERIALS_COMPLETE,
+        EXTENDED,
+        PART_RECORDED,
+        MEETING_RECORDED,
+        PROGRESS_NOTED,
+        REPLY_RECEIVED,
+        DEADLINE_SET,
+        CLOSED,
+        EXPIRED,
+        ARCHIVED,
+        UPPER_ACCEPTED,
+        UPPER_EXTENDED,
+        UPPER_DEADLINE_SET,
+        UPPER_CLOSED,
+    ];
+}
+
 /// A step of a case's history, for staff (who, when, what).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -112,8 +151,10 @@ pub struct CaseStep {
     pub at: String,
     /// The staff account, or `system`.
     pub by: String,
-    /// `registered`, `materials_complete`, `extended`, `part_recorded`, `meeting_recorded`,
-    /// `progress_noted`, `reply_received`, `closed`, `expired`.
+    /// One of `step_action::ALL`: `registered`, `materials_complete`, `extended`,
+    /// `part_recorded`, `meeting_recorded`, `progress_noted`, `reply_received`, `deadline_set`,
+    /// `closed`, `expired`, `archived`, `upper_accepted`, `upper_extended`, `upper_deadline_set`,
+    /// `upper_closed`.
     pub action: String,
     /// The step in plain Chinese, as the applicant reads it.
     pub text: String,

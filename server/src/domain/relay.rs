@@ -18,6 +18,12 @@ str_enum!(
     UpperStep { Accepted = "accepted", Extended = "extended", DeadlineSet = "deadline_set", Closed = "closed" }
 );
 
+/// The step the origin hall writes in its case's history for what the upper hall did
+/// (`upper_accepted`, …: one of `hall_wire::step_action::ALL`).
+pub fn origin_step_action(step: UpperStep) -> String {
+    format!("upper_{}", step.as_str())
+}
+
 /// The outbox key of a reported case's report: a case number is never reused at a hall.
 pub fn report_key(case_number: &str) -> String {
     format!("report:{case_number}")
@@ -185,6 +191,14 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_upper_step_is_a_case_history_action_the_pages_name() {
+        for step in UpperStep::ALL {
+            let action = origin_step_action(*step);
+            assert!(hall_wire::step_action::ALL.contains(&action.as_str()), "{action}");
+        }
     }
 
     #[test]

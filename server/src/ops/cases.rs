@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use hall_wire as wire;
+use hall_wire::{self as wire, step_action};
 use serde_json::{json, Value};
 
 use super::{Answer, Ctx};
@@ -99,7 +99,7 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)?;
     // A close answers the village request it came from; the archiving of a closed case's file
     // is no new answer.
-    if c.state == case::CaseState::Closed && action != ARCHIVED {
+    if c.state == case::CaseState::Closed && action != step_action::ARCHIVED {
         super::village::case_closed(ctx, c.id, &c.number)?;
     }
     Ok(())
@@ -243,7 +243,7 @@ pub(super) fn register_on(
         _ => format!("{at}受理（{words}）{pending}"),
     };
     let late = (accepted_on != today(ctx)).then(|| format!("（{accepted_on}收件，当日未登记，今日补登记）"));
-    step(ctx, &c, "registered", text + late.as_deref().unwrap_or_default())?;
+    step(ctx, &c, step_action::REGISTERED, text + late.as_deref().unwrap_or_default())?;
     if kind == Outcome::Reported {
         // Sent up through the county service, in this very transaction (R14).
         super::relay::report(ctx, &c)?;
@@ -286,16 +286,13 @@ pub(super) fn read(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
     staff_view(ctx, number)
 }
 
-/// The history step of a file archived.
-const ARCHIVED: &str = "archived";
-
 /// A closed case's file put in the archive (R17), once, told in its history (`access` checked
 /// that the caller may act on it).
 pub(super) fn archive(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
     let c = load(ctx, number)?;
     crate::domain::archive::check(c.state, c.archived_at.is_some())?;
     cases::archive(ctx.tx, c.id, ctx.now_ms, ctx.actor.name())?;
-    step(ctx, &c, ARCHIVED, "办件材料已归档".to_string())?;
+    step(ctx, &c, step_action::ARCHIVED, "办件材料已归档".to_string())?;
     staff_view(ctx, number)
 }
 
@@ -331,7 +328,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                 (None, Err(missing)) => format!("办理时限待{}年节假日安排公布后确定", missing.0),
                 (None, Ok(_)) => "承诺办结日期待定".to_string(),
             };
-            ("materials_complete", format!("材料已补齐，开始计算办理时限，{when}"))
+            (step_action::MATERIALS_COMPLETE, format!("材料已补齐，开始计算办理时限，{when}"))
         }
         CaseOp::Extend { days, reason } => {
             check_text([reason.as_str()])?;
@@ -343,7 +340,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                 "经中心主任批准延期 {days} 个工作日，办结日期改为 {}：{reason}",
                 c.deadline.map(|d| d.to_string()).unwrap_or_default()
             );
-            ("extended", text)
+            (step_action::EXTENDED, text)
         }
         CaseOp::Close { result, reason } => {
             check_text(reason.as_deref())?;
@@ -354,7 +351,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                 }
                 _ => case::status_words(c.state, c.result, c.kind).to_string(),
             };
-            ("closed", text)
+            (step_action::CLOSED, text)
         }
         CaseOp::RecordPart { department, done, note } => {
             check_text(note.as_deref())?;
@@ -369,13 +366,13 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
             } else {
                 format!("{department}正在办理其环节")
             };
-            ("part_recorded", text)
+            (step_action::PART_RECORDED, text)
         }
         CaseOp::Meeting { date, attendees, conclusion } => {
             check_text(attendees.iter().map(String::as_str).chain([conclusion.as_str()]))?;
             c.detail["meeting"] =
                 json!({ "date": date.to_string(), "attendees": attendees, "conclusion": conclusion.trim() });
-            ("meeting_recorded", format!("{date} 召开联合审查会议"))
+            (step_action::MEETING_RECORDED, format!("{date} 召开联合审查会议"))
         }
         CaseOp::Progress { note, reply, deadline } => {
             check_text([note.as_str()])?;
@@ -383,9 +380,9 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                 trimmed(Some(note)).ok_or_else(|| ApiError::new(Code::InvalidBody, "a progress note has some text"))?;
             let (name, mut text) = if *reply {
                 c.detail["reply"] = json!(note);
-                ("reply_received", format!("已收到上级机关批复：{note}"))
+                (step_action::REPLY_RECEIVED, format!("已收到上级机关批复：{note}"))
             } else {
-                ("progress_noted", format!("上报进展：{note}"))
+                (step_action::PROGRESS_NOTED, format!("上报进展：{note}"))
             };
             // The upper level's own date (outside the relay): the applicant's from now on. Not
             // with the reply (the case is decided), not a day gone; a case already overdue here
@@ -445,7 +442,7 @@ pub(super) fn defer_from_days_off(ctx: &mut Ctx, from: NaiveDate, to: NaiveDate)
             false => format!("节假日安排调整，{old} 为休息日，承诺办结日期顺延至 {new}"),
         };
         cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
-        step(ctx, &c, "deadline_set", text)?;
+        step(ctx, &c, step_action::DEADLINE_SET, text)?;
         moved += 1;
     }
     Ok(moved)
@@ -460,7 +457,7 @@ pub(super) fn expire_supplements(ctx: &mut Ctx) -> ApiResult<u32> {
         (c.state, c.result) = (moved.state, moved.result);
         cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
         let until = c.supplement_until.map(|d| d.to_string()).unwrap_or_default();
-        step(ctx, &c, "expired", format!("未在 {until} 前补齐材料，本件已终止"))?;
+        step(ctx, &c, step_action::EXPIRED, format!("未在 {until} 前补齐材料，本件已终止"))?;
         expired += 1;
     }
     Ok(expired)
@@ -497,7 +494,7 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
             }
         };
         cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
-        step(ctx, &c, "deadline_set", text)?;
+        step(ctx, &c, step_action::DEADLINE_SET, text)?;
         settled += 1;
     }
     Ok(settled)

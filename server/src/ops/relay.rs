@@ -262,7 +262,7 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
         }
     }
     cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
-    super::cases::step(ctx, &c, &format!("upper_{}", step.as_str()), text)?;
+    super::cases::step(ctx, &c, &rule::origin_step_action(step), text)?;
     Ok(answer(outcome, Some(c.number)))
 }
 

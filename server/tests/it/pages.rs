@@ -72,3 +72,14 @@ fn has_event_handler(html: &str) -> bool {
         name > 0 && rest[name..].starts_with('=')
     })
 }
+
+/// Every action a case's history may carry is named on the pages, in Chinese and in English
+/// (`step.<action>` in common.js's shared dictionary: once in each language).
+#[test]
+fn the_pages_name_every_case_history_action_in_both_languages() {
+    let common = include_str!("../../web/common.js");
+    for action in hall_wire::step_action::ALL {
+        let key = format!("\"step.{action}\":");
+        assert_eq!(common.matches(&key).count(), 2, "{key} in common.js's zh and en");
+    }
+}
