@@ -332,9 +332,10 @@ pub async fn apply(
             )
             .await?;
         }
-        // A closed case's file archived (R17) tells the county nothing of the case: its close was
-        // told when it closed (one closed before the hall's link would get the archive's day).
-        "case_changed" if text(data, "action") == Some("archived") => {}
+        // A closed case's file archived (R17), or an objection answered (R4), tells the county
+        // nothing of the case: its close was told when it closed (one closed before the hall's
+        // link would get that step's day).
+        "case_changed" if matches!(text(data, "action"), Some("archived" | "objection_answered")) => {}
         "case_changed" => {
             let (Some(number), Some(kind), Some(state), Some(window)) =
                 (text(data, "number"), text(data, "kind"), text(data, "state"), text(data, "window_id"))

@@ -230,6 +230,7 @@ fn step_kind(action: &str) -> StepKind {
         "closed" => StepKind::Closed,
         "expired" => StepKind::Expired,
         "archived" => StepKind::Archived,
+        "objection_answered" => StepKind::ObjectionAnswered,
         "upper_accepted" => StepKind::UpperAccepted,
         "upper_extended" => StepKind::UpperExtended,
         "upper_deadline_set" => StepKind::UpperDeadlineSet,

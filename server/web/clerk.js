@@ -264,6 +264,7 @@ function signOut(message) {
   // by an expired session, a revocation or a takeover comes while one may be open.
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   for (const f of document.querySelectorAll("dialog form")) f.reset();
+  $("findCase").reset(); showError("findCaseError", null);
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
   $("loginError").textContent = message ?? "";
@@ -580,7 +581,16 @@ const archiveSoon = () => {
 
 $("cases").addEventListener("click", (e) => {
   const tr = e.target.closest("tr[data-case]");
-  if (tr) guarded("casesError", () => showCase(tr.dataset.case));
+  if (tr) { showError("findCaseError", null); guarded("casesError", () => showCase(tr.dataset.case)); }
+});
+// A case of this window by its number, a closed one too: the applicant asks how it stands or
+// objects to its result (R4), with their notice in hand.
+$("findCase").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const number = e.target.number.value.trim();
+  if (!number) return;
+  showError("findCaseError", null);
+  showCase(number).then(() => e.target.reset(), (err) => showError("findCaseError", err));
 });
 $("cases").addEventListener("keydown", (e) => {
   const tr = e.target.closest("tr[data-case]");
@@ -678,6 +688,12 @@ $("recordPart").addEventListener("click", () => {
   const f = form();
   caseAction("part", "parts", { department: f.department.value, done: f.part_done.checked, note: f.part_note.value.trim() || undefined });
 });
+$("answerObjection").addEventListener("click", async () => {
+  const f = form();
+  await caseAction("objection", "objection", { objection: f.objection.value.trim(), answer: f.objection_answer.value.trim() });
+  if (!$("caseError").textContent) { f.objection.value = ""; f.objection_answer.value = ""; }
+});
+
 $("recordProgress").addEventListener("click", async () => {
   const f = form();
   await caseAction("progress", "progress", {

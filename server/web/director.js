@@ -394,6 +394,11 @@ $("extend").addEventListener("click", () => {
   caseAction("extend", "extend", { days: Number(f.days.value), reason: f.extend_reason.value.trim() });
 });
 $("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
+// R4: the applicant's objection and the answer given, on a running or a closed case.
+$("answerObjection").addEventListener("click", () => {
+  const f = caseForm();
+  caseAction("objection", "objection", { objection: f.objection.value.trim(), answer: f.objection_answer.value.trim() });
+});
 $("meeting").addEventListener("click", () => {
   const f = caseForm();
   const attendees = f.attendees.value.split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean);

@@ -73,6 +73,13 @@ test("the desk lists its closed cases' files until each is archived", async () =
     assert.deepEqual(await cp.$$eval("#caseHistory li", (lis) => lis.map((li) => li.textContent.slice(17))),
       ["2号窗口受理，当场办结（即办件） clerk2", "办件材料已归档 director"], "in Chinese, the hall's words alone");
     await desk.page.waitForFunction((n) => !document.querySelector(`#archive tr[data-file="${n}"]`), cases[0]);
+    // The director answers an objection on it too (R4): kept in its history, the form emptied.
+    await cp.fill("textarea[name=objection]", "要求退还复印费");
+    await cp.fill("textarea[name=objection_answer]", "本事项不收费，已当面说明");
+    await cp.click("#answerObjection");
+    await cp.waitForFunction(() => document.querySelectorAll("#caseHistory li").length === 3);
+    assert.match(await cp.textContent("#caseHistory li:last-child"), /申请人提出异议：要求退还复印费。答复：本事项不收费，已当面说明 director$/);
+    assert.equal(await cp.inputValue("textarea[name=objection]"), "");
     await cp.click("#caseDialog menu button");
     await cp.click("#lang");
     assert.equal(await cp.textContent("#findCase button"), "Open");
@@ -83,7 +90,8 @@ test("the desk lists its closed cases' files until each is archived", async () =
     assert.equal(await cp.textContent("#actArchive button"), "Record as archived");
     // The history in English: each step's name, then the hall's own words.
     assert.deepEqual(await cp.$$eval("#caseHistory li", (lis) => lis.map((li) => li.textContent.slice(17))),
-      ["Registered: 2号窗口受理，当场办结（即办件） clerk2", "File archived: 办件材料已归档 director"]);
+      ["Registered: 2号窗口受理，当场办结（即办件） clerk2", "File archived: 办件材料已归档 director",
+        "Objection answered: 申请人提出异议：要求退还复印费。答复：本事项不收费，已当面说明 director"]);
     await console_.close();
     const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
 

@@ -120,12 +120,14 @@ pub mod step_action {
     pub const CLOSED: &str = "closed";
     pub const EXPIRED: &str = "expired";
     pub const ARCHIVED: &str = "archived";
+    /// The applicant's objection and the window's answer (R4), on a running or closed case.
+    pub const OBJECTION_ANSWERED: &str = "objection_answered";
     /// The upper hall's steps of a relayed 上报件 (R14): `upper_` and the step it sent.
     pub const UPPER_ACCEPTED: &str = "upper_accepted";
     pub const UPPER_EXTENDED: &str = "upper_extended";
     pub const UPPER_DEADLINE_SET: &str = "upper_deadline_set";
     pub const UPPER_CLOSED: &str = "upper_closed";
-    pub const ALL: [&str; 15] = [
+    pub const ALL: [&str; 16] = [
         REGISTERED,
         MATERIALS_COMPLETE,
         EXTENDED,
@@ -137,6 +139,7 @@ pub mod step_action {
         CLOSED,
         EXPIRED,
         ARCHIVED,
+        OBJECTION_ANSWERED,
         UPPER_ACCEPTED,
         UPPER_EXTENDED,
         UPPER_DEADLINE_SET,
@@ -153,8 +156,8 @@ pub struct CaseStep {
     pub by: String,
     /// One of `step_action::ALL`: `registered`, `materials_complete`, `extended`,
     /// `part_recorded`, `meeting_recorded`, `progress_noted`, `reply_received`, `deadline_set`,
-    /// `closed`, `expired`, `archived`, `upper_accepted`, `upper_extended`, `upper_deadline_set`,
-    /// `upper_closed`.
+    /// `closed`, `expired`, `archived`, `objection_answered`, `upper_accepted`, `upper_extended`,
+    /// `upper_deadline_set`, `upper_closed`.
     pub action: String,
     /// The step in plain Chinese, as the applicant reads it.
     pub text: String,
@@ -378,6 +381,17 @@ pub struct RecordPart {
     pub done: bool,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `POST /api/cases/{number}/objection`: the applicant's objection (异议) to how the case is
+/// handled or to its result, and the clear answer the window gave them (R4), kept in its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseObjection {
+    /// What the applicant objects to, in their words (up to 500 characters).
+    pub objection: String,
+    /// The answer given to them (up to 500 characters).
+    pub answer: String,
 }
 
 /// `POST /api/cases/{number}/progress`: a 上报件's progress note, or the reply received.

@@ -332,6 +332,28 @@ pub async fn archive(
     submit(&s, actor, Op::ArchiveCase { number }, key, &body).await
 }
 
+#[utoipa::path(
+    post, path = "/api/cases/{number}/objection", request_body = wire::CaseObjection, security(("bearer" = [])),
+    params(("number" = String, Path, description = "case number"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Case), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 422, description = "`objection_required`: the objection or the answer is empty; `text_too_long`", body = wire::ErrorBody))
+)]
+/// The applicant's objection (异议) to how a case is handled or to its result, and the answer the
+/// window gave them (R4), kept in its history (R5): by the case's window's clerk or the director,
+/// on a running or a closed case.
+pub async fn objection(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(number): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let r: wire::CaseObjection = json(&body)?;
+    submit(&s, actor, Op::AnswerObjection { number, objection: r.objection, answer: r.answer }, key, &body).await
+}
+
 /// Each window's files not archived yet, in the hall's window order: its oldest
 /// [`FILES_COUNTED`] counted, so the panel costs the same whatever a hall's backlog (past the
 /// count, `more`: those left uncounted are newer, and may be past their date too if the hall

@@ -543,6 +543,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::get))
         .routes(routes!(cases::materials_complete))
         .routes(routes!(cases::archive))
+        .routes(routes!(cases::objection))
         .routes(routes!(cases::extend))
         .routes(routes!(cases::close))
         .routes(routes!(cases::record_part))

@@ -117,7 +117,9 @@ impl Op {
             Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
             Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
             Op::ReadCase { number } => Need::CaseHandler(number, CaseReach::Read),
-            Op::ArchiveCase { number } => Need::CaseHandler(number, CaseReach::Act),
+            Op::ArchiveCase { number } | Op::AnswerObjection { number, .. } => {
+                Need::CaseHandler(number, CaseReach::Act)
+            }
             Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
             Op::Case { number, action: CaseOp::RecordPart { department, .. } } => {
                 Need::CaseHandler(number, CaseReach::Part(department))

@@ -98,8 +98,11 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
     ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)?;
     // A close answers the village request it came from; the archiving of a closed case's file
-    // is no new answer.
-    if c.state == case::CaseState::Closed && action != step_action::ARCHIVED {
+    // and an objection answered after the close are no new answer.
+    if c.state == case::CaseState::Closed
+        && action != step_action::ARCHIVED
+        && action != step_action::OBJECTION_ANSWERED
+    {
         super::village::case_closed(ctx, c.id, &c.number)?;
     }
     Ok(())
@@ -293,6 +296,22 @@ pub(super) fn archive(ctx: &mut Ctx, number: &str) -> ApiResult<Answer> {
     crate::domain::archive::check(c.state, c.archived_at.is_some())?;
     cases::archive(ctx.tx, c.id, ctx.now_ms, ctx.actor.name())?;
     step(ctx, &c, step_action::ARCHIVED, "办件材料已归档".to_string())?;
+    staff_view(ctx, number)
+}
+
+/// The applicant's objection (异议) to how the case is handled or to its result, and the clear
+/// answer the window gave them (R4), kept in its history (R5): on a running case or a closed
+/// one, each time they come (`access` checked that the caller may act on it).
+pub(super) fn answer_objection(ctx: &mut Ctx, number: &str, objection: &str, answer: &str) -> ApiResult<Answer> {
+    let c = load(ctx, number)?;
+    let (Some(objection), Some(answer)) = (trimmed(Some(objection)), trimmed(Some(answer))) else {
+        return Err(ApiError::new(
+            Code::ObjectionRequired,
+            "write the applicant's objection and the answer given to them",
+        ));
+    };
+    check_text([objection.as_str(), answer.as_str()])?;
+    step(ctx, &c, step_action::OBJECTION_ANSWERED, format!("申请人提出异议：{objection}。答复：{answer}"))?;
     staff_view(ctx, number)
 }
 

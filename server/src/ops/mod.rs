@@ -168,6 +168,13 @@ pub enum Op {
     ArchiveCase {
         number: String,
     },
+    /// The applicant's objection to a case and the answer given (R4), by its window's clerk or
+    /// the director.
+    AnswerObjection {
+        number: String,
+        objection: String,
+        answer: String,
+    },
     /// A staff action on a case.
     Case {
         number: String,
@@ -546,6 +553,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         }
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::ArchiveCase { number } => cases::archive(ctx, number),
+        Op::AnswerObjection { number, objection, answer } => cases::answer_objection(ctx, number, objection, answer),
         Op::Case { number, action } => cases::act(ctx, number, action),
         Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
         Op::AckOutbox { id } => relay::ack(ctx, *id),

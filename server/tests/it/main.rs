@@ -21,6 +21,7 @@ mod kiosks;
 mod leave;
 mod mobile;
 mod monitoring;
+mod objection;
 mod pages;
 mod petitions;
 mod ratings;
