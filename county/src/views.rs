@@ -332,10 +332,10 @@ pub async fn apply(
             )
             .await?;
         }
-        // A closed case's file archived (R17), or an objection answered (R4), tells the county
-        // nothing of the case: its close was told when it closed (one closed before the hall's
-        // link would get that step's day).
-        "case_changed" if matches!(text(data, "action"), Some("archived" | "objection_answered")) => {}
+        // A closed case's file archived (R17), an objection answered (R4) or a visit tells the
+        // county nothing of the case: its close was told when it closed (one closed before the
+        // hall's link would get that step's day).
+        "case_changed" if matches!(text(data, "action"), Some("archived" | "objection_answered" | "visited")) => {}
         "case_changed" => {
             let (Some(number), Some(kind), Some(state), Some(window)) =
                 (text(data, "number"), text(data, "kind"), text(data, "state"), text(data, "window_id"))

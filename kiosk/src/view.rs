@@ -231,6 +231,7 @@ fn step_kind(action: &str) -> StepKind {
         "expired" => StepKind::Expired,
         "archived" => StepKind::Archived,
         "objection_answered" => StepKind::ObjectionAnswered,
+        "visited" => StepKind::Visited,
         "upper_accepted" => StepKind::UpperAccepted,
         "upper_extended" => StepKind::UpperExtended,
         "upper_deadline_set" => StepKind::UpperDeadlineSet,

@@ -34,6 +34,9 @@ const matter = (id) => state.services.find((s) => s.id === id);
 const win = (id) => state.windows.find((w) => w.id === id);
 const windowLabel = (w) => t("windowLabel", w.number, w.name);
 
+let visited = null; // the last visit finished here: [ticket, case] (said again in a new language)
+function renderVisited() { $("visitDone").textContent = visited ? t("visitDone", ...visited) : ""; }
+
 function render() {
   const tk = state.ticket;
   $("number").textContent = tk ? tk.number : "—";
@@ -56,6 +59,7 @@ function render() {
   $("pauseText").textContent = state.paused ? t("resume") : t("pause");
   renderWho();
   renderKioskAlarm();
+  if (state.caseOpen) renderCase(); // its visit offer follows the ticket at the window
 }
 
 function renderWho() {
@@ -264,7 +268,7 @@ function signOut(message) {
   // by an expired session, a revocation or a takeover comes while one may be open.
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   for (const f of document.querySelectorAll("dialog form")) f.reset();
-  $("findCase").reset(); showError("findCaseError", null);
+  $("findCase").reset(); showError("findCaseError", null); visited = null; renderVisited();
   $("desk").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   renderWho();
   $("loginError").textContent = message ?? "";
@@ -290,7 +294,7 @@ async function start() {
   onLanguage(() => {
     fillSelects(); render(); renderCases(); renderRegistered(); renderCase(); renderMine(); renderFindings(); renderInspections();
     renderVillage(); renderIncoming(); renderAttendance(); renderMyAssessment(); renderLeave(); renderBookings();
-    renderNoShows(); renderLeftOpen(); renderArchive();
+    renderNoShows(); renderLeftOpen(); renderArchive(); renderVisited();
   });
   languageSwitch();
   wireIncoming();
@@ -649,6 +653,11 @@ function renderCase() {
   $("closeCase").disabled = c.awaiting_meeting || c.awaiting_reply;
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
+  // The citizen being served came back for this case (R11, R4): their ticket ends as a visit.
+  const current = ["called", "serving"].includes(state.ticket?.status) ? state.ticket : null;
+  $("actVisit").hidden = !current;
+  $("visitHelp").textContent = current ? t("visitHelp", current.number) : "";
+  $("visitMaterialsLabel").hidden = c.state !== "awaiting_materials";
   const f = $("caseDialog").querySelector("form");
   if (!$("actPart").hidden) {
     const keep = f.department.value;
@@ -688,6 +697,22 @@ $("recordPart").addEventListener("click", () => {
   const f = form();
   caseAction("part", "parts", { department: f.department.value, done: f.part_done.checked, note: f.part_note.value.trim() || undefined });
 });
+$("finishVisit").addEventListener("click", async () => {
+  const c = state.caseOpen;
+  if (!c || !state.ticket) return;
+  const materials = !$("visitMaterialsLabel").hidden && form().visit_materials.checked;
+  try {
+    const r = await desk("visit", `${w()}/finish-visit`, { case_number: c.number, materials_complete: materials }, "caseError");
+    // Let go of the case before closing: the dialog's close event comes later, and a re-read of
+    // the case on its live event, answered in between, would open the dialog again.
+    state.caseOpen = null;
+    state.ticket = r.data; render();
+    $("caseDialog").close();
+    visited = [r.data.number, c.number]; renderVisited();
+    casesSoon();
+  } catch { /* shown in the dialog */ }
+});
+
 $("answerObjection").addEventListener("click", async () => {
   const f = form();
   await caseAction("objection", "objection", { objection: f.objection.value.trim(), answer: f.objection_answer.value.trim() });

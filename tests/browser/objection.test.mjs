@@ -33,6 +33,7 @@ test("the clerk records an objection and its answer; the applicant reads both", 
     await page.selectOption("select[name=window]", "w02");
     await page.click("#login button[type=submit]");
     await page.waitForSelector("#desk:not([hidden])");
+    await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0); // the desk's state read
     assert.equal(await page.$(`#cases tr[data-case="${kase.number}"]`), null, "closed: not in the open list");
 
     // A number that is no case: said beside the form.
@@ -69,6 +70,58 @@ test("the clerk records an objection and its answer; the applicant reads both", 
     await phone.page.click("#lang");
     assert.match(await phone.page.textContent("#history li:first-child"), /Objection answered: 申请人提出异议/);
     await phone.close();
+  } finally {
+    await hall.close();
+  }
+});
+
+// R11: the applicant of a 补办件 comes back with the missing materials and takes a ticket. The
+// clerk who calls it opens the case by its number and finishes the ticket as a visit: the clock
+// starts, no second case is registered.
+test("a citizen back with the missing materials: the ticket is finished as a visit for their case", async () => {
+  const hall = await startHall();
+  const { base, browser } = hall;
+  try {
+    const clerk = (await call(base, "POST", "/api/auth/login", null, { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
+    await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
+    assert.equal((await call(base, "POST", "/api/windows/w02/call-next", clerk, {})).status, 200);
+    const number = (await call(base, "POST", "/api/windows/w02/finish", clerk,
+      { outcome: "supplement", missing_materials: ["户口簿复印件"] })).body.case.number;
+    assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
+    const back = (await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" })).body;
+
+    const desk = await openPage(browser, base, "/clerk");
+    const { page } = desk;
+    await page.fill("input[name=username]", "clerk2");
+    await page.fill("input[name=password]", "demo");
+    await page.selectOption("select[name=window]", "w02");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("#desk:not([hidden])");
+    await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0); // the desk's state read
+    await page.click("#callNext");
+    await page.waitForFunction((n) => document.querySelector("#number").textContent === n, back.number);
+    await page.fill("#findCase input[name=number]", number);
+    await page.click("#findCase button");
+    await page.waitForSelector("#caseDialog[open] #actVisit:not([hidden])");
+    assert.match(await page.textContent("#visitHelp"), new RegExp(`^正在办理的 ${back.number} 号是此件的申请人回来`));
+    await page.check("input[name=visit_materials]");
+    if (shots) await page.locator("#actVisit").screenshot({ path: join(shots, "clerk-visit-zh.png") });
+    await page.click("#finishVisit");
+    await page.waitForFunction(() => !document.querySelector("#caseDialog").open || document.querySelector("#caseError").textContent);
+    assert.equal(await page.textContent("#caseError"), "");
+    assert.equal(await page.textContent("#visitDone"), `${back.number} 号已按续办办结，记入办件 ${number}。`);
+    assert.equal(await page.isDisabled("#finish"), true, "the ticket is done");
+    assert.equal(await page.isDisabled("#callNext"), false, "the window is free for the next");
+    await page.click("#lang");
+    assert.equal(await page.textContent("#visitDone"), `Ticket ${back.number} was finished as a visit for case ${number}.`);
+    await desk.close();
+
+    const director = (await call(base, "POST", "/api/auth/login", null, { username: "director", password: "demo" })).body.token;
+    const kase = (await call(base, "GET", `/api/cases/${number}`, director)).body;
+    assert.equal(kase.state, "open", "the clock runs");
+    assert.deepEqual(kase.history.map((s) => s.action), ["registered", "visited", "materials_complete"]);
+    const ticket = (await call(base, "GET", `/api/t/${back.status_url.split("/").pop()}`)).body;
+    assert.equal(ticket.case.number, number, "the visit's ticket leads to the case, no new one");
   } finally {
     await hall.close();
   }

@@ -122,12 +122,15 @@ pub mod step_action {
     pub const ARCHIVED: &str = "archived";
     /// The applicant's objection and the window's answer (R4), on a running or closed case.
     pub const OBJECTION_ANSWERED: &str = "objection_answered";
+    /// The applicant came back for it with a ticket (R11: the missing materials; R4: a
+    /// question): a visit, no second case.
+    pub const VISITED: &str = "visited";
     /// The upper hall's steps of a relayed 上报件 (R14): `upper_` and the step it sent.
     pub const UPPER_ACCEPTED: &str = "upper_accepted";
     pub const UPPER_EXTENDED: &str = "upper_extended";
     pub const UPPER_DEADLINE_SET: &str = "upper_deadline_set";
     pub const UPPER_CLOSED: &str = "upper_closed";
-    pub const ALL: [&str; 16] = [
+    pub const ALL: [&str; 17] = [
         REGISTERED,
         MATERIALS_COMPLETE,
         EXTENDED,
@@ -140,11 +143,15 @@ pub mod step_action {
         EXPIRED,
         ARCHIVED,
         OBJECTION_ANSWERED,
+        VISITED,
         UPPER_ACCEPTED,
         UPPER_EXTENDED,
         UPPER_DEADLINE_SET,
         UPPER_CLOSED,
     ];
+    /// The steps that change nothing of where the case stands (its state, result, deadline):
+    /// on a closed case, no new close.
+    pub const NOTES: [&str; 3] = [ARCHIVED, OBJECTION_ANSWERED, VISITED];
 }
 
 /// A step of a case's history, for staff (who, when, what).
@@ -156,8 +163,8 @@ pub struct CaseStep {
     pub by: String,
     /// One of `step_action::ALL`: `registered`, `materials_complete`, `extended`,
     /// `part_recorded`, `meeting_recorded`, `progress_noted`, `reply_received`, `deadline_set`,
-    /// `closed`, `expired`, `archived`, `objection_answered`, `upper_accepted`, `upper_extended`,
-    /// `upper_deadline_set`, `upper_closed`.
+    /// `closed`, `expired`, `archived`, `objection_answered`, `visited`, `upper_accepted`,
+    /// `upper_extended`, `upper_deadline_set`, `upper_closed`.
     pub action: String,
     /// The step in plain Chinese, as the applicant reads it.
     pub text: String,
@@ -381,6 +388,18 @@ pub struct RecordPart {
     pub done: bool,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// `POST /api/windows/{id}/finish-visit`: the citizen called came back for a case registered
+/// earlier (R11: with a 补办件's missing materials; R4: to ask how it stands). Their ticket is
+/// finished as a visit for that case: no second case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FinishVisit {
+    pub case_number: String,
+    /// A 补办件 waiting for its materials: they are all in now, its clock starts today.
+    #[serde(default)]
+    pub materials_complete: bool,
 }
 
 /// `POST /api/cases/{number}/objection`: the applicant's objection (异议) to how the case is

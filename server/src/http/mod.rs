@@ -525,6 +525,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(windows::transfer))
         .routes(routes!(windows::finish))
         .routes(routes!(windows::register_left_open))
+        .routes(routes!(windows::finish_visit))
         .routes(routes!(windows::left_open))
         .routes(routes!(windows::to_archive))
         .routes(routes!(windows::pause))

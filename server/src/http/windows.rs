@@ -100,6 +100,35 @@ pub async fn finish(
 }
 
 #[utoipa::path(
+    post, path = "/api/windows/{id}/finish-visit", request_body = wire::FinishVisit, security(("bearer" = [])),
+    params(("id" = String, Path, description = "window id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
+    responses((status = 200, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+        (status = 403, description = "`not_your_case`: the case is neither this window's nor of a matter it handles", body = wire::ErrorBody),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "`no_current_ticket`, `invalid_transition`; `invalid_case_action`: materials complete for a case not waiting for them", body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody))
+)]
+/// The citizen called came back for a case registered earlier (R11: a 补办件's missing
+/// materials; R4: to ask how it stands): their ticket is finished as a visit for that case, told
+/// in its history, and no second case is registered.
+pub async fn finish_visit(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    PathParam(id): PathParam,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
+    let req: wire::FinishVisit = json(&body)?;
+    let op = Op::FinishVisit {
+        window: id,
+        number: req.case_number.trim().to_string(),
+        materials_complete: req.materials_complete,
+    };
+    submit(&s, actor, op, key, &body).await
+}
+
+#[utoipa::path(
     post, path = "/api/windows/{id}/register-left-open", request_body = wire::RegisterLeftOpen, security(("bearer" = [])),
     params(("id" = String, Path, description = "window id"),
            ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),

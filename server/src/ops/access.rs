@@ -17,6 +17,9 @@ pub enum CaseReach<'a> {
     Part(&'a str),
     /// Anything else (close, materials, progress): the lead window's.
     Act,
+    /// A visit of its applicant with a ticket: the lead window's, or any window handling the
+    /// case's matter (where the applicant's new ticket is called).
+    Visit,
 }
 
 /// What an operation (or a read) needs of its caller.
@@ -48,6 +51,9 @@ pub enum Need<'a> {
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
     ClerkAtOrDirector(&'a str),
+    /// The clerk signed in at this window (as `ClerkAt`) who may take a visit for this case
+    /// (`CaseReach::Visit`).
+    CaseVisitAt(&'a str, &'a str),
     /// The director, or a clerk at the case's window or its first-inquiry window (R2); a window
     /// of one of a joint case's departments reads it and records its own department's part
     /// only (R13: the lead window runs the case).
@@ -114,6 +120,7 @@ impl Op {
             | Op::Transfer { window, .. }
             | Op::Finish { window, .. }
             | Op::RegisterLeftOpen { window, .. } => Need::ClerkAt(window),
+            Op::FinishVisit { window, number, .. } => Need::CaseVisitAt(window, number),
             Op::Pause { window } | Op::Resume { window } => Need::ClerkAtOrDirector(window),
             Op::SetNotice { .. } | Op::StandIn { .. } | Op::ReopenIssuing { .. } => Need::Director,
             Op::ReadCase { number } => Need::CaseHandler(number, CaseReach::Read),
@@ -192,7 +199,7 @@ pub fn allow(actor: &Actor, need: Need) -> ApiResult<()> {
         Need::Admin => matches!(actor, Actor::Staff { role: StaffRole::Admin, .. }),
         Need::System => actor == &Actor::System,
         // The window's own check needs the database: see `check`.
-        Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) => true,
+        Need::ClerkAt(_) | Need::ClerkAtOrDirector(_) | Need::CaseVisitAt(..) => true,
         Need::CaseHandler(..) | Need::IncomingHandler(_) => staff(actor),
         Need::BookingReader(_) => director(actor) || matches!(actor, Actor::Staff { role: StaffRole::Clerk, .. }),
         Need::County => matches!(actor, Actor::County { .. }),
@@ -240,6 +247,10 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         }
         Need::ClerkAtOrDirector(w) => w,
         Need::CaseHandler(number, reach) => return case_handler(ctx, number, reach).map(|()| None),
+        Need::CaseVisitAt(window, number) => {
+            let row = check(ctx, Need::ClerkAt(window))?;
+            return case_handler(ctx, number, CaseReach::Visit).map(|()| row);
+        }
         Need::VillageAgentOf(id) => return village_agent(ctx, id).map(|()| None),
         Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
         Need::VillageDesk(id) => return village_desk(ctx, id),
@@ -283,8 +294,10 @@ fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
     let ours = |d: &str| Some(d) == department || Some(d) == department_name;
     let in_parts = crate::store::case_views::parts(&case.detail).iter().any(|(d, _, _)| ours(d));
     let lead = *window == case.window_id || *window == case.first_window_id;
+    let handles_matter = ctx.hall.matter(&case.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window));
     match reach {
         _ if lead => Ok(()),
+        CaseReach::Visit if handles_matter => Ok(()),
         CaseReach::Read if in_parts => Ok(()),
         CaseReach::Part(d) if in_parts && ours(d) => Ok(()),
         CaseReach::Part(_) | CaseReach::Act if in_parts => Err(ApiError::new(

@@ -76,7 +76,7 @@ fn today(ctx: &Ctx) -> NaiveDate {
     NaiveDate::parse_from_str(&ctx.day, "%Y-%m-%d").expect("the writer's day is a date")
 }
 
-fn window_words(ctx: &Ctx, window: &str) -> String {
+pub(super) fn window_words(ctx: &Ctx, window: &str) -> String {
     ctx.hall.window(window).map(|w| format!("{}号窗口", w.number)).unwrap_or_else(|| window.to_string())
 }
 
@@ -97,12 +97,9 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
     ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
     ctx.audit(&format!("case.{action}"), Some(&c.window_id), Some(format!("case:{}", c.number)), detail)?;
-    // A close answers the village request it came from; the archiving of a closed case's file
-    // and an objection answered after the close are no new answer.
-    if c.state == case::CaseState::Closed
-        && action != step_action::ARCHIVED
-        && action != step_action::OBJECTION_ANSWERED
-    {
+    // A close answers the village request it came from; a note on a closed case (its file
+    // archived, an objection answered, a visit) is no new answer.
+    if c.state == case::CaseState::Closed && !step_action::NOTES.contains(&action) {
         super::village::case_closed(ctx, c.id, &c.number)?;
     }
     Ok(())
@@ -271,7 +268,7 @@ pub(super) fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
     }
 }
 
-fn load(ctx: &Ctx, number: &str) -> ApiResult<CaseRow> {
+pub(super) fn load(ctx: &Ctx, number: &str) -> ApiResult<CaseRow> {
     cases::by_number(ctx.tx, number)?.ok_or_else(|| ApiError::new(Code::UnknownCase, format!("no case `{number}`")))
 }
 

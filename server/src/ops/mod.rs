@@ -160,6 +160,13 @@ pub enum Op {
         ticket_id: i64,
         finish: cases::FinishInput,
     },
+    /// The citizen called came back for a case registered earlier: their ticket finished as a
+    /// visit for it (no second case).
+    FinishVisit {
+        window: String,
+        number: String,
+        materials_complete: bool,
+    },
     /// A staff read of a case (audited: it holds personal information).
     ReadCase {
         number: String,
@@ -548,6 +555,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
             windows::transfer(ctx, window, service_id.as_deref(), to_window.as_deref())
         }
         Op::Finish { window, finish } => windows::finish(ctx, window, &finish.finishing()),
+        Op::FinishVisit { window, number, materials_complete } => {
+            windows::finish_visit(ctx, window, number, *materials_complete)
+        }
         Op::RegisterLeftOpen { window, ticket_id, finish } => {
             windows::register_left_open(ctx, window, *ticket_id, &finish.finishing())
         }

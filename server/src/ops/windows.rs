@@ -274,6 +274,49 @@ pub(super) fn finish(ctx: &mut Ctx, window: &str, f: &super::cases::Finishing) -
     Answer::json(StatusCode::OK, &answer)
 }
 
+/// The citizen called came back for a case registered earlier (R11: a 补办件's missing
+/// materials; R4: to ask how it stands): their ticket is finished as a visit for that case, no
+/// second case. The visit is told in the case's history; `materials_complete` also starts a
+/// 补办件's clock (refused, with nothing done, when the case is not waiting for materials).
+/// `access` checked that this window may take a visit for the case.
+pub(super) fn finish_visit(ctx: &mut Ctx, window: &str, number: &str, materials_complete: bool) -> ApiResult<Answer> {
+    let row = clerk_window(ctx, window)?;
+    let t = current(ctx, &row)?;
+    step(&t, Action::Finish)?;
+    let c = super::cases::load(ctx, number)?;
+    let detail = json!({ "visit": c.number });
+    tickets::mark_finished(ctx.tx, t.id, c.kind, &detail.to_string(), ctx.now_ms)?;
+    windows::set_current(ctx.tx, window, None)?;
+    let clerk = ctx.actor.name().to_string();
+    crate::store::cases::add_visit(ctx.tx, t.id, c.id, window, &clerk)?;
+    ctx.audit(
+        "window.finish_visit",
+        Some(window),
+        Some(format!("ticket:{}", t.id)),
+        json!({ "number": t.number, "case": c.number, "materials_complete": materials_complete }),
+    )?;
+    let event = wire::TicketFinished {
+        ticket_id: t.id,
+        number: t.number.clone(),
+        window_id: window.to_string(),
+        outcome: c.kind.into(),
+        at: ctx.fmt(ctx.now_ms),
+    };
+    ctx.emit(wire::event_kind::TICKET_FINISHED, &event)?;
+    let at = super::cases::window_words(ctx, window);
+    let what = if materials_complete { "补交材料" } else { "续办" };
+    super::cases::step(ctx, &c, wire::step_action::VISITED, format!("申请人持 {} 号到{at}{what}", t.number))?;
+    if materials_complete {
+        super::cases::act(ctx, number, &super::cases::CaseOp::MaterialsComplete)?;
+    }
+    window_status(ctx, window)?;
+    queue_changed(ctx, &t.queue)?;
+    let mut answer = view(ctx, &load(ctx, t.id)?)?;
+    let c = super::cases::load(ctx, number)?;
+    answer.case = Some(crate::store::case_views::brief(&c));
+    Answer::json(StatusCode::OK, &answer)
+}
+
 /// A service the day's close ended at this window before anyone finished it (the clerk forgot,
 /// or the power went): its clerk registers the case afterwards (R1 收件登记), on the day the
 /// service began, so that its deadline counts from the day the application was received.

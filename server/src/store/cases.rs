@@ -189,7 +189,18 @@ pub fn by_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<CaseR
 }
 
 pub fn by_ticket(conn: &Connection, ticket_id: i64) -> rusqlite::Result<Option<CaseRow>> {
-    one(conn, "ticket_id = ?1", &ticket_id)
+    if let Some(c) = one(conn, "ticket_id = ?1", &ticket_id)? {
+        return Ok(Some(c));
+    }
+    // A visit for a case registered earlier (R11: the materials brought; R4: a question).
+    one(conn, "id = (SELECT case_id FROM case_visits WHERE ticket_id = ?1)", &ticket_id)
+}
+
+/// A ticket finished as a visit for the case `case_id`, at `window` by `clerk`.
+pub fn add_visit(tx: &Transaction, ticket_id: i64, case_id: i64, window: &str, clerk: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO case_visits (ticket_id, case_id, window_id, clerk) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![ticket_id, case_id, window, clerk])
+        .map(|_| ())
 }
 
 /// Saves a case's new state, dates and particulars. `archive_days`: the hall's now, kept with

@@ -14,13 +14,15 @@ pub struct Service {
     pub status: String,
     pub finished_at: Option<i64>,
     pub service_id: String,
-    /// The case the finish registered: its id, number, window and clerk.
+    /// The case the finish registered (its id, number, window and clerk), or the case a visit
+    /// was for (with the visit's window and clerk: theirs is the service rated).
     pub case: Option<(i64, String, String, String)>,
 }
 
-const SERVICE: &str =
-    "SELECT t.id, t.number, t.status, t.finished_at, t.service_id, c.id, c.number, c.window_id, c.clerk
-     FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id";
+const SERVICE: &str = "SELECT t.id, t.number, t.status, t.finished_at, t.service_id, COALESCE(c.id, vc.id),
+            COALESCE(c.number, vc.number), COALESCE(c.window_id, v.window_id), COALESCE(c.clerk, v.clerk)
+     FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id
+          LEFT JOIN case_visits v ON v.ticket_id = t.id LEFT JOIN cases vc ON vc.id = v.case_id";
 
 fn service_row(r: &Row) -> rusqlite::Result<Service> {
     let case_id: Option<i64> = r.get(5)?;

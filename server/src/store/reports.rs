@@ -67,9 +67,9 @@ pub fn facts(
     drop(rows);
     let mut stmt = conn.prepare_cached(
         "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
-                t.started_at, t.finished_at, c.clerk, c.kind, c.deadline, c.closed_at, t.device,
+                t.started_at, t.finished_at, COALESCE(c.clerk, v.clerk), c.kind, c.deadline, c.closed_at, t.device,
                 t.outcome_detail = ?3, t.id
-         FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id
+         FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id LEFT JOIN case_visits v ON v.ticket_id = t.id
          WHERE t.day BETWEEN ?1 AND ?2",
     )?;
     let rows = stmt.query_map([from.to_string(), to.to_string(), tickets::DAY_CLOSED.to_string()], |r| {
