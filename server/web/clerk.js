@@ -25,7 +25,7 @@ useStrings(strings);
 
 const state = {
   token: sessionStorage.getItem("token"), window: sessionStorage.getItem("window"), name: sessionStorage.getItem("name"),
-  services: [], windows: [], ticket: null, paused: false, kiosks: [], signedInAt: null,
+  services: [], windows: [], ticket: null, paused: false, kiosks: [], signedInAt: null, signedInMs: null,
   cases: [], registered: null, caseOpen: null,
 };
 useSession({ token: () => state.token, expired: () => signOut(t("err.session_expired")) });
@@ -34,11 +34,20 @@ const matter = (id) => state.services.find((s) => s.id === id);
 const win = (id) => state.windows.find((w) => w.id === id);
 const windowLabel = (w) => t("windowLabel", w.number, w.name);
 
+/** Whether the window's clerk on duty is this desk's own sign-in (to the millisecond: another
+ * sign-in at the window within the same second is a takeover all the same). */
+function sameSignIn(staff) {
+  if (!staff || staff.signed_in_at !== state.signedInAt) return false;
+  return !staff.signed_in_ms || !state.signedInMs || staff.signed_in_ms === state.signedInMs;
+}
+
 let visited = null; // the last visit finished here: [ticket, case] (said again in a new language)
 function renderVisited() { $("visitDone").textContent = visited ? t("visitDone", ...visited) : ""; }
 
 function render() {
   const tk = state.ticket;
+  // The last visit's line stays until the window moves on to another ticket.
+  if (visited && tk?.number !== visited[0]) { visited = null; renderVisited(); }
   $("number").textContent = tk ? tk.number : "—";
   if (tk) {
     const m = matter(tk.service_id);
@@ -164,7 +173,7 @@ const live = liveStream("/api/events", {
       if (w.window_id !== state.window || opening || leaving) return;
       state.paused = w.status === "paused";
       render();
-      if (w.status !== "closed" && w.staff?.signed_in_at === state.signedInAt) followTicket(w);
+      if (w.status !== "closed" && sameSignIn(w.staff)) followTicket(w);
       else await followSession(); // closed, or another sign-in holds it
     },
   },
@@ -241,6 +250,7 @@ async function openDesk() {
   state.paused = me?.status === "paused";
   state.ticket = me?.serving ?? null;
   state.signedInAt = me?.staff?.signed_in_at ?? null;
+  state.signedInMs = me?.staff?.signed_in_ms ?? null;
   // Shown once the window's state is known: a call made before would be undone by this read.
   $("desk").hidden = false;
   render(); // (the session line is written for a desk on screen)
@@ -654,8 +664,11 @@ function renderCase() {
   $("actPart").hidden = !(open && c.kind === "joint");
   $("actProgress").hidden = !(open && c.kind === "reported");
   // The citizen being served came back for this case (R11, R4): their ticket ends as a visit.
+  // Both are the lead windows' (a joint case's department window reads it only).
+  const lead = c.window_id === state.window || c.first_window_id === state.window;
   const current = ["called", "serving"].includes(state.ticket?.status) ? state.ticket : null;
-  $("actVisit").hidden = !current;
+  $("actVisit").hidden = !current || !lead;
+  $("actObjection").hidden = !lead;
   $("visitHelp").textContent = current ? t("visitHelp", current.number) : "";
   $("visitMaterialsLabel").hidden = c.state !== "awaiting_materials";
   const f = $("caseDialog").querySelector("form");

@@ -226,6 +226,11 @@ pub struct StaffOnDuty {
     pub name: String,
     pub staff_no: String,
     pub signed_in_at: String,
+    /// The same instant in milliseconds: a desk tells its own sign-in from another one at the
+    /// window within the same second (a takeover), which `signed_in_at` cannot (0 from a server
+    /// older than the field).
+    #[serde(default)]
+    pub signed_in_ms: i64,
     /// The clerk stands in for another at this window (R16); never why, never for whom.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stand_in: bool,

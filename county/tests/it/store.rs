@@ -318,6 +318,8 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
         event(17, "case_changed", case("C5", "closed", "archived", "2026-11-25", at(30, "09:00"))),
         // Nor does an objection answered on such a case (R4).
         event(18, "case_changed", case("C6", "closed", "objection_answered", "2026-11-25", at(30, "10:00"))),
+        // Nor a visit of its applicant (R11, R4).
+        event(19, "case_changed", case("C7", "closed", "visited", "2026-11-25", at(30, "11:00"))),
     ];
     follow::store(&pool, "a", a, &mut Carry::default()).await.unwrap();
     let b = vec![

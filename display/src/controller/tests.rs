@@ -415,6 +415,7 @@ fn a_server_off_overnight_leaves_no_earlier_days_queues_or_clerks_on_screen() {
             name: "王芳".into(),
             staff_no: "QS-01".into(),
             signed_in_at: at(0),
+            signed_in_ms: 0,
             stand_in: false,
             photo_url: None,
         });

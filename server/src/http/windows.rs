@@ -104,7 +104,7 @@ pub async fn finish(
     params(("id" = String, Path, description = "window id"),
            ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
     responses((status = 200, body = wire::Ticket), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
-        (status = 403, description = "`not_your_case`: the case is neither this window's nor of a matter it handles", body = wire::ErrorBody),
+        (status = 403, description = "`not_your_case`: the case is not this window's (its window or first-inquiry window)", body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody),
         (status = 409, description = "`no_current_ticket`, `invalid_transition`; `invalid_case_action`: materials complete for a case not waiting for them", body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody))

@@ -17,8 +17,8 @@ pub enum CaseReach<'a> {
     Part(&'a str),
     /// Anything else (close, materials, progress): the lead window's.
     Act,
-    /// A visit of its applicant with a ticket: the lead window's, or any window handling the
-    /// case's matter (where the applicant's new ticket is called).
+    /// A visit of its applicant with a ticket: the lead windows' (its window and first-inquiry
+    /// window, which read it whole; a citizen called elsewhere is sent on to it).
     Visit,
 }
 
@@ -294,10 +294,8 @@ fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
     let ours = |d: &str| Some(d) == department || Some(d) == department_name;
     let in_parts = crate::store::case_views::parts(&case.detail).iter().any(|(d, _, _)| ours(d));
     let lead = *window == case.window_id || *window == case.first_window_id;
-    let handles_matter = ctx.hall.matter(&case.service_id).is_some_and(|m| m.windows.iter().any(|w| w == window));
     match reach {
         _ if lead => Ok(()),
-        CaseReach::Visit if handles_matter => Ok(()),
         CaseReach::Read if in_parts => Ok(()),
         CaseReach::Part(d) if in_parts && ours(d) => Ok(()),
         CaseReach::Part(_) | CaseReach::Act if in_parts => Err(ApiError::new(

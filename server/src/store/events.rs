@@ -122,8 +122,9 @@ pub const COUNTY_PRIVATE_FIELDS: [&str; 12] = [
 ];
 
 /// Fields of a person (the clerk on duty, under `staff`) the county never gets: a queue's,
-/// window's or kiosk's `name` elsewhere stays.
-pub const COUNTY_PERSON_FIELDS: [&str; 3] = ["name", "staff_no", "photo_url"];
+/// window's or kiosk's `name` elsewhere stays. (`signed_in_ms` is no person's, but only a desk
+/// telling its own sign-in from a takeover needs it: not sent on either.)
+pub const COUNTY_PERSON_FIELDS: [&str; 4] = ["name", "staff_no", "photo_url", "signed_in_ms"];
 
 /// Where a field sits, for the scrub: a `reason` in the hall's issuing state is a code
 /// (`closed`, `cut_off`, `quota_reached`…), not free text, and stays.
@@ -347,6 +348,7 @@ mod tests {
             name: "张三".into(),
             staff_no: "QS-007".into(),
             signed_in_at: at.clone(),
+            signed_in_ms: 1_795_050_000_000,
             photo_url: Some("/api/staff/clerk1/photo".into()),
             stand_in: true,
         };

@@ -213,6 +213,7 @@ pub fn staff_on_duty(hall: &Hall, row: &windows::WindowRow) -> Option<wire::Staf
         name: s.name.clone(),
         staff_no: s.staff_no.clone(),
         signed_in_at: fmt_time(hall, row.signed_in_at.unwrap_or_default()),
+        signed_in_ms: row.signed_in_at.unwrap_or_default(),
         stand_in: row.stand_in,
         photo_url: s.photo.as_ref().map(|_| format!("/api/staff/{}/photo", s.username)),
     })
