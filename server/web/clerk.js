@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark, forgetPassword, redraw, stepHtml,
+  latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -599,13 +599,7 @@ $("cases").addEventListener("click", (e) => {
 });
 // A case of this window by its number, a closed one too: the applicant asks how it stands or
 // objects to its result (R4), with their notice in hand.
-$("findCase").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const number = e.target.number.value.trim();
-  if (!number) return;
-  showError("findCaseError", null);
-  showCase(number).then(() => e.target.reset(), (err) => showError("findCaseError", err));
-});
+wireFindCase(showCase);
 $("cases").addEventListener("keydown", (e) => {
   const tr = e.target.closest("tr[data-case]");
   if (tr && e.key === "Enter") guarded("casesError", () => showCase(tr.dataset.case));

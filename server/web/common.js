@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, esc, language, onLanguage, request, sessionRefused, sharedStrings } from "./base.js";
+import { $, t, has, esc, language, onLanguage, request, sessionRefused, sharedStrings, showError } from "./base.js";
 
 export * from "./base.js";
 
@@ -16,6 +16,9 @@ export const STRINGS = {
     "kiosk.printer_unreachable": "打印机无法连接", "kiosk.printer_offline": "打印机离线",
     "kiosk.cover_open": "打印机盖未合上", "kiosk.paper_out": "打印纸用完", "kiosk.print_failed": "打印失败",
     "kiosk.unknown": "打印机故障",
+    // A case's objection (R4), on the desk's and the director's case dialogs.
+    objectionTitle: "异议答复", objectionHelp: "申请人对办理情况或结果有异议的，应明确答复，并在此记录（申请人可在办件查询中看到）。",
+    objectionText: "申请人的异议", objectionAnswer: "给予的答复", answerObjection: "记录答复",
     // A case's history step by its action (the step's own words are the server's Chinese).
     "step.registered": "受理", "step.materials_complete": "材料补齐", "step.extended": "延期",
     "step.part_recorded": "联办部门办理情况", "step.meeting_recorded": "联合审查会议", "step.progress_noted": "上报进展",
@@ -188,6 +191,8 @@ export const STRINGS = {
     "err.body_too_large": "The request is too large.",
     "err.idempotency_key_reused": "A repeated request differed from the first one; please do it again.",
     "err.invalid_idempotency_key": "The request's retry key was not valid; please do it again.",
+    objectionTitle: "Objection answered", objectionHelp: "When the applicant objects to how the case is handled or to its result, give them a clear answer and record both here (the applicant sees them when looking up the case).",
+    objectionText: "The applicant's objection", objectionAnswer: "The answer given", answerObjection: "Record the answer",
     "step.registered": "Registered", "step.materials_complete": "Materials complete", "step.extended": "Extended",
     "step.part_recorded": "A department's part recorded", "step.meeting_recorded": "Joint review meeting",
     "step.progress_noted": "Progress reported", "step.reply_received": "Upper level's reply", "step.deadline_set": "Deadline set",
@@ -236,6 +241,20 @@ export const STRINGS = {
 };
 
 sharedStrings(STRINGS);
+
+/**
+ * The staff pages' form 「按编号打开办件」 (`#findCase`, its refusal in `#findCaseError`):
+ * `open(number)` shows the case (a promise); the form empties once it is shown.
+ */
+export function wireFindCase(open) {
+  $("findCase").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const number = e.target.number.value.trim();
+    if (!number) return;
+    showError("findCaseError", null);
+    open(number).then(() => e.target.reset(), (err) => showError("findCaseError", err));
+  });
+}
 
 /**
  * A case's history step as HTML in the page's language: in Chinese the server's own words; in

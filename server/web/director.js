@@ -6,7 +6,7 @@
 import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
-  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone, stepHtml,
+  mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone, stepHtml, wireFindCase,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints } from "./director-complaints.js";
@@ -352,13 +352,7 @@ function archiveWords(c) {
 }
 
 // Any case by its number, a closed one too (its notices, its history, its file to archive).
-$("findCase").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const number = e.target.number.value.trim();
-  if (!number) return;
-  showError("findCaseError", null);
-  showCase(number).then(() => e.target.reset(), (err) => showError("findCaseError", err));
-});
+wireFindCase(showCase);
 
 for (const id of ["overdue", "openCases"]) {
   $(id).addEventListener("click", (e) => {

@@ -5,16 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { startHall, openPage, call } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
-
-async function call(base, method, path, token, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, body: r.status === 204 ? null : await r.json() };
-}
 
 test("the desk lists its closed cases' files until each is archived", async () => {
   const hall = await startHall();

@@ -100,6 +100,14 @@ export function guard(page, { allow = [] } = {}) {
 }
 
 /** The browser's console line for a failed request the test provoked on purpose. */
+/** An API call without a page: `{status, body}` (the body parsed, null for a 204). */
+export async function call(base, method, path, token, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+}
+
 export const httpStatusLine = (status) => new RegExp(`Failed to load resource: the server responded with a status of ${status}`);
 
 /**

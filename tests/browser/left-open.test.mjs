@@ -8,14 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
-
-async function call(base, method, path, token, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, body: r.status === 204 ? null : await r.json() };
-}
+import { startHall, openPage, call } from "./harness.mjs";
 
 test("a service the day's close ended is registered the next morning from the desk", async () => {
   // Yesterday: a 临时救助 service begun at w02, never finished.

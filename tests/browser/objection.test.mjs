@@ -4,36 +4,41 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startHall, openPage } from "./harness.mjs";
+import { startHall, openPage, call } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 
-async function call(base, method, path, token, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+/** A 临时救助 ticket served at w02 by clerk2 through the API and finished with `finish`: the case. */
+async function caseAtW02(base, finish) {
+  const clerk = (await call(base, "POST", "/api/auth/login", null, { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
+  await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
+  assert.equal((await call(base, "POST", "/api/windows/w02/call-next", clerk, {})).status, 200);
+  const number = (await call(base, "POST", "/api/windows/w02/finish", clerk, finish)).body.case.number;
+  const kase = (await call(base, "GET", `/api/cases/${number}`, clerk)).body;
+  assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
+  return kase;
+}
+
+/** clerk2's desk at w02, signed in and its state read. */
+async function deskAtW02(browser, base, options) {
+  const desk = await openPage(browser, base, "/clerk", options);
+  const { page } = desk;
+  await page.fill("input[name=username]", "clerk2");
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", "w02");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#desk:not([hidden])");
+  await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0);
+  return desk;
 }
 
 test("the clerk records an objection and its answer; the applicant reads both", async () => {
   const hall = await startHall();
   const { base, browser } = hall;
   try {
-    const clerk = (await call(base, "POST", "/api/auth/login", null, { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
-    await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
-    assert.equal((await call(base, "POST", "/api/windows/w02/call-next", clerk, {})).status, 200);
-    const number = (await call(base, "POST", "/api/windows/w02/finish", clerk, { outcome: "immediate" })).body.case.number;
-    const kase = (await call(base, "GET", `/api/cases/${number}`, clerk)).body;
-    assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
-
-    const desk = await openPage(browser, base, "/clerk", { allow: [/status of 404/, /status of 422/] });
+    const kase = await caseAtW02(base, { outcome: "immediate" });
+    const desk = await deskAtW02(browser, base, { allow: [/status of 404/, /status of 422/] });
     const { page } = desk;
-    await page.fill("input[name=username]", "clerk2");
-    await page.fill("input[name=password]", "demo");
-    await page.selectOption("select[name=window]", "w02");
-    await page.click("#login button[type=submit]");
-    await page.waitForSelector("#desk:not([hidden])");
-    await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0); // the desk's state read
     assert.equal(await page.$(`#cases tr[data-case="${kase.number}"]`), null, "closed: not in the open list");
 
     // A number that is no case: said beside the form.
@@ -76,28 +81,16 @@ test("the clerk records an objection and its answer; the applicant reads both", 
 });
 
 // R11: the applicant of a 补办件 comes back with the missing materials and takes a ticket. The
-// clerk who calls it opens the case by its number and finishes the ticket as a visit: the clock
-// starts, no second case is registered.
+// clerk at the case's window calls it, opens the case by its number and finishes the ticket as a
+// visit: the clock starts, no second case is registered.
 test("a citizen back with the missing materials: the ticket is finished as a visit for their case", async () => {
   const hall = await startHall();
   const { base, browser } = hall;
   try {
-    const clerk = (await call(base, "POST", "/api/auth/login", null, { username: "clerk2", password: "demo", window_id: "w02" })).body.token;
-    await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
-    assert.equal((await call(base, "POST", "/api/windows/w02/call-next", clerk, {})).status, 200);
-    const number = (await call(base, "POST", "/api/windows/w02/finish", clerk,
-      { outcome: "supplement", missing_materials: ["户口簿复印件"] })).body.case.number;
-    assert.equal((await call(base, "POST", "/api/auth/logout", clerk, {})).status, 204);
+    const { number } = await caseAtW02(base, { outcome: "supplement", missing_materials: ["户口簿复印件"] });
     const back = (await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "mz-linshi" })).body;
-
-    const desk = await openPage(browser, base, "/clerk");
+    const desk = await deskAtW02(browser, base);
     const { page } = desk;
-    await page.fill("input[name=username]", "clerk2");
-    await page.fill("input[name=password]", "demo");
-    await page.selectOption("select[name=window]", "w02");
-    await page.click("#login button[type=submit]");
-    await page.waitForSelector("#desk:not([hidden])");
-    await page.waitForFunction(() => document.querySelector("#who").textContent.length > 0); // the desk's state read
     await page.click("#callNext");
     await page.waitForFunction((n) => document.querySelector("#number").textContent === n, back.number);
     await page.fill("#findCase input[name=number]", number);

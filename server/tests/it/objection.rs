@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, get, TestServer};
+use crate::support::{assert_error, get, history, TestServer};
 
 /// A citizen of 临时救助 called at w02 and finished as `outcome`: the finish's case.
 async fn finish(s: &TestServer, clerk: &str, outcome: &str) -> Value {
@@ -19,15 +19,6 @@ async fn finish(s: &TestServer, clerk: &str, outcome: &str) -> Value {
 
 async fn object(s: &TestServer, number: &str, token: &str, objection: &str, answer: &str) -> crate::support::Reply {
     s.post(&format!("/api/cases/{number}/objection"), token, json!({"objection": objection, "answer": answer})).await
-}
-
-fn steps(case: &Value) -> Vec<(String, String)> {
-    case["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h["action"].as_str().unwrap().to_string(), h["text"].as_str().unwrap().to_string()))
-        .collect()
 }
 
 #[tokio::test]
@@ -64,7 +55,7 @@ async fn an_objection_and_its_answer_are_kept_in_the_cases_history() {
     let r = object(&s, number, &c, " 认为应当场发放救助金 ", "已说明需经民政所审核后发放，并告知审核时限").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
-        steps(&r.body).last().unwrap(),
+        history(&r.body).last().unwrap(),
         &(
             "objection_answered".to_string(),
             "申请人提出异议：认为应当场发放救助金。答复：已说明需经民政所审核后发放，并告知审核时限".to_string()
@@ -92,7 +83,7 @@ async fn an_objection_and_its_answer_are_kept_in_the_cases_history() {
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.body["state"], "open", "{}", r.body);
     }
-    let answered: Vec<String> = steps(&get(&s, &format!("/api/cases/{running}"), &c).await)
+    let answered: Vec<String> = history(&get(&s, &format!("/api/cases/{running}"), &c).await)
         .into_iter()
         .filter(|(a, _)| a == "objection_answered")
         .map(|(_, t)| t)

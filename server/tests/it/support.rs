@@ -18,3 +18,13 @@ pub async fn get(s: &TestServer, path: &str, token: &str) -> serde_json::Value {
     assert_eq!(r.status, 200, "{path}: {}", r.body);
     r.body
 }
+
+/// A case's history (staff or applicant view) as (action, text), oldest first.
+pub fn history(case: &serde_json::Value) -> Vec<(String, String)> {
+    case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap().to_string(), h["text"].as_str().unwrap().to_string()))
+        .collect()
+}

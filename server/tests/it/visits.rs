@@ -7,7 +7,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_error, get, TestServer};
+use crate::support::{assert_error, get, history, TestServer};
 
 /// A ticket of 临时救助 called at `window` by `clerk`: the issued ticket.
 async fn called(s: &TestServer, clerk: &str, window: &str) -> Value {
@@ -23,15 +23,6 @@ async fn visit(s: &TestServer, clerk: &str, window: &str, body: Value) -> crate:
 
 fn token_of(ticket: &Value) -> String {
     ticket["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
-}
-
-fn actions(case: &Value) -> Vec<(String, String)> {
-    case["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| (h["action"].as_str().unwrap().to_string(), h["text"].as_str().unwrap().to_string()))
-        .collect()
 }
 
 #[tokio::test]
@@ -68,10 +59,10 @@ async fn a_citizen_back_with_the_missing_materials_is_a_visit_not_a_second_case(
         r.body
     );
     let case = get(&s, &format!("/api/cases/{number}"), &c2).await;
-    let history = actions(&case);
+    let steps = history(&case);
     let n = back["number"].as_str().unwrap();
-    assert_eq!(history[1], ("visited".to_string(), format!("申请人持 {n} 号到2号窗口补交材料")), "{case}");
-    assert_eq!(history[2].0, "materials_complete", "{case}");
+    assert_eq!(steps[1], ("visited".to_string(), format!("申请人持 {n} 号到2号窗口补交材料")), "{case}");
+    assert_eq!(steps[2].0, "materials_complete", "{case}");
     assert_eq!((case["state"].as_str(), case["deadline"].is_string()), (Some("open"), true), "the clock runs: {case}");
     // The visit's ticket leads to the case (the citizen's phone page).
     let view = s.send(Method::GET, &format!("/api/t/{}", token_of(&back)), None, None, None).await.body;
@@ -86,12 +77,12 @@ async fn a_citizen_back_with_the_missing_materials_is_a_visit_not_a_second_case(
     );
     let view = s.send(Method::GET, &format!("/api/t/{}", token_of(&again)), None, None, None).await.body;
     assert_eq!(view["status"], "called", "{view}");
-    assert_eq!(actions(&get(&s, &format!("/api/cases/{number}"), &c2).await).len(), 3, "no step written");
+    assert_eq!(history(&get(&s, &format!("/api/cases/{number}"), &c2).await).len(), 3, "no step written");
     // Asking how it stands: a visit without materials.
     let r = visit(&s, &c2, "w02", json!({"case_number": number})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let n = again["number"].as_str().unwrap();
-    let last = actions(&get(&s, &format!("/api/cases/{number}"), &c2).await).pop().unwrap();
+    let last = history(&get(&s, &format!("/api/cases/{number}"), &c2).await).pop().unwrap();
     assert_eq!(last, ("visited".to_string(), format!("申请人持 {n} 号到2号窗口续办")));
 
     // The visit is rated as clerk2's service at w02 (without the case's registering service).
