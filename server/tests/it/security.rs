@@ -315,8 +315,9 @@ async fn unknown_and_known_usernames_take_as_long_to_refuse() {
     };
     let (k, u) = (median(&mut known), median(&mut unknown));
     // Both pay for a full argon2 check; before, an unknown name was refused in ~1 ms against
-    // 55–80 ms for a known one.
-    assert!(u > k / 2.0 && u < k * 2.0, "known {k:.4} s, unknown {u:.4} s");
+    // 55–80 ms for a known one (50 times less). The bound is loose (4 times) because the other
+    // tests of this binary run beside it on two cores: a factor of 2 failed once under that load.
+    assert!(u > k / 4.0 && u < k * 4.0, "known {k:.4} s, unknown {u:.4} s");
 }
 
 /// No answer of the API is kept by a browser or a proxy (names, phones, complaints: a shared
