@@ -15,11 +15,8 @@ pub enum CaseReach<'a> {
     Read,
     /// Record this department's part.
     Part(&'a str),
-    /// Anything else (close, materials, progress): the lead window's.
+    /// Anything else (close, materials, progress, a visit of its applicant): the lead window's.
     Act,
-    /// A visit of its applicant with a ticket: the lead windows' (its window and first-inquiry
-    /// window, which read it whole; a citizen called elsewhere is sent on to it).
-    Visit,
 }
 
 /// What an operation (or a read) needs of its caller.
@@ -51,8 +48,8 @@ pub enum Need<'a> {
     ClerkAt(&'a str),
     /// That clerk, or the director or an administrator (for any window).
     ClerkAtOrDirector(&'a str),
-    /// The clerk signed in at this window (as `ClerkAt`) who may take a visit for this case
-    /// (`CaseReach::Visit`).
+    /// The clerk signed in at this window (as `ClerkAt`), a lead window of this case (as
+    /// `CaseHandler(_, Act)`): a visit of its applicant (a citizen called elsewhere is sent on).
     CaseVisitAt(&'a str, &'a str),
     /// The director, or a clerk at the case's window or its first-inquiry window (R2); a window
     /// of one of a joint case's departments reads it and records its own department's part
@@ -249,7 +246,7 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
         Need::CaseHandler(number, reach) => return case_handler(ctx, number, reach).map(|()| None),
         Need::CaseVisitAt(window, number) => {
             let row = check(ctx, Need::ClerkAt(window))?;
-            return case_handler(ctx, number, CaseReach::Visit).map(|()| row);
+            return case_handler(ctx, number, CaseReach::Act).map(|()| row);
         }
         Need::VillageAgentOf(id) => return village_agent(ctx, id).map(|()| None),
         Need::VillageReader(id) => return village_reader(ctx, id).map(|()| None),
