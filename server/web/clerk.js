@@ -632,7 +632,7 @@ function caseInfo(c) {
 // `again`: the open case changed; shown anew only if its dialog is still open when the answer lands.
 async function showCase(number, { again = false } = {}) {
   const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
-  if (again && state.caseOpen?.number !== number) return;
+  if (again && (state.caseOpen?.number !== number || !$("caseDialog").open)) return;
   // Opened anew: nothing typed for another case is left in its fields.
   if (!$("caseDialog").open) $("caseDialog").querySelector("form").reset();
   state.caseOpen = c;
@@ -710,9 +710,6 @@ $("finishVisit").addEventListener("click", async () => {
   const materials = !$("visitMaterialsLabel").hidden && form().visit_materials.checked;
   try {
     const r = await desk("visit", `${w()}/finish-visit`, { case_number: c.number, materials_complete: materials }, "caseError");
-    // Let go of the case before closing: the dialog's close event comes later, and a re-read of
-    // the case on its live event, answered in between, would open the dialog again.
-    state.caseOpen = null;
     state.ticket = r.data; render();
     $("caseDialog").close();
     visited = [r.data.number, c.number]; renderVisited();

@@ -304,7 +304,7 @@ $("issuingToggle").addEventListener("click", async () => {
 // `again`: the open case changed; shown anew only if its dialog is still open when the answer lands.
 async function showCase(number, { again = false } = {}) {
   const c = (await api("GET", `/api/cases/${encodeURIComponent(number)}`)).data;
-  if (again && caseOpen?.number !== number) return;
+  if (again && (caseOpen?.number !== number || !$("caseDialog").open)) return;
   if (caseOpen?.number !== c.number) clearCaseForm(); // nothing typed for another case
   caseOpen = c;
   renderCase();
