@@ -38,6 +38,8 @@ pub struct View {
     pub procedure: Vec<String>,
     pub windows_not_open: bool,
     pub time_limit_days: i32,
+    /// Minutes it is done in on the spot, materials complete (R7; 0 from an older server).
+    pub on_the_spot_minutes: i32,
     pub fee: String,
     pub basis: String,
     pub queue_waiting: i32,
@@ -459,6 +461,7 @@ impl View {
             .collect();
         self.procedure = s.procedure.clone();
         self.time_limit_days = s.time_limit_days as i32;
+        self.on_the_spot_minutes = s.on_the_spot_minutes as i32;
         self.fee = s.fee.clone();
         self.basis = s.basis.clone();
         if let Some(q) = c.queue(&s.queue) {
@@ -504,6 +507,7 @@ impl View {
         g.set_procedure(model(&self.procedure.iter().map(SharedString::from).collect::<Vec<_>>()));
         g.set_windows_not_open(self.windows_not_open);
         g.set_time_limit_days(self.time_limit_days);
+        g.set_on_the_spot_minutes(self.on_the_spot_minutes);
         g.set_fee(self.fee.as_str().into());
         g.set_basis(self.basis.as_str().into());
         g.set_queue_waiting(self.queue_waiting);

@@ -54,6 +54,8 @@ pub struct Policy {
     pub session_hours: u32,
     /// Waits longer than this are shown in the warning colour on the director's console.
     pub wait_warning_minutes: u32,
+    /// Minutes a 即办件 is done in on the spot (即收即办, R7), unless its matter says otherwise.
+    pub on_the_spot_minutes: u32,
     /// A clerk signing in this many minutes after the start is not late (R15).
     pub late_grace_minutes: u32,
     /// The cases' limits: a supplement's waiting days, the extension's cap.
@@ -77,6 +79,7 @@ impl Default for Policy {
             no_show_requeue_limit: 1,
             session_hours: 12,
             wait_warning_minutes: 30,
+            on_the_spot_minutes: 20,
             late_grace_minutes: 5,
             cases: crate::domain::case::Limits::default(),
             ratings: crate::domain::rating::Limits::default(),
@@ -132,6 +135,9 @@ pub struct Matter {
     pub materials: Vec<Material>,
     pub procedure: Vec<String>,
     pub time_limit_days: u32,
+    /// Minutes it is normally done in on the spot, materials complete (即收即办, R7): a 即办件
+    /// served longer is over its limit (the desk, the director's console and the reports say so).
+    pub on_the_spot_minutes: u32,
     pub fee: String,
     pub basis: String,
     /// Its own hours and daily quota.

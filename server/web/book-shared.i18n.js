@@ -9,7 +9,7 @@ const day = (d) => String(d?.until ?? "").slice(0, 10);
 export const BOOKING = {
   zh: {
     "sheet.title": "一次性告知", "sheet.materials": "请带齐以下材料", "sheet.fee": "收费标准", "sheet.limit": "承诺时限",
-    "sheet.onTheSpot": "即办（当场办结）", "sheet.days": (n) => `${n} 个工作日`, "sheet.main": "主件", "sheet.aux": "附件",
+    "sheet.onTheSpot": (n) => (n ? `即办（材料齐全的当场办结，一般 ${n} 分钟内）` : "即办（当场办结）"), "sheet.days": (n) => `${n} 个工作日`, "sheet.main": "主件", "sheet.aux": "附件",
     "sheet.none": "无需提交材料",
     "status.booked": "已预约", "status.checked_in": "已签到取号", "status.cancelled": "已取消", "status.missed": "已过期（未到）",
     "status.excused": "未到（已免责，不计入爽约）",
@@ -35,7 +35,7 @@ export const BOOKING = {
   },
   en: {
     "sheet.title": "One-time notification", "sheet.materials": "Bring all of these", "sheet.fee": "Fee", "sheet.limit": "Time limit",
-    "sheet.onTheSpot": "on the spot", "sheet.days": (n) => `${n} working days`, "sheet.main": "main", "sheet.aux": "aux",
+    "sheet.onTheSpot": (n) => (n ? `on the spot (materials complete: done there, normally within ${n} min)` : "on the spot"), "sheet.days": (n) => `${n} working days`, "sheet.main": "main", "sheet.aux": "aux",
     "sheet.none": "No materials needed",
     "status.booked": "Booked", "status.checked_in": "Checked in: ticket taken", "status.cancelled": "Cancelled",
     "status.missed": "Missed (not checked in)",

@@ -10,7 +10,7 @@ export function sheetHtml(m) {
     ? `<ul class="materials">${m.materials.map((x) =>
       `<li><span class="tag ${esc(x.kind)}">${esc(t(x.kind === "main" ? "sheet.main" : "sheet.aux"))}</span>${esc(x.name)}</li>`).join("")}</ul>`
     : `<p>${esc(t("sheet.none"))}</p>`;
-  const limit = m.time_limit_days === 0 ? t("sheet.onTheSpot") : t("sheet.days", m.time_limit_days);
+  const limit = m.time_limit_days === 0 ? t("sheet.onTheSpot", m.on_the_spot_minutes) : t("sheet.days", m.time_limit_days);
   return `<h3>${esc(t("sheet.materials"))}</h3>${mats}` +
     `<dl class="facts"><dt>${esc(t("sheet.fee"))}</dt><dd>${esc(m.fee)}</dd>` +
     `<dt>${esc(t("sheet.limit"))}</dt><dd>${esc(limit)}</dd></dl>`;

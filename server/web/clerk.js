@@ -55,7 +55,7 @@ function render() {
     const first = tk.first_window_id && tk.first_window_id !== state.window ? ` · ${t("firstWindow")} ${win(tk.first_window_id)?.number ?? tk.first_window_id}` : "";
     const prio = tk.priority ? ` · <b>${esc(t("priority"))}</b>` : "";
     $("ticketInfo").innerHTML = `${esc(m?.name ?? tk.service_id)} · ${esc(t("issued"))} ${esc(tk.issued_at.slice(11, 16))} · ` +
-      `${esc(t("waited"))} ${waited} ${esc(t("minutes"))}${prio}${esc(first)}`;
+      `${esc(t("waited"))} ${waited} ${esc(t("minutes"))}${prio}${esc(first)}${serviceTime(tk, m)}`;
     $("sheet").innerHTML = m ? sheet(m) : "";
   } else {
     $("ticketInfo").textContent = "";
@@ -69,6 +69,19 @@ function render() {
   renderWho();
   renderKioskAlarm();
   if (state.caseOpen) renderCase(); // its visit offer follows the ticket at the window
+}
+
+// How long the citizen at the window has been served, beside the matter's on-the-spot minutes
+// (即收即办, R7): past them it says so in red (the director's console shows the same).
+function serviceTime(tk, m) {
+  const since = tk.status === "serving" ? tk.started_at : tk.status === "called" ? tk.called_at : null;
+  if (!since) return "";
+  const served = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60000));
+  const limit = m?.on_the_spot_minutes;
+  const text = ` · ${esc(t("serving"))} ${served} ${esc(t("minutes"))}`;
+  if (!limit) return text;
+  return served > limit ? `${text} <b class="over-spot" id="overSpot">${esc(t("overSpot", limit))}</b>`
+    : `${text} (${esc(t("spotLimit", limit))})`;
 }
 
 function renderWho() {
@@ -95,7 +108,7 @@ function sheet(m) {
   const tag = (kind) => (has(kind) ? t(kind) : kind);
   const mats = m.materials.map((x) => `<li><span class="tag ${esc(x.kind)}">${esc(tag(x.kind))}</span>${esc(x.name)}</li>`).join("");
   const steps = m.procedure.map((p) => `<li>${esc(p)}</li>`).join("");
-  const limit = m.time_limit_days === 0 ? t("onTheSpot") : t("days", m.time_limit_days);
+  const limit = m.time_limit_days === 0 ? t("onTheSpot", m.on_the_spot_minutes) : t("days", m.time_limit_days);
   return `<b>${esc(m.name)}</b> · ${esc(m.department)}<h3>${esc(t("materials"))}</h3><ul>${mats}</ul>` +
     `<h3>${esc(t("procedure"))}</h3><ol>${steps}</ol><p>${esc(t("limitFee", limit, m.fee))}</p><p>${esc(t("basis", m.basis))}</p>`;
 }

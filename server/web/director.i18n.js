@@ -41,7 +41,7 @@ export default withAssessment(withRating({
     hService: "办理 平均/90%", hName: "姓名", hAt: "签到时间", open: "服务中", paused: "暂停", closed: "未开放", pause: "暂停",
     resume: "恢复", late: "迟到", min: "分",
     // Leave (R16): the alarm, today's leave, the requests.
-    standingIn: "顶岗", onLeave: "休假", attOnLeave: "休假",
+    standingIn: "顶岗", onLeave: "休假", overSpot: (n) => `超过即办时限 ${n} 分钟`, attOnLeave: "休假",
     lvAlarm: (n, who, standIn, due) => `⚠ ${n}号窗口无人：${who}今日休假，顶岗人员${standIn}未在 ${due} 前签到`,
     lvAlarmBack: (n, who, due) => `⚠ ${n}号窗口无人：${who}半天休假，未在 ${due} 前回岗签到`,
     loTitle: "未登记的业务", loNumber: "号码", loStarted: "开始办理",
@@ -190,7 +190,7 @@ export default withAssessment(withRating({
     hNoShow: "No-show", hSentOn: "Sent on", hAction: "", hQueue: "Queue", hWaiting: "Waiting", hLongest: "Longest wait", hIssued: "Issued",
     hWait: "Wait avg / p90", hService: "Service avg / p90", hName: "Name", hAt: "Signed in", open: "open", paused: "paused",
     closed: "closed", pause: "Pause", resume: "Resume", late: "late", min: "min",
-    standingIn: "stand-in", onLeave: "On leave", attOnLeave: "On leave",
+    standingIn: "stand-in", onLeave: "On leave", overSpot: (n) => `over the ${n}-minute on-the-spot limit`, attOnLeave: "On leave",
     lvAlarm: (n, who, standIn, due) => `⚠ Window ${n} unstaffed: ${who} is on leave today and the stand-in ${standIn} has not signed in by ${due}`,
     lvAlarmBack: (n, who, due) => `⚠ Window ${n} unstaffed: ${who}, on leave for half the day, has not signed in again by ${due}`,
     loTitle: "Services not registered", loNumber: "Ticket", loStarted: "Service began",

@@ -105,6 +105,15 @@ function renderLeftOpen(list) {
     list.map((x) => row([esc(x.number), esc(x.service_name), esc(x.window_id), esc(x.started_at.slice(0, 16).replace("T", " "))], "")).join("");
 }
 
+// The minutes the window's citizen has been served; past the matter's on-the-spot minutes (即收即办,
+// R7) marked in red with the limit.
+function servingMinutes(w) {
+  if (w.serving_minutes === undefined || w.serving_minutes === null) return "—";
+  const limit = w.serving_limit_minutes;
+  if (!limit || w.serving_minutes <= limit) return esc(w.serving_minutes);
+  return `${esc(w.serving_minutes)} <span class="late over-spot">${esc(t("overSpot", limit))}</span>`;
+}
+
 function render() {
   renderKiosks();
   renderIssuing();
@@ -122,7 +131,7 @@ function render() {
       `${esc(w.number)} ${esc(w.name)}`, `<span class="st-${status(w.status)}">${esc(t(status(w.status)))}</span>`,
       w.staff ? `${esc(w.staff.name)} (${esc(w.staff.staff_no)})` +
         (w.staff.stand_in ? ` <span class="stand-in">${esc(t("standingIn"))}</span>` : "") : "—", esc(w.serving ?? "—"),
-      esc(w.serving_minutes ?? "—"), esc(w.finished), esc(w.no_show), esc(w.transferred ?? 0),
+      servingMinutes(w), esc(w.finished), esc(w.no_show), esc(w.transferred ?? 0),
       w.status === "closed" ? "" : `<button data-window="${esc(w.id)}" data-do="${w.status === "paused" ? "resume" : "pause"}">${esc(t(w.status === "paused" ? "resume" : "pause"))}</button>`,
     ], "")).join("");
   const warn = data.wait_warning_minutes;

@@ -23,12 +23,12 @@ const cases = (c) => Object.values(c).reduce((a, b) => a + b, 0);
 
 function render() {
   if (!summary) return;
-  const head = ["hGroup", "hIssued", "hServed", "hNoShow", "hTransferred", "hWait", "hService", "hCases", "hOnTime",
-    "hLate", "hOverdue", "hRated", "hSatisfaction"];
+  const head = ["hGroup", "hIssued", "hServed", "hNoShow", "hTransferred", "hWait", "hService", "hCases", "hOverSpot",
+    "hOnTime", "hLate", "hOverdue", "hRated", "hSatisfaction"];
   const row = (l, label, cls = "") => `<tr class="${cls}"><td>${esc(label)}</td><td>${esc(n(l.issued))}</td>` +
     `<td>${esc(n(l.served))}</td><td>${esc(n(l.no_show))}</td><td>${esc(n(l.transferred))}</td>` +
     `<td>${esc(minutes(l.wait))}</td><td>${esc(minutes(l.service))}</td><td>${esc(cases(l.cases))}</td>` +
-    `<td>${esc(l.closed_on_time)}</td><td>${esc(l.closed_late)}</td><td>${esc(l.overdue_open)}</td>` +
+    `<td>${esc(l.immediate_over_limit ?? 0)} / ${esc(l.cases.immediate)}</td><td>${esc(l.closed_on_time)}</td><td>${esc(l.closed_late)}</td><td>${esc(l.overdue_open)}</td>` +
     `<td>${esc(l.rated)}</td><td>${esc(percent(l.satisfaction))}</td></tr>`;
   const lines = summary.by === "hall" ? [] : summary.lines;
   $("figures").innerHTML = `<tr>${head.map((h) => `<th>${esc(t(h))}</th>`).join("")}</tr>` +

@@ -197,6 +197,10 @@ pub struct Service {
     pub procedure: Vec<String>,
     /// Promised time limit in statutory working days; 0 = done on the spot (即办).
     pub time_limit_days: u32,
+    /// Minutes it is normally done in on the spot, materials complete (即收即办, R7); 0 from a
+    /// server older than the field.
+    #[serde(default)]
+    pub on_the_spot_minutes: u32,
     pub fee: String,
     pub basis: String,
     /// Whether this matter's tickets are issued now (hall hours, own hours, daily quota).
@@ -356,6 +360,9 @@ pub struct Ticket {
     pub issued_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub called_at: Option<String>,
+    /// When the clerk started serving it (the desk counts the service's minutes from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
     /// The window that first handled this ticket; it stays responsible after a transfer (R2).
@@ -740,6 +747,9 @@ pub struct WindowToday {
     /// Minutes the current ticket has been at the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving_minutes: Option<u32>,
+    /// The on-the-spot minutes of the matter served (R7): the console marks a service past them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serving_limit_minutes: Option<u32>,
     pub finished: u32,
     pub no_show: u32,
     /// Tickets this window sent on today (转办: to another matter or window).
@@ -962,6 +972,7 @@ mod tests {
             windows: vec!["w01".into()],
             issued_at: "2026-11-25T09:00:00+08:00".into(),
             called_at: None,
+            started_at: None,
             window_id: None,
             first_window_id: None,
             outcome: None,

@@ -59,6 +59,9 @@ pub struct ReportLine {
     pub service: Option<Minutes>,
     /// Cases registered, by kind: 即办件, 承诺件, 补办件, 退回件, 联办件, 上报件.
     pub cases: CaseKinds,
+    /// 即办件 whose service took longer than their matter's on-the-spot minutes (R7).
+    #[serde(default)]
+    pub immediate_over_limit: u32,
     /// Cases with a deadline closed by it, closed after it, and still open past it today.
     pub closed_on_time: u32,
     pub closed_late: u32,

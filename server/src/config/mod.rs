@@ -156,6 +156,10 @@ impl Checker<'_> {
             session_hours,
             wait_warning_minutes: raw.policy.wait_warning_minutes.unwrap_or(Policy::default().wait_warning_minutes),
             late_grace_minutes: raw.policy.late_grace_minutes.unwrap_or(Policy::default().late_grace_minutes).min(120),
+            on_the_spot_minutes: match &raw.policy.on_the_spot_minutes {
+                Some(m) => self.on_the_spot("on_the_spot_minutes", m)?,
+                None => Policy::default().on_the_spot_minutes,
+            },
             cases: crate::domain::case::Limits {
                 supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
                 extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
@@ -176,7 +180,7 @@ impl Checker<'_> {
         let departments = self.departments(&raw.departments)?;
         let queues = self.queues(&raw.queues)?;
         let windows = self.windows(&raw.windows, &departments)?;
-        let matters = self.matters(&raw.matters, &departments, &queues, &windows)?;
+        let matters = self.matters(&raw.matters, &departments, &queues, &windows, policy.on_the_spot_minutes)?;
         let general_inquiry = match &raw.hall.general_inquiry {
             Some(g) => {
                 self.known("general_inquiry matter", g, matters.iter().map(|m| &m.id))?;
@@ -348,6 +352,7 @@ impl Checker<'_> {
         departments: &[Department],
         queues: &[QueueDef],
         windows: &[WindowDef],
+        on_the_spot_minutes: u32,
     ) -> Res<Vec<Matter>> {
         let mut seen = HashSet::new();
         raw.iter()
@@ -391,6 +396,10 @@ impl Checker<'_> {
                     materials,
                     procedure: m.procedure.clone(),
                     time_limit_days: m.time_limit_days,
+                    on_the_spot_minutes: match &m.on_the_spot_minutes {
+                        Some(v) => self.on_the_spot("matter on_the_spot_minutes", v)?,
+                        None => on_the_spot_minutes,
+                    },
                     fee: m.fee.clone(),
                     basis: m.basis.clone(),
                     rules: self.matter_rules(m)?,
@@ -434,6 +443,14 @@ impl Checker<'_> {
             None => 0,
         };
         Ok(Hours { days, cut_off_minutes, priority_exempt: raw.priority_exempt, any_time: false })
+    }
+
+    /// Minutes done on the spot (R7): a service of 1 minute to a working day.
+    fn on_the_spot(&self, name: &str, v: &Spanned<u32>) -> Res<u32> {
+        if !(1..=480).contains(v.get_ref()) {
+            return self.fail(&v.span(), format!("{name} must be between 1 and 480 minutes"));
+        }
+        Ok(*v.get_ref())
     }
 
     fn matter_rules(&self, m: &RawMatter) -> Res<MatterRules> {

@@ -140,6 +140,9 @@ pub struct RawPolicy {
     pub wait_warning_minutes: Option<u32>,
     /// Minutes after the start a clerk's sign-in is still on time (R15).
     pub late_grace_minutes: Option<u32>,
+    /// A simple matter with complete materials is done on the spot within this many minutes
+    /// (即收即办, R7; default 20); a matter may set its own.
+    pub on_the_spot_minutes: Option<Spanned<u32>>,
     /// Working days a 补办件 waits for its materials before it expires.
     pub supplement_days: Option<u32>,
     /// The most working days the director's single extension may add.
@@ -263,6 +266,8 @@ pub struct RawMatter {
     pub daily_quota: Option<Spanned<u32>>,
     /// The part of each day this matter's tickets are issued in, `HH:MM-HH:MM`.
     pub hours: Option<Spanned<String>>,
+    /// Minutes this matter is done on the spot in (R7), if not the hall's `on_the_spot_minutes`.
+    pub on_the_spot_minutes: Option<Spanned<u32>>,
     /// Booking and walk-in tickets ask for the 居民身份证号.
     #[serde(default)]
     pub id_number: bool,

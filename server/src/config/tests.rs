@@ -299,3 +299,18 @@ fn two_devices_never_share_a_token() {
     let bad = format!("{SMALL}\n[[kiosks]]\nid = \"k1\"\ntoken_sha256 = \"abc\"\n");
     assert!(parse(&bad, "h").unwrap_err().message.contains("hall-server new-kiosk-token"));
 }
+
+#[test]
+fn on_the_spot_minutes_are_the_halls_unless_the_matter_sets_its_own() {
+    let hall = parse(SMALL, "hall.toml").unwrap();
+    assert_eq!((hall.policy.on_the_spot_minutes, hall.matters[0].on_the_spot_minutes), (20, 20));
+    let policy = format!("{SMALL}\n[policy]\non_the_spot_minutes = 15\n");
+    let hall = parse(&policy, "hall.toml").unwrap();
+    assert_eq!((hall.policy.on_the_spot_minutes, hall.matters[0].on_the_spot_minutes), (15, 15));
+    let own = policy.replace("time_limit_days = 20", "time_limit_days = 0\non_the_spot_minutes = 45");
+    let hall = parse(&own, "hall.toml").unwrap();
+    assert_eq!((hall.policy.on_the_spot_minutes, hall.matters[0].on_the_spot_minutes), (15, 45));
+    check("time_limit_days = 20", "time_limit_days = 0\non_the_spot_minutes = 0", 26, "between 1 and 480 minutes");
+    let err = parse(&format!("{SMALL}\n[policy]\non_the_spot_minutes = 600\n"), "h.toml").unwrap_err();
+    assert!(err.message.contains("on_the_spot_minutes must be between 1 and 480"), "{err}");
+}

@@ -48,6 +48,12 @@ pub fn on_time(deadline: Option<NaiveDate>, closed_on: Option<NaiveDate>, today:
     }
 }
 
+/// Whether a 即办件 took longer than its matter's on-the-spot minutes (即收即办, R7): its service
+/// from the start (or the call) to the finish.
+pub fn over_on_the_spot(case: Option<Outcome>, service_minutes: Option<f64>, limit_minutes: u32) -> bool {
+    case == Some(Outcome::Immediate) && service_minutes.is_some_and(|m| m > f64::from(limit_minutes))
+}
+
 /// One ticket as a report sees it, or one rating (on the day it was given, the hour its ticket
 /// was issued: `queued` false, nothing but the rating, its window, clerk, queue and matter).
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +82,8 @@ pub struct Fact {
     /// Minutes from the start of the service (or the call) to the finish, or to the transfer.
     pub service: Option<f64>,
     pub case: Option<Outcome>,
+    /// A 即办件 served longer than its matter's on-the-spot minutes (R7).
+    pub over_on_the_spot: bool,
     pub on_time: OnTime,
     pub rating: Option<Level>,
     /// A ticket (or one leg of it) taken in the hall; `false`: the ticket of a village request
@@ -98,6 +106,8 @@ pub struct Totals {
     pub served_services: Vec<f64>,
     /// Cases per kind, in `Outcome::ALL` order.
     pub kinds: [u32; 6],
+    /// 即办件 served longer than their matter's on-the-spot minutes (R7).
+    pub immediate_over_limit: u32,
     pub closed_on_time: u32,
     pub closed_late: u32,
     pub overdue_open: u32,
@@ -128,6 +138,7 @@ impl Totals {
             let i = Outcome::ALL.iter().position(|k| *k == kind).expect("every kind is listed");
             self.kinds[i] += 1;
         }
+        self.immediate_over_limit += u32::from(f.over_on_the_spot);
         match f.on_time {
             OnTime::ClosedOnTime => self.closed_on_time += 1,
             OnTime::ClosedLate => self.closed_late += 1,
@@ -235,6 +246,7 @@ mod tests {
             wait: Some(wait),
             service: (end == End::Served).then_some(10.0),
             case: (end == End::Served).then_some(Outcome::Immediate),
+            over_on_the_spot: false,
             on_time: OnTime::NotDue,
             rating: None,
             queued: true,
@@ -255,6 +267,29 @@ mod tests {
         ] {
             assert_eq!(on_time(deadline.map(day), closed.map(day), today), want, "{deadline:?} {closed:?}");
         }
+    }
+
+    #[test]
+    fn only_an_immediate_case_served_past_its_minutes_is_over_the_on_the_spot_limit() {
+        // (kind, service minutes, limit, over)
+        for (kind, service, limit, want) in [
+            (Some(Outcome::Immediate), Some(20.0), 20, false),
+            (Some(Outcome::Immediate), Some(20.5), 20, true),
+            (Some(Outcome::Immediate), None, 20, false),
+            (Some(Outcome::Promised), Some(90.0), 20, false),
+            (Some(Outcome::Returned), Some(90.0), 20, false),
+            (None, Some(90.0), 20, false),
+        ] {
+            assert_eq!(over_on_the_spot(kind, service, limit), want, "{kind:?} {service:?} {limit}");
+        }
+        let facts = [
+            Fact { over_on_the_spot: true, ..fact("w01", Some("clerk1"), End::Served, 4.0) },
+            fact("w01", Some("clerk1"), End::Served, 4.0),
+            fact("w02", Some("clerk2"), End::Served, 4.0),
+        ];
+        let (by_window, total) = summarize(&facts, By::Window);
+        assert_eq!((total.kinds[0], total.immediate_over_limit), (3, 1));
+        assert_eq!((by_window["w01"].immediate_over_limit, by_window["w02"].immediate_over_limit), (1, 0));
     }
 
     #[test]

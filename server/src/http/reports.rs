@@ -122,11 +122,11 @@ type Loaded = (std::sync::Arc<Hall>, Vec<report::Fact>, store::attendance::Staff
 async fn load(s: &AppState, from: NaiveDate, to: NaiveDate) -> ApiResult<Loaded> {
     let hall = s.hall();
     let today = crate::domain::numbering::local_day(s.now(), hall.timezone);
-    let tz = hall.timezone;
+    let read = hall.clone();
     let (facts, former) = s
         .reads()
         .run_long(move |c| {
-            Ok((store::reports::facts(c, tz, from, to, today)?, store::attendance::StaffNames::read(c)?))
+            Ok((store::reports::facts(c, &read, from, to, today)?, store::attendance::StaffNames::read(c)?))
         })
         .await
         .map_err(ApiError::Internal)?;
@@ -301,6 +301,7 @@ fn line(hall: &Hall, by: By, key: &str, t: &Totals) -> wire::ReportLine {
             joint: kind(Outcome::Joint),
             reported: kind(Outcome::Reported),
         },
+        immediate_over_limit: t.immediate_over_limit,
         closed_on_time: t.closed_on_time,
         closed_late: t.closed_late,
         overdue_open: t.overdue_open,
@@ -310,7 +311,7 @@ fn line(hall: &Hall, by: By, key: &str, t: &Totals) -> wire::ReportLine {
 }
 
 /// The columns of CSV and Excel: (Chinese, English).
-const COLUMNS: [(&str, &str); 23] = [
+const COLUMNS: [(&str, &str); 24] = [
     ("分组", "Group"),
     ("名称", "Name"),
     ("取号", "Issued"),
@@ -324,6 +325,7 @@ const COLUMNS: [(&str, &str); 23] = [
     ("办理中位数(分钟)", "Median service (min)"),
     ("办理90%(分钟)", "90th pct service (min)"),
     ("即办件", "Immediate"),
+    ("即办超时", "Immediate over time"),
     ("承诺件", "Promised"),
     ("补办件", "Supplement"),
     ("退回件", "Returned"),
@@ -363,6 +365,7 @@ fn cells(l: &wire::ReportLine) -> Vec<Cell> {
         m(&l.service, |x| x.median),
         m(&l.service, |x| x.p90),
         n(l.cases.immediate),
+        n(l.immediate_over_limit),
         n(l.cases.promised),
         n(l.cases.supplement),
         n(l.cases.returned),

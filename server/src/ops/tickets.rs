@@ -167,6 +167,7 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
         windows: matter.windows.clone(),
         issued_at: issued_at.clone(),
         called_at: None,
+        started_at: None,
         window_id: None,
         first_window_id: None,
         outcome: None,

@@ -226,7 +226,7 @@ pub fn sheets(
     now: DateTime<Utc>,
 ) -> rusqlite::Result<(Vec<Sheet>, Vec<Sheet>)> {
     let today = crate::domain::numbering::local_day(now, hall.timezone);
-    let facts = super::reports::facts(conn, hall.timezone, from, to, today)?;
+    let facts = super::reports::facts(conn, hall, from, to, today)?;
     let (by_staff, _) = report::summarize(&facts, By::Staff);
     let (by_window, _) = report::summarize(&facts, By::Window);
     let mut marks: HashMap<&str, [u32; 3]> = clerks.iter().map(|c| (c.as_str(), [0; 3])).collect();

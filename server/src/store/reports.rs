@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use crate::domain::report::{self, End, Fact};
 use crate::domain::{rating::Level, Outcome};
+use crate::hall::Hall;
 use crate::store::tickets;
 
 /// Every ticket issued on days `from..=to` and every rating given on them, as a report's facts
@@ -18,12 +19,16 @@ use crate::store::tickets;
 /// once read, does not change after it.
 pub fn facts(
     conn: &Connection,
-    tz: chrono_tz::Tz,
+    hall: &Hall,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
 ) -> rusqlite::Result<Vec<Fact>> {
+    let tz = hall.timezone;
     let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
+    // A matter removed from the hall since: the hall's own minutes.
+    let spot_minutes =
+        |service_id: &str| hall.matter(service_id).map_or(hall.policy.on_the_spot_minutes, |m| m.on_the_spot_minutes);
     let minutes = |a: Option<i64>, b: Option<i64>| match (a, b) {
         (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 60_000.0),
         _ => None,
@@ -59,6 +64,7 @@ pub fn facts(
             wait: minutes(Some(r.get(7)?), called),
             service: minutes(r.get::<_, Option<i64>>(9)?.or(called), Some(sent_at)),
             case: None,
+            over_on_the_spot: false,
             on_time: report::OnTime::NotDue,
             rating: None,
             queued: true,
@@ -93,11 +99,15 @@ pub fn facts(
         let deadline: Option<String> = r.get(12)?;
         let deadline = deadline.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         let closed_on = r.get::<_, Option<i64>>(13)?.and_then(local).map(|t| t.date_naive());
+        let service_id: String = r.get(2)?;
+        let service = if end == End::Served { minutes(started.or(called), finished) } else { None };
+        let case = r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k));
         Ok(Fact {
             day: local(issued_at).map(|t| t.date_naive()).unwrap_or(from),
             hour: local(issued_at).map(|t| t.hour()).unwrap_or(0),
             queue: r.get(1)?,
-            service_id: r.get(2)?,
+            over_on_the_spot: report::over_on_the_spot(case, service, spot_minutes(&service_id)),
+            service_id,
             window_id: r.get(3)?,
             clerk: r.get(10)?,
             end,
@@ -105,8 +115,8 @@ pub fn facts(
             sent_on: false,
             sent_unkept,
             wait: minutes(Some(sent.unwrap_or(queued)), called),
-            service: if end == End::Served { minutes(started.or(called), finished) } else { None },
-            case: r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k)),
+            service,
+            case,
             on_time: report::on_time(deadline, closed_on, today),
             rating: None,
             queued: r.get::<_, String>(14)? != tickets::VILLAGE_DEVICE,
@@ -137,6 +147,7 @@ pub fn facts(
             wait: None,
             service: None,
             case: None,
+            over_on_the_spot: false,
             on_time: report::OnTime::NotDue,
             rating: Level::from_rank(r.get(6)?),
             queued: false,

@@ -49,12 +49,16 @@ pub fn director_today(
     for w in reads::windows(c, hall, now_ms)? {
         let today::WindowFigures { finished, no_show, transferred } =
             by_window.get(w.id.as_str()).copied().unwrap_or_default();
-        let serving_minutes = match &w.serving {
-            Some(t) => tickets::get(c, t.id)?
-                .and_then(|row| row.started_at.or(row.called_at))
-                .map(|since| ((now_ms - since).max(0) / 60_000) as u32),
+        let served = match &w.serving {
+            Some(t) => tickets::get(c, t.id)?,
             None => None,
         };
+        let serving_minutes = served
+            .as_ref()
+            .and_then(|row| row.started_at.or(row.called_at))
+            .map(|since| ((now_ms - since).max(0) / 60_000) as u32);
+        let serving_limit_minutes =
+            served.as_ref().and_then(|row| hall.matter(&row.service_id)).map(|m| m.on_the_spot_minutes);
         wins.push(wire::WindowToday {
             id: w.id,
             number: w.number,
@@ -63,6 +67,7 @@ pub fn director_today(
             staff: w.staff,
             serving: w.serving.map(|t| t.number),
             serving_minutes,
+            serving_limit_minutes,
             finished,
             no_show,
             transferred,

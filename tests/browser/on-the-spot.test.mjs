@@ -1,0 +1,75 @@
+// R7 即收即办: a simple matter with complete materials is done on the spot within its minutes
+// (综合咨询: 10 in the sample hall). A service begun 15 minutes ago (the server stopped, the
+// start moved back, started again): the clerk's desk and the director's console say it is past
+// the limit, in both languages; finished as a 即办件, the reports count it over time.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { startHall, openPage, call } from "./harness.mjs";
+
+test("a service past its matter's on-the-spot minutes is marked at the desk, on the console and in the reports", async () => {
+  const first = await startHall({ keep: true });
+  let hall = first;
+  try {
+    const ticket = (await call(first.base, "POST", "/api/tickets", "demo-kiosk", { service_id: "zh-zixun" })).body;
+    const login = { username: "clerk1", password: "demo", window_id: "w01" };
+    const clerk = (await call(first.base, "POST", "/api/auth/login", null, login)).body.token;
+    assert.equal((await call(first.base, "POST", "/api/windows/w01/call-next", clerk, {})).status, 200);
+    assert.equal((await call(first.base, "POST", "/api/windows/w01/start", clerk, {})).status, 200);
+    await first.close();
+    const db = join(first.dir, "hall.db");
+    execFileSync("sqlite3", [db, `UPDATE tickets SET called_at = called_at - 960000, started_at = started_at - 900000 WHERE id = ${ticket.id}`]);
+    hall = await startHall({ dir: first.dir });
+    const { base, browser } = hall;
+
+    // The desk: 15 minutes served, past the 10 of 综合咨询.
+    const desk = await openPage(browser, base, "/clerk");
+    await desk.page.fill("input[name=username]", "clerk1");
+    await desk.page.fill("input[name=password]", "demo");
+    await desk.page.selectOption("select[name=window]", "w01");
+    await desk.page.click("#login button[type=submit]");
+    await desk.page.waitForSelector("#overSpot");
+    if (process.env.LOOK) await desk.page.screenshot({ path: "/tmp/w/desk-spot.png" });
+    assert.equal(await desk.page.textContent("#number"), ticket.number);
+    assert.match(await desk.page.textContent("#sheet"), /承诺时限：即办（一般 10 分钟内）/, "the one-time notice tells the minutes");
+    assert.match(await desk.page.textContent("#ticketInfo"), /已办理 1[56] 分钟 已超过即办时限 10 分钟/);
+    await desk.page.click("#lang");
+    assert.match(await desk.page.textContent("#ticketInfo"), /serving 1[56] min over the 10-minute on-the-spot limit/);
+
+    // The director's console: the window's minutes with the limit passed.
+    const director = await openPage(browser, base, "/director");
+    await director.page.fill("input[name=username]", "director");
+    await director.page.fill("input[name=password]", "demo");
+    await director.page.click("#login button[type=submit]");
+    await director.page.waitForSelector("#windows .over-spot");
+    if (process.env.LOOK) await director.page.screenshot({ path: "/tmp/w/dir-spot.png" });
+    const row = await director.page.$$eval("#windows tr", (trs) => trs.map((tr) => tr.textContent).find((x) => x.includes("综合")));
+    assert.match(row, new RegExp(`${ticket.number}1[56] 超过即办时限 10 分钟`));
+
+    // Finished at the desk as a 即办件: the month's report counts it over time.
+    await desk.page.click("#lang");
+    await desk.page.click("#finish");
+    await desk.page.waitForSelector("#finishDialog[open]");
+    await desk.page.selectOption("#finishDialog select[name=outcome]", "immediate");
+    await desk.page.click("#finishOk");
+    await desk.page.waitForFunction(() => !document.querySelector("#finishDialog").open);
+    await desk.page.waitForSelector("#callNext:not([disabled])");
+    assert.equal(await desk.page.$("#overSpot"), null);
+    const reports = await openPage(browser, base, "/reports");
+    await reports.page.fill("input[name=username]", "director");
+    await reports.page.fill("input[name=password]", "demo");
+    await reports.page.click("#login button[type=submit]");
+    await reports.page.waitForSelector("#figures tr.total");
+    const heads = await reports.page.$$eval("#figures th", (ths) => ths.map((th) => th.textContent));
+    const total = await reports.page.$$eval("#figures tr.total td", (tds) => tds.map((td) => td.textContent));
+    assert.equal(total[heads.indexOf("即办超时/即办件")], "1 / 1", `${heads} ${total}`);
+    await reports.close();
+    await desk.close();
+    await director.close();
+  } finally {
+    await hall.close();
+    rmSync(first.dir, { recursive: true, force: true });
+  }
+});
