@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/county/halls", get(halls))
         .route("/api/county/halls/{hall_id}", get(hall))
         .route("/api/county/reports", get(reports))
+        .route("/api/county/relay", get(relay_backlog))
         .route("/api/health", get(health))
         .merge(crate::pages::routes())
         .fallback(|| async { CountyError::NotFound })
@@ -359,6 +360,13 @@ async fn hall(
         .collect();
     let error = s.links.lock().unwrap_or_else(|e| e.into_inner()).get(&hall_id).and_then(|l| l.error.clone());
     Ok(Json(HallPage { line, error, days, cases, gaps }))
+}
+
+/// The relay's messages not acknowledged yet (R14: 上报件 up, their progress back), oldest first:
+/// what the county's IT worker looks at when a town says its report never arrived.
+async fn relay_backlog(State(s): State<AppState>, headers: HeaderMap) -> CountyResult<Json<crate::relay::Backlog>> {
+    signed_in(&s, &headers)?;
+    Ok(Json(crate::relay::backlog(&s.pool).await?))
 }
 
 async fn health(State(s): State<AppState>) -> CountyResult<Json<serde_json::Value>> {

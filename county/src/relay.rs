@@ -17,8 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
+use chrono::{DateTime, Utc};
 use deadpool_postgres::Pool;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
@@ -168,13 +169,25 @@ async fn relay_one(
     let target = match m.kind.as_str() {
         "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
             anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
-        })?,
+        }),
         _ => {
             let to = m.to_hall.as_deref().unwrap_or_default();
-            halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))?
+            halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))
         }
     };
-    if !attempt(pool, source, target, m).await? {
+    let target = match target {
+        Ok(t) => t,
+        Err(e) => {
+            // Logged like a failed delivery: the county's screen lists it with why it waits.
+            let wanted = m.to_hall.as_deref().filter(|_| m.kind != "report");
+            if attempt(pool, source, wanted, m).await? {
+                let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+                log(pool, set, &[&source.id, &m.key, &format!("{e:#}")]).await?;
+            }
+            return Err(e);
+        }
+    };
+    if !attempt(pool, source, Some(&target.id), m).await? {
         return Ok(false);
     }
     let refused = match deliver(http, source, target, m).await {
@@ -236,7 +249,7 @@ async fn note_taken_acks(pool: &Pool, source: &HallEntry, listed: &[String]) -> 
 
 /// Counts an attempt at the message in `relay_log`; `false` (nothing counted) when its target
 /// refused it less than [`REFUSED_RETRY`] ago: it is not offered again yet, nor logged.
-async fn attempt(pool: &Pool, source: &HallEntry, target: &HallEntry, m: &Outgoing) -> anyhow::Result<bool> {
+async fn attempt(pool: &Pool, source: &HallEntry, target: Option<&str>, m: &Outgoing) -> anyhow::Result<bool> {
     let client = pool.get().await.context("PostgreSQL")?;
     let counted = client
         .query_opt(
@@ -245,7 +258,7 @@ async fn attempt(pool: &Pool, source: &HallEntry, target: &HallEntry, m: &Outgoi
              ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3
                  WHERE relay_log.refused_at IS NULL OR relay_log.refused_at <= now() - make_interval(secs => $6)
              RETURNING 1",
-            &[&source.id, &m.key, &m.id, &m.kind, &target.id, &REFUSED_RETRY.as_secs_f64()],
+            &[&source.id, &m.key, &m.id, &m.kind, &target, &REFUSED_RETRY.as_secs_f64()],
         )
         .await?;
     Ok(counted.is_some())
@@ -298,4 +311,70 @@ async fn log(pool: &Pool, sql: &str, params: &[&(dyn tokio_postgres::types::ToSq
     let client = pool.get().await.context("PostgreSQL")?;
     client.execute(sql, params).await?;
     Ok(())
+}
+
+/// A message the county has not seen acknowledged at its source yet, as the county's screen
+/// lists it: its name and kind, never what it carries.
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    pub source_hall: String,
+    pub source_name: Option<String>,
+    /// `null`: a report with no county hall in the halls file to go to.
+    pub target_hall: Option<String>,
+    pub target_name: Option<String>,
+    /// `report` (a town's 上报件 going up) or `progress` (the upper hall's step coming back).
+    pub kind: String,
+    /// The source's outbox key (`report:<case number>`, `progress:<hall>:<case number>:<step>`).
+    pub key: String,
+    pub first_seen: DateTime<Utc>,
+    pub attempts: i32,
+    /// Why the last attempt failed (the target down, refused, or not in the halls file).
+    pub last_error: Option<String>,
+    /// Delivered, its acknowledgement at the source still to come.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// The target refused it for good: offered again an hour after this.
+    pub refused_at: Option<DateTime<Utc>>,
+}
+
+/// Every message not acknowledged: how many, and the oldest [`WAITING_LISTED`] of them.
+#[derive(Debug, Serialize)]
+pub struct Backlog {
+    pub count: i64,
+    pub oldest: Vec<Waiting>,
+}
+
+/// The messages listed at most (the oldest first).
+pub const WAITING_LISTED: i64 = 100;
+
+/// The relay's backlog (the partial index of the messages not acknowledged: its cost follows
+/// the backlog, not the log's history). Public for the tests' `EXPLAIN`.
+pub const BACKLOG: &str = "
+SELECT r.source_hall, s.name, r.target_hall, t.name, r.kind, r.key, r.first_seen, r.attempts, r.last_error,
+       r.delivered_at, r.refused_at, count(*) OVER () AS waiting
+FROM relay_log r LEFT JOIN halls s ON s.hall_id = r.source_hall LEFT JOIN halls t ON t.hall_id = r.target_hall
+WHERE r.acked_at IS NULL
+ORDER BY r.first_seen, r.source_hall, r.key LIMIT $1";
+
+pub async fn backlog(pool: &Pool) -> anyhow::Result<Backlog> {
+    let client = pool.get().await.context("PostgreSQL")?;
+    let rows = client.query(BACKLOG, &[&WAITING_LISTED]).await?;
+    Ok(Backlog {
+        count: rows.first().map_or(0, |r| r.get("waiting")),
+        oldest: rows
+            .iter()
+            .map(|r| Waiting {
+                source_hall: r.get(0),
+                source_name: r.get(1),
+                target_hall: r.get(2),
+                target_name: r.get(3),
+                kind: r.get(4),
+                key: r.get(5),
+                first_seen: r.get(6),
+                attempts: r.get(7),
+                last_error: r.get(8),
+                delivered_at: r.get(9),
+                refused_at: r.get(10),
+            })
+            .collect(),
+    })
 }

@@ -21,6 +21,7 @@ let detailId = null;
 let detail = null;
 let report = null;
 let timer = null;
+let backlog = null;
 useSession({ token: () => token, expired: () => signOut() });
 
 const unknown = "—";
@@ -67,9 +68,39 @@ function renderHalls() {
   }).join("");
 }
 
+// ---------------------------------------------------------------------------------------------
+// The relay's backlog (R14): messages between halls not acknowledged yet, oldest first
+
+function relayState(m) {
+  if (m.refused_at) return t("relay.refused", m.last_error ?? "");
+  if (m.last_error) return t("relay.failed", m.last_error);
+  if (m.delivered_at) return t("relay.delivered");
+  return t("relay.going");
+}
+
+function renderRelay() {
+  if (!backlog) return;
+  $("relay").hidden = false;
+  $("relayTitle").textContent = t("relayTitle", backlog.count);
+  const now = Date.now();
+  const head = ["relay.from", "relay.to", "relay.message", "relay.since", "relay.attempts", "relay.state"];
+  $("relayRows").innerHTML = `<tr>${head.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>` +
+    (backlog.oldest.length === 0 ? `<tr><td colspan="6">${esc(t("relay.none"))}</td></tr>` :
+      backlog.oldest.map((m) => {
+        const late = m.last_error || m.refused_at ? " warn" : "";
+        const since = Math.max(0, Math.round((now - Date.parse(m.first_seen)) / 1000));
+        return `<tr data-key="${esc(m.key)}"><td>${esc(m.source_name ?? m.source_hall)}</td>` +
+          `<td>${esc(m.target_name ?? m.target_hall ?? t("relay.noTarget"))}</td>` +
+          `<td>${esc(t(`relay.kind.${m.kind}`))} ${esc(m.key.replace(/^[a-z]+:/, ""))}</td>` +
+          `<td>${esc(t("ago", since))}</td><td class="num">${esc(m.attempts)}</td>` +
+          `<td class="state${late}">${esc(relayState(m))}</td></tr>`;
+      }).join(""));
+}
+
 async function refresh() {
   try {
-    halls = await api("GET", "/api/county/halls");
+    [halls, backlog] = await Promise.all([api("GET", "/api/county/halls"), api("GET", "/api/county/relay")]);
+    renderRelay();
     $("screenError").textContent = "";
     $("updated").textContent = t("updated", new Date().toLocaleTimeString(language() === "en" ? "en-GB" : "zh-CN"));
     $("updated").className = "updated";
@@ -193,8 +224,8 @@ function signOut() {
   token = null;
   sessionStorage.removeItem("ctoken");
   clearTimeout(timer);
-  halls = []; detail = null; detailId = null; report = null;
-  for (const id of ["screen", "reports", "logout", "detail"]) $(id).hidden = true;
+  halls = []; detail = null; detailId = null; report = null; backlog = null;
+  for (const id of ["screen", "relay", "reports", "logout", "detail"]) $(id).hidden = true;
   $("login").hidden = false;
   $("updated").textContent = "";
 }
@@ -236,6 +267,6 @@ $("range").addEventListener("submit", (ev) => {
   guarded("reportError", showReport);
 });
 $("csv").addEventListener("click", () => guarded("reportError", download));
-onLanguage(() => { renderHalls(); renderDetail(); renderReport(); });
+onLanguage(() => { renderHalls(); renderRelay(); renderDetail(); renderReport(); });
 languageSwitch();
 if (token) open();

@@ -202,3 +202,43 @@ test("the county screen: every hall live, sorted, a hall's details, the report's
   await page.click("#lang");
   await close();
 });
+
+test("the county screen lists a reported case the relay cannot deliver, and why", async () => {
+  // 青石镇 reports a case upward (R14), but the county's halls file names no county hall.
+  const post = async (path, token, body) => {
+    const r = await fetch(`${hall.base}${path}`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body),
+    });
+    if (!r.ok) assert.fail(`${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  await post("/api/tickets", "demo-kiosk", { service_id: "mz-linshi" });
+  const login = await fetch(`${hall.base}/api/auth/login`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "clerk2", password: "demo", window_id: "w02" }),
+  });
+  const { token } = await login.json();
+  await post("/api/windows/w02/call-next", token, {});
+  const done = await post("/api/windows/w02/finish", token,
+    { outcome: "reported", authority: "县民政局", applicant_name: "王五", applicant_phone: "13700001111" });
+  const number = done.case.number;
+
+  const { page, close } = await openPage(hall.browser, county.base, "/county");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  const row = page.locator(`#relayRows tr[data-key="report:${number}"]`);
+  await row.filter({ hasText: "投递失败" }).waitFor({ timeout: 20_000 });
+  const cells = await row.locator("td").allTextContents();
+  assert.equal(cells[0], "青石镇便民服务中心");
+  assert.equal(cells[1], "（大厅清单中没有县级大厅）");
+  assert.equal(cells[2], `上报件 ${number}`);
+  assert.match(cells[5], /^投递失败，自动重试：.*county_hall = true/);
+  assert.match(await page.textContent("#relayTitle"), /未确认的消息 1 条/);
+  assert.doesNotMatch(await page.textContent("#relay"), /王五|13700001111/, "no applicant's data at the county");
+  if (process.env.HALL_SCREENSHOTS) await page.locator("#relay").screenshot({ path: join(process.env.HALL_SCREENSHOTS, "county-relay.png") });
+  await page.click("#lang");
+  await page.locator("#relayTitle").filter({ hasText: "Relay: 1 message not acknowledged" }).waitFor();
+  assert.match(await row.textContent(), /Reported case .*no county hall in the halls file|no county hall in the halls file.*Reported case/);
+  await page.click("#lang");
+  await close();
+});

@@ -71,6 +71,24 @@ async fn incoming(upper: &Hall, director: &str) -> Vec<Value> {
     list.as_array().unwrap().clone()
 }
 
+/// The county's relay backlog (`GET /api/county/relay`) as its screen reads it.
+async fn backlog(county: &County) -> Value {
+    let http = reqwest::Client::new();
+    let token = crate::store::demo_token(&http, &county.base).await;
+    let r = http.get(format!("{}/api/county/relay", county.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+/// The backlog's line for a message, once it is listed with an error.
+async fn waiting_with_error(county: &County, key: &str) -> Value {
+    until(&format!("{key} in the relay's backlog with its error"), || async {
+        let b = backlog(county).await;
+        b["oldest"].as_array().unwrap().iter().find(|m| m["key"] == key && !m["last_error"].is_null()).cloned()
+    })
+    .await
+}
+
 async fn outbox_len(hall: &Hall) -> usize {
     let (status, list) = hall.get("/api/relay/outbox", "demo-county").await;
     assert_eq!(status, 200, "{list}");
@@ -119,6 +137,12 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
     })
     .await;
     assert_eq!(outbox_len(&town).await, 1, "not acknowledged while undelivered");
+    // The county's screen lists it, with where it goes and why it waits; never the applicant.
+    let line = waiting_with_error(&county, &key).await;
+    assert_eq!((line["source_hall"].as_str(), line["target_hall"].as_str()), (Some("qingshui"), Some("county-hall")));
+    assert_eq!((line["kind"].as_str(), line["delivered_at"].as_str()), (Some("report"), None));
+    assert!(line["last_error"].as_str().unwrap().contains("county-hall"), "{line}");
+    assert!(!backlog(&county).await.to_string().contains("赵六"), "no applicant's data on the county's screen");
     upper.restart().await;
     let upper_director = upper.sign_in("director", None).await;
     until("the second report at the county hall", || async {
@@ -183,6 +207,8 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
         (not_acked == 0).then_some(())
     })
     .await;
+    let empty = backlog(&county).await;
+    assert_eq!((empty["count"].as_i64(), empty["oldest"].as_array().map(Vec::len)), (Some(0), Some(0)), "{empty}");
     // An acknowledgement the hall took but the county never noted (the ack's answer lost, or
     // the county stopped between the two) is noted at the next look at the outbox.
     db.execute("UPDATE relay_log SET acked_at = NULL WHERE key = $1", &[&format!("report:{first}")]).await.unwrap();
@@ -269,11 +295,13 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
     let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
     put_in_outbox(&town, vec![("report:bogus".into(), "report", None, r#"{"authority": "县民政局"}"#)]);
     let halls = town_and_county_hall(&town, &upper);
-    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
     let (number, _) = report(&town, &clerk, "王五").await;
     let director = upper.sign_in("director", None).await;
     incoming_id(&upper, &director, &town, &number).await;
+    let refused = waiting_with_error(&county, "report:bogus").await;
+    assert!(refused["refused_at"].is_string() && refused["last_error"].as_str().unwrap().contains("invalid_message"));
     let db = pg.client().await;
     let row = db
         .query_one("SELECT last_error, acked_at IS NULL FROM relay_log WHERE key = 'report:bogus'", &[])
@@ -307,10 +335,15 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
         (0..600).map(|i| (format!("progress:gone:{i}:accepted"), "progress", Some("gone"), "{}")).collect(),
     );
     let halls = town_and_county_hall(&town, &upper);
-    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
     let clerk = town.sign_in("clerk2", Some("w02")).await;
     let (number, _) = report(&town, &clerk, "王五").await;
     let director = upper.sign_in("director", None).await;
     incoming_id(&upper, &director, &town, &number).await;
+    // A hall the halls file does not name: the first of its messages is on the county's screen
+    // with why (the rest wait behind it, in order).
+    let gone = waiting_with_error(&county, "progress:gone:0:accepted").await;
+    assert_eq!(gone["target_hall"], "gone");
+    assert!(gone["last_error"].as_str().unwrap().contains("no hall `gone` in the halls file"), "{gone}");
     assert_eq!(outbox_len(&town).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
 }

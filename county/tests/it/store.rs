@@ -536,6 +536,36 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
             assert_eq!(month.total.mean_wait_minutes, Some(10.0));
         }
     }
+    // A year of relayed messages, all acknowledged but three: the relay's backlog, polled with
+    // the screen, reads the three through the partial index, not the year.
+    c.batch_execute(
+        "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, first_seen, attempts, delivered_at, acked_at)
+         SELECT h.hall_id, 'report:' || d::date || '-' || n, n, 'report', 'hall-01', d, 1, d, d
+         FROM halls h, generate_series('2025-12-01'::date, '2026-11-30'::date, '1 day') d, generate_series(1, 5) n;
+         UPDATE relay_log SET acked_at = NULL, last_error = 'down'
+          WHERE (source_hall, key) IN (('hall-02', 'report:2026-11-29-2'), ('hall-02', 'report:2026-11-30-1'),
+                                       ('hall-03', 'report:2026-11-30-1'));
+         ANALYZE relay_log;",
+    )
+    .await
+    .unwrap();
+    let plan: Vec<String> = c
+        .query(&format!("EXPLAIN {}", hall_county::relay::BACKLOG), &[&hall_county::relay::WAITING_LISTED])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(!plan.contains("Seq Scan on relay_log"), "the backlog reads the whole log:\n{plan}");
+    let backlog = hall_county::relay::backlog(&pool).await.unwrap();
+    assert_eq!(backlog.count, 3);
+    let keys: Vec<(&str, &str)> = backlog.oldest.iter().map(|m| (m.source_hall.as_str(), m.key.as_str())).collect();
+    assert_eq!(
+        keys,
+        [("hall-02", "report:2026-11-29-2"), ("hall-02", "report:2026-11-30-1"), ("hall-03", "report:2026-11-30-1")],
+        "oldest first"
+    );
 }
 
 /// A ticket transferred to another matter is issued (and first waits) under the matter it was
