@@ -136,7 +136,9 @@ pub struct Matter {
     pub procedure: Vec<String>,
     pub time_limit_days: u32,
     /// Minutes it is normally done in on the spot, materials complete (即收即办, R7): a 即办件
-    /// served longer is over its limit (the desk, the director's console and the reports say so).
+    /// served longer is over its limit (the reports count it, with the minutes kept on the case);
+    /// the desk and the director's console mark a service of a matter done on the spot
+    /// (`time_limit_days` 0) that reaches them.
     pub on_the_spot_minutes: u32,
     pub fee: String,
     pub basis: String,

@@ -71,16 +71,17 @@ function render() {
   if (state.caseOpen) renderCase(); // its visit offer follows the ticket at the window
 }
 
-// How long the citizen at the window has been served, beside the matter's on-the-spot minutes
-// (即收即办, R7): past them it says so in red (the director's console shows the same).
+// How long the citizen at the window has been served (from the start, or the call), beside the
+// minutes of a matter done on the spot (即收即办, R7): reached, it says so in red, as the director's
+// console does (whole minutes shown: at 10 a 10-minute limit is passed, as the reports count it).
 function serviceTime(tk, m) {
   const since = tk.status === "serving" ? tk.started_at : tk.status === "called" ? tk.called_at : null;
   if (!since) return "";
   const served = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60000));
-  const limit = m?.on_the_spot_minutes;
+  const limit = m?.time_limit_days === 0 ? m.on_the_spot_minutes : 0;
   const text = ` · ${esc(t("serving"))} ${served} ${esc(t("minutes"))}`;
   if (!limit) return text;
-  return served > limit ? `${text} <b class="over-spot" id="overSpot">${esc(t("overSpot", limit))}</b>`
+  return served >= limit ? `${text} <b class="over-spot" id="overSpot">${esc(t("overSpot", limit))}</b>`
     : `${text} (${esc(t("spotLimit", limit))})`;
 }
 

@@ -105,12 +105,13 @@ function renderLeftOpen(list) {
     list.map((x) => row([esc(x.number), esc(x.service_name), esc(x.window_id), esc(x.started_at.slice(0, 16).replace("T", " "))], "")).join("");
 }
 
-// The minutes the window's citizen has been served; past the matter's on-the-spot minutes (即收即办,
-// R7) marked in red with the limit.
+// The minutes the window's citizen has been served; a matter done on the spot whose minutes (即收即办,
+// R7) are reached is marked in red with the limit (whole minutes shown: at 10 a 10-minute limit
+// is passed, as the reports count it).
 function servingMinutes(w) {
   if (w.serving_minutes === undefined || w.serving_minutes === null) return "—";
   const limit = w.serving_limit_minutes;
-  if (!limit || w.serving_minutes <= limit) return esc(w.serving_minutes);
+  if (!limit || w.serving_minutes < limit) return esc(w.serving_minutes);
   return `${esc(w.serving_minutes)} <span class="late over-spot">${esc(t("overSpot", limit))}</span>`;
 }
 

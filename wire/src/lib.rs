@@ -747,7 +747,8 @@ pub struct WindowToday {
     /// Minutes the current ticket has been at the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving_minutes: Option<u32>,
-    /// The on-the-spot minutes of the matter served (R7): the console marks a service past them.
+    /// The on-the-spot minutes of the matter served, when it is one done on the spot (R7): the
+    /// console marks a service that has reached them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serving_limit_minutes: Option<u32>,
     pub finished: u32,

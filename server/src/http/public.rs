@@ -73,6 +73,7 @@ pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) 
         for serving in w.iter_mut().filter_map(|w| w.serving.as_mut()) {
             serving.priority = None;
             serving.service_id.clear();
+            serving.started_at = None;
         }
     }
     Ok(Json(w))

@@ -325,7 +325,6 @@ const COLUMNS: [(&str, &str); 24] = [
     ("办理中位数(分钟)", "Median service (min)"),
     ("办理90%(分钟)", "90th pct service (min)"),
     ("即办件", "Immediate"),
-    ("即办超时", "Immediate over time"),
     ("承诺件", "Promised"),
     ("补办件", "Supplement"),
     ("退回件", "Returned"),
@@ -336,7 +335,11 @@ const COLUMNS: [(&str, &str); 24] = [
     ("超期未结", "Overdue open"),
     ("评价数", "Rated"),
     ("满意率", "Satisfaction"),
+    ("即办超时", "Immediate over time"),
 ];
+
+/// The satisfaction's column (a percentage in the workbook).
+const SATISFACTION_COLUMN: usize = 22;
 
 /// A cell: a number, text, or nothing known ("—" is left empty, never a made-up zero).
 enum Cell {
@@ -365,7 +368,6 @@ fn cells(l: &wire::ReportLine) -> Vec<Cell> {
         m(&l.service, |x| x.median),
         m(&l.service, |x| x.p90),
         n(l.cases.immediate),
-        n(l.immediate_over_limit),
         n(l.cases.promised),
         n(l.cases.supplement),
         n(l.cases.returned),
@@ -376,6 +378,8 @@ fn cells(l: &wire::ReportLine) -> Vec<Cell> {
         n(l.overdue_open),
         n(l.rated),
         l.satisfaction.map_or(Cell::Unknown, Cell::Number),
+        // Added last: a sheet read by column position keeps its columns.
+        n(l.immediate_over_limit),
     ]
 }
 
@@ -447,7 +451,7 @@ fn xlsx(s: &wire::ReportSummary, english: bool) -> anyhow::Result<Vec<u8>> {
                     };
                     sheet.write_string(row, col, t)?;
                 }
-                Cell::Number(x) if c == COLUMNS.len() - 1 => {
+                Cell::Number(x) if c == SATISFACTION_COLUMN => {
                     sheet.write_number_with_format(row, col, x, &percent)?;
                 }
                 Cell::Number(x) => {
@@ -489,5 +493,10 @@ mod tests {
         ] {
             assert_eq!(super::as_text(name.to_string()), written);
         }
+    }
+
+    #[test]
+    fn the_workbooks_percentage_is_the_satisfactions_column() {
+        assert_eq!(super::COLUMNS[super::SATISFACTION_COLUMN], ("满意率", "Satisfaction"));
     }
 }

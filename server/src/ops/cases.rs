@@ -225,6 +225,9 @@ pub(super) fn register_on(
         detail: &detail,
         at_ms: ctx.now_ms,
         archive_days: ctx.hall.policy.cases.archive_days,
+        spot_minutes: (kind == Outcome::Immediate).then(|| {
+            ctx.hall.matter(&t.service_id).map_or(ctx.hall.policy.on_the_spot_minutes, |m| m.on_the_spot_minutes)
+        }),
     };
     let (_, number) = cases::insert(ctx.tx, &new)?;
     let c = load(ctx, &number)?;

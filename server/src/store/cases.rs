@@ -126,6 +126,8 @@ pub struct NewCase<'a> {
     pub at_ms: i64,
     /// The hall's `archive_days` now: kept when the case closes at once (R17).
     pub archive_days: u32,
+    /// A 即办件's on-the-spot minutes now (R7), kept for the reports.
+    pub spot_minutes: Option<u32>,
 }
 
 fn text(d: Option<NaiveDate>) -> Option<String> {
@@ -143,9 +145,9 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
         "INSERT INTO cases (number, day, seq, ticket_id, service_id, window_id, clerk, first_window_id, kind, state,
              result, check_code, token, applicant_name, applicant_phone, accepted_on, clock_from, deadline,
              promised_days, supplement_until, detail, created_at, closed_at, supplement_days, archive_days,
-             archive_tracked)
+             archive_tracked, spot_minutes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?2, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                 CASE WHEN ?22 IS NOT NULL THEN ?24 END, 1)",
+                 CASE WHEN ?22 IS NOT NULL THEN ?24 END, 1, ?25)",
     )?
     .execute(params![
         number,
@@ -172,6 +174,7 @@ pub fn insert(tx: &Transaction, c: &NewCase) -> rusqlite::Result<(i64, String)> 
         closed_at,
         c.supplement_days,
         c.archive_days,
+        c.spot_minutes,
     ])?;
     Ok((tx.last_insert_rowid(), number))
 }

@@ -76,6 +76,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v35.sql")),
         M::up(include_str!("schema_v36.sql")),
         M::up(include_str!("schema_v37.sql")),
+        M::up(include_str!("schema_v38.sql")),
     ])
 }
 

@@ -26,9 +26,6 @@ pub fn facts(
 ) -> rusqlite::Result<Vec<Fact>> {
     let tz = hall.timezone;
     let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
-    // A matter removed from the hall since: the hall's own minutes.
-    let spot_minutes =
-        |service_id: &str| hall.matter(service_id).map_or(hall.policy.on_the_spot_minutes, |m| m.on_the_spot_minutes);
     let minutes = |a: Option<i64>, b: Option<i64>| match (a, b) {
         (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 60_000.0),
         _ => None,
@@ -74,7 +71,7 @@ pub fn facts(
     let mut stmt = conn.prepare_cached(
         "SELECT t.issued_at, t.queue, t.service_id, t.window_id, t.status, t.transfers, t.queued_at, t.called_at,
                 t.started_at, t.finished_at, COALESCE(c.clerk, v.clerk), c.kind, c.deadline, c.closed_at, t.device,
-                t.outcome_detail = ?3, t.id
+                t.outcome_detail = ?3, t.id, c.spot_minutes
          FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id LEFT JOIN case_visits v ON v.ticket_id = t.id
          WHERE t.day BETWEEN ?1 AND ?2",
     )?;
@@ -99,15 +96,16 @@ pub fn facts(
         let deadline: Option<String> = r.get(12)?;
         let deadline = deadline.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         let closed_on = r.get::<_, Option<i64>>(13)?.and_then(local).map(|t| t.date_naive());
-        let service_id: String = r.get(2)?;
         let service = if end == End::Served { minutes(started.or(called), finished) } else { None };
         let case = r.get::<_, Option<String>>(11)?.and_then(|k| Outcome::parse(&k));
+        // The minutes in force when the case was registered (none kept before R7 was).
+        let spot_minutes: Option<u32> = r.get(17)?;
         Ok(Fact {
             day: local(issued_at).map(|t| t.date_naive()).unwrap_or(from),
             hour: local(issued_at).map(|t| t.hour()).unwrap_or(0),
             queue: r.get(1)?,
-            over_on_the_spot: report::over_on_the_spot(case, service, spot_minutes(&service_id)),
-            service_id,
+            over_on_the_spot: spot_minutes.is_some_and(|m| report::over_on_the_spot(case, service, m)),
+            service_id: r.get(2)?,
             window_id: r.get(3)?,
             clerk: r.get(10)?,
             end,

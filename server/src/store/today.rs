@@ -57,8 +57,12 @@ pub fn director_today(
             .as_ref()
             .and_then(|row| row.started_at.or(row.called_at))
             .map(|since| ((now_ms - since).max(0) / 60_000) as u32);
-        let serving_limit_minutes =
-            served.as_ref().and_then(|row| hall.matter(&row.service_id)).map(|m| m.on_the_spot_minutes);
+        // A matter done on the spot (R7): the console marks its service past the minutes.
+        let serving_limit_minutes = served
+            .as_ref()
+            .and_then(|row| hall.matter(&row.service_id))
+            .filter(|m| m.time_limit_days == 0)
+            .map(|m| m.on_the_spot_minutes);
         wins.push(wire::WindowToday {
             id: w.id,
             number: w.number,

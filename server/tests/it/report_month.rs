@@ -408,10 +408,9 @@ fn figures(l: &Value) -> Vec<Option<f64>> {
     for m in ["wait", "service"] {
         out.extend(["mean", "median", "p90"].map(|p| n(&l[m][p])));
     }
-    out.push(n(&l["cases"]["immediate"]));
-    out.push(n(&l["immediate_over_limit"]));
-    out.extend(["promised", "supplement", "returned", "joint", "reported"].map(|k| n(&l["cases"][k])));
+    out.extend(["immediate", "promised", "supplement", "returned", "joint", "reported"].map(|k| n(&l["cases"][k])));
     out.extend(["closed_on_time", "closed_late", "overdue_open", "rated", "satisfaction"].map(|k| n(&l[k])));
+    out.push(n(&l["immediate_over_limit"]));
     out
 }
 
