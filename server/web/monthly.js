@@ -49,8 +49,9 @@ function totals(l) {
   ], "figures times");
   const kinds = table([...KINDS.map((k) => t(`kind.${k}`)), t("cases")],
     [{ cells: [...KINDS.map((k) => n(l.cases[k])), n(caseCount(l.cases))] }], "figures");
-  const timely = table([t("onTime"), t("late"), t("overdue")],
-    [{ cells: [n(l.closed_on_time), n(l.closed_late), n(l.overdue_open)] }], "figures");
+  // 即办超时: 即办件 served longer than their on-the-spot minutes (R7).
+  const timely = table([t("onTime"), t("late"), t("overdue"), t("overSpot")],
+    [{ cells: [n(l.closed_on_time), n(l.closed_late), n(l.overdue_open), n(l.immediate_over_limit ?? 0)] }], "figures");
   return figures + times + `<h4>${esc(t("caseKinds"))}</h4>` + kinds + timely;
 }
 

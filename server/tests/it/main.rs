@@ -22,6 +22,7 @@ mod leave;
 mod mobile;
 mod monitoring;
 mod objection;
+mod on_the_spot;
 mod pages;
 mod petitions;
 mod ratings;
