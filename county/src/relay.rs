@@ -217,10 +217,14 @@ async fn relay_one(
         std::fs::write(&path, &m.key)?;
         std::future::pending::<()>().await;
     }
+    // Where it went, by name (as the target's own events named it), for the source case's
+    // history: 上报材料已送达云岭县政务服务中心.
+    let to_hall_name = target_name(pool, &target.id).await;
     let ack = http
         .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
         .bearer_auth(&source.token)
         .timeout(Duration::from_secs(10))
+        .json(&json!({ "to_hall_name": to_hall_name }))
         .send()
         .await?;
     if !ack.status().is_success() {
@@ -230,6 +234,14 @@ async fn relay_one(
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
     Ok(true)
+}
+
+/// A hall's name as its events gave it; `None` before the county heard it (or on any error: the
+/// name only words a history step).
+async fn target_name(pool: &Pool, hall_id: &str) -> Option<String> {
+    let client = pool.get().await.ok()?;
+    let row = client.query_opt("SELECT name FROM halls WHERE hall_id = $1", &[&hall_id]).await.ok()??;
+    row.get(0)
 }
 
 /// A message delivered whose acknowledgement the hall took, but whose noting here was lost (the

@@ -234,6 +234,7 @@ fn step_kind(action: &str) -> StepKind {
         "archived" => StepKind::Archived,
         "objection_answered" => StepKind::ObjectionAnswered,
         "visited" => StepKind::Visited,
+        "upper_received" => StepKind::UpperReceived,
         "upper_accepted" => StepKind::UpperAccepted,
         "upper_extended" => StepKind::UpperExtended,
         "upper_deadline_set" => StepKind::UpperDeadlineSet,

@@ -125,12 +125,14 @@ pub mod step_action {
     /// The applicant came back for it with a ticket (R11: the missing materials; R4: a
     /// question): a visit, no second case.
     pub const VISITED: &str = "visited";
+    /// The county delivered a 上报件's report to the upper hall (R14): it waits to be accepted.
+    pub const UPPER_RECEIVED: &str = "upper_received";
     /// The upper hall's steps of a relayed 上报件 (R14): `upper_` and the step it sent.
     pub const UPPER_ACCEPTED: &str = "upper_accepted";
     pub const UPPER_EXTENDED: &str = "upper_extended";
     pub const UPPER_DEADLINE_SET: &str = "upper_deadline_set";
     pub const UPPER_CLOSED: &str = "upper_closed";
-    pub const ALL: [&str; 17] = [
+    pub const ALL: [&str; 18] = [
         REGISTERED,
         MATERIALS_COMPLETE,
         EXTENDED,
@@ -144,6 +146,7 @@ pub mod step_action {
         ARCHIVED,
         OBJECTION_ANSWERED,
         VISITED,
+        UPPER_RECEIVED,
         UPPER_ACCEPTED,
         UPPER_EXTENDED,
         UPPER_DEADLINE_SET,
@@ -163,7 +166,7 @@ pub struct CaseStep {
     pub by: String,
     /// One of `step_action::ALL`: `registered`, `materials_complete`, `extended`,
     /// `part_recorded`, `meeting_recorded`, `progress_noted`, `reply_received`, `deadline_set`,
-    /// `closed`, `expired`, `archived`, `objection_answered`, `visited`, `upper_accepted`,
+    /// `closed`, `expired`, `archived`, `objection_answered`, `visited`, `upper_received`, `upper_accepted`,
     /// `upper_extended`, `upper_deadline_set`, `upper_closed`.
     pub action: String,
     /// The step in plain Chinese, as the applicant reads it.

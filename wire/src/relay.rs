@@ -39,6 +39,17 @@ pub struct InboxMessage {
     pub body: serde_json::Value,
 }
 
+/// The county's acknowledgement of an outbox message it delivered (a body is optional: a county
+/// of an earlier version sends none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OutboxAck {
+    /// The name of the hall it was delivered to (a report's: the county hall), for the case's
+    /// history: 上报材料已送达云岭县政务服务中心.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_hall_name: Option<String>,
+}
+
 /// What applying an inbox message did (the same answer to every repeat of its key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -150,6 +150,16 @@ async fn town_to_county_report_end_to_end_through_link_failures() {
     })
     .await;
     until("the second report acknowledged", || async { (outbox_len(&town).await == 0).then_some(()) }).await;
+    // Its case's history at the town says where it went (the applicant reads it).
+    let town_director = town.sign_in("director", None).await;
+    let (_, case) = town.get(&format!("/api/cases/{second}"), &town_director).await;
+    let steps: Vec<(&str, &str)> = case["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap(), h["text"].as_str().unwrap()))
+        .collect();
+    assert!(steps.contains(&("upper_received", "上报材料已送达云岭县政务服务中心，等待受理")), "{steps:?}");
 
     // 3. hall-county SIGKILLed between delivering a report and acknowledging it.
     county.child.kill().await.unwrap();

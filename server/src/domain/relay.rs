@@ -153,6 +153,20 @@ pub fn result_words(result: Option<CaseResult>) -> &'static str {
     }
 }
 
+/// The case number of a report's outbox key (`report:<number>`); `None` for another message.
+pub fn reported_number(key: &str) -> Option<&str> {
+    key.strip_prefix("report:")
+}
+
+/// The line the lower hall's case history (and its applicant) reads when its report reached the
+/// upper hall (named by the county, when it did).
+pub fn delivered_words(hall_name: Option<&str>) -> String {
+    match hall_name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => format!("上报材料已送达{name}，等待受理"),
+        None => "上报材料已送达上级政务服务中心，等待受理".into(),
+    }
+}
+
 /// The line the lower hall's case history (and its applicant) reads for an upper step.
 pub fn progress_words(
     hall_name: &str,

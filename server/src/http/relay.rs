@@ -57,6 +57,7 @@ pub async fn outbox(
 
 #[utoipa::path(
     post, path = "/api/relay/outbox/{id}/ack", params(("id" = i64, Path, description = "the message's id")),
+    request_body(content = Option<wire::OutboxAck>, description = "optional: where it was delivered"),
     security(("bearer" = [])),
     responses((status = 204, description = "delivered: the message leaves the outbox (again: nothing changes)"),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
@@ -67,8 +68,11 @@ pub async fn ack(
     Caller(actor): Caller,
     PathParam(path_id): PathParam,
     key: RetryKey,
+    Body(body): Body,
 ) -> ApiResult<Answer> {
-    submit(&s, actor, Op::AckOutbox { id: id(&path_id) }, key.forget(), b"").await
+    let ack: wire::OutboxAck = if body.iter().all(u8::is_ascii_whitespace) { Default::default() } else { json(&body)? };
+    let op = Op::AckOutbox { id: id(&path_id), to_hall_name: ack.to_hall_name };
+    submit(&s, actor, op, key.forget(), &body).await
 }
 
 #[utoipa::path(

@@ -196,6 +196,8 @@ pub enum Op {
     /// The county service delivered an outbox message.
     AckOutbox {
         id: i64,
+        /// The hall it was delivered to, by name (a report's history step says where).
+        to_hall_name: Option<String>,
     },
     /// A message of another hall, delivered by the county service: applied once by its key.
     Inbox {
@@ -566,7 +568,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::AnswerObjection { number, objection, answer } => cases::answer_objection(ctx, number, objection, answer),
         Op::Case { number, action } => cases::act(ctx, number, action),
         Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
-        Op::AckOutbox { id } => relay::ack(ctx, *id),
+        Op::AckOutbox { id, to_hall_name } => relay::ack(ctx, *id, to_hall_name.as_deref()),
         Op::Inbox { message } => relay::inbox(ctx, message),
         Op::ReadIncoming { id } => relay::read(ctx, *id),
         Op::Incoming { id, action } => relay::act(ctx, *id, action),

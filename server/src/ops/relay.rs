@@ -103,17 +103,39 @@ pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32, after: i64) -> ApiResult<An
 }
 
 /// The county delivered a message: it leaves the outbox (a second acknowledgement changes
-/// nothing).
-pub(super) fn ack(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+/// nothing). A report's case, still waiting for the upper hall, says where it went.
+pub(super) fn ack(ctx: &mut Ctx, id: i64, to_hall_name: Option<&str>) -> ApiResult<Answer> {
     match store::ack(ctx.tx, id, ctx.now_ms)? {
         None => Err(ApiError::new(Code::UnknownMessage, format!("no outbox message {id}"))),
         Some((key, first)) => {
             if first {
                 ctx.audit("relay.delivered", None, Some(format!("outbox:{id}")), json!({ "key": key }))?;
+                if let Some(number) = rule::reported_number(&key) {
+                    report_delivered(ctx, number, to_hall_name)?;
+                }
             }
             Answer::no_content()
         }
     }
+}
+
+/// R14: the applicant reads that the report reached the upper hall. Only while the case is open
+/// and the upper hall has said nothing yet (its acceptance may come first after an outage).
+fn report_delivered(ctx: &mut Ctx, number: &str, to_hall_name: Option<&str>) -> ApiResult<()> {
+    let Some(mut c) = cases::by_number(ctx.tx, number)?.filter(|c| c.kind == Outcome::Reported) else {
+        return Ok(());
+    };
+    if c.state != CaseState::Open || c.detail.get("upper").is_some_and(|u| !u.is_null()) {
+        return Ok(());
+    }
+    let name: Option<String> =
+        to_hall_name.map(|n| n.trim().chars().take(100).collect()).filter(|n: &String| !n.is_empty());
+    if let Some(name) = &name {
+        c.detail["upper"] =
+            json!({ "hall_name": name, "state": IncomingState::Received.as_str(), "at": ctx.fmt(ctx.now_ms) });
+        cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
+    }
+    super::cases::step(ctx, &c, wire::step_action::UPPER_RECEIVED, rule::delivered_words(name.as_deref()))
 }
 
 fn valid_hall_id(id: &str) -> bool {

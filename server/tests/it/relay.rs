@@ -366,3 +366,56 @@ async fn an_incoming_case_accepted_into_a_year_not_loaded_gets_its_deadline_when
     );
     assert!(outbox(&s).await.is_empty(), "everything acknowledged");
 }
+
+/// R14: once the county delivered a report, its case's history (which its applicant reads) says
+/// where it went; once only, and only while the upper hall has said nothing yet.
+#[tokio::test]
+async fn a_report_delivered_is_in_its_cases_history_once() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let steps = |case: &Value| crate::support::history(case);
+    let delivered = |case: &Value| steps(case).into_iter().filter(|(a, _)| a == "upper_received").collect::<Vec<_>>();
+
+    // Named by the county: the step and the upper hall's line.
+    let named = report(&s, &clerk).await;
+    let m = outbox(&s).await.into_iter().find(|m| m["key"] == format!("report:{named}")).unwrap();
+    let ack = format!("/api/relay/outbox/{}/ack", m["id"]);
+    let body = json!({"to_hall_name": "云岭县政务服务中心"});
+    assert_eq!(s.post(&ack, COUNTY, body.clone()).await.status, 204);
+    let case = get(&s, &format!("/api/cases/{named}"), &director).await.body;
+    assert_eq!(
+        delivered(&case),
+        [("upper_received".to_string(), "上报材料已送达云岭县政务服务中心，等待受理".to_string())],
+        "{case}"
+    );
+    assert_eq!(
+        (case["upper"]["state"].as_str(), case["upper"]["hall_name"].as_str()),
+        (Some("received"), Some("云岭县政务服务中心"))
+    );
+    assert_eq!(case["state"], "open");
+    // The applicant reads it on the case's page (by its check code).
+    let code = case["check_code"].as_str().unwrap();
+    let public = s.send(Method::GET, &format!("/api/cases/{named}?code={code}"), None, None, None).await.body;
+    assert!(steps(&public).iter().any(|(a, t)| a == "upper_received" && t.contains("云岭县政务服务中心")), "{public}");
+    // Acknowledged again (the county's answer lost on the link): nothing more.
+    assert_eq!(s.post(&ack, COUNTY, body).await.status, 204);
+    let again = get(&s, &format!("/api/cases/{named}"), &director).await.body;
+    assert_eq!(delivered(&again).len(), 1);
+
+    // A county of an earlier version sends no body: the step without the name, no upper line.
+    let plain = report(&s, &clerk).await;
+    let m = outbox(&s).await.into_iter().find(|m| m["key"] == format!("report:{plain}")).unwrap();
+    let r = s.send(Method::POST, &format!("/api/relay/outbox/{}/ack", m["id"]), Some(COUNTY), None, None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let case = get(&s, &format!("/api/cases/{plain}"), &director).await.body;
+    assert_eq!(delivered(&case)[0].1, "上报材料已送达上级政务服务中心，等待受理");
+    assert!(case["upper"].is_null(), "{case}");
+
+    // A body that is not an acknowledgement is refused and changes nothing.
+    let third = report(&s, &clerk).await;
+    let m = outbox(&s).await.into_iter().find(|m| m["key"] == format!("report:{third}")).unwrap();
+    let path = format!("/api/relay/outbox/{}/ack", m["id"]);
+    assert_error(&s.post(&path, COUNTY, json!({"to_hall_name": 7})).await, 400, "invalid_body");
+    assert!(outbox(&s).await.iter().any(|x| x["id"] == m["id"]), "still waiting");
+}
