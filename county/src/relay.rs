@@ -139,6 +139,8 @@ pub async fn pass(
                 _ => m.to_hall.clone().unwrap_or_default(),
             };
             if failed.contains_key(&target_id) {
+                // Held back behind the one that failed: on the county's screen as waiting.
+                note_waiting(pool, source, &target_id, &m).await?;
                 continue;
             }
             if let Err(e) = relay_one(pool, http, halls, source, &m).await {
@@ -181,7 +183,7 @@ async fn relay_one(
             // Logged like a failed delivery: the county's screen lists it with why it waits.
             let wanted = m.to_hall.as_deref().filter(|_| m.kind != "report");
             if attempt(pool, source, wanted, m).await? {
-                let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+                let set = "UPDATE relay_log SET last_error = $3, refused_at = NULL WHERE source_hall = $1 AND key = $2";
                 log(pool, set, &[&source.id, &m.key, &format!("{e:#}")]).await?;
             }
             return Err(e);
@@ -195,7 +197,7 @@ async fn relay_one(
         Ok(Delivery::Refused(why)) => Some(why),
         Err(e) => {
             let error = format!("{e:#}");
-            let set = "UPDATE relay_log SET last_error = $3 WHERE source_hall = $1 AND key = $2";
+            let set = "UPDATE relay_log SET last_error = $3, refused_at = NULL WHERE source_hall = $1 AND key = $2";
             let _ = log(pool, set, &[&source.id, &m.key, &error]).await;
             return Err(e);
         }
@@ -267,13 +269,28 @@ async fn attempt(pool: &Pool, source: &HallEntry, target: Option<&str>, m: &Outg
         .query_opt(
             "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
              VALUES ($1, $2, $3, $4, $5, 1)
-             ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3
+             ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3,
+                 target_hall = EXCLUDED.target_hall
                  WHERE relay_log.refused_at IS NULL OR relay_log.refused_at <= now() - make_interval(secs => $6)
              RETURNING 1",
             &[&source.id, &m.key, &m.id, &m.kind, &target, &REFUSED_RETRY.as_secs_f64()],
         )
         .await?;
     Ok(counted.is_some())
+}
+
+/// A message held back behind an earlier one to the same target that failed this pass: logged
+/// (no attempt counted) so that the county's screen counts every message waiting, not only the
+/// first of each target.
+async fn note_waiting(pool: &Pool, source: &HallEntry, target_id: &str, m: &Outgoing) -> anyhow::Result<()> {
+    let target = (!target_id.is_empty()).then_some(target_id);
+    log(
+        pool,
+        "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
+         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (source_hall, key) DO NOTHING",
+        &[&source.id, &m.key, &m.id, &m.kind, &target],
+    )
+    .await
 }
 
 /// What became of a delivery the target answered.

@@ -36,7 +36,7 @@ export default {
     "relay.attempts": "尝试次数", "relay.state": "状况", "relay.none": "没有积压的消息",
     "relay.noTarget": "（大厅清单中没有县级大厅）",
     "relay.kind.report": "上报件", "relay.kind.progress": "县级办理进度",
-    "relay.going": "中转中", "relay.delivered": "已送达，待来源大厅确认",
+    "relay.going": "中转中", "relay.behind": "排在发往同一大厅的前一条消息之后", "relay.delivered": "已送达，待来源大厅确认",
     "relay.failed": (e) => `投递失败，自动重试：${e}`, "relay.refused": (e) => `目标大厅拒收，一小时后重试：${e}`,
   },
   en: {
@@ -75,7 +75,7 @@ export default {
     "relay.attempts": "Attempts", "relay.state": "State", "relay.none": "Nothing waiting",
     "relay.noTarget": "(no county hall in the halls file)",
     "relay.kind.report": "Reported case", "relay.kind.progress": "County hall's progress",
-    "relay.going": "On its way", "relay.delivered": "Delivered; the source hall's acknowledgement to come",
+    "relay.going": "On its way", "relay.behind": "Waiting behind an earlier message to the same hall", "relay.delivered": "Delivered; the source hall's acknowledgement to come",
     "relay.failed": (e) => `Delivery failed, retrying: ${e}`, "relay.refused": (e) => `Refused by the target, retried in an hour: ${e}`,
   },
 };

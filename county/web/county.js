@@ -75,6 +75,7 @@ function relayState(m) {
   if (m.refused_at) return t("relay.refused", m.last_error ?? "");
   if (m.last_error) return t("relay.failed", m.last_error);
   if (m.delivered_at) return t("relay.delivered");
+  if (m.attempts === 0) return t("relay.behind");
   return t("relay.going");
 }
 
@@ -99,8 +100,10 @@ function renderRelay() {
 
 async function refresh() {
   try {
-    [halls, backlog] = await Promise.all([api("GET", "/api/county/halls"), api("GET", "/api/county/relay")]);
-    renderRelay();
+    // The backlog apart: a failed read of it never stops the halls' figures.
+    const relay = api("GET", "/api/county/relay").then((b) => { backlog = b; renderRelay(); }, () => {});
+    halls = await api("GET", "/api/county/halls");
+    await relay;
     $("screenError").textContent = "";
     $("updated").textContent = t("updated", new Date().toLocaleTimeString(language() === "en" ? "en-GB" : "zh-CN"));
     $("updated").className = "updated";

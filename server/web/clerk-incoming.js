@@ -27,9 +27,10 @@ export function clearIncoming() {
   renderIncoming();
 }
 
-/** An `incoming_changed` event: refresh when it is this window's. */
+/** An `incoming_changed` event: refresh when it is this window's (or was, before the director
+ * handed it to another). */
 export function incomingChanged(e) {
-  if (e.window_id === deskWindow) refreshIncoming().catch(() => {});
+  if (e.window_id === deskWindow || e.from_window_id === deskWindow) refreshIncoming().catch(() => {});
 }
 
 function row(l) {

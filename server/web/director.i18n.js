@@ -5,6 +5,15 @@ import { withAssessment } from "./assessment.i18n.js";
 
 export default withAssessment(withRating({
   zh: {
+    inTitle: "上报来件", inFrom: "来自", inMatter: "事项", inWhere: "承办窗口",
+    inStateHead: "状态", inAuthority: (a) => `报${a}`, inWindow: (n, name) => `${n}号窗口（${name}）`,
+    inNowhere: "未分派（本中心无对应事项）", inAssign: "分派", inReassign: "改派", inAssignTo: "分派至窗口",
+    inPick: "选择窗口", inPickFirst: "请先选择承办窗口。", inAssigned: (n, w) => `已将 ${n} 分派至${w}。`,
+    inDays: "延长工作日", inExtendReason: "延期理由（必填）", inExtend: "批准延期", inExtended: "已延期",
+    inDaysFirst: "请填写延长的工作日数。", inReasonFirst: "延期须写明理由（R12）。",
+    inExtendedTo: (n, d) => `${n} 已延期，办结日期改为 ${d}。`,
+    "inState.received": "待受理", "inState.accepted": "办理中", "inState.closed": "已办结", inDue: (d) => `承诺办结 ${d}`,
+    inAlarm: (nowhere, late) => [nowhere ? `未分派 ${nowhere} 件` : "", late ? `已超期 ${late} 件` : ""].filter(Boolean).join(" · "),
     vTitle: "村代办件", vNone: "没有待处理的村代办件。", vNumber: "代办编号", vStation: "代办点", vMatter: "事项", vState: "状态",
     vUrgent: "急件", vLateCount: (f, r) => `转交超期 ${f} 件 · 答复超期 ${r} 件`,
     vAgent: "代办员", vHandOverTo: "交接给", vHandOver: "交接", vHandedOver: (n, name) => `${n} 已交接给 ${name}。`,
@@ -148,6 +157,15 @@ export default withAssessment(withRating({
     "err.booking_not_missed": "只有爽约的预约才能免责（当天的预约在当天结束后才记为爽约）。",
   },
   en: {
+    inTitle: "Reported to us", inFrom: "From", inMatter: "Matter", inWhere: "Window",
+    inStateHead: "State", inAuthority: (a) => `for ${a}`, inWindow: (n, name) => `window ${n} (${name})`,
+    inNowhere: "not assigned (no such matter here)", inAssign: "Assign", inReassign: "Reassign", inAssignTo: "Assign to a window",
+    inPick: "Choose a window", inPickFirst: "Choose the window first.", inAssigned: (n, w) => `${n} assigned to ${w}.`,
+    inDays: "working days", inExtendReason: "Reason for the extension (required)", inExtend: "Extend", inExtended: "extended",
+    inDaysFirst: "Enter the working days to add.", inReasonFirst: "An extension states its reason (R12).",
+    inExtendedTo: (n, d) => `${n} extended: now due ${d}.`,
+    "inState.received": "to accept", "inState.accepted": "in progress", "inState.closed": "closed", inDue: (d) => `due ${d}`,
+    inAlarm: (nowhere, late) => [nowhere ? `not assigned: ${nowhere}` : "", late ? `overdue: ${late}` : ""].filter(Boolean).join(" · "),
     vTitle: "Village requests", vNone: "No village request open.", vNumber: "Request", vStation: "Station", vMatter: "Matter",
     vState: "State", vUrgent: "Urgent", vLateCount: (f, r) => `forwards overdue: ${f} · replies overdue: ${r}`,
     vAgent: "Agent", vHandOverTo: "Hand over to", vHandOver: "Hand over", vHandedOver: (n, name) => `${n} is now ${name}'s.`,

@@ -15,6 +15,7 @@ import { refreshRatings, ratingsFeedback, clearRatings, renderRatings, ratingGiv
 import { refreshAttendance, renderAttendance, clearAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged, clearLeave } from "./director-leave.js";
 import { refreshVillage, renderVillage } from "./director-village.js";
+import { refreshIncoming, renderIncoming, setIncomingWindows } from "./director-incoming.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 import { renderBookings, clearBookings, bookingsToday, bookingsChanged } from "./director-bookings.js";
 
@@ -123,6 +124,7 @@ function render() {
   renderComplaints();
   if (!data) return;
   complaintContext(data.windows, data.staff);
+  setIncomingWindows(data.windows);
   renderLeaveToday(data);
   renderLeftOpen(data.left_open ?? []);
   $("now").textContent = data.now.slice(11, 16);
@@ -204,6 +206,7 @@ handlers.case_changed = (c) => {
 // The citizen's voice (director streams only): each section takes its own subject; an urgent
 // petition's banner shows at once.
 handlers.village_changed = () => refreshVillage();
+handlers.incoming_changed = () => refreshIncoming();
 handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); };
 handlers.rating_given = () => ratingGiven();
 // A new configuration (admin page): windows, matters and departments, and the bookings it may
@@ -223,6 +226,7 @@ const reload = () => {
   refreshLeave();
   refreshAssessment();
   refreshVillage();
+  refreshIncoming();
 };
 const live = liveStream("/api/events", { handlers, token: () => token, onOpen: reload });
 onLeaveChanged(soon);
@@ -425,7 +429,7 @@ setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refre
 // while the console is in view (each read of explanations is audited, so not every minute).
 setInterval(() => { if (data && document.visibilityState === "visible") refreshAttendance(); }, 10 * 60000);
 initPetitions();
-onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); renderBookings(); });
+onLanguage(() => { render(); renderPetitions(); renderRatings(); renderAttendance(); renderAssessment(); renderLeave(); renderVillage(); renderIncoming(); renderBookings(); });
 languageSwitch();
 // A session refused on opening has signed the page out already, saying why: leave its words.
 if (token) open().catch(() => { if (token) signOut(); });

@@ -20,7 +20,7 @@ const PAGES = ["clerk", "director", "admin", "ticket", "notice", "case", "letter
 // A page's own modules beside its main script (their t("…") keys are the page's too).
 const MODULES = {
   director: ["director-complaints.js", "director-petitions.js", "director-attendance.js", "director-ratings.js",
-    "director-assessment.js", "director-leave.js", "director-village.js", "director-bookings.js"],
+    "director-assessment.js", "director-leave.js", "director-village.js", "director-bookings.js", "director-incoming.js"],
   ticket: ["ticket-alert.js"],
   book: ["book-shared.js"],
   booking: ["book-shared.js"],

@@ -49,3 +49,63 @@ test("a clerk accepts and closes a case a town hall reported", async () => {
   assert.equal(outbox.at(-1).body.result, "approved");
   await o.close();
 });
+
+test("the director hands a reported case on no desk to a window and extends it once", async () => {
+  const staff = async (username, window_id) => (await (await fetch(`${base}/api/auth/login`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password: "demo", window_id }),
+  })).json()).token;
+  const call = (method, path, token, body) => fetch(`${base}${path}`, {
+    method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // This hall without a window for general inquiries: a matter it does not list lands on no desk.
+  const admin = await staff("admin");
+  const { toml } = await (await call("GET", "/api/admin/hall", admin)).json();
+  assert.equal((await call("POST", "/api/admin/hall", admin, { toml: toml.replace(/general_inquiry = "zh-zixun".*\n/, "") })).status, 200);
+  const r = await county("POST", "/api/relay/inbox", {
+    key: "baiyun:report:20261203-0009", from_hall: "baiyun", kind: "report",
+    body: { hall_name: "白云镇便民服务中心", number: "20261203-0009", service_id: "yy-buliao", service_name: "渔业捕捞许可",
+      authority: "县农业农村局", applicant_name: "钱七" },
+  });
+  assert.equal(r.status, 200);
+  const id = (await r.json()).incoming_id;
+
+  const o = await openPage(browser, base, "/director");
+  const { page } = o;
+  await page.fill("input[name=username]", "director");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  const row = page.locator(`#incomingList tr[data-incoming="${id}"]`);
+  await row.filter({ hasText: "未分派（本中心无对应事项）" }).waitFor();
+  assert.match(await page.textContent("#incomingCount"), /未分派 1 件/);
+  assert.doesNotMatch(await page.textContent("#incomingCard"), /钱七/, "no applicant on the list");
+  // Assigning without a window says so; then to window 2.
+  await row.locator("button[data-in-assign]").click();
+  assert.equal(await page.textContent("#incomingError"), "请先选择承办窗口。");
+  await row.locator("select").selectOption("w02");
+  await row.locator("button[data-in-assign]").click();
+  await page.locator("#incomingDone").filter({ hasText: "已将 20261203-0009 分派至2号窗口（民政窗口（一））。" }).waitFor();
+  await row.filter({ hasText: "2号窗口（民政窗口（一））" }).waitFor();
+  assert.equal(await page.textContent("#incomingCount"), "");
+
+  // Accepted at w02 (its desk now has it): the director grants the one extension, with a reason.
+  const clerk = await staff("clerk2", "w02");
+  const mine = await (await call("GET", "/api/incoming?window=w02", clerk)).json();
+  assert.ok(mine.some((l) => l.id === id), "on w02's desk");
+  assert.equal((await call("POST", `/api/incoming/${id}/accept`, clerk, { days: 5 })).status, 200);
+  await row.locator("button[data-in-extend]").waitFor();
+  await row.locator("input[data-in-days]").fill("2");
+  await row.locator("button[data-in-extend]").click();
+  assert.equal(await page.textContent("#incomingError"), "延期须写明理由（R12）。");
+  await row.locator("input[data-in-extend-reason]").fill("需核实渔船证照");
+  await row.locator("button[data-in-extend]").click();
+  await page.locator("#incomingDone").filter({ hasText: /20261203-0009 已延期，办结日期改为 \d{4}-\d\d-\d\d。/ }).waitFor();
+  await row.filter({ hasText: "已延期" }).waitFor();
+  assert.equal(await row.locator("button[data-in-extend]").count(), 0, "once only (R12)");
+  if (shots) await page.locator("#incomingCard").screenshot({ path: join(shots, "director-incoming.png") });
+  await page.click("#lang");
+  await page.locator("#incomingCard h2").filter({ hasText: "Reported to us" }).waitFor();
+  await row.filter({ hasText: "window 2 (民政窗口（一）)" }).waitFor();
+  await page.click("#lang");
+  await o.close();
+});

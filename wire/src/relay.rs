@@ -100,6 +100,9 @@ pub struct IncomingLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
     pub received_at: String,
+    /// Its one extension (R12) is used.
+    #[serde(default)]
+    pub extended: bool,
 }
 
 /// A step of an incoming case.
@@ -137,6 +140,14 @@ pub struct IncomingCase {
 pub struct AcceptIncoming {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
+}
+
+/// `POST /api/incoming/{id}/assign` (director): the window that handles it from now on (one the
+/// hall did not route it to — its matter unknown here — or another).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssignIncoming {
+    pub window_id: String,
 }
 
 /// How far the upper hall has come with a reported case (the town's `Case` and its applicant's

@@ -355,5 +355,14 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     let gone = waiting_with_error(&county, "progress:gone:0:accepted").await;
     assert_eq!(gone["target_hall"], "gone");
     assert!(gone["last_error"].as_str().unwrap().contains("no hall `gone` in the halls file"), "{gone}");
+    // Every one of the 600 is counted as waiting (the screen lists the oldest 100).
+    let all = until("the 600 counted", || async {
+        let b = backlog(&county).await;
+        (b["count"] == 600).then_some(b)
+    })
+    .await;
+    assert_eq!(all["oldest"].as_array().unwrap().len(), 100);
+    let behind = all["oldest"].as_array().unwrap().iter().find(|m| m["key"] == "progress:gone:1:accepted").unwrap();
+    assert_eq!((behind["attempts"].as_i64(), behind["target_hall"].as_str()), (Some(0), Some("gone")), "{behind}");
     assert_eq!(outbox_len(&town).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
 }

@@ -620,6 +620,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(relay::get))
         .routes(routes!(relay::accept))
         .routes(routes!(relay::extend))
+        .routes(routes!(relay::assign))
         .routes(routes!(relay::close))
 }
 

@@ -165,6 +165,7 @@ pub async fn asset(PathParam(file): PathParam) -> Result<Response, ApiError> {
         "village.i18n.js" => (include_str!("../../web/village.i18n.js"), JS),
         "clerk-village.js" => (include_str!("../../web/clerk-village.js"), JS),
         "director-village.js" => (include_str!("../../web/director-village.js"), JS),
+        "director-incoming.js" => (include_str!("../../web/director-incoming.js"), JS),
         "clerk.js" => (include_str!("../../web/clerk.js"), JS),
         "clerk.i18n.js" => (include_str!("../../web/clerk.i18n.js"), JS),
         "director.js" => (include_str!("../../web/director.js"), JS),

@@ -193,6 +193,13 @@ incoming_action!(
     |r| IncomingOp::Extend { days: r.days, reason: r.reason }
 );
 incoming_action!(
+    assign,
+    "/api/incoming/{id}/assign",
+    wire::AssignIncoming,
+    "The director hands an incoming case to a window (its matter's window is missing here, or another fits).",
+    |r| IncomingOp::Assign { window_id: r.window_id }
+);
+incoming_action!(
     close,
     "/api/incoming/{id}/close",
     wire::CloseCase,

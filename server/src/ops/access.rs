@@ -144,7 +144,10 @@ impl Op {
             // The relay (R14): the county device, and only it, reads and acknowledges the outbox
             // and delivers to the inbox.
             Op::ReadOutbox { .. } | Op::AckOutbox { .. } | Op::Inbox { .. } => Need::County,
-            Op::Incoming { action: super::relay::IncomingOp::Extend { .. }, .. } => Need::Director,
+            Op::Incoming {
+                action: super::relay::IncomingOp::Extend { .. } | super::relay::IncomingOp::Assign { .. },
+                ..
+            } => Need::Director,
             Op::ReadIncoming { id } | Op::Incoming { id, .. } => Need::IncomingHandler(*id),
             Op::ExpireSessions | Op::CheckIssuing | Op::CloseDays => Need::System,
             #[cfg(test)]

@@ -24,9 +24,22 @@ use crate::store::relay::{self as store, IncomingRow};
 /// A staff action on an incoming case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IncomingOp {
-    Accept { days: Option<u32> },
-    Extend { days: u32, reason: String },
-    Close { result: CaseResult, reason: Option<String> },
+    Accept {
+        days: Option<u32>,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    Close {
+        result: CaseResult,
+        reason: Option<String>,
+    },
+    /// The director hands it to a window (no step for the origin hall: where it is handled here
+    /// is this hall's own business).
+    Assign {
+        window_id: String,
+    },
 }
 
 const MAX_TEXT: usize = 500;
@@ -120,21 +133,21 @@ pub(super) fn ack(ctx: &mut Ctx, id: i64, to_hall_name: Option<&str>) -> ApiResu
 }
 
 /// R14: the applicant reads that the report reached the upper hall. Only while the case is open
-/// and the upper hall has said nothing yet (its acceptance may come first after an outage).
+/// and nothing has come from above yet: no step of the upper hall (its acceptance may come first
+/// after an outage), no reply or date the town recorded by hand. A step only: the case stays the
+/// town's as before (its `upper` line, which moves the deadline and the assessment to the upper
+/// hall, comes with the upper hall's own progress).
 fn report_delivered(ctx: &mut Ctx, number: &str, to_hall_name: Option<&str>) -> ApiResult<()> {
-    let Some(mut c) = cases::by_number(ctx.tx, number)?.filter(|c| c.kind == Outcome::Reported) else {
+    let Some(c) = cases::by_number(ctx.tx, number)?.filter(|c| c.kind == Outcome::Reported) else {
         return Ok(());
     };
-    if c.state != CaseState::Open || c.detail.get("upper").is_some_and(|u| !u.is_null()) {
+    let heard = c.detail.get("upper").is_some_and(|u| !u.is_null())
+        || c.detail.get("upper_deadline").is_some_and(|d| !d.is_null())
+        || crate::store::case_views::replied(&c.detail);
+    if c.state != CaseState::Open || heard {
         return Ok(());
     }
-    let name: Option<String> =
-        to_hall_name.map(|n| n.trim().chars().take(100).collect()).filter(|n: &String| !n.is_empty());
-    if let Some(name) = &name {
-        c.detail["upper"] =
-            json!({ "hall_name": name, "state": IncomingState::Received.as_str(), "at": ctx.fmt(ctx.now_ms) });
-        cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
-    }
+    let name: Option<String> = to_hall_name.map(|n| n.trim().chars().take(100).collect());
     super::cases::step(ctx, &c, wire::step_action::UPPER_RECEIVED, rule::delivered_words(name.as_deref()))
 }
 
@@ -337,6 +350,7 @@ pub fn line(hall: &crate::hall::Hall, c: &IncomingRow) -> wire::IncomingLine {
         result: c.result.as_deref().and_then(CaseResult::parse).map(Into::into),
         deadline: c.deadline.clone(),
         received_at: crate::store::reads::fmt_time(hall, c.received_at),
+        extended: c.extended,
     }
 }
 
@@ -350,6 +364,9 @@ pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
 /// Accept, extend or close an incoming case; the step goes back to the origin hall.
 pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> {
     let mut c = load(ctx, id)?;
+    if let IncomingOp::Assign { window_id } = op {
+        return assign(ctx, c, window_id);
+    }
     let facts = IncomingFacts {
         state: IncomingState::parse(&c.state).unwrap_or(IncomingState::Received),
         deadline: date(c.deadline.as_deref()),
@@ -360,6 +377,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
         _ => None,
     };
     let action = match op {
+        IncomingOp::Assign { .. } => unreachable!("assigned above"),
         IncomingOp::Accept { .. } => IncomingAction::Accept { days: promised },
         IncomingOp::Extend { days, reason } => {
             if reason.trim().is_empty() {
@@ -374,7 +392,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
         IncomingOp::Close { reason, .. } => {
             reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string)
         }
-        IncomingOp::Accept { .. } => None,
+        IncomingOp::Accept { .. } | IncomingOp::Assign { .. } => None,
     };
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_TEXT) {
         return Err(ApiError::new(Code::TextTooLong, format!("a reason is limited to {MAX_TEXT} characters")));
@@ -408,6 +426,32 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
     store::update_incoming(ctx.tx, &c, ctx.now_ms)?;
     let progress = Progress { step: moved.step, text, reason, pending_year: moved.pending_year };
     record_step(ctx, &c, progress)?;
+    Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
+}
+
+/// The director hands an incoming case to a window (R18: the one the matter names is missing here,
+/// or another fits better): on that window's desk from now on, the step in its history, both
+/// desks told. The same window again changes nothing.
+fn assign(ctx: &mut Ctx, mut c: IncomingRow, window_id: &str) -> ApiResult<Answer> {
+    let w = ctx
+        .hall
+        .window(window_id)
+        .ok_or_else(|| ApiError::new(Code::UnknownWindow, format!("no window `{window_id}`")))?;
+    if c.state == IncomingState::Closed.as_str() {
+        return Err(ApiError::new(Code::InvalidCaseAction, "a closed incoming case stays where it was handled"));
+    }
+    if c.window_id.as_deref() == Some(window_id) {
+        return Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?);
+    }
+    let text = format!("中心主任分派至{}号窗口（{}）办理", w.number, w.name);
+    let from = c.window_id.replace(window_id.to_string());
+    store::assign_incoming(ctx.tx, c.id, window_id)?;
+    store::add_step(ctx.tx, c.id, ctx.now_ms, ctx.actor.name(), "assigned", &text)?;
+    let detail = json!({ "from": from, "to": window_id });
+    ctx.audit("incoming.assigned", Some(window_id), Some(format!("incoming:{}", c.id)), detail)?;
+    let data = json!({ "id": c.id, "window_id": window_id, "from_window_id": from, "state": c.state,
+        "at": ctx.fmt(ctx.now_ms) });
+    ctx.emit(wire::event_kind::INCOMING_CHANGED, &data)?;
     Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
 }
 
