@@ -349,6 +349,9 @@ function renderCase() {
   // Extended within its time limit only (R12): an overdue case is answered, not extended.
   $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue");
   $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed" && !c.meeting);
+  // R14, R12: a reported case's progress; a new date from the upper level once one was told
+  // (or the case is overdue here) is the director's to record.
+  $("actProgress").hidden = !(c.state === "open" && c.kind === "reported");
   // R17: a closed case's file, archived once — by its window's clerk from the desk, or here (a
   // file of a window since removed, or whose clerk has moved on).
   $("actArchive").hidden = !(c.state === "closed" && !c.archived_at);
@@ -402,6 +405,12 @@ $("extend").addEventListener("click", () => {
   caseAction("extend", "extend", { days: Number(f.days.value), reason: f.extend_reason.value.trim() });
 });
 $("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
+$("recordProgress").addEventListener("click", () => {
+  const f = caseForm();
+  caseAction("progress", "progress", {
+    note: f.progress_note.value.trim(), reply: f.progress_reply.checked, deadline: f.progress_deadline.value || undefined,
+  });
+});
 // R4: the applicant's objection and the answer given, on a running or a closed case.
 $("answerObjection").addEventListener("click", () => {
   const f = caseForm();

@@ -404,6 +404,40 @@ test("a 上报件 closes only once the upper level's reply is recorded (R14)", a
   await clerk.close();
 });
 
+test("a new date from the upper level, once one was told, is the director's to record (R14, R12)", async () => {
+  const login = await post("/api/auth/login", { username: "clerk2", password: "demo", window_id: "w02" });
+  const token = (await login.json()).token;
+  await issue("mz-tekun");
+  assert.equal((await post("/api/windows/w02/call-next", {}, token)).status, 200);
+  const r = await post("/api/windows/w02/finish", { outcome: "reported", authority: "县民政局", applicant_name: "孙八" }, token);
+  const number = (await r.json()).case.number;
+  const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  // The window records the upper level's date once; a second date is refused there.
+  assert.equal((await post(`/api/cases/${number}/progress`, { note: "县民政局受理", deadline: day(20) }, token)).status, 200);
+  const again = await post(`/api/cases/${number}/progress`, { note: "县民政局延期", deadline: day(30) }, token);
+  assert.equal(again.status, 403);
+  assert.equal((await again.json()).error, "director_only");
+  // The director records it from the console's case dialog.
+  const director = await open("/director");
+  const { page } = director;
+  await page.fill("input[name=username]", "director");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#console:not([hidden])");
+  await page.fill("#findCase input[name=number]", number);
+  await page.click("#findCase button");
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  assert.ok(await page.isVisible("#actProgress"));
+  await page.fill("#caseDialog textarea[name=progress_note]", "县民政局来函：需补充入户调查，办结日期顺延");
+  await page.fill("#caseDialog input[name=progress_deadline]", day(30));
+  await page.click("#recordProgress");
+  await page.waitForFunction((d) => document.querySelector("#caseHistory").textContent.includes(`上级机关承诺办结日期 ${d}`), day(30));
+  assert.match(await page.textContent("#caseInfo"), new RegExp(day(30)));
+  assert.equal(await page.inputValue("#caseDialog textarea[name=progress_note]"), "", "sent: the form starts empty");
+  assert.equal((await staffCase(number)).deadline, day(30));
+  await director.close();
+});
+
 test("a 联办件 whose parts are done waits for the director's meeting, and both pages say so (R13)", async () => {
   const login = await post("/api/auth/login", { username: "clerk5", password: "demo", window_id: "w05" });
   const token = (await login.json()).token;
