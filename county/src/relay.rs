@@ -110,6 +110,10 @@ pub async fn pass(
     let mut failed: HashMap<String, anyhow::Error> = HashMap::new();
     let (mut after, mut n) = (0i64, 0usize);
     let mut listed: Vec<String> = Vec::new();
+    // Messages held back behind a failed one to their target, noted at the end in one statement.
+    let mut held = Held::default();
+    // The whole outbox was read (the last page not full): what it did not list has left it.
+    let mut complete = false;
     loop {
         let res = http
             .get(format!("{base}/api/relay/outbox?limit={OUTBOX_PAGE}&after={after}"))
@@ -123,6 +127,10 @@ pub async fn pass(
         }
         let messages: Vec<Outgoing> = res.json().await.context("the outbox's answer")?;
         let full = messages.len() == OUTBOX_PAGE as usize;
+        if messages.is_empty() {
+            complete = true; // the page after a full one: nothing more
+            break;
+        }
         // A hall of an earlier version ignores `after` and answers its first page again: only
         // messages past the last one seen count, and a page with none ends the pass.
         let before = after;
@@ -140,7 +148,7 @@ pub async fn pass(
             };
             if failed.contains_key(&target_id) {
                 // Held back behind the one that failed: on the county's screen as waiting.
-                note_waiting(pool, source, &target_id, &m).await?;
+                held.push(&target_id, &m);
                 continue;
             }
             if let Err(e) = relay_one(pool, http, halls, source, &m).await {
@@ -148,10 +156,12 @@ pub async fn pass(
             }
         }
         if !full {
+            complete = true;
             break;
         }
     }
-    note_taken_acks(pool, source, &listed).await?;
+    note_waiting(pool, source, &held).await?;
+    note_taken_acks(pool, source, &listed, complete).await?;
     match failed.into_values().next() {
         Some(e) => Err(e),
         None => Ok(n),
@@ -251,12 +261,17 @@ async fn target_name(pool: &Pool, hall_id: &str) -> Option<String> {
 /// hall's outbox: once the whole outbox has been read, every delivered message of this hall that
 /// it did not list is noted acknowledged. Without this its `relay_log` row stayed unacknowledged
 /// for good.
-async fn note_taken_acks(pool: &Pool, source: &HallEntry, listed: &[String]) -> anyhow::Result<()> {
+///
+/// When the whole outbox was read (`complete`), a message never delivered by this county that it
+/// no longer lists (held back, then gone another way: a hall restored from a backup, a second
+/// county service) is noted too: it waits no more, and the county's screen stops counting it. A
+/// hall of an earlier version that repeats its first page is never read whole.
+async fn note_taken_acks(pool: &Pool, source: &HallEntry, listed: &[String], complete: bool) -> anyhow::Result<()> {
     log(
         pool,
         "UPDATE relay_log SET acked_at = now()
-          WHERE source_hall = $1 AND acked_at IS NULL AND delivered_at IS NOT NULL AND NOT (key = ANY($2))",
-        &[&source.id, &listed],
+          WHERE source_hall = $1 AND acked_at IS NULL AND (delivered_at IS NOT NULL OR $3) AND NOT (key = ANY($2))",
+        &[&source.id, &listed, &complete],
     )
     .await
 }
@@ -279,16 +294,36 @@ async fn attempt(pool: &Pool, source: &HallEntry, target: Option<&str>, m: &Outg
     Ok(counted.is_some())
 }
 
-/// A message held back behind an earlier one to the same target that failed this pass: logged
-/// (no attempt counted) so that the county's screen counts every message waiting, not only the
-/// first of each target.
-async fn note_waiting(pool: &Pool, source: &HallEntry, target_id: &str, m: &Outgoing) -> anyhow::Result<()> {
-    let target = (!target_id.is_empty()).then_some(target_id);
+/// The messages of a pass held back behind an earlier one to the same target that failed.
+#[derive(Default)]
+struct Held {
+    keys: Vec<String>,
+    ids: Vec<i64>,
+    kinds: Vec<String>,
+    targets: Vec<Option<String>>,
+}
+
+impl Held {
+    fn push(&mut self, target_id: &str, m: &Outgoing) {
+        self.keys.push(m.key.clone());
+        self.ids.push(m.id);
+        self.kinds.push(m.kind.clone());
+        self.targets.push((!target_id.is_empty()).then(|| target_id.to_string()));
+    }
+}
+
+/// The held-back messages logged (no attempt counted), in one statement per pass, so that the
+/// county's screen counts every message waiting, not only the first of each target.
+async fn note_waiting(pool: &Pool, source: &HallEntry, held: &Held) -> anyhow::Result<()> {
+    if held.keys.is_empty() {
+        return Ok(());
+    }
     log(
         pool,
         "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
-         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (source_hall, key) DO NOTHING",
-        &[&source.id, &m.key, &m.id, &m.kind, &target],
+         SELECT $1, k, i, kd, t, 0 FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS h(k, i, kd, t)
+         ON CONFLICT (source_hall, key) DO NOTHING",
+        &[&source.id, &held.keys, &held.ids, &held.kinds, &held.targets],
     )
     .await
 }
@@ -382,7 +417,7 @@ SELECT r.source_hall, s.name, r.target_hall, t.name, r.kind, r.key, r.first_seen
        r.delivered_at, r.refused_at, count(*) OVER () AS waiting
 FROM relay_log r LEFT JOIN halls s ON s.hall_id = r.source_hall LEFT JOIN halls t ON t.hall_id = r.target_hall
 WHERE r.acked_at IS NULL
-ORDER BY r.first_seen, r.source_hall, r.key LIMIT $1";
+ORDER BY r.first_seen, r.source_hall, r.message_id, r.key LIMIT $1";
 
 pub async fn backlog(pool: &Pool) -> anyhow::Result<Backlog> {
     let client = pool.get().await.context("PostgreSQL")?;

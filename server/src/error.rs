@@ -149,6 +149,7 @@ codes! {
     InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";
     InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
     TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
+    PromisedDaysRequired = UNPROCESSABLE_ENTITY, "promised_days_required", "an incoming case of a matter this hall does not list is accepted with the working days promised (`days`)";
     ObjectionRequired = UNPROCESSABLE_ENTITY, "objection_required", "an objection is recorded with the applicant's words and the answer given (R4)";
     RatingReasonRequired = UNPROCESSABLE_ENTITY, "rating_reason_required", "不满意 and 非常不满意 state a reason";
     InvalidPhone = UNPROCESSABLE_ENTITY, "invalid_phone", "a call-back phone that is not a phone number, or a booking's phone that is not a mainland mobile number";

@@ -38,8 +38,11 @@ function row(l) {
   const c = opened.get(l.id);
   const who = c ? `<div class="note">${esc(t("inApplicant", c.applicant_name ?? "—", c.applicant_phone ?? "—"))}` +
     (c.note ? ` · ${esc(c.note)}` : "") + `</div>` : "";
+  // The promised working days: the matter's here when left empty (a matter this hall does not
+  // list needs them: the server says so).
   const actions = l.state === "received"
-    ? `<button type="button" data-in-accept="${l.id}">${esc(t("inAccept"))}</button>`
+    ? `<input type="number" min="1" max="365" data-in-days="${l.id}" placeholder="${esc(t("inDaysHere"))}" aria-label="${esc(t("inDaysHere"))}"> ` +
+      `<button type="button" data-in-accept="${l.id}">${esc(t("inAccept"))}</button>`
     : `<select data-in-result="${l.id}"><option value="approved">${esc(t("inApproved"))}</option>` +
       `<option value="not_approved">${esc(t("inNotApproved"))}</option><option value="done">${esc(t("inDone"))}</option></select>` +
       `<input data-in-reason="${l.id}" placeholder="${esc(t("inReason"))}" maxlength="500">` +
@@ -69,7 +72,10 @@ export function wireIncoming() {
   $("incoming").addEventListener("click", async (ev) => {
     const b = ev.target.closest("button");
     if (!b) return;
-    if (b.dataset.inAccept) return step(b.dataset.inAccept, "accept", {});
+    if (b.dataset.inAccept) {
+      const days = Number(document.querySelector(`[data-in-days="${b.dataset.inAccept}"]`)?.value);
+      return step(b.dataset.inAccept, "accept", days >= 1 ? { days } : {});
+    }
     if (b.dataset.inClose) {
       const id = b.dataset.inClose;
       const result = document.querySelector(`[data-in-result="${id}"]`).value;

@@ -36,6 +36,7 @@ export default withAssessment({
     "finding.not_upheld": "不属实",
     // 上报来件 (R14): reported cases from lower halls, at the county hall.
     incomingTitle: "上报来件", inFrom: "来自", inMatter: "事项", inStateHead: "状态", inAuthority: (a) => `报${a}`,
+    inDaysHere: "承诺工作日（默认按本中心同一事项）",
     "inState.received": "待受理", "inState.accepted": "办理中", "inState.closed": "已办结", inDue: (d) => `承诺办结 ${d}`,
     inAccept: "受理", inClose: "办结", inApproved: "准予许可", inNotApproved: "不予许可", inDone: "办结（无需许可）",
     inReason: "理由（不予许可必填）", inView: "查看", inApplicant: (name, phone) => `申请人 ${name} · ${phone}`,
@@ -117,6 +118,7 @@ export default withAssessment({
     "err.unknown_village_request": "No such village request.",
     "err.not_left_open": "That service is registered already, or was not left unfinished at this window.",
     incomingTitle: "Reported to us", inFrom: "From", inMatter: "Matter", inStateHead: "State", inAuthority: (a) => `for ${a}`,
+    inDaysHere: "working days promised (default: this hall's for the matter)",
     "inState.received": "to accept", "inState.accepted": "in progress", "inState.closed": "closed", inDue: (d) => `due ${d}`,
     inAccept: "Accept", inClose: "Close", inApproved: "approved", inNotApproved: "not approved", inDone: "done (no approval)",
     inReason: "Reason (required when not approved)", inView: "View", inApplicant: (name, phone) => `Applicant ${name} · ${phone}`,

@@ -9,8 +9,11 @@ import { $, esc, t, api, act, guarded, showError, hallNow, redraw } from "./comm
 let lines = [];
 let windows = []; // the hall's windows, to hand a case to
 
+/** The hall's windows (the console's every refresh): the card is redrawn only when they changed. */
 export function setIncomingWindows(list) {
-  windows = list;
+  const next = list.map((w) => ({ id: w.id, number: w.number, name: w.name }));
+  if (JSON.stringify(next) === JSON.stringify(windows)) return;
+  windows = next;
   renderIncoming();
 }
 
@@ -38,8 +41,9 @@ function assignControl(l) {
     `</select> <button type="button" data-in-assign="${l.id}">${esc(t(l.window_id ? "inReassign" : "inAssign"))}</button>`;
 }
 
-function extendControl(l) {
-  if (l.state !== "accepted" || l.extended) return "";
+function extendControl(l, today) {
+  // Extended within its time limit only (R12): none without a deadline, none once overdue.
+  if (l.state !== "accepted" || l.extended || !l.deadline || l.deadline < today) return "";
   return ` <input type="number" min="1" max="30" data-in-days="${l.id}" aria-label="${esc(t("inDays"))}" placeholder="${esc(t("inDays"))}">` +
     ` <input data-in-extend-reason="${l.id}" maxlength="500" placeholder="${esc(t("inExtendReason"))}">` +
     ` <button type="button" data-in-extend="${l.id}">${esc(t("inExtend"))}</button>`;
@@ -64,7 +68,7 @@ export function renderIncoming() {
         `<td>${esc(l.origin_hall_name)}<br><small>${esc(l.origin_number)} · ${esc(l.received_at.slice(0, 16).replace("T", " "))}</small></td>` +
         `<td>${esc(l.service_name)}<br><small>${esc(t("inAuthority", l.authority))}</small></td>` +
         `<td>${where}</td><td class="${overdue(l) ? "warn" : ""}">${esc(state)}</td>` +
-        `<td>${assignControl(l)}${extendControl(l)}</td></tr>`;
+        `<td>${assignControl(l)}${extendControl(l, today)}</td></tr>`;
     }).join(""));
 }
 

@@ -373,7 +373,17 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
         extended: c.extended,
     };
     let promised = match op {
-        IncomingOp::Accept { days } => days.or_else(|| promised_days(ctx, &c)),
+        // A matter this hall does not list has no promised days here: the window states them
+        // (else the case would run with no deadline, never overdue, R12 unreachable).
+        IncomingOp::Accept { days } => match days.or_else(|| promised_days(ctx, &c)) {
+            None => {
+                return Err(ApiError::new(
+                    Code::PromisedDaysRequired,
+                    format!("`{}` is not a matter of this hall: state the working days promised", c.service_name),
+                ))
+            }
+            days => days,
+        },
         _ => None,
     };
     let action = match op {

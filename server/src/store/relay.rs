@@ -204,12 +204,12 @@ pub fn incoming_by_origin(conn: &Connection, hall: &str, number: &str) -> rusqli
         .optional()
 }
 
-/// Saves an incoming case's state, result, deadline and particulars.
 /// The window that handles an incoming case from now on.
 pub fn assign_incoming(tx: &Transaction, id: i64, window_id: &str) -> rusqlite::Result<()> {
     exec(tx, "UPDATE incoming_cases SET window_id = ?2 WHERE id = ?1", params![id, window_id]).map(drop)
 }
 
+/// Saves an incoming case's state, result, deadline and particulars.
 pub fn update_incoming(tx: &Transaction, c: &IncomingRow, at_ms: i64) -> rusqlite::Result<()> {
     let closed_at = (c.state == "closed").then_some(at_ms);
     exec(

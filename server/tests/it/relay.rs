@@ -495,6 +495,9 @@ async fn the_director_hands_an_incoming_case_on_no_desk_to_a_window() {
     // Accepted at w03, extended once by the director (listed as extended), then closed: a closed
     // case stays where it was handled.
     let clerk3 = s.clerk("clerk3", "w03").await;
+    // 渔业捕捞许可 is no matter of this hall: accepted with the days promised, never without.
+    let r = s.post(&format!("/api/incoming/{id}/accept"), &clerk3, json!({})).await;
+    assert_error(&r, 422, "promised_days_required");
     let r = s.post(&format!("/api/incoming/{id}/accept"), &clerk3, json!({"days": 5})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let extend = json!({"days": 2, "reason": "需现场核实渔船证照"});
