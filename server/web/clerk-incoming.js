@@ -18,6 +18,9 @@ export async function refreshIncoming(windowId) {
   try { read = (await api("GET", `/api/incoming?window=${encodeURIComponent(deskWindow)}`)).data; } catch { read = []; }
   if (mine !== generation) return;
   lines = read;
+  // A case that left this window (the director handed it on) takes its applicant read here with
+  // it: back one day, it is read again (an audited read).
+  for (const id of [...opened.keys()]) if (!lines.some((l) => l.id === id)) opened.delete(id);
   renderIncoming();
 }
 

@@ -17,6 +17,14 @@ export function setIncomingWindows(list) {
   renderIncoming();
 }
 
+/** Signed out: no list, and nothing typed in it, stays for the next one at the PC. */
+export function clearIncoming() {
+  lines = [];
+  $("incomingList").innerHTML = "";
+  for (const id of ["incomingError", "incomingDone", "incomingCount"]) $(id).textContent = "";
+  $("incomingCard").hidden = true;
+}
+
 export async function refreshIncoming() {
   try {
     lines = (await api("GET", "/api/incoming")).data;

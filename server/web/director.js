@@ -15,7 +15,7 @@ import { refreshRatings, ratingsFeedback, clearRatings, renderRatings, ratingGiv
 import { refreshAttendance, renderAttendance, clearAttendance } from "./director-attendance.js";
 import { refreshLeave, renderLeave, renderLeaveToday, onLeaveChanged, clearLeave } from "./director-leave.js";
 import { refreshVillage, renderVillage } from "./director-village.js";
-import { refreshIncoming, renderIncoming, setIncomingWindows } from "./director-incoming.js";
+import { refreshIncoming, renderIncoming, setIncomingWindows, clearIncoming } from "./director-incoming.js";
 import { refreshAssessment, renderAssessment } from "./director-assessment.js";
 import { renderBookings, clearBookings, bookingsToday, bookingsChanged } from "./director-bookings.js";
 
@@ -261,7 +261,7 @@ function signOut(message) {
   for (const f of document.querySelectorAll("dialog form")) f.reset();
   $("findCase").reset(); showError("findCaseError", null);
   caseOpen = null;
-  clearComplaints(); clearAttendance(); clearLeave();
+  clearComplaints(); clearAttendance(); clearLeave(); clearIncoming();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   $("loginError").textContent = message ?? "";
 }

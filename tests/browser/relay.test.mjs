@@ -107,5 +107,18 @@ test("the director hands a reported case on no desk to a window and extends it o
   await page.locator("#incomingCard h2").filter({ hasText: "Reported to us" }).waitFor();
   await row.filter({ hasText: "window 2 (民政窗口（一）)" }).waitFor();
   await page.click("#lang");
+
+  // Handed on to window 3 while window 2's desk is open: it leaves that desk at once.
+  const desk = await openPage(browser, base, "/clerk");
+  await desk.page.fill("input[name=username]", "clerk2");
+  await desk.page.fill("input[name=password]", "demo");
+  await desk.page.selectOption("select[name=window]", "w02");
+  await desk.page.click("#login button[type=submit]");
+  await desk.page.locator("#incoming").filter({ hasText: "20261203-0009" }).waitFor();
+  await row.locator("select").selectOption("w03");
+  await row.locator("button[data-in-assign]").click();
+  await row.filter({ hasText: "3号窗口（民政窗口（二））" }).waitFor();
+  await desk.page.waitForSelector("#incomingCard[hidden]", { state: "attached" });
+  await desk.close();
   await o.close();
 });
