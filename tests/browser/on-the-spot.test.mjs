@@ -9,6 +9,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startHall, openPage, call } from "./harness.mjs";
 
+const shots = process.env.HALL_SCREENSHOTS;
+
 test("a service past its matter's on-the-spot minutes is marked at the desk, on the console and in the reports", async () => {
   const first = await startHall({ keep: true });
   let hall = first;
@@ -31,7 +33,7 @@ test("a service past its matter's on-the-spot minutes is marked at the desk, on 
     await desk.page.selectOption("select[name=window]", "w01");
     await desk.page.click("#login button[type=submit]");
     await desk.page.waitForSelector("#overSpot");
-    if (process.env.LOOK) await desk.page.screenshot({ path: "/tmp/w/desk-spot.png" });
+    if (shots) await desk.page.screenshot({ path: join(shots, "clerk-on-the-spot-zh.png") });
     assert.equal(await desk.page.textContent("#number"), ticket.number);
     assert.match(await desk.page.textContent("#sheet"), /承诺时限：即办（一般 10 分钟内）/, "the one-time notice tells the minutes");
     assert.match(await desk.page.textContent("#ticketInfo"), /已办理 1[56] 分钟 已超过即办时限 10 分钟/);
@@ -44,7 +46,7 @@ test("a service past its matter's on-the-spot minutes is marked at the desk, on 
     await director.page.fill("input[name=password]", "demo");
     await director.page.click("#login button[type=submit]");
     await director.page.waitForSelector("#windows .over-spot");
-    if (process.env.LOOK) await director.page.screenshot({ path: "/tmp/w/dir-spot.png" });
+    if (shots) await director.page.locator("#windows").screenshot({ path: join(shots, "director-on-the-spot-zh.png") });
     const row = () => director.page.$$eval("#windows tr",
       (trs, number) => trs.map((tr) => tr.textContent).find((x) => x.includes(number)), ticket.number);
     assert.match(await row(), new RegExp(`${ticket.number}1[56] 超过即办时限 10 分钟`), "counted from the start, not the call");
