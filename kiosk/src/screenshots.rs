@@ -168,6 +168,8 @@ fn visit(english: bool) -> Vec<(&'static str, Kiosk)> {
         ("matter-closed", step(vec![Input::Catalog(Box::new(closed_catalog())), dibao(), take()])),
         ("department", step(vec![Input::Department("minzheng".into())])),
         ("matter", step(vec![Input::Department("minzheng".into()), dibao()])),
+        // A matter done on the spot (R7): its time limit says in how many minutes.
+        ("matter-on-the-spot", step(vec![Input::Department("renshe".into()), Input::Matter("rs-jmyibao".into())])),
         ("priority", step(vec![dibao(), Input::AskPriority])),
         ("search", step(vec![Input::Search, Input::Key('y'), Input::Key('l'), Input::Key('b'), Input::Key('x')])),
         ("issuing", step(vec![dibao(), take(), Input::IssueUnreachable { key: "k1".into() }])),
