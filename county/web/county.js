@@ -80,7 +80,7 @@ function relayState(m) {
 }
 
 function renderRelay() {
-  if (!backlog) return;
+  if (!backlog || !token) return;
   $("relay").hidden = false;
   $("relayTitle").textContent = t("relayTitle", backlog.count);
   const now = Date.now();
@@ -101,7 +101,7 @@ function renderRelay() {
 async function refresh() {
   try {
     // The backlog apart: a failed read of it never stops the halls' figures.
-    const relay = api("GET", "/api/county/relay").then((b) => { backlog = b; renderRelay(); }, () => {});
+    const relay = api("GET", "/api/county/relay").then((b) => { if (token) { backlog = b; renderRelay(); } }, () => {});
     halls = await api("GET", "/api/county/halls");
     await relay;
     $("screenError").textContent = "";

@@ -14,13 +14,13 @@ export async function refreshIncoming(windowId) {
   deskWindow = windowId ?? deskWindow;
   if (!deskWindow) return;
   const mine = generation;
-  let read;
-  try { read = (await api("GET", `/api/incoming?window=${encodeURIComponent(deskWindow)}`)).data; } catch { read = []; }
+  let read = null;
+  try { read = (await api("GET", `/api/incoming?window=${encodeURIComponent(deskWindow)}`)).data; } catch { /* below */ }
   if (mine !== generation) return;
-  lines = read;
+  lines = read ?? [];
   // A case that left this window (the director handed it on) takes its applicant read here with
-  // it: back one day, it is read again (an audited read).
-  for (const id of [...opened.keys()]) if (!lines.some((l) => l.id === id)) opened.delete(id);
+  // it: back one day, it is read again (an audited read). A failed read forgets nothing.
+  if (read) for (const id of [...opened.keys()]) if (!lines.some((l) => l.id === id)) opened.delete(id);
   renderIncoming();
 }
 

@@ -8,6 +8,7 @@ import { $, esc, t, api, act, guarded, showError, hallNow, redraw } from "./comm
 
 let lines = [];
 let windows = []; // the hall's windows, to hand a case to
+let generation = 0; // a read or an action answered after a sign-out fills nothing
 
 /** The hall's windows (the console's every refresh): the card is redrawn only when they changed. */
 export function setIncomingWindows(list) {
@@ -19,6 +20,7 @@ export function setIncomingWindows(list) {
 
 /** Signed out: no list, and nothing typed in it, stays for the next one at the PC. */
 export function clearIncoming() {
+  generation += 1;
   lines = [];
   $("incomingList").innerHTML = "";
   for (const id of ["incomingError", "incomingDone", "incomingCount"]) $(id).textContent = "";
@@ -26,12 +28,17 @@ export function clearIncoming() {
 }
 
 export async function refreshIncoming() {
+  const mine = generation;
+  let read;
   try {
-    lines = (await api("GET", "/api/incoming")).data;
-    showError("incomingError", null);
+    read = (await api("GET", "/api/incoming")).data;
   } catch (e) {
-    showError("incomingError", e); // the list shown stays: an empty card would read "nothing came"
+    if (mine === generation) showError("incomingError", e); // the list shown stays: an empty card would read "nothing came"
+    return;
   }
+  if (mine !== generation) return;
+  lines = read;
+  showError("incomingError", null);
   renderIncoming();
 }
 
@@ -88,9 +95,11 @@ $("incomingList").addEventListener("click", (e) => {
     const id = b.dataset.inAssign;
     const window_id = $("incomingList").querySelector(`select[data-in-window-for="${id}"]`).value;
     if (!window_id) { showError("incomingError", null); $("incomingError").textContent = t("inPickFirst"); return; }
+    const mine = generation;
     return guarded("incomingError", async () => {
       // One retry slot per case and window: another window is another request.
       const c = (await act(`incoming-assign-${id}-${window_id}`, `/api/incoming/${id}/assign`, { window_id })).data;
+      if (mine !== generation) return;
       await refreshIncoming();
       $("incomingDone").textContent = t("inAssigned", c.origin_number, winName(window_id));
     });
@@ -102,8 +111,10 @@ $("incomingList").addEventListener("click", (e) => {
     // Said here in the card's words (the server's code for a missing reason is a returned case's).
     const missing = !(days >= 1) ? "inDaysFirst" : !reason ? "inReasonFirst" : null;
     if (missing) { showError("incomingError", null); $("incomingError").textContent = t(missing); return; }
+    const mine = generation;
     return guarded("incomingError", async () => {
       const c = (await act(`incoming-extend-${id}`, `/api/incoming/${id}/extend`, { days, reason })).data;
+      if (mine !== generation) return;
       await refreshIncoming();
       $("incomingDone").textContent = t("inExtendedTo", c.origin_number, c.deadline);
     });

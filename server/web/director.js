@@ -347,11 +347,13 @@ function renderCase() {
   $("caseNotices").innerHTML = noticesOf(c)
     .map((k) => `<button type="button" data-notice="${esc(k)}">${esc(t(`notice.${k}`))}</button>`).join(" ");
   // Extended within its time limit only (R12): an overdue case is answered, not extended.
-  $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue");
+  // A reported case's date from above is moved by its progress, not extended here.
+  $("actExtend").hidden = !(c.state === "open" && c.deadline && !c.extension && c.due !== "overdue" && !c.upper_dated);
   $("actMeeting").hidden = !(c.kind === "joint" && c.state !== "closed" && !c.meeting);
   // R14, R12: a reported case's progress; a new date from the upper level once one was told
   // (or the case is overdue here) is the director's to record.
   $("actProgress").hidden = !(c.state === "open" && c.kind === "reported");
+  if (data) caseForm().progress_deadline.min = data.now.slice(0, 10); // the upper level's date is today or later
   // R17: a closed case's file, archived once — by its window's clerk from the desk, or here (a
   // file of a window since removed, or whose clerk has moved on).
   $("actArchive").hidden = !(c.state === "closed" && !c.archived_at);
@@ -407,6 +409,12 @@ $("extend").addEventListener("click", () => {
 $("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
 $("recordProgress").addEventListener("click", () => {
   const f = caseForm();
+  // The reply closes the matter above; a new date is a step before it: one or the other.
+  if (f.progress_reply.checked && f.progress_deadline.value) {
+    showError("caseError", null);
+    $("caseError").textContent = t("progressOneOrOther");
+    return;
+  }
   caseAction("progress", "progress", {
     note: f.progress_note.value.trim(), reply: f.progress_reply.checked, deadline: f.progress_deadline.value || undefined,
   });
@@ -433,7 +441,7 @@ $("logout").addEventListener("click", async () => {
   }
   signOut();
 });
-setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); } }, 60000); // minutes tick on even without events
+setInterval(() => { if (data) { refresh().catch(() => {}); refreshLeave(); refreshVillage(); refreshIncoming(); } }, 60000); // minutes tick on even without events
 // A clerk's explanation of a mark (R15) sends no event: the card is read again every 10 minutes
 // while the console is in view (each read of explanations is audited, so not every minute).
 setInterval(() => { if (data && document.visibilityState === "visible") refreshAttendance(); }, 10 * 60000);

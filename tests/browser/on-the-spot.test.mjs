@@ -22,7 +22,7 @@ test("a service past its matter's on-the-spot minutes is marked at the desk, on 
     assert.equal((await call(first.base, "POST", "/api/windows/w01/start", clerk, {})).status, 200);
     await first.close();
     const db = join(first.dir, "hall.db");
-    execFileSync("sqlite3", [db, `UPDATE tickets SET called_at = called_at - 2400000, started_at = started_at - 900000 WHERE id = ${ticket.id}`]);
+    execFileSync("sqlite3", [db, `UPDATE tickets SET issued_at = issued_at - 2700000, queued_at = queued_at - 2700000, called_at = called_at - 2400000, started_at = started_at - 900000 WHERE id = ${ticket.id}`]);
     hall = await startHall({ dir: first.dir });
     const { base, browser } = hall;
 

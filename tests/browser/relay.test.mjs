@@ -85,7 +85,7 @@ test("the director hands a reported case on no desk to a window and extends it o
   await row.locator("select").selectOption("w02");
   await row.locator("button[data-in-assign]").click();
   await page.locator("#incomingDone").filter({ hasText: "已将 20261203-0009 分派至2号窗口（民政窗口（一））。" }).waitFor();
-  await row.filter({ hasText: "2号窗口（民政窗口（一））" }).waitFor();
+  await row.locator("td:nth-child(3)").filter({ hasText: "2号窗口（民政窗口（一））" }).waitFor();
   assert.equal(await page.textContent("#incomingCount"), "");
 
   // Accepted at w02 (its desk now has it): the director grants the one extension, with a reason.
@@ -117,7 +117,7 @@ test("the director hands a reported case on no desk to a window and extends it o
   await desk.page.locator("#incoming").filter({ hasText: "20261203-0009" }).waitFor();
   await row.locator("select").selectOption("w03");
   await row.locator("button[data-in-assign]").click();
-  await row.filter({ hasText: "3号窗口（民政窗口（二））" }).waitFor();
+  await row.locator("td:nth-child(3)").filter({ hasText: "3号窗口（民政窗口（二））" }).waitFor();
   await desk.page.waitForSelector("#incomingCard[hidden]", { state: "attached" });
   await desk.close();
   await o.close();

@@ -243,6 +243,10 @@ pub struct Case {
     /// relayed): it cannot close before that answer (R14, `422 reply_required`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_reply: bool,
+    /// A 上报件 whose date is the upper level's (given by it, or recorded from it): it is not
+    /// extended here (R12, R14); a new date from above is recorded as progress.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub upper_dated: bool,
     /// A 上报件 relayed to the county hall: how far that hall has come (R14).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper: Option<crate::UpperProgress>,

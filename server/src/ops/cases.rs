@@ -266,8 +266,7 @@ pub(super) fn facts<'a>(c: &CaseRow, parts: &'a [(String, bool)]) -> Facts<'a> {
         parts,
         met: case_views::met(&c.detail),
         replied: case_views::replied(&c.detail),
-        upper_dated: c.kind == Outcome::Reported
-            && (!c.detail["upper"]["deadline"].is_null() || !c.detail["upper_deadline"].is_null()),
+        upper_dated: case_views::upper_dated(c),
     }
 }
 

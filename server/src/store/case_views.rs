@@ -108,6 +108,11 @@ pub fn awaiting_reply(c: &CaseRow) -> bool {
     c.kind == Outcome::Reported && c.state == CaseState::Open && !replied(&c.detail)
 }
 
+/// A 上报件 whose date is the upper level's: relayed with its deadline, or recorded from it (R14).
+pub fn upper_dated(c: &CaseRow) -> bool {
+    c.kind == Outcome::Reported && (!c.detail["upper"]["deadline"].is_null() || !c.detail["upper_deadline"].is_null())
+}
+
 /// A 上报件's upper level answered: its reply recorded here, or its close relayed (R14).
 pub fn replied(detail: &Value) -> bool {
     detail.get("reply").is_some_and(|r| !r.is_null()) || detail["upper"]["state"] == "closed"
@@ -206,6 +211,7 @@ pub fn staff(
         authority: text(d, "authority"),
         reply: text(d, "reply"),
         awaiting_reply: awaiting_reply(c),
+        upper_dated: upper_dated(c),
         upper: upper(d),
         status_url: status_url(public_url, &c.token),
         history,
