@@ -79,7 +79,8 @@ function serviceTime(tk, m) {
   if (!since) return "";
   const served = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60000));
   const limit = m?.time_limit_days === 0 ? m.on_the_spot_minutes : 0;
-  const text = ` · ${esc(t("serving"))} ${served} ${esc(t("minutes"))}`;
+  // Called and not yet started: the minutes since the call (the service counts from it then).
+  const text = ` · ${esc(t(tk.status === "serving" ? "serving" : "calledFor"))} ${served} ${esc(t("minutes"))}`;
   if (!limit) return text;
   return served >= limit ? `${text} <b class="over-spot" id="overSpot">${esc(t("overSpot", limit))}</b>`
     : `${text} (${esc(t("spotLimit", limit))})`;

@@ -458,6 +458,16 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
     assert!(now["from"].as_str().unwrap().ends_with("-01"), "{now}");
 }
 
+/// PostgreSQL's plan of `sql` with `params`, one line per step.
+async fn explain(
+    c: &deadpool_postgres::Client,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> String {
+    let rows = c.query(&format!("EXPLAIN {sql}"), params).await.unwrap();
+    rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")
+}
+
 /// A year of history for 20 halls: the reports' and the screen's queries use the day indexes
 /// (EXPLAIN) and answer fast.
 #[tokio::test]
@@ -486,14 +496,7 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
         (chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
     // The screen's query, polled every 3 s by every open screen.
     let none: Option<&str> = None;
-    let plan: Vec<String> = c
-        .query(&format!("EXPLAIN {}", hall_county::http::LINES), &[&none])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect();
-    let plan = plan.join("\n");
+    let plan = explain(&c, hall_county::http::LINES, &[&none]).await;
     for table in ["hall_days", "cases"] {
         assert!(!plan.contains(&format!("Seq Scan on {table}")), "the screen reads all of {table}:\n{plan}");
     }
@@ -506,14 +509,7 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
     assert!(took < std::time::Duration::from_secs(1), "the screen's query took {took:?}");
     for by in [hall_county::reports::By::Hall, hall_county::reports::By::Matter, hall_county::reports::By::Day] {
         for sql in hall_county::reports::queries(by) {
-            let plan: Vec<String> = c
-                .query(&format!("EXPLAIN {sql}"), &[&from, &to])
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get::<_, String>(0))
-                .collect();
-            let plan = plan.join("\n");
+            let plan = explain(&c, &sql, &[&from, &to]).await;
             for table in ["hall_days", "matter_days", "cases"] {
                 assert!(
                     !plan.contains(&format!("Seq Scan on {table}")),
@@ -549,14 +545,7 @@ async fn a_year_of_twenty_halls_is_read_through_the_indexes() {
     )
     .await
     .unwrap();
-    let plan: Vec<String> = c
-        .query(&format!("EXPLAIN {}", hall_county::relay::BACKLOG), &[&hall_county::relay::WAITING_LISTED])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect();
-    let plan = plan.join("\n");
+    let plan = explain(&c, hall_county::relay::BACKLOG, &[&hall_county::relay::WAITING_LISTED]).await;
     assert!(!plan.contains("Seq Scan on relay_log"), "the backlog reads the whole log:\n{plan}");
     let backlog = hall_county::relay::backlog(&pool).await.unwrap();
     assert_eq!(backlog.count, 3);
