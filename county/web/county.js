@@ -71,6 +71,19 @@ function renderHalls() {
 // ---------------------------------------------------------------------------------------------
 // The relay's backlog (R14): messages between halls not acknowledged yet, oldest first
 
+/** A message in words: `report:<case>` a town's 上报件, `progress:<town>:<case>:<step>[:<date>]`
+ * the county hall's step on it going back (an unknown shape: the key as it is). */
+function relayMessage(m) {
+  const [kind, ...rest] = m.key.split(":");
+  if (kind === "report" && rest.length === 1) return `${t("relay.kind.report")} ${rest[0]}`;
+  if (kind === "progress" && rest.length >= 3) {
+    const [, number, step] = rest;
+    const words = ["accepted", "extended", "deadline_set", "closed"].includes(step) ? t(`relay.step.${step}`) : step;
+    return `${t("relay.kind.progress")} ${number}（${words}）`;
+  }
+  return `${t(`relay.kind.${m.kind}`)} ${m.key}`;
+}
+
 function relayState(m) {
   if (m.refused_at) return t("relay.refused", m.last_error ?? "");
   if (m.last_error) return t("relay.failed", m.last_error);
@@ -92,7 +105,7 @@ function renderRelay() {
         const since = Math.max(0, Math.round((now - Date.parse(m.first_seen)) / 1000));
         return `<tr data-key="${esc(m.key)}"><td>${esc(m.source_name ?? m.source_hall)}</td>` +
           `<td>${esc(m.target_name ?? m.target_hall ?? t("relay.noTarget"))}</td>` +
-          `<td>${esc(t(`relay.kind.${m.kind}`))} ${esc(m.key.replace(/^[a-z]+:/, ""))}</td>` +
+          `<td>${esc(relayMessage(m))}</td>` +
           `<td>${esc(t("ago", since))}</td><td class="num">${esc(m.attempts)}</td>` +
           `<td class="state${late}">${esc(relayState(m))}</td></tr>`;
       }).join(""));
