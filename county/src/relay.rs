@@ -285,7 +285,7 @@ async fn attempt(pool: &Pool, source: &HallEntry, target: Option<&str>, m: &Outg
             "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
              VALUES ($1, $2, $3, $4, $5, 1)
              ON CONFLICT (source_hall, key) DO UPDATE SET attempts = relay_log.attempts + 1, message_id = $3,
-                 target_hall = EXCLUDED.target_hall
+                 target_hall = EXCLUDED.target_hall, acked_at = NULL
                  WHERE relay_log.refused_at IS NULL OR relay_log.refused_at <= now() - make_interval(secs => $6)
              RETURNING 1",
             &[&source.id, &m.key, &m.id, &m.kind, &target, &REFUSED_RETRY.as_secs_f64()],
@@ -322,7 +322,7 @@ async fn note_waiting(pool: &Pool, source: &HallEntry, held: &Held) -> anyhow::R
         pool,
         "INSERT INTO relay_log (source_hall, key, message_id, kind, target_hall, attempts)
          SELECT $1, k, i, kd, t, 0 FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS h(k, i, kd, t)
-         ON CONFLICT (source_hall, key) DO NOTHING",
+         ON CONFLICT (source_hall, key) DO UPDATE SET acked_at = NULL WHERE relay_log.acked_at IS NOT NULL",
         &[&source.id, &held.keys, &held.ids, &held.kinds, &held.targets],
     )
     .await

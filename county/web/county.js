@@ -115,8 +115,10 @@ async function refresh() {
   try {
     // The backlog apart: a failed read of it never stops the halls' figures.
     const relay = api("GET", "/api/county/relay").then((b) => { if (token) { backlog = b; renderRelay(); } }, () => {});
-    halls = await api("GET", "/api/county/halls");
+    const read = await api("GET", "/api/county/halls");
     await relay;
+    if (!token) return; // signed out meanwhile: nothing of this read is shown
+    halls = read;
     $("screenError").textContent = "";
     $("updated").textContent = t("updated", new Date().toLocaleTimeString(language() === "en" ? "en-GB" : "zh-CN"));
     $("updated").className = "updated";

@@ -101,7 +101,7 @@ $("incomingList").addEventListener("click", (e) => {
       const c = (await act(`incoming-assign-${id}-${window_id}`, `/api/incoming/${id}/assign`, { window_id })).data;
       if (mine !== generation) return;
       await refreshIncoming();
-      $("incomingDone").textContent = t("inAssigned", c.origin_number, winName(window_id));
+      if (mine === generation) $("incomingDone").textContent = t("inAssigned", c.origin_number, winName(window_id));
     });
   }
   if (b.dataset.inExtend) {
@@ -116,7 +116,7 @@ $("incomingList").addEventListener("click", (e) => {
       const c = (await act(`incoming-extend-${id}`, `/api/incoming/${id}/extend`, { days, reason })).data;
       if (mine !== generation) return;
       await refreshIncoming();
-      $("incomingDone").textContent = t("inExtendedTo", c.origin_number, c.deadline);
+      if (mine === generation) $("incomingDone").textContent = t("inExtendedTo", c.origin_number, c.deadline);
     });
   }
 });

@@ -409,10 +409,13 @@ $("extend").addEventListener("click", () => {
 $("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
 $("recordProgress").addEventListener("click", () => {
   const f = caseForm();
-  // The reply closes the matter above; a new date is a step before it: one or the other.
-  if (f.progress_reply.checked && f.progress_deadline.value) {
+  // The reply closes the matter above; a new date is a step before it: one or the other. The
+  // upper level's date is today or later (a date typed in passes the picker's `min`).
+  const date = f.progress_deadline.value;
+  const wrong = f.progress_reply.checked && date ? "progressOneOrOther" : date && data && date < data.now.slice(0, 10) ? "progressPast" : null;
+  if (wrong) {
     showError("caseError", null);
-    $("caseError").textContent = t("progressOneOrOther");
+    $("caseError").textContent = t(wrong);
     return;
   }
   caseAction("progress", "progress", {

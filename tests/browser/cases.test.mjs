@@ -430,6 +430,9 @@ test("a new date from the upper level, once one was told, is the director's to r
   assert.ok(await page.isVisible("#actProgress"));
   assert.ok(await page.isHidden("#actExtend"), "the upper level's date is not extended here");
   await page.fill("#caseDialog textarea[name=progress_note]", "县民政局来函：需补充入户调查，办结日期顺延");
+  await page.fill("#caseDialog input[name=progress_deadline]", "2020-01-06"); // typed past the picker's min
+  await page.click("#recordProgress");
+  assert.equal(await page.textContent("#caseError"), "上级机关承诺办结日期应为今天或以后。");
   await page.fill("#caseDialog input[name=progress_deadline]", day(30));
   await page.click("#recordProgress");
   await page.waitForFunction((d) => document.querySelector("#caseHistory").textContent.includes(`上级机关承诺办结日期 ${d}`), day(30));
