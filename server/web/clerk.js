@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow,
+  latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow, progressProblem,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -740,11 +740,8 @@ $("answerObjection").addEventListener("click", async () => {
 
 $("recordProgress").addEventListener("click", async () => {
   const f = form();
-  // The reply closes the matter above; a new date is a step before it: one or the other. The
-  // upper level's date is today or later (the hall's today).
-  const date = f.progress_deadline.value;
-  const wrong = f.progress_reply.checked && date ? "progressOneOrOther" : date && date < hallNow().slice(0, 10) ? "progressPast" : null;
-  if (wrong) { showError("caseError", null); $("caseError").textContent = t(wrong); return; }
+  const wrong = progressProblem(f, hallNow().slice(0, 10));
+  if (wrong) { showError("caseError", null); $("caseError").textContent = wrong; return; }
   await caseAction("progress", "progress", {
     note: f.progress_note.value.trim(), reply: f.progress_reply.checked, deadline: f.progress_deadline.value || undefined,
   });

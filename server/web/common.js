@@ -77,6 +77,7 @@ export const STRINGS = {
     "err.ticket_expired": "这是往日的号码，不能进入今天的队列：请办结或重新取号。",
     "err.transfer_target_required": "请选择要转去的事项或窗口。",
     "err.reason_required": "退回件必须填写告知群众的退回理由。",
+    "progress.oneOrOther": "上级机关的答复与新的办结日期请分两次登记。", "progress.past": "上级机关承诺办结日期应为今天或以后。",
     "err.promised_days_required": "本中心没有这个事项：受理时请填写承诺办结的工作日数。",
     "err.missing_materials_required": "补办件必须一次性列出全部缺少的材料。",
     "err.notice_too_long": "通知最多500个字。",
@@ -182,6 +183,8 @@ export const STRINGS = {
     "err.ticket_expired": "This ticket is from an earlier day and cannot wait in today's queues: finish it or issue a new one.",
     "err.transfer_target_required": "Choose a matter or a window to transfer to.",
     "err.reason_required": "A returned case (退回件) must state the reason told to the citizen.",
+    "progress.oneOrOther": "Record the upper level's reply and a new date as two steps.",
+    "progress.past": "The upper level's date is today or later.",
     "err.promised_days_required": "This hall does not list the matter: state the working days promised when accepting.",
     "err.missing_materials_required": "A supplement case (补办件) must list every missing material at once.",
     "err.notice_too_long": "The notice is limited to 500 characters.",
@@ -243,6 +246,18 @@ export const STRINGS = {
 };
 
 sharedStrings(STRINGS);
+
+/**
+ * What is wrong with a reported case's progress form (`progress_reply`, `progress_deadline`)
+ * before it is sent, in the page's language, or null: the reply closes the matter above and a new
+ * date is a step before it (one or the other); the upper level's date is `today` or later (a
+ * typed date passes the picker's `min`; the server's refusal would read as a format error).
+ */
+export function progressProblem(form, today) {
+  const date = form.progress_deadline.value;
+  if (form.progress_reply.checked && date) return t("progress.oneOrOther");
+  return date && date < today ? t("progress.past") : null;
+}
 
 /**
  * The staff pages' form 「按编号打开办件」 (`#findCase`, its refusal in `#findCaseError`):

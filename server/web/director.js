@@ -7,6 +7,7 @@ import {
   $, esc, t, faultText, showError, useStrings, languageSwitch, onLanguage, useSession, api, act, guarded, liveStream,
   forgetActions,
   mergeKiosks, applyKioskEvent, kioskMark, noticesOf, openNotice, dueClass, signInAs, latestRead, loadHallZone, stepHtml, wireFindCase,
+  progressProblem, hallNow,
 } from "./common.js";
 import strings from "./director.i18n.js";
 import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints } from "./director-complaints.js";
@@ -409,13 +410,10 @@ $("extend").addEventListener("click", () => {
 $("archiveCase").addEventListener("click", () => caseAction("archive", "archive", {}));
 $("recordProgress").addEventListener("click", () => {
   const f = caseForm();
-  // The reply closes the matter above; a new date is a step before it: one or the other. The
-  // upper level's date is today or later (a date typed in passes the picker's `min`).
-  const date = f.progress_deadline.value;
-  const wrong = f.progress_reply.checked && date ? "progressOneOrOther" : date && data && date < data.now.slice(0, 10) ? "progressPast" : null;
+  const wrong = progressProblem(f, data ? data.now.slice(0, 10) : hallNow().slice(0, 10));
   if (wrong) {
     showError("caseError", null);
-    $("caseError").textContent = t(wrong);
+    $("caseError").textContent = wrong;
     return;
   }
   caseAction("progress", "progress", {
