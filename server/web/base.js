@@ -106,11 +106,13 @@ export async function request(method, path, body, { key } = {}) {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (key) headers["Idempotency-Key"] = key;
   let res;
+  const sent = Date.now();
   try {
     res = await fetch(path, { method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, "offline", String(e));
   }
+  noteServerClock(res, sent);
   if (!res.ok) {
     const data = await res.json().catch(() => null);
     const code = typeof data?.error === "string" ? data.error : res.status >= 500 ? "server" : `http_${res.status}`;
@@ -121,6 +123,22 @@ export async function request(method, path, body, { key } = {}) {
   }
   return res;
 }
+
+// The server's clock, as its answers' `Date` headers tell it (whole seconds): a desk PC a few
+// minutes off still counts a service's minutes, the hall's today and a deadline as the server
+// and the director's console do. An answer that took more than a second says nothing finer than
+// that (it is left out); the clock moves only when off by more than a second (a header's rounding).
+let clockOffset = 0;
+function noteServerClock(res, sent) {
+  const said = Date.parse(res.headers.get("date") ?? "");
+  const received = Date.now();
+  if (Number.isNaN(said) || received - sent > 1000) return;
+  const offset = said + 500 - (sent + received) / 2;
+  if (Math.abs(offset - clockOffset) > 1000) clockOffset = offset;
+}
+
+/** Now by the server's clock, in milliseconds (as `Date.now()`). */
+export function serverNow() { return Date.now() + clockOffset; }
 
 /** What to tell the user about an error, in the page's language (never the server's English). */
 export function errorText(err) {

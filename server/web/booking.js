@@ -4,7 +4,7 @@
 // booked (with a cancel button until the slot starts, confirmed first), checked in (with the
 // ticket's page), cancelled or missed.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, api, act, errorText } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, api, act, errorText, serverNow } from "./common.js";
 import { sheetHtml, dayText } from "./book-shared.js";
 import strings from "./booking.i18n.js";
 
@@ -45,7 +45,7 @@ function render() {
   // When the booked place is kept: from early_minutes before the slot to grace_minutes after.
   $("onTime").textContent = b.check_in_from && b.check_in_until ? t("onTimeFromUntil", b.check_in_from, b.check_in_until) : t("onTime");
   $("howTo").hidden = b.status !== "booked";
-  const cancellable = b.status === "booked" && Date.now() < Date.parse(b.cancel_until);
+  const cancellable = b.status === "booked" && serverNow() < Date.parse(b.cancel_until);
   $("cancelBox").hidden = !cancellable;
   $("cancelUntil").textContent = cancellable ? t("cancelUntil", untilText(b.cancel_until)) : "";
   $("sheet").innerHTML = matter ? sheetHtml(matter) : "";

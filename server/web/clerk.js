@@ -8,7 +8,7 @@
 import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
-  latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow, progressProblem,
+  latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow, progressProblem, serverNow, loadHallZone,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave } from "./clerk-leave.js";
@@ -51,7 +51,7 @@ function render() {
   $("number").textContent = tk ? tk.number : "—";
   if (tk) {
     const m = matter(tk.service_id);
-    const waited = Math.max(0, Math.round((Date.now() - Date.parse(tk.issued_at)) / 60000));
+    const waited = Math.max(0, Math.round((serverNow() - Date.parse(tk.issued_at)) / 60000));
     const first = tk.first_window_id && tk.first_window_id !== state.window ? ` · ${t("firstWindow")} ${win(tk.first_window_id)?.number ?? tk.first_window_id}` : "";
     const prio = tk.priority ? ` · <b>${esc(t("priority"))}</b>` : "";
     $("ticketInfo").innerHTML = `${esc(m?.name ?? tk.service_id)} · ${esc(t("issued"))} ${esc(tk.issued_at.slice(11, 16))} · ` +
@@ -77,7 +77,7 @@ function render() {
 function serviceTime(tk, m) {
   const since = tk.status === "serving" ? tk.started_at : tk.status === "called" ? tk.called_at : null;
   if (!since) return "";
-  const served = Math.max(0, Math.floor((Date.now() - Date.parse(since)) / 60000));
+  const served = Math.max(0, Math.floor((serverNow() - Date.parse(since)) / 60000));
   const limit = m?.time_limit_days === 0 ? m.on_the_spot_minutes : 0;
   // Called and not yet started: the minutes since the call (the service counts from it then).
   const text = ` · ${esc(t(tk.status === "serving" ? "serving" : "calledFor"))} ${served} ${esc(t("minutes"))}`;
@@ -331,6 +331,7 @@ async function start() {
     showError("loginError", e);
     return;
   }
+  await loadHallZone(); // the hall's today (a progress form's dates), whatever the PC's time zone
   fillSelects();
   render();
   // A session refused on opening has signed the page out already, saying why: leave its words.

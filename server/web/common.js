@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, esc, language, onLanguage, request, sessionRefused, sharedStrings, showError } from "./base.js";
+import { $, t, has, esc, language, onLanguage, request, serverNow, sessionRefused, sharedStrings, showError } from "./base.js";
 
 export * from "./base.js";
 
@@ -375,7 +375,7 @@ export function hallNow() {
     f = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
       minute: "2-digit", hourCycle: "h23" });
   }
-  const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(f.formatToParts(new Date(serverNow())).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 

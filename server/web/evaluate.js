@@ -9,7 +9,7 @@
 // shown until the server names the window: the server knows it from the token. The clerk's page
 // has no say in what is shown here.
 
-import { $, t, useStrings, languageSwitch, onLanguage, useSession, api, liveStream, errorText } from "./common.js";
+import { $, t, useStrings, languageSwitch, onLanguage, useSession, api, liveStream, errorText, serverNow } from "./common.js";
 import { ratingForm } from "./rating.js";
 import strings from "./evaluate.i18n.js";
 
@@ -98,7 +98,7 @@ function show(fresh) {
     if (mode !== "asking" || before !== a.ticket_number) form.reset();
     mode = "asking";
     // At `until` the server stops asking; ask it then (a clock off by a little only delays it).
-    const left = Date.parse(a.until) - Date.now();
+    const left = Date.parse(a.until) - serverNow();
     timer = setTimeout(load, Math.min(Math.max(left, 1000), view.ask_seconds * 1000) + 300);
   } else {
     mode = "idle";

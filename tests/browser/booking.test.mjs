@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHall, guard, httpStatusLine, openPage } from "./harness.mjs";
+import { startHall, guard, httpStatusLine, openPage, serverAtPageClock } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 const PHONE = { width: 360, height: 740 };
@@ -645,6 +645,7 @@ test("a director console left open past midnight asks for the new day's bookings
   const p = await openPage(browser, base, "/", { viewport: { width: 1366, height: 1000 } });
   const d = p.page;
   await d.clock.install({ time: new Date("2026-12-06T15:58:00Z") }); // 23:58 in the hall (Asia/Shanghai)
+  await serverAtPageClock(d); // the server's clock as the page's (the pages count by the server's)
   await d.goto(`${base}/director`);
   await d.fill("input[name=password]", "demo");
   await d.click("#login button[type=submit]");

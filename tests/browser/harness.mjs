@@ -115,12 +115,35 @@ export const httpStatusLine = (status) => new RegExp(`Failed to load resource: t
  * every window it opens (a notice, a letter, a petition's papers), fail the test on a page error,
  * a console error or a CSP violation when `close()` checks them.
  */
-export async function openPage(browser, base, path, { viewport = { width: 1366, height: 900 }, allow = [], ...options } = {}) {
+/**
+ * The server's answers dated by the page's installed clock (their `Date` header, which the pages
+ * take as the hall's time): a test that moves the page's clock to a midnight or an afternoon
+ * moves the server's as the page sees it. Live streams are left alone.
+ */
+export async function serverAtPageClock(page) {
+  await page.route((url) => url.pathname.startsWith("/api/") && !url.pathname.endsWith("/events"), async (route) => {
+    try {
+      const res = await route.fetch();
+      const now = await page.evaluate(() => Date.now());
+      await route.fulfill({ response: res, headers: { ...res.headers(), date: new Date(now).toUTCString() } });
+    } catch (e) {
+      if (!page.isClosed()) throw e; // else the page closed with the request on its way: nobody waits
+    }
+  });
+}
+
+/** A page in a context of its own; `clockAhead` ms sets the browser's clock that far off the machine's. */
+export async function openPage(browser, base, path, { viewport = { width: 1366, height: 900 }, allow = [], clockAhead, ...options } = {}) {
   const ctx = await browser.newContext({ viewport, locale: "zh-CN", ...options });
+  if (clockAhead) await ctx.clock.install({ time: Date.now() + clockAhead });
   const guards = [];
   const page = await ctx.newPage();
   guards.push(guard(page, { allow }));
   ctx.on("page", (p) => guards.push(guard(p, { allow })));
   await page.goto(`${base}${path}`);
-  return { ctx, page, guards, close: async () => { for (const g of guards) g.check(); await ctx.close(); } };
+  return { ctx, page, guards, close: async () => {
+    for (const g of guards) g.check();
+    for (const p of ctx.pages()) await p.unrouteAll({ behavior: "ignoreErrors" }); // answers on their way
+    await ctx.close();
+  } };
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { useHall, openPage } from "./harness.mjs";
+import { useHall, openPage, serverAtPageClock } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 // A 2×2 PNG.
@@ -76,6 +76,7 @@ test("the inspection's time follows the clock until the leader sets it", async (
   const o = await openPage(browser, base, "/");
   const { page } = o;
   await page.clock.install({ time: new Date("2026-12-04T01:00:00Z") }); // 09:00 in the hall (a day past: sessions are real)
+  await serverAtPageClock(page); // the server's clock as the page's (the pages count by the server's)
   await page.goto(`${base}/inspections`);
   await page.fill("#login input[name=username]", "leader");
   await page.fill("#login input[name=password]", "demo");

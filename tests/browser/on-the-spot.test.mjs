@@ -79,3 +79,33 @@ test("a service past its matter's on-the-spot minutes is marked at the desk, on 
     rmSync(first.dir, { recursive: true, force: true });
   }
 });
+
+test("a desk PC whose clock is off counts the minutes by the server's clock", async () => {
+  const hall = await startHall();
+  try {
+    const { base, browser } = hall;
+    const ticket = (await call(base, "POST", "/api/tickets", "demo-kiosk", { service_id: "zh-zixun" })).body;
+    const login = { username: "clerk1", password: "demo", window_id: "w01" };
+    const clerk = (await call(base, "POST", "/api/auth/login", null, login)).body.token;
+    assert.equal((await call(base, "POST", "/api/windows/w01/call-next", clerk, {})).status, 200);
+    assert.equal((await call(base, "POST", "/api/windows/w01/start", clerk, {})).status, 200);
+    // The PC's clock 25 minutes fast, in another time zone than the hall's.
+    const desk = await openPage(browser, base, "/clerk", { clockAhead: 25 * 60_000, timezoneId: "America/New_York" });
+    assert.ok(await desk.page.evaluate(() => Date.now()) - Date.now() > 24 * 60_000, "the browser's clock is off");
+    await desk.page.fill("input[name=username]", "clerk1");
+    await desk.page.fill("input[name=password]", "demo");
+    await desk.page.selectOption("select[name=window]", "w01");
+    await desk.page.click("#login button[type=submit]");
+    await desk.page.waitForFunction((n) => document.querySelector("#number").textContent === n, ticket.number);
+    const info = await desk.page.textContent("#ticketInfo");
+    assert.match(info, /已等 [01] 分钟/, info);
+    assert.match(info, /已办理 [01] 分钟 \(即办时限 10 分钟\)/, info);
+    assert.equal(await desk.page.$("#overSpot"), null, "not past the limit: the service began a moment ago");
+    // The hall's today (Asia/Shanghai), not the PC's, in the forms that ask for a date.
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+    assert.equal(await desk.page.evaluate(async () => (await import("/assets/common.js")).hallNow().slice(0, 10)), today);
+    await desk.close();
+  } finally {
+    await hall.close();
+  }
+});
