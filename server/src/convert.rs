@@ -195,6 +195,7 @@ impl From<CaseProblem> for crate::error::ApiError {
             CaseProblem::MeetingRequired => Code::MeetingRequired,
             CaseProblem::ReplyRequired => Code::ReplyRequired,
             CaseProblem::MeetingDate { .. } => Code::MeetingDateOutOfRange,
+            CaseProblem::MeetingIncomplete => Code::MeetingIncomplete,
         };
         crate::error::ApiError::new(code, p.to_string())
     }

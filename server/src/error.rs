@@ -144,6 +144,7 @@ codes! {
     MatterDoneOnTheSpot = UNPROCESSABLE_ENTITY, "matter_done_on_the_spot", "a matter with no promised working days is not a promised, joint or reported case (R12)";
     ExtensionTooLong = UNPROCESSABLE_ENTITY, "extension_too_long", "an extension is 1 working day up to the hall's cap";
     MeetingDateOutOfRange = UNPROCESSABLE_ENTITY, "meeting_date_out_of_range", "a joint review meeting is recorded once held: on or after the case's acceptance, not after today (R13)";
+    MeetingIncomplete = UNPROCESSABLE_ENTITY, "meeting_incomplete", "a joint review meeting's record names who attended and what they concluded (R13)";
     CalendarYearMissing = UNPROCESSABLE_ENTITY, "calendar_year_missing", "a date in a year whose working-day calendar is not loaded";
     InvalidCalendar = UNPROCESSABLE_ENTITY, "invalid_calendar", "a year's calendar with a mistake (named in the message)";
     InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";

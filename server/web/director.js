@@ -428,6 +428,11 @@ $("answerObjection").addEventListener("click", () => {
 $("meeting").addEventListener("click", () => {
   const f = caseForm();
   const attendees = f.attendees.value.split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean);
+  if (!attendees.length || !f.conclusion.value.trim()) { // recorded once: never an empty record
+    showError("caseError", null);
+    $("caseError").textContent = t("err.meeting_incomplete");
+    return;
+  }
   caseAction("meeting", "meeting", { date: f.meeting_date.value, attendees, conclusion: f.conclusion.value.trim() });
 });
 

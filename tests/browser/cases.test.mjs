@@ -472,8 +472,22 @@ test("a 联办件 whose parts are done waits for the director's meeting, and bot
   await clerk.page.waitForFunction(() => document.querySelector("#caseDialog").open);
   assert.ok(await clerk.page.isVisible("#awaitingMeeting"));
   assert.ok(await clerk.page.isDisabled("#closeCase"));
-  const meeting = { date: (await staffCase(number)).accepted_on, attendees: ["人社", "残联"], conclusion: "同意办理" };
-  assert.equal((await post(`/api/cases/${number}/meeting`, meeting, directorToken)).status, 200);
+  // The director records it in the case's dialog: never an empty record (it cannot be mended).
+  await page.click(row);
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  const sent = [];
+  page.on("request", (q) => { if (q.url().endsWith("/meeting")) sent.push(q.url()); });
+  await page.click("#meeting");
+  assert.match(await page.textContent("#caseError"), /Name who attended/);
+  await page.fill("#caseDialog input[name=attendees]", "人社、残联");
+  await page.click("#meeting");
+  assert.match(await page.textContent("#caseError"), /Name who attended/, "a conclusion too");
+  assert.equal(sent.length, 0, "nothing sent");
+  await page.fill("#caseDialog textarea[name=conclusion]", "同意办理");
+  await page.click("#meeting");
+  await page.waitForFunction(() => /人社、残联/.test(document.querySelector("#caseDialog").textContent));
+  assert.equal((await staffCase(number)).meeting.conclusion, "同意办理");
+  await page.click("#caseDialog button[data-t=closeDialog]");
   await page.waitForFunction((sel) => {
     const r = document.querySelector(sel);
     return !!r && !r.textContent.includes("awaiting the joint review");

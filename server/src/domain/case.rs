@@ -109,6 +109,8 @@ pub enum CaseProblem {
         "a joint review meeting is recorded once held: between {accepted_on} (the case's acceptance) and today (R13)"
     )]
     MeetingDate { accepted_on: NaiveDate },
+    #[error("a joint review meeting's record names who attended and what they concluded (R13)")]
+    MeetingIncomplete,
 }
 
 impl From<MissingYear> for CaseProblem {
@@ -253,6 +255,10 @@ pub enum Action<'a> {
         date: NaiveDate,
         /// The day the case was accepted: no meeting reviews it before.
         accepted_on: NaiveDate,
+        /// Someone named as attending, and a conclusion written: the file shows who met and
+        /// what they decided (recorded once, an empty record could never be mended).
+        attendees: usize,
+        concluded: bool,
     },
     /// A 上报件's progress, or the upper level's reply.
     Progress,
@@ -353,8 +359,11 @@ pub fn apply(
         // Recorded once: a second recording would replace who met and what they concluded.
         Action::RecordMeeting { .. } if facts.met => Err(Not("the joint review meeting is recorded already")),
         // Recorded once held (R13): not before the case was accepted, not on a day to come.
-        Action::RecordMeeting { date, accepted_on } if date < accepted_on || date > today => {
+        Action::RecordMeeting { date, accepted_on, .. } if date < accepted_on || date > today => {
             Err(CaseProblem::MeetingDate { accepted_on })
+        }
+        Action::RecordMeeting { attendees, concluded, .. } if attendees == 0 || !concluded => {
+            Err(CaseProblem::MeetingIncomplete)
         }
         Action::RecordMeeting { .. } => Ok(same),
         Action::Progress if facts.kind == Outcome::Reported => Ok(same),
@@ -401,21 +410,22 @@ pub enum Due {
     Overdue,
 }
 
-/// The deadline's colour and the working days left (0 on the day, negative when overdue).
+/// The deadline's colour and the working days left: 0 on the day, negative when overdue —
+/// at least one over from the day after the deadline, a weekend or holiday included (a case
+/// due on Friday is not "due today" on Saturday).
 pub fn due(state: CaseState, deadline: Option<NaiveDate>, today: NaiveDate, calendar: &Calendar) -> (Due, Option<i64>) {
     let Some(deadline) = deadline.filter(|_| state == CaseState::Open) else { return (Due::None, None) };
     let Ok(left) = calendar.working_days_between(today, deadline) else {
         // Beyond the loaded years: far enough not to be due soon; the count is unknown.
         return if deadline < today { (Due::Overdue, None) } else { (Due::OnTime, None) };
     };
-    let colour = if deadline < today {
-        Due::Overdue
+    if deadline < today {
+        (Due::Overdue, Some(left.min(-1)))
     } else if left <= 1 {
-        Due::Soon
+        (Due::Soon, Some(left))
     } else {
-        Due::OnTime
-    };
-    (colour, Some(left))
+        (Due::OnTime, Some(left))
+    }
 }
 
 /// The day bounds of the lists' filters: a case is overdue when its deadline is before

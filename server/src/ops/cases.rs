@@ -328,7 +328,12 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
         // its being done.
         CaseOp::Close { result, reason } => Action::Close { result: *result, reason: reason.as_deref() },
         CaseOp::RecordPart { department, .. } => Action::RecordPart { department },
-        CaseOp::Meeting { date, .. } => Action::RecordMeeting { date: *date, accepted_on: c.accepted_on },
+        CaseOp::Meeting { date, attendees, conclusion } => Action::RecordMeeting {
+            date: *date,
+            accepted_on: c.accepted_on,
+            attendees: attendees.iter().filter(|a| !a.trim().is_empty()).count(),
+            concluded: !conclusion.trim().is_empty(),
+        },
         CaseOp::Progress { .. } => Action::Progress,
     };
     let moved = case::apply(&facts, &action, today, ctx.calendar, ctx.hall.policy.cases)?;
@@ -388,6 +393,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
         }
         CaseOp::Meeting { date, attendees, conclusion } => {
             check_text(attendees.iter().map(String::as_str).chain([conclusion.as_str()]))?;
+            let attendees: Vec<&str> = attendees.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
             c.detail["meeting"] =
                 json!({ "date": date.to_string(), "attendees": attendees, "conclusion": conclusion.trim() });
             (step_action::MEETING_RECORDED, format!("{date} 召开联合审查会议"))
@@ -425,9 +431,10 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                         "the case is overdue here: the director records the upper level's date",
                     ));
                 }
-                // Once recorded, the applicant's date is not moved again at the window (R12:
-                // never extended arbitrarily): a new date from the upper level is the director's.
-                if c.detail.get("upper_deadline").is_some() && !director {
+                // Once recorded (here, or relayed from the upper hall), the applicant's date is
+                // not moved again at the window (R12: never extended arbitrarily): a new date
+                // from the upper level is the director's.
+                if case_views::upper_dated(&c) && !director {
                     return Err(ApiError::new(
                         Code::DirectorOnly,
                         "the upper level's date was recorded already: the director records a new one",

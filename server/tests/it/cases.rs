@@ -238,6 +238,11 @@ async fn a_joint_case_closes_when_every_department_did_its_part() {
         422,
         "invalid_date",
     );
+    // Recorded once, so never empty: who attended and what they concluded (R13).
+    for (attendees, conclusion) in [(json!([]), "同意"), (json!(["  "]), "同意"), (json!(["民政"]), " ")] {
+        let empty = json!({"date": "2026-11-25", "attendees": attendees, "conclusion": conclusion});
+        assert_error(&s.post(&path("meeting"), &director, empty).await, 422, "meeting_incomplete");
+    }
     // Recorded once held (R13): not before the case was accepted today, not on a day to come.
     for date in ["2026-11-24", "2026-11-26"] {
         let early = json!({"date": date, "attendees": ["民政"], "conclusion": "同意"});

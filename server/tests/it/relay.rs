@@ -242,6 +242,9 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
     assert_eq!(case["upper"]["state"], "accepted", "{case}");
     assert_eq!(case["upper"]["deadline"], "2026-12-09");
     assert_eq!(case["state"], "open");
+    // The upper hall's date came by the relay: the window does not move it (R12), the director may.
+    let later = json!({"note": "县局电话告知将延后", "deadline": "2027-01-29"});
+    assert_error(&s.post(&format!("/api/cases/{number}/progress"), &clerk, later).await, 403, "director_only");
     // The decision is the upper level's (R14): the town does not close before its answer,
     // and the case says so (the clerk's page holds 办结 on it).
     assert_eq!(case["awaiting_reply"], true, "{case}");

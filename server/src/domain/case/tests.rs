@@ -186,7 +186,12 @@ fn closing_and_the_kinds_own_steps() {
     assert!(done(&joint, Action::RecordPart { department: "税务局" }).is_err());
     assert!(done(&promised, Action::RecordPart { department: "民政局" }).is_err());
     // A meeting is recorded once held: from the acceptance to today.
-    let meeting = |date: &str| Action::RecordMeeting { date: d(date), accepted_on: d("2026-09-21") };
+    let meeting = |date: &str| Action::RecordMeeting {
+        date: d(date),
+        accepted_on: d("2026-09-21"),
+        attendees: 2,
+        concluded: true,
+    };
     let held = |date: &str| apply(&joint, &meeting(date), today, &cal, Limits::default()).map(|m| m.state);
     for (date, want) in [
         ("2026-09-21", Ok(CaseState::Open)),
@@ -195,6 +200,11 @@ fn closing_and_the_kinds_own_steps() {
         (&today.succ_opt().unwrap().to_string(), Err(CaseProblem::MeetingDate { accepted_on: d("2026-09-21") })),
     ] {
         assert_eq!(held(date), want, "{date}");
+    }
+    // Who met and what they concluded, both (an empty record could never be mended).
+    for (attendees, concluded) in [(0, true), (2, false), (0, false)] {
+        let empty = Action::RecordMeeting { date: d("2026-09-21"), accepted_on: d("2026-09-21"), attendees, concluded };
+        assert_eq!(done(&joint, empty), Err(CaseProblem::MeetingIncomplete), "{attendees} {concluded}");
     }
     assert!(done(&promised, meeting("2026-09-21")).is_err());
     let met_already = Facts { met: true, ..joint.clone() };
@@ -229,8 +239,12 @@ fn due_is_amber_within_one_working_day_and_red_past_it() {
     check("2026-11-24", CaseState::Open, (Due::OnTime, Some(3)));
     check("2026-11-26", CaseState::Open, (Due::Soon, Some(1)));
     check("2026-11-27", CaseState::Open, (Due::Soon, Some(0)));
-    check("2026-11-28", CaseState::Open, (Due::Overdue, Some(0)));
+    check("2026-11-28", CaseState::Open, (Due::Overdue, Some(-1)));
+    check("2026-11-29", CaseState::Open, (Due::Overdue, Some(-1)));
     check("2026-11-30", CaseState::Open, (Due::Overdue, Some(-1)));
+    check("2026-12-01", CaseState::Open, (Due::Overdue, Some(-2)));
+    // Due the day before a week's holiday (国庆 2026: 1–7 October): overdue all week, never "today".
+    assert_eq!(due(CaseState::Open, Some(d("2026-09-30")), d("2026-10-05"), &cal), (Due::Overdue, Some(-1)));
     check("2026-11-24", CaseState::Closed, (Due::None, None));
     check("2026-11-24", CaseState::AwaitingMaterials, (Due::None, None));
     assert_eq!(soon_until(d("2026-11-27"), &cal), d("2026-11-30"));
