@@ -129,6 +129,7 @@ fn every_refusal_is_said_on_the_pad_and_the_text_kept_for_a_correction() {
         ("invalid_id_number", None, None, Turned::InvalidIdNumber),
         ("rate_limited", None, None, Turned::Other { code: "rate_limited".into() }),
         ("hall_closed", None, None, Turned::Other { code: "hall_closed".into() }),
+        ("quota_reached", Some("2026-11-26T08:30:00+08:00"), None, Turned::Other { code: "quota_reached".into() }),
     ];
     for (code_, next_open, day, turned) in cases {
         let mut r = Run::new();

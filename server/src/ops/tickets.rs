@@ -86,13 +86,9 @@ pub(super) fn issue_one(ctx: &mut Ctx, issue: &Issue) -> ApiResult<(i64, wire::T
     let reopened = issuing::reopened_today(ctx.tx, &day)?;
     let state = issuing::matter_when(ctx.tx, ctx.at(), matter, reopened)?;
     // A booking on time is its slot's (hours and quota do not apply); one checked in late is an
-    // ordinary ticket (the hours do: after closing nobody would call it), its place kept from the
-    // quota it was counted in when booked.
-    let exempt = |reason: Stop| {
-        (priority.is_some() && hall.hours.priority_exempt)
-            || issue.booked_slot.is_some()
-            || (issue.by_booking && reason == Stop::QuotaReached)
-    };
+    // ordinary ticket (the hours do: after closing nobody would call it), and its place went back
+    // to the walk-ins when its check-in closed: it takes one again only if one is left.
+    let exempt = |_: Stop| (priority.is_some() && hall.hours.priority_exempt) || issue.booked_slot.is_some();
     match state {
         Issuing::Stopped { reason, next_open } if !exempt(reason) => {
             let next = next_open.and_then(|t| issuing::fmt_local(hall, t));

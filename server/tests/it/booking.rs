@@ -646,7 +646,7 @@ async fn booked_places_count_in_the_daily_quota() {
     // Dated by the booking's own time: the county counts the queue's longest wait to it (nothing
     // timed came before it since the last call).
     assert_eq!(changed.data["at"], "2026-11-25T09:00:00+08:00");
-    booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000002")).await;
+    let second = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000002")).await;
     s.issue("mz-dibao").await;
     let services = s.get("/api/services").await.body;
     let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
@@ -680,6 +680,34 @@ async fn booked_places_count_in_the_daily_quota() {
     let services = s.get("/api/services").await.body;
     let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap().clone();
     assert_eq!(dibao["issuing"]["left_today"], 1, "{dibao}");
+    assert_eq!(s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.status, 201);
+    assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
+    // The second booked citizen comes at 10:00: the place went to a walk-in, so no fourth ticket
+    // of three (the booking stays, unchanged).
+    s.clock().set(at(25, 10, 0));
+    assert_error(&check_in(&s, json!({ "code": second["code"] })).await, 409, "quota_reached");
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let (tickets, status): (u32, String) = db
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM tickets WHERE service_id = 'mz-dibao'), status FROM bookings WHERE code = ?1",
+            [second["code"].as_str().unwrap()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((tickets, status.as_str()), (3, "booked"));
+}
+
+#[tokio::test]
+async fn a_late_check_in_takes_a_place_still_free() {
+    let line = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额";
+    let text = hall_server::config::SAMPLE_HALL.replacen(line, &format!("daily_quota = 2\n{line}"), 1);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    s.clock().set(at(25, 9, 0));
+    let late = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13900000001")).await;
+    s.clock().set(at(25, 10, 0));
+    let r = check_in(&s, json!({ "code": late["code"] })).await;
+    assert_eq!((r.status.as_u16(), r.body["on_time"].as_bool()), (201, Some(false)), "{}", r.body);
+    // Its place is held again: one walk-in is left of the two.
     assert_eq!(s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await.status, 201);
     assert_error(&s.post("/api/tickets", "demo-kiosk", json!({"service_id": "mz-dibao"})).await, 409, "quota_reached");
 }
