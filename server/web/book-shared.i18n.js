@@ -10,7 +10,7 @@ export const BOOKING = {
   zh: {
     "sheet.title": "一次性告知", "sheet.materials": "请带齐以下材料", "sheet.fee": "收费标准", "sheet.limit": "承诺时限",
     "sheet.onTheSpot": (n) => (n ? `即办（材料齐全的当场办结，一般 ${n} 分钟内）` : "即办（当场办结）"), "sheet.days": (n) => `${n} 个工作日`, "sheet.main": "主件", "sheet.aux": "附件",
-    "sheet.none": "无需提交材料",
+    "sheet.none": "无需提交材料", "sheet.procedure": "办理程序", "sheet.basis": "办事依据",
     "status.booked": "已预约", "status.checked_in": "已签到取号", "status.cancelled": "已取消", "status.missed": "已过期（未到）",
     "status.excused": "未到（已免责，不计入爽约）",
     "status.hallCancelled": "大厅已取消此预约（办理时间或事项调整），不计入爽约。请重新预约，如有疑问请致电大厅。",
@@ -36,7 +36,7 @@ export const BOOKING = {
   en: {
     "sheet.title": "One-time notification", "sheet.materials": "Bring all of these", "sheet.fee": "Fee", "sheet.limit": "Time limit",
     "sheet.onTheSpot": (n) => (n ? `on the spot (materials complete: done there, normally within ${n} min)` : "on the spot"), "sheet.days": (n) => `${n} working days`, "sheet.main": "main", "sheet.aux": "aux",
-    "sheet.none": "No materials needed",
+    "sheet.none": "No materials needed", "sheet.procedure": "Procedure", "sheet.basis": "Legal basis",
     "status.booked": "Booked", "status.checked_in": "Checked in: ticket taken", "status.cancelled": "Cancelled",
     "status.missed": "Missed (not checked in)",
     "status.excused": "Missed, excused (not counted)",

@@ -1,5 +1,5 @@
-// What both booking pages share: the matter's one-time notification (materials, fee, time
-// limit), a day in the page's language, and the checks of a mobile number and a resident
+// What both booking pages share: the matter's one-time notification (materials, procedure,
+// fee, time limit, legal basis: R3), a day in the page's language, and the checks of a mobile number and a resident
 // identity number (GB 11643) made in the page before the server makes them again.
 
 import { esc, t, language } from "./common.js";
@@ -11,9 +11,12 @@ export function sheetHtml(m) {
       `<li><span class="tag ${esc(x.kind)}">${esc(t(x.kind === "main" ? "sheet.main" : "sheet.aux"))}</span>${esc(x.name)}</li>`).join("")}</ul>`
     : `<p>${esc(t("sheet.none"))}</p>`;
   const limit = m.time_limit_days === 0 ? t("sheet.onTheSpot", m.on_the_spot_minutes) : t("sheet.days", m.time_limit_days);
+  const steps = m.procedure.map((p) => `<li>${esc(p)}</li>`).join("");
   return `<h3>${esc(t("sheet.materials"))}</h3>${mats}` +
+    (steps ? `<h3>${esc(t("sheet.procedure"))}</h3><ol class="procedure">${steps}</ol>` : "") +
     `<dl class="facts"><dt>${esc(t("sheet.fee"))}</dt><dd>${esc(m.fee)}</dd>` +
-    `<dt>${esc(t("sheet.limit"))}</dt><dd>${esc(limit)}</dd></dl>`;
+    `<dt>${esc(t("sheet.limit"))}</dt><dd>${esc(limit)}</dd>` +
+    (m.basis ? `<dt>${esc(t("sheet.basis"))}</dt><dd>${esc(m.basis)}</dd>` : "") + "</dl>";
 }
 
 /** `YYYY-MM-DD` as the citizen reads it: 12月4日 星期五 / Fri 4 Dec. */

@@ -34,6 +34,11 @@ function renderMaterials() {
   $("materials").innerHTML = (m?.materials ?? []).map((x) => `<label><input type="checkbox" name="material" ` +
     `value="${esc(x.name)}"${ticked.has(x.name) ? " checked" : ""}> <span class="tag ${esc(x.kind)}">${esc(t(x.kind))}</span>` +
     ` ${esc(x.name)}</label>`).join("");
+  // The rest of R3's one-time notification, for the agent to pass on at this first contact.
+  $("matterNotice").innerHTML = m ? `<h3>${esc(t("noticeTitle"))}</h3><h4>${esc(t("procedure"))}</h4>` +
+    `<ol>${m.procedure.map((p) => `<li>${esc(p)}</li>`).join("")}</ol>` +
+    `<p>${esc(t("noticeFacts", m.time_limit_days === 0 ? t("onTheSpot") : t("days", m.time_limit_days), m.fee))}</p>` +
+    `<p>${esc(t("basis", m.basis))}</p>` : "";
 }
 document.querySelector("#register select[name=matter]").addEventListener("change", () => {
   $("materials").innerHTML = ""; renderMaterials();

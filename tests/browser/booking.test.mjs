@@ -373,6 +373,10 @@ test("booking on a phone: only bookable matters, day, slot, the one-time notific
     `请在 ${b.check_in_from}–${b.check_in_until} 之间到自助机签到取号；${b.check_in_until} 以后签到的，按现场取号排队。`);
   await p.page.waitForSelector("#sheet li");
   for (const m of dibao.materials) assert.ok((await p.page.textContent("#sheet")).includes(m.name), m.name);
+  // R3: the whole notification, procedure and legal basis too.
+  const told = await p.page.textContent("#sheet");
+  for (const step of dibao.procedure) assert.ok(told.includes(step), step);
+  assert.ok(told.includes(dibao.basis) && dibao.basis, `办事依据: ${told}`);
   await p.page.waitForFunction(() => document.querySelector("#qr").complete && document.querySelector("#qr").naturalWidth > 0);
   const qr = await fetch(`${base}/book/${code}/qr.svg`);
   assert.equal(qr.status, 200);

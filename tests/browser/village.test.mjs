@@ -27,6 +27,11 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   await page.fill("#register input[name=name]", NAME);
   await page.fill("#register input[name=phone]", "138 1234 5678");
   await page.selectOption("#register select[name=matter]", "mz-linshi");
+  // R3 at the villager's first contact: the procedure, time limit, fee and legal basis to pass on.
+  const linshi = (await (await fetch(`${base}/api/services`)).json()).find((s) => s.id === "mz-linshi");
+  const notice = await page.textContent("#matterNotice");
+  for (const step of linshi.procedure) assert.ok(notice.includes(step), step);
+  assert.ok(notice.includes(`承诺时限：${linshi.time_limit_days} 个工作日`) && notice.includes(linshi.basis), notice);
   await page.check("#materials input[value='临时救助申请书']");
   await page.check("#materials input[value='申请人身份证、户口簿原件及复印件']");
   await page.check("#register input[name=urgent]");
