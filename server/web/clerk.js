@@ -577,10 +577,17 @@ $("caseRegisteredNotice").addEventListener("click", () => {
 
 const left = (n) => (n == null ? "—" : t("daysLeft", n));
 
+// A case listed here that another window handles: this one was asked first (R2: it follows the
+// case), or takes part in a 联办件 (R13) as one of its departments.
+function whose(c) {
+  if (c.window_id === state.window) return "";
+  return ` <small>(${esc(t(c.first_window_id === state.window ? "firstInquiry" : "jointPart"))})</small>`;
+}
+
 function renderCases() {
   const rows = state.cases.map((c) => `<tr class="${dueClass(c.due)}" data-case="${esc(c.number)}" tabindex="0">` +
     `<td>${esc(t(`kind.${c.kind}`))}</td><td><b>${esc(c.number)}</b></td><td>${esc(c.service_name)}` +
-    `${c.window_id !== state.window ? ` <small>(${esc(t("firstInquiry"))})</small>` : ""}</td>` +
+    `${whose(c)}</td>` +
     `<td>${esc(c.state === "awaiting_materials" ? t("caseState.awaiting_materials") : c.deadline ?? "—")}</td>` +
     `<td class="left">${esc(c.state === "open" ? left(c.working_days_left) : "")}</td></tr>`).join("");
   $("cases").innerHTML = state.cases.length

@@ -35,7 +35,7 @@ export const STRINGS = {
     "ground.conditions_unmet": "实地核查不具备条件",
     daysLeft: (n) => (n > 0 ? `剩 ${n} 个工作日` : n === 0 ? "今日到期" : `已超期 ${-n} 个工作日`),
     "notice.acceptance": "受理单", "notice.supplement": "补办通知单", "notice.return": "退回件通知书",
-    "notice.joint": "联办件通知书", "notice.promise": "承诺办结通知单",
+    "notice.joint": "联办件通知书", "notice.promise": "办结通知单",
     // Errors by the server's `error` code; an unknown code gets the generic one.
     "err.unknown": (code) => `操作未能完成（错误代码：${code}），请重试或联系管理员。`,
     "err.offline": "服务器没有响应，请检查网络后重试。",

@@ -25,7 +25,7 @@ export const chineseDate = (d) => {
 /** The official wording of the notices (Simplified Chinese only). */
 export const DOCUMENT = {
   "title.acceptance": "受理单", "title.acceptance.promised": "承诺件受理单", "title.supplement": "补办通知单",
-  "title.return": "退回件通知书", "title.joint": "联办件通知书", "title.promise": "承诺办结通知单",
+  "title.return": "退回件通知书", "title.joint": "联办件通知书", "title.promise": "办结通知单",
   "kind.immediate": "即办件", "kind.promised": "承诺件", "kind.supplement": "补办件", "kind.returned": "退回件",
   "kind.joint": "联办件", "kind.reported": "上报件",
   "ground.main_material_missing": "主件缺失", "ground.against_policy": "明显不符合政策规定",

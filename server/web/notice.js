@@ -1,4 +1,4 @@
-// A case's printable notice (受理单, 补办通知单, 退回件通知书, 联办件通知书, 承诺办结通知单):
+// A case's printable notice (受理单, 补办通知单, 退回件通知书, 联办件通知书, 办结通知单):
 // one A4 page in Simplified Chinese with the hall, the case number and check code, the applicant
 // (phone masked), the matter, the materials, the dates and deadline, the reason where there is
 // one, the window and clerk, and the QR code of the case's phone page. Opened by the clerk
@@ -44,7 +44,7 @@ function closedOn(c) {
 }
 
 /** The text of the sheet's body: what this notice tells the applicant. */
-function body(c, matter) {
+function body(c, matter, winText) {
   const limit = matter ? doc("days", matter.time_limit_days) : "";
   const deadline = chineseDate(c.deadline);
   const out = [];
@@ -75,6 +75,8 @@ function body(c, matter) {
     const result = c.result ? doc(`result.${c.result}`) : doc("notClosed");
     out.push(`<dl><dt>${esc(doc("result"))}</dt><dd>${esc(result)}</dd>` +
       (c.result === "not_approved" && c.reason ? `<dt>${esc(doc("resultReason"))}</dt><dd>${esc(c.reason)}</dd>` : "") + "</dl>");
+    // Where the result is collected (the acceptance said "办结后将通知您领取结果").
+    if (["done", "approved", "not_approved"].includes(c.result)) out.push(para(doc("text.promiseCollect", winText)));
   }
   return out.join("");
 }
@@ -109,7 +111,7 @@ function sheet(c, hall, win, matter) {
   return `<div class="doc-head"><div class="hall">${esc(hall.name)}</div><h2 id="docTitle">${esc(titleOf(c))}</h2>` +
     `<div class="ids">${ids}</div></div>` +
     `<table class="fields">${rows.join("")}</table>` +
-    `<section class="doc-body">${body(c, matter)}</section>` +
+    `<section class="doc-body">${body(c, matter, winText)}</section>` +
     `<div class="doc-foot"><div class="qr"><img id="qr" src="/c/${encodeURIComponent(qrToken)}/qr.svg" alt="">` +
     `<p>${esc(doc("qr"))}</p></div>` +
     `<div class="sign"><p>${esc(doc("signature"))}<span class="blank"></span></p>` +

@@ -354,7 +354,7 @@ test("the 退回件, 联办件 and 承诺办结 notices each print on one A4 pag
   for (const [number, kind, title, parts] of [
     [returned, "return", "退回件通知书", ["明显不符合政策规定", "申请人未达到待遇领取年龄", "李婷"]],
     [joint, "joint", "联办件通知书", ["民政", "残联", "周桂兰"]],
-    [promised, "promise", "承诺办结通知单", ["城乡居民基本养老保险待遇领取"]],
+    [promised, "promise", "办结通知单", ["城乡居民基本养老保险待遇领取", "准予许可", "请持本通知单及本人身份证件到5号窗口", "领取办理结果"]],
   ]) {
     const o = await open("/", {});
     await o.ctx.addInitScript((t) => sessionStorage.setItem("dtoken", t), directorToken);
@@ -495,6 +495,13 @@ test("a 联办件 whose parts are done waits for the director's meeting, and bot
   // …and the clerk's dialog lets the case close.
   await clerk.page.waitForSelector("#awaitingMeeting", { state: "hidden" });
   assert.ok(await clerk.page.isEnabled("#closeCase"));
+  // 残联's window takes part (R13): on its desk as a joint department's case, not its first inquiry.
+  const part = await signIn("clerk4", "w04");
+  const partRow = `#cases tr[data-case="${number}"]`;
+  await part.page.waitForSelector(partRow);
+  assert.match(await part.page.textContent(partRow), /本窗口参与联办/);
+  assert.doesNotMatch(await part.page.textContent(partRow), /首问/);
+  await part.close();
   await clerk.close();
   await director.close();
 });
