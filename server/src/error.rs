@@ -35,6 +35,7 @@ macro_rules! codes {
 codes! {
     InvalidBody = BAD_REQUEST, "invalid_body", "the body is not the JSON this endpoint takes";
     InvalidPath = BAD_REQUEST, "invalid_path", "a path parameter is not valid text";
+    InvalidHost = BAD_REQUEST, "invalid_host", "the Host header is not a host name (and port) a printed QR code could lead back to";
     InvalidQuery = BAD_REQUEST, "invalid_query", "a query parameter is not of the type the endpoint takes (a number, true or false, a known word)";
     InvalidIdempotencyKey = BAD_REQUEST, "invalid_idempotency_key", "Idempotency-Key is not 1 to 64 characters of UTF-8";
     InvalidLimit = BAD_REQUEST, "invalid_limit", "a limit out of its range";

@@ -1,12 +1,12 @@
 //! The monthly assessment (R17): every clerk's and window's sheet for the director, a leader
 //! and administrators; a clerk's own; the director closes a month that is over.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use hall_wire as wire;
 use serde::Deserialize;
 
-use super::extract::{Caller, Query, RetryKey};
+use super::extract::{Caller, PathParam, Query, RetryKey};
 use super::{submit, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::ops::access::{self, Need};
@@ -103,7 +103,7 @@ pub async fn mine(
 pub async fn close(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(month): Path<String>,
+    PathParam(month): PathParam,
     key: RetryKey,
 ) -> ApiResult<Answer> {
     Month::parse(&month)?;

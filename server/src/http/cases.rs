@@ -195,14 +195,7 @@ pub async fn qr(State(s): State<AppState>, PathParam(token): PathParam, headers:
     if progress_by_token(&s, token.clone()).await?.is_none() {
         return Err(ApiError::new(Code::UnknownCase, "no case has this token"));
     }
-    // Under --public-url when given; otherwise the address this page was reached at.
-    let origin = match s.public_url() {
-        "" => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")),
-        url => url.to_string(),
-    };
-    let code = qrcode::QrCode::with_error_correction_level(format!("{origin}/c/{token}"), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?;
-    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build();
+    let svg = super::pages::qr_svg(&s, &headers, &format!("/c/{token}"), 160)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, max-age=3600")], svg)
         .into_response())
 }

@@ -139,20 +139,35 @@ pub async fn booking_qr(
     if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::new(Code::NotFound, "a booking code is 8 digits"));
     }
-    // Under --public-url when given; otherwise the address this page was reached at.
-    let origin = match s.public_url() {
-        "" => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")),
-        url => url.to_string(),
-    };
-    let qr = qrcode::QrCode::with_error_correction_level(format!("{origin}/book/{code}"), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?;
-    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(180, 180).quiet_zone(true).build();
+    let svg = qr_svg(&s, &headers, &format!("/book/{code}"), 180)?;
     Ok((
         security_headers(),
         [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, max-age=3600")],
         svg,
     )
         .into_response())
+}
+
+/// The QR code (SVG, at least `size` pixels square) of this server's page at `path`: under
+/// `--public-url` when given, otherwise at the address the request reached (its `Host`, which must
+/// be a host name or address and port: anything else is `400 invalid_host`, never a failed code).
+pub fn qr_svg(s: &AppState, headers: &HeaderMap, path: &str, size: u32) -> Result<String, ApiError> {
+    let origin = match s.public_url() {
+        "" => match headers.get(header::HOST) {
+            None => "http://localhost".to_string(),
+            Some(h) => {
+                let host = h.to_str().ok().filter(|h| {
+                    (1..=255).contains(&h.len())
+                        && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+                });
+                format!("http://{}", host.ok_or_else(|| ApiError::new(Code::InvalidHost, Code::InvalidHost.meaning()))?)
+            }
+        },
+        url => url.to_string(),
+    };
+    let qr = qrcode::QrCode::with_error_correction_level(format!("{origin}{path}"), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?;
+    Ok(qr.render::<qrcode::render::svg::Color>().min_dimensions(size, size).quiet_zone(true).build())
 }
 
 /// The pages' scripts and style sheet, one table for all of them.

@@ -281,7 +281,7 @@ async fn a_case_not_approved_tells_why_to_staff_and_applicant() {
         s.post(&format!("/api/cases/{number}/close"), &c, json!({"result": "not_approved", "reason": why})).await;
     assert_eq!((closed.body["result"].as_str(), closed.body["reason"].as_str()), (Some("not_approved"), Some(why)));
     let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
-    assert_eq!(case["reason"], why, "the staff view (and the printed 承诺办结通知单) says why: {case}");
+    assert_eq!(case["reason"], why, "the staff view (and the printed 办结通知单) says why: {case}");
     let code = t["case"]["check_code"].as_str().unwrap();
     let progress = s.get(&format!("/api/cases/{number}?code={code}")).await.body;
     assert!(progress.to_string().contains(why), "the applicant reads it too: {progress}");
@@ -384,6 +384,16 @@ async fn the_applicant_queries_progress_without_seeing_anyones_personal_informat
     let qr = s.http.get(format!("{}/c/{token}/qr.svg", s.base)).send().await.unwrap();
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
     assert!(qr.text().await.unwrap().contains("<svg"));
+    // A Host no printed code could lead back to is refused, not a failed code (500): the case's
+    // and a booking's alike.
+    for path in [format!("/c/{token}/qr.svg"), "/book/12345678/qr.svg".to_string()] {
+        for host in ["a".repeat(3000), "evil host".to_string()] {
+            let r = s.http.get(format!("{}{path}", s.base)).header("host", &host).send().await.unwrap();
+            assert_eq!(r.status(), 400, "{path} {}", &host[..9]);
+            let body: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(body["error"], "invalid_host");
+        }
+    }
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let reads: Vec<String> = db
         .prepare("SELECT actor FROM audit WHERE action = 'case.read' AND subject = ?1")

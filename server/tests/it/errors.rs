@@ -179,6 +179,10 @@ async fn every_client_error_is_json_and_changes_nothing() {
     let res = s.http.get(format!("{}/api/tickets/%FF%FE", s.base)).bearer_auth(&clerk).send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_path");
+    let director = s.staff("director").await;
+    let res = s.http.post(format!("{}/api/assessment/%FF/close", s.base)).bearer_auth(&director).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_path");
     let res = s.http.get(format!("{}/api/events", s.base)).header("Last-Event-ID", "abc").send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(last_event_id(&s).await, before_events, "bad requests appended events");
