@@ -1,4 +1,4 @@
-// Director console, attendance (R15): this month's late arrivals, early leaves and absences of
+// Director console, attendance (R15): since last month began, the late arrivals, early leaves and absences of
 // every clerk, each with the clerk's explanation once given; an explained mark is acknowledged
 // here. director.js calls refreshAttendance() when the stream (re)connects and
 // renderAttendance() on a change of language. Explanations are put in as text (esc).

@@ -16,7 +16,9 @@ export const onLeaveChanged = (fn) => { changed = fn; };
 const reasons = new Map(); // id -> reason, read on demand this session
 
 const days = (l) => `${l.from}${l.from_afternoon ? t("lvPm") : ""} — ${l.to}${l.to_noon ? t("lvAm") : ""}`;
-const standIns = (s) => s.map((x) => `${x.window_id}：${x.name ?? x.username}`).join("；");
+// With the stand-in's own windows that nobody holds meanwhile (R16: the director arranges them).
+const standIns = (s) => s.map((x) => `${x.window_id}：${x.name ?? x.username}` +
+  (x.own_windows_left?.length ? t("lvOwnLeft", x.own_windows_left.join("、")) : "")).join("；");
 
 export function renderLeaveToday(data) {
   today = data;

@@ -55,6 +55,8 @@ test("a clerk asks for leave with a stand-in, the director approves, the stand-i
   await d.click("#login button[type=submit]");
   await d.waitForSelector("#leaveList tr.lv-pending");
   assert.doesNotMatch(await d.textContent("#leaveList"), /家中老人/, "the list never shows the reason");
+  // The stand-in's own window is named as left meanwhile, for the director to arrange (R16).
+  assert.match(await d.textContent("#leaveList"), /陈建国（其本人的 w02 届时无人值守，请另行安排）/);
   await d.fill("#leaveList input[data-note]", "同意，注意交接");
   await d.click("#leaveList button[data-approve]");
   await d.waitForSelector("#leaveList tr.lv-approved");

@@ -50,6 +50,10 @@ pub struct StandInFor {
     /// Filled in answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Filled in answers: the stand-in's own windows, which nobody holds while they stand in
+    /// here (R16: the director sees it before approving and arranges them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_windows_left: Vec<String>,
 }
 
 /// `POST /api/leave` body.

@@ -18,7 +18,8 @@ use crate::store::{self, attendance};
 /// Query of the attendance lists.
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct RangeQuery {
-    /// First day, `YYYY-MM-DD` (default: the first of this month).
+    /// First day, `YYYY-MM-DD` (default: the first of last month: a mark of a month's last day
+    /// is known the next morning, and is still to be explained and acknowledged).
     from: Option<String>,
     /// Last day, inclusive (default: today; at most 92 days after `from`).
     to: Option<String>,
@@ -31,7 +32,8 @@ fn date(v: &str) -> ApiResult<NaiveDate> {
 fn range(s: &AppState, q: &RangeQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
     use chrono::Datelike;
     let today = crate::domain::numbering::local_day(s.now(), s.hall().timezone);
-    let from = q.from.as_deref().map(date).transpose()?.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let last_month = (today.with_day(1).unwrap_or(today) - chrono::Duration::days(1)).with_day(1);
+    let from = q.from.as_deref().map(date).transpose()?.unwrap_or_else(|| last_month.unwrap_or(today));
     let to = q.to.as_deref().map(date).transpose()?.unwrap_or(today);
     if from > to || (to - from).num_days() > 92 {
         return Err(ApiError::new(Code::InvalidDate, "from is on or before to, at most 92 days apart"));

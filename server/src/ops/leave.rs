@@ -67,6 +67,15 @@ fn check_stand_ins(
     let mut windows: Vec<&str> = named.iter().map(|(w, _)| w.as_str()).collect();
     windows.sort_unstable();
     let distinct = windows.windows(2).all(|p| p[0] != p[1]);
+    // One clerk holds one window: named for two, one of them would be left unstaffed.
+    let mut people: Vec<&str> = named.iter().map(|(_, u)| u.as_str()).collect();
+    people.sort_unstable();
+    if let Some(twice) = people.windows(2).find(|p| p[0] == p[1]) {
+        return Err(ApiError::new(
+            Code::StandInBusy,
+            format!("`{}` is named for two windows: one clerk stands in at one", twice[0]),
+        ));
+    }
     for (window, who) in named {
         if ctx.hall.window(window).is_none() || (!own.is_empty() && !own.contains(window)) || !distinct {
             return Err(ApiError::new(
@@ -280,11 +289,7 @@ pub fn view(hall: &Hall, names: &StaffNames, r: &LeaveRow) -> wire::Leave {
         to_noon: r.span.to_noon,
         working_days: r.working_halves.map(|h| f64::from(h) / 2.0),
         state: r.state.into(),
-        stand_ins: r
-            .stand_ins
-            .iter()
-            .map(|(w, u)| wire::StandInFor { window_id: w.clone(), username: u.clone(), name: Some(names.of(hall, u)) })
-            .collect(),
+        stand_ins: r.stand_ins.iter().map(|(w, u)| rows::stand_in_for(hall, w, u, names.of(hall, u))).collect(),
         requested_at: fmt(r.requested_at),
         decided_by: r.decided_by.clone(),
         decided_at: r.decided_at.map(fmt),

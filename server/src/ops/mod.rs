@@ -744,7 +744,8 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
         let n = cases::settle_pending(&mut with_year)?
             + relay::settle_pending(&mut with_year)?
             + ratings::settle_pending(&mut with_year)?
-            + complaints::settle_pending(&mut with_year)?;
+            + complaints::settle_pending(&mut with_year)?
+            + village::settle_forward_days(&mut with_year)?;
         let petitions = petitions::settle_pending(&mut with_year)?;
         let leave = leave::settle_pending(&mut with_year)? + leave::recount(&mut with_year, &amended)?;
         // Bookings were taken on the new year's days by opening hours alone: those its holidays

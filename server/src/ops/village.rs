@@ -135,6 +135,27 @@ pub(super) fn register(ctx: &mut Ctx, input: &VillageInput) -> ApiResult<Answer>
     answer(ctx, id, StatusCode::CREATED)
 }
 
+/// A year's calendar added (or days of it amended): the requests still at their station are due
+/// by R22's three working days counted on it — the week's cap stood in for a year not loaded,
+/// and a day the notice closes is no day to hand over. Never before today: the notice does not
+/// make an agent late for a day already gone. Returns how many moved.
+pub(super) fn settle_forward_days(ctx: &mut Ctx) -> ApiResult<u32> {
+    let today = today(ctx);
+    let mut moved = 0;
+    for r in store::registered(ctx.tx)? {
+        let registered_on = crate::store::local_day(r.registered_at, ctx.hall.timezone);
+        let due = village::forward_by(registered_on, r.urgent, ctx.calendar).max(today);
+        if due == r.forward_by || r.forward_by < today {
+            continue;
+        }
+        store::set_forward_by(ctx.tx, r.id, due)?;
+        let r = load(ctx, r.id)?;
+        changed(ctx, &r, "forward_by_set", json!({ "forward_by": due.to_string() }))?;
+        moved += 1;
+    }
+    Ok(moved)
+}
+
 /// The agent forwards it: the town hall's windows handling the matter receive it.
 pub(super) fn forward(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     let r = load(ctx, id)?;

@@ -216,11 +216,7 @@ pub fn today(
             Cover::Morning => "morning",
             Cover::Afternoon => "afternoon",
         };
-        let stand_ins = r
-            .stand_ins
-            .iter()
-            .map(|(w, u)| wire::StandInFor { window_id: w.clone(), username: u.clone(), name: Some(name(u)) })
-            .collect();
+        let stand_ins = r.stand_ins.iter().map(|(w, u)| stand_in_for(hall, w, u, name(u))).collect();
         away.push(wire::LeaveToday {
             leave_id: r.id,
             username: r.username.clone(),
@@ -266,4 +262,16 @@ pub fn today(
         }
     }
     Ok((away, alarms))
+}
+
+/// A stand-in as the answers show them: named, with their own windows left while they stand in
+/// at `window`.
+pub fn stand_in_for(hall: &crate::hall::Hall, window: &str, username: &str, name: String) -> hall_wire::StandInFor {
+    let own = hall.staff(username).map(|s| s.windows.as_slice()).unwrap_or_default();
+    hall_wire::StandInFor {
+        window_id: window.to_string(),
+        username: username.to_string(),
+        name: Some(name),
+        own_windows_left: own.iter().filter(|w| *w != window).cloned().collect(),
+    }
 }

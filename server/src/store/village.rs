@@ -163,6 +163,19 @@ pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<RequestRow>>
     conn.prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?.query_row([id], row).optional()
 }
 
+/// The requests still at their station (not forwarded): few, a week's at most.
+pub fn registered(conn: &Connection) -> rusqlite::Result<Vec<RequestRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.state = 'registered' ORDER BY v.id"))?;
+    let rows = stmt.query_map([], row)?;
+    rows.collect()
+}
+
+pub fn set_forward_by(tx: &Transaction, id: i64, day: NaiveDate) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE village_requests SET forward_by = ?2 WHERE id = ?1")?
+        .execute(params![id, day.to_string()])?;
+    Ok(())
+}
+
 /// The town hall received it (the agent forwarded it, or a window accepted it straight away).
 pub fn set_forwarded(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()> {
     tx.prepare_cached(

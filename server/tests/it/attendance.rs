@@ -654,3 +654,25 @@ async fn a_session_from_yesterday_counts_the_day_from_the_first_act_at_the_windo
     let want = vec![vec![("late".to_string(), Some(30)), ("early_leave".to_string(), Some(90))]];
     assert_eq!(mine, want);
 }
+
+/// A mark of a month's last day is known the next morning, in the new month: it stays on the
+/// clerk's and the director's lists (R15: every late arrival or early leave is explained).
+#[tokio::test]
+async fn the_last_day_of_a_month_is_explained_in_the_next() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-30", "08:25"));
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    s.clock().set(at("2026-11-30", "16:00"));
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
+    s.clock().set(at("2026-12-01", "09:00"));
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let mine = marks(&get(&s, "/api/attendance/mine", &clerk2).await);
+    assert!(mine.contains(&("clerk2".into(), "2026-11-30".into(), vec![("early_leave".into(), Some(90))])), "{mine:?}");
+    let explained =
+        json!({"day": "2026-11-30", "kind": "early_leave", "explanation": "到县医院陪护家人，已向主任请示"});
+    assert_eq!(s.post("/api/attendance/explain", &clerk2, explained).await.status, 204);
+    let director = s.staff("director").await;
+    let all = get(&s, "/api/attendance", &director).await;
+    let line = all.as_array().unwrap().iter().find(|d| d["username"] == "clerk2" && d["day"] == "2026-11-30");
+    assert_eq!(line.expect("listed for the director")["marks"][0]["explanation"], "到县医院陪护家人，已向主任请示");
+}

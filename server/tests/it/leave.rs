@@ -374,6 +374,30 @@ async fn one_clerk_stands_in_at_one_window_at_a_time() {
     assert_eq!(s.post("/api/leave", &clerk8, ask("2026-12-17", "2026-12-17", by6("w08"))).await.status, 201);
 }
 
+/// One stand-in for two windows of one request would leave one of them unstaffed; a stand-in's
+/// own window left meanwhile is named for the director (R16).
+#[tokio::test]
+async fn a_stand_in_is_named_for_one_window_and_their_own_is_shown_left() {
+    let text = hall_server::config::SAMPLE_HALL.replacen(r#"windows = ["w05"]"#, r#"windows = ["w05", "w06"]"#, 1);
+    assert_ne!(text, hall_server::config::SAMPLE_HALL);
+    let s = TestServer::options().hall(hall_server::config::parse(&text, "test").unwrap()).start().await;
+    let clerk5 = s.clerk("clerk5", "w05").await;
+    let both = json!([{"window_id": "w05", "username": "clerk7"}, {"window_id": "w06", "username": "clerk7"}]);
+    let before = count(&s, "SELECT COUNT(*) FROM leave_requests");
+    assert_error(&s.post("/api/leave", &clerk5, ask("2026-12-14", "2026-12-14", both)).await, 409, "stand_in_busy");
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM leave_requests"), before, "nothing written");
+    let two = json!([{"window_id": "w05", "username": "clerk7"}, {"window_id": "w06", "username": "clerk6"}]);
+    let r = s.post("/api/leave", &clerk5, ask("2026-12-14", "2026-12-14", two)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let left: Vec<(String, Value)> = r.body["stand_ins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["username"].as_str().unwrap().to_string(), x["own_windows_left"].clone()))
+        .collect();
+    assert_eq!(left, [("clerk7".into(), json!(["w07"])), ("clerk6".into(), Value::Null)], "{}", r.body);
+}
+
 /// A 2027 notice reaching into December 2026 (元旦 from Thursday the 31st, Sunday the 27th
 /// worked): added in time, it amends those days, says so, and leave over them is counted again;
 /// added after one of them has passed, it is refused and changes nothing.

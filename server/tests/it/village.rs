@@ -589,3 +589,23 @@ async fn the_agents_list_keeps_every_open_request_whatever_its_age() {
     let all = get(&s, "/api/village/requests", &agent).await.body;
     assert!(find(&all, done).is_some(), "within the page's length, the done one too");
 }
+
+/// Registered on Tuesday 29 December with 2027 not loaded, a request is due within the week's
+/// cap (5 January); once 2027's calendar is added, by R22's three working days (31 December,
+/// then Monday 4 January after 元旦). One forwarded already keeps its day.
+#[tokio::test]
+async fn a_new_years_calendar_sets_the_forward_day_of_requests_still_at_the_station() {
+    let s = TestServer::start().await;
+    s.clock().set(at_nine(2026, 12, 29));
+    let agent = login(&s, "village1").await;
+    let waiting = register(&s, &agent, json!({})).await;
+    let sent = register(&s, &agent, json!({"forward": true})).await;
+    assert_eq!((waiting["forward_by"].as_str(), sent["forward_by"].as_str()), (Some("2027-01-05"), Some("2027-01-05")));
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": crate::cases::TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let list = get(&s, "/api/village/requests", &agent).await.body;
+    let day = |v: &Value| find(&list, v["id"].as_i64().unwrap()).unwrap()["forward_by"].clone();
+    assert_eq!((day(&waiting), day(&sent)), (json!("2027-01-04"), json!("2027-01-05")));
+    assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'village.forward_by_set'"), 1);
+}
