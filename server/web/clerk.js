@@ -643,6 +643,7 @@ function caseInfo(c) {
     line("fSupplementUntil", esc(c.supplement_until)) +
     line("fMissing", c.missing_materials?.length ? `<ol>${c.missing_materials.map((m) => `<li>${esc(m)}</li>`).join("")}</ol>` : "") +
     line("fGround", c.return_ground ? esc(t(`ground.${c.return_ground}`)) : "") + line("fReason", esc(c.reason)) +
+    line("fNote", esc(c.note)) +
     line("fParts", c.parts?.length ? `<ul>${c.parts.map((p) => `<li>${esc(p.department)} · ${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}` +
       `${p.note ? ` · ${esc(p.note)}` : ""}</li>`).join("")}</ul>` : "") +
     line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +

@@ -97,7 +97,7 @@ export default withAssessment(withRating({
     hLeft: "剩余", overBy: (n) => `超期 ${n} 个工作日`, awaitingMeeting: "待联合审查", checkCode: "查询码",
     fKind: "类型", fState: "状态", fMatter: "事项", fApplicant: "申请人", fAccepted: "受理日期", fDeadline: "办结期限",
     fExtension: "延期", fMissing: "缺少的材料", fParts: "联办部门", fMeeting: "联合审查", fWindow: "受理窗口",
-    fFirstWindow: "首问窗口", fAuthority: "上报机关", partDoneYes: "已办完", partDoneNo: "办理中",
+    fFirstWindow: "首问窗口", fNote: "备注", fAuthority: "上报机关", partDoneYes: "已办完", partDoneNo: "办理中",
     extension: (days, reason, by) => `延期 ${days} 个工作日（${reason}，${by}）`,
     meeting: (date, who, conclusion) => `${date}，${who}：${conclusion}`,
     // Complaints (投诉, R21): director-complaints.js.
@@ -262,7 +262,7 @@ export default withAssessment(withRating({
     hLeft: "Left", overBy: (n) => `${n} working days over`, awaitingMeeting: "awaiting the joint review", checkCode: "check code",
     fKind: "Kind", fState: "State", fMatter: "Matter", fApplicant: "Applicant", fAccepted: "Accepted on", fDeadline: "Deadline",
     fExtension: "Extension", fMissing: "Missing materials", fParts: "Departments", fMeeting: "Joint review", fWindow: "Window",
-    fFirstWindow: "First-inquiry window", fAuthority: "Authority", partDoneYes: "finished", partDoneNo: "in progress",
+    fFirstWindow: "First-inquiry window", fNote: "Note", fAuthority: "Authority", partDoneYes: "finished", partDoneNo: "in progress",
     extension: (days, reason, by) => `extended by ${days} working days (${reason}, ${by})`,
     meeting: (date, who, conclusion) => `${date}, ${who}: ${conclusion}`,
     complaints: "Complaints", newComplaint: "Register a complaint", lateOnly: "Late only", noComplaints: "No complaints.",

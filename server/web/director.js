@@ -342,7 +342,7 @@ function renderCase() {
     line("fMissing", esc((c.missing_materials ?? []).join("、"))) +
     line("fParts", (c.parts ?? []).map((p) => `${esc(p.department)}（${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}）`).join("、")) +
     line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +
-    line("fAuthority", esc(c.authority)) + line("fWindow", esc(`${c.window_id} · ${c.clerk}`)) +
+    line("fNote", esc(c.note)) + line("fAuthority", esc(c.authority)) + line("fWindow", esc(`${c.window_id} · ${c.clerk}`)) +
     (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") +
     line("fArchive", archiveWords(c)) + "</dl>";
   $("caseNotices").innerHTML = noticesOf(c)

@@ -76,6 +76,11 @@ test("an agent registers on /village, the window accepts it from the desk, the a
   await c.page.waitForFunction((name) => document.querySelector("#cases")?.textContent.includes("临时救助"), NAME);
   if (shots) await c.page.screenshot({ path: join(shots, "village-desk.png"), fullPage: true });
   const caseNumber = (await c.page.textContent("#villageDone")).match(/\d{8}-\d{4}/)[0];
+  // The villager's note came with the request onto the case's record (R5), read in its dialog.
+  await c.page.click(`#cases tr[data-case="${caseNumber}"]`);
+  await c.page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  assert.match(await c.page.textContent("#caseInfo"), /备注家中老人住院，急需救助/);
+  await c.page.click("#caseDialog button[data-t=closeDialog]");
 
   // The director's console lists it among the open village requests (no villager there either).
   const d = await openPage(browser, base, "/director");

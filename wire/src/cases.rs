@@ -226,6 +226,10 @@ pub struct Case {
     /// The reason told to the applicant (returned, not approved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The clerk's note at registration (备注: a relative's power of attorney checked, a
+    /// villager's request note), on the record (R5); staff only, as the whole view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<CasePart>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -205,6 +205,7 @@ pub fn staff(
         supplement_until: date(c.supplement_until),
         return_ground: text(d, "return_ground").and_then(|g| case::ReturnGround::parse(&g)).map(Into::into),
         reason: stated_reason(d, c.result),
+        note: text(d, "note"),
         parts: parts(d).into_iter().map(|(department, done, note)| wire::CasePart { department, done, note }).collect(),
         meeting,
         awaiting_meeting: awaiting_meeting(c),

@@ -88,7 +88,12 @@ async fn the_clerks_free_text_stays_out_of_the_audit() {
     let c = s.clerk("clerk2", "w02").await;
     let body = json!({"outcome": "returned", "return_ground": "conditions_unmet", "reason": "申请人住院，无法到场核实",
         "note": "家属代办，持委托书"});
-    finish(&s, &c, "w02", "mz-linshi", body).await;
+    let number = finish(&s, &c, "w02", "mz-linshi", body).await["case"]["number"].as_str().unwrap().to_string();
+    // On the case's record for its staff (R5), never in the phone page's view.
+    let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
+    assert_eq!(case["note"], "家属代办，持委托书", "{case}");
+    let token = case["status_url"].as_str().unwrap().trim_start_matches("/c/").to_string();
+    assert!(!s.get(&format!("/api/c/{token}")).await.body.to_string().contains("委托书"));
     let conn = rusqlite::Connection::open(&s.db).unwrap();
     let audited: String =
         conn.query_row("SELECT detail FROM audit WHERE action = 'window.finish'", [], |r| r.get(0)).unwrap();
