@@ -239,6 +239,7 @@ fn step_kind(action: &str) -> StepKind {
         "upper_extended" => StepKind::UpperExtended,
         "upper_deadline_set" => StepKind::UpperDeadlineSet,
         "upper_closed" => StepKind::UpperClosed,
+        "assigned" => StepKind::Assigned,
         _ => StepKind::Other,
     }
 }

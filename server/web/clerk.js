@@ -168,7 +168,8 @@ const live = liveStream("/api/events", {
     incoming_changed: incomingChanged,
     case_changed: (c) => {
       // A joint case may have a part of this window's department (R13).
-      if (c.window_id === state.window || c.first_window_id === state.window || c.kind === "joint") casesSoon();
+      // A case the director gave to another window leaves this one's list (`from_window_id`).
+      if ([c.window_id, c.first_window_id, c.from_window_id].includes(state.window) || c.kind === "joint") casesSoon();
       // A case of this window closed (a file to archive) or archived: the card again, once for a
       // burst (a sweep closing many, the events replayed at a reconnection).
       if (c.window_id === state.window && c.state === "closed") archiveSoon();

@@ -23,7 +23,7 @@ export const STRINGS = {
     "step.registered": "受理", "step.materials_complete": "材料补齐", "step.extended": "延期",
     "step.part_recorded": "联办部门办理情况", "step.meeting_recorded": "联合审查会议", "step.progress_noted": "上报进展",
     "step.reply_received": "上级机关批复", "step.deadline_set": "办结期限", "step.closed": "办结", "step.expired": "终止办理",
-    "step.archived": "归档", "step.objection_answered": "异议答复", "step.visited": "到窗口续办", "step.upper_received": "已送达上级", "step.upper_accepted": "上级窗口受理", "step.upper_extended": "上级窗口延期",
+    "step.archived": "归档", "step.objection_answered": "异议答复", "step.visited": "到窗口续办", "step.upper_received": "已送达上级", "step.assigned": "改由其他窗口办理", "step.upper_accepted": "上级窗口受理", "step.upper_extended": "上级窗口延期",
     "step.upper_deadline_set": "上级窗口办结期限", "step.upper_closed": "上级窗口办结",
     // Cases (办件): kinds, states, results and grounds, as every page names them.
     "kind.immediate": "即办件", "kind.promised": "承诺件", "kind.supplement": "补办件", "kind.returned": "退回件",
@@ -204,7 +204,7 @@ export const STRINGS = {
     "step.progress_noted": "Progress reported", "step.reply_received": "Upper level's reply", "step.deadline_set": "Deadline set",
     "step.closed": "Closed", "step.expired": "Ended: materials not brought in time", "step.archived": "File archived",
     "step.objection_answered": "Objection answered", "step.visited": "Came back to the window",
-    "step.upper_received": "Delivered to the upper hall", "step.upper_accepted": "Accepted by the upper hall", "step.upper_extended": "Extended by the upper hall",
+    "step.upper_received": "Delivered to the upper hall", "step.assigned": "Moved to another window", "step.upper_accepted": "Accepted by the upper hall", "step.upper_extended": "Extended by the upper hall",
     "step.upper_deadline_set": "The upper hall's deadline", "step.upper_closed": "Closed by the upper hall",
     "err.not_found": "Not found.",
     "err.hall_closed": "Tickets are not issued at this time.",

@@ -342,7 +342,8 @@ function renderCase() {
     line("fMissing", esc((c.missing_materials ?? []).join("、"))) +
     line("fParts", (c.parts ?? []).map((p) => `${esc(p.department)}（${esc(t(p.done ? "partDoneYes" : "partDoneNo"))}）`).join("、")) +
     line("fMeeting", c.meeting ? esc(t("meeting", c.meeting.date, c.meeting.attendees.join("、"), c.meeting.conclusion)) : "") +
-    line("fNote", esc(c.note)) + line("fAuthority", esc(c.authority)) + line("fWindow", esc(`${c.window_id} · ${c.clerk}`)) +
+    line("fNote", esc(c.note)) + line("fAuthority", esc(c.authority)) +
+    line("fWindow", esc(`${c.window_id} · ${c.clerk}`) + (removed(c.window_id) ? ` <b class="overdue">${esc(t("windowRemoved"))}</b>` : "")) +
     (c.first_window_id !== c.window_id ? line("fFirstWindow", esc(c.first_window_id)) : "") +
     line("fArchive", archiveWords(c)) + "</dl>";
   $("caseNotices").innerHTML = noticesOf(c)
@@ -358,9 +359,19 @@ function renderCase() {
   // R17: a closed case's file, archived once — by its window's clerk from the desk, or here (a
   // file of a window since removed, or whose clerk has moved on).
   $("actArchive").hidden = !(c.state === "closed" && !c.archived_at);
+  // R18: a case not closed whose window was removed (or whose clerk is away) goes to another.
+  $("actAssign").hidden = c.state === "closed" || !data;
+  const pick = caseForm().assign_window;
+  const kept = pick.value;
+  pick.innerHTML = `<option value="">${esc(t("assignPick"))}</option>` + (data?.windows ?? []).filter((w) => w.id !== c.window_id)
+    .map((w) => `<option value="${esc(w.id)}">${esc(t("assignOption", w.number, w.name))}</option>`).join("");
+  pick.value = kept;
   $("caseHistory").innerHTML = (c.history ?? []).map((s) => `<li><time>${esc(s.at.slice(0, 10))} ${esc(s.at.slice(11, 16))}</time> ` +
     `${stepHtml(s)} <small>${esc(s.by)}</small></li>`).join("");
 }
+
+/** A window no longer in the hall (its cases wait for the director to give them to another). */
+const removed = (id) => !!data && !data.windows.some((w) => w.id === id);
 
 /** A closed case's file (R17): archived when, or by when it is due. */
 function archiveWords(c) {
@@ -424,6 +435,15 @@ $("recordProgress").addEventListener("click", () => {
 $("answerObjection").addEventListener("click", () => {
   const f = caseForm();
   caseAction("objection", "objection", { objection: f.objection.value.trim(), answer: f.objection_answer.value.trim() });
+});
+$("assignCase").addEventListener("click", () => {
+  const window_id = caseForm().assign_window.value;
+  if (!window_id) {
+    showError("caseError", null);
+    $("caseError").textContent = t("assignPick");
+    return;
+  }
+  caseAction("assign", "assign", { window_id });
 });
 $("meeting").addEventListener("click", () => {
   const f = caseForm();

@@ -505,3 +505,36 @@ test("a 联办件 whose parts are done waits for the director's meeting, and bot
   await clerk.close();
   await director.close();
 });
+
+test("the director gives a case to another window from its dialog; the new window's desk lists it (R18)", async () => {
+  const login = await post("/api/auth/login", { username: "clerk3", password: "demo", window_id: "w03" });
+  const token = (await login.json()).token;
+  await issue("mz-linshi");
+  assert.equal((await post("/api/windows/w03/call-next", {}, token)).status, 200);
+  const r = await post("/api/windows/w03/finish", { outcome: "promised", applicant_name: "孙九" }, token);
+  const number = (await r.json()).case.number;
+  await post("/api/auth/logout", {}, token);
+  const director = await open("/director");
+  const { page } = director;
+  await page.fill("input[name=username]", "director");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  const row = `#openCases tr[data-case="${number}"]`;
+  await page.waitForSelector(row);
+  await page.click(row);
+  await page.waitForFunction(() => document.querySelector("#caseDialog").open);
+  assert.ok(await page.isVisible("#actAssign"));
+  await page.click("#assignCase");
+  assert.equal(await page.textContent("#caseError"), "请选择改由哪个窗口办理。", "a window is chosen first");
+  await page.selectOption("#caseDialog select[name=assign_window]", "w02");
+  await page.click("#assignCase");
+  await page.waitForFunction(() => /中心主任将办件改由2号窗口/.test(document.querySelector("#caseHistory").textContent));
+  assert.match(await page.textContent("#caseInfo"), /w02/);
+  assert.equal((await staffCase(number)).first_window_id, "w03", "the first-inquiry window keeps following it");
+  await page.click("#caseDialog button[data-t=closeDialog]");
+  const clerk = await signIn("clerk2", "w02");
+  await clerk.page.waitForSelector(`#cases tr[data-case="${number}"]`);
+  assert.doesNotMatch(await clerk.page.textContent(`#cases tr[data-case="${number}"]`), /首问|联办/, "w02 handles it");
+  await clerk.close();
+  await director.close();
+});

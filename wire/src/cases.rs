@@ -132,7 +132,9 @@ pub mod step_action {
     pub const UPPER_EXTENDED: &str = "upper_extended";
     pub const UPPER_DEADLINE_SET: &str = "upper_deadline_set";
     pub const UPPER_CLOSED: &str = "upper_closed";
-    pub const ALL: [&str; 18] = [
+    /// The director gave the case to another window (its own was removed, its clerk away).
+    pub const ASSIGNED: &str = "assigned";
+    pub const ALL: [&str; 19] = [
         REGISTERED,
         MATERIALS_COMPLETE,
         EXTENDED,
@@ -151,6 +153,7 @@ pub mod step_action {
         UPPER_EXTENDED,
         UPPER_DEADLINE_SET,
         UPPER_CLOSED,
+        ASSIGNED,
     ];
     /// The steps that change nothing of where the case stands (its state, result, deadline):
     /// on a closed case, no new close.
@@ -371,6 +374,16 @@ pub struct CaseChanged {
     /// The case's matter (事项): the county's figures per matter. Absent from servers before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
+    /// With `assigned`: the window that had it (its desk lists it no more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_window_id: Option<String>,
+}
+
+/// `POST /api/cases/{number}/assign` (director): the window that handles the case from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AssignCase {
+    pub window_id: String,
 }
 
 /// `POST /api/cases/{number}/extend` (director): once, by at most the hall's cap.

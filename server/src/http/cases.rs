@@ -238,6 +238,13 @@ macro_rules! case_action {
 }
 
 case_action!(
+    assign,
+    "/api/cases/{number}/assign",
+    wire::AssignCase,
+    "The director gives a case not closed to another window (its own removed from the hall, its clerk away): that window handles it from now on; the first-inquiry window stays, unless it was the one removed.",
+    |r| CaseOp::Assign { window_id: r.window_id }
+);
+case_action!(
     extend,
     "/api/cases/{number}/extend",
     wire::ExtendCase,

@@ -549,6 +549,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::close))
         .routes(routes!(cases::record_part))
         .routes(routes!(cases::record_meeting))
+        .routes(routes!(cases::assign))
         .routes(routes!(cases::progress))
         .routes(routes!(cases::by_token))
         .routes(routes!(ticket_stream::case_events))

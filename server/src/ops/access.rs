@@ -124,7 +124,9 @@ impl Op {
             Op::ArchiveCase { number } | Op::AnswerObjection { number, .. } => {
                 Need::CaseHandler(number, CaseReach::Act)
             }
-            Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. }, .. } => Need::Director,
+            Op::Case { action: CaseOp::Extend { .. } | CaseOp::Meeting { .. } | CaseOp::Assign { .. }, .. } => {
+                Need::Director
+            }
             Op::Case { number, action: CaseOp::RecordPart { department, .. } } => {
                 Need::CaseHandler(number, CaseReach::Part(department))
             }

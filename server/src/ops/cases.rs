@@ -33,11 +33,33 @@ pub struct CaseInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseOp {
     MaterialsComplete,
-    Extend { days: u32, reason: String },
-    Close { result: CaseResult, reason: Option<String> },
-    RecordPart { department: String, done: bool, note: Option<String> },
-    Meeting { date: NaiveDate, attendees: Vec<String>, conclusion: String },
-    Progress { note: String, reply: bool, deadline: Option<NaiveDate> },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    Close {
+        result: CaseResult,
+        reason: Option<String>,
+    },
+    RecordPart {
+        department: String,
+        done: bool,
+        note: Option<String>,
+    },
+    Meeting {
+        date: NaiveDate,
+        attendees: Vec<String>,
+        conclusion: String,
+    },
+    Progress {
+        note: String,
+        reply: bool,
+        deadline: Option<NaiveDate>,
+    },
+    /// The director's: another window handles it from now on.
+    Assign {
+        window_id: String,
+    },
 }
 
 const MAX_TEXT: usize = 500;
@@ -81,6 +103,11 @@ pub(super) fn window_words(ctx: &Ctx, window: &str) -> String {
 }
 
 pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> ApiResult<()> {
+    step_from(ctx, c, action, text, None)
+}
+
+/// A step; `from_window`: the window that had the case until this step (its desk refreshes).
+fn step_from(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String, from_window: Option<String>) -> ApiResult<()> {
     let by = ctx.actor.name().to_string();
     cases::add_step(ctx.tx, c.id, &StepRow { at: ctx.now_ms, by, action: action.into(), text })?;
     let changed = wire::CaseChanged {
@@ -93,6 +120,7 @@ pub(super) fn step(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String) -> Ap
         action: action.into(),
         at: ctx.fmt(ctx.now_ms),
         service_id: Some(c.service_id.clone()),
+        from_window_id: from_window,
     };
     ctx.emit(wire::event_kind::CASE_CHANGED, &changed)?;
     let detail = json!({ "kind": c.kind.as_str(), "state": c.state.as_str(), "deadline": changed.deadline });
@@ -314,6 +342,31 @@ pub(super) fn answer_objection(ctx: &mut Ctx, number: &str, objection: &str, ans
     staff_view(ctx, number)
 }
 
+/// The director gives a case not closed to another window (R18: the hall managed day to day): a
+/// window removed from the hall, or a clerk away for long, leaves no case without a desk. The
+/// first-inquiry window keeps following it (R2), unless it is the window removed.
+pub(super) fn assign(ctx: &mut Ctx, number: &str, window_id: &str) -> ApiResult<Answer> {
+    let mut c = load(ctx, number)?;
+    let w = ctx
+        .hall
+        .window(window_id)
+        .ok_or_else(|| ApiError::new(Code::UnknownWindow, format!("no window `{window_id}`")))?;
+    if c.state == case::CaseState::Closed {
+        return Err(ApiError::new(Code::CaseClosed, "a closed case stays with the window that closed it"));
+    }
+    if c.window_id == window_id {
+        return staff_view(ctx, &c.number);
+    }
+    let text = format!("中心主任将办件改由{}号窗口（{}）办理", w.number, w.name);
+    let from = std::mem::replace(&mut c.window_id, window_id.to_string());
+    if ctx.hall.window(&c.first_window_id).is_none() {
+        c.first_window_id = window_id.to_string();
+    }
+    cases::set_windows(ctx.tx, c.id, &c.window_id, &c.first_window_id)?;
+    step_from(ctx, &c, step_action::ASSIGNED, text, Some(from))?;
+    staff_view(ctx, &c.number)
+}
+
 /// A staff action on a case (`access` checked that the caller may act on it).
 pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer> {
     let mut c = load(ctx, number)?;
@@ -335,6 +388,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
             concluded: !conclusion.trim().is_empty(),
         },
         CaseOp::Progress { .. } => Action::Progress,
+        CaseOp::Assign { .. } => return Err(ApiError::new(Code::InvalidCaseAction, "a case is given by `assign`")),
     };
     let moved = case::apply(&facts, &action, today, ctx.calendar, ctx.hall.policy.cases)?;
     c.state = moved.state;
@@ -446,6 +500,7 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
             }
             (name, text)
         }
+        CaseOp::Assign { .. } => unreachable!("refused above"),
     };
     cases::update(ctx.tx, &c, ctx.now_ms, ctx.hall.policy.cases.archive_days)?;
     step(ctx, &c, name, text)?;

@@ -566,6 +566,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ReadCase { number } => cases::read(ctx, number),
         Op::ArchiveCase { number } => cases::archive(ctx, number),
         Op::AnswerObjection { number, objection, answer } => cases::answer_objection(ctx, number, objection, answer),
+        Op::Case { number, action: cases::CaseOp::Assign { window_id } } => cases::assign(ctx, number, window_id),
         Op::Case { number, action } => cases::act(ctx, number, action),
         Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
         Op::AckOutbox { id, to_hall_name } => relay::ack(ctx, *id, to_hall_name.as_deref()),

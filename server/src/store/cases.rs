@@ -231,6 +231,16 @@ pub fn update(tx: &Transaction, c: &CaseRow, at_ms: i64, archive_days: u32) -> r
     Ok(())
 }
 
+/// The windows of a case the director gave to another window.
+pub fn set_windows(tx: &Transaction, id: i64, window: &str, first_window: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE cases SET window_id = ?2, first_window_id = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        window,
+        first_window
+    ])?;
+    Ok(())
+}
+
 /// A closed case's file archived (R17), once.
 pub fn archive(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE cases SET archived_at = ?2, archived_by = ?3 WHERE id = ?1 AND archived_at IS NULL")?

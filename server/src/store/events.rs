@@ -455,6 +455,7 @@ mod tests {
                     action: "registered".into(),
                     at: at.clone(),
                     service_id: Some("mz-dibao".into()),
+                    from_window_id: None,
                 })
                 .unwrap(),
                 None,

@@ -955,3 +955,71 @@ async fn a_waiting_limit_set_late_keeps_the_days_of_when_the_case_was_accepted()
     let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
     assert_eq!(case["supplement_until"], "2027-01-07", "{case}");
 }
+
+/// The director gives a case to another window (R18): a window removed from the hall leaves no
+/// case without a desk. The first-inquiry window keeps following it, unless it was the one
+/// removed; only the director gives cases; a closed case stays where it was closed.
+#[tokio::test]
+async fn the_director_gives_a_case_of_a_removed_window_to_another() {
+    let s = TestServer::start().await;
+    let clerk11 = s.clerk("clerk11", "w11").await;
+    let number = finish(&s, &clerk11, "w11", "ly-caifa", json!({"outcome": "promised"})).await["case"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let assign = |w: &str| json!({ "window_id": w });
+    let path = format!("/api/cases/{number}/assign");
+    assert_error(&s.post(&path, &clerk11, assign("w10")).await, 403, "director_only");
+    // 林业窗口 (w11) is removed; its matters go to w10.
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await.body["toml"].as_str().unwrap().to_string();
+    let cut = |t: String, block: &str| {
+        let at = t.find(block).unwrap_or_else(|| panic!("{block}"));
+        let end = t[at..].find("\n\n").map_or(t.len(), |n| at + n + 2); // the file's last block
+        format!("{}{}", &t[..at], &t[end..])
+    };
+    let toml = cut(cut(toml, "[[windows]]\nid = \"w11\""), "[[evaluators]]\nid = \"evaluator-w11\"")
+        .replace("\"w11\"", "\"w10\"");
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let director = s.staff("director").await;
+    assert_error(&s.post(&path, &director, assign("w99")).await, 404, "unknown_window");
+    let given = s.post(&path, &director, assign("w10")).await;
+    assert_eq!(given.status, 200, "{}", given.body);
+    assert_eq!((given.body["window_id"].as_str(), given.body["first_window_id"].as_str()), (Some("w10"), Some("w10")));
+    let last = given.body["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["text"].as_str()),
+        (Some("assigned"), Some("中心主任将办件改由10号窗口（住建窗口）办理")),
+        "{last}"
+    );
+    // The applicant's page says where it is handled now.
+    let token = given.body["status_url"].as_str().unwrap().trim_start_matches("/c/").to_string();
+    let progress = s.get(&format!("/api/c/{token}")).await.body;
+    assert_eq!(progress["window_number"], 10, "{progress}");
+    // w10's clerk closes it; given again once closed: refused.
+    let clerk10 = s.clerk("clerk10", "w10").await;
+    let closed = s.post(&format!("/api/cases/{number}/close"), &clerk10, json!({"result": "approved"})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert_error(&s.post(&path, &director, assign("w09")).await, 409, "case_closed");
+}
+
+/// Given to another window while its own is still in the hall, the first-inquiry window keeps
+/// following it (R2) and the case leaves the first window's desk as the one handling it.
+#[tokio::test]
+async fn a_case_given_to_another_window_keeps_its_first_inquiry_window() {
+    let s = TestServer::start().await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let number = finish(&s, &clerk2, "w02", "mz-linshi", json!({"outcome": "promised"})).await["case"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let director = s.staff("director").await;
+    let mut sse = crate::support::Sse::connect_as(&s.base, Some(&director), None).await;
+    let given = s.post(&format!("/api/cases/{number}/assign"), &director, json!({"window_id": "w03"})).await;
+    assert_eq!((given.body["window_id"].as_str(), given.body["first_window_id"].as_str()), (Some("w03"), Some("w02")));
+    let (event, _) = sse.until("case_changed").await;
+    assert_eq!((event.data["window_id"].as_str(), event.data["from_window_id"].as_str()), (Some("w03"), Some("w02")));
+    let mine = get(&s, "/api/cases?window=w03", &s.clerk("clerk3", "w03").await).await.body;
+    assert!(mine.to_string().contains(&number), "on w03's desk: {mine}");
+}
