@@ -79,7 +79,8 @@ function statusLines(r) {
   } else if (r.status === "accepted") {
     lines.push(esc(t("status.accepted", r.case_number)) + (r.town_deadline ? ` · ${esc(t("townDeadline", r.town_deadline))}` : ""));
   } else {
-    lines.push(esc(t("status.closed", r.case_number, t(`result.${r.case_result ?? "done"}`))));
+    // Another agent of the station is not told the town's decision (the villager's business).
+    lines.push(esc(r.case_result ? t("status.closed", r.case_number, t(`result.${r.case_result}`)) : t("status.closedOnly", r.case_number)));
   }
   // What the agent tells the villager: what to bring (all at once, R11), or why (R1, R10).
   if (r.missing_materials?.length) {

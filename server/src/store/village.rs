@@ -320,7 +320,9 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wi
         case_number: r.case.as_ref().map(|c| c.number.clone()),
         case_window_id: r.case.as_ref().map(|c| c.window_id.clone()),
         town_deadline: r.case.as_ref().and_then(|c| c.deadline).map(|d| d.to_string()),
-        case_result: r.case.as_ref().and_then(|c| c.result).map(Into::into),
+        // The town's decision is the villager's business: their agent's and the town's, not
+        // every agent of the station (as the reason and what to bring).
+        case_result: r.case.as_ref().filter(|_| answer).and_then(|c| c.result).map(Into::into),
         reply_by: reply_by.map(|d| d.to_string()),
         replied_at: fmt(hall, r.replied_at),
         reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),

@@ -447,6 +447,20 @@ async fn another_agent_of_the_station_sees_no_villager() {
         403,
         "not_your_village_request",
     );
+    // The town decides: the registering agent is told the result and why, the other agent that
+    // it was decided only (the villager's business).
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let a = s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    let number = a.body["case_number"].as_str().unwrap_or_else(|| panic!("{}", a.body)).to_string();
+    let no = json!({"result": "not_approved", "reason": "家庭收入超过救助标准"});
+    assert_eq!(s.post(&format!("/api/cases/{number}/close"), &clerk2, no).await.status, 200);
+    let seen = |list: &Value| {
+        let l = find(list, id).unwrap();
+        (l["status"].clone(), l.get("case_result").cloned(), l.get("case_reason").cloned())
+    };
+    let own = seen(&get(&s, "/api/village/requests", &one).await.body);
+    assert_eq!(own, (json!("closed"), Some(json!("not_approved")), Some(json!("家庭收入超过救助标准"))));
+    assert_eq!(seen(&get(&s, "/api/village/requests", &two).await.body), (json!("closed"), None, None));
 
     // A village agent names a station, and only an agent has one.
     let no_station = toml.replace("station = \"石桥村便民服务站\"\npassword", "password");
