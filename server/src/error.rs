@@ -151,6 +151,7 @@ codes! {
     InvalidDate = UNPROCESSABLE_ENTITY, "invalid_date", "a date that is not YYYY-MM-DD";
     InvalidApplicant = UNPROCESSABLE_ENTITY, "invalid_applicant", "an applicant's name over 50 characters or a phone that is not a phone number";
     TextTooLong = UNPROCESSABLE_ENTITY, "text_too_long", "a reason, note or list item over 500 characters";
+    PromisedDaysOutOfRange = UNPROCESSABLE_ENTITY, "promised_days_out_of_range", "the working days promised on accepting an incoming case are at most the matter's own time limit here (R12: a published promise is not lengthened), 1 to 250 for a matter this hall does not list";
     PromisedDaysRequired = UNPROCESSABLE_ENTITY, "promised_days_required", "an incoming case of a matter this hall does not list is accepted with the working days promised (`days`)";
     ObjectionRequired = UNPROCESSABLE_ENTITY, "objection_required", "an objection is recorded with the applicant's words and the answer given (R4)";
     RatingReasonRequired = UNPROCESSABLE_ENTITY, "rating_reason_required", "不满意 and 非常不满意 state a reason";

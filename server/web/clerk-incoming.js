@@ -44,7 +44,7 @@ function row(l) {
   // The promised working days: the matter's here when left empty (a matter this hall does not
   // list needs them: the server says so).
   const actions = l.state === "received"
-    ? `<input type="number" min="1" max="365" data-in-days="${l.id}" placeholder="${esc(t("inDaysHere"))}" aria-label="${esc(t("inDaysHere"))}"> ` +
+    ? `<input type="number" min="1" max="250" data-in-days="${l.id}" placeholder="${esc(t("inDaysHere"))}" aria-label="${esc(t("inDaysHere"))}"> ` +
       `<button type="button" data-in-accept="${l.id}">${esc(t("inAccept"))}</button>`
     : `<select data-in-result="${l.id}"><option value="approved">${esc(t("inApproved"))}</option>` +
       `<option value="not_approved">${esc(t("inNotApproved"))}</option><option value="done">${esc(t("inDone"))}</option></select>` +

@@ -185,6 +185,26 @@ fn handling_window(ctx: &Ctx, service_id: &str, service_name: &str) -> Option<St
     m.windows.first().cloned()
 }
 
+/// Working days promised at acceptance (a working year at most, for a matter not listed here).
+const MAX_PROMISED_DAYS: u32 = 250;
+
+/// The days the window states, checked against the matter's own time limit here (`listed`):
+/// a shorter promise is the window's to make, a longer one would lengthen what the hall
+/// publishes (R12, R19).
+fn check_days(days: Option<u32>, listed: Option<u32>) -> ApiResult<Option<u32>> {
+    match (days, listed) {
+        (Some(d), Some(limit)) if d > limit => Err(ApiError::new(
+            Code::PromisedDaysOutOfRange,
+            format!("this hall promises the matter in {limit} working days: not more"),
+        )),
+        (Some(d), None) if d == 0 || d > MAX_PROMISED_DAYS => Err(ApiError::new(
+            Code::PromisedDaysOutOfRange,
+            format!("the working days promised are 1 to {MAX_PROMISED_DAYS}"),
+        )),
+        _ => Ok(days),
+    }
+}
+
 fn promised_days(ctx: &Ctx, c: &IncomingRow) -> Option<u32> {
     let m = ctx.hall.matter(&c.service_id).or_else(|| ctx.hall.matters.iter().find(|m| m.name == c.service_name))?;
     Some(m.time_limit_days)
@@ -375,15 +395,17 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &IncomingOp) -> ApiResult<Answer> 
     let promised = match op {
         // A matter this hall does not list has no promised days here: the window states them
         // (else the case would run with no deadline, never overdue, R12 unreachable).
-        IncomingOp::Accept { days } => match days.or_else(|| promised_days(ctx, &c)) {
-            None => {
-                return Err(ApiError::new(
-                    Code::PromisedDaysRequired,
-                    format!("`{}` is not a matter of this hall: state the working days promised", c.service_name),
-                ))
+        IncomingOp::Accept { days } => {
+            match check_days(*days, promised_days(ctx, &c))?.or_else(|| promised_days(ctx, &c)) {
+                None => {
+                    return Err(ApiError::new(
+                        Code::PromisedDaysRequired,
+                        format!("`{}` is not a matter of this hall: state the working days promised", c.service_name),
+                    ))
+                }
+                days => days,
             }
-            days => days,
-        },
+        }
         _ => None,
     };
     let action = match op {

@@ -229,6 +229,9 @@ async fn a_report_goes_up_and_its_result_comes_back_to_the_applicant() {
         409,
         "invalid_case_action",
     );
+    // Not promised longer than the hall publishes for the matter (R12), nothing changed.
+    let longer = s.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({"days": 11})).await;
+    assert_error(&longer, 422, "promised_days_out_of_range");
     // Accepted: 临时救助 promises 10 working days here too (Wednesday 25 November: 9 December).
     let accepted = s.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
     assert_eq!(accepted.status, 200, "{}", accepted.body);
@@ -501,6 +504,10 @@ async fn the_director_hands_an_incoming_case_on_no_desk_to_a_window() {
     // 渔业捕捞许可 is no matter of this hall: accepted with the days promised, never without.
     let r = s.post(&format!("/api/incoming/{id}/accept"), &clerk3, json!({})).await;
     assert_error(&r, 422, "promised_days_required");
+    for days in [0, 251] {
+        let r = s.post(&format!("/api/incoming/{id}/accept"), &clerk3, json!({ "days": days })).await;
+        assert_error(&r, 422, "promised_days_out_of_range");
+    }
     let r = s.post(&format!("/api/incoming/{id}/accept"), &clerk3, json!({"days": 5})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let extend = json!({"days": 2, "reason": "需现场核实渔船证照"});
