@@ -7,6 +7,8 @@ export default {
     save: "校验并保存", export: "导出 TOML", adminOnly: "只有管理员账号可以进入。",
     saved: (windows, matters) => `已保存并生效：${windows} 个窗口，${matters} 项事项（显示屏和工作台即时更新，自助取号机一分钟内）`,
     bookingsCancelledByConfig: (n) => `新配置不再提供的 ${n} 个预约已由大厅取消，请主任在当天的预约名单中逐一电话告知。`,
+    "err.window_busy": "要撤销的窗口还有群众正在办理（已叫号或办理中）：请该窗口办结后再保存，配置未改动。",
+    "err.matter_in_use": "要删除的事项今天还有群众在排队等候：请办完后（或明天）再删除，配置未改动。",
     calendarTitle: "工作日历（法定节假日和调休）",
     calendarHint: "办件时限按法定工作日计算。每年国务院办公厅公布次年节假日安排后，请按已导入年份的格式添加次年的安排。",
     noYears: "尚未导入任何年份。", calendarAdd: "添加一年的安排（TOML）", addYear: "校验并导入",
@@ -17,6 +19,8 @@ export default {
     deadlinesDeferred: (n) => `；落在调整后放假日的 ${n} 个办结或答复期限已顺延至下一个工作日，各自记入办理记录`,
   },
   en: {
+    "err.window_busy": "A window this removes has a citizen at its desk (called or being served): save once it is finished there. Nothing changed.",
+    "err.matter_in_use": "A matter this removes still has tickets waiting today: remove it once they are served (or tomorrow). Nothing changed.",
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
     username: "Username", password: "Password", enter: "Enter",
     editorTitle: "Departments, queues, windows, matters (six disclosures), accounts — saved changes apply at once, no restart",

@@ -337,6 +337,14 @@ impl TestServer {
         Self::launch(options, self.db.clone(), self.dir.take(), self.clock.clone()).await
     }
 
+    /// Stops, then starts again on the same database, clock and address with another hall (a
+    /// configuration file edited between two starts, with `hall_from_file`).
+    pub async fn restart_with_hall(mut self, hall: Hall) -> TestServer {
+        self.halt().await;
+        let options = Options { addr: self.addr, hall: Some(hall), ..self.options.clone() };
+        Self::launch(options, self.db.clone(), self.dir.take(), self.clock.clone()).await
+    }
+
     async fn halt(&mut self) {
         self.state = None;
         self.stop.take().unwrap().send(()).unwrap();

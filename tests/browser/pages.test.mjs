@@ -211,6 +211,22 @@ test("the admin page: English throughout, the checker's finding under a translat
   await p.close();
 });
 
+test("the admin page refuses in its own words to drop a matter whose tickets still wait today", async () => {
+  await issue("zh-tousu");
+  const p = await open("/admin", { allow: [httpStatusLine(409)] });
+  await p.page.fill("input[name=password]", "demo");
+  await p.page.click("#login button[type=submit]");
+  await p.page.waitForFunction(() => document.querySelector("#toml").value.includes("[[matters]]"));
+  const toml = await p.page.inputValue("#toml");
+  const start = toml.indexOf('[[matters]]\nid = "zh-tousu"');
+  const end = toml.indexOf("\n\n[[", start) + 2;
+  await p.page.fill("#toml", toml.slice(0, start) + toml.slice(end));
+  await p.page.click("#save");
+  await p.page.waitForFunction(() => document.querySelector("#saveError").textContent !== "");
+  assert.equal(await p.page.textContent("#saveError"), "要删除的事项今天还有群众在排队等候：请办完后（或明天）再删除，配置未改动。");
+  await p.close();
+});
+
 test("signing out of the admin page ends the session on the server, not only in the page", async () => {
   const p = await open("/admin");
   await p.page.fill("input[name=password]", "demo");

@@ -670,8 +670,43 @@ pub fn replace_hall_at_start(
 /// Saves an administrator's hall (validated by the caller): a row per window, the text kept for
 /// restarts, an audit row, and `hall_changed` for displays and kiosks to reload.
 fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
+    nothing_stranded(ctx, hall)?;
     let (_, summary) = put_in_force(ctx, hall)?;
     Answer::json(StatusCode::OK, &summary)
+}
+
+/// An administrator's hall that would leave a citizen stranded today is refused, saying whom:
+/// a window it removes with a ticket called or served there (the citizen at the desk, whose
+/// case could then be registered nowhere), a matter it removes with tickets still waiting (no
+/// window would ever call them, and they would hold their queue's figures all day).
+fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
+    for w in ctx.hall.windows.iter().filter(|w| hall.window(&w.id).is_none()) {
+        let current = store::windows::get(ctx.tx, &w.id, ctx.now_ms)?.and_then(|row| row.current_ticket);
+        if let Some(t) = current.map(|id| store::tickets::get(ctx.tx, id)).transpose()?.flatten() {
+            if matches!(t.status, crate::domain::TicketStatus::Called | crate::domain::TicketStatus::Serving) {
+                return Err(ApiError::new(
+                    Code::WindowBusy,
+                    format!(
+                        "window {} ({}) has {} at its desk: finish it there before removing the window",
+                        w.number, w.name, t.number
+                    ),
+                ));
+            }
+        }
+    }
+    for m in ctx.hall.matters.iter().filter(|m| hall.matter(&m.id).is_none()) {
+        let waiting = store::tickets::waiting_of_matter(ctx.tx, &ctx.day, &m.id)?;
+        if waiting > 0 {
+            return Err(ApiError::new(
+                Code::MatterInUse,
+                format!(
+                    "{waiting} tickets of `{}` ({}) wait today: remove the matter once they are served, or tomorrow",
+                    m.id, m.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a new hall changes in the day (see `replace_hall`): the sessions it ended, and its summary.
@@ -688,6 +723,9 @@ fn put_in_force(ctx: &mut Ctx, hall: &Hall) -> ApiResult<(u32, serde_json::Value
     store::attendance::keep_rules_replaced(ctx.tx, (ctx.hall, hall), ctx.calendar, now)?;
     let ids: Vec<String> = hall.windows.iter().map(|w| w.id.clone()).collect();
     store::windows::ensure(ctx.tx, &ids)?;
+    for q in &hall.queues {
+        store::tickets::carry_numbering(ctx.tx, &ctx.day, &q.id, q.prefix)?;
+    }
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;
     let bookings_cancelled = booking::cancel_unserved_by(ctx, hall)?;
     let digest = hex::encode(sha2::Sha256::digest(hall.source.as_bytes()));

@@ -88,6 +88,30 @@ pub fn by_status_token(conn: &Connection, token: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
+/// Today's tickets of a matter still waiting.
+pub fn waiting_of_matter(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached("SELECT COUNT(*) FROM tickets WHERE day = ?1 AND service_id = ?2 AND status = 'waiting'")?
+        .query_row(params![day, matter], |r| r.get(0))
+}
+
+/// A queue's numbering today goes on after the highest number of its letter issued today, by
+/// whichever queue (a queue renamed, or a letter moved to another queue, during the day): no
+/// two tickets of a day share a number.
+pub fn carry_numbering(tx: &Transaction, day: &str, queue: &str, letter: char) -> rusqlite::Result<()> {
+    let highest: Option<u32> =
+        tx.prepare_cached("SELECT MAX(seq) FROM tickets WHERE day = ?1 AND number >= ?2 AND number < ?3")?.query_row(
+            params![day, letter.to_string(), char::from_u32(letter as u32 + 1).unwrap_or(letter).to_string()],
+            |r| r.get(0),
+        )?;
+    let Some(highest) = highest else { return Ok(()) };
+    tx.prepare_cached(
+        "INSERT INTO day_counts (day, kind, name, class, n) VALUES (?1, 'seq', ?2, 0, ?3)
+         ON CONFLICT (day, kind, name, class) DO UPDATE SET n = MAX(n, excluded.n)",
+    )?
+    .execute(params![day, queue, highest])?;
+    Ok(())
+}
+
 /// Takes the next sequence number of a queue for a day.
 ///
 /// A read of the day's counter and an upsert, not one upsert `RETURNING n`: SQLite gathers a

@@ -15,6 +15,7 @@ mod county;
 mod durability;
 mod errors;
 mod events;
+mod hall_change;
 mod hours;
 mod inspections;
 mod kiosks;
