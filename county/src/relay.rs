@@ -146,6 +146,13 @@ pub async fn pass(
                 "report" => halls.iter().find(|h| h.county_hall).map(|h| h.id.clone()).unwrap_or_default(),
                 _ => m.to_hall.clone().unwrap_or_default(),
             };
+            // The county hall's own report: its upper level (a city or province office) is
+            // outside the county, its staff send it and record its progress by hand. Taken out
+            // of its outbox, never delivered back to it as a case from itself.
+            if m.kind == "report" && source.county_hall {
+                keep_home(http, source, &m).await?;
+                continue;
+            }
             if failed.contains_key(&target_id) {
                 // Held back behind the one that failed: on the county's screen as waiting.
                 held.push(&target_id, &m);
@@ -246,6 +253,23 @@ async fn relay_one(
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
     Ok(true)
+}
+
+/// Takes the county hall's own report out of its outbox, undelivered (`not_relayed`), logged.
+async fn keep_home(http: &reqwest::Client, source: &HallEntry, m: &Outgoing) -> anyhow::Result<()> {
+    let base = source.url.trim_end_matches('/');
+    let ack = http
+        .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
+        .bearer_auth(&source.token)
+        .timeout(Duration::from_secs(10))
+        .json(&json!({ "not_relayed": true }))
+        .send()
+        .await?;
+    if !ack.status().is_success() {
+        bail!("taking {} out of `{}`'s outbox answered {}", m.key, source.id, ack.status());
+    }
+    tracing::info!(hall = %source.id, key = %m.key, "the county hall's own report: its upper level is outside the county, not relayed");
+    Ok(())
 }
 
 /// A hall's name as its events gave it; `None` before the county heard it (or on any error: the

@@ -48,6 +48,11 @@ pub struct OutboxAck {
     /// history: 上报材料已送达云岭县政务服务中心.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_hall_name: Option<String>,
+    /// Taken out of the outbox undelivered: the county hall's own report, whose upper level is
+    /// outside the county (a city or province office): its staff send it and record its
+    /// progress by hand. No step tells the applicant of a delivery.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_relayed: bool,
 }
 
 /// What applying an inbox message did (the same answer to every repeat of its key).

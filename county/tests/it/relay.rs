@@ -379,3 +379,30 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     until("the 500 left counted", || async { (backlog(&county).await["count"] == 500).then_some(()) }).await;
     assert_eq!(outbox_len(&town).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
 }
+
+/// The county hall's own 上报件 goes up to a city or province office, outside the county: it is
+/// taken out of its outbox, never delivered back to it as an incoming case from itself, and its
+/// applicant is not told of a delivery. A town's report still comes in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_county_halls_own_report_is_not_sent_back_to_it() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let halls = town_and_county_hall(&town, &upper);
+    let _county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let director = upper.sign_in("director", None).await;
+    let upper_clerk = upper.sign_in("clerk2", Some("w02")).await;
+    let (own, _) = report(&upper, &upper_clerk, "钱七").await;
+    let clerk = town.sign_in("clerk2", Some("w02")).await;
+    let (from_town, _) = report(&town, &clerk, "王五").await;
+    incoming_id(&upper, &director, &town, &from_town).await;
+    until("the county hall's own report out of its outbox", || async { (outbox_len(&upper).await == 0).then_some(()) })
+        .await;
+    let lines = incoming(&upper, &director).await;
+    assert_eq!(lines.len(), 1, "the town's only: {lines:?}");
+    assert!(lines.iter().all(|l| l["origin_hall"] != "county-hall"), "{lines:?}");
+    let (_, case) = upper.get(&format!("/api/cases/{own}"), &director).await;
+    let steps: Vec<&str> = case["history"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
+    assert!(!steps.contains(&"upper_received"), "{steps:?}");
+}

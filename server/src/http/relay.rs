@@ -71,7 +71,7 @@ pub async fn ack(
     Body(body): Body,
 ) -> ApiResult<Answer> {
     let ack: wire::OutboxAck = if body.iter().all(u8::is_ascii_whitespace) { Default::default() } else { json(&body)? };
-    let op = Op::AckOutbox { id: id(&path_id), to_hall_name: ack.to_hall_name };
+    let op = Op::AckOutbox { id: id(&path_id), to_hall_name: ack.to_hall_name, not_relayed: ack.not_relayed };
     submit(&s, actor, op, key.forget(), &body).await
 }
 

@@ -198,6 +198,8 @@ pub enum Op {
         id: i64,
         /// The hall it was delivered to, by name (a report's history step says where).
         to_hall_name: Option<String>,
+        /// Taken out undelivered (the county hall's own report: see `wire::OutboxAck`).
+        not_relayed: bool,
     },
     /// A message of another hall, delivered by the county service: applied once by its key.
     Inbox {
@@ -569,7 +571,7 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::Case { number, action: cases::CaseOp::Assign { window_id } } => cases::assign(ctx, number, window_id),
         Op::Case { number, action } => cases::act(ctx, number, action),
         Op::ReadOutbox { limit, after } => relay::read_outbox(ctx, *limit, *after),
-        Op::AckOutbox { id, to_hall_name } => relay::ack(ctx, *id, to_hall_name.as_deref()),
+        Op::AckOutbox { id, to_hall_name, not_relayed } => relay::ack(ctx, *id, to_hall_name.as_deref(), *not_relayed),
         Op::Inbox { message } => relay::inbox(ctx, message),
         Op::ReadIncoming { id } => relay::read(ctx, *id),
         Op::Incoming { id, action } => relay::act(ctx, *id, action),

@@ -117,9 +117,16 @@ pub(super) fn read_outbox(ctx: &mut Ctx, limit: u32, after: i64) -> ApiResult<An
 
 /// The county delivered a message: it leaves the outbox (a second acknowledgement changes
 /// nothing). A report's case, still waiting for the upper hall, says where it went.
-pub(super) fn ack(ctx: &mut Ctx, id: i64, to_hall_name: Option<&str>) -> ApiResult<Answer> {
+pub(super) fn ack(ctx: &mut Ctx, id: i64, to_hall_name: Option<&str>, not_relayed: bool) -> ApiResult<Answer> {
     match store::ack(ctx.tx, id, ctx.now_ms)? {
         None => Err(ApiError::new(Code::UnknownMessage, format!("no outbox message {id}"))),
+        Some((key, first)) if not_relayed => {
+            // The county hall's own report: its upper level is outside the county's relay.
+            if first {
+                ctx.audit("relay.not_relayed", None, Some(format!("outbox:{id}")), json!({ "key": key }))?;
+            }
+            Answer::no_content()
+        }
         Some((key, first)) => {
             if first {
                 ctx.audit("relay.delivered", None, Some(format!("outbox:{id}")), json!({ "key": key }))?;
