@@ -12,6 +12,8 @@ pub enum CountyError {
     SessionExpired,
     #[error("wrong username or password")]
     BadCredentials,
+    #[error("too many failed sign-ins; wait {0} s before trying again")]
+    TooManyAttempts(u64),
     #[error("{0}")]
     InvalidBody(String),
     #[error("{0}")]
@@ -32,6 +34,7 @@ impl CountyError {
             CountyError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             CountyError::SessionExpired => (StatusCode::UNAUTHORIZED, "session_expired"),
             CountyError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            CountyError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             CountyError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
             CountyError::InvalidDate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_date"),
             CountyError::UnknownHall(_) => (StatusCode::NOT_FOUND, "unknown_hall"),
@@ -66,7 +69,11 @@ impl IntoResponse for CountyError {
             tracing::error!(error = ?e, "internal error");
         }
         let body = serde_json::json!({ "error": code, "message": self.to_string() });
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let CountyError::TooManyAttempts(wait) = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        response
     }
 }
 

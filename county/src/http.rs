@@ -28,6 +28,7 @@ pub struct AppState {
     pub users: Arc<Vec<User>>,
     pub demo: bool,
     sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    throttle: Arc<crate::throttle::Throttle>,
     /// Each hall's own server (the halls file's `url`), for the link to its director console.
     hall_urls: Arc<HashMap<String, String>>,
 }
@@ -40,6 +41,7 @@ impl AppState {
             users: Arc::new(users),
             demo,
             sessions: Default::default(),
+            throttle: Default::default(),
             hall_urls: Default::default(),
         }
     }
@@ -85,9 +87,19 @@ struct Session {
     expires_at: String,
 }
 
-async fn login(State(s): State<AppState>, body: axum::body::Bytes) -> CountyResult<Json<Session>> {
+async fn login(State(s): State<AppState>, request: axum::extract::Request) -> CountyResult<Json<Session>> {
+    // The caller's address (served with its connection's; none in a test without one).
+    let address = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
+        .await
+        .map_err(|e| CountyError::InvalidBody(format!("the body: {e}")))?;
     let login: Login = serde_json::from_slice(&body)
         .map_err(|e| CountyError::InvalidBody(format!("expected {{username, password}}: {e}")))?;
+    if login.username.len() > 64 || login.password.len() > 1024 {
+        return Err(CountyError::BadCredentials);
+    }
+    // Counted as failed until proven right, so that guesses sent at once are slowed too.
+    s.throttle.attempt(&login.username, address, Instant::now()).map_err(CountyError::TooManyAttempts)?;
     let demo = s.demo && login.username == "county" && login.password == "demo";
     let user = s.users.iter().find(|u| u.username == login.username).cloned();
     let name = if demo {
@@ -116,6 +128,7 @@ async fn login(State(s): State<AppState>, body: axum::body::Bytes) -> CountyResu
             _ => return Err(CountyError::BadCredentials),
         }
     };
+    s.throttle.succeeded(&login.username, address);
     let token = {
         use rand::Rng;
         let bytes: [u8; 32] = rand::rng().random();
@@ -303,6 +316,10 @@ async fn hall(
     Path(hall_id): Path<String>,
 ) -> CountyResult<Json<HallPage>> {
     signed_in(&s, &headers)?;
+    // A hall's id is printable text (a NUL byte is no text PostgreSQL keeps: no such hall).
+    if hall_id.is_empty() || hall_id.chars().any(char::is_control) {
+        return Err(CountyError::UnknownHall(hall_id));
+    }
     let line = lines(&s, Some(&hall_id)).await?.pop().ok_or_else(|| CountyError::UnknownHall(hall_id.clone()))?;
     let client = s.pool.get().await?;
     let mean = |sum: i64, n: i32| (n > 0).then(|| (sum as f64 / n as f64 / 60.0 * 10.0).round() / 10.0);

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod relay;
 pub mod reports;
 pub mod sse;
+pub mod throttle;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -78,7 +79,7 @@ pub async fn serve(args: Args) -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
     println!("{LISTENING_ON}http://{}", listener.local_addr()?);
-    axum::serve(listener, http::app(state))
+    axum::serve(listener, http::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
             tokio::select! {

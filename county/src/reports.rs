@@ -54,10 +54,14 @@ pub fn range(from: &str, to: &str) -> CountyResult<(NaiveDate, NaiveDate)> {
     Ok((f, t))
 }
 
-/// A date parameter, `YYYY-MM-DD`.
+/// A date parameter, `YYYY-MM-DD`, of a year PostgreSQL and the halls' records can hold (a
+/// signed or far year is bad input, not a database error).
 pub fn date(name: &str, s: &str) -> CountyResult<NaiveDate> {
+    use chrono::Datelike;
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| CountyError::InvalidDate(format!("`{name}` must be a date YYYY-MM-DD, not `{s}`")))
+        .ok()
+        .filter(|d| (1900..=9999).contains(&d.year()))
+        .ok_or_else(|| CountyError::InvalidDate(format!("`{name}` must be a date YYYY-MM-DD (1900–9999), not `{s}`")))
 }
 
 /// One line of a report (or its total).

@@ -811,3 +811,36 @@ async fn an_offline_halls_wait_is_as_last_heard_and_a_hall_taken_out_is_not_list
     assert_eq!(halls[0]["online"], false);
     assert_eq!(halls[0]["longest_wait_minutes"], 60, "as last heard, not 180: {}", halls[0]);
 }
+
+/// A county account is not guessed online: after three wrong passwords, each further try waits
+/// (429 with Retry-After). Bad input answers 4xx, never 500: a hall id that is no text, a year
+/// PostgreSQL cannot hold.
+#[tokio::test]
+async fn sign_ins_are_slowed_and_bad_input_is_refused_not_a_500() {
+    let pg = Postgres::start();
+    let pool = county_db(&pg, &["busy"]).await;
+    let users = vec![User { username: "zhang".into(), name: "张科长".into(), password_hash: argon2_hash("right") }];
+    let base = serve(pool.clone(), Links::default(), users).await;
+    let http = reqwest::Client::new();
+    let login = |password: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            http.post(format!("{base}/api/auth/login"))
+                .json(&json!({"username": "zhang", "password": password}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(login("wrong").await.status(), 401);
+    }
+    let r = login("right").await;
+    assert_eq!(r.status(), 429, "the fourth try waits, the right password too");
+    assert_eq!(r.headers()["retry-after"], "1");
+    let token = demo_token(&http, &base).await;
+    let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(&token).send();
+    assert_eq!(get("/api/county/halls/%00").await.unwrap().status(), 404);
+    let r = get("/api/county/reports?from=-5000-01-01&to=-5000-01-02").await.unwrap();
+    assert_eq!(r.status(), 422);
+}
