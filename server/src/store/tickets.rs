@@ -450,12 +450,14 @@ fn record_leg(tx: &Transaction, t: &TicketRow, leg: &Leg) -> rusqlite::Result<()
 }
 
 /// A called ticket whose window lost its clerk waits again at its old place (as it waited:
-/// for its matter, or for the window it was transferred to).
+/// for its matter, or for the window it was transferred to); a window that only called it is
+/// not its first-inquiry window (R2: the citizen never came there).
 pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
     exec(
         tx,
         "UPDATE tickets SET status = CASE WHEN transfers > 0 THEN 'transferred' ELSE 'waiting' END,
-                called_at = NULL, started_at = NULL
+                called_at = NULL, started_at = NULL,
+                first_window_id = CASE WHEN transfers > 0 THEN first_window_id END
          WHERE id = ?1",
         [t.id],
     )?;
@@ -464,7 +466,14 @@ pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> 
 
 /// A no-show citizen came back: the ticket waits again at its old place.
 pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
-    exec(tx, "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL WHERE id = ?1", [t.id])?;
+    // A window that only called it (the citizen never came there) is not its first (R2).
+    exec(
+        tx,
+        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL,
+                first_window_id = CASE WHEN transfers > 0 THEN first_window_id END
+         WHERE id = ?1",
+        [t.id],
+    )?;
     adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, 1)
 }
 

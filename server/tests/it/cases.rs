@@ -1023,3 +1023,30 @@ async fn a_case_given_to_another_window_keeps_its_first_inquiry_window() {
     let mine = get(&s, "/api/cases?window=w03", &s.clerk("clerk3", "w03").await).await.body;
     assert!(mine.to_string().contains(&number), "on w03's desk: {mine}");
 }
+
+/// R2: the first-inquiry window is the one that handled the citizen, not one that called the
+/// ticket before its clerk left (or whose call the citizen missed and came back from).
+#[tokio::test]
+async fn a_window_that_only_called_the_ticket_is_not_its_first_inquiry_window() {
+    let s = TestServer::start().await;
+    s.issue("mz-dibao").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let called = s.act(&clerk3, "w03", "call-next").await;
+    assert_eq!(called.body["first_window_id"], "w03", "{}", called.body);
+    let r = s.post("/api/windows/w03/finish", &clerk3, json!({"outcome": "promised"})).await;
+    let number = r.body["case"]["number"].as_str().unwrap().to_string();
+    let case = get(&s, &format!("/api/cases/{number}"), &s.staff("director").await).await.body;
+    assert_eq!(case["first_window_id"], "w03");
+    let token = case["status_url"].as_str().unwrap().trim_start_matches("/c/").to_string();
+    assert_eq!(s.get(&format!("/api/c/{token}")).await.body["window_number"], 3);
+    // A no-show who comes back is not the calling window's either.
+    s.issue("mz-dibao").await;
+    let missed = s.act(&clerk3, "w03", "call-next").await.body;
+    assert_eq!(s.act(&clerk3, "w03", "no-show").await.status, 200);
+    let back = s.post(&format!("/api/tickets/{}/requeue", missed["id"]), &clerk3, json!({})).await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert!(back.body.get("first_window_id").is_none_or(Value::is_null), "{}", back.body);
+}

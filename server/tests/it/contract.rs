@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::support::{assert_error, TestServer};
 
@@ -122,6 +122,25 @@ async fn a_ticket_from_kiosk_to_finish() {
 
     // Nobody left.
     assert_eq!(s.act(&clerk, "w02", "call-next").await.status, StatusCode::NO_CONTENT);
+}
+
+/// A ticket sent on to w03, called there, then back in the queue (w03's clerk left before the
+/// citizen came): a display starting now does not send anyone to w03 for it.
+#[tokio::test]
+async fn a_transferred_ticket_called_and_put_back_is_not_among_the_recent_calls() {
+    let s = TestServer::start().await;
+    let t = s.issue("mz-dibao").await;
+    let (clerk2, clerk3) = (s.clerk("clerk2", "w02").await, s.clerk("clerk3", "w03").await);
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, StatusCode::OK);
+    let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"window_id": "w03"})).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.body["number"], t["number"]);
+    let at_w03 =
+        |calls: &Value| calls.as_array().unwrap().iter().any(|c| c["number"] == t["number"] && c["window_id"] == "w03");
+    assert!(at_w03(&s.get("/api/calls/recent").await.body), "called at w03");
+    assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, StatusCode::NO_CONTENT);
+    let calls = s.get("/api/calls/recent").await.body;
+    assert!(!at_w03(&calls), "taken back: {calls}");
 }
 
 #[tokio::test]
