@@ -115,9 +115,10 @@ impl Standings {
 
 /// The cases whose deadline falls in a range (?1–?2; ?3–?4 their months): a slice of their
 /// index by the deadline's month. A 上报件 relayed to the upper hall is left out: its deadline
-/// and its close are that hall's (R14), nothing the town's clerk could keep or miss.
-const CASES_DUE: &str = "SELECT c.clerk, t.window_id, c.deadline, c.closed_at
-     FROM cases c INDEXED BY cases_by_due_month JOIN tickets t ON t.id = c.ticket_id
+/// and its close are that hall's (R14), nothing the town's clerk could keep or miss. The window
+/// is the one that has the case (the director may have given it to another: R18).
+const CASES_DUE: &str = "SELECT c.clerk, c.window_id, c.deadline, c.closed_at
+     FROM cases c INDEXED BY cases_by_due_month
      WHERE substr(c.deadline, 1, 7) BETWEEN ?3 AND ?4 AND c.deadline BETWEEN ?1 AND ?2
        AND NOT (c.kind = 'reported' AND (json_extract(c.detail, '$.upper') IS NOT NULL
                                          OR json_extract(c.detail, '$.upper_deadline') IS NOT NULL))";
@@ -165,9 +166,9 @@ fn files_due(
 }
 
 /// The cases closed in a range of instants (?1 ≤ closed_at < ?2) whose archive is tracked: a
-/// slice of their index by the close.
-const FILES_CLOSED: &str = "SELECT c.clerk, t.window_id, c.closed_at, c.archived_at, c.archive_days
-     FROM cases c INDEXED BY cases_filed_by_close JOIN tickets t ON t.id = c.ticket_id
+/// slice of their index by the close; the window that had the case when it closed.
+const FILES_CLOSED: &str = "SELECT c.clerk, c.window_id, c.closed_at, c.archived_at, c.archive_days
+     FROM cases c INDEXED BY cases_filed_by_close
      WHERE c.archive_tracked = 1 AND c.closed_at IS NOT NULL AND c.closed_at >= ?1 AND c.closed_at < ?2";
 
 fn figures(

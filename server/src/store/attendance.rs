@@ -272,9 +272,9 @@ pub fn record_roles_changed(
     Ok(())
 }
 
-/// The accounts whose attendance and assessment a range `from..=to` has: the hall's clerks, and
-/// the accounts that were a clerk on a day of it and are not now (made a leader, removed from
-/// the hall); demo accounts only in a demo.
+/// The accounts whose attendance and assessment a range `from..=to` has: the hall's clerks (not
+/// one added after it), and the accounts that were a clerk on a day of it and are not now (made
+/// a leader, removed from the hall); demo accounts only in a demo.
 pub fn clerks_between(
     conn: &Connection,
     hall: &crate::hall::Hall,
@@ -282,17 +282,20 @@ pub fn clerks_between(
     (from, to): (chrono::NaiveDate, chrono::NaiveDate),
 ) -> rusqlite::Result<Vec<String>> {
     use crate::hall::StaffRole;
+    let joined = staff_joined(conn)?;
+    // An account added to the hall after the range (judged from the day after it joined) has
+    // nothing in it: no sheet, no place in its ranking.
     let mut out: Vec<String> = hall
         .staff
         .iter()
         .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
+        .filter(|p| joined.get(&p.username).is_none_or(|j| *j < to))
         .map(|p| p.username.clone())
         .collect();
     let removed_demo: std::collections::HashSet<String> = conn
         .prepare_cached("SELECT DISTINCT username FROM staff_not_clerk WHERE demo != 0")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let joined = staff_joined(conn)?;
     let mut former: Vec<_> = not_clerk(conn)?
         .0
         .into_iter()
@@ -564,5 +567,11 @@ mod tests {
         check(false, ("2026-11-01", "2026-11-30"), &["gone"]);
         check(true, ("2026-11-20", "2026-11-30"), &["gone", "gone_demo", "leader"]);
         assert_eq!(StaffNames::read(&conn).unwrap().of(&hall, "gone"), "李明");
+        // A clerk of the hall added on 10 December has no November (judged from the 11th).
+        conn.execute("INSERT INTO staff_joined (username, day) VALUES ('clerk1', '2026-12-10')", []).unwrap();
+        let listed = |(from, to): (&str, &str)| clerks_between(&conn, &hall, true, (d(from), d(to))).unwrap();
+        assert!(!listed(("2026-11-01", "2026-11-30")).contains(&"clerk1".to_string()));
+        assert!(!listed(("2026-12-01", "2026-12-10")).contains(&"clerk1".to_string()));
+        assert!(listed(("2026-12-01", "2026-12-31")).contains(&"clerk1".to_string()));
     }
 }

@@ -268,3 +268,24 @@ async fn a_case_counts_in_the_month_its_deadline_falls() {
     let deducted = sheet(&december["staff"], "clerk2")["deducted"].as_f64();
     assert_eq!(deducted, Some(2.0), "an overdue case costs its deduction in its month");
 }
+
+/// A case the director gave to another window counts on that window's sheet (R17, R18): the
+/// window that had it when it fell due, not the one that registered it.
+#[tokio::test]
+async fn a_case_given_to_another_window_counts_on_its_sheet() {
+    let s = TestServer::start().await;
+    s.clock().set(at(day("2026-11-16"), "09:30"));
+    let clerk = s.clerk("clerk2", "w02").await;
+    s.issue("mz-binzang").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "promised"})).await;
+    let number = r.body["case"]["number"].as_str().unwrap().to_string();
+    let director = s.staff("director").await;
+    let given = s.post(&format!("/api/cases/{number}/assign"), &director, json!({"window_id": "w03"})).await;
+    assert_eq!(given.status, 200, "{}", given.body);
+    s.clock().set(at(day("2026-12-01"), "09:00"));
+    let director = s.staff("director").await;
+    let november = get(&s, "/api/assessment?month=2026-11", &director).await;
+    let overdue = |w: &str| sheet(&november["windows"], w)["figures"]["overdue_open"].clone();
+    assert_eq!((overdue("w03"), overdue("w02")), (json!(1), json!(0)));
+}
