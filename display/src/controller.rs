@@ -221,10 +221,19 @@ impl Model {
     /// display was away are announced (oldest first); stale ones and the first start's history
     /// are only shown.
     fn snapshot(&mut self, s: Snapshot, now: DateTime<Utc>) -> Vec<Effect> {
+        // A ticket called at one window and then at another while the display was away (put
+        // back in between) is said at its newest window only: the earlier call was taken back.
+        // (A recall at the same window is said again, as it was made.)
+        let mut newest: std::collections::HashMap<i64, &str> = std::collections::HashMap::new();
+        for c in &s.calls {
+            newest.entry(c.ticket_id).or_insert(c.window_id.as_str());
+        }
         let mut missed = Vec::new();
-        for c in s.calls.iter().rev().filter_map(CallView::from_wire) {
+        for c in s.calls.iter().rev() {
+            let current = newest.get(&c.ticket_id) == Some(&c.window_id.as_str());
+            let Some(c) = CallView::from_wire(c) else { continue };
             let new = self.seen.insert(c.key());
-            if new && self.started && self.fresh_and_mine(&c, now) {
+            if new && current && self.started && self.fresh_and_mine(&c, now) {
                 missed.push(c);
             }
         }
@@ -303,14 +312,18 @@ impl Model {
                 // Called, then back in the queue before the citizen came (the clerk signed out,
                 // was moved to stand in elsewhere, or a no-show came back): nobody is to go to
                 // that window for it any more.
+                // Only calls made before it: replayed after a reconnection, it must not take back
+                // the ticket's newer call, which the snapshot shows.
                 let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) else { return vec![] };
+                let when = DateTime::parse_from_rfc3339(&r.at).ok();
+                let before = |c: &CallView| c.ticket_id == r.ticket_id && when.is_none_or(|w| c.at <= w);
                 let taken: Vec<Effect> = self
                     .recent
                     .iter()
-                    .filter(|c| c.ticket_id == r.ticket_id)
+                    .filter(|c| before(c))
                     .map(|c| Effect::Withdraw { number: c.number.clone(), window: c.window_number })
                     .collect();
-                self.recent.retain(|c| c.ticket_id != r.ticket_id);
+                self.recent.retain(|c| !before(c));
                 self.latest = self.recent.front().cloned();
                 taken
             }

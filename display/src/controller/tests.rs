@@ -135,6 +135,32 @@ fn a_call_taken_back_leaves_the_screen_and_a_new_call_shows_again() {
     assert_eq!(m.latest.as_ref().map(|c| c.window_number), Some(5));
 }
 
+/// Away while A013 was called at window 4, put back and called at window 5: the snapshot says
+/// A013 → 5 once; the stream's replay of the older events takes nothing of it back.
+#[test]
+fn a_call_taken_back_while_away_is_neither_said_nor_undoes_the_newer_call() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    let at_window = |window: u32, secs| wire::Call {
+        window_id: format!("w{window:02}"),
+        window_number: window,
+        window_name: format!("{window}号窗口"),
+        ..wire_call(8, "A013", secs)
+    };
+    let fx = m.apply(snapshot(vec![at_window(5, 5), at_window(4, 1)]), now() + Duration::seconds(10));
+    assert_eq!(announced(&fx), ["A013@5"]);
+    let requeued = Input::Event {
+        id: 2,
+        kind: "ticket_requeued".into(),
+        data: json!({"ticket_id": 8, "number": "A013", "queue": "a", "at": at(3)}),
+    };
+    let mut replay = m.apply(called(1, 8, "A013", 4, 1, false), now() + Duration::seconds(10));
+    replay.extend(m.apply(requeued, now() + Duration::seconds(10)));
+    replay.extend(m.apply(called(3, 8, "A013", 5, 5, false), now() + Duration::seconds(10)));
+    assert_eq!(replay, vec![], "nothing said again, nothing taken back");
+    assert_eq!(m.latest.as_ref().map(|c| (c.number.as_str(), c.window_number)), Some(("A013", 5)));
+}
+
 #[test]
 fn a_replayed_event_is_ignored() {
     let mut m = Model::new(Settings::default());
