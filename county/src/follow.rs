@@ -95,6 +95,21 @@ fn contact(links: &Links, hall: &str) {
 /// The hall's identity (`/api/hall`): the right hall at that address, and its name and time
 /// zone as it says them now (read again when it says its configuration changed).
 async fn identify(pool: &Pool, http: &reqwest::Client, hall: &HallEntry) -> anyhow::Result<()> {
+    let info = hall_at(http, hall).await?;
+    let client = pool.get().await.context("PostgreSQL")?;
+    client
+        .execute(
+            "UPDATE halls SET name = $2, timezone = $3 WHERE hall_id = $1",
+            &[&hall.id, &info.get("name").and_then(Value::as_str), &info.get("timezone").and_then(Value::as_str)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// What the server at a hall's address says of itself (`/api/hall`), refused when it is another
+/// hall: nothing of another hall is stored, read or delivered under this one's id (a wrong
+/// address in the halls file, an address given to another hall).
+pub async fn hall_at(http: &reqwest::Client, hall: &HallEntry) -> anyhow::Result<Value> {
     let base = hall.url.trim_end_matches('/');
     let info: Value = http
         .get(format!("{base}/api/hall"))
@@ -105,20 +120,12 @@ async fn identify(pool: &Pool, http: &reqwest::Client, hall: &HallEntry) -> anyh
         .error_for_status()?
         .json()
         .await?;
-    // Events of another hall must never be stored under this one's id.
     if let Some(id) = info.get("hall_id").and_then(Value::as_str) {
         if id != hall.id {
             bail!("the server at {base} is hall `{id}`, not `{}`: check the halls file", hall.id);
         }
     }
-    let client = pool.get().await.context("PostgreSQL")?;
-    client
-        .execute(
-            "UPDATE halls SET name = $2, timezone = $3 WHERE hall_id = $1",
-            &[&hall.id, &info.get("name").and_then(Value::as_str), &info.get("timezone").and_then(Value::as_str)],
-        )
-        .await?;
-    Ok(())
+    Ok(info)
 }
 
 /// One connection: the hall's identity, then its stream until it ends or fails.

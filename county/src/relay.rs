@@ -103,6 +103,10 @@ pub async fn pass(
     source: &HallEntry,
 ) -> anyhow::Result<usize> {
     let base = source.url.trim_end_matches('/');
+    // The right hall at that address, or nothing of its outbox is read or acknowledged under
+    // this one's id (and the targets, below, before the first delivery to each in the pass).
+    crate::follow::hall_at(http, source).await?;
+    let mut verified: std::collections::HashSet<String> = std::collections::HashSet::new();
     // A target that failed is skipped for the rest of the pass, so that its messages keep their
     // order, while the other targets' messages still go (one town down never holds back the
     // county hall's answers to the others). Page by page: a town down for weeks may have more
@@ -158,7 +162,7 @@ pub async fn pass(
                 held.push(&target_id, &m);
                 continue;
             }
-            if let Err(e) = relay_one(pool, http, halls, source, &m).await {
+            if let Err(e) = relay_one(pool, http, halls, source, &m, &mut verified).await {
                 failed.insert(target_id, e);
             }
         }
@@ -183,6 +187,7 @@ async fn relay_one(
     halls: &[HallEntry],
     source: &HallEntry,
     m: &Outgoing,
+    verified: &mut std::collections::HashSet<String>,
 ) -> anyhow::Result<bool> {
     let base = source.url.trim_end_matches('/');
     let target = match m.kind.as_str() {
@@ -208,6 +213,15 @@ async fn relay_one(
     };
     if !attempt(pool, source, Some(&target.id), m).await? {
         return Ok(false);
+    }
+    if !verified.contains(&target.id) {
+        let who = crate::follow::hall_at(http, target).await.with_context(|| format!("reaching `{}`", target.id));
+        if let Err(e) = who {
+            let set = "UPDATE relay_log SET last_error = $3, refused_at = NULL WHERE source_hall = $1 AND key = $2";
+            let _ = log(pool, set, &[&source.id, &m.key, &format!("{e:#}")]).await;
+            return Err(e);
+        }
+        verified.insert(target.id.clone());
     }
     let refused = match deliver(http, source, target, m).await {
         Ok(Delivery::Applied) => None,

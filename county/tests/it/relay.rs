@@ -406,3 +406,44 @@ async fn the_county_halls_own_report_is_not_sent_back_to_it() {
     let steps: Vec<&str> = case["history"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
     assert!(!steps.contains(&"upper_received"), "{steps:?}");
 }
+
+/// A halls file with a town's address given to another hall: the relay reads and acknowledges
+/// nothing there under the wrong id (its report would come in twice, and answers meant for one
+/// town would close the other's case of the same number), and delivers to no hall that is not
+/// the one named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_relay_reads_and_delivers_only_at_the_hall_named() {
+    let pg = Postgres::start();
+    let pool = hall_county::db::pool(&pg.url()).unwrap();
+    hall_county::db::migrate(&pool).await.unwrap();
+    let shiqiao = Hall::start_named("shiqiao", "石桥镇便民服务中心").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let entry = |id: &str, hall: &Hall, county_hall| hall_county::config::HallEntry {
+        id: id.into(),
+        url: hall.base.clone(),
+        token: "demo-county".into(),
+        county_hall,
+    };
+    // `qingshui`'s address is shiqiao's; the county hall's is right.
+    let halls =
+        vec![entry("qingshui", &shiqiao, false), entry("shiqiao", &shiqiao, false), entry("county-hall", &upper, true)];
+    hall_county::follow::register(&pool, &halls).await.unwrap();
+    let clerk = shiqiao.sign_in("clerk2", Some("w02")).await;
+    report(&shiqiao, &clerk, "王五").await;
+    let http = reqwest::Client::new();
+    let wrong = hall_county::relay::pass(&pool, &http, &halls, &halls[0]).await.unwrap_err();
+    assert!(format!("{wrong:#}").contains("is hall `shiqiao`, not `qingshui`"), "{wrong:#}");
+    assert_eq!(outbox_len(&shiqiao).await, 1, "nothing read or acknowledged there as qingshui's");
+    // Delivered to the county hall by its own entry, once.
+    assert_eq!(hall_county::relay::pass(&pool, &http, &halls, &halls[1]).await.unwrap(), 1);
+    let director = upper.sign_in("director", None).await;
+    let lines = incoming(&upper, &director).await;
+    assert_eq!(lines.iter().map(|l| l["origin_hall"].as_str().unwrap()).collect::<Vec<_>>(), ["shiqiao"]);
+    // A county hall entry pointing at a town: nothing delivered there.
+    let misplaced = vec![halls[1].clone(), entry("county-hall", &shiqiao, true)];
+    let clerk = shiqiao.sign_in("clerk2", Some("w02")).await;
+    report(&shiqiao, &clerk, "赵六").await;
+    hall_county::relay::pass(&pool, &http, &misplaced, &misplaced[0]).await.unwrap_err();
+    let (_, at_town) = shiqiao.get("/api/incoming?state=all", &shiqiao.sign_in("director", None).await).await;
+    assert_eq!(at_town.as_array().map(Vec::len), Some(0), "{at_town}");
+}
