@@ -15,6 +15,7 @@ useStrings(strings);
 const POLL_MS = 3000;
 const KINDS = ["immediate", "promised", "supplement", "returned", "joint", "reported"];
 let token = sessionStorage.getItem("ctoken");
+let session = 0; // a new one at each sign-out: reads answered after it are dropped
 let halls = [];
 let sort = { key: "name", dir: 1 };
 let detailId = null;
@@ -144,7 +145,10 @@ function poll() {
 // One hall
 
 async function loadDetail() {
-  detail = await api("GET", `/api/county/halls/${encodeURIComponent(detailId)}`);
+  const mine = session;
+  const d = await api("GET", `/api/county/halls/${encodeURIComponent(detailId)}`);
+  if (mine !== session) return; // signed out (and perhaps in again) meanwhile: not this session's
+  detail = d;
   renderDetail();
 }
 
@@ -211,7 +215,10 @@ function renderReport() {
 }
 
 async function showReport() {
-  report = await api("GET", `/api/county/reports?${query()}`);
+  const mine = session;
+  const r = await api("GET", `/api/county/reports?${query()}`);
+  if (mine !== session) return;
+  report = r;
   renderReport();
 }
 
@@ -239,6 +246,7 @@ async function open() {
 }
 
 function signOut() {
+  session += 1; // answers to this session's reads are no longer shown
   token = null;
   sessionStorage.removeItem("ctoken");
   clearTimeout(timer);

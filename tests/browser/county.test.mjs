@@ -203,6 +203,33 @@ test("the county screen: every hall live, sorted, a hall's details, the report's
   await close();
 });
 
+test("a hall's details answered after a sign-out are not shown, then or at the next sign-in", async () => {
+  const { page, close } = await openPage(hall.browser, county.base, "/county");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.locator("#screen").waitFor();
+  await cell(page, "baiyun", COL.name).waitFor();
+  // The hall's read held back until the sign-out is done.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route("**/api/county/halls/baiyun", async (route) => { await held; await route.continue(); });
+  await page.click('#hallRows tr[data-hall="baiyun"] td.name');
+  await page.click("#logout");
+  await page.locator("#login").waitFor();
+  const answered = page.waitForResponse("**/api/county/halls/baiyun");
+  release();
+  await answered;
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 100))); // its handler has run
+  assert.ok(await page.isHidden("#detail"), "not under the sign-in form");
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.locator("#screen").waitFor();
+  await cell(page, "baiyun", COL.name).waitFor();
+  assert.ok(await page.isHidden("#detail"), "nor for the next session");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await close();
+});
+
 test("the county screen lists a reported case the relay cannot deliver, and why", async () => {
   // 青石镇 reports a case upward (R14), but the county's halls file names no county hall.
   const post = async (path, token, body) => {
