@@ -90,8 +90,32 @@ fn cases_due(
         let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
         tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
     }
+    let mut stmt = conn.prepare_cached(INCOMING_DUE)?;
+    let rows = stmt.query_map([from.to_string(), to.to_string()], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (clerk, window, deadline, closed_at) = row?;
+        let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
+        let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
+        tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
+    }
     Ok(tally.0)
 }
+
+/// The incoming cases (上报来件, at the county hall: R14) whose deadline falls in the range, a
+/// slice of their index: counted as the hall's own cases, for the window that has it and the
+/// clerk who accepted it (R17: the upper hall keeps or misses the deadline it promised).
+const INCOMING_DUE: &str = "SELECT (SELECT s.by FROM incoming_steps s
+                WHERE s.incoming_id = i.id AND s.action = 'accepted' ORDER BY s.id LIMIT 1),
+            i.window_id, i.deadline, i.closed_at
+     FROM incoming_cases i INDEXED BY incoming_by_deadline
+     WHERE i.deadline IS NOT NULL AND i.deadline BETWEEN ?1 AND ?2";
 
 /// A month's cases or files per clerk and per window: [on time, late, still out].
 #[derive(Default)]

@@ -519,3 +519,26 @@ async fn the_director_hands_an_incoming_case_on_no_desk_to_a_window() {
     let (path, body) = assign("w02");
     assert_error(&s.post(&path, &director, body).await, 409, "invalid_case_action");
 }
+
+/// R17 at the county hall: an incoming case accepted at a window and left past the deadline it
+/// promised counts overdue for that window and the clerk who accepted it, as the hall's own
+/// cases do (the reported case at the origin does not: its deadline is the upper hall's).
+#[tokio::test]
+async fn an_incoming_case_left_past_its_deadline_counts_in_the_assessment() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026
+    let clerk = s.clerk("clerk2", "w02").await;
+    report(&s, &clerk).await;
+    let id = relay_to_self(&s, 1).await[0]["incoming_id"].as_i64().unwrap();
+    let accepted = s.post(&format!("/api/incoming/{id}/accept"), &clerk, json!({})).await;
+    assert_eq!(accepted.body["deadline"], "2026-12-09", "{}", accepted.body);
+    // (The hall plays both ends: the acceptance goes back to its reported case, whose deadline
+    // is then the upper hall's and counts there only.)
+    relay_to_self(&s, 1).await;
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 10, 1, 0, 0).unwrap());
+    let director = s.staff("director").await;
+    let december = get(&s, "/api/assessment?month=2026-12", &director).await.body;
+    let overdue = |list: &str, key: &str| {
+        december[list].as_array().unwrap().iter().find(|x| x["key"] == key).unwrap()["figures"]["overdue_open"].clone()
+    };
+    assert_eq!((overdue("windows", "w02"), overdue("staff", "clerk2")), (json!(1), json!(1)), "{december}");
+}
