@@ -170,7 +170,7 @@ pub struct CaseStep {
     /// One of `step_action::ALL`: `registered`, `materials_complete`, `extended`,
     /// `part_recorded`, `meeting_recorded`, `progress_noted`, `reply_received`, `deadline_set`,
     /// `closed`, `expired`, `archived`, `objection_answered`, `visited`, `upper_received`, `upper_accepted`,
-    /// `upper_extended`, `upper_deadline_set`, `upper_closed`.
+    /// `upper_extended`, `upper_deadline_set`, `upper_closed`, `assigned`.
     pub action: String,
     /// The step in plain Chinese, as the applicant reads it.
     pub text: String,

@@ -679,8 +679,9 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
 
 /// An administrator's hall that would leave a citizen stranded today is refused, saying whom:
 /// a window it removes with a ticket called or served there (the citizen at the desk, whose
-/// case could then be registered nowhere), a matter it removes with tickets still waiting (no
-/// window would ever call them, and they would hold their queue's figures all day).
+/// case could then be registered nowhere), a matter it removes with tickets still waiting, sent
+/// on to it, or at a desk (no window would ever call them, nor register their case, and they
+/// would hold their queue's figures all day).
 fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
     for w in ctx.hall.windows.iter().filter(|w| hall.window(&w.id).is_none()) {
         let current = store::windows::get(ctx.tx, &w.id, ctx.now_ms)?.and_then(|row| row.current_ticket);
@@ -697,12 +698,12 @@ fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
         }
     }
     for m in ctx.hall.matters.iter().filter(|m| hall.matter(&m.id).is_none()) {
-        let waiting = store::tickets::waiting_of_matter(ctx.tx, &ctx.day, &m.id)?;
-        if waiting > 0 {
+        let open = store::tickets::open_of_matter(ctx.tx, &ctx.day, &m.id)?;
+        if open > 0 {
             return Err(ApiError::new(
                 Code::MatterInUse,
                 format!(
-                    "{waiting} tickets of `{}` ({}) wait today: remove the matter once they are served, or tomorrow",
+                    "{open} tickets of `{}` ({}) wait or are served today: remove the matter once they are done, or tomorrow",
                     m.id, m.name
                 ),
             ));

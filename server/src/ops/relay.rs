@@ -200,9 +200,9 @@ const MAX_PROMISED_DAYS: u32 = 250;
 /// publishes (R12, R19).
 fn check_days(days: Option<u32>, listed: Option<u32>) -> ApiResult<Option<u32>> {
     match (days, listed) {
-        (Some(d), Some(limit)) if d > limit => Err(ApiError::new(
+        (Some(d), Some(limit)) if d > limit || (d == 0 && limit > 0) => Err(ApiError::new(
             Code::PromisedDaysOutOfRange,
-            format!("this hall promises the matter in {limit} working days: not more"),
+            format!("this hall promises the matter in {limit} working days: 1 to {limit}"),
         )),
         (Some(d), None) if d == 0 || d > MAX_PROMISED_DAYS => Err(ApiError::new(
             Code::PromisedDaysOutOfRange,

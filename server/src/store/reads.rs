@@ -264,9 +264,9 @@ pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Ve
 
 /// Today's last calls, newest first; not those of a ticket back in the queue (its window's clerk
 /// left before the citizen came, or a no-show came back): nobody is to go there for it. A ticket
-/// sent on to another window waits as `transferred`: its calls since it was last sent (at any
-/// window but the one that sent it) were taken back — the window it was sent to lost its clerk
-/// before the citizen came.
+/// sent on waits as `transferred`: its calls since it was last sent were taken back (the window
+/// that called it lost its clerk before the citizen came); a call in the same millisecond as the
+/// send is the sending window's own, before it.
 pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall, t.booked_slot IS NOT NULL
@@ -274,7 +274,7 @@ pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> an
          WHERE c.day = ?1 AND t.status != 'waiting'
            AND NOT EXISTS (SELECT 1 FROM ticket_legs l
                            WHERE t.status = 'transferred' AND l.ticket_id = t.id AND l.leg = t.transfers
-                             AND c.at >= l.sent_at AND c.window_id != l.window_id)
+                             AND (c.at > l.sent_at OR (c.at = l.sent_at AND c.window_id != l.window_id)))
          ORDER BY c.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![day, limit], |r| {

@@ -88,10 +88,13 @@ pub fn by_status_token(conn: &Connection, token: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
-/// Today's tickets of a matter still waiting.
-pub fn waiting_of_matter(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached("SELECT COUNT(*) FROM tickets WHERE day = ?1 AND service_id = ?2 AND status = 'waiting'")?
-        .query_row(params![day, matter], |r| r.get(0))
+/// Today's tickets of a matter not yet done with: waiting (or sent on to it), called or served.
+pub fn open_of_matter(conn: &Connection, day: &str, matter: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM tickets
+         WHERE day = ?1 AND service_id = ?2 AND status IN ('waiting', 'transferred', 'called', 'serving')",
+    )?
+    .query_row(params![day, matter], |r| r.get(0))
 }
 
 /// A queue's numbering today goes on after the highest number of its letter issued today, by

@@ -143,6 +143,25 @@ async fn a_transferred_ticket_called_and_put_back_is_not_among_the_recent_calls(
     assert!(!at_w03(&calls), "taken back: {calls}");
 }
 
+/// Sent on to another matter by w02, called again at w02 a minute later, put back (the clerk
+/// left): that later call is taken back too; the call before the send stays, as live displays
+/// keep it.
+#[tokio::test]
+async fn a_ticket_sent_on_and_called_again_at_the_same_window_then_put_back_is_taken_back() {
+    let s = TestServer::start().await;
+    let t = s.issue("mz-dibao").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, StatusCode::OK);
+    let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"service_id": "mz-linshi"})).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    s.clock().advance(Duration::minutes(1));
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.body["number"], t["number"]);
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, StatusCode::NO_CONTENT);
+    let calls = s.get("/api/calls/recent").await.body;
+    let of_it: Vec<&Value> = calls.as_array().unwrap().iter().filter(|c| c["number"] == t["number"]).collect();
+    assert_eq!(of_it.len(), 1, "only the call before the send: {calls}");
+}
+
 #[tokio::test]
 async fn transfer_keeps_number_place_and_first_window() {
     let s = TestServer::start().await;

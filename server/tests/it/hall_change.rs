@@ -47,12 +47,17 @@ async fn the_admin_page_does_not_remove_a_window_or_matter_a_citizen_is_waiting_
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await.status, 200);
 
-    // A matter with a ticket waiting today stays until it is served.
+    // A matter with a ticket waiting today stays until it is served, and one called too.
     s.issue("zh-tousu").await;
     let toml = hall_toml(&s, &admin).await;
     let start = toml.find("[[matters]]\nid = \"zh-tousu\"").expect("the matter's block");
     let end = start + toml[start..].find("\n\n[[").unwrap() + 2;
     let dropped = format!("{}{}", &toml[..start], &toml[end..]);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": dropped })).await;
+    assert_error(&r, 409, "matter_in_use");
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let called = s.act(&clerk1, "w01", "call-next").await;
+    assert_eq!(called.body["service_id"], "zh-tousu", "{}", called.body);
     let r = s.post("/api/admin/hall", &admin, json!({ "toml": dropped })).await;
     assert_error(&r, 409, "matter_in_use");
 }
