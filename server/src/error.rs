@@ -321,4 +321,14 @@ mod tests {
             assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{c:?}");
         }
     }
+
+    /// docs/api.md's list of error codes names every code (it says so).
+    #[test]
+    fn the_api_document_lists_every_code() {
+        let doc = include_str!("../../docs/api.md");
+        let section = doc.split("## Error codes").nth(1).expect("the section").split("\n## ").next().unwrap();
+        let missing: Vec<&str> =
+            Code::ALL.iter().map(|c| c.as_str()).filter(|c| !section.contains(&format!("`{c}`"))).collect();
+        assert!(missing.is_empty(), "not in docs/api.md's error codes: {missing:?}");
+    }
 }
