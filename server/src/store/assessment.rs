@@ -73,37 +73,29 @@ fn cases_due(
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> rusqlite::Result<[HashMap<String, [u32; 3]>; 2]> {
-    let mut stmt = conn.prepare_cached(CASES_DUE)?;
     let (first, last) = (from.format("%Y-%m").to_string(), to.format("%Y-%m").to_string());
-    let rows = stmt.query_map([from.to_string(), to.to_string(), first, last], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<i64>>(3)?,
-        ))
-    })?;
     let mut tally = Standings::default();
-    for row in rows {
-        let (clerk, window, deadline, closed_at) = row?;
-        let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
-        let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
-        tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
-    }
-    let mut stmt = conn.prepare_cached(INCOMING_DUE)?;
-    let rows = stmt.query_map([from.to_string(), to.to_string()], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<i64>>(3)?,
-        ))
-    })?;
-    for row in rows {
-        let (clerk, window, deadline, closed_at) = row?;
-        let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
-        let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
-        tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
+    // The hall's own cases, then the incoming ones (each row: clerk, window, deadline, closed).
+    let reads: [(&str, Vec<String>); 2] = [
+        (CASES_DUE, vec![from.to_string(), to.to_string(), first, last]),
+        (INCOMING_DUE, vec![from.to_string(), to.to_string()]),
+    ];
+    for (sql, params) in reads {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (clerk, window, deadline, closed_at) = row?;
+            let Ok(deadline) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else { continue };
+            let closed_on = closed_at.map(|ms| super::local_day(ms, tz));
+            tally.count([clerk, window], assessment::case_standing(deadline, closed_on, to, today));
+        }
     }
     Ok(tally.0)
 }

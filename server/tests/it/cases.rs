@@ -973,13 +973,7 @@ async fn the_director_gives_a_case_of_a_removed_window_to_another() {
     // 林业窗口 (w11) is removed; its matters go to w10.
     let admin = s.staff("admin").await;
     let toml = get(&s, "/api/admin/hall", &admin).await.body["toml"].as_str().unwrap().to_string();
-    let cut = |t: String, block: &str| {
-        let at = t.find(block).unwrap_or_else(|| panic!("{block}"));
-        let end = t[at..].find("\n\n").map_or(t.len(), |n| at + n + 2); // the file's last block
-        format!("{}{}", &t[..at], &t[end..])
-    };
-    let toml = cut(cut(toml, "[[windows]]\nid = \"w11\""), "[[evaluators]]\nid = \"evaluator-w11\"")
-        .replace("\"w11\"", "\"w10\"");
+    let toml = crate::hall_change::without_w11(&toml);
     let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let director = s.staff("director").await;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::support::{assert_error, at, TestServer};
 
 /// The sample hall without window `w11` (林业窗口): its matters and clerk go to `w10`.
-fn without_w11(toml: &str) -> String {
+pub(crate) fn without_w11(toml: &str) -> String {
     let cut = |t: String, block: &str| {
         let at = t.find(block).unwrap_or_else(|| panic!("{block}"));
         let end = t[at..].find("\n\n").map_or(t.len(), |n| at + n + 2); // the file's last block
