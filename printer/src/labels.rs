@@ -32,7 +32,7 @@ const ZH: Labels = Labels {
     main: "【主件】",
     attachment: "【附件】",
     scan: "扫码查看叫号进度",
-    footer: "请留意叫号屏及语音提示，过号请重新取号",
+    footer: "请留意叫号屏及语音提示，过号请与工作人员联系",
 };
 
 const EN: Labels = Labels {
@@ -45,7 +45,7 @@ const EN: Labels = Labels {
     main: "[Main] ",
     attachment: "[Copy] ",
     scan: "Scan to follow the queue",
-    footer: "Watch the screen and listen for your number. If missed, take a new ticket.",
+    footer: "Watch the screen and listen for your number. If you miss it, speak to the staff.",
 };
 
 impl Lang {
@@ -99,6 +99,15 @@ mod tests {
             assert!(!en.trim().is_empty(), "{name}: no English");
             assert!(!cjk(en), "{name}: the English label has Chinese in it: {en:?}");
         }
+    }
+
+    /// A missed call is put back at its place by the window (the no-show's requeue), as the
+    /// phone page says: the paper does not send the citizen to the back of the queue.
+    #[test]
+    fn a_missed_call_is_taken_to_the_staff_not_to_a_new_ticket() {
+        assert!(Lang::Zh.labels().footer.contains("过号请与工作人员联系"));
+        assert!(!Lang::Zh.labels().footer.contains("重新取号"));
+        assert!(!Lang::En.labels().footer.contains("new ticket"));
     }
 
     #[test]

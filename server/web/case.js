@@ -19,7 +19,12 @@ const day = (d) => String(d ?? "").slice(0, 10);
 const when = (at) => `${String(at).slice(5, 10)} ${String(at).slice(11, 16)}`;
 
 function statusWords(v) {
-  if (v.state === "closed") return v.result === "returned" ? t("status.returned") : t("status.closed", t(`result.${v.result ?? "done"}`));
+  if (v.state === "closed") {
+    if (v.result === "returned") return t("status.returned");
+    // Ended for want of the materials: terminated, not completed (R11).
+    if (v.result === "expired") return t("status.expired");
+    return t("status.closed", t(`result.${v.result ?? "done"}`));
+  }
   // The server's own words are the Chinese; in English they are put together here.
   if (language() === "zh" && v.status_text) return v.status_text;
   return t(`status.${v.state}`);
@@ -55,7 +60,8 @@ function render() {
   // By when (R11): after that day the case ends for want of them.
   $("missingBy").hidden = !v.supplement_until;
   $("missingBy").textContent = v.supplement_until ? t("missingBy", day(v.supplement_until)) : "";
-  $("ask").textContent = t("ask", v.window_number, v.window_name);
+  // The window to ask (R2, R4); none when the hall no longer has the case's windows.
+  $("ask").textContent = v.window_number ? t("ask", v.window_number, v.window_name) : t("askHall");
   $("accepted").textContent = t("acceptedOn", day(v.accepted_on));
   $("history").innerHTML = [...(v.history ?? [])].reverse()
     .map((s) => `<li><time>${esc(when(s.at))}</time> ${stepHtml(s)}</li>`).join("");

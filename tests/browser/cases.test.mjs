@@ -284,6 +284,26 @@ test("the citizen's case page follows the case live: missing materials, then the
   await gone.close();
 });
 
+test("the case page says a case ended for want of materials is terminated, and names no window the hall no longer has", async () => {
+  const path = supplement.status_url.replace(/^https?:\/\/[^/]+/, "");
+  const token = path.split("/").pop();
+  const phone = await open("/", { viewport: { width: 390, height: 844 }, isMobile: true });
+  const { page } = phone;
+  // The server's answer as it would be once the case expired and its windows were removed.
+  await page.route(`**/api/c/${token}`, async (route) => {
+    const res = await route.fetch();
+    const body = { ...(await res.json()), state: "closed", result: "expired", window_number: 0, window_name: "" };
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`${base}${path}`);
+  await page.waitForFunction(() => document.querySelector("#status").textContent !== "");
+  assert.equal(await page.textContent("#status"), "补正期限已过，未补齐材料，本件已终止办理；如需办理请重新申请");
+  assert.equal(await page.textContent("#ask"), "如有疑问，请带上通知书到中心综合咨询窗口咨询");
+  await page.click("#lang");
+  assert.match(await page.textContent("#status"), /^The materials did not come in time/);
+  await phone.close();
+});
+
 test("the director's case panel counts the cases by kind and state, and grants an extension once", async () => {
   const director = await open("/director");
   const { page } = director;

@@ -81,8 +81,11 @@ impl Entry {
     pub fn shown(&self) -> String {
         match read(&self.text) {
             Reading::Key(BookingKey::Code(code)) => code,
-            // (Not when the server says the number itself is wrong: it is there to be corrected.)
-            Reading::Key(BookingKey::IdNumber(n)) if matches!(&self.state, EntryState::Turned(t) if *t != Turned::InvalidIdNumber) =>
+            // Masked once sent, answered or not (the citizen may walk away from the pad): not when
+            // the server says the number itself is wrong, as it is there to be corrected.
+            Reading::Key(BookingKey::IdNumber(n))
+                if matches!(&self.state, EntryState::Turned(t) if *t != Turned::InvalidIdNumber)
+                    || self.state == EntryState::Unreachable =>
             {
                 format!("{}{}{}", &n[..3], "*".repeat(11), &n[14..])
             }

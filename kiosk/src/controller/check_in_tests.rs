@@ -331,6 +331,21 @@ fn a_refused_identity_number_is_masked_and_the_pad_goes_home_once_read() {
 }
 
 #[test]
+fn an_identity_number_sent_and_unanswered_is_masked_on_the_pad() {
+    let mut r = Run::new();
+    r.go(Input::CheckIn);
+    r.typed("11010519491231002X");
+    r.submit("k1");
+    r.go(Input::IssueUnreachable { key: "k1".into() });
+    r.wait(Duration::from_secs(31));
+    assert_eq!(r.k.entry().state, EntryState::Unreachable);
+    assert_eq!(r.k.entry().shown(), "110***********002X", "the citizen may have walked away");
+    // 确定 again sends the whole number, with the same key.
+    let fx = r.submit("k2");
+    assert!(!fx.is_empty(), "sent again");
+}
+
+#[test]
 fn a_number_the_server_says_is_wrong_stays_whole_to_be_corrected() {
     let mut r = Run::new();
     r.go(Input::CheckIn);

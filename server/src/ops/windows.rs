@@ -67,7 +67,8 @@ pub(super) fn window_status(ctx: &mut Ctx, window: &str) -> ApiResult<()> {
 
 fn called(ctx: &mut Ctx, t: &tickets::TicketRow, window: &str, recall: bool) -> ApiResult<()> {
     tickets::record_call(ctx.tx, &ctx.day, t.id, window, ctx.now_ms, recall)?;
-    let call = reads::call(ctx.hall, t.id, &t.number, window, ctx.now_ms, recall, t.booked_slot.is_some());
+    let call =
+        reads::call(ctx.hall, t.id, &t.number, window, ctx.now_ms, recall, t.booked_slot.is_some() && t.transfers == 0);
     ctx.emit(wire::event_kind::TICKET_CALLED, &call)
 }
 

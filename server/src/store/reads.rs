@@ -167,7 +167,8 @@ fn wire_ticket(hall: &Hall, t: &tickets::TicketRow, ahead: u32, estimated: u32) 
         outcome: t.outcome.map(Into::into),
         status_url: None,
         case: None,
-        booked: t.booked_slot.is_some(),
+        // A booked ticket sent on waits as an ordinary one (its slot was its first matter's).
+        booked: t.booked_slot.is_some() && t.transfers == 0,
     }
 }
 
@@ -269,7 +270,7 @@ pub fn windows(conn: &Connection, hall: &Hall, now_ms: i64) -> anyhow::Result<Ve
 /// send is the sending window's own, before it.
 pub fn recent_calls(conn: &Connection, hall: &Hall, day: &str, limit: u32) -> anyhow::Result<Vec<wire::Call>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall, t.booked_slot IS NOT NULL
+        "SELECT c.ticket_id, t.number, c.window_id, c.at, c.recall, t.booked_slot IS NOT NULL AND t.transfers = 0
          FROM calls c JOIN tickets t ON t.id = c.ticket_id
          WHERE c.day = ?1 AND t.status != 'waiting'
            AND NOT EXISTS (SELECT 1 FROM ticket_legs l

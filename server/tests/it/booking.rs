@@ -621,6 +621,10 @@ async fn a_booked_ticket_transferred_waits_as_an_ordinary_one_at_its_place() {
     let moved = s.post("/api/windows/w02/transfer", &mz, json!({"service_id": "rs-jmyibao"})).await;
     assert_eq!(moved.status, 200, "{}", moved.body);
     assert_eq!(moved.body["waiting_ahead"], 1, "behind the walk-in issued before it, ahead of the later one");
+    // Its phone page no longer says it is called ahead of walk-ins (its slot was the first matter's).
+    let token = t["status_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let page = s.get(&format!("/api/t/{token}")).await.body;
+    assert_eq!((page["status"].as_str(), page.get("booked")), (Some("transferred"), Some(&json!(false))), "{page}");
     let rs = s.clerk("clerk5", "w05").await;
     let order: Vec<Value> = [s.act(&rs, "w05", "call-next").await.body["id"].clone(), {
         s.post("/api/windows/w05/finish", &rs, json!({"outcome": "immediate"})).await;
