@@ -189,7 +189,6 @@ async fn relay_one(
     m: &Outgoing,
     verified: &mut std::collections::HashSet<String>,
 ) -> anyhow::Result<bool> {
-    let base = source.url.trim_end_matches('/');
     let target = match m.kind.as_str() {
         "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
             anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
@@ -253,16 +252,7 @@ async fn relay_one(
     // Where it went, by name (as the target's own events named it), for the source case's
     // history: 上报材料已送达云岭县政务服务中心.
     let to_hall_name = target_name(pool, &target.id).await;
-    let ack = http
-        .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
-        .bearer_auth(&source.token)
-        .timeout(Duration::from_secs(10))
-        .json(&json!({ "to_hall_name": to_hall_name }))
-        .send()
-        .await?;
-    if !ack.status().is_success() {
-        bail!("acknowledging {} at `{}` answered {}", m.key, source.id, ack.status());
-    }
+    ack(http, source, m, json!({ "to_hall_name": to_hall_name })).await?;
     log(pool, "UPDATE relay_log SET acked_at = now() WHERE source_hall = $1 AND key = $2", &[&source.id, &m.key])
         .await?;
     tracing::info!(from = %source.id, to = %target.id, key = %m.key, "relayed");
@@ -271,18 +261,24 @@ async fn relay_one(
 
 /// Takes the county hall's own report out of its outbox, undelivered (`not_relayed`), logged.
 async fn keep_home(http: &reqwest::Client, source: &HallEntry, m: &Outgoing) -> anyhow::Result<()> {
+    ack(http, source, m, json!({ "not_relayed": true })).await?;
+    tracing::info!(hall = %source.id, key = %m.key, "the county hall's own report: its upper level is outside the county, not relayed");
+    Ok(())
+}
+
+/// Takes a message out of its source's outbox (`body`: where it went, or that it goes nowhere).
+async fn ack(http: &reqwest::Client, source: &HallEntry, m: &Outgoing, body: Value) -> anyhow::Result<()> {
     let base = source.url.trim_end_matches('/');
     let ack = http
         .post(format!("{base}/api/relay/outbox/{}/ack", m.id))
         .bearer_auth(&source.token)
         .timeout(Duration::from_secs(10))
-        .json(&json!({ "not_relayed": true }))
+        .json(&body)
         .send()
         .await?;
     if !ack.status().is_success() {
-        bail!("taking {} out of `{}`'s outbox answered {}", m.key, source.id, ack.status());
+        bail!("acknowledging {} at `{}` answered {}", m.key, source.id, ack.status());
     }
-    tracing::info!(hall = %source.id, key = %m.key, "the county hall's own report: its upper level is outside the county, not relayed");
     Ok(())
 }
 
