@@ -324,8 +324,6 @@ pub struct IssuedTicket {
     /// and the slot.
     pub booking: Option<BookingOutcome>,
     shown_at: Instant,
-    /// When the current print began (for the watchdog).
-    print_started: Instant,
     auto_reprinted: bool,
 }
 

@@ -261,7 +261,6 @@ impl Kiosk {
             status_url,
             booking,
             shown_at: now,
-            print_started: now,
             auto_reprinted: false,
         });
         self.screen = Screen::Ticket;

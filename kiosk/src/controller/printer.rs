@@ -86,7 +86,6 @@ impl Kiosk {
         let spec = self.print_spec(&failed.ticket, failed.booking.as_ref().is_some_and(|b| b.on_time))?;
         if let Some(t) = self.issued.as_mut() {
             t.print = PrintState::Printing;
-            t.print_started = now;
         }
         self.print_out_since.get_or_insert(now);
         self.prints_open += 1;
@@ -94,21 +93,27 @@ impl Kiosk {
     }
 
     /// A print that neither finished nor failed in time is a fault (staff told, reprint offered).
+    /// The watch is on the printer, not on the ticket shown: from the moment it last finished or
+    /// gave up a print while others were out. A ticket the citizen left behind, or one issued
+    /// after it and held back, leaves the stuck print watched all the same.
     fn watch_the_print(&mut self, now: Instant, fx: &mut Vec<Effect>) {
-        let Some(t) = self.issued.as_mut() else { return };
-        if t.print != PrintState::Printing || now.duration_since(t.print_started) < self.settings.print_timeout {
+        let Some(since) = self.print_out_since else { return };
+        if self.print_held || self.prints_open == 0 || now.duration_since(since) < self.settings.print_timeout {
             return;
         }
-        t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
-        let number = t.ticket.number.clone();
+        let mut number = None;
+        if let Some(t) = self.issued.as_mut().filter(|t| t.print == PrintState::Printing) {
+            t.print = PrintState::Failed(KioskFaultKind::PrintFailed);
+            number = Some(t.ticket.number.clone());
+        }
         self.print_held = true;
         self.printer_fault = Some(KioskFaultKind::PrintFailed);
         self.printer_told = true;
         self.next_printer_check = now + self.settings.printer_check;
         fx.push(Effect::Report {
             kind: KioskFaultKind::PrintFailed,
-            message: "打印机长时间无响应（the printer did not finish the ticket）".into(),
-            ticket_number: Some(number),
+            message: "打印机长时间无响应（the printer did not finish a ticket）".into(),
+            ticket_number: number,
         });
     }
 
@@ -116,8 +121,7 @@ impl Kiosk {
     pub(super) fn tick_printer(&mut self, now: Instant, fx: &mut Vec<Effect>) {
         self.watch_the_print(now, fx);
         // Never while a ticket is printing: many printers take one connection at a time.
-        let printing = self.issued.as_ref().is_some_and(|t| t.print == PrintState::Printing);
-        if now >= self.next_printer_check && !printing {
+        if now >= self.next_printer_check && self.prints_open == 0 {
             let every =
                 if self.printer_fault.is_some() { self.settings.printer_check } else { self.settings.printer_watch };
             self.next_printer_check = now + every;

@@ -346,6 +346,50 @@ fn a_print_stuck_before_its_watchdog_holds_the_next_ticket_back() {
 }
 
 #[test]
+fn a_stuck_print_is_reported_though_its_citizen_left_and_the_next_ticket_was_held_back() {
+    // A's ticket never comes out; A leaves; B's ticket is held back. Before, the watchdog looked
+    // only at the ticket on screen (B's, not printing): the staff were never told.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B040");
+    r.wait(Duration::from_secs(3));
+    r.go(Input::Home);
+    r.wait(Duration::from_secs(7));
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k2");
+    assert_eq!(prints(&r.issued("k2", "B041")), 0);
+    let fx = r.wait(Duration::from_secs(11)); // 21 s after A's print went out
+    let reports: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Report { kind, ticket_number, .. } => Some((*kind, ticket_number.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reports, vec![(KioskFaultKind::PrintFailed, None)], "{fx:?}");
+    assert!(fx.iter().all(|e| !matches!(e, Effect::CheckPrinter)), "no question queued behind it");
+    assert!(r.wait(Duration::from_secs(30)).iter().all(|e| !matches!(e, Effect::Report { .. })), "told once");
+    // Two tickets out, the first done: the second's watch runs from that moment.
+    let mut r = Run::new();
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k1");
+    r.issued("k1", "B050");
+    r.go(Input::Home);
+    r.go(Input::Matter("mz-dibao".into()));
+    r.take("k2");
+    assert_eq!(prints(&r.issued("k2", "B051")), 1);
+    r.wait(Duration::from_secs(15));
+    r.go(Input::Printed { number: "B050".into() });
+    assert!(r.wait(Duration::from_secs(15)).iter().all(|e| !matches!(e, Effect::Report { .. })));
+    let fx = r.wait(Duration::from_secs(6));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Report { kind: KioskFaultKind::PrintFailed, ticket_number: Some(n), .. } if n == "B051")),
+        "{fx:?}"
+    );
+}
+
+#[test]
 fn a_late_answer_to_a_request_whose_citizen_left_goes_to_nobody() {
     // A send was out when the kiosk went home; its answer comes while the next citizen looks at
     // the same matter. It is logged, never kept for their 取号.
