@@ -483,8 +483,15 @@ pub fn app(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// A request's span in the log: its method and route, never its path or query. A ticket's,
+/// case's or booking's address opens a citizen's page, and a case query carries its check code.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("(none)", |p| p.as_str());
+    tracing::debug_span!("request", method = %req.method(), route)
 }
 
 /// The API: each endpoint declared once, by its handler's `#[utoipa::path]`, which gives both
@@ -695,4 +702,49 @@ pub(super) async fn is_retry(
         .run(move |c| Ok(crate::store::idempotency::exists(c, &caller, &k, since)?))
         .await
         .map_err(ApiError::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+    use tower_http::trace::TraceLayer;
+
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_request_log_names_the_route_never_a_citizens_address_or_code() {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app: Router = Router::new()
+            .route("/api/cases/{number}", get(|| async { "ok" }))
+            .layer(TraceLayer::new_for_http().make_span_with(super::request_span));
+        let req = Request::get("/api/cases/20261125-0003?code=K7Q2M9").body(Body::empty()).unwrap();
+        assert_eq!(app.oneshot(req).await.unwrap().status(), 200);
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("/api/cases/{number}"), "{text}");
+        assert!(!text.contains("K7Q2M9") && !text.contains("20261125-0003"), "{text}");
+    }
 }

@@ -10,6 +10,8 @@ use hall_wire as wire;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::StaffRole;
+use crate::ops::Actor;
 use crate::store::{self, reads};
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = wire::Health)))]
@@ -102,27 +104,41 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
         (status = 404, body = wire::ErrorBody))
 )]
 /// Staff only (contract v1.1): ids are sequential, and a ticket carries its priority class and
-/// matter (the class not to a leader). Citizens follow their ticket on its token page.
+/// matter. The class (health, disability, pregnancy) goes to the director and administrators,
+/// and to a clerk for a ticket of today that their window serves (its queue, or at the window):
+/// not to a leader, nor to a clerk walking the ids of other windows and days. Citizens follow
+/// their ticket on its token page.
 pub async fn ticket(
     State(s): State<AppState>,
     super::extract::Caller(actor): super::extract::Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<wire::Ticket>> {
     crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
-    let details = crate::ops::access::sees_ticket_details(&actor);
     let unknown = || ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
-    let (hall, calendar, now_ms) = (s.hall(), s.calendar(), store::ms(s.now()));
+    let (hall, calendar, now_ms, today) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
     let t = s
         .reads()
-        .run(move |c| reads::ticket_by_id(c, &hall, &calendar, n, now_ms))
+        .run(move |c| {
+            let Some(row) = store::tickets::get(c, n)? else { return Ok(None) };
+            let clerk_sees = match &actor {
+                Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => true,
+                Actor::Staff { role: StaffRole::Clerk, window_id: Some(w), .. } => {
+                    row.day == today
+                        && (row.window_id.as_deref() == Some(w.as_str())
+                            || hall.window_queues(w).iter().any(|(q, _)| q.id == row.queue))
+                }
+                _ => false,
+            };
+            let mut t = reads::ticket(c, &hall, &calendar, &row, now_ms)?;
+            if !clerk_sees {
+                t.priority = None;
+            }
+            Ok(Some(t))
+        })
         .await
         .map_err(ApiError::Internal)?;
-    let mut t = t.ok_or_else(unknown)?;
-    if !details {
-        t.priority = None;
-    }
-    Ok(Json(t))
+    Ok(Json(t.ok_or_else(unknown)?))
 }
 
 #[utoipa::path(

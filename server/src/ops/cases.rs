@@ -355,6 +355,9 @@ pub(super) fn assign(ctx: &mut Ctx, number: &str, window_id: &str) -> ApiResult<
         return Err(ApiError::new(Code::CaseClosed, "a closed case stays with the window that closed it"));
     }
     if c.window_id == window_id {
+        // Nothing to change, but the answer is the case whole (the applicant's name and phone):
+        // a read, audited as one.
+        ctx.audit("case.read", None, Some(format!("case:{}", c.number)), json!({}))?;
         return staff_view(ctx, &c.number);
     }
     let text = format!("中心主任将办件改由{}号窗口（{}）办理", w.number, w.name);

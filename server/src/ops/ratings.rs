@@ -208,6 +208,9 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, action: FollowUpAction, note: &str) ->
         FollowUpAction::Close => {
             f.closed_at = Some(ctx.now_ms);
             f.action_taken = Some(note.to_string());
+            // Its only purpose, calling the rater back, has ended (个人信息保护法: kept no longer).
+            ratings::forget_phone(ctx.tx, f.rating.id)?;
+            f.rating.phone = None;
             "closed"
         }
     };

@@ -480,6 +480,9 @@ fn assign(ctx: &mut Ctx, mut c: IncomingRow, window_id: &str) -> ApiResult<Answe
         return Err(ApiError::new(Code::InvalidCaseAction, "a closed incoming case stays where it was handled"));
     }
     if c.window_id.as_deref() == Some(window_id) {
+        // Nothing to change; the answer is the case whole (the applicant's name and phone): a
+        // read, audited as one.
+        ctx.audit("incoming.read", Some(window_id), Some(format!("incoming:{}", c.id)), json!({}))?;
         return Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?);
     }
     let text = format!("中心主任分派至{}号窗口（{}）办理", w.number, w.name);

@@ -226,5 +226,11 @@ pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
     announce_requeued(ctx, &t)?;
     let row = load(ctx, t.id)?;
     debug_assert_eq!(row.status, TicketStatus::Waiting);
-    Answer::json(StatusCode::OK, &view(ctx, &row)?)
+    let mut answer = view(ctx, &row)?;
+    // A leader puts a ticket back (the no-show list is every staff member's), but is not told
+    // its priority class, as everywhere else.
+    if !super::access::sees_ticket_details(ctx.actor) {
+        answer.priority = None;
+    }
+    Answer::json(StatusCode::OK, &answer)
 }

@@ -70,8 +70,10 @@ const STAFF_ONLY: [&str; 4] = [
 /// the window just served, would tell the clerk who rated what.
 const DIRECTOR_ONLY: [&str; 2] = [hall_wire::event_kind::FEEDBACK_CHANGED, hall_wire::event_kind::RATING_GIVEN];
 
-/// Fields of an event that only staff may see.
-const PRIVATE_FIELDS: [&str; 2] = ["priority", "service_id"];
+/// Fields of an event that only staff may see: the priority class, the matter, and how a
+/// service ended (`returned`, `supplement`: the result of a citizen's application, beside the
+/// number just called out in the lobby).
+const PRIVATE_FIELDS: [&str; 3] = ["priority", "service_id", "outcome"];
 
 fn scrub(v: &mut serde_json::Value) {
     match v {
@@ -86,18 +88,19 @@ fn scrub(v: &mut serde_json::Value) {
     }
 }
 
-/// The event's data without its private fields, or `None` when it has none.
 /// Whether the JSON text has the key (or string) `"field"`, without allocating (this runs for
 /// every event a commit makes).
 fn mentions(data: &str, field: &str) -> bool {
     data.match_indices(field).any(|(i, _)| data[..i].ends_with('"') && data[i + field.len()..].starts_with('"'))
 }
 
+/// The event's data without its private fields, or `None` when it has none; an empty text
+/// when it cannot be read (never the whole event, unscrubbed: nothing is sent).
 fn public_data(data: &str) -> Option<String> {
     if !PRIVATE_FIELDS.iter().any(|f| mentions(data, f)) {
         return None;
     }
-    let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(data) else { return Some(String::new()) };
     scrub(&mut v);
     Some(v.to_string())
 }
@@ -167,7 +170,8 @@ pub fn county_data(kind: &str, data: &str) -> Option<String> {
     if !COUNTY_PRIVATE_FIELDS.iter().chain(&COUNTY_PERSON_FIELDS).any(|f| mentions(data, f)) {
         return None;
     }
-    let mut v: serde_json::Value = serde_json::from_str(data).ok()?;
+    // Unreadable: sent as an empty object (the county's ids must have no gap), never unscrubbed.
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(data) else { return Some("{}".into()) };
     let before = v.clone();
     let top = if kind == hall_wire::event_kind::ISSUING_CHANGED { Within::Issuing } else { Within::Other };
     county_scrub(&mut v, top);
@@ -196,6 +200,7 @@ impl LiveEvent {
                 Bytes::new()
             } else {
                 match public_data(data) {
+                    Some(p) if p.is_empty() => Bytes::new(),
                     Some(p) => Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {p}\n\n")),
                     None => frame.clone(),
                 }
@@ -318,6 +323,19 @@ mod tests {
         // Built once, by the first stream that sends it, and shared by every copy.
         let copy = plain.clone();
         assert_eq!(copy.frame().as_ptr(), plain.frame().as_ptr());
+    }
+
+    #[test]
+    fn an_event_that_cannot_be_read_is_never_sent_unscrubbed() {
+        use super::Audience;
+        let broken = super::LiveEvent::new(12, "ticket_issued".into(), r#"{"priority":"pregnant""#.into());
+        assert!(broken.frame_for(Audience::Public).is_empty());
+        let county = String::from_utf8(broken.frame_for(Audience::County).to_vec()).unwrap();
+        assert!(county.contains("data: {}") && !county.contains("pregnant"), "{county}");
+        let finished =
+            super::LiveEvent::new(13, "ticket_finished".into(), r#"{"number":"B001","outcome":"returned"}"#.into());
+        let public = String::from_utf8(finished.frame_for(Audience::Public).to_vec()).unwrap();
+        assert!(public.contains("B001") && !public.contains("returned"), "{public}");
     }
 
     #[test]

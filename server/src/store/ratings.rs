@@ -304,6 +304,12 @@ pub fn follow_ups(conn: &Connection, all: bool, limit: u32) -> rusqlite::Result<
 }
 
 /// Records a contact or a closing.
+/// The rater's call-back phone, kept only to call them back: gone once the follow-up is closed.
+pub fn forget_phone(tx: &Transaction, rating_id: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE ratings SET phone = NULL WHERE id = ?1")?.execute([rating_id])?;
+    Ok(())
+}
+
 pub fn update_follow_up(tx: &Transaction, f: &FollowUpRow, by: &str) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "UPDATE follow_ups SET state = ?2, contact_due = ?3, rectify_due = ?4, contacted_at = ?5,

@@ -172,19 +172,6 @@ fn wire_ticket(hall: &Hall, t: &tickets::TicketRow, ahead: u32, estimated: u32) 
     }
 }
 
-pub fn ticket_by_id(
-    conn: &Connection,
-    hall: &Hall,
-    calendar: &Calendar,
-    id: i64,
-    now_ms: i64,
-) -> anyhow::Result<Option<wire::Ticket>> {
-    match tickets::get(conn, id)? {
-        Some(t) => Ok(Some(ticket(conn, hall, calendar, &t, now_ms)?)),
-        None => Ok(None),
-    }
-}
-
 fn queue_view(conn: &Connection, at: issuing::At, q: &crate::hall::QueueDef) -> anyhow::Result<wire::Queue> {
     let (hall, day, now_ms) = (at.hall, at.day, super::ms(at.now));
     let waiting = tickets::waiting_count(conn, day, &q.id)?;

@@ -987,6 +987,17 @@ async fn the_director_gives_a_case_of_a_removed_window_to_another() {
         (Some("assigned"), Some("中心主任将办件改由10号窗口（住建窗口）办理")),
         "{last}"
     );
+    // Given again to the same window: nothing changes, but its answer (the case whole) is a read.
+    let reads = || -> i64 {
+        rusqlite::Connection::open(&s.db)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM audit WHERE action = 'case.read'", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = reads();
+    let again = s.post(&path, &director, assign("w10")).await;
+    assert_eq!(again.body["history"].as_array().unwrap().len(), given.body["history"].as_array().unwrap().len());
+    assert_eq!(reads(), before + 1);
     // The applicant's page says where it is handled now.
     let token = given.body["status_url"].as_str().unwrap().trim_start_matches("/c/").to_string();
     let progress = s.get(&format!("/api/c/{token}")).await.body;

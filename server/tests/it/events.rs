@@ -23,8 +23,13 @@ async fn a_display_receives_calls_and_recalls() {
     let (recall, _) = display.until("ticket_called").await;
     assert_eq!(recall.data["recall"], true);
     assert!(recall.id > called.id);
-    s.post("/api/windows/w03/finish", &c, json!({"outcome": "promised"})).await;
+    let mut staff = Sse::connect_as(&s.base, Some(&c), Some(recall.id)).await;
+    assert_eq!(s.post("/api/windows/w03/finish", &c, json!({"outcome": "promised"})).await.status, 200);
+    // How an application ended is not the lobby's (nor anyone's on the LAN): the staff's only.
     let (finished, _) = display.until("ticket_finished").await;
+    assert_eq!(finished.data.get("outcome"), None, "{}", finished.data);
+    assert_eq!(finished.data["number"], "B001");
+    let (finished, _) = staff.until("ticket_finished").await;
     assert_eq!(finished.data["outcome"], "promised");
 }
 

@@ -154,6 +154,8 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
     assert_eq!(glance["feedback"]["follow_ups_overdue"], 1);
     let metrics = s.http.get(format!("{}/metrics", s.base)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("hall_follow_ups_overdue 1"), "{metrics}");
+    let before = get(&s, &format!("/api/follow-ups/{id}"), Some(&director)).await;
+    assert_eq!(before.body["phone"], "13800001234", "the single read carries the phone");
     for (action, body, status, code) in steps {
         let r = post(&s, &format!("/api/follow-ups/{id}/{action}"), Some(&director), body).await;
         match code {
@@ -169,7 +171,16 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
     }
     let one = get(&s, &format!("/api/follow-ups/{id}"), Some(&director)).await;
     assert_eq!(one.body["state"], "closed");
-    assert_eq!(one.body["phone"], "13800001234", "the single read carries the phone");
+    // Closed, the rater is called back no more: the phone is gone (kept no longer than needed).
+    assert!(one.body.get("phone").is_none(), "{}", one.body);
+    assert_eq!(one.body["has_phone"], false);
+    let kept: Option<String> = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row("SELECT phone FROM ratings WHERE id = (SELECT rating_id FROM follow_ups WHERE id = ?1)", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kept, None);
     assert_eq!(one.body["overdue"], false);
     assert_eq!(get(&s, "/api/follow-ups", Some(&director)).await.body, json!([]), "closed: off the running list");
     let all = get(&s, "/api/follow-ups?state=all", Some(&director)).await;
@@ -184,7 +195,10 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
         .collect::<Result<_, _>>()
         .unwrap();
     let actions: Vec<&str> = audited.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(actions, ["follow_up.open", "follow_up.contacted", "follow_up.closed", "follow_up.read"]);
+    assert_eq!(
+        actions,
+        ["follow_up.open", "follow_up.read", "follow_up.contacted", "follow_up.closed", "follow_up.read"]
+    );
     let rating_audit: String =
         db.query_row("SELECT detail FROM audit WHERE action = 'rating.given'", [], |r| r.get(0)).unwrap();
     assert!(!rating_audit.contains("13800001234"), "the audit trail never holds the rater's phone: {rating_audit}");

@@ -484,8 +484,11 @@ async fn the_director_hands_an_incoming_case_on_no_desk_to_a_window() {
         }
     };
     assert!(desk(clerk2.clone(), "w02").await, "on w02's desk now");
-    // The same window again changes nothing; then another: w02's desk is told it left.
+    // The same window again changes nothing (its answer, the case whole, is a read: audited);
+    // then another: w02's desk is told it left.
+    let reads = audits(&s, "incoming.read");
     assert_eq!(s.post(&path, &director, body).await.status, 200);
+    assert_eq!(audits(&s, "incoming.read"), reads + 1);
     let (path, body) = assign("w03");
     assert_eq!(s.post(&path, &director, body).await.status, 200);
     let e = events.until("incoming_changed").await.0.data;

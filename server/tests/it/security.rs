@@ -1,6 +1,7 @@
 //! Findings of the security review: sessions end with the account's rights, a stand-in keeps to
 //! the allowed windows and returns a called ticket, bodies must be JSON.
 
+use hall_server::clock::Clock as _;
 use reqwest::Method;
 use serde_json::json;
 
@@ -167,6 +168,22 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
     let by_leader = s.send(Method::GET, &format!("/api/tickets/{}", t["id"]), Some(&leader), None, None).await;
     assert_eq!(by_leader.status, 200, "{}", by_leader.body);
     assert!(by_leader.body.get("priority").is_none(), "{}", by_leader.body);
+    // A clerk reads the class of today's tickets their window serves, not of another window's
+    // queue (ids are sequential: any clerk could walk them all).
+    let path = format!("/api/tickets/{}", t["id"]);
+    let clerk9 = s.clerk("clerk9", "w09").await;
+    let elsewhere = s.send(Method::GET, &path, Some(&clerk9), None, None).await;
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.body);
+    assert!(elsewhere.body.get("priority").is_none(), "{}", elsewhere.body);
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    assert_eq!(s.send(Method::GET, &path, Some(&clerk3), None, None).await.body["priority"], "pregnant");
+    // The next day it is no one's at the desk any more: the director's only.
+    let now = s.clock().now();
+    s.clock().set(now + chrono::Duration::days(1));
+    let next_day = s.send(Method::GET, &path, Some(&clerk3), None, None).await;
+    assert!(next_day.body.get("priority").is_none(), "{}", next_day.body);
+    assert_eq!(s.ticket(&t["id"]).await["priority"], "pregnant");
+    s.clock().set(now);
 
     // Called at a window: the windows' list shows the number to anyone, the matter and the
     // class only to staff (a lobby screen, a phone or a village agent get neither).
@@ -355,4 +372,18 @@ async fn answers_are_not_kept_by_browsers() {
     }
     let page = s.http.get(format!("{}/clerk", s.base)).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn a_leader_putting_a_no_show_back_is_not_told_its_priority_class() {
+    let s = TestServer::start().await;
+    let t = s.issue_priority("mz-dibao", "pregnant").await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    assert_eq!(s.act(&clerk, "w02", "no-show").await.status, 200);
+    let leader = s.staff("leader").await;
+    let r = s.post(&format!("/api/tickets/{}/requeue", t["id"]), &leader, json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "waiting");
+    assert!(r.body.get("priority").is_none(), "{}", r.body);
 }
