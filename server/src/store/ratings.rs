@@ -14,13 +14,15 @@ pub struct Service {
     pub status: String,
     pub finished_at: Option<i64>,
     pub service_id: String,
-    /// The case the finish registered (its id, number, window and clerk), or the case a visit
-    /// was for (with the visit's window and clerk: theirs is the service rated).
+    /// The case the finish registered (its id, number, the window that served and its clerk),
+    /// or the case a visit was for (with the visit's window and clerk: theirs is the service
+    /// rated). The window is the ticket's, never the case's now: a case the director gave to
+    /// another window was still served at this one.
     pub case: Option<(i64, String, String, String)>,
 }
 
 const SERVICE: &str = "SELECT t.id, t.number, t.status, t.finished_at, t.service_id, COALESCE(c.id, vc.id),
-            COALESCE(c.number, vc.number), COALESCE(c.window_id, v.window_id), COALESCE(c.clerk, v.clerk)
+            COALESCE(c.number, vc.number), COALESCE(v.window_id, t.window_id), COALESCE(c.clerk, v.clerk)
      FROM tickets t LEFT JOIN cases c ON c.ticket_id = t.id
           LEFT JOIN case_visits v ON v.ticket_id = t.id LEFT JOIN cases vc ON vc.id = v.case_id";
 

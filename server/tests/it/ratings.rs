@@ -597,3 +597,29 @@ async fn a_follow_up_running_into_next_year_gets_its_deadline_when_the_year_is_a
     assert_eq!(subject, format!("follow_up:{}", f["id"]));
     assert!(detail.contains("2027-01-05"), "{detail}");
 }
+
+#[tokio::test]
+async fn a_rating_after_the_director_gave_the_case_to_another_window_is_the_serving_windows() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let t = s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "promised"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let number = r.body["case"]["number"].as_str().unwrap().to_string();
+    let given = post(&s, &format!("/api/cases/{number}/assign"), Some(&director), json!({"window_id": "w03"})).await;
+    assert_eq!(given.status, 200, "{}", given.body);
+    let rated = post(&s, &format!("/api/t/{}/rating", token_of(&t)), None, json!({"level": "very_satisfied"})).await;
+    assert_eq!(rated.status, 201, "{}", rated.body);
+    // The citizen rates the service at w02 by clerk2: not w03, where nobody served them yet.
+    let sum = get(&s, "/api/ratings/summary", Some(&director)).await.body;
+    let windows: Vec<(&str, u64)> = sum["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["rated"].as_u64() > Some(0))
+        .map(|w| (w["key"].as_str().unwrap(), w["rated"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(windows, [("w02", 1)], "{sum}");
+}
