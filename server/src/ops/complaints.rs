@@ -229,6 +229,10 @@ fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
             "an oral, phone or written complaint records the complainant's name and a phone or postal address, or is marked anonymous",
         ));
     }
+    // R21: a written complaint gets a written answer: the letter needs where to be posted.
+    if input.channel == Channel::Written && !input.anonymous && address.is_none() {
+        return Err(invalid("a written complaint gets a written answer: record the complainant's postal address"));
+    }
     Ok(Words { what, happened, name, contact, address })
 }
 

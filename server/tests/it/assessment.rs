@@ -69,7 +69,7 @@ async fn november(s: &TestServer) {
             let director = s.staff("director").await;
             let complaint = json!({
                 "channel": "written", "about": "staff", "staff": "clerk2", "window_id": "w02",
-                "what": "态度生硬", "complexity": "simple", "complainant_name": "王五", "complainant_contact": "13900001111",
+                "what": "态度生硬", "complexity": "simple", "complainant_name": "王五", "complainant_contact": "13900001111", "complainant_address": "青石镇河西村三组12号",
             });
             let c = s.post("/api/complaints", &director, complaint).await;
             assert_eq!(c.status, 201, "{}", c.body);

@@ -876,7 +876,7 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
         finish(&s, &c, "w02", "mz-dibao", promised.clone()).await["case"]["number"].as_str().unwrap().to_string();
     let on_30 = finish(&s, &c, "w02", "mz-dibao", promised).await["case"]["number"].as_str().unwrap().to_string();
     let complaint = json!({"channel": "written", "about": "hall", "what": "排队太久", "complainant_name": "王五",
-        "complainant_contact": "13900001111", "complexity": "simple"});
+        "complainant_contact": "13900001111", "complainant_address": "青石镇河西村三组12号", "complexity": "simple"});
     let complaint = s.post("/api/complaints", &director, complaint).await;
     assert_eq!(complaint.status, 201, "{}", complaint.body);
     let petition = json!({"channel": "visit", "name": "王秀英", "gender": "female", "age": 58, "occupation": "农民",

@@ -20,6 +20,7 @@ fn complaint(complexity: &str) -> Value {
         "channel": "written", "about": "staff", "staff": "clerk2", "window_id": "w02",
         "what": "办理低保时态度生硬，多次让我回去补材料", "happened": "12月2日上午",
         "complainant_name": "王五", "complainant_contact": "13900001111", "complexity": complexity,
+        "complainant_address": "青石镇河西村三组12号",
     })
 }
 
@@ -206,13 +207,19 @@ async fn bad_registrations_change_nothing() {
         b[key] = value;
         b
     };
+    // Without the postal address too (the fixture, a letter, has one).
+    let bare = |key: &str, value: Value| {
+        let mut b = with(key, value);
+        b["complainant_address"] = Value::Null;
+        b
+    };
     for (body, code) in [
         (with("what", json!("  ")), "invalid_complaint"),
         (with("what", json!("事".repeat(2001))), "invalid_complaint"),
         (with("complainant_name", json!("名".repeat(51))), "invalid_complaint"),
         (with("complainant_name", json!("")), "invalid_complaint"),
         (with("complainant_contact", json!("call me maybe")), "invalid_complaint"),
-        (with("complainant_contact", json!("")), "invalid_complaint"),
+        (bare("complainant_contact", json!("")), "invalid_complaint"),
         (with("happened", json!("时".repeat(51))), "invalid_complaint"),
         (with("channel", json!("online")), "invalid_complaint"),
         (with("staff", json!("nobody")), "unknown_staff"),
@@ -227,7 +234,9 @@ async fn bad_registrations_change_nothing() {
         // Anonymous with a name: one or the other.
         (with("anonymous", json!(true)), "invalid_complaint"),
         // A name with neither a phone nor an address: no answer could reach them.
-        (with("complainant_contact", Value::Null), "invalid_complaint"),
+        (bare("complainant_contact", Value::Null), "invalid_complaint"),
+        // A letter is answered by letter (R21): its postal address, not only a phone.
+        (with("complainant_address", Value::Null), "invalid_complaint"),
         (with("complainant_address", json!("地".repeat(201))), "invalid_complaint"),
         (
             json!({"channel": "written", "about": "hall", "what": "x", "anonymous": true, "complainant_address": "河西村"}),

@@ -86,6 +86,7 @@ async fn the_county_stream_has_every_event_without_personal_information() {
         "channel": "written", "about": "staff", "staff": "clerk2", "window_id": "w02",
         "what": "态度生硬", "happened": "12月2日上午",
         "complainant_name": "王五", "complainant_contact": "13900001111", "complexity": "simple",
+        "complainant_address": "青石镇河西村三组12号",
     });
     let r = s.post("/api/complaints", &director, complaint).await;
     assert_eq!(r.status, 201, "{}", r.body);
