@@ -85,8 +85,12 @@ pub fn director_today(
         }
     }
     // Who is late is attendance's to say (the handler marks it, with the calendar and leave).
+    // The hall's clerks (R15): a leader inspecting, an administrator, the director or a village
+    // agent signing in from the villages is no one at the windows.
+    let clerk = |u: &str| hall.staff(u).is_none_or(|p| p.role == crate::hall::StaffRole::Clerk);
     let staff = windows::attendance(c, &day)?
         .into_iter()
+        .filter(|(username, _, _)| clerk(username))
         .map(|(username, window_id, at)| {
             let person = hall.staff(&username);
             wire::StaffToday {

@@ -57,7 +57,10 @@ async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
     s.clerk("clerk1", "w01").await; // 30 minutes late, still signed in at the end of the day
                                     // The director's sign-in list says the same: within the grace is not late.
     let director = s.staff("director").await;
+    s.staff("leader").await; // a leader inspecting signs in too: no one at the windows
     let today = get(&s, "/api/director/today", &director).await;
+    let signed: Vec<&str> = today["staff"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
+    assert_eq!(signed, ["clerk2", "clerk3", "clerk1"], "the hall's clerks, in the order they came");
     let late =
         |u: &str| today["staff"].as_array().unwrap().iter().find(|p| p["username"] == u).unwrap()["late"].clone();
     assert_eq!(
