@@ -31,6 +31,7 @@ export default {
     "err.unknown_finding": "没有这条问题记录。",
     "err.unknown_inspection": "没有这条督查记录。",
     "err.finding_withdrawn": "这条问题已经撤销。",
+    "err.reason_required": "撤销问题须写明理由（最多500字）。",
   },
   en: {
     pageTitle: "Inspections", title: "Spot inspections", reportsLink: "Reports", logout: "Sign out",
@@ -62,5 +63,6 @@ export default {
     "err.unknown_finding": "No such finding.",
     "err.unknown_inspection": "No such inspection.",
     "err.finding_withdrawn": "This finding was withdrawn already.",
+    "err.reason_required": "A withdrawal needs its reason (up to 500 characters).",
   },
 };

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { useHall, openPage, serverAtPageClock } from "./harness.mjs";
+import { useHall, openPage, serverAtPageClock, httpStatusLine } from "./harness.mjs";
 
 const shots = process.env.HALL_SCREENSHOTS; // where to write page screenshots, if set
 // A 2×2 PNG.
@@ -95,12 +95,16 @@ test("the inspection's time follows the clock until the leader sets it", async (
 });
 
 test("the director withdraws the finding with a reason: it stays listed, marked withdrawn", async () => {
-  const o = await openPage(browser, base, "/inspections");
+  const o = await openPage(browser, base, "/inspections", { allow: [httpStatusLine(422)] });
   const { page } = o;
   await page.fill("#login input[name=username]", "director");
   await page.fill("#login input[name=password]", "demo");
   await page.click("#login button[type=submit]");
   await page.waitForSelector("article.inspection button[data-withdraw]");
+  // Without a reason: refused, in the withdrawal's own words (not a returned case's).
+  await page.click("article.inspection button[data-withdraw]");
+  await page.waitForFunction(() => document.querySelector("#listError").textContent !== "");
+  assert.equal(await page.textContent("#listError"), "撤销问题须写明理由（最多500字）。");
   await page.fill("article.inspection input[data-reason]", "复核监控：当时在为群众查询政策");
   await page.click("article.inspection button[data-withdraw]");
   await page.waitForSelector("article.inspection tr.withdrawn");
