@@ -23,7 +23,9 @@ function statusWords(v) {
     if (v.result === "returned") return t("status.returned");
     // Ended for want of the materials: terminated, not completed (R11).
     if (v.result === "expired") return t("status.expired");
-    return t("status.closed", t(`result.${v.result ?? "done"}`));
+    // Done is said once (已办结), a decision after it (已办结：不予批准).
+    if ((v.result ?? "done") === "done") return t("result.done");
+    return t("status.closed", t(`result.${v.result}`));
   }
   // The server's own words are the Chinese; in English they are put together here.
   if (language() === "zh" && v.status_text) return v.status_text;
@@ -121,6 +123,9 @@ document.addEventListener("visibilitychange", () => {
   // A phone in a pocket holds no connection; coming back, the page catches up at once.
   if (document.hidden) live.stop();
   else if (!missing && view?.state !== "closed") { live.start(); load(); }
+  // Closed, read once on coming back: the answer to an objection at the window (R4), or the
+  // file's archiving, come after the close.
+  else if (!missing && view) load();
 });
 // A closed case changes no more: not read again (a reopened page reads it once).
 setInterval(() => { if (!document.hidden && !missing && view?.state !== "closed") load(); }, 120000);

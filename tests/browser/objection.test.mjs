@@ -37,6 +37,10 @@ test("the clerk records an objection and its answer; the applicant reads both", 
   const { base, browser } = hall;
   try {
     const kase = await caseAtW02(base, { outcome: "immediate" });
+    // The applicant has the case's page open: done, said once.
+    const phone = await openPage(browser, base, kase.status_url.replace(/^https?:\/\/[^/]+/, ""), { viewport: { width: 390, height: 844 } });
+    await phone.page.waitForFunction(() => document.querySelectorAll("#history li").length === 1);
+    assert.equal(await phone.page.textContent("#status"), "已办结");
     const desk = await deskAtW02(browser, base, { allow: [/status of 404/, /status of 422/] });
     const { page } = desk;
     assert.equal(await page.$(`#cases tr[data-case="${kase.number}"]`), null, "closed: not in the open list");
@@ -68,12 +72,14 @@ test("the clerk records an objection and its answer; the applicant reads both", 
     assert.equal(await page.inputValue("textarea[name=objection]"), "", "sent and kept: emptied");
     await desk.close();
 
-    // The applicant's phone page: the step in their history, named in English.
-    const phone = await openPage(browser, base, kase.status_url.replace(/^https?:\/\/[^/]+/, ""), { viewport: { width: 390, height: 844 } });
+    // The applicant's phone page, back in front of them (a closed case is followed by no
+    // stream): read again, the step in their history, named in English.
+    await phone.page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
     await phone.page.waitForFunction(() => document.querySelectorAll("#history li").length === 2);
     assert.match(await phone.page.textContent("#history li:first-child"), /申请人提出异议：认为应当场发放救助金。答复：已说明需经民政所审核后发放$/);
     await phone.page.click("#lang");
     assert.match(await phone.page.textContent("#history li:first-child"), /Objection answered: 申请人提出异议/);
+    assert.equal(await phone.page.textContent("#status"), "Done");
     await phone.close();
   } finally {
     await hall.close();
