@@ -184,7 +184,7 @@ function stop() {
   live.stop();
 }
 
-const finished = () => missing || view?.status === "done";
+const finished = () => missing || view?.status === "done" || view?.expired;
 // A ticket the day's close ended unfinished may still get its case (registered the next
 // morning): read again every minute while the page is in front.
 const awaitingCase = () => view?.unserved && view.case_expected && !view.case;

@@ -307,7 +307,8 @@ pub fn call(
 
 /// What the citizen's phone shows for a ticket (`GET /api/t/{token}`): where it stands in the
 /// queue and, once called, the window to go to; a ticket of an earlier day still waiting is
-/// `expired` (numbers hold for their day: it will not be called), with nothing ahead of it.
+/// `expired` (numbers hold for their day: it will not be called), with nothing ahead of it; so
+/// is one of an earlier day whose citizen missed the call (the staff can no longer put it back).
 pub fn ticket_view(
     conn: &Connection,
     hall: &Hall,
@@ -316,7 +317,7 @@ pub fn ticket_view(
     now_ms: i64,
 ) -> anyhow::Result<wire::TicketView> {
     let today = crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone).to_string();
-    let expired = t.status.is_waiting() && t.day < today;
+    let expired = (t.status.is_waiting() || t.status == TicketStatus::NoShow) && t.day < today;
     let full = if expired { wire_ticket(hall, t, 0, 0) } else { ticket(conn, hall, calendar, t, now_ms)? };
     // The window only while it means something to the citizen: not after a transfer, when the
     // ticket waits again somewhere else.

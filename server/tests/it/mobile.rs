@@ -129,17 +129,25 @@ async fn a_phone_follows_only_its_own_ticket() {
 async fn a_ticket_left_waiting_expires_with_its_day() {
     let s = TestServer::start().await; // Wednesday 25 November 2026, 09:00
     let served = s.issue("mz-dibao").await;
+    let missed = s.issue("mz-dibao").await;
     let left = s.issue("mz-dibao").await;
     let clerk = s.clerk("clerk2", "w02").await;
     assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], served["number"]);
     assert_eq!(s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await.status, 200);
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["number"], missed["number"]);
+    assert_eq!(s.act(&clerk, "w02", "no-show").await.status, 200);
     let page = |t: &Value| format!("/api/t/{}", token_of(t["status_url"].as_str().unwrap()));
     let today = s.get(&page(&left)).await.body;
     assert_eq!((today["status"].as_str(), today["expired"].as_bool()), (Some("waiting"), Some(false)));
+    // Missed today: the staff may still put it back at its place.
+    assert_eq!(s.get(&page(&missed)).await.body["expired"], false);
 
     s.clock().advance(chrono::Duration::days(1));
     let next_day = s.get(&page(&left)).await.body;
     assert_eq!(next_day["expired"], true, "{next_day}");
+    // Missed yesterday: no staff can put it back any more (`ticket_expired`): expired too.
+    let missed = s.get(&page(&missed)).await.body;
+    assert_eq!((missed["status"].as_str(), missed["expired"].as_bool()), (Some("no_show"), Some(true)), "{missed}");
     assert_eq!((next_day["waiting_ahead"].as_u64(), next_day["estimated_wait_minutes"].as_u64()), (Some(0), Some(0)));
     assert_eq!(s.get(&page(&served)).await.body["expired"], false, "a served ticket is done, not expired");
     let fresh = s.issue("mz-dibao").await;
