@@ -17,7 +17,9 @@ export default withAssessment({
     "err.not_left_open": "这笔业务已登记过，或不是本窗口前日未办结的业务。",
     // 好差评: the clerk's own figure only.
     mySatisfaction: (rate, n) => `本月截至昨日满意率 ${rate}（共 ${n} 次评价）`, myNoRatings: "本月截至昨日暂无评价",
-    myAttendance: "考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明",
+    myAttendance: "考勤需要说明的情况", attWhy: "说明原因", attExplain: "提交说明", attWhyNeeded: "请先写明原因再提交。",
+    "err.already_explained": "这条考勤已经说明过了（可能是在另一台电脑上）。",
+    "err.no_attendance_mark": "这条考勤记录已不存在（可能已因请假撤销）。",
     "att.late": "迟到", "att.late.min": (n) => `迟到 ${n} 分钟`, "att.early_leave": "早退",
     "att.early_leave.min": (n) => `早退 ${n} 分钟`, "att.absent": "缺勤",
     // Leave (R16): the request, its kinds and states, the stand-ins.
@@ -123,7 +125,9 @@ export default withAssessment({
     inAccept: "Accept", inClose: "Close", inApproved: "approved", inNotApproved: "not approved", inDone: "done (no approval)",
     inReason: "Reason (required when not approved)", inView: "View", inApplicant: (name, phone) => `Applicant ${name} · ${phone}`,
     mySatisfaction: (rate, n) => `Satisfied this month to yesterday: ${rate} (${n} ratings)`, myNoRatings: "No ratings this month to yesterday",
-    myAttendance: "Attendance to explain", attWhy: "Why", attExplain: "Send",
+    myAttendance: "Attendance to explain", attWhy: "Why", attExplain: "Send", attWhyNeeded: "Write the reason first.",
+    "err.already_explained": "This mark is explained already (perhaps on another computer).",
+    "err.no_attendance_mark": "This attendance mark is gone (a leave approved since may have removed it).",
     "att.late": "late", "att.late.min": (n) => `${n} min late`, "att.early_leave": "left early",
     "att.early_leave.min": (n) => `left ${n} min early`, "att.absent": "absent",
     lvTitle: "Leave and stand-ins", lvKindHead: "Kind", lvFrom: "First day", lvFromAfternoon: "from the afternoon",

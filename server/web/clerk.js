@@ -237,9 +237,15 @@ $("myAttendance").addEventListener("click", (e) => {
   if (!b) return;
   const [day, kind] = b.dataset.explain.split("|");
   const input = $("myAttendance").querySelector(`input[data-day="${day}"][data-kind="${kind}"]`);
+  if (!input.value.trim()) { $("attendanceError").textContent = t("attWhyNeeded"); input.focus(); return; }
   guarded("attendanceError", async () => {
-    await act(`explain-${day}-${kind}`, "/api/attendance/explain", { day, kind, explanation: input.value });
-    await refreshAttendance();
+    try {
+      await act(`explain-${day}-${kind}`, "/api/attendance/explain", { day, kind, explanation: input.value });
+    } finally {
+      // Explained elsewhere meanwhile, or no longer a mark (a leave approved since): the list
+      // is read again either way, the error still said.
+      await refreshAttendance().catch(() => {});
+    }
   });
 });
 

@@ -155,3 +155,25 @@ test("petition: the printed papers' wording is Chinese, and every doc(\"…\") k
   const missing = [...new Set([...used, ...built])].filter((k) => !(k in DOCUMENT));
   assert.deepEqual(missing, [], "petition.js: doc() keys missing from DOCUMENT");
 });
+
+// Codes no page meets: devices' and the county's own, the protocol's (a page never sends a bad
+// limit, method or Last-Event-ID), and answers a page reads without showing (a missing photo,
+// a QR code's host, the stream cap).
+const CODES_NO_PAGE_SHOWS = ["invalid_host", "invalid_limit", "invalid_last_event_id", "no_photo", "county_only",
+  "unknown_message", "invalid_message", "method_not_allowed", "too_many_streams"];
+
+test("every error code the server answers has its words in both languages on the pages", async () => {
+  const codes = [...readIn(new URL("../../server/src/", import.meta.url), "error.rs")
+    .matchAll(/^\s+\w+ = \w+, "([a-z_]+)",/gm)].map((m) => m[1]);
+  assert.ok(codes.length > 100, `codes read from error.rs: ${codes.length}`);
+  const said = { zh: new Set(), en: new Set() };
+  for (const site of SITES) {
+    const { zh, en } = await dictionary(site);
+    for (const k of Object.keys(zh)) said.zh.add(k);
+    for (const k of Object.keys(en)) said.en.add(k);
+  }
+  const unsaid = codes.filter((c) => !CODES_NO_PAGE_SHOWS.includes(c) && !(said.zh.has(`err.${c}`) && said.en.has(`err.${c}`)));
+  assert.deepEqual(unsaid, [], "codes shown as a bare 错误代码 on every page");
+  const gone = CODES_NO_PAGE_SHOWS.filter((c) => !codes.includes(c));
+  assert.deepEqual(gone, [], "no longer codes of the server");
+});
