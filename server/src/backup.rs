@@ -355,3 +355,43 @@ mod tests {
         assert_eq!((next_case, seq, events), (11, 12, 500));
     }
 }
+
+/// Which hall a restored copy puts in force when the configuration file is not the one it was
+/// last started with (a new machine with the package's sample, or a file edited since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HallChoice {
+    /// The copy's hall stays in force; the file is put in force only once it changes.
+    Copy,
+    /// The file replaces the copy's hall at the next start (as any changed file does).
+    File,
+}
+
+/// The sha256 of a configuration file's text, as the server records the file it started with.
+pub fn file_digest(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// Whether the copy keeps a hall of its own (saved on /admin or from its last file) that the
+/// file of `digest` would replace at the next start: the copy's recorded file is another one.
+pub fn file_would_replace(copy: &Path, digest: &str) -> anyhow::Result<bool> {
+    let conn = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {}", copy.display()))?;
+    if !table_exists(&conn, "hall_settings")? {
+        return Ok(false);
+    }
+    let get = |key: &str| crate::store::settings::get(&conn, key);
+    let (saved, seen) = (get(crate::store::settings::HALL_TOML)?, get(crate::store::settings::HALL_FILE_SEEN)?);
+    Ok(saved.is_some() && seen.as_deref() != Some(digest))
+}
+
+/// Records the file of `digest` as seen in the restored database: the hall the copy keeps stays
+/// in force at the next start (as after a start with an unchanged file).
+pub fn keep_copy_hall(db: &Path, digest: &str) -> anyhow::Result<()> {
+    let _lock = lock(db)?;
+    let mut conn = Connection::open(db).with_context(|| format!("cannot open {}", db.display()))?;
+    let tx = conn.transaction()?;
+    crate::store::settings::set(&tx, crate::store::settings::HALL_FILE_SEEN, digest)?;
+    tx.commit()?;
+    Ok(())
+}

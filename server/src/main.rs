@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -115,7 +115,51 @@ enum Command {
         /// The hall's database to replace.
         #[arg(long, value_name = "FILE", default_value = "hall.db")]
         db: PathBuf,
+        /// The configuration file the server starts with (/etc/hall/hall.toml): checked against
+        /// the file the copy's hall was last started with.
+        #[arg(long, value_name = "FILE", env = "HALL_CONFIG")]
+        config: Option<PathBuf>,
+        /// When that file is another one: keep the copy's hall in force (`copy`: the file is
+        /// put in force once it changes), or let the file replace it at the next start (`file`).
+        #[arg(long, value_enum)]
+        hall: Option<RestoredHall>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RestoredHall {
+    Copy,
+    File,
+}
+
+/// Before a restore: whether the configuration file would replace the copy's hall at the next
+/// start, and what was chosen. `Ok(Some(digest))`: keep the copy's hall over the file of that
+/// digest; `Ok(None)`: nothing to keep; `Err`: refused, nothing done (no choice given).
+fn restored_hall(copy: &Path, config: Option<&Path>, hall: Option<RestoredHall>) -> Result<Option<String>, ExitCode> {
+    let Some(config) = config else { return Ok(None) };
+    let text = std::fs::read_to_string(config).map_err(|e| {
+        eprintln!("error: cannot read the configuration file {}: {e}", config.display());
+        ExitCode::from(2)
+    })?;
+    let digest = hall_server::backup::file_digest(&text);
+    let replaces = hall_server::backup::file_would_replace(copy, &digest).map_err(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })?;
+    match (replaces, hall) {
+        (false, _) | (true, Some(RestoredHall::File)) => Ok(None),
+        (true, Some(RestoredHall::Copy)) => Ok(Some(digest)),
+        (true, None) => {
+            eprintln!(
+                "error: {} is not the configuration file this copy's hall was last started with: at the next \
+                 start it would replace that hall (sessions ended, bookings it does not serve cancelled).\n\
+                 Nothing was restored. Run again with --hall copy to keep the copy's hall in force (export it \
+                 from /admin into the file afterwards), or --hall file to put the file in force.",
+                config.display()
+            );
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -165,9 +209,19 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Backup { db, to, keep }) => backup(&db, &to, keep),
-        Some(Command::Restore { file, db }) => {
+        Some(Command::Restore { file, db, config, hall }) => {
+            let keep_copy = match restored_hall(&file, config.as_deref(), hall) {
+                Ok(keep) => keep,
+                Err(code) => return code,
+            };
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-            match hall_server::backup::restore(&file, &db, &stamp) {
+            match hall_server::backup::restore(&file, &db, &stamp).and_then(|done| {
+                if let Some(digest) = &keep_copy {
+                    hall_server::backup::keep_copy_hall(&db, digest)?;
+                    println!("the copy's hall stays in force; the configuration file is put in force once it changes");
+                }
+                Ok(done)
+            }) {
                 Ok((c, kept)) => {
                     println!(
                         "restored {} to {}: {} tickets, audit trail intact ({} rows), schema {}",

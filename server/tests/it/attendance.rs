@@ -59,7 +59,8 @@ async fn late_early_and_absent_are_marked_explained_and_acknowledged() {
     let director = s.staff("director").await;
     s.staff("leader").await; // a leader inspecting signs in too: no one at the windows
     let today = get(&s, "/api/director/today", &director).await;
-    let signed: Vec<&str> = today["staff"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
+    let signed: Vec<&str> =
+        today["staff"].as_array().unwrap().iter().map(|p| p["username"].as_str().unwrap()).collect();
     assert_eq!(signed, ["clerk2", "clerk3", "clerk1"], "the hall's clerks, in the order they came");
     let late =
         |u: &str| today["staff"].as_array().unwrap().iter().find(|p| p["username"] == u).unwrap()["late"].clone();

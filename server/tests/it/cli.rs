@@ -271,3 +271,52 @@ async fn nightly_backups_into_a_folder_keep_the_newest_and_are_recorded() {
     let b = &today["last_backup"];
     assert_eq!((b["file"].as_str(), b["stale"].as_bool()), (Some(file.as_str()), Some(false)), "{b}");
 }
+
+/// A new machine: the package's sample (or any other file) as the configuration, and last
+/// night's copy restored. Started as it is, the file would replace the copy's hall (sessions
+/// ended, bookings cancelled): the restore refuses until told which hall is meant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_under_another_configuration_file_asks_which_hall_is_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let s = crate::support::TestServer::options().db(&db).hall_from_file(true).start().await;
+    s.issue("mz-linshi").await;
+    let copy = dir.path().join("nightly.db");
+    let (dbs, copys) = (db.to_string_lossy().to_string(), copy.to_string_lossy().to_string());
+    let (code, text) = run_async(vec!["backup".into(), "--db".into(), dbs.clone(), "--to".into(), copys.clone()]).await;
+    assert_eq!(code, 0, "{text}");
+    s.stop().await;
+    let sample = include_str!("../../../halls/sample-town.toml");
+    let other = sample.replace("name = \"青石镇便民服务中心\"", "name = \"示例镇便民服务中心\"");
+    let file = dir.path().join("hall.toml");
+    std::fs::write(&file, &other).unwrap();
+    let restore = |extra: &[&str]| {
+        let mut args = vec!["restore".to_string(), copys.clone(), "--db".into(), dbs.clone()];
+        args.extend(["--config".to_string(), file.to_string_lossy().to_string()]);
+        args.extend(extra.iter().map(|a| a.to_string()));
+        run_async(args)
+    };
+    let (code, text) = restore(&[]).await;
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("--hall copy") && text.contains("Nothing was restored"), "{text}");
+    assert!(!dir.path().read_dir().unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains("before-restore")));
+    let (code, text) = restore(&["--hall", "copy"]).await;
+    assert_eq!(code, 0, "{text}");
+    // Started with the other file, the restored hall is the copy's.
+    let hall = hall_server::config::parse(&other, "hall.toml").unwrap();
+    let s = crate::support::TestServer::options().db(&db).hall(hall.clone()).hall_from_file(true).start().await;
+    assert_eq!(s.get("/api/hall").await.body["name"], "青石镇便民服务中心");
+    s.stop().await;
+    // With the file as the copy's own, nothing is asked; `--hall file` lets the file replace it.
+    std::fs::write(&file, sample).unwrap();
+    assert_eq!(restore(&[]).await.0, 0);
+    std::fs::write(&file, &other).unwrap();
+    let (code, text) = restore(&["--hall", "file"]).await;
+    assert_eq!(code, 0, "{text}");
+    let s = crate::support::TestServer::options().db(&db).hall(hall).hall_from_file(true).start().await;
+    assert_eq!(s.get("/api/hall").await.body["name"], "示例镇便民服务中心");
+}
