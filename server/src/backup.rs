@@ -28,6 +28,22 @@ pub fn lock_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// A file made by a command run as root (as an IT worker often runs `backup` or `restore`)
+/// goes to whoever owns `like`, the hall's user: the service, running as that user, must open
+/// it. Nothing happens when the owners are the same, or when this process may not change it.
+fn own_like(path: &Path, like: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(p), Ok(l)) = (std::fs::metadata(path), std::fs::metadata(like)) else { return };
+    if (p.uid(), p.gid()) != (l.uid(), l.gid()) {
+        let _ = std::os::unix::fs::chown(path, Some(l.uid()), Some(l.gid()));
+    }
+}
+
 /// Takes the database's lock, or says who holds it.
 pub fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
     let path = lock_path(db);
@@ -37,6 +53,7 @@ pub fn lock(db: &Path) -> anyhow::Result<std::fs::File> {
         .write(true)
         .open(&path)
         .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    own_like(&path, folder_of(db));
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => bail!(
@@ -63,6 +80,7 @@ const TAIL: u64 = 8192;
 fn record(db: &Path, at_ms: i64, copy: &Copy, to: &Path) -> std::io::Result<()> {
     use std::io::Write;
     let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log_path(db))?;
+    own_like(&log_path(db), db);
     writeln!(f, "{at_ms}\t{}\t{}\t{}", copy.bytes, copy.tickets, to.display())?;
     f.sync_all()
 }
@@ -172,6 +190,7 @@ pub fn backup(db: &Path, to: &Path, at_ms: i64) -> anyhow::Result<Copy> {
         let _ = std::fs::remove_file(&tmp);
     })?;
     std::fs::rename(&tmp, to).with_context(|| format!("cannot move the copy to {}", to.display()))?;
+    own_like(to, folder_of(to));
     sync_dir(to);
     let at = std::fs::canonicalize(to).unwrap_or_else(|_| to.to_path_buf());
     record(db, at_ms, &found, &at)
@@ -222,6 +241,7 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
         None
     };
     std::fs::rename(&tmp, db).with_context(|| format!("cannot put the copy at {}", db.display()))?;
+    own_like(db, folder_of(db));
     sync_dir(db);
     Ok((found, kept))
 }

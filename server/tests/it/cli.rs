@@ -320,3 +320,41 @@ async fn a_restore_under_another_configuration_file_asks_which_hall_is_meant() {
     let s = crate::support::TestServer::options().db(&db).hall(hall).hall_from_file(true).start().await;
     assert_eq!(s.get("/api/hall").await.body["name"], "示例镇便民服务中心");
 }
+
+/// Run as root (as an IT worker does), backup and restore leave what they make to the hall's
+/// user, who owns the folder: the service, running as that user, opens it. (Checked where the
+/// tests run as root, as CI does.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_and_restore_run_as_root_leave_their_files_to_the_halls_user() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, b"").unwrap();
+    if std::fs::metadata(&probe).unwrap().uid() != 0 {
+        return; // not root: nothing made here could go to another user
+    }
+    let s = crate::support::TestServer::start().await;
+    s.issue("mz-linshi").await;
+    let (hall_uid, hall_gid) = (65534, 65534); // the hall's user stands for `hall` here
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    std::os::unix::fs::chown(&backups, Some(hall_uid), Some(hall_gid)).unwrap();
+    let db = s.db.to_string_lossy().to_string();
+    let args = vec!["backup".into(), "--db".into(), db.clone(), "--to".into(), backups.to_string_lossy().into()];
+    let (code, text) = run_async(args).await;
+    assert_eq!(code, 0, "{text}");
+    let copy = std::fs::read_dir(&backups).unwrap().next().unwrap().unwrap().path();
+    assert_eq!(std::fs::metadata(&copy).unwrap().uid(), hall_uid, "the copy is the hall user's");
+    s.stop().await;
+    let folder = dir.path().join("lib");
+    std::fs::create_dir(&folder).unwrap();
+    std::os::unix::fs::chown(&folder, Some(hall_uid), Some(hall_gid)).unwrap();
+    let restored = folder.join("hall.db");
+    let args = vec!["restore".into(), copy.to_string_lossy().into(), "--db".into(), restored.to_string_lossy().into()];
+    let (code, text) = run_async(args).await;
+    assert_eq!(code, 0, "{text}");
+    for made in [restored.clone(), folder.join("hall.db.lock")] {
+        let m = std::fs::metadata(&made).unwrap();
+        assert_eq!((m.uid(), m.gid()), (hall_uid, hall_gid), "{}", made.display());
+    }
+}
