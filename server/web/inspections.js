@@ -163,16 +163,26 @@ $("month").addEventListener("submit", (e) => { e.preventDefault(); guarded("list
 // ---- signing in ----------------------------------------------------------------------------
 
 // R20: an urgent or major petition is reported to the leaders at once: the red line stays on
-// this page (read at sign-in and every half minute) until the director acknowledges it. Its
-// number, channel and time only: the petitioner's identity is not the leaders'.
+// this page (read at sign-in and every half minute) until a leader says 已知悉 (the director's
+// console has its own). Its number, channel and time only: the petitioner's identity is not
+// the leaders'. The director, reading this page, sees the director's line.
 let alerts = [];
 function renderAlerts() {
   $("petitionAlert").hidden = alerts.length === 0;
   const a = alerts[0];
-  $("petitionAlert").textContent = a
+  $("petitionAlertText").textContent = a
     ? `⚠ ${t("pAlert", alerts.length, a.number, t(`pChannel.${a.channel}`), `${a.received_at.slice(0, 10)} ${a.received_at.slice(11, 16)}`)}`
     : "";
+  $("petitionSeen").hidden = !a || role !== "leader";
 }
+$("petitionSeen").addEventListener("click", () => {
+  const a = alerts[0];
+  if (!a) return;
+  guarded("listError", async () => {
+    await act(`seen-${a.id}`, `/api/petitions/${a.id}/acknowledge`, {});
+    await readAlerts();
+  });
+});
 async function readAlerts() {
   if (!token) return;
   try { alerts = (await api("GET", "/api/petitions/alerts")).data; } catch { return; } // the line as it was

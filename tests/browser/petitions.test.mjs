@@ -108,6 +108,20 @@ test("an urgent petition: the red banner at once on another console, acknowledge
   await third.page.waitForSelector("#petitionAlert", { state: "hidden" });
   await third.close();
 
+  // A leader signing in afterwards is still told (R20: reported to the leaders at once), and
+  // says 已知悉 for the leaders: nothing of the petitioner on their page.
+  const leader = await open("/inspections");
+  await leader.page.fill("#login input[name=username]", "leader");
+  await leader.page.fill("#login input[name=password]", "demo");
+  await leader.page.click("#login button[type=submit]");
+  await leader.page.waitForSelector("#petitionAlert:not([hidden])");
+  const told = await leader.page.textContent("#petitionAlertText");
+  assert.ok(told.includes(number) && told.includes("请分管领导知悉") && !told.includes("赵桂芳"), told);
+  await leader.page.click("#petitionSeen");
+  await leader.page.waitForSelector("#petitionAlert", { state: "hidden" });
+  assert.equal(await leader.page.textContent("#listError"), "");
+  await leader.close();
+
   // Transferred from the first console's dialog to 民政 with what is asked.
   await page.selectOption("#petitionDialog select[name=department]", "minzheng");
   await page.fill("#petitionDialog input[name=transfer_note]", "请现场查看并组织抢修，三日内书面答复");

@@ -79,7 +79,8 @@ pub async fn list(
 pub async fn alerts(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::PetitionAlert>>> {
     access::allow(&actor, Need::Oversight)?;
     let hall = s.hall();
-    let alerts = s.reads().run(move |c| Ok(petitions::alerts(c, &hall)?)).await.map_err(ApiError::Internal)?;
+    let of = if access::is_leader(&actor) { petitions::AlertsOf::Leaders } else { petitions::AlertsOf::Director };
+    let alerts = s.reads().run(move |c| Ok(petitions::alerts(c, &hall, of)?)).await.map_err(ApiError::Internal)?;
     Ok(Json(alerts))
 }
 
@@ -123,7 +124,9 @@ macro_rules! petition_action {
             post, path = $path, security(("bearer" = [])),
             params(("id" = i64, Path, description = "the petition's id"),
                    ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters")),
-            responses((status = 200, body = wire::Petition), (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
+            responses((status = 200, body = wire::Petition),
+                (status = 204, description = "a leader's acknowledgement of an urgent petition's alert (acknowledge only)"),
+                (status = 400, body = wire::ErrorBody), (status = 401, body = wire::ErrorBody),
                 (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
                 (status = 422, body = wire::ErrorBody))
         )]
@@ -164,6 +167,6 @@ petition_action!(close, "/api/petitions/{id}/close", "Closes an answered petitio
 petition_action!(
     acknowledge,
     "/api/petitions/{id}/acknowledge",
-    "Acknowledges an urgent petition's alert: the red banner ends (audited with who and when).",
+    "Acknowledges an urgent petition's alert: the red banner ends (audited with who and when). A leader's acknowledges the leaders' alert apart (R20), answered `204` with nothing of the petition.",
     |body| PetitionOp::Acknowledge
 );

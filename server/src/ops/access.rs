@@ -137,6 +137,8 @@ impl Op {
             // The ticket's phone-page token is the citizen's only credential.
             Op::OnlineComplaint { .. } => Need::Anyone,
             // Petitions (R20): the petitioner's identity is the director's and admins' only.
+            // An urgent petition's alert is the leaders' too (R20): each acknowledges their own.
+            Op::Petition { action: crate::ops::petitions::PetitionOp::Acknowledge, .. } => Need::Oversight,
             Op::RegisterPetition { .. } | Op::ReadPetition { .. } | Op::Petition { .. } => Need::Director,
             // Inspections (R18): the director or a leader records; only the director (or an
             // administrator) withdraws a finding.
@@ -164,6 +166,11 @@ fn director(actor: &Actor) -> bool {
 
 fn leader(actor: &Actor) -> bool {
     matches!(actor, Actor::Staff { role: StaffRole::Leader, .. })
+}
+
+/// A leader (R18: inspects, reads the figures; is told of urgent petitions, R20).
+pub fn is_leader(actor: &Actor) -> bool {
+    leader(actor)
 }
 
 /// The town hall's staff: a village agent is signed in on the same server, but is none of them.
@@ -535,7 +542,9 @@ mod tests {
         assert_eq!(Op::Complaint { id: 1, action: close }.need(), Need::Director);
         assert_eq!(Op::ReadPetition { id: 1 }.need(), Need::Director);
         let acknowledge = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Acknowledge };
-        assert_eq!(acknowledge.need(), Need::Director);
+        assert_eq!(acknowledge.need(), Need::Oversight, "the leaders acknowledge their own alert (R20)");
+        let close = Op::Petition { id: 1, action: crate::ops::petitions::PetitionOp::Close };
+        assert_eq!(close.need(), Need::Director);
         use crate::domain::leave::Step;
         let step = |step| Op::Leave { id: 1, step, note: None };
         assert_eq!(step(Step::Approve).need(), Need::Director);

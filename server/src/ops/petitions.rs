@@ -220,9 +220,29 @@ fn department(ctx: &Ctx, given: &str) -> ApiResult<String> {
         .ok_or_else(|| ApiError::new(Code::UnknownDepartment, format!("no department `{given}` in this hall")))
 }
 
+/// A leader acknowledges an urgent petition's alert (R20: reported to the leaders at once): the
+/// leaders' line ends, whatever the director did with theirs. In the petition's history (the
+/// director sees that the leaders were told); the leader is answered with nothing of it (the
+/// petitioner's identity is not theirs).
+fn leader_saw(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
+    let p = load(ctx, id)?;
+    let by = ctx.actor.name().to_string();
+    if !petitions::leader_saw(ctx.tx, p.id, ctx.now_ms, &by)? {
+        return Err(ApiError::new(
+            Code::InvalidPetitionAction,
+            "only an urgent petition's alert is acknowledged, once by the leaders",
+        ));
+    }
+    record(ctx, &p, "leader_seen", &format!("紧急信访已报告分管领导，{by}已知悉"), json!({}))?;
+    Answer::no_content()
+}
+
 /// The director's action on a petition; the state machine refuses a wrong one with `409`, and
-/// a bad field with `422`, before anything changes.
+/// a bad field with `422`, before anything changes. A leader's acknowledgement is theirs apart.
 pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> {
+    if matches!(op, PetitionOp::Acknowledge) && super::access::is_leader(ctx.actor) {
+        return leader_saw(ctx, id);
+    }
     let mut p = load(ctx, id)?;
     let action = match op {
         PetitionOp::Transfer { .. } => Action::Transfer,

@@ -78,6 +78,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v37.sql")),
         M::up(include_str!("schema_v38.sql")),
         M::up(include_str!("schema_v39.sql")),
+        M::up(include_str!("schema_v40.sql")),
     ])
 }
 

@@ -285,12 +285,26 @@ pub fn list(conn: &Connection, hall: &Hall, f: &Filter, today: NaiveDate) -> rus
     rows.collect()
 }
 
-/// Urgent petitions not acknowledged, oldest first (no identity, no text).
-pub fn alerts(conn: &Connection, hall: &Hall) -> rusqlite::Result<Vec<wire::PetitionAlert>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, number, channel, received_at, leader_reception, due FROM petitions
-         WHERE urgent = 1 AND acknowledged_at IS NULL ORDER BY id",
-    )?;
+/// Whose alerts: the director's console (ended by the director's or an administrator's
+/// acknowledgement) or the leaders' page (ended by a leader's, R20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertsOf {
+    Director,
+    Leaders,
+}
+
+/// Urgent petitions not acknowledged by those they alert, oldest first (no identity, no text).
+pub fn alerts(conn: &Connection, hall: &Hall, of: AlertsOf) -> rusqlite::Result<Vec<wire::PetitionAlert>> {
+    let mut stmt = conn.prepare_cached(match of {
+        AlertsOf::Director => {
+            "SELECT id, number, channel, received_at, leader_reception, due FROM petitions
+             WHERE urgent = 1 AND acknowledged_at IS NULL ORDER BY id"
+        }
+        AlertsOf::Leaders => {
+            "SELECT id, number, channel, received_at, leader_reception, due FROM petitions
+             WHERE urgent = 1 AND leader_seen_at IS NULL ORDER BY id"
+        }
+    })?;
     let rows = stmt.query_map([], |r| {
         Ok(wire::PetitionAlert {
             id: r.get(0)?,
@@ -302,6 +316,18 @@ pub fn alerts(conn: &Connection, hall: &Hall) -> rusqlite::Result<Vec<wire::Peti
         })
     })?;
     rows.collect()
+}
+
+/// A leader has seen an urgent petition's alert (R20): false when it is no urgent petition or
+/// a leader saw it already.
+pub fn leader_saw(tx: &Transaction, id: i64, at_ms: i64, by: &str) -> rusqlite::Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE petitions SET leader_seen_at = ?2, leader_seen_by = ?3
+             WHERE id = ?1 AND urgent = 1 AND leader_seen_at IS NULL",
+        )?
+        .execute(params![id, at_ms, by])?;
+    Ok(n == 1)
 }
 
 /// A department's name by its id (the id itself when the hall no longer has it).

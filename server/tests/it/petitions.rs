@@ -359,6 +359,10 @@ async fn an_urgent_petition_alerts_the_director_only_until_acknowledged() {
     let seen = directors.until("feedback_changed").await;
     assert_eq!(seen.last().unwrap().1["action"], "acknowledged");
     assert_eq!(get(&s, "/api/petitions/alerts", &director).await.body, json!([]));
+    // The leaders' line stays until a leader has seen it: one not signed in meanwhile learns of
+    // it at their next sign-in (R20: reported to the leaders at once).
+    let leader = s.staff("leader").await;
+    assert_eq!(get(&s, "/api/petitions/alerts", &leader).await.body[0]["number"], p["number"]);
     assert_error(
         &s.post(&format!("/api/petitions/{id}/acknowledge"), &director, json!({})).await,
         409,
@@ -392,8 +396,11 @@ async fn only_the_director_and_admins_reach_petitions() {
         (Method::POST, format!("/api/petitions/{id}/transfer"), Some(json!({"department": "minzheng"}))),
         (Method::POST, format!("/api/petitions/{id}/answer"), Some(json!({"answer": "已答复"}))),
         (Method::POST, format!("/api/petitions/{id}/close"), Some(json!({}))),
-        (Method::POST, format!("/api/petitions/{id}/acknowledge"), Some(json!({}))),
     ];
+    let acknowledge = format!("/api/petitions/{id}/acknowledge");
+    for (who, token) in [("kiosk", "demo-kiosk"), ("clerk", clerk.as_str())] {
+        assert_eq!(s.post(&acknowledge, token, json!({})).await.status, 403, "{who}");
+    }
     // (caller, token, status, code)
     let refused = [
         ("anonymous", None, 401, "unauthorized"),
@@ -427,6 +434,17 @@ async fn only_the_director_and_admins_reach_petitions() {
         let r = s.send(method.clone(), path, Some(&leader), body.clone(), None).await;
         assert_eq!((r.status.as_u16(), r.body["error"].as_str()), (403, Some("director_only")), "leader {path}");
     }
+    // A leader acknowledges the leaders' line (R20), apart from the director's: told nothing of
+    // the petition; once.
+    let seen = s.post(&acknowledge, &leader, json!({})).await;
+    assert_eq!(seen.status, 204, "{}", seen.body);
+    assert_eq!(get(&s, "/api/petitions/alerts", &leader).await.body, json!([]));
+    assert_eq!(
+        get(&s, "/api/petitions/alerts", &director).await.body.as_array().unwrap().len(),
+        1,
+        "the director's stays"
+    );
+    assert_error(&s.post(&acknowledge, &leader, json!({})).await, 409, "invalid_petition_action");
     assert_eq!(count(&s, "SELECT COUNT(*) FROM petitions"), 1, "no refused write changed anything");
     assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'petition.read'"), 0);
     // The director and the admin reach every endpoint.
