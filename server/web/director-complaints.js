@@ -5,7 +5,13 @@
 
 import { $, esc, t, showError, api, act, guarded } from "./common.js";
 
-let list = [], open = null, lateOnly = false, context = { windows: [], staff: [] };
+let list = [], open = null, lateOnly = false, context = { windows: [], staff: [] }, figures = null;
+
+/** The server's counts of the hall's complaints (`DirectorToday.feedback`): the list holds the
+ *  newest 200 only (or the late ones), so the totals are never counted from it. */
+export function complaintFigures(feedback) {
+  figures = feedback ?? null;
+}
 
 const row = (cells, attrs) => `<tr ${attrs}>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
 const head = (keys) => `<tr>${keys.map((k) => `<th>${esc(t(k))}</th>`).join("")}</tr>`;
@@ -43,8 +49,8 @@ export function complaintContext(windows, staff) {
 }
 
 export function renderComplaints() {
-  const running = list.filter((c) => c.state === "received" || c.state === "investigating").length;
-  const overdue = list.filter((c) => c.overdue).length;
+  const running = figures?.complaints_open ?? list.filter((c) => c.state === "received" || c.state === "investigating").length;
+  const overdue = figures?.complaints_overdue ?? list.filter((c) => c.overdue).length;
   const late = list.filter((c) => c.late && !c.overdue).length;
   $("complaintTotals").textContent = t("complaintTotals", running, overdue, late);
   $("complaintTotals").classList.toggle("bad", overdue > 0);
@@ -143,7 +149,7 @@ async function step(name, body) {
 
 /** Sign-out: the list and an open complaint (a complainant's name and contact) go. */
 export function clearComplaints() {
-  list = []; open = null;
+  list = []; open = null; figures = null;
   clearSteps();
   renderComplaints();
 }

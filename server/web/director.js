@@ -10,7 +10,7 @@ import {
   progressProblem, hallNow,
 } from "./common.js";
 import strings from "./director.i18n.js";
-import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints } from "./director-complaints.js";
+import { refreshComplaints, renderComplaints, complaintContext, complaintChanged, clearComplaints, complaintFigures } from "./director-complaints.js";
 import { initPetitions, refreshPetitions, onFeedback, clearPetitions, renderPetitions, setDepartments } from "./director-petitions.js";
 import { refreshRatings, ratingsFeedback, clearRatings, renderRatings, ratingGiven } from "./director-ratings.js";
 import { refreshAttendance, renderAttendance, clearAttendance } from "./director-attendance.js";
@@ -122,6 +122,7 @@ function render() {
   renderIssuing();
   renderCases();
   renderCase();
+  complaintFigures(data?.feedback);
   renderComplaints();
   if (!data) return;
   complaintContext(data.windows, data.staff);
@@ -208,7 +209,7 @@ handlers.case_changed = (c) => {
 // petition's banner shows at once.
 handlers.village_changed = () => refreshVillage();
 handlers.incoming_changed = () => refreshIncoming();
-handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); };
+handlers.feedback_changed = (e) => { complaintChanged(e); onFeedback(e); ratingsFeedback(e); soon(); }; // the glance's counts too
 handlers.rating_given = () => ratingGiven();
 // A new configuration (admin page): windows, matters and departments, and the bookings it may
 // have cancelled (the director phones each citizen from the day's list).

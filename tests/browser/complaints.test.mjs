@@ -191,6 +191,12 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.click("#complaintDialog button[value=cancel]");
   await page.waitForFunction(() => document.querySelectorAll("#complaints tr[data-complaint]").length === 2);
   assert.match(await page.textContent("#complaintTotals"), /办理中 1 件/);
+  // Only the late ones listed: none, but the hall's totals stay the server's (not the list's).
+  await page.check("#complaintsLateOnly");
+  await page.waitForFunction(() => document.querySelectorAll("#complaints tr[data-complaint]").length === 0);
+  assert.match(await page.textContent("#complaintTotals"), /办理中 1 件/);
+  await page.uncheck("#complaintsLateOnly");
+  await page.waitForFunction(() => document.querySelectorAll("#complaints tr[data-complaint]").length === 2);
   if (shots) await page.locator("#complaintsCard").screenshot({ path: join(shots, "director-complaints.png") });
   // An anonymous letter (匿名信): registered with no name or contact, on purpose.
   await page.click("#newComplaint");
@@ -220,7 +226,7 @@ test("a clerk sees the findings of complaints about them as the director told th
   const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
   const c = await post("/api/complaints", {
     channel: "written", about: "staff", staff: "clerk3", window_id: "w03", what: "让我来回跑了三趟",
-    complainant_name: "钱七", complainant_contact: "13900003333", complexity: "simple",
+    complainant_name: "钱七", complainant_contact: "13900003333", complainant_address: "青石镇东村1组", complexity: "simple",
   }, director);
   assert.equal(c.status, 201);
   assert.equal((await post(`/api/complaints/${c.body.id}/investigate`, {}, director)).status, 200);
