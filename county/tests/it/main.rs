@@ -230,7 +230,7 @@ async fn the_countys_figures_are_the_halls_own() {
     let director = a.staff("director").await;
     let complaint = json!({
         "channel": "written", "about": "hall", "what": "排队太久", "complainant_name": "王五",
-        "complainant_contact": "13900001111", "complexity": "simple",
+        "complainant_contact": "13900001111", "complainant_address": "青石镇河西村三组12号", "complexity": "simple",
     });
     let (status, c) = a.post("/api/complaints", &director, complaint).await;
     assert_eq!(status, 201, "{c}");
