@@ -211,6 +211,7 @@ impl Options {
         s.sweep_every = self.sweep_every.unwrap_or(s.sweep_every);
         s.max_streams_per_address = self.max_streams_per_address.unwrap_or(s.max_streams_per_address);
         s.public_url = self.public_url.clone();
+        s.tls = self.tls.as_ref().map(|t| t.acceptor.clone());
         s
     }
 

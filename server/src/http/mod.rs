@@ -142,6 +142,8 @@ struct Inner {
     password_checks: tokio::sync::Semaphore,
     /// `--public-url` without a trailing `/`; empty when not given.
     public_url: String,
+    /// Served over TLS (`--tls-cert`): an address made from a request's `Host` is `https://`.
+    https: bool,
     issue_any_time: bool,
     server_key: crate::secret::ServerKey,
     streams: std::sync::Arc<streams::StreamGate>,
@@ -268,6 +270,7 @@ impl AppState {
             shutdown: CancellationToken::new(),
             password_checks: tokio::sync::Semaphore::new(2),
             public_url,
+            https: settings.tls.is_some(),
             calendar,
             issue_any_time: settings.issue_any_time,
             server_key,
@@ -395,6 +398,10 @@ impl AppState {
     /// `--public-url` without its trailing `/` (empty: links are paths).
     pub fn public_url(&self) -> &str {
         &self.0.public_url
+    }
+    /// Whether the server answers over TLS (its own addresses are `https://`).
+    pub fn https(&self) -> bool {
+        self.0.https
     }
     pub fn now(&self) -> DateTime<Utc> {
         self.0.clock.now()

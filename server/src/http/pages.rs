@@ -150,7 +150,8 @@ pub async fn booking_qr(
 
 /// The QR code (SVG, at least `size` pixels square) of this server's page at `path`: under
 /// `--public-url` when given, otherwise at the address the request reached (its `Host`, which must
-/// be a host name or address and port: anything else is `400 invalid_host`, never a failed code).
+/// be a host name or address and port: anything else is `400 invalid_host`, never a failed code;
+/// `https://` when the server answers over TLS: a plain `http://` is refused on its port).
 pub fn qr_svg(s: &AppState, headers: &HeaderMap, path: &str, size: u32) -> Result<String, ApiError> {
     let origin = match s.public_url() {
         "" => match headers.get(header::HOST) {
@@ -160,7 +161,11 @@ pub fn qr_svg(s: &AppState, headers: &HeaderMap, path: &str, size: u32) -> Resul
                     (1..=255).contains(&h.len())
                         && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
                 });
-                format!("http://{}", host.ok_or_else(|| ApiError::new(Code::InvalidHost, Code::InvalidHost.meaning()))?)
+                let scheme = if s.https() { "https" } else { "http" };
+                format!(
+                    "{scheme}://{}",
+                    host.ok_or_else(|| ApiError::new(Code::InvalidHost, Code::InvalidHost.meaning()))?
+                )
             }
         },
         url => url.to_string(),

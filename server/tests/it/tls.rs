@@ -97,3 +97,25 @@ async fn the_binary_serves_https_from_pem_files_and_refuses_a_key_that_is_not_th
     assert!(health.status().is_success());
     child.kill().await.unwrap();
 }
+
+/// Under TLS without `--public-url`, a printed notice's or a booking's QR code leads to
+/// `https://` at the address the page was read from: a phone sent to `http://` on the TLS port
+/// got nothing.
+#[tokio::test]
+async fn a_qr_code_made_under_tls_is_an_https_address() {
+    let s = TestServer::options().tls(test_tls()).start().await;
+    let res = s.http.get(format!("{}/book/12345678/qr.svg", s.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let svg = res.text().await.unwrap();
+    let render = |url: String| {
+        qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M)
+            .unwrap()
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build()
+    };
+    let host = s.base.trim_start_matches("https://");
+    assert_eq!(svg, render(format!("https://{host}/book/12345678")));
+    assert_ne!(svg, render(format!("http://{host}/book/12345678")));
+}
