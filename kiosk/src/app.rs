@@ -97,6 +97,12 @@ pub fn run(config: Config) -> anyhow::Result<()> {
     if config.token.is_empty() {
         anyhow::bail!("the kiosk's device token is missing (--token, HALL_KIOSK_TOKEN or `token` in the file)");
     }
+    if config.token == crate::config::PLACEHOLDER_TOKEN {
+        anyhow::bail!(
+            "the kiosk's device token is still the example's: give this kiosk's own (hall-server new-kiosk-token \
+             makes one; its token_sha256 goes in the hall's [[kiosks]])"
+        );
+    }
     if ["//127.", "//localhost", "//[::1]"].iter().any(|h| config.server.contains(h)) {
         tracing::warn!(
             server = %config.server,

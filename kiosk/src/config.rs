@@ -76,8 +76,9 @@ pub fn resolve(file: FileConfig, cli: Overrides) -> anyhow::Result<Config> {
         "en" => true,
         other => anyhow::bail!("unknown language `{other}` (zh or en)"),
     };
+    let server = cli.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into());
     Ok(Config {
-        server: cli.server.or(file.server).unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+        server: server_url(&server).with_context(|| format!("server `{server}`"))?,
         ca: cli.ca.or(file.ca),
         token: cli.token.or(file.token).unwrap_or_default(),
         printer: printer.parse().map_err(|e| anyhow::anyhow!("printer `{printer}`: {e}"))?,
@@ -87,6 +88,20 @@ pub fn resolve(file: FileConfig, cli: Overrides) -> anyhow::Result<Config> {
         idle_seconds: cli.idle_seconds.or(file.idle_seconds).unwrap_or(60).max(10),
     })
 }
+
+/// The server's address: an http(s) URL with a host (a mistyped one would read as a server
+/// that never answers: 正在连接服务器… for ever).
+fn server_url(s: &str) -> anyhow::Result<String> {
+    let hint = "give it as http://ADDRESS:PORT, e.g. http://192.168.1.10:8080";
+    let url = reqwest::Url::parse(s).map_err(|e| anyhow::anyhow!("not a URL ({e}): {hint}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        anyhow::bail!("not an http:// or https:// address with a host: {hint}");
+    }
+    Ok(s.trim_end_matches('/').to_string())
+}
+
+/// The token the example settings file ships with, never a device's.
+pub const PLACEHOLDER_TOKEN: &str = "replace-with-the-device-token";
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +141,9 @@ mod tests {
         assert!(err("token = \"t\"\nprinter = \"tcp://p\"\nlang = \"fr\"", none()).contains("fr"));
         assert!(err("token = \"t\"", none()).contains("which printer"));
         assert!(err("token = \"t\"\nprinter = \"lpt1\"", none()).contains("lpt1"));
+        // An address without its scheme: named, with how to write it.
+        let server = err("server = \"192.168.1.10:8080\"\ntoken = \"t\"\nprinter = \"tcp://p\"", none());
+        assert!(server.contains("192.168.1.10:8080") && server.contains("http://ADDRESS:PORT"), "{server}");
         assert!(toml::from_str::<FileConfig>("colour = 1").is_err(), "unknown keys are refused");
     }
 
@@ -135,5 +153,9 @@ mod tests {
         let c = resolve(read_file(&path).unwrap(), none()).unwrap();
         assert_eq!(c.printer.to_string(), "tcp://192.168.1.50:9100");
         assert!(c.fullscreen && !c.english);
+        // Installed as it is, the kiosk refuses to start: its token is no device's (every 取号
+        // would be refused, and its printer faults never told).
+        let refused = crate::app::run(c).unwrap_err().to_string();
+        assert!(refused.contains("still the example's"), "{refused}");
     }
 }
