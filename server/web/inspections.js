@@ -40,7 +40,8 @@ const options = (list, chosen) => list.map(([v, label]) =>
 
 function findingRow(f = {}) {
   const ws = [["", t("none")], ...windows.map((w) => [w.id, windowLabel(w)])];
-  const cs = [["", t("none")], ...clerks.map((c) => [c.username, c.name])];
+  // With the staff number: two clerks of the same name are told apart.
+  const cs = [["", t("none")], ...clerks.map((c) => [c.username, c.staff_no ? `${c.name}（${c.staff_no}）` : c.name])];
   const ks = KINDS.map((k) => [k, t(`kind.${k}`)]);
   return `<tr class="finding">` +
     `<td><select name="fWindow" aria-label="${esc(t("fWindow"))}">${options(ws, f.window_id ?? "")}</select></td>` +

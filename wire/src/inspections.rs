@@ -129,4 +129,7 @@ pub struct WithdrawFinding {
 pub struct HallClerk {
     pub username: String,
     pub name: String,
+    /// The staff number (工号): two clerks of the same name told apart.
+    #[serde(default)]
+    pub staff_no: String,
 }

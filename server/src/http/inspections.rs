@@ -252,7 +252,7 @@ pub async fn clerks(State(s): State<AppState>, Caller(actor): Caller) -> ApiResu
         .staff
         .iter()
         .filter(|p| p.role == StaffRole::Clerk && (demo || !p.demo))
-        .map(|p| wire::HallClerk { username: p.username.clone(), name: p.name.clone() })
+        .map(|p| wire::HallClerk { username: p.username.clone(), name: p.name.clone(), staff_no: p.staff_no.clone() })
         .collect();
     Ok(Json(list))
 }

@@ -227,6 +227,11 @@ async fn a_clerk_sees_only_the_findings_about_them_or_their_window() {
     assert_error(&s.send(Method::GET, "/api/inspections/mine", Some(&director), None, None).await, 403, "clerk_only");
     let clerks = get(&s, "/api/inspections/clerks", &leader).await;
     assert!(clerks.as_array().unwrap().iter().any(|c| c["username"] == "clerk1"));
+    // Each with their staff number (工号): two of the same name are told apart in the form.
+    assert!(
+        clerks.as_array().unwrap().iter().all(|c| c["staff_no"].as_str().is_some_and(|n| !n.is_empty())),
+        "{clerks}"
+    );
     assert!(
         clerks.as_array().unwrap().iter().all(|c| c["username"].as_str().unwrap().starts_with("clerk")),
         "{clerks}"
