@@ -730,6 +730,13 @@ fn put_in_force(ctx: &mut Ctx, hall: &Hall) -> ApiResult<(u32, serde_json::Value
         store::tickets::carry_numbering(ctx.tx, &ctx.day, &q.id, q.prefix)?;
     }
     store::settings::set(ctx.tx, store::settings::HALL_TOML, &hall.source)?;
+    // A notice the new configuration changes is the lobby's from now: the line the director
+    // published earlier (kept apart) would otherwise hide it for good.
+    if hall.notice != ctx.hall.notice {
+        store::settings::set(ctx.tx, store::settings::NOTICE, &hall.notice)?;
+        let body = hall_wire::Notice { notice: hall.notice.clone(), at: Some(ctx.fmt(ctx.now_ms)) };
+        ctx.emit(hall_wire::event_kind::NOTICE_CHANGED, &body)?;
+    }
     let bookings_cancelled = booking::cancel_unserved_by(ctx, hall)?;
     let digest = hex::encode(sha2::Sha256::digest(hall.source.as_bytes()));
     let summary = serde_json::json!({

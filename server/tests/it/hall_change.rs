@@ -99,3 +99,30 @@ async fn a_queue_renamed_during_the_day_numbers_on() {
     let numbers: Vec<&str> = first.iter().chain([&next]).map(|t| t["number"].as_str().unwrap()).collect();
     assert_eq!(numbers, ["A001", "A002", "A003"]);
 }
+
+/// The director's notice line stays until the configuration's own notice is changed: then the
+/// new one is the lobby's (the published line hid every later edit of the configuration).
+#[tokio::test]
+async fn a_notice_changed_in_the_configuration_replaces_the_line_published_before() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let published = s.post("/api/notice", &director, json!({"notice": "今天下午三点起暂停办理不动产登记"})).await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    let admin = s.staff("admin").await;
+    let toml = hall_toml(&s, &admin).await;
+    // Saved again with another change only: the published line stays.
+    let other = toml.replacen("phone = \"0835-6621234\"", "phone = \"0835-6621235\"", 1);
+    assert_ne!(other, toml);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": other })).await.status, 200);
+    assert_eq!(s.get("/api/hall").await.body["notice"], "今天下午三点起暂停办理不动产登记");
+    // The configuration's notice edited: it is the lobby's now.
+    let edited = other.replacen(
+        "notice = \"欢迎来到青石镇便民服务中心，",
+        "notice = \"春节期间正常办公。欢迎来到青石镇便民服务中心，",
+        1,
+    );
+    assert_ne!(edited, other);
+    assert_eq!(s.post("/api/admin/hall", &admin, json!({ "toml": edited })).await.status, 200);
+    let notice = s.get("/api/hall").await.body["notice"].as_str().unwrap().to_string();
+    assert!(notice.starts_with("春节期间正常办公。"), "{notice}");
+}
