@@ -81,9 +81,13 @@ async function chooseMatter(id) {
   $("readIt").checked = false;
   go("day");
   showError("dayError", null);
+  const asked = matter;
   try {
-    days = (await api("GET", `/api/services/${encodeURIComponent(matter.id)}/booking-days`)).data;
+    const answer = (await api("GET", `/api/services/${encodeURIComponent(asked.id)}/booking-days`)).data;
+    if (matter !== asked) return; // another matter chosen meanwhile: its own answer shows
+    days = answer;
   } catch (e) {
+    if (matter !== asked) return;
     showError("dayError", e);
   }
   render();
@@ -92,9 +96,14 @@ async function chooseMatter(id) {
 async function loadSlots() {
   slots = null;
   render();
+  const [forMatter, forDay] = [matter, day];
+  const current = () => matter === forMatter && day === forDay;
   try {
-    slots = (await api("GET", `/api/services/${encodeURIComponent(matter.id)}/slots?day=${encodeURIComponent(day)}`)).data;
+    const answer = (await api("GET", `/api/services/${encodeURIComponent(forMatter.id)}/slots?day=${encodeURIComponent(forDay)}`)).data;
+    if (!current()) return; // another matter or day chosen meanwhile: its own answer shows
+    slots = answer;
   } catch (e) {
+    if (!current()) return;
     showError("slotError", e);
   }
   render();

@@ -411,6 +411,33 @@ test("booking on a phone: only bookable matters, day, slot, the one-time notific
   await p.close();
 });
 
+test("a late answer for a matter the citizen has left does not show its days under another", async () => {
+  const bookable = (await services()).filter((s) => s.booking);
+  assert.ok(bookable.length >= 2, "two bookable matters in the sample hall");
+  const [first, second] = bookable;
+  const p = await open("/book");
+  let release;
+  const held = new Promise((r) => { release = r; });
+  // The first matter's days come late, and are none of the second's.
+  await p.page.route(`**/api/services/${first.id}/booking-days`, async (route) => {
+    await held;
+    await route.fulfill({ json: [{ day: "2099-01-05", left: 9 }] }).catch(() => {});
+  });
+  await p.page.waitForSelector("#matters button");
+  await p.page.click(`#matters button[data-id="${first.id}"]`);
+  await p.page.click("#step-day button[data-back]");
+  await p.page.click(`#matters button[data-id="${second.id}"]`);
+  await p.page.waitForSelector("#days button[data-day]");
+  const theirs = await p.page.$$eval("#days button[data-day]", (bs) => bs.map((b) => b.dataset.day));
+  const late = p.page.waitForResponse((r) => r.url().endsWith(`/api/services/${first.id}/booking-days`));
+  release();
+  await (await late).finished();
+  // The page reads the answer in the tasks after it arrived: a few turns of its event loop.
+  for (let i = 0; i < 3; i++) await p.page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+  assert.deepEqual(await p.page.$$eval("#days button[data-day]", (bs) => bs.map((b) => b.dataset.day)), theirs);
+  await p.close();
+});
+
 test("cancelling a booking: asked first, then cancelled, and the place is free again", async () => {
   const { day, start } = await firstSlot("rs-jmyibao");
   const r = await bookByApi("rs-jmyibao", day, start);
