@@ -100,9 +100,16 @@ function show(fresh) {
   if (view.state === "closed") live.stop(); // decided: only its file's archiving follows (seen on a reload)
 }
 
+// Views from the stream since the page started: a read answered after the stream's newer view
+// (a slow mobile link) is dropped, never shown over it.
+let streamed = 0;
+
 async function load() {
+  const before = streamed;
   try {
-    show((await api("GET", `/api/c/${encodeURIComponent(token)}`)).data);
+    const fresh = (await api("GET", `/api/c/${encodeURIComponent(token)}`)).data;
+    if (streamed !== before) return;
+    show(fresh);
   } catch (e) {
     if (e.status === 404 || e.status === 400) {
       missing = "unknown"; view = null; live.stop(); render();
@@ -115,7 +122,7 @@ async function load() {
 
 const live = liveStream(`/api/c/${encodeURIComponent(token)}/events`, {
   // The server names the event `case` (its data the CaseProgress); `case_changed` is accepted too.
-  handlers: { case: show, case_changed: show },
+  handlers: { case: (v) => { streamed += 1; show(v); }, case_changed: (v) => { streamed += 1; show(v); } },
   onOpen: () => { offline = false; render(); },
 });
 

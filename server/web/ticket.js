@@ -162,9 +162,16 @@ function show(fresh) {
   if (view.status === "done") stop(); // no more events for this ticket (its case, if any, is read by the polls)
 }
 
+// Views from the stream since the page started: a poll's answer read before the stream's
+// newer view arrived (a slow mobile link) is dropped, never shown over it.
+let streamed = 0;
+
 async function load() {
+  const before = streamed;
   try {
-    show((await api("GET", `/api/t/${encodeURIComponent(token)}`)).data);
+    const fresh = (await api("GET", `/api/t/${encodeURIComponent(token)}`)).data;
+    if (streamed !== before) return;
+    show(fresh);
   } catch (e) {
     if (e.status === 404 || e.status === 400) {
       missing = e.status === 404 ? "unknown" : "malformed"; view = null; stop(); render();
@@ -176,7 +183,7 @@ async function load() {
 }
 
 const live = liveStream(`/api/t/${encodeURIComponent(token)}/events`, {
-  handlers: { ticket: show },
+  handlers: { ticket: (v) => { streamed += 1; show(v); } },
   onOpen: () => { offline = false; render(); },
 });
 

@@ -175,6 +175,37 @@ test("your turn soon: the phone is told once when few are ahead, and once when c
   await p.close();
 });
 
+test("a poll read before the call and answered after it never puts the called ticket back to waiting", async () => {
+  const mine = await issue("ly-caifa");
+  const p = await open(pathOf(mine.status_url));
+  await p.ctx.clock.install();
+  await p.page.reload();
+  await p.page.waitForFunction(() => document.querySelector("#link").textContent === "● 实时更新");
+  assert.ok(await p.page.isHidden("#go"));
+  // The minute's poll is read now (waiting) and answered only after the call has come.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const path = new URL(mine.status_url, base).pathname.replace(/^\/t\//, "/api/t/");
+  await p.page.route(`**${path}`, async (route) => {
+    const res = await route.fetch();
+    await held;
+    await route.fulfill({ response: res }).catch(() => {});
+  });
+  const polled = p.page.waitForRequest((r) => new URL(r.url()).pathname === path);
+  await p.page.clock.runFor(61_000);
+  await polled;
+  const token = await clerk("clerk11", "w11");
+  await call("w11", token, mine.number, { finish: false });
+  await p.page.waitForSelector("#go:not([hidden])");
+  const late = p.page.waitForResponse((r) => new URL(r.url()).pathname === path);
+  release();
+  await (await late).finished();
+  for (let i = 0; i < 3; i++) await p.page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+  assert.ok(await p.page.isVisible("#go"), "still called");
+  assert.equal((await post("/api/windows/w11/finish", { outcome: "immediate" }, token)).status, 200);
+  await p.close();
+});
+
 test("your turn soon without notifications: the page never asks unprompted, and a ticket opened with few ahead does not ring", async () => {
   const first = await issue("zr-budongchan");
   const mine = await issue("zr-budongchan");
