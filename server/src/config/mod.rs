@@ -387,6 +387,13 @@ impl Checker<'_> {
                     })
                     .collect::<Res<Vec<_>>>()?;
                 let booking = self.matter_booking(&id, m);
+                // R19: what is charged is published with every matter (left out: 不收费).
+                if m.fee.trim().is_empty() {
+                    return self.fail(
+                        &m.name.span(),
+                        format!("matter `{id}`: its fee must say what is charged, or 不收费 (leave it out for 不收费)"),
+                    );
+                }
                 Ok(Matter {
                     id,
                     name: self.text_field("matter name", &m.name)?,

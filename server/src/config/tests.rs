@@ -66,6 +66,8 @@ queue"#,
     check("time_limit_days = 20", "time_limit_dayz = 20", 25, "unknown field");
     check(r#"name = "测试镇便民服务中心""#, "name = \"测试\"\ntimezone = \"Mars/Base\"", 3, "unknown time zone");
     check(r#"id = "w01""#, r#"id = "w 01""#, 14, "ASCII");
+    // R19: a fee left blank would publish the matter with no charge said (left out: 不收费).
+    check("time_limit_days = 20", "time_limit_days = 20\nfee = \" \"", 21, "不收费");
 }
 
 #[test]
