@@ -527,6 +527,7 @@ mod tests {
             role: StaffRole::Clerk,
             window_id: Some("w01".into()),
             token: "secret-token".into(),
+            password_hash: crate::config::sample().staff("clerk1").unwrap().password_hash.clone(),
         };
         let signing_in =
             Actor::Staff { username: "clerk1".into(), role: StaffRole::Clerk, session_id: 0, window_id: None };
@@ -573,6 +574,69 @@ mod tests {
             applied.results.iter().map(|(r, _)| r.as_ref().map(|a| a.status.as_u16()).unwrap_or(0)).collect();
         assert_eq!(statuses, vec![200, 201]);
         assert!(applied.hall.unwrap().matter("new-matter").is_some());
+    }
+
+    /// A sign-in checked against the hall before a save that demoted the account (or gave it a
+    /// new password) is refused by the writer: the save ended the account's sessions, and none
+    /// is made after it under the old role.
+    #[test]
+    fn a_sign_in_checked_against_a_hall_saved_over_since_is_refused() {
+        let (_dir, mut conn) = store::test_db();
+        let sample = crate::config::sample();
+        let director = sample.staff("director").unwrap().clone();
+        let demoted = crate::config::parse(
+            &crate::config::SAMPLE_HALL.replacen(
+                "staff_no = \"QS-2012-001\"\nrole = \"director\"",
+                "staff_no = \"QS-2012-001\"\nrole = \"leader\"",
+                1,
+            ),
+            "test",
+        )
+        .unwrap();
+        assert_eq!(demoted.staff("director").unwrap().role, StaffRole::Leader, "the test's hall demotes");
+        let login = |hash: &str| Op::Login {
+            username: "director".into(),
+            role: StaffRole::Director,
+            window_id: None,
+            token: "t".into(),
+            password_hash: hash.to_string(),
+        };
+        let signing_in =
+            Actor::Staff { username: "director".into(), role: StaffRole::Director, session_id: 0, window_id: None };
+        let jobs: Vec<Job> = [
+            (admin(), Op::ReplaceHall { hall: Box::new(demoted) }),
+            (signing_in.clone(), login(&director.password_hash)),
+        ]
+        .into_iter()
+        .map(|(actor, op)| Job { actor, op, idempotency: None, reply: oneshot::channel().0 })
+        .collect();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let world = InForceAll::with_hall(SharedHall::new(sample.clone())).world();
+        let applied = apply_batch(&mut conn, world, now, &jobs).unwrap();
+        let outcome: Vec<Result<u16, Option<Code>>> = applied
+            .results
+            .iter()
+            .map(|(r, _)| match r {
+                Ok(a) => Ok(a.status.as_u16()),
+                Err(ApiError::Client(c)) => Err(Some(c.code)),
+                Err(_) => Err(None),
+            })
+            .collect();
+        assert_eq!(outcome, vec![Ok(200), Err(Some(Code::BadCredentials))]);
+        let live: i64 =
+            conn.query_row("SELECT COUNT(*) FROM sessions WHERE username = 'director'", [], |r| r.get(0)).unwrap();
+        assert_eq!(live, 0);
+        // Against the hall it was checked with, the same sign-in goes through.
+        let (_dir, mut conn) = store::test_db();
+        let jobs = vec![Job {
+            actor: signing_in,
+            op: login(&director.password_hash),
+            idempotency: None,
+            reply: oneshot::channel().0,
+        }];
+        let world = InForceAll::with_hall(SharedHall::new(sample)).world();
+        let applied = apply_batch(&mut conn, world, now, &jobs).unwrap();
+        assert_eq!(applied.results[0].0.as_ref().map(|a| a.status.as_u16()).ok(), Some(200));
     }
 
     /// A flush that says when it starts (with its number) and waits to be let go with the

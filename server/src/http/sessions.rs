@@ -85,8 +85,13 @@ pub async fn login(
         session_id: 0,
         window_id: req.window_id.clone(),
     };
-    let op =
-        Op::Login { username: staff.username, role: staff.role, window_id: req.window_id, token: auth::new_token() };
+    let op = Op::Login {
+        username: staff.username,
+        role: staff.role,
+        window_id: req.window_id,
+        token: auth::new_token(),
+        password_hash: staff.password_hash,
+    };
     // A login is never answered from the retry table: its answer is a secret (the session
     // token), and a replay could hand out a token already signed out. A retried login signs in
     // again; the unused session expires.

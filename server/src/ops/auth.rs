@@ -17,14 +17,20 @@ use crate::store::windows;
 pub(super) fn login(
     ctx: &mut Ctx,
     username: &str,
-    role: StaffRole,
+    (role, checked_hash): (StaffRole, &str),
     window: Option<&str>,
     token: &str,
 ) -> ApiResult<Answer> {
     let token_hash = crate::auth::token_hash(token);
     let token_hash = token_hash.as_str();
-    let staff =
-        ctx.hall.staff(username).ok_or_else(|| ApiError::new(Code::BadCredentials, "wrong username or password"))?;
+    // The password was checked against the hall the handler read: a hall saved since with a new
+    // password (a leaked one reset) or another role (a director demoted) is in force now, and
+    // the sessions it ended must not be followed by one made under the old.
+    let staff = ctx
+        .hall
+        .staff(username)
+        .filter(|p| p.role == role && p.password_hash == checked_hash)
+        .ok_or_else(|| ApiError::new(Code::BadCredentials, "wrong username or password"))?;
     let name = staff.name.clone();
     let window = if role == StaffRole::Clerk { window } else { None };
     // R16: a named stand-in on a day of approved leave signs in at that window, even outside

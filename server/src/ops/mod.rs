@@ -129,6 +129,10 @@ pub enum Op {
         role: StaffRole,
         window_id: Option<String>,
         token: String,
+        /// The password hash the handler checked the password against: the writer signs in
+        /// only if the hall in force still has it and the role (a new password or role saved
+        /// meanwhile refuses it).
+        password_hash: String,
     },
     Logout,
     CallNext {
@@ -547,8 +551,8 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::CheckIn { by, status } => booking::check_in(ctx, by, status),
         Op::ReadBookings { day } => booking::read_day(ctx, day),
         Op::ExcuseBooking { code, reason } => booking::excuse(ctx, code, reason),
-        Op::Login { username, role, window_id, token } => {
-            auth::login(ctx, username, *role, window_id.as_deref(), token)
+        Op::Login { username, role, window_id, token, password_hash } => {
+            auth::login(ctx, username, (*role, password_hash), window_id.as_deref(), token)
         }
         Op::Logout => auth::logout(ctx),
         Op::CallNext { window } => windows::call_next(ctx, window),
