@@ -39,7 +39,7 @@ async fn rate_by_phone(
     headers: &HeaderMap,
     target: RateTarget,
     token: &str,
-    body: &axum::body::Bytes,
+    (key, body): (RetryKey, &axum::body::Bytes),
 ) -> ApiResult<Answer> {
     // The citizen's own page sends no credential: a staff member's or a device's is refused,
     // whatever it is (the clerk who served may not rate their own service).
@@ -56,18 +56,19 @@ async fn rate_by_phone(
         return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
     }
     let rating = input(json(body)?);
-    // A rating is never answered from a stored reply: the second one is refused (409), whatever
-    // the channel.
+    // A retry (its `Idempotency-Key` again, after an answer lost on the way) gets its first
+    // answer; a second rating is refused (409), whatever the channel.
     let via = match &target {
         RateTarget::CaseToken(_) => "case page",
         _ => "ticket page",
     };
-    s.writer().submit(Actor::Citizen { via: via.into() }, Op::Rate { target, rating }, None).await
+    super::submit(s, Actor::Citizen { via: via.into() }, Op::Rate { target, rating }, key, body).await
 }
 
 #[utoipa::path(
     post, path = "/api/t/{token}/rating", request_body = wire::RateService,
-    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's phone-page token")),
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's phone-page token"),
+        ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters: a retry gets the first answer")),
     responses((status = 201, body = wire::RatingReceipt), (status = 400, body = wire::ErrorBody),
         (status = 403, description = "`staff_cannot_rate`: sent with a sign-in", body = wire::ErrorBody),
         (status = 404, body = wire::ErrorBody),
@@ -81,14 +82,16 @@ pub async fn rate_ticket(
     peer: PeerAddr,
     headers: HeaderMap,
     PathParam(token): PathParam,
+    key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    rate_by_phone(&s, peer, &headers, RateTarget::TicketToken(token.clone()), &token, &body).await
+    rate_by_phone(&s, peer, &headers, RateTarget::TicketToken(token.clone()), &token, (key, &body)).await
 }
 
 #[utoipa::path(
     post, path = "/api/c/{token}/rating", request_body = wire::RateService,
-    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the case's phone-page token")),
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the case's phone-page token"),
+        ("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters: a retry gets the first answer")),
     responses((status = 201, body = wire::RatingReceipt), (status = 400, body = wire::ErrorBody),
         (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
@@ -99,20 +102,27 @@ pub async fn rate_case(
     peer: PeerAddr,
     headers: HeaderMap,
     PathParam(token): PathParam,
+    key: RetryKey,
     Body(body): Body,
 ) -> ApiResult<Answer> {
-    rate_by_phone(&s, peer, &headers, RateTarget::CaseToken(token.clone()), &token, &body).await
+    rate_by_phone(&s, peer, &headers, RateTarget::CaseToken(token.clone()), &token, (key, &body)).await
 }
 
 #[utoipa::path(
     post, path = "/api/evaluator/rating", request_body = wire::RateService, security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "retry key, up to 64 characters: a retry gets the first answer")),
     responses((status = 201, body = wire::RatingReceipt), (status = 400, body = wire::ErrorBody),
         (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody),
         (status = 409, description = "`already_rated`, or `rating_closed`: not the service the evaluator asks about now", body = wire::ErrorBody),
         (status = 422, body = wire::ErrorBody))
 )]
 /// The window's evaluator sends the citizen's rating of the service just finished there.
-pub async fn rate_at_window(State(s): State<AppState>, Caller(actor): Caller, Body(body): Body) -> ApiResult<Answer> {
+pub async fn rate_at_window(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    key: RetryKey,
+    Body(body): Body,
+) -> ApiResult<Answer> {
     access::allow(&actor, Need::Evaluator)?;
     let r: wire::RateService = json(&body)?;
     let ticket_number = r
@@ -120,7 +130,7 @@ pub async fn rate_at_window(State(s): State<AppState>, Caller(actor): Caller, Bo
         .clone()
         .ok_or_else(|| ApiError::new(Code::InvalidBody, "the evaluator names the ticket it asks about"))?;
     let target = RateTarget::Evaluator { ticket_number };
-    s.writer().submit(actor, Op::Rate { target, rating: input(r) }, None).await
+    super::submit(&s, actor, Op::Rate { target, rating: input(r) }, key, &body).await
 }
 
 #[utoipa::path(

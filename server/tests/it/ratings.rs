@@ -623,3 +623,19 @@ async fn a_rating_after_the_director_gave_the_case_to_another_window_is_the_serv
         .collect();
     assert_eq!(windows, [("w02", 1)], "{sum}");
 }
+
+#[tokio::test]
+async fn a_rating_sent_again_with_its_retry_key_gets_its_first_answer() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let (ticket, _) = served(&s, &clerk).await;
+    let path = format!("/api/t/{}/rating", token_of(&ticket));
+    let body = json!({"level": "satisfied"});
+    let first = s.send(Method::POST, &path, None, Some(body.clone()), Some("rate-1")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    // Its answer lost on the way: the page sends it again, with the same key.
+    let again = s.send(Method::POST, &path, None, Some(body.clone()), Some("rate-1")).await;
+    assert_eq!((again.status.as_u16(), &again.body), (201, &first.body));
+    // A second rating (a new key) is refused, whatever the channel.
+    assert_error(&s.send(Method::POST, &path, None, Some(body), Some("rate-2")).await, 409, "already_rated");
+}
