@@ -22,7 +22,12 @@ pub struct CallView {
 }
 
 impl CallView {
+    /// The call as the display shows it; none for a window the hall no longer has (the server
+    /// answers its earlier calls with window 0: 「到0号窗口」 sends nobody anywhere).
     pub fn from_wire(c: &wire::Call) -> Option<CallView> {
+        if c.window_number == 0 {
+            return None;
+        }
         Some(CallView {
             ticket_id: c.ticket_id,
             number: c.number.clone(),
@@ -154,6 +159,10 @@ pub struct Model {
     /// Whether a snapshot was applied before (the first one is history: never announced).
     pub started: bool,
     seen: SeenCalls,
+    /// Calls given to the voice lately, newest first (at most [`Model::ANNOUNCED`]): a call
+    /// taken back is withdrawn from the voice's queue even when it has left the screen's list
+    /// (a burst at opening) or the snapshot after a reconnection no longer holds it.
+    announced: VecDeque<CallView>,
 }
 
 impl Model {
@@ -172,7 +181,18 @@ impl Model {
             flash_until: None,
             started: false,
             seen: SeenCalls::default(),
+            announced: VecDeque::new(),
         }
+    }
+
+    /// How many calls given to the voice are remembered for a withdrawal: more than can wait
+    /// their turn (calls wait up to 10 minutes, a few seconds each).
+    const ANNOUNCED: usize = 200;
+
+    fn announce(&mut self, call: CallView) -> Effect {
+        self.announced.push_front(call.clone());
+        self.announced.truncate(Self::ANNOUNCED);
+        Effect::Announce(call)
     }
 
     /// 「今日已停止取号」 for this queue: its issuing stopped for the rest of the day (cut-off,
@@ -272,7 +292,7 @@ impl Model {
         if !missed.is_empty() {
             self.flash_until = Some(now + self.settings.flash_for);
         }
-        missed.into_iter().map(Effect::Announce).collect()
+        missed.into_iter().map(|c| self.announce(c)).collect()
     }
 
     fn fresh_and_mine(&self, call: &CallView, now: DateTime<Utc>) -> bool {
@@ -317,14 +337,21 @@ impl Model {
                 let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) else { return vec![] };
                 let when = DateTime::parse_from_rfc3339(&r.at).ok();
                 let before = |c: &CallView| c.ticket_id == r.ticket_id && when.is_none_or(|w| c.at <= w);
-                let taken: Vec<Effect> = self
-                    .recent
-                    .iter()
-                    .filter(|c| before(c))
-                    .map(|c| Effect::Withdraw { number: c.number.clone(), window: c.window_number })
-                    .collect();
+                let mut taken: Vec<Effect> = Vec::new();
+                for c in self.recent.iter().chain(self.announced.iter()).filter(|c| before(c)) {
+                    let w = Effect::Withdraw { number: c.number.clone(), window: c.window_number };
+                    if !taken.contains(&w) {
+                        taken.push(w);
+                    }
+                }
+                let was_latest = self.latest.as_ref().is_some_and(before);
                 self.recent.retain(|c| !before(c));
+                self.announced.retain(|c| !before(c));
                 self.latest = self.recent.front().cloned();
+                // The big call taken back: the one below it is no new call to flash for.
+                if was_latest {
+                    self.flash_until = None;
+                }
                 taken
             }
             wire::event_kind::ISSUING_CHANGED => {
@@ -356,13 +383,15 @@ impl Model {
             let place = self.recent.iter().position(|r| r.at <= call.at).unwrap_or(self.recent.len());
             self.recent.insert(place, call.clone());
             self.recent.truncate(self.settings.recent);
-            if place == 0 {
+            // A window display flashes for its own calls only: another window's call does not
+            // cut its flash short.
+            if place == 0 && self.settings.window.is_none_or(|n| n == call.window_number) {
                 self.flash_until = Some(now + self.settings.flash_for);
             }
         }
         self.latest = self.recent.front().cloned();
         if self.fresh_and_mine(&call, now) {
-            vec![Effect::Announce(call)]
+            vec![self.announce(call)]
         } else {
             vec![]
         }

@@ -140,8 +140,8 @@ impl View {
                         v.staff_photo_url = s.photo_url.clone().unwrap_or_default();
                     }
                     v.matters = w.matters.clone();
-                    // A window display flashes for its own calls only.
-                    v.flashing = v.flashing && m.latest.as_ref().is_some_and(|c| c.window_number == n);
+                    // A window display flashes for its own calls only (the model flashes for
+                    // no other window's).
                 }
                 None => v.my_window_state = if english { "Unknown window".into() } else { "未找到该窗口".into() },
             }

@@ -471,3 +471,67 @@ fn a_window_display_not_yet_connected_says_so_not_that_its_window_is_unknown() {
     let v = crate::view::View::of(&other, now(), chrono_tz::Asia::Shanghai, false);
     assert_eq!(v.my_window_state, "未找到该窗口", "the hall has no window 9");
 }
+
+/// At opening every window calls: the first calls leave the screen's short list within seconds
+/// while they still wait their turn to be said. One taken back is withdrawn all the same, and
+/// the call below the big one taken back does not flash as if new.
+#[test]
+fn a_call_taken_back_is_withdrawn_from_the_voice_though_it_left_the_screen() {
+    let mut m = Model::new(Settings { recent: 2, ..Settings::default() });
+    for (i, n) in ["A001", "A002", "A003"].iter().enumerate() {
+        let i = i as i64;
+        assert_eq!(
+            announced(&m.apply(called(i + 1, i + 1, n, i as u32 + 1, i, false), now())),
+            [format!("{n}@{}", i + 1)]
+        );
+    }
+    assert!(m.recent.iter().all(|c| c.number != "A001"), "off the short list");
+    let requeued = |id, ticket: i64, number: &str| Input::Event {
+        id,
+        kind: "ticket_requeued".into(),
+        data: json!({"ticket_id": ticket, "number": number, "queue": "a", "at": at(5)}),
+    };
+    let fx = m.apply(requeued(4, 1, "A001"), now() + Duration::seconds(5));
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A001".into(), window: 1 }]);
+    assert!(m.flashing(now() + Duration::seconds(5)));
+    let fx = m.apply(requeued(5, 3, "A003"), now() + Duration::seconds(5));
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A003".into(), window: 3 }]);
+    assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A002"));
+    assert!(!m.flashing(now() + Duration::seconds(5)), "A002 is no new call");
+}
+
+/// A window removed from the hall during the day: its earlier calls come with window 0 and
+/// are neither shown nor said (「到0号窗口」 sends nobody anywhere).
+#[test]
+fn a_call_at_a_window_the_hall_no_longer_has_is_not_shown() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    let gone =
+        wire::Call { window_id: "w11".into(), window_number: 0, window_name: String::new(), ..wire_call(9, "L004", 1) };
+    let fx = m.apply(snapshot(vec![gone, wire_call(8, "B003", 0)]), now() + Duration::seconds(2));
+    assert_eq!(announced(&fx), ["B003@3"]);
+    let shown: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(shown, ["B003"]);
+}
+
+/// The display above window 3 flashes for its call; window 5 calling a second later does not
+/// cut it short.
+#[test]
+fn a_window_display_keeps_flashing_for_its_call_when_another_window_calls() {
+    let mut m = Model::new(Settings { window: Some(3), ..Settings::default() });
+    m.apply(snapshot(vec![]), now());
+    m.apply(called(1, 1, "B001", 3, 0, false), now());
+    m.apply(called(2, 2, "A001", 5, 1, false), now() + Duration::seconds(1));
+    assert!(m.flashing(now() + Duration::seconds(2)));
+    let v = crate::view::View::of(&m, now() + Duration::seconds(2), chrono_tz::Asia::Shanghai, false);
+    assert!(v.flashing, "its own call still flashes on screen");
+    // Window 5's call alone would not flash it.
+    let mut quiet = Model::new(Settings { window: Some(3), ..Settings::default() });
+    quiet.apply(snapshot(vec![]), now());
+    quiet.apply(called(1, 2, "A001", 5, 1, false), now() + Duration::seconds(1));
+    assert!(!quiet.flashing(now() + Duration::seconds(2)));
+    // The lobby's display flashes for every call.
+    let mut lobby = Model::new(Settings::default());
+    lobby.apply(called(1, 2, "A001", 5, 8, false), now() + Duration::seconds(8));
+    assert!(lobby.flashing(now() + Duration::seconds(9)));
+}
