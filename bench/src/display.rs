@@ -22,7 +22,7 @@ pub async fn call_to_model(http: &Http, base: &str, calls: usize) -> anyhow::Res
     let apply = |model: &mut Model, feed: Feed| -> Vec<Effect> {
         match feed {
             Feed::Input(i) => model.apply(i, chrono::Utc::now()),
-            Feed::ClockOffset(_) => vec![],
+            Feed::ServerTime(_) => vec![],
         }
     };
     while model.link != Link::Live {

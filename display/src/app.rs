@@ -69,7 +69,12 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
         Announcer::start(speaker, opts.repeat, opts.voice_max_age)
     });
     let mut model = Model::new(opts.settings.clone());
-    let mut offset = chrono::Duration::zero();
+    // The server's clock once a snapshot told it; this machine's until then.
+    let mut server: Option<crate::client::ServerClock> = None;
+    let now = |server: &Option<crate::client::ServerClock>| match server {
+        Some(c) => c.at(std::time::Instant::now()),
+        None => Utc::now(),
+    };
     let mut tz: Tz = chrono_tz::Asia::Shanghai;
     let mut shown: Option<View> = None;
     let http = opts.http.clone();
@@ -82,12 +87,12 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             feed = rx.recv() => {
                 let Some(feed) = feed else { return };
                 match feed {
-                    Feed::ClockOffset(o) => offset = o,
+                    Feed::ServerTime(c) => server = Some(c),
                     Feed::Input(input) => {
                         if let crate::controller::Input::Snapshot(s) = &input {
                             tz = s.hall.timezone.parse().unwrap_or(tz);
                         }
-                        for effect in model.apply(input, Utc::now() + offset) {
+                        for effect in model.apply(input, now(&server)) {
                             let Some(a) = &announcer else { continue };
                             match effect {
                                 Effect::Announce(call) => a.announce(&call.number, call.window_number),
@@ -99,7 +104,7 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             }
             _ = tick.tick() => {}
         }
-        let view = View::of(&model, Utc::now() + offset, tz, opts.english);
+        let view = View::of(&model, now(&server), tz, opts.english);
         if view.staff_photo_url != photo_url {
             // Fetched aside, so that a slow photo never delays a call.
             photo_url = view.staff_photo_url.clone();

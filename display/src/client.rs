@@ -11,12 +11,35 @@ use tokio::sync::mpsc;
 
 use crate::controller::{Input, Snapshot};
 
-/// What the client tells the controller: model inputs, plus the server's clock offset.
+/// What the client tells the controller: model inputs, plus the server's clock.
 #[derive(Debug)]
 pub enum Feed {
     Input(Input),
-    /// Server time minus local time, from the snapshot's `Date` header.
-    ClockOffset(chrono::Duration),
+    /// The server's time at a moment of this machine's monotonic clock, from the snapshot's
+    /// `Date` header.
+    ServerTime(ServerClock),
+}
+
+/// The server's time, carried forward by this machine's monotonic clock: a step of the local
+/// wall clock after the snapshot (timesyncd correcting a bad RTC at boot, a date typed by hand)
+/// moves nothing. Read from an answer's `Date` (whole seconds: taken as its middle, half a
+/// second on) at the middle of the request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServerClock {
+    server: DateTime<Utc>,
+    at: std::time::Instant,
+}
+
+impl ServerClock {
+    pub fn from_answer(date: DateTime<Utc>, asked: std::time::Instant, answered: std::time::Instant) -> ServerClock {
+        ServerClock { server: date + chrono::Duration::milliseconds(500), at: asked + (answered - asked) / 2 }
+    }
+
+    /// The server's time at `now` of the monotonic clock.
+    pub fn at(&self, now: std::time::Instant) -> DateTime<Utc> {
+        let since = now.saturating_duration_since(self.at);
+        self.server + chrono::Duration::from_std(since).unwrap_or_else(|_| chrono::Duration::zero())
+    }
 }
 
 pub struct Client {
@@ -70,15 +93,15 @@ impl Client {
         Ok((res.json().await?, date))
     }
 
-    pub async fn snapshot(&self) -> anyhow::Result<(Snapshot, Option<chrono::Duration>)> {
-        let asked = Utc::now();
+    pub async fn snapshot(&self) -> anyhow::Result<(Snapshot, Option<ServerClock>)> {
+        let asked = std::time::Instant::now();
         let (hall, date): (wire::HallInfo, _) = self.get("/api/hall").await?;
+        let clock = date.map(|d| ServerClock::from_answer(d, asked, std::time::Instant::now()));
         let (calls, _) = self.get(&format!("/api/calls/recent?limit={SNAPSHOT_CALLS}")).await?;
         let (queues, _) = self.get("/api/queues").await?;
         let (windows, _) = self.get("/api/windows").await?;
         let (services, _) = self.get("/api/services").await?;
-        let offset = date.map(|d| d - asked);
-        Ok((Snapshot { hall, calls, queues, windows, services }, offset))
+        Ok((Snapshot { hall, calls, queues, windows, services }, clock))
     }
 
     /// Follows the server forever: connect, take the snapshot, stream events; on any break,
@@ -118,9 +141,9 @@ impl Client {
             bail!("GET /api/events: {}", res.status());
         }
         // Subscribed: now the snapshot, so that nothing falls between the two.
-        let (snapshot, offset) = self.snapshot().await?;
-        if let Some(o) = offset {
-            let _ = feed.send(Feed::ClockOffset(o));
+        let (snapshot, clock) = self.snapshot().await?;
+        if let Some(c) = clock {
+            let _ = feed.send(Feed::ServerTime(c));
         }
         let _ = feed.send(Feed::Input(Input::Snapshot(Box::new(snapshot))));
         let _ = feed.send(Feed::Input(Input::Connected));
@@ -195,6 +218,23 @@ impl SseParser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The server's time goes on with the monotonic clock from the answer's middle, whatever
+    /// this machine's wall clock does meanwhile (the wall clock is not read at all).
+    #[test]
+    fn the_servers_clock_runs_on_from_its_answer_not_from_the_wall_clock() {
+        use chrono::TimeZone;
+        let date = Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let asked = std::time::Instant::now();
+        let answered = asked + std::time::Duration::from_millis(200);
+        let c = ServerClock::from_answer(date, asked, answered);
+        // The Date header's second, taken at its middle, at the request's middle.
+        assert_eq!(c.at(asked + std::time::Duration::from_millis(100)), date + chrono::Duration::milliseconds(500));
+        let later = asked + std::time::Duration::from_secs(3600) + std::time::Duration::from_millis(100);
+        assert_eq!(c.at(later), date + chrono::Duration::milliseconds(500) + chrono::Duration::hours(1));
+        // A moment before the anchor reads as the anchor (never a time before the answer).
+        assert_eq!(c.at(asked), date + chrono::Duration::milliseconds(500));
+    }
 
     #[test]
     fn a_character_split_across_reads_stays_whole() {
