@@ -344,7 +344,12 @@ impl Model {
                         taken.push(w);
                     }
                 }
-                let was_latest = self.latest.as_ref().is_some_and(before);
+                // (On a window's display, only its own call's flash: another window's call taken
+                // back does not cut it short.)
+                let was_latest = self
+                    .latest
+                    .as_ref()
+                    .is_some_and(|c| before(c) && self.settings.window.is_none_or(|n| n == c.window_number));
                 self.recent.retain(|c| !before(c));
                 self.announced.retain(|c| !before(c));
                 self.latest = self.recent.front().cloned();

@@ -193,6 +193,12 @@ $("registerComplaint").addEventListener("click", async () => {
   }
   // A letter registered days after it came: its time limit runs from that day (R21).
   if (f.received_at.value) body.received_at = f.received_at.value;
+  // A letter is answered by letter (R21): where to post it, said before anything is sent.
+  if (body.channel === "written" && !body.anonymous && !body.complainant_address) {
+    $("newComplaintError").textContent = t("cAddressNeeded");
+    f.complainant_address.focus();
+    return;
+  }
   await guarded("newComplaintError", async () => {
     const c = (await act("complaint-new", "/api/complaints", body)).data;
     f.reset();

@@ -127,6 +127,10 @@ test("the director registers a written complaint, answers it and prints the repl
   await page.fill(`${f} input[name=happened]`, "12月1日上午");
   await page.fill(`${f} input[name=complainant_name]`, "周明");
   await page.fill(`${f} input[name=complainant_contact]`, "13900002222");
+  // A letter without the address its written answer goes to: said at once, nothing sent.
+  await page.click("#registerComplaint");
+  assert.equal(await page.textContent("#newComplaintError"), "书面投诉须书面答复：请填写投诉人的通信地址。");
+  assert.ok(await page.evaluate(() => document.querySelector("#newComplaintDialog").open), "still open");
   await page.fill(`${f} input[name=complainant_address]`, "青石镇河西村三组12号");
   // The letter came yesterday (the hall's day): its time limit runs from then (R21).
   const yesterday = new Date(Date.now() + 8 * 3600e3 - 24 * 3600e3).toISOString().slice(0, 10);

@@ -525,6 +525,14 @@ fn a_window_display_keeps_flashing_for_its_call_when_another_window_calls() {
     assert!(m.flashing(now() + Duration::seconds(2)));
     let v = crate::view::View::of(&m, now() + Duration::seconds(2), chrono_tz::Asia::Shanghai, false);
     assert!(v.flashing, "its own call still flashes on screen");
+    // Window 5's call taken back does not cut it short either.
+    let requeued = Input::Event {
+        id: 3,
+        kind: "ticket_requeued".into(),
+        data: json!({"ticket_id": 2, "number": "A001", "queue": "a", "at": at(2)}),
+    };
+    m.apply(requeued, now() + Duration::seconds(2));
+    assert!(m.flashing(now() + Duration::seconds(3)));
     // Window 5's call alone would not flash it.
     let mut quiet = Model::new(Settings { window: Some(3), ..Settings::default() });
     quiet.apply(snapshot(vec![]), now());

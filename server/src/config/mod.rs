@@ -387,13 +387,6 @@ impl Checker<'_> {
                     })
                     .collect::<Res<Vec<_>>>()?;
                 let booking = self.matter_booking(&id, m);
-                // R19: what is charged is published with every matter (left out: 不收费).
-                if m.fee.trim().is_empty() {
-                    return self.fail(
-                        &m.name.span(),
-                        format!("matter `{id}`: its fee must say what is charged, or 不收费 (leave it out for 不收费)"),
-                    );
-                }
                 Ok(Matter {
                     id,
                     name: self.text_field("matter name", &m.name)?,
@@ -407,7 +400,12 @@ impl Checker<'_> {
                         Some(v) => self.on_the_spot("matter on_the_spot_minutes", v)?,
                         None => on_the_spot_minutes,
                     },
-                    fee: m.fee.clone(),
+                    // R19: what is charged is published with every matter: a fee left blank is
+                    // 不收费, as one left out (never an empty 收费标准 on the kiosk).
+                    fee: match m.fee.trim() {
+                        "" => "不收费".to_string(),
+                        fee => fee.to_string(),
+                    },
                     basis: m.basis.clone(),
                     rules: self.matter_rules(m)?,
                     id_number: m.id_number,

@@ -66,8 +66,17 @@ queue"#,
     check("time_limit_days = 20", "time_limit_dayz = 20", 25, "unknown field");
     check(r#"name = "测试镇便民服务中心""#, "name = \"测试\"\ntimezone = \"Mars/Base\"", 3, "unknown time zone");
     check(r#"id = "w01""#, r#"id = "w 01""#, 14, "ASCII");
-    // R19: a fee left blank would publish the matter with no charge said (left out: 不收费).
-    check("time_limit_days = 20", "time_limit_days = 20\nfee = \" \"", 21, "不收费");
+}
+
+#[test]
+fn a_fee_left_blank_is_published_as_free() {
+    // R19: what is charged is said with every matter; blank, as left out, is 不收费 (a hall file
+    // or a saved hall with `fee = ""` still starts).
+    for fee in ["", "fee = \" \"\n"] {
+        let hall =
+            parse(&SMALL.replacen("time_limit_days = 20\n", &format!("time_limit_days = 20\n{fee}"), 1), "h").unwrap();
+        assert_eq!(hall.matter("mz-dibao").unwrap().fee, "不收费", "{fee:?}");
+    }
 }
 
 #[test]

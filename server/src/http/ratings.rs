@@ -52,17 +52,20 @@ async fn rate_by_phone(
     if !crate::auth::is_status_token(token) {
         return Err(ApiError::new(Code::InvalidToken, "a token is 32 hexadecimal digits"));
     }
-    if let Err(wait) = s.rating_posts().check(token, peer.0) {
-        return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
-    }
-    let rating = input(json(body)?);
-    // A retry (its `Idempotency-Key` again, after an answer lost on the way) gets its first
-    // answer; a second rating is refused (409), whatever the channel.
     let via = match &target {
         RateTarget::CaseToken(_) => "case page",
         _ => "ticket page",
     };
-    super::submit(s, Actor::Citizen { via: via.into() }, Op::Rate { target, rating }, key, body).await
+    let actor = Actor::Citizen { via: via.into() };
+    // A retry (its `Idempotency-Key` again, after an answer lost on the way) gets its first
+    // answer whatever the limit says; a second rating is refused (409), whatever the channel.
+    if let Err(wait) = s.rating_posts().check(token, peer.0) {
+        if !super::is_retry(s, &actor, &key).await? {
+            return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
+        }
+    }
+    let rating = input(json(body)?);
+    super::submit(s, actor, Op::Rate { target, rating }, key, body).await
 }
 
 #[utoipa::path(

@@ -333,9 +333,14 @@ async fn backup_and_restore_run_as_root_leave_their_files_to_the_halls_user() {
     if std::fs::metadata(&probe).unwrap().uid() != 0 {
         return; // not root: nothing made here could go to another user
     }
-    let s = crate::support::TestServer::start().await;
-    s.issue("mz-linshi").await;
     let (hall_uid, hall_gid) = (65534, 65534); // the hall's user stands for `hall` here
+                                               // The hall's own folder and database, as the package makes them.
+    let lib = dir.path().join("var");
+    std::fs::create_dir(&lib).unwrap();
+    std::os::unix::fs::chown(&lib, Some(hall_uid), Some(hall_gid)).unwrap();
+    let s = crate::support::TestServer::options().db(lib.join("hall.db")).start().await;
+    s.issue("mz-linshi").await;
+    std::os::unix::fs::chown(&s.db, Some(hall_uid), Some(hall_gid)).unwrap();
     let backups = dir.path().join("backups");
     std::fs::create_dir(&backups).unwrap();
     std::os::unix::fs::chown(&backups, Some(hall_uid), Some(hall_gid)).unwrap();
@@ -345,6 +350,9 @@ async fn backup_and_restore_run_as_root_leave_their_files_to_the_halls_user() {
     assert_eq!(code, 0, "{text}");
     let copy = std::fs::read_dir(&backups).unwrap().next().unwrap().unwrap().path();
     assert_eq!(std::fs::metadata(&copy).unwrap().uid(), hall_uid, "the copy is the hall user's");
+    // The backups' log beside the database, which every nightly backup appends to.
+    let log = lib.join("hall.db.backups");
+    assert_eq!(std::fs::metadata(&log).unwrap().uid(), hall_uid, "{}", log.display());
     s.stop().await;
     let folder = dir.path().join("lib");
     std::fs::create_dir(&folder).unwrap();

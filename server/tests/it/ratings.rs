@@ -637,5 +637,17 @@ async fn a_rating_sent_again_with_its_retry_key_gets_its_first_answer() {
     let again = s.send(Method::POST, &path, None, Some(body.clone()), Some("rate-1")).await;
     assert_eq!((again.status.as_u16(), &again.body), (201, &first.body));
     // A second rating (a new key) is refused, whatever the channel.
-    assert_error(&s.send(Method::POST, &path, None, Some(body), Some("rate-2")).await, 409, "already_rated");
+    assert_error(&s.send(Method::POST, &path, None, Some(body.clone()), Some("rate-2")).await, 409, "already_rated");
+    // Past the page's limit of attempts, the retry still gets its first answer.
+    let mut limited = false;
+    for n in 3..20 {
+        let r = s.send(Method::POST, &path, None, Some(body.clone()), Some(&format!("rate-{n}"))).await;
+        if r.status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the limit was reached");
+    let late = s.send(Method::POST, &path, None, Some(body), Some("rate-1")).await;
+    assert_eq!((late.status.as_u16(), &late.body), (201, &first.body));
 }

@@ -118,3 +118,32 @@ fn released_migrations_never_change() {
         assert_eq!(hash, pinned, "schema_v{version}.sql changed after release: add a new migration instead");
     }
 }
+
+/// Before schema 40 the director's acknowledgement of an urgent petition ended the leaders'
+/// line too: upgraded, those petitions stay seen for the leaders (not every urgent petition
+/// ever registered back on their page); one not acknowledged yet is told to them.
+#[tokio::test]
+async fn urgent_petitions_acknowledged_before_the_leaders_line_stay_seen_after_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    {
+        let mut conn = Connection::open(&db).unwrap();
+        hall_server::store::migrate_to_version(&mut conn, 39).unwrap();
+        for (seq, acknowledged) in [(1, Some(1_764_032_400_000_i64)), (2, None)] {
+            conn.execute(
+                "INSERT INTO petitions (number, day, seq, channel, received_at, received_on, name, gender, address,
+                     issue, urgent, leader_reception, solved_on_spot, state, due_days, registered_by, created_at,
+                     acknowledged_at, acknowledged_by)
+                 VALUES (?1, '2026-11-25', ?2, 'visit', 1764032400000, '2026-11-25', '王秀英', 'female', '东村',
+                     '塌方', 1, 0, 0, 'received', 3, 'director', 1764032400000, ?3, ?4)",
+                rusqlite::params![format!("XF20261125-0{seq}"), seq, acknowledged, acknowledged.map(|_| "director")],
+            )
+            .unwrap();
+        }
+    }
+    let s = TestServer::options().db(&db).start().await;
+    let leader = s.staff("leader").await;
+    let alerts = s.send(reqwest::Method::GET, "/api/petitions/alerts", Some(&leader), None, None).await.body;
+    let numbers: Vec<&str> = alerts.as_array().unwrap().iter().map(|a| a["number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, ["XF20261125-02"], "{alerts}");
+}
