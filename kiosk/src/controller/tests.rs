@@ -326,20 +326,27 @@ fn the_next_ticket_is_not_queued_behind_a_print_the_printer_still_holds() {
     assert_eq!(prints(&r.issued("k2", "B021")), 1, "printed after the one coming out");
 }
 
-#[test]
-fn a_print_stuck_before_its_watchdog_holds_the_next_ticket_back() {
-    // Paper out: A's ticket does not come out; A leaves at once (完成). B's ticket, 10 s later,
-    // would come out behind A's when paper is loaded: not printed, reprint offered later.
+/// A's ticket (`first`) does not come out and A leaves 3 s later; B's ticket (`second`), 7 s
+/// after that, is held back (not printed).
+fn next_behind_a_stuck_print(first: &str, second: &str) -> Run {
     let mut r = Run::new();
     r.go(Input::Matter("mz-dibao".into()));
     r.take("k1");
-    r.issued("k1", "B030");
+    r.issued("k1", first);
     r.wait(Duration::from_secs(3));
     r.go(Input::Home);
     r.wait(Duration::from_secs(7));
     r.go(Input::Matter("mz-dibao".into()));
     r.take("k2");
-    assert_eq!(prints(&r.issued("k2", "B031")), 0);
+    assert_eq!(prints(&r.issued("k2", second)), 0);
+    r
+}
+
+#[test]
+fn a_print_stuck_before_its_watchdog_holds_the_next_ticket_back() {
+    // Paper out: A's ticket does not come out; A leaves at once (完成). B's ticket, 10 s later,
+    // would come out behind A's when paper is loaded: not printed, reprint offered later.
+    let mut r = next_behind_a_stuck_print("B030", "B031");
     assert_eq!(r.k.issued().unwrap().print, PrintState::Failed(KioskFaultKind::PrintFailed));
     r.go(Input::PrintFailed { number: "B030".into(), fault: KioskFaultKind::PaperOut, message: String::new() });
     assert_eq!(prints(&r.go(Input::Reprint)), 1);
@@ -349,16 +356,7 @@ fn a_print_stuck_before_its_watchdog_holds_the_next_ticket_back() {
 fn a_stuck_print_is_reported_though_its_citizen_left_and_the_next_ticket_was_held_back() {
     // A's ticket never comes out; A leaves; B's ticket is held back. Before, the watchdog looked
     // only at the ticket on screen (B's, not printing): the staff were never told.
-    let mut r = Run::new();
-    r.go(Input::Matter("mz-dibao".into()));
-    r.take("k1");
-    r.issued("k1", "B040");
-    r.wait(Duration::from_secs(3));
-    r.go(Input::Home);
-    r.wait(Duration::from_secs(7));
-    r.go(Input::Matter("mz-dibao".into()));
-    r.take("k2");
-    assert_eq!(prints(&r.issued("k2", "B041")), 0);
+    let mut r = next_behind_a_stuck_print("B040", "B041");
     let fx = r.wait(Duration::from_secs(11)); // 21 s after A's print went out
     let reports: Vec<_> = fx
         .iter()

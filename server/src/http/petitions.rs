@@ -79,7 +79,7 @@ pub async fn list(
 pub async fn alerts(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<wire::PetitionAlert>>> {
     access::allow(&actor, Need::Oversight)?;
     let hall = s.hall();
-    let of = if access::is_leader(&actor) { petitions::AlertsOf::Leaders } else { petitions::AlertsOf::Director };
+    let of = if access::leader(&actor) { petitions::AlertsOf::Leaders } else { petitions::AlertsOf::Director };
     let alerts = s.reads().run(move |c| Ok(petitions::alerts(c, &hall, of)?)).await.map_err(ApiError::Internal)?;
     Ok(Json(alerts))
 }

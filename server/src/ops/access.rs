@@ -164,13 +164,9 @@ fn director(actor: &Actor) -> bool {
     matches!(actor, Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. })
 }
 
-fn leader(actor: &Actor) -> bool {
-    matches!(actor, Actor::Staff { role: StaffRole::Leader, .. })
-}
-
 /// A leader (R18: inspects, reads the figures; is told of urgent petitions, R20).
-pub fn is_leader(actor: &Actor) -> bool {
-    leader(actor)
+pub fn leader(actor: &Actor) -> bool {
+    matches!(actor, Actor::Staff { role: StaffRole::Leader, .. })
 }
 
 /// The town hall's staff: a village agent is signed in on the same server, but is none of them.

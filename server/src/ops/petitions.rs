@@ -240,7 +240,7 @@ fn leader_saw(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
 /// The director's action on a petition; the state machine refuses a wrong one with `409`, and
 /// a bad field with `422`, before anything changes. A leader's acknowledgement is theirs apart.
 pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> {
-    if matches!(op, PetitionOp::Acknowledge) && super::access::is_leader(ctx.actor) {
+    if matches!(op, PetitionOp::Acknowledge) && super::access::leader(ctx.actor) {
         return leader_saw(ctx, id);
     }
     let mut p = load(ctx, id)?;
