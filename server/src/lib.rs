@@ -41,13 +41,33 @@ pub async fn serve(settings: Settings, listener: tokio::net::TcpListener) -> any
     tracing::info!(%addr, scheme, db = %db.display(), demo, hall = %state.hall().name, "hall server started");
     println!("{LISTENING_ON}{scheme}://{addr}");
     let options = http::conn::Options { tls, trusted_proxies, ..Default::default() };
-    http::conn::serve_with(listener, app(state.clone()), shutdown_signal(state.clone()), options).await?;
+    let stopped = std::sync::Arc::new(std::sync::OnceLock::new());
+    let shutdown = shutdown_or_writes_lost(state.clone(), stopped.clone());
+    http::conn::serve_with(listener, app(state.clone()), shutdown, options).await?;
     drop(state);
     tokio::task::spawn_blocking(move || writer.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    if let Some(reason) = stopped.get() {
+        // Exits non-zero: the service manager starts the server again (Restart=on-failure).
+        anyhow::bail!("the server stopped because it cannot write: {reason}");
+    }
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C, or once the writer writes no more (a failed flush of the log:
+/// `writer/durable.rs`), with its reason kept in `lost`.
+async fn shutdown_or_writes_lost(state: AppState, lost: std::sync::Arc<std::sync::OnceLock<String>>) {
+    let writer = state.writer().clone();
+    tokio::select! {
+        _ = shutdown_signal(state.clone()) => {}
+        reason = writer.stopped() => {
+            tracing::error!(%reason, "shutting down: the server cannot write");
+            let _ = lost.set(reason);
+            state.shutdown();
+        }
+    }
 }
 
 /// Each sign-in verifies an argon2 hash with a 19 MiB work area. glibc's default raises its

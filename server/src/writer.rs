@@ -57,12 +57,34 @@ struct Job {
 
 /// Whether the writer can commit: what `/api/health` reports. The writer sets it after every
 /// batch; a stopped writer thread is seen from the closed channel.
-#[derive(Default)]
 struct Health {
     /// Why the last batch could not be committed; `None` after a good commit.
     failing: std::sync::Mutex<Option<String>>,
-    /// Why the last flush of the write-ahead log failed; `None` after a good flush.
-    flush_failing: std::sync::Mutex<Option<String>>,
+    /// Why this process writes no more (a flush of the log failed): set once, never cleared.
+    lost: tokio::sync::watch::Sender<Option<String>>,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health { failing: Default::default(), lost: tokio::sync::watch::Sender::new(None) }
+    }
+}
+
+impl Health {
+    /// Writes end for good, for `reason` (the first reason given is kept).
+    fn lose(&self, reason: String) {
+        self.lost.send_if_modified(|lost| {
+            let first = lost.is_none();
+            if first {
+                *lost = Some(reason);
+            }
+            first
+        });
+    }
+
+    fn lost(&self) -> Option<String> {
+        self.lost.borrow().clone()
+    }
 }
 
 /// Committed batches waiting for their flush, at most: past it the writer waits for the disk.
@@ -160,6 +182,20 @@ impl Writer {
         Ok((Writer { jobs, health }, handle))
     }
 
+    /// Resolves, with the reason, once this process writes no more: a flush of the log failed,
+    /// or the writer thread has ended. The server then stops, for its service manager to start
+    /// it again (see `writer/durable.rs`).
+    pub async fn stopped(&self) -> String {
+        let mut lost = self.health.lost.subscribe();
+        tokio::select! {
+            reason = lost.wait_for(Option::is_some) => match reason {
+                Ok(reason) => reason.clone().unwrap_or_default(),
+                Err(_) => "the writer has stopped".into(),
+            },
+            _ = self.jobs.closed() => "the writer thread has stopped".into(),
+        }
+    }
+
     pub async fn submit(&self, actor: Actor, op: Op, idempotency: Option<Idempotency>) -> ApiResult<Answer> {
         let (reply, answer) = oneshot::channel();
         self.jobs
@@ -172,11 +208,11 @@ impl Writer {
     /// `Err(reason)` when writes cannot be committed now: the thread has stopped, or the last
     /// batch failed to commit (a full disk, a read-only file, a broken database).
     pub fn health(&self) -> Result<(), String> {
+        if let Some(reason) = self.health.lost() {
+            return Err(reason);
+        }
         if self.jobs.is_closed() {
             return Err("the writer thread has stopped".into());
-        }
-        if let Some(reason) = &*self.health.flush_failing.lock().unwrap_or_else(|e| e.into_inner()) {
-            return Err(reason.clone());
         }
         match &*self.health.failing.lock().unwrap_or_else(|e| e.into_inner()) {
             Some(reason) => Err(format!("the last commit failed: {reason}")),
@@ -236,6 +272,19 @@ fn run(
 ) {
     let mut last_prune = store::ms(clock.now());
     while let Some(first) = rx.blocking_recv() {
+        if let Some(reason) = health.lost() {
+            // Nothing more may be acknowledged: refuse what waits, take nothing new.
+            tracing::error!(%reason, "the writer takes no more commands");
+            rx.close();
+            let mut refused = vec![first];
+            while let Ok(job) = rx.try_recv() {
+                refused.push(job);
+            }
+            for job in refused {
+                let _ = job.reply.send(Err(ApiError::internal(anyhow::anyhow!("writes stopped: {reason}"))));
+            }
+            break;
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -308,7 +357,26 @@ fn run(
             }
         }
     }
+    if health.lost().is_some() {
+        keep_what_the_log_holds(&conn);
+    }
     tracing::info!("writer stopped");
+}
+
+/// After a failed flush, before the process exits: SQLite's checkpoint copies what the log holds
+/// (through the file this connection has open, even one removed from under it) into the database
+/// file and syncs that file. Best effort: when it fails, the next start does the same from the
+/// log on disk (`store::open_writer`).
+fn keep_what_the_log_holds(conn: &Connection) {
+    let checkpoint =
+        conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(2)?)));
+    match checkpoint {
+        Ok((0, pages)) => tracing::warn!(pages, "the log was copied into the database file before stopping"),
+        Ok((_, pages)) => {
+            tracing::error!(pages, "the log could not all be copied into the database file: a reader held it")
+        }
+        Err(e) => tracing::error!(error = %e, "the log could not be copied into the database file before stopping"),
+    }
 }
 
 type JobResult = (ApiResult<Answer>, Vec<LiveEvent>);
@@ -695,22 +763,43 @@ mod tests {
         assert_eq!(events.try_recv().unwrap().kind, hall_wire::event_kind::TICKET_ISSUED);
     }
 
+    /// After a failed `fdatasync` a later one that succeeds proves nothing (the kernel may have
+    /// dropped the failed pages), so the writer acknowledges nothing more and stops; the server
+    /// exits on [`Writer::stopped`] to be started again.
     #[test]
-    fn a_failed_flush_acknowledges_nothing_and_health_says_why_until_a_flush_succeeds() {
+    fn after_a_failed_flush_nothing_more_is_acknowledged_and_the_writer_stops() {
         let (_dir, writer, hub, started, releases) = gated(1);
-        let release = &releases[0];
         let mut events = hub.subscribe();
         let answer = send(&writer, issue("mz-dibao"));
         started.recv().unwrap();
-        release.send(Err(std::io::Error::other("disk gone"))).unwrap();
+        releases[0].send(Err(std::io::Error::other("disk gone"))).unwrap();
         assert!(matches!(answer.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
         assert!(events.try_recv().is_err(), "an event of a batch not flushed was published");
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        assert!(rt.block_on(writer.stopped()).contains("disk gone"));
+        // A later command is refused unapplied: no commit, no flush; health keeps saying why.
+        let later = send(&writer, issue("rs-jmyibao"));
+        assert!(matches!(later.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
+        assert!(started.try_recv().is_err(), "a command was committed after a flush failed");
+        assert!(writer.jobs.is_closed(), "the writer still takes commands");
         assert!(writer.health().unwrap_err().contains("disk gone"), "{:?}", writer.health());
-        let answer = send(&writer, issue("rs-jmyibao"));
-        started.recv().unwrap();
-        release.send(Ok(())).unwrap();
-        assert_eq!(answer.blocking_recv().unwrap().unwrap().status, axum::http::StatusCode::CREATED);
-        assert_eq!(writer.health(), Ok(()));
+        assert!(events.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_flush_that_succeeds_after_another_failed_acknowledges_nothing() {
+        let (_dir, writer, hub, started, releases) = gated(2);
+        let mut events = hub.subscribe();
+        let first = send(&writer, issue("mz-dibao"));
+        let failing = started.recv().unwrap();
+        let second = send(&writer, issue("rs-jmyibao"));
+        let succeeding = started.recv().unwrap();
+        releases[failing].send(Err(std::io::Error::other("disk gone"))).unwrap();
+        assert!(matches!(first.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
+        releases[succeeding].send(Ok(())).unwrap();
+        assert!(matches!(second.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
+        assert!(events.try_recv().is_err(), "an event was published after a flush failed");
+        assert!(writer.health().unwrap_err().contains("disk gone"), "{:?}", writer.health());
     }
 
     /// A batch committed while a flush runs starts a flush of its own at once; whichever ends

@@ -173,8 +173,29 @@ pub fn open_writer(path: &Path) -> anyhow::Result<Connection> {
     // in turn (measured; `writer::tests::issuing_to_queue_after_queue_keeps_every_statement_prepared`).
     // The writer's statements name the partial indexes' conditions as literals.
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    empty_the_log(&conn)?;
     migrations().to_latest(&mut conn).with_context(|| format!("cannot migrate database {}", path.display()))?;
     Ok(conn)
+}
+
+/// Copies what an earlier process left in the write-ahead log (it did not close: killed, or
+/// stopped after a failed flush, `writer/durable.rs`) into the database file, syncs that file and
+/// empties the log, before the first command. After a failed flush the log may hold pages the
+/// disk never got (the kernel keeps them in memory): written into the database file and synced
+/// they are on disk, and this process's commits start a new log instead of following one with
+/// a hole, where SQLite's recovery after a power cut would stop reading.
+fn empty_the_log(conn: &Connection) -> anyhow::Result<()> {
+    let (busy, log, copied): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    if busy != 0 {
+        // Another process (a backup) reads an older state: what it left stays in the log.
+        tracing::warn!(
+            log,
+            copied,
+            "the write-ahead log could not be emptied at start: another process reads the database"
+        );
+    }
+    Ok(())
 }
 
 /// The connection's journal mode and `synchronous` level (2 = FULL).
@@ -274,6 +295,23 @@ pub(crate) fn reprepared(conn: &Connection) -> Vec<(String, i32)> {
 
 #[cfg(test)]
 mod tests {
+    /// A process that ended without closing left commits in the log: the next writer copies them
+    /// into the database file and starts from an empty log.
+    #[test]
+    fn the_writer_starts_from_an_empty_log_with_what_the_last_one_left_in_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let log = dir.path().join("t.db-wal");
+        let conn = super::open_writer(&path).unwrap();
+        conn.execute_batch("CREATE TABLE left_behind (x); INSERT INTO left_behind VALUES (7);").unwrap();
+        std::mem::forget(conn); // never closed, as a killed process's
+        assert!(std::fs::metadata(&log).unwrap().len() > 0);
+        let conn = super::open_writer(&path).unwrap();
+        assert_eq!(std::fs::metadata(&log).unwrap().len(), 0, "the log was not emptied at start");
+        let x: i64 = conn.query_row("SELECT x FROM left_behind", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 7);
+    }
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();

@@ -15,6 +15,14 @@
 //!
 //! SQLite itself syncs the log before each checkpoint copies it into the database file, and the
 //! database file after (WAL with `NORMAL`), so the database never gets ahead of the log.
+//!
+//! A failed flush ends the writing for good ([`Health::lost`]): nothing more is acknowledged by
+//! this process. After a failed `fdatasync` Linux may mark the log's unwritten pages clean, so a
+//! later sync that succeeds does not mean they reached the disk; a commit acknowledged after it
+//! could sit behind a hole in the log, where SQLite's recovery stops reading. The server exits
+//! instead (`lib::serve`), its service manager starts it again, and the new process copies what
+//! the log holds into the database file and syncs it before its first command
+//! (`store::open_writer`).
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -89,6 +97,8 @@ struct Queue {
     covered: u64,
     /// The writer has ended: flush what is left, then stop.
     closed: bool,
+    /// A flush failed: no batch is acknowledged any more.
+    lost: bool,
 }
 
 struct Shared {
@@ -184,19 +194,17 @@ fn flush_and_answer(shared: &Shared, mut log: Box<dyn Flush>) {
         drop(queue);
 
         let flushed = log.flush();
-        {
-            let mut failing = lock(&shared.health.flush_failing);
-            match &flushed {
-                Ok(()) => *failing = None,
-                Err(e) => {
-                    tracing::error!(error = %e, "the write-ahead log could not be flushed to disk; the batch is not acknowledged");
-                    *failing = Some(format!("the write-ahead log could not be flushed to disk: {e}"));
-                }
-            }
-        }
 
         // The batches this flush covers that no other flush has answered yet.
         let mut queue = lock(&shared.queue);
+        if let Err(e) = &flushed {
+            if !queue.lost {
+                queue.lost = true;
+                tracing::error!(error = %e, "the write-ahead log could not be flushed to disk: nothing more is acknowledged; the server stops so that it is started again");
+                shared.health.lose(format!("the write-ahead log could not be flushed to disk ({e}); writes stopped until the server is started again"));
+            }
+        }
+        let acknowledged = !queue.lost;
         let mut ready = Vec::new();
         while queue.waiting.front().is_some_and(|(number, _)| *number <= upto) {
             ready.extend(queue.waiting.pop_front().map(|(_, batch)| batch));
@@ -205,14 +213,11 @@ fn flush_and_answer(shared: &Shared, mut log: Box<dyn Flush>) {
         drop(queue);
         shared.room.notify_all();
         for pending in ready.into_iter().flatten() {
-            match &flushed {
-                Ok(()) => {
-                    shared.hub.publish(pending.events);
-                    let _ = pending.reply.send(pending.answer);
-                }
-                Err(_) => {
-                    let _ = pending.reply.send(Err(ApiError::internal(anyhow::anyhow!("commit not flushed to disk"))));
-                }
+            if acknowledged {
+                shared.hub.publish(pending.events);
+                let _ = pending.reply.send(pending.answer);
+            } else {
+                let _ = pending.reply.send(Err(ApiError::internal(anyhow::anyhow!("commit not flushed to disk"))));
             }
         }
         drop(answering);

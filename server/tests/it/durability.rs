@@ -100,6 +100,44 @@ async fn spawn_server(db: &std::path::Path) -> (tokio::process::Child, String) {
     (child, base)
 }
 
+/// A log that cannot be synced (here: removed from under the server, as a mistaken clean-up
+/// would) ends writing: the write is refused, and the server exits non-zero for its service
+/// manager to start it again (`writer/durable.rs`), rather than acknowledge writes that a later
+/// restart would not find.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_whose_log_cannot_be_synced_refuses_the_write_and_exits_to_be_started_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let (mut child, base) = spawn_server(&db).await;
+    let http = reqwest::Client::new();
+    let issue = || {
+        http.post(format!("{base}/api/tickets"))
+            .bearer_auth("demo-kiosk")
+            .json(&json!({"service_id": "mz-dibao"}))
+            .send()
+    };
+    assert_eq!(issue().await.unwrap().status(), 201);
+    std::fs::remove_file(dir.path().join("hall.db-wal")).unwrap();
+    assert_eq!(issue().await.unwrap().status(), 500);
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait()).await;
+    let status = exit.expect("the server went on after its log could not be synced").unwrap();
+    assert_eq!(status.code(), Some(1), "{status}");
+
+    let (_child, base) = spawn_server(&db).await;
+    let health = http.get(format!("{base}/api/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let issued = http
+        .post(format!("{base}/api/tickets"))
+        .bearer_auth("demo-kiosk")
+        .json(&json!({"service_id": "mz-dibao"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(issued.status(), 201);
+    // The ticket acknowledged before was kept (the last close copied the log it still had open).
+    assert_ne!(issued.json::<Value>().await.unwrap()["number"], "B001", "the acknowledged ticket was lost");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
     let dir = tempfile::tempdir().unwrap();
