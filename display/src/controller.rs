@@ -241,16 +241,19 @@ impl Model {
     /// display was away are announced (oldest first); stale ones and the first start's history
     /// are only shown.
     fn snapshot(&mut self, s: Snapshot, now: DateTime<Utc>) -> Vec<Effect> {
-        // A ticket called at one window and then at another while the display was away (put
-        // back in between) is said at its newest window only: the earlier call was taken back.
-        // (A recall at the same window is said again, as it was made.)
-        let mut newest: std::collections::HashMap<i64, &str> = std::collections::HashMap::new();
-        for c in &s.calls {
-            newest.entry(c.ticket_id).or_insert(c.window_id.as_str());
-        }
+        // A call made while the display was away is said only if its citizen is still called to
+        // that window: one served, finished, missed or sent on meanwhile (the window has moved
+        // on), or called again at another window (the earlier call was taken back), is only
+        // shown. (A recall at the same window is said again, as it was made.)
+        let still_called = |c: &wire::Call| {
+            s.windows.iter().any(|w| {
+                w.id == c.window_id
+                    && w.serving.as_ref().is_some_and(|t| t.id == c.ticket_id && t.status == wire::TicketStatus::Called)
+            })
+        };
         let mut missed = Vec::new();
         for c in s.calls.iter().rev() {
-            let current = newest.get(&c.ticket_id) == Some(&c.window_id.as_str());
+            let current = still_called(c);
             let Some(c) = CallView::from_wire(c) else { continue };
             let new = self.seen.insert(c.key());
             if new && current && self.started && self.fresh_and_mine(&c, now) {

@@ -29,7 +29,58 @@ fn announced(effects: &[Effect]) -> Vec<String> {
         .collect()
 }
 
+/// The server's state with these calls (newest first), as on a hall where nothing happened
+/// since: each window still calls the ticket of its newest call, unless that ticket was called
+/// later at another window.
 fn snapshot(calls: Vec<wire::Call>) -> Input {
+    let Input::Snapshot(mut s) = snapshot_serving(calls.clone(), None) else { unreachable!() };
+    let window_3 = s.windows[0].clone();
+    for (i, c) in calls.iter().enumerate() {
+        let newer = &calls[..i];
+        if newer.iter().any(|n| n.window_id == c.window_id) {
+            continue;
+        }
+        let serving = (!newer.iter().any(|n| n.ticket_id == c.ticket_id))
+            .then(|| ticket_at_window(c, wire::TicketStatus::Called));
+        match s.windows.iter_mut().find(|w| w.id == c.window_id) {
+            Some(w) => w.serving = serving,
+            None => s.windows.push(wire::Window {
+                id: c.window_id.clone(),
+                number: c.window_number,
+                serving,
+                ..window_3.clone()
+            }),
+        }
+    }
+    Input::Snapshot(s)
+}
+
+/// The ticket a window holds after `call`, in `status`.
+fn ticket_at_window(call: &wire::Call, status: wire::TicketStatus) -> wire::Ticket {
+    wire::Ticket {
+        id: call.ticket_id,
+        number: call.number.clone(),
+        service_id: String::new(),
+        queue: "mz".into(),
+        status,
+        priority: None,
+        waiting_ahead: 0,
+        estimated_wait_minutes: 0,
+        windows: vec![call.window_id.clone()],
+        issued_at: call.at.clone(),
+        called_at: Some(call.at.clone()),
+        started_at: None,
+        window_id: Some(call.window_id.clone()),
+        first_window_id: None,
+        outcome: None,
+        status_url: None,
+        case: None,
+        booked: call.booked,
+    }
+}
+
+/// [`snapshot`] with window 3 holding `serving` (none: it called nobody, or finished).
+fn snapshot_serving(calls: Vec<wire::Call>, serving: Option<wire::Ticket>) -> Input {
     Input::Snapshot(Box::new(Snapshot {
         hall: wire::HallInfo {
             hall_id: None,
@@ -64,7 +115,7 @@ fn snapshot(calls: Vec<wire::Call>) -> Input {
             department_id: "minzheng".into(),
             location: String::new(),
             status: wire::WindowStatus::Open,
-            serving: None,
+            serving,
             staff: None,
             queues: vec!["mz".into()],
             services: vec!["mz-dibao".into()],
@@ -280,6 +331,29 @@ fn calls_made_while_away_are_announced_once_when_back() {
     assert_eq!(m.latest.as_ref().unwrap().number, "B003");
 }
 
+/// Back from an outage, a call made meanwhile is said only while its citizen is still called
+/// to that window: one already served or finished there (the window moved on) is only shown.
+#[test]
+fn calls_whose_citizen_was_served_or_finished_while_away_are_shown_not_said() {
+    let check = |serving: Option<wire::TicketStatus>, said: &[&str]| {
+        let mut m = Model::new(Settings::default());
+        m.apply(snapshot(vec![]), now());
+        let call = wire_call(2, "B002", 5);
+        let at_window = serving.map(|status| ticket_at_window(&call, status));
+        let fx = m.apply(snapshot_serving(vec![call], at_window), now() + Duration::seconds(20));
+        assert_eq!(announced(&fx), said, "window 3 holding B002 {serving:?}");
+        assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("B002"), "shown whatever its state");
+    };
+    check(Some(wire::TicketStatus::Called), &["B002@3"]);
+    check(Some(wire::TicketStatus::Serving), &[]);
+    check(None, &[]);
+    // Window 3 moved on to B003 after B002 (finished or missed): only B003 is said.
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    let fx = m.apply(snapshot(vec![wire_call(3, "B003", 12), wire_call(2, "B002", 5)]), now() + Duration::seconds(20));
+    assert_eq!(announced(&fx), ["B003@3"]);
+}
+
 #[test]
 fn a_call_and_its_recall_missed_while_away_are_each_announced_once() {
     let mut m = Model::new(Settings { recent: 3, ..Settings::default() });
@@ -287,8 +361,13 @@ fn a_call_and_its_recall_missed_while_away_are_each_announced_once() {
     let later = now() + Duration::seconds(30);
     let first = wire_call(5, "A005", 10);
     let recall = wire::Call { recall: true, at: at(20), ..first.clone() };
-    // Eight calls missed: more than the recent list holds.
-    let mut calls: Vec<wire::Call> = (1..=8).map(|i| wire_call(100 + i, &format!("C{i:03}"), i)).collect();
+    // Eight calls missed at eight other windows, each still calling: more than the list holds.
+    let elsewhere = |i: u32| wire::Call {
+        window_id: format!("w{:02}", 10 + i),
+        window_number: 10 + i,
+        ..wire_call(100 + i64::from(i), &format!("C{i:03}"), i64::from(i))
+    };
+    let mut calls: Vec<wire::Call> = (1..=8).map(elsewhere).collect();
     calls.push(first.clone());
     calls.push(recall.clone());
     calls.reverse(); // newest first, as the server gives them
