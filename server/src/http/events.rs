@@ -81,7 +81,7 @@ pub async fn events(
     };
     // Subscribe before reading the table, so nothing falls between the two.
     let live = s.hub().subscribe();
-    let newest = s.reads().run(|c| Ok(events::last_given_id(c)?)).await.map_err(ApiError::Internal)?;
+    let newest = s.hub().published();
     // An id beyond the newest (a database restored from a backup) resumes from now: skipping
     // every event up to it would leave the client silently deaf.
     let start = resume.map_or(newest, |n| n.min(newest));
@@ -114,7 +114,9 @@ fn may_go_on(s: &AppState, session: Option<&str>) -> bool {
 /// Sends stored events after `last`; returns the new last id, or None when the client left.
 async fn catch_up(s: &AppState, mut last: i64, tx: &mpsc::Sender<Bytes>, audience: Audience) -> Option<i64> {
     loop {
-        let page = match s.reads().run(move |c| Ok(events::after(c, last, PAGE)?)).await {
+        // Only events on disk: one committed and still being flushed comes live once it is.
+        let upto = s.hub().published();
+        let page = match s.reads().run(move |c| Ok(events::after(c, last, upto, PAGE)?)).await {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = ?e, "reading stored events failed; closing the stream");

@@ -244,6 +244,7 @@ impl AppState {
         store::attendance::record_staff_at_start(&conn, &usernames, &today.to_string())?;
         let hall = SharedHall::new(hall);
         let hub = Hub::new(settings.event_buffer.max(1));
+        hub.start_after(store::events::last_given_id(&conn)?);
         let in_force = crate::writer::InForceAll {
             hall: hall.clone(),
             calendar: calendar.clone(),
@@ -332,8 +333,14 @@ impl AppState {
         }
         let at = store::reads::fmt_time(&self.hall(), store::ms(self.now()));
         let anchor = store::anchors::Anchor::sign(self.server_key(), at, id, hash);
-        let (path, line) = (self.0.anchors_file.clone(), anchor.clone());
-        tokio::task::spawn_blocking(move || store::anchors::record(&path, &line)).await??;
+        let (path, line, db) = (self.0.anchors_file.clone(), anchor.clone(), self.0.db.clone());
+        tokio::task::spawn_blocking(move || {
+            // The head read may be committed and its flush still running: synced first, the
+            // anchor never names a row that a crash would take back (a false alarm of tampering).
+            crate::writer::sync_log(&db)?;
+            store::anchors::record(&path, &line)
+        })
+        .await??;
         *last = Some(anchor.clone());
         Ok(Some(anchor))
     }

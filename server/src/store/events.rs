@@ -249,9 +249,10 @@ pub fn append(tx: &Transaction, at_ms: i64, kind: &str, data: &str) -> rusqlite:
 }
 
 /// Events after `id`, oldest first, at most `limit`.
-pub fn after(conn: &Connection, id: i64, limit: usize) -> rusqlite::Result<Vec<LiveEvent>> {
-    let mut stmt = conn.prepare_cached("SELECT id, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
-    let rows = stmt.query_map(params![id, limit as i64], |r| {
+pub fn after(conn: &Connection, id: i64, upto: i64, limit: usize) -> rusqlite::Result<Vec<LiveEvent>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, kind, data FROM events WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3")?;
+    let rows = stmt.query_map(params![id, upto, limit as i64], |r| {
         Ok(LiveEvent::new(r.get(0)?, r.get(1)?, Arc::from(r.get::<_, String>(2)?)))
     })?;
     rows.collect()
@@ -606,7 +607,7 @@ mod tests {
                 super::append(&tx, *at, "test", "{}").unwrap();
             }
             super::prune(&tx, cut).unwrap();
-            let ids: Vec<i64> = super::after(&tx, 0, 100).unwrap().iter().map(|e| e.id).collect();
+            let ids: Vec<i64> = super::after(&tx, 0, i64::MAX, 100).unwrap().iter().map(|e| e.id).collect();
             assert_eq!(ids, left, "{times:?} cut at {cut}");
         }
     }
