@@ -4,7 +4,9 @@
 //! ticket, the first booked one (checked in on time for an appointment, in slot order) and the
 //! oldest ordinary one. A queue offers its priority head, else its booked head, unless it has
 //! already made `cap` such calls ahead of ordinary citizens in a row while they waited (the
-//! anti-starvation cap, shared by both classes); then it offers its ordinary head. Across
+//! anti-starvation cap, shared by both classes); then it offers its ordinary head — or its
+//! booked head, when that citizen checked in before the oldest walk-in: the turn the cap gives
+//! is never a walk-in's ahead of a booked citizen who came earlier. Across
 //! queues, priority offers go first, then booked ones; among equals the ticket with the largest
 //! weighted wait wins (wait × the window's weight for that queue), so equal weights mean
 //! "oldest first".
@@ -58,7 +60,10 @@ fn offer(q: &QueueHeads, cap: u32) -> Option<(Head, Class)> {
     let ahead = q.priority.map(|p| (p, Class::Priority)).or(q.booked.map(|b| (b, Class::Booked)));
     match (ahead, q.ordinary) {
         (Some(a), Some(_)) if q.priority_streak < cap => Some(a),
-        (Some(_), Some(o)) => Some((o, Class::Ordinary)),
+        (Some(_), Some(o)) => match q.booked {
+            Some(b) if (b.queued_at, b.ticket_id) < (o.queued_at, o.ticket_id) => Some((b, Class::Booked)),
+            _ => Some((o, Class::Ordinary)),
+        },
         (Some(a), None) => Some(a),
         (None, Some(o)) => Some((o, Class::Ordinary)),
         (None, None) => None,
@@ -192,6 +197,31 @@ mod tests {
         check(&[qb("A", head(9, 9), head(5, 8), head(1, 0), 3)], 3, 10, Some(1));
         // Nobody else waiting: the booked ticket whatever the streak.
         check(&[qb("A", None, head(5, 8), None, 7)], 3, 10, Some(5));
+    }
+
+    /// Priority tickets keep the booked citizen waiting, but the turn the cap gives goes to them
+    /// before a walk-in who came after them (docs/api.md: booked are called ahead of walk-ins).
+    #[test]
+    fn the_caps_turn_goes_to_a_booked_citizen_before_a_later_walk_in() {
+        let (mut prio, mut booked, mut walk_ins): (Vec<i64>, Vec<i64>, Vec<i64>) =
+            ((10..16).collect(), vec![5], vec![1]);
+        let (mut streak, mut order) = (0, vec![]);
+        while !prio.is_empty() || !booked.is_empty() || !walk_ins.is_empty() {
+            let heads = [qb(
+                "A",
+                prio.first().and_then(|&id| head(id, 0)),
+                booked.first().and_then(|&id| head(id, 6)),
+                walk_ins.first().and_then(|&id| head(id, 8)),
+                streak,
+            )];
+            let c = choose_next(&heads, 3, at(30)).unwrap();
+            streak = next_streak(streak, c.priority, c.ordinary_waiting);
+            order.push(c.ticket_id);
+            for list in [&mut prio, &mut booked, &mut walk_ins] {
+                list.retain(|&x| x != c.ticket_id);
+            }
+        }
+        assert_eq!(order, [10, 11, 12, 5, 1, 13, 14, 15]);
     }
 
     #[test]
