@@ -269,13 +269,24 @@ fn columns(by: By) -> Vec<(&'static str, &'static str)> {
     c
 }
 
+/// A name from a hall's configuration as a spreadsheet's text: one starting like a formula (`=`,
+/// `+`, `-`, `@`, a tab or a line break: a town named `=HYPERLINK(…)` by its admin) is quoted so
+/// that Excel or WPS shows it instead of running it (as the hall's own CSV does).
+fn as_text(t: &str) -> String {
+    if t.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{t}")
+    } else {
+        t.to_string()
+    }
+}
+
 fn cells(by: By, l: &Line) -> Vec<String> {
     let num = |v: i64| v.to_string();
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let float = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let mut c = vec![l.key.clone()];
+    let mut c = vec![as_text(&l.key)];
     if by == By::Hall {
-        c.push(l.label.clone());
+        c.push(as_text(&l.label));
     }
     c.extend([num(l.issued), num(l.served), num(l.no_show)]);
     c.extend([float(l.mean_wait_minutes), float(l.mean_service_minutes), num(l.rated)]);
@@ -365,5 +376,20 @@ mod tests {
         assert!(lines[2].starts_with("合计,"), "{}", lines[2]);
         let en = String::from_utf8(csv(&r, true)).unwrap();
         assert!(en.starts_with("\u{feff}Hall id,Hall,Issued,"));
+    }
+
+    #[test]
+    fn a_hall_named_like_a_formula_is_text_in_the_csv() {
+        let a = Line { key: "@town".into(), label: "=HYPERLINK(\"http://x\",\"点\")".into(), ..Line::default() };
+        let r = Report {
+            from: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            by: By::Hall,
+            lines: vec![a],
+            total: Line { key: "total".into(), ..Line::default() },
+        };
+        let text = String::from_utf8(csv(&r, false)).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.starts_with("'@town,\"'=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\","), "{line}");
     }
 }
