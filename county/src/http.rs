@@ -57,6 +57,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/auth/login", post(login))
+        .route("/api/auth/logout", post(logout))
         .route("/api/county/halls", get(halls))
         .route("/api/county/halls/{hall_id}", get(hall))
         .route("/api/county/reports", get(reports))
@@ -105,15 +106,16 @@ async fn login(State(s): State<AppState>, request: axum::extract::Request) -> Co
     let name = if demo {
         "县政务服务中心（演示）".to_string()
     } else {
-        let (hash, user) = match &user {
-            Some(u) => (u.password_hash.clone(), Some(u.clone())),
-            None => (String::new(), None),
-        };
+        let hash = user.as_ref().map(|u| u.password_hash.clone());
         let password = login.password.clone();
         let ok = tokio::task::spawn_blocking(move || {
             use argon2::PasswordVerifier;
-            argon2::PasswordHash::new(&hash)
-                .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            // An unknown name costs a hash check too: the answer's time does not tell names apart.
+            let known = hash.is_some();
+            let hash = hash.unwrap_or_else(|| decoy_hash().to_string());
+            let matches = argon2::PasswordHash::new(&hash)
+                .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
+            known && matches
         })
         .await
         .map_err(|e| CountyError::Internal(e.into()))?;
@@ -141,15 +143,38 @@ async fn login(State(s): State<AppState>, request: axum::extract::Request) -> Co
     Ok(Json(Session { token, role: "county", username: login.username, name, expires_at: expires.to_rfc3339() }))
 }
 
-fn signed_in(s: &AppState, headers: &HeaderMap) -> CountyResult<String> {
-    let token = headers
+/// A hash of a password nobody has, checked for a name that is not a user's.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("a 16-byte salt");
+        let secret = hex::encode(rand::random::<[u8; 16]>());
+        argon2::Argon2::default().hash_password(secret.as_bytes(), &salt).expect("hashing a random secret").to_string()
+    })
+}
+
+/// `POST /api/auth/logout`: the session ends on the server (a copied token stops working),
+/// not only in the browser. 204; `401 session_expired` when it had already ended.
+async fn logout(State(s): State<AppState>, headers: HeaderMap) -> CountyResult<axum::http::StatusCode> {
+    signed_in(&s, &headers)?;
+    let token = bearer(&headers).expect("signed in with it");
+    s.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(&token_hash(token));
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim())
         .filter(|t| !t.is_empty())
-        .ok_or(CountyError::Unauthorized)?;
+}
+
+fn signed_in(s: &AppState, headers: &HeaderMap) -> CountyResult<String> {
+    let token = bearer(headers).ok_or(CountyError::Unauthorized)?;
     let sessions = s.sessions.lock().unwrap_or_else(|e| e.into_inner());
     match sessions.get(&token_hash(token)) {
         Some((user, until)) if *until > Instant::now() => Ok(user.clone()),
@@ -445,5 +470,16 @@ async fn reports(
                 .into_response())
         }
         Some(f) => Err(CountyError::InvalidBody(format!("`format` is json or csv, not `{f}`"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The decoy is a real argon2 hash: an unknown name pays the whole check, not a parse error.
+    #[test]
+    fn the_decoy_is_a_hash_that_takes_a_full_check() {
+        let hash = argon2::PasswordHash::new(super::decoy_hash()).unwrap();
+        assert_eq!(hash.algorithm.as_str(), "argon2id");
+        assert_eq!(super::decoy_hash(), super::decoy_hash(), "made once");
     }
 }

@@ -266,7 +266,11 @@ $("login").addEventListener("submit", (ev) => {
     await open();
   });
 });
-$("logout").addEventListener("click", signOut);
+$("logout").addEventListener("click", () => {
+  // Ended on the server too (a copied token stops working); the page signs out whatever it says.
+  request("POST", "/api/auth/logout").catch(() => {});
+  signOut();
+});
 $("halls").querySelector("thead").addEventListener("click", (ev) => {
   const b = ev.target.closest("button[data-sort]");
   if (!b) return;

@@ -257,6 +257,13 @@ async fn the_views_and_the_api_tell_what_the_events_tell_and_no_more() {
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "unknown_hall");
     let health = http.get(format!("{base}/api/health")).send().await.unwrap();
     assert_eq!(health.status(), 200);
+    // Signing out ends the session on the server: a copied token no longer reads anything.
+    let out = http.post(format!("{base}/api/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    let r = get("/api/county/halls".into()).await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["error"], "session_expired");
+    let again = http.post(format!("{base}/api/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(again.status(), 401);
     // PostgreSQL down: health says so, the halls endpoint too, without details.
     pg.down();
     let health = http.get(format!("{base}/api/health")).send().await.unwrap();
