@@ -61,7 +61,9 @@ pub struct OutboxAck {
 pub struct InboxAnswer {
     pub key: String,
     /// `incoming_registered` (a report), `progress_recorded`, `case_closed` (the upper hall's
-    /// result closed the reported case) or `ignored` (nothing this hall knows: kept, not applied).
+    /// result closed the reported case), `superseded` (a step older than what the case already
+    /// heard: one before the upper hall's close, an acceptance after its later steps; kept, not
+    /// applied) or `ignored` (nothing this hall knows: kept, not applied).
     pub outcome: String,
     /// The incoming case a report became.
     #[serde(default, skip_serializing_if = "Option::is_none")]

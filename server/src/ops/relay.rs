@@ -290,6 +290,15 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
         tracing::warn!(key = %m.key, number, "progress of a case this hall has not reported; kept, not applied");
         return Ok(answer("ignored", None));
     };
+    // A step the county could not deliver at once (refused by an older server, held back an
+    // hour) may come after later ones: once the upper hall closed the case nothing before its
+    // close applies, nor an acceptance once the upper hall was heard from. Kept, not applied.
+    let heard = c.detail.get("upper").and_then(|u| u.get("state")).and_then(Value::as_str);
+    let superseded = heard == Some("closed") || (step == UpperStep::Accepted && heard.is_some());
+    if superseded {
+        tracing::info!(key = %m.key, number, "an upper hall's step older than what the case already heard; kept, not applied");
+        return Ok(answer("superseded", Some(c.number)));
+    }
     let hall_name = field(b, "hall_name", 100).unwrap_or_else(|| m.from_hall.clone());
     let deadline = field(b, "deadline", 10);
     let pending_year = b.get("pending_year").and_then(Value::as_i64).and_then(|y| i32::try_from(y).ok());

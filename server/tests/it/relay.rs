@@ -160,6 +160,37 @@ async fn the_inbox_applies_a_message_once_by_its_key() {
     assert_eq!(keys, 3, "the keys applied, not the refused ones");
 }
 
+/// A step the county delivered late (held back after a refusal) comes after the upper hall's
+/// close: it is kept, not applied — the applicant's case never goes back from 已办结.
+#[tokio::test]
+async fn an_upper_halls_step_delivered_after_its_close_does_not_reopen_the_case() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let number = report(&s, &clerk).await;
+    let progress = |step: &str, extra: Value| {
+        let mut body = json!({"origin_number": number, "step": step, "hall_name": "县政务服务中心"});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({"key": format!("county:progress:{number}:{step}"), "from_hall": "county", "kind": "progress", "body": body})
+    };
+    let accepted = progress("accepted", json!({"deadline": "2026-12-09"}));
+    assert_eq!(s.post("/api/relay/inbox", COUNTY, accepted).await.body["outcome"], "progress_recorded");
+    let closed = s.post("/api/relay/inbox", COUNTY, progress("closed", json!({"result": "approved"}))).await;
+    assert_eq!(closed.body["outcome"], "case_closed", "{}", closed.body);
+    let before = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!((before["state"].as_str(), before["upper"]["state"].as_str()), (Some("closed"), Some("closed")));
+    for (late, extra) in [("deadline_set", json!({"deadline": "2026-12-20"})), ("accepted", json!({}))] {
+        let mut message = progress(late, extra);
+        message["key"] = json!(format!("county:progress:{number}:{late}:late"));
+        let r = s.post("/api/relay/inbox", COUNTY, message).await;
+        assert_eq!((r.status.as_u16(), r.body["outcome"].as_str()), (200, Some("superseded")), "{}", r.body);
+    }
+    let after = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(after["upper"], before["upper"], "the upper hall's close was overwritten");
+    assert_eq!(after["state"], "closed");
+    assert_eq!(after["steps"].as_array().map(Vec::len), before["steps"].as_array().map(Vec::len), "{after}");
+}
+
 #[tokio::test]
 async fn the_county_device_relays_and_nobody_else_does() {
     let s = TestServer::start().await;
