@@ -24,7 +24,9 @@ function exportLink() {
 function renderStatus() {
   // Bookings the new configuration no longer serves were cancelled: the director calls them.
   const cancelled = saved?.bookings_cancelled ? ` ${t("bookingsCancelledByConfig", saved.bookings_cancelled)}` : "";
-  $("status").textContent = saved ? t("saved", saved.windows, saved.matters) + cancelled : "";
+  // Incoming cases of a removed window wait on no desk for the director.
+  const unassigned = saved?.incoming_unassigned ? ` ${t("incomingUnassigned", saved.incoming_unassigned)}` : "";
+  $("status").textContent = saved ? t("saved", saved.windows, saved.matters) + cancelled + unassigned : "";
   $("status").className = saved ? "saved" : "";
 }
 

@@ -742,6 +742,7 @@ fn put_in_force(ctx: &mut Ctx, hall: &Hall) -> ApiResult<(u32, serde_json::Value
         ctx.emit(hall_wire::event_kind::NOTICE_CHANGED, &body)?;
     }
     let bookings_cancelled = booking::cancel_unserved_by(ctx, hall)?;
+    let incoming_unassigned = relay::off_removed_windows(ctx, hall)?;
     let digest = hex::encode(sha2::Sha256::digest(hall.source.as_bytes()));
     let summary = serde_json::json!({
         "sha256": digest,
@@ -752,6 +753,8 @@ fn put_in_force(ctx: &mut Ctx, hall: &Hall) -> ApiResult<(u32, serde_json::Value
         "staff": hall.staff.len(),
         // The director phones each from that day's booking list.
         "bookings_cancelled": bookings_cancelled,
+        // On no desk: the director hands each to a window (上报来件).
+        "incoming_unassigned": incoming_unassigned,
     });
     ctx.audit("hall.replace", None, None, summary.clone())?;
     ctx.emit(hall_wire::event_kind::HALL_CHANGED, &serde_json::json!({ "at": ctx.fmt(ctx.now_ms), "sha256": digest }))?;

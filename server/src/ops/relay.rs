@@ -506,6 +506,27 @@ fn assign(ctx: &mut Ctx, mut c: IncomingRow, window_id: &str) -> ApiResult<Answe
     Answer::json(StatusCode::OK, &view(ctx.tx, ctx.hall, &c)?)
 }
 
+/// A new hall without a window that holds incoming cases still open: each goes on no desk, where
+/// the director's 上报来件 card marks it for handing on (no clerk's list showed it any more, and
+/// one still 待受理 has no deadline to fall overdue). Returns how many.
+pub(super) fn off_removed_windows(ctx: &mut Ctx, hall: &crate::hall::Hall) -> ApiResult<u32> {
+    let kept: Vec<&str> = hall.windows.iter().map(|w| w.id.as_str()).collect();
+    let stranded = store::incoming_open_elsewhere(ctx.tx, &kept)?;
+    for c in &stranded {
+        let from = c.window_id.clone().unwrap_or_default();
+        let name = ctx.hall.window(&from).map(|w| format!("{}号窗口（{}）", w.number, w.name)).unwrap_or(from.clone());
+        let text = format!("{name}已撤销：待中心主任分派窗口");
+        store::unassign_incoming(ctx.tx, c.id)?;
+        store::add_step(ctx.tx, c.id, ctx.now_ms, ctx.actor.name(), "unassigned", &text)?;
+        let detail = json!({ "from": from, "why": "window removed" });
+        ctx.audit("incoming.unassigned", Some(&from), Some(format!("incoming:{}", c.id)), detail)?;
+        let data = json!({ "id": c.id, "window_id": null, "from_window_id": from, "state": c.state,
+            "at": ctx.fmt(ctx.now_ms) });
+        ctx.emit(wire::event_kind::INCOMING_CHANGED, &data)?;
+    }
+    Ok(stranded.len() as u32)
+}
+
 /// A step taken on an incoming case (saved by the caller).
 struct Progress {
     step: UpperStep,

@@ -205,6 +205,22 @@ pub fn incoming_by_origin(conn: &Connection, hall: &str, number: &str) -> rusqli
 }
 
 /// The window that handles an incoming case from now on.
+/// The incoming cases not closed on a window not in `windows` (the windows a new hall keeps).
+pub fn incoming_open_elsewhere(conn: &Connection, windows: &[&str]) -> rusqlite::Result<Vec<IncomingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM incoming_cases WHERE state != 'closed' AND window_id IS NOT NULL \
+         AND window_id NOT IN (SELECT value FROM json_each(?1)) ORDER BY id"
+    ))?;
+    let kept = serde_json::to_string(windows).expect("window ids are JSON");
+    let rows = stmt.query_map(params![kept], incoming)?.collect();
+    rows
+}
+
+/// Takes an incoming case off its window: on no desk, for the director to hand on.
+pub fn unassign_incoming(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE incoming_cases SET window_id = NULL WHERE id = ?1", params![id]).map(drop)
+}
+
 pub fn assign_incoming(tx: &Transaction, id: i64, window_id: &str) -> rusqlite::Result<()> {
     exec(tx, "UPDATE incoming_cases SET window_id = ?2 WHERE id = ?1", params![id, window_id]).map(drop)
 }

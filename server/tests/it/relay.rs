@@ -475,6 +475,38 @@ async fn a_report_delivered_is_in_its_cases_history_once() {
     assert!(outbox(&s).await.iter().any(|x| x["id"] == m["id"]), "still waiting");
 }
 
+/// A window removed from the hall while it holds an incoming case still open: the case goes on
+/// no desk, where the director's card marks it, instead of staying on a window nobody signs in at.
+#[tokio::test]
+async fn an_incoming_case_on_a_removed_window_goes_on_no_desk_for_the_director() {
+    let s = TestServer::start().await;
+    let message = json!({"key": "baiyun:report:20261125-0007", "from_hall": "baiyun", "kind": "report",
+        "body": {"number": "20261125-0007", "hall_name": "白云镇便民服务中心", "service_id": "ly-caifa",
+                 "service_name": "林木采伐许可", "authority": "县林业局", "applicant_name": "赵六"}});
+    let r = s.post("/api/relay/inbox", COUNTY, message).await;
+    let id = r.body["incoming_id"].as_i64().unwrap();
+    let director = s.staff("director").await;
+    let line = |list: Value| list.as_array().unwrap().iter().find(|l| l["id"] == id).unwrap().clone();
+    assert_eq!(line(get(&s, "/api/incoming", &director).await.body)["window_id"], "w11");
+    // 林业窗口 (w11) is removed; its matters go to w10.
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await.body["toml"].as_str().unwrap().to_string();
+    let mut events = crate::support::Sse::connect_as(&s.base, Some(&director), None).await;
+    let saved = s.post("/api/admin/hall", &admin, json!({ "toml": crate::hall_change::without_w11(&toml) })).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let e = events.until("incoming_changed").await.0.data;
+    assert_eq!((e["window_id"].clone(), e["from_window_id"].as_str()), (Value::Null, Some("w11")), "{e}");
+    let now = line(get(&s, "/api/incoming", &director).await.body);
+    assert!(now.get("window_id").is_none(), "on no desk: {now}");
+    let whole = get(&s, &format!("/api/incoming/{id}"), &director).await.body;
+    let last = whole["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert_eq!(last, "11号窗口（林业窗口）已撤销：待中心主任分派窗口");
+    assert_eq!(audits(&s, "incoming.unassigned"), 1);
+    // Handed on by the director as any case on no desk.
+    let r = s.post(&format!("/api/incoming/{id}/assign"), &director, json!({"window_id": "w10"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 /// R14, R18: a report for a matter this hall does not list, with no window for general inquiries,
 /// is on no desk: the director sees it and hands it to a window (then another), and grants its
 /// one extension; a clerk may do neither.
