@@ -132,7 +132,7 @@ impl Span {
 pub enum StepError {
     /// Not pending (approve, refuse) or not pending/approved (cancel).
     WrongState,
-    /// The leave has started (cancel) or is over (approve).
+    /// The leave has started (cancel).
     TooLate,
 }
 
@@ -144,10 +144,12 @@ pub enum Step {
     Cancel,
 }
 
-/// The state after `step`, on `today`.
+/// The state after `step`, on `today`. A request is asked for before its last day is over, so
+/// it may be decided after (sick leave asked for on the morning, decided the day after): a
+/// pending request is approved or refused whenever the director comes to it; left pending, its
+/// days would count as absences (R17) with nothing the clerk could do.
 pub fn step(state: LeaveState, span: &Span, step: Step, today: NaiveDate) -> Result<LeaveState, StepError> {
     match (step, state) {
-        (Step::Approve, LeaveState::Pending) if span.to < today => Err(StepError::TooLate),
         (Step::Approve, LeaveState::Pending) => Ok(LeaveState::Approved),
         (Step::Refuse, LeaveState::Pending) => Ok(LeaveState::Refused),
         (Step::Cancel, LeaveState::Pending | LeaveState::Approved) if span.from <= today => Err(StepError::TooLate),
@@ -247,7 +249,7 @@ mod tests {
         let cases = [
             (Pending, Step::Approve, before, Ok(Approved)),
             (Pending, Step::Approve, during, Ok(Approved)),
-            (Pending, Step::Approve, after, Err(StepError::TooLate)),
+            (Pending, Step::Approve, after, Ok(Approved)),
             (Pending, Step::Refuse, after, Ok(Refused)),
             (Approved, Step::Approve, before, Err(StepError::WrongState)),
             (Refused, Step::Refuse, before, Err(StepError::WrongState)),

@@ -240,8 +240,7 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, st: Step, note: Option<&str>) -> ApiRe
         StepError::WrongState => {
             ApiError::new(Code::LeaveNotPending, format!("this request is {} already", row.state.as_str()))
         }
-        StepError::TooLate if st == Step::Cancel => ApiError::new(Code::LeaveStarted, "leave that has started stays"),
-        StepError::TooLate => ApiError::new(Code::LeaveStarted, "leave that has ended is not approved"),
+        StepError::TooLate => ApiError::new(Code::LeaveStarted, "leave that has started stays"),
     })?;
     if st == Step::Approve {
         // Days may have changed since the request: the stand-ins are checked again.

@@ -295,6 +295,36 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     assert_eq!(of("clerk8")["marks"][0]["kind"], "absent", "no leave: absent as before");
 }
 
+/// Sick leave asked for on the morning of its one day and decided the day after: approved, the
+/// day is leave, not an absence (the request could neither be cancelled nor asked again).
+#[tokio::test]
+async fn leave_asked_for_in_time_is_approved_after_its_last_day() {
+    let s = TestServer::start().await; // 25 November, 09:00
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let id = s
+        .post(
+            "/api/leave",
+            &clerk3,
+            ask("2026-11-25", "2026-11-25", json!([{"window_id": "w03", "username": "clerk2"}])),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let approved = s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await;
+    assert_eq!(
+        (approved.status.as_u16(), approved.body["state"].as_str()),
+        (200, Some("approved")),
+        "{}",
+        approved.body
+    );
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let clerk3 = day.as_array().unwrap().iter().find(|d| d["username"] == "clerk3").cloned().unwrap();
+    assert_eq!(clerk3["leave"], "sick", "{day}");
+}
+
 #[tokio::test]
 async fn a_morning_off_and_an_afternoon_off_are_the_whole_day_off() {
     let s = TestServer::start().await;
