@@ -172,6 +172,7 @@ codes! {
     StandInOnLeave = CONFLICT, "stand_in_on_leave", "the named stand-in is on approved leave on those days";
     StandInBusy = CONFLICT, "stand_in_busy", "the named stand-in already stands in at another window on those days (R16)";
     LeaveOverlaps = CONFLICT, "leave_overlaps", "the clerk already asked for leave on those days";
+    StandInHoldsWindow = CONFLICT, "stand_in_holds_window", "the clerk is on approved leave today and their named stand-in is signed in at that window (R16)";
     StandingInThen = CONFLICT, "standing_in_then", "the clerk is the named stand-in for another's approved leave on those days (R16)";
     LeaveNotPending = CONFLICT, "leave_not_pending", "a leave request already decided or cancelled";
     LeaveStarted = CONFLICT, "leave_started", "leave that has started (to cancel) or ended (to approve)";

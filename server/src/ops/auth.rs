@@ -45,6 +45,7 @@ pub(super) fn login(
         if outside && standing_in.is_none() {
             return Err(ApiError::new(Code::WindowNotAllowed, format!("{name} may not sign in at window `{w}`")));
         }
+        stand_in_not_displaced(ctx, username, w, day)?;
     }
     let expires = ctx.now + Duration::hours(ctx.session_hours as i64);
     let expires_ms = crate::store::ms(expires);
@@ -80,6 +81,40 @@ pub(super) fn login(
             expires_at: ctx.fmt(expires_ms),
         },
     )
+}
+
+/// R16: a clerk on approved leave today does not take their window from the stand-in named for
+/// it while the stand-in is signed in there (opening the clerk page from home would close the
+/// stand-in's desk, silence the unstaffed-window alarm, and send a called citizen back).
+fn stand_in_not_displaced(ctx: &Ctx, username: &str, window: &str, day: chrono::NaiveDate) -> ApiResult<()> {
+    let Some(row) = windows::get(ctx.tx, window, ctx.now_ms)? else { return Ok(()) };
+    let Some(holder) = row.username.as_deref().filter(|u| row.session_id.is_some() && *u != username) else {
+        return Ok(());
+    };
+    // Off now: the whole day, or the half of it that now is (the afternoon from its period's start).
+    use crate::domain::{attendance, leave::Cover};
+    let periods = attendance::working_periods(day, &ctx.hall.hours, ctx.calendar).ok().flatten();
+    let afternoon =
+        periods.as_deref().and_then(|p| attendance::due_hours(p, Some(Cover::Morning))).map(|(start, _)| start);
+    let now = ctx.now.with_timezone(&ctx.hall.timezone).time();
+    let off_now = |cover: Cover| match (cover, afternoon) {
+        (Cover::Morning, Some(a)) => now < a,
+        (Cover::Afternoon, Some(a)) => now >= a,
+        _ => true,
+    };
+    let on_leave = crate::store::leave::approved_between(ctx.tx, day, day)?.into_iter().any(|l| {
+        l.username == username
+            && l.span.cover(day).is_some_and(off_now)
+            && l.stand_ins.iter().any(|(w, u)| w == window && u == holder)
+    });
+    if on_leave {
+        let holder_name = ctx.hall.staff(holder).map_or(holder, |p| p.name.as_str());
+        return Err(ApiError::new(
+            Code::StandInHoldsWindow,
+            format!("you are on leave today and {holder_name} stands in at this window: it stays theirs"),
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn logout(ctx: &mut Ctx) -> ApiResult<Answer> {

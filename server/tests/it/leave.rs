@@ -295,6 +295,33 @@ async fn the_stand_in_signs_in_on_the_day_the_alarm_goes_and_leave_is_no_absence
     assert_eq!(of("clerk8")["marks"][0]["kind"], "absent", "no leave: absent as before");
 }
 
+/// R16: a clerk on leave who opens the clerk page at their window does not take it from the
+/// stand-in signed in there (their desk would close, a called citizen go back, the alarm stay
+/// silent); back from a morning off, in the afternoon, they do.
+#[tokio::test]
+async fn a_clerk_on_leave_does_not_take_the_window_from_the_stand_in() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-24", "17:00"));
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let mut morning = ask("2026-11-25", "2026-11-25", json!([{"window_id": "w01", "username": "clerk2"}]));
+    morning["to_noon"] = json!(true);
+    let id = s.post("/api/leave", &clerk1, morning).await.body["id"].as_i64().unwrap();
+    let director = s.staff("director").await;
+    assert_eq!(s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await.status, 200);
+    assert_eq!(s.post("/api/auth/logout", &clerk1, json!({})).await.status, 204);
+
+    s.clock().set(at("2026-11-25", "10:00"));
+    let clerk2 = s.clerk("clerk2", "w01").await;
+    s.issue("zh-zixun").await;
+    assert_eq!(s.act(&clerk2, "w01", "call-next").await.status, 200);
+    assert_error(&login(&s, "clerk1", "w01").await, 409, "stand_in_holds_window");
+    let done = s.post("/api/windows/w01/finish", &clerk2, json!({"outcome": "immediate"})).await;
+    assert_eq!(done.status, 200, "the stand-in's desk still works: {}", done.body);
+    // Back for the afternoon: the window is theirs again.
+    s.clock().set(at("2026-11-25", "14:05"));
+    assert_eq!(login(&s, "clerk1", "w01").await.status, 200);
+}
+
 /// Sick leave asked for on the morning of its one day and decided the day after: approved, the
 /// day is leave, not an absence (the request could neither be cancelled nor asked again).
 #[tokio::test]
