@@ -116,6 +116,16 @@ pub(super) fn close(ctx: &mut Ctx, month: &str, demo: bool) -> ApiResult<Answer>
     if assessment::closed(ctx.tx, &month.key())?.is_some() {
         return Err(ApiError::new(Code::MonthClosed, format!("{} is closed already; its sheets stand", month.key())));
     }
+    // Frozen without its calendar, every clerk's attendance would stand unknown for good.
+    if month.first.iter_days().take_while(|d| *d <= month.last).any(|d| ctx.calendar.is_working_day(d).is_err()) {
+        return Err(ApiError::new(
+            Code::CalendarYearMissing,
+            format!(
+                "the working-day calendar of {} is not loaded: attendance cannot be judged; the administrator adds it, then close the month",
+                month.first.format("%Y")
+            ),
+        ));
+    }
     let sheets = live(ctx.tx, ctx.hall, ctx.calendar, demo, month, ctx.now).map_err(ApiError::Internal)?;
     assessment::close(ctx.tx, &month.key(), ctx.now_ms, ctx.actor.name(), &serde_json::to_string(&sheets)?)?;
     ctx.audit(

@@ -247,6 +247,7 @@ pub fn sheets(
     let (by_staff, _) = report::summarize(&facts, By::Staff);
     let (by_window, _) = report::summarize(&facts, By::Window);
     let mut marks: HashMap<&str, [u32; 3]> = clerks.iter().map(|c| (c.as_str(), [0; 3])).collect();
+    let attendance_known = super::attendance::attendance_known(conn, hall, calendar, (from, to), now)?;
     for day in super::attendance::day_marks(conn, hall, calendar, clerks, (from, to), now)? {
         let Some(m) = marks.get_mut(day.username.as_str()) else { continue };
         for mark in &day.marks {
@@ -277,7 +278,7 @@ pub fn sheets(
                     t,
                     due(&staff_cases, c),
                     due(&staff_files, c),
-                    marks.get(c.as_str()).copied(),
+                    marks.get(c.as_str()).copied().filter(|_| attendance_known),
                     get(&staff_findings, c),
                     get(&staff_upheld, c),
                 ),

@@ -214,6 +214,32 @@ async fn a_month_is_scored_ranked_and_closed_once_frozen() {
 
 /// A case counts once (R17), in the month its deadline falls, as it stood when that month
 /// ended: never nowhere, and the same whatever the day the director closes the month.
+/// January 2027 before its working-day calendar is loaded: no day can be judged, so nobody's
+/// attendance is known (a clerk who never came is not 100, 合格), and the month is not closed.
+#[tokio::test]
+async fn a_month_without_its_calendar_has_no_attendance_score_and_is_not_closed() {
+    let s = TestServer::start().await; // 25 November 2026: the hall in service from today
+    s.clerk("clerk1", "w01").await;
+    for d in ["2027-01-04", "2027-01-05"] {
+        s.clock().set(at(day(d), "08:25"));
+        let c1 = s.clerk("clerk1", "w01").await;
+        s.clock().set(at(day(d), "17:35"));
+        assert_eq!(s.post("/api/auth/logout", &c1, json!({})).await.status, 204);
+    }
+    s.clock().set(at(day("2027-02-01"), "09:00"));
+    let director = s.staff("director").await;
+    let month = get(&s, "/api/assessment?month=2027-01", &director).await;
+    for clerk in ["clerk1", "clerk3"] {
+        let sheet = sheet(&month["staff"], clerk);
+        assert_eq!(score(sheet, "attendance"), Value::Null, "{sheet}");
+    }
+    let close = s.post("/api/assessment/2027-01/close", &director, json!({})).await;
+    assert_error(&close, 422, "calendar_year_missing");
+    // November, whose calendar is loaded, is judged as ever: clerk3 never came.
+    let november = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_ne!(score(sheet(&november["staff"], "clerk3"), "attendance"), Value::Null);
+}
+
 #[tokio::test]
 async fn a_case_counts_in_the_month_its_deadline_falls() {
     let s = TestServer::start().await;
