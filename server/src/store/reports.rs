@@ -25,6 +25,7 @@ pub fn facts(
     today: NaiveDate,
 ) -> rusqlite::Result<Vec<Fact>> {
     let tz = hall.timezone;
+    let as_of = to.succ_opt().map_or(today, |after| after.min(today));
     let local = |ms: i64| tz.timestamp_millis_opt(ms).single();
     let minutes = |a: Option<i64>, b: Option<i64>| match (a, b) {
         (Some(a), Some(b)) if b >= a => Some((b - a) as f64 / 60_000.0),
@@ -115,7 +116,9 @@ pub fn facts(
             wait: minutes(Some(sent.unwrap_or(queued)), called),
             service,
             case,
-            on_time: report::on_time(deadline, closed_on, today),
+            // As the case stood when the period ended (today while it runs): a past month's
+            // report reads the same whatever day it is printed, and agrees with its assessment.
+            on_time: report::on_time(deadline, closed_on.filter(|c| *c <= to), as_of),
             rating: None,
             queued: r.get::<_, String>(14)? != tickets::VILLAGE_DEVICE,
         })

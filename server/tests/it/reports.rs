@@ -45,6 +45,37 @@ async fn that_day(s: &TestServer, token: &str, by: &str) -> Value {
     serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()
 }
 
+/// November's report read on 1, 10 and (after the case closed late) 11 December gives the same
+/// case figures: as the cases stood when November ended, not on the day it is printed.
+#[tokio::test]
+async fn a_past_months_case_figures_do_not_change_with_the_day_it_is_read() {
+    let s = TestServer::start().await; // 25 November 2026
+    let clerk = s.clerk("clerk2", "w02").await;
+    s.issue("mz-binzang").await; // 5 working days: due 2 December
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    let done = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "promised"})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let number = done.body["case"]["number"].as_str().unwrap().to_string();
+    let mut seen = vec![];
+    for (day, close) in [("2026-12-01", false), ("2026-12-10", false), ("2026-12-11", true)] {
+        s.clock().set(crate::support::at(day, "09:00"));
+        if close {
+            let clerk = s.clerk("clerk2", "w02").await;
+            let r = s.post(&format!("/api/cases/{number}/close"), &clerk, json!({"result": "approved"})).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        let director = s.staff("director").await;
+        let r = report(&s, &director, "from=2026-11-01&to=2026-11-30&by=hall").await;
+        let total = serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap()["total"].clone();
+        seen.push((day, total["closed_on_time"].clone(), total["closed_late"].clone(), total["overdue_open"].clone()));
+    }
+    let first = (seen[0].1.clone(), seen[0].2.clone(), seen[0].3.clone());
+    assert_eq!(first, (json!(0), json!(0), json!(0)), "not due by the end of November");
+    for (day, on_time, late, overdue) in &seen {
+        assert_eq!((on_time.clone(), late.clone(), overdue.clone()), first, "read on {day}: {seen:?}");
+    }
+}
+
 #[tokio::test]
 async fn a_days_figures_grouped_each_way() {
     let s = TestServer::start().await;
