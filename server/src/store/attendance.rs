@@ -335,9 +335,16 @@ impl StaffNames {
         hall.staff(username).map(|p| p.name.clone()).or_else(|| self.0.get(username).cloned())
     }
 
-    /// The name of `username` (its username when nobody knows it).
+    /// The name of `username` (its username when nobody knows it). Two people of one name (the
+    /// configuration allows it) are told apart by staff number (else username): reports, the
+    /// assessment and attendance list both, and a figure must not be pinned on the wrong one.
     pub fn of(&self, hall: &crate::hall::Hall, username: &str) -> String {
-        self.known(hall, username).unwrap_or_else(|| username.to_string())
+        let name = self.known(hall, username).unwrap_or_else(|| username.to_string());
+        if !hall.staff.iter().any(|p| p.username != username && p.name == name) {
+            return name;
+        }
+        let number = hall.staff(username).map(|p| p.staff_no.as_str()).filter(|n| !n.is_empty());
+        format!("{name}（{}）", number.unwrap_or(username))
     }
 }
 
@@ -493,6 +500,23 @@ pub fn day_marks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_people_of_one_name_are_told_apart_by_staff_number() {
+        let mut hall = crate::config::sample();
+        let name = hall.staff("clerk1").unwrap().name.clone();
+        let (no1, no2) = (hall.staff("clerk1").unwrap().staff_no.clone(), "QS-2024-099".to_string());
+        assert!(!no1.is_empty());
+        let names = StaffNames(Default::default());
+        assert_eq!(names.of(&hall, "clerk1"), name, "one of that name: the name alone");
+        for p in hall.staff.iter_mut().filter(|p| p.username == "clerk2") {
+            p.name = name.clone();
+            p.staff_no = no2.clone();
+        }
+        assert_eq!(names.of(&hall, "clerk1"), format!("{name}（{no1}）"));
+        assert_eq!(names.of(&hall, "clerk2"), format!("{name}（{no2}）"));
+        assert_eq!(names.of(&hall, "nobody"), "nobody");
+    }
 
     /// The periods of no clerk a sequence of changes leaves, each at its time on Monday 23
     /// November (the hall opens at 08:30): `(username, from, to)`.
