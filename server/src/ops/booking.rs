@@ -380,7 +380,14 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
                 }
             }
             let used = || waiting.or_else(|| checked_in.first().copied());
-            match chosen.or_else(due_later).or_else(used) {
+            // A booking whose check-in is open now first; else the ticket of one checked in that
+            // still waits, to print again (a missed morning's booking or a later one not yet due
+            // is not what a citizen holding a live ticket came back for); else the nearest.
+            let open_now = chosen.filter(|b| {
+                let start = issuing::local(ctx.hall, store::from_ms(b.slot_at));
+                booking::arrival(start, now, &ctx.hall.policy.booking) == Arrival::OnTime
+            });
+            match open_now.or(waiting).or(chosen).or_else(due_later).or_else(used) {
                 Some(b) => b.clone(),
                 None => {
                     return Err(match all.iter().find(live) {

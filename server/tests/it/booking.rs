@@ -493,6 +493,13 @@ async fn a_check_in_by_identity_number_takes_the_booking_whose_time_it_is() {
         (afternoon["code"].clone(), json!(true))
     );
     assert_eq!(r.body["ticket"]["service_id"], "mz-dibao");
+    // 14:20, the printed ticket lost: by identity number again, that ticket once more — not an
+    // ordinary ticket for the missed morning's booking (which would use it up).
+    s.clock().set(at(25, 14, 20));
+    let again = check_in(&s, json!({ "id_number": ID })).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["ticket"]["number"], r.body["ticket"]["number"], "{}", again.body);
+    assert_eq!(again.body["booking"]["code"], afternoon["code"]);
 }
 
 /// Files of a folder holding an identity number of these tests in clear.
