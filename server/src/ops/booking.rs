@@ -555,17 +555,18 @@ pub(super) fn excuse(ctx: &mut Ctx, code: &str, reason: &str) -> ApiResult<Answe
 /// Day close: bookings of earlier days nobody came for are missed; citizens' data older than
 /// `keep_days` is deleted. Both audited when they changed anything.
 pub(super) fn close_day(ctx: &mut Ctx) -> ApiResult<()> {
-    let missed = rows::mark_missed(ctx.tx, &ctx.day, ctx.now_ms)?;
+    let (missed, excused) = rows::mark_missed(ctx.tx, &ctx.day, ctx.now_ms)?;
     let today = today(ctx)?;
     let before = (today - Duration::days(ctx.hall.policy.booking.keep_days.into())).to_string();
     let missed_since = (today - Duration::days(booking::SUSPENSION_DAYS * 2)).to_string();
     let (bookings, tickets) = rows::purge(ctx.tx, &before, &missed_since)?;
-    if missed + bookings + tickets > 0 {
+    if missed + excused + bookings + tickets > 0 {
         ctx.audit(
             "booking.day_close",
             None,
             None,
-            json!({ "missed": missed, "purged_before": before, "bookings_deleted": bookings, "ticket_ids_deleted": tickets }),
+            json!({ "missed": missed, "excused": excused, "purged_before": before, "bookings_deleted": bookings,
+                    "ticket_ids_deleted": tickets }),
         )?;
     }
     Ok(())

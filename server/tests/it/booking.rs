@@ -756,6 +756,29 @@ async fn a_check_in_counts_in_the_persons_live_tickets_and_a_cancelled_booking_n
     assert_eq!((again.status.as_u16(), again.body["ticket"]["number"].clone()), (200, json!("D001")), "{}", again.body);
 }
 
+/// A citizen who took a walk-in ticket before checking in (the check-in then refused with
+/// `person_limit`) was served that day: the booking is excused at the day's close, not missed
+/// (misses suspend booking).
+#[tokio::test]
+async fn a_booking_whose_person_was_served_on_a_walk_in_is_not_missed() {
+    let s = start_at(25, 9, 0).await;
+    let mut b = body("zr-zhaijidi", "2026-11-25", "10:00", "13812345678");
+    b["id_number"] = json!(ID);
+    let booking = booked(&s, b).await;
+    let code = booking["code"].as_str().unwrap().to_string();
+    s.clock().set(at(25, 9, 45));
+    let walk_in = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-zhaijidi", "id_number": ID})).await;
+    assert_eq!(walk_in.status, 201, "{}", walk_in.body);
+    assert_error(&check_in(&s, json!({ "code": code })).await, 409, "person_limit");
+    s.clock().set(at(26, 8, 0));
+    close_days(&s).await;
+    let director = s.staff("director").await;
+    let day = s.send(Method::GET, "/api/bookings?day=2026-11-25", Some(&director), None, None).await;
+    let line = day.body.as_array().unwrap().iter().find(|l| l["code"] == code.as_str()).unwrap().clone();
+    assert_eq!(line["status"], "excused", "{line}");
+    assert!(line["excuse"].as_str().is_some_and(|e| e.contains("现场取号")), "{line}");
+}
+
 #[tokio::test]
 async fn a_short_keep_deletes_the_citizens_data_but_not_the_misses_a_suspension_weighs() {
     // keep_days 31: the 25 November miss is past it on 27 December, yet with the misses of 7
