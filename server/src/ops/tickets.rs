@@ -221,7 +221,15 @@ pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
     }
     ticket::apply(t.status, ticket::Action::Requeue, t.requeues, ctx.hall.policy.no_show_requeue_limit)
         .map_err(|r| ApiError::new(Code::InvalidTransition, r.to_string()))?;
-    tickets::mark_requeued(ctx.tx, &t)?;
+    // A booked citizen called on time and not there, put back once their slot's grace is over,
+    // waits as an ordinary one at their place (as a late check-in would): not ahead of the
+    // citizens booked for now and the walk-ins.
+    let grace_ms = i64::from(ctx.hall.policy.booking.grace_minutes) * 60_000;
+    let rank = match t.booked_slot {
+        Some(slot) if t.prio_rank == tickets::BOOKED && ctx.now_ms > slot + grace_ms => tickets::ORDINARY,
+        _ => t.prio_rank,
+    };
+    tickets::mark_requeued(ctx.tx, &t, rank)?;
     ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     announce_requeued(ctx, &t)?;
     let row = load(ctx, t.id)?;

@@ -467,17 +467,19 @@ pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> 
     adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, 1)
 }
 
-/// A no-show citizen came back: the ticket waits again at its old place.
-pub fn mark_requeued(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> {
+/// A no-show citizen came back: the ticket waits again at its old place, in class `rank` (its
+/// own, or ordinary for a booked one whose slot's grace has passed).
+pub fn mark_requeued(tx: &Transaction, t: &TicketRow, rank: i64) -> rusqlite::Result<()> {
     // A window that only called it (the citizen never came there) is not its first (R2).
     exec(
         tx,
-        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL,
+        "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL, prio_rank = ?2,
+                booked_slot = CASE WHEN ?2 = prio_rank THEN booked_slot END,
                 first_window_id = CASE WHEN transfers > 0 THEN first_window_id END
          WHERE id = ?1",
-        [t.id],
+        params![t.id, rank],
     )?;
-    adjust_waiting(tx, &t.day, &t.queue, t.prio_rank, 1)
+    adjust_waiting(tx, &t.day, &t.queue, rank, 1)
 }
 
 pub fn record_call(

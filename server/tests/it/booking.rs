@@ -708,6 +708,28 @@ async fn booked_places_count_in_the_daily_quota() {
     assert_eq!((tickets, status.as_str()), (3, "booked"));
 }
 
+/// A booked citizen called on time and not there, put back hours later, waits as an ordinary
+/// one at their place: the citizen booked for now, checked in on time, is called first.
+#[tokio::test]
+async fn a_booked_ticket_put_back_after_its_grace_waits_as_an_ordinary_one() {
+    let s = start_at(25, 9, 0).await;
+    let morning = booked(&s, body("mz-dibao", "2026-11-25", "10:00", "13812345678")).await;
+    let afternoon = booked(&s, body("mz-dibao", "2026-11-25", "14:00", "13900000001")).await;
+    s.clock().set(at(25, 9, 45));
+    let missed = check_in(&s, json!({ "code": morning["code"] })).await.body["ticket"].clone();
+    let clerk = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.body["id"], missed["id"]);
+    assert_eq!(s.act(&clerk, "w02", "no-show").await.status, 200);
+    s.clock().set(at(25, 13, 50));
+    let on_time = check_in(&s, json!({ "code": afternoon["code"] })).await.body["ticket"].clone();
+    let back = s.post(&format!("/api/tickets/{}/requeue", missed["id"]), &clerk, json!({})).await;
+    assert_eq!((back.status.as_u16(), back.body["booked"].clone()), (200, json!(false)), "{}", back.body);
+    s.clock().set(at(25, 14, 0));
+    let next = s.act(&clerk, "w02", "call-next").await;
+    assert_eq!(next.body["id"], on_time["id"], "{}", next.body);
+    assert_eq!(next.body["booked"], true);
+}
+
 #[tokio::test]
 async fn a_late_check_in_takes_a_place_still_free() {
     let line = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额";
