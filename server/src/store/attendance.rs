@@ -422,6 +422,7 @@ pub fn day_marks(
     now: chrono::DateTime<chrono::Utc>,
 ) -> rusqlite::Result<Vec<DayMarks>> {
     use crate::domain::attendance::{self, Presence};
+    use crate::domain::leave::Cover;
     use chrono::TimeZone;
     let tz = hall.timezone;
     let local_now = now.with_timezone(&tz);
@@ -459,20 +460,34 @@ pub fn day_marks(
             if not_clerk.get(clerk).is_some_and(|periods| periods.iter().any(off)) {
                 continue;
             }
-            let first_in = first.get(&(day.to_string(), clerk.clone())).copied();
             let mine: Vec<(i64, Option<i64>)> = sessions.iter().filter(|s| &s.0 == clerk).map(|s| (s.1, s.2)).collect();
-            // Still signed in (the day's last session not ended): no early leave yet.
-            let last_out = attendance::last_out(&mine);
-            let presence = Presence {
-                first_in: first_in.and_then(local).map(|t| t.time()),
-                last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),
-            };
             // Every approved leave of the day together (a morning and an afternoon off: all day).
             let on_leave = leave
                 .iter()
                 .filter(|l| l.username == *clerk)
                 .filter_map(|l| l.span.cover(day).map(|c| (l.kind, c)))
                 .reduce(|(kind, a), (_, b)| (kind, a.and(b)));
+            let mut first_in = first.get(&(day.to_string(), clerk.clone())).copied();
+            // A morning off: due from the afternoon's start. A day's first sign-in whose session
+            // ended before it (come in to file the leave, then gone) is no attendance for the
+            // afternoon: the first of the day's sessions still open then is (none: absent).
+            if let (Some((_, Cover::Morning)), Some(recorded)) = (on_leave, first_in) {
+                let due = attendance::due_hours(&periods, Some(Cover::Morning)).map(|(due, _)| due);
+                let due = due.and_then(|d| tz.from_local_datetime(&day.and_time(d)).earliest());
+                if let Some(due_ms) = due.map(|d| d.timestamp_millis()) {
+                    let of_the_day = || mine.iter().filter(|(at, _)| *at >= start_ms);
+                    if of_the_day().any(|(at, end)| *at == recorded && end.is_some_and(|e| e <= due_ms)) {
+                        first_in =
+                            of_the_day().filter(|(_, end)| end.is_none_or(|e| e > due_ms)).map(|(at, _)| *at).min();
+                    }
+                }
+            }
+            // Still signed in (the day's last session not ended): no early leave yet.
+            let last_out = attendance::last_out(&mine);
+            let presence = Presence {
+                first_in: first_in.and_then(local).map(|t| t.time()),
+                last_out: last_out.and_then(local).filter(|t| t.date_naive() == day).map(|t| t.time()),
+            };
             let mut marks = match attendance::due_hours(&periods, on_leave.map(|l| l.1)) {
                 Some(open) => {
                     let day_over = day < today || local_now.time() >= open.1;

@@ -352,6 +352,45 @@ async fn leave_asked_for_in_time_is_approved_after_its_last_day() {
     assert_eq!(clerk3["leave"], "sick", "{day}");
 }
 
+/// A morning off: due at the afternoon's start (14:00). Come in at 08:20 to see to the leave
+/// and gone at 08:25, back at 15:00: late by an hour, not on time; never back: absent.
+#[tokio::test]
+async fn with_a_morning_off_a_morning_sign_in_is_no_attendance_for_the_afternoon() {
+    let s = TestServer::start().await;
+    s.clock().set(at("2026-11-24", "17:00"));
+    let director = s.staff("director").await;
+    for clerk in ["clerk3", "clerk6"] {
+        let window = if clerk == "clerk3" { "w03" } else { "w06" };
+        let token = s.clerk(clerk, window).await;
+        let stand_in = if clerk == "clerk3" { "clerk2" } else { "clerk7" };
+        let mut morning = ask("2026-11-25", "2026-11-25", json!([{"window_id": window, "username": stand_in}]));
+        morning["to_noon"] = json!(true);
+        let id = s.post("/api/leave", &token, morning).await.body["id"].as_i64().unwrap();
+        assert_eq!(s.post(&format!("/api/leave/{id}/approve"), &director, json!({})).await.status, 200);
+        assert_eq!(s.post("/api/auth/logout", &token, json!({})).await.status, 204);
+    }
+    for (clerk, window) in [("clerk3", "w03"), ("clerk6", "w06")] {
+        s.clock().set(at("2026-11-25", "08:20"));
+        let token = s.clerk(clerk, window).await;
+        s.clock().set(at("2026-11-25", "08:25"));
+        assert_eq!(s.post("/api/auth/logout", &token, json!({})).await.status, 204);
+    }
+    s.clock().set(at("2026-11-25", "15:00"));
+    let clerk6 = s.clerk("clerk6", "w06").await;
+    s.clock().set(at("2026-11-25", "17:30"));
+    assert_eq!(s.post("/api/auth/logout", &clerk6, json!({})).await.status, 204);
+
+    s.clock().set(at("2026-11-26", "09:00"));
+    let director = s.staff("director").await;
+    let day = get(&s, "/api/attendance?from=2026-11-25&to=2026-11-25", &director).await;
+    let marks = |who: &str| {
+        let d = day.as_array().unwrap().iter().find(|d| d["username"] == who).cloned().unwrap();
+        d["marks"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(marks("clerk6"), ["late"], "{day}");
+    assert_eq!(marks("clerk3"), ["absent"], "{day}");
+}
+
 #[tokio::test]
 async fn a_morning_off_and_an_afternoon_off_are_the_whole_day_off() {
     let s = TestServer::start().await;
