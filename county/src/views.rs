@@ -299,8 +299,10 @@ pub async fn apply(
                 (Some("complaint"), Some("closed")) => "complaints_closed",
                 _ => return Ok(()),
             };
-            if let Some(at) = at {
-                add_day(tx, hall, at.date_naive(), column, 1).await?;
+            // The day the hall counts it on (a letter's day it came), else the event's.
+            let day = text(data, "day").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if let Some(day) = day.or(at.map(|a| a.date_naive())) {
+                add_day(tx, hall, day, column, 1).await?;
             }
         }
         "window_status" => {

@@ -266,6 +266,10 @@ pub struct FeedbackChanged {
     #[serde(default)]
     pub urgent: bool,
     pub at: String,
+    /// The day it counts on in the hall's figures when that is not the day of `at`: a complaint
+    /// received (a letter registered days after it came counts on the day it came, YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
 }
 
 /// Event `rating_given`: a service was rated (好差评), to the director's and administrators'

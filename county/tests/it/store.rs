@@ -340,6 +340,12 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
             json!({"number": "C9", "kind": "immediate", "state": "closed", "window_id": "w01", "first_window_id": "w01", "action": "registered", "at": at(25, "10:10")}),
         ),
         event(5, "rating_given", rating("satisfied", "zh-zixun", at(25, "10:11"))),
+        // A letter that came on the 24th, registered on the 25th: counted on the 24th, as at the hall.
+        event(
+            6,
+            "feedback_changed",
+            json!({"subject": "complaint", "id": 1, "action": "received", "urgent": false, "at": at(25, "11:00"), "day": "2026-11-24"}),
+        ),
     ];
     follow::store(&pool, "b", b, &mut Carry::default()).await.unwrap();
 
@@ -372,7 +378,7 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
         ("cases_opened", json!({"promised": 2}), json!({"immediate": 1})),
         // C1 due the 25th closed the 26th: overdue; C2 closed in time.
         ("cases_overdue", json!(1), json!(0)),
-        ("complaints_received", json!(1), json!(0)),
+        ("complaints_received", json!(1), json!(1)),
         ("complaints_closed", json!(1), json!(0)),
         ("key", json!("a"), json!("b")),
     ];
@@ -390,6 +396,9 @@ async fn reports_per_hall_matter_and_day_from_the_events() {
     assert_eq!(day["lines"][0]["complaints_closed"], 1);
     assert_eq!(day["lines"][0]["cases_overdue"], 1, "C1 fell due on the 25th");
     assert_eq!(day["lines"][1]["issued"], 1);
+    assert_eq!(day["lines"][1]["complaints_received"], 0, "hall b's letter came on the 24th");
+    let day = json_of("from=2026-11-24&to=2026-11-24&by=hall").await;
+    assert_eq!(day["lines"][1]["complaints_received"], 1, "{day}");
 
     let by_matter = json_of("from=2026-11-24&to=2026-11-30&by=matter").await;
     let keys: Vec<&str> = by_matter["lines"].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap()).collect();

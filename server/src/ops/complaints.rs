@@ -171,6 +171,9 @@ fn record(ctx: &mut Ctx, c: &ComplaintRow, action: &str, text: String) -> ApiRes
         action: action.into(),
         urgent: false,
         at: ctx.fmt(ctx.now_ms),
+        // A letter registered days after it came counts on the day it came (the hall's report
+        // does; the county's figures follow).
+        day: (action == "received").then(|| c.received_on.to_string()),
     };
     ctx.emit(wire::event_kind::FEEDBACK_CHANGED, &changed)
 }

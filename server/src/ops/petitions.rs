@@ -90,6 +90,7 @@ fn record(ctx: &mut Ctx, p: &PetitionRow, action: &str, text: &str, detail: serd
         action: action.to_string(),
         urgent: action == "registered" && p.urgent,
         at: ctx.fmt(ctx.now_ms),
+        day: None,
     };
     ctx.emit(wire::event_kind::FEEDBACK_CHANGED, &changed)
 }

@@ -138,6 +138,7 @@ fn changed(ctx: &mut Ctx, id: i64, action: &str) -> ApiResult<()> {
         action: action.into(),
         urgent: false,
         at: ctx.fmt(ctx.now_ms),
+        day: None,
     };
     ctx.emit(wire::event_kind::FEEDBACK_CHANGED, &event)
 }

@@ -487,6 +487,7 @@ mod tests {
                     action: "registered".into(),
                     urgent: true,
                     at: at.clone(),
+                    day: None,
                 })
                 .unwrap(),
                 None,

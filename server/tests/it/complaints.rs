@@ -577,6 +577,13 @@ async fn a_letter_registered_days_later_runs_from_the_day_it_came() {
     assert_eq!((c["received_on"].as_str(), c["due"].as_str()), (Some("2026-09-25"), Some("2026-09-28")), "{c}");
     assert!(c["number"].as_str().unwrap().starts_with("TS20260925-"), "{c}");
     assert!(c["history"][0]["text"].as_str().unwrap().contains("2026-09-25 收到"), "{c}");
+    // Its event tells the county the day it counts on (the county's figures follow the hall's).
+    let db = rusqlite::Connection::open(&s.db).unwrap();
+    let data: String = db
+        .query_row("SELECT data FROM events WHERE kind = 'feedback_changed' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let data: Value = serde_json::from_str(&data).unwrap();
+    assert_eq!((data["action"].as_str(), data["day"].as_str()), (Some("received"), Some("2026-09-25")), "{data}");
     // Bad times: a clear 422, nothing registered.
     for bad in ["2026-09-29T09:00", "2025-09-01T09:00", "下周一"] {
         let mut body = complaint("simple");
