@@ -175,7 +175,7 @@ codes! {
     StandInHoldsWindow = CONFLICT, "stand_in_holds_window", "the clerk is on approved leave today and their named stand-in is signed in at that window (R16)";
     StandingInThen = CONFLICT, "standing_in_then", "the clerk is the named stand-in for another's approved leave on those days (R16)";
     LeaveNotPending = CONFLICT, "leave_not_pending", "a leave request already decided or cancelled";
-    LeaveStarted = CONFLICT, "leave_started", "leave that has started (to cancel) or ended (to approve)";
+    LeaveStarted = CONFLICT, "leave_started", "leave that has started cannot be cancelled";
     InvalidInspection = UNPROCESSABLE_ENTITY, "invalid_inspection", "an inspection without a window visited, a finding without a window or clerk, about a window not visited, or a note empty or too long (named in the message)";
     InvalidInspectionTime = UNPROCESSABLE_ENTITY, "invalid_inspection_time", "an inspection's time in the future, more than a year back, or not a time";
     InvalidPhoto = UNPROCESSABLE_ENTITY, "invalid_photo", "a photo that is not base64 of a JPEG or PNG image";

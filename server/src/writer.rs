@@ -62,17 +62,29 @@ struct Health {
     failing: std::sync::Mutex<Option<String>>,
     /// Why this process writes no more (a flush of the log failed): set once, never cleared.
     lost: tokio::sync::watch::Sender<Option<String>>,
+    /// The disk refused a sync (not a log file gone): pages of the log may be only in memory,
+    /// so nothing in this process copies the log into the database file any more (a checkpoint
+    /// would write what the disk may never have held); the next start recovers from the disk.
+    disk_failed: AtomicBool,
 }
 
 impl Default for Health {
     fn default() -> Self {
-        Health { failing: Default::default(), lost: tokio::sync::watch::Sender::new(None) }
+        Health {
+            failing: Default::default(),
+            lost: tokio::sync::watch::Sender::new(None),
+            disk_failed: AtomicBool::new(false),
+        }
     }
 }
 
 impl Health {
-    /// Writes end for good, for `reason` (the first reason given is kept).
-    fn lose(&self, reason: String) {
+    /// Writes end for good, for `reason` (the first reason given is kept); `disk_failed`: see
+    /// the field.
+    fn lose(&self, reason: String, disk_failed: bool) {
+        if disk_failed {
+            self.disk_failed.store(true, Ordering::SeqCst);
+        }
         self.lost.send_if_modified(|lost| {
             let first = lost.is_none();
             if first {
@@ -158,12 +170,12 @@ impl Writer {
         // Checkpoints run beside the writer (`checkpoint.rs`); its own only when that falls behind.
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::FALLBACK_PAGES)?;
         let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-        let mut checkpointer = path.as_deref().map(Checkpointer::start).transpose()?;
+        let health = Arc::new(Health::default());
+        let mut checkpointer = path.as_deref().map(|p| Checkpointer::start(p, health.clone())).transpose()?;
         prepare(&mut conn, &in_force.hall.get(), clock.now())?;
         let sessions_touched = watch_sessions(&conn)?;
         in_force.sessions.replace(Arc::new(LiveSessions::load(&conn, store::ms(clock.now()))?));
         let (jobs, rx) = mpsc::channel(16 * 1024);
-        let health = Arc::new(Health::default());
         let stage = Stage::start(logs, hub, health.clone())?;
         let thread_health = health.clone();
         let handle = std::thread::Builder::new()
@@ -194,6 +206,11 @@ impl Writer {
             },
             _ = self.jobs.closed() => "the writer thread has stopped".into(),
         }
+    }
+
+    /// Whether this process writes no more (see [`Writer::stopped`]).
+    pub fn writes_lost(&self) -> bool {
+        self.health.lost().is_some()
     }
 
     pub async fn submit(&self, actor: Actor, op: Op, idempotency: Option<Idempotency>) -> ApiResult<Answer> {
@@ -368,15 +385,23 @@ fn run(
         }
     }
     if health.lost().is_some() {
-        keep_what_the_log_holds(&conn);
+        if health.disk_failed.load(Ordering::SeqCst) {
+            // Closing would copy the log into the database file: not from this process.
+            if let Err(e) = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true) {
+                tracing::error!(error = %e, "cannot keep the last close from checkpointing; the connection is left open");
+                std::mem::forget(conn);
+            }
+        } else {
+            keep_what_the_log_holds(&conn);
+        }
     }
     tracing::info!("writer stopped");
 }
 
-/// After a failed flush, before the process exits: SQLite's checkpoint copies what the log holds
-/// (through the file this connection has open, even one removed from under it) into the database
-/// file and syncs that file. Best effort: when it fails, the next start does the same from the
-/// log on disk (`store::open_writer`).
+/// After the log file was removed from under the server (its flush found no file), before the
+/// process exits: SQLite's checkpoint copies what the log holds, through the file this connection
+/// still has open, into the database file and syncs that file — else it would be lost with the
+/// file. (Not after a sync the disk refused: see [`Health::disk_failed`].)
 fn keep_what_the_log_holds(conn: &Connection) {
     let checkpoint =
         conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(2)?)));
@@ -794,6 +819,37 @@ mod tests {
         assert!(writer.jobs.is_closed(), "the writer still takes commands");
         assert!(writer.health().unwrap_err().contains("disk gone"), "{:?}", writer.health());
         assert!(events.try_recv().is_err());
+    }
+
+    /// After the disk refused a sync, nothing in the process copies the log into the database
+    /// file, not even the last close: its pages may be only in memory. The next start recovers
+    /// from the log on disk.
+    #[test]
+    fn after_the_disk_refused_a_sync_the_last_close_leaves_the_log_to_the_next_start() {
+        let (dir, conn) = store::test_db();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap(); // the schema in the file
+        let gate =
+            |release| Box::new(Gate { number: 0, started: std::sync::mpsc::channel().0, release }) as Box<dyn Flush>;
+        let (release, release_rx) = std::sync::mpsc::channel();
+        let clock = Arc::new(ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap()));
+        let in_force = InForceAll::with_hall(SharedHall::new(crate::config::sample()));
+        let (writer, thread) =
+            Writer::start_flushing(conn, in_force, clock, Hub::new(16), None, vec![gate(release_rx)]).unwrap();
+        let answer = send(&writer, issue("mz-dibao"));
+        release.send(Err(std::io::Error::from_raw_os_error(5))).unwrap(); // EIO
+        assert!(matches!(answer.blocking_recv().unwrap(), Err(ApiError::Internal(_))));
+        drop(writer);
+        thread.join().unwrap();
+        let log = std::fs::metadata(dir.path().join("t.db-wal")).map(|m| m.len()).unwrap_or(0);
+        assert!(log > 0, "the log was checkpointed and removed by a process whose disk refused a sync");
+        // The database file alone (without its log) has nothing of the refused commit.
+        let alone = dir.path().join("alone.db");
+        std::fs::copy(dir.path().join("t.db"), &alone).unwrap();
+        let tickets: i64 = rusqlite::Connection::open(&alone)
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tickets, 0, "the log was copied into the database file after the disk refused a sync");
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! ticket, the first booked one (checked in on time for an appointment, in slot order) and the
 //! oldest ordinary one. A queue offers its priority head, else its booked head, unless it has
 //! already made `cap` such calls ahead of ordinary citizens in a row while they waited (the
-//! anti-starvation cap, shared by both classes); then it offers its ordinary head — or its
-//! booked head, when that citizen checked in before the oldest walk-in: the turn the cap gives
-//! is never a walk-in's ahead of a booked citizen who came earlier. Across
+//! anti-starvation cap, shared by both classes); then it offers its ordinary head — or, while
+//! priority tickets wait, its booked head when that citizen checked in before the oldest
+//! walk-in: the turn the cap gives is never a walk-in's ahead of a booked citizen who came
+//! earlier and waits behind priority ones. Across
 //! queues, priority offers go first, then booked ones; among equals the ticket with the largest
 //! weighted wait wins (wait × the window's weight for that queue), so equal weights mean
 //! "oldest first".
@@ -60,8 +61,12 @@ fn offer(q: &QueueHeads, cap: u32) -> Option<(Head, Class)> {
     let ahead = q.priority.map(|p| (p, Class::Priority)).or(q.booked.map(|b| (b, Class::Booked)));
     match (ahead, q.ordinary) {
         (Some(a), Some(_)) if q.priority_streak < cap => Some(a),
+        // Priority tickets made the streak: its turn goes to a booked citizen who came before the
+        // oldest walk-in (booked ones alone stay under the cap, walk-ins interleaved).
         (Some(_), Some(o)) => match q.booked {
-            Some(b) if (b.queued_at, b.ticket_id) < (o.queued_at, o.ticket_id) => Some((b, Class::Booked)),
+            Some(b) if q.priority.is_some() && (b.queued_at, b.ticket_id) < (o.queued_at, o.ticket_id) => {
+                Some((b, Class::Booked))
+            }
             _ => Some((o, Class::Ordinary)),
         },
         (Some(a), None) => Some(a),
@@ -222,6 +227,28 @@ mod tests {
             }
         }
         assert_eq!(order, [10, 11, 12, 5, 1, 13, 14, 15]);
+    }
+
+    /// Without priority tickets the cap keeps booked ones and walk-ins interleaved as before.
+    #[test]
+    fn booked_tickets_alone_stay_under_the_cap() {
+        let (mut booked, mut walk_ins): (Vec<i64>, Vec<i64>) = ((20..25).collect(), vec![1]);
+        let (mut streak, mut order) = (0, vec![]);
+        while !booked.is_empty() || !walk_ins.is_empty() {
+            let heads = [qb(
+                "A",
+                None,
+                booked.first().and_then(|&id| head(id, 0)),
+                walk_ins.first().and_then(|&id| head(id, 5)),
+                streak,
+            )];
+            let c = choose_next(&heads, 2, at(30)).unwrap();
+            streak = next_streak(streak, c.priority, c.ordinary_waiting);
+            order.push(c.ticket_id);
+            booked.retain(|&x| x != c.ticket_id);
+            walk_ins.retain(|&x| x != c.ticket_id);
+        }
+        assert_eq!(order, [20, 21, 1, 22, 23, 24]);
     }
 
     #[test]

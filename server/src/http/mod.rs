@@ -333,14 +333,16 @@ impl AppState {
         }
         let at = store::reads::fmt_time(&self.hall(), store::ms(self.now()));
         let anchor = store::anchors::Anchor::sign(self.server_key(), at, id, hash);
-        let (path, line, db) = (self.0.anchors_file.clone(), anchor.clone(), self.0.db.clone());
-        tokio::task::spawn_blocking(move || {
-            // The head read may be committed and its flush still running: synced first, the
-            // anchor never names a row that a crash would take back (a false alarm of tampering).
-            crate::writer::sync_log(&db)?;
-            store::anchors::record(&path, &line)
-        })
-        .await??;
+        // The head read may be committed and its flush still running: synced first, the anchor
+        // never names a row that a crash would take back (a false alarm of tampering) — and none
+        // once a flush failed (this process's sync would not see the disk's error again).
+        let db = self.0.db.clone();
+        tokio::task::spawn_blocking(move || crate::writer::sync_log(&db)).await??;
+        if self.writer().writes_lost() {
+            return Ok(None);
+        }
+        let (path, line) = (self.0.anchors_file.clone(), anchor.clone());
+        tokio::task::spawn_blocking(move || store::anchors::record(&path, &line)).await??;
         *last = Some(anchor.clone());
         Ok(Some(anchor))
     }

@@ -385,8 +385,9 @@ fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap
 
 /// The local day of the hall's first sign-in ever (an indexed lookup), if anyone ever signed in.
 /// Whether attendance over `from..=to` (up to today) can be judged at all: the hall was in
-/// service on one of its days, and the working-day calendar has every one of them. Otherwise an
-/// assessment's attendance is unknown, never a clean 100 (no day judged is no day perfect).
+/// service on one of its days, the working-day calendar has every one of them, and one is a
+/// working day. Otherwise an assessment's attendance is unknown, never a clean 100 (no day
+/// judged is no day perfect: a month read on its first day, a Sunday).
 pub fn attendance_known(
     conn: &Connection,
     hall: &crate::hall::Hall,
@@ -397,7 +398,11 @@ pub fn attendance_known(
     let today = crate::domain::numbering::local_day(now, hall.timezone);
     let Some(in_service) = first_day_in_service(conn, hall.timezone)? else { return Ok(false) };
     let (first, last) = (from.max(in_service), to.min(today));
-    Ok(first <= last && first.iter_days().take_while(|d| *d <= last).all(|d| calendar.is_working_day(d).is_ok()))
+    let days = || first.iter_days().take_while(|d| *d <= last);
+    let known = days().all(|d| calendar.is_working_day(d).is_ok());
+    let worked =
+        days().any(|d| matches!(crate::domain::attendance::working_periods(d, &hall.hours, calendar), Ok(Some(_))));
+    Ok(first <= last && known && worked)
 }
 
 pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::Result<Option<chrono::NaiveDate>> {

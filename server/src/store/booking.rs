@@ -248,16 +248,18 @@ pub fn live_tickets_of(conn: &Connection, day: &str, matter: &str, person: &str)
 pub const SERVED_ON_A_WALK_IN: &str = "当日已凭身份证现场取号办理该事项（预约签到时因已有号被拒）";
 
 /// Bookings of days before `today` nobody checked in for: missed (they count for the
-/// suspension) — but for one whose person took a ticket of its matter that day by identity
-/// number (a walk-in first, then the check-in refused with `person_limit`): excused, they came.
+/// suspension) — but for one whose person was served that day on a ticket of its matter taken by
+/// identity number (a walk-in first, then the check-in refused with `person_limit`): excused,
+/// they came. (A walk-in they did not stay for excuses nothing.)
 /// Returns (missed, excused).
 pub fn mark_missed(tx: &Transaction, today: &str, at_ms: i64) -> rusqlite::Result<(usize, usize)> {
     let excused = exec(
         tx,
         "UPDATE bookings INDEXED BY bookings_to_miss SET status = 'excused', excuse = ?3, changed_at = ?2
          WHERE day < ?1 AND status = 'booked' AND id_hash IS NOT NULL
-           AND EXISTS (SELECT 1 FROM ticket_persons p
-                       WHERE p.day = bookings.day AND p.service_id = bookings.service_id AND p.person = bookings.id_hash)",
+           AND EXISTS (SELECT 1 FROM ticket_persons p JOIN tickets t ON t.id = p.ticket_id
+                       WHERE p.day = bookings.day AND p.service_id = bookings.service_id AND p.person = bookings.id_hash
+                         AND t.status = 'done')",
         params![today, at_ms, SERVED_ON_A_WALK_IN],
     )?;
     let missed = exec(

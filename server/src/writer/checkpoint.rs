@@ -33,7 +33,7 @@ pub(super) struct Checkpointer {
 
 impl Checkpointer {
     /// Opens its own connection to the database at `path` and starts the thread.
-    pub fn start(path: &Path) -> anyhow::Result<Checkpointer> {
+    pub fn start(path: &Path, health: std::sync::Arc<super::Health>) -> anyhow::Result<Checkpointer> {
         let conn = Connection::open(path).with_context(|| format!("cannot open {} to checkpoint", path.display()))?;
         // Syncs the log before copying it and the database file after (the default, FULL).
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -42,9 +42,19 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("hall-checkpoint".into())
             .spawn(move || {
+                let disk_failed = || health.disk_failed.load(std::sync::atomic::Ordering::SeqCst);
                 while wake.recv().is_ok() {
+                    if disk_failed() {
+                        break; // the log's pages may not be on disk: not copied from here
+                    }
                     if let Err(e) = checkpoint(&conn) {
                         tracing::warn!(error = %e, "copying the write-ahead log into the database failed; tried again later");
+                    }
+                }
+                if disk_failed() {
+                    let no_checkpoint = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
+                    if conn.set_db_config(no_checkpoint, true).is_err() {
+                        std::mem::forget(conn);
                     }
                 }
             })
@@ -89,7 +99,7 @@ mod tests {
         writer.pragma_update(None, "journal_mode", "WAL").unwrap();
         writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
         writer.execute_batch("CREATE TABLE t (n INTEGER)").unwrap();
-        let mut checkpointer = super::Checkpointer::start(&path).unwrap();
+        let mut checkpointer = super::Checkpointer::start(&path, Default::default()).unwrap();
         for n in 0..super::COMMITS {
             writer.execute("INSERT INTO t VALUES (?1)", [n as i64]).unwrap();
             checkpointer.committed();

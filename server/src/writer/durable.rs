@@ -201,7 +201,11 @@ fn flush_and_answer(shared: &Shared, mut log: Box<dyn Flush>) {
             if !queue.lost {
                 queue.lost = true;
                 tracing::error!(error = %e, "the write-ahead log could not be flushed to disk: nothing more is acknowledged; the server stops so that it is started again");
-                shared.health.lose(format!("the write-ahead log could not be flushed to disk ({e}); writes stopped until the server is started again"));
+                let disk_failed = e.kind() != io::ErrorKind::NotFound;
+                shared.health.lose(
+                    format!("the write-ahead log could not be flushed to disk ({e}); writes stopped until the server is started again"),
+                    disk_failed,
+                );
             }
         }
         let acknowledged = !queue.lost;

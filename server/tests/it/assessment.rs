@@ -235,6 +235,15 @@ async fn a_month_without_its_calendar_has_no_attendance_score_and_is_not_closed(
     }
     let close = s.post("/api/assessment/2027-01/close", &director, json!({})).await;
     assert_error(&close, 422, "calendar_year_missing");
+    // A month read on its first day, a Sunday (2026-11-01), has no working day yet: unknown.
+    s.clock().set(at(day("2026-10-30"), "08:25"));
+    s.clerk("clerk2", "w02").await;
+    s.clock().set(at(day("2026-11-01"), "10:00"));
+    let director = s.staff("director").await;
+    let sunday = get(&s, "/api/assessment?month=2026-11", &director).await;
+    assert_eq!(score(sheet(&sunday["staff"], "clerk3"), "attendance"), Value::Null, "no working day judged yet");
+    s.clock().set(at(day("2027-02-01"), "09:00"));
+    let director = s.staff("director").await;
     // November, whose calendar is loaded, is judged as ever: clerk3 never came.
     let november = get(&s, "/api/assessment?month=2026-11", &director).await;
     assert_ne!(score(sheet(&november["staff"], "clerk3"), "attendance"), Value::Null);

@@ -784,21 +784,36 @@ async fn a_check_in_counts_in_the_persons_live_tickets_and_a_cancelled_booking_n
 #[tokio::test]
 async fn a_booking_whose_person_was_served_on_a_walk_in_is_not_missed() {
     let s = start_at(25, 9, 0).await;
-    let mut b = body("zr-zhaijidi", "2026-11-25", "10:00", "13812345678");
-    b["id_number"] = json!(ID);
-    let booking = booked(&s, b).await;
-    let code = booking["code"].as_str().unwrap().to_string();
+    // ID is served on the walk-in; ID2 takes one too but is not there when called.
+    let mut codes = vec![];
+    for (id, phone) in [(ID, "13812345678"), (ID2, "13900000000")] {
+        let mut b = body("zr-zhaijidi", "2026-11-25", "10:00", phone);
+        b["id_number"] = json!(id);
+        codes.push(booked(&s, b).await["code"].as_str().unwrap().to_string());
+    }
     s.clock().set(at(25, 9, 45));
-    let walk_in = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-zhaijidi", "id_number": ID})).await;
-    assert_eq!(walk_in.status, 201, "{}", walk_in.body);
-    assert_error(&check_in(&s, json!({ "code": code })).await, 409, "person_limit");
+    let clerk = s.clerk("clerk9", "w09").await;
+    for (id, code, end) in [(ID, &codes[0], "finish"), (ID2, &codes[1], "no-show")] {
+        let walk_in = s.post("/api/tickets", "demo-kiosk", json!({"service_id": "zr-zhaijidi", "id_number": id})).await;
+        assert_eq!(walk_in.status, 201, "{}", walk_in.body);
+        assert_error(&check_in(&s, json!({ "code": code })).await, 409, "person_limit");
+        assert_eq!(s.act(&clerk, "w09", "call-next").await.body["id"], walk_in.body["id"]);
+        let r = if end == "finish" {
+            s.post("/api/windows/w09/finish", &clerk, json!({"outcome": "immediate"})).await
+        } else {
+            s.act(&clerk, "w09", "no-show").await
+        };
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
     s.clock().set(at(26, 8, 0));
     close_days(&s).await;
     let director = s.staff("director").await;
     let day = s.send(Method::GET, "/api/bookings?day=2026-11-25", Some(&director), None, None).await;
-    let line = day.body.as_array().unwrap().iter().find(|l| l["code"] == code.as_str()).unwrap().clone();
-    assert_eq!(line["status"], "excused", "{line}");
-    assert!(line["excuse"].as_str().is_some_and(|e| e.contains("现场取号")), "{line}");
+    let line = |code: &str| day.body.as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone();
+    let served = line(&codes[0]);
+    assert_eq!(served["status"], "excused", "{served}");
+    assert!(served["excuse"].as_str().is_some_and(|e| e.contains("现场取号")), "{served}");
+    assert_eq!(line(&codes[1])["status"], "missed", "a walk-in not stayed for excuses nothing");
 }
 
 #[tokio::test]

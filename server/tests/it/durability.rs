@@ -138,6 +138,20 @@ async fn a_server_whose_log_cannot_be_synced_refuses_the_write_and_exits_to_be_s
     assert_ne!(issued.json::<Value>().await.unwrap()["number"], "B001", "the acknowledged ticket was lost");
 }
 
+/// Once a flush failed, no audit anchor names the head the refused commit left (a crash would
+/// take that row back, and the anchor would then cry tampering).
+#[tokio::test]
+async fn no_audit_anchor_after_a_flush_failed() {
+    let s = TestServer::start().await;
+    s.issue("mz-dibao").await;
+    assert!(s.state().anchor_audit().await.unwrap().is_some(), "an anchor of the acknowledged head");
+    std::fs::remove_file(format!("{}-wal", s.db.display())).unwrap();
+    let refused =
+        s.send(Method::POST, "/api/tickets", Some("demo-kiosk"), Some(json!({"service_id": "mz-dibao"})), None).await;
+    assert_eq!(refused.status, 500);
+    assert_eq!(s.state().anchor_audit().await.unwrap(), None);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
     let dir = tempfile::tempdir().unwrap();
