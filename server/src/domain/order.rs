@@ -204,74 +204,42 @@ mod tests {
         check(&[qb("A", None, head(5, 8), None, 7)], 3, 10, Some(5));
     }
 
+    /// The order one queue calls its `priority`, `booked` and `walk_ins` tickets in (each list in
+    /// its order, waiting since the minute given), one call after another under `cap`.
+    fn calls(priority: (Vec<i64>, i64), booked: (Vec<i64>, i64), walk_ins: (Vec<i64>, i64), cap: u32) -> Vec<i64> {
+        let (mut lists, minutes) = ([priority.0, booked.0, walk_ins.0], [priority.1, booked.1, walk_ins.1]);
+        let (mut streak, mut order) = (0, vec![]);
+        while lists.iter().any(|l| !l.is_empty()) {
+            let first = |i: usize| lists[i].first().and_then(|&id| head(id, minutes[i]));
+            let heads = [qb("A", first(0), first(1), first(2), streak)];
+            let c = choose_next(&heads, cap, at(30)).unwrap();
+            streak = next_streak(streak, c.priority, c.ordinary_waiting);
+            order.push(c.ticket_id);
+            for list in &mut lists {
+                list.retain(|&x| x != c.ticket_id);
+            }
+        }
+        order
+    }
+
     /// Priority tickets keep the booked citizen waiting, but the turn the cap gives goes to them
     /// before a walk-in who came after them (docs/api.md: booked are called ahead of walk-ins).
     #[test]
     fn the_caps_turn_goes_to_a_booked_citizen_before_a_later_walk_in() {
-        let (mut prio, mut booked, mut walk_ins): (Vec<i64>, Vec<i64>, Vec<i64>) =
-            ((10..16).collect(), vec![5], vec![1]);
-        let (mut streak, mut order) = (0, vec![]);
-        while !prio.is_empty() || !booked.is_empty() || !walk_ins.is_empty() {
-            let heads = [qb(
-                "A",
-                prio.first().and_then(|&id| head(id, 0)),
-                booked.first().and_then(|&id| head(id, 6)),
-                walk_ins.first().and_then(|&id| head(id, 8)),
-                streak,
-            )];
-            let c = choose_next(&heads, 3, at(30)).unwrap();
-            streak = next_streak(streak, c.priority, c.ordinary_waiting);
-            order.push(c.ticket_id);
-            for list in [&mut prio, &mut booked, &mut walk_ins] {
-                list.retain(|&x| x != c.ticket_id);
-            }
-        }
+        let order = calls(((10..16).collect(), 0), (vec![5], 6), (vec![1], 8), 3);
         assert_eq!(order, [10, 11, 12, 5, 1, 13, 14, 15]);
     }
 
     /// Without priority tickets the cap keeps booked ones and walk-ins interleaved as before.
     #[test]
     fn booked_tickets_alone_stay_under_the_cap() {
-        let (mut booked, mut walk_ins): (Vec<i64>, Vec<i64>) = ((20..25).collect(), vec![1]);
-        let (mut streak, mut order) = (0, vec![]);
-        while !booked.is_empty() || !walk_ins.is_empty() {
-            let heads = [qb(
-                "A",
-                None,
-                booked.first().and_then(|&id| head(id, 0)),
-                walk_ins.first().and_then(|&id| head(id, 5)),
-                streak,
-            )];
-            let c = choose_next(&heads, 2, at(30)).unwrap();
-            streak = next_streak(streak, c.priority, c.ordinary_waiting);
-            order.push(c.ticket_id);
-            booked.retain(|&x| x != c.ticket_id);
-            walk_ins.retain(|&x| x != c.ticket_id);
-        }
-        assert_eq!(order, [20, 21, 1, 22, 23, 24]);
+        assert_eq!(calls((vec![], 0), ((20..25).collect(), 0), (vec![1], 5), 2), [20, 21, 1, 22, 23, 24]);
     }
 
     #[test]
     fn a_day_of_booked_and_walk_in_tickets_keeps_the_cap() {
         // Five booked (in slot order 20..25) and two walk-ins; cap 2.
-        let mut booked: Vec<i64> = (20..25).collect();
-        let mut walk_ins = vec![1, 2];
-        let (mut streak, mut order) = (0, vec![]);
-        while !booked.is_empty() || !walk_ins.is_empty() {
-            let heads = [qb(
-                "A",
-                None,
-                booked.first().and_then(|&id| head(id, 5)),
-                walk_ins.first().and_then(|&id| head(id, 0)),
-                streak,
-            )];
-            let c = choose_next(&heads, 2, at(30)).unwrap();
-            streak = next_streak(streak, c.priority, c.ordinary_waiting);
-            order.push(c.ticket_id);
-            booked.retain(|&x| x != c.ticket_id);
-            walk_ins.retain(|&x| x != c.ticket_id);
-        }
-        assert_eq!(order, [20, 21, 1, 22, 23, 2, 24]);
+        assert_eq!(calls((vec![], 0), ((20..25).collect(), 5), (vec![1, 2], 0), 2), [20, 21, 1, 22, 23, 2, 24]);
     }
 
     fn sent(queue: &str, priority: bool, id: i64, min: i64, streak: u32) -> SentHead {
@@ -367,24 +335,7 @@ mod tests {
     #[test]
     fn a_run_of_calls_never_starves_ordinary_tickets() {
         // Ten priority tickets and one ordinary; cap 3: the ordinary one is 4th.
-        let mut prio: Vec<i64> = (10..20).collect();
-        let mut ordinary = vec![1];
-        let mut streak = 0;
-        let mut order = vec![];
-        while !prio.is_empty() || !ordinary.is_empty() {
-            let heads = [q(
-                "A",
-                1,
-                prio.first().and_then(|&id| head(id, 5)),
-                ordinary.first().and_then(|&id| head(id, 0)),
-                streak,
-            )];
-            let c = choose_next(&heads, 3, at(30)).unwrap();
-            streak = next_streak(streak, c.priority, c.ordinary_waiting);
-            order.push(c.ticket_id);
-            prio.retain(|&x| x != c.ticket_id);
-            ordinary.retain(|&x| x != c.ticket_id);
-        }
+        let order = calls(((10..20).collect(), 5), (vec![], 0), (vec![1], 0), 3);
         assert_eq!(order[..5], [10, 11, 12, 1, 13]);
     }
 }
