@@ -425,6 +425,10 @@ async function steppedAside(page, token) {
 
 test("a desk whose window is signed in again on another computer steps aside and ends its session", async () => {
   const old = await signIn("clerk5", "w05");
+  // The desk's first reads may still be on their way when it steps aside (a loaded machine):
+  // refused then (401, or 403 for the window's village requests), as in the test below.
+  old.guard.allow(httpStatusLine(403));
+  old.guard.allow(httpStatusLine(401));
   const token = await old.page.evaluate(() => sessionStorage.getItem("token"));
   // A second later, as on another computer: the window's event names a new sign-in.
   const first = Date.parse((await (await fetch(`${base}/api/windows`)).json()).find((w) => w.id === "w05").staff.signed_in_at);
