@@ -217,6 +217,8 @@ impl From<PetitionProblem> for crate::error::ApiError {
         use crate::error::Code;
         let code = match &p {
             PetitionProblem::Action(_) => Code::InvalidPetitionAction,
+            PetitionProblem::TransferDueOutside => Code::TransferDueOutside,
+            PetitionProblem::TransferDueRequired => Code::TransferDueRequired,
             _ => Code::InvalidPetition,
         };
         crate::error::ApiError::new(code, p.to_string())

@@ -162,6 +162,8 @@ codes! {
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
     ToStaffRequired = UNPROCESSABLE_ENTITY, "to_staff_required", "a complaint about a staff member is answered with what that staff member is told, in the director's words (R21)";
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
+    TransferDueOutside = UNPROCESSABLE_ENTITY, "transfer_due_outside", "a department's due day (交办单) is from today up to the petition's own due day, or any day from today once that day has passed (R20)";
+    TransferDueRequired = UNPROCESSABLE_ENTITY, "transfer_due_required", "the petition is overdue: its own due day has passed, so the transfer gives the department a due day from today (R20)";
     InvalidVillageRequest = UNPROCESSABLE_ENTITY, "invalid_village_request", "a villager's name missing or over 50 characters, a phone that is not a mobile number, a material not of the matter's list, or a note over 500 characters";
     UnknownDepartment = UNPROCESSABLE_ENTITY, "unknown_department", "no department of that id or name in the hall";
     NoAttendanceMark = UNPROCESSABLE_ENTITY, "no_attendance_mark", "no such late arrival, early leave or absence on that day";

@@ -149,6 +149,8 @@ export default withAssessment(withRating({
     "err.invalid_petition": "信访登记内容有误：必填项未填、超出字数、年龄不在0至130之间，或日期不对。",
     "err.unknown_department": "没有这个承办部门。",
     "err.invalid_petition_action": "该信访事项当前的状态不能这样办理。",
+    "err.transfer_due_outside": "交办单的答复期限应从今天起，且不晚于信访事项的答复期限（已超期的，从今天起任选）。",
+    "err.transfer_due_required": "该信访事项已超过答复期限，请为承办部门填写从今天起的答复期限。",
     "err.unknown_petition": "没有这件信访事项。",
     // 预约名单 (director-bookings.js)
     bkTitle: "预约名单", bkDay: "日期", bkShow: "查看", bkNone: "当天没有预约。",
@@ -320,6 +322,8 @@ export default withAssessment(withRating({
     "err.invalid_petition": "The petition has a mistake: a required field is empty, a text is too long, the age is not 0 to 130, or a date is wrong.",
     "err.unknown_department": "No such department.",
     "err.invalid_petition_action": "The petition's state does not allow that.",
+    "err.transfer_due_outside": "The department's answer-by day is from today up to the petition's own due day (any day from today once that day has passed).",
+    "err.transfer_due_required": "The petition is past its due day: give the department an answer-by day from today.",
     "err.unknown_petition": "No such petition.",
     bkTitle: "Bookings", bkDay: "Day", bkShow: "Show", bkNone: "No bookings that day.",
     bkAudited: "The list has citizens' names and phones: every reading is audited. A booking nobody came for is marked missed when its day ends; where the citizen was not at fault (the hall closed, a kiosk failed), excuse it with the reason: it then no longer counts towards a suspension of booking.",

@@ -62,6 +62,10 @@ pub enum PetitionProblem {
     AnswerWithoutSolving,
     #[error("{0}")]
     Action(&'static str),
+    #[error("the department's due day is from today up to the petition's own due day (any day from today once that day has passed)")]
+    TransferDueOutside,
+    #[error("the petition's due day has passed: give the department a due day from today")]
+    TransferDueRequired,
 }
 
 /// The text fields as given (trimmed by the caller), checked against their limits.
@@ -141,6 +145,24 @@ pub fn due(received_on: NaiveDate, days: u32, calendar: &Calendar) -> Result<Opt
 /// Not answered and past its due day.
 pub fn overdue(state: PetitionState, due: Option<NaiveDate>, today: NaiveDate) -> bool {
     state.running() && due.is_some_and(|d| d < today)
+}
+
+/// The due day a 交办单 gives the department: the one given, from today up to the petition's own
+/// due day, or that own day when none is given. Once the petition's own day has passed (it is
+/// overdue), the department still needs a day it can meet: one from today must be given.
+pub fn transfer_due(
+    own: Option<NaiveDate>,
+    given: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, PetitionProblem> {
+    let passed = own.is_some_and(|d| d < today);
+    match given {
+        None if passed => Err(PetitionProblem::TransferDueRequired),
+        None => Ok(own),
+        Some(d) if d < today => Err(PetitionProblem::TransferDueOutside),
+        Some(d) if !passed && own.is_some_and(|limit| d > limit) => Err(PetitionProblem::TransferDueOutside),
+        Some(d) => Ok(Some(d)),
+    }
 }
 
 /// What the director does to a petition.
@@ -253,6 +275,32 @@ mod tests {
             assert_eq!(overdue(state, due_on, d(today)), expected, "{state:?} {today}");
         }
         assert!(!overdue(Received, None, d("2027-01-10")), "a due day pending is not overdue");
+    }
+
+    #[test]
+    fn a_transfer_due_day_within_the_petitions_own_or_from_today_once_that_passed() {
+        let today = d("2026-12-02");
+        use PetitionProblem::{TransferDueOutside as Outside, TransferDueRequired as Required};
+        // (own due, given, expected)
+        for (own, given, expected) in [
+            (Some("2026-12-04"), None, Ok(Some("2026-12-04"))),
+            (Some("2026-12-04"), Some("2026-12-03"), Ok(Some("2026-12-03"))),
+            (Some("2026-12-04"), Some("2026-12-02"), Ok(Some("2026-12-02"))),
+            (Some("2026-12-04"), Some("2026-12-07"), Err(Outside)),
+            (Some("2026-12-04"), Some("2026-12-01"), Err(Outside)),
+            (Some("2026-12-02"), None, Ok(Some("2026-12-02"))),
+            // Overdue: its own day is no limit any more, and is no day to hand on.
+            (Some("2026-11-30"), None, Err(Required)),
+            (Some("2026-11-30"), Some("2026-12-04"), Ok(Some("2026-12-04"))),
+            (Some("2026-11-30"), Some("2026-11-30"), Err(Outside)),
+            // Its own day waits for the calendar: any day from today.
+            (None, None, Ok(None)),
+            (None, Some("2026-12-09"), Ok(Some("2026-12-09"))),
+            (None, Some("2026-12-01"), Err(Outside)),
+        ] {
+            let got = transfer_due(own.map(d), given.map(d), today);
+            assert_eq!(got, expected.map(|e| e.map(d)), "{own:?} {given:?}");
+        }
     }
 
     #[test]

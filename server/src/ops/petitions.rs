@@ -258,20 +258,14 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &PetitionOp) -> ApiResult<Answer> 
         PetitionOp::Transfer { department: given, note, due } => {
             let department = department(ctx, given)?;
             petition::check_note(note.as_deref())?;
-            let due = match due.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => p.due,
-                Some(d) => {
-                    let d = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                        .map_err(|_| ApiError::new(Code::InvalidDate, "the transfer's due day is YYYY-MM-DD"))?;
-                    if d < today(ctx) || p.due.is_some_and(|limit| d > limit) {
-                        return Err(ApiError::new(
-                            Code::InvalidPetition,
-                            "the department's due day is from today up to the petition's own due day",
-                        ));
-                    }
-                    Some(d)
-                }
+            let given = match due.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(d) => Some(
+                    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|_| ApiError::new(Code::InvalidDate, "the transfer's due day is YYYY-MM-DD"))?,
+                ),
             };
+            let due = petition::transfer_due(p.due, given, today(ctx))?;
             let dept_name = petitions::department_name(ctx.hall, &department);
             // Sent on again, to another department (the first one said it is not theirs).
             let before = p.department.clone().filter(|_| facts.state == PetitionState::Transferred);

@@ -175,7 +175,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             json!({"department": "minzheng", "due": "2026-12-31"}),
         )
         .await;
-    assert_error(&r, 422, "invalid_petition");
+    assert_error(&r, 422, "transfer_due_outside");
     let r = s
         .post(&format!("/api/petitions/{id}/transfer"), &director, json!({"department": "minzheng", "due": "soon"}))
         .await;
@@ -549,4 +549,31 @@ async fn a_departments_due_day_given_while_the_petitions_waited_is_brought_back_
     assert_eq!(added.status, 201, "{}", added.body);
     let p = get(&s, &format!("/api/petitions/{id}"), &admin).await.body;
     assert_eq!((p["due"].as_str(), p["transfer"]["due"].as_str()), (Some("2027-01-04"), Some("2027-01-04")), "{p}");
+}
+
+#[tokio::test]
+async fn an_overdue_petition_is_transferred_with_a_day_the_department_can_meet() {
+    let s = TestServer::start().await;
+    // Wednesday 25 November, due Monday 30 November; on Wednesday 2 December it is overdue.
+    s.clock().set(at_nine(2026, 11, 25));
+    let director = s.staff("director").await;
+    let id = register(&s, &director, json!({})).await["id"].as_i64().unwrap();
+    s.clock().set(at_nine(2026, 12, 2));
+    let director = s.staff("director").await;
+    let path = format!("/api/petitions/{id}/transfer");
+    // No day given: the petition's own day (30 November) is past, no day to hand on.
+    assert_error(&s.post(&path, &director, json!({"department": "minzheng"})).await, 422, "transfer_due_required");
+    // A day before today: refused as ever.
+    let r = s.post(&path, &director, json!({"department": "minzheng", "due": "2026-12-01"})).await;
+    assert_error(&r, 422, "transfer_due_outside");
+    let p = get(&s, &format!("/api/petitions/{id}"), &director).await.body;
+    assert_eq!((p["state"].as_str(), p["transfer"].is_null()), (Some("received"), true), "nothing changed: {p}");
+    // A day from today: accepted, though later than the petition's own (it stays overdue).
+    let t = s.post(&path, &director, json!({"department": "minzheng", "due": "2026-12-04"})).await;
+    assert_eq!(t.status, 200, "{}", t.body);
+    assert_eq!((t.body["transfer"]["due"].as_str(), t.body["due"].as_str()), (Some("2026-12-04"), Some("2026-11-30")));
+    let told = t.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(told.contains("请于 2026-12-04 前答复"), "{told}");
+    let over = get(&s, "/api/petitions?overdue=true", &director).await.body;
+    assert_eq!(over.as_array().unwrap().len(), 1, "still overdue: {over}");
 }
