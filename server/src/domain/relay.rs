@@ -39,6 +39,17 @@ pub fn progress_key(origin_hall: &str, origin_number: &str, step: UpperStep, dea
     }
 }
 
+/// Whether an upper hall's step, delivered now, is older than what the lower hall's case already
+/// heard (`heard`: the upper state it holds; the times: when the upper hall took each step, in
+/// ms, absent from an older upper hall): nothing after the upper close, no acceptance once
+/// heard from, no step taken before the one applied. Kept, not applied.
+pub fn superseded(heard: Option<&str>, step: UpperStep, stepped_at: Option<i64>, last_at: Option<i64>) -> bool {
+    let closed = heard == Some(IncomingState::Closed.as_str());
+    let accepted_again = step == UpperStep::Accepted && heard.is_some();
+    let older = matches!((stepped_at, last_at), (Some(at), Some(last)) if at < last);
+    closed || accepted_again || older
+}
+
 /// The key a message is applied under at its destination: the source hall's name for it.
 pub fn inbox_key(from_hall: &str, outbox_key: &str) -> String {
     format!("{from_hall}:{outbox_key}")
@@ -313,6 +324,28 @@ mod tests {
             "上报至县政务服务中心：已办结，不予许可。理由：收入超标",
         );
         check(UpperStep::Closed, None, Some(CaseResult::Done), Some("ignored"), "上报至县政务服务中心：已办结");
+    }
+
+    #[test]
+    fn a_step_older_than_what_the_case_heard_is_superseded() {
+        use UpperStep::*;
+        // (heard, step, stepped at, last applied at, superseded)
+        for (heard, step, at, last, expected) in [
+            (None, Accepted, Some(10), None, false),
+            (Some("accepted"), Accepted, Some(20), Some(10), true),
+            (Some("accepted"), Extended, Some(20), Some(10), false),
+            // Set before the extension, delivered after it: the extended date stands.
+            (Some("accepted"), DeadlineSet, Some(15), Some(20), true),
+            (Some("accepted"), DeadlineSet, Some(25), Some(20), false),
+            (Some("accepted"), DeadlineSet, Some(20), Some(20), false),
+            (Some("closed"), DeadlineSet, Some(30), Some(20), true),
+            (Some("closed"), Closed, None, None, true),
+            // An older upper hall says no time: its step alone is judged.
+            (Some("accepted"), DeadlineSet, None, Some(20), false),
+            (Some("accepted"), Extended, Some(5), None, false),
+        ] {
+            assert_eq!(superseded(heard, step, at, last), expected, "{heard:?} {step:?} {at:?} {last:?}");
+        }
     }
 
     #[test]

@@ -292,9 +292,14 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
     };
     // A step the county could not deliver at once (refused by an older server, held back an
     // hour) may come after later ones: once the upper hall closed the case nothing before its
-    // close applies, nor an acceptance once the upper hall was heard from. Kept, not applied.
-    let heard = c.detail.get("upper").and_then(|u| u.get("state")).and_then(Value::as_str);
-    let superseded = heard == Some("closed") || (step == UpperStep::Accepted && heard.is_some());
+    // close applies, nor an acceptance once the upper hall was heard from, nor a step taken
+    // there before the one the case already has (a deadline set before an extension). Kept,
+    // not applied. A message of an older upper hall says no time: only its step is judged.
+    let upper = c.detail.get("upper");
+    let heard = upper.and_then(|u| u.get("state")).and_then(Value::as_str);
+    let stepped_at = b.get("stepped_at_ms").and_then(Value::as_i64);
+    let last_at = upper.and_then(|u| u.get("stepped_at_ms")).and_then(Value::as_i64);
+    let superseded = rule::superseded(heard, step, stepped_at, last_at);
     if superseded {
         tracing::info!(key = %m.key, number, "an upper hall's step older than what the case already heard; kept, not applied");
         return Ok(answer("superseded", Some(c.number)));
@@ -310,7 +315,8 @@ fn receive_progress(ctx: &mut Ctx, m: &wire::InboxMessage) -> ApiResult<wire::In
         "state": state.as_str(),
         "result": result.map(CaseResult::as_str),
         "deadline": deadline,
-        "at": ctx.fmt(ctx.now_ms),
+        "at": ctx.fmt(stepped_at.unwrap_or(ctx.now_ms)),
+        "stepped_at_ms": stepped_at.or(last_at),
     });
     // The upper hall's date is the one the applicant is given (R14): the case's deadline here
     // follows it, so the lists, the assessment and a village reply date count from it.
@@ -557,6 +563,8 @@ fn record_step(ctx: &mut Ctx, c: &IncomingRow, p: Progress) -> ApiResult<()> {
         "pending_year": p.pending_year,
         "result": c.result,
         "reason": p.reason,
+        // When the step was taken here: the lower hall applies no step older than one it has.
+        "stepped_at_ms": ctx.now_ms,
     });
     let key = rule::progress_key(&c.origin_hall, &c.origin_number, p.step, c.deadline.as_deref());
     queue(ctx, &key, "progress", Some(&c.origin_hall.clone()), &body)

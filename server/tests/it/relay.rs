@@ -191,6 +191,35 @@ async fn an_upper_halls_step_delivered_after_its_close_does_not_reopen_the_case(
     assert_eq!(after["steps"].as_array().map(Vec::len), before["steps"].as_array().map(Vec::len), "{after}");
 }
 
+/// Steps delivered out of order: a deadline the upper hall set before its extension, delivered
+/// after it, does not put the older date back — the applicant keeps the date they were told.
+#[tokio::test]
+async fn an_upper_halls_older_step_delivered_late_does_not_undo_a_later_one() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let director = s.staff("director").await;
+    let number = report(&s, &clerk).await;
+    let progress = |step: &str, at: i64, deadline: &str| {
+        let body = json!({"origin_number": number, "step": step, "hall_name": "县政务服务中心",
+            "deadline": deadline, "stepped_at_ms": at});
+        json!({"key": format!("county:progress:{number}:{step}:{deadline}"), "from_hall": "county",
+            "kind": "progress", "body": body})
+    };
+    let t0 = 1_796_000_000_000_i64;
+    for (step, at, deadline, outcome) in [
+        ("accepted", t0, "2026-12-09", "progress_recorded"),
+        ("extended", t0 + 3_000, "2026-12-14", "progress_recorded"),
+        ("deadline_set", t0 + 2_000, "2026-12-10", "superseded"),
+        ("deadline_set", t0 + 4_000, "2026-12-15", "progress_recorded"),
+    ] {
+        let r = s.post("/api/relay/inbox", COUNTY, progress(step, at, deadline)).await;
+        assert_eq!((r.status.as_u16(), r.body["outcome"].as_str()), (200, Some(outcome)), "{step}: {}", r.body);
+        let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+        let expected = if outcome == "superseded" { "2026-12-14" } else { deadline };
+        assert_eq!((case["deadline"].as_str(), case["upper"]["deadline"].as_str()), (Some(expected), Some(expected)));
+    }
+}
+
 #[tokio::test]
 async fn the_county_device_relays_and_nobody_else_does() {
     let s = TestServer::start().await;
