@@ -1,5 +1,5 @@
 // Booking an appointment (预约) on the phone, one step at a time: the matter (only those the hall
-// lets book), the day (the next working days with places left), the slot, the matter's one-time
+// lets book), the day (the next days the hall opens with places left), the slot, the matter's one-time
 // notification (materials, fee, time limit) read before going on, then name, mobile and — where
 // the matter asks for it — the resident identity number, checked here (GB 11643) before the
 // server checks it again. A booking made goes to its own saved page, /book/{code}.

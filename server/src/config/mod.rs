@@ -485,8 +485,10 @@ impl Checker<'_> {
         }
         let days_ahead = r.days_ahead.unwrap_or(5);
         if !(1..=30).contains(&days_ahead) {
-            return self
-                .fail(&span, format!("matter `{id}`: booking.days_ahead must be between 1 and 30 working days"));
+            return self.fail(
+                &span,
+                format!("matter `{id}`: booking.days_ahead must be between 1 and 30 days the hall opens"),
+            );
         }
         Ok(Some(crate::domain::booking::MatterBooking {
             slot_minutes: r.slot_minutes,

@@ -12,7 +12,7 @@ use super::hours::{Hours, Period};
 pub struct MatterBooking {
     pub slot_minutes: u32,
     pub slot_capacity: u32,
-    /// Bookable working days ahead (today counts when slots are left today).
+    /// Bookable days ahead (the days the hall issues tickets) (today counts when slots are left today).
     pub days_ahead: u32,
 }
 
@@ -160,9 +160,11 @@ pub fn places_left(capacity: u32, booked_in_slot: u32, quota: Option<u32>, used_
     }
 }
 
-/// The days a matter is booked on: from `today`, the next `days_ahead` days that are working
-/// days (by the calendar; where no year is loaded the hall's hours decide) on which the matter
-/// has slots. Today is one of them only while a slot of it is still to start after `now`.
+/// The days a matter is booked on: from `today`, the next `days_ahead` days on which the matter
+/// has slots — the days the hall issues tickets, by its hours on the calendar (a holiday has
+/// none, a 调休 Saturday a working day's, a plain Saturday the hall opens its own, whether its
+/// year is loaded or not). Today is one of them only while a slot of it is still to start
+/// after `now`.
 pub fn bookable_days(
     hours: &Hours,
     calendar: &Calendar,
@@ -172,15 +174,14 @@ pub fn bookable_days(
 ) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     let mut day = now.date();
-    // A year without working days would loop forever: look at most a year ahead.
+    // A year without opening days would loop forever: look at most a year ahead.
     for _ in 0..366 {
         if out.len() >= booking.days_ahead as usize {
             break;
         }
         let slots = slots(hours, calendar, own, booking, day);
-        let open = calendar.is_working_day(day).unwrap_or(!slots.is_empty());
         let later = if day == now.date() { slots.iter().any(|s| s.start > now.time()) } else { !slots.is_empty() };
-        if open && later {
+        if later {
             out.push(day);
         }
         day += Duration::days(1);
@@ -425,6 +426,26 @@ mod tests {
             bookable_days(&hall(), &calendar, None, B30, at(friday, "17:00")),
             [8, 9, 10].map(|x| NaiveDate::from_ymd_opt(2040, 10, x).unwrap())
         );
+    }
+
+    #[test]
+    fn a_saturday_the_hall_opens_is_booked_whether_its_year_is_loaded_or_not() {
+        let calendar = shipped_calendar();
+        let mut saturdays = hall();
+        saturdays.days[5] = vec![Period::parse("09:00-12:00").unwrap()];
+        let on = |y: i32, m: u32, day: u32| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // (now: a Friday at 08:00, the next three days with slots). 2026 is loaded, 2040 is not.
+        for (friday, expected) in [
+            (on(2026, 12, 11), [on(2026, 12, 11), on(2026, 12, 12), on(2026, 12, 14)]),
+            (on(2040, 10, 5), [on(2040, 10, 5), on(2040, 10, 6), on(2040, 10, 8)]),
+            // 国庆: Saturday 3 October is a holiday (no slots), Saturday 10 October a 调休 day.
+            (on(2026, 10, 2), [on(2026, 10, 8), on(2026, 10, 9), on(2026, 10, 10)]),
+        ] {
+            let now = friday.and_time(t("08:00"));
+            assert_eq!(bookable_days(&saturdays, &calendar, None, B30, now), expected, "{friday}");
+        }
+        let saturday = slots(&saturdays, &calendar, None, B30, on(2026, 12, 12));
+        assert_eq!((saturday.len(), saturday[0].start), (5, t("09:00")), "the Saturday's own hours, cut off at 11:30");
     }
 
     /// `check()`: a check-in at `now` for a slot at 10:00 (early 30, grace 15).

@@ -55,8 +55,16 @@ async fn days_and_slots_of_a_bookable_matter() {
     let days = s.get("/api/services/mz-dibao/booking-days").await;
     assert_eq!(days.status, 200, "{}", days.body);
     let list: Vec<&str> = days.body.as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
-    // Today (slots still to start), then working days: the weekend of the 28th and 29th skipped.
-    assert_eq!(list, ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"]);
+    // Today (slots still to start), then the days the hall opens: Saturday the 28th's morning
+    // (周六上午便民服务, as walk-ins have it), not Sunday the 29th.
+    assert_eq!(list, ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-30"]);
+    let saturday = s.get("/api/services/mz-dibao/slots?day=2026-11-28").await.body;
+    let starts: Vec<&str> = saturday.as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+    assert_eq!(
+        (starts.first(), starts.last()),
+        (Some(&"09:00"), Some(&"11:00")),
+        "09:00–12:00, cut off at 11:30: {starts:?}"
+    );
     let slots = s.get("/api/services/mz-dibao/slots?day=2026-11-26").await.body;
     let starts: Vec<&str> = slots.as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
     assert_eq!(starts.first(), Some(&"08:30"));
@@ -68,7 +76,7 @@ async fn days_and_slots_of_a_bookable_matter() {
     assert_eq!(today[0]["start"], "09:30", "{today}");
     assert_error(&s.get("/api/services/nothing/slots?day=2026-11-26").await, 404, "not_found");
     assert_error(&s.get("/api/services/zh-zixun/slots?day=2026-11-26").await, 422, "not_bookable");
-    assert_error(&s.get("/api/services/mz-dibao/slots?day=2026-11-28").await, 422, "not_bookable");
+    assert_error(&s.get("/api/services/mz-dibao/slots?day=2026-11-29").await, 422, "not_bookable");
     assert_error(&s.get("/api/services/mz-dibao/slots?day=26-11").await, 422, "invalid_date");
     let services = s.get("/api/services").await.body;
     let dibao = services.as_array().unwrap().iter().find(|m| m["id"] == "mz-dibao").unwrap();
@@ -98,7 +106,7 @@ async fn a_booking_is_masked_fills_its_slot_and_counts_in_the_quota() {
     // Bad input changes nothing.
     assert_error(&book(&s, body("mz-dibao", "2026-11-26", "09:30", "12345")).await, 422, "invalid_phone");
     assert_error(&book(&s, body("mz-dibao", "2026-11-26", "09:10", "13900000003")).await, 422, "not_bookable");
-    assert_error(&book(&s, body("mz-dibao", "2026-11-28", "09:00", "13900000003")).await, 422, "not_bookable");
+    assert_error(&book(&s, body("mz-dibao", "2026-11-29", "09:00", "13900000003")).await, 422, "not_bookable");
     let mut no_name = body("mz-dibao", "2026-11-26", "09:30", "13900000003");
     no_name["name"] = json!("  ");
     assert_error(&book(&s, no_name).await, 422, "invalid_name");
@@ -225,8 +233,9 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
         .as_str()
         .unwrap()
         .to_string();
-    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约未来5个工作日\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
-    let yibao_slots = "# 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约未来5个工作日）\nslot_minutes = 20\n";
+    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约大厅接下来的5个办公日（含周六上午）\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+    let yibao_slots =
+        "# 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约接下来的5个办公日）\nslot_minutes = 20\n";
     assert!(toml.contains(dibao_booking) && toml.contains(yibao_slots));
     let thursday = "thu = [\"08:30-12:00\", \"14:00-17:30\"]";
     assert!(toml.contains(thursday));

@@ -572,7 +572,7 @@ async fn a_file_edited_between_two_starts_is_put_in_force_as_the_admin_page_woul
     let dir = s.stop().await;
     let window = "[[windows]]\nid = \"w03\"\nnumber = 3\nname = \"民政窗口（二）\"\ndepartment = \"minzheng\"\nlocation = \"一楼大厅东侧\"\nplan = { x = 94, y = 58 }\n\n";
     let evaluator = "[[evaluators]]\nid = \"evaluator-w03\"\nwindow = \"w03\"\n";
-    let booked_online = "[matters.booking]                  # 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约未来5个工作日）\nslot_minutes = 20\nslot_capacity = 3\n";
+    let booked_online = "[matters.booking]                  # 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约接下来的5个办公日）\nslot_minutes = 20\nslot_capacity = 3\n";
     let text = hall_server::config::SAMPLE_HALL
         .replacen(window, "", 1)
         .replacen(evaluator, "[[evaluators]]\nid = \"evaluator-w03\"\nwindow = \"w02\"\n", 1)

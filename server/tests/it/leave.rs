@@ -529,11 +529,12 @@ async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
     assert!(refused.body["message"].as_str().unwrap().contains("2026-12-27"), "{}", refused.body);
     assert_eq!(late.get("/api/calendar/years").await.body.as_array().unwrap().len(), 3, "nothing added");
 
-    // Friday 25 December: a citizen has booked 最低生活保障 for the 31st, which becomes a day
-    // off. The booking is cancelled by the hall (not left to be missed, which would count
-    // against the citizen), audited, and the answer says how many the director must call.
+    // Saturday 26 December (the hall opens its mornings): a citizen has booked 最低生活保障
+    // for the 31st, which becomes a day off. The booking is cancelled by the hall (not left to
+    // be missed, which would count against the citizen), audited, and the answer says how many
+    // the director must call.
     let booked = TestServer::start().await;
-    booked.clock().set(at("2026-12-25", "09:00"));
+    booked.clock().set(at("2026-12-26", "09:00"));
     let b = json!({"service_id": "mz-dibao", "day": "2026-12-31", "start": "09:00", "name": "张三", "phone": "13800001234"});
     let made = booked.send(Method::POST, "/api/bookings", None, Some(b), None).await;
     assert_eq!(made.status, 201, "{}", made.body);
