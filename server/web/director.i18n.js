@@ -105,7 +105,7 @@ export default withAssessment(withRating({
     // Complaints (投诉, R21): director-complaints.js.
     complaints: "投诉", newComplaint: "登记投诉", lateOnly: "只看逾期", noComplaints: "没有投诉。",
     newComplaintTitle: "登记投诉", cChannel: "投诉方式", cAbout: "投诉对象", cWindow: "窗口", cStaff: "工作人员（用户名）",
-    cWhat: "投诉内容", cHappened: "发生时间", cReceived: "收到时间（不填为现在）", cName: "投诉人姓名", cContact: "联系电话",
+    cWhat: "投诉内容", cHappened: "发生时间", cReceived: "收到时间（不填为现在）", cName: "投诉人姓名（不愿留可不填）", cContact: "联系电话",
     cAddress: "通信地址（书面答复寄往此处；电话和地址至少填一项，书面投诉必填地址）", fAddress: "通信地址", cComplexity: "类型",
     cAddressNeeded: "书面投诉须书面答复：请填写投诉人的通信地址。",
     cAnonymous: "匿名投诉（未留姓名和联系方式，无法答复本人）",
@@ -274,7 +274,7 @@ export default withAssessment(withRating({
     meeting: (date, who, conclusion) => `${date}, ${who}: ${conclusion}`,
     complaints: "Complaints", newComplaint: "Register a complaint", lateOnly: "Late only", noComplaints: "No complaints.",
     newComplaintTitle: "Register a complaint", cChannel: "Channel", cAbout: "About", cWindow: "Window",
-    cStaff: "Staff member (username)", cWhat: "What happened", cHappened: "When it happened", cReceived: "Received (empty: now)", cName: "Complainant's name",
+    cStaff: "Staff member (username)", cWhat: "What happened", cHappened: "When it happened", cReceived: "Received (empty: now)", cName: "Complainant's name (may be kept back)",
     cContact: "Phone", cComplexity: "Kind",
     cAddress: "Postal address (where a written answer is sent; a phone or an address at least, the address for a written complaint)", fAddress: "Postal address",
     cAddressNeeded: "A written complaint is answered in writing: give the complainant's postal address.",

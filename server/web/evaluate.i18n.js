@@ -13,7 +13,7 @@ export default withRating({
     followUp: "我们会核实情况，在规定时限内整改并答复您。",
     window: (n, name) => `${n} 号窗口 · ${name}`, windowShort: (n) => `${n} 号窗口`,
     staffNo: (no) => `工号：${no}`, noClerk: "本窗口暂停服务",
-    asked: (number, matter) => `号码 ${number} · ${matter}`,
+    asked: (number) => `号码 ${number}`,
     badToken: "设备令牌无效，请重新设置。", live: "● 实时",
   },
   en: {
@@ -25,7 +25,7 @@ export default withRating({
     followUp: "The hall will look into it, put it right and answer you within the set time.",
     window: (n, name) => `Window ${n} · ${name}`, windowShort: (n) => `Window ${n}`,
     staffNo: (no) => `Staff no. ${no}`, noClerk: "This window is not serving now",
-    asked: (number, matter) => `Ticket ${number} · ${matter}`,
+    asked: (number) => `Ticket ${number}`,
     badToken: "The device token is not valid: please set it again.", live: "● live",
   },
 });

@@ -80,7 +80,7 @@ function render() {
   $("windowLine").textContent = t("window", view.window_number, view.window_name);
   $("welcome").hidden = !c;
   const a = view.asking;
-  $("askWhat").textContent = a ? t("asked", a.ticket_number, a.service_name) : "";
+  $("askWhat").textContent = a ? t("asked", a.ticket_number) : "";
   $("thankedLevel").textContent = receipt ? t("rate.given", t(`level.${receipt.level}`)) : "";
   $("thankedFollowUp").hidden = !receipt?.follow_up;
   document.title = t("pageTitle");

@@ -96,12 +96,13 @@ pub struct ClerkOnDuty {
     pub photo_url: Option<String>,
 }
 
-/// A finished service waiting for its rating at the evaluator.
+/// A finished service waiting for its rating at the evaluator. Its ticket number only: the
+/// pad may still show it when the next citizen sits down, and a matter beside a number (低保,
+/// 残疾人证) tells a stranger the person's welfare or health.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RatingAsked {
     pub ticket_number: String,
-    pub service_name: String,
     pub finished_at: String,
     /// Until when the evaluator asks (then it returns to idle).
     pub until: String,

@@ -188,6 +188,8 @@ pub async fn online(
         return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
     let req: wire::OnlineComplaint = json(&body)?;
+    let window_number = req.window_number;
+    let input = Input::from(req);
     let actor = Actor::Citizen { via: "citizen".into() };
     // Counted are complaints that may be made: a page's retry of one already made gets its
     // first answer (its number), and a token no ticket has is refused before it is counted, so
@@ -202,6 +204,8 @@ pub async fn online(
         if !known {
             return Err(ApiError::new(Code::UnknownTicket, "no ticket has this token"));
         }
+        // Nor is a complaint the rules refuse (no words, a phone mistyped): corrected, it is sent again.
+        crate::ops::complaints::check_online(&input)?;
         if let Err(wait) = s.online_complaints().check(&token, peer) {
             return Err(ApiError::too_many(
                 Code::TooManyComplaints,
@@ -210,8 +214,7 @@ pub async fn online(
             ));
         }
     }
-    let window_number = req.window_number;
-    let op = Op::OnlineComplaint { token, input: Box::new(Input::from(req)), window_number };
+    let op = Op::OnlineComplaint { token, input: Box::new(input), window_number };
     submit(&s, actor, op, key, &body).await
 }
 

@@ -59,8 +59,28 @@ async fn rate_by_phone(
     let actor = Actor::Citizen { via: via.into() };
     // A retry (its `Idempotency-Key` again, after an answer lost on the way) gets its first
     // answer whatever the limit says; a second rating is refused (409), whatever the channel.
-    if let Err(wait) = s.rating_posts().check(token, peer.0) {
-        if !super::is_retry(s, &actor, &key).await? {
+    // A token no ticket or case has is refused before it is counted: posts with made-up tokens
+    // cannot use up the allowance of the address the hall's phones share.
+    if !super::is_retry(s, &actor, &key).await? {
+        let (t, by_case) = (token.to_string(), matches!(target, RateTarget::CaseToken(_)));
+        let known = s
+            .reads()
+            .run(move |c| {
+                Ok(if by_case {
+                    crate::store::ratings::service_by_case_token(c, &t)?.is_some()
+                } else {
+                    crate::store::ratings::service_by_ticket_token(c, &t)?.is_some()
+                })
+            })
+            .await
+            .map_err(ApiError::Internal)?;
+        if !known && by_case {
+            return Err(ApiError::new(Code::UnknownCase, "no case has this token"));
+        }
+        if !known {
+            return Err(ApiError::new(Code::UnknownTicket, "no ticket has this token"));
+        }
+        if let Err(wait) = s.rating_posts().check(token, peer.0) {
             return Err(ApiError::too_many(Code::TooManyAttempts, "too many attempts; wait a moment", wait));
         }
     }
@@ -174,7 +194,6 @@ pub async fn evaluator(State(s): State<AppState>, Caller(actor): Caller) -> ApiR
         let finished = t.finished_at?;
         rating::evaluator_asks(finished, now_ms, limits, next).then(|| wire::RatingAsked {
             ticket_number: t.ticket_number,
-            service_name: hall.matter(&t.service_id).map(|m| m.name.clone()).unwrap_or_default(),
             finished_at: store::reads::fmt_time(&hall, finished),
             until: store::reads::fmt_time(&hall, finished + i64::from(limits.ask_seconds) * 1000),
         })

@@ -211,6 +211,12 @@ struct Words {
     address: Option<String>,
 }
 
+/// A citizen's complaint from their ticket's page, checked before it is counted against the
+/// page's allowance: a mistake corrected is not a complaint made.
+pub fn check_online(input: &Input) -> ApiResult<()> {
+    words(input, false).map(drop)
+}
+
 fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
     let what =
         text(Some(&input.what), complaint::MAX_TEXT, "what happened")?.ok_or_else(|| invalid("say what happened"))?;
@@ -227,9 +233,11 @@ fn words(input: &Input, identity_required: bool) -> ApiResult<Words> {
             "an anonymous complaint has no name, phone or address: leave them out, or do not mark it anonymous",
         ));
     }
-    if identity_required && !input.anonymous && (name.is_none() || !reachable) {
+    // A caller may keep their name and leave a number to be answered on (R21: confidential);
+    // with neither a phone nor an address no answer could reach them.
+    if identity_required && !input.anonymous && !reachable {
         return Err(invalid(
-            "an oral, phone or written complaint records the complainant's name and a phone or postal address, or is marked anonymous",
+            "an oral, phone or written complaint records a phone or postal address to answer on, or is marked anonymous",
         ));
     }
     // R21: a written complaint gets a written answer: the letter needs where to be posted.

@@ -268,6 +268,10 @@ async fn the_evaluator_asks_about_the_service_just_finished_and_then_idles() {
     let (_, first) = served(&s, &clerk).await;
     let asking = get(&s, "/api/evaluator", Some(EVALUATOR_W02)).await;
     assert_eq!(asking.body["asking"]["ticket_number"], first["number"], "{}", asking.body);
+    // The number alone: the pad may still show it to the next citizen, and a matter beside it
+    // would tell them what the one before came for (低保: welfare status).
+    let fields: Vec<&String> = asking.body["asking"].as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["ticket_number", "finished_at", "until"], "{}", asking.body);
 
     // A later service replaces it: the first can no longer be rated at the window.
     let (_, second) = served(&s, &clerk).await;
@@ -485,6 +489,24 @@ async fn phone_ratings_are_limited_per_ticket() {
         statuses.push(post(&s, &path, None, json!({"level": "dissatisfied"})).await.status);
     }
     assert_eq!(statuses, [[422; 10].as_slice(), &[429, 429]].concat(), "ten attempts a minute per ticket");
+}
+
+/// Posts with made-up tokens are refused before they are counted: someone on the hall's Wi-Fi
+/// cannot use up the allowance of the address every citizen's phone shares.
+#[tokio::test]
+async fn made_up_tokens_do_not_use_up_the_halls_address() {
+    let s = TestServer::start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    let (ticket, _) = served(&s, &clerk).await;
+    for i in 0..80 {
+        for (page, code) in [("t", "unknown_ticket"), ("c", "unknown_case")] {
+            let r = post(&s, &format!("/api/{page}/{i:032x}/rating"), None, json!({"level": "satisfied"})).await;
+            assert_error(&r, 404, code);
+        }
+    }
+    let path = format!("/api/t/{}/rating", token_of(&ticket));
+    let r = post(&s, &path, None, json!({"level": "satisfied"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
 }
 
 #[tokio::test]
