@@ -66,6 +66,7 @@ pub struct Options {
     header_timeout: Option<Duration>,
     tls: Option<TestTls>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    shipped_calendar: Option<&'static [(&'static str, &'static str)]>,
 }
 
 /// HTTPS for a test server: the acceptor it serves with and the CA certificate (PEM) that a
@@ -95,6 +96,7 @@ impl Default for Options {
             header_timeout: None,
             tls: None,
             trusted_proxies: Vec::new(),
+            shipped_calendar: None,
         }
     }
 }
@@ -194,6 +196,12 @@ impl Options {
         self
     }
 
+    /// These calendar years shipped instead of the release's (a release that brings a year).
+    pub fn shipped_calendar(mut self, years: &'static [(&'static str, &'static str)]) -> Self {
+        self.shipped_calendar = Some(years);
+        self
+    }
+
     /// The accept loop's header time-out instead of the production one.
     pub fn header_timeout(mut self, timeout: Duration) -> Self {
         self.header_timeout = Some(timeout);
@@ -212,6 +220,7 @@ impl Options {
         s.max_streams_per_address = self.max_streams_per_address.unwrap_or(s.max_streams_per_address);
         s.public_url = self.public_url.clone();
         s.tls = self.tls.as_ref().map(|t| t.acceptor.clone());
+        s.shipped_calendar = self.shipped_calendar.unwrap_or(s.shipped_calendar);
         s
     }
 

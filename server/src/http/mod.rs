@@ -89,6 +89,8 @@ pub struct Settings {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// The hall's reverse proxies (`--trusted-proxy`): their `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The calendar years this release ships (`calendar_data::SHIPPED`; fewer in tests).
+    pub shipped_calendar: &'static [store::calendar::Shipped],
 }
 
 impl Settings {
@@ -110,6 +112,7 @@ impl Settings {
             max_streams_per_address: 300,
             tls: None,
             trusted_proxies: Vec::new(),
+            shipped_calendar: &crate::calendar_data::SHIPPED,
         }
     }
 }
@@ -159,6 +162,37 @@ struct Inner {
 /// changed since the last start (then the file, which becomes the saved hall: the newest edit
 /// wins, whichever way it was made). The packaged service always names its file, so the admin
 /// page's changes would otherwise be lost at every restart.
+/// The shipped years a release brought that the database does not have, each added as the
+/// admin page adds one (what waited for it settled), one transaction each. A year refused (its
+/// notice changes a day already lived) is logged and left out: the admin page's warning of a
+/// missing year stays until the administrator adds it without those days.
+fn released_years(
+    conn: &rusqlite::Connection,
+    (hall, mut calendar): (&crate::hall::Hall, crate::domain::calendar::Calendar),
+    public_url: &str,
+    shipped: &[store::calendar::Shipped],
+    now_ms: i64,
+) -> anyhow::Result<crate::domain::calendar::Calendar> {
+    for (schedule, toml) in store::calendar::shipped_missing(conn, shipped)? {
+        let tx = conn.unchecked_transaction()?;
+        let now = store::from_ms(now_ms);
+        match crate::ops::add_calendar_year_at_start(&tx, (hall, &calendar), public_url, now, (&schedule, toml)) {
+            Ok(()) => {
+                tx.commit()?;
+                calendar = store::calendar::load(conn)?;
+                tracing::info!(
+                    year = schedule.year,
+                    "a shipped calendar year was added; what waited for it is settled"
+                );
+            }
+            Err(e) => {
+                tracing::error!(year = schedule.year, error = ?e, "a shipped calendar year could not be added; add it on the admin page");
+            }
+        }
+    }
+    Ok(calendar)
+}
+
 fn hall_in_force(
     conn: &rusqlite::Connection,
     given: crate::hall::Hall,
@@ -230,15 +264,19 @@ impl AppState {
         let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
         let db_lock = crate::backup::lock(&settings.db)?;
         let conn = store::open_writer(&settings.db)?;
-        store::calendar::ensure_shipped(&conn, store::ms(settings.clock.now()))?;
-        let calendar = crate::hall::SharedCalendar::new(store::calendar::load(&conn)?);
-        let settings_sweep = settings.sweep_every;
         let now_ms = store::ms(settings.clock.now());
+        let new_database = store::calendar::ship_into_new(&conn, settings.shipped_calendar, now_ms)?;
+        let calendar = store::calendar::load(&conn)?;
+        let settings_sweep = settings.sweep_every;
         let public_url = settings.public_url.unwrap_or_default().trim_end_matches('/').to_string();
-        let hall =
-            hall_in_force(&conn, settings.hall, settings.hall_from_file, (&calendar.get(), now_ms), &public_url)?;
+        let hall = hall_in_force(&conn, settings.hall, settings.hall_from_file, (&calendar, now_ms), &public_url)?;
         let mut hall = hall;
         hall.hours.any_time = settings.issue_any_time;
+        let calendar = match new_database {
+            true => calendar,
+            false => released_years(&conn, (&hall, calendar), &public_url, settings.shipped_calendar, now_ms)?,
+        };
+        let calendar = crate::hall::SharedCalendar::new(calendar);
         let usernames: Vec<&str> = hall.staff.iter().map(|p| p.username.as_str()).collect();
         let today = crate::domain::numbering::local_day(settings.clock.now(), hall.timezone);
         store::attendance::record_staff_at_start(&conn, &usernames, &today.to_string())?;

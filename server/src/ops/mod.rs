@@ -673,6 +673,35 @@ pub fn replace_hall_at_start(
     Ok((ended, summary["bookings_cancelled"].as_u64().unwrap_or(0)))
 }
 
+/// A shipped year a release brought, put in at start as an administrator's would be: the
+/// deadlines, dues and leave that waited for it are counted, bookings on its new days off
+/// cancelled by the hall, deadlines on a day its notice made off moved, audited
+/// `calendar.add_year` by `system`. The events are kept in the log for the streams' catch-up.
+/// Refused as the admin's would be (a notice changing a day already lived).
+pub fn add_calendar_year_at_start(
+    tx: &Transaction,
+    (hall, calendar): (&Hall, &Calendar),
+    public_url: &str,
+    now: DateTime<Utc>,
+    (schedule, toml): (&crate::domain::calendar::YearSchedule, &str),
+) -> ApiResult<()> {
+    let actor = Actor::System;
+    let mut ctx = Ctx {
+        tx,
+        hall,
+        calendar,
+        public_url,
+        actor: &actor,
+        now,
+        now_ms: store::ms(now),
+        day: numbering::local_day(now, hall.timezone).to_string(),
+        session_hours: hall.policy.session_hours,
+        events: Vec::new(),
+        held: None,
+    };
+    add_calendar_year(&mut ctx, schedule, toml).map(drop)
+}
+
 /// Saves an administrator's hall (validated by the caller): a row per window, the text kept for
 /// restarts, an audit row, and `hall_changed` for displays and kiosks to reload.
 fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {

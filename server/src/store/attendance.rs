@@ -570,7 +570,7 @@ mod tests {
         for (user, steps, signed_in, want) in cases {
             let dir = tempfile::tempdir().unwrap();
             let conn = crate::store::open_writer(&dir.path().join("h.db")).unwrap();
-            crate::store::calendar::ensure_shipped(&conn, 0).unwrap();
+            crate::store::calendar::ship_into_new(&conn, &crate::calendar_data::SHIPPED, 0).unwrap();
             let calendar = crate::store::calendar::load(&conn).unwrap();
             let usernames: Vec<&str> = sample.staff.iter().map(|p| p.username.as_str()).collect();
             record_staff_at_start(&conn, &usernames, "2026-11-01").unwrap();

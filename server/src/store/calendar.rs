@@ -6,17 +6,38 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::calendar_data::{self, CalendarError};
 use crate::domain::calendar::Calendar;
 
-/// Puts in every shipped year the database does not have yet (a year added by the admin is
-/// never overwritten).
-pub fn ensure_shipped(conn: &Connection, now_ms: i64) -> rusqlite::Result<()> {
-    let mut insert = conn.prepare(
-        "INSERT INTO calendar_years (year, toml, added_at, added_by) VALUES (?1, ?2, ?3, 'shipped')
-         ON CONFLICT (year) DO NOTHING",
-    )?;
-    for (schedule, (_, text)) in calendar_data::shipped_years().into_iter().zip(calendar_data::SHIPPED) {
+/// A shipped year's file: its name and text (`calendar_data::SHIPPED`).
+pub type Shipped = (&'static str, &'static str);
+
+/// A new database gets every shipped year at once: nothing in it waits for a year yet. Answers
+/// whether it was new (no year at all).
+pub fn ship_into_new(conn: &Connection, shipped: &[Shipped], now_ms: i64) -> rusqlite::Result<bool> {
+    let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM calendar_years)", [], |r| r.get(0))?;
+    if any {
+        return Ok(false);
+    }
+    let mut insert =
+        conn.prepare("INSERT INTO calendar_years (year, toml, added_at, added_by) VALUES (?1, ?2, ?3, 'shipped')")?;
+    for (schedule, (_, text)) in calendar_data::shipped_in(shipped).into_iter().zip(shipped) {
         insert.execute(params![schedule.year, text, now_ms])?;
     }
-    Ok(())
+    Ok(true)
+}
+
+/// The shipped years a database in use does not have (a release brought them): each is added
+/// as an administrator's would be, settling what waited for it (a year the admin added is never
+/// overwritten).
+pub fn shipped_missing(
+    conn: &Connection,
+    shipped: &[Shipped],
+) -> rusqlite::Result<Vec<(crate::domain::calendar::YearSchedule, &'static str)>> {
+    let mut out = Vec::new();
+    for (schedule, (_, text)) in calendar_data::shipped_in(shipped).into_iter().zip(shipped) {
+        if !exists(conn, schedule.year)? {
+            out.push((schedule, *text));
+        }
+    }
+    Ok(out)
 }
 
 /// The calendar of every year in the database.

@@ -1055,3 +1055,42 @@ async fn a_window_that_only_called_the_ticket_is_not_its_first_inquiry_window() 
     assert_eq!(back.status, 200, "{}", back.body);
     assert!(back.body.get("first_window_id").is_none_or(Value::is_null), "{}", back.body);
 }
+
+/// A release that ships next year's calendar (the State Council's notice came out).
+static RELEASE_WITH_2027: [(&str, &str); 4] = [
+    hall_server::calendar_data::SHIPPED[0],
+    hall_server::calendar_data::SHIPPED[1],
+    hall_server::calendar_data::SHIPPED[2],
+    ("2027.toml", TEST_2027),
+];
+
+/// The hall installs a release whose calendar has the year its deadlines waited for: they are
+/// set at the start, as when the administrator adds the year (a 补办件's limit, here), audited.
+#[tokio::test]
+async fn a_year_a_release_ships_settles_what_waited_for_it() {
+    let s = TestServer::start().await; // Wednesday 25 November 2026; 2027 not shipped
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "supplement", "missing_materials": ["户口簿复印件"]}))
+        .await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert!(case["supplement_until"].is_null(), "30 working days run into 2027: {case}");
+    let (db, clock) = (s.db.clone(), s.clock().clone());
+    let _dir = s.stop().await;
+    let s = TestServer::options().db(&db).clock(clock).shipped_calendar(&RELEASE_WITH_2027).start().await;
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(case["supplement_until"], "2027-01-07", "{case}");
+    let last = case["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "deadline_set", "{case}");
+    let years = s.get("/api/calendar/years").await.body;
+    assert!(years.to_string().contains("2027"), "{years}");
+    let db = rusqlite::Connection::open(&db).unwrap();
+    let audited: i64 = db
+        .query_row("SELECT COUNT(*) FROM audit WHERE action = 'calendar.add_year' AND actor = 'system'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(audited, 1);
+}
