@@ -314,7 +314,7 @@ pub fn case_read_plans(db: &Path, today: NaiveDate) -> anyhow::Result<Plans> {
         ffi::sqlite3_trace_v2(conn.handle(), ffi::SQLITE_TRACE_STMT as c_uint, Some(record_statement), ctx);
     }
     let soon = today + Duration::days(1);
-    let day = today.to_string();
+    let today_ms = hall_server::store::local_day_ms(today, hall_server::config::sample().timezone);
     let list = |f: Filter| move |c: &Connection| cases::list(c, &f).map(|_| ());
     let reads: Vec<Read> = vec![
         (
@@ -324,7 +324,7 @@ pub fn case_read_plans(db: &Path, today: NaiveDate) -> anyhow::Result<Plans> {
         ),
         ("panel: cases::running_counts", true, Box::new(|c| cases::running_counts(c).map(|_| ()))),
         ("panel: cases::due_counts", true, Box::new(|c| cases::due_counts(c, today, soon).map(|_| ()))),
-        ("panel: cases::registered_on", true, Box::new(|c| cases::registered_on(c, &day).map(|_| ()))),
+        ("panel: cases::registered_between", true, Box::new(|c| cases::registered_between(c, today_ms).map(|_| ()))),
         (
             "GET /api/cases?due=soon: cases::list",
             false,

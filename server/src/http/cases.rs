@@ -388,7 +388,7 @@ const FILES_COUNTED: u32 = 100;
 pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
     let (hall, calendar, day) = (s.hall(), s.calendar(), today(s));
     let soon = case::soon_until(day, &calendar);
-    let today_text = day.to_string();
+    let today_ms = crate::store::local_day_ms(day, hall.timezone);
     s.reads()
         .run(move |c| {
             let counts = cases::running_counts(c)?;
@@ -404,7 +404,7 @@ pub async fn overview(s: &AppState) -> ApiResult<wire::CasesOverview> {
                 due_soon,
                 overdue,
                 overdue_list: list.iter().map(|r| case_views::line(&hall, &calendar, r, day)).collect(),
-                registered_today: store::cases::registered_on(c, &today_text)?,
+                registered_today: store::cases::registered_between(c, today_ms)?,
                 files_out: files.iter().map(|f| f.out).sum(),
                 files_overdue: files.iter().map(|f| f.overdue).sum(),
                 files_by_window: files,

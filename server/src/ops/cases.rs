@@ -229,6 +229,10 @@ pub(super) fn register_on(
         // A service the day's close ended, registered afterwards: its service time is unknown.
         detail["registered_late"] = json!(true);
     }
+    if counted_from != accepted_on {
+        // A supplement limit that waits for its year is counted from this day once it comes.
+        detail["counted_from"] = json!(counted_from.to_string());
+    }
     let first_window = t.first_window_id.clone().unwrap_or_else(|| window.to_string());
     let (name, phone) = (trimmed(input.applicant_name.as_deref()), trimmed(input.applicant_phone.as_deref()));
     let new = NewCase {
@@ -261,7 +265,10 @@ pub(super) fn register_on(
     let c = load(ctx, &number)?;
     let at = window_words(ctx, window);
     let words = case::kind_words(kind);
-    let pending = plan.pending_year.map(|y| format!("，办理时限待{y}年节假日安排公布后确定")).unwrap_or_default();
+    // What waits for the next year's holidays: a supplement's limit to bring the materials (its
+    // processing time has not begun), any other case's promised date.
+    let waits = if kind == Outcome::Supplement { "补齐材料期限" } else { "办理时限" };
+    let pending = plan.pending_year.map(|y| format!("，{waits}待{y}年节假日安排公布后确定")).unwrap_or_default();
     let text = match (kind, plan.deadline, input.return_ground) {
         (Outcome::Immediate, _, _) => format!("{at}受理，当场办结（{words}）"),
         (Outcome::Returned, _, Some(g)) => {
@@ -563,7 +570,10 @@ pub(super) fn settle_pending(ctx: &mut Ctx) -> ApiResult<u32> {
                 // The limit as configured when the case was accepted, not as changed since.
                 let kept = cases::supplement_days(ctx.tx, c.id)?;
                 let days = kept.unwrap_or(ctx.hall.policy.cases.supplement_days);
-                match case::settle_supplement(c.accepted_on, days, today(ctx), ctx.calendar) {
+                // From the day the applicant was told what to bring (a late registration's day).
+                let told_on = c.detail.get("counted_from").and_then(Value::as_str);
+                let from = told_on.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(c.accepted_on);
+                match case::settle_supplement(from, days, today(ctx), ctx.calendar) {
                     Some((d, false)) => {
                         c.supplement_until = Some(d);
                         format!("节假日安排已公布，请于 {d} 前补齐材料")

@@ -429,9 +429,10 @@ pub fn due_counts(conn: &Connection, day: NaiveDate, soon: NaiveDate) -> rusqlit
     .query_row(params![day.to_string(), soon.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
-/// Cases registered on a day.
-pub fn registered_on(conn: &Connection, day: &str) -> rusqlite::Result<u32> {
-    conn.prepare_cached("SELECT COUNT(*) FROM cases WHERE day = ?1")?.query_row([day], |r| r.get(0))
+/// Cases registered between two instants (ms): a local day's, a late registration included.
+pub fn registered_between(conn: &Connection, (from_ms, to_ms): (i64, i64)) -> rusqlite::Result<u32> {
+    conn.prepare_cached("SELECT COUNT(*) FROM cases WHERE created_at >= ?1 AND created_at < ?2")?
+        .query_row([from_ms, to_ms], |r| r.get(0))
 }
 
 /// Supplement cases whose waiting limit passed before `day`.

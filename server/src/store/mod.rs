@@ -79,6 +79,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v38.sql")),
         M::up(include_str!("schema_v39.sql")),
         M::up(include_str!("schema_v40.sql")),
+        M::up(include_str!("schema_v41.sql")),
     ])
 }
 
@@ -259,6 +260,15 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
 /// The hall's local day of a stored instant (a case's close, a file's archive).
 pub fn local_day(ms: i64, tz: chrono_tz::Tz) -> chrono::NaiveDate {
     crate::domain::numbering::local_day(from_ms(ms), tz)
+}
+
+/// The local day `day` in `tz` as milliseconds: from its midnight to the next one.
+pub fn local_day_ms(day: chrono::NaiveDate, tz: chrono_tz::Tz) -> (i64, i64) {
+    let midnight = |d: chrono::NaiveDate| {
+        let local = d.and_hms_opt(0, 0, 0).expect("midnight");
+        chrono::TimeZone::from_local_datetime(&tz, &local).earliest().map_or(0, |t| t.timestamp_millis())
+    };
+    (midnight(day), midnight(day.succ_opt().unwrap_or(day)))
 }
 
 #[cfg(test)]

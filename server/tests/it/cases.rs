@@ -1094,3 +1094,38 @@ async fn a_year_a_release_ships_settles_what_waited_for_it() {
         .unwrap();
     assert_eq!(audited, 1);
 }
+
+/// A 补办件 registered the Monday after its Friday service, its limit waiting for 2027: the
+/// applicant hears that the limit to bring the materials waits (not a processing time, which
+/// has not begun), and once the year comes the limit counts from the Monday they were told.
+#[tokio::test]
+async fn a_late_supplement_waiting_for_its_year_counts_from_the_day_it_was_registered() {
+    let s = TestServer::start().await;
+    let friday = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 27, 1, 0, 0).unwrap();
+    s.clock().set(friday);
+    let c = s.clerk("clerk2", "w02").await;
+    let served = s.issue("mz-linshi").await;
+    s.act(&c, "w02", "call-next").await;
+    s.act(&c, "w02", "start").await;
+    s.clock().advance(chrono::Duration::hours(16));
+    s.state().writer().submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None).await.unwrap();
+    s.clock().set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 30, 1, 0, 0).unwrap());
+    let c = s.clerk("clerk2", "w02").await;
+    let body = json!({"ticket_id": served["id"], "outcome": "supplement", "missing_materials": ["户口簿复印件"]});
+    let done = s.post("/api/windows/w02/register-left-open", &c, body).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let number = done.body["case"]["number"].as_str().unwrap().to_string();
+    let director = s.staff("director").await;
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert!(case["supplement_until"].is_null(), "{case}");
+    let told = case["history"][0]["text"].as_str().unwrap();
+    assert!(told.contains("补齐材料期限待2027年节假日安排公布后确定") && !told.contains("办理时限待"), "{told}");
+    // The director's 今日登记 counts it today, the day it was registered.
+    let today = get(&s, "/api/director/today", &director).await.body;
+    assert_eq!(today["cases"]["registered_today"], 1, "{today}");
+    let admin = s.staff("admin").await;
+    assert_eq!(s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await.status, 201);
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    // 30 working days from Monday 30 November (not from Friday the 27th: 11 January).
+    assert_eq!(case["supplement_until"], "2027-01-12", "{case}");
+}
