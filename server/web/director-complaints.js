@@ -82,7 +82,12 @@ async function showComplaint(id, { again = false } = {}) {
 
 function renderComplaint() {
   const c = open;
-  if (!c) return;
+  if (!c) {
+    // Signed out: the complainant's name, phone and address leave the page too.
+    $("complaintNumber").textContent = "";
+    $("complaintInfo").innerHTML = "";
+    return;
+  }
   const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${value}</dd>`);
   $("complaintNumber").textContent = c.number;
   $("complaintInfo").innerHTML = "<dl>" +
@@ -152,6 +157,7 @@ export function clearComplaints() {
   list = []; open = null; figures = null;
   clearSteps();
   renderComplaints();
+  renderComplaint();
 }
 
 /** A `feedback_changed` event: a complaint moved (here or in another console). */

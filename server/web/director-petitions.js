@@ -39,7 +39,12 @@ function renderList() {
 
 function renderDetail() {
   const p = open;
-  if (!p) return;
+  if (!p) {
+    // Signed out: the petitioner's name, age, address and issue leave the page too.
+    $("petitionNumber").textContent = "";
+    $("petitionInfo").innerHTML = "";
+    return;
+  }
   $("petitionNumber").textContent = p.number;
   const line = (key, value) => (value == null || value === "" ? "" : `<dt>${esc(t(key))}</dt><dd>${esc(value)}</dd>`);
   const flags = [p.urgent ? t("pUrgentFlag") : "", p.leader_reception ? t("pLeaderFlag") : "", p.solved_on_spot ? t("pSpotFlag") : ""];
@@ -102,6 +107,7 @@ export function clearPetitions() {
   clearSteps();
   renderList();
   renderAlerts();
+  renderDetail();
 }
 
 export function renderPetitions() {

@@ -109,7 +109,8 @@ export function clearRatings() {
   summary = null; followUps = []; current = null;
   if ($("followUpDialog").open) $("followUpDialog").close();
   for (const id of ["satWindows", "satClerks", "followUps"]) $(id).innerHTML = "";
-  for (const id of ["satPeriod", "satHall", "fuCount", "fuNone"]) $(id).textContent = "";
+  for (const id of ["satPeriod", "satHall", "fuCount", "fuNone", "fuNumber"]) $(id).textContent = "";
+  $("fuInfo").innerHTML = "";
 }
 
 export function renderRatings() { renderSummary(); renderFollowUps(); renderDialog(); }
@@ -132,7 +133,8 @@ async function followUpAction(action, body) {
   await guarded("fuError", async () => {
     // The answer has no phone (read once, audited): the dialog keeps the one it read.
     const next = (await act(`fu-${action}:${f.id}`, `/api/follow-ups/${f.id}/${action}`, body)).data;
-    current = { ...next, phone: next.phone ?? f.phone };
+    // Closed, the server has deleted the phone: the page lets it go too.
+    current = { ...next, phone: next.state === "closed" ? null : (next.phone ?? f.phone) };
     renderDialog();
     soon();
   });

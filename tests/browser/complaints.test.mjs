@@ -223,6 +223,14 @@ test("the director registers a written complaint, answers it and prints the repl
   for (const name of ["answer", "to_staff", "late_explanation", "investigate_note", "close_note"]) {
     assert.equal(await page.inputValue(`#complaintDialog [name=${name}]`), "", name);
   }
+  // Signed out with 周明's complaint open: his name and address leave the page, hidden or not.
+  await page.click("#complaintDialog button[value=cancel]");
+  await page.click(`#complaints tr[data-complaint]:has-text("${number}")`);
+  await page.waitForFunction(() => document.querySelector("#complaintInfo").textContent.includes("周明"));
+  await page.evaluate(() => document.querySelector("#logout").click());
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.textContent("#complaintInfo"), "");
+  assert.equal(await page.textContent("#complaintNumber"), "");
   await director.close();
 });
 

@@ -257,5 +257,6 @@ test("what the director typed for one petitioner never carries to the next, nor 
   assert.equal(await page.locator("dialog[open]").count(), 0, "no dialog left open");
   assert.equal(await page.inputValue("#petitionDialog textarea[name=answer_text]"), "");
   assert.ok(!(await page.textContent("#petitionList")).includes("孙立"), "the list is gone");
+  assert.equal(await page.textContent("#petitionInfo"), "", "nor the petitioner's details, hidden in the page");
   await d.close();
 });
