@@ -108,6 +108,7 @@ codes! {
     ExtensionUsed = CONFLICT, "extension_used", "the deadline was already extended once (R12)";
     DeadlinePassed = CONFLICT, "deadline_passed", "the deadline has passed: it is not moved (a case extended, a complaint reclassified; R12, R21)";
     InvalidComplaintStep = CONFLICT, "invalid_complaint_step", "the complaint's state does not allow that (received → investigating → answered → closed)";
+    SimpleDuePassed = CONFLICT, "simple_due_passed", "as a simple complaint it would have been due by the day after it came, which has passed: it stays complex (R21)";
     InvalidPetitionAction = CONFLICT, "invalid_petition_action", "the petition's state does not allow that (R20)";
     InvalidVillageAction = CONFLICT, "invalid_village_action", "the village request's state does not allow that (registered → forwarded → accepted; replied once, after acceptance)";
     CalendarYearExists = CONFLICT, "calendar_year_exists", "that year's calendar is already loaded";
@@ -162,6 +163,9 @@ codes! {
     LateExplanationRequired = UNPROCESSABLE_ENTITY, "late_explanation_required", "a complaint answered after its due date states why (R21)";
     ToStaffRequired = UNPROCESSABLE_ENTITY, "to_staff_required", "a complaint about a staff member is answered with what that staff member is told, in the director's words (R21)";
     InvalidPetition = UNPROCESSABLE_ENTITY, "invalid_petition", "a petition's field missing, too long or out of range (named in the message)";
+    InvalidReceivedAt = UNPROCESSABLE_ENTITY, "invalid_received_at", "when a complaint or petition came: an RFC 3339 time or the hall's local YYYY-MM-DDTHH:MM, not in the future nor more than a year back";
+    ResponsibleNotUpheld = UNPROCESSABLE_ENTITY, "responsible_not_upheld", "a staff member is found responsible only for a complaint found true (upheld, partly upheld), and not in a complaint about a staff member already";
+    NoteRequired = UNPROCESSABLE_ENTITY, "note_required", "a follow-up's contact or close says what was said or done";
     TransferDueOutside = UNPROCESSABLE_ENTITY, "transfer_due_outside", "a department's due day (交办单) is from today up to the petition's own due day, or any day from today once that day has passed (R20)";
     TransferDueRequired = UNPROCESSABLE_ENTITY, "transfer_due_required", "the petition is overdue: its own due day has passed, so the transfer gives the department a due day from today (R20)";
     InvalidVillageRequest = UNPROCESSABLE_ENTITY, "invalid_village_request", "a villager's name missing or over 50 characters, a phone that is not a mobile number, a material not of the matter's list, or a note over 500 characters";

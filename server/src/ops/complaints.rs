@@ -115,15 +115,16 @@ fn today(ctx: &Ctx) -> NaiveDate {
 /// registered days later), never a time to come, at most a year back.
 fn received_on(ctx: &Ctx, given: Option<&str>) -> ApiResult<NaiveDate> {
     let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(today(ctx)) };
+    let bad = |m: &str| ApiError::new(Code::InvalidReceivedAt, m);
     let at = ctx.given_time(text).ok_or_else(|| {
-        invalid("received_at is an RFC 3339 time (2026-12-03T09:30:00+08:00) or the hall's local 2026-12-03T09:30")
+        bad("received_at is an RFC 3339 time (2026-12-03T09:30:00+08:00) or the hall's local 2026-12-03T09:30")
     })?;
     let ms = crate::store::ms(at);
     if ms > ctx.now_ms + 60_000 {
-        return Err(invalid("received_at is in the future"));
+        return Err(bad("received_at is in the future"));
     }
     if ms < ctx.now_ms - 366 * 24 * 3_600_000 {
-        return Err(invalid("received_at is more than a year ago"));
+        return Err(bad("received_at is more than a year ago"));
     }
     Ok(crate::domain::numbering::local_day(at, ctx.hall.timezone))
 }
@@ -348,7 +349,7 @@ fn refused(p: Problem) -> ApiError {
             "the complaint is past its due date: its complexity no longer changes it; answer it with why it is late",
         ),
         Problem::NewDueDatePassed => ApiError::new(
-            Code::DeadlinePassed,
+            Code::SimpleDuePassed,
             "as a simple complaint it was due by the day after it came, which has passed: keep it complex",
         ),
     }
@@ -453,10 +454,11 @@ fn responsible_of(
 ) -> ApiResult<Option<(String, String)>> {
     let Some(username) = username.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
     if c.about == About::Staff {
-        return Err(invalid("this complaint is about a staff member already"));
+        return Err(ApiError::new(Code::ResponsibleNotUpheld, "this complaint is about a staff member already"));
     }
     if !matches!(finding, Finding::Upheld | Finding::PartlyUpheld) {
-        return Err(invalid(
+        return Err(ApiError::new(
+            Code::ResponsibleNotUpheld,
             "a staff member is found responsible only for a complaint found true (upheld, partly upheld)",
         ));
     }
@@ -464,7 +466,7 @@ fn responsible_of(
         .hall
         .staff(username)
         .filter(|p| p.role != crate::hall::StaffRole::Village)
-        .ok_or_else(|| invalid(format!("no staff member `{username}` in the hall")))?;
+        .ok_or_else(|| ApiError::new(Code::UnknownStaff, format!("no staff member `{username}` in the hall")))?;
     Ok(Some((person.username.clone(), person.name.clone())))
 }
 

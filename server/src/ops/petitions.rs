@@ -107,17 +107,17 @@ fn received_at(ctx: &Ctx, given: Option<&str>) -> ApiResult<i64> {
     let Some(text) = given.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(ctx.now_ms) };
     let at = ctx.given_time(text).ok_or_else(|| {
         ApiError::new(
-            Code::InvalidPetition,
+            Code::InvalidReceivedAt,
             "received_at is an RFC 3339 time (2026-12-03T09:30:00+08:00) or the hall's local 2026-12-03T09:30",
         )
     })?;
     let ms = crate::store::ms(at);
     if ms > ctx.now_ms + 60_000 {
-        return Err(ApiError::new(Code::InvalidPetition, "received_at is in the future"));
+        return Err(ApiError::new(Code::InvalidReceivedAt, "received_at is in the future"));
     }
     // A petition is registered when it comes, a letter within days: a year back at most.
     if ms < ctx.now_ms - 366 * 24 * 3_600_000 {
-        return Err(ApiError::new(Code::InvalidPetition, "received_at is more than a year ago"));
+        return Err(ApiError::new(Code::InvalidReceivedAt, "received_at is more than a year ago"));
     }
     Ok(ms)
 }

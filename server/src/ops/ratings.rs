@@ -193,7 +193,7 @@ pub(super) fn read(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
 pub(super) fn act(ctx: &mut Ctx, id: i64, action: FollowUpAction, note: &str) -> ApiResult<Answer> {
     let note = note.trim();
     if note.is_empty() {
-        return Err(ApiError::new(Code::InvalidBody, "say what was said or done"));
+        return Err(ApiError::new(Code::NoteRequired, "say what was said or done"));
     }
     if note.chars().count() > rating::MAX_TEXT {
         return Err(ApiError::new(Code::TextTooLong, format!("a note is limited to {} characters", rating::MAX_TEXT)));

@@ -85,7 +85,7 @@ async fn due_dates_count_working_days_and_wait_for_a_year_not_loaded() {
     s.clock().set(at("2026-09-29"));
     let director = s.staff("director").await;
     let path = format!("/api/complaints/{}/investigate", complex["id"]);
-    assert_error(&s.post(&path, &director, json!({"complexity": "simple"})).await, 409, "deadline_passed");
+    assert_error(&s.post(&path, &director, json!({"complexity": "simple"})).await, 409, "simple_due_passed");
     let c = get(&s, &format!("/api/complaints/{}", complex["id"]), Some(&director)).await.body;
     assert_eq!(
         (c["due"].as_str(), c["state"].as_str(), c["overdue"].as_bool()),
@@ -413,8 +413,8 @@ async fn a_window_complaint_found_true_may_be_found_to_be_a_clerks() {
     let answer = |finding: &str, staff: &str, to_staff: Option<&str>| json!({"finding": finding, "answer": "经核实，已批评教育。", "staff": staff, "to_staff": to_staff});
     // (body, refusal): nothing changes.
     for (body, code) in [
-        (answer("not_upheld", "clerk2", Some("x")), "invalid_complaint"),
-        (answer("upheld", "nobody", Some("x")), "invalid_complaint"),
+        (answer("not_upheld", "clerk2", Some("x")), "responsible_not_upheld"),
+        (answer("upheld", "nobody", Some("x")), "unknown_staff"),
         (answer("upheld", "clerk2", None), "to_staff_required"),
     ] {
         assert_error(&s.post(&path, &director, body).await, 422, code);
@@ -602,7 +602,7 @@ async fn a_letter_registered_days_later_runs_from_the_day_it_came() {
     for bad in ["2026-09-29T09:00", "2025-09-01T09:00", "下周一"] {
         let mut body = complaint("simple");
         body["received_at"] = json!(bad);
-        assert_error(&s.post("/api/complaints", &director, body).await, 422, "invalid_complaint");
+        assert_error(&s.post("/api/complaints", &director, body).await, 422, "invalid_received_at");
     }
     let all = get(&s, "/api/complaints", Some(&director)).await;
     assert_eq!(all.body.as_array().map(Vec::len), Some(1), "{}", all.body);

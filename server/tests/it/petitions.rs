@@ -145,9 +145,9 @@ async fn bad_input_is_refused_and_changes_nothing() {
         (json!({"issue": long(2001)}), 422, "invalid_petition"),
         (json!({"solved_on_spot": true}), 422, "invalid_petition"),
         (json!({"answer": "已答复"}), 422, "invalid_petition"),
-        (json!({"received_at": "yesterday"}), 422, "invalid_petition"),
-        (json!({"received_at": "2026-11-26T09:00:00+08:00"}), 422, "invalid_petition"),
-        (json!({"received_at": "2025-11-01T09:00:00+08:00"}), 422, "invalid_petition"),
+        (json!({"received_at": "yesterday"}), 422, "invalid_received_at"),
+        (json!({"received_at": "2026-11-26T09:00:00+08:00"}), 422, "invalid_received_at"),
+        (json!({"received_at": "2025-11-01T09:00:00+08:00"}), 422, "invalid_received_at"),
         (json!({"channel": "fax"}), 400, "invalid_body"),
         (json!({"gender": "x"}), 400, "invalid_body"),
     ];

@@ -138,7 +138,7 @@ async fn a_bad_rating_states_its_reason_and_opens_a_follow_up_on_working_days() 
     // is refused; contacting twice is refused; closed is final.
     let steps = [
         ("close", json!({"action_taken": "已整改"}), 409, Some("invalid_follow_up_action")),
-        ("contact", json!({"note": " "}), 400, Some("invalid_body")),
+        ("contact", json!({"note": " "}), 422, Some("note_required")),
         ("contact", json!({"note": "已电话联系，群众表示理解"}), 200, None),
         ("contact", json!({"note": "again"}), 409, Some("invalid_follow_up_action")),
         ("close", json!({"action_taken": "窗口一次性告知清单已更新，对工作人员批评教育"}), 200, None),
