@@ -63,12 +63,16 @@ pub struct Client {
 
 /// How far the server's clock is ahead of this machine's (negative: behind), from an answer's
 /// `Date` header read between `asked` and `answered`; none without a readable one. `Date` is in
-/// whole seconds: within 2 s the clocks are taken to agree.
+/// whole seconds: within [`CLOCKS_AGREE_MS`] the clocks are taken to agree.
 pub fn skew(date: Option<&str>, asked: DateTime<Utc>, answered: DateTime<Utc>) -> Option<chrono::Duration> {
     let server = DateTime::parse_from_rfc2822(date?).ok()?.with_timezone(&Utc) + chrono::Duration::milliseconds(500);
     let skew = server - (asked + (answered - asked) / 2);
-    Some(if skew.num_milliseconds().abs() <= 2_000 { chrono::Duration::zero() } else { skew })
+    Some(if skew.num_milliseconds().abs() <= CLOCKS_AGREE_MS { chrono::Duration::zero() } else { skew })
 }
+
+/// How far apart the kiosk's and the server's clocks may be and still be taken to agree (ms):
+/// the kiosk's "now" may run this much (and the half second `Date` cannot say) ahead.
+pub const CLOCKS_AGREE_MS: i64 = 2_000;
 
 /// A CA certificate file (PEM) to trust for an `https://` server.
 pub fn read_ca(path: &std::path::Path) -> anyhow::Result<reqwest::Certificate> {

@@ -205,15 +205,17 @@ async fn follow_server(
 }
 
 /// Whether the catalog is to be loaded (again): not loaded yet, a minute old, or a matter's
-/// issuing was due to change a moment ago (by the server's clock; a second's margin, so that
-/// the server has moved on too).
+/// issuing was due to change a moment ago (by the server's clock as the kiosk keeps it, which
+/// may run up to 2.5 s ahead: 3 s later, the server has moved on too — else the catalog read
+/// still said "not yet", the change was dropped as past, and 取号 stayed off for a minute).
 fn catalog_due(
     loaded: bool,
     age: Duration,
     changes_at: Option<chrono::DateTime<chrono::Utc>>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> bool {
-    !loaded || age > Duration::from_secs(60) || changes_at.is_some_and(|t| now >= t + chrono::Duration::seconds(1))
+    let margin = chrono::Duration::milliseconds(crate::client::CLOCKS_AGREE_MS + 1_000);
+    !loaded || age > Duration::from_secs(60) || changes_at.is_some_and(|t| now >= t + margin)
 }
 
 /// Each queue's issuing as the catalog depends on it: open, and reopened by the director (which
@@ -279,7 +281,9 @@ mod tests {
         check(true, 2 * minute, None, "2026-11-25T09:00:00+08:00", true);
         check(true, minute, opens, "2026-11-25T09:29:59+08:00", false);
         check(true, minute, opens, "2026-11-25T09:30:00+08:00", false);
-        check(true, minute, opens, "2026-11-25T09:30:01+08:00", true);
+        // The kiosk's clock may be 2.5 s ahead of the server's: not before 3 s past.
+        check(true, minute, opens, "2026-11-25T09:30:02+08:00", false);
+        check(true, minute, opens, "2026-11-25T09:30:03+08:00", true);
     }
 
     #[tokio::test]

@@ -292,6 +292,17 @@ fn a_matter_marked_id_number_asks_for_it_before_anything_is_sent() {
 }
 
 #[test]
+fn a_matter_gone_from_the_hall_after_its_number_was_typed_is_loaded_again() {
+    let mut r = Run::new();
+    r.go(Input::Matter("zr-zhaijidi".into()));
+    r.go(Input::Take { key: "k1".into(), priority: None });
+    r.typed("11010519491231002X");
+    r.submit("k2");
+    let fx = r.go(Input::IssueRefused { key: "k2".into(), code: "unknown_service".into(), next_open: None, day: None });
+    assert_eq!(fx, vec![Effect::Reload], "the matters changed: loaded again, not offered stale");
+}
+
+#[test]
 fn a_priority_ticket_the_hall_exempts_is_sent_after_the_identity_number_past_the_cut_off() {
     // (the hall exempts priority tickets, asked as priority, sent once the number is typed)
     for (exempt, priority, sent) in [(true, true, true), (true, false, false), (false, true, false)] {

@@ -66,6 +66,11 @@ impl Kiosk {
     ) {
         match request {
             Request::Ticket { service_id, priority, id_number } => {
+                // The hall no longer has the matter (changed on /admin): the catalog is loaded
+                // again, so that the kiosk stops offering it, whether it asked for the number or not.
+                if code == "unknown_service" {
+                    fx.push(Effect::Reload);
+                }
                 if let Some(stop) = self.stopped_by(&service_id, &code, next_open.clone(), fx) {
                     self.refusal = Some(Refusal::Stopped(stop));
                     self.screen = Screen::Matter(service_id);
@@ -76,11 +81,6 @@ impl Kiosk {
                     self.entry.state = EntryState::Turned(Turned::of(&code, next_open, day));
                     self.screen = Screen::IdNumber { service_id, priority };
                 } else {
-                    // The hall no longer has the matter (changed on /admin): the catalog is loaded
-                    // again, so that the kiosk stops offering it.
-                    if code == "unknown_service" {
-                        fx.push(Effect::Reload);
-                    }
                     self.refusal = Some(Refusal::Refused { code });
                     self.screen = Screen::Matter(service_id);
                 }
