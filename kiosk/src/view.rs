@@ -2,7 +2,7 @@
 //! and that data put into the `Kiosk` global of the UI.
 
 use hall_wire::KioskFaultKind;
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
 use crate::catalog::{priority_words, too_many_to_list, window_numbers, Catalog};
 use crate::controller::{
@@ -497,16 +497,17 @@ impl View {
         g.set_loaded(self.loaded);
         g.set_printer_fault(self.printer_fault);
         g.set_has_inquiry(self.has_inquiry);
-        g.set_departments(model(&self.departments));
+        refresh(g.get_departments(), &self.departments, |m| g.set_departments(m));
         g.set_department_name(self.department_name.as_str().into());
-        g.set_matters(model(&self.matters));
+        refresh(g.get_matters(), &self.matters, |m| g.set_matters(m));
         g.set_matter_name(self.matter_name.as_str().into());
         g.set_matter_department(self.matter_department.as_str().into());
-        g.set_matter_windows(model(&self.matter_windows));
+        refresh(g.get_matter_windows(), &self.matter_windows, |m| g.set_matter_windows(m));
         g.set_matter_window_numbers(self.matter_window_numbers.as_str().into());
-        g.set_plan(model(&self.plan));
-        g.set_materials(model(&self.materials));
-        g.set_procedure(model(&self.procedure.iter().map(SharedString::from).collect::<Vec<_>>()));
+        refresh(g.get_plan(), &self.plan, |m| g.set_plan(m));
+        refresh(g.get_materials(), &self.materials, |m| g.set_materials(m));
+        let procedure: Vec<SharedString> = self.procedure.iter().map(SharedString::from).collect();
+        refresh(g.get_procedure(), &procedure, |m| g.set_procedure(m));
         g.set_windows_not_open(self.windows_not_open);
         g.set_time_limit_days(self.time_limit_days);
         g.set_on_the_spot_minutes(self.on_the_spot_minutes);
@@ -523,12 +524,12 @@ impl View {
         g.set_hall_stop(self.hall_stop);
         g.set_hall_stop_until(self.hall_stop_until.as_str().into());
         g.set_typed(self.typed.as_str().into());
-        g.set_results(model(&self.results));
+        refresh(g.get_results(), &self.results, |m| g.set_results(m));
         g.set_retries(self.retries);
         g.set_number(self.number.as_str().into());
         g.set_ticket_matter(self.ticket_matter.as_str().into());
         g.set_priority_words(self.priority_words.as_str().into());
-        g.set_ticket_windows(model(&self.ticket_windows));
+        refresh(g.get_ticket_windows(), &self.ticket_windows, |m| g.set_ticket_windows(m));
         g.set_ticket_window_numbers(self.ticket_window_numbers.as_str().into());
         g.set_ahead(self.ahead);
         g.set_wait_minutes(self.wait_minutes);
@@ -554,9 +555,10 @@ impl View {
         g.set_case_days_left(c.days_left.unwrap_or_default());
         g.set_case_window_number(c.window_number);
         g.set_case_window_name(c.window_name.as_str().into());
-        g.set_case_missing(model(&c.missing.iter().map(SharedString::from).collect::<Vec<_>>()));
+        let missing: Vec<SharedString> = c.missing.iter().map(SharedString::from).collect();
+        refresh(g.get_case_missing(), &missing, |m| g.set_case_missing(m));
         g.set_case_supplement_until(c.supplement_until.as_str().into());
-        g.set_case_history(model(&c.history));
+        refresh(g.get_case_history(), &c.history, |m| g.set_case_history(m));
         let e = &self.entry;
         g.set_entry_purpose(e.purpose);
         g.set_entry_text(e.text.as_str().into());
@@ -579,6 +581,24 @@ impl View {
 
 fn model<T: Clone + 'static>(items: &[T]) -> ModelRc<T> {
     ModelRc::new(VecModel::from(items.to_vec()))
+}
+
+/// Puts `items` into the list a property shows (`current`): row by row, in place, when it has
+/// as many rows, else as a new model (`set`). Slint rebuilds every item of a list whose model is
+/// replaced: a live update (waiting counts, every few seconds) landing while a citizen's finger
+/// is on a tile would destroy the tile under it, and the tap would be lost.
+fn refresh<T: Clone + PartialEq + 'static>(current: ModelRc<T>, items: &[T], set: impl FnOnce(ModelRc<T>)) {
+    if let Some(rows) = current.as_any().downcast_ref::<VecModel<T>>() {
+        if rows.row_count() == items.len() {
+            for (i, item) in items.iter().enumerate() {
+                if rows.row_data(i).as_ref() != Some(item) {
+                    rows.set_row_data(i, item.clone());
+                }
+            }
+            return;
+        }
+    }
+    set(model(items));
 }
 
 #[cfg(test)]

@@ -80,6 +80,32 @@ impl Screen {
     }
 }
 
+/// A live update (the waiting counts, every few seconds) landing while a citizen's finger is on
+/// a department's tile: the tile stays under the finger, and the release opens it.
+#[test]
+fn a_tile_pressed_while_the_waiting_counts_change_still_opens() {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let mut s = Screen::new(1080, 1920);
+    s.ui.window().take_snapshot().unwrap();
+    let tile = ElementHandle::find_by_accessible_label(&s.ui, "民政").next().expect("the 民政 tile");
+    let (at, size) = (tile.absolute_position(), tile.size());
+    let position = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let button = PointerEventButton::Left;
+    s.ui.window().dispatch_event(WindowEvent::PointerPressed { position, button });
+    let c = hall_kiosk::screenshots::sample_catalog();
+    let mut queues = c.queues.clone();
+    for q in &mut queues {
+        q.waiting += 3;
+    }
+    s.now += Duration::from_millis(300);
+    s.kiosk.apply(Input::Live { queues, windows: c.windows.clone() }, s.now);
+    s.show();
+    s.ui.window().take_snapshot().unwrap();
+    s.ui.window().dispatch_event(WindowEvent::PointerReleased { position, button });
+    s.settle();
+    assert!(s.count("最低生活保障申请") >= 1, "the tap opened 民政's matters");
+}
+
 #[test]
 fn home_to_department_to_matter_to_ticket() {
     let mut s = Screen::new(1080, 1920);
