@@ -45,7 +45,9 @@ function closedOn(c) {
 
 /** The text of the sheet's body: what this notice tells the applicant. */
 function body(c, matter, winText) {
-  const limit = matter ? doc("days", matter.time_limit_days) : "";
+  // The days promised at registration, whatever the matter says since (a reprint says the same).
+  const days = c.promised_days ?? matter?.time_limit_days;
+  const limit = days ? doc("days", days) : "";
   const deadline = chineseDate(c.deadline);
   const out = [];
   if (kind === "acceptance") {
@@ -81,13 +83,21 @@ function body(c, matter, winText) {
   return out.join("");
 }
 
-/** The clerk by name, as the hall's staff list has it (the account when it no longer does). */
+/** The clerk by name, as the hall's staff list has it (the account when it no longer does): on
+ * the 办结通知单 who closed it, on the notices given at acceptance who accepted it. */
 function clerkName(c) {
+  if (kind === "promise" && c.closed_by_name) return c.closed_by_name;
   return c.clerk_name || c.clerk;
 }
 
+/** The window a notice names: the one that accepted the case on the notices given then, the one
+ * that has it now on the 办结通知单 (the director may have handed it on). */
+function windowOf(c) {
+  return kind === "promise" ? c.window_id : (c.accepted_window_id ?? c.window_id);
+}
+
 function sheet(c, hall, win, matter) {
-  const winText = win ? doc("windowName", win.number, win.name) : c.window_id;
+  const winText = win ? doc("windowName", win.number, win.name) : windowOf(c);
   const ids = `${esc(doc("number"))}：<b id="caseNumber">${esc(c.number)}</b>　${esc(doc("checkCode"))}：<b id="checkCode">${esc(c.check_code)}</b>`;
   const rows = [
     rowOf(field(doc("applicant"), esc(c.applicant_name ?? doc("none"))), field(doc("phone"), esc(c.applicant_phone ? maskPhone(c.applicant_phone) : doc("none")))),
@@ -126,7 +136,7 @@ paper({
     const [c, hall, windows, services] = await Promise.all([
       api("GET", `/api/cases/${encodeURIComponent(number)}`), api("GET", "/api/hall"), api("GET", "/api/windows"), api("GET", "/api/services"),
     ]).then((rs) => rs.map((r) => r.data));
-    const win = windows.find((w) => w.id === c.window_id);
+    const win = windows.find((w) => w.id === windowOf(c));
     const matter = services.find((s) => s.id === c.service_id);
     // The QR code's image is part of the sheet: printing waits for it (or its failure).
     const ready = () => new Promise((resolve) => {

@@ -551,6 +551,17 @@ test("the director gives a case to another window from its dialog; the new windo
   await page.waitForFunction(() => /中心主任将办件改由2号窗口/.test(document.querySelector("#caseHistory").textContent));
   assert.match(await page.textContent("#caseInfo"), /w02/);
   assert.equal((await staffCase(number)).first_window_id, "w03", "the first-inquiry window keeps following it");
+  // The 受理单 printed again names the window that accepted it, beside the clerk who did.
+  const [sheet] = await Promise.all([
+    director.ctx.waitForEvent("page"),
+    page.evaluate((n) => window.open(`/cases/${encodeURIComponent(n)}/notice/acceptance`), number),
+  ]);
+  await sheet.waitForFunction(() => document.body.dataset.ready === "1");
+  const printed = await sheet.textContent("body");
+  assert.match(printed, /3号窗口（民政窗口（二））/, printed);
+  assert.match(printed, /王丽娟/);
+  assert.doesNotMatch(printed, /2号窗口/, "not the window it went to afterwards");
+  await sheet.close();
   await page.click("#caseDialog button[data-t=closeDialog]");
   const clerk = await signIn("clerk2", "w02");
   await clerk.page.waitForSelector(`#cases tr[data-case="${number}"]`);

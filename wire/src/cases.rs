@@ -195,6 +195,16 @@ pub struct Case {
     /// The clerk's name as the hall's staff list has it (for the notices).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_name: Option<String>,
+    /// The window that accepted it (受理窗口 on the notices given then), when the director has
+    /// since handed it to another (`window_id`); absent while it is still there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_window_id: Option<String>,
+    /// Who closed it, by name (the 办结通知单's 经办人), when not the clerk who registered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by_name: Option<String>,
+    /// The working days promised at registration (承诺时限), kept whatever the matter says
+    /// since: the 补办通知单 printed again says the same.
+    pub promised_days: u32,
     /// The window first asked, responsible until the case ends (R2).
     pub first_window_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

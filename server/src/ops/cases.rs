@@ -218,6 +218,8 @@ pub(super) fn register_on(
     let plan = case::register(kind, counted_from, promised_days, &particulars, ctx.calendar, ctx.hall.policy.cases)?;
     let parts: Vec<Value> = departments.iter().map(|d| json!({ "department": d, "done": false })).collect();
     let mut detail = json!({
+        // The 受理窗口 of the notices given at acceptance, if the director hands the case on.
+        "accepted_window": window,
         "missing": missing,
         "return_ground": input.return_ground.map(ReturnGround::as_str),
         "reason": trimmed(reason),

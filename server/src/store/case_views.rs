@@ -158,10 +158,12 @@ pub fn staff(
         let (from, to) = (t.started_at.or(t.called_at)?, t.finished_at?);
         Some(((to - from).max(0) / 60_000) as u32)
     });
-    let history = cases::steps(conn, c.id)?
+    let history: Vec<wire::CaseStep> = cases::steps(conn, c.id)?
         .into_iter()
         .map(|s| wire::CaseStep { at: fmt_time(hall, s.at), by: s.by, action: s.action, text: s.text })
         .collect();
+    let closer = history.iter().rev().find(|s| s.action == hall_wire::step_action::CLOSED).map(|s| s.by.as_str());
+    let closed_by_name = closer.filter(|by| *by != c.clerk).and_then(|by| hall.staff(by)).map(|p| p.name.clone());
     let extension = d.get("extension").and_then(|e| {
         Some(wire::Extension {
             days: e.get("days")?.as_u64()? as u32,
@@ -190,6 +192,9 @@ pub fn staff(
         window_id: c.window_id.clone(),
         clerk: c.clerk.clone(),
         clerk_name: hall.staff(&c.clerk).map(|s| s.name.clone()),
+        accepted_window_id: text(d, "accepted_window").filter(|w| *w != c.window_id),
+        closed_by_name,
+        promised_days: c.promised_days,
         first_window_id: c.first_window_id.clone(),
         applicant_name: c.applicant_name.clone(),
         applicant_phone: c.applicant_phone.clone(),

@@ -1025,8 +1025,26 @@ async fn a_case_given_to_another_window_keeps_its_first_inquiry_window() {
     assert_eq!((given.body["window_id"].as_str(), given.body["first_window_id"].as_str()), (Some("w03"), Some("w02")));
     let (event, _) = sse.until("case_changed").await;
     assert_eq!((event.data["window_id"].as_str(), event.data["from_window_id"].as_str()), (Some("w03"), Some("w02")));
-    let mine = get(&s, "/api/cases?window=w03", &s.clerk("clerk3", "w03").await).await.body;
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let mine = get(&s, "/api/cases?window=w03", &clerk3).await.body;
     assert!(mine.to_string().contains(&number), "on w03's desk: {mine}");
+    // The notices given at acceptance name w02 and clerk2; the 办结通知单, w03 and who closed it;
+    // the days promised are those of the registration.
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(
+        (case["accepted_window_id"].as_str(), case["promised_days"].as_u64()),
+        (Some("w02"), Some(10)),
+        "{case}"
+    );
+    assert!(case.get("closed_by_name").is_none(), "{case}");
+    let closed = s.post(&format!("/api/cases/{number}/close"), &clerk3, json!({"result": "approved"})).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let case = get(&s, &format!("/api/cases/{number}"), &director).await.body;
+    assert_eq!(
+        (case["closed_by_name"].as_str(), case["clerk_name"].as_str()),
+        (Some("王丽娟"), Some("陈建国")),
+        "{case}"
+    );
 }
 
 /// R2: the first-inquiry window is the one that handled the citizen, not one that called the
