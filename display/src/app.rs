@@ -81,6 +81,8 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     let mut photo_url = String::new();
     // Which photo is wanted now: a slow one of the clerk before is not put up over the next's.
     let photo_wanted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    // A photo the server could not give (down, restarting, slow): asked again a while later.
+    let photo_retry = std::sync::Arc::new(std::sync::Mutex::new(PhotoRetry::default()));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
@@ -105,14 +107,29 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
             _ = tick.tick() => {}
         }
         let view = View::of(&model, now(&server), tz, opts.english);
-        if view.staff_photo_url != photo_url {
-            // Fetched aside, so that a slow photo never delays a call.
+        let again = lock(&photo_retry).due(&view.staff_photo_url, std::time::Instant::now());
+        if view.staff_photo_url != photo_url || again {
+            // Fetched aside, so that a slow photo never delays a call. Another clerk's photo
+            // is taken down at once (not left beside the new name until the new one comes).
+            let changed = view.staff_photo_url != photo_url;
             photo_url = view.staff_photo_url.clone();
             let (http, server, url, ui) = (http.clone(), opts.server.clone(), photo_url.clone(), ui.clone());
-            let wanted = photo_wanted.clone();
+            let (wanted, retry) = (photo_wanted.clone(), photo_retry.clone());
             let this = wanted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            if changed {
+                let _ = ui.upgrade_in_event_loop(|ui| View::show_photo(&ui, None));
+            }
             tokio::spawn(async move {
-                let photo = if url.is_empty() { None } else { fetch_photo(&http, &server, &url).await };
+                let photo = match url.is_empty() {
+                    true => None,
+                    false => match fetch_photo(&http, &server, &url).await {
+                        Ok(photo) => photo,
+                        Err(()) => {
+                            lock(&retry).failed(&url, std::time::Instant::now());
+                            None
+                        }
+                    },
+                };
                 let _ = ui.upgrade_in_event_loop(move |ui| {
                     if wanted.load(std::sync::atomic::Ordering::SeqCst) == this {
                         View::show_photo(&ui, photo.as_ref());
@@ -130,18 +147,57 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
     }
 }
 
-/// Downloads and decodes a staff photo; a missing or broken photo just shows none.
+fn lock(retry: &std::sync::Mutex<PhotoRetry>) -> std::sync::MutexGuard<'_, PhotoRetry> {
+    retry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The staff photo the server could not give (down, restarting, too slow) and when to ask for
+/// it again; a photo the server says it does not have (404) or that is no image is not asked
+/// again.
+#[derive(Debug, Default)]
+struct PhotoRetry(Option<(String, std::time::Instant)>);
+
+impl PhotoRetry {
+    const AFTER: Duration = Duration::from_secs(30);
+
+    fn failed(&mut self, url: &str, now: std::time::Instant) {
+        self.0 = Some((url.to_string(), now + Self::AFTER));
+    }
+
+    /// Whether `url`, the photo wanted now, is to be asked for again now (once per failure).
+    fn due(&mut self, url: &str, now: std::time::Instant) -> bool {
+        let due = matches!(&self.0, Some((u, at)) if u == url && now >= *at);
+        if due || self.0.as_ref().is_some_and(|(u, _)| u != url) {
+            self.0 = None;
+        }
+        due
+    }
+}
+
+/// Downloads and decodes a staff photo: `Ok(None)` for one the server does not have or that is
+/// no image (shown as none), `Err` when the server could not be asked (asked again later).
 async fn fetch_photo(
     http: &reqwest::Client,
     server: &str,
     path: &str,
-) -> Option<slint::SharedPixelBuffer<slint::Rgba8Pixel>> {
+) -> Result<Option<slint::SharedPixelBuffer<slint::Rgba8Pixel>>, ()> {
     let url = format!("{}{path}", server.trim_end_matches('/'));
-    let bytes = match http.get(&url).timeout(Duration::from_secs(10)).send().await.and_then(|r| r.error_for_status()) {
-        Ok(r) => r.bytes().await.ok()?,
+    let answer = http.get(&url).timeout(Duration::from_secs(10)).send().await;
+    let bytes = match answer {
+        Ok(r) if r.status().is_client_error() => {
+            tracing::warn!(status = %r.status(), "the staff photo is not there");
+            return Ok(None);
+        }
+        Ok(r) => match r.error_for_status() {
+            Ok(r) => r.bytes().await.map_err(|e| tracing::warn!(error = %e, "cannot load the staff photo"))?,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot load the staff photo; asked again later");
+                return Err(());
+            }
+        },
         Err(e) => {
-            tracing::warn!(error = %e, "cannot load the staff photo");
-            return None;
+            tracing::warn!(error = %e, "cannot load the staff photo; asked again later");
+            return Err(());
         }
     };
     // Decoded off the event loop that follows the server: a phone's 12-megapixel photo takes
@@ -150,14 +206,14 @@ async fn fetch_photo(
         Ok(Ok(img)) => img,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "the staff photo is not a readable image");
-            return None;
+            return Ok(None);
         }
         Err(e) => {
             tracing::warn!(error = %e, "decoding the staff photo failed");
-            return None;
+            return Ok(None);
         }
     };
-    Some(slint::SharedPixelBuffer::clone_from_slice(img.as_raw(), img.width(), img.height()))
+    Ok(Some(slint::SharedPixelBuffer::clone_from_slice(img.as_raw(), img.width(), img.height())))
 }
 
 /// The largest side a staff photo is kept at: the window display shows it a few hundred pixels
@@ -174,7 +230,24 @@ pub fn decode_photo(bytes: &[u8]) -> image::ImageResult<image::RgbaImage> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_photo, PHOTO_SIDE};
+    use super::{decode_photo, PhotoRetry, PHOTO_SIDE};
+
+    /// A photo the server could not give is asked for again after a while, once per failure,
+    /// and only while it is still the clerk's at that window.
+    #[test]
+    fn a_photo_that_failed_is_asked_again_later_while_still_wanted() {
+        let t0 = std::time::Instant::now();
+        let later = t0 + PhotoRetry::AFTER;
+        let mut r = PhotoRetry::default();
+        assert!(!r.due("/api/staff/clerk3/photo", later), "nothing failed");
+        r.failed("/api/staff/clerk3/photo", t0);
+        assert!(!r.due("/api/staff/clerk3/photo", t0), "not at once");
+        assert!(r.due("/api/staff/clerk3/photo", later), "after the pause");
+        assert!(!r.due("/api/staff/clerk3/photo", later), "once per failure");
+        r.failed("/api/staff/clerk3/photo", t0);
+        assert!(!r.due("/api/staff/clerk4/photo", later), "another clerk signed in there since");
+        assert!(!r.due("/api/staff/clerk3/photo", later), "forgotten with the clerk");
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let mut out = std::io::Cursor::new(Vec::new());
