@@ -49,9 +49,31 @@ pub(super) fn issue(
     status: &StatusLink,
     person: Option<&super::booking::PersonId>,
 ) -> ApiResult<Answer> {
+    if let Some(t) = person.map(|p| ticket_again(ctx, service_id, p)).transpose()?.flatten() {
+        return Answer::json(StatusCode::OK, &t);
+    }
     let issue = Issue { service_id, priority, status, person, booked_slot: None, by_booking: false };
     let (_, t) = issue_one(ctx, &issue)?;
     Answer::json(StatusCode::CREATED, &t)
+}
+
+/// A person at their limit of tickets of the matter whose last one still waits: that ticket
+/// again, to print once more (the paper lost, or the kiosk's answer lost while the citizen
+/// stepped away and asked again), rather than `409 person_limit` to someone holding nothing.
+/// Audited `ticket.again`.
+fn ticket_again(ctx: &mut Ctx, service_id: &str, p: &super::booking::PersonId) -> ApiResult<Option<wire::Ticket>> {
+    let day = ctx.day.clone();
+    let live = crate::store::booking::live_tickets_of(ctx.tx, &day, service_id, &p.hash)?;
+    if live < ctx.hall.policy.booking.tickets_per_person_per_matter {
+        return Ok(None);
+    }
+    let Some(id) = crate::store::booking::waiting_ticket_of(ctx.tx, &day, service_id, &p.hash)? else {
+        return Ok(None);
+    };
+    let t = load(ctx, id)?;
+    let detail = json!({ "ticket": t.number, "person": p.masked });
+    ctx.audit("ticket.again", None, Some(format!("ticket:{id}")), detail)?;
+    Ok(Some(view(ctx, &t)?))
 }
 
 /// Issues one ticket: its number, audit, `ticket_issued` and the queue's new figures.

@@ -243,6 +243,17 @@ pub fn live_tickets_of(conn: &Connection, day: &str, matter: &str, person: &str)
     .query_row(params![day, matter, person], |r| r.get(0))
 }
 
+/// The person's latest ticket of the matter today still waiting to be called, if any.
+pub fn waiting_ticket_of(conn: &Connection, day: &str, matter: &str, person: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT t.id FROM ticket_persons p JOIN tickets t ON t.id = p.ticket_id
+         WHERE p.day = ?1 AND p.service_id = ?2 AND p.person = ?3 AND t.status = 'waiting'
+         ORDER BY t.id DESC LIMIT 1",
+    )?
+    .query_row(params![day, matter, person], |r| r.get(0))
+    .optional()
+}
+
 /// What a booking's person was told when its check-in was refused because they already held a
 /// ticket of the matter, and served on it: excused, never missed.
 pub const SERVED_ON_A_WALK_IN: &str = "当日已凭身份证现场取号办理该事项（预约签到时因已有号被拒）";
