@@ -51,7 +51,7 @@ function renderDetail() {
   $("petitionInfo").innerHTML = "<dl>" +
     line("pState", t(`pState.${p.state}`) + (p.overdue ? ` · ${t("pOverdue")}` : "")) +
     line("pChannel", t(`pChannel.${p.channel}`)) + line("pReceived", time(p.received_at)) +
-    line("pfName", p.name) + line("pfGender", t(`pGender.${p.gender}`)) + line("pfAge", p.age) +
+    line("pfName", p.anonymous ? t("pAnonymous") : p.name) + line("pfGender", t(`pGender.${p.gender}`)) + line("pfAge", p.age) +
     line("pfOccupation", p.occupation) + line("pfPolitical", p.political_status) +
     line("pfAddress", p.address_or_workplace) + line("pfIssue", p.issue) +
     line("pFlags", flags.filter(Boolean).join(" ")) +
@@ -71,6 +71,7 @@ function renderDetail() {
   $("petitionAnswer").hidden = !running;
   $("petitionClose").hidden = p.state !== "answered";
   $("printSlip").hidden = !p.transfer;
+  $("printNotice").hidden = Boolean(p.anonymous);
   const f = $("petitionDialog").querySelector("form");
   const now = p.state === "transferred" ? p.transfer?.department_id : null;
   f.department.innerHTML = departments.filter((d) => d.id !== now)
@@ -160,18 +161,30 @@ export function initPetitions() {
   $("petitionNew").addEventListener("click", () => {
     const f = $("petitionRegister").querySelector("form");
     f.reset();
+    for (const name of ["name", "address_or_workplace"]) Object.assign(f[name], { required: true, disabled: false });
     showError("registerError", null);
     $("petitionRegister").showModal();
   });
   $("registerCancel").addEventListener("click", () => $("petitionRegister").close());
+  // Anonymous: no name or address to give (R20 registers the letter all the same).
+  const registerForm = $("petitionRegister").querySelector("form");
+  registerForm.anonymous.addEventListener("change", () => {
+    for (const name of ["name", "address_or_workplace"]) {
+      const input = registerForm[name];
+      input.required = !registerForm.anonymous.checked;
+      input.disabled = registerForm.anonymous.checked;
+      if (input.disabled) input.value = "";
+    }
+  });
   $("petitionRegister").querySelector("form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = e.target;
     const text = (name) => f[name].value.trim();
+    const anonymous = f.anonymous.checked;
     const body = {
-      channel: f.channel.value, name: text("name"), gender: f.gender.value,
+      channel: f.channel.value, name: anonymous ? "" : text("name"), gender: f.gender.value, anonymous,
       occupation: text("occupation") || undefined, political_status: text("political_status") || undefined,
-      address_or_workplace: text("address_or_workplace"), issue: text("issue"),
+      address_or_workplace: anonymous ? "" : text("address_or_workplace"), issue: text("issue"),
       urgent: f.urgent.checked, leader_reception: f.leader_reception.checked, solved_on_spot: f.solved_on_spot.checked,
     };
     if (text("age") !== "") body.age = Number(text("age"));

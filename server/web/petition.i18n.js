@@ -6,12 +6,14 @@ export default {
     pageTitle: "信访文书", title: "信访文书", print: "打印", close: "关闭", loading: "正在读取信访事项…",
     noSession: "请先在主任工作台登录，再从那里打开信访文书。", unknownKind: "没有这种信访文书。",
     notTransferred: "该信访事项尚未转交承办部门，没有交办单。",
+    anonymousNotice: "该信访事项为匿名信访，没有可送达的信访人，不出具告知书。",
     printHint: "打印时请选择 A4 纸，页边距和缩放保持默认。",
   },
   en: {
     pageTitle: "Petition papers", title: "Petition papers", print: "Print", close: "Close", loading: "Reading the petition…",
     noSession: "Sign in on the director console first, then open the paper from there.", unknownKind: "There is no such paper.",
     notTransferred: "The petition was not transferred to a department: there is no transfer slip.",
+    anonymousNotice: "The petition is anonymous: there is nobody to give a notice to.",
     printHint: "Print on A4 paper with the default margins and scale.",
   },
 };

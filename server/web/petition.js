@@ -72,6 +72,8 @@ paper({
     const [p, hall] = await Promise.all([api("GET", `/api/petitions/${encodeURIComponent(id)}`), api("GET", "/api/hall")])
       .then((rs) => rs.map((r) => r.data));
     if (kind === "transfer-slip" && !p.transfer) return "notTransferred";
+    // An anonymous petition: nobody to give a 告知书 to (nor an address to post it to).
+    if (kind === "notice" && p.anonymous) return "anonymousNotice";
     return { title: `${doc(`title.${kind}`)} ${p.number}`, html: kind === "transfer-slip" ? slip(p, hall) : notice(p, hall) };
   },
 });

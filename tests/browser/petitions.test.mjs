@@ -199,6 +199,36 @@ test("the console refuses nothing silently: a bad registration shows its error a
   await o.close();
 });
 
+test("an unsigned letter is registered without a name or address, and offers no 告知书 (R20)", async () => {
+  const o = await director();
+  const { page } = o;
+  await page.click("#petitionNew");
+  const f = "#petitionRegister";
+  await page.selectOption(`${f} select[name=channel]`, "letter");
+  await page.fill(`${f} input[name=name]`, "不该寄出的名字");
+  await page.check(`${f} input[name=anonymous]`);
+  assert.ok(await page.isDisabled(`${f} input[name=name]`), "no name to type");
+  assert.ok(await page.isDisabled(`${f} input[name=address_or_workplace]`));
+  await page.selectOption(`${f} select[name=gender]`, "unstated");
+  await page.fill(`${f} textarea[name=issue]`, "匿名反映：村道路灯长期不亮");
+  const [sent] = await Promise.all([
+    page.waitForRequest((r) => r.url().endsWith("/api/petitions") && r.method() === "POST"),
+    page.click("#registerOk"),
+  ]);
+  const body = JSON.parse(sent.postData());
+  assert.equal(body.anonymous, true);
+  assert.equal(body.name, "", "the name typed before the box was ticked is not sent");
+  await page.waitForFunction(() => document.querySelector("#petitionDialog").open);
+  assert.match(await page.textContent("#petitionInfo"), /匿名/);
+  assert.ok(await page.isHidden("#printNotice"), "nobody to give a 告知书 to");
+  // The next registration starts with the name and address asked for again.
+  await page.keyboard.press("Escape");
+  await page.click("#petitionNew");
+  assert.ok(!(await page.isDisabled(`${f} input[name=name]`)));
+  assert.ok(!(await page.isChecked(`${f} input[name=anonymous]`)));
+  await o.close();
+});
+
 test("a letter's time of arrival is typed in the hall's time, whatever the console's time zone", async () => {
   // A console whose clock is set to UTC (as a fresh Linux install often is).
   const o = await director({ timezoneId: "UTC" });

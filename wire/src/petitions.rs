@@ -58,7 +58,8 @@ pub struct NewPetition {
     /// or the hall's local `YYYY-MM-DDTHH:MM` (read in the hall's time zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
-    /// 1 to 50 characters.
+    /// 1 to 50 characters; empty for an anonymous petition.
+    #[serde(default)]
     pub name: String,
     pub gender: Gender,
     /// 0 to 130.
@@ -70,10 +71,15 @@ pub struct NewPetition {
     /// 政治面貌, up to 50 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub political_status: Option<String>,
-    /// 住址或工作单位, 1 to 200 characters.
+    /// 住址或工作单位, 1 to 200 characters; empty for an anonymous petition.
+    #[serde(default)]
     pub address_or_workplace: String,
     /// The main issue, 1 to 2000 characters (kept as text).
     pub issue: String,
+    /// An unsigned letter (匿名信), a caller who gives no name: registered all the same (R20),
+    /// without a name or an address; there is nobody to give a 告知书 to.
+    #[serde(default)]
+    pub anonymous: bool,
     /// An urgent or major matter: the director's console alerts at once until acknowledged.
     #[serde(default)]
     pub urgent: bool,
@@ -177,6 +183,9 @@ pub struct Petition {
     pub political_status: Option<String>,
     pub address_or_workplace: String,
     pub issue: String,
+    /// Registered without a name or an address (an unsigned letter).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
     pub urgent: bool,
     pub leader_reception: bool,
     pub solved_on_spot: bool,

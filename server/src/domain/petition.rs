@@ -62,6 +62,8 @@ pub enum PetitionProblem {
     AnswerWithoutSolving,
     #[error("{0}")]
     Action(&'static str),
+    #[error("an anonymous petition has no name or address: leave them out, or do not mark it anonymous")]
+    AnonymousNamed,
     #[error("the department's due day is from today up to the petition's own due day (any day from today once that day has passed)")]
     TransferDueOutside,
     #[error("the petition's due day has passed: give the department a due day from today")]
@@ -70,6 +72,8 @@ pub enum PetitionProblem {
 
 /// The text fields as given (trimmed by the caller), checked against their limits.
 pub struct Fields<'a> {
+    /// An unsigned letter, a caller who gives no name: no name, no address.
+    pub anonymous: bool,
     pub name: &'a str,
     pub age: Option<u32>,
     pub occupation: Option<&'a str>,
@@ -97,13 +101,18 @@ fn limit(field: &'static str, value: Option<&str>, max: usize) -> Result<(), Pet
 /// Checks a registration's fields (R20's: name, age, occupation, political status, address or
 /// workplace, the main issue; and the answer of one solved on the spot).
 pub fn check(f: &Fields) -> Result<(), PetitionProblem> {
-    required("name", f.name, MAX_NAME)?;
+    if f.anonymous && !(f.name.trim().is_empty() && f.address_or_workplace.trim().is_empty()) {
+        return Err(PetitionProblem::AnonymousNamed);
+    }
+    if !f.anonymous {
+        required("name", f.name, MAX_NAME)?;
+        required("address_or_workplace", f.address_or_workplace, MAX_ADDRESS)?;
+    }
     if f.age.is_some_and(|a| a > MAX_AGE) {
         return Err(PetitionProblem::Age);
     }
     limit("occupation", f.occupation, MAX_SHORT)?;
     limit("political_status", f.political_status, MAX_SHORT)?;
-    required("address_or_workplace", f.address_or_workplace, MAX_ADDRESS)?;
     required("issue", f.issue, MAX_ISSUE)?;
     let answer = f.answer.filter(|a| !a.trim().is_empty());
     match (f.solved_on_spot, answer) {
@@ -333,6 +342,7 @@ mod tests {
     #[test]
     fn fields_have_limits() {
         let ok = Fields {
+            anonymous: false,
             name: "张三",
             age: Some(45),
             occupation: Some("农民"),
@@ -354,12 +364,18 @@ mod tests {
             (Fields { issue: &very_long, ..ok }, PetitionProblem::TooLong { field: "issue", max: 2000 }),
             (Fields { solved_on_spot: true, ..ok }, PetitionProblem::AnswerRequired),
             (Fields { answer: Some("已解释"), ..ok }, PetitionProblem::AnswerWithoutSolving),
+            (Fields { anonymous: true, ..ok }, PetitionProblem::AnonymousNamed),
+            (Fields { anonymous: true, name: "", ..ok }, PetitionProblem::AnonymousNamed),
         ];
         for (fields, problem) in cases {
             assert_eq!(check(&fields), Err(problem));
         }
         assert_eq!(check(&Fields { age: Some(130), name: &"字".repeat(50), ..ok }), Ok(()));
         assert_eq!(check(&Fields { age: Some(0), solved_on_spot: true, answer: Some("当场解答"), ..ok }), Ok(()));
+        // An unsigned letter: no name, no address, registered all the same (R20).
+        let unsigned = Fields { anonymous: true, name: " ", address_or_workplace: "", age: None, ..ok };
+        assert_eq!(check(&unsigned), Ok(()));
+        assert_eq!(check(&Fields { issue: "", ..unsigned }), Err(PetitionProblem::Required { field: "issue" }));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub struct PetitionInput {
     pub political_status: Option<String>,
     pub address_or_workplace: String,
     pub issue: String,
+    pub anonymous: bool,
     pub urgent: bool,
     pub leader_reception: bool,
     pub solved_on_spot: bool,
@@ -46,6 +47,7 @@ impl From<wire::NewPetition> for PetitionInput {
             political_status: p.political_status,
             address_or_workplace: p.address_or_workplace,
             issue: p.issue,
+            anonymous: p.anonymous,
             urgent: p.urgent,
             leader_reception: p.leader_reception,
             solved_on_spot: p.solved_on_spot,
@@ -136,6 +138,7 @@ pub(super) fn register(ctx: &mut Ctx, input: &PetitionInput) -> ApiResult<Answer
         trimmed(input.answer.as_deref()),
     );
     petition::check(&Fields {
+        anonymous: input.anonymous,
         name,
         age: input.age,
         occupation: occupation.as_deref(),

@@ -344,6 +344,7 @@ pub fn view(conn: &Connection, hall: &Hall, p: &PetitionRow, today: NaiveDate) -
         channel: p.channel.into(),
         received_at: fmt_time(hall, p.received_at),
         registered_by: p.registered_by.clone(),
+        anonymous: p.name.is_empty(),
         name: p.name.clone(),
         gender: p.gender.into(),
         age: p.age,

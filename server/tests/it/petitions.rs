@@ -577,3 +577,25 @@ async fn an_overdue_petition_is_transferred_with_a_day_the_department_can_meet()
     let over = get(&s, "/api/petitions?overdue=true", &director).await.body;
     assert_eq!(over.as_array().unwrap().len(), 1, "still overdue: {over}");
 }
+
+/// An unsigned letter (匿名信) is registered all the same (R20): no name, no address; one marked
+/// anonymous that names someone is refused, and nothing about it leaks into the list.
+#[tokio::test]
+async fn an_unsigned_letter_is_registered_without_a_name() {
+    let s = TestServer::start().await;
+    let director = s.staff("director").await;
+    let letter = json!({"channel": "letter", "gender": "unstated", "anonymous": true,
+        "issue": "反映村道路灯长期不亮，夜间出行不便"});
+    let r = s.post("/api/petitions", &director, letter.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!((r.body["anonymous"].as_bool(), r.body["name"].as_str()), (Some(true), Some("")), "{}", r.body);
+    assert_eq!(r.body["due"], "2026-11-30", "its due day runs as any other's");
+    let mut named = letter.clone();
+    named["name"] = json!("王五");
+    assert_error(&s.post("/api/petitions", &director, named).await, 422, "invalid_petition");
+    // Not anonymous, the name and the address are asked for as before.
+    let mut unsigned = letter;
+    unsigned["anonymous"] = json!(false);
+    assert_error(&s.post("/api/petitions", &director, unsigned).await, 422, "invalid_petition");
+    assert_eq!(get(&s, "/api/petitions", &director).await.body.as_array().map(Vec::len), Some(1));
+}
