@@ -22,6 +22,38 @@ use raw::*;
 pub const SAMPLE_HALL: &str = include_str!("../../../halls/sample-town.toml");
 pub const SAMPLE_HALL_NAME: &str = "<bundled sample hall: halls/sample-town.toml>";
 
+/// The sample hall's published secrets: its accounts' password hashes (the password `demo`)
+/// and its devices' token hashes (`demo-kiosk`, `demo-evaluator-w01`, `demo-county`, …). Never
+/// valid for an entry not marked demo: an installer who flips `demo = false` and keeps them
+/// would open the hall to anyone who read the sample.
+struct SampleSecrets {
+    passwords: HashSet<String>,
+    tokens: HashSet<String>,
+}
+
+fn sample_secrets() -> &'static SampleSecrets {
+    static SECRETS: std::sync::OnceLock<SampleSecrets> = std::sync::OnceLock::new();
+    SECRETS.get_or_init(|| {
+        let sample: toml::Table = SAMPLE_HALL.parse().expect("the bundled sample hall is TOML");
+        let entries = |key: &str, field: &str| -> HashSet<String> {
+            let list = sample.get(key).and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            list.iter().filter_map(|e| e.get(field)?.as_str()).map(str::to_ascii_lowercase).collect()
+        };
+        let passwords = sample
+            .get("staff")
+            .and_then(toml::Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| Some(s.get("password_hash")?.as_str()?.to_string()))
+            .collect();
+        let mut tokens = entries("kiosks", "token_sha256");
+        tokens.extend(entries("evaluators", "token_sha256"));
+        tokens.extend(entries("counties", "token_sha256"));
+        SampleSecrets { passwords, tokens }
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub file: String,
@@ -533,7 +565,7 @@ impl Checker<'_> {
     }
 
     fn staff(&self, raw: &[RawStaff], hall: &Hall) -> Res<Vec<Staff>> {
-        let mut seen = HashSet::new();
+        let (mut seen, mut hashes) = (HashSet::new(), HashSet::new());
         raw.iter()
             .map(|s| {
                 let username = self.id("staff username", &s.username, &mut seen)?;
@@ -550,6 +582,21 @@ impl Checker<'_> {
                     return self.fail(
                         &s.password_hash.span(),
                         "password_hash is not a PHC hash string; make one with `hall-server hash-password`",
+                    );
+                }
+                if !s.demo && sample_secrets().passwords.contains(s.password_hash.get_ref()) {
+                    return self.fail(
+                        &s.password_hash.span(),
+                        "this password_hash is the sample hall's (its password `demo` is public): make the account's \
+                         own with `hall-server hash-password`, or mark it demo = true",
+                    );
+                }
+                // The same string twice is a copied hash (two passwords hashed apart never are).
+                if !s.demo && !hashes.insert(s.password_hash.get_ref().clone()) {
+                    return self.fail(
+                        &s.password_hash.span(),
+                        "another account has this very password_hash (copied): each account needs its own, \
+                         made with `hall-server hash-password`",
                     );
                 }
                 let photo = match &s.photo {
@@ -619,7 +666,7 @@ impl Checker<'_> {
         raw.iter()
             .map(|k| {
                 let id = self.id("kiosk", &k.id, &mut seen)?;
-                let token_sha256 = self.token_hash(&k.token_sha256)?;
+                let token_sha256 = self.device_token(&k.token_sha256, k.demo)?;
                 if !tokens.insert(token_sha256.clone()) {
                     return self.fail(
                         &k.token_sha256.span(),
@@ -640,6 +687,20 @@ impl Checker<'_> {
         Ok(h.to_ascii_lowercase())
     }
 
+    /// A device's token hash, refused when it is one of the sample hall's public tokens
+    /// (`demo-kiosk`, …) on a device not marked demo.
+    fn device_token(&self, raw: &Spanned<String>, demo: bool) -> Res<String> {
+        let h = self.token_hash(raw)?;
+        if !demo && sample_secrets().tokens.contains(&h) {
+            return self.fail(
+                &raw.span(),
+                "this token is the sample hall's (`demo-…`, public): make the device's own with \
+                 `hall-server new-kiosk-token`, or mark it demo = true",
+            );
+        }
+        Ok(h)
+    }
+
     /// The windows' evaluators: each faces a window of the hall, with a token no kiosk has.
     fn evaluators(&self, raw: &[RawEvaluator], hall: &Hall) -> Res<Vec<Evaluator>> {
         let (mut seen, mut tokens) = (HashSet::new(), HashSet::new());
@@ -647,7 +708,7 @@ impl Checker<'_> {
             .map(|e| {
                 let id = self.id("evaluator", &e.id, &mut seen)?;
                 self.known("evaluator window", &e.window, hall.windows.iter().map(|w| &w.id))?;
-                let token_sha256 = self.token_hash(&e.token_sha256)?;
+                let token_sha256 = self.device_token(&e.token_sha256, e.demo)?;
                 if !tokens.insert(token_sha256.clone()) {
                     return self.fail(
                         &e.token_sha256.span(),
@@ -668,7 +729,7 @@ impl Checker<'_> {
         raw.iter()
             .map(|c| {
                 let id = self.id("county", &c.id, &mut seen)?;
-                let token_sha256 = self.token_hash(&c.token_sha256)?;
+                let token_sha256 = self.device_token(&c.token_sha256, c.demo)?;
                 if hall.kiosk_by_token_hash(&token_sha256).is_some()
                     || hall.evaluator_by_token_hash(&token_sha256).is_some()
                 {

@@ -136,7 +136,7 @@ fn staff_photos_must_exist_beside_the_config() {
     let staff = |photo: &str| {
         format!(
             "{SMALL}\n[[staff]]\nusername = \"a\"\nname = \"甲\"\nrole = \"clerk\"\nphoto = \"{photo}\"\n\
-             password_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\n"
+             password_hash = \"$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA\"\ndemo = true\n"
         )
     };
     let hall = parse_in(&staff("zhang.png"), "h.toml", Some(dir.path())).unwrap();
@@ -324,4 +324,43 @@ fn on_the_spot_minutes_are_the_halls_unless_the_matter_sets_its_own() {
     check("time_limit_days = 20", "time_limit_days = 0\non_the_spot_minutes = 0", 26, "between 1 and 480 minutes");
     let err = parse(&format!("{SMALL}\n[policy]\non_the_spot_minutes = 600\n"), "h.toml").unwrap_err();
     assert!(err.message.contains("on_the_spot_minutes must be between 1 and 480"), "{err}");
+}
+
+/// The sample hall's secrets are public: an entry not marked demo may not keep them (an
+/// installer who flips `demo = false` and keeps the hash opens the hall to anyone), nor may
+/// two accounts share one password hash (copied).
+#[test]
+fn the_samples_public_secrets_are_refused_outside_demo() {
+    const SAMPLE_HASH: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$3cCNITORIrAVyxjICqXFRg$uNt4jP9g97Fx3iuFLxOWf8MPZpMCKI8WAFkYFs3DAGA";
+    const OWN_HASH: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$YfpzmoA9xrD0cDu6eE7+ZKyJc3kVQnHbjz5Uh1SRlbU";
+    let account = |name: &str, hash: &str, demo: bool| {
+        format!("\n[[staff]]\nusername = \"{name}\"\nname = \"甲\"\nrole = \"admin\"\npassword_hash = \"{hash}\"\ndemo = {demo}\n")
+    };
+    let device = |table: &str, token: &str, demo: bool| {
+        let window = if table == "evaluators" { "window = \"w01\"\n" } else { "" };
+        format!(
+            "\n[[{table}]]\nid = \"d1\"\n{window}token_sha256 = \"{}\"\ndemo = {demo}\n",
+            crate::auth::token_hash(token)
+        )
+    };
+    // (extra entries, refused with)
+    for (extra, refused) in [
+        (account("admin", SAMPLE_HASH, true), None),
+        (account("admin", SAMPLE_HASH, false), Some("password_hash is the sample hall's")),
+        (account("admin", OWN_HASH, false), None),
+        (account("a", OWN_HASH, false) + &account("b", OWN_HASH, false), Some("copied")),
+        (device("kiosks", "demo-kiosk", true), None),
+        (device("kiosks", "demo-kiosk", false), Some("token is the sample hall's")),
+        (device("kiosks", "a-token-of-its-own", false), None),
+        (device("evaluators", "demo-evaluator-w01", false), Some("token is the sample hall's")),
+        (device("counties", "demo-county", false), Some("token is the sample hall's")),
+    ] {
+        match (parse(&format!("{SMALL}{extra}"), "hall.toml"), refused) {
+            (Ok(_), None) => {}
+            (Err(e), Some(needle)) => assert!(e.message.contains(needle), "{e}"),
+            (got, want) => panic!("{extra}: {:?}, wanted {want:?}", got.err()),
+        }
+    }
 }
