@@ -172,20 +172,9 @@ pub fn backup(db: &Path, to: &Path, at_ms: i64) -> anyhow::Result<Copy> {
     if !db.exists() {
         bail!("no database at {}", db.display());
     }
-    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .with_context(|| format!("cannot open {}", db.display()))?;
-    source.busy_timeout(Duration::from_secs(10))?;
     let tmp = partial(to);
     let _ = std::fs::remove_file(&tmp);
-    {
-        let mut dest = Connection::open(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        let copy = rusqlite::backup::Backup::new(&source, &mut dest)?;
-        // Every page in one step: one read transaction, one snapshot, the writer unhindered (WAL).
-        copy.step(-1).context("the backup did not complete")?;
-        drop(copy);
-        dest.pragma_update(None, "journal_mode", "DELETE")?;
-    }
-    std::fs::File::open(&tmp)?.sync_all()?;
+    copy_whole(db, &tmp)?;
     let found = check(&tmp).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })?;
@@ -196,6 +185,24 @@ pub fn backup(db: &Path, to: &Path, at_ms: i64) -> anyhow::Result<Copy> {
     record(db, at_ms, &found, &at)
         .with_context(|| format!("cannot record the backup in {}", log_path(db).display()))?;
     Ok(found)
+}
+
+/// Copies the database `from` — with what its write-ahead log holds, which a plain file copy
+/// would leave behind — into the single file `to` (no log), synced: SQLite's online backup, in
+/// one step (one read transaction: one snapshot; a server writing meanwhile is unhindered).
+fn copy_whole(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("cannot open {}", from.display()))?;
+    source.busy_timeout(Duration::from_secs(10))?;
+    {
+        let mut dest = Connection::open(to).with_context(|| format!("cannot create {}", to.display()))?;
+        let copy = rusqlite::backup::Backup::new(&source, &mut dest)?;
+        copy.step(-1).context("the copy did not complete")?;
+        drop(copy);
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    std::fs::File::open(to)?.sync_all()?;
+    Ok(())
 }
 
 /// Puts the backup `from` back as `db`, with no server running on it: the copy is checked
@@ -217,10 +224,13 @@ pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Opt
     }
     let tmp = partial(db);
     // Nothing of an earlier, interrupted restore may be replayed onto the fresh copy.
-    for suffix in ["-journal", "-wal", "-shm"] {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
     }
-    std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
+    // The copy holds what `from`'s log holds too (a database kept before an earlier restore, a
+    // crashed machine's file copied with its log): `check` counted it, and a file copy would
+    // lose it.
+    copy_whole(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
     if db.exists() {
         if let Err(e) = carry_forward(&tmp, db) {
             // A database past reading (the reason for many a restore): its numbers are lost with it.
@@ -338,6 +348,32 @@ mod tests {
         std::fs::write(log_path(&db), format!("{lines}\n")).unwrap();
         assert!(std::fs::metadata(log_path(&db)).unwrap().len() > TAIL * 10);
         assert_eq!(last(&db), Some((4999, "/var/backups/hall/hall-4999.db".to_string())));
+    }
+
+    /// A database whose newest commits are still only in its log (a database kept before an
+    /// earlier restore, moved with its log; a crashed machine's file copied with its log) is
+    /// restored whole: a file copy took the main file alone and lost them, while the summary,
+    /// counted through the log, said they were there.
+    #[test]
+    fn a_copy_whose_newest_commits_are_in_its_log_is_restored_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, db) = (dir.path().join("kept.db"), dir.path().join("hall.db"));
+        let conn = crate::store::open_writer(&from).unwrap();
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        conn.execute(
+            "INSERT INTO day_counts (day, kind, name, class, n) VALUES ('2026-11-25', 'seq', 'zonghe', 0, 42)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        assert!(std::fs::metadata(format!("{}-wal", from.display())).unwrap().len() > 0, "the row is in the log");
+        restore(&from, &db, "test").unwrap();
+        let restored = Connection::open(&db).unwrap();
+        let n: i64 = restored
+            .query_row("SELECT n FROM day_counts WHERE day = '2026-11-25' AND name = 'zonghe'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 42);
     }
 
     /// A second restore keeps the floors the first one carried (numbers on notices no case of
