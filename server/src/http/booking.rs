@@ -187,18 +187,15 @@ fn code_of(text: &str) -> ApiResult<String> {
     get, path = "/api/bookings/{code}", params(("code" = String, Path, description = "the booking's 8-digit code")),
     responses((status = 200, body = wire::Booking), (status = 404, body = wire::ErrorBody), (status = 429, body = wire::ErrorBody))
 )]
-/// One booking (public: the code is its secret; personal data masked).
+/// One booking (public: the code is its secret; personal data masked). Only a code that finds
+/// no booking is counted against the address (guessing codes): the morning's citizens opening
+/// their own booking's page behind the hall's one public address are never refused.
 pub async fn get(
     State(s): State<AppState>,
     PeerAddr(peer): PeerAddr,
     PathParam(code): PathParam,
 ) -> ApiResult<Json<wire::Booking>> {
     let code = code_of(&code)?;
-    if let Some(addr) = peer {
-        s.case_queries().check(QueryFrom::Address(addr)).map_err(|wait| {
-            ApiError::too_many(Code::TooManyAttempts, "too many queries from this address; wait a moment", wait)
-        })?;
-    }
     let (hall, public_url) = (s.hall(), s.public_url().to_string());
     let found = s
         .reads()
@@ -208,7 +205,15 @@ pub async fn get(
         })
         .await
         .map_err(ApiError::Internal)?;
-    found.map(Json).ok_or_else(|| ApiError::new(Code::BookingNotFound, "no booking of that code"))
+    if let Some(b) = found {
+        return Ok(Json(b));
+    }
+    if let Some(addr) = peer {
+        s.case_queries().check(QueryFrom::Address(addr)).map_err(|wait| {
+            ApiError::too_many(Code::TooManyAttempts, "too many queries from this address; wait a moment", wait)
+        })?;
+    }
+    Err(ApiError::new(Code::BookingNotFound, "no booking of that code"))
 }
 
 #[utoipa::path(

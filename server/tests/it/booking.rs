@@ -933,3 +933,26 @@ async fn the_director_excuses_a_missed_booking_and_the_suspension_lifts() {
         db.query_row("SELECT detail FROM audit WHERE action = 'booking.excuse'", [], |r| r.get(0)).unwrap();
     assert!(detail.contains("2026-11-26") && !detail.contains("取号机") && !detail.contains("138"), "{detail}");
 }
+
+/// The morning's citizens open their own booking's page (its QR for the kiosk) from behind the
+/// hall's one public address: never refused; codes that find nothing are counted (guessing).
+#[tokio::test]
+async fn opening_ones_booking_is_never_limited_guessing_codes_is() {
+    let s = start_at(25, 9, 0).await;
+    let b = booked(&s, body("mz-dibao", "2026-11-26", "09:00", "13812345678")).await;
+    let path = format!("/api/bookings/{}", b["code"].as_str().unwrap());
+    for _ in 0..40 {
+        assert_eq!(s.get(&path).await.status, 200);
+    }
+    let statuses: Vec<u16> = statuses_of_guessed_codes(&s).await;
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(s.get(&path).await.status, 200, "one's own booking still opens");
+}
+
+async fn statuses_of_guessed_codes(s: &TestServer) -> Vec<u16> {
+    let mut out = Vec::new();
+    for i in 0..40 {
+        out.push(s.get(&format!("/api/bookings/{:08}", 10_000_000 + i)).await.status.as_u16());
+    }
+    out
+}
