@@ -46,6 +46,7 @@ pub(super) fn login(
             return Err(ApiError::new(Code::WindowNotAllowed, format!("{name} may not sign in at window `{w}`")));
         }
         stand_in_not_displaced(ctx, username, w, day)?;
+        not_serving_elsewhere(ctx, username, w)?;
     }
     let expires = ctx.now + Duration::hours(ctx.session_hours as i64);
     let expires_ms = crate::store::ms(expires);
@@ -321,4 +322,32 @@ fn return_ticket(ctx: &mut Ctx, window: &str, ticket: i64) -> ApiResult<()> {
     crate::store::tickets::return_to_queue(ctx.tx, &t)?;
     ctx.audit("ticket.returned", Some(window), Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     super::tickets::announce_requeued(ctx, &t)
+}
+
+/// A clerk serving a citizen at one window does not sign in at another: that window would close
+/// with the citizen in service, whom they could no longer finish from the new one (and nobody
+/// would), as the director's stand-in move already refuses. Signing in at the same window again
+/// (another PC) stays open to them.
+fn not_serving_elsewhere(ctx: &Ctx, username: &str, window: &str) -> ApiResult<()> {
+    for other in ctx.hall.windows.iter().filter(|o| o.id != window) {
+        let Some(row) = windows::get(ctx.tx, &other.id, ctx.now_ms)? else { continue };
+        if row.username.as_deref() != Some(username) || row.session_id.is_none() {
+            continue;
+        }
+        let serving = match row.current_ticket {
+            Some(id) => crate::store::tickets::get(ctx.tx, id)?
+                .is_some_and(|t| t.status == crate::domain::TicketStatus::Serving),
+            None => false,
+        };
+        if serving {
+            return Err(ApiError::new(
+                Code::WindowBusy,
+                format!(
+                    "you are serving a citizen at {}: finish or send them on there first (sign in at that window again from this computer)",
+                    other.id
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -577,3 +577,25 @@ async fn next_years_notice_may_amend_this_december_until_its_days_have_come() {
         assert_eq!(ahead.get(&format!("/api/bookings/{code}")).await.body["status"], status, "{code}");
     }
 }
+
+/// A clerk serving a citizen at one window who signs in at another (R16: a window is never left
+/// with nobody to finish): refused while the citizen is in service there, as the director's
+/// stand-in move is; once finished, the sign-in goes through and the first window closes.
+#[tokio::test]
+async fn a_clerk_serving_at_one_window_does_not_sign_in_at_another() {
+    let text = hall_server::config::SAMPLE_HALL;
+    let (head, tail) = text.split_at(text.find("username = \"clerk2\"").unwrap());
+    let both = format!("{head}{}", tail.replacen("windows = [\"w02\"]", "windows = [\"w02\", \"w03\"]", 1));
+    let s = TestServer::options().hall(hall_server::config::parse(&both, "hall.toml").unwrap()).start().await;
+    let clerk = s.clerk("clerk2", "w02").await;
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk, "w02", "call-next").await.status, 200);
+    assert_eq!(s.act(&clerk, "w02", "start").await.status, 200);
+    assert_error(&login(&s, "clerk2", "w03").await, 409, "window_busy");
+    let w02 = get(&s, "/api/windows", &clerk).await;
+    let w02 = w02.as_array().unwrap().iter().find(|w| w["id"] == "w02").unwrap().clone();
+    assert_eq!((w02["status"].as_str(), w02["serving"]["status"].as_str()), (Some("open"), Some("serving")), "{w02}");
+    let done = s.post("/api/windows/w02/finish", &clerk, json!({"outcome": "immediate"})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(login(&s, "clerk2", "w03").await.status, 200);
+}
