@@ -22,7 +22,8 @@ function state(r) {
     return r.forward_overdue ? t("vForwardOverdue", r.forward_by) : t("vAtStation", r.forward_by);
   }
   if (r.status === "forwarded") return t("vForwarded", (r.forwarded_at ?? "").slice(0, 16).replace("T", " "));
-  const reply = r.reply_overdue ? t("vReplyOverdue", r.reply_by) : t("vReplyBy", r.reply_by ?? "");
+  const reply = r.town_overdue ? t("vTownOverdue", r.town_deadline)
+    : r.reply_overdue ? t("vReplyOverdue", r.reply_by) : t("vReplyBy", r.reply_by ?? "");
   return `${t("vCase", r.case_number)} · ${reply}`;
 }
 
@@ -33,7 +34,7 @@ export function renderVillage() {
     `<tr><th>${esc(t("vNumber"))}</th><th>${esc(t("vStation"))}</th><th>${esc(t("vMatter"))}</th>` +
     `<th>${esc(t("vMaterials"))}</th><th>${esc(t("vState"))}</th><th></th></tr>` +
     requests.map((r) => {
-      const late = r.forward_overdue || r.reply_overdue;
+      const late = r.forward_overdue || r.reply_overdue || r.town_overdue;
       const accept = r.case_number ? "" : `<button type="button" data-village-accept="${r.id}">${esc(t("vAccept"))}</button>`;
       return `<tr class="village${late ? " village-late" : ""}" data-village="${r.id}">` +
         `<td>${esc(r.number)}${r.urgent ? ` <span class="tag main">${esc(t("vUrgent"))}</span>` : ""}</td>` +

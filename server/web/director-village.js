@@ -39,7 +39,9 @@ function handOver(r) {
 function state(r) {
   if (r.status === "registered") return r.forward_overdue ? t("vForwardOverdue", r.forward_by) : t("vAtStation", r.forward_by);
   if (r.status === "forwarded") return t("vForwarded", (r.forwarded_at ?? "").slice(0, 16).replace("T", " "));
-  return `${t("vCase", r.case_number)} · ${r.reply_overdue ? t("vReplyOverdue", r.reply_by) : t("vReplyBy", r.reply_by ?? "—")}`;
+  const reply = r.town_overdue ? t("vTownOverdue", r.town_deadline)
+    : r.reply_overdue ? t("vReplyOverdue", r.reply_by) : t("vReplyBy", r.reply_by ?? "—");
+  return `${t("vCase", r.case_number)} · ${reply}`;
 }
 
 export function renderVillage() {
@@ -52,7 +54,7 @@ export function renderVillage() {
     `<tr><th>${esc(t("vNumber"))}</th><th>${esc(t("vStation"))}</th><th>${esc(t("vAgent"))}</th><th>${esc(t("vMatter"))}</th>` +
     `<th>${esc(t("vState"))}</th><th></th></tr>` +
     requests.map((r) => {
-      const late = r.forward_overdue || r.reply_overdue;
+      const late = r.forward_overdue || r.reply_overdue || r.town_overdue;
       return `<tr class="${late ? "warn" : ""}"><td>${esc(r.number)}${r.urgent ? ` <span class="tag main">${esc(t("vUrgent"))}</span>` : ""}</td>` +
         `<td>${esc(r.station)}</td><td>${esc(r.agent_name)}</td><td>${esc(r.service_name)}</td>` +
         `<td class="${late ? "warn" : ""}">${esc(state(r))}</td><td>${handOver(r)}</td></tr>`;

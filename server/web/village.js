@@ -89,7 +89,10 @@ function statusLines(r) {
   }
   if (r.case_reason) lines.push(esc(t("caseReason", r.case_reason)));
   if (r.case_check_code) lines.push(esc(t("checkCode", r.case_check_code)));
-  if (r.reply_by && !r.replied_at) {
+  if (r.town_overdue) {
+    // The town window is late, not the agent: they press the window, with nothing to tell yet.
+    lines.push(`<span class="overdue">${esc(t("townOverdue", r.town_deadline))}</span>`);
+  } else if (r.reply_by && !r.replied_at) {
     lines.push(r.reply_overdue ? `<span class="overdue">${esc(t("replyOverdue", r.reply_by))}</span>`
       : `<b>${esc(t("replyBy", r.reply_by))}</b>`);
   }

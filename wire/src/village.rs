@@ -98,7 +98,12 @@ pub struct VillageRequest {
     pub reply_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replied_at: Option<String>,
+    /// The town answered and the villager was not told by `reply_by` (R22).
     pub reply_overdue: bool,
+    /// The town's case still runs past its promised date: the town window is late (the agent
+    /// presses it), not the agent, who has nothing to tell yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub town_overdue: bool,
     /// The town has answered (the case closed, or waiting for materials it lists): the agent may
     /// record the reply. False while the case runs (and before a window accepted the request).
     #[serde(default)]

@@ -84,9 +84,11 @@ pub struct CaseFacts {
 /// that expired: the agent cannot tell an answer before it exists). A case with no deadline
 /// (即办件 done, 退回件, 补办件 waiting for materials) has its answer the day the window decided:
 /// the villager is told at once. A running case whose deadline waits for a year of the calendar
-/// has no day yet.
-pub fn reply_by(case: &CaseFacts) -> Option<NaiveDate> {
-    let answered = case.closed_on.unwrap_or(case.accepted_on);
+/// has no day yet. An answer that came on a day off (a 补办件 lapsed at Saturday's midnight
+/// close) is due the next working day (R6), the calendar permitting.
+pub fn reply_by(case: &CaseFacts, calendar: &Calendar) -> Option<NaiveDate> {
+    let closed = case.closed_on.unwrap_or(case.accepted_on);
+    let answered = calendar.deferred(closed).unwrap_or(closed);
     match (case.state, case.deadline) {
         (CaseState::Closed, Some(d)) => Some(d.max(answered)),
         (_, Some(d)) => Some(d),
@@ -101,9 +103,17 @@ pub fn answered(state: CaseState) -> bool {
     state != CaseState::Open
 }
 
-/// A reply is overdue when not recorded after its day.
-pub fn reply_overdue(replied: bool, reply_by: NaiveDate, today: NaiveDate) -> bool {
-    !replied && today > reply_by
+/// A reply is overdue when the town has answered and no reply was recorded after its day. A
+/// case still running past the town's date is the town window's lateness, not the agent's: they
+/// have nothing to tell yet (see [`town_overdue`]).
+pub fn reply_overdue(answered: bool, replied: bool, reply_by: NaiveDate, today: NaiveDate) -> bool {
+    answered && !replied && today > reply_by
+}
+
+/// The town window has not answered by its promised date: the agent presses the window, the
+/// villager is not yet late to be told.
+pub fn town_overdue(case: &CaseFacts, today: NaiveDate) -> bool {
+    case.state == CaseState::Open && case.deadline.is_some_and(|d| today > d)
 }
 
 /// A registration the rules refuse.
@@ -236,11 +246,20 @@ mod tests {
         }
         assert!(forwarded_late(d("2026-12-01"), by));
         assert!(!forwarded_late(by, by));
-        for (replied, today, expected) in
-            [(false, "2026-11-30", false), (false, "2026-12-01", true), (true, "2026-12-09", false)]
-        {
-            assert_eq!(reply_overdue(replied, by, d(today)), expected, "{replied} {today}");
+        // (the town answered, replied, today, overdue)
+        for (answered, replied, today, expected) in [
+            (true, false, "2026-11-30", false),
+            (true, false, "2026-12-01", true),
+            (true, true, "2026-12-09", false),
+            // The town's case still runs past its date: the town window is late, not the agent.
+            (false, false, "2026-12-01", false),
+        ] {
+            assert_eq!(reply_overdue(answered, replied, by, d(today)), expected, "{answered} {replied} {today}");
         }
+        let running =
+            CaseFacts { state: CaseState::Open, deadline: Some(by), accepted_on: d("2026-11-25"), closed_on: None };
+        assert!(!town_overdue(&running, by) && town_overdue(&running, d("2026-12-01")));
+        assert!(!town_overdue(&CaseFacts { state: CaseState::Closed, ..running }, d("2026-12-01")));
     }
 
     #[test]
@@ -256,9 +275,13 @@ mod tests {
             (CaseState::Closed, None, Some("2027-01-10"), Some("2027-01-10")),
             (CaseState::AwaitingMaterials, None, None, Some("2026-11-25")),
             (CaseState::Open, None, None, None), // its deadline waits for next year's calendar
+            // Lapsed at Saturday 5 December's midnight close: told on Monday the 7th (R6).
+            (CaseState::Closed, None, Some("2026-12-05"), Some("2026-12-07")),
+            (CaseState::Closed, Some("2026-12-04"), Some("2026-12-05"), Some("2026-12-07")),
         ] {
             let facts = CaseFacts { state, deadline: deadline.map(d), accepted_on, closed_on: closed_on.map(d) };
-            assert_eq!(reply_by(&facts), expected.map(d), "{state:?} {deadline:?} {closed_on:?}");
+            let calendar = crate::calendar_data::shipped_calendar();
+            assert_eq!(reply_by(&facts, &calendar), expected.map(d), "{state:?} {deadline:?} {closed_on:?}");
         }
     }
 

@@ -52,7 +52,7 @@ pub async fn list(
         return Err(ApiError::new(Code::InvalidLimit, "limit is 1 to 1000"));
     }
     let Actor::Staff { username, role, window_id, session_id } = actor else { unreachable!("checked: a session") };
-    let (hall, day) = (s.hall(), today(&s));
+    let (hall, calendar, day) = (s.hall(), s.calendar(), today(&s));
     let lines = match role {
         StaffRole::Village => {
             let station = hall.staff(&username).and_then(|p| p.station.clone()).unwrap_or_default();
@@ -62,7 +62,7 @@ pub async fn list(
                 true => village::Reader::OwnAgent,
                 false => village::Reader::OtherAgent,
             };
-            rows.iter().map(|r| village::view(&hall, r, day, reader(r))).collect()
+            rows.iter().map(|r| village::view((&hall, &calendar), r, day, reader(r))).collect()
         }
         StaffRole::Clerk => {
             let Some(window) = window_id else {
@@ -86,7 +86,7 @@ pub async fn list(
                     Some(c) => c.window_id == window,
                 })
                 .take(limit as usize)
-                .map(|r| village::view(&hall, r, day, village::Reader::StaffList))
+                .map(|r| village::view((&hall, &calendar), r, day, village::Reader::StaffList))
                 .collect()
         }
         StaffRole::Director | StaffRole::Admin => {
@@ -94,7 +94,7 @@ pub async fn list(
             // the newest 1,000 at most.
             let limit = q.limit.unwrap_or(1000);
             let rows = s.reads().run(move |c| Ok(village::open(c, limit)?)).await.map_err(ApiError::Internal)?;
-            rows.iter().map(|r| village::view(&hall, r, day, village::Reader::StaffList)).collect()
+            rows.iter().map(|r| village::view((&hall, &calendar), r, day, village::Reader::StaffList)).collect()
         }
         StaffRole::Leader => {
             return Err(ApiError::new(

@@ -54,7 +54,7 @@ pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<RequestRow> {
 
 fn changed(ctx: &mut Ctx, r: &RequestRow, action: &str, detail: serde_json::Value) -> ApiResult<()> {
     ctx.audit(&format!("village.{action}"), None, Some(format!("village:{}", r.number)), detail)?;
-    let view = store::view(ctx.hall, r, today(ctx), store::Reader::StaffList);
+    let view = store::view((ctx.hall, ctx.calendar), r, today(ctx), store::Reader::StaffList);
     let event = wire::VillageChanged {
         id: r.id,
         number: r.number.clone(),
@@ -86,7 +86,7 @@ fn answer(ctx: &Ctx, id: i64, status: StatusCode) -> ApiResult<Answer> {
         Actor::Staff { role: StaffRole::Village, .. } => store::Reader::OtherAgent,
         _ => store::Reader::StaffWhole,
     };
-    Answer::json(status, &store::view(ctx.hall, &r, today(ctx), reader))
+    Answer::json(status, &store::view((ctx.hall, ctx.calendar), &r, today(ctx), reader))
 }
 
 /// Registration at the station (R22): the fields checked, the materials against the matter's
@@ -275,7 +275,7 @@ pub(super) fn replied(ctx: &mut Ctx, id: i64) -> ApiResult<Answer> {
     }
     store::set_replied(ctx.tx, id, ctx.now_ms)?;
     let r = load(ctx, id)?;
-    let view = store::view(ctx.hall, &r, today(ctx), store::Reader::StaffList);
+    let view = store::view((ctx.hall, ctx.calendar), &r, today(ctx), store::Reader::StaffList);
     changed(ctx, &r, "replied", json!({ "reply_by": view.reply_by }))?;
     answer(ctx, id, StatusCode::OK)
 }
@@ -308,5 +308,5 @@ pub(super) fn hand_over(ctx: &mut Ctx, id: i64, agent: &str, demo: bool) -> ApiR
     let from = r.agent.clone();
     let r = load(ctx, id)?;
     changed(ctx, &r, "hand_over", json!({ "from": from, "to": r.agent }))?;
-    Answer::json(StatusCode::OK, &store::view(ctx.hall, &r, today(ctx), store::Reader::StaffList))
+    Answer::json(StatusCode::OK, &store::view((ctx.hall, ctx.calendar), &r, today(ctx), store::Reader::StaffList))
 }

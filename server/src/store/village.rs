@@ -277,7 +277,12 @@ pub enum Reader {
 }
 
 /// The request as the API shows it to `reader`.
-pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wire::VillageRequest {
+pub fn view(
+    (hall, calendar): (&Hall, &crate::domain::calendar::Calendar),
+    r: &RequestRow,
+    today: NaiveDate,
+    reader: Reader,
+) -> wire::VillageRequest {
     let with_person = matches!(reader, Reader::OwnAgent | Reader::StaffWhole);
     let answer = reader != Reader::OtherAgent;
     let matter = hall.matter(&r.service_id);
@@ -287,15 +292,14 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wi
         (None, VillageState::Forwarded) => wire::VillageStatus::Forwarded,
         (None, VillageState::Registered) => wire::VillageStatus::Registered,
     };
-    let reply_by = r.case.as_ref().and_then(|c| {
-        let closed_on = c.closed_at.map(|at| local_day(hall, at));
-        village::reply_by(&village::CaseFacts {
-            state: c.state,
-            deadline: c.deadline,
-            accepted_on: c.accepted_on,
-            closed_on,
-        })
+    let facts = r.case.as_ref().map(|c| village::CaseFacts {
+        state: c.state,
+        deadline: c.deadline,
+        accepted_on: c.accepted_on,
+        closed_on: c.closed_at.map(|at| local_day(hall, at)),
     });
+    let reply_by = facts.as_ref().and_then(|f| village::reply_by(f, calendar));
+    let town_answered = r.case.as_ref().is_some_and(|c| village::answered(c.state));
     wire::VillageRequest {
         id: r.id,
         number: r.number.clone(),
@@ -325,8 +329,10 @@ pub fn view(hall: &Hall, r: &RequestRow, today: NaiveDate, reader: Reader) -> wi
         case_result: r.case.as_ref().filter(|_| answer).and_then(|c| c.result).map(Into::into),
         reply_by: reply_by.map(|d| d.to_string()),
         replied_at: fmt(hall, r.replied_at),
-        reply_overdue: reply_by.is_some_and(|d| village::reply_overdue(r.replied_at.is_some(), d, today)),
-        town_answered: r.case.as_ref().is_some_and(|c| village::answered(c.state)),
+        reply_overdue: reply_by
+            .is_some_and(|d| village::reply_overdue(town_answered, r.replied_at.is_some(), d, today)),
+        town_overdue: facts.as_ref().is_some_and(|f| village::town_overdue(f, today)),
+        town_answered,
         missing_materials: r.case.as_ref().filter(|_| answer).map(|c| c.missing.clone()).unwrap_or_default(),
         supplement_until: r.case.as_ref().filter(|_| answer).and_then(|c| c.supplement_until).map(|d| d.to_string()),
         case_reason: r.case.as_ref().filter(|_| answer).and_then(|c| c.reason.clone()),

@@ -425,6 +425,28 @@ async fn overdue_forwards_and_replies_show_on_both_sides() {
     // Replied: it leaves the desk.
     s.post(&format!("/api/village/requests/{urgent}/replied"), &agent, json!({})).await;
     assert!(find(&get(&s, "/api/village/requests", &clerk2).await.body, urgent).is_none());
+
+    // A promised case the window has not closed by its date: the window is late, not the agent,
+    // who has nothing to tell the villager yet (R22).
+    let p = s.post(&format!("/api/village/requests/{late}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    let due = chrono::NaiveDate::parse_from_str(p.body["town_deadline"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let after = due.succ_opt().unwrap();
+    s.clock().set(at_nine(
+        chrono::Datelike::year(&after),
+        chrono::Datelike::month(&after),
+        chrono::Datelike::day(&after),
+    ));
+    let (agent, clerk2, director) =
+        (login(&s, "village1").await, s.clerk("clerk2", "w02").await, s.staff("director").await);
+    for token in [&agent, &clerk2, &director] {
+        let line = find(&get(&s, "/api/village/requests", token).await.body, late).unwrap();
+        assert_eq!(
+            (line["town_overdue"].as_bool(), line["reply_overdue"].as_bool()),
+            (Some(true), Some(false)),
+            "{line}"
+        );
+    }
 }
 
 #[tokio::test]
