@@ -33,10 +33,15 @@ impl StreamGate {
         Arc::new(StreamGate { total_max, per_address_max, open: Mutex::new(Open::default()) })
     }
 
-    /// A place for a new stream from `address`, or `503 too_many_streams`.
-    pub fn enter(self: &Arc<Self>, address: Option<IpAddr>) -> Result<StreamPass, ApiError> {
+    /// A place for a new stream from `address`, or `503 too_many_streams`. An address is its
+    /// asker's (an IPv6 /64 is one: a host holds the whole network and could rotate through it).
+    /// Anonymous streams (phones, lobby displays) leave a tenth of the total to signed-in ones
+    /// (staff, the county), so that no one filling the gate from outside blinds the hall's desks.
+    pub fn enter(self: &Arc<Self>, address: Option<IpAddr>, signed_in: bool) -> Result<StreamPass, ApiError> {
+        let address = address.map(crate::auth::asker);
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        if open.total >= self.total_max {
+        let room = if signed_in { self.total_max } else { self.total_max - self.total_max / 10 };
+        if open.total >= room {
             return Err(ApiError::unavailable(
                 Code::TooManyStreams,
                 format!("the server already serves {} live streams; retry later", self.total_max),
@@ -90,14 +95,28 @@ mod tests {
     fn streams_are_capped_per_address_and_in_total_and_freed_on_close() {
         let gate = StreamGate::new(3, 2);
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let one = gate.enter(Some(a)).unwrap();
-        let _two = gate.enter(Some(a)).unwrap();
-        assert!(gate.enter(Some(a)).is_err(), "a third from the same address");
-        let _three = gate.enter(Some(b)).unwrap();
-        assert!(gate.enter(Some(b)).is_err(), "the total is reached");
+        let one = gate.enter(Some(a), true).unwrap();
+        let _two = gate.enter(Some(a), true).unwrap();
+        assert!(gate.enter(Some(a), true).is_err(), "a third from the same address");
+        let _three = gate.enter(Some(b), true).unwrap();
+        assert!(gate.enter(Some(b), true).is_err(), "the total is reached");
         drop(one);
         assert_eq!(gate.open(), 2);
-        assert!(gate.enter(Some(a)).is_ok(), "a closed stream gives its place back");
+        assert!(gate.enter(Some(a), true).is_ok(), "a closed stream gives its place back");
         assert_eq!(gate.take_closed(), 2);
+    }
+
+    /// One host rotating through its IPv6 /64 is one address; anonymous streams filling the gate
+    /// leave the staff's tenth free.
+    #[test]
+    fn a_network_is_one_address_and_staff_keep_room() {
+        let gate = StreamGate::new(20, 5);
+        let host = |i: u32| -> IpAddr { format!("2408:8000:1:2::{i:x}").parse().unwrap() };
+        let _same: Vec<StreamPass> = (0..5).map(|i| gate.enter(Some(host(i)), false).unwrap()).collect();
+        assert!(gate.enter(Some(host(99)), false).is_err(), "the same /64");
+        let other = |n: u32| -> IpAddr { format!("10.0.{}.{}", n / 250, n % 250 + 1).parse().unwrap() };
+        let _phones: Vec<StreamPass> = (0..13).map(|n| gate.enter(Some(other(n)), false).unwrap()).collect();
+        assert!(gate.enter(Some(other(50)), false).is_err(), "anonymous streams stop at 18 of 20");
+        let _desk = gate.enter(Some(other(60)), true).expect("a signed-in desk still gets in");
     }
 }

@@ -145,7 +145,7 @@ async fn open<F: Followed>(s: AppState, peer: Option<std::net::IpAddr>, token: S
         return Err(ApiError::new(Code::InvalidToken, format!("a {}'s token is 32 hexadecimal digits", F::EVENT)));
     }
     let unknown = || ApiError::new(F::UNKNOWN, format!("no {} has this token", F::EVENT));
-    let pass = s.streams().enter(peer)?;
+    let pass = s.streams().enter(peer, false)?;
     // Subscribe first, so that nothing between the first look and the stream is missed.
     let live = s.hub().subscribe();
     let (view, watch) = F::look(&s, token.clone()).await?.ok_or_else(unknown)?;
