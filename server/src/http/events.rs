@@ -16,6 +16,8 @@ use tokio_stream::StreamExt;
 
 use super::AppState;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::hall::StaffRole;
+use crate::ops::Actor;
 use crate::store::events::{self, Audience, LiveEvent};
 
 /// A comment line at least this often keeps proxies and clients from timing out.
@@ -40,32 +42,19 @@ pub async fn events(
     // Staff (a bearer token of a live session) get every field; a county service every event
     // without personal information; anyone else the public part.
     let token_hash = super::extract::bearer(&headers).map(crate::auth::token_hash);
-    let audience = match token_hash.clone() {
-        Some(hash) => {
-            let county_demo = s.hall().county_by_token_hash(&hash).map(|c| c.demo);
-            match county_demo {
-                Some(true) if !s.demo() => {
-                    return Err(ApiError::new(
-                        Code::DemoDisabled,
-                        "demo devices work only when the server runs with --demo",
-                    ))
-                }
-                Some(_) => Audience::County,
-                None => {
-                    match s.session(&hash) {
-                        Some(row) if matches!(row.role.as_str(), "director" | "admin") => Audience::Director,
-                        // A village agent is none of the hall's staff, and a leader reads figures,
-                        // not who is old, disabled or pregnant (`access::sees_ticket_details`):
-                        // the public frames.
-                        Some(row) if matches!(row.role.as_str(), "village" | "leader") => Audience::Public,
-                        Some(_) => Audience::Staff,
-                        None => {
-                            return Err(ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))
-                        }
-                    }
-                }
-            }
-        }
+    let audience = match token_hash.as_deref() {
+        // Resolved as any request's caller is (a removed account, a demo one without --demo, a
+        // county device no longer in the hall: refused).
+        Some(hash) => match super::extract::Caller::by_token_hash(&s, hash)? {
+            Actor::County { .. } => Audience::County,
+            Actor::Staff { role: StaffRole::Director | StaffRole::Admin, .. } => Audience::Director,
+            // A village agent is none of the hall's staff, and a leader reads figures, not who
+            // is old, disabled or pregnant (`access::sees_ticket_details`): the public frames.
+            Actor::Staff { role: StaffRole::Village | StaffRole::Leader, .. } => Audience::Public,
+            Actor::Staff { .. } => Audience::Staff,
+            // A kiosk, an evaluator, the citizen: the public part.
+            _ => Audience::Public,
+        },
         None => Audience::Public,
     };
     // A signed-in stream (a session or the county) may use the room anonymous ones leave.
@@ -88,8 +77,9 @@ pub async fn events(
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
     s.metrics().stream_opened(audience);
-    // A staff stream lives as long as its session: signed out, expired or revoked, it ends.
-    let session = token_hash.filter(|_| matches!(audience, Audience::Staff | Audience::Director));
+    // A staff stream lives as long as its session (signed out, expired, revoked, the account
+    // removed), a county's as long as the hall has its device: then it ends.
+    let session = token_hash.filter(|_| matches!(audience, Audience::Staff | Audience::Director | Audience::County));
     tokio::spawn(async move {
         follow(s, live, start, tx, audience, session).await;
         drop(pass);
@@ -109,7 +99,7 @@ pub async fn events(
 /// hall's clerks and director); the displays' and phones' anonymous streams have no session.
 fn may_go_on(s: &AppState, session: Option<&str>) -> bool {
     let Some(hash) = session else { return true };
-    s.session(hash).is_some()
+    super::extract::Caller::by_token_hash(s, hash).is_ok()
 }
 
 /// Sends stored events after `last`; returns the new last id, or None when the client left.

@@ -35,9 +35,15 @@ impl Caller {
     pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> ApiResult<Actor> {
         let token =
             bearer(headers).ok_or_else(|| ApiError::new(Code::Unauthorized, "send `Authorization: Bearer <token>`"))?;
-        let hash = token_hash(token);
+        Caller::by_token_hash(state, &token_hash(token))
+    }
+
+    /// The caller a token's hash names now: a device of the hall in force, or a live session of
+    /// an account it still has (demo ones only under `--demo`). Live streams ask again on every
+    /// batch and keep-alive, so that none outlives what a request would be refused.
+    pub fn by_token_hash(state: &AppState, hash: &str) -> ApiResult<Actor> {
         let hall = state.hall();
-        if let Some(k) = hall.kiosk_by_token_hash(&hash) {
+        if let Some(k) = hall.kiosk_by_token_hash(hash) {
             if k.demo && !state.demo() {
                 return Err(ApiError::new(
                     Code::DemoDisabled,
@@ -46,7 +52,7 @@ impl Caller {
             }
             return Ok(Actor::Kiosk { id: k.id.clone() });
         }
-        if let Some(e) = hall.evaluator_by_token_hash(&hash) {
+        if let Some(e) = hall.evaluator_by_token_hash(hash) {
             if e.demo && !state.demo() {
                 return Err(ApiError::new(
                     Code::DemoDisabled,
@@ -55,7 +61,7 @@ impl Caller {
             }
             return Ok(Actor::Evaluator { id: e.id.clone(), window: e.window.clone() });
         }
-        if let Some(c) = hall.county_by_token_hash(&hash) {
+        if let Some(c) = hall.county_by_token_hash(hash) {
             if c.demo && !state.demo() {
                 return Err(ApiError::new(
                     Code::DemoDisabled,
@@ -65,7 +71,7 @@ impl Caller {
             return Ok(Actor::County { id: c.id.clone() });
         }
         let session = state
-            .session(&hash)
+            .session(hash)
             .ok_or_else(|| ApiError::new(Code::SessionExpired, "unknown or expired token; sign in again"))?;
         let role =
             StaffRole::parse(&session.role).ok_or_else(|| ApiError::new(Code::SessionExpired, "sign in again"))?;

@@ -231,6 +231,39 @@ async fn a_staff_stream_ends_with_its_session() {
     assert!(ended && !rest.contains("pregnant"), "the signed-out stream went on: {rest}");
 }
 
+/// A county device's stream lasts as long as the hall has the device: removed (a leaked token
+/// rotated), its open stream ends, as every other county request is refused.
+#[tokio::test]
+async fn a_county_stream_ends_when_the_hall_no_longer_has_the_device() {
+    let s = TestServer::start().await;
+    let mut res = s.http.get(format!("{}/api/events", s.base)).bearer_auth("demo-county").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let opened = res.chunk().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&opened).contains(": connected"));
+    let admin = s.staff("admin").await;
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at = toml.find("[[counties]]").unwrap();
+    let end = at + toml[at..].find("\n\n").unwrap();
+    let without = format!("{}{}", &toml[..at], &toml[end..]);
+    let saved = s.post("/api/admin/hall", &admin, json!({ "toml": without })).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    s.issue("mz-dibao").await;
+    let mut rest = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(chunk)) = res.chunk().await {
+            rest.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .is_ok();
+    assert!(ended && !rest.contains("ticket_issued"), "the removed county's stream went on: {rest}");
+    let again = s.http.get(format!("{}/api/events", s.base)).bearer_auth("demo-county").send().await.unwrap();
+    assert_eq!(again.status(), 401);
+}
+
 #[tokio::test]
 async fn the_retry_table_keeps_no_secret() {
     let s = TestServer::start().await;
