@@ -277,10 +277,30 @@ impl Checker<'_> {
             }
         }
         hall.staff = self.staff(&raw.staff, &hall)?;
+        self.matters_can_be_issued(&raw.matters, &hall)?;
         hall.kiosks = self.kiosks(&raw.kiosks)?;
         hall.evaluators = self.evaluators(&raw.evaluators, &hall)?;
         hall.counties = self.counties(&raw.counties, &hall)?;
         Ok(hall)
+    }
+
+    /// Every matter can be issued: its own hours meet some opening period of the hall (a typo
+    /// such as 17:30-19:00 for 07:30 would close it for good, as the kiosk would say for ever).
+    /// (A window no clerk's account lists is not refused: removing a dismissed clerk must stay
+    /// possible, and the director may send any clerk there, R16.)
+    fn matters_can_be_issued(&self, raw: &[RawMatter], hall: &Hall) -> Res<()> {
+        for (rm, m) in raw.iter().zip(&hall.matters) {
+            if let (Some(own), Some(span)) = (m.rules.own, rm.hours.as_ref().map(|h| h.span())) {
+                let meets = hall.hours.days.iter().flatten().any(|p| p.start < own.end && own.start < p.end);
+                if !meets {
+                    return self.fail(
+                        &span,
+                        format!("matter `{}`: its hours are outside every opening period of the hall: no ticket could ever be issued", m.id),
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     fn departments(&self, raw: &[RawDepartment]) -> Res<Vec<Department>> {

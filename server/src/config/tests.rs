@@ -364,3 +364,15 @@ fn the_samples_public_secrets_are_refused_outside_demo() {
         }
     }
 }
+
+/// A matter that could never be issued (its own hours outside every opening period of the hall:
+/// a typo of 17:30 for 07:30) is refused at its line.
+#[test]
+fn a_matter_whose_hours_miss_the_hall_is_refused() {
+    check("time_limit_days = 20", "time_limit_days = 20\nhours = \"17:30-19:00\"", 26, "outside every opening period");
+    assert!(parse(
+        &SMALL.replacen("time_limit_days = 20", "time_limit_days = 20\nhours = \"16:00-19:00\"", 1),
+        "h.toml"
+    )
+    .is_ok());
+}
