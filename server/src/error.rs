@@ -95,7 +95,7 @@ codes! {
     ClerkNotSignedIn = CONFLICT, "clerk_not_signed_in", "the clerk is not signed in at any window";
     WindowStaffed = CONFLICT, "window_staffed", "another clerk holds that window";
     WindowBusy = CONFLICT, "window_busy", "a ticket is still called or served there";
-    MatterInUse = CONFLICT, "matter_in_use", "tickets of the matter still wait today: the hall cannot drop it before they are served";
+    MatterInUse = CONFLICT, "matter_in_use", "tickets of the matter still wait today, or villagers' requests of it wait for a window to accept them: the hall cannot drop it before";
     WindowPaused = CONFLICT, "window_paused", "the window is paused";
     WindowClosed = CONFLICT, "window_closed", "nobody is signed in at the window";
     NoCurrentTicket = CONFLICT, "no_current_ticket", "no ticket is called or served at the window";

@@ -9,7 +9,7 @@ export default {
     bookingsCancelledByConfig: (n) => `新配置不再提供的 ${n} 个预约已由大厅取消，请主任在当天的预约名单中逐一电话告知。`,
     incomingUnassigned: (n) => `已撤销窗口的 ${n} 件上报来件待中心主任重新分派窗口。`,
     "err.window_busy": "要撤销的窗口还有群众正在办理（已叫号或办理中）：请该窗口办结后再保存，配置未改动。",
-    "err.matter_in_use": "要删除的事项今天还有群众在排队等候：请办完后（或明天）再删除，配置未改动。",
+    "err.matter_in_use": "要删除的事项今天还有群众在排队等候，或还有代办点转来的村民申请未受理：请办完、受理后再删除，配置未改动。",
     calendarTitle: "工作日历（法定节假日和调休）",
     calendarHint: "办件时限按法定工作日计算。每年国务院办公厅公布次年节假日安排后，请按已导入年份的格式添加次年的安排。",
     noYears: "尚未导入任何年份。", calendarAdd: "添加一年的安排（TOML）", addYear: "校验并导入",
@@ -21,7 +21,7 @@ export default {
   },
   en: {
     "err.window_busy": "A window this removes has a citizen at its desk (called or being served): save once it is finished there. Nothing changed.",
-    "err.matter_in_use": "A matter this removes still has tickets waiting today: remove it once they are served (or tomorrow). Nothing changed.",
+    "err.matter_in_use": "A matter this removes still has tickets waiting today, or villagers' requests no window has accepted yet: remove it once they are served and accepted. Nothing changed.",
     pageTitle: "Hall administration", title: "Hall administration", logout: "Sign out", signIn: "Administrator",
     username: "Username", password: "Password", enter: "Enter",
     editorTitle: "Departments, queues, windows, matters (six disclosures), accounts — saved changes apply at once, no restart",

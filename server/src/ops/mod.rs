@@ -741,6 +741,18 @@ fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
                 ),
             ));
         }
+        // A villager's request no window has accepted yet could then be accepted by none, and
+        // the villager would never hear back (R22).
+        let waiting = store::village::not_accepted_of_matter(ctx.tx, &m.id)?;
+        if waiting > 0 {
+            return Err(ApiError::new(
+                Code::MatterInUse,
+                format!(
+                    "{waiting} village requests of `{}` ({}) wait for a window to accept them: remove the matter once they are accepted",
+                    m.id, m.name
+                ),
+            ));
+        }
     }
     Ok(())
 }

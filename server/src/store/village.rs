@@ -254,6 +254,16 @@ pub fn open(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<RequestRow>> 
     rows.collect()
 }
 
+/// Requests of a matter no window has accepted yet (registered at the station, or forwarded):
+/// those a hall without the matter would strand. Read through the open requests' index.
+pub fn not_accepted_of_matter(conn: &Connection, service_id: &str) -> rusqlite::Result<u32> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM village_requests
+          WHERE (state != 'accepted' OR replied_at IS NULL) AND state != 'accepted' AND service_id = ?1",
+    )?
+    .query_row([service_id], |r| r.get(0))
+}
+
 fn fmt(hall: &Hall, ms: Option<i64>) -> Option<String> {
     ms.map(|ms| super::reads::fmt_time(hall, ms))
 }

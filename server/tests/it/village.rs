@@ -645,3 +645,26 @@ async fn a_new_years_calendar_sets_the_forward_day_of_requests_still_at_the_stat
     assert_eq!((day(&waiting), day(&sent)), (json!("2027-01-04"), json!("2027-01-05")));
     assert_eq!(count(&s, "SELECT COUNT(*) FROM audit WHERE action = 'village.forward_by_set'"), 1);
 }
+
+/// The administrator cannot remove a matter while a villager's request of it waits for a window
+/// to accept it: no window could then, and the villager would never hear back (R22).
+#[tokio::test]
+async fn a_matter_with_a_villagers_request_waiting_is_not_removed() {
+    let s = TestServer::start().await;
+    let agent = login(&s, "village1").await;
+    let id = register(&s, &agent, json!({"forward": true})).await["id"].as_i64().unwrap();
+    let admin = s.staff("admin").await;
+    let toml = get(&s, "/api/admin/hall", &admin).await.body["toml"].as_str().unwrap().to_string();
+    let start = toml.find("[[matters]]\nid = \"mz-linshi\"").expect("the matter's block");
+    let end = start + toml[start..].find("\n\n[[").unwrap() + 2;
+    let dropped = format!("{}{}", &toml[..start], &toml[end..]);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": dropped })).await;
+    assert_error(&r, 409, "matter_in_use");
+    assert!(r.body["message"].as_str().unwrap().contains("village requests"), "{}", r.body);
+    // Accepted at a window (a case of its own now): the matter may go.
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    let a = s.post(&format!("/api/village/requests/{id}/accept"), &clerk2, json!({"outcome": "promised"})).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": dropped })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
