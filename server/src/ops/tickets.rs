@@ -251,7 +251,14 @@ pub(super) fn requeue(ctx: &mut Ctx, ticket_id: i64) -> ApiResult<Answer> {
         Some(slot) if t.prio_rank == tickets::BOOKED && ctx.now_ms > slot + grace_ms => tickets::ORDINARY,
         _ => t.prio_rank,
     };
-    tickets::mark_requeued(ctx.tx, &t, rank)?;
+    // Sent to a window that has closed since (its clerk signed out when it was a no-show): no
+    // window would ever call it there; it waits for any window of its matter, as the tickets
+    // sent there were released when it closed.
+    let target_closed = match t.target_window.as_deref() {
+        Some(w) => crate::store::windows::get(ctx.tx, w, ctx.now_ms)?.is_none_or(|r| r.session_id.is_none()),
+        None => false,
+    };
+    tickets::mark_requeued(ctx.tx, &t, rank, target_closed)?;
     ctx.audit("ticket.requeue", None, Some(format!("ticket:{}", t.id)), json!({ "number": t.number }))?;
     announce_requeued(ctx, &t)?;
     let row = load(ctx, t.id)?;

@@ -469,15 +469,18 @@ pub fn return_to_queue(tx: &Transaction, t: &TicketRow) -> rusqlite::Result<()> 
 
 /// A no-show citizen came back: the ticket waits again at its old place, in class `rank` (its
 /// own, or ordinary for a booked one whose slot's grace has passed).
-pub fn mark_requeued(tx: &Transaction, t: &TicketRow, rank: i64) -> rusqlite::Result<()> {
+/// Puts a no-show back in the queue with `rank`; `release` frees it from the window it was sent
+/// to (closed since: it waits for any window of its matter again).
+pub fn mark_requeued(tx: &Transaction, t: &TicketRow, rank: i64, release: bool) -> rusqlite::Result<()> {
     // A window that only called it (the citizen never came there) is not its first (R2).
     exec(
         tx,
         "UPDATE tickets SET status = 'waiting', requeues = requeues + 1, called_at = NULL, prio_rank = ?2,
                 booked_slot = CASE WHEN ?2 = prio_rank THEN booked_slot END,
-                first_window_id = CASE WHEN transfers > 0 THEN first_window_id END
+                first_window_id = CASE WHEN transfers > 0 THEN first_window_id END,
+                target_window = CASE WHEN ?3 THEN NULL ELSE target_window END
          WHERE id = ?1",
-        params![t.id, rank],
+        params![t.id, rank, release],
     )?;
     adjust_waiting(tx, &t.day, &t.queue, rank, 1)
 }

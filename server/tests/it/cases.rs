@@ -1074,6 +1074,26 @@ async fn a_window_that_only_called_the_ticket_is_not_its_first_inquiry_window() 
     assert!(back.body.get("first_window_id").is_none_or(Value::is_null), "{}", back.body);
 }
 
+/// A ticket sent to a window, missed there (no-show), that window closed since: put back, it
+/// waits for any window of its matter, not for the closed one that would never call it.
+#[tokio::test]
+async fn a_no_show_sent_to_a_window_closed_since_is_put_back_for_any_window() {
+    let s = TestServer::start().await;
+    let (clerk2, clerk3) = (s.clerk("clerk2", "w02").await, s.clerk("clerk3", "w03").await);
+    s.issue("mz-dibao").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"window_id": "w03"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let missed = s.act(&clerk3, "w03", "call-next").await.body;
+    assert_eq!(s.act(&clerk3, "w03", "no-show").await.status, 200);
+    assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
+    let director = s.staff("director").await;
+    let back = s.post(&format!("/api/tickets/{}/requeue", missed["id"]), &director, json!({})).await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    let called = s.act(&clerk2, "w02", "call-next").await;
+    assert_eq!((called.status.as_u16(), &called.body["id"]), (200, &missed["id"]), "{}", called.body);
+}
+
 /// A release that ships next year's calendar (the State Council's notice came out).
 static RELEASE_WITH_2027: [(&str, &str); 4] = [
     hall_server::calendar_data::SHIPPED[0],
