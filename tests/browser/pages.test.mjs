@@ -223,7 +223,7 @@ test("the admin page refuses in its own words to drop a matter whose tickets sti
   await p.page.fill("#toml", toml.slice(0, start) + toml.slice(end));
   await p.page.click("#save");
   await p.page.waitForFunction(() => document.querySelector("#saveError").textContent !== "");
-  assert.equal(await p.page.textContent("#saveError"), "要删除的事项今天还有群众在排队等候：请办完后（或明天）再删除，配置未改动。");
+  assert.equal(await p.page.textContent("#saveError"), "要删除的事项今天还有群众在排队等候，或还有代办点转来的村民申请未受理：请办完、受理后再删除，配置未改动。");
   await p.close();
 });
 

@@ -76,7 +76,12 @@ pub(super) fn record(ctx: &mut Ctx, input: &InspectionInput) -> ApiResult<Answer
     }
     for f in &input.findings {
         let (w, u) = (f.window_id.as_deref(), f.username.as_deref());
-        store::inspections::add_finding(ctx.tx, id, w, u, f.kind.as_str(), f.note.trim())?;
+        // About a window, no clerk named: the clerk who held it when it was seen ("" nobody).
+        let held = match (w, u) {
+            (Some(w), None) => Some(store::windows::clerk_at(ctx.tx, w, at)?.unwrap_or_default()),
+            _ => None,
+        };
+        store::inspections::add_finding(ctx.tx, id, (w, u, held.as_deref()), f.kind.as_str(), f.note.trim())?;
     }
     let mut hashes = Vec::new();
     for (n, (bytes, kind)) in input.photos.iter().zip(&types).enumerate() {

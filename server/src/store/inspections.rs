@@ -59,15 +59,15 @@ pub fn add_window(tx: &Transaction, inspection: i64, window: &str) -> rusqlite::
 pub fn add_finding(
     tx: &Transaction,
     inspection: i64,
-    window: Option<&str>,
-    username: Option<&str>,
+    (window, username, held_by): (Option<&str>, Option<&str>, Option<&str>),
     kind: &str,
     note: &str,
 ) -> rusqlite::Result<i64> {
     super::exec(
         tx,
-        "INSERT INTO inspection_findings (inspection_id, window_id, username, kind, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![inspection, window, username, kind, note],
+        "INSERT INTO inspection_findings (inspection_id, window_id, username, kind, note, held_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![inspection, window, username, kind, note, held_by],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -173,8 +173,9 @@ pub fn photo(conn: &Connection, inspection: i64, n: u32) -> rusqlite::Result<Opt
     .optional()
 }
 
-/// Findings about `username`, or about `window` without a clerk named, on days `from..=to`:
-/// `(day, at_ms, finding)`, latest first.
+/// Findings about `username`, or about a window they held when it was inspected (no clerk
+/// named; one recorded before that was kept: about `window`, the one they hold now), on days
+/// `from..=to`: `(day, at_ms, finding)`, latest first.
 pub fn about(
     conn: &Connection,
     username: &str,
@@ -185,7 +186,8 @@ pub fn about(
     let cols = FINDING.split(", ").map(|c| format!("f.{c}")).collect::<Vec<_>>().join(", ");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT i.day, i.at_ms, {cols} FROM inspection_findings f JOIN inspections i ON i.id = f.inspection_id \
-         WHERE i.day BETWEEN ?3 AND ?4 AND (f.username = ?1 OR (f.username IS NULL AND f.window_id = ?2)) \
+         WHERE i.day BETWEEN ?3 AND ?4 AND (f.username = ?1 OR (f.username IS NULL \
+           AND (f.held_by = ?1 OR (f.held_by IS NULL AND f.window_id = ?2)))) \
          ORDER BY i.at_ms DESC, f.id"
     ))?;
     let rows = stmt.query_map(params![username, window, from, to], |r| {

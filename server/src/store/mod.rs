@@ -80,6 +80,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v39.sql")),
         M::up(include_str!("schema_v40.sql")),
         M::up(include_str!("schema_v41.sql")),
+        M::up(include_str!("schema_v42.sql")),
     ])
 }
 

@@ -198,6 +198,9 @@ async fn a_clerk_sees_only_the_findings_about_them_or_their_window() {
     more.push(json!({"window_id": "w02", "username": "clerk2", "kind": "conduct", "note": "与同事闲聊"}));
     more.push(json!({"window_id": "w01", "kind": "appearance", "note": "窗口公示牌缺失"}));
     more.push(json!({"window_id": "w01", "username": "clerk2", "kind": "discipline", "note": "串岗"}));
+    // The clerks at their windows when the leader comes by.
+    let (_c1, _c2) = (s.clerk("clerk1", "w01").await, s.clerk("clerk2", "w02").await);
+    s.clock().advance(chrono::Duration::minutes(5));
     assert_eq!(s.post("/api/inspections", &leader, body).await.status, 201);
 
     // (clerk, window, the findings they see: about them?, note)
@@ -217,6 +220,14 @@ async fn a_clerk_sees_only_the_findings_about_them_or_their_window() {
         let text = mine.to_string();
         assert!(!text.contains("整体秩序良好") && !text.contains("photo") && !text.contains("leader"), "{text}");
     }
+    // A finding about w02 concerns clerk2, who held it then, not a stand-in sent there since.
+    s.clock().advance(chrono::Duration::minutes(5));
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let director = s.staff("director").await;
+    let moved = s.post("/api/windows/w02/stand-in", &director, json!({"username": "clerk3", "override_allowed": true})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let theirs = get(&s, "/api/inspections/mine", &clerk3).await;
+    assert_eq!(theirs, json!([]), "not the findings of clerk2's time at w02");
     let clerk1 = s.clerk("clerk1", "w01").await;
 
     // The rest is the oversight's.
