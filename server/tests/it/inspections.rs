@@ -222,9 +222,12 @@ async fn a_clerk_sees_only_the_findings_about_them_or_their_window() {
     }
     // A finding about w02 concerns clerk2, who held it then, not a stand-in sent there since.
     s.clock().advance(chrono::Duration::minutes(5));
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
     let clerk3 = s.clerk("clerk3", "w03").await;
     let director = s.staff("director").await;
-    let moved = s.post("/api/windows/w02/stand-in", &director, json!({"username": "clerk3", "override_allowed": true})).await;
+    let moved =
+        s.post("/api/windows/w02/stand-in", &director, json!({"username": "clerk3", "override_allowed": true})).await;
     assert_eq!(moved.status, 200, "{}", moved.body);
     let theirs = get(&s, "/api/inspections/mine", &clerk3).await;
     assert_eq!(theirs, json!([]), "not the findings of clerk2's time at w02");
