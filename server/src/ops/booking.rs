@@ -465,7 +465,7 @@ fn ticket_again(ctx: &mut Ctx, b: &rows::BookingRow) -> ApiResult<Option<Answer>
         return Ok(None);
     }
     ctx.audit("booking.ticket_again", None, Some(format!("booking:{}", b.id)), json!({ "ticket": t.number }))?;
-    let ticket = super::tickets::view(ctx, &t)?;
+    let ticket = super::tickets::reprint_view(ctx, &t)?;
     let booking = rows::view(ctx.tx, ctx.hall, ctx.public_url, b).map_err(ApiError::Internal)?;
     Ok(Some(Answer::json(StatusCode::OK, &wire::CheckedIn { ticket, booking, on_time: t.booked_slot.is_some() })?))
 }

@@ -23,6 +23,14 @@ pub(super) fn view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket>
     reads::ticket(ctx.tx, ctx.hall, ctx.calendar, t, ctx.now_ms).map_err(ApiError::Internal)
 }
 
+/// A ticket to print again: its view with the phone page's link (the QR code on the paper).
+pub(super) fn reprint_view(ctx: &Ctx, t: &tickets::TicketRow) -> ApiResult<wire::Ticket> {
+    let mut ticket = view(ctx, t)?;
+    let token = tickets::status_token_of(ctx.tx, t.id)?;
+    ticket.status_url = token.map(|token| format!("{}/t/{token}", ctx.public_url));
+    Ok(ticket)
+}
+
 pub(super) fn load(ctx: &Ctx, id: i64) -> ApiResult<tickets::TicketRow> {
     tickets::get(ctx.tx, id)?.ok_or_else(|| ApiError::new(Code::UnknownTicket, format!("no ticket {id}")))
 }
@@ -73,7 +81,7 @@ fn ticket_again(ctx: &mut Ctx, service_id: &str, p: &super::booking::PersonId) -
     let t = load(ctx, id)?;
     let detail = json!({ "ticket": t.number, "person": p.masked });
     ctx.audit("ticket.again", None, Some(format!("ticket:{id}")), detail)?;
-    Ok(Some(view(ctx, &t)?))
+    Ok(Some(reprint_view(ctx, &t)?))
 }
 
 /// Issues one ticket: its number, audit, `ticket_issued` and the queue's new figures.

@@ -82,6 +82,11 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketRow>> {
 }
 
 /// The ticket whose status page `token` opens.
+/// A ticket's phone-page token (its QR code), for printing it again.
+pub fn status_token_of(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT status_token FROM tickets WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()
+}
+
 pub fn by_status_token(conn: &Connection, token: &str) -> rusqlite::Result<Option<TicketRow>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tickets WHERE status_token = ?1"))?
         .query_row([token], from_row)

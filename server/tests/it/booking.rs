@@ -459,6 +459,7 @@ async fn identity_numbers_walk_in_limits_and_check_in_by_number() {
     // nothing, nor a second ticket. Audited.
     let again = s.post("/api/tickets", "demo-kiosk", issue(Some(ID2))).await;
     assert_eq!((again.status.as_u16(), &again.body["number"]), (200, &first.body["number"]), "{}", again.body);
+    assert_eq!(again.body["status_url"], first.body["status_url"], "the same QR code on the paper");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let (audited, detail): (i64, String) = db
         .query_row("SELECT COUNT(*), MAX(detail) FROM audit WHERE action = 'ticket.again'", [], |r| {
@@ -807,6 +808,8 @@ async fn a_check_in_counts_in_the_persons_live_tickets_and_a_cancelled_booking_n
     // Checked in already today, the ticket not yet served: that ticket again (to print once more).
     let again = check_in(&s, json!({ "id_number": ID })).await;
     assert_eq!((again.status.as_u16(), again.body["ticket"]["number"].clone()), (200, json!("D001")), "{}", again.body);
+    assert!(walked.body["status_url"].as_str().is_some_and(|u| u.starts_with("/t/")), "{}", walked.body);
+    assert_eq!(again.body["ticket"]["status_url"], walked.body["status_url"], "the same QR code on the paper");
 }
 
 /// A citizen who took a walk-in ticket before checking in (the check-in then refused with
