@@ -251,6 +251,28 @@ impl Default for QueryLimiter {
 /// one, and it picks addresses in it at will), so the /64 is the asker: limited per address, one
 /// phone could take a fresh allowance for every guess of a booking code or a check code. An
 /// IPv4 address mapped into IPv6 is that IPv4 address.
+/// Askers refused for guessing codes, and until when: past its allowance of misses, an asker is
+/// refused every code — a right one too — until its wait is over (a limit on misses alone would
+/// still answer every right guess, and so never stop the guessing).
+#[derive(Default)]
+pub struct Guessers(Mutex<HashMap<IpAddr, Instant>>);
+
+impl Guessers {
+    /// Seconds the asker must still wait, if refused.
+    pub fn wait(&self, address: IpAddr, now: Instant) -> Option<u64> {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(&asker(address)).filter(|until| **until > now).map(|until| (*until - now).as_secs().max(1))
+    }
+
+    pub fn refuse(&self, address: IpAddr, seconds: u64, now: Instant) {
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() > 10_000 {
+            map.retain(|_, until| *until > now);
+        }
+        map.insert(asker(address), now + Duration::from_secs(seconds.max(1)));
+    }
+}
+
 pub fn asker(address: std::net::IpAddr) -> std::net::IpAddr {
     match address {
         std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

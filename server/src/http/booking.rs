@@ -189,13 +189,19 @@ fn code_of(text: &str) -> ApiResult<String> {
 )]
 /// One booking (public: the code is its secret; personal data masked). Only a code that finds
 /// no booking is counted against the address (guessing codes): the morning's citizens opening
-/// their own booking's page behind the hall's one public address are never refused.
+/// their own booking's page behind the hall's one public address are not charged. An address
+/// past its allowance of misses is refused every code until its wait is over.
 pub async fn get(
     State(s): State<AppState>,
     PeerAddr(peer): PeerAddr,
     PathParam(code): PathParam,
 ) -> ApiResult<Json<wire::Booking>> {
     let code = code_of(&code)?;
+    let guessing =
+        |wait| ApiError::too_many(Code::TooManyAttempts, "too many queries from this address; wait a moment", wait);
+    if let Some(wait) = peer.and_then(|a| s.booking_guessers().wait(a, std::time::Instant::now())) {
+        return Err(guessing(wait));
+    }
     let (hall, public_url) = (s.hall(), s.public_url().to_string());
     let found = s
         .reads()
@@ -209,9 +215,10 @@ pub async fn get(
         return Ok(Json(b));
     }
     if let Some(addr) = peer {
-        s.case_queries().check(QueryFrom::Address(addr)).map_err(|wait| {
-            ApiError::too_many(Code::TooManyAttempts, "too many queries from this address; wait a moment", wait)
-        })?;
+        if let Err(wait) = s.case_queries().check(QueryFrom::Address(addr)) {
+            s.booking_guessers().refuse(addr, wait, std::time::Instant::now());
+            return Err(guessing(wait));
+        }
     }
     Err(ApiError::new(Code::BookingNotFound, "no booking of that code"))
 }

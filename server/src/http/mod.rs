@@ -133,6 +133,8 @@ struct Inner {
     throttle: LoginThrottle,
     kiosks: KioskLimiter,
     case_queries: crate::auth::QueryLimiter,
+    /// Addresses refused for guessing booking codes, until their wait is over.
+    booking_guessers: crate::auth::Guessers,
     /// Bookings and cancellations, per address (30 a minute).
     booking_requests: crate::auth::QueryLimiter,
     /// Ratings from phones: 10 a minute per ticket, 60 per address.
@@ -302,6 +304,7 @@ impl AppState {
             throttle: LoginThrottle::default(),
             kiosks: KioskLimiter::new(settings.kiosk_rate_limit),
             case_queries: Default::default(),
+            booking_guessers: Default::default(),
             booking_requests: Default::default(),
             rating_posts: ratings::posts_limits(),
             online_complaints: complaints::online_limits(),
@@ -412,6 +415,10 @@ impl AppState {
     /// The applicant's case queries, per address.
     pub fn case_queries(&self) -> &crate::auth::QueryLimiter {
         &self.0.case_queries
+    }
+    /// Addresses refused for guessing booking codes.
+    pub fn booking_guessers(&self) -> &crate::auth::Guessers {
+        &self.0.booking_guessers
     }
     /// Bookings and cancellations, per address.
     pub fn booking_requests(&self) -> &crate::auth::QueryLimiter {
