@@ -47,8 +47,10 @@ function state(r) {
 export function renderVillage() {
   const forwards = requests.filter((r) => r.forward_overdue).length;
   const replies = requests.filter((r) => r.reply_overdue).length;
-  $("villageLate").textContent = forwards + replies ? t("vLateCount", forwards, replies) : "";
-  $("villageCard").classList.toggle("alarm-card", forwards + replies > 0);
+  // A town window running late is the director's to press too (R22).
+  const windows = requests.filter((r) => r.town_overdue).length;
+  $("villageLate").textContent = forwards + replies + windows ? t("vLateCount", forwards, replies, windows) : "";
+  $("villageCard").classList.toggle("alarm-card", forwards + replies + windows > 0);
   $("noVillage").hidden = requests.length > 0;
   $("village").innerHTML = requests.length === 0 ? "" :
     `<tr><th>${esc(t("vNumber"))}</th><th>${esc(t("vStation"))}</th><th>${esc(t("vAgent"))}</th><th>${esc(t("vMatter"))}</th>` +

@@ -98,7 +98,20 @@ pub fn parse(text: &str, file: &str) -> Result<Hall, ConfigError> {
 
 /// Like [`parse`]; relative file names in it (staff photos) are taken from `dir`.
 pub fn parse_in(text: &str, file: &str, dir: Option<&Path>) -> Result<Hall, ConfigError> {
-    let checker = Checker { text, file, dir };
+    parse_with(Checker { text, file, dir, saved: false })
+}
+
+/// The hall saved on the admin page, put back in force at start: the rules added since it was
+/// saved (the sample's public secrets, a copied password hash, a matter's hours after the
+/// cut-off) are logged as warnings, not refused — refused, an older hall (the file, or the
+/// bundled sample) would go in force and undo the admin's edits, revoked passwords among them.
+/// The next save on /admin must meet them.
+pub fn parse_saved(text: &str, file: &str, dir: Option<&Path>) -> Result<Hall, ConfigError> {
+    parse_with(Checker { text, file, dir, saved: true })
+}
+
+fn parse_with(checker: Checker) -> Result<Hall, ConfigError> {
+    let text = checker.text;
     let raw: RawHall = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         checker.error(&span, e.message().trim().to_string())
@@ -110,6 +123,8 @@ struct Checker<'a> {
     text: &'a str,
     file: &'a str,
     dir: Option<&'a Path>,
+    /// The hall saved on /admin, read at start: newer rules warn (see [`parse_saved`]).
+    saved: bool,
 }
 
 type Res<T> = Result<T, ConfigError>;
@@ -129,6 +144,17 @@ impl Checker<'_> {
 
     fn fail<T>(&self, span: &Range<usize>, message: impl Into<String>) -> Res<T> {
         Err(self.error(span, message.into()))
+    }
+
+    /// A rule newer than halls already saved on /admin: refused, but only warned of for the
+    /// saved hall put back in force at start ([`parse_saved`]).
+    fn newer_rule(&self, span: &Range<usize>, message: impl Into<String>) -> Res<()> {
+        let e = self.error(span, message.into());
+        if self.saved {
+            tracing::warn!(problem = %e, "the hall saved on the admin page breaks a newer rule; save it again once mended");
+            return Ok(());
+        }
+        Err(e)
     }
 
     fn id(&self, what: &str, id: &Spanned<String>, seen: &mut HashSet<String>) -> Res<String> {
@@ -291,12 +317,23 @@ impl Checker<'_> {
     fn matters_can_be_issued(&self, raw: &[RawMatter], hall: &Hall) -> Res<()> {
         for (rm, m) in raw.iter().zip(&hall.matters) {
             if let (Some(own), Some(span)) = (m.rules.own, rm.hours.as_ref().map(|h| h.span())) {
-                let meets = hall.hours.days.iter().flatten().any(|p| p.start < own.end && own.start < p.end);
+                // The hall's issuing periods: each day's last one ends at the cut-off.
+                let cut = chrono::Duration::minutes(i64::from(hall.hours.cut_off_minutes));
+                let issuing = hall.hours.days.iter().flat_map(|day| {
+                    day.iter().enumerate().map(move |(i, p)| match i + 1 == day.len() {
+                        true => match p.end.overflowing_sub_signed(cut) {
+                            (end, 0) if end > p.start => (p.start, end),
+                            _ => (p.start, p.start),
+                        },
+                        false => (p.start, p.end),
+                    })
+                });
+                let meets = issuing.into_iter().any(|(start, end)| start < own.end && own.start < end);
                 if !meets {
-                    return self.fail(
+                    self.newer_rule(
                         &span,
                         format!("matter `{}`: its hours are outside every opening period of the hall: no ticket could ever be issued", m.id),
-                    );
+                    )?;
                 }
             }
         }
@@ -605,19 +642,19 @@ impl Checker<'_> {
                     );
                 }
                 if !s.demo && sample_secrets().passwords.contains(s.password_hash.get_ref()) {
-                    return self.fail(
+                    self.newer_rule(
                         &s.password_hash.span(),
                         "this password_hash is the sample hall's (its password `demo` is public): make the account's \
                          own with `hall-server hash-password`, or mark it demo = true",
-                    );
+                    )?;
                 }
                 // The same string twice is a copied hash (two passwords hashed apart never are).
                 if !s.demo && !hashes.insert(s.password_hash.get_ref().clone()) {
-                    return self.fail(
+                    self.newer_rule(
                         &s.password_hash.span(),
                         "another account has this very password_hash (copied): each account needs its own, \
                          made with `hall-server hash-password`",
-                    );
+                    )?;
                 }
                 let photo = match &s.photo {
                     None => None,
@@ -712,11 +749,11 @@ impl Checker<'_> {
     fn device_token(&self, raw: &Spanned<String>, demo: bool) -> Res<String> {
         let h = self.token_hash(raw)?;
         if !demo && sample_secrets().tokens.contains(&h) {
-            return self.fail(
+            self.newer_rule(
                 &raw.span(),
                 "this token is the sample hall's (`demo-…`, public): make the device's own with \
                  `hall-server new-kiosk-token`, or mark it demo = true",
-            );
+            )?;
         }
         Ok(h)
     }

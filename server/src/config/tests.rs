@@ -375,4 +375,27 @@ fn a_matter_whose_hours_miss_the_hall_is_refused() {
         "h.toml"
     )
     .is_ok());
+    // Within the hall's hours but after its cut-off (17:30 close, 30 minutes): never issued.
+    let with = |hours: &str| {
+        let hall = SMALL.replacen("time_limit_days = 20", &format!("time_limit_days = 20\nhours = \"{hours}\""), 1);
+        format!("{hall}\n[hours]\nmon = [\"08:30-12:00\", \"14:00-17:30\"]\ncut_off_minutes = 30\n")
+    };
+    let err = parse(&with("17:10-18:00"), "h.toml").expect_err("after the cut-off");
+    assert!(err.message.contains("outside every opening period"), "{err}");
+    assert!(parse(&with("16:50-18:00"), "h.toml").is_ok());
+}
+
+/// The hall saved on /admin under older rules is put back in force at start with warnings, not
+/// refused (an older hall would undo the admin's edits); a new save or file must meet them.
+#[test]
+fn a_saved_hall_under_older_rules_still_loads_at_start() {
+    const HASH: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$YfpzmoA9xrD0cDu6eE7+ZKyJc3kVQnHbjz5Uh1SRlbU";
+    let account = |name: &str| {
+        format!("\n[[staff]]\nusername = \"{name}\"\nname = \"甲\"\nrole = \"admin\"\npassword_hash = \"{HASH}\"\n")
+    };
+    let copied = format!("{SMALL}{}{}", account("a"), account("b"));
+    assert!(parse(&copied, "hall.toml").is_err(), "a save or a file is refused");
+    let hall = parse_saved(&copied, "hall saved on the admin page", None).expect("put back in force");
+    assert_eq!(hall.staff.len(), 2);
 }

@@ -205,7 +205,7 @@ fn hall_in_force(
     use sha2::Digest;
     let saved = store::settings::get(conn, store::settings::HALL_TOML)?;
     let saved_parsed = |text: &str| {
-        crate::config::parse_in(text, "hall saved on the admin page", given.folder.as_deref())
+        crate::config::parse_saved(text, "hall saved on the admin page", given.folder.as_deref())
             .map_err(|e| tracing::error!(error = %e, "the hall saved on the admin page is invalid; using the configured one"))
             .ok()
     };
