@@ -153,7 +153,8 @@ pub async fn prefill(base: &str, n: usize, services: &[&str]) -> anyhow::Result<
 }
 
 /// A hall of `windows` windows (10 per matter, 20 matters in 10 queues), one clerk per window
-/// with the password `bench`, and the kiosk token `demo-kiosk`.
+/// with the password `bench`, and the kiosk token `demo-kiosk`: demo accounts and devices (one
+/// copied hash, the sample's public token), as the bench's server runs with demo on.
 pub fn big_hall(dir: &Path, windows: usize) -> anyhow::Result<std::path::PathBuf> {
     let hash = hall_server::auth::hash_password("bench")?;
     let kiosk = hall_server::auth::token_hash("demo-kiosk");
@@ -167,7 +168,7 @@ pub fn big_hall(dir: &Path, windows: usize) -> anyhow::Result<std::path::PathBuf
         writeln!(t, "[[windows]]\nid = \"w{w}\"\nnumber = {w}\nname = \"{w}号窗口\"\ndepartment = \"zonghe\"\n")?;
         writeln!(
             t,
-            "[[staff]]\nusername = \"clerk{w}\"\nname = \"职员{w}\"\nrole = \"clerk\"\npassword_hash = \"{hash}\"\n"
+            "[[staff]]\nusername = \"clerk{w}\"\nname = \"职员{w}\"\nrole = \"clerk\"\npassword_hash = \"{hash}\"\ndemo = true\n"
         )?;
     }
     let matters = windows.div_ceil(10);
@@ -181,7 +182,7 @@ pub fn big_hall(dir: &Path, windows: usize) -> anyhow::Result<std::path::PathBuf
             ws.join(", ")
         )?;
     }
-    writeln!(t, "[[kiosks]]\nid = \"bench\"\ntoken_sha256 = \"{kiosk}\"")?;
+    writeln!(t, "[[kiosks]]\nid = \"bench\"\ntoken_sha256 = \"{kiosk}\"\ndemo = true")?;
     let path = dir.join("big-hall.toml");
     std::fs::write(&path, t)?;
     hall_server::config::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
