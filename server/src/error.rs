@@ -141,6 +141,8 @@ codes! {
     DepartmentsRequired = UNPROCESSABLE_ENTITY, "departments_required", "a joint case names the other departments (R13)";
     AuthorityRequired = UNPROCESSABLE_ENTITY, "authority_required", "a reported case names the upper-level authority (R14)";
     DepartmentsNotJoint = UNPROCESSABLE_ENTITY, "departments_not_joint", "only a joint case names departments taking part (R13)";
+    MissingNotSupplement = UNPROCESSABLE_ENTITY, "missing_not_supplement", "only a supplement case lists missing materials (R11)";
+    GroundNotReturned = UNPROCESSABLE_ENTITY, "ground_not_returned", "only a returned case states a ground for returning (R10)";
     PartsNotDone = UNPROCESSABLE_ENTITY, "parts_not_done", "a joint case closes when every department's part is done";
     MeetingRequired = UNPROCESSABLE_ENTITY, "meeting_required", "a joint case closes after its joint review meeting is recorded (R13)";
     ReplyRequired = UNPROCESSABLE_ENTITY, "reply_required", "a reported case closes once the upper level's reply is recorded (R14)";

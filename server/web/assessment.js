@@ -25,7 +25,9 @@ function figureCells(f) {
   const sat = f.satisfaction == null ? "—" : `${num(f.satisfaction * 100)}%`;
   // A month closed before the archive was assessed has no archive figures.
   const files = f.archived_on_time == null ? "—" : `${f.archived_on_time}/${f.archived_late}/${f.archive_overdue}`;
-  return [lea, f.findings, f.served, `${num(f.service_mean)}/${num(f.service_p90)}`,
+  // A clerk's tickets beside the working days they were due (service counts per day due, R16).
+  const served = f.days_due == null ? f.served : t("asServedDays", f.served, num(f.days_due));
+  return [lea, f.findings, served, `${num(f.service_mean)}/${num(f.service_p90)}`,
     `${f.closed_on_time}/${f.closed_late}/${f.overdue_open}`, files, `${f.rated} (${sat})`, f.complaints_upheld];
 }
 

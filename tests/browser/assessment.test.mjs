@@ -41,7 +41,7 @@ test("the director ranks the month's clerks and windows, and closes last month",
   assert.equal(first[0], "1", `rank: ${first}`);
   assert.equal(first[1], "陈建国", "clerk2 by name");
   assert.equal(first[6], "100", `service, the most served: ${first}`);
-  assert.equal(first[13], "2", "served");
+  assert.equal(first[13], "2（1天）", "served, beside the working days due (service counts per day due)");
   const heads = await page.$$eval("#assessment th", (ths) => ths.map((th) => th.textContent));
   assert.deepEqual(heads.slice(0, 10), ["名次", "工作人员", "总分", "等次", "考勤", "纪律", "服务量", "办件", "档案", "满意度"]);
   assert.match(await page.textContent("#asState"), /本月尚未结束/);

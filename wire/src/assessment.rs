@@ -60,6 +60,12 @@ pub struct AssessmentFigures {
     pub absent: Option<u32>,
     pub findings: u32,
     pub served: u32,
+    /// A clerk's working days due at work in the month (half days of leave count half; leave,
+    /// and days before joining, are not due): the service score compares tickets served per
+    /// day due. Absent for a window, while attendance is unknown, and from months closed
+    /// before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_due: Option<f64>,
     /// Service minutes, mean and 90th percentile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_mean: Option<f64>,

@@ -182,6 +182,9 @@ pub struct Figures {
     /// Inspection findings that stand (not withdrawn).
     pub findings: u32,
     pub served: u32,
+    /// A clerk's working days due at work (a half day of leave counts half, R16); `None` for a
+    /// window, or while attendance cannot be judged.
+    pub days_due: Option<f64>,
     /// Service minutes: mean and 90th percentile (shown, not scored).
     pub service_mean: Option<f64>,
     pub service_p90: Option<f64>,
@@ -223,16 +226,30 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// Scores one sheet. `most_served`: the most tickets any of its peers served this month (the
-/// service component is the share of it; unknown when nobody served).
-pub fn score(f: &Figures, most_served: u32, scheme: &Scheme) -> Scored {
+impl Figures {
+    /// What the service component measures: a clerk's tickets served per working day due, so
+    /// that approved leave (R16) or joining in the month is not scored as idleness (R17); a
+    /// window's (or, while attendance is unknown, a clerk's) tickets served. Unknown for a
+    /// clerk due no day at all (on leave the whole month).
+    pub fn service_rate(&self) -> Option<f64> {
+        match self.days_due {
+            Some(days) if days > 0.0 => Some(f64::from(self.served) / days),
+            Some(_) => None,
+            None => Some(f64::from(self.served)),
+        }
+    }
+}
+
+/// Scores one sheet. `best`: the highest [`Figures::service_rate`] among its peers this month
+/// (the service component is the share of it; unknown when nobody served).
+pub fn score(f: &Figures, best: f64, scheme: &Scheme) -> Scored {
     let d = &scheme.deductions;
     let floor = |v: f64| round1(v.clamp(0.0, 100.0));
     let attendance = f.attendance.map(|[late, early, absent]| {
         floor(100.0 - f64::from(late) * d.late - f64::from(early) * d.early_leave - f64::from(absent) * d.absent)
     });
     let discipline = Some(floor(100.0 - f64::from(f.findings) * d.finding));
-    let service = (most_served > 0).then(|| floor(100.0 * f64::from(f.served) / f64::from(most_served)));
+    let service = f.service_rate().filter(|_| best > 0.0).map(|rate| floor(100.0 * rate / best));
     let due = f.closed_on_time + f.closed_late + f.overdue_open;
     let cases = (due > 0).then(|| floor(100.0 * f64::from(f.closed_on_time) / f64::from(due)));
     let filed = f.archived_on_time + f.archived_late + f.archive_overdue;
@@ -277,9 +294,9 @@ pub fn case_standing(deadline: NaiveDate, closed_on: Option<NaiveDate>, last: Na
     crate::domain::report::on_time(Some(deadline), closed_on.filter(|c| *c <= last), as_of)
 }
 
-/// The most anyone served: the service component's yardstick.
-pub fn most_served<'a>(figures: impl IntoIterator<Item = &'a Figures>) -> u32 {
-    figures.into_iter().map(|f| f.served).max().unwrap_or(0)
+/// The best service rate of the peers: the service component's yardstick.
+pub fn best_service<'a>(figures: impl IntoIterator<Item = &'a Figures>) -> f64 {
+    figures.into_iter().filter_map(Figures::service_rate).fold(0.0, f64::max)
 }
 
 #[cfg(test)]
@@ -317,6 +334,7 @@ mod tests {
             attendance: Some([0, 0, 0]),
             findings: 0,
             served: 100,
+            days_due: None,
             service_mean: Some(6.0),
             service_p90: Some(12.0),
             closed_on_time: 10,
@@ -335,7 +353,7 @@ mod tests {
     #[test]
     fn totals_and_grades() {
         let check = |what: &str, f: Figures, most: u32, total: Option<f64>, grade: Option<Grade>| {
-            let s = score(&f, most, &Scheme::default());
+            let s = score(&f, f64::from(most), &Scheme::default());
             assert_eq!((s.total, s.grade), (total, grade), "{what}: {s:?}");
         };
         check("a perfect month", clerk(), 100, Some(100.0), Some(Grade::Excellent));
@@ -421,7 +439,7 @@ mod tests {
             archived_on_time: 0,
             ..clerk()
         };
-        let s = score(&window, 40, &Scheme::default());
+        let s = score(&window, 40.0, &Scheme::default());
         assert_eq!(s.total, Some(100.0));
         let unknown: Vec<Component> = s.parts.iter().filter(|p| p.score.is_none()).map(|p| p.component).collect();
         assert_eq!(
@@ -431,8 +449,33 @@ mod tests {
         // Nobody served anything, on a hall with discipline weighted 0: nothing known at all.
         let scheme = Scheme { weights: Weights { discipline: 0.0, ..Scheme::default().weights }, ..Scheme::default() };
         let idle = Figures { served: 0, ..window };
-        let s = score(&idle, 0, &scheme);
+        let s = score(&idle, 0.0, &scheme);
         assert_eq!((s.total, s.grade), (None, None));
+    }
+
+    /// R16 against R17: approved leave is no idleness. Service compares tickets per working
+    /// day due; a clerk away the whole month has no service score (its weight moves on).
+    #[test]
+    fn service_counts_per_working_day_due() {
+        let peers = [
+            ("at work all month", Figures { served: 420, days_due: Some(21.0), ..clerk() }),
+            ("two weeks of sick leave", Figures { served: 210, days_due: Some(10.5), ..clerk() }),
+            ("slower, all month", Figures { served: 210, days_due: Some(21.0), ..clerk() }),
+            ("on maternity leave all month", Figures { served: 0, days_due: Some(0.0), ..clerk() }),
+        ];
+        let best = best_service(peers.iter().map(|p| &p.1));
+        assert_eq!(best, 20.0);
+        let service = |f: &Figures| score(f, best, &Scheme::default()).parts[2].score;
+        for ((what, f), want) in peers.iter().zip([Some(100.0), Some(100.0), Some(50.0), None]) {
+            assert_eq!(service(f), want, "{what}");
+        }
+        // Away all month: attendance 100 and discipline 100 are what is known, not a 0 for service.
+        let away = score(&peers[3].1, best, &Scheme::default());
+        assert_eq!((away.total, away.grade), (Some(100.0), Some(Grade::Excellent)), "{away:?}");
+        // A window (no days due) or a month whose attendance is unknown: tickets served.
+        let windows = [Figures { served: 30, days_due: None, ..clerk() }, Figures { served: 15, ..clerk() }];
+        assert_eq!(best_service(&windows), 30.0);
+        assert_eq!(score(&windows[1], 30.0, &Scheme::default()).parts[2].score, Some(50.0));
     }
 
     #[test]

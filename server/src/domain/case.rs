@@ -82,6 +82,10 @@ pub enum CaseProblem {
     AuthorityRequired,
     #[error("only a joint case (联办件) names departments taking part (R13)")]
     DepartmentsOnlyForJoint,
+    #[error("only a supplement case (补办件) lists missing materials (R11)")]
+    MissingOnlyForSupplement,
+    #[error("only a returned case (退回件) states a ground for returning (R10)")]
+    GroundOnlyForReturned,
     #[error("the deadline has passed: an overdue case is answered, not extended (R12)")]
     DeadlinePassed,
     #[error("the working-day calendar of {0} is not loaded; the administrator adds it on /admin")]
@@ -210,6 +214,10 @@ pub fn check(kind: Outcome, p: &Particulars) -> Result<(), CaseProblem> {
         Outcome::Reported if !has_text(p.authority) => Err(CaseProblem::AuthorityRequired),
         // Parts no one could record would hold the case open for good.
         kind if kind != Outcome::Joint && any_text(p.departments) => Err(CaseProblem::DepartmentsOnlyForJoint),
+        // Materials listed missing on a case done or promised: its notices would say both that
+        // everything was received and that they were not (the 受理单 leaves them out).
+        kind if kind != Outcome::Supplement && any_text(p.missing) => Err(CaseProblem::MissingOnlyForSupplement),
+        kind if kind != Outcome::Returned && p.return_ground.is_some() => Err(CaseProblem::GroundOnlyForReturned),
         _ => Ok(()),
     }
 }

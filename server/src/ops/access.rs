@@ -279,8 +279,9 @@ pub fn check(ctx: &Ctx, need: Need) -> ApiResult<Option<WindowRow>> {
     }
 }
 
-/// A case is the director's, and its windows' clerks': where it was accepted and the
-/// first-inquiry window (R2) run it; the windows of a joint case's departments read it and
+/// A case is the director's, and its windows' clerks': the window it is with, the first-inquiry
+/// window (R2) and the window that accepted it (named on the citizen's notices, where R4 sends
+/// them to ask, even after the director handed the case on) run it; the windows of a joint case's departments read it and
 /// record their own part (R13).
 fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
     allow(ctx.actor, Need::Staff)?;
@@ -298,7 +299,8 @@ fn case_handler(ctx: &Ctx, number: &str, reach: CaseReach) -> ApiResult<()> {
         department.and_then(|d| ctx.hall.departments.iter().find(|x| x.id == d)).map(|d| d.name.as_str());
     let ours = |d: &str| Some(d) == department || Some(d) == department_name;
     let in_parts = crate::store::case_views::parts(&case.detail).iter().any(|(d, _, _)| ours(d));
-    let lead = *window == case.window_id || *window == case.first_window_id;
+    let accepted = crate::store::case_views::accepted_window(&case.detail);
+    let lead = *window == case.window_id || *window == case.first_window_id || accepted.as_ref() == Some(window);
     match reach {
         _ if lead => Ok(()),
         CaseReach::Read if in_parts => Ok(()),

@@ -78,6 +78,10 @@ fn records_changed(frozen: &[wire::AssessmentSheet], live: &[wire::AssessmentShe
             if was.figures.archived_on_time.is_none() {
                 (now.archived_on_time, now.archived_late, now.archive_overdue) = (None, None, None);
             }
+            // Nor days due (kept since the service score counts per day due).
+            if was.figures.days_due.is_none() {
+                now.days_due = None;
+            }
             now != was.figures
         })
     })
@@ -164,6 +168,7 @@ mod tests {
                 absent: Some(0),
                 findings: 0,
                 served,
+                days_due: None,
                 service_mean: None,
                 service_p90: None,
                 closed_on_time: 0,

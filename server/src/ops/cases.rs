@@ -63,6 +63,8 @@ pub enum CaseOp {
 }
 
 const MAX_TEXT: usize = 500;
+/// As the relay takes it (`relay::receive_report`).
+const MAX_AUTHORITY: usize = 100;
 
 fn trimmed(s: Option<&str>) -> Option<String> {
     s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
@@ -177,7 +179,20 @@ pub(super) fn check_particulars(f: &Finishing) -> ApiResult<()> {
         authority: f.case.authority.as_deref(),
     };
     case::check(f.outcome, &p)?;
+    check_authority(f.case.authority.as_deref())?;
     check_applicant(f.case)
+}
+
+/// The upper-level authority of a 上报件 is an office's name: the report to the upper hall and
+/// the county carry at most [`MAX_AUTHORITY`] characters of it, so no more is taken.
+fn check_authority(authority: Option<&str>) -> ApiResult<()> {
+    if authority.is_some_and(|a| a.trim().chars().count() > MAX_AUTHORITY) {
+        return Err(ApiError::new(
+            Code::TextTooLong,
+            format!("the upper-level authority is limited to {MAX_AUTHORITY} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// Registration (收件登记, R1) at a finish: the case of the ticket just finished.
@@ -199,6 +214,7 @@ pub(super) fn register_on(
 ) -> ApiResult<wire::CaseBrief> {
     let Finishing { outcome: kind, note, reason, missing, case: input } = *f;
     check_applicant(input)?;
+    check_authority(input.authority.as_deref())?;
     check_text(missing.iter().chain(&input.departments).map(String::as_str).chain(note).chain(reason))?;
     let missing: Vec<String> = missing.iter().filter_map(|m| trimmed(Some(m))).collect();
     let departments: Vec<String> = input.departments.iter().filter_map(|d| trimmed(Some(d))).collect();

@@ -192,6 +192,7 @@ fn figures(
     cases: [u32; 3],
     files: [u32; 3],
     attendance: Option<[u32; 3]>,
+    days_due: Option<f64>,
     findings: u32,
     complaints_upheld: u32,
 ) -> Figures {
@@ -200,6 +201,7 @@ fn figures(
         attendance,
         findings,
         served: t.served,
+        days_due,
         service_mean: spread.map(|s| s.0),
         service_p90: spread.map(|s| s.2),
         closed_on_time: cases[0],
@@ -216,11 +218,11 @@ fn figures(
 
 /// Scores and ranks one kind of sheet among its peers.
 fn ranked(rows: Vec<(String, String, Figures)>, scheme: &assessment::Scheme) -> Vec<Sheet> {
-    let most = assessment::most_served(rows.iter().map(|r| &r.2));
+    let best = assessment::best_service(rows.iter().map(|r| &r.2));
     let mut sheets: Vec<Sheet> = rows
         .into_iter()
         .map(|(key, label, figures)| {
-            let scored = assessment::score(&figures, most, scheme);
+            let scored = assessment::score(&figures, best, scheme);
             Sheet { key, label, figures, scored, rank: None }
         })
         .collect();
@@ -248,7 +250,8 @@ pub fn sheets(
     let (by_window, _) = report::summarize(&facts, By::Window);
     let mut marks: HashMap<&str, [u32; 3]> = clerks.iter().map(|c| (c.as_str(), [0; 3])).collect();
     let attendance_known = super::attendance::attendance_known(conn, hall, calendar, (from, to), now)?;
-    for day in super::attendance::day_marks(conn, hall, calendar, clerks, (from, to), now)? {
+    let (judged, days_due) = super::attendance::judge(conn, hall, calendar, clerks, (from, to), now)?;
+    for day in judged {
         let Some(m) = marks.get_mut(day.username.as_str()) else { continue };
         for mark in &day.marks {
             m[match mark.kind {
@@ -279,6 +282,7 @@ pub fn sheets(
                     due(&staff_cases, c),
                     due(&staff_files, c),
                     marks.get(c.as_str()).copied().filter(|_| attendance_known),
+                    attendance_known.then(|| days_due.get(c).copied().unwrap_or(0.0)),
                     get(&staff_findings, c),
                     get(&staff_upheld, c),
                 ),
@@ -292,7 +296,7 @@ pub fn sheets(
             let t = by_window.get(&w.id).unwrap_or(&none);
             let label = super::complaints::window_words(hall, &w.id);
             let (cases, files) = (due(&window_cases, &w.id), due(&window_files, &w.id));
-            let f = figures(t, cases, files, None, get(&window_findings, &w.id), get(&window_upheld, &w.id));
+            let f = figures(t, cases, files, None, None, get(&window_findings, &w.id), get(&window_upheld, &w.id));
             (w.id.clone(), label, f)
         })
         .collect();

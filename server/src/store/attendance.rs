@@ -383,7 +383,6 @@ fn staff_joined(conn: &Connection) -> rusqlite::Result<std::collections::HashMap
     Ok(out)
 }
 
-/// The local day of the hall's first sign-in ever (an indexed lookup), if anyone ever signed in.
 /// Whether attendance over `from..=to` (up to today) can be judged at all: the hall was in
 /// service on one of its days, the working-day calendar has every one of them, and one is a
 /// working day. Otherwise an assessment's attendance is unknown, never a clean 100 (no day
@@ -405,10 +404,16 @@ pub fn attendance_known(
     Ok(first <= last && known && worked)
 }
 
+/// The local day of the hall's first clerk sign-in, if a clerk ever signed in. The hall is in
+/// service from it: the administrator checking the configuration or the director looking at the
+/// console weeks before the hall opens marks no clerk absent. By the sessions' start index,
+/// past the few staff sign-ins before it.
 pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     use chrono::TimeZone;
-    let first: Option<i64> =
-        conn.prepare_cached("SELECT MIN(created_at) FROM sessions")?.query_row([], |r| r.get(0))?;
+    let first: Option<i64> = conn
+        .prepare_cached("SELECT created_at FROM sessions WHERE role = 'clerk' ORDER BY created_at LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
     Ok(first.and_then(|ms| tz.timestamp_millis_opt(ms).single()).map(|t| t.date_naive()))
 }
 
@@ -423,9 +428,22 @@ pub fn day_marks(
     hall: &crate::hall::Hall,
     calendar: &crate::domain::calendar::Calendar,
     clerks: &[String],
-    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    range: (chrono::NaiveDate, chrono::NaiveDate),
     now: chrono::DateTime<chrono::Utc>,
 ) -> rusqlite::Result<Vec<DayMarks>> {
+    Ok(judge(conn, hall, calendar, clerks, range, now)?.0)
+}
+
+/// [`day_marks`], and each clerk's working days due at work over the days judged: a day of
+/// approved leave is not due, half a day's is half (the assessment's service per day due).
+pub fn judge(
+    conn: &Connection,
+    hall: &crate::hall::Hall,
+    calendar: &crate::domain::calendar::Calendar,
+    clerks: &[String],
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    now: chrono::DateTime<chrono::Utc>,
+) -> rusqlite::Result<(Vec<DayMarks>, std::collections::HashMap<String, f64>)> {
     use crate::domain::attendance::{self, Presence};
     use crate::domain::leave::Cover;
     use chrono::TimeZone;
@@ -436,9 +454,9 @@ pub fn day_marks(
     let first: std::collections::HashMap<(String, String), i64> =
         first_sign_ins(conn, &from.to_string(), &to.to_string())?.into_iter().map(|(d, u, at)| ((d, u), at)).collect();
     let leave = crate::store::leave::approved_between(conn, from, to)?;
-    // The hall's first day in service: the day of its first sign-in ever. Before it the system
+    // The hall's first day in service: the day of its first clerk's sign-in. Before it the system
     // was not in use (a hall installed on the 20th marks nobody absent on the 1st).
-    let Some(in_service) = first_day_in_service(conn, tz)? else { return Ok(Vec::new()) };
+    let Some(in_service) = first_day_in_service(conn, tz)? else { return Ok(Default::default()) };
     // Nor is anyone marked before they joined (a clerk added to the hall on the 20th: from the
     // 21st; added in the middle of a day, not late or absent that day).
     let joined = staff_joined(conn)?;
@@ -447,7 +465,7 @@ pub fn day_marks(
     // days after it only).
     let kept = kept_rules(conn, from)?;
     let in_force = attendance::DayRules::of(&hall.hours, hall.policy.late_grace_minutes);
-    let mut out = Vec::new();
+    let (mut out, mut due) = (Vec::new(), std::collections::HashMap::new());
     for day in from.max(in_service).iter_days().take_while(|d| *d <= to.min(today)) {
         let rules = attendance::rules_for(day, &kept, &in_force);
         let Ok(Some(periods)) = attendance::working_periods(day, &rules.hours(), calendar) else { continue };
@@ -472,6 +490,11 @@ pub fn day_marks(
                 .filter(|l| l.username == *clerk)
                 .filter_map(|l| l.span.cover(day).map(|c| (l.kind, c)))
                 .reduce(|(kind, a), (_, b)| (kind, a.and(b)));
+            *due.entry(clerk.clone()).or_insert(0.0) += match on_leave {
+                None => 1.0,
+                Some((_, Cover::Full)) => 0.0,
+                Some(_) => 0.5,
+            };
             let mut first_in = first.get(&(day.to_string(), clerk.clone())).copied();
             // A morning off: due from the afternoon's start. A day's first sign-in whose session
             // ended before it (come in to file the leave, then gone) is no attendance for the
@@ -514,7 +537,7 @@ pub fn day_marks(
             }
         }
     }
-    Ok(out)
+    Ok((out, due))
 }
 
 #[cfg(test)]

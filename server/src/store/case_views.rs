@@ -26,6 +26,12 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
 }
 
 /// A 联办件's parts as stored: (department, done, note).
+/// The window that accepted the case (its notices' 受理窗口), kept when the director hands
+/// the case on; absent for cases registered before it was kept.
+pub fn accepted_window(detail: &Value) -> Option<String> {
+    text(detail, "accepted_window")
+}
+
 pub fn parts(detail: &Value) -> Vec<(String, bool, Option<String>)> {
     detail
         .get("parts")
@@ -192,7 +198,7 @@ pub fn staff(
         window_id: c.window_id.clone(),
         clerk: c.clerk.clone(),
         clerk_name: hall.staff(&c.clerk).map(|s| s.name.clone()),
-        accepted_window_id: text(d, "accepted_window").filter(|w| *w != c.window_id),
+        accepted_window_id: accepted_window(d).filter(|w| *w != c.window_id),
         closed_by_name,
         promised_days: c.promised_days,
         first_window_id: c.first_window_id.clone(),

@@ -209,7 +209,13 @@ pub fn today(
     let name = |u: &str| names.of(hall, u);
     let periods = attendance::working_periods(day, &hall.hours, calendar).ok().flatten();
     let (mut away, mut alarms) = (Vec::new(), Vec::new());
-    for r in approved_between(conn, day, day)? {
+    let approved = approved_between(conn, day, day)?;
+    // Each clerk's leave of the day together: a morning off and, asked apart, the afternoon.
+    let mut whole: std::collections::HashMap<&str, Cover> = std::collections::HashMap::new();
+    for (u, c) in approved.iter().filter_map(|r| Some((r.username.as_str(), r.span.cover(day)?))) {
+        whole.entry(u).and_modify(|w| *w = w.and(c)).or_insert(c);
+    }
+    for r in &approved {
         let Some(cover) = r.span.cover(day) else { continue };
         let part = match cover {
             Cover::Full => "full",
@@ -240,6 +246,9 @@ pub fn today(
             _ => None,
         };
         let returned = back.filter(|b| local.time() >= *b);
+        if returned.is_some() && whole.get(r.username.as_str()) == Some(&Cover::Full) {
+            continue; // the afternoon is off too: its own leave names who is due now
+        }
         let due = returned.unwrap_or(due);
         if !periods.iter().any(|p| local.time() >= p.start && local.time() < p.end) {
             continue; // over lunch or after closing: nobody is due at a desk

@@ -127,16 +127,29 @@ pub fn live_sessions_by_token(conn: &Connection, now_ms: i64) -> rusqlite::Resul
     rows.collect()
 }
 
-/// The clerk whose session held `window` at `at_ms` (the latest one begun by then and not yet
-/// ended); by the sessions' start index, back from `at_ms` (a day's sessions at most).
+/// The clerk whose session held `window` at `at_ms`: the latest sign-in there by then, unless
+/// it had ended or run out by then. A session loses its window without ending when the window
+/// is signed in at anew (another computer, another clerk) or its clerk signs in at another
+/// window: so a sign-in at the window after it, or its clerk's own later sign-in at a window,
+/// ends its hold. By the sessions' start index, back from `at_ms`; the later sign-ins of the
+/// clerk looked up by the same index, between the two.
 pub fn clerk_at(conn: &Connection, window: &str, at_ms: i64) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached(
-        "SELECT username FROM sessions
-         WHERE created_at <= ?2 AND window_id = ?1 AND role = 'clerk' AND (ended_at IS NULL OR ended_at >= ?2)
-         ORDER BY created_at DESC LIMIT 1",
-    )?
-    .query_row(params![window, at_ms], |r| r.get(0))
-    .optional()
+    let latest: Option<(String, Option<i64>, i64, bool)> = conn
+        .prepare_cached(
+            "SELECT username, ended_at, expires_at,
+                    EXISTS (SELECT 1 FROM sessions later
+                            WHERE later.created_at > s.created_at AND later.created_at <= ?2
+                              AND later.username = s.username AND later.window_id IS NOT NULL)
+             FROM sessions s
+             WHERE created_at <= ?2 AND window_id = ?1 AND role = 'clerk'
+             ORDER BY created_at DESC LIMIT 1",
+        )?
+        .query_row(params![window, at_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let held = |(_, ended, expires, left): &(String, Option<i64>, i64, bool)| {
+        ended.is_none_or(|e| e >= at_ms) && *expires > at_ms && !left
+    };
+    Ok(latest.filter(held).map(|(u, ..)| u))
 }
 
 /// A row of `SELECT id, username, role, window_id, expires_at FROM sessions`.

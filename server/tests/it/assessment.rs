@@ -324,3 +324,49 @@ async fn a_case_given_to_another_window_counts_on_its_sheet() {
     let overdue = |w: &str| sheet(&november["windows"], w)["figures"]["overdue_open"].clone();
     assert_eq!((overdue("w03"), overdue("w02")), (json!(1), json!(0)));
 }
+
+/// R16 and R17: two weeks of approved leave are not scored as two weeks of idleness. The
+/// service part compares tickets served per working day due; a clerk away all month has none.
+#[tokio::test]
+async fn approved_leave_does_not_lower_the_service_score() {
+    let s = TestServer::start().await;
+    // Friday 30 October: clerk2 asks sick leave for 2–13 November (10 working days), approved;
+    // clerk4 asks the whole of November.
+    s.clock().set(at(day("2026-10-30"), "10:00"));
+    let director = s.staff("director").await;
+    for (clerk, window, to, stand_in) in
+        [("clerk2", "w02", "2026-11-13", "clerk3"), ("clerk4", "w04", "2026-11-30", "clerk5")]
+    {
+        let token = s.clerk(clerk, window).await;
+        let ask = json!({"kind": "sick", "from": "2026-11-02", "to": to, "reason": "住院治疗",
+                         "stand_ins": [{"window_id": window, "username": stand_in}]});
+        let asked = s.post("/api/leave", &token, ask).await;
+        assert_eq!(asked.status, 201, "{}", asked.body);
+        let approved = s.post(&format!("/api/leave/{}/approve", asked.body["id"]), &director, json!({})).await;
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        assert_eq!(s.post("/api/auth/logout", &token, json!({})).await.status, 204);
+    }
+    // Monday 16 November: clerk1 serves four citizens, clerk2, back, two.
+    s.clock().set(at(day("2026-11-16"), "08:25"));
+    let (c1, c2) = (s.clerk("clerk1", "w01").await, s.clerk("clerk2", "w02").await);
+    s.clock().set(at(day("2026-11-16"), "09:00"));
+    for (clerk, window, service, n) in [(&c1, "w01", "zh-zixun", 4), (&c2, "w02", "mz-linshi", 2)] {
+        for _ in 0..n {
+            s.issue(service).await;
+            assert_eq!(s.act(clerk, window, "call-next").await.status, 200);
+            let r = s.post(&format!("/api/windows/{window}/finish"), clerk, json!({"outcome": "immediate"})).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+    }
+    s.clock().set(at(day("2026-11-30"), "18:00"));
+    let director = s.staff("director").await;
+    let month = get(&s, "/api/assessment?month=2026-11", &director).await;
+    let staff = &month["staff"];
+    // 21 working days in November; clerk2 due 11: 2 / 11 a day against clerk1's 4 / 21.
+    let (c1, c2, c4) = (sheet(staff, "clerk1"), sheet(staff, "clerk2"), sheet(staff, "clerk4"));
+    assert_eq!((c1["figures"]["days_due"].as_f64(), c2["figures"]["days_due"].as_f64()), (Some(21.0), Some(11.0)));
+    assert_eq!(score(c1, "service"), json!(100.0));
+    assert_eq!(score(c2, "service"), json!(95.5), "not 50: the days on leave were not due");
+    assert_eq!((c4["figures"]["days_due"].as_f64(), score(c4, "service")), (Some(0.0), Value::Null), "{c4}");
+    assert_ne!(c4["grade"], "pass", "away all month on approved leave is no 合格 for idleness: {c4}");
+}

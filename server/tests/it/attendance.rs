@@ -178,6 +178,25 @@ async fn holidays_are_not_working_days_and_a_make_up_saturday_is() {
 }
 
 #[tokio::test]
+async fn the_hall_is_in_service_from_its_first_clerk_sign_in_not_the_administrators() {
+    let s = TestServer::start().await;
+    // Install day, Monday 2 November: the administrator checks the configuration and the
+    // director looks at the console; the hall opens two weeks later, Monday 16 November.
+    s.clock().set(at("2026-11-02", "10:00"));
+    s.staff("admin").await;
+    s.staff("director").await;
+    s.clock().set(at("2026-11-16", "08:20"));
+    s.clerk("clerk1", "w01").await;
+    s.clock().set(at("2026-11-17", "10:00"));
+    let director = s.staff("director").await;
+    let list = marks(&get(&s, "/api/attendance?from=2026-11-02&to=2026-11-16", &director).await);
+    let before: Vec<_> = list.iter().filter(|(_, d, _)| d.as_str() < "2026-11-16").collect();
+    assert!(before.is_empty(), "nobody absent before the first clerk signed in: {before:?}");
+    let absent_16th = list.iter().filter(|(u, d, m)| u == "clerk3" && d == "2026-11-16" && !m.is_empty()).count();
+    assert_eq!(absent_16th, 1, "from the first clerk's day on, a clerk who never came is absent: {list:?}");
+}
+
+#[tokio::test]
 async fn a_clerk_added_to_the_hall_is_not_absent_on_the_days_before() {
     let s = TestServer::start().await;
     // In service from Monday 2 November (the first sign-in).

@@ -117,6 +117,10 @@ async fn a_finish_missing_its_kinds_particulars_changes_nothing() {
         (json!({"outcome": "joint", "departments": [""]}), "departments_required"),
         (json!({"outcome": "reported"}), "authority_required"),
         (json!({"outcome": "promised", "departments": ["残联"]}), "departments_not_joint"),
+        // Notices that would say everything was received, and that something was not.
+        (json!({"outcome": "immediate", "missing_materials": ["身份证复印件"]}), "missing_not_supplement"),
+        (json!({"outcome": "promised", "return_ground": "against_policy"}), "ground_not_returned"),
+        (json!({"outcome": "reported", "authority": "县".repeat(101)}), "text_too_long"),
         (json!({"outcome": "immediate", "applicant_phone": "call me"}), "invalid_applicant"),
         (json!({"outcome": "immediate", "applicant_name": "名".repeat(51)}), "invalid_applicant"),
     ] {
@@ -1044,6 +1048,37 @@ async fn a_case_given_to_another_window_keeps_its_first_inquiry_window() {
         (case["closed_by_name"].as_str(), case["clerk_name"].as_str()),
         (Some("王丽娟"), Some("陈建国")),
         "{case}"
+    );
+}
+
+/// R4: the citizen asks at the window named on their 受理单 (the one that accepted the case),
+/// even after the director handed the case on to a third window.
+#[tokio::test]
+async fn the_accepting_window_still_answers_for_a_case_handed_on() {
+    let s = TestServer::start().await;
+    let (clerk2, clerk3) = (s.clerk("clerk2", "w02").await, s.clerk("clerk3", "w03").await);
+    s.issue("mz-linshi").await;
+    assert_eq!(s.act(&clerk2, "w02", "call-next").await.status, 200);
+    let sent = s.post("/api/windows/w02/transfer", &clerk2, json!({"window_id": "w03"})).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(s.act(&clerk3, "w03", "call-next").await.status, 200);
+    let r = s.post("/api/windows/w03/finish", &clerk3, json!({"outcome": "promised"})).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let number = r.body["case"]["number"].as_str().unwrap().to_string();
+    let director = s.staff("director").await;
+    let given = s.post(&format!("/api/cases/{number}/assign"), &director, json!({"window_id": "w04"})).await;
+    assert_eq!(given.status, 200, "{}", given.body);
+    let case = get(&s, &format!("/api/cases/{number}"), &clerk3).await;
+    assert_eq!((case.status.as_u16(), case.body["accepted_window_id"].as_str()), (200, Some("w03")), "{}", case.body);
+    let objection = json!({"objection": "为什么还没办好", "answer": "已转4号窗口办理，承诺期限内办结"});
+    let answered = s.post(&format!("/api/cases/{number}/objection"), &clerk3, objection).await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    // A window that never had it still may not.
+    let clerk5 = s.clerk("clerk5", "w05").await;
+    assert_error(
+        &s.send(Method::GET, &format!("/api/cases/{number}"), Some(&clerk5), None, None).await,
+        403,
+        "not_your_case",
     );
 }
 

@@ -252,6 +252,35 @@ async fn a_clerk_sees_only_the_findings_about_them_or_their_window() {
     );
 }
 
+/// A session that lost its window without ending (the clerk signed in again on another
+/// computer and signed out there) does not hold it days later: a finding about the window, no
+/// clerk named, made while nobody sat there, is nobody's.
+#[tokio::test]
+async fn a_window_nobody_holds_is_not_charged_to_a_session_that_lost_it() {
+    let s = TestServer::start().await;
+    let _lost = s.clerk("clerk1", "w01").await;
+    s.clock().advance(chrono::Duration::minutes(100));
+    let again = s.clerk("clerk1", "w01").await;
+    s.clock().advance(chrono::Duration::hours(5));
+    assert_eq!(s.post("/api/auth/logout", &again, json!({})).await.status, 204);
+    // Friday 08:40, before anyone signed in at w01.
+    s.clock().advance(chrono::Duration::hours(41));
+    let leader = s.staff("leader").await;
+    let finding =
+        json!({"windows": ["w01"], "findings": [{"window_id": "w01", "kind": "discipline", "note": "无人在岗"}]});
+    assert_eq!(s.post("/api/inspections", &leader, finding).await.status, 201);
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    assert_eq!(get(&s, "/api/inspections/mine", &clerk1).await, json!([]), "nobody held w01 when it was seen");
+    // While a clerk does sit there, it is theirs.
+    s.clock().advance(chrono::Duration::minutes(5));
+    let finding =
+        json!({"windows": ["w01"], "findings": [{"window_id": "w01", "kind": "appearance", "note": "桌面杂乱"}]});
+    assert_eq!(s.post("/api/inspections", &leader, finding).await.status, 201);
+    let mine = get(&s, "/api/inspections/mine", &clerk1).await;
+    assert_eq!(mine.as_array().map(|m| m.len()), Some(1), "{mine}");
+    assert_eq!(mine[0]["note"], "桌面杂乱");
+}
+
 #[tokio::test]
 async fn the_director_withdraws_a_finding_with_a_reason_once_audited() {
     let s = TestServer::start().await;

@@ -408,6 +408,18 @@ async fn a_morning_off_and_an_afternoon_off_are_the_whole_day_off() {
     }
     assert_eq!(s.post("/api/auth/logout", &clerk3, json!({})).await.status, 204);
 
+    // 14:30 on the 25th, w03 empty: the afternoon's stand-in is due, not clerk3 (away all day).
+    s.clock().set(at("2026-11-25", "14:30"));
+    let director = s.staff("director").await;
+    let today = get(&s, "/api/director/today", &director).await;
+    let alarms: Vec<_> = today["leave_alarms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["window_id"].as_str().unwrap(), a["stand_in"].as_str().unwrap()))
+        .collect();
+    assert_eq!(alarms, [("w03", "clerk2")], "{today}");
+
     // Clerk3 does not come on the 25th: on leave all day, neither absent nor late nor early.
     s.clock().set(at("2026-11-26", "09:00"));
     let director = s.staff("director").await;

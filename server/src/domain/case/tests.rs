@@ -24,9 +24,15 @@ fn registration_of_each_kind() {
     // Wednesday 2026-09-23, 5 promised working days: 24, (25–27 中秋 off), 28, 29, 30, (1–7
     // October 国庆 off), 8 October; 10 days: 9, 10 (a make-up Saturday), 12, 13, 14 October.
     let check = |kind, promised, expected: Result<(CaseState, Option<CaseResult>, Option<&str>), CaseProblem>| {
-        // Departments belong to a joint case alone.
+        // Departments belong to a joint case alone, missing materials to a supplement, a
+        // ground to a returned case.
         let none: &[String] = &[];
-        let p = Particulars { departments: if kind == Outcome::Joint { full.departments } else { none }, ..full };
+        let p = Particulars {
+            departments: if kind == Outcome::Joint { full.departments } else { none },
+            missing: if kind == Outcome::Supplement { full.missing } else { none },
+            return_ground: full.return_ground.filter(|_| kind == Outcome::Returned),
+            ..full
+        };
         let got = register(kind, d("2026-09-23"), promised, &p, &cal, Limits::default())
             .map(|r| (r.state, r.result, r.deadline.map(|d| d.to_string())));
         let expected = expected.map(|(s, r, dl)| (s, r, dl.map(str::to_string)));
@@ -47,7 +53,8 @@ fn registration_of_each_kind() {
     check(Outcome::Reported, 20, Ok((CaseState::Open, None, Some("2026-10-28"))));
     // Into 2027, whose calendar is not loaded: no deadline is guessed; it waits for that year.
     check(Outcome::Promised, 80, Ok((CaseState::Open, None, None)));
-    let r = register(Outcome::Joint, d("2026-09-23"), 80, &full, &cal, Limits::default()).unwrap();
+    let joint = Particulars { missing: &[], return_ground: None, ..full };
+    let r = register(Outcome::Joint, d("2026-09-23"), 80, &joint, &cal, Limits::default()).unwrap();
     assert_eq!(r.pending_year, Some(2027));
     assert_eq!(settle_deadline(d("2026-09-23"), 80, &cal), None);
     assert_eq!(settle_deadline(d("2026-09-23"), 20, &cal), Some(d("2026-10-28")));
@@ -86,6 +93,30 @@ fn registration_needs_each_kinds_particulars() {
         let p = Particulars { departments: &canlian, authority: Some("县民政局"), ..Default::default() };
         check(kind, p, CaseProblem::DepartmentsOnlyForJoint);
     }
+    // Missing materials or a ground for returning on another kind: notices that contradict
+    // themselves (everything received, and some missing).
+    let id_copy = strings(&["身份证复印件"]);
+    for kind in [Outcome::Immediate, Outcome::Promised, Outcome::Returned] {
+        let p = Particulars {
+            missing: &id_copy,
+            reason: Some("主件不全"),
+            return_ground: Some(ReturnGround::MainMaterialMissing),
+            ..Default::default()
+        };
+        check(kind, p, CaseProblem::MissingOnlyForSupplement);
+    }
+    for kind in [Outcome::Immediate, Outcome::Supplement, Outcome::Promised] {
+        let p =
+            Particulars { missing: &id_copy, return_ground: Some(ReturnGround::AgainstPolicy), ..Default::default() };
+        let want = if kind == Outcome::Supplement {
+            CaseProblem::GroundOnlyForReturned
+        } else {
+            CaseProblem::MissingOnlyForSupplement
+        };
+        check(kind, p, want);
+    }
+    let p = Particulars { return_ground: Some(ReturnGround::AgainstPolicy), ..Default::default() };
+    check(Outcome::Immediate, p, CaseProblem::GroundOnlyForReturned);
 }
 
 fn facts(kind: Outcome, state: CaseState, deadline: Option<&str>) -> Facts<'static> {
