@@ -99,8 +99,8 @@ export function sessionRefused(status) {
  * One call: resolves to the response on 2xx, throws an ApiError otherwise (its code is the
  * server's `error`, "offline" when nothing answered, "server" for a 5xx without one).
  */
-export async function request(method, path, body, { key } = {}) {
-  const headers = {};
+export async function request(method, path, body, { key, headers: extra } = {}) {
+  const headers = { ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = tokenOf();
   if (token) headers.Authorization = `Bearer ${token}`;

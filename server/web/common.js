@@ -112,6 +112,8 @@ export const STRINGS = {
     "err.return_ground_required": "退回件必须选择退回依据。",
     "err.departments_required": "联办件必须列出参与联办的其他部门。",
     "err.departments_not_joint": "只有联办件才列出参与联办的部门。",
+    "err.missing_not_supplement": "只有补办件才列出缺少的材料。",
+    "err.ground_not_returned": "只有退回件才选择退回依据。",
     "err.authority_required": "上报件必须填写上报的上级机关。",
     "err.parts_not_done": "还有联办部门未完成，不能办结。",
     "err.meeting_required": "联办件须先由中心主任召集联合审查并记录会议，才能办结。",
@@ -236,6 +238,8 @@ export const STRINGS = {
     "err.return_ground_required": "A returned case (退回件) must state its ground.",
     "err.departments_required": "A joint case (联办件) must list the other departments taking part.",
     "err.departments_not_joint": "Only a joint case (联办件) lists departments taking part.",
+    "err.missing_not_supplement": "Only a supplement case (补办件) lists missing materials.",
+    "err.ground_not_returned": "Only a returned case (退回件) states a ground for returning.",
     "err.authority_required": "A reported case (上报件) must name the upper-level authority.",
     "err.parts_not_done": "Some departments have not finished their part yet: the case cannot be closed.",
     "err.meeting_required": "A joint case closes once the director's joint review meeting is recorded.",
@@ -304,8 +308,8 @@ export function stepHtml(s) {
 export const faultText = (kind) => t(has(`kiosk.${kind}`) ? `kiosk.${kind}` : "kiosk.unknown");
 
 /** One JSON call: resolves to `{ status, data }` on 2xx, throws an ApiError otherwise. */
-export async function api(method, path, body, { key } = {}) {
-  const res = await request(method, path, body, { key });
+export async function api(method, path, body, { key, headers } = {}) {
+  const res = await request(method, path, body, { key, headers });
   const text = await res.text().catch(() => "");
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }

@@ -16,6 +16,22 @@ const STATUSES = ["waiting", "transferred", "serving", "done", "no_show", "calle
 
 let view = null, missing = null, offline = false, receipt = null;
 
+// R21: the hall's answer to a complaint made here is shown to this browser alone. The page
+// keeps a secret for the ticket (sent with each complaint, and with each read of the ticket);
+// whoever else opens the ticket's slip sees where a complaint stands, not the answer.
+const readerSlot = `complaintKey:${token}`;
+let memoryKey = null;
+function readerKey(create) {
+  let k = null;
+  try { k = localStorage.getItem(readerSlot); } catch { /* storage refused: this visit only */ }
+  if (!k && create) {
+    k = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    try { localStorage.setItem(readerSlot, k); } catch { /* kept for this visit */ }
+    memoryKey = k;
+  }
+  return k ?? memoryKey;
+}
+
 function render() {
   // A failed poll says so; once one answers again, the stream's own state shows (live or lost).
   if (offline) { $("link").textContent = t("offline"); $("link").className = "bad"; } else live.redraw();
@@ -129,8 +145,11 @@ function renderComplaint() {
   const earlier = (view?.complaints ?? []).filter((c) => c.number !== receipt?.number || c.answer != null);
   // Late (R21): past its due date it says so and that it is still followed; a late answer
   // comes with the director's explanation.
+  // Answered, on another phone than the one that complained (R21): that it was, not what.
+  const answered = (c) => c.state === "answered" || c.state === "closed";
   $("complaints").innerHTML = earlier.map((c) => `<li>${esc(c.answer != null
     ? t("complaintAnswered", c.number, c.answered_on ?? "", c.answer) + (c.late_explanation ? t("complaintLateWhy", c.late_explanation) : "")
+    : answered(c) ? t("complaintAnsweredElsewhere", c.number, c.answered_on ?? "")
     : c.late ? t("complaintLate", c.number, c.due) : t("complaintPending", c.number, c.due))}</li>`).join("");
   $("complaintOpen").hidden = !f.hidden || !!receipt;
 }
@@ -146,6 +165,7 @@ $("complaintForm").addEventListener("submit", async (e) => {
   if (sentOn) body.window_number = sentOn;
   if (f.name.value.trim()) body.complainant_name = f.name.value.trim();
   if (f.contact.value.trim()) body.complainant_contact = f.contact.value.trim();
+  body.reader_key = readerKey(true);
   await guarded("complaintError", async () => {
     receipt = (await act("complaint", `/api/t/${encodeURIComponent(token)}/complaint`, body)).data;
     f.reset();
@@ -154,8 +174,12 @@ $("complaintForm").addEventListener("submit", async (e) => {
   });
 });
 
-/** Shows a fresh view of the ticket (from the stream or a poll). */
-function show(fresh) {
+/**
+ * Shows a fresh view of the ticket (from the stream or a poll). The stream's views carry no
+ * complaint's answer (it sends no secret): the complaints read last by a poll stay.
+ */
+function show(fresh, { streamedView = false } = {}) {
+  if (streamedView && view?.complaints) fresh = { ...fresh, complaints: view.complaints };
   view = fresh; missing = null; offline = false;
   turn.update(view); // vibrates, beeps, notifies once on crossing into "soon" or "called"
   render();
@@ -169,7 +193,9 @@ let streamed = 0;
 async function load() {
   const before = streamed;
   try {
-    const fresh = (await api("GET", `/api/t/${encodeURIComponent(token)}`)).data;
+    const key = readerKey(false);
+    const headers = key ? { "X-Complaint-Key": key } : undefined;
+    const fresh = (await api("GET", `/api/t/${encodeURIComponent(token)}`, undefined, { headers })).data;
     if (streamed !== before) return;
     show(fresh);
   } catch (e) {
@@ -183,7 +209,7 @@ async function load() {
 }
 
 const live = liveStream(`/api/t/${encodeURIComponent(token)}/events`, {
-  handlers: { ticket: (v) => { streamed += 1; show(v); } },
+  handlers: { ticket: (v) => { streamed += 1; show(v, { streamedView: true }); } },
   onOpen: () => { offline = false; render(); },
 });
 

@@ -302,3 +302,31 @@ test("a ticket sent on twice: the phone page offers the window in between too, a
   await page.waitForFunction(() => document.querySelector('#complaintForm option[value="sent-3"]').textContent.startsWith("A later window"));
   assert.equal(await complainAbout(phone, "sent-3", "三号窗口又让我去五号窗口"), "w03");
 });
+
+test("the hall's answer to an online complaint shows on the phone that made it, not to another opening the same slip", async () => {
+  const ticket = (await post("/api/tickets", { service_id: "mz-linshi" }, "demo-kiosk")).body;
+  const clerk = await callAt("clerk3", "w03");
+  assert.equal((await post("/api/windows/w03/finish", { outcome: "immediate" }, clerk)).status, 200);
+  const phone = await complaintForm(ticket);
+  await phone.page.fill("#complaintForm textarea[name=what]", "叫号后等了很久才开始办理");
+  await phone.page.click("#complaintForm button[type=submit]");
+  await phone.page.waitForSelector("#complaintReceipt:not([hidden])");
+  const number = (await phone.page.textContent("#complaintReceipt")).match(/编号 (TS\d{8}-\d{2})/)[1];
+  const director = (await post("/api/auth/login", { username: "director", password: "demo" })).body.token;
+  const list = await (await fetch(`${base}/api/complaints`, { headers: { Authorization: `Bearer ${director}` } })).json();
+  const id = list.find((c) => c.number === number).id;
+  const answer = "经核实，当时窗口系统故障，已修复并向您致歉。";
+  const r = await post(`/api/complaints/${id}/answer`, { finding: "partly_upheld", answer }, director);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  // The phone that complained reads the answer (R21) ...
+  await phone.page.reload();
+  await phone.page.waitForFunction((a) => document.querySelector("#complaints").textContent.includes(a), answer);
+  await phone.close();
+  // ... another phone scanning the same slip (left in the hall) learns where it stands, not what.
+  const path = ticket.status_url.replace(/^https?:\/\/[^/]+/, "");
+  const other = await open(path, { viewport: { width: 390, height: 844 }, isMobile: true });
+  await other.page.waitForFunction((n) => document.querySelector("#complaints").textContent.includes(n), number);
+  const shown = await other.page.textContent("#complaints");
+  assert.ok(!shown.includes(answer) && shown.includes("答复内容只在提交投诉的手机上显示"), shown);
+  await other.close();
+});

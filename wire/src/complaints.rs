@@ -131,6 +131,11 @@ pub struct OnlineComplaint {
     pub complainant_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complainant_contact: Option<String>,
+    /// A secret the page keeps (16–128 letters, digits, `-` or `_`): the ticket's view shows the
+    /// complaint's answer only to a request that sends it again (header `X-Complaint-Key`), so
+    /// that a ticket slip left in the hall does not open the complainant's answers (R21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_key: Option<String>,
 }
 
 /// The answer to an online complaint: its number and due date only.

@@ -189,6 +189,7 @@ pub async fn online(
     }
     let req: wire::OnlineComplaint = json(&body)?;
     let window_number = req.window_number;
+    let reader_key_hash = req.reader_key.as_deref().map(complaint_reader_key).transpose()?;
     let input = Input::from(req);
     let actor = Actor::Citizen { via: "citizen".into() };
     // Counted are complaints that may be made: a page's retry of one already made gets its
@@ -214,7 +215,7 @@ pub async fn online(
             ));
         }
     }
-    let op = Op::OnlineComplaint { token, input: Box::new(input), window_number };
+    let op = Op::OnlineComplaint { token, input: Box::new(input), window_number, reader_key_hash };
     submit(&s, actor, op, key, &body).await
 }
 
@@ -232,4 +233,22 @@ pub async fn mine(State(s): State<AppState>, Caller(actor): Caller) -> ApiResult
     let found =
         s.reads().run(move |c| Ok(crate::ops::complaints::mine(c, &username)?)).await.map_err(ApiError::Internal)?;
     Ok(Json(found))
+}
+
+/// The header a ticket's page sends its complaint secret in (see `wire::OnlineComplaint`).
+pub const COMPLAINT_KEY_HEADER: &str = "x-complaint-key";
+
+/// A complaint page's secret, checked (16–128 letters, digits, `-`, `_`), as its SHA-256 (hex):
+/// only the hash is kept or compared.
+pub fn complaint_reader_key(key: &str) -> ApiResult<String> {
+    use sha2::Digest;
+    let ok =
+        (16..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(ApiError::new(
+            Code::InvalidComplaint,
+            "a complaint's reader key is 16 to 128 letters, digits, `-` or `_`",
+        ));
+    }
+    Ok(hex::encode(sha2::Sha256::digest(key.as_bytes())))
 }

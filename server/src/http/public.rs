@@ -146,15 +146,23 @@ pub async fn ticket(
     params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token (from its status_url)")),
     responses((status = 200, body = wire::TicketView), (status = 400, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
 )]
-pub async fn ticket_view(State(s): State<AppState>, PathParam(token): PathParam) -> ApiResult<Json<wire::TicketView>> {
+pub async fn ticket_view(
+    State(s): State<AppState>,
+    PathParam(token): PathParam,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Json<wire::TicketView>> {
     if !crate::auth::is_status_token(&token) {
         return Err(ApiError::new(Code::InvalidToken, "a ticket's token is 32 hexadecimal digits"));
     }
+    // The page that made a complaint reads its answer with its secret; a key not well formed
+    // opens nothing (the ticket is still shown).
+    let reader = headers.get(super::complaints::COMPLAINT_KEY_HEADER).and_then(|v| v.to_str().ok());
+    let reader = reader.and_then(|k| super::complaints::complaint_reader_key(k).ok());
     let (hall, calendar, now_ms) = (s.hall(), s.calendar(), store::ms(s.now()));
     let view = s
         .reads()
         .run(move |c| match store::tickets::by_status_token(c, &token)? {
-            Some(t) => Ok(Some(reads::ticket_view(c, &hall, &calendar, &t, now_ms)?)),
+            Some(t) => Ok(Some(reads::ticket_view(c, &hall, &calendar, &t, (now_ms, reader.as_deref()))?)),
             None => Ok(None),
         })
         .await

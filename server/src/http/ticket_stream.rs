@@ -70,7 +70,8 @@ async fn look(s: &AppState, token: &str) -> ApiResult<Option<(wire::TicketView, 
     s.reads()
         .run(move |c| match store::tickets::by_status_token(c, &token)? {
             Some(t) => {
-                let view = reads::ticket_view(c, &hall, &calendar, &t, now_ms)?;
+                // No complaint's answer on the stream: an EventSource sends no secret.
+                let view = reads::ticket_view(c, &hall, &calendar, &t, (now_ms, None))?;
                 Ok(Some((view, Watch { id: t.id, queue: t.queue.clone(), window: t.window_id.clone() })))
             }
             None => Ok(None),

@@ -193,6 +193,14 @@ fn subject(ctx: &Ctx, input: &Input) -> ApiResult<(About, Option<String>, Option
         if ctx.hall.staff(u).is_none() {
             return Err(ApiError::new(Code::UnknownStaff, format!("no staff member `{u}` in this hall")));
         }
+        // A village agent reads no findings (`/api/findings/mine` is the hall staff's): the
+        // message the answer must give them could never reach them (as `responsible_of`).
+        if ctx.hall.staff(u).is_some_and(|p| p.role == crate::hall::StaffRole::Village) {
+            return Err(ApiError::new(
+                Code::UnknownStaff,
+                format!("`{u}` is a village agent, not on the hall's staff: a complaint about a village station is about the hall"),
+            ));
+        }
     }
     match about {
         About::Window if window.is_none() => Err(invalid("a complaint about a window names the window")),
@@ -298,8 +306,14 @@ pub(super) fn register(ctx: &mut Ctx, input: &Input) -> ApiResult<Answer> {
 
 /// The citizen's complaint from the ticket's phone page: about the ticket's window (when it has
 /// one; for a ticket sent on, one that served it before if the citizen says so: by its number)
-/// or the hall. The answer is the number and the due date only.
-pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input, window_number: Option<u32>) -> ApiResult<Answer> {
+/// or the hall. The answer is the number and the due date only. The page's secret (its hash)
+/// is kept: the ticket's view shows the answer to that page alone.
+pub(super) fn online(
+    ctx: &mut Ctx,
+    token: &str,
+    input: &Input,
+    (window_number, reader_key_hash): (Option<u32>, Option<&str>),
+) -> ApiResult<Answer> {
     let ticket = crate::store::tickets::by_status_token(ctx.tx, token)?
         .ok_or_else(|| ApiError::new(Code::UnknownTicket, "no ticket has this token"))?;
     let mut window = ticket.window_id.clone().or_else(|| ticket.first_window_id.clone());
@@ -317,6 +331,9 @@ pub(super) fn online(ctx: &mut Ctx, token: &str, input: &Input, window_number: O
         (Some(About::Hall) | None, _) => (About::Hall, None, None),
     };
     let c = insert(ctx, &Input { channel: Channel::Online, ..input.clone() }, about, Some(ticket.id))?;
+    if let Some(hash) = reader_key_hash {
+        store::set_reader_key(ctx.tx, c.id, hash)?;
+    }
     let receipt = wire::ComplaintReceipt { number: c.number, due: c.due.map(|d| d.to_string()) };
     Answer::json(StatusCode::CREATED, &receipt)
 }

@@ -243,6 +243,8 @@ pub enum Op {
         token: String,
         input: Box<complaints::Input>,
         window_number: Option<u32>,
+        /// The SHA-256 (hex) of the page's secret: the answer is shown to it alone.
+        reader_key_hash: Option<String>,
     },
     /// The director's read of a complaint (audited: it holds the complainant's identity).
     ReadComplaint {
@@ -583,7 +585,9 @@ pub fn apply(ctx: &mut Ctx, op: &Op) -> ApiResult<Answer> {
         Op::ReadFollowUp { id } => ratings::read(ctx, *id),
         Op::FollowUp { id, action, note } => ratings::act(ctx, *id, *action, note),
         Op::NewComplaint { input } => complaints::register(ctx, input),
-        Op::OnlineComplaint { token, input, window_number } => complaints::online(ctx, token, input, *window_number),
+        Op::OnlineComplaint { token, input, window_number, reader_key_hash } => {
+            complaints::online(ctx, token, input, (*window_number, reader_key_hash.as_deref()))
+        }
         Op::ReadComplaint { id } => complaints::read(ctx, *id),
         Op::Complaint { id, action } => complaints::act(ctx, *id, action),
         Op::RegisterPetition { input } => petitions::register(ctx, input),

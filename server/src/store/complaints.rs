@@ -267,27 +267,39 @@ pub fn upheld_against(conn: &Connection, username: &str, from: NaiveDate, to: Na
     .query_row(params![username, from.to_string(), to.to_string()], |r| r.get(0))
 }
 
-/// The complaints made on a ticket's phone page, oldest first, as its complainant reads them
-/// there (one indexed lookup: the phone page reads it at every poll).
+/// Keeps the SHA-256 (hex) of the secret of the page that made an online complaint.
+pub fn set_reader_key(tx: &Transaction, id: i64, hash: &str) -> rusqlite::Result<()> {
+    super::exec(tx, "UPDATE complaints SET reader_key_hash = ?2 WHERE id = ?1", params![id, hash])?;
+    Ok(())
+}
+
+/// The complaints made on a ticket's phone page, oldest first, as its page reads them there
+/// (one indexed lookup: the phone page reads it at every poll): where each stands, and the
+/// hall's answer only to the page that made it (`reader_key_hash`, the hash of the secret the
+/// request sent): whoever else holds the ticket's slip learns no answer (R21).
 pub fn of_ticket(
     conn: &Connection,
     ticket_id: i64,
     today: NaiveDate,
+    reader_key_hash: Option<&str>,
 ) -> rusqlite::Result<Vec<hall_wire::TicketComplaint>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM complaints INDEXED BY complaints_ticket
+        "SELECT {COLUMNS}, reader_key_hash FROM complaints INDEXED BY complaints_ticket
          WHERE ticket_id = ?1 AND channel = 'online' ORDER BY id"
     ))?;
-    let rows = stmt.query_map([ticket_id], row)?;
+    let rows = stmt.query_map([ticket_id], |r| Ok((row(r)?, r.get::<_, Option<String>>(23)?)))?;
     rows.map(|c| {
-        c.map(|c| hall_wire::TicketComplaint {
-            late: complaint::late(c.state, c.due, c.answered_on, today),
-            number: c.number,
-            state: c.state.into(),
-            due: text(c.due),
-            answered_on: text(c.answered_on),
-            answer: c.answer,
-            late_explanation: c.late_explanation,
+        c.map(|(c, kept)| {
+            let theirs = kept.is_some() && kept.as_deref() == reader_key_hash;
+            hall_wire::TicketComplaint {
+                late: complaint::late(c.state, c.due, c.answered_on, today),
+                number: c.number,
+                state: c.state.into(),
+                due: text(c.due),
+                answered_on: text(c.answered_on),
+                answer: c.answer.filter(|_| theirs),
+                late_explanation: c.late_explanation.filter(|_| theirs),
+            }
         })
     })
     .collect()

@@ -81,6 +81,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v40.sql")),
         M::up(include_str!("schema_v41.sql")),
         M::up(include_str!("schema_v42.sql")),
+        M::up(include_str!("schema_v43.sql")),
     ])
 }
 

@@ -309,12 +309,14 @@ pub fn call(
 /// queue and, once called, the window to go to; a ticket of an earlier day still waiting is
 /// `expired` (numbers hold for their day: it will not be called), with nothing ahead of it; so
 /// is one of an earlier day whose citizen missed the call (the staff can no longer put it back).
+/// `reader`: the hash of the complaint secret the page sent, if any (a complaint's answer is
+/// shown to the page that made it only).
 pub fn ticket_view(
     conn: &Connection,
     hall: &Hall,
     calendar: &Calendar,
     t: &tickets::TicketRow,
-    now_ms: i64,
+    (now_ms, reader): (i64, Option<&str>),
 ) -> anyhow::Result<wire::TicketView> {
     let today = crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone).to_string();
     let expired = (t.status.is_waiting() || t.status == TicketStatus::NoShow) && t.day < today;
@@ -352,6 +354,7 @@ pub fn ticket_view(
             conn,
             t.id,
             crate::domain::numbering::local_day(from_ms(now_ms), hall.timezone),
+            reader,
         )?,
         unserved: t.status == TicketStatus::Done && t.outcome.is_none(),
         case: super::cases::by_ticket(conn, t.id)?.map(|c| wire::TicketCase {

@@ -222,6 +222,8 @@ async fn bad_registrations_change_nothing() {
         (with("happened", json!("时".repeat(51))), "invalid_complaint"),
         (with("channel", json!("online")), "invalid_complaint"),
         (with("staff", json!("nobody")), "unknown_staff"),
+        // A village agent reads no findings: the answer's message to them could never arrive.
+        (with("staff", json!("village1")), "unknown_staff"),
         (with("staff", Value::Null), "invalid_complaint"),
         (with("window_id", json!("w99")), "unknown_window"),
         (
@@ -460,7 +462,10 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     let token = served_ticket(&s, &clerk).await;
     let path = format!("/api/t/{token}/complaint");
     let html = "<img src=x onerror=alert(1)><b>态度差</b>";
-    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), Some("c-1")).await;
+    // The page's secret: the answer will be shown to it alone (R21).
+    let reader = "3f9a1c0b7d2e4f6a8b9c0d1e2f3a4b5c";
+    let first_body = json!({"what": html, "reader_key": reader});
+    let r = s.send(Method::POST, &path, None, Some(first_body.clone()), Some("c-1")).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let made = r.body.clone();
     // The number and the due date only.
@@ -492,8 +497,11 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
     let r = s.send(Method::POST, &path, None, Some(json!({"what": "a fourth"})), None).await;
     assert_error(&r, 429, "too_many_complaints");
     // The page's retry of the first complaint (its answer lost) still gets its number.
-    let r = s.send(Method::POST, &path, None, Some(json!({"what": html})), Some("c-1")).await;
+    let r = s.send(Method::POST, &path, None, Some(first_body), Some("c-1")).await;
     assert_eq!((r.status.as_u16(), &r.body), (201, &made));
+    // A secret not well formed is refused, as any bad input.
+    let short = json!({"what": "x", "reader_key": "abc"});
+    assert_error(&s.send(Method::POST, &path, None, Some(short), None).await, 422, "invalid_complaint");
     // Posts with made-up tokens are not counted against the address the hall's phones share.
     for i in 0..40 {
         let made_up = format!("/api/t/{i:032x}/complaint");
@@ -552,11 +560,26 @@ async fn a_citizen_complains_online_from_the_ticket_page_within_limits() {
         "late_explanation": "需调取窗口录像核实"});
     let r = s.post(&format!("/api/complaints/{first}/answer"), &director, answer).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let view = s.get(&format!("/api/t/{token}")).await.body;
+    // The page that made it reads the answer with its secret; whoever else holds the slip (or a
+    // wrong secret) sees that it was answered, not what.
+    let read = |key: Option<&'static str>| {
+        let mut req = s.http.get(format!("{}/api/t/{token}", s.base));
+        if let Some(k) = key {
+            req = req.header("X-Complaint-Key", k);
+        }
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
     let answered = json!({"number": "TS20261125-01", "state": "answered", "due": "2026-11-26",
         "answered_on": "2026-11-27", "answer": "经核实，窗口告知不够清楚，已整改。", "late": true,
         "late_explanation": "需调取窗口录像核实"});
+    let view = read(Some(reader)).await;
     assert_eq!(view["complaints"][0], answered, "{view}");
+    let stranger = json!({"number": "TS20261125-01", "state": "answered", "due": "2026-11-26",
+        "answered_on": "2026-11-27", "late": true});
+    for key in [None, Some("ffffffffffffffffffffffffffffffff"), Some("not a key")] {
+        let view = read(key).await;
+        assert_eq!(view["complaints"][0], stranger, "{key:?}: {view}");
+    }
     assert!(s.get(&format!("/api/t/{waiting}")).await.body.get("complaints").is_none(), "none made there");
 }
 
