@@ -143,7 +143,9 @@ pub async fn ticket(
 
 #[utoipa::path(
     get, path = "/api/t/{token}",
-    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token (from its status_url)")),
+    params(("token" = String, Path, pattern = "^[0-9a-f]{32}$", description = "the ticket's status-page token (from its status_url)"),
+        ("X-Complaint-Key" = Option<String>, Header,
+         description = "the secret a complaint was made with (`OnlineComplaint.reader_key`): its answer is shown to it alone")),
     responses((status = 200, body = wire::TicketView), (status = 400, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody))
 )]
 pub async fn ticket_view(
