@@ -132,6 +132,10 @@ fn step_from(ctx: &mut Ctx, c: &CaseRow, action: &str, text: String, from_window
     if c.state == case::CaseState::Closed && !step_action::NOTES.contains(&action) {
         super::village::case_closed(ctx, c.id, &c.number)?;
     }
+    // A 补办件's materials came in: its villager, told what to bring, is owed the result next.
+    if action == step_action::MATERIALS_COMPLETE {
+        super::village::materials_in(ctx, c.id, &c.number)?;
+    }
     Ok(())
 }
 

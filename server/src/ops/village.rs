@@ -239,11 +239,23 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &super::cases::FinishInput) -> A
     answer(ctx, id, StatusCode::OK)
 }
 
-/// A case closed: a request whose villager was told only what to bring is owed the result now.
+/// A case closed: its request's villager is owed the result now (told only what to bring
+/// before, or not told yet): the agent's page is told (`reply_due`).
 pub(super) fn case_closed(ctx: &mut Ctx, case_id: i64, case_number: &str) -> ApiResult<()> {
     if let Some(id) = store::reply_owed_again(ctx.tx, case_id)? {
         let r = load(ctx, id)?;
         changed(ctx, &r, "reply_due", json!({ "case": case_number }))?;
+    }
+    Ok(())
+}
+
+/// A 补办件's materials came in and its case runs: the reply recorded (what to bring) was not
+/// the town's answer; the request is open again, owed the result, and a town window running
+/// late with it shows on the director's and the window's lists (R22).
+pub(super) fn materials_in(ctx: &mut Ctx, case_id: i64, case_number: &str) -> ApiResult<()> {
+    if let Some(id) = store::reply_owed_later(ctx.tx, case_id)? {
+        let r = load(ctx, id)?;
+        changed(ctx, &r, "materials_in", json!({ "case": case_number }))?;
     }
     Ok(())
 }

@@ -206,19 +206,35 @@ pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()
     Ok(())
 }
 
-/// The case of a request closed after its villager was told an earlier answer (what to bring,
-/// while it waited for materials): the final answer is owed now, so the reply is open again.
-/// A reply recorded after the close stays. The request's id, when one was opened again.
+/// The case of a request closed: its final answer is owed to the villager now. A reply recorded
+/// before the close told an earlier answer (what to bring, while it waited for materials): the
+/// reply is open again. A reply recorded after the close stays. The request's id, when its
+/// reply is owed now (opened again, or never recorded).
 ///
 /// A read, then an update of the request found, not one `UPDATE … RETURNING`: SQLite gathers a
 /// `RETURNING` statement's rows in a temporary table it opens for each run, and this runs at
 /// every case's close (most of them no village's) — a tenth of a finish's case registration.
 pub fn reply_owed_again(tx: &Transaction, case_id: i64) -> rusqlite::Result<Option<i64>> {
-    let owed: Option<i64> = tx
+    let owed: Option<(i64, bool)> = tx
         .prepare_cached(
-            "SELECT id FROM village_requests
-             WHERE case_id = ?1 AND replied_at < (SELECT closed_at FROM cases WHERE id = ?1)",
+            "SELECT id, replied_at IS NOT NULL FROM village_requests
+             WHERE case_id = ?1 AND (replied_at IS NULL OR replied_at < (SELECT closed_at FROM cases WHERE id = ?1))",
         )?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((id, replied)) = owed else { return Ok(None) };
+    if replied {
+        super::exec(tx, "UPDATE village_requests SET replied_at = NULL WHERE id = ?1", [id])?;
+    }
+    Ok(Some(id))
+}
+
+/// A case's materials came in (a 补办件 runs now): the reply recorded for its request told
+/// what to bring, not the result, which is owed next. The request's id, when one was replied
+/// to (a read, then an update, as [`reply_owed_again`]).
+pub fn reply_owed_later(tx: &Transaction, case_id: i64) -> rusqlite::Result<Option<i64>> {
+    let owed: Option<i64> = tx
+        .prepare_cached("SELECT id FROM village_requests WHERE case_id = ?1 AND replied_at IS NOT NULL")?
         .query_row([case_id], |r| r.get(0))
         .optional()?;
     if let Some(id) = owed {

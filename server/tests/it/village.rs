@@ -188,8 +188,8 @@ async fn register_forward_accept_and_reply() {
     // Never a name or phone in the events, nor in the audit trail's details.
     assert_eq!(
         count(&s, "SELECT COUNT(*) FROM events WHERE kind = 'village_changed'"),
-        4,
-        "registered, forwarded, accepted, replied"
+        5,
+        "registered, forwarded, accepted, the reply due at the close, replied"
     );
     for secret in [NAME, PHONE, "腿脚"] {
         let like = format!("SELECT COUNT(*) FROM events WHERE kind = 'village_changed' AND data LIKE '%{secret}%'");
@@ -365,6 +365,17 @@ async fn the_agent_reads_what_to_bring_or_why_and_the_check_code() {
     s.clock().advance(chrono::Duration::minutes(30));
     let done = s.post(&format!("/api/cases/{case}/materials-complete"), &clerk2, json!({})).await;
     assert_eq!(done.status, 200, "{}", done.body);
+    // Running now: open for the town again, and its window's lateness shows when it runs late.
+    let line = find(&get(&s, "/api/village/requests", &director).await.body, short).expect("running: open again");
+    assert_eq!((line.get("town_overdue"), line["replied_at"].is_null()), (None, true), "{line}");
+    let deadline = get(&s, &format!("/api/cases/{case}"), &clerk2).await.body["deadline"].as_str().unwrap().to_string();
+    let due = chrono::NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").unwrap();
+    let after = due.succ_opt().unwrap();
+    s.clock().set(at_nine(2026, chrono::Datelike::month(&after), chrono::Datelike::day(&after)));
+    let (clerk2, director, agent) =
+        (s.clerk("clerk2", "w02").await, s.staff("director").await, login(&s, "village1").await);
+    let line = find(&get(&s, "/api/village/requests", &director).await.body, short).expect("late: still listed");
+    assert_eq!(line["town_overdue"], true, "{line}");
     let early = s.post(&format!("/api/village/requests/{short}/replied"), &agent, json!({})).await;
     assert_error(&early, 409, "invalid_village_action");
     s.clock().advance(chrono::Duration::minutes(30));
