@@ -35,7 +35,7 @@ export default withRating({
     complaintAnswered: (number, on, answer) => `投诉 ${number}：已于 ${on} 答复——${answer}`,
     complaintLate: (number, due) => `投诉 ${number}：已超过答复期限（${due}），仍在跟踪处理，答复时将说明原因。`,
     complaintLateWhy: (why) => `（逾期说明：${why}）`,
-    complaintAnsweredElsewhere: (number, on) => `投诉 ${number}：已于 ${on} 答复。为保护投诉人，答复内容只在提交投诉的手机上显示，并按投诉人留下的联系方式告知。`,
+    complaintAnsweredElsewhere: (number, on) => `投诉 ${number}：已于 ${on} 答复。为保护投诉人，答复内容只在提交投诉的手机上显示；留有联系方式的，另行告知。`,
   },
   en: {
     pageTitle: "My ticket", otherLanguage: "中文", hall: "Service hall", yourNumber: "Your number", ahead: "Ahead of you",
@@ -71,6 +71,6 @@ export default withRating({
     complaintAnswered: (number, on, answer) => `Complaint ${number}: answered on ${on} — ${answer}`,
     complaintLate: (number, due) => `Complaint ${number}: past its answer date (${due}); still being followed up, and the answer will explain the delay.`,
     complaintLateWhy: (why) => ` (Why it was late: ${why})`,
-    complaintAnsweredElsewhere: (number, on) => `Complaint ${number}: answered on ${on}. To protect the complainant, the answer shows only on the phone that made the complaint, and reaches them by the contact they left.`,
+    complaintAnsweredElsewhere: (number, on) => `Complaint ${number}: answered on ${on}. To protect the complainant, the answer shows only on the phone that made the complaint; a complainant who left a contact is also told there.`,
   },
 });

@@ -22,8 +22,8 @@ let view = null, missing = null, offline = false, receipt = null;
 const readerSlot = `complaintKey:${token}`;
 let memoryKey = null;
 function readerKey(create) {
-  let k = null;
-  try { k = localStorage.getItem(readerSlot); } catch { /* storage refused: this visit only */ }
+  let k = memoryKey;
+  try { k = localStorage.getItem(readerSlot) ?? k; } catch { /* storage refused: this visit only */ }
   if (!k && create) {
     k = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
     try { localStorage.setItem(readerSlot, k); } catch { /* kept for this visit */ }

@@ -294,7 +294,7 @@ pub(super) fn stand_in(ctx: &mut Ctx, window: &str, username: &str, override_all
             ));
         }
     }
-    windows::move_session(ctx.tx, session, window)?;
+    windows::move_session(ctx.tx, session, window, ctx.now_ms)?;
     // As at a sign-out: a citizen called to the old window and not yet come is not left waiting
     // there for nobody (back to their place), and the window closes.
     if let Some(row) = old {

@@ -216,6 +216,30 @@ fn figures(
     }
 }
 
+/// Each clerk's days at work for the service part: their working days due (a half day of leave
+/// ½), and every other day they served citizens, whole (their joining day, a Saturday the hall
+/// opens, a day of leave they came in on): tickets served on a day not counted would swell their
+/// rate, the yardstick of every peer.
+fn days_due(due: &super::attendance::DueShares, facts: &[report::Fact]) -> HashMap<String, f64> {
+    let worked: std::collections::HashSet<(String, NaiveDate)> = facts
+        .iter()
+        .filter(|f| f.queued && f.end == report::End::Served)
+        .filter_map(|f| Some((f.clerk.clone()?, f.day)))
+        .collect();
+    let mut days: HashMap<String, f64> = HashMap::new();
+    for ((clerk, day), share) in due {
+        let at_work = worked.contains(&(clerk.clone(), *day));
+        // On leave all day yet served citizens: a day at work.
+        *days.entry(clerk.clone()).or_default() += if at_work && *share < 0.25 { 1.0 } else { *share };
+    }
+    for (clerk, day) in &worked {
+        if !due.contains_key(&(clerk.clone(), *day)) {
+            *days.entry(clerk.clone()).or_default() += 1.0;
+        }
+    }
+    days
+}
+
 /// Scores and ranks one kind of sheet among its peers.
 fn ranked(rows: Vec<(String, String, Figures)>, scheme: &assessment::Scheme) -> Vec<Sheet> {
     let best = assessment::best_service(rows.iter().map(|r| &r.2));
@@ -250,7 +274,8 @@ pub fn sheets(
     let (by_window, _) = report::summarize(&facts, By::Window);
     let mut marks: HashMap<&str, [u32; 3]> = clerks.iter().map(|c| (c.as_str(), [0; 3])).collect();
     let attendance_known = super::attendance::attendance_known(conn, hall, calendar, (from, to), now)?;
-    let (judged, days_due) = super::attendance::judge(conn, hall, calendar, clerks, (from, to), now)?;
+    let (judged, due) = super::attendance::judge(conn, hall, calendar, clerks, (from, to), now)?;
+    let days_due = days_due(&due, &facts);
     for day in judged {
         let Some(m) = marks.get_mut(day.username.as_str()) else { continue };
         for mark in &day.marks {

@@ -404,14 +404,14 @@ pub fn attendance_known(
     Ok(first <= last && known && worked)
 }
 
-/// The local day of the hall's first clerk sign-in, if a clerk ever signed in. The hall is in
+/// The local day of the hall's first clerk sign-in at a window, if a clerk ever signed in. The hall is in
 /// service from it: the administrator checking the configuration or the director looking at the
 /// console weeks before the hall opens marks no clerk absent. By the sessions' start index,
 /// past the few staff sign-ins before it.
 pub fn first_day_in_service(conn: &Connection, tz: chrono_tz::Tz) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     use chrono::TimeZone;
     let first: Option<i64> = conn
-        .prepare_cached("SELECT created_at FROM sessions WHERE role = 'clerk' ORDER BY created_at LIMIT 1")?
+        .prepare_cached("SELECT created_at FROM sessions WHERE role = 'clerk' AND window_id IS NOT NULL ORDER BY created_at LIMIT 1")?
         .query_row([], |r| r.get(0))
         .optional()?;
     Ok(first.and_then(|ms| tz.timestamp_millis_opt(ms).single()).map(|t| t.date_naive()))
@@ -434,8 +434,11 @@ pub fn day_marks(
     Ok(judge(conn, hall, calendar, clerks, range, now)?.0)
 }
 
-/// [`day_marks`], and each clerk's working days due at work over the days judged: a day of
-/// approved leave is not due, half a day's is half (the assessment's service per day due).
+/// The share of a working day a clerk was due at work, by clerk and day.
+pub type DueShares = std::collections::HashMap<(String, chrono::NaiveDate), f64>;
+
+/// [`day_marks`], and the share of each clerk's working days judged that they were due at work:
+/// 1, a day of approved leave 0, half a day's ½ (the assessment's service per day due).
 pub fn judge(
     conn: &Connection,
     hall: &crate::hall::Hall,
@@ -443,7 +446,7 @@ pub fn judge(
     clerks: &[String],
     (from, to): (chrono::NaiveDate, chrono::NaiveDate),
     now: chrono::DateTime<chrono::Utc>,
-) -> rusqlite::Result<(Vec<DayMarks>, std::collections::HashMap<String, f64>)> {
+) -> rusqlite::Result<(Vec<DayMarks>, DueShares)> {
     use crate::domain::attendance::{self, Presence};
     use crate::domain::leave::Cover;
     use chrono::TimeZone;
@@ -490,11 +493,12 @@ pub fn judge(
                 .filter(|l| l.username == *clerk)
                 .filter_map(|l| l.span.cover(day).map(|c| (l.kind, c)))
                 .reduce(|(kind, a), (_, b)| (kind, a.and(b)));
-            *due.entry(clerk.clone()).or_insert(0.0) += match on_leave {
+            let share = match on_leave {
                 None => 1.0,
                 Some((_, Cover::Full)) => 0.0,
                 Some(_) => 0.5,
             };
+            due.insert((clerk.clone(), day), share);
             let mut first_in = first.get(&(day.to_string(), clerk.clone())).copied();
             // A morning off: due from the afternoon's start. A day's first sign-in whose session
             // ended before it (come in to file the leave, then gone) is no attendance for the

@@ -276,7 +276,8 @@ pub fn set_reader_key(tx: &Transaction, id: i64, hash: &str) -> rusqlite::Result
 /// The complaints made on a ticket's phone page, oldest first, as its page reads them there
 /// (one indexed lookup: the phone page reads it at every poll): where each stands, and the
 /// hall's answer only to the page that made it (`reader_key_hash`, the hash of the secret the
-/// request sent): whoever else holds the ticket's slip learns no answer (R21).
+/// request sent): whoever else holds the ticket's slip learns no answer (R21). A complaint made
+/// before pages kept a secret is answered to every reader, as it was.
 pub fn of_ticket(
     conn: &Connection,
     ticket_id: i64,
@@ -290,7 +291,8 @@ pub fn of_ticket(
     let rows = stmt.query_map([ticket_id], |r| Ok((row(r)?, r.get::<_, Option<String>>(23)?)))?;
     rows.map(|c| {
         c.map(|(c, kept)| {
-            let theirs = kept.is_some() && kept.as_deref() == reader_key_hash;
+            // Made before the page kept a secret (schema v43): answered here as it was promised.
+            let theirs = kept.is_none() || kept.as_deref() == reader_key_hash;
             hall_wire::TicketComplaint {
                 late: complaint::late(c.state, c.due, c.answered_on, today),
                 number: c.number,

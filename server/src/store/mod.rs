@@ -82,6 +82,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("schema_v41.sql")),
         M::up(include_str!("schema_v42.sql")),
         M::up(include_str!("schema_v43.sql")),
+        M::up(include_str!("schema_v44.sql")),
     ])
 }
 

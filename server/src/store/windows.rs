@@ -109,8 +109,8 @@ pub fn create_session(
 ) -> rusqlite::Result<i64> {
     exec(
         tx,
-        "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at, window_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 IS NOT NULL THEN ?5 END)",
         params![token_hash, username, role, window_id, now_ms, expires_ms],
     )?;
     Ok(tx.last_insert_rowid())
@@ -127,22 +127,23 @@ pub fn live_sessions_by_token(conn: &Connection, now_ms: i64) -> rusqlite::Resul
     rows.collect()
 }
 
-/// The clerk whose session held `window` at `at_ms`: the latest sign-in there by then, unless
-/// it had ended or run out by then. A session loses its window without ending when the window
-/// is signed in at anew (another computer, another clerk) or its clerk signs in at another
-/// window: so a sign-in at the window after it, or its clerk's own later sign-in at a window,
-/// ends its hold. By the sessions' start index, back from `at_ms`; the later sign-ins of the
-/// clerk looked up by the same index, between the two.
+/// The clerk whose session held `window` at `at_ms`: the latest session to take the window by
+/// then (a sign-in there, or the director's move of a session there), unless it had ended or
+/// run out by then. A session loses its window without ending when the window is signed in at
+/// anew (another computer, another clerk) or its clerk signs in at another window: so a session
+/// taking the window after it, or its clerk's own later sign-in at a window, ends its hold. One
+/// lookup of the sessions by window; the clerk's later sign-ins by the sessions' start index,
+/// between the two.
 pub fn clerk_at(conn: &Connection, window: &str, at_ms: i64) -> rusqlite::Result<Option<String>> {
     let latest: Option<(String, Option<i64>, i64, bool)> = conn
         .prepare_cached(
             "SELECT username, ended_at, expires_at,
                     EXISTS (SELECT 1 FROM sessions later
-                            WHERE later.created_at > s.created_at AND later.created_at <= ?2
+                            WHERE later.created_at > s.window_since AND later.created_at <= ?2
                               AND later.username = s.username AND later.window_id IS NOT NULL)
-             FROM sessions s
-             WHERE created_at <= ?2 AND window_id = ?1 AND role = 'clerk'
-             ORDER BY created_at DESC LIMIT 1",
+             FROM sessions s INDEXED BY sessions_at_window
+             WHERE window_id = ?1 AND window_since <= ?2 AND role = 'clerk'
+             ORDER BY window_since DESC LIMIT 1",
         )?
         .query_row(params![window, at_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
@@ -212,7 +213,13 @@ pub fn live_clerk_session(conn: &Connection, username: &str, now_ms: i64) -> rus
     .optional()
 }
 
-pub fn move_session(tx: &Transaction, session_id: i64, window_id: &str) -> rusqlite::Result<()> {
-    exec(tx, "UPDATE sessions SET window_id = ?2 WHERE id = ?1", params![session_id, window_id])?;
+/// The director sends a signed-in clerk's session to another window (a stand-in): it holds that
+/// window from `now_ms` (see [`clerk_at`]).
+pub fn move_session(tx: &Transaction, session_id: i64, window_id: &str, now_ms: i64) -> rusqlite::Result<()> {
+    exec(
+        tx,
+        "UPDATE sessions SET window_id = ?2, window_since = ?3 WHERE id = ?1",
+        params![session_id, window_id, now_ms],
+    )?;
     Ok(())
 }

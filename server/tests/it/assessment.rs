@@ -358,10 +358,22 @@ async fn approved_leave_does_not_lower_the_service_score() {
             assert_eq!(r.status, 200, "{}", r.body);
         }
     }
+    // Saturday 21 November, a morning the hall opens (no working day of the calendar): clerk3
+    // serves two. A day at work all the same: their tickets are not spread over the month's
+    // working days alone (they would swell the rate every peer is measured by).
+    s.clock().set(at(day("2026-11-21"), "09:00"));
+    let c3 = s.clerk("clerk3", "w03").await;
+    for _ in 0..2 {
+        s.issue("mz-linshi").await;
+        assert_eq!(s.act(&c3, "w03", "call-next").await.status, 200);
+        let r = s.post("/api/windows/w03/finish", &c3, json!({"outcome": "immediate"})).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
     s.clock().set(at(day("2026-11-30"), "18:00"));
     let director = s.staff("director").await;
     let month = get(&s, "/api/assessment?month=2026-11", &director).await;
     let staff = &month["staff"];
+    assert_eq!(sheet(staff, "clerk3")["figures"]["days_due"].as_f64(), Some(22.0), "21 working days and a Saturday");
     // 21 working days in November; clerk2 due 11: 2 / 11 a day against clerk1's 4 / 21.
     let (c1, c2, c4) = (sheet(staff, "clerk1"), sheet(staff, "clerk2"), sheet(staff, "clerk4"));
     assert_eq!((c1["figures"]["days_due"].as_f64(), c2["figures"]["days_due"].as_f64()), (Some(21.0), Some(11.0)));

@@ -281,6 +281,31 @@ async fn a_window_nobody_holds_is_not_charged_to_a_session_that_lost_it() {
     assert_eq!(mine[0]["note"], "桌面杂乱");
 }
 
+/// The director sends a clerk to a window another clerk left earlier: a finding about that
+/// window, no clerk named, concerns the clerk sent there (who holds it since the move), not
+/// nobody because the earlier clerk's session there ended.
+#[tokio::test]
+async fn a_window_a_clerk_was_sent_to_is_theirs_from_the_move() {
+    let s = TestServer::start().await;
+    let clerk1 = s.clerk("clerk1", "w01").await;
+    let clerk2 = s.clerk("clerk2", "w02").await;
+    s.clock().advance(chrono::Duration::minutes(60));
+    assert_eq!(s.post("/api/auth/logout", &clerk2, json!({})).await.status, 204);
+    s.clock().advance(chrono::Duration::minutes(5));
+    let director = s.staff("director").await;
+    let moved =
+        s.post("/api/windows/w02/stand-in", &director, json!({"username": "clerk1", "override_allowed": true})).await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    s.clock().advance(chrono::Duration::minutes(55));
+    let leader = s.staff("leader").await;
+    let finding =
+        json!({"windows": ["w02"], "findings": [{"window_id": "w02", "kind": "appearance", "note": "桌面杂乱"}]});
+    assert_eq!(s.post("/api/inspections", &leader, finding).await.status, 201);
+    let mine = get(&s, "/api/inspections/mine", &clerk1).await;
+    assert_eq!(mine.as_array().map(|m| m.len()), Some(1), "{mine}");
+    assert_eq!((mine[0]["note"].as_str(), mine[0]["window_id"].as_str()), (Some("桌面杂乱"), Some("w02")), "{mine}");
+}
+
 #[tokio::test]
 async fn the_director_withdraws_a_finding_with_a_reason_once_audited() {
     let s = TestServer::start().await;
