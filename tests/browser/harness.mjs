@@ -143,7 +143,9 @@ export async function openPage(browser, base, path, { viewport = { width: 1366, 
   await page.goto(`${base}${path}`);
   return { ctx, page, guards, close: async () => {
     for (const g of guards) g.check();
-    for (const p of ctx.pages()) await p.unrouteAll({ behavior: "ignoreErrors" }); // answers on their way
+    // Answers on their way; a page that closed meanwhile (a notice's print window closes itself
+    // once printed) has nothing left to unroute.
+    for (const p of ctx.pages()) await p.unrouteAll({ behavior: "ignoreErrors" }).catch((e) => { if (!p.isClosed()) throw e; });
     await ctx.close();
   } };
 }

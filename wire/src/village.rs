@@ -140,7 +140,8 @@ pub struct VillageChanged {
     pub status: VillageStatus,
     pub urgent: bool,
     pub forward_by: String,
-    /// `registered`, `forwarded`, `accepted` or `replied`.
+    /// `registered`, `forwarded`, `forward_by_set`, `accepted`, `materials_in`, `reply_due`,
+    /// `replied` or `hand_over`.
     pub action: String,
     pub at: String,
 }

@@ -240,9 +240,10 @@ pub(super) fn accept(ctx: &mut Ctx, id: i64, a: &super::cases::FinishInput) -> A
 }
 
 /// A case closed: its request's villager is owed the result now (told only what to bring
-/// before, or not told yet): the agent's page is told (`reply_due`).
+/// before, or not told yet): `reply_due` (the director's and the window's lists refresh; the
+/// agent's page reads it at its next poll).
 pub(super) fn case_closed(ctx: &mut Ctx, case_id: i64, case_number: &str) -> ApiResult<()> {
-    if let Some(id) = store::reply_owed_again(ctx.tx, case_id)? {
+    if let Some(id) = store::reply_owed_again(ctx.tx, case_id, ctx.now_ms)? {
         let r = load(ctx, id)?;
         changed(ctx, &r, "reply_due", json!({ "case": case_number }))?;
     }

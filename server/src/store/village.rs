@@ -209,18 +209,20 @@ pub fn set_replied(tx: &Transaction, id: i64, at_ms: i64) -> rusqlite::Result<()
 /// The case of a request closed: its final answer is owed to the villager now. A reply recorded
 /// before the close told an earlier answer (what to bring, while it waited for materials): the
 /// reply is open again. A reply recorded after the close stays. The request's id, when its
-/// reply is owed now (opened again, or never recorded).
+/// reply is owed now: opened again, or never recorded and the case closed by this command
+/// (`now_ms`; a later step of a closed case, a relayed one, owes nothing new).
 ///
 /// A read, then an update of the request found, not one `UPDATE … RETURNING`: SQLite gathers a
 /// `RETURNING` statement's rows in a temporary table it opens for each run, and this runs at
 /// every case's close (most of them no village's) — a tenth of a finish's case registration.
-pub fn reply_owed_again(tx: &Transaction, case_id: i64) -> rusqlite::Result<Option<i64>> {
+pub fn reply_owed_again(tx: &Transaction, case_id: i64, now_ms: i64) -> rusqlite::Result<Option<i64>> {
     let owed: Option<(i64, bool)> = tx
         .prepare_cached(
             "SELECT id, replied_at IS NOT NULL FROM village_requests
-             WHERE case_id = ?1 AND (replied_at IS NULL OR replied_at < (SELECT closed_at FROM cases WHERE id = ?1))",
+             WHERE case_id = ?1 AND (SELECT CASE WHEN replied_at IS NULL THEN closed_at = ?2 ELSE replied_at < closed_at END
+                                     FROM cases WHERE id = ?1)",
         )?
-        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([case_id, now_ms], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((id, replied)) = owed else { return Ok(None) };
     if replied {

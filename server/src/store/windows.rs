@@ -109,11 +109,15 @@ pub fn create_session(
 ) -> rusqlite::Result<i64> {
     exec(
         tx,
-        "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at, window_since)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 IS NOT NULL THEN ?5 END)",
+        "INSERT INTO sessions (token_hash, username, role, window_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![token_hash, username, role, window_id, now_ms, expires_ms],
     )?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    if let Some(window) = window_id {
+        took_window(tx, id, window, now_ms)?;
+    }
+    Ok(id)
 }
 
 /// Every session not ended nor expired at `now_ms`, with its token hash (the writer keeps them
@@ -128,22 +132,23 @@ pub fn live_sessions_by_token(conn: &Connection, now_ms: i64) -> rusqlite::Resul
 }
 
 /// The clerk whose session held `window` at `at_ms`: the latest session to take the window by
-/// then (a sign-in there, or the director's move of a session there), unless it had ended or
-/// run out by then. A session loses its window without ending when the window is signed in at
-/// anew (another computer, another clerk) or its clerk signs in at another window: so a session
-/// taking the window after it, or its clerk's own later sign-in at a window, ends its hold. One
-/// lookup of the sessions by window; the clerk's later sign-ins by the sessions' start index,
-/// between the two.
+/// then (a sign-in there, or the director's move of a session there), unless by then it had
+/// ended, run out, been moved on, or lost the window without ending: a session does when its
+/// clerk signs in at a window again (another computer, another window), and a session taking
+/// the window after it takes it from it. One lookup of the windows taken by window; the
+/// session's moves by its id; the clerk's later sign-ins by the sessions' start index.
 pub fn clerk_at(conn: &Connection, window: &str, at_ms: i64) -> rusqlite::Result<Option<String>> {
     let latest: Option<(String, Option<i64>, i64, bool)> = conn
         .prepare_cached(
-            "SELECT username, ended_at, expires_at,
-                    EXISTS (SELECT 1 FROM sessions later
-                            WHERE later.created_at > s.window_since AND later.created_at <= ?2
-                              AND later.username = s.username AND later.window_id IS NOT NULL)
-             FROM sessions s INDEXED BY sessions_at_window
-             WHERE window_id = ?1 AND window_since <= ?2 AND role = 'clerk'
-             ORDER BY window_since DESC LIMIT 1",
+            "SELECT s.username, s.ended_at, s.expires_at,
+                    EXISTS (SELECT 1 FROM session_windows moved
+                            WHERE moved.session_id = w.session_id AND moved.since > w.since AND moved.since <= ?2)
+                    OR EXISTS (SELECT 1 FROM sessions later
+                               WHERE later.created_at > w.since AND later.created_at <= ?2
+                                 AND later.username = s.username AND later.window_id IS NOT NULL)
+             FROM session_windows w INDEXED BY session_windows_at JOIN sessions s ON s.id = w.session_id
+             WHERE w.window_id = ?1 AND w.since <= ?2 AND s.role = 'clerk'
+             ORDER BY w.since DESC LIMIT 1",
         )?
         .query_row(params![window, at_ms], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
@@ -214,12 +219,18 @@ pub fn live_clerk_session(conn: &Connection, username: &str, now_ms: i64) -> rus
 }
 
 /// The director sends a signed-in clerk's session to another window (a stand-in): it holds that
-/// window from `now_ms` (see [`clerk_at`]).
+/// window from `now_ms`, and the one it had until then (see [`clerk_at`]).
 pub fn move_session(tx: &Transaction, session_id: i64, window_id: &str, now_ms: i64) -> rusqlite::Result<()> {
+    exec(tx, "UPDATE sessions SET window_id = ?2 WHERE id = ?1", params![session_id, window_id])?;
+    took_window(tx, session_id, window_id, now_ms)
+}
+
+/// A session took `window` at `at_ms` (its sign-in there, or a move).
+fn took_window(tx: &Transaction, session_id: i64, window: &str, at_ms: i64) -> rusqlite::Result<()> {
     exec(
         tx,
-        "UPDATE sessions SET window_id = ?2, window_since = ?3 WHERE id = ?1",
-        params![session_id, window_id, now_ms],
+        "INSERT INTO session_windows (session_id, window_id, since) VALUES (?1, ?2, ?3)",
+        params![session_id, window, at_ms],
     )?;
     Ok(())
 }

@@ -301,9 +301,22 @@ async fn a_window_a_clerk_was_sent_to_is_theirs_from_the_move() {
     let finding =
         json!({"windows": ["w02"], "findings": [{"window_id": "w02", "kind": "appearance", "note": "桌面杂乱"}]});
     assert_eq!(s.post("/api/inspections", &leader, finding).await.status, 201);
+    // Recorded afterwards for earlier times (R18 allows it): w01 at 09:30 was clerk1's, before
+    // the move; w01 at 10:30 nobody's, after it.
+    for (at, note) in [("2026-11-25T09:30", "桌牌未摆放"), ("2026-11-25T10:30", "窗口无人")] {
+        let finding = json!({"at": at, "windows": ["w01"], "findings": [{"window_id": "w01", "kind": "discipline", "note": note}]});
+        let r = s.post("/api/inspections", &leader, finding).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
     let mine = get(&s, "/api/inspections/mine", &clerk1).await;
-    assert_eq!(mine.as_array().map(|m| m.len()), Some(1), "{mine}");
-    assert_eq!((mine[0]["note"].as_str(), mine[0]["window_id"].as_str()), (Some("桌面杂乱"), Some("w02")), "{mine}");
+    let mut notes: Vec<(&str, &str)> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["window_id"].as_str().unwrap(), f["note"].as_str().unwrap()))
+        .collect();
+    notes.sort();
+    assert_eq!(notes, [("w01", "桌牌未摆放"), ("w02", "桌面杂乱")], "{mine}");
 }
 
 #[tokio::test]
