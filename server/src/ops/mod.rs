@@ -459,12 +459,22 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(tx: &'a Transaction<'a>, world: &'a World, actor: &'a Actor, now: DateTime<Utc>) -> Self {
-        let hall = &*world.hall;
+        Ctx::of(tx, (&world.hall, &world.calendar, &world.public_url), actor, now)
+    }
+
+    /// A command's context in `hall` under `calendar` (the writer's world, or at start the hall
+    /// and calendar being put in force), by `actor` at `now`.
+    fn of(
+        tx: &'a Transaction<'a>,
+        (hall, calendar, public_url): (&'a Hall, &'a Calendar, &'a str),
+        actor: &'a Actor,
+        now: DateTime<Utc>,
+    ) -> Self {
         Ctx {
             tx,
             hall,
-            calendar: &world.calendar,
-            public_url: &world.public_url,
+            calendar,
+            public_url,
             actor,
             now,
             now_ms: store::ms(now),
@@ -660,19 +670,7 @@ pub fn replace_hall_at_start(
     now: DateTime<Utc>,
 ) -> ApiResult<(u32, u64)> {
     let actor = Actor::System;
-    let mut ctx = Ctx {
-        tx,
-        hall: old,
-        calendar,
-        public_url,
-        actor: &actor,
-        now,
-        now_ms: store::ms(now),
-        day: numbering::local_day(now, old.timezone).to_string(),
-        session_hours: old.policy.session_hours,
-        events: Vec::new(),
-        held: None,
-    };
+    let mut ctx = Ctx::of(tx, (old, calendar, public_url), &actor, now);
     let (ended, summary) = put_in_force(&mut ctx, new)?;
     Ok((ended, summary["bookings_cancelled"].as_u64().unwrap_or(0)))
 }
@@ -690,19 +688,7 @@ pub fn add_calendar_year_at_start(
     (schedule, toml): (&crate::domain::calendar::YearSchedule, &str),
 ) -> ApiResult<()> {
     let actor = Actor::System;
-    let mut ctx = Ctx {
-        tx,
-        hall,
-        calendar,
-        public_url,
-        actor: &actor,
-        now,
-        now_ms: store::ms(now),
-        day: numbering::local_day(now, hall.timezone).to_string(),
-        session_hours: hall.policy.session_hours,
-        events: Vec::new(),
-        held: None,
-    };
+    let mut ctx = Ctx::of(tx, (hall, calendar, public_url), &actor, now);
     add_calendar_year(&mut ctx, schedule, toml).map(drop)
 }
 
