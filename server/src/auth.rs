@@ -76,7 +76,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// (1 s, 2 s, 4 s … up to 5 minutes); a success clears it. Keyed by address too, so that a
 /// guesser elsewhere on the LAN cannot lock the clerk out of their own desk. Besides, one
 /// address may fail at most `ADDRESS_FAILURES` sign-ins a minute, whatever the usernames (a
-/// flood of made-up names is refused).
+/// flood of made-up names is refused). An address is its [`asker`]: an IPv6 host rotating
+/// through its /64 gets no fresh back-off with each address.
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
     by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
@@ -104,7 +105,7 @@ pub enum Refused {
 }
 
 fn key(username: &str, address: Option<IpAddr>) -> String {
-    match address {
+    match address.map(asker) {
         Some(a) => format!("{username}\u{0}{a}"),
         None => username.to_string(),
     }
@@ -115,7 +116,7 @@ impl LoginThrottle {
     /// the same lock, so that many guesses sent together are all counted. A right password then
     /// clears it with [`LoginThrottle::succeeded`].
     pub fn attempt(&self, username: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Refused> {
-        if let Some(a) = address {
+        if let Some(a) = address.map(asker) {
             let mut by = self.by_address.lock().unwrap();
             if by.len() > 100_000 {
                 by.retain(|_, (_, start)| now.duration_since(*start) < ADDRESS_WINDOW);
@@ -156,7 +157,7 @@ impl LoginThrottle {
     /// does not count against the address.
     pub fn succeeded(&self, username: &str, address: Option<IpAddr>) {
         self.failures.lock().unwrap().remove(&key(username, address));
-        if let Some(a) = address {
+        if let Some(a) = address.map(asker) {
             if let Some(e) = self.by_address.lock().unwrap().get_mut(&a) {
                 e.0 = e.0.saturating_sub(1);
             }
@@ -244,10 +245,6 @@ impl Default for QueryLimiter {
     }
 }
 
-/// The asker an address stands for. An IPv6 host holds a whole /64 (a phone's provider gives it
-/// one, and it picks addresses in it at will), so the /64 is the asker: limited per address, one
-/// phone could take a fresh allowance for every guess of a booking code or a check code. An
-/// IPv4 address mapped into IPv6 is that IPv4 address.
 /// Askers refused for guessing codes, and until when: past its allowance of misses, an asker is
 /// refused every code — a right one too — until its wait is over (a limit on misses alone would
 /// still answer every right guess, and so never stop the guessing).
@@ -270,6 +267,10 @@ impl Guessers {
     }
 }
 
+/// The asker an address stands for. An IPv6 host holds a whole /64 (a phone's provider gives it
+/// one, and it picks addresses in it at will), so the /64 is the asker: limited per address, one
+/// phone could take a fresh allowance for every guess of a booking code or a check code. An
+/// IPv4 address mapped into IPv6 is that IPv4 address.
 pub fn asker(address: std::net::IpAddr) -> std::net::IpAddr {
     match address {
         std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -377,6 +378,28 @@ mod tests {
         assert!(matches!(t.attempt("nobody-else", Some(flood), now), Err(Refused::Address(60))));
         assert_eq!(t.attempt("nobody-else", Some(flood), now + Duration::from_secs(61)), Ok(()));
         assert_eq!(t.attempt("clerk1", Some("10.0.0.21".parse().unwrap()), now), Ok(()), "other addresses go on");
+    }
+
+    #[test]
+    fn a_guesser_rotating_through_its_ipv6_network_is_one_address() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        let addr = |i: u32| -> IpAddr { format!("2408:8000:1:2::{i:x}").parse().unwrap() };
+        // A fresh address of the same /64 for every guess: the back-off is the /64's.
+        let refused = (0..10).filter(|i| t.attempt("clerk1", Some(addr(*i)), now).is_err()).count();
+        assert_eq!(refused, 7);
+        // Made-up names from ever new addresses of it: one address's allowance a minute.
+        let flooded =
+            (0..2 * ADDRESS_FAILURES).filter(|i| t.attempt(&format!("n{i}"), Some(addr(100 + i)), now).is_err());
+        assert_eq!(
+            flooded.count() as u32,
+            2 * ADDRESS_FAILURES - (ADDRESS_FAILURES - 10),
+            "the ten guesses counted too"
+        );
+        // A desk on another network is not held back; a right password from the /64 clears it.
+        assert_eq!(t.attempt("clerk1", Some("2408:8000:1:3::1".parse().unwrap()), now), Ok(()));
+        t.succeeded("clerk1", Some(addr(999)));
+        assert!(t.failures.lock().unwrap().keys().all(|k| !k.starts_with("clerk1\u{0}2408:8000:1:2:")));
     }
 
     #[test]
