@@ -9,6 +9,35 @@ use serde_json::{json, Value};
 
 use crate::support::{assert_error, TestServer};
 
+/// What the server acknowledged while it is being killed, and a wake-up for each new one (so
+/// the test waits for the count it needs instead of polling).
+struct Acked<K, V> {
+    seen: std::sync::Mutex<BTreeMap<K, V>>,
+    more: tokio::sync::Notify,
+}
+
+impl<K: Ord + Clone, V: Clone> Acked<K, V> {
+    fn new() -> Arc<Self> {
+        Arc::new(Acked { seen: std::sync::Mutex::new(BTreeMap::new()), more: tokio::sync::Notify::new() })
+    }
+
+    fn insert(&self, key: K, value: V) {
+        self.seen.lock().unwrap().insert(key, value);
+        // A permit is kept when nobody waits yet: no acknowledgement is missed.
+        self.more.notify_one();
+    }
+
+    async fn at_least(&self, n: usize) {
+        while self.seen.lock().unwrap().len() < n {
+            self.more.notified().await;
+        }
+    }
+
+    fn all(&self) -> BTreeMap<K, V> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
 #[tokio::test]
 async fn a_retried_request_gets_the_first_answer_and_changes_nothing() {
     let s = TestServer::start().await;
@@ -160,7 +189,7 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hall.db");
     let (mut child, base) = spawn_server(&db).await;
-    let acked = Arc::new(std::sync::Mutex::new(BTreeMap::<i64, String>::new()));
+    let acked = Acked::<i64, String>::new();
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
     let mut issuers = vec![];
     for k in 0..6 {
@@ -178,20 +207,18 @@ async fn sigkill_during_issuing_loses_no_acknowledged_ticket() {
                 let Ok(t) = res.json::<Value>().await else {
                     return;
                 };
-                acked.lock().unwrap().insert(t["id"].as_i64().unwrap(), t["number"].as_str().unwrap().to_string());
+                acked.insert(t["id"].as_i64().unwrap(), t["number"].as_str().unwrap().to_string());
             }
         }));
     }
     // Kill once a good number of tickets were acknowledged, while issuing goes on.
-    while acked.lock().unwrap().len() < 300 {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    acked.at_least(300).await;
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
     for i in issuers {
         i.await.unwrap();
     }
-    let acked = acked.lock().unwrap().clone();
+    let acked = acked.all();
 
     // Every acknowledged ticket is in the file as the killed server left it, read by a fresh
     // read-only connection before anything restarts (no recovery by a new writer in between).
@@ -284,7 +311,7 @@ async fn sigkill_during_finishing_loses_no_acknowledged_case() {
             assert!(r.send().await.unwrap().status().is_success());
         }
     }
-    let acked = Arc::new(std::sync::Mutex::new(BTreeMap::<String, i64>::new()));
+    let acked = Acked::<String, i64>::new();
     let mut clerks = vec![];
     for (user, window) in [("clerk2", "w02"), ("clerk3", "w03"), ("clerk5", "w05"), ("clerk6", "w06")] {
         let (acked, http, base) = (acked.clone(), http.clone(), base.clone());
@@ -308,20 +335,18 @@ async fn sigkill_during_finishing_loses_no_acknowledged_case() {
                 let Ok(res) = res else { return };
                 let Ok(t) = res.json::<Value>().await else { return };
                 let number = t["case"]["number"].as_str().unwrap().to_string();
-                acked.lock().unwrap().insert(number, t["id"].as_i64().unwrap());
+                acked.insert(number, t["id"].as_i64().unwrap());
             }
         }));
     }
-    while acked.lock().unwrap().len() < 60 {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    acked.at_least(60).await;
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
     for c in clerks {
         c.await.unwrap();
     }
     // Every acknowledged case is in the file as the killed server left it, with its ticket.
-    let acked = acked.lock().unwrap().clone();
+    let acked = acked.all();
     let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     for (number, ticket) in &acked {
         let stored: Option<i64> =

@@ -210,6 +210,19 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
     }
 }
 
+/// What a live stream still sends, and whether the server ended it within five seconds.
+async fn rest_of_stream(res: &mut reqwest::Response) -> (bool, String) {
+    let mut rest = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(chunk)) = res.chunk().await {
+            rest.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .is_ok();
+    (ended, rest)
+}
+
 #[tokio::test]
 async fn a_staff_stream_ends_with_its_session() {
     let s = TestServer::start().await;
@@ -220,14 +233,7 @@ async fn a_staff_stream_ends_with_its_session() {
     // Signed out: the stream that carries priority classes and cases must not go on.
     assert_eq!(s.post("/api/auth/logout", &clerk, json!({})).await.status, 204);
     s.issue_priority("mz-dibao", "pregnant").await;
-    let mut rest = String::new();
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        while let Ok(Some(chunk)) = res.chunk().await {
-            rest.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .is_ok();
+    let (ended, rest) = rest_of_stream(&mut res).await;
     assert!(ended && !rest.contains("pregnant"), "the signed-out stream went on: {rest}");
 }
 
@@ -251,14 +257,7 @@ async fn a_county_stream_ends_when_the_hall_no_longer_has_the_device() {
     let saved = s.post("/api/admin/hall", &admin, json!({ "toml": without })).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     s.issue("mz-dibao").await;
-    let mut rest = String::new();
-    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        while let Ok(Some(chunk)) = res.chunk().await {
-            rest.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    })
-    .await
-    .is_ok();
+    let (ended, rest) = rest_of_stream(&mut res).await;
     assert!(ended && !rest.contains("ticket_issued"), "the removed county's stream went on: {rest}");
     let again = s.http.get(format!("{}/api/events", s.base)).bearer_auth("demo-county").send().await.unwrap();
     assert_eq!(again.status(), 401);
