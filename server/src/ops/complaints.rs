@@ -389,9 +389,11 @@ pub(super) fn act(ctx: &mut Ctx, id: i64, op: &ComplaintOp) -> ApiResult<Answer>
                 c.state == complaint::State::Investigating && complexity.is_some_and(|x| x != c.complexity);
             let step = if reclassify { Step::Reclassify } else { Step::Investigate };
             c.state = complaint::apply(c.state, c.due, step, today).map_err(refused)?;
-            if let Some(x) = complexity {
-                c.complexity = *x;
-                c.due = due_of(ctx, limits_of(ctx, c.id)?, c.received_on, *x);
+            // Only a new complexity counts the due date again: the same one sent back (the page
+            // always sends it) keeps the date as it is, moved by a notice (顺延) included.
+            if let Some(x) = complexity.filter(|x| *x != c.complexity) {
+                c.complexity = x;
+                c.due = due_of(ctx, limits_of(ctx, c.id)?, c.received_on, x);
             }
             let kind = if c.complexity == Complexity::Simple { "简单投诉" } else { "复杂投诉" };
             let mut line = match reclassify {

@@ -921,6 +921,12 @@ async fn deadlines_on_a_day_a_notice_makes_off_move_to_the_next_working_day() {
     assert_eq!(case(on_30).await["deadline"], "2026-12-30", "a working day still");
     let id = &complaint.body["id"];
     assert_eq!(get(&s, &format!("/api/complaints/{id}"), &director).await.body["due"], "2027-01-04");
+    // Investigated as the complexity it has (the page sends it): its date stays the moved one,
+    // not counted again from its arrival (that would make it overdue at once).
+    let investigating =
+        s.post(&format!("/api/complaints/{id}/investigate"), &director, json!({"complexity": "simple"})).await;
+    assert_eq!(investigating.status, 200, "{}", investigating.body);
+    assert_eq!(get(&s, &format!("/api/complaints/{id}"), &director).await.body["due"], "2027-01-04");
     let id = &petition.body["id"];
     assert_eq!(get(&s, &format!("/api/petitions/{id}"), &director).await.body["due"], "2027-01-04");
     let follow_up = &get(&s, "/api/follow-ups", &director).await.body[0];
