@@ -64,7 +64,7 @@ pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Ser
     get, path = "/api/windows",
     description = "Every window, its state and the ticket it serves. The ticket's matter (`service_id`) and \
     priority class only for the hall's staff (a bearer token of a live session); anyone else, the \
-    lobby's screens included, gets the number alone.",
+    lobby's screens included, gets the number alone (its `windows` this window only, no first window).",
     responses((status = 200, body = Vec<wire::Window>))
 )]
 pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<Json<Vec<wire::Window>>> {
@@ -72,10 +72,16 @@ pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) 
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
     let mut w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
     if !staff {
-        for serving in w.iter_mut().filter_map(|w| w.serving.as_mut()) {
+        for window in &mut w {
+            let Some(serving) = window.serving.as_mut() else { continue };
             serving.priority = None;
             serving.service_id.clear();
             serving.started_at = None;
+            // The windows a matter may go to, or where the ticket was first served, would tell
+            // the matter again (matters of one queue have different windows): only this one.
+            serving.windows = vec![window.id.clone()];
+            serving.first_window_id = None;
+            serving.outcome = None;
         }
     }
     Ok(Json(w))

@@ -207,6 +207,9 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
         assert_eq!(w02["number"], t["number"], "{token:?}: {w02}");
         let shown = (w02.get("priority").is_some(), w02.get("service_id").is_some());
         assert_eq!(shown, (whole, whole), "{token:?}: {w02}");
+        // Nor the matter's other windows, which tell the matter apart within its queue.
+        let windows = if whole { json!(["w02", "w03"]) } else { json!(["w02"]) };
+        assert_eq!(w02["windows"], windows, "{token:?}: {w02}");
     }
 }
 
