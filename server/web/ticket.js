@@ -114,9 +114,11 @@ function renderComplaint() {
   const f = $("complaintForm");
   const served = view?.window_number != null;
   const first = view?.first_window_number != null;
-  f.about.querySelector('option[value="window"]').hidden = !served;
+  // Hidden and disabled: Safari (iPhones, WeChat there) shows hidden options, but not as choices.
+  const windowOption = f.about.querySelector('option[value="window"]');
+  windowOption.hidden = windowOption.disabled = !served;
   const firstOption = f.about.querySelector('option[value="first"]');
-  firstOption.hidden = !first;
+  firstOption.hidden = firstOption.disabled = !first;
   firstOption.textContent = first ? t("aboutFirstWindow", view.first_window_number, view.first_window_name) : "";
   // A ticket sent on more than once: the windows in between, one option each, kept as chosen;
   // made again only when they or the language change (not on every update of the queue, which
@@ -137,7 +139,7 @@ function renderComplaint() {
     if ([...f.about.options].some((o) => o.value === was)) f.about.value = was;
   }
   // Until the citizen chooses, the default follows the ticket: its window once one serves it.
-  if (!aboutChosen || f.about.selectedOptions[0]?.hidden) f.about.value = served ? "window" : first ? "first" : "hall";
+  if (!aboutChosen || f.about.selectedOptions[0]?.disabled) f.about.value = served ? "window" : first ? "first" : "hall";
   $("complaintReceipt").hidden = !receipt;
   $("complaintReceipt").textContent = receipt ? t("complaintReceived", receipt.number, receipt.due) : "";
   // Complaints made here before (a reload, the page opened again days later): where each stands

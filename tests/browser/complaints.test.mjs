@@ -274,10 +274,15 @@ test("a ticket sent on: the phone page offers the window that first served it, a
   const { page } = phone;
   assert.equal(await page.inputValue("#complaintForm select[name=about]"), "first");
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "先接待我、后转办的窗口（2号窗口 民政窗口（一））");
+  // No window serves it yet: "the window that served me" is no choice (Safari lists hidden
+  // options, so it is disabled too).
+  const choosable = () => page.$$eval("#complaintForm select[name=about] option:not([disabled])", (os) => os.map((o) => o.value));
+  assert.deepEqual(await choosable(), ["first", "hall"]);
   // Served at window 3 while the page is open: the default moves to the window that served them.
   const clerk3 = await callAt("clerk3", "w03");
   assert.equal((await post("/api/windows/w03/finish", { outcome: "immediate" }, clerk3)).status, 200);
   await page.waitForFunction(() => document.querySelector("#complaintForm select[name=about]").value === "window");
+  assert.deepEqual(await choosable(), ["window", "first", "hall"]);
   await page.click("#lang");
   await page.waitForFunction(() => document.querySelector('#complaintForm option[value="first"]').textContent.startsWith("The window"));
   assert.equal(await page.textContent('#complaintForm option[value="first"]'), "The window that first served me and sent me on (window 2, 民政窗口（一）)");
