@@ -12,13 +12,17 @@ const KINDS = ["discipline", "appearance", "conduct"];
 const MAX_PHOTOS = 4;
 let token = sessionStorage.getItem("itoken");
 let role = sessionStorage.getItem("irole");
+let user = sessionStorage.getItem("iuser");
+// Who was writing the inspection an expired session left unsaved: it waits for them to sign in
+// again (a notebook's worth of findings and photos is not lost to a 12-hour session).
+let draftBy = null;
 let hall = null;
 let windows = [];
 let clerks = [];
 let inspections = [];
 let photos = []; // data: URLs of the chosen photos
 const thumbs = new Map(); // "id/n" -> data: URL
-useSession({ token: () => token, expired: () => signOut() });
+useSession({ token: () => token, expired: () => signOut(t("err.session_expired")) });
 
 const canRecord = () => role === "director" || role === "leader";
 const canWithdraw = () => role === "director" || role === "admin";
@@ -207,22 +211,35 @@ async function open() {
   await load();
 }
 
-function signOut() {
-  sessionStorage.removeItem("itoken"); sessionStorage.removeItem("irole"); token = null; role = null; inspections = [];
-  alerts = []; renderAlerts();
-  // The next to sign in starts from an empty form, its time at now again.
+/** An empty form, its time at now again. */
+function clearRecord() {
   stopKeeping($("record").at); $("record").reset(); $("record").at.value = "";
-  photos = []; renderPhotos(); renderFindingRows([]); $("recordDone").textContent = "";
+  photos = []; renderPhotos(); renderFindingRows([]); $("recordDone").textContent = ""; $("recordError").textContent = "";
+}
+
+/** Signed out with 退出 (`message` absent): the next to sign in starts from an empty form. The
+ * session expired (`message` says so): what was being written waits for the same user. */
+function signOut(message) {
+  draftBy = message && canRecord() ? user : null;
+  if (!draftBy) clearRecord();
+  sessionStorage.removeItem("itoken"); sessionStorage.removeItem("irole"); sessionStorage.removeItem("iuser");
+  token = null; role = null; user = null; inspections = [];
+  alerts = []; renderAlerts();
   $("login").hidden = false; $("list").hidden = true; $("record").hidden = true; $("logout").hidden = true;
+  $("loginError").textContent = message ?? "";
 }
 
 $("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   await guarded("loginError", async () => {
+    const name = new FormData(e.target).get("username");
     const s = await signInAs(e.target, OVERSIGHT, t("oversightOnly"), (v) => { token = v; });
     if (!s) return;
-    role = s.role;
-    sessionStorage.setItem("itoken", token); sessionStorage.setItem("irole", role);
+    role = s.role; user = name;
+    sessionStorage.setItem("itoken", token); sessionStorage.setItem("irole", role); sessionStorage.setItem("iuser", user);
+    // A draft left by an expired session is its writer's alone.
+    if (draftBy !== user) clearRecord();
+    draftBy = null;
     await open();
   });
 });

@@ -72,6 +72,49 @@ test("a leader records an inspection with a finding and a photo; the clerk sees 
   await c.close();
 });
 
+test("a session that expires while an inspection is written keeps it for its writer, and says why", async () => {
+  const photo = join(mkdtempSync(join(tmpdir(), "insp-")), "w02.png");
+  writeFileSync(photo, Buffer.from(PNG, "base64"));
+  const o = await openPage(browser, base, "/inspections", { allow: [httpStatusLine(401)] });
+  const { page } = o;
+  const signIn = async (user) => {
+    await page.fill("#login input[name=username]", user);
+    await page.fill("#login input[name=password]", "demo");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("#record:not([hidden])");
+  };
+  await signIn("leader");
+  await page.waitForSelector("#windows input[value=w02]");
+  await page.check("#windows input[value=w02]");
+  await page.fill("#record textarea[name=note]", "下午抽查二号窗口");
+  await page.click("#addFinding");
+  await page.fill("#findingRows tr:last-child input[name=fNote]", "离岗未挂牌");
+  await page.setInputFiles("#photos", photo);
+  await page.waitForSelector("#photoPreview img");
+  // The session ends on the server (expired, or ended by a new hall configuration).
+  const token = await page.evaluate(() => sessionStorage.getItem("itoken"));
+  const out = await fetch(`${base}/api/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(out.status, 204);
+  await page.click("#record button[type=submit]");
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.textContent("#loginError"), "登录已过期，请重新登录。");
+  // Signed in again: the note, the finding and the photo are there, ready to save.
+  await signIn("leader");
+  assert.equal(await page.inputValue("#record textarea[name=note]"), "下午抽查二号窗口");
+  assert.equal(await page.inputValue("#findingRows tr:last-child input[name=fNote]"), "离岗未挂牌");
+  assert.equal(await page.$$eval("#photoPreview img", (imgs) => imgs.length), 1);
+  // Someone else signing in after an expiry starts from an empty form; 退出 empties it too.
+  const again = await page.evaluate(() => sessionStorage.getItem("itoken"));
+  await fetch(`${base}/api/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${again}` } });
+  await page.click("#record button[type=submit]");
+  await page.waitForSelector("#login:not([hidden])");
+  await signIn("director");
+  assert.equal(await page.inputValue("#record textarea[name=note]"), "");
+  assert.equal(await page.$$eval("#findingRows tr", (rows) => rows.length), 0);
+  assert.equal(await page.$$eval("#photoPreview img", (imgs) => imgs.length), 0);
+  await o.close();
+});
+
 test("the inspection's time follows the clock until the leader sets it", async () => {
   const o = await openPage(browser, base, "/");
   const { page } = o;
