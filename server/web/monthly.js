@@ -4,7 +4,7 @@
 // block, laid out for A4 portrait. The sign-in is the reports page's (the token in
 // sessionStorage "rtoken"). Every text from the server is inserted as text (esc).
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, guarded, errorText, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, request, act, guarded, errorText, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
 import strings from "./monthly.i18n.js";
 import { sheetsTable, stateText, weightsText } from "./assessment.js";
 
@@ -13,7 +13,7 @@ useStrings(strings);
 let token = sessionStorage.getItem("rtoken");
 let data = null; // the month's summaries, once read
 let charts = {}; // kind -> SVG in the page's language
-useSession({ token: () => token, expired: () => signOut() });
+useSession({ token: () => token, expired: () => signOut(t("err.session_expired")) });
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const pad = (v) => String(v).padStart(2, "0");
@@ -147,8 +147,8 @@ async function readCharts() {
   const { s } = data;
   const q = new URLSearchParams({ from: s.from, to: s.to, lang: language() === "en" ? "en" : "zh" });
   const svgs = await Promise.all(CHARTS.map(async (kind) => {
-    const res = await fetch(`/api/reports/chart/${kind}?${q}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`${res.status}`);
+    // Through `request`: a refusal keeps its code (shown in the page's words), a 401 signs out.
+    const res = await request("GET", `/api/reports/chart/${kind}?${q}`);
     return [kind, await res.text()];
   }));
   charts = Object.fromEntries(svgs);
@@ -186,7 +186,8 @@ async function open() {
   $("message").hidden = true;
 }
 
-function signOut() {
+function signOut(message) {
+  $("loginError").textContent = message ?? "";
   sessionStorage.removeItem("rtoken"); token = null; data = null;
   $("login").hidden = false; $("logout").hidden = true; $("sheet").hidden = true; $("message").hidden = true;
   $("print").disabled = true;

@@ -3,6 +3,7 @@
 export default {
   zh: {
     inspectionsLink: "督查记录",
+    "err.invalid_date": "请检查日期：按 年-月-日 填写，起始日期不晚于截止日期，相隔不超过一年。",
     pageTitle: "统计报表", title: "统计报表", logout: "退出", signIn: "中心主任、分管领导或管理员登录", username: "用户名",
     password: "密码", enter: "进入", directorOnly: "只有中心主任、分管领导或管理员账号可以查看报表。",
     from: "起始日期", to: "截止日期", by: "分组", show: "查询", csv: "下载 CSV", xlsx: "下载 Excel", month: "打印月报",
@@ -18,6 +19,7 @@ export default {
     "chart.satisfaction": "各窗口满意率", "chart.trend": "每日取号",
   },
   en: {
+    "err.invalid_date": "Check the dates: year-month-day, the first not after the last, at most a year apart.",
     inspectionsLink: "Inspections",
     pageTitle: "Reports", title: "Reports", logout: "Sign out", signIn: "Director, leader or administrator", username: "Username",
     password: "Password", enter: "Enter", directorOnly: "Only a director, leader or administrator account may see reports.",

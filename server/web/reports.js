@@ -1,14 +1,14 @@
 // The director's reports: any date range grouped one way, the figures as the server computes
 // them (GET /api/reports/summary), and the same as CSV or Excel to download.
 
-import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, act, showError, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
+import { $, esc, t, useStrings, languageSwitch, onLanguage, language, useSession, api, request, act, showError, guarded, signInAs, OVERSIGHT, loadHallZone, hallNow } from "./common.js";
 import strings from "./reports.i18n.js";
 
 useStrings(strings);
 
 let token = sessionStorage.getItem("rtoken");
 let summary = null;
-useSession({ token: () => token, expired: () => signOut() });
+useSession({ token: () => token, expired: () => signOut(t("err.session_expired")) });
 
 const query = () => {
   const f = new FormData($("range"));
@@ -52,8 +52,8 @@ async function charts() {
   await Promise.all([...document.querySelectorAll("img[data-chart]")].map(async (img) => {
     const kind = img.dataset.chart;
     img.alt = t(`chart.${kind}`);
-    const res = await fetch(`/api/reports/chart/${kind}?${range}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`${res.status}`);
+    // Through `request`: a refusal keeps its code (shown in the page's words), a 401 signs out.
+    const res = await request("GET", `/api/reports/chart/${kind}?${range}`);
     const svg = await res.text();
     // A data: address (the pages' CSP allows images from 'self' and data:, not blob:).
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
@@ -61,9 +61,7 @@ async function charts() {
 }
 
 async function download(format) {
-  const res = await fetch(`/api/reports/summary?${query()}&format=${format}&lang=${language() === "en" ? "en" : "zh"}`,
-    { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(`${res.status}`);
+  const res = await request("GET", `/api/reports/summary?${query()}&format=${format}&lang=${language() === "en" ? "en" : "zh"}`);
   const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `report.${format}`;
   const url = URL.createObjectURL(await res.blob());
   const a = Object.assign(document.createElement("a"), { href: url, download: name });
@@ -81,7 +79,8 @@ async function open() {
   await show();
 }
 
-function signOut() {
+function signOut(message) {
+  $("loginError").textContent = message ?? "";
   sessionStorage.removeItem("rtoken"); token = null; summary = null;
   $("login").hidden = false; $("report").hidden = true; $("logout").hidden = true; $("charts").hidden = true;
 }

@@ -64,6 +64,31 @@ test("the director sees a range's figures by window and downloads them as CSV an
   await ctx.close();
 });
 
+test("a download refused says why in the page's words; one after the session ended signs out", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: "zh-CN", acceptDownloads: true });
+  const page = await ctx.newPage();
+  const g = guard(page, { allow: [httpStatusLine(422), httpStatusLine(401)] });
+  await page.goto(`${base}/reports`);
+  await page.fill("input[name=password]", "demo");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#figures tr.total");
+  // The range backwards, downloaded without 查询 first: the server's refusal, in Chinese.
+  await page.fill("#range input[name=from]", "2026-05-10");
+  await page.fill("#range input[name=to]", "2026-05-01");
+  await page.click("#csv");
+  await page.waitForFunction(() => document.querySelector("#reportError").textContent !== "");
+  assert.equal(await page.textContent("#reportError"), "请检查日期：按 年-月-日 填写，起始日期不晚于截止日期，相隔不超过一年。");
+  // The session ended elsewhere: the next download is the sign-in, with the reason.
+  const token = await page.evaluate(() => sessionStorage.getItem("rtoken"));
+  assert.equal((await post("/api/auth/logout", {}, token)).status, 204);
+  await page.fill("#range input[name=from]", "2026-05-01");
+  await page.click("#xlsx");
+  await page.waitForSelector("#login:not([hidden])");
+  assert.equal(await page.textContent("#loginError"), "登录已过期，请重新登录。");
+  g.check();
+  await ctx.close();
+});
+
 test("a clerk's account does not open the reports", async () => {
   const ctx = await browser.newContext({ locale: "zh-CN" });
   const page = await ctx.newPage();
