@@ -105,7 +105,7 @@ cat <<BANNER
   Try:
     curl -s -X POST http://$listen/api/tickets -H 'Authorization: Bearer demo-kiosk' \\
          -H 'Content-Type: application/json' -d '{"service_id":"mz-dibao"}'
-    T=\$(curl -s -X POST http://$listen/api/auth/login -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+    T=\$(curl -s -X POST http://$listen/api/auth/login -H 'Content-Type: application/json' -d '{"username":"clerk2","password":"demo","window_id":"w02"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
     curl -s -X POST http://$listen/api/windows/w02/call-next -H "Authorization: Bearer \$T"
 
 BANNER
