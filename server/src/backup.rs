@@ -194,6 +194,18 @@ fn copy_whole(from: &Path, to: &Path) -> anyhow::Result<()> {
     let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("cannot open {}", from.display()))?;
     source.busy_timeout(Duration::from_secs(10))?;
+    // Readable by its owner alone, whatever the umask of who runs the copy (root, by hand, into
+    // /var/backups): it holds the staff's password hashes and the citizens' names and phones.
+    // SQLite writes into the empty file and gives its journal the same mode.
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(to)
+            .with_context(|| format!("cannot create {}", to.display()))?;
+    }
     {
         let mut dest = Connection::open(to).with_context(|| format!("cannot create {}", to.display()))?;
         let copy = rusqlite::backup::Backup::new(&source, &mut dest)?;
@@ -374,6 +386,23 @@ mod tests {
             .query_row("SELECT n FROM day_counts WHERE day = '2026-11-25' AND name = 'zonghe'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 42);
+    }
+
+    /// A copy is its owner's alone, whoever runs it and whatever their umask (a backup by hand
+    /// as root into /var/backups was readable by every local account).
+    #[test]
+    fn a_backup_and_a_restored_database_are_readable_by_their_owner_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (db, copy, restored) = (dir.path().join("hall.db"), dir.path().join("copy.db"), dir.path().join("new.db"));
+        drop(crate::store::open_writer(&db).unwrap());
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        backup(&db, &copy, 0).unwrap();
+        restore(&copy, &restored, "test").unwrap();
+        for file in [&copy, &restored] {
+            let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
     }
 
     /// A second restore keeps the floors the first one carried (numbers on notices no case of
