@@ -52,6 +52,11 @@ struct Serve {
     /// Default: the database's path with `.key` added.
     #[arg(long, value_name = "FILE", env = "HALL_KEY")]
     key: Option<PathBuf>,
+    /// Make a new server key for a database made with another, whose key is lost for good
+    /// (without it such a database does not start). Bookings made with an identity number are
+    /// then found by their code only.
+    #[arg(long, env = "HALL_NEW_KEY")]
+    new_key: bool,
     /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), e.g. so
     /// that citizens' phones reach the hall's pages without another program. With --tls-key.
     #[arg(long, value_name = "FILE", env = "HALL_TLS_CERT", requires = "tls_key")]
@@ -392,6 +397,7 @@ fn serve(args: Serve) -> ExitCode {
         public_url: args.public_url.clone(),
         issue_any_time: args.issue_any_time,
         key_file: args.key.clone(),
+        new_key: args.new_key,
         trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::new(args.db.clone(), hall, Arc::new(SystemClock))
     };

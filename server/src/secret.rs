@@ -59,6 +59,11 @@ impl ServerKey {
         Self::load_or_create(path)
     }
 
+    /// What a database keeps to know its key again ([`crate::store::settings::KEY_CHECK`]).
+    pub fn check_value(&self) -> String {
+        self.mac(&[b"hall-server key check"])
+    }
+
     /// A key for tests.
     pub fn from_bytes(key: [u8; 32]) -> ServerKey {
         ServerKey(key)

@@ -82,6 +82,8 @@ pub struct Settings {
     pub issue_any_time: bool,
     /// The server's key file (`--key`); default `<database>.key`.
     pub key_file: Option<PathBuf>,
+    /// Make a new key for a database made with another (`--new-key`: its key is lost for good).
+    pub new_key: bool,
     /// Live streams (SSE) open at once, in total and from one address.
     pub max_streams: usize,
     pub max_streams_per_address: usize,
@@ -108,6 +110,7 @@ impl Settings {
             public_url: None,
             issue_any_time: false,
             key_file: None,
+            new_key: false,
             max_streams: 3000,
             max_streams_per_address: 300,
             tls: None,
@@ -258,14 +261,54 @@ fn hall_in_force(
     Ok(given)
 }
 
+/// The server's key, the one the database was made with. A database that recorded its key's
+/// check value refuses to start without that key (a restore on a new machine without
+/// `hall.db.key`) or with another: a new key would quietly stop finding the bookings made by
+/// identity number (their keyed hash), answering retries and signing the same audit anchors.
+/// `new_key` (the key is lost for good) makes one and records it.
+fn key_of(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    new_key: bool,
+) -> anyhow::Result<crate::secret::ServerKey> {
+    use store::settings::KEY_CHECK;
+    let recorded = store::settings::get(conn, KEY_CHECK)?;
+    if recorded.is_some() && !path.exists() && !new_key {
+        anyhow::bail!(
+            "the server key {} is missing, and this database was made with one: put back the key backed up \
+             with it (docs/install.md, restore), or, if it is lost for good, start once with --new-key \
+             (bookings made with an identity number are then found by their code only)",
+            path.display()
+        );
+    }
+    let key = crate::secret::ServerKey::load_or_create(path)?;
+    let check = key.check_value();
+    match recorded {
+        Some(r) if r == check => return Ok(key),
+        Some(_) if !new_key => anyhow::bail!(
+            "the server key {} is not the one this database was made with: put back its own key, or, if \
+             that is lost for good, start once with --new-key",
+            path.display()
+        ),
+        Some(_) => {
+            tracing::warn!(path = %path.display(), "--new-key: this key replaces the one the database was made with")
+        }
+        None => {}
+    }
+    let tx = conn.unchecked_transaction()?;
+    store::settings::set(&tx, KEY_CHECK, &check)?;
+    tx.commit()?;
+    Ok(key)
+}
+
 impl AppState {
     /// Opens (creating or migrating) the database and starts the writer thread. The thread
     /// ends once every clone of the state is dropped; join the handle to flush it.
     pub fn start(settings: Settings) -> anyhow::Result<(AppState, JoinHandle<()>)> {
         let key_file = settings.key_file.clone().unwrap_or_else(|| crate::secret::ServerKey::path_for(&settings.db));
-        let server_key = crate::secret::ServerKey::load_or_create(&key_file)?;
         let db_lock = crate::backup::lock(&settings.db)?;
         let conn = store::open_writer(&settings.db)?;
+        let server_key = key_of(&conn, &key_file, settings.new_key)?;
         let now_ms = store::ms(settings.clock.now());
         let new_database = store::calendar::ship_into_new(&conn, settings.shipped_calendar, now_ms)?;
         let calendar = store::calendar::load(&conn)?;

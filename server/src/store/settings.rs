@@ -11,6 +11,9 @@ pub const HALL_TOML: &str = "hall_toml";
 /// The SHA-256 of the configuration file's text at the last start that used it: a file the
 /// same at the next start yields to the admin page's later changes.
 pub const HALL_FILE_SEEN: &str = "hall_file_sha256";
+/// A MAC of a fixed label under the server's key (`ServerKey::check_value`): tells the key this
+/// database was made with from any other, without revealing it.
+pub const KEY_CHECK: &str = "server_key_check";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     query_one(conn, "SELECT value FROM hall_settings WHERE key = ?1", [key], |r| r.get(0)).optional()

@@ -354,3 +354,42 @@ async fn sigkill_during_finishing_loses_no_acknowledged_case() {
         assert_eq!(stored, Some(*ticket), "acknowledged case {number} lost");
     }
 }
+
+/// A database keeps a check of the key it was made with: restored on a new machine without its
+/// `hall.db.key`, or started with another key, it refuses to start (a new key would quietly stop
+/// finding bookings by identity number, answering retries, signing the same anchors), unless
+/// told the key is lost for good.
+#[test]
+fn a_database_starts_only_with_the_key_it_was_made_with() {
+    use hall_server::http::{AppState, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    let key = hall_server::secret::ServerKey::path_for(&db);
+    let clock: Arc<dyn hall_server::clock::Clock> =
+        Arc::new(hall_server::clock::ManualClock::new(hall_testkit::morning()));
+    let start = |new_key: bool| {
+        let mut settings = Settings::new(db.clone(), hall_server::config::sample(), clock.clone());
+        settings.new_key = new_key;
+        AppState::start(settings).map(|(state, writer)| {
+            drop(state);
+            writer.join().unwrap();
+        })
+    };
+    start(false).expect("a new database makes its key");
+    let made = std::fs::read_to_string(&key).unwrap();
+    start(false).expect("and starts again with it");
+
+    std::fs::remove_file(&key).unwrap();
+    let refused = format!("{:#}", start(false).unwrap_err());
+    assert!(refused.contains("hall.db.key is missing") && refused.contains("--new-key"), "{refused}");
+    assert!(!key.exists(), "no key made in its place");
+
+    std::fs::write(&key, "ab".repeat(32)).unwrap();
+    let refused = format!("{:#}", start(false).unwrap_err());
+    assert!(refused.contains("not the one this database was made with"), "{refused}");
+
+    // Told the key is lost for good: the key there now is recorded, and used from then on.
+    start(true).expect("--new-key");
+    start(false).expect("the new key is the database's now");
+    assert_ne!(std::fs::read_to_string(&key).unwrap(), made);
+}
