@@ -3,7 +3,8 @@
 # scripts/package.sh, installs them with apt (which brings their dependencies), checks the
 # installed files, users and permissions, the unit files (systemd-analyze verify, and security
 # for the server's hardening), starts the installed server from its unit's own ExecStartPre and
-# ExecStart lines with the installed configuration (this machine has no running systemd), asks
+# ExecStart lines with the installed configuration (services the packages would start are kept
+# stopped), asks
 # its health, stops it with SIGTERM (a graceful stop exits 0), runs the backup unit's
 # ExecStart, then purges the packages and checks what stays (the hall's data) and what goes.
 set -euo pipefail
@@ -18,6 +19,14 @@ ok() { echo "packaging: ok: $*"; }
 for p in hall-server hall-kiosk hall-display hall-county; do
   if dpkg -s "$p" >/dev/null 2>&1; then fail "$p is already installed here; this test installs and purges it"; fi
 done
+# A hall's data without its package (a hall run by hand, or packages purged: the purge keeps
+# /var/lib/hall) is not this test's to install over and delete at the end.
+for d in /var/lib/hall /var/lib/hall-kiosk /var/lib/hall-display /etc/hall; do
+  if [ -e "$d" ]; then fail "$d exists: this machine has a hall's data or configuration, which this test would replace and delete; run it on a machine without"; fi
+done
+for u in hall hall-kiosk hall-display hall-county; do
+  if getent passwd "$u" >/dev/null; then fail "the user $u exists here; this test makes and removes it"; fi
+done
 
 rm -f "$debs"/*.deb
 scripts/package.sh --fast
@@ -28,6 +37,7 @@ county_deb=$(ls "$debs"/hall-county_*.deb)
 
 cleanup() {
   if [ -n "${server_pid:-}" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  if [ -n "${made_policy:-}" ]; then rm -f /usr/sbin/policy-rc.d; fi
   DEBIAN_FRONTEND=noninteractive apt-get purge -y -q hall-server hall-kiosk hall-display hall-county >/dev/null 2>&1 || true
   rm -rf /var/lib/hall /var/lib/hall-kiosk /var/lib/hall-display
   for u in hall hall-kiosk hall-display hall-county; do
@@ -36,6 +46,12 @@ cleanup() {
   done
 }
 trap cleanup EXIT
+# On a machine where systemd runs, the packages' scripts would start the installed services
+# (the server on the sample hall, holding the database this test starts its own server on):
+# a policy-rc.d that refuses keeps them stopped while the test runs.
+if [ -d /run/systemd/system ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+fi
 
 echo "== apt-get install the four packages (their dependencies come from Debian)"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$server_deb" "$kiosk_deb" "$display_deb" "$county_deb" >/tmp/hall-packaging-apt.log 2>&1 \
