@@ -4,9 +4,9 @@
 # installed files, users and permissions, the unit files (systemd-analyze verify, and security
 # for the server's hardening), starts the installed server from its unit's own ExecStartPre and
 # ExecStart lines with the installed configuration (services the packages would start are kept
-# stopped), asks
-# its health, stops it with SIGTERM (a graceful stop exits 0), runs the backup unit's
-# ExecStart, then purges the packages and checks what stays (the hall's data) and what goes.
+# stopped), asks its health, stops it with SIGTERM (a graceful stop exits 0), runs the backup
+# unit's ExecStart, then purges the packages and checks what stays (the hall's data) and what
+# goes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
