@@ -183,9 +183,10 @@ function renderAlerts() {
 $("petitionSeen").addEventListener("click", () => {
   const a = alerts[0];
   if (!a) return;
+  // Read again whatever the answer: another leader may have acknowledged it meanwhile (refused
+  // then, and gone from the line).
   guarded("listError", async () => {
-    await act(`seen-${a.id}`, `/api/petitions/${a.id}/acknowledge`, {});
-    await readAlerts();
+    try { await act(`seen-${a.id}`, `/api/petitions/${a.id}/acknowledge`, {}); } finally { await readAlerts(); }
   });
 });
 async function readAlerts() {

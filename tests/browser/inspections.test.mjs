@@ -181,7 +181,7 @@ test("an urgent petition is reported to the leaders' page until a leader has see
     address_or_workplace: "青石镇东村3组", issue: "山体塌方威胁住房", urgent: true,
   });
   assert.ok(petition.number, JSON.stringify(petition));
-  const o = await openPage(browser, base, "/inspections");
+  const o = await openPage(browser, base, "/inspections", { allow: [httpStatusLine(409)] });
   await o.page.fill("#login input[name=username]", "leader");
   await o.page.fill("#login input[name=password]", "demo");
   await o.page.click("#login button[type=submit]");
@@ -198,8 +198,16 @@ test("an urgent petition is reported to the leaders' page until a leader has see
   await (await read).finished();
   await o.page.waitForSelector("#list:not([hidden])");
   await o.page.waitForSelector("#petitionAlert:not([hidden])");
+  // Another leader (another device) acknowledges it first: this page's press is refused, says
+  // so in its words, and the line it showed goes.
+  const other = (await post("/api/auth/login", null, { username: "leader", password: "demo" })).token;
+  const seen = await fetch(`${base}/api/petitions/${petition.id}/acknowledge`, {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${other}` }, body: "{}",
+  });
+  assert.equal(seen.status, 204);
   await o.page.click("#petitionSeen");
   await o.page.waitForSelector("#petitionAlert", { state: "hidden" });
+  assert.equal(await o.page.textContent("#listError"), "Another leader has acknowledged this petition already (or it needs no acknowledgement).");
   await o.page.click("#logout");
   await o.page.waitForSelector("#login:not([hidden])");
   assert.equal(await o.page.textContent("#petitionAlertText"), "");
