@@ -14,6 +14,14 @@ export function renderMyAssessment() {
   $("myRank").textContent = mine.sheet?.rank ? t("asMyRank", mine.sheet.rank, mine.ranked) : mine.sheet ? "" : t("asNoSheet");
 }
 
+/** Signed out: this clerk's sheet and rank leave the page (the month chosen goes back to now). */
+export function clearMyAssessment() {
+  mine = null;
+  for (const id of ["myAssessmentState", "myAssessment", "myRank"]) $(id).textContent = "";
+  $("myMonth").value = "";
+  showError("myAssessmentError", null);
+}
+
 export async function refreshMyAssessment() {
   await loadHallZone();
   if (!$("myMonth").value) $("myMonth").value = hallNow().slice(0, 7);

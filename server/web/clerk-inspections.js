@@ -11,6 +11,12 @@ export async function refreshInspections() {
   renderInspections();
 }
 
+/** Signed out: the findings about this clerk leave the page. */
+export function clearInspections() {
+  findings = [];
+  renderInspections();
+}
+
 export function renderInspections() {
   $("inspectionsCard").hidden = findings.length === 0;
   $("myInspections").innerHTML = findings.length === 0 ? "" :

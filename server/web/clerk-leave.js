@@ -59,6 +59,13 @@ export function renderLeave() {
   $("standingInCard").hidden = standing.length === 0;
 }
 
+/** Signed out: nothing of this clerk's leave stays for the next to sign in. */
+export function clearLeave() {
+  data = null;
+  $("myLeave").innerHTML = ""; $("standingIn").innerHTML = ""; $("leaveForm").reset();
+  $("leaveCard").hidden = true; $("standingInCard").hidden = true;
+}
+
 export async function refreshLeave(list) {
   if (list) windows = list;
   await loadHallZone();

@@ -27,6 +27,12 @@ function state(r) {
   return `${t("vCase", r.case_number)} · ${reply}`;
 }
 
+/** Signed out: the window's village requests leave the page. */
+export function clearVillage() {
+  requests = [];
+  renderVillage();
+}
+
 export function renderVillage() {
   $("villageCard").hidden = requests.length === 0;
   $("villageCount").textContent = requests.length ? `(${requests.length})` : "";

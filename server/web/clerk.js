@@ -11,10 +11,10 @@ import {
   latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow, progressProblem, serverNow, loadHallZone,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
-import { refreshLeave, renderLeave } from "./clerk-leave.js";
-import { refreshMyAssessment, renderMyAssessment } from "./clerk-assessment.js";
-import { refreshInspections, renderInspections } from "./clerk-inspections.js";
-import { refreshVillage, renderVillage, readVillage } from "./clerk-village.js";
+import { refreshLeave, renderLeave, clearLeave } from "./clerk-leave.js";
+import { refreshMyAssessment, renderMyAssessment, clearMyAssessment } from "./clerk-assessment.js";
+import { refreshInspections, renderInspections, clearInspections } from "./clerk-inspections.js";
+import { refreshVillage, renderVillage, readVillage, clearVillage } from "./clerk-village.js";
 import { refreshIncoming, renderIncoming, incomingChanged, wireIncoming, clearIncoming } from "./clerk-incoming.js";
 import { renderBookings, clearBookings } from "./clerk-bookings.js";
 import { refreshNoShows, renderNoShows, clearNoShows, listsNoShow } from "./clerk-no-shows.js";
@@ -296,6 +296,14 @@ function signOut(message) {
   clearLeftOpen();
   clearArchive();
   clearIncoming();
+  // Nor this clerk's own cards: ratings, findings, attendance, leave, inspections, assessment
+  // (the next to sign in sees theirs once read, never these meanwhile).
+  mine = null; findings = []; attendance = [];
+  renderMine(); renderFindings(); renderAttendance();
+  clearLeave(); clearInspections(); clearMyAssessment(); clearVillage();
+  // The case last opened (the applicant's name and phone, its check code) and the village
+  // request being accepted (the villager's name and phone), though their dialogs are closed.
+  for (const id of ["caseNumber", "caseInfo", "caseHistory", "finishVillage"]) $(id).textContent = "";
   // No dialog over the sign-in form (an applicant's or a villager's name and phone): a sign-out
   // by an expired session, a revocation or a takeover comes while one may be open.
   for (const d of document.querySelectorAll("dialog[open]")) d.close();

@@ -263,6 +263,8 @@ function signOut(message) {
   for (const f of document.querySelectorAll("dialog form")) f.reset();
   $("findCase").reset(); showError("findCaseError", null);
   caseOpen = null;
+  // The case last opened (the applicant's name and phone), though its dialog is closed.
+  for (const id of ["caseNumber", "caseInfo", "caseHistory"]) $(id).textContent = "";
   clearComplaints(); clearAttendance(); clearLeave(); clearIncoming();
   $("console").hidden = true; $("login").hidden = false; $("logout").hidden = true;
   $("loginError").textContent = message ?? "";

@@ -210,7 +210,16 @@ test("a 承诺件: the acceptance slip is titled 承诺件受理单 with its dea
   await again.waitForFunction(() => document.body.dataset.ready === "1");
   assert.equal(await again.textContent("#caseNumber"), supplement.number);
   await again.close();
+  assert.ok((await page.textContent("#caseInfo")).includes("13812345678"), "the clerk reads the applicant's phone");
   await page.click("#caseDialog button[value=cancel]");
+  // Signed out: the case read last leaves the page with its dialog (the applicant's phone, the
+  // check code), as do the clerk's own cards.
+  await page.click("#logout");
+  await page.waitForSelector("#login:not([hidden])");
+  const left = await page.content();
+  for (const gone of ["13812345678", supplement.check_code, supplement.missing_materials[0]]) {
+    assert.ok(!left.includes(gone), `${gone} stayed in the page after sign-out`);
+  }
   await clerk.close();
 });
 
