@@ -339,12 +339,18 @@ async function start() {
   languageSwitch();
   wireIncoming();
   wireArchive(() => state.window);
-  try {
-    state.services = (await api("GET", "/api/services")).data;
-    state.windows = (await api("GET", "/api/windows")).data;
-  } catch (e) {
-    showError("loginError", e);
-    return;
+  // The desk PC may open the page before the server is up (after a power cut, during an
+  // update): it says so and tries again every few seconds, then goes on by itself.
+  for (let wait = 2000; ; wait = Math.min(wait * 2, 30000)) {
+    try {
+      state.services = (await api("GET", "/api/services")).data;
+      state.windows = (await api("GET", "/api/windows")).data;
+      showError("loginError", null);
+      break;
+    } catch (e) {
+      showError("loginError", e);
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
   await loadHallZone(); // the hall's today (a progress form's dates), whatever the PC's time zone
   fillSelects();

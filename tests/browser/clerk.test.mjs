@@ -217,6 +217,29 @@ test("a bad password is refused plainly on the page, in the page's language", as
   await close();
 });
 
+test("a desk opened before the server answers says so, and goes on by itself once it does", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const g = guard(page, { allow: [/ERR_FAILED|net::/] });
+  // The server down for the page's first two tries (a power cut: the PC came up first).
+  let refused = 0;
+  await page.route("**/api/services", (r) => (refused++ < 2 ? r.abort() : r.continue()));
+  await page.goto(`${base}/clerk`);
+  await page.waitForFunction(() => document.querySelector("#loginError").textContent !== "");
+  assert.match(await page.textContent("#loginError"), /服务器没有响应/);
+  // No reload: the windows come, the message goes, and the clerk signs in.
+  await page.waitForSelector('select[name=window] option[value="w05"]', { state: "attached", timeout: 15000 });
+  assert.equal(await page.textContent("#loginError"), "");
+  await page.fill("input[name=username]", "clerk5");
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", "w05");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#desk:not([hidden])");
+  assert.ok(refused >= 3);
+  g.check();
+  await ctx.close();
+});
+
 test("the director console follows the hall live, publishes the notice and pauses a window", async () => {
   const director = await open("/director", { viewport: { width: 1366, height: 900 } });
   const { page } = director;
