@@ -178,6 +178,9 @@ impl From<RatingProblem> for crate::error::ApiError {
 impl From<CaseProblem> for crate::error::ApiError {
     fn from(p: CaseProblem) -> Self {
         use crate::error::Code;
+        if let CaseProblem::ExtensionTooLong { cap } = p {
+            return crate::error::ApiError::extension_too_long(p.to_string(), cap);
+        }
         let code = match &p {
             CaseProblem::ReasonRequired => Code::ReasonRequired,
             CaseProblem::ReturnGroundRequired => Code::ReturnGroundRequired,

@@ -207,14 +207,16 @@ pub struct ClientError {
     pub status: StatusCode,
     pub code: Code,
     pub message: String,
-    /// Seconds, for 429.
-    pub retry_after: Option<u64>,
+    /// Seconds, for 429 (u32: the error stays small, it is in every handler's `Result`).
+    pub retry_after: Option<u32>,
     /// For `409 hall_closed` / `quota_reached`: when tickets are next available.
     pub next_open: Option<String>,
     /// For `409 booking_suspended`: the first day booking is possible again.
     pub until: Option<String>,
     /// For `404 booking_not_found` at a check-in: the day of the booking found, another day's.
     pub booking_day: Option<String>,
+    /// For `422 extension_too_long`: the hall's cap.
+    pub max_days: Option<u32>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -230,6 +232,7 @@ impl ClientError {
             next_open: None,
             until: None,
             booking_day: None,
+            max_days: None,
         }
     }
 }
@@ -241,7 +244,8 @@ impl ApiError {
     }
     /// `429` with `Retry-After`.
     pub fn too_many(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
-        ApiError::Client(ClientError { retry_after: Some(retry_after.max(1)), ..ClientError::plain(code, message) })
+        let seconds = u32::try_from(retry_after.max(1)).unwrap_or(u32::MAX);
+        ApiError::Client(ClientError { retry_after: Some(seconds), ..ClientError::plain(code, message) })
     }
     /// `409`: tickets are not issued now; `next_open` says when they are again.
     pub fn not_issuing(code: Code, message: impl Into<String>, next_open: Option<String>) -> Self {
@@ -254,6 +258,10 @@ impl ApiError {
     /// `404 booking_not_found` for a booking of another day: `booking_day` names it.
     pub fn booking_of_another_day(message: impl Into<String>, day: String) -> Self {
         ApiError::Client(ClientError { booking_day: Some(day), ..ClientError::plain(Code::BookingNotFound, message) })
+    }
+    /// `422 extension_too_long`, with the hall's cap in working days.
+    pub fn extension_too_long(message: impl Into<String>, cap: u32) -> Self {
+        ApiError::Client(ClientError { max_days: Some(cap), ..ClientError::plain(Code::ExtensionTooLong, message) })
     }
     /// `503`: the server is at a limit (e.g. live streams); the client may retry later.
     pub fn unavailable(code: Code, message: impl Into<String>) -> Self {
@@ -284,6 +292,7 @@ impl ClientError {
             next_open: self.next_open.clone(),
             until: self.until.clone(),
             booking_day: self.booking_day.clone(),
+            max_days: self.max_days,
         }
     }
 }
@@ -310,6 +319,7 @@ impl IntoResponse for ApiError {
                     next_open: None,
                     until: None,
                     booking_day: None,
+                    max_days: None,
                 };
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
             }

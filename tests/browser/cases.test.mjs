@@ -314,7 +314,7 @@ test("the case page says a case ended for want of materials is terminated, and n
 });
 
 test("the director's case panel counts the cases by kind and state, and grants an extension once", async () => {
-  const director = await open("/director");
+  const director = await open("/director", { allow: [httpStatusLine(422)] });
   const { page } = director;
   await page.fill("input[name=password]", "demo");
   await page.click("#login button[type=submit]");
@@ -335,8 +335,13 @@ test("the director's case panel counts the cases by kind and state, and grants a
   await page.click(`#openCases tr[data-case="${supplement.number}"]`);
   await page.waitForFunction(() => document.querySelector("#caseDialog").open);
   await page.waitForSelector("#actExtend:not([hidden])");
-  await page.fill("#caseDialog input[name=days]", "5");
+  // Past the hall's cap (10 working days): refused, naming the cap.
+  await page.fill("#caseDialog input[name=days]", "15");
   await page.fill("#caseDialog input[name=extend_reason]", "需入户核查家庭经济状况");
+  await page.click("#extend");
+  await page.waitForFunction(() => document.querySelector("#caseError").textContent !== "");
+  assert.equal(await page.textContent("#caseError"), "延期不能超过10个工作日。");
+  await page.fill("#caseDialog input[name=days]", "5");
   await page.click("#extend");
   await page.waitForSelector("#actExtend", { state: "hidden" });
   assert.ok((await page.textContent("#caseInfo")).includes("需入户核查家庭经济状况"));

@@ -52,6 +52,9 @@ pub struct ErrorBody {
     /// another day's (`YYYY-MM-DD`), so that a kiosk can say it in its own language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking_day: Option<String>,
+    /// With `422 extension_too_long`: the hall's cap, in working days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_days: Option<u32>,
 }
 
 /// Why tickets are not issued now (opening hours, cut-off and daily quotas).
