@@ -56,7 +56,10 @@ const SNAPSHOT_CALLS: usize = 100;
 /// The display's HTTP client: `ca` (a private CA's certificate, PEM file) trusted besides the
 /// system's CAs for an `https://` server.
 pub fn http_client(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Client> {
-    let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+    // Named, so that the server counts the displays' streams apart (its alert on no display).
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("hall-display/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(5));
     if let Some(path) = ca {
         let pem = std::fs::read(path).with_context(|| format!("cannot read the CA file {}", path.display()))?;
         builder = builder.add_root_certificate(

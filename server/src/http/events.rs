@@ -57,6 +57,12 @@ pub async fn events(
         },
         None => Audience::Public,
     };
+    // The hall's displays say who they are (`hall-display/<version>`): counted apart, for the
+    // alert on no display connected.
+    let display = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ua| ua.starts_with("hall-display/"));
     // A signed-in stream (a session or the county) may use the room anonymous ones leave.
     let pass = s.streams().enter(peer, token_hash.is_some())?;
     let resume = match headers.get("last-event-id") {
@@ -76,12 +82,13 @@ pub async fn events(
     // every event up to it would leave the client silently deaf.
     let start = resume.map_or(newest, |n| n.min(newest));
     let (tx, rx) = mpsc::channel::<Bytes>(64);
-    s.metrics().stream_opened(audience);
+    s.metrics().stream_opened(audience, display);
     // A staff stream lives as long as its session (signed out, expired, revoked, the account
     // removed), a county's as long as the hall has its device: then it ends.
     let session = token_hash.filter(|_| matches!(audience, Audience::Staff | Audience::Director | Audience::County));
     tokio::spawn(async move {
-        follow(s, live, start, tx, audience, session).await;
+        follow(s.clone(), live, start, tx, audience, session).await;
+        s.metrics().stream_closed(audience, display);
         drop(pass);
     });
     let body = Body::from_stream(ReceiverStream::new(rx).map(Ok::<_, Infallible>));
@@ -222,5 +229,4 @@ async fn follow(
             }
         }
     }
-    s.metrics().stream_closed(audience);
 }

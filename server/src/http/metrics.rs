@@ -33,8 +33,12 @@ struct KioskLabel {
     kiosk: String,
 }
 
-fn audience_label(a: Audience) -> AudienceLabel {
+/// A stream's label: `display` for the hall's displays (they say so in their `User-Agent`), so
+/// that an alert on no display connected is not kept quiet by evaluators or phones; else its
+/// audience.
+fn audience_label(a: Audience, display: bool) -> AudienceLabel {
     let audience = match a {
+        _ if display => "display",
         Audience::Public => "public",
         Audience::Staff => "staff",
         Audience::Director => "director",
@@ -105,7 +109,7 @@ impl Metrics {
         r.register("writer_up", "1 when the writer commits, 0 when it cannot (health answers 503)", writer_up.clone());
         r.register(
             "event_streams",
-            "Live event streams by audience: public ones are the displays, county the county service",
+            "Live event streams by audience: display the hall's displays, public other anonymous ones (phones, evaluators), county the county service",
             streams.clone(),
         );
         r.register(
@@ -163,14 +167,14 @@ impl Metrics {
     }
 
     /// A hall event stream opened (counted by audience as well as in `sse_clients`).
-    pub fn stream_opened(&self, audience: Audience) {
+    pub fn stream_opened(&self, audience: Audience, display: bool) {
         self.sse_clients.inc();
-        self.streams.get_or_create(&audience_label(audience)).inc();
+        self.streams.get_or_create(&audience_label(audience, display)).inc();
     }
 
-    pub fn stream_closed(&self, audience: Audience) {
+    pub fn stream_closed(&self, audience: Audience, display: bool) {
         self.sse_clients.dec();
-        self.streams.get_or_create(&audience_label(audience)).dec();
+        self.streams.get_or_create(&audience_label(audience, display)).dec();
     }
 
     pub fn sse_caught_up(&self) {
@@ -192,6 +196,11 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     let now_ms = store::ms(s.now());
     let queues = s.read_now(reads::queues).await?;
     let m = s.metrics();
+    // Only the queues and kiosks the hall has now: one removed on /admin must not keep its last
+    // figure (a printer fault or a long wait alerting until a restart).
+    m.oldest_wait.clear();
+    m.waiting.clear();
+    m.printer_fault.clear();
     for q in queues {
         m.oldest_wait.get_or_create(&QueueLabel { queue: q.queue.clone() }).set(i64::from(q.oldest_wait_minutes));
         m.waiting.get_or_create(&QueueLabel { queue: q.queue }).set(q.waiting as i64);
@@ -200,8 +209,9 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
     m.writer_up.set(i64::from(s.writer().health().is_ok()));
     m.last_backup.set(s.last_backup().map_or(0, |(at_ms, _)| at_ms / 1000));
     for a in [Audience::Public, Audience::Staff, Audience::Director, Audience::County] {
-        let _ = m.streams.get_or_create(&audience_label(a));
+        let _ = m.streams.get_or_create(&audience_label(a, false));
     }
+    let _ = m.streams.get_or_create(&audience_label(Audience::Public, true));
     let kiosks = s.reads().run(|c| Ok(store::kiosks::all(c)?)).await.map_err(ApiError::Internal)?;
     for k in s.hall().kiosks.iter() {
         let open = kiosks.iter().find(|r| r.kiosk_id == k.id && r.fault.is_some());
