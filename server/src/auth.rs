@@ -76,18 +76,52 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// (1 s, 2 s, 4 s … up to 5 minutes); a success clears it. Keyed by address too, so that a
 /// guesser elsewhere on the LAN cannot lock the clerk out of their own desk. Besides, one
 /// address may fail at most `ADDRESS_FAILURES` sign-ins a minute, whatever the usernames (a
-/// flood of made-up names is refused). An address is its [`asker`]: an IPv6 host rotating
-/// through its /64 gets no fresh back-off with each address.
+/// flood of made-up names is refused).
+///
+/// An IPv6 host holds a whole /64 and can take a fresh address for every guess, so its network
+/// is counted too, with more room ([`NETWORK_FREE_TRIES`], [`NETWORK_FAILURES`]): a hall whose
+/// desks share a /64 with the lobby's phones keeps its desks signing in under a few wrong
+/// passwords from a phone, while a guesser rotating addresses is slowed as one.
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
-    by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    by_address: Mutex<HashMap<Asker, (u32, Instant)>>,
 }
 
 const FREE_TRIES: u32 = 3;
 const MAX_WAIT: Duration = Duration::from_secs(300);
 /// Failed sign-ins one address may make in a minute.
 pub const ADDRESS_FAILURES: u32 = 30;
+/// Failures of one username from one IPv6 /64 before its back-off starts.
+pub const NETWORK_FREE_TRIES: u32 = 20;
+/// Failed sign-ins one IPv6 /64 may make in a minute, whatever the usernames.
+pub const NETWORK_FAILURES: u32 = 300;
 const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
+
+/// Who a failure counts against: the address itself, and an IPv6 address's /64 as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Asker {
+    Host(IpAddr),
+    Network(IpAddr),
+}
+
+impl Asker {
+    /// The askers of an address, with their free tries and failures a minute.
+    fn of(address: IpAddr) -> impl Iterator<Item = (Asker, u32, u32)> {
+        let (host, ipv6) = match address {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or((address, true), |v4| (IpAddr::V4(v4), false)),
+            v4 => (v4, false),
+        };
+        let network = ipv6.then(|| (Asker::Network(asker(address)), NETWORK_FREE_TRIES, NETWORK_FAILURES));
+        std::iter::once((Asker::Host(host), FREE_TRIES, ADDRESS_FAILURES)).chain(network)
+    }
+
+    fn key(self, username: &str) -> String {
+        match self {
+            Asker::Host(a) => format!("{username}\u{0}{a}"),
+            Asker::Network(n) => format!("{username}\u{0}net\u{0}{n}"),
+        }
+    }
+}
 
 impl Default for LoginThrottle {
     fn default() -> Self {
@@ -104,10 +138,11 @@ pub enum Refused {
     Address(u64),
 }
 
-fn key(username: &str, address: Option<IpAddr>) -> String {
-    match address.map(asker) {
-        Some(a) => format!("{username}\u{0}{a}"),
-        None => username.to_string(),
+/// The back-off keys of a username from an address (none known: the username alone).
+fn keys(username: &str, address: Option<IpAddr>) -> Vec<(String, u32)> {
+    match address {
+        Some(a) => Asker::of(a).map(|(who, free, _)| (who.key(username), free)).collect(),
+        None => vec![(username.to_string(), FREE_TRIES)],
     }
 }
 
@@ -116,30 +151,38 @@ impl LoginThrottle {
     /// the same lock, so that many guesses sent together are all counted. A right password then
     /// clears it with [`LoginThrottle::succeeded`].
     pub fn attempt(&self, username: &str, address: Option<IpAddr>, now: Instant) -> Result<(), Refused> {
-        if let Some(a) = address.map(asker) {
+        if let Some(a) = address {
             let mut by = self.by_address.lock().unwrap();
             if by.len() > 100_000 {
                 by.retain(|_, (_, start)| now.duration_since(*start) < ADDRESS_WINDOW);
             }
-            let e = by.entry(a).or_insert((0, now));
-            if now.duration_since(e.1) >= ADDRESS_WINDOW {
-                *e = (0, now);
+            for (who, _, most) in Asker::of(a) {
+                let e = by.entry(who).or_insert((0, now));
+                if now.duration_since(e.1) >= ADDRESS_WINDOW {
+                    *e = (0, now);
+                }
+                if e.0 >= most {
+                    let left = ADDRESS_WINDOW.saturating_sub(now.duration_since(e.1));
+                    return Err(Refused::Address(left.as_secs_f64().ceil().max(1.0) as u64));
+                }
             }
-            if e.0 >= ADDRESS_FAILURES {
-                let left = ADDRESS_WINDOW.saturating_sub(now.duration_since(e.1));
-                return Err(Refused::Address(left.as_secs_f64().ceil().max(1.0) as u64));
+            for (who, _, _) in Asker::of(a) {
+                by.entry(who).or_insert((0, now)).0 += 1;
             }
-            e.0 += 1;
         }
-        let k = key(username, address);
+        let keys = keys(username, address);
         let mut map = self.failures.lock().unwrap();
-        if let Some(&(count, last)) = map.get(&k) {
-            let until = last + backoff(count);
-            if until > now {
-                return Err(Refused::Username((until - now).as_secs_f64().ceil() as u64));
+        for (k, free) in &keys {
+            if let Some(&(count, last)) = map.get(k) {
+                let until = last + backoff(count, *free);
+                if until > now {
+                    return Err(Refused::Username((until - now).as_secs_f64().ceil() as u64));
+                }
             }
         }
-        Self::record(&mut map, k, now);
+        for (k, _) in keys {
+            Self::record(&mut map, k, now);
+        }
         Ok(())
     }
 
@@ -153,23 +196,30 @@ impl LoginThrottle {
         e.1 = now;
     }
 
-    /// The right password: this username's back-off from this address is cleared, and the try
-    /// does not count against the address.
+    /// The right password: this username's back-off from this address (and its network) is
+    /// cleared, and the try does not count against them.
     pub fn succeeded(&self, username: &str, address: Option<IpAddr>) {
-        self.failures.lock().unwrap().remove(&key(username, address));
-        if let Some(a) = address.map(asker) {
-            if let Some(e) = self.by_address.lock().unwrap().get_mut(&a) {
-                e.0 = e.0.saturating_sub(1);
+        let mut map = self.failures.lock().unwrap();
+        for (k, _) in keys(username, address) {
+            map.remove(&k);
+        }
+        drop(map);
+        if let Some(a) = address {
+            let mut by = self.by_address.lock().unwrap();
+            for (who, _, _) in Asker::of(a) {
+                if let Some(e) = by.get_mut(&who) {
+                    e.0 = e.0.saturating_sub(1);
+                }
             }
         }
     }
 }
 
-fn backoff(failures: u32) -> Duration {
-    if failures < FREE_TRIES {
+fn backoff(failures: u32, free: u32) -> Duration {
+    if failures < free {
         return Duration::ZERO;
     }
-    let exp = (failures - FREE_TRIES).min(16);
+    let exp = (failures - free).min(16);
     Duration::from_secs(1u64 << exp).min(MAX_WAIT)
 }
 
@@ -341,7 +391,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_after_free_tries() {
-        let check = |failures, secs| assert_eq!(backoff(failures), Duration::from_secs(secs), "{failures}");
+        let check = |failures, secs| assert_eq!(backoff(failures, FREE_TRIES), Duration::from_secs(secs), "{failures}");
         check(0, 0);
         check(2, 0);
         check(3, 1);
@@ -381,25 +431,40 @@ mod tests {
     }
 
     #[test]
-    fn a_guesser_rotating_through_its_ipv6_network_is_one_address() {
+    fn a_guesser_rotating_through_its_ipv6_network_is_slowed_as_one() {
         let t = LoginThrottle::default();
         let now = Instant::now();
         let addr = |i: u32| -> IpAddr { format!("2408:8000:1:2::{i:x}").parse().unwrap() };
-        // A fresh address of the same /64 for every guess: the back-off is the /64's.
-        let refused = (0..10).filter(|i| t.attempt("clerk1", Some(addr(*i)), now).is_err()).count();
-        assert_eq!(refused, 7);
-        // Made-up names from ever new addresses of it: one address's allowance a minute.
-        let flooded =
-            (0..2 * ADDRESS_FAILURES).filter(|i| t.attempt(&format!("n{i}"), Some(addr(100 + i)), now).is_err());
-        assert_eq!(
-            flooded.count() as u32,
-            2 * ADDRESS_FAILURES - (ADDRESS_FAILURES - 10),
-            "the ten guesses counted too"
-        );
-        // A desk on another network is not held back; a right password from the /64 clears it.
+        // A fresh address of the same /64 for every guess: the network's back-off, after its
+        // larger allowance.
+        let refused = (0..40).filter(|i| t.attempt("clerk1", Some(addr(*i)), now).is_err()).count();
+        assert_eq!(refused as u32, 40 - NETWORK_FREE_TRIES);
+        // Made-up names from ever new addresses of it: the network's allowance a minute.
+        let flooded = (0..NETWORK_FAILURES).filter(|i| t.attempt(&format!("n{i}"), Some(addr(100 + i)), now).is_err());
+        assert_eq!(flooded.count(), 40, "the forty guesses above counted too");
+        assert!(matches!(t.attempt("n-more", Some(addr(9_999)), now), Err(Refused::Address(_))));
+        // Another network is not held back; a right password from the /64 clears it.
         assert_eq!(t.attempt("clerk1", Some("2408:8000:1:3::1".parse().unwrap()), now), Ok(()));
         t.succeeded("clerk1", Some(addr(999)));
-        assert!(t.failures.lock().unwrap().keys().all(|k| !k.starts_with("clerk1\u{0}2408:8000:1:2:")));
+        assert!(t.failures.lock().unwrap().keys().all(|k| !k.starts_with("clerk1\u{0}net\u{0}2408:8000:1:2:")));
+    }
+
+    #[test]
+    fn a_phone_on_the_desks_ipv6_network_does_not_lock_a_clerk_out_with_a_few_guesses() {
+        let t = LoginThrottle::default();
+        let now = Instant::now();
+        let (phone, desk): (IpAddr, IpAddr) =
+            ("2408:8000:1:2::66".parse().unwrap(), "2408:8000:1:2::21".parse().unwrap());
+        // The phone's own back-off after three wrong passwords; the desk on the same /64 goes on.
+        let refused = (0..10).filter(|_| t.attempt("clerk1", Some(phone), now).is_err()).count();
+        assert_eq!(refused, 7);
+        assert_eq!(t.attempt("clerk1", Some(desk), now), Ok(()));
+        // Thirty made-up names from the phone: the phone is refused, not the desk.
+        for n in 0..ADDRESS_FAILURES {
+            let _ = t.attempt(&format!("nobody{n}"), Some(phone), now);
+        }
+        assert!(matches!(t.attempt("nobody-else", Some(phone), now), Err(Refused::Address(_))));
+        assert_eq!(t.attempt("clerk2", Some(desk), now), Ok(()));
     }
 
     #[test]
