@@ -225,6 +225,16 @@ fn copy_whole(from: &Path, to: &Path) -> anyhow::Result<()> {
 /// database went.
 pub fn restore(from: &Path, db: &Path, stamp: &str) -> anyhow::Result<(Copy, Option<PathBuf>)> {
     let _lock = lock(db)?;
+    // A copy readable by its owner alone (0600) and taken by someone else (a copy made by hand
+    // as root, restored as the hall's user): say so, not "cannot open".
+    if let Err(e) = std::fs::File::open(from) {
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            bail!(
+                "{} cannot be read by this user (a copy is its owner's alone): restore it as its owner, or as root",
+                from.display()
+            );
+        }
+    }
     let found = check(from)?;
     let known = crate::store::schema_version();
     if found.schema > known {

@@ -238,13 +238,15 @@ $("login").addEventListener("submit", async (e) => {
     if (!s) return;
     role = s.role; user = name;
     sessionStorage.setItem("itoken", token); sessionStorage.setItem("irole", role); sessionStorage.setItem("iuser", user);
-    // A draft left by an expired session is its writer's alone.
+    // A draft left by an expired session is its writer's alone (its refusal is told no more).
     if (draftBy !== user) clearRecord();
     draftBy = null;
+    $("recordError").textContent = "";
     await open();
   });
 });
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
 onLanguage(() => { if (!token) return; renderWindows(); renderFindingRows(); renderPhotos(); render(); renderAlerts(); });
-if (token) open().catch(() => signOut());
+// A session refused on opening has signed the page out already, saying why: leave its words.
+if (token) open().catch(() => { if (token) signOut(); });

@@ -105,4 +105,5 @@ $("month").addEventListener("click", () => {
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
 onLanguage(() => { render(); if (summary) guarded("reportError", charts); });
-if (token) open().catch(() => signOut());
+// A session refused on opening has signed the page out already, saying why: leave its words.
+if (token) open().catch(() => { if (token) signOut(); });

@@ -169,6 +169,7 @@ $("login").addEventListener("submit", (e) => {
 $("logout").addEventListener("click", async () => { await act("logout", "/api/auth/logout", {}).catch(() => {}); signOut(); });
 languageSwitch();
 onLanguage(() => { if (!token) return; renderMatters(); render(); });
-if (token) open().catch(() => signOut());
+// A session refused on opening has signed the page out already, saying why: leave its words.
+if (token) open().catch(() => { if (token) signOut(); });
 // A station's page stays open all day: the town's answers come in as the windows work.
 setInterval(() => { if (token) load().catch(() => {}); }, 60_000);

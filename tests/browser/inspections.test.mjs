@@ -103,6 +103,7 @@ test("a session that expires while an inspection is written keeps it for its wri
   assert.equal(await page.inputValue("#record textarea[name=note]"), "下午抽查二号窗口");
   assert.equal(await page.inputValue("#findingRows tr:last-child input[name=fNote]"), "离岗未挂牌");
   assert.equal(await page.$$eval("#photoPreview img", (imgs) => imgs.length), 1);
+  assert.equal(await page.textContent("#recordError"), "", "the refusal before the sign-in is not told again");
   // Someone else signing in after an expiry starts from an empty form; 退出 empties it too.
   const again = await page.evaluate(() => sessionStorage.getItem("itoken"));
   await fetch(`${base}/api/auth/logout`, { method: "POST", headers: { Authorization: `Bearer ${again}` } });

@@ -195,12 +195,19 @@ impl Default for Metrics {
 pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> {
     let now_ms = store::ms(s.now());
     let queues = s.read_now(reads::queues).await?;
+    let kiosks = s.reads().run(|c| Ok(store::kiosks::all(c)?)).await.map_err(ApiError::Internal)?;
     let m = s.metrics();
     // Only the queues and kiosks the hall has now: one removed on /admin must not keep its last
-    // figure (a printer fault or a long wait alerting until a restart).
+    // figure (a printer fault or a long wait alerting until a restart). Cleared and set again
+    // with nothing awaited between, so that a scrape running beside this one sees every series.
     m.oldest_wait.clear();
     m.waiting.clear();
     m.printer_fault.clear();
+    for k in s.hall().kiosks.iter() {
+        let open = kiosks.iter().find(|r| r.kiosk_id == k.id && r.fault.is_some());
+        let seconds = open.map_or(0, |r| (now_ms - r.at_ms).max(0) / 1000);
+        m.printer_fault.get_or_create(&KioskLabel { kiosk: k.id.clone() }).set(seconds);
+    }
     for q in queues {
         m.oldest_wait.get_or_create(&QueueLabel { queue: q.queue.clone() }).set(i64::from(q.oldest_wait_minutes));
         m.waiting.get_or_create(&QueueLabel { queue: q.queue }).set(q.waiting as i64);
@@ -212,12 +219,6 @@ pub async fn metrics(State(s): State<AppState>) -> ApiResult<impl IntoResponse> 
         let _ = m.streams.get_or_create(&audience_label(a, false));
     }
     let _ = m.streams.get_or_create(&audience_label(Audience::Public, true));
-    let kiosks = s.reads().run(|c| Ok(store::kiosks::all(c)?)).await.map_err(ApiError::Internal)?;
-    for k in s.hall().kiosks.iter() {
-        let open = kiosks.iter().find(|r| r.kiosk_id == k.id && r.fault.is_some());
-        let seconds = open.map_or(0, |r| (now_ms - r.at_ms).max(0) / 1000);
-        m.printer_fault.get_or_create(&KioskLabel { kiosk: k.id.clone() }).set(seconds);
-    }
     let cases = super::cases::overview(&s).await?;
     m.cases_open.set(cases.open as i64);
     m.cases_overdue.set(cases.overdue as i64);
