@@ -25,14 +25,18 @@ export function clearMyAssessment() {
 export async function refreshMyAssessment() {
   await loadHallZone();
   if (!$("myMonth").value) $("myMonth").value = hallNow().slice(0, 7);
+  const session = sessionStorage.getItem("token");
+  let read = null;
+  let failed = null;
   try {
-    mine = (await api("GET", `/api/assessment/mine?month=${encodeURIComponent($("myMonth").value)}`)).data;
-    showError("myAssessmentError", null);
+    read = (await api("GET", `/api/assessment/mine?month=${encodeURIComponent($("myMonth").value)}`)).data;
   } catch (e) {
-    mine = null;
-    $("myAssessment").innerHTML = "";
-    showError("myAssessmentError", e);
+    failed = e;
   }
+  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
+  mine = read;
+  showError("myAssessmentError", failed);
+  if (failed) $("myAssessment").innerHTML = "";
   renderMyAssessment();
 }
 

@@ -7,7 +7,11 @@ import { $, esc, t, api } from "./common.js";
 let findings = [];
 
 export async function refreshInspections() {
-  try { findings = (await api("GET", "/api/inspections/mine")).data; } catch { findings = []; }
+  const session = sessionStorage.getItem("token");
+  let read = [];
+  try { read = (await api("GET", "/api/inspections/mine")).data; } catch { read = []; }
+  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
+  findings = read;
   renderInspections();
 }
 

@@ -69,7 +69,11 @@ export function clearLeave() {
 export async function refreshLeave(list) {
   if (list) windows = list;
   await loadHallZone();
-  try { data = (await api("GET", "/api/leave/mine")).data; } catch { data = null; }
+  const session = sessionStorage.getItem("token");
+  let read = null;
+  try { read = (await api("GET", "/api/leave/mine")).data; } catch { read = null; }
+  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
+  data = read;
   $("leaveCard").hidden = !data;
   renderLeave();
 }

@@ -8,7 +8,11 @@ import { $, esc, t, api } from "./common.js";
 let requests = [];
 
 export async function refreshVillage() {
-  try { requests = (await api("GET", "/api/village/requests")).data; } catch { requests = []; }
+  const session = sessionStorage.getItem("token");
+  let read = [];
+  try { read = (await api("GET", "/api/village/requests")).data; } catch { read = []; }
+  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
+  requests = read;
   renderVillage();
 }
 

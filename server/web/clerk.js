@@ -203,8 +203,14 @@ function renderMine() {
     : t("mySatisfaction", `${(mine.rate * 100).toFixed(1)}%`, mine.rated);
 }
 async function refreshMine() {
-  try { mine = (await api("GET", "/api/ratings/mine")).data; } catch { mine = null; }
-  try { findings = (await api("GET", "/api/findings/mine")).data; } catch { findings = []; }
+  // Answers that come after a sign-out (a takeover just after the sign-in, a slow link) are
+  // this clerk's, not the next one's: dropped.
+  const session = state.token;
+  let [m, f] = [null, []];
+  try { m = (await api("GET", "/api/ratings/mine")).data; } catch { m = null; }
+  try { f = (await api("GET", "/api/findings/mine")).data; } catch { f = []; }
+  if (state.token !== session) return;
+  mine = m; findings = f;
   renderMine();
   renderFindings();
   await refreshInspections();
@@ -219,7 +225,11 @@ async function refreshMine() {
 // the director acknowledges them on the console).
 let attendance = [];
 async function refreshAttendance() {
-  try { attendance = (await api("GET", "/api/attendance/mine")).data; } catch { attendance = []; }
+  const session = state.token;
+  let read = [];
+  try { read = (await api("GET", "/api/attendance/mine")).data; } catch { read = []; }
+  if (state.token !== session) return; // signed out meanwhile
+  attendance = read;
   renderAttendance();
 }
 function renderAttendance() {

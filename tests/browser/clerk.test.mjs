@@ -240,6 +240,34 @@ test("a desk opened before the server answers says so, and goes on by itself onc
   await ctx.close();
 });
 
+test("a clerk's own card read after their sign-out does not come back for the next one", async () => {
+  // clerk3's desk signs in; its ratings card (满意率, or 暂无评价) is held back until clerk3 has
+  // signed out.
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: "zh-CN" });
+  const page = await ctx.newPage();
+  const g = guard(page, { allow: [httpStatusLine(401)] });
+  let release;
+  const held = new Promise((r) => { release = r; });
+  // Answered while the session was good, handed to the page only after it signed out (a slow
+  // link, a takeover just after the sign-in).
+  await page.route("**/api/ratings/mine", async (r) => { const answer = await r.fetch(); await held; await r.fulfill({ response: answer }); });
+  await page.goto(`${base}/clerk`);
+  await page.fill("input[name=username]", "clerk3");
+  await page.fill("input[name=password]", "demo");
+  await page.selectOption("select[name=window]", "w03");
+  await page.click("#login button[type=submit]");
+  await page.waitForSelector("#desk:not([hidden])");
+  await page.click("#logout");
+  await page.waitForSelector("#login:not([hidden])");
+  const answered = page.waitForResponse("**/api/ratings/mine");
+  release();
+  await (await answered).finished();
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 0))); // the page's handler has run
+  assert.equal(await page.textContent("#mySatisfaction"), "", "clerk3's rating stays off the sign-in screen");
+  g.check();
+  await ctx.close();
+});
+
 test("the director console follows the hall live, publishes the notice and pauses a window", async () => {
   const director = await open("/director", { viewport: { width: 1366, height: 900 } });
   const { page } = director;
