@@ -90,6 +90,11 @@ export function useSession({ token, expired }) {
   onExpired = expired ?? (() => {});
 }
 
+/** The page's session now (its token), as `useSession` gives it. */
+export function sessionNow() {
+  return tokenOf();
+}
+
 /** The server refused the session (a 401 outside `request`, e.g. on a live stream). */
 export function sessionRefused(status) {
   onExpired(new ApiError(status, "session_expired", "unknown or expired token; sign in again"));

@@ -2,7 +2,7 @@
 // figures it comes from, and their rank; never anybody else's. clerk.js calls
 // refreshMyAssessment() at sign-in and renderMyAssessment() on a change of language.
 
-import { $, t, api, showError, loadHallZone, hallNow } from "./common.js";
+import { $, t, api, showError, loadHallZone, hallNow, sessionNow } from "./common.js";
 import { sheetsTable, stateText } from "./assessment.js";
 
 let mine = null;
@@ -25,7 +25,7 @@ export function clearMyAssessment() {
 export async function refreshMyAssessment() {
   await loadHallZone();
   if (!$("myMonth").value) $("myMonth").value = hallNow().slice(0, 7);
-  const session = sessionStorage.getItem("token");
+  const session = sessionNow();
   let read = null;
   let failed = null;
   try {
@@ -33,7 +33,7 @@ export async function refreshMyAssessment() {
   } catch (e) {
     failed = e;
   }
-  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
+  if (sessionNow() !== session) return; // signed out meanwhile: not for the screen now
   mine = read;
   showError("myAssessmentError", failed);
   if (failed) $("myAssessment").innerHTML = "";

@@ -2,16 +2,14 @@
 // the window they are signed in at; a withdrawn one stays, marked withdrawn. No photos, no
 // inspector's overall note (the server sends neither).
 
-import { $, esc, t, api } from "./common.js";
+import { $, esc, t, readForSession } from "./common.js";
 
 let findings = [];
 
 export async function refreshInspections() {
-  const session = sessionStorage.getItem("token");
-  let read = [];
-  try { read = (await api("GET", "/api/inspections/mine")).data; } catch { read = []; }
-  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
-  findings = read;
+  const read = await readForSession("/api/inspections/mine", []);
+  if (!read) return;
+  findings = read.data;
   renderInspections();
 }
 

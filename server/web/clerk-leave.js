@@ -3,7 +3,7 @@
 // one before it starts, and see where one is to stand in. clerk.js calls refreshLeave(windows)
 // after sign-in and renderLeave() on a change of language. Text goes in escaped (esc).
 
-import { $, esc, t, api, act, guarded, loadHallZone, hallNow } from "./common.js";
+import { $, esc, t, act, guarded, loadHallZone, hallNow, readForSession } from "./common.js";
 
 let data = null;
 let windows = [];
@@ -69,11 +69,9 @@ export function clearLeave() {
 export async function refreshLeave(list) {
   if (list) windows = list;
   await loadHallZone();
-  const session = sessionStorage.getItem("token");
-  let read = null;
-  try { read = (await api("GET", "/api/leave/mine")).data; } catch { read = null; }
-  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
-  data = read;
+  const read = await readForSession("/api/leave/mine", null);
+  if (!read) return;
+  data = read.data;
   $("leaveCard").hidden = !data;
   renderLeave();
 }

@@ -3,16 +3,14 @@
 // whose villager has not been replied to yet. No villager's name or phone in the list; 「受理」
 // reads the request whole (audited) and accepts it into a case with the finish dialog.
 
-import { $, esc, t, api } from "./common.js";
+import { $, esc, t, api, readForSession } from "./common.js";
 
 let requests = [];
 
 export async function refreshVillage() {
-  const session = sessionStorage.getItem("token");
-  let read = [];
-  try { read = (await api("GET", "/api/village/requests")).data; } catch { read = []; }
-  if (sessionStorage.getItem("token") !== session) return; // signed out meanwhile
-  requests = read;
+  const read = await readForSession("/api/village/requests", []);
+  if (!read) return;
+  requests = read.data;
   renderVillage();
 }
 

@@ -9,6 +9,7 @@ import {
   $, esc, t, has, faultText, useStrings, languageSwitch, onLanguage, useSession, api, act, showError, errorText,
   guarded, liveStream, forgetActions, mergeKiosks, applyKioskEvent, ApiError, FIRST_NOTICE, noticesOf, openNotice, dueClass,
   latestRead, kioskMark, forgetPassword, redraw, stepHtml, wireFindCase, hallNow, progressProblem, serverNow, loadHallZone,
+  readForSession,
 } from "./common.js";
 import strings from "./clerk.i18n.js";
 import { refreshLeave, renderLeave, clearLeave } from "./clerk-leave.js";
@@ -205,12 +206,9 @@ function renderMine() {
 async function refreshMine() {
   // Answers that come after a sign-out (a takeover just after the sign-in, a slow link) are
   // this clerk's, not the next one's: dropped.
-  const session = state.token;
-  let [m, f] = [null, []];
-  try { m = (await api("GET", "/api/ratings/mine")).data; } catch { m = null; }
-  try { f = (await api("GET", "/api/findings/mine")).data; } catch { f = []; }
-  if (state.token !== session) return;
-  mine = m; findings = f;
+  const [m, f] = [await readForSession("/api/ratings/mine", null), await readForSession("/api/findings/mine", [])];
+  if (!m || !f) return;
+  mine = m.data; findings = f.data;
   renderMine();
   renderFindings();
   await refreshInspections();
@@ -225,11 +223,9 @@ async function refreshMine() {
 // the director acknowledges them on the console).
 let attendance = [];
 async function refreshAttendance() {
-  const session = state.token;
-  let read = [];
-  try { read = (await api("GET", "/api/attendance/mine")).data; } catch { read = []; }
-  if (state.token !== session) return; // signed out meanwhile
-  attendance = read;
+  const read = await readForSession("/api/attendance/mine", []);
+  if (!read) return;
+  attendance = read.data;
   renderAttendance();
 }
 function renderAttendance() {

@@ -4,7 +4,7 @@
 // cases' notices and the kiosk list. Importing this module touches no page (the browser tests'
 // dictionary check imports it in node).
 
-import { $, t, has, esc, language, onLanguage, request, serverNow, sessionRefused, sharedStrings, showError } from "./base.js";
+import { $, t, has, esc, language, onLanguage, request, serverNow, sessionNow, sessionRefused, sharedStrings, showError } from "./base.js";
 
 export * from "./base.js";
 
@@ -306,6 +306,18 @@ export function stepHtml(s) {
 
 /** A kiosk printer fault kind, translated (a kind this page does not know yet stays readable). */
 export const faultText = (kind) => t(has(`kiosk.${kind}`) ? `kiosk.${kind}` : "kiosk.unknown");
+
+/**
+ * Reads `path` for the session signed in now: `{ data }` (`fallback` when the read failed), or
+ * `null` when the page signed out, or another signed in, before the answer came — what was
+ * read is theirs, not for the screen now.
+ */
+export async function readForSession(path, fallback) {
+  const session = sessionNow();
+  let data;
+  try { data = (await api("GET", path)).data; } catch { data = fallback; }
+  return sessionNow() === session ? { data } : null;
+}
 
 /** One JSON call: resolves to `{ status, data }` on 2xx, throws an ApiError otherwise. */
 export async function api(method, path, body, { key, headers } = {}) {
