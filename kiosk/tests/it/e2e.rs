@@ -243,12 +243,16 @@ async fn past_the_cut_off_the_kiosk_says_so_and_issues_nothing() {
     assert!(v.stop_until.contains("08:30"), "tomorrow's opening: {}", v.stop_until);
     assert_eq!(v.hall_stop, StopReason::CutOff, "the home banner says it too");
     assert!(!v.materials.is_empty(), "the one-time notification stays on screen");
-    // Another try is answered by the kiosk itself.
+    // Another try is answered by the kiosk itself: the inputs are taken in order, and a request
+    // sent would have shown 「正在取号」 before the home screen.
     k.send(Input::Take { key: hall_kiosk::new_key(), priority: None });
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    k.send(Input::Home);
+    let v = k.until("the home screen or 正在取号", |v| matches!(v.page, PageKind::Home | PageKind::Issuing)).await;
+    assert_eq!(v.page, PageKind::Home, "the second 取号 was sent");
     assert_eq!(waiting(&url).await, 0, "no ticket was made");
     assert!(printer.wait_for_jobs(0, Duration::from_millis(10)).is_empty(), "nothing printed");
     // The next morning the kiosk issues again by itself.
+    k.send(Input::Matter("mz-dibao".into()));
     clock.set(wednesday(9, 0) + chrono::Duration::days(1));
     k.until("issuing again", |v| v.stop == StopReason::Open && v.hall_stop == StopReason::Open).await;
 }
