@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use procs::{County, Hall};
 use serde_json::{json, Value};
+use tokio::sync::watch;
 
 /// Waits (polling PostgreSQL, at most 60 s) until the county has every event the hall has,
 /// then checks that it has exactly the hall's ids: no gap, no duplicate, nothing else.
@@ -45,8 +46,13 @@ async fn same_events(db: &tokio_postgres::Client, hall: &Hall) {
     assert_eq!(gaps, 0);
 }
 
-/// Tickets issued at a hall until stopped (a hall that is down is skipped over).
-fn keep_issuing(base: String, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<u32> {
+/// Tickets issued at a hall until stopped (a hall that is down is skipped over), each counted in
+/// `issued` as its answer comes.
+fn keep_issuing(
+    base: String,
+    stop: Arc<AtomicBool>,
+    issued_so_far: Arc<watch::Sender<u32>>,
+) -> tokio::task::JoinHandle<u32> {
     tokio::spawn(async move {
         let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().unwrap();
         let mut issued = 0;
@@ -58,7 +64,10 @@ fn keep_issuing(base: String, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<
                 .send()
                 .await;
             match r {
-                Ok(r) if r.status() == 201 => issued += 1,
+                Ok(r) if r.status() == 201 => {
+                    issued += 1;
+                    issued_so_far.send_modify(|n| *n += 1);
+                }
                 _ => tokio::time::sleep(Duration::from_millis(50)).await,
             }
         }
@@ -121,7 +130,20 @@ async fn every_event_of_every_hall_once_through_outages() {
 
     // The county killed mid-stream, and started again.
     let stop = Arc::new(AtomicBool::new(false));
-    let load = [keep_issuing(a.base.clone(), stop.clone()), keep_issuing(b.base.clone(), stop.clone())];
+    let counter = Arc::new(watch::channel(0u32).0);
+    let load = [
+        keep_issuing(a.base.clone(), stop.clone(), counter.clone()),
+        keep_issuing(b.base.clone(), stop.clone(), counter.clone()),
+    ];
+    // Until the halls have issued `more` tickets from now (at most 30 s).
+    let issue_more = |more: u32, what: &'static str| {
+        let mut seen = counter.subscribe();
+        let target = *seen.borrow() + more;
+        async move {
+            let done = tokio::time::timeout(Duration::from_secs(30), seen.wait_for(|n| *n >= target)).await;
+            assert!(done.is_ok_and(|d| d.is_ok()), "the halls did not issue {more} tickets {what}");
+        }
+    };
     let before: i64 = db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get(0);
     let deadline = Instant::now() + Duration::from_secs(30);
     while db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get::<_, i64>(0) < before + 50 {
@@ -129,11 +151,11 @@ async fn every_event_of_every_hall_once_through_outages() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     county.kill_and_restart().await;
-    tokio::time::sleep(Duration::from_millis(300)).await; // let the load go on across the restart
+    issue_more(20, "after the county's restart").await; // the load goes on across the restart
 
     // PostgreSQL restarted under the load.
     pg.down();
-    tokio::time::sleep(Duration::from_millis(500)).await; // events pile up at the halls meanwhile
+    issue_more(20, "while PostgreSQL was down").await; // events pile up at the halls meanwhile
     pg.up();
     stop.store(true, Ordering::Relaxed);
     let mut issued = 0;
