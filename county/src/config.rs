@@ -74,7 +74,7 @@ impl HallsFile {
             if !users.insert(u.username.clone()) {
                 bail!("duplicate user `{}`", u.username);
             }
-            if argon2::PasswordHash::new(&u.password_hash).is_err() {
+            if !hall_signin::is_password_hash(&u.password_hash) {
                 bail!("user `{}`: password_hash is not an argon2 hash", u.username);
             }
         }

@@ -28,7 +28,9 @@ pub struct AppState {
     pub users: Arc<Vec<User>>,
     pub demo: bool,
     sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
-    throttle: Arc<crate::throttle::Throttle>,
+    throttle: Arc<hall_signin::LoginThrottle>,
+    /// Concurrent argon2 checks (each takes 19 MiB and a core), as at a hall.
+    password_checks: Arc<hall_signin::PasswordChecks>,
     /// Each hall's own server (the halls file's `url`), for the link to its director console.
     hall_urls: Arc<HashMap<String, String>>,
 }
@@ -42,6 +44,7 @@ impl AppState {
             demo,
             sessions: Default::default(),
             throttle: Default::default(),
+            password_checks: Arc::new(hall_signin::PasswordChecks::new(2)),
             hall_urls: Default::default(),
         }
     }
@@ -100,25 +103,21 @@ async fn login(State(s): State<AppState>, request: axum::extract::Request) -> Co
         return Err(CountyError::BadCredentials);
     }
     // Counted as failed until proven right, so that guesses sent at once are slowed too.
-    s.throttle.attempt(&login.username, address, Instant::now()).map_err(CountyError::TooManyAttempts)?;
+    // The hall's throttle: per username and address (an IPv6 /64 counted too), and a cap on an
+    // address's failures a minute whatever the usernames.
+    s.throttle.attempt(&login.username, address, Instant::now()).map_err(|refused| match refused {
+        hall_signin::Refused::Username(wait) | hall_signin::Refused::Address(wait) => {
+            CountyError::TooManyAttempts(wait)
+        }
+    })?;
     let demo = s.demo && login.username == "county" && login.password == "demo";
     let user = s.users.iter().find(|u| u.username == login.username).cloned();
     let name = if demo {
         "县政务服务中心（演示）".to_string()
     } else {
-        let hash = user.as_ref().map(|u| u.password_hash.clone());
-        let password = login.password.clone();
-        let ok = tokio::task::spawn_blocking(move || {
-            use argon2::PasswordVerifier;
-            // An unknown name costs a hash check too: the answer's time does not tell names apart.
-            let known = hash.is_some();
-            let hash = hash.unwrap_or_else(|| decoy_hash().to_string());
-            let matches = argon2::PasswordHash::new(&hash)
-                .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
-            known && matches
-        })
-        .await
-        .map_err(|e| CountyError::Internal(e.into()))?;
+        // An unknown name costs a hash check too: the answer's time does not tell names apart.
+        let hash = user.as_ref().map(|u| u.password_hash.as_str());
+        let ok = s.password_checks.verify(&login.password, hash).await.map_err(CountyError::Internal)?;
         match user {
             Some(u) if ok => {
                 if u.name.is_empty() {
@@ -141,17 +140,6 @@ async fn login(State(s): State<AppState>, request: axum::extract::Request) -> Co
     sessions.retain(|_, (_, until)| *until > Instant::now());
     sessions.insert(token_hash(&token), (login.username.clone(), Instant::now() + SESSION));
     Ok(Json(Session { token, role: "county", username: login.username, name, expires_at: expires.to_rfc3339() }))
-}
-
-/// A hash of a password nobody has, checked for a name that is not a user's.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| {
-        use argon2::password_hash::{PasswordHasher, SaltString};
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("a 16-byte salt");
-        let secret = hex::encode(rand::random::<[u8; 16]>());
-        argon2::Argon2::default().hash_password(secret.as_bytes(), &salt).expect("hashing a random secret").to_string()
-    })
 }
 
 /// `POST /api/auth/logout`: the session ends on the server (a copied token stops working),
@@ -470,16 +458,5 @@ async fn reports(
                 .into_response())
         }
         Some(f) => Err(CountyError::InvalidBody(format!("`format` is json or csv, not `{f}`"))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The decoy is a real argon2 hash: an unknown name pays the whole check, not a parse error.
-    #[test]
-    fn the_decoy_is_a_hash_that_takes_a_full_check() {
-        let hash = argon2::PasswordHash::new(super::decoy_hash()).unwrap();
-        assert_eq!(hash.algorithm.as_str(), "argon2id");
-        assert_eq!(super::decoy_hash(), super::decoy_hash(), "made once");
     }
 }

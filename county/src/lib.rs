@@ -11,7 +11,6 @@ pub mod pages;
 pub mod relay;
 pub mod reports;
 pub mod sse;
-pub mod throttle;
 pub mod views;
 
 use std::net::SocketAddr;

@@ -103,6 +103,8 @@ async fn serve_state(state: hall_county::http::AppState) -> String {
     let app = hall_county::http::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    // With each caller's address, as `hall-county` serves (the sign-in throttle counts by it).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     base
 }
@@ -829,7 +831,7 @@ async fn an_offline_halls_wait_is_as_last_heard_and_a_hall_taken_out_is_not_list
 }
 
 /// A county account is not guessed online: after three wrong passwords, each further try waits
-/// (429 with Retry-After). Bad input answers 4xx, never 500: a hall id that is no text, a year
+/// (429 with Retry-After), and an address failing with many names is refused. Bad input answers 4xx, never 500: a hall id that is no text, a year
 /// PostgreSQL cannot hold.
 #[tokio::test]
 async fn sign_ins_are_slowed_and_bad_input_is_refused_not_a_500() {
@@ -859,4 +861,18 @@ async fn sign_ins_are_slowed_and_bad_input_is_refused_not_a_500() {
     assert_eq!(get("/api/county/halls/%00").await.unwrap().status(), 404);
     let r = get("/api/county/reports?from=-5000-01-01&to=-5000-01-02").await.unwrap();
     assert_eq!(r.status(), 422);
+
+    // A flood of made-up names from one address: each name's own three tries would let it go
+    // on for ever (an argon2 check each), so the address is refused after 30 failures a minute.
+    let base = serve(pool.clone(), Links::default(), Vec::new()).await;
+    let try_as = |n: u32| {
+        http.post(format!("{base}/api/auth/login")).json(&json!({"username": format!("nobody{n}"), "password": "x"}))
+    };
+    for n in 0..30 {
+        assert_eq!(try_as(n).send().await.unwrap().status(), 401, "made-up name {n}");
+    }
+    let r = try_as(30).send().await.unwrap();
+    assert_eq!(r.status(), 429, "the 31st failure this minute from one address");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "too_many_attempts");
 }

@@ -635,7 +635,7 @@ impl Checker<'_> {
                 for w in &s.windows {
                     self.known("window", w, hall.windows.iter().map(|w| &w.id))?;
                 }
-                if argon2::PasswordHash::new(s.password_hash.get_ref()).is_err() {
+                if !hall_signin::is_password_hash(s.password_hash.get_ref()) {
                     return self.fail(
                         &s.password_hash.span(),
                         "password_hash is not a PHC hash string; make one with `hall-server hash-password`",

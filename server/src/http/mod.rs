@@ -148,7 +148,7 @@ struct Inner {
     metrics: Metrics,
     shutdown: CancellationToken,
     /// Concurrent argon2 checks (each takes 19 MiB and a core).
-    password_checks: tokio::sync::Semaphore,
+    password_checks: crate::auth::PasswordChecks,
     /// `--public-url` without a trailing `/`; empty when not given.
     public_url: String,
     /// Served over TLS (`--tls-cert`): an address made from a request's `Host` is `https://`.
@@ -217,7 +217,7 @@ impl AppState {
             online_complaints: complaints::online_limits(),
             metrics: Metrics::new(),
             shutdown: CancellationToken::new(),
-            password_checks: tokio::sync::Semaphore::new(2),
+            password_checks: crate::auth::PasswordChecks::new(2),
             public_url,
             https: settings.tls.is_some(),
             calendar,
