@@ -526,9 +526,15 @@ pub(super) fn act(ctx: &mut Ctx, number: &str, op: &CaseOp) -> ApiResult<Answer>
                         "the upper level's date was recorded already: the director records a new one",
                     ));
                 }
-                c.deadline = Some(d);
+                // A date on a day off is met on the next working day (R6: 顺延), as every
+                // other deadline is; the upper level's own words stay in the history.
+                let due = ctx.calendar.deferred(d).unwrap_or(d);
+                c.deadline = Some(due);
                 c.detail["upper_deadline"] = json!(d.to_string());
                 text.push_str(&format!("；上级机关承诺办结日期 {d}"));
+                if due != d {
+                    text.push_str(&format!("（休息日，顺延至 {due}）"));
+                }
             }
             (name, text)
         }

@@ -318,11 +318,13 @@ async fn a_reported_case_follows_the_upper_level_to_its_reply() {
     let extend = json!({"days": 2, "reason": "等待批复"});
     assert_error(&s.post(&path("extend"), &director, extend).await, 409, "invalid_case_action");
     // The date is not moved again at the window (R12: never extended arbitrarily); a new date
-    // from the upper level is the director's to record.
-    let later = json!({"note": "县民政局延期", "deadline": "2026-12-31"});
+    // from the upper level is the director's to record. A Sunday is met on the Monday (顺延).
+    let later = json!({"note": "县民政局延期", "deadline": "2026-12-27"});
     assert_error(&s.post(&path("progress"), &c, later.clone()).await, 403, "director_only");
     let moved = s.post(&path("progress"), &director, later).await;
-    assert_eq!((moved.status.as_u16(), moved.body["deadline"].as_str()), (200, Some("2026-12-31")), "{}", moved.body);
+    assert_eq!((moved.status.as_u16(), moved.body["deadline"].as_str()), (200, Some("2026-12-28")), "{}", moved.body);
+    let line = moved.body["history"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(line.ends_with("上级机关承诺办结日期 2026-12-27（休息日，顺延至 2026-12-28）"), "{line}");
     let reply = s.post(&path("progress"), &c, json!({"note": "县民政局批复同意", "reply": true})).await;
     assert_eq!(
         (reply.body["authority"].as_str(), reply.body["reply"].as_str()),
