@@ -209,7 +209,11 @@ impl Checker<'_> {
             leader_days: petition_days(&raw.policy.petition_leader_days, defaults.leader_days, "petition_leader_days")?,
         };
         let policy = Policy {
-            priority_cap: raw.policy.priority_cap.unwrap_or(Policy::default().priority_cap),
+            priority_cap: self.within(
+                &raw.policy.priority_cap,
+                (1..=20, "priority_cap", "priority tickets in a row"),
+                Policy::default().priority_cap,
+            )?,
             no_show_requeue_limit: raw.policy.no_show_requeue_limit.unwrap_or(Policy::default().no_show_requeue_limit),
             session_hours,
             wait_warning_minutes: raw.policy.wait_warning_minutes.unwrap_or(Policy::default().wait_warning_minutes),
@@ -219,8 +223,16 @@ impl Checker<'_> {
                 None => Policy::default().on_the_spot_minutes,
             },
             cases: crate::domain::case::Limits {
-                supplement_days: raw.policy.supplement_days.unwrap_or(Policy::default().cases.supplement_days),
-                extension_cap: raw.policy.extension_cap.unwrap_or(Policy::default().cases.extension_cap),
+                supplement_days: self.within(
+                    &raw.policy.supplement_days,
+                    (1..=90, "supplement_days", "working days"),
+                    Policy::default().cases.supplement_days,
+                )?,
+                extension_cap: self.within(
+                    &raw.policy.extension_cap,
+                    (1..=30, "extension_cap", "working days"),
+                    Policy::default().cases.extension_cap,
+                )?,
                 archive_days: match &raw.policy.archive_days {
                     Some(d) if *d.get_ref() > crate::domain::archive::MOST_DAYS => {
                         return self.fail(&d.span(), "archive_days must be between 0 and 30 working days");
@@ -540,6 +552,24 @@ impl Checker<'_> {
     }
 
     /// Minutes done on the spot (R7): a service of 1 minute to a working day.
+    /// A number the hall may set within `range` (its name and unit for the message), else
+    /// `default`. 0 would disable a rule: no priority ticket ahead of a walk-in, a 补办件
+    /// expiring the day it was accepted, every extension refused.
+    fn within(
+        &self,
+        v: &Option<Spanned<u32>>,
+        (range, name, unit): (std::ops::RangeInclusive<u32>, &str, &str),
+        default: u32,
+    ) -> Res<u32> {
+        match v {
+            Some(v) if !range.contains(v.get_ref()) => {
+                self.fail(&v.span(), format!("{name} must be between {} and {} {unit}", range.start(), range.end()))
+            }
+            Some(v) => Ok(*v.get_ref()),
+            None => Ok(default),
+        }
+    }
+
     fn on_the_spot(&self, name: &str, v: &Spanned<u32>) -> Res<u32> {
         if !(1..=480).contains(v.get_ref()) {
             return self.fail(&v.span(), format!("{name} must be between 1 and 480 minutes"));

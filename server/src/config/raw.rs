@@ -133,7 +133,7 @@ fn default_end() -> Spanned<String> {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
-    pub priority_cap: Option<u32>,
+    pub priority_cap: Option<Spanned<u32>>,
     pub no_show_requeue_limit: Option<u32>,
     pub session_hours: Option<Spanned<u32>>,
     /// The director's console colours waits longer than this many minutes.
@@ -144,9 +144,9 @@ pub struct RawPolicy {
     /// (即收即办, R7; default 20); a matter may set its own.
     pub on_the_spot_minutes: Option<Spanned<u32>>,
     /// Working days a 补办件 waits for its materials before it expires.
-    pub supplement_days: Option<u32>,
+    pub supplement_days: Option<Spanned<u32>>,
     /// The most working days the director's single extension may add.
-    pub extension_cap: Option<u32>,
+    pub extension_cap: Option<Spanned<u32>>,
     /// Working days after a case's close to archive its file (R17; default 5).
     pub archive_days: Option<Spanned<u32>>,
     /// Working days to contact the citizen after a bad rating.

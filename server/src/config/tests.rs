@@ -208,6 +208,12 @@ fn the_assessment_scheme_is_the_halls_and_checked() {
         ("[assessment.grades]\ngood = 95\n", "excellent ≥ good ≥ pass"),
         ("[assessment.weights]\nspeed = 3\n", "unknown field"),
         ("[policy]\narchive_days = 31\n", "archive_days must be between 0 and 30"),
+        // 0 would switch a rule off: no priority ticket ahead of a walk-in, a 补办件 expiring the
+        // day it was accepted, every extension refused.
+        ("[policy]\npriority_cap = 0\n", "priority_cap must be between 1 and 20 priority tickets in a row"),
+        ("[policy]\nsupplement_days = 0\n", "supplement_days must be between 1 and 90 working days"),
+        ("[policy]\nextension_cap = 0\n", "extension_cap must be between 1 and 30 working days"),
+        ("[policy]\nextension_cap = 31\n", "extension_cap must be between 1 and 30"),
     ] {
         let err = parse(&format!("{SMALL}\n{section}"), "hall.toml").expect_err(section);
         assert!(err.message.contains(needle), "{err} should mention {needle}");
