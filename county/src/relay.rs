@@ -193,6 +193,13 @@ async fn relay_one(
         "report" => halls.iter().find(|h| h.county_hall).ok_or_else(|| {
             anyhow!("a report waits at `{}`, but no hall of the halls file is `county_hall = true`", source.id)
         }),
+        // Progress on a reported case is the upper hall's to give: a town's outbox that names
+        // another town (a machine tampered with) would close that town's case of the same
+        // number. Never delivered; on the county's screen with why.
+        _ if !source.county_hall => Err(anyhow!(
+            "`{}` is not the county hall: only the county hall sends progress on reported cases",
+            source.id
+        )),
         _ => {
             let to = m.to_hall.as_deref().unwrap_or_default();
             halls.iter().find(|h| h.id == to).ok_or_else(|| anyhow!("no hall `{to}` in the halls file"))

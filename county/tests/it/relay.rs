@@ -332,6 +332,38 @@ async fn a_message_its_target_refuses_holds_back_nothing() {
     assert_eq!(outbox_len(&town).await, 1, "still in the outbox, to be offered again later");
 }
 
+/// A town's outbox naming another town (a machine tampered with, or a database edited): the
+/// progress that would close that town's case of the same number is not delivered, and waits
+/// on the county's screen with why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn progress_from_a_town_is_never_delivered() {
+    let pg = Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let town = Hall::start("qingshui").await;
+    let other = Hall::start("shiqiao").await;
+    let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
+    let clerk = other.sign_in("clerk2", Some("w02")).await;
+    let (number, _) = report(&other, &clerk, "王五").await;
+    let forged = format!(
+        r#"{{"origin_number": "{number}", "hall_name": "云岭县政务服务中心", "step": "closed", "result": "not_approved", "reason": "不予许可"}}"#
+    );
+    put_in_outbox(&town, vec![("progress:forged".into(), "progress", Some("shiqiao"), forged.as_str())]);
+    let halls = format!(
+        "{}\n[[halls]]\nid = \"shiqiao\"\nurl = \"{}\"\ntoken = \"demo-county\"\n",
+        town_and_county_hall(&town, &upper),
+        other.base
+    );
+    let county = County::start_file(work.path(), &pg.url(), &halls, &[]).await;
+    let waiting = waiting_with_error(&county, "progress:forged").await;
+    assert!(waiting["last_error"].as_str().unwrap().contains("only the county hall sends progress"), "{waiting}");
+    // The real report of shiqiao went up meanwhile; its case is still open, as the upper hall left it.
+    let director = upper.sign_in("director", None).await;
+    incoming_id(&upper, &director, &other, &number).await;
+    let (_, case) = other.get(&format!("/api/cases/{number}"), &clerk).await;
+    assert_eq!(case["state"], "open", "{case}");
+    assert_eq!(outbox_len(&town).await, 1, "the forged message stays in the town's outbox");
+}
+
 /// More messages waiting for a hall that is gone than one page of the outbox holds: the county
 /// reads on past them, and a new report still reaches the county hall at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
