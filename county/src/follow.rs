@@ -120,12 +120,16 @@ pub async fn hall_at(http: &reqwest::Client, hall: &HallEntry) -> anyhow::Result
         .error_for_status()?
         .json()
         .await?;
-    if let Some(id) = info.get("hall_id").and_then(Value::as_str) {
-        if id != hall.id {
-            bail!("the server at {base} is hall `{id}`, not `{}`: check the halls file", hall.id);
-        }
+    // A server that gives no id cannot be told from another (two towns without one, an address
+    // mistyped in the halls file): followed and relayed to only once it names itself.
+    match info.get("hall_id").and_then(Value::as_str) {
+        Some(id) if id == hall.id => Ok(info),
+        Some(id) => bail!("the server at {base} is hall `{id}`, not `{}`: check the halls file", hall.id),
+        None => bail!(
+            "the server at {base} gives no hall id: set `[hall] id = \"{}\"` in its configuration and restart it",
+            hall.id
+        ),
     }
-    Ok(info)
 }
 
 /// One connection: the hall's identity, then its stream until it ends or fails.

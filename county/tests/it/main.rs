@@ -185,6 +185,40 @@ async fn every_event_of_every_hall_once_through_outages() {
     assert_eq!(halls[1]["windows_open"], Value::Null, "no window ever opened at hall B: unknown, not 0");
 }
 
+/// A hall whose server gives no id cannot be told from another: not followed until it names
+/// itself, and the county's page says which line to add.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hall_giving_no_id_is_not_followed() {
+    let pg = pg::Postgres::start();
+    let work = tempfile::tempdir().unwrap();
+    let a = Hall::start_without_id("hall-a").await;
+    a.issue().await;
+    let county = County::start(work.path(), &pg.url(), &[&a]).await;
+    let http = reqwest::Client::new();
+    let token = store::demo_token(&http, &county.base).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let page = loop {
+        let page: Value = http
+            .get(format!("{}/api/county/halls/hall-a", county.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if page["error"].is_string() {
+            break page;
+        }
+        assert!(Instant::now() < deadline, "no error shown: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(page["error"].as_str().unwrap().contains("gives no hall id: set `[hall] id = \"hall-a\"`"), "{page}");
+    let db = pg.client().await;
+    let stored: i64 = db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get(0);
+    assert_eq!(stored, 0);
+}
+
 /// A halls file that names a hall wrongly never mixes one hall's events into another's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hall_answering_with_another_id_is_refused() {

@@ -56,10 +56,20 @@ impl Hall {
 
     /// The sample hall under another id and name.
     pub async fn start_named(id: &str, name: &str) -> Hall {
+        Self::start_with(id, &format!("id = \"{id}\""), name).await
+    }
+
+    /// The sample hall with no `[hall] id` (a configuration older than ids), named `id` in the
+    /// county's halls file.
+    pub async fn start_without_id(id: &str) -> Hall {
+        Self::start_with(id, "", "青石镇便民服务中心").await
+    }
+
+    async fn start_with(id: &str, id_line: &str, name: &str) -> Hall {
         let dir = tempfile::tempdir().unwrap();
         let sample = include_str!("../../../halls/sample-town.toml");
         assert!(sample.contains("id = \"qingshui\""));
-        let text = sample.replacen("id = \"qingshui\"", &format!("id = \"{id}\""), 1).replacen(
+        let text = sample.replacen("id = \"qingshui\"", id_line, 1).replacen(
             "name = \"青石镇便民服务中心\"",
             &format!("name = \"{name}\""),
             1,

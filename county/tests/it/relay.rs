@@ -289,7 +289,9 @@ async fn a_town_down_holds_back_only_its_own_answers() {
         assert_eq!(status, 200, "{body}");
     }
     until("A's answer while B is down", || accepted_above(&a, &from_a, &code_a)).await;
-    assert_eq!(outbox_len(&upper).await, 1, "B's answer waits");
+    // A's answer is acknowledged at the county hall just after A applied it: then B's alone waits.
+    until("B's answer alone in the county hall's outbox", || async { (outbox_len(&upper).await == 1).then_some(()) })
+        .await;
     b.restart().await;
     until("B's answer once B is back", || accepted_above(&b, &from_b, &code_b)).await;
     until("the county hall's outbox empty", || async { (outbox_len(&upper).await == 0).then_some(()) }).await;
@@ -364,8 +366,8 @@ async fn progress_from_a_town_is_never_delivered() {
     assert_eq!(outbox_len(&town).await, 1, "the forged message stays in the town's outbox");
 }
 
-/// More messages waiting for a hall that is gone than one page of the outbox holds: the county
-/// reads on past them, and a new report still reaches the county hall at once.
+/// More of the county hall's messages waiting for a hall that is gone than one page of its outbox
+/// holds: the county reads on past them, and a town's new report still reaches the county hall at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     let pg = Postgres::start();
@@ -373,7 +375,7 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     let town = Hall::start("qingshui").await;
     let upper = Hall::start_named("county-hall", "云岭县政务服务中心").await;
     put_in_outbox(
-        &town,
+        &upper,
         (0..600).map(|i| (format!("progress:gone:{i}:accepted"), "progress", Some("gone"), "{}")).collect(),
     );
     let halls = town_and_county_hall(&town, &upper);
@@ -398,7 +400,7 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
     assert_eq!((behind["attempts"].as_i64(), behind["target_hall"].as_str()), (Some(0), Some("gone")), "{behind}");
     // A hundred of them leave the outbox another way (another county service took them): the
     // screen counts them no more once the county has read the whole outbox again.
-    let db = rusqlite::Connection::open(town.db()).unwrap();
+    let db = rusqlite::Connection::open(upper.db()).unwrap();
     db.busy_timeout(Duration::from_secs(5)).unwrap();
     let gone_another_way = db
         .execute(
@@ -409,7 +411,7 @@ async fn a_full_page_of_messages_for_a_hall_that_is_gone_holds_back_nothing() {
         .unwrap();
     assert_eq!(gone_another_way, 100);
     until("the 500 left counted", || async { (backlog(&county).await["count"] == 500).then_some(()) }).await;
-    assert_eq!(outbox_len(&town).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
+    assert_eq!(outbox_len(&upper).await, 100, "the 600 for the hall that is gone still wait (a page of 100 shown)");
 }
 
 /// The county hall's own 上报件 goes up to a city or province office, outside the county: it is
