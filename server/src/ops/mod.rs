@@ -704,9 +704,20 @@ fn replace_hall(ctx: &mut Ctx, hall: &Hall) -> ApiResult<Answer> {
 /// a window it removes with a ticket called or served there (the citizen at the desk, whose
 /// case could then be registered nowhere), a matter it removes with tickets still waiting, sent
 /// on to it, or at a desk (no window would ever call them, nor register their case, and they
-/// would hold their queue's figures all day).
+/// would hold their queue's figures all day); either with a service the day close ended that
+/// is not registered yet (R1: it is registered at its window, with its matter's time limit).
 fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
     for w in ctx.hall.windows.iter().filter(|w| hall.window(&w.id).is_none()) {
+        let left_open = store::tickets::left_open_count(ctx.tx, Some(&w.id), None)?;
+        if left_open > 0 {
+            return Err(ApiError::new(
+                Code::WindowBusy,
+                format!(
+                    "window {} ({}) has {left_open} services the day close ended, not registered yet (R1): register them there before removing the window",
+                    w.number, w.name
+                ),
+            ));
+        }
         let current = store::windows::get(ctx.tx, &w.id, ctx.now_ms)?.and_then(|row| row.current_ticket);
         if let Some(t) = current.map(|id| store::tickets::get(ctx.tx, id)).transpose()?.flatten() {
             if matches!(t.status, crate::domain::TicketStatus::Called | crate::domain::TicketStatus::Serving) {
@@ -721,6 +732,16 @@ fn nothing_stranded(ctx: &Ctx, hall: &Hall) -> ApiResult<()> {
         }
     }
     for m in ctx.hall.matters.iter().filter(|m| hall.matter(&m.id).is_none()) {
+        let left_open = store::tickets::left_open_count(ctx.tx, None, Some(&m.id))?;
+        if left_open > 0 {
+            return Err(ApiError::new(
+                Code::MatterInUse,
+                format!(
+                    "{left_open} services of `{}` ({}) the day close ended are not registered yet (R1): remove the matter once they are",
+                    m.id, m.name
+                ),
+            ));
+        }
         let open = store::tickets::open_of_matter(ctx.tx, &ctx.day, &m.id)?;
         if open > 0 {
             return Err(ApiError::new(

@@ -785,6 +785,16 @@ pub fn left_open_to_register(conn: &Connection, window: Option<&str>, limit: u32
     rows.collect()
 }
 
+/// How many services the day close ended (as `left_open_to_register`) wait to be registered
+/// at `window`, or of the matter `service_id`: a hall that removed either would strand them.
+pub fn left_open_count(conn: &Connection, window: Option<&str>, service_id: Option<&str>) -> rusqlite::Result<u32> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM tickets WHERE {LEFT_OPEN}
+           AND (?1 IS NULL OR window_id = ?1) AND (?2 IS NULL OR service_id = ?2)"
+    );
+    conn.prepare_cached(&sql)?.query_row(params![window, service_id], |r| r.get(0))
+}
+
 /// Whether ticket `id` is a service the day close ended at `window`, not registered yet.
 pub fn is_left_open(conn: &Connection, id: i64, window: &str) -> rusqlite::Result<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1 AND window_id = ?2 AND {LEFT_OPEN})");
@@ -915,6 +925,13 @@ mod tests {
         // Every window's: the partial index whole (it holds only those services), never the table.
         let plan = plan_of(&left("NULL IS NULL")).join(" | ");
         assert!(plan.contains("SCAN tickets USING INDEX tickets_left_open"), "{plan}");
+        // What a new hall would strand: the partial index's few rows, never the table.
+        let count = format!(
+            "SELECT COUNT(*) FROM tickets WHERE {} AND ('w01' IS NULL OR window_id = 'w01') AND (NULL IS NULL OR service_id = NULL)",
+            super::LEFT_OPEN
+        );
+        let plan = plan_of(&count).join(" | ");
+        assert!(plan.contains("tickets_left_open"), "{plan}");
         check(
             &format!(
                 "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = 1 AND window_id = 'w01' AND {})",

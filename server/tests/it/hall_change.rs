@@ -62,6 +62,36 @@ async fn the_admin_page_does_not_remove_a_window_or_matter_a_citizen_is_waiting_
     assert_error(&r, 409, "matter_in_use");
 }
 
+/// A service the day close ended and nobody registered yet (R1) is registered at its window with
+/// its matter's time limit: neither the window nor the matter goes before it is.
+#[tokio::test]
+async fn the_admin_page_does_not_remove_a_window_or_matter_with_a_service_to_register() {
+    let s = TestServer::start().await;
+    let clerk11 = s.clerk("clerk11", "w11").await;
+    let ticket = s.issue("ly-caifa").await;
+    assert_eq!(s.act(&clerk11, "w11", "call-next").await.status, 200);
+    assert_eq!(s.act(&clerk11, "w11", "start").await.status, 200);
+    s.clock().advance(chrono::Duration::hours(16)); // the clerk went home without 办结
+    s.state().writer().submit(hall_server::ops::Actor::System, hall_server::ops::Op::CloseDays, None).await.unwrap();
+    let admin = s.staff("admin").await;
+    let toml = without_w11(&hall_toml(&s, &admin).await);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_error(&r, 409, "window_busy");
+    assert!(r.body["message"].as_str().unwrap().contains("not registered yet"), "{}", r.body);
+    let with_w11 = hall_toml(&s, &admin).await;
+    let start = with_w11.find("[[matters]]\nid = \"ly-caifa\"").expect("the matter's block");
+    let end = start + with_w11[start..].find("\n\n[[").unwrap() + 2;
+    let dropped = format!("{}{}", &with_w11[..start], &with_w11[end..]);
+    assert_error(&s.post("/api/admin/hall", &admin, json!({ "toml": dropped })).await, 409, "matter_in_use");
+    // Registered at its window: both may go.
+    let clerk11 = s.clerk("clerk11", "w11").await;
+    let body = json!({"ticket_id": ticket["id"], "outcome": "promised", "applicant_name": "张三"});
+    let done = s.post("/api/windows/w11/register-left-open", &clerk11, body).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 /// The file edited between two starts cannot be refused: the day-close still ends a ticket left
 /// at a window the file removed, and every day after closes.
 #[tokio::test]
