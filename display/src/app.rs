@@ -97,8 +97,12 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
                         for effect in model.apply(input, now(&server)) {
                             let Some(a) = &announcer else { continue };
                             match effect {
-                                Effect::Announce(call) => a.announce(&call.number, call.window_number),
-                                Effect::Withdraw { number, window } => a.withdraw(&number, window),
+                                Effect::Announce(call) => {
+                                    a.announce(&call.number, call.window_number, call.at.timestamp_millis())
+                                }
+                                Effect::Withdraw { number, window, until } => {
+                                    a.withdraw(&number, window, until.timestamp_millis())
+                                }
                             }
                         }
                     }

@@ -10,6 +10,11 @@ fn at(secs: i64) -> String {
     (now() + Duration::seconds(secs)).with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()).to_rfc3339()
 }
 
+/// The time `at(secs)` says, as the effects carry it.
+fn instant(secs: i64) -> DateTime<Utc> {
+    now() + Duration::seconds(secs)
+}
+
 fn called(id: i64, ticket: i64, number: &str, window: u32, secs: i64, recall: bool) -> Input {
     Input::Event {
         id,
@@ -175,7 +180,11 @@ fn a_call_taken_back_leaves_the_screen_and_a_new_call_shows_again() {
         data: json!({"ticket_id": ticket, "number": "A013", "queue": "a", "at": at(10)}),
     };
     let fx = m.apply(requeued(3, 8), now());
-    assert_eq!(fx, vec![Effect::Withdraw { number: "A013".into(), window: 4 }], "not said if not said yet");
+    assert_eq!(
+        fx,
+        vec![Effect::Withdraw { number: "A013".into(), window: 4, until: instant(10) }],
+        "not said if not said yet"
+    );
     let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
     assert_eq!(list, ["A012"], "the window's clerk left before the citizen came");
     assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A012"));
@@ -210,6 +219,36 @@ fn a_call_taken_back_while_away_is_neither_said_nor_undoes_the_newer_call() {
     replay.extend(m.apply(called(3, 8, "A013", 5, 5, false), now() + Duration::seconds(10)));
     assert_eq!(replay, vec![], "nothing said again, nothing taken back");
     assert_eq!(m.latest.as_ref().map(|c| (c.number.as_str(), c.window_number)), Some(("A013", 5)));
+}
+
+/// Said before the outage, taken back while away and called again at the same window: the
+/// snapshot's call is said, and the replayed taking back reaches the voice as the older call's
+/// only (the voice matches it by number and window, so it names the calls it covers).
+#[test]
+fn a_call_taken_back_and_made_again_at_the_same_window_while_away_is_still_said() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    assert_eq!(announced(&m.apply(called(1, 8, "A012", 3, 0, false), now())), ["A012@3"]);
+    m.apply(Input::Disconnected, now() + Duration::seconds(5));
+    let again = wire::Call {
+        window_id: "w03".into(),
+        window_number: 3,
+        window_name: "3号窗口".into(),
+        ..wire_call(8, "A012", 20)
+    };
+    let fx = m.apply(snapshot(vec![again]), now() + Duration::seconds(30));
+    assert_eq!(announced(&fx), ["A012@3"], "called again while away, still at the desk");
+    let requeued = Input::Event {
+        id: 2,
+        kind: "ticket_requeued".into(),
+        data: json!({"ticket_id": 8, "number": "A012", "queue": "a", "at": at(10)}),
+    };
+    let fx = m.apply(requeued, now() + Duration::seconds(30));
+    for f in &fx {
+        let Effect::Withdraw { until, .. } = f else { panic!("{f:?}") };
+        assert!(*until < instant(20), "the taking back covers the call before it, not the one at 20 s: {f:?}");
+    }
+    assert_eq!(m.latest.as_ref().map(|c| (c.number.as_str(), c.at.with_timezone(&Utc))), Some(("A012", instant(20))));
 }
 
 #[test]
@@ -571,10 +610,10 @@ fn a_call_taken_back_is_withdrawn_from_the_voice_though_it_left_the_screen() {
         data: json!({"ticket_id": ticket, "number": number, "queue": "a", "at": at(5)}),
     };
     let fx = m.apply(requeued(4, 1, "A001"), now() + Duration::seconds(5));
-    assert_eq!(fx, vec![Effect::Withdraw { number: "A001".into(), window: 1 }]);
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A001".into(), window: 1, until: instant(5) }]);
     assert!(m.flashing(now() + Duration::seconds(5)));
     let fx = m.apply(requeued(5, 3, "A003"), now() + Duration::seconds(5));
-    assert_eq!(fx, vec![Effect::Withdraw { number: "A003".into(), window: 3 }]);
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A003".into(), window: 3, until: instant(5) }]);
     assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A002"));
     assert!(!m.flashing(now() + Duration::seconds(5)), "A002 is no new call");
 }

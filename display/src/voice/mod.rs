@@ -305,6 +305,8 @@ pub fn write_wav(path: &Path, samples: &[i16]) -> anyhow::Result<()> {
 pub struct Job {
     pub number: String,
     pub window: u32,
+    /// When the call was made (ms since the epoch, the server's time): which call this is.
+    pub called_ms: i64,
     pub queued: Instant,
 }
 
@@ -374,11 +376,14 @@ pub fn queue_limit(stale_after: Duration) -> Duration {
 /// its speech). Jobs older than `max_age` when their turn comes are skipped aloud (they were
 /// shown). Without a sound device it logs that once and keeps going: the display never
 /// depends on audio.
+/// A call taken back: (number, window, calls made up to then in ms, when the display heard it).
+type Withdrawn = (String, u32, i64, Instant);
+
 pub struct Announcer {
     jobs: mpsc::Sender<Job>,
     /// Calls taken back (the ticket went back to the queue before its citizen came): not said
-    /// if still waiting their turn. (number, window, when taken back).
-    withdrawn: std::sync::Arc<std::sync::Mutex<Vec<(String, u32, Instant)>>>,
+    /// if still waiting their turn. (number, window, calls made up to then in ms, when heard).
+    withdrawn: std::sync::Arc<std::sync::Mutex<Vec<Withdrawn>>>,
 }
 
 impl Announcer {
@@ -396,7 +401,7 @@ impl Announcer {
     ) -> Announcer {
         let (jobs, rx) = mpsc::channel::<Job>();
         let (to_player, player_jobs) = mpsc::channel::<(Job, mpsc::Receiver<Vec<i16>>)>();
-        let withdrawn = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u32, Instant)>::new()));
+        let withdrawn = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Withdrawn>::new()));
         let taken_back = withdrawn.clone();
         let synth = std::thread::Builder::new().name("speech".into()).spawn(move || {
             for job in rx {
@@ -426,7 +431,7 @@ impl Announcer {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .iter()
-                    .any(|(n, w, at)| *n == job.number && *w == job.window && *at >= job.queued);
+                    .any(|(n, w, until_ms, _)| *n == job.number && *w == job.window && job.called_ms <= *until_ms);
                 if gone {
                     tracing::info!(number = %job.number, "announcement skipped: the call was taken back");
                     continue;
@@ -447,15 +452,18 @@ impl Announcer {
         Announcer { jobs, withdrawn }
     }
 
-    pub fn announce(&self, number: &str, window: u32) {
-        let _ = self.jobs.send(Job { number: number.to_string(), window, queued: Instant::now() });
+    /// The call of `number` to `window` made at `called_ms` (ms since the epoch).
+    pub fn announce(&self, number: &str, window: u32, called_ms: i64) {
+        let _ = self.jobs.send(Job { number: number.to_string(), window, called_ms, queued: Instant::now() });
     }
 
-    /// The call of `number` to `window` was taken back: not said if it has not been yet.
-    pub fn withdraw(&self, number: &str, window: u32) {
+    /// The calls of `number` to `window` made up to `until_ms` were taken back: not said if they
+    /// have not been yet. A newer call of the same number to the same window (the ticket called
+    /// again there: heard after a reconnection, before this older news) is still said.
+    pub fn withdraw(&self, number: &str, window: u32, until_ms: i64) {
         let mut w = self.withdrawn.lock().unwrap_or_else(|e| e.into_inner());
-        w.retain(|(_, _, at)| at.elapsed() < Duration::from_secs(600));
-        w.push((number.to_string(), window, Instant::now()));
+        w.retain(|(_, _, _, heard)| heard.elapsed() < Duration::from_secs(600));
+        w.push((number.to_string(), window, until_ms, Instant::now()));
     }
 }
 
@@ -593,8 +601,8 @@ mod tests {
     fn the_chime_does_not_wait_for_the_speech_and_calls_never_overlap() {
         let (announcer, played, _voice) = slow_announcer();
         let called = Instant::now();
-        announcer.announce("A012", 3);
-        announcer.announce("B013", 4);
+        announcer.announce("A012", 3, 1);
+        announcer.announce("B013", 4, 2);
         let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing");
         let (at, what) = next();
         assert_eq!(what, Played::Chime);
@@ -610,15 +618,29 @@ mod tests {
     #[test]
     fn a_call_taken_back_before_its_turn_is_not_said() {
         let (announcer, played, _voice) = slow_announcer();
-        announcer.announce("A012", 3);
-        announcer.announce("B013", 4);
-        announcer.withdraw("B013", 4);
-        announcer.announce("C014", 5);
+        announcer.announce("A012", 3, 1);
+        announcer.announce("B013", 4, 2);
+        announcer.withdraw("B013", 4, 2);
+        announcer.announce("C014", 5, 3);
         let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing").1;
         let heard: Vec<Played> = (0..6).map(|_| next()).collect();
         let two = [Played::Chime, Played::Speech, Played::End];
         assert_eq!(heard, [two.clone(), two].concat(), "A012 and C014, not B013");
         assert!(played.recv_timeout(Duration::from_secs(2)).is_err(), "nothing more");
+    }
+
+    /// The taking back of an older call of the same number and window (heard after a
+    /// reconnection, once the newer call was queued) does not silence the newer call.
+    #[test]
+    fn a_call_made_again_after_it_was_taken_back_is_said() {
+        let (announcer, played, _voice) = slow_announcer();
+        announcer.announce("Z001", 1, 1_000);
+        announcer.announce("A012", 3, 20_000);
+        announcer.withdraw("A012", 3, 10_000);
+        let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing").1;
+        let heard: Vec<Played> = (0..6).map(|_| next()).collect();
+        let two = [Played::Chime, Played::Speech, Played::End];
+        assert_eq!(heard, [two.clone(), two].concat(), "Z001, then A012's newer call");
     }
 
     #[test]
