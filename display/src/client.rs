@@ -42,10 +42,18 @@ impl ServerClock {
     }
 }
 
+#[derive(Clone)]
 pub struct Client {
     base: String,
     http: reqwest::Client,
+    /// How often the server's time is read again while the stream stays up.
+    time_check: Duration,
 }
+
+/// The server's time read again every so often: a stream may stay up for weeks, while the
+/// server's clock is stepped (a bad RTC corrected by NTP after the displays connected) or this
+/// machine's drifts; calls would then look stale (never said) or of another day (not shown).
+pub const TIME_CHECK: Duration = Duration::from_secs(300);
 
 /// The recent call rows a snapshot asks for: the server's most. A recall is a row of its own, so
 /// as many rows as the list shows would leave it short of tickets after a few recalls (the
@@ -73,7 +81,32 @@ pub fn http_client(ca: Option<&std::path::Path>) -> anyhow::Result<reqwest::Clie
 impl Client {
     /// A client of `base` (http:// or https://, through `http`: see [`http_client`]).
     pub fn new(base: &str, http: reqwest::Client) -> Client {
-        Client { base: base.trim_end_matches('/').to_string(), http }
+        Client { base: base.trim_end_matches('/').to_string(), http, time_check: TIME_CHECK }
+    }
+
+    /// The same client, reading the server's time every `every` (tests).
+    pub fn with_time_check(self, every: Duration) -> Client {
+        Client { time_check: every, ..self }
+    }
+
+    /// The server's time, from the `Date` of a small answer.
+    async fn clock(&self) -> anyhow::Result<Option<ServerClock>> {
+        let asked = std::time::Instant::now();
+        let (_, date): (serde_json::Value, _) = self.get("/api/hall").await?;
+        Ok(date.map(|d| ServerClock::from_answer(d, asked, std::time::Instant::now())))
+    }
+
+    /// Reads the server's time every `time_check` for as long as the display runs (an answer
+    /// that fails is tried again at the next; the stream's own reconnection reads it too).
+    async fn keep_time(self, feed: mpsc::UnboundedSender<Feed>) {
+        loop {
+            tokio::time::sleep(self.time_check).await;
+            if let Ok(Some(c)) = self.clock().await {
+                if feed.send(Feed::ServerTime(c)).is_err() {
+                    return; // the display is closing
+                }
+            }
+        }
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<(T, Option<DateTime<Utc>>)> {
@@ -110,6 +143,8 @@ impl Client {
     /// Follows the server forever: connect, take the snapshot, stream events; on any break,
     /// report it, wait (0.5 s doubling to 10 s) and resume after the last event seen.
     pub async fn follow(self, feed: mpsc::UnboundedSender<Feed>) {
+        let time = tokio::spawn(self.clone().keep_time(feed.clone()));
+        let _stop_time = AbortOnDrop(time);
         let mut last_id: Option<i64> = None;
         let mut backoff = Duration::from_millis(500);
         loop {
@@ -169,11 +204,23 @@ impl Client {
                     return Ok(());
                 }
                 if reload {
-                    let (snapshot, _) = self.snapshot().await?;
+                    let (snapshot, clock) = self.snapshot().await?;
+                    if let Some(c) = clock {
+                        let _ = feed.send(Feed::ServerTime(c));
+                    }
                     let _ = feed.send(Feed::Input(Input::Snapshot(Box::new(snapshot))));
                 }
             }
         }
+    }
+}
+
+/// Ends a task when dropped (the time checks end with the stream they serve).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -124,3 +124,27 @@ async fn recalls_do_not_shorten_the_list_a_display_starts_with() {
     assert_eq!(recent, ["B003", "B002", "B001"]);
     server.stop().await;
 }
+
+/// The server's time is read again while the stream stays up (not only at each connection):
+/// a clock stepped after the displays connected, or this machine's drift, is caught up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_time_is_read_again_while_the_stream_stays_up() {
+    let server = TestServer::options().real_time().start().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let client = Client::new(&server.base, reqwest::Client::new()).with_time_check(Duration::from_millis(100));
+    tokio::spawn(client.follow(tx));
+    let (mut times, mut connections) = (0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while times < 3 {
+        match tokio::time::timeout_at(deadline, rx.recv()).await.expect("the server's time read once only").unwrap() {
+            Feed::ServerTime(c) => {
+                let off = (c.at(std::time::Instant::now()) - chrono::Utc::now()).num_seconds().abs();
+                assert!(off <= 2, "the server's time, off by {off} s");
+                times += 1;
+            }
+            Feed::Input(hall_display::controller::Input::Connected) => connections += 1,
+            Feed::Input(_) => {}
+        }
+    }
+    assert_eq!(connections, 1, "read again on the same connection");
+}
