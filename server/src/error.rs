@@ -125,6 +125,7 @@ codes! {
     HallClosed = CONFLICT, "hall_closed", "tickets are not issued now (hours, lunch, cut-off); see next_open";
     QuotaReached = CONFLICT, "quota_reached", "the matter's daily quota is used up; see next_open";
     BodyTooLarge = PAYLOAD_TOO_LARGE, "body_too_large", "the body is over 64 KiB";
+    BodyTimeout = REQUEST_TIMEOUT, "body_timeout", "the body did not arrive within 15 s of the request";
     UnsupportedMediaType = UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "a body not sent as application/json";
     InvalidConfig = UNPROCESSABLE_ENTITY, "invalid_config", "the hall's TOML has a mistake (file:line:column)";
     UnknownService = UNPROCESSABLE_ENTITY, "unknown_service", "no such matter";

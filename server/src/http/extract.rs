@@ -134,6 +134,8 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         let body = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(Code::BodyTooLarge, "the body is larger than this endpoint takes")
+            } else if timed_out(&e) {
+                ApiError::new(Code::BodyTimeout, "the body did not arrive in time")
             } else {
                 ApiError::new(Code::InvalidBody, "the body could not be read")
             }
@@ -152,6 +154,18 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         }
         Ok(Body(body))
     }
+}
+
+/// Whether reading the body failed on the server's body time-out (`RequestBodyTimeoutLayer`).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// `application/json`, with or without parameters (`; charset=utf-8`).
@@ -195,5 +209,29 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .await
             .map(|p| PathParam(p.0))
             .map_err(|_| ApiError::new(Code::InvalidPath, "the path has a part that is not valid text"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body that stops arriving is answered 408 (the connection's time-out), not 400.
+    #[tokio::test]
+    async fn a_body_that_does_not_arrive_in_time_is_a_408() {
+        let stalled = axum::body::Body::from_stream(futures_util::stream::pending::<Result<Bytes, std::io::Error>>());
+        let slow = tower_http::timeout::TimeoutBody::new(std::time::Duration::from_millis(20), stalled);
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::new(slow))
+            .unwrap();
+        match Body::from_request(req, &()).await {
+            Err(ApiError::Client(e)) => {
+                assert_eq!((e.code, e.code.status()), (Code::BodyTimeout, StatusCode::REQUEST_TIMEOUT))
+            }
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("a stalled body was read"),
+        }
     }
 }
