@@ -42,11 +42,14 @@ pub fn progress_key(origin_hall: &str, origin_number: &str, step: UpperStep, dea
 /// Whether an upper hall's step, delivered now, is older than what the lower hall's case already
 /// heard (`heard`: the upper state it holds; the times: when the upper hall took each step, in
 /// ms, absent from an older upper hall): nothing after the upper close, no acceptance once
-/// heard from, no step taken before the one applied. Kept, not applied.
+/// heard from, no step taken before the one applied. Kept, not applied. The close is the upper
+/// hall's last step whatever its time says: a clock set back there between the acceptance and
+/// the close (a bad RTC corrected) would otherwise drop the result, and the applicant would
+/// never read it.
 pub fn superseded(heard: Option<&str>, step: UpperStep, stepped_at: Option<i64>, last_at: Option<i64>) -> bool {
     let closed = heard == Some(IncomingState::Closed.as_str());
     let accepted_again = step == UpperStep::Accepted && heard.is_some();
-    let older = matches!((stepped_at, last_at), (Some(at), Some(last)) if at < last);
+    let older = step != UpperStep::Closed && matches!((stepped_at, last_at), (Some(at), Some(last)) if at < last);
     closed || accepted_again || older
 }
 
@@ -340,6 +343,9 @@ mod tests {
             (Some("accepted"), DeadlineSet, Some(20), Some(20), false),
             (Some("closed"), DeadlineSet, Some(30), Some(20), true),
             (Some("closed"), Closed, None, None, true),
+            // Closed at 14:00 after an acceptance stamped 16:00 (the upper hall's clock was set
+            // back in between): the result still reaches the applicant.
+            (Some("accepted"), Closed, Some(14), Some(16), false),
             // An older upper hall says no time: its step alone is judged.
             (Some("accepted"), DeadlineSet, None, Some(20), false),
             (Some("accepted"), Extended, Some(5), None, false),
