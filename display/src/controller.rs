@@ -2,7 +2,7 @@
 //! server's snapshot and live events. No I/O, no clock reads (`now` is an argument, already in
 //! the server's time), no UI types.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use hall_wire as wire;
@@ -48,10 +48,13 @@ impl CallView {
 
 type CallKey = (i64, String, i64, bool);
 
-/// Calls already handled, so that a snapshot and a replayed stream never announce one twice.
+/// Calls already handled, so that a snapshot and a replayed stream never announce one twice:
+/// the newest [`SeenCalls::KEEP`] by the time they were made. (Kept by arrival, the replay after
+/// a long outage — hundreds of calls older than the snapshot's, oldest first — pushed the
+/// snapshot's own calls out, and their events, replayed last, were said a second time.)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SeenCalls {
-    order: VecDeque<CallKey>,
+    by_time: BTreeSet<(i64, CallKey)>,
     set: HashSet<CallKey>,
 }
 
@@ -63,10 +66,10 @@ impl SeenCalls {
         if !self.set.insert(key.clone()) {
             return false;
         }
-        self.order.push_back(key);
-        if self.order.len() > Self::KEEP {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
+        self.by_time.insert((key.2, key));
+        if self.by_time.len() > Self::KEEP {
+            if let Some((_, oldest)) = self.by_time.pop_first() {
+                self.set.remove(&oldest);
             }
         }
         true

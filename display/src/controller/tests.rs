@@ -251,6 +251,22 @@ fn a_call_taken_back_and_made_again_at_the_same_window_while_away_is_still_said(
     assert_eq!(m.latest.as_ref().map(|c| (c.number.as_str(), c.at.with_timezone(&Utc))), Some(("A012", instant(20))));
 }
 
+/// Back after a long outage: the stream replays hundreds of calls older than the snapshot's,
+/// then the snapshot's own call's event; it is not said a second time.
+#[test]
+fn a_long_replay_does_not_make_the_snapshots_call_new_again() {
+    let mut m = Model::new(Settings::default());
+    m.apply(snapshot(vec![]), now());
+    m.apply(Input::Disconnected, now());
+    let back = now() + Duration::seconds(700);
+    assert_eq!(announced(&m.apply(snapshot(vec![wire_call(9000, "C900", 690)]), back)), ["C900@3"]);
+    for i in 0..600 {
+        let old = m.apply(called(i + 1, i + 1, &format!("A{i:03}"), 4, i, false), back);
+        assert!(announced(&old).is_empty(), "made while away, long ago");
+    }
+    assert_eq!(announced(&m.apply(called(601, 9000, "C900", 3, 690, false), back)), Vec::<String>::new());
+}
+
 #[test]
 fn a_replayed_event_is_ignored() {
     let mut m = Model::new(Settings::default());
