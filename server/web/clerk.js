@@ -333,7 +333,10 @@ function fillSelects() {
   const to = document.querySelector("#transferDialog select[name=window]");
   for (const o of to.options) o.disabled = state.windows.some((w) => w.id === o.value && w.status === "closed");
   if (to.selectedOptions[0]?.disabled) to.value = ""; // chosen before, closed since
-  fill(document.querySelector("#transferDialog select[name=service]"), state.services, (s) => t("matterLabel", s.name, s.department), true);
+  // A matter none of whose windows has a clerk in is offered (one may come), and said so: the
+  // citizen sent there would wait until someone signs in at one of them.
+  const nobodyIn = (s) => !s.windows.some((id) => state.windows.some((w) => w.id === id && w.status !== "closed"));
+  fill(document.querySelector("#transferDialog select[name=service]"), state.services, (s) => t(nobodyIn(s) ? "matterNobodyInLabel" : "matterLabel", s.name, s.department), true);
 }
 
 async function start() {

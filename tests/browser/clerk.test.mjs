@@ -418,6 +418,13 @@ test("opening the finish and transfer dialogs throws nothing (the clerk page onc
     assert.equal(label.endsWith("（未开）"), closed.includes(id), `${id} ${label}`);
   }
   assert.equal(options.find(([v]) => v === "w04")[2], false, JSON.stringify(options));
+  // A matter whose windows are all closed is offered, and says so; one handled here is not marked.
+  const matters = await page.$$eval("#transferDialog select[name=service] option", (os) => Object.fromEntries(os.map((o) => [o.value, o.textContent])));
+  const services = await (await fetch(`${base}/api/services`)).json();
+  for (const s of services) {
+    assert.equal(matters[s.id].endsWith("— 办理窗口都未开"), s.windows.every((w) => closed.includes(w)), `${s.id} ${matters[s.id]}`);
+  }
+  assert.ok(!matters["cl-canjizheng"].includes("未开"), matters["cl-canjizheng"]);
   await page.click("#transferDialog button[value=cancel]");
   await page.keyboard.press("F6");
   await page.waitForFunction(() => document.querySelector("#finishDialog").open);
