@@ -100,8 +100,8 @@ async fn control(opts: Options, ui: slint::Weak<MainWindow>) {
                                 Effect::Announce(call) => {
                                     a.announce(&call.number, call.window_number, call.at.timestamp_millis())
                                 }
-                                Effect::Withdraw { number, window, until } => {
-                                    a.withdraw(&number, window, until.timestamp_millis())
+                                Effect::Withdraw { number, window, called_at } => {
+                                    a.withdraw(&number, window, called_at.timestamp_millis())
                                 }
                             }
                         }

@@ -136,12 +136,12 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Announce(CallView),
-    /// The calls of `number` to `window` made up to `until` taken back: not to be said if they
-    /// have not been yet (a newer call of that number there still is).
+    /// The call of `number` to `window` made at `called_at` taken back: not to be said if it
+    /// has not been yet (another call of that number there, made since, still is).
     Withdraw {
         number: String,
         window: u32,
-        until: DateTime<Utc>,
+        called_at: DateTime<FixedOffset>,
     },
 }
 
@@ -345,10 +345,9 @@ impl Model {
                 let Ok(r) = serde_json::from_value::<wire::TicketRequeued>(data) else { return vec![] };
                 let when = DateTime::parse_from_rfc3339(&r.at).ok();
                 let before = |c: &CallView| c.ticket_id == r.ticket_id && when.is_none_or(|w| c.at <= w);
-                let until = when.map_or(DateTime::<Utc>::MAX_UTC, |w| w.with_timezone(&Utc));
                 let mut taken: Vec<Effect> = Vec::new();
                 for c in self.recent.iter().chain(self.announced.iter()).filter(|c| before(c)) {
-                    let w = Effect::Withdraw { number: c.number.clone(), window: c.window_number, until };
+                    let w = Effect::Withdraw { number: c.number.clone(), window: c.window_number, called_at: c.at };
                     if !taken.contains(&w) {
                         taken.push(w);
                     }

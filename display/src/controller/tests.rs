@@ -10,9 +10,14 @@ fn at(secs: i64) -> String {
     (now() + Duration::seconds(secs)).with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()).to_rfc3339()
 }
 
-/// The time `at(secs)` says, as the effects carry it.
+/// The time `at(secs)` says.
 fn instant(secs: i64) -> DateTime<Utc> {
     now() + Duration::seconds(secs)
+}
+
+/// The time `at(secs)` says, as a call carries it.
+fn fixed(secs: i64) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(&at(secs)).unwrap()
 }
 
 fn called(id: i64, ticket: i64, number: &str, window: u32, secs: i64, recall: bool) -> Input {
@@ -182,7 +187,7 @@ fn a_call_taken_back_leaves_the_screen_and_a_new_call_shows_again() {
     let fx = m.apply(requeued(3, 8), now());
     assert_eq!(
         fx,
-        vec![Effect::Withdraw { number: "A013".into(), window: 4, until: instant(10) }],
+        vec![Effect::Withdraw { number: "A013".into(), window: 4, called_at: fixed(5) }],
         "not said if not said yet"
     );
     let list: Vec<&str> = m.recent.iter().map(|c| c.number.as_str()).collect();
@@ -244,10 +249,11 @@ fn a_call_taken_back_and_made_again_at_the_same_window_while_away_is_still_said(
         data: json!({"ticket_id": 8, "number": "A012", "queue": "a", "at": at(10)}),
     };
     let fx = m.apply(requeued, now() + Duration::seconds(30));
-    for f in &fx {
-        let Effect::Withdraw { until, .. } = f else { panic!("{f:?}") };
-        assert!(*until < instant(20), "the taking back covers the call before it, not the one at 20 s: {f:?}");
-    }
+    let made = |f: &Effect| match f {
+        Effect::Withdraw { called_at, .. } => called_at.with_timezone(&Utc),
+        Effect::Announce(_) => panic!("{f:?}"),
+    };
+    assert!(fx.iter().all(|f| made(f) == instant(0)), "the call said before the outage, not the one at 20 s: {fx:?}");
     assert_eq!(m.latest.as_ref().map(|c| (c.number.as_str(), c.at.with_timezone(&Utc))), Some(("A012", instant(20))));
 }
 
@@ -626,10 +632,10 @@ fn a_call_taken_back_is_withdrawn_from_the_voice_though_it_left_the_screen() {
         data: json!({"ticket_id": ticket, "number": number, "queue": "a", "at": at(5)}),
     };
     let fx = m.apply(requeued(4, 1, "A001"), now() + Duration::seconds(5));
-    assert_eq!(fx, vec![Effect::Withdraw { number: "A001".into(), window: 1, until: instant(5) }]);
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A001".into(), window: 1, called_at: fixed(0) }]);
     assert!(m.flashing(now() + Duration::seconds(5)));
     let fx = m.apply(requeued(5, 3, "A003"), now() + Duration::seconds(5));
-    assert_eq!(fx, vec![Effect::Withdraw { number: "A003".into(), window: 3, until: instant(5) }]);
+    assert_eq!(fx, vec![Effect::Withdraw { number: "A003".into(), window: 3, called_at: fixed(2) }]);
     assert_eq!(m.latest.as_ref().map(|c| c.number.as_str()), Some("A002"));
     assert!(!m.flashing(now() + Duration::seconds(5)), "A002 is no new call");
 }

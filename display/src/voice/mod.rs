@@ -376,13 +376,13 @@ pub fn queue_limit(stale_after: Duration) -> Duration {
 /// its speech). Jobs older than `max_age` when their turn comes are skipped aloud (they were
 /// shown). Without a sound device it logs that once and keeps going: the display never
 /// depends on audio.
-/// A call taken back: (number, window, calls made up to then in ms, when the display heard it).
+/// A call taken back: (number, window, when it was made in ms, when the display heard of it).
 type Withdrawn = (String, u32, i64, Instant);
 
 pub struct Announcer {
     jobs: mpsc::Sender<Job>,
     /// Calls taken back (the ticket went back to the queue before its citizen came): not said
-    /// if still waiting their turn. (number, window, calls made up to then in ms, when heard).
+    /// if still waiting their turn.
     withdrawn: std::sync::Arc<std::sync::Mutex<Vec<Withdrawn>>>,
 }
 
@@ -427,11 +427,10 @@ impl Announcer {
                     tracing::info!(number = %job.number, "announcement skipped: too old");
                     continue;
                 }
-                let gone = taken_back
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .iter()
-                    .any(|(n, w, until_ms, _)| *n == job.number && *w == job.window && job.called_ms <= *until_ms);
+                let gone =
+                    taken_back.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|(n, w, called_ms, _)| {
+                        *n == job.number && *w == job.window && job.called_ms == *called_ms
+                    });
                 if gone {
                     tracing::info!(number = %job.number, "announcement skipped: the call was taken back");
                     continue;
@@ -457,13 +456,13 @@ impl Announcer {
         let _ = self.jobs.send(Job { number: number.to_string(), window, called_ms, queued: Instant::now() });
     }
 
-    /// The calls of `number` to `window` made up to `until_ms` were taken back: not said if they
-    /// have not been yet. A newer call of the same number to the same window (the ticket called
-    /// again there: heard after a reconnection, before this older news) is still said.
-    pub fn withdraw(&self, number: &str, window: u32, until_ms: i64) {
+    /// The call of `number` to `window` made at `called_ms` was taken back: not said if it has
+    /// not been yet. Another call of the same number to the same window (the ticket called again
+    /// there: heard after a reconnection, before this older news) is still said.
+    pub fn withdraw(&self, number: &str, window: u32, called_ms: i64) {
         let mut w = self.withdrawn.lock().unwrap_or_else(|e| e.into_inner());
         w.retain(|(_, _, _, heard)| heard.elapsed() < Duration::from_secs(600));
-        w.push((number.to_string(), window, until_ms, Instant::now()));
+        w.push((number.to_string(), window, called_ms, Instant::now()));
     }
 }
 
@@ -636,7 +635,7 @@ mod tests {
         let (announcer, played, _voice) = slow_announcer();
         announcer.announce("Z001", 1, 1_000);
         announcer.announce("A012", 3, 20_000);
-        announcer.withdraw("A012", 3, 10_000);
+        announcer.withdraw("A012", 3, 5_000);
         let next = || played.recv_timeout(Duration::from_secs(20)).expect("the player played nothing").1;
         let heard: Vec<Played> = (0..6).map(|_| next()).collect();
         let two = [Played::Chime, Played::Speech, Played::End];
