@@ -871,6 +871,18 @@ fn add_calendar_year(ctx: &mut Ctx, schedule: &crate::domain::calendar::YearSche
             }
             _ => 0,
         };
+        // A date fixed before the year was loaded (an upper level's, R14: taken as given) on one
+        // of its days off moves to the next working day, as it would have when recorded.
+        let year_days = chrono::NaiveDate::from_ymd_opt(schedule.year, 1, 1).zip(chrono::NaiveDate::from_ymd_opt(
+            schedule.year,
+            12,
+            31,
+        ));
+        let deferred = deferred
+            + match year_days {
+                Some((from, to)) => cases::defer_from_days_off(&mut with_year, from, to)?,
+                None => 0,
+            };
         ctx.events = with_year.events;
         (n, petitions, leave, bookings, deferred)
     };

@@ -338,6 +338,29 @@ async fn a_reported_case_follows_the_upper_level_to_its_reply() {
     assert_eq!(s.post(&path("close"), &c, json!({"result": "approved"})).await.body["result"], "approved");
 }
 
+/// An upper level's date in a year whose calendar is not loaded yet is kept as given, and moved
+/// off a day off (顺延, R6) once the year is added.
+#[tokio::test]
+async fn an_upper_levels_date_in_a_year_not_loaded_is_deferred_once_it_is() {
+    let s = TestServer::start().await;
+    let c = s.clerk("clerk2", "w02").await;
+    let t = finish(&s, &c, "w02", "mz-linshi", json!({"outcome": "reported", "authority": "县民政局"})).await;
+    let number = t["case"]["number"].as_str().unwrap().to_string();
+    let dated = s
+        .post(&format!("/api/cases/{number}/progress"), &c, json!({"note": "县民政局已受理", "deadline": "2027-01-01"}))
+        .await;
+    assert_eq!((dated.status.as_u16(), dated.body["deadline"].as_str()), (200, Some("2027-01-01")), "{}", dated.body);
+    let admin = s.staff("admin").await;
+    let added = s.post("/api/admin/calendar", &admin, json!({"toml": TEST_2027})).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(added.body["deadlines_deferred"], 1, "{}", added.body);
+    let case = get(&s, &format!("/api/cases/{number}"), &c).await.body;
+    assert_eq!(case["deadline"], "2027-01-04", "元旦 1–3 January off: {case}");
+    let last = case["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "deadline_set", "{last}");
+    assert!(last["text"].as_str().unwrap().contains("顺延至 2027-01-04"), "{last}");
+}
+
 #[tokio::test]
 async fn the_applicant_queries_progress_without_seeing_anyones_personal_information() {
     let s = TestServer::start().await;
