@@ -118,7 +118,15 @@ async fn several_halls(cli: &Cli, cfg: SimConfig) -> anyhow::Result<()> {
         None => {
             let mut out = Vec::new();
             for (k, base) in cli.server.iter().enumerate() {
-                out.push((hall_of(base).await.unwrap_or_else(|| halls::hall_id(k + 1)), base.clone()));
+                let id = match hall_of(base).await {
+                    Some(id) => id,
+                    // The county follows a hall only under the id its server gives.
+                    None if cli.county_halls.is_some() => anyhow::bail!(
+                        "the hall at {base} gives no [hall] id: the county service would not follow it; set one in its configuration"
+                    ),
+                    None => halls::hall_id(k + 1),
+                };
+                out.push((id, base.clone()));
             }
             out
         }

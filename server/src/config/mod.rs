@@ -551,10 +551,10 @@ impl Checker<'_> {
         Ok(Hours { days, cut_off_minutes, priority_exempt: raw.priority_exempt, any_time: false })
     }
 
-    /// Minutes done on the spot (R7): a service of 1 minute to a working day.
     /// A number the hall may set within `range` (its name and unit for the message), else
     /// `default`. 0 would disable a rule: no priority ticket ahead of a walk-in, a 补办件
-    /// expiring the day it was accepted, every extension refused.
+    /// expiring the day it was accepted, every extension refused. Newer than halls saved on
+    /// /admin: such a saved hall keeps its number, warned of.
     fn within(
         &self,
         v: &Option<Spanned<u32>>,
@@ -563,13 +563,16 @@ impl Checker<'_> {
     ) -> Res<u32> {
         match v {
             Some(v) if !range.contains(v.get_ref()) => {
-                self.fail(&v.span(), format!("{name} must be between {} and {} {unit}", range.start(), range.end()))
+                let message = format!("{name} must be between {} and {} {unit}", range.start(), range.end());
+                self.newer_rule(&v.span(), message)?;
+                Ok(*v.get_ref())
             }
             Some(v) => Ok(*v.get_ref()),
             None => Ok(default),
         }
     }
 
+    /// Minutes done on the spot (R7): a service of 1 minute to a working day.
     fn on_the_spot(&self, name: &str, v: &Spanned<u32>) -> Res<u32> {
         if !(1..=480).contains(v.get_ref()) {
             return self.fail(&v.span(), format!("{name} must be between 1 and 480 minutes"));

@@ -218,6 +218,10 @@ fn the_assessment_scheme_is_the_halls_and_checked() {
         let err = parse(&format!("{SMALL}\n{section}"), "hall.toml").expect_err(section);
         assert!(err.message.contains(needle), "{err} should mention {needle}");
     }
+    // A hall saved on /admin before these limits keeps its number at start (refused, an older
+    // hall would go in force and undo the admin's edits); the next save must meet them.
+    let saved = parse_saved(&format!("{SMALL}\n[policy]\nsupplement_days = 0\n"), "saved", None).unwrap();
+    assert_eq!(saved.policy.cases.supplement_days, 0);
 }
 
 #[test]
