@@ -179,7 +179,28 @@ pub fn json<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(Code::InvalidBody, "expected a JSON object body"));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::new(Code::InvalidBody, format!("invalid JSON body: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(Code::InvalidBody, format!("invalid JSON body: {}", without_values(&e.to_string()))))
+}
+
+/// serde's message without the value it quotes (`invalid type: string "13700001111", expected
+/// u32`): what a body holds (a phone, an identity number typed in the wrong field) is not sent
+/// back, nor kept by whatever logs the answer. Field names stay: they say what to mend.
+fn without_values(message: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(lead) {
+            if let Some(at) = rest.rfind(", expected") {
+                let kind = rest[..at].split_whitespace().next().unwrap_or("");
+                return format!("{lead}{kind}{}", &rest[at..]);
+            }
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        if let Some(at) = rest.rfind("`, expected") {
+            return format!("unknown variant{}", &rest[at + 1..]);
+        }
+    }
+    message.to_string()
 }
 
 /// The query string as `T`, with the contract's JSON `400 invalid_query` (naming the parameter)
@@ -215,6 +236,24 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wrong type names the field's kind and where, never the value (a phone, an identity
+    /// number sent in the wrong field).
+    #[test]
+    fn a_wrong_value_is_not_sent_back() {
+        let check = |body: &str, said: &str| {
+            let Err(ApiError::Client(e)) =
+                json::<std::collections::HashMap<String, u32>>(&Bytes::from(body.to_string()))
+            else {
+                panic!("{body} was taken")
+            };
+            assert!(!e.message.contains("13700001111") && !e.message.contains("110105"), "{}", e.message);
+            assert!(e.message.contains(said), "{}", e.message);
+        };
+        check(r#"{"phone": "13700001111"}"#, "invalid type: string, expected u32 at line 1 column 23");
+        check(r#"{"id": 110105194912310021}"#, "invalid value: integer, expected u32");
+        check(r#"{"phone": "137, expected 00001111"}"#, "invalid type: string, expected u32");
+    }
 
     /// A body that stops arriving is answered 408 (the connection's time-out), not 400.
     #[tokio::test]

@@ -79,7 +79,9 @@ fn ticket_again(ctx: &mut Ctx, service_id: &str, p: &super::booking::PersonId) -
         return Ok(None);
     };
     let t = load(ctx, id)?;
-    let detail = json!({ "ticket": t.number, "person": p.masked });
+    // Which ticket, never whose: the audit is kept for good, the person's record only its
+    // keeping time (as `ticket.issue`).
+    let detail = json!({ "ticket": t.number, "by_id_number": true });
     ctx.audit("ticket.again", None, Some(format!("ticket:{id}")), detail)?;
     Ok(Some(reprint_view(ctx, &t)?))
 }

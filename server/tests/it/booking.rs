@@ -467,7 +467,8 @@ async fn identity_numbers_walk_in_limits_and_check_in_by_number() {
         })
         .unwrap();
     assert_eq!(audited, 1);
-    assert!(!detail.contains(ID2), "masked: {detail}");
+    // Which ticket, never whose (not even masked): the audit outlives the person's record.
+    assert!(!detail.contains(&ID2[..3]) && !detail.contains(&ID2[ID2.len() - 4..]), "nobody's number: {detail}");
     // Once it was called, the limit stands.
     let clerk = s.clerk("clerk9", "w09").await;
     let called = s.act(&clerk, "w09", "call-next").await;
