@@ -202,11 +202,11 @@ pub async fn get(
     if let Some(wait) = peer.and_then(|a| s.booking_guessers().wait(a, std::time::Instant::now())) {
         return Err(guessing(wait));
     }
-    let (hall, public_url) = (s.hall(), s.public_url().to_string());
+    let (hall, calendar, public_url) = (s.hall(), s.calendar(), s.public_url().to_string());
     let found = s
         .reads()
         .run(move |c| match store::booking::by_code(c, &code)? {
-            Some(b) => Ok(Some(store::booking::view(c, &hall, &public_url, &b)?)),
+            Some(b) => Ok(Some(store::booking::view(c, (&hall, &calendar), &public_url, &b)?)),
             None => Ok(None),
         })
         .await

@@ -227,7 +227,10 @@ pub(super) fn book(ctx: &mut Ctx, input: &BookingInput) -> ApiResult<Answer> {
         super::tickets::queue_changed(ctx, &m.queue)?;
     }
     let row = rows::by_code(ctx.tx, &code)?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("booking vanished")))?;
-    Answer::json(StatusCode::CREATED, &rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
+    Answer::json(
+        StatusCode::CREATED,
+        &rows::view(ctx.tx, (hall, ctx.calendar), ctx.public_url, &row).map_err(ApiError::Internal)?,
+    )
 }
 
 fn load(ctx: &Ctx, code: &str) -> ApiResult<rows::BookingRow> {
@@ -253,7 +256,10 @@ pub(super) fn cancel(ctx: &mut Ctx, code: &str) -> ApiResult<Answer> {
         json!({ "service_id": b.service_id, "day": b.day }),
     )?;
     let row = load(ctx, code)?;
-    Answer::json(StatusCode::OK, &rows::view(ctx.tx, ctx.hall, ctx.public_url, &row).map_err(ApiError::Internal)?)
+    Answer::json(
+        StatusCode::OK,
+        &rows::view(ctx.tx, (ctx.hall, ctx.calendar), ctx.public_url, &row).map_err(ApiError::Internal)?,
+    )
 }
 
 /// Whether `hall` on `calendar` still serves a booking: its matter is still booked online and
@@ -441,7 +447,7 @@ pub(super) fn check_in(ctx: &mut Ctx, by: &CheckInBy, status: &StatusLink) -> Ap
         json!({ "ticket": ticket.number, "on_time": on_time, "service_id": b.service_id }),
     )?;
     let row = load(ctx, &b.code)?;
-    let booking = rows::view(ctx.tx, hall, ctx.public_url, &row).map_err(ApiError::Internal)?;
+    let booking = rows::view(ctx.tx, (hall, ctx.calendar), ctx.public_url, &row).map_err(ApiError::Internal)?;
     Answer::json(StatusCode::CREATED, &wire::CheckedIn { ticket, booking, on_time })
 }
 
@@ -466,7 +472,7 @@ fn ticket_again(ctx: &mut Ctx, b: &rows::BookingRow) -> ApiResult<Option<Answer>
     }
     ctx.audit("booking.ticket_again", None, Some(format!("booking:{}", b.id)), json!({ "ticket": t.number }))?;
     let ticket = super::tickets::reprint_view(ctx, &t)?;
-    let booking = rows::view(ctx.tx, ctx.hall, ctx.public_url, b).map_err(ApiError::Internal)?;
+    let booking = rows::view(ctx.tx, (ctx.hall, ctx.calendar), ctx.public_url, b).map_err(ApiError::Internal)?;
     Ok(Some(Answer::json(StatusCode::OK, &wire::CheckedIn { ticket, booking, on_time: t.booked_slot.is_some() })?))
 }
 

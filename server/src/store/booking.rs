@@ -348,18 +348,23 @@ fn check_in_at(hall: &Hall, slot_at: i64, minutes: i64) -> String {
 /// From when a citizen is told to check in: `early_minutes` before the slot, but not before the
 /// hall opens that day (a kiosk would take it, but the doors are shut: 08:00 for an 08:30 slot
 /// reads as "come at 08:00").
-fn check_in_from(hall: &Hall, slot_at: i64) -> String {
-    use chrono::Datelike;
+/// The day's opening is the calendar's: a make-up working day (调休) keeps a weekday's hours.
+fn check_in_from(hall: &Hall, calendar: &crate::domain::calendar::Calendar, slot_at: i64) -> String {
     let start = crate::store::issuing::local(hall, crate::store::from_ms(slot_at));
     let early = start - chrono::Duration::minutes(i64::from(hall.policy.booking.early_minutes));
-    let opens = hall.hours.days[start.weekday().num_days_from_monday() as usize]
+    let opens = crate::domain::hours::day_periods(&hall.hours, calendar, start.date())
         .first()
         .map(|p| start.date().and_time(p.start))
         .filter(|o| *o <= start);
     early.max(opens.unwrap_or(early)).format("%H:%M").to_string()
 }
 
-pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) -> anyhow::Result<wire::Booking> {
+pub fn view(
+    conn: &Connection,
+    (hall, calendar): (&Hall, &crate::domain::calendar::Calendar),
+    public_url: &str,
+    b: &BookingRow,
+) -> anyhow::Result<wire::Booking> {
     let matter = hall.matter(&b.service_id);
     let windows = matter
         .map(|m| {
@@ -401,7 +406,7 @@ pub fn view(conn: &Connection, hall: &Hall, public_url: &str, b: &BookingRow) ->
         cancel_until: reads::fmt_time(hall, b.slot_at),
         hall_cancelled: b.status == "cancelled" && b.cancelled_by.as_deref().is_some_and(|by| by != "citizen"),
         ticket,
-        check_in_from: Some(check_in_from(hall, b.slot_at)),
+        check_in_from: Some(check_in_from(hall, calendar, b.slot_at)),
         check_in_until: Some(check_in_at(hall, b.slot_at, i64::from(hall.policy.booking.grace_minutes))),
     })
 }

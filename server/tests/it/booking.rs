@@ -362,6 +362,18 @@ async fn a_check_in_late_past_the_days_issuing_gets_no_ticket_nobody_would_call(
     assert_eq!((r.status.as_u16(), r.body["on_time"].clone()), (201, json!(true)), "{}", r.body);
 }
 
+/// A make-up working day (调休, Saturday 10 October 2026) opens at a weekday's 08:30, not at the
+/// Saturday's 09:00: an 08:30 slot is told 08:30 (it was told 08:00, before the doors opened).
+#[tokio::test]
+async fn a_make_up_days_check_in_is_told_by_that_days_hours() {
+    let s = TestServer::start().await;
+    s.clock().set(chrono_tz::Asia::Shanghai.with_ymd_and_hms(2026, 10, 8, 9, 0, 0).unwrap().with_timezone(&Utc));
+    let b = booked(&s, body("mz-dibao", "2026-10-10", "08:30", "13812345678")).await;
+    assert_eq!((b["check_in_from"].as_str(), b["check_in_until"].as_str()), (Some("08:30"), Some("08:45")), "{b}");
+    let nine = booked(&s, body("mz-dibao", "2026-10-10", "09:30", "13900001111")).await;
+    assert_eq!(nine["check_in_from"], "09:00", "30 minutes early, the doors open: {nine}");
+}
+
 #[tokio::test]
 async fn check_in_early_on_time_and_late() {
     let s = start_at(25, 9, 0).await;
