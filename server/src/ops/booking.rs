@@ -285,8 +285,12 @@ fn cancel_unserved(
     by: &str,
 ) -> ApiResult<u32> {
     let mut cancelled = 0;
+    // A booking whose check-in closed already (missed today: the day close judges it) is no
+    // citizen to phone, and not the hall's to cancel: it would escape its no-show.
+    let closed_before = ctx.now_ms - i64::from(ctx.hall.policy.booking.grace_minutes) * 60_000;
     for b in rows::booked_from(ctx.tx, &from.to_string())? {
-        if to.is_some_and(|to| b.day > to.to_string()) || still_served(hall, calendar, &b)? {
+        let check_in_closed = b.slot_at <= closed_before;
+        if to.is_some_and(|to| b.day > to.to_string()) || check_in_closed || still_served(hall, calendar, &b)? {
             continue;
         }
         rows::cancel(ctx.tx, &b, ctx.now_ms, by)?;

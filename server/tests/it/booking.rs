@@ -276,6 +276,30 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     assert_error(&book(&s, body("rs-jmyibao", "2026-11-26", "08:30", "13912340003")).await, 409, "slot_full");
 }
 
+/// A new configuration at 10:00 cancels the bookings it no longer serves from now on, not this
+/// morning's 09:30 whose check-in closed at 09:45: missed, it is judged at the day's close (a
+/// no-show), and nobody is to be phoned about a slot gone.
+#[tokio::test]
+async fn a_new_configuration_leaves_a_booking_already_missed_today_alone() {
+    let s = start_at(25, 9, 0).await;
+    let missed = booked(&s, body("mz-dibao", "2026-11-25", "09:30", "13812345678")).await;
+    let tomorrow = booked(&s, body("mz-dibao", "2026-11-26", "09:30", "13812345679")).await;
+    s.clock().set(at(25, 10, 0));
+    let admin = s.staff("admin").await;
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约大厅接下来的5个办公日（含周六上午）\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+    assert!(toml.contains(dibao_booking));
+    let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml.replacen(dibao_booking, "", 1) })).await;
+    assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(1)), "{}", r.body);
+    for (b, status) in [(&missed, "booked"), (&tomorrow, "cancelled")] {
+        let page = s.get(&format!("/api/bookings/{}", b["code"].as_str().unwrap())).await.body;
+        assert_eq!(page["status"], status, "{page}");
+    }
+}
+
 #[tokio::test]
 async fn the_directors_list_keeps_the_bookings_of_a_matter_taken_out_of_the_hall() {
     let s = start_at(25, 9, 0).await;
