@@ -185,6 +185,29 @@ async fn every_event_of_every_hall_once_through_outages() {
     assert_eq!(halls[1]["windows_open"], Value::Null, "no window ever opened at hall B: unknown, not 0");
 }
 
+/// The county's page of a hall once it says why the hall is not followed (at most 30 s).
+async fn hall_page_with_error(county: &County, hall: &str) -> Value {
+    let http = reqwest::Client::new();
+    let token = store::demo_token(&http, &county.base).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let page: Value = http
+            .get(format!("{}/api/county/halls/{hall}", county.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if page["error"].is_string() {
+            return page;
+        }
+        assert!(Instant::now() < deadline, "no error shown: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A hall whose server gives no id cannot be told from another: not followed until it names
 /// itself, and the county's page says which line to add.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -194,25 +217,7 @@ async fn a_hall_giving_no_id_is_not_followed() {
     let a = Hall::start_without_id("hall-a").await;
     a.issue().await;
     let county = County::start(work.path(), &pg.url(), &[&a]).await;
-    let http = reqwest::Client::new();
-    let token = store::demo_token(&http, &county.base).await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let page = loop {
-        let page: Value = http
-            .get(format!("{}/api/county/halls/hall-a", county.base))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if page["error"].is_string() {
-            break page;
-        }
-        assert!(Instant::now() < deadline, "no error shown: {page}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let page = hall_page_with_error(&county, "hall-a").await;
     assert!(page["error"].as_str().unwrap().contains("gives no hall id: set `[hall] id = \"hall-a\"`"), "{page}");
     let db = pg.client().await;
     let stored: i64 = db.query_one("SELECT count(*) FROM events", &[]).await.unwrap().get(0);
@@ -227,25 +232,7 @@ async fn a_hall_answering_with_another_id_is_refused() {
     let a = Hall::start("hall-a").await;
     a.issue().await;
     let county = County::start_as(work.path(), &pg.url(), &[("hall-z", &a)]).await;
-    let http = reqwest::Client::new();
-    let token = store::demo_token(&http, &county.base).await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let page = loop {
-        let page: Value = http
-            .get(format!("{}/api/county/halls/hall-z", county.base))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if page["error"].is_string() {
-            break page;
-        }
-        assert!(Instant::now() < deadline, "no error shown: {page}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let page = hall_page_with_error(&county, "hall-z").await;
     assert!(page["error"].as_str().unwrap().contains("is hall `hall-a`, not `hall-z`"), "{page}");
     assert_eq!(page["online"], false);
     assert_eq!(page["last_event_id"], 0);

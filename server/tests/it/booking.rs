@@ -27,6 +27,15 @@ fn body(service: &str, day: &str, start: &str, phone: &str) -> Value {
     json!({ "service_id": service, "day": day, "start": start, "name": "张三", "phone": phone })
 }
 
+/// 最低生活保障's booking block in the sample hall.
+const DIBAO_BOOKING: &str = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约大厅接下来的5个办公日（含周六上午）\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+
+/// The hall's configuration as the admin page reads it.
+async fn hall_toml(s: &TestServer, admin: &str) -> String {
+    let toml = s.send(Method::GET, "/api/admin/hall", Some(admin), None, None).await.body["toml"].clone();
+    toml.as_str().expect("the hall's TOML").to_string()
+}
+
 async fn book(s: &TestServer, b: Value) -> crate::support::Reply {
     s.send(Method::POST, "/api/bookings", None, Some(b), None).await
 }
@@ -229,11 +238,8 @@ async fn a_new_configuration_cancels_the_bookings_it_no_longer_serves() {
     // makes 医保's slots 45 minutes (08:30, 09:15…): 10:10 is outside Thursday's hours now;
     // 09:10, off the new grid but within the hours, is still served (check-in goes by the time).
     let admin = s.staff("admin").await;
-    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约大厅接下来的5个办公日（含周六上午）\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+    let toml = hall_toml(&s, &admin).await;
+    let dibao_booking = DIBAO_BOOKING;
     let yibao_slots =
         "# 可网上预约：每20分钟一个时段，每时段3个名额（默认可预约接下来的5个办公日）\nslot_minutes = 20\n";
     assert!(toml.contains(dibao_booking) && toml.contains(yibao_slots));
@@ -286,11 +292,8 @@ async fn a_new_configuration_leaves_a_booking_already_missed_today_alone() {
     let tomorrow = booked(&s, body("mz-dibao", "2026-11-26", "09:30", "13812345679")).await;
     s.clock().set(at(25, 10, 0));
     let admin = s.staff("admin").await;
-    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let dibao_booking = "[matters.booking]                  # 可网上预约：每30分钟一个时段，每时段2个名额，可预约大厅接下来的5个办公日（含周六上午）\nslot_minutes = 30\nslot_capacity = 2\ndays_ahead = 5\n";
+    let toml = hall_toml(&s, &admin).await;
+    let dibao_booking = DIBAO_BOOKING;
     assert!(toml.contains(dibao_booking));
     let r = s.post("/api/admin/hall", &admin, json!({ "toml": toml.replacen(dibao_booking, "", 1) })).await;
     assert_eq!((r.status.as_u16(), r.body["bookings_cancelled"].as_u64()), (200, Some(1)), "{}", r.body);
@@ -311,10 +314,7 @@ async fn the_directors_list_keeps_the_bookings_of_a_matter_taken_out_of_the_hall
     let r = s.send(Method::POST, &format!("/api/bookings/{code}/cancel"), None, None, None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let admin = s.staff("admin").await;
-    let toml = s.send(Method::GET, "/api/admin/hall", Some(&admin), None, None).await.body["toml"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let toml = hall_toml(&s, &admin).await;
     let start = toml.find("[[matters]]\nid = \"zr-zhaijidi\"").unwrap();
     let end = start + 1 + toml[start + 1..].find("[[matters]]").unwrap();
     let without = format!("{}{}", &toml[..start], &toml[end..]);
