@@ -110,16 +110,23 @@ pub async fn queues(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Queue
         (status = 404, body = wire::ErrorBody))
 )]
 /// Staff only (contract v1.1): ids are sequential, and a ticket carries its priority class and
-/// matter. The class (health, disability, pregnancy) goes to the director and administrators,
-/// and to a clerk for a ticket of today that their window serves (its queue, or at the window):
-/// not to a leader, nor to a clerk walking the ids of other windows and days. Citizens follow
-/// their ticket on its token page.
+/// matter. Not a leader's (the hall's figures and inspections: `access::sees_ticket_details`;
+/// its matter, 低保 or 残疾人证, tells welfare or health). The class (health, disability,
+/// pregnancy) goes to the director and administrators, and to a clerk for a ticket of today
+/// that their window serves (its queue, or at the window): not to a clerk walking the ids of
+/// other windows and days. Citizens follow their ticket on its token page.
 pub async fn ticket(
     State(s): State<AppState>,
     super::extract::Caller(actor): super::extract::Caller,
     PathParam(id): PathParam,
 ) -> ApiResult<Json<wire::Ticket>> {
     crate::ops::access::allow(&actor, crate::ops::access::Need::Staff)?;
+    if !crate::ops::access::sees_ticket_details(&actor) {
+        return Err(ApiError::new(
+            Code::StaffOnly,
+            "a ticket (its matter, its class) is read by the clerks who serve, the director and administrators",
+        ));
+    }
     let unknown = || ApiError::new(Code::UnknownTicket, format!("no ticket `{id}`"));
     let n: i64 = id.parse().map_err(|_| unknown())?;
     let (hall, calendar, now_ms, today) = (s.hall(), s.calendar(), store::ms(s.now()), s.today());
