@@ -261,7 +261,8 @@ pub const SERVED_ON_A_WALK_IN: &str = "当日已凭身份证现场取号办理�
 /// Bookings of days before `today` nobody checked in for: missed (they count for the
 /// suspension) — but for one whose person was served that day on a ticket of its matter taken by
 /// identity number (a walk-in first, then the check-in refused with `person_limit`): excused,
-/// they came. (A walk-in they did not stay for excuses nothing.)
+/// they came. (A walk-in they did not stay for excuses nothing, nor a ticket of another of
+/// their bookings: served in the morning, the afternoon's booking is still missed.)
 /// Returns (missed, excused).
 pub fn mark_missed(tx: &Transaction, today: &str, at_ms: i64) -> rusqlite::Result<(usize, usize)> {
     let excused = exec(
@@ -270,7 +271,11 @@ pub fn mark_missed(tx: &Transaction, today: &str, at_ms: i64) -> rusqlite::Resul
          WHERE day < ?1 AND status = 'booked' AND id_hash IS NOT NULL
            AND EXISTS (SELECT 1 FROM ticket_persons p JOIN tickets t ON t.id = p.ticket_id
                        WHERE p.day = bookings.day AND p.service_id = bookings.service_id AND p.person = bookings.id_hash
-                         AND t.status = 'done')",
+                         AND t.status = 'done'
+                         -- a walk-in: not the ticket of another of the person's bookings that day
+                         AND NOT EXISTS (SELECT 1 FROM bookings b INDEXED BY bookings_by_id_hash
+                                         WHERE b.id_hash = bookings.id_hash AND b.day = bookings.day
+                                           AND b.ticket_id = t.id))",
         params![today, at_ms, SERVED_ON_A_WALK_IN],
     )?;
     let missed = exec(

@@ -887,6 +887,32 @@ async fn a_booking_whose_person_was_served_on_a_walk_in_is_not_missed() {
     assert_eq!(line(&codes[1])["status"], "missed", "a walk-in not stayed for excuses nothing");
 }
 
+/// Served this morning on a booking's check-in, booked again for the afternoon and not come:
+/// missed. The morning's ticket was a booking's, no walk-in that would excuse the afternoon.
+#[tokio::test]
+async fn a_second_booking_missed_after_the_first_was_served_is_missed() {
+    let s = start_at(25, 9, 0).await;
+    let mut morning = body("zr-zhaijidi", "2026-11-25", "10:00", "13812345678");
+    morning["id_number"] = json!(ID);
+    let morning = booked(&s, morning).await;
+    s.clock().set(at(25, 9, 45));
+    let r = check_in(&s, json!({ "code": morning["code"] })).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let clerk = s.clerk("clerk9", "w09").await;
+    assert_eq!(s.act(&clerk, "w09", "call-next").await.body["id"], r.body["ticket"]["id"]);
+    let done = s.post("/api/windows/w09/finish", &clerk, json!({"outcome": "immediate"})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let mut afternoon = body("zr-zhaijidi", "2026-11-25", "15:00", "13812345678");
+    afternoon["id_number"] = json!(ID);
+    let afternoon = booked(&s, afternoon).await;
+    s.clock().set(at(26, 8, 0));
+    close_days(&s).await;
+    let director = s.staff("director").await;
+    let day = s.send(Method::GET, "/api/bookings?day=2026-11-25", Some(&director), None, None).await;
+    let line = day.body.as_array().unwrap().iter().find(|l| l["code"] == afternoon["code"]).unwrap().clone();
+    assert_eq!(line["status"], "missed", "{line}");
+}
+
 #[tokio::test]
 async fn a_short_keep_deletes_the_citizens_data_but_not_the_misses_a_suspension_weighs() {
     // keep_days 31: the 25 November miss is past it on 27 December, yet with the misses of 7
