@@ -68,10 +68,18 @@ pub async fn services(State(s): State<AppState>) -> ApiResult<Json<Vec<wire::Ser
     responses((status = 200, body = Vec<wire::Window>))
 )]
 pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) -> ApiResult<Json<Vec<wire::Window>>> {
-    let staff = hall_staff(&s, &headers).await;
+    let caller = hall_staff(&s, &headers).await;
     let (hall, now_ms) = (s.hall(), store::ms(s.now()));
     let mut w = s.reads().run(move |c| reads::windows(c, &hall, now_ms)).await.map_err(ApiError::Internal)?;
-    if !staff {
+    // A clerk is told the class of the ticket at their own window, not of every window's.
+    if let Some(Actor::Staff { role: StaffRole::Clerk, window_id, .. }) = &caller {
+        for window in w.iter_mut().filter(|x| window_id.as_deref() != Some(x.id.as_str())) {
+            if let Some(serving) = window.serving.as_mut() {
+                serving.priority = None;
+            }
+        }
+    }
+    if caller.is_none() {
         for window in &mut w {
             let Some(serving) = window.serving.as_mut() else { continue };
             serving.priority = None;
@@ -87,14 +95,13 @@ pub async fn windows(State(s): State<AppState>, headers: axum::http::HeaderMap) 
     Ok(Json(w))
 }
 
-/// Whether the request comes from the hall's staff (a live session; a village agent is none of
-/// them). A missing, unknown or expired token is an anonymous caller here, not an error: the
-/// read is public.
-async fn hall_staff(s: &AppState, headers: &axum::http::HeaderMap) -> bool {
-    if super::extract::bearer(headers).is_none() {
-        return false;
-    }
-    super::extract::Caller::from_headers(s, headers).await.is_ok_and(|a| crate::ops::access::sees_ticket_details(&a))
+/// The caller, when the request comes from the hall's staff who see tickets' details (a live
+/// session; a village agent or a leader is none of them). A missing, unknown or expired token
+/// is an anonymous caller here, not an error: the read is public.
+async fn hall_staff(s: &AppState, headers: &axum::http::HeaderMap) -> Option<Actor> {
+    super::extract::bearer(headers)?;
+    let actor = super::extract::Caller::from_headers(s, headers).await.ok()?;
+    crate::ops::access::sees_ticket_details(&actor).then_some(actor)
 }
 
 #[utoipa::path(get, path = "/api/queues", responses((status = 200, body = Vec<wire::Queue>)))]

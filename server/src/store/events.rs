@@ -20,6 +20,8 @@ pub struct LiveEvent {
     /// follow-ups, complaints, petitions).
     pub director_only: bool,
     frames: Arc<OnceLock<Frames>>,
+    /// A clerk's frame (see [`LiveEvent::clerk_frame`]), made by the first clerk's stream.
+    clerk: Arc<OnceLock<Bytes>>,
 }
 
 #[derive(Debug)]
@@ -178,6 +180,18 @@ pub fn county_data(kind: &str, data: &str) -> Option<String> {
     (v != before).then(|| v.to_string())
 }
 
+/// Every `priority` field taken out, wherever it is.
+fn without_priority(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("priority");
+            m.values_mut().for_each(without_priority);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(without_priority),
+        _ => {}
+    }
+}
+
 /// What a county stream gets when events it asked for are no longer kept (older than the
 /// hall keeps them, 7 days): `event: events_missed`, no `id:`, data `{"after": A, "next": N}`
 /// (ids `A+1 .. N-1` are gone; the next event sent is `N`, or a later one when the table is
@@ -189,7 +203,7 @@ pub fn missed_frame(after: i64, next: i64) -> Bytes {
 impl LiveEvent {
     pub fn new(id: i64, kind: String, data: Arc<str>) -> Self {
         let director_only = DIRECTOR_ONLY.contains(&kind.as_str());
-        LiveEvent { id, kind, data, director_only, frames: Arc::default() }
+        LiveEvent { id, kind, data, director_only, frames: Arc::default(), clerk: Arc::default() }
     }
 
     fn frames(&self) -> &Frames {
@@ -230,12 +244,29 @@ impl LiveEvent {
         }
     }
 
-    /// The frame for a stream: the director everything, staff all but the director's own
-    /// events, anyone else the public part (empty: nothing is sent).
+    /// What a clerk's stream gets: the event without any ticket's priority class. A clerk
+    /// learns the class of the ticket at their own window from its answers and the windows'
+    /// list; the stream carries every window's and queue's tickets, and replays a week of
+    /// them (个人信息保护法: not every clerk's to know who is old, disabled or pregnant).
+    pub fn clerk_frame(&self) -> Bytes {
+        self.clerk
+            .get_or_init(|| {
+                if !mentions(&self.data, "priority") {
+                    return self.frame();
+                }
+                let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&self.data) else { return Bytes::new() };
+                without_priority(&mut v);
+                Bytes::from(format!("id: {}\nevent: {}\ndata: {v}\n\n", self.id, self.kind))
+            })
+            .clone()
+    }
+
+    /// The frame for a stream: the director everything, clerks all but the director's own
+    /// events and the priority classes, anyone else the public part (empty: nothing is sent).
     pub fn frame_for(&self, audience: Audience) -> Bytes {
         match audience {
             Audience::Director => self.frame(),
-            Audience::Staff if !self.director_only => self.frame(),
+            Audience::Staff if !self.director_only => self.clerk_frame(),
             Audience::Staff => Bytes::new(),
             Audience::Public => self.public(),
             Audience::County => self.county_frame(),

@@ -211,6 +211,23 @@ async fn anonymous_views_carry_no_priority_class_or_matter() {
         let windows = if whole { json!(["w02", "w03"]) } else { json!(["w02"]) };
         assert_eq!(w02["windows"], windows, "{token:?}: {w02}");
     }
+    // A clerk at another window: the matter (clerks hand citizens on), not the class; nor on
+    // the live stream, which carries every window's tickets and replays a week of them.
+    let clerk3 = s.clerk("clerk3", "w03").await;
+    let r = s.send(Method::GET, "/api/windows", Some(&clerk3), None, None).await;
+    let w02 = r.body.as_array().unwrap().iter().find(|w| w["id"] == "w02").unwrap()["serving"].clone();
+    assert_eq!((w02["service_id"].as_str(), w02.get("priority")), (Some("mz-dibao"), None), "{w02}");
+    let stream = s
+        .http
+        .get(format!("{}/api/events", s.base))
+        .header("Last-Event-ID", "0")
+        .bearer_auth(&clerk3)
+        .send()
+        .await
+        .unwrap();
+    let replayed = read_until(stream, "event: window_status").await;
+    assert!(replayed.contains("event: ticket_issued") && replayed.contains("mz-dibao"), "{replayed}");
+    assert!(!replayed.contains("pregnant") && !replayed.contains("\"priority\""), "{replayed}");
 }
 
 /// What a live stream still sends, and whether the server ended it within five seconds.
